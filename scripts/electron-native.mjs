@@ -1,0 +1,58 @@
+// Runs before `npm start`: makes sure better-sqlite3 has a build for Electron's ABI, kept in
+// .gpw-native/electron-<abi>/ beside the Node build that tests and `gpw` use, so switching
+// between `npm start` and `npm test` never needs a rebuild.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const require = createRequire(import.meta.url);
+
+function fail(message) {
+  process.stderr.write(`gpw: ${message}\n`);
+  process.exit(1);
+}
+
+let electronBinary;
+try {
+  electronBinary = require('electron'); // the electron package exports the binary's path
+} catch {
+  fail('the electron package is not installed: run npm install');
+}
+if (!existsSync(electronBinary)) {
+  fail('the Electron binary is missing (it is downloaded by npm install; was ELECTRON_SKIP_BINARY_DOWNLOAD set, or was the network unavailable?). Run `npm rebuild electron` with network access, or use `npm run web` to open gpw in a browser.');
+}
+
+const electronVersion = JSON.parse(readFileSync(join(root, 'node_modules/electron/package.json'), 'utf8')).version;
+const abi = execFileSync(electronBinary, ['-p', 'process.versions.modules'], {
+  env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+  encoding: 'utf8',
+}).trim();
+const target = join(root, '.gpw-native', `electron-${abi}`, 'better_sqlite3.node');
+if (existsSync(target)) process.exit(0);
+
+process.stdout.write(`gpw: building better-sqlite3 for Electron ${electronVersion} (ABI ${abi}); this happens once and takes about a minute\n`);
+const work = join(root, '.gpw-native', 'build', 'better-sqlite3');
+rmSync(work, { recursive: true, force: true });
+mkdirSync(work, { recursive: true });
+cpSync(join(root, 'node_modules/better-sqlite3'), work, {
+  recursive: true,
+  filter: (src) => !src.includes(`${join('better-sqlite3', 'build')}`),
+});
+
+const nodeGyp = process.env.npm_config_node_gyp;
+const [cmd, args] = nodeGyp ? [process.execPath, [nodeGyp]] : ['npx', ['--yes', 'node-gyp']];
+const env = { ...process.env };
+for (const k of Object.keys(env)) if (/^npm_config_nodedir$/i.test(k)) delete env[k];
+const result = spawnSync(cmd, [...args, 'rebuild', '--release', `--target=${electronVersion}`, '--runtime=electron', '--dist-url=https://electronjs.org/headers'], {
+  cwd: work,
+  env,
+  stdio: 'inherit',
+});
+if (result.status !== 0) fail('building better-sqlite3 for Electron failed (see the output above)');
+mkdirSync(join(target, '..'), { recursive: true });
+cpSync(join(work, 'build/Release/better_sqlite3.node'), target);
+rmSync(join(root, '.gpw-native', 'build'), { recursive: true, force: true });
+process.stdout.write(`gpw: native module ready at ${target}\n`);

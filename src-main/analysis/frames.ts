@@ -1,0 +1,98 @@
+// Expands a profile's locations into call frames (inlined functions become frames of their
+// own) and interns frame names, the way pprof's "functions" granularity sees a stack.
+
+import type { Profile } from '../model/profile.js';
+
+export interface FrameTable {
+  /** Interned frame names. */
+  names: string[];
+  /** Frames of location i are frame*[locFrameStart[i]..locFrameStart[i+1]), innermost first. */
+  locFrameStart: Uint32Array;
+  frameName: Int32Array;
+  /** 1 when the frame was inlined into the next (outer) frame of the same location. */
+  frameInline: Uint8Array;
+}
+
+export interface FrameNaming {
+  /** Name frames without symbols by their address (flame graphs) instead of only their binary (pprof -top). */
+  showAddresses: boolean;
+}
+
+function baseName(path: string): string {
+  const i = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  return i >= 0 ? path.slice(i + 1) : path;
+}
+
+export function buildFrameTable(profile: Profile, naming: FrameNaming): FrameTable {
+  const nameIds = new Map<string, number>();
+  const names: string[] = [];
+  const intern = (name: string): number => {
+    let id = nameIds.get(name);
+    if (id === undefined) {
+      id = names.length;
+      names.push(name);
+      nameIds.set(name, id);
+    }
+    return id;
+  };
+
+  // Function index → frame name id, computed once per function.
+  const fnNameId = new Int32Array(profile.functionName.length);
+  for (let f = 0; f < fnNameId.length; f++) {
+    const name = profile.strings[profile.functionName[f]] || profile.strings[profile.functionSystemName[f]];
+    fnNameId[f] = name ? intern(name) : -1;
+  }
+
+  const nLoc = profile.locAddress.length;
+  const locFrameStart = new Uint32Array(nLoc + 1);
+  let count = 0;
+  for (let l = 0; l < nLoc; l++) count += Math.max(1, profile.locLineStart[l + 1] - profile.locLineStart[l]);
+  const frameName = new Int32Array(count);
+  const frameInline = new Uint8Array(count);
+
+  let k = 0;
+  for (let l = 0; l < nLoc; l++) {
+    locFrameStart[l] = k;
+    const from = profile.locLineStart[l];
+    const to = profile.locLineStart[l + 1];
+    for (let li = from; li < to; li++) {
+      const fn = profile.lineFunction[li];
+      const id = fn >= 0 ? fnNameId[fn] : -1;
+      frameName[k] = id >= 0 ? id : intern(unsymbolizedName(profile, l, naming));
+      frameInline[k] = li < to - 1 ? 1 : 0;
+      k++;
+    }
+    if (from === to) frameName[k++] = intern(unsymbolizedName(profile, l, naming));
+  }
+  locFrameStart[nLoc] = k;
+  return { names, locFrameStart, frameName, frameInline };
+}
+
+function unsymbolizedName(profile: Profile, loc: number, naming: FrameNaming): string {
+  const m = profile.locMapping[loc];
+  const file = m >= 0 ? profile.mappings[m].file : '';
+  if (naming.showAddresses) {
+    const addr = '0x' + profile.locAddress[loc].toString(16);
+    return file ? `${addr} [${baseName(file)}]` : addr;
+  }
+  return file ? `[${baseName(file)}]` : '<unknown>';
+}
+
+/**
+ * Calls visit(frameId, inline) for every frame of sample s from the root down to the leaf.
+ * `inline` says whether the edge from the previous frame into this one is an inlined call.
+ */
+export function forEachFrameRootFirst(
+  profile: Profile,
+  frames: FrameTable,
+  s: number,
+  visit: (nameId: number, inline: boolean) => void,
+): void {
+  const { sampleLocStart, sampleLocs } = profile;
+  for (let i = sampleLocStart[s + 1] - 1; i >= sampleLocStart[s]; i--) {
+    const loc = sampleLocs[i];
+    for (let f = frames.locFrameStart[loc + 1] - 1; f >= frames.locFrameStart[loc]; f--) {
+      visit(frames.frameName[f], frames.frameInline[f] === 1);
+    }
+  }
+}

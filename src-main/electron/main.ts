@@ -1,0 +1,65 @@
+// Electron entry: one window onto the engine. Kept thin: the engine does the work; this file
+// only wires the window, the app protocol and IPC, and locks navigation down.
+
+import { app, BrowserWindow, shell } from 'electron';
+import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Engine } from '../engine.js';
+import { LIBRARY_FILE } from '../library/default-path.js';
+import { bindContract } from './ipc.js';
+import { APP_ORIGIN, registerAppScheme, serveRenderer } from './app-protocol.js';
+
+const HERE = new URL('.', import.meta.url);
+const path = (rel: string): string => fileURLToPath(new URL(rel, HERE));
+
+registerAppScheme();
+
+function nativeBinding(): string | undefined {
+  // scripts/electron-native.mjs builds better-sqlite3 for Electron's ABI next to the Node build.
+  const candidate = path(`../../.gpw-native/electron-${process.versions.modules}/better_sqlite3.node`);
+  return existsSync(candidate) ? candidate : undefined;
+}
+
+async function start(): Promise<void> {
+  await app.whenReady();
+  // GPW_LIBRARY, else the userData folder (the same file the CLI uses by default).
+  const libraryPath = process.env.GPW_LIBRARY || join(app.getPath('userData'), LIBRARY_FILE);
+  const engine = new Engine({
+    libraryPath,
+    workerPath: path('./profile-worker.js'),
+    demoDir: path('../../resources/demo/'),
+    nativeBinding: nativeBinding(),
+  });
+  bindContract(engine);
+  serveRenderer(path('../renderer/'));
+
+  const win = new BrowserWindow({
+    width: 1440,
+    height: 900,
+    title: 'gpw',
+    webPreferences: {
+      preload: path('../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    if (/^https?:\/\//.test(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  win.webContents.on('will-navigate', (event, url) => {
+    if (!url.startsWith(`${APP_ORIGIN}/`)) event.preventDefault();
+  });
+  win.webContents.on('will-attach-webview', (event) => event.preventDefault());
+  await win.loadURL(`${APP_ORIGIN}/index.html`);
+
+  app.on('window-all-closed', () => {
+    void engine.close().finally(() => app.quit());
+  });
+}
+
+void start();

@@ -1,0 +1,29 @@
+// Recognises an input by its first bytes, not its file name, and says plainly what a file
+// that gpw cannot read appears to be.
+
+export type DetectedFormat = { format: 'pprof' } | { format: null; reason: string };
+
+const startsWith = (b: Uint8Array, sig: number[]): boolean => sig.every((v, i) => b[i] === v);
+const ascii = (b: Uint8Array, n: number): string => String.fromCharCode(...b.subarray(0, n));
+
+// First tag byte of a profile.proto message: fields 1–14 with their wire types.
+const PPROF_FIRST_TAGS = new Set([0x0a, 0x12, 0x1a, 0x22, 0x2a, 0x32, 0x38, 0x3a, 0x40, 0x42, 0x48, 0x50, 0x5a, 0x60, 0x68, 0x6a, 0x70]);
+
+export function detectFormat(head: Uint8Array): DetectedFormat {
+  if (head.length === 0) return { format: null, reason: 'the file is empty' };
+  if (startsWith(head, [0x1f, 0x8b])) return { format: 'pprof' };
+  if (startsWith(head, [0xff, 0xd8, 0xff])) return { format: null, reason: 'this is a JPEG image, not a profile' };
+  if (startsWith(head, [0x89, 0x50, 0x4e, 0x47])) return { format: null, reason: 'this is a PNG image, not a profile' };
+  if (startsWith(head, [0x25, 0x50, 0x44, 0x46])) return { format: null, reason: 'this is a PDF document, not a profile' };
+  if (startsWith(head, [0x50, 0x4b, 0x03, 0x04])) return { format: null, reason: 'this is a ZIP archive, not a profile; unpack it first' };
+  if (startsWith(head, [0x7f, 0x45, 0x4c, 0x46])) return { format: null, reason: 'this is an ELF executable, not a profile' };
+  if (startsWith(head, [0x28, 0xb5, 0x2f, 0xfd])) return { format: null, reason: 'this is zstd-compressed; decompress it first' };
+  if (ascii(head, 11) === 'go 1.' || /^go 1\.\d+ trace/.test(ascii(head, 16))) {
+    return { format: null, reason: 'this is a Go execution trace, not a pprof profile' };
+  }
+  if (head.every((b) => b === 0)) return { format: null, reason: 'the file contains only zero bytes' };
+  if (PPROF_FIRST_TAGS.has(head[0])) return { format: 'pprof' };
+  const printable = head.filter((b) => b === 9 || b === 10 || b === 13 || (b >= 32 && b < 127)).length;
+  if (printable > head.length * 0.95) return { format: null, reason: 'this is a text file, not a pprof profile (.pb.gz or .pb)' };
+  return { format: null, reason: 'this is not a pprof profile (.pb.gz or .pb): unrecognised binary data' };
+}

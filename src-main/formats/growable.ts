@@ -1,0 +1,27 @@
+// Append-only typed arrays for parsers that do not know their output size up front.
+
+type NumericArray = Uint32Array | Int32Array | Float64Array;
+type NumericArrayCtor<T extends NumericArray> = new (length: number) => T;
+
+export class Growable<T extends NumericArray> {
+  private data: T;
+  length = 0;
+
+  constructor(private readonly ctor: NumericArrayCtor<T>, initial = 1024) {
+    this.data = new ctor(Math.max(16, initial));
+  }
+
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const bigger = new this.ctor(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = v;
+  }
+
+  /** A right-sized copy of what was pushed. */
+  finish(): T {
+    return this.data.slice(0, this.length) as T;
+  }
+}

@@ -1,0 +1,47 @@
+// Content-addressed blob storage: SHA-256 of the original bytes, deflated when that helps,
+// returned byte-identical.
+
+import { createHash } from 'node:crypto';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import type Database from 'better-sqlite3';
+
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+export class BlobStore {
+  private readonly has: Database.Statement;
+  private readonly insert: Database.Statement;
+  private readonly select: Database.Statement;
+  private readonly unreferenced: Database.Statement;
+
+  constructor(db: Database.Database) {
+    this.has = db.prepare('SELECT 1 FROM blobs WHERE sha256 = ?');
+    this.insert = db.prepare('INSERT INTO blobs (sha256, size, compression, data) VALUES (?, ?, ?, ?)');
+    this.select = db.prepare('SELECT size, compression, data FROM blobs WHERE sha256 = ?');
+    this.unreferenced = db.prepare('DELETE FROM blobs WHERE sha256 = ? AND NOT EXISTS (SELECT 1 FROM artifacts WHERE blob_sha256 = ?)');
+  }
+
+  /** Stores bytes unless already present; returns their address. Call inside a transaction. */
+  put(bytes: Uint8Array, sha256 = sha256Hex(bytes)): string {
+    if (this.has.get(sha256)) return sha256;
+    const deflated = deflateRawSync(bytes, { level: 6 });
+    // Already-compressed inputs (.pb.gz) do not shrink: keep them as they are.
+    if (deflated.length < bytes.length * 0.95) this.insert.run(sha256, bytes.length, 'deflate', deflated);
+    else this.insert.run(sha256, bytes.length, 'none', Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    return sha256;
+  }
+
+  get(sha256: string): Uint8Array | null {
+    const row = this.select.get(sha256) as { size: number; compression: string; data: Buffer } | undefined;
+    if (!row) return null;
+    const bytes = row.compression === 'deflate' ? inflateRawSync(row.data) : row.data;
+    if (bytes.length !== row.size) throw new Error(`blob ${sha256} is damaged: ${bytes.length} bytes, expected ${row.size}`);
+    return bytes;
+  }
+
+  /** Deletes the blob if no artifact refers to it any more. */
+  release(sha256: string): void {
+    this.unreferenced.run(sha256, sha256);
+  }
+}

@@ -1,0 +1,223 @@
+// The library: one SQLite database (WAL, foreign keys) holding blobs, artifacts, runs and labels.
+
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { ProfileSummary } from '../analysis/profile-summary.js';
+import type { Artifact, ArtifactKind } from '../api/types.js';
+import { BlobStore } from './blobs.js';
+import { migrate } from './migrate.js';
+
+export interface NewArtifact {
+  kind: ArtifactKind;
+  subtype: string | null;
+  bytes: Uint8Array;
+  sha256: string;
+  file: string | null;
+  source: string;
+  capturedAt: number | null;
+  durationNs: number | null;
+  goVersion: string | null;
+  labels: Record<string, string>;
+  summary: ProfileSummary;
+}
+
+export interface ArtifactQuery {
+  kind?: string;
+  subtype?: string;
+  /** "key" (has the label) or "key=value". */
+  label?: string;
+  /** Matched case-insensitively against file name, source, run, subtype and label values. */
+  text?: string;
+  sort?: 'newest' | 'oldest';
+  limit?: number;
+}
+
+interface ArtifactRow {
+  id: string;
+  kind: ArtifactKind;
+  subtype: string | null;
+  blob_sha256: string;
+  size: number;
+  file_name: string | null;
+  source: string;
+  imported_at: number;
+  captured_at: number | null;
+  duration_ns: number | null;
+  go_version: string | null;
+  run_name: string | null;
+  summary_json: string;
+}
+
+export interface OpenOptions {
+  /** Path of a better-sqlite3 native addon built for this runtime (Electron's ABI). */
+  nativeBinding?: string;
+  readonly?: boolean;
+}
+
+export function newId(): string {
+  return randomBytes(6).toString('hex');
+}
+
+export class Library {
+  readonly db: Database.Database;
+  readonly blobs: BlobStore;
+
+  constructor(readonly path: string, options: OpenOptions = {}) {
+    if (!options.readonly && path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path, { nativeBinding: options.nativeBinding, readonly: options.readonly === true, fileMustExist: options.readonly === true });
+    this.db.pragma('busy_timeout = 5000');
+    if (!options.readonly) {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('foreign_keys = ON');
+      migrate(this.db);
+    }
+    this.blobs = new BlobStore(this.db);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** Adds artifacts (and their blobs, and the run) in one transaction: all or nothing. */
+  addArtifacts(items: NewArtifact[], runName: string | null): Artifact[] {
+    const insertArtifact = this.db.prepare(`INSERT INTO artifacts
+      (id, kind, subtype, blob_sha256, file_name, source, imported_at, captured_at, duration_ns, go_version, run_id, summary_json)
+      VALUES (@id, @kind, @subtype, @sha, @file, @source, @importedAt, @capturedAt, @durationNs, @goVersion, @runId, @summary)`);
+    const setLabel = this.db.prepare('INSERT OR REPLACE INTO artifact_labels (artifact_id, key, value) VALUES (?, ?, ?)');
+    const ids = this.db.transaction(() => {
+      const runId = runName ? this.ensureRun(runName) : null;
+      const now = Date.now();
+      return items.map((item) => {
+        const id = newId();
+        this.blobs.put(item.bytes, item.sha256);
+        insertArtifact.run({
+          id, kind: item.kind, subtype: item.subtype, sha: item.sha256, file: item.file, source: item.source,
+          importedAt: now, capturedAt: item.capturedAt, durationNs: item.durationNs, goVersion: item.goVersion,
+          runId, summary: JSON.stringify(item.summary),
+        });
+        for (const [k, v] of Object.entries(item.labels)) setLabel.run(id, k, v);
+        return id;
+      });
+    })();
+    return ids.map((id) => this.get(id)!);
+  }
+
+  private ensureRun(name: string): string {
+    const existing = this.db.prepare('SELECT id FROM runs WHERE name = ?').get(name) as { id: string } | undefined;
+    if (existing) return existing.id;
+    const id = newId();
+    this.db.prepare('INSERT INTO runs (id, name, created_at) VALUES (?, ?, ?)').run(id, name, Date.now());
+    return id;
+  }
+
+  private static readonly SELECT = `SELECT a.*, b.size AS size, r.name AS run_name FROM artifacts a
+    JOIN blobs b ON b.sha256 = a.blob_sha256 LEFT JOIN runs r ON r.id = a.run_id`;
+
+  get(id: string): Artifact | null {
+    const row = this.db.prepare(`${Library.SELECT} WHERE a.id = ?`).get(id) as ArtifactRow | undefined;
+    return row ? this.toArtifact(row, this.labelsOf([id]).get(id) ?? {}) : null;
+  }
+
+  list(query: ArtifactQuery = {}): Artifact[] {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.kind) { where.push('a.kind = ?'); params.push(query.kind); }
+    if (query.subtype) { where.push('a.subtype = ?'); params.push(query.subtype); }
+    if (query.label) {
+      const eq = query.label.indexOf('=');
+      if (eq >= 0) {
+        where.push('EXISTS (SELECT 1 FROM artifact_labels l WHERE l.artifact_id = a.id AND l.key = ? AND l.value = ?)');
+        params.push(query.label.slice(0, eq), query.label.slice(eq + 1));
+      } else {
+        where.push('EXISTS (SELECT 1 FROM artifact_labels l WHERE l.artifact_id = a.id AND l.key = ?)');
+        params.push(query.label);
+      }
+    }
+    if (query.text) {
+      const like = `%${query.text.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+      where.push(`(a.file_name LIKE ? ESCAPE '\\' OR a.source LIKE ? ESCAPE '\\' OR r.name LIKE ? ESCAPE '\\' OR a.subtype LIKE ? ESCAPE '\\'
+        OR EXISTS (SELECT 1 FROM artifact_labels l WHERE l.artifact_id = a.id AND (l.value LIKE ? ESCAPE '\\' OR l.key LIKE ? ESCAPE '\\')))`);
+      params.push(like, like, like, like, like, like);
+    }
+    const order = query.sort === 'oldest' ? 'ASC' : 'DESC';
+    const sql = `${Library.SELECT} ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
+      ORDER BY coalesce(a.captured_at, a.imported_at) ${order}, a.imported_at ${order}, a.id ${order}
+      ${query.limit ? 'LIMIT ' + Math.max(1, Math.floor(query.limit)) : ''}`;
+    const rows = this.db.prepare(sql).all(...params) as ArtifactRow[];
+    const labels = this.labelsOf(rows.map((r) => r.id));
+    return rows.map((r) => this.toArtifact(r, labels.get(r.id) ?? {}));
+  }
+
+  count(): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM artifacts').get() as { n: number }).n;
+  }
+
+  blobBytes(): number {
+    return (this.db.prepare('SELECT coalesce(sum(length(data)), 0) AS n FROM blobs').get() as { n: number }).n;
+  }
+
+  /** Deletes an artifact, and its blob when nothing else refers to it. */
+  delete(id: string): boolean {
+    return this.db.transaction(() => {
+      const row = this.db.prepare('SELECT blob_sha256 FROM artifacts WHERE id = ?').get(id) as { blob_sha256: string } | undefined;
+      if (!row) return false;
+      this.db.prepare('DELETE FROM artifacts WHERE id = ?').run(id);
+      this.blobs.release(row.blob_sha256);
+      return true;
+    })();
+  }
+
+  setLabel(id: string, key: string, value: string): boolean {
+    return this.db.transaction(() => {
+      if (!this.db.prepare('SELECT 1 FROM artifacts WHERE id = ?').get(id)) return false;
+      this.db.prepare('INSERT OR REPLACE INTO artifact_labels (artifact_id, key, value) VALUES (?, ?, ?)').run(id, key, value);
+      return true;
+    })();
+  }
+
+  removeLabel(id: string, key: string): boolean {
+    return this.db.prepare('DELETE FROM artifact_labels WHERE artifact_id = ? AND key = ?').run(id, key).changes > 0;
+  }
+
+  blobOf(id: string): { sha256: string; bytes: Uint8Array } | null {
+    const row = this.db.prepare('SELECT blob_sha256 FROM artifacts WHERE id = ?').get(id) as { blob_sha256: string } | undefined;
+    if (!row) return null;
+    const bytes = this.blobs.get(row.blob_sha256);
+    return bytes ? { sha256: row.blob_sha256, bytes } : null;
+  }
+
+  private labelsOf(ids: string[]): Map<string, Record<string, string>> {
+    const out = new Map<string, Record<string, string>>();
+    if (ids.length === 0) return out;
+    const stmt = this.db.prepare('SELECT artifact_id, key, value FROM artifact_labels WHERE artifact_id IN (SELECT value FROM json_each(?)) ORDER BY key');
+    for (const r of stmt.all(JSON.stringify(ids)) as { artifact_id: string; key: string; value: string }[]) {
+      let labels = out.get(r.artifact_id);
+      if (!labels) out.set(r.artifact_id, (labels = {}));
+      labels[r.key] = r.value;
+    }
+    return out;
+  }
+
+  private toArtifact(row: ArtifactRow, labels: Record<string, string>): Artifact {
+    const summary = JSON.parse(row.summary_json) as ProfileSummary;
+    return {
+      id: row.id,
+      kind: row.kind,
+      subtype: row.subtype,
+      file: row.file_name,
+      source: row.source,
+      sha256: row.blob_sha256,
+      size: row.size,
+      importedAt: row.imported_at,
+      capturedAt: row.captured_at,
+      durationNs: row.duration_ns,
+      goVersion: row.go_version,
+      run: row.run_name,
+      labels,
+      sampleTypes: summary.sampleTypes,
+      summary,
+    };
+  }
+}

@@ -1,0 +1,38 @@
+// Applies migrations/NNNN_*.sql in order, each once, recording them in schema_migrations.
+
+import type Database from 'better-sqlite3';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+// Bundled at build time so the engine needs no path to the migrations folder at run time.
+const files = import.meta.glob('../../migrations/*.sql', { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
+
+export const MIGRATIONS: Migration[] = Object.entries(files)
+  .map(([path, sql]) => {
+    const name = path.slice(path.lastIndexOf('/') + 1);
+    const m = /^(\d+)_/.exec(name);
+    if (!m) throw new Error(`migration ${name} does not start with a number`);
+    return { version: Number(m[1]), name, sql };
+  })
+  .sort((a, b) => a.version - b.version);
+
+export function migrate(db: Database.Database, migrations: Migration[] = MIGRATIONS): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
+  const applied = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  const done: number[] = [];
+  for (const m of migrations) {
+    if (applied.has(m.version)) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      record.run(m.version, m.name, Date.now());
+    })();
+    done.push(m.version);
+  }
+  return done;
+}

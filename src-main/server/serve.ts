@@ -1,0 +1,152 @@
+// gpw serve: the contract over WebSocket, plus the built renderer as static files.
+// Binds 127.0.0.1 only; a per-run token (kept in the URL fragment) guards the API;
+// a foreign Host gets 421, a foreign Origin or a missing token gets 403.
+
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, resolve, sep } from 'node:path';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { MAX_IMPORT_BYTES, dispatch, type GpwApi } from '../api/contract.js';
+import { decodeFrame, encodeFrame } from '../api/wire.js';
+import { CONTENT_SECURITY_POLICY } from './csp.js';
+
+export interface ServeOptions {
+  api: GpwApi;
+  rendererDir: string;
+  /** 0 (default) picks a free port. */
+  port?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+  '.ico': 'image/x-icon',
+};
+
+export async function startServer(options: ServeOptions): Promise<RunningServer> {
+  const token = randomBytes(24).toString('base64url');
+  const tokenBytes = Buffer.from(token);
+  const root = resolve(options.rendererDir);
+  let port = 0;
+
+  const allowedHosts = (): string[] => [`127.0.0.1:${port}`, `localhost:${port}`];
+  const allowedOrigins = (): string[] => allowedHosts().map((h) => `http://${h}`);
+  const hostOk = (req: IncomingMessage): boolean => allowedHosts().includes(req.headers.host ?? '');
+  const originOk = (req: IncomingMessage, required: boolean): boolean => {
+    const origin = req.headers.origin;
+    if (origin === undefined) return !required;
+    return allowedOrigins().includes(origin);
+  };
+  const tokenOk = (req: IncomingMessage): boolean => {
+    const given = Buffer.from(new URL(req.url ?? '/', 'http://x').searchParams.get('token') ?? '');
+    return given.length === tokenBytes.length && timingSafeEqual(given, tokenBytes);
+  };
+
+  const server = createServer((req, res) => {
+    void handleHttp(req, res).catch(() => {
+      if (!res.headersSent) send(res, 500, 'internal error');
+      else res.destroy();
+    });
+  });
+
+  async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!hostOk(req)) return send(res, 421, 'misdirected request: unknown Host');
+    if (!originOk(req, false)) return send(res, 403, 'forbidden: foreign Origin');
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname === '/api') return send(res, 403, 'forbidden: the API is served over WebSocket with the token');
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed');
+    let path: string;
+    try {
+      path = decodeURIComponent(url.pathname);
+    } catch {
+      return send(res, 400, 'bad path');
+    }
+    if (path.includes('\0') || path.split(/[\\/]/).includes('..')) return send(res, 403, 'forbidden path');
+    if (path === '/' || path === '') path = '/index.html';
+    const file = resolve(join(root, path));
+    if (!file.startsWith(root + sep)) return send(res, 403, 'forbidden path');
+    const st = await stat(file).catch(() => null);
+    if (!st || !st.isFile()) return send(res, 404, 'not found');
+    const body = await readFile(file);
+    const headers: Record<string, string> = {
+      'Content-Type': MIME[extname(file)] ?? 'application/octet-stream',
+      'Content-Length': String(body.length),
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      'Cache-Control': 'no-store',
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      'Cross-Origin-Resource-Policy': 'same-origin',
+      'X-Frame-Options': 'DENY',
+    };
+    if (extname(file) === '.html') headers['Content-Security-Policy'] = CONTENT_SECURITY_POLICY;
+    res.writeHead(200, headers);
+    res.end(req.method === 'HEAD' ? undefined : body);
+  }
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_IMPORT_BYTES + 4 * 1024 * 1024 });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const refuse = (status: number, text: string): void => {
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    if (!hostOk(req)) return refuse(421, 'Misdirected Request');
+    if (!originOk(req, true)) return refuse(403, 'Forbidden');
+    if (new URL(req.url ?? '/', 'http://x').pathname !== '/api' || !tokenOk(req)) return refuse(403, 'Forbidden');
+    wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, options.api));
+  });
+
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(options.port ?? 0, '127.0.0.1', () => ok());
+  });
+  const address = server.address();
+  port = typeof address === 'object' && address ? address.port : 0;
+
+  return {
+    url: `http://127.0.0.1:${port}/#token=${token}`,
+    port,
+    token,
+    close: () =>
+      new Promise<void>((ok) => {
+        for (const c of wss.clients) c.terminate();
+        wss.close();
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
+  };
+}
+
+function send(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
+  res.end(text + '\n');
+}
+
+function serveSocket(ws: WebSocket, api: GpwApi): void {
+  ws.binaryType = 'nodebuffer';
+  ws.on('message', (data: Buffer, isBinary: boolean) => {
+    let request: { id?: unknown; method?: unknown; args?: unknown };
+    try {
+      request = (isBinary ? decodeFrame(data) : JSON.parse(data.toString('utf8'))) as typeof request;
+    } catch {
+      ws.send(encodeFrame({ id: null, ok: false, error: { code: 'invalid_argument', message: 'malformed request frame' } }));
+      return;
+    }
+    const id = typeof request?.id === 'number' ? request.id : null;
+    void dispatch(api, request?.method, request?.args).then((envelope) => {
+      if (ws.readyState === ws.OPEN) ws.send(encodeFrame({ id, ...envelope }));
+    });
+  });
+}

@@ -1,0 +1,70 @@
+// The engine's side of the profile worker: request/response over postMessage, bytes sent only
+// when the worker does not already hold the decoded profile, restart after a crash.
+
+import { Worker } from 'node:worker_threads';
+import { GpwError } from '../api/errors.js';
+import type { WorkerReply, WorkerRequest } from './profile-worker-protocol.js';
+
+type Pending = { resolve: (r: WorkerReply) => void; reject: (e: Error) => void };
+
+export class ProfileWorkerClient {
+  private worker: Worker | null = null;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+
+  constructor(private readonly scriptPath: string) {}
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(this.scriptPath);
+    worker.on('message', (reply: WorkerReply) => {
+      const p = this.pending.get(reply.id);
+      if (p) {
+        this.pending.delete(reply.id);
+        p.resolve(reply);
+      }
+    });
+    const failAll = (err: Error): void => {
+      this.worker = null;
+      for (const p of this.pending.values()) p.reject(err);
+      this.pending.clear();
+    };
+    worker.on('error', (err) => failAll(new GpwError('internal', `profile worker failed: ${err.message}`)));
+    worker.on('exit', (code) => failAll(new GpwError('internal', `profile worker exited (code ${code})`)));
+    worker.unref();
+    this.worker = worker;
+    return worker;
+  }
+
+  private post(req: WorkerRequest): Promise<WorkerReply> {
+    const worker = this.ensureWorker();
+    const id = this.nextId++;
+    return new Promise<WorkerReply>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.ref();
+      worker.postMessage({ id, req });
+    }).finally(() => {
+      if (this.pending.size === 0) this.worker?.unref();
+    });
+  }
+
+  /**
+   * Runs a request; if the worker does not hold the profile, loads its bytes and asks again.
+   * The bytes are copied to the worker, so the caller may keep using them.
+   */
+  async run<T>(req: WorkerRequest, loadBytes: () => Uint8Array): Promise<T> {
+    let reply = await this.post(req);
+    if (!reply.ok && 'missing' in reply) {
+      reply = await this.post({ ...req, source: { ...req.source, bytes: loadBytes() } } as WorkerRequest);
+    }
+    if (reply.ok) return reply.value as T;
+    if ('missing' in reply) throw new GpwError('internal', 'profile worker lost the profile');
+    throw new GpwError(reply.error.code, reply.error.message);
+  }
+
+  async close(): Promise<void> {
+    const w = this.worker;
+    this.worker = null;
+    if (w) await w.terminate();
+  }
+}

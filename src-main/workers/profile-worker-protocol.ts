@@ -1,0 +1,13 @@
+// Messages between the engine and its profile worker thread.
+
+import type { ErrorBody } from '../api/errors.js';
+
+export type ProfileSource = { sha256: string; bytes?: Uint8Array };
+
+export type WorkerRequest =
+  | { op: 'summarize'; source: ProfileSource }
+  | { op: 'meta'; source: ProfileSource }
+  | { op: 'flame'; source: ProfileSource; sampleType?: string }
+  | { op: 'top'; source: ProfileSource; sampleType?: string; nodecount: number; nodefraction: number };
+
+export type WorkerReply = { id: number } & ({ ok: true; value: unknown } | { ok: false; missing: true } | { ok: false; error: ErrorBody });

@@ -1,0 +1,61 @@
+// The browser side of gpw serve: one WebSocket to /api carrying the token from the URL
+// fragment; requests and answers as binary frames (typed arrays stay binary).
+
+import { decodeFrame, encodeFrame } from '../../src-main/api/wire';
+import type { Envelope } from '../../src-main/api/errors';
+
+type Pending = (e: Envelope<unknown>) => void;
+
+export class WebBridge {
+  private socket: Promise<WebSocket> | null = null;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly token: string;
+
+  constructor() {
+    const hash = new URLSearchParams(location.hash.slice(1));
+    const fromHash = hash.get('token');
+    if (fromHash) sessionStorage.setItem('gpw-token', fromHash);
+    this.token = fromHash ?? sessionStorage.getItem('gpw-token') ?? '';
+  }
+
+  private connect(): Promise<WebSocket> {
+    if (this.socket) return this.socket;
+    this.socket = new Promise<WebSocket>((resolve, reject) => {
+      const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api?token=${encodeURIComponent(this.token)}`;
+      const ws = new WebSocket(url);
+      ws.binaryType = 'arraybuffer';
+      ws.onopen = () => resolve(ws);
+      ws.onmessage = (ev) => {
+        const msg = decodeFrame(ev.data as ArrayBuffer) as { id: number } & Envelope<unknown>;
+        const p = this.pending.get(msg.id);
+        if (p) {
+          this.pending.delete(msg.id);
+          p(msg);
+        }
+      };
+      ws.onerror = () => reject(new Error('cannot reach gpw serve (is it still running, and was the page opened with its token URL?)'));
+      ws.onclose = () => {
+        this.socket = null;
+        for (const p of this.pending.values()) p({ ok: false, error: { code: 'unavailable', message: 'connection to gpw serve closed' } });
+        this.pending.clear();
+      };
+    });
+    this.socket.catch(() => (this.socket = null));
+    return this.socket;
+  }
+
+  async call(method: string, args: unknown): Promise<Envelope<unknown>> {
+    let ws: WebSocket;
+    try {
+      ws = await this.connect();
+    } catch (err) {
+      return { ok: false, error: { code: 'unavailable', message: (err as Error).message } };
+    }
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.pending.set(id, resolve);
+      ws.send(encodeFrame({ id, method, args }));
+    });
+  }
+}

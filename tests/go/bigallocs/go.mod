@@ -1,0 +1,3 @@
+module gpw/tests/bigallocs
+
+go 1.22

@@ -1,0 +1,3 @@
+module gpw/tests/profgen
+
+go 1.22
