@@ -21,9 +21,26 @@ export function detectFormat(head: Uint8Array): DetectedFormat {
   if (ascii(head, 11) === 'go 1.' || /^go 1\.\d+ trace/.test(ascii(head, 16))) {
     return { format: null, reason: 'this is a Go execution trace, not a pprof profile' };
   }
+  if (isLegacyCpuProfile(head)) {
+    return {
+      format: null,
+      reason: 'this is a legacy binary CPU profile (gperftools / Go before 1.9); convert it with `go tool pprof -proto FILE > FILE.pb.gz`',
+    };
+  }
   if (head.every((b) => b === 0)) return { format: null, reason: 'the file contains only zero bytes' };
   if (PPROF_FIRST_TAGS.has(head[0])) return { format: 'pprof' };
   const printable = head.filter((b) => b === 9 || b === 10 || b === 13 || (b >= 32 && b < 127)).length;
   if (printable > head.length * 0.95) return { format: null, reason: 'this is a text file, not a pprof profile (.pb.gz or .pb)' };
   return { format: null, reason: 'this is not a pprof profile (.pb.gz or .pb): unrecognised binary data' };
+}
+
+// gperftools' binary CPU profile header: words 0, 3, version (0, or 1 as Java writes it), period,
+// in 32- or 64-bit little endian.
+function isLegacyCpuProfile(head: Uint8Array): boolean {
+  if (head.length < 40) return false;
+  const v = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const w64 = (i: number): bigint => v.getBigUint64(i * 8, true);
+  const w32 = (i: number): number => v.getUint32(i * 4, true);
+  if (w64(0) === 0n && w64(1) === 3n && w64(2) <= 1n && w64(3) > 0n) return true;
+  return w32(0) === 0 && w32(1) === 3 && w32(2) <= 1 && w32(3) > 0;
 }

@@ -1,0 +1,121 @@
+// The SQLite library: migrations applied once and recorded, content-addressed blobs returned
+// byte-identical, imports all-or-nothing, labels, filters and deletion.
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Library, type NewArtifact } from '../../src-main/library/library';
+import { MIGRATIONS } from '../../src-main/library/migrate';
+import { sha256Hex } from '../../src-main/library/blobs';
+import { decodePprof } from '../../src-main/formats/pprof/decode-pprof';
+import { summarizeProfile } from '../../src-main/analysis/profile-summary';
+import { goProfile, tempDir } from '../helpers/paths';
+
+let tmp: ReturnType<typeof tempDir>;
+let path: string;
+let lib: Library;
+
+function artifactOf(file: string, bytes = readFileSync(file) as Uint8Array, labels: Record<string, string> = {}): NewArtifact {
+  const summary = summarizeProfile(decodePprof(bytes));
+  return {
+    kind: 'profile', subtype: summary.profileType, bytes, sha256: sha256Hex(bytes), file: file.split('/').pop()!, source: file,
+    capturedAt: summary.capturedAt, durationNs: summary.durationNs || null, goVersion: null, labels, summary,
+  };
+}
+
+beforeEach(() => {
+  tmp = tempDir();
+  path = `${tmp.dir}/lib.sqlite`;
+  lib = new Library(path);
+});
+afterEach(() => {
+  lib.close();
+  tmp.cleanup();
+});
+
+describe('schema', () => {
+  it('applies every migration once, records it, and uses WAL with foreign keys', () => {
+    const applied = lib.db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all();
+    expect(applied).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name })));
+    expect(lib.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(lib.db.pragma('foreign_keys', { simple: true })).toBe(1);
+    lib.close();
+    lib = new Library(path); // reopening applies nothing again
+    expect(lib.db.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: MIGRATIONS.length });
+  });
+});
+
+describe('blobs', () => {
+  it('stores identical bytes once and returns them byte-identical, compressed or not', () => {
+    const gz = readFileSync(goProfile('heap'));
+    const raw = gunzipSync(gz);
+    const [a] = lib.addArtifacts([artifactOf(goProfile('heap'))], null);
+    const [b] = lib.addArtifacts([artifactOf(goProfile('heap'))], null);
+    const [c] = lib.addArtifacts([artifactOf('heap.pb', raw)], null);
+    expect(a.id).not.toBe(b.id);
+    expect(a.sha256).toBe(b.sha256);
+    expect(lib.db.prepare('SELECT count(*) AS n FROM blobs').get()).toEqual({ n: 2 });
+    expect(Buffer.compare(Buffer.from(lib.blobs.get(a.sha256)!), gz)).toBe(0);
+    expect(Buffer.compare(Buffer.from(lib.blobs.get(c.sha256)!), raw)).toBe(0);
+    const rows = lib.db.prepare('SELECT sha256, compression, length(data) AS stored, size FROM blobs').all() as { sha256: string; compression: string; stored: number; size: number }[];
+    const rawRow = rows.find((r) => r.sha256 === c.sha256)!;
+    expect(rawRow.compression).toBe('deflate');
+    expect(rawRow.stored).toBeLessThan(rawRow.size);
+    expect(rows.find((r) => r.sha256 === a.sha256)!.compression).toBe('none'); // gzip does not shrink again
+  });
+
+  it('deletes a blob only when no artifact refers to it', () => {
+    const [a] = lib.addArtifacts([artifactOf(goProfile('cpu'))], null);
+    const [b] = lib.addArtifacts([artifactOf(goProfile('cpu'))], null);
+    expect(lib.delete(a.id)).toBe(true);
+    expect(lib.blobs.get(b.sha256)).not.toBeNull();
+    expect(lib.delete(b.id)).toBe(true);
+    expect(lib.blobs.get(b.sha256)).toBeNull();
+    expect(lib.delete(b.id)).toBe(false);
+  });
+});
+
+describe('artifacts', () => {
+  it('adds a batch in one transaction: a failing item leaves nothing behind', () => {
+    const good = artifactOf(goProfile('cpu'));
+    const bad = { ...artifactOf(goProfile('heap')), kind: 'nonsense' as never };
+    expect(() => lib.addArtifacts([good, bad], 'r1')).toThrow();
+    for (const table of ['artifacts', 'blobs', 'runs', 'artifact_labels']) {
+      expect(lib.db.prepare(`SELECT count(*) AS n FROM ${table}`).get(), table).toEqual({ n: 0 });
+    }
+  });
+
+  it('keeps runs, labels and summaries, and filters by kind, label and text, sorted by time', () => {
+    const added = lib.addArtifacts(
+      [artifactOf(goProfile('cpu'), undefined, { env: 'prod', svc: 'api' }), artifactOf(goProfile('heap'), undefined, { env: 'dev' })],
+      'load-test-1',
+    );
+    lib.addArtifacts([artifactOf(goProfile('block'))], null);
+    expect(added.map((a) => a.run)).toEqual(['load-test-1', 'load-test-1']);
+    expect(added[0].labels).toEqual({ env: 'prod', svc: 'api' });
+    expect(added[0].summary.totals['cpu/nanoseconds']).toBeGreaterThan(0);
+
+    expect(lib.list({ subtype: 'heap' }).map((a) => a.file)).toEqual(['heap.pb.gz']);
+    expect(lib.list({ label: 'env=prod' }).map((a) => a.file)).toEqual(['cpu.pb.gz']);
+    expect(lib.list({ label: 'env' }).length).toBe(2);
+    expect(lib.list({ text: 'load-test' }).length).toBe(2);
+    expect(lib.list({ text: 'BLOCK' }).map((a) => a.file)).toEqual(['block.pb.gz']);
+    expect(lib.list({ text: '100%' })).toEqual([]); // LIKE wildcards are literal
+    const newest = lib.list({ sort: 'newest' }).map((a) => a.capturedAt ?? a.importedAt);
+    expect(newest).toEqual([...newest].sort((x, y) => y - x));
+    expect(lib.list({ sort: 'oldest' }).map((a) => a.id)).toEqual(lib.list({ sort: 'newest' }).map((a) => a.id).reverse());
+
+    expect(lib.setLabel(added[1].id, 'owner', 'gc-team')).toBe(true);
+    expect(lib.get(added[1].id)!.labels).toEqual({ env: 'dev', owner: 'gc-team' });
+    expect(lib.removeLabel(added[1].id, 'env')).toBe(true);
+    expect(lib.get(added[1].id)!.labels).toEqual({ owner: 'gc-team' });
+    expect(lib.setLabel('missing', 'a', 'b')).toBe(false);
+  });
+
+  it('is readable by a second connection while open (WAL)', () => {
+    lib.addArtifacts([artifactOf(goProfile('mutex'))], null);
+    const other = new Database(path, { readonly: true });
+    expect(other.prepare('SELECT count(*) AS n FROM artifacts').get()).toEqual({ n: 1 });
+    other.close();
+  });
+});
