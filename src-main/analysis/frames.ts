@@ -77,22 +77,3 @@ function unsymbolizedName(profile: Profile, loc: number, naming: FrameNaming): s
   }
   return file ? `[${baseName(file)}]` : '<unknown>';
 }
-
-/**
- * Calls visit(frameId, inline) for every frame of sample s from the root down to the leaf.
- * `inline` says whether the edge from the previous frame into this one is an inlined call.
- */
-export function forEachFrameRootFirst(
-  profile: Profile,
-  frames: FrameTable,
-  s: number,
-  visit: (nameId: number, inline: boolean) => void,
-): void {
-  const { sampleLocStart, sampleLocs } = profile;
-  for (let i = sampleLocStart[s + 1] - 1; i >= sampleLocStart[s]; i--) {
-    const loc = sampleLocs[i];
-    for (let f = frames.locFrameStart[loc + 1] - 1; f >= frames.locFrameStart[loc]; f--) {
-      visit(frames.frameName[f], frames.frameInline[f] === 1);
-    }
-  }
-}

@@ -2,7 +2,8 @@
 // node-fraction cut, same order, so that every number can be checked against pprof.
 
 import type { Profile } from '../model/profile.js';
-import { buildFrameTable, forEachFrameRootFirst } from './frames.js';
+import { buildFrameTable } from './frames.js';
+import { PairMap } from './pair-map.js';
 
 export type InlineLabel = '' | 'inline' | 'partial-inline';
 
@@ -42,39 +43,61 @@ export function computeTop(profile: Profile, typeIndex: number, options: TopOpti
   const flat = new Float64Array(n);
   const cum = new Float64Array(n);
   const seenInSample = new Int32Array(n).fill(-1);
-  // Edge (parent → child) → [inline for every occurrence so far, sample last seen in].
-  const edgeInline = new Map<number, boolean>();
-  const edgeSeen = new Map<number, number>();
+  // Edges (parent → child): inline only if every occurrence is (pprof's rule), counted once
+  // per sample like pprof does, so a recursive stack's repeats do not change the flag.
+  const edges = new PairMap(n * 4);
+  let edgeInline = new Uint8Array(1024);
+  let edgeSeen = new Int32Array(1024);
+  let edgeChild = new Int32Array(1024);
   let total = 0;
 
+  const { sampleLocStart, sampleLocs, values } = profile;
+  const { locFrameStart, frameName, frameInline } = frames;
   for (let s = 0; s < profile.sampleCount; s++) {
-    const v = profile.values[s * nTypes + typeIndex];
+    const v = values[s * nTypes + typeIndex];
     if (v === 0) continue;
     total += Math.abs(v);
     let parent = -1;
-    forEachFrameRootFirst(profile, frames, s, (node, inline) => {
-      if (seenInSample[node] !== s) {
-        seenInSample[node] = s;
-        cum[node] += v;
-      }
-      if (parent !== -1 && parent !== node) {
-        const key = parent * n + node;
-        if (edgeSeen.get(key) !== s) {
-          edgeSeen.set(key, s);
-          const before = edgeInline.get(key);
-          edgeInline.set(key, before === undefined ? inline : before && inline);
+    for (let li = sampleLocStart[s + 1] - 1; li >= sampleLocStart[s]; li--) {
+      const loc = sampleLocs[li];
+      for (let f = locFrameStart[loc + 1] - 1; f >= locFrameStart[loc]; f--) {
+        const node = frameName[f];
+        if (seenInSample[node] !== s) {
+          seenInSample[node] = s;
+          cum[node] += v;
         }
+        if (parent !== -1 && parent !== node) {
+          const e = edges.getOrInsert(parent, node);
+          if (e >= edgeSeen.length) {
+            const grow = <T extends Uint8Array | Int32Array>(a: T): T => {
+              const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+              b.set(a);
+              return b;
+            };
+            edgeInline = grow(edgeInline);
+            edgeSeen = grow(edgeSeen);
+            edgeChild = grow(edgeChild);
+          }
+          if (e === edges.size - 1 && edgeSeen[e] === 0 && edgeChild[e] === 0) {
+            edgeInline[e] = frameInline[f];
+            edgeSeen[e] = s + 1;
+            edgeChild[e] = node + 1;
+          } else if (edgeSeen[e] !== s + 1) {
+            edgeSeen[e] = s + 1;
+            if (frameInline[f] === 0) edgeInline[e] = 0;
+          }
+        }
+        parent = node;
       }
-      parent = node;
-    });
+    }
     if (parent !== -1) flat[parent] += v;
   }
 
   const inEdgeInline = new Uint8Array(n);
   const inEdgeDirect = new Uint8Array(n);
-  for (const [key, inline] of edgeInline) {
-    const child = key % n;
-    if (inline) inEdgeInline[child] = 1;
+  for (let e = 0; e < edges.size; e++) {
+    const child = edgeChild[e] - 1;
+    if (edgeInline[e]) inEdgeInline[child] = 1;
     else inEdgeDirect[child] = 1;
   }
 

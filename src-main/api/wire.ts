@@ -25,7 +25,7 @@ function typedName(a: TypedArray): CtorName {
   throw new Error('unsupported typed array');
 }
 
-export function encodeFrame(message: unknown): Uint8Array {
+export function encodeFrame(message: unknown): Uint8Array<ArrayBuffer> {
   const buffers: TypedArray[] = [];
   const json = JSON.stringify(message, function (this: Record<string, unknown>, key: string, value: unknown) {
     // Look at the holder's own value: Buffer.toJSON would already have turned it into an array.

@@ -9,6 +9,17 @@ export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+/** gzip, zstd, xz, bzip2 and zip signatures. */
+function isCompressed(b: Uint8Array): boolean {
+  return (
+    (b[0] === 0x1f && b[1] === 0x8b) ||
+    (b[0] === 0x28 && b[1] === 0xb5 && b[2] === 0x2f && b[3] === 0xfd) ||
+    (b[0] === 0xfd && b[1] === 0x37 && b[2] === 0x7a && b[3] === 0x58) ||
+    (b[0] === 0x42 && b[1] === 0x5a && b[2] === 0x68) ||
+    (b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04)
+  );
+}
+
 export class BlobStore {
   private readonly has: Database.Statement;
   private readonly insert: Database.Statement;
@@ -25,9 +36,9 @@ export class BlobStore {
   /** Stores bytes unless already present; returns their address. Call inside a transaction. */
   put(bytes: Uint8Array, sha256 = sha256Hex(bytes)): string {
     if (this.has.get(sha256)) return sha256;
-    const deflated = deflateRawSync(bytes, { level: 6 });
-    // Already-compressed inputs (.pb.gz) do not shrink: keep them as they are.
-    if (deflated.length < bytes.length * 0.95) this.insert.run(sha256, bytes.length, 'deflate', deflated);
+    // Already-compressed inputs (gzip: .pb.gz) do not shrink again: keep them as they are.
+    const deflated = isCompressed(bytes) ? null : deflateRawSync(bytes, { level: 6 });
+    if (deflated && deflated.length < bytes.length * 0.95) this.insert.run(sha256, bytes.length, 'deflate', deflated);
     else this.insert.run(sha256, bytes.length, 'none', Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     return sha256;
   }

@@ -6,6 +6,7 @@ import protobuf from 'protobufjs/minimal.js';
 import type { Profile, ProfileMapping, ValueType } from '../../model/profile.js';
 import { FormatError } from '../format-error.js';
 import { Growable } from '../growable.js';
+import { readPackedVarints } from './varint.js';
 
 // int64 fields become plain numbers (exact below 2^53, which covers every real pprof value).
 protobuf.util.Long = undefined as unknown as typeof protobuf.util.Long;
@@ -262,30 +263,52 @@ function decodeProfileMessage(bytes: Uint8Array): Profile {
   const nTypes = sampleTypes.length;
   const values = new Float64Array(nSamples * nTypes);
   const sampleLocStart = new Uint32Array(nSamples + 1);
-  const sampleLocs = new Growable(Uint32Array, nSamples * 8);
+  // Every location id takes at least one byte, so the samples' size bounds their count.
+  let sampleBytes = 0;
+  for (let s = 0; s < nSamples; s++) sampleBytes += sEnd[s] - sStart[s];
+  const sampleLocs = new Growable(Uint32Array, sampleBytes);
   const sampleLabelStart = new Uint32Array(nSamples + 1);
   const labelKey = new Growable(Int32Array, 64);
   const labelStr = new Growable(Int32Array, 64);
   const labelNum = new Growable(Float64Array, 64);
   const labelNumUnit = new Growable(Int32Array, 64);
+  const pushLocation = (id: number): void => {
+    const index = locationIds.get(id);
+    if (index < 0) locationIds.require(id, 'a sample', 'location');
+    sampleLocs.push(index);
+  };
+  // Values of the sample being read: where they go and how many were seen.
+  let valueBase = 0;
+  let valueCount = 0;
+  const pushValue = (v: number): void => {
+    if (valueCount < nTypes) values[valueBase + valueCount] = v;
+    valueCount++;
+  };
   for (let s = 0; s < nSamples; s++) {
     r.pos = sStart[s];
     sampleLocStart[s] = sampleLocs.length;
     sampleLabelStart[s] = labelKey.length;
-    let nValues = 0;
-    const base = s * nTypes;
+    valueBase = s * nTypes;
+    valueCount = 0;
     while (r.pos < sEnd[s]) {
       const tag = r.uint32();
       const wt = tag & 7;
       switch (tag >>> 3) {
         case 1:
-          readRepeated(r, wt, () => r.uint64() as unknown as number, (id) => sampleLocs.push(locationIds.require(id, 'a sample', 'location')));
+          if (wt === WIRE_LEN) {
+            const len = r.uint32();
+            r.pos = readPackedVarints(r.buf, r.pos, r.pos + len, pushLocation);
+          } else {
+            pushLocation(r.uint64() as unknown as number);
+          }
           break;
         case 2:
-          readRepeated(r, wt, () => r.int64() as unknown as number, (v) => {
-            if (nValues < nTypes) values[base + nValues] = v;
-            nValues++;
-          });
+          if (wt === WIRE_LEN) {
+            const len = r.uint32();
+            r.pos = readPackedVarints(r.buf, r.pos, r.pos + len, pushValue);
+          } else {
+            pushValue(r.int64() as unknown as number);
+          }
           break;
         case 3: {
           const end = r.uint32() + r.pos;
@@ -309,8 +332,8 @@ function decodeProfileMessage(bytes: Uint8Array): Profile {
         default: r.skipType(wt);
       }
     }
-    if (nValues !== nTypes) {
-      throw new FormatError(`corrupt profile: sample ${s} has ${nValues} values but the profile has ${nTypes} sample types`);
+    if (valueCount !== nTypes) {
+      throw new FormatError(`corrupt profile: sample ${s} has ${valueCount} values but the profile has ${nTypes} sample types`);
     }
   }
   sampleLocStart[nSamples] = sampleLocs.length;

@@ -1,0 +1,452 @@
+// gpw serve's guard rails, tested against the real server (node bin/gpw.js serve) in a child
+// process: loopback-only binding, Host (421) and Origin (403) checks for HTTP and the WebSocket
+// upgrade, the per-run token, the CSP, static-path traversal, method limits, argument
+// validation over the wire, and typed arrays crossing the bridge as raw bytes.
+import { readFileSync, existsSync, readdirSync } from 'node:fs';
+import { connect } from 'node:net';
+import { networkInterfaces } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type WebSocket from 'ws';
+import { decodeFrame, encodeFrame } from '../../src-main/api/wire';
+import { goProfile, repoPath, tempDir } from '../helpers/paths';
+import { httpRaw, startServe, tcpRaw, wsAttempt, wsClose, wsRoundTrip, type ServeProcess } from '../helpers/serve';
+
+type Envelope = { id: number | null; ok: true; value: any } | { id: number | null; ok: false; error: { code: string; message: string } };
+
+let tmp: { dir: string; cleanup: () => void };
+let library: string;
+let srv: ServeProcess;
+let host: string; // "127.0.0.1:PORT"
+let origin: string; // "http://127.0.0.1:PORT"
+const openSockets: WebSocket[] = [];
+
+beforeAll(async () => {
+  tmp = tempDir('gpw-serve-sec-');
+  library = join(tmp.dir, 'library.sqlite');
+  srv = await startServe(library);
+  host = `127.0.0.1:${srv.port}`;
+  origin = `http://${host}`;
+});
+
+afterAll(async () => {
+  for (const ws of openSockets) await wsClose(ws);
+  await srv?.stop();
+  tmp?.cleanup();
+});
+
+/** Opens the API socket the way the served page does: right Host, right Origin, the token. */
+async function openApi(): Promise<WebSocket> {
+  const r = await wsAttempt(srv.port, `/api?token=${srv.token}`, { host, origin });
+  if (!r.opened) throw new Error(`API socket refused: ${r.status ?? r.error}`);
+  openSockets.push(r.ws);
+  return r.ws;
+}
+
+/**
+ * Decodes a reply as the browser would see it: its own ArrayBuffer, offset 0. (ws hands Node a
+ * Buffer view at any offset, which decodeFrame mishandles: see the known-bug test below.)
+ */
+const decode = (data: Buffer): Envelope => decodeFrame(new Uint8Array(data)) as Envelope;
+
+async function call(ws: WebSocket, id: number, method: unknown, args: unknown): Promise<{ reply: Envelope; raw: Buffer; isBinary: boolean }> {
+  const { data, isBinary } = await wsRoundTrip(ws, encodeFrame({ id, method, args }));
+  return { reply: decode(data), raw: data, isBinary };
+}
+
+/** Non-loopback IPv4/IPv6 addresses of this machine. */
+function externalAddresses(): string[] {
+  return Object.values(networkInterfaces())
+    .flat()
+    .filter((a): a is NonNullable<typeof a> => !!a && !a.internal && !(a.family === 'IPv6' && a.address.startsWith('fe80')))
+    .map((a) => a.address);
+}
+
+function tryConnect(address: string, port: number, timeoutMs = 2_000): Promise<'connected' | string> {
+  return new Promise((resolve) => {
+    const sock = connect({ host: address, port });
+    const timer = setTimeout(() => {
+      sock.destroy();
+      resolve('timeout');
+    }, timeoutMs);
+    sock.on('connect', () => {
+      clearTimeout(timer);
+      sock.destroy();
+      resolve('connected');
+    });
+    sock.on('error', (e: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      resolve(e.code ?? e.message);
+    });
+  });
+}
+
+describe('binding', () => {
+  it('prints a 127.0.0.1 URL with a token in the fragment', () => {
+    expect(srv.host).toBe('127.0.0.1');
+    expect(srv.url).toBe(`http://127.0.0.1:${srv.port}/#token=${srv.token}`);
+    expect(srv.port).toBeGreaterThan(0);
+    expect(srv.token.length).toBeGreaterThanOrEqual(32); // 24 random bytes, base64url
+  });
+
+  it('listens on 127.0.0.1 only (no wildcard or external socket)', async () => {
+    if (process.platform === 'linux' && existsSync('/proc/net/tcp')) {
+      // Every listening socket on our port, from the kernel's table: local address must be 127.0.0.1.
+      const hexPort = srv.port.toString(16).toUpperCase().padStart(4, '0');
+      const listening = (file: string): string[] =>
+        existsSync(file)
+          ? readFileSync(file, 'utf8')
+              .split('\n')
+              .slice(1)
+              .map((l) => l.trim().split(/\s+/))
+              .filter((f) => f.length > 3 && f[3] === '0A' && f[1].endsWith(`:${hexPort}`))
+              .map((f) => f[1].split(':')[0])
+          : [];
+      expect(listening('/proc/net/tcp')).toEqual(['0100007F']);
+      expect(listening('/proc/net/tcp6')).toEqual([]);
+    }
+    for (const address of externalAddresses()) {
+      expect(await tryConnect(address, srv.port), `connect to ${address}:${srv.port}`).not.toBe('connected');
+    }
+    expect(await tryConnect('127.0.0.1', srv.port)).toBe('connected');
+  });
+});
+
+describe('HTTP', () => {
+  it('serves the page with a strict Content-Security-Policy', async () => {
+    const r = await httpRaw(srv.port, { path: '/', headers: { Host: host } });
+    expect(r.status).toBe(200);
+    expect(r.headers['content-type']).toMatch(/^text\/html/);
+    expect(r.body.toString('utf8')).toMatch(/<div id="app">/);
+    const csp = String(r.headers['content-security-policy'] ?? '');
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-eval');
+    const scriptSrc = csp.split(';').map((d) => d.trim()).find((d) => d.startsWith('script-src')) ?? '';
+    expect(scriptSrc).not.toContain('unsafe-inline');
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(r.headers['x-content-type-options']).toBe('nosniff');
+    // The token lives only in the URL fragment: the page itself never contains it.
+    expect(r.body.toString('utf8')).not.toContain(srv.token);
+  });
+
+  it('serves the built assets (control for the traversal checks)', async () => {
+    const asset = readdirSync(repoPath('out/renderer/assets')).find((f) => f.endsWith('.js'));
+    expect(asset).toBeTruthy();
+    const r = await httpRaw(srv.port, { path: `/assets/${asset}`, headers: { Host: host } });
+    expect(r.status).toBe(200);
+    expect(r.headers['content-type']).toMatch(/javascript/);
+    expect(r.body.equals(readFileSync(repoPath(`out/renderer/assets/${asset}`)))).toBe(true);
+  });
+
+  it('answers 421 to a foreign Host', async () => {
+    for (const h of ['evil.example', `evil.example:${srv.port}`, `127.0.0.1:${srv.port === 65535 ? 1 : srv.port + 1}`, `127.0.0.1`, `0.0.0.0:${srv.port}`, `[::1]:${srv.port}`]) {
+      const r = await httpRaw(srv.port, { path: '/', headers: { Host: h } });
+      expect(r.status, `Host: ${h}`).toBe(421);
+      expect(r.headers['content-security-policy'], `Host: ${h}`).toBeUndefined();
+      expect(r.body.toString('utf8')).not.toMatch(/<html/i);
+    }
+  });
+
+  it('answers 421 when there is no Host header at all', async () => {
+    const r = await tcpRaw(srv.port, 'GET / HTTP/1.0\r\n\r\n');
+    expect(r.data).toMatch(/^HTTP\/1\.[01] 421 /);
+  });
+
+  it('answers 403 to a foreign Origin', async () => {
+    for (const o of ['http://evil.example', `http://evil.example:${srv.port}`, `http://127.0.0.1:${srv.port + 1}`, `https://127.0.0.1:${srv.port}`, 'null']) {
+      const r = await httpRaw(srv.port, { path: '/', headers: { Host: host, Origin: o } });
+      expect(r.status, `Origin: ${o}`).toBe(403);
+      expect(r.body.toString('utf8')).not.toMatch(/<html/i);
+    }
+    // Its own origin is fine.
+    expect((await httpRaw(srv.port, { path: '/', headers: { Host: host, Origin: origin } })).status).toBe(200);
+  });
+
+  it('refuses the API over plain HTTP', async () => {
+    const r = await httpRaw(srv.port, { path: `/api?token=${srv.token}`, headers: { Host: host, Origin: origin } });
+    expect(r.status).toBe(403);
+  });
+
+  it('answers 405 to methods other than GET and HEAD', async () => {
+    for (const method of ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']) {
+      const r = await httpRaw(srv.port, { method, path: '/', headers: { Host: host, 'Content-Length': '2' }, body: Buffer.from('{}') });
+      expect(r.status, method).toBe(405);
+    }
+    const head = await httpRaw(srv.port, { method: 'HEAD', path: '/', headers: { Host: host } });
+    expect(head.status).toBe(200);
+    expect(head.body.length).toBe(0);
+  });
+
+  it('refuses static paths that leave out/renderer', async () => {
+    const pkg = readFileSync(repoPath('package.json'), 'utf8');
+    const paths = [
+      '/../package.json',
+      '/../../package.json',
+      '/%2e%2e/package.json',
+      '/%2E%2E/%2E%2E/package.json',
+      '/assets/..%2f..%2fpackage.json',
+      '/assets/%2e%2e%2f%2e%2e%2fpackage.json',
+      '/..%5c..%5cpackage.json',
+      '/..\\..\\package.json',
+      '/assets/..%5C..%5Cpackage.json',
+      '/%00',
+      '/index.html%00',
+      '/index.html%00.js',
+      '/%2e%2e%00/package.json',
+      '/%252e%252e/package.json',
+      '//etc/passwd',
+      '/%2fetc%2fpasswd',
+      '/%2F%2Fetc%2Fpasswd',
+      `http://${host}/../package.json`,
+      '/../main/cli.js',
+      '/..%2fmain%2fcli.js',
+    ];
+    for (const path of paths) {
+      const r = await httpRaw(srv.port, { path, headers: { Host: host } });
+      expect([403, 404], `GET ${path} → ${r.status}`).toContain(r.status);
+      const body = r.body.toString('utf8');
+      expect(body).not.toContain('"name": "gpw"');
+      expect(body).not.toContain(pkg.slice(0, 40));
+      expect(body).not.toMatch(/root:.*:0:0:/);
+    }
+    // A malformed escape is a client error, not a server error.
+    const bad = await httpRaw(srv.port, { path: '/%E0%A4%A', headers: { Host: host } });
+    expect(bad.status).toBe(400);
+  });
+});
+
+describe('WebSocket upgrade', () => {
+  it('answers 421 to a foreign Host', async () => {
+    for (const h of [`evil.example:${srv.port}`, `127.0.0.1:${srv.port === 65535 ? 1 : srv.port + 1}`, 'evil.example']) {
+      const r = await wsAttempt(srv.port, `/api?token=${srv.token}`, { host: h, origin });
+      expect(r.opened, `Host: ${h}`).toBe(false);
+      if (!r.opened) expect(r.status, `Host: ${h}`).toBe(421);
+    }
+  });
+
+  it('answers 403 to a foreign or missing Origin', async () => {
+    for (const o of ['http://evil.example', `http://127.0.0.1:${srv.port + 1}`, 'null', undefined]) {
+      const r = await wsAttempt(srv.port, `/api?token=${srv.token}`, { host, origin: o });
+      expect(r.opened, `Origin: ${o}`).toBe(false);
+      if (!r.opened) expect(r.status, `Origin: ${o}`).toBe(403);
+    }
+  });
+
+  it('answers 403 without the right token', async () => {
+    const t = srv.token;
+    const wrongSameLength = (t[0] === 'A' ? 'B' : 'A') + t.slice(1);
+    const cases = [
+      '/api',
+      '/api?token=',
+      `/api?token=${wrongSameLength}`,
+      `/api?token=${t.slice(0, -1)}`, // one short
+      `/api?token=${t}x`, // one long
+      `/api?token=${t.toLowerCase() === t ? t.toUpperCase() : t.toLowerCase()}`,
+      `/api?tok=${t}`,
+      `/api/?token=${t}`, // right token, wrong path
+      `/?token=${t}`,
+    ];
+    for (const path of cases) {
+      const r = await wsAttempt(srv.port, path, { host, origin });
+      expect(r.opened, path).toBe(false);
+      if (!r.opened) expect(r.status, path).toBe(403);
+    }
+  });
+
+  it('never switches protocols on a refused upgrade (raw request)', async () => {
+    const upgrade = (path: string, h: string, o?: string): string =>
+      `GET ${path} HTTP/1.1\r\nHost: ${h}\r\n${o ? `Origin: ${o}\r\n` : ''}Connection: Upgrade\r\nUpgrade: websocket\r\n` +
+      'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n';
+    const foreignHost = await tcpRaw(srv.port, upgrade(`/api?token=${srv.token}`, `evil.example:${srv.port}`, origin));
+    expect(foreignHost.data).toMatch(/^HTTP\/1\.1 421 /);
+    const foreignOrigin = await tcpRaw(srv.port, upgrade(`/api?token=${srv.token}`, host, 'http://evil.example'));
+    expect(foreignOrigin.data).toMatch(/^HTTP\/1\.1 403 /);
+    const noToken = await tcpRaw(srv.port, upgrade('/api', host, origin));
+    expect(noToken.data).toMatch(/^HTTP\/1\.1 403 /);
+    for (const r of [foreignHost, foreignOrigin, noToken]) expect(r.data).not.toMatch(/101 Switching/);
+  });
+
+  it('accepts the right token, Host and Origin, and answers a call', async () => {
+    const ws = await openApi();
+    const { reply, isBinary } = await call(ws, 1, 'libraryInfo', {});
+    expect(isBinary).toBe(true);
+    expect(reply).toMatchObject({ id: 1, ok: true, value: { artifactCount: 0, blobBytes: 0 } });
+    if (reply.ok) expect(reply.value.path).toBe(library);
+    // localhost:PORT is the same server for the browser; it is allowed too.
+    const viaLocalhost = await wsAttempt(srv.port, `/api?token=${srv.token}`, { host: `localhost:${srv.port}`, origin: `http://localhost:${srv.port}` });
+    expect(viaLocalhost.opened).toBe(true);
+    if (viaLocalhost.opened) await wsClose(viaLocalhost.ws);
+  });
+});
+
+describe('the API over the socket', () => {
+  it('answers invalid_argument to an unknown method', async () => {
+    const ws = await openApi();
+    for (const [i, m] of (['noSuchMethod', 'constructor', '__proto__', 'toString', 'hasOwnProperty', 42, null] as unknown[]).entries()) {
+      const { reply } = await call(ws, 10 + i, m, {});
+      expect(reply, `method ${String(m)}`).toMatchObject({ id: 10 + i, ok: false, error: { code: 'invalid_argument' } });
+    }
+  });
+
+  it('answers invalid_argument to bad arguments', async () => {
+    const ws = await openApi();
+    const cases: [string, unknown][] = [
+      ['listArtifacts', { limit: 'x' }],
+      ['listArtifacts', { limit: 1.5 }],
+      ['listArtifacts', { limit: 0 }],
+      ['listArtifacts', { kind: 'nonsense' }],
+      ['listArtifacts', { bogus: 1 }],
+      ['listArtifacts', JSON.parse('{"__proto__": {"limit": 1}}')],
+      ['listArtifacts', [1, 2]],
+      ['listArtifacts', 'x'],
+      ['libraryInfo', { extra: true }],
+      ['getArtifact', {}],
+      ['getArtifact', { id: '../../etc/passwd' }],
+      ['getArtifact', { id: 7 }],
+      ['flameGraph', { id: 'abc', sampleType: 5 }],
+      ['importFile', { name: 'x.pb.gz', bytes: 'not bytes' }],
+      ['importFile', { name: 'x.pb.gz', bytes: [31, 139] }],
+      ['importFile', { name: '', bytes: new Uint8Array([31, 139]) }],
+      ['importFile', { name: 'x.pb.gz', bytes: new Uint8Array([31, 139]), labels: { 'bad key!': 'v' } }],
+      ['setLabel', { id: 'abc', key: 'k' }],
+    ];
+    for (const [i, [m, args]] of cases.entries()) {
+      const { reply } = await call(ws, 100 + i, m, args);
+      expect(reply, `${m} ${JSON.stringify(args)}`).toMatchObject({ id: 100 + i, ok: false, error: { code: 'invalid_argument' } });
+    }
+  });
+
+  it('answers a malformed frame with an error envelope and keeps the socket usable', async () => {
+    const ws = await openApi();
+    const bad: Uint8Array[] = [
+      new Uint8Array([1, 2]), // shorter than the length prefix
+      new Uint8Array([255, 255, 0, 0, 1, 2, 3]), // header length past the end
+      (() => {
+        const h = new TextEncoder().encode(JSON.stringify({ json: '{"id":1,"method":"libraryInfo","args":{"$typed":"Function","index":0}}', buffers: [{ type: 'Function', offset: 0, length: 1 }] }));
+        const f = new Uint8Array(8 + h.length + 8);
+        new DataView(f.buffer).setUint32(0, h.length, true);
+        f.set(h, 4);
+        return f;
+      })(),
+    ];
+    for (const frame of bad) {
+      const { data } = await wsRoundTrip(ws, frame);
+      expect(decode(data)).toMatchObject({ id: null, ok: false, error: { code: 'invalid_argument' } });
+    }
+    const text = await wsRoundTrip(ws, 'not json');
+    expect(decode(text.data)).toMatchObject({ id: null, ok: false, error: { code: 'invalid_argument' } });
+    const { reply } = await call(ws, 2, 'libraryInfo', {});
+    expect(reply).toMatchObject({ id: 2, ok: true });
+  });
+
+  it('imports a profile sent as bytes and returns flame graph arrays as typed arrays in a binary frame', async () => {
+    const ws = await openApi();
+    const bytes = new Uint8Array(readFileSync(goProfile('cpu')));
+    const imp = await call(ws, 3, 'importFile', { name: 'cpu.pb.gz', bytes });
+    expect(imp.reply).toMatchObject({ id: 3, ok: true });
+    if (!imp.reply.ok) throw new Error(imp.reply.error.message);
+    const artifact = imp.reply.value.artifacts[0];
+    expect(artifact).toMatchObject({ kind: 'profile', subtype: 'cpu', file: 'cpu.pb.gz', size: bytes.length });
+
+    const fg = await call(ws, 4, 'flameGraph', { id: artifact.id });
+    expect(fg.isBinary).toBe(true);
+    expect(fg.reply).toMatchObject({ id: 4, ok: true });
+    if (!fg.reply.ok) throw new Error(fg.reply.error.message);
+    const v = fg.reply.value;
+    expect(v.total).toBeInstanceOf(Float64Array);
+    expect(v.self).toBeInstanceOf(Float64Array);
+    expect(v.nameIndex).toBeInstanceOf(Int32Array);
+    expect(v.depth).toBeInstanceOf(Int32Array);
+    expect(v.inlined).toBeInstanceOf(Uint8Array);
+    const n = v.nameIndex.length;
+    expect(n).toBeGreaterThan(1);
+    for (const a of [v.total, v.self, v.depth, v.inlined]) expect(a.length).toBe(n);
+    expect(v.total[0]).toBe(v.totalValue);
+    expect(v.totalValue).toBeGreaterThan(0);
+    expect(v.names[v.nameIndex[0]]).toBe('root');
+
+    // On the wire: the header's JSON refers to the arrays; their numbers are raw bytes, not JSON text.
+    const raw = fg.raw;
+    const headerLen = raw.readUInt32LE(0);
+    const header = JSON.parse(raw.subarray(4, 4 + headerLen).toString('utf8')) as { json: string; buffers: { type: string }[] };
+    expect(header.buffers.map((b) => b.type).sort()).toEqual(['Float64Array', 'Float64Array', 'Int32Array', 'Int32Array', 'Uint8Array']);
+    const message = JSON.parse(header.json) as { value: Record<string, unknown> };
+    for (const k of ['total', 'self', 'nameIndex', 'depth', 'inlined']) expect(message.value[k], k).toMatchObject({ $typed: expect.any(String) });
+    expect(header.json).not.toMatch(/\[\s*-?\d+(\.\d+)?(e[+-]?\d+)?\s*,\s*-?\d/i);
+    const asText = raw.toString('latin1');
+    const totalsJson = JSON.stringify(Array.from(v.total.subarray(0, Math.min(4, n)))).slice(1, -1);
+    expect(asText).not.toContain(totalsJson);
+    const depthJson = JSON.stringify(Array.from(v.depth.subarray(0, Math.min(6, n)))).slice(1, -1);
+    expect(asText).not.toContain(depthJson);
+    // The buffer area holds at least every array's bytes.
+    const byteSum = [v.total, v.self, v.nameIndex, v.depth, v.inlined].reduce((s, a) => s + a.byteLength, 0);
+    expect(raw.length).toBeGreaterThanOrEqual(4 + headerLen + byteSum);
+
+    const info = await call(ws, 5, 'libraryInfo', {});
+    expect(info.reply).toMatchObject({ ok: true, value: { artifactCount: 1 } });
+  });
+
+  it('reports a bad upload as bad_input without crashing the server', async () => {
+    const ws = await openApi();
+    const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0]);
+    const { reply } = await call(ws, 6, 'importFile', { name: 'photo.jpg', bytes: jpeg });
+    expect(reply).toMatchObject({ id: 6, ok: false, error: { code: 'bad_input' } });
+    if (!reply.ok) expect(reply.error.message).toMatch(/photo\.jpg.*JPEG/);
+    const info = await call(ws, 7, 'libraryInfo', {});
+    expect(info.reply).toMatchObject({ ok: true, value: { artifactCount: 1 } });
+    expect(srv.exited()).toBe(false);
+    expect(srv.stderr()).toBe('');
+  });
+});
+
+describe('robustness', () => {
+  // KNOWN BUG (see the report): decodeFrame in src-main/api/wire.ts "copies" a misaligned frame
+  // with frame.slice(), but Buffer#slice returns a view on the same memory at the same offset, so
+  // a Float64Array/Int32Array in a frame that ws delivered as a Buffer at an odd offset throws
+  // "start offset of Float64Array should be a multiple of 8". Node clients and the server's own
+  // request decoding are affected (the browser gets a fresh ArrayBuffer). Change `it.fails` to
+  // `it` once decodeFrame copies with `new Uint8Array(frame)`.
+  it.fails('decodeFrame reads typed arrays from a Node Buffer at an unaligned offset', () => {
+    const frame = encodeFrame({ id: 1, value: { total: new Float64Array([1.5, 2.5]), depth: new Int32Array([0, 1]) } });
+    const backing = Buffer.alloc(frame.length + 3);
+    backing.set(frame, 3);
+    const out = decodeFrame(backing.subarray(3)) as { value: { total: Float64Array; depth: Int32Array } };
+    expect(Array.from(out.value.total)).toEqual([1.5, 2.5]);
+    expect(Array.from(out.value.depth)).toEqual([0, 1]);
+  });
+
+  // KNOWN BUG (see the report): the upgrade handler in src-main/server/serve.ts parses req.url with
+  // `new URL(req.url, 'http://x')` outside any try/catch, so a request target of "//" (an
+  // invalid URL: empty host) throws in the 'upgrade' listener and kills the whole `gpw serve`
+  // process. Runs against its own server so the other tests keep theirs. Change `it.fails` to
+  // `it` once the handler answers 400 instead.
+  it.fails('survives an upgrade request with a malformed request target', async () => {
+    const own = tempDir('gpw-serve-crash-');
+    const s = await startServe(join(own.dir, 'library.sqlite'));
+    try {
+      const h = `127.0.0.1:${s.port}`;
+      const r = await tcpRaw(
+        s.port,
+        `GET // HTTP/1.1\r\nHost: ${h}\r\nOrigin: http://${h}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
+          'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+      );
+      expect(r.data).toMatch(/^HTTP\/1\.1 4\d\d /);
+      const after = await httpRaw(s.port, { path: '/', headers: { Host: h } });
+      expect(after.status).toBe(200);
+      expect(s.exited()).toBe(false);
+      expect(s.stderr()).not.toMatch(/TypeError|Invalid URL/);
+    } finally {
+      await s.stop();
+      own.cleanup();
+    }
+  });
+
+  it('answers a malformed plain request target without dying', async () => {
+    const r = await tcpRaw(srv.port, `GET // HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+    expect(r.data).toMatch(/^HTTP\/1\.1 [45]\d\d /);
+    expect(r.data).not.toMatch(/^HTTP\/1\.1 200 /);
+    const after = await httpRaw(srv.port, { path: '/', headers: { Host: host } });
+    expect(after.status).toBe(200);
+    expect(srv.exited()).toBe(false);
+  });
+});
