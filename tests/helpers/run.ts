@@ -46,8 +46,8 @@ const BASE_UNIT: Record<string, string> = { nanoseconds: 'ns', bytes: 'B', count
  * `go tool pprof -top` with values printed in the base unit, parsed.
  * -unit=ns / -unit=B make pprof print exact integers ("123456789ns", "5120B").
  */
-export async function pprofTop(file: string, sampleIndex: string, unit: string, nodecount: number): Promise<PprofTop> {
-  const args = ['tool', 'pprof', '-top', `-nodecount=${nodecount}`, `-sample_index=${sampleIndex}`];
+export async function pprofTop(file: string, sampleIndex: string, unit: string, nodecount: number, extra: string[] = []): Promise<PprofTop> {
+  const args = ['tool', 'pprof', '-top', `-nodecount=${nodecount}`, `-sample_index=${sampleIndex}`, ...extra];
   const u = BASE_UNIT[unit];
   if (u) args.push(`-unit=${u}`);
   args.push(file);
