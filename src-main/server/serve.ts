@@ -5,12 +5,12 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
-import { extname, join, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_IMPORT_BYTES, dispatch, type GpwApi } from '../api/contract.js';
 import { decodeFrame, encodeFrame } from '../api/wire.js';
-import { CONTENT_SECURITY_POLICY } from './csp.js';
+import { staticFilePath, staticHeaders } from './static-files.js';
 
 export interface ServeOptions {
   api: GpwApi;
@@ -26,16 +26,6 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-  '.ico': 'image/x-icon',
-};
 
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const token = randomBytes(24).toString('base64url');
@@ -69,30 +59,18 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname === '/api') return send(res, 403, 'forbidden: the API is served over WebSocket with the token');
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed');
-    let path: string;
-    try {
-      path = decodeURIComponent(url.pathname);
-    } catch {
-      return send(res, 400, 'bad path');
-    }
-    if (path.includes('\0') || path.split(/[\\/]/).includes('..')) return send(res, 403, 'forbidden path');
-    if (path === '/' || path === '') path = '/index.html';
-    const file = resolve(join(root, path));
-    if (!file.startsWith(root + sep)) return send(res, 403, 'forbidden path');
+    const file = staticFilePath(root, url.pathname);
+    if (!file) return send(res, 403, 'forbidden path');
     const st = await stat(file).catch(() => null);
     if (!st || !st.isFile()) return send(res, 404, 'not found');
     const body = await readFile(file);
-    const headers: Record<string, string> = {
-      'Content-Type': MIME[extname(file)] ?? 'application/octet-stream',
+    const headers = {
+      ...staticHeaders(file),
       'Content-Length': String(body.length),
-      'X-Content-Type-Options': 'nosniff',
-      'Referrer-Policy': 'no-referrer',
-      'Cache-Control': 'no-store',
       'Cross-Origin-Opener-Policy': 'same-origin',
       'Cross-Origin-Resource-Policy': 'same-origin',
       'X-Frame-Options': 'DENY',
     };
-    if (extname(file) === '.html') headers['Content-Security-Policy'] = CONTENT_SECURITY_POLICY;
     res.writeHead(200, headers);
     res.end(req.method === 'HEAD' ? undefined : body);
   }
