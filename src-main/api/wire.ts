@@ -57,7 +57,7 @@ export function encodeFrame(message: unknown): Uint8Array<ArrayBuffer> {
 export function decodeFrame(data: ArrayBuffer | Uint8Array): unknown {
   let frame = data instanceof Uint8Array ? data : new Uint8Array(data);
   // Typed-array views need their byte offset to be a multiple of the element size.
-  if (frame.byteOffset % 8 !== 0) frame = frame.slice();
+  if (frame.byteOffset % 8 !== 0) frame = new Uint8Array(frame); // a copy: Buffer#slice would be a view
   if (frame.byteLength < 4) throw new Error('frame too short');
   const headerLen = new DataView(frame.buffer, frame.byteOffset, 4).getUint32(0, true);
   if (4 + headerLen > frame.byteLength) throw new Error('frame header exceeds frame');

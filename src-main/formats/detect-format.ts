@@ -28,9 +28,10 @@ export function detectFormat(head: Uint8Array): DetectedFormat {
     };
   }
   if (head.every((b) => b === 0)) return { format: null, reason: 'the file contains only zero bytes' };
-  if (PPROF_FIRST_TAGS.has(head[0])) return { format: 'pprof' };
+  // Text first: many letters are also valid protobuf tags, but real protobuf is never this printable.
   const printable = head.filter((b) => b === 9 || b === 10 || b === 13 || (b >= 32 && b < 127)).length;
   if (printable > head.length * 0.95) return { format: null, reason: 'this is a text file, not a pprof profile (.pb.gz or .pb)' };
+  if (PPROF_FIRST_TAGS.has(head[0])) return { format: 'pprof' };
   return { format: null, reason: 'this is not a pprof profile (.pb.gz or .pb): unrecognised binary data' };
 }
 

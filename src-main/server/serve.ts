@@ -41,8 +41,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     if (origin === undefined) return !required;
     return allowedOrigins().includes(origin);
   };
-  const tokenOk = (req: IncomingMessage): boolean => {
-    const given = Buffer.from(new URL(req.url ?? '/', 'http://x').searchParams.get('token') ?? '');
+  const tokenOk = (url: URL): boolean => {
+    const given = Buffer.from(url.searchParams.get('token') ?? '');
     return given.length === tokenBytes.length && timingSafeEqual(given, tokenBytes);
   };
 
@@ -56,7 +56,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!hostOk(req)) return send(res, 421, 'misdirected request: unknown Host');
     if (!originOk(req, false)) return send(res, 403, 'forbidden: foreign Origin');
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const url = parseRequestUrl(req);
+    if (!url) return send(res, 400, 'bad request target');
     if (url.pathname === '/api') return send(res, 403, 'forbidden: the API is served over WebSocket with the token');
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed');
     const file = staticFilePath(root, url.pathname);
@@ -82,7 +83,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     };
     if (!hostOk(req)) return refuse(421, 'Misdirected Request');
     if (!originOk(req, true)) return refuse(403, 'Forbidden');
-    if (new URL(req.url ?? '/', 'http://x').pathname !== '/api' || !tokenOk(req)) return refuse(403, 'Forbidden');
+    const url = parseRequestUrl(req);
+    if (!url) return refuse(400, 'Bad Request');
+    if (url.pathname !== '/api' || !tokenOk(url)) return refuse(403, 'Forbidden');
     wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, options.api));
   });
 
@@ -105,6 +108,13 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         server.close(() => ok());
       }),
   };
+}
+
+/** The request target as a URL, or null when it is not one (e.g. "//"). */
+function parseRequestUrl(req: IncomingMessage): URL | null {
+  const target = req.url ?? '/';
+  if (!target.startsWith('/') || target.startsWith('//')) return null;
+  return URL.canParse(target, 'http://127.0.0.1') ? new URL(target, 'http://127.0.0.1') : null;
 }
 
 function send(res: ServerResponse, status: number, text: string): void {
