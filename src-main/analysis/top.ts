@@ -32,6 +32,8 @@ export interface TopReport {
   shownFlat: number;
   droppedNodes: number;
   nodeCutoff: number;
+  /** Nodes left after the node-fraction cut, before --nodecount: pprof's "out of N". */
+  keptNodes: number;
 }
 
 export const DEFAULT_TOP_OPTIONS: TopOptions = { nodecount: 20, nodefraction: 0.005 };
@@ -134,5 +136,6 @@ export function computeTop(profile: Profile, typeIndex: number, options: TopOpti
     shownFlat: rows.reduce((sum, r) => sum + r.flat, 0),
     droppedNodes: present.length - kept.length,
     nodeCutoff,
+    keptNodes: kept.length,
   };
 }

@@ -1,38 +1,102 @@
-// Formats sample values in their unit the way pprof prints them (ms/s, kB/MB, plain counts).
+// Formats sample values in their unit. formatValue scales each value on its own (tooltips);
+// reportUnit + formatInUnit print a whole table in one unit chosen as `go tool pprof` chooses
+// it, and formatPercent prints percentages as pprof does, so a gpw table reads like pprof's.
 
-const TIME_STEPS: [number, string][] = [
-  [3600e9, 'hrs'],
-  [60e9, 'mins'],
-  [1e9, 's'],
-  [1e6, 'ms'],
-  [1e3, 'us'],
-  [1, 'ns'],
-];
-const BYTE_STEPS: [number, string][] = [
-  [2 ** 50, 'PB'],
-  [2 ** 40, 'TB'],
-  [2 ** 30, 'GB'],
-  [2 ** 20, 'MB'],
-  [2 ** 10, 'kB'],
-  [1, 'B'],
-];
-
-function trimmed(v: number): string {
-  return v.toFixed(2).replace(/\.00$/, '');
+interface UnitStep {
+  size: number;
+  name: string;
 }
 
-export function formatValue(value: number, unit: string): string {
+const TIME: UnitStep[] = [
+  { size: 1, name: 'ns' },
+  { size: 1e3, name: 'us' },
+  { size: 1e6, name: 'ms' },
+  { size: 1e9, name: 's' },
+  { size: 60e9, name: 'mins' },
+  { size: 3600e9, name: 'hrs' },
+  { size: 86400e9, name: 'days' },
+];
+const MEMORY: UnitStep[] = [
+  { size: 1, name: 'B' },
+  { size: 2 ** 10, name: 'kB' },
+  { size: 2 ** 20, name: 'MB' },
+  { size: 2 ** 30, name: 'GB' },
+  { size: 2 ** 40, name: 'TB' },
+  { size: 2 ** 50, name: 'PB' },
+];
+
+function stepsOf(unit: string): UnitStep[] | null {
+  if (unit === 'nanoseconds' || unit === 'ns') return TIME;
+  if (unit === 'bytes' || unit === 'B') return MEMORY;
+  return null;
+}
+
+/** The largest step the value reaches (at least the smallest step). */
+function scaleFor(steps: UnitStep[], value: number): UnitStep {
   const abs = Math.abs(value);
-  const steps = unit === 'nanoseconds' ? TIME_STEPS : unit === 'bytes' ? BYTE_STEPS : null;
-  if (!steps) return trimmed(value);
-  if (value === 0) return unit === 'bytes' ? '0B' : '0';
-  for (const [scale, suffix] of steps) {
-    if (abs >= scale) return trimmed(value / scale) + suffix;
-  }
-  return trimmed(value) + (unit === 'bytes' ? 'B' : 'ns');
+  let best = steps[0];
+  for (const s of steps) if (abs >= s.size) best = s;
+  return best;
 }
 
+/**
+ * Two decimals as Go's %.2f prints them: an exact tie (1.125) rounds to even ("1.12"), where
+ * JavaScript's toFixed would round it up.
+ */
+function fixed2(v: number): string {
+  const scaled = Math.abs(v) * 100;
+  const floor = Math.floor(scaled);
+  if (scaled - floor === 0.5 && Number.isFinite(scaled)) {
+    const even = floor % 2 === 0 ? floor : floor + 1;
+    return (v < 0 && even !== 0 ? '-' : '') + (even / 100).toFixed(2);
+  }
+  return v.toFixed(2);
+}
+
+function twoDecimals(v: number): string {
+  const s = fixed2(v).replace(/\.00$/, '');
+  return s === '-0' ? '0' : s;
+}
+
+/** One value, scaled on its own: "1.42s", "2.47MB", "51". */
+export function formatValue(value: number, unit: string): string {
+  const steps = stepsOf(unit);
+  if (!steps) return twoDecimals(value);
+  if (value === 0) return '0';
+  const step = scaleFor(steps, value);
+  return twoDecimals(value / step.size) + step.name;
+}
+
+/**
+ * The unit pprof uses for a whole report: that of the smallest non-zero value, unless the
+ * total is over 100 times larger and in a bigger unit, then the unit of 100 × that value.
+ */
+export function reportUnit(values: number[], total: number, unit: string): string {
+  const steps = stepsOf(unit);
+  if (!steps) return '';
+  let min = 0;
+  for (const v of values) {
+    const a = Math.abs(v);
+    if (a > 0 && (min === 0 || a < min)) min = a;
+  }
+  if (min === 0) min = Math.abs(total);
+  const minUnit = scaleFor(steps, min);
+  const maxUnit = scaleFor(steps, total);
+  return (minUnit !== maxUnit && min * 100 < total ? scaleFor(steps, min * 100) : minUnit).name;
+}
+
+/** A value in a report unit from reportUnit: "0.61s", "1025.80kB", "0". */
+export function formatInUnit(value: number, unit: string, outUnit: string): string {
+  const step = stepsOf(unit)?.find((s) => s.name === outUnit);
+  if (!step) return twoDecimals(value);
+  const s = twoDecimals(value / step.size);
+  return s === '0' ? '0' : s + step.name;
+}
+
+/** pprof's percentages: "100%" near 100, two decimals from 1 %, two significant digits below. */
 export function formatPercent(part: number, total: number): string {
-  if (total === 0) return '0%';
-  return `${((part / total) * 100).toFixed(2)}%`;
+  const ratio = total === 0 ? 0 : Math.abs(part / total) * 100;
+  if (ratio >= 99.95 && ratio <= 100.05) return '100%';
+  if (ratio >= 1) return `${fixed2(ratio)}%`;
+  return `${ratio === 0 ? '0' : String(Number(ratio.toPrecision(2)))}%`;
 }

@@ -51,5 +51,6 @@ export interface TopTable {
   shownFlat: number;
   droppedNodes: number;
   nodeCutoff: number;
+  keptNodes: number;
   rows: TopRow[];
 }

@@ -4,8 +4,8 @@
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { GpwError } from '../api/errors.js';
-import type { Artifact, TopTable } from '../api/types.js';
-import { formatPercent, formatValue } from '../analysis/units.js';
+import type { Artifact } from '../api/types.js';
+import { formatTopText } from '../analysis/top-format.js';
 import { Engine } from '../engine.js';
 import { resolveLibraryPath } from '../library/default-path.js';
 import { startServer } from '../server/serve.js';
@@ -51,19 +51,6 @@ function artifactLine(a: Artifact): string {
   return [a.id, when, (a.subtype ?? a.kind).padEnd(10), a.file ?? a.source, a.run ? `run=${a.run}` : '', labels].filter(Boolean).join('  ');
 }
 
-function printTop(t: TopTable): void {
-  const f = (v: number): string => formatValue(v, t.unit);
-  out(`Type: ${t.sampleType}`);
-  out(`Showing nodes accounting for ${f(t.shownFlat)}, ${formatPercent(t.shownFlat, t.total)} of ${f(t.total)} total`);
-  if (t.droppedNodes > 0) out(`Dropped ${t.droppedNodes} nodes (cum <= ${f(t.nodeCutoff)})`);
-  out(`${'flat'.padStart(10)} ${'flat%'.padStart(6)} ${'sum%'.padStart(6)} ${'cum'.padStart(10)} ${'cum%'.padStart(6)}`);
-  let sum = 0;
-  for (const r of t.rows) {
-    sum += r.flat;
-    const inl = r.inline ? ` (${r.inline})` : '';
-    out(`${f(r.flat).padStart(10)} ${formatPercent(r.flat, t.total).padStart(6)} ${formatPercent(sum, t.total).padStart(6)} ${f(r.cum).padStart(10)} ${formatPercent(r.cum, t.total).padStart(6)}  ${r.name}${inl}`);
-  }
-}
 
 async function main(argv: string[]): Promise<number> {
   const command = argv[0];
@@ -120,7 +107,7 @@ async function main(argv: string[]): Promise<number> {
           ? await engine.topOfFile(target, sampleType, nodecount)
           : await engine.topTable({ id: target, sampleType, nodecount });
         if (json) out(JSON.stringify(table));
-        else printTop(table);
+        else process.stdout.write(formatTopText(table));
         return 0;
       }
     }
@@ -129,6 +116,12 @@ async function main(argv: string[]): Promise<number> {
     await engine.close();
   }
 }
+
+// `gpw top FILE | head` closes stdout early: that is the reader's choice, not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),

@@ -1,4 +1,5 @@
-// Flame graph colours: a stable warm hue per Go package, so one package reads as one colour.
+// Flame graph colours: a stable warm hue per Go package, so one package reads as one colour,
+// and a lightness per function so stacked frames of one package stay apart.
 
 function hash(s: string): number {
   let h = 2166136261;
@@ -16,11 +17,20 @@ export function goPackage(name: string): string {
   return dot > 0 ? name.slice(0, dot) : name;
 }
 
+const cache = new Map<string, string>();
+
+/** Hue and saturation from the package, lightness varied per function so neighbours differ. */
 export function frameColor(name: string): string {
+  let color = cache.get(name);
+  if (color) return color;
   const pkg = goPackage(name);
   const h = hash(pkg);
+  const f = hash(name);
   if (pkg === 'runtime' || pkg.startsWith('runtime/') || pkg.startsWith('internal/')) {
-    return `hsl(${200 + (h % 30)}, 45%, ${62 + (h % 10)}%)`;
+    color = `hsl(${200 + (h % 30)}, 45%, ${60 + (f % 14)}%)`;
+  } else {
+    color = `hsl(${(h % 50) + 5}, ${68 + (h % 20)}%, ${52 + (f % 20)}%)`;
   }
-  return `hsl(${(h % 50) + 5}, ${70 + (h % 20)}%, ${58 + ((h >> 8) % 14)}%)`;
+  cache.set(name, color);
+  return color;
 }

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodePprof } from '../../src-main/formats/pprof/decode-pprof';
 import { goProfile, tempDir } from '../helpers/paths';
-import { gpwJson, pprofTop } from '../helpers/run';
+import { gpw, gpwJson, pprofTop, run } from '../helpers/run';
 
 const KINDS = ['cpu', 'heap', 'allocs', 'block', 'mutex', 'goroutine'] as const;
 
@@ -77,4 +77,21 @@ it('lists inlined functions as pprof does', async () => {
   const inlined = pprof.rows.filter((r) => r.inline).map((r) => r.name);
   expect(inlined.length).toBeGreaterThan(0);
   expect(ours.rows.filter((r) => r.inline).map((r) => r.name)).toEqual(inlined);
+});
+
+describe('text output', () => {
+  it.each(KINDS)('%s: gpw top prints the same table as go tool pprof -top, for every sample type', async (kind) => {
+    const file = goProfile(kind);
+    const profile = decodePprof(readFileSync(file));
+    for (const { type } of profile.sampleTypes) {
+      const [ours, theirs] = await Promise.all([
+        gpw(library, 'top', file, '--sample-index', type),
+        run('go', ['tool', 'pprof', '-top', '-nodecount=20', `-sample_index=${type}`, file]),
+      ]);
+      expect(ours.code).toBe(0);
+      // pprof starts with File/Build ID/Type/Time lines; compare from the table's header on.
+      const table = (text: string): string => text.slice(text.indexOf('Showing nodes'));
+      expect(table(ours.stdout), `${kind} ${type}`).toBe(table(theirs.stdout));
+    }
+  });
 });
