@@ -13,6 +13,8 @@ export default defineConfig({
           index: resolve(__dirname, 'src-main/electron/main.ts'),
           cli: resolve(__dirname, 'src-main/cli/gpw.ts'),
           'profile-worker': resolve(__dirname, 'src-main/workers/profile-worker.ts'),
+          // The engine on its own, for scripts and benchmarks that drive it without a front end.
+          engine: resolve(__dirname, 'src-main/engine.ts'),
         },
         output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
       },
