@@ -1,8 +1,10 @@
 // Profile → flame graph as columnar arrays in pre-order (children sorted by name), the shape
 // the renderer draws from without building objects per node.
+// Each phase is its own small function: V8 optimises a hot loop per function, and a large
+// function whose later phases have not run yet would fall back to the interpreter there.
 
 import type { Profile } from '../model/profile.js';
-import { buildFrameTable } from './frames.js';
+import { buildFrameTable, type FrameTable } from './frames.js';
 import { PairMap } from './pair-map.js';
 
 export interface FlameGraph {
@@ -23,81 +25,133 @@ export interface FlameGraph {
 export function buildFlameGraph(profile: Profile, typeIndex: number): FlameGraph {
   const frames = buildFrameTable(profile, { showAddresses: true });
   const names = ['root', ...frames.names];
-  const nNames = names.length;
-  const nTypes = profile.sampleTypes.length;
+  const trie = new StackTrie(Math.max(1024, profile.locAddress.length * 2));
+  addSamples(trie, profile, frames, typeIndex);
+  const { children, childStart } = childrenByName(trie, names);
+  const graph = preorder(trie, children, childStart);
+  const st = profile.sampleTypes[typeIndex];
+  return { sampleType: st.type, unit: st.unit, totalValue: trie.total[0], names, ...graph };
+}
 
-  // Trie with parent/name arrays; a child is found by (parent, name) in one PairMap, whose
-  // slot numbers are the node numbers minus one (the root is node 0).
-  let cap = 1024;
-  let parentOf = new Int32Array(cap);
-  let nameOf = new Int32Array(cap);
-  let totalOf = new Float64Array(cap);
-  let selfOf = new Float64Array(cap);
-  let inlineOf = new Uint8Array(cap);
-  let size = 1;
-  parentOf[0] = -1;
-  const child = new PairMap(profile.locAddress.length);
-  // The child last reached from each node: successive samples often repeat a path.
-  let lastChild = new Int32Array(cap);
-  const grow = (): void => {
-    cap *= 2;
-    const p = new Int32Array(cap); p.set(parentOf); parentOf = p;
-    const nm = new Int32Array(cap); nm.set(nameOf); nameOf = nm;
-    const t = new Float64Array(cap); t.set(totalOf); totalOf = t;
-    const sf = new Float64Array(cap); sf.set(selfOf); selfOf = sf;
-    const il = new Uint8Array(cap); il.set(inlineOf); inlineOf = il;
-    const lc = new Int32Array(cap); lc.set(lastChild); lastChild = lc;
-  };
+/** Stacks merged by name: node 0 is the root; a child is found by (parent, name). */
+class StackTrie {
+  parent: Int32Array;
+  name: Int32Array;
+  total: Float64Array;
+  self: Float64Array;
+  inline: Uint8Array;
+  /** The child last reached from each node: successive samples often repeat a path. */
+  lastChild: Int32Array;
+  size = 1;
+  private readonly index: PairMap;
 
+  constructor(capacity: number) {
+    this.parent = new Int32Array(capacity);
+    this.name = new Int32Array(capacity);
+    this.total = new Float64Array(capacity);
+    this.self = new Float64Array(capacity);
+    this.inline = new Uint8Array(capacity);
+    this.lastChild = new Int32Array(capacity);
+    this.parent[0] = -1;
+    this.index = new PairMap(capacity);
+  }
+
+  /** The child of `node` named `name`, created (with its inline flag) if new. */
+  child(node: number, name: number, inline: number): number {
+    const cached = this.lastChild[node];
+    if (cached !== 0 && this.name[cached] === name) {
+      if (inline === 0) this.inline[cached] = 0;
+      return cached;
+    }
+    const next = this.index.getOrInsert(node, name) + 1;
+    if (next === this.size) {
+      if (next === this.parent.length) this.grow();
+      this.size++;
+      this.parent[next] = node;
+      this.name[next] = name;
+      this.inline[next] = inline;
+    } else if (inline === 0) {
+      this.inline[next] = 0;
+    }
+    this.lastChild[node] = next;
+    return next;
+  }
+
+  private grow(): void {
+    const cap = this.parent.length * 2;
+    const resize = <T extends Int32Array | Float64Array | Uint8Array>(a: T, make: (n: number) => T): T => {
+      const b = make(cap);
+      b.set(a);
+      return b;
+    };
+    this.parent = resize(this.parent, (n) => new Int32Array(n));
+    this.name = resize(this.name, (n) => new Int32Array(n));
+    this.total = resize(this.total, (n) => new Float64Array(n));
+    this.self = resize(this.self, (n) => new Float64Array(n));
+    this.inline = resize(this.inline, (n) => new Uint8Array(n));
+    this.lastChild = resize(this.lastChild, (n) => new Int32Array(n));
+  }
+}
+
+function addSamples(trie: StackTrie, profile: Profile, frames: FrameTable, typeIndex: number): void {
   const { sampleLocStart, sampleLocs, values } = profile;
   const { locFrameStart, frameName, frameInline } = frames;
+  const nTypes = profile.sampleTypes.length;
   for (let s = 0; s < profile.sampleCount; s++) {
     const v = values[s * nTypes + typeIndex];
     if (v === 0) continue;
     let node = 0;
-    totalOf[0] += v;
+    trie.total[0] += v;
     // Root first: locations from the last (outermost) to the first, frames likewise.
     for (let li = sampleLocStart[s + 1] - 1; li >= sampleLocStart[s]; li--) {
       const loc = sampleLocs[li];
       for (let f = locFrameStart[loc + 1] - 1; f >= locFrameStart[loc]; f--) {
-        const name = frameName[f] + 1;
-        const cached = lastChild[node];
-        const next = cached !== 0 && nameOf[cached] === name ? cached : child.getOrInsert(node, name) + 1;
-        lastChild[node] = next;
-        if (next === size) {
-          if (size === cap) grow();
-          size++;
-          parentOf[next] = node;
-          nameOf[next] = name;
-          inlineOf[next] = frameInline[f];
-        } else if (frameInline[f] === 0) {
-          inlineOf[next] = 0;
-        }
-        totalOf[next] += v;
-        node = next;
+        node = trie.child(node, frameName[f] + 1, frameInline[f]);
+        trie.total[node] += v;
       }
     }
-    selfOf[node] += v;
+    trie.self[node] += v;
   }
+}
 
-  // Children lists sorted by name, without comparisons: rank the (few) names once, then two
-  // stable counting sorts, by name rank and then by parent, group each parent's children in
-  // name order.
-  const rankOf = new Int32Array(nNames);
+/**
+ * Each node's children in name order, without comparisons: rank the (few) names once, then
+ * two stable counting sorts, by name rank and then by parent.
+ */
+function childrenByName(trie: StackTrie, names: string[]): { children: Int32Array; childStart: Int32Array } {
+  const size = trie.size;
+  const rankOf = new Int32Array(names.length);
   Array.from(names.keys())
     .sort((a, b) => (names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0))
     .forEach((nameId, rank) => (rankOf[nameId] = rank));
-  const byRank = countingSort(size - 1, nNames, (k) => rankOf[nameOf[k + 1]]);
-  const children = new Int32Array(Math.max(0, size - 1));
+  const nameRank = new Int32Array(size - 1);
+  for (let k = 0; k < size - 1; k++) nameRank[k] = rankOf[trie.name[k + 1]];
+  const byRank = countingSort(nameRank, names.length);
+
   const childStart = new Int32Array(size + 1);
-  for (let i = 1; i < size; i++) childStart[parentOf[i] + 1]++;
+  for (let i = 1; i < size; i++) childStart[trie.parent[i] + 1]++;
   for (let p = 1; p <= size; p++) childStart[p] += childStart[p - 1];
   const fill = childStart.slice(0, size);
+  const children = new Int32Array(Math.max(0, size - 1));
   for (let k = 0; k < byRank.length; k++) {
     const node = byRank[k] + 1;
-    children[fill[parentOf[node]]++] = node;
+    children[fill[trie.parent[node]]++] = node;
   }
+  return { children, childStart };
+}
 
+/** Indices 0..n-1 of keys (each in 0..range-1) in key order, stably. */
+function countingSort(keys: Int32Array, range: number): Int32Array {
+  const count = new Int32Array(range + 1);
+  for (let i = 0; i < keys.length; i++) count[keys[i] + 1]++;
+  for (let r = 1; r <= range; r++) count[r] += count[r - 1];
+  const out = new Int32Array(keys.length);
+  for (let i = 0; i < keys.length; i++) out[count[keys[i]]++] = i;
+  return out;
+}
+
+function preorder(trie: StackTrie, children: Int32Array, childStart: Int32Array): Pick<FlameGraph, 'nameIndex' | 'depth' | 'total' | 'self' | 'inlined'> {
+  const size = trie.size;
   const nameIndex = new Int32Array(size);
   const depth = new Int32Array(size);
   const total = new Float64Array(size);
@@ -108,33 +162,19 @@ export function buildFlameGraph(profile: Profile, typeIndex: number): FlameGraph
   let sp = 0;
   stack[sp] = 0;
   stackDepth[sp++] = 0;
-  let out = 0;
-  while (sp > 0) {
+  for (let out = 0; sp > 0; out++) {
     sp--;
     const node = stack[sp];
     const d = stackDepth[sp];
-    nameIndex[out] = nameOf[node];
+    nameIndex[out] = trie.name[node];
     depth[out] = d;
-    total[out] = totalOf[node];
-    self[out] = selfOf[node];
-    inlined[out] = inlineOf[node];
-    out++;
+    total[out] = trie.total[node];
+    self[out] = trie.self[node];
+    inlined[out] = trie.inline[node];
     for (let c = childStart[node + 1] - 1; c >= childStart[node]; c--) {
       stack[sp] = children[c];
       stackDepth[sp++] = d + 1;
     }
   }
-
-  const st = profile.sampleTypes[typeIndex];
-  return { sampleType: st.type, unit: st.unit, totalValue: totalOf[0], names, nameIndex, depth, total, self, inlined };
-}
-
-/** Indices 0..n-1 ordered by key(i) in 0..range-1, stably. */
-function countingSort(n: number, range: number, key: (i: number) => number): Int32Array {
-  const count = new Int32Array(range + 1);
-  for (let i = 0; i < n; i++) count[key(i) + 1]++;
-  for (let r = 1; r <= range; r++) count[r] += count[r - 1];
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) out[count[key(i)]++] = i;
-  return out;
+  return { nameIndex, depth, total, self, inlined };
 }

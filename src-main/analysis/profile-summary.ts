@@ -27,7 +27,7 @@ export function summarizeProfile(profile: Profile): ProfileSummary {
   profile.sampleTypes.forEach((t, i) => {
     totals[`${t.type}/${t.unit}`] = sampleTypeTotal(profile, i);
   });
-  const labelKeys = [...new Set(Array.from(profile.labelKey, (k) => profile.strings[k]))].sort();
+  const labelKeys = [...new Set(profile.labelKey)].map((k) => profile.strings[k]).sort();
   return {
     profileType: detectProfileType(profile),
     sampleTypes: profile.sampleTypes.map((t) => `${t.type}/${t.unit}`),

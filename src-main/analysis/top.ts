@@ -2,7 +2,7 @@
 // node-fraction cut, same order, so that every number can be checked against pprof.
 
 import type { Profile } from '../model/profile.js';
-import { buildFrameTable } from './frames.js';
+import { buildFrameTable, type FrameTable } from './frames.js';
 import { PairMap } from './pair-map.js';
 
 export type InlineLabel = '' | 'inline' | 'partial-inline';
@@ -38,21 +38,76 @@ export interface TopReport {
 
 export const DEFAULT_TOP_OPTIONS: TopOptions = { nodecount: 20, nodefraction: 0.005 };
 
-export function computeTop(profile: Profile, typeIndex: number, options: TopOptions = DEFAULT_TOP_OPTIONS): TopReport {
-  const frames = buildFrameTable(profile, { showAddresses: false });
+/**
+ * Call edges between functions and whether each is inlined: only if every occurrence is
+ * (pprof's rule), counting each edge once per sample as pprof does, so that the repeats of a
+ * recursive stack do not change the flag.
+ */
+class EdgeFlags {
+  private readonly index: PairMap;
+  private inline = new Uint8Array(1024);
+  private lastSample = new Int32Array(1024);
+  private child = new Int32Array(1024);
+
+  constructor(expected: number) {
+    this.index = new PairMap(expected);
+  }
+
+  see(parent: number, child: number, inline: number, sample: number): void {
+    const e = this.index.getOrInsert(parent, child);
+    if (e === this.inline.length) this.grow();
+    if (this.lastSample[e] === 0) {
+      // A new edge (a seen one always has lastSample ≥ 1).
+      this.inline[e] = inline;
+      this.child[e] = child;
+      this.lastSample[e] = sample + 1;
+    } else if (this.lastSample[e] !== sample + 1) {
+      this.lastSample[e] = sample + 1;
+      if (inline === 0) this.inline[e] = 0;
+    }
+  }
+
+  /** Per function: 1 where some edge into it is inlined, and where some edge is a real call. */
+  labels(n: number): { inlinedInto: Uint8Array; calledInto: Uint8Array } {
+    const inlinedInto = new Uint8Array(n);
+    const calledInto = new Uint8Array(n);
+    for (let e = 0; e < this.index.size; e++) {
+      if (this.inline[e]) inlinedInto[this.child[e]] = 1;
+      else calledInto[this.child[e]] = 1;
+    }
+    return { inlinedInto, calledInto };
+  }
+
+  private grow(): void {
+    const cap = this.inline.length * 2;
+    const inline = new Uint8Array(cap);
+    inline.set(this.inline);
+    this.inline = inline;
+    const last = new Int32Array(cap);
+    last.set(this.lastSample);
+    this.lastSample = last;
+    const child = new Int32Array(cap);
+    child.set(this.child);
+    this.child = child;
+  }
+}
+
+interface Accumulated {
+  flat: Float64Array;
+  cum: Float64Array;
+  total: number;
+  edges: EdgeFlags;
+}
+
+/** flat to each sample's leaf function, cum once per function per sample, and the edges. */
+function accumulate(profile: Profile, frames: FrameTable, typeIndex: number): Accumulated {
   const n = frames.names.length;
   const nTypes = profile.sampleTypes.length;
   const flat = new Float64Array(n);
   const cum = new Float64Array(n);
   const seenInSample = new Int32Array(n).fill(-1);
-  // Edges (parent → child): inline only if every occurrence is (pprof's rule), counted once
-  // per sample like pprof does, so a recursive stack's repeats do not change the flag.
-  const edges = new PairMap(n * 4);
-  let edgeInline = new Uint8Array(1024);
-  let edgeSeen = new Int32Array(1024);
-  let edgeChild = new Int32Array(1024);
+  const edges = new EdgeFlags(n * 4);
   let total = 0;
-
   const { sampleLocStart, sampleLocs, values } = profile;
   const { locFrameStart, frameName, frameInline } = frames;
   for (let s = 0; s < profile.sampleCount; s++) {
@@ -68,40 +123,20 @@ export function computeTop(profile: Profile, typeIndex: number, options: TopOpti
           seenInSample[node] = s;
           cum[node] += v;
         }
-        if (parent !== -1 && parent !== node) {
-          const e = edges.getOrInsert(parent, node);
-          if (e >= edgeSeen.length) {
-            const grow = <T extends Uint8Array | Int32Array>(a: T): T => {
-              const b = new (a.constructor as new (n: number) => T)(a.length * 2);
-              b.set(a);
-              return b;
-            };
-            edgeInline = grow(edgeInline);
-            edgeSeen = grow(edgeSeen);
-            edgeChild = grow(edgeChild);
-          }
-          if (e === edges.size - 1 && edgeSeen[e] === 0 && edgeChild[e] === 0) {
-            edgeInline[e] = frameInline[f];
-            edgeSeen[e] = s + 1;
-            edgeChild[e] = node + 1;
-          } else if (edgeSeen[e] !== s + 1) {
-            edgeSeen[e] = s + 1;
-            if (frameInline[f] === 0) edgeInline[e] = 0;
-          }
-        }
+        if (parent !== -1 && parent !== node) edges.see(parent, node, frameInline[f], s);
         parent = node;
       }
     }
     if (parent !== -1) flat[parent] += v;
   }
+  return { flat, cum, total, edges };
+}
 
-  const inEdgeInline = new Uint8Array(n);
-  const inEdgeDirect = new Uint8Array(n);
-  for (let e = 0; e < edges.size; e++) {
-    const child = edgeChild[e] - 1;
-    if (edgeInline[e]) inEdgeInline[child] = 1;
-    else inEdgeDirect[child] = 1;
-  }
+export function computeTop(profile: Profile, typeIndex: number, options: TopOptions = DEFAULT_TOP_OPTIONS): TopReport {
+  const frames = buildFrameTable(profile, { showAddresses: false });
+  const n = frames.names.length;
+  const { flat, cum, total, edges } = accumulate(profile, frames, typeIndex);
+  const { inlinedInto: inEdgeInline, calledInto: inEdgeDirect } = edges.labels(n);
 
   let flatSum = 0;
   const present: number[] = [];

@@ -5,10 +5,15 @@ import { fileURLToPath } from 'node:url';
 const [file, library] = process.argv.slice(2);
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const { Engine } = await import(`${root}/out/main/engine.js`);
+const demoDir = `${root}/resources/demo/`;
 
-const engine = new Engine({ libraryPath: library, workerPath: `${root}/out/main/profile-worker.js` });
-// A running app has its worker thread up already: warm it with a small profile first.
-await engine.importPaths([`${root}/resources/demo/demo-goroutine.pb.gz`]);
+const engine = new Engine({ libraryPath: library, workerPath: `${root}/out/main/profile-worker.js`, demoDir });
+// "warm": as in a running app after its first start, which loads the demo library and opens
+// its profiles. "cold": a fresh engine whose worker thread starts with this import.
+if (process.env.BENCH_MODE !== 'cold') {
+  const demo = await engine.loadDemo();
+  for (const a of demo.artifacts) await engine.flameGraph({ id: a.id });
+}
 globalThis.gc?.();
 const base = process.memoryUsage.rss();
 let peak = base;

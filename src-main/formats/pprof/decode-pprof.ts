@@ -6,11 +6,7 @@ import protobuf from 'protobufjs/minimal.js';
 import type { Profile, ProfileMapping, ValueType } from '../../model/profile.js';
 import { FormatError } from '../format-error.js';
 import { Growable } from '../growable.js';
-import { readPackedVarints } from './varint.js';
-
-// int64 fields become plain numbers (exact below 2^53, which covers every real pprof value).
-protobuf.util.Long = undefined as unknown as typeof protobuf.util.Long;
-protobuf.configure();
+import { readVarint, readVarintAt, varintEnd } from './varint.js';
 
 type Reader = protobuf.Reader;
 const WIRE_VARINT = 0;
@@ -106,10 +102,10 @@ function decodeProfileMessage(bytes: Uint8Array): Profile {
       case 4: expectWire(wt, WIRE_LEN, 'location', r); readRange(r, locations); break;
       case 5: expectWire(wt, WIRE_LEN, 'function', r); readRange(r, functions); break;
       case 6: expectWire(wt, WIRE_LEN, 'string_table', r); strings.push(r.string()); break;
-      case 7: dropFrames = r.int64() as unknown as number; break;
-      case 8: keepFrames = r.int64() as unknown as number; break;
-      case 9: timeNanos = r.int64() as unknown as number; break;
-      case 10: durationNanos = r.int64() as unknown as number; break;
+      case 7: dropFrames = readVarint(r); break;
+      case 8: keepFrames = readVarint(r); break;
+      case 9: timeNanos = readVarint(r); break;
+      case 10: durationNanos = readVarint(r); break;
       case 11: {
         expectWire(wt, WIRE_LEN, 'period_type', r);
         const len = r.uint32();
@@ -117,9 +113,9 @@ function decodeProfileMessage(bytes: Uint8Array): Profile {
         r.pos += len;
         break;
       }
-      case 12: period = r.int64() as unknown as number; break;
-      case 13: readRepeated(r, wt, () => r.int64() as unknown as number, (v) => comments.push(v)); break;
-      case 14: defaultSampleType = r.int64() as unknown as number; break;
+      case 12: period = readVarint(r); break;
+      case 13: readRepeated(r, wt, () => readVarint(r), (v) => comments.push(v)); break;
+      case 14: defaultSampleType = readVarint(r); break;
       default:
         if (field === 0) throw new FormatError(`not a pprof profile: invalid protobuf field 0 at byte ${r.pos}`, r.pos);
         r.skipType(wt);
@@ -146,8 +142,8 @@ function decodeProfileMessage(bytes: Uint8Array): Profile {
     let unit = 0;
     while (r.pos < end) {
       const tag = r.uint32();
-      if (tag >>> 3 === 1) type = r.int64() as unknown as number;
-      else if (tag >>> 3 === 2) unit = r.int64() as unknown as number;
+      if (tag >>> 3 === 1) type = readVarint(r);
+      else if (tag >>> 3 === 2) unit = readVarint(r);
       else r.skipType(tag & 7);
     }
     return { type: str(type, 'a sample type'), unit: str(unit, 'a sample unit') };
@@ -175,11 +171,11 @@ function decodeProfileMessage(bytes: Uint8Array): Profile {
     while (r.pos < fEnd[i]) {
       const tag = r.uint32();
       switch (tag >>> 3) {
-        case 1: id = r.uint64() as unknown as number; break;
-        case 2: functionName[i] = strIndex(r.int64() as unknown as number, 'a function name'); break;
-        case 3: functionSystemName[i] = strIndex(r.int64() as unknown as number, 'a function system name'); break;
-        case 4: functionFile[i] = strIndex(r.int64() as unknown as number, 'a function file name'); break;
-        case 5: functionStartLine[i] = r.int64() as unknown as number; break;
+        case 1: id = readVarint(r); break;
+        case 2: functionName[i] = strIndex(readVarint(r), 'a function name'); break;
+        case 3: functionSystemName[i] = strIndex(readVarint(r), 'a function system name'); break;
+        case 4: functionFile[i] = strIndex(readVarint(r), 'a function file name'); break;
+        case 5: functionStartLine[i] = readVarint(r); break;
         default: r.skipType(tag & 7);
       }
     }
@@ -197,12 +193,12 @@ function decodeProfileMessage(bytes: Uint8Array): Profile {
     while (r.pos < mEnd[i]) {
       const tag = r.uint32();
       switch (tag >>> 3) {
-        case 1: m.id = r.uint64() as unknown as number; break;
-        case 2: m.memoryStart = r.uint64() as unknown as number; break;
-        case 3: m.memoryLimit = r.uint64() as unknown as number; break;
-        case 4: m.fileOffset = r.uint64() as unknown as number; break;
-        case 5: m.file = str(r.int64() as unknown as number, 'a mapping file name'); break;
-        case 6: m.buildId = str(r.int64() as unknown as number, 'a mapping build id'); break;
+        case 1: m.id = readVarint(r); break;
+        case 2: m.memoryStart = readVarint(r); break;
+        case 3: m.memoryLimit = readVarint(r); break;
+        case 4: m.fileOffset = readVarint(r); break;
+        case 5: m.file = str(readVarint(r), 'a mapping file name'); break;
+        case 6: m.buildId = str(readVarint(r), 'a mapping build id'); break;
         case 7: m.hasFunctions = r.bool(); break;
         default: r.skipType(tag & 7);
       }
@@ -212,132 +208,11 @@ function decodeProfileMessage(bytes: Uint8Array): Profile {
   }
 
   // Locations and their lines
-  const lStart = locations.start.finish();
-  const lEnd = locations.end.finish();
-  const nLoc = lStart.length;
-  const locAddress = new Float64Array(nLoc);
-  const locMapping = new Int32Array(nLoc).fill(-1);
-  const locLineStart = new Uint32Array(nLoc + 1);
-  const lineFunction = new Growable(Int32Array, nLoc * 2);
-  const lineNumber = new Growable(Float64Array, nLoc * 2);
-  const locationIds = new IdIndex(nLoc);
-  for (let i = 0; i < nLoc; i++) {
-    r.pos = lStart[i];
-    locLineStart[i] = lineFunction.length;
-    let id = 0;
-    while (r.pos < lEnd[i]) {
-      const tag = r.uint32();
-      switch (tag >>> 3) {
-        case 1: id = r.uint64() as unknown as number; break;
-        case 2: {
-          const mid = r.uint64() as unknown as number;
-          if (mid !== 0) locMapping[i] = mappingIds.require(mid, 'a location', 'mapping');
-          break;
-        }
-        case 3: locAddress[i] = r.uint64() as unknown as number; break;
-        case 4: {
-          const end = r.uint32() + r.pos;
-          let fid = 0;
-          let line = 0;
-          while (r.pos < end) {
-            const t = r.uint32();
-            if (t >>> 3 === 1) fid = r.uint64() as unknown as number;
-            else if (t >>> 3 === 2) line = r.int64() as unknown as number;
-            else r.skipType(t & 7);
-          }
-          lineFunction.push(fid === 0 ? -1 : functionIds.require(fid, 'a location line', 'function'));
-          lineNumber.push(line);
-          break;
-        }
-        default: r.skipType(tag & 7);
-      }
-    }
-    locationIds.add(id, i, 'location');
-  }
-  locLineStart[nLoc] = lineFunction.length;
+  const locs = decodeLocations(r, locations.start.finish(), locations.end.finish(), mappingIds, functionIds);
 
   // Samples
-  const sStart = samples.start.finish();
-  const sEnd = samples.end.finish();
-  const nSamples = sStart.length;
+  const samplesOut = decodeSamples(r, samples.start.finish(), samples.end.finish(), sampleTypes.length, locs.locationIds, strIndex);
   const nTypes = sampleTypes.length;
-  const values = new Float64Array(nSamples * nTypes);
-  const sampleLocStart = new Uint32Array(nSamples + 1);
-  // Every location id takes at least one byte, so the samples' size bounds their count.
-  let sampleBytes = 0;
-  for (let s = 0; s < nSamples; s++) sampleBytes += sEnd[s] - sStart[s];
-  const sampleLocs = new Growable(Uint32Array, sampleBytes);
-  const sampleLabelStart = new Uint32Array(nSamples + 1);
-  const labelKey = new Growable(Int32Array, 64);
-  const labelStr = new Growable(Int32Array, 64);
-  const labelNum = new Growable(Float64Array, 64);
-  const labelNumUnit = new Growable(Int32Array, 64);
-  const pushLocation = (id: number): void => {
-    const index = locationIds.get(id);
-    if (index < 0) locationIds.require(id, 'a sample', 'location');
-    sampleLocs.push(index);
-  };
-  // Values of the sample being read: where they go and how many were seen.
-  let valueBase = 0;
-  let valueCount = 0;
-  const pushValue = (v: number): void => {
-    if (valueCount < nTypes) values[valueBase + valueCount] = v;
-    valueCount++;
-  };
-  for (let s = 0; s < nSamples; s++) {
-    r.pos = sStart[s];
-    sampleLocStart[s] = sampleLocs.length;
-    sampleLabelStart[s] = labelKey.length;
-    valueBase = s * nTypes;
-    valueCount = 0;
-    while (r.pos < sEnd[s]) {
-      const tag = r.uint32();
-      const wt = tag & 7;
-      switch (tag >>> 3) {
-        case 1:
-          if (wt === WIRE_LEN) {
-            const len = r.uint32();
-            r.pos = readPackedVarints(r.buf, r.pos, r.pos + len, pushLocation);
-          } else {
-            pushLocation(r.uint64() as unknown as number);
-          }
-          break;
-        case 2:
-          if (wt === WIRE_LEN) {
-            const len = r.uint32();
-            r.pos = readPackedVarints(r.buf, r.pos, r.pos + len, pushValue);
-          } else {
-            pushValue(r.int64() as unknown as number);
-          }
-          break;
-        case 3: {
-          const end = r.uint32() + r.pos;
-          let key = 0, sv = 0, num = 0, unit = 0;
-          while (r.pos < end) {
-            const t = r.uint32();
-            switch (t >>> 3) {
-              case 1: key = r.int64() as unknown as number; break;
-              case 2: sv = r.int64() as unknown as number; break;
-              case 3: num = r.int64() as unknown as number; break;
-              case 4: unit = r.int64() as unknown as number; break;
-              default: r.skipType(t & 7);
-            }
-          }
-          labelKey.push(strIndex(key, 'a label key'));
-          labelStr.push(strIndex(sv, 'a label value'));
-          labelNum.push(num);
-          labelNumUnit.push(strIndex(unit, 'a label unit'));
-          break;
-        }
-        default: r.skipType(wt);
-      }
-    }
-    if (valueCount !== nTypes) {
-      throw new FormatError(`corrupt profile: sample ${s} has ${valueCount} values but the profile has ${nTypes} sample types`);
-    }
-  }
-  sampleLocStart[nSamples] = sampleLocs.length;
-  sampleLabelStart[nSamples] = labelKey.length;
 
   const defaultName = defaultSampleType ? str(defaultSampleType, 'default_sample_type') : '';
   return {
@@ -356,21 +231,177 @@ function decodeProfileMessage(bytes: Uint8Array): Profile {
     functionFile,
     functionStartLine,
     mappings,
-    locAddress,
-    locMapping,
-    locLineStart,
-    lineFunction: lineFunction.finish(),
-    lineNumber: lineNumber.finish(),
+    locAddress: locs.locAddress,
+    locMapping: locs.locMapping,
+    locLineStart: locs.locLineStart,
+    lineFunction: locs.lineFunction,
+    lineNumber: locs.lineNumber,
+    ...samplesOut,
+  };
+}
+
+type StringIndexCheck = (i: number, what: string) => number;
+
+/** Locations (address, mapping, lines) in file order, and the map from their ids. */
+function decodeLocations(r: Reader, lStart: Uint32Array, lEnd: Uint32Array, mappingIds: IdIndex, functionIds: IdIndex) {
+  const nLoc = lStart.length;
+  const locAddress = new Float64Array(nLoc);
+  const locMapping = new Int32Array(nLoc).fill(-1);
+  const locLineStart = new Uint32Array(nLoc + 1);
+  // A line takes at least two bytes (tag and length), so the locations' size bounds their count.
+  let locBytes = 0;
+  for (let i = 0; i < nLoc; i++) locBytes += lEnd[i] - lStart[i];
+  const lineFunction = new Int32Array(locBytes >> 1);
+  const lineNumber = new Float64Array(locBytes >> 1);
+  let nLines = 0;
+  const locationIds = new IdIndex(nLoc);
+  for (let i = 0; i < nLoc; i++) {
+    r.pos = lStart[i];
+    locLineStart[i] = nLines;
+    let id = 0;
+    while (r.pos < lEnd[i]) {
+      const tag = r.uint32();
+      switch (tag >>> 3) {
+        case 1: id = readVarint(r); break;
+        case 2: {
+          const mid = readVarint(r);
+          if (mid !== 0) locMapping[i] = mappingIds.require(mid, 'a location', 'mapping');
+          break;
+        }
+        case 3: locAddress[i] = readVarint(r); break;
+        case 4: {
+          const end = r.uint32() + r.pos;
+          let fid = 0;
+          let line = 0;
+          while (r.pos < end) {
+            const t = r.uint32();
+            if (t >>> 3 === 1) fid = readVarint(r);
+            else if (t >>> 3 === 2) line = readVarint(r);
+            else r.skipType(t & 7);
+          }
+          lineFunction[nLines] = fid === 0 ? -1 : functionIds.require(fid, 'a location line', 'function');
+          lineNumber[nLines++] = line;
+          break;
+        }
+        default: r.skipType(tag & 7);
+      }
+    }
+    locationIds.add(id, i, 'location');
+  }
+  locLineStart[nLoc] = nLines;
+
+  return { locationIds, locAddress, locMapping, locLineStart, lineFunction: lineFunction.slice(0, nLines), lineNumber: lineNumber.slice(0, nLines) };
+}
+
+/** Samples as columns: location runs, values (sample × type) and labels. */
+function decodeSamples(r: Reader, sStart: Uint32Array, sEnd: Uint32Array, nTypes: number, locationIds: IdIndex, strIndex: StringIndexCheck) {
+  const nSamples = sStart.length;
+  const values = new Float64Array(nSamples * nTypes);
+  const sampleLocStart = new Uint32Array(nSamples + 1);
+  // Every location id takes at least one byte, so the samples' size bounds their count.
+  let sampleBytes = 0;
+  for (let s = 0; s < nSamples; s++) sampleBytes += sEnd[s] - sStart[s];
+  const sampleLocs = new Uint32Array(sampleBytes);
+  let nSampleLocs = 0;
+  const sampleLabelStart = new Uint32Array(nSamples + 1);
+  // A label takes at least four bytes (its tag, length, and the key's tag and value).
+  const maxLabels = sampleBytes >> 2;
+  const labelKey = new Int32Array(maxLabels);
+  const labelStr = new Int32Array(maxLabels);
+  const labelNum = new Float64Array(maxLabels);
+  const labelNumUnit = new Int32Array(maxLabels);
+  let nLabels = 0;
+  const buf = r.buf;
+  for (let s = 0; s < nSamples; s++) {
+    r.pos = sStart[s];
+    sampleLocStart[s] = nSampleLocs;
+    sampleLabelStart[s] = nLabels;
+    const base = s * nTypes;
+    let nValues = 0;
+    while (r.pos < sEnd[s]) {
+      const tag = r.uint32();
+      const wt = tag & 7;
+      switch (tag >>> 3) {
+        case 1: {
+          // location_id: packed (as Go writes it) or one per field.
+          const [from, end] = fieldSpan(r, wt);
+          let p = from;
+          while (p < end) {
+            const id = readVarintAt(buf, p);
+            p = varintEnd;
+            const index = locationIds.get(id);
+            if (index < 0) locationIds.require(id, 'a sample', 'location');
+            sampleLocs[nSampleLocs++] = index;
+          }
+          if (p !== end) throw new RangeError('location ids run past their field');
+          r.pos = p;
+          break;
+        }
+        case 2: {
+          const [from, end] = fieldSpan(r, wt);
+          let p = from;
+          while (p < end) {
+            const v = readVarintAt(buf, p);
+            p = varintEnd;
+            if (nValues < nTypes) values[base + nValues] = v;
+            nValues++;
+          }
+          if (p !== end) throw new RangeError('values run past their field');
+          r.pos = p;
+          break;
+        }
+        case 3: {
+          const end = r.uint32() + r.pos;
+          let key = 0, sv = 0, num = 0, unit = 0;
+          while (r.pos < end) {
+            const t = r.uint32();
+            switch (t >>> 3) {
+              case 1: key = readVarint(r); break;
+              case 2: sv = readVarint(r); break;
+              case 3: num = readVarint(r); break;
+              case 4: unit = readVarint(r); break;
+              default: r.skipType(t & 7);
+            }
+          }
+          labelKey[nLabels] = strIndex(key, 'a label key');
+          labelStr[nLabels] = strIndex(sv, 'a label value');
+          labelNum[nLabels] = num;
+          labelNumUnit[nLabels++] = strIndex(unit, 'a label unit');
+          break;
+        }
+        default: r.skipType(wt);
+      }
+    }
+    if (nValues !== nTypes) {
+      throw new FormatError(`corrupt profile: sample ${s} has ${nValues} values but the profile has ${nTypes} sample types`);
+    }
+  }
+  sampleLocStart[nSamples] = nSampleLocs;
+  sampleLabelStart[nSamples] = nLabels;
+
+  return {
     sampleCount: nSamples,
     sampleLocStart,
-    sampleLocs: sampleLocs.finish(),
+    sampleLocs: sampleLocs.slice(0, nSampleLocs),
     values,
     sampleLabelStart,
-    labelKey: labelKey.finish(),
-    labelStr: labelStr.finish(),
-    labelNum: labelNum.finish(),
-    labelNumUnit: labelNumUnit.finish(),
+    labelKey: labelKey.slice(0, nLabels),
+    labelStr: labelStr.slice(0, nLabels),
+    labelNum: labelNum.slice(0, nLabels),
+    labelNumUnit: labelNumUnit.slice(0, nLabels),
   };
+}
+
+/** Byte span of a repeated varint field: the packed run (wire type 2), or the one varint. */
+function fieldSpan(r: Reader, wireType: number): [number, number] {
+  if (wireType === WIRE_LEN) {
+    const len = r.uint32();
+    return [r.pos, r.pos + len];
+  }
+  if (wireType !== WIRE_VARINT) throw new FormatError(`corrupt profile: a sample field has wire type ${wireType} at byte ${r.pos}`, r.pos);
+  const start = r.pos;
+  readVarint(r);
+  return [start, r.pos];
 }
 
 function expectWire(actual: number, expected: number, field: string, r: Reader): void {

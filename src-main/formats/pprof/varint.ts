@@ -1,54 +1,61 @@
-// Fast paths for the hot part of a pprof file: packed varint arrays (sample location ids and
-// values), read straight from the buffer instead of one Reader call per number.
+// Varints straight from the buffer: the hot part of a pprof file is numbers (ids, addresses,
+// packed sample arrays), and reading them without a Reader call (or a LongBits object) each
+// is most of the decoding time.
+
+/** Where readVarintAt stopped: the position after the varint it returned (a live binding). */
+export let varintEnd = 0;
 
 /**
- * Reads varints from buf[pos..end) into out via push; returns the new position.
- * Values are exact up to 2^53 in magnitude; 10-byte varints are int64 two's complement (negative).
+ * The varint at buf[pos] as an int64 (exact up to 2^53 in magnitude; 10-byte varints are two's
+ * complement, so negative). Sets `varintEnd`. Past the end of buf it reads zeros and `after` runs
+ * past the end, which callers check.
  */
-export function readPackedVarints(buf: Uint8Array, pos: number, end: number, push: (v: number) => void): number {
-  while (pos < end) {
-    let b = buf[pos++];
-    if (b < 0x80) {
-      push(b);
-      continue;
-    }
-    let v = b & 0x7f;
-    b = buf[pos++];
-    v |= (b & 0x7f) << 7;
-    if (b < 0x80) {
-      push(v);
-      continue;
-    }
-    b = buf[pos++];
-    v |= (b & 0x7f) << 14;
-    if (b < 0x80) {
-      push(v);
-      continue;
-    }
-    b = buf[pos++];
-    v |= (b & 0x7f) << 21;
-    if (b < 0x80) {
-      push(v >>> 0);
-      continue;
-    }
-    // Beyond 28 bits: split into low and high 32-bit words, as int64 two's complement.
-    b = buf[pos++];
-    const lo = (v | ((b & 0x7f) << 28)) >>> 0;
-    let hi = (b & 0x7f) >> 4;
-    for (let shift = 3; b >= 0x80; shift += 7) {
-      if (shift > 31) throw new RangeError('varint longer than 10 bytes');
-      b = buf[pos++];
-      hi |= (b & 0x7f) << shift;
-    }
-    hi >>>= 0;
-    if (hi < 0x80000000) {
-      push(hi * 4294967296 + lo);
-    } else {
-      const nlo = (~lo + 1) >>> 0;
-      const nhi = (~hi + (nlo === 0 ? 1 : 0)) >>> 0;
-      push(-(nhi * 4294967296 + nlo));
-    }
+export function readVarintAt(buf: Uint8Array, pos: number): number {
+  let b = buf[pos++];
+  if (b < 0x80) {
+    varintEnd = pos;
+    return b;
   }
-  if (pos > end) throw new RangeError('varint runs past the end of its field');
-  return pos;
+  let v = b & 0x7f;
+  b = buf[pos++];
+  v |= (b & 0x7f) << 7;
+  if (b < 0x80) {
+    varintEnd = pos;
+    return v;
+  }
+  b = buf[pos++];
+  v |= (b & 0x7f) << 14;
+  if (b < 0x80) {
+    varintEnd = pos;
+    return v;
+  }
+  b = buf[pos++];
+  v |= (b & 0x7f) << 21;
+  if (b < 0x80) {
+    varintEnd = pos;
+    return v >>> 0;
+  }
+  // Beyond 28 bits: split into low and high 32-bit words, as int64 two's complement.
+  b = buf[pos++];
+  const lo = (v | ((b & 0x7f) << 28)) >>> 0;
+  let hi = (b & 0x7f) >> 4;
+  for (let shift = 3; b >= 0x80; shift += 7) {
+    if (shift > 31) throw new RangeError('varint longer than 10 bytes');
+    b = buf[pos++];
+    hi |= (b & 0x7f) << shift;
+  }
+  varintEnd = pos;
+  hi >>>= 0;
+  if (hi < 0x80000000) return hi * 4294967296 + lo;
+  const nlo = (~lo + 1) >>> 0;
+  const nhi = (~hi + (nlo === 0 ? 1 : 0)) >>> 0;
+  return -(nhi * 4294967296 + nlo);
+}
+
+/** Reads one int64/uint64 varint at reader.pos and advances it. */
+export function readVarint(reader: { buf: Uint8Array; pos: number; len: number }): number {
+  const v = readVarintAt(reader.buf, reader.pos);
+  if (varintEnd > reader.len) throw new RangeError('varint runs past the end of the data');
+  reader.pos = varintEnd;
+  return v;
 }
