@@ -21,6 +21,11 @@ export interface EngineOptions {
   demoDir?: string;
   /** better-sqlite3 addon built for Electron, when running inside Electron. */
   nativeBinding?: string;
+  /**
+   * Start the profile worker at once and let it warm its code paths while idle, so the first
+   * large profile opens at full speed. For the app and gpw serve, not one-shot CLI commands.
+   */
+  warmUp?: boolean;
 }
 
 export interface ImportOptions {
@@ -43,7 +48,8 @@ export class Engine implements GpwApi {
 
   constructor(private readonly options: EngineOptions) {
     this.library = new Library(options.libraryPath, { nativeBinding: options.nativeBinding });
-    this.worker = new ProfileWorkerClient(options.workerPath);
+    this.worker = new ProfileWorkerClient(options.workerPath, options.warmUp === true);
+    if (options.warmUp) this.worker.start();
   }
 
   async close(): Promise<void> {

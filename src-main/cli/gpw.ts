@@ -37,8 +37,8 @@ const SPECS: Record<string, Record<string, FlagSpec>> = {
   serve: { ...COMMON, port: { value: true } },
 };
 
-function openEngine(args: ParsedArgs): Engine {
-  return new Engine({ libraryPath: resolveLibraryPath(flag(args, 'library')), workerPath: WORKER_PATH, demoDir: DEMO_DIR });
+function openEngine(args: ParsedArgs, longRunning = false): Engine {
+  return new Engine({ libraryPath: resolveLibraryPath(flag(args, 'library')), workerPath: WORKER_PATH, demoDir: DEMO_DIR, warmUp: longRunning });
 }
 
 function out(text: string): void {
@@ -69,7 +69,7 @@ async function main(argv: string[]): Promise<number> {
 
   if (command === 'serve') {
     if (!existsSync(RENDERER_DIR)) throw new GpwError('unavailable', 'the renderer is not built: run npm run build first');
-    const engine = openEngine(args);
+    const engine = openEngine(args, true);
     const server = await startServer({ api: engine, rendererDir: RENDERER_DIR, port: integerFlag(args, 'port', 0) });
     out(`gpw serve: library ${engine.library.path}`);
     out(`open ${server.url}`);

@@ -30,6 +30,7 @@ async function start(): Promise<void> {
     workerPath: path('./profile-worker.js'),
     demoDir: path('../../resources/demo/'),
     nativeBinding: nativeBinding(),
+    warmUp: true,
   });
   bindContract(engine);
   serveRenderer(path('../renderer/'));

@@ -12,11 +12,20 @@ export class ProfileWorkerClient {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
 
-  constructor(private readonly scriptPath: string) {}
+  constructor(
+    private readonly scriptPath: string,
+    /** Let the worker warm its hot paths when idle (for long-running front ends). */
+    private readonly warmUp = false,
+  ) {}
+
+  /** Starts the worker now rather than at the first request. */
+  start(): void {
+    this.ensureWorker();
+  }
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.scriptPath);
+    const worker = new Worker(this.scriptPath, { workerData: { warmUp: this.warmUp } });
     worker.on('message', (reply: WorkerReply) => {
       const p = this.pending.get(reply.id);
       if (p) {

@@ -1,7 +1,7 @@
 // Worker thread: decodes profiles and builds flame graphs and top tables off the main thread,
 // keeping the last few decoded profiles so switching sample type does not decode again.
 
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { decodePprof } from '../formats/pprof/decode-pprof.js';
 import { FormatError } from '../formats/format-error.js';
 import type { Profile } from '../model/profile.js';
@@ -10,6 +10,7 @@ import { flameGraphOf, topOf } from '../analysis/profile-ops.js';
 import { GpwError, errorBody } from '../api/errors.js';
 import type { ProfileSource, WorkerReply, WorkerRequest } from './profile-worker-protocol.js';
 import type { FlameGraph } from '../analysis/flame-graph.js';
+import { warmUpWhenIdle } from './warm-up.js';
 
 const CACHE_SIZE = 4;
 const cache = new Map<string, Profile>();
@@ -50,7 +51,11 @@ function transferables(value: unknown): ArrayBuffer[] {
   return [fg.nameIndex, fg.depth!, fg.total!, fg.self!, fg.inlined!].map((a) => a.buffer as ArrayBuffer);
 }
 
+let lastRequestAt = 0;
+if (workerData?.warmUp) warmUpWhenIdle(() => lastRequestAt);
+
 parentPort!.on('message', (msg: { id: number; req: WorkerRequest }) => {
+  lastRequestAt = Date.now();
   let reply: WorkerReply;
   try {
     const value = handle(msg.req);

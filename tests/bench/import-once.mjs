@@ -7,12 +7,15 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const { Engine } = await import(`${root}/out/main/engine.js`);
 const demoDir = `${root}/resources/demo/`;
 
-const engine = new Engine({ libraryPath: library, workerPath: `${root}/out/main/profile-worker.js`, demoDir });
-// "warm": as in a running app after its first start, which loads the demo library and opens
-// its profiles. "cold": a fresh engine whose worker thread starts with this import.
-if (process.env.BENCH_MODE !== 'cold') {
+const warm = process.env.BENCH_MODE !== 'cold';
+const engine = new Engine({ libraryPath: library, workerPath: `${root}/out/main/profile-worker.js`, demoDir, warmUp: warm });
+// "warm": as the app runs it (worker started with the engine, warming its code paths while
+// idle), after its first start has loaded the demo library and opened its profiles, and a
+// moment later. "cold": a fresh engine whose worker thread starts with this import.
+if (warm) {
   const demo = await engine.loadDemo();
   for (const a of demo.artifacts) await engine.flameGraph({ id: a.id });
+  await new Promise((resolve) => setTimeout(resolve, 1500));
 }
 globalThis.gc?.();
 const base = process.memoryUsage.rss();

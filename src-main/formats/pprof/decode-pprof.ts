@@ -298,14 +298,11 @@ function decodeSamples(r: Reader, sStart: Uint32Array, sEnd: Uint32Array, nTypes
   const nSamples = sStart.length;
   const values = new Float64Array(nSamples * nTypes);
   const sampleLocStart = new Uint32Array(nSamples + 1);
-  // Every location id takes at least one byte, so the samples' size bounds their count.
-  let sampleBytes = 0;
-  for (let s = 0; s < nSamples; s++) sampleBytes += sEnd[s] - sStart[s];
-  const sampleLocs = new Uint32Array(sampleBytes);
+  const counts = countSampleFields(r.buf, sStart, sEnd);
+  const sampleLocs = new Uint32Array(counts.locations);
   let nSampleLocs = 0;
   const sampleLabelStart = new Uint32Array(nSamples + 1);
-  // A label takes at least four bytes (its tag, length, and the key's tag and value).
-  const maxLabels = sampleBytes >> 2;
+  const maxLabels = counts.labels;
   const labelKey = new Int32Array(maxLabels);
   const labelStr = new Int32Array(maxLabels);
   const labelNum = new Float64Array(maxLabels);
@@ -331,6 +328,7 @@ function decodeSamples(r: Reader, sStart: Uint32Array, sEnd: Uint32Array, nTypes
             p = varintEnd;
             const index = locationIds.get(id);
             if (index < 0) locationIds.require(id, 'a sample', 'location');
+            if (nSampleLocs === sampleLocs.length) throw new FormatError(`corrupt profile: sample ${s} has malformed location ids`);
             sampleLocs[nSampleLocs++] = index;
           }
           if (p !== end) throw new RangeError('location ids run past their field');
@@ -363,6 +361,7 @@ function decodeSamples(r: Reader, sStart: Uint32Array, sEnd: Uint32Array, nTypes
               default: r.skipType(t & 7);
             }
           }
+          if (nLabels === maxLabels) throw new FormatError(`corrupt profile: sample ${s} has malformed labels`);
           labelKey[nLabels] = strIndex(key, 'a label key');
           labelStr[nLabels] = strIndex(sv, 'a label value');
           labelNum[nLabels] = num;
@@ -390,6 +389,39 @@ function decodeSamples(r: Reader, sStart: Uint32Array, sEnd: Uint32Array, nTypes
     labelNum: labelNum.slice(0, nLabels),
     labelNumUnit: labelNumUnit.slice(0, nLabels),
   };
+}
+
+/**
+ * Location ids and labels in all samples, counted by a quick scan of the field tags (a packed
+ * run holds as many varints as it has bytes below 0x80), so the columns are allocated once at
+ * their exact size. Malformed input only makes the counts wrong; the decoder then reports it.
+ */
+function countSampleFields(buf: Uint8Array, sStart: Uint32Array, sEnd: Uint32Array): { locations: number; labels: number } {
+  let locations = 0;
+  let labels = 0;
+  for (let s = 0; s < sStart.length; s++) {
+    let p = sStart[s];
+    const end = sEnd[s];
+    while (p < end) {
+      const tag = readVarintAt(buf, p);
+      p = varintEnd;
+      const wt = tag & 7;
+      if (wt === WIRE_LEN) {
+        const len = readVarintAt(buf, p);
+        p = varintEnd;
+        if (tag >>> 3 === 1) for (let i = p; i < p + len && i < end; i++) locations += buf[i] < 0x80 ? 1 : 0;
+        else if (tag >>> 3 === 3) labels++;
+        p += len;
+      } else if (wt === WIRE_VARINT) {
+        readVarintAt(buf, p);
+        p = varintEnd;
+        if (tag >>> 3 === 1) locations++;
+      } else {
+        p += wt === 1 ? 8 : wt === 5 ? 4 : end; // fixed64, fixed32; anything else ends the scan
+      }
+    }
+  }
+  return { locations, labels };
 }
 
 /** Byte span of a repeated varint field: the packed run (wire type 2), or the one varint. */
