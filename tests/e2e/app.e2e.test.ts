@@ -3,7 +3,6 @@
 // The numbers the UI shows are checked against `gpw top --json` on the same Go-made profiles.
 // Screenshots land in tests/.tmp/screenshots/ (one is copied to docs/screenshot.png).
 
-import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +12,7 @@ import { formatPercent, formatValue } from '../../src-main/analysis/units';
 import { topFormatter } from '../../src-main/analysis/top-format';
 import { goProfile, repoPath, tempDir } from '../helpers/paths';
 import { gpwJson } from '../helpers/run';
+import { startServe, type ServeProcess } from '../helpers/serve';
 
 const CHROMIUM = '/usr/bin/chromium';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
@@ -24,49 +24,18 @@ if (!HAVE_CHROMIUM) {
   console.warn(`[e2e] skipped: ${CHROMIUM} is absent (apt-get install -y chromium)`);
 }
 
-interface Server {
-  proc: ChildProcess;
-  url: string;
+interface Server extends ServeProcess {
   library: string;
 }
 
-/** Starts `gpw serve` on a library file and resolves with the URL it prints (15 s at most). */
-function startServe(library: string): Promise<Server> {
-  const proc = spawn(process.execPath, [repoPath('bin/gpw.js'), 'serve'], {
-    env: { ...process.env, GPW_LIBRARY: library },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  servers.push(proc);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`gpw serve printed no URL within 15 s\nstdout: ${out}\nstderr: ${err}`)), 15_000);
-    proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /^open (http:\/\/127\.0\.0\.1:\d+\/#token=\S+)$/m.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ proc, url: m[1], library });
-      }
-    });
-    proc.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`gpw serve exited (${code}) before printing its URL\nstdout: ${out}\nstderr: ${err}`));
-    });
-  });
+/** gpw serve on a library file (the shared helper), stopped in afterAll. */
+async function startServer(library: string): Promise<Server> {
+  const served = await startServe(library);
+  servers.push(served);
+  return Object.assign(served, { library });
 }
 
-async function stopProcess(proc: ChildProcess): Promise<void> {
-  if (proc.exitCode !== null || proc.signalCode !== null) return;
-  const exited = new Promise<void>((ok) => proc.once('exit', () => ok()));
-  proc.kill('SIGTERM');
-  const timer = setTimeout(() => proc.kill('SIGKILL'), 3_000);
-  await Promise.race([exited, new Promise((ok) => setTimeout(ok, 5_000))]);
-  clearTimeout(timer);
-}
-
-const servers: ChildProcess[] = [];
+const servers: ServeProcess[] = [];
 const cleanups: (() => void)[] = [];
 let context: BrowserContext | undefined;
 
@@ -148,7 +117,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`the app in Chromium via gpw serve${HAVE_CHROMIU
     cleanups.push(profile.cleanup);
     // Server and browser start side by side; whichever comes up is cleaned up in afterAll.
     const [s, ctx] = await Promise.allSettled([
-      startServe(join(lib.dir, 'lib.sqlite')),
+      startServer(join(lib.dir, 'lib.sqlite')),
       chromium
         .launchPersistentContext(profile.dir, {
           executablePath: CHROMIUM,
@@ -168,7 +137,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`the app in Chromium via gpw serve${HAVE_CHROMIU
   afterAll(async () => {
     // Closing the context ends the browser; bounded, the servers are stopped either way.
     await Promise.race([context?.close().catch(() => {}), new Promise((ok) => setTimeout(ok, 10_000))]);
-    await Promise.all(servers.map(stopProcess));
+    await Promise.all(servers.map((srv) => srv.stop(3_000)));
     for (const c of cleanups) c();
   });
 
@@ -424,7 +393,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`the app in Chromium via gpw serve${HAVE_CHROMIU
   it('loads the demo library from the welcome screen of a fresh library', async () => {
     const lib = tempDir('gpw-e2e-demo-');
     cleanups.push(lib.cleanup);
-    const demo = await startServe(join(lib.dir, 'lib.sqlite'));
+    const demo = await startServer(join(lib.dir, 'lib.sqlite'));
     const demoErrors: string[] = [];
     const p = await openPage(demo, demoErrors);
     await p.getByTestId('load-demo').click();
