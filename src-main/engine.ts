@@ -12,6 +12,7 @@ import { Library, type NewArtifact } from './library/library.js';
 import { sha256Hex } from './library/blobs.js';
 import { ProfileWorkerClient } from './workers/profile-worker-client.js';
 import type { ProfileSource } from './workers/profile-worker-protocol.js';
+import type { TopOptions } from './analysis/top.js';
 
 export interface EngineOptions {
   libraryPath: string;
@@ -116,10 +117,10 @@ export class Engine implements GpwApi {
     return this.worker.run<FlameGraph>({ op: 'flame', source: this.sourceOf(artifact), sampleType }, () => this.bytesOf(artifact));
   }
 
-  async topTable({ id, sampleType, nodecount }: ArgsOf<'topTable'>): Promise<TopTable> {
+  async topTable({ id, sampleType, nodecount, sort }: ArgsOf<'topTable'>): Promise<TopTable> {
     const artifact = this.requireProfile(id);
     return this.worker.run<TopTable>(
-      { op: 'top', source: this.sourceOf(artifact), sampleType, nodecount: nodecount ?? 20, nodefraction: 0.005 },
+      { op: 'top', source: this.sourceOf(artifact), sampleType, options: topOptions(nodecount, sort) },
       () => this.bytesOf(artifact),
     );
   }
@@ -136,12 +137,12 @@ export class Engine implements GpwApi {
   }
 
   /** Top table of a profile file that is not in the library. */
-  async topOfFile(path: string, sampleType: string | undefined, nodecount: number): Promise<TopTable & { file: string }> {
+  async topOfFile(path: string, sampleType: string | undefined, nodecount: number, sort?: 'flat' | 'cum'): Promise<TopTable & { file: string }> {
     const full = resolve(path);
     const bytes = readInputFile(full);
     checkFormat(basename(full), bytes);
     const table = await this.worker.run<TopTable>(
-      { op: 'top', source: { sha256: sha256Hex(bytes), bytes }, sampleType, nodecount, nodefraction: 0.005 },
+      { op: 'top', source: { sha256: sha256Hex(bytes), bytes }, sampleType, options: topOptions(nodecount, sort) },
       () => bytes,
     ).catch((err: unknown) => {
       throw err instanceof GpwError && err.code === 'bad_input' ? new GpwError('bad_input', `${basename(full)}: ${err.message}`) : err;
@@ -210,6 +211,11 @@ export class Engine implements GpwApi {
       .sort()
       .map((f) => join(dir, f));
   }
+}
+
+/** pprof's defaults: 20 rows here (pprof's interactive top shows 10), nodes under 0.5 % dropped. */
+function topOptions(nodecount: number | undefined, sort: 'flat' | 'cum' | undefined): TopOptions {
+  return { nodecount: nodecount ?? 20, nodefraction: 0.005, cum: sort === 'cum' };
 }
 
 function checkFormat(name: string, bytes: Uint8Array): void {

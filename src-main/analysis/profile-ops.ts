@@ -4,7 +4,7 @@
 import type { Profile } from '../model/profile.js';
 import { sampleTypeIndex } from '../model/profile.js';
 import { buildFlameGraph, type FlameGraph } from './flame-graph.js';
-import { computeTop, type TopReport } from './top.js';
+import { computeTop, type TopOptions, type TopReport } from './top.js';
 import { GpwError } from '../api/errors.js';
 
 export function resolveSampleType(profile: Profile, requested: string | undefined): number {
@@ -21,6 +21,6 @@ export function flameGraphOf(profile: Profile, sampleType: string | undefined): 
   return buildFlameGraph(profile, resolveSampleType(profile, sampleType));
 }
 
-export function topOf(profile: Profile, sampleType: string | undefined, nodecount: number, nodefraction: number): TopReport {
-  return computeTop(profile, resolveSampleType(profile, sampleType), { nodecount, nodefraction });
+export function topOf(profile: Profile, sampleType: string | undefined, options: TopOptions): TopReport {
+  return computeTop(profile, resolveSampleType(profile, sampleType), options);
 }

@@ -20,6 +20,8 @@ export interface TopOptions {
   nodecount: number;
   /** Nodes whose cum is below this fraction of the total are dropped (pprof -nodefraction, default 0.005). */
   nodefraction: number;
+  /** Order by cum instead of flat (pprof -cum). */
+  cum?: boolean;
 }
 
 export interface TopReport {
@@ -148,12 +150,14 @@ export function computeTop(profile: Profile, typeIndex: number, options: TopOpti
   const nodeCutoff = Math.abs(Math.trunc(flatSum * options.nodefraction));
   const kept = present.filter((i) => Math.abs(cum[i]) >= nodeCutoff);
   const names = frames.names;
+  // pprof's orders: by |flat| (or |cum| with -cum), then name, then the other value.
+  const [first, second] = options.cum ? [cum, flat] : [flat, cum];
   kept.sort((a, b) => {
-    const fa = Math.abs(flat[a]);
-    const fb = Math.abs(flat[b]);
+    const fa = Math.abs(first[a]);
+    const fb = Math.abs(first[b]);
     if (fa !== fb) return fb - fa;
     if (names[a] !== names[b]) return names[a] < names[b] ? -1 : 1;
-    return Math.abs(cum[b]) - Math.abs(cum[a]);
+    return Math.abs(second[b]) - Math.abs(second[a]);
   });
   const shown = options.nodecount > 0 ? kept.slice(0, options.nodecount) : kept;
   const rows: TopRow[] = shown.map((i) => ({

@@ -36,7 +36,12 @@ const importArgs = object({
   labels: optional(stringMap(labelKey, labelValue)),
   run: optional(string({ min: 1, max: 256 })),
 });
-const topArgs = object({ id, sampleType: optional(sampleType), nodecount: optional(integer({ min: 0, max: 100000 })) });
+const topArgs = object({
+  id,
+  sampleType: optional(sampleType),
+  nodecount: optional(integer({ min: 0, max: 100000 })),
+  sort: optional(oneOf(['flat', 'cum'] as const)),
+});
 
 export const contract = {
   libraryInfo: method<Infer<typeof none>, LibraryInfo>(none),

@@ -22,7 +22,7 @@ const USAGE = `gpw — the Go Performance Workstation
 usage:
   gpw import FILE... [--label k=v]... [--run NAME] [--json]
   gpw list [--kind K] [--label k=v] [--text T] [--json]
-  gpw top ID|FILE [--sample-index NAME] [--nodecount N] [--json]
+  gpw top ID|FILE [--sample-index NAME] [--nodecount N] [--cum] [--json]
   gpw serve [--port N]
 
 common options:
@@ -33,7 +33,7 @@ const COMMON: Record<string, FlagSpec> = { library: { value: true }, json: { val
 const SPECS: Record<string, Record<string, FlagSpec>> = {
   import: { ...COMMON, label: { value: true, repeat: true }, run: { value: true } },
   list: { ...COMMON, kind: { value: true }, label: { value: true }, text: { value: true } },
-  top: { ...COMMON, 'sample-index': { value: true }, nodecount: { value: true } },
+  top: { ...COMMON, 'sample-index': { value: true }, nodecount: { value: true }, cum: { value: false } },
   serve: { ...COMMON, port: { value: true } },
 };
 
@@ -103,9 +103,10 @@ async function main(argv: string[]): Promise<number> {
         if (!target || args.positional.length > 1) throw new GpwError('invalid_argument', 'gpw top needs exactly one ID or FILE');
         const sampleType = flag(args, 'sample-index');
         const nodecount = integerFlag(args, 'nodecount', 20);
+        const sort = args.flags.has('cum') ? 'cum' : 'flat';
         const table = existsSync(target)
-          ? await engine.topOfFile(target, sampleType, nodecount)
-          : await engine.topTable({ id: target, sampleType, nodecount });
+          ? await engine.topOfFile(target, sampleType, nodecount, sort)
+          : await engine.topTable({ id: target, sampleType, nodecount, sort });
         if (json) out(JSON.stringify(table));
         else process.stdout.write(formatTopText(table));
         return 0;

@@ -41,7 +41,7 @@ function handle(req: WorkerRequest): unknown {
     case 'flame':
       return flameGraphOf(profile, req.sampleType);
     case 'top':
-      return topOf(profile, req.sampleType, req.nodecount, req.nodefraction);
+      return topOf(profile, req.sampleType, req.options);
   }
 }
 

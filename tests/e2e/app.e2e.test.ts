@@ -314,6 +314,20 @@ describe.skipIf(!HAVE_CHROMIUM)(`the app in Chromium via gpw serve${HAVE_CHROMIU
     await page.getByTestId('flame-search').fill('');
   });
 
+  it('orders the top table by cum as pprof -top -cum does, and back by flat', async () => {
+    const cli = await gpwJson<TopTable>(server.library, 'top', cpuFile, '--sample-index', 'cpu', '--nodecount', '100', '--cum');
+    await page.getByTestId('sort-cum').click();
+    await expect.poll(async () => (await topRows(page)).slice(0, 8).map((r) => r.name), { timeout: STEP_MS }).toEqual(
+      cli.rows.slice(0, 8).map((r) => r.name),
+    );
+    const rows = await topRows(page);
+    expect(rows[0].cum).toBe(topFormatter(cli).value(cli.rows[0].cum));
+    await shot(page, '06b-cpu-cum');
+    await page.getByTestId('sort-flat').click();
+    const byFlat = await gpwJson<TopTable>(server.library, 'top', cpuFile, '--sample-index', 'cpu', '--nodecount', '100');
+    await expect.poll(async () => (await topRows(page))[0]?.name, { timeout: STEP_MS }).toBe(byFlat.rows[0].name);
+  });
+
   it('imports a heap profile by drag-and-drop and opens it at inuse_space', async () => {
     const bytes = readFileSync(heapFile).toString('base64');
     await page.evaluate(() => {

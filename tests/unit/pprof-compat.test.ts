@@ -80,18 +80,20 @@ it('lists inlined functions as pprof does', async () => {
 });
 
 describe('text output', () => {
-  it.each(KINDS)('%s: gpw top prints the same table as go tool pprof -top, for every sample type', async (kind) => {
+  it.each(KINDS)('%s: gpw top [--cum] prints the same table as go tool pprof -top [-cum], for every sample type', async (kind) => {
     const file = goProfile(kind);
     const profile = decodePprof(readFileSync(file));
     for (const { type } of profile.sampleTypes) {
-      const [ours, theirs] = await Promise.all([
-        gpw(library, 'top', file, '--sample-index', type),
-        run('go', ['tool', 'pprof', '-top', '-nodecount=20', `-sample_index=${type}`, file]),
-      ]);
-      expect(ours.code).toBe(0);
-      // pprof starts with File/Build ID/Type/Time lines; compare from the table's header on.
-      const table = (text: string): string => text.slice(text.indexOf('Showing nodes'));
-      expect(table(ours.stdout), `${kind} ${type}`).toBe(table(theirs.stdout));
+      for (const cum of [false, true]) {
+        const [ours, theirs] = await Promise.all([
+          gpw(library, 'top', file, '--sample-index', type, ...(cum ? ['--cum'] : [])),
+          run('go', ['tool', 'pprof', '-top', '-nodecount=20', `-sample_index=${type}`, ...(cum ? ['-cum'] : []), file]),
+        ]);
+        expect(ours.code).toBe(0);
+        // pprof starts with File/Build ID/Type/Time lines; compare from the table's header on.
+        const table = (text: string): string => text.slice(text.indexOf('Showing nodes'));
+        expect(table(ours.stdout), `${kind} ${type}${cum ? ' -cum' : ''}`).toBe(table(theirs.stdout));
+      }
     }
   });
 });
