@@ -15,21 +15,27 @@ function fail(message) {
   process.exit(1);
 }
 
+const electronDir = join(root, 'node_modules/electron');
+if (!existsSync(join(electronDir, 'package.json'))) fail('the electron package is not installed: run npm install');
+
+// Requiring electron gives the binary's path, downloading the binary first if it is missing.
 let electronBinary;
 try {
-  electronBinary = require('electron'); // the electron package exports the binary's path
-} catch {
-  fail('the electron package is not installed: run npm install');
+  electronBinary = require('electron');
+} catch (err) {
+  fail(`the Electron binary could not be downloaded (${err.message.split('\n')[0]}). Check the network and run npm start again, or use \`npm run web\` to open gpw in a browser.`);
 }
-if (!existsSync(electronBinary)) {
-  fail('the Electron binary is missing (it is downloaded by npm install; was ELECTRON_SKIP_BINARY_DOWNLOAD set, or was the network unavailable?). Run `npm rebuild electron` with network access, or use `npm run web` to open gpw in a browser.');
-}
+if (!existsSync(electronBinary)) fail(`the Electron binary is missing at ${electronBinary}; use \`npm run web\` to open gpw in a browser`);
 
-const electronVersion = JSON.parse(readFileSync(join(root, 'node_modules/electron/package.json'), 'utf8')).version;
-const abi = execFileSync(electronBinary, ['-p', 'process.versions.modules'], {
-  env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-  encoding: 'utf8',
-}).trim();
+const electronVersion = JSON.parse(readFileSync(join(electronDir, 'package.json'), 'utf8')).version;
+// The electron package states its Node ABI; older ones are asked by running the binary.
+const abiFile = join(electronDir, 'abi_version');
+const abi = existsSync(abiFile)
+  ? readFileSync(abiFile, 'utf8').trim()
+  : execFileSync(electronBinary, ['-p', 'process.versions.modules'], {
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      encoding: 'utf8',
+    }).trim();
 const target = join(root, '.gpw-native', `electron-${abi}`, 'better_sqlite3.node');
 if (existsSync(target)) process.exit(0);
 
