@@ -62,21 +62,26 @@ export function decodeFrame(data: ArrayBuffer | Uint8Array): unknown {
   const headerLen = new DataView(frame.buffer, frame.byteOffset, 4).getUint32(0, true);
   if (4 + headerLen > frame.byteLength) throw new Error('frame header exceeds frame');
   const header = JSON.parse(new TextDecoder().decode(frame.subarray(4, 4 + headerLen))) as {
-    json: string;
-    buffers: { type: string; offset: number; length: number }[];
+    json?: unknown;
+    buffers?: unknown;
   };
+  if (typeof header?.json !== 'string' || !Array.isArray(header.buffers)) throw new Error('malformed frame header');
   const start = align8(4 + headerLen);
-  const arrays = header.buffers.map((b) => {
-    if (!Object.hasOwn(CTORS, b.type)) throw new Error(`unknown typed array ${b.type}`);
+  const arrays = header.buffers.map((b: { type?: unknown; offset?: unknown; length?: unknown }) => {
+    if (typeof b?.type !== 'string' || !Object.hasOwn(CTORS, b.type)) throw new Error(`unknown typed array ${String(b?.type)}`);
     const Ctor = CTORS[b.type as CtorName];
-    const byteOffset = frame.byteOffset + start + b.offset;
-    if (start + b.offset + b.length * Ctor.BYTES_PER_ELEMENT > frame.byteLength) throw new Error('typed array exceeds frame');
-    return new Ctor(frame.buffer as ArrayBuffer, byteOffset, b.length);
+    const { offset, length } = b;
+    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || (offset as number) < 0 || (length as number) < 0) {
+      throw new Error('typed array offset and length must be non-negative integers');
+    }
+    if ((offset as number) % Ctor.BYTES_PER_ELEMENT !== 0) throw new Error('typed array offset is not aligned');
+    if (start + (offset as number) + (length as number) * Ctor.BYTES_PER_ELEMENT > frame.byteLength) throw new Error('typed array exceeds frame');
+    return new Ctor(frame.buffer as ArrayBuffer, frame.byteOffset + start + (offset as number), length as number);
   });
-  return JSON.parse(header.json, (_key, value: unknown) => {
+  return JSON.parse(header.json as string, (_key, value: unknown) => {
     if (value && typeof value === 'object' && '$typed' in value && 'index' in value) {
       const ref = value as unknown as BufferRef & { index: number };
-      const arr = arrays[ref.index];
+      const arr = Number.isInteger(ref.index) ? arrays[ref.index] : undefined;
       if (!arr) throw new Error('missing typed array');
       return arr;
     }

@@ -78,6 +78,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_IMPORT_BYTES + 4 * 1024 * 1024 });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Node hands the raw socket over without its own error listener: a peer that resets the
+    // connection must not take the server down.
+    socket.on('error', () => socket.destroy());
     const refuse = (status: number, text: string): void => {
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
@@ -124,6 +127,8 @@ function send(res: ServerResponse, status: number, text: string): void {
 
 function serveSocket(ws: WebSocket, api: GpwApi): void {
   ws.binaryType = 'nodebuffer';
+  // Invalid UTF-8, a frame over maxPayload, a reset: close this socket, keep serving others.
+  ws.on('error', () => ws.terminate());
   ws.on('message', (data: Buffer, isBinary: boolean) => {
     let request: { id?: unknown; method?: unknown; args?: unknown };
     try {

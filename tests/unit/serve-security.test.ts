@@ -7,7 +7,7 @@ import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type WebSocket from 'ws';
+import WebSocket from 'ws';
 import { decodeFrame, encodeFrame } from '../../src-main/api/wire';
 import { goProfile, repoPath, tempDir } from '../helpers/paths';
 import { httpRaw, startServe, tcpRaw, wsAttempt, wsClose, wsRoundTrip, type ServeProcess } from '../helpers/serve';
@@ -441,5 +441,57 @@ describe('robustness', () => {
     const after = await httpRaw(srv.port, { path: '/', headers: { Host: host } });
     expect(after.status).toBe(200);
     expect(srv.exited()).toBe(false);
+  });
+});
+
+describe('robustness against hostile peers', () => {
+  it('survives a peer that resets the connection after a refused upgrade, and a frame with invalid UTF-8', async () => {
+    const own = tempDir('gpw-serve-reset-');
+    const s = await startServe(join(own.dir, 'library.sqlite'));
+    try {
+      const host = `127.0.0.1:${s.port}`;
+      // Refused upgrade (wrong token), then an abrupt reset while the server writes its answer.
+      await new Promise<void>((done) => {
+        const sock = connect(s.port, '127.0.0.1', () => {
+          sock.write(`GET /api?token=wrong HTTP/1.1\r\nHost: ${host}\r\nOrigin: http://${host}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
+          sock.resetAndDestroy();
+          done();
+        });
+        sock.on('error', () => done());
+      });
+      // An accepted socket that sends a text frame with invalid UTF-8.
+      const ws = new WebSocket(`ws://${host}/api?token=${s.token}`, { headers: { Origin: `http://${host}` } });
+      await new Promise<void>((ok, fail) => {
+        ws.once('open', () => ok());
+        ws.once('error', fail);
+      });
+      const closed = new Promise<void>((ok) => ws.once('close', () => ok()));
+      ws.on('error', () => {});
+      // ws refuses to send invalid UTF-8 as text, so write the frame by hand: FIN + text, masked, 2 bytes.
+      const raw = (ws as unknown as { _socket: import('node:net').Socket })._socket;
+      raw.write(Buffer.from([0x81, 0x82, 0, 0, 0, 0, 0xc3, 0x28]));
+      await Promise.race([closed, new Promise((ok) => setTimeout(ok, 3_000))]);
+      await new Promise((ok) => setTimeout(ok, 200));
+      expect(s.exited()).toBe(false);
+      const after = await httpRaw(s.port, { path: '/', headers: { Host: host } });
+      expect(after.status).toBe(200);
+    } finally {
+      await s.stop();
+      own.cleanup();
+    }
+  });
+
+  it('refuses frames whose typed arrays point outside their own bytes', () => {
+    const frame = encodeFrame({ a: new Float64Array([1, 2]) });
+    const headerLen = new DataView(frame.buffer).getUint32(0, true);
+    const header = JSON.parse(new TextDecoder().decode(frame.subarray(4, 4 + headerLen)));
+    for (const patch of [{ offset: -8 }, { offset: '8' }, { offset: 4 }, { length: -1 }]) {
+      const evil = { ...header, buffers: [{ ...header.buffers[0], ...patch }] };
+      const body = new TextEncoder().encode(JSON.stringify(evil));
+      const out = new Uint8Array(((4 + body.length + 7) & ~7) + 64);
+      new DataView(out.buffer).setUint32(0, body.length, true);
+      out.set(body, 4);
+      expect(() => decodeFrame(out), JSON.stringify(patch)).toThrow();
+    }
   });
 });
