@@ -39,7 +39,8 @@ export function buildFrameTable(profile: Profile, naming: FrameNaming): FrameTab
   // Function index → frame name id, computed once per function.
   const fnNameId = new Int32Array(profile.functionName.length);
   for (let f = 0; f < fnNameId.length; f++) {
-    const name = profile.strings[profile.functionName[f]] || profile.strings[profile.functionSystemName[f]];
+    // pprof names nodes by Name only; a function without one is shown by its binary.
+    const name = profile.strings[profile.functionName[f]];
     fnNameId[f] = name ? intern(name) : -1;
   }
 

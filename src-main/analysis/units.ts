@@ -40,17 +40,28 @@ function scaleFor(steps: UnitStep[], value: number): UnitStep {
 }
 
 /**
- * Two decimals as Go's %.2f prints them: an exact tie (1.125) rounds to even ("1.12"), where
- * JavaScript's toFixed would round it up.
+ * Go's fmt rounds a value exactly halfway between two candidates to the even one; JavaScript's
+ * toFixed/toPrecision round it up. A value is a tie when the digits after the cut are 5 and
+ * zeros in its exact expansion; a double that matches a tie to 25 more digits is that tie,
+ * since neighbouring doubles differ by the 17th.
  */
+const isTie = (digitsAfterCut: string): boolean => /^50*$/.test(digitsAfterCut);
+const lastDigitEven = (s: string): boolean => Number(s.replace(/e.*$/, '').replace(/\D/g, '').slice(-1)) % 2 === 0;
+
+/** Two decimals as Go's %.2f prints them ("1.125" → "1.12"). */
 function fixed2(v: number): string {
-  const scaled = Math.abs(v) * 100;
-  const floor = Math.floor(scaled);
-  if (scaled - floor === 0.5 && Number.isFinite(scaled)) {
-    const even = floor % 2 === 0 ? floor : floor + 1;
-    return (v < 0 && even !== 0 ? '-' : '') + (even / 100).toFixed(2);
-  }
-  return v.toFixed(2);
+  const abs = Math.abs(v);
+  let s = abs.toFixed(2);
+  if (isTie(abs.toFixed(27).split('.')[1].slice(2)) && !lastDigitEven(s)) s = (abs * (1 - 1e-15)).toFixed(2);
+  return (v < 0 && Number(s) !== 0 ? '-' : '') + s;
+}
+
+/** Two significant digits as Go's %.2g rounds them ("0.125" → "0.12"); v > 0. */
+function precision2(v: number): string {
+  const s = v.toPrecision(2);
+  const significant = v.toPrecision(27).replace(/e.*$/, '').replace(/\D/g, '').replace(/^0+/, '');
+  if (isTie(significant.slice(2)) && !lastDigitEven(s)) return (v * (1 - 1e-15)).toPrecision(2);
+  return s;
 }
 
 function twoDecimals(v: number): string {
@@ -98,5 +109,12 @@ export function formatPercent(part: number, total: number): string {
   const ratio = total === 0 ? 0 : Math.abs(part / total) * 100;
   if (ratio >= 99.95 && ratio <= 100.05) return '100%';
   if (ratio >= 1) return `${fixed2(ratio)}%`;
-  return `${ratio === 0 ? '0' : String(Number(ratio.toPrecision(2)))}%`;
+  if (ratio === 0) return '0%';
+  // Go's %.2g: round to two digits, then exponent form if that is below 1e-4 ("1.5e-06").
+  const rounded = Number(precision2(ratio));
+  if (rounded < 1e-4) {
+    const [mantissa, exp] = rounded.toExponential(1).split('e');
+    return `${String(Number(mantissa))}e${exp[0] === '-' ? '-' : '+'}${exp.replace(/^[-+]/, '').padStart(2, '0')}%`;
+  }
+  return `${String(rounded)}%`;
 }

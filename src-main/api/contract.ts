@@ -10,7 +10,8 @@ import type { Artifact, FlameGraph, ImportResult, LibraryInfo, ProfileMeta, TopT
 export const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
 
 const id = string({ min: 1, max: 64, pattern: /^[A-Za-z0-9_-]+$/ });
-const labelKey = string({ min: 1, max: 128, pattern: /^[A-Za-z0-9_.:/-]+$/ });
+// Label keys become object keys: names of Object.prototype's members are refused.
+const labelKey = string({ min: 1, max: 128, pattern: /^(?!(?:__proto__|constructor|prototype)$)[A-Za-z0-9_.:/-]+$/ });
 const labelValue = string({ max: 1024 });
 const sampleType = string({ min: 1, max: 256 });
 const none = object({});

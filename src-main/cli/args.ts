@@ -65,6 +65,7 @@ export function labelFlags(args: ParsedArgs): Record<string, string> {
     if (eq <= 0) throw new GpwError('invalid_argument', `--label must be key=value, not "${kv}"`);
     const key = kv.slice(0, eq);
     if (!/^[A-Za-z0-9_.:/-]+$/.test(key)) throw new GpwError('invalid_argument', `label key "${key}" may hold only letters, digits and _ . : / -`);
+    if (key === '__proto__' || key === 'constructor' || key === 'prototype') throw new GpwError('invalid_argument', `label key "${key}" is reserved`);
     labels[key] = kv.slice(eq + 1);
   }
   return labels;

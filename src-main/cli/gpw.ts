@@ -104,6 +104,7 @@ async function main(argv: string[]): Promise<number> {
         const sampleType = flag(args, 'sample-index');
         const nodecount = integerFlag(args, 'nodecount', 20);
         const sort = args.flags.has('cum') ? 'cum' : 'flat';
+        if (!existsSync(target) && !/^[A-Za-z0-9_-]+$/.test(target)) throw new GpwError('not_found', `${target}: no such file`);
         const table = existsSync(target)
           ? await engine.topOfFile(target, sampleType, nodecount, sort)
           : await engine.topTable({ id: target, sampleType, nodecount, sort });

@@ -1,7 +1,7 @@
 // Electron entry: one window onto the engine. Kept thin: the engine does the work; this file
 // only wires the window, the app protocol and IPC, and locks navigation down.
 
-import { app, BrowserWindow, shell } from 'electron';
+import { app, BrowserWindow, dialog, shell } from 'electron';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -63,4 +63,9 @@ async function start(): Promise<void> {
   });
 }
 
-void start();
+start().catch((err: unknown) => {
+  // Without this a failed start (native module, locked library, missing build) leaves a
+  // process with no window and no word.
+  dialog.showErrorBox('gpw could not start', err instanceof Error ? err.message : String(err));
+  app.exit(1);
+});

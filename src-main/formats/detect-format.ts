@@ -29,6 +29,9 @@ export function detectFormat(head: Uint8Array): DetectedFormat {
   }
   if (head.every((b) => b === 0)) return { format: null, reason: 'the file contains only zero bytes' };
   // Text first: many letters are also valid protobuf tags, but real protobuf is never this printable.
+  if (/^(heap profile:|--- (contention|mutex):|goroutine profile:|threadcreate profile:)/.test(ascii(head, 32))) {
+    return { format: null, reason: 'this is a legacy text profile (?debug=1); convert it with `go tool pprof -proto FILE > FILE.pb.gz`, or fetch it without debug=1' };
+  }
   const printable = head.filter((b) => b === 9 || b === 10 || b === 13 || (b >= 32 && b < 127)).length;
   if (printable > head.length * 0.95) return { format: null, reason: 'this is a text file, not a pprof profile (.pb.gz or .pb)' };
   if (PPROF_FIRST_TAGS.has(head[0])) return { format: 'pprof' };

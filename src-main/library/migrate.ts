@@ -23,16 +23,19 @@ export const MIGRATIONS: Migration[] = Object.entries(files)
 export function migrate(db: Database.Database, migrations: Migration[] = MIGRATIONS): number[] {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
-  const applied = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
+  const isApplied = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?');
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
   const done: number[] = [];
   for (const m of migrations) {
-    if (applied.has(m.version)) continue;
-    db.transaction(() => {
+    // IMMEDIATE takes the write lock first, so two processes opening a new library at once
+    // (the app and `gpw import`) apply each migration once: the second sees it recorded.
+    const applied = db.transaction(() => {
+      if (isApplied.get(m.version)) return false;
       db.exec(m.sql);
       record.run(m.version, m.name, Date.now());
-    })();
-    done.push(m.version);
+      return true;
+    }).immediate();
+    if (applied) done.push(m.version);
   }
   return done;
 }

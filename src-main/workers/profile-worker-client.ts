@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { GpwError } from '../api/errors.js';
 import type { WorkerReply, WorkerRequest } from './profile-worker-protocol.js';
 
-type Pending = { resolve: (r: WorkerReply) => void; reject: (e: Error) => void };
+type Pending = { worker: Worker; resolve: (r: WorkerReply) => void; reject: (e: Error) => void };
 
 export class ProfileWorkerClient {
   private worker: Worker | null = null;
@@ -33,12 +33,19 @@ export class ProfileWorkerClient {
         p.resolve(reply);
       }
     });
+    // Only this worker's requests fail with it; a replacement started meanwhile is left alone.
     const failAll = (err: Error): void => {
-      this.worker = null;
-      for (const p of this.pending.values()) p.reject(err);
-      this.pending.clear();
+      if (this.worker === worker) this.worker = null;
+      for (const [id, p] of this.pending) {
+        if (p.worker !== worker) continue;
+        this.pending.delete(id);
+        p.reject(err);
+      }
     };
-    worker.on('error', (err) => failAll(new GpwError('internal', `profile worker failed: ${err.message}`)));
+    worker.on('error', (err) => {
+      failAll(new GpwError('internal', `profile worker failed: ${err.message}`));
+      void worker.terminate();
+    });
     worker.on('exit', (code) => failAll(new GpwError('internal', `profile worker exited (code ${code})`)));
     worker.unref();
     this.worker = worker;
@@ -49,7 +56,7 @@ export class ProfileWorkerClient {
     const worker = this.ensureWorker();
     const id = this.nextId++;
     return new Promise<WorkerReply>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { worker, resolve, reject });
       worker.ref();
       worker.postMessage({ id, req });
     }).finally(() => {
