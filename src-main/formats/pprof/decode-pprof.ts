@@ -6,7 +6,7 @@ import protobuf from 'protobufjs/minimal.js';
 import type { Profile, ProfileMapping, ValueType } from '../../model/profile.js';
 import { FormatError } from '../format-error.js';
 import { Growable } from '../growable.js';
-import { readVarint, readVarintAt, varintEnd } from './varint.js';
+import { readUint64Key, readUint64KeyAt, readVarint, readVarintAt, varintEnd, type Uint64Key } from './varint.js';
 
 type Reader = protobuf.Reader;
 const WIRE_VARINT = 0;
@@ -52,7 +52,7 @@ function readRange(r: Reader, into: Range): void {
 /** Reads a repeated integer field that may be packed (wire type 2) or not. */
 function readRepeated(r: Reader, wireType: number, read: () => number, push: (v: number) => void): void {
   if (wireType === WIRE_LEN) {
-    const end = r.uint32() + r.pos;
+    const end = nestedEnd(r, r.len, 'a repeated field');
     while (r.pos < end) push(read());
   } else {
     push(read());
@@ -102,20 +102,20 @@ function decodeProfileMessage(bytes: Uint8Array): Profile {
       case 4: expectWire(wt, WIRE_LEN, 'location', r); readRange(r, locations); break;
       case 5: expectWire(wt, WIRE_LEN, 'function', r); readRange(r, functions); break;
       case 6: expectWire(wt, WIRE_LEN, 'string_table', r); strings.push(r.string()); break;
-      case 7: dropFrames = readVarint(r); break;
-      case 8: keepFrames = readVarint(r); break;
-      case 9: timeNanos = readVarint(r); break;
-      case 10: durationNanos = readVarint(r); break;
+      case 7: expectWire(wt, WIRE_VARINT, 'drop_frames', r); dropFrames = readVarint(r); break;
+      case 8: expectWire(wt, WIRE_VARINT, 'keep_frames', r); keepFrames = readVarint(r); break;
+      case 9: expectWire(wt, WIRE_VARINT, 'time_nanos', r); timeNanos = readVarint(r); break;
+      case 10: expectWire(wt, WIRE_VARINT, 'duration_nanos', r); durationNanos = readVarint(r); break;
       case 11: {
         expectWire(wt, WIRE_LEN, 'period_type', r);
-        const len = r.uint32();
-        periodTypeRange = [r.pos, r.pos + len];
-        r.pos += len;
+        const end = nestedEnd(r, r.len, 'period_type');
+        periodTypeRange = [r.pos, end];
+        r.pos = end;
         break;
       }
-      case 12: period = readVarint(r); break;
+      case 12: expectWire(wt, WIRE_VARINT, 'period', r); period = readVarint(r); break;
       case 13: readRepeated(r, wt, () => readVarint(r), (v) => comments.push(v)); break;
-      case 14: defaultSampleType = readVarint(r); break;
+      case 14: expectWire(wt, WIRE_VARINT, 'default_sample_type', r); defaultSampleType = readVarint(r); break;
       default:
         if (field === 0) throw new FormatError(`not a pprof profile: invalid protobuf field 0 at byte ${r.pos}`, r.pos);
         r.skipType(wt);
@@ -167,11 +167,11 @@ function decodeProfileMessage(bytes: Uint8Array): Profile {
   const functionIds = new IdIndex(nFunc);
   for (let i = 0; i < nFunc; i++) {
     r.pos = fStart[i];
-    let id = 0;
+    let id: Uint64Key = 0;
     while (r.pos < fEnd[i]) {
       const tag = r.uint32();
       switch (tag >>> 3) {
-        case 1: id = readVarint(r); break;
+        case 1: id = readUint64Key(r); break;
         case 2: functionName[i] = strIndex(readVarint(r), 'a function name'); break;
         case 3: functionSystemName[i] = strIndex(readVarint(r), 'a function system name'); break;
         case 4: functionFile[i] = strIndex(readVarint(r), 'a function file name'); break;
@@ -190,10 +190,11 @@ function decodeProfileMessage(bytes: Uint8Array): Profile {
   for (let i = 0; i < mStart.length; i++) {
     r.pos = mStart[i];
     const m: ProfileMapping = { id: 0, memoryStart: 0, memoryLimit: 0, fileOffset: 0, file: '', buildId: '', hasFunctions: false };
+    let mappingId: Uint64Key = 0;
     while (r.pos < mEnd[i]) {
       const tag = r.uint32();
       switch (tag >>> 3) {
-        case 1: m.id = readVarint(r); break;
+        case 1: mappingId = readUint64Key(r); break;
         case 2: m.memoryStart = readVarint(r); break;
         case 3: m.memoryLimit = readVarint(r); break;
         case 4: m.fileOffset = readVarint(r); break;
@@ -203,7 +204,8 @@ function decodeProfileMessage(bytes: Uint8Array): Profile {
         default: r.skipType(tag & 7);
       }
     }
-    mappingIds.add(m.id, i, 'mapping');
+    m.id = Number(mappingId);
+    mappingIds.add(mappingId, i, 'mapping');
     mappings.push(m);
   }
 
@@ -258,24 +260,24 @@ function decodeLocations(r: Reader, lStart: Uint32Array, lEnd: Uint32Array, mapp
   for (let i = 0; i < nLoc; i++) {
     r.pos = lStart[i];
     locLineStart[i] = nLines;
-    let id = 0;
+    let id: Uint64Key = 0;
     while (r.pos < lEnd[i]) {
       const tag = r.uint32();
       switch (tag >>> 3) {
-        case 1: id = readVarint(r); break;
+        case 1: id = readUint64Key(r); break;
         case 2: {
-          const mid = readVarint(r);
+          const mid = readUint64Key(r);
           if (mid !== 0) locMapping[i] = mappingIds.require(mid, 'a location', 'mapping');
           break;
         }
         case 3: locAddress[i] = readVarint(r); break;
         case 4: {
-          const end = r.uint32() + r.pos;
-          let fid = 0;
+          const end = nestedEnd(r, lEnd[i], 'a location line');
+          let fid: Uint64Key = 0;
           let line = 0;
           while (r.pos < end) {
             const t = r.uint32();
-            if (t >>> 3 === 1) fid = readVarint(r);
+            if (t >>> 3 === 1) fid = readUint64Key(r);
             else if (t >>> 3 === 2) line = readVarint(r);
             else r.skipType(t & 7);
           }
@@ -321,13 +323,16 @@ function decodeSamples(r: Reader, sStart: Uint32Array, sEnd: Uint32Array, nTypes
       switch (tag >>> 3) {
         case 1: {
           // location_id: packed (as Go writes it) or one per field.
-          const [from, end] = fieldSpan(r, wt);
+          const [from, end] = fieldSpan(r, wt, sEnd[s]);
           let p = from;
           while (p < end) {
+            const at = p;
             const id = readVarintAt(buf, p);
             p = varintEnd;
-            const index = locationIds.get(id);
-            if (index < 0) locationIds.require(id, 'a sample', 'location');
+            // Ids beyond 2^53 (or with the top bit set) are rare but valid: look them up exactly.
+            const key = id >= 0 && id <= Number.MAX_SAFE_INTEGER ? id : readUint64KeyAt(buf, at);
+            const index = locationIds.get(key);
+            if (index < 0) locationIds.require(key, 'a sample', 'location');
             if (nSampleLocs === sampleLocs.length) throw new FormatError(`corrupt profile: sample ${s} has malformed location ids`);
             sampleLocs[nSampleLocs++] = index;
           }
@@ -336,7 +341,7 @@ function decodeSamples(r: Reader, sStart: Uint32Array, sEnd: Uint32Array, nTypes
           break;
         }
         case 2: {
-          const [from, end] = fieldSpan(r, wt);
+          const [from, end] = fieldSpan(r, wt, sEnd[s]);
           let p = from;
           while (p < end) {
             const v = readVarintAt(buf, p);
@@ -349,7 +354,7 @@ function decodeSamples(r: Reader, sStart: Uint32Array, sEnd: Uint32Array, nTypes
           break;
         }
         case 3: {
-          const end = r.uint32() + r.pos;
+          const end = nestedEnd(r, sEnd[s], 'a sample label');
           let key = 0, sv = 0, num = 0, unit = 0;
           while (r.pos < end) {
             const t = r.uint32();
@@ -425,15 +430,23 @@ function countSampleFields(buf: Uint8Array, sStart: Uint32Array, sEnd: Uint32Arr
 }
 
 /** Byte span of a repeated varint field: the packed run (wire type 2), or the one varint. */
-function fieldSpan(r: Reader, wireType: number): [number, number] {
+function fieldSpan(r: Reader, wireType: number, parentEnd: number): [number, number] {
   if (wireType === WIRE_LEN) {
-    const len = r.uint32();
-    return [r.pos, r.pos + len];
+    const end = nestedEnd(r, parentEnd, 'a sample field');
+    return [r.pos, end];
   }
   if (wireType !== WIRE_VARINT) throw new FormatError(`corrupt profile: a sample field has wire type ${wireType} at byte ${r.pos}`, r.pos);
   const start = r.pos;
   readVarint(r);
   return [start, r.pos];
+}
+
+/** Reads a length prefix and returns where the nested field ends, which must be inside its parent. */
+function nestedEnd(r: Reader, parentEnd: number, what: string): number {
+  const at = r.pos;
+  const end = r.uint32() + r.pos;
+  if (end > parentEnd) throw new FormatError(`corrupt profile: ${what} at byte ${at} runs past the message that holds it`, at);
+  return end;
 }
 
 function expectWire(actual: number, expected: number, field: string, r: Reader): void {
@@ -445,25 +458,25 @@ function expectWire(actual: number, expected: number, field: string, r: Reader):
 /** Maps pprof ids (usually 1..n) to 0-based indices. */
 class IdIndex {
   private readonly dense: Int32Array;
-  private readonly sparse = new Map<number, number>();
+  private readonly sparse = new Map<Uint64Key, number>();
 
   constructor(expected: number) {
     this.dense = new Int32Array(expected * 2 + 2).fill(-1);
   }
 
-  add(id: number, index: number, what: string): void {
+  add(id: Uint64Key, index: number, what: string): void {
     if (id === 0) throw new FormatError(`corrupt profile: a ${what} has id 0`);
     if (this.get(id) !== -1) throw new FormatError(`corrupt profile: ${what} id ${id} appears twice`);
-    if (id < this.dense.length) this.dense[id] = index;
+    if (typeof id === 'number' && id < this.dense.length) this.dense[id] = index;
     else this.sparse.set(id, index);
   }
 
-  get(id: number): number {
-    if (id < this.dense.length) return this.dense[id];
+  get(id: Uint64Key): number {
+    if (typeof id === 'number' && id < this.dense.length) return this.dense[id];
     return this.sparse.get(id) ?? -1;
   }
 
-  require(id: number, from: string, what: string): number {
+  require(id: Uint64Key, from: string, what: string): number {
     const i = this.get(id);
     if (i === -1) throw new FormatError(`corrupt profile: ${from} refers to ${what} id ${id}, which is not defined`);
     return i;

@@ -59,3 +59,23 @@ export function readVarint(reader: { buf: Uint8Array; pos: number; len: number }
   reader.pos = varintEnd;
   return v;
 }
+
+/** An id: a uint64 as a number when exact, else as its decimal string (rare, but valid). */
+export type Uint64Key = number | string;
+
+/** The uint64 varint that starts at buf[pos], exactly (as a string beyond 2^53). Sets `varintEnd`. */
+export function readUint64KeyAt(buf: Uint8Array, pos: number): Uint64Key {
+  const v = readVarintAt(buf, pos);
+  if (v >= 0 && v <= Number.MAX_SAFE_INTEGER) return v;
+  let exact = 0n;
+  for (let i = varintEnd - 1; i >= pos; i--) exact = (exact << 7n) | BigInt(buf[i] & 0x7f);
+  return String(BigInt.asUintN(64, exact));
+}
+
+/** Reads one uint64 id at reader.pos exactly and advances it. */
+export function readUint64Key(reader: { buf: Uint8Array; pos: number; len: number }): Uint64Key {
+  const key = readUint64KeyAt(reader.buf, reader.pos);
+  if (varintEnd > reader.len) throw new RangeError('varint runs past the end of the data');
+  reader.pos = varintEnd;
+  return key;
+}
