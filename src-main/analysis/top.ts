@@ -22,6 +22,8 @@ export interface TopOptions {
   nodefraction: number;
   /** Order by cum instead of flat (pprof -cum). */
   cum?: boolean;
+  /** Edges lighter than this fraction of the total do not count for inline labels (pprof -edgefraction, default 0.001). */
+  edgefraction?: number;
 }
 
 export interface TopReport {
@@ -41,13 +43,14 @@ export interface TopReport {
 export const DEFAULT_TOP_OPTIONS: TopOptions = { nodecount: 20, nodefraction: 0.005 };
 
 /**
- * Call edges between functions and whether each is inlined: only if every occurrence is
- * (pprof's rule), counting each edge once per sample as pprof does, so that the repeats of a
- * recursive stack do not change the flag.
+ * Call edges between the functions a table shows, with pprof's weights and inline flags: an
+ * edge is inlined only if every occurrence is, each edge counts once per sample, and frames of
+ * functions not shown are stepped over (an edge then joins the shown functions around them).
  */
-class EdgeFlags {
+class EdgeTable {
   private readonly index: PairMap;
   private inline = new Uint8Array(1024);
+  private weight = new Float64Array(1024);
   private lastSample = new Int32Array(1024);
   private child = new Int32Array(1024);
 
@@ -55,29 +58,35 @@ class EdgeFlags {
     this.index = new PairMap(expected);
   }
 
-  see(parent: number, child: number, inline: number, sample: number): void {
+  add(parent: number, child: number, inline: number, value: number, sample: number): void {
     const e = this.index.getOrInsert(parent, child);
     if (e === this.inline.length) this.grow();
     if (this.lastSample[e] === 0) {
       // A new edge (a seen one always has lastSample ≥ 1).
       this.inline[e] = inline;
       this.child[e] = child;
-      this.lastSample[e] = sample + 1;
-    } else if (this.lastSample[e] !== sample + 1) {
-      this.lastSample[e] = sample + 1;
-      if (inline === 0) this.inline[e] = 0;
+    } else if (this.lastSample[e] === sample + 1) {
+      return;
+    } else if (inline === 0) {
+      this.inline[e] = 0;
     }
+    this.lastSample[e] = sample + 1;
+    this.weight[e] += value;
   }
 
-  /** Per function: 1 where some edge into it is inlined, and where some edge is a real call. */
-  labels(n: number): { inlinedInto: Uint8Array; calledInto: Uint8Array } {
+  /**
+   * pprof's "(inline)" / "(partial-inline)" per function, from the edges into it whose weight
+   * reaches the cutoff (pprof trims lighter edges before it labels).
+   */
+  labels(n: number, edgeCutoff: number): InlineLabel[] {
     const inlinedInto = new Uint8Array(n);
     const calledInto = new Uint8Array(n);
     for (let e = 0; e < this.index.size; e++) {
+      if (Math.abs(this.weight[e]) < edgeCutoff) continue;
       if (this.inline[e]) inlinedInto[this.child[e]] = 1;
       else calledInto[this.child[e]] = 1;
     }
-    return { inlinedInto, calledInto };
+    return Array.from(inlinedInto, (inl, i) => (inl ? (calledInto[i] ? 'partial-inline' : 'inline') : ''));
   }
 
   private grow(): void {
@@ -85,6 +94,9 @@ class EdgeFlags {
     const inline = new Uint8Array(cap);
     inline.set(this.inline);
     this.inline = inline;
+    const weight = new Float64Array(cap);
+    weight.set(this.weight);
+    this.weight = weight;
     const last = new Int32Array(cap);
     last.set(this.lastSample);
     this.lastSample = last;
@@ -98,25 +110,23 @@ interface Accumulated {
   flat: Float64Array;
   cum: Float64Array;
   total: number;
-  edges: EdgeFlags;
 }
 
-/** flat to each sample's leaf function, cum once per function per sample, and the edges. */
+/** flat to each sample's leaf function, cum once per function per sample. */
 function accumulate(profile: Profile, frames: FrameTable, typeIndex: number): Accumulated {
   const n = frames.names.length;
   const nTypes = profile.sampleTypes.length;
   const flat = new Float64Array(n);
   const cum = new Float64Array(n);
   const seenInSample = new Int32Array(n).fill(-1);
-  const edges = new EdgeFlags(n * 4);
   let total = 0;
   const { sampleLocStart, sampleLocs, values } = profile;
-  const { locFrameStart, frameName, frameInline } = frames;
+  const { locFrameStart, frameName } = frames;
   for (let s = 0; s < profile.sampleCount; s++) {
     const v = values[s * nTypes + typeIndex];
     if (v === 0) continue;
     total += Math.abs(v);
-    let parent = -1;
+    let leaf = -1;
     for (let li = sampleLocStart[s + 1] - 1; li >= sampleLocStart[s]; li--) {
       const loc = sampleLocs[li];
       for (let f = locFrameStart[loc + 1] - 1; f >= locFrameStart[loc]; f--) {
@@ -125,20 +135,41 @@ function accumulate(profile: Profile, frames: FrameTable, typeIndex: number): Ac
           seenInSample[node] = s;
           cum[node] += v;
         }
-        if (parent !== -1 && parent !== node) edges.see(parent, node, frameInline[f], s);
+        leaf = node;
+      }
+    }
+    if (leaf !== -1) flat[leaf] += v;
+  }
+  return { flat, cum, total };
+}
+
+/** The edges between shown functions (shown[i] === 1), stepping over the others. */
+function edgesBetween(profile: Profile, frames: FrameTable, typeIndex: number, shown: Uint8Array): EdgeTable {
+  const nTypes = profile.sampleTypes.length;
+  const edges = new EdgeTable(frames.names.length * 4);
+  const { sampleLocStart, sampleLocs, values } = profile;
+  const { locFrameStart, frameName, frameInline } = frames;
+  for (let s = 0; s < profile.sampleCount; s++) {
+    const v = values[s * nTypes + typeIndex];
+    if (v === 0) continue;
+    let parent = -1;
+    for (let li = sampleLocStart[s + 1] - 1; li >= sampleLocStart[s]; li--) {
+      const loc = sampleLocs[li];
+      for (let f = locFrameStart[loc + 1] - 1; f >= locFrameStart[loc]; f--) {
+        const node = frameName[f];
+        if (!shown[node]) continue;
+        if (parent !== -1 && parent !== node) edges.add(parent, node, frameInline[f], v, s);
         parent = node;
       }
     }
-    if (parent !== -1) flat[parent] += v;
   }
-  return { flat, cum, total, edges };
+  return edges;
 }
 
 export function computeTop(profile: Profile, typeIndex: number, options: TopOptions = DEFAULT_TOP_OPTIONS): TopReport {
   const frames = buildFrameTable(profile, { showAddresses: false });
   const n = frames.names.length;
-  const { flat, cum, total, edges } = accumulate(profile, frames, typeIndex);
-  const { inlinedInto: inEdgeInline, calledInto: inEdgeDirect } = edges.labels(n);
+  const { flat, cum, total } = accumulate(profile, frames, typeIndex);
 
   let flatSum = 0;
   const present: number[] = [];
@@ -160,12 +191,13 @@ export function computeTop(profile: Profile, typeIndex: number, options: TopOpti
     return Math.abs(second[b]) - Math.abs(second[a]);
   });
   const shown = options.nodecount > 0 ? kept.slice(0, options.nodecount) : kept;
-  const rows: TopRow[] = shown.map((i) => ({
-    name: names[i],
-    flat: flat[i],
-    cum: cum[i],
-    inline: inEdgeInline[i] ? (inEdgeDirect[i] ? 'partial-inline' : 'inline') : '',
-  }));
+  // Labels come from the graph pprof reports: only the shown functions, edges lighter than
+  // -edgefraction of the total (0.1 % by default) trimmed.
+  const shownMask = new Uint8Array(n);
+  for (const i of shown) shownMask[i] = 1;
+  const edgeCutoff = Math.abs(Math.trunc(flatSum * (options.edgefraction ?? 0.001)));
+  const inline = edgesBetween(profile, frames, typeIndex, shownMask).labels(n, edgeCutoff);
+  const rows: TopRow[] = shown.map((i) => ({ name: names[i], flat: flat[i], cum: cum[i], inline: inline[i] }));
   const st = profile.sampleTypes[typeIndex];
   return {
     sampleType: st.type,

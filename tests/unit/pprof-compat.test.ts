@@ -1,9 +1,9 @@
 // gpw's import totals and `gpw top` rows must equal `go tool pprof -top` on the same Go-made
 // profiles, for every sample type of every kind of profile Go writes.
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodePprof } from '../../src-main/formats/pprof/decode-pprof';
-import { goProfile, tempDir } from '../helpers/paths';
+import { goProfile, repoPath, tempDir } from '../helpers/paths';
 import { gpw, gpwJson, pprofTop, run } from '../helpers/run';
 
 const KINDS = ['cpu', 'heap', 'allocs', 'block', 'mutex', 'goroutine'] as const;
@@ -66,7 +66,7 @@ describe.each(KINDS)('%s profile', (kind) => {
     const unit = types.find((t) => t.type === def)!.unit;
     const [pprof, ours] = await Promise.all([pprofTop(file, def, unit, 20), gpwJson<TopJson>(library, 'top', file)]);
     expect(ours.sampleType).toBe(def);
-    expect(ours.rows.map((r) => [r.name, r.flat, r.cum])).toEqual(pprof.rows.map((r) => [r.name, r.flat, r.cum]));
+    expect(ours.rows.map((r) => [r.name, r.flat, r.cum, r.inline])).toEqual(pprof.rows.map((r) => [r.name, r.flat, r.cum, r.inline]));
   });
 });
 
@@ -80,8 +80,10 @@ it('lists inlined functions as pprof does', async () => {
 });
 
 describe('text output', () => {
-  it.each(KINDS)('%s: gpw top [--cum] prints the same table as go tool pprof -top [-cum], for every sample type', async (kind) => {
-    const file = goProfile(kind);
+  // The test run's profiles and the shipped demo profiles (another run of the same program).
+  const FILES = [...KINDS.map((k) => goProfile(k)), ...readdirSync(repoPath('resources/demo')).filter((f) => f.endsWith('.pb.gz')).map((f) => repoPath(`resources/demo/${f}`))];
+  it.each(FILES)('%s: gpw top [--cum] prints the same table as go tool pprof -top [-cum], for every sample type', async (file) => {
+    const kind = file.slice(file.lastIndexOf('/') + 1);
     const profile = decodePprof(readFileSync(file));
     for (const { type } of profile.sampleTypes) {
       for (const cum of [false, true]) {

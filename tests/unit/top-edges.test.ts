@@ -46,8 +46,8 @@ function withManyEdges(p: Profile, copies: number): Profile {
 it('labels inlined functions the same with 40 copies of every edge', () => {
   const p = decodePprof(readFileSync(goProfile('cpu')));
   const t = sampleTypeIndex(p, 'cpu');
-  const one = computeTop(p, t, { nodecount: 0, nodefraction: 0 });
-  const many = computeTop(withManyEdges(p, 40), t, { nodecount: 0, nodefraction: 0 });
+  const one = computeTop(p, t, { nodecount: 0, nodefraction: 0, edgefraction: 0 });
+  const many = computeTop(withManyEdges(p, 40), t, { nodecount: 0, nodefraction: 0, edgefraction: 0 });
   const label = new Map(one.rows.map((r) => [r.name, r.inline]));
   expect(many.rows.length).toBe(one.rows.length * 40);
   for (const r of many.rows) expect(r.inline, r.name).toBe(label.get(r.name.replace(/#\d+$/, '')));
