@@ -10,7 +10,7 @@ import { PairMap } from './pair-map.js';
 export interface FlameGraph {
   sampleType: string;
   unit: string;
-  /** Value of the root: the sum of all sample values. */
+  /** Value of the root: the sum of all sample values' magnitudes (pprof's total). */
   totalValue: number;
   names: string[];
   /** Per node, pre-order; node 0 is the root ("root", depth 0). */
@@ -98,7 +98,9 @@ function addSamples(trie: StackTrie, profile: Profile, frames: FrameTable, typeI
   const { locFrameStart, frameName, frameInline } = frames;
   const nTypes = profile.sampleTypes.length;
   for (let s = 0; s < profile.sampleCount; s++) {
-    const v = values[s * nTypes + typeIndex];
+    // Widths are magnitudes: a delta or diff profile's negative samples take room too (pprof's
+    // total is the sum of absolute values as well).
+    const v = Math.abs(values[s * nTypes + typeIndex]);
     if (v === 0) continue;
     let node = 0;
     trie.total[0] += v;

@@ -66,10 +66,10 @@ export function sampleTypeIndex(profile: Profile, name: string): number {
   return profile.sampleTypes.findIndex((t) => t.type === name || `${t.type}/${t.unit}` === name);
 }
 
-/** Sum of the values of one sample type over all samples. */
+/** pprof's total of one sample type: the sum of the values' magnitudes over all samples. */
 export function sampleTypeTotal(profile: Profile, typeIndex: number): number {
   const n = profile.sampleTypes.length;
   let total = 0;
-  for (let s = 0; s < profile.sampleCount; s++) total += profile.values[s * n + typeIndex];
+  for (let s = 0; s < profile.sampleCount; s++) total += Math.abs(profile.values[s * n + typeIndex]);
   return total;
 }
