@@ -3,6 +3,7 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { decodePprof } from '../formats/pprof/decode-pprof.js';
+import { pruneDroppedFrames } from '../analysis/prune-frames.js';
 import { FormatError } from '../formats/format-error.js';
 import type { Profile } from '../model/profile.js';
 import { summarizeProfile } from '../analysis/profile-summary.js';
@@ -25,7 +26,8 @@ function profileFor(source: ProfileSource): Profile {
     return hit;
   }
   if (!source.bytes) throw new MissingProfile();
-  const profile = decodePprof(source.bytes);
+  // As pprof does on load: the profile's own drop_frames/keep_frames apply to every view.
+  const profile = pruneDroppedFrames(decodePprof(source.bytes));
   cache.set(source.sha256, profile);
   while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);
   return profile;
