@@ -36,7 +36,9 @@ const abi = existsSync(abiFile)
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
       encoding: 'utf8',
     }).trim();
-const target = join(root, '.gpw-native', `electron-${abi}`, 'better_sqlite3.node');
+const sqliteVersion = JSON.parse(readFileSync(join(root, 'node_modules/better-sqlite3/package.json'), 'utf8')).version;
+// Keyed by the ABI and the better-sqlite3 version, so an upgrade of either builds anew.
+const target = join(root, '.gpw-native', `electron-${abi}`, `better-sqlite3-${sqliteVersion}`, 'better_sqlite3.node');
 if (existsSync(target)) process.exit(0);
 
 process.stdout.write(`gpw: building better-sqlite3 for Electron ${electronVersion} (ABI ${abi}); this happens once and takes about a minute\n`);
@@ -48,16 +50,19 @@ cpSync(join(root, 'node_modules/better-sqlite3'), work, {
   filter: (src) => !src.includes(`${join('better-sqlite3', 'build')}`),
 });
 
-const nodeGyp = process.env.npm_config_node_gyp;
-const [cmd, args] = nodeGyp ? [process.execPath, [nodeGyp]] : ['npx', ['--yes', 'node-gyp']];
 const env = { ...process.env };
 for (const k of Object.keys(env)) if (/^npm_config_nodedir$/i.test(k)) delete env[k];
-const result = spawnSync(cmd, [...args, 'rebuild', '--release', `--target=${electronVersion}`, '--runtime=electron', '--dist-url=https://electronjs.org/headers'], {
-  cwd: work,
-  env,
-  stdio: 'inherit',
-});
-if (result.status !== 0) fail('building better-sqlite3 for Electron failed (see the output above)');
+const run = (cmd, args) => spawnSync(cmd, args, { cwd: work, env, stdio: 'inherit' }).status === 0;
+
+// better-sqlite3 publishes builds for Electron: try those first, compile only if none fits.
+const prebuild = join(root, 'node_modules/prebuild-install/bin.js');
+const fetched = existsSync(prebuild) && run(process.execPath, [prebuild, '--runtime=electron', `--target=${electronVersion}`, `--arch=${process.arch}`]);
+if (!fetched) {
+  const nodeGyp = process.env.npm_config_node_gyp; // set by npm for its scripts (npm start)
+  if (!nodeGyp) fail('no prebuilt better-sqlite3 for this Electron, and node-gyp was not found: run this through `npm start`');
+  const built = run(process.execPath, [nodeGyp, 'rebuild', '--release', `--target=${electronVersion}`, '--runtime=electron', '--dist-url=https://electronjs.org/headers']);
+  if (!built) fail('building better-sqlite3 for Electron failed (see the output above; a C++ toolchain and Python are needed)');
+}
 mkdirSync(join(target, '..'), { recursive: true });
 cpSync(join(work, 'build/Release/better_sqlite3.node'), target);
 rmSync(join(root, '.gpw-native', 'build'), { recursive: true, force: true });

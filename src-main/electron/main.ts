@@ -3,7 +3,7 @@
 
 import { app, BrowserWindow, dialog, shell } from 'electron';
 import { join } from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Engine } from '../engine.js';
 import { LIBRARY_FILE } from '../library/default-path.js';
@@ -16,8 +16,10 @@ const path = (rel: string): string => fileURLToPath(new URL(rel, HERE));
 registerAppScheme();
 
 function nativeBinding(): string | undefined {
-  // scripts/electron-native.mjs builds better-sqlite3 for Electron's ABI next to the Node build.
-  const candidate = path(`../../.gpw-native/electron-${process.versions.modules}/better_sqlite3.node`);
+  // scripts/electron-native.mjs builds better-sqlite3 for Electron's ABI next to the Node build,
+  // under .gpw-native/electron-<abi>/better-sqlite3-<version>/.
+  const { version } = JSON.parse(readFileSync(path('../../node_modules/better-sqlite3/package.json'), 'utf8')) as { version: string };
+  const candidate = path(`../../.gpw-native/electron-${process.versions.modules}/better-sqlite3-${version}/better_sqlite3.node`);
   return existsSync(candidate) ? candidate : undefined;
 }
 
