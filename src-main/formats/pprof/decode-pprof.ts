@@ -311,6 +311,7 @@ function decodeSamples(r: Reader, sStart: Uint32Array, sEnd: Uint32Array, nTypes
   const labelNumUnit = new Int32Array(maxLabels);
   let nLabels = 0;
   const buf = r.buf;
+  const denseIds = locationIds.dense;
   for (let s = 0; s < nSamples; s++) {
     r.pos = sStart[s];
     sampleLocStart[s] = nSampleLocs;
@@ -329,10 +330,10 @@ function decodeSamples(r: Reader, sStart: Uint32Array, sEnd: Uint32Array, nTypes
             const at = p;
             const id = readVarintAt(buf, p);
             p = varintEnd;
-            // Ids beyond 2^53 (or with the top bit set) are rare but valid: look them up exactly.
-            const key = id >= 0 && id <= Number.MAX_SAFE_INTEGER ? id : readUint64KeyAt(buf, at);
-            const index = locationIds.get(key);
-            if (index < 0) locationIds.require(key, 'a sample', 'location');
+            // Small ids index a dense table; ids beyond 2^53 (or with the top bit set) are rare
+            // but valid, and are looked up exactly.
+            const index = id >= 0 && id < denseIds.length ? denseIds[id] : locationIds.get(id >= 0 && id <= Number.MAX_SAFE_INTEGER ? id : readUint64KeyAt(buf, at));
+            if (index < 0) locationIds.require(id >= 0 && id <= Number.MAX_SAFE_INTEGER ? id : readUint64KeyAt(buf, at), 'a sample', 'location');
             if (nSampleLocs === sampleLocs.length) throw new FormatError(`corrupt profile: sample ${s} has malformed location ids`);
             sampleLocs[nSampleLocs++] = index;
           }
@@ -386,13 +387,13 @@ function decodeSamples(r: Reader, sStart: Uint32Array, sEnd: Uint32Array, nTypes
   return {
     sampleCount: nSamples,
     sampleLocStart,
-    sampleLocs: sampleLocs.slice(0, nSampleLocs),
+    sampleLocs: exactly(sampleLocs, nSampleLocs),
     values,
     sampleLabelStart,
-    labelKey: labelKey.slice(0, nLabels),
-    labelStr: labelStr.slice(0, nLabels),
-    labelNum: labelNum.slice(0, nLabels),
-    labelNumUnit: labelNumUnit.slice(0, nLabels),
+    labelKey: exactly(labelKey, nLabels),
+    labelStr: exactly(labelStr, nLabels),
+    labelNum: exactly(labelNum, nLabels),
+    labelNumUnit: exactly(labelNumUnit, nLabels),
   };
 }
 
@@ -456,8 +457,14 @@ function expectWire(actual: number, expected: number, field: string, r: Reader):
 }
 
 /** Maps pprof ids (usually 1..n) to 0-based indices. */
+/** The first n elements: the array itself when it holds exactly n (the usual case). */
+function exactly<T extends Uint32Array | Int32Array | Float64Array>(a: T, n: number): T {
+  return (a.length === n ? a : a.slice(0, n)) as T;
+}
+
 class IdIndex {
-  private readonly dense: Int32Array;
+  /** Index by id for ids below its length (-1: none); larger ids live in `sparse`. */
+  readonly dense: Int32Array;
   private readonly sparse = new Map<Uint64Key, number>();
 
   constructor(expected: number) {
