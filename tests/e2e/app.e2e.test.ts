@@ -329,6 +329,10 @@ describe.skipIf(!HAVE_CHROMIUM)(`the app in Chromium via gpw serve${HAVE_CHROMIU
   });
 
   it('imports a heap profile by drag-and-drop and opens it at inuse_space', async () => {
+    // A run name and labels for this import, as gpw import --run/--label.
+    await page.locator('.import-options summary').click();
+    await page.getByTestId('import-run').fill('e2e run');
+    await page.getByTestId('import-labels').fill('env=e2e, svc=heap');
     const bytes = readFileSync(heapFile).toString('base64');
     await page.evaluate(() => {
       const dt = new DataTransfer();
@@ -353,6 +357,11 @@ describe.skipIf(!HAVE_CHROMIUM)(`the app in Chromium via gpw serve${HAVE_CHROMIU
     await expect.poll(() => page.getByTestId('sample-type').inputValue(), { timeout: STEP_MS }).toBe('inuse_space');
     expect(await page.getByTestId('artifact').count()).toBe(2);
     expect(await page.getByTestId('artifact').first().textContent()).toContain('heap.pb.gz'); // newest first
+    const listed = await gpwJson<{ artifacts: { file: string; run: string | null; labels: Record<string, string> }[] }>(server.library, 'list');
+    expect(listed.artifacts.find((a) => a.file === 'heap.pb.gz')).toMatchObject({ run: 'e2e run', labels: { env: 'e2e', svc: 'heap' } });
+    await page.getByTestId('import-run').fill('');
+    await page.getByTestId('import-labels').fill('');
+    await page.locator('.import-options summary').click();
     const cli = await gpwJson<TopTable>(server.library, 'top', heapFile, '--nodecount', '100');
     expect(cli.sampleType).toBe('inuse_space');
     await expect.poll(async () => (await topRows(page))[0], { timeout: STEP_MS }).toMatchObject({
