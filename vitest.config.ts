@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
+    exclude: ['tests/.tmp/**', '**/node_modules/**'],
     environment: 'node',
     globalSetup: ['tests/global-setup.ts'],
     testTimeout: 60_000,
