@@ -3,7 +3,7 @@
 // user's first large profile arrives (cold, a 1M-allocation profile takes about twice as long).
 // Runs in short steps so a real request waits at most for one step.
 
-import protobuf from 'protobufjs/minimal.js';
+import { protoWriter } from '../formats/pprof/proto-writer.js';
 import { decodePprof } from '../formats/pprof/decode-pprof.js';
 import { summarizeProfile } from '../analysis/profile-summary.js';
 import { buildFlameGraph } from '../analysis/flame-graph.js';
@@ -19,12 +19,7 @@ export function syntheticProfileBytes(samples: number, depth: number): Uint8Arra
   const nFunctions = 24;
   const firstName = strings.length;
   for (let f = 0; f < nFunctions; f++) strings.push(`warmup.fn${f}`);
-  const w = protobuf.Writer.create();
-  const message = (field: number, build: () => void): void => {
-    w.uint32((field << 3) | 2).fork();
-    build();
-    w.ldelim();
-  };
+  const { w, message } = protoWriter();
   for (const [t, u] of [[1, 2], [3, 4], [5, 2], [6, 4]]) message(1, () => w.uint32(8).int64(t).uint32(16).int64(u));
   let x = 0x9e3779b9;
   const random = (): number => {

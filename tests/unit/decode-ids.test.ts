@@ -1,6 +1,7 @@
 // pprof ids are uint64: ids past 2^53 and with the top bit set must be read exactly, and a
 // reference to an id that is not defined must be refused, not charged to another location.
 import protobuf from 'protobufjs/minimal.js';
+import { protoWriter } from '../../src-main/formats/pprof/proto-writer';
 import { describe, expect, it } from 'vitest';
 import { decodePprof } from '../../src-main/formats/pprof/decode-pprof';
 import { buildFlameGraph } from '../../src-main/analysis/flame-graph';
@@ -10,12 +11,7 @@ const BIG = '9007199254740993'; // 2^53 + 1: not a double
 
 /** A one-function CPU-like profile whose locations have the given ids; samples list location ids. */
 function profileWith(locationIds: string[], samples: string[][]): Uint8Array {
-  const w = protobuf.Writer.create();
-  const message = (field: number, build: () => void): void => {
-    w.uint32((field << 3) | 2).fork();
-    build();
-    w.ldelim();
-  };
+  const { w, message } = protoWriter();
   message(1, () => w.uint32(8).int64(1).uint32(16).int64(2));
   for (const locs of samples) {
     message(2, () => {

@@ -2,7 +2,7 @@
 // table keeps signs, and the flame graph still has width to draw.
 import { writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import protobuf from 'protobufjs/minimal.js';
+import { protoWriter } from '../../src-main/formats/pprof/proto-writer';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { decodePprof } from '../../src-main/formats/pprof/decode-pprof';
 import { buildFlameGraph } from '../../src-main/analysis/flame-graph';
@@ -11,12 +11,7 @@ import { tempDir } from '../helpers/paths';
 import { gpwJson, pprofTop } from '../helpers/run';
 
 function deltaProfile(): Uint8Array {
-  const w = protobuf.Writer.create();
-  const message = (field: number, build: () => void): void => {
-    w.uint32((field << 3) | 2).fork();
-    build();
-    w.ldelim();
-  };
+  const { w, message } = protoWriter();
   message(1, () => w.uint32(8).int64(1).uint32(16).int64(2));
   for (const [loc, v] of [[1, 100], [2, -130], [3, -20]]) {
     message(2, () => {

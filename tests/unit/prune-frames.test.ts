@@ -1,7 +1,7 @@
 // A profile's drop_frames/keep_frames prune stacks as go tool pprof prunes them on load.
 import { writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import protobuf from 'protobufjs/minimal.js';
+import { protoWriter } from '../../src-main/formats/pprof/proto-writer';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { tempDir } from '../helpers/paths';
 import { gpwJson, pprofTop } from '../helpers/run';
@@ -9,12 +9,7 @@ import { gpwJson, pprofTop } from '../helpers/run';
 const STRINGS = ['', 'samples', 'count', 'main.main', 'main.work', 'runtime.mallocgc', 'runtime.nextFreeFast', 'runtime.memmove', 'runtime\\..*', 'runtime\\.memmove', 'main.(*T).run'];
 
 function profileBytes(withKeep: boolean): Uint8Array {
-  const w = protobuf.Writer.create();
-  const message = (field: number, build: () => void): void => {
-    w.uint32((field << 3) | 2).fork();
-    build();
-    w.ldelim();
-  };
+  const { w, message } = protoWriter();
   const line = (fn: number): void => message(4, () => w.uint32(8).uint64(fn));
   message(1, () => w.uint32(8).int64(1).uint32(16).int64(2));
   const samples: [number[], number][] = [[[1, 2, 3], 10], [[4, 2, 3], 5], [[2, 3], 3], [[1], 2], [[1, 5, 3], 7]];

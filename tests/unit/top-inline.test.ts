@@ -3,7 +3,7 @@
 // "(inline)", not "(partial-inline)". Checked against go tool pprof on the same file.
 import { writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import protobuf from 'protobufjs/minimal.js';
+import { protoWriter } from '../../src-main/formats/pprof/proto-writer';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { tempDir } from '../helpers/paths';
 import { gpwJson, pprofTop } from '../helpers/run';
@@ -11,12 +11,7 @@ import { gpwJson, pprofTop } from '../helpers/run';
 /** A → C inlined (heavy), B → C called (light), plus D called from B so B stays a node. */
 function profileBytes(heavy: number, light: number): Uint8Array {
   const strings = ['', 'samples', 'count', 'main.A', 'main.B', 'main.C', 'main.D'];
-  const w = protobuf.Writer.create();
-  const message = (field: number, build: () => void): void => {
-    w.uint32((field << 3) | 2).fork();
-    build();
-    w.ldelim();
-  };
+  const { w, message } = protoWriter();
   const line = (fn: number): void => message(4, () => w.uint32(8).uint64(fn).uint32(16).int64(10 + fn));
   message(1, () => w.uint32(8).int64(1).uint32(16).int64(2));
   const sample = (locs: number[], v: number): void =>

@@ -2,7 +2,7 @@
 // graph names frames by address, the top table groups them by binary as pprof does.
 import { writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import protobuf from 'protobufjs/minimal.js';
+import { protoWriter } from '../../src-main/formats/pprof/proto-writer';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { decodePprof } from '../../src-main/formats/pprof/decode-pprof';
 import { buildFlameGraph } from '../../src-main/analysis/flame-graph';
@@ -12,12 +12,8 @@ import { gpwJson, pprofTop } from '../helpers/run';
 // profile.proto field numbers: Profile{1 sample_type, 2 sample, 3 mapping, 4 location, 6 string_table, 11 period_type, 12 period}
 function unsymbolizedProfile(): Uint8Array {
   const strings = ['', 'samples', 'count', 'cpu', 'nanoseconds', '/opt/svc/bin/stripped', 'abc123'];
-  const w = protobuf.Writer.create();
-  const msg = (field: number, build: (m: protobuf.Writer) => void): void => {
-    w.uint32((field << 3) | 2).fork();
-    build(w);
-    w.ldelim();
-  };
+  const { w, message } = protoWriter();
+  const msg = (field: number, build: (m: typeof w) => void): void => message(field, () => build(w));
   msg(1, (m) => m.uint32(8).int64(1).uint32(16).int64(2));
   msg(1, (m) => m.uint32(8).int64(3).uint32(16).int64(4));
   const stacks: [number[], number][] = [[[1, 2, 3], 7], [[4, 2, 3], 3], [[2, 3], 1]];
