@@ -6,6 +6,7 @@
 import type { Profile } from '../model/profile.js';
 import { buildFrameTable, type FrameTable } from './frames.js';
 import { PairMap } from './pair-map.js';
+import { grown } from './grown.js';
 
 export interface FlameGraph {
   sampleType: string;
@@ -79,18 +80,14 @@ class StackTrie {
 
   private grow(): void {
     const cap = this.parent.length * 2;
-    const resize = <T extends Int32Array | Float64Array | Uint8Array>(a: T, make: (n: number) => T): T => {
-      const b = make(cap);
-      b.set(a);
-      return b;
-    };
-    this.parent = resize(this.parent, (n) => new Int32Array(n));
-    this.name = resize(this.name, (n) => new Int32Array(n));
-    this.total = resize(this.total, (n) => new Float64Array(n));
-    this.self = resize(this.self, (n) => new Float64Array(n));
-    this.inline = resize(this.inline, (n) => new Uint8Array(n));
-    this.lastChild = resize(this.lastChild, (n) => new Int32Array(n));
+    this.parent = grown(this.parent, cap);
+    this.name = grown(this.name, cap);
+    this.total = grown(this.total, cap);
+    this.self = grown(this.self, cap);
+    this.inline = grown(this.inline, cap);
+    this.lastChild = grown(this.lastChild, cap);
   }
+
 }
 
 function addSamples(trie: StackTrie, profile: Profile, frames: FrameTable, typeIndex: number): void {

@@ -4,6 +4,7 @@
 import type { Profile } from '../model/profile.js';
 import { buildFrameTable, type FrameTable } from './frames.js';
 import { PairMap } from './pair-map.js';
+import { grown } from './grown.js';
 
 export type InlineLabel = '' | 'inline' | 'partial-inline';
 
@@ -91,19 +92,12 @@ class EdgeTable {
 
   private grow(): void {
     const cap = this.inline.length * 2;
-    const inline = new Uint8Array(cap);
-    inline.set(this.inline);
-    this.inline = inline;
-    const weight = new Float64Array(cap);
-    weight.set(this.weight);
-    this.weight = weight;
-    const last = new Int32Array(cap);
-    last.set(this.lastSample);
-    this.lastSample = last;
-    const child = new Int32Array(cap);
-    child.set(this.child);
-    this.child = child;
+    this.inline = grown(this.inline, cap);
+    this.weight = grown(this.weight, cap);
+    this.lastSample = grown(this.lastSample, cap);
+    this.child = grown(this.child, cap);
   }
+
 }
 
 interface Accumulated {
