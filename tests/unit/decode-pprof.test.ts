@@ -11,6 +11,7 @@ import { summarizeProfile } from '../../src-main/analysis/profile-summary';
 import { buildFlameGraph } from '../../src-main/analysis/flame-graph';
 import { sampleTypeIndex, sampleTypeTotal, type Profile } from '../../src-main/model/profile';
 import { SHARED_FIXTURES, goProfile } from '../helpers/paths';
+import { expectTotalsAddUp } from '../helpers/flame';
 
 function labelValues(p: Profile, key: string): Set<string> {
   const out = new Set<string>();
@@ -56,15 +57,7 @@ describe('Go profiles', () => {
     const g = buildFlameGraph(p, t);
     expect(g.totalValue).toBe(sampleTypeTotal(p, t));
     expect(g.total[0]).toBe(g.totalValue);
-    // In pre-order, the sum of a node's direct children plus its self equals its total.
-    const childSum = new Float64Array(g.total.length);
-    const stack: number[] = [];
-    for (let i = 0; i < g.total.length; i++) {
-      while (stack.length > g.depth[i]) stack.pop();
-      if (stack.length) childSum[stack[stack.length - 1]] += g.total[i];
-      stack.push(i);
-    }
-    for (let i = 0; i < g.total.length; i++) expect(childSum[i] + g.self[i]).toBeCloseTo(g.total[i], 0);
+    expectTotalsAddUp(g);
   });
 });
 

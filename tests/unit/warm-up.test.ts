@@ -5,6 +5,7 @@ import { decodePprof } from '../../src-main/formats/pprof/decode-pprof';
 import { summarizeProfile } from '../../src-main/analysis/profile-summary';
 import { buildFlameGraph } from '../../src-main/analysis/flame-graph';
 import { computeTop } from '../../src-main/analysis/top';
+import { expectTotalsAddUp } from '../helpers/flame';
 
 it('decodes and analyses the synthetic warm-up profile', () => {
   const p = decodePprof(syntheticProfileBytes(500, 12));
@@ -18,14 +19,7 @@ it('decodes and analyses the synthetic warm-up profile', () => {
   expect(g.totalValue).toBe(summary.totals['alloc_space/bytes']);
   // Enough distinct paths that the trie grows past its first allocation, and stays consistent.
   expect(g.total.length).toBeGreaterThan(1024);
-  const childSum = new Float64Array(g.total.length);
-  const open: number[] = [];
-  for (let i = 0; i < g.total.length; i++) {
-    while (open.length > g.depth[i]) open.pop();
-    if (open.length) childSum[open[open.length - 1]] += g.total[i];
-    open.push(i);
-  }
-  for (let i = 0; i < g.total.length; i++) expect(childSum[i] + g.self[i]).toBe(g.total[i]);
+  expectTotalsAddUp(g);
   expect(g.inlined.some((x) => x === 1)).toBe(true);
   expect(computeTop(p, 1).rows.length).toBeGreaterThan(0);
 });
