@@ -12,7 +12,7 @@ import { Library, type NewArtifact } from './library/library.js';
 import { sha256Hex } from './library/blobs.js';
 import { ProfileWorkerClient } from './workers/profile-worker-client.js';
 import type { ProfileSource } from './workers/profile-worker-protocol.js';
-import type { TopOptions } from './analysis/top.js';
+import { DEFAULT_TOP_OPTIONS, type TopOptions } from './analysis/top.js';
 
 export interface EngineOptions {
   libraryPath: string;
@@ -213,9 +213,8 @@ export class Engine implements GpwApi {
   }
 }
 
-/** pprof's defaults: 20 rows here (pprof's interactive top shows 10), nodes under 0.5 % dropped. */
 function topOptions(nodecount: number | undefined, sort: 'flat' | 'cum' | undefined): TopOptions {
-  return { nodecount: nodecount ?? 20, nodefraction: 0.005, cum: sort === 'cum' };
+  return { ...DEFAULT_TOP_OPTIONS, nodecount: nodecount ?? DEFAULT_TOP_OPTIONS.nodecount, cum: sort === 'cum' };
 }
 
 function checkFormat(name: string, bytes: Uint8Array): void {

@@ -41,6 +41,7 @@ export interface TopReport {
   keptNodes: number;
 }
 
+/** 20 rows (pprof's interactive top shows 10, -top all), nodes under 0.5 % of the total dropped. */
 export const DEFAULT_TOP_OPTIONS: TopOptions = { nodecount: 20, nodefraction: 0.005 };
 
 /**

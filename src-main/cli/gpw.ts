@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { GpwError } from '../api/errors.js';
 import type { Artifact } from '../api/types.js';
 import { formatTopText } from '../analysis/top-format.js';
+import { DEFAULT_TOP_OPTIONS } from '../analysis/top.js';
 import { Engine } from '../engine.js';
 import { resolveLibraryPath } from '../library/default-path.js';
 import { startServer } from '../server/serve.js';
@@ -102,7 +103,7 @@ async function main(argv: string[]): Promise<number> {
         const target = args.positional[0];
         if (!target || args.positional.length > 1) throw new GpwError('invalid_argument', 'gpw top needs exactly one ID or FILE');
         const sampleType = flag(args, 'sample-index');
-        const nodecount = integerFlag(args, 'nodecount', 20);
+        const nodecount = integerFlag(args, 'nodecount', DEFAULT_TOP_OPTIONS.nodecount);
         const sort = args.flags.has('cum') ? 'cum' : 'flat';
         if (!existsSync(target) && !/^[A-Za-z0-9_-]+$/.test(target)) throw new GpwError('not_found', `${target}: no such file`);
         const table = existsSync(target)

@@ -181,13 +181,6 @@ export class Library {
     return this.db.prepare('DELETE FROM artifact_labels WHERE artifact_id = ? AND key = ?').run(id, key).changes > 0;
   }
 
-  blobOf(id: string): { sha256: string; bytes: Uint8Array } | null {
-    const row = this.db.prepare('SELECT blob_sha256 FROM artifacts WHERE id = ?').get(id) as { blob_sha256: string } | undefined;
-    if (!row) return null;
-    const bytes = this.blobs.get(row.blob_sha256);
-    return bytes ? { sha256: row.blob_sha256, bytes } : null;
-  }
-
   private labelsOf(ids: string[]): Map<string, Record<string, string>> {
     const out = new Map<string, Record<string, string>>();
     if (ids.length === 0) return out;

@@ -50,13 +50,11 @@ function readRange(r: Reader, into: Range): void {
 }
 
 /** Reads a repeated integer field that may be packed (wire type 2) or not. */
-function readRepeated(r: Reader, wireType: number, read: () => number, push: (v: number) => void): void {
-  if (wireType === WIRE_LEN) {
-    const end = nestedEnd(r, r.len, 'a repeated field');
-    while (r.pos < end) push(read());
-  } else {
-    push(read());
-  }
+/** A repeated varint field, packed or not (the span fieldSpan gives). */
+function readRepeated(r: Reader, wireType: number, push: (v: number) => void): void {
+  const [from, end] = fieldSpan(r, wireType, r.len, 'comment');
+  r.pos = from;
+  while (r.pos < end) push(readVarint(r));
 }
 
 export function decodePprof(input: Uint8Array): Profile {
@@ -114,7 +112,7 @@ function decodeProfileMessage(bytes: Uint8Array): Profile {
         break;
       }
       case 12: expectWire(wt, WIRE_VARINT, 'period', r); period = readVarint(r); break;
-      case 13: readRepeated(r, wt, () => readVarint(r), (v) => comments.push(v)); break;
+      case 13: readRepeated(r, wt, (v) => comments.push(v)); break;
       case 14: expectWire(wt, WIRE_VARINT, 'default_sample_type', r); defaultSampleType = readVarint(r); break;
       default:
         if (field === 0) throw new FormatError(`not a pprof profile: invalid protobuf field 0 at byte ${r.pos}`, r.pos);
@@ -332,8 +330,8 @@ function decodeSamples(r: Reader, sStart: Uint32Array, sEnd: Uint32Array, nTypes
             p = varintEnd;
             // Small ids index a dense table; ids beyond 2^53 (or with the top bit set) are rare
             // but valid, and are looked up exactly.
-            const index = id >= 0 && id < denseIds.length ? denseIds[id] : locationIds.get(id >= 0 && id <= Number.MAX_SAFE_INTEGER ? id : readUint64KeyAt(buf, at));
-            if (index < 0) locationIds.require(id >= 0 && id <= Number.MAX_SAFE_INTEGER ? id : readUint64KeyAt(buf, at), 'a sample', 'location');
+            let index = id >= 0 && id < denseIds.length ? denseIds[id] : -1;
+            if (index < 0) index = locationIds.require(id >= 0 && id <= Number.MAX_SAFE_INTEGER ? id : readUint64KeyAt(buf, at), 'a sample', 'location');
             if (nSampleLocs === sampleLocs.length) throw new FormatError(`corrupt profile: sample ${s} has malformed location ids`);
             sampleLocs[nSampleLocs++] = index;
           }
@@ -431,12 +429,12 @@ function countSampleFields(buf: Uint8Array, sStart: Uint32Array, sEnd: Uint32Arr
 }
 
 /** Byte span of a repeated varint field: the packed run (wire type 2), or the one varint. */
-function fieldSpan(r: Reader, wireType: number, parentEnd: number): [number, number] {
+function fieldSpan(r: Reader, wireType: number, parentEnd: number, what = 'a sample field'): [number, number] {
   if (wireType === WIRE_LEN) {
-    const end = nestedEnd(r, parentEnd, 'a sample field');
+    const end = nestedEnd(r, parentEnd, what);
     return [r.pos, end];
   }
-  if (wireType !== WIRE_VARINT) throw new FormatError(`corrupt profile: a sample field has wire type ${wireType} at byte ${r.pos}`, r.pos);
+  if (wireType !== WIRE_VARINT) throw new FormatError(`corrupt profile: ${what} has wire type ${wireType} at byte ${r.pos}`, r.pos);
   const start = r.pos;
   readVarint(r);
   return [start, r.pos];
