@@ -6,8 +6,12 @@ import { basename, join, resolve } from 'node:path';
 import type { GpwApi, ArgsOf } from './api/contract.js';
 import { MAX_IMPORT_BYTES } from './api/contract.js';
 import { GpwError } from './api/errors.js';
-import type { Artifact, FlameGraph, ImportResult, LibraryInfo, ProfileMeta, TopTable, ProfileSummary } from './api/types.js';
-import { detectFormat } from './formats/detect-format.js';
+import type { Artifact, FlameGraph, ImportResult, LibraryInfo, ProfileMeta, TopTable } from './api/types.js';
+import { PROFILE_KINDS } from './api/types.js';
+import { detectFormat, DETECT_HEAD_BYTES, type FormatName } from './formats/detect-format.js';
+import { FormatError } from './formats/format-error.js';
+import { READERS } from './import/readers.js';
+import type { ArtifactReader, ReadArtifact } from './import/reader-types.js';
 import { Library, type NewArtifact } from './library/library.js';
 import { sha256Hex } from './library/blobs.js';
 import { ProfileWorkerClient } from './workers/profile-worker-client.js';
@@ -155,27 +159,24 @@ export class Engine implements GpwApi {
   private async importInputs(inputs: ImportInput[], options: ImportOptions): Promise<ImportResult> {
     const prepared: NewArtifact[] = [];
     for (const input of inputs) {
-      checkFormat(input.name, input.bytes);
+      const reader = readerFor(input.name, input.bytes);
       const sha256 = sha256Hex(input.bytes);
-      let summary: ProfileSummary;
+      let read: ReadArtifact;
       try {
-        summary = await this.worker.run<ProfileSummary>({ op: 'summarize', source: { sha256, bytes: input.bytes } }, () => input.bytes);
+        read = await reader.read({ name: input.name, bytes: input.bytes, sha256 }, { profiles: this.worker });
       } catch (err) {
         if (err instanceof GpwError) throw new GpwError(err.code, `${input.name}: ${err.message}`);
+        if (err instanceof FormatError) throw new GpwError('bad_input', `${input.name}: ${err.message}`);
         throw err;
       }
       prepared.push({
-        kind: 'profile',
-        subtype: summary.profileType,
+        kind: reader.kind,
+        ...read,
         bytes: input.bytes,
         sha256,
         file: input.name,
         source: input.source,
-        capturedAt: summary.capturedAt,
-        durationNs: summary.durationNs || null,
-        goVersion: null,
         labels: options.labels ?? {},
-        summary,
       });
     }
     return { artifacts: this.library.addArtifacts(prepared, options.run ?? null) };
@@ -189,7 +190,7 @@ export class Engine implements GpwApi {
 
   private requireProfile(id: string): Artifact {
     const a = this.requireArtifact(id);
-    if (a.kind !== 'profile') throw new GpwError('invalid_argument', `artifact ${id} is a ${a.kind}, not a profile`);
+    if (!PROFILE_KINDS.includes(a.kind)) throw new GpwError('invalid_argument', `artifact ${id} is a ${a.kind}, not a profile`);
     return a;
   }
 
@@ -217,9 +218,18 @@ function topOptions(nodecount: number | undefined, sort: 'flat' | 'cum' | undefi
   return { ...DEFAULT_TOP_OPTIONS, nodecount: nodecount ?? DEFAULT_TOP_OPTIONS.nodecount, cum: sort === 'cum' };
 }
 
-function checkFormat(name: string, bytes: Uint8Array): void {
-  const detected = detectFormat(bytes.subarray(0, 512));
+function checkFormat(name: string, bytes: Uint8Array): FormatName {
+  const detected = detectFormat(bytes.subarray(0, DETECT_HEAD_BYTES));
   if (detected.format === null) throw new GpwError('bad_input', `${name}: ${detected.reason}`);
+  return detected.format;
+}
+
+/** The reader for a file's detected format; a format gpw recognises but cannot import is refused. */
+function readerFor(name: string, bytes: Uint8Array): ArtifactReader {
+  const format = checkFormat(name, bytes);
+  const reader = READERS[format];
+  if (!reader) throw new GpwError('bad_input', `${name}: gpw recognises this as ${format} but cannot import it yet`);
+  return reader;
 }
 
 /** Reads an input file, refusing what cannot be a profile before reading it into memory. */
@@ -238,10 +248,10 @@ export function readInputFile(path: string): Uint8Array {
   if (size === 0) throw new GpwError('bad_input', `${name}: the file is empty`);
   if (size > MAX_IMPORT_BYTES) {
     // Say what it looks like too: a huge file is usually the wrong file.
-    const head = Buffer.alloc(512);
+    const head = Buffer.alloc(DETECT_HEAD_BYTES);
     const fd = openSync(path, 'r');
     try {
-      readSync(fd, head, 0, 512, 0);
+      readSync(fd, head, 0, DETECT_HEAD_BYTES, 0);
     } finally {
       closeSync(fd);
     }

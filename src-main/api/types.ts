@@ -24,7 +24,25 @@ export interface Artifact {
   run: string | null;
   labels: Record<string, string>;
   sampleTypes: string[];
-  summary: ProfileSummary;
+  summary: ArtifactSummary;
+}
+
+/**
+ * Facts stored with an artifact: a ProfileSummary for profiles ('profile' and 'perf'), and for
+ * other kinds the reader's own fields plus a one-line `headline` for the library list.
+ */
+export type ArtifactSummary = ProfileSummary | OtherSummary;
+export interface OtherSummary {
+  headline: string;
+  [field: string]: unknown;
+}
+
+/** Kinds that open in the profile view (flame graph, top, filters, diff). */
+export const PROFILE_KINDS: readonly ArtifactKind[] = ['profile', 'perf'];
+
+/** The profile summary of a profile-like artifact, or null for other kinds. */
+export function profileSummaryOf(a: Pick<Artifact, 'kind' | 'summary'>): ProfileSummary | null {
+  return PROFILE_KINDS.includes(a.kind) ? (a.summary as ProfileSummary) : null;
 }
 
 export interface ImportResult {

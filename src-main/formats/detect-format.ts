@@ -1,10 +1,16 @@
 // Recognises an input by its first bytes, not its file name, and says plainly what a file
 // that gpw cannot read appears to be.
 
-export type DetectedFormat = { format: 'pprof' } | { format: null; reason: string };
+/** Formats gpw reads. Each has a reader in src-main/import/readers.ts. */
+export type FormatName = 'pprof';
+
+export type DetectedFormat = { format: FormatName } | { format: null; reason: string };
+
+/** How many leading bytes detection looks at: enough for text formats to show a few full lines. */
+export const DETECT_HEAD_BYTES = 64 * 1024;
 
 const startsWith = (b: Uint8Array, sig: number[]): boolean => sig.every((v, i) => b[i] === v);
-const ascii = (b: Uint8Array, n: number): string => String.fromCharCode(...b.subarray(0, n));
+const ascii = (b: Uint8Array, n: number): string => String.fromCharCode(...b.subarray(0, Math.min(n, 4096)));
 
 // First tag byte of a profile.proto message: fields 1–14 with their wire types.
 const PPROF_FIRST_TAGS = new Set([0x0a, 0x12, 0x1a, 0x22, 0x2a, 0x32, 0x38, 0x3a, 0x40, 0x42, 0x48, 0x50, 0x5a, 0x60, 0x68, 0x6a, 0x70]);
@@ -32,8 +38,9 @@ export function detectFormat(head: Uint8Array): DetectedFormat {
   if (/^(heap profile:|--- (contention|mutex):|goroutine profile:|threadcreate profile:)/.test(ascii(head, 32))) {
     return { format: null, reason: 'this is a legacy text profile (?debug=1); convert it with `go tool pprof -proto FILE > FILE.pb.gz`, or fetch it without debug=1' };
   }
-  const printable = head.filter((b) => b === 9 || b === 10 || b === 13 || (b >= 32 && b < 127)).length;
-  if (printable > head.length * 0.95) return { format: null, reason: 'this is a text file, not a pprof profile (.pb.gz or .pb)' };
+  const sample = head.subarray(0, 4096);
+  const printable = sample.filter((b) => b === 9 || b === 10 || b === 13 || (b >= 32 && b < 127)).length;
+  if (printable > sample.length * 0.95) return { format: null, reason: 'this is a text file, not a pprof profile (.pb.gz or .pb)' };
   if (PPROF_FIRST_TAGS.has(head[0])) return { format: 'pprof' };
   return { format: null, reason: 'this is not a pprof profile (.pb.gz or .pb): unrecognised binary data' };
 }

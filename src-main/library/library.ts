@@ -4,8 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { ProfileSummary } from '../analysis/profile-summary.js';
-import type { Artifact, ArtifactKind } from '../api/types.js';
+import type { Artifact, ArtifactKind, ArtifactSummary } from '../api/types.js';
 import { BlobStore } from './blobs.js';
 import { migrate } from './migrate.js';
 
@@ -20,7 +19,7 @@ export interface NewArtifact {
   durationNs: number | null;
   goVersion: string | null;
   labels: Record<string, string>;
-  summary: ProfileSummary;
+  summary: ArtifactSummary;
 }
 
 export interface ArtifactQuery {
@@ -194,7 +193,8 @@ export class Library {
   }
 
   private toArtifact(row: ArtifactRow, labels: Record<string, string>): Artifact {
-    const summary = JSON.parse(row.summary_json) as ProfileSummary;
+    const summary = JSON.parse(row.summary_json) as ArtifactSummary;
+    const sampleTypes = (summary as { sampleTypes?: unknown }).sampleTypes;
     return {
       id: row.id,
       kind: row.kind,
@@ -209,7 +209,7 @@ export class Library {
       goVersion: row.go_version,
       run: row.run_name,
       labels,
-      sampleTypes: summary.sampleTypes,
+      sampleTypes: Array.isArray(sampleTypes) ? (sampleTypes as string[]) : [],
       summary,
     };
   }

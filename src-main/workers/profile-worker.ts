@@ -2,7 +2,7 @@
 // keeping the last few decoded profiles so switching sample type does not decode again.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { decodePprof } from '../formats/pprof/decode-pprof.js';
+import { decodeProfileBytes } from '../formats/decode-profile.js';
 import { pruneDroppedFrames } from '../analysis/prune-frames.js';
 import { FormatError } from '../formats/format-error.js';
 import type { Profile } from '../model/profile.js';
@@ -27,7 +27,7 @@ function profileFor(source: ProfileSource): Profile {
   }
   if (!source.bytes) throw new MissingProfile();
   // As pprof does on load: the profile's own drop_frames/keep_frames apply to every view.
-  const profile = pruneDroppedFrames(decodePprof(source.bytes));
+  const profile = pruneDroppedFrames(decodeProfileBytes(source.bytes));
   cache.set(source.sha256, profile);
   while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);
   return profile;

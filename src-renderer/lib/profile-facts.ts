@@ -1,10 +1,11 @@
 // The facts pprof prints above a report (time, duration, total), for the profile header.
 
-import type { Artifact } from '../../src-main/api/types';
+import { profileSummaryOf, type Artifact } from '../../src-main/api/types';
 import { formatValue } from '../../src-main/analysis/units';
 
 export function profileFacts(artifact: Artifact): string[] {
-  const s = artifact.summary;
+  const s = profileSummaryOf(artifact);
+  if (!s) return [];
   const facts: string[] = [];
   if (s.capturedAt !== null) facts.push(`Time: ${new Date(s.capturedAt).toLocaleString()}`);
   if (s.durationNs > 0) facts.push(`Duration: ${formatValue(s.durationNs, 'nanoseconds')}`);

@@ -9,6 +9,7 @@ import { MIGRATIONS } from '../../src-main/library/migrate';
 import { sha256Hex } from '../../src-main/library/blobs';
 import { decodePprof } from '../../src-main/formats/pprof/decode-pprof';
 import { summarizeProfile } from '../../src-main/analysis/profile-summary';
+import { profileSummaryOf } from '../../src-main/api/types';
 import { goProfile, tempDir } from '../helpers/paths';
 
 let tmp: ReturnType<typeof tempDir>;
@@ -93,7 +94,7 @@ describe('artifacts', () => {
     lib.addArtifacts([artifactOf(goProfile('block'))], null);
     expect(added.map((a) => a.run)).toEqual(['load-test-1', 'load-test-1']);
     expect(added[0].labels).toEqual({ env: 'prod', svc: 'api' });
-    expect(added[0].summary.totals['cpu/nanoseconds']).toBeGreaterThan(0);
+    expect(profileSummaryOf(added[0])!.totals['cpu/nanoseconds']).toBeGreaterThan(0);
 
     expect(lib.list({ subtype: 'heap' }).map((a) => a.file)).toEqual(['heap.pb.gz']);
     expect(lib.list({ label: 'env=prod' }).map((a) => a.file)).toEqual(['cpu.pb.gz']);
