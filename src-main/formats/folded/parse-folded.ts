@@ -1,0 +1,84 @@
+// Folded stacks → Profile: each `a;b;c N` line is a stack, root first, with N samples; equal
+// stacks are summed. UTF-8 or UTF-16 (with a byte-order mark), LF or CRLF. Lines starting with
+// "#" or "//" are comments. Other lines that are not stacks are skipped, as flamegraph.pl and
+// speedscope skip them, and listed by line number in a warning (a profile comment); a file
+// without any stack is refused, naming its first bad line.
+
+import { ProfileBuilder } from '../../model/profile-builder.js';
+import type { Profile } from '../../model/profile.js';
+import { FormatError } from '../format-error.js';
+import { detached, forEachLine } from '../text-lines.js';
+import { parseFoldedLine } from './folded-line.js';
+
+/** Comments gpw adds to a folded profile: warnings start with this. */
+export const FOLDED_WARNING_PREFIX = 'warning: ';
+
+const MAX_REPORTED_LINES = 5;
+
+interface BadLine {
+  lineNo: number;
+  reason: string;
+  text: string;
+}
+
+export function parseFolded(bytes: Uint8Array): Profile {
+  const sums = new Map<string, number>();
+  const bad: BadLine[] = [];
+  let badCount = 0;
+  let stacks = 0;
+
+  forEachLine(bytes, (line, lineNo) => {
+    const parsed = parseFoldedLine(line);
+    if (parsed.kind === 'stack') {
+      const sum = sums.get(parsed.stack);
+      if (sum === undefined) sums.set(detached(parsed.stack), parsed.count);
+      else sums.set(parsed.stack, sum + parsed.count);
+      stacks++;
+    } else if (parsed.kind === 'invalid') {
+      badCount++;
+      if (bad.length < MAX_REPORTED_LINES) bad.push({ lineNo, reason: parsed.reason, text: line });
+    }
+  });
+
+  if (stacks === 0) {
+    if (bad.length === 0) throw new FormatError('no folded stacks: the file has only blank or comment lines');
+    const b = bad[0];
+    throw new FormatError(`no folded stacks: line ${b.lineNo} is not "frame;frame;... count" (${b.reason}): ${quote(b.text)}`, b.lineNo);
+  }
+  const profile = buildProfile(sums);
+  if (badCount > 0) {
+    const listed = bad.map((b) => `line ${b.lineNo} ${quote(b.text)}`).join(', ');
+    profile.comments.push(
+      `${FOLDED_WARNING_PREFIX}skipped ${badCount} line${badCount === 1 ? '' : 's'} that ${badCount === 1 ? 'is' : 'are'} not "frame;frame;... count": ${listed}${badCount > bad.length ? ', ...' : ''}`,
+    );
+  }
+  return profile;
+}
+
+/** One sample per distinct stack, frames interned by name. */
+function buildProfile(sums: Map<string, number>): Profile {
+  const builder = new ProfileBuilder({ sampleTypes: [{ type: 'samples', unit: 'count' }], mergeSamples: false });
+  const frameLocs = new Map<string, number>();
+  const locs: number[] = [];
+  const value = [0];
+  for (const [stack, count] of sums) {
+    const names = stack.split(';');
+    locs.length = 0;
+    for (let i = names.length - 1; i >= 0; i--) {
+      let loc = frameLocs.get(names[i]);
+      if (loc === undefined) {
+        loc = builder.frame(names[i]);
+        frameLocs.set(names[i], loc);
+      }
+      locs.push(loc);
+    }
+    value[0] = count;
+    builder.addSample(locs, value);
+  }
+  return builder.build();
+}
+
+function quote(text: string): string {
+  const t = text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  return JSON.stringify(t);
+}

@@ -1,0 +1,325 @@
+// `perf script` text → Profile. Each record (`comm pid/tid [cpu] time: period event:` and its
+// frame lines, leaf first, up to a blank line) is one sample whose stack ends, at the root, in
+// a frame named after the process (as stackcollapse-perf.pl and FlameGraph show it).
+//
+// Sample types: "samples" (count) and, when records carry a period, the period summed, named
+// after the event ("cpu-clock" in nanoseconds, "cycles" in count). A file with several events
+// gets that pair per event ("cycles_samples", "cycles", "instructions_samples", ...); the
+// default type is the first event's, which is what stackcollapse-perf counts by default.
+// Labels: comm (string), pid (when perf printed pid/tid), tid, cpu (when printed).
+// Frames keep their module as the location's mapping (kernel and JIT frames are told apart
+// from it) and "caller->callee" inline chains become one location with inlined lines.
+
+import { ProfileBuilder } from '../../model/profile-builder.js';
+import type { Profile, ValueType } from '../../model/profile.js';
+import { FormatError } from '../format-error.js';
+import { detached, forEachLine } from '../text-lines.js';
+import { perfFrameNames, stripOffset } from './perf-frames.js';
+import { flatRecordFrameStart, isSpace, looseEventName, parseEventField, parseRecordExtras, parseRecordHeader, parseStackLine } from './perf-lines.js';
+
+export interface PerfScriptOptions {
+  /**
+   * Drop a last record that no blank line closes, as stackcollapse-perf.pl does. Off by
+   * default: perf ends every record with a blank line, but files are often saved without it.
+   */
+  dropUnclosedLastRecord?: boolean;
+}
+
+/** Comments gpw adds to a perf profile: warnings start with this. */
+export const PERF_WARNING_PREFIX = 'warning: ';
+
+const HEADER_KEYS: Partial<Record<string, string>> = {
+  'captured on': 'captured on',
+  hostname: 'hostname',
+  'os release': 'os release',
+  'perf version': 'perf version',
+  arch: 'arch',
+  cmdline: 'cmdline',
+};
+
+const TRIE_KEY = 2 ** 26;
+const MAX_REPORTED_LINES = 5;
+
+interface EventInfo {
+  name: string;
+  hasPeriod: boolean;
+  /** The period of the event's records when they all have the same one, else 0. */
+  period: number;
+}
+
+class PerfScriptReader {
+  readonly builder = new ProfileBuilder();
+  // Current record.
+  private pname: string | null = null;
+  private javaProcess = false;
+  private stackNode = 0;
+  private event = 0;
+  private period = 1;
+  private labelSet = 0;
+  // Stacks: a trie of locations from the leaf up; node 0 is the empty stack.
+  private readonly nodeParent: number[] = [-1];
+  private readonly nodeLoc: number[] = [-1];
+  private readonly trie = new Map<number, number>();
+  // Sums per (stack, labels, event).
+  private readonly aggIds = new Map<string, number>();
+  private readonly aggNode: number[] = [];
+  private readonly aggLabels: number[] = [];
+  private readonly aggEvent: number[] = [];
+  private readonly aggCount: number[] = [];
+  private readonly aggPeriod: number[] = [];
+  // Interning caches.
+  private readonly frameLocs = new Map<string, number>();
+  private readonly rootLocs = new Map<string, number>();
+  private readonly labelSetIds = new Map<string, number>();
+  private readonly labelSets: number[][] = [];
+  private readonly events: EventInfo[] = [];
+  private readonly eventIds = new Map<string, number>();
+
+  records = 0;
+  private minTime = Infinity;
+  private maxTime = -Infinity;
+  private readonly header: string[] = [];
+  private capturedOn = '';
+  private unrecognised = 0;
+  private readonly unrecognisedLines: number[] = [];
+  lastLineUnrecognised = false;
+
+  line(line: string, lineNo: number): void {
+    this.lastLineUnrecognised = false;
+    if (line.charCodeAt(0) === 35) {
+      this.headerLine(line);
+      return;
+    }
+    if (line.length === 0) {
+      if (this.pname !== null) this.closeRecord();
+      return;
+    }
+    const head = parseRecordHeader(line);
+    if (head) {
+      this.openRecord(line, head.comm, head.first, head.second, head.end);
+      return;
+    }
+    if (this.pname === null && isSpace(line.charCodeAt(0)) && this.flatRecord(line)) return;
+    const frame = parseStackLine(line);
+    if (frame) {
+      if (this.pname === null) return;
+      const loc = this.frameLocation(frame.rawFunc, frame.module);
+      if (loc >= 0) this.push(loc);
+      return;
+    }
+    this.unrecognised++;
+    this.lastLineUnrecognised = true;
+    if (this.unrecognisedLines.length < MAX_REPORTED_LINES) this.unrecognisedLines.push(lineNo);
+  }
+
+  /** A one-line sample of a recording without call graphs: its one frame is where it was taken. */
+  private flatRecord(line: string): boolean {
+    const trimmed = line.trimStart();
+    const head = parseRecordHeader(trimmed);
+    if (!head) return false;
+    const frameStart = flatRecordFrameStart(trimmed, head.end);
+    if (frameStart < 0) return false;
+    const frame = parseStackLine(trimmed.slice(frameStart));
+    if (!frame) return false;
+    this.openRecord(trimmed.slice(0, frameStart), head.comm, head.first, head.second, head.end);
+    const loc = this.frameLocation(frame.rawFunc, frame.module);
+    if (loc >= 0) this.push(loc);
+    this.closeRecord();
+    return true;
+  }
+
+  /** At the end of input: a record still open is kept unless asked otherwise. */
+  end(dropUnclosed: boolean): void {
+    if (this.pname !== null && !dropUnclosed) this.closeRecord();
+  }
+
+  private headerLine(line: string): void {
+    // perf script --header: "# captured on    : Thu Aug 17 14:14:43 2017"
+    const colon = line.indexOf(':');
+    if (colon < 0 || colon > 40) return;
+    const key = HEADER_KEYS[line.slice(1, colon).trim()];
+    if (!key) return;
+    const value = line.slice(colon + 1, colon + 1 + 4096).trim();
+    if (key === 'captured on') this.capturedOn = value;
+    this.header.push(`${key}: ${value}`);
+  }
+
+  private openRecord(line: string, comm: string, first: string, second: string, end: number): void {
+    const ev = parseEventField(line);
+    const eventName = ev ? ev.event : looseEventName(line, end);
+    const periodText = ev ? ev.period : '';
+    let event = this.eventIds.get(eventName);
+    if (event === undefined) {
+      event = this.events.length;
+      this.events.push({ name: detached(eventName), hasPeriod: false, period: -1 });
+      this.eventIds.set(this.events[event].name, event);
+    }
+    if (periodText !== '') this.events[event].hasPeriod = true;
+    // stackcollapse-perf counts a record without a period (or with "0") as 1.
+    this.period = periodText === '' || periodText === '0' ? 1 : Number(periodText);
+    const info = this.events[event];
+    info.period = info.period === -1 || info.period === this.period ? this.period : 0;
+    this.event = event;
+    this.pname = comm.replaceAll(' ', '_');
+    this.javaProcess = this.pname.startsWith('java');
+    const extras = parseRecordExtras(line, end);
+    if (extras.time >= 0) {
+      if (extras.time < this.minTime) this.minTime = extras.time;
+      if (extras.time > this.maxTime) this.maxTime = extras.time;
+    }
+    this.labelSet = this.labelSetOf(comm, first, second, extras.cpu);
+    this.records++;
+  }
+
+  private closeRecord(): void {
+    this.push(this.rootLocation(this.pname!));
+    const key = `${this.stackNode}:${this.labelSet}:${this.event}`;
+    let agg = this.aggIds.get(key);
+    if (agg === undefined) {
+      agg = this.aggNode.length;
+      this.aggIds.set(key, agg);
+      this.aggNode.push(this.stackNode);
+      this.aggLabels.push(this.labelSet);
+      this.aggEvent.push(this.event);
+      this.aggCount.push(0);
+      this.aggPeriod.push(0);
+    }
+    this.aggCount[agg]++;
+    this.aggPeriod[agg] += this.period;
+    this.stackNode = 0;
+    this.pname = null;
+  }
+
+  private push(loc: number): void {
+    const key = this.stackNode * TRIE_KEY + loc;
+    let node = this.trie.get(key);
+    if (node === undefined) {
+      node = this.nodeParent.length;
+      this.nodeParent.push(this.stackNode);
+      this.nodeLoc.push(loc);
+      this.trie.set(key, node);
+    }
+    this.stackNode = node;
+  }
+
+  private frameLocation(rawFunc: string, module: string): number {
+    const func = stripOffset(rawFunc);
+    const key = this.javaProcess ? `j${func}\0${module}` : `-${func}\0${module}`;
+    let loc = this.frameLocs.get(key);
+    if (loc === undefined) {
+      const names = perfFrameNames(func, module, this.javaProcess);
+      if (names.length === 0) loc = -1;
+      else {
+        const b = this.builder;
+        const fns = names.map((name) => b.func(name)).reverse();
+        loc = b.location(fns, [], b.mapping(module));
+      }
+      this.frameLocs.set(key, loc);
+    }
+    return loc;
+  }
+
+  private rootLocation(pname: string): number {
+    let loc = this.rootLocs.get(pname);
+    if (loc === undefined) {
+      loc = this.builder.frame(pname);
+      this.rootLocs.set(detached(pname), loc);
+    }
+    return loc;
+  }
+
+  private labelSetOf(comm: string, first: string, second: string, cpu: number): number {
+    const key = `${comm}\0${first}\0${second}\0${cpu}`;
+    let id = this.labelSetIds.get(key);
+    if (id === undefined) {
+      const b = this.builder;
+      const labels = [b.label('comm', comm)];
+      if (second !== '') labels.push(b.label('pid', Number(first)), b.label('tid', Number(second)));
+      else labels.push(b.label('tid', Number(first)));
+      if (cpu >= 0) labels.push(b.label('cpu', cpu));
+      id = this.labelSets.length;
+      this.labelSets.push(labels);
+      this.labelSetIds.set(key, id);
+    }
+    return id;
+  }
+
+  /** The sample types, and for each event the column of its count and of its period (-1). */
+  private sampleTypes(): { types: ValueType[]; countCol: number[]; periodCol: number[] } {
+    const types: ValueType[] = [];
+    const countCol: number[] = [];
+    const periodCol: number[] = [];
+    const single = this.events.length === 1;
+    for (const e of this.events) {
+      const name = e.name || 'events';
+      countCol.push(types.length);
+      types.push({ type: single || !e.name ? 'samples' : `${e.name}_samples`, unit: 'count' });
+      periodCol.push(e.hasPeriod ? types.length : -1);
+      if (e.hasPeriod) types.push({ type: name, unit: periodUnit(name) });
+    }
+    return { types, countCol, periodCol };
+  }
+
+  finish(): Profile {
+    const b = this.builder;
+    const { types, countCol, periodCol } = this.sampleTypes();
+    const first = periodCol[0] >= 0 ? periodCol[0] : countCol[0];
+    b.setSampleTypes(types, types[first].type);
+    const values = new Float64Array(types.length);
+    const locs: number[] = [];
+    for (let a = 0; a < this.aggNode.length; a++) {
+      locs.length = 0;
+      for (let n = this.aggNode[a]; n > 0; n = this.nodeParent[n]) locs.push(this.nodeLoc[n]);
+      locs.reverse();
+      values.fill(0);
+      const e = this.aggEvent[a];
+      values[countCol[e]] = this.aggCount[a];
+      if (periodCol[e] >= 0) values[periodCol[e]] = this.aggPeriod[a];
+      b.addSample(locs, values, this.labelSets[this.aggLabels[a]]);
+    }
+    const comments = [...this.header];
+    if (this.unrecognised > 0) {
+      comments.push(
+        `${PERF_WARNING_PREFIX}${this.unrecognised} line${this.unrecognised === 1 ? '' : 's'} not in perf script form skipped ` +
+          `(line${this.unrecognisedLines.length === 1 ? '' : 's'} ${this.unrecognisedLines.join(', ')}${this.unrecognised > this.unrecognisedLines.length ? ', ...' : ''})`,
+      );
+    }
+    const captured = this.capturedOn ? Date.parse(this.capturedOn) : NaN;
+    const profile = b.build();
+    profile.comments = comments;
+    const firstEvent = this.events[0];
+    if (firstEvent.name) {
+      // As pprof's period_type: what the samples were taken of, and every how much.
+      profile.periodType = { type: firstEvent.name, unit: periodUnit(firstEvent.name) };
+      profile.period = firstEvent.hasPeriod ? firstEvent.period : 0;
+    }
+    profile.timeNanos = Number.isFinite(captured) ? captured * 1e6 : 0;
+    profile.durationNanos = this.maxTime > this.minTime ? Math.round((this.maxTime - this.minTime) * 1e9) : 0;
+    return profile;
+  }
+
+  describeFailure(): string {
+    if (this.unrecognisedLines.length > 0) {
+      return `no perf script samples: line ${this.unrecognisedLines[0]} is neither a sample header ("comm pid [cpu] time: event:") nor a stack frame ("addr symbol (module)")`;
+    }
+    return 'no perf script samples: expected sample headers ("comm pid [cpu] time: event:") each followed by stack frame lines';
+  }
+}
+
+/** perf counts cpu-clock and task-clock in nanoseconds; other events in occurrences. */
+function periodUnit(event: string): string {
+  const base = event.split(':')[0];
+  return base === 'cpu-clock' || base === 'task-clock' ? 'nanoseconds' : 'count';
+}
+
+export function parsePerfScript(bytes: Uint8Array, options: PerfScriptOptions = {}): Profile {
+  const reader = new PerfScriptReader();
+  const { endsWithNewline } = forEachLine(bytes, (line, lineNo) => reader.line(line, lineNo));
+  reader.end(options.dropUnclosedLastRecord === true);
+  if (reader.records === 0) throw new FormatError(reader.describeFailure());
+  const profile = reader.finish();
+  if (!endsWithNewline && reader.lastLineUnrecognised) {
+    profile.comments.push(`${PERF_WARNING_PREFIX}the file ends in the middle of a line: it may be truncated`);
+  }
+  return profile;
+}
