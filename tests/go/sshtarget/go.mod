@@ -1,0 +1,3 @@
+module gpw/tests/go/sshtarget
+
+go 1.22
