@@ -1,5 +1,7 @@
 // Profile → flame graph as columnar arrays in pre-order (children sorted by name), the shape
-// the renderer draws from without building objects per node.
+// the renderer draws from without building objects per node. The same trie also gives the
+// inverted (bottom-up) graph and the two halves of a sandwich view (callers, callees of one
+// function), by walking each stack in the other direction or from one frame on.
 // Each phase is its own small function: V8 optimises a hot loop per function, and a large
 // function whose later phases have not run yet would fall back to the interpreter there.
 
@@ -19,19 +21,40 @@ export interface FlameGraph {
   depth: Int32Array;
   total: Float64Array;
   self: Float64Array;
-  /** 1 when the node is a call inlined into its parent. */
+  /** 1 when the node is a call inlined into its parent (inverted: its parent inlined into it). */
   inlined: Uint8Array;
+  /**
+   * Signed sum per node (a diff profile's base samples are negative, so this is new − base),
+   * or null when not asked for. `total` stays the sum of magnitudes.
+   */
+  delta: Float64Array | null;
+  /** Bottom-up: the root's children are leaf frames, and each node's children its callers. */
+  inverted: boolean;
 }
 
-export function buildFlameGraph(profile: Profile, typeIndex: number): FlameGraph {
+export interface FlameGraphOptions {
+  /** Bottom-up graph (leaf functions first). */
+  inverted?: boolean;
+  /** Keep the signed sum per node (`delta`), for diff profiles. */
+  signed?: boolean;
+  /**
+   * Only samples through the frame named this (its outermost occurrence), and only the part of
+   * each stack from that frame on: towards the leaf (callees) or, inverted, towards the root
+   * (callers). Used by the sandwich view.
+   */
+  from?: string;
+}
+
+export function buildFlameGraph(profile: Profile, typeIndex: number, options: FlameGraphOptions = {}): FlameGraph {
   const frames = buildFrameTable(profile, { showAddresses: true });
   const names = ['root', ...frames.names];
-  const trie = new StackTrie(Math.max(1024, profile.locAddress.length * 2));
-  addSamples(trie, profile, frames, typeIndex);
+  const trie = new StackTrie(Math.max(1024, profile.locAddress.length * 2), options.signed === true);
+  const from = options.from === undefined ? -1 : frames.names.indexOf(options.from);
+  if (options.from === undefined || from >= 0) addSamples(trie, profile, frames, typeIndex, options.inverted === true, from);
   const { children, childStart } = childrenByName(trie, names);
   const graph = preorder(trie, children, childStart);
   const st = profile.sampleTypes[typeIndex];
-  return { sampleType: st.type, unit: st.unit, totalValue: trie.total[0], names, ...graph };
+  return { sampleType: st.type, unit: st.unit, totalValue: trie.total[0], names, ...graph, inverted: options.inverted === true };
 }
 
 /** Stacks merged by name: node 0 is the root; a child is found by (parent, name). */
@@ -40,17 +63,20 @@ class StackTrie {
   name: Int32Array;
   total: Float64Array;
   self: Float64Array;
+  /** Signed sums, when asked for (else an empty column). */
+  delta: Float64Array;
   inline: Uint8Array;
   /** The child last reached from each node: successive samples often repeat a path. */
   lastChild: Int32Array;
   size = 1;
   private readonly index: PairMap;
 
-  constructor(capacity: number) {
+  constructor(capacity: number, readonly signed: boolean) {
     this.parent = new Int32Array(capacity);
     this.name = new Int32Array(capacity);
     this.total = new Float64Array(capacity);
     this.self = new Float64Array(capacity);
+    this.delta = new Float64Array(signed ? capacity : 0);
     this.inline = new Uint8Array(capacity);
     this.lastChild = new Int32Array(capacity);
     this.parent[0] = -1;
@@ -84,33 +110,110 @@ class StackTrie {
     this.name = grown(this.name, cap);
     this.total = grown(this.total, cap);
     this.self = grown(this.self, cap);
+    if (this.signed) this.delta = grown(this.delta, cap);
     this.inline = grown(this.inline, cap);
     this.lastChild = grown(this.lastChild, cap);
   }
 
 }
 
-function addSamples(trie: StackTrie, profile: Profile, frames: FrameTable, typeIndex: number): void {
+/** One stack at a time, root first: frame names (+1: 0 is the root) and inline flags. */
+class StackBuffer {
+  name = new Int32Array(256);
+  inline = new Uint8Array(256);
+  length = 0;
+
+  push(name: number, inline: number): void {
+    if (this.length === this.name.length) {
+      this.name = grown(this.name, this.length * 2);
+      this.inline = grown(this.inline, this.length * 2);
+    }
+    this.name[this.length] = name;
+    this.inline[this.length++] = inline;
+  }
+}
+
+/** The plain flame graph (most requests): each sample's frames go into the trie as they are read. */
+function addSamplesDirect(trie: StackTrie, profile: Profile, frames: FrameTable, typeIndex: number): void {
   const { sampleLocStart, sampleLocs, values } = profile;
   const { locFrameStart, frameName, frameInline } = frames;
   const nTypes = profile.sampleTypes.length;
   for (let s = 0; s < profile.sampleCount; s++) {
-    // Widths are magnitudes: a delta or diff profile's negative samples take room too (pprof's
-    // total is the sum of absolute values as well).
-    const v = Math.abs(values[s * nTypes + typeIndex]);
+    const signed = values[s * nTypes + typeIndex];
+    const v = Math.abs(signed);
     if (v === 0) continue;
     let node = 0;
     trie.total[0] += v;
-    // Root first: locations from the last (outermost) to the first, frames likewise.
+    if (trie.signed) trie.delta[0] += signed;
     for (let li = sampleLocStart[s + 1] - 1; li >= sampleLocStart[s]; li--) {
       const loc = sampleLocs[li];
       for (let f = locFrameStart[loc + 1] - 1; f >= locFrameStart[loc]; f--) {
         node = trie.child(node, frameName[f] + 1, frameInline[f]);
         trie.total[node] += v;
+        if (trie.signed) trie.delta[node] += signed;
       }
     }
     trie.self[node] += v;
   }
+}
+
+/** Inverted graphs and sandwich halves: each stack is copied root first, then walked as asked. */
+function addSamples(trie: StackTrie, profile: Profile, frames: FrameTable, typeIndex: number, inverted: boolean, from: number): void {
+  if (!inverted && from < 0) {
+    addSamplesDirect(trie, profile, frames, typeIndex);
+    return;
+  }
+  const { sampleLocStart, sampleLocs, values } = profile;
+  const { locFrameStart, frameName, frameInline } = frames;
+  const nTypes = profile.sampleTypes.length;
+  const stack = new StackBuffer();
+  const fromName = from + 1;
+  for (let s = 0; s < profile.sampleCount; s++) {
+    // Widths are magnitudes: a delta or diff profile's negative samples take room too (pprof's
+    // total is the sum of absolute values as well).
+    const signed = values[s * nTypes + typeIndex];
+    const v = Math.abs(signed);
+    if (v === 0) continue;
+    // Root first: locations from the last (outermost) to the first, frames likewise.
+    stack.length = 0;
+    for (let li = sampleLocStart[s + 1] - 1; li >= sampleLocStart[s]; li--) {
+      const loc = sampleLocs[li];
+      for (let f = locFrameStart[loc + 1] - 1; f >= locFrameStart[loc]; f--) stack.push(frameName[f] + 1, frameInline[f]);
+    }
+    let start = 0;
+    if (from >= 0) {
+      while (start < stack.length && stack.name[start] !== fromName) start++;
+      if (start === stack.length) continue;
+    }
+    // Inverted: from the leaf (or from the frame) out to the root.
+    if (inverted) addInverted(trie, stack, from >= 0 ? start : stack.length - 1, v, signed);
+    else addForward(trie, stack, start, v, signed);
+  }
+}
+
+function addForward(trie: StackTrie, stack: StackBuffer, start: number, v: number, signed: number): void {
+  let node = 0;
+  trie.total[0] += v;
+  if (trie.signed) trie.delta[0] += signed;
+  for (let i = start; i < stack.length; i++) {
+    node = trie.child(node, stack.name[i], stack.inline[i]);
+    trie.total[node] += v;
+    if (trie.signed) trie.delta[node] += signed;
+  }
+  trie.self[node] += v;
+}
+
+/** From stack[top] out to the root frame; an edge is inlined when the callee (the parent here) was inlined into its caller. */
+function addInverted(trie: StackTrie, stack: StackBuffer, top: number, v: number, signed: number): void {
+  let node = 0;
+  trie.total[0] += v;
+  if (trie.signed) trie.delta[0] += signed;
+  for (let i = top; i >= 0; i--) {
+    node = trie.child(node, stack.name[i], i + 1 < stack.length ? stack.inline[i + 1] : 0);
+    trie.total[node] += v;
+    if (trie.signed) trie.delta[node] += signed;
+  }
+  trie.self[node] += v;
 }
 
 /**
@@ -149,8 +252,9 @@ function countingSort(keys: Int32Array, range: number): Int32Array {
   return out;
 }
 
-function preorder(trie: StackTrie, children: Int32Array, childStart: Int32Array): Pick<FlameGraph, 'nameIndex' | 'depth' | 'total' | 'self' | 'inlined'> {
+function preorder(trie: StackTrie, children: Int32Array, childStart: Int32Array): Pick<FlameGraph, 'nameIndex' | 'depth' | 'total' | 'self' | 'inlined' | 'delta'> {
   const size = trie.size;
+  const delta = trie.signed ? new Float64Array(size) : null;
   const nameIndex = new Int32Array(size);
   const depth = new Int32Array(size);
   const total = new Float64Array(size);
@@ -170,10 +274,11 @@ function preorder(trie: StackTrie, children: Int32Array, childStart: Int32Array)
     total[out] = trie.total[node];
     self[out] = trie.self[node];
     inlined[out] = trie.inline[node];
+    if (delta) delta[out] = trie.delta[node];
     for (let c = childStart[node + 1] - 1; c >= childStart[node]; c--) {
       stack[sp] = children[c];
       stackDepth[sp++] = d + 1;
     }
   }
-  return { nameIndex, depth, total, self, inlined };
+  return { nameIndex, depth, total, self, inlined, delta };
 }

@@ -1,7 +1,17 @@
 // Geometry of a flame graph for drawing: x offsets, subtree ends and ancestors derived from the
-// engine's pre-order arrays, plus search matching. Pure, so it is tested without a browser.
+// engine's pre-order arrays, label fitting, plus search matching. Pure and shared by the
+// renderer's canvas and the SVG/PNG export, so both draw the same picture.
 
-import type { FlameGraph } from '../../src-main/api/types';
+import type { FlameGraph } from './flame-graph.js';
+
+/** Height of one frame row in pixels, and the label font, for every drawing of a flame graph. */
+export const FLAME_ROW = 18;
+export const FLAME_FONT_SIZE = 12;
+export const FLAME_FONT_FAMILY = "'DejaVu Sans Mono', ui-monospace, SFMono-Regular, Menlo, monospace";
+/** Frames narrower than this many pixels are not drawn (nor their subtrees). */
+export const FLAME_MIN_WIDTH = 0.33;
+/** Frames at least this wide get a label. */
+export const FLAME_LABEL_MIN_WIDTH = 28;
 
 export interface FlameLayout {
   graph: FlameGraph;
@@ -78,4 +88,59 @@ export function searchFlameGraph(layout: FlameLayout, match: (name: string) => b
     }
   }
   return { matched, value, count };
+}
+
+/**
+ * The longest prefix of `text` (with "…" when cut) whose width fits in `max` pixels, or "" when
+ * not even two characters fit. `measure` gives a string's width (canvas measureText, or a fixed
+ * advance per character for the SVG's monospace font).
+ */
+export function fitLabel(text: string, max: number, measure: (s: string) => number): string {
+  if (measure(text) <= max) return text;
+  let lo = 0;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (measure(text.slice(0, mid) + '…') <= max) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo >= 2 ? text.slice(0, lo) + '…' : '';
+}
+
+/** A frame to draw: node index, left edge and width in pixels, row. */
+export interface FlameBox {
+  node: number;
+  left: number;
+  width: number;
+  row: number;
+}
+
+/**
+ * The frames to draw for a graph zoomed to `focus` in `width` pixels: the focus's ancestors
+ * across the full width, then its subtree, skipping subtrees narrower than FLAME_MIN_WIDTH.
+ */
+export function visibleBoxes(layout: FlameLayout, focus: number, width: number, visit: (box: FlameBox) => void): void {
+  const g = layout.graph;
+  for (const a of ancestorsOf(layout, focus)) visit({ node: a, left: 0, width, row: g.depth[a] });
+  const x0 = layout.x[focus];
+  const scale = width / (g.total[focus] || 1);
+  const endOf = layout.end[focus];
+  for (let i = focus; i < endOf; ) {
+    const w = g.total[i] * scale;
+    if (w < FLAME_MIN_WIDTH) {
+      i = layout.end[i];
+      continue;
+    }
+    visit({ node: i, left: (layout.x[i] - x0) * scale, width: w, row: g.depth[i] });
+    i++;
+  }
+}
+
+/** Depth of the deepest frame drawn when zoomed to `focus` in `width` pixels. */
+export function deepestVisible(layout: FlameLayout, focus: number, width: number): number {
+  let deepest = layout.graph.depth[focus];
+  visibleBoxes(layout, focus, width, (b) => {
+    if (b.row > deepest) deepest = b.row;
+  });
+  return deepest;
 }

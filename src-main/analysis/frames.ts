@@ -38,10 +38,15 @@ export function buildFrameTable(profile: Profile, naming: FrameNaming): FrameTab
 
   // Function index → frame name id, computed once per function.
   const fnNameId = new Int32Array(profile.functionName.length);
+  // pprof -files: functions of one file are separate nodes of the same name.
+  const apart = profile.functionsAreNodes === true;
   for (let f = 0; f < fnNameId.length; f++) {
     // pprof names nodes by Name only; a function without one is shown by its binary.
     const name = profile.strings[profile.functionName[f]];
-    fnNameId[f] = name ? intern(name) : -1;
+    if (name && apart) {
+      fnNameId[f] = names.length;
+      names.push(name);
+    } else fnNameId[f] = name ? intern(name) : -1;
   }
 
   const nLoc = profile.locAddress.length;

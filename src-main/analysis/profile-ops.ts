@@ -3,8 +3,9 @@
 
 import type { Profile } from '../model/profile.js';
 import { sampleTypeIndex } from '../model/profile.js';
-import { buildFlameGraph, type FlameGraph } from './flame-graph.js';
+import { buildFlameGraph, type FlameGraph, type FlameGraphOptions } from './flame-graph.js';
 import { computeTop, type TopOptions, type TopReport } from './top.js';
+import type { ProfileView } from './profile-view.js';
 import { GpwError } from '../api/errors.js';
 
 export function resolveSampleType(profile: Profile, requested: string | undefined): number {
@@ -17,10 +18,12 @@ export function resolveSampleType(profile: Profile, requested: string | undefine
   return index;
 }
 
-export function flameGraphOf(profile: Profile, sampleType: string | undefined): FlameGraph {
-  return buildFlameGraph(profile, resolveSampleType(profile, sampleType));
+export function flameGraphOf(view: ProfileView, sampleType: string | undefined, options: FlameGraphOptions = {}): FlameGraph {
+  return buildFlameGraph(view.profile, resolveSampleType(view.profile, sampleType), options);
 }
 
-export function topOf(profile: Profile, sampleType: string | undefined, options: TopOptions): TopReport {
-  return computeTop(profile, resolveSampleType(profile, sampleType), options);
+export function topOf(view: ProfileView, sampleType: string | undefined, options: TopOptions): TopReport {
+  const t = resolveSampleType(view.profile, sampleType);
+  const top = computeTop(view.profile, t, options, view.totals[t]);
+  return view.warnings.length > 0 ? { ...top, warnings: view.warnings } : top;
 }

@@ -39,6 +39,8 @@ export interface TopReport {
   nodeCutoff: number;
   /** Nodes left after the node-fraction cut, before --nodecount: pprof's "out of N". */
   keptNodes: number;
+  /** pprof's warnings about the view's filters ("Focus expression matched no samples"). */
+  warnings?: string[];
 }
 
 /** 20 rows (pprof's interactive top shows 10, -top all), nodes under 0.5 % of the total dropped. */
@@ -161,10 +163,15 @@ function edgesBetween(profile: Profile, frames: FrameTable, typeIndex: number, s
   return edges;
 }
 
-export function computeTop(profile: Profile, typeIndex: number, options: TopOptions = DEFAULT_TOP_OPTIONS): TopReport {
+/**
+ * `reportTotal` is pprof's total when it is not the profile's own (a filtered or diffed view:
+ * see analysis/profile-view.ts); percentages and "of N total" use it.
+ */
+export function computeTop(profile: Profile, typeIndex: number, options: TopOptions = DEFAULT_TOP_OPTIONS, reportTotal?: number): TopReport {
   const frames = buildFrameTable(profile, { showAddresses: false });
   const n = frames.names.length;
-  const { flat, cum, total } = accumulate(profile, frames, typeIndex);
+  const { flat, cum, total: ownTotal } = accumulate(profile, frames, typeIndex);
+  const total = reportTotal ?? ownTotal;
 
   let flatSum = 0;
   const present: number[] = [];

@@ -102,3 +102,36 @@ export function object<S extends Shape>(shape: S): Schema<ObjectOf<S>> {
     },
   };
 }
+
+export function boolean(): Schema<boolean> {
+  return {
+    parse(v, path) {
+      if (typeof v !== 'boolean') return fail(path, 'must be true or false');
+      return v;
+    },
+  };
+}
+
+export function array<T>(item: Schema<T>, opts: { min?: number; max: number }): Schema<T[]> {
+  const { min = 0, max } = opts;
+  return {
+    parse(v, path) {
+      if (!Array.isArray(v)) return fail(path, 'must be an array');
+      if (v.length < min || v.length > max) return fail(path, `must have between ${min} and ${max} entries`);
+      return v.map((x, i) => item.parse(x, `${path}[${i}]`));
+    },
+  };
+}
+
+/** A string that must also pass a check; the check returns a problem to report, or null. */
+export function checkedString(opts: { max: number }, check: (s: string) => string | null): Schema<string> {
+  const base = string({ max: opts.max });
+  return {
+    parse(v, path) {
+      const s = base.parse(v, path);
+      const problem = check(s);
+      if (problem !== null) return fail(path, problem);
+      return s;
+    },
+  };
+}

@@ -36,6 +36,12 @@ export interface Profile {
   functionStartLine: Float64Array;
 
   mappings: ProfileMapping[];
+  /**
+   * Each function is a node of its own even when names repeat: pprof's -files granularity names
+   * nodes by file but keeps the functions of one file apart (by start line). Unset: functions
+   * with the same name are one node.
+   */
+  functionsAreNodes?: boolean;
 
   /** Locations, indexed 0..n-1. Lines of location i are lineFunction[locLineStart[i]..locLineStart[i+1]). */
   locAddress: Float64Array;

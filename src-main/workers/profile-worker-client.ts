@@ -3,7 +3,7 @@
 
 import { Worker } from 'node:worker_threads';
 import { GpwError } from '../api/errors.js';
-import type { WorkerReply, WorkerRequest } from './profile-worker-protocol.js';
+import { sourcesOf, withBytes, type WorkerReply, type WorkerRequest } from './profile-worker-protocol.js';
 
 type Pending = { worker: Worker; resolve: (r: WorkerReply) => void; reject: (e: Error) => void };
 
@@ -65,17 +65,21 @@ export class ProfileWorkerClient {
   }
 
   /**
-   * Runs a request; if the worker does not hold the profile, loads its bytes and asks again.
-   * The bytes are copied to the worker, so the caller may keep using them.
+   * Runs a request; if the worker lacks some of its profiles, loads their bytes and asks again
+   * (once more with every source's bytes, should the worker's cache have let others go
+   * meanwhile). The bytes are copied to the worker, so the caller may keep using them. An error
+   * about one source's bytes is prefixed with `nameOf(sha256)` when given.
    */
-  async run<T>(req: WorkerRequest, loadBytes: () => Uint8Array): Promise<T> {
+  async run<T>(req: WorkerRequest, loadBytes: (sha256: string) => Uint8Array, nameOf?: (sha256: string) => string): Promise<T> {
     let reply = await this.post(req);
-    if (!reply.ok && 'missing' in reply) {
-      reply = await this.post({ ...req, source: { ...req.source, bytes: loadBytes() } } as WorkerRequest);
+    for (let attempt = 0; attempt < 2 && !reply.ok && 'missing' in reply; attempt++) {
+      const hashes = attempt === 0 ? reply.missing : sourcesOf(req).map((s) => s.sha256);
+      reply = await this.post(withBytes(req, hashes, loadBytes));
     }
     if (reply.ok) return reply.value as T;
     if ('missing' in reply) throw new GpwError('internal', 'profile worker lost the profile');
-    throw new GpwError(reply.error.code, reply.error.message);
+    const prefix = reply.source && nameOf ? `${nameOf(reply.source)}: ` : '';
+    throw new GpwError(reply.error.code, prefix + reply.error.message);
   }
 
   async close(): Promise<void> {

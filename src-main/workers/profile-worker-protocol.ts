@@ -2,13 +2,59 @@
 
 import type { ErrorBody } from '../api/errors.js';
 import type { TopOptions } from '../analysis/top.js';
+import type { ViewFilters } from '../analysis/profile-view.js';
+import type { DiffTableOptions } from '../analysis/diff-table.js';
+import type { ExportRequest } from '../analysis/view-ops.js';
 
+/** A profile named by the SHA-256 of its bytes; the bytes come along only when the worker lacks it. */
 export type ProfileSource = { sha256: string; bytes?: Uint8Array };
+
+/** The profiles a view is made of (analysis/profile-view.ts) and how to look at them. */
+export interface ViewSpec {
+  /** Merged into the profile shown; at least one. */
+  sources: ProfileSource[];
+  /** Merged into the diff base; empty for no diff. */
+  base: ProfileSource[];
+  filters: ViewFilters;
+}
 
 export type WorkerRequest =
   | { op: 'summarize'; source: ProfileSource }
   | { op: 'meta'; source: ProfileSource }
-  | { op: 'flame'; source: ProfileSource; sampleType?: string }
-  | { op: 'top'; source: ProfileSource; sampleType?: string; options: TopOptions };
+  | { op: 'flame'; view: ViewSpec; sampleType?: string; inverted?: boolean }
+  | { op: 'callTree'; view: ViewSpec; sampleType?: string }
+  | { op: 'sandwich'; view: ViewSpec; sampleType?: string; name: string }
+  | { op: 'diffTable'; view: ViewSpec; sampleType?: string; options: DiffTableOptions }
+  /** The view as a file: pprof, folded stacks, or the flame graph as SVG / PNG. */
+  | { op: 'export'; view: ViewSpec; sampleType?: string; request: ExportRequest }
+  | { op: 'top'; view: ViewSpec; sampleType?: string; options: TopOptions }
+  /** The view as a gzipped pprof file, and its summary (for saving a merge). */
+  | { op: 'encode'; view: ViewSpec };
 
-export type WorkerReply = { id: number } & ({ ok: true; value: unknown } | { ok: false; missing: true } | { ok: false; error: ErrorBody });
+/**
+ * `missing` lists the sources (by SHA-256) the worker does not hold: ask again with their bytes.
+ * An error about one source's bytes names it in `source`.
+ */
+export type WorkerReply = { id: number } & ({ ok: true; value: unknown } | { ok: false; missing: string[] } | { ok: false; error: ErrorBody; source?: string });
+
+/** Every profile a request names. */
+export function sourcesOf(req: WorkerRequest): ProfileSource[] {
+  return 'source' in req ? [req.source] : [...req.view.sources, ...req.view.base];
+}
+
+/** The request with bytes attached to the sources whose hashes are listed. */
+export function withBytes(req: WorkerRequest, hashes: readonly string[], load: (sha256: string) => Uint8Array): WorkerRequest {
+  const wanted = new Set(hashes);
+  const cache = new Map<string, Uint8Array>();
+  const attach = (s: ProfileSource): ProfileSource => {
+    if (!wanted.has(s.sha256) || s.bytes) return s;
+    let bytes = cache.get(s.sha256);
+    if (!bytes) {
+      bytes = load(s.sha256);
+      cache.set(s.sha256, bytes);
+    }
+    return { sha256: s.sha256, bytes };
+  };
+  if ('source' in req) return { ...req, source: attach(req.source) };
+  return { ...req, view: { ...req.view, sources: req.view.sources.map(attach), base: req.view.base.map(attach) } };
+}

@@ -8,51 +8,116 @@ import { FormatError } from '../formats/format-error.js';
 import type { Profile } from '../model/profile.js';
 import { summarizeProfile } from '../analysis/profile-summary.js';
 import { flameGraphOf, topOf } from '../analysis/profile-ops.js';
+import { callTreeOf, diffTableOf, exportOf, sandwichOf } from '../analysis/view-ops.js';
 import { GpwError, errorBody } from '../api/errors.js';
-import type { ProfileSource, WorkerReply, WorkerRequest } from './profile-worker-protocol.js';
-import type { FlameGraph } from '../analysis/flame-graph.js';
+import type { ProfileSource, ViewSpec, WorkerReply, WorkerRequest } from './profile-worker-protocol.js';
+import { viewProfile, type ProfileView } from '../analysis/profile-view.js';
+import { encodePprof } from '../formats/pprof/encode-pprof.js';
+import { useLinearRegexpFallback } from './linear-regexp.js';
 import { warmUpWhenIdle } from './warm-up.js';
 
 const CACHE_SIZE = 4;
 const cache = new Map<string, Profile>();
+/** The last few views (merges, diffs, filters), so a flame graph and a top table of one view build it once. */
+const VIEW_CACHE_SIZE = 3;
+const views = new Map<string, ProfileView>();
 
-class MissingProfile extends Error {}
-
-function profileFor(source: ProfileSource): Profile {
-  const hit = cache.get(source.sha256);
-  if (hit) {
-    cache.delete(source.sha256);
-    cache.set(source.sha256, hit);
-    return hit;
+class MissingProfiles extends Error {
+  constructor(readonly hashes: string[]) {
+    super('missing profiles');
   }
-  if (!source.bytes) throw new MissingProfile();
-  // As pprof does on load: the profile's own drop_frames/keep_frames apply to every view.
-  const profile = pruneDroppedFrames(decodeProfileBytes(source.bytes));
-  cache.set(source.sha256, profile);
-  while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-  return profile;
+}
+
+/** A source that does not decode: the engine names its file in the message. */
+class SourceFormatError extends Error {
+  constructor(
+    readonly sha256: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function touch<V>(map: Map<string, V>, key: string, value: V, size: number): V {
+  map.delete(key);
+  map.set(key, value);
+  while (map.size > size) map.delete(map.keys().next().value as string);
+  return value;
+}
+
+/** The decoded profiles of these sources; all that are neither cached nor sent are reported at once. */
+function profilesFor(sources: ProfileSource[]): Profile[] {
+  const missing = sources.filter((s) => !s.bytes && !cache.has(s.sha256)).map((s) => s.sha256);
+  if (missing.length > 0) throw new MissingProfiles([...new Set(missing)]);
+  // Take every cached one before decoding any other: a decode may push a needed one out of the cache.
+  const held = sources.map((s) => cache.get(s.sha256));
+  const decoded = new Map<string, Profile>();
+  const profiles = sources.map((source, i) => held[i] ?? decoded.get(source.sha256) ?? decodeSource(source, decoded));
+  sources.forEach((s, i) => touch(cache, s.sha256, profiles[i], CACHE_SIZE));
+  return profiles;
+}
+
+function decodeSource(source: ProfileSource, decoded: Map<string, Profile>): Profile {
+  try {
+    // As pprof does on load: the profile's own drop_frames/keep_frames apply to every view.
+    const profile = pruneDroppedFrames(decodeProfileBytes(source.bytes!));
+    decoded.set(source.sha256, profile);
+    return profile;
+  } catch (err) {
+    if (err instanceof FormatError) throw new SourceFormatError(source.sha256, err.message);
+    throw err;
+  }
+}
+
+function viewFor(spec: ViewSpec): ProfileView {
+  const key = JSON.stringify([spec.sources.map((s) => s.sha256), spec.base.map((s) => s.sha256), spec.filters]);
+  const hit = views.get(key);
+  if (hit) return touch(views, key, hit, VIEW_CACHE_SIZE);
+  const view = viewProfile({ sources: profilesFor(spec.sources), base: profilesFor(spec.base) }, spec.filters);
+  return touch(views, key, view, VIEW_CACHE_SIZE);
 }
 
 function handle(req: WorkerRequest): unknown {
-  const profile = profileFor(req.source);
   switch (req.op) {
     case 'summarize':
-      return summarizeProfile(profile);
-    case 'meta':
+      return summarizeProfile(profilesFor([req.source])[0]);
+    case 'meta': {
+      const profile = profilesFor([req.source])[0];
       return { sampleTypes: profile.sampleTypes, defaultSampleType: profile.defaultSampleType };
+    }
     case 'flame':
-      return flameGraphOf(profile, req.sampleType);
+      return flameGraphOf(viewFor(req.view), req.sampleType, { inverted: req.inverted, signed: req.view.base.length > 0 });
+    case 'callTree':
+      return callTreeOf(viewFor(req.view), req.sampleType, { diff: req.view.base.length > 0 });
+    case 'sandwich':
+      return sandwichOf(viewFor(req.view), req.sampleType, req.name, { diff: req.view.base.length > 0 });
+    case 'diffTable':
+      return diffTableOf(viewFor(req.view), req.sampleType, req.options, { diff: req.view.base.length > 0 });
+    case 'export':
+      return exportOf(viewFor(req.view), req.sampleType, req.request, { diff: req.view.base.length > 0 });
     case 'top':
-      return topOf(profile, req.sampleType, req.options);
+      return topOf(viewFor(req.view), req.sampleType, req.options);
+    case 'encode': {
+      const { profile } = viewFor(req.view);
+      return { bytes: encodePprof(profile), summary: summarizeProfile(profile) };
+    }
   }
 }
 
-function transferables(value: unknown): ArrayBuffer[] {
-  const fg = value as Partial<FlameGraph>;
-  if (!(fg.nameIndex instanceof Int32Array)) return [];
-  return [fg.nameIndex, fg.depth!, fg.total!, fg.self!, fg.inlined!].map((a) => a.buffer as ArrayBuffer);
+/** The buffers of the typed arrays a result holds (a flame graph's columns, a sandwich's two graphs, an export's bytes) that own their whole buffer. */
+function transferables(value: unknown, depth = 0, out = new Set<ArrayBuffer>()): ArrayBuffer[] {
+  if (value === null || typeof value !== 'object' || depth > 2) return [...out];
+  for (const v of Object.values(value)) {
+    if (ArrayBuffer.isView(v)) {
+      if (v.buffer instanceof ArrayBuffer && v.byteOffset === 0 && v.byteLength === v.buffer.byteLength) out.add(v.buffer);
+    } else if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      transferables(v, depth + 1, out);
+    }
+  }
+  return [...out];
 }
 
+useLinearRegexpFallback();
 let lastRequestAt = 0;
 if (workerData?.warmUp) warmUpWhenIdle(() => lastRequestAt);
 
@@ -65,7 +130,8 @@ parentPort!.on('message', (msg: { id: number; req: WorkerRequest }) => {
     parentPort!.postMessage(reply, transferables(value));
     return;
   } catch (err) {
-    if (err instanceof MissingProfile) reply = { id: msg.id, ok: false, missing: true };
+    if (err instanceof MissingProfiles) reply = { id: msg.id, ok: false, missing: err.hashes };
+    else if (err instanceof SourceFormatError) reply = { id: msg.id, ok: false, error: { code: 'bad_input', message: err.message }, source: err.sha256 };
     else if (err instanceof FormatError) reply = { id: msg.id, ok: false, error: { code: 'bad_input', message: err.message } };
     else reply = { id: msg.id, ok: false, error: errorBody(err instanceof GpwError ? err : err) };
   }

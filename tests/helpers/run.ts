@@ -46,11 +46,12 @@ const BASE_UNIT: Record<string, string> = { nanoseconds: 'ns', bytes: 'B', count
  * `go tool pprof -top` with values printed in the base unit, parsed.
  * -unit=ns / -unit=B make pprof print exact integers ("123456789ns", "5120B").
  */
-export async function pprofTop(file: string, sampleIndex: string, unit: string, nodecount: number, extra: string[] = []): Promise<PprofTop> {
+export async function pprofTop(file: string | string[], sampleIndex: string, unit: string, nodecount: number, extra: string[] = []): Promise<PprofTop> {
   const args = ['tool', 'pprof', '-top', `-nodecount=${nodecount}`, `-sample_index=${sampleIndex}`, ...extra];
   const u = BASE_UNIT[unit];
   if (u) args.push(`-unit=${u}`);
-  args.push(file);
+  // Several files: pprof merges them (flags must come before the first file).
+  args.push(...(Array.isArray(file) ? file : [file]));
   const r = await run('go', args);
   if (r.code !== 0) throw new Error(`go tool pprof failed: ${r.stderr}`);
   const num = (s: string): number => {

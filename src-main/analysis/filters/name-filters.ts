@@ -1,0 +1,154 @@
+// pprof's -focus, -ignore, -hide, -show and -show_from. A location matches a regexp when one of
+// its lines' function name or file name does, or its binary's path does. focus keeps samples
+// through a matching location, ignore drops them (and wins over focus); hide removes the
+// matching lines from stacks, show keeps only matching lines; show_from cuts each stack above
+// its outermost match. Matches are decided on the lines as loaded, before hide/show cut them.
+
+import type { Profile } from '../../model/profile.js';
+import { selectSamples, withLocationLines } from '../profile-rewrite.js';
+
+export interface NameFilters {
+  focus?: RegExp;
+  ignore?: RegExp;
+  hide?: RegExp;
+  show?: RegExp;
+}
+
+/** Answers, once per function and binary, whether a regexp matches it. */
+class NameMatcher {
+  private readonly fn: Int8Array;
+  private readonly map: Int8Array;
+
+  constructor(
+    private readonly profile: Profile,
+    private readonly re: RegExp,
+  ) {
+    this.fn = new Int8Array(profile.functionName.length).fill(-1);
+    this.map = new Int8Array(profile.mappings.length).fill(-1);
+  }
+
+  /** Does line li's function name or file match? (A line without a function never does.) */
+  line(li: number): boolean {
+    const f = this.profile.lineFunction[li];
+    if (f < 0) return false;
+    if (this.fn[f] < 0) {
+      const { strings, functionName, functionFile } = this.profile;
+      this.fn[f] = this.re.test(strings[functionName[f]]) || this.re.test(strings[functionFile[f]]) ? 1 : 0;
+    }
+    return this.fn[f] === 1;
+  }
+
+  mapping(loc: number): boolean {
+    const m = this.profile.locMapping[loc];
+    if (m < 0) return false;
+    if (this.map[m] < 0) this.map[m] = this.re.test(this.profile.mappings[m].file) ? 1 : 0;
+    return this.map[m] === 1;
+  }
+
+  location(loc: number): boolean {
+    const { locLineStart } = this.profile;
+    for (let li = locLineStart[loc]; li < locLineStart[loc + 1]; li++) if (this.line(li)) return true;
+    return this.mapping(loc);
+  }
+}
+
+const FOCUSED = 1;
+const IGNORED = 2;
+
+/** Called with an option's name ("Focus", "Ignore", "Hide", "Show", "ShowFrom") when it matched nothing, as pprof warns. */
+export type UnmatchedReport = (option: string) => void;
+
+export function filterByName(profile: Profile, filters: NameFilters, unmatched: UnmatchedReport = () => {}): Profile {
+  const { focus, ignore, hide, show } = filters;
+  if (!focus && !ignore && !hide && !show) return profile;
+  const nLoc = profile.locAddress.length;
+  const matchers = {
+    focus: focus && new NameMatcher(profile, focus),
+    ignore: ignore && new NameMatcher(profile, ignore),
+    hide: hide && new NameMatcher(profile, hide),
+    show: show && new NameMatcher(profile, show),
+  };
+  const mark = new Uint8Array(nLoc);
+  const hidden = new Uint8Array(nLoc);
+  let anyHidden = false;
+  const matched = { focus: false, ignore: false, hide: false, show: false };
+  const locStart: number[] = [0];
+  const lineIdx: number[] = [];
+  const { locLineStart, lineFunction } = profile;
+  for (let l = 0; l < nLoc; l++) {
+    if (matchers.ignore?.location(l)) mark[l] = IGNORED;
+    else if (!matchers.focus || matchers.focus.location(l)) mark[l] = FOCUSED;
+    if (mark[l] === IGNORED) matched.ignore = true;
+    if (mark[l] === FOCUSED) matched.focus = true;
+
+    let lines: number[] = [];
+    for (let li = locLineStart[l]; li < locLineStart[l + 1]; li++) lines.push(li);
+    if (matchers.hide?.location(l)) {
+      matched.hide = true;
+      lines = matchers.hide.mapping(l) ? [] : lines.filter((li) => !matchers.hide!.line(li));
+      if (lines.length === 0) hidden[l] = 1;
+    }
+    if (matchers.show) {
+      const m = matchers.show;
+      if (!m.mapping(l)) lines = lines.filter((li) => lineFunction[li] < 0 || m.line(li));
+      if (lines.length === 0) hidden[l] = 1;
+      else matched.show = true;
+    }
+    if (hidden[l]) anyHidden = true;
+    lineIdx.push(...lines);
+    locStart.push(lineIdx.length);
+  }
+  if (focus && !matched.focus) unmatched('Focus');
+  if (ignore && !matched.ignore) unmatched('Ignore');
+  if (hide && !matched.hide) unmatched('Hide');
+  if (show && !matched.show) unmatched('Show');
+  const trimmed = withLocationLines(profile, locStart, lineIdx);
+  return selectSamples(trimmed, (s, stack) => {
+    let focused = false;
+    for (let i = profile.sampleLocStart[s]; i < profile.sampleLocStart[s + 1]; i++) {
+      const loc = profile.sampleLocs[i];
+      if (mark[loc] === IGNORED) return false;
+      if (mark[loc] === FOCUSED) focused = true;
+      if (!hidden[loc]) stack.push(loc);
+    }
+    return focused && (!anyHidden || stack.length > 0);
+  });
+}
+
+/** pprof -show_from: each stack keeps its frames from the outermost match inward; samples without a match go. */
+export function showFrom(profile: Profile, re: RegExp | undefined, unmatched: UnmatchedReport = () => {}): Profile {
+  if (!re) return profile;
+  const nLoc = profile.locAddress.length;
+  const matcher = new NameMatcher(profile, re);
+  const matched = new Uint8Array(nLoc);
+  const locStart: number[] = [0];
+  const lineIdx: number[] = [];
+  const { locLineStart } = profile;
+  for (let l = 0; l < nLoc; l++) {
+    let end = locLineStart[l + 1];
+    if (matcher.mapping(l)) matched[l] = 1;
+    else {
+      // Lines are innermost first: keep those up to the outermost matching one.
+      for (let li = locLineStart[l + 1] - 1; li >= locLineStart[l]; li--) {
+        if (matcher.line(li)) {
+          matched[l] = 1;
+          end = li + 1;
+          break;
+        }
+      }
+    }
+    for (let li = locLineStart[l]; li < end; li++) lineIdx.push(li);
+    locStart.push(lineIdx.length);
+  }
+  if (!matched.includes(1)) unmatched('ShowFrom');
+  const trimmed = withLocationLines(profile, locStart, lineIdx);
+  return selectSamples(trimmed, (s, stack) => {
+    const from = profile.sampleLocStart[s];
+    for (let i = profile.sampleLocStart[s + 1] - 1; i >= from; i--) {
+      if (!matched[profile.sampleLocs[i]]) continue;
+      for (let j = from; j <= i; j++) stack.push(profile.sampleLocs[j]);
+      return true;
+    }
+    return false;
+  });
+}

@@ -1,0 +1,105 @@
+// Building blocks for views that change a profile: a copy keeping some samples (each with a
+// stack chosen by the caller), a copy with new location lines, and scaled values. Columns not
+// touched are shared with the source profile, which is never modified.
+
+import type { Profile } from '../model/profile.js';
+import { grown } from './grown.js';
+
+/**
+ * Called once per sample: push the sample's new stack (leaf first) onto `stack` and answer
+ * whether to keep the sample. Values and labels come along unchanged.
+ */
+export type StackChooser = (sample: number, stack: number[]) => boolean;
+
+export function selectSamples(profile: Profile, choose: StackChooser): Profile {
+  const nTypes = profile.sampleTypes.length;
+  const n = profile.sampleCount;
+  const locStart = new Uint32Array(n + 1);
+  // Stacks rarely grow (collapsing and filters shorten them): start at the source's size.
+  let locs = new Uint32Array(Math.max(16, profile.sampleLocs.length));
+  const values = new Float64Array(n * nTypes);
+  const labelStart = new Uint32Array(n + 1);
+  const labelIdx = new Uint32Array(profile.labelKey.length);
+  const stack: number[] = [];
+  let kept = 0;
+  let nLocs = 0;
+  let nLabels = 0;
+  for (let s = 0; s < n; s++) {
+    stack.length = 0;
+    if (!choose(s, stack)) continue;
+    if (nLocs + stack.length > locs.length) locs = grown(locs, Math.max(locs.length * 2, nLocs + stack.length));
+    for (let i = 0; i < stack.length; i++) locs[nLocs++] = stack[i];
+    for (let t = 0; t < nTypes; t++) values[kept * nTypes + t] = profile.values[s * nTypes + t];
+    for (let i = profile.sampleLabelStart[s]; i < profile.sampleLabelStart[s + 1]; i++) labelIdx[nLabels++] = i;
+    kept++;
+    locStart[kept] = nLocs;
+    labelStart[kept] = nLabels;
+  }
+  const pick = <T extends Int32Array | Float64Array>(col: T, make: (n: number) => T): T => {
+    const out = make(nLabels);
+    for (let i = 0; i < nLabels; i++) out[i] = col[labelIdx[i]];
+    return out;
+  };
+  return {
+    ...profile,
+    sampleCount: kept,
+    sampleLocStart: locStart.slice(0, kept + 1),
+    sampleLocs: locs.slice(0, nLocs),
+    values: values.slice(0, kept * nTypes),
+    sampleLabelStart: labelStart.slice(0, kept + 1),
+    labelKey: pick(profile.labelKey, (k) => new Int32Array(k)),
+    labelStr: pick(profile.labelStr, (k) => new Int32Array(k)),
+    labelNum: pick(profile.labelNum, (k) => new Float64Array(k)),
+    labelNumUnit: pick(profile.labelNumUnit, (k) => new Int32Array(k)),
+  };
+}
+
+/** The stack of sample s as it is, leaf first. */
+export function pushStack(profile: Profile, s: number, stack: number[]): void {
+  for (let i = profile.sampleLocStart[s]; i < profile.sampleLocStart[s + 1]; i++) stack.push(profile.sampleLocs[i]);
+}
+
+/**
+ * A copy whose location i has the lines lineIdx[locStart[i]..locStart[i+1]) of the source
+ * (indices into its line columns, innermost first).
+ */
+export function withLocationLines(profile: Profile, locStart: ArrayLike<number>, lineIdx: ArrayLike<number>): Profile {
+  const lineFunction = new Int32Array(lineIdx.length);
+  const lineNumber = new Float64Array(lineIdx.length);
+  for (let i = 0; i < lineIdx.length; i++) {
+    lineFunction[i] = profile.lineFunction[lineIdx[i]];
+    lineNumber[i] = profile.lineNumber[lineIdx[i]];
+  }
+  return { ...profile, locLineStart: Uint32Array.from(locStart), lineFunction, lineNumber };
+}
+
+/** Go's math.Round: halves away from zero. */
+export const roundHalfAway = (x: number): number => Math.sign(x) * Math.round(Math.abs(x));
+
+/**
+ * pprof's ScaleN: each value of a type whose ratio is not 1 becomes round(v × ratio); samples
+ * whose scaled values are all zero are dropped.
+ */
+export function scaleProfile(profile: Profile, ratios: number[]): Profile {
+  if (ratios.every((r) => r === 1)) return profile;
+  const nTypes = ratios.length;
+  const scaled = new Float64Array(profile.values.length);
+  const keep = new Uint8Array(profile.sampleCount);
+  for (let s = 0; s < profile.sampleCount; s++) {
+    for (let t = 0; t < nTypes; t++) {
+      const v = profile.values[s * nTypes + t];
+      if (ratios[t] === 1) {
+        scaled[s * nTypes + t] = v;
+        continue;
+      }
+      const x = roundHalfAway(v * ratios[t]);
+      scaled[s * nTypes + t] = x;
+      if (x !== 0) keep[s] = 1;
+    }
+  }
+  const withValues = { ...profile, values: scaled };
+  return selectSamples(withValues, (s, stack) => {
+    pushStack(profile, s, stack);
+    return keep[s] === 1;
+  });
+}

@@ -1,0 +1,74 @@
+// gpw top ID|FILE: pprof's -top with its filters, granularity, diff base and merge.
+
+import { GpwError } from '../api/errors.js';
+import { formatTopText } from '../analysis/top-format.js';
+import { DEFAULT_TOP_OPTIONS } from '../analysis/top.js';
+import type { Engine } from '../engine.js';
+import { flag, integerFlag, type FlagSpec, type ParsedArgs } from './args.js';
+
+export const TOP_USAGE = `  gpw top ID|FILE [--sample-index NAME] [--nodecount N] [--cum]
+          [--focus RE] [--ignore RE] [--hide RE] [--show RE] [--show-from RE]
+          [--tagfocus EXPR] [--tagignore EXPR] [--granularity functions|lines|files]
+          [--diff-base ID|FILE [--normalize]] [--merge ID|FILE]... [--collapse-recursion] [--json]`;
+
+/** The flags that shape a view (shared by gpw top and gpw export). */
+export const VIEW_FLAGS: Record<string, FlagSpec> = {
+  'sample-index': { value: true },
+  focus: { value: true },
+  ignore: { value: true },
+  hide: { value: true },
+  show: { value: true },
+  'show-from': { value: true },
+  tagfocus: { value: true },
+  tagignore: { value: true },
+  granularity: { value: true },
+  'diff-base': { value: true },
+  normalize: { value: false },
+  merge: { value: true, repeat: true },
+  'collapse-recursion': { value: false },
+};
+
+export const TOP_FLAGS: Record<string, FlagSpec> = {
+  ...VIEW_FLAGS,
+  nodecount: { value: true },
+  cum: { value: false },
+};
+
+const GRANULARITIES = ['functions', 'lines', 'files'] as const;
+
+/** The view options given by VIEW_FLAGS, checked. */
+export function viewFlagOptions(args: ParsedArgs) {
+  const granularity = flag(args, 'granularity');
+  if (granularity !== undefined && !(GRANULARITIES as readonly string[]).includes(granularity)) {
+    throw new GpwError('invalid_argument', `--granularity must be one of ${GRANULARITIES.join(', ')}, not "${granularity}"`);
+  }
+  if (args.flags.has('normalize') && !args.flags.has('diff-base')) throw new GpwError('invalid_argument', '--normalize needs --diff-base');
+  return {
+    sampleType: flag(args, 'sample-index'),
+    focus: flag(args, 'focus'),
+    ignore: flag(args, 'ignore'),
+    hide: flag(args, 'hide'),
+    show: flag(args, 'show'),
+    showFrom: flag(args, 'show-from'),
+    tagfocus: flag(args, 'tagfocus'),
+    tagignore: flag(args, 'tagignore'),
+    granularity: granularity as (typeof GRANULARITIES)[number] | undefined,
+    diffBase: flag(args, 'diff-base'),
+    normalize: args.flags.has('normalize'),
+    collapseRecursion: args.flags.has('collapse-recursion'),
+    merge: args.flags.get('merge'),
+  };
+}
+
+export async function topCommand(engine: Engine, args: ParsedArgs, json: boolean): Promise<string> {
+  const target = args.positional[0];
+  if (!target || args.positional.length > 1) throw new GpwError('invalid_argument', 'gpw top needs exactly one ID or FILE (more profiles: --merge)');
+  const table = await engine.topOfFile(target, {
+    ...viewFlagOptions(args),
+    nodecount: integerFlag(args, 'nodecount', DEFAULT_TOP_OPTIONS.nodecount),
+    sort: args.flags.has('cum') ? 'cum' : 'flat',
+  });
+  // As pprof: warnings about filters that matched nothing go to stderr.
+  for (const w of table.warnings ?? []) process.stderr.write(`${w}\n`);
+  return json ? JSON.stringify(table) + '\n' : formatTopText(table);
+}

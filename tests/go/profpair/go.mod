@@ -1,0 +1,3 @@
+module gpw/tests/profpair
+
+go 1.22

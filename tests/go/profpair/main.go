@@ -1,0 +1,153 @@
+// profpair writes pairs of real profiles of the same kind for gpw's diff, merge and filter
+// tests: two CPU profiles of one program with a different mix of work (pprof labels on the
+// workers, direct recursion, inlined calls) and two heap profiles after allocating objects of
+// several sizes (Go records each heap sample's object size as the numeric label "bytes").
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"sort"
+	"time"
+)
+
+var sink uint64
+
+//go:noinline
+func recurse(n int) uint64 {
+	if n == 0 {
+		return spin(2000)
+	}
+	return recurse(n-1) + uint64(n)
+}
+
+// spin is small enough to be inlined into its callers.
+func spin(n int) uint64 {
+	x := sink
+	for i := 0; i < n; i++ {
+		x = x*6364136223846793005 + 1442695040888963407
+	}
+	return x
+}
+
+//go:noinline
+func hashWork(n int) uint64 {
+	var h uint64
+	for i := 0; i < n; i++ {
+		h ^= spin(64)
+	}
+	return h
+}
+
+//go:noinline
+func sortWork(n int) {
+	xs := make([]int, n)
+	for i := range xs {
+		xs[i] = int(spin(3) % 100000)
+	}
+	sort.Ints(xs)
+}
+
+// runFor runs f repeatedly for d under the label worker=name.
+func runFor(d time.Duration, name string, f func()) {
+	pprof.Do(context.Background(), pprof.Labels("worker", name), func(context.Context) {
+		for end := time.Now().Add(d); time.Now().Before(end); {
+			f()
+		}
+	})
+}
+
+func cpuProfile(path string, mix [3]time.Duration) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := pprof.StartCPUProfile(f); err != nil {
+		return err
+	}
+	runFor(mix[0], "recurse", func() { sink += recurse(40) })
+	runFor(mix[1], "hash", func() { sink += hashWork(5000) })
+	runFor(mix[2], "sort", func() { sortWork(20000) })
+	pprof.StopCPUProfile()
+	return nil
+}
+
+var keep [][]byte
+
+//go:noinline
+func allocSmall(n int) {
+	for i := 0; i < n; i++ {
+		keep = append(keep, make([]byte, 512))
+	}
+}
+
+//go:noinline
+func allocMedium(n int) {
+	for i := 0; i < n; i++ {
+		keep = append(keep, make([]byte, 8192))
+	}
+}
+
+//go:noinline
+func allocLarge(n int) {
+	for i := 0; i < n; i++ {
+		keep = append(keep, make([]byte, 65536))
+	}
+}
+
+func heapProfile(path string) error {
+	runtime.GC()
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return pprof.Lookup("heap").WriteTo(f, 0)
+}
+
+func run(out string) error {
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	ms := time.Millisecond
+	if err := cpuProfile(filepath.Join(out, "cpu-a.pb.gz"), [3]time.Duration{300 * ms, 300 * ms, 200 * ms}); err != nil {
+		return err
+	}
+	if err := cpuProfile(filepath.Join(out, "cpu-b.pb.gz"), [3]time.Duration{150 * ms, 450 * ms, 300 * ms}); err != nil {
+		return err
+	}
+	runtime.MemProfileRate = 4096
+	allocSmall(4000)
+	allocMedium(300)
+	allocLarge(40)
+	if err := heapProfile(filepath.Join(out, "heap-a.pb.gz")); err != nil {
+		return err
+	}
+	allocSmall(2000)
+	allocMedium(600)
+	allocLarge(20)
+	if err := heapProfile(filepath.Join(out, "heap-b.pb.gz")); err != nil {
+		return err
+	}
+	runtime.KeepAlive(keep)
+	return nil
+}
+
+func main() {
+	out := flag.String("out", "", "directory to write the profiles into")
+	flag.Parse()
+	if *out == "" {
+		fmt.Fprintln(os.Stderr, "profpair: -out DIR is required")
+		os.Exit(2)
+	}
+	if err := run(*out); err != nil {
+		fmt.Fprintln(os.Stderr, "profpair:", err)
+		os.Exit(1)
+	}
+}
