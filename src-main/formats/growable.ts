@@ -1,6 +1,6 @@
 // Append-only typed arrays for parsers that do not know their output size up front.
 
-type NumericArray = Uint32Array | Int32Array | Float64Array;
+type NumericArray = Uint32Array | Int32Array | Float64Array | Uint8Array;
 type NumericArrayCtor<T extends NumericArray> = new (length: number) => T;
 
 export class Growable<T extends NumericArray> {
@@ -18,6 +18,22 @@ export class Growable<T extends NumericArray> {
       this.data = bigger;
     }
     this.data[this.length++] = v;
+  }
+
+  get(i: number): number {
+    return this.data[i];
+  }
+
+  set(i: number, v: number): void {
+    this.data[i] = v;
+  }
+
+  /**
+   * What was pushed, without a copy: a view of the buffer, whose spare room stays allocated but
+   * never written (so the OS never backs it with memory). For large columns built once.
+   */
+  view(): T {
+    return this.data.subarray(0, this.length) as T;
   }
 
   /** A right-sized copy of what was pushed. */

@@ -98,7 +98,9 @@ describe('bad bytes', () => {
     expect(detectFormat(good.subarray(0, 512)).format).toBe('pprof');
     expect(detectFormat(raw.subarray(0, 512)).format).toBe('pprof');
     expect(detectFormat(Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10]))).toMatchObject({ format: null, reason: expect.stringMatching(/JPEG/) });
-    expect(detectFormat(new TextEncoder().encode('main;foo;bar 12\n'))).toMatchObject({ format: null, reason: expect.stringMatching(/text/) });
-    expect(detectFormat(new TextEncoder().encode('go 1.23 trace\0\0\0'))).toMatchObject({ format: null, reason: expect.stringMatching(/execution trace/) });
+    expect(detectFormat(new TextEncoder().encode('main;foo;bar 12\n'))).toMatchObject({ format: 'folded' });
+    expect(detectFormat(new TextEncoder().encode('hello, this is a letter\nnot a profile\n'))).toMatchObject({ format: null, reason: expect.stringMatching(/text/) });
+    expect(detectFormat(new TextEncoder().encode('go 1.23 trace\0\0\0'))).toMatchObject({ format: 'gotrace' });
+    expect(detectFormat(new TextEncoder().encode('go 1.21 trace\0\0\0'))).toMatchObject({ format: null, reason: expect.stringMatching(/execution trace.*Go 1\.22 and later/) });
   });
 });

@@ -1,0 +1,213 @@
+// Per-goroutine time accounting with go tool trace's rules (its goroutine analysis page):
+// execution, scheduler wait, syscall, syscall with the P lost, and block time per reason.
+// A goroutine first seen in a status event counts from the generation's start; a block with
+// reason "forever" ends it like an exit; a syscall whose P went idle counts as blocked from then.
+
+import { GoState, type GoTrace } from '../../model/trace.js';
+import { perTrace } from './per-trace.js';
+
+export interface GoroutineStats {
+  /** Dense goroutine index → root function of its first stack ("" when none was seen). */
+  name: string[];
+  creation: Float64Array;
+  /** First time running, -Infinity if it never ran. */
+  start: Float64Array;
+  /** Exit time, NaN while alive at the end. */
+  end: Float64Array;
+  exec: Float64Array;
+  schedWait: Float64Array;
+  syscall: Float64Array;
+  syscallBlock: Float64Array;
+  total: Float64Array;
+  /** Block time per reason string, per goroutine. */
+  block: Map<string, number>[];
+}
+
+const UNSET = NaN;
+
+/** The stats of a trace (computed once per parsed trace, then shared by every question about it). */
+export const goroutineStats: (trace: GoTrace) => GoroutineStats = perTrace(computeStats);
+
+function computeStats(trace: GoTrace): GoroutineStats {
+  const n = trace.goId.length;
+  const s: GoroutineStats = {
+    name: new Array<string>(n).fill(''),
+    creation: new Float64Array(n),
+    start: new Float64Array(n).fill(-Infinity),
+    end: new Float64Array(n).fill(NaN),
+    exec: new Float64Array(n),
+    schedWait: new Float64Array(n),
+    syscall: new Float64Array(n),
+    syscallBlock: new Float64Array(n),
+    total: new Float64Array(n),
+    block: Array.from({ length: n }, () => new Map<string, number>()),
+  };
+  const lastStart = new Float64Array(n).fill(UNSET);
+  const lastRunnable = new Float64Array(n).fill(UNSET);
+  const lastBlock = new Float64Array(n).fill(UNSET);
+  const lastReason = new Int32Array(n);
+  const lastSyscall = new Float64Array(n).fill(UNSET);
+  const lastSyscallBlock = new Float64Array(n).fill(UNSET);
+  const finalized = new Uint8Array(n);
+  const syscallingP = new Map<number, number>();
+  const syscallingG = new Map<number, number>();
+  const strings = trace.strings;
+  const tr = trace.transitions;
+  const idle = trace.procIdle;
+  const syncs = trace.syncTimes;
+  let sync = 0;
+  let pi = 0;
+
+  // Block reasons as small slots: time per (goroutine, slot) in one array.
+  const slotOf = new Int32Array(strings.length).fill(-1);
+  const reasons: string[] = [];
+  for (let i = 0; i < tr.count; i++) {
+    const r = tr.reason[i];
+    if (tr.to[i] === GoState.Waiting && slotOf[r] < 0) {
+      slotOf[r] = reasons.length;
+      reasons.push(strings[r]);
+    }
+  }
+  const nr = Math.max(1, reasons.length);
+  const forever = reasons.indexOf('forever');
+  const blocked = new Float64Array(n * nr);
+  const blockedSeen = new Uint8Array(n * nr);
+  const addBlock = (g: number, slot: number, dt: number): void => {
+    blocked[g * nr + slot] += dt;
+    blockedSeen[g * nr + slot] = 1;
+  };
+  const finalize = (g: number, t: number): void => {
+    if (s.total[g] === 0) s.total[g] = t - s.creation[g];
+    if (!Number.isNaN(lastStart[g])) s.exec[g] += t - lastStart[g];
+    if (!Number.isNaN(lastRunnable[g])) s.schedWait[g] += t - lastRunnable[g];
+    if (!Number.isNaN(lastBlock[g])) addBlock(g, lastReason[g], t - lastBlock[g]);
+    if (!Number.isNaN(lastSyscall[g])) s.syscall[g] += t - lastSyscall[g];
+    // As go tool trace: an unfinished syscall that lost its P also counts as scheduler wait.
+    if (!Number.isNaN(lastSyscallBlock[g])) s.schedWait[g] += t - lastSyscallBlock[g];
+    lastStart[g] = lastRunnable[g] = lastBlock[g] = lastSyscall[g] = lastSyscallBlock[g] = UNSET;
+    finalized[g] = 1;
+  };
+
+  for (let i = 0; i < tr.count; i++) {
+    for (; pi < idle.count && idle.before[pi] <= i; pi++) {
+      const g = syscallingP.get(idle.proc[pi]);
+      if (g === undefined) continue;
+      lastSyscallBlock[g] = idle.time[pi];
+      syscallingP.delete(idle.proc[pi]);
+    }
+    const t = tr.time[i];
+    while (sync + 1 < syncs.length && syncs[sync + 1] <= t) sync++;
+    const g = tr.g[i];
+    const from = tr.from[i];
+    const to = tr.to[i];
+    const reason = to === GoState.Waiting ? slotOf[tr.reason[i]] : 0;
+    switch (from) {
+      case GoState.Undetermined: {
+        const syncTs = syncs[sync];
+        s.creation[g] = syncTs;
+        const dt = t - syncTs;
+        if (to === GoState.Running) s.exec[g] += dt;
+        else if (to === GoState.Waiting) addBlock(g, reason, dt);
+        else if (to === GoState.Runnable) s.schedWait[g] += dt;
+        else if (to === GoState.Syscall) {
+          if (tr.proc[i] < 0) s.syscallBlock[g] += dt;
+          else s.syscall[g] += dt;
+        }
+        break;
+      }
+      case GoState.NotExist:
+        s.creation[g] = t;
+        break;
+      case GoState.Running:
+        s.exec[g] += t - lastStart[g];
+        lastStart[g] = UNSET;
+        break;
+      case GoState.Waiting:
+        if (!Number.isNaN(lastBlock[g])) {
+          addBlock(g, lastReason[g], t - lastBlock[g]);
+          lastBlock[g] = UNSET;
+        }
+        break;
+      case GoState.Runnable:
+        if (!Number.isNaN(lastRunnable[g])) {
+          s.schedWait[g] += t - lastRunnable[g];
+          lastRunnable[g] = UNSET;
+        }
+        break;
+      case GoState.Syscall:
+        if (!Number.isNaN(lastSyscall[g])) {
+          if (!Number.isNaN(lastSyscallBlock[g])) {
+            s.syscallBlock[g] += t - lastSyscallBlock[g];
+            s.syscall[g] += lastSyscallBlock[g] - lastSyscall[g];
+          } else s.syscall[g] += t - lastSyscall[g];
+          lastSyscall[g] = lastSyscallBlock[g] = UNSET;
+          const p = syscallingG.get(g);
+          if (p !== undefined) syscallingP.delete(p);
+          syscallingG.delete(g);
+        }
+        break;
+    }
+    switch (to) {
+      case GoState.Running:
+        lastStart[g] = t;
+        if (s.start[g] === -Infinity) s.start[g] = t;
+        break;
+      case GoState.Runnable:
+        lastRunnable[g] = t;
+        break;
+      case GoState.Waiting:
+        if (reason !== forever) {
+          lastBlock[g] = t;
+          lastReason[g] = reason;
+        } else {
+          s.end[g] = t;
+          finalize(g, t);
+        }
+        break;
+      case GoState.NotExist:
+        s.end[g] = t;
+        finalize(g, t);
+        break;
+      case GoState.Syscall:
+        syscallingP.set(tr.proc[i], g);
+        syscallingG.set(g, tr.proc[i]);
+        lastSyscall[g] = t;
+        break;
+    }
+  }
+  for (let g = 0; g < n; g++) {
+    if (!finalized[g]) finalize(g, trace.durationNs);
+    for (let r = 0; r < reasons.length; r++) if (blockedSeen[g * nr + r]) s.block[g].set(reasons[r], blocked[g * nr + r]);
+    const st = trace.goStack[g];
+    const root = trace.stackStart[st + 1] - 1;
+    if (root >= trace.stackStart[st]) s.name[g] = strings[trace.frameFunc[root]];
+  }
+  return s;
+}
+
+export interface GoroutineGroup {
+  name: string;
+  count: number;
+  execNs: number;
+  schedWaitNs: number;
+  syscallNs: number;
+  syscallBlockNs: number;
+  blockNs: Record<string, number>;
+}
+
+/** Goroutines grouped by start function, as go tool trace's goroutine page: most execution time first. */
+export function goroutineGroups(stats: GoroutineStats): GoroutineGroup[] {
+  const groups = new Map<string, GoroutineGroup>();
+  for (let g = 0; g < stats.name.length; g++) {
+    const name = stats.name[g];
+    let gr = groups.get(name);
+    if (!gr) groups.set(name, (gr = { name, count: 0, execNs: 0, schedWaitNs: 0, syscallNs: 0, syscallBlockNs: 0, blockNs: {} }));
+    gr.count++;
+    gr.execNs += stats.exec[g];
+    gr.schedWaitNs += stats.schedWait[g];
+    gr.syscallNs += stats.syscall[g];
+    gr.syscallBlockNs += stats.syscallBlock[g];
+    for (const [reason, dt] of stats.block[g]) gr.blockNs[reason] = (gr.blockNs[reason] ?? 0) + dt;
+  }
+  return [...groups.values()].sort((a, b) => b.execNs - a.execNs || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}

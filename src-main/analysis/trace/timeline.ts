@@ -1,0 +1,127 @@
+// What the timeline draws, as typed-array columns: the exact lanes (analysis/trace/lanes.ts),
+// GC / STW / assist / sweep ranges, heap-in-use and heap-goal steps, user tasks and regions,
+// goroutine names and time blocked (for sorting). Strings are re-interned into a small table
+// of only the names the timeline shows.
+
+import { METRIC_HEAP_ALLOC, METRIC_HEAP_GOAL, type GoTrace } from '../../model/trace.js';
+import type { TraceTimeline } from '../../api/trace-timeline-types.js';
+import { goroutineStats } from './goroutine-summary.js';
+import { traceLanes } from './lanes.js';
+
+/** A string table of the names one answer uses. */
+class LocalStrings {
+  readonly list: string[] = [''];
+  private readonly byText = new Map<string, number>([['', 0]]);
+
+  add(text: string): number {
+    let i = this.byText.get(text);
+    if (i === undefined) {
+      i = this.list.length;
+      this.list.push(text);
+      this.byText.set(text, i);
+    }
+    return i;
+  }
+}
+
+/** Trace string indices → local indices (each distinct index looked up once). */
+function remap(src: Int32Array, count: number, trace: GoTrace, local: LocalStrings): Int32Array {
+  const seen = new Map<number, number>();
+  const out = new Int32Array(count);
+  for (let i = 0; i < count; i++) {
+    const s = src[i];
+    let l = seen.get(s);
+    if (l === undefined) seen.set(s, (l = s === 0 ? 0 : local.add(trace.strings[s])));
+    out[i] = l;
+  }
+  return out;
+}
+
+/** Open ends (NaN) end at the trace end. */
+function closed(end: Float64Array, count: number, durationNs: number): Float64Array {
+  const out = end.slice(0, count);
+  for (let i = 0; i < count; i++) if (Number.isNaN(out[i])) out[i] = durationNs;
+  return out;
+}
+
+function metricSeries(trace: GoTrace, kind: number): { time: Float64Array; value: Float64Array } {
+  const m = trace.metrics;
+  let n = 0;
+  for (let i = 0; i < m.count; i++) if (m.kind[i] === kind) n++;
+  const time = new Float64Array(n);
+  const value = new Float64Array(n);
+  for (let i = 0, k = 0; i < m.count; i++) {
+    if (m.kind[i] !== kind) continue;
+    time[k] = m.time[i];
+    value[k++] = m.value[i];
+  }
+  return { time, value };
+}
+
+export function traceTimeline(trace: GoTrace): TraceTimeline {
+  const lanes = traceLanes(trace);
+  const stats = goroutineStats(trace);
+  const local = new LocalStrings();
+  const goCount = trace.goId.length;
+  const name = new Int32Array(goCount);
+  const blockedNs = new Float64Array(goCount);
+  for (let g = 0; g < goCount; g++) {
+    name[g] = local.add(stats.name[g]);
+    for (const dt of stats.block[g].values()) blockedNs[g] += dt;
+  }
+  const iv = lanes.goroutines;
+  const r = trace.ranges;
+  const d = trace.durationNs;
+  return {
+    goVersion: trace.version,
+    durationNs: d,
+    eventCount: trace.eventCount,
+    goroutines: {
+      id: trace.goId.slice(),
+      name,
+      label: remap(trace.goLabel, goCount, trace, local),
+      blockedNs,
+      // Copies: the lanes stay cached with the trace while these cross to the renderer.
+      start: iv.start.slice(),
+      begin: iv.begin.slice(),
+      end: iv.end.slice(),
+      state: iv.state.slice(),
+      reason: remap(iv.reason, iv.reason.length, trace, local),
+      proc: iv.proc.slice(),
+    },
+    procs: { start: lanes.procs.start.slice(), begin: lanes.procs.begin.slice(), end: lanes.procs.end.slice(), g: lanes.procs.g.slice() },
+    ranges: {
+      kind: r.kind.slice(0, r.count),
+      begin: r.begin.slice(0, r.count),
+      end: closed(r.end, r.count, d),
+      owner: r.owner.slice(0, r.count),
+      name: remap(r.name, r.count, trace, local),
+    },
+    heapAlloc: metricSeries(trace, METRIC_HEAP_ALLOC),
+    heapGoal: metricSeries(trace, METRIC_HEAP_GOAL),
+    tasks: {
+      id: trace.tasks.id.slice(0, trace.tasks.count),
+      parent: trace.tasks.parent.slice(0, trace.tasks.count),
+      name: remap(trace.tasks.name, trace.tasks.count, trace, local),
+      begin: trace.tasks.begin.slice(0, trace.tasks.count),
+      end: closed(trace.tasks.end, trace.tasks.count, d),
+    },
+    regions: {
+      g: trace.regions.g.slice(0, trace.regions.count),
+      task: trace.regions.task.slice(0, trace.regions.count),
+      name: remap(trace.regions.name, trace.regions.count, trace, local),
+      begin: trace.regions.begin.slice(0, trace.regions.count),
+      end: closed(trace.regions.end, trace.regions.count, d),
+    },
+    strings: local.list,
+  };
+}
+
+/** The typed arrays of an answer, to transfer rather than copy between threads. */
+export function timelineBuffers(t: TraceTimeline): ArrayBuffer[] {
+  const out: ArrayBuffer[] = [];
+  for (const part of [t.goroutines, t.procs, t.ranges, t.heapAlloc, t.heapGoal, t.tasks, t.regions]) {
+    for (const v of Object.values(part)) out.push((v as Float64Array).buffer as ArrayBuffer);
+  }
+  return out;
+}

@@ -1,0 +1,39 @@
+// One place that answers a trace question from a parsed trace (used by the trace worker):
+// the summary, a blocking profile as a flame graph, or the MMU curve, with the typed arrays
+// to transfer rather than copy.
+
+import type { GoTrace } from '../../model/trace.js';
+import { buildFlameGraph } from '../flame-graph.js';
+import { blockingProfile, blockingRecords, type BlockingKind } from './blocking.js';
+import { goroutineStats } from './goroutine-summary.js';
+import { mmuCurve, type MmuOptions } from './mmu.js';
+import { summarizeTrace } from './trace-summary.js';
+import { timelineBuffers, traceTimeline } from './timeline.js';
+import { traceSpan } from './span-detail.js';
+
+export type TraceQuestion = { op: 'summary' } | { op: 'blocking'; kind: BlockingKind } | { op: 'mmu'; options: MmuOptions }
+  | { op: 'timeline' }
+  | { op: 'span'; g: number; timeNs: number };
+
+export function traceAnswer(trace: GoTrace, q: TraceQuestion): { value: unknown; transfer: ArrayBuffer[] } {
+  switch (q.op) {
+    case 'summary':
+      return { value: summarizeTrace(trace), transfer: [] };
+    case 'blocking': {
+      const profile = blockingProfile(trace, blockingRecords(trace, goroutineStats(trace), q.kind));
+      const fg = buildFlameGraph(profile, 1);
+      const arrays = [fg.nameIndex, fg.depth, fg.total, fg.self, fg.inlined, fg.delta].filter((a) => a !== null);
+      return { value: fg, transfer: arrays.map((a) => a.buffer as ArrayBuffer) };
+    }
+    case 'mmu': {
+      const curve = mmuCurve(trace, q.options);
+      return { value: curve, transfer: [curve.time.buffer as ArrayBuffer, curve.util.buffer as ArrayBuffer] };
+    }
+    case 'timeline': {
+      const timeline = traceTimeline(trace);
+      return { value: timeline, transfer: timelineBuffers(timeline) };
+    }
+    case 'span':
+      return { value: traceSpan(trace, q.g, q.timeNs), transfer: [] };
+  }
+}

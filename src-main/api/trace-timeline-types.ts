@@ -1,0 +1,77 @@
+// Shapes of the timeline answers (traceTimeline, traceSpan): every per-interval column is a typed
+// array, so a trace of a million events crosses IPC or the WebSocket as a few binary buffers.
+// Strings are indices into the answer's own small string table (not the trace's).
+
+export interface TraceTimeline {
+  goVersion: string;
+  durationNs: number;
+  eventCount: number;
+  /** Names used below: start functions, block reasons, labels, STW kinds, task and region names. Index 0 is "". */
+  strings: string[];
+  goroutines: {
+    /** Goroutine id per dense index. */
+    id: Float64Array;
+    /** Start function (root frame of its first stack), string index. */
+    name: Int32Array;
+    /** Last GoLabel ("GC (dedicated)"…), string index, 0 if none. */
+    label: Int32Array;
+    /** Time blocked (any reason), as go tool trace's goroutine page counts it. */
+    blockedNs: Float64Array;
+    /** Rows of goroutine g are [start[g], start[g+1]); times in ns from the trace start. */
+    start: Uint32Array;
+    begin: Float64Array;
+    end: Float64Array;
+    /** GoState (model/trace.ts): 2 runnable, 3 running, 4 waiting, 5 syscall. */
+    state: Uint8Array;
+    /** Block reason for waiting rows, string index. */
+    reason: Int32Array;
+    /** P while running or in a syscall, -1 otherwise. */
+    proc: Int32Array;
+  };
+  /** What ran on each P: rows of P p are [start[p], start[p+1]); g is a dense goroutine index. */
+  procs: { start: Uint32Array; begin: Float64Array; end: Float64Array; g: Int32Array };
+  /** GC mark phases (kind 0), stop-the-world (1, name = its kind), mark assists (2, owner = goroutine), sweeps (3, owner = P). */
+  ranges: { kind: Uint8Array; begin: Float64Array; end: Float64Array; owner: Int32Array; name: Int32Array };
+  /** Heap in use (the runtime's heap objects bytes) and the heap goal, as steps. */
+  heapAlloc: { time: Float64Array; value: Float64Array };
+  heapGoal: { time: Float64Array; value: Float64Array };
+  /** User tasks and regions (runtime/trace); an end still open at the trace end is the trace end. */
+  tasks: { id: Float64Array; parent: Float64Array; name: Int32Array; begin: Float64Array; end: Float64Array };
+  regions: { g: Int32Array; task: Float64Array; name: Int32Array; begin: Float64Array; end: Float64Array };
+}
+
+export interface SpanFrame {
+  func: string;
+  file: string;
+  line: number;
+}
+
+/** One goroutine state change: when, on which P, by which goroutine (the one running on that P), and its stack. */
+export interface SpanEvent {
+  timeNs: number;
+  /** P of the event, -1 if none (e.g. the network poller without a P). */
+  proc: number;
+  /** Id of the goroutine running on that P at that time (the one that made the change), or null. */
+  byGoroutine: number | null;
+  byName: string;
+  stack: SpanFrame[];
+}
+
+/** The details of one span of a goroutine lane (the interval containing a time). */
+export interface TraceSpan {
+  goroutine: number;
+  name: string;
+  /** "running", "runnable", "waiting", "syscall". */
+  state: string;
+  reason: string;
+  beginNs: number;
+  endNs: number;
+  durationNs: number;
+  proc: number;
+  /** The transition that began the span: its stack is where the goroutine blocked / made the syscall. */
+  start: SpanEvent | null;
+  /** The transition that ended it: for a blocked span, the event that woke it ("unblocked by"). */
+  end: SpanEvent | null;
+  /** For a runnable span: the event that made it runnable (the end of the preceding blocked span), else null. */
+  wokenBy: SpanEvent | null;
+}

@@ -1,0 +1,124 @@
+// A parsed Go execution trace, columnar: typed arrays and one interned string table, so a trace
+// of tens of millions of events costs a few arrays and a timeline can draw lanes per goroutine
+// and per P straight from them. Times are nanoseconds relative to the trace start (exact
+// integers in a Float64Array), never floats of absolute time.
+
+/** Goroutine states, as the Go reader names them. */
+export const GoState = { Undetermined: 0, NotExist: 1, Runnable: 2, Running: 3, Waiting: 4, Syscall: 5 } as const;
+export type GoState = (typeof GoState)[keyof typeof GoState];
+
+export const GO_STATE_NAMES = ['undetermined', 'notexist', 'runnable', 'running', 'waiting', 'syscall'] as const;
+
+/** Kinds of time ranges. */
+/** GcMark: "GC concurrent mark phase" (global); Stw: "stop-the-world (<kind>)" on a goroutine (name = the
+ * kind); MarkAssist: "GC mark assist" on a goroutine; Sweep: "GC incremental sweep" on a P. */
+export const RangeKind = { GcMark: 0, Stw: 1, MarkAssist: 2, Sweep: 3 } as const;
+
+/** A column-per-field table of rows appended in time order. */
+export interface GoroutineTransitions {
+  count: number;
+  time: Float64Array;
+  /** Dense goroutine index (see GoTrace.goId). */
+  g: Int32Array;
+  from: Uint8Array;
+  to: Uint8Array;
+  /** String index of the block/stop reason, 0 if none. */
+  reason: Int32Array;
+  /** Stack index of the event (0 = none): the stack the Go tools key blocking profiles by. */
+  stack: Int32Array;
+  /** P of the event's context, -1 if none. */
+  proc: Int32Array;
+}
+
+/** Exact state intervals of every goroutine, grouped by goroutine (rows of g are [start[g], start[g+1])). */
+export interface GoroutineIntervals {
+  start: Uint32Array;
+  begin: Float64Array;
+  end: Float64Array;
+  state: Uint8Array;
+  /** Block reason (string index) for Waiting, 0 otherwise. */
+  reason: Int32Array;
+  /** P the goroutine ran on (Running) or held (Syscall), -1 otherwise. */
+  proc: Int32Array;
+}
+
+/** What ran on each P: rows of P p are [start[p], start[p+1]); g is a dense goroutine index. */
+export interface ProcIntervals {
+  start: Uint32Array;
+  begin: Float64Array;
+  end: Float64Array;
+  g: Int32Array;
+}
+
+export interface TraceRanges {
+  count: number;
+  kind: Uint8Array;
+  begin: Float64Array;
+  /** NaN while still open at the end of the trace. */
+  end: Float64Array;
+  /** Goroutine (dense) for STW/assist, P for sweep, -1 for the GC mark phase. */
+  owner: Int32Array;
+  /** STW kind (string index); 0 for the others. */
+  name: Int32Array;
+}
+
+export interface GoTrace {
+  /** Trace format version as the header says it: "1.22", "1.23" (Go 1.23 and 1.24), "1.25", "1.26". */
+  version: string;
+  /** Trace clock ticks per second (of the first generation). */
+  ticksPerSecond: number;
+  /** Wall clock (ms since the epoch) of the trace start when the trace has a clock snapshot (Go 1.25+). */
+  wallStartMs: number | null;
+  durationNs: number;
+  eventCount: number;
+  generations: number;
+  /** Start time of each generation (the Go reader's Sync events). */
+  syncTimes: Float64Array;
+  /** Set when a damaged tail was dropped, as go tool trace does: what was wrong and where. */
+  warning: string | null;
+
+  strings: string[];
+  /** Frames of stack s are frame*[stackStart[s]..stackStart[s+1]), leaf first. Stack 0 is empty. */
+  stackStart: Uint32Array;
+  frameFunc: Int32Array;
+  frameFile: Int32Array;
+  frameLine: Int32Array;
+  framePc: Float64Array;
+
+  /** Goroutine id per dense index. */
+  goId: Float64Array;
+  /** Last label set by GoLabel (GC workers: "GC (dedicated)"…), string index, 0 if none. */
+  goLabel: Int32Array;
+  /** Every GoLabel event (a mark worker is labelled each time it starts running). */
+  labels: { count: number; time: Float64Array; g: Int32Array; label: Int32Array };
+  /**
+   * Per goroutine, the stack of its first state transition that has one (for a goroutine
+   * created in the trace, its start stack): its root frame names the goroutine as go tool trace does.
+   */
+  goStack: Int32Array;
+  /** Every goroutine state change in order (X→X status repeats left out); lanes come from analysis/trace/lanes.ts. */
+  transitions: GoroutineTransitions;
+  ranges: TraceRanges;
+  /** Ps going idle (stopped or stolen), each before transition row `before`: a goroutine in a syscall on it lost its P. */
+  procIdle: { count: number; time: Float64Array; proc: Int32Array; before: Int32Array };
+  /** Number of GC cycles (GC mark phases begun in the trace). */
+  gcCount: number;
+
+  cpuSamples: { count: number; time: Float64Array; g: Int32Array; proc: Int32Array; stack: Int32Array };
+  /** Metrics: 0 = heap objects bytes (HeapAlloc), 1 = heap goal, 2 = GOMAXPROCS. */
+  metrics: { count: number; time: Float64Array; kind: Uint8Array; value: Float64Array };
+  tasks: { count: number; id: Float64Array; parent: Float64Array; name: Int32Array; begin: Float64Array; end: Float64Array };
+  regions: { count: number; g: Int32Array; task: Float64Array; name: Int32Array; begin: Float64Array; end: Float64Array };
+  logs: { count: number; time: Float64Array; g: Int32Array; task: Float64Array; key: Int32Array; value: Int32Array };
+}
+
+export const METRIC_HEAP_ALLOC = 0;
+export const METRIC_HEAP_GOAL = 1;
+export const METRIC_GOMAXPROCS = 2;
+
+/** Frames of a stack, root last, as function names. */
+export function stackFuncs(trace: GoTrace, stack: number): string[] {
+  const out: string[] = [];
+  for (let i = trace.stackStart[stack]; i < trace.stackStart[stack + 1]; i++) out.push(trace.strings[trace.frameFunc[i]]);
+  return out;
+}

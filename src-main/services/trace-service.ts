@@ -1,0 +1,86 @@
+// The engine's execution-trace methods: library traces (and, for the CLI, files) answered by
+// the trace worker, which parses each trace once and keeps it for the next question.
+
+import type { Artifact, FlameGraph } from '../api/types.js';
+import type { BlockingKind, MmuCurve, TraceSummary } from '../api/trace-types.js';
+import type { MmuOptions } from '../analysis/trace/mmu.js';
+import type { TraceSpan, TraceTimeline } from '../api/trace-timeline-types.js';
+import { GpwError } from '../api/errors.js';
+import type { Library } from '../library/library.js';
+import { sha256Hex } from '../library/blobs.js';
+import { detectFormat } from '../formats/detect-format.js';
+import { TraceWorkerClient } from '../workers/trace-worker-client.js';
+
+export class TraceService {
+  readonly worker: TraceWorkerClient;
+
+  constructor(
+    private readonly library: Library,
+    workerPath: string,
+  ) {
+    this.worker = new TraceWorkerClient(workerPath);
+  }
+
+  close(): Promise<void> {
+    return this.worker.close();
+  }
+
+  summary(id: string): Promise<TraceSummary> {
+    return this.ask(id, { op: 'summary' });
+  }
+
+  blockingProfile(id: string, kind: BlockingKind): Promise<FlameGraph> {
+    return this.ask(id, { op: 'blocking', kind });
+  }
+
+  mmu(id: string, options: MmuOptions): Promise<MmuCurve> {
+    return this.ask(id, { op: 'mmu', options });
+  }
+
+  /** The lanes, ranges and series the timeline draws, as typed arrays. */
+  timeline(id: string): Promise<TraceTimeline> {
+    return this.ask(id, { op: 'timeline' });
+  }
+
+  /** The span of goroutine g (dense index) at a time: state, reason, stacks, what woke it. */
+  async span(id: string, g: number, timeNs: number): Promise<TraceSpan> {
+    const span = await this.ask<TraceSpan | null>(id, { op: 'span', g, timeNs });
+    if (!span) throw new GpwError('not_found', `goroutine index ${g} has no span at ${timeNs} ns in trace ${id}`);
+    return span;
+  }
+
+  /** Summary of a trace file that is not in the library (the CLI reads it). */
+  summaryOfBytes(name: string, bytes: Uint8Array): Promise<TraceSummary> {
+    return this.askBytes(name, bytes, { op: 'summary' });
+  }
+
+  mmuOfBytes(name: string, bytes: Uint8Array, options: MmuOptions): Promise<MmuCurve> {
+    return this.askBytes(name, bytes, { op: 'mmu', options });
+  }
+
+  private async askBytes<T>(name: string, bytes: Uint8Array, op: Parameters<TraceWorkerClient['ask']>[1]): Promise<T> {
+    const detected = detectFormat(bytes.subarray(0, 64));
+    if (detected.format !== 'gotrace') throw new GpwError('bad_input', `${name}: ${detected.format === null ? detected.reason : `this is a ${detected.format} file, not a Go execution trace`}`);
+    try {
+      return await this.worker.ask<T>(sha256Hex(bytes), op, () => bytes);
+    } catch (err) {
+      throw err instanceof GpwError && err.code === 'bad_input' ? new GpwError('bad_input', `${name}: ${err.message}`) : err;
+    }
+  }
+
+  private async ask<T>(id: string, op: Parameters<TraceWorkerClient['ask']>[1]): Promise<T> {
+    const artifact = this.requireTrace(id);
+    return this.worker.ask<T>(artifact.sha256, op, () => {
+      const bytes = this.library.blobs.get(artifact.sha256);
+      if (!bytes) throw new GpwError('internal', `the library has lost the data of artifact ${id}`);
+      return bytes;
+    });
+  }
+
+  private requireTrace(id: string): Artifact {
+    const a = this.library.get(id);
+    if (!a) throw new GpwError('not_found', `no artifact ${id} in the library`);
+    if (a.kind !== 'trace') throw new GpwError('invalid_argument', `artifact ${id} is a ${a.kind}, not an execution trace`);
+    return a;
+  }
+}

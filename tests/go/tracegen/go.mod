@@ -1,0 +1,3 @@
+module gpw.test/tracegen
+
+go 1.21

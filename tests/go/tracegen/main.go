@@ -1,0 +1,204 @@
+// tracegen writes a real Go execution trace of a program that blocks on channels, select,
+// mutexes, the network, syscalls and sleep, and allocates enough to run the GC several times.
+// gpw's tests build it with several Go toolchains to get one trace per format version.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"os"
+	"path/filepath"
+	"runtime/pprof"
+	"runtime/trace"
+	"sync"
+	"time"
+)
+
+var sink [][]byte
+
+func main() {
+	out := flag.String("out", ".", "output folder")
+	name := flag.String("name", "trace.out", "trace file name")
+	scale := flag.Int("scale", 1, "work multiplier (the benchmark uses a large one)")
+	flag.Parse()
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		log.Fatal(err)
+	}
+	f, err := os.Create(filepath.Join(*out, *name))
+	if err != nil {
+		log.Fatal(err)
+	}
+	// CPU profiling on: the trace carries CPU samples.
+	if err := pprof.StartCPUProfile(io.Discard); err != nil {
+		log.Fatal(err)
+	}
+	if err := trace.Start(f); err != nil {
+		log.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	run := func(fn func(int), n int) {
+		wg.Add(1)
+		go func() { defer wg.Done(); fn(n) }()
+	}
+	s := *scale
+	run(pingPong, 2000*s)
+	run(selects, 1000*s)
+	run(mutexes, 2000*s)
+	run(network, 300*s)
+	run(syscalls, 200*s)
+	run(sleeper, 20*s)
+	run(allocator, 30*s)
+	run(annotated, 20*s)
+	wg.Wait()
+	trace.Stop()
+	pprof.StopCPUProfile()
+	if err := f.Close(); err != nil {
+		log.Fatal(err)
+	}
+}
+
+func pingPong(n int) {
+	ping, pong := make(chan int), make(chan int)
+	go func() {
+		for v := range ping {
+			pong <- v + 1
+		}
+		close(pong)
+	}()
+	for i := 0; i < n; i++ {
+		ping <- i
+		<-pong
+	}
+	close(ping)
+}
+
+func selects(n int) {
+	a, b, done := make(chan int), make(chan int), make(chan struct{})
+	go func() {
+		for i := 0; i < n; i++ {
+			if i%2 == 0 {
+				a <- i
+			} else {
+				b <- i
+			}
+		}
+		close(done)
+	}()
+	for {
+		select {
+		case <-a:
+		case <-b:
+		case <-done:
+			return
+		}
+	}
+}
+
+func mutexes(n int) {
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	counter := 0
+	for w := 0; w < 8; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < n/8; i++ {
+				mu.Lock()
+				for j := 0; j < 200; j++ {
+					counter += j
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func network(n int) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		buf := make([]byte, 64)
+		for {
+			if _, err := io.ReadFull(c, buf); err != nil {
+				return
+			}
+			if _, err := c.Write(buf); err != nil {
+				return
+			}
+		}
+	}()
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+	buf := make([]byte, 64)
+	for i := 0; i < n; i++ {
+		if _, err := c.Write(buf); err != nil {
+			log.Fatal(err)
+		}
+		if _, err := io.ReadFull(c, buf); err != nil {
+			log.Fatal(err)
+		}
+	}
+}
+
+func syscalls(n int) {
+	f, err := os.CreateTemp("", "tracegen-*")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
+	buf := make([]byte, 4096)
+	for i := 0; i < n; i++ {
+		if _, err := f.Write(buf); err != nil {
+			log.Fatal(err)
+		}
+		if i%20 == 0 {
+			_ = f.Sync()
+		}
+	}
+}
+
+func sleeper(n int) {
+	for i := 0; i < n; i++ {
+		time.Sleep(time.Millisecond)
+	}
+}
+
+func allocator(n int) {
+	for i := 0; i < n; i++ {
+		batch := make([][]byte, 0, 1000)
+		for j := 0; j < 1000; j++ {
+			batch = append(batch, make([]byte, 1024+j))
+		}
+		sink = batch
+	}
+}
+
+// annotated uses runtime/trace's user annotations: a task per request with nested regions and logs.
+func annotated(n int) {
+	for i := 0; i < n; i++ {
+		ctx, task := trace.NewTask(context.Background(), "request")
+		trace.Log(ctx, "id", fmt.Sprint(i))
+		trace.WithRegion(ctx, "decode", func() {
+			trace.WithRegion(ctx, "parse", func() { time.Sleep(100 * time.Microsecond) })
+		})
+		trace.WithRegion(ctx, "respond", func() {})
+		task.End()
+	}
+}
