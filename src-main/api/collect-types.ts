@@ -1,0 +1,131 @@
+// Shapes of collection from /debug/pprof endpoints that cross the contract: saved targets,
+// capture jobs and their progress, schedules and the capture history.
+
+/** What one capture fetches from a target (see src-main/collect/capture-kinds.ts for the URLs). */
+export const CAPTURE_KINDS = ['cpu', 'heap', 'allocs', 'block', 'mutex', 'goroutine', 'threadcreate', 'trace', 'cmdline', 'expvar', 'metrics'] as const;
+export type CaptureKind = (typeof CAPTURE_KINDS)[number];
+
+/** Profiles that take ?seconds=N as a delta over that window (net/http/pprof, Go 1.16+). */
+export const DELTA_KINDS: readonly CaptureKind[] = ['heap', 'allocs', 'block', 'mutex'];
+/** Captures that always run for a number of seconds. */
+export const TIMED_KINDS: readonly CaptureKind[] = ['cpu', 'trace'];
+
+export interface CaptureSpec {
+  kind: CaptureKind;
+  /** cpu and trace: how long to record (defaults 30 and 5); heap/allocs/block/mutex: a delta over this window. */
+  seconds?: number;
+  /** heap only: run a GC first (?gc=1). */
+  gc?: boolean;
+}
+
+export interface TargetTls {
+  /** PEM of the CA (or self-signed certificate) to trust for this target. */
+  caPem?: string;
+  /** Skip certificate verification: only when the user turned it on for this target. */
+  insecureSkipVerify?: boolean;
+}
+
+export interface Target {
+  id: string;
+  name: string;
+  /** http(s)://host:port[/prefix]: gpw fetches <base>/debug/pprof/…, <base>/debug/vars, <base>/metrics. */
+  baseUrl: string;
+  labels: Record<string, string>;
+  /** Names of the request headers kept for this target; their values never leave the main process. */
+  headerNames: string[];
+  /** Where those header values are kept: the OS keychain (Electron) or this session's memory only. */
+  headerStorage: 'os-keychain' | 'session-memory';
+  tls: TargetTls;
+  /** Allowed wait beyond the requested seconds for an answer, and the longest pause in a download. */
+  timeoutSeconds: number;
+  /** Largest response body accepted. */
+  maxBodyBytes: number;
+  createdAt: number;
+}
+
+export type CaptureItemPhase = 'queued' | 'connecting' | 'collecting' | 'downloading' | 'checking' | 'done' | 'failed' | 'cancelled';
+export type CaptureJobPhase = 'running' | 'done' | 'failed' | 'cancelled';
+
+export interface CaptureItemStatus {
+  kind: CaptureKind;
+  source: string;
+  phase: CaptureItemPhase;
+  /** 0…1: the requested seconds first, then the download. */
+  fraction: number;
+  bytes: number;
+  /** Content-Length, when the server sent one. */
+  totalBytes: number | null;
+  error?: string;
+  artifactId?: string;
+}
+
+export interface CapturedArtifactRef {
+  id: string;
+  kind: string;
+  subtype: string | null;
+  source: string;
+}
+
+export interface CaptureFailure {
+  kind: CaptureKind;
+  source: string;
+  message: string;
+}
+
+export interface CaptureResult {
+  run: string;
+  artifacts: CapturedArtifactRef[];
+  failures: CaptureFailure[];
+  /** The target's command line (/debug/pprof/cmdline), when captured. */
+  cmdline?: string[];
+}
+
+export interface CaptureJobStatus {
+  jobId: string;
+  targetId: string | null;
+  targetName: string;
+  baseUrl: string;
+  run: string;
+  startedAt: number;
+  phase: CaptureJobPhase;
+  fraction: number;
+  bytes: number;
+  items: CaptureItemStatus[];
+  error?: string;
+  result?: CaptureResult;
+}
+
+export interface CaptureSchedule {
+  id: string;
+  targetId: string;
+  targetName: string;
+  specs: CaptureSpec[];
+  everySeconds: number;
+  enabled: boolean;
+  createdAt: number;
+  lastRunAt: number | null;
+}
+
+export interface CaptureHistoryEntry {
+  id: string;
+  targetId: string | null;
+  targetName: string;
+  scheduleId: string | null;
+  run: string;
+  baseUrl: string;
+  specs: CaptureSpec[];
+  startedAt: number;
+  finishedAt: number;
+  /** done: everything landed; partial: some captures failed; failed: nothing landed. */
+  status: 'done' | 'partial' | 'failed' | 'cancelled';
+  artifacts: CapturedArtifactRef[];
+  failures: CaptureFailure[];
+  cmdline: string[] | null;
+}
+
+export interface CollectInfo {
+  headerStorage: 'os-keychain' | 'session-memory';
+  /** One sentence for the UI on where header values are kept. */
+  headerStorageNote: string;
+  schedulesRunning: boolean;
+}

@@ -1,0 +1,3 @@
+// Types for harness.mjs (used from the TypeScript tests).
+export function buildPprofServer(toolchain?: string): Promise<string>;
+export function startPprofServer(bin: string, flags?: string[], timeoutMs?: number): Promise<{ url: string; pid: number; stop: () => Promise<void> }>;
