@@ -1,0 +1,247 @@
+// The GC view's answers for one gctrace log: the recorded run (series, table, summary), a what-if
+// for one setting, and the GOGC trade-off sweep. Pure; the service caches the model per log.
+
+import type { GcCycle, GcLog } from '../../formats/gctrace/gctrace-types.js';
+import { cycleGcCpuMs, fitBaseline, mainProcess, type Baseline } from './baseline.js';
+import { predictionBands, type PredictionBands } from './error-bands.js';
+import { goMinor } from './gc-units.js';
+import { estimateNonHeapBytes } from './non-heap.js';
+import { recordedSummary, type RecordedSummary } from './recorded.js';
+import { simulate, type GcSettings, type SimCycle, type SimResult } from './simulate.js';
+
+export interface GcModel {
+  log: GcLog;
+  cycles: GcCycle[];
+  baseline: Baseline;
+  recorded: RecordedSummary;
+  defaultNonHeapBytes: number;
+  /** Go version the model assumes (the log's, else 1.21+ rules). */
+  goVersion: string;
+}
+
+/** One point of a heap-over-time series (recorded or predicted). */
+export interface GcSeriesPoint {
+  atSec: number;
+  markMs: number;
+  heapStartBytes: number;
+  heapEndBytes: number;
+  heapLiveBytes: number;
+  goalBytes: number | null;
+  /** GC's share of the CPU from this cycle's start to the next one's. */
+  cpuFraction: number;
+  pauseMs: number;
+  assistCpuMs: number;
+  forced: boolean;
+}
+
+export interface GcRunView {
+  recorded: RecordedSummary;
+  series: GcSeriesPoint[];
+  cycles: GcCycle[];
+  warnings: { line: number; message: string }[];
+  otherLines: number;
+  processes: number;
+  goVersion: string | null;
+  goVersionHint: string | null;
+  defaultNonHeapBytes: number;
+}
+
+export interface GcFigures {
+  gcCount: number;
+  peakHeapBytes: number;
+  gcCpuFraction: number;
+  pauseTotalMs: number;
+  assistCpuMs: number;
+}
+
+export interface GcWhatIfRequest {
+  gogc: number;
+  memLimitBytes?: number;
+  gomaxprocs?: number;
+  nonHeapBytes?: number;
+}
+
+export interface GcWhatIf {
+  settings: { gogc: number; memLimitBytes: number | null; gomaxprocs: number; nonHeapBytes: number };
+  recorded: GcFigures;
+  predicted: GcFigures & { limiterEngaged: boolean; pinnedCycles: number; durationSec: number };
+  bands: PredictionBands;
+  series: GcSeriesPoint[];
+  warnings: string[];
+}
+
+export interface GcTradeoffPoint {
+  gogc: number;
+  memLimitBytes: number | null;
+  peakHeapBytes: number;
+  gcCpuFraction: number;
+  /** The GC would run (nearly) continuously: goal pinned at the live heap or the CPU limiter engaged. */
+  continuous: boolean;
+}
+
+export interface GcTradeoff {
+  recorded: { peakHeapBytes: number; gcCpuFraction: number; gogc: number | null };
+  sweep: GcTradeoffPoint[];
+  limitSweep: GcTradeoffPoint[] | null;
+  budget: { budgetBytes: number; nonHeapBytes: number; best: GcTradeoffPoint | null; reason: string } | null;
+  warnings: string[];
+}
+
+export const TRADEOFF_GOGC = [25, 35, 50, 70, 100, 140, 200, 280, 400, 560, 800];
+const MAX_SERIES = 2000;
+
+export function buildGcModel(log: GcLog): GcModel {
+  const cycles = mainProcess(log);
+  const version = log.goVersion ?? (log.goVersionHint === '1.19 or 1.20' ? 'go1.20' : 'go1.21');
+  const recorded = recordedSummary(cycles);
+  const baseline = fitBaseline(cycles, { gogc: recorded.inferredGogc, goMinor: goMinor(version) ?? 21 });
+  return { log, cycles, baseline, recorded, defaultNonHeapBytes: estimateNonHeapBytes(cycles), goVersion: version };
+}
+
+export function gcRunView(model: GcModel): GcRunView {
+  const { log, cycles } = model;
+  return {
+    recorded: model.recorded,
+    series: thin(recordedSeries(cycles)),
+    cycles: cycles.length > MAX_SERIES ? cycles.slice(-MAX_SERIES) : cycles,
+    warnings: log.warnings,
+    otherLines: log.otherLines,
+    processes: log.processes,
+    goVersion: log.goVersion,
+    goVersionHint: log.goVersionHint,
+    defaultNonHeapBytes: model.defaultNonHeapBytes,
+  };
+}
+
+export function gcWhatIf(model: GcModel, req: GcWhatIfRequest): GcWhatIf {
+  const settings = settingsOf(model, req);
+  const sim = simulate(model.baseline, settings);
+  const r = model.recorded;
+  return {
+    settings: {
+      gogc: settings.gogc,
+      memLimitBytes: Number.isFinite(settings.memLimitBytes) ? settings.memLimitBytes : null,
+      gomaxprocs: settings.gomaxprocs ?? model.baseline.procs,
+      nonHeapBytes: settings.nonHeapBytes,
+    },
+    recorded: { gcCount: r.gcCount, peakHeapBytes: r.peakHeapBytes, gcCpuFraction: r.gcCpuFraction, pauseTotalMs: r.pauseTotalMs, assistCpuMs: r.assistCpuMs },
+    predicted: {
+      gcCount: sim.gcCount,
+      peakHeapBytes: sim.peakHeapBytes,
+      gcCpuFraction: sim.gcCpuFraction,
+      pauseTotalMs: sim.pauseTotalMs,
+      assistCpuMs: sim.assistCpuMs,
+      limiterEngaged: sim.limiterEngaged,
+      pinnedCycles: sim.pinnedCycles,
+      durationSec: sim.durationSec,
+    },
+    bands: predictionBands(model.baseline, settings, sim),
+    series: thin(predictedSeries(sim)),
+    warnings: whatIfWarnings(sim, settings),
+  };
+}
+
+export function gcTradeoff(model: GcModel, req: { memLimitBytes?: number; budgetBytes?: number; nonHeapBytes?: number }): GcTradeoff {
+  const nonHeapBytes = req.nonHeapBytes ?? model.defaultNonHeapBytes;
+  const point = (gogc: number, memLimitBytes: number | null): GcTradeoffPoint => {
+    const sim = simulate(model.baseline, { gogc, memLimitBytes: memLimitBytes ?? Infinity, nonHeapBytes });
+    return { gogc, memLimitBytes, peakHeapBytes: sim.peakHeapBytes, gcCpuFraction: sim.gcCpuFraction, continuous: isContinuous(sim) };
+  };
+  const sweep = TRADEOFF_GOGC.map((g) => point(g, null));
+  const limit = req.memLimitBytes ?? null;
+  const limitSweep = limit === null ? null : [...TRADEOFF_GOGC.map((g) => point(g, limit)), point(-1, limit)];
+  const warnings: string[] = [];
+  const spiral = limitSweep?.filter((p) => p.continuous) ?? [];
+  if (limit !== null && spiral.length > 0) {
+    warnings.push(
+      `with GOMEMLIMIT=${mib(limit)} the GC would run nearly continuously (goal pinned at the live heap or the CPU limiter engaged) for GOGC ${spiral.map(gogcLabel).join(', ')}`,
+    );
+  }
+  let budget: GcTradeoff['budget'] = null;
+  if (req.budgetBytes !== undefined) {
+    const room = req.budgetBytes;
+    // Candidates: every GOGC alone, and every GOGC (and off) with the budget as the limit.
+    const candidates = [...sweep, ...TRADEOFF_GOGC.map((g) => point(g, room)), point(-1, room)];
+    const fits = candidates.filter((p) => !p.continuous && p.peakHeapBytes + nonHeapBytes <= room);
+    const best = fits.reduce<GcTradeoffPoint | null>((a, p) => (a === null || p.gcCpuFraction < a.gcCpuFraction ? p : a), null);
+    budget = {
+      budgetBytes: room,
+      nonHeapBytes,
+      best,
+      reason: best
+        ? `GOGC=${gogcLabel(best)}${best.memLimitBytes !== null ? ` with GOMEMLIMIT=${mib(best.memLimitBytes)}` : ''}: ` +
+          `predicted peak heap ${mib(best.peakHeapBytes)} + ${mib(nonHeapBytes)} non-heap within ${mib(room)}, GC CPU ${(best.gcCpuFraction * 100).toFixed(1)} %`
+        : `no setting keeps the predicted peak heap + ${mib(nonHeapBytes)} non-heap within ${mib(room)} without the GC running continuously`,
+    };
+  }
+  return {
+    recorded: { peakHeapBytes: model.recorded.peakHeapBytes, gcCpuFraction: model.recorded.gcCpuFraction, gogc: model.recorded.inferredGogc },
+    sweep,
+    limitSweep,
+    budget,
+    warnings,
+  };
+}
+
+function settingsOf(model: GcModel, req: GcWhatIfRequest): GcSettings {
+  return {
+    gogc: req.gogc,
+    memLimitBytes: req.memLimitBytes ?? Infinity,
+    gomaxprocs: req.gomaxprocs,
+    nonHeapBytes: req.nonHeapBytes ?? model.defaultNonHeapBytes,
+  };
+}
+
+function isContinuous(sim: SimResult): boolean {
+  return sim.limiterEngaged || sim.pinnedCycles > Math.max(2, sim.gcCount * 0.05);
+}
+
+function whatIfWarnings(sim: SimResult, s: GcSettings): string[] {
+  const w: string[] = [];
+  if (sim.unbounded) w.push('GOGC=off without a memory limit: only forced collections run, and the heap grows with everything the program allocates between them');
+  if (isContinuous(sim)) {
+    w.push(
+      `the memory limit leaves (almost) no room above the live heap: in ${sim.pinnedCycles} cycles the goal is pinned at the live heap` +
+        (sim.limiterEngaged ? ', and the GC CPU limiter engages (the heap may then exceed the limit)' : '') +
+        ' — a death spiral; raise the limit or lower the live heap',
+    );
+  }
+  if (sim.truncated) w.push('the replay stopped after 100000 cycles');
+  if (Number.isFinite(s.memLimitBytes)) w.push(`non-heap memory assumed: ${mib(s.nonHeapBytes)} (the limit applies to heap + non-heap; set it if you know it)`);
+  return w;
+}
+
+function recordedSeries(cycles: GcCycle[]): GcSeriesPoint[] {
+  return cycles.map((c, i) => {
+    const next = cycles[i + 1];
+    const spanMs = next && next.process === c.process ? (next.atSec - c.atSec) * 1000 : c.sweepTermMs + c.markMs + c.markTermMs;
+    return seriesPoint(c, c.goalBytes, c.sweepTermMs + c.markTermMs, cycleGcCpuMs(c), spanMs * c.procs);
+  });
+}
+
+function predictedSeries(sim: SimResult): GcSeriesPoint[] {
+  return sim.cycles.map((c: SimCycle, i) => {
+    const next = sim.cycles[i + 1];
+    const spanMs = next ? (next.atSec - c.atSec) * 1000 : c.markMs;
+    return seriesPoint(c, Number.isFinite(c.goalBytes) ? c.goalBytes : null, c.pauseMs, c.gcCpuMs, spanMs * c.procs);
+  });
+}
+
+type CycleFigures = Pick<GcSeriesPoint, 'atSec' | 'markMs' | 'heapStartBytes' | 'heapEndBytes' | 'heapLiveBytes' | 'assistCpuMs' | 'forced'>;
+
+/** One chart point; `availableCpuMs` is GOMAXPROCS × the time until the next cycle. */
+function seriesPoint(c: CycleFigures, goalBytes: number | null, pauseMs: number, gcCpuMs: number, availableCpuMs: number): GcSeriesPoint {
+  const { atSec, markMs, heapStartBytes, heapEndBytes, heapLiveBytes, assistCpuMs, forced } = c;
+  const cpuFraction = availableCpuMs > 0 ? Math.min(gcCpuMs / availableCpuMs, 1) : 0;
+  return { atSec, markMs, heapStartBytes, heapEndBytes, heapLiveBytes, goalBytes, cpuFraction, pauseMs, assistCpuMs, forced };
+}
+
+/** Keeps every point of short series; long ones keep evenly spaced points (the chart cannot show more). */
+function thin(points: GcSeriesPoint[]): GcSeriesPoint[] {
+  if (points.length <= MAX_SERIES) return points;
+  const step = points.length / MAX_SERIES;
+  return Array.from({ length: MAX_SERIES }, (_, i) => points[Math.floor(i * step)]);
+}
+
+const gogcLabel = (p: { gogc: number }): string => (p.gogc < 0 ? 'off' : String(p.gogc));
+const mib = (b: number): string => `${(b / 2 ** 20).toFixed(b < 10 * 2 ** 20 ? 1 : 0)} MiB`;

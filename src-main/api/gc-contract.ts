@@ -1,0 +1,38 @@
+// The contract's GC methods (spread into `contract` in contract.ts): the GC run view of a gctrace
+// artifact, a GOGC / GOMEMLIMIT what-if, and the GOGC trade-off sweep. Every number is bounded.
+
+import { GpwError } from './errors.js';
+import { integer, object, optional, string, type Infer, type Schema } from './schema.js';
+import type { GcRunView, GcTradeoff, GcWhatIf } from './gc-types.js';
+
+interface Method<A, R> {
+  args: Schema<A>;
+  result?: R;
+}
+const method = <A, R>(args: Schema<A>): Method<A, R> => ({ args });
+
+const id = string({ min: 1, max: 64, pattern: /^[A-Za-z0-9_-]+$/ });
+/** GOGC percent (1 to 100000), or -1 for off. */
+const gogcRange = integer({ min: -1, max: 100_000 });
+const gogc: Schema<number> = {
+  parse(v, path) {
+    const n = gogcRange.parse(v, path);
+    if (n === 0) throw new GpwError('invalid_argument', `${path} must be -1 (off) or between 1 and 100000`);
+    return n;
+  },
+};
+/** Byte sizes: 1 MiB to 1 PiB. */
+const bytes = integer({ min: 1 << 20, max: 2 ** 50 });
+const nonHeap = integer({ min: 0, max: 2 ** 50 });
+
+const whatIfArgs = object({ id, gogc, memLimitBytes: optional(bytes), gomaxprocs: optional(integer({ min: 1, max: 1024 })), nonHeapBytes: optional(nonHeap) });
+const tradeoffArgs = object({ id, memLimitBytes: optional(bytes), budgetBytes: optional(bytes), nonHeapBytes: optional(nonHeap) });
+
+export const gcMethods = {
+  /** A gctrace log's cycles, series and summary. */
+  gcRun: method<{ id: string }, GcRunView>(object({ id })),
+  /** The recorded run replayed under other GOGC / GOMEMLIMIT / GOMAXPROCS, with error bands. */
+  gcWhatIf: method<Infer<typeof whatIfArgs>, GcWhatIf>(whatIfArgs),
+  /** Predicted GC CPU against peak heap for GOGC 25…800 (and with a memory limit); the best setting within a budget. */
+  gcTradeoff: method<Infer<typeof tradeoffArgs>, GcTradeoff>(tradeoffArgs),
+};

@@ -1,0 +1,149 @@
+// The GC view end to end: `gpw serve`, Debian's Chromium through playwright-core, a real gctrace
+// log of tests/go/gcload imported through the file picker. The numbers the page shows are
+// checked against the gctrace lines themselves and against `gpw gc --json` on the same file;
+// moving the GOGC slider must redraw the predicted heap curve and change the predicted figures.
+// Screenshots land in tests/.tmp/screenshots/gc-*.png.
+
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+// @ts-expect-error: a plain .mjs helper without types
+import { ensureGcLogs, VALIDATION_ARGS } from '../go/gcload-gen.mjs';
+import { repoPath, tempDir } from '../helpers/paths';
+import { gpwJson } from '../helpers/run';
+import { startServe, type ServeProcess } from '../helpers/serve';
+
+const CHROMIUM = '/usr/bin/chromium';
+const HAVE_CHROMIUM = existsSync(CHROMIUM);
+const SHOTS = repoPath('tests/.tmp/screenshots');
+const STEP_MS = 15_000;
+
+let server: ServeProcess | undefined;
+let context: BrowserContext | undefined;
+const cleanups: (() => void)[] = [];
+
+/** Pixels of a chart's canvas: painted ones, and the orange of the predicted curve. */
+function chartPixels(page: Page, testId: string): Promise<{ painted: number; orange: number; blue: number; hash: number }> {
+  return page.locator(`[data-testid=${testId}] canvas`).first().evaluate((el) => {
+    const c = el as HTMLCanvasElement;
+    const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let painted = 0;
+    let orange = 0;
+    let blue = 0;
+    let hash = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i + 3] < 200) continue;
+      painted++;
+      const [r, g, b] = [data[i], data[i + 1], data[i + 2]];
+      if (r > 190 && g > 50 && g < 120 && b < 60) orange++;
+      if (r < 80 && g > 60 && g < 120 && b > 170) blue++;
+      hash = (hash * 31 + r * 7 + g * 3 + b + i) | 0;
+    }
+    return { painted, orange, blue, hash };
+  });
+}
+
+const text = (page: Page, testId: string): Promise<string> => page.getByTestId(testId).innerText();
+const predicted = async (page: Page, row: string): Promise<string> => (await page.locator(`[data-testid=${row}] td.pred`).innerText()).trim();
+
+describe.skipIf(!HAVE_CHROMIUM)('the GC view in Chromium via gpw serve', () => {
+  let page: Page;
+  let logFile: string;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    const { dir } = await ensureGcLogs({ set: 'e2e', configs: [{ name: 'gogc100', env: { GOGC: '100' } }], args: VALIDATION_ARGS, godebug: 'gctrace=1' });
+    logFile = join(dir, 'gogc100.log');
+    const lib = tempDir('gpw-gc-e2e-');
+    cleanups.push(lib.cleanup);
+    const profile = tempDir('gpw-gc-e2e-chromium-');
+    cleanups.push(profile.cleanup);
+    server = await startServe(join(lib.dir, 'lib.sqlite'));
+    context = await chromium.launchPersistentContext(profile.dir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1440, height: 1000 },
+      timeout: 30_000,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    page = await context.newPage();
+    page.setDefaultTimeout(STEP_MS);
+    const origin = new URL(server.url).origin;
+    await page.route('**/*', (route) => (new URL(route.request().url()).origin === origin ? route.continue() : route.abort()));
+    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error' || /Content.Security.Policy/i.test(m.text())) errors.push(`console: ${m.text()}`);
+    });
+    await page.goto(server.url);
+  }, 300_000);
+
+  afterAll(async () => {
+    await Promise.race([context?.close().catch(() => {}), new Promise((ok) => setTimeout(ok, 10_000))]);
+    await server?.stop(3_000);
+    for (const c of cleanups) c();
+  });
+
+  it('opens a gctrace log: summary from its lines, the heap chart drawn', async () => {
+    await page.getByTestId('file-input').setInputFiles(logFile);
+    await page.getByTestId('gc-view').waitFor();
+    const lines = readFileSync(logFile, 'utf8').split('\n').filter((l) => /^gc \d+ @/.test(l));
+    const last = lines.at(-1)!;
+    await expect.poll(() => text(page, 'sum-cycles'), { timeout: STEP_MS }).toMatch(new RegExp(`^${lines.length} \\(${lines.filter((l) => l.endsWith('(forced)')).length} forced\\)`));
+    expect(await text(page, 'sum-cpu')).toBe(`${/ (\d+)%:/.exec(last)![1]} %`);
+    const peakMiB = Math.max(...lines.map((l) => Number(/->(\d+)->\d+ MB/.exec(l)![1])));
+    expect(await text(page, 'sum-peak')).toBe(`${peakMiB >= 100 ? peakMiB.toFixed(0) : peakMiB.toFixed(1)} MiB`);
+    await expect.poll(async () => (await chartPixels(page, 'gc-heap-chart')).blue, { timeout: STEP_MS }).toBeGreaterThan(500);
+    await page.getByTestId('gc-figures').waitFor();
+    await page.screenshot({ path: join(SHOTS, 'gc-1-run.png'), fullPage: true });
+  });
+
+  it('moves the GOGC slider: the predicted curve and figures change, and match gpw gc --what-if', async () => {
+    // The first what-if replays the recorded setting (GOGC ≈ 100).
+    await expect.poll(async () => (await chartPixels(page, 'gc-heap-chart')).orange, { timeout: STEP_MS }).toBeGreaterThan(300);
+    const before = { count: await predicted(page, 'fig-count'), chart: await chartPixels(page, 'gc-heap-chart') };
+    const cli100 = await gpwJson<{ predicted: { gcCount: number } }>(':memory:', 'gc', logFile, '--what-if', '--gogc', (await text(page, 'gogc-value')).trim());
+    expect(Number(before.count)).toBe(cli100.predicted.gcCount);
+
+    // Slider to its top end: GOGC 1000.
+    const t0 = Date.now();
+    await page.getByTestId('gogc-slider').fill('200');
+    await expect.poll(() => text(page, 'gogc-value'), { timeout: STEP_MS }).toBe('1000');
+    await expect.poll(() => predicted(page, 'fig-count'), { timeout: STEP_MS }).not.toBe(before.count);
+    const tookMs = Date.now() - t0;
+    const cli1000 = await gpwJson<{ predicted: { gcCount: number; peakHeapBytes: number; gcCpuFraction: number } }>(':memory:', 'gc', logFile, '--what-if', '--gogc', '1000');
+    expect(Number(await predicted(page, 'fig-count'))).toBe(cli1000.predicted.gcCount);
+    expect(await predicted(page, 'fig-cpu')).toBe(`${(cli1000.predicted.gcCpuFraction * 100).toFixed(1)} %`);
+    expect(cli1000.predicted.gcCount).toBeLessThan(Number(before.count));
+    await expect.poll(async () => (await chartPixels(page, 'gc-heap-chart')).hash, { timeout: STEP_MS }).not.toBe(before.chart.hash);
+    console.log(`[gc e2e] slider → new figures in ${tookMs} ms (server says ${await text(page, 'gc-latency')})`);
+    await page.screenshot({ path: join(SHOTS, 'gc-2-gogc1000.png'), fullPage: true });
+
+    // Down to GOGC 25 (slider position 40): more cycles than recorded.
+    await page.getByTestId('gogc-slider').fill('40');
+    await expect.poll(() => text(page, 'gogc-value'), { timeout: STEP_MS }).toBe('25');
+    const cli25 = await gpwJson<{ predicted: { gcCount: number } }>(':memory:', 'gc', logFile, '--what-if', '--gogc', '25');
+    await expect.poll(async () => Number(await predicted(page, 'fig-count')), { timeout: STEP_MS }).toBe(cli25.predicted.gcCount);
+    await page.screenshot({ path: join(SHOTS, 'gc-3-gogc25.png'), fullPage: true });
+  });
+
+  it('GOGC off with a tight memory limit warns of continuous GC; the trade-off picks a setting for a budget', async () => {
+    await page.getByTestId('gogc-off').check();
+    await page.getByTestId('memlimit-on').check();
+    await page.getByTestId('memlimit-input').fill('70MiB');
+    await expect.poll(async () => (await page.getByTestId('gc-whatif-warning').allInnerTexts()).join('\n'), { timeout: STEP_MS }).toMatch(/death spiral/);
+    const cli = await gpwJson<{ predicted: { gcCount: number } }>(':memory:', 'gc', logFile, '--what-if', '--gogc', 'off', '--memlimit', '70MiB');
+    await expect.poll(async () => Number(await predicted(page, 'fig-count')), { timeout: STEP_MS }).toBe(cli.predicted.gcCount);
+
+    await page.getByTestId('trade-budget').fill('200MiB');
+    await expect.poll(() => page.getByTestId('trade-best').isVisible().catch(() => false), { timeout: STEP_MS }).toBe(true);
+    const best = await text(page, 'trade-best');
+    const cliTrade = await gpwJson<{ budget: { reason: string } }>(':memory:', 'gc', logFile, '--tradeoff', '--budget', '200MiB');
+    expect(best).toBe(cliTrade.budget.reason);
+    await expect.poll(async () => (await chartPixels(page, 'gc-tradeoff-chart')).blue, { timeout: STEP_MS }).toBeGreaterThan(100);
+    await page.getByTestId('gc-tradeoff-chart').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, 'gc-4-tradeoff.png'), fullPage: true });
+    expect(errors).toEqual([]);
+  });
+});

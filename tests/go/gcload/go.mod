@@ -1,0 +1,3 @@
+module gpw/tests/gcload
+
+go 1.19

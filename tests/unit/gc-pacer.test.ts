@@ -1,0 +1,137 @@
+// The pacer's rules as the runtime states them (mgcpacer.go; the assertions of its TestGcPacer
+// harness), and the replay on a synthetic steady-state recording.
+import { describe, expect, test } from 'vitest';
+import { gogcGoal, heapTrigger, maxOfFive, memoryLimitGoal, piController } from '../../src-main/analysis/gc/pacer';
+import { parseGctrace } from '../../src-main/formats/gctrace/parse-gctrace';
+import { buildGcModel, gcTradeoff, gcWhatIf } from '../../src-main/analysis/gc/gc-analysis';
+import { fitBaseline } from '../../src-main/analysis/gc/baseline';
+import { simulate } from '../../src-main/analysis/gc/simulate';
+
+const MiB = 2 ** 20;
+
+describe('heap goal', () => {
+  test('GOGC: M + (M + stacks + globals)·GOGC/100, at least 4 MiB·GOGC/100, none when off', () => {
+    expect(gogcGoal(100, 100 * MiB, 10 * MiB, 5 * MiB)).toBe(215 * MiB);
+    expect(gogcGoal(50, 100 * MiB, 10 * MiB, 5 * MiB)).toBe(157.5 * MiB);
+    expect(gogcGoal(100, 0, 0, 0)).toBe(4 * MiB);
+    expect(gogcGoal(25, 0, 0, 0)).toBe(1 * MiB);
+    expect(gogcGoal(-1, 100 * MiB, 0, 0)).toBe(Infinity);
+  });
+
+  test('memory limit: limit − non-heap, less 3 % headroom (Go 1.21+) or 1 MiB (1.19/1.20), never below M', () => {
+    const g = 1024 * MiB - 100 * MiB;
+    expect(memoryLimitGoal(1024 * MiB, 100 * MiB, 50 * MiB, 21)).toBe(g - Math.floor(g / 100) * 3);
+    expect(memoryLimitGoal(1024 * MiB, 100 * MiB, 50 * MiB, 20)).toBe(g - MiB);
+    expect(memoryLimitGoal(20 * MiB, 19.5 * MiB, 0, 21)).toBe(MiB); // less than twice the headroom left
+    expect(memoryLimitGoal(200 * MiB, 10 * MiB, 195 * MiB, 21)).toBe(195 * MiB); // live above the limit's room
+    expect(memoryLimitGoal(100 * MiB, 120 * MiB, 50 * MiB, 21)).toBe(50 * MiB); // non-heap alone exceeds it
+    expect(memoryLimitGoal(Infinity, 0, 50 * MiB, 21)).toBe(Infinity);
+  });
+});
+
+describe('trigger', () => {
+  test('between 45/64 and 61/64 of the way from M to the goal', () => {
+    const m = 2 * MiB;
+    const goal = 4 * MiB;
+    expect(heapTrigger(goal, m, 0)).toBe(m + (2 * MiB * 61) / 64); // no runway yet: as late as allowed
+    expect(heapTrigger(goal, m, 100 * MiB)).toBe(m + (2 * MiB * 45) / 64); // runway beyond the goal
+    expect(heapTrigger(goal, m, 0.5 * MiB)).toBe(3.5 * MiB); // goal − runway, inside the bounds
+  });
+
+  test('large heaps start at least 4 MiB before the goal', () => {
+    expect(heapTrigger(400 * MiB, 200 * MiB, 0)).toBe(396 * MiB);
+    expect(heapTrigger(400 * MiB, 200 * MiB, 30 * MiB)).toBe(370 * MiB);
+  });
+
+  test('a goal at or below M triggers at once', () => {
+    expect(heapTrigger(50 * MiB, 60 * MiB, 0)).toBe(50 * MiB);
+  });
+});
+
+describe('cons/mark estimate', () => {
+  test('Go 1.21+: the largest of the last five measurements', () => {
+    const e = maxOfFive();
+    const seen = [1, 5, 2, 2, 2, 2, 2, 3].map((m) => (e.observe(m), e.value()));
+    expect(seen).toEqual([1, 5, 5, 5, 5, 5, 2, 3]);
+  });
+
+  test('Go 1.18–1.20: a PI controller that settles on a steady measurement', () => {
+    const e = piController();
+    for (let i = 0; i < 60; i++) e.observe(0.8);
+    expect(e.value()).toBeCloseTo(0.8, 3);
+  });
+});
+
+/**
+ * A steady program as gctrace would print it at GOGC=100: live heap L, allocating d bytes while
+ * each mark runs, marked heap M = L + d, goal 2M, start at goal − d. 50 cycles, 100 ms apart.
+ */
+function steadyLog(liveMiB: number, duringMiB: number, markCpuMs: number): string {
+  const m = liveMiB + duringMiB;
+  const goal = 2 * m;
+  const lines = [`gc 1 @0.001s 1%: 0.05+2+0.02 ms clock, 0.1+0.1/1/0+0.04 ms cpu, 4->5->${m} MB, 4 MB goal, 0 MB stacks, 0 MB globals, 4 P`];
+  for (let n = 2; n <= 50; n++) {
+    lines.push(`gc ${n} @${(n * 0.1).toFixed(3)}s 10%: 0.05+${(markCpuMs / 1).toFixed(0)}+0.02 ms clock, 0.2+0/${markCpuMs}/0+0.08 ms cpu, ${goal - duringMiB}->${goal}->${m} MB, ${goal} MB goal, 0 MB stacks, 0 MB globals, 4 P`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+describe('replay of a steady recording', () => {
+  const model = buildGcModel(parseGctrace(steadyLog(100, 20, 40)));
+
+  test('its own settings reproduce it; peaks sit at the goal (TestGcPacer: 0.95–1.05)', () => {
+    const sim = simulate(model.baseline, { gogc: 100, memLimitBytes: Infinity, nonHeapBytes: 0 });
+    expect(Math.abs(sim.gcCount - 50)).toBeLessThanOrEqual(2);
+    for (const c of sim.cycles.slice(10)) expect(c.heapEndBytes / c.goalBytes).toBeGreaterThan(0.95), expect(c.heapEndBytes / c.goalBytes).toBeLessThanOrEqual(1.05);
+    expect(model.recorded.inferredGogc).toBe(100);
+  });
+
+  test('GOGC 200 and 50: new heap per cycle scales with GOGC, GC CPU the other way', () => {
+    const w100 = gcWhatIf(model, { gogc: 100 });
+    const w200 = gcWhatIf(model, { gogc: 200 });
+    const w50 = gcWhatIf(model, { gogc: 50 });
+    // Steady state: cycles ∝ 1 / new heap per cycle = 1 / ((M + roots)·GOGC/100 − allocated during mark).
+    expect(w200.predicted.gcCount / w100.predicted.gcCount).toBeGreaterThan(0.4);
+    expect(w200.predicted.gcCount / w100.predicted.gcCount).toBeLessThan(0.6);
+    expect(w50.predicted.gcCount / w100.predicted.gcCount).toBeGreaterThan(1.8);
+    expect(w200.predicted.peakHeapBytes).toBeGreaterThan(w100.predicted.peakHeapBytes * 1.4);
+    expect(w200.predicted.gcCpuFraction).toBeLessThan(w100.predicted.gcCpuFraction);
+    expect(w50.predicted.gcCpuFraction).toBeGreaterThan(w100.predicted.gcCpuFraction);
+  });
+
+  test('GOGC=off with a limit: the goal is the limit less non-heap memory and headroom, the peak stays under it', () => {
+    const sim = simulate(model.baseline, { gogc: -1, memLimitBytes: 400 * MiB, nonHeapBytes: 20 * MiB });
+    const g = 380 * MiB;
+    for (const c of sim.cycles.slice(2)) {
+      expect(c.goalBytes).toBe(g - Math.floor(g / 100) * 3);
+      expect(c.goalBy).toBe('limit');
+      expect(c.heapEndBytes + 20 * MiB).toBeLessThan(400 * MiB);
+    }
+  });
+
+  test('a limit below the live heap pins the goal at the live heap: continuous GC, warned about', () => {
+    const w = gcWhatIf(model, { gogc: 100, memLimitBytes: 110 * MiB, nonHeapBytes: 10 * MiB });
+    expect(w.predicted.pinnedCycles).toBeGreaterThan(10);
+    expect(w.warnings.join(' ')).toMatch(/death spiral/);
+    const t = gcTradeoff(model, { memLimitBytes: 110 * MiB, nonHeapBytes: 10 * MiB, budgetBytes: 150 * MiB });
+    expect(t.limitSweep!.every((p) => p.continuous)).toBe(true);
+    expect(t.warnings[0]).toMatch(/nearly continuously/);
+    // No GOGC alone keeps this program's peak within 150 MiB; a 150 MiB limit does.
+    expect(t.sweep.filter((p) => p.peakHeapBytes + 10 * MiB <= 150 * MiB)).toEqual([]);
+    expect(t.budget!.best!.memLimitBytes).toBe(150 * MiB);
+    expect(t.budget!.best!.peakHeapBytes + 10 * MiB).toBeLessThanOrEqual(150 * MiB);
+  });
+
+  test('GOGC=off without a limit: only forced cycles', () => {
+    const w = gcWhatIf(model, { gogc: -1 });
+    expect(w.predicted.gcCount).toBe(0);
+    expect(w.warnings[0]).toMatch(/only forced collections run/);
+  });
+
+  test('fitBaseline reads the mark cost per byte of work', () => {
+    const b = fitBaseline(model.cycles, { gogc: 100, goMinor: 21 });
+    // 40 ms per 100 MiB of work in the steady cycles (the first, smaller cycle pulls it a little).
+    expect(b.markCpuPerByte * 100 * MiB).toBeGreaterThan(38);
+    expect(b.markCpuPerByte * 100 * MiB).toBeLessThan(40.5);
+  });
+});

@@ -1,0 +1,107 @@
+// Bad gctrace input: unreadable lines are reported with their line numbers and the rest is read;
+// a file without any cycle, or a binary one, is a clear error; nothing crashes or hangs.
+import { readFileSync } from 'node:fs';
+import { beforeAll, expect, test } from 'vitest';
+// @ts-expect-error: a plain .mjs helper without types
+import { ensureGcLogs } from '../go/gcload-gen.mjs';
+import { parseGctrace } from '../../src-main/formats/gctrace/parse-gctrace';
+import { FormatError } from '../../src-main/formats/format-error';
+import { detectFormat } from '../../src-main/formats/detect-format';
+
+let real = '';
+beforeAll(async () => {
+  const { dir } = await ensureGcLogs({ set: 'versions/default', configs: [{ name: 'gogc100', env: {} }, { name: 'gogc50-limit48', env: { GOGC: '50', GOMEMLIMIT: '48MiB' } }], args: ['-steps', '300000', '-work', '50'], godebug: 'gctrace=1,gcpacertrace=1,scavtrace=1' });
+  real = readFileSync(`${dir}/gogc50-limit48.log`, 'utf8');
+}, 300_000);
+
+const lineOf = (text: string, prefix: string): number => text.split('\n').findIndex((l) => l.startsWith(prefix)) + 1;
+
+test('a damaged line is reported by number, the cycles around it are read', () => {
+  const lines = real.split('\n');
+  const at = lineOf(real, 'gc 5 ');
+  lines[at - 1] = lines[at - 1].replace(/ ms cpu, .*/, ' ms cpu, 12->1'); // cut inside the heap sizes
+  const log = parseGctrace(lines.join('\n'));
+  expect(log.cycles.map((c) => c.n)).not.toContain(5);
+  expect(log.cycles.map((c) => c.n)).toContain(6);
+  expect(log.warnings[0]).toEqual({ line: at, message: expect.stringMatching(/unreadable gctrace line: cannot read the heap sizes \(a->b->c MB\) at character \d+/) });
+  expect(log.warnings[1]).toEqual({ line: lineOf(real, 'gc 6 '), message: 'cycle 5 is missing before cycle 6' });
+});
+
+test('every kind of damage: letters for numbers, missing fields, junk pacer and scav lines', () => {
+  const text = [
+    'starting my service',
+    'gc 1 @0.004s 5%: 0.1+2+0.05 ms clock, 0.2+0.1/1/0+0.1 ms cpu, 3->4->2 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 2 P',
+    'gc 2 @0.010s 5%: x+2+0.05 ms clock, 0.2+0.1/1/0+0.1 ms cpu, 3->4->2 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 2 P',
+    'gc 3 @0.020s 5%: 0.1+2+0.05 ms clock, 0.2+0.1/1/0+0.1 ms cpu, 3->4->2 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 0 P',
+    'gc 4 @0.030s',
+    'pacer: something new',
+    'scav 12 KiB of something',
+    'request served in 3ms',
+    'gc 5 @0.040s 5%: 0.1+2+0.05 ms clock, 0.2+0.1/1/0+0.1 ms cpu, 3->4->2 MB, 4 MB goal, 2 P (forced)',
+  ].join('\r\n');
+  const log = parseGctrace(text);
+  expect(log.cycles.map((c) => [c.n, c.forced, c.stacksBytes])).toEqual([
+    [1, false, 0],
+    [5, true, null],
+  ]);
+  expect(log.warnings.map((w) => w.line)).toEqual([3, 4, 5, 6, 7, 9]);
+  expect(log.warnings[0].message).toMatch(/wall-clock times/);
+  expect(log.warnings[1].message).toMatch(/processor count is 0/);
+  expect(log.warnings[2].message).toMatch(/no "@T s N%:" part/);
+  expect(log.warnings[3].message).toMatch(/gcpacertrace line in an unknown format/);
+  expect(log.warnings[4].message).toMatch(/scavtrace line in an unknown format/);
+  expect(log.warnings[5].message).toBe('cycles 2–4 are missing before cycle 5');
+  expect(log.otherLines).toBe(2);
+  expect(log.goVersionHint).toBe('>= 1.18');
+});
+
+test('a log cut off in the middle of a line', () => {
+  const cut = real.slice(0, real.lastIndexOf('gc ') + 40);
+  const log = parseGctrace(cut);
+  const lastLine = cut.split('\n').length;
+  expect(log.warnings.at(-2)).toEqual({ line: lastLine, message: expect.stringMatching(/unreadable gctrace line/) });
+  expect(log.warnings.at(-1)).toEqual({ line: lastLine, message: 'the log ends in the middle of this line (cut off?)' });
+  expect(log.cycles.length).toBe(parseGctrace(real).cycles.length - 1);
+});
+
+test('gctrace lines glued to the program output, CRLF line ends, two processes', () => {
+  const lines = real.split('\n');
+  const at = lineOf(real, 'gc 3 ');
+  lines[at - 1] = `worker 7: done${lines[at - 1]}`;
+  const twice = `${lines.join('\r\n')}\r\n${real}`;
+  const log = parseGctrace(twice);
+  const one = parseGctrace(real);
+  expect(log.warnings).toEqual([]);
+  expect(log.processes).toBe(2);
+  expect(log.cycles.length).toBe(2 * one.cycles.length);
+  expect(log.cycles[2]).toEqual({ ...one.cycles[2], line: at });
+  expect(log.cycles[one.cycles.length]).toMatchObject({ n: 1, process: 1 });
+  expect(detectFormat(new TextEncoder().encode(`booting\nworker 7: done${real.slice(real.indexOf('gc 1 '))}`))).toEqual({ format: 'gctrace' });
+});
+
+test('no cycles at all, binary data, empty input: errors that say what a gctrace log is', () => {
+  expect(() => parseGctrace('hello\nworld\n')).toThrow(FormatError);
+  expect(() => parseGctrace('hello\nworld\n')).toThrow(/no GC cycles found: a gctrace log has lines like "gc 1 @0.012s 2%: …", written to stderr by a Go program run with GODEBUG=gctrace=1/);
+  expect(() => parseGctrace('gc 1 @0.1s 5%: junk\n')).toThrow(/1 lines looked like gctrace's but could not be read \(first: line 1: unreadable gctrace line: cannot read the wall-clock times/);
+  expect(() => parseGctrace('')).toThrow(/no GC cycles found/);
+  const binary = new Uint8Array([0x1f, 0x8b, 0, 0, 1, 2, 3]);
+  expect(() => parseGctrace(binary)).toThrow(/binary data, not a gctrace log \(a zero byte at offset 2\)/);
+});
+
+test('a big log (100k cycles, 17 MB) reads in seconds', () => {
+  const line = (n: number): string => `gc ${n} @${(n / 100).toFixed(3)}s 9%: 0.10+3.2+0.05 ms clock, 0.20+1.1/2.3/0.4+0.10 ms cpu, 40->48->24 MB, 48 MB goal, 0 MB stacks, 0 MB globals, 2 P\nok\n`;
+  const parts: string[] = [];
+  for (let n = 1; n <= 100_000; n++) parts.push(line(n));
+  const t0 = performance.now();
+  const log = parseGctrace(parts.join(''));
+  expect(log.cycles.length).toBe(100_000);
+  expect(log.otherLines).toBe(100_000);
+  expect(performance.now() - t0).toBeLessThan(15_000); // about 1 s here; a quadratic parser would take minutes
+});
+
+test('too many damaged lines are counted, not all listed', () => {
+  const bad = Array.from({ length: 500 }, (_, i) => `gc ${i + 2} @1s 5%: broken`).join('\n');
+  const log = parseGctrace(`gc 1 @0.004s 5%: 0.1+2+0.05 ms clock, 0.2+0.1/1/0+0.1 ms cpu, 3->4->2 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 2 P\n${bad}\n`);
+  expect(log.warnings.length).toBe(201);
+  expect(log.warnings.at(-1)).toEqual({ line: 0, message: '300 more warnings not shown' });
+});
