@@ -8,6 +8,19 @@ export interface FlagSpec {
   repeat?: boolean;
 }
 
+/** Flags that take one value each (--name VALUE). */
+export function valueFlags(...names: string[]): Record<string, FlagSpec> {
+  return Object.fromEntries(names.map((n) => [n, { value: true }]));
+}
+
+/** Switches (--name, no value). */
+export function switchFlags(...names: string[]): Record<string, FlagSpec> {
+  return Object.fromEntries(names.map((n) => [n, { value: false }]));
+}
+
+/** Where new artifacts go (gpw import, merge --save, capture, ssh): --run NAME and --label k=v (repeatable, see labelFlags). */
+export const ARTIFACT_FLAGS: Record<string, FlagSpec> = { run: { value: true }, label: { value: true, repeat: true } };
+
 export interface ParsedArgs {
   positional: string[];
   flags: Map<string, string[]>;

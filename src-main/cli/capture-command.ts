@@ -7,7 +7,7 @@ import { GpwError } from '../api/errors.js';
 import type { CaptureJob, CaptureTarget } from '../collect/capture-job.js';
 import { DEFAULT_TIMEOUT_SECONDS } from '../services/capture-service.js';
 import type { Engine } from '../engine.js';
-import { flag, integerFlag, labelFlags, type FlagSpec, type ParsedArgs } from './args.js';
+import { ARTIFACT_FLAGS, flag, integerFlag, labelFlags, switchFlags, valueFlags, type FlagSpec, type ParsedArgs } from './args.js';
 import { connectFromCli, SSH_CONNECT_FLAGS } from './ssh-command.js';
 
 export const CAPTURE_USAGE = `  gpw capture URL|TARGET --kind KIND[:SECONDS] [--kind …] [--seconds N] [--gc]
@@ -17,19 +17,12 @@ export const CAPTURE_USAGE = `  gpw capture URL|TARGET --kind KIND[:SECONDS] [--
 
 export const CAPTURE_FLAGS: Record<string, FlagSpec> = {
   kind: { value: true, repeat: true },
-  seconds: { value: true },
-  gc: { value: false },
-  run: { value: true },
-  label: { value: true, repeat: true },
   header: { value: true, repeat: true },
-  ca: { value: true },
-  insecure: { value: false },
-  timeout: { value: true },
-  'max-mib': { value: true },
-  every: { value: true },
-  count: { value: true },
+  ...ARTIFACT_FLAGS,
+  ...valueFlags('seconds', 'ca', 'timeout', 'max-mib', 'every', 'count'),
+  ...switchFlags('gc', 'insecure'),
   // Through an SSH port forward: the URL is as seen from that host (e.g. its 127.0.0.1).
-  via: { value: true },
+  ...valueFlags('via'),
   ...SSH_CONNECT_FLAGS,
 };
 
@@ -110,6 +103,8 @@ export async function captureCommand(engine: Engine, args: ParsedArgs, json: boo
   const via = flag(args, 'via');
   if (via !== undefined) await connectFromCli(engine, via, args);
   const connect = via !== undefined ? engine.ssh.connectHook(via) : undefined;
+  // As the contract's startCapture: what came through a host is labelled with it.
+  const jobLabels = via !== undefined ? { via, ...labels } : labels;
 
   let current: CaptureJob | null = null;
   let interrupted = false;
@@ -123,7 +118,7 @@ export async function captureCommand(engine: Engine, args: ParsedArgs, json: boo
   try {
     for (let n = 0; n < count && !interrupted; n++) {
       const started = Date.now();
-      current = engine.capture.startJob(target, specs, { run: flag(args, 'run'), labels, stampRun: everySeconds !== null, connect });
+      current = engine.capture.startJob(target, specs, { run: flag(args, 'run'), labels: jobLabels, stampRun: everySeconds !== null, connect });
       const result = await followJob(current);
       if (interrupted) throw new GpwError('unavailable', 'cancelled: nothing was written');
       failed ||= result.failures.length > 0;

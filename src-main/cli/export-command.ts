@@ -7,19 +7,13 @@ import { resolve } from 'node:path';
 import { GpwError } from '../api/errors.js';
 import type { Engine } from '../engine.js';
 import { EXPORT_FORMATS, type ExportFormat } from '../analysis/view-ops.js';
-import { flag, integerFlag, type FlagSpec, type ParsedArgs } from './args.js';
+import { flag, integerFlag, switchFlags, valueFlags, type FlagSpec, type ParsedArgs } from './args.js';
 import { VIEW_FLAGS, viewFlagOptions } from './top-command.js';
 
 export const EXPORT_USAGE = `  gpw export ID|FILE --format pprof|collapsed|svg|png --out FILE [--inverted] [--width PX]
           [the view options of gpw top: --sample-index, --focus … --merge, --diff-base] [--json]`;
 
-export const EXPORT_FLAGS: Record<string, FlagSpec> = {
-  ...VIEW_FLAGS,
-  format: { value: true },
-  out: { value: true },
-  inverted: { value: false },
-  width: { value: true },
-};
+export const EXPORT_FLAGS: Record<string, FlagSpec> = { ...VIEW_FLAGS, ...valueFlags('format', 'out', 'width'), ...switchFlags('inverted') };
 
 export async function exportCommand(engine: Engine, args: ParsedArgs, json: boolean): Promise<string> {
   const target = args.positional[0];

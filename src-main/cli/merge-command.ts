@@ -5,16 +5,11 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { GpwError } from '../api/errors.js';
 import type { Engine } from '../engine.js';
-import { flag, labelFlags, type FlagSpec, type ParsedArgs } from './args.js';
+import { ARTIFACT_FLAGS, flag, labelFlags, switchFlags, valueFlags, type FlagSpec, type ParsedArgs } from './args.js';
 
 export const MERGE_USAGE = '  gpw merge ID|FILE... (--out FILE | --save [--label k=v]... [--run NAME]) [--json]';
 
-export const MERGE_FLAGS: Record<string, FlagSpec> = {
-  out: { value: true },
-  save: { value: false },
-  label: { value: true, repeat: true },
-  run: { value: true },
-};
+export const MERGE_FLAGS: Record<string, FlagSpec> = { ...valueFlags('out'), ...switchFlags('save'), ...ARTIFACT_FLAGS };
 
 export async function mergeCommand(engine: Engine, args: ParsedArgs, json: boolean): Promise<string> {
   const targets = args.positional;

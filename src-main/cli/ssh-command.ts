@@ -7,7 +7,7 @@ import { GpwError } from '../api/errors.js';
 import type { SshConnectResult, SshJobStatus, SshPerfOptions } from '../api/ssh-types.js';
 import type { ConnectSecrets } from '../collect/ssh/ssh-connect.js';
 import type { Engine } from '../engine.js';
-import { flag, integerFlag, labelFlags, type FlagSpec, type ParsedArgs } from './args.js';
+import { ARTIFACT_FLAGS, flag, integerFlag, labelFlags, switchFlags, valueFlags, type FlagSpec, type ParsedArgs } from './args.js';
 
 export const SSH_USAGE = `  gpw ssh [--json]                                   hosts from ~/.ssh/config and added ones
   gpw ssh --add NAME --host-name H [--user U] [--port P] [--proxy-jump J,…]   |  gpw ssh --remove NAME
@@ -19,36 +19,17 @@ export const SSH_USAGE = `  gpw ssh [--json]                                   h
           --accept-host-key SHA256:… (non-interactive consent), --passphrase-stdin, --password-stdin`;
 
 /** Flags every command that connects to a host takes (gpw ssh, gpw capture --via). */
-export const SSH_CONNECT_FLAGS: Record<string, FlagSpec> = {
-  'accept-host-key': { value: true },
-  'passphrase-stdin': { value: false },
-  'password-stdin': { value: false },
-};
+export const SSH_CONNECT_FLAGS: Record<string, FlagSpec> = { ...valueFlags('accept-host-key'), ...switchFlags('passphrase-stdin', 'password-stdin') };
 
 export const SSH_FLAGS: Record<string, FlagSpec> = {
   ...SSH_CONNECT_FLAGS,
-  add: { value: true },
-  remove: { value: true },
-  'host-name': { value: true },
-  user: { value: true },
-  port: { value: true },
-  'proxy-jump': { value: true },
-  processes: { value: false },
-  go: { value: false },
-  preflight: { value: false },
-  perf: { value: false },
-  'gc-run': { value: false },
-  pid: { value: true },
-  'system-wide': { value: false },
-  seconds: { value: true },
-  frequency: { value: true },
-  event: { value: true },
-  'call-graph': { value: true },
-  gogc: { value: true },
-  gomemlimit: { value: true },
-  godebug: { value: true },
-  run: { value: true },
-  label: { value: true, repeat: true },
+  ...ARTIFACT_FLAGS,
+  // hosts
+  ...valueFlags('add', 'remove', 'host-name', 'user', 'port', 'proxy-jump'),
+  // what to do
+  ...switchFlags('processes', 'go', 'preflight', 'perf', 'gc-run', 'system-wide'),
+  // perf and gc-run options
+  ...valueFlags('pid', 'seconds', 'frequency', 'event', 'call-graph', 'gogc', 'gomemlimit', 'godebug'),
 };
 
 const err = (text: string): void => void process.stderr.write(text.endsWith('\n') ? text : text + '\n');

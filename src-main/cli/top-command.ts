@@ -4,7 +4,7 @@ import { GpwError } from '../api/errors.js';
 import { formatTopText } from '../analysis/top-format.js';
 import { DEFAULT_TOP_OPTIONS } from '../analysis/top.js';
 import type { Engine } from '../engine.js';
-import { flag, integerFlag, type FlagSpec, type ParsedArgs } from './args.js';
+import { flag, integerFlag, switchFlags, valueFlags, type FlagSpec, type ParsedArgs } from './args.js';
 
 export const TOP_USAGE = `  gpw top ID|FILE [--sample-index NAME] [--nodecount N] [--cum]
           [--focus RE] [--ignore RE] [--hide RE] [--show RE] [--show-from RE]
@@ -13,26 +13,12 @@ export const TOP_USAGE = `  gpw top ID|FILE [--sample-index NAME] [--nodecount N
 
 /** The flags that shape a view (shared by gpw top and gpw export). */
 export const VIEW_FLAGS: Record<string, FlagSpec> = {
-  'sample-index': { value: true },
-  focus: { value: true },
-  ignore: { value: true },
-  hide: { value: true },
-  show: { value: true },
-  'show-from': { value: true },
-  tagfocus: { value: true },
-  tagignore: { value: true },
-  granularity: { value: true },
-  'diff-base': { value: true },
-  normalize: { value: false },
+  ...valueFlags('sample-index', 'focus', 'ignore', 'hide', 'show', 'show-from', 'tagfocus', 'tagignore', 'granularity', 'diff-base'),
+  ...switchFlags('normalize', 'collapse-recursion'),
   merge: { value: true, repeat: true },
-  'collapse-recursion': { value: false },
 };
 
-export const TOP_FLAGS: Record<string, FlagSpec> = {
-  ...VIEW_FLAGS,
-  nodecount: { value: true },
-  cum: { value: false },
-};
+export const TOP_FLAGS: Record<string, FlagSpec> = { ...VIEW_FLAGS, ...valueFlags('nodecount'), ...switchFlags('cum') };
 
 const GRANULARITIES = ['functions', 'lines', 'files'] as const;
 

@@ -8,11 +8,11 @@ import { GpwError } from '../api/errors.js';
 import type { TraceSummary } from '../api/trace-types.js';
 import { readInputFile, type Engine } from '../engine.js';
 import { formatNs, formatTraceSummary } from '../analysis/trace/trace-text.js';
-import type { FlagSpec, ParsedArgs } from './args.js';
+import { switchFlags, type FlagSpec, type ParsedArgs } from './args.js';
 
 export const TRACE_USAGE = '  gpw trace ID|FILE [--summary | --mmu] [--json]';
 
-export const TRACE_FLAGS: Record<string, FlagSpec> = { summary: { value: false }, mmu: { value: false } };
+export const TRACE_FLAGS: Record<string, FlagSpec> = switchFlags('summary', 'mmu');
 
 export async function traceCommand(engine: Engine, args: ParsedArgs, json: boolean): Promise<string> {
   const [target, ...extra] = args.positional;

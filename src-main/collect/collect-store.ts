@@ -220,12 +220,15 @@ function toTarget(r: TargetRow): TargetRecord {
   };
 }
 
+/** The columns schedules and history entries share: the target (by id and name) and what was asked for. */
+function targetAndSpecs<Id extends string | null>(r: { target_id: Id; target_name: string; specs_json: string }): { targetId: Id; targetName: string; specs: CaptureSpec[] } {
+  return { targetId: r.target_id, targetName: r.target_name, specs: JSON.parse(r.specs_json) as CaptureSpec[] };
+}
+
 function toSchedule(r: ScheduleRow): CaptureSchedule {
   return {
     id: r.id,
-    targetId: r.target_id,
-    targetName: r.target_name,
-    specs: JSON.parse(r.specs_json) as CaptureSpec[],
+    ...targetAndSpecs(r),
     everySeconds: r.every_seconds,
     enabled: r.enabled === 1,
     createdAt: r.created_at,
@@ -236,12 +239,10 @@ function toSchedule(r: ScheduleRow): CaptureSchedule {
 function toHistory(r: HistoryRow): CaptureHistoryEntry {
   return {
     id: r.id,
-    targetId: r.target_id,
-    targetName: r.target_name,
+    ...targetAndSpecs(r),
     scheduleId: r.schedule_id,
     run: r.run_name,
     baseUrl: r.base_url,
-    specs: JSON.parse(r.specs_json) as CaptureSpec[],
     startedAt: r.started_at,
     finishedAt: r.finished_at,
     status: r.status,

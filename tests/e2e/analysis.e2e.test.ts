@@ -6,18 +6,17 @@
 // change for it; Export saves the same SVG as `gpw export`. Then merge, and the shortcuts help.
 // Screenshots land in tests/.tmp/screenshots/analysis-*.png.
 
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { formatValue } from '../../src-main/analysis/units';
+import { HAVE_CHROMIUM, launchChromium, openServedPage, tableCells } from '../helpers/chromium';
 import { repoPath, tempDir } from '../helpers/paths';
 import { gpwJson, pprofTop } from '../helpers/run';
 import { ensureProfilePairs, pairProfile } from '../helpers/profpair';
 import { startServe, type ServeProcess } from '../helpers/serve';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const SHOTS = repoPath('tests/.tmp/screenshots');
 const STEP_MS = 10_000;
 
@@ -49,13 +48,8 @@ interface DiffUiRow {
   deltaCum: string;
   name: string;
 }
-function diffRows(page: Page): Promise<DiffUiRow[]> {
-  return page.locator('[data-testid=diff-table] tbody tr').evaluateAll((trs) =>
-    trs.map((tr) => {
-      const td = Array.from(tr.querySelectorAll('td')).map((c) => (c.textContent ?? '').trim());
-      return { deltaFlat: td[2], deltaCum: td[6], name: td[8] };
-    }),
-  );
+async function diffRows(page: Page): Promise<DiffUiRow[]> {
+  return (await tableCells(page, 'diff-table')).map((td) => ({ deltaFlat: td[2], deltaCum: td[6], name: td[8] }));
 }
 
 const signed = (v: number, unit: string): string => (v > 0 ? '+' : '') + formatValue(v, unit);
@@ -84,31 +78,11 @@ describe.skipIf(!HAVE_CHROMIUM)(`the analysis views in Chromium via gpw serve${H
     cleanups.push(profileDir.cleanup);
     const [s, ctx] = await Promise.allSettled([
       startServe(lib).then((srv) => (server = srv)),
-      chromium
-        .launchPersistentContext(profileDir.dir, {
-          executablePath: CHROMIUM,
-          headless: true,
-          viewport: { width: 1440, height: 900 },
-          acceptDownloads: true,
-          timeout: 30_000,
-          args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-        })
-        .then((c) => (context = c)),
+      launchChromium(profileDir.dir, { acceptDownloads: true }).then((c) => (context = c)),
     ]);
     if (s.status === 'rejected') throw s.reason;
     if (ctx.status === 'rejected') throw ctx.reason;
-    page = await context!.newPage();
-    page.setDefaultTimeout(STEP_MS);
-    const origin = new URL(server!.url).origin;
-    await page.route('**/*', (route) => {
-      const u = new URL(route.request().url());
-      return u.origin === origin || u.protocol === 'data:' || u.protocol === 'blob:' ? route.continue() : route.abort();
-    });
-    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-    });
-    await page.goto(server!.url);
+    page = await openServedPage(context!, server!.url, errors, STEP_MS);
   });
 
   afterAll(async () => {

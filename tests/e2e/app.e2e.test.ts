@@ -4,19 +4,18 @@
 // Screenshots land in tests/.tmp/screenshots/ (with GPW_UPDATE_SCREENSHOT=1, one is copied to
 // docs/screenshot.png for the README).
 
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import type { TopTable } from '../../src-main/api/types';
 import { formatPercent, formatValue } from '../../src-main/analysis/units';
 import { topFormatter } from '../../src-main/analysis/top-format';
+import { CHROMIUM, HAVE_CHROMIUM, launchChromium, openServedPage, tableCells } from '../helpers/chromium';
 import { goProfile, repoPath, tempDir } from '../helpers/paths';
 import { gpwJson } from '../helpers/run';
 import { startServe, type ServeProcess } from '../helpers/serve';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const SHOTS = repoPath('tests/.tmp/screenshots');
 const VIEWPORT = { width: 1440, height: 900 };
 const STEP_MS = 10_000; // bound on every single wait in the page
@@ -65,13 +64,8 @@ interface UiRow {
   name: string;
 }
 
-function topRows(page: Page): Promise<UiRow[]> {
-  return page.locator('[data-testid=top-table] tbody tr').evaluateAll((trs) =>
-    trs.map((tr) => {
-      const td = Array.from(tr.querySelectorAll('td')).map((c) => (c.textContent ?? '').trim());
-      return { flat: td[0], flatPct: td[1], cum: td[3], name: td[5].replace(/\s*\((?:partial-)?inline\)$/, '') };
-    }),
-  );
+async function topRows(page: Page): Promise<UiRow[]> {
+  return (await tableCells(page, 'top-table')).map((td) => ({ flat: td[0], flatPct: td[1], cum: td[3], name: td[5].replace(/\s*\((?:partial-)?inline\)$/, '') }));
 }
 
 function crumbs(page: Page): Promise<string[]> {
@@ -85,21 +79,8 @@ async function shot(page: Page, name: string): Promise<string> {
 }
 
 /** Opens a page on the server, refusing any request that leaves it. */
-async function openPage(server: Server, errors: string[]): Promise<Page> {
-  const page = await context!.newPage();
-  page.setDefaultTimeout(STEP_MS);
-  page.setDefaultNavigationTimeout(STEP_MS);
-  const origin = new URL(server.url).origin;
-  await page.route('**/*', (route) => {
-    const u = new URL(route.request().url());
-    return u.origin === origin || u.protocol === 'data:' ? route.continue() : route.abort();
-  });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-  });
-  await page.goto(server.url);
-  return page;
+function openPage(server: Server, errors: string[]): Promise<Page> {
+  return openServedPage(context!, server.url, errors, STEP_MS);
 }
 
 describe.skipIf(!HAVE_CHROMIUM)(`the app in Chromium via gpw serve${HAVE_CHROMIUM ? '' : ` (skipped: ${CHROMIUM} is absent)`}`, () => {
@@ -119,15 +100,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`the app in Chromium via gpw serve${HAVE_CHROMIU
     // Server and browser start side by side; whichever comes up is cleaned up in afterAll.
     const [s, ctx] = await Promise.allSettled([
       startServer(join(lib.dir, 'lib.sqlite')),
-      chromium
-        .launchPersistentContext(profile.dir, {
-          executablePath: CHROMIUM,
-          headless: true,
-          viewport: VIEWPORT,
-          timeout: 30_000,
-          args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-        })
-        .then((c) => (context = c)),
+      launchChromium(profile.dir, { viewport: VIEWPORT }).then((c) => (context = c)),
     ]);
     if (s.status === 'rejected') throw s.reason;
     if (ctx.status === 'rejected') throw ctx.reason;

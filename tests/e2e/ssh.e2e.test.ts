@@ -1,26 +1,33 @@
 // End to end in Chromium via gpw serve: add an SSH host (a real sshd on 127.0.0.1, the key in a
 // real ssh-agent), accept its host key by fingerprint, list its processes (the Go service
-// marked), record perf on it, and open the flame graph. Screenshots land in
-// tests/.tmp/screenshots-ssh/.
+// marked), record perf on it, and open the flame graph. Then, from the Collect view, capture the
+// service's heap through a second host never connected before: the host-key consent comes up
+// there, the capture goes through an SSH port forward (sshd logs the channel), and the heap
+// profile opens. Screenshots land in tests/.tmp/screenshots-ssh/.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import type { Artifact, TopTable } from '../../src-main/api/types';
+import { CHROMIUM, HAVE_CHROMIUM, launchChromium, openServedPage, tableCells } from '../helpers/chromium';
 import { REPO, repoPath, tempDir } from '../helpers/paths';
+import { gpwJson } from '../helpers/run';
 import { startServe, type ServeProcess } from '../helpers/serve';
-import { buildSshTarget, ensureTestUser, makeKeyPair, sshdUnavailable, startSshd, testUserIds, type Sshd } from '../helpers/sshd';
+import { buildSshTarget, ensureTestUser, makeKeyPair, sshdUnavailable, startSshd, startSshTargetService, type Sshd } from '../helpers/sshd';
 
-const CHROMIUM = '/usr/bin/chromium';
-const skip = !existsSync(CHROMIUM) ? `${CHROMIUM} is absent` : sshdUnavailable();
+const skip = !HAVE_CHROMIUM ? `${CHROMIUM} is absent` : sshdUnavailable();
 const SHOTS = repoPath('tests/.tmp/screenshots-ssh');
 const STEP_MS = 15_000;
 
 describe.skipIf(skip !== null)('SSH in the app (Chromium via gpw serve)', () => {
   let tmp: ReturnType<typeof tempDir>;
   let sshd: Sshd;
+  /** A second host (same machine, its own host key), first used from the Collect view. */
+  let edge: Sshd;
   let agent: ChildProcess;
   let service: ChildProcess;
+  let serviceUrl: URL;
   let server: ServeProcess;
   let context: BrowserContext;
   let page: Page;
@@ -28,6 +35,20 @@ describe.skipIf(skip !== null)('SSH in the app (Chromium via gpw serve)', () => 
   const saved = { HOME: process.env.HOME, SSH_AUTH_SOCK: process.env.SSH_AUTH_SOCK };
 
   const shot = (name: string): Promise<Buffer> => page.screenshot({ path: join(SHOTS, `${name}.png`) });
+
+  /** Adds a host in the SSH view (the test user on 127.0.0.1 at `port`) and waits until it is listed. */
+  async function addHost(name: string, port: number): Promise<void> {
+    await page.getByTestId('ssh-button').click();
+    const before = await page.getByTestId('ssh-host').count();
+    await page.getByTestId('ssh-add').click();
+    await page.getByTestId('ssh-add-name').fill(name);
+    await page.getByTestId('ssh-add-hostname').fill('127.0.0.1');
+    await page.getByTestId('ssh-add-user').fill('gpwssh');
+    await page.getByTestId('ssh-add-port').fill(String(port));
+    await page.getByTestId('ssh-add-save').click();
+    await expect.poll(() => page.getByTestId('ssh-host').count()).toBe(before + 1);
+    expect(await page.getByTestId('ssh-host').allTextContents()).toContainEqual(expect.stringContaining(name));
+  }
 
   beforeAll(async () => {
     rmSync(SHOTS, { recursive: true, force: true });
@@ -42,32 +63,18 @@ describe.skipIf(skip !== null)('SSH in the app (Chromium via gpw serve)', () => 
     agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
     for (let i = 0; i < 50 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 100));
     execFileSync('ssh-add', ['-q', key.privatePath], { env: { ...process.env, SSH_AUTH_SOCK: sock }, stdio: 'ignore' });
-    sshd = await startSshd({ user, authorizedKeys: [key.publicLine] });
+    [sshd, edge] = await Promise.all([startSshd({ user, authorizedKeys: [key.publicLine] }), startSshd({ user, authorizedKeys: [key.publicLine] })]);
     const go = buildSshTarget(REPO);
-    service = spawn(go.bin, [], { ...testUserIds(), stdio: 'ignore' });
+    // The Go service's pprof endpoint listens on the loopback only.
+    ({ child: service, url: serviceUrl } = await startSshTargetService(go.bin));
     process.env.HOME = home;
     process.env.SSH_AUTH_SOCK = sock;
     const profile = tempDir('gpw-ssh-e2e-chromium-');
     const cleanupProfile = profile.cleanup;
     const oldCleanup = tmp.cleanup;
     tmp.cleanup = () => (oldCleanup(), cleanupProfile());
-    [server, context] = await Promise.all([
-      startServe(join(tmp.dir, 'lib.sqlite')),
-      chromium.launchPersistentContext(profile.dir, {
-        executablePath: CHROMIUM,
-        headless: true,
-        viewport: { width: 1440, height: 900 },
-        timeout: 30_000,
-        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-      }),
-    ]);
-    page = await context.newPage();
-    page.setDefaultTimeout(STEP_MS);
-    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-    });
-    await page.goto(server.url);
+    [server, context] = await Promise.all([startServe(join(tmp.dir, 'lib.sqlite')), launchChromium(profile.dir)]);
+    page = await openServedPage(context, server.url, errors, STEP_MS);
   }, 180_000);
 
   afterAll(async () => {
@@ -75,7 +82,7 @@ describe.skipIf(skip !== null)('SSH in the app (Chromium via gpw serve)', () => 
     await server?.stop();
     service?.kill('SIGKILL');
     agent?.kill('SIGTERM');
-    await sshd?.stop();
+    await Promise.all([sshd?.stop(), edge?.stop()]);
     process.env.HOME = saved.HOME;
     if (saved.SSH_AUTH_SOCK === undefined) delete process.env.SSH_AUTH_SOCK;
     else process.env.SSH_AUTH_SOCK = saved.SSH_AUTH_SOCK;
@@ -83,14 +90,8 @@ describe.skipIf(skip !== null)('SSH in the app (Chromium via gpw serve)', () => 
   });
 
   it('adds a host, accepts its key, lists processes, records perf on the Go service and shows the flame graph', async () => {
-    await page.getByTestId('ssh-button').click();
-    await page.getByTestId('ssh-add').click();
-    await page.getByTestId('ssh-add-name').fill('testbox');
-    await page.getByTestId('ssh-add-hostname').fill('127.0.0.1');
-    await page.getByTestId('ssh-add-user').fill('gpwssh');
-    await page.getByTestId('ssh-add-port').fill(String(sshd.port));
-    await page.getByTestId('ssh-add-save').click();
-    await expect.poll(() => page.getByTestId('ssh-host').allTextContents()).toEqual([expect.stringContaining('testbox')]);
+    await addHost('testbox', sshd.port);
+    expect(await page.getByTestId('ssh-host').allTextContents()).toEqual([expect.stringContaining('testbox')]);
 
     // Unknown host key: its fingerprint is shown, nothing connects until the user accepts.
     await page.getByTestId('ssh-connect').click();
@@ -104,6 +105,14 @@ describe.skipIf(skip !== null)('SSH in the app (Chromium via gpw serve)', () => 
     await row.waitFor({ timeout: 30_000 });
     expect(await row.textContent()).toMatch(/go1\.\d+/);
     await shot('2-processes');
+    // Sortable headers: PID largest first, then (a second click) smallest first.
+    const pids = async (): Promise<number[]> => (await page.getByTestId('ssh-process').evaluateAll((trs) => trs.map((tr) => Number(tr.getAttribute('data-pid')))));
+    await page.getByTestId('ssh-sort-pid').click();
+    const down = await pids();
+    expect(down.length).toBeGreaterThan(0);
+    expect(down).toEqual([...down].sort((x, y) => y - x));
+    await page.getByTestId('ssh-sort-pid').click();
+    expect(await pids()).toEqual([...down].reverse());
     await row.click();
     expect(await page.getByTestId('ssh-perf-pid').textContent()).toBe(String(service.pid));
 
@@ -130,6 +139,62 @@ describe.skipIf(skip !== null)('SSH in the app (Chromium via gpw serve)', () => 
     await shot('4-flame-graph');
     expect(errors).toEqual([]);
   }, 120_000);
+
+  it('captures the heap through a host chosen in the Collect view, after accepting its host key there, and opens it', async () => {
+    // A second host, added but never connected.
+    await addHost('edgebox', edge.port);
+
+    // The target is the service's loopback URL, as seen from the host.
+    await page.getByTestId('collect-button').click();
+    await page.getByTestId('target-form').waitFor();
+    await page.getByTestId('target-url').fill(serviceUrl.origin);
+    await page.getByTestId('target-name').fill('edge-svc');
+    await page.getByTestId('target-save').click();
+    await expect.poll(() => page.getByRole('heading', { name: 'edge-svc' }).isVisible()).toBe(true);
+    for (const k of ['cpu', 'goroutine', 'cmdline', 'metrics']) await page.getByTestId(`kind-${k}`).setChecked(false);
+    await page.getByTestId('kind-heap').setChecked(true);
+
+    // Both hosts are offered; edgebox is not connected, so Capture waits for its connection.
+    const via = page.getByTestId('capture-via');
+    const offered = await via.locator('option').allTextContents();
+    expect(offered[0]).toBe('this machine (direct)');
+    expect(offered.slice(1).sort()).toEqual(['SSH edgebox (not connected)', 'SSH testbox']);
+    await via.selectOption('edgebox');
+    await page.getByTestId('capture-via-connect').waitFor();
+    expect(await page.getByTestId('capture-start').isDisabled()).toBe(true);
+    await page.getByTestId('ssh-connect').click();
+    await page.getByTestId('ssh-hostkey').waitFor();
+    expect(await page.getByTestId('ssh-fingerprint').textContent()).toBe(edge.hostKey.fingerprint);
+    expect(await page.getByTestId('capture-start').isDisabled()).toBe(true);
+    await shot('5-collect-via-host-key');
+    await page.getByTestId('ssh-accept-key').click();
+    await page.getByTestId('capture-via-connect').waitFor({ state: 'detached' });
+    expect(await via.locator('option:checked').textContent()).toBe('SSH edgebox');
+
+    const channels = (): number => (edge.log().match(/ctype direct-tcpip/g) ?? []).length;
+    const before = channels();
+    await page.getByTestId('capture-run').fill('via edgebox');
+    await page.getByTestId('capture-start').click();
+    const job = page.locator('[data-testid=capture-job]').filter({ hasText: 'via edgebox' });
+    await expect.poll(() => job.getAttribute('data-phase'), { timeout: 30_000 }).toBe('done');
+    // The request went through edgebox's sshd: a direct-tcpip channel per fetch.
+    await expect.poll(channels, { timeout: 5_000 }).toBeGreaterThan(before);
+    await shot('6-collect-via-captured');
+
+    await job.getByTestId('open-heap').click();
+    await page.locator('[data-testid=top-table] tbody tr').first().waitFor();
+    const listed = await gpwJson<{ artifacts: Artifact[] }>(join(tmp.dir, 'lib.sqlite'), 'list');
+    const artifacts = listed.artifacts.filter((a) => a.run === 'via edgebox');
+    expect(artifacts.map((a) => a.subtype)).toEqual(['heap']);
+    expect(artifacts[0].labels.via).toBe('edgebox');
+    const table = await gpwJson<TopTable>(join(tmp.dir, 'lib.sqlite'), 'top', artifacts[0].id);
+    const names = (await tableCells(page, 'top-table')).map((td) => td[5].replace(/\s*\((?:partial-)?inline\)$/, ''));
+    expect(names).toEqual(table.rows.map((r) => r.name));
+    expect(names).toContain('main.allocLoop');
+    await page.locator('[data-testid=flame-canvas]').waitFor();
+    await shot('7-collect-via-heap');
+    expect(errors).toEqual([]);
+  }, 90_000);
 });
 
 it.runIf(skip !== null)('SSH e2e skipped', () => {

@@ -6,26 +6,48 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 export const CHROMIUM = '/usr/bin/chromium';
 export const HAVE_CHROMIUM = existsSync(CHROMIUM);
 
-export function launchChromium(profileDir: string, viewport = { width: 1440, height: 900 }): Promise<BrowserContext> {
+export interface LaunchOptions {
+  viewport?: { width: number; height: number };
+  /** Let the page save files (the export buttons); playwright then hands them to `page.waitForEvent('download')`. */
+  acceptDownloads?: boolean;
+}
+
+export function launchChromium(profileDir: string, { viewport = { width: 1440, height: 900 }, acceptDownloads = false }: LaunchOptions = {}): Promise<BrowserContext> {
   return chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM,
     headless: true,
     viewport,
+    acceptDownloads,
     timeout: 30_000,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
   });
 }
 
-/** A page on `url` whose requests to any other origin are refused; page errors and console errors go to `errors`. */
+/**
+ * A page on `url` whose requests to any other origin are refused (data: and blob: URLs, which
+ * never leave the page, are allowed); page errors and console errors go to `errors`; every wait
+ * and navigation is bounded by `stepMs`.
+ */
 export async function openServedPage(context: BrowserContext, url: string, errors: string[], stepMs: number): Promise<Page> {
   const page = await context.newPage();
   page.setDefaultTimeout(stepMs);
+  page.setDefaultNavigationTimeout(stepMs);
   const origin = new URL(url).origin;
-  await page.route('**/*', (route) => (new URL(route.request().url()).origin === origin ? route.continue() : route.abort()));
+  await page.route('**/*', (route) => {
+    const u = new URL(route.request().url());
+    return u.origin === origin || u.protocol === 'data:' || u.protocol === 'blob:' ? route.continue() : route.abort();
+  });
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(`console: ${m.text()}`);
   });
   await page.goto(url);
   return page;
+}
+
+/** The trimmed text of every cell of a table's body rows (the table found by its data-testid). */
+export function tableCells(page: Page, testid: string): Promise<string[][]> {
+  return page
+    .locator(`[data-testid=${testid}] tbody tr`)
+    .evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((c) => (c.textContent ?? '').trim())));
 }

@@ -200,3 +200,24 @@ export function buildSshTarget(repo: string): { bin: string; stripped: string; g
   chmodSync(stripped, 0o755);
   return { bin, stripped, goVersion };
 }
+
+/**
+ * Starts the sshtarget service as the test user (so its pid is known and the test user's perf may
+ * record it), serving net/http/pprof on the loopback only; resolves with its URL once it listens.
+ */
+export function startSshTargetService(bin: string): Promise<{ child: ChildProcess; url: URL }> {
+  const child = spawn(bin, ['-addr', '127.0.0.1:0'], { ...testUserIds(), stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => (child.kill('SIGKILL'), reject(new Error('sshtarget did not print its URL within 15 s'))), 15_000);
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /listening (\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, url: new URL(m[1]) });
+      }
+    });
+    child.once('exit', () => (clearTimeout(timer), reject(new Error('sshtarget exited before listening'))));
+  });
+}

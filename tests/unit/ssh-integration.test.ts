@@ -13,7 +13,7 @@ import { httpGet } from '../../src-main/collect/http-get';
 import type { SshJobStatus } from '../../src-main/api/ssh-types';
 import { repoPath, tempDir, REPO } from '../helpers/paths';
 import { run } from '../helpers/run';
-import { buildSshTarget, ensureTestUser, testUserIds, makeKeyPair, sshdUnavailable, sshRun, startSshd, TEST_PASSWORD, type KeyPair, type Sshd } from '../helpers/sshd';
+import { buildSshTarget, ensureTestUser, testUserIds, makeKeyPair, sshdUnavailable, sshRun, startSshd, startSshTargetService, TEST_PASSWORD, type KeyPair, type Sshd } from '../helpers/sshd';
 
 const skip = sshdUnavailable();
 
@@ -85,16 +85,7 @@ describe.skipIf(skip !== null)('SSH against real sshd on 127.0.0.1', () => {
     writeConfig();
     go = buildSshTarget(REPO);
     // The Go service runs as the test user, its pprof endpoint on the loopback only.
-    service = spawn(go.bin, ['-addr', '127.0.0.1:0'], { ...testUserIds(), stdio: ['pipe', 'pipe', 'inherit'] });
-    serviceUrl = await new Promise<URL>((resolve, reject) => {
-      let out = '';
-      service.stdout!.on('data', (c: Buffer) => {
-        out += c.toString();
-        const m = /listening (\S+)/.exec(out);
-        if (m) resolve(new URL(m[1]));
-      });
-      service.once('exit', () => reject(new Error('sshtarget exited')));
-    });
+    ({ child: service, url: serviceUrl } = await startSshTargetService(go.bin));
     servicePid = service.pid!;
     engine = new Engine({ libraryPath: join(tmp.dir, 'library.sqlite'), workerPath: repoPath('out/main/profile-worker.js') });
   }, 180_000);
