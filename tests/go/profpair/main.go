@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"sort"
+	"syscall"
 	"time"
 )
 
@@ -53,10 +54,20 @@ func sortWork(n int) {
 	sort.Ints(xs)
 }
 
-// runFor runs f repeatedly for d under the label worker=name.
+// cpuTime is the CPU time this process has used so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		panic(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// runFor runs f repeatedly, under the label worker=name, until the process has used d of CPU
+// time: the profile then holds about d of samples however loaded the machine is.
 func runFor(d time.Duration, name string, f func()) {
 	pprof.Do(context.Background(), pprof.Labels("worker", name), func(context.Context) {
-		for end := time.Now().Add(d); time.Now().Before(end); {
+		for end := cpuTime() + d; cpuTime() < end; {
 			f()
 		}
 	})
