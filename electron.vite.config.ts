@@ -13,6 +13,7 @@ export default defineConfig({
           index: resolve(__dirname, 'src-main/electron/main.ts'),
           cli: resolve(__dirname, 'src-main/cli/gpw.ts'),
           'profile-worker': resolve(__dirname, 'src-main/workers/profile-worker.ts'),
+          'trace-worker': resolve(__dirname, 'src-main/workers/trace-worker.ts'),
           // The engine on its own, for scripts and benchmarks that drive it without a front end.
           engine: resolve(__dirname, 'src-main/engine.ts'),
         },

@@ -2,8 +2,8 @@
 // implementation. Plain Node; every front end (Electron, gpw serve, the CLI) drives this class.
 
 import { existsSync, readdirSync, readFileSync, statSync, openSync, readSync, closeSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
-import type { GpwApi, ArgsOf } from './api/contract.js';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { GpwApi, ArgsOf, ResultOf } from './api/contract.js';
 import { MAX_IMPORT_BYTES } from './api/contract.js';
 import { GpwError } from './api/errors.js';
 import type { Artifact, FlameGraph, ImportResult, LibraryInfo, ProfileMeta, TopTable } from './api/types.js';
@@ -17,6 +17,21 @@ import { sha256Hex } from './library/blobs.js';
 import { ProfileWorkerClient } from './workers/profile-worker-client.js';
 import type { ProfileSource } from './workers/profile-worker-protocol.js';
 import { DEFAULT_TOP_OPTIONS, type TopOptions } from './analysis/top.js';
+import { CaptureService } from './services/capture-service.js';
+import type { SecretCipher } from './collect/secret-store.js';
+import { SshService } from './services/ssh-service.js';
+import { TraceService } from './services/trace-service.js';
+import { GcService } from './services/gc-service.js';
+import type { ProfileSummary } from './analysis/profile-summary.js';
+import type { ViewOptions, DiffTable, ExportedView, Sandwich } from './api/types.js';
+import { exportFileName, exportTitle, type ExportedFile } from './analysis/view-ops.js';
+import { viewRequest, type ViewRequest, type ViewSource } from './workers/view-request.js';
+
+/** For the CLI: the profiles to merge and the diff base, each a file path or a library id. */
+export interface CliViewArgs {
+  merge?: string[];
+  diffBase?: string;
+}
 
 export interface EngineOptions {
   libraryPath: string;
@@ -31,6 +46,10 @@ export interface EngineOptions {
    * large profile opens at full speed. For the app and gpw serve, not one-shot CLI commands.
    */
   warmUp?: boolean;
+  /** Seal targets' request headers with the OS keychain (Electron safeStorage); else they stay in memory. */
+  secretCipher?: SecretCipher;
+  /** Run saved capture schedules while the engine lives (the app and gpw serve). */
+  runSchedules?: boolean;
 }
 
 export interface ImportOptions {
@@ -50,15 +69,34 @@ const formatSize = (n: number): string =>
 export class Engine implements GpwApi {
   readonly library: Library;
   private readonly worker: ProfileWorkerClient;
+  /** SSH hosts and remote captures (services/ssh-service.ts); gpw's known_hosts lives next to the library. */
+  readonly ssh: SshService;
+  /** Collection from /debug/pprof endpoints (targets, captures, schedules). */
+  readonly capture: CaptureService;
+  /** Go execution traces, parsed in their own worker (services/trace-service.ts). */
+  readonly traces: TraceService;
+  /** GC logs: run view, what-if, trade-off (services/gc-service.ts). */
+  readonly gc: GcService;
 
   constructor(private readonly options: EngineOptions) {
     this.library = new Library(options.libraryPath, { nativeBinding: options.nativeBinding });
     this.worker = new ProfileWorkerClient(options.workerPath, options.warmUp === true);
     if (options.warmUp) this.worker.start();
+    this.traces = new TraceService(this.library, join(dirname(options.workerPath), 'trace-worker.js'));
+    this.gc = new GcService(this.library);
+    this.capture = new CaptureService(this.library, (input) => this.prepareInput(input, {}), { cipher: options.secretCipher, runSchedules: options.runSchedules });
+    this.ssh = new SshService({
+      db: this.library.db,
+      knownHostsFile: join(options.libraryPath === ':memory:' ? '.' : dirname(resolve(options.libraryPath)), 'known_hosts'),
+      importCaptured: (inputs, opts) => this.importInputs(inputs, opts),
+    });
   }
 
   async close(): Promise<void> {
+    await this.capture.close();
+    await this.ssh.close();
     await this.worker.close();
+    await this.traces.close();
     this.library.close();
   }
 
@@ -116,18 +154,91 @@ export class Engine implements GpwApi {
     return { artifact, ...meta };
   }
 
-  async flameGraph({ id, sampleType }: { id: string; sampleType?: string }): Promise<FlameGraph> {
-    const artifact = this.requireProfile(id);
-    return this.worker.run<FlameGraph>({ op: 'flame', source: this.sourceOf(artifact), sampleType }, () => this.bytesOf(artifact));
+  async flameGraph(args: ArgsOf<'flameGraph'>): Promise<FlameGraph> {
+    const view = this.libraryView(args);
+    return this.worker.run<FlameGraph>({ op: 'flame', view: view.spec, sampleType: args.sampleType, inverted: args.inverted }, view.load, view.nameOf);
   }
 
-  async topTable({ id, sampleType, nodecount, sort }: ArgsOf<'topTable'>): Promise<TopTable> {
-    const artifact = this.requireProfile(id);
+  async callTree(args: ArgsOf<'callTree'>): Promise<FlameGraph> {
+    const view = this.libraryView(args);
+    return this.worker.run<FlameGraph>({ op: 'callTree', view: view.spec, sampleType: args.sampleType }, view.load, view.nameOf);
+  }
+
+  async sandwich(args: ArgsOf<'sandwich'>): Promise<Sandwich> {
+    const view = this.libraryView(args);
+    return this.worker.run<Sandwich>({ op: 'sandwich', view: view.spec, sampleType: args.sampleType, name: args.function }, view.load, view.nameOf);
+  }
+
+  async diffTable(args: ArgsOf<'diffTable'>): Promise<DiffTable> {
+    const view = this.libraryView(args);
+    const options = { sort: args.sort, limit: args.limit ?? 100 };
+    return this.worker.run<DiffTable>({ op: 'diffTable', view: view.spec, sampleType: args.sampleType, options }, view.load, view.nameOf);
+  }
+
+  async exportView(args: ArgsOf<'exportView'>): Promise<ExportedView> {
+    const main = this.requireProfile(args.id);
+    return this.exportOf(this.libraryView(args), main.file ?? main.id, args);
+  }
+
+  async topTable(args: ArgsOf<'topTable'>): Promise<TopTable> {
+    const view = this.libraryView(args);
     return this.worker.run<TopTable>(
-      { op: 'top', source: this.sourceOf(artifact), sampleType, options: topOptions(nodecount, sort) },
-      () => this.bytesOf(artifact),
+      { op: 'top', view: view.spec, sampleType: args.sampleType, options: topOptions(args.nodecount, args.sort) },
+      view.load,
+      view.nameOf,
     );
   }
+
+  async saveMerged({ ids, run, labels }: ArgsOf<'saveMerged'>): Promise<Artifact> {
+    const sources = ids.map((id) => this.librarySource(id));
+    return this.saveMergedSources(sources, ids.map((id) => ({ id })), { run, labels });
+  }
+
+  // ---- SSH (services/ssh-service.ts) ----
+
+  async sshHosts(): Promise<ResultOf<'sshHosts'>> { return this.ssh.listHosts(); }
+  async sshAddHost(a: ArgsOf<'sshAddHost'>): Promise<ResultOf<'sshAddHost'>> { return this.ssh.addHost(a); }
+  async sshRemoveHost({ host }: ArgsOf<'sshRemoveHost'>): Promise<ResultOf<'sshRemoveHost'>> { return this.ssh.removeHost(host); }
+  async sshConnect({ host, ...secrets }: ArgsOf<'sshConnect'>): Promise<ResultOf<'sshConnect'>> { return this.ssh.connect(host, secrets); }
+  async sshDisconnect({ host }: ArgsOf<'sshDisconnect'>): Promise<ResultOf<'sshDisconnect'>> { return this.ssh.disconnect(host); }
+  async sshProcesses({ host }: ArgsOf<'sshProcesses'>): Promise<ResultOf<'sshProcesses'>> { return this.ssh.processes(host); }
+  async sshPerfPreflight({ host, ...o }: ArgsOf<'sshPerfPreflight'>): Promise<ResultOf<'sshPerfPreflight'>> { return this.ssh.perfPreflight(host, o); }
+  async sshPerfStart({ host, run, ...o }: ArgsOf<'sshPerfStart'>): Promise<ResultOf<'sshPerfStart'>> { return this.ssh.startPerf(host, o, { run }); }
+  async sshGcRunStart({ host, run, ...o }: ArgsOf<'sshGcRunStart'>): Promise<ResultOf<'sshGcRunStart'>> { return this.ssh.startGcRun(host, o, { run }); }
+  async sshJobStatus({ jobId }: ArgsOf<'sshJobStatus'>): Promise<ResultOf<'sshJobStatus'>> { return this.ssh.jobStatus(jobId); }
+  async sshJobs(): Promise<ResultOf<'sshJobs'>> { return this.ssh.listJobs(); }
+  async sshCancelJob({ jobId }: ArgsOf<'sshCancelJob'>): Promise<ResultOf<'sshCancelJob'>> { return this.ssh.cancelJob(jobId); }
+
+  // ---- collection from /debug/pprof endpoints (services/capture-service.ts) ----
+
+  collectInfo = (_: ArgsOf<'collectInfo'> = {}): ReturnType<GpwApi['collectInfo']> => this.capture.collectInfo();
+  listTargets = (_: ArgsOf<'listTargets'> = {}): ReturnType<GpwApi['listTargets']> => this.capture.listTargets();
+  saveTarget = (a: ArgsOf<'saveTarget'>): ReturnType<GpwApi['saveTarget']> => this.capture.saveTarget(a);
+  deleteTarget = (a: ArgsOf<'deleteTarget'>): ReturnType<GpwApi['deleteTarget']> => this.capture.deleteTarget(a);
+  startCapture = async ({ via, ...a }: ArgsOf<'startCapture'>): ReturnType<GpwApi['startCapture']> => {
+    if (via === undefined) return this.capture.startCapture(a);
+    // Through SSH: the same capture job, its connections opened from the host (services/ssh-service.ts);
+    // its artifacts are labelled with the host (via=HOST) unless the caller says otherwise.
+    return { jobId: this.capture.startJob(this.capture.resolveTarget(a), a.kinds, { run: a.run, labels: { via, ...a.labels }, connect: this.ssh.connectHook(via) }).id };
+  };
+  captureStatus = (a: ArgsOf<'captureStatus'>): ReturnType<GpwApi['captureStatus']> => this.capture.captureStatus(a);
+  cancelCapture = (a: ArgsOf<'cancelCapture'>): ReturnType<GpwApi['cancelCapture']> => this.capture.cancelCapture(a);
+  listCaptureJobs = (_: ArgsOf<'listCaptureJobs'> = {}): ReturnType<GpwApi['listCaptureJobs']> => this.capture.listCaptureJobs();
+  listSchedules = (_: ArgsOf<'listSchedules'> = {}): ReturnType<GpwApi['listSchedules']> => this.capture.listSchedules();
+  saveSchedule = (a: ArgsOf<'saveSchedule'>): ReturnType<GpwApi['saveSchedule']> => this.capture.saveSchedule(a);
+  deleteSchedule = (a: ArgsOf<'deleteSchedule'>): ReturnType<GpwApi['deleteSchedule']> => this.capture.deleteSchedule(a);
+  captureHistory = (a: ArgsOf<'captureHistory'>): ReturnType<GpwApi['captureHistory']> => this.capture.captureHistory(a);
+  traceSummary = (a: ArgsOf<'traceSummary'>): ReturnType<GpwApi['traceSummary']> => this.traces.summary(a.id);
+  traceBlockingProfile = (a: ArgsOf<'traceBlockingProfile'>): ReturnType<GpwApi['traceBlockingProfile']> => this.traces.blockingProfile(a.id, a.kind);
+  traceMmu = ({ id, ...options }: ArgsOf<'traceMmu'>): ReturnType<GpwApi['traceMmu']> => this.traces.mmu(id, options);
+  traceTimeline = (a: ArgsOf<'traceTimeline'>): ReturnType<GpwApi['traceTimeline']> => this.traces.timeline(a.id);
+  traceSpan = (a: ArgsOf<'traceSpan'>): ReturnType<GpwApi['traceSpan']> => this.traces.span(a.id, a.g, a.timeNs);
+
+  // ---- GC logs (services/gc-service.ts) ----
+
+  gcRun = async ({ id }: ArgsOf<'gcRun'>): ReturnType<GpwApi['gcRun']> => this.gc.run(id);
+  gcWhatIf = async ({ id, ...req }: ArgsOf<'gcWhatIf'>): ReturnType<GpwApi['gcWhatIf']> => this.gc.whatIf(id, req);
+  gcTradeoff = async ({ id, ...req }: ArgsOf<'gcTradeoff'>): ReturnType<GpwApi['gcTradeoff']> => this.gc.tradeoff(id, req);
 
   // ---- for the CLI (paths are trusted there; the renderer never gets these) ----
 
@@ -140,46 +251,61 @@ export class Engine implements GpwApi {
     return this.importInputs(inputs, options);
   }
 
-  /** Top table of a profile file that is not in the library. */
-  async topOfFile(path: string, sampleType: string | undefined, nodecount: number, sort?: 'flat' | 'cum'): Promise<TopTable & { file: string }> {
-    const full = resolve(path);
-    const bytes = readInputFile(full);
-    checkFormat(basename(full), bytes);
+  /**
+   * Top table of profiles named by file path or library id (`target`, `merge`, `diffBase`): a
+   * file that exists is read from disk, anything else is looked up in the library.
+   */
+  async topOfFile(target: string, args: CliViewArgs & Omit<ArgsOf<'topTable'>, 'id' | 'merge' | 'diffBase'>): Promise<TopTable & { file?: string }> {
+    const main = this.cliSource(target);
+    const view = this.checkedView([main, ...(args.merge ?? []).map((t) => this.cliSource(t))], args.diffBase ? [this.cliSource(args.diffBase)] : [], args);
     const table = await this.worker.run<TopTable>(
-      { op: 'top', source: { sha256: sha256Hex(bytes), bytes }, sampleType, options: topOptions(nodecount, sort) },
-      () => bytes,
-    ).catch((err: unknown) => {
-      throw err instanceof GpwError && err.code === 'bad_input' ? new GpwError('bad_input', `${basename(full)}: ${err.message}`) : err;
-    });
-    return { ...table, file: full };
+      { op: 'top', view: view.spec, sampleType: args.sampleType, options: topOptions(args.nodecount, args.sort) },
+      view.load,
+      view.nameOf,
+    );
+    return main.path ? { ...table, file: main.path } : table;
+  }
+
+  /** A view of profiles named by file path or library id, exported as a file (gpw export). */
+  async exportTargets(target: string, args: CliViewArgs & Omit<ArgsOf<'exportView'>, 'id' | 'merge' | 'diffBase'>): Promise<ExportedView> {
+    const main = this.cliSource(target);
+    const view = this.checkedView([main, ...(args.merge ?? []).map((t) => this.cliSource(t))], args.diffBase ? [this.cliSource(args.diffBase)] : [], args);
+    return this.exportOf(view, main.name, args);
+  }
+
+  /** Merges profiles named by file path or library id into one pprof file's bytes (for gpw merge --out). */
+  async mergeTargets(targets: string[]): Promise<Uint8Array> {
+    const sources = targets.map((t) => this.cliSource(t));
+    return (await this.encodeMerge(sources)).bytes;
+  }
+
+  /** Merges profiles named by file path or library id into a new library artifact (gpw merge --save). */
+  async saveMergedTargets(targets: string[], options: ImportOptions = {}): Promise<Artifact> {
+    const sources = targets.map((t) => this.cliSource(t));
+    return this.saveMergedSources(sources, sources.map((s) => (s.path ? { file: s.path } : { id: s.id! })), options);
   }
 
   // ---- internals ----
 
   private async importInputs(inputs: ImportInput[], options: ImportOptions): Promise<ImportResult> {
     const prepared: NewArtifact[] = [];
-    for (const input of inputs) {
-      const reader = readerFor(input.name, input.bytes);
-      const sha256 = sha256Hex(input.bytes);
-      let read: ReadArtifact;
-      try {
-        read = await reader.read({ name: input.name, bytes: input.bytes, sha256 }, { profiles: this.worker });
-      } catch (err) {
-        if (err instanceof GpwError) throw new GpwError(err.code, `${input.name}: ${err.message}`);
-        if (err instanceof FormatError) throw new GpwError('bad_input', `${input.name}: ${err.message}`);
-        throw err;
-      }
-      prepared.push({
-        kind: reader.kind,
-        ...read,
-        bytes: input.bytes,
-        sha256,
-        file: input.name,
-        source: input.source,
-        labels: options.labels ?? {},
-      });
-    }
+    for (const input of inputs) prepared.push(await this.prepareInput(input, options.labels ?? {}));
     return { artifacts: this.library.addArtifacts(prepared, options.run ?? null) };
+  }
+
+  /** Checks and summarises one input with its format's reader; writes nothing. */
+  private async prepareInput(input: ImportInput, labels: Record<string, string>): Promise<NewArtifact> {
+    const reader = readerFor(input.name, input.bytes);
+    const sha256 = sha256Hex(input.bytes);
+    let read: ReadArtifact;
+    try {
+      read = await reader.read({ name: input.name, bytes: input.bytes, sha256 }, { profiles: this.worker, traces: this.traces.worker });
+    } catch (err) {
+      if (err instanceof GpwError) throw new GpwError(err.code, `${input.name}: ${err.message}`);
+      if (err instanceof FormatError) throw new GpwError('bad_input', `${input.name}: ${err.message}`);
+      throw err;
+    }
+    return { kind: reader.kind, ...read, bytes: input.bytes, sha256, file: input.name, source: input.source, labels };
   }
 
   private requireArtifact(id: string): Artifact {
@@ -192,6 +318,77 @@ export class Engine implements GpwApi {
     const a = this.requireArtifact(id);
     if (!PROFILE_KINDS.includes(a.kind)) throw new GpwError('invalid_argument', `artifact ${id} is a ${a.kind}, not a profile`);
     return a;
+  }
+
+  /** A library profile as a view source. */
+  private librarySource(id: string): ViewSource & { artifact: Artifact } {
+    const artifact = this.requireProfile(id);
+    return { sha256: artifact.sha256, name: artifact.file ?? id, load: () => this.bytesOf(artifact), artifact };
+  }
+
+  /** A CLI argument as a view source: an existing file, else a library id. */
+  private cliSource(target: string): ViewSource & { path?: string; id?: string; artifact?: Artifact } {
+    if (!existsSync(target)) {
+      if (!/^[A-Za-z0-9_-]{1,64}$/.test(target)) throw new GpwError('not_found', `${target}: no such file`);
+      return { ...this.librarySource(target), id: target };
+    }
+    const full = resolve(target);
+    const bytes = readInputFile(full);
+    const format = checkFormat(basename(full), bytes);
+    if (READERS[format]?.kind && !PROFILE_KINDS.includes(READERS[format]!.kind)) {
+      throw new GpwError('bad_input', `${basename(full)}: a ${format} file is not a profile`);
+    }
+    return { sha256: sha256Hex(bytes), name: basename(full), load: () => bytes, path: full };
+  }
+
+  private libraryView(args: ViewOptions): ViewRequest {
+    const sources = [args.id, ...(args.merge ?? [])].map((id) => this.librarySource(id));
+    return this.checkedView(sources, args.diffBase ? [this.librarySource(args.diffBase)] : [], args);
+  }
+
+  /** A view request; comparing profiles of different kinds (a heap with a cpu profile) is refused. */
+  private checkedView(sources: (ViewSource & { artifact?: Artifact })[], base: (ViewSource & { artifact?: Artifact })[], args: Partial<ViewOptions>): ViewRequest {
+    const kinds = [...sources, ...base].map((s) => s.artifact?.subtype).filter((k): k is string => !!k);
+    const differ = kinds.find((k) => k !== kinds[0]);
+    if (differ) throw new GpwError('invalid_argument', `cannot combine a ${kinds[0]} profile with a ${differ} profile`);
+    return viewRequest(sources, base, args);
+  }
+
+  private async exportOf(view: ViewRequest, name: string, args: Omit<ArgsOf<'exportView'>, 'id'>): Promise<ExportedView> {
+    const shape = { diff: view.spec.base.length > 0, merged: view.spec.sources.length > 1, inverted: args.inverted === true };
+    const request = { format: args.format, inverted: args.inverted, width: args.width, title: exportTitle(name, shape) };
+    const file = await this.worker.run<ExportedFile>({ op: 'export', view: view.spec, sampleType: args.sampleType, request }, view.load, view.nameOf);
+    return { name: exportFileName(name, shape, file.extension), mediaType: file.mediaType, bytes: file.bytes };
+  }
+
+  private async encodeMerge(sources: ViewSource[]): Promise<{ bytes: Uint8Array; summary: ProfileSummary }> {
+    const view = this.checkedView(sources, [], {});
+    return this.worker.run<{ bytes: Uint8Array; summary: ProfileSummary }>({ op: 'encode', view: view.spec }, view.load, view.nameOf);
+  }
+
+  private async saveMergedSources(sources: ViewSource[], from: ({ id: string } | { file: string })[], options: ImportOptions): Promise<Artifact> {
+    const { bytes, summary } = await this.encodeMerge(sources);
+    const ids = from.map((f) => ('id' in f ? f.id : f.file)).join(',');
+    const labels: Record<string, string> = { ...(ids.length <= 1024 ? { 'merged-from': ids } : {}), ...(options.labels ?? {}) };
+    const [artifact] = this.library.addArtifacts(
+      [
+        {
+          kind: 'profile',
+          subtype: summary.profileType,
+          bytes,
+          sha256: sha256Hex(bytes),
+          file: `merged-${sources.length}.pb.gz`,
+          source: `merge:${sources.length} profiles`,
+          capturedAt: summary.capturedAt,
+          durationNs: summary.durationNs || null,
+          goVersion: null,
+          labels,
+          summary: { ...summary, mergedFrom: from },
+        },
+      ],
+      options.run ?? null,
+    );
+    return artifact;
   }
 
   private sourceOf(artifact: Artifact): ProfileSource {

@@ -20,7 +20,12 @@ export interface ProfileSummary {
   periodType: string | null;
   /** Keys of sample labels (pprof.Do labels, numeric labels such as bytes). */
   labelKeys: string[];
+  /** The profile's comments (readers of text formats put their warnings here), at most 20. */
+  comments: string[];
 }
+
+const MAX_COMMENTS = 20;
+const MAX_COMMENT_CHARS = 500;
 
 export function summarizeProfile(profile: Profile): ProfileSummary {
   const totals: Record<string, number> = {};
@@ -39,6 +44,7 @@ export function summarizeProfile(profile: Profile): ProfileSummary {
     period: profile.period,
     periodType: profile.periodType ? `${profile.periodType.type}/${profile.periodType.unit}` : null,
     labelKeys,
+    comments: profile.comments.slice(0, MAX_COMMENTS).map((c) => c.slice(0, MAX_COMMENT_CHARS)),
   };
 }
 

@@ -3,8 +3,21 @@
 import type { ProfileSummary, ProfileType } from '../analysis/profile-summary.js';
 import type { TopRow } from '../analysis/top.js';
 import type { FlameGraph } from '../analysis/flame-graph.js';
+import type { Sandwich } from '../analysis/sandwich.js';
+import type { DiffRow, DiffTable } from '../analysis/diff-table.js';
 
 export type { ProfileSummary, ProfileType, TopRow, FlameGraph };
+export type { Sandwich, DiffRow, DiffTable };
+export type { TraceSummary, BlockingTotal, BlockingKind, GoroutineGroup, MmuCurve } from './trace-types.js';
+
+/** A view exported as a file (exportView): its suggested name, media type and bytes. */
+export interface ExportedView {
+  name: string;
+  mediaType: string;
+  bytes: Uint8Array;
+}
+export type * from './ssh-types.js';
+export type * from './gc-types.js';
 
 export type ArtifactKind = 'profile' | 'trace' | 'perf' | 'gclog' | 'metrics';
 
@@ -71,4 +84,11 @@ export interface TopTable {
   nodeCutoff: number;
   keptNodes: number;
   rows: TopRow[];
+  /** pprof's warnings about the view's filters ("Focus expression matched no samples"). */
+  warnings?: string[];
 }
+
+/** The view options every profile view takes (pprof's filters, granularity, diff, merge): see viewOptionsFields. */
+export type ViewOptions = import('./schema.js').ObjectOf<typeof import('./contract.js').viewOptionsFields>;
+
+export type * from './collect-types.js';

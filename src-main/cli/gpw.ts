@@ -5,12 +5,17 @@ import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { GpwError } from '../api/errors.js';
 import type { Artifact } from '../api/types.js';
-import { formatTopText } from '../analysis/top-format.js';
-import { DEFAULT_TOP_OPTIONS } from '../analysis/top.js';
+import { topCommand, TOP_FLAGS, TOP_USAGE } from './top-command.js';
+import { mergeCommand, MERGE_FLAGS, MERGE_USAGE } from './merge-command.js';
+import { traceCommand, TRACE_FLAGS, TRACE_USAGE } from './trace-command.js';
+import { exportCommand, EXPORT_FLAGS, EXPORT_USAGE } from './export-command.js';
+import { captureCommand, CAPTURE_FLAGS, CAPTURE_USAGE } from './capture-command.js';
+import { gcCommand, GC_FLAGS, GC_USAGE } from './gc-command.js';
+import { sshCommand, SSH_FLAGS, SSH_USAGE } from './ssh-command.js';
 import { Engine } from '../engine.js';
 import { resolveLibraryPath } from '../library/default-path.js';
 import { startServer } from '../server/serve.js';
-import { flag, integerFlag, labelFlags, parseArgs, type FlagSpec, type ParsedArgs } from './args.js';
+import { ARTIFACT_FLAGS, flag, integerFlag, labelFlags, parseArgs, switchFlags, valueFlags, type FlagSpec, type ParsedArgs } from './args.js';
 
 // Paths of the built pieces, relative to this entry file (out/main/cli.js).
 const HERE = new URL('.', import.meta.url);
@@ -23,23 +28,35 @@ const USAGE = `gpw — the Go Performance Workstation
 usage:
   gpw import FILE... [--label k=v]... [--run NAME] [--json]
   gpw list [--kind K] [--label k=v] [--text T] [--json]
-  gpw top ID|FILE [--sample-index NAME] [--nodecount N] [--cum] [--json]
+${TOP_USAGE}
+${MERGE_USAGE}
+${TRACE_USAGE}
+${EXPORT_USAGE}
+${CAPTURE_USAGE}
+${GC_USAGE}
+${SSH_USAGE}
   gpw serve [--port N]
 
 common options:
   --library PATH   the library database (default: $GPW_LIBRARY, else the app-data folder)
 `;
 
-const COMMON: Record<string, FlagSpec> = { library: { value: true }, json: { value: false }, help: { value: false } };
+const COMMON: Record<string, FlagSpec> = { ...valueFlags('library'), ...switchFlags('json', 'help') };
 const SPECS: Record<string, Record<string, FlagSpec>> = {
-  import: { ...COMMON, label: { value: true, repeat: true }, run: { value: true } },
-  list: { ...COMMON, kind: { value: true }, label: { value: true }, text: { value: true } },
-  top: { ...COMMON, 'sample-index': { value: true }, nodecount: { value: true }, cum: { value: false } },
-  serve: { ...COMMON, port: { value: true } },
+  import: { ...COMMON, ...ARTIFACT_FLAGS },
+  list: { ...COMMON, ...valueFlags('kind', 'label', 'text') },
+  top: { ...COMMON, ...TOP_FLAGS },
+  merge: { ...COMMON, ...MERGE_FLAGS },
+  trace: { ...COMMON, ...TRACE_FLAGS },
+  export: { ...COMMON, ...EXPORT_FLAGS },
+  capture: { ...COMMON, ...CAPTURE_FLAGS },
+  gc: { ...COMMON, ...GC_FLAGS },
+  ssh: { ...COMMON, ...SSH_FLAGS },
+  serve: { ...COMMON, ...valueFlags('port') },
 };
 
 function openEngine(args: ParsedArgs, longRunning = false): Engine {
-  return new Engine({ libraryPath: resolveLibraryPath(flag(args, 'library')), workerPath: WORKER_PATH, demoDir: DEMO_DIR, warmUp: longRunning });
+  return new Engine({ libraryPath: resolveLibraryPath(flag(args, 'library')), workerPath: WORKER_PATH, demoDir: DEMO_DIR, warmUp: longRunning, runSchedules: longRunning });
 }
 
 function out(text: string): void {
@@ -99,20 +116,25 @@ async function main(argv: string[]): Promise<number> {
         else for (const a of artifacts) out(artifactLine(a));
         return 0;
       }
-      case 'top': {
-        const target = args.positional[0];
-        if (!target || args.positional.length > 1) throw new GpwError('invalid_argument', 'gpw top needs exactly one ID or FILE');
-        const sampleType = flag(args, 'sample-index');
-        const nodecount = integerFlag(args, 'nodecount', DEFAULT_TOP_OPTIONS.nodecount);
-        const sort = args.flags.has('cum') ? 'cum' : 'flat';
-        if (!existsSync(target) && !/^[A-Za-z0-9_-]+$/.test(target)) throw new GpwError('not_found', `${target}: no such file`);
-        const table = existsSync(target)
-          ? await engine.topOfFile(target, sampleType, nodecount, sort)
-          : await engine.topTable({ id: target, sampleType, nodecount, sort });
-        if (json) out(JSON.stringify(table));
-        else process.stdout.write(formatTopText(table));
+      case 'ssh':
+        return await sshCommand(engine, args, json, out);
+      case 'gc':
+        out(await gcCommand(engine, args, json));
         return 0;
-      }
+      case 'capture':
+        return await captureCommand(engine, args, json);
+      case 'top':
+        process.stdout.write(await topCommand(engine, args, json));
+        return 0;
+      case 'merge':
+        out(await mergeCommand(engine, args, json));
+        return 0;
+      case 'trace':
+        out(await traceCommand(engine, args, json));
+        return 0;
+      case 'export':
+        out(await exportCommand(engine, args, json));
+        return 0;
     }
     return 2;
   } finally {

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Engine } from '../engine.js';
 import { LIBRARY_FILE } from '../library/default-path.js';
 import { bindContract } from './ipc.js';
+import { safeStorageCipher } from './safe-storage-cipher.js';
 import { APP_ORIGIN, registerAppScheme, serveRenderer } from './app-protocol.js';
 
 const HERE = new URL('.', import.meta.url);
@@ -33,6 +34,8 @@ async function start(): Promise<void> {
     demoDir: path('../../resources/demo/'),
     nativeBinding: nativeBinding(),
     warmUp: true,
+    secretCipher: safeStorageCipher(),
+    runSchedules: true,
   });
   bindContract(engine);
   serveRenderer(path('../renderer/'));

@@ -3,6 +3,8 @@
 import type { Profile } from '../model/profile.js';
 import { detectFormat, DETECT_HEAD_BYTES } from './detect-format.js';
 import { FormatError } from './format-error.js';
+import { parseFolded } from './folded/parse-folded.js';
+import { parsePerfScript } from './perf-script/parse-perf-script.js';
 import { decodePprof } from './pprof/decode-pprof.js';
 
 export function decodeProfileBytes(bytes: Uint8Array): Profile {
@@ -10,6 +12,10 @@ export function decodeProfileBytes(bytes: Uint8Array): Profile {
   switch (detected.format) {
     case 'pprof':
       return decodePprof(bytes);
+    case 'perf-script':
+      return parsePerfScript(bytes);
+    case 'folded':
+      return parseFolded(bytes);
     case null:
       throw new FormatError(detected.reason);
     default:

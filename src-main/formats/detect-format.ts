@@ -1,8 +1,14 @@
 // Recognises an input by its first bytes, not its file name, and says plainly what a file
 // that gpw cannot read appears to be.
 
+import { looksLikeFolded } from './folded/detect-folded.js';
+import { looksLikeGctrace } from './gctrace/detect-gctrace.js';
+import { looksLikePerfScript, looksLikePerfScriptWithoutStacks } from './perf-script/detect-perf-script.js';
+import { decodeTextHead, looksLikeText } from './text-lines.js';
+import { traceHeaderMinor, unsupportedTraceReason } from './gotrace/header.js';
+
 /** Formats gpw reads. Each has a reader in src-main/import/readers.ts. */
-export type FormatName = 'pprof';
+export type FormatName = 'pprof' | 'expvar' | 'prometheus' | 'perf-script' | 'folded' | 'gotrace' | 'gctrace';
 
 export type DetectedFormat = { format: FormatName } | { format: null; reason: string };
 
@@ -24,8 +30,10 @@ export function detectFormat(head: Uint8Array): DetectedFormat {
   if (startsWith(head, [0x50, 0x4b, 0x03, 0x04])) return { format: null, reason: 'this is a ZIP archive, not a profile; unpack it first' };
   if (startsWith(head, [0x7f, 0x45, 0x4c, 0x46])) return { format: null, reason: 'this is an ELF executable, not a profile' };
   if (startsWith(head, [0x28, 0xb5, 0x2f, 0xfd])) return { format: null, reason: 'this is zstd-compressed; decompress it first' };
-  if (ascii(head, 11) === 'go 1.' || /^go 1\.\d+ trace/.test(ascii(head, 16))) {
-    return { format: null, reason: 'this is a Go execution trace, not a pprof profile' };
+  const traceMinor = traceHeaderMinor(head);
+  if (traceMinor !== null) {
+    const reason = unsupportedTraceReason(traceMinor);
+    return reason ? { format: null, reason } : { format: 'gotrace' };
   }
   if (isLegacyCpuProfile(head)) {
     return {
@@ -38,6 +46,12 @@ export function detectFormat(head: Uint8Array): DetectedFormat {
   if (/^(heap profile:|--- (contention|mutex):|goroutine profile:|threadcreate profile:)/.test(ascii(head, 32))) {
     return { format: null, reason: 'this is a legacy text profile (?debug=1); convert it with `go tool pprof -proto FILE > FILE.pb.gz`, or fetch it without debug=1' };
   }
+  if (isExpvarJson(head)) return { format: 'expvar' };
+  if (isPrometheusText(head)) return { format: 'prometheus' };
+  const text = looksLikeText(head) ? decodeTextHead(head) : null;
+  if (text !== null && looksLikeGctrace(text)) return { format: 'gctrace' };
+  if (text !== null && (looksLikePerfScript(text) || looksLikePerfScriptWithoutStacks(text))) return { format: 'perf-script' };
+  if (text !== null && looksLikeFolded(text)) return { format: 'folded' };
   const sample = head.subarray(0, 4096);
   const printable = sample.filter((b) => b === 9 || b === 10 || b === 13 || (b >= 32 && b < 127)).length;
   if (printable > sample.length * 0.95) return { format: null, reason: 'this is a text file, not a pprof profile (.pb.gz or .pb)' };
@@ -54,4 +68,15 @@ function isLegacyCpuProfile(head: Uint8Array): boolean {
   const w32 = (i: number): number => v.getUint32(i * 4, true);
   if (w64(0) === 0n && w64(1) === 3n && w64(2) <= 1n && w64(3) > 0n) return true;
   return w32(0) === 0 && w32(1) === 3 && w32(2) <= 1 && w32(3) > 0;
+}
+
+// expvar's /debug/vars: a JSON object holding the standard "cmdline" or "memstats" vars.
+function isExpvarJson(head: Uint8Array): boolean {
+  const text = ascii(head, 4096);
+  return /^\s*\{/.test(text) && /"(?:cmdline|memstats)"\s*:/.test(text);
+}
+
+// Prometheus text exposition: starts with a # HELP or # TYPE line for a metric name.
+function isPrometheusText(head: Uint8Array): boolean {
+  return /^\s*# (?:HELP|TYPE) [A-Za-z_:][A-Za-z0-9_:]* /.test(ascii(head, 512));
 }

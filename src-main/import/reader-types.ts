@@ -3,6 +3,7 @@
 
 import type { ArtifactKind, ArtifactSummary } from '../api/types.js';
 import type { ProfileWorkerClient } from '../workers/profile-worker-client.js';
+import type { TraceWorkerClient } from '../workers/trace-worker-client.js';
 
 export interface ReaderInput {
   /** File name as the user knows it (for messages). */
@@ -14,6 +15,8 @@ export interface ReaderInput {
 export interface ReaderContext {
   /** The profile worker: profile-like formats are decoded and summarised there. */
   profiles: ProfileWorkerClient;
+  /** The trace worker: execution traces are parsed there (inline when absent). */
+  traces?: TraceWorkerClient;
 }
 
 export interface ReadArtifact {

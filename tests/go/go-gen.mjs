@@ -62,7 +62,7 @@ export async function goVersion(goCmd = process.env.GO || 'go') {
 const BUILD_FLAGS = ['-trimpath', '-buildvcs=false'];
 
 /** sha256 over the module's go.mod/go.sum/*.go, the go version, build flags and run arguments. */
-async function sourceHash(moduleDir, version, name, args) {
+export async function sourceHash(moduleDir, version, name, args) {
   const h = createHash('sha256');
   h.update(`${name}\0${version}\0${JSON.stringify(BUILD_FLAGS)}\0${JSON.stringify(args)}\0`);
   const names = (await fs.readdir(moduleDir))
