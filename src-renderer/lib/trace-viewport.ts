@@ -1,0 +1,80 @@
+// The timeline's time window: which nanosecond is at the left edge and how many nanoseconds a
+// pixel spans. Zoom keeps the time under the pointer still; the window never leaves the trace
+// by more than a tenth of its width and never zooms past a few pixels per nanosecond. Moves
+// ease toward a target a little each frame, so wheel and key zooms look continuous.
+
+export interface Viewport {
+  t0: number;
+  nsPerPx: number;
+}
+
+/** Most zoomed in: 20 pixels per nanosecond. */
+export const MIN_NS_PER_PX = 0.05;
+
+/** The whole trace in `widthPx`. */
+export function wholeTrace(durationNs: number, widthPx: number): Viewport {
+  return { t0: 0, nsPerPx: Math.max(MIN_NS_PER_PX, Math.max(1, durationNs) / Math.max(1, widthPx)) };
+}
+
+export function clampViewport(v: Viewport, durationNs: number, widthPx: number): Viewport {
+  const maxNsPerPx = (Math.max(1, durationNs) * 1.2) / Math.max(1, widthPx);
+  const nsPerPx = Math.min(maxNsPerPx, Math.max(MIN_NS_PER_PX, v.nsPerPx));
+  const span = nsPerPx * widthPx;
+  const margin = span * 0.1;
+  const t0 = Math.min(Math.max(v.t0, -margin), Math.max(-margin, durationNs + margin - span));
+  return { t0, nsPerPx };
+}
+
+/** Zoom by `factor` (> 1 zooms out) keeping the time at x still. */
+export function zoomAt(v: Viewport, xPx: number, factor: number): Viewport {
+  const t = v.t0 + xPx * v.nsPerPx;
+  const nsPerPx = v.nsPerPx * factor;
+  return { t0: t - xPx * nsPerPx, nsPerPx };
+}
+
+export function panBy(v: Viewport, dxPx: number): Viewport {
+  return { t0: v.t0 + dxPx * v.nsPerPx, nsPerPx: v.nsPerPx };
+}
+
+/** Show [begin, end] with a small margin. */
+export function fitRange(begin: number, end: number, widthPx: number): Viewport {
+  const span = Math.max(end - begin, 20 * MIN_NS_PER_PX);
+  const nsPerPx = (span * 1.1) / Math.max(1, widthPx);
+  return { t0: begin - span * 0.05, nsPerPx };
+}
+
+/** One easing step from `cur` toward `target` (scale in log space); null when arrived. */
+export function easeToward(cur: Viewport, target: Viewport, k = 0.35): Viewport | null {
+  const ls = Math.log(cur.nsPerPx);
+  const lt = Math.log(target.nsPerPx);
+  const ds = lt - ls;
+  const dt = target.t0 - cur.t0;
+  if (Math.abs(ds) < 1e-3 && Math.abs(dt) < cur.nsPerPx * 0.5) return null;
+  return { t0: cur.t0 + dt * k, nsPerPx: Math.exp(ls + ds * k) };
+}
+
+/** Tick spacing in ns (1, 2 or 5 × 10^k) putting ticks at least minPx apart. */
+export function tickStep(nsPerPx: number, minPx = 90): number {
+  const raw = nsPerPx * minPx;
+  const p = Math.pow(10, Math.floor(Math.log10(raw)));
+  for (const m of [1, 2, 5, 10]) if (m * p >= raw) return m * p;
+  return 10 * p;
+}
+
+const UNITS: [number, string][] = [
+  [1e9, 's'],
+  [1e6, 'ms'],
+  [1e3, 'µs'],
+  [1, 'ns'],
+];
+
+/** A tick label: the time at a multiple of step, in a unit at most ten steps large, with the decimals it needs. */
+export function formatTick(t: number, step: number): string {
+  for (const [size, name] of UNITS) {
+    if (step * 10 >= size || size === 1) {
+      const digits = Math.max(0, Math.ceil(-Math.log10(step / size) - 1e-9));
+      return `${(t / size).toFixed(Math.min(6, digits))}${name}`;
+    }
+  }
+  return `${t}ns`;
+}
