@@ -6,6 +6,7 @@ import { parseGctrace } from '../../src-main/formats/gctrace/parse-gctrace';
 import { buildGcModel, gcTradeoff, gcWhatIf } from '../../src-main/analysis/gc/gc-analysis';
 import { fitBaseline } from '../../src-main/analysis/gc/baseline';
 import { simulate } from '../../src-main/analysis/gc/simulate';
+import { markAllocation } from '../../src-main/analysis/gc/mark-phase';
 
 const MiB = 2 ** 20;
 
@@ -45,6 +46,25 @@ describe('trigger', () => {
 
   test('a goal at or below M triggers at once', () => {
     expect(heapTrigger(50 * MiB, 60 * MiB, 0)).toBe(50 * MiB);
+  });
+});
+
+describe('allocation during a mark (assists, revise)', () => {
+  const base = { heapStart: 70 * MiB, goal: 100 * MiB, hardGoal: 200 * MiB, minRunway: 64 * 1024, worstAt: (h: number) => h - 20 * MiB };
+  test('without assists the program allocates its natural bytes per byte of work', () => {
+    expect(markAllocation({ ...base, work: 40 * MiB, expected: 40 * MiB, natural: 0.5 })).toBeCloseTo(20 * MiB, -3);
+  });
+  test('assists stop the heap at the goal while the work is within the expected', () => {
+    expect(markAllocation({ ...base, work: 40 * MiB, expected: 40 * MiB, natural: 3 })).toBeCloseTo(30 * MiB, -3);
+    // Half the expected work: half the room.
+    expect(markAllocation({ ...base, work: 20 * MiB, expected: 40 * MiB, natural: 3 })).toBeCloseTo(15 * MiB, -3);
+  });
+  test('work past the expected is paced against the extrapolated goal and the worst-case work', () => {
+    // First 40 MiB of work: heap 70 → 100 MiB. Then worst = 100 − 20 = 80 MiB of work, goal
+    // extrapolated to 70 + 30·80/40 = 130 MiB; the remaining 10 MiB of work get 30/(80 − 40) per byte.
+    expect(markAllocation({ ...base, work: 50 * MiB, expected: 40 * MiB, natural: 3 })).toBeCloseTo(30 * MiB + 7.5 * MiB, -3);
+    // The hard goal caps the extrapolation: 110 MiB leaves 10 MiB for the last 40 MiB of worst-case work.
+    expect(markAllocation({ ...base, hardGoal: 110 * MiB, work: 50 * MiB, expected: 40 * MiB, natural: 3 })).toBeCloseTo(30 * MiB + 2.5 * MiB, -3);
   });
 });
 

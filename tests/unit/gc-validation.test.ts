@@ -12,6 +12,7 @@ import { ensureGcLogs, VALIDATION_ARGS, VALIDATION_CONFIGS } from '../go/gcload-
 import { parseGctrace } from '../../src-main/formats/gctrace/parse-gctrace';
 import { buildGcModel, gcTradeoff, gcWhatIf } from '../../src-main/analysis/gc/gc-analysis';
 import { parseByteSize } from '../../src-main/analysis/gc/byte-size';
+import { simulate } from '../../src-main/analysis/gc/simulate';
 import { repoPath } from '../helpers/paths';
 
 interface Config {
@@ -41,13 +42,18 @@ test('predictions from the GOGC=100 run against the real runs', () => {
   const baselinePlain = buildGcModel(parseGctrace(withoutPacer(read('gogc100'))));
   const baseUse = cpuUse(metrics('gogc100'));
   const rows = (VALIDATION_CONFIGS as Config[]).map((c) => {
-    const actual = buildGcModel(parseGctrace(read(c.name))).recorded;
+    const actualModel = buildGcModel(parseGctrace(read(c.name)));
+    const actual = actualModel.recorded;
     const m = metrics(c.name);
     const gogc = c.env.GOGC === 'off' ? -1 : Number(c.env.GOGC);
     const limit = c.env.GOMEMLIMIT ? (parseByteSize(c.env.GOMEMLIMIT) as { bytes: number }).bytes : undefined;
     const p = gcWhatIf(baseline, { gogc, memLimitBytes: limit });
     const plain = gcWhatIf(baselinePlain, { gogc, memLimitBytes: limit });
     const oracle = limit ? gcWhatIf(baseline, { gogc, memLimitBytes: limit, nonHeapBytes: measuredNonHeap(m) }) : null;
+    // The replay with the real run's own mark cost per byte (fitted from its log, an oracle like
+    // the measured non-heap memory): how much of the GC CPU error is the transplanted cost.
+    const markCostScale = actualModel.baseline.markCpuPerByte / baseline.baseline.markCpuPerByte;
+    const ownCost = simulate(baseline.baseline, { gogc, memLimitBytes: limit ?? Infinity, nonHeapBytes: p.settings.nonHeapBytes }, { markCost: markCostScale, consMark: 1 });
     const rel = (pred: number, act: number): number => pred / act - 1;
     return {
       config: c.name,
@@ -56,6 +62,7 @@ test('predictions from the GOGC=100 run against the real runs', () => {
       bands: { gcCount: [p.bands.gcCount.low, p.bands.gcCount.high], peakHeapBytes: [p.bands.peakHeapBytes.low, p.bands.peakHeapBytes.high], gcCpuFraction: [p.bands.gcCpuFraction.low, p.bands.gcCpuFraction.high] },
       error: { gcCount: rel(p.predicted.gcCount, actual.gcCount), peakHeap: rel(p.predicted.peakHeapBytes, actual.peakHeapBytes), gcCpuPp: (p.predicted.gcCpuFraction - actual.gcCpuFraction) * 100 },
       errorGctraceOnly: { gcCount: rel(plain.predicted.gcCount, actual.gcCount), peakHeap: rel(plain.predicted.peakHeapBytes, actual.peakHeapBytes), gcCpuPp: (plain.predicted.gcCpuFraction - actual.gcCpuFraction) * 100 },
+      errorOwnMarkCost: { markCostScale, gcCpuPp: (ownCost.gcCpuFraction - actual.gcCpuFraction) * 100 },
       errorMeasuredNonHeap: oracle && { nonHeapBytes: measuredNonHeap(m), gcCount: rel(oracle.predicted.gcCount, actual.gcCount), peakHeap: rel(oracle.predicted.peakHeapBytes, actual.peakHeapBytes), gcCpuPp: (oracle.predicted.gcCpuFraction - actual.gcCpuFraction) * 100 },
     };
   });

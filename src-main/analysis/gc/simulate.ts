@@ -3,12 +3,14 @@
 // cycle's marked heap, stacks, globals and its own cons/mark estimate; the program's live heap,
 // cons/mark and CPU per allocated byte at that point come from the recording. Each mark phase is
 // closed-form: the program allocates `cm·work·(1−u)/u` bytes while the GC marks at the
-// utilisation u its cycles really got, unless that would pass the goal (extrapolated when the
-// work grew, at most (1 + GOGC/100) × goal), where assists hold it; when the coarse GC CPU
-// limiter is engaged, assists are off and the heap overshoots.
+// utilisation u its cycles really got, unless assists hold it to the goal (mark-phase.ts: the
+// runtime's revise rule, with the goal extrapolated for work beyond the expected, at most
+// (1 + GOGC/100) × goal); when the coarse GC CPU limiter is engaged, assists are off and the
+// heap overshoots.
 
 import type { Baseline } from './baseline.js';
 import { BACKGROUND_UTILIZATION, MIN_RUNWAY } from './gc-units.js';
+import { markAllocation } from './mark-phase.js';
 import { gogcGoal, heapTrigger, maxOfFive, memoryLimitGoal, piController } from './pacer.js';
 
 export interface GcSettings {
@@ -85,6 +87,7 @@ export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTR
   let marked = 0;
   let lastWork = 0;
   let stacks = 0;
+  let lastStacks = 0;
   let gcCpuTotal = 0;
   let assistTotal = 0;
   let pauseTotal = 0;
@@ -118,15 +121,17 @@ export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTR
     if (startA >= b.endA) break;
     const heapStart = marked + (startA - a);
     const live = b.live.at(startA);
+    lastStacks = stacks;
     stacks = b.stacks.at(startA);
     const work = live + stacks + globals;
     const cm = Math.max(b.consMark.at(startA) * scales.consMark, 0);
     const uMark = Math.max(markUtil, bgUtil);
-    // As much as the program allocated per byte of work during the recorded marks at this point.
-    const natural = sameProcs ? b.allocPerWork.at(startA) * scales.consMark * work : (cm * work * (1 - uMark)) / uMark;
+    // Bytes the program allocates per byte of work unless assists hold it back: what it allocated
+    // during the recorded marks at this point (or, with other GOMAXPROCS, cm·(1 − u)/u).
+    const natural = sameProcs ? b.allocPerWork.at(startA) * scales.consMark : (cm * (1 - uMark)) / uMark;
 
     let during: number;
-    let util = Math.max(markUtil, bgUtil);
+    let util = uMark;
     if (isForced) {
       during = forcedDuring.shift() ?? 0;
       forced.shift();
@@ -135,15 +140,18 @@ export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTR
       util = bgUtil;
       during = (cm * work * (1 - bgUtil)) / bgUtil;
     } else {
-      // Work beyond the expected extends the goal, at most to (1 + GOGC/100) × goal.
-      const expected = lastWork;
-      let target = goal;
-      if (work > expected) {
-        const worst = heapStart + stacks + globals;
-        const hard = (1 + (s.gogc < 0 ? 1000 : s.gogc / 100)) * goal;
-        target = expected > 0 ? Math.min(heapStart + ((goal - heapStart) * worst) / expected, hard) : hard;
-      }
-      during = Math.min(natural, Math.max(target - heapStart, MIN_RUNWAY));
+      // Assists hold the heap to the goal, extrapolated once the work passes the expected.
+      const lastLive = lastWork > 0 ? lastWork - lastStacks - globals : 0;
+      during = markAllocation({
+        heapStart,
+        goal,
+        hardGoal: (1 + (s.gogc < 0 ? 1000 : s.gogc / 100)) * goal,
+        work,
+        expected: lastWork > 0 ? lastWork : globals,
+        worstAt: (heap) => lastLive + Math.max(heap - marked, 0) + stacks + globals,
+        natural,
+        minRunway: MIN_RUNWAY,
+      });
       util = cm * work > 0 ? Math.max(uMark, (cm * work) / (cm * work + during)) : uMark;
     }
     if (!isForced && during <= 0) during = MIN_RUNWAY;
