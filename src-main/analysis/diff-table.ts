@@ -21,7 +21,7 @@ export interface DiffTable {
   unit: string;
   baseTotal: number;
   newTotal: number;
-  /** Functions with any value, before `limit`. */
+  /** Functions whose flat or cum changed, before `limit`. */
   functionCount: number;
   rows: DiffRow[];
 }
@@ -71,7 +71,8 @@ export function buildDiffTable(profile: Profile, typeIndex: number, options: Dif
   const rows: DiffRow[] = [];
   frames.names.forEach((name, i) => {
     const [baseFlat, newFlat, baseCum, newCum] = sums.subarray(i * 4, i * 4 + 4);
-    if (baseCum === 0 && newCum === 0) return;
+    // As pprof -diff_base: a function whose flat and cum did not change has no row.
+    if (newFlat === baseFlat && newCum === baseCum) return;
     rows.push({ name, baseFlat, newFlat, baseCum, newCum, deltaFlat: newFlat - baseFlat, deltaCum: newCum - baseCum });
   });
   const key = options.sort === 'cum' ? (r: DiffRow) => Math.abs(r.deltaCum) : (r: DiffRow) => Math.abs(r.deltaFlat);

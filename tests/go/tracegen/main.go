@@ -15,6 +15,7 @@ import (
 	"runtime/pprof"
 	"runtime/trace"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -53,6 +54,7 @@ func main() {
 	run(sleeper, 20*s)
 	run(allocator, 30*s)
 	run(annotated, 20*s)
+	run(burnCPU, 60*s)
 	wg.Wait()
 	trace.Stop()
 	pprof.StopCPUProfile()
@@ -202,3 +204,24 @@ func annotated(n int) {
 		task.End()
 	}
 }
+
+// burnCPU computes until the process has used ms more milliseconds of CPU time, so the trace
+// holds CPU samples (one per 10 ms of CPU) however loaded the machine is.
+func burnCPU(ms int) {
+	cpu := func() time.Duration {
+		var ru syscall.Rusage
+		if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+			log.Fatal(err)
+		}
+		return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	}
+	x := uint64(1)
+	for end := cpu() + time.Duration(ms)*time.Millisecond; cpu() < end; {
+		for i := 0; i < 100000; i++ {
+			x = x*6364136223846793005 + 1442695040888963407
+		}
+	}
+	cpuSink = x
+}
+
+var cpuSink uint64
