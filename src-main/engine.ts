@@ -83,7 +83,7 @@ export class Engine implements GpwApi {
     this.worker = new ProfileWorkerClient(options.workerPath, options.warmUp === true);
     if (options.warmUp) this.worker.start();
     this.traces = new TraceService(this.library, join(dirname(options.workerPath), 'trace-worker.js'));
-    this.gc = new GcService(this.library);
+    this.gc = new GcService(this.library, this.traces);
     this.capture = new CaptureService(this.library, (input) => this.prepareInput(input, {}), { cipher: options.secretCipher, runSchedules: options.runSchedules });
     this.ssh = new SshService({
       db: this.library.db,
@@ -239,6 +239,7 @@ export class Engine implements GpwApi {
   gcRun = async ({ id }: ArgsOf<'gcRun'>): ReturnType<GpwApi['gcRun']> => this.gc.run(id);
   gcWhatIf = async ({ id, ...req }: ArgsOf<'gcWhatIf'>): ReturnType<GpwApi['gcWhatIf']> => this.gc.whatIf(id, req);
   gcTradeoff = async ({ id, ...req }: ArgsOf<'gcTradeoff'>): ReturnType<GpwApi['gcTradeoff']> => this.gc.tradeoff(id, req);
+  gcSeries = async (a: ArgsOf<'gcSeries'>): ReturnType<GpwApi['gcSeries']> => this.gc.series(a);
 
   // ---- for the CLI (paths are trusted there; the renderer never gets these) ----
 

@@ -1,9 +1,10 @@
 // The contract's GC methods (spread into `contract` in contract.ts): the GC run view of a gctrace
-// artifact, a GOGC / GOMEMLIMIT what-if, and the GOGC trade-off sweep. Every number is bounded.
+// or execution-trace artifact, a GOGC / GOMEMLIMIT what-if, the GOGC trade-off sweep, and the GC
+// series of runtime-metrics snapshots. Every number, string and array is bounded.
 
 import { GpwError } from './errors.js';
-import { integer, object, optional, string, type Infer, type Schema } from './schema.js';
-import type { GcRunView, GcTradeoff, GcWhatIf } from './gc-types.js';
+import { array, integer, object, optional, string, type Infer, type Schema } from './schema.js';
+import type { GcMetricsSeries, GcRunView, GcTradeoff, GcWhatIf } from './gc-types.js';
 
 interface Method<A, R> {
   args: Schema<A>;
@@ -27,6 +28,9 @@ const nonHeap = integer({ min: 0, max: 2 ** 50 });
 
 const whatIfArgs = object({ id, gogc, memLimitBytes: optional(bytes), gomaxprocs: optional(integer({ min: 1, max: 1024 })), nonHeapBytes: optional(nonHeap) });
 const tradeoffArgs = object({ id, memLimitBytes: optional(bytes), budgetBytes: optional(bytes), nonHeapBytes: optional(nonHeap) });
+/** Snapshots of one series: a schedule taking one a minute for a day stays under the bound. */
+export const MAX_SERIES_SNAPSHOTS = 2000;
+const seriesArgs = object({ ids: optional(array(id, { min: 2, max: MAX_SERIES_SNAPSHOTS })), run: optional(string({ min: 1, max: 256 })) });
 
 export const gcMethods = {
   /** A gctrace log's cycles, series and summary. */
@@ -35,4 +39,6 @@ export const gcMethods = {
   gcWhatIf: method<Infer<typeof whatIfArgs>, GcWhatIf>(whatIfArgs),
   /** Predicted GC CPU against peak heap for GOGC 25…800 (and with a memory limit); the best setting within a budget. */
   gcTradeoff: method<Infer<typeof tradeoffArgs>, GcTradeoff>(tradeoffArgs),
+  /** GC count, heap, goal, pauses and GC CPU over time from expvar / Prometheus snapshots (ids, or a run's). */
+  gcSeries: method<Infer<typeof seriesArgs>, GcMetricsSeries>(seriesArgs),
 };

@@ -11,5 +11,6 @@ export type {
   GcFigures,
 } from '../analysis/gc/gc-analysis.js';
 export type { RecordedSummary as GcRecordedSummary } from '../analysis/gc/recorded.js';
+export type { GcMetricsSeries, GcMetricsPoint } from '../analysis/gc/metrics-series.js';
 export type { PredictionBands, Band as GcBand } from '../analysis/gc/error-bands.js';
 export type { GcCycle, GcLog, GctraceWarning } from '../formats/gctrace/gctrace-types.js';

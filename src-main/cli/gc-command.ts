@@ -1,4 +1,5 @@
-// gpw gc ID|FILE: a gctrace log's summary, a GOGC / GOMEMLIMIT what-if, or the GOGC trade-off.
+// gpw gc ID|FILE: a gctrace log's (or an execution trace's GC cycles') summary, a GOGC / GOMEMLIMIT
+// what-if, or the GOGC trade-off.
 
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
@@ -11,7 +12,8 @@ import { flag, integerFlag, type FlagSpec, type ParsedArgs } from './args.js';
 
 export const GC_USAGE = `  gpw gc ID|FILE [--summary] [--json]
   gpw gc ID|FILE --what-if --gogc N|off [--memlimit SIZE] [--gomaxprocs N] [--nonheap SIZE] [--json]
-  gpw gc ID|FILE --tradeoff [--memlimit SIZE] [--budget SIZE] [--nonheap SIZE] [--json]`;
+  gpw gc ID|FILE --tradeoff [--memlimit SIZE] [--budget SIZE] [--nonheap SIZE] [--json]
+  gpw gc --series ID ID... | --series --run RUN [--json]   (expvar / Prometheus snapshots over time)`;
 
 export const GC_FLAGS: Record<string, FlagSpec> = {
   summary: { value: false },
@@ -22,9 +24,13 @@ export const GC_FLAGS: Record<string, FlagSpec> = {
   gomaxprocs: { value: true },
   nonheap: { value: true },
   budget: { value: true },
+  series: { value: false },
+  run: { value: true },
 };
 
 export async function gcCommand(engine: Engine, args: ParsedArgs, json: boolean): Promise<string> {
+  if (args.flags.has('series')) return series(engine, args, json);
+  if (args.flags.has('run')) throw new GpwError('invalid_argument', '--run goes with --series');
   if (args.positional.length !== 1) throw new GpwError('invalid_argument', `gpw gc needs one ID or FILE\n${GC_USAGE}`);
   const modes = ['summary', 'what-if', 'tradeoff'].filter((m) => args.flags.has(m));
   if (modes.length > 1) throw new GpwError('invalid_argument', `--${modes.join(' and --')} cannot be combined`);
@@ -35,13 +41,13 @@ export async function gcCommand(engine: Engine, args: ParsedArgs, json: boolean)
   if (mode === 'summary' && (args.flags.has('memlimit') || args.flags.has('budget') || args.flags.has('nonheap'))) {
     throw new GpwError('invalid_argument', '--memlimit, --budget and --nonheap go with --what-if or --tradeoff');
   }
-  const model = loadModel(engine, args.positional[0]);
+  const model = await loadModel(engine, args.positional[0]);
   if (mode === 'summary') return summary(model, json);
   if (mode === 'what-if') return whatIf(model, args, json);
   return tradeoff(model, args, json);
 }
 
-function loadModel(engine: Engine, target: string): GcModel {
+async function loadModel(engine: Engine, target: string): Promise<GcModel> {
   if (!existsSync(target)) {
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(target)) throw new GpwError('not_found', `${target}: no such file`);
     return engine.gc.model(target);
@@ -50,9 +56,10 @@ function loadModel(engine: Engine, target: string): GcModel {
   const name = basename(full);
   const bytes = readInputFile(full);
   const detected = detectFormat(bytes.subarray(0, DETECT_HEAD_BYTES));
+  if (detected.format === 'gotrace') return engine.gc.modelOfTraceBytes(name, bytes);
   if (detected.format !== 'gctrace') {
     const what = detected.format === null ? detected.reason : `this is a ${detected.format} file`;
-    throw new GpwError('bad_input', `${name}: not a gctrace log (${what}); gpw gc reads the stderr of a Go program run with GODEBUG=gctrace=1`);
+    throw new GpwError('bad_input', `${name}: not a gctrace log (${what}); gpw gc reads the stderr of a Go program run with GODEBUG=gctrace=1, or a Go execution trace`);
   }
   return engine.gc.modelOfBytes(name, bytes);
 }
@@ -153,3 +160,26 @@ function sizeFlag(args: ParsedArgs, name: string): number | undefined {
 }
 
 const round4 = (x: number): number => Math.round(x * 1e4) / 1e4;
+
+async function series(engine: Engine, args: ParsedArgs, json: boolean): Promise<string> {
+  const run = flag(args, 'run');
+  const others = [...args.flags.keys()].filter((f) => f !== 'series' && f !== 'run' && f !== 'json' && f in GC_FLAGS);
+  if (others.length) throw new GpwError('invalid_argument', `--series does not take --${others.join(', --')}`);
+  if ((run === undefined) === (args.positional.length === 0)) throw new GpwError('invalid_argument', `--series needs library IDs of snapshots or --run RUN, not both\n${GC_USAGE}`);
+  const s = await engine.gcSeries(run !== undefined ? { run } : { ids: args.positional });
+  if (json) return JSON.stringify(s);
+  const cell = (v: string, w: number): string => v.padStart(w);
+  const lines = [
+    `${s.points.length} ${s.points[0].source} snapshots over ${s.durationSec.toFixed(1)} s: ${s.totalCycles ?? '–'} GC cycles, ${s.totalPauseMs === null ? '–' : s.totalPauseMs.toFixed(2)} ms of pauses`,
+    `${cell('at s', 8)}${cell('NumGC', 8)}${cell('+cycles', 9)}${cell('heap', 11)}${cell('goal', 11)}${cell('pause/cycle', 13)}${cell('GC CPU', 9)}`,
+  ];
+  const size = (b: number | null): string => (b === null ? '-' : formatByteSize(b));
+  for (const p of s.points) {
+    lines.push(
+      `${cell(p.atSec.toFixed(1), 8)}${cell(String(p.numGc ?? '-'), 8)}${cell(String(p.cyclesSince ?? '-'), 9)}${cell(size(p.heapAllocBytes), 11)}${cell(size(p.heapGoalBytes), 11)}` +
+        `${cell(p.pausePerCycleMs === null ? '-' : `${p.pausePerCycleMs.toFixed(3)} ms`, 13)}${cell(p.gcCpuFraction === null ? '-' : `${(p.gcCpuFraction * 100).toFixed(2)} %`, 9)}`,
+    );
+  }
+  for (const w of s.warnings) lines.push(`warning: ${w}`);
+  return lines.join('\n');
+}

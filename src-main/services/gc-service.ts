@@ -1,5 +1,6 @@
-// The engine's GC-log methods: reads a gctrace artifact (or, for the CLI, a file), keeps the
-// fitted model of the last few logs, and answers run view, what-if and trade-off questions.
+// The engine's GC-log methods: reads a gctrace artifact or the GC cycles of an execution trace
+// (parsed and converted by the trace worker: analysis/gc/from-trace.ts), or, for the CLI, a file;
+// keeps the fitted model of the last few, and answers run view, what-if and trade-off questions.
 // The replay is a few hundred closed-form cycles (well under a millisecond per setting), so it
 // runs on the main thread; the trade-off sweep (about 30 replays) takes a few milliseconds.
 
@@ -10,24 +11,94 @@ import { FormatError } from '../formats/format-error.js';
 import { parseGctrace } from '../formats/gctrace/parse-gctrace.js';
 import { buildGcModel, gcRunView, gcTradeoff, gcWhatIf, type GcModel } from '../analysis/gc/gc-analysis.js';
 import type { Library } from '../library/library.js';
+import type { GcLog } from '../formats/gctrace/gctrace-types.js';
+import type { TraceService } from './trace-service.js';
+import { forEachLine } from '../formats/text-lines.js';
+import { parsePromSample } from '../import/readers/prometheus-text.js';
+import {
+  gcMetricsSeries,
+  PROMETHEUS_GC_SERIES,
+  snapshotFromExpvar,
+  snapshotFromPrometheus,
+  type GcMetricsSeries,
+  type GcSnapshot,
+} from '../analysis/gc/metrics-series.js';
 
 const KEEP_MODELS = 4;
 
 export class GcService {
   private readonly models = new Map<string, GcModel>();
 
-  constructor(private readonly library: Library) {}
+  constructor(
+    private readonly library: Library,
+    private readonly traces: TraceService,
+  ) {}
 
-  run(id: string): GcRunView {
-    return gcRunView(this.model(id));
+  async run(id: string): Promise<GcRunView> {
+    return gcRunView(await this.model(id));
   }
 
-  whatIf(id: string, req: GcWhatIfRequest): GcWhatIf {
-    return gcWhatIf(this.model(id), req);
+  async whatIf(id: string, req: GcWhatIfRequest): Promise<GcWhatIf> {
+    return gcWhatIf(await this.model(id), req);
   }
 
-  tradeoff(id: string, req: { memLimitBytes?: number; budgetBytes?: number; nonHeapBytes?: number }): GcTradeoff {
-    return gcTradeoff(this.model(id), req);
+  async tradeoff(id: string, req: { memLimitBytes?: number; budgetBytes?: number; nonHeapBytes?: number }): Promise<GcTradeoff> {
+    return gcTradeoff(await this.model(id), req);
+  }
+
+  /**
+   * The GC series of runtime-metrics snapshots (expvar /debug/vars or Prometheus scrapes): the
+   * given artifacts, or every 'metrics' artifact of a run. A set with both formats uses the one
+   * with more snapshots (expvar on a tie): the two would interleave the same counters.
+   */
+  series(req: { ids?: string[]; run?: string }): GcMetricsSeries {
+    let artifacts: Artifact[];
+    if (req.ids) artifacts = req.ids.map((id) => this.requireMetrics(id));
+    else if (req.run !== undefined) artifacts = this.library.list({ kind: 'metrics' }).filter((a) => a.run === req.run && (a.subtype === 'expvar' || a.subtype === 'prometheus'));
+    else throw new GpwError('invalid_argument', 'gcSeries needs ids or a run');
+    const expvar = artifacts.filter((a) => a.subtype === 'expvar');
+    const prom = artifacts.filter((a) => a.subtype === 'prometheus');
+    const chosen = expvar.length >= prom.length ? expvar : prom;
+    if (chosen.length < 2) throw new GpwError('invalid_argument', `a GC series needs at least 2 expvar or Prometheus snapshots of one format; ${req.run !== undefined ? `run ${req.run}` : 'the selection'} has ${expvar.length} expvar and ${prom.length} Prometheus`);
+    const series = gcMetricsSeries(chosen.map((a) => this.snapshot(a)));
+    if (chosen.length < artifacts.length) series.warnings.unshift(`${artifacts.length - chosen.length} snapshot(s) of the other format left out`);
+    if (chosen.some((a) => a.capturedAt === null)) series.warnings.unshift('some snapshots carry no capture time: their import time is used');
+    return series;
+  }
+
+  private snapshot(a: Artifact): GcSnapshot {
+    const at = a.capturedAt ?? a.importedAt;
+    if (a.subtype === 'expvar') {
+      const memstats = (a.summary as { memstats?: Record<string, number> }).memstats ?? {};
+      return snapshotFromExpvar(a.id, at, memstats);
+    }
+    const bytes = this.library.blobs.get(a.sha256);
+    if (!bytes) throw new GpwError('internal', `the library has lost the data of artifact ${a.id}`);
+    const wanted = new Set<string>(PROMETHEUS_GC_SERIES);
+    const values: Record<string, number> = {};
+    forEachLine(bytes, (raw) => {
+      const line = raw.trim();
+      if (line === '' || line.startsWith('#') || !wanted.has(line.split(/[\s{]/, 1)[0])) return;
+      try {
+        const sample = parsePromSample(line);
+        if (Object.keys(sample.labels).length === 0 && !(sample.name in values)) values[sample.name] = sample.value;
+      } catch {
+        // The reader checked every line at import; a sample it accepted parses here too.
+      }
+    });
+    return snapshotFromPrometheus(a.id, at, values);
+  }
+
+  private requireMetrics(id: string): Artifact {
+    const a = this.library.get(id);
+    if (!a) throw new GpwError('not_found', `no artifact ${id} in the library`);
+    if (a.kind !== 'metrics' || (a.subtype !== 'expvar' && a.subtype !== 'prometheus')) throw new GpwError('invalid_argument', `artifact ${id} is a ${a.subtype ?? a.kind}, not an expvar or Prometheus snapshot`);
+    return a;
+  }
+
+  /** The model of an execution trace file that is not in the library (the CLI reads it). */
+  async modelOfTraceBytes(name: string, bytes: Uint8Array): Promise<GcModel> {
+    return modelOfTraceLog(name, await this.traces.gcLogOfBytes(name, bytes));
   }
 
   /** The model of a gctrace file that is not in the library (the CLI reads it). */
@@ -40,8 +111,8 @@ export class GcService {
     }
   }
 
-  /** The fitted model of a library GC log (kept for the next question). */
-  model(id: string): GcModel {
+  /** The fitted model of a library GC log or execution trace (kept for the next question). */
+  async model(id: string): Promise<GcModel> {
     const artifact = this.requireGclog(id);
     const cached = this.models.get(artifact.sha256);
     if (cached) {
@@ -49,9 +120,13 @@ export class GcService {
       this.models.set(artifact.sha256, cached);
       return cached;
     }
-    const bytes = this.library.blobs.get(artifact.sha256);
-    if (!bytes) throw new GpwError('internal', `the library has lost the data of artifact ${id}`);
-    const model = this.modelOfBytes(artifact.file ?? id, bytes);
+    let model: GcModel;
+    if (artifact.kind === 'trace') model = modelOfTraceLog(artifact.file ?? id, await this.traces.gcLog(id));
+    else {
+      const bytes = this.library.blobs.get(artifact.sha256);
+      if (!bytes) throw new GpwError('internal', `the library has lost the data of artifact ${id}`);
+      model = this.modelOfBytes(artifact.file ?? id, bytes);
+    }
     this.models.set(artifact.sha256, model);
     if (this.models.size > KEEP_MODELS) this.models.delete(this.models.keys().next().value!);
     return model;
@@ -60,7 +135,14 @@ export class GcService {
   private requireGclog(id: string): Artifact {
     const a = this.library.get(id);
     if (!a) throw new GpwError('not_found', `no artifact ${id} in the library`);
-    if (a.kind !== 'gclog') throw new GpwError('invalid_argument', `artifact ${id} is a ${a.kind}, not a GC log`);
+    if (a.kind !== 'gclog' && a.kind !== 'trace') throw new GpwError('invalid_argument', `artifact ${id} is a ${a.kind}, not a GC log or an execution trace`);
     return a;
   }
+}
+
+function modelOfTraceLog(name: string, log: GcLog): GcModel {
+  if (log.cycles.length === 0) {
+    throw new GpwError('bad_input', `${name}: the execution trace holds no complete GC cycle (a cycle needs its start, both stop-the-world phases and its end inside the trace)`);
+  }
+  return buildGcModel(log);
 }

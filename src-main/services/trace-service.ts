@@ -6,6 +6,7 @@ import type { BlockingKind, MmuCurve, TraceSummary } from '../api/trace-types.js
 import type { MmuOptions } from '../analysis/trace/mmu.js';
 import type { TraceSpan, TraceTimeline } from '../api/trace-timeline-types.js';
 import { GpwError } from '../api/errors.js';
+import type { GcLog } from '../formats/gctrace/gctrace-types.js';
 import type { Library } from '../library/library.js';
 import { sha256Hex } from '../library/blobs.js';
 import { detectFormat } from '../formats/detect-format.js';
@@ -47,6 +48,15 @@ export class TraceService {
     const span = await this.ask<TraceSpan | null>(id, { op: 'span', g, timeNs });
     if (!span) throw new GpwError('not_found', `goroutine index ${g} has no span at ${timeNs} ns in trace ${id}`);
     return span;
+  }
+
+  /** The trace's complete GC cycles as a GC log (analysis/gc/from-trace.ts), for the GC service. */
+  gcLog(id: string): Promise<GcLog> {
+    return this.ask(id, { op: 'gclog' });
+  }
+
+  gcLogOfBytes(name: string, bytes: Uint8Array): Promise<GcLog> {
+    return this.askBytes(name, bytes, { op: 'gclog' });
   }
 
   /** Summary of a trace file that is not in the library (the CLI reads it). */

@@ -8,25 +8,11 @@
 import { GoState, GO_STATE_NAMES, type GoTrace } from '../../model/trace.js';
 import type { SpanEvent, SpanFrame, TraceSpan } from '../../api/trace-timeline-types.js';
 import { goroutineStats } from './goroutine-summary.js';
-import { traceLanes } from './lanes.js';
+import { groupRows, traceLanes } from './lanes.js';
+import { perTrace } from './per-trace.js';
 
-/** Transition rows grouped by goroutine (time order kept), built once per trace. */
-const byGoroutine = new WeakMap<GoTrace, { start: Uint32Array; rows: Int32Array }>();
-
-function transitionsByGoroutine(trace: GoTrace): { start: Uint32Array; rows: Int32Array } {
-  let t = byGoroutine.get(trace);
-  if (t) return t;
-  const tr = trace.transitions;
-  const n = trace.goId.length;
-  const start = new Uint32Array(n + 1);
-  for (let i = 0; i < tr.count; i++) start[tr.g[i] + 1]++;
-  for (let g = 0; g < n; g++) start[g + 1] += start[g];
-  const next = start.slice(0, n);
-  const rows = new Int32Array(tr.count);
-  for (let i = 0; i < tr.count; i++) rows[next[tr.g[i]]++] = i;
-  byGoroutine.set(trace, (t = { start, rows }));
-  return t;
-}
+/** Transition rows grouped by goroutine (time order kept): rows of g are order[start[g]..start[g+1]). */
+const transitionsByGoroutine = perTrace((trace: GoTrace) => groupRows(trace.transitions.g, trace.transitions.count, trace.goId.length));
 
 /** Index of the last row in [lo, hi) whose begin is <= t, or lo - 1. */
 export function lastBeginAtOrBefore(begin: Float64Array, lo: number, hi: number, t: number): number {
@@ -75,7 +61,7 @@ export function traceSpan(trace: GoTrace, g: number, t: number): TraceSpan | nul
   const k = lastBeginAtOrBefore(iv.begin, iv.start[g], iv.start[g + 1], t);
   if (k < iv.start[g] || iv.end[k] < t) return null;
   const tr = trace.transitions;
-  const { start, rows } = transitionsByGoroutine(trace);
+  const { start, order: rows } = transitionsByGoroutine(trace);
   // The (k - start[g])-th transition of g that is not into NotExist began interval k.
   let want = k - iv.start[g];
   let at = -1;

@@ -10,10 +10,12 @@ import { mmuCurve, type MmuOptions } from './mmu.js';
 import { summarizeTrace } from './trace-summary.js';
 import { timelineBuffers, traceTimeline } from './timeline.js';
 import { traceSpan } from './span-detail.js';
+import { gcLogFromTrace } from '../gc/from-trace.js';
 
 export type TraceQuestion = { op: 'summary' } | { op: 'blocking'; kind: BlockingKind } | { op: 'mmu'; options: MmuOptions }
   | { op: 'timeline' }
-  | { op: 'span'; g: number; timeNs: number };
+  | { op: 'span'; g: number; timeNs: number }
+  | { op: 'gclog' };
 
 export function traceAnswer(trace: GoTrace, q: TraceQuestion): { value: unknown; transfer: ArrayBuffer[] } {
   switch (q.op) {
@@ -35,5 +37,7 @@ export function traceAnswer(trace: GoTrace, q: TraceQuestion): { value: unknown;
     }
     case 'span':
       return { value: traceSpan(trace, q.g, q.timeNs), transfer: [] };
+    case 'gclog':
+      return { value: gcLogFromTrace(trace), transfer: [] };
   }
 }

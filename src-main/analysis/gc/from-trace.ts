@@ -1,0 +1,314 @@
+// A Go execution trace's GC cycles as a GcLog (the shape gctrace logs are read into), so the GC
+// run view and the what-if replay work on traces too. Go 1.22+ traces carry, per cycle: the mark
+// phase (GCBegin..GCEnd), the two stop-the-world phases ("GC sweep termination", "GC mark
+// termination"), mark assists per goroutine, the mark workers (goroutines labelled "GC
+// (dedicated)", "GC (fractional)", "GC (idle)" each time they run), and the metrics HeapAlloc
+// (the runtime's heapLive: emitted at every change), HeapGoal (at every pacer commit) and
+// GOMAXPROCS. From the runtime's source (mgc.go, mgcpacer.go) each gctrace field maps to:
+//
+//   atSec           sweep-termination STW begin (gctrace: tSweepTerm), seconds from the TRACE start
+//                   (a trace does not know when the process started)
+//   sweepTermMs     that STW range's duration
+//   markTermMs      mark-termination STW begin .. GCEnd (gctrace: tMarkTerm .. tEnd; GCEnd is
+//                   emitted just before tEnd is read, while the STW range ends only once the
+//                   world has restarted, after the sweep set-up: up to milliseconds later)
+//   markMs          sweep-termination STW end .. mark-termination STW begin (tMark .. tMarkTerm)
+//   *TermCpuMs      wall × GOMAXPROCS (the runtime uses min(GOMAXPROCS, CPUs at start): not in a trace)
+//   assistCpuMs     MarkAssist ranges, counted only while their goroutine was running (an assist
+//                   parked for credit is not CPU; the runtime times only the assist's work)
+//   backgroundCpuMs running time of goroutines labelled "GC (dedicated)"/"GC (fractional)" between
+//                   the two STW phases; idleCpuMs those labelled "GC (idle)". An upper bound: the
+//                   runtime stops a worker's clock when its drain ends, before the worker runs
+//                   gcMarkDone (the ragged barrier that waits for every P), which a trace cannot tell
+//   heapStartBytes  HeapAlloc in effect at the sweep-termination STW begin (gctrace's heap0,
+//                   read just before it)
+//   heapLiveBytes   the HeapAlloc the runtime emits in resetLive(bytesMarked) during mark
+//                   termination (the last one inside that STW before GCEnd): gctrace's heap2,
+//                   exactly; heapEndBytes the HeapAlloc just before it (heap1). A trace without
+//                   that event (cut) falls back to: heap1 = HeapAlloc at the STW begin, heap2 =
+//                   the first HeapAlloc after GCEnd.
+//   goalBytes       HeapGoal in effect at the mark-termination STW begin (gctrace prints the goal
+//                   computed at that point; with a memory limit the goal moves between commits)
+//   procs           GOMAXPROCS in effect at the cycle start
+//   forced          the goroutine that stopped the world for sweep termination then blocks in
+//                   runtime.GC's wait for that cycle's end (see forcedCycles)
+//   cumulativeCpuPercent  GC CPU since the trace start ÷ (GOMAXPROCS × time since the trace start),
+//                   not truncated (gctrace: since the process start, whole percent)
+// Not in a trace, filled as the model reads a gctrace without them: stacksBytes / globalsBytes
+// null (the model counts them as 0, so an inferred GOGC is slightly high for heaps of a few MiB),
+// pacer null, n numbers the trace's complete cycles from 1 (a trace does not hold the
+// runtime's cycle numbers), line 0. Cycles cut by the trace's start or end are left out.
+
+import type { GcCycle, GcLog } from '../../formats/gctrace/gctrace-types.js';
+import { GoState, METRIC_GOMAXPROCS, METRIC_HEAP_ALLOC, METRIC_HEAP_GOAL, RangeKind, type GoTrace } from '../../model/trace.js';
+import { traceLanes } from '../trace/lanes.js';
+
+const SWEEP_TERM = 'GC sweep termination';
+const MARK_TERM = 'GC mark termination';
+const WAIT_GC = 'wait until GC ends';
+const WORKER_LABELS: Record<string, 'background' | 'idle'> = { 'GC (dedicated)': 'background', 'GC (fractional)': 'background', 'GC (idle)': 'idle' };
+
+interface Window {
+  markBegin: number;
+  markEnd: number;
+  sweepTerm: { begin: number; end: number; owner: number };
+  markTerm: { begin: number; end: number };
+}
+
+/** A time series of one metric: times ascending. */
+interface Series {
+  time: number[];
+  value: number[];
+}
+
+export function gcLogFromTrace(trace: GoTrace): GcLog {
+  const windows = cycleWindows(trace);
+  const alloc = metricSeries(trace, METRIC_HEAP_ALLOC);
+  const goal = metricSeries(trace, METRIC_HEAP_GOAL);
+  const procs = metricSeries(trace, METRIC_GOMAXPROCS);
+  const assist = assistNs(trace, windows);
+  const workers = workerNs(trace, windows);
+  const forced = forcedCycles(trace, windows);
+  const warnings: GcLog['warnings'] = [];
+  const cycles: GcCycle[] = [];
+  let gcCpuMs = 0;
+  for (let i = 0; i < windows.length; i++) {
+    const w = windows[i];
+    const p = valueAt(procs, w.markBegin) ?? firstValue(procs) ?? 1;
+    const heap = heapFigures(alloc, w);
+    const goalBytes = valueAt(goal, w.markTerm.begin);
+    if (heap === null || goalBytes === null) {
+      warnings.push({ line: 0, message: `GC cycle at ${(w.markBegin / 1e6).toFixed(3)} ms has no heap ${heap === null ? 'size' : 'goal'} metric; left out` });
+      continue;
+    }
+    const sweepTermMs = (w.sweepTerm.end - w.sweepTerm.begin) / 1e6;
+    const markTermMs = Math.max(w.markEnd - w.markTerm.begin, 0) / 1e6;
+    const cycle: GcCycle = {
+      n: cycles.length + 1,
+      process: 0,
+      line: 0,
+      atSec: w.sweepTerm.begin / 1e9,
+      cumulativeCpuPercent: 0,
+      sweepTermMs,
+      markMs: Math.max(w.markTerm.begin - w.sweepTerm.end, 0) / 1e6,
+      markTermMs,
+      sweepTermCpuMs: sweepTermMs * p,
+      assistCpuMs: assist[i] / 1e6,
+      backgroundCpuMs: workers.background[i] / 1e6,
+      idleCpuMs: workers.idle[i] / 1e6,
+      markTermCpuMs: markTermMs * p,
+      heapStartBytes: heap.start,
+      heapEndBytes: heap.end,
+      heapLiveBytes: heap.live,
+      goalBytes,
+      exactHeap: true,
+      stacksBytes: null,
+      globalsBytes: null,
+      procs: p,
+      forced: forced[i],
+      pacer: null,
+    };
+    gcCpuMs += cycle.sweepTermCpuMs + cycle.assistCpuMs + cycle.backgroundCpuMs + cycle.markTermCpuMs;
+    const elapsedMs = w.markTerm.end / 1e6;
+    cycle.cumulativeCpuPercent = elapsedMs > 0 ? (100 * gcCpuMs) / (elapsedMs * p) : 0;
+    cycles.push(cycle);
+  }
+  return {
+    cycles,
+    scav: [],
+    warnings,
+    otherLines: 0,
+    processes: cycles.length > 0 ? 1 : 0,
+    goVersion: null,
+    goVersionHint: `Go ${trace.version === '1.23' ? '1.23 or 1.24' : trace.version} (execution trace)`,
+  };
+}
+
+/** Complete cycles: a finished mark phase with both its STW phases inside it. */
+function cycleWindows(trace: GoTrace): Window[] {
+  const r = trace.ranges;
+  const stws: { begin: number; end: number; owner: number; sweep: boolean }[] = [];
+  const marks: { begin: number; end: number }[] = [];
+  for (let i = 0; i < r.count; i++) {
+    if (r.kind[i] === RangeKind.GcMark && Number.isFinite(r.end[i])) marks.push({ begin: r.begin[i], end: r.end[i] });
+    if (r.kind[i] !== RangeKind.Stw || !Number.isFinite(r.end[i])) continue;
+    const name = trace.strings[r.name[i]];
+    if (name === SWEEP_TERM || name === MARK_TERM) stws.push({ begin: r.begin[i], end: r.end[i], owner: r.owner[i], sweep: name === SWEEP_TERM });
+  }
+  stws.sort((a, b) => a.begin - b.begin);
+  marks.sort((a, b) => a.begin - b.begin);
+  const out: Window[] = [];
+  let s = 0;
+  for (const m of marks) {
+    while (s < stws.length && stws[s].begin < m.begin) s++;
+    let sweepTerm: Window['sweepTerm'] | null = null;
+    let markTerm: Window['markTerm'] | null = null;
+    for (let k = s; k < stws.length && stws[k].begin <= m.end; k++) {
+      if (stws[k].sweep) sweepTerm ??= stws[k];
+      else if (sweepTerm) markTerm = stws[k];
+    }
+    if (sweepTerm && markTerm) out.push({ markBegin: m.begin, markEnd: m.end, sweepTerm, markTerm });
+  }
+  return out;
+}
+
+function metricSeries(trace: GoTrace, kind: number): Series {
+  const m = trace.metrics;
+  const rows: number[] = [];
+  for (let i = 0; i < m.count; i++) if (m.kind[i] === kind) rows.push(i);
+  rows.sort((a, b) => m.time[a] - m.time[b] || a - b);
+  return { time: rows.map((i) => m.time[i]), value: rows.map((i) => m.value[i]) };
+}
+
+/** Index of the last sample at or before t, -1 if none. */
+function lastAt(s: Series, t: number): number {
+  let lo = 0;
+  let hi = s.time.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (s.time[mid] <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+
+function valueAt(s: Series, t: number): number | null {
+  const i = lastAt(s, t);
+  return i >= 0 ? s.value[i] : null;
+}
+
+const firstValue = (s: Series): number | null => (s.value.length > 0 ? s.value[0] : null);
+
+function heapFigures(alloc: Series, w: Window): { start: number; end: number; live: number } | null {
+  const start = valueAt(alloc, w.sweepTerm.begin);
+  if (start === null) return null;
+  const reset = lastAt(alloc, w.markEnd);
+  if (reset > 0 && alloc.time[reset] >= w.markTerm.begin) return { start, end: alloc.value[reset - 1], live: alloc.value[reset] };
+  const end = valueAt(alloc, w.markTerm.begin);
+  const after = lastAt(alloc, w.markEnd) + 1;
+  if (end === null || after >= alloc.time.length) return null;
+  return { start, end, live: alloc.value[after] };
+}
+
+/** Index of the window whose mark phase holds time t, -1 if none. */
+function windowAt(windows: Window[], t: number): number {
+  let lo = 0;
+  let hi = windows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (windows[mid].markBegin <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  const i = lo - 1;
+  return i >= 0 && t <= windows[i].markEnd ? i : -1;
+}
+
+/** Index of the first window whose mark phase ends after t. */
+function firstEndingAfter(windows: Window[], t: number): number {
+  let lo = 0;
+  let hi = windows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (windows[mid].markEnd <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Nanoseconds goroutine g was running within [from, to). */
+function runningNs(trace: GoTrace, g: number, from: number, to: number): number {
+  const iv = traceLanes(trace).goroutines;
+  let lo = iv.start[g];
+  let hi = iv.start[g + 1];
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (iv.end[mid] <= from) lo = mid + 1;
+    else hi = mid;
+  }
+  let ns = 0;
+  for (let k = lo; k < iv.start[g + 1] && iv.begin[k] < to; k++) {
+    if (iv.state[k] === GoState.Running) ns += Math.max(Math.min(iv.end[k], to) - Math.max(iv.begin[k], from), 0);
+  }
+  return ns;
+}
+
+/** Running time inside MarkAssist ranges, per window. */
+function assistNs(trace: GoTrace, windows: Window[]): number[] {
+  const out = new Array<number>(windows.length).fill(0);
+  const r = trace.ranges;
+  for (let i = 0; i < r.count; i++) {
+    if (r.kind[i] !== RangeKind.MarkAssist || r.owner[i] < 0) continue;
+    const end = Number.isFinite(r.end[i]) ? r.end[i] : trace.durationNs;
+    const w = windowAt(windows, r.begin[i]);
+    if (w < 0) continue;
+    out[w] += runningNs(trace, r.owner[i], r.begin[i], Math.min(end, windows[w].markEnd));
+  }
+  return out;
+}
+
+/** Running time of the mark workers per window, split by the worker mode of each run. */
+function workerNs(trace: GoTrace, windows: Window[]): { background: number[]; idle: number[] } {
+  const background = new Array<number>(windows.length).fill(0);
+  const idle = new Array<number>(windows.length).fill(0);
+  const labels = new Map<number, { time: number[]; mode: ('background' | 'idle' | null)[] }>();
+  const l = trace.labels;
+  for (let i = 0; i < l.count; i++) {
+    const mode = WORKER_LABELS[trace.strings[l.label[i]]] ?? null;
+    let per = labels.get(l.g[i]);
+    if (!per) {
+      if (mode === null) continue;
+      labels.set(l.g[i], (per = { time: [], mode: [] }));
+    }
+    per.time.push(l.time[i]);
+    per.mode.push(mode);
+  }
+  const iv = traceLanes(trace).goroutines;
+  for (const [g, per] of labels) {
+    let li = 0;
+    for (let k = iv.start[g]; k < iv.start[g + 1]; k++) {
+      if (iv.state[k] !== GoState.Running) continue;
+      // The label is emitted right after the goroutine starts running: the last one before this run ends.
+      while (li + 1 < per.time.length && per.time[li + 1] < iv.end[k]) li++;
+      const mode = per.time[li] < iv.end[k] ? per.mode[li] : null;
+      if (mode === null) continue;
+      for (let w = firstEndingAfter(windows, iv.begin[k]); w < windows.length && windows[w].markBegin < iv.end[k]; w++) {
+        const ns = Math.max(Math.min(iv.end[k], windows[w].markTerm.begin) - Math.max(iv.begin[k], windows[w].sweepTerm.end), 0);
+        if (mode === 'idle') idle[w] += ns;
+        else background[w] += ns;
+      }
+    }
+  }
+  return { background, idle };
+}
+
+/**
+ * Cycles started by runtime.GC(): it waits for the cycle in progress (if any), starts one, and
+ * waits for that one's mark to end. The goroutine that stopped the world for a cycle and then
+ * blocks with "wait until GC ends" inside runtime.GC at its later wait (the larger of the call
+ * lines seen in runtime.GC) started it; a goroutine whose allocation started a cycle and that
+ * then calls runtime.GC() during it blocks at the earlier call line.
+ */
+function forcedCycles(trace: GoTrace, windows: Window[]): boolean[] {
+  const tr = trace.transitions;
+  const waitGc = trace.strings.indexOf(WAIT_GC);
+  const out = new Array<boolean>(windows.length).fill(false);
+  if (waitGc < 0) return out;
+  const waits: { cycle: number; line: number }[] = [];
+  let lastLine = -1;
+  for (let i = 0; i < tr.count; i++) {
+    if (tr.to[i] !== GoState.Waiting || tr.reason[i] !== waitGc) continue;
+    const line = callLine(trace, tr.stack[i], 'runtime.GC');
+    if (line < 0) continue;
+    lastLine = Math.max(lastLine, line);
+    const w = windowAt(windows, tr.time[i]);
+    if (w >= 0 && tr.g[i] === windows[w].sweepTerm.owner && tr.time[i] >= windows[w].sweepTerm.end) waits.push({ cycle: w, line });
+  }
+  for (const { cycle, line } of waits) if (line === lastLine) out[cycle] = true;
+  return out;
+}
+
+/** Line of the frame of function `func` in a stack, -1 if absent. */
+function callLine(trace: GoTrace, stack: number, func: string): number {
+  for (let k = trace.stackStart[stack]; k < trace.stackStart[stack + 1]; k++) if (trace.strings[trace.frameFunc[k]] === func) return trace.frameLine[k];
+  return -1;
+}
