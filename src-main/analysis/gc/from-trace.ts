@@ -120,7 +120,7 @@ export function gcLogFromTrace(trace: GoTrace): GcLog {
     otherLines: 0,
     processes: cycles.length > 0 ? 1 : 0,
     goVersion: null,
-    goVersionHint: `Go ${trace.version === '1.23' ? '1.23 or 1.24' : trace.version} (execution trace)`,
+    goVersionHint: `${trace.version === '1.23' ? '1.23 or 1.24' : trace.version} (execution trace)`,
   };
 }
 

@@ -1,0 +1,3 @@
+module gpw.test/gctracepair
+
+go 1.22

@@ -1,0 +1,161 @@
+// gctracepair runs one GC-heavy workload that writes both a GODEBUG=gctrace=1 log and an
+// execution trace of the same run, so gpw's trace → GC-cycles conversion can be checked cycle by
+// cycle against the runtime's own gctrace lines.
+//
+//	gctracepair -out DIR   writes DIR/gctrace.log (the child's stderr), DIR/trace.out and
+//	                       DIR/nogc.trace (a short trace with GOGC=off: no GC cycle)
+//
+// The parent re-runs itself with GODEBUG=gctrace=1 and GOMAXPROCS=2 (GODEBUG is read at start).
+// The child calls runtime.GC() right before trace.Start and right before trace.Stop, so exactly
+// the cycles numbered (start, stop] are complete in the trace; it prints those numbers.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
+	"runtime/trace"
+	"sync"
+	"time"
+)
+
+type node struct {
+	next *node
+	buf  []byte
+	vals [6]*int
+}
+
+var sink []*node
+
+func numGC() uint64 {
+	s := []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
+
+// A live set of linked nodes that grows and shrinks, plus garbage from two goroutines.
+func work(d time.Duration) {
+	begin := time.Now()
+	deadline := begin.Add(d)
+	var mu sync.Mutex
+	live := make([]*node, 0, 1<<16)
+	var wg sync.WaitGroup
+	for w := 0; w < 2; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			i := 0
+			for time.Now().Before(deadline) {
+				var head *node
+				for k := 0; k < 200; k++ {
+					n := &node{next: head, buf: make([]byte, 64+(i*37+k*11)%900)}
+					x := k
+					n.vals[0] = &x
+					head = n
+				}
+				i++
+				mu.Lock()
+				phase := time.Since(begin).Seconds()
+				target := 40 + int(120*(0.5+0.5*sinish(phase*3)))
+				if len(live) < target {
+					live = append(live, head)
+				} else {
+					live[i%len(live)] = head
+					if len(live) > target+20 {
+						live = live[:target]
+					}
+				}
+				mu.Unlock()
+				if w == 0 && i == 3000 {
+					runtime.GC()
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	sink = live
+}
+
+// A triangle wave in [-1, 1] (no math import needed).
+func sinish(x float64) float64 {
+	f := x - float64(int(x))
+	if f < 0.5 {
+		return 4*f - 1
+	}
+	return 3 - 4*f
+}
+
+func child(out string) {
+	f, err := os.Create(filepath.Join(out, "trace.out"))
+	check(err)
+	work(200 * time.Millisecond) // warm up: a heap and pacer state before the trace starts
+	runtime.GC()
+	start := numGC()
+	check(trace.Start(f))
+	work(1500 * time.Millisecond)
+	runtime.GC()
+	stop := numGC()
+	trace.Stop()
+	check(f.Close())
+	fmt.Fprintf(os.Stderr, "gctracepair: trace holds cycles %d to %d\n", start+1, stop)
+
+	// A second, short trace with the collector off: no GC cycle at all.
+	debug.SetGCPercent(-1)
+	g, err := os.Create(filepath.Join(out, "nogc.trace"))
+	check(err)
+	check(trace.Start(g))
+	var keep [][]byte
+	for i := 0; i < 2000; i++ {
+		keep = append(keep, make([]byte, 1024))
+	}
+	time.Sleep(20 * time.Millisecond)
+	trace.Stop()
+	check(g.Close())
+	fmt.Fprintf(os.Stderr, "gctracepair: nogc trace, %d buffers\n", len(keep))
+}
+
+// outDir is the -out flag; the program cannot run without it.
+func outDir() string {
+	out := flag.String("out", "", "output directory")
+	flag.Parse()
+	if *out != "" {
+		return *out
+	}
+	flag.Usage()
+	os.Exit(2)
+	return ""
+}
+
+func check(err error) {
+	if err != nil {
+		panic(err)
+	}
+}
+
+func main() {
+	dir := outDir()
+	out := &dir
+	if os.Getenv("GCTRACEPAIR_CHILD") == "1" {
+		child(*out)
+		return
+	}
+	check(os.MkdirAll(*out, 0o755))
+	log, err := os.Create(filepath.Join(*out, "gctrace.log"))
+	check(err)
+	exe, err := os.Executable()
+	check(err)
+	cmd := exec.Command(exe, "-out", *out)
+	cmd.Env = append(os.Environ(), "GCTRACEPAIR_CHILD=1", "GODEBUG=gctrace=1", "GOMAXPROCS=2")
+	cmd.Stderr = log
+	cmd.Stdout = os.Stdout
+	if err := cmd.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "gctracepair child:", err)
+		os.Exit(1)
+	}
+	check(log.Close())
+}

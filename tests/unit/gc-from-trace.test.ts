@@ -1,0 +1,186 @@
+// An execution trace's GC cycles (analysis/gc/from-trace.ts) against the runtime's own gctrace
+// lines of the same run (tests/go/gctracepair: GODEBUG=gctrace=1 and runtime/trace at once), and
+// `gpw gc` on a trace file and a trace artifact through the built CLI.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+// @ts-expect-error: a plain .mjs helper without types
+import { ensureGoProfiles } from '../go/go-gen.mjs';
+import { repoPath, tempDir } from '../helpers/paths';
+import { gpw, gpwJson } from '../helpers/run';
+import { parseGoTrace } from '../../src-main/formats/gotrace/parse-trace';
+import { parseGctrace } from '../../src-main/formats/gctrace/parse-gctrace';
+import type { GcCycle } from '../../src-main/formats/gctrace/gctrace-types';
+import { gcLogFromTrace } from '../../src-main/analysis/gc/from-trace';
+import { buildGcModel, gcWhatIf } from '../../src-main/analysis/gc/gc-analysis';
+
+const MiB = 2 ** 20;
+const outDir = repoPath('tests/.tmp/gctracepair');
+let traceFile = '';
+let logFile = '';
+let fromTrace: GcCycle[] = [];
+let fromLog: GcCycle[] = [];
+let range: [number, number] = [0, 0];
+
+beforeAll(async () => {
+  await ensureGoProfiles({ name: 'gctracepair', outDir, files: ['gctrace.log', 'trace.out', 'nogc.trace'] });
+  traceFile = join(outDir, 'trace.out');
+  logFile = join(outDir, 'gctrace.log');
+  const logText = readFileSync(logFile, 'utf8');
+  const m = /gctracepair: trace holds cycles (\d+) to (\d+)/.exec(logText);
+  if (!m) throw new Error('gctracepair did not say which cycles the trace holds');
+  range = [Number(m[1]), Number(m[2])];
+  const log = gcLogFromTrace(parseGoTrace(new Uint8Array(readFileSync(traceFile))));
+  expect(log.warnings).toEqual([]);
+  fromTrace = log.cycles;
+  fromLog = parseGctrace(new Uint8Array(readFileSync(logFile))).cycles.filter((c) => c.n >= range[0] && c.n <= range[1]);
+}, 300_000);
+
+/** gctrace prints a duration truncated to two significant digits (whole ms from 10 ms): the true value is in [printed, printed + unit). */
+function truncationUnit(ms: number): number {
+  if (ms >= 10) return 1;
+  if (ms <= 0) return 0.001;
+  return Math.max(10 ** (Math.floor(Math.log10(ms)) - 1), 0.001);
+}
+/** Trace clocks and the runtime's nanotime reads are a few µs apart (events are stamped just after/before them). */
+const CLOCK_SLACK_MS = 0.03;
+
+function expectDuration(traceMs: number, logMs: number, what: string): void {
+  const unit = truncationUnit(logMs);
+  expect(traceMs, what).toBeGreaterThanOrEqual(logMs - CLOCK_SLACK_MS);
+  expect(traceMs, what).toBeLessThan(logMs + unit + CLOCK_SLACK_MS);
+}
+
+describe('trace → GC cycles, against gctrace of the same run', () => {
+  test('one cycle per gctrace line inside the trace window', () => {
+    expect(range[1] - range[0] + 1).toBeGreaterThanOrEqual(8);
+    expect(fromTrace.length).toBe(range[1] - range[0] + 1);
+    expect(fromLog.length).toBe(fromTrace.length);
+  });
+
+  test('heap at start, at mark end, marked and goal: equal in gctrace’s truncated MiB', () => {
+    for (let i = 0; i < fromTrace.length; i++) {
+      const t = fromTrace[i];
+      const g = fromLog[i];
+      const at = `gc ${g.n}`;
+      // gctrace prints heap0/heap1/heap2 >> 20 of the same runtime variables the trace's HeapAlloc reports.
+      expect(Math.floor(t.heapStartBytes / MiB), `${at} start`).toBe(g.heapStartBytes / MiB);
+      expect(Math.floor(t.heapEndBytes / MiB), `${at} end`).toBe(g.heapEndBytes / MiB);
+      expect(Math.floor(t.heapLiveBytes / MiB), `${at} live`).toBe(g.heapLiveBytes / MiB);
+      // The goal: the last HeapGoal commit before mark termination vs the goal computed there (1 MiB for a moving goal).
+      expect(Math.abs(Math.floor(t.goalBytes / MiB) - g.goalBytes / MiB), `${at} goal`).toBeLessThanOrEqual(1);
+      expect(t.procs).toBe(g.procs);
+      expect(t.forced, `${at} forced`).toBe(g.forced);
+      expect(t.exactHeap).toBe(true);
+    }
+    expect(fromLog.some((c) => c.forced)).toBe(true);
+    expect(fromLog.some((c) => !c.forced)).toBe(true);
+  });
+
+  test('start times: one offset (process start → trace start) for every cycle', () => {
+    const offsets = fromTrace.map((t, i) => fromLog[i].atSec - t.atSec);
+    // gctrace's @ is truncated to the ms.
+    for (const o of offsets) expect(Math.abs(o - offsets[0])).toBeLessThan(0.0015);
+    expect(offsets[0]).toBeGreaterThan(0);
+  });
+
+  test('STW phases and the mark phase within gctrace’s printing precision', () => {
+    for (let i = 0; i < fromTrace.length; i++) {
+      const t = fromTrace[i];
+      const g = fromLog[i];
+      expectDuration(t.sweepTermMs, g.sweepTermMs, `gc ${g.n} sweep termination`);
+      expectDuration(t.markTermMs, g.markTermMs, `gc ${g.n} mark termination`);
+      // The mark phase adds the two boundaries' slack.
+      expect(Math.abs(t.markMs - g.markMs), `gc ${g.n} mark`).toBeLessThan(truncationUnit(g.markMs) + 2 * CLOCK_SLACK_MS + 0.01 * g.markMs);
+    }
+  });
+
+  test('assist and worker CPU: most cycles as gctrace says, workers never below it', () => {
+    const sum = (cs: GcCycle[], f: (c: GcCycle) => number): number => cs.reduce((s, c) => s + f(c), 0);
+    const workers = (c: GcCycle): number => c.backgroundCpuMs + c.idleCpuMs;
+    const close = (a: number, b: number): boolean => Math.abs(a - b) <= Math.max(0.3, 0.1 * b) + truncationUnit(b);
+    const share = (f: (c: GcCycle) => number): number => fromTrace.filter((t, i) => close(f(t), f(fromLog[i]))).length / fromTrace.length;
+    const assist = [sum(fromTrace, (c) => c.assistCpuMs), sum(fromLog, (c) => c.assistCpuMs)];
+    const bg = [sum(fromTrace, workers), sum(fromLog, workers)];
+    console.log(
+      `assist ${assist.map((x) => x.toFixed(1)).join(' vs ')} ms (${(share((c) => c.assistCpuMs) * 100).toFixed(0)} % of cycles close), ` +
+        `workers ${bg.map((x) => x.toFixed(1)).join(' vs ')} ms (${(share(workers) * 100).toFixed(0)} % close) (trace vs gctrace)`,
+    );
+    // Workers: the runtime stops a worker's clock when its drain ends; the trace sees it running on
+    // through gcMarkDone (the ragged barrier that waits for every P: long on a loaded machine).
+    // So never (much) below gctrace, and equal where the barrier was quick.
+    for (let i = 0; i < fromTrace.length; i++) expect(workers(fromTrace[i]), `gc ${fromLog[i].n} workers`).toBeGreaterThanOrEqual(0.97 * workers(fromLog[i]) - 0.1);
+    expect(share(workers)).toBeGreaterThanOrEqual(0.4);
+    // Assists: the trace's ranges cover the whole gcAssistAlloc loop (the runtime times only the
+    // drain inside it), parked time left out; an OS-descheduled thread counts in both.
+    expect(share((c) => c.assistCpuMs)).toBeGreaterThanOrEqual(0.5);
+    expect(Math.abs(assist[0] - assist[1])).toBeLessThanOrEqual(0.25 * assist[1] + 1);
+  });
+
+  test('the what-if on the trace answers as on the gctrace lines of the same cycles', () => {
+    const base = parseGctrace(new Uint8Array(readFileSync(logFile)));
+    const logModel = buildGcModel({ ...base, cycles: fromLog });
+    const traceModel = buildGcModel(gcLogFromTrace(parseGoTrace(new Uint8Array(readFileSync(traceFile)))));
+    expect(traceModel.recorded.gcCount).toBe(logModel.recorded.gcCount);
+    for (const gogc of [50, 200]) {
+      const a = gcWhatIf(traceModel, { gogc }).predicted;
+      const b = gcWhatIf(logModel, { gogc }).predicted;
+      console.log(`GOGC=${gogc}: ${a.gcCount} vs ${b.gcCount} cycles, peak ${(a.peakHeapBytes / MiB).toFixed(1)} vs ${(b.peakHeapBytes / MiB).toFixed(1)} MiB (trace vs gctrace)`);
+      // The inputs differ in exact vs truncated heap figures and the workers' CPU (an upper bound
+      // from the trace), which move the fitted cons/mark and mark cost a little.
+      expect(Math.abs(a.gcCount - b.gcCount), `GOGC=${gogc} cycles`).toBeLessThanOrEqual(Math.max(2, 0.2 * b.gcCount));
+      expect(Math.abs(a.peakHeapBytes - b.peakHeapBytes) / b.peakHeapBytes, `GOGC=${gogc} peak`).toBeLessThan(0.1);
+    }
+  });
+});
+
+describe('gpw gc on an execution trace (built CLI)', () => {
+  let lib = '';
+  let dir = '';
+  let cleanup = (): void => {};
+  beforeAll(() => {
+    ({ dir, cleanup } = tempDir('gpw-gc-trace-'));
+    lib = join(dir, 'lib.sqlite');
+  });
+  afterAll(() => cleanup());
+
+  test('--summary and --what-if on the file and on the imported artifact', async () => {
+    const s = await gpwJson<{ recorded: { gcCount: number; forcedCount: number; peakHeapBytes: number }; source: string }>(lib, 'gc', traceFile, '--summary');
+    expect(s.recorded.gcCount).toBe(fromLog.length);
+    expect(s.recorded.forcedCount).toBe(fromLog.filter((c) => c.forced).length);
+    expect(Math.floor(s.recorded.peakHeapBytes / MiB)).toBe(Math.max(...fromLog.map((c) => c.heapEndBytes / MiB)));
+    const w = await gpwJson<{ recorded: { gcCount: number }; predicted: { gcCount: number } }>(lib, 'gc', traceFile, '--what-if', '--gogc', '200');
+    expect(w.recorded.gcCount).toBe(fromLog.length);
+    expect(w.predicted.gcCount).toBeLessThan(w.recorded.gcCount);
+
+    const imported = await gpwJson<{ artifacts: { id: string; kind: string }[] }>(lib, 'import', traceFile);
+    const a = imported.artifacts[0];
+    expect(a.kind).toBe('trace');
+    const byId = await gpwJson<{ recorded: unknown }>(lib, 'gc', a.id, '--summary');
+    expect(byId.recorded).toEqual(s.recorded);
+    const text = await gpw(lib, 'gc', a.id);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(`GC cycles       ${fromLog.length} (`);
+    const tradeoff = await gpwJson<{ sweep: unknown[] }>(lib, 'gc', a.id, '--tradeoff');
+    expect(tradeoff.sweep.length).toBeGreaterThan(5);
+  }, 60_000);
+
+  test('a trace without a complete GC cycle, and a cut trace, end in a message naming the file', async () => {
+    const bytes = readFileSync(traceFile);
+    // The first generation only: framing keeps whole generations, so cut early in the file.
+    const cut = join(dir, 'cut.trace');
+    writeFileSync(cut, bytes.subarray(0, 2000));
+    const r = await gpw(lib, 'gc', cut);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('cut.trace: ');
+    expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
+    const nogc = await gpw(lib, 'gc', join(outDir, 'nogc.trace'));
+    expect(nogc.code).not.toBe(0);
+    expect(nogc.stderr).toContain('nogc.trace: the execution trace holds no complete GC cycle');
+    // Imported, the same message names the artifact's file.
+    const imported = await gpwJson<{ artifacts: { id: string }[] }>(lib, 'import', join(outDir, 'nogc.trace'));
+    const byId = await gpw(lib, 'gc', imported.artifacts[0].id, '--what-if', '--gogc', '50');
+    expect(byId.code).not.toBe(0);
+    expect(byId.stderr).toContain('nogc.trace: the execution trace holds no complete GC cycle');
+  }, 30_000);
+});
