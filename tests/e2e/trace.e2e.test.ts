@@ -217,4 +217,16 @@ describe.skipIf(!HAVE_CHROMIUM)('the execution trace view in Chromium via gpw se
     await page.screenshot({ path: join(SHOTS, 'trace-6-mmu.png') });
     expect(errors).toEqual([]);
   });
+
+  it("the GC what-if tab reads the trace's own GC cycles", async () => {
+    const ref = await traceRefFacts(tracePath);
+    await page.getByTestId('trace-tab-gc').click();
+    // Recorded cycles: the complete mark phases of the trace (Go's reader counts every mark begun).
+    const recorded = async (): Promise<number> => Number((await page.getByTestId('fig-count').locator('td').nth(1).textContent()) ?? NaN);
+    await expect.poll(recorded, { timeout: 20_000 }).toBeGreaterThan(0);
+    expect(await recorded()).toBeLessThanOrEqual(ref.gcCount);
+    expect(await recorded()).toBeGreaterThanOrEqual(ref.gcCount - 1);
+    await page.screenshot({ path: join(SHOTS, 'trace-7-gc-whatif.png') });
+    expect(errors).toEqual([]);
+  });
 });
