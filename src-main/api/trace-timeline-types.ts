@@ -2,13 +2,20 @@
 // array, so a trace of a million events crosses IPC or the WebSocket as a few binary buffers.
 // Strings are indices into the answer's own small string table (not the trace's).
 
+import type { GoroutineIntervals, ProcIntervals } from '../model/trace.js';
+
 export interface TraceTimeline {
   goVersion: string;
   durationNs: number;
   eventCount: number;
   /** Names used below: start functions, block reasons, labels, STW kinds, task and region names. Index 0 is "". */
   strings: string[];
-  goroutines: {
+  /**
+   * Per goroutine (dense index) its facts, and its exact state intervals as analysis/trace/lanes.ts
+   * builds them (rows of goroutine g are [start[g], start[g+1]); times in ns from the trace start;
+   * state is a GoState; reason a string index of this answer; proc the P while running or in a syscall).
+   */
+  goroutines: GoroutineIntervals & {
     /** Goroutine id per dense index. */
     id: Float64Array;
     /** Start function (root frame of its first stack), string index. */
@@ -17,19 +24,9 @@ export interface TraceTimeline {
     label: Int32Array;
     /** Time blocked (any reason), as go tool trace's goroutine page counts it. */
     blockedNs: Float64Array;
-    /** Rows of goroutine g are [start[g], start[g+1]); times in ns from the trace start. */
-    start: Uint32Array;
-    begin: Float64Array;
-    end: Float64Array;
-    /** GoState (model/trace.ts): 2 runnable, 3 running, 4 waiting, 5 syscall. */
-    state: Uint8Array;
-    /** Block reason for waiting rows, string index. */
-    reason: Int32Array;
-    /** P while running or in a syscall, -1 otherwise. */
-    proc: Int32Array;
   };
   /** What ran on each P: rows of P p are [start[p], start[p+1]); g is a dense goroutine index. */
-  procs: { start: Uint32Array; begin: Float64Array; end: Float64Array; g: Int32Array };
+  procs: ProcIntervals;
   /** GC mark phases (kind 0), stop-the-world (1, name = its kind), mark assists (2, owner = goroutine), sweeps (3, owner = P). */
   ranges: { kind: Uint8Array; begin: Float64Array; end: Float64Array; owner: Int32Array; name: Int32Array };
   /** Heap in use (the runtime's heap objects bytes) and the heap goal, as steps. */
