@@ -37,9 +37,10 @@ describe.skipIf(skip !== null)('SSH in the app (Chromium via gpw serve)', () => 
   const shot = (name: string): Promise<Buffer> => page.screenshot({ path: join(SHOTS, `${name}.png`) });
 
   /** Adds a host in the SSH view (the test user on 127.0.0.1 at `port`) and waits until it is listed. */
-  async function addHost(name: string, port: number): Promise<void> {
+  async function addHost(name: string, port: number, before: number): Promise<void> {
     await page.getByTestId('ssh-button').click();
-    const before = await page.getByTestId('ssh-host').count();
+    // The list loads after the view opens: wait for the hosts already there.
+    await expect.poll(() => page.getByTestId('ssh-host').count()).toBe(before);
     await page.getByTestId('ssh-add').click();
     await page.getByTestId('ssh-add-name').fill(name);
     await page.getByTestId('ssh-add-hostname').fill('127.0.0.1');
@@ -90,7 +91,7 @@ describe.skipIf(skip !== null)('SSH in the app (Chromium via gpw serve)', () => 
   });
 
   it('adds a host, accepts its key, lists processes, records perf on the Go service and shows the flame graph', async () => {
-    await addHost('testbox', sshd.port);
+    await addHost('testbox', sshd.port, 0);
     expect(await page.getByTestId('ssh-host').allTextContents()).toEqual([expect.stringContaining('testbox')]);
 
     // Unknown host key: its fingerprint is shown, nothing connects until the user accepts.
@@ -142,7 +143,7 @@ describe.skipIf(skip !== null)('SSH in the app (Chromium via gpw serve)', () => 
 
   it('captures the heap through a host chosen in the Collect view, after accepting its host key there, and opens it', async () => {
     // A second host, added but never connected.
-    await addHost('edgebox', edge.port);
+    await addHost('edgebox', edge.port, 1);
 
     // The target is the service's loopback URL, as seen from the host.
     await page.getByTestId('collect-button').click();

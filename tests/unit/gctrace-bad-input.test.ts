@@ -105,3 +105,23 @@ test('too many damaged lines are counted, not all listed', () => {
   expect(log.warnings.length).toBe(201);
   expect(log.warnings.at(-1)).toEqual({ line: 0, message: '300 more warnings not shown' });
 });
+
+test('a gc line split by the program writing to the same file is mended, with the text that split it counted as program output', () => {
+  const log = [
+    'gc 1 @0.005s 12%: 0.87+3.5+0.061 ms clock, 1.7+0.20/1.1/0+0.12 ms cpu, 3->6->5 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 2 P',
+    'gc 2 @0.014s 11%: 0.30+14+0.69 ms clock, gcload: 10% done, live target 30 MB',
+    '0.60+0.66/1.7/0.67+1.3 ms cpu, 9->21->20 MB, 11 MB goal, 0 MB stacks, 0 MB globals, 2 P',
+    'gc 3 @0.030s 11%: 0.30+14+0.69 ms clock, 0.60+0.66/1.7/0.67+1.3 ms cpu, 21->30->25 MB, 40 MB goal, 0 MB stacks, 0 MB globals, 2 P',
+    'gc 4 @0.050s 11%: 0.30+14+0.69 ms clock, 0.60+0.66/1.7/0.67+1.3 ms cpu, 25->',
+    'no rest ever comes',
+    'a',
+    'b',
+    'gc 5 @0.070s 11%: 0.30+14+0.69 ms clock, 0.60+0.66/1.7/0.67+1.3 ms cpu, 25->30->26 MB, 50 MB goal, 0 MB stacks, 0 MB globals, 2 P',
+  ].join('\n') + '\n';
+  const parsed = parseGctrace(log);
+  expect(parsed.cycles.map((c) => [c.n, c.line])).toEqual([[1, 1], [2, 2], [3, 4], [5, 9]]);
+  expect(parsed.cycles[1]).toMatchObject({ heapStartBytes: 9 * 2 ** 20, heapEndBytes: 21 * 2 ** 20, goalBytes: 11 * 2 ** 20, procs: 2 });
+  expect(parsed.warnings.map((w) => w.line)).toEqual([5, 9]);
+  expect(parsed.warnings[0].message).toMatch(/unreadable gctrace line/);
+  expect(parsed.warnings[1].message).toMatch(/cycle 4 is missing before cycle 5/);
+});

@@ -5,7 +5,7 @@
 
 import { FormatError } from '../format-error.js';
 import { forEachLine, looksLikeText } from '../text-lines.js';
-import { GC_LINE_START, parseGcLine } from './gc-line.js';
+import { GC_LINE_START, parseGcLine, type GcLineFields } from './gc-line.js';
 import { emptyPacer, parsePacerLine } from './pacer-line.js';
 import { parseScavLine, SCAV_LINE_START } from './scav-line.js';
 import type { GcCycle, GcLog, GctraceWarning, PacerTrace, ScavLine } from './gctrace-types.js';
@@ -22,10 +22,15 @@ class Warnings {
     else this.dropped++;
   }
   done(): GctraceWarning[] {
+    // A split gc line is reported when its wait ends, after later lines: keep line order.
+    this.list.sort((a, b) => a.line - b.line);
     if (this.dropped > 0) this.list.push({ line: 0, message: `${this.dropped} more warnings not shown` });
     return this.list;
   }
 }
+
+/** How many lines of other output may come between the two pieces of a split gc line. */
+const MAX_LINES_BETWEEN_PIECES = 3;
 
 export function parseGctrace(input: Uint8Array | string): GcLog {
   const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
@@ -44,32 +49,63 @@ export function parseGctrace(input: Uint8Array | string): GcLog {
   let controllerReset = false;
   let lastLine = '';
 
+  const acceptCycle = (fields: GcLineFields, lineNo: number, pacerOfLine: PacerTrace | null): void => {
+    const prev = cycles.at(-1);
+    const n = fields.n;
+    if (prev && n <= prev.n) {
+      if (n !== 1) warnings.add(lineNo, `cycle ${n} follows cycle ${prev.n} (line ${prev.line}); counted as a new process`);
+      process++;
+    } else if (prev && n > prev.n + 1) {
+      warnings.add(lineNo, `${n - prev.n === 2 ? `cycle ${prev.n + 1} is` : `cycles ${prev.n + 1}–${n - 1} are`} missing before cycle ${n}`);
+    } else if (!prev && n !== 1) {
+      warnings.add(lineNo, `the log starts at cycle ${n}; earlier cycles are missing`);
+    }
+    cycles.push(withPacer({ ...fields, process, line: lineNo, pacer: null, exactHeap: false }, pacerOfLine));
+  };
+
+  // The runtime prints a gctrace line in pieces, so a program writing to the same file can
+  // land in the middle of one ("gc 2 @0.014s 11%: … clock, <program output>" and the rest of
+  // the gc line on the next line). An unreadable gc line waits a few lines for its rest.
+  let broken: { line: string; lineNo: number; problem: string; pacer: PacerTrace | null; waited: number } | null = null;
+  const flushBroken = (): void => {
+    if (!broken) return;
+    warnings.add(broken.lineNo, `unreadable gctrace line: ${broken.problem}`);
+    broken = null;
+  };
+  const mendBroken = (text: string): boolean => {
+    if (!broken) return false;
+    const head = broken.line;
+    for (let cut = head.length; cut > 0; cut--) {
+      const parsed = parseGcLine(head.slice(0, cut) + text);
+      if (!('problem' in parsed)) {
+        otherLines++; // the program's text that split the line
+        acceptCycle(parsed.fields, broken.lineNo, broken.pacer);
+        broken = null;
+        return true;
+      }
+    }
+    if (++broken.waited >= MAX_LINES_BETWEEN_PIECES) flushBroken();
+    return false;
+  };
+
   const visit = (text: string, lineNo: number): void => {
     lastLine = text;
     let line = text;
     const start = GC_LINE_START.exec(line);
+    if (!start && !line.startsWith('pacer:') && !SCAV_LINE_START.test(line) && mendBroken(line)) return;
     if (start) {
+      flushBroken();
       if (start.index > 0) {
         otherLines++;
         line = line.slice(start.index);
       }
       const parsed = parseGcLine(line);
       if ('problem' in parsed) {
-        warnings.add(lineNo, `unreadable gctrace line: ${parsed.problem}`);
+        broken = { line, lineNo, problem: parsed.problem, pacer, waited: 0 };
         pacer = null;
         return;
       }
-      const prev = cycles.at(-1);
-      const n = parsed.fields.n;
-      if (prev && n <= prev.n) {
-        if (n !== 1) warnings.add(lineNo, `cycle ${n} follows cycle ${prev.n} (line ${prev.line}); counted as a new process`);
-        process++;
-      } else if (prev && n > prev.n + 1) {
-        warnings.add(lineNo, `${n - prev.n === 2 ? `cycle ${prev.n + 1} is` : `cycles ${prev.n + 1}–${n - 1} are`} missing before cycle ${n}`);
-      } else if (!prev && n !== 1) {
-        warnings.add(lineNo, `the log starts at cycle ${n}; earlier cycles are missing`);
-      }
-      cycles.push(withPacer({ ...parsed.fields, process, line: lineNo, pacer: null, exactHeap: false }, pacer));
+      acceptCycle(parsed.fields, lineNo, pacer);
       pacer = null;
       return;
     }
@@ -101,6 +137,7 @@ export function parseGctrace(input: Uint8Array | string): GcLog {
     otherLines++;
   };
   const { endsWithNewline, lines } = forEachLine(bytes, visit);
+  flushBroken();
   if (!endsWithNewline && lines > 0 && cycles.at(-1)?.line !== lines && GC_LINE_START.test(lastLine)) {
     // Already reported as unreadable; say why.
     warnings.add(lines, 'the log ends in the middle of this line (cut off?)');

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	_ "net/http/pprof"
 	"os"
+	"runtime"
 	"time"
 )
 
@@ -49,6 +50,8 @@ func allocLoop() {
 }
 
 func main() {
+	// Sample nearly every 256 KiB buffer, so the heap profile never misses allocLoop.
+	runtime.MemProfileRate = 64 << 10
 	addr := flag.String("addr", "", "serve net/http/pprof on this address (e.g. 127.0.0.1:0)")
 	seconds := flag.Int("seconds", 0, "exit after this many seconds (0: run until killed)")
 	flag.Parse()
