@@ -53,8 +53,9 @@ describe.each(SETS.map((t) => t ?? 'default'))('gctrace from %s', (set) => {
       expect(log.cycles.map((c) => c.n)).toEqual(log.cycles.map((_, i) => i + 1));
       const forced = log.cycles.filter((c) => c.forced).length;
       expect(Math.abs(forced - metrics['/gc/cycles/forced:gc-cycles'])).toBeLessThanOrEqual(1);
-      // Without a limit both runtime.GC() calls of the program show.
-      if (config.name === 'gogc100') expect(forced).toBe(2);
+      // Without a limit both runtime.GC() calls of the program show (Go 1.19 may also mark the
+      // cycle a runtime.GC() call finished waiting for: seen "(forced)" on 3 lines for 2 calls).
+      if (config.name === 'gogc100') expect(forced).toBeGreaterThanOrEqual(2);
       // The program's own lines ("gcload: 10% done …") are counted, not parsed.
       expect(log.otherLines).toBeGreaterThanOrEqual(10);
       // Stacks and globals on every line (Go 1.18+), GOMAXPROCS as set.
