@@ -69,7 +69,9 @@ describe.each(SETS.map((t) => t ?? 'default'))('gctrace from %s', (set) => {
       // Seconds since start never go back; the pause total matches the runtime's within rounding.
       for (let i = 1; i < log.cycles.length; i++) expect(log.cycles[i].atSec).toBeGreaterThanOrEqual(log.cycles[i - 1].atSec);
       const pausesMs = log.cycles.reduce((s, c) => s + c.sweepTermMs + c.markTermMs, 0);
-      expect(Math.abs(pausesMs - metrics.PauseTotalNs / 1e6)).toBeLessThan(0.05 * (metrics.PauseTotalNs / 1e6) + 0.1);
+      // (PauseTotalNs also counts the time the world takes to stop, which gctrace's phase clocks do
+      // not: a few ms more on a loaded machine, seen 5 ms of 33 ms.)
+      expect(Math.abs(pausesMs - metrics.PauseTotalNs / 1e6)).toBeLessThan(0.2 * (metrics.PauseTotalNs / 1e6) + 0.5);
       // gcpacertrace: heap-triggered cycles have their end line (forced ones only a start line;
       // the runtime skips a few lines when the GC runs back to back), and its exact heap
       // figures agree with the MiB ones.
