@@ -170,7 +170,7 @@ describe('limits and cancellation', () => {
     expect(mid.fraction).toBeGreaterThan(0.02);
     const t0 = Date.now();
     const s = await engine.cancelCapture({ jobId });
-    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(Date.now() - t0).toBeLessThan(3000); // at once, not after the 20 s
     expect(s.phase).toBe('cancelled');
     expect(s.items.map((i) => i.phase)).toEqual(['cancelled', 'done']);
     expect(engine.library.count()).toBe(before);
@@ -193,7 +193,7 @@ describe('limits and cancellation', () => {
       const t0 = Date.now();
       const r = await engine.capture.startJob(t, [{ kind: 'cpu', seconds: 1 }]).done;
       expect(Date.now() - t0).toBeGreaterThan(1900);
-      expect(Date.now() - t0).toBeLessThan(4000);
+      expect(Date.now() - t0).toBeLessThan(6000); // gives up, does not hang
       expect(r.failures[0].message).toBe(
         `http://127.0.0.1:${port}/debug/pprof/profile?seconds=1: no answer within 2 s (1 s of capture plus the target's timeout of 1 s); the service may be overloaded, or raise the target's timeout`,
       );
