@@ -19,6 +19,8 @@ import (
 
 var sink uint64
 
+var sortBuf []int
+
 //go:noinline
 func recurse(n int) uint64 {
 	if n == 0 {
@@ -47,9 +49,18 @@ func hashWork(n int) uint64 {
 
 //go:noinline
 func sortWork(n int) {
-	xs := make([]int, n)
+	// One buffer for every call: the CPU phases allocate nothing, so no GC worker lands in the
+	// profiles at random (runtime frames whose values cancel in a diff make pprof's inline
+	// marks depend on residual edges; see the analysis issue's note).
+	if cap(sortBuf) < n {
+		sortBuf = make([]int, n)
+	}
+	xs := sortBuf[:n]
+	x := spin(3)
 	for i := range xs {
-		xs[i] = int(spin(3) % 100000)
+		// Distinct values: a slice of equal ones sorts in one pass, and sort.go would see no samples.
+		x = x*6364136223846793005 + 1442695040888963407
+		xs[i] = int(x>>33) % 100000
 	}
 	sort.Ints(xs)
 }
