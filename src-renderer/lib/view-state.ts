@@ -14,11 +14,13 @@ export interface Filters {
   ignore?: string;
   hide?: string;
   show?: string;
+  /** pprof -show_from: frames above the first match are dropped. */
+  showFrom?: string;
   tagfocus?: string;
   tagignore?: string;
   collapseRecursion?: boolean;
 }
-export const FILTER_KEYS = ['focus', 'ignore', 'hide', 'show', 'tagfocus', 'tagignore'] as const;
+export const FILTER_KEYS = ['focus', 'ignore', 'hide', 'show', 'showFrom', 'tagfocus', 'tagignore'] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
 
 export interface ViewState extends Filters {

@@ -249,4 +249,20 @@ describe.skipIf(!HAVE_CHROMIUM)(`the analysis views in Chromium via gpw serve${H
     await expect.poll(() => page.getByTestId('artifact').count(), { timeout: STEP_MS }).toBe(3);
     expect(errors).toEqual([]);
   });
+
+  it('adds a show_from filter from the filter form; the table is pprof -show_from of the merge', async () => {
+    await page.getByTestId('filter-open').click();
+    await page.getByTestId('filter-key').selectOption('showFrom');
+    await page.getByTestId('filter-value').fill('^main\\.cpuProfile$');
+    await page.getByTestId('filter-add').click();
+    await expect.poll(() => page.getByTestId('chip-showFrom').textContent(), { timeout: STEP_MS }).toContain('main\\.cpuProfile');
+    const ref = await pprofTop([pairProfile('cpu-b'), pairProfile('cpu-a')], 'cpu', 'nanoseconds', 20, ['-show_from=^main\\.cpuProfile$']);
+    const names = async (): Promise<string[]> => (await page.locator('[data-testid=top-table] tbody tr td:last-child').allTextContents()).map((t) => t.replace(/\s*\((?:partial-)?inline\)$/, '').trim());
+    await expect.poll(async () => (await names())[0], { timeout: STEP_MS }).toBe(ref.rows[0].name);
+    // The view lists more rows than pprof's default 20: the first 20 are pprof's.
+    expect((await names()).slice(0, ref.rows.length)).toEqual(ref.rows.map((r) => r.name));
+    expect(decodeURIComponent(new URL(page.url()).hash)).toContain('showFrom=^main\\.cpuProfile$');
+    await shot(page, '10-show-from');
+    expect(errors).toEqual([]);
+  });
 });
