@@ -4,7 +4,8 @@
 // one value per visible pixel column (the largest the step function takes there).
 
 import type { TraceTimeline } from '../../src-main/api/trace-timeline-types';
-import { firstAbove, type LaneSource, type TimeWindow } from './trace-lane-raster';
+import { firstAbove } from '../../src-main/analysis/sorted-search';
+import type { LaneSource, TimeWindow } from './trace-lane-raster';
 
 /** The union of intervals as sorted, disjoint [begin, end) pairs, with the number merged into each. */
 export function unionIntervals(begin: ArrayLike<number>, end: ArrayLike<number>): { begin: Float64Array; end: Float64Array; count: Int32Array } {

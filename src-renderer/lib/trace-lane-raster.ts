@@ -6,6 +6,8 @@
 // sums of time per class and left by binary search, so a lane of a million intervals costs
 // O(pixels · log n), not O(intervals). Adjacent equal columns become one rectangle.
 
+import { firstAbove, firstAtOrAbove } from '../../src-main/analysis/sorted-search';
+
 /** Intervals [lo, hi) of a lane and each one's colour class (< MAX_CLASSES). */
 export interface LaneSource {
   begin: Float64Array;
@@ -80,26 +82,6 @@ export class RunBuffer {
     this.index = up(this.index);
     this.fill = up(this.fill);
   }
-}
-
-/** First index in [lo, hi) whose value is > t (values ascending), or hi. */
-export function firstAbove(values: Float64Array, lo: number, hi: number, t: number): number {
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (values[mid] > t) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
-
-/** First index in [lo, hi) whose value is >= t (values ascending), or hi. */
-export function firstAtOrAbove(values: Float64Array, lo: number, hi: number, t: number): number {
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (values[mid] >= t) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
 }
 
 export function buildPrefix(src: LaneSource): LanePrefix {

@@ -42,6 +42,7 @@
 import type { GcCycle, GcLog } from '../../formats/gctrace/gctrace-types.js';
 import { GoState, METRIC_GOMAXPROCS, METRIC_HEAP_ALLOC, METRIC_HEAP_GOAL, RangeKind, type GoTrace } from '../../model/trace.js';
 import { traceLanes } from '../trace/lanes.js';
+import { firstAbove } from '../sorted-search.js';
 
 const SWEEP_TERM = 'GC sweep termination';
 const MARK_TERM = 'GC mark termination';
@@ -162,14 +163,7 @@ function metricSeries(trace: GoTrace, kind: number): Series {
 
 /** Index of the last sample at or before t, -1 if none. */
 function lastAt(s: Series, t: number): number {
-  let lo = 0;
-  let hi = s.time.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (s.time[mid] <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo - 1;
+  return firstAbove(s.time, 0, s.time.length, t) - 1;
 }
 
 function valueAt(s: Series, t: number): number | null {
@@ -218,13 +212,7 @@ function firstEndingAfter(windows: Window[], t: number): number {
 /** Nanoseconds goroutine g was running within [from, to). */
 function runningNs(trace: GoTrace, g: number, from: number, to: number): number {
   const iv = traceLanes(trace).goroutines;
-  let lo = iv.start[g];
-  let hi = iv.start[g + 1];
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (iv.end[mid] <= from) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = firstAbove(iv.end, iv.start[g], iv.start[g + 1], from);
   let ns = 0;
   for (let k = lo; k < iv.start[g + 1] && iv.begin[k] < to; k++) {
     if (iv.state[k] === GoState.Running) ns += Math.max(Math.min(iv.end[k], to) - Math.max(iv.begin[k], from), 0);

@@ -6,6 +6,7 @@
 
 import { GoState, METRIC_GOMAXPROCS, RangeKind, type GoTrace } from '../../model/trace.js';
 import { traceLanes } from './lanes.js';
+import { firstAbove } from '../sorted-search.js';
 
 export interface MmuOptions {
   /** What counts as GC: stop-the-world pauses, dedicated/fractional mark workers, mark assists (default on), sweeping (default off). */
@@ -120,13 +121,7 @@ function backgroundRuns(trace: GoTrace): Set<number> {
     const g = lb.g[k];
     const t = lb.time[k];
     // The goroutine's last interval that began by t (its intervals ascend).
-    let lo = iv.start[g];
-    let hi = iv.start[g + 1] - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (iv.begin[mid] <= t) lo = mid;
-      else hi = mid - 1;
-    }
+    const lo = Math.max(iv.start[g], firstAbove(iv.begin, iv.start[g], iv.start[g + 1], t) - 1);
     if (lo < iv.start[g + 1] && iv.state[lo] === GoState.Running && iv.begin[lo] <= t) runs.add(lo);
   }
   return runs;
