@@ -3,34 +3,21 @@
 // the sample type, the filters (pprof's meaning), a comparison base or merged profiles, the
 // sandwich function and the search. Pure encode/decode plus the two browser calls.
 
+import type { ViewOptions } from '../../src-main/api/types';
+
 export type Tab = 'flame' | 'inverted' | 'tree' | 'sandwich' | 'diff';
 export const TABS: readonly Tab[] = ['flame', 'inverted', 'tree', 'sandwich', 'diff'];
 
-export type Granularity = 'functions' | 'lines' | 'files';
+export type Granularity = NonNullable<ViewOptions['granularity']>;
 
-/** The filters, with pprof's option names. */
-export interface Filters {
-  focus?: string;
-  ignore?: string;
-  hide?: string;
-  show?: string;
-  /** pprof -show_from: frames above the first match are dropped. */
-  showFrom?: string;
-  tagfocus?: string;
-  tagignore?: string;
-  collapseRecursion?: boolean;
-}
 export const FILTER_KEYS = ['focus', 'ignore', 'hide', 'show', 'showFrom', 'tagfocus', 'tagignore'] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
+/** The filters, with pprof's option names (the contract's view options). */
+export type Filters = Pick<ViewOptions, FilterKey | 'collapseRecursion'>;
 
-export interface ViewState extends Filters {
-  id: string;
+/** The engine's view options plus what only the renderer keeps: the tab, the sandwich function, the search. */
+export interface ViewState extends ViewOptions {
   tab: Tab;
-  sampleType?: string;
-  granularity?: Granularity;
-  diffBase?: string;
-  normalize?: boolean;
-  merge?: string[];
   /** The sandwich view's function. */
   fn?: string;
   /** The flame graph search (a regexp). */

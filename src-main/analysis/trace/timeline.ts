@@ -7,31 +7,16 @@ import { METRIC_HEAP_ALLOC, METRIC_HEAP_GOAL, type GoTrace } from '../../model/t
 import type { TraceTimeline } from '../../api/trace-timeline-types.js';
 import { goroutineStats } from './goroutine-summary.js';
 import { traceLanes } from './lanes.js';
-
-/** A string table of the names one answer uses. */
-class LocalStrings {
-  readonly list: string[] = [''];
-  private readonly byText = new Map<string, number>([['', 0]]);
-
-  add(text: string): number {
-    let i = this.byText.get(text);
-    if (i === undefined) {
-      i = this.list.length;
-      this.list.push(text);
-      this.byText.set(text, i);
-    }
-    return i;
-  }
-}
+import { StringTable } from '../../model/string-table.js';
 
 /** Trace string indices → local indices (each distinct index looked up once). */
-function remap(src: Int32Array, count: number, trace: GoTrace, local: LocalStrings): Int32Array {
+function remap(src: Int32Array, count: number, trace: GoTrace, local: StringTable): Int32Array {
   const seen = new Map<number, number>();
   const out = new Int32Array(count);
   for (let i = 0; i < count; i++) {
     const s = src[i];
     let l = seen.get(s);
-    if (l === undefined) seen.set(s, (l = s === 0 ? 0 : local.add(trace.strings[s])));
+    if (l === undefined) seen.set(s, (l = s === 0 ? 0 : local.id(trace.strings[s])));
     out[i] = l;
   }
   return out;
@@ -61,12 +46,12 @@ function metricSeries(trace: GoTrace, kind: number): { time: Float64Array; value
 export function traceTimeline(trace: GoTrace): TraceTimeline {
   const lanes = traceLanes(trace);
   const stats = goroutineStats(trace);
-  const local = new LocalStrings();
+  const local = new StringTable();
   const goCount = trace.goId.length;
   const name = new Int32Array(goCount);
   const blockedNs = new Float64Array(goCount);
   for (let g = 0; g < goCount; g++) {
-    name[g] = local.add(stats.name[g]);
+    name[g] = local.id(stats.name[g]);
     for (const dt of stats.block[g].values()) blockedNs[g] += dt;
   }
   const iv = lanes.goroutines;
