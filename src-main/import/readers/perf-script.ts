@@ -2,8 +2,7 @@
 // thread, the event's period), kind 'perf', subtype the event(s) it sampled.
 
 import type { ProfileSummary } from '../../analysis/profile-summary.js';
-import type { ArtifactReader } from '../reader-types.js';
-import { summarizeInWorker } from './summarize-in-worker.js';
+import { profileLikeReader } from './profile-like-reader.js';
 
 const EVENT_SAMPLES = /^(.+)_samples\/count$/;
 
@@ -14,16 +13,4 @@ function eventsOf(summary: ProfileSummary): string | null {
   return summary.periodType ? summary.periodType.slice(0, summary.periodType.lastIndexOf('/')) : null;
 }
 
-export const perfScriptReader: ArtifactReader = {
-  kind: 'perf',
-  async read(input, ctx) {
-    const summary = await summarizeInWorker(input, ctx);
-    return {
-      subtype: eventsOf(summary),
-      capturedAt: summary.capturedAt,
-      durationNs: summary.durationNs || null,
-      goVersion: null,
-      summary,
-    };
-  },
-};
+export const perfScriptReader = profileLikeReader('perf', eventsOf);

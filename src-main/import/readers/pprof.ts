@@ -1,19 +1,5 @@
-// pprof protobuf profiles (gzipped or not): decoded and summarised in the profile worker.
+// pprof protobuf profiles (gzipped or not): kind 'profile', subtype the Go profile type.
 
-import type { ProfileSummary } from '../../analysis/profile-summary.js';
-import type { ArtifactReader } from '../reader-types.js';
-import { summarizeInWorker } from './summarize-in-worker.js';
+import { profileLikeReader } from './profile-like-reader.js';
 
-export const pprofReader: ArtifactReader = {
-  kind: 'profile',
-  async read(input, ctx) {
-    const summary: ProfileSummary = await summarizeInWorker(input, ctx);
-    return {
-      subtype: summary.profileType,
-      capturedAt: summary.capturedAt,
-      durationNs: summary.durationNs || null,
-      goVersion: null,
-      summary,
-    };
-  },
-};
+export const pprofReader = profileLikeReader('profile', (summary) => summary.profileType);
