@@ -7,15 +7,14 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 // @ts-expect-error: a plain .mjs helper without types
 import { ensureGcLogs, VALIDATION_ARGS } from '../go/gcload-gen.mjs';
 import { repoPath, tempDir } from '../helpers/paths';
 import { gpwJson } from '../helpers/run';
 import { startServe, type ServeProcess } from '../helpers/serve';
+import { HAVE_CHROMIUM, launchChromium, openServedPage } from '../helpers/chromium';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const SHOTS = repoPath('tests/.tmp/screenshots');
 const STEP_MS = 15_000;
 
@@ -61,22 +60,9 @@ describe.skipIf(!HAVE_CHROMIUM)('the GC view in Chromium via gpw serve', () => {
     const profile = tempDir('gpw-gc-e2e-chromium-');
     cleanups.push(profile.cleanup);
     server = await startServe(join(lib.dir, 'lib.sqlite'));
-    context = await chromium.launchPersistentContext(profile.dir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1440, height: 1000 },
-      timeout: 30_000,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-    page = await context.newPage();
-    page.setDefaultTimeout(STEP_MS);
-    const origin = new URL(server.url).origin;
-    await page.route('**/*', (route) => (new URL(route.request().url()).origin === origin ? route.continue() : route.abort()));
-    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' || /Content.Security.Policy/i.test(m.text())) errors.push(`console: ${m.text()}`);
-    });
-    await page.goto(server.url);
+    context = await launchChromium(profile.dir, { viewport: { width: 1440, height: 1000 } });
+    // Besides errors, any console word of the Content Security Policy counts (echarts under the CSP).
+    page = await openServedPage(context, server.url, errors, STEP_MS, { alsoRecord: /Content.Security.Policy/i });
   }, 300_000);
 
   afterAll(async () => {

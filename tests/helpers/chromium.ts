@@ -26,9 +26,9 @@ export function launchChromium(profileDir: string, { viewport = { width: 1440, h
 /**
  * A page on `url` whose requests to any other origin are refused (data: and blob: URLs, which
  * never leave the page, are allowed); page errors and console errors go to `errors`; every wait
- * and navigation is bounded by `stepMs`.
+ * and navigation is bounded by `stepMs`. `alsoRecord`: console messages of any level that count as errors too.
  */
-export async function openServedPage(context: BrowserContext, url: string, errors: string[], stepMs: number): Promise<Page> {
+export async function openServedPage(context: BrowserContext, url: string, errors: string[], stepMs: number, options: { alsoRecord?: RegExp } = {}): Promise<Page> {
   const page = await context.newPage();
   page.setDefaultTimeout(stepMs);
   page.setDefaultNavigationTimeout(stepMs);
@@ -39,7 +39,7 @@ export async function openServedPage(context: BrowserContext, url: string, error
   });
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+    if (m.type() === 'error' || options.alsoRecord?.test(m.text())) errors.push(`console: ${m.text()}`);
   });
   await page.goto(url);
   return page;
