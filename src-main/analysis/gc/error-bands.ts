@@ -15,7 +15,7 @@ import { simulate, type GcSettings, type SimResult } from './simulate.js';
  */
 export const VALIDATION_ERROR = {
   gogc: { gcCount: 0.3, peakHeap: 0.3, gcCpuPoints: 0.02, gcCpuShare: 0.25 },
-  limit: { gcCount: 0.35, peakHeap: 0.3, gcCpuPoints: 0.03, gcCpuShare: 0.15 },
+  limit: { gcCount: 0.35, peakHeap: 0.3, gcCpuPoints: 0.06, gcCpuShare: 0.25 },
 } as const;
 
 export interface Band {
