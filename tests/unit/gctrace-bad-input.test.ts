@@ -14,17 +14,69 @@ beforeAll(async () => {
   real = readFileSync(`${dir}/gogc50-limit48.log`, 'utf8');
 }, 300_000);
 
-const lineOf = (text: string, prefix: string): number => text.split('\n').findIndex((l) => l.startsWith(prefix)) + 1;
+/** The line number of cycle n in the real log (read, so a split line of the real run is found too). */
+const lineOfCycle = (n: number): number => parseGctrace(real).cycles.find((c) => c.n === n)!.line;
+/** The first cycle from `from` on whose line and the next cycle's are whole in the real log. */
+const wholeCycle = (from: number): number => {
+  const lines = real.split('\n');
+  const whole = (n: number): boolean => lines[lineOfCycle(n) - 1].startsWith(`gc ${n} @`);
+  let n = from;
+  while (!whole(n) || !whole(n + 1)) n++;
+  return n;
+};
 
 test('a damaged line is reported by number, the cycles around it are read', () => {
   const lines = real.split('\n');
-  const at = lineOf(real, 'gc 5 ');
+  const n = wholeCycle(5);
+  const at = lineOfCycle(n);
   lines[at - 1] = lines[at - 1].replace(/ ms cpu, .*/, ' ms cpu, 12->1'); // cut inside the heap sizes
   const log = parseGctrace(lines.join('\n'));
-  expect(log.cycles.map((c) => c.n)).not.toContain(5);
-  expect(log.cycles.map((c) => c.n)).toContain(6);
+  expect(log.cycles.map((c) => c.n)).not.toContain(n);
+  expect(log.cycles.map((c) => c.n)).toContain(n + 1);
   expect(log.warnings[0]).toEqual({ line: at, message: expect.stringMatching(/unreadable gctrace line: cannot read the heap sizes \(a->b->c MB\) at character \d+/) });
-  expect(log.warnings[1]).toEqual({ line: lineOf(real, 'gc 6 '), message: 'cycle 5 is missing before cycle 6' });
+  expect(log.warnings[1]).toEqual({ line: lineOfCycle(n + 1), message: `cycle ${n} is missing before cycle ${n + 1}` });
+});
+
+// The runtime writes each number and each bit of text of a gc line separately; the program's
+// own line can land between any two of those writes (seen in CI: "gc " + program line + "6 @…").
+test('a gc line split by the output of the program at any of its pieces is mended', () => {
+  const lines = real.split('\n');
+  const n = wholeCycle(5);
+  const at = lineOfCycle(n);
+  const gcLine = lines[at - 1];
+  const expected = parseGctrace(real);
+  const expectedCycles = expected.cycles.map(({ line, ...c }) => c);
+  let cuts = 0;
+  for (let cut = 3; cut < gcLine.length; cut++) { // its first write is "gc "
+    if (/[\d.]/.test(gcLine[cut - 1]) && /[\d.]/.test(gcLine[cut])) continue; // numbers are written whole
+    for (const program of [['gcload: 50% done, live target 16 MB'], ['worker 3 started', 'gcload: 60% done']]) {
+      const split = [...lines.slice(0, at - 1), gcLine.slice(0, cut) + program[0], ...program.slice(1), gcLine.slice(cut), ...lines.slice(at)];
+      const log = parseGctrace(split.join('\n'));
+      expect(log.warnings, `cut at ${cut}: ${gcLine.slice(0, cut)}|${gcLine.slice(cut)}`).toEqual([]);
+      expect(log.cycles.map(({ line, ...c }) => c)).toEqual(expectedCycles);
+      expect(log.cycles.find((c) => c.n === n)!.line).toBe(at);
+      expect(log.otherLines).toBe(expected.otherLines + program.length);
+    }
+    cuts++;
+  }
+  expect(cuts).toBeGreaterThan(40);
+});
+
+test('a damaged line before a split one does not borrow its rest ("gc 5" + "6 @…" is not cycle 56)', () => {
+  const lines = real.split('\n');
+  const n = wholeCycle(5);
+  const at = lineOfCycle(n);
+  const next = lineOfCycle(n + 1);
+  const nextLine = lines[next - 1];
+  lines[next - 1] = `gc gcload: 50% done\n${nextLine.slice(3)}`;
+  lines[at - 1] = lines[at - 1].replace(/ @.*/, '');
+  const log = parseGctrace(lines.join('\n'));
+  expect(log.cycles.map((c) => c.n)).toEqual(parseGctrace(real).cycles.map((c) => c.n).filter((c) => c !== n));
+  expect(log.cycles.find((c) => c.n === n + 1)!.line).toBe(next);
+  expect(log.warnings).toEqual([
+    { line: at, message: 'unreadable gctrace line: it starts like one but has no "@T s N%:" part' },
+    { line: next, message: `cycle ${n} is missing before cycle ${n + 1}` },
+  ]);
 });
 
 test('every kind of damage: letters for numbers, missing fields, junk pacer and scav lines', () => {
@@ -66,7 +118,7 @@ test('a log cut off in the middle of a line', () => {
 
 test('gctrace lines glued to the program output, CRLF line ends, two processes', () => {
   const lines = real.split('\n');
-  const at = lineOf(real, 'gc 3 ');
+  const at = lineOfCycle(wholeCycle(3));
   lines[at - 1] = `worker 7: done${lines[at - 1]}`;
   const twice = `${lines.join('\r\n')}\r\n${real}`;
   const log = parseGctrace(twice);
@@ -74,7 +126,8 @@ test('gctrace lines glued to the program output, CRLF line ends, two processes',
   expect(log.warnings).toEqual([]);
   expect(log.processes).toBe(2);
   expect(log.cycles.length).toBe(2 * one.cycles.length);
-  expect(log.cycles[2]).toEqual({ ...one.cycles[2], line: at });
+  const i = one.cycles.findIndex((c) => c.line === at);
+  expect(log.cycles[i]).toEqual(one.cycles[i]);
   expect(log.cycles[one.cycles.length]).toMatchObject({ n: 1, process: 1 });
   expect(detectFormat(new TextEncoder().encode(`booting\nworker 7: done${real.slice(real.indexOf('gc 1 '))}`))).toEqual({ format: 'gctrace' });
 });

@@ -33,6 +33,18 @@ export type GcLineFields = Omit<GcCycle, 'process' | 'line' | 'pacer' | 'exactHe
 export function parseGcLine(text: string): { fields: GcLineFields } | { problem: string } {
   const m = GC_LINE.exec(text);
   if (!m) return { problem: describeMismatch(text) };
+  return fieldsOf(m);
+}
+
+/** The fields of a whole, sound gc line, or null (without saying what is wrong: cheaper). */
+export function readGcLine(text: string): GcLineFields | null {
+  const m = GC_LINE.exec(text);
+  if (!m) return null;
+  const r = fieldsOf(m);
+  return 'fields' in r ? r.fields : null;
+}
+
+function fieldsOf(m: RegExpExecArray): { fields: GcLineFields } | { problem: string } {
   const n = (i: number): number => Number(m[i]);
   const fields: GcLineFields = {
     n: n(1),

@@ -5,7 +5,7 @@
 
 import { FormatError } from '../format-error.js';
 import { forEachLine, looksLikeText } from '../text-lines.js';
-import { GC_LINE_START, parseGcLine, type GcLineFields } from './gc-line.js';
+import { GC_LINE_START, parseGcLine, readGcLine, type GcLineFields } from './gc-line.js';
 import { emptyPacer, parsePacerLine } from './pacer-line.js';
 import { parseScavLine, SCAV_LINE_START } from './scav-line.js';
 import type { GcCycle, GcLog, GctraceWarning, PacerTrace, ScavLine } from './gctrace-types.js';
@@ -31,6 +31,25 @@ class Warnings {
 
 /** How many lines of other output may come between the two pieces of a split gc line. */
 const MAX_LINES_BETWEEN_PIECES = 3;
+/** The longest start of a gc line a program's line can follow (a whole gc line is shorter). */
+const MAX_HEAD_PIECE = 300;
+/** The runtime's first write of a gc line. */
+const GC_PIECE = 'gc ';
+
+/**
+ * The gc line whose first pieces start `head` (the program's line follows them) and whose rest
+ * is `rest`, or null. The runtime writes every number in one piece, so no cut splits one, and
+ * its first piece is "gc ".
+ */
+function joinPieces(head: string, rest: string): GcLineFields | null {
+  const splitsNumber = /^[\d.]/.test(rest);
+  for (let cut = Math.min(head.length, MAX_HEAD_PIECE); cut >= GC_PIECE.length; cut--) {
+    if (splitsNumber && /[\d.]/.test(head[cut - 1])) continue;
+    const fields = readGcLine(head.slice(0, cut) + rest);
+    if (fields) return fields;
+  }
+  return null;
+}
 
 export function parseGctrace(input: Uint8Array | string): GcLog {
   const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
@@ -63,28 +82,37 @@ export function parseGctrace(input: Uint8Array | string): GcLog {
     cycles.push(withPacer({ ...fields, process, line: lineNo, pacer: null, exactHeap: false }, pacerOfLine));
   };
 
-  // The runtime prints a gctrace line in pieces, so a program writing to the same file can
-  // land in the middle of one ("gc 2 @0.014s 11%: … clock, <program output>" and the rest of
-  // the gc line on the next line). An unreadable gc line waits a few lines for its rest.
-  let broken: { line: string; lineNo: number; problem: string; pacer: PacerTrace | null; waited: number } | null = null;
-  const flushBroken = (): void => {
-    if (!broken) return;
-    warnings.add(broken.lineNo, `unreadable gctrace line: ${broken.problem}`);
-    broken = null;
+  // The runtime writes a gctrace line in pieces (each number and each bit of text its own write),
+  // so a line the program writes to the same file can land between two of them: "gc 2 @0.014s
+  // 11%: … clock, <program line>" and the rest of the gc line on a later line, or as early as
+  // "gc <program line>" and "2 @0.014s …". A line that may be such a head waits a few lines for
+  // its rest. A head that has "gc N @T s U%:" is gctrace's for sure (reported if never mended);
+  // one that only starts with "gc " may as well be the program's own line.
+  type Head = { line: string; lineNo: number; problem: string | null; sure: boolean; pacer: PacerTrace | null; waited: number };
+  let heads: Head[] = [];
+  const flushHead = (h: Head): void => {
+    if (h.sure) warnings.add(h.lineNo, `unreadable gctrace line: ${h.problem}`);
+    else if (h.problem) warnings.add(h.lineNo, h.problem);
+    else otherLines++;
   };
-  const mendBroken = (text: string): boolean => {
-    if (!broken) return false;
-    const head = broken.line;
-    for (let cut = head.length; cut > 0; cut--) {
-      const parsed = parseGcLine(head.slice(0, cut) + text);
-      if (!('problem' in parsed)) {
-        otherLines++; // the program's text that split the line
-        acceptCycle(parsed.fields, broken.lineNo, broken.pacer);
-        broken = null;
-        return true;
-      }
+  const flushHeads = (): void => {
+    heads.forEach(flushHead);
+    heads = [];
+  };
+  const mendHead = (rest: string): boolean => {
+    for (let i = heads.length - 1; i >= 0; i--) {
+      const fields = joinPieces(heads[i].line, rest);
+      if (!fields) continue;
+      const head = heads[i];
+      heads.splice(i, 1);
+      flushHeads();
+      otherLines++; // the program's line that split the gc line
+      acceptCycle(fields, head.lineNo, head.pacer);
+      return true;
     }
-    if (++broken.waited >= MAX_LINES_BETWEEN_PIECES) flushBroken();
+    for (const h of heads) h.waited++;
+    heads.filter((h) => h.waited >= MAX_LINES_BETWEEN_PIECES).forEach(flushHead);
+    heads = heads.filter((h) => h.waited < MAX_LINES_BETWEEN_PIECES);
     return false;
   };
 
@@ -92,16 +120,16 @@ export function parseGctrace(input: Uint8Array | string): GcLog {
     lastLine = text;
     let line = text;
     const start = GC_LINE_START.exec(line);
-    if (!start && !line.startsWith('pacer:') && !SCAV_LINE_START.test(line) && mendBroken(line)) return;
+    if (!start && !line.startsWith('pacer:') && !SCAV_LINE_START.test(line) && mendHead(line)) return;
     if (start) {
-      flushBroken();
+      flushHeads(); // the runtime has started a new line, so any earlier one is over
       if (start.index > 0) {
         otherLines++;
         line = line.slice(start.index);
       }
       const parsed = parseGcLine(line);
       if ('problem' in parsed) {
-        broken = { line, lineNo, problem: parsed.problem, pacer, waited: 0 };
+        heads.push({ line, lineNo, problem: parsed.problem, sure: true, pacer, waited: 0 });
         pacer = null;
         return;
       }
@@ -128,8 +156,9 @@ export function parseGctrace(input: Uint8Array | string): GcLog {
       }
       return;
     }
-    if (/^gc \d/.test(line)) {
-      warnings.add(lineNo, 'unreadable gctrace line: it starts like one but has no "@T s N%:" part');
+    if (line.startsWith(GC_PIECE)) {
+      const problem = /^gc \d/.test(line) ? 'unreadable gctrace line: it starts like one but has no "@T s N%:" part' : null;
+      heads.push({ line, lineNo, problem, sure: false, pacer, waited: 0 });
       return;
     }
     const v = GO_VERSION.exec(line);
@@ -137,7 +166,7 @@ export function parseGctrace(input: Uint8Array | string): GcLog {
     otherLines++;
   };
   const { endsWithNewline, lines } = forEachLine(bytes, visit);
-  flushBroken();
+  flushHeads();
   if (!endsWithNewline && lines > 0 && cycles.at(-1)?.line !== lines && GC_LINE_START.test(lastLine)) {
     // Already reported as unreadable; say why.
     warnings.add(lines, 'the log ends in the middle of this line (cut off?)');
