@@ -16,8 +16,10 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"math"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"runtime/metrics"
 	"sync"
 	"time"
@@ -182,4 +184,15 @@ func main() {
 	if sink == 42 {
 		fmt.Println()
 	}
+	settleGC()
+}
+
+// settleGC lets a cycle still running at exit finish and print its gctrace line, without
+// starting another: exiting in the middle would cut the log's last line in two.
+// SetGCPercent(-1) waits for a running mark phase; the runtime prints the line just after, so
+// a short sleep (with collection off and no limit, no new cycle can start) covers the print.
+func settleGC() {
+	debug.SetMemoryLimit(math.MaxInt64)
+	debug.SetGCPercent(-1)
+	time.Sleep(50 * time.Millisecond)
 }
