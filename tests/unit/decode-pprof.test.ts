@@ -81,6 +81,26 @@ describe.skipIf(!existsSync(SHARED_FIXTURES))('other tools (../shared/fixtures)'
   });
 });
 
+/** The end of the last whole top-level protobuf field that ends at or before `limit`. */
+function fieldEndBefore(bytes: Uint8Array, limit: number): number {
+  const varint = (at: number): [number, number] => {
+    let v = 0;
+    for (let shift = 1; ; shift *= 128) {
+      const b = bytes[at++];
+      v += (b & 0x7f) * shift;
+      if (b < 0x80) return [v, at];
+    }
+  };
+  let pos = 0;
+  for (;;) {
+    const [tag, afterTag] = varint(pos);
+    const [value, afterValue] = varint(afterTag);
+    const end = (tag & 7) === 2 ? afterValue + value : afterValue;
+    if (end > limit) return pos;
+    pos = end;
+  }
+}
+
 describe('bad bytes', () => {
   const good = readFileSync(goProfile('cpu'));
   const raw = gunzipSync(good);
@@ -89,6 +109,8 @@ describe('bad bytes', () => {
     ['empty', new Uint8Array(0), /empty/],
     ['truncated gzip', good.subarray(0, good.length >> 1), /truncated|gzip/],
     ['truncated protobuf', raw.subarray(0, Math.floor(raw.length * 0.6)), /truncated|corrupt/],
+    // Cut right after a whole field (the case above may cut one in two): the string table is gone.
+    ['protobuf cut between fields', raw.subarray(0, fieldEndBefore(raw, Math.floor(raw.length * 0.6))), /truncated or corrupt profile: it has \d+ samples, \d+ locations and \d+ functions but no string table/],
     ['random bytes', Uint8Array.from({ length: 4096 }, (_, i) => (i * 2654435761) >>> 24), /not a pprof|corrupt|truncated/],
   ])('%s gives a FormatError', (_name, bytes, message) => {
     expect(() => decodePprof(bytes)).toThrow(FormatError);

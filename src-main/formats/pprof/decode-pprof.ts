@@ -49,7 +49,6 @@ function readRange(r: Reader, into: Range): void {
   r.pos = start + len;
 }
 
-/** Reads a repeated integer field that may be packed (wire type 2) or not. */
 /** A repeated varint field, packed or not (the span fieldSpan gives). */
 function readRepeated(r: Reader, wireType: number, push: (v: number) => void): void {
   const [from, end] = fieldSpan(r, wireType, r.len, 'comment');
@@ -120,6 +119,10 @@ function decodeProfileMessage(bytes: Uint8Array): Profile {
     }
   }
 
+  if (strings.length === 0 && samples.start.length + locations.start.length + functions.start.length > 0) {
+    // Go writes the string table after the samples, locations and functions: a cut file loses it.
+    throw new FormatError(`truncated or corrupt profile: it has ${samples.start.length} samples, ${locations.start.length} locations and ${functions.start.length} functions but no string table (the end of the file is missing?)`);
+  }
   if (strings.length === 0 || strings[0] !== '') {
     throw new FormatError('not a pprof profile: the string table is missing or does not start with ""');
   }
