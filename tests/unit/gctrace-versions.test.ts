@@ -43,19 +43,19 @@ describe.each(SETS.map((t) => t ?? 'default'))('gctrace from %s', (set) => {
       const log = parseGctrace(bytes);
       expect(log.warnings).toEqual([]);
       expect(log.processes).toBe(1);
-      // Every cycle the runtime counted (one more may finish between the program's last read
-      // and its exit), and the forced ones marked. When a runtime.GC() call meets a cycle already
-      // running the runtime may mark one more or one fewer "(forced)" (seen with Go 1.19 under a
-      // memory limit).
+      // Every cycle the runtime counted (the program lets the last one finish and print before
+      // it reads the figures), and the forced ones marked. When a runtime.GC() call meets a cycle
+      // already running the runtime may mark one more or one fewer "(forced)" (seen with Go 1.19
+      // under a memory limit).
       const total = metrics['/gc/cycles/total:gc-cycles'];
-      expect(log.cycles.length).toBeGreaterThanOrEqual(total);
-      expect(log.cycles.length).toBeLessThanOrEqual(total + 1);
+      expect(log.cycles.length).toBe(total);
       expect(log.cycles.map((c) => c.n)).toEqual(log.cycles.map((_, i) => i + 1));
       const forced = log.cycles.filter((c) => c.forced).length;
       expect(Math.abs(forced - metrics['/gc/cycles/forced:gc-cycles'])).toBeLessThanOrEqual(1);
-      // Without a limit both runtime.GC() calls of the program show (Go 1.19 may also mark the
-      // cycle a runtime.GC() call finished waiting for: seen "(forced)" on 3 lines for 2 calls).
-      if (config.name === 'gogc100') expect(forced).toBeGreaterThanOrEqual(2);
+      // Without a limit the program's two runtime.GC() calls show. A call can be absorbed by a
+      // cycle the heap started in the moment before (then that cycle is not marked; seen in CI
+      // with Go 1.25), and Go 1.19 may mark one more; the parser must see at least one.
+      if (config.name === 'gogc100') expect(forced).toBeGreaterThanOrEqual(1);
       // The program's own lines ("gcload: 10% done …") are counted, not parsed.
       expect(log.otherLines).toBeGreaterThanOrEqual(10);
       // Stacks and globals on every line (Go 1.18+), GOMAXPROCS as set.

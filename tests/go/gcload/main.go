@@ -153,6 +153,7 @@ func main() {
 	wg.Wait()
 	wall := time.Since(start).Seconds()
 	cpu := cpuSeconds()
+	settleGC() // the figures below then count every cycle the log shows
 
 	names := []string{
 		"/gc/cycles/total:gc-cycles", "/gc/cycles/forced:gc-cycles", "/gc/heap/allocs:bytes",
@@ -184,11 +185,11 @@ func main() {
 	if sink == 42 {
 		fmt.Println()
 	}
-	settleGC()
 }
 
-// settleGC lets a cycle still running at exit finish and print its gctrace line, without
-// starting another: exiting in the middle would cut the log's last line in two.
+// settleGC lets a cycle still running at the end finish and print its gctrace line, and starts
+// no other: exiting in the middle would cut the log's last line in two, and a cycle after the
+// figures were read would be one the figures miss.
 // SetGCPercent(-1) waits for a running mark phase; the runtime prints the line just after, so
 // a short sleep (with collection off and no limit, no new cycle can start) covers the print.
 func settleGC() {
