@@ -5,9 +5,10 @@
 
 import { FormatError } from '../format-error.js';
 import { forEachLine, looksLikeText } from '../text-lines.js';
-import { GC_LINE_START, parseGcLine, readGcLine, type GcLineFields } from './gc-line.js';
+import { GC_LINE_START, parseGcLine, type GcLineFields } from './gc-line.js';
 import { emptyPacer, parsePacerLine } from './pacer-line.js';
 import { parseScavLine, SCAV_LINE_START } from './scav-line.js';
+import { FIRST_PIECE, SplitLines, type RuntimeLineKind } from './split-lines.js';
 import type { GcCycle, GcLog, GctraceWarning, PacerTrace, ScavLine } from './gctrace-types.js';
 
 const MAX_WARNINGS = 200;
@@ -27,28 +28,6 @@ class Warnings {
     if (this.dropped > 0) this.list.push({ line: 0, message: `${this.dropped} more warnings not shown` });
     return this.list;
   }
-}
-
-/** How many lines of other output may come between the two pieces of a split gc line. */
-const MAX_LINES_BETWEEN_PIECES = 3;
-/** The longest start of a gc line a program's line can follow (a whole gc line is shorter). */
-const MAX_HEAD_PIECE = 300;
-/** The runtime's first write of a gc line. */
-const GC_PIECE = 'gc ';
-
-/**
- * The gc line whose first pieces start `head` (the program's line follows them) and whose rest
- * is `rest`, or null. The runtime writes every number in one piece, so no cut splits one, and
- * its first piece is "gc ".
- */
-function joinPieces(head: string, rest: string): GcLineFields | null {
-  const splitsNumber = /^[\d.]/.test(rest);
-  for (let cut = Math.min(head.length, MAX_HEAD_PIECE); cut >= GC_PIECE.length; cut--) {
-    if (splitsNumber && /[\d.]/.test(head[cut - 1])) continue;
-    const fields = readGcLine(head.slice(0, cut) + rest);
-    if (fields) return fields;
-  }
-  return null;
 }
 
 export function parseGctrace(input: Uint8Array | string): GcLog {
@@ -82,83 +61,71 @@ export function parseGctrace(input: Uint8Array | string): GcLog {
     cycles.push(withPacer({ ...fields, process, line: lineNo, pacer: null, exactHeap: false }, pacerOfLine));
   };
 
-  // The runtime writes a gctrace line in pieces (each number and each bit of text its own write),
-  // so a line the program writes to the same file can land between two of them: "gc 2 @0.014s
-  // 11%: … clock, <program line>" and the rest of the gc line on a later line, or as early as
-  // "gc <program line>" and "2 @0.014s …". A line that may be such a head waits a few lines for
-  // its rest. A head that has "gc N @T s U%:" is gctrace's for sure (reported if never mended);
-  // one that only starts with "gc " may as well be the program's own line.
-  type Head = { line: string; lineNo: number; problem: string | null; sure: boolean; pacer: PacerTrace | null; waited: number };
-  let heads: Head[] = [];
-  const flushHead = (h: Head): void => {
-    if (h.sure) warnings.add(h.lineNo, `unreadable gctrace line: ${h.problem}`);
-    else if (h.problem) warnings.add(h.lineNo, h.problem);
-    else otherLines++;
-  };
-  const flushHeads = (): void => {
-    heads.forEach(flushHead);
-    heads = [];
-  };
-  const mendHead = (rest: string): boolean => {
-    for (let i = heads.length - 1; i >= 0; i--) {
-      const fields = joinPieces(heads[i].line, rest);
-      if (!fields) continue;
-      const head = heads[i];
-      heads.splice(i, 1);
-      flushHeads();
-      otherLines++; // the program's line that split the gc line
-      acceptCycle(fields, head.lineNo, head.pacer);
-      return true;
+  /** Reads one whole runtime line; returns what is wrong with it, or null when it was read. */
+  const readRuntimeLine = (kind: RuntimeLineKind, line: string, lineNo: number, pacerOfLine: PacerTrace | null): string | null => {
+    if (kind === 'gc') {
+      const parsed = parseGcLine(line);
+      if ('problem' in parsed) return `unreadable gctrace line: ${parsed.problem}`;
+      acceptCycle(parsed.fields, lineNo, pacerOfLine);
+    } else if (kind === 'pacer') {
+      const p = parsePacerLine(line);
+      if (p.kind === 'bad') return p.problem;
+      if (p.kind === 'start') pacer = { ...emptyPacer(), ...p.values };
+      else if (p.kind === 'end') {
+        pacer = { ...(pacer ?? emptyPacer()), ...p.values };
+        if (p.values.controllerReset) controllerReset = true;
+      }
+    } else {
+      const s = parseScavLine(line, lineNo);
+      if ('problem' in s) return s.problem;
+      scav.push(s.scav);
+      scavFormat = s.format;
     }
-    for (const h of heads) h.waited++;
-    heads.filter((h) => h.waited >= MAX_LINES_BETWEEN_PIECES).forEach(flushHead);
-    heads = heads.filter((h) => h.waited < MAX_LINES_BETWEEN_PIECES);
-    return false;
+    return null;
   };
+
+  // Runtime lines split by the program's output (split-lines.ts). A head that never gets its
+  // rest is reported, or counted as the program's own line when it may well be one.
+  const split = new SplitLines<PacerTrace | null>((head) => {
+    if (head.problem) warnings.add(head.lineNo, head.problem);
+    else otherLines++;
+  });
 
   const visit = (text: string, lineNo: number): void => {
     lastLine = text;
     let line = text;
     const start = GC_LINE_START.exec(line);
-    if (!start && !line.startsWith('pacer:') && !SCAV_LINE_START.test(line) && mendHead(line)) return;
+    const kind: RuntimeLineKind | null = start ? 'gc' : line.startsWith('pacer:') ? 'pacer' : SCAV_LINE_START.test(line) ? 'scav' : null;
+    if (kind === null) {
+      const mended = split.mend(line);
+      if (mended) {
+        otherLines++; // the program's line that split the runtime's
+        if (mended.head.kind === 'gc') pacer = null;
+        readRuntimeLine(mended.head.kind, mended.line, mended.head.lineNo, mended.head.state); // whole: joinPieces read it
+        return;
+      }
+    }
     if (start) {
-      flushHeads(); // the runtime has started a new line, so any earlier one is over
+      split.flush(); // the runtime has started a new gc line, so any earlier one is over
       if (start.index > 0) {
         otherLines++;
         line = line.slice(start.index);
       }
-      const parsed = parseGcLine(line);
-      if ('problem' in parsed) {
-        heads.push({ line, lineNo, problem: parsed.problem, sure: true, pacer, waited: 0 });
-        pacer = null;
-        return;
-      }
-      acceptCycle(parsed.fields, lineNo, pacer);
-      pacer = null;
+    }
+    if (kind !== null) {
+      const pacerOfLine = kind === 'gc' ? pacer : null;
+      if (kind === 'gc') pacer = null;
+      const problem = readRuntimeLine(kind, line, lineNo, pacerOfLine);
+      if (problem !== null) split.add({ kind, line, lineNo, sure: true, problem, state: pacerOfLine });
       return;
     }
-    if (line.startsWith('pacer:')) {
-      const p = parsePacerLine(line);
-      if (p.kind === 'bad') warnings.add(lineNo, p.problem);
-      else if (p.kind === 'start') pacer = { ...emptyPacer(), ...p.values };
-      else if (p.kind === 'end') {
-        pacer = { ...(pacer ?? emptyPacer()), ...p.values };
-        if (p.values.controllerReset) controllerReset = true;
-      }
-      return;
-    }
-    if (SCAV_LINE_START.test(line)) {
-      const s = parseScavLine(line, lineNo);
-      if ('problem' in s) warnings.add(lineNo, s.problem);
-      else {
-        scav.push(s.scav);
-        scavFormat = s.format;
-      }
-      return;
-    }
-    if (line.startsWith(GC_PIECE)) {
+    if (line.startsWith(FIRST_PIECE.gc)) {
       const problem = /^gc \d/.test(line) ? 'unreadable gctrace line: it starts like one but has no "@T s N%:" part' : null;
-      heads.push({ line, lineNo, problem, sure: false, pacer, waited: 0 });
+      split.add({ kind: 'gc', line, lineNo, sure: false, problem, state: pacer });
+      return;
+    }
+    if (line.startsWith(FIRST_PIECE.scav)) {
+      split.add({ kind: 'scav', line, lineNo, sure: false, problem: null, state: null });
       return;
     }
     const v = GO_VERSION.exec(line);
@@ -166,7 +133,7 @@ export function parseGctrace(input: Uint8Array | string): GcLog {
     otherLines++;
   };
   const { endsWithNewline, lines } = forEachLine(bytes, visit);
-  flushHeads();
+  split.flush();
   if (!endsWithNewline && lines > 0 && cycles.at(-1)?.line !== lines && GC_LINE_START.test(lastLine)) {
     // Already reported as unreadable; say why.
     warnings.add(lines, 'the log ends in the middle of this line (cut off?)');
