@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 // @ts-expect-error: a plain .mjs helper without types
-import { ensureGcLogs, VALIDATION_ARGS } from '../go/gcload-gen.mjs';
+import { ensureGcLogs, gcLinesOf, VALIDATION_ARGS } from '../go/gcload-gen.mjs';
 import { repoPath, tempDir } from '../helpers/paths';
 import { gpwJson } from '../helpers/run';
 import { startServe, type ServeProcess } from '../helpers/serve';
@@ -74,7 +74,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the GC view in Chromium via gpw serve', () => {
   it('opens a gctrace log: summary from its lines, the heap chart drawn', async () => {
     await page.getByTestId('file-input').setInputFiles(logFile);
     await page.getByTestId('gc-view').waitFor();
-    const lines = readFileSync(logFile, 'utf8').split('\n').filter((l) => /^gc \d+ @/.test(l));
+    const lines: string[] = gcLinesOf(readFileSync(logFile, 'utf8'));
     const last = lines.at(-1)!;
     await expect.poll(() => text(page, 'sum-cycles'), { timeout: STEP_MS }).toMatch(new RegExp(`^${lines.length} \\(${lines.filter((l) => l.endsWith('(forced)')).length} forced\\)`));
     expect(await text(page, 'sum-cpu')).toBe(`${/ (\d+)%:/.exec(last)![1]} %`);

@@ -97,6 +97,16 @@ export async function ensureGcLogs({ set, toolchain, args = [], configs, godebug
   return { dir, goVersion: version, cached: false, ms: Date.now() - t0 };
 }
 
+/**
+ * The gctrace lines of a gcload log, read without gpw's parser: the program's progress lines
+ * are taken out first. The program writes each in one piece and the runtime writes a gc line in
+ * many, so a progress line can sit inside a gc line; taking it out puts the gc line back.
+ * @param {string} text @returns {string[]}
+ */
+export function gcLinesOf(text) {
+  return text.replace(/gcload: \d+% done, live target \d+ MB\n/g, '').split('\n').filter((l) => /^gc \d+ @/.test(l));
+}
+
 /** The Go releases the parser tests read logs from (the newest patch of each, from the proxy). */
 export const GO_TOOLCHAINS = ['go1.19.13', 'go1.20.14', 'go1.21.13', 'go1.22.12', 'go1.23.12', 'go1.24.13', 'go1.25.7'];
 

@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 // @ts-expect-error: a plain .mjs helper without types
-import { ensureGcLogs } from '../go/gcload-gen.mjs';
+import { ensureGcLogs, gcLinesOf } from '../go/gcload-gen.mjs';
 import { goProfile, tempDir } from '../helpers/paths';
 import { gpw, gpwJson } from '../helpers/run';
 
@@ -29,7 +29,7 @@ interface Figures {
 }
 
 test('--summary --json: cycles, GC CPU and peak heap as the gctrace lines say', async () => {
-  const lines = readFileSync(log, 'utf8').split('\n').filter((l) => /^gc \d+ @/.test(l));
+  const lines: string[] = gcLinesOf(readFileSync(log, 'utf8'));
   const s = await gpwJson<{ recorded: Figures & { forcedCount: number } }>(lib, 'gc', log, '--summary');
   expect(s.recorded.gcCount).toBe(lines.length);
   expect(s.recorded.forcedCount).toBe(lines.filter((l) => l.endsWith(' (forced)')).length);
