@@ -67,6 +67,11 @@ export class Library {
     if (!options.readonly && path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path, { nativeBinding: options.nativeBinding, readonly: options.readonly === true, fileMustExist: options.readonly === true });
     this.db.pragma('busy_timeout = 5000');
+    // better-sqlite3 builds SQLite with a 16 MiB page cache. The library is mostly blobs written
+    // once and read once (then parsed into memory of their own), so caching their pages only
+    // grows the engine's RSS as captures arrive; SQLite's own default (2 MiB) is enough for the
+    // metadata tables.
+    this.db.pragma('cache_size = -2048');
     if (!options.readonly) {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('foreign_keys = ON');
