@@ -11,5 +11,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     fileParallelism: true,
     maxWorkers: 2,
+    // expect.poll waits on UI round trips and worker jobs; 1 s (vitest's default) is short on a
+    // loaded 2-core machine. A poll that never holds still fails, after 15 s.
+    expect: { poll: { timeout: 15_000 } },
   },
 });

@@ -12,6 +12,7 @@ import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { withFileLock } from './file-lock.mjs';
 import { goVersion, repoRoot } from './go-gen.mjs';
 
 const moduleDir = path.join(repoRoot, 'tests', 'go', 'gcload');
@@ -58,9 +59,18 @@ export async function ensureGcLogs({ set, toolchain, args = [], configs, godebug
   const dir = path.join(gcloadRoot, set);
   const stampPath = path.join(dir, 'stamp');
   const hash = await sourceHash({ version, args, configs, godebug });
-  if ((await fs.readFile(stampPath, 'utf8').catch(() => null)) === hash) return { dir, goVersion: version, cached: true, ms: Date.now() - t0 };
-
+  const fresh = async () => (await fs.readFile(stampPath, 'utf8').catch(() => null)) === hash;
+  if (await fresh()) return { dir, goVersion: version, cached: true, ms: Date.now() - t0 };
   await fs.mkdir(dir, { recursive: true });
+  // Test files running in parallel may ask for the same set: one runs it, the others wait.
+  return withFileLock(`${dir}.lock`, async () => {
+    if (await fresh()) return { dir, goVersion: version, cached: true, ms: Date.now() - t0 };
+    await makeGcLogs({ dir, stampPath, hash, version, goCmd, env, args, configs, godebug, attempts, quietUse, log });
+    return { dir, goVersion: version, cached: false, ms: Date.now() - t0 };
+  });
+}
+
+async function makeGcLogs({ dir, stampPath, hash, version, goCmd, env, args, configs, godebug, attempts, quietUse, log }) {
   await fs.rm(stampPath, { force: true });
   const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const bin = path.join(dir, `.gcload-${tag}`);
@@ -94,7 +104,6 @@ export async function ensureGcLogs({ set, toolchain, args = [], configs, godebug
   } finally {
     await fs.rm(bin, { force: true });
   }
-  return { dir, goVersion: version, cached: false, ms: Date.now() - t0 };
 }
 
 /**
@@ -123,3 +132,13 @@ export const VALIDATION_CONFIGS = [
   { name: 'gogc100-limit130', env: { GOGC: '100', GOMEMLIMIT: '130MiB' } },
 ];
 export const VALIDATION_ARGS = ['-steps', '2000000', '-work', '400'];
+
+/**
+ * The validation's runs (tests/unit/gc-validation.test.ts). npm test makes them in its global
+ * setup, before any test file runs: its figures are shares of the machine's CPU, and the runs
+ * should not share it with other tests. Each setting runs up to three times; the run least
+ * disturbed by other processes is kept.
+ */
+export function ensureValidationLogs(log = () => {}) {
+  return ensureGcLogs({ set: 'validation', configs: VALIDATION_CONFIGS, args: VALIDATION_ARGS, godebug: 'gctrace=1,gcpacertrace=1', attempts: 3, log });
+}

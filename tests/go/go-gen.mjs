@@ -9,6 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { withFileLock } from './file-lock.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url)); // tests/go
 export const repoRoot = path.resolve(here, '..', '..');
@@ -89,13 +90,19 @@ export async function ensureGoProfiles({ name, outDir, files, args = [], log = (
   const stampPath = path.join(outDir, `${name}.stamp`);
   const hash = await sourceHash(moduleDir, version, name, args);
 
-  const stamp = await fs.readFile(stampPath, 'utf8').catch(() => null);
-  if (stamp === hash) {
-    const present = await Promise.all(files.map((f) => exists(path.join(outDir, f))));
-    if (present.every(Boolean)) return { cached: true, outDir, ms: Date.now() - t0 };
-  }
-
+  const fresh = async () =>
+    (await fs.readFile(stampPath, 'utf8').catch(() => null)) === hash && (await Promise.all(files.map((f) => exists(path.join(outDir, f))))).every(Boolean);
+  if (await fresh()) return { cached: true, outDir, ms: Date.now() - t0 };
   await fs.mkdir(outDir, { recursive: true });
+  // Test files running in parallel may ask at once: one makes the files, the others wait for it.
+  return withFileLock(path.join(outDir, `${name}.lock`), async () => {
+    if (await fresh()) return { cached: true, outDir, ms: Date.now() - t0 };
+    await makeGoProfiles({ name, outDir, files, args, log, goCmd, version, moduleDir, stampPath, hash });
+    return { cached: false, outDir, ms: Date.now() - t0 };
+  });
+}
+
+async function makeGoProfiles({ name, outDir, files, args, log, goCmd, version, moduleDir, stampPath, hash }) {
   await fs.rm(stampPath, { force: true });
 
   // Unique temporary names so that concurrent runs cannot trip over each other.
@@ -147,5 +154,4 @@ export async function ensureGoProfiles({ name, outDir, files, args = [], log = (
     await fs.rm(tmpOut, { recursive: true, force: true });
     await fs.rm(tmpBinDir, { recursive: true, force: true }).catch(() => {});
   }
-  return { cached: false, outDir, ms: Date.now() - t0 };
 }

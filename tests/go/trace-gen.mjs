@@ -9,6 +9,7 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { withFileLock } from './file-lock.mjs';
 import { repoRoot, sourceHash } from './go-gen.mjs';
 
 export const TRACE_DIR = path.join(repoRoot, 'tests', '.tmp', 'gotrace');
@@ -48,22 +49,26 @@ function referenceEnv() {
 
 /**
  * Makes `outPath` with `make(tmpPath)` unless its stamp matches `hash`. Test files run in
- * parallel: each writes under its own temporary name and renames, so nobody reads half a file.
+ * parallel: one makes it (under a lock), the others wait and use it; the file is written under a
+ * temporary name and renamed, so nobody reads half a file.
  */
 async function cached(stampPath, outPath, hash, make) {
-  const stamp = await fs.readFile(stampPath, 'utf8').catch(() => null);
-  if (stamp === hash && (await fs.stat(outPath).catch(() => null))) return true;
+  const fresh = async () => (await fs.readFile(stampPath, 'utf8').catch(() => null)) === hash && !!(await fs.stat(outPath).catch(() => null));
+  if (await fresh()) return true;
   await fs.mkdir(path.dirname(outPath), { recursive: true });
-  const tag = `.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  try {
-    await make(outPath + tag, tag);
-    await fs.rename(outPath + tag, outPath);
-    await fs.writeFile(stampPath + tag, hash);
-    await fs.rename(stampPath + tag, stampPath);
-  } finally {
-    await fs.rm(outPath + tag, { force: true });
-  }
-  return false;
+  return withFileLock(`${outPath}.lock`, async () => {
+    if (await fresh()) return true;
+    const tag = `.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+    try {
+      await make(outPath + tag, tag);
+      await fs.rename(outPath + tag, outPath);
+      await fs.writeFile(stampPath + tag, hash);
+      await fs.rename(stampPath + tag, stampPath);
+    } finally {
+      await fs.rm(outPath + tag, { force: true });
+    }
+    return false;
+  });
 }
 
 /** A new generation every 15 ms: short test traces still have several (the runtime's default is 1 s). */
@@ -118,15 +123,20 @@ async function goTool(name) {
 
 /** go tool trace -pprof=KIND, totalled by go tool pprof -top: {count (contentions), delayNs}. */
 export async function goPprofTotals(tracePath, kind) {
-  const prof = path.join(TRACE_DIR, `${path.basename(tracePath)}.${kind}.pb`);
+  // A name of its own: two test files may ask for the same trace's totals at once.
+  const prof = path.join(TRACE_DIR, `${path.basename(tracePath)}.${kind}.${process.pid}-${randomBytes(4).toString('hex')}.pb`);
   const { stdout } = await run(await goTool('trace'), [`-pprof=${kind}`, tracePath], { encoding: 'buffer' });
   await fs.writeFile(prof, stdout);
-  const pprof = await goTool('pprof');
-  const top = (index) => run(pprof, ['-top', '-unit=ns', `-sample_index=${index}`, prof]).then((r) => r.stdout);
-  const total = (text) => {
-    const m = /of ([\d.]+)(ns)? total/.exec(text);
-    return m ? Number(m[1]) : 0; // an empty profile prints no total
-  };
-  const [count, delay] = await Promise.all([top('contentions'), top('delay')]);
-  return { count: total(count), delayNs: total(delay) };
+  try {
+    const pprof = await goTool('pprof');
+    const top = (index) => run(pprof, ['-top', '-unit=ns', `-sample_index=${index}`, prof]).then((r) => r.stdout);
+    const total = (text) => {
+      const m = /of ([\d.]+)(ns)? total/.exec(text);
+      return m ? Number(m[1]) : 0; // an empty profile prints no total
+    };
+    const [count, delay] = await Promise.all([top('contentions'), top('delay')]);
+    return { count: total(count), delayNs: total(delay) };
+  } finally {
+    await fs.rm(prof, { force: true });
+  }
 }

@@ -7,6 +7,8 @@ import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
+// @ts-expect-error plain JS helper
+import { withFileLockSync } from '../go/file-lock.mjs';
 
 export const SSHD = '/usr/sbin/sshd';
 export const TEST_USER = 'gpwssh';
@@ -21,10 +23,20 @@ export function sshdUnavailable(): string | null {
 
 /** Creates the non-root test user (with a password, for password authentication) if missing. */
 export function ensureTestUser(): string {
-  try {
-    execFileSync('id', ['-u', TEST_USER], { stdio: 'ignore' });
-  } catch {
-    execFileSync('useradd', ['-m', '-s', '/bin/sh', TEST_USER], { stdio: 'ignore' });
+  const exists = (): boolean => {
+    try {
+      execFileSync('id', ['-u', TEST_USER], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!exists()) {
+    try {
+      execFileSync('useradd', ['-m', '-s', '/bin/sh', TEST_USER], { stdio: 'ignore' });
+    } catch (err) {
+      if (!exists()) throw err; // not just the other SSH test file adding it at the same moment
+    }
   }
   execFileSync('chpasswd', [], { input: `${TEST_USER}:${TEST_PASSWORD}\n` });
   return TEST_USER;
@@ -190,12 +202,16 @@ export function buildSshTarget(repo: string): { bin: string; stripped: string; g
   const bin = join(out, 'sshtarget');
   const stripped = join(out, 'sshtarget-stripped');
   const stampFile = join(out, 'stamp');
-  if (!(existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp && existsSync(bin) && existsSync(stripped))) {
+  const fresh = (): boolean => existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp && existsSync(bin) && existsSync(stripped);
+  // Both SSH test files build it: one builds, the other waits (a build over the binary of a
+  // running service would leave its executable "(deleted)").
+  withFileLockSync(join(out, 'build.lock'), () => {
+    if (fresh()) return;
     const env = { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-mod=mod' };
     execFileSync('go', ['build', '-trimpath', '-o', bin, '.'], { cwd: src, env, stdio: 'inherit' });
     execFileSync('go', ['build', '-trimpath', '-ldflags=-s -w', '-o', stripped, '.'], { cwd: src, env, stdio: 'inherit' });
     writeFileSync(stampFile, stamp);
-  }
+  });
   chmodSync(bin, 0o755);
   chmodSync(stripped, 0o755);
   return { bin, stripped, goVersion };

@@ -6,6 +6,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 // @ts-expect-error plain JS helper
 import { sourceHash } from '../go/go-gen.mjs';
+// @ts-expect-error plain JS helper
+import { withFileLock } from '../go/file-lock.mjs';
 import { repoPath } from './paths';
 
 const run = promisify(execFile);
@@ -32,12 +34,16 @@ async function tracewakeBin(): Promise<string> {
   const version = (await run(process.env.GO || 'go', ['version'], { env })).stdout.trim();
   const hash = await sourceHash(dir, version, 'tracewake', []);
   const bin = repoPath('tests/.tmp/timeline/tracewake');
-  const stamp = await fs.readFile(`${bin}.stamp`, 'utf8').catch(() => '');
-  if (stamp !== hash || !(await fs.stat(bin).catch(() => null))) {
-    await fs.mkdir(path.dirname(bin), { recursive: true });
+  const fresh = async (): Promise<boolean> => (await fs.readFile(`${bin}.stamp`, 'utf8').catch(() => '')) === hash && !!(await fs.stat(bin).catch(() => null));
+  if (await fresh()) return bin;
+  await fs.mkdir(path.dirname(bin), { recursive: true });
+  // Several test files may ask at once: one builds, the others wait (a build over a binary that
+  // is running would leave it "(deleted)").
+  await withFileLock(`${bin}.lock`, async () => {
+    if (await fresh()) return;
     await run(process.env.GO || 'go', ['build', '-trimpath', '-buildvcs=false', '-o', bin, '.'], { cwd: dir, env, timeout: 300_000 });
     await fs.writeFile(`${bin}.stamp`, hash);
-  }
+  });
   return bin;
 }
 

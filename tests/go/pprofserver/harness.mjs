@@ -5,6 +5,7 @@ import { execFile, spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { withFileLock } from '../file-lock.mjs';
 import { goVersion, repoRoot, sourceHash } from '../go-gen.mjs';
 
 const moduleDir = path.dirname(fileURLToPath(import.meta.url));
@@ -22,16 +23,21 @@ export async function buildPprofServer(toolchain = '') {
   const hash = await sourceHash(moduleDir, version, 'pprofserver', []);
   const bin = path.join(binDir, `pprofserver-${toolchain || 'default'}`);
   const stamp = `${bin}.stamp`;
-  if ((await fs.readFile(stamp, 'utf8').catch(() => '')) === hash && (await fs.stat(bin).catch(() => null))) return bin;
+  const fresh = async () => (await fs.readFile(stamp, 'utf8').catch(() => '')) === hash && !!(await fs.stat(bin).catch(() => null));
+  if (await fresh()) return bin;
   await fs.mkdir(binDir, { recursive: true });
-  const tmp = `${bin}.${process.pid}.tmp`;
-  await new Promise((resolve, reject) =>
-    execFile(process.env.GO || 'go', ['build', '-trimpath', '-buildvcs=false', '-o', tmp, '.'], { cwd: moduleDir, env, timeout: 300_000 }, (err, _o, stderr) =>
-      err ? reject(new Error(`go build of tests/go/pprofserver (${version}) failed:\n${stderr || err.message}`)) : resolve(undefined),
-    ),
-  );
-  await fs.rename(tmp, bin);
-  await fs.writeFile(stamp, hash);
+  // Several test files build it: one builds, the others wait for that build.
+  await withFileLock(`${bin}.lock`, async () => {
+    if (await fresh()) return;
+    const tmp = `${bin}.${process.pid}.tmp`;
+    await new Promise((resolve, reject) =>
+      execFile(process.env.GO || 'go', ['build', '-trimpath', '-buildvcs=false', '-o', tmp, '.'], { cwd: moduleDir, env, timeout: 300_000 }, (err, _o, stderr) =>
+        err ? reject(new Error(`go build of tests/go/pprofserver (${version}) failed:\n${stderr || err.message}`)) : resolve(undefined),
+      ),
+    );
+    await fs.rename(tmp, bin);
+    await fs.writeFile(stamp, hash);
+  });
   return bin;
 }
 
