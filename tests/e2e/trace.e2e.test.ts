@@ -40,6 +40,23 @@ async function viewOf(page: Page): Promise<{ t0: number; nsPerPx: number; width:
   return { t0, nsPerPx, width, scrollTop };
 }
 
+/**
+ * The view once it has stopped moving (the timeline eases over many frames, and a loaded machine
+ * draws few of them): two reads 150 ms apart that agree.
+ */
+async function settledView(page: Page): Promise<Awaited<ReturnType<typeof viewOf>>> {
+  let last = '';
+  await expect
+    .poll(async () => {
+      const now = JSON.stringify(await viewOf(page));
+      const still = now === last;
+      last = now;
+      return still;
+    }, { timeout: STEP_MS, interval: 150 })
+    .toBe(true);
+  return JSON.parse(last);
+}
+
 /** The colour of a canvas point (CSS pixels). */
 function colourAt(page: Page, x: number, y: number): Promise<number[]> {
   return page.getByTestId('trace-timeline-canvas').evaluate(
@@ -118,8 +135,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the execution trace view in Chromium via gpw se
     await page.mouse.move(px, box.y + 300);
     await page.mouse.wheel(0, -300);
     await expect.poll(async () => (await viewOf(page)).nsPerPx).toBeLessThan(before.nsPerPx * 0.65);
-    await page.waitForTimeout(500);
-    const zoomed = await viewOf(page);
+    const zoomed = await settledView(page);
     // The time under the pointer stays under it.
     expect(Math.abs(zoomed.t0 + 300 * zoomed.nsPerPx - tUnder)).toBeLessThan(2 * before.nsPerPx);
     await page.keyboard.press('s');
@@ -127,7 +143,8 @@ describe.skipIf(!HAVE_CHROMIUM)('the execution trace view in Chromium via gpw se
     await page.keyboard.press('d');
     await expect.poll(async () => (await viewOf(page)).t0).toBeGreaterThan(zoomed.t0);
     await page.getByTestId('trace-gc-select').selectOption({ index: cycle + 1 });
-    await page.waitForTimeout(800);
+    await expect.poll(async () => { const v = await viewOf(page); return v.t0 <= b && v.t0 + v.nsPerPx * v.width >= e; }).toBe(true);
+    await settledView(page);
   });
 
   it('a click on a blocked goroutine span shows its reason, stack and what unblocked it, as Go reader says', async () => {
@@ -157,9 +174,8 @@ describe.skipIf(!HAVE_CHROMIUM)('the execution trace view in Chromium via gpw se
     await page.mouse.wheel(0, Math.max(0, rows.y[r] - 200));
     await page.keyboard.up('Shift');
     await page.mouse.move(box.x + 5, box.y + 5); // no pointer line over the lanes
-    await page.waitForTimeout(200);
-    const y = TOP_H + rows.y[r] - (await viewOf(page)).scrollTop + 8;
-    expect(await colourAt(page, HEAD_W + mid, y), `G${trace.goId[g]}'s blocked span is drawn`).toEqual(BLOCKED_SYNC);
+    const y = TOP_H + rows.y[r] - (await settledView(page)).scrollTop + 8;
+    await expect.poll(() => colourAt(page, HEAD_W + mid, y), { message: `G${trace.goId[g]}'s blocked span is drawn` }).toEqual(BLOCKED_SYNC);
     await page.mouse.click(box.x + HEAD_W + mid, box.y + y);
     await page.getByTestId('trace-span').waitFor();
     const title = await page.getByTestId('trace-span-title').innerText();
