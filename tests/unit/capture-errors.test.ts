@@ -63,6 +63,12 @@ async function failureOf(args: { url?: string; targetId?: string }, kinds: Captu
   return s.result!.failures.map((f) => f.message).join('\n');
 }
 
+/** Whether the Go service is serving a CPU profile now (its goroutine dump shows the handler). */
+async function profiling(url: string): Promise<boolean> {
+  const dump = await (await fetch(`${url}/debug/pprof/goroutine?debug=1`)).text();
+  return dump.includes('net/http/pprof.Profile');
+}
+
 function closedPort(): Promise<number> {
   return new Promise((resolve) => {
     const srv = createServer();
@@ -138,7 +144,7 @@ describe('HTTP answers', () => {
 
   it('a second CPU profile at once is refused by the Go program, and said so', async () => {
     const first = await engine.startCapture({ url: plain.url, kinds: [{ kind: 'cpu', seconds: 2 }] });
-    await new Promise((r) => setTimeout(r, 300));
+    await expect.poll(() => profiling(plain.url), { timeout: 10_000 }).toBe(true);
     const msg = await failureOf({ url: plain.url }, [{ kind: 'cpu', seconds: 1 }]);
     expect(msg).toMatch(/500: the Go program is already recording a CPU profile/);
     expect((await waitJob(first.jobId)).phase).toBe('done');
@@ -163,11 +169,13 @@ describe('limits and cancellation', () => {
   it('cancelling mid-capture stops at once and writes nothing', async () => {
     const before = engine.library.count();
     const { jobId } = await engine.startCapture({ url: plain.url, kinds: [{ kind: 'cpu', seconds: 20 }, { kind: 'heap' }], run: 'cancelled run' });
-    await new Promise((r) => setTimeout(r, 1200));
+    await expect.poll(async () => (await engine.captureStatus({ jobId })).items[1].phase, { timeout: 10_000 }).toBe('done');
+    await expect.poll(() => profiling(plain.url), { timeout: 10_000 }).toBe(true);
+    // The bar fills with the CPU profile's seconds.
+    await expect.poll(async () => (await engine.captureStatus({ jobId })).fraction, { timeout: 10_000 }).toBeGreaterThan(0.02);
     const mid = await engine.captureStatus({ jobId });
     expect(mid.phase).toBe('running');
     expect(mid.items.map((i) => i.phase), JSON.stringify(mid)).toEqual(['collecting', 'done']);
-    expect(mid.fraction).toBeGreaterThan(0.02);
     const t0 = Date.now();
     const s = await engine.cancelCapture({ jobId });
     expect(Date.now() - t0).toBeLessThan(3000); // at once, not after the 20 s
@@ -178,7 +186,7 @@ describe('limits and cancellation', () => {
     const [h] = await engine.captureHistory({ limit: 1 });
     expect(h.status).toBe('cancelled');
     // The Go program stops its CPU profiler when it sees the connection close: then the next capture works.
-    await new Promise((r) => setTimeout(r, 500));
+    await expect.poll(() => profiling(plain.url), { timeout: 10_000 }).toBe(false);
     const next = await waitJob((await engine.startCapture({ url: plain.url, kinds: [{ kind: 'cpu', seconds: 1 }] })).jobId);
     expect(next.phase, next.error).toBe('done');
   });
