@@ -80,6 +80,8 @@ async function freePort(): Promise<number> {
 export interface Sshd {
   port: number;
   dir: string;
+  /** Its sessions' TMPDIR (where gpw's remote jobs make their temp folders). */
+  tmpDir: string;
   hostKey: KeyPair;
   /** sshd's log (LogLevel DEBUG1) so far. */
   log(): string;
@@ -102,6 +104,11 @@ export async function startSshd(opts: SshdOptions): Promise<Sshd> {
   const authorized = join(dir, 'authorized_keys');
   writeFileSync(authorized, opts.authorizedKeys.join('\n') + '\n', { mode: 0o644 });
   const logFile = join(dir, 'sshd.log');
+  // Sessions get a TMPDIR of this sshd's own: the SSH test files run in parallel as the same
+  // user, and each checks that its remote jobs leave nothing behind in the temp folder.
+  const sessionTmp = join(dir, 'tmp');
+  mkdirSync(sessionTmp);
+  chmodSync(sessionTmp, 0o1777);
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
     const config = join(dir, 'sshd_config');
@@ -123,6 +130,7 @@ export async function startSshd(opts: SshdOptions): Promise<Sshd> {
         'LogLevel DEBUG1',
         'Subsystem sftp internal-sftp',
         'MaxStartups 50',
+        `SetEnv TMPDIR=${sessionTmp}`,
         '',
       ].join('\n'),
     );
@@ -134,6 +142,7 @@ export async function startSshd(opts: SshdOptions): Promise<Sshd> {
       return {
         port,
         dir,
+        tmpDir: sessionTmp,
         hostKey,
         log: () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : ''),
         async stop() {

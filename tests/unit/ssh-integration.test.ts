@@ -29,6 +29,8 @@ describe.skipIf(skip !== null)('SSH against real sshd on 127.0.0.1', () => {
   let go: ReturnType<typeof buildSshTarget>;
   let service: ChildProcess;
   let servicePid: number;
+  /** A perf recording of this file's Go service (or the timeout around it) in `ps -o args=`. */
+  const perfOnService = (): RegExp => new RegExp(`^(perf|timeout) .*--pid=${servicePid}\\b`, 'm');
   let serviceUrl: URL;
   let user: string;
   const savedHome = process.env.HOME;
@@ -234,22 +236,23 @@ describe.skipIf(skip !== null)('SSH against real sshd on 127.0.0.1', () => {
     expect(burn).toBeGreaterThan(0);
     expect(Math.max(...[...flame.depth].filter((_, i) => flame.nameIndex[i] === burn))).toBeGreaterThanOrEqual(2);
     // Nothing left on the host.
-    expect(sshRun(target, userKey, user, 'ls -d /tmp/gpw-perf.* 2>/dev/null; pgrep -u gpwssh -x perf; true').trim()).toBe('');
+    expect(sshRun(target, userKey, user, 'ps -u gpwssh -o args=')).not.toMatch(perfOnService());
+    expect(sshRun(target, userKey, user, `ls -d ${target.tmpDir}/gpw-perf.* 2>/dev/null; true`)).toBe('');
   }, 60_000);
 
   it('cancelling a recording stops perf on the host and removes its temp folder (checked with ps over SSH)', async () => {
     const job = await engine.sshPerfStart({ host: 'target', pid: servicePid, seconds: 60 });
     const rec = await waitJob(job.jobId, (s) => s.phase === 'recording' || s.finishedAt !== null);
     expect(rec.phase).toBe('recording');
-    await new Promise((r) => setTimeout(r, 1500));
-    expect(sshRun(target, userKey, user, 'ps -u gpwssh -o comm=')).toMatch(/^perf$/m);
+    await expect.poll(() => sshRun(target, userKey, user, 'ps -u gpwssh -o args='), { timeout: 15_000 }).toMatch(perfOnService());
+    // Its temp folder is in the session's TMPDIR (this sshd's own, see tests/helpers/sshd.ts).
+    expect(sshRun(target, userKey, user, `ls -d ${target.tmpDir}/gpw-perf.* 2>/dev/null; true`)).toMatch(/gpw-perf\.\w+/);
     const t0 = Date.now();
     const cancelled = await engine.sshCancelJob({ jobId: job.jobId });
     expect(cancelled.phase).toBe('cancelled');
     expect(Date.now() - t0).toBeLessThan(15_000);
-    const left = sshRun(target, userKey, user, 'ps -u gpwssh -o comm=; ls -d /tmp/gpw-perf.* 2>/dev/null; true');
-    expect(left).not.toMatch(/^(perf|timeout)$/m);
-    expect(left).not.toContain('gpw-perf.');
+    expect(sshRun(target, userKey, user, 'ps -u gpwssh -o args=')).not.toMatch(perfOnService()); // neither perf nor the timeout around it
+    expect(sshRun(target, userKey, user, `ls -d ${target.tmpDir}/gpw-perf.* 2>/dev/null; true`)).toBe('');
     expect(await engine.listArtifacts({ kind: 'perf' })).toHaveLength(1);
   }, 60_000);
 
