@@ -14,7 +14,7 @@ beforeAll(async () => {
   trace = parseGoTrace(new Uint8Array(readFileSync((await ensureTrace({ toolchain: 'local' })).path)));
 }, 300_000);
 
-/** Integral of the step function over [a, b], the slow way. */
+/** Integral of the step function over [a, b], the slow way (for single windows). */
 function integral(time: Float64Array, util: Float64Array, end: number, a: number, b: number): number {
   let sum = 0;
   for (let i = 0; i < time.length; i++) {
@@ -25,25 +25,43 @@ function integral(time: Float64Array, util: Float64Array, end: number, a: number
   return sum;
 }
 
-test('MMU equals a brute-force minimum over window positions', () => {
+/** ∫₀ˣ of the step function, for any x, from prefix sums (checked against `integral` below). */
+function cumulative(time: Float64Array, util: Float64Array, end: number): (x: number) => number {
+  const prefix = new Float64Array(time.length + 1);
+  for (let i = 0; i < time.length; i++) prefix[i + 1] = prefix[i] + util[i] * ((i + 1 < time.length ? time[i + 1] : end) - time[i]);
+  return (x) => {
+    let lo = 0;
+    let hi = time.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (time[mid] <= x) lo = mid;
+      else hi = mid - 1;
+    }
+    return x <= time[0] ? 0 : prefix[lo] + util[lo] * (Math.min(x, end) - time[lo]);
+  };
+}
+
+test('MMU equals the brute-force minimum over every window position where it can be', () => {
   const { time, util } = mutatorUtilization(trace);
   const end = trace.durationNs;
   expect(util.every((u) => u >= 0 && u <= 1)).toBe(true);
+  const F = cumulative(time, util, end);
   const windows = [end / 200, end / 40, end / 8, end / 2];
   const exact = mmuAt(trace, windows);
   windows.forEach((w, k) => {
-    let grid = 1;
-    const steps = 400;
-    for (let j = 0; j <= steps; j++) {
-      const x = ((end - w) * j) / steps;
-      grid = Math.min(grid, integral(time, util, end, x, x + w) / w);
+    // A window's mean utilization is piecewise linear in its start x, with corners where the
+    // window starts or ends at a step: its minimum is at one of them (or at 0 or end − w).
+    let brute = Math.min(F(w) / w, (F(end) - F(end - w)) / w);
+    let at = 0;
+    for (let i = 0; i < time.length; i++) {
+      for (const x of [time[i], time[i] - w]) {
+        if (x < 0 || x + w > end) continue;
+        const u = (F(x + w) - F(x)) / w;
+        if (u < brute) [brute, at] = [u, x];
+      }
     }
-    // Also the positions where a window starts or ends at a step: the exact minimum is one of them.
-    for (let i = 0; i < time.length; i += Math.max(1, Math.floor(time.length / 300))) {
-      for (const x of [time[i], time[i] - w]) if (x >= 0 && x + w <= end) grid = Math.min(grid, integral(time, util, end, x, x + w) / w);
-    }
-    expect(exact[k]).toBeLessThanOrEqual(grid + 1e-9);
-    expect(grid - exact[k]).toBeLessThan(0.05);
+    expect(integral(time, util, end, at, at + w) / w).toBeCloseTo(brute, 9);
+    expect(exact[k]).toBeCloseTo(brute, 9);
   });
   const whole = integral(time, util, end, 0, end) / end;
   expect(mmuAt(trace, [end])[0]).toBeCloseTo(whole, 9);
