@@ -219,7 +219,7 @@ export class Engine implements GpwApi {
     if (via === undefined) return this.capture.startCapture(a);
     // Through SSH: the same capture job, its connections opened from the host (services/ssh-service.ts);
     // its artifacts are labelled with the host (via=HOST) unless the caller says otherwise.
-    return { jobId: this.capture.startJob(this.capture.resolveTarget(a), a.kinds, { run: a.run, labels: { via, ...a.labels }, connect: this.ssh.connectHook(via) }).id };
+    return { jobId: this.capture.startJob(this.capture.resolveTarget(a), a.kinds, { run: a.run, labels: { via, ...a.labels }, via: { host: via, connect: this.ssh.connectHook(via) } }).id };
   };
   captureStatus = (a: ArgsOf<'captureStatus'>): ReturnType<GpwApi['captureStatus']> => this.capture.captureStatus(a);
   cancelCapture = (a: ArgsOf<'cancelCapture'>): ReturnType<GpwApi['cancelCapture']> => this.capture.cancelCapture(a);

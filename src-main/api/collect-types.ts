@@ -85,6 +85,8 @@ export interface CaptureJobStatus {
   targetId: string | null;
   targetName: string;
   baseUrl: string;
+  /** The SSH host whose port forward the run goes through, or null (a direct connection). */
+  via: string | null;
   run: string;
   startedAt: number;
   phase: CaptureJobPhase;
@@ -113,6 +115,8 @@ export interface CaptureHistoryEntry {
   scheduleId: string | null;
   run: string;
   baseUrl: string;
+  /** The SSH host the run went through (its port forward), or null. */
+  via: string | null;
   specs: CaptureSpec[];
   startedAt: number;
   finishedAt: number;

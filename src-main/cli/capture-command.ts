@@ -102,7 +102,7 @@ export async function captureCommand(engine: Engine, args: ParsedArgs, json: boo
 
   const via = flag(args, 'via');
   if (via !== undefined) await connectFromCli(engine, via, args);
-  const connect = via !== undefined ? engine.ssh.connectHook(via) : undefined;
+  const through = via !== undefined ? { host: via, connect: engine.ssh.connectHook(via) } : undefined;
   // As the contract's startCapture: what came through a host is labelled with it.
   const jobLabels = via !== undefined ? { via, ...labels } : labels;
 
@@ -118,7 +118,7 @@ export async function captureCommand(engine: Engine, args: ParsedArgs, json: boo
   try {
     for (let n = 0; n < count && !interrupted; n++) {
       const started = Date.now();
-      current = engine.capture.startJob(target, specs, { run: flag(args, 'run'), labels: jobLabels, stampRun: everySeconds !== null, connect });
+      current = engine.capture.startJob(target, specs, { run: flag(args, 'run'), labels: jobLabels, stampRun: everySeconds !== null, via: through });
       const result = await followJob(current);
       if (interrupted) throw new GpwError('unavailable', 'cancelled: nothing was written');
       failed ||= result.failures.length > 0;

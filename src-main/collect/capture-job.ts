@@ -32,8 +32,14 @@ export interface CaptureJobDeps {
   commit(items: NewArtifact[], job: CaptureJob, result: CaptureResult): Artifact[];
   /** Records a run that wrote nothing (failed or cancelled). */
   record(job: CaptureJob, result: CaptureResult, status: 'failed' | 'cancelled'): void;
-  /** Another way to reach the target (an SSH port forward). */
-  connect?: ConnectHook;
+  /** Another way to reach the target: an SSH host's port forward. */
+  via?: CaptureVia;
+}
+
+/** The SSH host a run goes through, and its connection hook. */
+export interface CaptureVia {
+  host: string;
+  connect: ConnectHook;
 }
 
 /** Longest program label value. */
@@ -73,6 +79,11 @@ export class CaptureJob {
     this.done = this.execute();
   }
 
+  /** The SSH host the run goes through, or null. */
+  get via(): string | null {
+    return this.deps.via?.host ?? null;
+  }
+
   get running(): boolean {
     return this.phase === 'running';
   }
@@ -88,6 +99,7 @@ export class CaptureJob {
       targetId: this.target.id,
       targetName: this.target.name,
       baseUrl: this.target.baseUrl,
+      via: this.via,
       run: this.run,
       startedAt: this.startedAt,
       phase: this.phase,
@@ -190,7 +202,7 @@ export class CaptureJob {
         timeoutMs: t.timeoutSeconds * 1000,
         maxBytes: t.maxBodyBytes,
         signal: this.abort.signal,
-        connect: this.deps.connect,
+        connect: this.deps.via?.connect,
         onProgress: (p) => {
           status.phase = p.phase === 'collecting' && status.phase === 'connecting' ? 'collecting' : p.phase === 'downloading' ? 'downloading' : status.phase;
           status.bytes = p.bytes;

@@ -43,6 +43,7 @@ interface HistoryRow {
   schedule_id: string | null;
   run_name: string;
   base_url: string;
+  via: string | null;
   specs_json: string;
   started_at: number;
   finished_at: number;
@@ -163,9 +164,9 @@ export class CollectStore implements SealedSecrets {
   addHistory(e: NewHistoryEntry): string {
     const id = newId();
     this.db.transaction(() => {
-      this.stmt(`INSERT INTO capture_history (id, target_id, target_name, schedule_id, run_id, run_name, base_url, specs_json,
+      this.stmt(`INSERT INTO capture_history (id, target_id, target_name, schedule_id, run_id, run_name, base_url, via, specs_json,
         started_at, finished_at, status, artifacts_json, failures_json, cmdline_json)
-        VALUES (@id, @target_id, @target_name, @schedule_id, @run_id, @run_name, @base_url, @specs_json,
+        VALUES (@id, @target_id, @target_name, @schedule_id, @run_id, @run_name, @base_url, @via, @specs_json,
         @started_at, @finished_at, @status, @artifacts_json, @failures_json, @cmdline_json)`).run({
         id,
         target_id: e.targetId,
@@ -174,6 +175,7 @@ export class CollectStore implements SealedSecrets {
         run_id: e.runId,
         run_name: e.run,
         base_url: e.baseUrl,
+        via: e.via,
         specs_json: JSON.stringify(e.specs),
         started_at: e.startedAt,
         finished_at: e.finishedAt,
@@ -243,6 +245,7 @@ function toHistory(r: HistoryRow): CaptureHistoryEntry {
     scheduleId: r.schedule_id,
     run: r.run_name,
     baseUrl: r.base_url,
+    via: r.via,
     startedAt: r.started_at,
     finishedAt: r.finished_at,
     status: r.status,

@@ -10,10 +10,9 @@ import type {
 import { GpwError } from '../api/errors.js';
 import type { Library, NewArtifact } from '../library/library.js';
 import { newId } from '../library/library.js';
-import { CaptureJob, type CaptureTarget } from '../collect/capture-job.js';
+import { CaptureJob, type CaptureTarget, type CaptureVia } from '../collect/capture-job.js';
 import { parseBaseUrl, specProblem } from '../collect/capture-kinds.js';
 import { CollectStore, type TargetRecord } from '../collect/collect-store.js';
-import type { ConnectHook } from '../collect/http-get.js';
 import { CaptureScheduler } from '../collect/scheduler.js';
 import { MemorySecretStore, SealedSecretStore, type SecretCipher, type SecretStore } from '../collect/secret-store.js';
 
@@ -35,8 +34,8 @@ export interface StartOptions {
   scheduleId?: string | null;
   /** Name the run "<run or target> <UTC time>" (always so for scheduled runs). */
   stampRun?: boolean;
-  /** Reach the target another way (the SSH helper's port forward). */
-  connect?: ConnectHook;
+  /** Reach the target through an SSH host's port forward. */
+  via?: CaptureVia;
 }
 
 type Prepare = (input: { name: string; source: string; bytes: Uint8Array }) => Promise<NewArtifact>;
@@ -180,7 +179,7 @@ export class CaptureService {
       prepare: (input) => this.prepare(input),
       commit: (items, j, result) => this.commit(items, j, result),
       record: (j, result, status) => this.record(j, result, status, null),
-      connect: opts.connect,
+      via: opts.via,
     });
     this.jobs.set(job.id, job);
     job.done.catch(() => undefined);
@@ -206,6 +205,7 @@ export class CaptureService {
       runId,
       run: job.run,
       baseUrl: job.target.baseUrl,
+      via: job.via,
       specs: job.specs,
       startedAt: job.startedAt,
       finishedAt: Date.now(),
@@ -227,7 +227,7 @@ export class CaptureService {
       // Record why a tick took nothing, so the history shows it.
       const message = err instanceof Error ? err.message : String(err);
       this.store.addHistory({
-        targetId: s.targetId, targetName: s.targetName, scheduleId: s.id, runId: null, run: '', baseUrl: this.store.getTarget(s.targetId)?.baseUrl ?? '',
+        targetId: s.targetId, targetName: s.targetName, scheduleId: s.id, runId: null, run: '', baseUrl: this.store.getTarget(s.targetId)?.baseUrl ?? '', via: null,
         specs: s.specs, startedAt: now, finishedAt: now, status: 'failed', artifacts: [],
         failures: s.specs.map((spec) => ({ kind: spec.kind, source: '', message })), cmdline: null,
       });

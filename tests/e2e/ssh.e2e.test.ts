@@ -178,6 +178,9 @@ describe.skipIf(skip !== null)('SSH in the app (Chromium via gpw serve)', () => 
     await page.getByTestId('capture-start').click();
     const job = page.locator('[data-testid=capture-job]').filter({ hasText: 'via edgebox' });
     await expect.poll(() => job.getAttribute('data-phase'), { timeout: 30_000 }).toBe('done');
+    expect(await job.getByTestId('capture-job-via').textContent()).toBe('through edgebox');
+    // The history says which host the run went through.
+    await expect.poll(() => page.locator('[data-testid=capture-history] tr', { hasText: 'via edgebox' }).getByTestId('history-via').textContent()).toBe('through edgebox');
     // The request went through edgebox's sshd: a direct-tcpip channel per fetch.
     await expect.poll(channels, { timeout: 5_000 }).toBeGreaterThan(before);
     await shot('6-collect-via-captured');

@@ -144,6 +144,7 @@ describe('capture a run from a Go service', () => {
     const [h] = await engine.captureHistory({ limit: 1 });
     expect(h.run).toBe('capture test');
     expect(h.status).toBe('done');
+    expect(h.via).toBeNull(); // a direct connection, not through an SSH host
     expect(h.specs).toEqual(specs);
     expect(h.artifacts.length).toBe(specs.length - 1);
     expect(h.cmdline![0]).toMatch(/pprofserver/);

@@ -274,7 +274,9 @@ describe.skipIf(skip !== null)('SSH against real sshd on 127.0.0.1', () => {
     let status = await engine.captureStatus({ jobId });
     for (let i = 0; i < 150 && status.phase === 'running'; i++) status = (await new Promise((res) => setTimeout(res, 100)), await engine.captureStatus({ jobId }));
     expect(status.phase).toBe('done');
+    expect(status.via).toBe('target');
     expect(status.result!.artifacts.map((a) => a.subtype).sort()).toEqual(['cpu', 'heap']);
+    expect((await engine.captureHistory({ limit: 1 }))[0]).toMatchObject({ via: 'target', status: 'done', baseUrl: serviceUrl.origin });
     for (let i = 0; i < 50 && channels() < before + 2; i++) await new Promise((res) => setTimeout(res, 100));
     expect(channels()).toBeGreaterThanOrEqual(before + 2);
   });
