@@ -84,7 +84,11 @@ export class Engine implements GpwApi {
     if (options.warmUp) this.worker.start();
     this.traces = new TraceService(this.library, join(dirname(options.workerPath), 'trace-worker.js'));
     this.gc = new GcService(this.library, this.traces);
-    this.capture = new CaptureService(this.library, (input) => this.prepareInput(input, {}), { cipher: options.secretCipher, runSchedules: options.runSchedules });
+    this.capture = new CaptureService(this.library, (input) => this.prepareInput(input, {}), {
+      cipher: options.secretCipher,
+      runSchedules: options.runSchedules,
+      through: (host) => ({ host, connect: this.ssh.connectHook(host) }),
+    });
     this.ssh = new SshService({
       db: this.library.db,
       knownHostsFile: join(options.libraryPath === ':memory:' ? '.' : dirname(resolve(options.libraryPath)), 'known_hosts'),
@@ -225,7 +229,10 @@ export class Engine implements GpwApi {
   cancelCapture = (a: ArgsOf<'cancelCapture'>): ReturnType<GpwApi['cancelCapture']> => this.capture.cancelCapture(a);
   listCaptureJobs = (_: ArgsOf<'listCaptureJobs'> = {}): ReturnType<GpwApi['listCaptureJobs']> => this.capture.listCaptureJobs();
   listSchedules = (_: ArgsOf<'listSchedules'> = {}): ReturnType<GpwApi['listSchedules']> => this.capture.listSchedules();
-  saveSchedule = (a: ArgsOf<'saveSchedule'>): ReturnType<GpwApi['saveSchedule']> => this.capture.saveSchedule(a);
+  saveSchedule = async (a: ArgsOf<'saveSchedule'>): ReturnType<GpwApi['saveSchedule']> => {
+    if (a.via !== undefined && !this.ssh.listHosts().some((h) => h.name === a.via)) throw new GpwError('not_found', `no SSH host ${a.via} (add it, or use a Host of ~/.ssh/config)`);
+    return this.capture.saveSchedule(a);
+  };
   deleteSchedule = (a: ArgsOf<'deleteSchedule'>): ReturnType<GpwApi['deleteSchedule']> => this.capture.deleteSchedule(a);
   captureHistory = (a: ArgsOf<'captureHistory'>): ReturnType<GpwApi['captureHistory']> => this.capture.captureHistory(a);
   traceSummary = (a: ArgsOf<'traceSummary'>): ReturnType<GpwApi['traceSummary']> => this.traces.summary(a.id);

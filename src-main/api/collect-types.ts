@@ -104,6 +104,8 @@ export interface CaptureSchedule {
   specs: CaptureSpec[];
   everySeconds: number;
   enabled: boolean;
+  /** The SSH host whose port forward each tick captures through, or null. */
+  via: string | null;
   createdAt: number;
   lastRunAt: number | null;
 }

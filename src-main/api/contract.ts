@@ -142,6 +142,8 @@ const saveScheduleArgs = object({
   kinds: captureSpecs,
   everySeconds: integer({ min: 5, max: 7 * 24 * 3600 }),
   enabled: optional(boolean()),
+  /** Capture through this SSH host's port forward (it must be connected when a tick fires). */
+  via: optional(sshHostArg),
 });
 const traceBlockingArgs = object({ id, kind: oneOf(['net', 'sync', 'syscall', 'sched'] as const) });
 const traceMmuArgs = object({

@@ -32,6 +32,7 @@ interface ScheduleRow {
   specs_json: string;
   every_seconds: number;
   enabled: number;
+  via: string | null;
   created_at: number;
   last_run_at: number | null;
 }
@@ -138,16 +139,16 @@ export class CollectStore implements SealedSecrets {
     return row ? toSchedule(row) : null;
   }
 
-  saveSchedule(s: { targetId: string; specs: CaptureSpec[]; everySeconds: number; enabled: boolean }, id?: string): string {
-    const row = { target_id: s.targetId, specs_json: JSON.stringify(s.specs), every_seconds: s.everySeconds, enabled: s.enabled ? 1 : 0 };
+  saveSchedule(s: { targetId: string; specs: CaptureSpec[]; everySeconds: number; enabled: boolean; via: string | null }, id?: string): string {
+    const row = { target_id: s.targetId, specs_json: JSON.stringify(s.specs), every_seconds: s.everySeconds, enabled: s.enabled ? 1 : 0, via: s.via };
     if (id) {
       this.stmt(`UPDATE capture_schedules SET target_id = @target_id, specs_json = @specs_json,
-        every_seconds = @every_seconds, enabled = @enabled WHERE id = @id`).run({ ...row, id });
+        every_seconds = @every_seconds, enabled = @enabled, via = @via WHERE id = @id`).run({ ...row, id });
       return id;
     }
     const scheduleId = newId();
-    this.stmt(`INSERT INTO capture_schedules (id, target_id, specs_json, every_seconds, enabled, created_at)
-      VALUES (@id, @target_id, @specs_json, @every_seconds, @enabled, @created_at)`).run({ ...row, id: scheduleId, created_at: Date.now() });
+    this.stmt(`INSERT INTO capture_schedules (id, target_id, specs_json, every_seconds, enabled, via, created_at)
+      VALUES (@id, @target_id, @specs_json, @every_seconds, @enabled, @via, @created_at)`).run({ ...row, id: scheduleId, created_at: Date.now() });
     return scheduleId;
   }
 
@@ -233,6 +234,7 @@ function toSchedule(r: ScheduleRow): CaptureSchedule {
     ...targetAndSpecs(r),
     everySeconds: r.every_seconds,
     enabled: r.enabled === 1,
+    via: r.via,
     createdAt: r.created_at,
     lastRunAt: r.last_run_at,
   };

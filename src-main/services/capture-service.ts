@@ -26,6 +26,8 @@ export interface CaptureServiceOptions {
   cipher?: SecretCipher;
   /** Run saved schedules while this process lives (the app and gpw serve). */
   runSchedules?: boolean;
+  /** How to reach a target through an SSH host (for schedules with `via`); throws if it cannot. */
+  through?: (host: string) => CaptureVia;
 }
 
 export interface StartOptions {
@@ -49,7 +51,7 @@ export class CaptureService {
   constructor(
     private readonly library: Library,
     private readonly prepare: Prepare,
-    options: CaptureServiceOptions = {},
+    private readonly options: CaptureServiceOptions = {},
   ) {
     this.store = new CollectStore(library.db);
     this.secrets = options.cipher ? new SealedSecretStore(options.cipher, this.store) : new MemorySecretStore();
@@ -141,7 +143,8 @@ export class CaptureService {
     if (!this.store.getTarget(args.targetId)) throw new GpwError('not_found', `no target ${args.targetId}`);
     if (args.id && !this.store.getSchedule(args.id)) throw new GpwError('not_found', `no schedule ${args.id}`);
     checkSpecs(args.kinds);
-    const id = this.store.saveSchedule({ targetId: args.targetId, specs: args.kinds, everySeconds: args.everySeconds, enabled: args.enabled ?? true }, args.id);
+    if (args.via !== undefined && !this.options.through) throw new GpwError('unavailable', 'this gpw cannot capture through SSH hosts');
+    const id = this.store.saveSchedule({ targetId: args.targetId, specs: args.kinds, everySeconds: args.everySeconds, enabled: args.enabled ?? true, via: args.via ?? null }, args.id);
     this.scheduler.reload();
     return this.store.getSchedule(id)!;
   }
@@ -222,12 +225,15 @@ export class CaptureService {
     const busy = [...this.jobs.values()].some((j) => j.running && j.scheduleId === s.id);
     try {
       if (busy) throw new GpwError('unavailable', `skipped: the previous capture of this schedule (every ${s.everySeconds} s) was still running`);
-      this.startJob(this.resolveTarget({ targetId: s.targetId }), s.specs, { scheduleId: s.id, stampRun: true });
+      // Through a host: its connection must be up (connected in the app); otherwise the tick
+      // is a failed entry saying so.
+      const via = s.via !== null ? this.options.through!(s.via) : undefined;
+      this.startJob(this.resolveTarget({ targetId: s.targetId }), s.specs, { scheduleId: s.id, stampRun: true, via, labels: s.via !== null ? { via: s.via } : undefined });
     } catch (err) {
       // Record why a tick took nothing, so the history shows it.
       const message = err instanceof Error ? err.message : String(err);
       this.store.addHistory({
-        targetId: s.targetId, targetName: s.targetName, scheduleId: s.id, runId: null, run: '', baseUrl: this.store.getTarget(s.targetId)?.baseUrl ?? '', via: null,
+        targetId: s.targetId, targetName: s.targetName, scheduleId: s.id, runId: null, run: '', baseUrl: this.store.getTarget(s.targetId)?.baseUrl ?? '', via: s.via,
         specs: s.specs, startedAt: now, finishedAt: now, status: 'failed', artifacts: [],
         failures: s.specs.map((spec) => ({ kind: spec.kind, source: '', message })), cmdline: null,
       });

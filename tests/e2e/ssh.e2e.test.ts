@@ -185,6 +185,16 @@ describe.skipIf(skip !== null)('SSH in the app (Chromium via gpw serve)', () => 
     await expect.poll(channels, { timeout: 5_000 }).toBeGreaterThan(before);
     await shot('6-collect-via-captured');
 
+    // A schedule through the same host: its first capture comes at once, through edgebox.
+    await page.getByTestId('schedule-add').click();
+    await expect.poll(() => page.getByTestId('schedules').textContent()).toContain('through edgebox');
+    const scheduled = page.locator('[data-testid=capture-history] tr', { has: page.getByTestId('history-scheduled') }).first();
+    await expect.poll(() => scheduled.getAttribute('data-status'), { timeout: 30_000 }).toBe('done');
+    expect(await scheduled.getByTestId('history-via').textContent()).toBe('through edgebox');
+    await shot('6b-collect-via-scheduled');
+    await page.getByTestId('schedules').getByRole('button', { name: 'Remove' }).click();
+    await expect.poll(() => page.getByTestId('schedules').count()).toBe(0);
+
     await job.getByTestId('open-heap').click();
     await page.locator('[data-testid=top-table] tbody tr').first().waitFor();
     const listed = await gpwJson<{ artifacts: Artifact[] }>(join(tmp.dir, 'lib.sqlite'), 'list');

@@ -89,7 +89,7 @@ describe.skipIf(skip !== null)('SSH against real sshd on 127.0.0.1', () => {
     // The Go service runs as the test user, its pprof endpoint on the loopback only.
     ({ child: service, url: serviceUrl } = await startSshTargetService(go.bin));
     servicePid = service.pid!;
-    engine = new Engine({ libraryPath: join(tmp.dir, 'library.sqlite'), workerPath: repoPath('out/main/profile-worker.js') });
+    engine = new Engine({ libraryPath: join(tmp.dir, 'library.sqlite'), workerPath: repoPath('out/main/profile-worker.js'), runSchedules: true });
   }, 180_000);
 
   afterAll(async () => {
@@ -279,6 +279,30 @@ describe.skipIf(skip !== null)('SSH against real sshd on 127.0.0.1', () => {
     expect((await engine.captureHistory({ limit: 1 }))[0]).toMatchObject({ via: 'target', status: 'done', baseUrl: serviceUrl.origin });
     for (let i = 0; i < 50 && channels() < before + 2; i++) await new Promise((res) => setTimeout(res, 100));
     expect(channels()).toBeGreaterThanOrEqual(before + 2);
+  });
+
+  it('a schedule through the SSH host captures the remote loopback endpoint each tick; through a host not connected, its ticks fail saying so', async () => {
+    const svc = await engine.saveTarget({ name: 'remote-svc', baseUrl: serviceUrl.origin });
+    await expect(engine.saveSchedule({ targetId: svc.id, kinds: [{ kind: 'heap' }], everySeconds: 5, via: 'nosuch' })).rejects.toThrow(/no SSH host nosuch/);
+    const through = await engine.saveSchedule({ targetId: svc.id, kinds: [{ kind: 'heap' }, { kind: 'goroutine' }], everySeconds: 5, via: 'target' });
+    const offline = await engine.saveSchedule({ targetId: svc.id, kinds: [{ kind: 'heap' }], everySeconds: 5, via: 'jumphost' });
+    expect((await engine.listSchedules({})).map((s) => s.via).sort()).toEqual(['jumphost', 'target']);
+    const entries = (scheduleId: string) => engine.captureHistory({ scheduleId });
+    try {
+      // A schedule takes its first capture at once.
+      await expect.poll(async () => (await entries(through.id)).length, { timeout: 20_000 }).toBeGreaterThanOrEqual(1);
+      await expect.poll(async () => (await entries(offline.id)).length, { timeout: 20_000 }).toBeGreaterThanOrEqual(1);
+    } finally {
+      await engine.deleteSchedule({ id: through.id });
+      await engine.deleteSchedule({ id: offline.id });
+    }
+    const [ok] = await entries(through.id);
+    expect(ok).toMatchObject({ status: 'done', via: 'target', baseUrl: serviceUrl.origin });
+    const stored = engine.library.list({ label: 'via=target' }).filter((a) => ok.artifacts.some((r) => r.id === a.id));
+    expect(stored.map((a) => a.subtype).sort()).toEqual(['goroutine', 'heap']);
+    const [failed] = await entries(offline.id);
+    expect(failed).toMatchObject({ status: 'failed', via: 'jumphost', artifacts: [] });
+    expect(failed.failures[0].message).toMatch(/not connected to jumphost/);
   });
 
   it('runs a Go program remotely with GODEBUG=gctrace=1, GOGC and GOMEMLIMIT and imports its gctrace log', async () => {
