@@ -46,6 +46,15 @@ const BASE_UNIT: Record<string, string> = { nanoseconds: 'ns', bytes: 'B', count
  * `go tool pprof -top` with values printed in the base unit, parsed.
  * -unit=ns / -unit=B make pprof print exact integers ("123456789ns", "5120B").
  */
+/** The "Showing nodes accounting for …" line of `go tool pprof -top` in pprof's own units. */
+export async function pprofHeader(files: string[], sampleIndex: string, nodecount: number): Promise<string> {
+  const r = await run('go', ['tool', 'pprof', '-top', `-nodecount=${nodecount}`, `-sample_index=${sampleIndex}`, ...files]);
+  if (r.code !== 0) throw new Error(`go tool pprof failed: ${r.stderr}`);
+  const line = r.stdout.split('\n').find((l) => l.startsWith('Showing nodes accounting for'));
+  if (!line) throw new Error(`no "Showing nodes" line in pprof output:\n${r.stdout}`);
+  return line;
+}
+
 export async function pprofTop(file: string | string[], sampleIndex: string, unit: string, nodecount: number, extra: string[] = []): Promise<PprofTop> {
   const args = ['tool', 'pprof', '-top', `-nodecount=${nodecount}`, `-sample_index=${sampleIndex}`, ...extra];
   const u = BASE_UNIT[unit];
