@@ -16,7 +16,7 @@ export function parseGoTrace(bytes: Uint8Array): GoTrace {
   const minor = readTraceHeader(bytes);
   const tables = new TraceTables();
   // Real traces hold about one goroutine transition per 6 bytes (untouched room costs no memory).
-  const out = new TraceBuilder(Math.min(1 << 25, Math.ceil(bytes.length / 6)));
+  const out = new TraceBuilder(tables, Math.min(1 << 25, Math.ceil(bytes.length / 6)));
   const order = new TraceOrder(out, bytes, minor);
   let pos = TRACE_HEADER_BYTES;
   let generations = 0;
@@ -53,7 +53,7 @@ export function parseGoTrace(bytes: Uint8Array): GoTrace {
   // Go's reader ends the trace with one more sync event.
   out.lastTime += 1;
   out.eventCount++;
-  return out.finish({ version: `1.${minor}`, ticksPerSecond, wallStartMs, warning }, tables);
+  return out.finish({ version: `1.${minor}`, ticksPerSecond, wallStartMs, warning });
 }
 
 function asFormatError(err: unknown, pos: number): FormatError {

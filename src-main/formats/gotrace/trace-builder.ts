@@ -76,7 +76,11 @@ export class TraceBuilder {
   private readonly columns: Col[];
 
   /** `expectedTransitions`: room to reserve (a good guess avoids copies of the largest columns). */
-  constructor(expectedTransitions = 1024) {
+  /** tables: the trace's strings and stacks, which grow generation by generation as events arrive. */
+  constructor(
+    private readonly tables: TraceTables,
+    expectedTransitions = 1024,
+  ) {
     const rows = Math.max(1024, expectedTransitions);
     this.trTime = presized(Float64Array, rows);
     this.trG = presized(Int32Array, rows);
@@ -115,7 +119,18 @@ export class TraceBuilder {
     this.trReason.push(reason);
     this.trStack.push(stack);
     this.trProc.push(proc);
-    if (trStack !== 0 && this.goStack.get(g) === 0) this.goStack.set(g, trStack);
+    if (trStack !== 0 && this.goStack.get(g) === 0 && this.namesAFunction(trStack)) this.goStack.set(g, trStack);
+  }
+
+  /**
+   * Whether a stack's outermost frame has a function name: a goroutine is named after the first
+   * transition stack that gives one, as Go's reader does (a preemption can come with a stack of
+   * unnamed frames).
+   */
+  private namesAFunction(stack: number): boolean {
+    const { stackStart, frameFunc, strings } = this.tables;
+    const root = stackStart.get(stack + 1) - 1;
+    return root >= stackStart.get(stack) && strings[frameFunc.get(root)] !== '';
   }
 
   /** A P went idle (stopped or stolen): ends the syscall accounting of a goroutine in a syscall on it. */
@@ -214,7 +229,8 @@ export class TraceBuilder {
     for (let r = 0; r < this.rgEnd.length; r++) if (this.rgEnd.get(r) > this.lastTime) this.rgEnd.set(r, NaN);
   }
 
-  finish(header: { version: string; ticksPerSecond: number; wallStartMs: number | null; warning: string | null }, tables: TraceTables): GoTrace {
+  finish(header: { version: string; ticksPerSecond: number; wallStartMs: number | null; warning: string | null }): GoTrace {
+    const tables = this.tables;
     const transitions = {
       count: this.trTime.length,
       time: this.trTime.view(),
