@@ -116,16 +116,16 @@ export function parseGctrace(input: Uint8Array | string): GcLog {
       const pacerOfLine = kind === 'gc' ? pacer : null;
       if (kind === 'gc') pacer = null;
       const problem = readRuntimeLine(kind, line, lineNo, pacerOfLine);
-      if (problem !== null) split.add({ kind, line, lineNo, sure: true, problem, state: pacerOfLine });
+      if (problem !== null) split.add({ kind, line, lineNo, problem, state: pacerOfLine });
       return;
     }
     if (line.startsWith(FIRST_PIECE.gc)) {
       const problem = /^gc \d/.test(line) ? 'unreadable gctrace line: it starts like one but has no "@T s N%:" part' : null;
-      split.add({ kind: 'gc', line, lineNo, sure: false, problem, state: pacer });
+      split.add({ kind: 'gc', line, lineNo, problem, state: pacer });
       return;
     }
     if (line.startsWith(FIRST_PIECE.scav)) {
-      split.add({ kind: 'scav', line, lineNo, sure: false, problem: null, state: null });
+      split.add({ kind: 'scav', line, lineNo, problem: null, state: null });
       return;
     }
     const v = GO_VERSION.exec(line);

@@ -47,11 +47,9 @@ export interface Head<T> {
   line: string;
   lineNo: number;
   /**
-   * sure: the line is the runtime's (it has the kind's whole start), so it is reported when its
-   * rest never comes; otherwise it may as well be the program's own line ("gc is slow").
+   * What to report if its rest never comes; null when the line may as well be the program's own
+   * ("gc is slow"), then it is counted as such.
    */
-  sure: boolean;
-  /** What to report if it is never mended (null: count it as the program's line). */
   problem: string | null;
   /** The caller's state at the head (e.g. the pacer lines read before a gc line). */
   state: T;
