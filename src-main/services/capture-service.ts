@@ -227,6 +227,7 @@ export class CaptureService {
       if (busy) throw new GpwError('unavailable', `skipped: the previous capture of this schedule (every ${s.everySeconds} s) was still running`);
       // Through a host: its connection must be up (connected in the app); otherwise the tick
       // is a failed entry saying so.
+      if (s.via !== null && !this.options.through) throw new GpwError('unavailable', `this gpw cannot capture through the SSH host ${s.via}`);
       const via = s.via !== null ? this.options.through!(s.via) : undefined;
       this.startJob(this.resolveTarget({ targetId: s.targetId }), s.specs, { scheduleId: s.id, stampRun: true, via, labels: s.via !== null ? { via: s.via } : undefined });
     } catch (err) {

@@ -75,8 +75,10 @@ export class TraceBuilder {
 
   private readonly columns: Col[];
 
-  /** `expectedTransitions`: room to reserve (a good guess avoids copies of the largest columns). */
-  /** tables: the trace's strings and stacks, which grow generation by generation as events arrive. */
+  /**
+   * tables: the trace's strings and stacks, which grow generation by generation as events arrive.
+   * expectedTransitions: room to reserve (a good guess avoids copies of the largest columns).
+   */
   constructor(
     private readonly tables: TraceTables,
     expectedTransitions = 1024,
