@@ -117,6 +117,17 @@ test('every kind of damage: letters for numbers, missing fields, junk pacer and 
   expect(log.goVersionHint).toBe('>= 1.18');
 });
 
+test('a cycle that ends with collection off has no goal (the runtime prints one of about 2^63 bytes)', () => {
+  // The last line of a gcload run whose program called debug.SetGCPercent(-1) during the cycle.
+  const text = [
+    'gc 54 @6.110s 17%: 0.1+2+0.05 ms clock, 0.2+0.1/1/0+0.1 ms cpu, 58->60->30 MB, 61 MB goal, 0 MB stacks, 0 MB globals, 2 P',
+    'gc 55 @6.214s 17%: 0.47+41+0.006 ms clock, 0.95+2.0/33/1.9+0.013 ms cpu, 58->63->30 MB, 8532210231530 MB goal, 0 MB stacks, 0 MB globals, 2 P',
+  ].join('\n');
+  const log = parseGctrace(text);
+  expect(log.warnings.map((w) => w.message)).toEqual(['the log starts at cycle 54; earlier cycles are missing']);
+  expect(log.cycles.map((c) => c.goalBytes)).toEqual([61 * 2 ** 20, null]);
+});
+
 test('a log cut off in the middle of a line', () => {
   const cut = real.slice(0, real.lastIndexOf('gc ') + 40);
   const log = parseGctrace(cut);

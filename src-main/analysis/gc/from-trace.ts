@@ -40,6 +40,7 @@
 // runtime's cycle numbers), line 0. Cycles cut by the trace's start or end are left out.
 
 import type { GcCycle, GcLog } from '../../formats/gctrace/gctrace-types.js';
+import { goalOrNone } from '../../formats/gctrace/gc-line.js';
 import { GoState, METRIC_GOMAXPROCS, METRIC_HEAP_ALLOC, METRIC_HEAP_GOAL, RangeKind, type GoTrace } from '../../model/trace.js';
 import { traceLanes } from '../trace/lanes.js';
 import { firstAbove } from '../sorted-search.js';
@@ -101,7 +102,7 @@ export function gcLogFromTrace(trace: GoTrace): GcLog {
       heapStartBytes: heap.start,
       heapEndBytes: heap.end,
       heapLiveBytes: heap.live,
-      goalBytes,
+      goalBytes: goalOrNone(goalBytes),
       exactHeap: true,
       stacksBytes: null,
       globalsBytes: null,

@@ -53,7 +53,7 @@ export function inferGogc(cycles: GcCycle[]): number | null {
   const ratios: number[] = [];
   for (let i = 1; i < cycles.length; i++) {
     const c = cycles[i];
-    if (c.forced) continue;
+    if (c.forced || c.goalBytes === null) continue;
     const m = cycles[i - 1].heapLiveBytes;
     const roots = m + (cycles[i - 1].stacksBytes ?? 0) + (c.globalsBytes ?? 0);
     // MiB truncation: only heaps of a few MiB and more say anything.

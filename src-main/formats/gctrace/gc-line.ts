@@ -27,6 +27,14 @@ const PARTS: [RegExp, string][] = [
 
 const MiB = 1 << 20;
 
+/** Goals from here up are the runtime's "no goal" (collection off: about 2^63 bytes printed). */
+export const UNBOUNDED_GOAL_BYTES = 2 ** 50;
+
+/** A printed heap goal, or null when it means "collection off". */
+export function goalOrNone(bytes: number): number | null {
+  return bytes >= UNBOUNDED_GOAL_BYTES ? null : bytes;
+}
+
 export type GcLineFields = Omit<GcCycle, 'process' | 'line' | 'pacer' | 'exactHeap'>;
 
 /** Reads a line that starts with `gc N @`; returns the fields, or what is wrong with the line. */
@@ -61,7 +69,7 @@ function fieldsOf(m: RegExpExecArray): { fields: GcLineFields } | { problem: str
     heapStartBytes: n(12) * MiB,
     heapEndBytes: n(13) * MiB,
     heapLiveBytes: n(14) * MiB,
-    goalBytes: n(15) * MiB,
+    goalBytes: goalOrNone(n(15) * MiB),
     stacksBytes: m[16] === undefined ? null : n(16) * MiB,
     globalsBytes: m[17] === undefined ? null : n(17) * MiB,
     procs: n(18),

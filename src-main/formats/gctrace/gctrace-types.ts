@@ -60,7 +60,11 @@ export interface GcCycle {
   heapStartBytes: number;
   heapEndBytes: number;
   heapLiveBytes: number;
-  goalBytes: number;
+  /**
+   * The heap goal, or null when there was none: collection off (GOGC=off without a limit, or
+   * debug.SetGCPercent(-1) during the cycle), which the runtime prints as a goal of about 2^63 bytes.
+   */
+  goalBytes: number | null;
   /** Whether the heap figures are exact (from gcpacertrace) or MiB truncated (gctrace). */
   exactHeap: boolean;
   /** "MB stacks" / "MB globals" (Go 1.18+), null on older lines. */
