@@ -45,13 +45,15 @@ describe.each(SETS.map((t) => t ?? 'default'))('gctrace from %s', (set) => {
       expect(log.processes).toBe(1);
       // Every cycle the runtime counted (the program lets the last one finish and print before
       // it reads the figures), and the forced ones marked. When a runtime.GC() call meets a cycle
-      // already running the runtime may mark one more or one fewer "(forced)" (seen with Go 1.19
-      // under a memory limit).
+      // already running the runtime may mark one fewer "(forced)" than it counts; Go 1.19 under a
+      // memory limit also marks the next cycle of a runtime.GC() call (seen: 4 lines for 2 calls).
       const total = metrics['/gc/cycles/total:gc-cycles'];
       expect(log.cycles.length).toBe(total);
       expect(log.cycles.map((c) => c.n)).toEqual(log.cycles.map((_, i) => i + 1));
       const forced = log.cycles.filter((c) => c.forced).length;
-      expect(Math.abs(forced - metrics['/gc/cycles/forced:gc-cycles'])).toBeLessThanOrEqual(1);
+      const forcedCounted = metrics['/gc/cycles/forced:gc-cycles'];
+      expect(forced).toBeGreaterThanOrEqual(forcedCounted - 1);
+      expect(forced).toBeLessThanOrEqual(minor <= 19 ? 2 * forcedCounted : forcedCounted + 1);
       // Without a limit the program's two runtime.GC() calls show. A call can be absorbed by a
       // cycle the heap started in the moment before (then that cycle is not marked; seen in CI
       // with Go 1.25), and Go 1.19 may mark one more; the parser must see at least one.
