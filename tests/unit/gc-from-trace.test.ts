@@ -58,13 +58,20 @@ describe('trace → GC cycles, against gctrace of the same run', () => {
   });
 
   test('heap at start, at mark end, marked and goal: equal in gctrace’s truncated MiB', () => {
+    let offByOne = 0;
     for (let i = 0; i < fromTrace.length; i++) {
       const t = fromTrace[i];
       const g = fromLog[i];
       const at = `gc ${g.n}`;
       // gctrace prints heap0/heap1/heap2 >> 20 of the same runtime variables the trace's HeapAlloc reports.
-      expect(Math.floor(t.heapStartBytes / MiB), `${at} start`).toBe(g.heapStartBytes / MiB);
-      expect(Math.floor(t.heapEndBytes / MiB), `${at} end`).toBe(g.heapEndBytes / MiB);
+      // Start and end: the trace's last HeapAlloc before the stop-the-world, gctrace's heapLive read
+      // inside it (flushing the Ps' caches can take it a little lower: seen 100 vs 99 MiB once).
+      const startOff = Math.floor(t.heapStartBytes / MiB) - g.heapStartBytes / MiB;
+      const endOff = Math.floor(t.heapEndBytes / MiB) - g.heapEndBytes / MiB;
+      expect(startOff, `${at} start`).toBeGreaterThanOrEqual(0);
+      expect(startOff, `${at} start`).toBeLessThanOrEqual(1);
+      expect(Math.abs(endOff), `${at} end`).toBeLessThanOrEqual(1);
+      if (startOff !== 0 || endOff !== 0) offByOne++;
       expect(Math.floor(t.heapLiveBytes / MiB), `${at} live`).toBe(g.heapLiveBytes / MiB);
       // The goal: the last HeapGoal commit before mark termination vs the goal computed there (1 MiB for a moving goal).
       // (Collection is on in this program, so every cycle has a goal.)
@@ -74,6 +81,7 @@ describe('trace → GC cycles, against gctrace of the same run', () => {
       expect(t.forced, `${at} forced`).toBe(g.forced);
       expect(t.exactHeap).toBe(true);
     }
+    expect(offByOne, 'cycles whose start or end heap is 1 MiB off').toBeLessThanOrEqual(Math.max(1, Math.floor(0.1 * fromTrace.length)));
     expect(fromLog.some((c) => c.forced)).toBe(true);
     expect(fromLog.some((c) => !c.forced)).toBe(true);
   });

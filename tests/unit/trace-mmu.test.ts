@@ -51,10 +51,10 @@ test('MMU equals the brute-force minimum over every window position where it can
   windows.forEach((w, k) => {
     // A window's mean utilization is piecewise linear in its start x, with corners where the
     // window starts or ends at a step: its minimum is at one of them (or at 0 or end − w).
-    let brute = Math.min(F(w) / w, (F(end) - F(end - w)) / w);
+    let brute = Infinity;
     let at = 0;
-    for (let i = 0; i < time.length; i++) {
-      for (const x of [time[i], time[i] - w]) {
+    for (let i = 0; i <= time.length; i++) {
+      for (const x of i < time.length ? [time[i], time[i] - w] : [0, end - w]) {
         if (x < 0 || x + w > end) continue;
         const u = (F(x + w) - F(x)) / w;
         if (u < brute) [brute, at] = [u, x];
