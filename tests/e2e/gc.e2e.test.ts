@@ -120,9 +120,12 @@ describe.skipIf(!HAVE_CHROMIUM)('the GC view in Chromium via gpw serve', () => {
   it('GOGC off with a tight memory limit warns of continuous GC; the trade-off picks a setting for a budget', async () => {
     await page.getByTestId('gogc-off').check();
     await page.getByTestId('memlimit-on').check();
-    await page.getByTestId('memlimit-input').fill('70MiB');
+    // A limit well below the run's peak live heap (60 % of it) leaves no room for long stretches.
+    const summary = await gpwJson<{ recorded: { peakLiveBytes: number } }>(':memory:', 'gc', logFile, '--summary');
+    const limit = `${Math.round((summary.recorded.peakLiveBytes / 2 ** 20) * 0.6)}MiB`;
+    await page.getByTestId('memlimit-input').fill(limit);
     await expect.poll(async () => (await page.getByTestId('gc-whatif-warning').allInnerTexts()).join('\n'), { timeout: STEP_MS }).toMatch(/death spiral/);
-    const cli = await gpwJson<{ predicted: { gcCount: number } }>(':memory:', 'gc', logFile, '--what-if', '--gogc', 'off', '--memlimit', '70MiB');
+    const cli = await gpwJson<{ predicted: { gcCount: number } }>(':memory:', 'gc', logFile, '--what-if', '--gogc', 'off', '--memlimit', limit);
     await expect.poll(async () => Number(await predicted(page, 'fig-count')), { timeout: STEP_MS }).toBe(cli.predicted.gcCount);
 
     await page.getByTestId('trade-budget').fill('200MiB');
