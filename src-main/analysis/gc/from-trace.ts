@@ -185,29 +185,19 @@ function heapFigures(alloc: Series, w: Window): { start: number; end: number; li
   return { start, end, live: alloc.value[after] };
 }
 
-/** Index of the window whose mark phase holds time t, -1 if none. */
-function windowAt(windows: Window[], t: number): number {
-  let lo = 0;
-  let hi = windows.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (windows[mid].markBegin <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  const i = lo - 1;
-  return i >= 0 && t <= windows[i].markEnd ? i : -1;
-}
-
-/** Index of the first window whose mark phase ends after t. */
-function firstEndingAfter(windows: Window[], t: number): number {
-  let lo = 0;
-  let hi = windows.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (windows[mid].markEnd <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+/** Searches over the windows (ascending, apart) by time, through their mark begin and end columns. */
+function windowSearch(windows: Window[]): { at: (t: number) => number; firstEndingAfter: (t: number) => number } {
+  const begins = windows.map((w) => w.markBegin);
+  const ends = windows.map((w) => w.markEnd);
+  return {
+    /** Index of the window whose mark phase holds time t, -1 if none. */
+    at: (t) => {
+      const i = firstAbove(begins, 0, begins.length, t) - 1;
+      return i >= 0 && t <= ends[i] ? i : -1;
+    },
+    /** Index of the first window whose mark phase ends after t. */
+    firstEndingAfter: (t) => firstAbove(ends, 0, ends.length, t),
+  };
 }
 
 /** Nanoseconds goroutine g was running within [from, to). */
@@ -224,11 +214,12 @@ function runningNs(trace: GoTrace, g: number, from: number, to: number): number 
 /** Running time inside MarkAssist ranges, per window. */
 function assistNs(trace: GoTrace, windows: Window[]): number[] {
   const out = new Array<number>(windows.length).fill(0);
+  const search = windowSearch(windows);
   const r = trace.ranges;
   for (let i = 0; i < r.count; i++) {
     if (r.kind[i] !== RangeKind.MarkAssist || r.owner[i] < 0) continue;
     const end = Number.isFinite(r.end[i]) ? r.end[i] : trace.durationNs;
-    const w = windowAt(windows, r.begin[i]);
+    const w = search.at(r.begin[i]);
     if (w < 0) continue;
     out[w] += runningNs(trace, r.owner[i], r.begin[i], Math.min(end, windows[w].markEnd));
   }
@@ -252,6 +243,7 @@ function workerNs(trace: GoTrace, windows: Window[]): { background: number[]; id
     per.mode.push(mode);
   }
   const iv = traceLanes(trace).goroutines;
+  const search = windowSearch(windows);
   for (const [g, per] of labels) {
     let li = 0;
     for (let k = iv.start[g]; k < iv.start[g + 1]; k++) {
@@ -260,7 +252,7 @@ function workerNs(trace: GoTrace, windows: Window[]): { background: number[]; id
       while (li + 1 < per.time.length && per.time[li + 1] < iv.end[k]) li++;
       const mode = per.time[li] < iv.end[k] ? per.mode[li] : null;
       if (mode === null) continue;
-      for (let w = firstEndingAfter(windows, iv.begin[k]); w < windows.length && windows[w].markBegin < iv.end[k]; w++) {
+      for (let w = search.firstEndingAfter(iv.begin[k]); w < windows.length && windows[w].markBegin < iv.end[k]; w++) {
         const ns = Math.max(Math.min(iv.end[k], windows[w].markTerm.begin) - Math.max(iv.begin[k], windows[w].sweepTerm.end), 0);
         if (mode === 'idle') idle[w] += ns;
         else background[w] += ns;
@@ -283,13 +275,14 @@ function forcedCycles(trace: GoTrace, windows: Window[]): boolean[] {
   const out = new Array<boolean>(windows.length).fill(false);
   if (waitGc < 0) return out;
   const waits: { cycle: number; line: number }[] = [];
+  const search = windowSearch(windows);
   let lastLine = -1;
   for (let i = 0; i < tr.count; i++) {
     if (tr.to[i] !== GoState.Waiting || tr.reason[i] !== waitGc) continue;
     const line = callLine(trace, tr.stack[i], 'runtime.GC');
     if (line < 0) continue;
     lastLine = Math.max(lastLine, line);
-    const w = windowAt(windows, tr.time[i]);
+    const w = search.at(tr.time[i]);
     if (w >= 0 && tr.g[i] === windows[w].sweepTerm.owner && tr.time[i] >= windows[w].sweepTerm.end) waits.push({ cycle: w, line });
   }
   for (const { cycle, line } of waits) if (line === lastLine) out[cycle] = true;
