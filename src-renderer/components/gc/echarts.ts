@@ -2,6 +2,7 @@
 // no injected scripts: it runs under the renderer's CSP).
 
 import { init, use, type ComposeOption, type ECharts } from 'echarts/core';
+import type { YAXisComponentOption } from 'echarts';
 import { LineChart, ScatterChart, type LineSeriesOption, type ScatterSeriesOption } from 'echarts/charts';
 import {
   GridComponent,
@@ -32,6 +33,33 @@ export function makeChart(el: HTMLElement): { chart: ECharts; dispose: () => voi
       observer.disconnect();
       chart.dispose();
     },
+  };
+}
+
+/** A thin line on a value axis, without animation; `symbols` marks every point (sparse series). */
+export function lineSeries(name: string, data: [number, number][], color: string, o: { yAxisIndex?: number; dashed?: boolean; symbols?: boolean } = {}): LineSeriesOption {
+  return {
+    name,
+    type: 'line',
+    data,
+    yAxisIndex: o.yAxisIndex ?? 0,
+    ...(o.symbols ? { showSymbol: true, symbolSize: 4 } : { showSymbol: false }),
+    lineStyle: { width: 1, color, type: o.dashed ? 'dashed' : 'solid' },
+    itemStyle: { color },
+    animation: false,
+  };
+}
+
+/** A chart over the run's seconds with a value axis on each side; the tooltip prints `digits` decimals. */
+export function twoAxisTimeChart(o: { yAxis: [YAXisComponentOption, YAXisComponentOption]; series: LineSeriesOption[]; digits: number }): ChartOption {
+  return {
+    animation: false,
+    grid: { left: 56, right: 56, top: 40, bottom: 30 },
+    legend: { top: 0, left: 'center', textStyle: { fontSize: 11 } },
+    tooltip: { trigger: 'axis', valueFormatter: (v) => (typeof v === 'number' ? v.toFixed(o.digits) : String(v)) },
+    xAxis: { type: 'value', name: 's', min: 0, axisLabel: { fontSize: 11 } },
+    yAxis: o.yAxis,
+    series: o.series,
   };
 }
 
