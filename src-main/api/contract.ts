@@ -7,6 +7,7 @@ import { array, boolean, bytes, checkedString, integer, object, oneOf, optional,
 import type { CaptureHistoryEntry, CaptureJobStatus, CaptureSchedule, CollectInfo, Target } from './collect-types.js';
 import { CAPTURE_KINDS } from './collect-types.js';
 import type { Artifact, DiffTable, ExportedView, FlameGraph, ImportResult, LibraryInfo, ProfileMeta, Sandwich, TopTable } from './types.js';
+import { ARTIFACT_KINDS } from './types.js';
 import { goRegexpProblem } from '../analysis/filters/go-regexp.js';
 import { tagFilterProblem } from '../analysis/filters/tag-filter.js';
 import { sshHostArg, sshMethods } from './ssh-contract.js';
@@ -32,7 +33,7 @@ interface Method<A, R> {
 const method = <A, R>(args: Schema<A>): Method<A, R> => ({ args });
 
 const listArgs = object({
-  kind: optional(oneOf(['profile', 'trace', 'perf', 'gclog', 'metrics'] as const)),
+  kind: optional(oneOf(ARTIFACT_KINDS)),
   subtype: optional(string({ max: 64 })),
   label: optional(string({ max: 1200 })),
   text: optional(string({ max: 1024 })),

@@ -19,7 +19,10 @@ export interface ExportedView {
 export type * from './ssh-types.js';
 export type * from './gc-types.js';
 
-export type ArtifactKind = 'profile' | 'trace' | 'perf' | 'gclog' | 'metrics';
+export type ArtifactKind = 'profile' | 'trace' | 'perf' | 'gclog' | 'metrics' | 'bench' | 'escapes' | 'goroutines';
+
+/** Every artifact kind, in the order lists show them. */
+export const ARTIFACT_KINDS: readonly ArtifactKind[] = ['profile', 'perf', 'trace', 'gclog', 'metrics', 'bench', 'escapes', 'goroutines'];
 
 export interface Artifact {
   id: string;

@@ -120,3 +120,38 @@ describe('artifacts', () => {
     other.close();
   });
 });
+
+describe('migration 0006 (runs and history)', () => {
+  it('rebuilds the artifacts table for the new kinds and keeps every artifact, run and label', () => {
+    const old = `${tmp.dir}/old.sqlite`;
+    const db = new Database(old);
+    db.pragma('foreign_keys = ON');
+    // The library as the last release left it: migrations 1–5 only.
+    const before = MIGRATIONS.filter((m) => m.version < 6);
+    for (const m of before) db.exec(m.sql);
+    db.exec(`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
+    for (const m of before) db.prepare('INSERT INTO schema_migrations VALUES (?, ?, 0)').run(m.version, m.name);
+    db.prepare(`INSERT INTO blobs VALUES ('ab', 1, 'none', x'00')`).run();
+    db.prepare(`INSERT INTO runs (id, name, created_at) VALUES ('r1', 'load 1', 5)`).run();
+    db.prepare(`INSERT INTO artifacts (id, kind, subtype, blob_sha256, file_name, source, imported_at, captured_at, duration_ns, go_version, run_id, summary_json)
+      VALUES ('a1', 'gclog', NULL, 'ab', 'gc.log', '/tmp/gc.log', 7, 6, NULL, 'go1.23', 'r1', '{"headline":"x"}')`).run();
+    db.prepare(`INSERT INTO artifact_labels VALUES ('a1', 'env', 'prod'), ('a1', 'svc', 'api')`).run();
+    expect(() => db.prepare(`INSERT INTO artifacts (id, kind, blob_sha256, source, imported_at, summary_json) VALUES ('b', 'bench', 'ab', 's', 1, '{}')`).run()).toThrow(/CHECK/);
+    db.close();
+
+    const migrated = new Library(old);
+    try {
+      const a = migrated.get('a1')!;
+      expect(a).toMatchObject({ kind: 'gclog', run: 'load 1', labels: { env: 'prod', svc: 'api' }, capturedAt: 6, goVersion: 'go1.23' });
+      migrated.db.prepare(`INSERT INTO artifacts (id, kind, blob_sha256, source, imported_at, summary_json) VALUES ('b', 'bench', 'ab', 's', 1, '{"headline":"b"}')`).run();
+      expect(migrated.get('b')!.kind).toBe('bench');
+      expect(migrated.db.pragma('foreign_key_check')).toEqual([]);
+      expect(migrated.db.pragma('integrity_check', { simple: true })).toBe('ok');
+      // Deleting an artifact still cascades into its labels.
+      migrated.delete('a1');
+      expect(migrated.db.prepare('SELECT count(*) AS n FROM artifact_labels').get()).toEqual({ n: 0 });
+    } finally {
+      migrated.close();
+    }
+  });
+});
