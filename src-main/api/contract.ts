@@ -106,12 +106,14 @@ const topArgs = object({
 });
 
 // ---- collection from /debug/pprof endpoints (src-main/services/capture-service.ts) ----
+/** Most captures of one kind in a row (gpw capture --repeat). */
+export const MAX_CAPTURE_REPEAT = 100;
 const labelMap = stringMap(labelKey, labelValue);
 // Header names are HTTP tokens; values may not break the request (no CR, LF or NUL).
 const headerName = string({ min: 1, max: 128, pattern: /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/ });
 const headerValue = string({ max: 8192, pattern: /^[^\r\n\0]*$/ });
 const captureSpecs = array(
-  object({ kind: oneOf(CAPTURE_KINDS), seconds: optional(integer({ min: 1, max: 3600 })), gc: optional(boolean()) }),
+  object({ kind: oneOf(CAPTURE_KINDS), seconds: optional(integer({ min: 1, max: 3600 })), gc: optional(boolean()), repeat: optional(integer({ min: 1, max: MAX_CAPTURE_REPEAT })) }),
   { min: 1, max: CAPTURE_KINDS.length },
 );
 const saveTargetArgs = object({
