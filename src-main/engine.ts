@@ -401,7 +401,8 @@ export class Engine implements GpwApi {
 
   private libraryView(args: ViewOptions): ViewRequest {
     const sources = [args.id, ...(args.merge ?? [])].map((id) => this.librarySource(id));
-    return this.checkedView(sources, args.diffBase ? [this.librarySource(args.diffBase)] : [], args);
+    const base = args.diffBase ? [args.diffBase, ...(args.baseMerge ?? [])].map((id) => this.librarySource(id)) : [];
+    return this.checkedView(sources, base, args);
   }
 
   /** A view request; comparing profiles of different kinds (a heap with a cpu profile) is refused. */

@@ -78,6 +78,8 @@ export const viewOptionsFields = {
   normalize: optional(boolean()),
   /** Further profiles merged with `id` (as pprof merges several files). */
   merge: optional(array(id, { max: MAX_MERGED_PROFILES })),
+  /** Further profiles merged into the diff base (a run compared with a run). */
+  baseMerge: optional(array(id, { max: MAX_MERGED_PROFILES })),
 };
 const viewArgs = object(viewOptionsFields);
 /** Frame names as the views show them (function, "function file:line" or a file). */

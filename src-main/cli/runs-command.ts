@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { GpwError } from '../api/errors.js';
 import type { CompareCell, CompareMode, MetricsCompare, RunComparison, RunInfo, Trend } from '../api/runs-types.js';
-import { formatValue } from '../analysis/units.js';
+import { formatChange, formatFigure, formatP } from '../analysis/runs/figure-format.js';
 import type { Engine } from '../engine.js';
 import type { CompareSideInput } from '../services/runs-service.js';
 import { flag, labelFlags, type FlagSpec, type ParsedArgs } from './args.js';
@@ -122,17 +122,9 @@ export async function compareCommand(engine: Engine, args: ParsedArgs, json: boo
   return json ? JSON.stringify(result) : formatComparison(result);
 }
 
-function fmt(v: number, unit: string): string {
-  if (unit === 'share') return `${(v * 100).toFixed(2)}%`;
-  if (unit === '%') return `${v.toFixed(2)}%`;
-  if (unit === 'count') return String(Math.round(v * 100) / 100);
-  if (unit === 'ms') return formatValue(v * 1e6, 'nanoseconds');
-  if (unit === 'ns') return formatValue(v, 'nanoseconds');
-  const perSecond = unit.endsWith('/s');
-  return formatValue(v, perSecond ? unit.slice(0, -2) : unit) + (perSecond ? '/s' : '');
-}
-const pct = (c: CompareCell) => (c.changePct === null ? 'new' : `${c.changePct >= 0 ? '+' : ''}${c.changePct.toFixed(1)}%`);
-const pv = (c: CompareCell) => (c.pAdjusted === null ? '' : `p=${c.pAdjusted < 0.001 ? c.pAdjusted.toExponential(1) : c.pAdjusted.toFixed(3)}${c.significant ? ' *' : ''}`);
+const fmt = formatFigure;
+const pct = (c: CompareCell) => formatChange(c.changePct);
+const pv = (c: CompareCell) => (c.pAdjusted === null ? '' : `p=${formatP(c.pAdjusted)}${c.significant ? ' *' : ''}`);
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));

@@ -72,8 +72,9 @@ export class RunsStore {
     const rows = this.db
       .prepare(
         `SELECT r.id, r.name, r.created_at, r.note,
-           (SELECT min(coalesce(a.captured_at, a.imported_at)) FROM artifacts a WHERE a.run_id = r.id) AS started_at,
-           (SELECT max(coalesce(a.captured_at, a.imported_at) + coalesce(a.duration_ns, 0) / 1000000) FROM artifacts a WHERE a.run_id = r.id) AS ended_at
+           -- The span of the capture times; import times only for a run none of whose artifacts says when it was taken.
+           (SELECT coalesce(min(a.captured_at), min(a.imported_at)) FROM artifacts a WHERE a.run_id = r.id) AS started_at,
+           (SELECT coalesce(max(a.captured_at + coalesce(a.duration_ns, 0) / 1000000), max(a.imported_at)) FROM artifacts a WHERE a.run_id = r.id) AS ended_at
          FROM runs r ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
          ORDER BY coalesce(started_at, r.created_at) DESC, r.created_at DESC, r.id DESC
          ${query.limit ? 'LIMIT ' + Math.max(1, Math.floor(query.limit)) : ''}`,

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { ensureGoProfiles, repoRoot } from './go-gen.mjs';
 
-export const RUNPAIR_PLAN = { v1: 18, v2: 6 };
+export const RUNPAIR_PLAN = { v1: 18, v2: 10 };
 
 export function runpairFiles(version, count) {
   const out = [];
