@@ -94,6 +94,13 @@ export class Engine implements GpwApi {
       functionStats: (a) => this.worker.run<FunctionStats>({ op: 'functionStats', source: this.sourceOf(a) }, () => this.bytesOf(a)),
       traceFacts: async (a) => ((a.summary as Partial<TraceFacts>).blocking ? (a.summary as unknown as TraceFacts) : this.traces.summary(a.id)),
     });
+    // The app and gpw serve fill in the function figures of profiles imported by an older gpw, in the background.
+    if (options.warmUp) {
+      this.backfillTimer = setTimeout(() => {
+        this.backfilling = this.runs.backfill(() => this.closing).catch(() => 0);
+      }, 3000);
+      this.backfillTimer.unref();
+    }
     this.capture = new CaptureService(this.library, (input) => this.prepareInput(input, {}), {
       cipher: options.secretCipher,
       runSchedules: options.runSchedules,
@@ -106,7 +113,14 @@ export class Engine implements GpwApi {
     });
   }
 
+  private closing = false;
+  private backfillTimer: NodeJS.Timeout | undefined;
+  private backfilling: Promise<unknown> = Promise.resolve();
+
   async close(): Promise<void> {
+    this.closing = true;
+    clearTimeout(this.backfillTimer);
+    await this.backfilling;
     await this.capture.close();
     await this.ssh.close();
     await this.worker.close();

@@ -30,8 +30,10 @@ export interface CompareCell {
   changePct: number | null;
   /** Two-sided p of the test (docs/statistics.md), null when not tested. */
   p: number | null;
-  /** p after Holm's correction over every figure tested in the table. */
+  /** p after Holm's correction over every figure tested in the comparison. */
   pAdjusted: number | null;
+  /** Two-sided p of the Mann-Whitney U test on the same values (the confirmation a significant figure also needs). */
+  pRank: number | null;
   significant: boolean;
   /** Per-artifact values [min, max] on each side: the spread behind the median. */
   baseRange: [number, number];
@@ -102,6 +104,8 @@ export interface RunComparison {
   bench: unknown[];
   /** What could not be compared and why. */
   notes: string[];
+  /** Figures tested in the whole comparison: the family Holm's correction is taken over. */
+  tested: number;
 }
 
 export interface TrendPoint {

@@ -140,7 +140,10 @@ function metricsText(title: string, m: MetricsCompare): string {
 
 export function formatComparison(c: RunComparison): string {
   const name = (s: RunComparison['base']) => (s.run ? `run "${s.run}"` : Object.entries(s.counts).map(([k, n]) => `${n} ${k}`).join(', '));
-  const out = [`base: ${name(c.base)}   new: ${name(c.new)}   (significant: Holm-adjusted p < ${c.alpha} and a change of at least 10 %; * marks them)`];
+  const out = [
+    `base: ${name(c.base)}   new: ${name(c.new)}`,
+    `* significant: Welch's t on logs, Holm-adjusted over the ${c.tested} figures tested, p < ${c.alpha}; Mann-Whitney U agreeing; a change of at least 10 %`,
+  ];
   for (const n of c.notes) out.push(`note: ${n}`);
   for (const t of c.profiles) {
     out.push('', `${t.kind} profiles, ${t.sampleType} (${t.unit}), base ${t.baseN}, new ${t.newN}; medians${t.note ? `\n  ${t.note}` : ''}`);

@@ -172,6 +172,15 @@ export class RunsStore {
     return artifactIds.filter((id) => !done.has(id));
   }
 
+  /** Profile artifacts (kinds profile and perf) without function figures of this version, oldest first. */
+  profilesMissingStats(version: number, limit: number): string[] {
+    return (this.db
+      .prepare(`SELECT id FROM artifacts WHERE kind IN ('profile', 'perf')
+        AND NOT EXISTS (SELECT 1 FROM artifact_stats_done d WHERE d.artifact_id = artifacts.id AND d.version = ?)
+        ORDER BY imported_at LIMIT ?`)
+      .all(version, limit) as { id: string }[]).map((r) => r.id);
+  }
+
   /** Stored figures of these artifacts for one sample type ("type/unit"), optionally only functions matching `nameFilter`. */
   functionFigures(artifactIds: string[], sampleType: string, nameFilter?: (name: string) => boolean): Map<string, StoredFunctionFigures> {
     const out = new Map<string, StoredFunctionFigures>();

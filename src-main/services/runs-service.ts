@@ -10,7 +10,7 @@ import type { CompareMode, RunComparison, RunInfo, RunQuery, Trend, TrendPoint }
 import type { Library } from '../library/library.js';
 import { countKey, RunNameTaken, type StoredFunctionFigures } from '../library/runs-store.js';
 import { FUNCTION_STATS_VERSION, type FunctionStats } from '../analysis/runs/function-stats.js';
-import { compareMetrics, compareProfiles, type ArtifactFigures } from '../analysis/runs/compare.js';
+import { compareMetrics, compareProfiles, decideComparison, type ArtifactFigures } from '../analysis/runs/compare.js';
 import { GC_METRICS, SNAPSHOT_METRICS, gcFigures, snapshotFigures, traceFigures, traceMetricDefs, type Figures, type TraceFacts } from '../analysis/runs/artifact-figures.js';
 import { changePoints } from '../analysis/runs/change-points.js';
 import { median } from '../analysis/runs/stats.js';
@@ -175,6 +175,7 @@ export class RunsService {
       metrics: null,
       bench: [],
       notes,
+      tested: 0,
     };
     for (const key of keys) {
       const b = bg.get(key)!;
@@ -190,7 +191,7 @@ export class RunsService {
         const effective: CompareMode = mode === 'perSecond' && [...b, ...n].some((a) => !a.artifact.durationNs) ? 'absolute' : mode;
         for (const t of types) {
           const [bf, nf] = [await this.figures(b, t), await this.figures(n, t)];
-          out.profiles.push(compareProfiles(key, t, t.slice(t.lastIndexOf('/') + 1), bf, nf, { alpha, mode: effective, limit: args.limit ?? 200 }));
+          out.profiles.push(compareProfiles(key, t, t.slice(t.lastIndexOf('/') + 1), bf, nf, { alpha, mode: effective }));
         }
       } else if (kind === 'gclog') {
         const of = (a: SideArtifact) => gcFigures(a.bytes());
@@ -209,6 +210,9 @@ export class RunsService {
         notes.push(`${key}: artifacts of this kind are not compared`);
       }
     }
+    out.tested = decideComparison(out, alpha);
+    const limit = args.limit ?? 200;
+    for (const t of out.profiles) t.rows = t.rows.slice(0, limit);
     return out;
   }
 
@@ -241,6 +245,33 @@ export class RunsService {
       const stats = await this.deps.functionStats(a);
       this.library.db.transaction(() => this.library.runs.writeFunctionStats(id, stats)).immediate();
     }
+  }
+
+  /**
+   * Fills in the function figures of every profile imported before they were kept (libraries
+   * from before migration 0006), a few at a time, until `stop()` says so. The app and gpw serve
+   * run it while idle; comparisons do the same for what they need on first use.
+   */
+  async backfill(stop: () => boolean): Promise<number> {
+    let done = 0;
+    const failed = new Set<string>();
+    while (!stop()) {
+      const ids = this.library.runs.profilesMissingStats(FUNCTION_STATS_VERSION, 20).filter((id) => !failed.has(id));
+      if (ids.length === 0) break;
+      for (const id of ids) {
+        if (stop()) break;
+        const a = this.library.get(id);
+        if (!a) continue;
+        try {
+          await this.ensureStats([a]);
+          done++;
+        } catch {
+          // A blob the worker cannot read now (it was readable at import): leave it for a comparison to report.
+          failed.add(id);
+        }
+      }
+    }
+    return done;
   }
 
   // ---- trends ----

@@ -132,6 +132,17 @@ describe.skipIf(!HAVE_CHROMIUM)(`runs, comparison and trends in Chromium via gpw
     });
     await page.screenshot({ path: join(SHOTS, 'runs-diff-flame.png') });
     expect(red).toBeGreaterThan(500);
+    expect(await page.getByTestId('mark-note').textContent()).toMatch(/significant/);
+    expect(errors).toEqual([]);
+  });
+
+  it('a trend asked for by name follows the runs the label filter keeps', async () => {
+    await page.getByTestId('runs-button').click();
+    await page.getByTestId('runs-labels').fill('svc=runpair');
+    await page.getByTestId('trend-function').fill('^main\\.render$');
+    await page.getByTestId('trend-form').getByRole('button', { name: 'Trend' }).click();
+    await page.getByTestId('trend-chart').waitFor();
+    await expect.poll(() => page.locator('.trend .caption').textContent(), { timeout: STEP_MS }).toMatch(/main.*render.*over 11 runs/s);
     expect(errors).toEqual([]);
   });
 }, 600_000);

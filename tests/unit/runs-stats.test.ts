@@ -2,7 +2,7 @@
 // ttest_ind(equal_var=False) on the same numbers), Holm's correction, medians, and E-divisive
 // change points on series with and without a step.
 import { describe, expect, test } from 'vitest';
-import { changePct, holm, logWelchP, median, studentTTwoSided, welchTTest } from '../../src-main/analysis/runs/stats';
+import { changePct, holm, logWelchP, mannWhitneyP, median, studentTTwoSided, welchTTest } from '../../src-main/analysis/runs/stats';
 import { changePoints } from '../../src-main/analysis/runs/change-points';
 import { compareMetrics, compareProfiles, type ArtifactFigures } from '../../src-main/analysis/runs/compare';
 
@@ -33,6 +33,15 @@ describe('Welch t-test', () => {
     expect(welchTTest([5, 5, 5], [6, 6, 6])!.p).toBe(0);
     expect(welchTTest([5], [6, 6])).toBeNull();
   });
+});
+
+test('Mann-Whitney U equals SciPy (mannwhitneyu, two-sided): exact without ties, normal approximation with ties', () => {
+  // SciPy: method='exact' → 0.0021645021645021645 and 0.04112554112554113.
+  expect(mannWhitneyP([1, 2, 3, 4, 5, 6], [7, 8, 9, 10, 11, 12])).toBeCloseTo(0.0021645021645021645, 12);
+  expect(mannWhitneyP([1, 5, 3, 9, 2, 6], [7, 4, 8, 10, 11, 12])).toBeCloseTo(0.04112554112554113, 12);
+  // SciPy: method='asymptotic', use_continuity=True → 0.014742582922786192.
+  expect(mannWhitneyP([1, 2, 2, 3, 4, 5, 6], [3, 7, 8, 9, 9, 10])).toBeCloseTo(0.014742582922786192, 6);
+  expect(mannWhitneyP([5, 5, 5], [5, 5, 5])).toBe(1);
 });
 
 test('Holm adjusts in input order, monotone, nulls untested', () => {

@@ -63,16 +63,16 @@ describe('runs', () => {
     expect(text.stdout).toMatch(/main\.parse .*\+\d+\.\d% +p=[\d.e-]+ \*/);
   });
 
-  test('two runs of the same version flag nothing: false-positive rate over 12 comparisons', async () => {
+  test('two runs of the same version flag nothing: false-positive rate over 20 comparisons', async () => {
     const engine = new Engine({ libraryPath: join(tmp.dir, 'fp.sqlite'), workerPath: repoPath('out/main/profile-worker.js') });
     try {
       const imported = (await engine.importPaths(data.v1.flatMap((x) => [x.cpu, x.gclog]))).artifacts;
       const byExec = data.v1.map((x) => imported.filter((a) => a.source === x.cpu || a.source === x.gclog).map((a) => a.id));
-      // 12 seeded splits of the 18 executions into two disjoint sides of 6.
+      // 20 seeded splits of the 18 executions into two disjoint sides of 6.
       let seed = 12345;
       const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
       let flagged = 0;
-      const comparisons = 12;
+      const comparisons = 20;
       for (let k = 0; k < comparisons; k++) {
         const order = byExec.map((ids, i) => ({ ids, r: rand(), i })).sort((a, b) => a.r - b.r);
         const base = order.slice(0, 6).flatMap((x) => x.ids);
@@ -161,3 +161,24 @@ test('a trend over runs with a step marks the change point at the step', async (
   const bad = await gpw(tlib, 'trend', '--metric', 'gc.nope');
   expect(bad.stderr).toMatch(/unknown metric gc\.nope/);
 }, 300_000);
+
+test('profiles imported before function figures were kept are filled in (backfill), and compare the same', async () => {
+  const engine = new Engine({ libraryPath: join(tmp.dir, 'backfill.sqlite'), workerPath: repoPath('out/main/profile-worker.js') });
+  try {
+    await engine.importPaths(data.v1.slice(0, 4).map((x) => x.cpu), { run: 'a' });
+    await engine.importPaths(data.v2.slice(0, 4).map((x) => x.cpu), { run: 'b' });
+    const before = await engine.compareRuns({ base: { run: 'a' }, new: { run: 'b' } });
+    // As a library from before migration 0006: no figures at all.
+    engine.library.db.exec('DELETE FROM artifact_functions; DELETE FROM artifact_stats_done;');
+    expect(engine.library.runs.profilesMissingStats(1, 100)).toHaveLength(8);
+    expect(await engine.runs.backfill(() => false)).toBe(8);
+    expect(engine.library.runs.profilesMissingStats(1, 100)).toHaveLength(0);
+    const after = await engine.compareRuns({ base: { run: 'a' }, new: { run: 'b' } });
+    expect(after.profiles).toEqual(before.profiles);
+    // A comparison fills in what it needs by itself too.
+    engine.library.db.exec('DELETE FROM artifact_functions; DELETE FROM artifact_stats_done;');
+    expect((await engine.compareRuns({ base: { run: 'a' }, new: { run: 'b' } })).profiles).toEqual(before.profiles);
+  } finally {
+    await engine.close();
+  }
+});

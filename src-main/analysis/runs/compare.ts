@@ -2,7 +2,8 @@
 // and a test over the artifacts of both sides with Holm's correction (docs/statistics.md).
 
 import type { CompareCell, CompareMode, MetricCompareRow, MetricsCompare, ProfileCompareRow, ProfileCompareTable } from '../../api/runs-types.js';
-import { changePct, holm, logWelchP, median } from './stats.js';
+import type { RunComparison } from '../../api/runs-types.js';
+import { changePct, holm, logWelchP, mannWhitneyP, median } from './stats.js';
 
 /** Fewest artifacts a side needs before a p-value is computed. */
 export const MIN_ARTIFACTS_FOR_TEST = 4;
@@ -55,13 +56,17 @@ function cell(base: number[], next: number[], test: boolean, floor: number): Com
     changePct: changePct(b, n),
     p: test ? logWelchP(base, next, floor) : null,
     pAdjusted: null,
+    pRank: test ? mannWhitneyP(base, next) : null,
     significant: false,
     baseRange: range(base),
     newRange: range(next),
   };
 }
 
-/** Applies Holm over every tested cell and the significance rule (adjusted p < α and |change| ≥ MIN_EFFECT_PCT). */
+/**
+ * Applies Holm over every tested cell and the significance rule: Holm-adjusted Welch p < α,
+ * the Mann-Whitney U test agreeing at α (uncorrected), and |change| ≥ MIN_EFFECT_PCT.
+ */
 function decide(cells: CompareCell[], alpha: number): number {
   const adjusted = holm(cells.map((c) => c.p));
   let tested = 0;
@@ -69,7 +74,7 @@ function decide(cells: CompareCell[], alpha: number): number {
     c.pAdjusted = adjusted[i];
     if (c.p !== null) tested++;
     const effect = c.changePct === null ? Infinity : Math.abs(c.changePct);
-    c.significant = c.pAdjusted !== null && c.pAdjusted < alpha && effect >= MIN_EFFECT_PCT;
+    c.significant = c.pAdjusted !== null && c.pAdjusted < alpha && c.pRank !== null && c.pRank <= alpha && effect >= MIN_EFFECT_PCT;
   });
   return tested;
 }
@@ -109,12 +114,7 @@ export function compareProfiles(kind: string, sampleType: string, unit: string, 
     });
   }
   const tested = decide(rows.flatMap((r) => [r.flat, r.cum]), alpha);
-  const size = (r: ProfileCompareRow) => Math.max(Math.abs(r.flat.new - r.flat.base), Math.abs(r.cum.new - r.cum.base));
-  rows.sort((x, y) => {
-    const sx = x.flat.significant || x.cum.significant ? 1 : 0;
-    const sy = y.flat.significant || y.cum.significant ? 1 : 0;
-    return sy - sx || size(y) - size(x) || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0);
-  });
+  sortRows(rows);
   const [type, baseUnit] = splitSampleType(sampleType);
   return {
     kind,
@@ -129,6 +129,34 @@ export function compareProfiles(kind: string, sampleType: string, unit: string, 
     tested,
     rows: options.limit ? rows.slice(0, options.limit) : rows,
   };
+}
+
+/** Significant rows first, then by the size of the change. */
+function sortRows(rows: ProfileCompareRow[]): void {
+  const size = (r: ProfileCompareRow) => Math.max(Math.abs(r.flat.new - r.flat.base), Math.abs(r.cum.new - r.cum.base));
+  rows.sort((x, y) => {
+    const sx = x.flat.significant || x.cum.significant ? 1 : 0;
+    const sy = y.flat.significant || y.cum.significant ? 1 : 0;
+    return sy - sx || size(y) - size(x) || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0);
+  });
+}
+
+/**
+ * The decision over the whole comparison: "does this comparison flag anything" is one family,
+ * so Holm's correction runs over every figure tested in every table (profiles of each kind and
+ * sample type, GC, traces, metrics), and rows are ordered again. Returns the family's size.
+ */
+export function decideComparison(c: Pick<RunComparison, 'profiles' | 'gc' | 'trace' | 'metrics'>, alpha: number): number {
+  const cells: CompareCell[] = [];
+  for (const t of c.profiles) {
+    const before = cells.length;
+    for (const r of t.rows) cells.push(r.flat, r.cum);
+    t.tested = cells.slice(before).filter((x) => x.p !== null).length;
+  }
+  for (const m of [c.gc, c.trace, c.metrics]) if (m) cells.push(...m.metrics);
+  const tested = decide(cells, alpha);
+  for (const t of c.profiles) sortRows(t.rows);
+  return tested;
 }
 
 function splitSampleType(s: string): [string, string] {
