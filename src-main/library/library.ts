@@ -37,6 +37,8 @@ export interface ArtifactQuery {
   text?: string;
   sort?: 'newest' | 'oldest';
   limit?: number;
+  /** Only the artifacts of these runs (ids). */
+  runIds?: string[];
 }
 
 interface ArtifactRow {
@@ -127,6 +129,7 @@ export class Library {
     const params: unknown[] = [];
     if (query.kind) { where.push('a.kind = ?'); params.push(query.kind); }
     if (query.subtype) { where.push('a.subtype = ?'); params.push(query.subtype); }
+    if (query.runIds) { where.push('a.run_id IN (SELECT value FROM json_each(?))'); params.push(JSON.stringify(query.runIds)); }
     if (query.label) {
       const eq = query.label.indexOf('=');
       if (eq >= 0) {

@@ -82,6 +82,13 @@ export class RunsService {
     return run;
   }
 
+  /** The artifacts of several runs, in one query. */
+  artifactsOfRuns(runs: RunInfo[]): { run: RunInfo; artifacts: Artifact[] }[] {
+    const byRun = new Map<string, Artifact[]>(runs.map((r) => [r.name, []]));
+    for (const a of this.library.list({ runIds: runs.map((r) => r.id), sort: 'oldest' })) byRun.get(a.run ?? '')?.push(a);
+    return runs.map((run) => ({ run, artifacts: byRun.get(run.name) ?? [] }));
+  }
+
   artifactsOf(run: RunInfo): Artifact[] {
     return this.library.runs.artifactIds(run.id).map((id) => this.library.get(id)!).filter(Boolean);
   }
@@ -285,16 +292,23 @@ export class RunsService {
       if (!args.kind) throw new GpwError('invalid_argument', 'a function trend needs --kind (cpu, heap, allocs, …)');
       const re = compileGoRegexp(args.function);
       title = `cum of ${args.function} (${args.kind})`;
-      for (const run of runs) {
-        const arts = this.artifactsOf(run).filter((a) => PROFILE_KINDS.includes(a.kind) && countKey(a.kind, a.subtype) === args.kind);
-        if (arts.length === 0) continue;
-        const st = pickSampleType(arts[0], args.sampleIndex);
-        if (!st) continue;
-        unit = st.slice(st.lastIndexOf('/') + 1);
-        const figs = await this.figures(arts.map((a) => this.libraryArtifact(a)), st, (n) => re.test(n));
-        const values = figs.map((f) => [...f.functions.values()].reduce((s, [, cum]) => s + cum, 0));
-        points.push(point(run, values));
+      // One pass over the library for all runs: their artifacts, then the stored figures of the matched functions.
+      const byRun = this.artifactsOfRuns(runs).map(({ run, artifacts }) => ({ run, artifacts: artifacts.filter((a) => PROFILE_KINDS.includes(a.kind) && countKey(a.kind, a.subtype) === args.kind) }));
+      const st = byRun.map((r) => (r.artifacts.length ? pickSampleType(r.artifacts[0], args.sampleIndex) : null));
+      const wanted = new Set(st.filter((t): t is string => t !== null));
+      const figures = new Map<string, Map<string, StoredFunctionFigures>>();
+      for (const t of wanted) {
+        const ids = byRun.flatMap((r, i) => (st[i] === t ? r.artifacts : []));
+        await this.ensureStats(ids);
+        figures.set(t, this.library.runs.functionFigures(ids.map((a) => a.id), t, (n) => re.test(n)));
       }
+      byRun.forEach(({ run, artifacts }, i) => {
+        const t = st[i];
+        if (!t || artifacts.length === 0) return;
+        unit = t.slice(t.lastIndexOf('/') + 1);
+        const f = figures.get(t)!;
+        points.push(point(run, artifacts.map((a) => [...(f.get(a.id)?.functions.values() ?? [])].reduce((s, [, cum]) => s + cum, 0))));
+      });
     } else if (args.metric) {
       const m = args.metric;
       if (m.startsWith('bench:')) {

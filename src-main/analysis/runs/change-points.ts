@@ -13,6 +13,8 @@ export interface ChangePointOptions {
   minSize?: number;
   /** Seed of the permutations (results are reproducible). */
   seed?: number;
+  /** Most change points reported (the strongest first found). */
+  maxChanges?: number;
 }
 
 export interface ChangePoint {
@@ -122,7 +124,8 @@ export function changePoints(values: readonly number[], options: ChangePointOpti
   const found: ChangePoint[] = [];
   const bounds = [0, values.length];
   const work = new Float64Array(values.length);
-  for (;;) {
+  const maxChanges = options.maxChanges ?? 20;
+  while (found.length < maxChanges) {
     // The best split over every current segment.
     let best = { tau: -1, q: -Infinity, from: 0, to: 0 };
     for (let s = 0; s + 1 < bounds.length; s++) {
@@ -147,6 +150,8 @@ export function changePoints(values: readonly number[], options: ChangePointOpti
         maxQ = Math.max(maxQ, bestSplit(work, a, e, minSize).q);
       }
       if (maxQ >= best.q) atLeast++;
+      // Already past α whatever the remaining permutations give: not significant, stop early.
+      if ((atLeast + 1) / (permutations + 1) > alpha) break;
     }
     const p = (atLeast + 1) / (permutations + 1);
     if (p > alpha) break;
