@@ -22,7 +22,8 @@ export function summarizeBench(bytes: Uint8Array): BenchSummary {
   const facts = benchFileFacts(file);
   const n = facts.benchmarks.length;
   const pkgs = [...new Set(facts.configs.map((c) => c.pkg).filter(Boolean))];
-  const bad = file.warnings.length > 0 ? `; ${file.warnings.length} line${file.warnings.length === 1 ? '' : 's'} skipped` : '';
+  const skipped = new Set(file.warnings.map((w) => w.line)).size;
+  const bad = skipped > 0 ? `; ${skipped} line${skipped === 1 ? '' : 's'} skipped (line ${file.warnings[0].line}: ${file.warnings[0].message})` : '';
   return {
     headline:
       `${n} benchmark${n === 1 ? '' : 's'} × ${facts.runs} run${facts.runs === 1 ? '' : 's'}, units ${facts.units.join(' ')}` +
@@ -41,6 +42,6 @@ export function summarizeBench(bytes: Uint8Array): BenchSummary {
 export const benchReader: ArtifactReader = {
   kind: 'bench',
   async read(input) {
-    return { subtype: 'gobench', capturedAt: null, durationNs: null, goVersion: null, summary: summarizeBench(input.bytes) };
+    return { subtype: null, capturedAt: null, durationNs: null, goVersion: null, summary: summarizeBench(input.bytes) };
   },
 };
