@@ -94,7 +94,7 @@ export function mannWhitneyU(x1: readonly number[], x2: readonly number[]): UTes
   if (exact) {
     if (ties.length === 1) return { ok: false, n1, n2, error: 'all samples are equal' };
     const p = u1 === u2 ? 1 : 2 * uCdf(n1, ties, Math.min(u1, u2));
-    return { ok: true, p: Math.min(p, 1), u: u1, n1, n2 };
+    return { ok: true, p, u: u1, n1, n2 };
   }
   const t = ties.reduce((s, k) => s + k * k * k - k, 0);
   const n = n1 + n2;

@@ -32,6 +32,33 @@ function binomialPmf(n: number, q: number, k: number): number {
 }
 
 const EXACT_LIMIT = 30;
+
+/**
+ * Which side benchmath's interval grows on at a tie, for 21 ≤ n ≤ 30. Above 20 it computes
+ * C(n, k) as exp(lgamma(n+1) − lgamma(k+1) − lgamma(n−k+1)), whose rounding makes C(n, k) and
+ * C(n, n−k) differ in the last bit, so of two equally likely orders it may take the upper one.
+ * Character k of row n compares its C(n, k) with its C(n, n−k): '>' (left larger: grow down),
+ * '<' (grow up) or '=' (equal: down, as for an exact tie). Read from go-moremath's
+ * mathx.Choose at the version golang.org/x/perf uses; tests/unit/bench-statistics.test.ts
+ * checks every interval up to n = 100 against it.
+ */
+const BENCHMATH_TIES: Record<number, string> = {
+  21: '==<=<=><>==',
+  22: '==<=<=><>=<',
+  23: '==<=<=><>=>=',
+  24: '==<=<=><>=><',
+  25: '==<=<=><>=<=>',
+  26: '==<=<=><>=<==',
+  27: '==<=<=><>=<<=<',
+  28: '==<=<=><>=<=<<',
+  29: '==<=<<<<>=<==<=',
+  30: '==<=<<<<<=<==<<',
+};
+
+/** At an exact tie between orders k (below) and n − k (above): does benchmath grow downwards? */
+function growsDownOnTie(n: number, k: number): boolean {
+  return BENCHMATH_TIES[n]?.[k] !== '<';
+}
 const cache = new Map<string, OrderInterval>();
 
 /** The order statistics bounding quantile q of a sample of n at the given confidence. */
@@ -58,7 +85,7 @@ function computeInterval(n: number, q: number, confidence: number): OrderInterva
     let lp = pmf(l - 1);
     let rp = pmf(r);
     while (coverage < confidence && (lp > 0 || rp > 0)) {
-      if (lp >= rp) {
+      if (lp > rp || (lp === rp && growsDownOnTie(n, l - 1))) {
         coverage += lp;
         l--;
         lp = pmf(l - 1);

@@ -9,24 +9,16 @@ import (
 
 var sink int
 
-func BenchmarkSort(b *testing.B) {
-	data := make([]int, 256)
+func sortInts(b *testing.B, size int) {
+	data := make([]int, size)
 	for i := 0; i < b.N; i++ {
 		for j := range data {
-			data[j] = (j * 7919) % 256
+			data[j] = (j * 7919) % size
 		}
 		sort.Ints(data)
 		sink += data[0]
 	}
 }
 
-func BenchmarkSortBig(b *testing.B) {
-	data := make([]int, 2048)
-	for i := 0; i < b.N; i++ {
-		for j := range data {
-			data[j] = (j * 7919) % 2048
-		}
-		sort.Ints(data)
-		sink += data[0]
-	}
-}
+func BenchmarkSort(b *testing.B)    { sortInts(b, 256) }
+func BenchmarkSortBig(b *testing.B) { sortInts(b, 2048) }
