@@ -43,42 +43,75 @@ function rank(x1: readonly number[], x2: readonly number[]): Ranked {
 }
 
 /**
- * P(U₁ ≤ u) for sample 1 of size n1 among tie groups of the given sizes, under the null
- * hypothesis (every choice of n1 positions equally likely). Twice U is an integer.
+ * P(U₁ ≤ u) for sample 1 of size n1 among tie groups of the given sizes (ascending values),
+ * under the null hypothesis: every choice of n1 of the positions equally likely. U₁ counts, for
+ * each value of sample 1, the values of sample 2 below it, a tied one as ½; twice U is an integer.
  */
 export function uCdf(n1: number, ties: readonly number[], u: number): number {
   const total = ties.reduce((s, t) => s + t, 0);
-  // Only rank sums up to the one asked about matter, and a group never lowers a sum.
-  const cap = Math.floor(2 * u + 1e-9) + n1 * (n1 + 1); // 2·R₁ ≤ 2U + n1(n1+1)
+  const n2 = total - n1;
+  const cap = Math.floor(2 * u + 1e-9); // in half units
+  if (cap < 0) return 0;
+  if (ties.every((t) => t === 1)) return noTiesCount(n1, n2, Math.floor(u)) / choose(total, n1);
   const width = cap + 1;
-  // ways[c·width + s]: ways to place c of sample 1 in the groups so far with twice their rank sum s.
+  // ways[c·width + h]: ways to choose c of sample 1 among the groups so far with 2U = h.
   let ways = new Float64Array((n1 + 1) * width);
   let next = new Float64Array((n1 + 1) * width);
   ways[0] = 1;
-  let first = 1;
-  let filled = 0; // the largest c reached so far
+  // reach[c]: the largest 2U with ways for c so far (−1: none), so empty tails are not walked.
+  let reach = new Int32Array(n1 + 1).fill(-1);
+  let nextReach = new Int32Array(n1 + 1);
+  reach[0] = 0;
+  let before = 0; // values in the groups so far
+  let filled = 0;
   for (const t of ties) {
-    const twiceMid = 2 * first + t - 1;
     const ways_t = Array.from({ length: t + 1 }, (_, r) => choose(t, r));
-    next.fill(0);
+    const upTo = Math.min(n1, filled + t);
+    next.fill(0, 0, (upTo + 1) * width);
+    nextReach.fill(-1);
+    const needAfter = n1 - (total - before - t); // c + r must reach this, or too few values remain
     for (let c = 0; c <= filled; c++) {
-      for (let s = 0; s < width; s++) {
-        const w = ways[c * width + s];
+      const below2 = 2 * (before - c); // twice the sample-2 values below this group
+      for (let h = 0; h <= reach[c]; h++) {
+        const w = ways[c * width + h];
         if (w === 0) continue;
-        for (let r = 0; r <= t && c + r <= n1; r++) {
-          const s2 = s + r * twiceMid;
-          if (s2 > cap) break;
-          next[(c + r) * width + s2] += w * ways_t[r];
+        for (let r = Math.max(0, needAfter - c); r <= t && c + r <= n1; r++) {
+          const h2 = h + r * (below2 + (t - r));
+          if (h2 > cap) continue;
+          next[(c + r) * width + h2] += w * ways_t[r];
+          if (h2 > nextReach[c + r]) nextReach[c + r] = h2;
         }
       }
     }
     [ways, next] = [next, ways];
-    filled = Math.min(n1, filled + t);
-    first += t;
+    [reach, nextReach] = [nextReach, reach];
+    filled = upTo;
+    before += t;
   }
   let below = 0;
-  for (let s = 0; s < width; s++) below += ways[n1 * width + s];
+  for (let h = 0; h < width; h++) below += ways[n1 * width + h];
   return below / choose(total, n1);
+}
+
+/** How many orderings of n1 and n2 distinct values have U₁ ≤ u: count(n, m, v) = count(n−1, m, v−m) + count(n, m−1, v). */
+function noTiesCount(n1: number, n2: number, u: number): number {
+  if (u < 0) return 0;
+  const w = u + 1;
+  // prev[m·w + v] = count(n − 1, m, v); cur the same for n.
+  let prev = new Float64Array((n2 + 1) * w);
+  let cur = new Float64Array((n2 + 1) * w);
+  for (let m = 0; m <= n2; m++) prev[m * w] = 1; // n = 0: one ordering, U = 0
+  for (let n = 1; n <= n1; n++) {
+    cur.fill(0);
+    cur[0] = 1; // m = 0
+    for (let m = 1; m <= n2; m++) {
+      for (let v = 0; v < w; v++) cur[m * w + v] = (v >= m ? prev[m * w + v - m] : 0) + cur[(m - 1) * w + v];
+    }
+    [prev, cur] = [cur, prev];
+  }
+  let sum = 0;
+  for (let v = 0; v < w; v++) sum += prev[n2 * w + v];
+  return sum;
 }
 
 /** Two-sided Mann-Whitney U test of x1 against x2. */
