@@ -230,3 +230,13 @@ describe('benchstat parity on generated samples (large n, ties, assume=exact, co
     expect(exact.notes.some((n) => n.startsWith('exact distribution expected'))).toBe(true);
   }, 60_000);
 });
+
+test('one file alone: benchstat’s single-column tables, token by token', async () => {
+  await ensureBenchPairs();
+  const file = 'twopkgs7/new.txt';
+  const ours = compareBench([parseGoBench(readFileSync(join(benchpairRoot, file)))], []);
+  expect(ours.every((t) => t.columns.length === 1 && t.rows.every((r) => r.delta === null && r.new === null))).toBe(true);
+  const text = await runBenchstat([file], benchpairRoot);
+  const mine = formatBenchTables(ours, { base: file, new: '' }).trimEnd().split('\n');
+  expect(mine.map(tokens)).toEqual(text.stdout.trimEnd().split('\n').map(tokens));
+}, 60_000);
