@@ -15,6 +15,7 @@ import { BENCH_PAIRS, benchpairRoot, ensureBenchPairs, ensureBenchstat } from '.
 import { parseGoBench } from '../../src-main/formats/gobench/parse-gobench';
 import { compareBench, type BenchTable } from '../../src-main/analysis/bench/compare-bench';
 import { formatBenchTables } from '../../src-main/analysis/bench/bench-text';
+import { seededRandom as rng } from '../helpers/seeded-random';
 
 let benchstat = '';
 beforeAll(async () => {
@@ -190,18 +191,6 @@ describe('benchstat parity on go test -bench outputs of tests/go/benchpair', () 
     }, 60_000);
   }
 });
-
-/** A small deterministic generator (mulberry32) for the synthetic samples. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('benchstat parity on generated samples (large n, ties, assume=exact, configurations)', () => {
   const dir = join(benchpairRoot, '..', 'benchsynth');

@@ -11,6 +11,7 @@ import { beforeAll, expect, test } from 'vitest';
 import { repoRoot } from '../go/go-gen.mjs';
 import { quantileInterval } from '../../src-main/analysis/bench/median-ci';
 import { mannWhitneyU } from '../../src-main/analysis/bench/mann-whitney';
+import { seededRandom as rng } from '../helpers/seeded-random';
 
 const bin = join(repoRoot, 'tests', '.tmp', 'benchmathref', `benchmathref-${process.pid}`);
 
@@ -33,17 +34,6 @@ function ask(question: unknown): Promise<Answers> {
     const child = execFile(bin, [], { maxBuffer: 64 << 20, timeout: 120_000 }, (err, stdout) => (err ? reject(err) : resolve(JSON.parse(stdout) as Answers)));
     child.stdin!.end(JSON.stringify(question));
   });
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 test('the median interval picks the same order statistics as benchmath, n = 1…100', async () => {
