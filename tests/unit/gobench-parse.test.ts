@@ -153,3 +153,12 @@ describe('detection', () => {
     expect(detectFormat(utf8('main;parse;strconv.Itoa 12\nmain;run 3\n')).format).toBe('folded');
   });
 });
+
+describe('a go test -bench run without results', () => {
+  it('is recognised by its goos and goarch lines, and the reader says it has no results', () => {
+    const text = 'goos: linux\ngoarch: amd64\npkg: example.com/a\nPASS\nok  \texample.com/a\t0.01s\n';
+    expect(detectFormat(utf8(text))).toEqual({ format: 'gobench' });
+    expect(bad(text).message).toBe('no benchmark results found: go test -bench output has lines like "BenchmarkName-8  1000  1234 ns/op"');
+    expect(bad('goos: linux\nBenchmarkY-8 abc 12 ns/op\n').message).toContain('; 1 line could not be read (first: line 2:');
+  });
+});

@@ -57,7 +57,7 @@ export function parseGoBench(input: Uint8Array | string): BenchFile {
   if (!endsWithNewline && lastBad === lines && lines > 0) warn(lines, 'the file ends in the middle of this line (cut off?)');
   if (dropped > 0) warnings.push({ line: 0, message: `${dropped} more warnings not shown` });
   if (results.length === 0) {
-    const why = warnings.length > 0 ? `; ${warnings.length} lines could not be read (first: line ${warnings[0].line}: ${warnings[0].message})` : '';
+    const why = warnings.length > 0 ? `; ${warnings.length} line${warnings.length === 1 ? '' : 's'} could not be read (first: line ${warnings[0].line}: ${warnings[0].message})` : '';
     throw new FormatError(
       `no benchmark results found: go test -bench output has lines like "BenchmarkName-8  1000  1234 ns/op"${why}`,
       warnings[0]?.line,
