@@ -105,9 +105,10 @@ function csvWarnings(stderr: string): Map<string, string[]> {
 
 const tokens = (s: string) => s.trim().split(/\s+/).filter(Boolean);
 
-async function checkParity(cwd: string, baseFile: string, newFile: string): Promise<BenchTable[]> {
-  const ours = compareBench([parseGoBench(readFileSync(join(cwd, baseFile)))], [parseGoBench(readFileSync(join(cwd, newFile)))]);
-  const csv = await runBenchstat(['-format', 'csv', baseFile, newFile], cwd);
+async function checkParity(cwd: string, baseFile: string, newFile: string, alpha = 0.05): Promise<BenchTable[]> {
+  const ours = compareBench([parseGoBench(readFileSync(join(cwd, baseFile)))], [parseGoBench(readFileSync(join(cwd, newFile)))], { alpha });
+  const flags = alpha === 0.05 ? [] : ['-alpha', String(alpha)];
+  const csv = await runBenchstat([...flags, '-format', 'csv', baseFile, newFile], cwd);
   const theirs = csvTables(csvRecords(csv.stdout));
   const warnings = csvWarnings(csv.stderr);
   expect(ours.map((t) => t.unit)).toEqual(theirs.map((t) => t.unit));
@@ -162,7 +163,7 @@ async function checkParity(cwd: string, baseFile: string, newFile: string): Prom
   });
 
   // The text: every line benchstat prints, token by token (gpw pads its columns its own way).
-  const text = await runBenchstat([baseFile, newFile], cwd);
+  const text = await runBenchstat([...flags, baseFile, newFile], cwd);
   const mine = formatBenchTables(ours, { base: baseFile, new: newFile }).trimEnd().split('\n');
   const ref = text.stdout.trimEnd().split('\n');
   expect(mine.map(tokens)).toEqual(ref.map(tokens));
@@ -191,6 +192,12 @@ describe('benchstat parity on go test -bench outputs of tests/go/benchpair', () 
     }, 60_000);
   }
 });
+
+test('another α: -alpha 0.01 (the "need >= N samples" note follows α)', async () => {
+  await ensureBenchPairs();
+  const tables = await checkParity(benchpairRoot, 'count3/base.txt', 'count3/new.txt', 0.01);
+  expect(tables.flatMap((t) => t.notes)).toContain('need >= 5 samples to detect a difference at alpha level 0.01');
+}, 60_000);
 
 describe('benchstat parity on generated samples (large n, ties, assume=exact, configurations)', () => {
   const dir = join(benchpairRoot, '..', 'benchsynth');
