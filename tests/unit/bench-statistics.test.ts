@@ -4,9 +4,9 @@
 // the U test's p on random samples with and without ties, in the exact and the normal branches,
 // and on equal samples.
 import { execFile } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, expect, test } from 'vitest';
+import { afterAll, beforeAll, expect, test } from 'vitest';
 // @ts-expect-error: a plain .mjs helper without types
 import { repoRoot } from '../go/go-gen.mjs';
 import { quantileInterval } from '../../src-main/analysis/bench/median-ci';
@@ -23,6 +23,7 @@ beforeAll(async () => {
     ),
   );
 }, 600_000);
+afterAll(() => rmSync(bin, { force: true }));
 
 interface Answers {
   intervals: { lo: number; hi: number; confidence: number }[];
