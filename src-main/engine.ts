@@ -26,6 +26,8 @@ import { RunsService, type CompareSideInput } from './services/runs-service.js';
 import type { CompareSideArg } from './api/runs-contract.js';
 import type { FunctionStats } from './analysis/runs/function-stats.js';
 import type { TraceFacts } from './analysis/runs/artifact-figures.js';
+import { benchCenter, compareBench } from './analysis/bench/compare-bench.js';
+import { parseGoBench } from './formats/gobench/parse-gobench.js';
 import type { ProfileSummary } from './analysis/profile-summary.js';
 import type { ViewOptions, DiffTable, ExportedView, Sandwich } from './api/types.js';
 import { exportFileName, exportTitle, type ExportedFile } from './analysis/view-ops.js';
@@ -93,6 +95,11 @@ export class Engine implements GpwApi {
     this.runs = new RunsService(this.library, {
       functionStats: (a) => this.worker.run<FunctionStats>({ op: 'functionStats', source: this.sourceOf(a) }, () => this.bytesOf(a)),
       traceFacts: async (a) => ((a.summary as Partial<TraceFacts>).blocking ? (a.summary as unknown as TraceFacts) : this.traces.summary(a.id)),
+      compareBench: (base, next, alpha) => compareBench(base.map((a) => parseGoBench(a.bytes())), next.map((a) => parseGoBench(a.bytes())), { alpha }),
+      benchCenter: (arts, name, unit) => {
+        const c = benchCenter(arts.map((a) => parseGoBench(a.bytes())), name, unit);
+        return c && { value: c.center, spread: [c.lo ?? c.center, c.hi ?? c.center], n: c.n };
+      },
     });
     // The app and gpw serve fill in the function figures of profiles imported by an older gpw, in the background.
     if (options.warmUp) {
@@ -281,6 +288,7 @@ export class Engine implements GpwApi {
   moveArtifacts = async ({ ids, run }: ArgsOf<'moveArtifacts'>): ReturnType<GpwApi['moveArtifacts']> => this.runs.moveArtifacts(ids, run ?? null);
   previousRun = async ({ run }: ArgsOf<'previousRun'>): ReturnType<GpwApi['previousRun']> => this.runs.previous(run);
   runTrend = async (a: ArgsOf<'runTrend'>): ReturnType<GpwApi['runTrend']> => this.runs.trend(a);
+  benchTables = async ({ id }: ArgsOf<'benchTables'>): ReturnType<GpwApi['benchTables']> => this.runs.benchTables(this.requireArtifact(id));
   compareRuns = async ({ base, new: next, ...o }: ArgsOf<'compareRuns'>): ReturnType<GpwApi['compareRuns']> => this.runs.compare(this.compareSide(base), this.compareSide(next), o);
 
   /** A side of a comparison named by the caller: a run, or library artifacts. */

@@ -66,6 +66,8 @@ export const runsMethods = {
   compareRuns: method<Infer<typeof compareArgs>, RunComparison>(compareArgs),
   /** The run before this one with the same labels (version and commit aside). */
   previousRun: method<{ run: string }, RunInfo>(object({ run: runRef })),
+  /** A go test -bench artifact's results as benchstat prints one file: per unit, each benchmark's median ± CI. */
+  benchTables: method<{ id: string }, RunComparison['bench']>(object({ id })),
   /** One point per run of a function's cum or a GC / trace / benchmark figure, with change points. */
   runTrend: method<Infer<typeof trendArgs>, Trend>(trendArgs),
 };

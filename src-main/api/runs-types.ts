@@ -1,5 +1,9 @@
 // Shapes of runs, run comparisons and trends (api/runs-contract.ts, gpw runs / compare / trend).
 
+import type { BenchTable } from '../analysis/bench/compare-bench.js';
+
+export type { BenchTable };
+
 export interface RunQuery {
   /** Every label must match (key → value). */
   labels?: Record<string, string>;
@@ -100,8 +104,8 @@ export interface RunComparison {
   gc: MetricsCompare | null;
   trace: MetricsCompare | null;
   metrics: MetricsCompare | null;
-  /** go test -bench results, as benchstat prints them. */
-  bench: unknown[];
+  /** go test -bench results, as benchstat prints them (analysis/bench/compare-bench.ts). */
+  bench: BenchTable[];
   /** What could not be compared and why. */
   notes: string[];
   /** Figures tested in the whole comparison: the family Holm's correction is taken over. */

@@ -5,6 +5,8 @@ import { existsSync } from 'node:fs';
 import { GpwError } from '../api/errors.js';
 import type { CompareCell, CompareMode, MetricsCompare, RunComparison, RunInfo, Trend } from '../api/runs-types.js';
 import { formatChange, formatFigure, formatP } from '../analysis/runs/figure-format.js';
+import { formatBenchTables } from '../analysis/bench/bench-text.js';
+import type { BenchTable } from '../analysis/bench/compare-bench.js';
 import type { Engine } from '../engine.js';
 import type { CompareSideInput } from '../services/runs-service.js';
 import { flag, labelFlags, type FlagSpec, type ParsedArgs } from './args.js';
@@ -155,7 +157,7 @@ export function formatComparison(c: RunComparison): string {
   if (c.gc) out.push('', metricsText('GC logs', c.gc));
   if (c.trace) out.push('', metricsText('execution traces', c.trace));
   if (c.metrics) out.push('', metricsText('metrics snapshots', c.metrics));
-  if (c.bench.length) out.push('', `benchmarks: ${c.bench.length} table(s); --json prints them`);
+  if (c.bench.length) out.push('', formatBenchTables(c.bench as BenchTable[], { base: name(c.base), new: name(c.new) }));
   return out.join('\n');
 }
 

@@ -36,7 +36,7 @@ export interface RunsDeps {
   /** A trace's summary (the trace worker parses it when the stored summary lacks the figures). */
   traceFacts(artifact: Artifact): Promise<TraceFacts>;
   /** go test -bench comparison of two sides' bench artifacts (benchstat's table), when available. */
-  compareBench?(base: SideArtifact[], next: SideArtifact[], alpha: number): unknown[];
+  compareBench?(base: SideArtifact[], next: SideArtifact[], alpha: number): RunComparison['bench'];
   /** One benchmark's centre in one run's bench artifacts (trends): NAME and UNIT as benchstat prints them. */
   benchCenter?(artifacts: SideArtifact[], name: string, unit: string): { value: number; spread: [number, number]; n: number } | null;
 }
@@ -279,6 +279,12 @@ export class RunsService {
       }
     }
     return done;
+  }
+
+  /** One bench artifact's tables, as benchstat prints a single file. */
+  benchTables(a: Artifact): RunComparison['bench'] {
+    if (a.kind !== 'bench' || !this.deps.compareBench) throw new GpwError('invalid_argument', `artifact ${a.id} is a ${a.kind}, not go test -bench output`);
+    return this.deps.compareBench([this.libraryArtifact(a)], [], 0.05);
   }
 
   // ---- trends ----

@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 // @ts-expect-error plain JS helper
 import { ensureRunpair } from '../go/runpair-gen.mjs';
+// @ts-expect-error plain JS helper
+import { benchpairRoot, ensureBenchPairs } from '../go/benchpair-gen.mjs';
 import { HAVE_CHROMIUM, launchChromium, openServedPage, tableCells } from '../helpers/chromium';
 import { repoPath, tempDir } from '../helpers/paths';
 import { gpw } from '../helpers/run';
@@ -41,6 +43,8 @@ describe.skipIf(!HAVE_CHROMIUM)(`runs, comparison and trends in Chromium via gpw
       ['v2', files(data.v2.slice(0, 6))],
       ...data.v2.slice(6, 10).map((x, i): [string, string[]] => [`h${i + 6}`, files([x])]),
     ];
+    await ensureBenchPairs();
+    imports.push(['bench-a', [join(benchpairRoot, 'count10', 'base.txt')]], ['bench-b', [join(benchpairRoot, 'count10', 'new.txt')]]);
     for (const [run, fs] of imports) {
       const r = await gpw(lib, 'import', ...fs, '--run', run, '--label', 'svc=runpair');
       expect(r.code, r.stderr).toBe(0);
@@ -61,9 +65,9 @@ describe.skipIf(!HAVE_CHROMIUM)(`runs, comparison and trends in Chromium via gpw
 
   it('runs list → compare two runs → the significant row → its trend → the runs either side of the change', async () => {
     await page.getByTestId('runs-button').click();
-    await expect.poll(() => page.getByTestId('run-row').count(), { timeout: STEP_MS }).toBe(11);
-    // Newest first.
-    expect(await page.getByTestId('run-row').first().getAttribute('data-run')).toBe('h9');
+    await expect.poll(() => page.getByTestId('run-row').count(), { timeout: STEP_MS }).toBe(13);
+    // Newest first (the bench runs carry no capture time: their import time counts).
+    expect(await page.getByTestId('run-row').nth(2).getAttribute('data-run')).toBe('h9');
     await page.locator('[data-testid=run-row][data-run=v1] [data-testid=run-pick]').check();
     await page.locator('[data-testid=run-row][data-run=v2] [data-testid=run-pick]').check();
     await page.getByTestId('compare-runs').click();
@@ -133,6 +137,23 @@ describe.skipIf(!HAVE_CHROMIUM)(`runs, comparison and trends in Chromium via gpw
     await page.screenshot({ path: join(SHOTS, 'runs-diff-flame.png') });
     expect(red).toBeGreaterThan(500);
     expect(await page.getByTestId('mark-note').textContent()).toMatch(/significant/);
+    expect(errors).toEqual([]);
+  });
+
+  it('two runs of go test -bench output: benchstat\'s tables on the compare page; a bench artifact opens as its table', async () => {
+    if ((await page.getByTestId('run-list').count()) === 0) await page.getByTestId('runs-button').click();
+    for (const box of await page.locator('[data-testid=run-pick]:checked').all()) await box.uncheck();
+    await page.locator('[data-testid=run-row][data-run=bench-a] [data-testid=run-pick]').check();
+    await page.locator('[data-testid=run-row][data-run=bench-b] [data-testid=run-pick]').check();
+    await page.getByTestId('compare-runs').click();
+    await page.getByTestId('bench-compare').waitFor();
+    expect(await page.getByTestId('bench-compare').textContent()).toMatch(/sec\/op.*geomean/s);
+    await page.screenshot({ path: join(SHOTS, 'runs-bench.png'), fullPage: true });
+    await page.locator('[data-testid=run-row][data-run=bench-b] button.open').click();
+    await page.getByTestId('run-artifact').first().click();
+    await page.getByTestId('bench-view').waitFor();
+    expect(await page.getByTestId('bench-view').textContent()).toMatch(/sec\/op/);
+    await page.screenshot({ path: join(SHOTS, 'runs-bench-artifact.png') });
     expect(errors).toEqual([]);
   });
 

@@ -1,3 +1,5 @@
+import { mannWhitneyU } from '../bench/mann-whitney.js';
+
 // Statistics for run comparisons and trends (docs/statistics.md): medians, Welch's t-test on
 // log values with the Student t distribution, and Holm's step-down correction.
 
@@ -139,78 +141,13 @@ export function changePct(base: number, next: number): number | null {
   return ((next - base) / Math.abs(base)) * 100;
 }
 
-/** log of n choose k. */
-function logChoose(n: number, k: number): number {
-  return logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1);
-}
-
 /**
- * Two-sided p of the Mann-Whitney U test: exact (the distribution of U by counting) when there
- * are no ties and the samples are small, else the normal approximation with the tie correction
- * and a continuity correction.
+ * Two-sided p of the Mann-Whitney U test, as benchstat computes it (analysis/bench/mann-whitney.ts:
+ * exact distribution for small samples, with ties too; the normal approximation beyond).
  */
 export function mannWhitneyP(a: readonly number[], b: readonly number[]): number | null {
-  const n1 = a.length;
-  const n2 = b.length;
-  if (n1 === 0 || n2 === 0) return null;
-  const all = [...a.map((v) => ({ v, s: 0 })), ...b.map((v) => ({ v, s: 1 }))].sort((x, y) => x.v - y.v);
-  // Mid-ranks.
-  const ranks = new Float64Array(all.length);
-  let tieTerm = 0;
-  for (let i = 0; i < all.length; ) {
-    let j = i;
-    while (j + 1 < all.length && all[j + 1].v === all[i].v) j++;
-    const r = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) ranks[k] = r;
-    const t = j - i + 1;
-    tieTerm += t * t * t - t;
-    i = j + 1;
-  }
-  let r1 = 0;
-  all.forEach((x, i) => x.s === 0 && (r1 += ranks[i]));
-  const u1 = r1 - (n1 * (n1 + 1)) / 2;
-  const u = Math.min(u1, n1 * n2 - u1);
-  if (tieTerm === 0 && n1 * n2 <= 2500) {
-    // Number of arrangements with U = k, by the recurrence over the largest element.
-    const counts = uCounts(n1, n2);
-    let tail = 0;
-    for (let k = 0; k <= Math.floor(u); k++) tail += counts[k];
-    return Math.min(1, 2 * Math.exp(Math.log(tail) - logChoose(n1 + n2, n1)));
-  }
-  const n = n1 + n2;
-  const mean = (n1 * n2) / 2;
-  const sd = Math.sqrt(((n1 * n2) / 12) * (n + 1 - tieTerm / (n * (n - 1))));
-  if (sd === 0) return 1;
-  const z = (Math.abs(u1 - mean) - 0.5) / sd;
-  return Math.min(1, 2 * normalUpperTail(Math.max(0, z)));
-}
-
-/** counts[k] = arrangements of n1 + n2 items with U = k. */
-function uCounts(n1: number, n2: number): Float64Array {
-  // f(i, j) as a polynomial in U: f(i, j) = f(i−1, j) shifted by j + f(i, j−1).
-  let prev: Float64Array[] = [];
-  for (let i = 0; i <= n1; i++) {
-    const row: Float64Array[] = [];
-    for (let j = 0; j <= n2; j++) {
-      const out = new Float64Array(i * j + 1);
-      if (i === 0 || j === 0) out[0] = 1;
-      else {
-        const a = prev[j];
-        const b = row[j - 1];
-        for (let k = 0; k < a.length; k++) out[k + j] += a[k];
-        for (let k = 0; k < b.length; k++) out[k] += b[k];
-      }
-      row.push(out);
-    }
-    prev = row;
-  }
-  return prev[n2];
-}
-
-/** P(Z ≥ z) of the standard normal (Abramowitz–Stegun 7.1.26 on erfc, ~1e-7). */
-export function normalUpperTail(z: number): number {
-  const x = z / Math.SQRT2;
-  const t = 1 / (1 + 0.3275911 * Math.abs(x));
-  const erfc = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * Math.exp(-x * x);
-  return x >= 0 ? erfc / 2 : 1 - erfc / 2;
+  const r = mannWhitneyU(a, b);
+  if (r.ok) return Math.min(1, r.p);
+  // All values equal on both sides: nothing differs.
+  return a.length > 0 && b.length > 0 ? 1 : null;
 }
