@@ -22,6 +22,7 @@ import type { SecretCipher } from './collect/secret-store.js';
 import { SshService } from './services/ssh-service.js';
 import { TraceService } from './services/trace-service.js';
 import { GcService } from './services/gc-service.js';
+import { SourceService } from './services/source-service.js';
 import type { ProfileSummary } from './analysis/profile-summary.js';
 import type { ViewOptions, DiffTable, ExportedView, Sandwich } from './api/types.js';
 import { exportFileName, exportTitle, type ExportedFile } from './analysis/view-ops.js';
@@ -77,6 +78,8 @@ export class Engine implements GpwApi {
   readonly traces: TraceService;
   /** GC logs: run view, what-if, trade-off (services/gc-service.ts). */
   readonly gc: GcService;
+  /** Annotated source, peek, escape analysis (services/source-service.ts). */
+  readonly source: SourceService;
 
   constructor(private readonly options: EngineOptions) {
     this.library = new Library(options.libraryPath, { nativeBinding: options.nativeBinding });
@@ -84,6 +87,7 @@ export class Engine implements GpwApi {
     if (options.warmUp) this.worker.start();
     this.traces = new TraceService(this.library, join(dirname(options.workerPath), 'trace-worker.js'));
     this.gc = new GcService(this.library, this.traces);
+    this.source = new SourceService(this.worker, this.library);
     this.capture = new CaptureService(this.library, (input) => this.prepareInput(input, {}), {
       cipher: options.secretCipher,
       runSchedules: options.runSchedules,
@@ -248,7 +252,21 @@ export class Engine implements GpwApi {
   gcTradeoff = async ({ id, ...req }: ArgsOf<'gcTradeoff'>): ReturnType<GpwApi['gcTradeoff']> => this.gc.tradeoff(id, req);
   gcSeries = async (a: ArgsOf<'gcSeries'>): ReturnType<GpwApi['gcSeries']> => this.gc.series(a);
 
+  // ---- source, peek, escape analysis (services/source-service.ts) ----
+
+  sourceList = async ({ function: fn, escapes, ...a }: ArgsOf<'sourceList'>): ReturnType<GpwApi['sourceList']> =>
+    this.source.list(this.libraryView(a), { sampleType: a.sampleType, function: fn }, this.source.escapesFor(this.requireProfile(a.id), escapes));
+  sourcePeek = async ({ function: fn, ...a }: ArgsOf<'sourcePeek'>): ReturnType<GpwApi['sourcePeek']> => this.source.peek(this.libraryView(a), { sampleType: a.sampleType, function: fn });
+  escapeSites = async (a: ArgsOf<'escapeSites'>): ReturnType<GpwApi['escapeSites']> =>
+    this.source.escapes(this.source.escapesArtifact(a.id), a.profile ? this.libraryView({ id: a.profile }) : null, a.sampleType);
+
   // ---- for the CLI (paths are trusted there; the renderer never gets these) ----
+
+  /** A view of profiles named by file path or library id (gpw source, peek, escapes). */
+  cliView(target: string, args: CliViewArgs & Partial<ViewOptions> = {}): ViewRequest {
+    const main = this.cliSource(target);
+    return this.checkedView([main, ...(args.merge ?? []).map((t) => this.cliSource(t))], args.diffBase ? [this.cliSource(args.diffBase)] : [], args);
+  }
 
   /** Imports files from disk, all in one transaction: one bad file and nothing is added. */
   async importPaths(paths: string[], options: ImportOptions = {}): Promise<ImportResult> {

@@ -12,6 +12,7 @@ import { goRegexpProblem } from '../analysis/filters/go-regexp.js';
 import { tagFilterProblem } from '../analysis/filters/tag-filter.js';
 import { sshHostArg, sshMethods } from './ssh-contract.js';
 import { gcMethods } from './gc-contract.js';
+import { sourceMethods } from './source-contract.js';
 import type { MmuCurve, TraceSummary } from './trace-types.js';
 import type { TraceSpan, TraceTimeline } from './trace-timeline-types.js';
 
@@ -209,6 +210,8 @@ export const contract = {
   traceSpan: method<Infer<typeof traceSpanArgs>, TraceSpan>(traceSpanArgs),
   /** GC logs: run view, what-if, trade-off (api/gc-contract.ts). */
   ...gcMethods,
+  /** Annotated source, peek, escape analysis joined to profiles (api/source-contract.ts). */
+  ...sourceMethods(viewOptionsFields, frameRegexp),
 };
 
 export type Contract = typeof contract;

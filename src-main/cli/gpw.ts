@@ -12,6 +12,7 @@ import { exportCommand, EXPORT_FLAGS, EXPORT_USAGE } from './export-command.js';
 import { captureCommand, CAPTURE_FLAGS, CAPTURE_USAGE } from './capture-command.js';
 import { gcCommand, GC_FLAGS, GC_USAGE } from './gc-command.js';
 import { sshCommand, SSH_FLAGS, SSH_USAGE } from './ssh-command.js';
+import { escapesCommand, ESCAPES_FLAGS, peekCommand, PEEK_FLAGS, sourceCommand, SOURCE_FLAGS, SOURCE_USAGE } from './source-command.js';
 import { Engine } from '../engine.js';
 import { resolveLibraryPath } from '../library/default-path.js';
 import { startServer } from '../server/serve.js';
@@ -35,6 +36,7 @@ ${EXPORT_USAGE}
 ${CAPTURE_USAGE}
 ${GC_USAGE}
 ${SSH_USAGE}
+${SOURCE_USAGE}
   gpw serve [--port N]
 
 common options:
@@ -53,6 +55,9 @@ const SPECS: Record<string, Record<string, FlagSpec>> = {
   gc: { ...COMMON, ...GC_FLAGS },
   ssh: { ...COMMON, ...SSH_FLAGS },
   serve: { ...COMMON, ...valueFlags('port') },
+  source: { ...COMMON, ...SOURCE_FLAGS },
+  peek: { ...COMMON, ...PEEK_FLAGS },
+  escapes: { ...COMMON, ...ESCAPES_FLAGS },
 };
 
 function openEngine(args: ParsedArgs, longRunning = false): Engine {
@@ -134,6 +139,15 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       case 'export':
         out(await exportCommand(engine, args, json));
+        return 0;
+      case 'source':
+        process.stdout.write(await sourceCommand(engine, args, json));
+        return 0;
+      case 'peek':
+        process.stdout.write(await peekCommand(engine, args, json));
+        return 0;
+      case 'escapes':
+        process.stdout.write(await escapesCommand(engine, args, json));
         return 0;
     }
     return 2;
