@@ -46,13 +46,19 @@ export interface EscapeJoin {
   notes: string[];
 }
 
-const stripDots = (p: string): string => p.replace(/\\/g, '/').replace(/^(\.\.?\/)+/, '');
+const parts = (p: string): string[] => p.replace(/\\/g, '/').split('/').filter((x) => x !== '' && x !== '.' && x !== '..');
 
-/** The escape log's file names the profile's file name ends with, at a path boundary. */
-function suffixMatch(profileFile: string, escapesFile: string): boolean {
-  const a = profileFile.replace(/\\/g, '/');
-  const b = stripDots(escapesFile);
-  return a === b || a.endsWith('/' + b) || b.endsWith('/' + a);
+/**
+ * How well two names of a file agree, by trailing path components ("./main.go" and
+ * "gpw/tests/hotspots/main.go": 1; "/src/x/hotspots/main.go" and "gpw/tests/hotspots/main.go": 2);
+ * 0 when the file names differ, or when neither is a suffix of the other and only the file name is shared.
+ */
+function suffixMatch(profileFile: string, escapesFile: string): number {
+  const a = parts(profileFile);
+  const b = parts(escapesFile);
+  let n = 0;
+  while (n < a.length && n < b.length && a[a.length - 1 - n] === b[b.length - 1 - n]) n++;
+  return n >= 2 || (n === 1 && Math.min(a.length, b.length) === 1) ? n : 0;
 }
 
 /** "gpw/tests/x.(*T).foo" → "(*T).foo"; "main.allocate" → "allocate". */
@@ -112,7 +118,7 @@ export function joinEscapes(log: EscapeLog, list: ListReport | null): EscapeJoin
   const files: { escapes: string; profile: string }[] = [];
   const fileOf = new Map<string, string>();
   for (const ef of escFiles) {
-    const candidates = profileFiles.filter((pf) => suffixMatch(pf, ef));
+    const candidates = profileFiles.filter((pf) => suffixMatch(pf, ef) > 0).sort((x, y) => suffixMatch(y, ef) - suffixMatch(x, ef));
     for (const pf of candidates) {
       const check = sameSource(log, ef, routines.filter((r) => r.file === pf));
       if (check.conflict) {
