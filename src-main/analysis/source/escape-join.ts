@@ -72,12 +72,16 @@ export function shortName(fn: string): string {
 /** Evidence that an escape-log file and a profile file are the same source: agreements and conflicts. */
 function sameSource(log: EscapeLog, escFile: string, routines: ListedRoutine[]): { agree: number; conflict: string | null } {
   const decls = log.decls.filter((d) => d.file === escFile);
-  const jsonDecls = log.format === 'json';
   let agree = 0;
   for (const r of routines) {
     if (r.startLine <= 0) continue;
     const short = shortName(r.name);
-    if (jsonDecls) continue;
+    if (log.format === 'json') {
+      // The JSON declares every function of the file (inlinable or not), by position only.
+      if (decls.some((d) => d.line === r.startLine)) agree++;
+      else if (decls.length > 0 && !/\.func\d+/.test(r.name)) return { agree, conflict: `the compiler declares no function at line ${r.startLine}, where the profile's ${r.name} starts` };
+      continue;
+    }
     for (const d of decls) {
       if (d.name === short && d.line !== r.startLine) return { agree, conflict: `the compiler declares ${d.name} at line ${d.line}, the profile at line ${r.startLine}` };
       if (d.line === r.startLine && d.name !== short && !short.startsWith(d.name + '.') && !d.name.startsWith(short + '.')) {
@@ -118,15 +122,24 @@ export function joinEscapes(log: EscapeLog, list: ListReport | null): EscapeJoin
   const files: { escapes: string; profile: string }[] = [];
   const fileOf = new Map<string, string>();
   for (const ef of escFiles) {
-    const candidates = profileFiles.filter((pf) => suffixMatch(pf, ef) > 0).sort((x, y) => suffixMatch(y, ef) - suffixMatch(x, ef));
-    for (const pf of candidates) {
+    // "./main.go" under "# gpw/tests/hotspots" is gpw/tests/hotspots/main.go: matched with its package path.
+    const pkg = log.diagnostics.find((d) => d.file === ef)?.pkg;
+    const named = pkg ? `${pkg}/${parts(ef).join('/')}` : ef;
+    const byPath = profileFiles.filter((pf) => suffixMatch(pf, named) >= 2).sort((x, y) => suffixMatch(y, named) - suffixMatch(x, named));
+    // Else by the file name alone, when the functions the compiler declares there start where the profile says.
+    const byName = byPath.length > 0 ? [] : profileFiles.filter((pf) => suffixMatch(pf, ef) > 0);
+    for (const pf of [...byPath, ...byName]) {
       const check = sameSource(log, ef, routines.filter((r) => r.file === pf));
       if (check.conflict) {
-        notes.push(`${ef} is not the source of the profile's ${pf}: ${check.conflict}`);
+        notes.push(`${named} is not the source of the profile's ${pf}: ${check.conflict}`);
+        continue;
+      }
+      if (byPath.length === 0 && check.agree === 0) {
+        notes.push(`${named} is not known to be the source of the profile's ${pf}: only their file names agree, and no function the compiler declares there starts where the profile says`);
         continue;
       }
       fileOf.set(ef, pf);
-      files.push({ escapes: ef, profile: pf });
+      files.push({ escapes: named, profile: pf });
       break;
     }
   }

@@ -13,6 +13,8 @@ export type EscapeVerdict =
 export interface EscapeDiagnostic {
   /** The file as the compiler printed it ("./main.go", an absolute path, a GOROOT path). */
   file: string;
+  /** The package path of the "# path" header above it (text output), for files printed relative to the package ("./main.go"). */
+  pkg?: string;
   line: number;
   column: number;
   verdict: EscapeVerdict;
@@ -27,6 +29,7 @@ export interface EscapeDiagnostic {
 /** A function declaration the compiler reported ("can inline F", "cannot inline F: …"). */
 export interface FunctionDecl {
   file: string;
+  pkg?: string;
   line: number;
   name: string;
 }

@@ -39,12 +39,15 @@ function parseText(text: string): EscapeLog {
   const flows = new Map<string, { flow: string[]; fn?: string }>();
   let current: { flow: string[]; fn?: string } | null = null;
   let level2 = false;
+  let pkg: string | undefined;
   const lines = text.split('\n');
   lines.forEach((raw, i) => {
     const line = raw.replace(/\r$/, '');
     if (line.trim() === '') return;
     if (line.startsWith('# ')) {
-      packages.push(line.slice(2).trim());
+      pkg = line.slice(2).trim();
+      packages.push(pkg);
+      if (pkg === 'command-line-arguments') pkg = undefined;
       return;
     }
     const m = POSITION.exec(line);
@@ -53,6 +56,7 @@ function parseText(text: string): EscapeLog {
       return;
     }
     const [, file, l, c, rest] = m;
+    const inPkg = pkg !== undefined && file.startsWith('./') ? { pkg } : {};
     const key = `${file}:${l}:${c}`;
     const message = rest.trim();
     if (rest.startsWith('  ')) {
@@ -61,24 +65,27 @@ function parseText(text: string): EscapeLog {
       if (current) current.flow.push(message);
       return;
     }
-    const header = /^(.+) (escapes to heap|leaks to .+) in (\S+):$/.exec(message) ?? /^(.+) in (\S+):$/.exec(message);
-    if (header) {
-      level2 = true;
-      const fn = header[header.length - 1];
-      current = flows.get(key) ?? { flow: [] };
-      current.fn = fn;
-      flows.set(key, current);
-      return;
+    // "x escapes to heap in F:" (Go 1.23+) or "x escapes to heap:" (1.22) opens a verdict's flow.
+    if (message.endsWith(':')) {
+      const header = /^(.+) in (\S+):$/.exec(message);
+      const stated = header ? header[1] : message.slice(0, -1);
+      if (verdictOf(stated) !== null || / leaks to /.test(stated)) {
+        level2 = true;
+        current = flows.get(key) ?? { flow: [] };
+        if (header) current.fn = header[2];
+        flows.set(key, current);
+        return;
+      }
     }
     current = null;
     const decl = DECL.exec(message);
     if (decl) {
-      decls.push({ file, line: Number(l), name: decl[1] });
+      decls.push({ file, ...inPkg, line: Number(l), name: decl[1] });
       return;
     }
     const verdict = verdictOf(message);
     if (verdict === null) return;
-    diagnostics.push({ file, line: Number(l), column: Number(c), verdict, message, flow: [] });
+    diagnostics.push({ file, ...inPkg, line: Number(l), column: Number(c), verdict, message, flow: [] });
   });
   for (const d of diagnostics) {
     const f = flows.get(`${d.file}:${d.line}:${d.column}`);
@@ -135,7 +142,11 @@ function parseJson(text: string): EscapeLog {
       continue;
     }
     const message = (d.message ?? '').trim();
-    if (d.code === 'canInlineFunction' || d.code === 'cannotInlineFunction') continue;
+    if (d.code === 'canInlineFunction' || d.code === 'cannotInlineFunction') {
+      // A function's declaration, named by position only.
+      decls.push({ file, line: pos.line, name: '' });
+      continue;
+    }
     const verdict = d.code === 'escape' || d.code === 'escapes' ? (message ? 'escapes' : null) : d.code === 'leak' ? 'leak' : null;
     if (verdict === null) continue;
     const flow = (d.relatedInformation ?? []).map((r) => (r.message ?? '').replace(/^escflow:\s*/, '').trim()).filter(Boolean);
