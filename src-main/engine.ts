@@ -51,6 +51,9 @@ export interface EngineOptions {
   secretCipher?: SecretCipher;
   /** Run saved capture schedules while the engine lives (the app and gpw serve). */
   runSchedules?: boolean;
+  /** Where the source views look for source files (gpw serve --source-path / --trim-path): pprof's -source_path, -trim_path. */
+  sourcePath?: string[];
+  trimPath?: string;
 }
 
 export interface ImportOptions {
@@ -87,7 +90,7 @@ export class Engine implements GpwApi {
     if (options.warmUp) this.worker.start();
     this.traces = new TraceService(this.library, join(dirname(options.workerPath), 'trace-worker.js'));
     this.gc = new GcService(this.library, this.traces);
-    this.source = new SourceService(this.worker, this.library);
+    this.source = new SourceService(this.worker, this.library, { sourcePath: options.sourcePath, trimPath: options.trimPath });
     this.capture = new CaptureService(this.library, (input) => this.prepareInput(input, {}), {
       cipher: options.secretCipher,
       runSchedules: options.runSchedules,

@@ -3,6 +3,7 @@
 
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { GpwError } from '../api/errors.js';
 import type { Artifact } from '../api/types.js';
 import { topCommand, TOP_FLAGS, TOP_USAGE } from './top-command.js';
@@ -37,7 +38,7 @@ ${CAPTURE_USAGE}
 ${GC_USAGE}
 ${SSH_USAGE}
 ${SOURCE_USAGE}
-  gpw serve [--port N]
+  gpw serve [--port N] [--source-path DIR]... [--trim-path P]
 
 common options:
   --library PATH   the library database (default: $GPW_LIBRARY, else the app-data folder)
@@ -54,14 +55,23 @@ const SPECS: Record<string, Record<string, FlagSpec>> = {
   capture: { ...COMMON, ...CAPTURE_FLAGS },
   gc: { ...COMMON, ...GC_FLAGS },
   ssh: { ...COMMON, ...SSH_FLAGS },
-  serve: { ...COMMON, ...valueFlags('port') },
+  serve: { ...COMMON, ...valueFlags('port', 'trim-path'), 'source-path': { value: true, repeat: true } },
   source: { ...COMMON, ...SOURCE_FLAGS },
   peek: { ...COMMON, ...PEEK_FLAGS },
   escapes: { ...COMMON, ...ESCAPES_FLAGS },
 };
 
 function openEngine(args: ParsedArgs, longRunning = false): Engine {
-  return new Engine({ libraryPath: resolveLibraryPath(flag(args, 'library')), workerPath: WORKER_PATH, demoDir: DEMO_DIR, warmUp: longRunning, runSchedules: longRunning });
+  return new Engine({
+    libraryPath: resolveLibraryPath(flag(args, 'library')),
+    workerPath: WORKER_PATH,
+    demoDir: DEMO_DIR,
+    warmUp: longRunning,
+    runSchedules: longRunning,
+    // The source views' folders (gpw serve --source-path): the renderer never names a path.
+    sourcePath: args.flags.get('source-path')?.map((d) => resolve(d)),
+    trimPath: flag(args, 'trim-path'),
+  });
 }
 
 function out(text: string): void {

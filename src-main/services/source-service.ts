@@ -60,6 +60,8 @@ export class SourceService {
   constructor(
     private readonly worker: ProfileWorkerClient,
     private readonly library: Library,
+    /** The folders and prefixes the front end was started with, for calls that name none (the app). */
+    private readonly defaults: { sourcePath?: string[]; trimPath?: string } = {},
   ) {}
 
   /** An escapes artifact of the library, read. */
@@ -86,8 +88,8 @@ export class SourceService {
 
   async list(view: ViewRequest, o: SourceOptions, escapes?: NamedEscapes): Promise<SourceListing> {
     checkRegexp('--function', o.function);
-    const searchPath = o.sourcePath && o.sourcePath.length > 0 ? o.sourcePath : [];
-    const trimPath = o.trimPath ?? '';
+    const searchPath = o.sourcePath?.length ? o.sourcePath : (this.defaults.sourcePath ?? []);
+    const trimPath = o.trimPath ?? this.defaults.trimPath ?? '';
     // pprof's -list works at line granularity whatever the view's.
     const filters = { ...view.spec.filters };
     delete filters.granularity;
@@ -147,7 +149,7 @@ export class SourceService {
   private async attachEscapes(listing: SourceListing, view: ViewRequest, o: SourceOptions, log: EscapeLog): Promise<string[]> {
     const join = joinEscapes(log, await this.allLines(view, o.sampleType));
     const byLine = new Map<string, SourceEscapeNote[]>();
-    const trim = (f: string): string => trimSourcePath(f, o.trimPath ?? '', o.sourcePath ?? []);
+    const trim = (f: string): string => trimSourcePath(f, o.trimPath ?? this.defaults.trimPath ?? '', o.sourcePath?.length ? o.sourcePath : (this.defaults.sourcePath ?? []));
     for (const s of join.sites) {
       const key = `${trim(s.file)}:${s.line}`;
       const notes = byLine.get(key) ?? [];
