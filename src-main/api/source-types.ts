@@ -5,6 +5,18 @@ import type { PeekReport } from '../analysis/source/peek.js';
 import type { EscapeJoin, EscapeSite, HotAllocation } from '../analysis/source/escape-join.js';
 
 export type { PeekReport, EscapeSite, HotAllocation };
+import type { AnnotatedInstruction } from '../analysis/source/disasm.js';
+export type { AnnotatedInstruction };
+
+/** pprof's -disasm: the sampled functions of a binary matching a regexp, instruction by instruction. */
+export interface DisasmReport {
+  sampleType: string;
+  unit: string;
+  total: number;
+  binary: string;
+  buildId: string | null;
+  functions: { name: string; start: number; flat: number; cum: number; instructions: AnnotatedInstruction[] }[];
+}
 
 /** The compiler's verdict on one value at a line, for the source view's notes. */
 export interface SourceEscapeNote {

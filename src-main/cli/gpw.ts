@@ -13,7 +13,7 @@ import { exportCommand, EXPORT_FLAGS, EXPORT_USAGE } from './export-command.js';
 import { captureCommand, CAPTURE_FLAGS, CAPTURE_USAGE } from './capture-command.js';
 import { gcCommand, GC_FLAGS, GC_USAGE } from './gc-command.js';
 import { sshCommand, SSH_FLAGS, SSH_USAGE } from './ssh-command.js';
-import { escapesCommand, ESCAPES_FLAGS, peekCommand, PEEK_FLAGS, sourceCommand, SOURCE_FLAGS, SOURCE_USAGE } from './source-command.js';
+import { disasmCommand, DISASM_FLAGS, escapesCommand, ESCAPES_FLAGS, peekCommand, PEEK_FLAGS, sourceCommand, SOURCE_FLAGS, SOURCE_USAGE } from './source-command.js';
 import { Engine } from '../engine.js';
 import { resolveLibraryPath } from '../library/default-path.js';
 import { startServer } from '../server/serve.js';
@@ -59,6 +59,7 @@ const SPECS: Record<string, Record<string, FlagSpec>> = {
   source: { ...COMMON, ...SOURCE_FLAGS },
   peek: { ...COMMON, ...PEEK_FLAGS },
   escapes: { ...COMMON, ...ESCAPES_FLAGS },
+  disasm: { ...COMMON, ...DISASM_FLAGS },
 };
 
 function openEngine(args: ParsedArgs, longRunning = false): Engine {
@@ -158,6 +159,9 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       case 'escapes':
         process.stdout.write(await escapesCommand(engine, args, json));
+        return 0;
+      case 'disasm':
+        process.stdout.write(await disasmCommand(engine, args, json));
         return 0;
     }
     return 2;

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { GpwError } from '../api/errors.js';
 import type { EscapeReport } from '../api/source-types.js';
-import { formatListText, formatPeekText } from '../analysis/source/source-text.js';
+import { formatDisasmText, formatListText, formatPeekText } from '../analysis/source/source-text.js';
 import { formatValue } from '../analysis/units.js';
 import type { Engine } from '../engine.js';
 import { flag, valueFlags, type FlagSpec, type ParsedArgs } from './args.js';
@@ -13,6 +13,7 @@ import { VIEW_FLAGS, viewFlagOptions } from './top-command.js';
 
 export const SOURCE_USAGE = `  gpw source ID|FILE --function RE [--source-path DIR]... [--trim-path P] [--escapes ID|FILE]
           [--sample-index NAME] [the view flags of gpw top] [--json]
+  gpw disasm ID|FILE --function RE --binary PATH [--sample-index NAME] [the view flags of gpw top] [--json]
   gpw peek ID|FILE RE [--sample-index NAME] [the view flags of gpw top] [--json]
   gpw escapes ESCAPES_ID|FILE [--profile ID|FILE] [--sample-index alloc_space] [--json]`;
 
@@ -22,6 +23,7 @@ export const SOURCE_FLAGS: Record<string, FlagSpec> = {
   'source-path': { value: true, repeat: true },
 };
 export const PEEK_FLAGS: Record<string, FlagSpec> = VIEW_FLAGS;
+export const DISASM_FLAGS: Record<string, FlagSpec> = { ...VIEW_FLAGS, ...valueFlags('function', 'binary') };
 export const ESCAPES_FLAGS: Record<string, FlagSpec> = valueFlags('profile', 'sample-index');
 
 function oneTarget(args: ParsedArgs, command: string, extra = 0): string {
@@ -50,6 +52,16 @@ export async function sourceCommand(engine: Engine, args: ParsedArgs, json: bool
   );
   for (const w of listing.warnings) process.stderr.write(`${w}\n`);
   return json ? JSON.stringify(listing) + '\n' : formatListText(listing);
+}
+
+export async function disasmCommand(engine: Engine, args: ParsedArgs, json: boolean): Promise<string> {
+  const target = oneTarget(args, 'disasm');
+  const fn = flag(args, 'function');
+  const binary = flag(args, 'binary');
+  if (!fn || !binary) throw new GpwError('invalid_argument', 'gpw disasm needs --function RE and --binary PATH (the profiled program)');
+  const view = viewFlagOptions(args);
+  const report = await engine.source.disasm(engine.cliView(target, view), { sampleType: view.sampleType, function: fn, binary: resolve(binary) });
+  return json ? JSON.stringify(report) + '\n' : formatDisasmText(report);
 }
 
 export async function peekCommand(engine: Engine, args: ParsedArgs, json: boolean): Promise<string> {

@@ -3,10 +3,11 @@
 // the compiler's escape analysis joined to a profile's lines. The figures come from the profile
 // worker (analysis/source/); this service reads files and escape logs, which analysis may not.
 
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
 import { GpwError } from '../api/errors.js';
-import type { EscapeReport, SourceEscapeNote, SourceFunction, SourceLine, SourceListing } from '../api/source-types.js';
+import type { DisasmReport, EscapeReport, SourceEscapeNote, SourceFunction, SourceLine, SourceListing } from '../api/source-types.js';
 import { goRegexpProblem } from '../analysis/filters/go-regexp.js';
 import type { ListReport, ListedRoutine } from '../analysis/source/list.js';
 import type { PeekReport } from '../analysis/source/peek.js';
@@ -15,6 +16,9 @@ import { notFoundMessage, sourceCandidates, trimSourcePath, type GoDirs } from '
 import { parseEscapes } from '../formats/escapes/parse-escapes.js';
 import type { EscapeLog } from '../formats/escapes/escapes.js';
 import { FormatError } from '../formats/format-error.js';
+import { elfBuildId } from '../formats/elf-build-id.js';
+import { compileGoRegexp } from '../analysis/filters/go-regexp.js';
+import { annotateInstructions, hasSamples, type AddressFigures, type Instruction } from '../analysis/source/disasm.js';
 import type { ProfileWorkerClient } from '../workers/profile-worker-client.js';
 import type { ViewRequest } from '../workers/view-request.js';
 import type { Library } from '../library/library.js';
@@ -111,6 +115,59 @@ export class SourceService {
     const report = await this.worker.run<PeekReport>({ op: 'peek', view: view.spec, sampleType: o.sampleType, symbol: o.function }, view.load, view.nameOf);
     if (report.nodes.length === 0) throw new GpwError('not_found', `no matches found for regexp: ${o.function}`);
     return report;
+  }
+
+  /**
+   * pprof's -disasm with Go's own disassembler (`go tool nm` for the symbols, `go tool objdump`
+   * for the instructions: the disassembler `go tool pprof` uses), on a binary whose build ID is
+   * the profile's.
+   */
+  async disasm(view: ViewRequest, o: { sampleType?: string; function: string; binary: string }): Promise<DisasmReport> {
+    checkRegexp('--function', o.function);
+    const filters = { ...view.spec.filters };
+    delete filters.granularity;
+    const figures = await this.worker.run<AddressFigures>({ op: 'addresses', view: { ...view.spec, filters }, sampleType: o.sampleType }, view.load, view.nameOf);
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileSync(o.binary);
+    } catch (err) {
+      throw new GpwError('not_found', `${o.binary}: ${(err as Error).message}`);
+    }
+    let buildId: string | null;
+    try {
+      buildId = elfBuildId(bytes);
+    } catch (err) {
+      if (err instanceof FormatError) throw new GpwError('bad_input', `${o.binary}: ${err.message} (gpw disassembles ELF binaries)`);
+      throw err;
+    }
+    const name = basename(o.binary);
+    const mapping = figures.mappings.find((m) => basename(m.file) === name && m.buildId) ?? figures.mappings.find((m) => m.buildId);
+    if (mapping && mapping.buildId !== buildId) {
+      throw new GpwError(
+        'invalid_argument',
+        `${o.binary} has build ID ${buildId ?? '(none)'}, but the profile's ${mapping.file || 'main binary'} has build ID ${mapping.buildId}: not the binary that was profiled`,
+      );
+    }
+    const re = compileGoRegexp(o.function);
+    const symbols = (await goTool(['nm', '-size', '-sort', 'address', o.binary]))
+      .split('\n')
+      .map((l) => /^\s*([0-9a-f]+)\s+(\d+)\s+([Tt])\s+(.+)$/.exec(l))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => ({ start: parseInt(m[1], 16), size: Number(m[2]), name: m[4] }))
+      .filter((s) => s.size > 0 && re.test(s.name) && hasSamples(figures, s.start, s.start + s.size - 1))
+      .sort((a, b) => (a.name !== b.name ? (a.name < b.name ? -1 : 1) : a.start - b.start));
+    if (symbols.length === 0) throw new GpwError('not_found', `no matches found for regexp ${o.function}`);
+    const quote = (s: string): string => s.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&');
+    const listing = await goTool(['objdump', '-s', symbols.map((s) => `^${quote(s.name)}$`).join('|'), o.binary]);
+    const byAddress = parseObjdump(listing);
+    const functions = symbols.map((s) => {
+      // Every instruction of the symbol. (pprof decodes [start, start + size - 1) and so shows its
+      // last instruction cut short, as "?" and stray bytes; the samples it counts are the same.)
+      const insts = byAddress.filter((i) => i.address >= s.start && i.address < s.start + s.size);
+      const instructions = annotateInstructions(insts, figures, s.start, s.start + s.size - 1);
+      return { name: s.name, start: s.start, flat: instructions.reduce((a, i) => a + i.flat, 0), cum: instructions.reduce((a, i) => a + i.cum, 0), instructions };
+    });
+    return { sampleType: figures.sampleType, unit: figures.unit, total: figures.total, binary: o.binary, buildId, functions };
   }
 
   /** The escape log joined to a profile's lines (every function, file names as recorded), or alone. */
@@ -244,4 +301,30 @@ export class SourceService {
     this.goDirs = { goroot, modcache };
     return this.goDirs;
   }
+}
+
+/** Runs `go tool ARGS` and answers its output; no Go is said plainly. */
+function goTool(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile('go', ['tool', ...args], { maxBuffer: 512 << 20, timeout: 120_000 }, (err, stdout, stderr) => {
+      if (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') reject(new GpwError('unavailable', 'disassembly needs Go installed (go tool objdump): go was not found on PATH'));
+        else reject(new GpwError('bad_input', `go tool ${args[0]} failed: ${String(stderr).trim() || err.message}`));
+      } else resolve(String(stdout));
+    });
+  });
+}
+
+/** `go tool objdump` lines ("  main.go:36\t\t0x4e6a20\t\t31c9\t\t\tXORL CX, CX") as instructions. */
+function parseObjdump(text: string): Instruction[] {
+  const out: Instruction[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('  ')) continue;
+    const fields = line.split('\t').map((f) => f.trim()).filter((f) => f !== '');
+    if (fields.length < 4 || !/^0x[0-9a-f]+$/.test(fields[1])) continue;
+    const loc = /^(.*):(\d+)$/.exec(fields[0]);
+    out.push({ address: parseInt(fields[1], 16), text: fields.slice(3).join(' '), file: loc ? loc[1] : fields[0], line: loc ? Number(loc[2]) : 0 });
+  }
+  return out;
 }

@@ -6,6 +6,7 @@ import { resolveSampleType } from '../profile-ops.js';
 import { compileGoRegexp } from '../filters/go-regexp.js';
 import { listFunctions, type ListOptions, type ListReport } from './list.js';
 import { peekFunctions, type PeekReport } from './peek.js';
+import { addressFigures, type AddressFigures } from './disasm.js';
 
 export function sourceListOf(view: ProfileView, sampleType: string | undefined, symbol: string, options: ListOptions): ListReport {
   return listFunctions(view, resolveSampleType(view.profile, sampleType), compileGoRegexp(symbol), options);
@@ -13,4 +14,8 @@ export function sourceListOf(view: ProfileView, sampleType: string | undefined, 
 
 export function peekOf(view: ProfileView, sampleType: string | undefined, symbol: string): PeekReport {
   return peekFunctions(view, resolveSampleType(view.profile, sampleType), compileGoRegexp(symbol));
+}
+
+export function addressesOf(view: ProfileView, sampleType: string | undefined): AddressFigures {
+  return addressFigures(view, resolveSampleType(view.profile, sampleType));
 }

@@ -1,6 +1,6 @@
 // gpw source and gpw peek as text, laid out as `go tool pprof -list` and `-peek` print them.
 
-import type { SourceListing } from '../../api/source-types.js';
+import type { DisasmReport, SourceListing } from '../../api/source-types.js';
 import type { PeekReport } from './peek.js';
 import { formatInUnit, formatPercent, formatValue, reportUnit } from '../units.js';
 
@@ -43,5 +43,31 @@ export function formatPeekText(p: PeekReport): string {
     for (const e of n.callees) out.push(`${value(e.weight).padStart(50)} ${pct(e.weight, n.cum)} |   ${e.name}${e.inline ? ' (inline)' : ''}`);
   }
   if (p.unitValues.length > 0) out.push(SEPARATOR);
+  return out.join('\n') + '\n';
+}
+
+/** pprof -disasm's text: one ROUTINE per function, the location printed where it changes. */
+export function formatDisasmText(d: DisasmReport): string {
+  const value = (v: number): string => formatValue(v, d.unit);
+  const dot = (v: number): string => (v === 0 ? '.' : value(v));
+  const out = [`Total: ${value(d.total)}`];
+  for (const f of d.functions) {
+    out.push(`ROUTINE ======================== ${f.name}`);
+    out.push(`${value(f.flat).padStart(10)} ${value(f.cum).padStart(10)} (flat, cum) ${pct(f.cum, d.total)} of Total`);
+    let fn = '';
+    let file = '';
+    let line = 0;
+    for (const n of f.instructions) {
+      let loc = '';
+      if (n.function !== fn || n.file !== file || n.line !== line) {
+        [fn, file, line] = [n.function, n.file, n.line];
+        loc = (n.function ? n.function + ' ' : '') + (n.file ? n.file + (n.line !== 0 ? `:${n.line}` : '') : '');
+      }
+      const head = `${dot(n.flat).padStart(10)} ${dot(n.cum).padStart(10)} ${n.address.toString(16).padStart(10)}: `;
+      if (loc === '') out.push(head + n.text);
+      else if (n.text.length < 40) out.push(`${head}${n.text.padEnd(40)};${loc}`);
+      else out.push(`${' '.repeat(74)};${loc}`, head + n.text);
+    }
+  }
   return out.join('\n') + '\n';
 }
