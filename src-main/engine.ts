@@ -54,6 +54,8 @@ export interface EngineOptions {
   /** Where the source views look for source files (gpw serve --source-path / --trim-path): pprof's -source_path, -trim_path. */
   sourcePath?: string[];
   trimPath?: string;
+  /** Binaries the disassembly view may use (gpw serve --binary), matched to profiles by build ID. */
+  binaries?: string[];
 }
 
 export interface ImportOptions {
@@ -90,7 +92,7 @@ export class Engine implements GpwApi {
     if (options.warmUp) this.worker.start();
     this.traces = new TraceService(this.library, join(dirname(options.workerPath), 'trace-worker.js'));
     this.gc = new GcService(this.library, this.traces);
-    this.source = new SourceService(this.worker, this.library, { sourcePath: options.sourcePath, trimPath: options.trimPath });
+    this.source = new SourceService(this.worker, this.library, { sourcePath: options.sourcePath, trimPath: options.trimPath, binaries: options.binaries });
     this.capture = new CaptureService(this.library, (input) => this.prepareInput(input, {}), {
       cipher: options.secretCipher,
       runSchedules: options.runSchedules,
@@ -260,6 +262,7 @@ export class Engine implements GpwApi {
   sourceList = async ({ function: fn, escapes, ...a }: ArgsOf<'sourceList'>): ReturnType<GpwApi['sourceList']> =>
     this.source.list(this.libraryView(a), { sampleType: a.sampleType, function: fn }, this.source.escapesFor(this.requireProfile(a.id), escapes));
   sourcePeek = async ({ function: fn, ...a }: ArgsOf<'sourcePeek'>): ReturnType<GpwApi['sourcePeek']> => this.source.peek(this.libraryView(a), { sampleType: a.sampleType, function: fn });
+  sourceDisasm = async ({ function: fn, ...a }: ArgsOf<'sourceDisasm'>): ReturnType<GpwApi['sourceDisasm']> => this.source.disasm(this.libraryView(a), { sampleType: a.sampleType, function: fn });
   escapeSites = async (a: ArgsOf<'escapeSites'>): ReturnType<GpwApi['escapeSites']> =>
     this.source.escapes(this.source.escapesArtifact(a.id), a.profile ? this.libraryView({ id: a.profile }) : null, a.sampleType);
 

@@ -3,7 +3,7 @@
 // take the view options of every profile view; contract.ts hands them over (no import cycle).
 
 import { object, optional, string, type Infer, type Schema } from './schema.js';
-import type { EscapeReport, PeekReport, SourceListing } from './source-types.js';
+import type { DisasmReport, EscapeReport, PeekReport, SourceListing } from './source-types.js';
 
 interface Method<A, R> {
   args: Schema<A>;
@@ -22,6 +22,8 @@ export function sourceMethods<V extends Record<string, Schema<unknown>>>(view: V
   return {
     /** Per-line flat/cum of the functions matching a regexp, with their source (pprof -list) and the escape analysis of the profile's run (or `escapes`). */
     sourceList: method<Infer<typeof listArgs>, SourceListing>(listArgs),
+    /** Per-instruction flat/cum of the sampled functions matching a regexp (pprof -disasm), from the binary at hand with the profile's build ID. */
+    sourceDisasm: method<Infer<typeof peekArgs>, DisasmReport>(peekArgs),
     /** Callers and callees of the functions matching a regexp with their shares (pprof -peek). */
     sourcePeek: method<Infer<typeof peekArgs>, PeekReport>(peekArgs),
     /** An escapes artifact's sites, joined to a heap/allocs profile when given: per-site figures and "hot allocations and why". */

@@ -38,7 +38,7 @@ ${CAPTURE_USAGE}
 ${GC_USAGE}
 ${SSH_USAGE}
 ${SOURCE_USAGE}
-  gpw serve [--port N] [--source-path DIR]... [--trim-path P]
+  gpw serve [--port N] [--source-path DIR]... [--trim-path P] [--binary PATH]...
 
 common options:
   --library PATH   the library database (default: $GPW_LIBRARY, else the app-data folder)
@@ -55,7 +55,7 @@ const SPECS: Record<string, Record<string, FlagSpec>> = {
   capture: { ...COMMON, ...CAPTURE_FLAGS },
   gc: { ...COMMON, ...GC_FLAGS },
   ssh: { ...COMMON, ...SSH_FLAGS },
-  serve: { ...COMMON, ...valueFlags('port', 'trim-path'), 'source-path': { value: true, repeat: true } },
+  serve: { ...COMMON, ...valueFlags('port', 'trim-path'), 'source-path': { value: true, repeat: true }, binary: { value: true, repeat: true } },
   source: { ...COMMON, ...SOURCE_FLAGS },
   peek: { ...COMMON, ...PEEK_FLAGS },
   escapes: { ...COMMON, ...ESCAPES_FLAGS },
@@ -72,6 +72,7 @@ function openEngine(args: ParsedArgs, longRunning = false): Engine {
     // The source views' folders (gpw serve --source-path): the renderer never names a path.
     sourcePath: args.flags.get('source-path')?.map((d) => resolve(d)),
     trimPath: flag(args, 'trim-path'),
+    binaries: args.flags.get('binary')?.map((b) => resolve(b)),
   });
 }
 

@@ -65,7 +65,7 @@ export class SourceService {
     private readonly worker: ProfileWorkerClient,
     private readonly library: Library,
     /** The folders and prefixes the front end was started with, for calls that name none (the app). */
-    private readonly defaults: { sourcePath?: string[]; trimPath?: string } = {},
+    private readonly defaults: { sourcePath?: string[]; trimPath?: string; binaries?: string[] } = {},
   ) {}
 
   /** An escapes artifact of the library, read. */
@@ -95,10 +95,8 @@ export class SourceService {
     const searchPath = o.sourcePath?.length ? o.sourcePath : (this.defaults.sourcePath ?? []);
     const trimPath = o.trimPath ?? this.defaults.trimPath ?? '';
     // pprof's -list works at line granularity whatever the view's.
-    const filters = { ...view.spec.filters };
-    delete filters.granularity;
     const report = await this.worker.run<ListReport>(
-      { op: 'sourceList', view: { ...view.spec, filters }, sampleType: o.sampleType, symbol: o.function, searchPath, trimPath },
+      { op: 'sourceList', view: withoutGranularity(view), sampleType: o.sampleType, symbol: o.function, searchPath, trimPath },
       view.load,
       view.nameOf,
     );
@@ -122,34 +120,12 @@ export class SourceService {
    * for the instructions: the disassembler `go tool pprof` uses), on a binary whose build ID is
    * the profile's.
    */
-  async disasm(view: ViewRequest, o: { sampleType?: string; function: string; binary: string }): Promise<DisasmReport> {
+  async disasm(view: ViewRequest, o: { sampleType?: string; function: string; binary?: string }): Promise<DisasmReport> {
     checkRegexp('--function', o.function);
-    const filters = { ...view.spec.filters };
-    delete filters.granularity;
-    const figures = await this.worker.run<AddressFigures>({ op: 'addresses', view: { ...view.spec, filters }, sampleType: o.sampleType }, view.load, view.nameOf);
-    let bytes: Uint8Array;
-    try {
-      bytes = readFileSync(o.binary);
-    } catch (err) {
-      throw new GpwError('not_found', `${o.binary}: ${(err as Error).message}`);
-    }
-    let buildId: string | null;
-    try {
-      buildId = elfBuildId(bytes);
-    } catch (err) {
-      if (err instanceof FormatError) throw new GpwError('bad_input', `${o.binary}: ${err.message} (gpw disassembles ELF binaries)`);
-      throw err;
-    }
-    const name = basename(o.binary);
-    const mapping = figures.mappings.find((m) => basename(m.file) === name && m.buildId) ?? figures.mappings.find((m) => m.buildId);
-    if (mapping && mapping.buildId !== buildId) {
-      throw new GpwError(
-        'invalid_argument',
-        `${o.binary} has build ID ${buildId ?? '(none)'}, but the profile's ${mapping.file || 'main binary'} has build ID ${mapping.buildId}: not the binary that was profiled`,
-      );
-    }
+    const figures = await this.worker.run<AddressFigures>({ op: 'addresses', view: withoutGranularity(view), sampleType: o.sampleType }, view.load, view.nameOf);
+    const { binary, buildId } = o.binary ? checkedBinary(o.binary, figures) : this.binaryFor(figures);
     const re = compileGoRegexp(o.function);
-    const symbols = (await goTool(['nm', '-size', '-sort', 'address', o.binary]))
+    const symbols = (await goTool(['nm', '-size', '-sort', 'address', binary]))
       .split('\n')
       .map((l) => /^\s*([0-9a-f]+)\s+(\d+)\s+([Tt])\s+(.+)$/.exec(l))
       .filter((m): m is RegExpExecArray => m !== null)
@@ -158,7 +134,7 @@ export class SourceService {
       .sort((a, b) => (a.name !== b.name ? (a.name < b.name ? -1 : 1) : a.start - b.start));
     if (symbols.length === 0) throw new GpwError('not_found', `no matches found for regexp ${o.function}`);
     const quote = (s: string): string => s.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&');
-    const listing = await goTool(['objdump', '-s', symbols.map((s) => `^${quote(s.name)}$`).join('|'), o.binary]);
+    const listing = await goTool(['objdump', '-s', symbols.map((s) => `^${quote(s.name)}$`).join('|'), binary]);
     const byAddress = parseObjdump(listing);
     const functions = symbols.map((s) => {
       // Every instruction of the symbol. (pprof decodes [start, start + size - 1) and so shows its
@@ -167,7 +143,24 @@ export class SourceService {
       const instructions = annotateInstructions(insts, figures, s.start, s.start + s.size - 1);
       return { name: s.name, start: s.start, flat: instructions.reduce((a, i) => a + i.flat, 0), cum: instructions.reduce((a, i) => a + i.cum, 0), instructions };
     });
-    return { sampleType: figures.sampleType, unit: figures.unit, total: figures.total, binary: o.binary, buildId, functions };
+    return { sampleType: figures.sampleType, unit: figures.unit, total: figures.total, binary, buildId, functions };
+  }
+
+  /**
+   * For the app (which names no paths): the binary at the path the profile records, else one of
+   * the binaries gpw serve was given (--binary), whichever has the profile's build ID.
+   */
+  private binaryFor(figures: AddressFigures): { binary: string; buildId: string | null } {
+    const candidates = [...figures.mappings.map((m) => m.file).filter((f) => f.startsWith('/')), ...(this.defaults.binaries ?? [])];
+    const tried: string[] = [];
+    for (const path of new Set(candidates)) {
+      try {
+        return checkedBinary(path, figures);
+      } catch (err) {
+        tried.push(err instanceof GpwError ? err.message : String(err));
+      }
+    }
+    throw new GpwError('not_found', `no binary with the profile's build ID is at hand${tried.length ? `: ${tried.join('; ')}` : ''} (start gpw serve with --binary PATH, or use gpw disasm --binary)`);
   }
 
   /** The escape log joined to a profile's lines (every function, file names as recorded), or alone. */
@@ -194,10 +187,8 @@ export class SourceService {
   }
 
   private allLines(view: ViewRequest, sampleType?: string): Promise<ListReport> {
-    const filters = { ...view.spec.filters };
-    delete filters.granularity;
     return this.worker.run<ListReport>(
-      { op: 'sourceList', view: { ...view.spec, filters }, sampleType, symbol: '.', searchPath: [], trimPath: '' },
+      { op: 'sourceList', view: withoutGranularity(view), sampleType, symbol: '.', searchPath: [], trimPath: '' },
       view.load,
       view.nameOf,
     );
@@ -303,6 +294,13 @@ export class SourceService {
   }
 }
 
+/** The view's spec without its granularity: -list and -disasm choose their own (lines, addresses). */
+function withoutGranularity(view: ViewRequest): ViewRequest['spec'] {
+  const filters = { ...view.spec.filters };
+  delete filters.granularity;
+  return { ...view.spec, filters };
+}
+
 /** Runs `go tool ARGS` and answers its output; no Go is said plainly. */
 function goTool(args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -327,4 +325,27 @@ function parseObjdump(text: string): Instruction[] {
     out.push({ address: parseInt(fields[1], 16), text: fields.slice(3).join(' '), file: loc ? loc[1] : fields[0], line: loc ? Number(loc[2]) : 0 });
   }
   return out;
+}
+
+/** The binary's build ID, checked against the profile's mapping of the same name (else its main mapping). */
+function checkedBinary(binary: string, figures: AddressFigures): { binary: string; buildId: string | null } {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(binary);
+  } catch (err) {
+    throw new GpwError('not_found', `${binary}: ${(err as Error).message}`);
+  }
+  let buildId: string | null;
+  try {
+    buildId = elfBuildId(bytes);
+  } catch (err) {
+    if (err instanceof FormatError) throw new GpwError('bad_input', `${binary}: ${err.message} (gpw disassembles ELF binaries)`);
+    throw err;
+  }
+  const name = basename(binary);
+  const mapping = figures.mappings.find((m) => basename(m.file) === name && m.buildId) ?? figures.mappings.find((m) => m.buildId);
+  if (mapping && mapping.buildId !== buildId) {
+    throw new GpwError('invalid_argument', `${binary} has build ID ${buildId ?? '(none)'}, but the profile's ${mapping.file || 'main binary'} has build ID ${mapping.buildId}: not the binary that was profiled`);
+  }
+  return { binary, buildId };
 }

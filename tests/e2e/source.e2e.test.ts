@@ -3,7 +3,8 @@
 // compiler's -m=2 escape analysis of the same source imported into one run; in the flame graph
 // the arrow keys select main.allocate, "source" opens its annotated source: the hot lines equal
 // `gpw source` (itself equal to pprof -list), the make() line carries "escapes to heap" and its
-// flow opens on a click. Screenshots: tests/.tmp/screenshots/source-*.png (looked at).
+// flow opens on a click; "disassembly" shows its instructions (gpw serve --binary, matched by
+// build ID) with the same figures as `gpw disasm`. Screenshots: tests/.tmp/screenshots/source-*.png (looked at).
 
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ import { gpwJson } from '../helpers/run';
 import { startServe, type ServeProcess } from '../helpers/serve';
 import { hotspots } from '../helpers/hotspots';
 import { formatValue } from '../../src-main/analysis/units';
-import type { SourceListing } from '../../src-main/api/source-types';
+import type { DisasmReport, SourceListing } from '../../src-main/api/source-types';
 
 const SHOTS = repoPath('tests/.tmp/screenshots');
 const STEP_MS = 15_000;
@@ -26,6 +27,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`the source view in Chromium${HAVE_CHROMIUM ? ''
   let page: Page;
   let lib = '';
   let heapId = '';
+  let binary = '';
   const cleanups: (() => void)[] = [];
   const errors: string[] = [];
   const shot = (name: string): Promise<Buffer> => page.screenshot({ path: join(SHOTS, `source-${name}.png`), fullPage: false });
@@ -40,7 +42,8 @@ describe.skipIf(!HAVE_CHROMIUM)(`the source view in Chromium${HAVE_CHROMIUM ? ''
     heapId = imported.artifacts.find((a) => a.kind === 'profile')!.id;
     const chromeDir = tempDir('gpw-e2e-source-chromium-');
     cleanups.push(chromeDir.cleanup);
-    server = await startServe(lib, 15_000, ['--source-path', repoPath('tests/go'), '--trim-path', 'gpw/tests']);
+    server = await startServe(lib, 15_000, ['--source-path', repoPath('tests/go'), '--trim-path', 'gpw/tests', '--binary', p('hotspots')]);
+    binary = p('hotspots');
     context = await launchChromium(chromeDir.dir);
     page = await openServedPage(context, `${server.url}&p=${heapId}&sampleType=alloc_space`, errors, STEP_MS);
   }, 900_000);
@@ -82,6 +85,19 @@ describe.skipIf(!HAVE_CHROMIUM)(`the source view in Chromium${HAVE_CHROMIUM ? ''
     expect(await page.getByTestId('escape-flow').textContent()).toMatch(/flow: /);
     await page.getByTestId('escape-verdict').first().scrollIntoViewIfNeeded();
     await shot('2-source-escapes');
+    expect(errors).toEqual([]);
+  });
+
+  it('→ its disassembly, with the figures of gpw disasm', async () => {
+    await page.getByTestId('show-disasm').first().click();
+    await page.getByTestId('disasm').waitFor();
+    const ref = await gpwJson<DisasmReport>(lib, 'disasm', heapId, '--function', '^main\\.allocate$', '--sample-index', 'alloc_space', '--binary', binary);
+    const hotRef = ref.functions[0].instructions.filter((i) => i.cum !== 0);
+    expect(hotRef.length).toBeGreaterThan(0);
+    const rows = await page.getByTestId('disasm-hot').evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((c) => (c.textContent ?? '').trim())));
+    expect(rows.map((r) => r.slice(0, 4))).toEqual(hotRef.map((i) => [i.flat === 0 ? '.' : formatValue(i.flat, 'bytes'), formatValue(i.cum, 'bytes'), i.address.toString(16), i.text]));
+    await page.getByTestId('disasm').scrollIntoViewIfNeeded();
+    await shot('3-disasm');
     expect(errors).toEqual([]);
   });
 });
