@@ -6,29 +6,18 @@
 // Cached under tests/.tmp/hotspots/<toolchain> with a stamp of source, toolchain and flags.
 //
 // Node built-ins only. Not a test file.
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { withFileLock } from './file-lock.mjs';
 import { repoRoot, sourceHash } from './go-gen.mjs';
+import { envFor, run } from './trace-gen.mjs';
 
 export const HOTSPOTS_DIR = path.join(repoRoot, 'tests', '.tmp', 'hotspots');
 export const HOTSPOTS_SOURCE = path.join(repoRoot, 'tests', 'go', 'hotspots');
 /** The escape-analysis formats' toolchains: Go 1.22 to 1.26 (local). */
 export const ESCAPE_TOOLCHAINS = ['go1.22.12', 'go1.23.12', 'go1.24.13', 'go1.25.7', 'local'];
 export const HOTSPOTS_FILES = ['hotspots', 'heap.pb.gz', 'block.pb.gz', 'escapes-m.txt', 'escapes-m2.txt', 'escapes-main.json'];
-
-function run(cmd, args, opts = {}) {
-  return new Promise((resolve, reject) => {
-    execFile(cmd, args, { maxBuffer: 64 << 20, windowsHide: true, timeout: 600_000, ...opts }, (err, stdout, stderr) => {
-      if (err) {
-        err.message = `${cmd} ${args.join(' ')} failed: ${stderr || err.message}`;
-        reject(err);
-      } else resolve({ stdout: String(stdout), stderr: String(stderr) });
-    });
-  });
-}
 
 const exists = (p) => fs.access(p).then(() => true, () => false);
 
@@ -38,7 +27,7 @@ const exists = (p) => fs.access(p).then(() => true, () => false);
  * @returns {Promise<string>}
  */
 export async function ensureHotspots(toolchain = 'local') {
-  const env = { ...process.env, GOWORK: 'off', CGO_ENABLED: '0', GOTOOLCHAIN: toolchain === 'local' ? 'local' : toolchain, GOFLAGS: '' };
+  const env = { ...envFor(toolchain), GOFLAGS: '' };
   const { stdout: version } = await run('go', ['version'], { env, cwd: HOTSPOTS_SOURCE });
   const out = path.join(HOTSPOTS_DIR, toolchain);
   const files = toolchain === 'local' ? [...HOTSPOTS_FILES, 'cpu.pb.gz'] : HOTSPOTS_FILES;
