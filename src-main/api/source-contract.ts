@@ -18,7 +18,7 @@ const sampleType = string({ min: 1, max: 256 });
 export function sourceMethods<V extends Record<string, Schema<unknown>>>(view: V, regexp: Schema<string>) {
   const listArgs = object({ ...view, function: regexp, escapes: optional(id) });
   const peekArgs = object({ ...view, function: regexp });
-  const escapeArgs = object({ id, profile: optional(id), sampleType: optional(sampleType) });
+  const escapeArgs = object({ id: optional(id), profile: optional(id), sampleType: optional(sampleType) });
   return {
     /** Per-line flat/cum of the functions matching a regexp, with their source (pprof -list) and the escape analysis of the profile's run (or `escapes`). */
     sourceList: method<Infer<typeof listArgs>, SourceListing>(listArgs),
@@ -26,7 +26,7 @@ export function sourceMethods<V extends Record<string, Schema<unknown>>>(view: V
     sourceDisasm: method<Infer<typeof peekArgs>, DisasmReport>(peekArgs),
     /** Callers and callees of the functions matching a regexp with their shares (pprof -peek). */
     sourcePeek: method<Infer<typeof peekArgs>, PeekReport>(peekArgs),
-    /** An escapes artifact's sites, joined to a heap/allocs profile when given: per-site figures and "hot allocations and why". */
+    /** An escapes artifact's sites (`id`, else the newest of the profile's run), joined to a heap/allocs profile when given: per-site figures and "hot allocations and why". */
     escapeSites: method<Infer<typeof escapeArgs>, EscapeReport>(escapeArgs),
   };
 }

@@ -70,4 +70,6 @@ export interface EscapeReport extends EscapeJoin {
   /** The profile's sample type the figures are of, when a profile was given. */
   sampleType?: string;
   unit?: string;
+  /** The profile's total of that sample type. */
+  total?: number;
 }

@@ -76,6 +76,13 @@ export class SourceService {
     return this.parseLog(a.file ?? id, this.bytesOf(a));
   }
 
+  /** The escape analysis named, else the newest of the profile's run; an error when there is none. */
+  escapesOf(id: string | undefined, profile: Artifact | undefined): NamedEscapes {
+    const found = id ? this.escapesArtifact(id) : profile ? this.escapesFor(profile) : undefined;
+    if (!found) throw new GpwError('not_found', profile?.run ? `run ${profile.run} has no escape analysis: import the output of go build -gcflags=-m=2 into it` : 'no escape analysis named, and the profile belongs to no run');
+    return found;
+  }
+
   /** The escape analysis to show with a profile: the one named, else the newest of the profile's run. */
   escapesFor(profile: Artifact, id?: string): NamedEscapes | undefined {
     if (id) return this.escapesArtifact(id);
@@ -171,7 +178,7 @@ export class SourceService {
       name: escapes.name,
       format: escapes.log.format,
       goVersion: escapes.log.goVersion,
-      ...(list ? { sampleType: list.sampleType, unit: list.unit } : {}),
+      ...(list ? { sampleType: list.sampleType, unit: list.unit, total: list.total } : {}),
       ...join,
     };
   }

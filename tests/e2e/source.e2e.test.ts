@@ -16,7 +16,7 @@ import { gpwJson } from '../helpers/run';
 import { startServe, type ServeProcess } from '../helpers/serve';
 import { hotspots } from '../helpers/hotspots';
 import { formatValue } from '../../src-main/analysis/units';
-import type { DisasmReport, SourceListing } from '../../src-main/api/source-types';
+import type { DisasmReport, EscapeReport, SourceListing } from '../../src-main/api/source-types';
 
 const SHOTS = repoPath('tests/.tmp/screenshots');
 const STEP_MS = 15_000;
@@ -28,6 +28,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`the source view in Chromium${HAVE_CHROMIUM ? ''
   let lib = '';
   let heapId = '';
   let binary = '';
+  let escapesId = '';
   const cleanups: (() => void)[] = [];
   const errors: string[] = [];
   const shot = (name: string): Promise<Buffer> => page.screenshot({ path: join(SHOTS, `source-${name}.png`), fullPage: false });
@@ -40,6 +41,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`the source view in Chromium${HAVE_CHROMIUM ? ''
     const p = await hotspots('local');
     const imported = await gpwJson<{ artifacts: { id: string; kind: string }[] }>(lib, 'import', p('heap.pb.gz'), p('escapes-m2.txt'), '--run', 'hotspots');
     heapId = imported.artifacts.find((a) => a.kind === 'profile')!.id;
+    escapesId = imported.artifacts.find((a) => a.kind === 'escapes')!.id;
     const chromeDir = tempDir('gpw-e2e-source-chromium-');
     cleanups.push(chromeDir.cleanup);
     server = await startServe(lib, 15_000, ['--source-path', repoPath('tests/go'), '--trim-path', 'gpw/tests', '--binary', p('hotspots')]);
@@ -68,6 +70,12 @@ describe.skipIf(!HAVE_CHROMIUM)(`the source view in Chromium${HAVE_CHROMIUM ? ''
     await shot('1-flame');
     await page.getByTestId('frame-source').click();
     await page.getByTestId('source-view').waitFor();
+    // The run's escape analysis: "hot allocations and why", as gpw escapes lists them.
+    await page.getByTestId('hot-allocations').waitFor();
+    const esc = await gpwJson<EscapeReport>(lib, 'escapes', escapesId, '--profile', heapId, '--sample-index', 'alloc_space');
+    const hotUi = await page.getByTestId('hot-allocation').evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((c) => (c.textContent ?? '').trim())));
+    expect(hotUi.map((r) => [r[0], r[3]])).toEqual(esc.hot.slice(0, 50).map((h) => [formatValue(h.flat, 'bytes'), h.why]));
+    expect(hotUi.some((r) => /yet allocated on the heap|escapes to heap/.test(r[3]))).toBe(true);
     expect(decodeURIComponent(new URL(page.url()).hash)).toContain('tab=source');
 
     const ref = await gpwJson<SourceListing>(lib, 'source', heapId, '--function', '^main\\.allocate$', '--sample-index', 'alloc_space', '--source-path', repoPath('tests/go'), '--trim-path', 'gpw/tests');
@@ -83,7 +91,9 @@ describe.skipIf(!HAVE_CHROMIUM)(`the source view in Chromium${HAVE_CHROMIUM ? ''
     await verdict.click();
     await page.getByTestId('escape-flow').waitFor();
     expect(await page.getByTestId('escape-flow').textContent()).toMatch(/flow: /);
-    await page.getByTestId('escape-verdict').first().scrollIntoViewIfNeeded();
+    await page.getByTestId('hot-allocations').scrollIntoViewIfNeeded();
+    await shot('2-hot-allocations');
+    await page.getByTestId('escape-flow').scrollIntoViewIfNeeded();
     await shot('2-source-escapes');
     expect(errors).toEqual([]);
   });
