@@ -13,6 +13,7 @@ import { exportCommand, EXPORT_FLAGS, EXPORT_USAGE } from './export-command.js';
 import { captureCommand, CAPTURE_FLAGS, CAPTURE_USAGE } from './capture-command.js';
 import { gcCommand, GC_FLAGS, GC_USAGE } from './gc-command.js';
 import { sshCommand, SSH_FLAGS, SSH_USAGE } from './ssh-command.js';
+import { compareCommand, runCommand, runsCommand, trendCommand, COMPARE_FLAGS, RUN_FLAGS, RUNS_FLAGS, RUNS_USAGE, TREND_FLAGS } from './runs-command.js';
 import { disasmCommand, DISASM_FLAGS, escapesCommand, ESCAPES_FLAGS, peekCommand, PEEK_FLAGS, sourceCommand, SOURCE_FLAGS, SOURCE_USAGE } from './source-command.js';
 import { Engine } from '../engine.js';
 import { resolveLibraryPath } from '../library/default-path.js';
@@ -37,6 +38,7 @@ ${EXPORT_USAGE}
 ${CAPTURE_USAGE}
 ${GC_USAGE}
 ${SSH_USAGE}
+${RUNS_USAGE}
 ${SOURCE_USAGE}
   gpw serve [--port N] [--source-path DIR]... [--trim-path P] [--binary PATH]...
 
@@ -60,6 +62,10 @@ const SPECS: Record<string, Record<string, FlagSpec>> = {
   peek: { ...COMMON, ...PEEK_FLAGS },
   escapes: { ...COMMON, ...ESCAPES_FLAGS },
   disasm: { ...COMMON, ...DISASM_FLAGS },
+  runs: { ...COMMON, ...RUNS_FLAGS },
+  run: { ...COMMON, ...RUN_FLAGS },
+  compare: { ...COMMON, ...COMPARE_FLAGS },
+  trend: { ...COMMON, ...TREND_FLAGS },
 };
 
 function openEngine(args: ParsedArgs, longRunning = false): Engine {
@@ -163,6 +169,18 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       case 'disasm':
         process.stdout.write(await disasmCommand(engine, args, json));
+        return 0;
+      case 'runs':
+        out(await runsCommand(engine, args, json));
+        return 0;
+      case 'run':
+        out(await runCommand(engine, args, json));
+        return 0;
+      case 'compare':
+        out(await compareCommand(engine, args, json));
+        return 0;
+      case 'trend':
+        out(await trendCommand(engine, args, json));
         return 0;
     }
     return 2;

@@ -3,13 +3,14 @@
 
 import { looksLikeFolded } from './folded/detect-folded.js';
 import { looksLikeGctrace } from './gctrace/detect-gctrace.js';
+import { looksLikeGoBench } from './gobench/detect-gobench.js';
 import { looksLikePerfScript, looksLikePerfScriptWithoutStacks } from './perf-script/detect-perf-script.js';
 import { decodeTextHead, looksLikeText } from './text-lines.js';
 import { traceHeaderMinor, unsupportedTraceReason } from './gotrace/header.js';
 import { looksLikeEscapes } from './escapes/parse-escapes.js';
 
 /** Formats gpw reads. Each has a reader in src-main/import/readers.ts. */
-export type FormatName = 'pprof' | 'expvar' | 'prometheus' | 'perf-script' | 'folded' | 'gotrace' | 'gctrace' | 'escapes';
+export type FormatName = 'pprof' | 'expvar' | 'prometheus' | 'perf-script' | 'folded' | 'gotrace' | 'gctrace' | 'gobench' | 'escapes';
 
 export type DetectedFormat = { format: FormatName } | { format: null; reason: string };
 
@@ -53,6 +54,7 @@ export function detectFormat(head: Uint8Array): DetectedFormat {
   if (isPrometheusText(head)) return { format: 'prometheus' };
   const text = looksLikeText(head) ? decodeTextHead(head) : null;
   if (text !== null && looksLikeGctrace(text)) return { format: 'gctrace' };
+  if (text !== null && looksLikeGoBench(text)) return { format: 'gobench' };
   if (text !== null && looksLikeEscapes(text)) return { format: 'escapes' };
   if (text !== null && (looksLikePerfScript(text) || looksLikePerfScriptWithoutStacks(text))) return { format: 'perf-script' };
   if (text !== null && looksLikeFolded(text)) return { format: 'folded' };
