@@ -68,6 +68,9 @@ const SPECS: Record<string, Record<string, FlagSpec>> = {
   trend: { ...COMMON, ...TREND_FLAGS },
 };
 
+/** gpw source, peek, escapes, disasm (cli/source-command.ts): text as pprof prints it, or JSON. */
+const SOURCE_COMMANDS = { source: sourceCommand, peek: peekCommand, escapes: escapesCommand, disasm: disasmCommand };
+
 function openEngine(args: ParsedArgs, longRunning = false): Engine {
   return new Engine({
     libraryPath: resolveLibraryPath(flag(args, 'library')),
@@ -159,16 +162,10 @@ async function main(argv: string[]): Promise<number> {
         out(await exportCommand(engine, args, json));
         return 0;
       case 'source':
-        process.stdout.write(await sourceCommand(engine, args, json));
-        return 0;
       case 'peek':
-        process.stdout.write(await peekCommand(engine, args, json));
-        return 0;
       case 'escapes':
-        process.stdout.write(await escapesCommand(engine, args, json));
-        return 0;
       case 'disasm':
-        process.stdout.write(await disasmCommand(engine, args, json));
+        process.stdout.write(await SOURCE_COMMANDS[command](engine, args, json));
         return 0;
       case 'runs':
         out(await runsCommand(engine, args, json));
