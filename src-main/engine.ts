@@ -28,6 +28,7 @@ import type { FunctionStats } from './analysis/runs/function-stats.js';
 import type { TraceFacts } from './analysis/runs/artifact-figures.js';
 import { benchCenter, compareBench } from './analysis/bench/compare-bench.js';
 import { parseGoBench } from './formats/gobench/parse-gobench.js';
+import { SourceService } from './services/source-service.js';
 import type { ProfileSummary } from './analysis/profile-summary.js';
 import type { ViewOptions, DiffTable, ExportedView, Sandwich } from './api/types.js';
 import { exportFileName, exportTitle, type ExportedFile } from './analysis/view-ops.js';
@@ -56,6 +57,11 @@ export interface EngineOptions {
   secretCipher?: SecretCipher;
   /** Run saved capture schedules while the engine lives (the app and gpw serve). */
   runSchedules?: boolean;
+  /** Where the source views look for source files (gpw serve --source-path / --trim-path): pprof's -source_path, -trim_path. */
+  sourcePath?: string[];
+  trimPath?: string;
+  /** Binaries the disassembly view may use (gpw serve --binary), matched to profiles by build ID. */
+  binaries?: string[];
 }
 
 export interface ImportOptions {
@@ -85,6 +91,8 @@ export class Engine implements GpwApi {
   readonly gc: GcService;
   /** Runs, run comparison and trends (services/runs-service.ts). */
   readonly runs: RunsService;
+  /** Annotated source, peek, escape analysis (services/source-service.ts). */
+  readonly source: SourceService;
 
   constructor(private readonly options: EngineOptions) {
     this.library = new Library(options.libraryPath, { nativeBinding: options.nativeBinding });
@@ -108,6 +116,7 @@ export class Engine implements GpwApi {
       }, 3000);
       this.backfillTimer.unref();
     }
+    this.source = new SourceService(this.worker, this.library, { sourcePath: options.sourcePath, trimPath: options.trimPath, binaries: options.binaries });
     this.capture = new CaptureService(this.library, (input) => this.prepareInput(input, {}), {
       cipher: options.secretCipher,
       runSchedules: options.runSchedules,
@@ -315,8 +324,22 @@ export class Engine implements GpwApi {
     }
     return { run: null, artifacts };
   }
+  // ---- source, peek, escape analysis (services/source-service.ts) ----
+
+  sourceList = async ({ function: fn, escapes, ...a }: ArgsOf<'sourceList'>): ReturnType<GpwApi['sourceList']> =>
+    this.source.list(this.libraryView(a), { sampleType: a.sampleType, function: fn }, this.source.escapesFor(this.requireProfile(a.id), escapes));
+  sourcePeek = async ({ function: fn, ...a }: ArgsOf<'sourcePeek'>): ReturnType<GpwApi['sourcePeek']> => this.source.peek(this.libraryView(a), { sampleType: a.sampleType, function: fn });
+  sourceDisasm = async ({ function: fn, ...a }: ArgsOf<'sourceDisasm'>): ReturnType<GpwApi['sourceDisasm']> => this.source.disasm(this.libraryView(a), { sampleType: a.sampleType, function: fn });
+  escapeSites = async (a: ArgsOf<'escapeSites'>): ReturnType<GpwApi['escapeSites']> =>
+    this.source.escapes(this.source.escapesOf(a.id, a.profile ? this.requireProfile(a.profile) : undefined), a.profile ? this.libraryView({ id: a.profile }) : null, a.sampleType);
 
   // ---- for the CLI (paths are trusted there; the renderer never gets these) ----
+
+  /** A view of profiles named by file path or library id (gpw source, peek, escapes). */
+  cliView(target: string, args: CliViewArgs & Partial<ViewOptions> = {}): ViewRequest {
+    const main = this.cliSource(target);
+    return this.checkedView([main, ...(args.merge ?? []).map((t) => this.cliSource(t))], args.diffBase ? [this.cliSource(args.diffBase)] : [], args);
+  }
 
   /** Imports files from disk, all in one transaction: one bad file and nothing is added. */
   async importPaths(paths: string[], options: ImportOptions = {}): Promise<ImportResult> {

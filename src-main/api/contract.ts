@@ -13,6 +13,7 @@ import { tagFilterProblem } from '../analysis/filters/tag-filter.js';
 import { sshHostArg, sshMethods } from './ssh-contract.js';
 import { gcMethods } from './gc-contract.js';
 import { runsMethods } from './runs-contract.js';
+import { sourceMethods } from './source-contract.js';
 import type { MmuCurve, TraceSummary } from './trace-types.js';
 import type { TraceSpan, TraceTimeline } from './trace-timeline-types.js';
 
@@ -216,6 +217,8 @@ export const contract = {
   ...gcMethods,
   /** Runs, run comparison, trends (api/runs-contract.ts). */
   ...runsMethods,
+  /** Annotated source, peek, escape analysis joined to profiles (api/source-contract.ts). */
+  ...sourceMethods(viewOptionsFields, frameRegexp),
 };
 
 export type Contract = typeof contract;

@@ -3,6 +3,7 @@
 
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { GpwError } from '../api/errors.js';
 import type { Artifact } from '../api/types.js';
 import { topCommand, TOP_FLAGS, TOP_USAGE } from './top-command.js';
@@ -13,6 +14,7 @@ import { captureCommand, CAPTURE_FLAGS, CAPTURE_USAGE } from './capture-command.
 import { gcCommand, GC_FLAGS, GC_USAGE } from './gc-command.js';
 import { sshCommand, SSH_FLAGS, SSH_USAGE } from './ssh-command.js';
 import { compareCommand, runCommand, runsCommand, trendCommand, COMPARE_FLAGS, RUN_FLAGS, RUNS_FLAGS, RUNS_USAGE, TREND_FLAGS } from './runs-command.js';
+import { disasmCommand, DISASM_FLAGS, escapesCommand, ESCAPES_FLAGS, peekCommand, PEEK_FLAGS, sourceCommand, SOURCE_FLAGS, SOURCE_USAGE } from './source-command.js';
 import { Engine } from '../engine.js';
 import { resolveLibraryPath } from '../library/default-path.js';
 import { startServer } from '../server/serve.js';
@@ -37,7 +39,8 @@ ${CAPTURE_USAGE}
 ${GC_USAGE}
 ${SSH_USAGE}
 ${RUNS_USAGE}
-  gpw serve [--port N]
+${SOURCE_USAGE}
+  gpw serve [--port N] [--source-path DIR]... [--trim-path P] [--binary PATH]...
 
 common options:
   --library PATH   the library database (default: $GPW_LIBRARY, else the app-data folder)
@@ -54,15 +57,32 @@ const SPECS: Record<string, Record<string, FlagSpec>> = {
   capture: { ...COMMON, ...CAPTURE_FLAGS },
   gc: { ...COMMON, ...GC_FLAGS },
   ssh: { ...COMMON, ...SSH_FLAGS },
-  serve: { ...COMMON, ...valueFlags('port') },
+  serve: { ...COMMON, ...valueFlags('port', 'trim-path'), 'source-path': { value: true, repeat: true }, binary: { value: true, repeat: true } },
+  source: { ...COMMON, ...SOURCE_FLAGS },
+  peek: { ...COMMON, ...PEEK_FLAGS },
+  escapes: { ...COMMON, ...ESCAPES_FLAGS },
+  disasm: { ...COMMON, ...DISASM_FLAGS },
   runs: { ...COMMON, ...RUNS_FLAGS },
   run: { ...COMMON, ...RUN_FLAGS },
   compare: { ...COMMON, ...COMPARE_FLAGS },
   trend: { ...COMMON, ...TREND_FLAGS },
 };
 
+/** gpw source, peek, escapes, disasm (cli/source-command.ts): text as pprof prints it, or JSON. */
+const SOURCE_COMMANDS = { source: sourceCommand, peek: peekCommand, escapes: escapesCommand, disasm: disasmCommand };
+
 function openEngine(args: ParsedArgs, longRunning = false): Engine {
-  return new Engine({ libraryPath: resolveLibraryPath(flag(args, 'library')), workerPath: WORKER_PATH, demoDir: DEMO_DIR, warmUp: longRunning, runSchedules: longRunning });
+  return new Engine({
+    libraryPath: resolveLibraryPath(flag(args, 'library')),
+    workerPath: WORKER_PATH,
+    demoDir: DEMO_DIR,
+    warmUp: longRunning,
+    runSchedules: longRunning,
+    // The source views' folders (gpw serve --source-path): the renderer never names a path.
+    sourcePath: args.flags.get('source-path')?.map((d) => resolve(d)),
+    trimPath: flag(args, 'trim-path'),
+    binaries: args.flags.get('binary')?.map((b) => resolve(b)),
+  });
 }
 
 function out(text: string): void {
@@ -140,6 +160,12 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       case 'export':
         out(await exportCommand(engine, args, json));
+        return 0;
+      case 'source':
+      case 'peek':
+      case 'escapes':
+      case 'disasm':
+        process.stdout.write(await SOURCE_COMMANDS[command](engine, args, json));
         return 0;
       case 'runs':
         out(await runsCommand(engine, args, json));

@@ -10,6 +10,7 @@ import { perfScriptReader } from './readers/perf-script.js';
 import { foldedReader } from './readers/folded.js';
 import { gctraceReader } from './readers/gctrace.js';
 import { benchReader } from './readers/bench.js';
+import { escapesReader } from './readers/escapes.js';
 
 export const READERS: Partial<Record<FormatName, ArtifactReader>> = {
   pprof: pprofReader,
@@ -20,4 +21,5 @@ export const READERS: Partial<Record<FormatName, ArtifactReader>> = {
   folded: foldedReader,
   gctrace: gctraceReader,
   gobench: benchReader,
+  escapes: escapesReader,
 };

@@ -9,6 +9,7 @@ import type { Profile } from '../model/profile.js';
 import { summarizeProfile } from '../analysis/profile-summary.js';
 import { flameGraphOf, topOf } from '../analysis/profile-ops.js';
 import { callTreeOf, diffTableOf, exportOf, sandwichOf } from '../analysis/view-ops.js';
+import { addressesOf, peekOf, sourceListOf } from '../analysis/source/source-ops.js';
 import { GpwError, errorBody } from '../api/errors.js';
 import type { ProfileSource, ViewSpec, WorkerReply, WorkerRequest } from './profile-worker-protocol.js';
 import { viewProfile, type ProfileView } from '../analysis/profile-view.js';
@@ -100,6 +101,12 @@ function handle(req: WorkerRequest): unknown {
       return exportOf(viewFor(req.view), req.sampleType, req.request, { diff: req.view.base.length > 0 });
     case 'top':
       return topOf(viewFor(req.view), req.sampleType, req.options);
+    case 'sourceList':
+      return sourceListOf(viewFor(req.view), req.sampleType, req.symbol, { searchPath: req.searchPath, trimPath: req.trimPath });
+    case 'peek':
+      return peekOf(viewFor(req.view), req.sampleType, req.symbol);
+    case 'addresses':
+      return addressesOf(viewFor(req.view), req.sampleType);
     case 'encode': {
       const { profile } = viewFor(req.view);
       return { bytes: encodePprof(profile), summary: summarizeProfile(profile) };
