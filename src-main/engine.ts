@@ -70,6 +70,12 @@ interface ImportInput {
   bytes: Uint8Array;
 }
 
+/**
+ * The most flame graph nodes sent to a view: a profile of millions of distinct stacks has
+ * millions of nodes, most far narrower than a pixel; the narrowest are left out (and counted).
+ */
+export const FLAME_MAX_NODES = 250_000;
+
 const formatSize = (n: number): string =>
   n >= 2 ** 30 ? `${(n / 2 ** 30).toFixed(1)} GiB` : n >= 2 ** 20 ? `${(n / 2 ** 20).toFixed(1)} MiB` : `${n} bytes`;
 
@@ -173,7 +179,8 @@ export class Engine implements GpwApi {
 
   async flameGraph(args: ArgsOf<'flameGraph'>): Promise<FlameGraph> {
     const view = this.libraryView(args);
-    return this.worker.run<FlameGraph>({ op: 'flame', view: view.spec, sampleType: args.sampleType, inverted: args.inverted }, view.load, view.nameOf);
+    const req = { op: 'flame', view: view.spec, sampleType: args.sampleType, inverted: args.inverted, maxNodes: FLAME_MAX_NODES } as const;
+    return this.worker.run<FlameGraph>(req, view.load, view.nameOf);
   }
 
   async callTree(args: ArgsOf<'callTree'>): Promise<FlameGraph> {
@@ -319,7 +326,8 @@ export class Engine implements GpwApi {
       if (!PROFILE_KINDS.includes(a.kind)) continue;
       const view = viewRequest([this.librarySource(a.id)], [], {});
       const req = { op: 'top', view: view.spec, sampleType: undefined, options: topOptions(undefined, 'flat') } as const;
-      await this.views.run<TopTable>(req, view, defaultSampleTypeOf(a));
+      // The artifact is imported either way: a table that cannot be made now is made when asked for.
+      await this.views.run<TopTable>(req, view, defaultSampleTypeOf(a)).catch(() => undefined);
     }
   }
 

@@ -30,6 +30,11 @@ export interface FlameGraph {
   delta: Float64Array | null;
   /** Bottom-up: the root's children are leaf frames, and each node's children its callers. */
   inverted: boolean;
+  /**
+   * With `maxNodes`: how many nodes were left out because they were narrower than `below` (a
+   * value); their widths stay in their parents' totals. Absent when nothing was left out.
+   */
+  hidden?: { nodes: number; below: number };
 }
 
 export interface FlameGraphOptions {
@@ -43,6 +48,11 @@ export interface FlameGraphOptions {
    * (callers). Used by the sandwich view.
    */
   from?: string;
+  /**
+   * At most about this many nodes: when the graph is larger, the narrowest nodes (and so their
+   * subtrees) are left out, by width in half-octaves of the total (see `hidden`).
+   */
+  maxNodes?: number;
 }
 
 export function buildFlameGraph(profile: Profile, typeIndex: number, options: FlameGraphOptions = {}): FlameGraph {
@@ -52,9 +62,36 @@ export function buildFlameGraph(profile: Profile, typeIndex: number, options: Fl
   const from = options.from === undefined ? -1 : frames.names.indexOf(options.from);
   if (options.from === undefined || from >= 0) addSamples(trie, profile, frames, typeIndex, options.inverted === true, from);
   const { children, childStart } = childrenByName(trie, names);
-  const graph = preorder(trie, children, childStart);
+  const widest = options.maxNodes !== undefined && trie.size > options.maxNodes ? widestBands(trie, options.maxNodes) : WIDTH_BANDS;
+  const graph = preorder(trie, children, childStart, widest);
   const st = profile.sampleTypes[typeIndex];
-  return { sampleType: st.type, unit: st.unit, totalValue: trie.total[0], names, ...graph, inverted: options.inverted === true };
+  const shown = graph.nameIndex.length;
+  const hidden = shown < trie.size ? { hidden: { nodes: trie.size - shown, below: trie.total[0] * 2 ** (-(widest + 1) / 2) } } : {};
+  return { sampleType: st.type, unit: st.unit, totalValue: trie.total[0], names, ...graph, inverted: options.inverted === true, ...hidden };
+}
+
+/** Widths in half-octaves of the root's: band 0 is over 1/√2 of the total, band k over 2^-(k+1)/2; the last band holds the rest. */
+const WIDTH_BANDS = 64;
+
+function bandOf(value: number, rootTotal: number): number {
+  if (!(value > 0) || !(rootTotal > 0)) return WIDTH_BANDS;
+  return Math.min(WIDTH_BANDS, Math.max(0, Math.floor(-2 * Math.log2(value / rootTotal))));
+}
+
+/**
+ * The last width band to keep so that at most `maxNodes` nodes are shown. A node is never
+ * wider than its parent, so the kept nodes are whole paths from the root.
+ */
+function widestBands(trie: StackTrie, maxNodes: number): number {
+  const count = new Float64Array(WIDTH_BANDS + 1);
+  const root = trie.total[0];
+  for (let i = 0; i < trie.size; i++) count[bandOf(trie.total[i], root)]++;
+  let kept = 0;
+  for (let b = 0; b <= WIDTH_BANDS; b++) {
+    kept += count[b];
+    if (kept > maxNodes) return b - 1;
+  }
+  return WIDTH_BANDS;
 }
 
 /** Stacks merged by name: node 0 is the root; a child is found by (parent, name). */
@@ -252,8 +289,11 @@ function countingSort(keys: Int32Array, range: number): Int32Array {
   return out;
 }
 
-function preorder(trie: StackTrie, children: Int32Array, childStart: Int32Array): Pick<FlameGraph, 'nameIndex' | 'depth' | 'total' | 'self' | 'inlined' | 'delta'> {
+/** The nodes in pre-order; with `widest` below WIDTH_BANDS, nodes of narrower bands are left out. */
+function preorder(trie: StackTrie, children: Int32Array, childStart: Int32Array, widest: number): Pick<FlameGraph, 'nameIndex' | 'depth' | 'total' | 'self' | 'inlined' | 'delta'> {
   const size = trie.size;
+  const all = widest >= WIDTH_BANDS;
+  const root = trie.total[0];
   const delta = trie.signed ? new Float64Array(size) : null;
   const nameIndex = new Int32Array(size);
   const depth = new Int32Array(size);
@@ -265,7 +305,8 @@ function preorder(trie: StackTrie, children: Int32Array, childStart: Int32Array)
   let sp = 0;
   stack[sp] = 0;
   stackDepth[sp++] = 0;
-  for (let out = 0; sp > 0; out++) {
+  let out = 0;
+  for (; sp > 0; out++) {
     sp--;
     const node = stack[sp];
     const d = stackDepth[sp];
@@ -276,9 +317,12 @@ function preorder(trie: StackTrie, children: Int32Array, childStart: Int32Array)
     inlined[out] = trie.inline[node];
     if (delta) delta[out] = trie.delta[node];
     for (let c = childStart[node + 1] - 1; c >= childStart[node]; c--) {
+      if (!all && bandOf(trie.total[children[c]], root) > widest) continue;
       stack[sp] = children[c];
       stackDepth[sp++] = d + 1;
     }
   }
-  return { nameIndex, depth, total, self, inlined, delta };
+  if (out === size) return { nameIndex, depth, total, self, inlined, delta };
+  // Copies, not views: the columns are transferred whole to the renderer.
+  return { nameIndex: nameIndex.slice(0, out), depth: depth.slice(0, out), total: total.slice(0, out), self: self.slice(0, out), inlined: inlined.slice(0, out), delta: delta ? delta.slice(0, out) : null };
 }

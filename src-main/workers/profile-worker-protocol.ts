@@ -21,7 +21,8 @@ export interface ViewSpec {
 export type WorkerRequest =
   | { op: 'summarize'; source: ProfileSource }
   | { op: 'meta'; source: ProfileSource }
-  | { op: 'flame'; view: ViewSpec; sampleType?: string; inverted?: boolean }
+  /** `maxNodes`: leave the narrowest nodes out of a larger graph (analysis/flame-graph.ts). */
+  | { op: 'flame'; view: ViewSpec; sampleType?: string; inverted?: boolean; maxNodes?: number }
   | { op: 'callTree'; view: ViewSpec; sampleType?: string }
   | { op: 'sandwich'; view: ViewSpec; sampleType?: string; name: string }
   | { op: 'diffTable'; view: ViewSpec; sampleType?: string; options: DiffTableOptions }

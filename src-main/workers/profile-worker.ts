@@ -86,7 +86,7 @@ function handle(req: WorkerRequest): unknown {
       return { sampleTypes: profile.sampleTypes, defaultSampleType: profile.defaultSampleType };
     }
     case 'flame':
-      return flameGraphOf(viewFor(req.view), req.sampleType, { inverted: req.inverted, signed: req.view.base.length > 0 });
+      return flameGraphOf(viewFor(req.view), req.sampleType, { inverted: req.inverted, signed: req.view.base.length > 0, maxNodes: req.maxNodes });
     case 'callTree':
       return callTreeOf(viewFor(req.view), req.sampleType, { diff: req.view.base.length > 0 });
     case 'sandwich':
