@@ -10,7 +10,7 @@
 // BENCH_KEEP=1 keeps the library. Not a test: numbers are printed, never asserted; `uptime` is printed with them.
 //
 //   npm run build && node tests/bench/library-bench.mjs
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -105,25 +105,10 @@ try {
 }
 
 async function app() {
-  const { chromium } = await import('playwright-core');
-  const server = spawn(process.execPath, [GPW, 'serve'], { env: { ...process.env, GPW_LIBRARY: libraryPath }, stdio: ['ignore', 'pipe', 'inherit'] });
-  let browser;
+  const { openServedPage } = await import('./served-page.mjs');
+  const app = await openServedPage(libraryPath);
   try {
-    const url = await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('gpw serve printed no URL in 20 s')), 20_000);
-      server.stdout.setEncoding('utf8');
-      server.stdout.on('data', (d) => {
-        const m = /http:\/\/127\.0\.0\.1:\d+\/#token=\S+/.exec(d);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[0]);
-        }
-      });
-    });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
-    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    const origin = new URL(url).origin;
-    await page.route('**/*', (route) => (new URL(route.request().url()).origin === origin ? route.continue() : route.abort()));
+    const { page, url } = app;
     const t0 = Date.now();
     await page.goto(url);
     await page.getByTestId('artifact').first().waitFor({ timeout: 60_000 });
@@ -163,7 +148,6 @@ async function app() {
     console.log(`  text filter typed → list updated ${filterMs} ms   target <= 50 ms (plus the round trip)`);
     console.log(`  scrolling: ${frames.length} frames in ${SECONDS} s, p50 ${pct(frames, 0.5).toFixed(1)} ms, p95 ${pct(frames, 0.95).toFixed(1)} ms, ${((100 * frames.filter((f) => f > 16.7 * 1.5).length) / frames.length).toFixed(1)} % over 25 ms   target 60 fps`);
   } finally {
-    await browser?.close();
-    server.kill('SIGTERM');
+    await app.close();
   }
 }

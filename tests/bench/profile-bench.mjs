@@ -9,7 +9,7 @@
 // Not a test: numbers are printed, never asserted. `uptime` is printed with them.
 //
 //   npm run build && node tests/bench/profile-bench.mjs   (BENCH_RUNS=3, BENCH_PPROF_RUNS=1, BENCH_APP=0 to skip the app)
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,26 +76,11 @@ console.log(`ratios against go tool pprof -top: import+top time ${(both.ms / ppr
 if (process.env.BENCH_APP !== '0' && existsSync(CHROMIUM)) await appBench();
 
 async function appBench() {
-  const { chromium } = await import('playwright-core');
   const dir = mkdtempSync(join(tmpdir(), 'gpw-bench-app-'));
-  const server = spawn(process.execPath, [GPW, 'serve'], { env: { ...process.env, GPW_LIBRARY: join(dir, 'lib.sqlite') }, stdio: ['ignore', 'pipe', 'inherit'] });
-  let browser;
+  const { openServedPage } = await import('./served-page.mjs');
+  const app = await openServedPage(join(dir, 'lib.sqlite'));
   try {
-    const url = await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('gpw serve printed no URL in 20 s')), 20_000);
-      server.stdout.setEncoding('utf8');
-      server.stdout.on('data', (d) => {
-        const m = /http:\/\/127\.0\.0\.1:\d+\/#token=\S+/.exec(d);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[0]);
-        }
-      });
-    });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
-    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    const origin = new URL(url).origin;
-    await page.route('**/*', (route) => (new URL(route.request().url()).origin === origin ? route.continue() : route.abort()));
+    const { page, url } = app;
     await page.goto(url);
     await page.getByTestId('import-button').waitFor();
     // Let the engine's worker warm up as it does after the app starts.
@@ -141,8 +126,7 @@ async function appBench() {
     console.log(`  inverted view (with that filter)  ${inverted} ms   target <= 300 ms`);
     console.log(`  screenshots: ${join(OUT, 'profile-switching.png')}, ${join(OUT, 'profile-inverted.png')}`);
   } finally {
-    await browser?.close();
-    server.kill('SIGTERM');
+    await app.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
