@@ -33,6 +33,8 @@ import type { ProfileSummary } from './analysis/profile-summary.js';
 import type { ViewOptions, DiffTable, ExportedView, Sandwich } from './api/types.js';
 import { exportFileName, exportTitle, type ExportedFile } from './analysis/view-ops.js';
 import { viewRequest, type ViewRequest, type ViewSource } from './workers/view-request.js';
+import { CachedViews } from './workers/cached-views.js';
+import { ViewCache } from './library/view-cache.js';
 
 /** For the CLI: the profiles to merge and the diff base, each a file path or a library id. */
 export interface CliViewArgs {
@@ -62,6 +64,11 @@ export interface EngineOptions {
   trimPath?: string;
   /** Binaries the disassembly view may use (gpw serve --binary), matched to profiles by build ID. */
   binaries?: string[];
+  /**
+   * Compute and keep the default top table of each imported profile before the import returns
+   * (so `gpw top ID` in the next process reads it); default: when not warming up (the CLI).
+   */
+  precomputeOnImport?: boolean;
 }
 
 export interface ImportOptions {
@@ -75,12 +82,20 @@ interface ImportInput {
   bytes: Uint8Array;
 }
 
+/**
+ * The most flame graph nodes sent to a view: a profile of millions of distinct stacks has
+ * millions of nodes, most far narrower than a pixel; the narrowest are left out (and counted).
+ */
+export const FLAME_MAX_NODES = 250_000;
+
 const formatSize = (n: number): string =>
   n >= 2 ** 30 ? `${(n / 2 ** 30).toFixed(1)} GiB` : n >= 2 ** 20 ? `${(n / 2 ** 20).toFixed(1)} MiB` : `${n} bytes`;
 
 export class Engine implements GpwApi {
   readonly library: Library;
   private readonly worker: ProfileWorkerClient;
+  /** Top tables of library profiles, kept in the library (decode once). */
+  private readonly views: CachedViews;
   /** SSH hosts and remote captures (services/ssh-service.ts); gpw's known_hosts lives next to the library. */
   readonly ssh: SshService;
   /** Collection from /debug/pprof endpoints (targets, captures, schedules). */
@@ -98,6 +113,7 @@ export class Engine implements GpwApi {
     this.library = new Library(options.libraryPath, { nativeBinding: options.nativeBinding });
     this.worker = new ProfileWorkerClient(options.workerPath, options.warmUp === true);
     if (options.warmUp) this.worker.start();
+    this.views = new CachedViews(this.worker, new ViewCache(this.library.db));
     this.traces = new TraceService(this.library, join(dirname(options.workerPath), 'trace-worker.js'));
     this.gc = new GcService(this.library, this.traces);
     this.runs = new RunsService(this.library, {
@@ -191,6 +207,9 @@ export class Engine implements GpwApi {
 
   async profileMeta({ id }: { id: string }): Promise<ProfileMeta> {
     const artifact = this.requireProfile(id);
+    // Decode once: the summary kept at import names the sample types.
+    const known = metaOfSummary(artifact);
+    if (known) return { artifact, ...known };
     const meta = await this.worker.run<{ sampleTypes: { type: string; unit: string }[]; defaultSampleType: string }>(
       { op: 'meta', source: this.sourceOf(artifact) },
       () => this.bytesOf(artifact),
@@ -200,7 +219,8 @@ export class Engine implements GpwApi {
 
   async flameGraph(args: ArgsOf<'flameGraph'>): Promise<FlameGraph> {
     const view = this.libraryView(args);
-    return this.worker.run<FlameGraph>({ op: 'flame', view: view.spec, sampleType: args.sampleType, inverted: args.inverted }, view.load, view.nameOf);
+    const req = { op: 'flame', view: view.spec, sampleType: args.sampleType, inverted: args.inverted, maxNodes: FLAME_MAX_NODES } as const;
+    return this.worker.run<FlameGraph>(req, view.load, view.nameOf);
   }
 
   async callTree(args: ArgsOf<'callTree'>): Promise<FlameGraph> {
@@ -226,11 +246,8 @@ export class Engine implements GpwApi {
 
   async topTable(args: ArgsOf<'topTable'>): Promise<TopTable> {
     const view = this.libraryView(args);
-    return this.worker.run<TopTable>(
-      { op: 'top', view: view.spec, sampleType: args.sampleType, options: topOptions(args.nodecount, args.sort) },
-      view.load,
-      view.nameOf,
-    );
+    const req = { op: 'top', view: view.spec, sampleType: args.sampleType, options: topOptions(args.nodecount, args.sort) } as const;
+    return this.views.run<TopTable>(req, view, defaultSampleTypeOf(this.library.get(args.id)));
   }
 
   async saveMerged({ ids, run, labels }: ArgsOf<'saveMerged'>): Promise<Artifact> {
@@ -357,11 +374,8 @@ export class Engine implements GpwApi {
   async topOfFile(target: string, args: CliViewArgs & Omit<ArgsOf<'topTable'>, 'id' | 'merge' | 'diffBase'>): Promise<TopTable & { file?: string }> {
     const main = this.cliSource(target);
     const view = this.checkedView([main, ...(args.merge ?? []).map((t) => this.cliSource(t))], args.diffBase ? [this.cliSource(args.diffBase)] : [], args);
-    const table = await this.worker.run<TopTable>(
-      { op: 'top', view: view.spec, sampleType: args.sampleType, options: topOptions(args.nodecount, args.sort) },
-      view.load,
-      view.nameOf,
-    );
+    const req = { op: 'top', view: view.spec, sampleType: args.sampleType, options: topOptions(args.nodecount, args.sort) } as const;
+    const table = await this.views.run<TopTable>(req, view, defaultSampleTypeOf(main.artifact));
     return main.path ? { ...table, file: main.path } : table;
   }
 
@@ -389,7 +403,23 @@ export class Engine implements GpwApi {
   private async importInputs(inputs: ImportInput[], options: ImportOptions): Promise<ImportResult> {
     const prepared: NewArtifact[] = [];
     for (const input of inputs) prepared.push(await this.prepareInput(input, options.labels ?? {}));
-    return { artifacts: this.library.addArtifacts(prepared, options.run ?? null) };
+    const artifacts = this.library.addArtifacts(prepared, options.run ?? null);
+    if (this.options.precomputeOnImport ?? !this.options.warmUp) await this.precomputeViews(artifacts);
+    return { artifacts };
+  }
+
+  /**
+   * Decode once: while the worker still holds the profiles it decoded for the import, their
+   * default top tables (gpw top ID's) are computed and kept in the library.
+   */
+  private async precomputeViews(artifacts: Artifact[]): Promise<void> {
+    for (const a of artifacts) {
+      if (!PROFILE_KINDS.includes(a.kind)) continue;
+      const view = viewRequest([this.librarySource(a.id)], [], {});
+      const req = { op: 'top', view: view.spec, sampleType: undefined, options: topOptions(undefined, 'flat') } as const;
+      // The artifact is imported either way: a table that cannot be made now is made when asked for.
+      await this.views.run<TopTable>(req, view, defaultSampleTypeOf(a)).catch(() => undefined);
+    }
   }
 
   /** Checks and summarises one input with its format's reader; writes nothing. */
@@ -513,6 +543,23 @@ export class Engine implements GpwApi {
       .sort()
       .map((f) => join(dir, f));
   }
+}
+
+/** A profile's default sample type, from the summary kept at import. */
+function defaultSampleTypeOf(artifact: Artifact | null | undefined): string | undefined {
+  const summary = artifact?.summary as Partial<ProfileSummary> | undefined;
+  return typeof summary?.defaultSampleType === 'string' ? summary.defaultSampleType : undefined;
+}
+
+/** profileMeta's sample types from the summary kept at import ("type/unit" each), when it has them. */
+function metaOfSummary(artifact: Artifact): Omit<ProfileMeta, 'artifact'> | null {
+  const summary = artifact.summary as Partial<ProfileSummary>;
+  if (!Array.isArray(summary.sampleTypes) || typeof summary.defaultSampleType !== 'string') return null;
+  const sampleTypes = summary.sampleTypes.map((t) => {
+    const slash = t.lastIndexOf('/');
+    return slash < 0 ? { type: t, unit: '' } : { type: t.slice(0, slash), unit: t.slice(slash + 1) };
+  });
+  return { sampleTypes, defaultSampleType: summary.defaultSampleType };
 }
 
 function topOptions(nodecount: number | undefined, sort: 'flat' | 'cum' | undefined): TopOptions {

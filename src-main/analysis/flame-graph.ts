@@ -30,6 +30,11 @@ export interface FlameGraph {
   delta: Float64Array | null;
   /** Bottom-up: the root's children are leaf frames, and each node's children its callers. */
   inverted: boolean;
+  /**
+   * With `maxNodes`: how many nodes were left out because they were narrower than `below` (a
+   * value); their widths stay in their parents' totals. Absent when nothing was left out.
+   */
+  hidden?: { nodes: number; below: number };
 }
 
 export interface FlameGraphOptions {
@@ -43,6 +48,11 @@ export interface FlameGraphOptions {
    * (callers). Used by the sandwich view.
    */
   from?: string;
+  /**
+   * At most about this many nodes: when the graph is larger, the narrowest nodes (and so their
+   * subtrees) are left out, by width in half-octaves of the total (see `hidden`).
+   */
+  maxNodes?: number;
 }
 
 export function buildFlameGraph(profile: Profile, typeIndex: number, options: FlameGraphOptions = {}): FlameGraph {
@@ -52,10 +62,139 @@ export function buildFlameGraph(profile: Profile, typeIndex: number, options: Fl
   const from = options.from === undefined ? -1 : frames.names.indexOf(options.from);
   if (options.from === undefined || from >= 0) addSamples(trie, profile, frames, typeIndex, options.inverted === true, from);
   const { children, childStart } = childrenByName(trie, names);
-  const graph = preorder(trie, children, childStart);
-  const st = profile.sampleTypes[typeIndex];
-  return { sampleType: st.type, unit: st.unit, totalValue: trie.total[0], names, ...graph, inverted: options.inverted === true };
+  return emit(trie, trie.size, children, childStart, names, profile.sampleTypes[typeIndex], options);
 }
+
+/** The graph in pre-order from a trie whose `reached` nodes have a non-zero total (all of them, unless built for every type). */
+function emit(trie: TrieColumns, reached: number, children: Int32Array, childStart: Int32Array, names: string[], st: { type: string; unit: string }, options: FlameGraphOptions): FlameGraph {
+  const widest = options.maxNodes !== undefined && reached > options.maxNodes ? widestBands(trie, options.maxNodes) : WIDTH_BANDS;
+  const graph = preorder(trie, children, childStart, widest);
+  const shown = graph.nameIndex.length;
+  const hidden = shown < reached ? { hidden: { nodes: reached - shown, below: trie.total[0] * 2 ** (-(widest + 1) / 2) } } : {};
+  return { sampleType: st.type, unit: st.unit, totalValue: trie.total[0], names, ...graph, inverted: options.inverted === true, ...hidden };
+}
+
+/**
+ * The stacks of a profile merged once for every sample type, so that the flame graph of another
+ * type (a sample-type switch) costs O(samples + nodes) instead of a walk of every stack: the
+ * trie holds every sample non-zero in any type, each sample remembers the node its stack ends
+ * at, and each node the types for which some stack reached it through a call that was not
+ * inlined (so its inline flag per type is the one a trie of that type alone would have).
+ * Magnitudes only (not for diff views, whose signed sums `buildFlameGraph` keeps), forward or
+ * inverted, at most 8 sample types. Gives the same graph as `buildFlameGraph`.
+ */
+export class FlameStructure {
+  /** Nodes of the trie: its size, and each node's parent and name (the rest is let go once built). */
+  readonly size: number;
+  private readonly parent: Int32Array;
+  private readonly name: Int32Array;
+  private readonly names: string[];
+  private readonly children: Int32Array;
+  private readonly childStart: Int32Array;
+  private readonly sampleNode: Int32Array;
+  private readonly calledIn: Uint8Array;
+
+  static fits(profile: Profile): boolean {
+    return profile.sampleTypes.length <= 8;
+  }
+
+  constructor(
+    private readonly profile: Profile,
+    readonly inverted: boolean,
+  ) {
+    const frames = buildFrameTable(profile, { showAddresses: true });
+    this.names = ['root', ...frames.names];
+    const trie = new StackTrie(Math.max(1024, profile.locAddress.length * 2), false);
+    const { sampleNode, calledIn } = addAllTypes(trie, profile, frames, inverted);
+    this.size = trie.size;
+    this.parent = trie.parent.slice(0, trie.size);
+    this.name = trie.name.slice(0, trie.size);
+    this.sampleNode = sampleNode;
+    this.calledIn = calledIn.slice(0, trie.size);
+    ({ children: this.children, childStart: this.childStart } = childrenByName(trie, this.names));
+  }
+
+  /** The flame graph of one sample type (options: maxNodes). */
+  graph(typeIndex: number, options: Pick<FlameGraphOptions, 'maxNodes'> = {}): FlameGraph {
+    const { profile, size, parent } = this;
+    const nTypes = profile.sampleTypes.length;
+    const total = new Float64Array(size);
+    const self = new Float64Array(size);
+    const values = profile.values;
+    for (let s = 0; s < profile.sampleCount; s++) self[this.sampleNode[s]] += Math.abs(values[s * nTypes + typeIndex]);
+    // Children are made after their parents: one backward pass sums subtrees.
+    total.set(self);
+    for (let i = size - 1; i > 0; i--) total[parent[i]] += total[i];
+    // A node is inlined for this type when no stack non-zero in it reached the node by a call.
+    const bit = 1 << typeIndex;
+    const inline = new Uint8Array(size);
+    let reached = 1;
+    for (let i = 1; i < size; i++) {
+      inline[i] = this.calledIn[i] & bit ? 0 : 1;
+      if (total[i] !== 0) reached++;
+    }
+    const typed: TrieColumns = { size, parent, name: this.name, total, self, inline, delta: new Float64Array(0), signed: false };
+    return emit(typed, reached, this.children, this.childStart, this.names, profile.sampleTypes[typeIndex], { ...options, inverted: this.inverted });
+  }
+}
+
+/** Every sample non-zero in some type into the trie; per sample its last node, per node the types reaching it by a call. */
+function addAllTypes(trie: StackTrie, profile: Profile, frames: FrameTable, inverted: boolean): { sampleNode: Int32Array; calledIn: Uint8Array } {
+  const { sampleLocStart, sampleLocs, values } = profile;
+  const { locFrameStart, frameName, frameInline } = frames;
+  const nTypes = profile.sampleTypes.length;
+  const sampleNode = new Int32Array(profile.sampleCount);
+  let calledIn = new Uint8Array(Math.max(1024, trie.parent.length));
+  const stack = new StackBuffer();
+  for (let s = 0; s < profile.sampleCount; s++) {
+    let mask = 0;
+    for (let t = 0; t < nTypes; t++) if (values[s * nTypes + t] !== 0) mask |= 1 << t;
+    if (mask === 0) continue;
+    stack.length = 0;
+    for (let li = sampleLocStart[s + 1] - 1; li >= sampleLocStart[s]; li--) {
+      const loc = sampleLocs[li];
+      for (let f = locFrameStart[loc + 1] - 1; f >= locFrameStart[loc]; f--) stack.push(frameName[f] + 1, frameInline[f]);
+    }
+    let node = 0;
+    for (let k = 0; k < stack.length; k++) {
+      const i = inverted ? stack.length - 1 - k : k;
+      // Inverted, an edge is inlined when the callee (the parent here) was inlined into its caller.
+      const inl = inverted ? (i + 1 < stack.length ? stack.inline[i + 1] : 0) : stack.inline[i];
+      node = trie.child(node, stack.name[i], inl);
+      if (node >= calledIn.length) calledIn = grown(calledIn, Math.max(node + 1, calledIn.length * 2));
+      if (inl === 0) calledIn[node] |= mask;
+    }
+    sampleNode[s] = node;
+  }
+  return { sampleNode, calledIn };
+}
+
+/** Widths in half-octaves of the root's: band 0 is over 1/√2 of the total, band k over 2^-(k+1)/2; the last band holds the rest. */
+const WIDTH_BANDS = 64;
+
+function bandOf(value: number, rootTotal: number): number {
+  if (!(value > 0) || !(rootTotal > 0)) return WIDTH_BANDS;
+  return Math.min(WIDTH_BANDS, Math.max(0, Math.floor(-2 * Math.log2(value / rootTotal))));
+}
+
+/**
+ * The last width band to keep so that at most `maxNodes` nodes are shown. A node is never
+ * wider than its parent, so the kept nodes are whole paths from the root.
+ */
+function widestBands(trie: TrieColumns, maxNodes: number): number {
+  const count = new Float64Array(WIDTH_BANDS + 1);
+  const root = trie.total[0];
+  for (let i = 0; i < trie.size; i++) if (trie.total[i] !== 0 || i === 0) count[bandOf(trie.total[i], root)]++;
+  let kept = 0;
+  for (let b = 0; b <= WIDTH_BANDS; b++) {
+    kept += count[b];
+    if (kept > maxNodes) return b - 1;
+  }
+  return WIDTH_BANDS;
+}
+
+/** What the trie's readers (ordering, emission) use of it. */
+type TrieColumns = Pick<StackTrie, 'size' | 'parent' | 'name' | 'total' | 'self' | 'inline' | 'delta' | 'signed'>;
 
 /** Stacks merged by name: node 0 is the root; a child is found by (parent, name). */
 class StackTrie {
@@ -220,7 +359,7 @@ function addInverted(trie: StackTrie, stack: StackBuffer, top: number, v: number
  * Each node's children in name order, without comparisons: rank the (few) names once, then
  * two stable counting sorts, by name rank and then by parent.
  */
-function childrenByName(trie: StackTrie, names: string[]): { children: Int32Array; childStart: Int32Array } {
+function childrenByName(trie: TrieColumns, names: string[]): { children: Int32Array; childStart: Int32Array } {
   const size = trie.size;
   const rankOf = new Int32Array(names.length);
   Array.from(names.keys())
@@ -252,8 +391,11 @@ function countingSort(keys: Int32Array, range: number): Int32Array {
   return out;
 }
 
-function preorder(trie: StackTrie, children: Int32Array, childStart: Int32Array): Pick<FlameGraph, 'nameIndex' | 'depth' | 'total' | 'self' | 'inlined' | 'delta'> {
+/** The nodes in pre-order; with `widest` below WIDTH_BANDS, nodes of narrower bands are left out. */
+function preorder(trie: TrieColumns, children: Int32Array, childStart: Int32Array, widest: number): Pick<FlameGraph, 'nameIndex' | 'depth' | 'total' | 'self' | 'inlined' | 'delta'> {
   const size = trie.size;
+  const all = widest >= WIDTH_BANDS;
+  const root = trie.total[0];
   const delta = trie.signed ? new Float64Array(size) : null;
   const nameIndex = new Int32Array(size);
   const depth = new Int32Array(size);
@@ -265,7 +407,8 @@ function preorder(trie: StackTrie, children: Int32Array, childStart: Int32Array)
   let sp = 0;
   stack[sp] = 0;
   stackDepth[sp++] = 0;
-  for (let out = 0; sp > 0; out++) {
+  let out = 0;
+  for (; sp > 0; out++) {
     sp--;
     const node = stack[sp];
     const d = stackDepth[sp];
@@ -276,9 +419,14 @@ function preorder(trie: StackTrie, children: Int32Array, childStart: Int32Array)
     inlined[out] = trie.inline[node];
     if (delta) delta[out] = trie.delta[node];
     for (let c = childStart[node + 1] - 1; c >= childStart[node]; c--) {
+      const w = trie.total[children[c]];
+      // A node no sample of this type reaches (FlameStructure: built for every type) is not drawn.
+      if (w === 0 || (!all && bandOf(w, root) > widest)) continue;
       stack[sp] = children[c];
       stackDepth[sp++] = d + 1;
     }
   }
-  return { nameIndex, depth, total, self, inlined, delta };
+  if (out === size) return { nameIndex, depth, total, self, inlined, delta };
+  // Copies, not views: the columns are transferred whole to the renderer.
+  return { nameIndex: nameIndex.slice(0, out), depth: depth.slice(0, out), total: total.slice(0, out), self: self.slice(0, out), inlined: inlined.slice(0, out), delta: delta ? delta.slice(0, out) : null };
 }

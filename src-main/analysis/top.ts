@@ -117,8 +117,20 @@ export interface Accumulated {
   total: number;
 }
 
-/** flat to each sample's leaf function, cum once per function per sample (also the per-line figures of gpw source). */
-export function accumulate(profile: Profile, frames: FrameTable, typeIndex: number): Accumulated {
+/** Per location: its one frame's name, or -1 when the location has inlined frames (several). */
+function singleFrameNames(frames: FrameTable): Int32Array {
+  const { locFrameStart, frameName } = frames;
+  const out = new Int32Array(locFrameStart.length - 1);
+  for (let l = 0; l < out.length; l++) out[l] = locFrameStart[l + 1] - locFrameStart[l] === 1 ? frameName[locFrameStart[l]] : -1;
+  return out;
+}
+
+/**
+ * flat to each sample's leaf function, cum once per function per sample (also the per-line
+ * figures of gpw source and the function figures of runs). Stacks are walked leaf first; most
+ * locations are one frame, looked up directly (`single`).
+ */
+export function accumulate(profile: Profile, frames: FrameTable, typeIndex: number, single: Int32Array = singleFrameNames(frames)): Accumulated {
   const n = frames.names.length;
   const nTypes = profile.sampleTypes.length;
   const flat = new Float64Array(n);
@@ -131,19 +143,28 @@ export function accumulate(profile: Profile, frames: FrameTable, typeIndex: numb
     const v = values[s * nTypes + typeIndex];
     if (v === 0) continue;
     total += Math.abs(v);
-    let leaf = -1;
-    for (let li = sampleLocStart[s + 1] - 1; li >= sampleLocStart[s]; li--) {
+    const start = sampleLocStart[s];
+    const end = sampleLocStart[s + 1];
+    for (let li = start; li < end; li++) {
       const loc = sampleLocs[li];
-      for (let f = locFrameStart[loc + 1] - 1; f >= locFrameStart[loc]; f--) {
+      const one = single[loc];
+      if (one >= 0) {
+        if (seenInSample[one] !== s) {
+          seenInSample[one] = s;
+          cum[one] += v;
+        }
+        continue;
+      }
+      for (let f = locFrameStart[loc]; f < locFrameStart[loc + 1]; f++) {
         const node = frameName[f];
         if (seenInSample[node] !== s) {
           seenInSample[node] = s;
           cum[node] += v;
         }
-        leaf = node;
       }
     }
-    if (leaf !== -1) flat[leaf] += v;
+    // The leaf: the innermost frame of the first location.
+    if (end > start) flat[frameName[locFrameStart[sampleLocs[start]]]] += v;
   }
   return { flat, cum, total };
 }
@@ -154,12 +175,18 @@ export function edgesBetween(profile: Profile, frames: FrameTable, typeIndex: nu
   const edges = new EdgeTable(frames.names.length * 4);
   const { sampleLocStart, sampleLocs, values } = profile;
   const { locFrameStart, frameName, frameInline } = frames;
+  // A table shows few functions: locations without any of them are stepped over at once.
+  const locShown = new Uint8Array(locFrameStart.length - 1);
+  for (let l = 0; l < locShown.length; l++) {
+    for (let f = locFrameStart[l]; f < locFrameStart[l + 1]; f++) if (shown[frameName[f]]) locShown[l] = 1;
+  }
   for (let s = 0; s < profile.sampleCount; s++) {
     const v = values[s * nTypes + typeIndex];
     if (v === 0) continue;
     let parent = -1;
     for (let li = sampleLocStart[s + 1] - 1; li >= sampleLocStart[s]; li--) {
       const loc = sampleLocs[li];
+      if (locShown[loc] === 0) continue;
       for (let f = locFrameStart[loc + 1] - 1; f >= locFrameStart[loc]; f--) {
         const node = frameName[f];
         if (!shown[node]) continue;
@@ -178,7 +205,7 @@ export function edgesBetween(profile: Profile, frames: FrameTable, typeIndex: nu
 export function computeTop(profile: Profile, typeIndex: number, options: TopOptions = DEFAULT_TOP_OPTIONS, reportTotal?: number): TopReport {
   const frames = buildFrameTable(profile, { showAddresses: false });
   const n = frames.names.length;
-  const { flat, cum, total: ownTotal } = accumulate(profile, frames, typeIndex);
+  const { flat, cum, total: ownTotal } = accumulate(profile, frames, typeIndex, singleFrameNames(frames));
   const total = reportTotal ?? ownTotal;
 
   let flatSum = 0;

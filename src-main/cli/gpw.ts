@@ -193,7 +193,9 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 });
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  // Into a pipe stdout is written asynchronously: exit once what was written has gone out
+  // (`gpw list --json | jq` of a big library was cut at 64 KiB).
+  (code) => process.stdout.write('', () => process.exit(code)),
   (err: unknown) => {
     const message = err instanceof GpwError ? err.message : `internal error: ${(err as Error)?.stack ?? String(err)}`;
     process.stderr.write(`gpw: ${message}\n`);

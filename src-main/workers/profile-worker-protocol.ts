@@ -23,7 +23,8 @@ export type WorkerRequest =
   | { op: 'meta'; source: ProfileSource }
   /** Per sample type, each function's flat and cum (analysis/runs/function-stats.ts), for the library. */
   | { op: 'functionStats'; source: ProfileSource }
-  | { op: 'flame'; view: ViewSpec; sampleType?: string; inverted?: boolean }
+  /** `maxNodes`: leave the narrowest nodes out of a larger graph (analysis/flame-graph.ts). */
+  | { op: 'flame'; view: ViewSpec; sampleType?: string; inverted?: boolean; maxNodes?: number }
   | { op: 'callTree'; view: ViewSpec; sampleType?: string }
   | { op: 'sandwich'; view: ViewSpec; sampleType?: string; name: string }
   | { op: 'diffTable'; view: ViewSpec; sampleType?: string; options: DiffTableOptions }

@@ -6,8 +6,10 @@ import { decodeProfileBytes } from '../formats/decode-profile.js';
 import { pruneDroppedFrames } from '../analysis/prune-frames.js';
 import { FormatError } from '../formats/format-error.js';
 import type { Profile } from '../model/profile.js';
+import type { FlameGraph } from '../analysis/flame-graph.js';
 import { summarizeProfile } from '../analysis/profile-summary.js';
-import { flameGraphOf, topOf } from '../analysis/profile-ops.js';
+import { flameGraphOf, resolveSampleType, topOf } from '../analysis/profile-ops.js';
+import { FlameStructure } from '../analysis/flame-graph.js';
 import { callTreeOf, diffTableOf, exportOf, sandwichOf } from '../analysis/view-ops.js';
 import { addressesOf, peekOf, sourceListOf } from '../analysis/source/source-ops.js';
 import { GpwError, errorBody } from '../api/errors.js';
@@ -71,6 +73,28 @@ function decodeSource(source: ProfileSource, decoded: Map<string, Profile>): Pro
   }
 }
 
+/**
+ * Each view's flame graph tries for every sample type (forward, inverted), so a sample-type
+ * switch re-weighs a trie instead of walking every stack again. Tries of more than
+ * STRUCTURE_MAX_NODES nodes are used once and not kept (memory); they go with their view.
+ */
+const STRUCTURE_MAX_NODES = 8_000_000;
+const structures = new WeakMap<ProfileView, Map<boolean, FlameStructure>>();
+
+function flameOf(view: ProfileView, sampleType: string | undefined, inverted: boolean, maxNodes: number | undefined): FlameGraph {
+  const typeIndex = resolveSampleType(view.profile, sampleType);
+  let kept = structures.get(view);
+  let structure = kept?.get(inverted);
+  if (!structure) {
+    structure = new FlameStructure(view.profile, inverted);
+    if (structure.size <= STRUCTURE_MAX_NODES) {
+      if (!kept) structures.set(view, (kept = new Map()));
+      kept.set(inverted, structure);
+    }
+  }
+  return structure.graph(typeIndex, { maxNodes });
+}
+
 function viewFor(spec: ViewSpec): ProfileView {
   const key = JSON.stringify([spec.sources.map((s) => s.sha256), spec.base.map((s) => s.sha256), spec.filters]);
   const hit = views.get(key);
@@ -90,7 +114,11 @@ function handle(req: WorkerRequest): unknown {
     case 'functionStats':
       return functionStatsOf(profilesFor([req.source])[0]);
     case 'flame':
-      return flameGraphOf(viewFor(req.view), req.sampleType, { inverted: req.inverted, signed: req.view.base.length > 0 });
+      // Diff views keep signed sums: their own build. Others share one trie across sample types.
+      if (req.view.base.length > 0 || !FlameStructure.fits(viewFor(req.view).profile)) {
+        return flameGraphOf(viewFor(req.view), req.sampleType, { inverted: req.inverted, signed: req.view.base.length > 0, maxNodes: req.maxNodes });
+      }
+      return flameOf(viewFor(req.view), req.sampleType, req.inverted === true, req.maxNodes);
     case 'callTree':
       return callTreeOf(viewFor(req.view), req.sampleType, { diff: req.view.base.length > 0 });
     case 'sandwich':

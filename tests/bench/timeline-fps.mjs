@@ -6,12 +6,12 @@
 // and the timeline's own draw time per frame. Not a test: numbers are printed, never asserted.
 //
 //   npx electron-vite build && node tests/bench/timeline-fps.mjs   (BENCH_SECONDS=3 per phase)
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { openServedPage } from './served-page.mjs';
 import { ensureTrace } from '../go/trace-gen.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -33,24 +33,9 @@ const gpw = join(ROOT, 'bin/gpw.js');
 const imported = JSON.parse(execFileSync(process.execPath, [gpw, 'import', big.path, '--json', '--library', lib], { encoding: 'utf8' }));
 const file = imported.artifacts[0].file ?? 'bench.trace';
 
-const server = spawn(process.execPath, [gpw, 'serve'], { env: { ...process.env, GPW_LIBRARY: lib }, stdio: ['ignore', 'pipe', 'inherit'] });
-let browser;
+const app = await openServedPage(lib);
 try {
-  const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('gpw serve printed no URL in 20 s')), 20_000);
-    server.stdout.setEncoding('utf8');
-    server.stdout.on('data', (d) => {
-      const m = /http:\/\/127\.0\.0\.1:\d+\/#token=\S+/.exec(d);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[0]);
-      }
-    });
-  });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
-  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-  const origin = new URL(url).origin;
-  await page.route('**/*', (route) => (new URL(route.request().url()).origin === origin ? route.continue() : route.abort()));
+  const { page, url } = app;
   await page.goto(url);
   const t0 = Date.now();
   await page.getByText(file).first().click();
@@ -159,7 +144,6 @@ try {
   console.log(`  all panning and zooming     ${stats(results)}`);
   console.log(`  timeline draw time per frame: p50 ${pct(draws, 0.5)} ms, p95 ${pct(draws, 0.95)} ms, p99 ${pct(draws, 0.99)} ms, max ${pct(draws, 1)} ms (${draws.length} draws)`);
 } finally {
-  await browser?.close();
-  server.kill('SIGTERM');
+  await app.close();
   rmSync(dir, { recursive: true, force: true });
 }

@@ -1,0 +1,132 @@
+// Benchmark: a big allocs profile (tests/go/bigprofile: 1.6 million distinct sample records,
+// stacks 14–28 frames, labels, four sample types; BENCH_SAMPLES to change) as users bring it.
+//  - CLI, whole fresh processes: `gpw import FILE` then `gpw top ID`, and `gpw top FILE`, against
+//    `go tool pprof -top FILE` in the same run; wall time and peak RSS of each (GNU time).
+//  - The app (gpw serve in Chromium): file chosen → flame graph drawn, then a sample-type
+//    switch, a filter chip and the inverted view, each until the new answer is drawn (the view
+//    marks a switch in flight, data-testid=view-pending, until then). A screenshot of the
+//    switch in flight and of the result goes to tests/.tmp/bench/.
+// Not a test: numbers are printed, never asserted. `uptime` is printed with them.
+//
+//   npm run build && node tests/bench/profile-bench.mjs   (BENCH_RUNS=3, BENCH_PPROF_RUNS=1, BENCH_APP=0 to skip the app)
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { makeBigProfile, BIG_PROFILE_SAMPLES } from './make-big-profile.mjs';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const PPROF_RUNS = Number(process.env.BENCH_PPROF_RUNS ?? 1);
+const SAMPLES = Number(process.env.BENCH_SAMPLES ?? BIG_PROFILE_SAMPLES);
+const CHROMIUM = '/usr/bin/chromium';
+const GPW = join(ROOT, 'bin/gpw.js');
+const OUT = join(ROOT, 'tests/.tmp/bench');
+if (!existsSync(join(ROOT, 'out/main/cli.js'))) {
+  console.error('bench: run `npm run build` first');
+  process.exit(1);
+}
+mkdirSync(OUT, { recursive: true });
+const file = await makeBigProfile(SAMPLES, { log: (m) => console.log(`bench: ${m}`) });
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const load = () => execFileSync('uptime', { encoding: 'utf8' }).trim().replace(/^.*load average/, 'load average');
+
+/** Wall ms and peak RSS (MiB) of a whole process, by GNU time. */
+function timed(cmd, args, env = {}) {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', cmd, ...args], { encoding: 'utf8', maxBuffer: 256 << 20, env: { ...process.env, ...env } });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
+  const [wall, rss] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
+  return { ms: wall * 1000, mib: rss / 1024, stdout: r.stdout };
+}
+const fmt = (r) => `${r.ms.toFixed(0).padStart(6)} ms  ${r.mib.toFixed(0).padStart(5)} MiB`;
+const med = (rs) => ({ ms: median(rs.map((r) => r.ms)), mib: median(rs.map((r) => r.mib)) });
+
+console.log(`profile: ${file} (${(statSync(file).size / 2 ** 20).toFixed(1)} MiB, ${SAMPLES} sample records)`);
+console.log(`before: ${load()}`);
+const pprofBin = execFileSync('go', ['tool', '-n', 'pprof'], { encoding: 'utf8' }).trim();
+const pprof = med(Array.from({ length: PPROF_RUNS }, () => timed(pprofBin, ['-top', '-nodecount=20', file])));
+const imports = [];
+const tops = [];
+const topFiles = [];
+for (let i = 0; i < RUNS; i++) {
+  const dir = mkdtempSync(join(tmpdir(), 'gpw-bench-'));
+  const env = { GPW_LIBRARY: join(dir, 'lib.sqlite') };
+  try {
+    const imp = timed(process.execPath, [GPW, 'import', file, '--json'], env);
+    imports.push(imp);
+    tops.push(timed(process.execPath, [GPW, 'top', JSON.parse(imp.stdout).artifacts[0].id], env));
+    topFiles.push(timed(process.execPath, [GPW, 'top', file], env));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+const imp = med(imports);
+const top = med(tops);
+const both = { ms: median(imports.map((r, i) => r.ms + tops[i].ms)), mib: Math.max(imp.mib, top.mib) };
+console.log(`after the CLI runs: ${load()}`);
+console.log(`CLI, whole processes (median of ${RUNS}; pprof of ${PPROF_RUNS}):`);
+console.log(`  go tool pprof -top FILE        ${fmt(pprof)}`);
+console.log(`  gpw import FILE                ${fmt(imp)}`);
+console.log(`  gpw top ID (after the import)  ${fmt(top)}`);
+console.log(`  gpw import + gpw top ID        ${fmt(both)}   target <= 1000 ms, <= 250 MiB`);
+console.log(`  gpw top FILE                   ${fmt(med(topFiles))}`);
+console.log(`ratios against go tool pprof -top: import+top time ${(both.ms / pprof.ms).toFixed(3)}, peak RSS ${(both.mib / pprof.mib).toFixed(3)}; top FILE time ${(med(topFiles).ms / pprof.ms).toFixed(3)}`);
+
+if (process.env.BENCH_APP !== '0' && existsSync(CHROMIUM)) await appBench();
+
+async function appBench() {
+  const dir = mkdtempSync(join(tmpdir(), 'gpw-bench-app-'));
+  const { openServedPage } = await import('./served-page.mjs');
+  const app = await openServedPage(join(dir, 'lib.sqlite'));
+  try {
+    const { page, url } = app;
+    await page.goto(url);
+    await page.getByTestId('import-button').waitFor();
+    // Let the engine's worker warm up as it does after the app starts.
+    await page.waitForTimeout(2000);
+    /** ms from `act` until the view has no request in flight and a flame graph canvas is drawn (two frames later). */
+    const settle = async (act, canvasTestId = 'flame-canvas') => {
+      const t0 = Date.now();
+      await act();
+      await page.getByTestId(canvasTestId).first().waitFor({ timeout: 180_000 });
+      await page.waitForFunction(() => !document.querySelector('[data-testid=view-pending]') && !document.body.innerText.includes('loading…'), null, { timeout: 180_000, polling: 10 });
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      return Date.now() - t0;
+    };
+    const open = await settle(() => page.getByTestId('file-input').setInputFiles(file));
+    const hidden = await page.getByTestId('flame-hidden').innerText().catch(() => '');
+    const switchMs = [];
+    const types = ['alloc_objects', 'inuse_space', 'alloc_space'];
+    for (const [i, t] of types.entries()) {
+      switchMs.push(
+        await settle(async () => {
+          await page.getByTestId('sample-type').selectOption(t);
+          if (i === 0) {
+            // The switch in flight, as the user sees it.
+            await page.getByTestId('view-pending').waitFor({ timeout: 5000 }).catch(() => {});
+            await page.screenshot({ path: join(OUT, 'profile-switching.png') });
+          }
+        }),
+      );
+    }
+    const chip = await settle(async () => {
+      await page.getByTestId('filter-open').click();
+      await page.getByTestId('filter-key').selectOption('focus');
+      await page.getByTestId('filter-value').fill('step3_2');
+      await page.getByTestId('filter-add').click();
+    });
+    const inverted = await settle(() => page.getByTestId('tab-inverted').click());
+    await page.screenshot({ path: join(OUT, 'profile-inverted.png') });
+    console.log(`after the app runs: ${load()}`);
+    console.log('app (gpw serve + Chromium):');
+    console.log(`  file chosen → flame graph drawn   ${open} ms   target <= 1500 ms   ${hidden ? `(${hidden.split(';')[0]})` : ''}`);
+    console.log(`  sample-type switch                ${switchMs.join(' / ')} ms (median ${median(switchMs)})   target <= 300 ms`);
+    console.log(`  filter chip (focus=step3_2)       ${chip} ms   target <= 300 ms`);
+    console.log(`  inverted view (with that filter)  ${inverted} ms   target <= 300 ms`);
+    console.log(`  screenshots: ${join(OUT, 'profile-switching.png')}, ${join(OUT, 'profile-inverted.png')}`);
+  } finally {
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

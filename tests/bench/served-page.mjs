@@ -1,0 +1,42 @@
+// For the benchmarks that drive the app: `gpw serve` on a library and a Chromium page on it
+// (only the server's own origin reachable), 1600×1000.
+//
+//   const app = await openServedPage(libraryPath);   // { page, url, close }
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** Starts gpw serve on `libraryPath`, opens its page (not yet navigated: call `page.goto(url)`). */
+export async function openServedPage(libraryPath) {
+  const server = spawn(process.execPath, [join(ROOT, 'bin/gpw.js'), 'serve'], { env: { ...process.env, GPW_LIBRARY: libraryPath }, stdio: ['ignore', 'pipe', 'inherit'] });
+  let browser;
+  const close = async () => {
+    await browser?.close();
+    server.kill('SIGTERM');
+  };
+  try {
+    const url = await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('gpw serve printed no URL in 20 s')), 20_000);
+      server.stdout.setEncoding('utf8');
+      server.stdout.on('data', (d) => {
+        const m = /http:\/\/127\.0\.0\.1:\d+\/#token=\S+/.exec(d);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[0]);
+        }
+      });
+    });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    const origin = new URL(url).origin;
+    await page.route('**/*', (route) => (new URL(route.request().url()).origin === origin ? route.continue() : route.abort()));
+    return { page, url, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}

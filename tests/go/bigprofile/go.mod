@@ -1,0 +1,3 @@
+module gpw/tests/bigprofile
+
+go 1.22
