@@ -119,6 +119,13 @@ export function gcLinesOf(text) {
 /** The Go releases the parser tests read logs from (the newest patch of each, from the proxy). */
 export const GO_TOOLCHAINS = ['go1.19.13', 'go1.20.14', 'go1.21.13', 'go1.22.12', 'go1.23.12', 'go1.24.13', 'go1.25.7'];
 
+/** The parser tests' runs per Go release (tests/unit/gctrace-versions.test.ts, gc-self-replay.test.ts). */
+export const VERSION_CONFIGS = [
+  { name: 'gogc100', env: {} },
+  { name: 'gogc50-limit48', env: { GOGC: '50', GOMEMLIMIT: '48MiB' } },
+];
+export const VERSION_ARGS = ['-steps', '300000', '-work', '50'];
+
 /** The validation's settings: the GOGC=100 run is the baseline gpw predicts the others from. */
 export const VALIDATION_CONFIGS = [
   { name: 'gogc100', env: { GOGC: '100' } },

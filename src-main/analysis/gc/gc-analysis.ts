@@ -7,7 +7,8 @@ import { predictionBands, type PredictionBands } from './error-bands.js';
 import { goMinor } from './gc-units.js';
 import { estimateNonHeapBytes } from './non-heap.js';
 import { recordedSummary, type RecordedSummary } from './recorded.js';
-import { simulate, type GcSettings, type SimCycle, type SimResult } from './simulate.js';
+import { gogcGoal } from './pacer.js';
+import { fitResiduals, simulate, type GcSettings, type SimCycle, type SimResult } from './simulate.js';
 
 export interface GcModel {
   log: GcLog;
@@ -17,6 +18,15 @@ export interface GcModel {
   defaultNonHeapBytes: number;
   /** Go version the model assumes (the log's, else 1.21+ rules). */
   goVersion: string;
+  /** The settings the recording ran with (given, or read from its goals): a replay at them is the recording. */
+  recordedSettings: RecordedSettings;
+}
+
+export interface RecordedSettings {
+  gogc: number;
+  memLimitBytes: number | null;
+  /** Given by the user / caller, or inferred from the recorded goals. */
+  source: 'given' | 'inferred';
 }
 
 /** One point of a heap-over-time series (recorded or predicted). */
@@ -90,12 +100,47 @@ export interface GcTradeoff {
 export const TRADEOFF_GOGC = [25, 35, 50, 70, 100, 140, 200, 280, 400, 560, 800];
 const MAX_SERIES = 2000;
 
-export function buildGcModel(log: GcLog): GcModel {
+export function buildGcModel(log: GcLog, opts: { recorded?: { gogc: number; memLimitBytes: number | null } } = {}): GcModel {
   const cycles = mainProcess(log);
   const version = log.goVersion ?? (log.goVersionHint === '1.19 or 1.20' ? 'go1.20' : 'go1.21');
   const recorded = recordedSummary(cycles);
-  const baseline = fitBaseline(cycles, { gogc: recorded.inferredGogc, goMinor: goMinor(version) ?? 21 });
-  return { log, cycles, baseline, recorded, defaultNonHeapBytes: estimateNonHeapBytes(cycles), goVersion: version };
+  const minor = goMinor(version) ?? 21;
+  const baseline = fitBaseline(cycles, { gogc: recorded.inferredGogc, goMinor: minor });
+  const defaultNonHeapBytes = estimateNonHeapBytes(cycles);
+  const recordedSettings: RecordedSettings = opts.recorded
+    ? { ...opts.recorded, source: 'given' }
+    : { ...inferRecordedSettings(cycles, recorded.inferredGogc, defaultNonHeapBytes, minor), source: 'inferred' };
+  fitResiduals(baseline, {
+    gogc: recordedSettings.gogc,
+    memLimitBytes: recordedSettings.memLimitBytes ?? Infinity,
+    nonHeapBytes: defaultNonHeapBytes,
+  });
+  return { log, cycles, baseline, recorded, defaultNonHeapBytes, goVersion: version, recordedSettings };
+}
+
+/**
+ * The settings a recording's goals imply: GOGC from the goals that follow it (recorded.ts), and a
+ * memory limit when a good share of the cycles had a goal well below GOGC's (the limit's goal is
+ * then the limit less non-heap memory and headroom). A recording whose goals follow neither is
+ * taken as GOGC=100.
+ */
+export function inferRecordedSettings(cycles: GcCycle[], inferredGogc: number | null, nonHeapBytes: number, minor: number): { gogc: number; memLimitBytes: number | null } {
+  const gogc = inferredGogc ?? 100;
+  const bound: number[] = [];
+  let paced = 0;
+  for (let i = 1; i < cycles.length; i++) {
+    const c = cycles[i];
+    if (c.forced || c.goalBytes === null) continue;
+    paced++;
+    const prev = cycles[i - 1];
+    const g = gogcGoal(gogc, prev.heapLiveBytes, prev.stacksBytes ?? 0, c.globalsBytes ?? 0);
+    if (c.goalBytes < 0.93 * g - 2 * 2 ** 20) bound.push(c.goalBytes);
+  }
+  if (bound.length < Math.max(3, 0.1 * paced)) return { gogc: inferredGogc ?? (paced > 0 ? 100 : -1), memLimitBytes: null };
+  // The limit's goal is g − 3 % (Go 1.21+; g − 1 MiB before) with g = limit − non-heap.
+  const goal = Math.max(...bound.sort((x, y) => x - y).slice(0, Math.ceil(bound.length * 0.9)));
+  const g = minor >= 21 ? goal / 0.97 : goal + 2 ** 20;
+  return { gogc: inferredGogc ?? (bound.length > 0.8 * paced ? -1 : 100), memLimitBytes: Math.round(g + nonHeapBytes) };
 }
 
 export function gcRunView(model: GcModel): GcRunView {
