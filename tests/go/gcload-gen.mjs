@@ -18,7 +18,7 @@ import { goVersion, repoRoot } from './go-gen.mjs';
 const moduleDir = path.join(repoRoot, 'tests', 'go', 'gcload');
 export const gcloadRoot = path.join(repoRoot, 'tests', '.tmp', 'gcload');
 
-function run(cmd, args, opts) {
+export function run(cmd, args, opts) {
   return new Promise((resolve, reject) => {
     execFile(cmd, args, { maxBuffer: 64 << 20, ...opts }, (err, stdout, stderr) => {
       if (err) reject(Object.assign(err, { stdout: String(stdout), stderr: String(stderr) }));
@@ -27,12 +27,12 @@ function run(cmd, args, opts) {
   });
 }
 
-async function sourceHash(parts) {
+export async function sourceHash(parts, dir = moduleDir) {
   const h = createHash('sha256');
   h.update(JSON.stringify(parts));
-  for (const f of (await fs.readdir(moduleDir)).filter((f) => f.endsWith('.go') || f === 'go.mod').sort()) {
+  for (const f of (await fs.readdir(dir)).filter((f) => f.endsWith('.go') || f === 'go.mod').sort()) {
     h.update(`${f}\0`);
-    h.update(await fs.readFile(path.join(moduleDir, f)));
+    h.update(await fs.readFile(path.join(dir, f)));
   }
   return h.digest('hex');
 }
@@ -76,11 +76,7 @@ async function makeGcLogs({ dir, stampPath, hash, version, goCmd, env, args, con
   const bin = path.join(dir, `.gcload-${tag}`);
   try {
     log(`building tests/go/gcload with ${version}`);
-    // Build the files by name: "go build ." fails under go1.19 when run through GOTOOLCHAIN.
-    const sources = (await fs.readdir(moduleDir)).filter((f) => f.endsWith('.go')).sort();
-    await run(goCmd, ['build', '-trimpath', '-o', bin, ...sources], { cwd: moduleDir, env, timeout: 600_000 }).catch((err) => {
-      throw new Error(`go build of tests/go/gcload (${version}) failed:\n${err?.stderr || err?.message || err}`);
-    });
+    await buildGoProgram(goCmd, moduleDir, bin, env, version);
     for (const c of configs) {
       const runEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', GODEBUG: godebug, GOMAXPROCS: '2', ...c.env };
       // gctrace's CPU figures are shares of GOMAXPROCS × wall time: a run that other processes
@@ -104,6 +100,14 @@ async function makeGcLogs({ dir, stampPath, hash, version, goCmd, env, args, con
   } finally {
     await fs.rm(bin, { force: true });
   }
+}
+
+/** Builds a tests/go program with the toolchain `env` selects (files by name: "go build ." fails under go1.19 through GOTOOLCHAIN). */
+export async function buildGoProgram(goCmd, dir, bin, env, version) {
+  const sources = (await fs.readdir(dir)).filter((f) => f.endsWith('.go')).sort();
+  await run(goCmd, ['build', '-trimpath', '-o', bin, ...sources], { cwd: dir, env, timeout: 600_000 }).catch((err) => {
+    throw new Error(`go build of ${path.relative(repoRoot, dir)} (${version}) failed:\n${err?.stderr || err?.message || err}`);
+  });
 }
 
 /**

@@ -19,8 +19,8 @@ export interface TrackCursor {
   seek(x: number): TrackPosition;
 }
 
-/** Positions closer than this are the same (replayed progress is a sum of the recorded steps). */
-export const sameProgress = (a: number, b: number): boolean => Math.abs(a - b) <= 1 + 1e-9 * Math.max(Math.abs(a), Math.abs(b));
+/** Positions within 16 bytes are the same (replayed progress is a sum of the recorded steps). */
+export const sameProgress = (a: number, b: number): boolean => Math.abs(a - b) <= 16 + 1e-9 * Math.max(Math.abs(a), Math.abs(b));
 
 /** A cursor over non-decreasing positions `xs`; seek with non-decreasing x. */
 export function trackCursor(xs: readonly number[]): TrackCursor {

@@ -134,7 +134,7 @@ export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTR
     const runway = estimator.value() * ((1 - BACKGROUND_UTILIZATION) / BACKGROUND_UTILIZATION) * lastWork;
     const trigger = Number.isFinite(goal) ? heapTrigger(goal, marked, runway) : Infinity;
     const modelGrowth = Math.max(trigger - marked, MIN_GROWTH);
-    if (fit) fit.trigger[k] = Number.isFinite(modelGrowth) ? Math.max(t.growth[k], 1) / modelGrowth : 1;
+    if (fit) fit.trigger[k] = Number.isFinite(modelGrowth) ? t.growth[k] / modelGrowth : 1;
     const growth = res && Number.isFinite(modelGrowth) ? modelGrowth * residual(res, 'trigger', d) : modelGrowth;
     const heapStartA = fit ? t.startA[k] : a + growth;
     while (forced.length > 0 && forced[0] < a && !sameProgress(forced[0], a)) {
@@ -183,7 +183,7 @@ export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTR
         });
       }
       modelDuring = Math.max(modelDuring, MIN_RUNWAY);
-      if (fit) fit.during[k] = Math.max(t.during[k], 1) / modelDuring;
+      if (fit) fit.during[k] = t.during[k] / modelDuring;
       during = res ? modelDuring * residual(res, 'during', p) : modelDuring;
       if (!limiterOn) util = cm * work > 0 ? Math.max(uMark, (cm * work) / (cm * work + during)) : uMark;
     }
@@ -274,9 +274,9 @@ const MIN_GROWTH = 256 * 1024;
 const exactAt = (k: number): TrackPosition => ({ lo: k, hi: k, w: 0, exact: true });
 /** A recorded cycle's own departure counts in full; between cycles, the paced neighbours', at most a factor of 4 either way. */
 function residual(res: Residuals, kind: 'trigger' | 'during' | 'goal', p: TrackPosition): number {
-  const r = p.exact ? res[kind][p.lo] : ratioAt(res.between[kind], p);
-  if (!Number.isFinite(r) || r <= 0) return 1;
-  return p.exact ? r : Math.min(Math.max(r, 0.25), 4);
+  if (p.exact) return Number.isFinite(res[kind][p.lo]) && res[kind][p.lo] >= 0 ? res[kind][p.lo] : 1;
+  const r = ratioAt(res.between[kind], p);
+  return Number.isFinite(r) && r > 0 ? Math.min(Math.max(r, 0.25), 4) : 1;
 }
 
 /**
