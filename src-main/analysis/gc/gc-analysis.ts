@@ -20,7 +20,18 @@ export interface GcModel {
   goVersion: string;
   /** The settings the recording ran with (given, or read from its goals): a replay at them is the recording. */
   recordedSettings: RecordedSettings;
+  /** What the model was fitted from. */
+  input: GcInput;
 }
+
+/** gctrace lines alone (heap in whole MiB), with gcpacertrace lines (byte-exact heap), or an execution trace. */
+export type GcInput = 'gctrace' | 'gctrace+pacer' | 'trace';
+
+export const INPUT_DESCRIPTION: Record<GcInput, string> = {
+  gctrace: 'gctrace lines: heap figures in whole MiB at each mark start, end and marked heap; CPU per phase',
+  'gctrace+pacer': 'gctrace with gcpacertrace lines: byte-exact heap at trigger and mark end, the pacer\'s scan work; CPU per phase',
+  trace: 'execution trace: byte-exact heap at each mark start, end and marked heap, the committed goal, GC worker and assist CPU from their time ranges (no stacks or globals)',
+};
 
 export interface RecordedSettings {
   gogc: number;
@@ -73,6 +84,8 @@ export interface GcWhatIfRequest {
 
 export interface GcWhatIf {
   settings: { gogc: number; memLimitBytes: number | null; gomaxprocs: number; nonHeapBytes: number };
+  /** What the prediction rests on: the input, the settings the recording ran with, and whether this is a replay at them. */
+  basis: { input: GcInput; inputDescription: string; recordedSettings: RecordedSettings; selfReplay: boolean };
   recorded: GcFigures;
   predicted: GcFigures & { limiterEngaged: boolean; pinnedCycles: number; durationSec: number };
   bands: PredictionBands;
@@ -100,7 +113,7 @@ export interface GcTradeoff {
 export const TRADEOFF_GOGC = [25, 35, 50, 70, 100, 140, 200, 280, 400, 560, 800];
 const MAX_SERIES = 2000;
 
-export function buildGcModel(log: GcLog, opts: { recorded?: { gogc: number; memLimitBytes: number | null } } = {}): GcModel {
+export function buildGcModel(log: GcLog, opts: { recorded?: { gogc: number; memLimitBytes: number | null }; input?: 'trace' } = {}): GcModel {
   const cycles = mainProcess(log);
   const version = log.goVersion ?? (log.goVersionHint === '1.19 or 1.20' ? 'go1.20' : 'go1.21');
   const recorded = recordedSummary(cycles);
@@ -115,7 +128,8 @@ export function buildGcModel(log: GcLog, opts: { recorded?: { gogc: number; memL
     memLimitBytes: recordedSettings.memLimitBytes ?? Infinity,
     nonHeapBytes: defaultNonHeapBytes,
   });
-  return { log, cycles, baseline, recorded, defaultNonHeapBytes, goVersion: version, recordedSettings };
+  const input: GcInput = opts.input ?? (cycles.some((c) => c.exactHeap) ? 'gctrace+pacer' : 'gctrace');
+  return { log, cycles, baseline, recorded, defaultNonHeapBytes, goVersion: version, recordedSettings, input };
 }
 
 /**
@@ -179,6 +193,15 @@ export function gcWhatIf(model: GcModel, req: GcWhatIfRequest): GcWhatIf {
       limiterEngaged: sim.limiterEngaged,
       pinnedCycles: sim.pinnedCycles,
       durationSec: sim.durationSec,
+    },
+    basis: {
+      input: model.input,
+      inputDescription: INPUT_DESCRIPTION[model.input],
+      recordedSettings: model.recordedSettings,
+      selfReplay:
+        settings.gogc === model.recordedSettings.gogc &&
+        (Number.isFinite(settings.memLimitBytes) ? settings.memLimitBytes : null) === model.recordedSettings.memLimitBytes &&
+        (settings.gomaxprocs === undefined || settings.gomaxprocs === model.baseline.procs),
     },
     bands: predictionBands(model.baseline, settings, sim),
     series: thin(predictedSeries(sim)),
