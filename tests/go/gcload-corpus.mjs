@@ -17,6 +17,7 @@
 //   node tests/go/gcload-corpus.mjs [test|full]    (the full set takes 5–15 minutes)
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { withFileLock } from './file-lock.mjs';
@@ -116,7 +117,7 @@ async function ensureGroup(set, g, log) {
           });
           const metrics = JSON.parse(r.stdout);
           const cpuUse = metrics.cpuSeconds / (metrics.gomaxprocs * metrics.wallSeconds);
-          const meta = { shape, heldOut: HELD_OUT.includes(shape), target, goVersion: version, procs: g.procs, env: runEnv, metrics, cpuUse, noisy: cpuUse < 0.9, baseline: `${shape}-base` };
+          const meta = { shape, heldOut: HELD_OUT.includes(shape), target, goVersion: version, procs: g.procs, env: runEnv, metrics, cpuUse, noisy: cpuUse < 0.9, load: os.loadavg()[0], baseline: `${shape}-base` };
           await fs.writeFile(path.join(dir, `${shape}-${target}.log`), r.stderr);
           await fs.writeFile(path.join(dir, `${shape}-${target}.json`), JSON.stringify(meta, null, 1));
           return { text: r.stderr, metrics };

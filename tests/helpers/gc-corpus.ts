@@ -162,3 +162,28 @@ export function misses(r: Pick<PredictionRow, 'error' | 'noisy'>): string[] {
   if (!r.noisy && Math.abs(r.error.gcCpuPp) > TARGETS.gcCpuPp) m.push('cpu');
   return m;
 }
+
+/**
+ * The validation error per unit of setting distance (error-bands.ts) that covers 90 % of the rows:
+ * GOGC-only rows give the GOGC rate (|ln(predicted / actual)| ÷ |ln(GOGC / 100)|), limit rows the
+ * limit's share on top of it. GC CPU only from quiet rows (null when there are none).
+ */
+export function calibrate(rows: PredictionRow[]): { gogc: { gcCount: number; peakHeap: number }; limit: { gcCount: number; peakHeap: number }; quietRows: number } {
+  const q90 = (xs: number[]): number => {
+    if (xs.length === 0) return NaN;
+    const s = [...xs].sort((a, b) => a - b);
+    return s[Math.min(s.length - 1, Math.ceil(0.9 * s.length) - 1)];
+  };
+  const dist = (r: PredictionRow): number => Math.abs(Math.log((r.settings.gogc < 0 ? 800 : r.settings.gogc) / 100));
+  const lnErr = (p: number, a: number): number => Math.abs(Math.log(p / a));
+  const gogcRows = rows.filter((r) => r.settings.memLimitBytes === null && dist(r) > 0);
+  const rate = (pick: (f: Figures) => number): number => q90(gogcRows.map((r) => lnErr(pick(r.predicted), pick(r.actual)) / dist(r)));
+  const gogc = { gcCount: rate((f) => f.gcCount), peakHeap: rate((f) => f.peakHeapBytes) };
+  const limitRows = rows.filter((r) => r.settings.memLimitBytes !== null);
+  const extra = (pick: (f: Figures) => number, k: number): number => q90(limitRows.map((r) => Math.max(lnErr(pick(r.predicted), pick(r.actual)) - k * dist(r), 0)));
+  return {
+    gogc,
+    limit: { gcCount: extra((f) => f.gcCount, gogc.gcCount), peakHeap: extra((f) => f.peakHeapBytes, gogc.peakHeap) },
+    quietRows: rows.filter((r) => !r.noisy).length,
+  };
+}

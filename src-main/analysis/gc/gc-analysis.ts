@@ -203,7 +203,7 @@ export function gcWhatIf(model: GcModel, req: GcWhatIfRequest): GcWhatIf {
         (Number.isFinite(settings.memLimitBytes) ? settings.memLimitBytes : null) === model.recordedSettings.memLimitBytes &&
         (settings.gomaxprocs === undefined || settings.gomaxprocs === model.baseline.procs),
     },
-    bands: predictionBands(model.baseline, settings, sim),
+    bands: predictionBands(model.baseline, settings, sim, model.recordedSettings),
     series: thin(predictedSeries(sim)),
     warnings: whatIfWarnings(sim, settings),
   };

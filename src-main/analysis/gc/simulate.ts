@@ -6,7 +6,7 @@
 // utilisation u its cycles really got, unless assists hold it to the goal (mark-phase.ts: the
 // runtime's revise rule, with the goal extrapolated for work beyond the expected, at most
 // (1 + GOGC/100) × goal); when the coarse GC CPU limiter is engaged, assists are off and the
-// heap overshoots.
+// heap overshoots by what the program allocated per byte of work in the recorded marks.
 
 import { nearestFinite, type Baseline, type Residuals } from './baseline.js';
 import { ratioAt, sameProgress, trackCursor, valueAt, type TrackPosition } from './cycle-track.js';
@@ -165,9 +165,12 @@ export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTR
     } else {
       let modelDuring: number;
       if (limiterOn) {
-        // The limiter switches assists off: background workers alone, however far past the goal.
+        // The limiter switches assists off: the program allocates what it allocated in the
+        // recorded marks at this point per byte of work, however far past the goal. (Extrapolating
+        // cons/mark to background marking alone overshot real runs by up to 4×: on a machine whose
+        // CPU is shared, the recorded utilisation mostly measures waiting for a CPU.)
         util = bgUtil;
-        modelDuring = (cm * work * (1 - bgUtil)) / bgUtil;
+        modelDuring = natural * work;
       } else {
         // Assists hold the heap to the goal, extrapolated once the work passes the expected.
         const lastLive = lastWork > 0 ? lastWork - lastStacks - globals : 0;
