@@ -5,6 +5,8 @@ import { existsSync } from 'node:fs';
 import { repoPath } from './helpers/paths';
 // @ts-expect-error: a plain .mjs helper without types
 import { ensureValidationLogs } from './go/gcload-gen.mjs';
+// @ts-expect-error: a plain .mjs helper without types
+import { ensureCorpus } from './go/gcload-corpus.mjs';
 
 export default async function setup(): Promise<void> {
   if (!existsSync(repoPath('out/main/cli.js'))) {
@@ -14,4 +16,7 @@ export default async function setup(): Promise<void> {
   // The GC validation's runs measure CPU shares: make them while nothing else runs (~1 min once).
   const r = await ensureValidationLogs((m: string) => console.log(`gc validation: ${m}`));
   if (!r.cached) console.log(`gc validation: runs made in ${(r.ms / 1000).toFixed(0)} s`);
+  // The small GC validation corpus (tests/unit/gc-corpus.test.ts): 8 short runs, ~10 s once.
+  const c = await ensureCorpus('test', (m: string) => console.log(`gc corpus: ${m}`));
+  if (c.made) console.log(`gc corpus: ${c.made} runs made in ${(c.ms / 1000).toFixed(0)} s`);
 }

@@ -3,7 +3,7 @@
 // settings it ran with, must reproduce its own GC count and peak heap within 3 % and its GC CPU
 // within 1 percentage point. No second run is needed: the recording is the reference. The worst
 // case is printed (for docs/gc-validation.md) and written to tests/.tmp/gc-self-replay.json.
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, expect, test } from 'vitest';
 // @ts-expect-error: a plain .mjs helper without types
@@ -17,6 +17,9 @@ import { buildGcModel, gcWhatIf } from '../../src-main/analysis/gc/gc-analysis';
 import type { GcLog } from '../../src-main/formats/gctrace/gctrace-types';
 import { parseByteSize } from '../../src-main/analysis/gc/byte-size';
 import { repoPath } from '../helpers/paths';
+import { readCorpus } from '../helpers/gc-corpus';
+// @ts-expect-error: a plain .mjs helper without types
+import { ensureCorpus } from '../go/gcload-corpus.mjs';
 
 interface Case {
   name: string;
@@ -39,12 +42,10 @@ beforeAll(async () => {
     const r = await ensureGcLogs({ set: `versions/${t ?? 'default'}`, toolchain: t, configs: VERSION_CONFIGS, args: VERSION_ARGS, godebug: 'gctrace=1,gcpacertrace=1,scavtrace=1' });
     sets.push({ dir: r.dir, label: `versions/${t ?? 'default'}`, configs: VERSION_CONFIGS });
   }
-  const corpus = repoPath('tests/.tmp/gc-corpus/test');
-  if (existsSync(corpus)) {
-    for (const f of readdirSync(corpus).filter((f) => f.endsWith('.json'))) {
-      const meta = JSON.parse(readFileSync(join(corpus, f), 'utf8')) as { env: Record<string, string> };
-      sets.push({ dir: corpus, label: 'corpus', configs: [{ name: f.replace(/\.json$/, ''), env: meta.env }] });
-    }
+  // The small corpus the tests keep (npm test's global setup makes it; made here when missing).
+  await ensureCorpus('test');
+  for (const g of readCorpus(repoPath('tests/.tmp/gc-corpus/test'))) {
+    sets.push({ dir: g.dir, label: `corpus/${g.group}`, configs: [...g.runs].map(([name, meta]) => ({ name, env: meta.env as Record<string, string> })) });
   }
   for (const s of sets) {
     for (const c of s.configs) {
@@ -86,7 +87,7 @@ test('every log replayed at its own settings reproduces its count, peak heap and
     `self-replay of ${rows.length} recordings: worst GC count ${(wc.error.gcCount * 100).toFixed(2)} % (${wc.name}), ` +
       `peak heap ${(wp.error.peakHeap * 100).toFixed(2)} % (${wp.name}), GC CPU ${wu.error.gcCpuPp.toFixed(2)} pp (${wu.name})`,
   );
-  expect(rows.length).toBeGreaterThanOrEqual(9 + 2 * (GO_TOOLCHAINS.length + 1) + 1);
+  expect(rows.length).toBeGreaterThanOrEqual(9 + 2 * (GO_TOOLCHAINS.length + 1) + 8 + 1);
   for (const r of rows) {
     expect(Math.abs(r.error.gcCount), `${r.name} GC count`).toBeLessThanOrEqual(0.03);
     expect(Math.abs(r.error.peakHeap), `${r.name} peak heap`).toBeLessThanOrEqual(0.03);
