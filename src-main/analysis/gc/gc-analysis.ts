@@ -183,7 +183,9 @@ export function gcWhatIf(model: GcModel, req: GcWhatIfRequest): GcWhatIf {
       gomaxprocs: settings.gomaxprocs ?? model.baseline.procs,
       nonHeapBytes: settings.nonHeapBytes,
     },
-    recorded: { gcCount: r.gcCount, peakHeapBytes: r.peakHeapBytes, gcCpuFraction: r.gcCpuFraction, pauseTotalMs: r.pauseTotalMs, assistCpuMs: r.assistCpuMs },
+    // GC CPU from the summed cycle figures, as the replay counts it (gctrace's printed share is truncated,
+    // and on a machine whose CPU is shared it can fall several points below the cycles' sum).
+    recorded: { gcCount: r.gcCount, peakHeapBytes: r.peakHeapBytes, gcCpuFraction: r.gcCpuFractionFromCycles, pauseTotalMs: r.pauseTotalMs, assistCpuMs: r.assistCpuMs },
     predicted: {
       gcCount: sim.gcCount,
       peakHeapBytes: sim.peakHeapBytes,
@@ -243,7 +245,7 @@ export function gcTradeoff(model: GcModel, req: { memLimitBytes?: number; budget
     };
   }
   return {
-    recorded: { peakHeapBytes: model.recorded.peakHeapBytes, gcCpuFraction: model.recorded.gcCpuFraction, gogc: model.recorded.inferredGogc },
+    recorded: { peakHeapBytes: model.recorded.peakHeapBytes, gcCpuFraction: model.recorded.gcCpuFractionFromCycles, gogc: model.recorded.inferredGogc },
     sweep,
     limitSweep,
     budget,
