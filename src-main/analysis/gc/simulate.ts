@@ -5,8 +5,10 @@
 // closed-form: the program allocates `cm·work·(1−u)/u` bytes while the GC marks at the
 // utilisation u its cycles really got, unless assists hold it to the goal (mark-phase.ts: the
 // runtime's revise rule, with the goal extrapolated for work beyond the expected, at most
-// (1 + GOGC/100) × goal); when the coarse GC CPU limiter is engaged, assists are off and the
-// heap overshoots by what the program allocated per byte of work in the recorded marks.
+// (1 + GOGC/100) × goal); when the coarse GC CPU limiter is engaged, GC CPU is held to about
+// half of the CPU. Each recorded cycle's departure from this model (trigger, mark allocation,
+// goal) is fitted at the recording's own settings and carried into every replay (fitResiduals),
+// so the replay at those settings is the recording.
 
 import { nearestFinite, type Baseline, type Residuals } from './baseline.js';
 import { ratioAt, sameProgress, trackCursor, valueAt, type TrackPosition } from './cycle-track.js';
@@ -163,44 +165,38 @@ export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTR
       during = fit ? t.during[k] : (forcedDuring.shift() ?? 0);
       if (!fit) forced.shift();
     } else {
-      let modelDuring: number;
-      if (limiterOn) {
-        // The limiter switches assists off: the program allocates what it allocated in the
-        // recorded marks at this point per byte of work, however far past the goal. (Extrapolating
-        // cons/mark to background marking alone overshot real runs by up to 4×: on a machine whose
-        // CPU is shared, the recorded utilisation mostly measures waiting for a CPU.)
-        util = bgUtil;
-        modelDuring = natural * work;
-      } else {
-        // Assists hold the heap to the goal, extrapolated once the work passes the expected.
-        const lastLive = lastWork > 0 ? lastWork - lastStacks - globals : 0;
-        modelDuring = markAllocation({
-          heapStart,
-          goal,
-          hardGoal: (1 + (s.gogc < 0 ? 1000 : s.gogc / 100)) * goal,
-          work,
-          expected: lastWork > 0 ? lastWork : globals,
-          worstAt: (heap) => lastLive + Math.max(heap - marked, 0) + stacks + globals,
-          natural,
-          minRunway: MIN_RUNWAY,
-        });
-      }
+      // Assists hold the heap to the goal, extrapolated once the work passes the expected. (With the
+      // GC CPU limiter engaged the runtime turns assists down; real runs of the corpus whose limiter
+      // engaged still stayed near their goals, so the limiter here caps GC CPU, not the heap.)
+      const lastLive = lastWork > 0 ? lastWork - lastStacks - globals : 0;
+      let modelDuring = markAllocation({
+        heapStart,
+        goal,
+        hardGoal: (1 + (s.gogc < 0 ? 1000 : s.gogc / 100)) * goal,
+        work,
+        expected: lastWork > 0 ? lastWork : globals,
+        worstAt: (heap) => lastLive + Math.max(heap - marked, 0) + stacks + globals,
+        natural,
+        minRunway: MIN_RUNWAY,
+      });
       modelDuring = Math.max(modelDuring, MIN_RUNWAY);
       if (fit) fit.during[k] = t.during[k] / modelDuring;
       during = res ? modelDuring * residual(res, 'during', p) : modelDuring;
-      if (!limiterOn) util = cm * work > 0 ? Math.max(uMark, (cm * work) / (cm * work + during)) : uMark;
+      util = cm * work > 0 ? Math.max(uMark, (cm * work) / (cm * work + during)) : uMark;
     }
 
     // Mark CPU: the recorded cost per byte of work at this point of the program.
     const markCpu = valueAt(t.markCost, p) * scales.markCost * work;
     const stwCpu = sameProcs ? valueAt(t.stwCpuMs, p) : b.stwCpuMsPerProc * procs;
-    const gcCpu = markCpu * (1 - valueAt(t.idleShare, p)) + stwCpu;
-    const assist = util > bgUtil ? (markCpu * (util - bgUtil)) / util : 0;
-    const pause = valueAt(t.pauseMs, p);
     const atSec = timeAt(startA);
     const mutBefore = b.mutatorCpuMs.at(startA) - b.mutatorCpuMs.at(a);
     const endA = startA + during;
     const mutDuring = b.mutatorCpuMs.at(endA) - b.mutatorCpuMs.at(startA);
+    // The engaged limiter holds GC CPU to about half of the CPU (a recorded cycle keeps its own figure).
+    const uncapped = markCpu * (1 - valueAt(t.idleShare, p)) + stwCpu;
+    const gcCpu = limiterOn && !p.exact ? Math.min(uncapped, Math.max(mutBefore + mutDuring, stwCpu)) : uncapped;
+    const assist = util > bgUtil ? (markCpu * (util - bgUtil)) / util : 0;
+    const pause = valueAt(t.pauseMs, p);
     const markMs = util > 0 ? markCpu / (util * procs) : 0;
 
     cycles.push({
