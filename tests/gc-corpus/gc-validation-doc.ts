@@ -126,7 +126,7 @@ test('docs/gc-validation.md from the full corpus', () => {
     '',
     '## The corpus',
     '',
-    '`tests/go/gcload-shapes`: two mutator goroutines, each step allocating a pointer-dense 192-byte node and a 256-byte payload, with the',
+    '`tests/go/gcload-shapes`: two mutator goroutines, each step allocating a 416-byte record (20 pointers into a pointer-free table and a pointer-free tail), with the',
     'live heap following a plan per shape: **steady** (16 MB), **ramp** (4 → 40 MB), **sawtooth** (four batch phases, each building a 32 MB',
     'live heap and dropping it at once), **leak** (8 → 28 MB, never freed), **goroutines** (2000 parked goroutines with ~26 MB of stacks,',
     '4 MB of pointer-dense globals filled, 12 MB live), **bursts** (12 MB live, eight windows in which every step also allocates 2 KB of',

@@ -19,48 +19,37 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"math"
 	"os"
+
+	"math"
 	"runtime"
 	"runtime/debug"
-	"runtime/metrics"
+	rtmetrics "runtime/metrics"
 	"runtime/trace"
 	"sync"
 	"time"
 )
 
+// A record is one allocation step's object: 20 pointers into the pointer-free `targets` table
+// (they keep nothing else alive, and the GC follows them) and a pointer-free tail, 416 bytes.
+type record struct {
+	links [20]*target
+	step  uint64
+	tail  [248]byte
+}
+
+type target struct{ n uint64 }
+
 const (
-	payloadBytes = 256
-	mutators     = 2
-	anchors      = 4096
-	unit         = 192 + payloadBytes
+	workers     = 2
+	recordBytes = 416
 )
 
-type node struct {
-	payload []byte
-	refs    [20]*anchor
-	seq     uint64
-}
+var targets [4096]target
 
-type anchor struct {
-	id   uint64
-	next *anchor
-}
-
-var anchorPool = func() []*anchor {
-	p := make([]*anchor, anchors)
-	for i := range p {
-		p[i] = &anchor{id: uint64(i)}
-		if i > 0 {
-			p[i].next = p[i-1]
-		}
-	}
-	return p
-}()
-
-// bigGlobals: 4 MB of pointers in the data segment (the "MB globals" the GC scans), used by the
-// goroutines shape only (it fills them; the others leave them nil, which the GC scans all the same).
-var bigGlobals [1 << 19]*anchor
+// bigGlobals: 4 MB of pointers in the data segment (the "MB globals" the GC scans), filled by the
+// goroutines shape only (the others leave them nil, which the GC scans all the same).
+var bigGlobals [1 << 19]*target
 
 func lerp(curve [][2]float64, p float64) float64 {
 	for i := 1; i < len(curve); i++ {
@@ -76,7 +65,7 @@ func lerp(curve [][2]float64, p float64) float64 {
 }
 
 // plan: the live heap (MB, both mutators together) and the garbage bytes each step allocates
-// besides its node, at progress p in [0, 1).
+// besides its record, at progress p in [0, 1).
 func plan(shape string, p float64) (liveMB float64, extra int) {
 	switch shape {
 	case "steady":
@@ -107,50 +96,46 @@ func plan(shape string, p float64) (liveMB float64, extra int) {
 
 var sink uint64
 
-func spin(n int, x uint64) uint64 {
-	for i := 0; i < n; i++ {
-		x ^= x << 13
-		x ^= x >> 7
-		x ^= x << 17
+// churn: `rounds` steps of a 64-bit linear congruential generator (CPU work between allocations).
+func churn(rounds int, v uint64) uint64 {
+	for ; rounds > 0; rounds-- {
+		v = v*6364136223846793005 + 1442695040888963407
 	}
-	return x
+	return v
 }
 
 func mutator(id int, shape string, steps int, work int, wg *sync.WaitGroup) {
 	defer wg.Done()
-	var live []*node
+	var kept []*record
 	leak := shape == "leak"
-	x := uint64(id + 1)
+	v := uint64(id)*7919 + 3
 	for s := 0; s < steps; s++ {
-		liveMB, extra := plan(shape, float64(s)/float64(steps))
-		want := int(liveMB * (1 << 20) / mutators / unit)
-		n := &node{payload: make([]byte, payloadBytes), seq: uint64(s)}
-		n.payload[0] = byte(s)
-		for r := range n.refs {
-			n.refs[r] = anchorPool[(s*31+r*97)%anchors]
+		liveMB, garbage := plan(shape, float64(s)/float64(steps))
+		keep := int(liveMB * (1 << 20) / workers / recordBytes)
+		r := &record{step: uint64(s)}
+		r.tail[s%len(r.tail)] = byte(s)
+		for j := range r.links {
+			r.links[j] = &targets[(s*17+j*131)%len(targets)]
 		}
-		switch {
-		case len(live) < want:
-			live = append(live, n)
-		case len(live) > want+1 && !leak:
-			// Drop at once what the plan no longer keeps (a batch phase ends).
-			for i := want; i < len(live); i++ {
-				live[i] = nil
+		if len(kept) < keep {
+			kept = append(kept, r)
+		} else if !leak && len(kept) > keep+1 {
+			// A batch phase ends: what the plan no longer keeps goes at once.
+			for j := keep; j < len(kept); j++ {
+				kept[j] = nil
 			}
-			live = live[:want]
-		default:
-			if len(live) > 0 && !leak {
-				live[(s*104729)%len(live)] = n
-			}
+			kept = kept[:keep]
+		} else if !leak && len(kept) > 0 {
+			kept[(s*7907)%len(kept)] = r
 		}
-		if extra > 0 {
-			g := make([]byte, extra)
-			g[0] = byte(s)
-			x += uint64(g[extra-1])
+		if garbage > 0 {
+			buf := make([]byte, garbage)
+			buf[s%garbage] = 1
+			v += uint64(buf[garbage-1])
 		}
-		x = spin(work, x)
+		v = churn(work, v)
 	}
-	sink += x + uint64(len(live))
+	sink += v + uint64(len(kept))
 }
 
 // park: a goroutine that grows its stack to about 16 KB and waits.
@@ -188,7 +173,7 @@ func main() {
 	done := make(chan struct{})
 	if *shape == "goroutines" {
 		for i := range bigGlobals {
-			bigGlobals[i] = anchorPool[i%anchors]
+			bigGlobals[i] = &targets[i%len(targets)]
 		}
 		var ready sync.WaitGroup
 		for i := 0; i < 2000; i++ {
@@ -198,7 +183,7 @@ func main() {
 		ready.Wait()
 	}
 	var wg sync.WaitGroup
-	for i := 0; i < mutators; i++ {
+	for i := 0; i < workers; i++ {
 		wg.Add(1)
 		go mutator(i, *shape, *steps, *work, &wg)
 	}
@@ -214,23 +199,21 @@ func main() {
 		trace.Stop()
 	}
 
-	names := []string{"/gc/cycles/total:gc-cycles", "/gc/heap/allocs:bytes", "/memory/classes/total:bytes", "/memory/classes/heap/released:bytes",
-		"/memory/classes/heap/free:bytes", "/memory/classes/heap/objects:bytes", "/gc/limiter/last-enabled:gc-cycle"}
-	known := map[string]bool{}
-	for _, d := range metrics.All() {
-		known[d.Name] = true
-	}
-	var samples []metrics.Sample
-	for _, n := range names {
-		if known[n] {
-			samples = append(samples, metrics.Sample{Name: n})
+	// runtime/metrics figures at exit (those this Go release has), with the CPU the run got.
+	want := map[string]bool{"/gc/cycles/total:gc-cycles": true, "/gc/heap/allocs:bytes": true, "/memory/classes/total:bytes": true,
+		"/memory/classes/heap/released:bytes": true, "/memory/classes/heap/free:bytes": true, "/memory/classes/heap/objects:bytes": true,
+		"/gc/limiter/last-enabled:gc-cycle": true}
+	var read []rtmetrics.Sample
+	for _, d := range rtmetrics.All() {
+		if want[d.Name] {
+			read = append(read, rtmetrics.Sample{Name: d.Name})
 		}
 	}
-	metrics.Read(samples)
+	rtmetrics.Read(read)
 	out := map[string]float64{"wallSeconds": wall, "cpuSeconds": cpu, "gomaxprocs": float64(runtime.GOMAXPROCS(0))}
-	for _, s := range samples {
-		if s.Value.Kind() == metrics.KindUint64 {
-			out[s.Name] = float64(s.Value.Uint64())
+	for _, r := range read {
+		if r.Value.Kind() == rtmetrics.KindUint64 {
+			out[r.Name] = float64(r.Value.Uint64())
 		}
 	}
 	json.NewEncoder(os.Stdout).Encode(out)
