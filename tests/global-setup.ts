@@ -7,6 +7,8 @@ import { repoPath } from './helpers/paths';
 import { ensureValidationLogs } from './go/gcload-gen.mjs';
 // @ts-expect-error: a plain .mjs helper without types
 import { ensureRunpair } from './go/runpair-gen.mjs';
+// @ts-expect-error: a plain .mjs helper without types
+import { ensureCorpus } from './go/gcload-corpus.mjs';
 
 export default async function setup(): Promise<void> {
   if (!existsSync(repoPath('out/main/cli.js'))) {
@@ -19,4 +21,7 @@ export default async function setup(): Promise<void> {
   // The run-comparison tests' executions are CPU profiles whose noise the false-positive check
   // measures: made here too, on a quiet machine, so that no other test's load drifts them.
   await ensureRunpair((m: string) => console.log(`runpair: ${m}`));
+  // The small GC validation corpus (tests/unit/gc-corpus.test.ts): 8 short runs, ~10 s once.
+  const c = await ensureCorpus('test', (m: string) => console.log(`gc corpus: ${m}`));
+  if (c.made) console.log(`gc corpus: ${c.made} runs made in ${(c.ms / 1000).toFixed(0)} s`);
 }

@@ -104,6 +104,7 @@ function whatIf(model: GcModel, args: ParsedArgs, json: boolean): string {
       recorded: pick(w.recorded),
       predicted: pick(w.predicted),
       settings: w.settings,
+      basis: w.basis,
       expected: {
         gcCount: [Math.floor(w.bands.gcCount.low), Math.ceil(w.bands.gcCount.high)],
         peakHeapBytes: [Math.round(w.bands.peakHeapBytes.low), Math.round(w.bands.peakHeapBytes.high)],
@@ -128,6 +129,11 @@ function whatIf(model: GcModel, args: ParsedArgs, json: boolean): string {
     row('pauses', `${w.recorded.pauseTotalMs.toFixed(1)} ms`, `${w.predicted.pauseTotalMs.toFixed(1)} ms`, ''),
     row('assist CPU', `${w.recorded.assistCpuMs.toFixed(1)} ms`, `${w.predicted.assistCpuMs.toFixed(1)} ms`, ''),
   ];
+  const rs = w.basis.recordedSettings;
+  lines.push(
+    `rests on: ${w.basis.inputDescription}; recorded at GOGC=${rs.gogc < 0 ? 'off' : rs.gogc}${rs.memLimitBytes !== null ? ` GOMEMLIMIT=${formatByteSize(rs.memLimitBytes)}` : ''} (${rs.source === 'inferred' ? 'read from its goals' : 'given'})${w.basis.selfReplay ? ', its own settings: the replay is the recording' : ''}`,
+    `expected range: ${b.basis}`,
+  );
   for (const warning of w.warnings) lines.push(`note: ${warning}`);
   return lines.join('\n');
 }

@@ -144,5 +144,5 @@ function modelOfTraceLog(name: string, log: GcLog): GcModel {
   if (log.cycles.length === 0) {
     throw new GpwError('bad_input', `${name}: the execution trace holds no complete GC cycle (a cycle needs its start, both stop-the-world phases and its end inside the trace)`);
   }
-  return buildGcModel(log);
+  return buildGcModel(log, { input: 'trace' });
 }

@@ -80,7 +80,9 @@ describe.skipIf(!HAVE_CHROMIUM)('the GC view in Chromium via gpw serve', () => {
     expect(await text(page, 'sum-cpu')).toBe(`${/ (\d+)%:/.exec(last)![1]} %`);
     const peakMiB = Math.max(...lines.map((l) => Number(/->(\d+)->\d+ MB/.exec(l)![1])));
     expect(await text(page, 'sum-peak')).toBe(`${peakMiB >= 100 ? peakMiB.toFixed(0) : peakMiB.toFixed(1)} MiB`);
-    await expect.poll(async () => (await chartPixels(page, 'gc-heap-chart')).blue, { timeout: STEP_MS }).toBeGreaterThan(500);
+    // The first what-if replays the recorded setting, and that replay is the recording: its orange
+    // curve lies on the recorded blue one, so the two colours together make the recorded curve.
+    await expect.poll(async () => ((p) => p.blue + p.orange)(await chartPixels(page, 'gc-heap-chart')), { timeout: STEP_MS }).toBeGreaterThan(500);
     await page.getByTestId('gc-figures').waitFor();
     await page.screenshot({ path: join(SHOTS, 'gc-1-run.png'), fullPage: true });
   });
@@ -89,6 +91,8 @@ describe.skipIf(!HAVE_CHROMIUM)('the GC view in Chromium via gpw serve', () => {
     // The first what-if replays the recorded setting (GOGC ≈ 100).
     await expect.poll(async () => (await chartPixels(page, 'gc-heap-chart')).orange, { timeout: STEP_MS }).toBeGreaterThan(300);
     const before = { count: await predicted(page, 'fig-count'), chart: await chartPixels(page, 'gc-heap-chart') };
+    // At the recorded setting the replay is the recording: the same number of cycles.
+    expect(Number(before.count)).toBe(Number((await page.locator('[data-testid=fig-count] td').nth(1).innerText()).trim()));
     const cli100 = await gpwJson<{ predicted: { gcCount: number } }>(':memory:', 'gc', logFile, '--what-if', '--gogc', (await text(page, 'gogc-value')).trim());
     expect(Number(before.count)).toBe(cli100.predicted.gcCount);
 
@@ -115,6 +119,22 @@ describe.skipIf(!HAVE_CHROMIUM)('the GC view in Chromium via gpw serve', () => {
     const cli25 = await gpwJson<{ predicted: { gcCount: number } }>(':memory:', 'gc', logFile, '--what-if', '--gogc', '25');
     await expect.poll(async () => Number(await predicted(page, 'fig-count')), { timeout: STEP_MS }).toBe(cli25.predicted.gcCount);
     await page.screenshot({ path: join(SHOTS, 'gc-3-gogc25.png'), fullPage: true });
+
+    // Typed: GOGC 150 (not a slider stop); the slider follows, the figures match the CLI's.
+    await page.getByTestId('gogc-input').fill('150');
+    await expect.poll(() => text(page, 'gogc-value'), { timeout: STEP_MS }).toBe('150');
+    const cli150 = await gpwJson<{ predicted: { gcCount: number }; basis: { input: string } }>(':memory:', 'gc', logFile, '--what-if', '--gogc', '150');
+    await expect.poll(async () => Number(await predicted(page, 'fig-count')), { timeout: STEP_MS }).toBe(cli150.predicted.gcCount);
+    expect(Number(await page.getByTestId('gogc-slider').inputValue())).toBe(Math.round((200 * Math.log(15)) / Math.log(100)));
+    // The page says what the prediction rests on.
+    expect(cli150.basis.input).toBe('gctrace');
+    expect(await text(page, 'gc-basis')).toMatch(/rests on: gctrace .*recorded at GOGC=100/);
+    expect(await text(page, 'gc-range-basis')).toMatch(/distance from the recorded setting \(GOGC ×1\.50\)/);
+    await page.screenshot({ path: join(SHOTS, 'gc-3b-gogc150-typed.png'), fullPage: true });
+    // A typo is named, not sent.
+    await page.getByTestId('gogc-input').fill('15x');
+    await expect.poll(() => page.getByRole('alert').first().innerText(), { timeout: STEP_MS }).toMatch(/GOGC must be a whole number/);
+    await page.getByTestId('gogc-input').fill('150');
   });
 
   it('GOGC off with a tight memory limit warns of continuous GC; the trade-off picks a setting for a budget', async () => {

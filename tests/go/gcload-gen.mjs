@@ -18,7 +18,7 @@ import { goVersion, repoRoot } from './go-gen.mjs';
 const moduleDir = path.join(repoRoot, 'tests', 'go', 'gcload');
 export const gcloadRoot = path.join(repoRoot, 'tests', '.tmp', 'gcload');
 
-function run(cmd, args, opts) {
+export function run(cmd, args, opts) {
   return new Promise((resolve, reject) => {
     execFile(cmd, args, { maxBuffer: 64 << 20, ...opts }, (err, stdout, stderr) => {
       if (err) reject(Object.assign(err, { stdout: String(stdout), stderr: String(stderr) }));
@@ -27,12 +27,12 @@ function run(cmd, args, opts) {
   });
 }
 
-async function sourceHash(parts) {
+export async function sourceHash(parts, dir = moduleDir) {
   const h = createHash('sha256');
   h.update(JSON.stringify(parts));
-  for (const f of (await fs.readdir(moduleDir)).filter((f) => f.endsWith('.go') || f === 'go.mod').sort()) {
+  for (const f of (await fs.readdir(dir)).filter((f) => f.endsWith('.go') || f === 'go.mod').sort()) {
     h.update(`${f}\0`);
-    h.update(await fs.readFile(path.join(moduleDir, f)));
+    h.update(await fs.readFile(path.join(dir, f)));
   }
   return h.digest('hex');
 }
@@ -76,11 +76,7 @@ async function makeGcLogs({ dir, stampPath, hash, version, goCmd, env, args, con
   const bin = path.join(dir, `.gcload-${tag}`);
   try {
     log(`building tests/go/gcload with ${version}`);
-    // Build the files by name: "go build ." fails under go1.19 when run through GOTOOLCHAIN.
-    const sources = (await fs.readdir(moduleDir)).filter((f) => f.endsWith('.go')).sort();
-    await run(goCmd, ['build', '-trimpath', '-o', bin, ...sources], { cwd: moduleDir, env, timeout: 600_000 }).catch((err) => {
-      throw new Error(`go build of tests/go/gcload (${version}) failed:\n${err?.stderr || err?.message || err}`);
-    });
+    await buildGoProgram(goCmd, moduleDir, bin, env, version);
     for (const c of configs) {
       const runEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', GODEBUG: godebug, GOMAXPROCS: '2', ...c.env };
       // gctrace's CPU figures are shares of GOMAXPROCS × wall time: a run that other processes
@@ -106,6 +102,14 @@ async function makeGcLogs({ dir, stampPath, hash, version, goCmd, env, args, con
   }
 }
 
+/** Builds a tests/go program with the toolchain `env` selects (files by name: "go build ." fails under go1.19 through GOTOOLCHAIN). */
+export async function buildGoProgram(goCmd, dir, bin, env, version) {
+  const sources = (await fs.readdir(dir)).filter((f) => f.endsWith('.go')).sort();
+  await run(goCmd, ['build', '-trimpath', '-o', bin, ...sources], { cwd: dir, env, timeout: 600_000 }).catch((err) => {
+    throw new Error(`go build of ${path.relative(repoRoot, dir)} (${version}) failed:\n${err?.stderr || err?.message || err}`);
+  });
+}
+
 /**
  * The gctrace lines of a gcload log, read without gpw's parser: the program's progress lines
  * are taken out first. The program writes each in one piece and the runtime writes a gc line in
@@ -118,6 +122,13 @@ export function gcLinesOf(text) {
 
 /** The Go releases the parser tests read logs from (the newest patch of each, from the proxy). */
 export const GO_TOOLCHAINS = ['go1.19.13', 'go1.20.14', 'go1.21.13', 'go1.22.12', 'go1.23.12', 'go1.24.13', 'go1.25.7'];
+
+/** The parser tests' runs per Go release (tests/unit/gctrace-versions.test.ts, gc-self-replay.test.ts). */
+export const VERSION_CONFIGS = [
+  { name: 'gogc100', env: {} },
+  { name: 'gogc50-limit48', env: { GOGC: '50', GOMEMLIMIT: '48MiB' } },
+];
+export const VERSION_ARGS = ['-steps', '300000', '-work', '50'];
 
 /** The validation's settings: the GOGC=100 run is the baseline gpw predicts the others from. */
 export const VALIDATION_CONFIGS = [

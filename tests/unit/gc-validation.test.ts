@@ -2,8 +2,8 @@
 // ramps, holds, drops, spikes to ~64 MB and settles; 2 mutators; GOMAXPROCS=2) runs under GOGC
 // 25/50/100/200/400, GOGC=off with a 120 MiB limit, and GOGC=100 with 80/100/130 MiB limits. From
 // the GOGC=100 run's gctrace alone, gpw predicts every other run; the errors are printed, written
-// to tests/.tmp/gc-validation.json (docs/gc-validation.md reports them) and checked against the
-// expected ranges the UI and CLI show with each prediction.
+// to tests/.tmp/gc-validation.json and checked against the expected ranges the UI and CLI show
+// with each prediction. (docs/gc-validation.md reports the larger corpus of tests/go/gcload-shapes.)
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, expect, test } from 'vitest';
@@ -96,7 +96,8 @@ test('predictions from the GOGC=100 run against the real runs', () => {
     expect(r.actual.gcCount, `${r.config} GC count`).toBeLessThanOrEqual(Math.ceil(r.bands.gcCount[1]));
     expect(r.actual.peakHeapBytes, `${r.config} peak heap`).toBeGreaterThanOrEqual(r.bands.peakHeapBytes[0]);
     expect(r.actual.peakHeapBytes, `${r.config} peak heap`).toBeLessThanOrEqual(r.bands.peakHeapBytes[1]);
-    expect(r.actual.gcCpuFraction, `${r.config} GC CPU`).toBeGreaterThanOrEqual(r.bands.gcCpuFraction[0]);
+    // gctrace prints the GC CPU share truncated to a whole percent: a range down to 15.08 % holds a printed 15 %.
+    expect(r.actual.gcCpuFraction, `${r.config} GC CPU`).toBeGreaterThanOrEqual(Math.floor(r.bands.gcCpuFraction[0] * 100) / 100);
     expect(r.actual.gcCpuFraction, `${r.config} GC CPU`).toBeLessThanOrEqual(r.bands.gcCpuFraction[1]);
   }
   // Loaded or not, the predictions order the GOGC settings as the real runs do: fewer cycles and

@@ -6,15 +6,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 // @ts-expect-error: a plain .mjs helper without types
-import { ensureGcLogs, GO_TOOLCHAINS } from '../go/gcload-gen.mjs';
+import { ensureGcLogs, GO_TOOLCHAINS, VERSION_ARGS, VERSION_CONFIGS } from '../go/gcload-gen.mjs';
 import { parseGctrace } from '../../src-main/formats/gctrace/parse-gctrace';
 import { detectFormat, DETECT_HEAD_BYTES } from '../../src-main/formats/detect-format';
 
 const SETS: (string | undefined)[] = [undefined, ...GO_TOOLCHAINS];
-const CONFIGS = [
-  { name: 'gogc100', env: {} },
-  { name: 'gogc50-limit48', env: { GOGC: '50', GOMEMLIMIT: '48MiB' } },
-];
+const CONFIGS: { name: string; env: Record<string, string> }[] = VERSION_CONFIGS;
 const dirs = new Map<string, { dir: string; goVersion: string }>();
 
 beforeAll(async () => {
@@ -22,7 +19,7 @@ beforeAll(async () => {
   const queue = SETS.map((t) => ({ t }));
   const worker = async (): Promise<void> => {
     for (let job = queue.shift(); job; job = queue.shift()) {
-      const r = await ensureGcLogs({ set: `versions/${job.t ?? 'default'}`, toolchain: job.t, configs: CONFIGS, args: ['-steps', '300000', '-work', '50'], godebug: 'gctrace=1,gcpacertrace=1,scavtrace=1' });
+      const r = await ensureGcLogs({ set: `versions/${job.t ?? 'default'}`, toolchain: job.t, configs: CONFIGS, args: VERSION_ARGS, godebug: 'gctrace=1,gcpacertrace=1,scavtrace=1' });
       dirs.set(job.t ?? 'default', r);
     }
   };

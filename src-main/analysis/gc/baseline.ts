@@ -48,6 +48,45 @@ export interface Baseline {
   /** Total CPU the run had (GOMAXPROCS × wall ms up to the end) and GC CPU ms in it. */
   totalCpuMs: number;
   gcCpuMs: number;
+  /** Allocation progress at the end of the last recorded cycle. */
+  lastEndA: number;
+  /** The recorded cycles, one entry per cycle, as the replay reads them (cycle-track.ts). */
+  track: CycleTrack;
+  /**
+   * How far each recorded cycle departed from the pacer model's answer under the settings it ran
+   * with (recorded ÷ modelled; simulate.ts fits them): what the model does not capture, carried
+   * into every replay. With them the replay at the recording's own settings is the recording.
+   */
+  residuals: Residuals | null;
+}
+
+export interface CycleTrack {
+  /** Allocation progress where the pacer set the trigger (the end of the cycle before). */
+  decideA: number[];
+  startA: number[];
+  forced: boolean[];
+  live: number[];
+  stacks: number[];
+  /** cons/mark and bytes allocated during the mark per byte of work (forced cycles: a neighbour's). */
+  consMark: number[];
+  allocPerWork: number[];
+  /** Mark CPU ms per byte of work, the idle workers' share of it, STW CPU ms, wall pause ms. */
+  markCost: number[];
+  idleShare: number[];
+  stwCpuMs: number[];
+  pauseMs: number[];
+  /** Heap growth before the trigger (H0 − last marked), allocation during the mark (H1 − H0), goal (NaN: none printed). */
+  growth: number[];
+  during: number[];
+  goal: number[];
+}
+
+export interface Residuals {
+  trigger: number[];
+  during: number[];
+  goal: number[];
+  /** The same for replayed cycles that fall between recorded ones: forced cycles (not paced) take a paced neighbour's. */
+  between: { trigger: number[]; during: number[]; goal: number[] };
 }
 
 /** Compulsory GC CPU of a cycle (what gctrace's % counts: everything but idle marking), ms. */
@@ -108,27 +147,33 @@ export function fitBaseline(cycles: GcCycle[], opts: { gogc: number | null; goMi
   }
   const markCpuPerByte = sxx > 0 ? sxy / sxx : 0;
 
-  // Mutator CPU between cycle starts: GOMAXPROCS × wall − GC CPU.
+  // Mutator CPU (GOMAXPROCS × wall − GC CPU so far) at each cycle's start and at its end (the
+  // end of mark termination, where the runtime's cumulative GC CPU % is taken).
   const mutX: number[] = [0];
   const mutY: number[] = [0];
   let mut = 0;
   let gcCpu = 0;
+  let cpuTotal = 0;
   let prevT = 0;
+  const push = (x: number, y: number): void => {
+    mut = Math.max(mut, y);
+    mutX.push(x);
+    mutY.push(mut);
+  };
   for (let i = 0; i < n; i++) {
     const c = cycles[i];
-    const wallMs = (c.atSec - prevT) * 1000;
-    const gcBefore = i > 0 ? cycleGcCpuMs(cycles[i - 1]) : 0;
-    mut += Math.max(wallMs * c.procs - gcBefore, 0);
-    mutX.push(startA[i]);
-    mutY.push(mut);
+    cpuTotal += Math.max(c.atSec - prevT, 0) * 1000 * c.procs;
+    push(startA[i], cpuTotal - gcCpu);
+    const durMs = c.sweepTermMs + c.markMs + c.markTermMs;
     gcCpu += cycleGcCpuMs(c);
+    push(startA[i] + Math.max(c.heapEndBytes - c.heapStartBytes, 0), cpuTotal + durMs * c.procs - gcCpu);
     prevT = c.atSec;
   }
-  const lastDurMs = last.sweepTermMs + last.markMs + last.markTermMs;
-  const perByte = n > 1 && startA[n - 1] > 0 ? mut / startA[n - 1] : 0;
+  const perByte = a > 0 ? mut / a : 0;
   mutX.push(endA);
-  mutY.push(mut + Math.max(lastDurMs * last.procs - cycleGcCpuMs(last), 0) + perByte * (endA - a));
+  mutY.push(mut + perByte * (endA - a));
   const totalCpuMs = mutY[mutY.length - 1] + gcCpu;
+  const track = cycleTrack(cycles, startA, work, cm);
 
   const marking = cycles.filter((c) => !c.forced && c.markMs > 0);
   const bgUtil = marking.length > 0 ? median(marking.map((c) => (c.backgroundCpuMs + c.idleCpuMs) / (c.markMs * c.procs))) : BACKGROUND_UTILIZATION;
@@ -160,7 +205,48 @@ export function fitBaseline(cycles: GcCycle[], opts: { gogc: number | null; goMi
     startA,
     totalCpuMs,
     gcCpuMs: gcCpu,
+    lastEndA: a,
+    track,
+    residuals: null,
   };
+}
+
+function cycleTrack(cycles: GcCycle[], startA: number[], work: number[], cm: number[]): CycleTrack {
+  const n = cycles.length;
+  const during = cycles.map((c) => Math.max(c.heapEndBytes - c.heapStartBytes, 0));
+  const decideA = startA.map((x, i) => (i === 0 ? 0 : startA[i - 1] + during[i - 1]));
+  const filled = (ys: number[]): number[] => nearestFinite(ys, 0);
+  const apw = cycles.map((c, i) => (c.forced ? NaN : work[i] > 0 ? during[i] / work[i] : 0));
+  return {
+    decideA,
+    startA: [...startA],
+    forced: cycles.map((c) => c.forced),
+    live: cycles.map((c, i) => Math.max(c.heapLiveBytes - during[i], 0)),
+    stacks: cycles.map((c) => c.stacksBytes ?? 0),
+    consMark: filled(cm),
+    allocPerWork: filled(apw),
+    markCost: cycles.map((c, i) => cycleMarkCpuMs(c) / Math.max(work[i], 1)),
+    idleShare: cycles.map((c) => (cycleMarkCpuMs(c) > 0 ? c.idleCpuMs / cycleMarkCpuMs(c) : 0)),
+    stwCpuMs: cycles.map((c) => c.sweepTermCpuMs + c.markTermCpuMs),
+    pauseMs: cycles.map((c) => c.sweepTermMs + c.markTermMs),
+    growth: cycles.map((c, i) => (i === 0 ? c.heapStartBytes : Math.max(c.heapStartBytes - cycles[i - 1].heapLiveBytes, 0))),
+    during,
+    goal: cycles.map((c) => c.goalBytes ?? NaN),
+  };
+}
+
+/** `ys` with each NaN replaced by the nearest finite value (`otherwise` when there is none). */
+export function nearestFinite(ys: readonly number[], otherwise: number): number[] {
+  const n = ys.length;
+  const ok = (i: number): boolean => i >= 0 && i < n && Number.isFinite(ys[i]);
+  return ys.map((y, i) => {
+    if (Number.isFinite(y)) return y;
+    for (let j = 1; j < n; j++) {
+      if (ok(i - j)) return ys[i - j];
+      if (ok(i + j)) return ys[i + j];
+    }
+    return otherwise;
+  });
 }
 
 const clamp = (x: number, lo: number, hi: number): number => Math.min(Math.max(x, lo), hi);

@@ -7,16 +7,26 @@ import type { Baseline } from './baseline.js';
 import { simulate, type GcSettings, type SimResult } from './simulate.js';
 
 /**
- * Error measured in gpw's validation (docs/gc-validation.md) for settings of each kind, rounded up:
- * relative for counts and heap; GC CPU as percentage points plus a share of the predicted value
- * (the model charges every cycle the recorded run's mark cost per byte, which other settings of
- * the same program may not share: 30 % lower in every other run of the validation).
- * Update them with the report.
+ * The model's error measured on gpw's validation corpus (docs/gc-validation.md; the development
+ * shapes only, 90th percentile), per unit of distance from the recorded setting: a replay at the
+ * recording's own settings is the recording (width 0), and the further the setting, the wider the
+ * range. GOGC distance is |ln(GOGC / recorded GOGC)|, GOGC=off counts as 800; a memory limit
+ * adds `limit` whatever its value (how hard it binds depends on the non-heap memory, an estimate).
+ * GC CPU: percentage points plus a share of the predicted value per unit of distance (from the
+ * earlier quiet validation runs; the corpus's runs of today shared the CPU and do not say).
+ * Update them with the report (scripts/gc-validation.mjs prints the fitted values).
  */
 export const VALIDATION_ERROR = {
-  gogc: { gcCount: 0.3, peakHeap: 0.3, gcCpuPoints: 0.02, gcCpuShare: 0.25 },
-  limit: { gcCount: 0.35, peakHeap: 0.3, gcCpuPoints: 0.06, gcCpuShare: 0.25 },
+  gogc: { gcCount: 0.5, peakHeap: 0.65, gcCpuPoints: 0.02, gcCpuShare: 0.25 },
+  limit: { gcCount: 0.35, peakHeap: 0.15, gcCpuPoints: 0.06, gcCpuShare: 0.25 },
 } as const;
+
+/** Distance of a setting from the recorded one (see VALIDATION_ERROR). */
+export function settingDistance(recordedGogc: number, recordedLimit: number | null, s: GcSettings): { gogc: number; limit: number } {
+  const g = (x: number): number => (x < 0 ? 800 : Math.max(x, 1));
+  const limitSame = Number.isFinite(s.memLimitBytes) ? recordedLimit !== null && Math.abs(s.memLimitBytes / recordedLimit - 1) < 1e-9 : recordedLimit === null;
+  return { gogc: Math.abs(Math.log(g(s.gogc) / g(recordedGogc))), limit: limitSame ? 0 : 1 };
+}
 
 export interface Band {
   value: number;
@@ -32,7 +42,17 @@ export interface PredictionBands {
   basis: string;
 }
 
-export function predictionBands(b: Baseline, s: GcSettings, central: SimResult): PredictionBands {
+export function predictionBands(b: Baseline, s: GcSettings, central: SimResult, recorded: { gogc: number; memLimitBytes: number | null }): PredictionBands {
+  const d = settingDistance(recorded.gogc, recorded.memLimitBytes, s);
+  if (d.gogc === 0 && d.limit === 0 && (s.gomaxprocs === undefined || s.gomaxprocs === b.procs)) {
+    const exact = (v: number): Band => ({ value: v, low: v, high: v });
+    return {
+      gcCount: exact(central.gcCount),
+      peakHeapBytes: exact(central.peakHeapBytes),
+      gcCpuFraction: exact(central.gcCpuFraction),
+      basis: 'the recording\'s own settings: the replay is the recording',
+    };
+  }
   const cmMid = b.consMark.at(b.endA / 2) || 1;
   const variants: SimResult[] = [
     simulate(b, s, { markCost: 0.85, consMark: 1 }),
@@ -44,21 +64,26 @@ export function predictionBands(b: Baseline, s: GcSettings, central: SimResult):
   if (limited) {
     variants.push(simulate(b, { ...s, nonHeapBytes: s.nonHeapBytes * 0.7 }), simulate(b, { ...s, nonHeapBytes: s.nonHeapBytes * 1.3 }));
   }
-  const err = limited ? VALIDATION_ERROR.limit : VALIDATION_ERROR.gogc;
-  const band = (pick: (r: SimResult) => number, rel: number, abs: number): Band => {
+  // Relative error: per unit of GOGC distance, plus the limit's share when a limit is set or changed.
+  const g = VALIDATION_ERROR.gogc;
+  const l = VALIDATION_ERROR.limit;
+  const rel = (k: 'gcCount' | 'peakHeap' | 'gcCpuPoints' | 'gcCpuShare'): number => g[k] * d.gogc + l[k] * d.limit;
+  const band = (pick: (r: SimResult) => number, relErr: number, abs: number): Band => {
     const value = pick(central);
     const all = [value, ...variants.map(pick)];
     const lo = Math.min(...all);
     const hi = Math.max(...all);
-    return { value, low: Math.max(0, lo - lo * rel - abs), high: hi + hi * rel + abs };
+    return { value, low: Math.max(0, lo / (1 + relErr) - abs), high: hi * (1 + relErr) + abs };
   };
   return {
-    gcCount: band((r) => r.gcCount, err.gcCount, 0),
-    peakHeapBytes: band((r) => r.peakHeapBytes, err.peakHeap, 0),
-    gcCpuFraction: clampFraction(band((r) => r.gcCpuFraction, err.gcCpuShare, err.gcCpuPoints)),
+    gcCount: band((r) => r.gcCount, rel('gcCount'), 0),
+    peakHeapBytes: band((r) => r.peakHeapBytes, rel('peakHeap'), 0),
+    gcCpuFraction: clampFraction(band((r) => r.gcCpuFraction, rel('gcCpuShare'), rel('gcCpuPoints'))),
     basis:
-      `validation error (±${pct(err.gcCount)} GC count, ±${pct(err.peakHeap)} peak heap, ±${(err.gcCpuPoints * 100).toFixed(0)} pp + ${pct(err.gcCpuShare)} GC CPU) ` +
-      `widened by mark cost ±15 %, cons/mark at its quartiles${limited ? ', non-heap memory ±30 %' : ''}`,
+      `width grows with the distance from the recorded setting (GOGC ×${Math.exp(d.gogc).toFixed(2)}${d.limit ? ', a memory limit set or changed' : ''}): ` +
+      `the corpus's 90th-percentile error for such a distance (±${pct(rel('gcCount'))} GC count, ±${pct(rel('peakHeap'))} peak heap, ` +
+      `±${(rel('gcCpuPoints') * 100).toFixed(1)} pp + ${pct(rel('gcCpuShare'))} GC CPU) around the replays with mark cost ±15 %, cons/mark at its quartiles` +
+      `${limited ? ', non-heap memory ±30 %' : ''}`,
   };
 }
 

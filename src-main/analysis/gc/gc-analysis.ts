@@ -7,7 +7,8 @@ import { predictionBands, type PredictionBands } from './error-bands.js';
 import { goMinor } from './gc-units.js';
 import { estimateNonHeapBytes } from './non-heap.js';
 import { recordedSummary, type RecordedSummary } from './recorded.js';
-import { simulate, type GcSettings, type SimCycle, type SimResult } from './simulate.js';
+import { gogcGoal } from './pacer.js';
+import { fitResiduals, simulate, type GcSettings, type SimCycle, type SimResult } from './simulate.js';
 
 export interface GcModel {
   log: GcLog;
@@ -17,6 +18,26 @@ export interface GcModel {
   defaultNonHeapBytes: number;
   /** Go version the model assumes (the log's, else 1.21+ rules). */
   goVersion: string;
+  /** The settings the recording ran with (given, or read from its goals): a replay at them is the recording. */
+  recordedSettings: RecordedSettings;
+  /** What the model was fitted from. */
+  input: GcInput;
+}
+
+/** gctrace lines alone (heap in whole MiB), with gcpacertrace lines (byte-exact heap), or an execution trace. */
+export type GcInput = 'gctrace' | 'gctrace+pacer' | 'trace';
+
+export const INPUT_DESCRIPTION: Record<GcInput, string> = {
+  gctrace: 'gctrace lines: heap figures in whole MiB at each mark start, end and marked heap; CPU per phase',
+  'gctrace+pacer': 'gctrace with gcpacertrace lines: byte-exact heap at trigger and mark end, the pacer\'s scan work; CPU per phase',
+  trace: 'execution trace: byte-exact heap at each mark start, end and marked heap, the committed goal, GC worker and assist CPU from their time ranges (no stacks or globals)',
+};
+
+export interface RecordedSettings {
+  gogc: number;
+  memLimitBytes: number | null;
+  /** Given by the user / caller, or inferred from the recorded goals. */
+  source: 'given' | 'inferred';
 }
 
 /** One point of a heap-over-time series (recorded or predicted). */
@@ -63,6 +84,8 @@ export interface GcWhatIfRequest {
 
 export interface GcWhatIf {
   settings: { gogc: number; memLimitBytes: number | null; gomaxprocs: number; nonHeapBytes: number };
+  /** What the prediction rests on: the input, the settings the recording ran with, and whether this is a replay at them. */
+  basis: { input: GcInput; inputDescription: string; recordedSettings: RecordedSettings; selfReplay: boolean };
   recorded: GcFigures;
   predicted: GcFigures & { limiterEngaged: boolean; pinnedCycles: number; durationSec: number };
   bands: PredictionBands;
@@ -90,12 +113,48 @@ export interface GcTradeoff {
 export const TRADEOFF_GOGC = [25, 35, 50, 70, 100, 140, 200, 280, 400, 560, 800];
 const MAX_SERIES = 2000;
 
-export function buildGcModel(log: GcLog): GcModel {
+export function buildGcModel(log: GcLog, opts: { recorded?: { gogc: number; memLimitBytes: number | null }; input?: 'trace' } = {}): GcModel {
   const cycles = mainProcess(log);
   const version = log.goVersion ?? (log.goVersionHint === '1.19 or 1.20' ? 'go1.20' : 'go1.21');
   const recorded = recordedSummary(cycles);
-  const baseline = fitBaseline(cycles, { gogc: recorded.inferredGogc, goMinor: goMinor(version) ?? 21 });
-  return { log, cycles, baseline, recorded, defaultNonHeapBytes: estimateNonHeapBytes(cycles), goVersion: version };
+  const minor = goMinor(version) ?? 21;
+  const baseline = fitBaseline(cycles, { gogc: recorded.inferredGogc, goMinor: minor });
+  const defaultNonHeapBytes = estimateNonHeapBytes(cycles);
+  const recordedSettings: RecordedSettings = opts.recorded
+    ? { ...opts.recorded, source: 'given' }
+    : { ...inferRecordedSettings(cycles, recorded.inferredGogc, defaultNonHeapBytes, minor), source: 'inferred' };
+  fitResiduals(baseline, {
+    gogc: recordedSettings.gogc,
+    memLimitBytes: recordedSettings.memLimitBytes ?? Infinity,
+    nonHeapBytes: defaultNonHeapBytes,
+  });
+  const input: GcInput = opts.input ?? (cycles.some((c) => c.exactHeap) ? 'gctrace+pacer' : 'gctrace');
+  return { log, cycles, baseline, recorded, defaultNonHeapBytes, goVersion: version, recordedSettings, input };
+}
+
+/**
+ * The settings a recording's goals imply: GOGC from the goals that follow it (recorded.ts), and a
+ * memory limit when a good share of the cycles had a goal well below GOGC's (the limit's goal is
+ * then the limit less non-heap memory and headroom). A recording whose goals follow neither is
+ * taken as GOGC=100.
+ */
+export function inferRecordedSettings(cycles: GcCycle[], inferredGogc: number | null, nonHeapBytes: number, minor: number): { gogc: number; memLimitBytes: number | null } {
+  const gogc = inferredGogc ?? 100;
+  const bound: number[] = [];
+  let paced = 0;
+  for (let i = 1; i < cycles.length; i++) {
+    const c = cycles[i];
+    if (c.forced || c.goalBytes === null) continue;
+    paced++;
+    const prev = cycles[i - 1];
+    const g = gogcGoal(gogc, prev.heapLiveBytes, prev.stacksBytes ?? 0, c.globalsBytes ?? 0);
+    if (c.goalBytes < 0.93 * g - 2 * 2 ** 20) bound.push(c.goalBytes);
+  }
+  if (bound.length < Math.max(3, 0.1 * paced)) return { gogc: inferredGogc ?? (paced > 0 ? 100 : -1), memLimitBytes: null };
+  // The limit's goal is g − 3 % (Go 1.21+; g − 1 MiB before) with g = limit − non-heap.
+  const goal = Math.max(...bound.sort((x, y) => x - y).slice(0, Math.ceil(bound.length * 0.9)));
+  const g = minor >= 21 ? goal / 0.97 : goal + 2 ** 20;
+  return { gogc: inferredGogc ?? (bound.length > 0.8 * paced ? -1 : 100), memLimitBytes: Math.round(g + nonHeapBytes) };
 }
 
 export function gcRunView(model: GcModel): GcRunView {
@@ -124,7 +183,9 @@ export function gcWhatIf(model: GcModel, req: GcWhatIfRequest): GcWhatIf {
       gomaxprocs: settings.gomaxprocs ?? model.baseline.procs,
       nonHeapBytes: settings.nonHeapBytes,
     },
-    recorded: { gcCount: r.gcCount, peakHeapBytes: r.peakHeapBytes, gcCpuFraction: r.gcCpuFraction, pauseTotalMs: r.pauseTotalMs, assistCpuMs: r.assistCpuMs },
+    // GC CPU from the summed cycle figures, as the replay counts it (gctrace's printed share is truncated,
+    // and on a machine whose CPU is shared it can fall several points below the cycles' sum).
+    recorded: { gcCount: r.gcCount, peakHeapBytes: r.peakHeapBytes, gcCpuFraction: r.gcCpuFractionFromCycles, pauseTotalMs: r.pauseTotalMs, assistCpuMs: r.assistCpuMs },
     predicted: {
       gcCount: sim.gcCount,
       peakHeapBytes: sim.peakHeapBytes,
@@ -135,7 +196,16 @@ export function gcWhatIf(model: GcModel, req: GcWhatIfRequest): GcWhatIf {
       pinnedCycles: sim.pinnedCycles,
       durationSec: sim.durationSec,
     },
-    bands: predictionBands(model.baseline, settings, sim),
+    basis: {
+      input: model.input,
+      inputDescription: INPUT_DESCRIPTION[model.input],
+      recordedSettings: model.recordedSettings,
+      selfReplay:
+        settings.gogc === model.recordedSettings.gogc &&
+        (Number.isFinite(settings.memLimitBytes) ? settings.memLimitBytes : null) === model.recordedSettings.memLimitBytes &&
+        (settings.gomaxprocs === undefined || settings.gomaxprocs === model.baseline.procs),
+    },
+    bands: predictionBands(model.baseline, settings, sim, model.recordedSettings),
     series: thin(predictedSeries(sim)),
     warnings: whatIfWarnings(sim, settings),
   };
@@ -175,7 +245,7 @@ export function gcTradeoff(model: GcModel, req: { memLimitBytes?: number; budget
     };
   }
   return {
-    recorded: { peakHeapBytes: model.recorded.peakHeapBytes, gcCpuFraction: model.recorded.gcCpuFraction, gogc: model.recorded.inferredGogc },
+    recorded: { peakHeapBytes: model.recorded.peakHeapBytes, gcCpuFraction: model.recorded.gcCpuFractionFromCycles, gogc: model.recorded.inferredGogc },
     sweep,
     limitSweep,
     budget,

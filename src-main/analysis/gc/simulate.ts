@@ -5,10 +5,13 @@
 // closed-form: the program allocates `cm·work·(1−u)/u` bytes while the GC marks at the
 // utilisation u its cycles really got, unless assists hold it to the goal (mark-phase.ts: the
 // runtime's revise rule, with the goal extrapolated for work beyond the expected, at most
-// (1 + GOGC/100) × goal); when the coarse GC CPU limiter is engaged, assists are off and the
-// heap overshoots.
+// (1 + GOGC/100) × goal); when the coarse GC CPU limiter is engaged, GC CPU is held to about
+// half of the CPU. Each recorded cycle's departure from this model (trigger, mark allocation,
+// goal) is fitted at the recording's own settings and carried into every replay (fitResiduals),
+// so the replay at those settings is the recording.
 
-import type { Baseline } from './baseline.js';
+import { nearestFinite, type Baseline, type Residuals } from './baseline.js';
+import { ratioAt, sameProgress, trackCursor, valueAt, type TrackPosition } from './cycle-track.js';
 import { BACKGROUND_UTILIZATION, MIN_RUNWAY } from './gc-units.js';
 import { markAllocation } from './mark-phase.js';
 import { gogcGoal, heapTrigger, maxOfFive, memoryLimitGoal, piController } from './pacer.js';
@@ -72,15 +75,26 @@ export interface SimResult {
 const MAX_CYCLES = 100_000;
 const NEUTRAL: ModelScales = { markCost: 1, consMark: 1 };
 
-export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTRAL): SimResult {
+/**
+ * Replays the recording under settings `s`. With `fit` (the recording's own settings), the replay
+ * steps exactly through the recorded cycles and fills `fit` with how far each departed from the
+ * model (recorded ÷ modelled trigger growth, mark allocation and goal); replays with `b.residuals`
+ * set carry those departures, so the one at the recording's own settings reproduces it, and others
+ * depart from it only by what the model changes.
+ */
+export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTRAL, fit?: Residuals): SimResult {
+  const t = b.track;
+  const res = fit ?? b.residuals;
   const procs = s.gomaxprocs ?? b.procs;
   const sameProcs = s.gomaxprocs === undefined || s.gomaxprocs === b.procs;
   const bgUtil = sameProcs ? b.backgroundUtilization : BACKGROUND_UTILIZATION;
   const markUtil = sameProcs ? b.markUtilization : BACKGROUND_UTILIZATION;
   const estimator = b.goMinor >= 21 ? maxOfFive() : piController();
   const limiterCapacity = procs * 1000;
-  const forced = [...b.forcedAt];
-  const forcedDuring = b.cycles.filter((c) => c.forced).map((c) => Math.max(c.heapEndBytes - c.heapStartBytes, 0));
+  const forced = t.startA.filter((_, i) => t.forced[i]);
+  const forcedDuring = t.during.filter((_, i) => t.forced[i]);
+  const decide = trackCursor(t.decideA);
+  const atStart = trackCursor(t.startA);
 
   const cycles: SimCycle[] = [];
   let a = 0; // allocation progress at the end of the last cycle
@@ -97,52 +111,67 @@ export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTR
   let pinned = 0;
   let peak = 0;
   let truncated = false;
+  // While every replayed cycle is a recorded one, the replay ends where the recording does.
+  let inStep = true;
   const timeAt = (progress: number): number => (b.mutatorCpuMs.at(progress) + gcCpuTotal) / procs / 1000;
 
-  while (a < b.endA) {
-    if (cycles.length >= MAX_CYCLES) {
+  for (;;) {
+    const k = cycles.length;
+    // In step with the recording, its cycles are the run; past it, the run ends at endA.
+    const recordedNext = (fit !== undefined || inStep) && k < t.startA.length;
+    if ((fit || inStep) && !recordedNext) break;
+    if (!recordedNext && a >= b.endA) break;
+    if (k >= MAX_CYCLES) {
       truncated = true;
       break;
     }
+    const d = fit ? exactAt(k) : decide.seek(a);
     const globals = b.globals;
     const goalG = gogcGoal(s.gogc, marked, stacks, globals);
     const goalL = memoryLimitGoal(s.memLimitBytes, s.nonHeapBytes, marked, b.goMinor);
-    const goal = Math.min(goalG, goalL);
+    const modelGoal = Math.min(goalG, goalL);
+    if (fit) fit.goal[k] = Number.isFinite(modelGoal) && t.goal[k] > 0 && modelGoal > 0 ? t.goal[k] / modelGoal : 1;
+    const goal = res && Number.isFinite(modelGoal) ? modelGoal * residual(res, 'goal', d) : modelGoal;
     // The runtime plans with its own assumption: background marking at 25 % of GOMAXPROCS.
     const runway = estimator.value() * ((1 - BACKGROUND_UTILIZATION) / BACKGROUND_UTILIZATION) * lastWork;
     const trigger = Number.isFinite(goal) ? heapTrigger(goal, marked, runway) : Infinity;
-    const heapStartA = a + Math.max(trigger - marked, 0);
-    while (forced.length > 0 && forced[0] < a) {
+    const modelGrowth = Math.max(trigger - marked, MIN_GROWTH);
+    if (fit) fit.trigger[k] = Number.isFinite(modelGrowth) ? t.growth[k] / modelGrowth : 1;
+    const growth = res && Number.isFinite(modelGrowth) ? modelGrowth * residual(res, 'trigger', d) : modelGrowth;
+    const heapStartA = fit ? t.startA[k] : a + growth;
+    while (forced.length > 0 && forced[0] < a && !sameProgress(forced[0], a)) {
       forced.shift();
       forcedDuring.shift();
     }
-    const isForced = forced.length > 0 && forced[0] <= heapStartA;
-    const startA = isForced ? forced[0] : heapStartA;
-    if (startA >= b.endA) break;
+    const isForced = fit ? t.forced[k] : forced.length > 0 && (forced[0] <= heapStartA || sameProgress(forced[0], heapStartA));
+    const startA = isForced && !fit ? forced[0] : heapStartA;
+    if (!Number.isFinite(startA) || (startA >= b.endA && !(recordedNext && sameProgress(startA, t.startA[k])))) break;
+    const p = fit ? exactAt(k) : atStart.seek(startA);
+    inStep &&= !fit && d.exact && p.exact && d.lo === k && p.lo === k && isForced === t.forced[k];
     const heapStart = marked + (startA - a);
-    const live = b.live.at(startA);
+    const live = valueAt(t.live, p);
     lastStacks = stacks;
-    stacks = b.stacks.at(startA);
+    stacks = valueAt(t.stacks, p);
     const work = live + stacks + globals;
-    const cm = Math.max(b.consMark.at(startA) * scales.consMark, 0);
+    const cm = Math.max(valueAt(t.consMark, p) * scales.consMark, 0);
     const uMark = Math.max(markUtil, bgUtil);
     // Bytes the program allocates per byte of work unless assists hold it back: what it allocated
     // during the recorded marks at this point (or, with other GOMAXPROCS, cm·(1 − u)/u).
-    const natural = sameProcs ? b.allocPerWork.at(startA) * scales.consMark : (cm * (1 - uMark)) / uMark;
+    const natural = sameProcs ? valueAt(t.allocPerWork, p) * scales.consMark : (cm * (1 - uMark)) / uMark;
 
     let during: number;
     let util = uMark;
     if (isForced) {
-      during = forcedDuring.shift() ?? 0;
-      forced.shift();
-    } else if (limiterOn) {
-      // The limiter switches assists off: background workers alone, however far past the goal.
-      util = bgUtil;
-      during = (cm * work * (1 - bgUtil)) / bgUtil;
+      during = fit ? t.during[k] : (forcedDuring.shift() ?? 0);
+      if (!fit) forced.shift();
     } else {
-      // Assists hold the heap to the goal, extrapolated once the work passes the expected.
+      // Assists hold the heap to the goal, extrapolated once the work passes the expected. With the
+      // GC CPU limiter engaged the runtime turns assists down: under a binding memory limit the heap
+      // then runs past the goal by what the program allocated per byte of work in the recorded marks
+      // (gcload's 80 MiB run peaked at 90 MiB); under GOGC alone the corpus's runs whose limiter
+      // engaged stayed near their goals, so there the limiter caps GC CPU, not the heap.
       const lastLive = lastWork > 0 ? lastWork - lastStacks - globals : 0;
-      during = markAllocation({
+      const assisted = markAllocation({
         heapStart,
         goal,
         hardGoal: (1 + (s.gogc < 0 ? 1000 : s.gogc / 100)) * goal,
@@ -152,18 +181,25 @@ export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTR
         natural,
         minRunway: MIN_RUNWAY,
       });
+      let modelDuring = limiterOn && goalL < goalG ? Math.max(assisted, natural * work) : assisted;
+      modelDuring = Math.max(modelDuring, MIN_RUNWAY);
+      if (fit) fit.during[k] = t.during[k] / modelDuring;
+      during = res ? modelDuring * residual(res, 'during', p) : modelDuring;
       util = cm * work > 0 ? Math.max(uMark, (cm * work) / (cm * work + during)) : uMark;
     }
-    if (!isForced && during <= 0) during = MIN_RUNWAY;
 
-    const markCpu = b.markCpuPerByte * scales.markCost * work;
-    const stwCpu = b.stwCpuMsPerProc * procs;
-    const gcCpu = markCpu * (1 - b.idleShare) + stwCpu;
-    const assist = util > bgUtil ? (markCpu * (util - bgUtil)) / util : 0;
+    // Mark CPU: the recorded cost per byte of work at this point of the program.
+    const markCpu = valueAt(t.markCost, p) * scales.markCost * work;
+    const stwCpu = sameProcs ? valueAt(t.stwCpuMs, p) : b.stwCpuMsPerProc * procs;
     const atSec = timeAt(startA);
     const mutBefore = b.mutatorCpuMs.at(startA) - b.mutatorCpuMs.at(a);
     const endA = startA + during;
     const mutDuring = b.mutatorCpuMs.at(endA) - b.mutatorCpuMs.at(startA);
+    // The engaged limiter holds GC CPU to about half of the CPU (a recorded cycle keeps its own figure).
+    const uncapped = markCpu * (1 - valueAt(t.idleShare, p)) + stwCpu;
+    const gcCpu = limiterOn && !p.exact ? Math.min(uncapped, Math.max(mutBefore + mutDuring, stwCpu)) : uncapped;
+    const assist = util > bgUtil ? (markCpu * (util - bgUtil)) / util : 0;
+    const pause = valueAt(t.pauseMs, p);
     const markMs = util > 0 ? markCpu / (util * procs) : 0;
 
     cycles.push({
@@ -179,14 +215,14 @@ export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTR
       utilization: util,
       gcCpuMs: gcCpu,
       assistCpuMs: assist,
-      pauseMs: b.pauseMs,
+      pauseMs: pause,
       limiterOn,
     });
     if (goalL <= marked && goalL < goalG) pinned++;
     peak = Math.max(peak, heapStart + during);
     gcCpuTotal += gcCpu;
     assistTotal += assist;
-    pauseTotal += b.pauseMs;
+    pauseTotal += pause;
 
     // The limiter's bucket fills while GC CPU outruns the mutator's (coarse: once per cycle).
     if (b.goMinor >= 19) {
@@ -203,11 +239,13 @@ export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTR
   const totalMut = b.mutatorCpuMs.at(b.endA);
   const durationSec = (totalMut + gcCpuTotal) / procs / 1000;
   const starts = cycles.map((c) => c.atSec);
+  // GC CPU as the runtime's gctrace reports it: a share of GOMAXPROCS × wall time up to the end of the last cycle.
+  const mutAtLast = cycles.length > 0 ? b.mutatorCpuMs.at(a) : totalMut;
   return {
     cycles,
     gcCount: cycles.length,
     peakHeapBytes: peak,
-    gcCpuFraction: totalMut + gcCpuTotal > 0 ? gcCpuTotal / (totalMut + gcCpuTotal) : 0,
+    gcCpuFraction: mutAtLast + gcCpuTotal > 0 ? gcCpuTotal / (mutAtLast + gcCpuTotal) : 0,
     gcCpuMs: gcCpuTotal,
     assistCpuMs: assistTotal,
     pauseTotalMs: pauseTotal,
@@ -218,6 +256,29 @@ export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTR
     unbounded: s.gogc < 0 && !Number.isFinite(s.memLimitBytes),
     truncated,
   };
+}
+
+/** Fills `b.residuals` from a replay at the settings the recording ran with. */
+export function fitResiduals(b: Baseline, recordedSettings: GcSettings): Residuals {
+  const n = b.track.startA.length;
+  const ones = (): number[] => new Array<number>(n).fill(1);
+  const fit: Residuals = { trigger: ones(), during: ones(), goal: ones(), between: { trigger: [], during: [], goal: [] } };
+  b.residuals = null;
+  simulate(b, recordedSettings, NEUTRAL, fit);
+  const paced = (ys: number[]): number[] => nearestFinite(ys.map((y, i) => (b.track.forced[i] || !(y > 0) ? NaN : y)), 1);
+  fit.between = { trigger: paced(fit.trigger), during: paced(fit.during), goal: paced(fit.goal) };
+  b.residuals = fit;
+  return fit;
+}
+
+/** Smallest heap growth before a trigger the residuals are measured against. */
+const MIN_GROWTH = 256 * 1024;
+const exactAt = (k: number): TrackPosition => ({ lo: k, hi: k, w: 0, exact: true });
+/** A recorded cycle's own departure counts in full; between cycles, the paced neighbours', at most a factor of 4 either way. */
+function residual(res: Residuals, kind: 'trigger' | 'during' | 'goal', p: TrackPosition): number {
+  if (p.exact) return Number.isFinite(res[kind][p.lo]) && res[kind][p.lo] >= 0 ? res[kind][p.lo] : 1;
+  const r = ratioAt(res.between[kind], p);
+  return Number.isFinite(r) && r > 0 ? Math.min(Math.max(r, 0.25), 4) : 1;
 }
 
 /**

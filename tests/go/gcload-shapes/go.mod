@@ -1,0 +1,3 @@
+module gpw/tests/gcloadshapes
+
+go 1.19

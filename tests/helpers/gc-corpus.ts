@@ -1,0 +1,189 @@
+// Reads a GC validation corpus (tests/go/gcload-corpus.mjs) and measures gpw's what-if on it: each
+// target run predicted from its group's GOGC=100 baseline (from the gctrace log, and from the
+// execution trace of the same run), every log replayed at its own settings. Shared by
+// tests/unit/gc-corpus.test.ts (the small cached set) and tests/gc-corpus/gc-validation-doc.ts
+// (the full set → docs/gc-validation.md).
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseByteSize } from '../../src-main/analysis/gc/byte-size';
+import { gcLogFromTrace } from '../../src-main/analysis/gc/from-trace';
+import { buildGcModel, gcWhatIf, type GcModel, type GcWhatIf } from '../../src-main/analysis/gc/gc-analysis';
+import { parseGctrace } from '../../src-main/formats/gctrace/parse-gctrace';
+import { parseGoTrace } from '../../src-main/formats/gotrace/parse-trace';
+
+export interface CorpusMeta {
+  shape: string;
+  heldOut: boolean;
+  target: string;
+  goVersion: string;
+  procs: number;
+  env: { GOGC?: string; GOMEMLIMIT?: string };
+  metrics: Record<string, number>;
+  cpuUse: number;
+  noisy: boolean;
+  baseline: string;
+}
+
+export interface Figures {
+  gcCount: number;
+  peakHeapBytes: number;
+  gcCpuFraction: number;
+}
+
+export interface PredictionRow {
+  group: string;
+  shape: string;
+  heldOut: boolean;
+  target: string;
+  goVersion: string;
+  procs: number;
+  settings: { gogc: number; memLimitBytes: number | null };
+  cpuUse: number;
+  baseCpuUse: number;
+  /** This run or its baseline got < 90 % of GOMAXPROCS × wall: its GC CPU share is not comparable. */
+  noisy: boolean;
+  actual: Figures;
+  predicted: Figures;
+  range: { gcCount: [number, number]; peakHeapBytes: [number, number]; gcCpuFraction: [number, number] };
+  error: { gcCount: number; peakHeap: number; gcCpuPp: number };
+  inRange: { gcCount: boolean; peakHeap: boolean; gcCpu: boolean };
+  /** The same prediction from the execution trace of the baseline run (null without one). */
+  fromTrace: { predicted: Figures; error: { gcCount: number; peakHeap: number; gcCpuPp: number } } | null;
+}
+
+export interface SelfReplayRow {
+  name: string;
+  recorded: Figures;
+  replayed: Figures;
+  error: { gcCount: number; peakHeap: number; gcCpuPp: number };
+}
+
+export const settingsOfEnv = (env: { GOGC?: string; GOMEMLIMIT?: string }): { gogc: number; memLimitBytes: number | null } => ({
+  gogc: env.GOGC === 'off' ? -1 : Number(env.GOGC ?? '100'),
+  memLimitBytes: env.GOMEMLIMIT ? (parseByteSize(env.GOMEMLIMIT) as { bytes: number }).bytes : null,
+});
+
+export const TARGETS = { gcCount: 0.1, peakHeap: 0.1, gcCpuPp: 3 } as const;
+
+const errorsOf = (p: Figures, a: Figures): PredictionRow['error'] => ({
+  gcCount: p.gcCount / a.gcCount - 1,
+  peakHeap: p.peakHeapBytes / a.peakHeapBytes - 1,
+  gcCpuPp: (p.gcCpuFraction - a.gcCpuFraction) * 100,
+});
+const figuresOf = (w: GcWhatIf): Figures => ({ gcCount: w.predicted.gcCount, peakHeapBytes: w.predicted.peakHeapBytes, gcCpuFraction: w.predicted.gcCpuFraction });
+
+/** Every run of a corpus set: group folder → metas by run name. */
+export function readCorpus(dir: string): { group: string; dir: string; runs: Map<string, CorpusMeta> }[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => {
+      const gdir = join(dir, d.name);
+      const runs = new Map<string, CorpusMeta>();
+      for (const f of readdirSync(gdir).filter((f) => f.endsWith('.json')).sort()) runs.set(f.replace(/\.json$/, ''), JSON.parse(readFileSync(join(gdir, f), 'utf8')));
+      return { group: d.name, dir: gdir, runs };
+    })
+    .sort((a, b) => a.group.localeCompare(b.group));
+}
+
+export function evaluateCorpus(dir: string): { predictions: PredictionRow[]; selfReplay: SelfReplayRow[] } {
+  const predictions: PredictionRow[] = [];
+  const selfReplay: SelfReplayRow[] = [];
+  for (const g of readCorpus(dir)) {
+    const models = new Map<string, { gctrace: GcModel; trace: GcModel | null; cpuUse: number }>();
+    for (const [name, meta] of g.runs) {
+      const text = readFileSync(join(g.dir, `${name}.log`), 'utf8');
+      const settings = settingsOfEnv(meta.env);
+      const model = buildGcModel(parseGctrace(text), { recorded: settings });
+      const self = gcWhatIf(model, { gogc: settings.gogc, memLimitBytes: settings.memLimitBytes ?? undefined });
+      const rec: Figures = { gcCount: model.recorded.gcCount, peakHeapBytes: model.recorded.peakHeapBytes, gcCpuFraction: model.recorded.gcCpuFractionFromCycles };
+      selfReplay.push({ name: `${g.group}/${name}`, recorded: rec, replayed: figuresOf(self), error: errorsOf(figuresOf(self), rec) });
+      if (meta.target === 'base') {
+        const traceFile = join(g.dir, `${name}.trace`);
+        let trace: GcModel | null = null;
+        if (existsSync(traceFile)) {
+          trace = buildGcModel(gcLogFromTrace(parseGoTrace(new Uint8Array(readFileSync(traceFile)))), { recorded: settings });
+          const tw = gcWhatIf(trace, { gogc: settings.gogc });
+          const trec: Figures = { gcCount: trace.recorded.gcCount, peakHeapBytes: trace.recorded.peakHeapBytes, gcCpuFraction: trace.recorded.gcCpuFractionFromCycles };
+          selfReplay.push({ name: `${g.group}/${name}.trace`, recorded: trec, replayed: figuresOf(tw), error: errorsOf(figuresOf(tw), trec) });
+        }
+        models.set(meta.shape, { gctrace: model, trace, cpuUse: meta.cpuUse });
+      }
+    }
+    for (const [name, meta] of g.runs) {
+      if (meta.target === 'base') continue;
+      const base = models.get(meta.shape);
+      if (!base) continue;
+      const actualModel = buildGcModel(parseGctrace(readFileSync(join(g.dir, `${name}.log`), 'utf8')));
+      const actual: Figures = { gcCount: actualModel.recorded.gcCount, peakHeapBytes: actualModel.recorded.peakHeapBytes, gcCpuFraction: actualModel.recorded.gcCpuFractionFromCycles };
+      const settings = settingsOfEnv(meta.env);
+      const req = { gogc: settings.gogc, memLimitBytes: settings.memLimitBytes ?? undefined };
+      const w = gcWhatIf(base.gctrace, req);
+      const predicted = figuresOf(w);
+      const error = errorsOf(predicted, actual);
+      const range = {
+        gcCount: [w.bands.gcCount.low, w.bands.gcCount.high] as [number, number],
+        peakHeapBytes: [w.bands.peakHeapBytes.low, w.bands.peakHeapBytes.high] as [number, number],
+        gcCpuFraction: [w.bands.gcCpuFraction.low, w.bands.gcCpuFraction.high] as [number, number],
+      };
+      const tw = base.trace ? gcWhatIf(base.trace, req) : null;
+      predictions.push({
+        group: g.group,
+        shape: meta.shape,
+        heldOut: meta.heldOut,
+        target: meta.target,
+        goVersion: meta.goVersion,
+        procs: meta.procs,
+        settings,
+        cpuUse: meta.cpuUse,
+        baseCpuUse: base.cpuUse,
+        noisy: meta.cpuUse < 0.9 || base.cpuUse < 0.9,
+        actual,
+        predicted,
+        range,
+        error,
+        inRange: {
+          gcCount: actual.gcCount >= Math.floor(range.gcCount[0]) && actual.gcCount <= Math.ceil(range.gcCount[1]),
+          peakHeap: actual.peakHeapBytes >= range.peakHeapBytes[0] && actual.peakHeapBytes <= range.peakHeapBytes[1],
+          gcCpu: actual.gcCpuFraction >= range.gcCpuFraction[0] && actual.gcCpuFraction <= range.gcCpuFraction[1],
+        },
+        fromTrace: tw ? { predicted: figuresOf(tw), error: errorsOf(figuresOf(tw), actual) } : null,
+      });
+    }
+  }
+  return { predictions, selfReplay };
+}
+
+/** Which of a row's figures miss the targets (10 % count, 10 % peak, 3 pp GC CPU; GC CPU only on quiet runs). */
+export function misses(r: Pick<PredictionRow, 'error' | 'noisy'>): string[] {
+  const m: string[] = [];
+  if (Math.abs(r.error.gcCount) > TARGETS.gcCount) m.push('count');
+  if (Math.abs(r.error.peakHeap) > TARGETS.peakHeap) m.push('peak');
+  if (!r.noisy && Math.abs(r.error.gcCpuPp) > TARGETS.gcCpuPp) m.push('cpu');
+  return m;
+}
+
+/**
+ * The validation error per unit of setting distance (error-bands.ts) that covers 90 % of the rows:
+ * GOGC-only rows give the GOGC rate (|ln(predicted / actual)| ÷ |ln(GOGC / 100)|), limit rows the
+ * limit's share on top of it. GC CPU only from quiet rows (null when there are none).
+ */
+export function calibrate(rows: PredictionRow[]): { gogc: { gcCount: number; peakHeap: number }; limit: { gcCount: number; peakHeap: number }; quietRows: number } {
+  const q90 = (xs: number[]): number => {
+    if (xs.length === 0) return NaN;
+    const s = [...xs].sort((a, b) => a - b);
+    return s[Math.min(s.length - 1, Math.ceil(0.9 * s.length) - 1)];
+  };
+  const dist = (r: PredictionRow): number => Math.abs(Math.log((r.settings.gogc < 0 ? 800 : r.settings.gogc) / 100));
+  const lnErr = (p: number, a: number): number => Math.abs(Math.log(p / a));
+  const gogcRows = rows.filter((r) => r.settings.memLimitBytes === null && dist(r) > 0);
+  const rate = (pick: (f: Figures) => number): number => q90(gogcRows.map((r) => lnErr(pick(r.predicted), pick(r.actual)) / dist(r)));
+  const gogc = { gcCount: rate((f) => f.gcCount), peakHeap: rate((f) => f.peakHeapBytes) };
+  const limitRows = rows.filter((r) => r.settings.memLimitBytes !== null);
+  const extra = (pick: (f: Figures) => number, k: number): number => q90(limitRows.map((r) => Math.max(lnErr(pick(r.predicted), pick(r.actual)) - k * dist(r), 0)));
+  return {
+    gogc,
+    limit: { gcCount: extra((f) => f.gcCount, gogc.gcCount), peakHeap: extra((f) => f.peakHeapBytes, gogc.peakHeap) },
+    quietRows: rows.filter((r) => !r.noisy).length,
+  };
+}
