@@ -9,6 +9,7 @@ import { prometheusTextReader } from './readers/prometheus-text.js';
 import { perfScriptReader } from './readers/perf-script.js';
 import { foldedReader } from './readers/folded.js';
 import { gctraceReader } from './readers/gctrace.js';
+import { goroutineDumpReader } from './readers/goroutine-dump.js';
 
 export const READERS: Partial<Record<FormatName, ArtifactReader>> = {
   pprof: pprofReader,
@@ -18,4 +19,5 @@ export const READERS: Partial<Record<FormatName, ArtifactReader>> = {
   'perf-script': perfScriptReader,
   folded: foldedReader,
   gctrace: gctraceReader,
+  'goroutine-dump': goroutineDumpReader,
 };
