@@ -22,6 +22,8 @@ import type { SecretCipher } from './collect/secret-store.js';
 import { SshService } from './services/ssh-service.js';
 import { TraceService } from './services/trace-service.js';
 import { GcService } from './services/gc-service.js';
+import { GoroutineService } from './services/goroutine-service.js';
+import { MetricsService } from './services/metrics-service.js';
 import type { ProfileSummary } from './analysis/profile-summary.js';
 import type { ViewOptions, DiffTable, ExportedView, Sandwich } from './api/types.js';
 import { exportFileName, exportTitle, type ExportedFile } from './analysis/view-ops.js';
@@ -77,6 +79,10 @@ export class Engine implements GpwApi {
   readonly traces: TraceService;
   /** GC logs: run view, what-if, trade-off (services/gc-service.ts). */
   readonly gc: GcService;
+  /** Goroutine dumps and the leak view (services/goroutine-service.ts). */
+  readonly goroutines: GoroutineService;
+  /** Runtime metrics series of runs and targets (services/metrics-service.ts). */
+  readonly metrics: MetricsService;
 
   constructor(private readonly options: EngineOptions) {
     this.library = new Library(options.libraryPath, { nativeBinding: options.nativeBinding });
@@ -89,6 +95,8 @@ export class Engine implements GpwApi {
       runSchedules: options.runSchedules,
       through: (host) => ({ host, connect: this.ssh.connectHook(host) }),
     });
+    this.goroutines = new GoroutineService(this.library);
+    this.metrics = new MetricsService(this.library, () => this.capture.store);
     this.ssh = new SshService({
       db: this.library.db,
       knownHostsFile: join(options.libraryPath === ':memory:' ? '.' : dirname(resolve(options.libraryPath)), 'known_hosts'),
@@ -247,6 +255,12 @@ export class Engine implements GpwApi {
   gcWhatIf = async ({ id, ...req }: ArgsOf<'gcWhatIf'>): ReturnType<GpwApi['gcWhatIf']> => this.gc.whatIf(id, req);
   gcTradeoff = async ({ id, ...req }: ArgsOf<'gcTradeoff'>): ReturnType<GpwApi['gcTradeoff']> => this.gc.tradeoff(id, req);
   gcSeries = async (a: ArgsOf<'gcSeries'>): ReturnType<GpwApi['gcSeries']> => this.gc.series(a);
+
+  // ---- goroutine dumps, runtime metrics series (services/goroutine-service.ts, metrics-service.ts) ----
+
+  goroutineGroups = async ({ id, ...filter }: ArgsOf<'goroutineGroups'>): ReturnType<GpwApi['goroutineGroups']> => this.goroutines.groups(id, filter);
+  goroutineDiff = async (a: ArgsOf<'goroutineDiff'>): ReturnType<GpwApi['goroutineDiff']> => this.goroutines.diff(a);
+  metricsSeries = async (a: ArgsOf<'metricsSeries'>): ReturnType<GpwApi['metricsSeries']> => this.metrics.series(a);
 
   // ---- for the CLI (paths are trusted there; the renderer never gets these) ----
 

@@ -5,13 +5,14 @@
 import { GpwError, errorBody, type Envelope } from './errors.js';
 import { array, boolean, bytes, checkedString, integer, object, oneOf, optional, string, stringMap, type Infer, type Schema } from './schema.js';
 import type { CaptureHistoryEntry, CaptureJobStatus, CaptureSchedule, CollectInfo, Target } from './collect-types.js';
-import { CAPTURE_KINDS } from './collect-types.js';
+import { CAPTURE_KINDS, PROFILE_NAME } from './collect-types.js';
 import type { Artifact, DiffTable, ExportedView, FlameGraph, ImportResult, LibraryInfo, ProfileMeta, Sandwich, TopTable } from './types.js';
 import { ARTIFACT_KINDS } from './types.js';
 import { goRegexpProblem } from '../analysis/filters/go-regexp.js';
 import { tagFilterProblem } from '../analysis/filters/tag-filter.js';
 import { sshHostArg, sshMethods } from './ssh-contract.js';
 import { gcMethods } from './gc-contract.js';
+import { goroutineMethods } from './goroutine-contract.js';
 import type { MmuCurve, TraceSummary } from './trace-types.js';
 import type { TraceSpan, TraceTimeline } from './trace-timeline-types.js';
 
@@ -110,8 +111,8 @@ const labelMap = stringMap(labelKey, labelValue);
 const headerName = string({ min: 1, max: 128, pattern: /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/ });
 const headerValue = string({ max: 8192, pattern: /^[^\r\n\0]*$/ });
 const captureSpecs = array(
-  object({ kind: oneOf(CAPTURE_KINDS), seconds: optional(integer({ min: 1, max: 3600 })), gc: optional(boolean()) }),
-  { min: 1, max: CAPTURE_KINDS.length },
+  object({ kind: oneOf(CAPTURE_KINDS), seconds: optional(integer({ min: 1, max: 3600 })), gc: optional(boolean()), name: optional(string({ min: 1, max: 64, pattern: PROFILE_NAME })) }),
+  { min: 1, max: CAPTURE_KINDS.length + 16 },
 );
 const saveTargetArgs = object({
   id: optional(id),
@@ -209,6 +210,8 @@ export const contract = {
   traceSpan: method<Infer<typeof traceSpanArgs>, TraceSpan>(traceSpanArgs),
   /** GC logs: run view, what-if, trade-off (api/gc-contract.ts). */
   ...gcMethods,
+  /** Goroutine dumps and the leak view, runtime metrics over time (api/goroutine-contract.ts). */
+  ...goroutineMethods,
 };
 
 export type Contract = typeof contract;

@@ -12,6 +12,8 @@ import { exportCommand, EXPORT_FLAGS, EXPORT_USAGE } from './export-command.js';
 import { captureCommand, CAPTURE_FLAGS, CAPTURE_USAGE } from './capture-command.js';
 import { gcCommand, GC_FLAGS, GC_USAGE } from './gc-command.js';
 import { sshCommand, SSH_FLAGS, SSH_USAGE } from './ssh-command.js';
+import { goroutinesCommand, GOROUTINES_FLAGS, GOROUTINES_USAGE } from './goroutines-command.js';
+import { metricsCommand, METRICS_FLAGS, METRICS_USAGE } from './metrics-command.js';
 import { Engine } from '../engine.js';
 import { resolveLibraryPath } from '../library/default-path.js';
 import { startServer } from '../server/serve.js';
@@ -35,6 +37,8 @@ ${EXPORT_USAGE}
 ${CAPTURE_USAGE}
 ${GC_USAGE}
 ${SSH_USAGE}
+${GOROUTINES_USAGE}
+${METRICS_USAGE}
   gpw serve [--port N]
 
 common options:
@@ -52,6 +56,8 @@ const SPECS: Record<string, Record<string, FlagSpec>> = {
   capture: { ...COMMON, ...CAPTURE_FLAGS },
   gc: { ...COMMON, ...GC_FLAGS },
   ssh: { ...COMMON, ...SSH_FLAGS },
+  goroutines: { ...COMMON, ...GOROUTINES_FLAGS },
+  metrics: { ...COMMON, ...METRICS_FLAGS },
   serve: { ...COMMON, ...valueFlags('port') },
 };
 
@@ -123,6 +129,12 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       case 'capture':
         return await captureCommand(engine, args, json);
+      case 'goroutines':
+        out(await goroutinesCommand(engine, args, json));
+        return 0;
+      case 'metrics':
+        out(await metricsCommand(engine, args, json));
+        return 0;
       case 'top':
         process.stdout.write(await topCommand(engine, args, json));
         return 0;

@@ -18,10 +18,23 @@ const binDir = path.join(repoRoot, 'tests', '.tmp', 'capture', 'bin');
  * @returns {Promise<string>} path of the binary
  */
 export async function buildPprofServer(toolchain = '') {
-  const env = { ...process.env, GOWORK: 'off', CGO_ENABLED: '0', ...(toolchain ? { GOTOOLCHAIN: toolchain } : {}) };
+  return buildGoService(moduleDir, 'pprofserver', toolchain);
+}
+
+/**
+ * Builds the Go service in moduleDir (once per source hash, toolchain and extra environment,
+ * e.g. a GOEXPERIMENT) into tests/.tmp/capture/bin/NAME-TOOLCHAIN.
+ * @param {string} dir
+ * @param {string} name
+ * @param {string} [toolchain]
+ * @param {Record<string, string>} [extraEnv]
+ * @returns {Promise<string>} path of the binary
+ */
+export async function buildGoService(dir, name, toolchain = '', extraEnv = {}) {
+  const env = { ...process.env, GOWORK: 'off', CGO_ENABLED: '0', ...extraEnv, ...(toolchain ? { GOTOOLCHAIN: toolchain } : {}) };
   const version = await withEnv(env, () => goVersion());
-  const hash = await sourceHash(moduleDir, version, 'pprofserver', []);
-  const bin = path.join(binDir, `pprofserver-${toolchain || 'default'}`);
+  const hash = await sourceHash(dir, version, name, [extraEnv]);
+  const bin = path.join(binDir, `${name}-${toolchain || 'default'}`);
   const stamp = `${bin}.stamp`;
   const fresh = async () => (await fs.readFile(stamp, 'utf8').catch(() => '')) === hash && !!(await fs.stat(bin).catch(() => null));
   if (await fresh()) return bin;
@@ -31,8 +44,8 @@ export async function buildPprofServer(toolchain = '') {
     if (await fresh()) return;
     const tmp = `${bin}.${process.pid}.tmp`;
     await new Promise((resolve, reject) =>
-      execFile(process.env.GO || 'go', ['build', '-trimpath', '-buildvcs=false', '-o', tmp, '.'], { cwd: moduleDir, env, timeout: 300_000 }, (err, _o, stderr) =>
-        err ? reject(new Error(`go build of tests/go/pprofserver (${version}) failed:\n${stderr || err.message}`)) : resolve(undefined),
+      execFile(process.env.GO || 'go', ['build', '-trimpath', '-buildvcs=false', '-o', tmp, '.'], { cwd: dir, env, timeout: 300_000 }, (err, _o, stderr) =>
+        err ? reject(new Error(`go build of tests/go/${name} (${version}) failed:\n${stderr || err.message}`)) : resolve(undefined),
       ),
     );
     await fs.rename(tmp, bin);
