@@ -38,6 +38,8 @@ const metricsArgs = object({
   /** A saved target's id or name. */
   target: optional(string({ min: 1, max: 128 })),
   ids: optional(array(id, { min: 1, max: 5000 })),
+  /** A snapshot: the series of its saved target's captures, else of its run. */
+  artifact: optional(id),
   series: optional(array(seriesName, { max: 200 })),
 });
 

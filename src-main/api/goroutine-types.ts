@@ -4,7 +4,7 @@
 import type { GoroutineGroups } from '../analysis/goroutines/goroutine-groups.js';
 import type { DumpRef } from '../services/goroutine-service.js';
 
-export type { GoroutineGroup, GoroutineGroups, GoroutineDiffRow, GoroutineFilter } from '../analysis/goroutines/goroutine-groups.js';
+export type { DumpGroup, GoroutineGroups, GoroutineDiffRow, GoroutineFilter } from '../analysis/goroutines/goroutine-groups.js';
 export type { GoroutineDiff, DumpRef } from '../services/goroutine-service.js';
 export type { MetricSeries, MetricMarker, MetricsSeriesResult } from '../analysis/metrics/runtime-series.js';
 

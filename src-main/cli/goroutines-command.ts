@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { GpwError } from '../api/errors.js';
 import { readInputFile, type Engine } from '../engine.js';
-import type { GoroutineFilter, GoroutineGroup } from '../analysis/goroutines/goroutine-groups.js';
+import type { GoroutineFilter, DumpGroup } from '../analysis/goroutines/goroutine-groups.js';
 import type { DumpRef } from '../services/goroutine-service.js';
 import type { GoroutineDump } from '../formats/goroutine-dump/dump-types.js';
 import { groupGoroutines } from '../analysis/goroutines/goroutine-groups.js';
@@ -72,11 +72,11 @@ export async function goroutinesCommand(engine: Engine, args: ParsedArgs, json: 
   return lines.join('\n');
 }
 
-function jsonGroup(g: GoroutineGroup): Record<string, unknown> {
+function jsonGroup(g: DumpGroup): Record<string, unknown> {
   return { state: g.state, waitMinutes: g.waitMinutes, count: g.count, stack: g.stack, locations: g.locations, createdBy: g.createdBy, ids: g.ids, leaked: g.leaked, lockedToThread: g.lockedToThread };
 }
 
-const waitText = (g: GoroutineGroup): string => (g.waitMinutes[0] === 0 && g.maxWaitMinutes === 0 ? '' : `, ${g.waitMinutes[0]}–${g.waitMinutes[1] ?? '∞'} minutes`);
+const waitText = (g: DumpGroup): string => (g.waitMinutes[0] === 0 && g.maxWaitMinutes === 0 ? '' : `, ${g.waitMinutes[0]}–${g.waitMinutes[1] ?? '∞'} minutes`);
 const idText = (ids: number[]): string => (ids.length > 8 ? `${ids.slice(0, 8).join(' ')} … (${ids.length})` : ids.join(' '));
 
 function load(engine: Engine, target: string): { dump: GoroutineDump; ref: DumpRef } {

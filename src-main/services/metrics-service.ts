@@ -18,6 +18,8 @@ export interface MetricsRequest {
   /** A saved target's id or name: every run its captures made. */
   target?: string;
   ids?: string[];
+  /** A snapshot: the series it belongs to (its saved target's captures, else its run, else itself). */
+  artifact?: string;
   /** Series names to keep (all when absent). */
   series?: string[];
 }
@@ -29,6 +31,10 @@ export class MetricsService {
   ) {}
 
   series(req: MetricsRequest): MetricsSeriesResult {
+    if (req.artifact !== undefined) {
+      if (req.run !== undefined || req.target !== undefined || req.ids !== undefined) throw new GpwError('invalid_argument', 'give one of: a run, a target, artifact ids or one artifact');
+      return this.series({ ...this.scopeOf(req.artifact), series: req.series });
+    }
     const given = [req.run, req.target, req.ids].filter((x) => x !== undefined).length;
     if (given !== 1) throw new GpwError('invalid_argument', 'give one of: a run, a target, or artifact ids');
     let runs: Set<string> | null = null;
@@ -53,6 +59,17 @@ export class MetricsService {
     const result = metricsSeries(snapshots.map((a) => this.snapshot(a)), markers, req.series);
     if (snapshots.some((a) => a.capturedAt === null)) result.warnings.unshift('some snapshots carry no capture time: their import time is used');
     return result;
+  }
+
+  /** Where a snapshot's series comes from: its saved target's captures, else its run, else itself. */
+  private scopeOf(id: string): MetricsRequest {
+    const a = this.library.get(id);
+    if (!a) throw new GpwError('not_found', `no artifact ${id} in the library`);
+    const store = this.store();
+    const entry = store.history({ limit: 100_000 }).find((h) => h.targetId !== null && h.artifacts.some((x) => x.id === id));
+    if (entry?.targetId && store.getTarget(entry.targetId)) return { target: entry.targetId };
+    if (a.run !== null) return { run: a.run };
+    return { ids: [id] };
   }
 
   /** Runs the captures of a saved target (by id or name) made. */

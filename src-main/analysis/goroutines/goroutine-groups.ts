@@ -7,7 +7,7 @@ import type { DumpFrame, DumpGoroutine, GoroutineDump } from '../../formats/goro
 /** Wait buckets in minutes: [0,1) is "under a minute" (the runtime prints no minutes then). */
 export const WAIT_BOUNDS = [0, 1, 5, 10, 30, 60, 120, 240, 480, 1440] as const;
 
-export interface GoroutineGroup {
+export interface DumpGroup {
   /** Identifies the group within its dump: state, bucket and stack. */
   key: string;
   /** The wait reason or status; "" in a debug=1 profile (it has none). */
@@ -46,7 +46,7 @@ export interface GoroutineGroups {
   total: number;
   /** Goroutines in the groups shown (after filters). */
   shown: number;
-  groups: GoroutineGroup[];
+  groups: DumpGroup[];
   /** Goroutines per state, over the whole dump. */
   states: { state: string; count: number }[];
   warnings: string[];
@@ -92,7 +92,7 @@ export function matchesFilter(g: DumpGoroutine, f: GoroutineFilter): boolean {
 
 /** Groups by state, wait bucket and stack, largest first. */
 export function groupGoroutines(dump: GoroutineDump, filter: GoroutineFilter = {}): GoroutineGroups {
-  const groups = new Map<string, GoroutineGroup>();
+  const groups = new Map<string, DumpGroup>();
   const states = new Map<string, number>();
   let shown = 0;
   for (const g of dump.goroutines) {
