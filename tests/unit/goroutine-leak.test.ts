@@ -61,6 +61,12 @@ async function capture(url: string, kinds: CaptureSpec[], run: string): Promise<
 
 const artifactOf = (s: CaptureJobStatus, kind: string): Artifact => engine.library.get(s.items.find((i) => i.kind === kind)!.artifactId!)!;
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/**
+ * Goroutines of the HTTP serving itself: pprof's handler, a connection and its background reader,
+ * the accept loop (caught runnable while a connection arrives). They come and go with requests.
+ */
+const servingRequest = (frames: string[]): boolean => frames.some((f) => /^net\/http\/pprof\.|^net\/http\.\(\*conn(Reader)?\)/.test(f));
+const serving = (frames: string[]): boolean => servingRequest(frames) || frames.includes('net/http.(*Server).Serve');
 
 describe('the leak view on a leaking Go service', () => {
   let url: string;
@@ -81,13 +87,17 @@ describe('the leak view on a leaking Go service', () => {
     const after = artifactOf(b, 'goroutines');
     expect(before.kind).toBe('goroutines');
     const diff = await engine.goroutineDiff({ before: before.id, after: after.id });
-    expect(diff.rows.map((r) => ({ leaf: r.stack.find((f) => f.startsWith('main.')), state: r.state, before: r.before, after: r.after, growth: r.growth }))).toEqual([
+    // Goroutines serving HTTP connections come and go with the requests (a closed connection's
+    // may still be finishing): they are not the service's own.
+    const transient = diff.rows.filter((r) => serving(r.stack));
+    expect(transient.every((r) => Math.abs(r.growth) <= 2), JSON.stringify(transient)).toBe(true);
+    expect(diff.rows.filter((r) => !serving(r.stack)).map((r) => ({ leaf: r.stack.find((f) => f.startsWith('main.')), state: r.state, before: r.before, after: r.after, growth: r.growth }))).toEqual([
       { leaf: 'main.leakyWait', state: 'chan receive', before: 5, after: 12, growth: 7 },
     ]);
     expect(diff.rows[0].createdBy).toBe('main.leakHandler');
     // The same by run names (each run's latest dump).
     const byRuns = await engine.goroutineDiff({ beforeRun: 'leak before', afterRun: 'leak after' });
-    expect(byRuns.rows).toEqual(diff.rows);
+    expect(byRuns.rows.filter((r) => !serving(r.stack))).toEqual(diff.rows.filter((r) => !serving(r.stack)));
     // The groups: the leaking group has the 12 goroutines' ids.
     const groups = await engine.goroutineGroups({ id: after.id, func: 'leakyWait' });
     expect(groups.groups).toHaveLength(1);
@@ -98,7 +108,7 @@ describe('the leak view on a leaking Go service', () => {
       library, 'goroutines', after.id, '--diff', before.id);
     expect(cli.total).toBe(groups.total);
     expect(cli.groups.find((g) => g.stack.includes('main.leakyWait'))).toMatchObject({ state: 'chan receive', waitMinutes: [0, 1], count: 12, createdBy: 'main.leakHandler' });
-    expect(cli.diff.map((d) => [d.stack.includes('main.leakyWait'), d.before, d.after])).toEqual([[true, 5, 12]]);
+    expect(cli.diff.filter((d) => !serving(d.stack)).map((d) => [d.stack.includes('main.leakyWait'), d.before, d.after])).toEqual([[true, 5, 12]]);
     const filtered = await gpwJson<{ groups: unknown[] }>(library, 'goroutines', after.id, '--state', 'chan receive', '--min-wait', '5m');
     expect(filtered.groups).toEqual([]);
   }, 60_000);
@@ -112,12 +122,11 @@ describe('the leak view on a leaking Go service', () => {
     // The runtime's own frames (gopark, goexit) are in the profile but not in a dump; the
     // goroutines serving the two requests (handler, connection, its background reader) are
     // each caught at another point of their work.
-    const serving = (frames: string[]) => frames.some((f) => /^net\/http\/pprof\.|^net\/http\.\(\*conn(Reader)?\)/.test(f));
     const key = (frames: string[]) => frames.filter((f) => !f.startsWith('runtime.')).join(';');
     const ours = new Map<string, number>();
-    for (const g of dump.groups) if (!serving(g.stack)) ours.set(key(g.stack), (ours.get(key(g.stack)) ?? 0) + g.count);
+    for (const g of dump.groups) if (!servingRequest(g.stack)) ours.set(key(g.stack), (ours.get(key(g.stack)) ?? 0) + g.count);
     const theirs = new Map<string, number>();
-    for (const t of await pprofTraces(file, 'goroutine', 'count')) if (!serving(t.frames)) theirs.set(key(t.frames), (theirs.get(key(t.frames)) ?? 0) + t.value);
+    for (const t of await pprofTraces(file, 'goroutine', 'count')) if (!servingRequest(t.frames)) theirs.set(key(t.frames), (theirs.get(key(t.frames)) ?? 0) + t.value);
     expect(ours).toEqual(theirs);
     expect([...ours.values()].reduce((x, y) => x + y, 0)).toBeGreaterThanOrEqual(12);
   }, 60_000);

@@ -74,9 +74,24 @@ async function withEnv(env, fn) {
  * @returns {Promise<{url: string, pid: number, stop: () => Promise<void>}>}
  */
 export function startPprofServer(bin, flags = [], timeoutMs = 10_000) {
+  return startGoService(bin, flags, timeoutMs, 'pprofserver');
+}
+
+/**
+ * Starts a Go test service that prints "listening URL" on stdout; every whole stdout line also
+ * goes to onLine (from the first on).
+ * @param {string} bin
+ * @param {string[]} flags
+ * @param {number} timeoutMs
+ * @param {string} name for messages
+ * @param {(line: string) => void} [onLine]
+ * @returns {Promise<{url: string, pid: number, stop: () => Promise<void>}>}
+ */
+export function startGoService(bin, flags, timeoutMs, name, onLine = () => {}) {
   const proc = spawn(bin, flags, { stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
+  let url = '';
   const exited = new Promise((resolve) => proc.once('exit', resolve));
   const stop = async () => {
     if (proc.exitCode !== null || proc.signalCode !== null) return;
@@ -86,18 +101,26 @@ export function startPprofServer(bin, flags = [], timeoutMs = 10_000) {
     clearTimeout(t);
   };
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => void stop().then(() => reject(new Error(`pprofserver did not start: ${err}`))), timeoutMs);
+    const timer = setTimeout(() => void stop().then(() => reject(new Error(`${name} did not start: ${err}`))), timeoutMs);
     proc.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`pprofserver exited (${code}): ${err}`));
+      reject(new Error(`${name} exited (${code}): ${err}`));
     });
     proc.stderr.setEncoding('utf8').on('data', (d) => (err += d));
     proc.stdout.setEncoding('utf8').on('data', (d) => {
       out += d;
-      const m = /listening (https?:\/\/\S+)/.exec(out);
-      if (!m) return;
-      clearTimeout(timer);
-      resolve({ url: m[1], pid: proc.pid, stop });
+      let nl;
+      while ((nl = out.indexOf('\n')) >= 0) {
+        const line = out.slice(0, nl);
+        out = out.slice(nl + 1);
+        onLine(line);
+        const m = /^listening (https?:\/\/\S+)/.exec(line);
+        if (m && !url) {
+          url = m[1];
+          clearTimeout(timer);
+          resolve({ url, pid: proc.pid, stop });
+        }
+      }
     });
   });
 }
