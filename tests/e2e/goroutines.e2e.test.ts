@@ -11,6 +11,7 @@ import { buildLeakServer, startLeakServer } from '../go/leakserver/harness.mjs';
 import { HAVE_CHROMIUM, launchChromium, openServedPage } from '../helpers/chromium';
 import { repoPath, tempDir } from '../helpers/paths';
 import { startServe, type ServeProcess } from '../helpers/serve';
+import { gpwJson } from '../helpers/run';
 
 const SHOTS = repoPath('tests/.tmp/screenshots-goroutines');
 const STEP_MS = 20_000;
@@ -29,12 +30,13 @@ describe.skipIf(!HAVE_CHROMIUM)('goroutines, leaks and metrics in Chromium via g
   const errors: string[] = [];
   const lib = tempDir('gpw-e2e-goroutines-');
   const profileDir = tempDir('gpw-e2e-goroutines-chromium-');
+  const library = join(lib.dir, 'lib.sqlite');
 
   beforeAll(async () => {
     rmSync(SHOTS, { recursive: true, force: true });
     mkdirSync(SHOTS, { recursive: true });
     target = await startLeakServer(await buildLeakServer(), ['-grow-goroutines', '5', '-grow-heap', '3000000']);
-    serve = await startServe(join(lib.dir, 'lib.sqlite'));
+    serve = await startServe(library);
     context = await launchChromium(profileDir.dir);
     page = await openServedPage(context, serve.url, errors, STEP_MS);
   }, 300_000);
@@ -121,6 +123,21 @@ describe.skipIf(!HAVE_CHROMIUM)('goroutines, leaks and metrics in Chromium via g
     await expect.poll(() => page.getByTestId('metric-slope').count()).toBeGreaterThan(0);
     await page.waitForTimeout(500);
     await page.screenshot({ path: join(SHOTS, '05-metrics.png'), fullPage: true });
+    // Clicking the marker of the goroutine dump taken meanwhile opens that dump. The chart's
+    // time axis spans the first to the last snapshot; the plot area is inset 64 px left, 24 right.
+    const r = await gpwJson<{ series: { name: string; points: [number, number][] }[]; markers: { atMs: number; kind: string; artifactId?: string }[] }>(library, 'metrics', '--run', 'watch', '--series', 'goroutines');
+    const pts = r.series[0].points;
+    const marker = r.markers.find((m) => m.kind === 'capture')!;
+    const box = (await page.getByTestId('metric-chart').first().locator('.chart').boundingBox())!;
+    const x = box.x + 64 + ((marker.atMs - pts[0][0]) / (pts.at(-1)![0] - pts[0][0])) * (box.width - 64 - 24);
+    // The click lands on the metrics view's own chart: go back there after opening the dump.
+    await page.mouse.click(x, box.y + box.height / 2);
+    await page.getByTestId('goroutines-view').waitFor();
+    expect(await page.locator('[data-testid=goroutines-view] h2').textContent()).toMatch(/goroutines/);
+    await page.screenshot({ path: join(SHOTS, '05b-marker-opened-dump.png') });
+    await page.getByTestId('artifact').filter({ hasText: 'vars.json' }).first().click();
+    await page.getByTestId('metrics-view').waitFor();
+    await page.getByTestId('metric-chart').first().waitFor();
     // An unknown series is listed by its name and charts when picked.
     await page.getByTestId('metric-search').fill('leakserver_widgets');
     await page.getByRole('checkbox', { name: 'leakserver_widgets_total{shop="leaks"}', exact: true }).check();
