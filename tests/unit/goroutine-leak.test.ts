@@ -142,6 +142,12 @@ describe('the leak view on a leaking Go service', () => {
     expect(custom).toMatchObject({ kind: 'profile', subtype: 'gpw.sessions' });
     const top = await engine.topTable({ id: custom.id });
     expect(top.total).toBe(12);
+    // A name the program does not have: said so, nothing written.
+    const { jobId } = await engine.startCapture({ url, kinds: [{ kind: 'profile', name: 'nosuch' }] });
+    let st = await engine.captureStatus({ jobId });
+    for (let i = 0; st.phase === 'running' && i < 100; i++) st = (await pause(100), await engine.captureStatus({ jobId }));
+    expect(st.phase).toBe('failed');
+    expect(st.result?.failures[0].message).toMatch(/404: the program has no profile named nosuch/);
   }, 60_000);
 });
 
