@@ -77,7 +77,35 @@ export function waitBucket(minutes: number): [number, number | null] {
 }
 
 const loc = (f: DumpFrame): string => `${f.file}:${f.line}`;
-const stackKey = (g: DumpGoroutine): string => g.frames.map((f) => `${f.func} ${loc(f)}`).join('\n');
+
+/**
+ * Stack keys by frame content (function, file, line), fast for dumps whose frames are shared
+ * objects (the debug=2 reader gives one object per place): each object is numbered once.
+ */
+class StackKeys {
+  private readonly byObject = new Map<DumpFrame, number>();
+  private readonly byContent = new Map<string, number>();
+
+  key(g: DumpGoroutine): string {
+    let k = '';
+    for (const f of g.frames) k += `${this.id(f)},`;
+    return k;
+  }
+
+  private id(f: DumpFrame): number {
+    let id = this.byObject.get(f);
+    if (id === undefined) {
+      const content = `${f.func} ${f.file}:${f.line}`;
+      id = this.byContent.get(content);
+      if (id === undefined) {
+        id = this.byContent.size;
+        this.byContent.set(content, id);
+      }
+      this.byObject.set(f, id);
+    }
+    return id;
+  }
+}
 
 export function matchesFilter(g: DumpGoroutine, f: GoroutineFilter): boolean {
   if (f.state && !(g.state ?? '').toLowerCase().includes(f.state.toLowerCase())) return false;
@@ -94,6 +122,7 @@ export function matchesFilter(g: DumpGoroutine, f: GoroutineFilter): boolean {
 export function groupGoroutines(dump: GoroutineDump, filter: GoroutineFilter = {}): GoroutineGroups {
   const groups = new Map<string, DumpGroup>();
   const states = new Map<string, number>();
+  const keys = new StackKeys();
   let shown = 0;
   for (const g of dump.goroutines) {
     const state = g.state ?? '';
@@ -101,7 +130,7 @@ export function groupGoroutines(dump: GoroutineDump, filter: GoroutineFilter = {
     if (!matchesFilter(g, filter)) continue;
     shown += g.count;
     const bucket = waitBucket(g.waitMinutes);
-    const key = `${state}\n${bucket[0]}\n${stackKey(g)}`;
+    const key = `${state}\n${bucket[0]}\n${keys.key(g)}`;
     let group = groups.get(key);
     if (!group) {
       group = {
@@ -140,11 +169,12 @@ export function groupGoroutines(dump: GoroutineDump, filter: GoroutineFilter = {
  */
 export function diffGoroutines(before: GoroutineDump, after: GoroutineDump, filter: GoroutineFilter = {}, all = false): GoroutineDiffRow[] {
   const rows = new Map<string, GoroutineDiffRow>();
+  const keys = new StackKeys();
   const add = (dump: GoroutineDump, side: 'before' | 'after'): void => {
     for (const g of dump.goroutines) {
       if (!matchesFilter(g, filter)) continue;
       const state = g.state ?? '';
-      const key = `${state}\n${stackKey(g)}`;
+      const key = `${state}\n${keys.key(g)}`;
       let row = rows.get(key);
       if (!row) {
         row = { state, stack: g.frames.map((f) => f.func), locations: g.frames.map(loc), createdBy: g.createdBy?.func ?? null, before: 0, after: 0, growth: 0, isNew: false, maxWaitBefore: null, maxWaitAfter: null };

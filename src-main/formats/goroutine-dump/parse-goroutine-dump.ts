@@ -15,6 +15,8 @@
 // "# labels: {…}" line and "#\t0xPC\tfunc+0xOFF\tfile:LINE" frame lines.
 //
 // A file cut inside a goroutine keeps the goroutines before it and says where it stopped.
+// One pass over the lines, nothing kept but the goroutines; a frame seen before (same function
+// and file line) is the same object, so 100 000 goroutines parked in one place cost one frame.
 
 import { FormatError } from '../format-error.js';
 import { detached, forEachLine } from '../text-lines.js';
@@ -32,20 +34,23 @@ const MAX_WARNINGS = 50;
 
 /** Parses a dump; throws FormatError when no goroutine could be read. */
 export function parseGoroutineDump(bytes: Uint8Array): GoroutineDump {
-  const lines: string[] = [];
-  const byteAt: number[] = [];
+  let parser: LineParser | null = null;
   let offset = 0;
-  const enc = new TextEncoder();
-  const { endsWithNewline } = forEachLine(bytes, (line) => {
-    lines.push(line);
-    byteAt.push(offset);
-    offset += (/^[\x00-\x7f]*$/.test(line) ? line.length : enc.encode(line).length) + 1;
+  let lineCount = 0;
+  const { endsWithNewline } = forEachLine(bytes, (line, lineNo) => {
+    lineCount = lineNo;
+    const at = offset;
+    offset += utf8Length(line) + 1;
+    if (parser === null) {
+      if (line.trim() === '') return;
+      const profile = PROFILE_HEADER.exec(line);
+      parser = profile ? new Debug1Parser(profile[1], Number(profile[2])) : new Debug2Parser();
+      if (profile) return;
+    }
+    parser.line(line, lineNo, at);
   });
-  const first = lines.findIndex((l) => l.trim() !== '');
-  if (first < 0) throw new FormatError('the goroutine dump is empty');
-  const profile = PROFILE_HEADER.exec(lines[first]);
-  const dump = profile ? parseDebug1(lines, first, profile[1], Number(profile[2])) : parseDebug2(lines, first);
-  finishCut(dump, byteAt, endsWithNewline, bytes.length, lines.length);
+  if (parser === null) throw new FormatError('the goroutine dump is empty');
+  const dump = (parser as LineParser).finish(endsWithNewline, bytes.length, lineCount);
   if (dump.goroutines.length === 0) {
     throw new FormatError(dump.cutAt ? `the dump stops inside its first goroutine (line ${dump.cutAt.line}, byte ${dump.cutAt.byte}; the file has ${bytes.length} bytes)` : `no goroutine could be read${dump.warnings.length ? `: ${dump.warnings[0]}` : ''}`);
   }
@@ -53,109 +58,236 @@ export function parseGoroutineDump(bytes: Uint8Array): GoroutineDump {
   return dump;
 }
 
+function utf8Length(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) n += 1;
+    else if (c >= 0xd800 && c < 0xdc00) { n += 2; i++; } // a surrogate pair: 4 bytes for 2 code units
+    else n += 2;
+  }
+  return n;
+}
+
 interface Pending {
   g: DumpGoroutine;
-  /** Line (0-based) of the record's header. */
-  at: number;
+  /** Line number (1-based) and byte offset of the record's header. */
+  line: number;
+  byte: number;
   /** A function line waiting for its file line. */
   func: string | null;
   /** After "created by …", its file line. */
   creator: string | null;
   creatorGoroutine: number | null;
+  /** A blank line (or the next record) ended it. */
   closed: boolean;
 }
 
-type Parsed = GoroutineDump & { last: Pending | null };
+interface LineParser {
+  line(text: string, lineNo: number, byte: number): void;
+  finish(endsWithNewline: boolean, size: number, lineCount: number): GoroutineDump;
+}
 
 function newGoroutine(): DumpGoroutine {
   return { id: null, count: 1, state: null, waitMinutes: 0, lockedToThread: false, leaked: false, labels: {}, frames: [], elided: false, createdBy: null };
 }
 
-function warn(d: GoroutineDump, message: string): void {
-  if (d.warnings.length < MAX_WARNINGS) d.warnings.push(message);
-  else if (d.warnings.length === MAX_WARNINGS) d.warnings.push('more lines could not be read (not listed)');
+abstract class DumpParser implements LineParser {
+  protected readonly d: GoroutineDump;
+  protected cur: Pending | null = null;
+  /** The start of the last line seen (for a file that stops inside a line). */
+  private lastLineNo = 0;
+  private lastLineByte = 0;
+
+  constructor(format: GoroutineDump['format'], profile: string, statedTotal: number | null) {
+    this.d = { format, profile, total: 0, statedTotal, goroutines: [], warnings: [], cutAt: null };
+  }
+
+  abstract read(text: string, lineNo: number, byte: number): void;
+
+  line(text: string, lineNo: number, byte: number): void {
+    this.lastLineNo = lineNo;
+    this.lastLineByte = byte;
+    this.read(text, lineNo, byte);
+  }
+
+  protected warn(message: string): void {
+    const w = this.d.warnings;
+    if (w.length < MAX_WARNINGS) w.push(message);
+    else if (w.length === MAX_WARNINGS) w.push('more lines could not be read (not listed)');
+  }
+
+  protected open(g: DumpGoroutine, lineNo: number, byte: number): void {
+    this.close();
+    this.cur = { g, line: lineNo, byte, func: null, creator: null, creatorGoroutine: null, closed: false };
+  }
+
+  protected close(): void {
+    if (!this.cur) return;
+    this.cur.closed = true;
+    this.d.goroutines.push(this.cur.g);
+    this.cur = null;
+  }
+
+  /** Whether the last, unclosed record is whole (the file may end right after it). */
+  protected abstract complete(p: Pending): boolean;
+
+  finish(endsWithNewline: boolean, size: number, lineCount: number): GoroutineDump {
+    const d = this.d;
+    const last = this.cur;
+    const noun = d.format === 'debug=2' ? 'goroutine(s)' : 'record(s)';
+    if (last === null) {
+      if (!endsWithNewline && lineCount > 0) {
+        // The file stops in a line after the last record ended: the start of the next one.
+        const at = { line: this.lastLineNo, byte: this.lastLineByte };
+        d.warnings = d.warnings.filter((w) => !w.startsWith(`line ${at.line}: `));
+        d.cutAt = { line: at.line, byte: at.byte };
+        d.warnings.unshift(`the dump stops inside the ${d.format === 'debug=2' ? 'goroutine' : 'stack record'} that starts at line ${at.line}, byte ${at.byte} (the file ends at byte ${size}): kept the ${d.goroutines.length} complete ${noun} before it`);
+      }
+      return d;
+    }
+    if (endsWithNewline && this.complete(last)) {
+      this.close();
+      return d;
+    }
+    d.cutAt = { line: last.line, byte: last.byte };
+    const who = last.g.id !== null ? `goroutine ${last.g.id}` : 'a stack record';
+    d.warnings.unshift(`the dump stops inside ${who} (it starts at line ${last.line}, byte ${last.byte}; the file ends at byte ${size}): kept the ${d.goroutines.length} complete ${noun} before it`);
+    return d;
+  }
 }
 
-function parseDebug2(lines: string[], first: number): Parsed {
-  const d: Parsed = { format: 'debug=2', profile: 'goroutine', total: 0, statedTotal: null, goroutines: [], warnings: [], cutAt: null, last: null };
-  if (!HEADER.test(lines[first])) {
-    const start = lines.findIndex((l, i) => i > first && HEADER.test(l));
-    if (start < 0) throw new FormatError(`line ${first + 1}: "${lines[first].slice(0, 80)}" is not a goroutine header ("goroutine N [state]:")`, first + 1);
-    warn(d, `lines ${first + 1}–${start}: text before the first goroutine skipped ("${lines[first].slice(0, 60)}")`);
-    first = start;
+class Debug2Parser extends DumpParser {
+  /** Frames by function and file line: one object per place; creators the same way. */
+  private readonly frames = new Map<string, DumpFrame>();
+  private readonly creators = new Map<string, DumpGoroutine['createdBy']>();
+  /** What a header's bracket says, by its text (a few distinct ones in a dump of thousands). */
+  private readonly statuses = new Map<string, Status>();
+  private started = false;
+  private preamble: { line: number; text: string } | null = null;
+
+  constructor() {
+    super('debug=2', 'goroutine', null);
   }
-  let cur: Pending | null = null;
-  const close = (): void => {
-    if (!cur) return;
-    cur.closed = true;
-    d.goroutines.push(cur.g);
-    cur = null;
-  };
-  for (let i = first; i < lines.length; i++) {
-    const line = lines[i];
+
+  read(line: string, lineNo: number, byte: number): void {
+    if (!this.started) {
+      if (line.startsWith('goroutine ') && HEADER.test(line)) {
+        this.started = true;
+        if (this.preamble) this.warn(`lines ${this.preamble.line}–${lineNo - 1}: text before the first goroutine skipped ("${this.preamble.text.slice(0, 60)}")`);
+      } else {
+        if (line.trim() !== '') this.preamble ??= { line: lineNo, text: line };
+        return;
+      }
+    }
+    const cur = this.cur;
     if (line === '') {
       // A blank line ends a goroutine; a function line without its file line is odd but kept.
-      if (cur && (cur.func !== null || cur.creator !== null)) warn(d, `line ${i}: a frame without its file line`);
-      close();
-      continue;
+      if (cur && (cur.func !== null || cur.creator !== null)) this.warn(`line ${lineNo - 1}: a frame without its file line`);
+      this.close();
+      return;
     }
-    const h = HEADER.exec(line);
-    if (h) {
-      close();
-      const g = newGoroutine();
-      g.id = Number(h[1]);
-      readStatus(g, h[2]);
-      cur = { g, at: i, func: null, creator: null, creatorGoroutine: null, closed: false };
-      d.last = cur;
-      continue;
-    }
-    if (!cur) {
-      warn(d, `line ${i + 1}: "${line.slice(0, 60)}" is outside any goroutine`);
-      continue;
-    }
-    const fl = FILE_LINE.exec(line);
-    if (fl) {
-      const frame = (func: string): DumpFrame => ({ func, file: detached(fl[1]), line: Number(fl[2]) });
+    const c = line.charCodeAt(0);
+    if (c === 9 /* \t */) {
+      if (!cur) return this.warn(`line ${lineNo}: "${line.slice(0, 60)}" is outside any goroutine`);
       if (cur.func !== null) {
-        cur.g.frames.push(frame(cur.func));
+        const frame = this.frame(cur.func, line, lineNo);
+        if (frame) cur.g.frames.push(frame);
         cur.func = null;
       } else if (cur.creator !== null) {
-        cur.g.createdBy = { ...frame(cur.creator), goroutine: cur.creatorGoroutine };
+        const key = `${cur.creatorGoroutine}\n${cur.creator}\n${line}`;
+        let created = this.creators.get(key);
+        if (created === undefined) {
+          const frame = this.frame(cur.creator, line, lineNo);
+          created = frame ? { ...frame, goroutine: cur.creatorGoroutine } : null;
+          this.creators.set(key, created);
+        }
+        cur.g.createdBy = created;
         cur.creator = null;
-      } else warn(d, `line ${i + 1}: a file line without a function before it`);
-      continue;
+      } else this.warn(`line ${lineNo}: a file line without a function before it`);
+      return;
     }
-    if (ELIDED.test(line)) {
+    if (line.startsWith('goroutine ')) {
+      const h = HEADER.exec(line);
+      if (h) {
+        const g = newGoroutine();
+        g.id = Number(h[1]);
+        let st = this.statuses.get(h[2]);
+        if (!st) {
+          st = readStatus(h[2]);
+          if (this.statuses.size < 10_000) this.statuses.set(detached(h[2]), st);
+        }
+        Object.assign(g, st);
+        this.open(g, lineNo, byte);
+        return;
+      }
+    }
+    if (!cur) return this.warn(`line ${lineNo}: "${line.slice(0, 60)}" is outside any goroutine`);
+    if (c === 46 /* . */ && ELIDED.test(line)) {
       cur.g.elided = true;
-      continue;
+      return;
     }
-    const cb = CREATED_BY.exec(line);
-    if (cb) {
-      cur.creator = detached(cb[1]);
+    if (line.startsWith('created by ')) {
+      const cb = CREATED_BY.exec(line)!;
+      cur.creator = cb[1];
       cur.creatorGoroutine = cb[2] !== undefined ? Number(cb[2]) : null;
-      continue;
+      return;
     }
     const fn = funcOfCall(line);
     if (fn !== null) {
-      if (cur.func !== null) warn(d, `line ${i}: a frame without its file line`);
+      if (cur.func !== null) this.warn(`line ${lineNo - 1}: a frame without its file line`);
       cur.func = fn;
-      continue;
+      return;
     }
-    if (/^goroutine running on other thread|^\s*stack unavailable/.test(line)) continue;
-    warn(d, `line ${i + 1}: "${line.slice(0, 60)}" is not a frame`);
+    if (/^goroutine running on other thread|^\s*stack unavailable/.test(line)) return;
+    this.warn(`line ${lineNo}: "${line.slice(0, 60)}" is not a frame`);
   }
-  return d;
+
+  private frame(func: string, fileLine: string, lineNo: number): DumpFrame | null {
+    const key = `${func}\n${fileLine}`;
+    let f = this.frames.get(key);
+    if (f) return f;
+    const m = FILE_LINE.exec(fileLine);
+    if (!m) {
+      this.warn(`line ${lineNo}: "${fileLine.slice(1, 60)}" is not a file:line`);
+      return null;
+    }
+    f = { func: detached(func), file: detached(m[1]), line: Number(m[2]) };
+    this.frames.set(detached(key), f);
+    return f;
+  }
+
+  protected complete(p: Pending): boolean {
+    // The last goroutine is whole when every function line has its file line and, but for
+    // goroutine 1, it names its creator.
+    return p.func === null && p.creator === null && p.g.frames.length > 0 && (p.g.createdBy !== null || p.g.id === 1);
+  }
+
+  override finish(endsWithNewline: boolean, size: number, lineCount: number): GoroutineDump {
+    if (!this.started) {
+      const p = this.preamble!;
+      throw new FormatError(`line ${p.line}: "${p.text.slice(0, 80)}" is not a goroutine header ("goroutine N [state]:")`, p.line);
+    }
+    return super.finish(endsWithNewline, size, lineCount);
+  }
 }
 
 /** "pkg.(*T).m(args)" → "pkg.(*T).m": the name before the last, closing argument list. */
 function funcOfCall(line: string): string | null {
-  if (!line.endsWith(')') || /^\s/.test(line)) return null;
+  if (!line.endsWith(')')) return null;
+  const c = line.charCodeAt(0);
+  if (c === 32 || c === 9) return null;
   const open = line.lastIndexOf('(');
   if (open <= 0) return null;
-  return detached(line.slice(0, open));
+  return line.slice(0, open);
 }
 
-function readStatus(g: DumpGoroutine, inside: string): void {
+type Status = Pick<DumpGoroutine, 'state' | 'waitMinutes' | 'lockedToThread' | 'leaked' | 'labels'>;
+
+/** "chan receive (leaked), 6 minutes, locked to thread labels:{…}" → its parts (the labels object is shared by equal headers). */
+function readStatus(inside: string): Status {
+  const g: Status = { state: null, waitMinutes: 0, lockedToThread: false, leaked: false, labels: {} };
   let text = inside;
   const lab = / labels:\{(.*)\}$/.exec(text);
   if (lab) {
@@ -164,7 +296,8 @@ function readStatus(g: DumpGoroutine, inside: string): void {
   }
   const parts = text.split(', ');
   let state = parts[0];
-  for (const p of parts.slice(1)) {
+  for (let i = 1; i < parts.length; i++) {
+    const p = parts[i];
     const min = /^(\d+) minutes$/.exec(p);
     if (min) g.waitMinutes = Number(min[1]);
     else if (p === 'locked to thread') g.lockedToThread = true;
@@ -175,71 +308,45 @@ function readStatus(g: DumpGoroutine, inside: string): void {
     g.leaked = true;
     state = state.slice(0, -9);
   }
-  g.state = state;
+  g.state = detached(state);
+  return g;
 }
 
-function parseDebug1(lines: string[], first: number, profile: string, stated: number): Parsed {
-  const d: Parsed = { format: 'debug=1', profile, total: 0, statedTotal: stated, goroutines: [], warnings: [], cutAt: null, last: null };
-  let cur: Pending | null = null;
-  for (let i = first + 1; i < lines.length; i++) {
-    const line = lines[i];
+class Debug1Parser extends DumpParser {
+  constructor(profile: string, stated: number) {
+    super('debug=1', profile, stated);
+  }
+
+  read(line: string, lineNo: number, byte: number): void {
     if (line === '') {
       // Every record ends with a blank line: a record without one was cut.
-      if (cur) cur.closed = true;
-      continue;
+      this.close();
+      return;
     }
     const rec = PROFILE_RECORD.exec(line);
     if (rec) {
       const g = newGoroutine();
       g.count = Number(rec[1]);
-      cur = { g, at: i, func: null, creator: null, creatorGoroutine: null, closed: false };
-      d.goroutines.push(g);
-      d.last = cur;
-      continue;
+      this.open(g, lineNo, byte);
+      return;
     }
-    if (!cur) {
-      warn(d, `line ${i + 1}: "${line.slice(0, 60)}" is outside any stack record`);
-      continue;
-    }
+    const cur = this.cur;
+    if (!cur) return this.warn(`line ${lineNo}: "${line.slice(0, 60)}" is outside any stack record`);
     const fr = PROFILE_FRAME.exec(line);
     if (fr) {
       cur.g.frames.push({ func: detached(fr[1]), file: detached(fr[2]), line: Number(fr[3]) });
-      continue;
+      return;
     }
     const lab = /^# labels: \{(.*)\}$/.exec(line);
     if (lab) {
       for (const m of lab[1].matchAll(/"((?:[^"\\]|\\.)*)":"((?:[^"\\]|\\.)*)"/g)) cur.g.labels[m[1]] = m[2];
-      continue;
+      return;
     }
-    if (/^#\t0x[0-9a-fA-F]+$/.test(line)) continue; // a PC without symbol information
-    warn(d, `line ${i + 1}: "${line.slice(0, 60)}" is not a frame`);
+    if (/^#\t0x[0-9a-fA-F]+$/.test(line)) return; // a PC without symbol information
+    this.warn(`line ${lineNo}: "${line.slice(0, 60)}" is not a frame`);
   }
-  return d;
-}
 
-/**
- * The last record is complete when the file ends with a line break, every function line has its
- * file line, and (debug=2) a goroutine other than 1 names its creator, (debug=1) a blank line closes it.
- */
-function finishCut(d: Parsed, byteAt: number[], endsWithNewline: boolean, size: number, lineCount: number): void {
-  const last = d.last;
-  if (!last) return;
-  if (last.closed && !endsWithNewline) {
-    // The file stops in a line after the last record ended: the start of the next one.
-    const at = lineCount - 1;
-    d.warnings = d.warnings.filter((w) => !w.startsWith(`line ${at + 1}: `));
-    d.cutAt = { line: at + 1, byte: byteAt[at] };
-    d.warnings.unshift(`the dump stops inside the ${d.format === 'debug=2' ? 'goroutine' : 'stack record'} that starts at line ${at + 1}, byte ${byteAt[at]} (the file ends at byte ${size}): kept the ${d.goroutines.length} complete ${d.format === 'debug=2' ? 'goroutine(s)' : 'record(s)'} before it`);
-    return;
+  protected complete(): boolean {
+    return false; // only a blank line closes a record
   }
-  const g = last.g;
-  const incomplete = d.format === 'debug=2'
-    ? !last.closed && (!endsWithNewline || last.func !== null || last.creator !== null || g.frames.length === 0 || (g.createdBy === null && g.id !== 1))
-    : !endsWithNewline || !last.closed;
-  if (!last.closed && d.format === 'debug=2' && !incomplete) d.goroutines.push(g);
-  if (!incomplete) return;
-  if (d.format === 'debug=1') d.goroutines.pop();
-  d.cutAt = { line: last.at + 1, byte: byteAt[last.at] };
-  const who = g.id !== null ? `goroutine ${g.id}` : 'a stack record';
-  d.warnings.unshift(`the dump stops inside ${who} (it starts at line ${last.at + 1}, byte ${byteAt[last.at]}; the file ends at byte ${size}): kept the ${d.goroutines.length} complete ${d.format === 'debug=2' ? 'goroutine(s)' : 'record(s)'} before it`);
 }
