@@ -6,11 +6,10 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { buildLeakServer, startLeakServer } from '../go/leakserver/harness.mjs';
-import { HAVE_CHROMIUM, launchChromium, openServedPage } from '../helpers/chromium';
-import { repoPath, tempDir } from '../helpers/paths';
-import { startServe, type ServeProcess } from '../helpers/serve';
+import { HAVE_CHROMIUM, openServedSession, type ServedSession } from '../helpers/chromium';
+import { repoPath } from '../helpers/paths';
 import { gpwJson } from '../helpers/run';
 
 const SHOTS = repoPath('tests/.tmp/screenshots-goroutines');
@@ -23,30 +22,23 @@ function get(url: string): Promise<void> {
 }
 
 describe.skipIf(!HAVE_CHROMIUM)('goroutines, leaks and metrics in Chromium via gpw serve', () => {
-  let serve: ServeProcess;
+  let session: ServedSession;
   let target: { url: string; stop: () => Promise<void> };
-  let context: BrowserContext;
   let page: Page;
-  const errors: string[] = [];
-  const lib = tempDir('gpw-e2e-goroutines-');
-  const profileDir = tempDir('gpw-e2e-goroutines-chromium-');
-  const library = join(lib.dir, 'lib.sqlite');
+  let library: string;
+  let errors: string[];
 
   beforeAll(async () => {
     rmSync(SHOTS, { recursive: true, force: true });
     mkdirSync(SHOTS, { recursive: true });
-    target = await startLeakServer(await buildLeakServer(), ['-grow-goroutines', '5', '-grow-heap', '3000000']);
-    serve = await startServe(library);
-    context = await launchChromium(profileDir.dir);
-    page = await openServedPage(context, serve.url, errors, STEP_MS);
+    target = await startLeakServer(await buildLeakServer(), ['-grow-goroutines', '5', '-grow-heap', '3000000', '-churn', '40000000']);
+    session = await openServedSession('goroutines', STEP_MS);
+    ({ page, library, errors } = session);
   }, 300_000);
 
   afterAll(async () => {
-    await Promise.race([context?.close().catch(() => {}), new Promise((ok) => setTimeout(ok, 10_000))]);
-    await serve?.stop(3_000);
+    await session?.close();
     await target?.stop();
-    lib.cleanup();
-    profileDir.cleanup();
   });
 
   /** Sets the kind checkboxes to exactly `kinds`, runs a quick capture and waits for it. */

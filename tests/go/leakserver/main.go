@@ -2,7 +2,7 @@
 // leaks goroutines in one handler, can grow its heap and goroutines at a fixed rate, and logs
 // every metrics value it serves, so the tests compare gpw's series with what the service said.
 //
-//	leakserver [-addr 127.0.0.1:0] [-grow-goroutines 0] [-grow-heap 0]
+//	leakserver [-addr 127.0.0.1:0] [-grow-goroutines 0] [-grow-heap 0] [-churn 0]
 //
 // Endpoints: /debug/pprof/ (net/http/pprof, with Go 1.26's goroutineleak profile when built
 // with GOEXPERIMENT=goroutineleakprofile, and the custom profile "gpw.sessions"), /leak?n=N
@@ -11,7 +11,8 @@
 // series, the process collector, and a series of its own: leakserver_widgets_total).
 //
 // Growth: -grow-goroutines R starts R goroutines a second (each parked on a channel, in
-// growGoroutines) and -grow-heap B keeps B more bytes live each second, in steps of 100 ms.
+// growWait) and -grow-heap B keeps B more bytes live each second, in steps of 100 ms; -churn B
+// allocates B bytes of garbage a second (GC cycles).
 //
 // Each /debug/vars answer is logged on stdout as "served vars at=UNIXMS goroutines=N heap_alloc=B";
 // each /metrics answer as "served metrics at=UNIXMS go_goroutines=N". It prints "listening URL"
@@ -56,6 +57,7 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "listen address")
 	growG := flag.Int("grow-goroutines", 0, "goroutines started per second")
 	growHeap := flag.Int("grow-heap", 0, "bytes kept live per second")
+	churn := flag.Int("churn", 0, "bytes of garbage allocated per second (GC cycles)")
 	flag.Parse()
 
 	expvar.Publish("goroutines", expvar.Func(func() any { return runtime.NumGoroutine() }))
@@ -81,6 +83,9 @@ func main() {
 	}
 	if *growG > 0 || *growHeap > 0 {
 		go grow(*growG, *growHeap)
+	}
+	if *churn > 0 {
+		go churnGarbage(*churn)
 	}
 	go func() {
 		io.Copy(io.Discard, os.Stdin)
@@ -136,6 +141,17 @@ func grow(perSec, heapPerSec int) {
 }
 
 func growWait(ch chan struct{}) { <-ch }
+
+var sink []byte
+
+// churnGarbage allocates perSec bytes a second that die at once, a tenth at a time.
+func churnGarbage(perSec int) {
+	for range time.Tick(100 * time.Millisecond) {
+		for left := perSec / 10; left > 0; left -= 64 << 10 {
+			sink = make([]byte, 64<<10)
+		}
+	}
+}
 
 // logged serves h and logs what the answer said (values picks them out of the body).
 func logged(what string, h http.Handler, values func([]byte) string) http.Handler {
