@@ -190,6 +190,7 @@ describe('runtime metrics over time from a schedule', () => {
     const truth = ratePerSec * 3600;
     for (const name of ['goroutines', 'go_goroutines']) {
       const slope = series(name).slopePerHour!;
+      console.log(`${name}: slope ${slope.toFixed(0)}/hour against ${truth}/hour (${(((slope - truth) / truth) * 100).toFixed(1)} %), ${series(name).points.length} points`);
       expect(Math.abs(slope - truth) / truth, `${name}: ${slope}/h vs ${truth}/h`).toBeLessThan(0.1);
       expect(series(name).steady).toBe(true);
     }
