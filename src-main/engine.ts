@@ -22,6 +22,13 @@ import type { SecretCipher } from './collect/secret-store.js';
 import { SshService } from './services/ssh-service.js';
 import { TraceService } from './services/trace-service.js';
 import { GcService } from './services/gc-service.js';
+import { RunsService, type CompareSideInput } from './services/runs-service.js';
+import type { CompareSideArg } from './api/runs-contract.js';
+import type { FunctionStats } from './analysis/runs/function-stats.js';
+import type { TraceFacts } from './analysis/runs/artifact-figures.js';
+import { benchCenter, compareBench } from './analysis/bench/compare-bench.js';
+import { parseGoBench } from './formats/gobench/parse-gobench.js';
+import { SourceService } from './services/source-service.js';
 import { GoroutineService } from './services/goroutine-service.js';
 import { MetricsService } from './services/metrics-service.js';
 import type { ProfileSummary } from './analysis/profile-summary.js';
@@ -52,6 +59,11 @@ export interface EngineOptions {
   secretCipher?: SecretCipher;
   /** Run saved capture schedules while the engine lives (the app and gpw serve). */
   runSchedules?: boolean;
+  /** Where the source views look for source files (gpw serve --source-path / --trim-path): pprof's -source_path, -trim_path. */
+  sourcePath?: string[];
+  trimPath?: string;
+  /** Binaries the disassembly view may use (gpw serve --binary), matched to profiles by build ID. */
+  binaries?: string[];
 }
 
 export interface ImportOptions {
@@ -79,6 +91,10 @@ export class Engine implements GpwApi {
   readonly traces: TraceService;
   /** GC logs: run view, what-if, trade-off (services/gc-service.ts). */
   readonly gc: GcService;
+  /** Runs, run comparison and trends (services/runs-service.ts). */
+  readonly runs: RunsService;
+  /** Annotated source, peek, escape analysis (services/source-service.ts). */
+  readonly source: SourceService;
   /** Goroutine dumps and the leak view (services/goroutine-service.ts). */
   readonly goroutines: GoroutineService;
   /** Runtime metrics series of runs and targets (services/metrics-service.ts). */
@@ -90,6 +106,23 @@ export class Engine implements GpwApi {
     if (options.warmUp) this.worker.start();
     this.traces = new TraceService(this.library, join(dirname(options.workerPath), 'trace-worker.js'));
     this.gc = new GcService(this.library, this.traces);
+    this.runs = new RunsService(this.library, {
+      functionStats: (a) => this.worker.run<FunctionStats>({ op: 'functionStats', source: this.sourceOf(a) }, () => this.bytesOf(a)),
+      traceFacts: async (a) => ((a.summary as Partial<TraceFacts>).blocking ? (a.summary as unknown as TraceFacts) : this.traces.summary(a.id)),
+      compareBench: (base, next, alpha) => compareBench(base.map((a) => parseGoBench(a.bytes())), next.map((a) => parseGoBench(a.bytes())), { alpha }),
+      benchCenter: (arts, name, unit) => {
+        const c = benchCenter(arts.map((a) => parseGoBench(a.bytes())), name, unit);
+        return c && { value: c.center, spread: [c.lo ?? c.center, c.hi ?? c.center], n: c.n };
+      },
+    });
+    // The app and gpw serve fill in the function figures of profiles imported by an older gpw, in the background.
+    if (options.warmUp) {
+      this.backfillTimer = setTimeout(() => {
+        this.backfilling = this.runs.backfill(() => this.closing).catch(() => 0);
+      }, 3000);
+      this.backfillTimer.unref();
+    }
+    this.source = new SourceService(this.worker, this.library, { sourcePath: options.sourcePath, trimPath: options.trimPath, binaries: options.binaries });
     this.capture = new CaptureService(this.library, (input) => this.prepareInput(input, {}), {
       cipher: options.secretCipher,
       runSchedules: options.runSchedules,
@@ -104,7 +137,14 @@ export class Engine implements GpwApi {
     });
   }
 
+  private closing = false;
+  private backfillTimer: NodeJS.Timeout | undefined;
+  private backfilling: Promise<unknown> = Promise.resolve();
+
   async close(): Promise<void> {
+    this.closing = true;
+    clearTimeout(this.backfillTimer);
+    await this.backfilling;
     await this.capture.close();
     await this.ssh.close();
     await this.worker.close();
@@ -256,6 +296,51 @@ export class Engine implements GpwApi {
   gcTradeoff = async ({ id, ...req }: ArgsOf<'gcTradeoff'>): ReturnType<GpwApi['gcTradeoff']> => this.gc.tradeoff(id, req);
   gcSeries = async (a: ArgsOf<'gcSeries'>): ReturnType<GpwApi['gcSeries']> => this.gc.series(a);
 
+  // ---- runs, comparison, trends (services/runs-service.ts) ----
+
+  listRuns = async (a: ArgsOf<'listRuns'>): ReturnType<GpwApi['listRuns']> => this.runs.list(a);
+  getRun = async ({ run }: ArgsOf<'getRun'>): ReturnType<GpwApi['getRun']> => { const r = this.runs.require(run); return { run: r, artifacts: this.runs.artifactsOf(r) }; };
+  updateRun = async ({ run, ...change }: ArgsOf<'updateRun'>): ReturnType<GpwApi['updateRun']> => this.runs.update(run, change);
+  deleteRun = async ({ run, deleteArtifacts }: ArgsOf<'deleteRun'>): ReturnType<GpwApi['deleteRun']> => this.runs.delete(run, deleteArtifacts === true);
+  moveArtifacts = async ({ ids, run }: ArgsOf<'moveArtifacts'>): ReturnType<GpwApi['moveArtifacts']> => this.runs.moveArtifacts(ids, run ?? null);
+  previousRun = async ({ run }: ArgsOf<'previousRun'>): ReturnType<GpwApi['previousRun']> => this.runs.previous(run);
+  runTrend = async (a: ArgsOf<'runTrend'>): ReturnType<GpwApi['runTrend']> => this.runs.trend(a);
+  benchTables = async ({ id }: ArgsOf<'benchTables'>): ReturnType<GpwApi['benchTables']> => this.runs.benchTables(this.requireArtifact(id));
+  compareRuns = async ({ base, new: next, ...o }: ArgsOf<'compareRuns'>): ReturnType<GpwApi['compareRuns']> => this.runs.compare(this.compareSide(base), this.compareSide(next), o);
+
+  /** A side of a comparison named by the caller: a run, or library artifacts. */
+  compareSide(side: CompareSideArg): CompareSideInput {
+    if ((side.run === undefined) === (side.ids === undefined)) throw new GpwError('invalid_argument', 'a side of a comparison is a run or a list of artifact ids (one of the two)');
+    if (side.run !== undefined) return this.runs.sideOfRun(this.runs.require(side.run));
+    return { run: null, artifacts: side.ids!.map((id) => this.runs.libraryArtifact(this.requireArtifact(id))) };
+  }
+
+  /** A side of `gpw compare` made of files read from disk (checked by their readers, not stored). */
+  async fileSide(paths: string[]): Promise<CompareSideInput> {
+    const artifacts = [];
+    for (const p of paths) {
+      const full = resolve(p);
+      const bytes = readInputFile(full);
+      const item = await this.prepareInput({ name: basename(full), source: full, bytes }, {});
+      const artifact: Artifact = {
+        id: basename(full), kind: item.kind, subtype: item.subtype, file: item.file, source: item.source, sha256: item.sha256, size: bytes.length,
+        importedAt: Date.now(), capturedAt: item.capturedAt, durationNs: item.durationNs, goVersion: item.goVersion, run: null, labels: {},
+        sampleTypes: Array.isArray((item.summary as { sampleTypes?: unknown }).sampleTypes) ? ((item.summary as { sampleTypes: string[] }).sampleTypes) : [],
+        summary: item.summary,
+      };
+      artifacts.push({ artifact, functionStats: item.functionStats, bytes: () => bytes });
+    }
+    return { run: null, artifacts };
+  }
+  // ---- source, peek, escape analysis (services/source-service.ts) ----
+
+  sourceList = async ({ function: fn, escapes, ...a }: ArgsOf<'sourceList'>): ReturnType<GpwApi['sourceList']> =>
+    this.source.list(this.libraryView(a), { sampleType: a.sampleType, function: fn }, this.source.escapesFor(this.requireProfile(a.id), escapes));
+  sourcePeek = async ({ function: fn, ...a }: ArgsOf<'sourcePeek'>): ReturnType<GpwApi['sourcePeek']> => this.source.peek(this.libraryView(a), { sampleType: a.sampleType, function: fn });
+  sourceDisasm = async ({ function: fn, ...a }: ArgsOf<'sourceDisasm'>): ReturnType<GpwApi['sourceDisasm']> => this.source.disasm(this.libraryView(a), { sampleType: a.sampleType, function: fn });
+  escapeSites = async (a: ArgsOf<'escapeSites'>): ReturnType<GpwApi['escapeSites']> =>
+    this.source.escapes(this.source.escapesOf(a.id, a.profile ? this.requireProfile(a.profile) : undefined), a.profile ? this.libraryView({ id: a.profile }) : null, a.sampleType);
+
   // ---- goroutine dumps, runtime metrics series (services/goroutine-service.ts, metrics-service.ts) ----
 
   goroutineGroups = async ({ id, ...filter }: ArgsOf<'goroutineGroups'>): ReturnType<GpwApi['goroutineGroups']> => this.goroutines.groups(id, filter);
@@ -263,6 +348,12 @@ export class Engine implements GpwApi {
   metricsSeries = async (a: ArgsOf<'metricsSeries'>): ReturnType<GpwApi['metricsSeries']> => this.metrics.series(a);
 
   // ---- for the CLI (paths are trusted there; the renderer never gets these) ----
+
+  /** A view of profiles named by file path or library id (gpw source, peek, escapes). */
+  cliView(target: string, args: CliViewArgs & Partial<ViewOptions> = {}): ViewRequest {
+    const main = this.cliSource(target);
+    return this.checkedView([main, ...(args.merge ?? []).map((t) => this.cliSource(t))], args.diffBase ? [this.cliSource(args.diffBase)] : [], args);
+  }
 
   /** Imports files from disk, all in one transaction: one bad file and nothing is added. */
   async importPaths(paths: string[], options: ImportOptions = {}): Promise<ImportResult> {
@@ -327,7 +418,11 @@ export class Engine implements GpwApi {
       if (err instanceof FormatError) throw new GpwError('bad_input', `${input.name}: ${err.message}`);
       throw err;
     }
-    return { kind: reader.kind, ...read, bytes: input.bytes, sha256, file: input.name, source: input.source, labels };
+    // Profiles: the per-function figures run comparisons and trends read (the worker still holds the decoded profile).
+    const functionStats = PROFILE_KINDS.includes(reader.kind)
+      ? await this.worker.run<FunctionStats>({ op: 'functionStats', source: { sha256 } }, () => input.bytes)
+      : undefined;
+    return { kind: reader.kind, ...read, bytes: input.bytes, sha256, file: input.name, source: input.source, labels, functionStats };
   }
 
   private requireArtifact(id: string): Artifact {
@@ -365,7 +460,8 @@ export class Engine implements GpwApi {
 
   private libraryView(args: ViewOptions): ViewRequest {
     const sources = [args.id, ...(args.merge ?? [])].map((id) => this.librarySource(id));
-    return this.checkedView(sources, args.diffBase ? [this.librarySource(args.diffBase)] : [], args);
+    const base = args.diffBase ? [args.diffBase, ...(args.baseMerge ?? [])].map((id) => this.librarySource(id)) : [];
+    return this.checkedView(sources, base, args);
   }
 
   /** A view request; comparing profiles of different kinds (a heap with a cpu profile) is refused. */

@@ -51,12 +51,13 @@ export const DEFAULT_TOP_OPTIONS: TopOptions = { nodecount: 20, nodefraction: 0.
  * edge is inlined only if every occurrence is, each edge counts once per sample, and frames of
  * functions not shown are stepped over (an edge then joins the shown functions around them).
  */
-class EdgeTable {
+export class EdgeTable {
   private readonly index: PairMap;
   private inline = new Uint8Array(1024);
   private weight = new Float64Array(1024);
   private lastSample = new Int32Array(1024);
   private child = new Int32Array(1024);
+  private parent = new Int32Array(1024);
 
   constructor(expected: number) {
     this.index = new PairMap(expected);
@@ -69,6 +70,7 @@ class EdgeTable {
       // A new edge (a seen one always has lastSample ≥ 1).
       this.inline[e] = inline;
       this.child[e] = child;
+      this.parent[e] = parent;
     } else if (this.lastSample[e] === sample + 1) {
       return;
     } else if (inline === 0) {
@@ -93,24 +95,30 @@ class EdgeTable {
     return Array.from(inlinedInto, (inl, i) => (inl ? (calledInto[i] ? 'partial-inline' : 'inline') : ''));
   }
 
+  /** Every edge: caller, callee, weight (once per sample), and whether every occurrence was inlined. */
+  *each(): Generator<{ parent: number; child: number; weight: number; inline: boolean }> {
+    for (let e = 0; e < this.index.size; e++) yield { parent: this.parent[e], child: this.child[e], weight: this.weight[e], inline: this.inline[e] === 1 };
+  }
+
   private grow(): void {
     const cap = this.inline.length * 2;
     this.inline = grown(this.inline, cap);
     this.weight = grown(this.weight, cap);
     this.lastSample = grown(this.lastSample, cap);
     this.child = grown(this.child, cap);
+    this.parent = grown(this.parent, cap);
   }
 
 }
 
-interface Accumulated {
+export interface Accumulated {
   flat: Float64Array;
   cum: Float64Array;
   total: number;
 }
 
-/** flat to each sample's leaf function, cum once per function per sample. */
-function accumulate(profile: Profile, frames: FrameTable, typeIndex: number): Accumulated {
+/** flat to each sample's leaf function, cum once per function per sample (also the per-line figures of gpw source). */
+export function accumulate(profile: Profile, frames: FrameTable, typeIndex: number): Accumulated {
   const n = frames.names.length;
   const nTypes = profile.sampleTypes.length;
   const flat = new Float64Array(n);
@@ -140,8 +148,8 @@ function accumulate(profile: Profile, frames: FrameTable, typeIndex: number): Ac
   return { flat, cum, total };
 }
 
-/** The edges between shown functions (shown[i] === 1), stepping over the others. */
-function edgesBetween(profile: Profile, frames: FrameTable, typeIndex: number, shown: Uint8Array): EdgeTable {
+/** The edges between shown functions (shown[i] === 1), stepping over the others (also gpw peek's edges). */
+export function edgesBetween(profile: Profile, frames: FrameTable, typeIndex: number, shown: Uint8Array): EdgeTable {
   const nTypes = profile.sampleTypes.length;
   const edges = new EdgeTable(frames.names.length * 4);
   const { sampleLocStart, sampleLocs, values } = profile;

@@ -3,6 +3,7 @@
 
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { GpwError } from '../api/errors.js';
 import type { Artifact } from '../api/types.js';
 import { topCommand, TOP_FLAGS, TOP_USAGE } from './top-command.js';
@@ -12,6 +13,8 @@ import { exportCommand, EXPORT_FLAGS, EXPORT_USAGE } from './export-command.js';
 import { captureCommand, CAPTURE_FLAGS, CAPTURE_USAGE } from './capture-command.js';
 import { gcCommand, GC_FLAGS, GC_USAGE } from './gc-command.js';
 import { sshCommand, SSH_FLAGS, SSH_USAGE } from './ssh-command.js';
+import { compareCommand, runCommand, runsCommand, trendCommand, COMPARE_FLAGS, RUN_FLAGS, RUNS_FLAGS, RUNS_USAGE, TREND_FLAGS } from './runs-command.js';
+import { disasmCommand, DISASM_FLAGS, escapesCommand, ESCAPES_FLAGS, peekCommand, PEEK_FLAGS, sourceCommand, SOURCE_FLAGS, SOURCE_USAGE } from './source-command.js';
 import { goroutinesCommand, GOROUTINES_FLAGS, GOROUTINES_USAGE } from './goroutines-command.js';
 import { metricsCommand, METRICS_FLAGS, METRICS_USAGE } from './metrics-command.js';
 import { Engine } from '../engine.js';
@@ -37,9 +40,11 @@ ${EXPORT_USAGE}
 ${CAPTURE_USAGE}
 ${GC_USAGE}
 ${SSH_USAGE}
+${RUNS_USAGE}
+${SOURCE_USAGE}
 ${GOROUTINES_USAGE}
 ${METRICS_USAGE}
-  gpw serve [--port N]
+  gpw serve [--port N] [--source-path DIR]... [--trim-path P] [--binary PATH]...
 
 common options:
   --library PATH   the library database (default: $GPW_LIBRARY, else the app-data folder)
@@ -58,11 +63,32 @@ const SPECS: Record<string, Record<string, FlagSpec>> = {
   ssh: { ...COMMON, ...SSH_FLAGS },
   goroutines: { ...COMMON, ...GOROUTINES_FLAGS },
   metrics: { ...COMMON, ...METRICS_FLAGS },
-  serve: { ...COMMON, ...valueFlags('port') },
+  serve: { ...COMMON, ...valueFlags('port', 'trim-path'), 'source-path': { value: true, repeat: true }, binary: { value: true, repeat: true } },
+  source: { ...COMMON, ...SOURCE_FLAGS },
+  peek: { ...COMMON, ...PEEK_FLAGS },
+  escapes: { ...COMMON, ...ESCAPES_FLAGS },
+  disasm: { ...COMMON, ...DISASM_FLAGS },
+  runs: { ...COMMON, ...RUNS_FLAGS },
+  run: { ...COMMON, ...RUN_FLAGS },
+  compare: { ...COMMON, ...COMPARE_FLAGS },
+  trend: { ...COMMON, ...TREND_FLAGS },
 };
 
+/** gpw source, peek, escapes, disasm (cli/source-command.ts): text as pprof prints it, or JSON. */
+const SOURCE_COMMANDS = { source: sourceCommand, peek: peekCommand, escapes: escapesCommand, disasm: disasmCommand };
+
 function openEngine(args: ParsedArgs, longRunning = false): Engine {
-  return new Engine({ libraryPath: resolveLibraryPath(flag(args, 'library')), workerPath: WORKER_PATH, demoDir: DEMO_DIR, warmUp: longRunning, runSchedules: longRunning });
+  return new Engine({
+    libraryPath: resolveLibraryPath(flag(args, 'library')),
+    workerPath: WORKER_PATH,
+    demoDir: DEMO_DIR,
+    warmUp: longRunning,
+    runSchedules: longRunning,
+    // The source views' folders (gpw serve --source-path): the renderer never names a path.
+    sourcePath: args.flags.get('source-path')?.map((d) => resolve(d)),
+    trimPath: flag(args, 'trim-path'),
+    binaries: args.flags.get('binary')?.map((b) => resolve(b)),
+  });
 }
 
 function out(text: string): void {
@@ -146,6 +172,24 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       case 'export':
         out(await exportCommand(engine, args, json));
+        return 0;
+      case 'source':
+      case 'peek':
+      case 'escapes':
+      case 'disasm':
+        process.stdout.write(await SOURCE_COMMANDS[command](engine, args, json));
+        return 0;
+      case 'runs':
+        out(await runsCommand(engine, args, json));
+        return 0;
+      case 'run':
+        out(await runCommand(engine, args, json));
+        return 0;
+      case 'compare':
+        out(await compareCommand(engine, args, json));
+        return 0;
+      case 'trend':
+        out(await trendCommand(engine, args, json));
         return 0;
     }
     return 2;

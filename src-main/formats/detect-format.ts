@@ -3,12 +3,14 @@
 
 import { looksLikeFolded } from './folded/detect-folded.js';
 import { looksLikeGctrace } from './gctrace/detect-gctrace.js';
+import { looksLikeGoBench } from './gobench/detect-gobench.js';
 import { looksLikePerfScript, looksLikePerfScriptWithoutStacks } from './perf-script/detect-perf-script.js';
 import { decodeTextHead, looksLikeText } from './text-lines.js';
 import { traceHeaderMinor, unsupportedTraceReason } from './gotrace/header.js';
+import { looksLikeEscapes } from './escapes/parse-escapes.js';
 
 /** Formats gpw reads. Each has a reader in src-main/import/readers.ts. */
-export type FormatName = 'pprof' | 'expvar' | 'prometheus' | 'perf-script' | 'folded' | 'gotrace' | 'gctrace' | 'goroutine-dump';
+export type FormatName = 'pprof' | 'expvar' | 'prometheus' | 'perf-script' | 'folded' | 'gotrace' | 'gctrace' | 'gobench' | 'escapes' | 'goroutine-dump';
 
 export type DetectedFormat = { format: FormatName } | { format: null; reason: string };
 
@@ -47,10 +49,14 @@ export function detectFormat(head: Uint8Array): DetectedFormat {
   if (/^(heap profile:|--- (contention|mutex):|goroutine profile:|threadcreate profile:)/.test(ascii(head, 32))) {
     return { format: null, reason: 'this is a legacy text profile (?debug=1); convert it with `go tool pprof -proto FILE > FILE.pb.gz`, or fetch it without debug=1' };
   }
+  // The compiler's escape analysis: -gcflags=-json files start with their own header object.
+  if (/^\{"version":\d+,"package":/.test(ascii(head, 64))) return looksLikeEscapes(ascii(head, 4096)) ? { format: 'escapes' } : { format: null, reason: 'this is a JSON file of the compiler that is not its escape analysis' };
   if (isExpvarJson(head)) return { format: 'expvar' };
   if (isPrometheusText(head)) return { format: 'prometheus' };
   const text = looksLikeText(head) ? decodeTextHead(head) : null;
   if (text !== null && looksLikeGctrace(text)) return { format: 'gctrace' };
+  if (text !== null && looksLikeGoBench(text)) return { format: 'gobench' };
+  if (text !== null && looksLikeEscapes(text)) return { format: 'escapes' };
   if (text !== null && (looksLikePerfScript(text) || looksLikePerfScriptWithoutStacks(text))) return { format: 'perf-script' };
   if (text !== null && looksLikeFolded(text)) return { format: 'folded' };
   const sample = head.subarray(0, 4096);

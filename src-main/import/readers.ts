@@ -9,6 +9,8 @@ import { prometheusTextReader } from './readers/prometheus-text.js';
 import { perfScriptReader } from './readers/perf-script.js';
 import { foldedReader } from './readers/folded.js';
 import { gctraceReader } from './readers/gctrace.js';
+import { benchReader } from './readers/bench.js';
+import { escapesReader } from './readers/escapes.js';
 import { goroutineDumpReader } from './readers/goroutine-dump.js';
 
 export const READERS: Partial<Record<FormatName, ArtifactReader>> = {
@@ -19,5 +21,7 @@ export const READERS: Partial<Record<FormatName, ArtifactReader>> = {
   'perf-script': perfScriptReader,
   folded: foldedReader,
   gctrace: gctraceReader,
+  gobench: benchReader,
+  escapes: escapesReader,
   'goroutine-dump': goroutineDumpReader,
 };

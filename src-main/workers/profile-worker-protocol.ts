@@ -21,6 +21,8 @@ export interface ViewSpec {
 export type WorkerRequest =
   | { op: 'summarize'; source: ProfileSource }
   | { op: 'meta'; source: ProfileSource }
+  /** Per sample type, each function's flat and cum (analysis/runs/function-stats.ts), for the library. */
+  | { op: 'functionStats'; source: ProfileSource }
   | { op: 'flame'; view: ViewSpec; sampleType?: string; inverted?: boolean }
   | { op: 'callTree'; view: ViewSpec; sampleType?: string }
   | { op: 'sandwich'; view: ViewSpec; sampleType?: string; name: string }
@@ -29,7 +31,13 @@ export type WorkerRequest =
   | { op: 'export'; view: ViewSpec; sampleType?: string; request: ExportRequest }
   | { op: 'top'; view: ViewSpec; sampleType?: string; options: TopOptions }
   /** The view as a gzipped pprof file, and its summary (for saving a merge). */
-  | { op: 'encode'; view: ViewSpec };
+  | { op: 'encode'; view: ViewSpec }
+  /** pprof's -list figures of the functions matching a Go regexp (analysis/source/list.ts). */
+  | { op: 'sourceList'; view: ViewSpec; sampleType?: string; symbol: string; searchPath: string[]; trimPath: string }
+  /** pprof's -peek of the functions matching a Go regexp (analysis/source/peek.ts). */
+  | { op: 'peek'; view: ViewSpec; sampleType?: string; symbol: string }
+  /** Figures per instruction address, for pprof's -disasm (analysis/source/disasm.ts). */
+  | { op: 'addresses'; view: ViewSpec; sampleType?: string };
 
 /**
  * `missing` lists the sources (by SHA-256) the worker does not hold: ask again with their bytes.

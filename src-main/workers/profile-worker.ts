@@ -9,10 +9,12 @@ import type { Profile } from '../model/profile.js';
 import { summarizeProfile } from '../analysis/profile-summary.js';
 import { flameGraphOf, topOf } from '../analysis/profile-ops.js';
 import { callTreeOf, diffTableOf, exportOf, sandwichOf } from '../analysis/view-ops.js';
+import { addressesOf, peekOf, sourceListOf } from '../analysis/source/source-ops.js';
 import { GpwError, errorBody } from '../api/errors.js';
 import type { ProfileSource, ViewSpec, WorkerReply, WorkerRequest } from './profile-worker-protocol.js';
 import { viewProfile, type ProfileView } from '../analysis/profile-view.js';
 import { encodePprof } from '../formats/pprof/encode-pprof.js';
+import { functionStatsOf } from '../analysis/runs/function-stats.js';
 import { useLinearRegexpFallback } from './linear-regexp.js';
 import { warmUpWhenIdle } from './warm-up.js';
 
@@ -85,6 +87,8 @@ function handle(req: WorkerRequest): unknown {
       const profile = profilesFor([req.source])[0];
       return { sampleTypes: profile.sampleTypes, defaultSampleType: profile.defaultSampleType };
     }
+    case 'functionStats':
+      return functionStatsOf(profilesFor([req.source])[0]);
     case 'flame':
       return flameGraphOf(viewFor(req.view), req.sampleType, { inverted: req.inverted, signed: req.view.base.length > 0 });
     case 'callTree':
@@ -97,6 +101,12 @@ function handle(req: WorkerRequest): unknown {
       return exportOf(viewFor(req.view), req.sampleType, req.request, { diff: req.view.base.length > 0 });
     case 'top':
       return topOf(viewFor(req.view), req.sampleType, req.options);
+    case 'sourceList':
+      return sourceListOf(viewFor(req.view), req.sampleType, req.symbol, { searchPath: req.searchPath, trimPath: req.trimPath });
+    case 'peek':
+      return peekOf(viewFor(req.view), req.sampleType, req.symbol);
+    case 'addresses':
+      return addressesOf(viewFor(req.view), req.sampleType);
     case 'encode': {
       const { profile } = viewFor(req.view);
       return { bytes: encodePprof(profile), summary: summarizeProfile(profile) };

@@ -23,7 +23,8 @@ export const TRACE_TOOLCHAINS = [
   { toolchain: 'local', format: 'local' },
 ];
 
-function run(cmd, args, opts = {}) {
+/** Runs a command; a failure names it and carries its stderr (shared with hotspots-gen.mjs). */
+export function run(cmd, args, opts = {}) {
   return new Promise((resolve, reject) => {
     execFile(cmd, args, { maxBuffer: 64 << 20, windowsHide: true, timeout: 600_000, ...opts }, (err, stdout, stderr) => {
       if (err) {
@@ -34,7 +35,7 @@ function run(cmd, args, opts = {}) {
   });
 }
 
-const envFor = (toolchain) => ({ ...process.env, GOWORK: 'off', CGO_ENABLED: '0', GOTOOLCHAIN: toolchain === 'local' ? 'local' : toolchain });
+export const envFor = (toolchain) => ({ ...process.env, GOWORK: 'off', CGO_ENABLED: '0', GOTOOLCHAIN: toolchain === 'local' ? 'local' : toolchain });
 
 /** Go that reads every trace format the tests make (1.26 reads 1.22 to 1.26): the local Go if new enough. */
 export const REFERENCE_TOOLCHAIN = 'go1.26.8';

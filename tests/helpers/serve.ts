@@ -22,8 +22,8 @@ export interface ServeProcess {
 }
 
 /** Starts `node bin/gpw.js serve` on a temp library and waits (bounded) for the URL line. */
-export function startServe(library: string, timeoutMs = 15_000): Promise<ServeProcess> {
-  const proc = spawn(process.execPath, [repoPath('bin/gpw.js'), 'serve'], {
+export function startServe(library: string, timeoutMs = 15_000, extraArgs: string[] = []): Promise<ServeProcess> {
+  const proc = spawn(process.execPath, [repoPath('bin/gpw.js'), 'serve', ...extraArgs], {
     env: { ...process.env, GPW_LIBRARY: library },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

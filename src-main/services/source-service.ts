@@ -1,0 +1,358 @@
+// From a hot spot to its cause: pprof's -list with the source text read from disk (the path
+// the profile records, the search folders, GOROOT and the module cache), pprof's -peek, and
+// the compiler's escape analysis joined to a profile's lines. The figures come from the profile
+// worker (analysis/source/); this service reads files and escape logs, which analysis may not.
+
+import { execFile, execFileSync } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { GpwError } from '../api/errors.js';
+import type { DisasmReport, EscapeReport, SourceEscapeNote, SourceFunction, SourceLine, SourceListing } from '../api/source-types.js';
+import { goRegexpProblem } from '../analysis/filters/go-regexp.js';
+import type { ListReport, ListedRoutine } from '../analysis/source/list.js';
+import type { PeekReport } from '../analysis/source/peek.js';
+import { joinEscapes, shortName } from '../analysis/source/escape-join.js';
+import { notFoundMessage, sourceCandidates, trimSourcePath, type GoDirs } from '../analysis/source/source-path.js';
+import { parseEscapes } from '../formats/escapes/parse-escapes.js';
+import type { EscapeLog } from '../formats/escapes/escapes.js';
+import { FormatError } from '../formats/format-error.js';
+import { elfBuildId } from '../formats/elf-build-id.js';
+import { compileGoRegexp } from '../analysis/filters/go-regexp.js';
+import { annotateInstructions, hasSamples, type AddressFigures, type Instruction } from '../analysis/source/disasm.js';
+import type { ProfileWorkerClient } from '../workers/profile-worker-client.js';
+import type { ViewRequest } from '../workers/view-request.js';
+import type { Library } from '../library/library.js';
+import type { Artifact } from '../api/types.js';
+
+export interface SourceOptions {
+  sampleType?: string;
+  /** Go regexp on function names (pprof -list's argument). */
+  function: string;
+  /** pprof's -source_path folders; none: the current folder, as pprof. */
+  sourcePath?: string[];
+  /** pprof's -trim_path. */
+  trimPath?: string;
+}
+
+/** An escape log and the name to call it by. */
+export interface NamedEscapes {
+  name: string;
+  log: EscapeLog;
+}
+
+const MAX_SOURCE_BYTES = 16 << 20;
+const CACHED_FILES = 64;
+
+function checkRegexp(what: string, re: string): void {
+  const problem = goRegexpProblem(re);
+  if (problem) throw new GpwError('invalid_argument', `${what}: ${problem}`);
+}
+
+/** The function's declaration is on its start line: "func", and its name for named functions. */
+function declaresFunction(text: string, fn: string): boolean {
+  if (!/\bfunc\b/.test(text)) return false;
+  const short = shortName(fn).replace(/\[.*?\]/g, '');
+  const last = short.slice(short.lastIndexOf('.') + 1);
+  if (/^func\d+$/.test(last) || /^\d+$/.test(last) || last === 'deferwrap1') return true;
+  return text.includes(last);
+}
+
+export class SourceService {
+  private readonly files = new Map<string, { lines: string[]; mtimeMs: number } | null>();
+  private goDirs: GoDirs | null = null;
+
+  constructor(
+    private readonly worker: ProfileWorkerClient,
+    private readonly library: Library,
+    /** The folders and prefixes the front end was started with, for calls that name none (the app). */
+    private readonly defaults: { sourcePath?: string[]; trimPath?: string; binaries?: string[] } = {},
+  ) {}
+
+  /** An escapes artifact of the library, read. */
+  escapesArtifact(id: string): NamedEscapes {
+    const a = this.library.get(id);
+    if (!a) throw new GpwError('not_found', `no artifact ${id} in the library`);
+    if (a.kind !== 'escapes') throw new GpwError('invalid_argument', `artifact ${id} is a ${a.kind}, not an escape analysis (go build -gcflags=-m)`);
+    return this.parseLog(a.file ?? id, this.bytesOf(a));
+  }
+
+  /** The escape analysis named, else the newest of the profile's run; an error when there is none. */
+  escapesOf(id: string | undefined, profile: Artifact | undefined): NamedEscapes {
+    const found = id ? this.escapesArtifact(id) : profile ? this.escapesFor(profile) : undefined;
+    if (!found) throw new GpwError('not_found', profile?.run ? `run ${profile.run} has no escape analysis: import the output of go build -gcflags=-m=2 into it` : 'no escape analysis named, and the profile belongs to no run');
+    return found;
+  }
+
+  /** The escape analysis to show with a profile: the one named, else the newest of the profile's run. */
+  escapesFor(profile: Artifact, id?: string): NamedEscapes | undefined {
+    if (id) return this.escapesArtifact(id);
+    if (!profile.run) return undefined;
+    const inRun = this.library.list({ kind: 'escapes', sort: 'newest' }).find((a) => a.run === profile.run);
+    return inRun ? this.parseLog(inRun.file ?? inRun.id, this.bytesOf(inRun)) : undefined;
+  }
+
+  private bytesOf(a: Artifact): Uint8Array {
+    const bytes = this.library.blobs.get(a.sha256);
+    if (!bytes) throw new GpwError('internal', `the library has lost the data of artifact ${a.id}`);
+    return bytes;
+  }
+
+  async list(view: ViewRequest, o: SourceOptions, escapes?: NamedEscapes): Promise<SourceListing> {
+    checkRegexp('--function', o.function);
+    const searchPath = o.sourcePath?.length ? o.sourcePath : (this.defaults.sourcePath ?? []);
+    const trimPath = o.trimPath ?? this.defaults.trimPath ?? '';
+    // pprof's -list works at line granularity whatever the view's.
+    const report = await this.worker.run<ListReport>(
+      { op: 'sourceList', view: withoutGranularity(view), sampleType: o.sampleType, symbol: o.function, searchPath, trimPath },
+      view.load,
+      view.nameOf,
+    );
+    if (report.routines.length === 0) throw new GpwError('not_found', `no matches found for regexp: ${o.function}`);
+    const lookIn = searchPath.length > 0 ? searchPath : [process.cwd()];
+    const functions = report.routines.map((r) => this.annotate(r, lookIn, trimPath));
+    const listing: SourceListing = { sampleType: report.sampleType, unit: report.unit, total: report.total, functions, warnings: report.warnings };
+    if (escapes) listing.escapes = { name: escapes.name, notes: await this.attachEscapes(listing, view, o, escapes.log) };
+    return listing;
+  }
+
+  async peek(view: ViewRequest, o: { sampleType?: string; function: string }): Promise<PeekReport> {
+    checkRegexp('the peek regexp', o.function);
+    const report = await this.worker.run<PeekReport>({ op: 'peek', view: view.spec, sampleType: o.sampleType, symbol: o.function }, view.load, view.nameOf);
+    if (report.nodes.length === 0) throw new GpwError('not_found', `no matches found for regexp: ${o.function}`);
+    return report;
+  }
+
+  /**
+   * pprof's -disasm with Go's own disassembler (`go tool nm` for the symbols, `go tool objdump`
+   * for the instructions: the disassembler `go tool pprof` uses), on a binary whose build ID is
+   * the profile's.
+   */
+  async disasm(view: ViewRequest, o: { sampleType?: string; function: string; binary?: string }): Promise<DisasmReport> {
+    checkRegexp('--function', o.function);
+    const figures = await this.worker.run<AddressFigures>({ op: 'addresses', view: withoutGranularity(view), sampleType: o.sampleType }, view.load, view.nameOf);
+    const { binary, buildId } = o.binary ? checkedBinary(o.binary, figures) : this.binaryFor(figures);
+    const re = compileGoRegexp(o.function);
+    const symbols = (await goTool(['nm', '-size', '-sort', 'address', binary]))
+      .split('\n')
+      .map((l) => /^\s*([0-9a-f]+)\s+(\d+)\s+([Tt])\s+(.+)$/.exec(l))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => ({ start: parseInt(m[1], 16), size: Number(m[2]), name: m[4] }))
+      .filter((s) => s.size > 0 && re.test(s.name) && hasSamples(figures, s.start, s.start + s.size - 1))
+      .sort((a, b) => (a.name !== b.name ? (a.name < b.name ? -1 : 1) : a.start - b.start));
+    if (symbols.length === 0) throw new GpwError('not_found', `no matches found for regexp ${o.function}`);
+    const quote = (s: string): string => s.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&');
+    const listing = await goTool(['objdump', '-s', symbols.map((s) => `^${quote(s.name)}$`).join('|'), binary]);
+    const byAddress = parseObjdump(listing);
+    const functions = symbols.map((s) => {
+      // Every instruction of the symbol. (pprof decodes [start, start + size - 1) and so shows its
+      // last instruction cut short, as "?" and stray bytes; the samples it counts are the same.)
+      const insts = byAddress.filter((i) => i.address >= s.start && i.address < s.start + s.size);
+      const instructions = annotateInstructions(insts, figures, s.start, s.start + s.size - 1);
+      return { name: s.name, start: s.start, flat: instructions.reduce((a, i) => a + i.flat, 0), cum: instructions.reduce((a, i) => a + i.cum, 0), instructions };
+    });
+    return { sampleType: figures.sampleType, unit: figures.unit, total: figures.total, binary, buildId, functions };
+  }
+
+  /**
+   * For the app (which names no paths): the binary at the path the profile records, else one of
+   * the binaries gpw serve was given (--binary), whichever has the profile's build ID.
+   */
+  private binaryFor(figures: AddressFigures): { binary: string; buildId: string | null } {
+    const candidates = [...figures.mappings.map((m) => m.file).filter((f) => f.startsWith('/')), ...(this.defaults.binaries ?? [])];
+    const tried: string[] = [];
+    for (const path of new Set(candidates)) {
+      try {
+        return checkedBinary(path, figures);
+      } catch (err) {
+        tried.push(err instanceof GpwError ? err.message : String(err));
+      }
+    }
+    throw new GpwError('not_found', `no binary with the profile's build ID is at hand${tried.length ? `: ${tried.join('; ')}` : ''} (start gpw serve with --binary PATH, or use gpw disasm --binary)`);
+  }
+
+  /** The escape log joined to a profile's lines (every function, file names as recorded), or alone. */
+  async escapes(escapes: NamedEscapes, view: ViewRequest | null, sampleType?: string): Promise<EscapeReport> {
+    const list = view ? await this.allLines(view, sampleType) : null;
+    const join = joinEscapes(escapes.log, list);
+    return {
+      name: escapes.name,
+      format: escapes.log.format,
+      goVersion: escapes.log.goVersion,
+      ...(list ? { sampleType: list.sampleType, unit: list.unit, total: list.total } : {}),
+      ...join,
+    };
+  }
+
+  /** Reads an escape log's bytes (gpw's `escapes` artifacts, or a file for the CLI). */
+  parseLog(name: string, bytes: Uint8Array): NamedEscapes {
+    try {
+      return { name, log: parseEscapes(new TextDecoder().decode(bytes)) };
+    } catch (err) {
+      if (err instanceof FormatError) throw new GpwError('bad_input', `${name}: ${err.message}`);
+      throw err;
+    }
+  }
+
+  private allLines(view: ViewRequest, sampleType?: string): Promise<ListReport> {
+    return this.worker.run<ListReport>(
+      { op: 'sourceList', view: withoutGranularity(view), sampleType, symbol: '.', searchPath: [], trimPath: '' },
+      view.load,
+      view.nameOf,
+    );
+  }
+
+  private async attachEscapes(listing: SourceListing, view: ViewRequest, o: SourceOptions, log: EscapeLog): Promise<string[]> {
+    const join = joinEscapes(log, await this.allLines(view, o.sampleType));
+    const byLine = new Map<string, SourceEscapeNote[]>();
+    const trim = (f: string): string => trimSourcePath(f, o.trimPath ?? this.defaults.trimPath ?? '', o.sourcePath?.length ? o.sourcePath : (this.defaults.sourcePath ?? []));
+    for (const s of join.sites) {
+      const key = `${trim(s.file)}:${s.line}`;
+      const notes = byLine.get(key) ?? [];
+      notes.push({ column: s.column, what: s.what, escapes: s.escapes, reasons: s.reasons });
+      byLine.set(key, notes);
+    }
+    for (const f of listing.functions) {
+      for (const l of f.lines) {
+        const notes = byLine.get(`${f.file}:${l.line}`);
+        if (notes) l.escapes = notes.sort((a, b) => a.column - b.column);
+      }
+    }
+    return join.notes;
+  }
+
+  /** pprof's window of lines with their text, or the sampled lines alone when the file is not found. */
+  private annotate(r: ListedRoutine, searchPath: string[], trimPath: string): SourceFunction {
+    const base = { name: r.name, file: r.file, flat: r.flat, cum: r.cum, notes: [] as string[] };
+    if (r.file === '') return { ...base, missingSource: true, error: 'the profile records no file for this function', lines: [] };
+    const candidates = sourceCandidates(trimSourcePath(r.file, trimPath, searchPath), searchPath, this.go());
+    let found: { path: string; lines: string[]; mtimeMs: number } | null = null;
+    for (const path of candidates) {
+      const f = this.read(path);
+      if (f) {
+        found = { path, ...f };
+        break;
+      }
+    }
+    const figures = new Map(r.lines.map((l) => [l.line, l]));
+    if (!found) {
+      const lines: SourceLine[] = r.lines.map((l) => ({ line: l.line, flat: l.flat, cum: l.cum, text: null }));
+      return { ...base, missingSource: true, error: notFoundMessage(trimSourcePath(r.file, trimPath, searchPath), searchPath), lookedFor: candidates, lines };
+    }
+    const lines: SourceLine[] = [];
+    for (let n = r.from; n <= r.to && n < found.lines.length; n++) {
+      const fig = figures.get(n);
+      lines.push({ line: n, flat: fig?.flat ?? 0, cum: fig?.cum ?? 0, text: found.lines[n] });
+    }
+    const notes = base.notes;
+    const beyond = r.lines.filter((l) => l.line >= found.lines.length);
+    if (beyond.length > 0) notes.push(`the source looks newer than the profile: it has ${found.lines.length - 1} lines, the profile has samples at line ${beyond[0].line}`);
+    else if (r.startLine > 0 && r.startLine < found.lines.length && !declaresFunction(found.lines[r.startLine], r.name)) {
+      notes.push(`the source looks newer than the profile (its lines moved): the profile says ${r.name} starts at line ${r.startLine}, which reads "${found.lines[r.startLine].trim().slice(0, 120)}"`);
+    }
+    return { ...base, missingSource: false, foundAt: found.path, lines, notes };
+  }
+
+  /** A file's lines as pprof reads them (index 0 unused, no line ends), cached; null if it cannot be read. */
+  private read(path: string): { lines: string[]; mtimeMs: number } | null {
+    if (this.files.has(path)) {
+      const hit = this.files.get(path)!;
+      this.files.delete(path);
+      this.files.set(path, hit);
+      if (hit === null) return null;
+      try {
+        if (statSync(path).mtimeMs === hit.mtimeMs) return hit;
+      } catch {
+        return null;
+      }
+    }
+    let entry: { lines: string[]; mtimeMs: number } | null = null;
+    try {
+      const st = statSync(path);
+      if (st.isFile() && st.size <= MAX_SOURCE_BYTES) {
+        const text = readFileSync(path, 'utf8');
+        const lines = text.split('\n');
+        if (lines[lines.length - 1] === '') lines.pop();
+        entry = { lines: ['', ...lines.map((l) => l.replace(/\r$/, ''))], mtimeMs: st.mtimeMs };
+      }
+    } catch {
+      entry = null;
+    }
+    this.files.set(path, entry);
+    while (this.files.size > CACHED_FILES) this.files.delete(this.files.keys().next().value as string);
+    return entry;
+  }
+
+  /** GOROOT and GOMODCACHE: from the environment, else asked of `go env` once. */
+  private go(): GoDirs {
+    if (this.goDirs) return this.goDirs;
+    let goroot = process.env.GOROOT;
+    let modcache = process.env.GOMODCACHE;
+    if (!goroot || !modcache) {
+      try {
+        const [r, m] = execFileSync('go', ['env', 'GOROOT', 'GOMODCACHE'], { timeout: 5000, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n');
+        goroot ||= r.trim() || undefined;
+        modcache ||= m.trim() || undefined;
+      } catch {
+        // No Go here: the paths the profile records and the search folders only.
+      }
+    }
+    this.goDirs = { goroot, modcache };
+    return this.goDirs;
+  }
+}
+
+/** The view's spec without its granularity: -list and -disasm choose their own (lines, addresses). */
+function withoutGranularity(view: ViewRequest): ViewRequest['spec'] {
+  const filters = { ...view.spec.filters };
+  delete filters.granularity;
+  return { ...view.spec, filters };
+}
+
+/** Runs `go tool ARGS` and answers its output; no Go is said plainly. */
+function goTool(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile('go', ['tool', ...args], { maxBuffer: 512 << 20, timeout: 120_000 }, (err, stdout, stderr) => {
+      if (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') reject(new GpwError('unavailable', 'disassembly needs Go installed (go tool objdump): go was not found on PATH'));
+        else reject(new GpwError('bad_input', `go tool ${args[0]} failed: ${String(stderr).trim() || err.message}`));
+      } else resolve(String(stdout));
+    });
+  });
+}
+
+/** `go tool objdump` lines ("  main.go:36\t\t0x4e6a20\t\t31c9\t\t\tXORL CX, CX") as instructions. */
+function parseObjdump(text: string): Instruction[] {
+  const out: Instruction[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('  ')) continue;
+    const fields = line.split('\t').map((f) => f.trim()).filter((f) => f !== '');
+    if (fields.length < 4 || !/^0x[0-9a-f]+$/.test(fields[1])) continue;
+    const loc = /^(.*):(\d+)$/.exec(fields[0]);
+    out.push({ address: parseInt(fields[1], 16), text: fields.slice(3).join(' '), file: loc ? loc[1] : fields[0], line: loc ? Number(loc[2]) : 0 });
+  }
+  return out;
+}
+
+/** The binary's build ID, checked against the profile's mapping of the same name (else its main mapping). */
+function checkedBinary(binary: string, figures: AddressFigures): { binary: string; buildId: string | null } {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(binary);
+  } catch (err) {
+    throw new GpwError('not_found', `${binary}: ${(err as Error).message}`);
+  }
+  let buildId: string | null;
+  try {
+    buildId = elfBuildId(bytes);
+  } catch (err) {
+    if (err instanceof FormatError) throw new GpwError('bad_input', `${binary}: ${err.message} (gpw disassembles ELF binaries)`);
+    throw err;
+  }
+  const name = basename(binary);
+  const mapping = figures.mappings.find((m) => basename(m.file) === name && m.buildId) ?? figures.mappings.find((m) => m.buildId);
+  if (mapping && mapping.buildId !== buildId) {
+    throw new GpwError('invalid_argument', `${binary} has build ID ${buildId ?? '(none)'}, but the profile's ${mapping.file || 'main binary'} has build ID ${mapping.buildId}: not the binary that was profiled`);
+  }
+  return { binary, buildId };
+}

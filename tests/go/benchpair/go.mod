@@ -1,0 +1,3 @@
+module gpw.test/benchpair
+
+go 1.22

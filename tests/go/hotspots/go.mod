@@ -1,0 +1,3 @@
+module gpw/tests/hotspots
+
+go 1.22
