@@ -29,6 +29,8 @@ import type { TraceFacts } from './analysis/runs/artifact-figures.js';
 import { benchCenter, compareBench } from './analysis/bench/compare-bench.js';
 import { parseGoBench } from './formats/gobench/parse-gobench.js';
 import { SourceService } from './services/source-service.js';
+import { GoroutineService } from './services/goroutine-service.js';
+import { MetricsService } from './services/metrics-service.js';
 import type { ProfileSummary } from './analysis/profile-summary.js';
 import type { ViewOptions, DiffTable, ExportedView, Sandwich } from './api/types.js';
 import { exportFileName, exportTitle, type ExportedFile } from './analysis/view-ops.js';
@@ -108,6 +110,10 @@ export class Engine implements GpwApi {
   readonly runs: RunsService;
   /** Annotated source, peek, escape analysis (services/source-service.ts). */
   readonly source: SourceService;
+  /** Goroutine dumps and the leak view (services/goroutine-service.ts). */
+  readonly goroutines: GoroutineService;
+  /** Runtime metrics series of runs and targets (services/metrics-service.ts). */
+  readonly metrics: MetricsService;
 
   constructor(private readonly options: EngineOptions) {
     this.library = new Library(options.libraryPath, { nativeBinding: options.nativeBinding });
@@ -138,6 +144,8 @@ export class Engine implements GpwApi {
       runSchedules: options.runSchedules,
       through: (host) => ({ host, connect: this.ssh.connectHook(host) }),
     });
+    this.goroutines = new GoroutineService(this.library);
+    this.metrics = new MetricsService(this.library, () => this.capture.store);
     this.ssh = new SshService({
       db: this.library.db,
       knownHostsFile: join(options.libraryPath === ':memory:' ? '.' : dirname(resolve(options.libraryPath)), 'known_hosts'),
@@ -349,6 +357,12 @@ export class Engine implements GpwApi {
   sourceDisasm = async ({ function: fn, ...a }: ArgsOf<'sourceDisasm'>): ReturnType<GpwApi['sourceDisasm']> => this.source.disasm(this.libraryView(a), { sampleType: a.sampleType, function: fn });
   escapeSites = async (a: ArgsOf<'escapeSites'>): ReturnType<GpwApi['escapeSites']> =>
     this.source.escapes(this.source.escapesOf(a.id, a.profile ? this.requireProfile(a.profile) : undefined), a.profile ? this.libraryView({ id: a.profile }) : null, a.sampleType);
+
+  // ---- goroutine dumps, runtime metrics series (services/goroutine-service.ts, metrics-service.ts) ----
+
+  goroutineGroups = async ({ id, ...filter }: ArgsOf<'goroutineGroups'>): ReturnType<GpwApi['goroutineGroups']> => this.goroutines.groups(id, filter);
+  goroutineDiff = async (a: ArgsOf<'goroutineDiff'>): ReturnType<GpwApi['goroutineDiff']> => this.goroutines.diff(a);
+  metricsSeries = async (a: ArgsOf<'metricsSeries'>): ReturnType<GpwApi['metricsSeries']> => this.metrics.series(a);
 
   // ---- for the CLI (paths are trusted there; the renderer never gets these) ----
 

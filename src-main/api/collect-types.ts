@@ -2,7 +2,7 @@
 // capture jobs and their progress, schedules and the capture history.
 
 /** What one capture fetches from a target (see src-main/collect/capture-kinds.ts for the URLs). */
-export const CAPTURE_KINDS = ['cpu', 'heap', 'allocs', 'block', 'mutex', 'goroutine', 'threadcreate', 'trace', 'cmdline', 'expvar', 'metrics'] as const;
+export const CAPTURE_KINDS = ['cpu', 'heap', 'allocs', 'block', 'mutex', 'goroutine', 'threadcreate', 'trace', 'cmdline', 'expvar', 'metrics', 'goroutines', 'goroutineleak', 'profile'] as const;
 export type CaptureKind = (typeof CAPTURE_KINDS)[number];
 
 /** Profiles that take ?seconds=N as a delta over that window (net/http/pprof, Go 1.16+). */
@@ -18,7 +18,12 @@ export interface CaptureSpec {
   gc?: boolean;
   /** Take this many in a row (e.g. 6 CPU profiles of 10 s, for run statistics); default 1. */
   repeat?: number;
+  /** profile only: the name of a custom pprof.NewProfile profile (/debug/pprof/NAME). */
+  name?: string;
 }
+
+/** A custom profile's name as /debug/pprof/NAME takes it. */
+export const PROFILE_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
 export interface TargetTls {
   /** PEM of the CA (or self-signed certificate) to trust for this target. */

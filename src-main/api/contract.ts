@@ -5,7 +5,7 @@
 import { GpwError, errorBody, type Envelope } from './errors.js';
 import { array, boolean, bytes, checkedString, integer, object, oneOf, optional, string, stringMap, type Infer, type Schema } from './schema.js';
 import type { CaptureHistoryEntry, CaptureJobStatus, CaptureSchedule, CollectInfo, Target } from './collect-types.js';
-import { CAPTURE_KINDS } from './collect-types.js';
+import { CAPTURE_KINDS, PROFILE_NAME } from './collect-types.js';
 import type { Artifact, DiffTable, ExportedView, FlameGraph, ImportResult, LibraryInfo, ProfileMeta, Sandwich, TopTable } from './types.js';
 import { ARTIFACT_KINDS } from './types.js';
 import { goRegexpProblem } from '../analysis/filters/go-regexp.js';
@@ -14,6 +14,7 @@ import { sshHostArg, sshMethods } from './ssh-contract.js';
 import { gcMethods } from './gc-contract.js';
 import { runsMethods } from './runs-contract.js';
 import { sourceMethods } from './source-contract.js';
+import { goroutineMethods } from './goroutine-contract.js';
 import type { MmuCurve, TraceSummary } from './trace-types.js';
 import type { TraceSpan, TraceTimeline } from './trace-timeline-types.js';
 
@@ -116,8 +117,8 @@ const labelMap = stringMap(labelKey, labelValue);
 const headerName = string({ min: 1, max: 128, pattern: /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/ });
 const headerValue = string({ max: 8192, pattern: /^[^\r\n\0]*$/ });
 const captureSpecs = array(
-  object({ kind: oneOf(CAPTURE_KINDS), seconds: optional(integer({ min: 1, max: 3600 })), gc: optional(boolean()), repeat: optional(integer({ min: 1, max: MAX_CAPTURE_REPEAT })) }),
-  { min: 1, max: CAPTURE_KINDS.length },
+  object({ kind: oneOf(CAPTURE_KINDS), seconds: optional(integer({ min: 1, max: 3600 })), gc: optional(boolean()), repeat: optional(integer({ min: 1, max: MAX_CAPTURE_REPEAT })), name: optional(string({ min: 1, max: 64, pattern: PROFILE_NAME })) }),
+  { min: 1, max: CAPTURE_KINDS.length + 16 },
 );
 const saveTargetArgs = object({
   id: optional(id),
@@ -219,6 +220,8 @@ export const contract = {
   ...runsMethods,
   /** Annotated source, peek, escape analysis joined to profiles (api/source-contract.ts). */
   ...sourceMethods(viewOptionsFields, frameRegexp),
+  /** Goroutine dumps and the leak view, runtime metrics over time (api/goroutine-contract.ts). */
+  ...goroutineMethods,
 };
 
 export type Contract = typeof contract;

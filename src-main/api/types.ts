@@ -18,6 +18,7 @@ export interface ExportedView {
 }
 export type * from './ssh-types.js';
 export type * from './gc-types.js';
+export type * from './goroutine-types.js';
 
 export type ArtifactKind = 'profile' | 'trace' | 'perf' | 'gclog' | 'metrics' | 'bench' | 'escapes' | 'goroutines';
 

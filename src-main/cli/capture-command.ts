@@ -15,7 +15,8 @@ export const CAPTURE_USAGE = `  gpw capture URL|TARGET --kind KIND[:SECONDS] [--
           [--run NAME] [--label k=v]... [--header 'Name: value']... [--ca FILE] [--insecure]
           [--timeout S] [--max-mib N] [--every 30s|5m [--count N]] [--via SSH-HOST] [--repeat N] [--json]
           --repeat N: N CPU profiles (and traces) in a row, for statistics across them (gpw compare)
-          KIND: ${CAPTURE_KINDS.join(' ')}`;
+          KIND: ${CAPTURE_KINDS.join(' ')}
+          (goroutines / goroutineleak: ?debug=2 dumps; profile=NAME: a custom pprof.NewProfile profile)`;
 
 export const CAPTURE_FLAGS: Record<string, FlagSpec> = {
   kind: { value: true, repeat: true },
@@ -32,6 +33,8 @@ export const CAPTURE_FLAGS: Record<string, FlagSpec> = {
 export function parseKindFlags(kinds: string[], seconds: number | undefined, gc: boolean): CaptureSpec[] {
   if (kinds.length === 0) throw new GpwError('invalid_argument', `gpw capture needs at least one --kind (${CAPTURE_KINDS.join(', ')})`);
   return kinds.map((text) => {
+    const named = /^profile=([A-Za-z0-9_.-]{1,64})$/.exec(text);
+    if (named) return { kind: 'profile', name: named[1] };
     const m = /^([a-z]+)(?::(\d+))?$/.exec(text);
     const kind = m?.[1] as CaptureKind | undefined;
     if (!m || !kind || !CAPTURE_KINDS.includes(kind)) throw new GpwError('invalid_argument', `--kind ${text}: not one of ${CAPTURE_KINDS.join(', ')} (optionally :SECONDS)`);

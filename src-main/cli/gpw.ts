@@ -15,6 +15,8 @@ import { gcCommand, GC_FLAGS, GC_USAGE } from './gc-command.js';
 import { sshCommand, SSH_FLAGS, SSH_USAGE } from './ssh-command.js';
 import { compareCommand, runCommand, runsCommand, trendCommand, COMPARE_FLAGS, RUN_FLAGS, RUNS_FLAGS, RUNS_USAGE, TREND_FLAGS } from './runs-command.js';
 import { disasmCommand, DISASM_FLAGS, escapesCommand, ESCAPES_FLAGS, peekCommand, PEEK_FLAGS, sourceCommand, SOURCE_FLAGS, SOURCE_USAGE } from './source-command.js';
+import { goroutinesCommand, GOROUTINES_FLAGS, GOROUTINES_USAGE } from './goroutines-command.js';
+import { metricsCommand, METRICS_FLAGS, METRICS_USAGE } from './metrics-command.js';
 import { Engine } from '../engine.js';
 import { resolveLibraryPath } from '../library/default-path.js';
 import { startServer } from '../server/serve.js';
@@ -40,6 +42,8 @@ ${GC_USAGE}
 ${SSH_USAGE}
 ${RUNS_USAGE}
 ${SOURCE_USAGE}
+${GOROUTINES_USAGE}
+${METRICS_USAGE}
   gpw serve [--port N] [--source-path DIR]... [--trim-path P] [--binary PATH]...
 
 common options:
@@ -57,6 +61,8 @@ const SPECS: Record<string, Record<string, FlagSpec>> = {
   capture: { ...COMMON, ...CAPTURE_FLAGS },
   gc: { ...COMMON, ...GC_FLAGS },
   ssh: { ...COMMON, ...SSH_FLAGS },
+  goroutines: { ...COMMON, ...GOROUTINES_FLAGS },
+  metrics: { ...COMMON, ...METRICS_FLAGS },
   serve: { ...COMMON, ...valueFlags('port', 'trim-path'), 'source-path': { value: true, repeat: true }, binary: { value: true, repeat: true } },
   source: { ...COMMON, ...SOURCE_FLAGS },
   peek: { ...COMMON, ...PEEK_FLAGS },
@@ -149,6 +155,12 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       case 'capture':
         return await captureCommand(engine, args, json);
+      case 'goroutines':
+        out(await goroutinesCommand(engine, args, json));
+        return 0;
+      case 'metrics':
+        out(await metricsCommand(engine, args, json));
+        return 0;
       case 'top':
         process.stdout.write(await topCommand(engine, args, json));
         return 0;

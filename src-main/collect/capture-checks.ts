@@ -34,6 +34,14 @@ export function checkCapturedArtifact(plan: CapturePlan, artifact: NewArtifact):
   if ((kind === 'expvar' || kind === 'metrics') && artifact.kind !== 'metrics') {
     throw new GpwError('bad_input', `${plan.url.href}: expected ${kind === 'expvar' ? 'expvar JSON' : 'Prometheus text'}, got a ${artifact.kind}`);
   }
+  if ((kind === 'goroutines' || kind === 'goroutineleak') && artifact.kind !== 'goroutines') {
+    throw new GpwError('bad_input', `${plan.url.href}: expected a goroutine dump (?debug=2 text), got a ${artifact.kind}`);
+  }
+  if (kind === 'goroutineleak') artifact.subtype = 'goroutineleak';
+  if (kind === 'profile') {
+    if (artifact.kind !== 'profile') throw new GpwError('bad_input', `${plan.url.href}: expected a pprof profile named ${plan.spec.name}, got a ${artifact.kind}`);
+    artifact.subtype = plan.spec.name!;
+  }
   if (artifact.subtype === null) artifact.subtype = kind;
 }
 

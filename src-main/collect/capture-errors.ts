@@ -62,6 +62,11 @@ export function explainHttpStatus(url: URL, kind: CaptureKind, status: number, h
   if (status === 404) {
     if (kind === 'expvar') return say('404: this service does not expose /debug/vars (import _ "expvar" in the Go program)');
     if (kind === 'metrics') return say('404: this service does not expose a Prometheus /metrics endpoint');
+    // net/http/pprof answers "Unknown profile" for a name it does not have.
+    if (/unknown profile/i.test(body.subarray(0, 200).toString('utf8'))) {
+      if (kind === 'goroutineleak') return say('404: no goroutineleak profile: it needs Go 1.26 built with GOEXPERIMENT=goroutineleakprofile');
+      if (kind === 'profile') return say(`404: the program has no profile named ${url.pathname.split('/').pop()} (pprof.NewProfile registers one)`);
+    }
     return say('404: no net/http/pprof here; import _ "net/http/pprof" in the Go program (or mount its handlers) and check the base URL');
   }
   if (status === 405) {

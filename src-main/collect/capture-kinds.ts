@@ -2,7 +2,7 @@
 // the file name the artifact keeps.
 
 import type { CaptureKind, CaptureSpec } from '../api/collect-types.js';
-import { DELTA_KINDS, TIMED_KINDS } from '../api/collect-types.js';
+import { DELTA_KINDS, PROFILE_NAME, TIMED_KINDS } from '../api/collect-types.js';
 
 export const DEFAULT_SECONDS: Partial<Record<CaptureKind, number>> = { cpu: 30, trace: 5 };
 
@@ -18,6 +18,11 @@ const PATHS: Record<CaptureKind, string> = {
   cmdline: 'debug/pprof/cmdline',
   expvar: 'debug/vars',
   metrics: 'metrics',
+  // Goroutine dumps as text (?debug=2, added by planCapture), Go 1.26's leak profile the same way,
+  // and custom pprof.NewProfile profiles by name (the path ends with the spec's name).
+  goroutines: 'debug/pprof/goroutine',
+  goroutineleak: 'debug/pprof/goroutineleak',
+  profile: 'debug/pprof',
 };
 
 const FILE_NAMES: Record<CaptureKind, string> = {
@@ -32,7 +37,13 @@ const FILE_NAMES: Record<CaptureKind, string> = {
   cmdline: 'cmdline.txt',
   expvar: 'vars.json',
   metrics: 'metrics.txt',
+  goroutines: 'goroutines-debug2.txt',
+  goroutineleak: 'goroutineleak-debug2.txt',
+  profile: 'profile.pb.gz',
 };
+
+/** Kinds fetched as debug=2 goroutine dumps (artifact kind 'goroutines'). */
+export const DUMP_KINDS: readonly CaptureKind[] = ['goroutines', 'goroutineleak'];
 
 export interface CapturePlan {
   spec: CaptureSpec;
@@ -68,14 +79,18 @@ export function specProblem(spec: CaptureSpec): string | null {
   if (spec.seconds !== undefined && !timed && !DELTA_KINDS.includes(spec.kind)) return `${spec.kind} is a snapshot and takes no seconds`;
   if (spec.gc && spec.kind !== 'heap') return 'gc=1 applies to the heap profile only';
   if (spec.gc && spec.seconds !== undefined) return 'a delta heap profile (seconds) cannot also ask for gc=1';
+  if (spec.kind === 'profile' && !(spec.name && PROFILE_NAME.test(spec.name))) return 'a custom profile capture needs the profile\'s name (letters, digits, _ . -)';
+  if (spec.kind !== 'profile' && spec.name !== undefined) return `${spec.kind} takes no name (only a custom profile does)`;
   return null;
 }
 
 export function planCapture(baseUrl: string, spec: CaptureSpec): CapturePlan {
-  const url = new URL(`${baseUrl}/${PATHS[spec.kind]}`);
+  const url = new URL(`${baseUrl}/${PATHS[spec.kind]}${spec.kind === 'profile' ? `/${spec.name}` : ''}`);
+  if (DUMP_KINDS.includes(spec.kind)) url.searchParams.set('debug', '2');
   const timed = TIMED_KINDS.includes(spec.kind);
   const seconds = spec.seconds ?? (timed ? DEFAULT_SECONDS[spec.kind]! : 0);
   if (seconds > 0) url.searchParams.set('seconds', String(seconds));
   if (spec.gc) url.searchParams.set('gc', '1');
-  return { spec, url, seconds, fileName: FILE_NAMES[spec.kind], delta: !timed && seconds > 0 };
+  const fileName = spec.kind === 'profile' ? `${spec.name}.pb.gz` : FILE_NAMES[spec.kind];
+  return { spec, url, seconds, fileName, delta: !timed && seconds > 0 };
 }

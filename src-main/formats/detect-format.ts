@@ -10,7 +10,7 @@ import { traceHeaderMinor, unsupportedTraceReason } from './gotrace/header.js';
 import { looksLikeEscapes } from './escapes/parse-escapes.js';
 
 /** Formats gpw reads. Each has a reader in src-main/import/readers.ts. */
-export type FormatName = 'pprof' | 'expvar' | 'prometheus' | 'perf-script' | 'folded' | 'gotrace' | 'gctrace' | 'gobench' | 'escapes';
+export type FormatName = 'pprof' | 'expvar' | 'prometheus' | 'perf-script' | 'folded' | 'gotrace' | 'gctrace' | 'gobench' | 'escapes' | 'goroutine-dump';
 
 export type DetectedFormat = { format: FormatName } | { format: null; reason: string };
 
@@ -45,6 +45,7 @@ export function detectFormat(head: Uint8Array): DetectedFormat {
   }
   if (head.every((b) => b === 0)) return { format: null, reason: 'the file contains only zero bytes' };
   // Text first: many letters are also valid protobuf tags, but real protobuf is never this printable.
+  if (looksLikeGoroutineDump(head)) return { format: 'goroutine-dump' };
   if (/^(heap profile:|--- (contention|mutex):|goroutine profile:|threadcreate profile:)/.test(ascii(head, 32))) {
     return { format: null, reason: 'this is a legacy text profile (?debug=1); convert it with `go tool pprof -proto FILE > FILE.pb.gz`, or fetch it without debug=1' };
   }
@@ -63,6 +64,17 @@ export function detectFormat(head: Uint8Array): DetectedFormat {
   if (printable > sample.length * 0.95) return { format: null, reason: 'this is a text file, not a pprof profile (.pb.gz or .pb)' };
   if (PPROF_FIRST_TAGS.has(head[0])) return { format: 'pprof' };
   return { format: null, reason: 'this is not a pprof profile (.pb.gz or .pb): unrecognised binary data' };
+}
+
+// A goroutine dump: debug=2 / a panic's goroutines ("goroutine N [state]:" first, or after a
+// "panic:", "fatal error:" or "SIGQUIT:" preamble), or a debug=1 stack-count profile other than
+// threadcreate's ("goroutine profile: total N", goroutineleak, custom pprof.NewProfile ones).
+function looksLikeGoroutineDump(head: Uint8Array): boolean {
+  const text = ascii(head, 4096).replace(/^\s+/, '');
+  if (/^goroutine \d+ (?:gp=\S+ m=\S+(?: mp=\S+)? )?\[[^\]\n]*\]:\r?\n/.test(text)) return true;
+  if (/^(?:panic: |fatal error: |SIGQUIT: )/.test(text) && /^goroutine \d+ (?:gp=\S+ m=\S+(?: mp=\S+)? )?\[[^\]\n]*\]:\r?$/m.test(text)) return true;
+  const m = /^([\w.-]+) profile: total \d+\r?\n(?:\d+ @|$)/.exec(text);
+  return m !== null && m[1] !== 'threadcreate';
 }
 
 // gperftools' binary CPU profile header: words 0, 3, version (0, or 1 as Java writes it), period,

@@ -11,6 +11,7 @@ import { foldedReader } from './readers/folded.js';
 import { gctraceReader } from './readers/gctrace.js';
 import { benchReader } from './readers/bench.js';
 import { escapesReader } from './readers/escapes.js';
+import { goroutineDumpReader } from './readers/goroutine-dump.js';
 
 export const READERS: Partial<Record<FormatName, ArtifactReader>> = {
   pprof: pprofReader,
@@ -22,4 +23,5 @@ export const READERS: Partial<Record<FormatName, ArtifactReader>> = {
   gctrace: gctraceReader,
   gobench: benchReader,
   escapes: escapesReader,
+  'goroutine-dump': goroutineDumpReader,
 };

@@ -271,8 +271,9 @@ function checkSpecs(specs: CaptureSpec[]): void {
   for (const s of specs) {
     const problem = specProblem(s);
     if (problem) throw new GpwError('invalid_argument', problem);
-    if (seen.has(s.kind)) throw new GpwError('invalid_argument', `${s.kind} is asked for twice in one run (the server can record one at a time)`);
-    seen.add(s.kind);
+    const key = s.kind === 'profile' ? `profile ${s.name}` : s.kind;
+    if (seen.has(key)) throw new GpwError('invalid_argument', `${key} is asked for twice in one run (the server can record one at a time)`);
+    seen.add(key);
   }
 }
 

@@ -2,6 +2,8 @@
 // suite uses, and a page onto gpw serve that may reach only that server and collects its errors.
 import { existsSync } from 'node:fs';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { tempDir } from './paths';
+import { startServe } from './serve';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const HAVE_CHROMIUM = existsSync(CHROMIUM);
@@ -50,4 +52,38 @@ export function tableCells(page: Page, testid: string): Promise<string[][]> {
   return page
     .locator(`[data-testid=${testid}] tbody tr`)
     .evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((c) => (c.textContent ?? '').trim())));
+}
+
+/**
+ * One e2e session: a fresh library, `gpw serve` on it, Chromium with a fresh profile and a page
+ * onto the server; close() ends them all (bounded) and removes the folders.
+ */
+export interface ServedSession {
+  library: string;
+  url: string;
+  page: Page;
+  errors: string[];
+  close: () => Promise<void>;
+}
+
+export async function openServedSession(name: string, stepMs: number): Promise<ServedSession> {
+  const lib = tempDir(`gpw-e2e-${name}-`);
+  const profileDir = tempDir(`gpw-e2e-${name}-chromium-`);
+  const library = `${lib.dir}/lib.sqlite`;
+  const serve = await startServe(library);
+  const context = await launchChromium(profileDir.dir);
+  const errors: string[] = [];
+  const page = await openServedPage(context, serve.url, errors, stepMs);
+  return {
+    library,
+    url: serve.url,
+    page,
+    errors,
+    close: async () => {
+      await Promise.race([context.close().catch(() => {}), new Promise((ok) => setTimeout(ok, 10_000))]);
+      await serve.stop(3_000);
+      lib.cleanup();
+      profileDir.cleanup();
+    },
+  };
 }

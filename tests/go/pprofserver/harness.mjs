@@ -18,10 +18,23 @@ const binDir = path.join(repoRoot, 'tests', '.tmp', 'capture', 'bin');
  * @returns {Promise<string>} path of the binary
  */
 export async function buildPprofServer(toolchain = '') {
-  const env = { ...process.env, GOWORK: 'off', CGO_ENABLED: '0', ...(toolchain ? { GOTOOLCHAIN: toolchain } : {}) };
+  return buildGoService(moduleDir, 'pprofserver', toolchain);
+}
+
+/**
+ * Builds the Go service in moduleDir (once per source hash, toolchain and extra environment,
+ * e.g. a GOEXPERIMENT) into tests/.tmp/capture/bin/NAME-TOOLCHAIN.
+ * @param {string} dir
+ * @param {string} name
+ * @param {string} [toolchain]
+ * @param {Record<string, string>} [extraEnv]
+ * @returns {Promise<string>} path of the binary
+ */
+export async function buildGoService(dir, name, toolchain = '', extraEnv = {}) {
+  const env = { ...process.env, GOWORK: 'off', CGO_ENABLED: '0', ...extraEnv, ...(toolchain ? { GOTOOLCHAIN: toolchain } : {}) };
   const version = await withEnv(env, () => goVersion());
-  const hash = await sourceHash(moduleDir, version, 'pprofserver', []);
-  const bin = path.join(binDir, `pprofserver-${toolchain || 'default'}`);
+  const hash = await sourceHash(dir, version, name, [extraEnv]);
+  const bin = path.join(binDir, `${name}-${toolchain || 'default'}`);
   const stamp = `${bin}.stamp`;
   const fresh = async () => (await fs.readFile(stamp, 'utf8').catch(() => '')) === hash && !!(await fs.stat(bin).catch(() => null));
   if (await fresh()) return bin;
@@ -31,8 +44,8 @@ export async function buildPprofServer(toolchain = '') {
     if (await fresh()) return;
     const tmp = `${bin}.${process.pid}.tmp`;
     await new Promise((resolve, reject) =>
-      execFile(process.env.GO || 'go', ['build', '-trimpath', '-buildvcs=false', '-o', tmp, '.'], { cwd: moduleDir, env, timeout: 300_000 }, (err, _o, stderr) =>
-        err ? reject(new Error(`go build of tests/go/pprofserver (${version}) failed:\n${stderr || err.message}`)) : resolve(undefined),
+      execFile(process.env.GO || 'go', ['build', '-trimpath', '-buildvcs=false', '-o', tmp, '.'], { cwd: dir, env, timeout: 300_000 }, (err, _o, stderr) =>
+        err ? reject(new Error(`go build of tests/go/${name} (${version}) failed:\n${stderr || err.message}`)) : resolve(undefined),
       ),
     );
     await fs.rename(tmp, bin);
@@ -61,9 +74,24 @@ async function withEnv(env, fn) {
  * @returns {Promise<{url: string, pid: number, stop: () => Promise<void>}>}
  */
 export function startPprofServer(bin, flags = [], timeoutMs = 10_000) {
+  return startGoService(bin, flags, timeoutMs, 'pprofserver');
+}
+
+/**
+ * Starts a Go test service that prints "listening URL" on stdout; every whole stdout line also
+ * goes to onLine (from the first on).
+ * @param {string} bin
+ * @param {string[]} flags
+ * @param {number} timeoutMs
+ * @param {string} name for messages
+ * @param {(line: string) => void} [onLine]
+ * @returns {Promise<{url: string, pid: number, stop: () => Promise<void>}>}
+ */
+export function startGoService(bin, flags, timeoutMs, name, onLine = () => {}) {
   const proc = spawn(bin, flags, { stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
+  let url = '';
   const exited = new Promise((resolve) => proc.once('exit', resolve));
   const stop = async () => {
     if (proc.exitCode !== null || proc.signalCode !== null) return;
@@ -73,18 +101,26 @@ export function startPprofServer(bin, flags = [], timeoutMs = 10_000) {
     clearTimeout(t);
   };
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => void stop().then(() => reject(new Error(`pprofserver did not start: ${err}`))), timeoutMs);
+    const timer = setTimeout(() => void stop().then(() => reject(new Error(`${name} did not start: ${err}`))), timeoutMs);
     proc.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`pprofserver exited (${code}): ${err}`));
+      reject(new Error(`${name} exited (${code}): ${err}`));
     });
     proc.stderr.setEncoding('utf8').on('data', (d) => (err += d));
     proc.stdout.setEncoding('utf8').on('data', (d) => {
       out += d;
-      const m = /listening (https?:\/\/\S+)/.exec(out);
-      if (!m) return;
-      clearTimeout(timer);
-      resolve({ url: m[1], pid: proc.pid, stop });
+      let nl;
+      while ((nl = out.indexOf('\n')) >= 0) {
+        const line = out.slice(0, nl);
+        out = out.slice(nl + 1);
+        onLine(line);
+        const m = /^listening (https?:\/\/\S+)/.exec(line);
+        if (m && !url) {
+          url = m[1];
+          clearTimeout(timer);
+          resolve({ url, pid: proc.pid, stop });
+        }
+      }
     });
   });
 }

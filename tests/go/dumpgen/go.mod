@@ -1,0 +1,3 @@
+module gpw/tests/dumpgen
+
+go 1.20
