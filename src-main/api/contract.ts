@@ -145,6 +145,9 @@ const saveScheduleArgs = object({
   enabled: optional(boolean()),
   /** Capture through this SSH host's port forward (it must be connected when a tick fires). */
   via: optional(sshHostArg),
+  /** Each tick's run is named "RUN <time>" (default: the target's name) and its artifacts get these labels. */
+  run: optional(string({ min: 1, max: 256 })),
+  labels: optional(labelMap),
 });
 const traceBlockingArgs = object({ id, kind: oneOf(['net', 'sync', 'syscall', 'sched'] as const) });
 const traceMmuArgs = object({
