@@ -4,7 +4,6 @@
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { GpwError } from '../api/errors.js';
-import type { Artifact } from '../api/types.js';
 import { topCommand, TOP_FLAGS, TOP_USAGE } from './top-command.js';
 import { mergeCommand, MERGE_FLAGS, MERGE_USAGE } from './merge-command.js';
 import { traceCommand, TRACE_FLAGS, TRACE_USAGE } from './trace-command.js';
@@ -13,7 +12,8 @@ import { captureCommand, CAPTURE_FLAGS, CAPTURE_USAGE } from './capture-command.
 import { gcCommand, GC_FLAGS, GC_USAGE } from './gc-command.js';
 import { sshCommand, SSH_FLAGS, SSH_USAGE } from './ssh-command.js';
 import { Engine } from '../engine.js';
-import { resolveLibraryPath } from '../library/default-path.js';
+import { artifactLine, listCommand, LIST_FLAGS, LIST_USAGE } from './list-command.js';
+import { chooseLibrary, noLibrary, type LibraryChoice } from './library-choice.js';
 import { startServer } from '../server/serve.js';
 import { ARTIFACT_FLAGS, flag, integerFlag, labelFlags, parseArgs, switchFlags, valueFlags, type FlagSpec, type ParsedArgs } from './args.js';
 
@@ -27,7 +27,7 @@ const USAGE = `gpw — the Go Performance Workstation
 
 usage:
   gpw import FILE... [--label k=v]... [--run NAME] [--json]
-  gpw list [--kind K] [--label k=v] [--text T] [--json]
+${LIST_USAGE}
 ${TOP_USAGE}
 ${MERGE_USAGE}
 ${TRACE_USAGE}
@@ -44,7 +44,7 @@ common options:
 const COMMON: Record<string, FlagSpec> = { ...valueFlags('library'), ...switchFlags('json', 'help') };
 const SPECS: Record<string, Record<string, FlagSpec>> = {
   import: { ...COMMON, ...ARTIFACT_FLAGS },
-  list: { ...COMMON, ...valueFlags('kind', 'label', 'text') },
+  list: { ...COMMON, ...LIST_FLAGS },
   top: { ...COMMON, ...TOP_FLAGS },
   merge: { ...COMMON, ...MERGE_FLAGS },
   trace: { ...COMMON, ...TRACE_FLAGS },
@@ -55,20 +55,15 @@ const SPECS: Record<string, Record<string, FlagSpec>> = {
   serve: { ...COMMON, ...valueFlags('port') },
 };
 
-function openEngine(args: ParsedArgs, longRunning = false): Engine {
-  return new Engine({ libraryPath: resolveLibraryPath(flag(args, 'library')), workerPath: WORKER_PATH, demoDir: DEMO_DIR, warmUp: longRunning, runSchedules: longRunning });
+function openEngine(library: LibraryChoice, longRunning = false): Engine {
+  const engine = new Engine({ libraryPath: library.open, workerPath: WORKER_PATH, demoDir: DEMO_DIR, warmUp: longRunning, runSchedules: longRunning });
+  if (library.creates) process.stderr.write(`gpw: created a new library at ${engine.library.path}\n`);
+  return engine;
 }
 
 function out(text: string): void {
   process.stdout.write(text.endsWith('\n') ? text : text + '\n');
 }
-
-function artifactLine(a: Artifact): string {
-  const when = new Date(a.capturedAt ?? a.importedAt).toISOString().replace('T', ' ').slice(0, 19);
-  const labels = Object.entries(a.labels).map(([k, v]) => `${k}=${v}`).join(',');
-  return [a.id, when, (a.subtype ?? a.kind).padEnd(10), a.file ?? a.source, a.run ? `run=${a.run}` : '', labels].filter(Boolean).join('  ');
-}
-
 
 async function main(argv: string[]): Promise<number> {
   const command = argv[0];
@@ -84,10 +79,11 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const json = args.flags.has('json');
+  const library = chooseLibrary(command, args);
 
   if (command === 'serve') {
     if (!existsSync(RENDERER_DIR)) throw new GpwError('unavailable', 'the renderer is not built: run npm run build first');
-    const engine = openEngine(args, true);
+    const engine = openEngine(library, true);
     const server = await startServer({ api: engine, rendererDir: RENDERER_DIR, port: integerFlag(args, 'port', 0) });
     out(`gpw serve: library ${engine.library.path}`);
     out(`open ${server.url}`);
@@ -99,8 +95,20 @@ async function main(argv: string[]): Promise<number> {
     return new Promise<number>(() => {});
   }
 
-  const engine = openEngine(args);
+  const engine = openEngine(library);
   try {
+    return await runCommand(command, args, json, engine);
+  } catch (err) {
+    // Without a library file, an ID cannot be found: say that the library is missing.
+    if (library.missing && err instanceof GpwError && err.code === 'not_found') throw noLibrary(library.path, err.message);
+    throw err;
+  } finally {
+    await engine.close();
+  }
+}
+
+async function runCommand(command: string, args: ParsedArgs, json: boolean, engine: Engine): Promise<number> {
+  {
     switch (command) {
       case 'import': {
         if (args.positional.length === 0) throw new GpwError('invalid_argument', 'gpw import needs at least one FILE');
@@ -109,13 +117,9 @@ async function main(argv: string[]): Promise<number> {
         else for (const a of result.artifacts) out(`imported ${artifactLine(a)}`);
         return 0;
       }
-      case 'list': {
-        const artifacts = await engine.listArtifacts({ kind: flag(args, 'kind') as Artifact['kind'] | undefined, label: flag(args, 'label'), text: flag(args, 'text') });
-        if (json) out(JSON.stringify({ artifacts }));
-        else if (artifacts.length === 0) out('the library is empty: gpw import FILE... adds profiles');
-        else for (const a of artifacts) out(artifactLine(a));
+      case 'list':
+        out(await listCommand(engine, args, json));
         return 0;
-      }
       case 'ssh':
         return await sshCommand(engine, args, json, out);
       case 'gc':
@@ -137,8 +141,6 @@ async function main(argv: string[]): Promise<number> {
         return 0;
     }
     return 2;
-  } finally {
-    await engine.close();
   }
 }
 
