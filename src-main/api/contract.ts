@@ -7,7 +7,7 @@ import { array, boolean, bytes, checkedString, integer, object, oneOf, optional,
 import type { CaptureHistoryEntry, CaptureJobStatus, CaptureSchedule, CollectInfo, Target } from './collect-types.js';
 import { CAPTURE_KINDS } from './collect-types.js';
 import type { Artifact, DiffTable, ExportedView, FlameGraph, ImportResult, LibraryInfo, ProfileMeta, Sandwich, TopTable } from './types.js';
-import { ARTIFACT_KINDS } from './types.js';
+import { ARTIFACT_KINDS, ARTIFACT_SORTS } from './types.js';
 import { goRegexpProblem } from '../analysis/filters/go-regexp.js';
 import { tagFilterProblem } from '../analysis/filters/tag-filter.js';
 import { sshHostArg, sshMethods } from './ssh-contract.js';
@@ -37,7 +37,7 @@ const listArgs = object({
   subtype: optional(string({ max: 64 })),
   label: optional(string({ max: 1200 })),
   text: optional(string({ max: 1024 })),
-  sort: optional(oneOf(['newest', 'oldest'] as const)),
+  sort: optional(oneOf(ARTIFACT_SORTS)),
   limit: optional(integer({ min: 1, max: 100000 })),
 });
 const importArgs = object({
