@@ -1,6 +1,6 @@
 // The timeline's time window: which nanosecond is at the left edge and how many nanoseconds a
-// pixel spans. Zoom keeps the time under the pointer still; the window never leaves the trace
-// by more than a tenth of its width and never zooms past a few pixels per nanosecond. Moves
+// pixel spans. Zoom keeps the time under the pointer still; the window stays inside the trace
+// (zoomed out, it is the whole trace) and never zooms past a few pixels per nanosecond. Moves
 // ease toward a target a little each frame, so wheel and key zooms look continuous.
 
 export interface Viewport {
@@ -16,12 +16,12 @@ export function wholeTrace(durationNs: number, widthPx: number): Viewport {
   return { t0: 0, nsPerPx: Math.max(MIN_NS_PER_PX, Math.max(1, durationNs) / Math.max(1, widthPx)) };
 }
 
+/** The window kept inside the trace: zoomed out at most to the whole trace, never before 0 or after its end. */
 export function clampViewport(v: Viewport, durationNs: number, widthPx: number): Viewport {
-  const maxNsPerPx = (Math.max(1, durationNs) * 1.2) / Math.max(1, widthPx);
+  const maxNsPerPx = Math.max(MIN_NS_PER_PX, Math.max(1, durationNs) / Math.max(1, widthPx));
   const nsPerPx = Math.min(maxNsPerPx, Math.max(MIN_NS_PER_PX, v.nsPerPx));
   const span = nsPerPx * widthPx;
-  const margin = span * 0.1;
-  const t0 = Math.min(Math.max(v.t0, -margin), Math.max(-margin, durationNs + margin - span));
+  const t0 = Math.min(Math.max(v.t0, 0), Math.max(0, durationNs - span));
   return { t0, nsPerPx };
 }
 

@@ -103,11 +103,16 @@ describe('small helpers', () => {
     expect(Array.from(out)).toEqual([NaN, 9, 2, 2, 5, 5]);
   });
 
-  test('zoom keeps the time under the pointer; the window stays near the trace', () => {
+  test('zoom keeps the time under the pointer; the window stays inside the trace', () => {
     const v = wholeTrace(1e9, 1000);
     const z = zoomAt(v, 250, 0.5);
     expect(z.t0 + 250 * z.nsPerPx).toBeCloseTo(v.t0 + 250 * v.nsPerPx, 6);
-    expect(clampViewport({ t0: -1e12, nsPerPx: 1e9 }, 1e9, 1000).nsPerPx).toBeCloseTo(1.2e6, 6);
+    // Zoomed out as far as it goes: the whole trace, from 0 (no empty time before the start or after the end).
+    expect(clampViewport({ t0: -1e12, nsPerPx: 1e9 }, 1e9, 1000)).toEqual({ t0: 0, nsPerPx: 1e6 });
+    expect(clampViewport(zoomAt(v, 500, 1.5), 1e9, 1000)).toEqual({ t0: 0, nsPerPx: 1e6 });
+    // Zoomed in, panning stops at either end.
+    expect(clampViewport({ t0: -5e6, nsPerPx: 1e5 }, 1e9, 1000).t0).toBe(0);
+    expect(clampViewport({ t0: 0.95e9, nsPerPx: 1e5 }, 1e9, 1000).t0).toBe(0.9e9);
     expect(clampViewport({ t0: 0, nsPerPx: 1e-6 }, 1e9, 1000).nsPerPx).toBe(0.05);
     expect(tickStep(1e3, 90)).toBe(1e5);
     expect(formatTick(1.5e6, 5e5)).toBe('1.5ms');
