@@ -10,7 +10,9 @@ import type { BrowserContext, Page } from 'playwright-core';
 import type { Artifact, ProfileSummary } from '../../src-main/api/types';
 import { formatValue } from '../../src-main/analysis/units';
 import { buildPprofServer, startPprofServer } from '../go/pprofserver/harness.mjs';
+// @ts-expect-error: a plain .mjs helper without types
 import { ensureGcLogs, VALIDATION_ARGS } from '../go/gcload-gen.mjs';
+// @ts-expect-error: a plain .mjs helper without types
 import { ensureTrace } from '../go/trace-gen.mjs';
 import { HAVE_CHROMIUM, launchChromium, openServedPage } from '../helpers/chromium';
 import { decodePng } from '../helpers/png';
