@@ -11,7 +11,7 @@ import { goroutineGroups, goroutineStats } from '../../src-main/analysis/trace/g
 import type { TraceTimeline } from '../../src-main/api/trace-timeline-types.js';
 import { ROW_HEIGHT, RowKind, layoutLanes, packTasks, rowAt } from '../../src-renderer/lib/trace-lane-layout.js';
 import { stepSeriesColumns, unionIntervals } from '../../src-renderer/lib/trace-bands.js';
-import { clampViewport, formatTick, tickStep, wholeTrace, zoomAt } from '../../src-renderer/lib/trace-viewport.js';
+import { clampViewport, formatSpan, formatTick, tickStep, wholeTrace, zoomAt } from '../../src-renderer/lib/trace-viewport.js';
 import { prepareTimeline } from '../../src-renderer/lib/trace-timeline-data.js';
 
 let tl: TraceTimeline;
@@ -117,5 +117,13 @@ describe('small helpers', () => {
     expect(tickStep(1e3, 90)).toBe(1e5);
     expect(formatTick(1.5e6, 5e5)).toBe('1.5ms');
     expect(formatTick(2e9, 1e9)).toBe('2s');
+    // Far into a trace and zoomed in: the time in seconds with the step's decimals, not 10407577µs.
+    expect(formatTick(10_407_577_000, 1_000)).toBe('10.407577s');
+    expect(formatTick(10_407_577_020, 20)).toBe('10.40757702s');
+    expect(formatTick(0, 5e5)).toBe('0.0ms');
+    // A span's ends differ however short it is.
+    expect(formatSpan(10_407_500_000, 10_411_300_000)).toBe('10.4075s → 10.4113s');
+    expect(formatSpan(10_407_577_000, 10_407_577_450)).toBe('10.40757700s → 10.40757745s');
+    expect(formatSpan(1_500, 2_000_000)).toBe('0.0ms → 2.0ms');
   });
 });
