@@ -179,6 +179,34 @@ describe.skipIf(!HAVE_CHROMIUM)('a newcomer in Chromium via gpw serve', () => {
     await page.getByTestId('sort').selectOption('newest');
   });
 
+  it('profile view: the table is in reach, a row click selects the function, the sandwich tab lists every function', async () => {
+    await page.getByTestId('artifact').filter({ hasText: 'run after' }).click();
+    await page.getByTestId('top-table').waitFor();
+    // The link of the merge above still names this profile: back to it alone.
+    if (await page.getByTestId('merge-note').count()) await page.getByTestId('merge-note').getByRole('button', { name: 'show only this profile' }).click();
+    await expect.poll(() => page.getByTestId('merge-note').count()).toBe(0);
+    // The flame graph sits in a pane of its own height: the table's first rows are on screen.
+    const firstRow = (await page.locator('[data-testid=top-table] tbody tr').first().boundingBox())!;
+    expect(firstRow.y + firstRow.height).toBeLessThan(900);
+    // The sandwich tab without a function: every function of the profile, as gpw top lists them.
+    await page.getByTestId('tab-sandwich').click();
+    const after = (await listed()).find((a) => a.run === 'after')!;
+    const all = await gpwJson<{ rows: { name: string }[] }>(library, 'top', after.id, '--nodecount', '0');
+    await expect.poll(() => page.locator('[data-testid=top-table] tbody tr').count()).toBe(all.rows.length);
+    await shot('06b-sandwich-list');
+    await page.locator('[data-testid=top-table] tbody tr').nth(1).click();
+    await expect.poll(() => page.getByTestId('sandwich-function').innerText()).toContain(all.rows[1].name);
+    // In the flame graph tab, a click on a row selects that function's frame (not only a search).
+    await page.getByTestId('tab-flame').click();
+    await page.locator('[data-testid=top-table] tbody tr').filter({ hasText: 'main.spin' }).first().click();
+    await expect.poll(() => page.getByTestId('flame-selection').innerText()).toContain('main.spin');
+    expect(await page.getByTestId('flame-search').inputValue()).toBe('^main\\.spin$');
+    expect(await page.getByTestId('tab-sandwich').innerText()).toBe('Sandwich: main.spin');
+    await shot('06c-row-selects');
+    // No share reads in exponent form anywhere in the table.
+    expect((await page.locator('[data-testid=top-table] tbody').innerText())).not.toMatch(/e-\d\d%/);
+  });
+
   it('the drop overlay hides the whole page, ticks and chips included', async () => {
     const overlaid = async (name: string): Promise<ReturnType<typeof decodePng>> => {
       await page.evaluate(() => window.dispatchEvent(new DragEvent('dragover', { bubbles: true, cancelable: true, dataTransfer: new DataTransfer() })));
@@ -275,6 +303,24 @@ describe.skipIf(!HAVE_CHROMIUM)('a newcomer in Chromium via gpw serve', () => {
     await expect.poll(() => tip.innerText()).toBe(afterKeys);
     expect(afterKeys).not.toBe(first);
     await shot('11-timeline-tip-after-keys');
+
+    // Zoomed far in: tick labels in the unit of the time, not a long integer of µs or ns.
+    await page.keyboard.press('0');
+    await page.mouse.move(900, 300);
+    for (let i = 0; i < 30; i++) await page.keyboard.press('w');
+    await page.waitForTimeout(1_500);
+    await shot('12-timeline-zoomed-in');
+
+    // The goroutine table: human units, short headers, a column choice.
+    await page.getByTestId('trace-tab-goroutines').click();
+    const cells = await page.locator('[data-testid=trace-goroutines] tbody tr').first().locator('td').allInnerTexts();
+    for (const c of cells.slice(2)) expect(c).toMatch(/^(–|\d+(\.\d\d?)?(ns|µs|ms|s))$/);
+    const columns = page.getByTestId('trace-goroutine-columns');
+    await columns.locator('summary').click();
+    const before = await page.locator('[data-testid=trace-goroutines] thead th').count();
+    await columns.getByLabel('Sched wait').uncheck();
+    await expect.poll(() => page.locator('[data-testid=trace-goroutines] thead th').count()).toBe(before - 1);
+    await shot('13-goroutine-table');
     expect(errors).toEqual([]);
   }, 60_000);
 });
