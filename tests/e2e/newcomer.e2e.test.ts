@@ -125,15 +125,17 @@ describe.skipIf(!HAVE_CHROMIUM)('a newcomer in Chromium via gpw serve', () => {
 
   it('tells same-named profiles apart, and a merge shows the merged totals', async () => {
     await page.locator('.import-options summary').click();
-    for (const [run, file] of [['before', pairProfile('cpu-a')], ['after', pairProfile('cpu-b')]] as const) {
+    const cpus = page.getByTestId('artifact').filter({ hasText: 'cpu.pb.gz' });
+    for (const [i, [run, file]] of ([['before', pairProfile('cpu-a')], ['after', pairProfile('cpu-b')]] as const).entries()) {
       await page.getByTestId('import-run').fill(run);
       await page.getByTestId('file-input').setInputFiles({ name: 'cpu.pb.gz', mimeType: 'application/gzip', buffer: readFileSync(file) });
+      // Each import lands in the list before the next starts (both say "imported 1 of 1 file").
+      await expect.poll(() => cpus.count()).toBe(i + 1);
       await expect.poll(() => page.getByTestId('status').innerText()).toBe('imported 1 of 1 file');
+      await expect.poll(() => page.getByTestId('file-input').inputValue()).toBe('');
     }
     await page.getByTestId('import-run').fill('');
     await page.locator('.import-options summary').click();
-    const cpus = page.getByTestId('artifact').filter({ hasText: 'cpu.pb.gz' });
-    await expect.poll(() => cpus.count()).toBe(2);
     const metas = await page.getByTestId('artifact-meta').allInnerTexts();
     expect(metas.filter((m) => m.includes('run after')).length).toBe(1);
     expect(metas.filter((m) => m.includes('run before')).length).toBe(1);
