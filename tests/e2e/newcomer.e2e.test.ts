@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { Artifact, ProfileSummary } from '../../src-main/api/types';
 import { formatValue } from '../../src-main/analysis/units';
 import { buildPprofServer, startPprofServer } from '../go/pprofserver/harness.mjs';
@@ -14,31 +14,29 @@ import { buildPprofServer, startPprofServer } from '../go/pprofserver/harness.mj
 import { ensureGcLogs, VALIDATION_ARGS } from '../go/gcload-gen.mjs';
 // @ts-expect-error: a plain .mjs helper without types
 import { ensureTrace } from '../go/trace-gen.mjs';
-import { HAVE_CHROMIUM, launchChromium, openServedPage } from '../helpers/chromium';
+import { HAVE_CHROMIUM } from '../helpers/chromium';
 import { decodePng } from '../helpers/png';
 import { ensureProfilePairs, pairProfile } from '../helpers/profpair';
-import { goProfile, repoPath, tempDir } from '../helpers/paths';
+import { goProfile, repoPath } from '../helpers/paths';
 import { gpwJson } from '../helpers/run';
-import { startServe, type ServeProcess } from '../helpers/serve';
+import { useServedApp } from '../helpers/served-app';
 
 const SHOTS = repoPath('tests/.tmp/screenshots-newcomer');
 const STEP_MS = 20_000;
 
 describe.skipIf(!HAVE_CHROMIUM)('a newcomer in Chromium via gpw serve', () => {
-  let serve: ServeProcess;
+  const app = useServedApp('newcomer', STEP_MS, { viewport: { width: 1440, height: 900 } });
   let target: { url: string; stop: () => Promise<void> };
-  let context: BrowserContext;
   let page: Page;
   let gcLog: string;
   let tracePath: string;
-  const errors: string[] = [];
-  const lib = tempDir('gpw-e2e-newcomer-');
-  const profileDir = tempDir('gpw-e2e-newcomer-chromium-');
-  const library = join(lib.dir, 'lib.sqlite');
+  let library = '';
+  const errors = app.errors;
   const shot = (name: string): Promise<Buffer> => page.screenshot({ path: join(SHOTS, `${name}.png`) });
   const listed = async (): Promise<Artifact[]> => (await gpwJson<{ artifacts: Artifact[] }>(library, 'list')).artifacts;
 
   beforeAll(async () => {
+    ({ page, library } = app);
     rmSync(SHOTS, { recursive: true, force: true });
     mkdirSync(SHOTS, { recursive: true });
     await ensureProfilePairs();
@@ -46,17 +44,10 @@ describe.skipIf(!HAVE_CHROMIUM)('a newcomer in Chromium via gpw serve', () => {
     gcLog = join(dir, 'gogc100.log');
     tracePath = (await ensureTrace({ toolchain: 'local' })).path;
     target = await startPprofServer(await buildPprofServer());
-    serve = await startServe(library);
-    context = await launchChromium(profileDir.dir, { viewport: { width: 1440, height: 900 } });
-    page = await openServedPage(context, serve.url, errors, STEP_MS);
   }, 600_000);
 
   afterAll(async () => {
-    await Promise.race([context?.close().catch(() => {}), new Promise((ok) => setTimeout(ok, 10_000))]);
-    await serve?.stop(3_000);
     await target?.stop();
-    lib.cleanup();
-    profileDir.cleanup();
   });
 
   it('an empty library says so, names every format gpw reads, and the picker takes .out, .txt and .log', async () => {
