@@ -196,6 +196,16 @@ describe.skipIf(!HAVE_CHROMIUM)('a newcomer in Chromium via gpw serve', () => {
     expect(await page.getByTestId('flame-search').inputValue()).toBe('^main\\.spin$');
     expect(await page.getByTestId('tab-sandwich').innerText()).toBe('Sandwich: main.spin');
     await shot('06c-row-selects');
+    // The call tree has a search box: the paths to the matches open, the matching rows are marked.
+    await page.getByTestId('tab-tree').click();
+    await page.getByTestId('call-tree-search').fill('pdqsortOrdered');
+    await expect.poll(() => page.getByTestId('call-tree-matches').innerText()).toMatch(/^[1-9]\d* matching rows?, paths opened$/);
+    const hits = page.locator('[data-testid=call-tree-row].hit');
+    await expect.poll(() => hits.count()).toBeGreaterThan(0);
+    for (const text of await hits.allInnerTexts()) expect(text).toContain('pdqsortOrdered');
+    await shot('06d-call-tree-search');
+    await page.getByTestId('call-tree-search').fill('');
+    await page.getByTestId('tab-flame').click();
     // No share reads in exponent form anywhere in the table.
     expect((await page.locator('[data-testid=top-table] tbody').innerText())).not.toMatch(/e-\d\d%/);
   });
