@@ -206,6 +206,24 @@ describe.skipIf(!HAVE_CHROMIUM)('a newcomer in Chromium via gpw serve', () => {
     await shot('06d-call-tree-search');
     await page.getByTestId('call-tree-search').fill('');
     await page.getByTestId('tab-flame').click();
+    // Ctrl + wheel (a trackpad pinch) zooms the flame graph a level in toward the pointer, and out again.
+    const canvasBox = (await page.getByTestId('flame-canvas').boundingBox())!;
+    await page.mouse.move(canvasBox.x + 40, canvasBox.y + 18 * 4 + 8);
+    await page.getByTestId('flame-tooltip').waitFor();
+    const crumbs = page.getByTestId('crumb');
+    const depth0 = await crumbs.count();
+    await page.keyboard.down('Control');
+    try {
+      await page.mouse.wheel(0, -120);
+      await expect.poll(() => crumbs.count()).toBe(depth0 + 1);
+      await page.mouse.wheel(0, -120);
+      await expect.poll(() => crumbs.count()).toBe(depth0 + 2);
+      await page.mouse.wheel(0, 120);
+      await expect.poll(() => crumbs.count()).toBe(depth0 + 1);
+    } finally {
+      await page.keyboard.up('Control');
+    }
+    await page.keyboard.press('Escape');
     // No share reads in exponent form anywhere in the table.
     expect((await page.locator('[data-testid=top-table] tbody').innerText())).not.toMatch(/e-\d\d%/);
   });
