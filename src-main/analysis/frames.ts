@@ -77,9 +77,13 @@ export function buildFrameTable(profile: Profile, naming: FrameNaming): FrameTab
 function unsymbolizedName(profile: Profile, loc: number, naming: FrameNaming): string {
   const m = profile.locMapping[loc];
   const file = m >= 0 ? profile.mappings[m].file : '';
-  if (naming.showAddresses) {
-    const addr = '0x' + profile.locAddress[loc].toString(16);
-    return file ? `${addr} [${baseName(file)}]` : addr;
-  }
-  return file ? `[${baseName(file)}]` : '<unknown>';
+  // An address names a frame only inside a binary; a location without a mapping (the runtime's
+  // threadcreate records: one location at 0xffffffffffffffff) is "<unknown>", as in pprof -top.
+  if (!file) return '<unknown>';
+  return naming.showAddresses ? `${hexAddress(profile.locAddress[loc])} [${baseName(file)}]` : `[${baseName(file)}]`;
+}
+
+/** A uint64 address read as an int64 (two's complement when ≥ 2^63) in hex, as pprof prints it. */
+export function hexAddress(address: number): string {
+  return '0x' + (address < 0 ? (BigInt(address) + (1n << 64n)).toString(16) : address.toString(16));
 }

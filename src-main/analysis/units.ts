@@ -105,6 +105,15 @@ export function formatInUnit(value: number, unit: string, outUnit: string): stri
 }
 
 /** pprof's percentages: "100%" near 100, two decimals from 1 %, two significant digits below. */
+/**
+ * A share for people rather than for pprof's text: as formatPercent, except that a share below
+ * 0.01 % reads "<0.01%" (pprof would print "8.4e-05%").
+ */
+export function readablePercent(part: number, total: number): string {
+  const ratio = total === 0 ? 0 : Math.abs(part / total) * 100;
+  return ratio > 0 && ratio < 0.01 ? '<0.01%' : formatPercent(part, total);
+}
+
 export function formatPercent(part: number, total: number): string {
   const ratio = total === 0 ? 0 : Math.abs(part / total) * 100;
   if (ratio >= 99.95 && ratio <= 100.05) return '100%';

@@ -113,6 +113,10 @@ export interface CaptureSchedule {
   enabled: boolean;
   /** The SSH host whose port forward each tick captures through, or null. */
   via: string | null;
+  /** The name each tick's run starts with (then the time), or null for the target's name. */
+  run: string | null;
+  /** Labels given to every artifact a tick captures. */
+  labels: Record<string, string>;
   createdAt: number;
   lastRunAt: number | null;
 }

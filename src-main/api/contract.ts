@@ -7,7 +7,7 @@ import { array, boolean, bytes, checkedString, integer, object, oneOf, optional,
 import type { CaptureHistoryEntry, CaptureJobStatus, CaptureSchedule, CollectInfo, Target } from './collect-types.js';
 import { CAPTURE_KINDS, PROFILE_NAME } from './collect-types.js';
 import type { Artifact, DiffTable, ExportedView, FlameGraph, ImportResult, LibraryInfo, ProfileMeta, Sandwich, TopTable } from './types.js';
-import { ARTIFACT_KINDS } from './types.js';
+import { ARTIFACT_KINDS, ARTIFACT_SORTS } from './types.js';
 import { goRegexpProblem } from '../analysis/filters/go-regexp.js';
 import { tagFilterProblem } from '../analysis/filters/tag-filter.js';
 import { sshHostArg, sshMethods } from './ssh-contract.js';
@@ -40,7 +40,7 @@ const listArgs = object({
   subtype: optional(string({ max: 64 })),
   label: optional(string({ max: 1200 })),
   text: optional(string({ max: 1024 })),
-  sort: optional(oneOf(['newest', 'oldest'] as const)),
+  sort: optional(oneOf(ARTIFACT_SORTS)),
   limit: optional(integer({ min: 1, max: 100000 })),
 });
 const importArgs = object({
@@ -152,6 +152,9 @@ const saveScheduleArgs = object({
   enabled: optional(boolean()),
   /** Capture through this SSH host's port forward (it must be connected when a tick fires). */
   via: optional(sshHostArg),
+  /** Each tick's run is named "RUN <time>" (default: the target's name) and its artifacts get these labels. */
+  run: optional(string({ min: 1, max: 256 })),
+  labels: optional(labelMap),
 });
 const traceBlockingArgs = object({ id, kind: oneOf(['net', 'sync', 'syscall', 'sched'] as const) });
 const traceMmuArgs = object({

@@ -54,6 +54,18 @@ export interface OtherSummary {
   [field: string]: unknown;
 }
 
+/** Library orders: by capture time (else import time) newest or oldest first, or by import time alone. */
+export const ARTIFACT_SORTS = ['newest', 'oldest', 'imported-newest', 'imported-oldest'] as const;
+export type ArtifactSort = (typeof ARTIFACT_SORTS)[number];
+
+/** The types a profile artifact's subtype names (what `gpw list --kind` and the library's filter accept besides the kinds). */
+export const PROFILE_TYPES = ['cpu', 'heap', 'allocs', 'block', 'mutex', 'goroutine', 'threadcreate', 'collapsed', 'other'] as const;
+
+/** What a listing calls an artifact: a profile's type (cpu, heap, …), else its kind (trace, perf, gclog, …). */
+export function kindLabel(a: { kind: string; subtype: string | null }): string {
+  return a.kind === 'profile' ? (a.subtype ?? a.kind) : a.kind;
+}
+
 /** Kinds that open in the profile view (flame graph, top, filters, diff). */
 export const PROFILE_KINDS: readonly ArtifactKind[] = ['profile', 'perf'];
 

@@ -5,7 +5,6 @@ import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { GpwError } from '../api/errors.js';
-import type { Artifact } from '../api/types.js';
 import { topCommand, TOP_FLAGS, TOP_USAGE } from './top-command.js';
 import { mergeCommand, MERGE_FLAGS, MERGE_USAGE } from './merge-command.js';
 import { traceCommand, TRACE_FLAGS, TRACE_USAGE } from './trace-command.js';
@@ -13,12 +12,13 @@ import { exportCommand, EXPORT_FLAGS, EXPORT_USAGE } from './export-command.js';
 import { captureCommand, CAPTURE_FLAGS, CAPTURE_USAGE } from './capture-command.js';
 import { gcCommand, GC_FLAGS, GC_USAGE } from './gc-command.js';
 import { sshCommand, SSH_FLAGS, SSH_USAGE } from './ssh-command.js';
-import { compareCommand, runCommand, runsCommand, trendCommand, COMPARE_FLAGS, RUN_FLAGS, RUNS_FLAGS, RUNS_USAGE, TREND_FLAGS } from './runs-command.js';
+import { compareCommand, runCommand as runEditCommand, runsCommand, trendCommand, COMPARE_FLAGS, RUN_FLAGS, RUNS_FLAGS, RUNS_USAGE, TREND_FLAGS } from './runs-command.js';
 import { disasmCommand, DISASM_FLAGS, escapesCommand, ESCAPES_FLAGS, peekCommand, PEEK_FLAGS, sourceCommand, SOURCE_FLAGS, SOURCE_USAGE } from './source-command.js';
 import { goroutinesCommand, GOROUTINES_FLAGS, GOROUTINES_USAGE } from './goroutines-command.js';
 import { metricsCommand, METRICS_FLAGS, METRICS_USAGE } from './metrics-command.js';
 import { Engine } from '../engine.js';
-import { resolveLibraryPath } from '../library/default-path.js';
+import { artifactLine, listCommand, LIST_FLAGS, LIST_USAGE } from './list-command.js';
+import { chooseLibrary, noLibrary, type LibraryChoice } from './library-choice.js';
 import { startServer } from '../server/serve.js';
 import { ARTIFACT_FLAGS, flag, integerFlag, labelFlags, parseArgs, switchFlags, valueFlags, type FlagSpec, type ParsedArgs } from './args.js';
 
@@ -32,7 +32,7 @@ const USAGE = `gpw — the Go Performance Workstation
 
 usage:
   gpw import FILE... [--label k=v]... [--run NAME] [--json]
-  gpw list [--kind K] [--label k=v] [--text T] [--json]
+${LIST_USAGE}
 ${TOP_USAGE}
 ${MERGE_USAGE}
 ${TRACE_USAGE}
@@ -53,7 +53,7 @@ common options:
 const COMMON: Record<string, FlagSpec> = { ...valueFlags('library'), ...switchFlags('json', 'help') };
 const SPECS: Record<string, Record<string, FlagSpec>> = {
   import: { ...COMMON, ...ARTIFACT_FLAGS },
-  list: { ...COMMON, ...valueFlags('kind', 'label', 'text') },
+  list: { ...COMMON, ...LIST_FLAGS },
   top: { ...COMMON, ...TOP_FLAGS },
   merge: { ...COMMON, ...MERGE_FLAGS },
   trace: { ...COMMON, ...TRACE_FLAGS },
@@ -77,9 +77,9 @@ const SPECS: Record<string, Record<string, FlagSpec>> = {
 /** gpw source, peek, escapes, disasm (cli/source-command.ts): text as pprof prints it, or JSON. */
 const SOURCE_COMMANDS = { source: sourceCommand, peek: peekCommand, escapes: escapesCommand, disasm: disasmCommand };
 
-function openEngine(args: ParsedArgs, longRunning = false): Engine {
-  return new Engine({
-    libraryPath: resolveLibraryPath(flag(args, 'library')),
+function openEngine(library: LibraryChoice, args: ParsedArgs, longRunning = false): Engine {
+  const engine = new Engine({
+    libraryPath: library.open,
     workerPath: WORKER_PATH,
     demoDir: DEMO_DIR,
     warmUp: longRunning,
@@ -89,18 +89,13 @@ function openEngine(args: ParsedArgs, longRunning = false): Engine {
     trimPath: flag(args, 'trim-path'),
     binaries: args.flags.get('binary')?.map((b) => resolve(b)),
   });
+  if (library.creates) process.stderr.write(`gpw: created a new library at ${engine.library.path}\n`);
+  return engine;
 }
 
 function out(text: string): void {
   process.stdout.write(text.endsWith('\n') ? text : text + '\n');
 }
-
-function artifactLine(a: Artifact): string {
-  const when = new Date(a.capturedAt ?? a.importedAt).toISOString().replace('T', ' ').slice(0, 19);
-  const labels = Object.entries(a.labels).map(([k, v]) => `${k}=${v}`).join(',');
-  return [a.id, when, (a.subtype ?? a.kind).padEnd(10), a.file ?? a.source, a.run ? `run=${a.run}` : '', labels].filter(Boolean).join('  ');
-}
-
 
 async function main(argv: string[]): Promise<number> {
   const command = argv[0];
@@ -116,10 +111,11 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const json = args.flags.has('json');
+  const library = chooseLibrary(command, args);
 
   if (command === 'serve') {
     if (!existsSync(RENDERER_DIR)) throw new GpwError('unavailable', 'the renderer is not built: run npm run build first');
-    const engine = openEngine(args, true);
+    const engine = openEngine(library, args, true);
     const server = await startServer({ api: engine, rendererDir: RENDERER_DIR, port: integerFlag(args, 'port', 0) });
     out(`gpw serve: library ${engine.library.path}`);
     out(`open ${server.url}`);
@@ -131,8 +127,20 @@ async function main(argv: string[]): Promise<number> {
     return new Promise<number>(() => {});
   }
 
-  const engine = openEngine(args);
+  const engine = openEngine(library, args);
   try {
+    return await runCommand(command, args, json, engine);
+  } catch (err) {
+    // Without a library file, an ID cannot be found: say that the library is missing.
+    if (library.missing && err instanceof GpwError && err.code === 'not_found') throw noLibrary(library.path, err.message);
+    throw err;
+  } finally {
+    await engine.close();
+  }
+}
+
+async function runCommand(command: string, args: ParsedArgs, json: boolean, engine: Engine): Promise<number> {
+  {
     switch (command) {
       case 'import': {
         if (args.positional.length === 0) throw new GpwError('invalid_argument', 'gpw import needs at least one FILE');
@@ -141,13 +149,9 @@ async function main(argv: string[]): Promise<number> {
         else for (const a of result.artifacts) out(`imported ${artifactLine(a)}`);
         return 0;
       }
-      case 'list': {
-        const artifacts = await engine.listArtifacts({ kind: flag(args, 'kind') as Artifact['kind'] | undefined, label: flag(args, 'label'), text: flag(args, 'text') });
-        if (json) out(JSON.stringify({ artifacts }));
-        else if (artifacts.length === 0) out('the library is empty: gpw import FILE... adds profiles');
-        else for (const a of artifacts) out(artifactLine(a));
+      case 'list':
+        out(await listCommand(engine, args, json));
         return 0;
-      }
       case 'ssh':
         return await sshCommand(engine, args, json, out);
       case 'gc':
@@ -183,7 +187,7 @@ async function main(argv: string[]): Promise<number> {
         out(await runsCommand(engine, args, json));
         return 0;
       case 'run':
-        out(await runCommand(engine, args, json));
+        out(await runEditCommand(engine, args, json));
         return 0;
       case 'compare':
         out(await compareCommand(engine, args, json));
@@ -193,8 +197,6 @@ async function main(argv: string[]): Promise<number> {
         return 0;
     }
     return 2;
-  } finally {
-    await engine.close();
   }
 }
 

@@ -33,6 +33,8 @@ interface ScheduleRow {
   every_seconds: number;
   enabled: number;
   via: string | null;
+  run_name: string | null;
+  labels_json: string | null;
   created_at: number;
   last_run_at: number | null;
 }
@@ -139,16 +141,22 @@ export class CollectStore implements SealedSecrets {
     return row ? toSchedule(row) : null;
   }
 
-  saveSchedule(s: { targetId: string; specs: CaptureSpec[]; everySeconds: number; enabled: boolean; via: string | null }, id?: string): string {
-    const row = { target_id: s.targetId, specs_json: JSON.stringify(s.specs), every_seconds: s.everySeconds, enabled: s.enabled ? 1 : 0, via: s.via };
+  saveSchedule(
+    s: { targetId: string; specs: CaptureSpec[]; everySeconds: number; enabled: boolean; via: string | null; run: string | null; labels: Record<string, string> },
+    id?: string,
+  ): string {
+    const row = {
+      target_id: s.targetId, specs_json: JSON.stringify(s.specs), every_seconds: s.everySeconds, enabled: s.enabled ? 1 : 0, via: s.via,
+      run_name: s.run, labels_json: JSON.stringify(s.labels),
+    };
     if (id) {
-      this.stmt(`UPDATE capture_schedules SET target_id = @target_id, specs_json = @specs_json,
-        every_seconds = @every_seconds, enabled = @enabled, via = @via WHERE id = @id`).run({ ...row, id });
+      this.stmt(`UPDATE capture_schedules SET target_id = @target_id, specs_json = @specs_json, every_seconds = @every_seconds,
+        enabled = @enabled, via = @via, run_name = @run_name, labels_json = @labels_json WHERE id = @id`).run({ ...row, id });
       return id;
     }
     const scheduleId = newId();
-    this.stmt(`INSERT INTO capture_schedules (id, target_id, specs_json, every_seconds, enabled, via, created_at)
-      VALUES (@id, @target_id, @specs_json, @every_seconds, @enabled, @via, @created_at)`).run({ ...row, id: scheduleId, created_at: Date.now() });
+    this.stmt(`INSERT INTO capture_schedules (id, target_id, specs_json, every_seconds, enabled, via, run_name, labels_json, created_at)
+      VALUES (@id, @target_id, @specs_json, @every_seconds, @enabled, @via, @run_name, @labels_json, @created_at)`).run({ ...row, id: scheduleId, created_at: Date.now() });
     return scheduleId;
   }
 
@@ -235,6 +243,8 @@ function toSchedule(r: ScheduleRow): CaptureSchedule {
     everySeconds: r.every_seconds,
     enabled: r.enabled === 1,
     via: r.via,
+    run: r.run_name,
+    labels: r.labels_json ? (JSON.parse(r.labels_json) as Record<string, string>) : {},
     createdAt: r.created_at,
     lastRunAt: r.last_run_at,
   };

@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Artifact, ArtifactKind, ArtifactSummary } from '../api/types.js';
+import type { Artifact, ArtifactKind, ArtifactSort, ArtifactSummary } from '../api/types.js';
 import { BlobStore } from './blobs.js';
 import { migrate } from './migrate.js';
 import { RunsStore } from './runs-store.js';
@@ -35,7 +35,8 @@ export interface ArtifactQuery {
   label?: string;
   /** Matched case-insensitively against file name, source, run, subtype and label values. */
   text?: string;
-  sort?: 'newest' | 'oldest';
+  /** By capture time (else import time): newest or oldest first; or by import time alone. */
+  sort?: ArtifactSort;
   limit?: number;
   /** Only the artifacts of these runs (ids). */
   runIds?: string[];
@@ -146,9 +147,12 @@ export class Library {
         OR EXISTS (SELECT 1 FROM artifact_labels l WHERE l.artifact_id = a.id AND (l.value LIKE ? ESCAPE '\\' OR l.key LIKE ? ESCAPE '\\')))`);
       params.push(like, like, like, like, like, like);
     }
-    const order = query.sort === 'oldest' ? 'ASC' : 'DESC';
+    const order = query.sort === 'oldest' || query.sort === 'imported-oldest' ? 'ASC' : 'DESC';
+    const byImport = query.sort === 'imported-newest' || query.sort === 'imported-oldest';
+    // Artifacts imported together share a millisecond: rowid keeps the order they were added in.
+    const orderBy = byImport ? `a.imported_at ${order}, a.rowid ${order}` : `coalesce(a.captured_at, a.imported_at) ${order}, a.imported_at ${order}, a.id ${order}`;
     const sql = `${Library.SELECT} ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
-      ORDER BY coalesce(a.captured_at, a.imported_at) ${order}, a.imported_at ${order}, a.id ${order}
+      ORDER BY ${orderBy}
       ${query.limit ? 'LIMIT ' + Math.max(1, Math.floor(query.limit)) : ''}`;
     const rows = this.db.prepare(sql).all(...params) as ArtifactRow[];
     const labels = this.labelsOf(rows.map((r) => r.id));

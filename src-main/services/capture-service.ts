@@ -144,7 +144,10 @@ export class CaptureService {
     if (args.id && !this.store.getSchedule(args.id)) throw new GpwError('not_found', `no schedule ${args.id}`);
     checkSpecs(args.kinds);
     if (args.via !== undefined && !this.options.through) throw new GpwError('unavailable', 'this gpw cannot capture through SSH hosts');
-    const id = this.store.saveSchedule({ targetId: args.targetId, specs: args.kinds, everySeconds: args.everySeconds, enabled: args.enabled ?? true, via: args.via ?? null }, args.id);
+    const id = this.store.saveSchedule(
+      { targetId: args.targetId, specs: args.kinds, everySeconds: args.everySeconds, enabled: args.enabled ?? true, via: args.via ?? null, run: args.run ?? null, labels: args.labels ?? {} },
+      args.id,
+    );
     this.scheduler.reload();
     return this.store.getSchedule(id)!;
   }
@@ -229,7 +232,8 @@ export class CaptureService {
       // is a failed entry saying so.
       if (s.via !== null && !this.options.through) throw new GpwError('unavailable', `this gpw cannot capture through the SSH host ${s.via}`);
       const via = s.via !== null ? this.options.through!(s.via) : undefined;
-      this.startJob(this.resolveTarget({ targetId: s.targetId }), s.specs, { scheduleId: s.id, stampRun: true, via, labels: s.via !== null ? { via: s.via } : undefined });
+      const labels = { ...s.labels, ...(s.via !== null ? { via: s.via } : {}) };
+      this.startJob(this.resolveTarget({ targetId: s.targetId }), s.specs, { scheduleId: s.id, stampRun: true, via, run: s.run ?? undefined, labels });
     } catch (err) {
       // Record why a tick took nothing, so the history shows it.
       const message = err instanceof Error ? err.message : String(err);

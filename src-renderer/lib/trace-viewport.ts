@@ -1,6 +1,6 @@
 // The timeline's time window: which nanosecond is at the left edge and how many nanoseconds a
-// pixel spans. Zoom keeps the time under the pointer still; the window never leaves the trace
-// by more than a tenth of its width and never zooms past a few pixels per nanosecond. Moves
+// pixel spans. Zoom keeps the time under the pointer still; the window stays inside the trace
+// (zoomed out, it is the whole trace) and never zooms past a few pixels per nanosecond. Moves
 // ease toward a target a little each frame, so wheel and key zooms look continuous.
 
 export interface Viewport {
@@ -16,12 +16,12 @@ export function wholeTrace(durationNs: number, widthPx: number): Viewport {
   return { t0: 0, nsPerPx: Math.max(MIN_NS_PER_PX, Math.max(1, durationNs) / Math.max(1, widthPx)) };
 }
 
+/** The window kept inside the trace: zoomed out at most to the whole trace, never before 0 or after its end. */
 export function clampViewport(v: Viewport, durationNs: number, widthPx: number): Viewport {
-  const maxNsPerPx = (Math.max(1, durationNs) * 1.2) / Math.max(1, widthPx);
+  const maxNsPerPx = Math.max(MIN_NS_PER_PX, Math.max(1, durationNs) / Math.max(1, widthPx));
   const nsPerPx = Math.min(maxNsPerPx, Math.max(MIN_NS_PER_PX, v.nsPerPx));
   const span = nsPerPx * widthPx;
-  const margin = span * 0.1;
-  const t0 = Math.min(Math.max(v.t0, -margin), Math.max(-margin, durationNs + margin - span));
+  const t0 = Math.min(Math.max(v.t0, 0), Math.max(0, durationNs - span));
   return { t0, nsPerPx };
 }
 
@@ -68,13 +68,23 @@ const UNITS: [number, string][] = [
   [1, 'ns'],
 ];
 
-/** A tick label: the time at a multiple of step, in a unit at most ten steps large, with the decimals it needs. */
+/**
+ * A time on the axis: in the unit of its own size (s for 10.4 s, not µs), with the decimals the
+ * step needs (10.407577s for a µs step), never an integer of many digits such as 10407577µs.
+ */
 export function formatTick(t: number, step: number): string {
-  for (const [size, name] of UNITS) {
-    if (step * 10 >= size || size === 1) {
-      const digits = Math.max(0, Math.ceil(-Math.log10(step / size) - 1e-9));
-      return `${(t / size).toFixed(Math.min(6, digits))}${name}`;
+  const size = Math.max(Math.abs(t), step * 10);
+  for (const [unit, name] of UNITS) {
+    if (size >= unit || unit === 1) {
+      const digits = Math.max(0, Math.ceil(-Math.log10(step / unit) - 1e-9));
+      return `${(t / unit).toFixed(Math.min(9, digits))}${name}`;
     }
   }
   return `${t}ns`;
+}
+
+/** A span's begin and end with the precision its duration needs, so they differ: "10.4075s → 10.4113s". */
+export function formatSpan(beginNs: number, endNs: number): string {
+  const resolution = Math.pow(10, Math.max(0, Math.floor(Math.log10(Math.max(1, (endNs - beginNs) / 10)))));
+  return `${formatTick(beginNs, resolution)} → ${formatTick(endNs, resolution)}`;
 }

@@ -11,7 +11,8 @@ export const repoPath = (rel: string): string => join(REPO, rel);
 export const GO_PROFILES = repoPath('tests/.tmp/go-profiles');
 export const goProfile = (kind: 'cpu' | 'heap' | 'allocs' | 'block' | 'mutex' | 'goroutine'): string => join(GO_PROFILES, `${kind}.pb.gz`);
 
-export const SHARED_FIXTURES = resolve(REPO, '../shared/fixtures');
+/** Real inputs other tools made (perf script, folded stacks, pprof files), kept in the repository: tests/fixtures/README.md. */
+export const FIXTURES = repoPath('tests/fixtures');
 
 /** A fresh temporary folder, removed by the returned cleanup. */
 export function tempDir(prefix = 'gpw-test-'): { dir: string; cleanup: () => void } {

@@ -131,7 +131,10 @@ describe('schedules and history', () => {
       const deadPort = (dead.address() as { port: number }).port;
       await new Promise<void>((r) => dead.close(() => r()));
       const bad = await engine.saveTarget({ name: 'down', baseUrl: `http://127.0.0.1:${deadPort}` });
-      const s1 = await engine.saveSchedule({ targetId: good.id, kinds: [{ kind: 'goroutine' }, { kind: 'heap' }], everySeconds: 5 });
+      // A schedule given a run name and labels: its runs are "sched <time>", its artifacts labelled.
+      const s1 = await engine.saveSchedule({ targetId: good.id, kinds: [{ kind: 'goroutine' }, { kind: 'heap' }], everySeconds: 5, run: 'sched', labels: { load: 'peak' } });
+      expect(s1.run).toBe('sched');
+      expect(s1.labels).toEqual({ load: 'peak' });
       const s2 = await engine.saveSchedule({ targetId: bad.id, kinds: [{ kind: 'heap' }], everySeconds: 5 });
       expect((await engine.listSchedules({})).map((s) => s.targetName).sort()).toEqual(['down', 'svc']);
 
@@ -145,8 +148,11 @@ describe('schedules and history', () => {
       expect(done.every((e) => e.status === 'done' && e.artifacts.length === 2)).toBe(true);
       expect(done[0].startedAt - done[1].startedAt).toBeGreaterThan(4500);
       expect(new Set(done.map((e) => e.run)).size).toBe(2);
+      for (const e of done) expect(e.run).toMatch(/^sched \d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
       const stored = engine.library.list({ label: 'team=perf' });
       expect(stored.length).toBe(4);
+      expect(engine.library.list({ label: 'load=peak' }).length).toBe(4);
+      expect(stored.every((a) => a.run?.startsWith('sched '))).toBe(true);
       const failed = await entries(s2.id);
       expect(failed.length).toBeGreaterThanOrEqual(1);
       expect(failed[0].status).toBe('failed');

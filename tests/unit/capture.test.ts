@@ -173,7 +173,8 @@ describe('gpw capture (CLI)', () => {
   it('prints the run and artifacts as JSON, and they appear in gpw list --json', async () => {
     const lib = join(tmp.dir, 'cli.sqlite');
     const r = await gpw(lib, 'capture', `${server.url}/debug/pprof/`, '--kind', 'heap', '--kind', 'goroutine', '--kind', 'cpu', '--seconds', '1', '--run', 'cli run', '--label', 'svc=demo', '--json');
-    expect(r.stderr).toBe('');
+    // A capture creates a missing library and says where (on stderr: stdout is the JSON).
+    expect(r.stderr).toBe(`gpw: created a new library at ${lib}\n`);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as { run: string; artifacts: { id: string; kind: string; source: string }[] };
     expect(out.run).toBe('cli run');

@@ -1,6 +1,6 @@
 // The pprof decoder on real profiles: Go's (with pprof.Do labels and inlined frames) and a
 // peer tool's sample; and clear errors for what is not a pprof profile.
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import { FormatError } from '../../src-main/formats/format-error';
 import { summarizeProfile } from '../../src-main/analysis/profile-summary';
 import { buildFlameGraph } from '../../src-main/analysis/flame-graph';
 import { sampleTypeIndex, sampleTypeTotal, type Profile } from '../../src-main/model/profile';
-import { SHARED_FIXTURES, goProfile } from '../helpers/paths';
+import { FIXTURES, goProfile } from '../helpers/paths';
 import { expectTotalsAddUp } from '../helpers/flame';
 
 function labelValues(p: Profile, key: string): Set<string> {
@@ -61,10 +61,9 @@ describe('Go profiles', () => {
   });
 });
 
-// ../shared/fixtures sits beside the repository in the workplace; a clone elsewhere skips these.
-describe.skipIf(!existsSync(SHARED_FIXTURES))('other tools (../shared/fixtures)', () => {
+describe('other tools (tests/fixtures)', () => {
   it("reads speedscope's sample Go CPU profile", () => {
-    const file = join(SHARED_FIXTURES, 'pprof/speedscope-simple.prof');
+    const file = join(FIXTURES, 'pprof/speedscope-simple.prof');
     const p = decodePprof(readFileSync(file));
     expect(p.sampleTypes.map((t) => t.type)).toEqual(['samples', 'cpu']);
     expect(p.sampleCount).toBeGreaterThan(0);
@@ -72,8 +71,8 @@ describe.skipIf(!existsSync(SHARED_FIXTURES))('other tools (../shared/fixtures)'
   });
 
   it('names legacy binary CPU profiles instead of misreading them', () => {
-    const dir = join(SHARED_FIXTURES, 'pprof/legacy');
-    for (const f of readdirSync(dir)) {
+    const dir = join(FIXTURES, 'pprof/legacy');
+    for (const f of readdirSync(dir).filter((name) => name.endsWith('.pb'))) {
       const d = detectFormat(readFileSync(join(dir, f)).subarray(0, 512));
       expect(d.format, f).toBeNull();
       expect(d.format === null && d.reason, f).toMatch(/legacy binary CPU profile/);

@@ -1,18 +1,16 @@
 // Folded stacks (`a;b;c 42`): the collapsed fixtures (speedscope's stackcollapse samples, a
 // real stackcollapse-perf.pl output), encodings, line endings, invalid lines, and what a file
 // with nothing valid says.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collapseProfile } from '../../src-main/analysis/collapsed';
 import { detectFormat } from '../../src-main/formats/detect-format';
 import { parseFolded } from '../../src-main/formats/folded/parse-folded';
 import { FormatError } from '../../src-main/formats/format-error';
-import { SHARED_FIXTURES } from '../helpers/paths';
+import { FIXTURES } from '../helpers/paths';
 
-const DIR = join(SHARED_FIXTURES, 'collapsed');
-const haveFixtures = existsSync(DIR);
-if (!haveFixtures) console.warn(`folded fixture tests skipped: ${DIR} is absent (../shared/fixtures)`);
+const DIR = join(FIXTURES, 'collapsed');
 const fixture = (name: string): Buffer => readFileSync(join(DIR, name));
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 
@@ -30,8 +28,8 @@ function expectedFolded(text: string): string {
     .join('');
 }
 
-describe.skipIf(!haveFixtures)('collapsed fixtures', () => {
-  const files = haveFixtures ? readdirSync(DIR).sort() : [];
+describe('collapsed fixtures', () => {
+  const files = readdirSync(DIR).filter((f) => f.endsWith('.txt')).sort();
   for (const file of files) {
     it(`${file}: detected by content, stacks and counts kept`, () => {
       const bytes = fixture(file);

@@ -14,7 +14,7 @@ import { FormatError } from '../../src-main/formats/format-error';
 import { tidyUnit, unitClassOf } from '../../src-main/formats/gobench/bench-units';
 import { summarizeBench } from '../../src-main/import/readers/bench';
 import { benchCenter } from '../../src-main/analysis/bench/compare-bench';
-import { SHARED_FIXTURES } from '../helpers/paths';
+import { FIXTURES } from '../helpers/paths';
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 const bad = (s: string | Uint8Array): FormatError => {
@@ -142,7 +142,7 @@ describe('detection', () => {
     const others: [string, Buffer][] = [];
     if (existsSync(join(gcDir, 'validation'))) for (const f of readdirSync(join(gcDir, 'validation')).filter((n) => n.endsWith('.log'))) others.push([f, readFileSync(join(gcDir, 'validation', f))]);
     for (const sub of ['collapsed', 'perf']) {
-      const dir = join(SHARED_FIXTURES, sub);
+      const dir = join(FIXTURES, sub);
       if (existsSync(dir)) for (const f of readdirSync(dir).filter((n) => n.endsWith('.txt'))) others.push([`${sub}/${f}`, readFileSync(join(dir, f))]);
     }
     expect(others.length).toBeGreaterThan(0);

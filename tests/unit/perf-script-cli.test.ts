@@ -1,16 +1,14 @@
 // perf script and folded stacks through the built CLI: `gpw import FILE` then `gpw top ID`, with
 // the top table checked against stackcollapse-perf.pl's stacks of the same file; labels usable
 // by --tagfocus; a failed import leaves the library untouched.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { goProfile, SHARED_FIXTURES, tempDir } from '../helpers/paths';
+import { FIXTURES, goProfile, tempDir } from '../helpers/paths';
 import { gpw, gpwJson } from '../helpers/run';
 
-const SUITE = join(SHARED_FIXTURES, 'perf/flamegraph-tests');
-const COLLAPSED = join(SHARED_FIXTURES, 'collapsed');
-const haveFixtures = existsSync(SUITE) && existsSync(COLLAPSED);
-if (!haveFixtures) console.warn('perf-script CLI tests skipped: ../shared/fixtures is absent');
+const SUITE = join(FIXTURES, 'perf/flamegraph-tests');
+const COLLAPSED = join(FIXTURES, 'collapsed');
 
 interface Imported {
   artifacts: { id: string; kind: string; subtype: string | null; summary: { sampleTypes: string[]; defaultSampleType: string; labelKeys: string[]; totals: Record<string, number> } }[];
@@ -48,7 +46,7 @@ beforeAll(() => {
 });
 afterAll(() => tmp.cleanup());
 
-describe.skipIf(!haveFixtures)('gpw import + gpw top', () => {
+describe('gpw import + gpw top', () => {
   it('imports a perf script as kind perf, and its top table adds up to stackcollapse-perf.pl stacks', async () => {
     const file = join(SUITE, 'perf-rust-Yamakaky-dcpu.txt');
     const imported = await gpwJson<Imported>(lib, 'import', file);

@@ -1,22 +1,20 @@
 // perf script import against stackcollapse-perf.pl: the FlameGraph project's own test suite
 // (real perf script outputs and what stackcollapse-perf.pl prints for each with --all, --pid,
 // --tid, --kernel, --jit) must come out byte for byte from parsePerfScript + collapseProfile.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collapseProfile, stackcollapsePerfOptions } from '../../src-main/analysis/collapsed';
 import { detectFormat } from '../../src-main/formats/detect-format';
 import { parsePerfScript } from '../../src-main/formats/perf-script/parse-perf-script';
 import { sampleTypeIndex, type Profile } from '../../src-main/model/profile';
-import { SHARED_FIXTURES } from '../helpers/paths';
+import { FIXTURES } from '../helpers/paths';
 
-const SUITE = join(SHARED_FIXTURES, 'perf/flamegraph-tests');
-const PERF_DIR = join(SHARED_FIXTURES, 'perf');
-const haveFixtures = existsSync(join(SUITE, 'results'));
-if (!haveFixtures) console.warn(`perf-script tests skipped: ${SUITE} is absent (../shared/fixtures)`);
+const SUITE = join(FIXTURES, 'perf/flamegraph-tests');
+const PERF_DIR = join(FIXTURES, 'perf');
 
-const suiteFiles = haveFixtures ? readdirSync(SUITE).filter((f) => f.endsWith('.txt')).sort() : [];
-const speedscopeFiles = haveFixtures ? readdirSync(PERF_DIR).filter((f) => f.endsWith('.linux-perf.txt')).sort() : [];
+const suiteFiles = readdirSync(SUITE).filter((f) => f.endsWith('.txt')).sort();
+const speedscopeFiles = readdirSync(PERF_DIR).filter((f) => f.endsWith('.linux-perf.txt')).sort();
 const OPTIONS = ['all', 'pid', 'tid', 'kernel', 'jit'] as const;
 
 const collapseDefault = (p: Profile, flags: Parameters<typeof stackcollapsePerfOptions>[0]): string =>
@@ -40,7 +38,7 @@ function withJavaTidyFix(expected: string): string {
   return lines.map((l) => `${l}\n`).join('');
 }
 
-describe.skipIf(!haveFixtures)('FlameGraph test suite: stackcollapse-perf.pl results, byte for byte', () => {
+describe('FlameGraph test suite: stackcollapse-perf.pl results, byte for byte', () => {
   for (const file of suiteFiles) {
     it(file, () => {
       const bytes = readFileSync(join(SUITE, file));
@@ -65,7 +63,7 @@ describe.skipIf(!haveFixtures)('FlameGraph test suite: stackcollapse-perf.pl res
   }
 });
 
-describe.skipIf(!haveFixtures)('what gpw keeps of a perf capture', () => {
+describe('what gpw keeps of a perf capture', () => {
   it('keeps a last record not closed by a blank line (stackcollapse-perf.pl drops it)', () => {
     let unclosed = 0;
     for (const file of [...suiteFiles.map((f) => join(SUITE, f)), ...speedscopeFiles.map((f) => join(PERF_DIR, f))]) {
@@ -146,7 +144,7 @@ describe.skipIf(!haveFixtures)('what gpw keeps of a perf capture', () => {
   });
 });
 
-describe.skipIf(!haveFixtures)('speedscope perf samples', () => {
+describe('speedscope perf samples', () => {
   for (const file of speedscopeFiles) {
     it(`${file}: every record is a sample, periods summed`, () => {
       const bytes = readFileSync(join(PERF_DIR, file));

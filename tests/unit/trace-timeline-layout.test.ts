@@ -11,7 +11,7 @@ import { goroutineGroups, goroutineStats } from '../../src-main/analysis/trace/g
 import type { TraceTimeline } from '../../src-main/api/trace-timeline-types.js';
 import { ROW_HEIGHT, RowKind, layoutLanes, packTasks, rowAt } from '../../src-renderer/lib/trace-lane-layout.js';
 import { stepSeriesColumns, unionIntervals } from '../../src-renderer/lib/trace-bands.js';
-import { clampViewport, formatTick, tickStep, wholeTrace, zoomAt } from '../../src-renderer/lib/trace-viewport.js';
+import { clampViewport, formatSpan, formatTick, tickStep, wholeTrace, zoomAt } from '../../src-renderer/lib/trace-viewport.js';
 import { prepareTimeline } from '../../src-renderer/lib/trace-timeline-data.js';
 
 let tl: TraceTimeline;
@@ -103,14 +103,27 @@ describe('small helpers', () => {
     expect(Array.from(out)).toEqual([NaN, 9, 2, 2, 5, 5]);
   });
 
-  test('zoom keeps the time under the pointer; the window stays near the trace', () => {
+  test('zoom keeps the time under the pointer; the window stays inside the trace', () => {
     const v = wholeTrace(1e9, 1000);
     const z = zoomAt(v, 250, 0.5);
     expect(z.t0 + 250 * z.nsPerPx).toBeCloseTo(v.t0 + 250 * v.nsPerPx, 6);
-    expect(clampViewport({ t0: -1e12, nsPerPx: 1e9 }, 1e9, 1000).nsPerPx).toBeCloseTo(1.2e6, 6);
+    // Zoomed out as far as it goes: the whole trace, from 0 (no empty time before the start or after the end).
+    expect(clampViewport({ t0: -1e12, nsPerPx: 1e9 }, 1e9, 1000)).toEqual({ t0: 0, nsPerPx: 1e6 });
+    expect(clampViewport(zoomAt(v, 500, 1.5), 1e9, 1000)).toEqual({ t0: 0, nsPerPx: 1e6 });
+    // Zoomed in, panning stops at either end.
+    expect(clampViewport({ t0: -5e6, nsPerPx: 1e5 }, 1e9, 1000).t0).toBe(0);
+    expect(clampViewport({ t0: 0.95e9, nsPerPx: 1e5 }, 1e9, 1000).t0).toBe(0.9e9);
     expect(clampViewport({ t0: 0, nsPerPx: 1e-6 }, 1e9, 1000).nsPerPx).toBe(0.05);
     expect(tickStep(1e3, 90)).toBe(1e5);
     expect(formatTick(1.5e6, 5e5)).toBe('1.5ms');
     expect(formatTick(2e9, 1e9)).toBe('2s');
+    // Far into a trace and zoomed in: the time in seconds with the step's decimals, not 10407577µs.
+    expect(formatTick(10_407_577_000, 1_000)).toBe('10.407577s');
+    expect(formatTick(10_407_577_020, 20)).toBe('10.40757702s');
+    expect(formatTick(0, 5e5)).toBe('0.0ms');
+    // A span's ends differ however short it is.
+    expect(formatSpan(10_407_500_000, 10_411_300_000)).toBe('10.4075s → 10.4113s');
+    expect(formatSpan(10_407_577_000, 10_407_577_450)).toBe('10.40757700s → 10.40757745s');
+    expect(formatSpan(1_500, 2_000_000)).toBe('0.0ms → 2.0ms');
   });
 });

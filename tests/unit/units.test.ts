@@ -3,8 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, it } from 'vitest';
-import { formatPercent, formatInUnit } from '../../src-main/analysis/units';
+import { describe, expect, it } from 'vitest';
+import { formatPercent, formatInUnit, readablePercent } from '../../src-main/analysis/units';
 
 const RATIOS = [0, 1e-7, 1.5e-6, 2.25e-5, 9.9e-5, 1e-4, 0.000123, 0.0068, 0.05, 0.125, 0.5, 0.99, 1, 1.125, 12.345, 99.94, 99.96, 100];
 const VALUES = [0, 1, 5, 1.125, 1.135, 2.675, 1024.5, 1179648 / 1048576, 123456.785];
@@ -51,4 +51,15 @@ func main() {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+describe('readablePercent (the UI)', () => {
+  it('reads a tiny share as <0.01% where pprof writes an exponent, otherwise as pprof', () => {
+    expect(formatPercent(84, 1e8)).toBe('8.4e-05%');
+    expect(readablePercent(84, 1e8)).toBe('<0.01%');
+    expect(readablePercent(0, 1e8)).toBe('0%');
+    expect(readablePercent(1234, 1e6)).toBe(formatPercent(1234, 1e6));
+    expect(readablePercent(1e4, 1e8)).toBe('0.01%');
+    expect(readablePercent(5e7, 1e8)).toBe('50.00%');
+  });
 });
