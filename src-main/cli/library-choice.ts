@@ -27,7 +27,7 @@ export function chooseLibrary(command: string, args: ParsedArgs, env: NodeJS.Pro
   const exists = path === ':memory:' || existsSync(path);
   const stores = STORING_COMMANDS.has(command) || (command === 'merge' && args.flags.has('save'));
   if (exists || stores) return { open: path, path, creates: !exists, missing: false };
-  if (command === 'list') throw noLibrary(path);
+  if (command === 'list' || command === 'runs') throw noLibrary(path);
   return { open: ':memory:', path, creates: false, missing: true };
 }
 
