@@ -206,6 +206,8 @@ describe.skipIf(!HAVE_CHROMIUM)('a newcomer in Chromium via gpw serve', () => {
     await shot('06d-call-tree-search');
     await page.getByTestId('call-tree-search').fill('');
     await page.getByTestId('tab-flame').click();
+    // The flame graph is asked for again on the way back from the tree: hover once it is the tab's own (not shown faded, in flight).
+    await expect.poll(() => page.getByTestId('view-pending').count()).toBe(0);
     // Ctrl + wheel (a trackpad pinch) zooms the flame graph a level in toward the pointer, and out again.
     const canvasBox = (await page.getByTestId('flame-canvas').boundingBox())!;
     await page.mouse.move(canvasBox.x + 40, canvasBox.y + 18 * 4 + 8);
