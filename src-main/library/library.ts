@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import type { Artifact, ArtifactKind, ArtifactSummary } from '../api/types.js';
 import { BlobStore } from './blobs.js';
 import { migrate } from './migrate.js';
+import { writeTransaction } from './write-transaction.js';
 
 export interface NewArtifact {
   kind: ArtifactKind;
@@ -90,7 +91,7 @@ export class Library {
       (id, kind, subtype, blob_sha256, file_name, source, imported_at, captured_at, duration_ns, go_version, run_id, summary_json)
       VALUES (@id, @kind, @subtype, @sha, @file, @source, @importedAt, @capturedAt, @durationNs, @goVersion, @runId, @summary)`);
     const setLabel = this.db.prepare('INSERT OR REPLACE INTO artifact_labels (artifact_id, key, value) VALUES (?, ?, ?)');
-    const ids = this.db.transaction(() => {
+    const ids = writeTransaction(this.db, () => {
       const runId = runName ? this.ensureRun(runName) : null;
       const now = Date.now();
       return items.map((item) => {
@@ -104,7 +105,7 @@ export class Library {
         for (const [k, v] of Object.entries(item.labels)) setLabel.run(id, k, v);
         return id;
       });
-    })();
+    });
     return ids.map((id) => this.get(id)!);
   }
 
@@ -164,21 +165,21 @@ export class Library {
 
   /** Deletes an artifact, and its blob when nothing else refers to it. */
   delete(id: string): boolean {
-    return this.db.transaction(() => {
+    return writeTransaction(this.db, () => {
       const row = this.db.prepare('SELECT blob_sha256 FROM artifacts WHERE id = ?').get(id) as { blob_sha256: string } | undefined;
       if (!row) return false;
       this.db.prepare('DELETE FROM artifacts WHERE id = ?').run(id);
       this.blobs.release(row.blob_sha256);
       return true;
-    })();
+    });
   }
 
   setLabel(id: string, key: string, value: string): boolean {
-    return this.db.transaction(() => {
+    return writeTransaction(this.db, () => {
       if (!this.db.prepare('SELECT 1 FROM artifacts WHERE id = ?').get(id)) return false;
       this.db.prepare('INSERT OR REPLACE INTO artifact_labels (artifact_id, key, value) VALUES (?, ?, ?)').run(id, key, value);
       return true;
-    })();
+    });
   }
 
   removeLabel(id: string, key: string): boolean {

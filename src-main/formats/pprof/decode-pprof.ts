@@ -12,8 +12,17 @@ type Reader = protobuf.Reader;
 const WIRE_VARINT = 0;
 const WIRE_LEN = 2;
 
-/** Largest decompressed profile we accept: beyond this the input is almost certainly not a profile. */
-export const MAX_DECOMPRESSED_BYTES = 1024 * 1024 * 1024;
+/**
+ * Largest decompressed profile we accept: beyond this the input is almost certainly not a
+ * profile (gunzip holds it twice while it finishes, so this also bounds the decoder's memory).
+ */
+export const MAX_DECOMPRESSED_BYTES = 256 * 1024 * 1024;
+/**
+ * The memory budget, as a count: strings, samples, mappings, locations and functions together
+ * (each costs tens of bytes decoded, whatever few bytes it takes in the file). A 1 MB gzip file
+ * can hold hundreds of millions of empty entries; a real profile holds a few million at most.
+ */
+export const MAX_DECODED_ENTRIES = 8_000_000;
 
 export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
@@ -87,8 +96,11 @@ function decodeProfileMessage(bytes: Uint8Array): Profile {
   let periodTypeRange: [number, number] | null = null;
   let period = 0;
   let defaultSampleType = 0;
+  let entries = 0;
 
   while (r.pos < r.len) {
+    // One count for every top-level entry, before the ranges and strings that hold them grow.
+    if (++entries > MAX_DECODED_ENTRIES) throw tooManyEntries(r.pos);
     const tag = r.uint32();
     const field = tag >>> 3;
     const wt = tag & 7;
@@ -299,6 +311,10 @@ function decodeLocations(r: Reader, lStart: Uint32Array, lEnd: Uint32Array, mapp
 /** Samples as columns: location runs, values (sample × type) and labels. */
 function decodeSamples(r: Reader, sStart: Uint32Array, sEnd: Uint32Array, nTypes: number, locationIds: IdIndex, strIndex: StringIndexCheck) {
   const nSamples = sStart.length;
+  // Every sample holds one value per type, each at least a byte: more than the bytes can hold is corrupt.
+  if (nSamples * nTypes > r.len) {
+    throw new FormatError(`corrupt profile: ${nSamples} samples × ${nTypes} sample types need more values than its ${r.len} bytes can hold`);
+  }
   const values = new Float64Array(nSamples * nTypes);
   const sampleLocStart = new Uint32Array(nSamples + 1);
   const counts = countSampleFields(r.buf, sStart, sEnd);
@@ -449,6 +465,13 @@ function nestedEnd(r: Reader, parentEnd: number, what: string): number {
   const end = r.uint32() + r.pos;
   if (end > parentEnd) throw new FormatError(`corrupt profile: ${what} at byte ${at} runs past the message that holds it`, at);
   return end;
+}
+
+function tooManyEntries(at: number): FormatError {
+  return new FormatError(
+    `the profile holds more than ${MAX_DECODED_ENTRIES.toLocaleString('en')} strings, samples, locations, functions and other entries (at byte ${at}): more than gpw decodes within its memory budget; a real profile holds far fewer, so it is probably corrupt or hostile`,
+    at,
+  );
 }
 
 function expectWire(actual: number, expected: number, field: string, r: Reader): void {
