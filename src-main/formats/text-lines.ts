@@ -35,7 +35,8 @@ export function looksLikeText(head: Uint8Array): boolean {
     if (b === 27 && (head[i + 1] === 0x5b || head[i + 1] === 0x5d)) continue;
     stray++;
   }
-  return stray * 50 <= n;
+  // At most 2 % of the bytes; a short file may have two.
+  return stray * 50 <= Math.max(n, 100);
 }
 
 /** Decodes a (possibly cut) head of a text file, for content sniffing. */
