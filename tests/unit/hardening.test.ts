@@ -10,6 +10,8 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Library } from '../../src-main/library/library';
+import { dispatch } from '../../src-main/api/contract';
+import { Engine } from '../../src-main/engine';
 import { MAX_DECODED_ENTRIES } from '../../src-main/formats/pprof/decode-pprof';
 import { goProfile, repoPath, tempDir } from '../helpers/paths';
 import { gpw, run } from '../helpers/run';
@@ -128,6 +130,28 @@ describe('4, 7: a 100,000-deep stack: detected as folded, imported, its export r
     expect(r.stderr).toBe('');
     expect(readFileSync(out).length).toBeLessThan(20_000);
   });
+});
+
+describe('1, 4: through the contract, as gpw serve calls it', () => {
+  it('an upload past the pprof budget and the export of a 100,000-deep graph answer with messages', async () => {
+    const engine = new Engine({ libraryPath: join(tmp.dir, 'serve.db'), workerPath: repoPath('out/main/profile-worker.js') });
+    try {
+      const real = gunzipSync(readFileSync(goProfile('mutex')));
+      const pad = Buffer.alloc(2 * (MAX_DECODED_ENTRIES + 10));
+      for (let i = 0; i < pad.length; i += 2) pad[i] = 0x32;
+      const upload = await dispatch(engine, 'importFile', { name: 'strings.pb.gz', bytes: gzipSync(Buffer.concat([real, pad]), { level: 1 }) });
+      expect(upload).toMatchObject({ ok: false, error: { code: 'bad_input', message: expect.stringMatching(/memory budget/) } });
+      const deep = await dispatch(engine, 'importFile', { name: 'deep.folded', bytes: new TextEncoder().encode(`${Array(100_000).fill('f').join(';')} 1\n`) });
+      expect(deep.ok).toBe(true);
+      const id = (deep as { value: { artifacts: { id: string }[] } }).value.artifacts[0].id;
+      const svg = await dispatch(engine, 'exportView', { id, format: 'svg' });
+      expect(svg).toMatchObject({ ok: false, error: { code: 'too_large', message: expect.stringMatching(/too large to export/) } });
+      // The engine still answers.
+      expect(await dispatch(engine, 'exportView', { id, format: 'collapsed' })).toMatchObject({ ok: true });
+    } finally {
+      await engine.close();
+    }
+  }, 120_000);
 });
 
 describe('5: values of 1e21 or more', () => {
