@@ -67,7 +67,9 @@ export class Library {
   constructor(readonly path: string, options: OpenOptions = {}) {
     if (!options.readonly && path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path, { nativeBinding: options.nativeBinding, readonly: options.readonly === true, fileMustExist: options.readonly === true });
-    this.db.pragma('busy_timeout = 5000');
+    // A single write outside writeTransaction() (a label, a schedule's last run) waits this long
+    // for another process's import to finish.
+    this.db.pragma('busy_timeout = 15000');
     // better-sqlite3 builds SQLite with a 16 MiB page cache. The library is mostly blobs written
     // once and read once (then parsed into memory of their own), so caching their pages only
     // grows the engine's RSS as captures arrive; SQLite's own default (2 MiB) is enough for the
