@@ -45,6 +45,37 @@ describe('1: pprof counts bounded by a memory budget, refused before allocating'
     expect(r.stderr).not.toMatch(/internal error|Fatal|invalid size/i);
   });
 
+  it.each([
+    ['location lines', 'a location with 9 million empty lines', /more than 8,000,000 location lines/],
+    ['sample location ids', 'a sample with 33 million location ids', /more than 32,000,000 location ids in its samples/],
+  ])('%s past the budget: refused before allocating', async (_what, _desc, message) => {
+    const varint = (n: number): number[] => {
+      const out: number[] = [];
+      for (; n >= 0x80; n = Math.floor(n / 128)) out.push((n % 128) | 0x80);
+      out.push(n);
+      return out;
+    };
+    const field = (tag: number, payload: Buffer): Buffer => Buffer.concat([Buffer.from([tag, ...varint(payload.length)]), payload]);
+    const repeated = (bytes: number[], n: number): Buffer => {
+      const b = Buffer.alloc(bytes.length * n);
+      for (let i = 0; i < b.length; i += bytes.length) b.set(bytes, i);
+      return b;
+    };
+    const lines = _what === 'location lines';
+    const location = lines ? field(0x22, Buffer.concat([Buffer.from([0x08, 0x01]), repeated([0x22, 0x00], 9_000_000)])) : field(0x22, Buffer.from([0x08, 0x01, 0x22, 0x02, 0x08, 0x01]));
+    const sample = lines ? field(0x12, Buffer.from([0x0a, 0x01, 0x01, 0x10, 0x01])) : field(0x12, Buffer.concat([field(0x0a, repeated([0x01], 33_000_000)), Buffer.from([0x10, 0x01])]));
+    const msg = Buffer.concat([
+      Buffer.from([0x0a, 0x04, 0x08, 0x01, 0x10, 0x02]),
+      sample,
+      location,
+      Buffer.from([0x2a, 0x04, 0x08, 0x01, 0x10, 0x03]),
+      Buffer.from([0x32, 0x00, 0x32, 0x07, ...Buffer.from('samples'), 0x32, 0x05, ...Buffer.from('count'), 0x32, 0x04, ...Buffer.from('main')]),
+    ]);
+    const r = await gpw(join(tmp.dir, 'lines.db'), 'import', file(`${_what.replace(/ /g, '-')}.pb.gz`, gzipSync(msg, { level: 1 })));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(message);
+  });
+
   it('more sample values than the bytes can hold: refused', async () => {
     // 300 sample types, 300 samples of no values: 90,000 values claimed by a few kB.
     const st = Buffer.from([0x0a, 0x04, 0x08, 0x01, 0x10, 0x02]);

@@ -23,6 +23,9 @@ export const MAX_DECOMPRESSED_BYTES = 256 * 1024 * 1024;
  * can hold hundreds of millions of empty entries; a real profile holds a few million at most.
  */
 export const MAX_DECODED_ENTRIES = 8_000_000;
+/** The same budget for what the entries hold: location lines, and sample location ids (4 bytes each, so four times as many). */
+const MAX_LOCATION_LINES = MAX_DECODED_ENTRIES;
+const MAX_SAMPLE_LOCATIONS = 4 * MAX_DECODED_ENTRIES;
 
 export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
@@ -266,8 +269,9 @@ function decodeLocations(r: Reader, lStart: Uint32Array, lEnd: Uint32Array, mapp
   // A line takes at least two bytes (tag and length), so the locations' size bounds their count.
   let locBytes = 0;
   for (let i = 0; i < nLoc; i++) locBytes += lEnd[i] - lStart[i];
-  const lineFunction = new Int32Array(locBytes >> 1);
-  const lineNumber = new Float64Array(locBytes >> 1);
+  const maxLines = Math.min(locBytes >> 1, MAX_LOCATION_LINES);
+  const lineFunction = new Int32Array(maxLines);
+  const lineNumber = new Float64Array(maxLines);
   let nLines = 0;
   const locationIds = new IdIndex(nLoc);
   for (let i = 0; i < nLoc; i++) {
@@ -294,6 +298,7 @@ function decodeLocations(r: Reader, lStart: Uint32Array, lEnd: Uint32Array, mapp
             else if (t >>> 3 === 2) line = readVarint(r);
             else r.skipType(t & 7);
           }
+          if (nLines === maxLines) throw tooManyEntries(r.pos, `${MAX_LOCATION_LINES.toLocaleString('en')} location lines`);
           lineFunction[nLines] = fid === 0 ? -1 : functionIds.require(fid, 'a location line', 'function');
           lineNumber[nLines++] = line;
           break;
@@ -318,6 +323,8 @@ function decodeSamples(r: Reader, sStart: Uint32Array, sEnd: Uint32Array, nTypes
   const values = new Float64Array(nSamples * nTypes);
   const sampleLocStart = new Uint32Array(nSamples + 1);
   const counts = countSampleFields(r.buf, sStart, sEnd);
+  if (counts.locations > MAX_SAMPLE_LOCATIONS) throw tooManyEntries(sStart[0], `${MAX_SAMPLE_LOCATIONS.toLocaleString('en')} location ids in its samples`);
+  if (counts.labels > MAX_DECODED_ENTRIES) throw tooManyEntries(sStart[0], `${MAX_DECODED_ENTRIES.toLocaleString('en')} sample labels`);
   const sampleLocs = new Uint32Array(counts.locations);
   let nSampleLocs = 0;
   const sampleLabelStart = new Uint32Array(nSamples + 1);
@@ -467,9 +474,9 @@ function nestedEnd(r: Reader, parentEnd: number, what: string): number {
   return end;
 }
 
-function tooManyEntries(at: number): FormatError {
+function tooManyEntries(at: number, what = `${MAX_DECODED_ENTRIES.toLocaleString('en')} strings, samples, locations, functions and other entries`): FormatError {
   return new FormatError(
-    `the profile holds more than ${MAX_DECODED_ENTRIES.toLocaleString('en')} strings, samples, locations, functions and other entries (at byte ${at}): more than gpw decodes within its memory budget; a real profile holds far fewer, so it is probably corrupt or hostile`,
+    `the profile holds more than ${what} (at byte ${at}): more than gpw decodes within its memory budget; a real profile holds far fewer, so it is probably corrupt or hostile`,
     at,
   );
 }
