@@ -34,7 +34,7 @@ export function writeTransaction<T>(db: Database.Database, fn: () => T, waitMs =
     } catch (err) {
       if (!isBusy(err) || db.inTransaction) throw err;
       if (Date.now() >= deadline) {
-        throw new GpwError('unavailable', `the library ${db.name} stayed locked by another gpw process for ${Math.round(waitMs / 1000)} s (${attempt} tries); try again when it has finished`);
+        throw new GpwError('unavailable', `the library ${db.name} stayed locked by another gpw process for ${(waitMs / 1000).toFixed(waitMs < 10_000 ? 1 : 0)} s (${attempt} tries); try again when it has finished`);
       }
       pause(Math.min(RETRY_PAUSE_MS * attempt, 1000));
     }
