@@ -22,6 +22,10 @@ import type { SecretCipher } from './collect/secret-store.js';
 import { SshService } from './services/ssh-service.js';
 import { TraceService } from './services/trace-service.js';
 import { GcService } from './services/gc-service.js';
+import { RunsService, type CompareSideInput } from './services/runs-service.js';
+import type { CompareSideArg } from './api/runs-contract.js';
+import type { FunctionStats } from './analysis/runs/function-stats.js';
+import type { TraceFacts } from './analysis/runs/artifact-figures.js';
 import type { ProfileSummary } from './analysis/profile-summary.js';
 import type { ViewOptions, DiffTable, ExportedView, Sandwich } from './api/types.js';
 import { exportFileName, exportTitle, type ExportedFile } from './analysis/view-ops.js';
@@ -77,6 +81,8 @@ export class Engine implements GpwApi {
   readonly traces: TraceService;
   /** GC logs: run view, what-if, trade-off (services/gc-service.ts). */
   readonly gc: GcService;
+  /** Runs, run comparison and trends (services/runs-service.ts). */
+  readonly runs: RunsService;
 
   constructor(private readonly options: EngineOptions) {
     this.library = new Library(options.libraryPath, { nativeBinding: options.nativeBinding });
@@ -84,6 +90,10 @@ export class Engine implements GpwApi {
     if (options.warmUp) this.worker.start();
     this.traces = new TraceService(this.library, join(dirname(options.workerPath), 'trace-worker.js'));
     this.gc = new GcService(this.library, this.traces);
+    this.runs = new RunsService(this.library, {
+      functionStats: (a) => this.worker.run<FunctionStats>({ op: 'functionStats', source: this.sourceOf(a) }, () => this.bytesOf(a)),
+      traceFacts: async (a) => ((a.summary as Partial<TraceFacts>).blocking ? (a.summary as unknown as TraceFacts) : this.traces.summary(a.id)),
+    });
     this.capture = new CaptureService(this.library, (input) => this.prepareInput(input, {}), {
       cipher: options.secretCipher,
       runSchedules: options.runSchedules,
@@ -248,6 +258,42 @@ export class Engine implements GpwApi {
   gcTradeoff = async ({ id, ...req }: ArgsOf<'gcTradeoff'>): ReturnType<GpwApi['gcTradeoff']> => this.gc.tradeoff(id, req);
   gcSeries = async (a: ArgsOf<'gcSeries'>): ReturnType<GpwApi['gcSeries']> => this.gc.series(a);
 
+  // ---- runs, comparison, trends (services/runs-service.ts) ----
+
+  listRuns = async (a: ArgsOf<'listRuns'>): ReturnType<GpwApi['listRuns']> => this.runs.list(a);
+  getRun = async ({ run }: ArgsOf<'getRun'>): ReturnType<GpwApi['getRun']> => { const r = this.runs.require(run); return { run: r, artifacts: this.runs.artifactsOf(r) }; };
+  updateRun = async ({ run, ...change }: ArgsOf<'updateRun'>): ReturnType<GpwApi['updateRun']> => this.runs.update(run, change);
+  deleteRun = async ({ run, deleteArtifacts }: ArgsOf<'deleteRun'>): ReturnType<GpwApi['deleteRun']> => this.runs.delete(run, deleteArtifacts === true);
+  moveArtifacts = async ({ ids, run }: ArgsOf<'moveArtifacts'>): ReturnType<GpwApi['moveArtifacts']> => this.runs.moveArtifacts(ids, run ?? null);
+  previousRun = async ({ run }: ArgsOf<'previousRun'>): ReturnType<GpwApi['previousRun']> => this.runs.previous(run);
+  runTrend = async (a: ArgsOf<'runTrend'>): ReturnType<GpwApi['runTrend']> => this.runs.trend(a);
+  compareRuns = async ({ base, new: next, ...o }: ArgsOf<'compareRuns'>): ReturnType<GpwApi['compareRuns']> => this.runs.compare(this.compareSide(base), this.compareSide(next), o);
+
+  /** A side of a comparison named by the caller: a run, or library artifacts. */
+  compareSide(side: CompareSideArg): CompareSideInput {
+    if ((side.run === undefined) === (side.ids === undefined)) throw new GpwError('invalid_argument', 'a side of a comparison is a run or a list of artifact ids (one of the two)');
+    if (side.run !== undefined) return this.runs.sideOfRun(this.runs.require(side.run));
+    return { run: null, artifacts: side.ids!.map((id) => this.runs.libraryArtifact(this.requireArtifact(id))) };
+  }
+
+  /** A side of `gpw compare` made of files read from disk (checked by their readers, not stored). */
+  async fileSide(paths: string[]): Promise<CompareSideInput> {
+    const artifacts = [];
+    for (const p of paths) {
+      const full = resolve(p);
+      const bytes = readInputFile(full);
+      const item = await this.prepareInput({ name: basename(full), source: full, bytes }, {});
+      const artifact: Artifact = {
+        id: basename(full), kind: item.kind, subtype: item.subtype, file: item.file, source: item.source, sha256: item.sha256, size: bytes.length,
+        importedAt: Date.now(), capturedAt: item.capturedAt, durationNs: item.durationNs, goVersion: item.goVersion, run: null, labels: {},
+        sampleTypes: Array.isArray((item.summary as { sampleTypes?: unknown }).sampleTypes) ? ((item.summary as { sampleTypes: string[] }).sampleTypes) : [],
+        summary: item.summary,
+      };
+      artifacts.push({ artifact, functionStats: item.functionStats, bytes: () => bytes });
+    }
+    return { run: null, artifacts };
+  }
+
   // ---- for the CLI (paths are trusted there; the renderer never gets these) ----
 
   /** Imports files from disk, all in one transaction: one bad file and nothing is added. */
@@ -313,7 +359,11 @@ export class Engine implements GpwApi {
       if (err instanceof FormatError) throw new GpwError('bad_input', `${input.name}: ${err.message}`);
       throw err;
     }
-    return { kind: reader.kind, ...read, bytes: input.bytes, sha256, file: input.name, source: input.source, labels };
+    // Profiles: the per-function figures run comparisons and trends read (the worker still holds the decoded profile).
+    const functionStats = PROFILE_KINDS.includes(reader.kind)
+      ? await this.worker.run<FunctionStats>({ op: 'functionStats', source: { sha256 } }, () => input.bytes)
+      : undefined;
+    return { kind: reader.kind, ...read, bytes: input.bytes, sha256, file: input.name, source: input.source, labels, functionStats };
   }
 
   private requireArtifact(id: string): Artifact {
@@ -351,7 +401,8 @@ export class Engine implements GpwApi {
 
   private libraryView(args: ViewOptions): ViewRequest {
     const sources = [args.id, ...(args.merge ?? [])].map((id) => this.librarySource(id));
-    return this.checkedView(sources, args.diffBase ? [this.librarySource(args.diffBase)] : [], args);
+    const base = args.diffBase ? [args.diffBase, ...(args.baseMerge ?? [])].map((id) => this.librarySource(id)) : [];
+    return this.checkedView(sources, base, args);
   }
 
   /** A view request; comparing profiles of different kinds (a heap with a cpu profile) is refused. */

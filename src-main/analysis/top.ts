@@ -103,14 +103,14 @@ class EdgeTable {
 
 }
 
-interface Accumulated {
+export interface Accumulated {
   flat: Float64Array;
   cum: Float64Array;
   total: number;
 }
 
 /** flat to each sample's leaf function, cum once per function per sample. */
-function accumulate(profile: Profile, frames: FrameTable, typeIndex: number): Accumulated {
+export function accumulate(profile: Profile, frames: FrameTable, typeIndex: number): Accumulated {
   const n = frames.names.length;
   const nTypes = profile.sampleTypes.length;
   const flat = new Float64Array(n);

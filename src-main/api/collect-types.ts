@@ -16,6 +16,8 @@ export interface CaptureSpec {
   seconds?: number;
   /** heap only: run a GC first (?gc=1). */
   gc?: boolean;
+  /** Take this many in a row (e.g. 6 CPU profiles of 10 s, for run statistics); default 1. */
+  repeat?: number;
 }
 
 export interface TargetTls {

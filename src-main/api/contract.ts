@@ -12,6 +12,7 @@ import { goRegexpProblem } from '../analysis/filters/go-regexp.js';
 import { tagFilterProblem } from '../analysis/filters/tag-filter.js';
 import { sshHostArg, sshMethods } from './ssh-contract.js';
 import { gcMethods } from './gc-contract.js';
+import { runsMethods } from './runs-contract.js';
 import type { MmuCurve, TraceSummary } from './trace-types.js';
 import type { TraceSpan, TraceTimeline } from './trace-timeline-types.js';
 
@@ -77,6 +78,8 @@ export const viewOptionsFields = {
   normalize: optional(boolean()),
   /** Further profiles merged with `id` (as pprof merges several files). */
   merge: optional(array(id, { max: MAX_MERGED_PROFILES })),
+  /** Further profiles merged into the diff base (a run compared with a run). */
+  baseMerge: optional(array(id, { max: MAX_MERGED_PROFILES })),
 };
 const viewArgs = object(viewOptionsFields);
 /** Frame names as the views show them (function, "function file:line" or a file). */
@@ -105,12 +108,14 @@ const topArgs = object({
 });
 
 // ---- collection from /debug/pprof endpoints (src-main/services/capture-service.ts) ----
+/** Most captures of one kind in a row (gpw capture --repeat). */
+export const MAX_CAPTURE_REPEAT = 100;
 const labelMap = stringMap(labelKey, labelValue);
 // Header names are HTTP tokens; values may not break the request (no CR, LF or NUL).
 const headerName = string({ min: 1, max: 128, pattern: /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/ });
 const headerValue = string({ max: 8192, pattern: /^[^\r\n\0]*$/ });
 const captureSpecs = array(
-  object({ kind: oneOf(CAPTURE_KINDS), seconds: optional(integer({ min: 1, max: 3600 })), gc: optional(boolean()) }),
+  object({ kind: oneOf(CAPTURE_KINDS), seconds: optional(integer({ min: 1, max: 3600 })), gc: optional(boolean()), repeat: optional(integer({ min: 1, max: MAX_CAPTURE_REPEAT })) }),
   { min: 1, max: CAPTURE_KINDS.length },
 );
 const saveTargetArgs = object({
@@ -209,6 +214,8 @@ export const contract = {
   traceSpan: method<Infer<typeof traceSpanArgs>, TraceSpan>(traceSpanArgs),
   /** GC logs: run view, what-if, trade-off (api/gc-contract.ts). */
   ...gcMethods,
+  /** Runs, run comparison, trends (api/runs-contract.ts). */
+  ...runsMethods,
 };
 
 export type Contract = typeof contract;

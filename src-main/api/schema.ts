@@ -37,6 +37,17 @@ export function integer(opts: { min?: number; max?: number } = {}): Schema<numbe
   };
 }
 
+/** A finite number within [min, max]. */
+export function finiteNumber(opts: { min: number; max: number }): Schema<number> {
+  return {
+    parse(v, path) {
+      if (typeof v !== 'number' || !Number.isFinite(v)) return fail(path, 'must be a number');
+      if (v < opts.min || v > opts.max) return fail(path, `must be between ${opts.min} and ${opts.max}`);
+      return v;
+    },
+  };
+}
+
 export function oneOf<const T extends readonly string[]>(values: T): Schema<T[number]> {
   return {
     parse(v, path) {

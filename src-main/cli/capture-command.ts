@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { CAPTURE_KINDS, type CaptureKind, type CaptureResult, type CaptureSpec } from '../api/collect-types.js';
 import { GpwError } from '../api/errors.js';
+import { MAX_CAPTURE_REPEAT } from '../api/contract.js';
 import type { CaptureJob, CaptureTarget } from '../collect/capture-job.js';
 import { DEFAULT_TIMEOUT_SECONDS } from '../services/capture-service.js';
 import type { Engine } from '../engine.js';
@@ -12,14 +13,15 @@ import { connectFromCli, SSH_CONNECT_FLAGS } from './ssh-command.js';
 
 export const CAPTURE_USAGE = `  gpw capture URL|TARGET --kind KIND[:SECONDS] [--kind …] [--seconds N] [--gc]
           [--run NAME] [--label k=v]... [--header 'Name: value']... [--ca FILE] [--insecure]
-          [--timeout S] [--max-mib N] [--every 30s|5m [--count N]] [--via SSH-HOST] [--json]
+          [--timeout S] [--max-mib N] [--every 30s|5m [--count N]] [--via SSH-HOST] [--repeat N] [--json]
+          --repeat N: N CPU profiles (and traces) in a row, for statistics across them (gpw compare)
           KIND: ${CAPTURE_KINDS.join(' ')}`;
 
 export const CAPTURE_FLAGS: Record<string, FlagSpec> = {
   kind: { value: true, repeat: true },
   header: { value: true, repeat: true },
   ...ARTIFACT_FLAGS,
-  ...valueFlags('seconds', 'ca', 'timeout', 'max-mib', 'every', 'count'),
+  ...valueFlags('seconds', 'ca', 'timeout', 'max-mib', 'every', 'count', 'repeat'),
   ...switchFlags('gc', 'insecure'),
   // Through an SSH port forward: the URL is as seen from that host (e.g. its 127.0.0.1).
   ...valueFlags('via'),
@@ -95,6 +97,13 @@ export async function captureCommand(engine: Engine, args: ParsedArgs, json: boo
   const target = targetOf(engine, args);
   const secondsFlag = flag(args, 'seconds');
   const specs = parseKindFlags(args.flags.get('kind') ?? [], secondsFlag !== undefined ? integerFlag(args, 'seconds', 0) : undefined, args.flags.has('gc'));
+  if (args.flags.has('repeat')) {
+    const repeat = integerFlag(args, 'repeat', 1);
+    if (repeat < 1 || repeat > MAX_CAPTURE_REPEAT) throw new GpwError('invalid_argument', `--repeat must be between 1 and ${MAX_CAPTURE_REPEAT}`);
+    const timed = specs.filter((s) => s.kind === 'cpu' || s.kind === 'trace');
+    if (timed.length === 0) throw new GpwError('invalid_argument', '--repeat repeats CPU profiles and traces: add --kind cpu (or trace)');
+    for (const s of timed) s.repeat = repeat;
+  }
   const labels = labelFlags(args);
   const every = flag(args, 'every');
   const everySeconds = every !== undefined ? parseEvery(every) : null;

@@ -13,6 +13,7 @@ import { exportCommand, EXPORT_FLAGS, EXPORT_USAGE } from './export-command.js';
 import { captureCommand, CAPTURE_FLAGS, CAPTURE_USAGE } from './capture-command.js';
 import { gcCommand, GC_FLAGS, GC_USAGE } from './gc-command.js';
 import { sshCommand, SSH_FLAGS, SSH_USAGE } from './ssh-command.js';
+import { compareCommand, runCommand, runsCommand, trendCommand, COMPARE_FLAGS, RUN_FLAGS, RUNS_FLAGS, RUNS_USAGE, TREND_FLAGS } from './runs-command.js';
 import { Engine } from '../engine.js';
 import { resolveLibraryPath } from '../library/default-path.js';
 import { startServer } from '../server/serve.js';
@@ -36,6 +37,7 @@ ${EXPORT_USAGE}
 ${CAPTURE_USAGE}
 ${GC_USAGE}
 ${SSH_USAGE}
+${RUNS_USAGE}
   gpw serve [--port N]
 
 common options:
@@ -54,6 +56,10 @@ const SPECS: Record<string, Record<string, FlagSpec>> = {
   gc: { ...COMMON, ...GC_FLAGS },
   ssh: { ...COMMON, ...SSH_FLAGS },
   serve: { ...COMMON, ...valueFlags('port') },
+  runs: { ...COMMON, ...RUNS_FLAGS },
+  run: { ...COMMON, ...RUN_FLAGS },
+  compare: { ...COMMON, ...COMPARE_FLAGS },
+  trend: { ...COMMON, ...TREND_FLAGS },
 };
 
 function openEngine(args: ParsedArgs, longRunning = false): Engine {
@@ -135,6 +141,18 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       case 'export':
         out(await exportCommand(engine, args, json));
+        return 0;
+      case 'runs':
+        out(await runsCommand(engine, args, json));
+        return 0;
+      case 'run':
+        out(await runCommand(engine, args, json));
+        return 0;
+      case 'compare':
+        out(await compareCommand(engine, args, json));
+        return 0;
+      case 'trend':
+        out(await trendCommand(engine, args, json));
         return 0;
     }
     return 2;

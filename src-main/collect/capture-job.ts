@@ -47,6 +47,8 @@ const PROGRAM_LABEL_MAX = 256;
 
 interface Item {
   plan: CapturePlan;
+  /** Index of the spec it comes from: the items of one spec (its repeats) run one after another. */
+  spec: number;
   status: CaptureItemStatus;
   collectStartedAt: number;
 }
@@ -70,12 +72,16 @@ export class CaptureJob {
     readonly scheduleId: string | null,
     private readonly deps: CaptureJobDeps,
   ) {
-    this.items = specs.map((spec) => {
-      const plan = planCapture(target.baseUrl, spec);
-      return { plan, collectStartedAt: 0, status: { kind: spec.kind, source: plan.url.href, phase: 'queued', fraction: 0, bytes: 0, totalBytes: null } };
-    });
+    this.items = specs.flatMap((spec, si) =>
+      Array.from({ length: spec.repeat ?? 1 }, (_, r): Item => {
+        const plan = planCapture(target.baseUrl, spec);
+        // Repeats are told apart by their file names: cpu-1.pb.gz, cpu-2.pb.gz, …
+        if ((spec.repeat ?? 1) > 1) plan.fileName = plan.fileName.replace(/^([^.]+)/, `$1-${r + 1}`);
+        return { plan, spec: si, collectStartedAt: 0, status: { kind: spec.kind, source: plan.url.href, phase: 'queued', fraction: 0, bytes: 0, totalBytes: null } };
+      }),
+    );
     // Every capture of the run listens on the one cancel signal.
-    setMaxListeners(4 * specs.length + 10, this.abort.signal);
+    setMaxListeners(4 * this.items.length + 10, this.abort.signal);
     this.done = this.execute();
   }
 
@@ -139,15 +145,28 @@ export class CaptureJob {
   }
 
   private async execute(): Promise<CaptureResult> {
-    const outcomes = await Promise.all(this.items.map((it) => this.captureItem(it)));
+    // Kinds are captured at once; the repeats of one kind one after another (a Go service
+    // serves one CPU profile at a time).
+    const outcomes = new Array<Awaited<ReturnType<CaptureJob['captureItem']>>>(this.items.length);
+    await Promise.all(
+      this.specs.map(async (_, si) => {
+        for (let i = 0; i < this.items.length; i++) {
+          if (this.items[i].spec === si) outcomes[i] = await this.captureItem(this.items[i]);
+        }
+      }),
+    );
     const prepared: NewArtifact[] = [];
+    const preparedItems: Item[] = [];
     const failures: CaptureFailure[] = [];
     let cmdline: string[] | undefined;
     outcomes.forEach((o, i) => {
       const { kind, source } = this.items[i].status;
       if ('error' in o) failures.push({ kind, source, message: o.error });
       else if ('cmdline' in o) cmdline = o.cmdline;
-      else prepared.push(o.artifact);
+      else {
+        prepared.push(o.artifact);
+        preparedItems.push(this.items[i]);
+      }
     });
     const result: CaptureResult = { run: this.run, artifacts: [], failures, ...(cmdline ? { cmdline } : {}) };
     try {
@@ -171,10 +190,7 @@ export class CaptureJob {
       for (const a of prepared) a.labels = { ...this.target.labels, ...this.labels, ...cmdLabel };
       const stored = this.deps.commit(prepared, this, result);
       result.artifacts = stored.map((a) => ({ id: a.id, kind: a.kind, subtype: a.subtype, source: a.source }));
-      for (const a of stored) {
-        const item = this.items.find((it) => it.status.source === a.source);
-        if (item) item.status.artifactId = a.id;
-      }
+      stored.forEach((a, i) => (preparedItems[i].status.artifactId = a.id));
       this.result = result;
       this.phase = 'done';
       return result;

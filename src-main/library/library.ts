@@ -1,6 +1,5 @@
 // The library: one SQLite database (WAL, foreign keys) holding blobs, artifacts, runs and labels.
 
-import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -8,6 +7,11 @@ import type { Artifact, ArtifactKind, ArtifactSummary } from '../api/types.js';
 import { BlobStore } from './blobs.js';
 import { migrate } from './migrate.js';
 import { writeTransaction } from './write-transaction.js';
+import { RunsStore } from './runs-store.js';
+import type { FunctionStats } from '../analysis/runs/function-stats.js';
+import { newId } from './ids.js';
+
+export { newId };
 
 export interface NewArtifact {
   kind: ArtifactKind;
@@ -21,6 +25,8 @@ export interface NewArtifact {
   goVersion: string | null;
   labels: Record<string, string>;
   summary: ArtifactSummary;
+  /** Profiles: per-function figures for run comparisons and trends (analysis/runs/function-stats.ts). */
+  functionStats?: FunctionStats;
 }
 
 export interface ArtifactQuery {
@@ -56,13 +62,11 @@ export interface OpenOptions {
   readonly?: boolean;
 }
 
-export function newId(): string {
-  return randomBytes(6).toString('hex');
-}
-
 export class Library {
   readonly db: Database.Database;
   readonly blobs: BlobStore;
+  /** Runs (names, labels, notes) and the per-artifact function figures. */
+  readonly runs: RunsStore;
 
   constructor(readonly path: string, options: OpenOptions = {}) {
     if (!options.readonly && path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -81,6 +85,7 @@ export class Library {
       migrate(this.db);
     }
     this.blobs = new BlobStore(this.db);
+    this.runs = new RunsStore(this.db);
   }
 
   close(): void {
@@ -94,7 +99,7 @@ export class Library {
       VALUES (@id, @kind, @subtype, @sha, @file, @source, @importedAt, @capturedAt, @durationNs, @goVersion, @runId, @summary)`);
     const setLabel = this.db.prepare('INSERT OR REPLACE INTO artifact_labels (artifact_id, key, value) VALUES (?, ?, ?)');
     const ids = writeTransaction(this.db, () => {
-      const runId = runName ? this.ensureRun(runName) : null;
+      const runId = runName ? this.runs.ensure(runName, commonLabels(items.map((i) => i.labels))) : null;
       const now = Date.now();
       return items.map((item) => {
         const id = newId();
@@ -105,18 +110,11 @@ export class Library {
           runId, summary: JSON.stringify(item.summary),
         });
         for (const [k, v] of Object.entries(item.labels)) setLabel.run(id, k, v);
+        if (item.functionStats) this.runs.writeFunctionStats(id, item.functionStats);
         return id;
       });
     });
     return ids.map((id) => this.get(id)!);
-  }
-
-  private ensureRun(name: string): string {
-    const existing = this.db.prepare('SELECT id FROM runs WHERE name = ?').get(name) as { id: string } | undefined;
-    if (existing) return existing.id;
-    const id = newId();
-    this.db.prepare('INSERT INTO runs (id, name, created_at) VALUES (?, ?, ?)').run(id, name, Date.now());
-    return id;
   }
 
   private static readonly SELECT = `SELECT a.*, b.size AS size, r.name AS run_name FROM artifacts a
@@ -221,4 +219,12 @@ export class Library {
       summary,
     };
   }
+}
+
+/** The labels every one of these label sets has (a new run takes them as its own). */
+function commonLabels(sets: Record<string, string>[]): Record<string, string> {
+  if (sets.length === 0) return {};
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(sets[0])) if (sets.every((s) => s[k] === v)) out[k] = v;
+  return out;
 }

@@ -21,6 +21,8 @@ export interface ViewSpec {
 export type WorkerRequest =
   | { op: 'summarize'; source: ProfileSource }
   | { op: 'meta'; source: ProfileSource }
+  /** Per sample type, each function's flat and cum (analysis/runs/function-stats.ts), for the library. */
+  | { op: 'functionStats'; source: ProfileSource }
   | { op: 'flame'; view: ViewSpec; sampleType?: string; inverted?: boolean }
   | { op: 'callTree'; view: ViewSpec; sampleType?: string }
   | { op: 'sandwich'; view: ViewSpec; sampleType?: string; name: string }

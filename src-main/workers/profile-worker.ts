@@ -13,6 +13,7 @@ import { GpwError, errorBody } from '../api/errors.js';
 import type { ProfileSource, ViewSpec, WorkerReply, WorkerRequest } from './profile-worker-protocol.js';
 import { viewProfile, type ProfileView } from '../analysis/profile-view.js';
 import { encodePprof } from '../formats/pprof/encode-pprof.js';
+import { functionStatsOf } from '../analysis/runs/function-stats.js';
 import { useLinearRegexpFallback } from './linear-regexp.js';
 import { warmUpWhenIdle } from './warm-up.js';
 
@@ -85,6 +86,8 @@ function handle(req: WorkerRequest): unknown {
       const profile = profilesFor([req.source])[0];
       return { sampleTypes: profile.sampleTypes, defaultSampleType: profile.defaultSampleType };
     }
+    case 'functionStats':
+      return functionStatsOf(profilesFor([req.source])[0]);
     case 'flame':
       return flameGraphOf(viewFor(req.view), req.sampleType, { inverted: req.inverted, signed: req.view.base.length > 0 });
     case 'callTree':

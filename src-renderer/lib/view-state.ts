@@ -22,9 +22,11 @@ export interface ViewState extends ViewOptions {
   fn?: string;
   /** The flame graph search (a regexp). */
   q?: string;
+  /** Frames outlined in the flame graph (a regexp): the significant functions of a run comparison. */
+  mark?: string;
 }
 
-const STRING_KEYS = ['sampleType', ...FILTER_KEYS, 'diffBase', 'fn', 'q'] as const;
+const STRING_KEYS = ['sampleType', ...FILTER_KEYS, 'diffBase', 'fn', 'q', 'mark'] as const;
 const GRANULARITIES: readonly Granularity[] = ['functions', 'lines', 'files'];
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -41,6 +43,7 @@ export function encodeViewState(s: ViewState, into = new URLSearchParams()): URL
   if (s.collapseRecursion) into.set('collapseRecursion', '1');
   if (s.normalize) into.set('normalize', '1');
   if (s.merge?.length) into.set('merge', s.merge.join(','));
+  if (s.diffBase && s.baseMerge?.length) into.set('baseMerge', s.baseMerge.join(','));
   return into;
 }
 
@@ -61,12 +64,14 @@ export function decodeViewState(params: URLSearchParams): ViewState | null {
   if (params.get('normalize') === '1') s.normalize = true;
   const merge = params.get('merge')?.split(',').filter((m) => ID.test(m));
   if (merge?.length) s.merge = merge;
+  const baseMerge = params.get('baseMerge')?.split(',').filter((m) => ID.test(m));
+  if (baseMerge?.length && s.diffBase) s.baseMerge = baseMerge;
   return s;
 }
 
 /** The options the engine's view methods take (the renderer's own fields dropped). */
-export function viewOptionsOf(s: ViewState): Omit<ViewState, 'tab' | 'fn' | 'q'> {
-  const { tab: _tab, fn: _fn, q: _q, ...options } = s;
+export function viewOptionsOf(s: ViewState): Omit<ViewState, 'tab' | 'fn' | 'q' | 'mark'> {
+  const { tab: _tab, fn: _fn, q: _q, mark: _mark, ...options } = s;
   return options;
 }
 

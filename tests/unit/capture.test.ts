@@ -198,6 +198,22 @@ describe('gpw capture (CLI)', () => {
     expect((await gpwJson<{ artifacts: Artifact[] }>(lib, 'list')).artifacts.length).toBe(2);
   });
 
+  it('--repeat 3 takes three CPU profiles in a row into one run (for run statistics)', async () => {
+    const lib = join(tmp.dir, 'cli-repeat.sqlite');
+    const r = await gpw(lib, 'capture', server.url, '--kind', 'cpu:1', '--kind', 'heap', '--repeat', '3', '--run', 'repeated', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const { artifacts } = await gpwJson<{ artifacts: Artifact[] }>(lib, 'list');
+    const cpu = artifacts.filter((a) => a.subtype === 'cpu').sort((a, b) => a.capturedAt! - b.capturedAt!);
+    expect(cpu.map((a) => a.file)).toEqual(['cpu-1.pb.gz', 'cpu-2.pb.gz', 'cpu-3.pb.gz']);
+    // One after another: each starts after the one before has ended.
+    for (let i = 1; i < cpu.length; i++) expect(cpu[i].capturedAt!).toBeGreaterThanOrEqual(cpu[i - 1].capturedAt! + 900);
+    expect(artifacts.filter((a) => a.subtype === 'heap')).toHaveLength(1);
+    const { runs } = await gpwJson<{ runs: { name: string; counts: Record<string, number> }[] }>(lib, 'runs');
+    expect(runs).toEqual([expect.objectContaining({ name: 'repeated', counts: { cpu: 3, heap: 1 } })]);
+    const bad = await gpw(lib, 'capture', server.url, '--kind', 'heap', '--repeat', '3');
+    expect(bad.stderr).toMatch(/--repeat repeats CPU profiles and traces/);
+  });
+
   it('refuses a bad kind or URL with a clear message', async () => {
     const lib = join(tmp.dir, 'cli-bad.sqlite');
     const bad = await gpw(lib, 'capture', server.url, '--kind', 'heapz');

@@ -28,6 +28,10 @@ export const gotraceReader: ArtifactReader = {
         eventCount: s.eventCount,
         generations: s.generations,
         warning: s.warning,
+        // What run comparisons and trends read (analysis/runs/artifact-figures.ts), so they need not parse the trace again.
+        blocking: s.blocking,
+        stwNs: s.stwNs,
+        groups: s.groups.slice(0, 200).map((g) => ({ name: g.name, count: g.count, blockNs: g.blockNs, syscallBlockNs: g.syscallBlockNs, schedWaitNs: g.schedWaitNs })),
       },
     };
   },

@@ -1,0 +1,3 @@
+module gpw.test/runpair
+
+go 1.22
