@@ -14,7 +14,7 @@ import { repoPath } from '../helpers/paths';
 type Seed = { name: string; bytes: Uint8Array };
 const RUN_SEED = 16;
 /** Inputs per format; a slow format (the trace parser on a 190 kB seed) gets a smaller share. */
-const PER_FORMAT: Partial<Record<FormatName, number>> = { gotrace: 600 };
+const PER_FORMAT: Partial<Record<FormatName, number>> = { gotrace: 400 };
 const DEFAULT_PER_FORMAT = 2500;
 
 const formats = registeredFormats();

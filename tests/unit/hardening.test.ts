@@ -224,7 +224,7 @@ describe('6: text with NUL bytes, control bytes or ANSI colours is still recogni
     for (let i = 0; i < 20; i++) text += sample(i === 3 ? 'wor\u0000ker' : 'worker', i, i % 2 ? 'main.encode' : 'main.hash');
     const r = await gpw(join(tmp.dir, 'perfnul.db'), 'import', file('nul.perf', text), '--json');
     expect(r.stderr).toBe('');
-    expect(JSON.parse(r.stdout).artifacts[0]).toMatchObject({ kind: 'profile', subtype: 'cpu-clock' });
+    expect(JSON.parse(r.stdout).artifacts[0]).toMatchObject({ kind: 'perf', subtype: 'cpu-clock' });
   });
 });
 
