@@ -2,6 +2,7 @@
 // engine's pre-order arrays, label fitting, plus search matching. Pure and shared by the
 // renderer's canvas and the SVG/PNG export, so both draw the same picture.
 
+import { GpwError } from '../api/errors.js';
 import type { FlameGraph } from './flame-graph.js';
 
 /** Height of one frame row in pixels, and the label font, for every drawing of a flame graph. */
@@ -12,6 +13,13 @@ export const FLAME_FONT_FAMILY = "'DejaVu Sans Mono', ui-monospace, SFMono-Regul
 export const FLAME_MIN_WIDTH = 0.33;
 /** Frames at least this wide get a label. */
 export const FLAME_LABEL_MIN_WIDTH = 28;
+/** Rows the canvas draws at most: a taller canvas passes the browser's size limits (32767 px at 2× pixels). */
+export const FLAME_CANVAS_MAX_ROWS = 800;
+/** An export refuses a graph deeper than this many rows, or with more frames wide enough to see. */
+export const FLAME_EXPORT_MAX_ROWS = 3000;
+export const FLAME_EXPORT_MAX_FRAMES = 200_000;
+/** A frame name longer than this is cut before fitting a label or writing a tooltip. */
+export const FLAME_MAX_NAME_CHARS = 4000;
 
 export interface FlameLayout {
   graph: FlameGraph;
@@ -143,4 +151,28 @@ export function deepestVisible(layout: FlameLayout, focus: number, width: number
     if (b.row > deepest) deepest = b.row;
   });
   return deepest;
+}
+
+/** A frame name cut to FLAME_MAX_NAME_CHARS (a 10 MB "frame" would make every label and tooltip 10 MB). */
+export function boundedName(name: string): string {
+  return name.length > FLAME_MAX_NAME_CHARS ? `${name.slice(0, FLAME_MAX_NAME_CHARS)}…` : name;
+}
+
+/**
+ * Refuses (GpwError too_large) to export a graph whose visible frames would make a picture past
+ * the bounds: a 268-byte profile can hold a 100,000-deep recursion, every frame full width.
+ */
+export function checkExportSize(layout: FlameLayout, width: number): void {
+  let frames = 0;
+  let deepest = 0;
+  visibleBoxes(layout, 0, width, (b) => {
+    frames++;
+    if (b.row > deepest) deepest = b.row;
+  });
+  if (deepest + 1 > FLAME_EXPORT_MAX_ROWS || frames > FLAME_EXPORT_MAX_FRAMES) {
+    throw new GpwError(
+      'too_large',
+      `the flame graph is too large to export: ${deepest + 1} rows deep and ${frames} frames wide enough to see, more than the ${FLAME_EXPORT_MAX_ROWS} rows and ${FLAME_EXPORT_MAX_FRAMES} frames an export draws; focus on a part of it, hide frames or collapse recursion first`,
+    );
+  }
 }

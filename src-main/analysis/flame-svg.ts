@@ -8,6 +8,8 @@ import {
   FLAME_FONT_SIZE,
   FLAME_LABEL_MIN_WIDTH,
   FLAME_ROW,
+  boundedName,
+  checkExportSize,
   deepestVisible,
   fitLabel,
   layoutFlameGraph,
@@ -42,6 +44,7 @@ export function renderFlameSvg(graph: FlameGraph, options: FlameSvgOptions = {})
   const width = Math.max(200, Math.min(options.width ?? 1200, 20000));
   const inner = width - 2 * PAD;
   const layout = layoutFlameGraph(graph);
+  checkExportSize(layout, inner);
   const rows = deepestVisible(layout, 0, inner) + 1;
   const height = HEADER + rows * FLAME_ROW + PAD;
   const out: string[] = [];
@@ -55,7 +58,7 @@ export function renderFlameSvg(graph: FlameGraph, options: FlameSvgOptions = {})
   if (graph.delta) out.push(legend(width - PAD));
   const fmt = (v: number): string => formatValue(v, graph.unit);
   visibleBoxes(layout, 0, inner, ({ node, left, width: w, row }) => {
-    const name = graph.names[graph.nameIndex[node]];
+    const name = boundedName(graph.names[graph.nameIndex[node]]);
     const x = (PAD + left).toFixed(2);
     const y = HEADER + row * FLAME_ROW;
     const tip = `${name} · ${fmt(graph.total[node])} (${formatPercent(graph.total[node], graph.totalValue)})${graph.delta ? ` · change ${graph.delta[node] > 0 ? '+' : ''}${fmt(graph.delta[node])}` : ''}`;

@@ -51,6 +51,9 @@ const lastDigitEven = (s: string): boolean => Number(s.replace(/e.*$/, '').repla
 /** Two decimals as Go's %.2f prints them ("1.125" → "1.12"). */
 function fixed2(v: number): string {
   const abs = Math.abs(v);
+  if (!Number.isFinite(abs)) return Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf';
+  // From 1e21 toFixed switches to exponent notation; such doubles are integers: all digits, as Go.
+  if (abs >= 1e21) return `${v < 0 ? '-' : ''}${BigInt(abs).toString()}.00`;
   let s = abs.toFixed(2);
   if (isTie(abs.toFixed(27).split('.')[1].slice(2)) && !lastDigitEven(s)) s = (abs * (1 - 1e-15)).toFixed(2);
   return (v < 0 && Number(s) !== 0 ? '-' : '') + s;

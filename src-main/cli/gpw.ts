@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { GpwError } from '../api/errors.js';
+import { safeMessage } from '../formats/quote-input.js';
 import { topCommand, TOP_FLAGS, TOP_USAGE } from './top-command.js';
 import { mergeCommand, MERGE_FLAGS, MERGE_USAGE } from './merge-command.js';
 import { traceCommand, TRACE_FLAGS, TRACE_USAGE } from './trace-command.js';
@@ -200,19 +201,31 @@ async function runCommand(command: string, args: ParsedArgs, json: boolean, engi
   }
 }
 
-// `gpw top FILE | head` closes stdout early: that is the reader's choice, not an error.
-process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code === 'EPIPE') process.exit(0);
-  throw err;
-});
+// Output to a pipe or file is written asynchronously when the reader is slower than gpw: exit
+// only once all of it has been handed to the kernel. A reader that closes early (`gpw top FILE |
+// head`) ends gpw as SIGPIPE ends other tools, quietly with status 141; any other write error
+// (a full disk) is reported, with status 1.
+let outputFailed = false;
+function outputError(err: NodeJS.ErrnoException): void {
+  if (outputFailed) return;
+  outputFailed = true;
+  if (err.code === 'EPIPE') process.exit(141);
+  process.stderr.write(`gpw: cannot write the output: ${err.message}\n`, () => process.exit(1));
+}
+process.stdout.on('error', outputError);
+
+function exitWhenWritten(code: number): void {
+  process.stdout.write('', (err) => {
+    if (err) outputError(err);
+    else if (!outputFailed) process.stderr.write('', () => process.exit(code));
+  });
+}
 
 main(process.argv.slice(2)).then(
-  // Into a pipe stdout is written asynchronously: exit once what was written has gone out
-  // (`gpw list --json | jq` of a big library was cut at 64 KiB).
-  (code) => process.stdout.write('', () => process.exit(code)),
+  (code) => exitWhenWritten(code),
   (err: unknown) => {
     const message = err instanceof GpwError ? err.message : `internal error: ${(err as Error)?.stack ?? String(err)}`;
-    process.stderr.write(`gpw: ${message}\n`);
-    process.exit(err instanceof GpwError && err.code === 'invalid_argument' ? 2 : 1);
+    process.stderr.write(`gpw: ${safeMessage(message)}\n`);
+    exitWhenWritten(err instanceof GpwError && err.code === 'invalid_argument' ? 2 : 1);
   },
 );

@@ -4,6 +4,7 @@
 import type Database from 'better-sqlite3';
 import type { CaptureHistoryEntry, CaptureSchedule, CaptureSpec, Target, TargetTls } from '../api/collect-types.js';
 import { newId } from '../library/library.js';
+import { writeTransaction } from '../library/write-transaction.js';
 import type { SealedSecrets } from './secret-store.js';
 
 /** History rows kept; older ones are pruned as new ones arrive. */
@@ -172,7 +173,7 @@ export class CollectStore implements SealedSecrets {
 
   addHistory(e: NewHistoryEntry): string {
     const id = newId();
-    this.db.transaction(() => {
+    writeTransaction(this.db, () => {
       this.stmt(`INSERT INTO capture_history (id, target_id, target_name, schedule_id, run_id, run_name, base_url, via, specs_json,
         started_at, finished_at, status, artifacts_json, failures_json, cmdline_json)
         VALUES (@id, @target_id, @target_name, @schedule_id, @run_id, @run_name, @base_url, @via, @specs_json,
@@ -195,7 +196,7 @@ export class CollectStore implements SealedSecrets {
       });
       this.stmt(`DELETE FROM capture_history WHERE id IN
         (SELECT id FROM capture_history ORDER BY started_at DESC, id DESC LIMIT -1 OFFSET ?)`).run(MAX_HISTORY);
-    })();
+    });
     return id;
   }
 

@@ -6,6 +6,7 @@ import { looksLikeGctrace } from './gctrace/detect-gctrace.js';
 import { looksLikeGoBench } from './gobench/detect-gobench.js';
 import { looksLikePerfScript, looksLikePerfScriptWithoutStacks } from './perf-script/detect-perf-script.js';
 import { decodeTextHead, looksLikeText } from './text-lines.js';
+import { quoteInput } from './quote-input.js';
 import { traceHeaderMinor, unsupportedTraceReason } from './gotrace/header.js';
 import { looksLikeEscapes } from './escapes/parse-escapes.js';
 
@@ -61,7 +62,10 @@ export function detectFormat(head: Uint8Array): DetectedFormat {
   if (text !== null && looksLikeFolded(text)) return { format: 'folded' };
   const sample = head.subarray(0, 4096);
   const printable = sample.filter((b) => b === 9 || b === 10 || b === 13 || (b >= 32 && b < 127)).length;
-  if (printable > sample.length * 0.95) return { format: null, reason: 'this is a text file, not a pprof profile (.pb.gz or .pb)' };
+  if (printable > sample.length * 0.95) {
+    const first = /^[^\n]*/.exec(decodeTextHead(head.subarray(0, 4096)))![0].replace(/\r$/, '');
+    return { format: null, reason: `this is a text file, not a profile or log gpw reads (none of its formats fits; line 1 is ${quoteInput(first)})` };
+  }
   if (PPROF_FIRST_TAGS.has(head[0])) return { format: 'pprof' };
   return { format: null, reason: 'this is not a pprof profile (.pb.gz or .pb): unrecognised binary data' };
 }

@@ -16,17 +16,27 @@ export function textEncodingOf(bytes: Uint8Array): { encoding: TextEncodingName;
   return { encoding: 'utf-8', bomLength: 0 };
 }
 
-/** Text rather than binary: a UTF-16 byte-order mark, or no NUL and hardly any control bytes (UTF-8 is fine). */
+/**
+ * Text rather than binary: a UTF-16 byte-order mark, or hardly any stray control bytes in the
+ * first 4 KiB (UTF-8 is fine). ANSI escape sequences (colours in a program's output mixed into a
+ * log) are text, and a few NULs or other control bytes (a perf script with a NUL in a command
+ * name) are tolerated: binary data such as protobuf has far more. The readers then say which
+ * line they could not read.
+ */
 export function looksLikeText(head: Uint8Array): boolean {
   if (textEncodingOf(head).encoding !== 'utf-8') return true;
   const n = Math.min(head.length, 4096);
-  let control = 0;
+  let stray = 0;
   for (let i = 0; i < n; i++) {
     const b = head[i];
-    if (b === 0) return false;
-    if (b < 32 && b !== 9 && b !== 10 && b !== 13 && b !== 12 && b !== 11) control++;
+    if (b >= 32 && b !== 127) continue;
+    if (b === 9 || b === 10 || b === 13 || b === 12 || b === 11) continue;
+    // ESC [ (CSI: colours, cursor) and ESC ] (OSC: window titles) start escape sequences.
+    if (b === 27 && (head[i + 1] === 0x5b || head[i + 1] === 0x5d)) continue;
+    stray++;
   }
-  return control * 100 <= n;
+  // At most 2 % of the bytes; a short file may have two.
+  return stray * 50 <= Math.max(n, 100);
 }
 
 /** Decodes a (possibly cut) head of a text file, for content sniffing. */

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import type { Artifact, ArtifactKind, ArtifactSort, ArtifactSummary } from '../api/types.js';
 import { BlobStore } from './blobs.js';
 import { migrate } from './migrate.js';
+import { writeTransaction } from './write-transaction.js';
 import { RunsStore } from './runs-store.js';
 import type { FunctionStats } from '../analysis/runs/function-stats.js';
 import { newId } from './ids.js';
@@ -73,7 +74,9 @@ export class Library {
   constructor(readonly path: string, options: OpenOptions = {}) {
     if (!options.readonly && path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path, { nativeBinding: options.nativeBinding, readonly: options.readonly === true, fileMustExist: options.readonly === true });
-    this.db.pragma('busy_timeout = 5000');
+    // A single write outside writeTransaction() (a label, a schedule's last run) waits this long
+    // for another process's import to finish.
+    this.db.pragma('busy_timeout = 15000');
     // better-sqlite3 builds SQLite with a 16 MiB page cache. The library is mostly blobs written
     // once and read once (then parsed into memory of their own), so caching their pages only
     // grows the engine's RSS as captures arrive; SQLite's own default (2 MiB) is enough for the
@@ -98,7 +101,7 @@ export class Library {
       (id, kind, subtype, blob_sha256, file_name, source, imported_at, captured_at, duration_ns, go_version, run_id, summary_json)
       VALUES (@id, @kind, @subtype, @sha, @file, @source, @importedAt, @capturedAt, @durationNs, @goVersion, @runId, @summary)`);
     const setLabel = this.db.prepare('INSERT OR REPLACE INTO artifact_labels (artifact_id, key, value) VALUES (?, ?, ?)');
-    const ids = this.db.transaction(() => {
+    const ids = writeTransaction(this.db, () => {
       const runId = runName ? this.runs.ensure(runName, commonLabels(items.map((i) => i.labels))) : null;
       const now = Date.now();
       return items.map((item) => {
@@ -113,7 +116,7 @@ export class Library {
         if (item.functionStats) this.runs.writeFunctionStats(id, item.functionStats);
         return id;
       });
-    })();
+    });
     return ids.map((id) => this.get(id)!);
   }
 
@@ -169,21 +172,21 @@ export class Library {
 
   /** Deletes an artifact, and its blob when nothing else refers to it. */
   delete(id: string): boolean {
-    return this.db.transaction(() => {
+    return writeTransaction(this.db, () => {
       const row = this.db.prepare('SELECT blob_sha256 FROM artifacts WHERE id = ?').get(id) as { blob_sha256: string } | undefined;
       if (!row) return false;
       this.db.prepare('DELETE FROM artifacts WHERE id = ?').run(id);
       this.blobs.release(row.blob_sha256);
       return true;
-    })();
+    });
   }
 
   setLabel(id: string, key: string, value: string): boolean {
-    return this.db.transaction(() => {
+    return writeTransaction(this.db, () => {
       if (!this.db.prepare('SELECT 1 FROM artifacts WHERE id = ?').get(id)) return false;
       this.db.prepare('INSERT OR REPLACE INTO artifact_labels (artifact_id, key, value) VALUES (?, ?, ?)').run(id, key, value);
       return true;
-    })();
+    });
   }
 
   removeLabel(id: string, key: string): boolean {

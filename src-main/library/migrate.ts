@@ -1,6 +1,7 @@
 // Applies migrations/NNNN_*.sql in order, each once, recording them in schema_migrations.
 
 import type Database from 'better-sqlite3';
+import { writeTransaction } from './write-transaction.js';
 
 export interface Migration {
   version: number;
@@ -29,12 +30,12 @@ export function migrate(db: Database.Database, migrations: Migration[] = MIGRATI
   for (const m of migrations) {
     // IMMEDIATE takes the write lock first, so two processes opening a new library at once
     // (the app and `gpw import`) apply each migration once: the second sees it recorded.
-    const applied = db.transaction(() => {
+    const applied = writeTransaction(db, () => {
       if (isApplied.get(m.version)) return false;
       db.exec(m.sql);
       record.run(m.version, m.name, Date.now());
       return true;
-    }).immediate();
+    });
     if (applied) done.push(m.version);
   }
   return done;

@@ -10,6 +10,7 @@ import type {
 import { GpwError } from '../api/errors.js';
 import type { Library, NewArtifact } from '../library/library.js';
 import { newId } from '../library/library.js';
+import { writeTransaction } from '../library/write-transaction.js';
 import { CaptureJob, type CaptureTarget, type CaptureVia } from '../collect/capture-job.js';
 import { parseBaseUrl, specProblem } from '../collect/capture-kinds.js';
 import { CollectStore, type TargetRecord } from '../collect/collect-store.js';
@@ -195,12 +196,12 @@ export class CaptureService {
   // ---- internals ----
 
   private commit(items: NewArtifact[], job: CaptureJob, result: CaptureResult) {
-    return this.library.db.transaction(() => {
+    return writeTransaction(this.library.db, () => {
       const stored = this.library.addArtifacts(items, job.run);
       const refs = stored.map((a) => ({ id: a.id, kind: a.kind, subtype: a.subtype, source: a.source }));
       this.record(job, { ...result, artifacts: refs }, result.failures.length ? 'partial' : 'done', this.store.runIdOf(job.run));
       return stored;
-    })();
+    });
   }
 
   private record(job: CaptureJob, result: CaptureResult, status: CaptureHistoryEntry['status'], runId: string | null): void {

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { formatPercent, formatInUnit, readablePercent } from '../../src-main/analysis/units';
 
 const RATIOS = [0, 1e-7, 1.5e-6, 2.25e-5, 9.9e-5, 1e-4, 0.000123, 0.0068, 0.05, 0.125, 0.5, 0.99, 1, 1.125, 12.345, 99.94, 99.96, 100];
-const VALUES = [0, 1, 5, 1.125, 1.135, 2.675, 1024.5, 1179648 / 1048576, 123456.785];
+// From 1e21 JavaScript's toFixed writes exponents (issue 16, defect 5): Go writes every digit.
+const VALUES = [0, 1, 5, 1.125, 1.135, 2.675, 1024.5, 1179648 / 1048576, 123456.785, 1e21, -1e21, 1.5e22, 1e23, 1.7976931348623157e308];
 
 it('formats percentages and two-decimal values exactly as Go does', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gpw-units-'));

@@ -7,6 +7,7 @@
 import { ProfileBuilder } from '../../model/profile-builder.js';
 import type { Profile } from '../../model/profile.js';
 import { FormatError } from '../format-error.js';
+import { quoteInput } from '../quote-input.js';
 import { detached, forEachLine } from '../text-lines.js';
 import { parseFoldedLine } from './folded-line.js';
 
@@ -43,11 +44,11 @@ export function parseFolded(bytes: Uint8Array): Profile {
   if (stacks === 0) {
     if (bad.length === 0) throw new FormatError('no folded stacks: the file has only blank or comment lines');
     const b = bad[0];
-    throw new FormatError(`no folded stacks: line ${b.lineNo} is not "frame;frame;... count" (${b.reason}): ${quote(b.text)}`, b.lineNo);
+    throw new FormatError(`no folded stacks: line ${b.lineNo} is not "frame;frame;... count" (${b.reason}): ${quoteInput(b.text, 60)}`, b.lineNo);
   }
   const profile = buildProfile(sums);
   if (badCount > 0) {
-    const listed = bad.map((b) => `line ${b.lineNo} ${quote(b.text)}`).join(', ');
+    const listed = bad.map((b) => `line ${b.lineNo} ${quoteInput(b.text, 60)}`).join(', ');
     profile.comments.push(
       `${FOLDED_WARNING_PREFIX}skipped ${badCount} line${badCount === 1 ? '' : 's'} that ${badCount === 1 ? 'is' : 'are'} not "frame;frame;... count": ${listed}${badCount > bad.length ? ', ...' : ''}`,
     );
@@ -76,9 +77,4 @@ function buildProfile(sums: Map<string, number>): Profile {
     builder.addSample(locs, value);
   }
   return builder.build();
-}
-
-function quote(text: string): string {
-  const t = text.length > 60 ? `${text.slice(0, 57)}...` : text;
-  return JSON.stringify(t);
 }

@@ -2,6 +2,7 @@
 // optional so older lines read too). Heap figures are MiB, truncated, as the runtime prints them.
 
 import type { GcCycle } from './gctrace-types.js';
+import { quoteInput } from '../quote-input.js';
 
 const NUM = String.raw`(\d+(?:\.\d+)?(?:e[+-]?\d+)?)`;
 const INT = String.raw`(\d+)`;
@@ -87,10 +88,9 @@ function describeMismatch(text: string): string {
     const m = re.exec(rest);
     if (!m) {
       const at = text.length - rest.length;
-      const shown = rest.length > 40 ? `${rest.slice(0, 40)}…` : rest;
       return rest.length === 0
         ? `the line ends after ${at} characters, before ${what} (truncated?)`
-        : `cannot read ${what} at character ${at + 1}: "${shown}"`;
+        : `cannot read ${what} at character ${at + 1}: ${quoteInput(rest, 40)}`;
     }
     rest = rest.slice(m[0].length);
   }

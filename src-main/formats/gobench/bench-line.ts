@@ -3,6 +3,7 @@
 // ("goos: linux"; an empty value removes the key), a unit metadata line ("Unit ns/op
 // assume=exact"), or anything else (PASS, ok, test logs), which is ignored.
 
+import { quoteInput } from '../quote-input.js';
 import { detached } from '../text-lines.js';
 import type { BenchValue } from './gobench-types.js';
 import { tidyUnit } from './bench-units.js';
@@ -74,11 +75,11 @@ function parseResultLine(rest: string): BenchLine {
   // A bare name (go test -v prints one before a benchmark's output) is no result.
   if (f.length <= 1 && name.length === rest.length) return { kind: 'other' };
   if (f.length < 2) return { kind: 'bad', problem: 'missing iteration count' };
-  if (!INT.test(f[1]) || !Number.isSafeInteger(Number(f[1]))) return { kind: 'bad', problem: `parsing iteration count: invalid syntax ("${f[1].slice(0, 40)}")` };
+  if (!INT.test(f[1]) || !Number.isSafeInteger(Number(f[1]))) return { kind: 'bad', problem: `parsing iteration count: invalid syntax (${quoteInput(f[1], 40)})` };
   const values: BenchValue[] = [];
   for (let i = 2; i < f.length; i += 2) {
     const v = parseNumber(f[i]);
-    if (v === null) return { kind: 'bad', problem: `parsing measurement: invalid syntax ("${f[i].slice(0, 40)}")` };
+    if (v === null) return { kind: 'bad', problem: `parsing measurement: invalid syntax (${quoteInput(f[i], 40)})` };
     if (i + 1 >= f.length) return { kind: 'bad', problem: 'missing units' };
     const t = tidyUnit(f[i + 1]);
     values.push({ value: t.factor === 1 ? v : v * t.factor, unit: detached(t.unit) });

@@ -18,6 +18,7 @@
 // One pass over the lines, nothing kept but the goroutines; a frame seen before (same function
 // and file line) is the same object, so 100 000 goroutines parked in one place cost one frame.
 
+import { quoteInput } from '../quote-input.js';
 import { FormatError } from '../format-error.js';
 import { detached, forEachLine } from '../text-lines.js';
 import type { DumpFrame, DumpGoroutine, GoroutineDump } from './dump-types.js';
@@ -175,7 +176,7 @@ class Debug2Parser extends DumpParser {
     if (!this.started) {
       if (line.startsWith('goroutine ') && HEADER.test(line)) {
         this.started = true;
-        if (this.preamble) this.warn(`lines ${this.preamble.line}–${lineNo - 1}: text before the first goroutine skipped ("${this.preamble.text.slice(0, 60)}")`);
+        if (this.preamble) this.warn(`lines ${this.preamble.line}–${lineNo - 1}: text before the first goroutine skipped (${quoteInput(this.preamble.text, 60)})`);
       } else {
         if (line.trim() !== '') this.preamble ??= { line: lineNo, text: line };
         return;
@@ -190,7 +191,7 @@ class Debug2Parser extends DumpParser {
     }
     const c = line.charCodeAt(0);
     if (c === 9 /* \t */) {
-      if (!cur) return this.warn(`line ${lineNo}: "${line.slice(0, 60)}" is outside any goroutine`);
+      if (!cur) return this.warn(`line ${lineNo}: ${quoteInput(line, 60)} is outside any goroutine`);
       if (cur.func !== null) {
         const frame = this.frame(cur.func, line, lineNo);
         if (frame) cur.g.frames.push(frame);
@@ -223,13 +224,14 @@ class Debug2Parser extends DumpParser {
         return;
       }
     }
-    if (!cur) return this.warn(`line ${lineNo}: "${line.slice(0, 60)}" is outside any goroutine`);
+    if (!cur) return this.warn(`line ${lineNo}: ${quoteInput(line, 60)} is outside any goroutine`);
     if (c === 46 /* . */ && ELIDED.test(line)) {
       cur.g.elided = true;
       return;
     }
     if (line.startsWith('created by ')) {
-      const cb = CREATED_BY.exec(line)!;
+      const cb = CREATED_BY.exec(line);
+      if (!cb) return this.warn(`line ${lineNo}: ${quoteInput(line, 60)} names no creator`);
       cur.creator = cb[1];
       cur.creatorGoroutine = cb[2] !== undefined ? Number(cb[2]) : null;
       return;
@@ -241,7 +243,7 @@ class Debug2Parser extends DumpParser {
       return;
     }
     if (/^goroutine running on other thread|^\s*stack unavailable/.test(line)) return;
-    this.warn(`line ${lineNo}: "${line.slice(0, 60)}" is not a frame`);
+    this.warn(`line ${lineNo}: ${quoteInput(line, 60)} is not a frame`);
   }
 
   private frame(func: string, fileLine: string, lineNo: number): DumpFrame | null {
@@ -250,7 +252,7 @@ class Debug2Parser extends DumpParser {
     if (f) return f;
     const m = FILE_LINE.exec(fileLine);
     if (!m) {
-      this.warn(`line ${lineNo}: "${fileLine.slice(1, 60)}" is not a file:line`);
+      this.warn(`line ${lineNo}: ${quoteInput(fileLine.slice(1), 59)} is not a file:line`);
       return null;
     }
     f = { func: detached(func), file: detached(m[1]), line: Number(m[2]) };
@@ -267,7 +269,7 @@ class Debug2Parser extends DumpParser {
   override finish(endsWithNewline: boolean, size: number, lineCount: number): GoroutineDump {
     if (!this.started) {
       const p = this.preamble!;
-      throw new FormatError(`line ${p.line}: "${p.text.slice(0, 80)}" is not a goroutine header ("goroutine N [state]:")`, p.line);
+      throw new FormatError(`line ${p.line}: ${quoteInput(p.text, 80)} is not a goroutine header ("goroutine N [state]:")`, p.line);
     }
     return super.finish(endsWithNewline, size, lineCount);
   }
@@ -331,7 +333,7 @@ class Debug1Parser extends DumpParser {
       return;
     }
     const cur = this.cur;
-    if (!cur) return this.warn(`line ${lineNo}: "${line.slice(0, 60)}" is outside any stack record`);
+    if (!cur) return this.warn(`line ${lineNo}: ${quoteInput(line, 60)} is outside any stack record`);
     const fr = PROFILE_FRAME.exec(line);
     if (fr) {
       cur.g.frames.push({ func: detached(fr[1]), file: detached(fr[2]), line: Number(fr[3]) });
@@ -343,7 +345,7 @@ class Debug1Parser extends DumpParser {
       return;
     }
     if (/^#\t0x[0-9a-fA-F]+$/.test(line)) return; // a PC without symbol information
-    this.warn(`line ${lineNo}: "${line.slice(0, 60)}" is not a frame`);
+    this.warn(`line ${lineNo}: ${quoteInput(line, 60)} is not a frame`);
   }
 
   protected complete(): boolean {

@@ -12,8 +12,20 @@ type Reader = protobuf.Reader;
 const WIRE_VARINT = 0;
 const WIRE_LEN = 2;
 
-/** Largest decompressed profile we accept: beyond this the input is almost certainly not a profile. */
-export const MAX_DECOMPRESSED_BYTES = 1024 * 1024 * 1024;
+/**
+ * Largest decompressed profile we accept: beyond this the input is almost certainly not a
+ * profile (gunzip holds it twice while it finishes, so this also bounds the decoder's memory).
+ */
+export const MAX_DECOMPRESSED_BYTES = 256 * 1024 * 1024;
+/**
+ * The memory budget, as a count: strings, samples, mappings, locations and functions together
+ * (each costs tens of bytes decoded, whatever few bytes it takes in the file). A 1 MB gzip file
+ * can hold hundreds of millions of empty entries; a real profile holds a few million at most.
+ */
+export const MAX_DECODED_ENTRIES = 8_000_000;
+/** The same budget for what the entries hold: location lines, and sample location ids (4 bytes each, so four times as many). */
+const MAX_LOCATION_LINES = MAX_DECODED_ENTRIES;
+const MAX_SAMPLE_LOCATIONS = 4 * MAX_DECODED_ENTRIES;
 
 export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
@@ -87,8 +99,11 @@ function decodeProfileMessage(bytes: Uint8Array): Profile {
   let periodTypeRange: [number, number] | null = null;
   let period = 0;
   let defaultSampleType = 0;
+  let entries = 0;
 
   while (r.pos < r.len) {
+    // One count for every top-level entry, before the ranges and strings that hold them grow.
+    if (++entries > MAX_DECODED_ENTRIES) throw tooManyEntries(r.pos);
     const tag = r.uint32();
     const field = tag >>> 3;
     const wt = tag & 7;
@@ -254,8 +269,9 @@ function decodeLocations(r: Reader, lStart: Uint32Array, lEnd: Uint32Array, mapp
   // A line takes at least two bytes (tag and length), so the locations' size bounds their count.
   let locBytes = 0;
   for (let i = 0; i < nLoc; i++) locBytes += lEnd[i] - lStart[i];
-  const lineFunction = new Int32Array(locBytes >> 1);
-  const lineNumber = new Float64Array(locBytes >> 1);
+  const maxLines = Math.min(locBytes >> 1, MAX_LOCATION_LINES);
+  const lineFunction = new Int32Array(maxLines);
+  const lineNumber = new Float64Array(maxLines);
   let nLines = 0;
   const locationIds = new IdIndex(nLoc);
   for (let i = 0; i < nLoc; i++) {
@@ -282,6 +298,7 @@ function decodeLocations(r: Reader, lStart: Uint32Array, lEnd: Uint32Array, mapp
             else if (t >>> 3 === 2) line = readVarint(r);
             else r.skipType(t & 7);
           }
+          if (nLines === maxLines) throw tooManyEntries(r.pos, `${MAX_LOCATION_LINES.toLocaleString('en')} location lines`);
           lineFunction[nLines] = fid === 0 ? -1 : functionIds.require(fid, 'a location line', 'function');
           lineNumber[nLines++] = line;
           break;
@@ -299,9 +316,15 @@ function decodeLocations(r: Reader, lStart: Uint32Array, lEnd: Uint32Array, mapp
 /** Samples as columns: location runs, values (sample × type) and labels. */
 function decodeSamples(r: Reader, sStart: Uint32Array, sEnd: Uint32Array, nTypes: number, locationIds: IdIndex, strIndex: StringIndexCheck) {
   const nSamples = sStart.length;
+  // Every sample holds one value per type, each at least a byte: more than the bytes can hold is corrupt.
+  if (nSamples * nTypes > r.len) {
+    throw new FormatError(`corrupt profile: ${nSamples} samples × ${nTypes} sample types need more values than its ${r.len} bytes can hold`);
+  }
   const values = new Float64Array(nSamples * nTypes);
   const sampleLocStart = new Uint32Array(nSamples + 1);
   const counts = countSampleFields(r.buf, sStart, sEnd);
+  if (counts.locations > MAX_SAMPLE_LOCATIONS) throw tooManyEntries(sStart[0], `${MAX_SAMPLE_LOCATIONS.toLocaleString('en')} location ids in its samples`);
+  if (counts.labels > MAX_DECODED_ENTRIES) throw tooManyEntries(sStart[0], `${MAX_DECODED_ENTRIES.toLocaleString('en')} sample labels`);
   const sampleLocs = new Uint32Array(counts.locations);
   let nSampleLocs = 0;
   const sampleLabelStart = new Uint32Array(nSamples + 1);
@@ -449,6 +472,13 @@ function nestedEnd(r: Reader, parentEnd: number, what: string): number {
   const end = r.uint32() + r.pos;
   if (end > parentEnd) throw new FormatError(`corrupt profile: ${what} at byte ${at} runs past the message that holds it`, at);
   return end;
+}
+
+function tooManyEntries(at: number, what = `${MAX_DECODED_ENTRIES.toLocaleString('en')} strings, samples, locations, functions and other entries`): FormatError {
+  return new FormatError(
+    `the profile holds more than ${what} (at byte ${at}): more than gpw decodes within its memory budget; a real profile holds far fewer, so it is probably corrupt or hostile`,
+    at,
+  );
 }
 
 function expectWire(actual: number, expected: number, field: string, r: Reader): void {

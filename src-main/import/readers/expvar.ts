@@ -2,6 +2,7 @@
 // command line). Kind 'metrics'.
 
 import { FormatError } from '../../formats/format-error.js';
+import { safeMessage } from '../../formats/quote-input.js';
 import type { OtherSummary } from '../../api/types.js';
 import type { ArtifactReader } from '../reader-types.js';
 
@@ -23,7 +24,7 @@ export function summarizeExpvar(bytes: Uint8Array): ExpvarSummary {
     const pos = /position (\d+)/.exec((err as Error).message);
     const at = pos ? Number(pos[1]) : undefined;
     const line = at !== undefined ? text.slice(0, at).split('\n').length : undefined;
-    throw new FormatError(`not valid JSON${line !== undefined ? ` (line ${line}, byte ${at})` : ''}: ${(err as Error).message}`, at);
+    throw new FormatError(`not valid JSON${line !== undefined ? ` (line ${line}, byte ${at})` : ''}: ${safeMessage((err as Error).message, 200)}`, at);
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new FormatError('expvar JSON must be an object of vars');
   const vars = doc as Record<string, unknown>;

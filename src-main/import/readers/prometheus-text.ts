@@ -2,6 +2,7 @@
 // summarised as series and families with the go_* / process_* highlights. Kind 'metrics'.
 
 import { FormatError } from '../../formats/format-error.js';
+import { QUOTE_MAX_CHARS, quoteInput } from '../../formats/quote-input.js';
 import { forEachLine } from '../../formats/text-lines.js';
 import type { OtherSummary } from '../../api/types.js';
 import type { ArtifactReader } from '../reader-types.js';
@@ -29,12 +30,15 @@ export interface PromSample {
   value: number;
 }
 
+/** A metric name (letters, digits, _ and : only) as it is, or quoted and cut when very long. */
+const shownName = (name: string): string => (name.length > QUOTE_MAX_CHARS ? quoteInput(name) : name);
+
 /** One sample line: name{label="value",…} value [timestamp]. Throws a message (no line number) when malformed. */
 export function parsePromSample(line: string): PromSample {
   let i = 0;
   while (i < line.length && /[A-Za-z0-9_:]/.test(line[i])) i++;
   const name = line.slice(0, i);
-  if (!NAME.test(name)) throw new Error(`"${line.slice(0, 60)}" does not start with a metric name`);
+  if (!NAME.test(name)) throw new Error(`${quoteInput(line)} does not start with a metric name`);
   const labels: Record<string, string> = {};
   if (line[i] === '{') {
     i++;
@@ -44,12 +48,12 @@ export function parsePromSample(line: string): PromSample {
       const start = i;
       while (i < line.length && /[A-Za-z0-9_]/.test(line[i])) i++;
       const key = line.slice(start, i);
-      if (!key || line[i] !== '=' || line[i + 1] !== '"') throw new Error(`bad label in ${name}{…} at column ${i + 1}`);
+      if (!key || line[i] !== '=' || line[i + 1] !== '"') throw new Error(`bad label in ${shownName(name)}{…} at column ${i + 1}`);
       i += 2;
       let value = '';
       for (;;) {
         const c = line[i++];
-        if (c === undefined) throw new Error(`unterminated label value in ${name}{…}`);
+        if (c === undefined) throw new Error(`unterminated label value in ${shownName(name)}{…}`);
         if (c === '"') break;
         if (c === '\\') {
           const e = line[i++];
@@ -59,12 +63,12 @@ export function parsePromSample(line: string): PromSample {
       labels[key] = value;
       while (line[i] === ' ') i++;
       if (line[i] === ',') i++;
-      else if (line[i] !== '}') throw new Error(`expected , or } in ${name}{…} at column ${i + 1}`);
+      else if (line[i] !== '}') throw new Error(`expected , or } in ${shownName(name)}{…} at column ${i + 1}`);
     }
   }
   const rest = line.slice(i).trim().split(/\s+/);
-  if (rest.length < 1 || rest.length > 2 || !VALUE.test(rest[0])) throw new Error(`${name} has no valid value ("${line.slice(i).trim().slice(0, 40)}")`);
-  if (rest[1] !== undefined && !/^-?\d+(\.\d+)?$/.test(rest[1])) throw new Error(`${name} has a bad timestamp "${rest[1]}"`);
+  if (rest.length < 1 || rest.length > 2 || !VALUE.test(rest[0])) throw new Error(`${shownName(name)} has no valid value (${quoteInput(line.slice(i).trim(), 40)})`);
+  if (rest[1] !== undefined && !/^-?\d+(\.\d+)?$/.test(rest[1])) throw new Error(`${shownName(name)} has a bad timestamp ${quoteInput(rest[1], 40)}`);
   const v = rest[0].replace(/^([+-]?)inf$/i, '$1Infinity').replace(/^nan$/i, 'NaN');
   return { name, labels, value: Number(v) };
 }
@@ -91,7 +95,7 @@ export function summarizePrometheusText(bytes: Uint8Array): PromSummary {
     if (line.startsWith('#')) {
       const m = /^#\s+(HELP|TYPE|UNIT)\s+(\S+)/.exec(line);
       if (m) {
-        if (!NAME.test(m[2])) throw new FormatError(`line ${lineNo}: "${m[2]}" is not a metric name`, lineNo);
+        if (!NAME.test(m[2])) throw new FormatError(`line ${lineNo}: ${quoteInput(m[2])} is not a metric name`, lineNo);
         families.add(m[2]);
       }
       return;
