@@ -3,7 +3,7 @@
 // derived from `contract`'s method list; argument schemas validate untrusted input.
 
 import { GpwError, errorBody, type Envelope } from './errors.js';
-import { array, boolean, bytes, checkedString, integer, object, oneOf, optional, string, stringMap, type Infer, type Schema } from './schema.js';
+import { array, boolean, bytes, checkedString, integer, object, oneOf, optional, string, stringMap, type Infer, type Schema, method, type Method } from './schema.js';
 import type { CaptureHistoryEntry, CaptureJobStatus, CaptureSchedule, CollectInfo, Target } from './collect-types.js';
 import { CAPTURE_KINDS, PROFILE_NAME } from './collect-types.js';
 import type { Artifact, DiffTable, ExportedView, FlameGraph, ImportResult, LibraryInfo, ProfileMeta, Sandwich, TopTable } from './types.js';
@@ -28,12 +28,6 @@ const labelValue = string({ max: 1024 });
 const sampleType = string({ min: 1, max: 256 });
 const none = object({});
 
-interface Method<A, R> {
-  args: Schema<A>;
-  /** Phantom: the result type only. */
-  result?: R;
-}
-const method = <A, R>(args: Schema<A>): Method<A, R> => ({ args });
 
 const listArgs = object({
   kind: optional(oneOf(ARTIFACT_KINDS)),

@@ -3,14 +3,9 @@
 // series of runtime-metrics snapshots. Every number, string and array is bounded.
 
 import { GpwError } from './errors.js';
-import { array, integer, object, optional, string, type Infer, type Schema } from './schema.js';
+import { array, integer, object, optional, string, type Infer, type Schema, method, type Method } from './schema.js';
 import type { GcMetricsSeries, GcRunView, GcTradeoff, GcWhatIf } from './gc-types.js';
 
-interface Method<A, R> {
-  args: Schema<A>;
-  result?: R;
-}
-const method = <A, R>(args: Schema<A>): Method<A, R> => ({ args });
 
 const id = string({ min: 1, max: 64, pattern: /^[A-Za-z0-9_-]+$/ });
 /** GOGC percent (1 to 100000), or -1 for off. */

@@ -2,14 +2,9 @@
 // contract.ts): a dump's groups with filters, the leak view of two dumps or two runs, and
 // runtime metrics series of a run, a saved target or given snapshots. Every argument is bounded.
 
-import { array, boolean, integer, object, optional, string, type Infer, type Schema } from './schema.js';
+import { array, boolean, integer, object, optional, string, type Infer, type Schema, method, type Method } from './schema.js';
 import type { GoroutineDiff, GoroutineGroupsView, MetricsSeriesResult } from './goroutine-types.js';
 
-interface Method<A, R> {
-  args: Schema<A>;
-  result?: R;
-}
-const method = <A, R>(args: Schema<A>): Method<A, R> => ({ args });
 
 const id = string({ min: 1, max: 64, pattern: /^[A-Za-z0-9_-]+$/ });
 const runName = string({ min: 1, max: 256 });

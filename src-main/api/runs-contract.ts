@@ -1,16 +1,11 @@
 // The contract's runs methods (spread into `contract` in contract.ts): the runs list and its
 // edits, run comparison, trends and "compare with previous" (services/runs-service.ts).
 
-import { array, boolean, checkedString, finiteNumber, integer, object, oneOf, optional, string, stringMap, type Infer, type Schema } from './schema.js';
+import { array, boolean, checkedString, finiteNumber, integer, object, oneOf, optional, string, stringMap, type Infer, type Schema, method, type Method } from './schema.js';
 import type { Artifact } from './types.js';
 import type { RunComparison, RunInfo, Trend } from './runs-types.js';
 import { goRegexpProblem } from '../analysis/filters/go-regexp.js';
 
-interface Method<A, R> {
-  args: Schema<A>;
-  result?: R;
-}
-const method = <A, R>(args: Schema<A>): Method<A, R> => ({ args });
 
 const id = string({ min: 1, max: 64, pattern: /^[A-Za-z0-9_-]+$/ });
 /** A run's id or name. */

@@ -146,3 +146,11 @@ export function checkedString(opts: { max: number }, check: (s: string) => strin
     },
   };
 }
+
+/** A contract method: its argument schema, and (a phantom, for types only) its result. */
+export interface Method<A, R> {
+  args: Schema<A>;
+  /** Phantom: the result type only. */
+  result?: R;
+}
+export const method = <A, R>(args: Schema<A>): Method<A, R> => ({ args });

@@ -2,14 +2,9 @@
 // pprof's -list, pprof's -peek, and the compiler's escape analysis joined to a profile. They
 // take the view options of every profile view; contract.ts hands them over (no import cycle).
 
-import { object, optional, string, type Infer, type Schema } from './schema.js';
+import { object, optional, string, type Infer, type Schema, method, type Method } from './schema.js';
 import type { DisasmReport, EscapeReport, PeekReport, SourceListing } from './source-types.js';
 
-interface Method<A, R> {
-  args: Schema<A>;
-  result?: R;
-}
-const method = <A, R>(args: Schema<A>): Method<A, R> => ({ args });
 
 const id = string({ min: 1, max: 64, pattern: /^[A-Za-z0-9_-]+$/ });
 const sampleType = string({ min: 1, max: 256 });

@@ -2,15 +2,10 @@
 // bound every string, number and array the renderer may send. The renderer names hosts, never
 // paths; secrets (passphrase, password) travel per call and are kept only in memory.
 
-import { array, boolean, integer, object, oneOf, optional, string, type Infer, type Schema } from './schema.js';
+import { array, boolean, integer, object, oneOf, optional, string, type Infer, type Schema, method, type Method } from './schema.js';
 import { PERF_CALL_GRAPHS, PERF_EVENTS } from './ssh-types.js';
 import type { PerfPreflight, SshConnectResult, SshHost, SshJobStatus, SshProcess } from './ssh-types.js';
 
-interface Method<A, R> {
-  args: Schema<A>;
-  result?: R;
-}
-const method = <A, R>(args: Schema<A>): Method<A, R> => ({ args });
 
 /** A host: an app name, a ~/.ssh/config alias, or [user@]host[:port]. */
 export const sshHostArg = string({ min: 1, max: 255, pattern: /^[A-Za-z0-9_.@:[\]-]+$/ });
