@@ -4,7 +4,8 @@
 // wheel zoom), and a click on a blocked goroutine span must show the reason, the stack where
 // it blocked and what unblocked it, as Go's own reader (tests/go/tracewake) says; the
 // goroutine table's counts equal Go's reader's groups; the blocking flame graph and the MMU
-// chart draw under the CSP without errors. Screenshots land in tests/.tmp/screenshots/trace-*.png.
+// chart draw under the CSP without errors; the blocking top table lists the analysis' rows, and
+// a click on a worst MMU window opens the timeline zoomed to that window. Screenshots land in tests/.tmp/screenshots/trace-*.png.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +22,8 @@ import { traceLanes } from '../../src-main/analysis/trace/lanes';
 import { traceTimeline } from '../../src-main/analysis/trace/timeline';
 import { RowKind, layoutLanes } from '../../src-renderer/lib/trace-lane-layout';
 import { prepareTimeline } from '../../src-renderer/lib/trace-timeline-data';
+import { mmuCurve } from '../../src-main/analysis/trace/mmu';
+import { blockingProfileOf, blockingTop } from '../../src-main/analysis/trace/blocking-views';
 
 const SHOTS = repoPath('tests/.tmp/screenshots');
 const STEP_MS = 20_000;
@@ -231,6 +234,36 @@ describe.skipIf(!HAVE_CHROMIUM)('the execution trace view in Chromium via gpw se
       });
     await expect.poll(painted).toBeGreaterThan(200);
     await page.screenshot({ path: join(SHOTS, 'trace-6-mmu.png') });
+    expect(errors).toEqual([]);
+  });
+
+  it('the blocking top table equals the analysis; a worst MMU window opens the timeline zoomed to it', async () => {
+    await page.getByTestId('trace-tab-blocking').click();
+    await page.getByTestId('trace-blocking-sync').click();
+    const top = blockingTop(blockingProfileOf(trace, 'sync'), 'delay', 50);
+    await expect.poll(async () => (await tableCells(page, 'top-table')).length, { timeout: STEP_MS }).toBe(top.rows.length);
+    const names = (await tableCells(page, 'top-table')).map((cells) => cells[cells.length - 1]);
+    expect(names).toEqual(top.rows.map((r) => r.name));
+    await page.getByTestId('top-table').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, 'trace-5b-blocking-top.png'), fullPage: true });
+
+    await page.getByTestId('trace-tab-mmu').click();
+    const windows = page.getByTestId('trace-mmu-window');
+    await windows.first().waitFor({ timeout: STEP_MS });
+    const curve = mmuCurve(trace, {});
+    expect(await windows.count()).toBe(curve.worst.reduce((n, s) => n + s.windows.length, 0));
+    await page.screenshot({ path: join(SHOTS, 'trace-6b-mmu-worst.png'), fullPage: true });
+    // The worst window of the smallest size: the timeline opens on it (with the small margin fitRange adds).
+    const w = curve.worst[0].windows[0];
+    expect(Number(await windows.first().getAttribute('data-start'))).toBeCloseTo(w.startNs, 0);
+    await windows.first().click();
+    await page.getByTestId('trace-timeline-canvas').waitFor();
+    const v = await settledView(page);
+    const shownEnd = v.t0 + v.nsPerPx * v.width;
+    expect(v.t0).toBeLessThanOrEqual(w.startNs);
+    expect(shownEnd).toBeGreaterThanOrEqual(w.startNs + w.durationNs);
+    expect(shownEnd - v.t0).toBeLessThan(w.durationNs * 1.2);
+    await page.screenshot({ path: join(SHOTS, 'trace-6c-mmu-window-timeline.png') });
     expect(errors).toEqual([]);
   });
 
