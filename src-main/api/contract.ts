@@ -158,7 +158,7 @@ const saveScheduleArgs = object({
 });
 const blockingKind = oneOf(['net', 'sync', 'syscall', 'sched'] as const);
 const traceBlockingArgs = object({ id, kind: blockingKind });
-const traceBlockingTopArgs = object({ id, kind: blockingKind, sampleType: optional(oneOf(['delay', 'contentions'] as const)), nodecount: optional(integer({ min: 0, max: 100000 })) });
+const traceBlockingTopArgs = object({ id, kind: blockingKind, sampleType: optional(oneOf(['delay', 'contentions'] as const)), nodecount: optional(integer({ min: 0, max: 100000 })), cum: optional(boolean()) });
 const traceBlockingExportArgs = object({ id, kind: blockingKind, format: oneOf(['pprof', 'collapsed'] as const) });
 const traceMmuArgs = object({
   id,
@@ -216,7 +216,7 @@ export const contract = {
   traceSummary: method<{ id: string }, TraceSummary>(object({ id })),
   /** A blocking profile (net, sync, syscall, sched) as go tool trace -pprof makes it, as a flame graph of delay. */
   traceBlockingProfile: method<Infer<typeof traceBlockingArgs>, FlameGraph>(traceBlockingArgs),
-  /** Its `go tool pprof -top` table (delay in ns, or contentions; nodecount 0 for every row, default 50). */
+  /** Its `go tool pprof -top` table (delay in ns, or contentions; nodecount 0 for every row, default 50; cum: as -top -cum). */
   traceBlockingTop: method<Infer<typeof traceBlockingTopArgs>, TopTable>(traceBlockingTopArgs),
   /** It as a file: pprof (.pb.gz, as go tool trace -pprof writes) or folded stacks of delay. */
   traceBlockingExport: method<Infer<typeof traceBlockingExportArgs>, ExportedView>(traceBlockingExportArgs),

@@ -35,9 +35,9 @@ export class TraceService {
     return this.ask(id, { op: 'blocking', kind });
   }
 
-  /** The blocking profile's `go tool pprof -top` table (delay by default; nodecount 0: every row). */
-  blockingTop(id: string, kind: BlockingKind, sampleType: 'delay' | 'contentions' = 'delay', nodecount = 50): Promise<TopTable> {
-    return this.ask(id, { op: 'blocking-top', kind, sampleType, nodecount });
+  /** The blocking profile's `go tool pprof -top` table (delay by default; nodecount 0: every row; cum: ordered as -top -cum). */
+  blockingTop(id: string, kind: BlockingKind, o: { sampleType?: 'delay' | 'contentions'; nodecount?: number; cum?: boolean } = {}): Promise<TopTable> {
+    return this.ask(id, { op: 'blocking-top', kind, sampleType: o.sampleType ?? 'delay', nodecount: o.nodecount ?? 50, cum: o.cum === true });
   }
 
   /** The blocking profile as a pprof file (as go tool trace -pprof=KIND writes) or folded stacks of delay. */

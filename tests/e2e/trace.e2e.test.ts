@@ -6,13 +6,14 @@
 // goroutine table's counts equal Go's reader's groups; the blocking flame graph and the MMU
 // chart draw under the CSP without errors; the blocking top table lists the analysis' rows, and
 // a click on a worst MMU window opens the timeline zoomed to that window. Screenshots land in tests/.tmp/screenshots/trace-*.png.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 // @ts-expect-error: a plain .mjs helper without types
-import { ensureTrace, traceRefFacts } from '../go/trace-gen.mjs';
+import { ensureTrace, goTracePprofFile, traceRefFacts } from '../go/trace-gen.mjs';
 import { repoPath, tempDir } from '../helpers/paths';
+import { pprofTop } from '../helpers/run';
 import { startServe, type ServeProcess } from '../helpers/serve';
 import { HAVE_CHROMIUM, launchChromium, openServedPage, tableCells } from '../helpers/chromium';
 import { goWakes, type Wake } from '../helpers/tracewake';
@@ -91,7 +92,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the execution trace view in Chromium via gpw se
     const profile = tempDir('gpw-trace-e2e-chromium-');
     cleanups.push(profile.cleanup);
     server = await startServe(join(lib.dir, 'lib.sqlite'));
-    context = await launchChromium(profile.dir, { viewport: { width: 1600, height: 1000 } });
+    context = await launchChromium(profile.dir, { viewport: { width: 1600, height: 1000 }, acceptDownloads: true });
     page = await openServedPage(context, server.url, errors, STEP_MS);
   }, 300_000);
 
@@ -237,15 +238,32 @@ describe.skipIf(!HAVE_CHROMIUM)('the execution trace view in Chromium via gpw se
     expect(errors).toEqual([]);
   });
 
-  it('the blocking top table equals the analysis; a worst MMU window opens the timeline zoomed to it', async () => {
+  it('the blocking top table equals the analysis and exports as go tool trace writes it; a worst MMU window opens the timeline zoomed to it', async () => {
     await page.getByTestId('trace-tab-blocking').click();
     await page.getByTestId('trace-blocking-sync').click();
     const top = blockingTop(blockingProfileOf(trace, 'sync'), 'delay', 50);
     await expect.poll(async () => (await tableCells(page, 'top-table')).length, { timeout: STEP_MS }).toBe(top.rows.length);
     const names = (await tableCells(page, 'top-table')).map((cells) => cells[cells.length - 1]);
     expect(names).toEqual(top.rows.map((r) => r.name));
+    // Ordered by cum, as pprof -top -cum; a row picked is highlighted.
+    await page.getByTestId('sort-cum').click();
+    const byCum = blockingTop(blockingProfileOf(trace, 'sync'), 'delay', 50, true);
+    await expect.poll(async () => (await tableCells(page, 'top-table')).map((cells) => cells[cells.length - 1])).toEqual(byCum.rows.map((r) => r.name));
+    await page.locator('[data-testid=top-table] tbody tr').first().click();
+    await expect.poll(() => page.locator('[data-testid=top-table] tbody tr.hit').count()).toBe(1);
     await page.getByTestId('top-table').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(SHOTS, 'trace-5b-blocking-top.png'), fullPage: true });
+    // The pprof export: go tool pprof -top reads it as it reads go tool trace -pprof=sync's file.
+    const dir = tempDir('gpw-trace-e2e-export-');
+    cleanups.push(dir.cleanup);
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: STEP_MS }), page.getByTestId('trace-blocking-export').click()]);
+    expect(download.suggestedFilename()).toBe('local-sync.pb.gz');
+    const exported = join(dir.dir, download.suggestedFilename());
+    await download.saveAs(exported);
+    const theirsFile: string = await goTracePprofFile(tracePath, 'sync');
+    cleanups.push(() => rmSync(theirsFile, { force: true }));
+    const [ours, theirs] = await Promise.all([pprofTop(exported, 'delay', 'nanoseconds', 0), pprofTop(theirsFile, 'delay', 'nanoseconds', 0)]);
+    expect(ours).toEqual(theirs);
 
     await page.getByTestId('trace-tab-mmu').click();
     const windows = page.getByTestId('trace-mmu-window');

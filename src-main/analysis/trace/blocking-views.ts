@@ -18,9 +18,9 @@ export function blockingProfileOf(trace: GoTrace, kind: BlockingKind): Profile {
   return blockingProfile(trace, blockingRecords(trace, goroutineStats(trace), kind));
 }
 
-/** The top table of one sample type of the profile: delay (ns, the default) or contentions. */
-export function blockingTop(profile: Profile, sampleType: 'delay' | 'contentions' = 'delay', nodecount = DEFAULT_TOP_OPTIONS.nodecount): TopReport {
-  return computeTop(profile, resolveSampleType(profile, sampleType), { ...DEFAULT_TOP_OPTIONS, nodecount });
+/** The top table of one sample type of the profile: delay (ns, the default) or contentions; cum orders as pprof -top -cum. */
+export function blockingTop(profile: Profile, sampleType: 'delay' | 'contentions' = 'delay', nodecount = DEFAULT_TOP_OPTIONS.nodecount, cum = false): TopReport {
+  return computeTop(profile, resolveSampleType(profile, sampleType), { ...DEFAULT_TOP_OPTIONS, nodecount, cum });
 }
 
 /** The profile as a file: its bytes, media type and file-name ending. */

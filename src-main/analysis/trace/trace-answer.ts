@@ -13,7 +13,7 @@ import { traceSpan } from './span-detail.js';
 import { gcLogFromTrace } from '../gc/from-trace.js';
 
 export type TraceQuestion = { op: 'summary' } | { op: 'blocking'; kind: BlockingKind } | { op: 'mmu'; options: MmuOptions }
-  | { op: 'blocking-top'; kind: BlockingKind; sampleType: 'delay' | 'contentions'; nodecount: number }
+  | { op: 'blocking-top'; kind: BlockingKind; sampleType: 'delay' | 'contentions'; nodecount: number; cum: boolean }
   | { op: 'blocking-export'; kind: BlockingKind; format: BlockingExportFormat }
   | { op: 'timeline' }
   | { op: 'span'; g: number; timeNs: number }
@@ -30,7 +30,7 @@ export function traceAnswer(trace: GoTrace, q: TraceQuestion): { value: unknown;
       return { value: fg, transfer: arrays.map((a) => a.buffer as ArrayBuffer) };
     }
     case 'blocking-top':
-      return { value: blockingTop(blockingProfileOf(trace, q.kind), q.sampleType, q.nodecount), transfer: [] };
+      return { value: blockingTop(blockingProfileOf(trace, q.kind), q.sampleType, q.nodecount, q.cum), transfer: [] };
     case 'blocking-export': {
       const file = blockingExport(blockingProfileOf(trace, q.kind), q.format);
       return { value: file, transfer: [file.bytes.buffer as ArrayBuffer] };
