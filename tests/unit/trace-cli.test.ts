@@ -66,7 +66,7 @@ test('a Go 1.21 trace: a clear message, exit status 1, nothing written', async (
   expect(t.stderr).toMatch(/Go 1\.22 and later/);
 }, 60_000);
 
-test('contract: blocking flame graphs total as go tool trace -pprof; MMU; bad arguments refused', async () => {
+test('contract: blocking flame graphs total as go tool trace -pprof; top table and export; MMU; bad arguments refused', async () => {
   const engine = new Engine({ libraryPath: join(tmp.dir, 'engine.sqlite'), workerPath: repoPath('out/main/profile-worker.js') });
   try {
     const { artifacts } = await engine.importPaths([local]);
@@ -84,6 +84,18 @@ test('contract: blocking flame graphs total as go tool trace -pprof; MMU; bad ar
     expect(mmu.mmu.every((v) => v >= 0 && v <= 1)).toBe(true);
     expect((await dispatch(engine, 'traceBlockingProfile', { id, kind: 'disk' })).ok).toBe(false);
     expect((await dispatch(engine, 'traceMmu', { id, points: 1e9 })).ok).toBe(false);
+    expect((await dispatch(engine, 'traceMmu', { id, worstWindowsNs: [0] })).ok).toBe(false);
+    // The blocking top table and export through the contract (their figures: trace-blocking-top.test.ts).
+    const top = await dispatch(engine, 'traceBlockingTop', { id, kind: 'sync', nodecount: 5, cum: true });
+    expect(top).toMatchObject({ ok: true, value: { unit: 'nanoseconds', rows: expect.any(Array) } });
+    const rows = (top as { value: { rows: { cum: number }[] } }).value.rows;
+    expect(rows.length).toBe(5);
+    expect(rows.every((r, i) => i === 0 || r.cum <= rows[i - 1].cum)).toBe(true);
+    const folded = await engine.traceBlockingExport({ id, kind: 'sync', format: 'collapsed' });
+    expect(folded.name).toMatch(/-sync\.folded\.txt$/);
+    expect(new TextDecoder().decode(folded.bytes)).toMatch(/^\S+ \d+$/m);
+    expect((await dispatch(engine, 'traceBlockingExport', { id, kind: 'sync', format: 'svg' })).ok).toBe(false);
+    expect((await dispatch(engine, 'traceBlockingTop', { id, kind: 'sync', nodecount: -1 })).ok).toBe(false);
     const wrongKind = await dispatch(engine, 'traceSummary', { id: 'nope' });
     expect(wrongKind).toMatchObject({ ok: false, error: { code: 'not_found' } });
   } finally {
