@@ -9,6 +9,7 @@ import { parseGoTrace } from '../../src-main/formats/gotrace/parse-trace.js';
 import { mmuAt, mmuCurve } from '../../src-main/analysis/trace/mmu.js';
 import { defaultWorstSizes, worstWindows } from '../../src-main/analysis/trace/mmu-worst.js';
 import type { GoTrace } from '../../src-main/model/trace.js';
+import { stepIntegral } from '../helpers/step-integral';
 
 let trace: GoTrace;
 beforeAll(async () => {
@@ -16,15 +17,7 @@ beforeAll(async () => {
 }, 300_000);
 
 /** Mean of the step function over [a, b], the slow way. */
-function mean(time: Float64Array, util: Float64Array, end: number, a: number, b: number): number {
-  let sum = 0;
-  for (let i = 0; i < time.length; i++) {
-    const s = Math.max(a, time[i]);
-    const e = Math.min(b, i + 1 < time.length ? time[i + 1] : end);
-    if (e > s) sum += util[i] * (e - s);
-  }
-  return sum / (b - a);
-}
+const mean = (time: Float64Array, util: Float64Array, end: number, a: number, b: number): number => stepIntegral(time, util, end, a, b) / (b - a);
 
 test('the worst window of each size has the MMU at that size, and windows do not overlap', () => {
   const end = trace.durationNs;
