@@ -281,7 +281,12 @@ describe.skipIf(!HAVE_CHROMIUM)('the execution trace view in Chromium via gpw se
     expect(v.t0).toBeLessThanOrEqual(w.startNs);
     expect(shownEnd).toBeGreaterThanOrEqual(w.startNs + w.durationNs);
     expect(shownEnd - v.t0).toBeLessThan(w.durationNs * 1.2);
+    expect(await page.getByTestId('trace-marked-range').innerText()).toMatch(/^MMU window \S+ \+ 1\.00ms$/);
+    // The window's edges are dashed lines (#2456c4) down from the axis: found in the GC bands, where nothing else is blue.
+    const edgeX = HEAD_W + Math.round((w.startNs - v.t0) / v.nsPerPx);
+    const strip = await Promise.all(Array.from({ length: 8 }, (_, k) => colourAt(page, edgeX, 24 + k)));
     await page.screenshot({ path: join(SHOTS, 'trace-6c-mmu-window-timeline.png') });
+    expect(strip.some(([r, g, b]) => Math.abs(r - 36) < 30 && Math.abs(g - 86) < 30 && Math.abs(b - 196) < 30), JSON.stringify(strip)).toBe(true);
     expect(errors).toEqual([]);
   });
 
