@@ -302,6 +302,8 @@ export class Engine implements GpwApi {
   captureHistory = (a: ArgsOf<'captureHistory'>): ReturnType<GpwApi['captureHistory']> => this.capture.captureHistory(a);
   traceSummary = (a: ArgsOf<'traceSummary'>): ReturnType<GpwApi['traceSummary']> => this.traces.summary(a.id);
   traceBlockingProfile = (a: ArgsOf<'traceBlockingProfile'>): ReturnType<GpwApi['traceBlockingProfile']> => this.traces.blockingProfile(a.id, a.kind);
+  traceBlockingTop = (a: ArgsOf<'traceBlockingTop'>): ReturnType<GpwApi['traceBlockingTop']> => this.traces.blockingTop(a.id, a.kind, a);
+  traceBlockingExport = (a: ArgsOf<'traceBlockingExport'>): ReturnType<GpwApi['traceBlockingExport']> => this.traces.blockingExport(a.id, a.kind, a.format);
   traceMmu = ({ id, ...options }: ArgsOf<'traceMmu'>): ReturnType<GpwApi['traceMmu']> => this.traces.mmu(id, options);
   traceTimeline = (a: ArgsOf<'traceTimeline'>): ReturnType<GpwApi['traceTimeline']> => this.traces.timeline(a.id);
   traceSpan = (a: ArgsOf<'traceSpan'>): ReturnType<GpwApi['traceSpan']> => this.traces.span(a.id, a.g, a.timeNs);

@@ -150,7 +150,10 @@ const saveScheduleArgs = object({
   run: optional(string({ min: 1, max: 256 })),
   labels: optional(labelMap),
 });
-const traceBlockingArgs = object({ id, kind: oneOf(['net', 'sync', 'syscall', 'sched'] as const) });
+const blockingKind = oneOf(['net', 'sync', 'syscall', 'sched'] as const);
+const traceBlockingArgs = object({ id, kind: blockingKind });
+const traceBlockingTopArgs = object({ id, kind: blockingKind, sampleType: optional(oneOf(['delay', 'contentions'] as const)), nodecount: optional(integer({ min: 0, max: 100000 })), cum: optional(boolean()) });
+const traceBlockingExportArgs = object({ id, kind: blockingKind, format: oneOf(['pprof', 'collapsed'] as const) });
 const traceMmuArgs = object({
   id,
   stw: optional(boolean()),
@@ -159,6 +162,8 @@ const traceMmuArgs = object({
   sweep: optional(boolean()),
   points: optional(integer({ min: 2, max: 1000 })),
   minWindowNs: optional(integer({ min: 1, max: 3600e9 })),
+  /** Window sizes (ns) whose worst windows the curve lists (default 1 ms, 10 ms, 100 ms, 1 s that fit). */
+  worstWindowsNs: optional(array(integer({ min: 1, max: 3600e9 }), { max: 8 })),
 });
 /** One goroutine (dense index, as the timeline numbers them) at one time (ns from the trace start). */
 const traceSpanArgs = object({ id, g: integer({ min: 0, max: 2 ** 31 - 1 }), timeNs: integer({ min: 0, max: Number.MAX_SAFE_INTEGER }) });
@@ -205,6 +210,10 @@ export const contract = {
   traceSummary: method<{ id: string }, TraceSummary>(object({ id })),
   /** A blocking profile (net, sync, syscall, sched) as go tool trace -pprof makes it, as a flame graph of delay. */
   traceBlockingProfile: method<Infer<typeof traceBlockingArgs>, FlameGraph>(traceBlockingArgs),
+  /** Its `go tool pprof -top` table (delay in ns, or contentions; nodecount 0 for every row, default 50; cum: as -top -cum). */
+  traceBlockingTop: method<Infer<typeof traceBlockingTopArgs>, TopTable>(traceBlockingTopArgs),
+  /** It as a file: pprof (.pb.gz, as go tool trace -pprof writes) or folded stacks of delay. */
+  traceBlockingExport: method<Infer<typeof traceBlockingExportArgs>, ExportedView>(traceBlockingExportArgs),
   /** Minimum mutator utilization per window size, and the utilization steps it comes from. */
   traceMmu: method<Infer<typeof traceMmuArgs>, MmuCurve>(traceMmuArgs),
   /** The timeline's lanes (per goroutine and per P), GC/STW/assist ranges, heap series, tasks, regions, as typed arrays. */

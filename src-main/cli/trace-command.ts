@@ -1,6 +1,6 @@
 // gpw trace ID|FILE [--summary] [--mmu] [--json]: a Go execution trace's summary (blocking totals
 // as go tool trace -pprof=net|sync|syscall|sched totals them, goroutine groups, GCs) or its
-// minimum mutator utilization curve, for a library trace or a trace file.
+// minimum mutator utilization curve with its worst windows, for a library trace or a trace file.
 
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
@@ -21,8 +21,14 @@ export async function traceCommand(engine: Engine, args: ParsedArgs, json: boole
   const name = file ? basename(file) : target;
   if (args.flags.has('mmu')) {
     const curve = file ? await engine.traces.mmuOfBytes(name, readInputFile(file), {}) : await engine.traceMmu({ id: target });
-    if (json) return JSON.stringify({ windowNs: curve.windowNs, mmu: curve.mmu });
-    return ['    window  MMU', ...curve.windowNs.map((w, i) => `${formatNs(w).padStart(10)}  ${curve.mmu[i].toFixed(4)}`)].join('\n');
+    if (json) return JSON.stringify({ windowNs: curve.windowNs, mmu: curve.mmu, worst: curve.worst });
+    const worst = curve.worst.flatMap((s) => [
+      '',
+      `worst ${formatNs(s.windowNs)} windows`,
+      '     start  utilization',
+      ...s.windows.map((w) => `${formatNs(w.startNs).padStart(10)}  ${(w.util * 100).toFixed(1).padStart(10)}%`),
+    ]);
+    return ['    window  MMU', ...curve.windowNs.map((w, i) => `${formatNs(w).padStart(10)}  ${curve.mmu[i].toFixed(4)}`), ...worst].join('\n');
   }
   const summary: TraceSummary = file ? await engine.traces.summaryOfBytes(name, readInputFile(file)) : await engine.traceSummary({ id: target });
   return json ? JSON.stringify(summary) : formatTraceSummary(summary, name);

@@ -1,7 +1,8 @@
 // The engine's execution-trace methods: library traces (and, for the CLI, files) answered by
 // the trace worker, which parses each trace once and keeps it for the next question.
 
-import type { Artifact, FlameGraph } from '../api/types.js';
+import type { Artifact, ExportedView, FlameGraph, TopTable } from '../api/types.js';
+import type { BlockingExportFormat } from '../analysis/trace/blocking-views.js';
 import type { BlockingKind, MmuCurve, TraceSummary } from '../api/trace-types.js';
 import type { MmuOptions } from '../analysis/trace/mmu.js';
 import type { TraceSpan, TraceTimeline } from '../api/trace-timeline-types.js';
@@ -32,6 +33,19 @@ export class TraceService {
 
   blockingProfile(id: string, kind: BlockingKind): Promise<FlameGraph> {
     return this.ask(id, { op: 'blocking', kind });
+  }
+
+  /** The blocking profile's `go tool pprof -top` table (delay by default; nodecount 0: every row; cum: ordered as -top -cum). */
+  blockingTop(id: string, kind: BlockingKind, o: { sampleType?: 'delay' | 'contentions'; nodecount?: number; cum?: boolean } = {}): Promise<TopTable> {
+    return this.ask(id, { op: 'blocking-top', kind, sampleType: o.sampleType ?? 'delay', nodecount: o.nodecount ?? 50, cum: o.cum === true });
+  }
+
+  /** The blocking profile as a pprof file (as go tool trace -pprof=KIND writes) or folded stacks of delay. */
+  async blockingExport(id: string, kind: BlockingKind, format: BlockingExportFormat): Promise<ExportedView> {
+    const a = this.requireTrace(id);
+    const stem = (a.file ?? a.id).replace(/^.*[\\/]/, '').replace(/\.(out|trace|bin)$/i, '').replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 100) || 'trace';
+    const file = await this.ask<{ bytes: Uint8Array; mediaType: string; extension: string }>(id, { op: 'blocking-export', kind, format });
+    return { name: `${stem}-${kind}${file.extension}`, mediaType: file.mediaType, bytes: file.bytes };
   }
 
   mmu(id: string, options: MmuOptions): Promise<MmuCurve> {

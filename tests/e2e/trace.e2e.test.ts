@@ -4,14 +4,16 @@
 // wheel zoom), and a click on a blocked goroutine span must show the reason, the stack where
 // it blocked and what unblocked it, as Go's own reader (tests/go/tracewake) says; the
 // goroutine table's counts equal Go's reader's groups; the blocking flame graph and the MMU
-// chart draw under the CSP without errors. Screenshots land in tests/.tmp/screenshots/trace-*.png.
-import { mkdirSync, readFileSync } from 'node:fs';
+// chart draw under the CSP without errors; the blocking top table lists the analysis' rows, and
+// a click on a worst MMU window opens the timeline zoomed to that window. Screenshots land in tests/.tmp/screenshots/trace-*.png.
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 // @ts-expect-error: a plain .mjs helper without types
-import { ensureTrace, traceRefFacts } from '../go/trace-gen.mjs';
+import { ensureTrace, goTracePprofFile, traceRefFacts } from '../go/trace-gen.mjs';
 import { repoPath, tempDir } from '../helpers/paths';
+import { pprofTop } from '../helpers/run';
 import { startServe, type ServeProcess } from '../helpers/serve';
 import { HAVE_CHROMIUM, launchChromium, openServedPage, tableCells } from '../helpers/chromium';
 import { goWakes, type Wake } from '../helpers/tracewake';
@@ -21,6 +23,8 @@ import { traceLanes } from '../../src-main/analysis/trace/lanes';
 import { traceTimeline } from '../../src-main/analysis/trace/timeline';
 import { RowKind, layoutLanes } from '../../src-renderer/lib/trace-lane-layout';
 import { prepareTimeline } from '../../src-renderer/lib/trace-timeline-data';
+import { mmuCurve } from '../../src-main/analysis/trace/mmu';
+import { blockingProfileOf, blockingTop } from '../../src-main/analysis/trace/blocking-views';
 
 const SHOTS = repoPath('tests/.tmp/screenshots');
 const STEP_MS = 20_000;
@@ -88,7 +92,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the execution trace view in Chromium via gpw se
     const profile = tempDir('gpw-trace-e2e-chromium-');
     cleanups.push(profile.cleanup);
     server = await startServe(join(lib.dir, 'lib.sqlite'));
-    context = await launchChromium(profile.dir, { viewport: { width: 1600, height: 1000 } });
+    context = await launchChromium(profile.dir, { viewport: { width: 1600, height: 1000 }, acceptDownloads: true });
     page = await openServedPage(context, server.url, errors, STEP_MS);
   }, 300_000);
 
@@ -231,6 +235,58 @@ describe.skipIf(!HAVE_CHROMIUM)('the execution trace view in Chromium via gpw se
       });
     await expect.poll(painted).toBeGreaterThan(200);
     await page.screenshot({ path: join(SHOTS, 'trace-6-mmu.png') });
+    expect(errors).toEqual([]);
+  });
+
+  it('the blocking top table equals the analysis and exports as go tool trace writes it; a worst MMU window opens the timeline zoomed to it', async () => {
+    await page.getByTestId('trace-tab-blocking').click();
+    await page.getByTestId('trace-blocking-sync').click();
+    const top = blockingTop(blockingProfileOf(trace, 'sync'), 'delay', 50);
+    await expect.poll(async () => (await tableCells(page, 'top-table')).length, { timeout: STEP_MS }).toBe(top.rows.length);
+    const names = (await tableCells(page, 'top-table')).map((cells) => cells[cells.length - 1]);
+    expect(names).toEqual(top.rows.map((r) => r.name));
+    // Ordered by cum, as pprof -top -cum; a row picked is highlighted.
+    await page.getByTestId('sort-cum').click();
+    const byCum = blockingTop(blockingProfileOf(trace, 'sync'), 'delay', 50, true);
+    await expect.poll(async () => (await tableCells(page, 'top-table')).map((cells) => cells[cells.length - 1])).toEqual(byCum.rows.map((r) => r.name));
+    await page.locator('[data-testid=top-table] tbody tr').first().click();
+    await expect.poll(() => page.locator('[data-testid=top-table] tbody tr.hit').count()).toBe(1);
+    await page.getByTestId('top-table').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, 'trace-5b-blocking-top.png'), fullPage: true });
+    // The pprof export: go tool pprof -top reads it as it reads go tool trace -pprof=sync's file.
+    const dir = tempDir('gpw-trace-e2e-export-');
+    cleanups.push(dir.cleanup);
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: STEP_MS }), page.getByTestId('trace-blocking-export').click()]);
+    expect(download.suggestedFilename()).toBe('local-sync.pb.gz');
+    const exported = join(dir.dir, download.suggestedFilename());
+    await download.saveAs(exported);
+    const theirsFile: string = await goTracePprofFile(tracePath, 'sync');
+    cleanups.push(() => rmSync(theirsFile, { force: true }));
+    const [ours, theirs] = await Promise.all([pprofTop(exported, 'delay', 'nanoseconds', 0), pprofTop(theirsFile, 'delay', 'nanoseconds', 0)]);
+    expect(ours).toEqual(theirs);
+
+    await page.getByTestId('trace-tab-mmu').click();
+    const windows = page.getByTestId('trace-mmu-window');
+    await windows.first().waitFor({ timeout: STEP_MS });
+    const curve = mmuCurve(trace, {});
+    expect(await windows.count()).toBe(curve.worst.reduce((n, s) => n + s.windows.length, 0));
+    await page.screenshot({ path: join(SHOTS, 'trace-6b-mmu-worst.png'), fullPage: true });
+    // The worst window of the smallest size: the timeline opens on it (with the small margin fitRange adds).
+    const w = curve.worst[0].windows[0];
+    expect(Number(await windows.first().getAttribute('data-start'))).toBeCloseTo(w.startNs, 0);
+    await windows.first().click();
+    await page.getByTestId('trace-timeline-canvas').waitFor();
+    const v = await settledView(page);
+    const shownEnd = v.t0 + v.nsPerPx * v.width;
+    expect(v.t0).toBeLessThanOrEqual(w.startNs);
+    expect(shownEnd).toBeGreaterThanOrEqual(w.startNs + w.durationNs);
+    expect(shownEnd - v.t0).toBeLessThan(w.durationNs * 1.2);
+    expect(await page.getByTestId('trace-marked-range').innerText()).toMatch(/^MMU window \S+ \+ 1\.00ms$/);
+    // The window's edges are dashed lines (#2456c4) down from the axis: found in the GC bands, where nothing else is blue.
+    const edgeX = HEAD_W + Math.round((w.startNs - v.t0) / v.nsPerPx);
+    const strip = await Promise.all(Array.from({ length: 8 }, (_, k) => colourAt(page, edgeX, 24 + k)));
+    await page.screenshot({ path: join(SHOTS, 'trace-6c-mmu-window-timeline.png') });
+    expect(strip.some(([r, g, b]) => Math.abs(r - 36) < 30 && Math.abs(g - 86) < 30 && Math.abs(b - 196) < 30), JSON.stringify(strip)).toBe(true);
     expect(errors).toEqual([]);
   });
 

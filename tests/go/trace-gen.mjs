@@ -123,11 +123,17 @@ async function goTool(name) {
 }
 
 /** go tool trace -pprof=KIND, totalled by go tool pprof -top: {count (contentions), delayNs}. */
-export async function goPprofTotals(tracePath, kind) {
-  // A name of its own: two test files may ask for the same trace's totals at once.
+/** The file `go tool trace -pprof=KIND` writes for the trace, under a name of its own (the caller removes it). */
+export async function goTracePprofFile(tracePath, kind) {
+  // A name of its own: two test files may ask for the same trace's profile at once.
   const prof = path.join(TRACE_DIR, `${path.basename(tracePath)}.${kind}.${process.pid}-${randomBytes(4).toString('hex')}.pb`);
   const { stdout } = await run(await goTool('trace'), [`-pprof=${kind}`, tracePath], { encoding: 'buffer' });
   await fs.writeFile(prof, stdout);
+  return prof;
+}
+
+export async function goPprofTotals(tracePath, kind) {
+  const prof = await goTracePprofFile(tracePath, kind);
   try {
     const pprof = await goTool('pprof');
     const top = (index) => run(pprof, ['-top', '-unit=ns', `-sample_index=${index}`, prof]).then((r) => r.stdout);

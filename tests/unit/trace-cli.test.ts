@@ -3,6 +3,7 @@
 // contract methods (blocking flame graphs, MMU) through the engine and its trace worker, and a
 // Go 1.21 trace refused with a clear message and nothing written.
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 // @ts-expect-error plain JS helper
 import { ensureTrace, goPprofTotals } from '../go/trace-gen.mjs';
@@ -12,6 +13,8 @@ import { Engine } from '../../src-main/engine.js';
 import { dispatch } from '../../src-main/api/contract.js';
 import type { TraceSummary } from '../../src-main/api/trace-types.js';
 import type { Artifact } from '../../src-main/api/types.js';
+import { parseGoTrace } from '../../src-main/formats/gotrace/parse-trace.js';
+import { mmuAt } from '../../src-main/analysis/trace/mmu.js';
 
 let local: string;
 let legacy: string | null = null;
@@ -44,7 +47,7 @@ test('gpw trace FILE --summary --json: blocking totals equal go tool trace -ppro
   expect(text.stdout).toMatch(/main\.pingPong\.func1/);
 }, 60_000);
 
-test('gpw import a trace, then gpw trace ID; list shows it as a trace', async () => {
+test('gpw import a trace, then gpw trace ID; list shows it as a trace; --mmu lists the worst windows', async () => {
   const { artifacts } = await gpwJson<{ artifacts: Artifact[] }>(library, 'import', local);
   expect(artifacts[0]).toMatchObject({ kind: 'trace', goVersion: expect.stringMatching(/^1\.2\d$/) });
   const byId = await gpwJson<TraceSummary>(library, 'trace', artifacts[0].id, '--summary');
@@ -52,6 +55,13 @@ test('gpw import a trace, then gpw trace ID; list shows it as a trace', async ()
   expect(byId).toEqual(byFile);
   const listed = await gpwJson<{ artifacts: Artifact[] }>(library, 'list', '--kind', 'trace');
   expect(listed.artifacts.map((a) => a.id)).toContain(artifacts[0].id);
+  // --mmu lists the worst windows too: the least of each size is the MMU at that size.
+  const mmu = await gpwJson<{ worst: { windowNs: number; windows: { startNs: number; util: number }[] }[] }>(library, 'trace', artifacts[0].id, '--mmu');
+  expect(mmu.worst.map((s) => s.windowNs)).toContain(1e6);
+  const [atMs] = mmuAt(parseGoTrace(new Uint8Array(readFileSync(local))), [1e6]);
+  expect(mmu.worst.find((s) => s.windowNs === 1e6)!.windows[0].util).toBeCloseTo(atMs, 9);
+  const text = await gpw(library, 'trace', artifacts[0].id, '--mmu');
+  expect(text.stdout).toMatch(/^worst 1\.00ms windows\n +start  utilization\n +[\d.]+m?s +[\d.]+%$/m);
 }, 60_000);
 
 test('a Go 1.21 trace: a clear message, exit status 1, nothing written', async () => {
@@ -66,7 +76,7 @@ test('a Go 1.21 trace: a clear message, exit status 1, nothing written', async (
   expect(t.stderr).toMatch(/Go 1\.22 and later/);
 }, 60_000);
 
-test('contract: blocking flame graphs total as go tool trace -pprof; MMU; bad arguments refused', async () => {
+test('contract: blocking flame graphs total as go tool trace -pprof; top table and export; MMU; bad arguments refused', async () => {
   const engine = new Engine({ libraryPath: join(tmp.dir, 'engine.sqlite'), workerPath: repoPath('out/main/profile-worker.js') });
   try {
     const { artifacts } = await engine.importPaths([local]);
@@ -84,6 +94,18 @@ test('contract: blocking flame graphs total as go tool trace -pprof; MMU; bad ar
     expect(mmu.mmu.every((v) => v >= 0 && v <= 1)).toBe(true);
     expect((await dispatch(engine, 'traceBlockingProfile', { id, kind: 'disk' })).ok).toBe(false);
     expect((await dispatch(engine, 'traceMmu', { id, points: 1e9 })).ok).toBe(false);
+    expect((await dispatch(engine, 'traceMmu', { id, worstWindowsNs: [0] })).ok).toBe(false);
+    // The blocking top table and export through the contract (their figures: trace-blocking-top.test.ts).
+    const top = await dispatch(engine, 'traceBlockingTop', { id, kind: 'sync', nodecount: 5, cum: true });
+    expect(top).toMatchObject({ ok: true, value: { unit: 'nanoseconds', rows: expect.any(Array) } });
+    const rows = (top as { value: { rows: { cum: number }[] } }).value.rows;
+    expect(rows.length).toBe(5);
+    expect(rows.every((r, i) => i === 0 || r.cum <= rows[i - 1].cum)).toBe(true);
+    const folded = await engine.traceBlockingExport({ id, kind: 'sync', format: 'collapsed' });
+    expect(folded.name).toMatch(/-sync\.folded\.txt$/);
+    expect(new TextDecoder().decode(folded.bytes)).toMatch(/^\S+ \d+$/m);
+    expect((await dispatch(engine, 'traceBlockingExport', { id, kind: 'sync', format: 'svg' })).ok).toBe(false);
+    expect((await dispatch(engine, 'traceBlockingTop', { id, kind: 'sync', nodecount: -1 })).ok).toBe(false);
     const wrongKind = await dispatch(engine, 'traceSummary', { id: 'nope' });
     expect(wrongKind).toMatchObject({ ok: false, error: { code: 'not_found' } });
   } finally {

@@ -8,6 +8,7 @@ import { ensureTrace } from '../go/trace-gen.mjs';
 import { parseGoTrace } from '../../src-main/formats/gotrace/parse-trace.js';
 import { mmuAt, mmuCurve, mutatorUtilization } from '../../src-main/analysis/trace/mmu.js';
 import { RangeKind, type GoTrace } from '../../src-main/model/trace.js';
+import { stepIntegral } from '../helpers/step-integral';
 
 let trace: GoTrace;
 beforeAll(async () => {
@@ -15,15 +16,7 @@ beforeAll(async () => {
 }, 300_000);
 
 /** Integral of the step function over [a, b], the slow way (for single windows). */
-function integral(time: Float64Array, util: Float64Array, end: number, a: number, b: number): number {
-  let sum = 0;
-  for (let i = 0; i < time.length; i++) {
-    const s = Math.max(a, time[i]);
-    const e = Math.min(b, i + 1 < time.length ? time[i + 1] : end);
-    if (e > s) sum += util[i] * (e - s);
-  }
-  return sum;
-}
+const integral = stepIntegral;
 
 /** ∫₀ˣ of the step function, for any x, from prefix sums (checked against `integral` below). */
 function cumulative(time: Float64Array, util: Float64Array, end: number): (x: number) => number {

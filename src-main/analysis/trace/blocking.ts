@@ -114,6 +114,8 @@ export function blockingProfile(trace: GoTrace, records: BlockingRecords): Profi
         b.frame(trace.strings[trace.frameFunc[f]], { file: trace.strings[trace.frameFile[f]], line: trace.frameLine[f], address: trace.framePc[f] }),
       );
     }
+    // No stack: go tool trace writes one location without a function at address 0, which pprof shows as "<unknown>".
+    if (locs.length === 0) locs.push(b.frame('<unknown>'));
     b.addSample(locs, [rec.count, rec.delayNs]);
   }
   return b.build();

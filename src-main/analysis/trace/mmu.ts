@@ -7,6 +7,7 @@
 import { GoState, METRIC_GOMAXPROCS, RangeKind, type GoTrace } from '../../model/trace.js';
 import { traceLanes } from './lanes.js';
 import { firstAbove } from '../sorted-search.js';
+import { defaultWorstSizes, worstWindows, type MmuWorstWindows } from './mmu-worst.js';
 
 export interface MmuOptions {
   /** What counts as GC: stop-the-world pauses, dedicated/fractional mark workers, mark assists (default on), sweeping (default off). */
@@ -17,6 +18,8 @@ export interface MmuOptions {
   /** Window sizes: this many, log-spaced from minWindowNs to the trace length. */
   points?: number;
   minWindowNs?: number;
+  /** Window sizes whose worst windows are listed (default: defaultWorstSizes). */
+  worstWindowsNs?: number[];
 }
 
 export interface MmuCurve {
@@ -25,6 +28,8 @@ export interface MmuCurve {
   /** The utilization step function: utilization util[i] from time[i] to time[i+1] (the last step ends the trace). */
   time: Float64Array;
   util: Float64Array;
+  /** Per listed window size, its worst non-overlapping windows (analysis/trace/mmu-worst.ts), least utilization first. */
+  worst: MmuWorstWindows[];
 }
 
 interface Change {
@@ -134,7 +139,8 @@ export function mmuCurve(trace: GoTrace, o: MmuOptions = {}): MmuCurve {
   const windowNs: number[] = [];
   for (let k = 0; k < points && end > 0; k++) windowNs.push(k === points - 1 ? end : Math.min(end, minW * Math.pow(end / minW, k / (points - 1))));
   const steps = mutatorUtilization(trace, o);
-  return { windowNs, mmu: mmuAt(trace, windowNs, o, steps), ...steps };
+  const worst = (o.worstWindowsNs ?? defaultWorstSizes(end)).map((w) => ({ windowNs: Math.min(w, end), windows: worstWindows(steps.time, steps.util, end, w) }));
+  return { windowNs, mmu: mmuAt(trace, windowNs, o, steps), ...steps, worst };
 }
 
 /** MMU at each window size (ns). */

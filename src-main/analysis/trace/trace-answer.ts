@@ -1,11 +1,11 @@
 // One place that answers a trace question from a parsed trace (used by the trace worker):
-// the summary, a blocking profile as a flame graph, or the MMU curve, with the typed arrays
+// the summary, a blocking profile as a flame graph, a top table or a file, or the MMU curve, with the typed arrays
 // to transfer rather than copy.
 
 import type { GoTrace } from '../../model/trace.js';
 import { buildFlameGraph } from '../flame-graph.js';
-import { blockingProfile, blockingRecords, type BlockingKind } from './blocking.js';
-import { goroutineStats } from './goroutine-summary.js';
+import type { BlockingKind } from './blocking.js';
+import { blockingExport, blockingProfileOf, blockingTop, type BlockingExportFormat } from './blocking-views.js';
 import { mmuCurve, type MmuOptions } from './mmu.js';
 import { summarizeTrace } from './trace-summary.js';
 import { timelineBuffers, traceTimeline } from './timeline.js';
@@ -13,6 +13,8 @@ import { traceSpan } from './span-detail.js';
 import { gcLogFromTrace } from '../gc/from-trace.js';
 
 export type TraceQuestion = { op: 'summary' } | { op: 'blocking'; kind: BlockingKind } | { op: 'mmu'; options: MmuOptions }
+  | { op: 'blocking-top'; kind: BlockingKind; sampleType: 'delay' | 'contentions'; nodecount: number; cum: boolean }
+  | { op: 'blocking-export'; kind: BlockingKind; format: BlockingExportFormat }
   | { op: 'timeline' }
   | { op: 'span'; g: number; timeNs: number }
   | { op: 'gclog' };
@@ -22,10 +24,16 @@ export function traceAnswer(trace: GoTrace, q: TraceQuestion): { value: unknown;
     case 'summary':
       return { value: summarizeTrace(trace), transfer: [] };
     case 'blocking': {
-      const profile = blockingProfile(trace, blockingRecords(trace, goroutineStats(trace), q.kind));
+      const profile = blockingProfileOf(trace, q.kind);
       const fg = buildFlameGraph(profile, 1);
       const arrays = [fg.nameIndex, fg.depth, fg.total, fg.self, fg.inlined, fg.delta].filter((a) => a !== null);
       return { value: fg, transfer: arrays.map((a) => a.buffer as ArrayBuffer) };
+    }
+    case 'blocking-top':
+      return { value: blockingTop(blockingProfileOf(trace, q.kind), q.sampleType, q.nodecount, q.cum), transfer: [] };
+    case 'blocking-export': {
+      const file = blockingExport(blockingProfileOf(trace, q.kind), q.format);
+      return { value: file, transfer: [file.bytes.buffer as ArrayBuffer] };
     }
     case 'mmu': {
       const curve = mmuCurve(trace, q.options);
