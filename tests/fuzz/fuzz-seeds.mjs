@@ -21,12 +21,12 @@ const SHARED = path.join(repoRoot, 'tests', 'fixtures');
 const MAX_SEED_BYTES = 256 * 1024;
 
 /** Files in `dir` whose names match, up to MAX_SEED_BYTES each. */
-function filesIn(dir, match = /./) {
+function filesIn(dir, match = /./, maxBytes = MAX_SEED_BYTES) {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((f) => match.test(f))
     .map((f) => path.join(dir, f))
-    .filter((f) => statSync(f).isFile() && statSync(f).size <= MAX_SEED_BYTES)
+    .filter((f) => statSync(f).isFile() && statSync(f).size <= maxBytes)
     .sort();
 }
 
@@ -37,7 +37,7 @@ function headOf(file, bytes) {
 }
 
 /** Writes seeds made by `make` once into tests/.tmp/fuzz-seeds/<format>/ and lists them. */
-async function madeSeeds(format, make) {
+async function madeSeeds(format, make, maxBytes = MAX_SEED_BYTES) {
   const dir = path.join(SEED_ROOT, format);
   const stamp = path.join(dir, '.made');
   if (!existsSync(stamp)) {
@@ -48,7 +48,7 @@ async function madeSeeds(format, make) {
       writeFileSync(stamp, new Date().toISOString());
     });
   }
-  return filesIn(dir, /^[^.]/);
+  return filesIn(dir, /^[^.]/, maxBytes);
 }
 
 /** Expvar and Prometheus text from a real Go service (tests/go/pprofserver), fetched once. */
@@ -67,7 +67,8 @@ const fromService = () => (service ??= serviceSeeds());
 /** Seed files per format (the names of formats/detect-format.ts). */
 export const SEED_SOURCES = {
   pprof: async () => filesIn(path.join(repoRoot, 'tests', '.tmp', 'go-profiles'), /\.pb\.gz$/),
-  gotrace: () => madeSeeds('gotrace', async () => ({ 'local.trace': readFileSync((await ensureTrace({ toolchain: 'local', name: 'fuzz-seed', scale: 1 })).path) })),
+  // A real trace's size varies from run to run (about 200–300 KiB): it is always the seed.
+  gotrace: () => madeSeeds('gotrace', async () => ({ 'local.trace': readFileSync((await ensureTrace({ toolchain: 'local', name: 'fuzz-seed', scale: 1 })).path) }), 2 << 20),
   gctrace: () => madeSeeds('gctrace', async () => ({
     'gogc100.log': headOf(path.join(repoRoot, 'tests', '.tmp', 'gcload', 'validation', 'gogc100.log'), 6000),
     'gogc100-limit80.log': headOf(path.join(repoRoot, 'tests', '.tmp', 'gcload', 'validation', 'gogc100-limit80.log'), 6000),
