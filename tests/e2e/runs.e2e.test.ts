@@ -151,8 +151,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`runs, comparison and trends in Chromium via gpw
     await page.screenshot({ path: join(SHOTS, 'runs-bench.png'), fullPage: true });
     await page.locator('[data-testid=run-row][data-run=bench-b] button.open').click();
     await page.getByTestId('run-artifact').first().click();
-    await page.getByTestId('bench-view').waitFor();
-    expect(await page.getByTestId('bench-view').textContent()).toMatch(/sec\/op/);
+    await expect.poll(() => page.getByTestId('bench-view').textContent(), { timeout: STEP_MS }).toMatch(/sec\/op/);
     await page.screenshot({ path: join(SHOTS, 'runs-bench-artifact.png') });
     expect(errors).toEqual([]);
   });
