@@ -4,6 +4,9 @@ import type { BenchTable } from '../analysis/bench/compare-bench.js';
 
 export type { BenchTable };
 
+/** Labels that name what differs between two runs of one service, not which service: "previous" and trends set them aside. */
+export const RUN_VERSION_LABELS: readonly string[] = ['version', 'commit', 'rev', 'revision', 'sha', 'git', 'build'];
+
 export interface RunQuery {
   /** Every label must match (key → value). */
   labels?: Record<string, string>;

@@ -6,7 +6,7 @@
 import type { Artifact } from '../api/types.js';
 import { PROFILE_KINDS } from '../api/types.js';
 import { GpwError } from '../api/errors.js';
-import type { CompareMode, RunComparison, RunInfo, RunQuery, Trend, TrendPoint } from '../api/runs-types.js';
+import { RUN_VERSION_LABELS, type CompareMode, type RunComparison, type RunInfo, type RunQuery, type Trend, type TrendPoint } from '../api/runs-types.js';
 import type { Library } from '../library/library.js';
 import { countKey, RunNameTaken, type StoredFunctionFigures } from '../library/runs-store.js';
 import { FUNCTION_STATS_VERSION, type FunctionStats } from '../analysis/runs/function-stats.js';
@@ -61,8 +61,7 @@ export interface TrendArgs {
   text?: string;
 }
 
-/** Labels that name what differs between two runs of one service, not which service: ignored by "previous". */
-const VERSION_KEYS = new Set(['version', 'commit', 'rev', 'revision', 'sha', 'git', 'build']);
+const VERSION_KEYS = new Set(RUN_VERSION_LABELS);
 
 export class RunsService {
   constructor(
@@ -90,7 +89,7 @@ export class RunsService {
   }
 
   artifactsOf(run: RunInfo): Artifact[] {
-    return this.library.runs.artifactIds(run.id).map((id) => this.library.get(id)!).filter(Boolean);
+    return this.artifactsOfRuns([run])[0].artifacts;
   }
 
   update(idOrName: string, change: { rename?: string; labels?: Record<string, string>; removeLabels?: string[]; note?: string | null }): RunInfo {
@@ -323,8 +322,8 @@ export class RunsService {
         if (!this.deps.benchCenter) throw new GpwError('unavailable', 'this build of gpw cannot read benchmarks');
         title = `${name} (${benchUnit})`;
         unit = benchUnit;
-        for (const run of runs) {
-          const arts = this.artifactsOf(run).filter((a) => a.kind === 'bench').map((a) => this.libraryArtifact(a));
+        for (const { run, artifacts } of this.artifactsOfRuns(runs)) {
+          const arts = artifacts.filter((a) => a.kind === 'bench').map((a) => this.libraryArtifact(a));
           if (arts.length === 0) continue;
           const c = this.deps.benchCenter(arts, name, benchUnit);
           if (c) points.push({ run: run.name, runId: run.id, time: run.startedAt ?? run.createdAt, value: c.value, spread: c.spread, n: c.n });
@@ -334,8 +333,8 @@ export class RunsService {
         if (!metric) throw new GpwError('invalid_argument', `unknown metric ${m.slice(0, 100)}: use one of ${Object.keys(METRICS).join(', ')}, or bench:NAME:UNIT`);
         title = metric.title;
         unit = metric.unit;
-        for (const run of runs) {
-          const arts = this.artifactsOf(run).filter((a) => a.kind === metric.kind);
+        for (const { run, artifacts } of this.artifactsOfRuns(runs)) {
+          const arts = artifacts.filter((a) => a.kind === metric.kind);
           if (arts.length === 0) continue;
           const values: number[] = [];
           for (const a of arts) {
