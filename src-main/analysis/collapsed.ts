@@ -49,7 +49,9 @@ export function collapseProfile(profile: Profile, sampleTypeIndex: number, optio
       for (let f = frames.locFrameStart[loc + 1] - 1; f >= frames.locFrameStart[loc]; f--) parts.push(frames.text[f]);
     }
     if (processRoot) parts[0] = processName(profile, s, processRoot);
-    const key = parts.join(';');
+    // A sample without a stack still counts: folded lines need a frame, and pprof's name for a
+    // location it knows nothing about is <unknown>.
+    const key = parts.length ? parts.join(';') : '<unknown>';
     sums.set(key, (sums.get(key) ?? 0) + value);
   }
   const keys = [...sums.keys()].sort(compareCodePoints);

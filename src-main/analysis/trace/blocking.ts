@@ -42,6 +42,8 @@ export function blockingRecordsOf(trace: GoTrace, stats: GoroutineStats, kinds: 
   const tracking = new Int32Array(goCount * nk).fill(-1);
   const count = new Float64Array(stacks * nk);
   const delay = new Float64Array(stacks * nk);
+  // The transition that last added to each stack's record (see mergeSamePcs).
+  const lastAt = new Float64Array(stacks * nk).fill(-1);
   // Whether a transition into a state with this reason starts tracking, per kind (bit k), decided once per reason.
   const reasonBits = new Int16Array(trace.strings.length).fill(-1);
   const state = kinds.map((k) => STATE_OF[k]);
@@ -72,21 +74,55 @@ export function blockingRecordsOf(trace: GoTrace, stats: GoroutineStats, kinds: 
       const at = tr.stack[start] * nk + k;
       count[at]++;
       delay[at] += d;
+      lastAt[at] = i;
     }
   }
   return kinds.map((kind, k) => {
     const byStack = new Map<number, { count: number; delayNs: number }>();
+    const last = new Map<number, number>();
     let total = 0;
     let totalDelay = 0;
     for (let st = 0; st < stacks; st++) {
       const c = count[st * nk + k];
       if (c === 0) continue;
       byStack.set(st, { count: c, delayNs: delay[st * nk + k] });
+      last.set(st, lastAt[st * nk + k]);
       total += c;
       totalDelay += delay[st * nk + k];
     }
-    return { kind, byStack, count: total, delayNs: totalDelay };
+    return { kind, byStack: mergeSamePcs(trace, byStack, last), count: total, delayNs: totalDelay };
   });
+}
+
+/**
+ * go tool trace keys its records by the stack's program counters, zero-padded to 128: stacks
+ * with the same PCs are one record, shown with the frames of the stack that last added to it.
+ * In practice this joins "no stack" with a stack of one frame at PC 0 (a goroutine the runtime
+ * could not unwind), which pprof then shows as <unknown> or as no row, by which came last.
+ */
+function mergeSamePcs(trace: GoTrace, byStack: Map<number, { count: number; delayNs: number }>, last: Map<number, number>): Map<number, { count: number; delayNs: number }> {
+  const byPcs = new Map<string, number>();
+  const merged = new Map<number, { count: number; delayNs: number }>();
+  for (const [st, rec] of byStack) {
+    let end = trace.stackStart[st + 1];
+    while (end > trace.stackStart[st] && trace.framePc[end - 1] === 0) end--;
+    const key = Array.from(trace.framePc.subarray(trace.stackStart[st], end)).join(',');
+    const other = byPcs.get(key);
+    if (other === undefined) {
+      byPcs.set(key, st);
+      merged.set(st, { ...rec });
+      continue;
+    }
+    const sum = merged.get(other)!;
+    sum.count += rec.count;
+    sum.delayNs += rec.delayNs;
+    if (last.get(st)! > last.get(other)!) {
+      merged.delete(other);
+      merged.set(st, sum);
+      byPcs.set(key, st);
+    }
+  }
+  return merged;
 }
 
 /** Overlap of [s1, e1] and [s2, e2], 0 when they do not touch. */
@@ -114,8 +150,8 @@ export function blockingProfile(trace: GoTrace, records: BlockingRecords): Profi
         b.frame(trace.strings[trace.frameFunc[f]], { file: trace.strings[trace.frameFile[f]], line: trace.frameLine[f], address: trace.framePc[f] }),
       );
     }
-    // No stack: go tool trace writes one location without a function at address 0, which pprof shows as "<unknown>".
-    if (locs.length === 0) locs.push(b.frame('<unknown>'));
+    // No stack: go tool trace writes the sample with no location; pprof counts it in the total
+    // but in no row, and leaves it out of the sum the -nodefraction cut is taken from.
     b.addSample(locs, [rec.count, rec.delayNs]);
   }
   return b.build();
