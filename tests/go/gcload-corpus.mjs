@@ -43,7 +43,7 @@ export const PLANS = {
     { toolchain: 'go1.22.12', procs: 2, shapes: SHAPES, targets: ['gogc50', 'gogc200', 'off-limit'] },
     { toolchain: 'go1.24.13', procs: 2, shapes: SHAPES, targets: FEW_TARGETS },
   ],
-  test: [{ toolchain: null, procs: 2, shapes: ['steady', 'sawtooth'], targets: ['gogc50', 'gogc200', 'hardlimit'], args: ['-steps', '300000'] }],
+  test: [{ toolchain: null, procs: 2, shapes: ['steady', 'sawtooth'], targets: ['gogc50', 'gogc200', 'hardlimit'], args: [] }],
 };
 
 const MiB = 2 ** 20;
