@@ -11,7 +11,8 @@ import { PROFILE_KINDS } from './api/types.js';
 import { detectFormat, DETECT_HEAD_BYTES, type FormatName } from './formats/detect-format.js';
 import { FormatError } from './formats/format-error.js';
 import { READERS } from './import/readers.js';
-import type { ArtifactReader, ReadArtifact } from './import/reader-types.js';
+import { isStreamedFile, readHead } from './import/stream-import.js';
+import type { ArtifactReader } from './import/reader-types.js';
 import { Library, type NewArtifact } from './library/library.js';
 import { sha256Hex } from './library/blobs.js';
 import { ProfileWorkerClient } from './workers/profile-worker-client.js';
@@ -76,13 +77,12 @@ export interface EngineOptions {
 export interface ImportOptions {
   labels?: Record<string, string>;
   run?: string;
+  /** Files read as a stream (perf script, folded text): bytes read so far of each file. */
+  onProgress?: (file: string, done: number, total: number) => void;
 }
 
-interface ImportInput {
-  name: string;
-  source: string;
-  bytes: Uint8Array;
-}
+/** Bytes to import; or (CLI files of perf script and folded text) a file read as a stream. */
+type ImportInput = { name: string; source: string } & ({ bytes: Uint8Array } | { path: string });
 
 /**
  * The most flame graph nodes sent to a view: a profile of millions of distinct stacks has
@@ -376,8 +376,9 @@ export class Engine implements GpwApi {
 
   /** Imports files from disk, all in one transaction: one bad file and nothing is added. */
   async importPaths(paths: string[], options: ImportOptions = {}): Promise<ImportResult> {
-    const inputs = paths.map((p) => {
+    const inputs = paths.map((p): ImportInput => {
       const full = resolve(p);
+      if (checkInputFile(full) && isStreamedFile(full)) return { name: basename(full), source: full, path: full };
       return { name: basename(full), source: full, bytes: readInputFile(full) };
     });
     return this.importInputs(inputs, options);
@@ -418,7 +419,10 @@ export class Engine implements GpwApi {
 
   private async importInputs(inputs: ImportInput[], options: ImportOptions): Promise<ImportResult> {
     const prepared: NewArtifact[] = [];
-    for (const input of inputs) prepared.push(await this.prepareInput(input, options.labels ?? {}));
+    for (const input of inputs) {
+      const onProgress = options.onProgress && ((done: number, total: number) => options.onProgress!(input.name, done, total));
+      prepared.push('path' in input ? await this.prepareFile(input, options.labels ?? {}, onProgress) : await this.prepareInput(input, options.labels ?? {}));
+    }
     const artifacts = this.library.addArtifacts(prepared, options.run ?? null);
     if (this.options.precomputeOnImport ?? !this.options.warmUp) await this.precomputeViews(artifacts);
     return { artifacts };
@@ -438,18 +442,19 @@ export class Engine implements GpwApi {
     }
   }
 
+  /** A file read as a stream: folded, hashed and deflated in one read each (import/stream-import.ts); writes nothing. */
+  private async prepareFile(input: { name: string; source: string; path: string }, labels: Record<string, string>, onProgress?: (done: number, total: number) => void): Promise<NewArtifact> {
+    const reader = readerFor(input.name, readHead(input.path));
+    if (!reader.readFile) throw new GpwError('bad_input', `${input.name}: this format cannot be read as a stream`);
+    const { streamed, ...read } = await withFileName(input.name, reader.readFile({ name: input.name, path: input.path }, { profiles: this.worker, onProgress }));
+    return { kind: reader.kind, ...read, bytes: streamed.deflated, sha256: streamed.sha256, file: input.name, source: input.source, labels, functionStats: streamed.functionStats };
+  }
+
   /** Checks and summarises one input with its format's reader; writes nothing. */
-  private async prepareInput(input: ImportInput, labels: Record<string, string>): Promise<NewArtifact> {
+  private async prepareInput(input: { name: string; source: string; bytes: Uint8Array }, labels: Record<string, string>): Promise<NewArtifact> {
     const reader = readerFor(input.name, input.bytes);
     const sha256 = sha256Hex(input.bytes);
-    let read: ReadArtifact;
-    try {
-      read = await reader.read({ name: input.name, bytes: input.bytes, sha256 }, { profiles: this.worker, traces: this.traces.worker });
-    } catch (err) {
-      if (err instanceof GpwError) throw new GpwError(err.code, `${input.name}: ${err.message}`);
-      if (err instanceof FormatError) throw new GpwError('bad_input', `${input.name}: ${err.message}`);
-      throw err;
-    }
+    const read = await withFileName(input.name, reader.read({ name: input.name, bytes: input.bytes, sha256 }, { profiles: this.worker, traces: this.traces.worker }));
     // Profiles: the per-function figures run comparisons and trends read (the worker still holds the decoded profile).
     const functionStats = PROFILE_KINDS.includes(reader.kind)
       ? await this.worker.run<FunctionStats>({ op: 'functionStats', source: { sha256 } }, () => input.bytes)
@@ -482,6 +487,11 @@ export class Engine implements GpwApi {
       return { ...this.librarySource(target), id: target };
     }
     const full = resolve(target);
+    if (checkInputFile(full) && isStreamedFile(full)) {
+      // perf script and folded text: the worker reads the file in chunks; the key names this version of the file.
+      const st = statSync(full);
+      return { sha256: sha256Hex(new TextEncoder().encode(`file\0${full}\0${st.size}\0${st.mtimeMs}`)), name: basename(full), load: () => ({ path: full }), path: full };
+    }
     const bytes = readInputFile(full);
     const format = checkFormat(basename(full), bytes);
     if (READERS[format]?.kind && !PROFILE_KINDS.includes(READERS[format]!.kind)) {
@@ -596,8 +606,8 @@ function readerFor(name: string, bytes: Uint8Array): ArtifactReader {
   return reader;
 }
 
-/** Reads an input file, refusing what cannot be a profile before reading it into memory. */
-export function readInputFile(path: string): Uint8Array {
+/** A regular file that is not empty, or a GpwError saying what it is; its size. */
+function checkInputFile(path: string): number {
   const name = basename(path);
   let size: number;
   try {
@@ -610,6 +620,24 @@ export function readInputFile(path: string): Uint8Array {
     throw new GpwError('not_found', code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot read (${code})`);
   }
   if (size === 0) throw new GpwError('bad_input', `${name}: the file is empty`);
+  return size;
+}
+
+/** A reader's failure with the file's name in front. */
+async function withFileName<T>(name: string, reading: Promise<T>): Promise<T> {
+  try {
+    return await reading;
+  } catch (err) {
+    if (err instanceof GpwError) throw new GpwError(err.code, `${name}: ${err.message}`);
+    if (err instanceof FormatError) throw new GpwError('bad_input', `${name}: ${err.message}`);
+    throw err;
+  }
+}
+
+/** Reads an input file, refusing what cannot be a profile before reading it into memory. */
+export function readInputFile(path: string): Uint8Array {
+  const name = basename(path);
+  const size = checkInputFile(path);
   if (size > MAX_IMPORT_BYTES) {
     // Say what it looks like too: a huge file is usually the wrong file.
     const head = Buffer.alloc(DETECT_HEAD_BYTES);

@@ -3,8 +3,8 @@
 import type { Profile } from '../model/profile.js';
 import { detectFormat, DETECT_HEAD_BYTES } from './detect-format.js';
 import { FormatError } from './format-error.js';
-import { parseFolded } from './folded/parse-folded.js';
-import { parsePerfScript } from './perf-script/parse-perf-script.js';
+import { FoldedStream, parseFolded } from './folded/parse-folded.js';
+import { parsePerfScript, PerfScriptStream } from './perf-script/parse-perf-script.js';
 import { decodePprof } from './pprof/decode-pprof.js';
 
 export function decodeProfileBytes(bytes: Uint8Array): Profile {
@@ -16,6 +16,33 @@ export function decodeProfileBytes(bytes: Uint8Array): Profile {
       return parsePerfScript(bytes);
     case 'folded':
       return parseFolded(bytes);
+    case null:
+      throw new FormatError(detected.reason);
+    default:
+      throw new FormatError(`a ${String((detected as { format: string }).format)} file is not a profile`);
+  }
+}
+
+/** A profile decoded from pieces of its bytes as they are read: text formats keep only their folded stacks. */
+export interface ProfileStream {
+  push(bytes: Uint8Array): void;
+  finish(): Profile;
+}
+
+/**
+ * The streaming decoder for a file whose first bytes (up to DETECT_HEAD_BYTES) are `head`:
+ * perf script and folded stacks; null for formats decoded whole (pprof: gzipped, and small
+ * beside the text it summarises). Throws FormatError for what is not a profile.
+ */
+export function profileStreamFor(head: Uint8Array): ProfileStream | null {
+  const detected = detectFormat(head.subarray(0, DETECT_HEAD_BYTES));
+  switch (detected.format) {
+    case 'perf-script':
+      return new PerfScriptStream();
+    case 'folded':
+      return new FoldedStream();
+    case 'pprof':
+      return null;
     case null:
       throw new FormatError(detected.reason);
     default:

@@ -66,35 +66,149 @@ export interface LineVisitor {
 }
 
 /**
- * Calls `visit` for each line. Returns whether the input ended with a line break (false for
- * an input cut mid-line, or whose last line has no "\n").
+ * Lines of text that arrives in pieces (a file read in chunks): bytes cut anywhere (mid-line,
+ * inside a UTF-8 or UTF-16 character, between the "\r" and "\n" of CRLF) give the lines the
+ * whole text gives. The encoding is taken from the first bytes' byte-order mark. Only the
+ * current piece and the unfinished line are held.
  */
-export function forEachLine(bytes: Uint8Array, visit: LineVisitor): { endsWithNewline: boolean; lines: number } {
-  const { encoding, bomLength } = textEncodingOf(bytes);
-  const decoder = new TextDecoder(encoding);
-  let carry = '';
-  let lineNo = 0;
-  for (let off = bomLength; off < bytes.length; off += CHUNK_BYTES) {
-    const end = Math.min(bytes.length, off + CHUNK_BYTES);
-    const text = carry + decoder.decode(bytes.subarray(off, end), { stream: end < bytes.length });
+export class LineSplitter {
+  private decoder: TextDecoder | null = null;
+  private utf8 = false;
+  /** UTF-8: the bytes of a character the last piece cut, put before the next piece. */
+  private partial: Uint8Array | null = null;
+  /** The first bytes, held until there are enough to see a byte-order mark. */
+  private head: Uint8Array | null = null;
+  private carry = '';
+  private lineNo = 0;
+  private stopped = false;
+
+  constructor(private readonly visit: LineVisitor) {}
+
+  /** Whether the visitor asked to stop. */
+  get done(): boolean {
+    return this.stopped;
+  }
+
+  /** Lines passed on so far. */
+  get lines(): number {
+    return this.lineNo;
+  }
+
+  /** The next piece of the text; its bytes are decoded before this returns (the buffer may be reused). */
+  push(bytes: Uint8Array): void {
+    // A big piece is decoded a few MB at a time: never one string of hundreds of MB.
+    for (let off = 0; off < bytes.length && !this.stopped; off += CHUNK_BYTES) this.pushPiece(bytes.subarray(off, off + CHUNK_BYTES));
+  }
+
+  private pushPiece(bytes: Uint8Array): void {
+    if (this.stopped || bytes.length === 0) return;
+    if (this.decoder === null) {
+      const head = this.head ? concatBytes(this.head, bytes) : bytes;
+      if (head.length < 3) {
+        this.head = head.slice();
+        return;
+      }
+      this.head = null;
+      const { encoding, bomLength } = textEncodingOf(head);
+      this.decoder = new TextDecoder(encoding);
+      this.utf8 = encoding === 'utf-8';
+      bytes = head.subarray(bomLength);
+    }
+    this.take(this.decodePiece(bytes));
+  }
+
+  /**
+   * UTF-8 is decoded piece by piece up to the last whole character (the rest waits for the next
+   * piece): a whole-buffer decode is several times faster than the decoder's streaming mode.
+   */
+  private decodePiece(bytes: Uint8Array): string {
+    if (!this.utf8) return this.decoder!.decode(bytes, { stream: true });
+    if (this.partial) {
+      bytes = concatBytes(this.partial, bytes);
+      this.partial = null;
+    }
+    const whole = utf8WholeLength(bytes);
+    if (whole < bytes.length) this.partial = bytes.slice(whole);
+    return this.decoder!.decode(bytes.subarray(0, whole));
+  }
+
+  /** The end of the text; returns whether it ended with a line break. */
+  end(): { endsWithNewline: boolean; lines: number } {
+    if (!this.stopped) {
+      if (this.decoder === null && this.head) {
+        const { encoding, bomLength } = textEncodingOf(this.head);
+        this.decoder = new TextDecoder(encoding);
+        this.utf8 = encoding === 'utf-8';
+        this.take(this.decodePiece(this.head.subarray(bomLength)));
+      }
+      // A cut character at the very end decodes as U+FFFD, as a whole-file decode has it.
+      if (this.partial) this.take(this.decoder!.decode(this.partial));
+      this.partial = null;
+      if (this.decoder && !this.utf8) this.take(this.decoder.decode());
+    }
+    if (this.stopped) return { endsWithNewline: true, lines: this.lineNo };
+    const carry = this.carry;
+    this.carry = '';
+    if (carry.length > 0) {
+      this.visit(carry.charCodeAt(carry.length - 1) === 13 ? carry.slice(0, -1) : carry, ++this.lineNo);
+      return { endsWithNewline: false, lines: this.lineNo };
+    }
+    return { endsWithNewline: true, lines: this.lineNo };
+  }
+
+  private take(decoded: string): void {
+    if (this.stopped || decoded.length === 0) return;
+    const text = this.carry.length > 0 ? this.carry + decoded : decoded;
+    const visit = this.visit;
     let start = 0;
     for (;;) {
       const nl = text.indexOf('\n', start);
       if (nl < 0) break;
       const stop = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-      if (visit(text.slice(start, stop), ++lineNo) === false) return { endsWithNewline: true, lines: lineNo };
+      if (visit(text.slice(start, stop), ++this.lineNo) === false) {
+        this.stopped = true;
+        this.carry = '';
+        return;
+      }
       start = nl + 1;
     }
-    carry = text.slice(start);
-    if (carry.length > MAX_LINE_CHARS) {
-      if (visit(carry, ++lineNo) === false) return { endsWithNewline: false, lines: lineNo };
-      carry = '';
+    this.carry = text.slice(start);
+    if (this.carry.length > MAX_LINE_CHARS) {
+      const piece = this.carry;
+      this.carry = '';
+      if (visit(piece, ++this.lineNo) === false) this.stopped = true;
     }
   }
-  if (carry.length > 0) {
-    const last = carry.charCodeAt(carry.length - 1) === 13 ? carry.slice(0, -1) : carry;
-    visit(last, ++lineNo);
-    return { endsWithNewline: false, lines: lineNo };
+}
+
+/** The length of the longest prefix of `b` that does not end inside a UTF-8 character. */
+function utf8WholeLength(b: Uint8Array): number {
+  const n = b.length;
+  // A character is at most 4 bytes: look at the last 3 for the lead byte of one not finished.
+  for (let i = n - 1; i >= 0 && i >= n - 3; i--) {
+    const c = b[i];
+    if (c < 0x80) return n;
+    if (c >= 0xc0) {
+      const len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+      return i + len > n ? i : n;
+    }
   }
-  return { endsWithNewline: true, lines: lineNo };
+  return n;
+}
+
+function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+/**
+ * Calls `visit` for each line. Returns whether the input ended with a line break (false for
+ * an input cut mid-line, or whose last line has no "\n").
+ */
+export function forEachLine(bytes: Uint8Array, visit: LineVisitor): { endsWithNewline: boolean; lines: number } {
+  const lines = new LineSplitter(visit);
+  lines.push(bytes);
+  return lines.end();
 }

@@ -4,6 +4,8 @@
 import type { ArtifactKind, ArtifactSummary } from '../api/types.js';
 import type { ProfileWorkerClient } from '../workers/profile-worker-client.js';
 import type { TraceWorkerClient } from '../workers/trace-worker-client.js';
+import type { ProgressListener } from '../workers/profile-worker-client.js';
+import type { StreamedFile } from './stream-import.js';
 
 export interface ReaderInput {
   /** File name as the user knows it (for messages). */
@@ -17,6 +19,14 @@ export interface ReaderContext {
   profiles: ProfileWorkerClient;
   /** The trace worker: execution traces are parsed there (inline when absent). */
   traces?: TraceWorkerClient;
+  /** Streamed files: bytes read so far of the file's size. */
+  onProgress?: ProgressListener;
+}
+
+/** A file on disk read as a stream (import/stream-import.ts), for the formats that can be. */
+export interface FileInput {
+  name: string;
+  path: string;
 }
 
 export interface ReadArtifact {
@@ -32,4 +42,6 @@ export interface ArtifactReader {
   kind: ArtifactKind;
   /** Reads and checks one file; throws FormatError or GpwError with a message for the user. */
   read(input: ReaderInput, ctx: ReaderContext): Promise<ReadArtifact>;
+  /** Reads a file in chunks (perf script, folded text): the artifact, and the file's hash and deflated bytes. */
+  readFile?(input: FileInput, ctx: ReaderContext): Promise<ReadArtifact & { streamed: StreamedFile }>;
 }

@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Artifact, ArtifactKind, ArtifactSort, ArtifactSummary } from '../api/types.js';
-import { BlobStore } from './blobs.js';
+import { BlobStore, type DeflatedParts } from './blobs.js';
 import { migrate } from './migrate.js';
 import { writeTransaction } from './write-transaction.js';
 import { RunsStore } from './runs-store.js';
@@ -16,7 +16,8 @@ export { newId };
 export interface NewArtifact {
   kind: ArtifactKind;
   subtype: string | null;
-  bytes: Uint8Array;
+  /** The bytes, or a file deflated as it was read (blobs.ts deflateFile). */
+  bytes: Uint8Array | DeflatedParts;
   sha256: string;
   file: string | null;
   source: string;
@@ -106,7 +107,8 @@ export class Library {
       const now = Date.now();
       return items.map((item) => {
         const id = newId();
-        this.blobs.put(item.bytes, item.sha256);
+        if (item.bytes instanceof Uint8Array) this.blobs.put(item.bytes, item.sha256);
+        else this.blobs.putParts(item.bytes, item.sha256);
         insertArtifact.run({
           id, kind: item.kind, subtype: item.subtype, sha: item.sha256, file: item.file, source: item.source,
           importedAt: now, capturedAt: item.capturedAt, durationNs: item.durationNs, goVersion: item.goVersion,
@@ -167,7 +169,7 @@ export class Library {
   }
 
   blobBytes(): number {
-    return (this.db.prepare('SELECT coalesce(sum(length(data)), 0) AS n FROM blobs').get() as { n: number }).n;
+    return (this.db.prepare('SELECT (SELECT coalesce(sum(length(data)), 0) FROM blobs) + (SELECT coalesce(sum(length(data)), 0) FROM blob_parts) AS n').get() as { n: number }).n;
   }
 
   /** Deletes an artifact, and its blob when nothing else refers to it. */

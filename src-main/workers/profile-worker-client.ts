@@ -3,9 +3,12 @@
 
 import { Worker } from 'node:worker_threads';
 import { GpwError } from '../api/errors.js';
-import { sourcesOf, withBytes, type WorkerReply, type WorkerRequest } from './profile-worker-protocol.js';
+import { sourcesOf, withBytes, type SourceData, type WorkerProgress, type WorkerReply, type WorkerRequest } from './profile-worker-protocol.js';
 
-type Pending = { worker: Worker; resolve: (r: WorkerReply) => void; reject: (e: Error) => void };
+type Pending = { worker: Worker; resolve: (r: WorkerReply) => void; reject: (e: Error) => void; onProgress?: ProgressListener };
+
+/** Bytes of a file read so far, of its size. */
+export type ProgressListener = (done: number, total: number) => void;
 
 export class ProfileWorkerClient {
   private worker: Worker | null = null;
@@ -26,9 +29,12 @@ export class ProfileWorkerClient {
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
     const worker = new Worker(this.scriptPath, { workerData: { warmUp: this.warmUp } });
-    worker.on('message', (reply: WorkerReply) => {
+    worker.on('message', (reply: WorkerReply | WorkerProgress) => {
       const p = this.pending.get(reply.id);
-      if (p) {
+      if (!p) return;
+      if ('progress' in reply) {
+        p.onProgress?.(reply.progress.done, reply.progress.total);
+      } else {
         this.pending.delete(reply.id);
         p.resolve(reply);
       }
@@ -52,11 +58,11 @@ export class ProfileWorkerClient {
     return worker;
   }
 
-  private post(req: WorkerRequest): Promise<WorkerReply> {
+  private post(req: WorkerRequest, onProgress?: ProgressListener): Promise<WorkerReply> {
     const worker = this.ensureWorker();
     const id = this.nextId++;
     return new Promise<WorkerReply>((resolve, reject) => {
-      this.pending.set(id, { worker, resolve, reject });
+      this.pending.set(id, { worker, resolve, reject, onProgress });
       worker.ref();
       worker.postMessage({ id, req });
     }).finally(() => {
@@ -70,11 +76,11 @@ export class ProfileWorkerClient {
    * meanwhile). The bytes are copied to the worker, so the caller may keep using them. An error
    * about one source's bytes is prefixed with `nameOf(sha256)` when given.
    */
-  async run<T>(req: WorkerRequest, loadBytes: (sha256: string) => Uint8Array, nameOf?: (sha256: string) => string): Promise<T> {
-    let reply = await this.post(req);
+  async run<T>(req: WorkerRequest, loadBytes: (sha256: string) => SourceData, nameOf?: (sha256: string) => string, onProgress?: ProgressListener): Promise<T> {
+    let reply = await this.post(req, onProgress);
     for (let attempt = 0; attempt < 2 && !reply.ok && 'missing' in reply; attempt++) {
       const hashes = attempt === 0 ? reply.missing : sourcesOf(req).map((s) => s.sha256);
-      reply = await this.post(withBytes(req, hashes, loadBytes));
+      reply = await this.post(withBytes(req, hashes, loadBytes), onProgress);
     }
     if (reply.ok) return reply.value as T;
     if ('missing' in reply) throw new GpwError('internal', 'profile worker lost the profile');

@@ -6,8 +6,23 @@ import type { ViewFilters } from '../analysis/profile-view.js';
 import type { DiffTableOptions } from '../analysis/diff-table.js';
 import type { ExportRequest } from '../analysis/view-ops.js';
 
-/** A profile named by the SHA-256 of its bytes; the bytes come along only when the worker lacks it. */
-export type ProfileSource = { sha256: string; bytes?: Uint8Array };
+/**
+ * A profile named by the SHA-256 of its bytes; the bytes come along only when the worker lacks
+ * it. A file given to the CLI comes as its path instead (trusted: never from the renderer), and
+ * the worker reads it in chunks; its name is then a key of the file's path, size and time.
+ */
+export type ProfileSource = { sha256: string; bytes?: Uint8Array; path?: string };
+
+/** What a source's loader gives: the bytes, or the path of the file to read them from. */
+export type SourceData = Uint8Array | { path: string };
+
+/** What `readFile` answers: the file's content address and what the import keeps of it. */
+export interface ReadFileResult {
+  sha256: string;
+  size: number;
+  summary: unknown;
+  functionStats: unknown;
+}
 
 /** The profiles a view is made of (analysis/profile-view.ts) and how to look at them. */
 export interface ViewSpec {
@@ -38,7 +53,13 @@ export type WorkerRequest =
   /** pprof's -peek of the functions matching a Go regexp (analysis/source/peek.ts). */
   | { op: 'peek'; view: ViewSpec; sampleType?: string; symbol: string }
   /** Figures per instruction address, for pprof's -disasm (analysis/source/disasm.ts). */
-  | { op: 'addresses'; view: ViewSpec; sampleType?: string };
+  | { op: 'addresses'; view: ViewSpec; sampleType?: string }
+  /**
+   * Imports of files: reads the file at `path` in chunks (workers/profile-file.ts), hashing it in
+   * the same pass, keeps the profile under its SHA-256 and answers a ReadFileResult; sends
+   * `progress` messages as it reads.
+   */
+  | { op: 'readFile'; path: string };
 
 /**
  * `missing` lists the sources (by SHA-256) the worker does not hold: ask again with their bytes.
@@ -46,24 +67,29 @@ export type WorkerRequest =
  */
 export type WorkerReply = { id: number } & ({ ok: true; value: unknown } | { ok: false; missing: string[] } | { ok: false; error: ErrorBody; source?: string });
 
+/** Sent while a request reads a file: bytes read of the file's size. */
+export type WorkerProgress = { id: number; progress: { done: number; total: number } };
+
 /** Every profile a request names. */
 export function sourcesOf(req: WorkerRequest): ProfileSource[] {
+  if (req.op === 'readFile') return [];
   return 'source' in req ? [req.source] : [...req.view.sources, ...req.view.base];
 }
 
 /** The request with bytes attached to the sources whose hashes are listed. */
-export function withBytes(req: WorkerRequest, hashes: readonly string[], load: (sha256: string) => Uint8Array): WorkerRequest {
+export function withBytes(req: WorkerRequest, hashes: readonly string[], load: (sha256: string) => SourceData): WorkerRequest {
   const wanted = new Set(hashes);
-  const cache = new Map<string, Uint8Array>();
+  const cache = new Map<string, SourceData>();
   const attach = (s: ProfileSource): ProfileSource => {
-    if (!wanted.has(s.sha256) || s.bytes) return s;
-    let bytes = cache.get(s.sha256);
-    if (!bytes) {
-      bytes = load(s.sha256);
-      cache.set(s.sha256, bytes);
+    if (!wanted.has(s.sha256) || s.bytes || s.path) return s;
+    let data = cache.get(s.sha256);
+    if (!data) {
+      data = load(s.sha256);
+      cache.set(s.sha256, data);
     }
-    return { sha256: s.sha256, bytes };
+    return data instanceof Uint8Array ? { sha256: s.sha256, bytes: data } : { sha256: s.sha256, path: data.path };
   };
+  if (req.op === 'readFile') return req;
   if ('source' in req) return { ...req, source: attach(req.source) };
   return { ...req, view: { ...req.view, sources: req.view.sources.map(attach), base: req.view.base.map(attach) } };
 }

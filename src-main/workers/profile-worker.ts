@@ -13,7 +13,8 @@ import { FlameStructure } from '../analysis/flame-graph.js';
 import { callTreeOf, diffTableOf, exportOf, sandwichOf } from '../analysis/view-ops.js';
 import { addressesOf, peekOf, sourceListOf } from '../analysis/source/source-ops.js';
 import { GpwError, errorBody } from '../api/errors.js';
-import type { ProfileSource, ViewSpec, WorkerReply, WorkerRequest } from './profile-worker-protocol.js';
+import type { ProfileSource, ReadFileResult, ViewSpec, WorkerProgress, WorkerReply, WorkerRequest } from './profile-worker-protocol.js';
+import { decodeProfileFile } from './profile-file.js';
 import { viewProfile, type ProfileView } from '../analysis/profile-view.js';
 import { encodePprof } from '../formats/pprof/encode-pprof.js';
 import { functionStatsOf } from '../analysis/runs/function-stats.js';
@@ -51,7 +52,7 @@ function touch<V>(map: Map<string, V>, key: string, value: V, size: number): V {
 
 /** The decoded profiles of these sources; all that are neither cached nor sent are reported at once. */
 function profilesFor(sources: ProfileSource[]): Profile[] {
-  const missing = sources.filter((s) => !s.bytes && !cache.has(s.sha256)).map((s) => s.sha256);
+  const missing = sources.filter((s) => !s.bytes && !s.path && !cache.has(s.sha256)).map((s) => s.sha256);
   if (missing.length > 0) throw new MissingProfiles([...new Set(missing)]);
   // Take every cached one before decoding any other: a decode may push a needed one out of the cache.
   const held = sources.map((s) => cache.get(s.sha256));
@@ -64,7 +65,7 @@ function profilesFor(sources: ProfileSource[]): Profile[] {
 function decodeSource(source: ProfileSource, decoded: Map<string, Profile>): Profile {
   try {
     // As pprof does on load: the profile's own drop_frames/keep_frames apply to every view.
-    const profile = pruneDroppedFrames(decodeProfileBytes(source.bytes!));
+    const profile = pruneDroppedFrames(source.bytes ? decodeProfileBytes(source.bytes) : decodeProfileFile(source.path!, { hash: false }).profile);
     decoded.set(source.sha256, profile);
     return profile;
   } catch (err) {
@@ -103,8 +104,18 @@ function viewFor(spec: ViewSpec): ProfileView {
   return touch(views, key, view, VIEW_CACHE_SIZE);
 }
 
-function handle(req: WorkerRequest): unknown {
+/** An import's file: read in chunks and hashed in one pass, kept under its SHA-256. */
+function readFile(path: string, onProgress: (done: number, total: number) => void): ReadFileResult {
+  const { profile: decoded, sha256, size } = decodeProfileFile(path, { hash: true, onProgress });
+  const profile = pruneDroppedFrames(decoded);
+  touch(cache, sha256!, profile, CACHE_SIZE);
+  return { sha256: sha256!, size, summary: summarizeProfile(profile), functionStats: functionStatsOf(profile) };
+}
+
+function handle(req: WorkerRequest, id: number): unknown {
   switch (req.op) {
+    case 'readFile':
+      return readFile(req.path, (done, total) => parentPort!.postMessage({ id, progress: { done, total } } satisfies WorkerProgress));
     case 'summarize':
       return summarizeProfile(profilesFor([req.source])[0]);
     case 'meta': {
@@ -163,7 +174,7 @@ parentPort!.on('message', (msg: { id: number; req: WorkerRequest }) => {
   lastRequestAt = Date.now();
   let reply: WorkerReply;
   try {
-    const value = handle(msg.req);
+    const value = handle(msg.req, msg.id);
     reply = { id: msg.id, ok: true, value };
     parentPort!.postMessage(reply, transferables(value));
     return;

@@ -4,19 +4,20 @@
 
 import type { ViewOptions } from '../api/types.js';
 import type { ViewFilters } from '../analysis/profile-view.js';
-import type { ViewSpec } from './profile-worker-protocol.js';
+import type { SourceData, ViewSpec } from './profile-worker-protocol.js';
 
 /** One profile a view reads: from the library or, for the CLI, a file. */
 export interface ViewSource {
   sha256: string;
   /** For messages: the file name, else the artifact id. */
   name: string;
-  load(): Uint8Array;
+  /** The bytes, or (CLI files of text formats) the path the worker reads them from in chunks. */
+  load(): SourceData;
 }
 
 export interface ViewRequest {
   spec: ViewSpec;
-  load(sha256: string): Uint8Array;
+  load(sha256: string): SourceData;
   nameOf(sha256: string): string;
 }
 

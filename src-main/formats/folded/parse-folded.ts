@@ -8,7 +8,7 @@ import { ProfileBuilder } from '../../model/profile-builder.js';
 import type { Profile } from '../../model/profile.js';
 import { FormatError } from '../format-error.js';
 import { quoteInput } from '../quote-input.js';
-import { detached, forEachLine } from '../text-lines.js';
+import { detached, LineSplitter } from '../text-lines.js';
 import { parseFoldedLine } from './folded-line.js';
 
 /** Comments gpw adds to a folded profile: warnings start with this. */
@@ -22,38 +22,54 @@ interface BadLine {
   text: string;
 }
 
-export function parseFolded(bytes: Uint8Array): Profile {
-  const sums = new Map<string, number>();
-  const bad: BadLine[] = [];
-  let badCount = 0;
-  let stacks = 0;
+/** Folded stacks that arrive in pieces (a file read in chunks) → Profile; only the sums per stack are kept. */
+export class FoldedStream {
+  private readonly sums = new Map<string, number>();
+  private readonly bad: BadLine[] = [];
+  private badCount = 0;
+  private stacks = 0;
+  private readonly lines = new LineSplitter((line, lineNo) => this.line(line, lineNo));
 
-  forEachLine(bytes, (line, lineNo) => {
+  push(bytes: Uint8Array): void {
+    this.lines.push(bytes);
+  }
+
+  private line(line: string, lineNo: number): void {
     const parsed = parseFoldedLine(line);
     if (parsed.kind === 'stack') {
-      const sum = sums.get(parsed.stack);
-      if (sum === undefined) sums.set(detached(parsed.stack), parsed.count);
-      else sums.set(parsed.stack, sum + parsed.count);
-      stacks++;
+      const sum = this.sums.get(parsed.stack);
+      if (sum === undefined) this.sums.set(detached(parsed.stack), parsed.count);
+      else this.sums.set(parsed.stack, sum + parsed.count);
+      this.stacks++;
     } else if (parsed.kind === 'invalid') {
-      badCount++;
-      if (bad.length < MAX_REPORTED_LINES) bad.push({ lineNo, reason: parsed.reason, text: line });
+      this.badCount++;
+      if (this.bad.length < MAX_REPORTED_LINES) this.bad.push({ lineNo, reason: parsed.reason, text: detached(line.slice(0, 200)) });
     }
-  });
+  }
 
-  if (stacks === 0) {
-    if (bad.length === 0) throw new FormatError('no folded stacks: the file has only blank or comment lines');
-    const b = bad[0];
-    throw new FormatError(`no folded stacks: line ${b.lineNo} is not "frame;frame;... count" (${b.reason}): ${quoteInput(b.text, 60)}`, b.lineNo);
+  finish(): Profile {
+    this.lines.end();
+    const { bad, badCount } = this;
+    if (this.stacks === 0) {
+      if (bad.length === 0) throw new FormatError('no folded stacks: the file has only blank or comment lines');
+      const b = bad[0];
+      throw new FormatError(`no folded stacks: line ${b.lineNo} is not "frame;frame;... count" (${b.reason}): ${quoteInput(b.text, 60)}`, b.lineNo);
+    }
+    const profile = buildProfile(this.sums);
+    if (badCount > 0) {
+      const listed = bad.map((b) => `line ${b.lineNo} ${quoteInput(b.text, 60)}`).join(', ');
+      profile.comments.push(
+        `${FOLDED_WARNING_PREFIX}skipped ${badCount} line${badCount === 1 ? '' : 's'} that ${badCount === 1 ? 'is' : 'are'} not "frame;frame;... count": ${listed}${badCount > bad.length ? ', ...' : ''}`,
+      );
+    }
+    return profile;
   }
-  const profile = buildProfile(sums);
-  if (badCount > 0) {
-    const listed = bad.map((b) => `line ${b.lineNo} ${quoteInput(b.text, 60)}`).join(', ');
-    profile.comments.push(
-      `${FOLDED_WARNING_PREFIX}skipped ${badCount} line${badCount === 1 ? '' : 's'} that ${badCount === 1 ? 'is' : 'are'} not "frame;frame;... count": ${listed}${badCount > bad.length ? ', ...' : ''}`,
-    );
-  }
-  return profile;
+}
+
+export function parseFolded(bytes: Uint8Array): Profile {
+  const stream = new FoldedStream();
+  stream.push(bytes);
+  return stream.finish();
 }
 
 /** One sample per distinct stack, frames interned by name. */

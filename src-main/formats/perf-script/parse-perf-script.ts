@@ -13,7 +13,7 @@
 import { ProfileBuilder } from '../../model/profile-builder.js';
 import type { Profile, ValueType } from '../../model/profile.js';
 import { FormatError } from '../format-error.js';
-import { detached, forEachLine } from '../text-lines.js';
+import { detached, LineSplitter } from '../text-lines.js';
 import { perfFrameNames, stripOffset } from './perf-frames.js';
 import { flatRecordFrameStart, isSpace, looseEventName, parseEventField, parseRecordExtras, parseRecordHeader, parseStackLine } from './perf-lines.js';
 
@@ -312,14 +312,32 @@ function periodUnit(event: string): string {
   return base === 'cpu-clock' || base === 'task-clock' ? 'nanoseconds' : 'count';
 }
 
-export function parsePerfScript(bytes: Uint8Array, options: PerfScriptOptions = {}): Profile {
-  const reader = new PerfScriptReader();
-  const { endsWithNewline } = forEachLine(bytes, (line, lineNo) => reader.line(line, lineNo));
-  reader.end(options.dropUnclosedLastRecord === true);
-  if (reader.records === 0) throw new FormatError(reader.describeFailure());
-  const profile = reader.finish();
-  if (!endsWithNewline && reader.lastLineUnrecognised) {
-    profile.comments.push(`${PERF_WARNING_PREFIX}the file ends in the middle of a line: it may be truncated`);
+/** perf script text that arrives in pieces (a file read in chunks) → Profile; only the folded stacks are kept. */
+export class PerfScriptStream {
+  private readonly reader = new PerfScriptReader();
+  private readonly lines = new LineSplitter((line, lineNo) => this.reader.line(line, lineNo));
+
+  constructor(private readonly options: PerfScriptOptions = {}) {}
+
+  push(bytes: Uint8Array): void {
+    this.lines.push(bytes);
   }
-  return profile;
+
+  finish(): Profile {
+    const reader = this.reader;
+    const { endsWithNewline } = this.lines.end();
+    reader.end(this.options.dropUnclosedLastRecord === true);
+    if (reader.records === 0) throw new FormatError(reader.describeFailure());
+    const profile = reader.finish();
+    if (!endsWithNewline && reader.lastLineUnrecognised) {
+      profile.comments.push(`${PERF_WARNING_PREFIX}the file ends in the middle of a line: it may be truncated`);
+    }
+    return profile;
+  }
+}
+
+export function parsePerfScript(bytes: Uint8Array, options: PerfScriptOptions = {}): Profile {
+  const stream = new PerfScriptStream(options);
+  stream.push(bytes);
+  return stream.finish();
 }
