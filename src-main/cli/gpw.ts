@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { GpwError } from '../api/errors.js';
 import { safeMessage } from '../formats/quote-input.js';
 import { topCommand, TOP_FLAGS, TOP_USAGE } from './top-command.js';
+import { importProgress } from './progress-lines.js';
 import { mergeCommand, MERGE_FLAGS, MERGE_USAGE } from './merge-command.js';
 import { traceCommand, TRACE_FLAGS, TRACE_USAGE } from './trace-command.js';
 import { exportCommand, EXPORT_FLAGS, EXPORT_USAGE } from './export-command.js';
@@ -32,7 +33,7 @@ const DEMO_DIR = fileURLToPath(new URL('../../resources/demo/', HERE));
 const USAGE = `gpw — the Go Performance Workstation
 
 usage:
-  gpw import FILE... [--label k=v]... [--run NAME] [--json]
+  gpw import FILE... [--label k=v]... [--run NAME] [--progress] [--json]
 ${LIST_USAGE}
 ${TOP_USAGE}
 ${MERGE_USAGE}
@@ -53,7 +54,7 @@ common options:
 
 const COMMON: Record<string, FlagSpec> = { ...valueFlags('library'), ...switchFlags('json', 'help') };
 const SPECS: Record<string, Record<string, FlagSpec>> = {
-  import: { ...COMMON, ...ARTIFACT_FLAGS },
+  import: { ...COMMON, ...ARTIFACT_FLAGS, ...switchFlags('progress') },
   list: { ...COMMON, ...LIST_FLAGS },
   top: { ...COMMON, ...TOP_FLAGS },
   merge: { ...COMMON, ...MERGE_FLAGS },
@@ -145,7 +146,8 @@ async function runCommand(command: string, args: ParsedArgs, json: boolean, engi
     switch (command) {
       case 'import': {
         if (args.positional.length === 0) throw new GpwError('invalid_argument', 'gpw import needs at least one FILE');
-        const result = await engine.importPaths(args.positional, { labels: labelFlags(args), run: flag(args, 'run') });
+        const onProgress = importProgress(args.flags.has('progress'));
+        const result = await engine.importPaths(args.positional, { labels: labelFlags(args), run: flag(args, 'run'), onProgress });
         if (json) out(JSON.stringify({ artifacts: result.artifacts }));
         else for (const a of result.artifacts) out(`imported ${artifactLine(a)}`);
         return 0;

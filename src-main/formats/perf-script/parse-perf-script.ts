@@ -38,6 +38,11 @@ const HEADER_KEYS: Partial<Record<string, string>> = {
 };
 
 const TRIE_KEY = 2 ** 26;
+/** At most this many distinct frame lines are remembered (memory: a capture of a huge program). */
+const FRAME_LINES_KEPT = 500_000;
+const AGG_NODE_LIMIT = 2 ** 30;
+const AGG_LABELS_LIMIT = 2 ** 16;
+const AGG_EVENTS_LIMIT = 2 ** 6;
 const MAX_REPORTED_LINES = 5;
 
 interface EventInfo {
@@ -61,7 +66,7 @@ class PerfScriptReader {
   private readonly nodeLoc: number[] = [-1];
   private readonly trie = new Map<number, number>();
   // Sums per (stack, labels, event).
-  private readonly aggIds = new Map<string, number>();
+  private readonly aggIds = new Map<number | string, number>();
   private readonly aggNode: number[] = [];
   private readonly aggLabels: number[] = [];
   private readonly aggEvent: number[] = [];
@@ -69,8 +74,13 @@ class PerfScriptReader {
   private readonly aggPeriod: number[] = [];
   // Interning caches.
   private readonly frameLocs = new Map<string, number>();
+  /**
+   * Whole frame lines seen before (pc, symbol, module: a program has a bounded number), per
+   * java/other process, → location (-1: skipped): most lines are one lookup, not a parse.
+   */
+  private readonly frameLines = [new Map<string, number>(), new Map<string, number>()];
   private readonly rootLocs = new Map<string, number>();
-  private readonly labelSetIds = new Map<string, number>();
+  private readonly labelSetIds = new Map<string, Map<number, number>>();
   private readonly labelSets: number[][] = [];
   private readonly events: EventInfo[] = [];
   private readonly eventIds = new Map<string, number>();
@@ -94,6 +104,13 @@ class PerfScriptReader {
       if (this.pname !== null) this.closeRecord();
       return;
     }
+    if (this.pname !== null && isSpace(line.charCodeAt(0))) {
+      const known = this.frameLines[this.javaProcess ? 1 : 0].get(line);
+      if (known !== undefined) {
+        if (known >= 0) this.push(known);
+        return;
+      }
+    }
     const head = parseRecordHeader(line);
     if (head) {
       this.openRecord(line, head.comm, head.first, head.second, head.end);
@@ -105,6 +122,8 @@ class PerfScriptReader {
       if (this.pname === null) return;
       const loc = this.frameLocation(frame.rawFunc, frame.module);
       if (loc >= 0) this.push(loc);
+      const lines = this.frameLines[this.javaProcess ? 1 : 0];
+      if (lines.size < FRAME_LINES_KEPT) lines.set(detached(line), loc);
       return;
     }
     this.unrecognised++;
@@ -167,13 +186,17 @@ class PerfScriptReader {
       if (extras.time < this.minTime) this.minTime = extras.time;
       if (extras.time > this.maxTime) this.maxTime = extras.time;
     }
-    this.labelSet = this.labelSetOf(comm, first, second, extras.cpu);
+    this.labelSet = this.labelSetOf(line.slice(0, end), comm, first, second, extras.cpu);
     this.records++;
   }
 
   private closeRecord(): void {
     this.push(this.rootLocation(this.pname!));
-    const key = `${this.stackNode}:${this.labelSet}:${this.event}`;
+    // A number while it fits exactly (it nearly always does), else text.
+    const key =
+      this.stackNode < AGG_NODE_LIMIT && this.labelSet < AGG_LABELS_LIMIT && this.event < AGG_EVENTS_LIMIT
+        ? (this.stackNode * AGG_LABELS_LIMIT + this.labelSet) * AGG_EVENTS_LIMIT + this.event
+        : `${this.stackNode}:${this.labelSet}:${this.event}`;
     let agg = this.aggIds.get(key);
     if (agg === undefined) {
       agg = this.aggNode.length;
@@ -228,9 +251,11 @@ class PerfScriptReader {
     return loc;
   }
 
-  private labelSetOf(comm: string, first: string, second: string, cpu: number): number {
-    const key = `${comm}\0${first}\0${second}\0${cpu}`;
-    let id = this.labelSetIds.get(key);
+  /** `head`: the record line up to its pid/tid field, which names comm, first and second. */
+  private labelSetOf(head: string, comm: string, first: string, second: string, cpu: number): number {
+    let byCpu = this.labelSetIds.get(head);
+    if (byCpu === undefined) this.labelSetIds.set(detached(head), (byCpu = new Map()));
+    let id = byCpu.get(cpu);
     if (id === undefined) {
       const b = this.builder;
       const labels = [b.label('comm', comm)];
@@ -239,7 +264,7 @@ class PerfScriptReader {
       if (cpu >= 0) labels.push(b.label('cpu', cpu));
       id = this.labelSets.length;
       this.labelSets.push(labels);
-      this.labelSetIds.set(key, id);
+      byCpu.set(cpu, id);
     }
     return id;
   }
