@@ -59,7 +59,7 @@ function baseCapture() {
  */
 function bigCapture(base) {
   const text = readFileSync(base, 'utf8').replace(/\n*$/, '\n\n');
-  const big = join(DIR, `big-${TARGET_BYTES >> 20}M.perf.txt`);
+  const big = join(DIR, `big-${Math.round(TARGET_BYTES / 2 ** 20)}M.perf.txt`);
   const stamp = createHash('sha256').update(text).update(String(TARGET_BYTES)).digest('hex');
   if (existsSync(big) && existsSync(`${big}.stamp`) && readFileSync(`${big}.stamp`, 'utf8') === stamp) return big;
   const header = /^(\S.*?\s+\d+(?:\/\d+)?\s+(?:\[\d+\]\s+)?)(\d+\.\d+)(:.*)$/gm;

@@ -14,7 +14,9 @@ import { forEachLine, LineSplitter } from '../../src-main/formats/text-lines';
 import { sampleTypeIndex, type Profile } from '../../src-main/model/profile';
 import { decodeProfileFile } from '../../src-main/workers/profile-file';
 import { seededRandom } from '../helpers/seeded-random';
-import { FIXTURES } from '../helpers/paths';
+import { FIXTURES, tempDir } from '../helpers/paths';
+import { gpw } from '../helpers/run';
+import { Library } from '../../src-main/library/library';
 
 const folded = (p: Profile): string => collapseProfile(p, sampleTypeIndex(p, p.defaultSampleType), stackcollapsePerfOptions({ pid: true, tid: true }));
 
@@ -146,4 +148,41 @@ describe('a file read by the chunked reader', () => {
     writeFileSync(bad, 'main;a;b 1\nmain;a;c 2\nmain;d 5\nnot a stack\n');
     expect(decodeProfileFile(bad, { hash: false }).profile.comments.join('\n')).toMatch(/skipped 1 line .*line 4 "not a stack"/);
   });
+});
+
+describe('gpw import of a streamed file (built CLI)', () => {
+  const tmp = tempDir('gpw-perfstream-cli-');
+  afterAll(() => tmp.cleanup());
+
+  it('stores the file byte for byte in deflated pieces, prints progress with --progress, and folds as the file does', async () => {
+    // ~10 MB: several chunks of the worker's reader and many pieces of the deflated blob.
+    const one = readFileSync(join(FIXTURES, 'perf/flamegraph-tests/perf-vertx-stacks-01.txt'), 'utf8').replace(/\n*$/, '\n\n');
+    const file = join(tmp.dir, 'vertx-x10.perf.txt');
+    writeFileSync(file, one.repeat(10));
+    const library = join(tmp.dir, 'lib.sqlite');
+    const imported = await gpw(library, 'import', file, '--progress');
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stderr).toMatch(/vertx-x10\.perf\.txt: read 10 of 10 MiB \(100 %\)/);
+    const id = /imported (\S+)/.exec(imported.stdout)![1];
+
+    const lib = new Library(library);
+    try {
+      const row = lib.db.prepare('SELECT a.blob_sha256 AS sha, (SELECT count(*) FROM blob_parts p WHERE p.sha256 = a.blob_sha256) AS parts FROM artifacts a WHERE id = ?').get(id) as { sha: string; parts: number };
+      const bytes = readFileSync(file);
+      expect(row.sha).toBe(createHash('sha256').update(bytes).digest('hex'));
+      expect(row.parts).toBeGreaterThan(1);
+      expect(Buffer.compare(Buffer.from(lib.blobs.get(row.sha)!), bytes)).toBe(0);
+      expect(lib.blobBytes()).toBeLessThan(bytes.length / 5);
+    } finally {
+      lib.close();
+    }
+
+    const fromFile = join(tmp.dir, 'file.folded');
+    const fromLibrary = join(tmp.dir, 'library.folded');
+    expect((await gpw(library, 'export', file, '--format', 'collapsed', '--out', fromFile)).code).toBe(0);
+    expect((await gpw(library, 'export', id, '--format', 'collapsed', '--out', fromLibrary)).code).toBe(0);
+    expect(readFileSync(fromLibrary, 'utf8')).toBe(readFileSync(fromFile, 'utf8'));
+    const whole = parsePerfScript(new TextEncoder().encode(one.repeat(10)));
+    expect(readFileSync(fromFile, 'utf8')).toBe(collapseProfile(whole, sampleTypeIndex(whole, whole.defaultSampleType)));
+  }, 120_000);
 });
