@@ -419,11 +419,17 @@ export class Engine implements GpwApi {
 
   private async importInputs(inputs: ImportInput[], options: ImportOptions): Promise<ImportResult> {
     const prepared: NewArtifact[] = [];
-    for (const input of inputs) {
-      const onProgress = options.onProgress && ((done: number, total: number) => options.onProgress!(input.name, done, total));
-      prepared.push('path' in input ? await this.prepareFile(input, options.labels ?? {}, onProgress) : await this.prepareInput(input, options.labels ?? {}));
+    let artifacts: Artifact[];
+    try {
+      for (const input of inputs) {
+        const onProgress = options.onProgress && ((done: number, total: number) => options.onProgress!(input.name, done, total));
+        prepared.push('path' in input ? await this.prepareFile(input, options.labels ?? {}, onProgress) : await this.prepareInput(input, options.labels ?? {}));
+      }
+      artifacts = this.library.addArtifacts(prepared, options.run ?? null);
+    } finally {
+      // Streamed files' deflated copies wait in temporary files until stored.
+      for (const p of prepared) if (!(p.bytes instanceof Uint8Array)) p.bytes.dispose();
     }
-    const artifacts = this.library.addArtifacts(prepared, options.run ?? null);
     if (this.options.precomputeOnImport ?? !this.options.warmUp) await this.precomputeViews(artifacts);
     return { artifacts };
   }

@@ -38,7 +38,10 @@ export interface StreamedFile {
   deflated: DeflatedParts;
 }
 
-/** Folds, hashes and deflates a streamed file; a FormatError or GpwError (bad input) is the worker's. */
+/**
+ * Folds, hashes and deflates a streamed file; a FormatError or GpwError (bad input) is the
+ * worker's. The caller disposes of `deflated` once it is stored (or not).
+ */
 export async function readStreamedFile(path: string, worker: ProfileWorkerClient, onProgress?: ProgressListener): Promise<StreamedFile> {
   const abort = new AbortController();
   const deflating = deflateFile(path, abort.signal);
@@ -47,11 +50,12 @@ export async function readStreamedFile(path: string, worker: ProfileWorkerClient
     read = await worker.run<ReadFileResult>({ op: 'readFile', path }, () => ({ path }), undefined, onProgress);
   } catch (err) {
     abort.abort();
-    await deflating.catch(() => undefined);
+    await deflating.then((d) => d.dispose(), () => undefined);
     throw err;
   }
   const deflated = await deflating;
   // The file changed while it was read: the blob would not be the bytes that were summarised.
+  if (deflated.size !== read.size) deflated.dispose();
   if (deflated.size !== read.size) throw new GpwError('bad_input', `the file changed while it was read (${read.size} then ${deflated.size} bytes)`);
   return { sha256: read.sha256, summary: read.summary as ProfileSummary, functionStats: read.functionStats as FunctionStats, deflated };
 }

@@ -3,32 +3,66 @@
 // deflated while they are read and stored in pieces (blob_parts): never one buffer of the file.
 
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createDeflateRaw, deflateRawSync, inflateRawSync } from 'node:zlib';
 import type Database from 'better-sqlite3';
 
-/** A file deflated as a stream, in pieces of about PART_BYTES: what BlobStore.putParts stores. */
+/**
+ * A file deflated as a stream: the deflated bytes wait in a temporary file (so memory does not
+ * grow with the file), in pieces of about PART_BYTES that BlobStore.putParts stores. dispose()
+ * removes the temporary file, stored or not.
+ */
 export interface DeflatedParts {
   size: number;
-  parts: Buffer[];
+  /** The temporary file and the length of each piece in it, in order. */
+  file: string;
+  parts: number[];
+  dispose(): void;
 }
 
-const PART_BYTES = 1 << 20;
+const PART_BYTES = 256 << 10;
 
 /**
  * Deflates a file as it is read (zlib works on its own threads meanwhile). Level 1: on text of
  * gigabytes the higher levels cost several times the time for a few per cent.
  */
 export async function deflateFile(path: string, signal?: AbortSignal): Promise<DeflatedParts> {
-  const parts: Buffer[] = [];
+  const dir = mkdtempSync(join(tmpdir(), 'gpw-blob-'));
+  const file = join(dir, 'deflated');
+  const dispose = (): void => rmSync(dir, { recursive: true, force: true });
+  const fd = openSync(file, 'w');
+  const parts: number[] = [];
   let size = 0;
-  const input = createReadStream(path, { highWaterMark: 1 << 20, signal });
-  input.on('data', (chunk) => (size += chunk.length));
-  const deflate = createDeflateRaw({ level: 1, chunkSize: PART_BYTES });
-  input.pipe(deflate);
-  input.on('error', (err) => deflate.destroy(err));
-  for await (const chunk of deflate) parts.push(chunk as Buffer);
-  return { size, parts };
+  try {
+    const input = createReadStream(path, { highWaterMark: 1 << 20, signal });
+    input.on('data', (chunk) => (size += chunk.length));
+    const deflate = createDeflateRaw({ level: 1, chunkSize: 64 << 10 });
+    input.pipe(deflate);
+    input.on('error', (err) => deflate.destroy(err));
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    const flush = (): void => {
+      if (pendingBytes === 0) return;
+      writeSync(fd, pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes));
+      parts.push(pendingBytes);
+      pending = [];
+      pendingBytes = 0;
+    };
+    for await (const chunk of deflate) {
+      pending.push(chunk as Buffer);
+      pendingBytes += (chunk as Buffer).length;
+      if (pendingBytes >= PART_BYTES) flush();
+    }
+    flush();
+  } catch (err) {
+    closeSync(fd);
+    dispose();
+    throw err;
+  }
+  closeSync(fd);
+  return { size, file, parts, dispose };
 }
 
 export function sha256Hex(bytes: Uint8Array): string {
@@ -67,9 +101,24 @@ export class BlobStore {
   /** Stores a file deflated by deflateFile unless already present. Call inside a transaction. */
   putParts(deflated: DeflatedParts, sha256: string): string {
     if (this.has.get(sha256)) return sha256;
-    const [first, ...rest] = deflated.parts;
-    this.insert.run(sha256, deflated.size, 'deflate', first ?? Buffer.alloc(0));
-    rest.forEach((part, i) => this.insertPart.run(sha256, i + 1, part));
+    const fd = openSync(deflated.file, 'r');
+    try {
+      let position = 0;
+      deflated.parts.forEach((length, i) => {
+        const part = Buffer.allocUnsafe(length);
+        for (let got = 0; got < length; ) {
+          const n = readSync(fd, part, got, length - got, position + got);
+          if (n === 0) throw new Error(`the deflated copy of blob ${sha256} is shorter than written`);
+          got += n;
+        }
+        position += length;
+        if (i === 0) this.insert.run(sha256, deflated.size, 'deflate', part);
+        else this.insertPart.run(sha256, i, part);
+      });
+      if (deflated.parts.length === 0) this.insert.run(sha256, deflated.size, 'deflate', Buffer.alloc(0));
+    } finally {
+      closeSync(fd);
+    }
     return sha256;
   }
 
