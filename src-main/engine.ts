@@ -29,6 +29,7 @@ import type { TraceFacts } from './analysis/runs/artifact-figures.js';
 import { benchCenter, compareBench } from './analysis/bench/compare-bench.js';
 import { parseGoBench } from './formats/gobench/parse-gobench.js';
 import { SourceService } from './services/source-service.js';
+import { buildEscapes, type EscapeBuildOptions } from './services/escape-build.js';
 import { GoroutineService } from './services/goroutine-service.js';
 import { MetricsService } from './services/metrics-service.js';
 import type { ProfileSummary } from './analysis/profile-summary.js';
@@ -66,6 +67,8 @@ export interface EngineOptions {
   trimPath?: string;
   /** Binaries the disassembly view may use (gpw serve --binary), matched to profiles by build ID. */
   binaries?: string[];
+  /** The app's native folder dialog (Electron's main process), for escapeBuild: the renderer never names a path. */
+  chooseModuleFolder?: () => Promise<string | null>;
   /**
    * Compute and keep the default top table of each imported profile before the import returns
    * (so `gpw top ID` in the next process reads it); default: when not warming up (the CLI).
@@ -359,6 +362,11 @@ export class Engine implements GpwApi {
   sourceDisasm = async ({ function: fn, ...a }: ArgsOf<'sourceDisasm'>): ReturnType<GpwApi['sourceDisasm']> => this.source.disasm(this.libraryView(a), { sampleType: a.sampleType, function: fn });
   escapeSites = async (a: ArgsOf<'escapeSites'>): ReturnType<GpwApi['escapeSites']> =>
     this.source.escapes(this.source.escapesOf(a.id, a.profile ? this.requireProfile(a.profile) : undefined), a.profile ? this.libraryView({ id: a.profile }) : null, a.sampleType);
+  escapeBuildFolders = async (): ReturnType<GpwApi['escapeBuildFolders']> => ({ folders: this.source.buildFolders(), dialog: !!this.options.chooseModuleFolder });
+  escapeBuild = async ({ folder, ...o }: ArgsOf<'escapeBuild'>): ReturnType<GpwApi['escapeBuild']> => {
+    const dir = folder !== undefined ? this.source.buildFolder(folder) : await this.source.chooseFolder(this.options.chooseModuleFolder);
+    return dir ? this.buildEscapesIn(dir, o) : { artifacts: [] };
+  };
 
   // ---- goroutine dumps, runtime metrics series (services/goroutine-service.ts, metrics-service.ts) ----
 
@@ -372,6 +380,12 @@ export class Engine implements GpwApi {
   cliView(target: string, args: CliViewArgs & Partial<ViewOptions> = {}): ViewRequest {
     const main = this.cliSource(target);
     return this.checkedView([main, ...(args.merge ?? []).map((t) => this.cliSource(t))], args.diffBase ? [this.cliSource(args.diffBase)] : [], args);
+  }
+
+  /** Runs the compiler's escape analysis on a module folder and keeps it as an `escapes` artifact (gpw escapes --build). */
+  async buildEscapesIn(dir: string, o: EscapeBuildOptions & ImportOptions = {}): Promise<ImportResult> {
+    const built = await buildEscapes(dir, o);
+    return this.importInputs([{ name: built.name, source: built.source, bytes: built.bytes }], { run: o.run, labels: { ...(built.goVersion ? { go: built.goVersion } : {}), ...o.labels } });
   }
 
   /** Imports files from disk, all in one transaction: one bad file and nothing is added. */

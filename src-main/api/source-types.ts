@@ -73,3 +73,9 @@ export interface EscapeReport extends EscapeJoin {
   /** The profile's total of that sample type. */
   total?: number;
 }
+
+/** The module folders the app may build for escape analysis: gpw serve's --source-path folders holding a go.mod, and whether a native folder dialog is at hand (Electron). */
+export interface EscapeBuildFolders {
+  folders: { index: number; path: string }[];
+  dialog: boolean;
+}

@@ -4,8 +4,8 @@
 // worker (analysis/source/); this service reads files and escape logs, which analysis may not.
 
 import { execFile, execFileSync } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
-import { basename } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { GpwError } from '../api/errors.js';
 import type { DisasmReport, EscapeReport, SourceEscapeNote, SourceFunction, SourceLine, SourceListing } from '../api/source-types.js';
 import { goRegexpProblem } from '../analysis/filters/go-regexp.js';
@@ -74,6 +74,24 @@ export class SourceService {
     if (!a) throw new GpwError('not_found', `no artifact ${id} in the library`);
     if (a.kind !== 'escapes') throw new GpwError('invalid_argument', `artifact ${id} is a ${a.kind}, not an escape analysis (go build -gcflags=-m)`);
     return this.parseLog(a.file ?? id, this.bytesOf(a));
+  }
+
+  /** gpw serve's --source-path folders that are Go modules (hold a go.mod): the folders the app may build for escape analysis. */
+  buildFolders(): { index: number; path: string }[] {
+    return (this.defaults.sourcePath ?? []).map((path, index) => ({ index, path })).filter((f) => existsSync(join(f.path, 'go.mod')));
+  }
+
+  /** One of buildFolders, by index. */
+  buildFolder(index: number): string {
+    const f = this.buildFolders().find((x) => x.index === index);
+    if (!f) throw new GpwError('not_found', `no module folder ${index}: the app builds the folders gpw serve was given with --source-path that hold a go.mod`);
+    return f.path;
+  }
+
+  /** The module folder the user picks in the app's native dialog (Electron); null when cancelled. */
+  async chooseFolder(dialog: (() => Promise<string | null>) | undefined): Promise<string | null> {
+    if (!dialog) throw new GpwError('unavailable', 'building a folder needs the desktop app\'s folder dialog, a folder gpw serve was given with --source-path, or the CLI: gpw escapes --build DIR');
+    return dialog();
   }
 
   /** The escape analysis named, else the newest of the profile's run; an error when there is none. */
