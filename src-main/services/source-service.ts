@@ -38,7 +38,12 @@ export interface SourceOptions {
 export interface NamedEscapes {
   name: string;
   log: EscapeLog;
+  /** The library artifact it was read from (the joins of library escape analyses are kept). */
+  id?: string;
 }
+
+/** Joined reports kept, by escape analysis, view and sample type: the top table and tooltip ask once, not per hover or tab. */
+const CACHED_JOINS = 8;
 
 const MAX_SOURCE_BYTES = 16 << 20;
 const CACHED_FILES = 64;
@@ -60,6 +65,7 @@ function declaresFunction(text: string, fn: string): boolean {
 export class SourceService {
   private readonly files = new Map<string, { lines: string[]; mtimeMs: number } | null>();
   private goDirs: GoDirs | null = null;
+  private readonly joins = new Map<string, EscapeReport>();
 
   constructor(
     private readonly worker: ProfileWorkerClient,
@@ -73,7 +79,7 @@ export class SourceService {
     const a = this.library.get(id);
     if (!a) throw new GpwError('not_found', `no artifact ${id} in the library`);
     if (a.kind !== 'escapes') throw new GpwError('invalid_argument', `artifact ${id} is a ${a.kind}, not an escape analysis (go build -gcflags=-m)`);
-    return this.parseLog(a.file ?? id, this.bytesOf(a));
+    return { ...this.parseLog(a.file ?? id, this.bytesOf(a)), id: a.id };
   }
 
   /** gpw serve's --source-path folders that are Go modules (hold a go.mod): the folders the app may build for escape analysis. */
@@ -106,7 +112,7 @@ export class SourceService {
     if (id) return this.escapesArtifact(id);
     if (!profile.run) return undefined;
     const inRun = this.library.list({ kind: 'escapes', sort: 'newest' }).find((a) => a.run === profile.run);
-    return inRun ? this.parseLog(inRun.file ?? inRun.id, this.bytesOf(inRun)) : undefined;
+    return inRun ? { ...this.parseLog(inRun.file ?? inRun.id, this.bytesOf(inRun)), id: inRun.id } : undefined;
   }
 
   private bytesOf(a: Artifact): Uint8Array {
@@ -190,6 +196,22 @@ export class SourceService {
 
   /** The escape log joined to a profile's lines (every function, file names as recorded), or alone. */
   async escapes(escapes: NamedEscapes, view: ViewRequest | null, sampleType?: string): Promise<EscapeReport> {
+    const key = escapes.id && view ? JSON.stringify([escapes.id, view.spec, sampleType ?? null]) : null;
+    const kept = key ? this.joins.get(key) : undefined;
+    if (key && kept) {
+      this.joins.delete(key);
+      this.joins.set(key, kept);
+      return kept;
+    }
+    const report = await this.joinReport(escapes, view, sampleType);
+    if (key) {
+      this.joins.set(key, report);
+      while (this.joins.size > CACHED_JOINS) this.joins.delete(this.joins.keys().next().value as string);
+    }
+    return report;
+  }
+
+  private async joinReport(escapes: NamedEscapes, view: ViewRequest | null, sampleType?: string): Promise<EscapeReport> {
     const list = view ? await this.allLines(view, sampleType) : null;
     const join = joinEscapes(escapes.log, list);
     return {

@@ -65,7 +65,7 @@ describe('gpw escapes --build', () => {
   });
 
   it('says plainly what is wrong, and writes nothing', async () => {
-    const count = async (): Promise<number> => (await gpwJson<Artifact[]>(lib, 'list')).length;
+    const count = async (): Promise<number> => (await gpwJson<{ artifacts: Artifact[] }>(lib, 'list')).artifacts.length;
     const before = await count();
     const plain = join(tmp.dir, 'plain');
     mkdirSync(plain, { recursive: true });
@@ -92,6 +92,7 @@ describe('gpw escapes --build', () => {
     r = await gpw(lib, 'escapes', '--build', mod, '--package', './nothere');
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/nothere/);
+    expect(before).toBe(2);
     expect(await count()).toBe(before);
   }, 120_000);
 });
