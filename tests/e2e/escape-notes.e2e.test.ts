@@ -4,7 +4,7 @@
 // rows carry the compiler's verdicts ("escapes to heap") for exactly the functions `gpw escapes`
 // joins, a row's "source" button opens that function's source, the flame graph's tooltip lists the
 // verdicts at a function's allocating lines, and the selection's "why?" opens the source view with
-// the compiler's flow. Screenshots: tests/.tmp/screenshots/escape-notes-*.png (looked at).
+// the compiler's flow at that line. Screenshots: tests/.tmp/screenshots/escape-notes-*.png (looked at).
 
 import { cpSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -124,12 +124,13 @@ describe.skipIf(!HAVE_CHROMIUM)(`escape notes in Chromium${HAVE_CHROMIUM ? '' : 
     const lines = await page.getByTestId('flame-tooltip-escape').allTextContents();
     expect(lines.some((l) => /^line \d+: make\(\[\]byte, .*\) escapes to heap/.test(l))).toBe(true);
     await shot('4-tooltip');
+    // "why?" opens the source at the hottest allocating line, its flow shown.
     await page.getByTestId('flame-escape-note').click();
     await page.getByTestId('source-view').waitFor();
-    const verdict = page.getByTestId('escape-verdict').filter({ hasText: 'make([]byte' }).first();
-    await verdict.click();
     await page.getByTestId('escape-flow').waitFor();
-    expect(await page.getByTestId('escape-flow').textContent()).toMatch(/flow: /);
+    const hottest = /^line (\d+): /.exec(lines[0])![1];
+    expect(await page.locator('tr.picked td.ln').textContent()).toBe(hottest);
+    expect(await page.getByTestId('escape-flow').textContent()).toMatch(/flow: \{heap\}/);
     await page.getByTestId('escape-flow').scrollIntoViewIfNeeded();
     await shot('5-flow');
     expect(errors).toEqual([]);
