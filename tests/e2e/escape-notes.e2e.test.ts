@@ -15,6 +15,7 @@ import { repoPath, tempDir } from '../helpers/paths';
 import { gpwJson } from '../helpers/run';
 import { startServe, type ServeProcess } from '../helpers/serve';
 import { hotspots, hotspotsSource } from '../helpers/hotspots';
+import { selectFrameByKeys } from '../helpers/flame-select';
 import type { EscapeReport } from '../../src-main/api/source-types';
 import type { Artifact } from '../../src-main/api/types';
 
@@ -101,14 +102,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`escape notes in Chromium${HAVE_CHROMIUM ? '' : 
 
   it('the flame graph tooltip lists the verdicts; "why?" opens the flow', async () => {
     await page.getByTestId('tab-flame').click();
-    await page.locator('h2').click();
-    const selection = page.getByTestId('flame-selection');
-    for (let i = 0; i < 12; i++) {
-      await page.keyboard.press('ArrowDown');
-      const text = (await selection.textContent().catch(() => '')) ?? '';
-      if (/main\.allocate\b/.test(text)) break;
-    }
-    expect(await selection.textContent()).toMatch(/main\.allocate\b/);
+    expect(await selectFrameByKeys(page, /main\.allocate\b/)).toMatch(/main\.allocate\b/);
     // Hover the selected frame: find it on the canvas by scanning its row for the tooltip's name.
     const canvas = page.getByTestId('flame-canvas');
     const box = (await canvas.boundingBox())!;
