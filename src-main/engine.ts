@@ -141,7 +141,12 @@ export class Engine implements GpwApi {
       }, 3000);
       this.backfillTimer.unref();
     }
-    this.source = new SourceService(this.worker, this.library, { sourcePath: options.sourcePath, trimPath: options.trimPath, binaries: options.binaries });
+    this.source = new SourceService(
+      this.worker,
+      this.library,
+      { sourcePath: options.sourcePath, trimPath: options.trimPath, binaries: options.binaries },
+      (host, path, max) => this.ssh.readFile(host, path, max),
+    );
     this.capture = new CaptureService(this.library, (input) => this.prepareInput(input, {}), {
       cipher: options.secretCipher,
       runSchedules: options.runSchedules,
@@ -356,8 +361,12 @@ export class Engine implements GpwApi {
   }
   // ---- source, peek, escape analysis (services/source-service.ts) ----
 
-  sourceList = async ({ function: fn, escapes, ...a }: ArgsOf<'sourceList'>): ReturnType<GpwApi['sourceList']> =>
-    this.source.list(this.libraryView(a), { sampleType: a.sampleType, function: fn }, this.source.escapesFor(this.requireProfile(a.id), escapes));
+  sourceList = async ({ function: fn, escapes, ...a }: ArgsOf<'sourceList'>): ReturnType<GpwApi['sourceList']> => {
+    const profile = this.requireProfile(a.id);
+    // A profile captured through an SSH host (label via, or host for perf): missing source is read from it.
+    const host = profile.labels.via ?? profile.labels.host;
+    return this.source.list(this.libraryView(a), { sampleType: a.sampleType, function: fn, host }, this.source.escapesFor(profile, escapes));
+  };
   sourcePeek = async ({ function: fn, ...a }: ArgsOf<'sourcePeek'>): ReturnType<GpwApi['sourcePeek']> => this.source.peek(this.libraryView(a), { sampleType: a.sampleType, function: fn });
   sourceDisasm = async ({ function: fn, ...a }: ArgsOf<'sourceDisasm'>): ReturnType<GpwApi['sourceDisasm']> => this.source.disasm(this.libraryView(a), { sampleType: a.sampleType, function: fn });
   escapeSites = async (a: ArgsOf<'escapeSites'>): ReturnType<GpwApi['escapeSites']> =>

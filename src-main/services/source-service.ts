@@ -32,7 +32,12 @@ export interface SourceOptions {
   sourcePath?: string[];
   /** pprof's -trim_path. */
   trimPath?: string;
+  /** The SSH host the profile was captured through: a source file not found here is read from it. */
+  host?: string;
 }
+
+/** Reads a file of an SSH host (SshService.readFile): the source of profiles captured through it. */
+export type RemoteRead = (host: string, path: string, maxBytes: number) => Promise<Uint8Array>;
 
 /** An escape log and the name to call it by. */
 export interface NamedEscapes {
@@ -66,12 +71,15 @@ export class SourceService {
   private readonly files = new Map<string, { lines: string[]; mtimeMs: number } | null>();
   private goDirs: GoDirs | null = null;
   private readonly joins = new Map<string, EscapeReport>();
+  /** Source files read from SSH hosts, by "ssh://host/path". */
+  private readonly remoteFiles = new Map<string, string[]>();
 
   constructor(
     private readonly worker: ProfileWorkerClient,
     private readonly library: Library,
     /** The folders and prefixes the front end was started with, for calls that name none (the app). */
     private readonly defaults: { sourcePath?: string[]; trimPath?: string; binaries?: string[] } = {},
+    private readonly remote?: RemoteRead,
   ) {}
 
   /** An escapes artifact of the library, read. */
@@ -133,7 +141,7 @@ export class SourceService {
     );
     if (report.routines.length === 0) throw new GpwError('not_found', `no matches found for regexp: ${o.function}`);
     const lookIn = searchPath.length > 0 ? searchPath : [process.cwd()];
-    const functions = report.routines.map((r) => this.annotate(r, lookIn, trimPath));
+    const functions = await Promise.all(report.routines.map((r) => this.annotateOrFetch(r, lookIn, trimPath, o.host)));
     const listing: SourceListing = { sampleType: report.sampleType, unit: report.unit, total: report.total, functions, warnings: report.warnings };
     if (escapes) listing.escapes = { name: escapes.name, notes: await this.attachEscapes(listing, view, o, escapes.log) };
     return listing;
@@ -260,13 +268,36 @@ export class SourceService {
     return join.notes;
   }
 
+  /**
+   * annotate(), and for a file not found here, of a profile captured through an SSH host: the
+   * file at the path the profile records, read from that host over SFTP (kept, as local files are).
+   */
+  private async annotateOrFetch(r: ListedRoutine, searchPath: string[], trimPath: string, host: string | undefined): Promise<SourceFunction> {
+    const here = this.annotate(r, searchPath, trimPath);
+    if (!here.missingSource || !host || !this.remote || !r.file.startsWith('/')) return here;
+    const key = `ssh://${host}${r.file}`;
+    let lines = this.remoteFiles.get(key);
+    if (!lines) {
+      try {
+        lines = linesOf(new TextDecoder().decode(await this.remote(host, r.file, MAX_SOURCE_BYTES)));
+      } catch (err) {
+        return { ...here, error: `${here.error}; not read from ${host} either: ${err instanceof Error ? err.message : String(err)}` };
+      }
+      this.remoteFiles.set(key, lines);
+      while (this.remoteFiles.size > CACHED_FILES) this.remoteFiles.delete(this.remoteFiles.keys().next().value as string);
+    }
+    const fetched = this.annotate(r, searchPath, trimPath, { path: key, lines, mtimeMs: 0 });
+    fetched.notes.unshift(`not found here (looked for ${here.lookedFor?.slice(0, 3).join(', ') ?? r.file}): read from ${host} over SSH, where the profile was captured`);
+    return fetched;
+  }
+
   /** pprof's window of lines with their text, or the sampled lines alone when the file is not found. */
-  private annotate(r: ListedRoutine, searchPath: string[], trimPath: string): SourceFunction {
+  private annotate(r: ListedRoutine, searchPath: string[], trimPath: string, given?: { path: string; lines: string[]; mtimeMs: number }): SourceFunction {
     const base = { name: r.name, file: r.file, flat: r.flat, cum: r.cum, notes: [] as string[] };
     if (r.file === '') return { ...base, missingSource: true, error: 'the profile records no file for this function', lines: [] };
     const candidates = sourceCandidates(trimSourcePath(r.file, trimPath, searchPath), searchPath, this.go());
-    let found: { path: string; lines: string[]; mtimeMs: number } | null = null;
-    for (const path of candidates) {
+    let found: { path: string; lines: string[]; mtimeMs: number } | null = given ?? null;
+    for (const path of given ? [] : candidates) {
       const f = this.read(path);
       if (f) {
         found = { path, ...f };
@@ -309,10 +340,7 @@ export class SourceService {
     try {
       const st = statSync(path);
       if (st.isFile() && st.size <= MAX_SOURCE_BYTES) {
-        const text = readFileSync(path, 'utf8');
-        const lines = text.split('\n');
-        if (lines[lines.length - 1] === '') lines.pop();
-        entry = { lines: ['', ...lines.map((l) => l.replace(/\r$/, ''))], mtimeMs: st.mtimeMs };
+        entry = { lines: linesOf(readFileSync(path, 'utf8')), mtimeMs: st.mtimeMs };
       }
     } catch {
       entry = null;
@@ -339,6 +367,13 @@ export class SourceService {
     this.goDirs = { goroot, modcache };
     return this.goDirs;
   }
+}
+
+/** A file's lines as pprof reads them: index 0 unused, no line ends. */
+function linesOf(text: string): string[] {
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return ['', ...lines.map((l) => l.replace(/\r$/, ''))];
 }
 
 /** The view's spec without its granularity: -list and -disasm choose their own (lines, addresses). */

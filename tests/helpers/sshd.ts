@@ -94,6 +94,8 @@ export interface SshdOptions {
   /** Reuse a host key (to restart "the same" host) instead of making a new one. */
   hostKey?: KeyPair;
   password?: boolean;
+  /** Lines appended to sshd_config (a Match block: it must come last). */
+  extraConfig?: string[];
 }
 
 export async function startSshd(opts: SshdOptions): Promise<Sshd> {
@@ -131,6 +133,7 @@ export async function startSshd(opts: SshdOptions): Promise<Sshd> {
         'Subsystem sftp internal-sftp',
         'MaxStartups 50',
         `SetEnv TMPDIR=${sessionTmp}`,
+        ...(opts.extraConfig ?? []),
         '',
       ].join('\n'),
     );
