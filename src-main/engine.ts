@@ -171,6 +171,7 @@ export class Engine implements GpwApi {
     await this.backfilling;
     await this.capture.close();
     await this.ssh.close();
+    this.source.close();
     await this.worker.close();
     await this.traces.close();
     this.library.close();
@@ -363,12 +364,11 @@ export class Engine implements GpwApi {
 
   sourceList = async ({ function: fn, escapes, ...a }: ArgsOf<'sourceList'>): ReturnType<GpwApi['sourceList']> => {
     const profile = this.requireProfile(a.id);
-    // A profile captured through an SSH host (label via, or host for perf): missing source is read from it.
-    const host = profile.labels.via ?? profile.labels.host;
-    return this.source.list(this.libraryView(a), { sampleType: a.sampleType, function: fn, host }, this.source.escapesFor(profile, escapes));
+    return this.source.list(this.libraryView(a), { sampleType: a.sampleType, function: fn, host: this.capturedThrough(profile) }, this.source.escapesFor(profile, escapes));
   };
   sourcePeek = async ({ function: fn, ...a }: ArgsOf<'sourcePeek'>): ReturnType<GpwApi['sourcePeek']> => this.source.peek(this.libraryView(a), { sampleType: a.sampleType, function: fn });
-  sourceDisasm = async ({ function: fn, ...a }: ArgsOf<'sourceDisasm'>): ReturnType<GpwApi['sourceDisasm']> => this.source.disasm(this.libraryView(a), { sampleType: a.sampleType, function: fn });
+  sourceDisasm = async ({ function: fn, ...a }: ArgsOf<'sourceDisasm'>): ReturnType<GpwApi['sourceDisasm']> =>
+    this.source.disasm(this.libraryView(a), { sampleType: a.sampleType, function: fn, host: this.capturedThrough(this.requireProfile(a.id)) });
   escapeSites = async (a: ArgsOf<'escapeSites'>): ReturnType<GpwApi['escapeSites']> =>
     this.source.escapes(this.source.escapesOf(a.id, a.profile ? this.requireProfile(a.profile) : undefined), a.profile ? this.libraryView({ id: a.profile }) : null, a.sampleType);
   escapeBuildFolders = async (): ReturnType<GpwApi['escapeBuildFolders']> => ({ folders: this.source.buildFolders(), dialog: !!this.options.chooseModuleFolder });
@@ -484,6 +484,11 @@ export class Engine implements GpwApi {
     const a = this.library.get(id);
     if (!a) throw new GpwError('not_found', `no artifact ${id} in the library`);
     return a;
+  }
+
+  /** The SSH host a profile was captured through (label via; host for perf): its missing source and binary are read from it. */
+  private capturedThrough(a: Artifact): string | undefined {
+    return a.labels.via ?? a.labels.host;
   }
 
   private requireProfile(id: string): Artifact {

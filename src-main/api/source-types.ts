@@ -15,6 +15,8 @@ export interface DisasmReport {
   total: number;
   binary: string;
   buildId: string | null;
+  /** "ssh://host/path" when the binary was read from the SSH host the profile was captured through. */
+  fetchedFrom?: string;
   functions: { name: string; start: number; flat: number; cum: number; instructions: AnnotatedInstruction[] }[];
 }
 
@@ -47,6 +49,8 @@ export interface SourceFunction {
   lookedFor?: string[];
   /** Where the source was read from. */
   foundAt?: string;
+  /** Said when the text was read from the SSH host the profile was captured through ("not found here (…): read from HOST over SSH, …"). */
+  fetched?: string;
   lines: SourceLine[];
   /** E.g. the source looks newer than the profile (its lines moved). */
   notes: string[];

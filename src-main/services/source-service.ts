@@ -4,7 +4,8 @@
 // worker (analysis/source/); this service reads files and escape logs, which analysis may not.
 
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { GpwError } from '../api/errors.js';
 import type { DisasmReport, EscapeReport, SourceEscapeNote, SourceFunction, SourceLine, SourceListing } from '../api/source-types.js';
@@ -51,6 +52,8 @@ export interface NamedEscapes {
 const CACHED_JOINS = 8;
 
 const MAX_SOURCE_BYTES = 16 << 20;
+/** The largest binary read from an SSH host for disassembly. */
+const MAX_BINARY_BYTES = 512 << 20;
 const CACHED_FILES = 64;
 
 function checkRegexp(what: string, re: string): void {
@@ -71,6 +74,9 @@ export class SourceService {
   private readonly files = new Map<string, { lines: string[]; mtimeMs: number } | null>();
   private goDirs: GoDirs | null = null;
   private readonly joins = new Map<string, EscapeReport>();
+  /** Binaries read from SSH hosts (by "ssh://host/path"), as files of binaryDir. */
+  private readonly remoteBinaries = new Map<string, string>();
+  private binaryDir: string | null = null;
   /** Source files read from SSH hosts, by "ssh://host/path". */
   private readonly remoteFiles = new Map<string, string[]>();
 
@@ -159,10 +165,10 @@ export class SourceService {
    * for the instructions: the disassembler `go tool pprof` uses), on a binary whose build ID is
    * the profile's.
    */
-  async disasm(view: ViewRequest, o: { sampleType?: string; function: string; binary?: string }): Promise<DisasmReport> {
+  async disasm(view: ViewRequest, o: { sampleType?: string; function: string; binary?: string; host?: string }): Promise<DisasmReport> {
     checkRegexp('--function', o.function);
     const figures = await this.worker.run<AddressFigures>({ op: 'addresses', view: withoutGranularity(view), sampleType: o.sampleType }, view.load, view.nameOf);
-    const { binary, buildId } = o.binary ? checkedBinary(o.binary, figures) : this.binaryFor(figures);
+    const { binary, buildId, fetchedFrom }: { binary: string; buildId: string | null; fetchedFrom?: string } = o.binary ? checkedBinary(o.binary, figures) : await this.binaryOrFetch(figures, o.host);
     const re = compileGoRegexp(o.function);
     const symbols = (await goTool(['nm', '-size', '-sort', 'address', binary]))
       .split('\n')
@@ -182,7 +188,50 @@ export class SourceService {
       const instructions = annotateInstructions(insts, figures, s.start, s.start + s.size - 1);
       return { name: s.name, start: s.start, flat: instructions.reduce((a, i) => a + i.flat, 0), cum: instructions.reduce((a, i) => a + i.cum, 0), instructions };
     });
-    return { sampleType: figures.sampleType, unit: figures.unit, total: figures.total, binary, buildId, functions };
+    return { sampleType: figures.sampleType, unit: figures.unit, total: figures.total, binary, buildId, ...(fetchedFrom ? { fetchedFrom } : {}), functions };
+  }
+
+  /**
+   * binaryFor(), and when no binary here has the profile's build ID, for a profile captured
+   * through an SSH host: the binary at the path its main mapping records, read from that host
+   * over SFTP into a temporary folder of this process, and checked against the build ID.
+   */
+  private async binaryOrFetch(figures: AddressFigures, host: string | undefined): Promise<{ binary: string; buildId: string | null; fetchedFrom?: string }> {
+    try {
+      return this.binaryFor(figures);
+    } catch (err) {
+      const main = figures.mappings.find((m) => m.buildId && m.file.startsWith('/'));
+      if (!host || !this.remote || !main || !(err instanceof GpwError)) throw err;
+      const key = `ssh://${host}${main.file}`;
+      let local = this.remoteBinaries.get(key);
+      if (!local) {
+        let bytes: Uint8Array;
+        try {
+          bytes = await this.remote(host, main.file, MAX_BINARY_BYTES);
+        } catch (e) {
+          throw new GpwError('not_found', `${err.message}; and the binary the profile names was not read from ${host}: ${e instanceof Error ? e.message : String(e)}`);
+        }
+        this.binaryDir ??= mkdtempSync(join(tmpdir(), 'gpw-binaries-'));
+        local = join(this.binaryDir, `${this.remoteBinaries.size}-${basename(main.file)}`);
+        writeFileSync(local, bytes, { mode: 0o600 });
+        this.remoteBinaries.set(key, local);
+      }
+      try {
+        return { ...checkedBinary(local, figures), fetchedFrom: key };
+      } catch (e) {
+        // Not the profiled binary (rebuilt since): refused with both IDs, and not kept.
+        this.remoteBinaries.delete(key);
+        rmSync(local, { force: true });
+        throw e instanceof GpwError ? new GpwError(e.code, e.message.replace(local, `${key} (read over SSH)`)) : e;
+      }
+    }
+  }
+
+  /** Removes the binaries read from SSH hosts (the engine's close). */
+  close(): void {
+    if (this.binaryDir) rmSync(this.binaryDir, { recursive: true, force: true });
+    this.binaryDir = null;
+    this.remoteBinaries.clear();
   }
 
   /**
@@ -287,8 +336,7 @@ export class SourceService {
       while (this.remoteFiles.size > CACHED_FILES) this.remoteFiles.delete(this.remoteFiles.keys().next().value as string);
     }
     const fetched = this.annotate(r, searchPath, trimPath, { path: key, lines, mtimeMs: 0 });
-    fetched.notes.unshift(`not found here (looked for ${here.lookedFor?.slice(0, 3).join(', ') ?? r.file}): read from ${host} over SSH, where the profile was captured`);
-    return fetched;
+    return { ...fetched, fetched: `not found here (looked for ${here.lookedFor?.slice(0, 3).join(', ') ?? r.file}): read from ${host} over SSH, where the profile was captured` };
   }
 
   /** pprof's window of lines with their text, or the sampled lines alone when the file is not found. */

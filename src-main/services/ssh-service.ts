@@ -169,14 +169,12 @@ export class SshService {
       throw new GpwError('invalid_argument', `${JSON.stringify(path.slice(0, 200))} is not a plain absolute path`);
     }
     const conn = this.connection(name);
-    let bytes: Buffer;
     try {
-      bytes = await conn.readRange(path, 0, maxBytes + 1);
+      return await conn.readWhole(path, maxBytes);
     } catch (err) {
+      if (err instanceof GpwError) throw err;
       throw new GpwError('not_found', `${name}:${path}: ${(err as Error).message}`);
     }
-    if (bytes.length > maxBytes) throw new GpwError('too_large', `${name}:${path} is larger than ${maxBytes} bytes`);
-    return bytes;
   }
 
   // ---- remote work ----

@@ -2,9 +2,12 @@
 // reads the file at the path the profile records from that host over SFTP (a real sshd on
 // 127.0.0.1 whose user is chrooted into a folder holding /src/hotspots/main.go, so the host's
 // files differ from this machine's), keeps it, and says where it came from; a file the host lacks
-// is said plainly, with the figures still shown. The profile is tests/go/hotspots built with its
+// is said plainly, with the figures still shown. The disassembly reads the profiled binary from
+// the host the same way (it ran there, at the path its mapping records), with the figures of the
+// same binary given by path, and refuses another binary at that path with both build IDs. The profile is tests/go/hotspots built with its
 // source paths rewritten to /src/hotspots (go build -gcflags=-trimpath=DIR=>/src/hotspots).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Engine } from '../../src-main/engine';
@@ -30,9 +33,12 @@ describe.skipIf(skip !== null)(`source read from the SSH host a profile was capt
   const chroot = repoPath(`tests/.tmp/ssh-chroot-${process.pid}`);
   const savedHome = process.env.HOME;
   const savedAgent = process.env.SSH_AUTH_SOCK;
+  const savedGo: Record<string, string | undefined> = {};
   let sshd: Sshd;
   let engine: Engine;
   let heap: Artifact;
+  let hostBinary = '';
+  let mod0 = '';
 
   beforeAll(async () => {
     const user = ensureTestUser();
@@ -45,7 +51,17 @@ describe.skipIf(skip !== null)(`source read from the SSH host a profile was capt
     cpSync(hotspotsSource, mod, { recursive: true });
     const build = await run('sh', ['-c', 'cd "$1" && go build -buildvcs=false "-gcflags=-trimpath=$1=>/src/hotspots" -o hs . && exec ./hs -out . -cpu 0 -rounds 300', 'sh', mod], {}, 300_000);
     expect(build.code, build.stderr).toBe(0);
+    // The binary is the host's alone: moved under the chroot at the path the profile's mapping records.
+    hostBinary = join(chroot, mod, 'hs');
+    mkdirSync(dirname(hostBinary), { recursive: true });
+    cpSync(join(mod, 'hs'), hostBinary);
+    rmSync(join(mod, 'hs'));
+    mod0 = mod;
 
+    // gpw's SSH reads ~/.ssh: HOME moves to a temporary one, Go's caches stay where they were.
+    for (const v of ['GOCACHE', 'GOPATH', 'GOMODCACHE']) savedGo[v] = process.env[v];
+    const goEnv = execFileSync('go', ['env', 'GOCACHE', 'GOPATH', 'GOMODCACHE'], { encoding: 'utf8' }).split('\n');
+    [process.env.GOCACHE, process.env.GOPATH, process.env.GOMODCACHE] = goEnv;
     const home = join(tmp.dir, 'home');
     mkdirSync(join(home, '.ssh'), { recursive: true, mode: 0o700 });
     process.env.HOME = home;
@@ -63,6 +79,10 @@ describe.skipIf(skip !== null)(`source read from the SSH host a profile was capt
     await engine?.close();
     await sshd?.stop();
     process.env.HOME = savedHome;
+    for (const [v, value] of Object.entries(savedGo)) {
+      if (value === undefined) delete process.env[v];
+      else process.env[v] = value;
+    }
     if (savedAgent !== undefined) process.env.SSH_AUTH_SOCK = savedAgent;
     rmSync(chroot, { recursive: true, force: true });
     tmp.cleanup();
@@ -74,7 +94,8 @@ describe.skipIf(skip !== null)(`source read from the SSH host a profile was capt
     expect(fn.file).toBe('/src/hotspots/main.go');
     expect(fn.missingSource).toBe(false);
     expect(fn.foundAt).toBe('ssh://buildhost/src/hotspots/main.go');
-    expect(fn.notes[0]).toMatch(/^not found here \(looked for \/src\/hotspots\/main\.go.*\): read from buildhost over SSH/);
+    expect(fn.notes).toEqual([]);
+    expect(fn.fetched).toMatch(/^not found here \(looked for \/src\/hotspots\/main\.go.*\): read from buildhost over SSH/);
     // The text is the host's file, line for line.
     const source = readFileSync(join(chroot, 'src', 'hotspots', 'main.go'), 'utf8').split('\n');
     expect(fn.lines.length).toBeGreaterThan(5);
@@ -100,6 +121,29 @@ describe.skipIf(skip !== null)(`source read from the SSH host a profile was capt
       expect(fn.missingSource).toBe(true);
       expect(fn.error).toMatch(/not read from buildhost either: buildhost:\/src\/hotspots\/main\.go: No such file/);
       expect(fn.lines.some((l) => l.flat > 0 && l.text === null)).toBe(true);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('the disassembly reads the profiled binary from the host, checked by build ID', async () => {
+    const byPath = await engine.source.disasm(engine.cliView(heap.id), { sampleType: 'alloc_space', function: '^main\\.allocate$', binary: hostBinary });
+    const fetched = await engine.sourceDisasm({ id: heap.id, sampleType: 'alloc_space', function: '^main\\.allocate$' });
+    expect(fetched.fetchedFrom).toBe(`ssh://buildhost${mod0}/hs`);
+    expect(fetched.buildId).toBe(byPath.buildId);
+    expect(fetched.buildId).toMatch(/^[0-9a-f]{20,}$/);
+    expect(fetched.functions).toEqual(byPath.functions);
+    expect(fetched.functions[0].instructions.some((i) => i.flat > 0)).toBe(true);
+  });
+
+  it('another binary at that path on the host is refused with both build IDs', async () => {
+    const profiled = (await engine.source.disasm(engine.cliView(heap.id), { sampleType: 'alloc_space', function: '^main\\.allocate$', binary: hostBinary })).buildId!;
+    cpSync('/usr/bin/true', hostBinary);
+    const fresh = new Engine({ libraryPath: join(tmp.dir, 'library.sqlite'), workerPath: repoPath('out/main/profile-worker.js') });
+    try {
+      expect((await fresh.sshConnect({ host: 'buildhost' })).status).toBe('connected');
+      const err = await fresh.sourceDisasm({ id: heap.id, sampleType: 'alloc_space', function: '^main\\.allocate$' }).then(() => null, (e: Error) => e.message);
+      expect(err).toMatch(new RegExp(`ssh://buildhost${mod0.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/hs \\(read over SSH\\) has build ID [0-9a-f]+, but the profile's .* has build ID ${profiled}: not the binary that was profiled`));
     } finally {
       await fresh.close();
     }
