@@ -182,9 +182,7 @@ export class CaptureService {
     this.evictFinishedJobs();
     if (this.jobs.size >= MAX_JOBS) throw new GpwError('unavailable', `${MAX_JOBS} captures are running already; wait for one to finish`);
     const run = opts.run && !opts.stampRun ? opts.run : this.freeRunName(`${opts.run ?? target.name} ${new Date().toISOString().slice(0, 19).replace('T', ' ')}`);
-    // Captures through an SSH host say which (the source view reads missing source files from it).
-    const labels = { ...(opts.via ? { via: opts.via.host } : {}), ...opts.labels };
-    const job = new CaptureJob(newId(), target, specs, run, labels, opts.scheduleId ?? null, {
+    const job = new CaptureJob(newId(), target, specs, run, opts.labels ?? {}, opts.scheduleId ?? null, {
       prepare: (input) => this.prepare(input),
       commit: (items, j, result) => this.commit(items, j, result),
       record: (j, result, status) => this.record(j, result, status, null),
