@@ -69,8 +69,8 @@ export interface CallGraph {
   warnings: string[];
 }
 
-/** A node's sample tags (label sets and "bytes" sizes), only to count them as pprof does. */
-type Tags = Map<string, { flat: number; cum: number }>;
+/** A node's sample tags (label sets and "bytes" sizes) by tag id: [flat, cum], only to count them as pprof does. */
+type Tags = Map<number, [number, number]>;
 
 interface Edge {
   from: number;
@@ -97,16 +97,29 @@ interface Context {
   profile: Profile;
   frames: FrameTable;
   typeIndex: number;
-  /** Per sample: its tag keys, or null when the profile has no labels. */
-  sampleTags: { labels: string; numeric: string[] }[] | null;
+  /**
+   * Per sample, the ids of its tags (sampleTagStart[s]..sampleTagStart[s+1] in sampleTagIds): its
+   * string labels joined (one tag), and each "bytes" value as pprof formats it (one tag each,
+   * under that label set). Null when the profile has no labels.
+   */
+  sampleTagStart: Uint32Array | null;
+  sampleTagIds: Int32Array | null;
 }
 
-/** The tags pprof gives each sample: its string labels joined, and its "bytes" values formatted. */
-function sampleTagsOf(profile: Profile): Context['sampleTags'] {
-  if (profile.labelKey.length === 0) return null;
+/** The tags pprof gives each sample, interned. */
+function sampleTagsOf(profile: Profile): Pick<Context, 'sampleTagStart' | 'sampleTagIds'> {
+  if (profile.labelKey.length === 0) return { sampleTagStart: null, sampleTagIds: null };
   const bytesUnit = numericLabelUnits(profile).get('bytes') ?? 'bytes';
-  const out: { labels: string; numeric: string[] }[] = new Array(profile.sampleCount);
+  const ids = new Map<string, number>();
+  const intern = (key: string): number => {
+    let id = ids.get(key);
+    if (id === undefined) ids.set(key, (id = ids.size));
+    return id;
+  };
+  const start = new Uint32Array(profile.sampleCount + 1);
+  const out: number[] = [];
   for (let s = 0; s < profile.sampleCount; s++) {
+    start[s] = out.length;
     const labels: string[] = [];
     const numeric: string[] = [];
     for (let i = profile.sampleLabelStart[s]; i < profile.sampleLabelStart[s + 1]; i++) {
@@ -114,31 +127,34 @@ function sampleTagsOf(profile: Profile): Context['sampleTags'] {
       if (profile.labelStr[i] !== 0) labels.push(`${key}:${profile.strings[profile.labelStr[i]]}`);
       else if (key === 'bytes') numeric.push(formatValue(profile.labelNum[i], bytesUnit));
     }
-    out[s] = { labels: labels.sort().join('\n'), numeric };
+    const joined = labels.sort().join('\n');
+    if (joined) out.push(intern(`L\0${joined}`));
+    for (const n of numeric) out.push(intern(`N\0${joined}\0${n}`));
   }
-  return out;
+  start[profile.sampleCount] = out.length;
+  return { sampleTagStart: start, sampleTagIds: Int32Array.from(out) };
 }
 
-function addTag(tags: Tags, key: string, v: number, flat: boolean): void {
-  let t = tags.get(key);
-  if (!t) tags.set(key, (t = { flat: 0, cum: 0 }));
-  if (flat) t.flat += v;
-  else t.cum += v;
-}
-
-function addSampleTags(all: Map<number, Tags>, node: number, tags: { labels: string; numeric: string[] }, v: number, flat: boolean): void {
-  let t = all.get(node);
-  if (!t) all.set(node, (t = new Map()));
-  if (tags.labels) addTag(t, `L\0${tags.labels}`, v, flat);
-  for (const n of tags.numeric) addTag(t, `N\0${tags.labels}\0${n}`, v, flat);
+function addSampleTags(all: Map<number, Tags>, ctx: Context, node: number, s: number, v: number, flat: boolean): void {
+  const from = ctx.sampleTagStart![s];
+  const to = ctx.sampleTagStart![s + 1];
+  if (from === to) return;
+  let tags = all.get(node);
+  if (!tags) all.set(node, (tags = new Map()));
+  for (let i = from; i < to; i++) {
+    const id = ctx.sampleTagIds![i];
+    let t = tags.get(id);
+    if (!t) tags.set(id, (t = [0, 0]));
+    t[flat ? 0 : 1] += v;
+  }
 }
 
 /**
  * The graph of the samples over the kept frame names (all when `kept` is null): frames of other
  * names are stepped over, and the edge that steps over them is residual.
  */
-function build(ctx: Context, kept: Uint8Array | null): Built {
-  const { profile, frames, typeIndex, sampleTags } = ctx;
+function build(ctx: Context, kept: Uint8Array | null, withTags: boolean): Built {
+  const { profile, frames, typeIndex } = ctx;
   const n = frames.names.length;
   const flat = new Float64Array(n);
   const cum = new Float64Array(n);
@@ -146,7 +162,7 @@ function build(ctx: Context, kept: Uint8Array | null): Built {
   const index = new PairMap(n * 2);
   const edges: Edge[] = [];
   const edgeSeen: number[] = [];
-  const tags = sampleTags ? new Map<number, Tags>() : null;
+  const tags = withTags && ctx.sampleTagStart ? new Map<number, Tags>() : null;
   const nTypes = profile.sampleTypes.length;
   const { sampleLocStart, sampleLocs, values } = profile;
   const { locFrameStart, frameName } = frames;
@@ -167,7 +183,7 @@ function build(ctx: Context, kept: Uint8Array | null): Built {
         if (seen[node] !== s) {
           seen[node] = s;
           cum[node] += v;
-          if (tags) addSampleTags(tags, node, sampleTags![s], v, false);
+          if (tags) addSampleTags(tags, ctx, node, s, v, false);
         }
         if (parent !== -1 && parent !== node) {
           const e = index.getOrInsert(parent, node);
@@ -189,7 +205,7 @@ function build(ctx: Context, kept: Uint8Array | null): Built {
     }
     if (parent !== -1 && !residual) {
       flat[parent] += v;
-      if (tags) addSampleTags(tags, parent, sampleTags![s], v, true);
+      if (tags) addSampleTags(tags, ctx, parent, s, v, true);
     }
   }
   const nodes: number[] = [];
@@ -266,9 +282,8 @@ function countTags(g: Built, node: number, cutoff: number): number {
   const tags = g.tags?.get(node);
   if (!tags) return 0;
   let count = 0;
-  for (const t of tags.values()) {
-    const keep = Math.abs(t.flat) >= cutoff || Math.abs(t.cum) >= cutoff;
-    if (keep && t.flat !== 0) count++;
+  for (const [flat, cum] of tags.values()) {
+    if (flat !== 0 && (Math.abs(flat) >= cutoff || Math.abs(cum) >= cutoff)) count++;
   }
   return Math.min(count, 4);
 }
@@ -325,20 +340,22 @@ export function callGraph(view: ProfileView, typeIndex: number, options: GraphOp
   const profile = view.profile;
   const frames = buildFrameTable(profile, { showAddresses: false });
   const names = frames.names;
-  const ctx: Context = { profile, frames, typeIndex, sampleTags: sampleTagsOf(profile) };
+  // Tags count only where -nodecount selects nodes, on the graph after the fraction cut.
+  const counting = options.nodecount > 0;
+  const ctx: Context = { profile, frames, typeIndex, ...(counting ? sampleTagsOf(profile) : { sampleTagStart: null, sampleTagIds: null }) };
 
-  let g = build(ctx, null);
+  let g = build(ctx, null, false);
   const flatSum = g.nodes.reduce((sum, i) => sum + g.flat[i], 0);
   const nodeCutoff = Math.abs(Math.trunc(flatSum * options.nodefraction));
   const edgeCutoff = Math.abs(Math.trunc(flatSum * options.edgefraction));
 
   let droppedNodes = 0;
-  if (nodeCutoff > 0) {
-    const kept = g.nodes.filter((i) => Math.abs(g.cum[i]) >= nodeCutoff);
-    if (kept.length !== g.nodes.length) {
-      droppedNodes = g.nodes.length - kept.length;
-      g = build(ctx, maskOf(names.length, kept));
-    }
+  const kept = nodeCutoff > 0 ? g.nodes.filter((i) => Math.abs(g.cum[i]) >= nodeCutoff) : g.nodes;
+  if (kept.length !== g.nodes.length) {
+    droppedNodes = g.nodes.length - kept.length;
+    g = build(ctx, maskOf(names.length, kept), counting);
+  } else if (counting && ctx.sampleTagStart) {
+    g = build(ctx, null, true);
   }
   const keptNodes = g.nodes.length;
 
@@ -355,7 +372,7 @@ export function callGraph(view: ProfileView, typeIndex: number, options: GraphOp
       }
     }
     if (limit < g.nodes.length) {
-      g = build(ctx, maskOf(names.length, g.nodes.slice(0, limit)));
+      g = build(ctx, maskOf(names.length, g.nodes.slice(0, limit)), false);
       sortByEntropy(g, names);
     }
   }
