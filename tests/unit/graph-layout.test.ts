@@ -109,6 +109,27 @@ describe('call graph layout', () => {
 });
 
 describe('call graph drawing', () => {
+  it('edge labels that would overlap a heavier one are left to the tooltip', () => {
+    // Ten callers of one callee: their labels all sit in the gap above it.
+    const g: CallGraph = {
+      sampleType: 'cpu', unit: 'nanoseconds', total: 1000,
+      nodes: [{ name: 'main.leaf', flat: 550, cum: 550 }, ...Array.from({ length: 10 }, (_, i) => ({ name: `main.caller${i}`, flat: 0, cum: 10 + i }))],
+      edges: Array.from({ length: 10 }, (_, i) => ({ from: 10 - i, to: 0, weight: 19 - i, inline: false, residual: false })),
+      shownFlat: 550, nodeCutoff: 0, edgeCutoff: 0, droppedNodes: 0, droppedEdges: 0, keptNodes: 11, warnings: [],
+    };
+    const d = drawGraph(g);
+    expect(d.edges[0].showLabel).toBe(true);
+    const shown = d.edges.map((e, i) => ({ e, at: d.layout.edges[i].label })).filter((x) => x.e.showLabel);
+    for (let i = 0; i < shown.length; i++) {
+      for (let j = i + 1; j < shown.length; j++) {
+        const a = shown[i];
+        const b = shown[j];
+        const apart = Math.abs(a.at.y - b.at.y) >= 14 || a.at.x + 6 + a.e.label.length * 5.8 <= b.at.x + 2 || b.at.x + 6 + b.e.label.length * 5.8 <= a.at.x + 2;
+        expect(apart).toBe(true);
+      }
+    }
+  });
+
   it('names split as pprof splits them, figures with units and shares', () => {
     expect(nameLines('compress/flate.(*compressor).write')).toEqual(['flate', '(*compressor).write']);
     expect(nameLines('main.main')).toEqual(['main', 'main']);
@@ -145,9 +166,9 @@ describe('call graph drawing', () => {
     expect(d.nodes[1].fontSize).toBeGreaterThan(d.nodes[2].fontSize);
     expect(d.nodes[2].fontSize).toBeGreaterThan(d.nodes[0].fontSize);
     expect(d.edges[0].width).toBeGreaterThan(d.edges[1].width);
-    expect(d.edges.map((e) => [e.dashed, e.label])).toEqual([
-      [false, '90ns'],
-      [true, '10ns (inline)'],
+    expect(d.edges.map((e) => [e.dashed, e.label, e.showLabel])).toEqual([
+      [false, '90ns', true],
+      [true, '10ns (inline)', true],
     ]);
   });
 });

@@ -21,6 +21,8 @@ export interface EdgeDrawing {
   width: number;
   color: string;
   label: string;
+  /** Drawn only where it overlaps no heavier edge's label (the weight stays in the edge's tooltip). */
+  showLabel: boolean;
   dashed: boolean;
 }
 
@@ -36,6 +38,8 @@ const GLYPH = 0.58;
 const PAD_X = 8;
 const PAD_Y = 5;
 const LINE = 1.22;
+/** Glyph width of the 10 px edge labels. */
+const EDGE_LABEL_GLYPH = 5.8;
 
 const cut = (s: string): string => (s.length > MAX_NAME ? `${s.slice(0, MAX_NAME - 1)}…` : s);
 
@@ -80,9 +84,19 @@ export function drawGraph(g: CallGraph): GraphDrawing {
       width: 1 + 5 * Math.min(1, share),
       color: shareColor(Math.sqrt(share), false),
       label: formatValue(e.weight, g.unit) + (e.inline ? ' (inline)' : ''),
+      showLabel: false,
       dashed: e.residual,
     };
   });
   const layout = layoutGraph({ nodes: nodes.map((n) => ({ w: n.w, h: n.h })), edges: g.edges.map((e) => ({ from: e.from, to: e.to })) });
+  // Heaviest first (the edges come heaviest first): a label is drawn where it overlaps none drawn.
+  const placed: { x1: number; y1: number; x2: number; y2: number }[] = [];
+  edges.forEach((e, i) => {
+    const at = layout.edges[i].label;
+    const box = { x1: at.x + 2, y1: at.y - 7, x2: at.x + 6 + e.label.length * EDGE_LABEL_GLYPH, y2: at.y + 7 };
+    if (placed.some((p) => box.x1 < p.x2 && p.x1 < box.x2 && box.y1 < p.y2 && p.y1 < box.y2)) return;
+    placed.push(box);
+    e.showLabel = true;
+  });
   return { nodes, edges, layout };
 }

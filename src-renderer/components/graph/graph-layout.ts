@@ -1,7 +1,7 @@
 // A layered drawing of a call graph (callers above callees), computed here rather than by
 // Graphviz: cycles are broken by turning back edges round, nodes are put in layers by their
 // longest path from a root, an edge spanning several layers passes through placeholder points
-// (one per layer it crosses, each with room for the edge's label), the order within each layer
+// (one per layer it crosses, keeping it clear of the boxes), the order within each layer
 // is improved by barycentre sweeps (keeping the order with the fewest crossings), and each node
 // is then pulled towards the middle of its neighbours without overlapping its layer's others.
 
@@ -28,7 +28,7 @@ export interface PlacedNode {
 export interface PlacedEdge {
   /** From the caller's box to the callee's, through the layers the edge crosses. */
   points: Point[];
-  /** Where its label goes: a placeholder point, or the middle of a one-layer edge. */
+  /** Where its label goes: the middle of its last stretch, in the gap above the callee's layer. */
   label: Point;
 }
 
@@ -44,14 +44,14 @@ export interface LayoutSpacing {
   gapX: number;
   /** Between layers (edge labels sit in it). */
   gapY: number;
-  /** Width a placeholder point takes in its layer (room for an edge label). */
+  /** Width a placeholder point takes in its layer (the edge's own room). */
   dummyWidth: number;
   margin: number;
   /** Barycentre sweeps (down and up count one each). */
   sweeps: number;
 }
 
-export const DEFAULT_SPACING: LayoutSpacing = { gapX: 24, gapY: 46, dummyWidth: 70, margin: 16, sweeps: 12 };
+export const DEFAULT_SPACING: LayoutSpacing = { gapX: 24, gapY: 46, dummyWidth: 10, margin: 16, sweeps: 12 };
 
 /** Edges that close a cycle, found by depth-first search from the roots (then any node left). */
 function backEdges(n: number, edges: LayoutInput['edges']): Set<number> {
@@ -262,7 +262,9 @@ export function layoutGraph(input: LayoutInput, spacing: LayoutSpacing = DEFAULT
       return { points: [p, { x: p.x + 20, y: p.y - 10 }, { x: p.x + 20, y: p.y + 10 }, p], label: { x: p.x + 24, y: p.y } };
     }
     const pts: Point[] = [bottom(chain[0]), ...chain.slice(1, -1).map((d) => ({ x: cx[d], y: cy(d) })), top(chain[chain.length - 1])];
-    const label = chain.length > 2 ? { x: cx[chain[1]], y: cy(chain[1]) } : { x: (pts[0].x + pts[1].x) / 2, y: (pts[0].y + pts[1].y) / 2 };
+    const a = pts[pts.length - 2];
+    const b = pts[pts.length - 1];
+    const label = { x: (a.x + b.x) / 2, y: chain.length > 2 ? b.y - spacing.gapY / 2 : (a.y + b.y) / 2 };
     return { points: back.has(i) ? pts.reverse() : pts, label };
   });
   return { nodes, edges, width: maxX - minX + 2 * spacing.margin, height: y - spacing.gapY + spacing.margin };
