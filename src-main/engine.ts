@@ -29,6 +29,7 @@ import type { TraceFacts } from './analysis/runs/artifact-figures.js';
 import { benchCenter, compareBench } from './analysis/bench/compare-bench.js';
 import { parseGoBench } from './formats/gobench/parse-gobench.js';
 import { SourceService } from './services/source-service.js';
+import { GraphService } from './services/graph-service.js';
 import { GoroutineService } from './services/goroutine-service.js';
 import { MetricsService } from './services/metrics-service.js';
 import type { ProfileSummary } from './analysis/profile-summary.js';
@@ -110,6 +111,8 @@ export class Engine implements GpwApi {
   readonly runs: RunsService;
   /** Annotated source, peek, escape analysis (services/source-service.ts). */
   readonly source: SourceService;
+  /** The call graph of a view, as pprof -dot (services/graph-service.ts). */
+  readonly graph: GraphService;
   /** Goroutine dumps and the leak view (services/goroutine-service.ts). */
   readonly goroutines: GoroutineService;
   /** Runtime metrics series of runs and targets (services/metrics-service.ts). */
@@ -138,6 +141,7 @@ export class Engine implements GpwApi {
       }, 3000);
       this.backfillTimer.unref();
     }
+    this.graph = new GraphService(this.worker);
     this.source = new SourceService(this.worker, this.library, { sourcePath: options.sourcePath, trimPath: options.trimPath, binaries: options.binaries });
     this.capture = new CaptureService(this.library, (input) => this.prepareInput(input, {}), {
       cipher: options.secretCipher,
@@ -359,6 +363,11 @@ export class Engine implements GpwApi {
   sourceDisasm = async ({ function: fn, ...a }: ArgsOf<'sourceDisasm'>): ReturnType<GpwApi['sourceDisasm']> => this.source.disasm(this.libraryView(a), { sampleType: a.sampleType, function: fn });
   escapeSites = async (a: ArgsOf<'escapeSites'>): ReturnType<GpwApi['escapeSites']> =>
     this.source.escapes(this.source.escapesOf(a.id, a.profile ? this.requireProfile(a.profile) : undefined), a.profile ? this.libraryView({ id: a.profile }) : null, a.sampleType);
+
+  // ---- the call graph (services/graph-service.ts) ----
+
+  callGraph = async ({ nodecount, nodefraction, edgefraction, ...a }: ArgsOf<'callGraph'>): ReturnType<GpwApi['callGraph']> =>
+    this.graph.graph(this.libraryView(a), { sampleType: a.sampleType, nodecount, nodefraction, edgefraction });
 
   // ---- goroutine dumps, runtime metrics series (services/goroutine-service.ts, metrics-service.ts) ----
 
