@@ -30,6 +30,7 @@ import { benchCenter, compareBench } from './analysis/bench/compare-bench.js';
 import { parseGoBench } from './formats/gobench/parse-gobench.js';
 import { SourceService } from './services/source-service.js';
 import { buildEscapes, type EscapeBuildOptions } from './services/escape-build.js';
+import { GraphService } from './services/graph-service.js';
 import { GoroutineService } from './services/goroutine-service.js';
 import { MetricsService } from './services/metrics-service.js';
 import type { ProfileSummary } from './analysis/profile-summary.js';
@@ -113,6 +114,8 @@ export class Engine implements GpwApi {
   readonly runs: RunsService;
   /** Annotated source, peek, escape analysis (services/source-service.ts). */
   readonly source: SourceService;
+  /** The call graph of a view, as pprof -dot (services/graph-service.ts). */
+  readonly graph: GraphService;
   /** Goroutine dumps and the leak view (services/goroutine-service.ts). */
   readonly goroutines: GoroutineService;
   /** Runtime metrics series of runs and targets (services/metrics-service.ts). */
@@ -141,6 +144,7 @@ export class Engine implements GpwApi {
       }, 3000);
       this.backfillTimer.unref();
     }
+    this.graph = new GraphService(this.worker);
     this.source = new SourceService(
       this.worker,
       this.library,
@@ -376,6 +380,11 @@ export class Engine implements GpwApi {
     const dir = folder !== undefined ? this.source.buildFolder(folder) : await this.source.chooseFolder(this.options.chooseModuleFolder);
     return dir ? this.buildEscapesIn(dir, o) : { artifacts: [] };
   };
+
+  // ---- the call graph (services/graph-service.ts) ----
+
+  callGraph = async ({ nodecount, nodefraction, edgefraction, ...a }: ArgsOf<'callGraph'>): ReturnType<GpwApi['callGraph']> =>
+    this.graph.graph(this.libraryView(a), { sampleType: a.sampleType, nodecount, nodefraction, edgefraction });
 
   // ---- goroutine dumps, runtime metrics series (services/goroutine-service.ts, metrics-service.ts) ----
 
