@@ -5,6 +5,7 @@ import type { TopOptions } from '../analysis/top.js';
 import type { ViewFilters } from '../analysis/profile-view.js';
 import type { DiffTableOptions } from '../analysis/diff-table.js';
 import type { ExportRequest } from '../analysis/view-ops.js';
+import type { GraphOptions } from '../analysis/graph/call-graph.js';
 
 /**
  * A profile named by the SHA-256 of its bytes; the bytes come along only when the worker lacks
@@ -54,6 +55,8 @@ export type WorkerRequest =
   | { op: 'peek'; view: ViewSpec; sampleType?: string; symbol: string }
   /** Figures per instruction address, for pprof's -disasm (analysis/source/disasm.ts). */
   | { op: 'addresses'; view: ViewSpec; sampleType?: string }
+  /** pprof's -dot call graph, trimmed as pprof trims it (analysis/graph/call-graph.ts). */
+  | { op: 'graph'; view: ViewSpec; sampleType?: string; options: GraphOptions }
   /**
    * Imports of files: reads the file at `path` in chunks (workers/profile-file.ts), hashing it in
    * the same pass, keeps the profile under its SHA-256 and answers a ReadFileResult; sends
