@@ -1,8 +1,9 @@
 // A sample-type switch on a big-ish profile (tests/go/bigprofile, 120,000 distinct deep stacks,
 // four allocs types) in gpw serve + Chromium: at every animation frame while the switch is in
 // flight, the numbers on screen are either those of the type the selector names, or the view
-// says it is still showing another one (data-testid=view-pending). The top table's caption
-// ("Type: …") and its unit name the numbers' own type. The times from file chosen to the flame
+// says it is still showing another one (data-testid=view-pending). Whose numbers are on screen
+// is told by the top table's caption (its "of N total", one per type, read once each type has
+// settled) and by its unit (bytes for *_space, counts for *_objects). The times from file chosen to the flame
 // graph drawn and of each switch are printed, never asserted (tests/bench/profile-bench.mjs
 // measures them at 1.6M samples).
 
@@ -17,7 +18,7 @@ let file: string;
 interface Frame {
   selected: string;
   pending: boolean;
-  captionType: string | null;
+  caption: string | null;
   firstFlat: string | null;
 }
 
@@ -50,24 +51,31 @@ describe.skipIf(!HAVE_CHROMIUM)('sample-type switch on a big profile', () => {
       w.recording = true;
       const tick = (): void => {
         const select = document.querySelector('[data-testid=sample-type]') as HTMLSelectElement | null;
-        const caption = document.querySelector('[data-testid=top-table] caption')?.textContent ?? null;
+        const caption = document.querySelector('.top .caption')?.textContent ?? null;
         w.switchFrames.push({
           selected: select?.value ?? '',
           pending: document.querySelector('[data-testid=view-pending]') !== null,
-          captionType: caption ? (/Type: (\S+)/.exec(caption)?.[1] ?? null) : null,
+          caption,
           firstFlat: document.querySelector('[data-testid=top-table] tbody tr td')?.textContent?.trim() ?? null,
         });
         if (w.recording) requestAnimationFrame(tick);
       };
       requestAnimationFrame(tick);
     });
+    const caption = (): Promise<string> => page.locator('.top .caption').evaluate((el) => el.textContent ?? '');
+    const captionOf: Record<string, string> = { alloc_space: await caption() };
     const switches: Record<string, number> = {};
     for (const type of ['alloc_objects', 'inuse_space', 'inuse_objects', 'alloc_space']) {
       const t = Date.now();
       await page.getByTestId('sample-type').selectOption(type);
       switches[type] = await settled(t);
-      await expect.poll(() => page.locator('[data-testid=top-table] caption').innerText()).toContain(`Type: ${type}`);
+      const settledCaption = await caption();
+      if (captionOf[type]) expect(settledCaption).toBe(captionOf[type]);
+      captionOf[type] = settledCaption;
     }
+    // Each type's numbers are told apart by their totals.
+    expect(new Set(Object.values(captionOf)).size).toBe(4);
+    const typeOf = (c: string | null): string | undefined => Object.keys(captionOf).find((t) => captionOf[t] === c);
     const frames = await page.evaluate(() => {
       const w = window as unknown as { switchFrames: Frame[]; recording: boolean };
       w.recording = false;
@@ -77,12 +85,13 @@ describe.skipIf(!HAVE_CHROMIUM)('sample-type switch on a big profile', () => {
 
     expect(frames.length).toBeGreaterThan(4);
     // Each switch was seen in flight at least once (the selector ahead of the numbers).
-    expect(frames.some((f) => f.captionType !== null && f.captionType !== f.selected)).toBe(true);
+    expect(frames.some((f) => typeOf(f.caption) !== undefined && typeOf(f.caption) !== f.selected)).toBe(true);
     for (const f of frames) {
+      const shown = typeOf(f.caption);
       // Numbers of another type than the one selected are only ever shown as such.
-      if (f.captionType !== null && f.captionType !== f.selected) expect(f, JSON.stringify(f)).toMatchObject({ pending: true });
-      // The unit matches the caption's type: bytes for *_space, counts for *_objects.
-      if (f.captionType && f.firstFlat) expect(/B$/.test(f.firstFlat), JSON.stringify(f)).toBe(f.captionType.endsWith('_space'));
+      if (shown !== undefined && shown !== f.selected) expect(f, JSON.stringify(f)).toMatchObject({ pending: true });
+      // The unit is the shown type's: bytes for *_space, counts for *_objects.
+      if (shown && f.firstFlat) expect(/B$/.test(f.firstFlat), JSON.stringify(f)).toBe(shown.endsWith('_space'));
     }
     expect(errors).toEqual([]);
   }, 600_000);
