@@ -137,6 +137,8 @@ export class Accumulator {
   private readonly seenInSample: Int32Array;
   private readonly single: Int32Array;
   private readonly nTypes: number;
+  /** The values of the sample being added, one per type. */
+  private readonly v: Float64Array;
 
   /** `types`: the sample type indices to add up, in the order they come in each sample's values. */
   constructor(
@@ -149,20 +151,21 @@ export class Accumulator {
     this.flat = new Float64Array(n * this.nTypes);
     this.cum = new Float64Array(n * this.nTypes);
     this.totals = new Float64Array(this.nTypes);
+    this.v = new Float64Array(this.nTypes);
     this.seenInSample = new Int32Array(n).fill(-1);
     this.single = single;
   }
 
   /** Sample `s` (increasing from one call to the next): locations locs[start..end), leaf first; its values values[vbase + types[k]]. */
   add(s: number, locs: Uint32Array, start: number, end: number, values: Float64Array, vbase: number): void {
-    const { types, nTypes, flat, cum, totals, seenInSample, single } = this;
+    const { types, nTypes, flat, cum, totals, seenInSample, single, v } = this;
     const { locFrameStart, frameName } = this.frames;
     let any = false;
     for (let k = 0; k < nTypes; k++) {
-      const v = values[vbase + types[k]];
-      if (v !== 0) {
+      v[k] = values[vbase + types[k]];
+      if (v[k] !== 0) {
         any = true;
-        totals[k] += Math.abs(v);
+        totals[k] += Math.abs(v[k]);
       }
     }
     if (!any) return;
@@ -172,7 +175,8 @@ export class Accumulator {
       if (one >= 0) {
         if (seenInSample[one] !== s) {
           seenInSample[one] = s;
-          for (let k = 0; k < nTypes; k++) cum[one * nTypes + k] += values[vbase + types[k]];
+          const o = one * nTypes;
+          for (let k = 0; k < nTypes; k++) cum[o + k] += v[k];
         }
         continue;
       }
@@ -180,14 +184,15 @@ export class Accumulator {
         const node = frameName[f];
         if (seenInSample[node] !== s) {
           seenInSample[node] = s;
-          for (let k = 0; k < nTypes; k++) cum[node * nTypes + k] += values[vbase + types[k]];
+          const o = node * nTypes;
+          for (let k = 0; k < nTypes; k++) cum[o + k] += v[k];
         }
       }
     }
     // The leaf: the innermost frame of the first location.
     if (end > start) {
-      const leaf = frameName[locFrameStart[locs[start]]];
-      for (let k = 0; k < nTypes; k++) flat[leaf * nTypes + k] += values[vbase + types[k]];
+      const o = frameName[locFrameStart[locs[start]]] * nTypes;
+      for (let k = 0; k < nTypes; k++) flat[o + k] += v[k];
     }
   }
 

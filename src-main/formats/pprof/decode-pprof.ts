@@ -470,78 +470,99 @@ class SampleDecoder {
   ) {}
 
   decode(s: number, base: number): void {
-    const { r, sStart, sEnd, nTypes, locationIds, strIndex } = this.spans;
-    const { locs, labels, values } = this;
+    const { r, sStart, sEnd, nTypes, locationIds } = this.spans;
+    const { locs, values } = this;
     const buf = r.buf;
     const denseIds = locationIds.dense;
+    const end = sEnd[s];
     let nLocs = this.nLocs;
-    r.pos = sStart[s];
     let nValues = 0;
-    while (r.pos < sEnd[s]) {
-      const tag = r.uint32();
+    // Straight from the buffer (no Reader call per field): this loop runs for every sample.
+    let p = sStart[s];
+    while (p < end) {
+      const tagAt = p;
+      const tag = readVarintAt(buf, p);
+      p = varintEnd;
+      const field = tag >>> 3;
       const wt = tag & 7;
-      switch (tag >>> 3) {
-        case 1: {
-          // location_id: packed (as Go writes it) or one per field.
-          const [from, end] = fieldSpan(r, wt, sEnd[s]);
-          let p = from;
-          while (p < end) {
-            const at = p;
-            const id = readVarintAt(buf, p);
-            p = varintEnd;
-            // Small ids index a dense table; ids beyond 2^53 (or with the top bit set) are rare
-            // but valid, and are looked up exactly.
-            let index = id >= 0 && id < denseIds.length ? denseIds[id] : -1;
-            if (index < 0) index = locationIds.require(id >= 0 && id <= Number.MAX_SAFE_INTEGER ? id : readUint64KeyAt(buf, at), 'a sample', 'location');
-            if (nLocs === locs.length) throw new FormatError(`corrupt profile: sample ${s} has malformed location ids`);
-            locs[nLocs++] = index;
-          }
-          if (p !== end) throw new RangeError('location ids run past their field');
-          r.pos = p;
-          break;
-        }
-        case 2: {
-          const [from, end] = fieldSpan(r, wt, sEnd[s]);
-          let p = from;
-          while (p < end) {
-            const v = readVarintAt(buf, p);
-            p = varintEnd;
-            if (nValues < nTypes) values[base + nValues] = v;
-            nValues++;
-          }
-          if (p !== end) throw new RangeError('values run past their field');
-          r.pos = p;
-          break;
-        }
-        case 3: {
-          const end = nestedEnd(r, sEnd[s], 'a sample label');
-          let key = 0, sv = 0, num = 0, unit = 0;
-          while (r.pos < end) {
-            const t = r.uint32();
-            switch (t >>> 3) {
-              case 1: key = readVarint(r); break;
-              case 2: sv = readVarint(r); break;
-              case 3: num = readVarint(r); break;
-              case 4: unit = readVarint(r); break;
-              default: r.skipType(t & 7);
-            }
-          }
-          const n = labels.n;
-          if (n === labels.key.length) throw new FormatError(`corrupt profile: sample ${s} has malformed labels`);
-          labels.key[n] = strIndex(key, 'a label key');
-          labels.str[n] = strIndex(sv, 'a label value');
-          labels.num[n] = num;
-          labels.unit[n] = strIndex(unit, 'a label unit');
-          labels.n = n + 1;
-          break;
-        }
-        default: r.skipType(wt);
+      let from = p;
+      let fieldEnd: number;
+      if (wt === WIRE_LEN) {
+        const len = readVarintAt(buf, p);
+        from = varintEnd;
+        fieldEnd = from + len;
+        if (len < 0 || fieldEnd > end) throw new FormatError(`corrupt profile: ${field === 3 ? 'a sample label' : 'a sample field'} at byte ${p} runs past the message that holds it`, p);
+      } else if (wt === WIRE_VARINT) {
+        readVarintAt(buf, p);
+        fieldEnd = varintEnd;
+      } else if (field === 1 || field === 2) {
+        throw new FormatError(`corrupt profile: a sample field has wire type ${wt} at byte ${p}`, p);
+      } else {
+        r.pos = p;
+        r.skipType(wt);
+        p = r.pos;
+        continue;
       }
+      if (field === 1) {
+        // location_id: packed (as Go writes it) or one per field.
+        let q = from;
+        while (q < fieldEnd) {
+          const at = q;
+          const id = readVarintAt(buf, q);
+          q = varintEnd;
+          // Small ids index a dense table; ids beyond 2^53 (or with the top bit set) are rare
+          // but valid, and are looked up exactly.
+          let index = id >= 0 && id < denseIds.length ? denseIds[id] : -1;
+          if (index < 0) index = locationIds.require(id >= 0 && id <= Number.MAX_SAFE_INTEGER ? id : readUint64KeyAt(buf, at), 'a sample', 'location');
+          if (nLocs === locs.length) throw new FormatError(`corrupt profile: sample ${s} has malformed location ids`);
+          locs[nLocs++] = index;
+        }
+        if (q !== fieldEnd) throw new RangeError('location ids run past their field');
+      } else if (field === 2) {
+        let q = from;
+        while (q < fieldEnd) {
+          const v = readVarintAt(buf, q);
+          q = varintEnd;
+          if (nValues < nTypes) values[base + nValues] = v;
+          nValues++;
+        }
+        if (q !== fieldEnd) throw new RangeError('values run past their field');
+      } else if (field === 3 && wt === WIRE_LEN) {
+        this.label(s, from, fieldEnd);
+      } else if (field === 0) {
+        throw new FormatError(`corrupt profile: invalid protobuf field 0 in sample ${s} at byte ${tagAt}`, tagAt);
+      }
+      p = fieldEnd;
     }
+    if (p !== end) throw new RangeError('sample fields run past their message');
     this.nLocs = nLocs;
     if (nValues !== nTypes) {
       throw new FormatError(`corrupt profile: sample ${s} has ${nValues} values but the profile has ${nTypes} sample types`);
     }
+  }
+
+  private label(s: number, from: number, end: number): void {
+    const { r, strIndex } = this.spans;
+    const labels = this.labels;
+    r.pos = from;
+    let key = 0, sv = 0, num = 0, unit = 0;
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t >>> 3) {
+        case 1: key = readVarint(r); break;
+        case 2: sv = readVarint(r); break;
+        case 3: num = readVarint(r); break;
+        case 4: unit = readVarint(r); break;
+        default: r.skipType(t & 7);
+      }
+    }
+    const n = labels.n;
+    if (n === labels.key.length) throw new FormatError(`corrupt profile: sample ${s} has malformed labels`);
+    labels.key[n] = strIndex(key, 'a label key');
+    labels.str[n] = strIndex(sv, 'a label value');
+    labels.num[n] = num;
+    labels.unit[n] = strIndex(unit, 'a label unit');
+    labels.n = n + 1;
   }
 }
 
