@@ -29,6 +29,8 @@ import type { TraceFacts } from './analysis/runs/artifact-figures.js';
 import { benchCenter, compareBench } from './analysis/bench/compare-bench.js';
 import { parseGoBench } from './formats/gobench/parse-gobench.js';
 import { SourceService } from './services/source-service.js';
+import { buildEscapes, type EscapeBuildOptions } from './services/escape-build.js';
+import { GraphService } from './services/graph-service.js';
 import { GoroutineService } from './services/goroutine-service.js';
 import { MetricsService } from './services/metrics-service.js';
 import type { ProfileSummary } from './analysis/profile-summary.js';
@@ -66,6 +68,8 @@ export interface EngineOptions {
   trimPath?: string;
   /** Binaries the disassembly view may use (gpw serve --binary), matched to profiles by build ID. */
   binaries?: string[];
+  /** The app's native folder dialog (Electron's main process), for escapeBuild: the renderer never names a path. */
+  chooseModuleFolder?: () => Promise<string | null>;
   /**
    * Compute and keep the default top table of each imported profile before the import returns
    * (so `gpw top ID` in the next process reads it); default: when not warming up (the CLI).
@@ -110,6 +114,8 @@ export class Engine implements GpwApi {
   readonly runs: RunsService;
   /** Annotated source, peek, escape analysis (services/source-service.ts). */
   readonly source: SourceService;
+  /** The call graph of a view, as pprof -dot (services/graph-service.ts). */
+  readonly graph: GraphService;
   /** Goroutine dumps and the leak view (services/goroutine-service.ts). */
   readonly goroutines: GoroutineService;
   /** Runtime metrics series of runs and targets (services/metrics-service.ts). */
@@ -138,7 +144,13 @@ export class Engine implements GpwApi {
       }, 3000);
       this.backfillTimer.unref();
     }
-    this.source = new SourceService(this.worker, this.library, { sourcePath: options.sourcePath, trimPath: options.trimPath, binaries: options.binaries });
+    this.graph = new GraphService(this.worker);
+    this.source = new SourceService(
+      this.worker,
+      this.library,
+      { sourcePath: options.sourcePath, trimPath: options.trimPath, binaries: options.binaries },
+      (host, path, max) => this.ssh.readFile(host, path, max),
+    );
     this.capture = new CaptureService(this.library, (input) => this.prepareInput(input, {}), {
       cipher: options.secretCipher,
       runSchedules: options.runSchedules,
@@ -163,6 +175,7 @@ export class Engine implements GpwApi {
     await this.backfilling;
     await this.capture.close();
     await this.ssh.close();
+    this.source.close();
     await this.worker.close();
     await this.traces.close();
     this.library.close();
@@ -358,12 +371,25 @@ export class Engine implements GpwApi {
   }
   // ---- source, peek, escape analysis (services/source-service.ts) ----
 
-  sourceList = async ({ function: fn, escapes, ...a }: ArgsOf<'sourceList'>): ReturnType<GpwApi['sourceList']> =>
-    this.source.list(this.libraryView(a), { sampleType: a.sampleType, function: fn }, this.source.escapesFor(this.requireProfile(a.id), escapes));
+  sourceList = async ({ function: fn, escapes, ...a }: ArgsOf<'sourceList'>): ReturnType<GpwApi['sourceList']> => {
+    const profile = this.requireProfile(a.id);
+    return this.source.list(this.libraryView(a), { sampleType: a.sampleType, function: fn, host: this.capturedThrough(profile) }, this.source.escapesFor(profile, escapes));
+  };
   sourcePeek = async ({ function: fn, ...a }: ArgsOf<'sourcePeek'>): ReturnType<GpwApi['sourcePeek']> => this.source.peek(this.libraryView(a), { sampleType: a.sampleType, function: fn });
-  sourceDisasm = async ({ function: fn, ...a }: ArgsOf<'sourceDisasm'>): ReturnType<GpwApi['sourceDisasm']> => this.source.disasm(this.libraryView(a), { sampleType: a.sampleType, function: fn });
+  sourceDisasm = async ({ function: fn, ...a }: ArgsOf<'sourceDisasm'>): ReturnType<GpwApi['sourceDisasm']> =>
+    this.source.disasm(this.libraryView(a), { sampleType: a.sampleType, function: fn, host: this.capturedThrough(this.requireProfile(a.id)) });
   escapeSites = async (a: ArgsOf<'escapeSites'>): ReturnType<GpwApi['escapeSites']> =>
     this.source.escapes(this.source.escapesOf(a.id, a.profile ? this.requireProfile(a.profile) : undefined), a.profile ? this.libraryView({ id: a.profile }) : null, a.sampleType);
+  escapeBuildFolders = async (): ReturnType<GpwApi['escapeBuildFolders']> => ({ folders: this.source.buildFolders(), dialog: !!this.options.chooseModuleFolder });
+  escapeBuild = async ({ folder, ...o }: ArgsOf<'escapeBuild'>): ReturnType<GpwApi['escapeBuild']> => {
+    const dir = folder !== undefined ? this.source.buildFolder(folder) : await this.source.chooseFolder(this.options.chooseModuleFolder);
+    return dir ? this.buildEscapesIn(dir, o) : { artifacts: [] };
+  };
+
+  // ---- the call graph (services/graph-service.ts) ----
+
+  callGraph = async ({ nodecount, nodefraction, edgefraction, ...a }: ArgsOf<'callGraph'>): ReturnType<GpwApi['callGraph']> =>
+    this.graph.graph(this.libraryView(a), { sampleType: a.sampleType, nodecount, nodefraction, edgefraction });
 
   // ---- goroutine dumps, runtime metrics series (services/goroutine-service.ts, metrics-service.ts) ----
 
@@ -377,6 +403,12 @@ export class Engine implements GpwApi {
   cliView(target: string, args: CliViewArgs & Partial<ViewOptions> = {}): ViewRequest {
     const main = this.cliSource(target);
     return this.checkedView([main, ...(args.merge ?? []).map((t) => this.cliSource(t))], args.diffBase ? [this.cliSource(args.diffBase)] : [], args);
+  }
+
+  /** Runs the compiler's escape analysis on a module folder and keeps it as an `escapes` artifact (gpw escapes --build). */
+  async buildEscapesIn(dir: string, o: EscapeBuildOptions & ImportOptions = {}): Promise<ImportResult> {
+    const built = await buildEscapes(dir, o);
+    return this.importInputs([{ name: built.name, source: built.source, bytes: built.bytes }], { run: o.run, labels: { ...(built.goVersion ? { go: built.goVersion } : {}), ...o.labels } });
   }
 
   /** Imports files from disk, all in one transaction: one bad file and nothing is added. */
@@ -466,6 +498,11 @@ export class Engine implements GpwApi {
     const a = this.library.get(id);
     if (!a) throw new GpwError('not_found', `no artifact ${id} in the library`);
     return a;
+  }
+
+  /** The SSH host a profile was captured through (label via; host for perf): its missing source and binary are read from it. */
+  private capturedThrough(a: Artifact): string | undefined {
+    return a.labels.via ?? a.labels.host;
   }
 
   private requireProfile(id: string): Artifact {

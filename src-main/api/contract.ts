@@ -14,6 +14,7 @@ import { sshHostArg, sshMethods } from './ssh-contract.js';
 import { gcMethods } from './gc-contract.js';
 import { runsMethods } from './runs-contract.js';
 import { sourceMethods } from './source-contract.js';
+import { graphMethods } from './graph-contract.js';
 import { goroutineMethods } from './goroutine-contract.js';
 import type { MmuCurve, TraceSummary } from './trace-types.js';
 import type { TraceSpan, TraceTimeline } from './trace-timeline-types.js';
@@ -226,6 +227,8 @@ export const contract = {
   ...runsMethods,
   /** Annotated source, peek, escape analysis joined to profiles (api/source-contract.ts). */
   ...sourceMethods(viewOptionsFields, frameRegexp),
+  /** The call graph of a view, as pprof -dot (api/graph-contract.ts). */
+  ...graphMethods(viewOptionsFields),
   /** Goroutine dumps and the leak view, runtime metrics over time (api/goroutine-contract.ts). */
   ...goroutineMethods,
 };

@@ -15,6 +15,8 @@ export interface DisasmReport {
   total: number;
   binary: string;
   buildId: string | null;
+  /** "ssh://host/path" when the binary was read from the SSH host the profile was captured through. */
+  fetchedFrom?: string;
   functions: { name: string; start: number; flat: number; cum: number; instructions: AnnotatedInstruction[] }[];
 }
 
@@ -47,6 +49,8 @@ export interface SourceFunction {
   lookedFor?: string[];
   /** Where the source was read from. */
   foundAt?: string;
+  /** Said when the text was read from the SSH host the profile was captured through ("not found here (…): read from HOST over SSH, …"). */
+  fetched?: string;
   lines: SourceLine[];
   /** E.g. the source looks newer than the profile (its lines moved). */
   notes: string[];
@@ -72,4 +76,10 @@ export interface EscapeReport extends EscapeJoin {
   unit?: string;
   /** The profile's total of that sample type. */
   total?: number;
+}
+
+/** The module folders the app may build for escape analysis: gpw serve's --source-path folders holding a go.mod, and whether a native folder dialog is at hand (Electron). */
+export interface EscapeBuildFolders {
+  folders: { index: number; path: string }[];
+  dialog: boolean;
 }

@@ -15,6 +15,7 @@ import { gcCommand, GC_FLAGS, GC_USAGE } from './gc-command.js';
 import { sshCommand, SSH_FLAGS, SSH_USAGE } from './ssh-command.js';
 import { compareCommand, runCommand as runEditCommand, runsCommand, trendCommand, COMPARE_FLAGS, RUN_FLAGS, RUNS_FLAGS, RUNS_USAGE, TREND_FLAGS } from './runs-command.js';
 import { disasmCommand, DISASM_FLAGS, escapesCommand, ESCAPES_FLAGS, peekCommand, PEEK_FLAGS, sourceCommand, SOURCE_FLAGS, SOURCE_USAGE } from './source-command.js';
+import { graphCommand, GRAPH_FLAGS, GRAPH_USAGE } from './graph-command.js';
 import { goroutinesCommand, GOROUTINES_FLAGS, GOROUTINES_USAGE } from './goroutines-command.js';
 import { metricsCommand, METRICS_FLAGS, METRICS_USAGE } from './metrics-command.js';
 import { Engine } from '../engine.js';
@@ -42,6 +43,7 @@ ${GC_USAGE}
 ${SSH_USAGE}
 ${RUNS_USAGE}
 ${SOURCE_USAGE}
+${GRAPH_USAGE}
 ${GOROUTINES_USAGE}
 ${METRICS_USAGE}
   gpw serve [--port N] [--source-path DIR]... [--trim-path P] [--binary PATH]...
@@ -68,6 +70,7 @@ const SPECS: Record<string, Record<string, FlagSpec>> = {
   peek: { ...COMMON, ...PEEK_FLAGS },
   escapes: { ...COMMON, ...ESCAPES_FLAGS },
   disasm: { ...COMMON, ...DISASM_FLAGS },
+  graph: { ...COMMON, ...GRAPH_FLAGS },
   runs: { ...COMMON, ...RUNS_FLAGS },
   run: { ...COMMON, ...RUN_FLAGS },
   compare: { ...COMMON, ...COMPARE_FLAGS },
@@ -184,6 +187,9 @@ async function runCommand(command: string, args: ParsedArgs, json: boolean, engi
       case 'escapes':
       case 'disasm':
         process.stdout.write(await SOURCE_COMMANDS[command](engine, args, json));
+        return 0;
+      case 'graph':
+        process.stdout.write(await graphCommand(engine, args, json));
         return 0;
       case 'runs':
         out(await runsCommand(engine, args, json));

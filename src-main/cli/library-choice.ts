@@ -25,7 +25,7 @@ const STORING_COMMANDS = new Set(['import', 'capture', 'ssh', 'serve']);
 export function chooseLibrary(command: string, args: ParsedArgs, env: NodeJS.ProcessEnv = process.env): LibraryChoice {
   const path = resolveLibraryPath(flag(args, 'library'), env);
   const exists = path === ':memory:' || existsSync(path);
-  const stores = STORING_COMMANDS.has(command) || (command === 'merge' && args.flags.has('save'));
+  const stores = STORING_COMMANDS.has(command) || (command === 'merge' && args.flags.has('save')) || (command === 'escapes' && args.flags.has('build'));
   if (exists || stores) return { open: path, path, creates: !exists, missing: false };
   if (command === 'list' || command === 'runs') throw noLibrary(path);
   return { open: ':memory:', path, creates: false, missing: true };

@@ -8,14 +8,17 @@ import type { EscapeReport } from '../api/source-types.js';
 import { formatDisasmText, formatListText, formatPeekText } from '../analysis/source/source-text.js';
 import { formatValue } from '../analysis/units.js';
 import type { Engine } from '../engine.js';
-import { flag, valueFlags, type FlagSpec, type ParsedArgs } from './args.js';
+import { ARTIFACT_FLAGS, flag, labelFlags, valueFlags, type FlagSpec, type ParsedArgs } from './args.js';
 import { VIEW_FLAGS, viewFlagOptions } from './top-command.js';
 
 export const SOURCE_USAGE = `  gpw source ID|FILE --function RE [--source-path DIR]... [--trim-path P] [--escapes ID|FILE]
           [--sample-index NAME] [the view flags of gpw top] [--json]
   gpw disasm ID|FILE --function RE --binary PATH [--sample-index NAME] [the view flags of gpw top] [--json]
   gpw peek ID|FILE RE [--sample-index NAME] [the view flags of gpw top] [--json]
-  gpw escapes ESCAPES_ID|FILE [--profile ID|FILE] [--sample-index alloc_space] [--json]`;
+  gpw escapes ESCAPES_ID|FILE [--profile ID|FILE] [--sample-index alloc_space] [--json]
+  gpw escapes --build DIR [--package PATTERN] [--go PATH] [--run NAME] [--label K=V]... [--json]
+          (runs go build -gcflags=PATTERN=-m=2 in the module folder DIR, default PATTERN ./...,
+          and keeps the compiler's output as an escapes artifact)`;
 
 export const SOURCE_FLAGS: Record<string, FlagSpec> = {
   ...VIEW_FLAGS,
@@ -24,7 +27,7 @@ export const SOURCE_FLAGS: Record<string, FlagSpec> = {
 };
 export const PEEK_FLAGS: Record<string, FlagSpec> = VIEW_FLAGS;
 export const DISASM_FLAGS: Record<string, FlagSpec> = { ...VIEW_FLAGS, ...valueFlags('function', 'binary') };
-export const ESCAPES_FLAGS: Record<string, FlagSpec> = valueFlags('profile', 'sample-index');
+export const ESCAPES_FLAGS: Record<string, FlagSpec> = { ...valueFlags('profile', 'sample-index', 'build', 'package', 'go'), ...ARTIFACT_FLAGS };
 
 function oneTarget(args: ParsedArgs, command: string, extra = 0): string {
   if (args.positional.length !== 1 + extra || !args.positional[0]) {
@@ -73,11 +76,23 @@ export async function peekCommand(engine: Engine, args: ParsedArgs, json: boolea
 }
 
 export async function escapesCommand(engine: Engine, args: ParsedArgs, json: boolean): Promise<string> {
+  const build = flag(args, 'build');
+  if (build !== undefined) return escapesBuildCommand(engine, build, args, json);
+  for (const f of ['package', 'go', 'run', 'label']) if (args.flags.has(f)) throw new GpwError('invalid_argument', `--${f} goes with --build DIR`);
   const log = escapesOf(engine, oneTarget(args, 'escapes'));
   const profile = flag(args, 'profile');
   const report = await engine.source.escapes(log, profile ? engine.cliView(profile) : null, flag(args, 'sample-index'));
   for (const n of report.notes) process.stderr.write(`${n}\n`);
   return json ? JSON.stringify(report) + '\n' : escapesText(report);
+}
+
+async function escapesBuildCommand(engine: Engine, dir: string, args: ParsedArgs, json: boolean): Promise<string> {
+  if (args.positional.length > 0) throw new GpwError('invalid_argument', 'gpw escapes --build DIR takes no other ID or FILE');
+  for (const f of ['profile', 'sample-index']) if (args.flags.has(f)) throw new GpwError('invalid_argument', `--${f} does not go with --build: build first, then gpw escapes ID --profile …`);
+  const result = await engine.buildEscapesIn(dir, { package: flag(args, 'package'), go: flag(args, 'go'), run: flag(args, 'run'), labels: labelFlags(args) });
+  if (json) return JSON.stringify(result) + '\n';
+  const a = result.artifacts[0];
+  return `${a.id}  ${a.kind}  ${a.file}${a.run ? `  run ${a.run}` : ''}\n  ${(a.summary as { headline?: string }).headline ?? ""}\n  from: ${a.source}\n`;
 }
 
 function escapesText(r: EscapeReport): string {

@@ -36,6 +36,14 @@ async function start(): Promise<void> {
     warmUp: true,
     secretCipher: safeStorageCipher(),
     runSchedules: true,
+    // Escape analysis of a module folder: the user picks it here, in the main process.
+    chooseModuleFolder: async () => {
+      const picked = await dialog.showOpenDialog(BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0], {
+        title: 'A Go module folder to build for escape analysis (go build -gcflags=-m=2)',
+        properties: ['openDirectory'],
+      });
+      return picked.canceled || picked.filePaths.length === 0 ? null : picked.filePaths[0];
+    },
   });
   bindContract(engine);
   serveRenderer(path('../renderer/'));

@@ -4,8 +4,9 @@
 // worker (analysis/source/); this service reads files and escape logs, which analysis may not.
 
 import { execFile, execFileSync } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
-import { basename } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { GpwError } from '../api/errors.js';
 import type { DisasmReport, EscapeReport, SourceEscapeNote, SourceFunction, SourceLine, SourceListing } from '../api/source-types.js';
 import { goRegexpProblem } from '../analysis/filters/go-regexp.js';
@@ -32,15 +33,27 @@ export interface SourceOptions {
   sourcePath?: string[];
   /** pprof's -trim_path. */
   trimPath?: string;
+  /** The SSH host the profile was captured through: a source file not found here is read from it. */
+  host?: string;
 }
+
+/** Reads a file of an SSH host (SshService.readFile): the source of profiles captured through it. */
+export type RemoteRead = (host: string, path: string, maxBytes: number) => Promise<Uint8Array>;
 
 /** An escape log and the name to call it by. */
 export interface NamedEscapes {
   name: string;
   log: EscapeLog;
+  /** The library artifact it was read from (the joins of library escape analyses are kept). */
+  id?: string;
 }
 
+/** Joined reports kept, by escape analysis, view and sample type: the top table and tooltip ask once, not per hover or tab. */
+const CACHED_JOINS = 8;
+
 const MAX_SOURCE_BYTES = 16 << 20;
+/** The largest binary read from an SSH host for disassembly. */
+const MAX_BINARY_BYTES = 512 << 20;
 const CACHED_FILES = 64;
 
 function checkRegexp(what: string, re: string): void {
@@ -60,12 +73,19 @@ function declaresFunction(text: string, fn: string): boolean {
 export class SourceService {
   private readonly files = new Map<string, { lines: string[]; mtimeMs: number } | null>();
   private goDirs: GoDirs | null = null;
+  private readonly joins = new Map<string, EscapeReport>();
+  /** Binaries read from SSH hosts (by "ssh://host/path"), as files of binaryDir. */
+  private readonly remoteBinaries = new Map<string, string>();
+  private binaryDir: string | null = null;
+  /** Source files read from SSH hosts, by "ssh://host/path". */
+  private readonly remoteFiles = new Map<string, string[]>();
 
   constructor(
     private readonly worker: ProfileWorkerClient,
     private readonly library: Library,
     /** The folders and prefixes the front end was started with, for calls that name none (the app). */
     private readonly defaults: { sourcePath?: string[]; trimPath?: string; binaries?: string[] } = {},
+    private readonly remote?: RemoteRead,
   ) {}
 
   /** An escapes artifact of the library, read. */
@@ -73,7 +93,25 @@ export class SourceService {
     const a = this.library.get(id);
     if (!a) throw new GpwError('not_found', `no artifact ${id} in the library`);
     if (a.kind !== 'escapes') throw new GpwError('invalid_argument', `artifact ${id} is a ${a.kind}, not an escape analysis (go build -gcflags=-m)`);
-    return this.parseLog(a.file ?? id, this.bytesOf(a));
+    return { ...this.parseLog(a.file ?? id, this.bytesOf(a)), id: a.id };
+  }
+
+  /** gpw serve's --source-path folders that are Go modules (hold a go.mod): the folders the app may build for escape analysis. */
+  buildFolders(): { index: number; path: string }[] {
+    return (this.defaults.sourcePath ?? []).map((path, index) => ({ index, path })).filter((f) => existsSync(join(f.path, 'go.mod')));
+  }
+
+  /** One of buildFolders, by index. */
+  buildFolder(index: number): string {
+    const f = this.buildFolders().find((x) => x.index === index);
+    if (!f) throw new GpwError('not_found', `no module folder ${index}: the app builds the folders gpw serve was given with --source-path that hold a go.mod`);
+    return f.path;
+  }
+
+  /** The module folder the user picks in the app's native dialog (Electron); null when cancelled. */
+  async chooseFolder(dialog: (() => Promise<string | null>) | undefined): Promise<string | null> {
+    if (!dialog) throw new GpwError('unavailable', 'building a folder needs the desktop app\'s folder dialog, a folder gpw serve was given with --source-path, or the CLI: gpw escapes --build DIR');
+    return dialog();
   }
 
   /** The escape analysis named, else the newest of the profile's run; an error when there is none. */
@@ -88,7 +126,7 @@ export class SourceService {
     if (id) return this.escapesArtifact(id);
     if (!profile.run) return undefined;
     const inRun = this.library.list({ kind: 'escapes', sort: 'newest' }).find((a) => a.run === profile.run);
-    return inRun ? this.parseLog(inRun.file ?? inRun.id, this.bytesOf(inRun)) : undefined;
+    return inRun ? { ...this.parseLog(inRun.file ?? inRun.id, this.bytesOf(inRun)), id: inRun.id } : undefined;
   }
 
   private bytesOf(a: Artifact): Uint8Array {
@@ -109,7 +147,7 @@ export class SourceService {
     );
     if (report.routines.length === 0) throw new GpwError('not_found', `no matches found for regexp: ${o.function}`);
     const lookIn = searchPath.length > 0 ? searchPath : [process.cwd()];
-    const functions = report.routines.map((r) => this.annotate(r, lookIn, trimPath));
+    const functions = await Promise.all(report.routines.map((r) => this.annotateOrFetch(r, lookIn, trimPath, o.host)));
     const listing: SourceListing = { sampleType: report.sampleType, unit: report.unit, total: report.total, functions, warnings: report.warnings };
     if (escapes) listing.escapes = { name: escapes.name, notes: await this.attachEscapes(listing, view, o, escapes.log) };
     return listing;
@@ -127,10 +165,10 @@ export class SourceService {
    * for the instructions: the disassembler `go tool pprof` uses), on a binary whose build ID is
    * the profile's.
    */
-  async disasm(view: ViewRequest, o: { sampleType?: string; function: string; binary?: string }): Promise<DisasmReport> {
+  async disasm(view: ViewRequest, o: { sampleType?: string; function: string; binary?: string; host?: string }): Promise<DisasmReport> {
     checkRegexp('--function', o.function);
     const figures = await this.worker.run<AddressFigures>({ op: 'addresses', view: withoutGranularity(view), sampleType: o.sampleType }, view.load, view.nameOf);
-    const { binary, buildId } = o.binary ? checkedBinary(o.binary, figures) : this.binaryFor(figures);
+    const { binary, buildId, fetchedFrom }: { binary: string; buildId: string | null; fetchedFrom?: string } = o.binary ? checkedBinary(o.binary, figures) : await this.binaryOrFetch(figures, o.host);
     const re = compileGoRegexp(o.function);
     const symbols = (await goTool(['nm', '-size', '-sort', 'address', binary]))
       .split('\n')
@@ -150,7 +188,50 @@ export class SourceService {
       const instructions = annotateInstructions(insts, figures, s.start, s.start + s.size - 1);
       return { name: s.name, start: s.start, flat: instructions.reduce((a, i) => a + i.flat, 0), cum: instructions.reduce((a, i) => a + i.cum, 0), instructions };
     });
-    return { sampleType: figures.sampleType, unit: figures.unit, total: figures.total, binary, buildId, functions };
+    return { sampleType: figures.sampleType, unit: figures.unit, total: figures.total, binary, buildId, ...(fetchedFrom ? { fetchedFrom } : {}), functions };
+  }
+
+  /**
+   * binaryFor(), and when no binary here has the profile's build ID, for a profile captured
+   * through an SSH host: the binary at the path its main mapping records, read from that host
+   * over SFTP into a temporary folder of this process, and checked against the build ID.
+   */
+  private async binaryOrFetch(figures: AddressFigures, host: string | undefined): Promise<{ binary: string; buildId: string | null; fetchedFrom?: string }> {
+    try {
+      return this.binaryFor(figures);
+    } catch (err) {
+      const main = figures.mappings.find((m) => m.buildId && m.file.startsWith('/'));
+      if (!host || !this.remote || !main || !(err instanceof GpwError)) throw err;
+      const key = `ssh://${host}${main.file}`;
+      let local = this.remoteBinaries.get(key);
+      if (!local) {
+        let bytes: Uint8Array;
+        try {
+          bytes = await this.remote(host, main.file, MAX_BINARY_BYTES);
+        } catch (e) {
+          throw new GpwError('not_found', `${err.message}; and the binary the profile names was not read from ${host}: ${e instanceof Error ? e.message : String(e)}`);
+        }
+        this.binaryDir ??= mkdtempSync(join(tmpdir(), 'gpw-binaries-'));
+        local = join(this.binaryDir, `${this.remoteBinaries.size}-${basename(main.file)}`);
+        writeFileSync(local, bytes, { mode: 0o600 });
+        this.remoteBinaries.set(key, local);
+      }
+      try {
+        return { ...checkedBinary(local, figures), fetchedFrom: key };
+      } catch (e) {
+        // Not the profiled binary (rebuilt since): refused with both IDs, and not kept.
+        this.remoteBinaries.delete(key);
+        rmSync(local, { force: true });
+        throw e instanceof GpwError ? new GpwError(e.code, e.message.replace(local, `${key} (read over SSH)`)) : e;
+      }
+    }
+  }
+
+  /** Removes the binaries read from SSH hosts (the engine's close). */
+  close(): void {
+    if (this.binaryDir) rmSync(this.binaryDir, { recursive: true, force: true });
+    this.binaryDir = null;
+    this.remoteBinaries.clear();
   }
 
   /**
@@ -172,6 +253,22 @@ export class SourceService {
 
   /** The escape log joined to a profile's lines (every function, file names as recorded), or alone. */
   async escapes(escapes: NamedEscapes, view: ViewRequest | null, sampleType?: string): Promise<EscapeReport> {
+    const key = escapes.id && view ? JSON.stringify([escapes.id, view.spec, sampleType ?? null]) : null;
+    const kept = key ? this.joins.get(key) : undefined;
+    if (key && kept) {
+      this.joins.delete(key);
+      this.joins.set(key, kept);
+      return kept;
+    }
+    const report = await this.joinReport(escapes, view, sampleType);
+    if (key) {
+      this.joins.set(key, report);
+      while (this.joins.size > CACHED_JOINS) this.joins.delete(this.joins.keys().next().value as string);
+    }
+    return report;
+  }
+
+  private async joinReport(escapes: NamedEscapes, view: ViewRequest | null, sampleType?: string): Promise<EscapeReport> {
     const list = view ? await this.allLines(view, sampleType) : null;
     const join = joinEscapes(escapes.log, list);
     return {
@@ -220,13 +317,35 @@ export class SourceService {
     return join.notes;
   }
 
+  /**
+   * annotate(), and for a file not found here, of a profile captured through an SSH host: the
+   * file at the path the profile records, read from that host over SFTP (kept, as local files are).
+   */
+  private async annotateOrFetch(r: ListedRoutine, searchPath: string[], trimPath: string, host: string | undefined): Promise<SourceFunction> {
+    const here = this.annotate(r, searchPath, trimPath);
+    if (!here.missingSource || !host || !this.remote || !r.file.startsWith('/')) return here;
+    const key = `ssh://${host}${r.file}`;
+    let lines = this.remoteFiles.get(key);
+    if (!lines) {
+      try {
+        lines = linesOf(new TextDecoder().decode(await this.remote(host, r.file, MAX_SOURCE_BYTES)));
+      } catch (err) {
+        return { ...here, error: `${here.error}; not read from ${host} either: ${err instanceof Error ? err.message : String(err)}` };
+      }
+      this.remoteFiles.set(key, lines);
+      while (this.remoteFiles.size > CACHED_FILES) this.remoteFiles.delete(this.remoteFiles.keys().next().value as string);
+    }
+    const fetched = this.annotate(r, searchPath, trimPath, { path: key, lines, mtimeMs: 0 });
+    return { ...fetched, fetched: `not found here (looked for ${here.lookedFor?.slice(0, 3).join(', ') ?? r.file}): read from ${host} over SSH, where the profile was captured` };
+  }
+
   /** pprof's window of lines with their text, or the sampled lines alone when the file is not found. */
-  private annotate(r: ListedRoutine, searchPath: string[], trimPath: string): SourceFunction {
+  private annotate(r: ListedRoutine, searchPath: string[], trimPath: string, given?: { path: string; lines: string[]; mtimeMs: number }): SourceFunction {
     const base = { name: r.name, file: r.file, flat: r.flat, cum: r.cum, notes: [] as string[] };
     if (r.file === '') return { ...base, missingSource: true, error: 'the profile records no file for this function', lines: [] };
     const candidates = sourceCandidates(trimSourcePath(r.file, trimPath, searchPath), searchPath, this.go());
-    let found: { path: string; lines: string[]; mtimeMs: number } | null = null;
-    for (const path of candidates) {
+    let found: { path: string; lines: string[]; mtimeMs: number } | null = given ?? null;
+    for (const path of given ? [] : candidates) {
       const f = this.read(path);
       if (f) {
         found = { path, ...f };
@@ -269,10 +388,7 @@ export class SourceService {
     try {
       const st = statSync(path);
       if (st.isFile() && st.size <= MAX_SOURCE_BYTES) {
-        const text = readFileSync(path, 'utf8');
-        const lines = text.split('\n');
-        if (lines[lines.length - 1] === '') lines.pop();
-        entry = { lines: ['', ...lines.map((l) => l.replace(/\r$/, ''))], mtimeMs: st.mtimeMs };
+        entry = { lines: linesOf(readFileSync(path, 'utf8')), mtimeMs: st.mtimeMs };
       }
     } catch {
       entry = null;
@@ -299,6 +415,13 @@ export class SourceService {
     this.goDirs = { goroot, modcache };
     return this.goDirs;
   }
+}
+
+/** A file's lines as pprof reads them: index 0 unused, no line ends. */
+function linesOf(text: string): string[] {
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return ['', ...lines.map((l) => l.replace(/\r$/, ''))];
 }
 
 /** The view's spec without its granularity: -list and -disasm choose their own (lines, addresses). */

@@ -162,6 +162,23 @@ export class SshService {
     return ({ host, port }) => conn.forwardOut(host, port);
   }
 
+  /**
+   * A file of the host read over SFTP (no shell): `path` absolute and plain (no "..", no control
+   * characters), at most `maxBytes`; for source files and binaries of profiles captured through it.
+   */
+  async readFile(name: string, path: string, maxBytes: number): Promise<Buffer> {
+    if (!/^\/[^\0-\x1f\x7f]{0,4095}$/.test(path) || path.split('/').some((c) => c === '..' || c === '.')) {
+      throw new GpwError('invalid_argument', `${JSON.stringify(path.slice(0, 200))} is not a plain absolute path`);
+    }
+    const conn = this.connection(name);
+    try {
+      return await conn.readWhole(path, maxBytes);
+    } catch (err) {
+      if (err instanceof GpwError) throw err;
+      throw new GpwError('not_found', `${name}:${path}: ${(err as Error).message}`);
+    }
+  }
+
   // ---- remote work ----
 
   processes(name: string): Promise<SshProcess[]> {

@@ -5,6 +5,7 @@ import type { TopOptions } from '../analysis/top.js';
 import type { ViewFilters } from '../analysis/profile-view.js';
 import type { DiffTableOptions } from '../analysis/diff-table.js';
 import type { ExportRequest } from '../analysis/view-ops.js';
+import type { GraphOptions } from '../analysis/graph/call-graph.js';
 
 /** A profile named by the SHA-256 of its bytes; the bytes come along only when the worker lacks it. */
 export type ProfileSource = { sha256: string; bytes?: Uint8Array };
@@ -38,7 +39,9 @@ export type WorkerRequest =
   /** pprof's -peek of the functions matching a Go regexp (analysis/source/peek.ts). */
   | { op: 'peek'; view: ViewSpec; sampleType?: string; symbol: string }
   /** Figures per instruction address, for pprof's -disasm (analysis/source/disasm.ts). */
-  | { op: 'addresses'; view: ViewSpec; sampleType?: string };
+  | { op: 'addresses'; view: ViewSpec; sampleType?: string }
+  /** pprof's -dot call graph, trimmed as pprof trims it (analysis/graph/call-graph.ts). */
+  | { op: 'graph'; view: ViewSpec; sampleType?: string; options: GraphOptions };
 
 /**
  * `missing` lists the sources (by SHA-256) the worker does not hold: ask again with their bytes.

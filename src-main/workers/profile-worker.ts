@@ -12,6 +12,7 @@ import { flameGraphOf, resolveSampleType, topOf } from '../analysis/profile-ops.
 import { FlameStructure } from '../analysis/flame-graph.js';
 import { callTreeOf, diffTableOf, exportOf, sandwichOf } from '../analysis/view-ops.js';
 import { addressesOf, peekOf, sourceListOf } from '../analysis/source/source-ops.js';
+import { callGraphOf } from '../analysis/graph/graph-ops.js';
 import { GpwError, errorBody } from '../api/errors.js';
 import type { ProfileSource, ViewSpec, WorkerReply, WorkerRequest } from './profile-worker-protocol.js';
 import { viewProfile, type ProfileView } from '../analysis/profile-view.js';
@@ -168,6 +169,8 @@ function handle(req: WorkerRequest): unknown {
       return peekOf(viewFor(req.view), req.sampleType, req.symbol);
     case 'addresses':
       return addressesOf(viewFor(req.view), req.sampleType);
+    case 'graph':
+      return callGraphOf(viewFor(req.view), req.sampleType, req.options);
     case 'encode': {
       const { profile } = viewFor(req.view);
       return { bytes: encodePprof(profile), summary: summarizeProfile(profile) };

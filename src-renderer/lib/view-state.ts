@@ -5,8 +5,8 @@
 
 import type { ViewOptions } from '../../src-main/api/types';
 
-export type Tab = 'flame' | 'inverted' | 'tree' | 'sandwich' | 'diff' | 'source';
-export const TABS: readonly Tab[] = ['flame', 'inverted', 'tree', 'sandwich', 'diff', 'source'];
+export type Tab = 'flame' | 'inverted' | 'tree' | 'sandwich' | 'diff' | 'source' | 'graph';
+export const TABS: readonly Tab[] = ['flame', 'inverted', 'tree', 'sandwich', 'diff', 'source', 'graph'];
 
 export type Granularity = NonNullable<ViewOptions['granularity']>;
 

@@ -9,12 +9,13 @@
 // Not a test: numbers are printed, never asserted. `uptime` is printed with them.
 //
 //   npm run build && node tests/bench/profile-bench.mjs   (BENCH_RUNS=3, BENCH_PPROF_RUNS=1, BENCH_APP=0 to skip the app)
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeBigProfile, BIG_PROFILE_SAMPLES } from './make-big-profile.mjs';
+import { fmt, load, med, median, timed } from './bench-timing.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -29,18 +30,6 @@ if (!existsSync(join(ROOT, 'out/main/cli.js'))) {
 }
 mkdirSync(OUT, { recursive: true });
 const file = await makeBigProfile(SAMPLES, { log: (m) => console.log(`bench: ${m}`) });
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const load = () => execFileSync('uptime', { encoding: 'utf8' }).trim().replace(/^.*load average/, 'load average');
-
-/** Wall ms and peak RSS (MiB) of a whole process, by GNU time. */
-function timed(cmd, args, env = {}) {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', cmd, ...args], { encoding: 'utf8', maxBuffer: 256 << 20, env: { ...process.env, ...env } });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
-  const [wall, rss] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
-  return { ms: wall * 1000, mib: rss / 1024, stdout: r.stdout };
-}
-const fmt = (r) => `${r.ms.toFixed(0).padStart(6)} ms  ${r.mib.toFixed(0).padStart(5)} MiB`;
-const med = (rs) => ({ ms: median(rs.map((r) => r.ms)), mib: median(rs.map((r) => r.mib)) });
 
 console.log(`profile: ${file} (${(statSync(file).size / 2 ** 20).toFixed(1)} MiB, ${SAMPLES} sample records)`);
 console.log(`before: ${load()}`);

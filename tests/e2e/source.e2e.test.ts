@@ -15,6 +15,7 @@ import { repoPath, tempDir } from '../helpers/paths';
 import { gpwJson } from '../helpers/run';
 import { startServe, type ServeProcess } from '../helpers/serve';
 import { hotspots } from '../helpers/hotspots';
+import { selectFrameByKeys } from '../helpers/flame-select';
 import { formatValue } from '../../src-main/analysis/units';
 import type { DisasmReport, EscapeReport, SourceListing } from '../../src-main/api/source-types';
 
@@ -57,16 +58,8 @@ describe.skipIf(!HAVE_CHROMIUM)(`the source view in Chromium${HAVE_CHROMIUM ? ''
   });
 
   it('flame graph → main.allocate → its source with hot lines and escape notes', async () => {
-    await page.getByTestId('tab-flame').waitFor();
-    await page.locator('h2').click();
-    const selection = page.getByTestId('flame-selection');
     // Down the heaviest path from the root until main.allocate is selected (bounded).
-    for (let i = 0; i < 12; i++) {
-      await page.keyboard.press('ArrowDown');
-      const text = (await selection.textContent().catch(() => '')) ?? '';
-      if (/main\.allocate\b/.test(text)) break;
-    }
-    expect(await selection.textContent()).toMatch(/main\.allocate\b/);
+    expect(await selectFrameByKeys(page, /main\.allocate\b/)).toMatch(/main\.allocate\b/);
     await shot('1-flame');
     await page.getByTestId('frame-source').click();
     await page.getByTestId('source-view').waitFor();

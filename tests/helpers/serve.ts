@@ -5,6 +5,7 @@ import { request, type IncomingHttpHeaders } from 'node:http';
 import { connect } from 'node:net';
 import WebSocket from 'ws';
 import { repoPath } from './paths';
+import { reapOnExit } from './child-reaper';
 
 export interface ServeProcess {
   /** The URL `gpw serve` printed: http://127.0.0.1:PORT/#token=TOKEN */
@@ -23,10 +24,10 @@ export interface ServeProcess {
 
 /** Starts `node bin/gpw.js serve` on a temp library and waits (bounded) for the URL line. */
 export function startServe(library: string, timeoutMs = 15_000, extraArgs: string[] = []): Promise<ServeProcess> {
-  const proc = spawn(process.execPath, [repoPath('bin/gpw.js'), 'serve', ...extraArgs], {
+  const proc = reapOnExit(spawn(process.execPath, [repoPath('bin/gpw.js'), 'serve', ...extraArgs], {
     env: { ...process.env, GPW_LIBRARY: library },
     stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  }));
   let stdout = '';
   let stderr = '';
   let exitCode: number | null | undefined;

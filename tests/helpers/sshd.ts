@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 // @ts-expect-error plain JS helper
 import { withFileLockSync } from '../go/file-lock.mjs';
+import { reapOnExit } from './child-reaper';
 
 export const SSHD = '/usr/sbin/sshd';
 export const TEST_USER = 'gpwssh';
@@ -94,6 +95,8 @@ export interface SshdOptions {
   /** Reuse a host key (to restart "the same" host) instead of making a new one. */
   hostKey?: KeyPair;
   password?: boolean;
+  /** Lines appended to sshd_config (a Match block: it must come last). */
+  extraConfig?: string[];
 }
 
 export async function startSshd(opts: SshdOptions): Promise<Sshd> {
@@ -131,10 +134,11 @@ export async function startSshd(opts: SshdOptions): Promise<Sshd> {
         'Subsystem sftp internal-sftp',
         'MaxStartups 50',
         `SetEnv TMPDIR=${sessionTmp}`,
+        ...(opts.extraConfig ?? []),
         '',
       ].join('\n'),
     );
-    const child: ChildProcess = spawn(SSHD, ['-D', '-f', config, '-E', logFile], { stdio: 'ignore' });
+    const child: ChildProcess = reapOnExit(spawn(SSHD, ['-D', '-f', config, '-E', logFile], { stdio: 'ignore' }));
     const ready = await waitListening(port, child, 10_000);
     if (ready) {
       let exited = false;
@@ -231,7 +235,7 @@ export function buildSshTarget(repo: string): { bin: string; stripped: string; g
  * record it), serving net/http/pprof on the loopback only; resolves with its URL once it listens.
  */
 export function startSshTargetService(bin: string): Promise<{ child: ChildProcess; url: URL }> {
-  const child = spawn(bin, ['-addr', '127.0.0.1:0'], { ...testUserIds(), stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = reapOnExit(spawn(bin, ['-addr', '127.0.0.1:0'], { ...testUserIds(), stdio: ['ignore', 'pipe', 'inherit'] }));
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => (child.kill('SIGKILL'), reject(new Error('sshtarget did not print its URL within 15 s'))), 15_000);

@@ -90,7 +90,8 @@ describe.skipIf(skip !== null)('SSH against real sshd on 127.0.0.1', () => {
     ({ child: service, url: serviceUrl } = await startSshTargetService(go.bin));
     servicePid = service.pid!;
     engine = new Engine({ libraryPath: join(tmp.dir, 'library.sqlite'), workerPath: repoPath('out/main/profile-worker.js'), runSchedules: true });
-  }, 180_000);
+    // Two sshd, a Go build and a service start: seconds when quiet, minutes on a loaded machine.
+  }, 600_000);
 
   afterAll(async () => {
     await engine?.close();

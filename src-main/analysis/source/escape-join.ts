@@ -202,3 +202,38 @@ export function joinEscapes(log: EscapeLog, list: ListReport | null): EscapeJoin
   }
   return { sites, hot, joined, files, notes };
 }
+
+/** What the compiler said about one allocating line of a function, for the top table and the flame graph's tooltip. */
+export interface FunctionEscapeNote {
+  file: string;
+  line: number;
+  /** "make([]byte, 512 + i % 7 * 256) escapes to heap", "moved to heap: x", or why it is on the heap when the compiler said it does not escape. */
+  text: string;
+  escapes: boolean;
+  flat: number;
+}
+
+/**
+ * The hot allocations by function, hottest first: computed once per joined report, so a row or
+ * a hovered frame only looks its name up.
+ */
+export function escapeNotesByFunction(hot: HotAllocation[]): Map<string, FunctionEscapeNote[]> {
+  const out = new Map<string, FunctionEscapeNote[]>();
+  for (const h of hot) {
+    if (h.sites.length === 0) continue;
+    const escaping = [...new Set(h.sites.filter((s) => s.escapes).map((s) => s.what))];
+    const note = { file: h.file, line: h.line, flat: h.flat, escapes: escaping.length > 0, text: escaping.length > 0 ? escaping.join('; ') : h.why };
+    const list = out.get(h.function) ?? [];
+    list.push(note);
+    out.set(h.function, list);
+  }
+  for (const list of out.values()) list.sort((a, b) => Math.abs(b.flat) - Math.abs(a.flat) || a.line - b.line);
+  return out;
+}
+
+/** A note in a few words: "escapes to heap", "moved to heap: x", "does not escape (heap: size)". */
+export function escapeNoteLabel(n: FunctionEscapeNote): string {
+  if (!n.escapes) return 'does not escape (heap: size)';
+  const first = n.text.split('; ')[0];
+  return / escapes to heap$/.test(first) ? 'escapes to heap' : first;
+}

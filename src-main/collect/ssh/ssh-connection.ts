@@ -25,6 +25,9 @@ export interface ExecOptions {
   signal?: AbortSignal;
 }
 
+/** The bytes asked for in one SFTP read of readWhole. */
+const READ_CHUNK = 32 * 1024;
+
 export class SshConnection {
   private closed = false;
   private sftpSession: Promise<SFTPWrapper> | null = null;
@@ -114,6 +117,30 @@ export class SshConnection {
       this.target.sftp((err, sftp) => (err ? reject(new GpwError('unavailable', `${this.label}: SFTP: ${err.message}`)) : resolve(sftp)));
     });
     return this.sftpSession;
+  }
+
+  /** A whole remote file of at most `maxBytes` (its size asked first: nothing larger is read). */
+  async readWhole(path: string, maxBytes: number): Promise<Buffer> {
+    const sftp = await this.sftp();
+    const size = await new Promise<number>((resolve, reject) => sftp.stat(path, (err, st) => (err ? reject(err) : resolve(st.size))));
+    if (size > maxBytes) throw new GpwError('too_large', `${this.label}:${path} is ${size} bytes, more than the ${maxBytes} read`);
+    if (size === 0) return Buffer.alloc(0);
+    // In chunks of one SFTP read each (one request for the whole file stalls on large files).
+    const handle = await new Promise<Buffer>((resolve, reject) => sftp.open(path, 'r', (err, h) => (err ? reject(err) : resolve(h))));
+    const buf = Buffer.alloc(size);
+    try {
+      let got = 0;
+      while (got < size) {
+        const n = await new Promise<number>((resolve, reject) =>
+          sftp.read(handle, buf, got, Math.min(READ_CHUNK, size - got), got, (err, bytes) => (err ? reject(err) : resolve(bytes))),
+        );
+        if (n === 0) break;
+        got += n;
+      }
+      return buf.subarray(0, got);
+    } finally {
+      sftp.close(handle, () => {});
+    }
   }
 
   /** Up to `length` bytes of a remote file from `offset` (short at the end of the file). */
