@@ -16,7 +16,7 @@ export interface ProfileSamples {
   /** The profile without its samples. */
   skeleton: Profile;
   sampleCount: number;
-  forEachSample(visit: (s: number, locs: Uint32Array, nLocs: number, values: Float64Array, labelKeys: Int32Array, nLabels: number) => void): void;
+  forEachSample(visit: (s: number, locs: Uint32Array, nLocs: number, values: Float64Array, labelKeys: Int32Array, nLabels: number) => void, options?: { labels?: boolean }): void;
 }
 
 export class ScannedProfile {
@@ -69,7 +69,7 @@ export class ScannedProfile {
     const figures = this.figures.of(typeIndex);
     return topOfFigures(this.frames, this.samples.skeleton.sampleTypes[typeIndex], figures, options, figures.total, (shown) => {
       const walk = new EdgeWalk(this.frames, shown);
-      this.samples.forEachSample((s, locs, nLocs, values) => walk.add(s, locs, 0, nLocs, values[typeIndex]));
+      this.samples.forEachSample((s, locs, nLocs, values) => walk.add(s, locs, 0, nLocs, values[typeIndex]), { labels: false });
       return walk.edges;
     });
   }

@@ -102,7 +102,7 @@ export interface PprofScan {
    * locs[0..nLocs), its values (one per sample type) and its label keys (string indices) in
    * labelKeys[0..nLabels). The arrays are reused from one sample to the next.
    */
-  forEachSample(visit: (s: number, locs: Uint32Array, nLocs: number, values: Float64Array, labelKeys: Int32Array, nLabels: number) => void): void;
+  forEachSample(visit: (s: number, locs: Uint32Array, nLocs: number, values: Float64Array, labelKeys: Int32Array, nLabels: number) => void, options?: { labels?: boolean }): void;
 }
 
 export function scanPprof(input: Uint8Array): PprofScan {
@@ -113,9 +113,11 @@ export function scanPprof(input: Uint8Array): PprofScan {
   return {
     skeleton: parts.skeleton,
     sampleCount: sStart.length,
-    forEachSample(visit) {
+    forEachSample(visit, options) {
       // One sample's location ids and labels each take at least a byte (two for a label).
       const dec = new SampleDecoder(parts.samples, new Uint32Array(widest), new SampleLabels(widest >> 1), new Float64Array(parts.samples.nTypes));
+      // A later walk that needs no labels skips them (the first one checked them).
+      dec.skipLabels = options?.labels === false;
       withFormatErrors(() => {
         // The decoder's budgets hold here too: a profile imports only if its views can decode it.
         let locations = 0;
@@ -461,6 +463,7 @@ class SampleLabels {
  */
 class SampleDecoder {
   nLocs = 0;
+  skipLabels = false;
 
   constructor(
     private readonly spans: SampleSpans,
@@ -527,7 +530,7 @@ class SampleDecoder {
           nValues++;
         }
         if (q !== fieldEnd) throw new RangeError('values run past their field');
-      } else if (field === 3 && wt === WIRE_LEN) {
+      } else if (field === 3 && wt === WIRE_LEN && !this.skipLabels) {
         this.label(s, from, fieldEnd);
       } else if (field === 0) {
         throw new FormatError(`corrupt profile: invalid protobuf field 0 in sample ${s} at byte ${tagAt}`, tagAt);
