@@ -196,6 +196,11 @@ export class Engine implements GpwApi {
     return this.library.list(query);
   }
 
+  /** listArtifacts as JSON text, written by the library (gpw list --json). */
+  listArtifactsJson(query: ArgsOf<'listArtifacts'>): string {
+    return this.library.listJson(query);
+  }
+
   async getArtifact({ id }: { id: string }): Promise<Artifact> {
     return this.requireArtifact(id);
   }

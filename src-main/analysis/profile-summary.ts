@@ -27,14 +27,24 @@ export interface ProfileSummary {
 const MAX_COMMENTS = 20;
 const MAX_COMMENT_CHARS = 500;
 
-export function summarizeProfile(profile: Profile): ProfileSummary {
+/** What a summary needs from the samples; from a profile's columns unless given (an import's scan). */
+export interface SampleFacts {
+  /** Per sample type: the sum of |value|. */
+  totals: ArrayLike<number>;
+  /** String indices of label keys. */
+  labelKeys: Iterable<number>;
+  /** Whether most leaf frames are Unlock calls (see contentionIsMutex). */
+  mutexLike: () => boolean;
+}
+
+export function summarizeProfile(profile: Profile, facts: SampleFacts = sampleFactsOf(profile)): ProfileSummary {
   const totals: Record<string, number> = {};
   profile.sampleTypes.forEach((t, i) => {
-    totals[`${t.type}/${t.unit}`] = sampleTypeTotal(profile, i);
+    totals[`${t.type}/${t.unit}`] = facts.totals[i];
   });
-  const labelKeys = [...new Set(profile.labelKey)].map((k) => profile.strings[k]).sort();
+  const labelKeys = [...new Set(facts.labelKeys)].map((k) => profile.strings[k]).sort();
   return {
-    profileType: detectProfileType(profile),
+    profileType: detectProfileType(profile, facts.mutexLike),
     sampleTypes: profile.sampleTypes.map((t) => `${t.type}/${t.unit}`),
     defaultSampleType: profile.defaultSampleType,
     totals,
@@ -48,13 +58,17 @@ export function summarizeProfile(profile: Profile): ProfileSummary {
   };
 }
 
-export function detectProfileType(profile: Profile): ProfileType {
+function sampleFactsOf(profile: Profile): SampleFacts {
+  return { totals: profile.sampleTypes.map((_, i) => sampleTypeTotal(profile, i)), labelKeys: profile.labelKey, mutexLike: () => contentionIsMutex(profile) };
+}
+
+export function detectProfileType(profile: Profile, mutexLike = () => contentionIsMutex(profile)): ProfileType {
   const types = new Set(profile.sampleTypes.map((t) => t.type));
   if (types.has('cpu') || (profile.periodType?.type === 'cpu' && types.has('samples'))) return 'cpu';
   if (types.has('alloc_space') || types.has('inuse_space')) {
     return profile.defaultSampleType === 'alloc_space' ? 'allocs' : 'heap';
   }
-  if (types.has('contentions') && types.has('delay')) return contentionIsMutex(profile) ? 'mutex' : 'block';
+  if (types.has('contentions') && types.has('delay')) return mutexLike() ? 'mutex' : 'block';
   if (types.has('goroutine')) return 'goroutine';
   if (types.has('threadcreate')) return 'threadcreate';
   return 'other';
@@ -63,17 +77,25 @@ export function detectProfileType(profile: Profile): ProfileType {
 // Go writes block and mutex profiles with identical sample types. A mutex profile records
 // contention where the lock is released, so its leaf frames are Unlock calls.
 function contentionIsMutex(profile: Profile): boolean {
+  const leafCount = new Uint32Array(profile.locAddress.length);
+  for (let s = 0; s < profile.sampleCount; s++) {
+    if (profile.sampleLocStart[s] !== profile.sampleLocStart[s + 1]) leafCount[profile.sampleLocs[profile.sampleLocStart[s]]]++;
+  }
+  return leavesAreUnlocks(profile, leafCount);
+}
+
+/** From the number of samples whose leaf is each location: whether at least half the leaf frames (of known functions) are Unlock calls. */
+export function leavesAreUnlocks(profile: Profile, leafCount: Uint32Array): boolean {
   let unlockLeaves = 0;
   let leaves = 0;
-  for (let s = 0; s < profile.sampleCount; s++) {
-    if (profile.sampleLocStart[s] === profile.sampleLocStart[s + 1]) continue;
-    const loc = profile.sampleLocs[profile.sampleLocStart[s]];
+  for (let loc = 0; loc < leafCount.length; loc++) {
+    if (leafCount[loc] === 0) continue;
     const line = profile.locLineStart[loc];
     if (line === profile.locLineStart[loc + 1]) continue;
     const fn = profile.lineFunction[line];
     if (fn < 0) continue;
-    leaves++;
-    if (/unlock$/i.test(profile.strings[profile.functionName[fn]])) unlockLeaves++;
+    leaves += leafCount[loc];
+    if (/unlock$/i.test(profile.strings[profile.functionName[fn]])) unlockLeaves += leafCount[loc];
   }
   return leaves > 0 && unlockLeaves * 2 >= leaves;
 }

@@ -118,7 +118,7 @@ export interface Accumulated {
 }
 
 /** Per location: its one frame's name, or -1 when the location has inlined frames (several). */
-function singleFrameNames(frames: FrameTable): Int32Array {
+export function singleFrameNames(frames: FrameTable): Int32Array {
   const { locFrameStart, frameName } = frames;
   const out = new Int32Array(locFrameStart.length - 1);
   for (let l = 0; l < out.length; l++) out[l] = locFrameStart[l + 1] - locFrameStart[l] === 1 ? frameName[locFrameStart[l]] : -1;
@@ -126,32 +126,57 @@ function singleFrameNames(frames: FrameTable): Int32Array {
 }
 
 /**
- * flat to each sample's leaf function, cum once per function per sample (also the per-line
- * figures of gpw source and the function figures of runs). Stacks are walked leaf first; most
- * locations are one frame, looked up directly (`single`).
+ * flat to each sample's leaf function, cum once per function per sample, for several sample
+ * types in one walk of the stacks (function × type, row-major). Samples are added one at a
+ * time, from a profile's columns or straight from a pprof file (formats/pprof: scanPprof).
  */
-export function accumulate(profile: Profile, frames: FrameTable, typeIndex: number, single: Int32Array = singleFrameNames(frames)): Accumulated {
-  const n = frames.names.length;
-  const nTypes = profile.sampleTypes.length;
-  const flat = new Float64Array(n);
-  const cum = new Float64Array(n);
-  const seenInSample = new Int32Array(n).fill(-1);
-  let total = 0;
-  const { sampleLocStart, sampleLocs, values } = profile;
-  const { locFrameStart, frameName } = frames;
-  for (let s = 0; s < profile.sampleCount; s++) {
-    const v = values[s * nTypes + typeIndex];
-    if (v === 0) continue;
-    total += Math.abs(v);
-    const start = sampleLocStart[s];
-    const end = sampleLocStart[s + 1];
+export class Accumulator {
+  readonly flat: Float64Array;
+  readonly cum: Float64Array;
+  readonly totals: Float64Array;
+  private readonly seenInSample: Int32Array;
+  private readonly single: Int32Array;
+  private readonly nTypes: number;
+  /** The values of the sample being added, one per type. */
+  private readonly v: Float64Array;
+
+  /** `types`: the sample type indices to add up, in the order they come in each sample's values. */
+  constructor(
+    private readonly frames: FrameTable,
+    readonly types: number[],
+    single: Int32Array = singleFrameNames(frames),
+  ) {
+    const n = frames.names.length;
+    this.nTypes = types.length;
+    this.flat = new Float64Array(n * this.nTypes);
+    this.cum = new Float64Array(n * this.nTypes);
+    this.totals = new Float64Array(this.nTypes);
+    this.v = new Float64Array(this.nTypes);
+    this.seenInSample = new Int32Array(n).fill(-1);
+    this.single = single;
+  }
+
+  /** Sample `s` (increasing from one call to the next): locations locs[start..end), leaf first; its values values[vbase + types[k]]. */
+  add(s: number, locs: Uint32Array, start: number, end: number, values: Float64Array, vbase: number): void {
+    const { types, nTypes, flat, cum, totals, seenInSample, single, v } = this;
+    const { locFrameStart, frameName } = this.frames;
+    let any = false;
+    for (let k = 0; k < nTypes; k++) {
+      v[k] = values[vbase + types[k]];
+      if (v[k] !== 0) {
+        any = true;
+        totals[k] += Math.abs(v[k]);
+      }
+    }
+    if (!any) return;
     for (let li = start; li < end; li++) {
-      const loc = sampleLocs[li];
+      const loc = locs[li];
       const one = single[loc];
       if (one >= 0) {
         if (seenInSample[one] !== s) {
           seenInSample[one] = s;
-          cum[one] += v;
+          const o = one * nTypes;
+          for (let k = 0; k < nTypes; k++) cum[o + k] += v[k];
         }
         continue;
       }
@@ -159,33 +184,74 @@ export function accumulate(profile: Profile, frames: FrameTable, typeIndex: numb
         const node = frameName[f];
         if (seenInSample[node] !== s) {
           seenInSample[node] = s;
-          cum[node] += v;
+          const o = node * nTypes;
+          for (let k = 0; k < nTypes; k++) cum[o + k] += v[k];
         }
       }
     }
     // The leaf: the innermost frame of the first location.
-    if (end > start) flat[frameName[locFrameStart[sampleLocs[start]]]] += v;
+    if (end > start) {
+      const o = frameName[locFrameStart[locs[start]]] * nTypes;
+      for (let k = 0; k < nTypes; k++) flat[o + k] += v[k];
+    }
   }
-  return { flat, cum, total };
+
+  /** Every sample of a profile's columns. */
+  addProfile(profile: Profile): this {
+    const nValues = profile.sampleTypes.length;
+    const { sampleLocStart, sampleLocs, values } = profile;
+    for (let s = 0; s < profile.sampleCount; s++) this.add(s, sampleLocs, sampleLocStart[s], sampleLocStart[s + 1], values, s * nValues);
+    return this;
+  }
+
+  /** The figures of the k-th type added. */
+  of(k: number): Accumulated {
+    if (this.nTypes === 1) return { flat: this.flat, cum: this.cum, total: this.totals[0] };
+    const n = this.frames.names.length;
+    const flat = new Float64Array(n);
+    const cum = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      flat[i] = this.flat[i * this.nTypes + k];
+      cum[i] = this.cum[i * this.nTypes + k];
+    }
+    return { flat, cum, total: this.totals[k] };
+  }
 }
 
-/** The edges between shown functions (shown[i] === 1), stepping over the others (also gpw peek's edges). */
-export function edgesBetween(profile: Profile, frames: FrameTable, typeIndex: number, shown: Uint8Array): EdgeTable {
-  const nTypes = profile.sampleTypes.length;
-  const edges = new EdgeTable(frames.names.length * 4);
-  const { sampleLocStart, sampleLocs, values } = profile;
-  const { locFrameStart, frameName, frameInline } = frames;
-  // A table shows few functions: locations without any of them are stepped over at once.
-  const locShown = new Uint8Array(locFrameStart.length - 1);
-  for (let l = 0; l < locShown.length; l++) {
-    for (let f = locFrameStart[l]; f < locFrameStart[l + 1]; f++) if (shown[frameName[f]]) locShown[l] = 1;
+/** flat and cum of one sample type (also the per-line figures of gpw source and the function figures of runs). */
+export function accumulate(profile: Profile, frames: FrameTable, typeIndex: number, single: Int32Array = singleFrameNames(frames)): Accumulated {
+  return new Accumulator(frames, [typeIndex], single).addProfile(profile).of(0);
+}
+
+/**
+ * The edges between shown functions (shown[i] === 1), stepping over the others, one sample at
+ * a time (see edgesBetween).
+ */
+export class EdgeWalk {
+  readonly edges: EdgeTable;
+  private readonly locShown: Uint8Array;
+
+  constructor(
+    private readonly frames: FrameTable,
+    private readonly shown: Uint8Array,
+  ) {
+    this.edges = new EdgeTable(frames.names.length * 4);
+    const { locFrameStart, frameName } = frames;
+    // A table shows few functions: locations without any of them are stepped over at once.
+    this.locShown = new Uint8Array(locFrameStart.length - 1);
+    for (let l = 0; l < this.locShown.length; l++) {
+      for (let f = locFrameStart[l]; f < locFrameStart[l + 1]; f++) if (shown[frameName[f]]) this.locShown[l] = 1;
+    }
   }
-  for (let s = 0; s < profile.sampleCount; s++) {
-    const v = values[s * nTypes + typeIndex];
-    if (v === 0) continue;
+
+  /** Sample `s` with value v and locations locs[start..end), leaf first. */
+  add(s: number, locs: Uint32Array, start: number, end: number, v: number): void {
+    if (v === 0) return;
+    const { locFrameStart, frameName, frameInline } = this.frames;
+    const { locShown, shown, edges } = this;
     let parent = -1;
-    for (let li = sampleLocStart[s + 1] - 1; li >= sampleLocStart[s]; li--) {
-      const loc = sampleLocs[li];
+    for (let li = end - 1; li >= start; li--) {
+      const loc = locs[li];
       if (locShown[loc] === 0) continue;
       for (let f = locFrameStart[loc + 1] - 1; f >= locFrameStart[loc]; f--) {
         const node = frameName[f];
@@ -195,7 +261,15 @@ export function edgesBetween(profile: Profile, frames: FrameTable, typeIndex: nu
       }
     }
   }
-  return edges;
+}
+
+/** The edges between shown functions (shown[i] === 1), stepping over the others (also gpw peek's edges). */
+export function edgesBetween(profile: Profile, frames: FrameTable, typeIndex: number, shown: Uint8Array): EdgeTable {
+  const nTypes = profile.sampleTypes.length;
+  const walk = new EdgeWalk(frames, shown);
+  const { sampleLocStart, sampleLocs, values } = profile;
+  for (let s = 0; s < profile.sampleCount; s++) walk.add(s, sampleLocs, sampleLocStart[s], sampleLocStart[s + 1], values[s * nTypes + typeIndex]);
+  return walk.edges;
 }
 
 /**
@@ -204,8 +278,30 @@ export function edgesBetween(profile: Profile, frames: FrameTable, typeIndex: nu
  */
 export function computeTop(profile: Profile, typeIndex: number, options: TopOptions = DEFAULT_TOP_OPTIONS, reportTotal?: number): TopReport {
   const frames = buildFrameTable(profile, { showAddresses: false });
+  return topOfFigures(frames, profile.sampleTypes[typeIndex], accumulate(profile, frames, typeIndex), options, reportTotal, (shown) => edgesBetween(profile, frames, typeIndex, shown));
+}
+
+/** Whether any of the shown functions (shown[i] === 1) appears as an inlined frame. */
+function anyInlined(frames: FrameTable, shown: Uint8Array): boolean {
+  const { frameName, frameInline } = frames;
+  for (let f = 0; f < frameName.length; f++) if (frameInline[f] && shown[frameName[f]]) return true;
+  return false;
+}
+
+/**
+ * The table from per-function figures: pprof's node-fraction cut, order and --nodecount, and
+ * the inline labels of the shown functions from `edgesOf` (their call edges, in the same type).
+ */
+export function topOfFigures(
+  frames: FrameTable,
+  st: { type: string; unit: string },
+  figures: Accumulated,
+  options: TopOptions,
+  reportTotal: number | undefined,
+  edgesOf: (shown: Uint8Array) => EdgeTable,
+): TopReport {
   const n = frames.names.length;
-  const { flat, cum, total: ownTotal } = accumulate(profile, frames, typeIndex, singleFrameNames(frames));
+  const { flat, cum, total: ownTotal } = figures;
   const total = reportTotal ?? ownTotal;
 
   let flatSum = 0;
@@ -233,9 +329,9 @@ export function computeTop(profile: Profile, typeIndex: number, options: TopOpti
   const shownMask = new Uint8Array(n);
   for (const i of shown) shownMask[i] = 1;
   const edgeCutoff = Math.abs(Math.trunc(flatSum * (options.edgefraction ?? 0.001)));
-  const inline = edgesBetween(profile, frames, typeIndex, shownMask).labels(n, edgeCutoff);
+  // Only a function seen as an inlined frame can be labelled: without one, no walk is needed.
+  const inline = anyInlined(frames, shownMask) ? edgesOf(shownMask).labels(n, edgeCutoff) : new Array<InlineLabel>(n).fill('');
   const rows: TopRow[] = shown.map((i) => ({ name: names[i], flat: flat[i], cum: cum[i], inline: inline[i] }));
-  const st = profile.sampleTypes[typeIndex];
   return {
     sampleType: st.type,
     unit: st.unit,

@@ -22,7 +22,6 @@ import { metricsCommand, METRICS_FLAGS, METRICS_USAGE } from './metrics-command.
 import { Engine } from '../engine.js';
 import { artifactLine, listCommand, LIST_FLAGS, LIST_USAGE } from './list-command.js';
 import { chooseLibrary, noLibrary, type LibraryChoice } from './library-choice.js';
-import { startServer } from '../server/serve.js';
 import { ARTIFACT_FLAGS, flag, integerFlag, labelFlags, parseArgs, switchFlags, valueFlags, type FlagSpec, type ParsedArgs } from './args.js';
 
 // Paths of the built pieces, relative to this entry file (out/main/cli.js).
@@ -121,6 +120,8 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'serve') {
     if (!existsSync(RENDERER_DIR)) throw new GpwError('unavailable', 'the renderer is not built: run npm run build first');
     const engine = openEngine(library, args, true);
+    // Loaded only here: other commands need no HTTP or WebSocket server.
+    const { startServer } = await import('../server/serve.js');
     const server = await startServer({ api: engine, rendererDir: RENDERER_DIR, port: integerFlag(args, 'port', 0) });
     out(`gpw serve: library ${engine.library.path}`);
     out(`open ${server.url}`);

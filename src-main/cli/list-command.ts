@@ -26,8 +26,8 @@ export function artifactLine(a: Artifact): string {
 
 export async function listCommand(engine: Engine, args: ParsedArgs, json: boolean): Promise<string> {
   const filters = { ...kindQuery(flag(args, 'kind')), label: flag(args, 'label'), text: flag(args, 'text') };
+  if (json) return `{"artifacts":${engine.listArtifactsJson(filters)}}`;
   const artifacts = await engine.listArtifacts(filters);
-  if (json) return JSON.stringify({ artifacts });
   if (artifacts.length > 0) return artifacts.map(artifactLine).join('\n');
   const total = (await engine.libraryInfo()).artifactCount;
   if (total === 0) return 'the library is empty: gpw import FILE... adds profiles';

@@ -10,7 +10,7 @@ import type { Artifact, ImportResult } from '../api/types.js';
 import type { PerfPreflight, SshConnectResult, SshGcRunOptions, SshHost, SshJobStatus, SshPerfOptions, SshProcess } from '../api/ssh-types.js';
 import { HostStore } from '../collect/ssh/host-store.js';
 import { configuredHosts, parseDestination, readSshConfig, resolveHost, type ResolvedHost } from '../collect/ssh/ssh-config.js';
-import { connectHops, type ConnectSecrets, type HopSpec } from '../collect/ssh/ssh-connect.js';
+import type { ConnectSecrets, HopSpec } from '../collect/ssh/ssh-connect.js';
 import type { SshConnection } from '../collect/ssh/ssh-connection.js';
 import { listProcesses } from '../collect/ssh/processes.js';
 import { checkPerfOptions, perfPreflight, recordPerf } from '../collect/ssh/perf-remote.js';
@@ -128,6 +128,8 @@ export class SshService {
   async connect(name: string, secrets: ConnectSecrets): Promise<SshConnectResult> {
     const existing = this.connections.get(name);
     if (existing?.isOpen) return { status: 'connected', host: name };
+    // ssh2 is loaded when a connection is opened, not by every gpw command that starts the engine.
+    const { connectHops } = await import('../collect/ssh/ssh-connect.js');
     const outcome = await connectHops(this.hops(name), secrets, {
       knownHostsFiles: [join(this.sshDir, 'known_hosts'), this.options.knownHostsFile],
       recordTo: this.options.knownHostsFile,

@@ -20,6 +20,9 @@ import { viewProfile, type ProfileView } from '../analysis/profile-view.js';
 import { encodePprof } from '../formats/pprof/encode-pprof.js';
 import { functionStatsOf } from '../analysis/runs/function-stats.js';
 import { useLinearRegexpFallback } from './linear-regexp.js';
+import { ScannedProfile } from '../analysis/profile-scan.js';
+import { scanPprof } from '../formats/pprof/decode-pprof.js';
+import { detectFormat, DETECT_HEAD_BYTES } from '../formats/detect-format.js';
 import { warmUpWhenIdle } from './warm-up.js';
 
 const CACHE_SIZE = 4;
@@ -113,18 +116,45 @@ function readFile(path: string, onProgress: (done: number, total: number) => voi
   return { sha256: sha256!, size, summary: summarizeProfile(profile), functionStats: functionStatsOf(profile) };
 }
 
+/**
+ * Profiles an import scanned without decoding their samples into columns (a process that shows
+ * no views: the CLI), with their summary, function figures and top tables; the last one only.
+ */
+const scanned = new Map<string, ScannedProfile>();
+const scanOnImport = workerData?.warmUp !== true;
+
+/** A pprof file scanned for its import, or undefined when it must be decoded (not pprof, or its view differs from the plain figures). */
+function scanForImport(source: ProfileSource): ScannedProfile | undefined {
+  if (!scanOnImport || !source.bytes || cache.has(source.sha256) || detectFormat(source.bytes.subarray(0, DETECT_HEAD_BYTES)).format !== 'pprof') return undefined;
+  try {
+    const samples = scanPprof(source.bytes);
+    if (!ScannedProfile.fits(samples.skeleton)) return undefined;
+    return touch(scanned, source.sha256, new ScannedProfile(samples), 1);
+  } catch (err) {
+    if (err instanceof FormatError) throw new SourceFormatError(source.sha256, err.message);
+    throw err;
+  }
+}
+
+/** The scanned profile a top request reads, when it asks for the plain view of that one profile. */
+function scannedView(req: Extract<WorkerRequest, { op: 'top' }>): ScannedProfile | undefined {
+  const { sources, base, filters } = req.view;
+  if (sources.length !== 1 || base.length > 0 || Object.keys(filters).length > 0) return undefined;
+  return scanned.get(sources[0].sha256);
+}
+
 function handle(req: WorkerRequest, id: number): unknown {
   switch (req.op) {
     case 'readFile':
       return readFile(req.path, (done, total) => parentPort!.postMessage({ id, progress: { done, total } } satisfies WorkerProgress));
     case 'summarize':
-      return summarizeProfile(profilesFor([req.source])[0]);
+      return scanForImport(req.source)?.summary ?? summarizeProfile(profilesFor([req.source])[0]);
     case 'meta': {
       const profile = profilesFor([req.source])[0];
       return { sampleTypes: profile.sampleTypes, defaultSampleType: profile.defaultSampleType };
     }
     case 'functionStats':
-      return functionStatsOf(profilesFor([req.source])[0]);
+      return scanned.get(req.source.sha256)?.functionStats() ?? functionStatsOf(profilesFor([req.source])[0]);
     case 'flame':
       // Diff views keep signed sums: their own build. Others share one trie across sample types.
       if (req.view.base.length > 0 || !FlameStructure.fits(viewFor(req.view).profile)) {
@@ -139,8 +169,11 @@ function handle(req: WorkerRequest, id: number): unknown {
       return diffTableOf(viewFor(req.view), req.sampleType, req.options, { diff: req.view.base.length > 0 });
     case 'export':
       return exportOf(viewFor(req.view), req.sampleType, req.request, { diff: req.view.base.length > 0 });
-    case 'top':
+    case 'top': {
+      const scan = scannedView(req);
+      if (scan) return scan.top(resolveSampleType(scan.skeleton, req.sampleType), req.options);
       return topOf(viewFor(req.view), req.sampleType, req.options);
+    }
     case 'sourceList':
       return sourceListOf(viewFor(req.view), req.sampleType, req.symbol, { searchPath: req.searchPath, trimPath: req.trimPath });
     case 'peek':

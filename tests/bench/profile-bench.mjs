@@ -34,7 +34,9 @@ const file = await makeBigProfile(SAMPLES, { log: (m) => console.log(`bench: ${m
 console.log(`profile: ${file} (${(statSync(file).size / 2 ** 20).toFixed(1)} MiB, ${SAMPLES} sample records)`);
 console.log(`before: ${load()}`);
 const pprofBin = execFileSync('go', ['tool', '-n', 'pprof'], { encoding: 'utf8' }).trim();
-const pprof = med(Array.from({ length: PPROF_RUNS }, () => timed(pprofBin, ['-top', '-nodecount=20', file])));
+const pprofRuns = Array.from({ length: PPROF_RUNS }, () => timed(pprofBin, ['-top', '-nodecount=20', file]));
+const pprof = med(pprofRuns);
+const pprofOut = pprofRuns[0].stdout;
 const imports = [];
 const tops = [];
 const topFiles = [];
@@ -61,6 +63,11 @@ console.log(`  gpw top ID (after the import)  ${fmt(top)}`);
 console.log(`  gpw import + gpw top ID        ${fmt(both)}   target <= 1000 ms, <= 250 MiB`);
 console.log(`  gpw top FILE                   ${fmt(med(topFiles))}`);
 console.log(`ratios against go tool pprof -top: import+top time ${(both.ms / pprof.ms).toFixed(3)}, peak RSS ${(both.mib / pprof.mib).toFixed(3)}; top FILE time ${(med(topFiles).ms / pprof.ms).toFixed(3)}`);
+// Correctness at this size (not only speed): gpw's tables equal pprof's, from the library and from the file.
+const table = (text) => text.slice(text.indexOf('Showing nodes'));
+const theirs = table(pprofOut);
+const same = (r) => table(r.stdout) === theirs;
+console.log(`gpw top ID equals go tool pprof -top: ${tops.every(same) ? 'yes' : 'NO'}; gpw top FILE: ${topFiles.every(same) ? 'yes' : 'NO'}`);
 
 if (process.env.BENCH_APP !== '0' && existsSync(CHROMIUM)) await appBench();
 

@@ -50,7 +50,7 @@ describe('1: pprof counts bounded by a memory budget, refused before allocating'
 
   it.each([
     ['location lines', 'a location with 9 million empty lines', /more than 8,000,000 location lines/],
-    ['sample location ids', 'a sample with 33 million location ids', /more than 32,000,000 location ids in its samples/],
+    ['sample location ids', 'a sample with 65 million location ids', /more than 64,000,000 location ids in its samples/],
   ])('%s past the budget: refused before allocating', async (_what, _desc, message) => {
     const varint = (n: number): number[] => {
       const out: number[] = [];
@@ -66,7 +66,7 @@ describe('1: pprof counts bounded by a memory budget, refused before allocating'
     };
     const lines = _what === 'location lines';
     const location = lines ? field(0x22, Buffer.concat([Buffer.from([0x08, 0x01]), repeated([0x22, 0x00], 9_000_000)])) : field(0x22, Buffer.from([0x08, 0x01, 0x22, 0x02, 0x08, 0x01]));
-    const sample = lines ? field(0x12, Buffer.from([0x0a, 0x01, 0x01, 0x10, 0x01])) : field(0x12, Buffer.concat([field(0x0a, repeated([0x01], 33_000_000)), Buffer.from([0x10, 0x01])]));
+    const sample = lines ? field(0x12, Buffer.from([0x0a, 0x01, 0x01, 0x10, 0x01])) : field(0x12, Buffer.concat([field(0x0a, repeated([0x01], 65_000_000)), Buffer.from([0x10, 0x01])]));
     const msg = Buffer.concat([
       Buffer.from([0x0a, 0x04, 0x08, 0x01, 0x10, 0x02]),
       sample,

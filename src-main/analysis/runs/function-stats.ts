@@ -3,9 +3,9 @@
 // and each function's flat and cum as `go tool pprof -top` counts them (function granularity,
 // cum once per sample), for the functions worth a row.
 
-import type { Profile } from '../../model/profile.js';
+import type { Profile, ValueType } from '../../model/profile.js';
 import { buildFrameTable } from '../frames.js';
-import { accumulate } from '../top.js';
+import { Accumulator } from '../top.js';
 
 /** Bump when the rule below changes: the engine then recomputes stored figures. */
 export const FUNCTION_STATS_VERSION = 1;
@@ -31,19 +31,25 @@ export interface FunctionStats {
 
 export function functionStatsOf(profile: Profile): FunctionStats {
   const frames = buildFrameTable(profile, { showAddresses: false });
-  const types = profile.sampleTypes.map((st, t): SampleTypeStats => {
-    const { flat, cum, total } = accumulate(profile, frames, t);
+  const acc = new Accumulator(frames, profile.sampleTypes.map((_, t) => t)).addProfile(profile);
+  return functionStatsOfFigures(frames.names, profile.sampleTypes, acc);
+}
+
+/** The stats from every sample type's figures, added up in sample-type order (`acc.types` is 0, 1, …). */
+export function functionStatsOfFigures(names: string[], sampleTypes: ValueType[], acc: Accumulator): FunctionStats {
+  const types = sampleTypes.map((st, t): SampleTypeStats => {
+    const { flat, cum, total } = acc.of(t);
     const cutoff = total * FUNCTION_STATS_MIN_SHARE;
     const kept: number[] = [];
-    for (let i = 0; i < frames.names.length; i++) {
+    for (let i = 0; i < names.length; i++) {
       if ((flat[i] !== 0 || cum[i] !== 0) && (Math.abs(cum[i]) >= cutoff || Math.abs(flat[i]) >= cutoff)) kept.push(i);
     }
-    kept.sort((a, b) => Math.abs(cum[b]) - Math.abs(cum[a]) || (frames.names[a] < frames.names[b] ? -1 : 1));
+    kept.sort((a, b) => Math.abs(cum[b]) - Math.abs(cum[a]) || (names[a] < names[b] ? -1 : 1));
     const rows = kept.slice(0, FUNCTION_STATS_MAX_ROWS);
     return {
       sampleType: `${st.type}/${st.unit}`,
       total,
-      names: rows.map((i) => frames.names[i]),
+      names: rows.map((i) => names[i]),
       flat: rows.map((i) => flat[i]),
       cum: rows.map((i) => cum[i]),
     };

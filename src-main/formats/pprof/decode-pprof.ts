@@ -25,7 +25,7 @@ export const MAX_DECOMPRESSED_BYTES = 256 * 1024 * 1024;
 export const MAX_DECODED_ENTRIES = 8_000_000;
 /** The same budget for what the entries hold: location lines, and sample location ids (4 bytes each, so four times as many). */
 const MAX_LOCATION_LINES = MAX_DECODED_ENTRIES;
-const MAX_SAMPLE_LOCATIONS = 4 * MAX_DECODED_ENTRIES;
+const MAX_SAMPLE_LOCATIONS = 8 * MAX_DECODED_ENTRIES;
 
 export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
@@ -35,7 +35,7 @@ export function isGzip(bytes: Uint8Array): boolean {
 export function unwrapPprofBytes(bytes: Uint8Array): Uint8Array {
   if (!isGzip(bytes)) return bytes;
   try {
-    return gunzipSync(bytes, { maxOutputLength: MAX_DECOMPRESSED_BYTES });
+    return gunzipSync(bytes, { maxOutputLength: MAX_DECOMPRESSED_BYTES, chunkSize: gunzipChunkSize(bytes) });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ERR_BUFFER_TOO_LARGE' || /Cannot create a Buffer larger/.test(String(err))) {
@@ -44,6 +44,18 @@ export function unwrapPprofBytes(bytes: Uint8Array): Uint8Array {
     const detail = code === 'Z_BUF_ERROR' ? 'the gzip stream ends early (truncated file)' : `invalid gzip data (${(err as Error).message})`;
     throw new FormatError(detail);
   }
+}
+
+/**
+ * One output chunk as large as the gzip trailer says the data is (ISIZE, the size mod 2^32),
+ * so zlib writes the output once instead of in 64 KiB chunks joined at the end, which holds the
+ * output twice (a third faster and half the peak memory for a 100 MB profile). The trailer is
+ * only a hint: a wrong one costs chunks, never correctness; deflate expands at most ~1032×.
+ */
+function gunzipChunkSize(bytes: Uint8Array): number {
+  const n = bytes.length;
+  const isize = (bytes[n - 4] | (bytes[n - 3] << 8) | (bytes[n - 2] << 16) | (bytes[n - 1] << 24)) >>> 0;
+  return Math.max(64 * 1024, Math.min(isize + 64, MAX_DECOMPRESSED_BYTES + 64, n * 1032 + 64));
 }
 
 interface Range {
@@ -69,11 +81,71 @@ function readRepeated(r: Reader, wireType: number, push: (v: number) => void): v
 }
 
 export function decodePprof(input: Uint8Array): Profile {
+  return withFormatErrors(() => {
+    const parts = decodeProfileParts(unwrapNonEmpty(input));
+    return { ...parts.skeleton, ...decodeSamples(parts.samples) };
+  });
+}
+
+/**
+ * A profile whose samples are read one at a time and not kept: what import needs (totals,
+ * per-function figures, the default top table) without the sample columns, which for a
+ * profile of millions of deep stacks are most of its decoded size. The same checks as
+ * decodePprof, made as the samples are visited.
+ */
+export interface PprofScan {
+  /** The profile without its samples (sampleCount 0, empty sample columns). */
+  skeleton: Profile;
+  sampleCount: number;
+  /**
+   * Calls `visit` for every sample in order: its location indices (leaf first) in
+   * locs[0..nLocs), its values (one per sample type) and its label keys (string indices) in
+   * labelKeys[0..nLabels). The arrays are reused from one sample to the next.
+   */
+  forEachSample(visit: (s: number, locs: Uint32Array, nLocs: number, values: Float64Array, labelKeys: Int32Array, nLabels: number) => void, options?: { labels?: boolean }): void;
+}
+
+export function scanPprof(input: Uint8Array): PprofScan {
+  const parts = withFormatErrors(() => decodeProfileParts(unwrapNonEmpty(input)));
+  const { sStart, sEnd } = parts.samples;
+  let widest = 0;
+  for (let s = 0; s < sStart.length; s++) widest = Math.max(widest, sEnd[s] - sStart[s]);
+  return {
+    skeleton: parts.skeleton,
+    sampleCount: sStart.length,
+    forEachSample(visit, options) {
+      // One sample's location ids and labels each take at least a byte (two for a label).
+      const dec = new SampleDecoder(parts.samples, new Uint32Array(widest), new SampleLabels(widest >> 1), new Float64Array(parts.samples.nTypes));
+      // A later walk that needs no labels skips them (the first one checked them).
+      dec.skipLabels = options?.labels === false;
+      withFormatErrors(() => {
+        // The decoder's budgets hold here too: a profile imports only if its views can decode it.
+        let locations = 0;
+        let labels = 0;
+        for (let s = 0; s < sStart.length; s++) {
+          dec.nLocs = 0;
+          dec.labels.n = 0;
+          dec.decode(s, 0);
+          if ((locations += dec.nLocs) > MAX_SAMPLE_LOCATIONS) throw tooManyEntries(sStart[0], `${MAX_SAMPLE_LOCATIONS.toLocaleString('en')} location ids in its samples`);
+          if ((labels += dec.labels.n) > MAX_DECODED_ENTRIES) throw tooManyEntries(sStart[0], `${MAX_DECODED_ENTRIES.toLocaleString('en')} sample labels`);
+          visit(s, dec.locs, dec.nLocs, dec.values, dec.labels.key, dec.labels.n);
+        }
+      });
+    },
+  };
+}
+
+function unwrapNonEmpty(input: Uint8Array): Uint8Array {
   if (input.length === 0) throw new FormatError('the file is empty');
   const bytes = unwrapPprofBytes(input);
   if (bytes.length === 0) throw new FormatError('the profile is empty after decompression');
+  return bytes;
+}
+
+/** Errors of the protobuf reader (reads past the end) as FormatErrors. */
+function withFormatErrors<T>(f: () => T): T {
   try {
-    return decodeProfileMessage(bytes);
+    return f();
   } catch (err) {
     if (err instanceof FormatError) throw err;
     if (err instanceof RangeError || err instanceof Error) {
@@ -83,7 +155,18 @@ export function decodePprof(input: Uint8Array): Profile {
   }
 }
 
-function decodeProfileMessage(bytes: Uint8Array): Profile {
+/** Where the samples are (byte ranges) and what decoding them needs. */
+interface SampleSpans {
+  r: Reader;
+  sStart: Uint32Array;
+  sEnd: Uint32Array;
+  nTypes: number;
+  locationIds: IdIndex;
+  strIndex: StringIndexCheck;
+}
+
+/** Everything but the samples, decoded; the samples located. */
+function decodeProfileParts(bytes: Uint8Array): { skeleton: Profile; samples: SampleSpans } {
   const r = protobuf.Reader.create(bytes);
   const sampleTypeRanges = newRange();
   const samples = newRange();
@@ -228,12 +311,15 @@ function decodeProfileMessage(bytes: Uint8Array): Profile {
   // Locations and their lines
   const locs = decodeLocations(r, locations.start.finish(), locations.end.finish(), mappingIds, functionIds);
 
-  // Samples
-  const samplesOut = decodeSamples(r, samples.start.finish(), samples.end.finish(), sampleTypes.length, locs.locationIds, strIndex);
   const nTypes = sampleTypes.length;
+  const sampleSpans: SampleSpans = { r, sStart: samples.start.finish(), sEnd: samples.end.finish(), nTypes, locationIds: locs.locationIds, strIndex };
+  // Every sample holds one value per type, each at least a byte: more than the bytes can hold is corrupt.
+  if (sampleSpans.sStart.length * nTypes > r.len) {
+    throw new FormatError(`corrupt profile: ${sampleSpans.sStart.length} samples × ${nTypes} sample types need more values than its ${r.len} bytes can hold`);
+  }
 
   const defaultName = defaultSampleType ? str(defaultSampleType, 'default_sample_type') : '';
-  return {
+  const skeleton: Profile = {
     sampleTypes,
     defaultSampleType: sampleTypes.some((t) => t.type === defaultName) ? defaultName : sampleTypes[nTypes - 1].type,
     periodType,
@@ -254,8 +340,17 @@ function decodeProfileMessage(bytes: Uint8Array): Profile {
     locLineStart: locs.locLineStart,
     lineFunction: locs.lineFunction,
     lineNumber: locs.lineNumber,
-    ...samplesOut,
+    sampleCount: 0,
+    sampleLocStart: new Uint32Array(1),
+    sampleLocs: new Uint32Array(0),
+    values: new Float64Array(0),
+    sampleLabelStart: new Uint32Array(1),
+    labelKey: new Int32Array(0),
+    labelStr: new Int32Array(0),
+    labelNum: new Float64Array(0),
+    labelNumUnit: new Int32Array(0),
   };
+  return { skeleton, samples: sampleSpans };
 }
 
 type StringIndexCheck = (i: number, what: string) => number;
@@ -314,111 +409,164 @@ function decodeLocations(r: Reader, lStart: Uint32Array, lEnd: Uint32Array, mapp
 }
 
 /** Samples as columns: location runs, values (sample × type) and labels. */
-function decodeSamples(r: Reader, sStart: Uint32Array, sEnd: Uint32Array, nTypes: number, locationIds: IdIndex, strIndex: StringIndexCheck) {
+function decodeSamples(spans: SampleSpans) {
+  const { sStart, sEnd, nTypes } = spans;
   const nSamples = sStart.length;
-  // Every sample holds one value per type, each at least a byte: more than the bytes can hold is corrupt.
-  if (nSamples * nTypes > r.len) {
-    throw new FormatError(`corrupt profile: ${nSamples} samples × ${nTypes} sample types need more values than its ${r.len} bytes can hold`);
-  }
   const values = new Float64Array(nSamples * nTypes);
   const sampleLocStart = new Uint32Array(nSamples + 1);
-  const counts = countSampleFields(r.buf, sStart, sEnd);
+  const counts = countSampleFields(spans.r.buf, sStart, sEnd);
   if (counts.locations > MAX_SAMPLE_LOCATIONS) throw tooManyEntries(sStart[0], `${MAX_SAMPLE_LOCATIONS.toLocaleString('en')} location ids in its samples`);
   if (counts.labels > MAX_DECODED_ENTRIES) throw tooManyEntries(sStart[0], `${MAX_DECODED_ENTRIES.toLocaleString('en')} sample labels`);
-  const sampleLocs = new Uint32Array(counts.locations);
-  let nSampleLocs = 0;
   const sampleLabelStart = new Uint32Array(nSamples + 1);
-  const maxLabels = counts.labels;
-  const labelKey = new Int32Array(maxLabels);
-  const labelStr = new Int32Array(maxLabels);
-  const labelNum = new Float64Array(maxLabels);
-  const labelNumUnit = new Int32Array(maxLabels);
-  let nLabels = 0;
-  const buf = r.buf;
-  const denseIds = locationIds.dense;
+  const dec = new SampleDecoder(spans, new Uint32Array(counts.locations), new SampleLabels(counts.labels), values);
   for (let s = 0; s < nSamples; s++) {
-    r.pos = sStart[s];
-    sampleLocStart[s] = nSampleLocs;
-    sampleLabelStart[s] = nLabels;
-    const base = s * nTypes;
-    let nValues = 0;
-    while (r.pos < sEnd[s]) {
-      const tag = r.uint32();
-      const wt = tag & 7;
-      switch (tag >>> 3) {
-        case 1: {
-          // location_id: packed (as Go writes it) or one per field.
-          const [from, end] = fieldSpan(r, wt, sEnd[s]);
-          let p = from;
-          while (p < end) {
-            const at = p;
-            const id = readVarintAt(buf, p);
-            p = varintEnd;
-            // Small ids index a dense table; ids beyond 2^53 (or with the top bit set) are rare
-            // but valid, and are looked up exactly.
-            let index = id >= 0 && id < denseIds.length ? denseIds[id] : -1;
-            if (index < 0) index = locationIds.require(id >= 0 && id <= Number.MAX_SAFE_INTEGER ? id : readUint64KeyAt(buf, at), 'a sample', 'location');
-            if (nSampleLocs === sampleLocs.length) throw new FormatError(`corrupt profile: sample ${s} has malformed location ids`);
-            sampleLocs[nSampleLocs++] = index;
-          }
-          if (p !== end) throw new RangeError('location ids run past their field');
-          r.pos = p;
-          break;
-        }
-        case 2: {
-          const [from, end] = fieldSpan(r, wt, sEnd[s]);
-          let p = from;
-          while (p < end) {
-            const v = readVarintAt(buf, p);
-            p = varintEnd;
-            if (nValues < nTypes) values[base + nValues] = v;
-            nValues++;
-          }
-          if (p !== end) throw new RangeError('values run past their field');
-          r.pos = p;
-          break;
-        }
-        case 3: {
-          const end = nestedEnd(r, sEnd[s], 'a sample label');
-          let key = 0, sv = 0, num = 0, unit = 0;
-          while (r.pos < end) {
-            const t = r.uint32();
-            switch (t >>> 3) {
-              case 1: key = readVarint(r); break;
-              case 2: sv = readVarint(r); break;
-              case 3: num = readVarint(r); break;
-              case 4: unit = readVarint(r); break;
-              default: r.skipType(t & 7);
-            }
-          }
-          if (nLabels === maxLabels) throw new FormatError(`corrupt profile: sample ${s} has malformed labels`);
-          labelKey[nLabels] = strIndex(key, 'a label key');
-          labelStr[nLabels] = strIndex(sv, 'a label value');
-          labelNum[nLabels] = num;
-          labelNumUnit[nLabels++] = strIndex(unit, 'a label unit');
-          break;
-        }
-        default: r.skipType(wt);
-      }
-    }
-    if (nValues !== nTypes) {
-      throw new FormatError(`corrupt profile: sample ${s} has ${nValues} values but the profile has ${nTypes} sample types`);
-    }
+    sampleLocStart[s] = dec.nLocs;
+    sampleLabelStart[s] = dec.labels.n;
+    dec.decode(s, s * nTypes);
   }
-  sampleLocStart[nSamples] = nSampleLocs;
-  sampleLabelStart[nSamples] = nLabels;
+  sampleLocStart[nSamples] = dec.nLocs;
+  const { labels } = dec;
+  sampleLabelStart[nSamples] = labels.n;
 
   return {
     sampleCount: nSamples,
     sampleLocStart,
-    sampleLocs: exactly(sampleLocs, nSampleLocs),
+    sampleLocs: exactly(dec.locs, dec.nLocs),
     values,
     sampleLabelStart,
-    labelKey: exactly(labelKey, nLabels),
-    labelStr: exactly(labelStr, nLabels),
-    labelNum: exactly(labelNum, nLabels),
-    labelNumUnit: exactly(labelNumUnit, nLabels),
+    labelKey: exactly(labels.key, labels.n),
+    labelStr: exactly(labels.str, labels.n),
+    labelNum: exactly(labels.num, labels.n),
+    labelNumUnit: exactly(labels.unit, labels.n),
   };
+}
+
+/** Label columns with room for `size` labels; `n` used. */
+class SampleLabels {
+  n = 0;
+  readonly key: Int32Array;
+  readonly str: Int32Array;
+  readonly num: Float64Array;
+  readonly unit: Int32Array;
+  constructor(size: number) {
+    this.key = new Int32Array(size);
+    this.str = new Int32Array(size);
+    this.num = new Float64Array(size);
+    this.unit = new Int32Array(size);
+  }
+}
+
+/**
+ * Decodes one sample at a time, appending its location indices to `locs` (from `nLocs`) and
+ * its labels to `labels`, and writing its values to `values` from a given base: into whole
+ * columns (decodePprof) or into arrays reused for every sample (scanPprof).
+ */
+class SampleDecoder {
+  nLocs = 0;
+  skipLabels = false;
+
+  constructor(
+    private readonly spans: SampleSpans,
+    readonly locs: Uint32Array,
+    readonly labels: SampleLabels,
+    readonly values: Float64Array,
+  ) {}
+
+  decode(s: number, base: number): void {
+    const { r, sStart, sEnd, nTypes, locationIds } = this.spans;
+    const { locs, values } = this;
+    const buf = r.buf;
+    const denseIds = locationIds.dense;
+    const end = sEnd[s];
+    let nLocs = this.nLocs;
+    let nValues = 0;
+    // Straight from the buffer (no Reader call per field): this loop runs for every sample.
+    let p = sStart[s];
+    while (p < end) {
+      const tagAt = p;
+      const tag = readVarintAt(buf, p);
+      p = varintEnd;
+      const field = tag >>> 3;
+      const wt = tag & 7;
+      let from = p;
+      let fieldEnd: number;
+      if (wt === WIRE_LEN) {
+        const len = readVarintAt(buf, p);
+        from = varintEnd;
+        fieldEnd = from + len;
+        if (len < 0 || fieldEnd > end) throw new FormatError(`corrupt profile: ${field === 3 ? 'a sample label' : 'a sample field'} at byte ${p} runs past the message that holds it`, p);
+      } else if (wt === WIRE_VARINT) {
+        readVarintAt(buf, p);
+        fieldEnd = varintEnd;
+      } else if (field === 1 || field === 2) {
+        throw new FormatError(`corrupt profile: a sample field has wire type ${wt} at byte ${p}`, p);
+      } else {
+        r.pos = p;
+        r.skipType(wt);
+        p = r.pos;
+        continue;
+      }
+      if (field === 1) {
+        // location_id: packed (as Go writes it) or one per field.
+        let q = from;
+        while (q < fieldEnd) {
+          const at = q;
+          const id = readVarintAt(buf, q);
+          q = varintEnd;
+          // Small ids index a dense table; ids beyond 2^53 (or with the top bit set) are rare
+          // but valid, and are looked up exactly.
+          let index = id >= 0 && id < denseIds.length ? denseIds[id] : -1;
+          if (index < 0) index = locationIds.require(id >= 0 && id <= Number.MAX_SAFE_INTEGER ? id : readUint64KeyAt(buf, at), 'a sample', 'location');
+          if (nLocs === locs.length) throw new FormatError(`corrupt profile: sample ${s} has malformed location ids`);
+          locs[nLocs++] = index;
+        }
+        if (q !== fieldEnd) throw new RangeError('location ids run past their field');
+      } else if (field === 2) {
+        let q = from;
+        while (q < fieldEnd) {
+          const v = readVarintAt(buf, q);
+          q = varintEnd;
+          if (nValues < nTypes) values[base + nValues] = v;
+          nValues++;
+        }
+        if (q !== fieldEnd) throw new RangeError('values run past their field');
+      } else if (field === 3 && wt === WIRE_LEN && !this.skipLabels) {
+        this.label(s, from, fieldEnd);
+      } else if (field === 0) {
+        throw new FormatError(`corrupt profile: invalid protobuf field 0 in sample ${s} at byte ${tagAt}`, tagAt);
+      }
+      p = fieldEnd;
+    }
+    if (p !== end) throw new RangeError('sample fields run past their message');
+    this.nLocs = nLocs;
+    if (nValues !== nTypes) {
+      throw new FormatError(`corrupt profile: sample ${s} has ${nValues} values but the profile has ${nTypes} sample types`);
+    }
+  }
+
+  private label(s: number, from: number, end: number): void {
+    const { r, strIndex } = this.spans;
+    const labels = this.labels;
+    r.pos = from;
+    let key = 0, sv = 0, num = 0, unit = 0;
+    while (r.pos < end) {
+      const t = r.uint32();
+      switch (t >>> 3) {
+        case 1: key = readVarint(r); break;
+        case 2: sv = readVarint(r); break;
+        case 3: num = readVarint(r); break;
+        case 4: unit = readVarint(r); break;
+        default: r.skipType(t & 7);
+      }
+    }
+    const n = labels.n;
+    if (n === labels.key.length) throw new FormatError(`corrupt profile: sample ${s} has malformed labels`);
+    labels.key[n] = strIndex(key, 'a label key');
+    labels.str[n] = strIndex(sv, 'a label value');
+    labels.num[n] = num;
+    labels.unit[n] = strIndex(unit, 'a label unit');
+    labels.n = n + 1;
+  }
 }
 
 /**

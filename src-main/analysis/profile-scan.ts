@@ -1,0 +1,76 @@
+// What an import keeps about a profile (its summary, per-function figures of every sample type,
+// its top tables), computed from samples visited one at a time and never stored as columns:
+// for a profile of millions of deep stacks the sample columns are most of its decoded size,
+// and none of these answers needs them. The same figures as summarizeProfile,
+// functionStatsOf and computeTop on the decoded profile (one walk adds up every type).
+
+import type { Profile } from '../model/profile.js';
+import { buildFrameTable, type FrameTable } from './frames.js';
+import { leavesAreUnlocks, summarizeProfile, type ProfileSummary } from './profile-summary.js';
+import { functionStatsOfFigures, type FunctionStats } from './runs/function-stats.js';
+import { Accumulator, EdgeWalk, topOfFigures, type TopOptions, type TopReport } from './top.js';
+import { BASE_LABEL } from './profile-view.js';
+
+/** A profile whose samples are visited, not held (formats/pprof/decode-pprof.ts: scanPprof). */
+export interface ProfileSamples {
+  /** The profile without its samples. */
+  skeleton: Profile;
+  sampleCount: number;
+  forEachSample(visit: (s: number, locs: Uint32Array, nLocs: number, values: Float64Array, labelKeys: Int32Array, nLabels: number) => void, options?: { labels?: boolean }): void;
+}
+
+export class ScannedProfile {
+  readonly summary: ProfileSummary;
+  private readonly frames: FrameTable;
+  private readonly figures: Accumulator;
+  private stats: FunctionStats | undefined;
+
+  /** One walk of the samples: every type's figures, the totals, the label keys, the leaves. */
+  constructor(private readonly samples: ProfileSamples) {
+    const { skeleton } = samples;
+    this.frames = buildFrameTable(skeleton, { showAddresses: false });
+    const acc = new Accumulator(this.frames, skeleton.sampleTypes.map((_, t) => t));
+    const leafCount = new Uint32Array(skeleton.locAddress.length);
+    const isLabelKey = new Uint8Array(skeleton.strings.length);
+    samples.forEachSample((s, locs, nLocs, values, labelKeys, nLabels) => {
+      acc.add(s, locs, 0, nLocs, values, 0);
+      if (nLocs > 0) leafCount[locs[0]]++;
+      for (let i = 0; i < nLabels; i++) isLabelKey[labelKeys[i]] = 1;
+    });
+    this.figures = acc;
+    const labelKeys: number[] = [];
+    isLabelKey.forEach((k, i) => k && labelKeys.push(i));
+    this.summary = summarizeProfile(
+      { ...skeleton, sampleCount: samples.sampleCount },
+      { totals: acc.totals, labelKeys, mutexLike: () => leavesAreUnlocks(skeleton, leafCount) },
+    );
+  }
+
+  /**
+   * Whether the figures here are those of the decoded profile's unfiltered view: not when the
+   * profile drops frames on load (drop_frames) or carries pprof's diff-base label, which change
+   * the view before any figure is taken.
+   */
+  get skeleton(): Profile {
+    return this.samples.skeleton;
+  }
+
+  static fits(skeleton: Profile): boolean {
+    return skeleton.dropFrames === '' && !skeleton.strings.includes(BASE_LABEL);
+  }
+
+  functionStats(): FunctionStats {
+    this.stats ??= functionStatsOfFigures(this.frames.names, this.samples.skeleton.sampleTypes, this.figures);
+    return this.stats;
+  }
+
+  /** The top table of one sample type (computeTop of the unfiltered view); its inline labels take one more walk. */
+  top(typeIndex: number, options: TopOptions): TopReport {
+    const figures = this.figures.of(typeIndex);
+    return topOfFigures(this.frames, this.samples.skeleton.sampleTypes[typeIndex], figures, options, figures.total, (shown) => {
+      const walk = new EdgeWalk(this.frames, shown);
+      this.samples.forEachSample((s, locs, nLocs, values) => walk.add(s, locs, 0, nLocs, values[typeIndex]), { labels: false });
+      return walk.edges;
+    });
+  }
+}
