@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { CHROMIUM, openServedPage } from './served-page.mjs';
 import { makeBigProfile } from './make-big-profile.mjs';
 import { load } from './bench-timing.mjs';
+import { quantile, recordFrames } from './frame-times.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
@@ -56,38 +57,8 @@ try {
   const box = await canvas.boundingBox();
   const y0 = Math.min(box.y + 30, 980);
 
-  /** Frame intervals (ms) recorded by requestAnimationFrame while `act` runs, and the graph's draw times. */
-  async function frames(act) {
-    await page.evaluate(() => {
-      const w = window;
-      const run = (w.__run = (w.__run ?? 0) + 1);
-      w.__frames = [];
-      w.__draws = [];
-      w.__drawn = [];
-      let last = performance.now();
-      let lastDraw = '';
-      const loop = (t) => {
-        if (w.__run !== run) return;
-        w.__frames.push(t - last);
-        last = t;
-        const el = document.querySelector('[data-testid=flame-canvas]')?.parentElement;
-        const d = el?.dataset.drawMs ?? '';
-        // A new draw since the last animation frame (the same time twice in a row is missed: rare).
-        if (d !== lastDraw) {
-          w.__draws.push(Number(d));
-          w.__drawn.push(Number(el?.dataset.drawn ?? 0));
-        }
-        lastDraw = d;
-        requestAnimationFrame(loop);
-      };
-      requestAnimationFrame(loop);
-    });
-    await act();
-    return page.evaluate(() => {
-      window.__run++;
-      return { frames: window.__frames.slice(2), draws: window.__draws, drawn: window.__drawn };
-    });
-  }
+  // The flame graph writes its draw time and drawn frames on the canvas's wrapper.
+  const frames = (act) => recordFrames(page, '.canvas-wrap:has(> [data-testid=flame-canvas])', act);
 
   const until = (s) => Date.now() + s * 1000;
   // Across the graph's top rows, where every pixel is a frame: each move changes the hovered frame.
@@ -120,10 +91,7 @@ try {
     await page.evaluate(() => window.scrollTo(0, 0));
   };
 
-  const q = (xs, p) => {
-    const s = [...xs].sort((a, b) => a - b);
-    return s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))] : NaN;
-  };
+  const q = quantile;
   const stats = (xs) => {
     const p50 = q(xs, 0.5);
     const p95 = q(xs, 0.95);
