@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openServedPage } from './served-page.mjs';
+import { recordFrames } from './frame-times.mjs';
 import { ensureTrace } from '../go/trace-gen.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -47,33 +48,8 @@ try {
   const cx = box.x + box.width * 0.6;
   const cy = box.y + 400;
 
-  /** Frame intervals (ms) recorded by requestAnimationFrame while `act` runs. */
-  async function frames(act) {
-    await page.evaluate(() => {
-      const w = window;
-      const run = (w.__run = (w.__run ?? 0) + 1);
-      w.__frames = [];
-      w.__draws = [];
-      let last = performance.now();
-      let lastDraw = '';
-      const loop = (t) => {
-        if (w.__run !== run) return;
-        w.__frames.push(t - last);
-        last = t;
-        // The timeline writes how long its last draw took (ms) on its element.
-        const d = document.querySelector('[data-testid=trace-timeline]')?.dataset.drawMs ?? '';
-        if (d !== lastDraw) w.__draws.push(Number(d));
-        lastDraw = d;
-        requestAnimationFrame(loop);
-      };
-      requestAnimationFrame(loop);
-    });
-    await act();
-    return page.evaluate(() => {
-      window.__run++;
-      return { frames: window.__frames.slice(2), draws: window.__draws };
-    });
-  }
+  // The timeline writes how long its last draw took (ms) on its element.
+  const frames = (act) => recordFrames(page, '[data-testid=trace-timeline]', act);
 
   const until = (s) => Date.now() + s * 1000;
   const drag = async () => {
