@@ -85,6 +85,7 @@ async function fuzzFormat(format) {
   const t0 = Date.now();
   const deadline = t0 + seconds * 1000;
   let next = 0;
+  let lastReport = t0;
   while (Date.now() < deadline && next < maxInputs) {
     const base = { ok: 0, refused: 0, crash: 0 };
     let current = -1;
@@ -106,7 +107,13 @@ async function fuzzFormat(format) {
       } else if (m.t === 'crash') {
         r.crashes++;
         r.saved.push(save(format, m.i, 'crash', m.message));
-      } else if (m.t === 'progress') counts = m.counts;
+      } else if (m.t === 'progress') {
+        counts = m.counts;
+        if (Date.now() - lastReport > 60_000) {
+          lastReport = Date.now();
+          process.stderr.write(`${format}: ${r.tried} inputs in ${((Date.now() - t0) / 1000).toFixed(0)} s, ${r.crashes} crashes, ${r.hangs} hangs, peak RSS ${r.peakRssMiB.toFixed(0)} MiB\n`);
+        }
+      }
     });
     child.send({ format, seedFiles: seeds[format].map((s) => path.join(repoRoot, s.name)), runSeed, from: next, until: maxInputs === Infinity ? Number.MAX_SAFE_INTEGER : maxInputs, maxBytes, workerPath });
     const watch = setInterval(() => {
