@@ -12,7 +12,7 @@
 //
 // Needs `npm run build` (the profile worker). Run it niced on a shared machine.
 import { fork } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'vite';
@@ -39,7 +39,8 @@ const maxBytes = Number(opt['max-bytes']);
 const hangMs = Number(opt['hang-seconds']) * 1000;
 const maxRss = Number(opt['max-rss-mib']) * 2 ** 20;
 const workerPath = path.join(repoRoot, 'out', 'main', 'profile-worker.js');
-const buildDir = path.join(repoRoot, 'tests', '.tmp', 'fuzz-build');
+// A folder per run: runs of several formats at once must not empty each other's bundle.
+const buildDir = path.join(repoRoot, 'tests', '.tmp', 'fuzz-build', String(process.pid));
 
 // The child with the readers, bundled (node_modules stay external).
 await build({
@@ -156,4 +157,5 @@ for (const format of formats) {
   for (const f of r.saved) console.log(`  saved ${path.relative(process.cwd(), f)}`);
 }
 console.log(JSON.stringify({ seed: runSeed, seconds, maxBytes, results: results.map(({ saved, ...rest }) => ({ ...rest, saved: saved.length })) }));
+rmSync(buildDir, { recursive: true, force: true });
 process.exitCode = results.some((r) => r.crashes + r.hangs + r.memory > 0) || missing.length ? 1 : 0;
