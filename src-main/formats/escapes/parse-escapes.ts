@@ -4,6 +4,7 @@
 // LSP diagnostic a line with "escflow:" related information). Pure; bad input is a FormatError.
 
 import { FormatError } from '../format-error.js';
+import { safeMessage } from '../quote-input.js';
 import { verdictOf, type EscapeDiagnostic, type EscapeLog, type FunctionDecl } from './escapes.js';
 
 const POSITION = /^(.+?\.go):(\d+):(\d+): (.*)$/;
@@ -120,7 +121,8 @@ function parseJson(text: string): EscapeLog {
   try {
     header = JSON.parse(lines[0]) as JsonHeader;
   } catch (err) {
-    throw new FormatError(`line 1 is not the JSON header of go build -gcflags=-json: ${(err as Error).message}`);
+    // JSON.parse quotes the input around the error: escaped, as all quoted input.
+    throw new FormatError(`line 1 is not the JSON header of go build -gcflags=-json: ${safeMessage((err as Error).message, 200)}`);
   }
   const file = header.file ?? '';
   const diagnostics: EscapeDiagnostic[] = [];
