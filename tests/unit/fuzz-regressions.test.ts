@@ -1,8 +1,9 @@
 // Defects the long fuzz run (npm run fuzz) found, each with its minimal input: a message that
-// quoted input with control characters, and a line that took a parser quadratic time. (The
+// quoted input with control characters, and lines that took a parser quadratic time. (The
 // gctrace one is in gctrace-bad-input.test.ts.)
 import { expect, test } from 'vitest';
 import { parseEscapes } from '../../src-main/formats/escapes/parse-escapes';
+import { parseGoBench } from '../../src-main/formats/gobench/parse-gobench';
 import { FormatError } from '../../src-main/formats/format-error';
 import { parseGoroutineDump } from '../../src-main/formats/goroutine-dump/parse-goroutine-dump';
 
@@ -35,4 +36,14 @@ test('a debug=1 dump with a megabyte-long frame line is read, the line reported,
   const warning = d.warnings.find((w) => w.startsWith('line 6: '));
   expect(warning).toMatch(/is not a frame$/);
   expect(warning!.length).toBeLessThan(200);
+});
+
+// gobench, seed 1, input 30601: a value field of a long run of digits that is no number (a
+// 2.4 MB field took minutes; this 1 MB one took more than 20 s per 300 KB before the fix).
+test('a benchmark line with a megabyte-long field that is no number: reported, the other lines read', () => {
+  const text = `BenchmarkA-2   \t     100\t         5.0 ns/op\nBenchmarkSort-2   \t    5122\t     1393${'1'.repeat(1_000_000)}42.00x widgets/op\n`;
+  const f = parseGoBench(text);
+  expect(f.results.map((r) => [r.name, r.iters, r.values])).toEqual([['A-2', 100, [{ value: 5e-9, unit: 'sec/op' }]]]);
+  expect(f.warnings.map((w) => w.line)).toEqual([2]);
+  expect(f.warnings[0].message.length).toBeLessThan(300);
 });
