@@ -47,3 +47,17 @@ test('a benchmark line with a megabyte-long field that is no number: reported, t
   expect(f.warnings.map((w) => w.line)).toEqual([2]);
   expect(f.warnings[0].message.length).toBeLessThan(300);
 });
+
+// escapes, seed 1, input 9373: a 1.2 MB line of repeated positions holding a U+2028 (which `.`
+// does not match) was tried at each of its 10,898 ".go:" pieces with a scan to its end.
+test('a -m output line of repeated positions with a line separator in it is read in one pass', () => {
+  const logWith = (repeats: number): ReturnType<typeof parseEscapes> =>
+    parseEscapes(`# gpw/tests/hotspots\n./main.go:29:6: can inline mix\n./main.go:29:6: ${'/usr/local/go/src/sync/atomic/type.go:61:28:     from atomic.x '.repeat(repeats)}\u2028 end\n./main.go:120:3: can inline block.func1.deferwrap1\n`);
+  const long = logWith(20_000);
+  const short = logWith(2);
+  expect(long.packages).toEqual(['gpw/tests/hotspots']);
+  // Read as the same line two pieces long is: the length changes nothing but the message.
+  expect(long.diagnostics.length).toBe(short.diagnostics.length);
+  expect(long.decls).toEqual(short.decls);
+  expect(long.decls.length).toBeGreaterThan(0);
+});
