@@ -36,10 +36,13 @@ function headOf(file, bytes) {
   return Buffer.from(text.slice(0, text.lastIndexOf('\n') + 1), 'latin1');
 }
 
-/** Writes seeds made by `make` once into tests/.tmp/fuzz-seeds/<format>/ and lists them. */
-async function madeSeeds(format, make, maxBytes = MAX_SEED_BYTES) {
+/**
+ * Writes seeds made by `make` once into tests/.tmp/fuzz-seeds/<format>/ and lists them. A new
+ * `version` (a change in what `make` makes) makes them again.
+ */
+async function madeSeeds(format, make, maxBytes = MAX_SEED_BYTES, version = '') {
   const dir = path.join(SEED_ROOT, format);
-  const stamp = path.join(dir, '.made');
+  const stamp = path.join(dir, version ? `.made-${version}` : '.made');
   if (!existsSync(stamp)) {
     mkdirSync(dir, { recursive: true });
     await withFileLock(path.join(SEED_ROOT, `${format}.lock`), async () => {
@@ -67,8 +70,20 @@ const fromService = () => (service ??= serviceSeeds());
 /** Seed files per format (the names of formats/detect-format.ts). */
 export const SEED_SOURCES = {
   pprof: async () => filesIn(path.join(repoRoot, 'tests', '.tmp', 'go-profiles'), /\.pb\.gz$/),
-  // A real trace's size varies from run to run (about 200–300 KiB): it is always the seed.
-  gotrace: () => madeSeeds('gotrace', async () => ({ 'local.trace': readFileSync((await ensureTrace({ toolchain: 'local', name: 'fuzz-seed', scale: 1 })).path) }), 2 << 20),
+  // A real trace's size varies from run to run (about 200–300 KiB): it is always a seed. The
+  // same program's trace at a twentieth of the work (about 30 KiB, every kind of event still
+  // there) is the other: parsing is most of an input's cost, so the long run tries about twice
+  // as many inputs per second, half of them still mutations of the full trace.
+  gotrace: () =>
+    madeSeeds(
+      'gotrace',
+      async () => ({
+        'local.trace': readFileSync((await ensureTrace({ toolchain: 'local', name: 'fuzz-seed', scale: 1 })).path),
+        'local-small.trace': readFileSync((await ensureTrace({ toolchain: 'local', name: 'fuzz-seed-small', scale: 0.05, godebug: 'traceadvanceperiod=1000000' })).path),
+      }),
+      2 << 20,
+      'small',
+    ),
   gctrace: () => madeSeeds('gctrace', async () => ({
     'gogc100.log': headOf(path.join(repoRoot, 'tests', '.tmp', 'gcload', 'validation', 'gogc100.log'), 6000),
     'gogc100-limit80.log': headOf(path.join(repoRoot, 'tests', '.tmp', 'gcload', 'validation', 'gogc100-limit80.log'), 6000),

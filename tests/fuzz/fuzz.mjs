@@ -7,12 +7,15 @@
 // --max-rss-mib (1024), and the process's peak RSS; every failing input is saved (path printed)
 // and named by (seed, input number), from which mutate.mjs makes it again.
 //
-//   npm run fuzz -- --seconds 60 [--inputs N] [--formats pprof,folded] [--seed S] [--max-bytes B]
-//                  [--hang-seconds 30] [--max-rss-mib 1024] [--out DIR]
+//   npm run fuzz -- --seconds 60 [--inputs N] [--from I] [--formats pprof,folded] [--seed S]
+//                  [--max-bytes B] [--hang-seconds 30] [--max-rss-mib 1024] [--out DIR]
+//
+// --from I starts at input I (of each format), so runs cut short on a busy machine add up: a
+// run that tried inputs 0 to 7,563 is continued with --from 7564.
 //
 // Needs `npm run build` (the profile worker). Run it niced on a shared machine.
 import { fork } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'vite';
@@ -24,6 +27,7 @@ const { values: opt } = parseArgs({
   options: {
     seconds: { type: 'string', default: '60' },
     inputs: { type: 'string' },
+    from: { type: 'string', default: '0' },
     formats: { type: 'string' },
     seed: { type: 'string', default: '1' },
     'max-bytes': { type: 'string', default: String(10 << 20) },
@@ -33,13 +37,16 @@ const { values: opt } = parseArgs({
   },
 });
 const seconds = Number(opt.seconds);
-const maxInputs = opt.inputs ? Number(opt.inputs) : Infinity;
+const from = Number(opt.from);
+/** One past the last input number tried. */
+const maxInputs = opt.inputs ? from + Number(opt.inputs) : Infinity;
 const runSeed = Number(opt.seed) >>> 0;
 const maxBytes = Number(opt['max-bytes']);
 const hangMs = Number(opt['hang-seconds']) * 1000;
 const maxRss = Number(opt['max-rss-mib']) * 2 ** 20;
 const workerPath = path.join(repoRoot, 'out', 'main', 'profile-worker.js');
-const buildDir = path.join(repoRoot, 'tests', '.tmp', 'fuzz-build');
+// A folder per run: runs of several formats at once must not empty each other's bundle.
+const buildDir = path.join(repoRoot, 'tests', '.tmp', 'fuzz-build', String(process.pid));
 
 // The child with the readers, bundled (node_modules stay external).
 await build({
@@ -84,7 +91,8 @@ async function fuzzFormat(format) {
   const r = { format, tried: 0, ok: 0, refused: 0, crashes: 0, hangs: 0, memory: 0, peakRssMiB: 0, biggestInput: 0, saved: [], seconds: 0 };
   const t0 = Date.now();
   const deadline = t0 + seconds * 1000;
-  let next = 0;
+  let next = from;
+  let lastReport = t0;
   while (Date.now() < deadline && next < maxInputs) {
     const base = { ok: 0, refused: 0, crash: 0 };
     let current = -1;
@@ -106,7 +114,13 @@ async function fuzzFormat(format) {
       } else if (m.t === 'crash') {
         r.crashes++;
         r.saved.push(save(format, m.i, 'crash', m.message));
-      } else if (m.t === 'progress') counts = m.counts;
+      } else if (m.t === 'progress') {
+        counts = m.counts;
+        if (Date.now() - lastReport > 60_000) {
+          lastReport = Date.now();
+          process.stderr.write(`${format}: ${r.tried} inputs (to input ${from + r.tried - 1}) in ${((Date.now() - t0) / 1000).toFixed(0)} s, ${r.crashes} crashes, ${r.hangs} hangs, peak RSS ${r.peakRssMiB.toFixed(0)} MiB\n`);
+        }
+      }
     });
     child.send({ format, seedFiles: seeds[format].map((s) => path.join(repoRoot, s.name)), runSeed, from: next, until: maxInputs === Infinity ? Number.MAX_SAFE_INTEGER : maxInputs, maxBytes, workerPath });
     const watch = setInterval(() => {
@@ -143,10 +157,11 @@ for (const format of formats) {
   const r = await fuzzFormat(format);
   results.push(r);
   console.log(
-    `${format.padEnd(12)} ${String(r.tried).padStart(8)} inputs in ${r.seconds.toFixed(0)} s: ${r.ok} read, ${r.refused} refused with a message, ` +
+    `${format.padEnd(12)} ${String(r.tried).padStart(8)} inputs (${from} to ${from + r.tried - 1}) in ${r.seconds.toFixed(0)} s: ${r.ok} read, ${r.refused} refused with a message, ` +
       `${r.crashes} crashes, ${r.hangs} hangs, ${r.memory} past ${maxRss / 2 ** 20} MiB; peak RSS ${r.peakRssMiB.toFixed(0)} MiB; largest input ${(r.biggestInput / 2 ** 20).toFixed(1)} MiB`,
   );
   for (const f of r.saved) console.log(`  saved ${path.relative(process.cwd(), f)}`);
 }
-console.log(JSON.stringify({ seed: runSeed, seconds, maxBytes, results: results.map(({ saved, ...rest }) => ({ ...rest, saved: saved.length })) }));
+console.log(JSON.stringify({ seed: runSeed, from, seconds, maxBytes, results: results.map(({ saved, ...rest }) => ({ ...rest, saved: saved.length })) }));
+rmSync(buildDir, { recursive: true, force: true });
 process.exitCode = results.some((r) => r.crashes + r.hangs + r.memory > 0) || missing.length ? 1 : 0;

@@ -7,6 +7,7 @@ import { ensureGcLogs } from '../go/gcload-gen.mjs';
 import { parseGctrace } from '../../src-main/formats/gctrace/parse-gctrace';
 import { FormatError } from '../../src-main/formats/format-error';
 import { detectFormat } from '../../src-main/formats/detect-format';
+import { MAX_RUNTIME_LINE, joinPieces } from '../../src-main/formats/gctrace/split-lines';
 
 let real = '';
 beforeAll(async () => {
@@ -198,4 +199,21 @@ test('a gc line split by the program writing to the same file is mended, with th
   expect(parsed.warnings.map((w) => w.line)).toEqual([5, 9]);
   expect(parsed.warnings[0].message).toMatch(/unreadable gctrace line/);
   expect(parsed.warnings[1].message).toMatch(/cycle 4 is missing before cycle 5/);
+});
+
+// Found by the long fuzz run (seed 1, input 96839: a 6 MB log that took minutes): unreadable
+// pacer lines wait for their rest, and a 3.7 MB line of program output after them was tried as
+// that rest against every cut of every waiting line.
+test('a megabyte-long line of program output after unreadable runtime lines is not tried as their rest', () => {
+  const badPacer = 'pacer: sw2/0+1.3 ms cpu, 8->11->7 MB, 10 MB goal, 0 MB stacks, 0 MB globals, 2 P';
+  const gc1 = 'gc 1 @0.004s 13%: 0.13+4.7+0.13 ms clock, 0.27+1.3/1.0/0+0.27 ms cpu, 3->5->4 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 2 P';
+  const long = 'pac' + '\u0089'.repeat(4 << 20);
+  const parsed = parseGctrace([gc1, badPacer, badPacer, badPacer, long, badPacer, gc1.replace('gc 1 @0.004s', 'gc 2 @0.010s')].join('\n') + '\n');
+  expect(parsed.cycles.map((c) => [c.n, c.line])).toEqual([[1, 1], [2, 7]]);
+  expect(parsed.warnings.map((w) => w.line)).toEqual([2, 3, 4, 6]);
+  // The bound itself: a rest longer than any runtime line completes nothing; a real rest still does.
+  const head = 'gc 2 @0.014s 11%: 0.30+14+0.69 ms clock, ';
+  const rest = '0.60+0.66/1.7/0.67+1.3 ms cpu, 9->21->20 MB, 11 MB goal, 0 MB stacks, 0 MB globals, 2 P';
+  expect(joinPieces('gc', head, rest)).toBe(head + rest);
+  expect(joinPieces('gc', head, rest + ' '.repeat(MAX_RUNTIME_LINE))).toBeNull();
 });

@@ -4,9 +4,12 @@
 // LSP diagnostic a line with "escflow:" related information). Pure; bad input is a FormatError.
 
 import { FormatError } from '../format-error.js';
+import { safeMessage } from '../quote-input.js';
 import { verdictOf, type EscapeDiagnostic, type EscapeLog, type FunctionDecl } from './escapes.js';
 
-const POSITION = /^(.+?\.go):(\d+):(\d+): (.*)$/;
+// The message takes any character: with `.*` a line holding a carriage return or U+2028 failed
+// at every ".go:" in it after a scan to its end (a 1.2 MB line of repeated positions: minutes).
+const POSITION = /^(.+?\.go):(\d+):(\d+): ([\s\S]*)$/;
 const DECL = /^(?:can inline|cannot inline) (\S+?)(?::| with cost |$)/;
 
 /** True when the text's first lines are the compiler's diagnostics or its JSON header. */
@@ -120,7 +123,8 @@ function parseJson(text: string): EscapeLog {
   try {
     header = JSON.parse(lines[0]) as JsonHeader;
   } catch (err) {
-    throw new FormatError(`line 1 is not the JSON header of go build -gcflags=-json: ${(err as Error).message}`);
+    // JSON.parse quotes the input around the error: escaped, as all quoted input.
+    throw new FormatError(`line 1 is not the JSON header of go build -gcflags=-json: ${safeMessage((err as Error).message, 200)}`);
   }
   const file = header.file ?? '';
   const diagnostics: EscapeDiagnostic[] = [];

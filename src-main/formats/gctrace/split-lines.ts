@@ -19,6 +19,12 @@ export const FIRST_PIECE: Record<RuntimeLineKind, string> = { gc: 'gc ', pacer: 
 const MAX_LINES_BETWEEN_PIECES = 3;
 /** The longest start of a runtime line a program's line can follow (whole lines are shorter). */
 const MAX_HEAD_PIECE = 300;
+/**
+ * Longer than any whole runtime line (gc lines run to about 250 characters, pacer lines to about
+ * 300): a longer rest completes no head, and is not tried against each cut of every head (a
+ * megabyte-long line of program output made that minutes of work).
+ */
+export const MAX_RUNTIME_LINE = 2048;
 
 /** Whether `text` is a whole, readable runtime line of this kind. */
 function isWhole(kind: RuntimeLineKind, text: string): boolean {
@@ -33,6 +39,7 @@ function isWhole(kind: RuntimeLineKind, text: string): boolean {
  * first piece (FIRST_PIECE) is whole too.
  */
 export function joinPieces(kind: RuntimeLineKind, head: string, rest: string): string | null {
+  if (rest.length > MAX_RUNTIME_LINE) return null;
   const splitsNumber = /^[\d.]/.test(rest);
   for (let cut = Math.min(head.length, MAX_HEAD_PIECE); cut >= FIRST_PIECE[kind].length; cut--) {
     if (splitsNumber && /[\d.]/.test(head[cut - 1])) continue;

@@ -24,7 +24,7 @@ var sink [][]byte
 func main() {
 	out := flag.String("out", ".", "output folder")
 	name := flag.String("name", "trace.out", "trace file name")
-	scale := flag.Int("scale", 1, "work multiplier (the benchmark uses a large one)")
+	scale := flag.Float64("scale", 1, "work multiplier (the benchmark uses a large one, the fuzz seed a small one: 0.05)")
 	flag.Parse()
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		log.Fatal(err)
@@ -45,16 +45,22 @@ func main() {
 		wg.Add(1)
 		go func() { defer wg.Done(); fn(n) }()
 	}
-	s := *scale
-	run(pingPong, 2000*s)
-	run(selects, 1000*s)
-	run(mutexes, 2000*s)
-	run(network, 300*s)
-	run(syscalls, 200*s)
-	run(sleeper, 20*s)
-	run(allocator, 30*s)
-	run(annotated, 20*s)
-	run(burnCPU, 60*s)
+	// Each kind of work at least once, however small the scale.
+	s := func(base int) int {
+		if n := int(float64(base) * *scale); n > 0 {
+			return n
+		}
+		return 1
+	}
+	run(pingPong, s(2000))
+	run(selects, s(1000))
+	run(mutexes, s(2000))
+	run(network, s(300))
+	run(syscalls, s(200))
+	run(sleeper, s(20))
+	run(allocator, s(30))
+	run(annotated, s(20))
+	run(burnCPU, s(60))
 	wg.Wait()
 	trace.Stop()
 	pprof.StopCPUProfile()
