@@ -143,7 +143,7 @@ test('docs/gc-validation.md from the full corpus', () => {
     '',
     `Groups: ${groups.map((g) => `${g.group} (${g.runs.size} runs)`).join(', ')}; ${runs.length} runs in all.`,
     '',
-    `**Load**: the corpus was made on the shared 2-core machine while about seven engineers worked on it (1-minute load average ${load}`,
+    `**Load**: the corpus was made on a 2-core machine (1-minute load average ${load}`,
     `on 2 cores). The CPU each run got (process CPU ÷ GOMAXPROCS × wall, from getrusage) ranged ${(uses[0] * 100).toFixed(0)}–${(uses[uses.length - 1] * 100).toFixed(0)} %`,
     `(median ${(uses[Math.floor(uses.length / 2)] * 100).toFixed(0)} %). A run that got less than 90 % is marked **noisy**: its gctrace CPU figures are shares of a`,
     'wall time stretched by waiting for a CPU, and its marks last longer than on a quiet machine, so more is allocated during each',

@@ -41,7 +41,9 @@ export const PLANS = {
     { toolchain: null, procs: 1, shapes: SHAPES, targets: FEW_TARGETS },
     { toolchain: null, procs: 4, shapes: SHAPES, targets: FEW_TARGETS },
     { toolchain: 'go1.22.12', procs: 2, shapes: SHAPES, targets: ['gogc50', 'gogc200', 'off-limit'] },
+    { toolchain: 'go1.23.12', procs: 2, shapes: SHAPES, targets: FEW_TARGETS },
     { toolchain: 'go1.24.13', procs: 2, shapes: SHAPES, targets: FEW_TARGETS },
+    { toolchain: 'go1.25.7', procs: 2, shapes: SHAPES, targets: FEW_TARGETS },
   ],
   test: [{ toolchain: null, procs: 2, shapes: ['steady', 'sawtooth'], targets: ['gogc50', 'gogc200', 'hardlimit'], args: [] }],
 };
