@@ -30,7 +30,8 @@ const CREATED_BY = /^created by (.+?)(?: in goroutine (\d+))?$/;
 const ELIDED = /^\.\.\.(?:additional frames elided|\d+ frames elided)\.\.\.$/;
 const PROFILE_RECORD = /^(\d+) @((?: 0x[0-9a-fA-F]+)*)$/;
 // Neither piece holds a tab: with `.+` a long line of repeated "+0x34\t" pieces took quadratic time.
-const PROFILE_FRAME = /^#\t0x[0-9a-fA-F]+\t([^\t]+?)\+0x[0-9a-fA-F]+\t([^\t]+):(\d+)$/;
+// The runtime aligns the columns with a tabwriter, so one or more tabs come before the file.
+const PROFILE_FRAME = /^#\t0x[0-9a-fA-F]+\t([^\t]+?)\+0x[0-9a-fA-F]+\t+([^\t]+):(\d+)$/;
 /** Most lines of warnings kept (each names its line). */
 const MAX_WARNINGS = 50;
 
