@@ -260,7 +260,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`the analysis views in Chromium via gpw serve${H
     await page.getByTestId('filter-add').click();
     await expect.poll(() => page.getByTestId('chip-showFrom').textContent(), { timeout: STEP_MS }).toContain('main\\.cpuProfile');
     const ref = await pprofTop([pairProfile('cpu-b'), pairProfile('cpu-a')], 'cpu', 'nanoseconds', 20, ['-show_from=^main\\.cpuProfile$']);
-    const names = async (): Promise<string[]> => (await page.locator('[data-testid=top-table] tbody tr td:last-child').allTextContents()).map((t) => t.replace(/\s*\((?:partial-)?inline\)$/, '').trim());
+    const names = async (): Promise<string[]> => (await tableCells(page, 'top-table')).map((td) => td[td.length - 1].replace(/\s*\((?:partial-)?inline\)$/, ''));
     await expect.poll(async () => (await names())[0], { timeout: STEP_MS }).toBe(ref.rows[0].name);
     // The view lists more rows than pprof's default 20: the first 20 are pprof's.
     expect((await names()).slice(0, ref.rows.length)).toEqual(ref.rows.map((r) => r.name));

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { Artifact, TopTable } from '../../src-main/api/types';
 import { buildPprofServer, startPprofServer } from '../go/pprofserver/harness.mjs';
-import { HAVE_CHROMIUM, launchChromium, openServedPage } from '../helpers/chromium';
+import { HAVE_CHROMIUM, launchChromium, openServedPage, tableCells } from '../helpers/chromium';
 import { repoPath, tempDir } from '../helpers/paths';
 import { gpwJson } from '../helpers/run';
 import { startServe, type ServeProcess } from '../helpers/serve';
@@ -103,7 +103,7 @@ describe.skipIf(!HAVE_CHROMIUM)('Collect in Chromium via gpw serve', () => {
     expect(artifacts.every((a) => a.run === 'e2e run' && a.labels.svc === 'demo' && a.labels.program === 'pprofserver-default')).toBe(true);
     const cpu = artifacts.find((a) => a.subtype === 'cpu')!;
     const table = await gpwJson<TopTable>(library, 'top', cpu.id);
-    const firstRowName = (await page.locator('[data-testid=top-table] tbody tr').first().locator('td').last().textContent())!.trim();
+    const firstRowName = (await tableCells(page, 'top-table'))[0].at(-1)!;
     expect(firstRowName.replace(/\s*\((?:partial-)?inline\)$/, '')).toBe(table.rows[0].name);
     await page.locator('[data-testid=flame-canvas]').waitFor();
     await page.screenshot({ path: join(SHOTS, '04-opened-cpu.png') });

@@ -49,9 +49,17 @@ export async function openServedPage(context: BrowserContext, url: string, error
 
 /** The trimmed text of every cell of a table's body rows (the table found by its data-testid). */
 export function tableCells(page: Page, testid: string): Promise<string[][]> {
-  return page
-    .locator(`[data-testid=${testid}] tbody tr`)
-    .evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((c) => (c.textContent ?? '').trim())));
+  // A cell's text without its buttons (a row's actions, such as "source" or an escape note, are not
+  // its content), unless a button is all the cell holds.
+  return page.locator(`[data-testid=${testid}] tbody tr`).evaluateAll((trs) =>
+    trs.map((tr) =>
+      Array.from(tr.querySelectorAll('td')).map((c) => {
+        const copy = c.cloneNode(true) as HTMLElement;
+        copy.querySelectorAll('button').forEach((b) => b.remove());
+        return (copy.textContent ?? '').trim() || (c.textContent ?? '').trim();
+      }),
+    ),
+  );
 }
 
 /**
