@@ -146,6 +146,14 @@ export const VERSION_CONFIGS = [
 ];
 export const VERSION_ARGS = ['-steps', '300000', '-work', '50'];
 
+/**
+ * The CLI tests' GOGC=100 log (tests/unit/gc-cli.test.ts): made by the global setup before other
+ * tests load the machine, keeping the least disturbed of three runs; its what-ifs are ordered checks.
+ */
+export function ensureCliGcLog(log = () => {}) {
+  return ensureGcLogs({ set: 'cli', configs: [{ name: 'gogc100', env: { GOGC: '100' } }], args: ['-steps', '600000', '-work', '100'], godebug: 'gctrace=1', attempts: 3, log });
+}
+
 /** The validation's settings: the GOGC=100 run is the baseline gpw predicts the others from. */
 export const VALIDATION_CONFIGS = [
   { name: 'gogc100', env: { GOGC: '100' } },
