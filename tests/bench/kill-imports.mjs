@@ -19,12 +19,12 @@ import { parseArgs } from 'node:util';
 import { inflateRawSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { buildPprofServer, startPprofServer } from '../go/pprofserver/harness.mjs';
-import { rng } from '../fuzz/mutate.mjs';
+import { seededRandom } from '../helpers/seeded-random.mjs';
 
 const root = new URL('../..', import.meta.url).pathname;
 const { values } = parseArgs({ options: { trials: { type: 'string', default: '80' }, seed: { type: 'string', default: '1' } } });
 const TRIALS = Number(values.trials);
-const random = rng(Number(values.seed));
+const random = seededRandom(Number(values.seed));
 const dir = mkdtempSync(join(tmpdir(), 'gpw-kill-'));
 const library = join(dir, 'lib.sqlite');
 const KINDS = ['heap', 'goroutine', 'allocs'];

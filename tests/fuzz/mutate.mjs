@@ -3,20 +3,9 @@
 // and saved. gzip seeds (pprof .pb.gz) are mostly mutated inside the gzip, so the mutations reach
 // the protobuf decoder rather than stopping at a corrupt gzip stream.
 //
-// Node built-ins only. Not a test file.
+// Node built-ins and the tests' seeded generator only. Not a test file.
 import { gunzipSync, gzipSync } from 'node:zlib';
-
-/** mulberry32: a small, fast, seeded generator of floats in [0, 1). */
-export function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as rng } from '../helpers/seeded-random.mjs';
 
 const enc = (s) => new TextEncoder().encode(s);
 /** Bytes that break parsers: boundaries, varints that never end or claim huge lengths, text hazards. */

@@ -15,7 +15,7 @@ import { BENCH_PAIRS, benchpairRoot, ensureBenchPairs, ensureBenchstat } from '.
 import { parseGoBench } from '../../src-main/formats/gobench/parse-gobench';
 import { compareBench, type BenchTable } from '../../src-main/analysis/bench/compare-bench';
 import { formatBenchTables } from '../../src-main/analysis/bench/bench-text';
-import { seededRandom as rng } from '../helpers/seeded-random';
+import { seededRandom as rng } from '../helpers/seeded-random.mjs';
 
 let benchstat = '';
 beforeAll(async () => {

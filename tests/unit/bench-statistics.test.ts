@@ -11,7 +11,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { repoRoot } from '../go/go-gen.mjs';
 import { quantileInterval } from '../../src-main/analysis/bench/median-ci';
 import { mannWhitneyU } from '../../src-main/analysis/bench/mann-whitney';
-import { seededRandom as rng } from '../helpers/seeded-random';
+import { seededRandom as rng } from '../helpers/seeded-random.mjs';
 
 const bin = join(repoRoot, 'tests', '.tmp', 'benchmathref', `benchmathref-${process.pid}`);
 

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { countCrossings, layoutGraph, DEFAULT_SPACING, type LayoutInput } from '../../src-renderer/components/graph/graph-layout';
 import { drawGraph, figureLines, nameLines } from '../../src-renderer/components/graph/graph-drawing';
-import { seededRandom } from '../helpers/seeded-random';
+import { seededRandom } from '../helpers/seeded-random.mjs';
 import type { CallGraph } from '../../src-main/api/graph-types';
 
 function randomGraph(seed: number, n: number, m: number, cycles: boolean): LayoutInput {

@@ -13,7 +13,7 @@ import { parsePerfScript, PerfScriptStream } from '../../src-main/formats/perf-s
 import { forEachLine, LineSplitter } from '../../src-main/formats/text-lines';
 import { sampleTypeIndex, type Profile } from '../../src-main/model/profile';
 import { decodeProfileFile } from '../../src-main/workers/profile-file';
-import { seededRandom } from '../helpers/seeded-random';
+import { seededRandom } from '../helpers/seeded-random.mjs';
 import { FIXTURES, tempDir } from '../helpers/paths';
 import { gpw } from '../helpers/run';
 import { Library } from '../../src-main/library/library';
