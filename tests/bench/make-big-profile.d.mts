@@ -3,3 +3,5 @@ export const BIG_PROFILE_SAMPLES: number;
 export function bigProfileDir(samples?: number): string;
 export function makeBigProfile(samples?: number, opts?: { log?: (msg: string) => void; outDir?: string }): Promise<string>;
 export class GoMissingError extends Error {}
+export const WIDE_FLAME_ARGS: string[];
+export function makeWideFlameProfile(opts?: { log?: (msg: string) => void }): Promise<string>;

@@ -27,6 +27,21 @@ export async function makeBigProfile(samples = BIG_PROFILE_SAMPLES, opts = {}) {
   return path.join(dir, 'allocs.pb.gz');
 }
 
+/** The shape of the flame graph frame-rate benchmark's profile (see tests/go/bigprofile): 1,000 stacks of about equal weight, the last level a chain of 100–112 frames. */
+export const WIDE_FLAME_ARGS = ['-levels', '3', '-fanout', '10', '-samples', '1000', '-deep', '100', '-even'];
+
+/**
+ * A tall, wide flame graph: over 100,000 frames, each at least a pixel wide in a 1,200 px graph.
+ * Cached in tests/.tmp/flamewide/allocs.pb.gz.
+ * @param {{log?: (msg: string) => void}} [opts]
+ * @returns {Promise<string>} absolute path of allocs.pb.gz
+ */
+export async function makeWideFlameProfile(opts = {}) {
+  const dir = path.join(repoRoot, 'tests', '.tmp', 'flamewide');
+  await ensureGoProfiles({ name: 'bigprofile', outDir: dir, files: ['allocs.pb.gz'], args: WIDE_FLAME_ARGS, log: opts.log });
+  return path.join(dir, 'allocs.pb.gz');
+}
+
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const samples = Number(process.argv[2] ?? BIG_PROFILE_SAMPLES);
   const t0 = Date.now();

@@ -12,7 +12,14 @@
 // at level k the sample's k-th base-8 digit picks one of 8 consecutive entries (from a
 // per-level table of functions, offset by a hash of the digits above), each entry a chain of
 // 1 to 3 frames (stacks of 14 to 28 frames), so stacks are distinct by construction and share prefixes as real ones do.
-// Output is deterministic for a given -samples.
+// Output is deterministic for its flags.
+//
+// A tall, wide flame graph for the flame graph's frame-rate benchmark (tests/bench/flame-fps-bench.mjs):
+//
+//	bigprofile -out DIR -levels 3 -fanout 10 -samples 1000 -deep 100 -even
+//
+// 1,000 stacks of about equal weight (every column at least a pixel wide in a 1,200 px graph),
+// whose last level is a chain of 100 to 112 frames: over 100,000 frames, each at least a pixel wide.
 //
 // Standard library only.
 package main
@@ -27,8 +34,6 @@ import (
 )
 
 const (
-	levels    = 7
-	fanout    = 8
 	perLevel  = 96 // functions per level table (entries start at a hash offset)
 	rootDepth = 6
 )
@@ -104,10 +109,18 @@ func mix(x uint64) uint64 {
 
 func main() {
 	out := flag.String("out", "", "directory to write allocs.pb.gz into (created if missing)")
-	samples := flag.Int("samples", 1_600_000, "number of distinct sample records (at most 8^7 = 2,097,152)")
+	samples := flag.Int("samples", 1_600_000, "number of distinct sample records (at most fanout^levels: 8^7 = 2,097,152)")
+	levels := flag.Int("levels", 7, "levels of choices below the root chain")
+	fanout := flag.Int("fanout", 8, "entries to choose from at each level (at most 64)")
+	deep := flag.Int("deep", 0, "if > 0, the last level's entries are chains of deep to deep+deep/8 frames (a tall graph) instead of 1 to 3")
+	even := flag.Bool("even", false, "sample values within 1.25x of each other, so every stack is about equally wide")
 	flag.Parse()
-	if *out == "" || *samples < 1 || *samples > 1<<21 {
-		fmt.Fprintln(os.Stderr, "usage: bigprofile -out DIR [-samples N<=2097152]")
+	limit := 1
+	for l := 0; l < *levels && limit <= 1<<21; l++ {
+		limit *= *fanout
+	}
+	if *out == "" || *levels < 1 || *levels > 12 || *fanout < 2 || *fanout > 64 || *deep < 0 || *deep > 2000 || *samples < 1 || *samples > limit || *samples > 1<<21 {
+		fmt.Fprintln(os.Stderr, "usage: bigprofile -out DIR [-samples N<=min(fanout^levels,2097152)] [-levels L<=12] [-fanout F<=64] [-deep D<=2000] [-even]")
 		os.Exit(2)
 	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
@@ -141,14 +154,24 @@ func main() {
 		leaves = append(leaves, addLoc([2]int64{addFunc(n, "runtime/malloc.go", int64(1000+i*100)), int64(1010 + i*100)}))
 	}
 	// Level tables: entry = chain of locations (outermost first).
-	table := make([][][]int64, levels)
-	for l := 0; l < levels; l++ {
+	table := make([][][]int64, *levels)
+	for l := 0; l < *levels; l++ {
+		tall := *deep > 0 && l == *levels-1
 		for j := 0; j < perLevel; j++ {
 			pkg := pkgs[(l*7+j)%len(pkgs)]
 			n := 1 + int(mix(uint64(l*1000+j))%3)
+			if tall {
+				n = *deep + int(mix(uint64(l*1000+j))%uint64(*deep/8+1))
+			}
 			var chain []int64
 			for k := 0; k < n; k++ {
-				name := fmt.Sprintf("example.com/svc/%s.(*T%d).step%d_%d", pkg, j%9, l, j*8+k)
+				id := j*8 + k
+				if tall {
+					// A long chain crosses packages every few frames, as middleware and recursive descent do.
+					pkg = pkgs[(l*7+j+k/6)%len(pkgs)]
+					id = j*4096 + k
+				}
+				name := fmt.Sprintf("example.com/svc/%s.(*T%d).step%d_%d", pkg, j%9, l, id)
 				file := fmt.Sprintf("%s/l%d.go", pkg, l)
 				f := addFunc(name, file, int64(10+k*30))
 				if k > 0 && mix(uint64(l*7919+j*31+k))%5 == 0 {
@@ -175,6 +198,7 @@ func main() {
 	}
 
 	stack := make([]uint64, 0, 80)
+	chains := make([][]int64, *levels)
 	vals := make([]uint64, 4)
 	for i := 0; i < *samples; i++ {
 		stack = stack[:0]
@@ -183,15 +207,19 @@ func main() {
 		if r%2 == 0 { // else the application function allocates itself
 			stack = append(stack, uint64(leaves[int(r>>1)%len(leaves)]))
 		}
-		var chains [levels][]int64
 		prefix := uint64(0)
-		for l := 0; l < levels; l++ {
-			digit := uint64(i>>(3*(levels-1-l))) & (fanout - 1)
-			entry := (mix(prefix*131+uint64(l))%(perLevel-fanout) + digit) % perLevel
-			chains[l] = table[l][entry]
-			prefix = prefix*fanout + digit + 1
+		place := uint64(1)
+		for l := 1; l < *levels; l++ {
+			place *= uint64(*fanout)
 		}
-		for l := levels - 1; l >= 0; l-- {
+		for l := 0; l < *levels; l++ {
+			digit := uint64(i) / place % uint64(*fanout)
+			place /= uint64(*fanout)
+			entry := (mix(prefix*131+uint64(l))%uint64(perLevel-*fanout) + digit) % perLevel
+			chains[l] = table[l][entry]
+			prefix = prefix*uint64(*fanout) + digit + 1
+		}
+		for l := *levels - 1; l >= 0; l-- {
 			c := chains[l]
 			for k := len(c) - 1; k >= 0; k-- {
 				stack = append(stack, uint64(c[k]))
@@ -202,6 +230,9 @@ func main() {
 		}
 		size := uint64(16) << (r >> 8 % 8)
 		objs := 1 + (r>>16)%64
+		if *even {
+			size, objs = 64, 4+(r>>16)%2
+		}
 		inuse := (r >> 24) % 4 // most allocations are garbage
 		if inuse > objs {
 			inuse = objs
