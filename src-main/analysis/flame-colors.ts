@@ -61,6 +61,27 @@ export function diffColor(delta: number, total: number): string {
   return r > 0 ? `hsl(0, ${sat}%, ${light}%)` : `hsl(215, ${sat}%, ${light}%)`;
 }
 
+/**
+ * A colour of this module (`#rrggbb` or `hsl(h, s%, l%)`) as 0xRRGGBB, for drawing into pixels
+ * (the canvas writes most frames straight into an image); -1 for any other text.
+ */
+export function colorRgb(css: string): number {
+  const hex = /^#([0-9a-f]{6})$/i.exec(css);
+  if (hex) return parseInt(hex[1], 16);
+  const hsl = /^hsl\(\s*(-?[\d.]+)\s*,\s*([\d.]+)%\s*,\s*([\d.]+)%\s*\)$/.exec(css);
+  if (!hsl) return -1;
+  const h = ((Number(hsl[1]) % 360) + 360) % 360;
+  const s = Math.min(1, Number(hsl[2]) / 100);
+  const l = Math.min(1, Number(hsl[3]) / 100);
+  // CSS Color 4's hsl → rgb: each channel from its own phase of the hue.
+  const a = s * Math.min(l, 1 - l);
+  const channel = (n: number): number => {
+    const k = (n + h / 30) % 12;
+    return Math.round(255 * (l - a * Math.max(-1, Math.min(k - 3, 9 - k, 1))));
+  };
+  return (channel(0) << 16) | (channel(8) << 8) | channel(4);
+}
+
 /** The fill of one node of a graph, as the canvas and the SVG draw it. */
 export function nodeColor(name: string, node: number, delta: Float64Array | null, total: Float64Array): string {
   if (node === 0) return ROOT_COLOR;

@@ -32,6 +32,9 @@ export interface FlameLayout {
 }
 
 export function layoutFlameGraph(graph: FlameGraph): FlameLayout {
+  // The columns are read once: a view may hold the graph in a reactive proxy, where every
+  // property read is a tracked lookup.
+  const { depth, total } = graph;
   const n = graph.nameIndex.length;
   const x = new Float64Array(n);
   const end = new Int32Array(n);
@@ -40,11 +43,11 @@ export function layoutFlameGraph(graph: FlameGraph): FlameLayout {
   const open: number[] = []; // ancestors of the current node, by depth
   let maxDepth = 0;
   for (let i = 0; i < n; i++) {
-    const d = graph.depth[i];
+    const d = depth[i];
     while (open.length > d) end[open.pop()!] = i;
     parent[i] = d > 0 ? open[d - 1] : -1;
     x[i] = cursor[d] ?? 0;
-    cursor[d] = x[i] + graph.total[i];
+    cursor[d] = x[i] + total[i];
     cursor[d + 1] = x[i];
     open.push(i);
     if (d > maxDepth) maxDepth = d;
@@ -80,16 +83,16 @@ export interface SearchResult {
 }
 
 export function searchFlameGraph(layout: FlameLayout, match: (name: string) => boolean): SearchResult {
-  const g = layout.graph;
-  const n = g.nameIndex.length;
-  const nameMatches = g.names.map(match);
+  const { nameIndex, total } = layout.graph;
+  const n = nameIndex.length;
+  const nameMatches = layout.graph.names.map(match);
   const matched = new Uint8Array(n);
   let value = 0;
   let count = 0;
   for (let i = 1; i < n; ) {
-    if (nameMatches[g.nameIndex[i]]) {
-      value += g.total[i];
-      for (let j = i; j < layout.end[i]; j++) if (nameMatches[g.nameIndex[j]]) { matched[j] = 1; count++; }
+    if (nameMatches[nameIndex[i]]) {
+      value += total[i];
+      for (let j = i; j < layout.end[i]; j++) if (nameMatches[nameIndex[j]]) { matched[j] = 1; count++; }
       i = layout.end[i];
     } else {
       i++;
@@ -126,29 +129,53 @@ export interface FlameBox {
 /**
  * The frames to draw for a graph zoomed to `focus` in `width` pixels: the focus's ancestors
  * across the full width, then its subtree, skipping subtrees narrower than FLAME_MIN_WIDTH.
+ * Each frame's parts are the callback's arguments, so the canvas's walk over a few hundred
+ * thousand frames makes no object per frame.
  */
-export function visibleBoxes(layout: FlameLayout, focus: number, width: number, visit: (box: FlameBox) => void): void {
-  const g = layout.graph;
-  for (const a of ancestorsOf(layout, focus)) visit({ node: a, left: 0, width, row: g.depth[a] });
-  const x0 = layout.x[focus];
-  const scale = width / (g.total[focus] || 1);
-  const endOf = layout.end[focus];
+export function forEachVisible(layout: FlameLayout, focus: number, width: number, visit: (node: number, left: number, width: number, row: number) => void): void {
+  const { depth, total } = layout.graph;
+  const { x, end } = layout;
+  for (const a of ancestorsOf(layout, focus)) visit(a, 0, width, depth[a]);
+  const x0 = x[focus];
+  const scale = width / (total[focus] || 1);
+  const endOf = end[focus];
   for (let i = focus; i < endOf; ) {
-    const w = g.total[i] * scale;
+    const w = total[i] * scale;
     if (w < FLAME_MIN_WIDTH) {
-      i = layout.end[i];
+      i = end[i];
       continue;
     }
-    visit({ node: i, left: (layout.x[i] - x0) * scale, width: w, row: g.depth[i] });
+    visit(i, (x[i] - x0) * scale, w, depth[i]);
     i++;
   }
+}
+
+/** forEachVisible with each frame as a FlameBox. */
+export function visibleBoxes(layout: FlameLayout, focus: number, width: number, visit: (box: FlameBox) => void): void {
+  forEachVisible(layout, focus, width, (node, left, w, row) => visit({ node, left, width: w, row }));
+}
+
+/**
+ * Where `node` is drawn when zoomed to `focus` in `width` pixels (as forEachVisible places it),
+ * or null when it is not drawn: outside the zoomed part, or narrower than FLAME_MIN_WIDTH (a
+ * frame is never wider than its parent, so its own width decides).
+ */
+export function frameBox(layout: FlameLayout, focus: number, width: number, node: number): FlameBox | null {
+  const g = layout.graph;
+  if (node < 0 || node >= g.depth.length) return null;
+  // Ancestors of the focus span the full width (pre-order: a node's subtree is [node, end)).
+  if (node < focus) return layout.end[node] > focus ? { node, left: 0, width, row: g.depth[node] } : null;
+  if (node >= layout.end[focus]) return null;
+  const scale = width / (g.total[focus] || 1);
+  const w = g.total[node] * scale;
+  return w < FLAME_MIN_WIDTH ? null : { node, left: (layout.x[node] - layout.x[focus]) * scale, width: w, row: g.depth[node] };
 }
 
 /** Depth of the deepest frame drawn when zoomed to `focus` in `width` pixels. */
 export function deepestVisible(layout: FlameLayout, focus: number, width: number): number {
   let deepest = layout.graph.depth[focus];
-  visibleBoxes(layout, focus, width, (b) => {
-    if (b.row > deepest) deepest = b.row;
+  forEachVisible(layout, focus, width, (_node, _left, _width, row) => {
+    if (row > deepest) deepest = row;
   });
   return deepest;
 }

@@ -1,0 +1,122 @@
+// Flame graph frames painted straight into a pixel buffer, for a canvas that draws a few hundred
+// thousand of them in a frame's time: one putImageData instead of a fillRect and a fillStyle
+// per frame. Frames of one row never overlap, so each row is painted on its first device line
+// only, then that line is copied down the row's height (a memcpy per line). Left and right
+// edges keep their fractional coverage, blended as the canvas's anti-aliasing would (a frame
+// thinner than a device pixel is a faint column, several in one pixel add up); tops and
+// bottoms fall on device pixels. Pixels are RGBA bytes, not premultiplied, as ImageData
+// holds them, read as little-endian 32-bit words (every browser gpw runs in). No DOM here:
+// the component wraps `pixels` in an ImageData.
+
+/** A colour (0xRRGGBB) and an opacity (0..1) as one pixel word of this buffer. */
+export function pixelWord(rgb: number, alpha = 1): number {
+  const a = Math.round(Math.max(0, Math.min(1, alpha)) * 255);
+  return ((a << 24) | ((rgb & 0xff) << 16) | (rgb & 0xff00) | ((rgb >> 16) & 0xff)) >>> 0;
+}
+
+export class FlameRaster {
+  /** Device pixels. */
+  width = 0;
+  height = 0;
+  pixels = new Uint32Array(0);
+  private rowTop = new Int32Array(0);
+  private rowBottom = new Int32Array(0);
+  private rows = 0;
+  private scale = 1;
+
+  /**
+   * @param rowPx a row's pitch in CSS pixels
+   * @param barPx the painted height of a frame within it (the rest is the gap below)
+   */
+  constructor(
+    readonly rowPx: number,
+    readonly barPx: number,
+  ) {}
+
+  /**
+   * Starts a picture of `rows` rows, `width` × `height` device pixels at `scale` device pixels
+   * per CSS pixel. The buffer is reused while the size stays; its old contents are cleared as
+   * `finish` rewrites every line.
+   */
+  start(width: number, height: number, rows: number, scale: number): void {
+    width = Math.max(0, Math.floor(width));
+    height = Math.max(0, Math.floor(height));
+    if (width !== this.width || height !== this.height) {
+      this.width = width;
+      this.height = height;
+      this.pixels = new Uint32Array(width * height);
+    }
+    this.scale = scale;
+    if (this.rowTop.length < rows) {
+      this.rowTop = new Int32Array(rows);
+      this.rowBottom = new Int32Array(rows);
+    }
+    let n = 0;
+    for (; n < rows; n++) {
+      const top = Math.round(n * this.rowPx * scale);
+      if (top >= height) break;
+      this.rowTop[n] = top;
+      this.rowBottom[n] = Math.min(height, Math.max(top + 1, Math.round((n * this.rowPx + this.barPx) * scale)));
+      this.pixels.fill(0, top * width, (top + 1) * width);
+    }
+    this.rows = n;
+  }
+
+  /**
+   * Paints [left, right) (CSS pixels) of row `row` in `word` (pixelWord). Fully covered pixels
+   * are written; a partly covered edge pixel is blended over what the row has there.
+   */
+  span(row: number, left: number, right: number, word: number): void {
+    if (row >= this.rows) return;
+    const w = this.width;
+    const x0 = Math.max(0, left * this.scale);
+    const x1 = Math.min(w, right * this.scale);
+    if (!(x1 > x0)) return;
+    const base = this.rowTop[row] * w;
+    let i0 = Math.floor(x0);
+    const i1 = Math.floor(x1);
+    if (i0 === i1) {
+      this.blend(base + i0, word, x1 - x0);
+      return;
+    }
+    if (x0 > i0) {
+      this.blend(base + i0, word, i0 + 1 - x0);
+      i0++;
+    }
+    if (i1 > i0) this.pixels.fill(word, base + i0, base + i1);
+    if (x1 > i1) this.blend(base + i1, word, x1 - i1);
+  }
+
+  /** Copies each row's painted line down its height and clears the gaps: the picture is complete. */
+  finish(): void {
+    const { pixels: px, width: w, height: h } = this;
+    let cleared = 0; // lines above this one are done
+    for (let r = 0; r < this.rows; r++) {
+      const top = this.rowTop[r];
+      if (top > cleared) px.fill(0, cleared * w, top * w);
+      const src = top * w;
+      const bottom = this.rowBottom[r];
+      for (let y = top + 1; y < bottom; y++) px.copyWithin(y * w, src, src + w);
+      cleared = bottom;
+    }
+    if (h > cleared) px.fill(0, cleared * w, h * w);
+  }
+
+  /** Source-over of `word` at `coverage` (0..1) onto pixel `i`. */
+  private blend(i: number, word: number, coverage: number): void {
+    const sa = ((word >>> 24) / 255) * coverage;
+    if (sa <= 0) return;
+    const d = this.pixels[i];
+    const da = (d >>> 24) / 255;
+    if (da === 0) {
+      this.pixels[i] = ((Math.round(sa * 255) << 24) | (word & 0xffffff)) >>> 0;
+      return;
+    }
+    const keep = da * (1 - sa);
+    const oa = sa + keep;
+    const r = Math.round(((word & 0xff) * sa + (d & 0xff) * keep) / oa);
+    const g = Math.round((((word >>> 8) & 0xff) * sa + ((d >>> 8) & 0xff) * keep) / oa);
+    const b = Math.round((((word >>> 16) & 0xff) * sa + ((d >>> 16) & 0xff) * keep) / oa);
+    this.pixels[i] = ((Math.round(oa * 255) << 24) | (b << 16) | (g << 8) | r) >>> 0;
+  }
+}
