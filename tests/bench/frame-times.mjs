@@ -15,7 +15,8 @@ export async function recordFrames(page, drawSelector, act) {
     w.__draws = [];
     w.__drawn = [];
     let last = performance.now();
-    let lastDraw = '';
+    // The draw before the recording is not one of its draws.
+    let lastDraw = document.querySelector(selector)?.dataset.drawMs ?? '';
     const loop = (t) => {
       if (w.__run !== run) return;
       w.__frames.push(t - last);

@@ -10,8 +10,11 @@ import { chromium } from 'playwright-core';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CHROMIUM = '/usr/bin/chromium';
 
-/** Starts gpw serve on `libraryPath`, opens its page (not yet navigated: call `page.goto(url)`). */
-export async function openServedPage(libraryPath) {
+/**
+ * Starts gpw serve on `libraryPath`, opens its page (not yet navigated: call `page.goto(url)`).
+ * `view`: another viewport size or device pixel ratio than 1600×1000 at 1.
+ */
+export async function openServedPage(libraryPath, view = {}) {
   const server = spawn(process.execPath, [join(ROOT, 'bin/gpw.js'), 'serve'], { env: { ...process.env, GPW_LIBRARY: libraryPath }, stdio: ['ignore', 'pipe', 'inherit'] });
   let browser;
   const close = async () => {
@@ -31,7 +34,7 @@ export async function openServedPage(libraryPath) {
       });
     });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
-    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    const page = await browser.newPage({ viewport: { width: view.width ?? 1600, height: view.height ?? 1000 }, deviceScaleFactor: view.deviceScaleFactor ?? 1 });
     const origin = new URL(url).origin;
     await page.route('**/*', (route) => (new URL(route.request().url()).origin === origin ? route.continue() : route.abort()));
     return { page, url, close };
