@@ -1,12 +1,14 @@
 // Flame graph frames painted straight into a pixel buffer, for a canvas that draws a few hundred
-// thousand of them in a frame's time: one putImageData instead of a fillRect and a fillStyle
-// per frame. Frames of one row never overlap, so each row is painted on its first device line
-// only, then that line is copied down the row's height (a memcpy per line). Left and right
+// thousand of them in a frame's time: a few putImageData calls instead of a fillRect and a
+// fillStyle per frame. Frames of one row never overlap, so each row is painted on one device
+// line only (rows × width pixels in all), then handed out in bands of FLAME_RASTER_BAND lines
+// with each row's line copied down its height (a memcpy per line): memory stays a few MB
+// however tall the graph, not another copy of the canvas. Left and right
 // edges keep their fractional coverage, blended as the canvas's anti-aliasing would (a frame
 // thinner than a device pixel is a faint column, several in one pixel add up); tops and
 // bottoms fall on device pixels. Pixels are RGBA bytes, not premultiplied, as ImageData
 // holds them, read as little-endian 32-bit words (every browser gpw runs in). No DOM here:
-// the component wraps `pixels` in an ImageData.
+// the component wraps the band in an ImageData.
 
 /** A colour (0xRRGGBB) and an opacity (0..1) as one pixel word of this buffer. */
 export function pixelWord(rgb: number, alpha = 1): number {
@@ -14,11 +16,17 @@ export function pixelWord(rgb: number, alpha = 1): number {
   return ((a << 24) | ((rgb & 0xff) << 16) | (rgb & 0xff00) | ((rgb >> 16) & 0xff)) >>> 0;
 }
 
+/** Device lines per band: the picture goes out a band at a time, so memory stays small. */
+export const FLAME_RASTER_BAND = 256;
+
 export class FlameRaster {
   /** Device pixels. */
   width = 0;
   height = 0;
-  pixels = new Uint32Array(0);
+  /** Each row's first device line, painted by `span`. */
+  private lines = new Uint32Array(0);
+  /** The band handed to `paint`'s callback: FLAME_RASTER_BAND lines of `width`. */
+  band = new Uint32Array(0);
   private rowTop = new Int32Array(0);
   private rowBottom = new Int32Array(0);
   private rows = 0;
@@ -35,17 +43,14 @@ export class FlameRaster {
 
   /**
    * Starts a picture of `rows` rows, `width` × `height` device pixels at `scale` device pixels
-   * per CSS pixel. The buffer is reused while the size stays; its old contents are cleared as
-   * `finish` rewrites every line.
+   * per CSS pixel. Buffers are reused while they are large enough.
    */
   start(width: number, height: number, rows: number, scale: number): void {
     width = Math.max(0, Math.floor(width));
     height = Math.max(0, Math.floor(height));
-    if (width !== this.width || height !== this.height) {
-      this.width = width;
-      this.height = height;
-      this.pixels = new Uint32Array(width * height);
-    }
+    if (width !== this.width) this.band = new Uint32Array(width * FLAME_RASTER_BAND);
+    this.width = width;
+    this.height = height;
     this.scale = scale;
     if (this.rowTop.length < rows) {
       this.rowTop = new Int32Array(rows);
@@ -57,9 +62,10 @@ export class FlameRaster {
       if (top >= height) break;
       this.rowTop[n] = top;
       this.rowBottom[n] = Math.min(height, Math.max(top + 1, Math.round((n * this.rowPx + this.barPx) * scale)));
-      this.pixels.fill(0, top * width, (top + 1) * width);
     }
     this.rows = n;
+    if (this.lines.length < n * width) this.lines = new Uint32Array(n * width);
+    this.lines.fill(0, 0, n * width);
   }
 
   /**
@@ -72,7 +78,7 @@ export class FlameRaster {
     const x0 = Math.max(0, left * this.scale);
     const x1 = Math.min(w, right * this.scale);
     if (!(x1 > x0)) return;
-    const base = this.rowTop[row] * w;
+    const base = row * w;
     let i0 = Math.floor(x0);
     const i1 = Math.floor(x1);
     if (i0 === i1) {
@@ -83,33 +89,38 @@ export class FlameRaster {
       this.blend(base + i0, word, i0 + 1 - x0);
       i0++;
     }
-    if (i1 > i0) this.pixels.fill(word, base + i0, base + i1);
+    if (i1 > i0) this.lines.fill(word, base + i0, base + i1);
     if (x1 > i1) this.blend(base + i1, word, x1 - i1);
   }
 
-  /** Copies each row's painted line down its height and clears the gaps: the picture is complete. */
-  finish(): void {
-    const { pixels: px, width: w, height: h } = this;
-    let cleared = 0; // lines above this one are done
-    for (let r = 0; r < this.rows; r++) {
-      const top = this.rowTop[r];
-      if (top > cleared) px.fill(0, cleared * w, top * w);
-      const src = top * w;
-      const bottom = this.rowBottom[r];
-      for (let y = top + 1; y < bottom; y++) px.copyWithin(y * w, src, src + w);
-      cleared = bottom;
+  /**
+   * The finished picture, a band at a time from the top: `put(band, y, lines)` gets `lines`
+   * device lines (of `width` pixels) for lines y.. of the picture, in `band` (reused: copy or
+   * draw it before returning). Each row's line is copied down its bar; gaps are clear.
+   */
+  paint(put: (band: Uint32Array, y: number, lines: number) => void): void {
+    const { band, width: w, height: h, lines } = this;
+    let r = 0;
+    for (let y0 = 0; y0 < h; y0 += FLAME_RASTER_BAND) {
+      const n = Math.min(FLAME_RASTER_BAND, h - y0);
+      for (let k = 0; k < n; k++) {
+        const y = y0 + k;
+        while (r < this.rows && this.rowBottom[r] <= y) r++;
+        if (r < this.rows && this.rowTop[r] <= y) band.set(lines.subarray(r * w, r * w + w), k * w);
+        else band.fill(0, k * w, k * w + w);
+      }
+      put(band, y0, n);
     }
-    if (h > cleared) px.fill(0, cleared * w, h * w);
   }
 
-  /** Source-over of `word` at `coverage` (0..1) onto pixel `i`. */
+  /** Source-over of `word` at `coverage` (0..1) onto pixel `i` of the row lines. */
   private blend(i: number, word: number, coverage: number): void {
     const sa = ((word >>> 24) / 255) * coverage;
     if (sa <= 0) return;
-    const d = this.pixels[i];
+    const d = this.lines[i];
     const da = (d >>> 24) / 255;
     if (da === 0) {
-      this.pixels[i] = ((Math.round(sa * 255) << 24) | (word & 0xffffff)) >>> 0;
+      this.lines[i] = ((Math.round(sa * 255) << 24) | (word & 0xffffff)) >>> 0;
       return;
     }
     const keep = da * (1 - sa);
@@ -117,6 +128,6 @@ export class FlameRaster {
     const r = Math.round(((word & 0xff) * sa + (d & 0xff) * keep) / oa);
     const g = Math.round((((word >>> 8) & 0xff) * sa + ((d >>> 8) & 0xff) * keep) / oa);
     const b = Math.round((((word >>> 16) & 0xff) * sa + ((d >>> 16) & 0xff) * keep) / oa);
-    this.pixels[i] = ((Math.round(oa * 255) << 24) | (b << 16) | (g << 8) | r) >>> 0;
+    this.lines[i] = ((Math.round(oa * 255) << 24) | (b << 16) | (g << 8) | r) >>> 0;
   }
 }

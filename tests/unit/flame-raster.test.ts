@@ -8,6 +8,18 @@ import type { FlameGraph } from '../../src-main/analysis/flame-graph';
 
 const RED = pixelWord(0xff0000);
 const BLUE = pixelWord(0x0000ff);
+/** The whole picture, assembled from the bands `paint` hands out. */
+function picture(r: FlameRaster): Uint32Array {
+  const out = new Uint32Array(r.width * r.height);
+  let next = 0;
+  r.paint((band, y, lines) => {
+    expect(y).toBe(next);
+    out.set(band.subarray(0, lines * r.width), y * r.width);
+    next = y + lines;
+  });
+  expect(next).toBe(r.height);
+  return out;
+}
 const rgba = (word: number): [number, number, number, number] => [word & 0xff, (word >>> 8) & 0xff, (word >>> 16) & 0xff, word >>> 24];
 
 describe('pixelWord', () => {
@@ -23,8 +35,8 @@ describe('FlameRaster', () => {
     r.start(8, 9, 2, 1);
     r.span(0, 0, 8, RED);
     r.span(1, 2, 5, BLUE);
-    r.finish();
-    const line = (y: number): number[] => Array.from(r.pixels.subarray(y * 8, y * 8 + 8)).map((w) => (w === RED ? 1 : w === BLUE ? 2 : w === 0 ? 0 : 9));
+    const px = picture(r);
+    const line = (y: number): number[] => Array.from(px.subarray(y * 8, y * 8 + 8)).map((w) => (w === RED ? 1 : w === BLUE ? 2 : w === 0 ? 0 : 9));
     for (const y of [0, 1, 2]) expect(line(y)).toEqual([1, 1, 1, 1, 1, 1, 1, 1]);
     expect(line(3)).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
     for (const y of [4, 5, 6]) expect(line(y)).toEqual([0, 0, 2, 2, 2, 0, 0, 0]);
@@ -36,23 +48,23 @@ describe('FlameRaster', () => {
     r.start(8, 9, 2, 1);
     r.span(0, 0, 8, RED);
     r.span(1, 0, 8, RED);
-    r.finish();
+    picture(r);
     r.start(8, 9, 1, 2); // one row: device rows 0..5 painted, the rest cleared
     r.span(0, 1, 2, BLUE); // CSS [1, 2) → device [2, 4)
-    r.finish();
-    for (let y = 0; y < 6; y++) expect(Array.from(r.pixels.subarray(y * 8, y * 8 + 8)).map((w) => (w === BLUE ? 2 : w))).toEqual([0, 0, 2, 2, 0, 0, 0, 0]);
-    expect(r.pixels.subarray(6 * 8).every((w) => w === 0)).toBe(true);
+    const px = picture(r);
+    for (let y = 0; y < 6; y++) expect(Array.from(px.subarray(y * 8, y * 8 + 8)).map((w) => (w === BLUE ? 2 : w))).toEqual([0, 0, 2, 2, 0, 0, 0, 0]);
+    expect(px.subarray(6 * 8).every((w) => w === 0)).toBe(true);
   });
 
   it('blends partly covered edge pixels by coverage, as the canvas anti-aliases', () => {
     const r = new FlameRaster(2, 1);
     r.start(4, 2, 1, 1);
     r.span(0, 0.5, 2.25, RED); // half of pixel 0, all of pixel 1, a quarter of pixel 2
-    r.finish();
-    expect(rgba(r.pixels[0])).toEqual([255, 0, 0, 128]);
-    expect(rgba(r.pixels[1])).toEqual([255, 0, 0, 255]);
-    expect(rgba(r.pixels[2])).toEqual([255, 0, 0, 64]);
-    expect(r.pixels[3]).toBe(0);
+    const px = picture(r);
+    expect(rgba(px[0])).toEqual([255, 0, 0, 128]);
+    expect(rgba(px[1])).toEqual([255, 0, 0, 255]);
+    expect(rgba(px[2])).toEqual([255, 0, 0, 64]);
+    expect(px[3]).toBe(0);
   });
 
   it('adds up frames thinner than a pixel in one pixel (source-over)', () => {
@@ -60,8 +72,7 @@ describe('FlameRaster', () => {
     r.start(2, 2, 1, 1);
     r.span(0, 0, 0.5, RED);
     r.span(0, 0.5, 1, BLUE);
-    r.finish();
-    const [red, green, blue, alpha] = rgba(r.pixels[0]);
+    const [red, green, blue, alpha] = rgba(picture(r)[0]);
     // Half red under half blue: 3/4 covered (128/255 + 0.5 · 127/255, so 191.5 → 192), a third of it red.
     expect(alpha).toBe(192);
     expect(green).toBe(0);
@@ -77,9 +88,23 @@ describe('FlameRaster', () => {
     r.span(0, -3, 2, RED);
     r.span(0, 3, 10, BLUE);
     r.span(2, 0, 4, BLUE);
-    r.finish();
-    expect(Array.from(r.pixels.subarray(0, 4)).map((w) => (w === RED ? 1 : w === BLUE ? 2 : w))).toEqual([1, 1, 0, 2]);
-    expect(r.pixels.subarray(12).every((w) => w === 0)).toBe(true);
+    const px = picture(r);
+    expect(Array.from(px.subarray(0, 4)).map((w) => (w === RED ? 1 : w === BLUE ? 2 : w))).toEqual([1, 1, 0, 2]);
+    expect(px.subarray(12).every((w) => w === 0)).toBe(true);
+  });
+
+  it('hands a tall picture out in bands, rows crossing a band edge whole', () => {
+    const rows = 40;
+    const r = new FlameRaster(18, 17);
+    const height = rows * 18 + 4; // 724 device lines: three bands at 256
+    r.start(3, height, rows, 1);
+    for (let row = 0; row < rows; row++) r.span(row, 0, 3, pixelWord(row + 1));
+    const px = picture(r);
+    for (let y = 0; y < height; y++) {
+      const row = Math.floor(y / 18);
+      const want = row < rows && y % 18 < 17 ? pixelWord(row + 1) : 0;
+      expect(px[y * 3 + 1], `line ${y}`).toBe(want);
+    }
   });
 });
 
