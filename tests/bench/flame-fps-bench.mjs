@@ -137,9 +137,11 @@ try {
     return `${String(xs.length).padStart(4)} frames  median ${p50.toFixed(1)} ms (${(1000 / p50).toFixed(0)} fps)  p95 ${p95.toFixed(1)} ms (${(1000 / p95).toFixed(0)} fps)  >16.7ms ${over}%`;
   };
 
+  const firstDraw = `${await wrap.getAttribute('data-draw-ms')} ms (${await wrap.getAttribute('data-draw-parts')})`;
   const idle = (await frames(() => page.waitForTimeout(1000))).frames;
   console.log(`profile: ${file} (${PROFILE === 'big' ? `${SAMPLES} sample records` : 'wide flame shape'}); opened in Chromium in ${openMs} ms (import excluded); viewport ${VIEW.width}×${VIEW.height} at devicePixelRatio ${VIEW.deviceScaleFactor}, canvas ${box.width.toFixed(0)}×${box.height.toFixed(0)} px; Chromium rasterises in software (--disable-gpu)`);
   console.log(`flame graph: ${nodes} frames (nodes) sent to the page; drawn at the whole profile: ${drawnWhole} on the whole canvas${drawnWhole < MIN_DRAWN ? ` (fewer than the ${MIN_DRAWN} issue 15 asks for: the graph draws no frame narrower than 0.33 px)` : ''}, ${Number.isNaN(drawnInView) ? 'n/a' : drawnInView} in the ${rowsShown} rows on screen; narrowest drawn frame ${narrowest ?? 'n/a'} px`);
+  console.log(`first draw (colours worked out): ${firstDraw}`);
   console.log(`  idle page (baseline)   ${stats(idle)}`);
   const all = [];
   const draws = [];
@@ -151,9 +153,10 @@ try {
     const f = await frames(act);
     all.push(...f.frames);
     draws.push(...f.draws);
-    console.log(`  ${name.padEnd(16)}       ${stats(f.frames)}   draw median ${q(f.draws, 0.5).toFixed(1)} p95 ${q(f.draws, 0.95).toFixed(1)} ms (${f.draws.length} draws of up to ${Math.max(0, ...f.drawn)} frames)`);
+    const drew = f.draws.length ? `draw median ${q(f.draws, 0.5).toFixed(1)} p95 ${q(f.draws, 0.95).toFixed(1)} ms (${f.draws.length} draws of up to ${Math.max(0, ...f.drawn)} frames)` : 'no redraw of the canvas';
+    console.log(`  ${name.padEnd(16)}       ${stats(f.frames)}   ${drew}`);
     const parts = await wrap.getAttribute('data-draw-parts');
-    if (parts) console.log(`${' '.repeat(25)}last draw: ${parts}`);
+    if (parts && f.draws.length) console.log(`${' '.repeat(25)}last draw: ${parts}`);
   }
   console.log(`  all of it              ${stats(all)}`);
   console.log(`  flame graph draw time per draw: median ${q(draws, 0.5).toFixed(1)} ms, p95 ${q(draws, 0.95).toFixed(1)} ms, max ${q(draws, 1).toFixed(1)} ms (${draws.length} draws)`);
