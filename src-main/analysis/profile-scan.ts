@@ -10,13 +10,14 @@ import { leavesAreUnlocks, summarizeProfile, type ProfileSummary } from './profi
 import { functionStatsOfFigures, type FunctionStats } from './runs/function-stats.js';
 import { Accumulator, EdgeWalk, topOfFigures, type TopOptions, type TopReport } from './top.js';
 import { BASE_LABEL } from './profile-view.js';
+import type { ScanOptions } from '../formats/pprof/decode-pprof.js';
 
 /** A profile whose samples are visited, not held (formats/pprof/decode-pprof.ts: scanPprof). */
 export interface ProfileSamples {
   /** The profile without its samples. */
   skeleton: Profile;
   sampleCount: number;
-  forEachSample(visit: (s: number, locs: Uint32Array, nLocs: number, values: Float64Array, labelKeys: Int32Array, nLabels: number) => void, options?: { labels?: boolean }): void;
+  forEachSample(visit: (s: number, locs: Uint32Array, nLocs: number, values: Float64Array, labelKeys: Int32Array, nLabels: number) => void, options?: ScanOptions): void;
 }
 
 export class ScannedProfile {
@@ -24,6 +25,13 @@ export class ScannedProfile {
   private readonly frames: FrameTable;
   private readonly figures: Accumulator;
   private stats: FunctionStats | undefined;
+  /**
+   * Per function name: its bit among 32 when it appears as an inlined frame somewhere (only
+   * those can get an inline label), else 0; per sample: the bits of the functions in its stack.
+   * A top table's labels then walk only the samples that hold a shown function of that kind.
+   */
+  private readonly inlineBit: Int32Array;
+  private readonly sampleBits: Int32Array | null;
 
   /** One walk of the samples: every type's figures, the totals, the label keys, the leaves. */
   constructor(private readonly samples: ProfileSamples) {
@@ -32,10 +40,19 @@ export class ScannedProfile {
     const acc = new Accumulator(this.frames, skeleton.sampleTypes.map((_, t) => t));
     const leafCount = new Uint32Array(skeleton.locAddress.length);
     const isLabelKey = new Uint8Array(skeleton.strings.length);
+    this.inlineBit = inlineBits(this.frames);
+    const locBits = locationBits(this.frames, this.inlineBit);
+    const sampleBits = locBits ? new Int32Array(samples.sampleCount) : null;
+    this.sampleBits = sampleBits;
     samples.forEachSample((s, locs, nLocs, values, labelKeys, nLabels) => {
       acc.add(s, locs, 0, nLocs, values, 0);
       if (nLocs > 0) leafCount[locs[0]]++;
       for (let i = 0; i < nLabels; i++) isLabelKey[labelKeys[i]] = 1;
+      if (sampleBits) {
+        let bits = 0;
+        for (let i = 0; i < nLocs; i++) bits |= locBits![locs[i]];
+        sampleBits[s] = bits;
+      }
     });
     this.figures = acc;
     const labelKeys: number[] = [];
@@ -69,8 +86,34 @@ export class ScannedProfile {
     const figures = this.figures.of(typeIndex);
     return topOfFigures(this.frames, this.samples.skeleton.sampleTypes[typeIndex], figures, options, figures.total, (shown) => {
       const walk = new EdgeWalk(this.frames, shown);
-      this.samples.forEachSample((s, locs, nLocs, values) => walk.add(s, locs, 0, nLocs, values[typeIndex]), { labels: false });
+      // Only the edges into a shown function that is inlined somewhere decide a label, and
+      // only samples holding one such function have those edges: the others are skipped.
+      let wanted = 0;
+      shown.forEach((on, name) => (wanted |= on ? this.inlineBit[name] : 0));
+      const bits = this.sampleBits;
+      const only = bits ? (s: number) => (bits[s] & wanted) !== 0 : undefined;
+      this.samples.forEachSample((s, locs, nLocs, values) => walk.add(s, locs, 0, nLocs, values[typeIndex]), { labels: false, only });
       return walk.edges;
     });
   }
+}
+
+/** Each function name that appears as an inlined frame gets one of 32 bits (by its index); the others 0. */
+function inlineBits(frames: FrameTable): Int32Array {
+  const bits = new Int32Array(frames.names.length);
+  frames.frameInline.forEach((inl, f) => {
+    if (inl) bits[frames.frameName[f]] = 1 << (frames.frameName[f] & 31);
+  });
+  return bits;
+}
+
+/** Per location, the bits of its frames' functions (inlined there or not); null when no function is ever inlined. */
+function locationBits(frames: FrameTable, inlineBit: Int32Array): Int32Array | null {
+  if (!inlineBit.some((b) => b !== 0)) return null;
+  const { locFrameStart, frameName } = frames;
+  const out = new Int32Array(locFrameStart.length - 1);
+  for (let l = 0; l < out.length; l++) {
+    for (let f = locFrameStart[l]; f < locFrameStart[l + 1]; f++) out[l] |= inlineBit[frameName[f]];
+  }
+  return out;
 }

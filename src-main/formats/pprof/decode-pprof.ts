@@ -102,7 +102,14 @@ export interface PprofScan {
    * locs[0..nLocs), its values (one per sample type) and its label keys (string indices) in
    * labelKeys[0..nLabels). The arrays are reused from one sample to the next.
    */
-  forEachSample(visit: (s: number, locs: Uint32Array, nLocs: number, values: Float64Array, labelKeys: Int32Array, nLabels: number) => void, options?: { labels?: boolean }): void;
+  forEachSample(visit: (s: number, locs: Uint32Array, nLocs: number, values: Float64Array, labelKeys: Int32Array, nLabels: number) => void, options?: ScanOptions): void;
+}
+
+export interface ScanOptions {
+  /** false: labels are not read (a later walk: the first one checked them). */
+  labels?: boolean;
+  /** Only the samples it selects are visited (a later walk: the first one checked them all). */
+  only?: (s: number) => boolean;
 }
 
 export function scanPprof(input: Uint8Array): PprofScan {
@@ -122,7 +129,9 @@ export function scanPprof(input: Uint8Array): PprofScan {
         // The decoder's budgets hold here too: a profile imports only if its views can decode it.
         let locations = 0;
         let labels = 0;
+        const only = options?.only;
         for (let s = 0; s < sStart.length; s++) {
+          if (only && !only(s)) continue;
           dec.nLocs = 0;
           dec.labels.n = 0;
           dec.decode(s, 0);
@@ -163,6 +172,8 @@ interface SampleSpans {
   nTypes: number;
   locationIds: IdIndex;
   strIndex: StringIndexCheck;
+  /** Strings in the table: an index below it is valid. */
+  stringCount: number;
 }
 
 /** Everything but the samples, decoded; the samples located. */
@@ -312,7 +323,7 @@ function decodeProfileParts(bytes: Uint8Array): { skeleton: Profile; samples: Sa
   const locs = decodeLocations(r, locations.start.finish(), locations.end.finish(), mappingIds, functionIds);
 
   const nTypes = sampleTypes.length;
-  const sampleSpans: SampleSpans = { r, sStart: samples.start.finish(), sEnd: samples.end.finish(), nTypes, locationIds: locs.locationIds, strIndex };
+  const sampleSpans: SampleSpans = { r, sStart: samples.start.finish(), sEnd: samples.end.finish(), nTypes, locationIds: locs.locationIds, strIndex, stringCount: strings.length };
   // Every sample holds one value per type, each at least a byte: more than the bytes can hold is corrupt.
   if (sampleSpans.sStart.length * nTypes > r.len) {
     throw new FormatError(`corrupt profile: ${sampleSpans.sStart.length} samples × ${nTypes} sample types need more values than its ${r.len} bytes can hold`);
@@ -545,26 +556,38 @@ class SampleDecoder {
   }
 
   private label(s: number, from: number, end: number): void {
-    const { r, strIndex } = this.spans;
+    const { r, strIndex, stringCount } = this.spans;
+    const buf = r.buf;
     const labels = this.labels;
-    r.pos = from;
     let key = 0, sv = 0, num = 0, unit = 0;
-    while (r.pos < end) {
-      const t = r.uint32();
-      switch (t >>> 3) {
-        case 1: key = readVarint(r); break;
-        case 2: sv = readVarint(r); break;
-        case 3: num = readVarint(r); break;
-        case 4: unit = readVarint(r); break;
-        default: r.skipType(t & 7);
+    // Straight from the buffer, as decode(): a profile with labels has millions of them.
+    let p = from;
+    while (p < end) {
+      const t = readVarintAt(buf, p);
+      p = varintEnd;
+      const field = t >>> 3;
+      if (field >= 1 && field <= 4) {
+        const v = readVarintAt(buf, p);
+        if (varintEnd > buf.length) throw new RangeError('varint runs past the end of the data');
+        p = varintEnd;
+        if (field === 1) key = v;
+        else if (field === 2) sv = v;
+        else if (field === 3) num = v;
+        else unit = v;
+      } else {
+        if (p > buf.length) throw new RangeError('varint runs past the end of the data');
+        r.pos = p;
+        r.skipType(t & 7);
+        p = r.pos;
       }
     }
     const n = labels.n;
     if (n === labels.key.length) throw new FormatError(`corrupt profile: sample ${s} has malformed labels`);
-    labels.key[n] = strIndex(key, 'a label key');
-    labels.str[n] = strIndex(sv, 'a label value');
+    // Index checks inline; the checker only to word the error.
+    labels.key[n] = key >= 0 && key < stringCount ? key : strIndex(key, 'a label key');
+    labels.str[n] = sv >= 0 && sv < stringCount ? sv : strIndex(sv, 'a label value');
     labels.num[n] = num;
-    labels.unit[n] = strIndex(unit, 'a label unit');
+    labels.unit[n] = unit >= 0 && unit < stringCount ? unit : strIndex(unit, 'a label unit');
     labels.n = n + 1;
   }
 }
