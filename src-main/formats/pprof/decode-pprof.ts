@@ -37,13 +37,23 @@ export function unwrapPprofBytes(bytes: Uint8Array): Uint8Array {
   try {
     return gunzipSync(bytes, { maxOutputLength: MAX_DECOMPRESSED_BYTES, chunkSize: gunzipChunkSize(bytes) });
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ERR_BUFFER_TOO_LARGE' || /Cannot create a Buffer larger/.test(String(err))) {
-      throw new FormatError(`gzip data expands beyond ${MAX_DECOMPRESSED_BYTES / 2 ** 20} MiB; not a profile gpw can read`);
-    }
-    const detail = code === 'Z_BUF_ERROR' ? 'the gzip stream ends early (truncated file)' : `invalid gzip data (${(err as Error).message})`;
-    throw new FormatError(detail);
+    throw gunzipFailure(err);
   }
+}
+
+/** A zlib error of a profile's gunzip, as the FormatError that says what is wrong. */
+export function gunzipFailure(err: unknown): FormatError {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ERR_BUFFER_TOO_LARGE' || /Cannot create a Buffer larger/.test(String(err))) return tooLargeGzip();
+  return new FormatError(code === 'Z_BUF_ERROR' ? 'the gzip stream ends early (truncated file)' : `invalid gzip data (${(err as Error).message})`);
+}
+
+export const tooLargeGzip = (): FormatError => new FormatError(`gzip data expands beyond ${MAX_DECOMPRESSED_BYTES / 2 ** 20} MiB; not a profile gpw can read`);
+
+/** The size a gzip file's trailer gives for its data (ISIZE: the size mod 2^32); only a hint. */
+export function gzipSizeHint(bytes: Uint8Array): number {
+  const n = bytes.length;
+  return n < 18 ? 0 : (bytes[n - 4] | (bytes[n - 3] << 8) | (bytes[n - 2] << 16) | (bytes[n - 1] << 24)) >>> 0;
 }
 
 /**
@@ -53,9 +63,7 @@ export function unwrapPprofBytes(bytes: Uint8Array): Uint8Array {
  * only a hint: a wrong one costs chunks, never correctness; deflate expands at most ~1032×.
  */
 function gunzipChunkSize(bytes: Uint8Array): number {
-  const n = bytes.length;
-  const isize = (bytes[n - 4] | (bytes[n - 3] << 8) | (bytes[n - 2] << 16) | (bytes[n - 1] << 24)) >>> 0;
-  return Math.max(64 * 1024, Math.min(isize + 64, MAX_DECOMPRESSED_BYTES + 64, n * 1032 + 64));
+  return Math.max(64 * 1024, Math.min(gzipSizeHint(bytes) + 64, MAX_DECOMPRESSED_BYTES + 64, bytes.length * 1032 + 64));
 }
 
 interface Range {
@@ -97,12 +105,15 @@ export interface PprofScan {
   /** The profile without its samples (sampleCount 0, empty sample columns). */
   skeleton: Profile;
   sampleCount: number;
+  /** Where the samples are and what reading them needs: plain arrays another thread can be given. */
+  table: SampleTable;
   /**
    * Calls `visit` for every sample in order: its location indices (leaf first) in
    * locs[0..nLocs), its values (one per sample type) and its label keys (string indices) in
-   * labelKeys[0..nLabels). The arrays are reused from one sample to the next.
+   * labelKeys[0..nLabels). The arrays are reused from one sample to the next. Returns how many
+   * location ids and labels the samples visited hold.
    */
-  forEachSample(visit: (s: number, locs: Uint32Array, nLocs: number, values: Float64Array, labelKeys: Int32Array, nLabels: number) => void, options?: ScanOptions): void;
+  forEachSample(visit: (s: number, locs: Uint32Array, nLocs: number, values: Float64Array, labelKeys: Int32Array, nLabels: number) => void, options?: ScanOptions): SampleCounts;
 }
 
 export interface ScanOptions {
@@ -110,35 +121,90 @@ export interface ScanOptions {
   labels?: boolean;
   /** Only the samples it selects are visited (a later walk: the first one checked them all). */
   only?: (s: number) => boolean;
+  /** Only samples from..to-1 (a part of a walk shared between threads). */
+  from?: number;
+  to?: number;
+}
+
+export interface SampleCounts {
+  locations: number;
+  labels: number;
+}
+
+/** The samples of a decoded skeleton: their byte ranges in `bytes` and how their ids resolve. */
+export interface SampleTable {
+  bytes: Uint8Array;
+  sStart: Uint32Array;
+  sEnd: Uint32Array;
+  nTypes: number;
+  /** Location index by id for small ids (-1: none), and the other ids. */
+  denseIds: Int32Array;
+  sparseIds: [Uint64Key, number][];
+  stringCount: number;
 }
 
 export function scanPprof(input: Uint8Array): PprofScan {
   const parts = withFormatErrors(() => decodeProfileParts(unwrapNonEmpty(input)));
-  const { sStart, sEnd } = parts.samples;
+  return scanOf(parts.skeleton, parts.samples);
+}
+
+/** A scan of samples another thread located (scanPprof's table), over its skeleton. */
+export function scanSampleTable(skeleton: Profile, table: SampleTable): PprofScan {
+  const spans: SampleSpans = {
+    r: protobuf.Reader.create(table.bytes),
+    sStart: table.sStart,
+    sEnd: table.sEnd,
+    nTypes: table.nTypes,
+    locationIds: IdIndex.of(table.denseIds, table.sparseIds),
+    strIndex: stringIndexCheck(table.stringCount),
+    stringCount: table.stringCount,
+  };
+  return scanOf(skeleton, spans);
+}
+
+/** The budgets of decodePprof, for location ids and labels counted over all samples. */
+export function checkSampleCounts(counts: SampleCounts, at: number): void {
+  if (counts.locations > MAX_SAMPLE_LOCATIONS) throw tooManyEntries(at, `${MAX_SAMPLE_LOCATIONS.toLocaleString('en')} location ids in its samples`);
+  if (counts.labels > MAX_DECODED_ENTRIES) throw tooManyEntries(at, `${MAX_DECODED_ENTRIES.toLocaleString('en')} sample labels`);
+}
+
+function scanOf(skeleton: Profile, spans: SampleSpans): PprofScan {
+  const { sStart, sEnd } = spans;
   let widest = 0;
   for (let s = 0; s < sStart.length; s++) widest = Math.max(widest, sEnd[s] - sStart[s]);
   return {
-    skeleton: parts.skeleton,
+    skeleton,
     sampleCount: sStart.length,
+    table: {
+      bytes: spans.r.buf,
+      sStart,
+      sEnd,
+      nTypes: spans.nTypes,
+      denseIds: spans.locationIds.dense,
+      sparseIds: spans.locationIds.sparseEntries(),
+      stringCount: spans.stringCount,
+    },
     forEachSample(visit, options) {
       // One sample's location ids and labels each take at least a byte (two for a label).
-      const dec = new SampleDecoder(parts.samples, new Uint32Array(widest), new SampleLabels(widest >> 1), new Float64Array(parts.samples.nTypes));
+      const dec = new SampleDecoder(spans, new Uint32Array(widest), new SampleLabels(widest >> 1), new Float64Array(spans.nTypes));
       // A later walk that needs no labels skips them (the first one checked them).
       dec.skipLabels = options?.labels === false;
-      withFormatErrors(() => {
+      return withFormatErrors(() => {
         // The decoder's budgets hold here too: a profile imports only if its views can decode it.
-        let locations = 0;
-        let labels = 0;
+        const counts = { locations: 0, labels: 0 };
         const only = options?.only;
-        for (let s = 0; s < sStart.length; s++) {
+        const to = Math.min(options?.to ?? sStart.length, sStart.length);
+        for (let s = options?.from ?? 0; s < to; s++) {
           if (only && !only(s)) continue;
           dec.nLocs = 0;
           dec.labels.n = 0;
           dec.decode(s, 0);
-          if ((locations += dec.nLocs) > MAX_SAMPLE_LOCATIONS) throw tooManyEntries(sStart[0], `${MAX_SAMPLE_LOCATIONS.toLocaleString('en')} location ids in its samples`);
-          if ((labels += dec.labels.n) > MAX_DECODED_ENTRIES) throw tooManyEntries(sStart[0], `${MAX_DECODED_ENTRIES.toLocaleString('en')} sample labels`);
+          counts.locations += dec.nLocs;
+          counts.labels += dec.labels.n;
+          if (counts.locations > MAX_SAMPLE_LOCATIONS || counts.labels > MAX_DECODED_ENTRIES) checkSampleCounts(counts, sStart[0]);
           visit(s, dec.locs, dec.nLocs, dec.values, dec.labels.key, dec.labels.n);
         }
+        return counts;
       });
     },
   };
@@ -235,16 +301,8 @@ function decodeProfileParts(bytes: Uint8Array): { skeleton: Profile; samples: Sa
   if (strings.length === 0 || strings[0] !== '') {
     throw new FormatError('not a pprof profile: the string table is missing or does not start with ""');
   }
-  const str = (i: number, what: string): string => {
-    if (!Number.isInteger(i) || i < 0 || i >= strings.length) {
-      throw new FormatError(`corrupt profile: ${what} refers to string ${i}, but the table has ${strings.length}`);
-    }
-    return strings[i];
-  };
-  const strIndex = (i: number, what: string): number => {
-    str(i, what);
-    return i;
-  };
+  const strIndex = stringIndexCheck(strings.length);
+  const str = (i: number, what: string): string => strings[strIndex(i, what)];
 
   const readValueType = (start: number, end: number): ValueType => {
     r.pos = start;
@@ -365,6 +423,16 @@ function decodeProfileParts(bytes: Uint8Array): { skeleton: Profile; samples: Sa
 }
 
 type StringIndexCheck = (i: number, what: string) => number;
+
+/** An index into a string table of `count` strings, checked. */
+function stringIndexCheck(count: number): StringIndexCheck {
+  return (i, what) => {
+    if (!Number.isInteger(i) || i < 0 || i >= count) {
+      throw new FormatError(`corrupt profile: ${what} refers to string ${i}, but the table has ${count}`);
+    }
+    return i;
+  };
+}
 
 /** Locations (address, mapping, lines) in file order, and the map from their ids. */
 function decodeLocations(r: Reader, lStart: Uint32Array, lEnd: Uint32Array, mappingIds: IdIndex, functionIds: IdIndex) {
@@ -493,17 +561,26 @@ class SampleDecoder {
     let nValues = 0;
     // Straight from the buffer (no Reader call per field): this loop runs for every sample.
     let p = sStart[s];
+    // One- and two-byte varints (tags, lengths, location ids) are read in place.
     while (p < end) {
       const tagAt = p;
-      const tag = readVarintAt(buf, p);
-      p = varintEnd;
+      let tag = buf[p];
+      if (tag < 0x80) p++;
+      else {
+        tag = readVarintAt(buf, p);
+        p = varintEnd;
+      }
       const field = tag >>> 3;
       const wt = tag & 7;
       let from = p;
       let fieldEnd: number;
       if (wt === WIRE_LEN) {
-        const len = readVarintAt(buf, p);
-        from = varintEnd;
+        let len = buf[p];
+        if (len < 0x80) from = p + 1;
+        else {
+          len = readVarintAt(buf, p);
+          from = varintEnd;
+        }
         fieldEnd = from + len;
         if (len < 0 || fieldEnd > end) throw new FormatError(`corrupt profile: ${field === 3 ? 'a sample label' : 'a sample field'} at byte ${p} runs past the message that holds it`, p);
       } else if (wt === WIRE_VARINT) {
@@ -522,8 +599,15 @@ class SampleDecoder {
         let q = from;
         while (q < fieldEnd) {
           const at = q;
-          const id = readVarintAt(buf, q);
-          q = varintEnd;
+          let id = buf[q];
+          if (id < 0x80) q++;
+          else if (buf[q + 1] < 0x80) {
+            id = (id & 0x7f) | (buf[q + 1] << 7);
+            q += 2;
+          } else {
+            id = readVarintAt(buf, q);
+            q = varintEnd;
+          }
           // Small ids index a dense table; ids beyond 2^53 (or with the top bit set) are rare
           // but valid, and are looked up exactly.
           let index = id >= 0 && id < denseIds.length ? denseIds[id] : -1;
@@ -669,8 +753,19 @@ class IdIndex {
   readonly dense: Int32Array;
   private readonly sparse = new Map<Uint64Key, number>();
 
-  constructor(expected: number) {
-    this.dense = new Int32Array(expected * 2 + 2).fill(-1);
+  constructor(expected: number, dense?: Int32Array) {
+    this.dense = dense ?? new Int32Array(expected * 2 + 2).fill(-1);
+  }
+
+  /** The index another one's dense table and other ids make (SampleTable). */
+  static of(dense: Int32Array, sparse: [Uint64Key, number][]): IdIndex {
+    const index = new IdIndex(0, dense);
+    for (const [id, i] of sparse) index.sparse.set(id, i);
+    return index;
+  }
+
+  sparseEntries(): [Uint64Key, number][] {
+    return [...this.sparse];
   }
 
   add(id: Uint64Key, index: number, what: string): void {
