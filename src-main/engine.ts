@@ -1,7 +1,7 @@
 // The engine: composes the library, the format readers and the analyses into the contract's
 // implementation. Plain Node; every front end (Electron, gpw serve, the CLI) drives this class.
 
-import { existsSync, readdirSync, readFileSync, statSync, openSync, readSync, closeSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, openSync, readSync, closeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { GpwApi, ArgsOf, ResultOf } from './api/contract.js';
 import { MAX_IMPORT_BYTES } from './api/contract.js';
@@ -39,6 +39,7 @@ import type { ViewOptions, DiffTable, ExportedView, Sandwich } from './api/types
 import { exportFileName, exportTitle, type ExportedFile } from './analysis/view-ops.js';
 import { viewRequest, type ViewRequest, type ViewSource } from './workers/view-request.js';
 import { CachedViews } from './workers/cached-views.js';
+import { readMaybeShared } from './import/shared-read.js';
 import { ViewCache } from './library/view-cache.js';
 
 /** For the CLI: the profiles to merge and the diff base, each a file path or a library id. */
@@ -699,5 +700,5 @@ export function readInputFile(path: string): Uint8Array {
     const what = detected.format === null ? `; ${detected.reason}` : '';
     throw new GpwError('too_large', `${name}: the file is ${formatSize(size)}; gpw imports profiles up to ${formatSize(MAX_IMPORT_BYTES)}${what}`);
   }
-  return readFileSync(path);
+  return readMaybeShared(path, size);
 }

@@ -39,7 +39,7 @@ export interface ScanPart {
 export class ScanFrames {
   readonly frames: FrameTable;
   /**
-   * Per function name: its bit among 32 when it appears as an inlined frame somewhere (only
+   * Per function name: its bit among 16 when it appears as an inlined frame somewhere (only
    * those can get an inline label), else 0. Per location: its functions' bits; null when no
    * function is ever inlined.
    */
@@ -54,7 +54,7 @@ export class ScanFrames {
 }
 
 /** Walks samples from..to-1 (all by default) into a part; `sampleBits[s]` gets sample s's bits when locBits is not null. */
-export function scanPart(samples: ProfileSamples, sf: ScanFrames, sampleBits: Int32Array | null, range: { from?: number; to?: number } = {}): ScanPart {
+export function scanPart(samples: ProfileSamples, sf: ScanFrames, sampleBits: Uint16Array | null, range: { from?: number; to?: number } = {}): ScanPart {
   const { skeleton } = samples;
   const acc = new Accumulator(sf.frames, skeleton.sampleTypes.map((_, t) => t));
   const leafCount = new Uint32Array(skeleton.locAddress.length);
@@ -81,7 +81,7 @@ export class ScannedProfile {
   private stats: FunctionStats | undefined;
   private readonly inlineBit: Int32Array;
   /** Per sample: the bits of the functions in its stack. A top table's labels walk only the samples that hold a shown function inlined somewhere. */
-  private readonly sampleBits: Int32Array | null;
+  private readonly sampleBits: Uint16Array | null;
 
   /**
    * Every type's figures, the totals, the label keys, the leaves: from one walk of the samples,
@@ -89,13 +89,13 @@ export class ScannedProfile {
    */
   constructor(
     private readonly samples: ProfileSamples,
-    given?: { frames: ScanFrames; parts: ScanPart[]; sampleBits: Int32Array | null },
+    given?: { frames: ScanFrames; parts: ScanPart[]; sampleBits: Uint16Array | null },
   ) {
     const { skeleton } = samples;
     const sf = given?.frames ?? new ScanFrames(skeleton);
     this.frames = sf.frames;
     this.inlineBit = sf.inlineBit;
-    this.sampleBits = given ? given.sampleBits : sf.locBits ? new Int32Array(samples.sampleCount) : null;
+    this.sampleBits = given ? given.sampleBits : sf.locBits ? new Uint16Array(samples.sampleCount) : null;
     const parts = given?.parts ?? [scanPart(samples, sf, this.sampleBits)];
     const acc = new Accumulator(this.frames, skeleton.sampleTypes.map((_, t) => t));
     const leafCount = new Uint32Array(skeleton.locAddress.length);
@@ -149,11 +149,11 @@ export class ScannedProfile {
   }
 }
 
-/** Each function name that appears as an inlined frame gets one of 32 bits (by its index); the others 0. */
+/** Each function name that appears as an inlined frame gets one of 16 bits (by its index); the others 0. */
 function inlineBits(frames: FrameTable): Int32Array {
   const bits = new Int32Array(frames.names.length);
   frames.frameInline.forEach((inl, f) => {
-    if (inl) bits[frames.frameName[f]] = 1 << (frames.frameName[f] & 31);
+    if (inl) bits[frames.frameName[f]] = 1 << (frames.frameName[f] & 15);
   });
   return bits;
 }

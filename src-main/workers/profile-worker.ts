@@ -159,7 +159,7 @@ async function scanInTwo(whole: PprofScan, helper: ScanHelper): Promise<ScannedP
   const samples = scanSampleTable(skeleton, table);
   const n = samples.sampleCount;
   const frames = new ScanFrames(skeleton);
-  const sampleBits = frames.locBits ? new Int32Array(new SharedArrayBuffer(4 * n)) : null;
+  const sampleBits = frames.locBits ? new Uint16Array(new SharedArrayBuffer(2 * n)) : null;
   const mid = n >>> 1;
   const theirs = helper.run({ skeleton, table, from: mid, to: n, sampleBits }).catch((err: unknown) => {
     if (err instanceof FormatError) throw err;
@@ -179,6 +179,7 @@ async function scanInTwo(whole: PprofScan, helper: ScanHelper): Promise<ScannedP
 }
 
 function shared(a: Uint32Array): Uint32Array {
+  if (a.buffer instanceof SharedArrayBuffer) return a;
   const out = new Uint32Array(new SharedArrayBuffer(a.byteLength));
   out.set(a);
   return out;

@@ -19,7 +19,7 @@ export interface ScanHelperJob {
   from: number;
   to: number;
   /** Shared: the helper sets its samples' bits. */
-  sampleBits: Int32Array | null;
+  sampleBits: Uint16Array | null;
 }
 
 type ScanHelperReply = { ok: true; part: ScanPart } | { ok: false; message: string; format: boolean };

@@ -51,7 +51,7 @@ describe('scanPprof + ScannedProfile', () => {
     expect(scanned.summary).toEqual(summarizeProfile(decoded));
     // Walked in two parts (as two threads do, each over the shared table) and added up: the same answers.
     const frames = new ScanFrames(scan.skeleton);
-    const sampleBits = new Int32Array(scan.sampleCount);
+    const sampleBits = new Uint16Array(scan.sampleCount);
     const mid = scan.sampleCount >>> 1;
     const apart = scanSampleTable(scan.skeleton, scan.table);
     const parts = [scanPart(apart, frames, sampleBits, { from: mid }), scanPart(scan, frames, sampleBits, { to: mid })];
@@ -88,9 +88,9 @@ describe('scanPprof + ScannedProfile', () => {
     const scan = scanPprof(raw);
     const frames = new ScanFrames(scan.skeleton);
     const from = scan.sampleCount >>> 1;
-    const ours = new Int32Array(scan.sampleCount);
+    const ours = new Uint16Array(scan.sampleCount);
     const expected = scanPart(scan, frames, ours, { from });
-    const theirs = new Int32Array(new SharedArrayBuffer(4 * scan.sampleCount));
+    const theirs = new Uint16Array(new SharedArrayBuffer(2 * scan.sampleCount));
     const helper = new ScanHelper(pathToFileURL(repoPath('out/main/profile-worker.js')));
     try {
       const part = await helper.run({ skeleton: scan.skeleton, table: scan.table, from, to: scan.sampleCount, sampleBits: theirs });

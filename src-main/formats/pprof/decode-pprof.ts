@@ -66,11 +66,56 @@ function gunzipChunkSize(bytes: Uint8Array): number {
   return Math.max(64 * 1024, Math.min(gzipSizeHint(bytes) + 64, MAX_DECOMPRESSED_BYTES + 64, bytes.length * 1032 + 64));
 }
 
+interface Column {
+  length: number;
+  push(v: number): void;
+  view(): Uint32Array;
+  finish(): Uint32Array;
+}
 interface Range {
-  start: Growable<Uint32Array>;
-  end: Growable<Uint32Array>;
+  start: Column;
+  end: Column;
 }
 const newRange = (): Range => ({ start: new Growable(Uint32Array), end: new Growable(Uint32Array) });
+
+/**
+ * A column in shared memory: the samples' byte ranges, which an import's scan on two threads
+ * gives the helper thread without a copy (workers/scan-helper.ts); millions for a big profile.
+ */
+class SharedColumn implements Column {
+  length = 0;
+  private data: Uint32Array;
+
+  /**
+   * `capacity`: as many as there can be. Shared memory starts zeroed and only the part written
+   * is backed by the OS, so a generous bound costs address space, not memory, and the column
+   * never grows by copies (whose garbage a big profile would hold for a while).
+   */
+  constructor(capacity: number) {
+    this.data = sharedUint32(Math.max(16, capacity));
+  }
+
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const bigger = sharedUint32(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = v;
+  }
+
+  view(): Uint32Array {
+    return this.data.subarray(0, this.length);
+  }
+
+  finish(): Uint32Array {
+    return this.data.slice(0, this.length);
+  }
+}
+
+function sharedUint32(n: number): Uint32Array {
+  return new Uint32Array(typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(4 * n) : new ArrayBuffer(4 * n));
+}
 
 function readRange(r: Reader, into: Range): void {
   const len = r.uint32();
@@ -246,7 +291,9 @@ interface SampleSpans {
 function decodeProfileParts(bytes: Uint8Array): { skeleton: Profile; samples: SampleSpans } {
   const r = protobuf.Reader.create(bytes);
   const sampleTypeRanges = newRange();
-  const samples = newRange();
+  // Every top-level entry takes at least two bytes, and there are at most MAX_DECODED_ENTRIES.
+  const maxSamples = Math.min(MAX_DECODED_ENTRIES, bytes.length >>> 1);
+  const samples: Range = { start: new SharedColumn(maxSamples), end: new SharedColumn(maxSamples) };
   const mappingsR = newRange();
   const locations = newRange();
   const functions = newRange();
@@ -381,7 +428,8 @@ function decodeProfileParts(bytes: Uint8Array): { skeleton: Profile; samples: Sa
   const locs = decodeLocations(r, locations.start.finish(), locations.end.finish(), mappingIds, functionIds);
 
   const nTypes = sampleTypes.length;
-  const sampleSpans: SampleSpans = { r, sStart: samples.start.finish(), sEnd: samples.end.finish(), nTypes, locationIds: locs.locationIds, strIndex, stringCount: strings.length };
+  // Views, not copies: a profile of millions of samples has megabytes of them.
+  const sampleSpans: SampleSpans = { r, sStart: samples.start.view(), sEnd: samples.end.view(), nTypes, locationIds: locs.locationIds, strIndex, stringCount: strings.length };
   // Every sample holds one value per type, each at least a byte: more than the bytes can hold is corrupt.
   if (sampleSpans.sStart.length * nTypes > r.len) {
     throw new FormatError(`corrupt profile: ${sampleSpans.sStart.length} samples × ${nTypes} sample types need more values than its ${r.len} bytes can hold`);
