@@ -463,26 +463,40 @@ export class Engine implements GpwApi {
         const onProgress = options.onProgress && ((done: number, total: number) => options.onProgress!(input.name, done, total));
         prepared.push('path' in input ? await this.prepareFile(input, options.labels ?? {}, onProgress) : await this.prepareInput(input, options.labels ?? {}));
       }
+      // The worker makes the tables of profiles given as bytes while the library is written.
+      const early = this.precomputing() ? prepared.map((p) => (p.bytes instanceof Uint8Array ? this.startDefaultTop(p, p.bytes) : null)) : [];
       artifacts = this.library.addArtifacts(prepared, options.run ?? null);
+      if (this.precomputing()) await this.precomputeViews(artifacts, early);
     } finally {
       // Streamed files' deflated copies wait in temporary files until stored.
       for (const p of prepared) if (!(p.bytes instanceof Uint8Array)) p.bytes.dispose();
     }
-    if (this.options.precomputeOnImport ?? !this.options.warmUp) await this.precomputeViews(artifacts);
     return { artifacts };
+  }
+
+  private precomputing(): boolean {
+    return this.options.precomputeOnImport ?? !this.options.warmUp;
+  }
+
+  /** The default top table (gpw top ID's) of a profile about to be stored, asked of the worker now; kept once the profile is in the library. */
+  private startDefaultTop(p: NewArtifact, bytes: Uint8Array): { keep(): Promise<void> } | null {
+    if (!PROFILE_KINDS.includes(p.kind)) return null;
+    const view = viewRequest([{ sha256: p.sha256, name: p.file ?? p.sha256, load: () => bytes }], [], {});
+    const req = { op: 'top', view: view.spec, sampleType: undefined, options: topOptions(undefined, 'flat') } as const;
+    return this.views.start<TopTable>(req, view, defaultSampleTypeOf(p));
   }
 
   /**
    * Decode once: while the worker still holds the profiles it decoded for the import, their
-   * default top tables (gpw top ID's) are computed and kept in the library.
+   * default top tables (gpw top ID's) are computed (or were, `early`) and kept in the library.
    */
-  private async precomputeViews(artifacts: Artifact[]): Promise<void> {
-    for (const a of artifacts) {
+  private async precomputeViews(artifacts: Artifact[], early: ({ keep(): Promise<void> } | null)[] = []): Promise<void> {
+    for (const [i, a] of artifacts.entries()) {
       if (!PROFILE_KINDS.includes(a.kind)) continue;
       const view = viewRequest([this.librarySource(a.id)], [], {});
       const req = { op: 'top', view: view.spec, sampleType: undefined, options: topOptions(undefined, 'flat') } as const;
       // The artifact is imported either way: a table that cannot be made now is made when asked for.
-      await this.views.run<TopTable>(req, view, defaultSampleTypeOf(a)).catch(() => undefined);
+      await (early[i]?.keep() ?? this.views.run<TopTable>(req, view, defaultSampleTypeOf(a))).catch(() => undefined);
     }
   }
 
@@ -621,7 +635,7 @@ export class Engine implements GpwApi {
 }
 
 /** A profile's default sample type, from the summary kept at import. */
-function defaultSampleTypeOf(artifact: Artifact | null | undefined): string | undefined {
+function defaultSampleTypeOf(artifact: { summary: unknown } | null | undefined): string | undefined {
   const summary = artifact?.summary as Partial<ProfileSummary> | undefined;
   return typeof summary?.defaultSampleType === 'string' ? summary.defaultSampleType : undefined;
 }
