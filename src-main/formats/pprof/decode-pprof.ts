@@ -308,9 +308,23 @@ function decodeProfileParts(bytes: Uint8Array): { skeleton: Profile; samples: Sa
   let defaultSampleType = 0;
   let entries = 0;
 
+  const buf = r.buf;
   while (r.pos < r.len) {
     // One count for every top-level entry, before the ranges and strings that hold them grow.
     if (++entries > MAX_DECODED_ENTRIES) throw tooManyEntries(r.pos);
+    if (buf[r.pos] === 0x12) {
+      // A sample (field 2, length-delimited): most entries of a big profile, located in place.
+      const at = r.pos + 1;
+      const len = readVarintAt(buf, at);
+      // Lengths of up to four bytes (the rest as readRange reads them).
+      if (varintEnd - at <= 4) {
+        if (varintEnd + len > r.len) throw new RangeError('length exceeds buffer');
+        samples.start.push(varintEnd);
+        samples.end.push(varintEnd + len);
+        r.pos = varintEnd + len;
+        continue;
+      }
+    }
     const tag = r.uint32();
     const field = tag >>> 3;
     const wt = tag & 7;
