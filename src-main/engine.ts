@@ -414,6 +414,8 @@ export class Engine implements GpwApi {
 
   /** Imports files from disk, all in one transaction: one bad file and nothing is added. */
   async importPaths(paths: string[], options: ImportOptions = {}): Promise<ImportResult> {
+    // The profile worker loads while the files are read and hashed.
+    if (paths.some(isPprofFile)) this.worker.start();
     const inputs = paths.map((p): ImportInput => {
       const full = resolve(p);
       if (checkInputFile(full) && isStreamedFile(full)) return { name: basename(full), source: full, path: full };
@@ -631,6 +633,15 @@ export class Engine implements GpwApi {
       .filter((f) => f.endsWith('.pb.gz'))
       .sort()
       .map((f) => join(dir, f));
+  }
+}
+
+/** Whether a path is a pprof file, by its head (false when it cannot be read: the import says why). */
+function isPprofFile(path: string): boolean {
+  try {
+    return detectFormat(readHead(resolve(path))).format === 'pprof';
+  } catch {
+    return false;
   }
 }
 

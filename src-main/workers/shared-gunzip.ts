@@ -6,7 +6,7 @@
 import { createGunzip } from 'node:zlib';
 import { gunzipFailure, gzipSizeHint, MAX_DECOMPRESSED_BYTES, tooLargeGzip } from '../formats/pprof/decode-pprof.js';
 
-const PIECE = 1 << 20;
+const PIECE = 256 << 10;
 
 /** The data of a gzip file in a SharedArrayBuffer (a Buffer over it); errors as decodePprof words them. */
 export function gunzipShared(gz: Uint8Array): Promise<Buffer> {
