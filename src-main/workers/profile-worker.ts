@@ -161,15 +161,17 @@ async function scanInTwo(whole: PprofScan, helper: ScanHelper): Promise<ScannedP
   const frames = new ScanFrames(skeleton);
   const sampleBits = frames.locBits ? new Uint16Array(new SharedArrayBuffer(2 * n)) : null;
   const mid = n >>> 1;
+  let abandoned = false;
   const theirs = helper.run({ skeleton, table, from: mid, to: n, sampleBits }).catch((err: unknown) => {
-    if (err instanceof FormatError) throw err;
+    if (err instanceof FormatError || abandoned) throw err;
     return scanPart(samples, frames, sampleBits, { from: mid, to: n });
   });
   let own: ScanPart;
   try {
     own = scanPart(samples, frames, sampleBits, { from: 0, to: mid });
   } catch (err) {
-    // The first half's error is the first in the file.
+    // The first half's error is the first in the file; the helper's half is not wanted any more.
+    abandoned = true;
     theirs.catch(() => undefined);
     throw err;
   }
