@@ -713,21 +713,13 @@ class SampleDecoder {
     // Straight from the buffer, as decode(): a profile with labels has millions of them.
     let p = from;
     while (p < end) {
-      let t = buf[p];
-      if (t < 0x80) p++;
-      else {
-        t = readVarintAt(buf, p);
-        p = varintEnd;
-      }
+      const t = readVarintAt(buf, p);
+      p = varintEnd;
       const field = t >>> 3;
       if (field >= 1 && field <= 4) {
-        let v = buf[p];
-        if (v < 0x80) p++;
-        else {
-          v = readVarintAt(buf, p);
-          if (varintEnd > buf.length) throw new RangeError('varint runs past the end of the data');
-          p = varintEnd;
-        }
+        const v = readVarintAt(buf, p);
+        if (varintEnd > buf.length) throw new RangeError('varint runs past the end of the data');
+        p = varintEnd;
         if (field === 1) key = v;
         else if (field === 2) sv = v;
         else if (field === 3) num = v;
