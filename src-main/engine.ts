@@ -1,7 +1,7 @@
 // The engine: composes the library, the format readers and the analyses into the contract's
 // implementation. Plain Node; every front end (Electron, gpw serve, the CLI) drives this class.
 
-import { existsSync, readdirSync, readFileSync, statSync, openSync, readSync, closeSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, openSync, readSync, closeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { GpwApi, ArgsOf, ResultOf } from './api/contract.js';
 import { MAX_IMPORT_BYTES } from './api/contract.js';
@@ -39,6 +39,7 @@ import type { ViewOptions, DiffTable, ExportedView, Sandwich } from './api/types
 import { exportFileName, exportTitle, type ExportedFile } from './analysis/view-ops.js';
 import { viewRequest, type ViewRequest, type ViewSource } from './workers/view-request.js';
 import { CachedViews } from './workers/cached-views.js';
+import { readMaybeShared } from './import/shared-read.js';
 import { ViewCache } from './library/view-cache.js';
 
 /** For the CLI: the profiles to merge and the diff base, each a file path or a library id. */
@@ -413,6 +414,8 @@ export class Engine implements GpwApi {
 
   /** Imports files from disk, all in one transaction: one bad file and nothing is added. */
   async importPaths(paths: string[], options: ImportOptions = {}): Promise<ImportResult> {
+    // The profile worker loads while the files are read and hashed.
+    if (paths.some(isPprofFile)) this.worker.start();
     const inputs = paths.map((p): ImportInput => {
       const full = resolve(p);
       if (checkInputFile(full) && isStreamedFile(full)) return { name: basename(full), source: full, path: full };
@@ -462,26 +465,40 @@ export class Engine implements GpwApi {
         const onProgress = options.onProgress && ((done: number, total: number) => options.onProgress!(input.name, done, total));
         prepared.push('path' in input ? await this.prepareFile(input, options.labels ?? {}, onProgress) : await this.prepareInput(input, options.labels ?? {}));
       }
+      // The worker makes the tables of profiles given as bytes while the library is written.
+      const early = this.precomputing() ? prepared.map((p) => (p.bytes instanceof Uint8Array ? this.startDefaultTop(p, p.bytes) : null)) : [];
       artifacts = this.library.addArtifacts(prepared, options.run ?? null);
+      if (this.precomputing()) await this.precomputeViews(artifacts, early);
     } finally {
       // Streamed files' deflated copies wait in temporary files until stored.
       for (const p of prepared) if (!(p.bytes instanceof Uint8Array)) p.bytes.dispose();
     }
-    if (this.options.precomputeOnImport ?? !this.options.warmUp) await this.precomputeViews(artifacts);
     return { artifacts };
+  }
+
+  private precomputing(): boolean {
+    return this.options.precomputeOnImport ?? !this.options.warmUp;
+  }
+
+  /** The default top table (gpw top ID's) of a profile about to be stored, asked of the worker now; kept once the profile is in the library. */
+  private startDefaultTop(p: NewArtifact, bytes: Uint8Array): { keep(): Promise<void> } | null {
+    if (!PROFILE_KINDS.includes(p.kind)) return null;
+    const view = viewRequest([{ sha256: p.sha256, name: p.file ?? p.sha256, load: () => bytes }], [], {});
+    const req = { op: 'top', view: view.spec, sampleType: undefined, options: topOptions(undefined, 'flat') } as const;
+    return this.views.start<TopTable>(req, view, defaultSampleTypeOf(p));
   }
 
   /**
    * Decode once: while the worker still holds the profiles it decoded for the import, their
-   * default top tables (gpw top ID's) are computed and kept in the library.
+   * default top tables (gpw top ID's) are computed (or were, `early`) and kept in the library.
    */
-  private async precomputeViews(artifacts: Artifact[]): Promise<void> {
-    for (const a of artifacts) {
+  private async precomputeViews(artifacts: Artifact[], early: ({ keep(): Promise<void> } | null)[] = []): Promise<void> {
+    for (const [i, a] of artifacts.entries()) {
       if (!PROFILE_KINDS.includes(a.kind)) continue;
       const view = viewRequest([this.librarySource(a.id)], [], {});
       const req = { op: 'top', view: view.spec, sampleType: undefined, options: topOptions(undefined, 'flat') } as const;
       // The artifact is imported either way: a table that cannot be made now is made when asked for.
-      await this.views.run<TopTable>(req, view, defaultSampleTypeOf(a)).catch(() => undefined);
+      await (early[i]?.keep() ?? this.views.run<TopTable>(req, view, defaultSampleTypeOf(a))).catch(() => undefined);
     }
   }
 
@@ -619,8 +636,17 @@ export class Engine implements GpwApi {
   }
 }
 
+/** Whether a path is a pprof file, by its head (false when it cannot be read: the import says why). */
+function isPprofFile(path: string): boolean {
+  try {
+    return detectFormat(readHead(resolve(path))).format === 'pprof';
+  } catch {
+    return false;
+  }
+}
+
 /** A profile's default sample type, from the summary kept at import. */
-function defaultSampleTypeOf(artifact: Artifact | null | undefined): string | undefined {
+function defaultSampleTypeOf(artifact: { summary: unknown } | null | undefined): string | undefined {
   const summary = artifact?.summary as Partial<ProfileSummary> | undefined;
   return typeof summary?.defaultSampleType === 'string' ? summary.defaultSampleType : undefined;
 }
@@ -699,5 +725,5 @@ export function readInputFile(path: string): Uint8Array {
     const what = detected.format === null ? `; ${detected.reason}` : '';
     throw new GpwError('too_large', `${name}: the file is ${formatSize(size)}; gpw imports profiles up to ${formatSize(MAX_IMPORT_BYTES)}${what}`);
   }
-  return readFileSync(path);
+  return readMaybeShared(path, size);
 }

@@ -10,13 +10,68 @@ import { leavesAreUnlocks, summarizeProfile, type ProfileSummary } from './profi
 import { functionStatsOfFigures, type FunctionStats } from './runs/function-stats.js';
 import { Accumulator, EdgeWalk, topOfFigures, type TopOptions, type TopReport } from './top.js';
 import { BASE_LABEL } from './profile-view.js';
+import type { SampleCounts, ScanOptions } from '../formats/pprof/decode-pprof.js';
 
 /** A profile whose samples are visited, not held (formats/pprof/decode-pprof.ts: scanPprof). */
 export interface ProfileSamples {
   /** The profile without its samples. */
   skeleton: Profile;
   sampleCount: number;
-  forEachSample(visit: (s: number, locs: Uint32Array, nLocs: number, values: Float64Array, labelKeys: Int32Array, nLabels: number) => void, options?: { labels?: boolean }): void;
+  forEachSample(visit: (s: number, locs: Uint32Array, nLocs: number, values: Float64Array, labelKeys: Int32Array, nLabels: number) => void, options?: ScanOptions): SampleCounts;
+}
+
+/**
+ * The figures of some of a profile's samples (from..to-1): one walk adds up every type's flat
+ * and cum, the totals, the leaves and the label keys, and sets each sample's bits in
+ * `sampleBits` (see ScannedProfile). Parts of one profile made on different threads add up to
+ * the whole (flat, cum and totals are sums of integers: exact in any order).
+ */
+export interface ScanPart {
+  flat: Float64Array;
+  cum: Float64Array;
+  totals: Float64Array;
+  leafCount: Uint32Array;
+  isLabelKey: Uint8Array;
+  counts: SampleCounts;
+}
+
+/** What a scan keeps of a skeleton: its frames and the inline bits of its functions and locations. */
+export class ScanFrames {
+  readonly frames: FrameTable;
+  /**
+   * Per function name: its bit among 16 when it appears as an inlined frame somewhere (only
+   * those can get an inline label), else 0. Per location: its functions' bits; null when no
+   * function is ever inlined.
+   */
+  readonly inlineBit: Int32Array;
+  readonly locBits: Int32Array | null;
+
+  constructor(readonly skeleton: Profile) {
+    this.frames = buildFrameTable(skeleton, { showAddresses: false });
+    this.inlineBit = inlineBits(this.frames);
+    this.locBits = locationBits(this.frames, this.inlineBit);
+  }
+}
+
+/** Walks samples from..to-1 (all by default) into a part; `sampleBits[s]` gets sample s's bits when locBits is not null. */
+export function scanPart(samples: ProfileSamples, sf: ScanFrames, sampleBits: Uint16Array | null, range: { from?: number; to?: number } = {}): ScanPart {
+  const { skeleton } = samples;
+  const acc = new Accumulator(sf.frames, skeleton.sampleTypes.map((_, t) => t));
+  const leafCount = new Uint32Array(skeleton.locAddress.length);
+  const isLabelKey = new Uint8Array(skeleton.strings.length);
+  const locBits = sf.locBits;
+  const bitsOut = locBits ? sampleBits : null;
+  const counts = samples.forEachSample((s, locs, nLocs, values, labelKeys, nLabels) => {
+    acc.add(s, locs, 0, nLocs, values, 0);
+    if (nLocs > 0) leafCount[locs[0]]++;
+    for (let i = 0; i < nLabels; i++) isLabelKey[labelKeys[i]] = 1;
+    if (bitsOut) {
+      let bits = 0;
+      for (let i = 0; i < nLocs; i++) bits |= locBits![locs[i]];
+      bitsOut[s] = bits;
+    }
+  }, range);
+  return { flat: acc.flat, cum: acc.cum, totals: acc.totals, leafCount, isLabelKey, counts };
 }
 
 export class ScannedProfile {
@@ -24,19 +79,32 @@ export class ScannedProfile {
   private readonly frames: FrameTable;
   private readonly figures: Accumulator;
   private stats: FunctionStats | undefined;
+  private readonly inlineBit: Int32Array;
+  /** Per sample: the bits of the functions in its stack. A top table's labels walk only the samples that hold a shown function inlined somewhere. */
+  private readonly sampleBits: Uint16Array | null;
 
-  /** One walk of the samples: every type's figures, the totals, the label keys, the leaves. */
-  constructor(private readonly samples: ProfileSamples) {
+  /**
+   * Every type's figures, the totals, the label keys, the leaves: from one walk of the samples,
+   * or from the parts others walked (which together cover every sample once, and set `sampleBits`).
+   */
+  constructor(
+    private readonly samples: ProfileSamples,
+    given?: { frames: ScanFrames; parts: ScanPart[]; sampleBits: Uint16Array | null },
+  ) {
     const { skeleton } = samples;
-    this.frames = buildFrameTable(skeleton, { showAddresses: false });
+    const sf = given?.frames ?? new ScanFrames(skeleton);
+    this.frames = sf.frames;
+    this.inlineBit = sf.inlineBit;
+    this.sampleBits = given ? given.sampleBits : sf.locBits ? new Uint16Array(samples.sampleCount) : null;
+    const parts = given?.parts ?? [scanPart(samples, sf, this.sampleBits)];
     const acc = new Accumulator(this.frames, skeleton.sampleTypes.map((_, t) => t));
     const leafCount = new Uint32Array(skeleton.locAddress.length);
     const isLabelKey = new Uint8Array(skeleton.strings.length);
-    samples.forEachSample((s, locs, nLocs, values, labelKeys, nLabels) => {
-      acc.add(s, locs, 0, nLocs, values, 0);
-      if (nLocs > 0) leafCount[locs[0]]++;
-      for (let i = 0; i < nLabels; i++) isLabelKey[labelKeys[i]] = 1;
-    });
+    for (const part of parts) {
+      acc.addFigures(part);
+      part.leafCount.forEach((n, l) => (leafCount[l] += n));
+      part.isLabelKey.forEach((k, i) => (isLabelKey[i] |= k));
+    }
     this.figures = acc;
     const labelKeys: number[] = [];
     isLabelKey.forEach((k, i) => k && labelKeys.push(i));
@@ -69,8 +137,34 @@ export class ScannedProfile {
     const figures = this.figures.of(typeIndex);
     return topOfFigures(this.frames, this.samples.skeleton.sampleTypes[typeIndex], figures, options, figures.total, (shown) => {
       const walk = new EdgeWalk(this.frames, shown);
-      this.samples.forEachSample((s, locs, nLocs, values) => walk.add(s, locs, 0, nLocs, values[typeIndex]), { labels: false });
+      // Only the edges into a shown function that is inlined somewhere decide a label, and
+      // only samples holding one such function have those edges: the others are skipped.
+      let wanted = 0;
+      shown.forEach((on, name) => (wanted |= on ? this.inlineBit[name] : 0));
+      const bits = this.sampleBits;
+      const only = bits ? (s: number) => (bits[s] & wanted) !== 0 : undefined;
+      this.samples.forEachSample((s, locs, nLocs, values) => walk.add(s, locs, 0, nLocs, values[typeIndex]), { labels: false, only });
       return walk.edges;
     });
   }
+}
+
+/** Each function name that appears as an inlined frame gets one of 16 bits (by its index); the others 0. */
+function inlineBits(frames: FrameTable): Int32Array {
+  const bits = new Int32Array(frames.names.length);
+  frames.frameInline.forEach((inl, f) => {
+    if (inl) bits[frames.frameName[f]] = 1 << (frames.frameName[f] & 15);
+  });
+  return bits;
+}
+
+/** Per location, the bits of its frames' functions (inlined there or not); null when no function is ever inlined. */
+function locationBits(frames: FrameTable, inlineBit: Int32Array): Int32Array | null {
+  if (!inlineBit.some((b) => b !== 0)) return null;
+  const { locFrameStart, frameName } = frames;
+  const out = new Int32Array(locFrameStart.length - 1);
+  for (let l = 0; l < out.length; l++) {
+    for (let f = locFrameStart[l]; f < locFrameStart[l + 1]; f++) out[l] |= inlineBit[frameName[f]];
+  }
+  return out;
 }

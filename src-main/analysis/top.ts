@@ -127,7 +127,7 @@ export function singleFrameNames(frames: FrameTable): Int32Array {
 
 /**
  * flat to each sample's leaf function, cum once per function per sample, for several sample
- * types in one walk of the stacks (function × type, row-major). Samples are added one at a
+ * types in one walk of the stacks (type × function: one row per type). Samples are added one at a
  * time, from a profile's columns or straight from a pprof file (formats/pprof: scanPprof).
  */
 export class Accumulator {
@@ -137,8 +137,11 @@ export class Accumulator {
   private readonly seenInSample: Int32Array;
   private readonly single: Int32Array;
   private readonly nTypes: number;
+  private readonly nNames: number;
   /** The values of the sample being added, one per type. */
   private readonly v: Float64Array;
+  /** The distinct functions of the sample being added. */
+  private readonly inSample: Int32Array;
 
   /** `types`: the sample type indices to add up, in the order they come in each sample's values. */
   constructor(
@@ -147,18 +150,20 @@ export class Accumulator {
     single: Int32Array = singleFrameNames(frames),
   ) {
     const n = frames.names.length;
+    this.nNames = n;
     this.nTypes = types.length;
     this.flat = new Float64Array(n * this.nTypes);
     this.cum = new Float64Array(n * this.nTypes);
     this.totals = new Float64Array(this.nTypes);
     this.v = new Float64Array(this.nTypes);
     this.seenInSample = new Int32Array(n).fill(-1);
+    this.inSample = new Int32Array(n);
     this.single = single;
   }
 
   /** Sample `s` (increasing from one call to the next): locations locs[start..end), leaf first; its values values[vbase + types[k]]. */
   add(s: number, locs: Uint32Array, start: number, end: number, values: Float64Array, vbase: number): void {
-    const { types, nTypes, flat, cum, totals, seenInSample, single, v } = this;
+    const { types, nTypes, nNames, flat, cum, totals, seenInSample, single, v, inSample } = this;
     const { locFrameStart, frameName } = this.frames;
     let any = false;
     for (let k = 0; k < nTypes; k++) {
@@ -168,15 +173,16 @@ export class Accumulator {
         totals[k] += Math.abs(v[k]);
       }
     }
-    if (!any) return;
+    if (!any || end <= start) return;
+    // The sample's functions, each once; then each type's value added to them.
+    let m = 0;
     for (let li = start; li < end; li++) {
       const loc = locs[li];
       const one = single[loc];
       if (one >= 0) {
         if (seenInSample[one] !== s) {
           seenInSample[one] = s;
-          const o = one * nTypes;
-          for (let k = 0; k < nTypes; k++) cum[o + k] += v[k];
+          inSample[m++] = one;
         }
         continue;
       }
@@ -184,16 +190,27 @@ export class Accumulator {
         const node = frameName[f];
         if (seenInSample[node] !== s) {
           seenInSample[node] = s;
-          const o = node * nTypes;
-          for (let k = 0; k < nTypes; k++) cum[o + k] += v[k];
+          inSample[m++] = node;
         }
       }
     }
     // The leaf: the innermost frame of the first location.
-    if (end > start) {
-      const o = frameName[locFrameStart[locs[start]]] * nTypes;
-      for (let k = 0; k < nTypes; k++) flat[o + k] += v[k];
+    const leaf = frameName[locFrameStart[locs[start]]];
+    for (let k = 0, row = 0; k < nTypes; k++, row += nNames) {
+      const vk = v[k];
+      if (vk === 0) continue;
+      flat[row + leaf] += vk;
+      for (let i = 0; i < m; i++) cum[row + inSample[i]] += vk;
     }
+  }
+
+  /** Figures another accumulator of the same frames and types added up (a part of the samples). */
+  addFigures(part: { flat: Float64Array; cum: Float64Array; totals: Float64Array }): void {
+    for (let i = 0; i < this.flat.length; i++) {
+      this.flat[i] += part.flat[i];
+      this.cum[i] += part.cum[i];
+    }
+    for (let k = 0; k < this.nTypes; k++) this.totals[k] += part.totals[k];
   }
 
   /** Every sample of a profile's columns. */
@@ -206,15 +223,8 @@ export class Accumulator {
 
   /** The figures of the k-th type added. */
   of(k: number): Accumulated {
-    if (this.nTypes === 1) return { flat: this.flat, cum: this.cum, total: this.totals[0] };
-    const n = this.frames.names.length;
-    const flat = new Float64Array(n);
-    const cum = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      flat[i] = this.flat[i * this.nTypes + k];
-      cum[i] = this.cum[i * this.nTypes + k];
-    }
-    return { flat, cum, total: this.totals[k] };
+    const n = this.nNames;
+    return { flat: this.flat.subarray(k * n, (k + 1) * n), cum: this.cum.subarray(k * n, (k + 1) * n), total: this.totals[k] };
   }
 }
 

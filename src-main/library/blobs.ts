@@ -1,6 +1,7 @@
 // Content-addressed blob storage: SHA-256 of the original bytes, deflated when that helps,
 // returned byte-identical. Files imported as a stream (big perf script and folded text) are
 // deflated while they are read and stored in pieces (blob_parts): never one buffer of the file.
+// Big files stored as they are (a gzipped profile) are kept in pieces too.
 
 import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
@@ -23,6 +24,8 @@ export interface DeflatedParts {
 }
 
 const PART_BYTES = 256 << 10;
+/** Bytes stored as they are (gzip files) go in pieces of this size. */
+const STORED_PIECE_BYTES = 1 << 20;
 
 /**
  * Deflates a file as it is read (zlib works on its own threads meanwhile). Level 1: on text of
@@ -128,19 +131,26 @@ export class BlobStore {
     // Already-compressed inputs (gzip: .pb.gz) do not shrink again: keep them as they are.
     const deflated = isCompressed(bytes) ? null : deflateRawSync(bytes, { level: 6 });
     if (deflated && deflated.length < bytes.length * 0.95) this.insert.run(sha256, bytes.length, 'deflate', deflated);
-    else this.insert.run(sha256, bytes.length, 'none', Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    else {
+      // Kept as they are, in pieces: SQLite copies each value it is given, and one piece of a
+      // big profile at a time is that much less memory than the whole file again.
+      const raw = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      this.insert.run(sha256, bytes.length, 'none', raw.subarray(0, STORED_PIECE_BYTES));
+      for (let at = STORED_PIECE_BYTES, seq = 1; at < raw.length; at += STORED_PIECE_BYTES, seq++) this.insertPart.run(sha256, seq, raw.subarray(at, at + STORED_PIECE_BYTES));
+    }
     return sha256;
   }
 
   get(sha256: string): Uint8Array | null {
     const row = this.select.get(sha256) as { size: number; compression: string; data: Buffer } | undefined;
     if (!row) return null;
-    const bytes = row.compression === 'deflate' ? inflateRawSync(this.withParts(sha256, row.data)) : row.data;
+    const stored = row.size > row.data.length || row.compression === 'deflate' ? this.withParts(sha256, row.data) : row.data;
+    const bytes = row.compression === 'deflate' ? inflateRawSync(stored) : stored;
     if (bytes.length !== row.size) throw new Error(`blob ${sha256} is damaged: ${bytes.length} bytes, expected ${row.size}`);
     return bytes;
   }
 
-  /** A blob's deflate stream: its first piece, and the rest when it was stored in pieces. */
+  /** A blob's stored bytes (deflated or not): its first piece, and the rest when it was stored in pieces. */
   private withParts(sha256: string, first: Buffer): Buffer {
     const rest = (this.selectParts.all(sha256) as { data: Buffer }[]).map((r) => r.data);
     return rest.length === 0 ? first : Buffer.concat([first, ...rest]);

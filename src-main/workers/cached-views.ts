@@ -49,4 +49,20 @@ export class CachedViews {
     if (cacheable) this.cache.put(hashes[0], key, value);
     return value;
   }
+
+  /**
+   * Runs a request whose profiles are not library blobs yet, and keeps its answer when asked
+   * once they are: an import asks before it writes the library, so the worker works meanwhile.
+   */
+  start<T>(req: CachedRequest, view: ViewRequest, defaultSampleType?: string): { keep(): Promise<void> } {
+    const value = this.worker.run<T>(req, view.load, view.nameOf);
+    value.catch(() => undefined);
+    const hashes = [...req.view.sources, ...req.view.base].map((s) => s.sha256);
+    return {
+      keep: async () => {
+        const answer = await value;
+        if (hashes.every((h) => this.cache.has(h))) this.cache.put(hashes[0], cacheKey(req, defaultSampleType), answer);
+      },
+    };
+  }
 }

@@ -20,8 +20,10 @@ import { viewProfile, type ProfileView } from '../analysis/profile-view.js';
 import { encodePprof } from '../formats/pprof/encode-pprof.js';
 import { functionStatsOf } from '../analysis/runs/function-stats.js';
 import { useLinearRegexpFallback } from './linear-regexp.js';
-import { ScannedProfile } from '../analysis/profile-scan.js';
-import { scanPprof } from '../formats/pprof/decode-pprof.js';
+import { ScanFrames, ScannedProfile, scanPart, type ScanPart } from '../analysis/profile-scan.js';
+import { checkSampleCounts, gzipSizeHint, isGzip, scanPprof, scanSampleTable, type PprofScan } from '../formats/pprof/decode-pprof.js';
+import { gunzipShared } from './shared-gunzip.js';
+import { ScanHelper, SCAN_HELPER_ROLE, serveScanHelper } from './scan-helper.js';
 import { detectFormat, DETECT_HEAD_BYTES } from '../formats/detect-format.js';
 import { warmUpWhenIdle } from './warm-up.js';
 
@@ -123,17 +125,66 @@ function readFile(path: string, onProgress: (done: number, total: number) => voi
 const scanned = new Map<string, ScannedProfile>();
 const scanOnImport = workerData?.warmUp !== true;
 
+/**
+ * A gzipped pprof file whose data is at least this big (by its trailer) is scanned by two
+ * threads: this one and a helper (scan-helper.ts), each over half the samples.
+ */
+const PARALLEL_SCAN_MIN_BYTES = 32 * 2 ** 20;
+/** And only when it has this many samples (fewer are quicker walked than a thread is started). */
+const PARALLEL_SCAN_MIN_SAMPLES = 100_000;
+
 /** A pprof file scanned for its import, or undefined when it must be decoded (not pprof, or its view differs from the plain figures). */
-function scanForImport(source: ProfileSource): ScannedProfile | undefined {
+async function scanForImport(source: ProfileSource): Promise<ScannedProfile | undefined> {
   if (!scanOnImport || !source.bytes || cache.has(source.sha256) || detectFormat(source.bytes.subarray(0, DETECT_HEAD_BYTES)).format !== 'pprof') return undefined;
+  const bytes = source.bytes;
+  // Started first, so that its start-up overlaps the gunzip.
+  const helper = bytes.length > 0 && isGzip(bytes) && gzipSizeHint(bytes) >= PARALLEL_SCAN_MIN_BYTES ? new ScanHelper(new URL(import.meta.url)) : undefined;
   try {
-    const samples = scanPprof(source.bytes);
+    const samples = scanPprof(helper ? await gunzipShared(bytes) : bytes);
     if (!ScannedProfile.fits(samples.skeleton)) return undefined;
-    return touch(scanned, source.sha256, new ScannedProfile(samples), 1);
+    const profile = helper && samples.sampleCount >= PARALLEL_SCAN_MIN_SAMPLES ? await scanInTwo(samples, helper) : new ScannedProfile(samples);
+    return touch(scanned, source.sha256, profile, 1);
   } catch (err) {
     if (err instanceof FormatError) throw new SourceFormatError(source.sha256, err.message);
     throw err;
+  } finally {
+    helper?.close();
   }
+}
+
+/** The first half of the samples walked here, the second by the helper; a helper that cannot run leaves its half to this thread. */
+async function scanInTwo(whole: PprofScan, helper: ScanHelper): Promise<ScannedProfile> {
+  const { skeleton } = whole;
+  const table = { ...whole.table, sStart: shared(whole.table.sStart), sEnd: shared(whole.table.sEnd) };
+  const samples = scanSampleTable(skeleton, table);
+  const n = samples.sampleCount;
+  const frames = new ScanFrames(skeleton);
+  const sampleBits = frames.locBits ? new Uint16Array(new SharedArrayBuffer(2 * n)) : null;
+  const mid = n >>> 1;
+  let abandoned = false;
+  const theirs = helper.run({ skeleton, table, from: mid, to: n, sampleBits }).catch((err: unknown) => {
+    if (err instanceof FormatError || abandoned) throw err;
+    return scanPart(samples, frames, sampleBits, { from: mid, to: n });
+  });
+  let own: ScanPart;
+  try {
+    own = scanPart(samples, frames, sampleBits, { from: 0, to: mid });
+  } catch (err) {
+    // The first half's error is the first in the file; the helper's half is not wanted any more.
+    abandoned = true;
+    theirs.catch(() => undefined);
+    throw err;
+  }
+  const rest = await theirs;
+  checkSampleCounts({ locations: own.counts.locations + rest.counts.locations, labels: own.counts.labels + rest.counts.labels }, table.sStart[0]);
+  return new ScannedProfile(samples, { frames, parts: [own, rest], sampleBits });
+}
+
+function shared(a: Uint32Array): Uint32Array {
+  if (a.buffer instanceof SharedArrayBuffer) return a;
+  const out = new Uint32Array(new SharedArrayBuffer(a.byteLength));
+  out.set(a);
+  return out;
 }
 
 /** The scanned profile a top request reads, when it asks for the plain view of that one profile. */
@@ -148,7 +199,7 @@ function handle(req: WorkerRequest, id: number): unknown {
     case 'readFile':
       return readFile(req.path, (done, total) => parentPort!.postMessage({ id, progress: { done, total } } satisfies WorkerProgress));
     case 'summarize':
-      return scanForImport(req.source)?.summary ?? summarizeProfile(profilesFor([req.source])[0]);
+      return scanForImport(req.source).then((scan) => scan?.summary ?? summarizeProfile(profilesFor([req.source])[0]));
     case 'meta': {
       const profile = profilesFor([req.source])[0];
       return { sampleTypes: profile.sampleTypes, defaultSampleType: profile.defaultSampleType };
@@ -202,15 +253,23 @@ function transferables(value: unknown, depth = 0, out = new Set<ArrayBuffer>()):
   return [...out];
 }
 
-useLinearRegexpFallback();
 let lastRequestAt = 0;
-if (workerData?.warmUp) warmUpWhenIdle(() => lastRequestAt);
+if (workerData?.role === SCAN_HELPER_ROLE) serveScanHelper(parentPort!);
+else {
+  useLinearRegexpFallback();
+  if (workerData?.warmUp) warmUpWhenIdle(() => lastRequestAt);
+  // One request at a time, in the order sent (an import's scan waits for its helper).
+  let queue = Promise.resolve();
+  parentPort!.on('message', (msg: { id: number; req: WorkerRequest }) => {
+    queue = queue.then(() => answer(msg));
+  });
+}
 
-parentPort!.on('message', (msg: { id: number; req: WorkerRequest }) => {
+async function answer(msg: { id: number; req: WorkerRequest }): Promise<void> {
   lastRequestAt = Date.now();
   let reply: WorkerReply;
   try {
-    const value = handle(msg.req, msg.id);
+    const value = await handle(msg.req, msg.id);
     reply = { id: msg.id, ok: true, value };
     parentPort!.postMessage(reply, transferables(value));
     return;
@@ -221,4 +280,4 @@ parentPort!.on('message', (msg: { id: number; req: WorkerRequest }) => {
     else reply = { id: msg.id, ok: false, error: errorBody(err instanceof GpwError ? err : err) };
   }
   parentPort!.postMessage(reply);
-});
+}

@@ -65,6 +65,22 @@ describe('blobs', () => {
     expect(rows.find((r) => r.sha256 === a.sha256)!.compression).toBe('none'); // gzip does not shrink again
   });
 
+  it('keeps a gzip file of more than 1 MiB in pieces as it is, and returns it byte-identical; deleting it takes the pieces', () => {
+    // Random bytes behind a gzip header: stored as they are (compressed data does not shrink).
+    const big = Buffer.alloc(2.5 * 2 ** 20 + 7);
+    for (let i = 0, x = 1; i < big.length; i++) big[i] = (x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 24;
+    big[0] = 0x1f;
+    big[1] = 0x8b;
+    const sha = sha256Hex(big);
+    lib.db.transaction(() => lib.blobs.put(big, sha))();
+    expect(lib.db.prepare('SELECT compression, length(data) AS stored, size FROM blobs WHERE sha256 = ?').get(sha)).toEqual({ compression: 'none', stored: 2 ** 20, size: big.length });
+    expect(lib.db.prepare('SELECT count(*) AS n FROM blob_parts WHERE sha256 = ?').get(sha)).toEqual({ n: 2 });
+    expect(Buffer.compare(Buffer.from(lib.blobs.get(sha)!), big)).toBe(0);
+    lib.db.transaction(() => lib.blobs.release(sha))();
+    expect(lib.blobs.get(sha)).toBeNull();
+    expect(lib.db.prepare('SELECT count(*) AS n FROM blob_parts').get()).toEqual({ n: 0 });
+  });
+
   it('deletes a blob only when no artifact refers to it', () => {
     const [a] = lib.addArtifacts([artifactOf(goProfile('cpu'))], null);
     const [b] = lib.addArtifacts([artifactOf(goProfile('cpu'))], null);

@@ -1,12 +1,17 @@
 // The import's scan of a pprof file (samples visited one at a time, never kept as columns) gives
 // what the decoded profile gives: the summary, every sample type's function figures and top
 // tables (flat and cum order, all rows, inline labels), on Go's own profiles of every kind; the
-// function figures are also checked against a plain count by function name.
+// function figures are also checked against a plain count by function name. Parts walked apart
+// (two threads: the helper thread over a file gunzipped into shared memory) add up to the whole.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodePprof, scanPprof } from '../../src-main/formats/pprof/decode-pprof';
-import { ScannedProfile } from '../../src-main/analysis/profile-scan';
+import { pathToFileURL } from 'node:url';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { decodePprof, scanPprof, scanSampleTable } from '../../src-main/formats/pprof/decode-pprof';
+import { ScanFrames, ScannedProfile, scanPart } from '../../src-main/analysis/profile-scan';
+import { gunzipShared } from '../../src-main/workers/shared-gunzip';
+import { ScanHelper } from '../../src-main/workers/scan-helper';
 import { summarizeProfile } from '../../src-main/analysis/profile-summary';
 import { functionStatsOf } from '../../src-main/analysis/runs/function-stats';
 import { computeTop } from '../../src-main/analysis/top';
@@ -44,6 +49,16 @@ describe('scanPprof + ScannedProfile', () => {
     expect(ScannedProfile.fits(scan.skeleton)).toBe(true);
     const scanned = new ScannedProfile(scan);
     expect(scanned.summary).toEqual(summarizeProfile(decoded));
+    // Walked in two parts (as two threads do, each over the shared table) and added up: the same answers.
+    const frames = new ScanFrames(scan.skeleton);
+    const sampleBits = new Uint16Array(scan.sampleCount);
+    const mid = scan.sampleCount >>> 1;
+    const apart = scanSampleTable(scan.skeleton, scan.table);
+    const parts = [scanPart(apart, frames, sampleBits, { from: mid }), scanPart(scan, frames, sampleBits, { to: mid })];
+    const added = new ScannedProfile(scan, { frames, parts, sampleBits });
+    expect(added.summary).toEqual(scanned.summary);
+    expect(added.functionStats()).toEqual(scanned.functionStats());
+    decoded.sampleTypes.forEach((_, t) => expect(added.top(t, { nodecount: 0, nodefraction: 0 })).toEqual(scanned.top(t, { nodecount: 0, nodefraction: 0 })));
     const stats = scanned.functionStats();
     expect(stats).toEqual(functionStatsOf(decoded));
     decoded.sampleTypes.forEach((_, t) => {
@@ -63,5 +78,44 @@ describe('scanPprof + ScannedProfile', () => {
     const scan = scanPprof(msg);
     expect(() => new ScannedProfile(scan)).toThrow(FormatError);
     expect(() => new ScannedProfile(scan)).toThrow(/refers to location id 9/);
+  });
+
+  it('the helper thread walks its part of a file gunzipped into shared memory as this thread would', async () => {
+    const gz = readFileSync(goProfile('heap'));
+    const raw = await gunzipShared(gz);
+    expect(raw.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(Buffer.compare(raw, gunzipSync(gz))).toBe(0);
+    const scan = scanPprof(raw);
+    const frames = new ScanFrames(scan.skeleton);
+    const from = scan.sampleCount >>> 1;
+    const ours = new Uint16Array(scan.sampleCount);
+    const expected = scanPart(scan, frames, ours, { from });
+    const theirs = new Uint16Array(new SharedArrayBuffer(2 * scan.sampleCount));
+    const helper = new ScanHelper(pathToFileURL(repoPath('out/main/profile-worker.js')));
+    try {
+      const part = await helper.run({ skeleton: scan.skeleton, table: scan.table, from, to: scan.sampleCount, sampleBits: theirs });
+      expect(part).toEqual(expected);
+      expect(theirs).toEqual(ours);
+    } finally {
+      helper.close();
+    }
+  });
+
+  it('bad input in the helper’s part is the decoder’s FormatError; bad gzip is worded as the decoder words it', async () => {
+    const msg = Buffer.from([0x0a, 0x04, 0x08, 0x01, 0x10, 0x02, 0x12, 0x05, 0x0a, 0x01, 0x09, 0x10, 0x01, 0x22, 0x02, 0x08, 0x01, 0x32, 0x00, 0x32, 0x01, 0x61, 0x32, 0x01, 0x62]);
+    const scan = scanPprof(msg);
+    const helper = new ScanHelper(pathToFileURL(repoPath('out/main/profile-worker.js')));
+    try {
+      const run = helper.run({ skeleton: scan.skeleton, table: scan.table, from: 0, to: 1, sampleBits: null });
+      await expect(run).rejects.toThrow(FormatError);
+      await expect(run).rejects.toThrow(/refers to location id 9/);
+    } finally {
+      helper.close();
+    }
+    const gz = gzipSync(msg);
+    await expect(gunzipShared(gz.subarray(0, gz.length - 6))).rejects.toThrow(/the gzip stream ends early \(truncated file\)/);
+    const garbled = Buffer.from(gz);
+    garbled[12] ^= 0xff;
+    await expect(gunzipShared(garbled)).rejects.toThrow(FormatError);
   });
 });

@@ -37,13 +37,23 @@ export function unwrapPprofBytes(bytes: Uint8Array): Uint8Array {
   try {
     return gunzipSync(bytes, { maxOutputLength: MAX_DECOMPRESSED_BYTES, chunkSize: gunzipChunkSize(bytes) });
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ERR_BUFFER_TOO_LARGE' || /Cannot create a Buffer larger/.test(String(err))) {
-      throw new FormatError(`gzip data expands beyond ${MAX_DECOMPRESSED_BYTES / 2 ** 20} MiB; not a profile gpw can read`);
-    }
-    const detail = code === 'Z_BUF_ERROR' ? 'the gzip stream ends early (truncated file)' : `invalid gzip data (${(err as Error).message})`;
-    throw new FormatError(detail);
+    throw gunzipFailure(err);
   }
+}
+
+/** A zlib error of a profile's gunzip, as the FormatError that says what is wrong. */
+export function gunzipFailure(err: unknown): FormatError {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ERR_BUFFER_TOO_LARGE' || /Cannot create a Buffer larger/.test(String(err))) return tooLargeGzip();
+  return new FormatError(code === 'Z_BUF_ERROR' ? 'the gzip stream ends early (truncated file)' : `invalid gzip data (${(err as Error).message})`);
+}
+
+export const tooLargeGzip = (): FormatError => new FormatError(`gzip data expands beyond ${MAX_DECOMPRESSED_BYTES / 2 ** 20} MiB; not a profile gpw can read`);
+
+/** The size a gzip file's trailer gives for its data (ISIZE: the size mod 2^32); only a hint. */
+export function gzipSizeHint(bytes: Uint8Array): number {
+  const n = bytes.length;
+  return n < 18 ? 0 : (bytes[n - 4] | (bytes[n - 3] << 8) | (bytes[n - 2] << 16) | (bytes[n - 1] << 24)) >>> 0;
 }
 
 /**
@@ -53,16 +63,59 @@ export function unwrapPprofBytes(bytes: Uint8Array): Uint8Array {
  * only a hint: a wrong one costs chunks, never correctness; deflate expands at most ~1032×.
  */
 function gunzipChunkSize(bytes: Uint8Array): number {
-  const n = bytes.length;
-  const isize = (bytes[n - 4] | (bytes[n - 3] << 8) | (bytes[n - 2] << 16) | (bytes[n - 1] << 24)) >>> 0;
-  return Math.max(64 * 1024, Math.min(isize + 64, MAX_DECOMPRESSED_BYTES + 64, n * 1032 + 64));
+  return Math.max(64 * 1024, Math.min(gzipSizeHint(bytes) + 64, MAX_DECOMPRESSED_BYTES + 64, bytes.length * 1032 + 64));
 }
 
+interface Column {
+  length: number;
+  push(v: number): void;
+  view(): Uint32Array;
+  finish(): Uint32Array;
+}
 interface Range {
-  start: Growable<Uint32Array>;
-  end: Growable<Uint32Array>;
+  start: Column;
+  end: Column;
 }
 const newRange = (): Range => ({ start: new Growable(Uint32Array), end: new Growable(Uint32Array) });
+
+/**
+ * A column in shared memory: the samples' byte ranges, which an import's scan on two threads
+ * gives the helper thread without a copy (workers/scan-helper.ts); millions for a big profile.
+ */
+class SharedColumn implements Column {
+  length = 0;
+  private data: Uint32Array;
+
+  /**
+   * `capacity`: as many as there can be. Shared memory starts zeroed and only the part written
+   * is backed by the OS, so a generous bound costs address space, not memory, and the column
+   * never grows by copies (whose garbage a big profile would hold for a while).
+   */
+  constructor(capacity: number) {
+    this.data = sharedUint32(Math.max(16, capacity));
+  }
+
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const bigger = sharedUint32(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = v;
+  }
+
+  view(): Uint32Array {
+    return this.data.subarray(0, this.length);
+  }
+
+  finish(): Uint32Array {
+    return this.data.slice(0, this.length);
+  }
+}
+
+function sharedUint32(n: number): Uint32Array {
+  return new Uint32Array(typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(4 * n) : new ArrayBuffer(4 * n));
+}
 
 function readRange(r: Reader, into: Range): void {
   const len = r.uint32();
@@ -97,39 +150,106 @@ export interface PprofScan {
   /** The profile without its samples (sampleCount 0, empty sample columns). */
   skeleton: Profile;
   sampleCount: number;
+  /** Where the samples are and what reading them needs: plain arrays another thread can be given. */
+  table: SampleTable;
   /**
    * Calls `visit` for every sample in order: its location indices (leaf first) in
    * locs[0..nLocs), its values (one per sample type) and its label keys (string indices) in
-   * labelKeys[0..nLabels). The arrays are reused from one sample to the next.
+   * labelKeys[0..nLabels). The arrays are reused from one sample to the next. Returns how many
+   * location ids and labels the samples visited hold.
    */
-  forEachSample(visit: (s: number, locs: Uint32Array, nLocs: number, values: Float64Array, labelKeys: Int32Array, nLabels: number) => void, options?: { labels?: boolean }): void;
+  forEachSample(visit: (s: number, locs: Uint32Array, nLocs: number, values: Float64Array, labelKeys: Int32Array, nLabels: number) => void, options?: ScanOptions): SampleCounts;
+}
+
+export interface ScanOptions {
+  /** false: labels are not read (a later walk: the first one checked them). */
+  labels?: boolean;
+  /** Only the samples it selects are visited (a later walk: the first one checked them all). */
+  only?: (s: number) => boolean;
+  /** Only samples from..to-1 (a part of a walk shared between threads). */
+  from?: number;
+  to?: number;
+}
+
+export interface SampleCounts {
+  locations: number;
+  labels: number;
+}
+
+/** The samples of a decoded skeleton: their byte ranges in `bytes` and how their ids resolve. */
+export interface SampleTable {
+  bytes: Uint8Array;
+  sStart: Uint32Array;
+  sEnd: Uint32Array;
+  nTypes: number;
+  /** Location index by id for small ids (-1: none), and the other ids. */
+  denseIds: Int32Array;
+  sparseIds: [Uint64Key, number][];
+  stringCount: number;
 }
 
 export function scanPprof(input: Uint8Array): PprofScan {
   const parts = withFormatErrors(() => decodeProfileParts(unwrapNonEmpty(input)));
-  const { sStart, sEnd } = parts.samples;
+  return scanOf(parts.skeleton, parts.samples);
+}
+
+/** A scan of samples another thread located (scanPprof's table), over its skeleton. */
+export function scanSampleTable(skeleton: Profile, table: SampleTable): PprofScan {
+  const spans: SampleSpans = {
+    r: protobuf.Reader.create(table.bytes),
+    sStart: table.sStart,
+    sEnd: table.sEnd,
+    nTypes: table.nTypes,
+    locationIds: IdIndex.of(table.denseIds, table.sparseIds),
+    strIndex: stringIndexCheck(table.stringCount),
+    stringCount: table.stringCount,
+  };
+  return scanOf(skeleton, spans);
+}
+
+/** The budgets of decodePprof, for location ids and labels counted over all samples. */
+export function checkSampleCounts(counts: SampleCounts, at: number): void {
+  if (counts.locations > MAX_SAMPLE_LOCATIONS) throw tooManyEntries(at, `${MAX_SAMPLE_LOCATIONS.toLocaleString('en')} location ids in its samples`);
+  if (counts.labels > MAX_DECODED_ENTRIES) throw tooManyEntries(at, `${MAX_DECODED_ENTRIES.toLocaleString('en')} sample labels`);
+}
+
+function scanOf(skeleton: Profile, spans: SampleSpans): PprofScan {
+  const { sStart, sEnd } = spans;
   let widest = 0;
   for (let s = 0; s < sStart.length; s++) widest = Math.max(widest, sEnd[s] - sStart[s]);
   return {
-    skeleton: parts.skeleton,
+    skeleton,
     sampleCount: sStart.length,
+    table: {
+      bytes: spans.r.buf,
+      sStart,
+      sEnd,
+      nTypes: spans.nTypes,
+      denseIds: spans.locationIds.dense,
+      sparseIds: spans.locationIds.sparseEntries(),
+      stringCount: spans.stringCount,
+    },
     forEachSample(visit, options) {
       // One sample's location ids and labels each take at least a byte (two for a label).
-      const dec = new SampleDecoder(parts.samples, new Uint32Array(widest), new SampleLabels(widest >> 1), new Float64Array(parts.samples.nTypes));
+      const dec = new SampleDecoder(spans, new Uint32Array(widest), new SampleLabels(widest >> 1), new Float64Array(spans.nTypes));
       // A later walk that needs no labels skips them (the first one checked them).
       dec.skipLabels = options?.labels === false;
-      withFormatErrors(() => {
+      return withFormatErrors(() => {
         // The decoder's budgets hold here too: a profile imports only if its views can decode it.
-        let locations = 0;
-        let labels = 0;
-        for (let s = 0; s < sStart.length; s++) {
+        const counts = { locations: 0, labels: 0 };
+        const only = options?.only;
+        const to = Math.min(options?.to ?? sStart.length, sStart.length);
+        for (let s = options?.from ?? 0; s < to; s++) {
+          if (only && !only(s)) continue;
           dec.nLocs = 0;
           dec.labels.n = 0;
           dec.decode(s, 0);
-          if ((locations += dec.nLocs) > MAX_SAMPLE_LOCATIONS) throw tooManyEntries(sStart[0], `${MAX_SAMPLE_LOCATIONS.toLocaleString('en')} location ids in its samples`);
-          if ((labels += dec.labels.n) > MAX_DECODED_ENTRIES) throw tooManyEntries(sStart[0], `${MAX_DECODED_ENTRIES.toLocaleString('en')} sample labels`);
+          counts.locations += dec.nLocs;
+          counts.labels += dec.labels.n;
+          if (counts.locations > MAX_SAMPLE_LOCATIONS || counts.labels > MAX_DECODED_ENTRIES) checkSampleCounts(counts, sStart[0]);
           visit(s, dec.locs, dec.nLocs, dec.values, dec.labels.key, dec.labels.n);
         }
+        return counts;
       });
     },
   };
@@ -163,13 +283,17 @@ interface SampleSpans {
   nTypes: number;
   locationIds: IdIndex;
   strIndex: StringIndexCheck;
+  /** Strings in the table: an index below it is valid. */
+  stringCount: number;
 }
 
 /** Everything but the samples, decoded; the samples located. */
 function decodeProfileParts(bytes: Uint8Array): { skeleton: Profile; samples: SampleSpans } {
   const r = protobuf.Reader.create(bytes);
   const sampleTypeRanges = newRange();
-  const samples = newRange();
+  // Every top-level entry takes at least two bytes, and there are at most MAX_DECODED_ENTRIES.
+  const maxSamples = Math.min(MAX_DECODED_ENTRIES, bytes.length >>> 1);
+  const samples: Range = { start: new SharedColumn(maxSamples), end: new SharedColumn(maxSamples) };
   const mappingsR = newRange();
   const locations = newRange();
   const functions = newRange();
@@ -184,9 +308,23 @@ function decodeProfileParts(bytes: Uint8Array): { skeleton: Profile; samples: Sa
   let defaultSampleType = 0;
   let entries = 0;
 
+  const buf = r.buf;
   while (r.pos < r.len) {
     // One count for every top-level entry, before the ranges and strings that hold them grow.
     if (++entries > MAX_DECODED_ENTRIES) throw tooManyEntries(r.pos);
+    if (buf[r.pos] === 0x12) {
+      // A sample (field 2, length-delimited): most entries of a big profile, located in place.
+      const at = r.pos + 1;
+      const len = readVarintAt(buf, at);
+      // Lengths of up to four bytes (the rest as readRange reads them).
+      if (varintEnd - at <= 4) {
+        if (varintEnd + len > r.len) throw new RangeError('length exceeds buffer');
+        samples.start.push(varintEnd);
+        samples.end.push(varintEnd + len);
+        r.pos = varintEnd + len;
+        continue;
+      }
+    }
     const tag = r.uint32();
     const field = tag >>> 3;
     const wt = tag & 7;
@@ -224,16 +362,8 @@ function decodeProfileParts(bytes: Uint8Array): { skeleton: Profile; samples: Sa
   if (strings.length === 0 || strings[0] !== '') {
     throw new FormatError('not a pprof profile: the string table is missing or does not start with ""');
   }
-  const str = (i: number, what: string): string => {
-    if (!Number.isInteger(i) || i < 0 || i >= strings.length) {
-      throw new FormatError(`corrupt profile: ${what} refers to string ${i}, but the table has ${strings.length}`);
-    }
-    return strings[i];
-  };
-  const strIndex = (i: number, what: string): number => {
-    str(i, what);
-    return i;
-  };
+  const strIndex = stringIndexCheck(strings.length);
+  const str = (i: number, what: string): string => strings[strIndex(i, what)];
 
   const readValueType = (start: number, end: number): ValueType => {
     r.pos = start;
@@ -312,7 +442,8 @@ function decodeProfileParts(bytes: Uint8Array): { skeleton: Profile; samples: Sa
   const locs = decodeLocations(r, locations.start.finish(), locations.end.finish(), mappingIds, functionIds);
 
   const nTypes = sampleTypes.length;
-  const sampleSpans: SampleSpans = { r, sStart: samples.start.finish(), sEnd: samples.end.finish(), nTypes, locationIds: locs.locationIds, strIndex };
+  // Views, not copies: a profile of millions of samples has megabytes of them.
+  const sampleSpans: SampleSpans = { r, sStart: samples.start.view(), sEnd: samples.end.view(), nTypes, locationIds: locs.locationIds, strIndex, stringCount: strings.length };
   // Every sample holds one value per type, each at least a byte: more than the bytes can hold is corrupt.
   if (sampleSpans.sStart.length * nTypes > r.len) {
     throw new FormatError(`corrupt profile: ${sampleSpans.sStart.length} samples × ${nTypes} sample types need more values than its ${r.len} bytes can hold`);
@@ -354,6 +485,16 @@ function decodeProfileParts(bytes: Uint8Array): { skeleton: Profile; samples: Sa
 }
 
 type StringIndexCheck = (i: number, what: string) => number;
+
+/** An index into a string table of `count` strings, checked. */
+function stringIndexCheck(count: number): StringIndexCheck {
+  return (i, what) => {
+    if (!Number.isInteger(i) || i < 0 || i >= count) {
+      throw new FormatError(`corrupt profile: ${what} refers to string ${i}, but the table has ${count}`);
+    }
+    return i;
+  };
+}
 
 /** Locations (address, mapping, lines) in file order, and the map from their ids. */
 function decodeLocations(r: Reader, lStart: Uint32Array, lEnd: Uint32Array, mappingIds: IdIndex, functionIds: IdIndex) {
@@ -482,17 +623,26 @@ class SampleDecoder {
     let nValues = 0;
     // Straight from the buffer (no Reader call per field): this loop runs for every sample.
     let p = sStart[s];
+    // One- and two-byte varints (tags, lengths, location ids) are read in place.
     while (p < end) {
       const tagAt = p;
-      const tag = readVarintAt(buf, p);
-      p = varintEnd;
+      let tag = buf[p];
+      if (tag < 0x80) p++;
+      else {
+        tag = readVarintAt(buf, p);
+        p = varintEnd;
+      }
       const field = tag >>> 3;
       const wt = tag & 7;
       let from = p;
       let fieldEnd: number;
       if (wt === WIRE_LEN) {
-        const len = readVarintAt(buf, p);
-        from = varintEnd;
+        let len = buf[p];
+        if (len < 0x80) from = p + 1;
+        else {
+          len = readVarintAt(buf, p);
+          from = varintEnd;
+        }
         fieldEnd = from + len;
         if (len < 0 || fieldEnd > end) throw new FormatError(`corrupt profile: ${field === 3 ? 'a sample label' : 'a sample field'} at byte ${p} runs past the message that holds it`, p);
       } else if (wt === WIRE_VARINT) {
@@ -511,8 +661,15 @@ class SampleDecoder {
         let q = from;
         while (q < fieldEnd) {
           const at = q;
-          const id = readVarintAt(buf, q);
-          q = varintEnd;
+          let id = buf[q];
+          if (id < 0x80) q++;
+          else if (buf[q + 1] < 0x80) {
+            id = (id & 0x7f) | (buf[q + 1] << 7);
+            q += 2;
+          } else {
+            id = readVarintAt(buf, q);
+            q = varintEnd;
+          }
           // Small ids index a dense table; ids beyond 2^53 (or with the top bit set) are rare
           // but valid, and are looked up exactly.
           let index = id >= 0 && id < denseIds.length ? denseIds[id] : -1;
@@ -524,8 +681,12 @@ class SampleDecoder {
       } else if (field === 2) {
         let q = from;
         while (q < fieldEnd) {
-          const v = readVarintAt(buf, q);
-          q = varintEnd;
+          let v = buf[q];
+          if (v < 0x80) q++;
+          else {
+            v = readVarintAt(buf, q);
+            q = varintEnd;
+          }
           if (nValues < nTypes) values[base + nValues] = v;
           nValues++;
         }
@@ -545,26 +706,38 @@ class SampleDecoder {
   }
 
   private label(s: number, from: number, end: number): void {
-    const { r, strIndex } = this.spans;
+    const { r, strIndex, stringCount } = this.spans;
+    const buf = r.buf;
     const labels = this.labels;
-    r.pos = from;
     let key = 0, sv = 0, num = 0, unit = 0;
-    while (r.pos < end) {
-      const t = r.uint32();
-      switch (t >>> 3) {
-        case 1: key = readVarint(r); break;
-        case 2: sv = readVarint(r); break;
-        case 3: num = readVarint(r); break;
-        case 4: unit = readVarint(r); break;
-        default: r.skipType(t & 7);
+    // Straight from the buffer, as decode(): a profile with labels has millions of them.
+    let p = from;
+    while (p < end) {
+      const t = readVarintAt(buf, p);
+      p = varintEnd;
+      const field = t >>> 3;
+      if (field >= 1 && field <= 4) {
+        const v = readVarintAt(buf, p);
+        if (varintEnd > buf.length) throw new RangeError('varint runs past the end of the data');
+        p = varintEnd;
+        if (field === 1) key = v;
+        else if (field === 2) sv = v;
+        else if (field === 3) num = v;
+        else unit = v;
+      } else {
+        if (p > buf.length) throw new RangeError('varint runs past the end of the data');
+        r.pos = p;
+        r.skipType(t & 7);
+        p = r.pos;
       }
     }
     const n = labels.n;
     if (n === labels.key.length) throw new FormatError(`corrupt profile: sample ${s} has malformed labels`);
-    labels.key[n] = strIndex(key, 'a label key');
-    labels.str[n] = strIndex(sv, 'a label value');
+    // Index checks inline; the checker only to word the error.
+    labels.key[n] = key >= 0 && key < stringCount ? key : strIndex(key, 'a label key');
+    labels.str[n] = sv >= 0 && sv < stringCount ? sv : strIndex(sv, 'a label value');
     labels.num[n] = num;
-    labels.unit[n] = strIndex(unit, 'a label unit');
+    labels.unit[n] = unit >= 0 && unit < stringCount ? unit : strIndex(unit, 'a label unit');
     labels.n = n + 1;
   }
 }
@@ -646,8 +819,19 @@ class IdIndex {
   readonly dense: Int32Array;
   private readonly sparse = new Map<Uint64Key, number>();
 
-  constructor(expected: number) {
-    this.dense = new Int32Array(expected * 2 + 2).fill(-1);
+  constructor(expected: number, dense?: Int32Array) {
+    this.dense = dense ?? new Int32Array(expected * 2 + 2).fill(-1);
+  }
+
+  /** The index another one's dense table and other ids make (SampleTable). */
+  static of(dense: Int32Array, sparse: [Uint64Key, number][]): IdIndex {
+    const index = new IdIndex(0, dense);
+    for (const [id, i] of sparse) index.sparse.set(id, i);
+    return index;
+  }
+
+  sparseEntries(): [Uint64Key, number][] {
+    return [...this.sparse];
   }
 
   add(id: Uint64Key, index: number, what: string): void {
