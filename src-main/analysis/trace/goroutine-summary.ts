@@ -49,8 +49,9 @@ function computeStats(trace: GoTrace): GoroutineStats {
   const lastSyscall = new Float64Array(n).fill(UNSET);
   const lastSyscallBlock = new Float64Array(n).fill(UNSET);
   const finalized = new Uint8Array(n);
-  const syscallingP = new Map<number, number>();
-  const syscallingG = new Map<number, number>();
+  // The goroutine in a syscall on each P, and the P of each goroutine in a syscall (NaN: none).
+  const syscallingP = new GoroutineByProc();
+  const syscallingG = new Float64Array(n).fill(NaN);
   const strings = trace.strings;
   const tr = trace.transitions;
   const idle = trace.procIdle;
@@ -91,7 +92,7 @@ function computeStats(trace: GoTrace): GoroutineStats {
   for (let i = 0; i < tr.count; i++) {
     for (; pi < idle.count && idle.before[pi] <= i; pi++) {
       const g = syscallingP.get(idle.proc[pi]);
-      if (g === undefined) continue;
+      if (g < 0) continue;
       lastSyscallBlock[g] = idle.time[pi];
       syscallingP.delete(idle.proc[pi]);
     }
@@ -141,9 +142,9 @@ function computeStats(trace: GoTrace): GoroutineStats {
             s.syscall[g] += lastSyscallBlock[g] - lastSyscall[g];
           } else s.syscall[g] += t - lastSyscall[g];
           lastSyscall[g] = lastSyscallBlock[g] = UNSET;
-          const p = syscallingG.get(g);
-          if (p !== undefined) syscallingP.delete(p);
-          syscallingG.delete(g);
+          const p = syscallingG[g];
+          if (!Number.isNaN(p)) syscallingP.delete(p);
+          syscallingG[g] = NaN;
         }
         break;
     }
@@ -170,7 +171,7 @@ function computeStats(trace: GoTrace): GoroutineStats {
         break;
       case GoState.Syscall:
         syscallingP.set(tr.proc[i], g);
-        syscallingG.set(g, tr.proc[i]);
+        syscallingG[g] = tr.proc[i];
         lastSyscall[g] = t;
         break;
     }
@@ -183,6 +184,27 @@ function computeStats(trace: GoTrace): GoroutineStats {
     if (root >= trace.stackStart[st]) s.name[g] = strings[trace.frameFunc[root]];
   }
   return s;
+}
+
+/** P id → goroutine (dense index, -1 for none): the usual small ids in an array, any others in a Map. */
+class GoroutineByProc {
+  private static readonly SMALL = 1024;
+  private readonly small = new Int32Array(GoroutineByProc.SMALL + 1).fill(-1);
+  private readonly other = new Map<number, number>();
+
+  get(p: number): number {
+    if (p >= -1 && p < GoroutineByProc.SMALL) return this.small[p + 1];
+    return this.other.get(p) ?? -1;
+  }
+
+  set(p: number, g: number): void {
+    if (p >= -1 && p < GoroutineByProc.SMALL) this.small[p + 1] = g;
+    else this.other.set(p, g);
+  }
+
+  delete(p: number): void {
+    this.set(p, -1);
+  }
 }
 
 export interface GoroutineGroup {
