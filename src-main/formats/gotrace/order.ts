@@ -9,6 +9,7 @@ import { GoState, METRIC_GOMAXPROCS, METRIC_HEAP_ALLOC, METRIC_HEAP_GOAL, RangeK
 import { BatchCursor } from './batch-cursor.js';
 import { Ev, WireGoStatus, WireProcStatus, maxEventType } from './event-types.js';
 import { lookup, type IdMap } from './generation-tables.js';
+import { grown } from '../growable.js';
 import type { TraceBuilder } from './trace-builder.js';
 
 const NONE = -1;
@@ -54,17 +55,12 @@ class GoroutineStates {
     if (n <= this.status.length) return;
     let size = this.status.length * 2;
     while (size < n) size *= 2;
-    const grow = <T extends Uint8Array | Int32Array | Float64Array>(old: T, make: new (n: number) => T): T => {
-      const a = new make(size);
-      a.set(old);
-      return a;
-    };
-    this.status = grow(this.status, Uint8Array);
-    this.seqGen = grow(this.seqGen, Float64Array);
-    this.seq = grow(this.seq, Float64Array);
-    this.stwRow = grow(this.stwRow, Int32Array);
-    this.stwDesc = grow(this.stwDesc, Int32Array);
-    this.assistRow = grow(this.assistRow, Int32Array);
+    this.status = grown(this.status, size);
+    this.seqGen = grown(this.seqGen, size);
+    this.seq = grown(this.seq, size);
+    this.stwRow = grown(this.stwRow, size);
+    this.stwDesc = grown(this.stwDesc, size);
+    this.assistRow = grown(this.assistRow, size);
   }
 
   create(g: number, status: number, gen: number): void {

@@ -1,7 +1,7 @@
 // Collects the ordered events of a trace into the columnar GoTrace model. Append-only columns,
 // with a mark/rollback so a damaged last generation can be dropped as go tool trace does.
 
-import { Growable } from '../growable.js';
+import { Growable, grown } from '../growable.js';
 import type { GoTrace, GoroutineTransitions } from '../../model/trace.js';
 import type { TraceTables } from './generation-tables.js';
 
@@ -262,7 +262,7 @@ export class TraceBuilder {
  * The transition columns as plain typed arrays with one row count: a row is seven stores and
  * one bounds check (the hot path of the parser), and the columns grow together.
  */
-export class TransitionColumns {
+export class TransitionColumns implements GoroutineTransitions {
   count = 0;
   time: Float64Array;
   g: Int32Array;
@@ -297,18 +297,13 @@ export class TransitionColumns {
 
   private grow(): void {
     const rows = this.time.length * 2;
-    const bigger = <T extends Float64Array | Int32Array | Uint8Array>(old: T, make: new (n: number) => T): T => {
-      const a = new make(rows);
-      a.set(old);
-      return a;
-    };
-    this.time = bigger(this.time, Float64Array);
-    this.g = bigger(this.g, Int32Array);
-    this.from = bigger(this.from, Uint8Array);
-    this.to = bigger(this.to, Uint8Array);
-    this.reason = bigger(this.reason, Int32Array);
-    this.stack = bigger(this.stack, Int32Array);
-    this.proc = bigger(this.proc, Int32Array);
+    this.time = grown(this.time, rows);
+    this.g = grown(this.g, rows);
+    this.from = grown(this.from, rows);
+    this.to = grown(this.to, rows);
+    this.reason = grown(this.reason, rows);
+    this.stack = grown(this.stack, rows);
+    this.proc = grown(this.proc, rows);
   }
 
   /**
