@@ -5,6 +5,7 @@
 
 import { GoState, type GoTrace } from '../../model/trace.js';
 import { perTrace } from './per-trace.js';
+import { grown } from '../grown.js';
 
 export interface GoroutineStats {
   /** Dense goroutine index → root function of its first stack ("" when none was seen). */
@@ -59,23 +60,27 @@ function computeStats(trace: GoTrace): GoroutineStats {
   let sync = 0;
   let pi = 0;
 
-  // Block reasons as small slots: time per (goroutine, slot) in one array.
+  // Block reasons as small slots, numbered as they first appear: time per (slot, goroutine) in
+  // one array, which gains n rows per new slot (a handful in a trace).
   const slotOf = new Int32Array(strings.length).fill(-1);
   const reasons: string[] = [];
-  for (let i = 0; i < tr.count; i++) {
-    const r = tr.reason[i];
-    if (tr.to[i] === GoState.Waiting && slotOf[r] < 0) {
-      slotOf[r] = reasons.length;
-      reasons.push(strings[r]);
+  let forever = -1;
+  let blocked = new Float64Array(n * 8);
+  let blockedSeen = new Uint8Array(n * 8);
+  const slotFor = (r: number): number => {
+    const slot = reasons.length;
+    slotOf[r] = slot;
+    reasons.push(strings[r]);
+    if (strings[r] === 'forever') forever = slot;
+    if ((slot + 1) * n > blocked.length) {
+      blocked = grown(blocked, blocked.length * 2);
+      blockedSeen = grown(blockedSeen, blockedSeen.length * 2);
     }
-  }
-  const nr = Math.max(1, reasons.length);
-  const forever = reasons.indexOf('forever');
-  const blocked = new Float64Array(n * nr);
-  const blockedSeen = new Uint8Array(n * nr);
+    return slot;
+  };
   const addBlock = (g: number, slot: number, dt: number): void => {
-    blocked[g * nr + slot] += dt;
-    blockedSeen[g * nr + slot] = 1;
+    blocked[slot * n + g] += dt;
+    blockedSeen[slot * n + g] = 1;
   };
   const finalize = (g: number, t: number): void => {
     if (s.total[g] === 0) s.total[g] = t - s.creation[g];
@@ -101,7 +106,11 @@ function computeStats(trace: GoTrace): GoroutineStats {
     const g = tr.g[i];
     const from = tr.from[i];
     const to = tr.to[i];
-    const reason = to === GoState.Waiting ? slotOf[tr.reason[i]] : 0;
+    let reason = 0;
+    if (to === GoState.Waiting) {
+      reason = slotOf[tr.reason[i]];
+      if (reason < 0) reason = slotFor(tr.reason[i]);
+    }
     switch (from) {
       case GoState.Undetermined: {
         const syncTs = syncs[sync];
@@ -178,7 +187,7 @@ function computeStats(trace: GoTrace): GoroutineStats {
   }
   for (let g = 0; g < n; g++) {
     if (!finalized[g]) finalize(g, trace.durationNs);
-    for (let r = 0; r < reasons.length; r++) if (blockedSeen[g * nr + r]) s.block[g].set(reasons[r], blocked[g * nr + r]);
+    for (let r = 0; r < reasons.length; r++) if (blockedSeen[r * n + g]) s.block[g].set(reasons[r], blocked[r * n + g]);
     const st = trace.goStack[g];
     const root = trace.stackStart[st + 1] - 1;
     if (root >= trace.stackStart[st]) s.name[g] = strings[trace.frameFunc[root]];
