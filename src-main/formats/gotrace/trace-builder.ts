@@ -225,6 +225,7 @@ export class TraceBuilder {
 
   finish(header: { version: string; ticksPerSecond: number; wallStartMs: number | null; warning: string | null }): GoTrace {
     const tables = this.tables;
+    // The large tables (one row per few events) as views, not copies, like the transitions.
     const transitions = this.tr.view();
     const durationNs = this.lastTime;
     const syncTimes = this.syncs.finish();
@@ -244,19 +245,18 @@ export class TraceBuilder {
       goLabel: this.goLabel.finish(),
       goStack: this.goStack.finish(),
       transitions,
-      ranges: { count: this.rKind.length, kind: this.rKind.finish(), begin: this.rBegin.finish(), end: this.rEnd.finish(), owner: this.rOwner.finish(), name: this.rName.finish() },
+      ranges: { count: this.rKind.length, kind: this.rKind.view(), begin: this.rBegin.view(), end: this.rEnd.view(), owner: this.rOwner.view(), name: this.rName.view() },
       gcCount: this.gcCount,
       labels: { count: this.lbTime.length, time: this.lbTime.finish(), g: this.lbG.finish(), label: this.lbLabel.finish() },
       procIdle: { count: this.piTime.length, time: this.piTime.finish(), proc: this.piProc.finish(), before: this.piBefore.finish() },
-      cpuSamples: { count: this.cTime.length, time: this.cTime.finish(), g: this.cG.finish(), proc: this.cProc.finish(), stack: this.cStack.finish() },
-      metrics: { count: this.mTime.length, time: this.mTime.finish(), kind: this.mKind.finish(), value: this.mValue.finish() },
+      cpuSamples: { count: this.cTime.length, time: this.cTime.view(), g: this.cG.view(), proc: this.cProc.view(), stack: this.cStack.view() },
+      metrics: { count: this.mTime.length, time: this.mTime.view(), kind: this.mKind.view(), value: this.mValue.view() },
       tasks: { count: this.tId.length, id: this.tId.finish(), parent: this.tParent.finish(), name: this.tName.finish(), begin: this.tBegin.finish(), end: this.tEnd.finish() },
       regions: { count: this.rgG.length, g: this.rgG.finish(), task: this.rgTask.finish(), name: this.rgName.finish(), begin: this.rgBegin.finish(), end: this.rgEnd.finish() },
       logs: { count: this.lTime.length, time: this.lTime.finish(), g: this.lG.finish(), task: this.lTask.finish(), key: this.lKey.finish(), value: this.lValue.finish() },
     };
   }
 }
-
 
 /**
  * The transition columns as plain typed arrays with one row count: a row is seven stores and
