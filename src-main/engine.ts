@@ -61,6 +61,8 @@ export interface EngineOptions {
    * large profile opens at full speed. For the app and gpw serve, not one-shot CLI commands.
    */
   warmUp?: boolean;
+  /** Parse execution traces on the calling thread, not in the trace worker: one-shot CLI commands. */
+  tracesInThread?: boolean;
   /** Seal targets' request headers with the OS keychain (Electron safeStorage); else they stay in memory. */
   secretCipher?: SecretCipher;
   /** Run saved capture schedules while the engine lives (the app and gpw serve). */
@@ -127,7 +129,7 @@ export class Engine implements GpwApi {
     this.worker = new ProfileWorkerClient(options.workerPath, options.warmUp === true);
     if (options.warmUp) this.worker.start();
     this.views = new CachedViews(this.worker, new ViewCache(this.library.db));
-    this.traces = new TraceService(this.library, join(dirname(options.workerPath), 'trace-worker.js'));
+    this.traces = new TraceService(this.library, options.tracesInThread ? null : join(dirname(options.workerPath), 'trace-worker.js'));
     this.gc = new GcService(this.library, this.traces);
     this.runs = new RunsService(this.library, {
       functionStats: (a) => this.worker.run<FunctionStats>({ op: 'functionStats', source: this.sourceOf(a) }, () => this.bytesOf(a)),

@@ -87,6 +87,7 @@ function openEngine(library: LibraryChoice, args: ParsedArgs, longRunning = fals
     workerPath: WORKER_PATH,
     demoDir: DEMO_DIR,
     warmUp: longRunning,
+    tracesInThread: !longRunning,
     runSchedules: longRunning,
     // The source views' folders (gpw serve --source-path): the renderer never names a path.
     sourcePath: args.flags.get('source-path')?.map((d) => resolve(d)),

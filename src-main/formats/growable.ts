@@ -3,6 +3,13 @@
 type NumericArray = Uint32Array | Int32Array | Float64Array | Uint8Array;
 type NumericArrayCtor<T extends NumericArray> = new (length: number) => T;
 
+/** A copy of a typed-array column with more room, the old contents first (also analysis/grown.ts). */
+export function grown<T extends NumericArray>(column: T, capacity: number): T {
+  const bigger = new (column.constructor as NumericArrayCtor<T>)(capacity);
+  bigger.set(column);
+  return bigger;
+}
+
 export class Growable<T extends NumericArray> {
   private data: T;
   length = 0;

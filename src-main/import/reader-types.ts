@@ -3,7 +3,7 @@
 
 import type { ArtifactKind, ArtifactSummary } from '../api/types.js';
 import type { ProfileWorkerClient } from '../workers/profile-worker-client.js';
-import type { TraceWorkerClient } from '../workers/trace-worker-client.js';
+import type { TraceAsker } from '../workers/trace-worker-client.js';
 import type { ProgressListener } from '../workers/profile-worker-client.js';
 import type { StreamedFile } from './stream-import.js';
 
@@ -17,8 +17,8 @@ export interface ReaderInput {
 export interface ReaderContext {
   /** The profile worker: profile-like formats are decoded and summarised there. */
   profiles: ProfileWorkerClient;
-  /** The trace worker: execution traces are parsed there (inline when absent). */
-  traces?: TraceWorkerClient;
+  /** The trace worker (or, in the CLI, the calling thread): execution traces are parsed there (inline when absent). */
+  traces?: TraceAsker;
   /** Streamed files: bytes read so far of the file's size. */
   onProgress?: ProgressListener;
 }

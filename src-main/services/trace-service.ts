@@ -1,5 +1,6 @@
 // The engine's execution-trace methods: library traces (and, for the CLI, files) answered by
-// the trace worker, which parses each trace once and keeps it for the next question.
+// the trace worker, which parses each trace once and keeps it for the next question (or, in a
+// one-shot CLI process, on the calling thread: workers/trace-in-thread.ts).
 
 import type { Artifact, ExportedView, FlameGraph, TopTable } from '../api/types.js';
 import type { BlockingExportFormat } from '../analysis/trace/blocking-views.js';
@@ -11,16 +12,19 @@ import type { GcLog } from '../formats/gctrace/gctrace-types.js';
 import type { Library } from '../library/library.js';
 import { sha256Hex } from '../library/blobs.js';
 import { detectFormat } from '../formats/detect-format.js';
-import { TraceWorkerClient } from '../workers/trace-worker-client.js';
+import { TraceWorkerClient, type TraceAsker } from '../workers/trace-worker-client.js';
+import { InThreadTraces } from '../workers/trace-in-thread.js';
+import type { TraceOp } from '../workers/trace-worker-protocol.js';
 
 export class TraceService {
-  readonly worker: TraceWorkerClient;
+  readonly worker: TraceAsker;
 
+  /** workerPath: the trace worker's script, or null to answer on the calling thread. */
   constructor(
     private readonly library: Library,
-    workerPath: string,
+    workerPath: string | null,
   ) {
-    this.worker = new TraceWorkerClient(workerPath);
+    this.worker = workerPath === null ? new InThreadTraces() : new TraceWorkerClient(workerPath);
   }
 
   close(): Promise<void> {
@@ -82,7 +86,7 @@ export class TraceService {
     return this.askBytes(name, bytes, { op: 'mmu', options });
   }
 
-  private async askBytes<T>(name: string, bytes: Uint8Array, op: Parameters<TraceWorkerClient['ask']>[1]): Promise<T> {
+  private async askBytes<T>(name: string, bytes: Uint8Array, op: TraceOp): Promise<T> {
     const detected = detectFormat(bytes.subarray(0, 64));
     if (detected.format !== 'gotrace') throw new GpwError('bad_input', `${name}: ${detected.format === null ? detected.reason : `this is a ${detected.format} file, not a Go execution trace`}`);
     try {
@@ -92,7 +96,7 @@ export class TraceService {
     }
   }
 
-  private async ask<T>(id: string, op: Parameters<TraceWorkerClient['ask']>[1]): Promise<T> {
+  private async ask<T>(id: string, op: TraceOp): Promise<T> {
     const artifact = this.requireTrace(id);
     return this.worker.ask<T>(artifact.sha256, op, () => {
       const bytes = this.library.blobs.get(artifact.sha256);

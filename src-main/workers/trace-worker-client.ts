@@ -1,11 +1,25 @@
 // The engine's handle on the trace worker: one request at a time per call, the trace's bytes
-// sent only when the worker does not hold it, and a fresh worker after a crash.
+// sent only when the worker does not hold it, and a fresh worker after a crash. TraceAsker is
+// what the engine needs of it; trace-in-thread.ts answers the same way on the calling thread.
 
 import { Worker } from 'node:worker_threads';
 import { GpwError } from '../api/errors.js';
 import type { TraceOp, TraceReply, TraceRequest } from './trace-worker-protocol.js';
 
-export class TraceWorkerClient {
+/** Answers questions about traces named by their SHA-256; `bytes` is called only if the trace is not held. */
+export interface TraceAsker {
+  ask<T>(sha256: string, op: TraceOp, bytes: () => Uint8Array): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** A reply's value, or the GpwError it carries. */
+export function replyValue<T>(reply: TraceReply): T {
+  if (reply.ok) return reply.value as T;
+  if ('missing' in reply) throw new GpwError('internal', 'the trace worker lost the trace');
+  throw new GpwError(reply.error.code, reply.error.message);
+}
+
+export class TraceWorkerClient implements TraceAsker {
   private worker: Worker | null = null;
   private seq = 0;
   private readonly waiting = new Map<number, { resolve: (r: TraceReply) => void; reject: (e: Error) => void; worker: Worker }>();
@@ -53,9 +67,7 @@ export class TraceWorkerClient {
   async ask<T>(sha256: string, op: TraceOp, bytes: () => Uint8Array): Promise<T> {
     let reply = await this.send({ ...op, sha256 });
     if (!reply.ok && 'missing' in reply) reply = await this.send({ ...op, sha256, bytes: bytes() });
-    if (reply.ok) return reply.value as T;
-    if ('missing' in reply) throw new GpwError('internal', 'the trace worker lost the trace');
-    throw new GpwError(reply.error.code, reply.error.message);
+    return replyValue<T>(reply);
   }
 
   async close(): Promise<void> {

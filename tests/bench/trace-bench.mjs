@@ -1,8 +1,9 @@
 // Benchmark: parse + blocking summary of big real execution traces (>= 1.5M events each, written
 // by tests/go/tracegen at a large scale, once with the local Go and once with Go 1.22), against
 // `go tool trace -pprof=sync` on the same file in the same run, both as whole fresh processes
-// (GNU time: wall and peak RSS, median of BENCH_RUNS). Prints the ratio gpw/go (issue 15's target
-// is <= 0.5), peak RSS over the file size (target <= 8x), and checks the correctness that matters
+// (GNU time: wall, CPU user+sys and peak RSS, median of BENCH_RUNS). Prints the ratio gpw/go
+// (issue 15's target is <= 0.5) of wall and of CPU time (what a loaded machine distorts least),
+// peak RSS over the file size (target <= 8x), and checks the correctness that matters
 // at this size: gpw's sync blocking totals equal `go tool pprof -top`'s total on the profile go
 // tool trace writes. Not a test: times are printed, never asserted; `uptime` is printed too.
 //
@@ -53,13 +54,15 @@ for (const toolchain of TOOLCHAINS) {
   const size = statSync(big.path).size;
   const g = med(go);
   const c = med(cli);
+  const goCpu = median(go.map((r) => r.cpuMs));
+  const cliCpu = median(cli.map((r) => r.cpuMs));
   const inEngine = median(engine);
   console.log(`\n${big.goVersion}: ${big.path}`);
   console.log(`  ${mib(size).toFixed(1)} MiB, ${summary.eventCount} events (format ${summary.goVersion}), ${summary.goroutines} goroutines, ${summary.gcCount} GCs, ${summary.generations} generations`);
   if (summary.eventCount < MIN_EVENTS) console.log(`  NOTE: fewer than ${MIN_EVENTS} events: raise BENCH_TRACE_SCALE`);
   console.log(`  median of ${RUNS} runs, interleaved, whole processes:`);
-  console.log(`    go tool trace -pprof=sync  ${fmt(g)}`);
-  console.log(`    gpw trace --summary        ${fmt(c)}   ${(c.ms / g.ms).toFixed(2)}× go's time (target ≤ 0.5), ${(c.mib / g.mib).toFixed(2)}× its memory`);
+  console.log(`    go tool trace -pprof=sync  ${fmt(g)}  CPU ${goCpu.toFixed(0).padStart(5)} ms`);
+  console.log(`    gpw trace --summary        ${fmt(c)}  CPU ${cliCpu.toFixed(0).padStart(5)} ms   ${(c.ms / g.ms).toFixed(2)}× go's time (target ≤ 0.5), ${(cliCpu / goCpu).toFixed(2)}× its CPU time, ${(c.mib / g.mib).toFixed(2)}× its memory`);
   console.log(`    gpw in a running engine    ${inEngine.toFixed(0).padStart(6)} ms              ${(inEngine / g.ms).toFixed(2)}× go's time (parse + summary in the warm trace worker)`);
   console.log(`  memory ÷ file size: peak RSS ${(c.mib / mib(size)).toFixed(1)}×; over a tiny trace's run (${baseline.toFixed(0)} MiB) ${((c.mib - baseline) / mib(size)).toFixed(1)}× (target ≤ 8×)`);
   // Correctness at this size: the sync blocking totals equal go tool pprof -top's on go tool trace's profile.

@@ -14,10 +14,11 @@ test('a stack of unnamed frames does not name a goroutine; the next named one do
   const unnamed = stack([[0x4010, ''], [0x4020, '']]);
   const blocked = stack([[0x5010, 'sync.(*WaitGroup).Wait'], [0x5020, 'main.main']]);
   const out = new TraceBuilder(tables);
-  out.transition(10, 1, GoState.Undetermined, GoState.Running, 0, 0, 0, 0);
-  out.transition(20, 1, GoState.Running, GoState.Runnable, tables.intern('preempted'), unnamed, unnamed, 0);
-  out.transition(30, 1, GoState.Runnable, GoState.Running, 0, 0, 0, 0);
-  out.transition(40, 1, GoState.Running, GoState.Waiting, tables.intern('sync'), blocked, blocked, 0);
+  const g = out.g(1);
+  out.transition(10, g, GoState.Undetermined, GoState.Running, 0, 0, 0, 0);
+  out.transition(20, g, GoState.Running, GoState.Runnable, tables.intern('preempted'), unnamed, unnamed, 0);
+  out.transition(30, g, GoState.Runnable, GoState.Running, 0, 0, 0, 0);
+  out.transition(40, g, GoState.Running, GoState.Waiting, tables.intern('sync'), blocked, blocked, 0);
   const trace = out.finish({ version: '1.23', ticksPerSecond: 1e9, wallStartMs: null, warning: null });
   expect(trace.goStack[0]).toBe(blocked);
   expect(goroutineStats(trace).name[0]).toBe('main.main');

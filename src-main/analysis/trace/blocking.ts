@@ -40,42 +40,56 @@ export function blockingRecordsOf(trace: GoTrace, stats: GoroutineStats, kinds: 
   const stacks = trace.stackStart.length - 1;
   // Per kind: the row each goroutine entered the tracked state at (-1: not tracked), and per stack count and delay.
   const tracking = new Int32Array(goCount * nk).fill(-1);
+  // Per goroutine, the kinds (bit k) tracking it now; per state, the kinds that track it.
+  const active = new Uint8Array(goCount);
+  const stateBits = new Uint8Array(8);
+  for (let k = 0; k < nk; k++) stateBits[STATE_OF[kinds[k]]] |= 1 << k;
   const count = new Float64Array(stacks * nk);
   const delay = new Float64Array(stacks * nk);
   // The transition that last added to each stack's record (see mergeSamePcs).
   const lastAt = new Float64Array(stacks * nk).fill(-1);
   // Whether a transition into a state with this reason starts tracking, per kind (bit k), decided once per reason.
   const reasonBits = new Int16Array(trace.strings.length).fill(-1);
-  const state = kinds.map((k) => STATE_OF[k]);
   const ends = new Float64Array(goCount);
   for (let g = 0; g < goCount; g++) ends[g] = Number.isNaN(stats.end[g]) ? trace.durationNs : stats.end[g];
   for (let i = 0; i < tr.count; i++) {
     const g = tr.g[i];
-    const to = tr.to[i];
-    for (let k = 0; k < nk; k++) {
-      const slot = g * nk + k;
-      const start = tracking[slot];
-      if (start < 0) {
-        if (to !== state[k]) continue;
-        const r = tr.reason[i];
-        let bits = reasonBits[r];
-        if (bits < 0) {
-          bits = 0;
-          for (let j = 0; j < nk; j++) if (tracks(kinds[j], trace.strings[r])) bits |= 1 << j;
-          reasonBits[r] = bits;
-        }
-        if (bits & (1 << k)) tracking[slot] = i;
-        continue;
+    const here = stateBits[tr.to[i]];
+    let act = active[g];
+    // Kinds tracking g whose state g leaves: a record, clipped to g's life.
+    const ending = act & ~here;
+    if (ending !== 0) {
+      act &= ~ending;
+      for (let k = 0; k < nk; k++) {
+        if ((ending & (1 << k)) === 0) continue;
+        const slot = g * nk + k;
+        const start = tracking[slot];
+        tracking[slot] = -1;
+        const d = overlap(stats.start[g], ends[g], tr.time[start], tr.time[i]);
+        if (d <= 0) continue;
+        const at = tr.stack[start] * nk + k;
+        count[at]++;
+        delay[at] += d;
+        lastAt[at] = i;
       }
-      if (to === state[k]) continue;
-      tracking[slot] = -1;
-      const d = overlap(stats.start[g], ends[g], tr.time[start], tr.time[i]);
-      if (d <= 0) continue;
-      const at = tr.stack[start] * nk + k;
-      count[at]++;
-      delay[at] += d;
-      lastAt[at] = i;
     }
+    // Kinds not tracking g that track the state it enters, if the reason is theirs.
+    const maybe = here & ~act;
+    if (maybe !== 0) {
+      const r = tr.reason[i];
+      let bits = reasonBits[r];
+      if (bits < 0) {
+        bits = 0;
+        for (let j = 0; j < nk; j++) if (tracks(kinds[j], trace.strings[r])) bits |= 1 << j;
+        reasonBits[r] = bits;
+      }
+      const starting = maybe & bits;
+      if (starting !== 0) {
+        act |= starting;
+        for (let k = 0; k < nk; k++) if ((starting & (1 << k)) !== 0) tracking[g * nk + k] = i;
+      }
+    }
+    active[g] = act;
   }
   return kinds.map((kind, k) => {
     const byStack = new Map<number, { count: number; delayNs: number }>();

@@ -5,6 +5,7 @@
 
 import { GoState, type GoTrace } from '../../model/trace.js';
 import { perTrace } from './per-trace.js';
+import { grown } from '../grown.js';
 
 export interface GoroutineStats {
   /** Dense goroutine index → root function of its first stack ("" when none was seen). */
@@ -49,8 +50,9 @@ function computeStats(trace: GoTrace): GoroutineStats {
   const lastSyscall = new Float64Array(n).fill(UNSET);
   const lastSyscallBlock = new Float64Array(n).fill(UNSET);
   const finalized = new Uint8Array(n);
-  const syscallingP = new Map<number, number>();
-  const syscallingG = new Map<number, number>();
+  // The goroutine in a syscall on each P, and the P of each goroutine in a syscall (NaN: none).
+  const syscallingP = new GoroutineByProc();
+  const syscallingG = new Float64Array(n).fill(NaN);
   const strings = trace.strings;
   const tr = trace.transitions;
   const idle = trace.procIdle;
@@ -58,23 +60,27 @@ function computeStats(trace: GoTrace): GoroutineStats {
   let sync = 0;
   let pi = 0;
 
-  // Block reasons as small slots: time per (goroutine, slot) in one array.
+  // Block reasons as small slots, numbered as they first appear: time per (slot, goroutine) in
+  // one array, which gains n rows per new slot (a handful in a trace).
   const slotOf = new Int32Array(strings.length).fill(-1);
   const reasons: string[] = [];
-  for (let i = 0; i < tr.count; i++) {
-    const r = tr.reason[i];
-    if (tr.to[i] === GoState.Waiting && slotOf[r] < 0) {
-      slotOf[r] = reasons.length;
-      reasons.push(strings[r]);
+  let forever = -1;
+  let blocked = new Float64Array(n * 8);
+  let blockedSeen = new Uint8Array(n * 8);
+  const slotFor = (r: number): number => {
+    const slot = reasons.length;
+    slotOf[r] = slot;
+    reasons.push(strings[r]);
+    if (strings[r] === 'forever') forever = slot;
+    if ((slot + 1) * n > blocked.length) {
+      blocked = grown(blocked, blocked.length * 2);
+      blockedSeen = grown(blockedSeen, blockedSeen.length * 2);
     }
-  }
-  const nr = Math.max(1, reasons.length);
-  const forever = reasons.indexOf('forever');
-  const blocked = new Float64Array(n * nr);
-  const blockedSeen = new Uint8Array(n * nr);
+    return slot;
+  };
   const addBlock = (g: number, slot: number, dt: number): void => {
-    blocked[g * nr + slot] += dt;
-    blockedSeen[g * nr + slot] = 1;
+    blocked[slot * n + g] += dt;
+    blockedSeen[slot * n + g] = 1;
   };
   const finalize = (g: number, t: number): void => {
     if (s.total[g] === 0) s.total[g] = t - s.creation[g];
@@ -91,7 +97,7 @@ function computeStats(trace: GoTrace): GoroutineStats {
   for (let i = 0; i < tr.count; i++) {
     for (; pi < idle.count && idle.before[pi] <= i; pi++) {
       const g = syscallingP.get(idle.proc[pi]);
-      if (g === undefined) continue;
+      if (g < 0) continue;
       lastSyscallBlock[g] = idle.time[pi];
       syscallingP.delete(idle.proc[pi]);
     }
@@ -100,7 +106,11 @@ function computeStats(trace: GoTrace): GoroutineStats {
     const g = tr.g[i];
     const from = tr.from[i];
     const to = tr.to[i];
-    const reason = to === GoState.Waiting ? slotOf[tr.reason[i]] : 0;
+    let reason = 0;
+    if (to === GoState.Waiting) {
+      reason = slotOf[tr.reason[i]];
+      if (reason < 0) reason = slotFor(tr.reason[i]);
+    }
     switch (from) {
       case GoState.Undetermined: {
         const syncTs = syncs[sync];
@@ -141,9 +151,9 @@ function computeStats(trace: GoTrace): GoroutineStats {
             s.syscall[g] += lastSyscallBlock[g] - lastSyscall[g];
           } else s.syscall[g] += t - lastSyscall[g];
           lastSyscall[g] = lastSyscallBlock[g] = UNSET;
-          const p = syscallingG.get(g);
-          if (p !== undefined) syscallingP.delete(p);
-          syscallingG.delete(g);
+          const p = syscallingG[g];
+          if (!Number.isNaN(p)) syscallingP.delete(p);
+          syscallingG[g] = NaN;
         }
         break;
     }
@@ -170,19 +180,40 @@ function computeStats(trace: GoTrace): GoroutineStats {
         break;
       case GoState.Syscall:
         syscallingP.set(tr.proc[i], g);
-        syscallingG.set(g, tr.proc[i]);
+        syscallingG[g] = tr.proc[i];
         lastSyscall[g] = t;
         break;
     }
   }
   for (let g = 0; g < n; g++) {
     if (!finalized[g]) finalize(g, trace.durationNs);
-    for (let r = 0; r < reasons.length; r++) if (blockedSeen[g * nr + r]) s.block[g].set(reasons[r], blocked[g * nr + r]);
+    for (let r = 0; r < reasons.length; r++) if (blockedSeen[r * n + g]) s.block[g].set(reasons[r], blocked[r * n + g]);
     const st = trace.goStack[g];
     const root = trace.stackStart[st + 1] - 1;
     if (root >= trace.stackStart[st]) s.name[g] = strings[trace.frameFunc[root]];
   }
   return s;
+}
+
+/** P id → goroutine (dense index, -1 for none): the usual small ids in an array, any others in a Map. */
+class GoroutineByProc {
+  private static readonly SMALL = 1024;
+  private readonly small = new Int32Array(GoroutineByProc.SMALL + 1).fill(-1);
+  private readonly other = new Map<number, number>();
+
+  get(p: number): number {
+    if (p >= -1 && p < GoroutineByProc.SMALL) return this.small[p + 1];
+    return this.other.get(p) ?? -1;
+  }
+
+  set(p: number, g: number): void {
+    if (p >= -1 && p < GoroutineByProc.SMALL) this.small[p + 1] = g;
+    else this.other.set(p, g);
+  }
+
+  delete(p: number): void {
+    this.set(p, -1);
+  }
 }
 
 export interface GoroutineGroup {

@@ -14,6 +14,8 @@ export class BatchCursor {
   readonly args = new Float64Array(4);
   /** Byte offset of the current event. */
   at = 0;
+  /** The ordering's state of this M, once it has one (kept here to spare a lookup per event). */
+  state: { g: number; p: number } | null = null;
   private bi = 0;
   private pos = -1;
 

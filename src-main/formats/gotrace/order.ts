@@ -9,22 +9,13 @@ import { GoState, METRIC_GOMAXPROCS, METRIC_HEAP_ALLOC, METRIC_HEAP_GOAL, RangeK
 import { BatchCursor } from './batch-cursor.js';
 import { Ev, WireGoStatus, WireProcStatus, maxEventType } from './event-types.js';
 import { lookup, type IdMap } from './generation-tables.js';
+import { grown } from '../growable.js';
 import type { TraceBuilder } from './trace-builder.js';
 
 const NONE = -1;
 
 /** Wire GoStatus → model GoState. */
 const GO_STATE_OF_WIRE = [-1, GoState.Runnable, GoState.Running, GoState.Syscall, GoState.Waiting];
-
-interface GState {
-  status: number;
-  seqGen: number;
-  seq: number;
-  stwRow: number;
-  stwDesc: number;
-  assistRow: number;
-  regions: { task: number; name: number; row: number }[];
-}
 
 interface PState {
   status: number;
@@ -33,9 +24,54 @@ interface PState {
   sweepRow: number;
 }
 
+/** What an M holds: a goroutine (dense index) and a P (id), NONE if none. */
 interface MState {
   g: number;
   p: number;
+}
+
+interface OpenRegion {
+  task: number;
+  name: number;
+  row: number;
+}
+
+/**
+ * Every goroutine's ordering state, by the builder's dense goroutine index, in typed arrays
+ * (one row per goroutine ever mentioned; status 0: the goroutine does not exist now).
+ */
+class GoroutineStates {
+  status = new Uint8Array(64);
+  seqGen = new Float64Array(64);
+  seq = new Float64Array(64);
+  stwRow = new Int32Array(64);
+  stwDesc = new Int32Array(64);
+  assistRow = new Int32Array(64);
+  /** Open user regions, innermost last (only goroutines that have any). */
+  readonly regions = new Map<number, OpenRegion[]>();
+
+  /** Room for rows [0, n). */
+  ensure(n: number): void {
+    if (n <= this.status.length) return;
+    let size = this.status.length * 2;
+    while (size < n) size *= 2;
+    this.status = grown(this.status, size);
+    this.seqGen = grown(this.seqGen, size);
+    this.seq = grown(this.seq, size);
+    this.stwRow = grown(this.stwRow, size);
+    this.stwDesc = grown(this.stwDesc, size);
+    this.assistRow = grown(this.assistRow, size);
+  }
+
+  create(g: number, status: number, gen: number): void {
+    this.status[g] = status;
+    this.seqGen[g] = gen;
+    this.seq[g] = 0;
+    this.stwRow[g] = -1;
+    this.stwDesc[g] = 0;
+    this.assistRow[g] = -1;
+    this.regions.delete(g);
+  }
 }
 
 export interface GenerationInput {
@@ -50,8 +86,13 @@ export interface GenerationInput {
   cpu: { time: Float64Array; p: Int32Array; g: Float64Array; stack: Int32Array };
 }
 
+/**
+ * The ordering and its state machine. `advance` dispatches on the event type to one method per
+ * event (the frequent ones first, the rest through `advanceRare`), so each keeps its own type
+ * feedback and the hot loop stays optimised when a rare event first turns up.
+ */
 export class TraceOrder {
-  private readonly gs = new Map<number, GState>();
+  private readonly gs = new GoroutineStates();
   private readonly ps = new Map<number, PState>();
   private readonly ms = new Map<number, MState>();
   private readonly activeTasks = new Set<number>();
@@ -85,6 +126,7 @@ export class TraceOrder {
     const maxType = maxEventType(this.minor);
     for (const [m, batches] of g.eventBatches) {
       const c = new BatchCursor(m, batches, this.bytes, g.nsPerTick, g.baseNs, maxType, this.minor >= 23);
+      c.state = this.ms.get(m) ?? null;
       if (c.next()) heapPush(frontier, c);
     }
     const cpu = g.cpu;
@@ -93,6 +135,7 @@ export class TraceOrder {
       if (ci < cpu.time.length && (frontier.length === 0 || cpu.time[ci] < frontier[0].time)) {
         const t = this.stamp(cpu.time[ci]);
         this.out.cpuSample(t, cpu.g[ci], cpu.p[ci], cpu.stack[ci]);
+        this.gs.ensure(this.out.goIds.length);
         ci++;
         continue;
       }
@@ -145,30 +188,177 @@ export class TraceOrder {
     if (reqG === 0 && g !== NONE) this.fail(c, 'an event that must not have a goroutine has one');
   }
 
-  private gState(c: BatchCursor, goid: number): GState {
-    const s = this.gs.get(goid);
-    if (!s) this.fail(c, `goroutine ${goid} does not exist`);
-    return s;
+  /** The goroutine id of dense index g (for messages). */
+  private goid(g: number): number {
+    return this.out.goIds.get(g);
   }
 
-  private procIdled(t: number, p: number): void {
-    this.out.procIdled(t, p);
+  /** Dense index of an existing goroutine, else NONE. */
+  private existing(goid: number): number {
+    const g = this.out.known(goid);
+    return g >= 0 && this.gs.status[g] !== 0 ? g : NONE;
+  }
+
+  /** Dense index of a goroutine that must exist, or a FormatError. */
+  private gState(c: BatchCursor, goid: number): number {
+    const g = this.existing(goid);
+    if (g === NONE) this.fail(c, `goroutine ${goid} does not exist`);
+    return g;
+  }
+
+  /** The running goroutine of an M (dense), which must exist. */
+  private current(c: BatchCursor, g: number): number {
+    if (this.gs.status[g] === 0) this.fail(c, `goroutine ${this.goid(g)} does not exist`);
+    return g;
+  }
+
+  /** A goroutine comes into existence with a wire status; returns its dense index. */
+  private newG(goid: number, status: number): number {
+    const g = this.out.g(goid);
+    this.gs.ensure(this.out.goIds.length);
+    this.gs.create(g, status, this.gen);
+    return g;
+  }
+
+  private mState(m: number): MState {
+    let ms = this.ms.get(m);
+    if (!ms) this.ms.set(m, (ms = { g: NONE, p: NONE }));
+    return ms;
   }
 
   /** Advances the cursor's event if its preconditions hold; false to try another M first. */
   private advance(c: BatchCursor): boolean {
-    const m = c.m;
-    let ms: MState | undefined;
-    if (m !== NONE) {
-      ms = this.ms.get(m);
-      if (!ms) this.ms.set(m, (ms = { g: NONE, p: NONE }));
+    let ms = c.state;
+    if (ms === null && c.m !== NONE) c.state = ms = this.mState(c.m);
+    switch (c.type) {
+      case Ev.GoStart:
+        return this.goStart(c, ms);
+      case Ev.GoBlock:
+      case Ev.GoStop:
+        return this.goStopOrBlock(c, ms);
+      case Ev.GoUnblock:
+        return this.goUnblock(c, ms);
+      case Ev.HeapAlloc:
+      case Ev.HeapGoal:
+        return this.heapMetric(c, ms);
+      case Ev.GCSweepBegin:
+        return this.sweepBegin(c, ms);
+      case Ev.GCSweepEnd:
+        return this.sweepEnd(c, ms);
+      case Ev.GoSyscallBegin:
+        return this.syscallBegin(c, ms);
+      case Ev.GoSyscallEnd:
+        return this.syscallEnd(c, ms);
+      default:
+        return this.advanceRare(c, ms);
     }
+  }
+
+  // The frequent events.
+
+  /** need() for an M's state: past it, the event has an M, so its state is not null. */
+  private needs(c: BatchCursor, ms: MState | null, reqP: number, reqG: number): MState {
+    this.need(c, c.m, ms ? ms.p : NONE, ms ? ms.g : NONE, reqP, reqG);
+    return ms!;
+  }
+
+  private goStart(c: BatchCursor, state: MState | null): boolean {
+    const gs = this.gs;
+    const g = this.out.known(c.args[0]);
+    if (g < 0 || gs.status[g] !== WireGoStatus.Runnable || gs.seqGen[g] !== this.gen || c.args[1] !== gs.seq[g] + 1) return false;
+    const ms = this.needs(c, state, 2, 0);
+    gs.status[g] = WireGoStatus.Running;
+    gs.seq[g] = c.args[1];
+    ms.g = g;
+    this.out.transition(this.stamp(c.time), g, GoState.Runnable, GoState.Running, 0, 0, 0, ms.p);
+    return true;
+  }
+
+  private goStopOrBlock(c: BatchCursor, state: MState | null): boolean {
+    const ms = this.needs(c, state, 2, 2);
+    const g = this.current(c, ms.g);
+    if (this.gs.status[g] !== WireGoStatus.Running) this.fail(c, `goroutine ${this.goid(g)} stops but is not running`);
+    const reason = this.str(c.args[0], c);
+    const stack = this.stk(c.args[1], c);
+    const stop = c.type === Ev.GoStop;
+    this.gs.status[g] = stop ? WireGoStatus.Runnable : WireGoStatus.Waiting;
+    ms.g = NONE;
+    this.out.transition(this.stamp(c.time), g, GoState.Running, stop ? GoState.Runnable : GoState.Waiting, reason, stack, stack, ms.p);
+    return true;
+  }
+
+  private goUnblock(c: BatchCursor, ms: MState | null): boolean {
+    const gs = this.gs;
+    const g = this.out.known(c.args[0]);
+    if (g < 0 || gs.status[g] !== WireGoStatus.Waiting || gs.seqGen[g] !== this.gen || c.args[1] !== gs.seq[g] + 1) return false;
+    gs.status[g] = WireGoStatus.Runnable;
+    gs.seq[g] = c.args[1];
+    const stack = this.stk(c.args[2], c);
+    this.out.transition(this.stamp(c.time), g, GoState.Waiting, GoState.Runnable, 0, stack, 0, ms ? ms.p : NONE);
+    return true;
+  }
+
+  private heapMetric(c: BatchCursor, state: MState | null): boolean {
+    this.needs(c, state, 2, 1);
+    this.out.metric(this.stamp(c.time), c.type === Ev.HeapAlloc ? METRIC_HEAP_ALLOC : METRIC_HEAP_GOAL, c.args[0]);
+    return true;
+  }
+
+  private sweepBegin(c: BatchCursor, state: MState | null): boolean {
+    const ms = this.needs(c, state, 2, 1);
+    this.stk(c.args[0], c);
+    const p = this.ps.get(ms.p)!;
+    if (p.sweepRow >= 0) this.fail(c, 'a sweep begins twice');
+    p.sweepRow = this.out.rangeBegin(RangeKind.Sweep, this.stamp(c.time), ms.p, 0);
+    return true;
+  }
+
+  private sweepEnd(c: BatchCursor, state: MState | null): boolean {
+    const ms = this.needs(c, state, 2, 1);
+    const p = this.ps.get(ms.p)!;
+    if (p.sweepRow < 0) this.fail(c, 'a sweep ends that did not begin');
+    this.out.rangeEnd(p.sweepRow, this.stamp(c.time));
+    p.sweepRow = -1;
+    return true;
+  }
+
+  private syscallBegin(c: BatchCursor, state: MState | null): boolean {
+    const ms = this.needs(c, state, 2, 2);
+    const g = this.current(c, ms.g);
+    if (this.gs.status[g] !== WireGoStatus.Running) this.fail(c, `goroutine ${this.goid(g)} enters a syscall but is not running`);
+    this.gs.status[g] = WireGoStatus.Syscall;
+    const p = this.ps.get(ms.p);
+    if (!p) this.fail(c, `unknown P ${ms.p}`);
+    p.status = WireProcStatus.Syscall;
+    if (p.seqGen !== this.gen || c.args[0] !== p.seq + 1) this.fail(c, `P ${ms.p} sequence number out of order`);
+    p.seq = c.args[0];
+    const stack = this.stk(c.args[1], c);
+    this.out.transition(this.stamp(c.time), g, GoState.Running, GoState.Syscall, 0, stack, stack, ms.p);
+    return true;
+  }
+
+  private syscallEnd(c: BatchCursor, state: MState | null): boolean {
+    const ms = this.needs(c, state, 2, 2);
+    const g = this.current(c, ms.g);
+    if (this.gs.status[g] !== WireGoStatus.Syscall) this.fail(c, `goroutine ${this.goid(g)} leaves a syscall it is not in`);
+    this.gs.status[g] = WireGoStatus.Running;
+    const p = this.ps.get(ms.p);
+    if (!p || p.status !== WireProcStatus.Syscall) this.fail(c, `P ${ms.p} is not in a syscall`);
+    p.status = WireProcStatus.Running;
+    this.out.transition(this.stamp(c.time), g, GoState.Syscall, GoState.Running, 0, 0, 0, ms.p);
+    return true;
+  }
+
+  /** Every other event: status events at generation starts, Ps, creation, GC, user annotations. */
+  private advanceRare(c: BatchCursor, ms: MState | null): boolean {
+    const m = c.m;
     const curP = ms ? ms.p : NONE;
     const curG = ms ? ms.g : NONE;
     let newP = curP;
     let newG = curG;
     const out = this.out;
     const gen = this.gen;
+    const gs = this.gs;
 
     switch (c.type) {
       case Ev.ProcStatus: {
@@ -188,7 +378,7 @@ export class TraceOrder {
         if (status === WireProcStatus.Running || status === WireProcStatus.Syscall) newP = pid;
         const t = this.stamp(c.time);
         // A P first seen idle: for the accounting, a transition into Idle.
-        if (!s && (status === WireProcStatus.Idle || status === WireProcStatus.SyscallAbandoned)) this.procIdled(t, pid);
+        if (!s && (status === WireProcStatus.Idle || status === WireProcStatus.SyscallAbandoned)) out.procIdled(t, pid);
         break;
       }
       case Ev.ProcStart: {
@@ -209,7 +399,7 @@ export class TraceOrder {
         this.need(c, m, curP, curG, 2, 1);
         s.status = WireProcStatus.Idle;
         newP = NONE;
-        this.procIdled(this.stamp(c.time), curP);
+        out.procIdled(this.stamp(c.time), curP);
         break;
       }
       case Ev.ProcSteal: {
@@ -233,7 +423,7 @@ export class TraceOrder {
           }
         }
         const t = this.stamp(c.time);
-        if (old !== WireProcStatus.SyscallAbandoned) this.procIdled(t, pid);
+        if (old !== WireProcStatus.SyscallAbandoned) out.procIdled(t, pid);
         break;
       }
       case Ev.GoStatus:
@@ -243,144 +433,86 @@ export class TraceOrder {
         const status = c.args[2];
         if (status <= 0 || status > WireGoStatus.Waiting) this.fail(c, `invalid status ${status} for goroutine ${gid}`);
         const stack = c.type === Ev.GoStatusStack ? this.stk(c.args[3], c) : 0;
-        const s = this.gs.get(gid);
+        let g = this.existing(gid);
         let from: number;
-        if (s) {
-          if (s.status !== status) this.fail(c, `inconsistent status for goroutine ${gid}`);
-          s.seqGen = gen;
-          s.seq = 0;
+        if (g !== NONE) {
+          if (gs.status[g] !== status) this.fail(c, `inconsistent status for goroutine ${gid}`);
+          gs.seqGen[g] = gen;
+          gs.seq[g] = 0;
           from = GO_STATE_OF_WIRE[status];
         } else if (gen === this.initialGen) {
-          this.gs.set(gid, newGState(status, gen));
+          g = this.newG(gid, status);
           from = GoState.Undetermined;
         } else {
           this.fail(c, `status of a new goroutine ${gid} after the first generation`);
         }
-        if (status === WireGoStatus.Running) newG = gid;
+        if (status === WireGoStatus.Running) newG = g;
         else if (status === WireGoStatus.Syscall) {
           if (mid === NONE) this.fail(c, `goroutine ${gid} in a syscall without a thread`);
           if (mid === m) {
-            if (gen !== this.initialGen && curG !== gid) this.fail(c, `inconsistent thread for syscalling goroutine ${gid}`);
-            newG = gid;
+            if (gen !== this.initialGen && curG !== g) this.fail(c, `inconsistent thread for syscalling goroutine ${gid}`);
+            newG = g;
           } else {
             const other = this.ms.get(mid);
-            if (!other) this.ms.set(mid, { g: gid, p: NONE });
-            else if (other.g !== gid) this.fail(c, `inconsistent thread for syscalling goroutine ${gid}`);
+            if (!other) this.ms.set(mid, { g, p: NONE });
+            else if (other.g !== g) this.fail(c, `inconsistent thread for syscalling goroutine ${gid}`);
           }
         }
         const t = this.stamp(c.time);
         const to = GO_STATE_OF_WIRE[status];
-        if (from !== to) out.transition(t, gid, from, to, 0, stack, stack, curP);
+        if (from !== to) out.transition(t, g, from, to, 0, stack, stack, curP);
         break;
       }
       case Ev.GoCreate:
       case Ev.GoCreateBlocked: {
         this.need(c, m, curP, curG, 2, 1);
-        const cur = this.gs.get(curG);
-        if (cur && cur.status !== WireGoStatus.Running) this.fail(c, 'a goroutine that is not running created another');
+        if (curG !== NONE && gs.status[curG] !== 0 && gs.status[curG] !== WireGoStatus.Running) this.fail(c, 'a goroutine that is not running created another');
         const gid = c.args[0];
-        if (this.gs.has(gid)) this.fail(c, `goroutine ${gid} created twice`);
+        if (this.existing(gid) !== NONE) this.fail(c, `goroutine ${gid} created twice`);
         const blocked = c.type === Ev.GoCreateBlocked;
-        this.gs.set(gid, newGState(blocked ? WireGoStatus.Waiting : WireGoStatus.Runnable, gen));
+        const g = this.newG(gid, blocked ? WireGoStatus.Waiting : WireGoStatus.Runnable);
         const startStack = this.stk(c.args[1], c);
         const stack = this.stk(c.args[2], c);
-        out.transition(this.stamp(c.time), gid, GoState.NotExist, blocked ? GoState.Waiting : GoState.Runnable, 0, stack, startStack, curP);
+        out.transition(this.stamp(c.time), g, GoState.NotExist, blocked ? GoState.Waiting : GoState.Runnable, 0, stack, startStack, curP);
         break;
       }
       case Ev.GoCreateSyscall: {
         this.need(c, m, curP, curG, 1, 0);
         const gid = c.args[0];
-        if (this.gs.has(gid)) this.fail(c, `goroutine ${gid} created twice`);
-        this.gs.set(gid, newGState(WireGoStatus.Syscall, gen));
-        newG = gid;
-        out.transition(this.stamp(c.time), gid, GoState.NotExist, GoState.Syscall, 0, 0, 0, curP);
+        if (this.existing(gid) !== NONE) this.fail(c, `goroutine ${gid} created twice`);
+        const g = this.newG(gid, WireGoStatus.Syscall);
+        newG = g;
+        out.transition(this.stamp(c.time), g, GoState.NotExist, GoState.Syscall, 0, 0, 0, curP);
         break;
       }
-      case Ev.GoStart: {
-        const gid = c.args[0];
-        const s = this.gs.get(gid);
-        if (!s || s.status !== WireGoStatus.Runnable || s.seqGen !== gen || c.args[1] !== s.seq + 1) return false;
-        this.need(c, m, curP, curG, 2, 0);
-        s.status = WireGoStatus.Running;
-        s.seq = c.args[1];
-        newG = gid;
-        out.transition(this.stamp(c.time), gid, GoState.Runnable, GoState.Running, 0, 0, 0, curP);
-        break;
-      }
-      case Ev.GoDestroy:
-      case Ev.GoStop:
-      case Ev.GoBlock: {
+      case Ev.GoDestroy: {
         this.need(c, m, curP, curG, 2, 2);
-        const s = this.gState(c, curG);
-        if (s.status !== WireGoStatus.Running) this.fail(c, `goroutine ${curG} stops but is not running`);
+        const g = this.current(c, curG);
+        if (gs.status[g] !== WireGoStatus.Running) this.fail(c, `goroutine ${this.goid(g)} stops but is not running`);
         newG = NONE;
-        if (c.type === Ev.GoDestroy) {
-          this.gs.delete(curG);
-          out.transition(this.stamp(c.time), curG, GoState.Running, GoState.NotExist, 0, 0, 0, curP);
-        } else {
-          const reason = this.str(c.args[0], c);
-          const stack = this.stk(c.args[1], c);
-          const to = c.type === Ev.GoStop ? GoState.Runnable : GoState.Waiting;
-          s.status = c.type === Ev.GoStop ? WireGoStatus.Runnable : WireGoStatus.Waiting;
-          out.transition(this.stamp(c.time), curG, GoState.Running, to, reason, stack, stack, curP);
-        }
-        break;
-      }
-      case Ev.GoUnblock: {
-        const gid = c.args[0];
-        const s = this.gs.get(gid);
-        if (!s || s.status !== WireGoStatus.Waiting || s.seqGen !== gen || c.args[1] !== s.seq + 1) return false;
-        s.status = WireGoStatus.Runnable;
-        s.seq = c.args[1];
-        const stack = this.stk(c.args[2], c);
-        out.transition(this.stamp(c.time), gid, GoState.Waiting, GoState.Runnable, 0, stack, 0, curP);
+        gs.status[g] = 0;
+        out.transition(this.stamp(c.time), g, GoState.Running, GoState.NotExist, 0, 0, 0, curP);
         break;
       }
       case Ev.GoSwitch:
       case Ev.GoSwitchDestroy: {
         this.need(c, m, curP, curG, 2, 2);
-        const cur = this.gState(c, curG);
-        if (cur.status !== WireGoStatus.Running) this.fail(c, `goroutine ${curG} switches away but is not running`);
-        const next = c.args[0];
-        const s = this.gs.get(next);
-        if (!s || s.status !== WireGoStatus.Waiting || s.seqGen !== gen || c.args[1] !== s.seq + 1) return false;
+        const cur = this.current(c, curG);
+        if (gs.status[cur] !== WireGoStatus.Running) this.fail(c, `goroutine ${this.goid(cur)} switches away but is not running`);
+        const next = this.out.known(c.args[0]);
+        if (next < 0 || gs.status[next] !== WireGoStatus.Waiting || gs.seqGen[next] !== gen || c.args[1] !== gs.seq[next] + 1) return false;
         out.transition(this.stamp(c.time), next, GoState.Waiting, GoState.Runnable, 0, 0, 0, curP);
         if (c.type === Ev.GoSwitch) {
-          cur.status = WireGoStatus.Waiting;
-          out.transition(this.stamp(c.time), curG, GoState.Running, GoState.Waiting, 0, 0, 0, curP);
+          gs.status[cur] = WireGoStatus.Waiting;
+          out.transition(this.stamp(c.time), cur, GoState.Running, GoState.Waiting, 0, 0, 0, curP);
         } else {
-          this.gs.delete(curG);
-          out.transition(this.stamp(c.time), curG, GoState.Running, GoState.NotExist, 0, 0, 0, curP);
+          gs.status[cur] = 0;
+          out.transition(this.stamp(c.time), cur, GoState.Running, GoState.NotExist, 0, 0, 0, curP);
         }
-        s.status = WireGoStatus.Running;
-        s.seq = c.args[1];
+        gs.status[next] = WireGoStatus.Running;
+        gs.seq[next] = c.args[1];
         newG = next;
         out.transition(this.stamp(c.time), next, GoState.Runnable, GoState.Running, 0, 0, 0, curP);
-        break;
-      }
-      case Ev.GoSyscallBegin: {
-        this.need(c, m, curP, curG, 2, 2);
-        const s = this.gState(c, curG);
-        if (s.status !== WireGoStatus.Running) this.fail(c, `goroutine ${curG} enters a syscall but is not running`);
-        s.status = WireGoStatus.Syscall;
-        const p = this.ps.get(curP);
-        if (!p) this.fail(c, `unknown P ${curP}`);
-        p.status = WireProcStatus.Syscall;
-        if (p.seqGen !== gen || c.args[0] !== p.seq + 1) this.fail(c, `P ${curP} sequence number out of order`);
-        p.seq = c.args[0];
-        const stack = this.stk(c.args[1], c);
-        out.transition(this.stamp(c.time), curG, GoState.Running, GoState.Syscall, 0, stack, stack, curP);
-        break;
-      }
-      case Ev.GoSyscallEnd: {
-        this.need(c, m, curP, curG, 2, 2);
-        const s = this.gState(c, curG);
-        if (s.status !== WireGoStatus.Syscall) this.fail(c, `goroutine ${curG} leaves a syscall it is not in`);
-        s.status = WireGoStatus.Running;
-        const p = this.ps.get(curP);
-        if (!p || p.status !== WireProcStatus.Syscall) this.fail(c, `P ${curP} is not in a syscall`);
-        p.status = WireProcStatus.Running;
-        out.transition(this.stamp(c.time), curG, GoState.Syscall, GoState.Running, 0, 0, 0, curP);
         break;
       }
       case Ev.GoSyscallEndBlocked: {
@@ -390,61 +522,61 @@ export class TraceOrder {
           if (p.status === WireProcStatus.Syscall) return false;
         }
         this.need(c, m, curP, curG, 1, 2);
-        const s = this.gState(c, curG);
-        if (s.status !== WireGoStatus.Syscall) this.fail(c, `goroutine ${curG} leaves a syscall it is not in`);
-        s.status = WireGoStatus.Runnable;
+        const g = this.current(c, curG);
+        if (gs.status[g] !== WireGoStatus.Syscall) this.fail(c, `goroutine ${this.goid(g)} leaves a syscall it is not in`);
+        gs.status[g] = WireGoStatus.Runnable;
         newG = NONE;
-        out.transition(this.stamp(c.time), curG, GoState.Syscall, GoState.Runnable, 0, 0, 0, curP);
+        out.transition(this.stamp(c.time), g, GoState.Syscall, GoState.Runnable, 0, 0, 0, curP);
         break;
       }
       case Ev.GoDestroySyscall: {
         this.need(c, m, curP, curG, 1, 2);
-        const s = this.gState(c, curG);
-        if (s.status !== WireGoStatus.Syscall) this.fail(c, `goroutine ${curG} exits a syscall it is not in`);
-        this.gs.delete(curG);
+        const g = this.current(c, curG);
+        if (gs.status[g] !== WireGoStatus.Syscall) this.fail(c, `goroutine ${this.goid(g)} exits a syscall it is not in`);
+        gs.status[g] = 0;
         newG = NONE;
         if (curP !== NONE) {
           const p = this.ps.get(curP);
           if (!p || p.status !== WireProcStatus.Syscall) this.fail(c, `P ${curP} is not in a syscall`);
           p.status = WireProcStatus.SyscallAbandoned;
           newP = NONE;
-          this.procIdled(this.stamp(c.time), curP);
+          out.procIdled(this.stamp(c.time), curP);
         }
-        out.transition(this.stamp(c.time), curG, GoState.Syscall, GoState.NotExist, 0, 0, 0, curP);
+        out.transition(this.stamp(c.time), g, GoState.Syscall, GoState.NotExist, 0, 0, 0, curP);
         break;
       }
       case Ev.STWBegin:
       case Ev.GCMarkAssistBegin: {
         this.need(c, m, curP, curG, 2, 2);
-        const s = this.gState(c, curG);
+        const g = this.current(c, curG);
         const stw = c.type === Ev.STWBegin;
         const desc = stw ? this.str(c.args[0], c) : 0;
-        if (stw ? s.stwRow >= 0 : s.assistRow >= 0) this.fail(c, 'a range begins twice');
-        const row = out.rangeBegin(stw ? RangeKind.Stw : RangeKind.MarkAssist, this.stamp(c.time), out.g(curG), desc);
+        if (stw ? gs.stwRow[g] >= 0 : gs.assistRow[g] >= 0) this.fail(c, 'a range begins twice');
+        const row = out.rangeBegin(stw ? RangeKind.Stw : RangeKind.MarkAssist, this.stamp(c.time), g, desc);
         if (stw) {
-          s.stwRow = row;
-          s.stwDesc = desc;
-        } else s.assistRow = row;
+          gs.stwRow[g] = row;
+          gs.stwDesc[g] = desc;
+        } else gs.assistRow[g] = row;
         break;
       }
       case Ev.STWEnd:
       case Ev.GCMarkAssistEnd: {
         this.need(c, m, curP, curG, 2, 2);
-        const s = this.gState(c, curG);
+        const g = this.current(c, curG);
         const stw = c.type === Ev.STWEnd;
-        const row = stw ? s.stwRow : s.assistRow;
+        const row = stw ? gs.stwRow[g] : gs.assistRow[g];
         if (row < 0) this.fail(c, 'a range ends that did not begin');
         out.rangeEnd(row, this.stamp(c.time));
-        if (stw) s.stwRow = -1;
-        else s.assistRow = -1;
+        if (stw) gs.stwRow[g] = -1;
+        else gs.assistRow[g] = -1;
         break;
       }
       case Ev.GCMarkAssistActive: {
-        const s = this.gState(c, c.args[0]);
+        const g = this.gState(c, c.args[0]);
         if (gen === this.initialGen) {
-          if (s.assistRow >= 0) this.fail(c, 'an active range is already in progress');
-          s.assistRow = out.rangeBegin(RangeKind.MarkAssist, this.genStartNs, out.g(c.args[0]), 0);
-        } else if (s.assistRow < 0) this.fail(c, 'an active range is missing');
+          if (gs.assistRow[g] >= 0) this.fail(c, 'an active range is already in progress');
+          gs.assistRow[g] = out.rangeBegin(RangeKind.MarkAssist, this.genStartNs, g, 0);
+        } else if (gs.assistRow[g] < 0) this.fail(c, 'an active range is missing');
         this.stamp(c.time);
         break;
       }
@@ -495,27 +627,6 @@ export class TraceOrder {
         this.stamp(c.time);
         break;
       }
-      case Ev.GCSweepBegin: {
-        this.need(c, m, curP, curG, 2, 1);
-        this.stk(c.args[0], c);
-        const p = this.ps.get(curP)!;
-        if (p.sweepRow >= 0) this.fail(c, 'a sweep begins twice');
-        p.sweepRow = out.rangeBegin(RangeKind.Sweep, this.stamp(c.time), curP, 0);
-        break;
-      }
-      case Ev.GCSweepEnd: {
-        this.need(c, m, curP, curG, 2, 1);
-        const p = this.ps.get(curP)!;
-        if (p.sweepRow < 0) this.fail(c, 'a sweep ends that did not begin');
-        out.rangeEnd(p.sweepRow, this.stamp(c.time));
-        p.sweepRow = -1;
-        break;
-      }
-      case Ev.HeapAlloc:
-      case Ev.HeapGoal:
-        this.need(c, m, curP, curG, 2, 1);
-        out.metric(this.stamp(c.time), c.type === Ev.HeapAlloc ? METRIC_HEAP_ALLOC : METRIC_HEAP_GOAL, c.args[0]);
-        break;
       case Ev.ProcsChange:
         this.need(c, m, curP, curG, 2, 2);
         this.stk(c.args[1], c);
@@ -544,20 +655,23 @@ export class TraceOrder {
         this.need(c, m, curP, curG, 2, 2);
         const name = this.str(c.args[1], c);
         this.stk(c.args[2], c);
-        const s = this.gState(c, curG);
-        s.regions.push({ task: c.args[0], name, row: out.regionBegin(this.stamp(c.time), curG, c.args[0], name) });
+        const g = this.current(c, curG);
+        let open = gs.regions.get(g);
+        if (!open) gs.regions.set(g, (open = []));
+        open.push({ task: c.args[0], name, row: out.regionBegin(this.stamp(c.time), g, c.args[0], name) });
         break;
       }
       case Ev.UserRegionEnd: {
         this.need(c, m, curP, curG, 2, 2);
         const name = this.str(c.args[1], c);
         this.stk(c.args[2], c);
-        const s = this.gState(c, curG);
+        const g = this.current(c, curG);
         const t = this.stamp(c.time);
-        const top = s.regions[s.regions.length - 1];
+        const open = gs.regions.get(g);
+        const top = open?.[open.length - 1];
         if (top) {
-          if (top.task !== c.args[0] || top.name !== name) this.fail(c, `region end does not match the innermost region of goroutine ${curG}`);
-          s.regions.pop();
+          if (top.task !== c.args[0] || top.name !== name) this.fail(c, `region end does not match the innermost region of goroutine ${this.goid(g)}`);
+          open!.pop();
           out.regionEnd(top.row, t);
         }
         break;
@@ -584,10 +698,6 @@ export class TraceOrder {
     }
     return true;
   }
-}
-
-function newGState(status: number, gen: number): GState {
-  return { status, seqGen: gen, seq: 0, stwRow: -1, stwDesc: 0, assistRow: -1, regions: [] };
 }
 
 // A binary min-heap of cursors by their current event's time.

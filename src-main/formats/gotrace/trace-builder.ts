@@ -1,8 +1,8 @@
 // Collects the ordered events of a trace into the columnar GoTrace model. Append-only columns,
 // with a mark/rollback so a damaged last generation can be dropped as go tool trace does.
 
-import { Growable } from '../growable.js';
-import type { GoTrace } from '../../model/trace.js';
+import { Growable, grown } from '../growable.js';
+import type { GoTrace, GoroutineTransitions } from '../../model/trace.js';
 import type { TraceTables } from './generation-tables.js';
 
 type Col = Growable<Float64Array> | Growable<Int32Array> | Growable<Uint32Array> | Growable<Uint8Array>;
@@ -10,7 +10,6 @@ type Col = Growable<Float64Array> | Growable<Int32Array> | Growable<Uint32Array>
 const f64 = (): Growable<Float64Array> => new Growable(Float64Array, 1024);
 const i32 = (): Growable<Int32Array> => new Growable(Int32Array, 1024);
 const u8 = (): Growable<Uint8Array> => new Growable(Uint8Array, 1024);
-const presized = <T extends Float64Array | Int32Array | Uint8Array>(ctor: new (n: number) => T, rows: number): Growable<T> => new Growable(ctor, rows);
 
 export class TraceBuilder {
   readonly goIds = f64();
@@ -18,13 +17,8 @@ export class TraceBuilder {
   readonly goStack = i32();
   private readonly goIndex = new Map<number, number>();
 
-  readonly trTime: Growable<Float64Array>;
-  readonly trG: Growable<Int32Array>;
-  readonly trFrom: Growable<Uint8Array>;
-  readonly trTo: Growable<Uint8Array>;
-  readonly trReason: Growable<Int32Array>;
-  readonly trStack: Growable<Int32Array>;
-  readonly trProc: Growable<Int32Array>;
+  /** The goroutine transitions: the largest table (one row per two or three events), grown in one step. */
+  readonly tr: TransitionColumns;
 
   readonly rKind = u8();
   readonly rBegin = f64();
@@ -83,14 +77,7 @@ export class TraceBuilder {
     private readonly tables: TraceTables,
     expectedTransitions = 1024,
   ) {
-    const rows = Math.max(1024, expectedTransitions);
-    this.trTime = presized(Float64Array, rows);
-    this.trG = presized(Int32Array, rows);
-    this.trFrom = presized(Uint8Array, rows);
-    this.trTo = presized(Uint8Array, rows);
-    this.trReason = presized(Int32Array, rows);
-    this.trStack = presized(Int32Array, rows);
-    this.trProc = presized(Int32Array, rows);
+    this.tr = new TransitionColumns(Math.max(1024, expectedTransitions));
     this.columns = Object.values(this).filter((v): v is Col => v instanceof Growable);
   }
 
@@ -111,16 +98,18 @@ export class TraceBuilder {
     return goid < 0 ? -1 : this.g(goid);
   }
 
-  /** A goroutine state change: `stack` is the event's, `trStack` the transition's (a new goroutine's start stack). */
-  transition(time: number, goid: number, from: number, to: number, reason: number, stack: number, trStack: number, proc: number): void {
-    const g = this.g(goid);
-    this.trTime.push(time);
-    this.trG.push(g);
-    this.trFrom.push(from);
-    this.trTo.push(to);
-    this.trReason.push(reason);
-    this.trStack.push(stack);
-    this.trProc.push(proc);
+  /** Dense index of a goroutine id already mentioned, else -1. */
+  known(goid: number): number {
+    const i = this.goIndex.get(goid);
+    return i === undefined ? -1 : i;
+  }
+
+  /**
+   * A state change of goroutine g (dense index): `stack` is the event's, `trStack` the
+   * transition's (a new goroutine's start stack).
+   */
+  transition(time: number, g: number, from: number, to: number, reason: number, stack: number, trStack: number, proc: number): void {
+    this.tr.push(time, g, from, to, reason, stack, proc);
     if (trStack !== 0 && this.goStack.get(g) === 0 && this.namesAFunction(trStack)) this.goStack.set(g, trStack);
   }
 
@@ -139,7 +128,7 @@ export class TraceBuilder {
   procIdled(time: number, proc: number): void {
     this.piTime.push(time);
     this.piProc.push(proc);
-    this.piBefore.push(this.trTime.length);
+    this.piBefore.push(this.tr.count);
   }
 
   /** Opens a range; returns its row for rangeEnd. */
@@ -169,8 +158,8 @@ export class TraceBuilder {
     this.cStack.push(stack);
   }
 
-  label(time: number, goid: number, label: number): void {
-    const g = this.g(goid);
+  /** A GoLabel event of goroutine g (dense index). */
+  label(time: number, g: number, label: number): void {
     this.goLabel.set(g, label);
     this.lbTime.push(time);
     this.lbG.push(g);
@@ -193,8 +182,9 @@ export class TraceBuilder {
     this.tEnd.set(row, time);
   }
 
-  regionBegin(time: number, goid: number, task: number, name: number): number {
-    this.rgG.push(this.g(goid));
+  /** A region begins on goroutine g (dense index); returns its row for regionEnd. */
+  regionBegin(time: number, g: number, task: number, name: number): number {
+    this.rgG.push(g);
     this.rgTask.push(task);
     this.rgName.push(name);
     this.rgBegin.push(time);
@@ -206,9 +196,10 @@ export class TraceBuilder {
     this.rgEnd.set(row, time);
   }
 
-  log(time: number, goid: number, task: number, key: number, value: number): void {
+  /** A user log message of goroutine g (dense index). */
+  log(time: number, g: number, task: number, key: number, value: number): void {
     this.lTime.push(time);
-    this.lG.push(this.g(goid));
+    this.lG.push(g);
     this.lTask.push(task);
     this.lKey.push(key);
     this.lValue.push(value);
@@ -216,13 +207,14 @@ export class TraceBuilder {
 
   /** Column lengths and counters, to roll a damaged generation back. */
   mark(): number[] {
-    return [...this.columns.map((c) => c.length), this.gcCount, this.eventCount, this.lastTime];
+    return [...this.columns.map((c) => c.length), this.tr.count, this.gcCount, this.eventCount, this.lastTime];
   }
 
   rollback(mark: number[]): void {
     this.columns.forEach((c, i) => (c.length = Math.min(c.length, mark[i])));
     const n = this.columns.length;
-    [this.gcCount, this.eventCount, this.lastTime] = mark.slice(n);
+    this.tr.count = Math.min(this.tr.count, mark[n]);
+    [this.gcCount, this.eventCount, this.lastTime] = mark.slice(n + 1);
     for (const [goid, i] of this.goIndex) if (i >= this.goIds.length) this.goIndex.delete(goid);
     for (const [id, row] of this.openTasks) if (row >= this.tId.length) this.openTasks.delete(id);
     // Ranges and regions that ended in the dropped part are open again.
@@ -233,16 +225,8 @@ export class TraceBuilder {
 
   finish(header: { version: string; ticksPerSecond: number; wallStartMs: number | null; warning: string | null }): GoTrace {
     const tables = this.tables;
-    const transitions = {
-      count: this.trTime.length,
-      time: this.trTime.view(),
-      g: this.trG.view(),
-      from: this.trFrom.view(),
-      to: this.trTo.view(),
-      reason: this.trReason.view(),
-      stack: this.trStack.view(),
-      proc: this.trProc.view(),
-    };
+    // The large tables (one row per few events) as views, not copies, like the transitions.
+    const transitions = this.tr.view();
     const durationNs = this.lastTime;
     const syncTimes = this.syncs.finish();
     return {
@@ -261,12 +245,12 @@ export class TraceBuilder {
       goLabel: this.goLabel.finish(),
       goStack: this.goStack.finish(),
       transitions,
-      ranges: { count: this.rKind.length, kind: this.rKind.finish(), begin: this.rBegin.finish(), end: this.rEnd.finish(), owner: this.rOwner.finish(), name: this.rName.finish() },
+      ranges: { count: this.rKind.length, kind: this.rKind.view(), begin: this.rBegin.view(), end: this.rEnd.view(), owner: this.rOwner.view(), name: this.rName.view() },
       gcCount: this.gcCount,
       labels: { count: this.lbTime.length, time: this.lbTime.finish(), g: this.lbG.finish(), label: this.lbLabel.finish() },
       procIdle: { count: this.piTime.length, time: this.piTime.finish(), proc: this.piProc.finish(), before: this.piBefore.finish() },
-      cpuSamples: { count: this.cTime.length, time: this.cTime.finish(), g: this.cG.finish(), proc: this.cProc.finish(), stack: this.cStack.finish() },
-      metrics: { count: this.mTime.length, time: this.mTime.finish(), kind: this.mKind.finish(), value: this.mValue.finish() },
+      cpuSamples: { count: this.cTime.length, time: this.cTime.view(), g: this.cG.view(), proc: this.cProc.view(), stack: this.cStack.view() },
+      metrics: { count: this.mTime.length, time: this.mTime.view(), kind: this.mKind.view(), value: this.mValue.view() },
       tasks: { count: this.tId.length, id: this.tId.finish(), parent: this.tParent.finish(), name: this.tName.finish(), begin: this.tBegin.finish(), end: this.tEnd.finish() },
       regions: { count: this.rgG.length, g: this.rgG.finish(), task: this.rgTask.finish(), name: this.rgName.finish(), begin: this.rgBegin.finish(), end: this.rgEnd.finish() },
       logs: { count: this.lTime.length, time: this.lTime.finish(), g: this.lG.finish(), task: this.lTask.finish(), key: this.lKey.finish(), value: this.lValue.finish() },
@@ -274,3 +258,69 @@ export class TraceBuilder {
   }
 }
 
+/**
+ * The transition columns as plain typed arrays with one row count: a row is seven stores and
+ * one bounds check (the hot path of the parser), and the columns grow together.
+ */
+export class TransitionColumns implements GoroutineTransitions {
+  count = 0;
+  time: Float64Array;
+  g: Int32Array;
+  from: Uint8Array;
+  to: Uint8Array;
+  reason: Int32Array;
+  stack: Int32Array;
+  proc: Int32Array;
+
+  constructor(rows: number) {
+    this.time = new Float64Array(rows);
+    this.g = new Int32Array(rows);
+    this.from = new Uint8Array(rows);
+    this.to = new Uint8Array(rows);
+    this.reason = new Int32Array(rows);
+    this.stack = new Int32Array(rows);
+    this.proc = new Int32Array(rows);
+  }
+
+  push(time: number, g: number, from: number, to: number, reason: number, stack: number, proc: number): void {
+    const i = this.count;
+    if (i === this.time.length) this.grow();
+    this.time[i] = time;
+    this.g[i] = g;
+    this.from[i] = from;
+    this.to[i] = to;
+    this.reason[i] = reason;
+    this.stack[i] = stack;
+    this.proc[i] = proc;
+    this.count = i + 1;
+  }
+
+  private grow(): void {
+    const rows = this.time.length * 2;
+    this.time = grown(this.time, rows);
+    this.g = grown(this.g, rows);
+    this.from = grown(this.from, rows);
+    this.to = grown(this.to, rows);
+    this.reason = grown(this.reason, rows);
+    this.stack = grown(this.stack, rows);
+    this.proc = grown(this.proc, rows);
+  }
+
+  /**
+   * The rows as views of the columns, without a copy: spare room stays allocated but is never
+   * written, so the OS never backs it with memory.
+   */
+  view(): GoroutineTransitions {
+    const n = this.count;
+    return {
+      count: n,
+      time: this.time.subarray(0, n),
+      g: this.g.subarray(0, n),
+      from: this.from.subarray(0, n),
+      to: this.to.subarray(0, n),
+      reason: this.reason.subarray(0, n),
+      stack: this.stack.subarray(0, n),
+      proc: this.proc.subarray(0, n),
+    };
+  }
+}

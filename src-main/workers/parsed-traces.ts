@@ -1,0 +1,43 @@
+// The parsed traces a trace answerer keeps (the last few, by the SHA-256 of their bytes) and the
+// one function that answers a request from them: the trace worker runs it on its own thread,
+// the CLI on the calling thread (trace-in-thread.ts), with the same replies.
+
+import { parseGoTrace } from '../formats/gotrace/parse-trace.js';
+import { FormatError } from '../formats/format-error.js';
+import type { GoTrace } from '../model/trace.js';
+import { traceAnswer } from '../analysis/trace/trace-answer.js';
+import { errorBody } from '../api/errors.js';
+import type { TraceReply, TraceRequest } from './trace-worker-protocol.js';
+
+export class ParsedTraces {
+  private readonly parsed = new Map<string, GoTrace>();
+
+  constructor(private readonly keep: number) {}
+
+  private traceFor(req: TraceRequest): GoTrace | null {
+    const hit = this.parsed.get(req.sha256);
+    if (hit) {
+      this.parsed.delete(req.sha256);
+      this.parsed.set(req.sha256, hit);
+      return hit;
+    }
+    if (!req.bytes) return null;
+    // The one kept longest goes first, so two large models are never held at once with keep 1.
+    while (this.parsed.size >= this.keep) this.parsed.delete(this.parsed.keys().next().value as string);
+    const trace = parseGoTrace(req.bytes);
+    this.parsed.set(req.sha256, trace);
+    return trace;
+  }
+
+  /** The reply to one request, and the buffers to transfer rather than copy. */
+  answer(id: number, req: TraceRequest): { reply: TraceReply; transfer: ArrayBuffer[] } {
+    try {
+      const trace = this.traceFor(req);
+      if (!trace) return { reply: { id, ok: false, missing: true }, transfer: [] };
+      const answer = traceAnswer(trace, req);
+      return { reply: { id, ok: true, value: answer.value }, transfer: answer.transfer };
+    } catch (err) {
+      return { reply: { id, ok: false, error: err instanceof FormatError ? { code: 'bad_input', message: err.message } : errorBody(err) }, transfer: [] };
+    }
+  }
+}
