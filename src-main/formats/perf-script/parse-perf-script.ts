@@ -14,6 +14,7 @@ import { ProfileBuilder } from '../../model/profile-builder.js';
 import type { Profile, ValueType } from '../../model/profile.js';
 import { FormatError } from '../format-error.js';
 import { detached, LineSplitter } from '../text-lines.js';
+import { FrameLineCache } from './frame-line-cache.js';
 import { perfFrameNames, stripOffset } from './perf-frames.js';
 import { flatRecordFrameStart, isSpace, looseEventName, parseEventField, parseRecordExtras, parseRecordHeader, parseStackLine } from './perf-lines.js';
 
@@ -78,7 +79,7 @@ class PerfScriptReader {
    * Whole frame lines seen before (pc, symbol, module: a program has a bounded number), per
    * java/other process, → location (-1: skipped): most lines are one lookup, not a parse.
    */
-  private readonly frameLines = [new Map<string, number>(), new Map<string, number>()];
+  private readonly frameLines = [new FrameLineCache(), new FrameLineCache()];
   private readonly rootLocs = new Map<string, number>();
   private readonly labelSetIds = new Map<string, Map<number, number>>();
   private readonly labelSets: number[][] = [];
