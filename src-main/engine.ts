@@ -206,9 +206,9 @@ export class Engine implements GpwApi {
     return this.library.list(query);
   }
 
-  /** listArtifacts as JSON text, written by the library (gpw list --json). */
-  listArtifactsJson(query: ArgsOf<'listArtifacts'>): string {
-    return this.library.listJson(query);
+  /** listArtifacts as JSON, UTF-8 written by the library (gpw list --json), between `open` and `close`. */
+  listArtifactsJson(query: ArgsOf<'listArtifacts'>, open = '', close = ''): Buffer {
+    return this.library.listJson(query, open, close);
   }
 
   async getArtifact({ id }: { id: string }): Promise<Artifact> {
