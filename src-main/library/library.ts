@@ -142,9 +142,9 @@ export class Library {
   /**
    * The artifacts of list(query) as the JSON of an Artifact[] (the same values), written by
    * SQLite row by row and joined with each stored summary as it is: no summary is parsed and
-   * stringified again, no objects are made (gpw list --json over 10,000 artifacts).
+   * stringified again, no objects are made (gpw list --json over 10,000 artifacts). UTF-8
+   * bytes, between `open` and `close` when given (one copy of it all).
    */
-  /** The list as a JSON array's UTF-8 bytes, between `open` and `close` when given (one copy of it all). */
   listJson(query: ArtifactQuery = {}, open = '', close = ''): Buffer {
     const { where, params } = Library.filter(query);
     // Each row's JSON as UTF-8 bytes (a BLOB): no JavaScript string is made of it, decoded or
