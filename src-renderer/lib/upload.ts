@@ -52,13 +52,13 @@ export async function followImport(api: GpwApi, status: UploadStatus, onStatus: 
 /** What the progress bar says: the phase, the bytes so far of the file's, in MiB. */
 export function uploadProgressText(s: UploadStatus): { fraction: number; text: string } {
   const mib = (n: number): string => (n / 2 ** 20).toFixed(1);
-  const of = (n: number): string => `${mib(n)} of ${mib(s.size)} MiB`;
+  const of = (n: number): string => `${mib(n)} / ${mib(s.size)} MiB`;
   const fraction = (n: number): number => (s.size > 0 ? Math.min(1, n / s.size) : 1);
   switch (s.state) {
     case 'receiving':
       return { fraction: fraction(s.received), text: `sending ${s.name}: ${of(s.received)}` };
     case 'importing':
-      return { fraction: fraction(s.imported), text: `importing ${s.name}: ${of(s.imported)} read` };
+      return { fraction: fraction(s.imported), text: `reading ${s.name}: ${of(s.imported)}` };
     case 'done':
       return { fraction: 1, text: `imported ${s.name} (${mib(s.size)} MiB)` };
     default:
