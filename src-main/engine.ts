@@ -34,6 +34,7 @@ import { buildEscapes, type EscapeBuildOptions } from './services/escape-build.j
 import { GraphService } from './services/graph-service.js';
 import { GoroutineService } from './services/goroutine-service.js';
 import { MetricsService } from './services/metrics-service.js';
+import { UploadService } from './services/upload-service.js';
 import type { ProfileSummary } from './analysis/profile-summary.js';
 import type { ViewOptions, DiffTable, ExportedView, Sandwich } from './api/types.js';
 import { exportFileName, exportTitle, type ExportedFile } from './analysis/view-ops.js';
@@ -74,6 +75,8 @@ export interface EngineOptions {
   binaries?: string[];
   /** The app's native folder dialog (Electron's main process), for escapeBuild: the renderer never names a path. */
   chooseModuleFolder?: () => Promise<string | null>;
+  /** The app's native open dialog (Electron's main process), for importChosenFiles: the chosen paths, null when cancelled. */
+  chooseImportFiles?: () => Promise<string[] | null>;
   /**
    * Compute and keep the default top table of each imported profile before the import returns
    * (so `gpw top ID` in the next process reads it); default: when not warming up (the CLI).
@@ -123,6 +126,8 @@ export class Engine implements GpwApi {
   readonly goroutines: GoroutineService;
   /** Runtime metrics series of runs and targets (services/metrics-service.ts). */
   readonly metrics: MetricsService;
+  /** Uploads in pieces and the native dialog's files, as import jobs with progress. */
+  readonly uploads: UploadService;
 
   constructor(private readonly options: EngineOptions) {
     this.library = new Library(options.libraryPath, { nativeBinding: options.nativeBinding });
@@ -166,6 +171,10 @@ export class Engine implements GpwApi {
       knownHostsFile: join(options.libraryPath === ':memory:' ? '.' : dirname(resolve(options.libraryPath)), 'known_hosts'),
       importCaptured: (inputs, opts) => this.importInputs(inputs, opts),
     });
+    this.uploads = new UploadService({
+      importFile: (path, name, source, o) => this.importInputs([this.fileInput(path, name, source)], { labels: o.labels, run: o.run, onProgress: (_, done, total) => o.onProgress(done, total) }),
+      chooseFiles: options.chooseImportFiles,
+    });
   }
 
   private closing = false;
@@ -174,6 +183,7 @@ export class Engine implements GpwApi {
 
   async close(): Promise<void> {
     this.closing = true;
+    this.uploads.close();
     clearTimeout(this.backfillTimer);
     await this.backfilling;
     await this.capture.close();
@@ -199,9 +209,9 @@ export class Engine implements GpwApi {
     return this.library.list(query);
   }
 
-  /** listArtifacts as JSON text, written by the library (gpw list --json). */
-  listArtifactsJson(query: ArgsOf<'listArtifacts'>): string {
-    return this.library.listJson(query);
+  /** listArtifacts as JSON, UTF-8 written by the library (gpw list --json), between `open` and `close`. */
+  listArtifactsJson(query: ArgsOf<'listArtifacts'>, open = '', close = ''): Buffer {
+    return this.library.listJson(query, open, close);
   }
 
   async getArtifact({ id }: { id: string }): Promise<Artifact> {
@@ -420,11 +430,25 @@ export class Engine implements GpwApi {
     if (paths.some(isPprofFile)) this.worker.start();
     const inputs = paths.map((p): ImportInput => {
       const full = resolve(p);
-      if (checkInputFile(full) && isStreamedFile(full)) return { name: basename(full), source: full, path: full };
-      return { name: basename(full), source: full, bytes: readInputFile(full) };
+      return this.fileInput(full, basename(full), full);
     });
     return this.importInputs(inputs, options);
   }
+
+  /** A file on disk to import: perf script and folded text as a stream, others read whole. */
+  private fileInput(full: string, name: string, source: string): ImportInput {
+    if (checkInputFile(full) && isStreamedFile(full)) return { name, source, path: full };
+    return { name, source, bytes: readInputFile(full) };
+  }
+
+  // ---- uploads in pieces, the native dialog's files (services/upload-service.ts) ----
+
+  uploadStart = async (a: ArgsOf<'uploadStart'>): ReturnType<GpwApi['uploadStart']> => this.uploads.start(a);
+  uploadChunk = async (a: ArgsOf<'uploadChunk'>): ReturnType<GpwApi['uploadChunk']> => this.uploads.chunk(a);
+  uploadFinish = async ({ uploadId }: ArgsOf<'uploadFinish'>): ReturnType<GpwApi['uploadFinish']> => this.uploads.finish(uploadId);
+  uploadStatus = async ({ uploadId }: ArgsOf<'uploadStatus'>): ReturnType<GpwApi['uploadStatus']> => this.uploads.status(uploadId);
+  uploadCancel = async ({ uploadId }: ArgsOf<'uploadCancel'>): ReturnType<GpwApi['uploadCancel']> => this.uploads.cancel(uploadId);
+  importChosenFiles = async (a: ArgsOf<'importChosenFiles'>): ReturnType<GpwApi['importChosenFiles']> => this.uploads.choose(a);
 
   /**
    * Top table of profiles named by file path or library id (`target`, `merge`, `diffBase`): a

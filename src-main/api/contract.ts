@@ -16,6 +16,7 @@ import { runsMethods } from './runs-contract.js';
 import { sourceMethods } from './source-contract.js';
 import { graphMethods } from './graph-contract.js';
 import { goroutineMethods } from './goroutine-contract.js';
+import { uploadMethods } from './upload-contract.js';
 import type { MmuCurve, TraceSummary } from './trace-types.js';
 import type { TraceSpan, TraceTimeline } from './trace-timeline-types.js';
 
@@ -38,10 +39,11 @@ const listArgs = object({
   sort: optional(oneOf(ARTIFACT_SORTS)),
   limit: optional(integer({ min: 1, max: 100000 })),
 });
+const importLabels = optional(stringMap(labelKey, labelValue));
 const importArgs = object({
   name: string({ min: 1, max: 1024 }),
   bytes: bytes(MAX_IMPORT_BYTES),
-  labels: optional(stringMap(labelKey, labelValue)),
+  labels: importLabels,
   run: optional(string({ min: 1, max: 256 })),
 });
 /** Most profiles one view may merge (pprof reads any number; this bounds one request). */
@@ -231,6 +233,8 @@ export const contract = {
   ...graphMethods(viewOptionsFields),
   /** Goroutine dumps and the leak view, runtime metrics over time (api/goroutine-contract.ts). */
   ...goroutineMethods,
+  /** Files handed over in pieces, and the native dialog's files, imported as jobs with progress (api/upload-contract.ts). */
+  ...uploadMethods(importLabels),
 };
 
 export type Contract = typeof contract;

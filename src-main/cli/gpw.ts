@@ -98,7 +98,13 @@ function openEngine(library: LibraryChoice, args: ParsedArgs, longRunning = fals
   return engine;
 }
 
-function out(text: string): void {
+function out(text: string | Uint8Array): void {
+  if (typeof text !== 'string') {
+    // Bytes made elsewhere (gpw list --json: SQLite's UTF-8), written as they are.
+    process.stdout.write(text);
+    process.stdout.write('\n');
+    return;
+  }
   process.stdout.write(text.endsWith('\n') ? text : text + '\n');
 }
 

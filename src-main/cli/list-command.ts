@@ -24,9 +24,10 @@ export function artifactLine(a: Artifact): string {
   return [a.id, when, kindLabel(a).padEnd(10), a.file ?? a.source, a.run ? `run=${a.run}` : '', labels].filter(Boolean).join('  ');
 }
 
-export async function listCommand(engine: Engine, args: ParsedArgs, json: boolean): Promise<string> {
+/** The list as text, or with --json as UTF-8 bytes (written by SQLite, passed on as they are). */
+export async function listCommand(engine: Engine, args: ParsedArgs, json: boolean): Promise<string | Uint8Array> {
   const filters = { ...kindQuery(flag(args, 'kind')), label: flag(args, 'label'), text: flag(args, 'text') };
-  if (json) return `{"artifacts":${engine.listArtifactsJson(filters)}}`;
+  if (json) return engine.listArtifactsJson(filters, '{"artifacts":', '}');
   const artifacts = await engine.listArtifacts(filters);
   if (artifacts.length > 0) return artifacts.map(artifactLine).join('\n');
   const total = (await engine.libraryInfo()).artifactCount;

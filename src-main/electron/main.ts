@@ -44,6 +44,15 @@ async function start(): Promise<void> {
       });
       return picked.canceled || picked.filePaths.length === 0 ? null : picked.filePaths[0];
     },
+    // Files to import: the native dialog names paths, imported as the CLI imports them (perf
+    // script and folded text as a stream, with progress), never read into the page.
+    chooseImportFiles: async () => {
+      const picked = await dialog.showOpenDialog(BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0], {
+        title: 'Files to import into the gpw library',
+        properties: ['openFile', 'multiSelections'],
+      });
+      return picked.canceled ? null : picked.filePaths;
+    },
   });
   bindContract(engine);
   serveRenderer(path('../renderer/'));

@@ -66,6 +66,15 @@ export interface LineVisitor {
 }
 
 /**
+ * Sees each line of UTF-8 text as bytes (`bytes[start, end)`, without its "\r\n" or "\n")
+ * before it is decoded; true means it took the line, which is then neither decoded nor visited.
+ * A reader whose lines mostly repeat (perf script's frame lines) answers those from the bytes.
+ */
+export interface LineBytesFilter {
+  (bytes: Uint8Array, start: number, end: number): boolean;
+}
+
+/**
  * Lines of text that arrives in pieces (a file read in chunks): bytes cut anywhere (mid-line,
  * inside a UTF-8 or UTF-16 character, between the "\r" and "\n" of CRLF) give the lines the
  * whole text gives. The encoding is taken from the first bytes' byte-order mark. Only the
@@ -79,10 +88,16 @@ export class LineSplitter {
   /** The first bytes, held until there are enough to see a byte-order mark. */
   private head: Uint8Array | null = null;
   private carry = '';
+  /** UTF-8 with a filter: the bytes of the unfinished line. */
+  private carryBytes: Uint8Array | null = null;
   private lineNo = 0;
   private stopped = false;
 
-  constructor(private readonly visit: LineVisitor) {}
+  constructor(
+    private readonly visit: LineVisitor,
+    /** UTF-8 text only (UTF-16 lines are visited as they are). */
+    private readonly filter?: LineBytesFilter,
+  ) {}
 
   /** Whether the visitor asked to stop. */
   get done(): boolean {
@@ -105,7 +120,8 @@ export class LineSplitter {
     if (this.decoder === null) {
       const head = this.head ? concatBytes(this.head, bytes) : bytes;
       if (head.length < 3) {
-        this.head = head.slice();
+        // A copy: Buffer.slice is a view, and the caller reuses its buffer.
+        this.head = Uint8Array.prototype.slice.call(head);
         return;
       }
       this.head = null;
@@ -114,7 +130,63 @@ export class LineSplitter {
       this.utf8 = encoding === 'utf-8';
       bytes = head.subarray(bomLength);
     }
-    this.take(this.decodePiece(bytes));
+    if (this.utf8 && this.filter) this.takeBytes(bytes);
+    else this.take(this.decodePiece(bytes));
+  }
+
+  /**
+   * UTF-8 with a filter: lines are split as bytes ("\n" is never inside a UTF-8 character, so a
+   * line decoded alone is what the whole text decodes to there); the filter sees each first,
+   * and only the lines it does not take are decoded.
+   */
+  private takeBytes(bytes: Uint8Array): void {
+    let start = 0;
+    if (this.carryBytes) {
+      const nl = bytes.indexOf(10);
+      if (nl < 0) {
+        this.carryBytes = concatBytes(this.carryBytes, bytes);
+        if (this.carryBytes.length > MAX_LINE_CHARS) {
+          const piece = this.carryBytes;
+          this.carryBytes = null;
+          if (!this.byteLine(piece, 0, piece.length, false)) this.stopped = true;
+        }
+        return;
+      }
+      const line = concatBytes(this.carryBytes, bytes.subarray(0, nl));
+      this.carryBytes = null;
+      if (!this.byteLine(line, 0, line.length, true)) return;
+      start = nl + 1;
+    }
+    const n = bytes.length;
+    while (start < n) {
+      const nl = bytes.indexOf(10, start);
+      if (nl < 0) break;
+      if (!this.byteLine(bytes, start, nl, true)) return;
+      start = nl + 1;
+    }
+    if (start < n) {
+      // A copy (Buffer's slice is a view, and the caller reuses its buffer).
+      this.carryBytes = Uint8Array.prototype.slice.call(bytes, start);
+      if (this.carryBytes.length > MAX_LINE_CHARS) {
+        const piece = this.carryBytes;
+        this.carryBytes = null;
+        if (!this.byteLine(piece, 0, piece.length, false)) this.stopped = true;
+      }
+    }
+  }
+
+  /** One line of bytes (its "\r" before "\n" left out when `whole`); false when the visitor stopped. */
+  private byteLine(bytes: Uint8Array, start: number, end: number, whole: boolean): boolean {
+    if (whole && end > start && bytes[end - 1] === 13) end--;
+    this.lineNo++;
+    if (this.filter!(bytes, start, end)) return true;
+    const line = end > start ? this.decoder!.decode(bytes.subarray(start, end)) : '';
+    if (this.visit(line, this.lineNo) === false) {
+      this.stopped = true;
+      this.carryBytes = null;
+      return false;
+    }
+    return true;
   }
 
   /**
@@ -128,7 +200,7 @@ export class LineSplitter {
       this.partial = null;
     }
     const whole = utf8WholeLength(bytes);
-    if (whole < bytes.length) this.partial = bytes.slice(whole);
+    if (whole < bytes.length) this.partial = Uint8Array.prototype.slice.call(bytes, whole);
     return this.decoder!.decode(bytes.subarray(0, whole));
   }
 
@@ -139,7 +211,15 @@ export class LineSplitter {
         const { encoding, bomLength } = textEncodingOf(this.head);
         this.decoder = new TextDecoder(encoding);
         this.utf8 = encoding === 'utf-8';
-        this.take(this.decodePiece(this.head.subarray(bomLength)));
+        if (this.utf8 && this.filter) this.takeBytes(this.head.subarray(bomLength));
+        else this.take(this.decodePiece(this.head.subarray(bomLength)));
+      }
+      if (this.carryBytes && !this.stopped) {
+        // The last line, with no line break after it: a "\r" at its end stays, as in text mode.
+        const last = this.carryBytes;
+        this.carryBytes = null;
+        this.byteLine(last, 0, last.length, true);
+        return { endsWithNewline: false, lines: this.lineNo };
       }
       // A cut character at the very end decodes as U+FFFD, as a whole-file decode has it.
       if (this.partial) this.take(this.decoder!.decode(this.partial));

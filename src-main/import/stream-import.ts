@@ -1,7 +1,8 @@
 // Files imported as a stream: perf script and folded text, which users bring at gigabytes. Only
-// the file's head is read to recognise it; then the profile worker reads it in chunks, folding
-// it and hashing it in one pass (workers/profile-file.ts), while zlib deflates it for the
-// library on its own threads (library/blobs.ts deflateFile). The file is never held whole.
+// the file's head is read to recognise it; then the profile worker reads it in chunks and folds
+// it (workers/profile-file.ts), while this thread reads it again, hashing it and handing it to
+// zlib, which deflates it for the library on its own threads (library/blobs.ts deflateFile):
+// on two cores the fold and the hash + deflate run side by side. The file is never held whole.
 
 import { closeSync, openSync, readSync } from 'node:fs';
 import { GpwError } from '../api/errors.js';
@@ -45,17 +46,28 @@ export interface StreamedFile {
 export async function readStreamedFile(path: string, worker: ProfileWorkerClient, onProgress?: ProgressListener): Promise<StreamedFile> {
   const abort = new AbortController();
   const deflating = deflateFile(path, abort.signal);
+  const key = `readFile:${++readFileCount}:${path}`;
   let read: ReadFileResult;
   try {
-    read = await worker.run<ReadFileResult>({ op: 'readFile', path }, () => ({ path }), undefined, onProgress);
+    read = await worker.run<ReadFileResult>({ op: 'readFile', path, key }, () => ({ path }), undefined, onProgress);
   } catch (err) {
     abort.abort();
     await deflating.then((d) => d.dispose(), () => undefined);
     throw err;
   }
-  const deflated = await deflating;
+  let deflated: DeflatedParts;
+  try {
+    deflated = await deflating;
+  } catch (err) {
+    await worker.run({ op: 'keep', key, sha256: null }, () => ({ path })).catch(() => undefined);
+    throw err;
+  }
   // The file changed while it was read: the blob would not be the bytes that were summarised.
   if (deflated.size !== read.size) deflated.dispose();
   if (deflated.size !== read.size) throw new GpwError('bad_input', `the file changed while it was read (${read.size} then ${deflated.size} bytes)`);
-  return { sha256: read.sha256, summary: read.summary as ProfileSummary, functionStats: read.functionStats as FunctionStats, deflated };
+  // The decoded profile is kept under the content address, for the views that follow the import.
+  await worker.run({ op: 'keep', key, sha256: deflated.sha256 }, () => ({ path }));
+  return { sha256: deflated.sha256, summary: read.summary as ProfileSummary, functionStats: read.functionStats as FunctionStats, deflated };
 }
+
+let readFileCount = 0;

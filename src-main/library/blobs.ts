@@ -17,6 +17,8 @@ import type Database from 'better-sqlite3';
  */
 export interface DeflatedParts {
   size: number;
+  /** Hex SHA-256 of the file's bytes, taken as they were read. */
+  sha256: string;
   /** The temporary file and the length of each piece in it, in order. */
   file: string;
   parts: number[];
@@ -28,8 +30,10 @@ const PART_BYTES = 256 << 10;
 const STORED_PIECE_BYTES = 1 << 20;
 
 /**
- * Deflates a file as it is read (zlib works on its own threads meanwhile). Level 1: on text of
- * gigabytes the higher levels cost several times the time for a few per cent.
+ * Deflates a file as it is read (zlib works on its own threads meanwhile) and hashes it in the
+ * same pass, on the calling thread (which otherwise waits: the profile worker folds the file
+ * meanwhile on another core). Level 1: on text of gigabytes the higher levels cost several
+ * times the time for a few per cent.
  */
 export async function deflateFile(path: string, signal?: AbortSignal): Promise<DeflatedParts> {
   const dir = mkdtempSync(join(tmpdir(), 'gpw-blob-'));
@@ -38,9 +42,13 @@ export async function deflateFile(path: string, signal?: AbortSignal): Promise<D
   const fd = openSync(file, 'w');
   const parts: number[] = [];
   let size = 0;
+  const hash = createHash('sha256');
   try {
     const input = createReadStream(path, { highWaterMark: 1 << 20, signal });
-    input.on('data', (chunk) => (size += chunk.length));
+    input.on('data', (chunk) => {
+      size += chunk.length;
+      hash.update(chunk);
+    });
     const deflate = createDeflateRaw({ level: 1, chunkSize: 64 << 10 });
     input.pipe(deflate);
     input.on('error', (err) => deflate.destroy(err));
@@ -65,7 +73,7 @@ export async function deflateFile(path: string, signal?: AbortSignal): Promise<D
     throw err;
   }
   closeSync(fd);
-  return { size, file, parts, dispose };
+  return { size, sha256: hash.digest('hex'), file, parts, dispose };
 }
 
 export function sha256Hex(bytes: Uint8Array): string {

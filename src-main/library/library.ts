@@ -11,6 +11,8 @@ import { RunsStore } from './runs-store.js';
 import type { FunctionStats } from '../analysis/runs/function-stats.js';
 import { newId } from './ids.js';
 
+const LIST_COMMA = Buffer.from(',');
+
 export { newId };
 
 export interface NewArtifact {
@@ -140,20 +142,26 @@ export class Library {
   /**
    * The artifacts of list(query) as the JSON of an Artifact[] (the same values), written by
    * SQLite row by row and joined with each stored summary as it is: no summary is parsed and
-   * stringified again, no objects are made (gpw list --json over 10,000 artifacts).
+   * stringified again, no objects are made (gpw list --json over 10,000 artifacts). UTF-8
+   * bytes, between `open` and `close` when given (one copy of it all).
    */
-  listJson(query: ArtifactQuery = {}): string {
+  listJson(query: ArtifactQuery = {}, open = '', close = ''): Buffer {
     const { where, params } = Library.filter(query);
-    const stmt = this.db.prepare(`SELECT json_object('id', a.id, 'kind', a.kind, 'subtype', a.subtype, 'file', a.file_name, 'source', a.source,
+    // Each row's JSON as UTF-8 bytes (a BLOB): no JavaScript string is made of it, decoded or
+    // encoded again on the way to stdout (a third of gpw list --json's time at 10,000 rows).
+    const stmt = this.db.prepare(`SELECT CAST(substr(head, 1, length(head) - 1) || ',"summary":' || summary || '}' AS BLOB) FROM (SELECT json_object('id', a.id, 'kind', a.kind, 'subtype', a.subtype, 'file', a.file_name, 'source', a.source,
         'sha256', a.blob_sha256, 'size', b.size, 'importedAt', a.imported_at, 'capturedAt', a.captured_at, 'durationNs', a.duration_ns,
         'goVersion', a.go_version, 'run', r.name,
         'labels', (SELECT json_group_object(key, value) FROM (SELECT key, value FROM artifact_labels l WHERE l.artifact_id = a.id ORDER BY key)),
         'sampleTypes', CASE json_type(a.summary_json, '$.sampleTypes') WHEN 'array' THEN json_extract(a.summary_json, '$.sampleTypes') ELSE json('[]') END)
         -- The summary as stored (JSON.stringify's text) goes in as it is, after the object's last member (an array: "]}").
         AS head, a.summary_json AS summary
-      FROM artifacts a JOIN blobs b ON b.sha256 = a.blob_sha256 LEFT JOIN runs r ON r.id = a.run_id ${where}`);
-    const rows = stmt.raw().all(...params) as [string, string][];
-    return `[${rows.map(([head, summary]) => `${head.slice(0, -1)},"summary":${summary}}`).join(',')}]`;
+      FROM artifacts a JOIN blobs b ON b.sha256 = a.blob_sha256 LEFT JOIN runs r ON r.id = a.run_id ${where})`);
+    const rows = stmt.pluck().all(...params) as Buffer[];
+    const parts: Buffer[] = [Buffer.from(`${open}[`)];
+    rows.forEach((row, i) => (i === 0 ? parts.push(row) : parts.push(LIST_COMMA, row)));
+    parts.push(Buffer.from(`]${close}`));
+    return Buffer.concat(parts);
   }
 
   /** WHERE, ORDER BY and LIMIT of a list query (artifacts a, runs r), and its parameters. */

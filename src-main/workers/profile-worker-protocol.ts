@@ -17,9 +17,8 @@ export type ProfileSource = { sha256: string; bytes?: Uint8Array; path?: string 
 /** What a source's loader gives: the bytes, or the path of the file to read them from. */
 export type SourceData = Uint8Array | { path: string };
 
-/** What `readFile` answers: the file's content address and what the import keeps of it. */
+/** What `readFile` answers: the bytes read and what the import keeps of the file. */
 export interface ReadFileResult {
-  sha256: string;
   size: number;
   summary: unknown;
   functionStats: unknown;
@@ -58,11 +57,14 @@ export type WorkerRequest =
   /** pprof's -dot call graph, trimmed as pprof trims it (analysis/graph/call-graph.ts). */
   | { op: 'graph'; view: ViewSpec; sampleType?: string; options: GraphOptions }
   /**
-   * Imports of files: reads the file at `path` in chunks (workers/profile-file.ts), hashing it in
-   * the same pass, keeps the profile under its SHA-256 and answers a ReadFileResult; sends
-   * `progress` messages as it reads.
+   * Imports of files: reads the file at `path` in chunks (workers/profile-file.ts), keeps the
+   * profile under `key` until `keep` names its SHA-256 (hashed meanwhile by the engine's
+   * thread, library/blobs.ts deflateFile) and answers a ReadFileResult; sends `progress`
+   * messages as it reads.
    */
-  | { op: 'readFile'; path: string };
+  | { op: 'readFile'; path: string; key: string }
+  /** The profile a readFile kept under `key` is kept under its content address `sha256` (null: let go). */
+  | { op: 'keep'; key: string; sha256: string | null };
 
 /**
  * `missing` lists the sources (by SHA-256) the worker does not hold: ask again with their bytes.
@@ -75,7 +77,7 @@ export type WorkerProgress = { id: number; progress: { done: number; total: numb
 
 /** Every profile a request names. */
 export function sourcesOf(req: WorkerRequest): ProfileSource[] {
-  if (req.op === 'readFile') return [];
+  if (req.op === 'readFile' || req.op === 'keep') return [];
   return 'source' in req ? [req.source] : [...req.view.sources, ...req.view.base];
 }
 
@@ -92,7 +94,7 @@ export function withBytes(req: WorkerRequest, hashes: readonly string[], load: (
     }
     return data instanceof Uint8Array ? { sha256: s.sha256, bytes: data } : { sha256: s.sha256, path: data.path };
   };
-  if (req.op === 'readFile') return req;
+  if (req.op === 'readFile' || req.op === 'keep') return req;
   if ('source' in req) return { ...req, source: attach(req.source) };
   return { ...req, view: { ...req.view, sources: req.view.sources.map(attach), base: req.view.base.map(attach) } };
 }

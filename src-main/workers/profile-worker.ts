@@ -110,12 +110,19 @@ function viewFor(spec: ViewSpec): ProfileView {
   return touch(views, key, view, VIEW_CACHE_SIZE);
 }
 
-/** An import's file: read in chunks and hashed in one pass, kept under its SHA-256. */
-function readFile(path: string, onProgress: (done: number, total: number) => void): ReadFileResult {
-  const { profile: decoded, sha256, size } = decodeProfileFile(path, { hash: true, onProgress });
+/** An import's file: read in chunks, kept under `key` until its SHA-256 is known (op `keep`). */
+function readFile(path: string, key: string, onProgress: (done: number, total: number) => void): ReadFileResult {
+  const { profile: decoded, size } = decodeProfileFile(path, { hash: false, onProgress });
   const profile = pruneDroppedFrames(decoded);
-  touch(cache, sha256!, profile, CACHE_SIZE);
-  return { sha256: sha256!, size, summary: summarizeProfile(profile), functionStats: functionStatsOf(profile) };
+  touch(cache, key, profile, CACHE_SIZE);
+  return { size, summary: summarizeProfile(profile), functionStats: functionStatsOf(profile) };
+}
+
+function keep(key: string, sha256: string | null): null {
+  const profile = cache.get(key);
+  cache.delete(key);
+  if (profile && sha256) touch(cache, sha256, profile, CACHE_SIZE);
+  return null;
 }
 
 /**
@@ -197,7 +204,9 @@ function scannedView(req: Extract<WorkerRequest, { op: 'top' }>): ScannedProfile
 function handle(req: WorkerRequest, id: number): unknown {
   switch (req.op) {
     case 'readFile':
-      return readFile(req.path, (done, total) => parentPort!.postMessage({ id, progress: { done, total } } satisfies WorkerProgress));
+      return readFile(req.path, req.key, (done, total) => parentPort!.postMessage({ id, progress: { done, total } } satisfies WorkerProgress));
+    case 'keep':
+      return keep(req.key, req.sha256);
     case 'summarize':
       return scanForImport(req.source).then((scan) => scan?.summary ?? summarizeProfile(profilesFor([req.source])[0]));
     case 'meta': {

@@ -84,14 +84,14 @@ function writeFileSyncStamp(path, text) {
   closeSync(fd);
 }
 
-/** Wall seconds and max RSS (KiB) of a command, via GNU time; stdout to a file when given. */
+/** Wall seconds, CPU seconds (user + sys) and max RSS (KiB) of a command, via GNU time; stdout to a file when given. */
 function timed(cmd, args, outFile) {
   const out = outFile ? openSync(outFile, 'w') : 'ignore';
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', cmd, ...args], { stdio: ['ignore', out, 'pipe'], encoding: 'utf8' });
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M %U %S', cmd, ...args], { stdio: ['ignore', out, 'pipe'], encoding: 'utf8' });
   if (outFile) closeSync(out);
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
-  const [wall, rss] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
-  return { wall, rssKiB: rss };
+  const [wall, rss, user, sys] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
+  return { wall, rssKiB: rss, cpu: user + sys };
 }
 
 const sortedLines = (file) => readFileSync(file, 'utf8').split('\n').filter((l) => l !== '').sort().join('\n');
@@ -122,8 +122,9 @@ const line = (name, rs, ref) => {
   if (rs.length === 0) return;
   const wall = median(rs.map((r) => r.wall));
   const rss = median(rs.map((r) => r.rssKiB));
+  const cpu = median(rs.map((r) => r.cpu));
   const ratios = ref.map(([refName, refRuns]) => (refRuns.length ? ` ${(wall / median(refRuns.map((r) => r.wall))).toFixed(2)}× ${refName}` : '')).join(',');
-  console.log(`  ${name.padEnd(42)} ${wall.toFixed(2).padStart(7)} s   peak RSS ${mib(rss).padStart(5)} MiB${ratios}`);
+  console.log(`  ${name.padEnd(42)} ${wall.toFixed(2).padStart(7)} s  CPU ${cpu.toFixed(2).padStart(6)} s  peak RSS ${mib(rss).padStart(5)} MiB${ratios}`);
 };
 const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 console.log(`perf script: ${(size / 2 ** 20).toFixed(0)} MiB (profgen under perf record -e cpu-clock -g, repeated); median of ${RUNS}; load ${load}`);

@@ -14,6 +14,7 @@ import { ProfileBuilder } from '../../model/profile-builder.js';
 import type { Profile, ValueType } from '../../model/profile.js';
 import { FormatError } from '../format-error.js';
 import { detached, LineSplitter } from '../text-lines.js';
+import { FrameLineCache } from './frame-line-cache.js';
 import { perfFrameNames, stripOffset } from './perf-frames.js';
 import { flatRecordFrameStart, isSpace, looseEventName, parseEventField, parseRecordExtras, parseRecordHeader, parseStackLine } from './perf-lines.js';
 
@@ -65,6 +66,9 @@ class PerfScriptReader {
   private readonly nodeParent: number[] = [-1];
   private readonly nodeLoc: number[] = [-1];
   private readonly trie = new Map<number, number>();
+  /** Per node, the child taken last and its location: stacks repeat, so most steps need no lookup. */
+  private readonly lastChild: number[] = [0];
+  private readonly lastChildLoc: number[] = [-2];
   // Sums per (stack, labels, event).
   private readonly aggIds = new Map<number | string, number>();
   private readonly aggNode: number[] = [];
@@ -78,7 +82,7 @@ class PerfScriptReader {
    * Whole frame lines seen before (pc, symbol, module: a program has a bounded number), per
    * java/other process, → location (-1: skipped): most lines are one lookup, not a parse.
    */
-  private readonly frameLines = [new Map<string, number>(), new Map<string, number>()];
+  private readonly frameLines = [new FrameLineCache(), new FrameLineCache()];
   private readonly rootLocs = new Map<string, number>();
   private readonly labelSetIds = new Map<string, Map<number, number>>();
   private readonly labelSets: number[][] = [];
@@ -104,13 +108,6 @@ class PerfScriptReader {
       if (this.pname !== null) this.closeRecord();
       return;
     }
-    if (this.pname !== null && isSpace(line.charCodeAt(0))) {
-      const known = this.frameLines[this.javaProcess ? 1 : 0].get(line);
-      if (known !== undefined) {
-        if (known >= 0) this.push(known);
-        return;
-      }
-    }
     const head = parseRecordHeader(line);
     if (head) {
       this.openRecord(line, head.comm, head.first, head.second, head.end);
@@ -123,12 +120,25 @@ class PerfScriptReader {
       const loc = this.frameLocation(frame.rawFunc, frame.module);
       if (loc >= 0) this.push(loc);
       const lines = this.frameLines[this.javaProcess ? 1 : 0];
-      if (lines.size < FRAME_LINES_KEPT) lines.set(detached(line), loc);
+      if (lines.size < FRAME_LINES_KEPT) lines.set(line, loc);
       return;
     }
     this.unrecognised++;
     this.lastLineUnrecognised = true;
     if (this.unrecognisedLines.length < MAX_REPORTED_LINES) this.unrecognisedLines.push(lineNo);
+  }
+
+  /**
+   * Before a line is decoded (text-lines.ts LineBytesFilter): inside a record, a frame line seen
+   * before is its location again, found from its bytes (most lines of a capture).
+   */
+  knownFrameLine(bytes: Uint8Array, start: number, end: number): boolean {
+    if (this.pname === null || end === start || !isSpace(bytes[start])) return false;
+    const known = this.frameLines[this.javaProcess ? 1 : 0].get(bytes, start, end);
+    if (known === undefined) return false;
+    this.lastLineUnrecognised = false;
+    if (known >= 0) this.push(known);
+    return true;
   }
 
   /** A one-line sample of a recording without call graphs: its one frame is where it was taken. */
@@ -214,14 +224,23 @@ class PerfScriptReader {
   }
 
   private push(loc: number): void {
-    const key = this.stackNode * TRIE_KEY + loc;
+    const parent = this.stackNode;
+    if (this.lastChildLoc[parent] === loc) {
+      this.stackNode = this.lastChild[parent];
+      return;
+    }
+    const key = parent * TRIE_KEY + loc;
     let node = this.trie.get(key);
     if (node === undefined) {
       node = this.nodeParent.length;
-      this.nodeParent.push(this.stackNode);
+      this.nodeParent.push(parent);
       this.nodeLoc.push(loc);
+      this.lastChild.push(0);
+      this.lastChildLoc.push(-2);
       this.trie.set(key, node);
     }
+    this.lastChild[parent] = node;
+    this.lastChildLoc[parent] = loc;
     this.stackNode = node;
   }
 
@@ -340,7 +359,10 @@ function periodUnit(event: string): string {
 /** perf script text that arrives in pieces (a file read in chunks) → Profile; only the folded stacks are kept. */
 export class PerfScriptStream {
   private readonly reader = new PerfScriptReader();
-  private readonly lines = new LineSplitter((line, lineNo) => this.reader.line(line, lineNo));
+  private readonly lines = new LineSplitter(
+    (line, lineNo) => this.reader.line(line, lineNo),
+    (bytes, start, end) => this.reader.knownFrameLine(bytes, start, end),
+  );
 
   constructor(private readonly options: PerfScriptOptions = {}) {}
 
