@@ -21,6 +21,7 @@ import (
 	"runtime/metrics"
 	"runtime/trace"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -38,10 +39,24 @@ func numGC() uint64 {
 	return s[0].Value.Uint64()
 }
 
-// A live set of linked nodes that grows and shrinks, plus garbage from two goroutines.
-func work(d time.Duration) {
+// A live set of linked nodes that grows and shrinks, plus garbage from two goroutines, for at
+// least d and until minCycles GC cycles have ended since the call (a loaded machine allocates
+// less per second; the test needs cycles, not seconds), but never longer than 20 × d.
+func work(d time.Duration, minCycles uint64) {
 	begin := time.Now()
 	deadline := begin.Add(d)
+	hardDeadline := begin.Add(20 * d)
+	firstGC := numGC()
+	var enough atomic.Bool
+	go func() {
+		for !enough.Load() {
+			time.Sleep(5 * time.Millisecond)
+			now := time.Now()
+			if now.After(hardDeadline) || (now.After(deadline) && numGC()-firstGC >= minCycles) {
+				enough.Store(true)
+			}
+		}
+	}()
 	var mu sync.Mutex
 	live := make([]*node, 0, 1<<16)
 	var wg sync.WaitGroup
@@ -50,7 +65,7 @@ func work(d time.Duration) {
 		go func(w int) {
 			defer wg.Done()
 			i := 0
-			for time.Now().Before(deadline) {
+			for !enough.Load() {
 				var head *node
 				for k := 0; k < 200; k++ {
 					n := &node{next: head, buf: make([]byte, 64+(i*37+k*11)%900)}
@@ -93,11 +108,11 @@ func sinish(x float64) float64 {
 func child(out string) {
 	f, err := os.Create(filepath.Join(out, "trace.out"))
 	check(err)
-	work(200 * time.Millisecond) // warm up: a heap and pacer state before the trace starts
+	work(200*time.Millisecond, 0) // warm up: a heap and pacer state before the trace starts
 	runtime.GC()
 	start := numGC()
 	check(trace.Start(f))
-	work(1500 * time.Millisecond)
+	work(1500*time.Millisecond, 12) // the test asks for at least 8 cycles in the trace
 	runtime.GC()
 	stop := numGC()
 	trace.Stop()
