@@ -51,20 +51,28 @@ describe('trigger', () => {
 
 describe('allocation during a mark (assists, revise)', () => {
   const base = { heapStart: 70 * MiB, goal: 100 * MiB, hardGoal: 200 * MiB, minRunway: 64 * 1024, worstAt: (h: number) => h - 20 * MiB };
-  test('without assists the program allocates its natural bytes per byte of work', () => {
-    expect(markAllocation({ ...base, work: 40 * MiB, expected: 40 * MiB, natural: 0.5 })).toBeCloseTo(20 * MiB, -3);
+  test('far from its goal the program allocates about its natural bytes per byte of work', () => {
+    // Room for 930 MiB over 40 MiB of work: assists barely hold a program that wants 0.5 bytes per byte.
+    const far = markAllocation({ ...base, goal: 1000 * MiB, hardGoal: 2000 * MiB, work: 40 * MiB, expected: 40 * MiB, natural: 0.5 });
+    expect(far).toBeLessThan(20 * MiB);
+    expect(far).toBeGreaterThan(0.97 * 20 * MiB);
   });
-  test('assists stop the heap at the goal while the work is within the expected', () => {
-    expect(markAllocation({ ...base, work: 40 * MiB, expected: 40 * MiB, natural: 3 })).toBeCloseTo(30 * MiB, -3);
+  test('assists and the natural rate combine harmonically: the heap approaches the goal, never passes it', () => {
+    // 30 MiB of room over 40 MiB of expected work (0.75 per byte), natural 3: 40/(1/3 + 1/0.75) = 24 MiB.
+    expect(markAllocation({ ...base, work: 40 * MiB, expected: 40 * MiB, natural: 3 })).toBeCloseTo(24 * MiB, -3);
+    // A program that would allocate far faster is held to the goal.
+    const fast = markAllocation({ ...base, work: 40 * MiB, expected: 40 * MiB, natural: 1e6 });
+    expect(fast).toBeLessThanOrEqual(30 * MiB);
+    expect(fast).toBeCloseTo(30 * MiB, -3);
     // Half the expected work: half the room.
-    expect(markAllocation({ ...base, work: 20 * MiB, expected: 40 * MiB, natural: 3 })).toBeCloseTo(15 * MiB, -3);
+    expect(markAllocation({ ...base, work: 20 * MiB, expected: 40 * MiB, natural: 1e6 })).toBeCloseTo(15 * MiB, -3);
   });
   test('work past the expected is paced against the extrapolated goal and the worst-case work', () => {
     // First 40 MiB of work: heap 70 → 100 MiB. Then worst = 100 − 20 = 80 MiB of work, goal
     // extrapolated to 70 + 30·80/40 = 130 MiB; the remaining 10 MiB of work get 30/(80 − 40) per byte.
-    expect(markAllocation({ ...base, work: 50 * MiB, expected: 40 * MiB, natural: 3 })).toBeCloseTo(30 * MiB + 7.5 * MiB, -3);
+    expect(markAllocation({ ...base, work: 50 * MiB, expected: 40 * MiB, natural: 1e6 })).toBeCloseTo(30 * MiB + 7.5 * MiB, -3);
     // The hard goal caps the extrapolation: 110 MiB leaves 10 MiB for the last 40 MiB of worst-case work.
-    expect(markAllocation({ ...base, hardGoal: 110 * MiB, work: 50 * MiB, expected: 40 * MiB, natural: 3 })).toBeCloseTo(30 * MiB + 2.5 * MiB, -3);
+    expect(markAllocation({ ...base, hardGoal: 110 * MiB, work: 50 * MiB, expected: 40 * MiB, natural: 1e6 })).toBeCloseTo(30 * MiB + 2.5 * MiB, -3);
   });
 });
 
