@@ -7,6 +7,8 @@ import { buildGcModel, gcTradeoff, gcWhatIf } from '../../src-main/analysis/gc/g
 import { fitBaseline } from '../../src-main/analysis/gc/baseline';
 import { simulate } from '../../src-main/analysis/gc/simulate';
 import { markAllocation } from '../../src-main/analysis/gc/mark-phase';
+import { withRootsFromGoals } from '../../src-main/analysis/gc/from-trace';
+import type { GcCycle } from '../../src-main/formats/gctrace/gctrace-types';
 
 const MiB = 2 ** 20;
 
@@ -73,6 +75,36 @@ describe('allocation during a mark (assists, revise)', () => {
     expect(markAllocation({ ...base, work: 50 * MiB, expected: 40 * MiB, natural: 1e6 })).toBeCloseTo(30 * MiB + 7.5 * MiB, -3);
     // The hard goal caps the extrapolation: 110 MiB leaves 10 MiB for the last 40 MiB of worst-case work.
     expect(markAllocation({ ...base, hardGoal: 110 * MiB, work: 50 * MiB, expected: 40 * MiB, natural: 1e6 })).toBeCloseTo(30 * MiB + 2.5 * MiB, -3);
+  });
+});
+
+describe('stacks and globals of a trace, from its goals', () => {
+  // Cycles as a trace gives them: no stacks or globals; goals from the runtime's formula with 4 MiB
+  // of globals and stacks growing 2 → 12 MiB (cycle k's goal uses cycle k − 1's marked heap and stacks).
+  const stacks = [2, 4, 6, 8, 10, 12, 12, 12].map((x) => x * MiB);
+  const marked = [20, 24, 30, 26, 28, 35, 33, 31].map((x) => x * MiB);
+  const cycle = (i: number, gogc: number, forced = false): GcCycle => ({
+    n: i + 1, process: 0, line: 0, atSec: i, cumulativeCpuPercent: 0, sweepTermMs: 0, markMs: 1, markTermMs: 0, sweepTermCpuMs: 0,
+    assistCpuMs: 0, backgroundCpuMs: 1, idleCpuMs: 0, markTermCpuMs: 0, heapStartBytes: marked[i], heapEndBytes: marked[i] + MiB,
+    heapLiveBytes: marked[i], goalBytes: i === 0 ? 4 * MiB : gogcGoal(gogc, marked[i - 1], stacks[i - 1], 4 * MiB),
+    exactHeap: true, stacksBytes: null, globalsBytes: null, procs: 2, forced, pacer: null,
+  });
+  test('GOGC known: globals are the steady part of the roots, stacks the rest, per cycle', () => {
+    for (const gogc of [50, 100, 300]) {
+      const out = withRootsFromGoals(marked.map((_, i) => cycle(i, gogc)), gogc);
+      // The globals: the smallest of the roots (2 + 4 MiB), the stacks the rest.
+      expect(out[0].globalsBytes).toBeCloseTo(6 * MiB, -1);
+      for (let i = 0; i < 7; i++) expect((out[i].stacksBytes ?? NaN) + (out[i].globalsBytes ?? NaN)).toBeCloseTo(stacks[i] + 4 * MiB, -1);
+      // The last cycle's roots are not in any goal: its neighbour's.
+      expect(out[7].stacksBytes).toBeCloseTo(out[6].stacksBytes ?? NaN, -1);
+    }
+  });
+  test('a gctrace with stacks and globals, an unknown GOGC or too few goals: unchanged', () => {
+    const withRoots = marked.map((_, i) => ({ ...cycle(i, 100), stacksBytes: stacks[i], globalsBytes: 4 * MiB }));
+    expect(withRootsFromGoals(withRoots, 100)).toBe(withRoots);
+    const plain = marked.map((_, i) => cycle(i, 100));
+    expect(withRootsFromGoals(plain, -1)).toBe(plain);
+    expect(withRootsFromGoals(plain.slice(0, 3), 100)).toEqual(plain.slice(0, 3));
   });
 });
 

@@ -44,6 +44,8 @@ import { goalOrNone } from '../../formats/gctrace/gc-line.js';
 import { GoState, METRIC_GOMAXPROCS, METRIC_HEAP_ALLOC, METRIC_HEAP_GOAL, RangeKind, type GoTrace } from '../../model/trace.js';
 import { traceLanes } from '../trace/lanes.js';
 import { firstAbove } from '../sorted-search.js';
+import { nearestFinite } from './baseline.js';
+import { HEAP_MINIMUM } from './gc-units.js';
 
 const SWEEP_TERM = 'GC sweep termination';
 const MARK_TERM = 'GC mark termination';
@@ -293,4 +295,29 @@ function forcedCycles(trace: GoTrace, windows: Window[]): boolean[] {
 function callLine(trace: GoTrace, stack: number, func: string): number {
   for (let k = trace.stackStart[stack]; k < trace.stackStart[stack + 1]; k++) if (trace.strings[trace.frameFunc[k]] === func) return trace.frameLine[k];
   return -1;
+}
+
+/**
+ * A trace carries no stacks or globals, but its goals have them in: with the recording's GOGC
+ * known, cycle k's goal is M + (M + S + G)·GOGC/100 with M the marked heap of cycle k − 1 and S
+ * the stacks it scanned (pacer.ts gogcGoal), so the roots S + G = (goal − M)·100/GOGC − M. The
+ * globals (they do not change) are taken as the smallest of those, each cycle's stacks as the rest. Only for cycles without stacks and globals; goals at the heap minimum, below GOGC's
+ * (a memory limit) or of forced cycles say nothing, and with fewer than three answers the cycles
+ * are returned as they are.
+ */
+export function withRootsFromGoals(cycles: GcCycle[], gogc: number): GcCycle[] {
+  if (!(gogc > 0) || cycles.length < 4 || cycles.some((c) => c.stacksBytes !== null || c.globalsBytes !== null)) return cycles;
+  const roots = cycles.map(() => NaN);
+  for (let k = 1; k < cycles.length; k++) {
+    const goal = cycles[k].goalBytes;
+    if (cycles[k].forced || goal === null || !Number.isFinite(goal) || goal <= (HEAP_MINIMUM * gogc) / 100 + 1) continue;
+    const m = cycles[k - 1].heapLiveBytes;
+    const r = ((goal - m) * 100) / gogc - m;
+    if (r >= 0) roots[k - 1] = r;
+  }
+  const known = roots.filter((r) => Number.isFinite(r));
+  if (known.length < 3) return cycles;
+  const globals = Math.min(...known);
+  const filled = nearestFinite(roots, globals);
+  return cycles.map((c, i) => ({ ...c, globalsBytes: globals, stacksBytes: Math.max(filled[i] - globals, 0) }));
 }

@@ -5,6 +5,7 @@ import type { GcCycle, GcLog } from '../../formats/gctrace/gctrace-types.js';
 import { cycleGcCpuMs, fitBaseline, mainProcess, type Baseline } from './baseline.js';
 import { predictionBands, type PredictionBands } from './error-bands.js';
 import { goMinor } from './gc-units.js';
+import { withRootsFromGoals } from './from-trace.js';
 import { estimateNonHeapBytes } from './non-heap.js';
 import { recordedSummary, type RecordedSummary } from './recorded.js';
 import { gogcGoal } from './pacer.js';
@@ -30,7 +31,7 @@ export type GcInput = 'gctrace' | 'gctrace+pacer' | 'trace';
 export const INPUT_DESCRIPTION: Record<GcInput, string> = {
   gctrace: 'gctrace lines: heap figures in whole MiB at each mark start, end and marked heap; CPU per phase',
   'gctrace+pacer': 'gctrace with gcpacertrace lines: byte-exact heap at trigger and mark end, the pacer\'s scan work; CPU per phase',
-  trace: 'execution trace: byte-exact heap at each mark start, end and marked heap, the committed goal, GC worker and assist CPU from their time ranges (no stacks or globals)',
+  trace: 'execution trace: byte-exact heap at each mark start, end and marked heap, the committed goal, GC worker and assist CPU from their time ranges (no stacks or globals: with the recording\'s GOGC given they are read back from its goals)',
 };
 
 export interface RecordedSettings {
@@ -118,7 +119,9 @@ export function buildGcModel(log: GcLog, opts: { recorded?: { gogc: number; memL
   const version = log.goVersion ?? (log.goVersionHint === '1.19 or 1.20' ? 'go1.20' : 'go1.21');
   const recorded = recordedSummary(cycles);
   const minor = goMinor(version) ?? 21;
-  const baseline = fitBaseline(cycles, { gogc: recorded.inferredGogc, goMinor: minor });
+  // A trace's cycles lack stacks and globals: with the recorded GOGC given, its goals tell them.
+  const fitted = opts.recorded && opts.recorded.memLimitBytes === null ? withRootsFromGoals(cycles, opts.recorded.gogc) : cycles;
+  const baseline = fitBaseline(fitted, { gogc: recorded.inferredGogc, goMinor: minor });
   const defaultNonHeapBytes = estimateNonHeapBytes(cycles);
   const recordedSettings: RecordedSettings = opts.recorded
     ? { ...opts.recorded, source: 'given' }
