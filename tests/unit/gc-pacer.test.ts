@@ -7,7 +7,7 @@ import { buildGcModel, gcTradeoff, gcWhatIf } from '../../src-main/analysis/gc/g
 import { fitBaseline } from '../../src-main/analysis/gc/baseline';
 import { simulate } from '../../src-main/analysis/gc/simulate';
 import { markAllocation } from '../../src-main/analysis/gc/mark-phase';
-import { withRootsFromGoals } from '../../src-main/analysis/gc/from-trace';
+import { gogcFromGoals, withRootsFromGoals } from '../../src-main/analysis/gc/from-trace';
 import type { GcCycle } from '../../src-main/formats/gctrace/gctrace-types';
 
 const MiB = 2 ** 20;
@@ -98,6 +98,15 @@ describe('stacks and globals of a trace, from its goals', () => {
       // The last cycle's roots are not in any goal: its neighbour's.
       expect(out[7].stacksBytes).toBeCloseTo(out[6].stacksBytes ?? NaN, -1);
     }
+  });
+  test('GOGC unknown: the slope of goal − M over M, when M varies enough and the roots little', () => {
+    const steadyRoots = (gogc: number): GcCycle[] =>
+      marked.map((_, i) => ({ ...cycle(i, gogc), goalBytes: i === 0 ? 4 * MiB : gogcGoal(gogc, marked[i - 1], 6 * MiB, 4 * MiB) }));
+    for (const gogc of [50, 100, 300]) expect(gogcFromGoals(steadyRoots(gogc))).toBe(gogc);
+    // A marked heap that hardly moves gives no slope; nor do cycles that have their roots.
+    const flat = marked.map((_, i) => ({ ...cycle(i, 100), heapLiveBytes: 30 * MiB + i * 64 * 1024 }));
+    expect(gogcFromGoals(flat)).toBeNull();
+    expect(gogcFromGoals(marked.map((_, i) => ({ ...cycle(i, 100), stacksBytes: stacks[i], globalsBytes: 4 * MiB })))).toBeNull();
   });
   test('a gctrace with stacks and globals, an unknown GOGC or too few goals: unchanged', () => {
     const withRoots = marked.map((_, i) => ({ ...cycle(i, 100), stacksBytes: stacks[i], globalsBytes: 4 * MiB }));

@@ -321,3 +321,39 @@ export function withRootsFromGoals(cycles: GcCycle[], gogc: number): GcCycle[] {
   const filled = nearestFinite(roots, globals);
   return cycles.map((c, i) => ({ ...c, globalsBytes: globals, stacksBytes: Math.max(filled[i] - globals, 0) }));
 }
+
+/**
+ * The GOGC of a recording without stacks and globals (a trace), from its goals: goal − M grows
+ * with the marked heap M as GOGC/100 (the roots add a constant), so the slope of a least-squares
+ * line through the paced cycles, rounded to 5. Null when the marked heap varies too little (under
+ * 1.5× between cycles) for a slope, or the points do not lie on a line (a memory limit, GOGC off,
+ * stacks that change a lot between cycles). Stacks that grow with the heap steepen the slope.
+ */
+export function gogcFromGoals(cycles: GcCycle[]): number | null {
+  if (cycles.some((c) => c.stacksBytes !== null || c.globalsBytes !== null)) return null;
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (let k = 1; k < cycles.length; k++) {
+    const goal = cycles[k].goalBytes;
+    const m = cycles[k - 1].heapLiveBytes;
+    if (cycles[k].forced || goal === null || !Number.isFinite(goal) || m < HEAP_MINIMUM) continue;
+    xs.push(m);
+    ys.push(goal - m);
+  }
+  if (xs.length < 5 || Math.max(...xs) < 1.5 * Math.min(...xs)) return null;
+  const n = xs.length;
+  const mx = xs.reduce((a, b) => a + b, 0) / n;
+  const my = ys.reduce((a, b) => a + b, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (xs[i] - mx) * (ys[i] - my);
+    sxx += (xs[i] - mx) ** 2;
+  }
+  const slope = sxy / sxx;
+  const intercept = my - slope * mx;
+  if (!(slope > 0) || intercept < 0) return null;
+  const off = xs.filter((x, i) => Math.abs(ys[i] - (intercept + slope * x)) > 0.05 * ys[i] + 2 ** 20).length;
+  if (off > 0.2 * n) return null;
+  return Math.max(5, Math.round((slope * 100) / 5) * 5);
+}

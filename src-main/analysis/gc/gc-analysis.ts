@@ -5,9 +5,9 @@ import type { GcCycle, GcLog } from '../../formats/gctrace/gctrace-types.js';
 import { cycleGcCpuMs, fitBaseline, mainProcess, type Baseline } from './baseline.js';
 import { predictionBands, type PredictionBands } from './error-bands.js';
 import { goMinor } from './gc-units.js';
-import { withRootsFromGoals } from './from-trace.js';
+import { gogcFromGoals, withRootsFromGoals } from './from-trace.js';
 import { estimateNonHeapBytes } from './non-heap.js';
-import { recordedSummary, type RecordedSummary } from './recorded.js';
+import { inferGogc, recordedSummary, type RecordedSummary } from './recorded.js';
 import { gogcGoal } from './pacer.js';
 import { fitResiduals, simulate, type GcSettings, type SimCycle, type SimResult } from './simulate.js';
 
@@ -117,12 +117,14 @@ const MAX_SERIES = 2000;
 export function buildGcModel(log: GcLog, opts: { recorded?: { gogc: number; memLimitBytes: number | null }; input?: 'trace' } = {}): GcModel {
   const cycles = mainProcess(log);
   const version = log.goVersion ?? (log.goVersionHint === '1.19 or 1.20' ? 'go1.20' : 'go1.21');
-  const recorded = recordedSummary(cycles);
   const minor = goMinor(version) ?? 21;
-  // A trace's cycles lack stacks and globals: with the recorded GOGC given, its goals tell them.
-  const fitted = opts.recorded && opts.recorded.memLimitBytes === null ? withRootsFromGoals(cycles, opts.recorded.gogc) : cycles;
+  // A trace's cycles lack stacks and globals: its goals tell them, with the recorded GOGC given or
+  // read from how the goals grow with the marked heap.
+  const rootsGogc = opts.recorded ? (opts.recorded.memLimitBytes === null ? opts.recorded.gogc : null) : gogcFromGoals(cycles);
+  const fitted = rootsGogc !== null ? withRootsFromGoals(cycles, rootsGogc) : cycles;
+  const recorded = { ...recordedSummary(cycles), inferredGogc: inferGogc(fitted) };
   const baseline = fitBaseline(fitted, { gogc: recorded.inferredGogc, goMinor: minor });
-  const defaultNonHeapBytes = estimateNonHeapBytes(cycles);
+  const defaultNonHeapBytes = estimateNonHeapBytes(fitted);
   const recordedSettings: RecordedSettings = opts.recorded
     ? { ...opts.recorded, source: 'given' }
     : { ...inferRecordedSettings(cycles, recorded.inferredGogc, defaultNonHeapBytes, minor), source: 'inferred' };
