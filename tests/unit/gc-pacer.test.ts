@@ -6,6 +6,7 @@ import { parseGctrace } from '../../src-main/formats/gctrace/parse-gctrace';
 import { buildGcModel, gcTradeoff, gcWhatIf } from '../../src-main/analysis/gc/gc-analysis';
 import { fitBaseline } from '../../src-main/analysis/gc/baseline';
 import { simulate } from '../../src-main/analysis/gc/simulate';
+import { PHASE_FACTORS, simulatePhases } from '../../src-main/analysis/gc/phases';
 import { markAllocation } from '../../src-main/analysis/gc/mark-phase';
 import { gogcFromGoals, withRootsFromGoals } from '../../src-main/analysis/gc/from-trace';
 import type { GcCycle } from '../../src-main/formats/gctrace/gctrace-types';
@@ -189,6 +190,24 @@ describe('replay of a steady recording', () => {
     expect(t.sweep.filter((p) => p.peakHeapBytes + 10 * MiB <= 150 * MiB)).toEqual([]);
     expect(t.budget!.best!.memLimitBytes).toBe(150 * MiB);
     expect(t.budget!.best!.peakHeapBytes + 10 * MiB).toBeLessThanOrEqual(150 * MiB);
+  });
+
+  test('phase-averaged figures: the recording at its own settings; elsewhere shifted trains at the plain pace, the curve through the figure', () => {
+    const own = { gogc: 100, memLimitBytes: Infinity, nonHeapBytes: 0 };
+    const plain = simulate(model.baseline, own);
+    const averaged = simulatePhases(model.baseline, own);
+    expect([averaged.gcCount, averaged.peakHeapBytes, averaged.gcCpuFraction]).toEqual([plain.gcCount, plain.peakHeapBytes, plain.gcCpuFraction]);
+    const s400 = { ...own, gogc: 400 };
+    const plain400 = simulate(model.baseline, s400);
+    const shifted = PHASE_FACTORS.map((_, offset) => simulate(model.baseline, s400, undefined, undefined, { factors: PHASE_FACTORS, offset }));
+    for (const r of shifted) expect(Math.abs(r.gcCount - plain400.gcCount)).toBeLessThanOrEqual(1);
+    // The trains are moved against the recording: the second cycle starts at several places.
+    expect(new Set(shifted.map((r) => Math.round(r.cycles[1].heapStartBytes / 1024))).size).toBeGreaterThan(PHASE_FACTORS.length / 2);
+    const w400 = gcWhatIf(model, { gogc: 400 });
+    const point = gcTradeoff(model, {}).sweep.find((p) => p.gogc === 400)!;
+    expect(point.peakHeapBytes).toBe(w400.predicted.peakHeapBytes);
+    expect(point.gcCpuFraction).toBe(w400.predicted.gcCpuFraction);
+    expect(w400.predicted.gcCount).toBe(Math.round((shifted.reduce((a, r) => a + r.gcCount, 0) / shifted.length) * 10) / 10);
   });
 
   test('GOGC=off without a limit: only forced cycles', () => {

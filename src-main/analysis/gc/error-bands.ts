@@ -5,7 +5,8 @@
 // the recording's own largest overrun of a goal (a burst caught mid-cycle).
 
 import type { Baseline } from './baseline.js';
-import { simulate, type GcSettings, type SimResult } from './simulate.js';
+import { simulatePhases } from './phases.js';
+import type { GcSettings, SimResult } from './simulate.js';
 
 /**
  * The model's error measured on gpw's validation corpus (docs/gc-validation.md; the development
@@ -70,14 +71,14 @@ export function predictionBands(b: Baseline, s: GcSettings, central: SimResult, 
   }
   const cmMid = b.consMark.at(b.endA / 2) || 1;
   const variants: SimResult[] = [
-    simulate(b, s, { markCost: 0.85, consMark: 1 }),
-    simulate(b, s, { markCost: 1.15, consMark: 1 }),
-    simulate(b, s, { markCost: 1, consMark: Math.max(b.consMarkSpread.p25 / cmMid, 0.5) }),
-    simulate(b, s, { markCost: 1, consMark: Math.min(b.consMarkSpread.p75 / cmMid, 2) }),
+    simulatePhases(b, s, { markCost: 0.85, consMark: 1 }),
+    simulatePhases(b, s, { markCost: 1.15, consMark: 1 }),
+    simulatePhases(b, s, { markCost: 1, consMark: Math.max(b.consMarkSpread.p25 / cmMid, 0.5) }),
+    simulatePhases(b, s, { markCost: 1, consMark: Math.min(b.consMarkSpread.p75 / cmMid, 2) }),
   ];
   const limited = Number.isFinite(s.memLimitBytes);
   if (limited) {
-    variants.push(simulate(b, { ...s, nonHeapBytes: s.nonHeapBytes * 0.7 }), simulate(b, { ...s, nonHeapBytes: s.nonHeapBytes * 1.3 }));
+    variants.push(simulatePhases(b, { ...s, nonHeapBytes: s.nonHeapBytes * 0.7 }), simulatePhases(b, { ...s, nonHeapBytes: s.nonHeapBytes * 1.3 }));
   }
   // Relative error: per unit of GOGC distance, plus the limit's share when a limit is set or changed.
   const g = VALIDATION_ERROR.gogc;

@@ -9,7 +9,8 @@ import { gogcFromGoals, withRootsFromGoals } from './from-trace.js';
 import { estimateNonHeapBytes } from './non-heap.js';
 import { inferGogc, recordedSummary, type RecordedSummary } from './recorded.js';
 import { gogcGoal } from './pacer.js';
-import { fitResiduals, simulate, type GcSettings, type SimCycle, type SimResult } from './simulate.js';
+import { simulatePhases } from './phases.js';
+import { fitResiduals, type GcSettings, type SimCycle, type SimResult } from './simulate.js';
 
 export interface GcModel {
   log: GcLog;
@@ -179,7 +180,7 @@ export function gcRunView(model: GcModel): GcRunView {
 
 export function gcWhatIf(model: GcModel, req: GcWhatIfRequest): GcWhatIf {
   const settings = settingsOf(model, req);
-  const sim = simulate(model.baseline, settings);
+  const sim = simulatePhases(model.baseline, settings);
   const r = model.recorded;
   return {
     settings: {
@@ -192,7 +193,8 @@ export function gcWhatIf(model: GcModel, req: GcWhatIfRequest): GcWhatIf {
     // and on a machine whose CPU is shared it can fall several points below the cycles' sum).
     recorded: { gcCount: r.gcCount, peakHeapBytes: r.peakHeapBytes, gcCpuFraction: r.gcCpuFractionFromCycles, pauseTotalMs: r.pauseTotalMs, assistCpuMs: r.assistCpuMs },
     predicted: {
-      gcCount: sim.gcCount,
+      // A mean over the phase-shifted replays (phases.ts), to a tenth of a cycle.
+      gcCount: Math.round(sim.gcCount * 10) / 10,
       peakHeapBytes: sim.peakHeapBytes,
       gcCpuFraction: sim.gcCpuFraction,
       pauseTotalMs: sim.pauseTotalMs,
@@ -219,7 +221,7 @@ export function gcWhatIf(model: GcModel, req: GcWhatIfRequest): GcWhatIf {
 export function gcTradeoff(model: GcModel, req: { memLimitBytes?: number; budgetBytes?: number; nonHeapBytes?: number }): GcTradeoff {
   const nonHeapBytes = req.nonHeapBytes ?? model.defaultNonHeapBytes;
   const point = (gogc: number, memLimitBytes: number | null): GcTradeoffPoint => {
-    const sim = simulate(model.baseline, { gogc, memLimitBytes: memLimitBytes ?? Infinity, nonHeapBytes });
+    const sim = simulatePhases(model.baseline, { gogc, memLimitBytes: memLimitBytes ?? Infinity, nonHeapBytes });
     return { gogc, memLimitBytes, peakHeapBytes: sim.peakHeapBytes, gcCpuFraction: sim.gcCpuFraction, continuous: isContinuous(sim) };
   };
   const sweep = TRADEOFF_GOGC.map((g) => point(g, null));
