@@ -9,7 +9,7 @@ import { gogcFromGoals, withRootsFromGoals } from './from-trace.js';
 import { estimateNonHeapBytes } from './non-heap.js';
 import { inferGogc, recordedSummary, type RecordedSummary } from './recorded.js';
 import { gogcGoal } from './pacer.js';
-import { simulatePhases } from './phases.js';
+import { PHASE_SPREAD, PHASES, simulatePhases } from './phases.js';
 import { fitResiduals, type GcSettings, type SimCycle, type SimResult } from './simulate.js';
 
 export interface GcModel {
@@ -87,7 +87,7 @@ export interface GcWhatIfRequest {
 export interface GcWhatIf {
   settings: { gogc: number; memLimitBytes: number | null; gomaxprocs: number; nonHeapBytes: number };
   /** What the prediction rests on: the input, the settings the recording ran with, and whether this is a replay at them. */
-  basis: { input: GcInput; inputDescription: string; recordedSettings: RecordedSettings; selfReplay: boolean };
+  basis: { input: GcInput; inputDescription: string; recordedSettings: RecordedSettings; selfReplay: boolean; estimator: string };
   recorded: GcFigures;
   predicted: GcFigures & { limiterEngaged: boolean; pinnedCycles: number; durationSec: number };
   bands: PredictionBands;
@@ -211,6 +211,9 @@ export function gcWhatIf(model: GcModel, req: GcWhatIfRequest): GcWhatIf {
         settings.gogc === model.recordedSettings.gogc &&
         (Number.isFinite(settings.memLimitBytes) ? settings.memLimitBytes : null) === model.recordedSettings.memLimitBytes &&
         (settings.gomaxprocs === undefined || settings.gomaxprocs === model.baseline.procs),
+      estimator:
+        `the predicted figures are the mean over ${PHASES} replays whose cycles trigger after ${1 - PHASE_SPREAD}…${1 + PHASE_SPREAD} × their modelled growth ` +
+        '(where a few cycles fall moves the peak; a real run\'s cycles do not fall at one fixed place either); the chart shows the unmoved replay',
     },
     bands: predictionBands(model.baseline, settings, sim, model.recordedSettings),
     series: thin(predictedSeries(sim)),
