@@ -3,16 +3,24 @@
 // vitest for its TypeScript). Make it on a machine as quiet as you can: GC CPU shares need it.
 //
 //   node scripts/gc-validation.mjs
+//   node scripts/gc-validation.mjs --cached   (the page from the recordings already in
+//                                             tests/.tmp/gc-corpus/full: runs no Go program, so a
+//                                             model change can be measured on a busy machine)
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureCorpus } from '../tests/go/gcload-corpus.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-const r = await ensureCorpus('full', (m) => console.log(m));
-console.log(`corpus: ${r.runs} runs (${r.made} made now) in ${(r.ms / 1000).toFixed(0)} s`);
+const cached = process.argv.includes('--cached');
+if (cached && !existsSync(path.join(root, 'tests/.tmp/gc-corpus/full'))) {
+  console.error('gc-validation --cached: no recordings in tests/.tmp/gc-corpus/full (run without --cached to make them)');
+  process.exit(1);
+}
+const r = cached ? { made: 0 } : await ensureCorpus('full', (m) => console.log(m));
+if (!cached) console.log(`corpus: ${r.runs} runs (${r.made} made now) in ${(r.ms / 1000).toFixed(0)} s`);
 execFileSync(process.execPath, [path.join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--config', 'tests/gc-corpus/vitest.config.ts'], {
   cwd: root,
   stdio: 'inherit',

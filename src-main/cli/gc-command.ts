@@ -134,6 +134,7 @@ function whatIf(model: GcModel, args: ParsedArgs, json: boolean): string {
     `rests on: ${w.basis.inputDescription}; recorded at GOGC=${rs.gogc < 0 ? 'off' : rs.gogc}${rs.memLimitBytes !== null ? ` GOMEMLIMIT=${formatByteSize(rs.memLimitBytes)}` : ''} (${rs.source === 'inferred' ? 'read from its goals' : 'given'})${w.basis.selfReplay ? ', its own settings: the replay is the recording' : ''}`,
     `expected range: ${b.basis}`,
   );
+  if (!w.basis.selfReplay) lines.push(`predicted: ${w.basis.estimator}`);
   for (const warning of w.warnings) lines.push(`note: ${warning}`);
   return lines.join('\n');
 }

@@ -168,11 +168,11 @@ export function misses(r: Pick<PredictionRow, 'error' | 'noisy'>): string[] {
  * GOGC-only rows give the GOGC rate (|ln(predicted / actual)| ÷ |ln(GOGC / 100)|), limit rows the
  * limit's share on top of it. GC CPU only from quiet rows (null when there are none).
  */
-export function calibrate(rows: PredictionRow[]): { gogc: { gcCount: number; peakHeap: number }; limit: { gcCount: number; peakHeap: number }; quietRows: number } {
+export function calibrate(rows: PredictionRow[], quantile = 0.9): { gogc: { gcCount: number; peakHeap: number }; limit: { gcCount: number; peakHeap: number }; quietRows: number } {
   const q90 = (xs: number[]): number => {
     if (xs.length === 0) return NaN;
     const s = [...xs].sort((a, b) => a - b);
-    return s[Math.min(s.length - 1, Math.ceil(0.9 * s.length) - 1)];
+    return s[Math.min(s.length - 1, Math.ceil(quantile * s.length) - 1)];
   };
   const dist = (r: PredictionRow): number => Math.abs(Math.log((r.settings.gogc < 0 ? 800 : r.settings.gogc) / 100));
   const lnErr = (p: number, a: number): number => Math.abs(Math.log(p / a));

@@ -152,11 +152,16 @@ describe('trace → GC cycles, against gctrace of the same run', () => {
       expect(Math.abs(a.gcCount - b.gcCount), `GOGC=${gogc} cycles`).toBeLessThanOrEqual(Math.max(2, 0.2 * b.gcCount));
       // The peak is one cycle's transient: a single long mark in the recording (one cycle more or
       // less at the trace's edges, or a worker CPU the trace over-counts) moves it by up to a third
-      // on a loaded machine. The typical heap at the end of a mark is what the two inputs must share.
-      const median = (xs: number[]): number => [...xs].sort((x, y) => x - y)[xs.length >> 1];
-      const [ma, mb] = [median(wa.series.map((p) => p.heapEndBytes)), median(wb.series.map((p) => p.heapEndBytes))];
-      console.log(`GOGC=${gogc}: median heap at mark end ${(ma / MiB).toFixed(1)} vs ${(mb / MiB).toFixed(1)} MiB`);
-      expect(Math.abs(ma - mb) / mb, `GOGC=${gogc} median heap at mark end`).toBeLessThan(0.1);
+      // on a loaded machine. The heap at the end of each mark is what the two inputs must share,
+      // cycle by cycle over the cycles both replays have (at GOGC=200 a replay has 4–6 cycles, and
+      // the last one of the longer replay is the run's tail: a median would compare different cycles).
+      // The trace's worker CPU is an upper bound, so its cons/mark, and with it the allocation
+      // during a mark with room to spare, run a little higher: within 15 % in total.
+      const n = Math.min(wa.series.length, wb.series.length);
+      const total = (s: typeof wa.series): number => s.slice(0, n).reduce((sum, p) => sum + p.heapEndBytes, 0);
+      const [ta, tb] = [total(wa.series), total(wb.series)];
+      console.log(`GOGC=${gogc}: heap at mark end over ${n} cycles ${(ta / n / MiB).toFixed(1)} vs ${(tb / n / MiB).toFixed(1)} MiB on average`);
+      expect(Math.abs(ta - tb) / tb, `GOGC=${gogc} heap at mark end`).toBeLessThan(0.15);
     }
   });
 });

@@ -6,7 +6,10 @@ import { parseGctrace } from '../../src-main/formats/gctrace/parse-gctrace';
 import { buildGcModel, gcTradeoff, gcWhatIf } from '../../src-main/analysis/gc/gc-analysis';
 import { fitBaseline } from '../../src-main/analysis/gc/baseline';
 import { simulate } from '../../src-main/analysis/gc/simulate';
+import { PHASE_FACTORS, simulatePhases } from '../../src-main/analysis/gc/phases';
 import { markAllocation } from '../../src-main/analysis/gc/mark-phase';
+import { gogcFromGoals, withRootsFromGoals } from '../../src-main/analysis/gc/from-trace';
+import type { GcCycle } from '../../src-main/formats/gctrace/gctrace-types';
 
 const MiB = 2 ** 20;
 
@@ -51,20 +54,67 @@ describe('trigger', () => {
 
 describe('allocation during a mark (assists, revise)', () => {
   const base = { heapStart: 70 * MiB, goal: 100 * MiB, hardGoal: 200 * MiB, minRunway: 64 * 1024, worstAt: (h: number) => h - 20 * MiB };
-  test('without assists the program allocates its natural bytes per byte of work', () => {
-    expect(markAllocation({ ...base, work: 40 * MiB, expected: 40 * MiB, natural: 0.5 })).toBeCloseTo(20 * MiB, -3);
+  test('far from its goal the program allocates about its natural bytes per byte of work', () => {
+    // Room for 930 MiB over 40 MiB of work: assists barely hold a program that wants 0.5 bytes per byte.
+    const far = markAllocation({ ...base, goal: 1000 * MiB, hardGoal: 2000 * MiB, work: 40 * MiB, expected: 40 * MiB, natural: 0.5 });
+    expect(far).toBeLessThan(20 * MiB);
+    expect(far).toBeGreaterThan(0.97 * 20 * MiB);
   });
-  test('assists stop the heap at the goal while the work is within the expected', () => {
-    expect(markAllocation({ ...base, work: 40 * MiB, expected: 40 * MiB, natural: 3 })).toBeCloseTo(30 * MiB, -3);
+  test('assists and the natural rate combine harmonically: the heap approaches the goal, never passes it', () => {
+    // 30 MiB of room over 40 MiB of expected work (0.75 per byte), natural 3: 40/(1/3 + 1/0.75) = 24 MiB.
+    expect(markAllocation({ ...base, work: 40 * MiB, expected: 40 * MiB, natural: 3 })).toBeCloseTo(24 * MiB, -3);
+    // A program that would allocate far faster is held to the goal.
+    const fast = markAllocation({ ...base, work: 40 * MiB, expected: 40 * MiB, natural: 1e6 });
+    expect(fast).toBeLessThanOrEqual(30 * MiB);
+    expect(fast).toBeCloseTo(30 * MiB, -3);
     // Half the expected work: half the room.
-    expect(markAllocation({ ...base, work: 20 * MiB, expected: 40 * MiB, natural: 3 })).toBeCloseTo(15 * MiB, -3);
+    expect(markAllocation({ ...base, work: 20 * MiB, expected: 40 * MiB, natural: 1e6 })).toBeCloseTo(15 * MiB, -3);
   });
   test('work past the expected is paced against the extrapolated goal and the worst-case work', () => {
     // First 40 MiB of work: heap 70 → 100 MiB. Then worst = 100 − 20 = 80 MiB of work, goal
     // extrapolated to 70 + 30·80/40 = 130 MiB; the remaining 10 MiB of work get 30/(80 − 40) per byte.
-    expect(markAllocation({ ...base, work: 50 * MiB, expected: 40 * MiB, natural: 3 })).toBeCloseTo(30 * MiB + 7.5 * MiB, -3);
+    expect(markAllocation({ ...base, work: 50 * MiB, expected: 40 * MiB, natural: 1e6 })).toBeCloseTo(30 * MiB + 7.5 * MiB, -3);
     // The hard goal caps the extrapolation: 110 MiB leaves 10 MiB for the last 40 MiB of worst-case work.
-    expect(markAllocation({ ...base, hardGoal: 110 * MiB, work: 50 * MiB, expected: 40 * MiB, natural: 3 })).toBeCloseTo(30 * MiB + 2.5 * MiB, -3);
+    expect(markAllocation({ ...base, hardGoal: 110 * MiB, work: 50 * MiB, expected: 40 * MiB, natural: 1e6 })).toBeCloseTo(30 * MiB + 2.5 * MiB, -3);
+  });
+});
+
+describe('stacks and globals of a trace, from its goals', () => {
+  // Cycles as a trace gives them: no stacks or globals; goals from the runtime's formula with 4 MiB
+  // of globals and stacks growing 2 → 12 MiB (cycle k's goal uses cycle k − 1's marked heap and stacks).
+  const stacks = [2, 4, 6, 8, 10, 12, 12, 12].map((x) => x * MiB);
+  const marked = [20, 24, 30, 26, 28, 35, 33, 31].map((x) => x * MiB);
+  const cycle = (i: number, gogc: number, forced = false): GcCycle => ({
+    n: i + 1, process: 0, line: 0, atSec: i, cumulativeCpuPercent: 0, sweepTermMs: 0, markMs: 1, markTermMs: 0, sweepTermCpuMs: 0,
+    assistCpuMs: 0, backgroundCpuMs: 1, idleCpuMs: 0, markTermCpuMs: 0, heapStartBytes: marked[i], heapEndBytes: marked[i] + MiB,
+    heapLiveBytes: marked[i], goalBytes: i === 0 ? 4 * MiB : gogcGoal(gogc, marked[i - 1], stacks[i - 1], 4 * MiB),
+    exactHeap: true, stacksBytes: null, globalsBytes: null, procs: 2, forced, pacer: null,
+  });
+  test('GOGC known: globals are the steady part of the roots, stacks the rest, per cycle', () => {
+    for (const gogc of [50, 100, 300]) {
+      const out = withRootsFromGoals(marked.map((_, i) => cycle(i, gogc)), gogc);
+      // The globals: the smallest of the roots (2 + 4 MiB), the stacks the rest.
+      expect(out[0].globalsBytes).toBeCloseTo(6 * MiB, -1);
+      for (let i = 0; i < 7; i++) expect((out[i].stacksBytes ?? NaN) + (out[i].globalsBytes ?? NaN)).toBeCloseTo(stacks[i] + 4 * MiB, -1);
+      // The last cycle's roots are not in any goal: its neighbour's.
+      expect(out[7].stacksBytes).toBeCloseTo(out[6].stacksBytes ?? NaN, -1);
+    }
+  });
+  test('GOGC unknown: the slope of goal − M over M, when M varies enough and the roots little', () => {
+    const steadyRoots = (gogc: number): GcCycle[] =>
+      marked.map((_, i) => ({ ...cycle(i, gogc), goalBytes: i === 0 ? 4 * MiB : gogcGoal(gogc, marked[i - 1], 6 * MiB, 4 * MiB) }));
+    for (const gogc of [50, 100, 300]) expect(gogcFromGoals(steadyRoots(gogc))).toBe(gogc);
+    // A marked heap that hardly moves gives no slope; nor do cycles that have their roots.
+    const flat = marked.map((_, i) => ({ ...cycle(i, 100), heapLiveBytes: 30 * MiB + i * 64 * 1024 }));
+    expect(gogcFromGoals(flat)).toBeNull();
+    expect(gogcFromGoals(marked.map((_, i) => ({ ...cycle(i, 100), stacksBytes: stacks[i], globalsBytes: 4 * MiB })))).toBeNull();
+  });
+  test('a gctrace with stacks and globals, an unknown GOGC or too few goals: unchanged', () => {
+    const withRoots = marked.map((_, i) => ({ ...cycle(i, 100), stacksBytes: stacks[i], globalsBytes: 4 * MiB }));
+    expect(withRootsFromGoals(withRoots, 100)).toBe(withRoots);
+    const plain = marked.map((_, i) => cycle(i, 100));
+    expect(withRootsFromGoals(plain, -1)).toBe(plain);
+    expect(withRootsFromGoals(plain.slice(0, 3), 100)).toEqual(plain.slice(0, 3));
   });
 });
 
@@ -140,6 +190,24 @@ describe('replay of a steady recording', () => {
     expect(t.sweep.filter((p) => p.peakHeapBytes + 10 * MiB <= 150 * MiB)).toEqual([]);
     expect(t.budget!.best!.memLimitBytes).toBe(150 * MiB);
     expect(t.budget!.best!.peakHeapBytes + 10 * MiB).toBeLessThanOrEqual(150 * MiB);
+  });
+
+  test('phase-averaged figures: the recording at its own settings; elsewhere shifted trains at the plain pace, the curve through the figure', () => {
+    const own = { gogc: 100, memLimitBytes: Infinity, nonHeapBytes: 0 };
+    const plain = simulate(model.baseline, own);
+    const averaged = simulatePhases(model.baseline, own);
+    expect([averaged.gcCount, averaged.peakHeapBytes, averaged.gcCpuFraction]).toEqual([plain.gcCount, plain.peakHeapBytes, plain.gcCpuFraction]);
+    const s400 = { ...own, gogc: 400 };
+    const plain400 = simulate(model.baseline, s400);
+    const shifted = PHASE_FACTORS.map((_, offset) => simulate(model.baseline, s400, undefined, undefined, { factors: PHASE_FACTORS, offset }));
+    for (const r of shifted) expect(Math.abs(r.gcCount - plain400.gcCount)).toBeLessThanOrEqual(1);
+    // The trains are moved against the recording: the second cycle starts at several places.
+    expect(new Set(shifted.map((r) => Math.round(r.cycles[1].heapStartBytes / 1024))).size).toBeGreaterThan(PHASE_FACTORS.length / 2);
+    const w400 = gcWhatIf(model, { gogc: 400 });
+    const point = gcTradeoff(model, {}).sweep.find((p) => p.gogc === 400)!;
+    expect(point.peakHeapBytes).toBe(w400.predicted.peakHeapBytes);
+    expect(point.gcCpuFraction).toBe(w400.predicted.gcCpuFraction);
+    expect(w400.predicted.gcCount).toBe(Math.round((shifted.reduce((a, r) => a + r.gcCount, 0) / shifted.length) * 10) / 10);
   });
 
   test('GOGC=off without a limit: only forced cycles', () => {

@@ -19,8 +19,6 @@ export interface Baseline {
   /** cons/mark measured per cycle, over allocation progress. */
   consMark: Piecewise;
   consMarkSpread: { p25: number; p75: number };
-  /** Bytes allocated during a mark phase per byte of work, as the recorded cycles went, over allocation progress. */
-  allocPerWork: Piecewise;
   /** Cumulative mutator CPU ms (all available CPU not used by GC), over allocation progress. */
   mutatorCpuMs: Piecewise;
   stacks: Piecewise;
@@ -67,9 +65,8 @@ export interface CycleTrack {
   forced: boolean[];
   live: number[];
   stacks: number[];
-  /** cons/mark and bytes allocated during the mark per byte of work (forced cycles: a neighbour's). */
+  /** cons/mark (forced cycles: a neighbour's). */
   consMark: number[];
-  allocPerWork: number[];
   /** Mark CPU ms per byte of work, the idle workers' share of it, STW CPU ms, wall pause ms. */
   markCost: number[];
   idleShare: number[];
@@ -186,10 +183,6 @@ export function fitBaseline(cycles: GcCycle[], opts: { gogc: number | null; goMi
     live: piecewise([0, ...startA], [0, ...liveAt]),
     consMark: piecewise(cmPoints.map(([x]) => x), cmValues),
     consMarkSpread: { p25: quantile(cmValues, 0.25), p75: quantile(cmValues, 0.75) },
-    allocPerWork: piecewise(
-      cmPoints.map(([x]) => x),
-      startA.flatMap((_, i) => (Number.isFinite(cm[i]) ? [work[i] > 0 ? Math.max(cycles[i].heapEndBytes - cycles[i].heapStartBytes, 0) / work[i] : 0] : [])),
-    ),
     mutatorCpuMs: piecewise(mutX, mutY),
     stacks: piecewise(startA, cycles.map((c) => c.stacksBytes ?? 0)),
     globals: median(cycles.map((c) => c.globalsBytes ?? 0)),
@@ -216,7 +209,6 @@ function cycleTrack(cycles: GcCycle[], startA: number[], work: number[], cm: num
   const during = cycles.map((c) => Math.max(c.heapEndBytes - c.heapStartBytes, 0));
   const decideA = startA.map((x, i) => (i === 0 ? 0 : startA[i - 1] + during[i - 1]));
   const filled = (ys: number[]): number[] => nearestFinite(ys, 0);
-  const apw = cycles.map((c, i) => (c.forced ? NaN : work[i] > 0 ? during[i] / work[i] : 0));
   return {
     decideA,
     startA: [...startA],
@@ -224,7 +216,6 @@ function cycleTrack(cycles: GcCycle[], startA: number[], work: number[], cm: num
     live: cycles.map((c, i) => Math.max(c.heapLiveBytes - during[i], 0)),
     stacks: cycles.map((c) => c.stacksBytes ?? 0),
     consMark: filled(cm),
-    allocPerWork: filled(apw),
     markCost: cycles.map((c, i) => cycleMarkCpuMs(c) / Math.max(work[i], 1)),
     idleShare: cycles.map((c) => (cycleMarkCpuMs(c) > 0 ? c.idleCpuMs / cycleMarkCpuMs(c) : 0)),
     stwCpuMs: cycles.map((c) => c.sweepTermCpuMs + c.markTermCpuMs),

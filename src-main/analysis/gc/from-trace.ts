@@ -44,6 +44,8 @@ import { goalOrNone } from '../../formats/gctrace/gc-line.js';
 import { GoState, METRIC_GOMAXPROCS, METRIC_HEAP_ALLOC, METRIC_HEAP_GOAL, RangeKind, type GoTrace } from '../../model/trace.js';
 import { traceLanes } from '../trace/lanes.js';
 import { firstAbove } from '../sorted-search.js';
+import { nearestFinite } from './baseline.js';
+import { HEAP_MINIMUM } from './gc-units.js';
 
 const SWEEP_TERM = 'GC sweep termination';
 const MARK_TERM = 'GC mark termination';
@@ -293,4 +295,65 @@ function forcedCycles(trace: GoTrace, windows: Window[]): boolean[] {
 function callLine(trace: GoTrace, stack: number, func: string): number {
   for (let k = trace.stackStart[stack]; k < trace.stackStart[stack + 1]; k++) if (trace.strings[trace.frameFunc[k]] === func) return trace.frameLine[k];
   return -1;
+}
+
+/**
+ * A trace carries no stacks or globals, but its goals have them in: with the recording's GOGC
+ * known, cycle k's goal is M + (M + S + G)·GOGC/100 with M the marked heap of cycle k − 1 and S
+ * the stacks it scanned (pacer.ts gogcGoal), so the roots S + G = (goal − M)·100/GOGC − M. The
+ * globals (they do not change) are taken as the smallest of those, each cycle's stacks as the rest. Only for cycles without stacks and globals; goals at the heap minimum, below GOGC's
+ * (a memory limit) or of forced cycles say nothing, and with fewer than three answers the cycles
+ * are returned as they are.
+ */
+export function withRootsFromGoals(cycles: GcCycle[], gogc: number): GcCycle[] {
+  if (!(gogc > 0) || cycles.length < 4 || cycles.some((c) => c.stacksBytes !== null || c.globalsBytes !== null)) return cycles;
+  const roots = cycles.map(() => NaN);
+  for (let k = 1; k < cycles.length; k++) {
+    const goal = cycles[k].goalBytes;
+    if (cycles[k].forced || goal === null || !Number.isFinite(goal) || goal <= (HEAP_MINIMUM * gogc) / 100 + 1) continue;
+    const m = cycles[k - 1].heapLiveBytes;
+    const r = ((goal - m) * 100) / gogc - m;
+    if (r >= 0) roots[k - 1] = r;
+  }
+  const known = roots.filter((r) => Number.isFinite(r));
+  if (known.length < 3) return cycles;
+  const globals = Math.min(...known);
+  const filled = nearestFinite(roots, globals);
+  return cycles.map((c, i) => ({ ...c, globalsBytes: globals, stacksBytes: Math.max(filled[i] - globals, 0) }));
+}
+
+/**
+ * The GOGC of a recording without stacks and globals (a trace), from its goals: goal − M grows
+ * with the marked heap M as GOGC/100 (the roots add a constant), so the slope of a least-squares
+ * line through the paced cycles, rounded to 5. Null when the marked heap varies too little (under
+ * 1.5× between cycles) for a slope, or the points do not lie on a line (a memory limit, GOGC off,
+ * stacks that change a lot between cycles). Stacks that grow with the heap steepen the slope.
+ */
+export function gogcFromGoals(cycles: GcCycle[]): number | null {
+  if (cycles.some((c) => c.stacksBytes !== null || c.globalsBytes !== null)) return null;
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (let k = 1; k < cycles.length; k++) {
+    const goal = cycles[k].goalBytes;
+    const m = cycles[k - 1].heapLiveBytes;
+    if (cycles[k].forced || goal === null || !Number.isFinite(goal) || m < HEAP_MINIMUM) continue;
+    xs.push(m);
+    ys.push(goal - m);
+  }
+  if (xs.length < 5 || Math.max(...xs) < 1.5 * Math.min(...xs)) return null;
+  const n = xs.length;
+  const mx = xs.reduce((a, b) => a + b, 0) / n;
+  const my = ys.reduce((a, b) => a + b, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (xs[i] - mx) * (ys[i] - my);
+    sxx += (xs[i] - mx) ** 2;
+  }
+  const slope = sxy / sxx;
+  const intercept = my - slope * mx;
+  if (!(slope > 0) || intercept < 0) return null;
+  const off = xs.filter((x, i) => Math.abs(ys[i] - (intercept + slope * x)) > 0.05 * ys[i] + 2 ** 20).length;
+  if (off > 0.2 * n) return null;
+  return Math.max(5, Math.round((slope * 100) / 5) * 5);
 }

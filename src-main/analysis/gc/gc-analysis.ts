@@ -5,10 +5,12 @@ import type { GcCycle, GcLog } from '../../formats/gctrace/gctrace-types.js';
 import { cycleGcCpuMs, fitBaseline, mainProcess, type Baseline } from './baseline.js';
 import { predictionBands, type PredictionBands } from './error-bands.js';
 import { goMinor } from './gc-units.js';
+import { gogcFromGoals, withRootsFromGoals } from './from-trace.js';
 import { estimateNonHeapBytes } from './non-heap.js';
-import { recordedSummary, type RecordedSummary } from './recorded.js';
+import { inferGogc, recordedSummary, type RecordedSummary } from './recorded.js';
 import { gogcGoal } from './pacer.js';
-import { fitResiduals, simulate, type GcSettings, type SimCycle, type SimResult } from './simulate.js';
+import { PHASE_SPREAD, PHASES, simulatePhases } from './phases.js';
+import { fitResiduals, type GcSettings, type SimCycle, type SimResult } from './simulate.js';
 
 export interface GcModel {
   log: GcLog;
@@ -30,7 +32,7 @@ export type GcInput = 'gctrace' | 'gctrace+pacer' | 'trace';
 export const INPUT_DESCRIPTION: Record<GcInput, string> = {
   gctrace: 'gctrace lines: heap figures in whole MiB at each mark start, end and marked heap; CPU per phase',
   'gctrace+pacer': 'gctrace with gcpacertrace lines: byte-exact heap at trigger and mark end, the pacer\'s scan work; CPU per phase',
-  trace: 'execution trace: byte-exact heap at each mark start, end and marked heap, the committed goal, GC worker and assist CPU from their time ranges (no stacks or globals)',
+  trace: 'execution trace: byte-exact heap at each mark start, end and marked heap, the committed goal, GC worker and assist CPU from their time ranges (no stacks or globals: with the recording\'s GOGC given they are read back from its goals)',
 };
 
 export interface RecordedSettings {
@@ -85,7 +87,7 @@ export interface GcWhatIfRequest {
 export interface GcWhatIf {
   settings: { gogc: number; memLimitBytes: number | null; gomaxprocs: number; nonHeapBytes: number };
   /** What the prediction rests on: the input, the settings the recording ran with, and whether this is a replay at them. */
-  basis: { input: GcInput; inputDescription: string; recordedSettings: RecordedSettings; selfReplay: boolean };
+  basis: { input: GcInput; inputDescription: string; recordedSettings: RecordedSettings; selfReplay: boolean; estimator: string };
   recorded: GcFigures;
   predicted: GcFigures & { limiterEngaged: boolean; pinnedCycles: number; durationSec: number };
   bands: PredictionBands;
@@ -116,10 +118,14 @@ const MAX_SERIES = 2000;
 export function buildGcModel(log: GcLog, opts: { recorded?: { gogc: number; memLimitBytes: number | null }; input?: 'trace' } = {}): GcModel {
   const cycles = mainProcess(log);
   const version = log.goVersion ?? (log.goVersionHint === '1.19 or 1.20' ? 'go1.20' : 'go1.21');
-  const recorded = recordedSummary(cycles);
   const minor = goMinor(version) ?? 21;
-  const baseline = fitBaseline(cycles, { gogc: recorded.inferredGogc, goMinor: minor });
-  const defaultNonHeapBytes = estimateNonHeapBytes(cycles);
+  // A trace's cycles lack stacks and globals: its goals tell them, with the recorded GOGC given or
+  // read from how the goals grow with the marked heap.
+  const rootsGogc = opts.recorded ? (opts.recorded.memLimitBytes === null ? opts.recorded.gogc : null) : gogcFromGoals(cycles);
+  const fitted = rootsGogc !== null ? withRootsFromGoals(cycles, rootsGogc) : cycles;
+  const recorded = { ...recordedSummary(cycles), inferredGogc: inferGogc(fitted) };
+  const baseline = fitBaseline(fitted, { gogc: recorded.inferredGogc, goMinor: minor });
+  const defaultNonHeapBytes = estimateNonHeapBytes(fitted);
   const recordedSettings: RecordedSettings = opts.recorded
     ? { ...opts.recorded, source: 'given' }
     : { ...inferRecordedSettings(cycles, recorded.inferredGogc, defaultNonHeapBytes, minor), source: 'inferred' };
@@ -174,7 +180,7 @@ export function gcRunView(model: GcModel): GcRunView {
 
 export function gcWhatIf(model: GcModel, req: GcWhatIfRequest): GcWhatIf {
   const settings = settingsOf(model, req);
-  const sim = simulate(model.baseline, settings);
+  const sim = simulatePhases(model.baseline, settings);
   const r = model.recorded;
   return {
     settings: {
@@ -187,7 +193,8 @@ export function gcWhatIf(model: GcModel, req: GcWhatIfRequest): GcWhatIf {
     // and on a machine whose CPU is shared it can fall several points below the cycles' sum).
     recorded: { gcCount: r.gcCount, peakHeapBytes: r.peakHeapBytes, gcCpuFraction: r.gcCpuFractionFromCycles, pauseTotalMs: r.pauseTotalMs, assistCpuMs: r.assistCpuMs },
     predicted: {
-      gcCount: sim.gcCount,
+      // A mean over the phase-shifted replays (phases.ts), to a tenth of a cycle.
+      gcCount: Math.round(sim.gcCount * 10) / 10,
       peakHeapBytes: sim.peakHeapBytes,
       gcCpuFraction: sim.gcCpuFraction,
       pauseTotalMs: sim.pauseTotalMs,
@@ -204,6 +211,9 @@ export function gcWhatIf(model: GcModel, req: GcWhatIfRequest): GcWhatIf {
         settings.gogc === model.recordedSettings.gogc &&
         (Number.isFinite(settings.memLimitBytes) ? settings.memLimitBytes : null) === model.recordedSettings.memLimitBytes &&
         (settings.gomaxprocs === undefined || settings.gomaxprocs === model.baseline.procs),
+      estimator:
+        `the predicted figures are the mean over ${PHASES} replays whose cycles trigger after ${1 - PHASE_SPREAD}…${1 + PHASE_SPREAD} × their modelled growth ` +
+        '(where a few cycles fall moves the peak; a real run\'s cycles do not fall at one fixed place either); the chart shows the unmoved replay',
     },
     bands: predictionBands(model.baseline, settings, sim, model.recordedSettings),
     series: thin(predictedSeries(sim)),
@@ -214,7 +224,7 @@ export function gcWhatIf(model: GcModel, req: GcWhatIfRequest): GcWhatIf {
 export function gcTradeoff(model: GcModel, req: { memLimitBytes?: number; budgetBytes?: number; nonHeapBytes?: number }): GcTradeoff {
   const nonHeapBytes = req.nonHeapBytes ?? model.defaultNonHeapBytes;
   const point = (gogc: number, memLimitBytes: number | null): GcTradeoffPoint => {
-    const sim = simulate(model.baseline, { gogc, memLimitBytes: memLimitBytes ?? Infinity, nonHeapBytes });
+    const sim = simulatePhases(model.baseline, { gogc, memLimitBytes: memLimitBytes ?? Infinity, nonHeapBytes });
     return { gogc, memLimitBytes, peakHeapBytes: sim.peakHeapBytes, gcCpuFraction: sim.gcCpuFraction, continuous: isContinuous(sim) };
   };
   const sweep = TRADEOFF_GOGC.map((g) => point(g, null));

@@ -72,6 +72,15 @@ export interface SimResult {
   truncated: boolean;
 }
 
+/**
+ * Moves the cycle train of a replay against the recording (phases.ts): the j-th paced cycle that
+ * leaves the recording triggers after factors[(offset + j) mod factors.length] × its growth.
+ */
+export interface PhaseShift {
+  factors: readonly number[];
+  offset: number;
+}
+
 const MAX_CYCLES = 100_000;
 const NEUTRAL: ModelScales = { markCost: 1, consMark: 1 };
 
@@ -82,8 +91,9 @@ const NEUTRAL: ModelScales = { markCost: 1, consMark: 1 };
  * set carry those departures, so the one at the recording's own settings reproduces it, and others
  * depart from it only by what the model changes.
  */
-export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTRAL, fit?: Residuals): SimResult {
+export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTRAL, fit?: Residuals, phase?: PhaseShift): SimResult {
   const t = b.track;
+  let shifted = 0;
   const res = fit ?? b.residuals;
   const procs = s.gomaxprocs ?? b.procs;
   const sameProcs = s.gomaxprocs === undefined || s.gomaxprocs === b.procs;
@@ -137,13 +147,25 @@ export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTR
     const trigger = Number.isFinite(goal) ? heapTrigger(goal, marked, runway) : Infinity;
     const modelGrowth = Math.max(trigger - marked, MIN_GROWTH);
     if (fit) fit.trigger[k] = Number.isFinite(modelGrowth) ? t.growth[k] / modelGrowth : 1;
-    const growth = res && Number.isFinite(modelGrowth) ? modelGrowth * residual(res, 'trigger', d) : modelGrowth;
-    const heapStartA = fit ? t.startA[k] : a + growth;
+    let growth = res && Number.isFinite(modelGrowth) ? modelGrowth * residual(res, 'trigger', d) : modelGrowth;
+    let heapStartA = fit ? t.startA[k] : a + growth;
     while (forced.length > 0 && forced[0] < a && !sameProgress(forced[0], a)) {
       forced.shift();
       forcedDuring.shift();
     }
-    const isForced = fit ? t.forced[k] : forced.length > 0 && (forced[0] <= heapStartA || sameProgress(forced[0], heapStartA));
+    const forcedBy = (x: number): boolean => forced.length > 0 && (forced[0] <= x || sameProgress(forced[0], x));
+    let isForced = fit ? t.forced[k] : forcedBy(heapStartA);
+    // The phase shift moves every paced cycle that leaves the recording by its own factor (the
+    // factors repeat every few cycles with a mean of 1, so the train keeps its pace); a cycle in step
+    // with the recording stays.
+    if (phase && !fit && !isForced && Number.isFinite(growth)) {
+      const inRecording = inStep && d.exact && d.lo === k && k < t.startA.length && !t.forced[k] && sameProgress(heapStartA, t.startA[k]);
+      if (!inRecording) {
+        growth = Math.max(growth * phase.factors[(phase.offset + shifted++) % phase.factors.length], MIN_RUNWAY);
+        heapStartA = a + growth;
+        isForced = forcedBy(heapStartA);
+      }
+    }
     const startA = isForced && !fit ? forced[0] : heapStartA;
     if (!Number.isFinite(startA) || (startA >= b.endA && !(recordedNext && sameProgress(startA, t.startA[k])))) break;
     const p = fit ? exactAt(k) : atStart.seek(startA);
@@ -155,9 +177,12 @@ export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTR
     const work = live + stacks + globals;
     const cm = Math.max(valueAt(t.consMark, p) * scales.consMark, 0);
     const uMark = Math.max(markUtil, bgUtil);
-    // Bytes the program allocates per byte of work unless assists hold it back: what it allocated
-    // during the recorded marks at this point (or, with other GOMAXPROCS, cm·(1 − u)/u).
-    const natural = sameProcs ? valueAt(t.allocPerWork, p) * scales.consMark : (cm * (1 - uMark)) / uMark;
+    // Bytes the program would allocate per byte of work with the background workers alone (25 % of
+    // GOMAXPROCS): cm·(1 − 0.25)/0.25. Not what it allocated during the recorded marks: in a cycle
+    // held back by assists that is the room the pacer left, and a setting with more room lets the
+    // program allocate more per mark (the corpus's GOGC=200 runs allocate 2–3 × more per byte of
+    // work than their GOGC=100 baselines, in marks about as long).
+    const natural = (cm * (1 - BACKGROUND_UTILIZATION)) / BACKGROUND_UTILIZATION;
 
     let during: number;
     let util = uMark;
