@@ -50,6 +50,37 @@ function summary(rows: PredictionRow[], title: string): string[] {
   ];
 }
 
+/** Where the GC CPU error comes from, per setting (quiet development runs): the replay's GC CPU or its mutator CPU. */
+function cpuErrorSources(rows: PredictionRow[]): string[] {
+  const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+  const kind = (r: PredictionRow): string =>
+    r.settings.gogc < 0 ? 'off + limit' : r.settings.memLimitBytes !== null ? `GOGC ${r.settings.gogc} + limit` : `GOGC ${r.settings.gogc}`;
+  const kinds = [...new Set(rows.map(kind))].sort((a, b) => (parseInt(a.slice(5)) || 1e9) - (parseInt(b.slice(5)) || 1e9) || a.localeCompare(b));
+  return [
+    '### Where the GC CPU error comes from',
+    '',
+    "GC CPU % is GC CPU ÷ (GC CPU + the mutator's CPU, GOMAXPROCS × wall less GC CPU). Each quiet development prediction's signed error",
+    'splits into the part from the GC CPU the replay predicts (with the real run\'s mutator CPU) and the part from the mutator CPU it',
+    "predicts (the baseline's mutator CPU per byte allocated, laid over the same allocation); the two add up to the error. The mutator's",
+    "CPU per byte is the real run's ÷ its baseline's. The mutator part in/out of marks is the mutator part again with the baseline's",
+    "mutator CPU per byte inside the cycles and between them kept apart and weighted by the real run's own split of its allocation (the",
+    "most that modelling the two rates separately could give). The limiter columns count runs whose GC CPU limiter engaged (the runtime's",
+    '`/gc/limiter/last-enabled:gc-cycle` > 0) and replays whose modelled limiter did.',
+    '',
+    '| setting | runs | GC CPU error (signed median) | from the GC CPU | from the mutator CPU | mutator part, in/out of marks | mutator CPU per byte vs baseline (median) | limiter: real / model |',
+    '|---|---|---|---|---|---|---|---|',
+    ...kinds.map((k) => {
+      const rs = rows.filter((r) => kind(r) === k);
+      return (
+        `| ${k} | ${rs.length} | ${pp(med(rs.map((r) => r.error.gcCpuPp)))} | ${pp(med(rs.map((r) => r.cpuSplit.gcWorkPp)))} | ${pp(med(rs.map((r) => r.cpuSplit.mutatorPp)))} | ` +
+        `${pp(med(rs.map((r) => r.cpuSplit.splitMutatorPp)))} | ` +
+        `× ${med(rs.map((r) => r.cpuSplit.mutatorPerByteRatio)).toFixed(2)} | ${rs.filter((r) => r.cpuSplit.limiterReal).length} / ${rs.filter((r) => r.cpuSplit.limiterModel).length} |`
+      );
+    }),
+    '',
+  ];
+}
+
 function table(rows: PredictionRow[]): string[] {
   const out = [
     '| group | shape | setting | CPU got (run / baseline) | GC count: actual → predicted (error) | peak heap MiB | GC CPU % | expected ranges (count; MiB; %) | from the trace (count; peak; CPU) | misses |',
@@ -182,6 +213,7 @@ test('docs/gc-validation.md from the full corpus', () => {
     '',
     ...summary(dev, 'Development shapes (steady, ramp, sawtooth, leak)'),
     ...summary(held, 'Held-out shapes (goroutines, bursts)'),
+    ...cpuErrorSources(dev.filter((r) => !r.noisy)),
     '## Trade-off curve',
     '',
     `The GOGC sweep (25, 35, 50, 70, 100, 140, 200, 280, 400, 560, 800) from each of the ${sweeps} recordings: ${monotone} are monotonic (peak`,

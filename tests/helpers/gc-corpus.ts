@@ -5,9 +5,12 @@
 // (the full set → docs/gc-validation.md).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { cycleGcCpuMs } from '../../src-main/analysis/gc/baseline';
 import { parseByteSize } from '../../src-main/analysis/gc/byte-size';
 import { gcLogFromTrace } from '../../src-main/analysis/gc/from-trace';
 import { buildGcModel, gcWhatIf, type GcModel, type GcWhatIf } from '../../src-main/analysis/gc/gc-analysis';
+import { simulatePhases } from '../../src-main/analysis/gc/phases';
+import type { GcCycle } from '../../src-main/formats/gctrace/gctrace-types';
 import { parseGctrace } from '../../src-main/formats/gctrace/parse-gctrace';
 import { parseGoTrace } from '../../src-main/formats/gotrace/parse-trace';
 
@@ -47,6 +50,12 @@ export interface PredictionRow {
   range: { gcCount: [number, number]; peakHeapBytes: [number, number]; gcCpuFraction: [number, number] };
   error: { gcCount: number; peakHeap: number; gcCpuPp: number };
   inRange: { gcCount: boolean; peakHeap: boolean; gcCpu: boolean };
+  /**
+   * The GC CPU error split by where it comes from (the two add up to error.gcCpuPp): the GC CPU the
+   * replay predicts (with the real run's mutator CPU) and the mutator CPU it predicts; the mutator's
+   * CPU per byte allocated in the run ÷ the baseline's; whether the GC CPU limiter engaged.
+   */
+  cpuSplit: { gcWorkPp: number; mutatorPp: number; mutatorPerByteRatio: number; splitMutatorPp: number; limiterModel: boolean; limiterReal: boolean };
   /** The same prediction from the execution trace of the baseline run (null without one). */
   fromTrace: { predicted: Figures; error: { gcCount: number; peakHeap: number; gcCpuPp: number } } | null;
 }
@@ -127,6 +136,27 @@ export function evaluateCorpus(dir: string): { predictions: PredictionRow[]; sel
         gcCpuFraction: [w.bands.gcCpuFraction.low, w.bands.gcCpuFraction.high] as [number, number],
       };
       const tw = base.trace ? gcWhatIf(base.trace, req) : null;
+      const sim = simulatePhases(base.gctrace.baseline, { ...w.settings, memLimitBytes: w.settings.memLimitBytes ?? Infinity });
+      const gcA = actualModel.baseline.gcCpuMs;
+      const mutA = actual.gcCpuFraction > 0 ? gcA / actual.gcCpuFraction - gcA : 0;
+      const mutP = sim.gcCpuFraction > 0 ? sim.gcCpuMs / sim.gcCpuFraction - sim.gcCpuMs : 0;
+      const share = (gc: number, mut: number): number => (gc + mut > 0 ? (100 * gc) / (gc + mut) : 0);
+      const perByte = (m: GcModel, mut: number): number => mut / Math.max(m.baseline.lastEndA, 1);
+      const bb = base.gctrace.baseline;
+      const cpuSplit = {
+        gcWorkPp: share(sim.gcCpuMs, mutA) - actual.gcCpuFraction * 100,
+        mutatorPp: sim.gcCpuFraction * 100 - share(sim.gcCpuMs, mutA),
+        mutatorPerByteRatio: perByte(actualModel, mutA) / perByte(base.gctrace, bb.gcCpuMs / base.gctrace.recorded.gcCpuFractionFromCycles - bb.gcCpuMs),
+        // The mutator part again with the baseline's mutator CPU per byte inside and outside marks kept
+        // apart and laid over the real run's own split of its allocation (the most that separating them could give).
+        splitMutatorPp: (() => {
+          const [bi, bo] = [mutatorInOutOfMarks(bb.cycles), mutatorInOutOfMarks(actualModel.baseline.cycles)];
+          const rate = (ms: number, bytes: number): number => (bytes > 0 ? ms / bytes : 0);
+          return share(gcA, rate(bi.inMs, bi.inBytes) * bo.inBytes + rate(bi.outMs, bi.outBytes) * bo.outBytes) - actual.gcCpuFraction * 100;
+        })(),
+        limiterModel: sim.limiterEngaged,
+        limiterReal: (meta.metrics['/gc/limiter/last-enabled:gc-cycle'] ?? 0) > 0,
+      };
       predictions.push({
         group: g.group,
         shape: meta.shape,
@@ -147,11 +177,30 @@ export function evaluateCorpus(dir: string): { predictions: PredictionRow[]; sel
           peakHeap: actual.peakHeapBytes >= range.peakHeapBytes[0] && actual.peakHeapBytes <= range.peakHeapBytes[1],
           gcCpu: actual.gcCpuFraction >= range.gcCpuFraction[0] && actual.gcCpuFraction <= range.gcCpuFraction[1],
         },
+        cpuSplit,
         fromTrace: tw ? { predicted: figuresOf(tw), error: errorsOf(figuresOf(tw), actual) } : null,
       });
     }
   }
   return { predictions, selfReplay };
+}
+
+/** Mutator CPU (GOMAXPROCS × wall less GC CPU) and bytes allocated, during the cycles (sweep termination to mark termination) and between them. */
+function mutatorInOutOfMarks(cycles: GcCycle[]): { inMs: number; inBytes: number; outMs: number; outBytes: number } {
+  const t = { inMs: 0, inBytes: 0, outMs: 0, outBytes: 0 };
+  let endMs = 0;
+  let lastLive = 0;
+  for (const c of cycles) {
+    const startMs = c.atSec * 1000;
+    const durMs = c.sweepTermMs + c.markMs + c.markTermMs;
+    t.outMs += Math.max(startMs - endMs, 0) * c.procs;
+    t.outBytes += Math.max(c.heapStartBytes - lastLive, 0);
+    t.inMs += durMs * c.procs - cycleGcCpuMs(c);
+    t.inBytes += Math.max(c.heapEndBytes - c.heapStartBytes, 0);
+    endMs = startMs + durMs;
+    lastLive = c.heapLiveBytes;
+  }
+  return t;
 }
 
 /** Which of a row's figures miss the targets (10 % count, 10 % peak, 3 pp GC CPU; GC CPU only on quiet runs). */
