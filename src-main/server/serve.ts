@@ -138,8 +138,11 @@ function serveSocket(ws: WebSocket, api: GpwApi): void {
       return;
     }
     const id = typeof request?.id === 'number' ? request.id : null;
+    const t0 = performance.now();
     void dispatch(api, request?.method, request?.args).then((envelope) => {
+      const t1 = performance.now();
       if (ws.readyState === ws.OPEN) ws.send(encodeFrame({ id, ...envelope }));
+      if (process.env.GPW_TIMING) process.stderr.write(`serve ${String(request?.method)}: ${(t1 - t0).toFixed(0)} ms + send ${(performance.now() - t1).toFixed(0)} ms (in ${data.length} B)\n`);
     });
   });
 }

@@ -278,7 +278,9 @@ async function answer(msg: { id: number; req: WorkerRequest }): Promise<void> {
   lastRequestAt = Date.now();
   let reply: WorkerReply;
   try {
+    const t0 = performance.now();
     const value = await handle(msg.req, msg.id);
+    if (process.env.GPW_TIMING) process.stderr.write(`worker ${msg.req.op}: ${(performance.now() - t0).toFixed(0)} ms\n`);
     reply = { id: msg.id, ok: true, value };
     parentPort!.postMessage(reply, transferables(value));
     return;

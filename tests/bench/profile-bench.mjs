@@ -8,9 +8,10 @@
 //    switch in flight and of the result goes to tests/.tmp/bench/.
 // Not a test: numbers are printed, never asserted. `uptime` is printed with them.
 //
-//   npm run build && node tests/bench/profile-bench.mjs   (BENCH_RUNS=3, BENCH_PPROF_RUNS=1, BENCH_APP=0 to skip the app)
+//   npm run build && node tests/bench/profile-bench.mjs   (BENCH_RUNS=3, BENCH_PPROF_RUNS=1, BENCH_APP=0 to skip the app,
+//                                                          BENCH_CLI=0 to skip the CLI and go tool pprof)
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,41 +34,7 @@ const file = await makeBigProfile(SAMPLES, { log: (m) => console.log(`bench: ${m
 
 console.log(`profile: ${file} (${(statSync(file).size / 2 ** 20).toFixed(1)} MiB, ${SAMPLES} sample records)`);
 console.log(`before: ${load()}`);
-const pprofBin = execFileSync('go', ['tool', '-n', 'pprof'], { encoding: 'utf8' }).trim();
-const pprofRuns = Array.from({ length: PPROF_RUNS }, () => timed(pprofBin, ['-top', '-nodecount=20', file]));
-const pprof = med(pprofRuns);
-const pprofOut = pprofRuns[0].stdout;
-const imports = [];
-const tops = [];
-const topFiles = [];
-for (let i = 0; i < RUNS; i++) {
-  const dir = mkdtempSync(join(tmpdir(), 'gpw-bench-'));
-  const env = { GPW_LIBRARY: join(dir, 'lib.sqlite') };
-  try {
-    const imp = timed(process.execPath, [GPW, 'import', file, '--json'], env);
-    imports.push(imp);
-    tops.push(timed(process.execPath, [GPW, 'top', JSON.parse(imp.stdout).artifacts[0].id], env));
-    topFiles.push(timed(process.execPath, [GPW, 'top', file], env));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-const imp = med(imports);
-const top = med(tops);
-const both = { ms: median(imports.map((r, i) => r.ms + tops[i].ms)), mib: Math.max(imp.mib, top.mib) };
-console.log(`after the CLI runs: ${load()}`);
-console.log(`CLI, whole processes (median of ${RUNS}; pprof of ${PPROF_RUNS}):`);
-console.log(`  go tool pprof -top FILE        ${fmt(pprof)}`);
-console.log(`  gpw import FILE                ${fmt(imp)}`);
-console.log(`  gpw top ID (after the import)  ${fmt(top)}`);
-console.log(`  gpw import + gpw top ID        ${fmt(both)}   target <= 1000 ms, <= 250 MiB`);
-console.log(`  gpw top FILE                   ${fmt(med(topFiles))}`);
-console.log(`ratios against go tool pprof -top: import+top time ${(both.ms / pprof.ms).toFixed(3)}, peak RSS ${(both.mib / pprof.mib).toFixed(3)}; top FILE time ${(med(topFiles).ms / pprof.ms).toFixed(3)}`);
-// Correctness at this size (not only speed): gpw's tables equal pprof's, from the library and from the file.
-const table = (text) => text.slice(text.indexOf('Showing nodes'));
-const theirs = table(pprofOut);
-const same = (r) => table(r.stdout) === theirs;
-console.log(`gpw top ID equals go tool pprof -top: ${tops.every(same) ? 'yes' : 'NO'}; gpw top FILE: ${topFiles.every(same) ? 'yes' : 'NO'}`);
+if (process.env.BENCH_CLI !== '0') cliBench();
 
 if (process.env.BENCH_APP !== '0' && existsSync(CHROMIUM)) await appBench();
 
@@ -77,6 +44,17 @@ async function appBench() {
   const app = await openServedPage(join(dir, 'lib.sqlite'));
   try {
     const { page, url } = app;
+    /** gpw serve's CPU time so far (user + sys, all its threads), in ms; 0 where /proc is missing. */
+    const serverCpu = () => {
+      try {
+        const stat = readFileSync(`/proc/${app.serverPid}/stat`, 'utf8');
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+      } catch {
+        return 0;
+      }
+    };
+    const cpu = [];
     await page.goto(url);
     await page.getByTestId('import-button').waitFor();
     // Let the engine's worker warm up as it does after the app starts.
@@ -84,10 +62,12 @@ async function appBench() {
     /** ms from `act` until the view has no request in flight and a flame graph canvas is drawn (two frames later). */
     const settle = async (act, canvasTestId = 'flame-canvas') => {
       const t0 = Date.now();
+      const c0 = serverCpu();
       await act();
       await page.getByTestId(canvasTestId).first().waitFor({ timeout: 180_000 });
       await page.waitForFunction(() => !document.querySelector('[data-testid=view-pending]') && !document.body.innerText.includes('loading…'), null, { timeout: 180_000, polling: 10 });
       await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      cpu.push(serverCpu() - c0);
       return Date.now() - t0;
     };
     const open = await settle(() => page.getByTestId('file-input').setInputFiles(file));
@@ -120,9 +100,48 @@ async function appBench() {
     console.log(`  sample-type switch                ${switchMs.join(' / ')} ms (median ${median(switchMs)})   target <= 300 ms`);
     console.log(`  filter chip (focus=step3_2)       ${chip} ms   target <= 300 ms`);
     console.log(`  inverted view (with that filter)  ${inverted} ms   target <= 300 ms`);
+    console.log(`  gpw serve's CPU (user+sys) per step, in the order above: ${cpu.map((c) => c.toFixed(0)).join(' / ')} ms`);
     console.log(`  screenshots: ${join(OUT, 'profile-switching.png')}, ${join(OUT, 'profile-inverted.png')}`);
   } finally {
     await app.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function cliBench() {
+  const pprofBin = execFileSync('go', ['tool', '-n', 'pprof'], { encoding: 'utf8' }).trim();
+  const pprofRuns = Array.from({ length: PPROF_RUNS }, () => timed(pprofBin, ['-top', '-nodecount=20', file]));
+  const pprof = med(pprofRuns);
+  const pprofOut = pprofRuns[0].stdout;
+  const imports = [];
+  const tops = [];
+  const topFiles = [];
+  for (let i = 0; i < RUNS; i++) {
+    const dir = mkdtempSync(join(tmpdir(), 'gpw-bench-'));
+    const env = { GPW_LIBRARY: join(dir, 'lib.sqlite') };
+    try {
+      const imp = timed(process.execPath, [GPW, 'import', file, '--json'], env);
+      imports.push(imp);
+      tops.push(timed(process.execPath, [GPW, 'top', JSON.parse(imp.stdout).artifacts[0].id], env));
+      topFiles.push(timed(process.execPath, [GPW, 'top', file], env));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const imp = med(imports);
+  const top = med(tops);
+  const both = { ms: median(imports.map((r, i) => r.ms + tops[i].ms)), mib: Math.max(imp.mib, top.mib) };
+  console.log(`after the CLI runs: ${load()}`);
+  console.log(`CLI, whole processes (median of ${RUNS}; pprof of ${PPROF_RUNS}):`);
+  console.log(`  go tool pprof -top FILE        ${fmt(pprof)}`);
+  console.log(`  gpw import FILE                ${fmt(imp)}`);
+  console.log(`  gpw top ID (after the import)  ${fmt(top)}`);
+  console.log(`  gpw import + gpw top ID        ${fmt(both)}   target <= 1000 ms, <= 250 MiB`);
+  console.log(`  gpw top FILE                   ${fmt(med(topFiles))}`);
+  console.log(`ratios against go tool pprof -top: import+top time ${(both.ms / pprof.ms).toFixed(3)}, peak RSS ${(both.mib / pprof.mib).toFixed(3)}; top FILE time ${(med(topFiles).ms / pprof.ms).toFixed(3)}`);
+  // Correctness at this size (not only speed): gpw's tables equal pprof's, from the library and from the file.
+  const table = (text) => text.slice(text.indexOf('Showing nodes'));
+  const theirs = table(pprofOut);
+  const same = (r) => table(r.stdout) === theirs;
+  console.log(`gpw top ID equals go tool pprof -top: ${tops.every(same) ? 'yes' : 'NO'}; gpw top FILE: ${topFiles.every(same) ? 'yes' : 'NO'}`);
 }

@@ -1,7 +1,7 @@
 // For the benchmarks that drive the app: `gpw serve` on a library and a Chromium page on it
 // (only the server's own origin reachable), 1600×1000.
 //
-//   const app = await openServedPage(libraryPath);   // { page, url, close }
+//   const app = await openServedPage(libraryPath);   // { page, url, close, serverPid }
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,7 +37,7 @@ export async function openServedPage(libraryPath, view = {}) {
     const page = await browser.newPage({ viewport: { width: view.width ?? 1600, height: view.height ?? 1000 }, deviceScaleFactor: view.deviceScaleFactor ?? 1 });
     const origin = new URL(url).origin;
     await page.route('**/*', (route) => (new URL(route.request().url()).origin === origin ? route.continue() : route.abort()));
-    return { page, url, close };
+    return { page, url, close, serverPid: server.pid };
   } catch (err) {
     await close();
     throw err;
