@@ -89,11 +89,19 @@ export function buildPrefix(src: LaneSource): LanePrefix {
   let present = 0;
   for (let i = src.lo; i < src.hi; i++) if (slot[src.cls[i]] < 0) slot[src.cls[i]] = present++;
   const n = src.hi - src.lo;
-  const cum = Array.from({ length: present }, () => new Float64Array(n + 1));
-  for (let k = 0; k < n; k++) {
-    const i = src.lo + k;
-    for (let s = 0; s < present; s++) cum[s][k + 1] = cum[s][k];
-    cum[slot[src.cls[i]]][k + 1] += src.end[i] - src.begin[i];
+  const { begin, end, cls, lo } = src;
+  const cum: Float64Array[] = [];
+  // One tight pass per present class (a lane has a handful), each over one array.
+  for (let c = 0; c < MAX_CLASSES; c++) {
+    if (slot[c] < 0) continue;
+    const sums = new Float64Array(n + 1);
+    let run = 0;
+    for (let k = 0; k < n; k++) {
+      const i = lo + k;
+      if (cls[i] === c) run += end[i] - begin[i];
+      sums[k + 1] = run;
+    }
+    cum[slot[c]] = sums;
   }
   return { slot, cum };
 }
