@@ -18,7 +18,7 @@ import { graphMethods } from './graph-contract.js';
 import { goroutineMethods } from './goroutine-contract.js';
 import { uploadMethods } from './upload-contract.js';
 import type { MmuCurve, TraceSummary } from './trace-types.js';
-import type { TraceSpan, TraceTimeline } from './trace-timeline-types.js';
+import type { TraceSpan, TraceTimelineWire } from './trace-timeline-types.js';
 
 /** Largest file the UI may hand over for import (the CLI reads files itself with the same cap). */
 export const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
@@ -220,7 +220,7 @@ export const contract = {
   /** Minimum mutator utilization per window size, and the utilization steps it comes from. */
   traceMmu: method<Infer<typeof traceMmuArgs>, MmuCurve>(traceMmuArgs),
   /** The timeline's lanes (per goroutine and per P), GC/STW/assist ranges, heap series, tasks, regions, as typed arrays. */
-  traceTimeline: method<{ id: string }, TraceTimeline>(object({ id })),
+  traceTimeline: method<{ id: string }, TraceTimelineWire>(object({ id })),
   /** One span of a goroutine lane: state, reason, duration, stacks, and the event that woke it. */
   traceSpan: method<Infer<typeof traceSpanArgs>, TraceSpan>(traceSpanArgs),
   /** GC logs: run view, what-if, trade-off (api/gc-contract.ts). */

@@ -1,6 +1,9 @@
 // Shapes of the timeline answers (traceTimeline, traceSpan): every per-interval column is a typed
 // array, so a trace of a million events crosses IPC or the WebSocket as a few binary buffers.
 // Strings are indices into the answer's own small string table (not the trace's).
+// What crosses is TraceTimelineWire (analysis/trace/timeline.ts): the goroutine intervals' ends
+// left out where they are the next interval's begin, reasons and Ps in the narrowest array that
+// holds them; the view widens it back to a TraceTimeline (unpackTimeline) without copying columns.
 
 import type { GoroutineIntervals, ProcIntervals } from '../model/trace.js';
 
@@ -15,7 +18,11 @@ export interface TraceTimeline {
    * builds them (rows of goroutine g are [start[g], start[g+1]); times in ns from the trace start;
    * state is a GoState; reason a string index of this answer; proc the P while running or in a syscall).
    */
-  goroutines: GoroutineIntervals & {
+  goroutines: Omit<GoroutineIntervals, 'reason' | 'proc'> & {
+    /** Block reason (string index of this answer) for Waiting, 0 otherwise. */
+    reason: Int32Array | Uint16Array;
+    /** P the goroutine ran on (Running) or held (Syscall), -1 otherwise. */
+    proc: Int32Array | Int16Array;
     /** Goroutine id per dense index. */
     id: Float64Array;
     /** Start function (root frame of its first stack), string index. */
@@ -35,6 +42,19 @@ export interface TraceTimeline {
   /** User tasks and regions (runtime/trace); an end still open at the trace end is the trace end. */
   tasks: { id: Float64Array; parent: Float64Array; name: Int32Array; begin: Float64Array; end: Float64Array };
   regions: { g: Int32Array; task: Float64Array; name: Int32Array; begin: Float64Array; end: Float64Array };
+}
+
+/** The timeline as it crosses to the view: TraceTimeline without most of the goroutine intervals' ends. */
+export interface TraceTimelineWire extends Omit<TraceTimeline, 'goroutines'> {
+  goroutines: Omit<TraceTimeline['goroutines'], 'end'> & {
+    /**
+     * Every row's end when some row of a lane ends elsewhere than where the lane's next row
+     * begins; null when none does (lanes have no gaps): then a row ends at the next row's begin,
+     * and a lane's last row at laneEnd[g].
+     */
+    end: Float64Array | null;
+    laneEnd: Float64Array;
+  };
 }
 
 export interface SpanFrame {

@@ -6,7 +6,7 @@ import type { Artifact, ExportedView, FlameGraph, TopTable } from '../api/types.
 import type { BlockingExportFormat } from '../analysis/trace/blocking-views.js';
 import type { BlockingKind, MmuCurve, TraceSummary } from '../api/trace-types.js';
 import type { MmuOptions } from '../analysis/trace/mmu.js';
-import type { TraceSpan, TraceTimeline } from '../api/trace-timeline-types.js';
+import type { TraceSpan, TraceTimelineWire } from '../api/trace-timeline-types.js';
 import { GpwError } from '../api/errors.js';
 import type { GcLog } from '../formats/gctrace/gctrace-types.js';
 import type { Library } from '../library/library.js';
@@ -56,8 +56,8 @@ export class TraceService {
     return this.ask(id, { op: 'mmu', options });
   }
 
-  /** The lanes, ranges and series the timeline draws, as typed arrays. */
-  timeline(id: string): Promise<TraceTimeline> {
+  /** The lanes, ranges and series the timeline draws, as typed arrays (the wire form: analysis/trace/timeline.ts). */
+  timeline(id: string): Promise<TraceTimelineWire> {
     return this.ask(id, { op: 'timeline' });
   }
 

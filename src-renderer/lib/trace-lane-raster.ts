@@ -4,7 +4,8 @@
 // than a pixel are merged into one pixel column coloured by the class with the most time in
 // it, its height the covered fraction. A column full of intervals is measured with prefix
 // sums of time per class and left by binary search, so a lane of a million intervals costs
-// O(pixels · log n), not O(intervals). Adjacent equal columns become one rectangle.
+// O(pixels · log n), not O(intervals); until its sums are built (between frames, after the
+// first one) such a column is summed directly. Adjacent equal columns become one rectangle.
 
 import { firstAbove, firstAtOrAbove } from '../../src-main/analysis/sorted-search';
 
@@ -15,7 +16,7 @@ export interface LaneSource {
   cls: Uint8Array;
   lo: number;
   hi: number;
-  /** Built on first need (lanes denser than the screen). */
+  /** Built between frames once a frame needed it (lanes denser than the screen): buildWantedPrefix. */
   prefix?: LanePrefix | null;
 }
 
@@ -89,24 +90,46 @@ export function buildPrefix(src: LaneSource): LanePrefix {
   let present = 0;
   for (let i = src.lo; i < src.hi; i++) if (slot[src.cls[i]] < 0) slot[src.cls[i]] = present++;
   const n = src.hi - src.lo;
-  const cum = Array.from({ length: present }, () => new Float64Array(n + 1));
-  for (let k = 0; k < n; k++) {
-    const i = src.lo + k;
-    for (let s = 0; s < present; s++) cum[s][k + 1] = cum[s][k];
-    cum[slot[src.cls[i]]][k + 1] += src.end[i] - src.begin[i];
+  const { begin, end, cls, lo } = src;
+  const cum: Float64Array[] = [];
+  // One tight pass per present class (a lane has a handful), each over one array.
+  for (let c = 0; c < MAX_CLASSES; c++) {
+    if (slot[c] < 0) continue;
+    const sums = new Float64Array(n + 1);
+    let run = 0;
+    for (let k = 0; k < n; k++) {
+      const i = lo + k;
+      if (cls[i] === c) run += end[i] - begin[i];
+      sums[k + 1] = run;
+    }
+    cum[slot[c]] = sums;
   }
   return { slot, cum };
+}
+
+/** Dense lanes drawn before they had prefix sums (their columns were summed directly), to build between frames. */
+const wanted = new Set<LaneSource>();
+
+/** Builds one wanted lane's prefix sums (the first frame does not wait for them); true while more are wanted. */
+export function buildWantedPrefix(): boolean {
+  for (const src of wanted) {
+    wanted.delete(src);
+    src.prefix ??= buildPrefix(src);
+    break;
+  }
+  return wanted.size > 0;
 }
 
 /** Time per class (into acc) of intervals [i, j) clipped to [cs, ce). */
 function columnTimes(src: LaneSource, i: number, j: number, cs: number, ce: number, acc: Float64Array): void {
   acc.fill(0);
   const { begin, end, cls } = src;
-  if (j - i <= DIRECT) {
+  if (j - i <= DIRECT || !src.prefix) {
+    if (j - i > DIRECT) wanted.add(src);
     for (let k = i; k < j; k++) acc[cls[k]] += Math.max(0, Math.min(end[k], ce) - Math.max(begin[k], cs));
     return;
   }
-  const p = (src.prefix ??= buildPrefix(src));
+  const p = src.prefix;
   for (let c = 0; c < MAX_CLASSES; c++) {
     const s = p.slot[c];
     if (s >= 0) acc[c] = p.cum[s][j - src.lo] - p.cum[s][i - src.lo];

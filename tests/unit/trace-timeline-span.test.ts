@@ -11,7 +11,7 @@ import { TRACE_TOOLCHAINS, ensureTrace } from '../go/trace-gen.mjs';
 import { parseGoTrace } from '../../src-main/formats/gotrace/parse-trace.js';
 import { traceLanes } from '../../src-main/analysis/trace/lanes.js';
 import { traceSpan } from '../../src-main/analysis/trace/span-detail.js';
-import { timelineBuffers, traceTimeline } from '../../src-main/analysis/trace/timeline.js';
+import { timelineBuffers, timelineWire, traceTimeline } from '../../src-main/analysis/trace/timeline.js';
 import { GoState, type GoTrace } from '../../src-main/model/trace.js';
 import { goDuration } from '../../src-renderer/lib/go-duration.js';
 import { goWakes, type Wake } from '../helpers/tracewake';
@@ -109,6 +109,9 @@ describe.each(READABLE)('trace written by $toolchain', ({ toolchain }) => {
     const lanes = traceLanes(trace);
     const tl = traceTimeline(trace);
     expect(Array.from(tl.goroutines.begin)).toEqual(Array.from(lanes.goroutines.begin));
+    // The ends the wire left out are rebuilt exactly.
+    expect(Array.from(tl.goroutines.end)).toEqual(Array.from(lanes.goroutines.end));
+    expect(Array.from(tl.goroutines.proc)).toEqual(Array.from(lanes.goroutines.proc));
     expect(Array.from(tl.goroutines.state)).toEqual(Array.from(lanes.goroutines.state));
     expect(Array.from(tl.procs.g)).toEqual(Array.from(lanes.procs.g));
     for (let i = 0; i < tl.goroutines.reason.length; i++) {
@@ -118,8 +121,15 @@ describe.each(READABLE)('trace written by $toolchain', ({ toolchain }) => {
     expect(tl.heapAlloc.time.length).toBeGreaterThan(0);
     expect(tl.ranges.end.every((e) => !Number.isNaN(e))).toBe(true);
     // Buffers are distinct (transferable) and are copies: the cached lanes stay usable.
-    const buffers = timelineBuffers(tl);
+    const wire = timelineWire(trace);
+    const buffers = timelineBuffers(wire);
     expect(new Set(buffers).size).toBe(buffers.length);
-    expect(buffers).not.toContain(lanes.goroutines.begin.buffer);
+    for (const b of [lanes.goroutines.begin, lanes.goroutines.end, lanes.goroutines.state, lanes.goroutines.proc, lanes.procs.begin]) expect(buffers).not.toContain(b.buffer);
+    // Lanes without gaps: no per-row ends cross, and reasons and Ps go as 16-bit numbers.
+    expect(wire.goroutines.end).toBeNull();
+    expect(wire.goroutines.reason).toBeInstanceOf(Uint16Array);
+    expect(wire.goroutines.proc).toBeInstanceOf(Int16Array);
+    const bytes = (bs: ArrayBuffer[]): number => bs.reduce((n, b) => n + b.byteLength, 0);
+    console.log(`${toolchain}: timeline of ${tl.goroutines.begin.length} goroutine intervals crosses as ${bytes(buffers)} bytes (${bytes(timelineBuffers(tl))} unpacked)`);
   });
 });

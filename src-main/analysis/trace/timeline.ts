@@ -1,13 +1,15 @@
 // What the timeline draws, as typed-array columns: the exact lanes (analysis/trace/lanes.ts),
 // GC / STW / assist / sweep ranges, heap-in-use and heap-goal steps, user tasks and regions,
 // goroutine names and time blocked (for sorting). Strings are re-interned into a small table
-// of only the names the timeline shows.
+// of only the names the timeline shows. timelineWire is what crosses to the view (fresh arrays,
+// no end that repeats the next begin, narrow reasons and Ps); unpackTimeline widens it back.
 
 import { METRIC_HEAP_ALLOC, METRIC_HEAP_GOAL, type GoTrace } from '../../model/trace.js';
-import type { TraceTimeline } from '../../api/trace-timeline-types.js';
+import type { TraceTimeline, TraceTimelineWire } from '../../api/trace-timeline-types.js';
 import { goroutineStats } from './goroutine-summary.js';
 import { traceLanes } from './lanes.js';
 import { StringTable } from '../../model/string-table.js';
+import { unpackTimeline } from './timeline-wire.js';
 
 /** Trace string indices → local indices (each distinct index looked up once). */
 function remap(src: Int32Array, count: number, trace: GoTrace, local: StringTable): Int32Array {
@@ -43,7 +45,29 @@ function metricSeries(trace: GoTrace, kind: number): { time: Float64Array; value
   return { time, value };
 }
 
-export function traceTimeline(trace: GoTrace): TraceTimeline {
+/** The goroutine intervals' ends: null if each row but a lane's last ends at the next row's begin, and each lane's last end. */
+function laneEnds(start: Uint32Array, begin: Float64Array, end: Float64Array): { end: Float64Array | null; laneEnd: Float64Array } {
+  const lanes = start.length - 1;
+  const laneEnd = new Float64Array(lanes);
+  let gapless = true;
+  for (let g = 0; g < lanes; g++) {
+    const lo = start[g];
+    const hi = start[g + 1];
+    for (let i = lo; i + 1 < hi && gapless; i++) gapless = end[i] === begin[i + 1];
+    laneEnd[g] = hi > lo ? end[hi - 1] : 0;
+  }
+  return { end: gapless ? null : end.slice(), laneEnd };
+}
+
+/** The Ps as Int16 (-1 for none) when every P id is below 2^15, else as they are. */
+function narrowProcs(proc: Int32Array): Int32Array | Int16Array {
+  let max = 0;
+  for (let i = 0; i < proc.length; i++) if (proc[i] > max) max = proc[i];
+  return max < 0x8000 ? new Int16Array(proc) : proc.slice();
+}
+
+/** The timeline as it crosses to the view: every array fresh (transferable; the cached lanes stay). */
+export function timelineWire(trace: GoTrace): TraceTimelineWire {
   const lanes = traceLanes(trace);
   const stats = goroutineStats(trace);
   const local = new StringTable();
@@ -69,10 +93,10 @@ export function traceTimeline(trace: GoTrace): TraceTimeline {
       // Copies: the lanes stay cached with the trace while these cross to the renderer.
       start: iv.start.slice(),
       begin: iv.begin.slice(),
-      end: iv.end.slice(),
+      ...laneEnds(iv.start, iv.begin, iv.end),
       state: iv.state.slice(),
-      reason: remap(iv.reason, iv.reason.length, trace, local),
-      proc: iv.proc.slice(),
+      reason: narrowReasons(iv.reason, trace, local),
+      proc: narrowProcs(iv.proc),
     },
     procs: { start: lanes.procs.start.slice(), begin: lanes.procs.begin.slice(), end: lanes.procs.end.slice(), g: lanes.procs.g.slice() },
     ranges: {
@@ -102,11 +126,22 @@ export function traceTimeline(trace: GoTrace): TraceTimeline {
   };
 }
 
+/** Reasons remapped to the answer's strings; as Uint16 when the answer's table stays below 2^16 (the reasons are its first entries). */
+function narrowReasons(reason: Int32Array, trace: GoTrace, local: StringTable): Int32Array | Uint16Array {
+  const out = remap(reason, reason.length, trace, local);
+  return local.list.length <= 0x10000 ? new Uint16Array(out) : out;
+}
+
+/** The exact timeline (every end), as the view sees it after unpacking. */
+export function traceTimeline(trace: GoTrace): TraceTimeline {
+  return unpackTimeline(timelineWire(trace));
+}
+
 /** The typed arrays of an answer, to transfer rather than copy between threads. */
-export function timelineBuffers(t: TraceTimeline): ArrayBuffer[] {
+export function timelineBuffers(t: TraceTimeline | TraceTimelineWire): ArrayBuffer[] {
   const out: ArrayBuffer[] = [];
   for (const part of [t.goroutines, t.procs, t.ranges, t.heapAlloc, t.heapGoal, t.tasks, t.regions]) {
-    for (const v of Object.values(part)) out.push((v as Float64Array).buffer as ArrayBuffer);
+    for (const v of Object.values(part)) if (v) out.push((v as Float64Array).buffer as ArrayBuffer);
   }
   return out;
 }

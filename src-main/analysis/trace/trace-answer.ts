@@ -8,7 +8,7 @@ import type { BlockingKind } from './blocking.js';
 import { blockingExport, blockingProfileOf, blockingTop, type BlockingExportFormat } from './blocking-views.js';
 import { mmuCurve, type MmuOptions } from './mmu.js';
 import { summarizeTrace } from './trace-summary.js';
-import { timelineBuffers, traceTimeline } from './timeline.js';
+import { timelineBuffers, timelineWire } from './timeline.js';
 import { traceSpan } from './span-detail.js';
 import { gcLogFromTrace } from '../gc/from-trace.js';
 
@@ -40,7 +40,7 @@ export function traceAnswer(trace: GoTrace, q: TraceQuestion): { value: unknown;
       return { value: curve, transfer: [curve.time.buffer as ArrayBuffer, curve.util.buffer as ArrayBuffer] };
     }
     case 'timeline': {
-      const timeline = traceTimeline(trace);
+      const timeline = timelineWire(trace);
       return { value: timeline, transfer: timelineBuffers(timeline) };
     }
     case 'span':
