@@ -96,6 +96,19 @@ it('gives pages of a list with its total, and the artifacts it shares cannot be 
   const all = lib.list({ label: 'env=prod' });
   const page = lib.listPage({ label: 'env=prod' }, 10, 7);
   expect(page).toEqual({ total: all.length, offset: 10, artifacts: all.slice(10, 17) });
+  // A library with no copy in memory yet reads the page and the count from SQLite alone: the same.
+  const fresh = new Library(path);
+  try {
+    for (const q of QUERIES) {
+      const { limit: _, ...filters } = q;
+      const every = lib.list(filters);
+      for (const offset of [0, 7, every.length - 1, every.length + 3].filter((o) => o >= 0)) {
+        expect(fresh.listPage(filters, offset, 9), JSON.stringify([q, offset])).toEqual({ total: every.length, offset, artifacts: every.slice(offset, offset + 9) });
+      }
+    }
+  } finally {
+    fresh.close();
+  }
   expect(() => { (all[0].labels as Record<string, string>).env = 'x'; }).toThrow();
   expect(lib.list({ label: 'env=prod' })[0].labels.env).toBe('prod');
 });
