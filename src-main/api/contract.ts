@@ -31,24 +31,16 @@ const sampleType = string({ min: 1, max: 256 });
 const none = object({});
 
 
-const listArgs = object({
+const listFilters = {
   kind: optional(oneOf(ARTIFACT_KINDS)),
   subtype: optional(string({ max: 64 })),
   label: optional(string({ max: 1200 })),
   text: optional(string({ max: 1024 })),
   sort: optional(oneOf(ARTIFACT_SORTS)),
-  limit: optional(integer({ min: 1, max: 100000 })),
-});
+};
+const listArgs = object({ ...listFilters, limit: optional(integer({ min: 1, max: 100000 })) });
 // One page of the library list (the app's list is virtualised: it asks for the rows it shows).
-const listPageArgs = object({
-  kind: optional(oneOf(ARTIFACT_KINDS)),
-  subtype: optional(string({ max: 64 })),
-  label: optional(string({ max: 1200 })),
-  text: optional(string({ max: 1024 })),
-  sort: optional(oneOf(ARTIFACT_SORTS)),
-  offset: integer({ min: 0, max: 10_000_000 }),
-  limit: integer({ min: 1, max: 1000 }),
-});
+const listPageArgs = object({ ...listFilters, offset: integer({ min: 0, max: 10_000_000 }), limit: integer({ min: 1, max: 1000 }) });
 const importLabels = optional(stringMap(labelKey, labelValue));
 const importArgs = object({
   name: string({ min: 1, max: 1024 }),
