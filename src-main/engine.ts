@@ -6,7 +6,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { GpwApi, ArgsOf, ResultOf } from './api/contract.js';
 import { MAX_IMPORT_BYTES } from './api/contract.js';
 import { GpwError } from './api/errors.js';
-import type { Artifact, FlameGraph, ImportResult, LibraryInfo, ProfileMeta, TopTable } from './api/types.js';
+import type { Artifact, ArtifactPage, FlameGraph, ImportResult, LibraryInfo, ProfileMeta, TopTable } from './api/types.js';
 import { PROFILE_KINDS } from './api/types.js';
 import { detectFormat, DETECT_HEAD_BYTES, type FormatName } from './formats/detect-format.js';
 import { FormatError } from './formats/format-error.js';
@@ -207,6 +207,10 @@ export class Engine implements GpwApi {
 
   async listArtifacts(query: ArgsOf<'listArtifacts'>): Promise<Artifact[]> {
     return this.library.list(query);
+  }
+
+  async listArtifactsPage({ offset, limit, ...query }: ArgsOf<'listArtifactsPage'>): Promise<ArtifactPage> {
+    return this.library.listPage(query, offset, limit);
   }
 
   /** listArtifacts as JSON, UTF-8 written by the library (gpw list --json), between `open` and `close`. */

@@ -6,7 +6,7 @@ import { GpwError, errorBody, type Envelope } from './errors.js';
 import { array, boolean, bytes, checkedString, integer, object, oneOf, optional, string, stringMap, type Infer, type Schema, method, type Method } from './schema.js';
 import type { CaptureHistoryEntry, CaptureJobStatus, CaptureSchedule, CollectInfo, Target } from './collect-types.js';
 import { CAPTURE_KINDS, PROFILE_NAME } from './collect-types.js';
-import type { Artifact, DiffTable, ExportedView, FlameGraph, ImportResult, LibraryInfo, ProfileMeta, Sandwich, TopTable } from './types.js';
+import type { Artifact, ArtifactPage, DiffTable, ExportedView, FlameGraph, ImportResult, LibraryInfo, ProfileMeta, Sandwich, TopTable } from './types.js';
 import { ARTIFACT_KINDS, ARTIFACT_SORTS } from './types.js';
 import { goRegexpProblem } from '../analysis/filters/go-regexp.js';
 import { tagFilterProblem } from '../analysis/filters/tag-filter.js';
@@ -31,14 +31,16 @@ const sampleType = string({ min: 1, max: 256 });
 const none = object({});
 
 
-const listArgs = object({
+const listFilters = {
   kind: optional(oneOf(ARTIFACT_KINDS)),
   subtype: optional(string({ max: 64 })),
   label: optional(string({ max: 1200 })),
   text: optional(string({ max: 1024 })),
   sort: optional(oneOf(ARTIFACT_SORTS)),
-  limit: optional(integer({ min: 1, max: 100000 })),
-});
+};
+const listArgs = object({ ...listFilters, limit: optional(integer({ min: 1, max: 100000 })) });
+// One page of the library list (the app's list is virtualised: it asks for the rows it shows).
+const listPageArgs = object({ ...listFilters, offset: integer({ min: 0, max: 10_000_000 }), limit: integer({ min: 1, max: 1000 }) });
 const importLabels = optional(stringMap(labelKey, labelValue));
 const importArgs = object({
   name: string({ min: 1, max: 1024 }),
@@ -175,6 +177,8 @@ const historyArgs = object({ targetId: optional(id), scheduleId: optional(id), l
 export const contract = {
   libraryInfo: method<Infer<typeof none>, LibraryInfo>(none),
   listArtifacts: method<Infer<typeof listArgs>, Artifact[]>(listArgs),
+  /** `limit` artifacts of the list from `offset`, and how many the list has in all. */
+  listArtifactsPage: method<Infer<typeof listPageArgs>, ArtifactPage>(listPageArgs),
   getArtifact: method<{ id: string }, Artifact>(object({ id })),
   importFile: method<Infer<typeof importArgs>, ImportResult>(importArgs),
   deleteArtifact: method<{ id: string }, { deleted: boolean }>(object({ id })),

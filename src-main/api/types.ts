@@ -44,6 +44,14 @@ export interface Artifact {
   summary: ArtifactSummary;
 }
 
+/** One page of the library list (listArtifactsPage). */
+export interface ArtifactPage {
+  /** How many artifacts the whole list has. */
+  total: number;
+  offset: number;
+  artifacts: Artifact[];
+}
+
 /**
  * Facts stored with an artifact: a ProfileSummary for profiles ('profile' and 'perf'), and for
  * other kinds the reader's own fields plus a one-line `headline` for the library list.

@@ -30,6 +30,9 @@ describe('dispatch', () => {
     ['bad id', 'getArtifact', { id: '../etc' }, /id must match/],
     ['missing', 'getArtifact', {}, /id must be a string/],
     ['array args', 'listArtifacts', [], /must be an object/],
+    ['a page without an offset', 'listArtifactsPage', { limit: 10 }, /offset must be an integer/],
+    ['a page too long', 'listArtifactsPage', { offset: 0, limit: 5000 }, /limit must be/],
+    ['a page before the first row', 'listArtifactsPage', { offset: -1, limit: 10 }, /offset must be/],
     ['bytes not bytes', 'importFile', { name: 'a', bytes: [1, 2] }, /bytes must be bytes/],
   ])('refuses %s', async (_what, method, args, message) => {
     const before = calls.length;
