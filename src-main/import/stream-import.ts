@@ -1,8 +1,9 @@
 // Files imported as a stream: perf script and folded text, which users bring at gigabytes. Only
 // the file's head is read to recognise it; then the profile worker reads it in chunks and folds
 // it (workers/profile-file.ts), while this thread reads it again, hashing it and handing it to
-// zlib, which deflates it for the library on its own threads (library/blobs.ts deflateFile):
-// on two cores the fold and the hash + deflate run side by side. The file is never held whole.
+// zlib, which deflates it for the library on a thread of its own (library/blobs.ts deflateFile),
+// one chunk at a time: on two cores the fold has one core and the hash + deflate the other,
+// both starting at once. The file is never held whole.
 
 import { closeSync, openSync, readSync } from 'node:fs';
 import { GpwError } from '../api/errors.js';

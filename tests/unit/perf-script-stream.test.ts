@@ -3,7 +3,8 @@
 // "\n" of CRLF — fold exactly as the whole text does; a file read by the worker's chunked reader
 // gives the same profile and the SHA-256 of its bytes.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { inflateRawSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -17,6 +18,7 @@ import { seededRandom } from '../helpers/seeded-random.mjs';
 import { FIXTURES, tempDir } from '../helpers/paths';
 import { gpw } from '../helpers/run';
 import { Library } from '../../src-main/library/library';
+import { deflateFile, type DeflatedParts } from '../../src-main/library/blobs';
 
 const folded = (p: Profile): string => collapseProfile(p, sampleTypeIndex(p, p.defaultSampleType), stackcollapsePerfOptions({ pid: true, tid: true }));
 
@@ -178,6 +180,60 @@ describe('a file read by the chunked reader', () => {
     const bad = join(dir, 'folded.txt');
     writeFileSync(bad, 'main;a;b 1\nmain;a;c 2\nmain;d 5\nnot a stack\n');
     expect(decodeProfileFile(bad, { hash: false }).profile.comments.join('\n')).toMatch(/skipped 1 line .*line 4 "not a stack"/);
+  });
+});
+
+describe('deflateFile (the library\'s copy of a streamed file)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gpw-deflatefile-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** The temporary file's pieces, in order, inflated. */
+  const inflated = (d: DeflatedParts): Buffer => inflateRawSync(readFileSync(d.file));
+
+  it('gives back the bytes of files empty, smaller than a read and not a whole number of reads, with their SHA-256', async () => {
+    const random = seededRandom(15);
+    // Text with a run of incompressible bytes in it, 2.5 MiB + 7: three reads, the last short.
+    const text = Buffer.from(perfText().repeat(300));
+    const noise = Buffer.from(Array.from({ length: 1 << 20 }, () => Math.floor(random() * 256)));
+    const big = Buffer.concat([text, noise, text]).subarray(0, 2.5 * 2 ** 20 + 7);
+    for (const [name, bytes] of [['empty', Buffer.alloc(0)], ['small', Buffer.from(perfText())], ['big', big]] as const) {
+      const file = join(dir, name);
+      writeFileSync(file, bytes);
+      const d = await deflateFile(file);
+      try {
+        expect(d.size, name).toBe(bytes.length);
+        expect(d.sha256, name).toBe(createHash('sha256').update(bytes).digest('hex'));
+        expect(d.parts.reduce((a, b) => a + b, 0), name).toBe(statSync(d.file).size);
+        expect(Buffer.compare(inflated(d), bytes), name).toBe(0);
+      } finally {
+        d.dispose();
+      }
+      expect(existsSync(d.file), name).toBe(false);
+    }
+  });
+
+  it('stops when aborted and leaves no temporary file; a missing file is an error', async () => {
+    const file = join(dir, 'aborted');
+    writeFileSync(file, Buffer.from(perfText().repeat(2000)));
+    // Its temporary files go to a folder of this test's own, to be counted.
+    const temp = join(dir, 'tmp');
+    mkdirSync(temp);
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = temp;
+    try {
+      const abort = new AbortController();
+      abort.abort();
+      await expect(deflateFile(file, abort.signal)).rejects.toThrow(/abort/i);
+      await expect(deflateFile(join(dir, 'missing'))).rejects.toThrow(/ENOENT/);
+      const done = new AbortController();
+      const running = deflateFile(file, done.signal);
+      done.abort();
+      await expect(running).rejects.toThrow(/abort/i);
+      expect(readdirSync(temp)).toEqual([]);
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
   });
 });
 
