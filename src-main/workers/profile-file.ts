@@ -1,10 +1,9 @@
 // A profile decoded from a file on disk, in the profile worker: perf script and folded text are
 // read in chunks into one reused buffer and folded as they come (formats/decode-profile.ts
 // profileStreamFor), so a file of gigabytes is never held whole; pprof files are read whole.
-// The SHA-256 of the bytes is taken in the same pass when asked for (imports: the library's
-// content address).
+// (An import's SHA-256 is taken on the engine's thread as the file is deflated for the library:
+// library/blobs.ts deflateFile.)
 
-import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { decodeProfileBytes, profileStreamFor } from '../formats/decode-profile.js';
 import { DETECT_HEAD_BYTES } from '../formats/detect-format.js';
@@ -17,15 +16,12 @@ const PROGRESS_STEP = 32 << 20;
 export interface DecodedFile {
   profile: Profile;
   size: number;
-  /** Hex SHA-256 of the file's bytes, when asked for. */
-  sha256: string | null;
 }
 
-export function decodeProfileFile(path: string, options: { hash: boolean; onProgress?: (done: number, total: number) => void }): DecodedFile {
+export function decodeProfileFile(path: string, options: { onProgress?: (done: number, total: number) => void } = {}): DecodedFile {
   const fd = openSync(path, 'r');
   try {
     const size = fstatSync(fd).size;
-    const hash = options.hash ? createHash('sha256') : null;
     const buf = Buffer.allocUnsafe(Math.max(DETECT_HEAD_BYTES, Math.min(CHUNK_BYTES, size)));
     let n = readFull(fd, buf, 0);
     const stream = profileStreamFor(buf.subarray(0, n));
@@ -41,13 +37,12 @@ export function decodeProfileFile(path: string, options: { hash: boolean; onProg
       }
       const bytes = whole.subarray(0, got);
       options.onProgress?.(got, size);
-      return { profile: decodeProfileBytes(bytes), size: got, sha256: hash ? hash.update(bytes).digest('hex') : null };
+      return { profile: decodeProfileBytes(bytes), size: got };
     }
     let done = 0;
     let reported = 0;
     while (n > 0) {
       const chunk = buf.subarray(0, n);
-      hash?.update(chunk);
       stream.push(chunk);
       done += n;
       if (options.onProgress && done - reported >= PROGRESS_STEP) {
@@ -58,7 +53,7 @@ export function decodeProfileFile(path: string, options: { hash: boolean; onProg
     }
     const profile = stream.finish();
     options.onProgress?.(done, size);
-    return { profile, size: done, sha256: hash ? hash.digest('hex') : null };
+    return { profile, size: done };
   } finally {
     closeSync(fd);
   }

@@ -71,7 +71,7 @@ function profilesFor(sources: ProfileSource[]): Profile[] {
 function decodeSource(source: ProfileSource, decoded: Map<string, Profile>): Profile {
   try {
     // As pprof does on load: the profile's own drop_frames/keep_frames apply to every view.
-    const profile = pruneDroppedFrames(source.bytes ? decodeProfileBytes(source.bytes) : decodeProfileFile(source.path!, { hash: false }).profile);
+    const profile = pruneDroppedFrames(source.bytes ? decodeProfileBytes(source.bytes) : decodeProfileFile(source.path!).profile);
     decoded.set(source.sha256, profile);
     return profile;
   } catch (err) {
@@ -112,7 +112,7 @@ function viewFor(spec: ViewSpec): ProfileView {
 
 /** An import's file: read in chunks, kept under `key` until its SHA-256 is known (op `keep`). */
 function readFile(path: string, key: string, onProgress: (done: number, total: number) => void): ReadFileResult {
-  const { profile: decoded, size } = decodeProfileFile(path, { hash: false, onProgress });
+  const { profile: decoded, size } = decodeProfileFile(path, { onProgress });
   const profile = pruneDroppedFrames(decoded);
   touch(cache, key, profile, CACHE_SIZE);
   return { size, summary: summarizeProfile(profile), functionStats: functionStatsOf(profile) };
