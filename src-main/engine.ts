@@ -289,7 +289,7 @@ export class Engine implements GpwApi {
 
   async topTable(args: ArgsOf<'topTable'>): Promise<TopTable> {
     const view = this.libraryView(args);
-    const req = { op: 'top', view: view.spec, sampleType: args.sampleType, options: topOptions(args.nodecount, args.sort) } as const;
+    const req = topRequest(view, args.sampleType, args.nodecount, args.sort);
     return this.views.run<TopTable>(req, view, defaultSampleTypeOf(this.library.get(args.id)));
   }
 
@@ -461,7 +461,7 @@ export class Engine implements GpwApi {
   async topOfFile(target: string, args: CliViewArgs & Omit<ArgsOf<'topTable'>, 'id' | 'merge' | 'diffBase'>): Promise<TopTable & { file?: string }> {
     const main = this.cliSource(target);
     const view = this.checkedView([main, ...(args.merge ?? []).map((t) => this.cliSource(t))], args.diffBase ? [this.cliSource(args.diffBase)] : [], args);
-    const req = { op: 'top', view: view.spec, sampleType: args.sampleType, options: topOptions(args.nodecount, args.sort) } as const;
+    const req = topRequest(view, args.sampleType, args.nodecount, args.sort);
     const table = await this.views.run<TopTable>(req, view, defaultSampleTypeOf(main.artifact));
     return main.path ? { ...table, file: main.path } : table;
   }
@@ -514,7 +514,7 @@ export class Engine implements GpwApi {
   private startDefaultTop(p: NewArtifact, bytes: Uint8Array): { keep(): Promise<void> } | null {
     if (!PROFILE_KINDS.includes(p.kind)) return null;
     const view = viewRequest([{ sha256: p.sha256, name: p.file ?? p.sha256, load: () => bytes }], [], {});
-    const req = { op: 'top', view: view.spec, sampleType: undefined, options: topOptions(undefined, 'flat') } as const;
+    const req = topRequest(view);
     return this.views.start<TopTable>(req, view, defaultSampleTypeOf(p));
   }
 
@@ -526,7 +526,7 @@ export class Engine implements GpwApi {
     for (const [i, a] of artifacts.entries()) {
       if (!PROFILE_KINDS.includes(a.kind)) continue;
       const view = viewRequest([this.librarySource(a.id)], [], {});
-      const req = { op: 'top', view: view.spec, sampleType: undefined, options: topOptions(undefined, 'flat') } as const;
+      const req = topRequest(view);
       // The artifact is imported either way: a table that cannot be made now is made when asked for.
       await (early[i]?.keep() ?? this.views.run<TopTable>(req, view, defaultSampleTypeOf(a))).catch(() => undefined);
     }
@@ -692,8 +692,10 @@ function metaOfSummary(artifact: Artifact): Omit<ProfileMeta, 'artifact'> | null
   return { sampleTypes, defaultSampleType: summary.defaultSampleType };
 }
 
-function topOptions(nodecount: number | undefined, sort: 'flat' | 'cum' | undefined): TopOptions {
-  return { ...DEFAULT_TOP_OPTIONS, nodecount: nodecount ?? DEFAULT_TOP_OPTIONS.nodecount, cum: sort === 'cum' };
+/** The worker's request for a top table of a view; with no arguments, gpw top ID's default table (kept at import). */
+function topRequest(view: ViewRequest, sampleType?: string, nodecount?: number, sort: 'flat' | 'cum' = 'flat') {
+  const options: TopOptions = { ...DEFAULT_TOP_OPTIONS, nodecount: nodecount ?? DEFAULT_TOP_OPTIONS.nodecount, cum: sort === 'cum' };
+  return { op: 'top', view: view.spec, sampleType, options } as const;
 }
 
 function checkFormat(name: string, bytes: Uint8Array): FormatName {
