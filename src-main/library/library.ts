@@ -188,13 +188,8 @@ export class Library {
   private everyArtifact(): Map<string, Artifact> {
     const generation = this.generation();
     if (this.listCopy?.generation === generation) return this.listCopy.byId;
-    const labels = new Map<string, Record<string, string>>();
     // The primary key's order: by artifact, then key (as labelsOf gives them).
-    for (const [aid, key, value] of this.db.prepare('SELECT artifact_id, key, value FROM artifact_labels ORDER BY artifact_id, key').raw().all() as [string, string, string][]) {
-      let set = labels.get(aid);
-      if (!set) labels.set(aid, (set = {}));
-      set[key] = value;
-    }
+    const labels = groupLabels(this.db.prepare('SELECT artifact_id, key, value FROM artifact_labels ORDER BY artifact_id, key').raw().all() as LabelRow[]);
     const byId = new Map<string, Artifact>();
     for (const row of this.db.prepare(Library.SELECT).all() as ArtifactRow[]) byId.set(row.id, deepFreeze(this.toArtifact(row, labels.get(row.id) ?? {})));
     this.listCopy = { generation, byId };
@@ -292,15 +287,9 @@ export class Library {
   }
 
   private labelsOf(ids: string[]): Map<string, Record<string, string>> {
-    const out = new Map<string, Record<string, string>>();
-    if (ids.length === 0) return out;
+    if (ids.length === 0) return new Map();
     const stmt = this.db.prepare('SELECT artifact_id, key, value FROM artifact_labels WHERE artifact_id IN (SELECT value FROM json_each(?)) ORDER BY key');
-    for (const r of stmt.all(JSON.stringify(ids)) as { artifact_id: string; key: string; value: string }[]) {
-      let labels = out.get(r.artifact_id);
-      if (!labels) out.set(r.artifact_id, (labels = {}));
-      labels[r.key] = r.value;
-    }
-    return out;
+    return groupLabels(stmt.raw().all(JSON.stringify(ids)) as LabelRow[]);
   }
 
   private toArtifact(row: ArtifactRow, labels: Record<string, string>): Artifact {
@@ -331,6 +320,20 @@ function commonLabels(sets: Record<string, string>[]): Record<string, string> {
   if (sets.length === 0) return {};
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(sets[0])) if (sets.every((s) => s[k] === v)) out[k] = v;
+  return out;
+}
+
+/** An artifact_labels row: artifact id, key, value. */
+type LabelRow = [string, string, string];
+
+/** Labels by artifact id, each artifact's keys in the rows' order. */
+function groupLabels(rows: LabelRow[]): Map<string, Record<string, string>> {
+  const out = new Map<string, Record<string, string>>();
+  for (const [id, key, value] of rows) {
+    let labels = out.get(id);
+    if (!labels) out.set(id, (labels = {}));
+    labels[key] = value;
+  }
   return out;
 }
 
