@@ -1,7 +1,7 @@
 // The engine: composes the library, the format readers and the analyses into the contract's
 // implementation. Plain Node; every front end (Electron, gpw serve, the CLI) drives this class.
 
-import { existsSync, readdirSync, statSync, openSync, readSync, closeSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { GpwApi, ArgsOf, ResultOf } from './api/contract.js';
 import { MAX_IMPORT_BYTES } from './api/contract.js';
@@ -746,14 +746,7 @@ export function readInputFile(path: string): Uint8Array {
   const size = checkInputFile(path);
   if (size > MAX_IMPORT_BYTES) {
     // Say what it looks like too: a huge file is usually the wrong file.
-    const head = Buffer.alloc(DETECT_HEAD_BYTES);
-    const fd = openSync(path, 'r');
-    try {
-      readSync(fd, head, 0, DETECT_HEAD_BYTES, 0);
-    } finally {
-      closeSync(fd);
-    }
-    const detected = detectFormat(head);
+    const detected = detectFormat(readHead(path));
     const what = detected.format === null ? `; ${detected.reason}` : '';
     throw new GpwError('too_large', `${name}: the file is ${formatSize(size)}; gpw imports profiles up to ${formatSize(MAX_IMPORT_BYTES)}${what}`);
   }
