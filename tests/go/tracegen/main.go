@@ -12,6 +12,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 	"runtime/trace"
 	"sync"
@@ -61,6 +62,7 @@ func main() {
 	run(allocator, s(30))
 	run(annotated, s(20))
 	run(burnCPU, s(60))
+	run(gcWaits, 2)
 	wg.Wait()
 	trace.Stop()
 	pprof.StopCPUProfile()
@@ -209,6 +211,51 @@ func annotated(n int) {
 		trace.WithRegion(ctx, "respond", func() {})
 		task.End()
 	}
+}
+
+type node struct{ next, a, b *node }
+
+var heapSink *node
+
+// gcWaits keeps one goroutine waiting on a channel a millisecond at a time while n forced GCs
+// mark a heap of a million linked objects (milliseconds of marking on any machine), so that some
+// GC cycle wholly contains several channel waits however the other work was scheduled (the
+// trace view's browser test zooms into such a cycle and clicks a wait).
+func gcWaits(n int) {
+	tick := make(chan struct{})
+	received := make(chan struct{})
+	go func() {
+		for range tick {
+		}
+		close(received)
+	}()
+	stop := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			time.Sleep(time.Millisecond)
+			tick <- struct{}{}
+		}
+	}()
+	var head *node
+	for i := 0; i < 1<<20; i++ {
+		head = &node{next: head}
+	}
+	heapSink = head
+	for i := 0; i < n; i++ {
+		runtime.GC()
+	}
+	heapSink = nil
+	close(stop)
+	<-stopped
+	close(tick)
+	<-received
 }
 
 // burnCPU computes until the process has used ms more milliseconds of CPU time, so the trace
