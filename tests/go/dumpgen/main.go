@@ -7,12 +7,15 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"strings"
 	"sync"
 	"time"
 )
@@ -63,7 +66,7 @@ func main() {
 	}
 	go lockedWait()
 	go deepRecursion(150)
-	time.Sleep(200 * time.Millisecond)
+	waitParked(expected)
 	write := func(name string, debug int) {
 		f, err := os.Create(filepath.Join(*out, name))
 		if err != nil {
@@ -79,5 +82,51 @@ func main() {
 	b, _ := json.Marshal(expected)
 	if err := os.WriteFile(filepath.Join(*out, "expected.json"), b, 0o644); err != nil {
 		panic(err)
+	}
+}
+
+// waitParked returns once every goroutine started above is parked in its wait, as the dump will
+// show it: a goroutine not yet run, or a mutex waiter still spinning, is "runnable" or "running"
+// for a while, longer on a loaded machine. It reads the runtime's own debug=2 dump until each
+// expected function has its number of goroutines and none of them is runnable or running.
+func waitParked(expected map[string]int) {
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		var buf bytes.Buffer
+		if err := pprof.Lookup("goroutine").WriteTo(&buf, 2); err != nil {
+			panic(err)
+		}
+		problem := ""
+		seen := map[string]int{}
+		for _, block := range strings.Split(buf.String(), "\n\n") {
+			header, _, _ := strings.Cut(block, "\n")
+			// "goroutine 7 [chan receive]:", "goroutine 9 [chan receive, locked to thread]:"
+			_, state, _ := strings.Cut(header, "[")
+			state, _, _ = strings.Cut(state, "]")
+			state, _, _ = strings.Cut(state, ",")
+			for fn := range expected {
+				if !strings.Contains(block, "\n"+fn+"(") {
+					continue
+				}
+				seen[fn]++
+				if state == "runnable" || state == "running" {
+					problem = fmt.Sprintf("a goroutine in %s is %s", fn, state)
+				}
+				break
+			}
+		}
+		for fn, n := range expected {
+			if seen[fn] != n {
+				problem = fmt.Sprintf("%d goroutines in %s, want %d", seen[fn], fn, n)
+			}
+		}
+		if problem == "" {
+			return
+		}
+		if time.Now().After(deadline) {
+			fmt.Fprintf(os.Stderr, "dumpgen: goroutines not parked after 2 minutes: %s\n", problem)
+			os.Exit(1)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
