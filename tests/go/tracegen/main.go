@@ -16,6 +16,7 @@ import (
 	"runtime/pprof"
 	"runtime/trace"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -62,7 +63,7 @@ func main() {
 	run(allocator, s(30))
 	run(annotated, s(20))
 	run(burnCPU, s(60))
-	run(gcWaits, 2)
+	run(gcWaits, 4)
 	wg.Wait()
 	trace.Stop()
 	pprof.StopCPUProfile()
@@ -217,10 +218,14 @@ type node struct{ next, a, b *node }
 
 var heapSink *node
 
-// gcWaits keeps one goroutine waiting on a channel a millisecond at a time while n forced GCs
-// mark a heap of a million linked objects (milliseconds of marking on any machine), so that some
-// GC cycle wholly contains several channel waits however the other work was scheduled (the
-// trace view's browser test zooms into such a cycle and clicks a wait).
+// gcWaits keeps one goroutine waiting on a channel, one tick at a time, while n forced GCs mark
+// a heap of a million linked objects, so that some GC cycle wholly contains several channel
+// waits, each a sizeable share of the cycle, however the other work was scheduled and however
+// loaded the machine is (the trace view's browser test zooms into such a cycle and clicks a
+// wait at least 3 % of it long). The first cycle ticks every millisecond; after each forced GC
+// the tick period becomes an eighth of the time that runtime.GC() call took (which holds the
+// mark phase), so a slow machine's long cycles get proportionally long waits: about six of them
+// fit in the next cycle unless the machine slows down severalfold from one GC to the next.
 func gcWaits(n int) {
 	tick := make(chan struct{})
 	received := make(chan struct{})
@@ -229,6 +234,8 @@ func gcWaits(n int) {
 		}
 		close(received)
 	}()
+	var period atomic.Int64
+	period.Store(int64(time.Millisecond))
 	stop := make(chan struct{})
 	stopped := make(chan struct{})
 	go func() {
@@ -239,7 +246,7 @@ func gcWaits(n int) {
 				return
 			default:
 			}
-			time.Sleep(time.Millisecond)
+			time.Sleep(time.Duration(period.Load()))
 			tick <- struct{}{}
 		}
 	}()
@@ -249,7 +256,9 @@ func gcWaits(n int) {
 	}
 	heapSink = head
 	for i := 0; i < n; i++ {
+		start := time.Now()
 		runtime.GC()
+		period.Store(max(int64(time.Since(start)/8), int64(time.Millisecond)))
 	}
 	heapSink = nil
 	close(stop)
