@@ -9,6 +9,8 @@ import { ensureCliGcLog, ensureValidationLogs } from './go/gcload-gen.mjs';
 import { ensureRunpair } from './go/runpair-gen.mjs';
 // @ts-expect-error: a plain .mjs helper without types
 import { ensureCorpus } from './go/gcload-corpus.mjs';
+// @ts-expect-error: a plain .mjs helper without types
+import { ensureGoProfiles } from './go/go-gen.mjs';
 
 export default async function setup(): Promise<void> {
   if (!existsSync(repoPath('out/main/cli.js'))) {
@@ -26,4 +28,9 @@ export default async function setup(): Promise<void> {
   // The small GC validation corpus (tests/unit/gc-corpus.test.ts): 8 short runs, ~10 s once.
   const c = await ensureCorpus('test', (m: string) => console.log(`gc corpus: ${m}`));
   if (c.made) console.log(`gc corpus: ${c.made} runs made in ${(c.ms / 1000).toFixed(0)} s`);
+  // The trace-vs-gctrace run (tests/unit/gc-from-trace.test.ts, gc-self-replay.test.ts) checks worker
+  // and assist CPU and STW clocks cycle by cycle: made here too, so that no other test's load
+  // deschedules its threads mid-cycle (~3 s once).
+  const p = await ensureGoProfiles({ name: 'gctracepair', outDir: repoPath('tests/.tmp/gctracepair'), files: ['gctrace.log', 'trace.out', 'nogc.trace'] });
+  if (!p.cached) console.log(`gctracepair: made in ${(p.ms / 1000).toFixed(0)} s`);
 }
