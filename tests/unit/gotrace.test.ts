@@ -105,6 +105,11 @@ test('truncated and bit-flipped traces end in a result or a FormatError, quickly
     return seed % n;
   };
   const outcomes = { ok: 0, warned: 0, errors: 0 };
+  // "Quickly" is measured against the intact trace's own parse at the same moment, so a loaded
+  // machine slows both: a damaged input may cost a few intact parses, not a hang's hundreds.
+  const t = performance.now();
+  summarizeTrace(parseGoTrace(original));
+  const intactMs = performance.now() - t;
   let slowest = 0;
   const inputs: Uint8Array[] = [];
   for (let i = 0; i < 60; i++) inputs.push(original.subarray(0, rand(original.length)));
@@ -127,7 +132,7 @@ test('truncated and bit-flipped traces end in a result or a FormatError, quickly
     }
     slowest = Math.max(slowest, performance.now() - t0);
   }
-  expect(slowest).toBeLessThan(2000);
+  expect(slowest, `slowest damaged input ${slowest.toFixed(0)} ms, the intact trace ${intactMs.toFixed(0)} ms`).toBeLessThan(2000 + 10 * intactMs);
   expect(outcomes.errors).toBeGreaterThan(0);
 });
 
