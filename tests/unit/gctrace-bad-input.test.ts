@@ -171,8 +171,10 @@ test('a big log (100k cycles, 17 MB) reads in seconds', () => {
   const log = parseGctrace(parts.join(''));
   expect(log.cycles.length).toBe(100_000);
   expect(log.otherLines).toBe(100_000);
-  expect(performance.now() - t0).toBeLessThan(15_000); // about 1 s here; a quadratic parser would take minutes
-});
+  // About 1 s on a quiet machine, and a quadratic parser would take many minutes; a loaded
+  // machine has been seen to need over 10 s, so the bound that tells the two apart is wide.
+  expect(performance.now() - t0).toBeLessThan(60_000);
+}, 120_000);
 
 test('too many damaged lines are counted, not all listed', () => {
   const bad = Array.from({ length: 500 }, (_, i) => `gc ${i + 2} @1s 5%: broken`).join('\n');
