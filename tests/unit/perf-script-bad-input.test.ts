@@ -112,7 +112,9 @@ describe('perf script lines that are not what they seem', () => {
       parseStackLine(line);
     }
     expect(() => parsePerfScript(utf8(lines.join('\n')))).not.toThrow(RangeError);
-    expect(performance.now() - t0).toBeLessThan(2000);
+    // Well under a second on a quiet machine; a backtracking pattern takes minutes on these
+    // 200,000-character lines. The bound tells the two apart with room for a loaded machine.
+    expect(performance.now() - t0).toBeLessThan(20_000);
   });
 
   it('reads CRLF line endings and a UTF-8 BOM', () => {
