@@ -236,7 +236,7 @@ describe('gpw import refuses bad files and leaves the library unchanged', () => 
       const r = await gpw(library, 'import', path, '--json');
       expectCleanFailure(r, 'huge.pb.gz', /2(\.0)? GiB/);
       expect(r.stderr).toMatch(/512(\.0)? MiB/);
-      expect(Date.now() - t0).toBeLessThan(15_000);
+      expect(Date.now() - t0).toBeLessThan(45_000); // a CLI start and a stat: seconds, more on a loaded machine
       expect(await librarySnapshot(library)).toEqual(before);
     } finally {
       remove();
