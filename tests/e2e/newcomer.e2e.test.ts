@@ -276,7 +276,8 @@ describe.skipIf(!HAVE_CHROMIUM)('a newcomer in Chromium via gpw serve', () => {
     const before = (await listed()).length;
     expect(await page.locator('header.top').innerText()).toContain(`${before} in library`);
     await page.getByTestId('capture-start').click();
-    await expect.poll(() => page.locator('[data-testid=capture-history] tr[data-status=done]').count()).toBe(1);
+    // A 1 s trace and a profile from a live service: a few seconds quiet, more on a loaded machine.
+    await expect.poll(() => page.locator('[data-testid=capture-history] tr[data-status=done]').count(), { timeout: 40_000 }).toBe(1);
     // The header follows without a reload.
     const after = await listed();
     expect(after.length).toBe(before + 2);
@@ -318,7 +319,17 @@ describe.skipIf(!HAVE_CHROMIUM)('a newcomer in Chromium via gpw serve', () => {
     const first = await tip.innerText();
     for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowDown');
     await expect.poll(async () => (await view())[3]).toBeGreaterThan(0);
-    await page.waitForTimeout(300);
+    // The lanes and the tip once they have stopped moving: two reads 200 ms apart that agree (a
+    // loaded machine draws few frames, and a fixed pause could read the tip of a lane passed by).
+    let last = '';
+    await expect
+      .poll(async () => {
+        const now = JSON.stringify([(await view())[3], await tip.innerText()]);
+        const still = now === last;
+        last = now;
+        return still;
+      }, { timeout: STEP_MS, interval: 200 })
+      .toBe(true);
     const afterKeys = await tip.innerText();
     // What a fresh hover at the same point says.
     await page.mouse.move(701, 420);
