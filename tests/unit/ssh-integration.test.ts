@@ -5,7 +5,7 @@
 // gctrace, and a pprof endpoint on the remote loopback fetched through the SSH forward.
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { Engine } from '../../src-main/engine';
@@ -198,8 +198,13 @@ describe.skipIf(skip !== null)('SSH against real sshd on 127.0.0.1', () => {
     // A stripped Go binary: perf would show addresses.
     const stripped = spawn(go.stripped, ['-seconds', '20'], { ...testUserIds(), stdio: 'ignore' });
     try {
-      await new Promise((r) => setTimeout(r, 300));
       const pid = stripped.pid!;
+      // The child is forked at once and runs the Go binary a moment later (much later on a loaded
+      // machine): until then /proc/PID/exe is node's. Wait for the exec, bounded.
+      const exe = realpathSync(go.stripped);
+      const exeOf = (): string => { try { return readlinkSync(`/proc/${pid}/exe`); } catch { return ''; } };
+      for (let i = 0; i < 300 && exeOf() !== exe; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(exeOf()).toBe(exe);
       const s = await engine.sshPerfPreflight({ host: 'target', pid });
       expect(s.target).toMatchObject({ isGo: true, hasSymbols: false });
       expect(s.checks.find((c) => /stripped/.test(c.what))?.advice).toMatch(/-ldflags/);
