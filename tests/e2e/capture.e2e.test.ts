@@ -72,7 +72,7 @@ describe.skipIf(!HAVE_CHROMIUM)('Collect in Chromium via gpw serve', () => {
     });
     const t0 = Date.now();
     let midShot = false;
-    while (Date.now() - t0 < 20_000) {
+    while (Date.now() - t0 < 45_000) {
       const phase = await page.getByTestId('capture-job').getAttribute('data-phase');
       const now = Number(await bar.getAttribute('aria-valuenow'));
       if (!midShot && now >= 30 && now <= 80) {
@@ -87,13 +87,15 @@ describe.skipIf(!HAVE_CHROMIUM)('Collect in Chromium via gpw serve', () => {
     // The bar rose step by step while the 4 s ran (not in one jump).
     const distinct = [...new Set(seen.filter((v) => v > 0 && v < 100))];
     expect(distinct.length).toBeGreaterThan(5);
-    expect(midShot).toBe(true);
+    // It passed through the middle (the screenshot above is taken if this loop saw it there; a
+    // loaded machine's slow round trips may not have, the page's own record always does).
+    expect(seen.some((v) => v >= 30 && v <= 80), JSON.stringify(seen)).toBe(true);
     for (let i = 1; i < seen.length; i++) if (seen[i] !== 0) expect(seen[i]).toBeGreaterThanOrEqual(seen[i - 1] === 100 ? 0 : seen[i - 1]);
     const items = await page.getByTestId('capture-item').evaluateAll((els) => els.map((e) => [e.getAttribute('data-kind'), e.getAttribute('data-phase')]));
     expect(Object.fromEntries(items)).toEqual({ cpu: 'done', heap: 'done', goroutine: 'done', cmdline: 'done', metrics: 'done' });
     await expect.poll(() => page.locator('[data-testid=capture-history] tr[data-status=done]').count()).toBe(1);
     await page.screenshot({ path: join(SHOTS, '03-captured.png') });
-  });
+  }, 90_000);
 
   it('opens the captured CPU profile, whose numbers are the library’s', async () => {
     await page.getByTestId('open-cpu').click();
