@@ -55,7 +55,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`the call graph in Chromium${HAVE_CHROMIUM ? '' 
     [cpuId, heapId] = imported.artifacts.map((a) => a.id);
     const chromeDir = tempDir('gpw-e2e-graph-chromium-');
     cleanups.push(chromeDir.cleanup);
-    server = await startServe(lib, 15_000, ['--source-path', repoPath('tests/go'), '--trim-path', 'gpw/tests']);
+    server = await startServe(lib, 45_000, ['--source-path', repoPath('tests/go'), '--trim-path', 'gpw/tests']);
     context = await launchChromium(chromeDir.dir);
     page = await openServedPage(context, `${server.url}&p=${cpuId}`, errors, STEP_MS);
   }, 900_000);

@@ -45,7 +45,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`the source view in Chromium${HAVE_CHROMIUM ? ''
     escapesId = imported.artifacts.find((a) => a.kind === 'escapes')!.id;
     const chromeDir = tempDir('gpw-e2e-source-chromium-');
     cleanups.push(chromeDir.cleanup);
-    server = await startServe(lib, 15_000, ['--source-path', repoPath('tests/go'), '--trim-path', 'gpw/tests', '--binary', p('hotspots')]);
+    server = await startServe(lib, 45_000, ['--source-path', repoPath('tests/go'), '--trim-path', 'gpw/tests', '--binary', p('hotspots')]);
     binary = p('hotspots');
     context = await launchChromium(chromeDir.dir);
     page = await openServedPage(context, `${server.url}&p=${heapId}&sampleType=alloc_space`, errors, STEP_MS);

@@ -23,7 +23,7 @@ export interface ServeProcess {
 }
 
 /** Starts `node bin/gpw.js serve` on a temp library and waits (bounded) for the URL line. */
-export function startServe(library: string, timeoutMs = 15_000, extraArgs: string[] = []): Promise<ServeProcess> {
+export function startServe(library: string, timeoutMs = 45_000, extraArgs: string[] = []): Promise<ServeProcess> {
   const proc = reapOnExit(spawn(process.execPath, [repoPath('bin/gpw.js'), 'serve', ...extraArgs], {
     env: { ...process.env, GPW_LIBRARY: library },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -110,8 +110,11 @@ export function httpRaw(
   });
 }
 
-/** Writes raw bytes to 127.0.0.1:port and collects whatever comes back until the peer closes (bounded). */
-export function tcpRaw(port: number, text: string, timeoutMs = 3_000): Promise<{ data: string; error?: string }> {
+/**
+ * Writes raw bytes to 127.0.0.1:port and collects whatever comes back until the peer closes
+ * (bounded: gpw serve closes these within milliseconds; a loaded machine may take seconds).
+ */
+export function tcpRaw(port: number, text: string, timeoutMs = 15_000): Promise<{ data: string; error?: string }> {
   return new Promise((resolve) => {
     const sock = connect(port, '127.0.0.1');
     let data = '';
