@@ -106,11 +106,50 @@ func leakHandler(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "n: 1..100000", http.StatusBadRequest)
 		return
 	}
+	leakMu.Lock()
+	defer leakMu.Unlock()
 	for i := 0; i < n; i++ {
 		go leakyWait()
 	}
+	leaked += n
 	widgets.WithLabelValues("leaks").Add(float64(n))
+	// Answer once they are all parked: a dump taken after the answer then shows every one in its
+	// wait, not a few still runnable (a loaded machine can take a while to run a new goroutine).
+	if !waitLeaksParked(leaked, 30*time.Second) {
+		http.Error(w, "the leaked goroutines did not all park within 30 s", http.StatusServiceUnavailable)
+		return
+	}
 	fmt.Fprintf(w, "leaked %d\n", n)
+}
+
+var (
+	leakMu sync.Mutex
+	leaked int // goroutines leakHandler has started, under leakMu
+)
+
+// waitLeaksParked reports whether want goroutines wait in leakyWait's channel receive (as the
+// runtime's own debug=2 dump shows them) before the time is up.
+func waitLeaksParked(want int, within time.Duration) bool {
+	deadline := time.Now().Add(within)
+	for {
+		var buf bytes.Buffer
+		if err := rpprof.Lookup("goroutine").WriteTo(&buf, 2); err != nil {
+			return false
+		}
+		parkedNow := 0
+		for _, block := range strings.Split(buf.String(), "\n\n") {
+			if strings.HasPrefix(block, "goroutine ") && strings.Contains(block, " [chan receive") && strings.Contains(block, "\nmain.leakyWait(") {
+				parkedNow++
+			}
+		}
+		if parkedNow >= want {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(time.Millisecond)
+	}
 }
 
 // leakyWait parks on a channel nobody else can reach (the profile's key is a number, not the
