@@ -124,7 +124,8 @@ export function buildGcModel(log: GcLog, opts: { recorded?: { gogc: number; memL
   const rootsGogc = opts.recorded ? (opts.recorded.memLimitBytes === null ? opts.recorded.gogc : null) : gogcFromGoals(cycles);
   const fitted = rootsGogc !== null ? withRootsFromGoals(cycles, rootsGogc) : cycles;
   const recorded = { ...recordedSummary(cycles), inferredGogc: inferGogc(fitted) };
-  const baseline = fitBaseline(fitted, { gogc: recorded.inferredGogc, goMinor: minor });
+  const sweepCpuMs = log.sweepCpuMs?.length === log.cycles.length && cycles.length === log.cycles.length ? log.sweepCpuMs : undefined;
+  const baseline = fitBaseline(fitted, { gogc: recorded.inferredGogc, goMinor: minor, sweepCpuMs });
   const defaultNonHeapBytes = estimateNonHeapBytes(fitted);
   const recordedSettings: RecordedSettings = opts.recorded
     ? { ...opts.recorded, source: 'given' }
