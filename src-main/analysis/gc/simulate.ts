@@ -127,7 +127,8 @@ export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTR
   // the replay's (each cycle's end heap, swept before the next cycle starts; baseline.ts).
   const sweepMs = b.sweepMsPerByte;
   const ownMutator = (progress: number): number => b.mutatorCpuMs.at(progress) - sweepMs * b.sweptBytes.at(progress);
-  const mutatorBetween = (from: number, to: number, sweptBytes: number): number => Math.max(ownMutator(to) - ownMutator(from), 0) + sweepMs * sweptBytes;
+  // (At the recorded settings the replay sweeps what the recording did in each stretch, so this is the recorded mutator CPU.)
+  const mutatorBetween = (from: number, to: number, sweptBytes: number): number => Math.max(ownMutator(to) - ownMutator(from) + sweepMs * sweptBytes, 0);
   let mutSoFar = 0; // mutator CPU ms up to `a`
   let lastSwept = 0; // heap the last cycle ended with: swept before the next one starts
   const timeAt = (progress: number): number => (mutSoFar + mutatorBetween(a, progress, lastSwept) + gcCpuTotal) / procs / 1000;
