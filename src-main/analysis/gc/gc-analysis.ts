@@ -32,7 +32,7 @@ export type GcInput = 'gctrace' | 'gctrace+pacer' | 'trace';
 export const INPUT_DESCRIPTION: Record<GcInput, string> = {
   gctrace: 'gctrace lines: heap figures in whole MiB at each mark start, end and marked heap; CPU per phase',
   'gctrace+pacer': 'gctrace with gcpacertrace lines: byte-exact heap at trigger and mark end, the pacer\'s scan work; CPU per phase',
-  trace: 'execution trace: byte-exact heap at each mark start, end and marked heap, the committed goal, GC worker and assist CPU from their time ranges (no stacks or globals: with the recording\'s GOGC given they are read back from its goals)',
+  trace: 'execution trace: byte-exact heap at each mark start, end and marked heap, the committed goal, GC worker and assist CPU from their time ranges, the CPU spent sweeping after each cycle (no stacks or globals: with the recording\'s GOGC given they are read back from its goals)',
 };
 
 export interface RecordedSettings {
