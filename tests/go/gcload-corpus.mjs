@@ -1,13 +1,15 @@
 // The GC what-if's validation corpus: tests/go/gcload-shapes run under many settings, per shape,
 // GOMAXPROCS and Go release. Per group (toolchain × GOMAXPROCS) and shape, a GOGC=100 baseline
-// (its gctrace, and a runtime/trace of the same run) and the target runs gpw predicts from it.
+// run without the execution tracer, as the targets run (its gctrace is the gctrace input), a traced
+// twin of it ("base-traced": its execution trace is the trace input, its gctrace says what tracing
+// changed: a traced run marks more), and the target runs gpw predicts from them.
 // The memory-limit targets are set from the baseline: "off-limit" is GOGC=off with a limit of
 // 1.5 × its peak live heap + its non-heap memory, "hardlimit" GOGC=100 with 1.1 × the peak live
 // heap + non-heap (a limit that binds hard).
 //
 //   tests/.tmp/gc-corpus/<set>/<group>/<shape>-<target>.log   gctrace (stderr)
 //                                      <shape>-<target>.json  settings, runtime/metrics, CPU use
-//                                      <shape>-base.trace     execution trace of the baseline
+//                                      <shape>-base-traced.trace  execution trace of the traced twin
 //
 // Runs go one after another (in parallel they would take each other's CPU). Each records the CPU
 // it got (process CPU ÷ GOMAXPROCS × wall); a run under 90 % is marked noisy: its GC CPU share
@@ -47,6 +49,9 @@ export const PLANS = {
   ],
   test: [{ toolchain: null, procs: 2, shapes: ['steady', 'sawtooth'], targets: ['gogc50', 'gogc200', 'hardlimit'], args: [] }],
 };
+
+/** What the baselines are (part of the stamp): an untraced run and a traced twin, both GOGC=100. */
+const BASELINES = 'untraced base + traced twin';
 
 const MiB = 2 ** 20;
 const groupName = (g) => `${g.toolchain ?? 'default'}-p${g.procs}`;
@@ -96,8 +101,8 @@ async function ensureGroup(set, g, log) {
   const version = (await run(goCmd, ['version'], { env, timeout: 600_000 })).stdout.trim();
   const dir = path.join(corpusRoot, set, groupName(g));
   const stampPath = path.join(dir, 'stamp');
-  const hash = await sourceHash({ version, g }, moduleDir);
-  const runs = g.shapes.length * (g.targets.length + 1);
+  const hash = await sourceHash({ version, g, baselines: BASELINES }, moduleDir);
+  const runs = g.shapes.length * (g.targets.length + 2);
   const fresh = async () => (await fs.readFile(stampPath, 'utf8').catch(() => null)) === hash;
   if (await fresh()) return { runs, made: 0 };
   await fs.mkdir(dir, { recursive: true });
@@ -124,7 +129,9 @@ async function ensureGroup(set, g, log) {
           await fs.writeFile(path.join(dir, `${shape}-${target}.json`), JSON.stringify(meta, null, 1));
           return { text: r.stderr, metrics };
         };
-        const base = await runOne('base', { GOGC: '100' }, true);
+        await fs.rm(path.join(dir, `${shape}-base.trace`), { force: true }); // a traced baseline of the earlier layout
+        const base = await runOne('base', { GOGC: '100' }, false);
+        await runOne('base-traced', { GOGC: '100' }, true);
         const peakLive = peakLiveOf(base.text);
         const nonHeap = nonHeapOf(base.metrics);
         for (const target of g.targets) await runOne(target, targetEnv(target, peakLive, nonHeap), false);

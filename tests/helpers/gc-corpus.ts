@@ -56,8 +56,10 @@ export interface PredictionRow {
    * CPU per byte allocated in the run ÷ the baseline's; whether the GC CPU limiter engaged.
    */
   cpuSplit: { gcWorkPp: number; mutatorPp: number; mutatorPerByteRatio: number; splitMutatorPp: number; limiterModel: boolean; limiterReal: boolean };
-  /** The same prediction from the execution trace of the baseline run (null without one). */
+  /** The same prediction from the execution trace of the baseline's traced twin (of the baseline itself in the earlier layout; null without one). */
   fromTrace: { predicted: Figures; error: { gcCount: number; peakHeap: number; gcCpuPp: number } } | null;
+  /** The same prediction from the gctrace of the traced twin (null in the earlier layout, whose baseline was the traced run). */
+  fromTracedLog: { predicted: Figures; error: { gcCount: number; peakHeap: number; gcCpuPp: number } } | null;
 }
 
 export interface SelfReplayRow {
@@ -81,6 +83,18 @@ const errorsOf = (p: Figures, a: Figures): PredictionRow['error'] => ({
 });
 const figuresOf = (w: GcWhatIf): Figures => ({ gcCount: w.predicted.gcCount, peakHeapBytes: w.predicted.peakHeapBytes, gcCpuFraction: w.predicted.gcCpuFraction });
 
+/** Runs that are baselines, not targets: the untraced baseline and its traced twin. */
+const BASELINE_TARGETS = ['base', 'base-traced'];
+
+/**
+ * The execution trace the trace input rests on: the traced twin's, or in the earlier layout (a traced
+ * baseline, no twin) the baseline's own; null without one.
+ */
+export function baselineTrace(dir: string, shape: string): { file: string; run: string } | null {
+  for (const run of [`${shape}-base-traced`, `${shape}-base`]) if (existsSync(join(dir, `${run}.trace`))) return { file: join(dir, `${run}.trace`), run };
+  return null;
+}
+
 /** Every run of a corpus set: group folder → metas by run name. */
 export function readCorpus(dir: string): { group: string; dir: string; runs: Map<string, CorpusMeta> }[] {
   if (!existsSync(dir)) return [];
@@ -99,28 +113,33 @@ export function evaluateCorpus(dir: string): { predictions: PredictionRow[]; sel
   const predictions: PredictionRow[] = [];
   const selfReplay: SelfReplayRow[] = [];
   for (const g of readCorpus(dir)) {
-    const models = new Map<string, { gctrace: GcModel; trace: GcModel | null; cpuUse: number }>();
+    const models = new Map<string, { gctrace: GcModel; trace: GcModel | null; tracedLog: GcModel | null; cpuUse: number }>();
+    const logModels = new Map<string, GcModel>();
     for (const [name, meta] of g.runs) {
       const text = readFileSync(join(g.dir, `${name}.log`), 'utf8');
       const settings = settingsOfEnv(meta.env);
       const model = buildGcModel(parseGctrace(text), { recorded: settings });
+      logModels.set(name, model);
       const self = gcWhatIf(model, { gogc: settings.gogc, memLimitBytes: settings.memLimitBytes ?? undefined });
       const rec: Figures = { gcCount: model.recorded.gcCount, peakHeapBytes: model.recorded.peakHeapBytes, gcCpuFraction: model.recorded.gcCpuFractionFromCycles };
       selfReplay.push({ name: `${g.group}/${name}`, recorded: rec, replayed: figuresOf(self), error: errorsOf(figuresOf(self), rec) });
-      if (meta.target === 'base') {
-        const traceFile = join(g.dir, `${name}.trace`);
-        let trace: GcModel | null = null;
-        if (existsSync(traceFile)) {
-          trace = buildGcModel(gcLogFromTrace(parseGoTrace(new Uint8Array(readFileSync(traceFile)))), { recorded: settings });
-          const tw = gcWhatIf(trace, { gogc: settings.gogc });
-          const trec: Figures = { gcCount: trace.recorded.gcCount, peakHeapBytes: trace.recorded.peakHeapBytes, gcCpuFraction: trace.recorded.gcCpuFractionFromCycles };
-          selfReplay.push({ name: `${g.group}/${name}.trace`, recorded: trec, replayed: figuresOf(tw), error: errorsOf(figuresOf(tw), trec) });
-        }
-        models.set(meta.shape, { gctrace: model, trace, cpuUse: meta.cpuUse });
-      }
     }
     for (const [name, meta] of g.runs) {
-      if (meta.target === 'base') continue;
+      if (meta.target !== 'base') continue;
+      const settings = settingsOfEnv(meta.env);
+      const found = baselineTrace(g.dir, meta.shape);
+      let trace: GcModel | null = null;
+      if (found) {
+        trace = buildGcModel(gcLogFromTrace(parseGoTrace(new Uint8Array(readFileSync(found.file)))), { recorded: settings });
+        const tw = gcWhatIf(trace, { gogc: settings.gogc });
+        const trec: Figures = { gcCount: trace.recorded.gcCount, peakHeapBytes: trace.recorded.peakHeapBytes, gcCpuFraction: trace.recorded.gcCpuFractionFromCycles };
+        selfReplay.push({ name: `${g.group}/${found.run}.trace`, recorded: trec, replayed: figuresOf(tw), error: errorsOf(figuresOf(tw), trec) });
+      }
+      const tracedLog = found && found.run !== name ? (logModels.get(found.run) ?? null) : null;
+      models.set(meta.shape, { gctrace: logModels.get(name)!, trace, tracedLog, cpuUse: meta.cpuUse });
+    }
+    for (const [name, meta] of g.runs) {
+      if (BASELINE_TARGETS.includes(meta.target)) continue;
       const base = models.get(meta.shape);
       if (!base) continue;
       const actualModel = buildGcModel(parseGctrace(readFileSync(join(g.dir, `${name}.log`), 'utf8')));
@@ -136,6 +155,7 @@ export function evaluateCorpus(dir: string): { predictions: PredictionRow[]; sel
         gcCpuFraction: [w.bands.gcCpuFraction.low, w.bands.gcCpuFraction.high] as [number, number],
       };
       const tw = base.trace ? gcWhatIf(base.trace, req) : null;
+      const tl = base.tracedLog ? gcWhatIf(base.tracedLog, req) : null;
       const sim = simulatePhases(base.gctrace.baseline, { ...w.settings, memLimitBytes: w.settings.memLimitBytes ?? Infinity });
       const gcA = actualModel.baseline.gcCpuMs;
       const mutA = actual.gcCpuFraction > 0 ? gcA / actual.gcCpuFraction - gcA : 0;
@@ -179,6 +199,7 @@ export function evaluateCorpus(dir: string): { predictions: PredictionRow[]; sel
         },
         cpuSplit,
         fromTrace: tw ? { predicted: figuresOf(tw), error: errorsOf(figuresOf(tw), actual) } : null,
+        fromTracedLog: tl ? { predicted: figuresOf(tl), error: errorsOf(figuresOf(tl), actual) } : null,
       });
     }
   }

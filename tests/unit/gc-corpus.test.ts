@@ -1,6 +1,7 @@
 // The GC what-if on the small validation corpus the tests keep (tests/go/gcload-corpus.mjs 'test':
 // the steady and sawtooth shapes, GOMAXPROCS 2, the machine's Go; GOGC 50 and 200 and a
-// hard-binding limit predicted from the GOGC=100 run's gctrace and from its execution trace).
+// hard-binding limit predicted from the untraced GOGC=100 run's gctrace, and from the execution
+// trace and the gctrace of its traced twin).
 // The targets (10 % count, 10 % peak heap, 3 pp GC CPU) are reported with every miss listed; what
 // is asserted is what must hold on any machine: each real outcome of a run that got its CPU lies
 // in the expected range shown, the predictions order the settings as the real runs do, and the
@@ -29,6 +30,7 @@ test('predictions on the test corpus: misses listed, most real outcomes of quiet
       `${r.shape.padEnd(9)} ${r.target.padEnd(10)} count ${r.actual.gcCount} → ${r.predicted.gcCount} (${pct(r.error.gcCount)}) | ` +
         `peak ${pct(r.error.peakHeap)} | GC CPU ${r.error.gcCpuPp.toFixed(1)} pp | CPU got ${(r.cpuUse * 100).toFixed(0)}/${(r.baseCpuUse * 100).toFixed(0)} %` +
         `${r.noisy ? ' (noisy)' : ''} | trace: ${r.fromTrace ? `${pct(r.fromTrace.error.gcCount)}, ${pct(r.fromTrace.error.peakHeap)}` : '–'}` +
+        ` | traced run's gctrace: ${r.fromTracedLog ? `${pct(r.fromTracedLog.error.gcCount)}, ${pct(r.fromTracedLog.error.peakHeap)}` : '–'}` +
         `${misses(r).length ? ` | MISSES ${misses(r).join(', ')}` : ''}`,
     );
   }
@@ -53,7 +55,8 @@ test('predictions on the test corpus: misses listed, most real outcomes of quiet
     expect(at('gogc200').actual.gcCount).toBeLessThan(at('gogc50').actual.gcCount);
     expect(at('gogc200').predicted.gcCount).toBeLessThan(at('gogc50').predicted.gcCount);
     expect(at('gogc200').predicted.peakHeapBytes).toBeGreaterThan(at('gogc50').predicted.peakHeapBytes);
-    // The trace of the same baseline run answers too (Go 1.22+ traces).
+    // The trace of the baseline's traced twin answers too (Go 1.22+ traces), and so does the twin's gctrace.
     expect(at('gogc50').fromTrace).not.toBeNull();
+    expect(at('gogc50').fromTracedLog).not.toBeNull();
   }
 });

@@ -137,6 +137,27 @@ describe('trace → GC cycles, against gctrace of the same run', () => {
     expect(Math.abs(assist[0] - assist[1])).toBeLessThanOrEqual(0.25 * assist[1] + 1);
   });
 
+  test('sweeping after each cycle: one figure per cycle, within the CPU the Ps had until the next cycle; the model reads its cost per byte', () => {
+    const log = gcLogFromTrace(parseGoTrace(new Uint8Array(readFileSync(traceFile))));
+    const sweep = log.sweepCpuMs!;
+    expect(sweep.length).toBe(log.cycles.length);
+    for (let i = 0; i + 1 < log.cycles.length; i++) {
+      const c = log.cycles[i];
+      // From this cycle's end (start + its three phases) to the next one's start, on every P.
+      const gapMs = (log.cycles[i + 1].atSec - c.atSec) * 1000 - (c.sweepTermMs + c.markMs + c.markTermMs);
+      expect(sweep[i]).toBeGreaterThanOrEqual(0);
+      expect(sweep[i]).toBeLessThanOrEqual(gapMs * c.procs + 0.1);
+    }
+    const model = buildGcModel(log, { recorded: { gogc: 100, memLimitBytes: null } });
+    const before = sweep.slice(0, -1).reduce((a, x) => a + x, 0);
+    if (before > 0) {
+      expect(model.baseline.sweepSource).toBe('trace');
+      const heap = log.cycles.slice(0, -1).reduce((a, c) => a + c.heapEndBytes, 0);
+      expect(model.baseline.sweepMsPerByte).toBeCloseTo(before / heap, 15);
+    } else expect(model.baseline.sweepSource).toBe('default');
+    console.log(`sweeping after the cycles: ${before.toFixed(1)} ms, ${(model.baseline.sweepMsPerByte * 1e6).toFixed(3)} ns per byte of end heap`);
+  });
+
   test('the what-if on the trace answers as on the gctrace lines of the same cycles', () => {
     const base = parseGctrace(new Uint8Array(readFileSync(logFile)));
     const logModel = buildGcModel({ ...base, cycles: fromLog });

@@ -216,6 +216,28 @@ describe('replay of a steady recording', () => {
     expect(w.warnings[0]).toMatch(/only forced collections run/);
   });
 
+  test('sweeping: each cycle sweeps the heap it ended with, so more cycles leave the program less CPU', () => {
+    const own = { gogc: 100, memLimitBytes: Infinity, nonHeapBytes: 0 };
+    const b = model.baseline;
+    expect(b.sweepSource).toBe('default'); // gctrace does not measure it
+    // The recording's sweeping: every cycle's end heap but the last (swept after the run's last start).
+    const ends = model.cycles.map((c) => c.heapEndBytes);
+    expect(b.sweptBytes.at(b.lastEndA)).toBeCloseTo(ends.slice(0, -1).reduce((a, x) => a + x, 0), -3);
+    // At its own settings the replay sweeps what the recording did: its mutator CPU and GC CPU share stay.
+    const without = { ...b, sweepMsPerByte: 0 };
+    const at100 = [simulate(b, own), simulate(without, own)];
+    expect(at100[0].gcCpuFraction).toBeCloseTo(at100[1].gcCpuFraction, 12);
+    // At GOGC 50 it sweeps about twice the heap per byte allocated: the mutator's CPU grows by that sweep.
+    const s50 = { ...own, gogc: 50 };
+    const [swept, plain] = [simulate(b, s50), simulate(without, s50)];
+    const extraSwept = swept.cycles.slice(0, -1).reduce((a, c) => a + c.heapEndBytes, 0) - b.sweptBytes.at(b.lastEndA);
+    expect(extraSwept).toBeGreaterThan(0);
+    const mutatorMs = (r: typeof swept): number => r.gcCpuMs / r.gcCpuFraction - r.gcCpuMs;
+    // (The replay's last cycle ends a little before or after the recording's: up to one cycle's sweep apart.)
+    expect(Math.abs(mutatorMs(swept) - mutatorMs(plain) - b.sweepMsPerByte * extraSwept)).toBeLessThanOrEqual(b.sweepMsPerByte * Math.max(...ends));
+    expect(swept.gcCpuFraction).toBeLessThan(plain.gcCpuFraction);
+  });
+
   test('fitBaseline reads the mark cost per byte of work', () => {
     const b = fitBaseline(model.cycles, { gogc: 100, goMinor: 21 });
     // 40 ms per 100 MiB of work in the steady cycles (the first, smaller cycle pulls it a little).

@@ -21,6 +21,16 @@ export interface Baseline {
   consMarkSpread: { p25: number; p75: number };
   /** Cumulative mutator CPU ms (all available CPU not used by GC), over allocation progress. */
   mutatorCpuMs: Piecewise;
+  /**
+   * Sweeping, part of the mutator's CPU: after each cycle the program sweeps the heap the cycle
+   * ended with (every span of it), paced over the allocation up to the next cycle. Cumulative heap
+   * bytes swept over allocation progress, and the CPU ms per byte swept (measured from an execution
+   * trace's sweep ranges; without one, DEFAULT_SWEEP_MS_PER_BYTE). A replay with more cycles or a
+   * larger heap per cycle sweeps more and leaves the program less CPU per byte allocated.
+   */
+  sweptBytes: Piecewise;
+  sweepMsPerByte: number;
+  sweepSource: 'trace' | 'default';
   stacks: Piecewise;
   globals: number;
   /** Mark CPU ms per byte of work (work = live heap at mark start + stacks + globals), and per cycle. */
@@ -99,7 +109,13 @@ export function mainProcess(log: GcLog): GcCycle[] {
   return log.cycles.filter((c) => c.process === best);
 }
 
-export function fitBaseline(cycles: GcCycle[], opts: { gogc: number | null; goMinor: number }): Baseline {
+/**
+ * Sweep CPU per byte of heap swept when the recording does not measure it (gctrace): the median of the
+ * development shapes' execution traces in the validation corpus (docs/gc-validation.md: 0.054 ns per byte over 28 traces ranging 0.04–0.12).
+ */
+export const DEFAULT_SWEEP_MS_PER_BYTE = 0.054e-6;
+
+export function fitBaseline(cycles: GcCycle[], opts: { gogc: number | null; goMinor: number; sweepCpuMs?: number[] }): Baseline {
   const n = cycles.length;
   const startA: number[] = [];
   const liveAt: number[] = [];
@@ -170,6 +186,10 @@ export function fitBaseline(cycles: GcCycle[], opts: { gogc: number | null; goMi
   mutX.push(endA);
   mutY.push(mut + perByte * (endA - a));
   const totalCpuMs = mutY[mutY.length - 1] + gcCpu;
+  const swept = sweptHeap(cycles, startA, endA);
+  const sweepMs = opts.sweepCpuMs?.length === n ? opts.sweepCpuMs.slice(0, n - 1).reduce((acc, x) => acc + x, 0) : NaN;
+  const sweptBeforeLast = cycles.slice(0, n - 1).reduce((acc, c) => acc + c.heapEndBytes, 0);
+  const measured = sweptBeforeLast > 0 && sweepMs >= 0 ? sweepMs / sweptBeforeLast : NaN;
   const track = cycleTrack(cycles, startA, work, cm);
 
   const marking = cycles.filter((c) => !c.forced && c.markMs > 0);
@@ -184,6 +204,9 @@ export function fitBaseline(cycles: GcCycle[], opts: { gogc: number | null; goMi
     consMark: piecewise(cmPoints.map(([x]) => x), cmValues),
     consMarkSpread: { p25: quantile(cmValues, 0.25), p75: quantile(cmValues, 0.75) },
     mutatorCpuMs: piecewise(mutX, mutY),
+    sweptBytes: swept,
+    sweepMsPerByte: Number.isFinite(measured) ? measured : DEFAULT_SWEEP_MS_PER_BYTE,
+    sweepSource: Number.isFinite(measured) ? 'trace' : 'default',
     stacks: piecewise(startA, cycles.map((c) => c.stacksBytes ?? 0)),
     globals: median(cycles.map((c) => c.globalsBytes ?? 0)),
     markCpuPerByte,
@@ -202,6 +225,23 @@ export function fitBaseline(cycles: GcCycle[], opts: { gogc: number | null; goMi
     track,
     residuals: null,
   };
+}
+
+/** Heap bytes swept up to each allocation progress: each cycle's end heap, spread over the allocation to the next start (the run's end). */
+function sweptHeap(cycles: GcCycle[], startA: number[], endA: number): Piecewise {
+  const xs: number[] = [0];
+  const ys: number[] = [0];
+  let sum = 0;
+  for (let i = 0; i < cycles.length; i++) {
+    const from = startA[i] + Math.max(cycles[i].heapEndBytes - cycles[i].heapStartBytes, 0);
+    const to = i + 1 < cycles.length ? startA[i + 1] : Math.max(endA, from);
+    xs.push(from);
+    ys.push(sum);
+    sum += cycles[i].heapEndBytes;
+    xs.push(to);
+    ys.push(sum);
+  }
+  return piecewise(xs, ys);
 }
 
 function cycleTrack(cycles: GcCycle[], startA: number[], work: number[], cm: number[]): CycleTrack {

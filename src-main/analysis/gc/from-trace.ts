@@ -73,6 +73,8 @@ export function gcLogFromTrace(trace: GoTrace): GcLog {
   const assist = assistNs(trace, windows);
   const workers = workerNs(trace, windows);
   const forced = forcedCycles(trace, windows);
+  const sweep = sweepNs(trace, windows);
+  const sweepCpuMs: number[] = [];
   const warnings: GcLog['warnings'] = [];
   const cycles: GcCycle[] = [];
   let gcCpuMs = 0;
@@ -116,9 +118,11 @@ export function gcLogFromTrace(trace: GoTrace): GcLog {
     const elapsedMs = w.markTerm.end / 1e6;
     cycle.cumulativeCpuPercent = elapsedMs > 0 ? (100 * gcCpuMs) / (elapsedMs * p) : 0;
     cycles.push(cycle);
+    sweepCpuMs.push(sweep[i] / 1e6);
   }
   return {
     cycles,
+    sweepCpuMs,
     scav: [],
     warnings,
     otherLines: 0,
@@ -226,6 +230,37 @@ function assistNs(trace: GoTrace, windows: Window[]): number[] {
     out[w] += runningNs(trace, r.owner[i], r.begin[i], Math.min(end, windows[w].markEnd));
   }
   return out;
+}
+
+/**
+ * Sweeping per window, from its mark end to the next window's sweep termination (which finishes
+ * what is left): the "GC incremental sweep" ranges (allocating goroutines sweeping on their P) and
+ * the running time of the background sweeper goroutine (runtime.bgsweep).
+ */
+function sweepNs(trace: GoTrace, windows: Window[]): number[] {
+  const out = new Array<number>(windows.length).fill(0);
+  const search = windowSearch(windows);
+  const add = (begin: number, end: number): void => {
+    const w = search.firstEndingAfter(begin) - 1;
+    if (w < 0) return;
+    const until = w + 1 < windows.length ? windows[w + 1].sweepTerm.begin : trace.durationNs;
+    out[w] += Math.max(Math.min(Number.isFinite(end) ? end : trace.durationNs, until) - begin, 0);
+  };
+  const r = trace.ranges;
+  for (let i = 0; i < r.count; i++) if (r.kind[i] === RangeKind.Sweep) add(r.begin[i], r.end[i]);
+  const iv = traceLanes(trace).goroutines;
+  for (let g = 0; g < trace.goId.length; g++) {
+    if (!stackHas(trace, trace.goStack[g], BG_SWEEP)) continue;
+    for (let k = iv.start[g]; k < iv.start[g + 1]; k++) if (iv.state[k] === GoState.Running) add(iv.begin[k], iv.end[k]);
+  }
+  return out;
+}
+
+const BG_SWEEP = 'runtime.bgsweep';
+
+function stackHas(trace: GoTrace, stack: number, func: string): boolean {
+  for (let f = trace.stackStart[stack]; f < trace.stackStart[stack + 1]; f++) if (trace.strings[trace.frameFunc[f]] === func) return true;
+  return false;
 }
 
 /** Running time of the mark workers per window, split by the worker mode of each run. */

@@ -32,7 +32,7 @@ export type GcInput = 'gctrace' | 'gctrace+pacer' | 'trace';
 export const INPUT_DESCRIPTION: Record<GcInput, string> = {
   gctrace: 'gctrace lines: heap figures in whole MiB at each mark start, end and marked heap; CPU per phase',
   'gctrace+pacer': 'gctrace with gcpacertrace lines: byte-exact heap at trigger and mark end, the pacer\'s scan work; CPU per phase',
-  trace: 'execution trace: byte-exact heap at each mark start, end and marked heap, the committed goal, GC worker and assist CPU from their time ranges (no stacks or globals: with the recording\'s GOGC given they are read back from its goals)',
+  trace: 'execution trace: byte-exact heap at each mark start, end and marked heap, the committed goal, GC worker and assist CPU from their time ranges, the CPU spent sweeping after each cycle (no stacks or globals: with the recording\'s GOGC given they are read back from its goals)',
 };
 
 export interface RecordedSettings {
@@ -124,7 +124,8 @@ export function buildGcModel(log: GcLog, opts: { recorded?: { gogc: number; memL
   const rootsGogc = opts.recorded ? (opts.recorded.memLimitBytes === null ? opts.recorded.gogc : null) : gogcFromGoals(cycles);
   const fitted = rootsGogc !== null ? withRootsFromGoals(cycles, rootsGogc) : cycles;
   const recorded = { ...recordedSummary(cycles), inferredGogc: inferGogc(fitted) };
-  const baseline = fitBaseline(fitted, { gogc: recorded.inferredGogc, goMinor: minor });
+  const sweepCpuMs = log.sweepCpuMs?.length === log.cycles.length && cycles.length === log.cycles.length ? log.sweepCpuMs : undefined;
+  const baseline = fitBaseline(fitted, { gogc: recorded.inferredGogc, goMinor: minor, sweepCpuMs });
   const defaultNonHeapBytes = estimateNonHeapBytes(fitted);
   const recordedSettings: RecordedSettings = opts.recorded
     ? { ...opts.recorded, source: 'given' }

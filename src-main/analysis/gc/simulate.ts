@@ -123,7 +123,15 @@ export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTR
   let truncated = false;
   // While every replayed cycle is a recorded one, the replay ends where the recording does.
   let inStep = true;
-  const timeAt = (progress: number): number => (b.mutatorCpuMs.at(progress) + gcCpuTotal) / procs / 1000;
+  // The mutator's CPU up to an allocation progress: the recording's, with its sweeping replaced by
+  // the replay's (each cycle's end heap, swept before the next cycle starts; baseline.ts).
+  const sweepMs = b.sweepMsPerByte;
+  const ownMutator = (progress: number): number => b.mutatorCpuMs.at(progress) - sweepMs * b.sweptBytes.at(progress);
+  // (At the recorded settings the replay sweeps what the recording did in each stretch, so this is the recorded mutator CPU.)
+  const mutatorBetween = (from: number, to: number, sweptBytes: number): number => Math.max(ownMutator(to) - ownMutator(from) + sweepMs * sweptBytes, 0);
+  let mutSoFar = 0; // mutator CPU ms up to `a`
+  let lastSwept = 0; // heap the last cycle ended with: swept before the next one starts
+  const timeAt = (progress: number): number => (mutSoFar + mutatorBetween(a, progress, lastSwept) + gcCpuTotal) / procs / 1000;
 
   for (;;) {
     const k = cycles.length;
@@ -217,9 +225,9 @@ export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTR
     const markCpu = valueAt(t.markCost, p) * scales.markCost * work;
     const stwCpu = sameProcs ? valueAt(t.stwCpuMs, p) : b.stwCpuMsPerProc * procs;
     const atSec = timeAt(startA);
-    const mutBefore = b.mutatorCpuMs.at(startA) - b.mutatorCpuMs.at(a);
+    const mutBefore = mutatorBetween(a, startA, lastSwept);
     const endA = startA + during;
-    const mutDuring = b.mutatorCpuMs.at(endA) - b.mutatorCpuMs.at(startA);
+    const mutDuring = mutatorBetween(startA, endA, 0);
     // The engaged limiter holds GC CPU to about half of the CPU (a recorded cycle keeps its own figure).
     const uncapped = markCpu * (1 - valueAt(t.idleShare, p)) + stwCpu;
     const gcCpu = limiterOn && !p.exact ? Math.min(uncapped, Math.max(mutBefore + mutDuring, stwCpu)) : uncapped;
@@ -258,14 +266,16 @@ export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTR
     if (!isForced && work > 0) estimator.observe(runtimeConsMark(during, work, util, bgUtil, b.idleShare));
     marked = live + during;
     lastWork = work;
+    mutSoFar += mutBefore + mutDuring;
+    lastSwept = heapStart + during;
     a = endA;
   }
 
-  const totalMut = b.mutatorCpuMs.at(b.endA);
+  const totalMut = mutSoFar + mutatorBetween(a, Math.max(b.endA, a), lastSwept);
   const durationSec = (totalMut + gcCpuTotal) / procs / 1000;
   const starts = cycles.map((c) => c.atSec);
   // GC CPU as the runtime's gctrace reports it: a share of GOMAXPROCS × wall time up to the end of the last cycle.
-  const mutAtLast = cycles.length > 0 ? b.mutatorCpuMs.at(a) : totalMut;
+  const mutAtLast = cycles.length > 0 ? mutSoFar : totalMut;
   return {
     cycles,
     gcCount: cycles.length,

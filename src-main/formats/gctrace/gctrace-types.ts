@@ -93,4 +93,9 @@ export interface GcLog {
   goVersion: string | null;
   /** What the log's format tells about the Go version when it does not say, e.g. ">= 1.21". */
   goVersionHint: string | null;
+  /**
+   * CPU ms the program spent sweeping after each cycle (from its mark end to the next cycle's start),
+   * one per cycle: execution traces only (their "GC incremental sweep" ranges); gctrace does not say.
+   */
+  sweepCpuMs?: number[];
 }
