@@ -10,6 +10,7 @@ import { writeTransaction } from './write-transaction.js';
 import { RunsStore } from './runs-store.js';
 import type { FunctionStats } from '../analysis/runs/function-stats.js';
 import { newId } from './ids.js';
+import { TextIndex } from './text-index.js';
 
 const LIST_COMMA = Buffer.from(',');
 
@@ -170,10 +171,29 @@ export class Library {
     })();
   }
 
-  /** The ids list(query) has, in its order. */
+  /** The ids list(query) has, in its order (call inside a transaction: the text index is of its moment). */
   private idsOf(query: ArtifactQuery): string[] {
+    if (query.text && this.hasGeneration && TextIndex.answers(query.text)) {
+      // SQLite orders and filters the rest; the text is matched in memory (text-index.ts).
+      const ids = this.textIndex().filter(this.idsOf({ ...query, text: undefined, limit: undefined }), query.text);
+      return query.limit ? ids.slice(0, Math.max(1, Math.floor(query.limit))) : ids;
+    }
     const { where, params } = Library.filter(query);
     return this.db.prepare(`SELECT a.id FROM artifacts a LEFT JOIN runs r ON r.id = a.run_id ${where}`).pluck().all(...params) as string[];
+  }
+
+  /** Each artifact's searchable texts, true while list_generation holds. */
+  private texts: TextIndex | null = null;
+
+  private textIndex(): TextIndex {
+    const generation = this.generation();
+    if (this.texts?.generation !== generation) this.texts = TextIndex.read(this.db, generation);
+    return this.texts;
+  }
+
+  /** Reads the text filter's index now if the library changed since (the app calls it while idle). */
+  warmTextIndex(): void {
+    if (this.hasGeneration && this.db.open) this.db.transaction(() => this.textIndex())();
   }
 
   private generation(): number {
