@@ -156,3 +156,36 @@ describe('frameBox', () => {
     expect(frameBox(layout, 0, 100, -1)).toBeNull();
   });
 });
+
+describe('FlameRaster rows painted alone', () => {
+  it('paints rows [from, to) as the whole picture has them, from the first row top to the next row top', () => {
+    const rows = 30;
+    const paintAll = (r: FlameRaster): void => {
+      for (let row = 0; row < rows; row++) {
+        r.span(row, 0.25 * row, 7.5 + row, pixelWord(0x10 + row, 0.5 + (row % 3) / 6));
+        r.span(row, 3.1, 3.6, RED);
+      }
+    };
+    const whole = new FlameRaster(18, 17);
+    whole.start(40, (rows * 18 + 4) * 1.5, rows, 1.5);
+    paintAll(whole);
+    const all = picture(whole);
+    for (const [from, to] of [[0, 5], [7, 19], [28, 30], [12, 13], [29, 40], [31, 40]]) {
+      const part = new FlameRaster(18, 17);
+      part.start(40, (rows * 18 + 4) * 1.5, rows, 1.5, from, to);
+      paintAll(part);
+      const top = Math.round(Math.min(from, rows) * 18 * 1.5);
+      const bottom = to >= rows ? part.height : Math.round(to * 18 * 1.5);
+      expect([part.lineFrom, part.lineTo], `${from}-${to}`).toEqual([from >= rows ? part.height : top, bottom]);
+      const got = new Uint32Array(part.width * part.height);
+      let next = part.lineFrom;
+      part.paint((band, y, lines) => {
+        expect(y).toBe(next);
+        got.set(band.subarray(0, lines * part.width), y * part.width);
+        next = y + lines;
+      });
+      expect(next).toBe(part.lineTo);
+      expect(Array.from(got.subarray(part.lineFrom * 40, part.lineTo * 40)), `${from}-${to}`).toEqual(Array.from(all.subarray(part.lineFrom * 40, part.lineTo * 40)));
+    }
+  });
+});
