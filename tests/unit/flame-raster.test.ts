@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { FlameRaster, pixelWord } from '../../src-renderer/lib/flame-raster';
 import { colorRgb, diffColor, frameColor, MATCH_COLOR, ROOT_COLOR } from '../../src-main/analysis/flame-colors';
-import { forEachVisible, frameBox, layoutFlameGraph, FLAME_MIN_WIDTH } from '../../src-main/analysis/flame-layout';
+import { deepestVisible, forEachVisible, frameBox, layoutFlameGraph, visibleRowCounts, FLAME_MIN_WIDTH } from '../../src-main/analysis/flame-layout';
 import type { FlameGraph } from '../../src-main/analysis/flame-graph';
 
 const RED = pixelWord(0xff0000);
@@ -154,6 +154,22 @@ describe('frameBox', () => {
     expect(0.0001 * 10).toBeLessThan(FLAME_MIN_WIDTH);
     expect(frameBox(layout, 0, 100, 99)).toBeNull();
     expect(frameBox(layout, 0, 100, -1)).toBeNull();
+  });
+
+  it('visits a range of rows as the whole walk has them, and counts the frames per row', () => {
+    for (const focus of [0, 1, 2]) {
+      const all: number[][] = [];
+      forEachVisible(layout, focus, 100, (node, left, width, row) => all.push([node, left, width, row]));
+      for (const [from, to] of [[0, 1], [1, 2], [1, 3], [2, 9], [3, 9]]) {
+        const part: number[][] = [];
+        forEachVisible(layout, focus, 100, (node, left, width, row) => part.push([node, left, width, row]), from, to);
+        expect(part, `focus ${focus} rows ${from}-${to}`).toEqual(all.filter((b) => b[3] >= from && b[3] < to));
+      }
+      const counts = visibleRowCounts(layout, focus, 100);
+      expect(Array.from(counts)).toEqual(Array.from({ length: Math.max(...all.map((b) => b[3])) + 1 }, (_, row) => all.filter((b) => b[3] === row).length));
+      expect(deepestVisible(layout, focus, 100)).toBe(counts.length - 1);
+    }
+    expect(Array.from(visibleRowCounts(layout, 0, 100))).toEqual([1, 2, 1]); // c is too thin to draw
   });
 });
 
