@@ -174,8 +174,13 @@ export class Library {
   /** The ids list(query) has, in its order (call inside a transaction: the text index is of its moment). */
   private idsOf(query: ArtifactQuery): string[] {
     if (query.text && this.hasGeneration && TextIndex.answers(query.text)) {
-      // SQLite orders and filters the rest; the text is matched in memory (text-index.ts).
-      const ids = this.textIndex().filter(this.idsOf({ ...query, text: undefined, limit: undefined }), query.text);
+      // SQLite orders and filters the rest (kept while the library and that query hold: typing
+      // into the filter asks it again and again); the text is matched in memory (text-index.ts).
+      const index = this.textIndex();
+      const rest = { ...query, text: undefined, limit: undefined };
+      const key = JSON.stringify(rest);
+      if (this.restIds?.generation !== index.generation || this.restIds.key !== key) this.restIds = { generation: index.generation, key, ids: this.idsOf(rest) };
+      const ids = index.filter(this.restIds.ids, query.text);
       return query.limit ? ids.slice(0, Math.max(1, Math.floor(query.limit))) : ids;
     }
     const { where, params } = Library.filter(query);
@@ -184,6 +189,8 @@ export class Library {
 
   /** Each artifact's searchable texts, true while list_generation holds. */
   private texts: TextIndex | null = null;
+  /** The ids of the last text query's other filters, in order, for that list_generation. */
+  private restIds: { generation: number; key: string; ids: string[] } | null = null;
 
   private textIndex(): TextIndex {
     const generation = this.generation();
