@@ -213,10 +213,11 @@ export class Engine implements GpwApi {
 
   async listArtifactsPage({ offset, limit, ...query }: ArgsOf<'listArtifactsPage'>): Promise<ArtifactPage> {
     const page = this.library.listPage(query, offset, limit);
-    // While the user reads the page, the text filter's index is read (again, after a change).
+    // Once the page is sent, while the user reads it, the text filter's index and the ids of the
+    // other filters are read (again, after a change).
     if (this.options.warmUp) {
       clearTimeout(this.textIndexTimer);
-      this.textIndexTimer = setTimeout(() => this.closing || this.library.warmTextIndex(), 100).unref();
+      this.textIndexTimer = setTimeout(() => this.closing || this.library.warmTextIndex(query), 0).unref();
     }
     return page;
   }

@@ -177,10 +177,7 @@ export class Library {
       // SQLite orders and filters the rest (kept while the library and that query hold: typing
       // into the filter asks it again and again); the text is matched in memory (text-index.ts).
       const index = this.textIndex();
-      const rest = { ...query, text: undefined, limit: undefined };
-      const key = JSON.stringify(rest);
-      if (this.restIds?.generation !== index.generation || this.restIds.key !== key) this.restIds = { generation: index.generation, key, ids: this.idsOf(rest) };
-      const ids = index.filter(this.restIds.ids, query.text);
+      const ids = index.filter(this.restIdsOf(query, index.generation), query.text);
       return query.limit ? ids.slice(0, Math.max(1, Math.floor(query.limit))) : ids;
     }
     const { where, params } = Library.filter(query);
@@ -198,9 +195,21 @@ export class Library {
     return this.texts;
   }
 
-  /** Reads the text filter's index now if the library changed since (the app calls it while idle). */
-  warmTextIndex(): void {
-    if (this.hasGeneration && this.db.open) this.db.transaction(() => this.textIndex())();
+  /** The ids of `query`'s filters other than its text, in order (kept for one list_generation and one such query). */
+  private restIdsOf(query: ArtifactQuery, generation: number): string[] {
+    const rest = { ...query, text: undefined, limit: undefined };
+    const key = JSON.stringify(rest);
+    if (this.restIds?.generation !== generation || this.restIds.key !== key) this.restIds = { generation, key, ids: this.idsOf(rest) };
+    return this.restIds.ids;
+  }
+
+  /**
+   * Reads the text filter's index, and the ids of `query`'s other filters, now if the library
+   * changed since (the app calls it while idle, with the filters of the list it shows).
+   */
+  warmTextIndex(query: ArtifactQuery = {}): void {
+    if (!this.hasGeneration || !this.db.open) return;
+    this.db.transaction(() => this.restIdsOf(query, this.textIndex().generation))();
   }
 
   private generation(): number {
