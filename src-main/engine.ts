@@ -179,12 +179,14 @@ export class Engine implements GpwApi {
 
   private closing = false;
   private backfillTimer: NodeJS.Timeout | undefined;
+  private textIndexTimer: NodeJS.Timeout | undefined;
   private backfilling: Promise<unknown> = Promise.resolve();
 
   async close(): Promise<void> {
     this.closing = true;
     this.uploads.close();
     clearTimeout(this.backfillTimer);
+    clearTimeout(this.textIndexTimer);
     await this.backfilling;
     await this.capture.close();
     await this.ssh.close();
@@ -210,7 +212,14 @@ export class Engine implements GpwApi {
   }
 
   async listArtifactsPage({ offset, limit, ...query }: ArgsOf<'listArtifactsPage'>): Promise<ArtifactPage> {
-    return this.library.listPage(query, offset, limit);
+    const page = this.library.listPage(query, offset, limit);
+    // Once the page is sent, while the user reads it, the text filter's index and the ids of the
+    // other filters are read (again, after a change).
+    if (this.options.warmUp) {
+      clearTimeout(this.textIndexTimer);
+      this.textIndexTimer = setTimeout(() => this.closing || this.library.warmTextIndex(query), 0).unref();
+    }
+    return page;
   }
 
   /** listArtifacts as JSON, UTF-8 written by the library (gpw list --json), between `open` and `close`. */

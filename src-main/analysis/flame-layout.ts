@@ -130,22 +130,31 @@ export interface FlameBox {
  * The frames to draw for a graph zoomed to `focus` in `width` pixels: the focus's ancestors
  * across the full width, then its subtree, skipping subtrees narrower than FLAME_MIN_WIDTH.
  * Each frame's parts are the callback's arguments, so the canvas's walk over a few hundred
- * thousand frames makes no object per frame.
+ * thousand frames makes no object per frame. Only rows [fromRow, toRow) are visited (the
+ * canvas paints the rows on screen): subtrees below toRow are skipped whole.
  */
-export function forEachVisible(layout: FlameLayout, focus: number, width: number, visit: (node: number, left: number, width: number, row: number) => void): void {
+export function forEachVisible(
+  layout: FlameLayout,
+  focus: number,
+  width: number,
+  visit: (node: number, left: number, width: number, row: number) => void,
+  fromRow = 0,
+  toRow = Infinity,
+): void {
   const { depth, total } = layout.graph;
   const { x, end } = layout;
-  for (const a of ancestorsOf(layout, focus)) visit(a, 0, width, depth[a]);
+  for (const a of ancestorsOf(layout, focus)) if (depth[a] >= fromRow && depth[a] < toRow) visit(a, 0, width, depth[a]);
   const x0 = x[focus];
   const scale = width / (total[focus] || 1);
   const endOf = end[focus];
   for (let i = focus; i < endOf; ) {
     const w = total[i] * scale;
-    if (w < FLAME_MIN_WIDTH) {
+    const row = depth[i];
+    if (w < FLAME_MIN_WIDTH || row >= toRow) {
       i = end[i];
       continue;
     }
-    visit(i, (x[i] - x0) * scale, w, depth[i]);
+    if (row >= fromRow) visit(i, (x[i] - x0) * scale, w, row);
     i++;
   }
 }
@@ -173,11 +182,37 @@ export function frameBox(layout: FlameLayout, focus: number, width: number, node
 
 /** Depth of the deepest frame drawn when zoomed to `focus` in `width` pixels. */
 export function deepestVisible(layout: FlameLayout, focus: number, width: number): number {
-  let deepest = layout.graph.depth[focus];
-  forEachVisible(layout, focus, width, (_node, _left, _width, row) => {
+  return visibleRowCounts(layout, focus, width).length - 1;
+}
+
+/**
+ * How many frames each row draws when zoomed to `focus` in `width` pixels (forEachVisible's
+ * frames, counted in one loop without a call per frame); as many rows as the deepest drawn frame.
+ */
+export function visibleRowCounts(layout: FlameLayout, focus: number, width: number): Int32Array {
+  const { depth, total } = layout.graph;
+  const { end } = layout;
+  let counts = new Int32Array(Math.max(64, depth[focus] + 1));
+  let deepest = depth[focus];
+  for (let row = 0; row < depth[focus]; row++) counts[row] = 1;
+  const scale = width / (total[focus] || 1);
+  const endOf = end[focus];
+  for (let i = focus; i < endOf; ) {
+    if (total[i] * scale < FLAME_MIN_WIDTH) {
+      i = end[i];
+      continue;
+    }
+    const row = depth[i];
+    if (row >= counts.length) {
+      const grown = new Int32Array(Math.max(row + 1, counts.length * 2));
+      grown.set(counts);
+      counts = grown;
+    }
+    counts[row]++;
     if (row > deepest) deepest = row;
-  });
-  return deepest;
+    i++;
+  }
+  return counts.slice(0, deepest + 1);
 }
 
 /** A frame name cut to FLAME_MAX_NAME_CHARS (a 10 MB "frame" would make every label and tooltip 10 MB). */

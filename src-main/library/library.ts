@@ -10,6 +10,7 @@ import { writeTransaction } from './write-transaction.js';
 import { RunsStore } from './runs-store.js';
 import type { FunctionStats } from '../analysis/runs/function-stats.js';
 import { newId } from './ids.js';
+import { TextIndex } from './text-index.js';
 
 const LIST_COMMA = Buffer.from(',');
 
@@ -170,10 +171,45 @@ export class Library {
     })();
   }
 
-  /** The ids list(query) has, in its order. */
+  /** The ids list(query) has, in its order (call inside a transaction: the text index is of its moment). */
   private idsOf(query: ArtifactQuery): string[] {
+    if (query.text && this.hasGeneration && TextIndex.answers(query.text)) {
+      // SQLite orders and filters the rest (kept while the library and that query hold: typing
+      // into the filter asks it again and again); the text is matched in memory (text-index.ts).
+      const index = this.textIndex();
+      const ids = index.filter(this.restIdsOf(query, index.generation), query.text);
+      return query.limit ? ids.slice(0, Math.max(1, Math.floor(query.limit))) : ids;
+    }
     const { where, params } = Library.filter(query);
     return this.db.prepare(`SELECT a.id FROM artifacts a LEFT JOIN runs r ON r.id = a.run_id ${where}`).pluck().all(...params) as string[];
+  }
+
+  /** Each artifact's searchable texts, true while list_generation holds. */
+  private texts: TextIndex | null = null;
+  /** The ids of the last text query's other filters, in order, for that list_generation. */
+  private restIds: { generation: number; key: string; ids: string[] } | null = null;
+
+  private textIndex(): TextIndex {
+    const generation = this.generation();
+    if (this.texts?.generation !== generation) this.texts = TextIndex.read(this.db, generation);
+    return this.texts;
+  }
+
+  /** The ids of `query`'s filters other than its text, in order (kept for one list_generation and one such query). */
+  private restIdsOf(query: ArtifactQuery, generation: number): string[] {
+    const rest = { ...query, text: undefined, limit: undefined };
+    const key = JSON.stringify(rest);
+    if (this.restIds?.generation !== generation || this.restIds.key !== key) this.restIds = { generation, key, ids: this.idsOf(rest) };
+    return this.restIds.ids;
+  }
+
+  /**
+   * Reads the text filter's index, and the ids of `query`'s other filters, now if the library
+   * changed since (the app calls it while idle, with the filters of the list it shows).
+   */
+  warmTextIndex(query: ArtifactQuery = {}): void {
+    if (!this.hasGeneration || !this.db.open) return;
+    this.db.transaction(() => this.restIdsOf(query, this.textIndex().generation))();
   }
 
   private generation(): number {

@@ -3,7 +3,8 @@
 // fillStyle per frame. Frames of one row never overlap, so each row is painted on one device
 // line only (rows × width pixels in all), then handed out in bands of FLAME_RASTER_BAND lines
 // with each row's line copied down its height (a memcpy per line): memory stays a few MB
-// however tall the graph, not another copy of the canvas. Left and right
+// however tall the graph, not another copy of the canvas. A picture may paint some of its rows
+// alone (those on screen), leaving the canvas's other lines as they are. Left and right
 // edges keep their fractional coverage, blended as the canvas's anti-aliasing would (a frame
 // thinner than a device pixel is a faint column, several in one pixel add up); tops and
 // bottoms fall on device pixels. Pixels are RGBA bytes, not premultiplied, as ImageData
@@ -23,7 +24,7 @@ export class FlameRaster {
   /** Device pixels. */
   width = 0;
   height = 0;
-  /** Each row's first device line, painted by `span`. */
+  /** Each painted row's first device line, painted by `span`. */
   private lines = new Uint32Array(0);
   /** The band handed to `paint`'s callback: FLAME_RASTER_BAND lines of `width`. */
   band = new Uint32Array(0);
@@ -31,6 +32,11 @@ export class FlameRaster {
   private rowBottom = new Int32Array(0);
   private rows = 0;
   private scale = 1;
+  /** The rows painted, [first, end), and their device lines, [lineFrom, lineTo). */
+  private first = 0;
+  private end = 0;
+  lineFrom = 0;
+  lineTo = 0;
 
   /**
    * @param rowPx a row's pitch in CSS pixels
@@ -43,9 +49,11 @@ export class FlameRaster {
 
   /**
    * Starts a picture of `rows` rows, `width` × `height` device pixels at `scale` device pixels
-   * per CSS pixel. Buffers are reused while they are large enough.
+   * per CSS pixel, of which rows [fromRow, toRow) are painted: device lines from the first's top
+   * to the next row's top (to the bottom of the picture after the last row). Buffers are reused
+   * while they are large enough.
    */
-  start(width: number, height: number, rows: number, scale: number): void {
+  start(width: number, height: number, rows: number, scale: number, fromRow = 0, toRow = rows): void {
     width = Math.max(0, Math.floor(width));
     height = Math.max(0, Math.floor(height));
     if (width !== this.width) this.band = new Uint32Array(width * FLAME_RASTER_BAND);
@@ -64,8 +72,13 @@ export class FlameRaster {
       this.rowBottom[n] = Math.min(height, Math.max(top + 1, Math.round((n * this.rowPx + this.barPx) * scale)));
     }
     this.rows = n;
-    if (this.lines.length < n * width) this.lines = new Uint32Array(n * width);
-    this.lines.fill(0, 0, n * width);
+    this.first = Math.max(0, Math.min(fromRow, n));
+    this.end = Math.max(this.first, Math.min(toRow, n));
+    this.lineFrom = this.first < n ? this.rowTop[this.first] : height;
+    this.lineTo = this.end < n ? this.rowTop[this.end] : height;
+    const painted = (this.end - this.first) * width;
+    if (this.lines.length < painted) this.lines = new Uint32Array(painted);
+    this.lines.fill(0, 0, painted);
   }
 
   /**
@@ -73,12 +86,12 @@ export class FlameRaster {
    * are written; a partly covered edge pixel is blended over what the row has there.
    */
   span(row: number, left: number, right: number, word: number): void {
-    if (row >= this.rows) return;
+    if (row < this.first || row >= this.end) return;
     const w = this.width;
     const x0 = Math.max(0, left * this.scale);
     const x1 = Math.min(w, right * this.scale);
     if (!(x1 > x0)) return;
-    const base = row * w;
+    const base = (row - this.first) * w;
     let i0 = Math.floor(x0);
     const i1 = Math.floor(x1);
     if (i0 === i1) {
@@ -94,19 +107,20 @@ export class FlameRaster {
   }
 
   /**
-   * The finished picture, a band at a time from the top: `put(band, y, lines)` gets `lines`
-   * device lines (of `width` pixels) for lines y.. of the picture, in `band` (reused: copy or
-   * draw it before returning). Each row's line is copied down its bar; gaps are clear.
+   * The finished picture, a band at a time from the top of the painted rows: `put(band, y,
+   * lines)` gets `lines` device lines (of `width` pixels) for lines y.. of the picture, in `band`
+   * (reused: copy or draw it before returning). Each row's line is copied down its bar; gaps
+   * are clear.
    */
   paint(put: (band: Uint32Array, y: number, lines: number) => void): void {
-    const { band, width: w, height: h, lines } = this;
-    let r = 0;
-    for (let y0 = 0; y0 < h; y0 += FLAME_RASTER_BAND) {
-      const n = Math.min(FLAME_RASTER_BAND, h - y0);
+    const { band, width: w, lines, first, end, lineTo } = this;
+    let r = first;
+    for (let y0 = this.lineFrom; y0 < lineTo; y0 += FLAME_RASTER_BAND) {
+      const n = Math.min(FLAME_RASTER_BAND, lineTo - y0);
       for (let k = 0; k < n; k++) {
         const y = y0 + k;
-        while (r < this.rows && this.rowBottom[r] <= y) r++;
-        if (r < this.rows && this.rowTop[r] <= y) band.set(lines.subarray(r * w, r * w + w), k * w);
+        while (r < end && this.rowBottom[r] <= y) r++;
+        if (r < end && this.rowTop[r] <= y) band.set(lines.subarray((r - first) * w, (r - first) * w + w), k * w);
         else band.fill(0, k * w, k * w + w);
       }
       put(band, y0, n);

@@ -81,6 +81,18 @@ describe('wire frames', () => {
     expect(Array.from(back.bytes)).toEqual([9, 8, 7]);
   });
 
+  it('carries a frame without typed arrays as plain JSON, and refuses a reference to a buffer it does not carry', () => {
+    const page = { id: 3, ok: true, value: { total: 2, artifacts: [{ id: 'a', labels: { k: 'v' }, summary: { $typed: 'x' }, n: null }] } };
+    expect(decodeFrame(encodeFrame(page))).toEqual(page);
+    // A hand-made frame naming buffer 0 with no buffers: as refused as before the plain-JSON path.
+    const json = JSON.stringify({ a: { $typed: 'Uint8Array', index: 0 } });
+    const header = new TextEncoder().encode(JSON.stringify({ json, buffers: [] }));
+    const frame = new Uint8Array(8 + header.length);
+    new DataView(frame.buffer).setUint32(0, header.length, true);
+    frame.set(header, 4);
+    expect(() => decodeFrame(frame)).toThrow(/missing typed array/);
+  });
+
   it('rejects frames that lie about their sizes', () => {
     const frame = encodeFrame({ a: Float64Array.from([1, 2]) });
     expect(() => decodeFrame(frame.slice(0, frame.length - 8))).toThrow(/exceeds/);

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { FlameRaster, pixelWord } from '../../src-renderer/lib/flame-raster';
 import { colorRgb, diffColor, frameColor, MATCH_COLOR, ROOT_COLOR } from '../../src-main/analysis/flame-colors';
-import { forEachVisible, frameBox, layoutFlameGraph, FLAME_MIN_WIDTH } from '../../src-main/analysis/flame-layout';
+import { deepestVisible, forEachVisible, frameBox, layoutFlameGraph, visibleRowCounts, FLAME_MIN_WIDTH } from '../../src-main/analysis/flame-layout';
 import type { FlameGraph } from '../../src-main/analysis/flame-graph';
 
 const RED = pixelWord(0xff0000);
@@ -154,5 +154,54 @@ describe('frameBox', () => {
     expect(0.0001 * 10).toBeLessThan(FLAME_MIN_WIDTH);
     expect(frameBox(layout, 0, 100, 99)).toBeNull();
     expect(frameBox(layout, 0, 100, -1)).toBeNull();
+  });
+
+  it('visits a range of rows as the whole walk has them, and counts the frames per row', () => {
+    for (const focus of [0, 1, 2]) {
+      const all: number[][] = [];
+      forEachVisible(layout, focus, 100, (node, left, width, row) => all.push([node, left, width, row]));
+      for (const [from, to] of [[0, 1], [1, 2], [1, 3], [2, 9], [3, 9]]) {
+        const part: number[][] = [];
+        forEachVisible(layout, focus, 100, (node, left, width, row) => part.push([node, left, width, row]), from, to);
+        expect(part, `focus ${focus} rows ${from}-${to}`).toEqual(all.filter((b) => b[3] >= from && b[3] < to));
+      }
+      const counts = visibleRowCounts(layout, focus, 100);
+      expect(Array.from(counts)).toEqual(Array.from({ length: Math.max(...all.map((b) => b[3])) + 1 }, (_, row) => all.filter((b) => b[3] === row).length));
+      expect(deepestVisible(layout, focus, 100)).toBe(counts.length - 1);
+    }
+    expect(Array.from(visibleRowCounts(layout, 0, 100))).toEqual([1, 2, 1]); // c is too thin to draw
+  });
+});
+
+describe('FlameRaster rows painted alone', () => {
+  it('paints rows [from, to) as the whole picture has them, from the first row top to the next row top', () => {
+    const rows = 30;
+    const paintAll = (r: FlameRaster): void => {
+      for (let row = 0; row < rows; row++) {
+        r.span(row, 0.25 * row, 7.5 + row, pixelWord(0x10 + row, 0.5 + (row % 3) / 6));
+        r.span(row, 3.1, 3.6, RED);
+      }
+    };
+    const whole = new FlameRaster(18, 17);
+    whole.start(40, (rows * 18 + 4) * 1.5, rows, 1.5);
+    paintAll(whole);
+    const all = picture(whole);
+    for (const [from, to] of [[0, 5], [7, 19], [28, 30], [12, 13], [29, 40], [31, 40]]) {
+      const part = new FlameRaster(18, 17);
+      part.start(40, (rows * 18 + 4) * 1.5, rows, 1.5, from, to);
+      paintAll(part);
+      const top = Math.round(Math.min(from, rows) * 18 * 1.5);
+      const bottom = to >= rows ? part.height : Math.round(to * 18 * 1.5);
+      expect([part.lineFrom, part.lineTo], `${from}-${to}`).toEqual([from >= rows ? part.height : top, bottom]);
+      const got = new Uint32Array(part.width * part.height);
+      let next = part.lineFrom;
+      part.paint((band, y, lines) => {
+        expect(y).toBe(next);
+        got.set(band.subarray(0, lines * part.width), y * part.width);
+        next = y + lines;
+      });
+      expect(next).toBe(part.lineTo);
+      expect(Array.from(got.subarray(part.lineFrom * 40, part.lineTo * 40)), `${from}-${to}`).toEqual(Array.from(all.subarray(part.lineFrom * 40, part.lineTo * 40)));
+    }
   });
 });

@@ -112,3 +112,20 @@ it('gives pages of a list with its total, and the artifacts it shares cannot be 
   expect(() => { (all[0].labels as Record<string, string>).env = 'x'; }).toThrow();
   expect(lib.list({ label: 'env=prod' })[0].labels.env).toBe('prod');
 });
+
+it('matches text in memory as SQLite LIKE matches it: ASCII case folded alone, wildcards literal, labels and runs, fresh after writes', () => {
+  const odd = ['Épreuve-ÄB.pb.gz', 'back\\slash.pb.gz', 'under_score.pb.gz', 'unit\x1fsep.pb.gz', 'ÉCOLE.pb.gz'].map((file, i) => ({ ...item(100 + i), file, labels: { TeamName: i % 2 ? 'Core' : 'Edge' } }));
+  lib.addArtifacts(odd, 'Run-Ünïcode');
+  const needles = ['é', 'É', 'épreuve', 'ÉPREUVE', 'äb', 'ÄB', 'école', 'École', '\\', '\\s', '_', 'r_s', 'teamname', 'CORE', 'ünï', 'RUN-Ü', 'run-ü', '\x1f', 'unit\x1fsep', 'ep-äb', 'pb.gz', 'zzz'];
+  for (const text of needles) expect(lib.list({ text }), JSON.stringify(text)).toEqual(fromSqlite({ text }));
+  expect(lib.list({ text: 'É' }).map((a) => a.file).sort()).toEqual(['ÉCOLE.pb.gz', 'Épreuve-ÄB.pb.gz']);
+  expect(lib.list({ text: 'teamname' })).toHaveLength(5);
+  // A label written after a text query is found by the next one.
+  const [a] = lib.list({ text: 'ÉCOLE' });
+  lib.setLabel(a.id, 'owner', 'Zed');
+  expect(lib.listPage({ text: 'ZED' }, 0, 10).artifacts.map((x) => x.id)).toEqual([a.id]);
+  lib.warmTextIndex();
+  lib.removeLabel(a.id, 'owner');
+  expect(lib.listPage({ text: 'zed' }, 0, 10).total).toBe(0);
+  expectSame();
+});
