@@ -87,13 +87,21 @@ function decodeSource(source: ProfileSource, decoded: Map<string, Profile>): Pro
  */
 const STRUCTURE_MAX_NODES = 8_000_000;
 const structures = new WeakMap<ProfileView, Map<boolean, FlameStructure>>();
+/**
+ * Views of profiles with more frames than this in all their stacks together build only the part
+ * of the trie that can be drawn: nodes at least FLAME_MIN_SHARE of the total in some sample
+ * type (1/10,000: under a pixel even zoomed in a hundredfold on a wide screen).
+ */
+const PARTIAL_TRIE_MIN_FRAMES = 1_000_000;
+const FLAME_MIN_SHARE = 1e-4;
 
 function flameOf(view: ProfileView, sampleType: string | undefined, inverted: boolean, maxNodes: number | undefined): FlameGraph {
   const typeIndex = resolveSampleType(view.profile, sampleType);
   let kept = structures.get(view);
   let structure = kept?.get(inverted);
   if (!structure) {
-    structure = new FlameStructure(view.profile, inverted);
+    const minShare = view.profile.sampleLocs.length > PARTIAL_TRIE_MIN_FRAMES ? FLAME_MIN_SHARE : 0;
+    structure = new FlameStructure(view.profile, inverted, minShare);
     if (structure.size <= STRUCTURE_MAX_NODES) {
       if (!kept) structures.set(view, (kept = new Map()));
       kept.set(inverted, structure);
