@@ -233,9 +233,6 @@ class Partition {
   private readonly slotPlace: Int32Array;
   private readonly slotWidth: Float64Array;
   private readonly slotCalled: Uint8Array;
-  /** A path every sample of a segment takes next: frame names, and per frame the types reaching it by a call. */
-  private chainName = new Int32Array(256);
-  private chainCalled = new Uint8Array(256);
 
   constructor(
     private readonly profile: Profile,
@@ -275,11 +272,9 @@ class Partition {
     const { sampleLocs, sampleLocStart } = this.profile;
     const { locFrameStart, frameInline } = this.frames;
     if (slots === 1 && slotPlace[0] === end - start) {
-      // Every sample goes on to the same frame, and maybe more: each node of that path is as wide as this one.
-      const len = this.chainLength(start, end);
-      let child = node;
-      for (let j = 0; j < len; j++) child = this.nodes.add(child, this.chainName[j], this.chainCalled[j]);
-      cur.advance(start, end, len, this.inverted, sampleLocs, sampleLocStart, locFrameStart, frameInline);
+      // Every sample goes on to the same frame: the child is as wide as this node.
+      const child = this.nodes.add(node, slotName[0], slotCalled[0]);
+      cur.advance(start, end, this.inverted, sampleLocs, sampleLocStart, locFrameStart, frameInline);
       this.push(child, start, end);
       return;
     }
@@ -297,93 +292,13 @@ class Partition {
       const to = slotPlace[i];
       if (wideEnough(this.slotWidth, i, this.nTypes, this.below)) {
         const child = this.nodes.add(node, slotName[i], slotCalled[i]);
-        cur.advance(from, to, 1, this.inverted, sampleLocs, sampleLocStart, locFrameStart, frameInline);
+        cur.advance(from, to, this.inverted, sampleLocs, sampleLocStart, locFrameStart, frameInline);
         this.push(child, from, to);
       } else {
         for (let k = from; k < to; k++) this.sampleNode[cur.sample[k]] = node;
         for (let t = 0; t < this.nTypes; t++) if (this.slotWidth[i * this.nTypes + t] !== 0) this.leftOut[t]++;
       }
     }
-  }
-
-  /**
-   * How many frames all samples of [start, end) have next in common, by name (at least one, as
-   * `group` found): the first sample's frames from its cursor on (`chainName`) compared with each
-   * other sample's, one sample at a time along its own stack; per frame of that path, the types
-   * reaching it by a call (`chainCalled`).
-   */
-  private chainLength(start: number, end: number): number {
-    let len = this.readChain(start);
-    for (let k = start; k < end && len > 1; k++) len = this.inverted ? this.matchInverted(k, len) : this.matchForward(k, len);
-    // The first frame's calls are group's, from every sample (the comparisons stop once only it is common).
-    this.chainCalled[0] = this.slotCalled[0];
-    return len;
-  }
-
-  /** The frames of the sample at `k` from its cursor to its stack's end into chainName; their count. */
-  private readChain(k: number): number {
-    const { cur, inverted } = this;
-    const { sampleLocs, sampleLocStart } = this.profile;
-    const { locFrameStart, frameName } = this.frames;
-    const s = cur.sample[k];
-    let li = cur.loc[k];
-    let f = cur.frame[k];
-    let n = 0;
-    for (;;) {
-      if (inverted ? li >= sampleLocStart[s + 1] : li < sampleLocStart[s]) break;
-      if (n === this.chainName.length) {
-        this.chainName = grown(this.chainName, n * 2);
-        this.chainCalled = grown(this.chainCalled, n * 2);
-      }
-      this.chainName[n] = frameName[f] + 1;
-      this.chainCalled[n++] = 0;
-      if (inverted) {
-        if (f + 1 < locFrameStart[sampleLocs[li] + 1]) f++;
-        else if (++li < sampleLocStart[s + 1]) f = locFrameStart[sampleLocs[li]];
-      } else if (f > locFrameStart[sampleLocs[li]]) f--;
-      else if (--li >= sampleLocStart[s]) f = locFrameStart[sampleLocs[li] + 1] - 1;
-    }
-    return n;
-  }
-
-  /** How many of the first `len` frames of chainName the sample at `k` has next (forward: toward its leaf); marks the calls. */
-  private matchForward(k: number, len: number): number {
-    const { cur, chainName, chainCalled } = this;
-    const { sampleLocs, sampleLocStart } = this.profile;
-    const { locFrameStart, frameName, frameInline } = this.frames;
-    const first = sampleLocStart[cur.sample[k]];
-    const mask = cur.mask[k];
-    let li = cur.loc[k];
-    let f = cur.frame[k];
-    let j = 0;
-    while (j < len && li >= first && frameName[f] + 1 === chainName[j]) {
-      if (frameInline[f] === 0) chainCalled[j] |= mask;
-      j++;
-      if (f > locFrameStart[sampleLocs[li]]) f--;
-      else if (--li >= first) f = locFrameStart[sampleLocs[li] + 1] - 1;
-    }
-    return j;
-  }
-
-  /** matchForward toward the root: an edge is inlined when the frame taken before it was inlined into it. */
-  private matchInverted(k: number, len: number): number {
-    const { cur, chainName, chainCalled } = this;
-    const { sampleLocs, sampleLocStart } = this.profile;
-    const { locFrameStart, frameName, frameInline } = this.frames;
-    const stop = sampleLocStart[cur.sample[k] + 1];
-    const mask = cur.mask[k];
-    let li = cur.loc[k];
-    let f = cur.frame[k];
-    let before = cur.inline[k];
-    let j = 0;
-    while (j < len && li < stop && frameName[f] + 1 === chainName[j]) {
-      if (before === 0) chainCalled[j] |= mask;
-      before = frameInline[f];
-      j++;
-      if (f + 1 < locFrameStart[sampleLocs[li] + 1]) f++;
-      else if (++li < stop) f = locFrameStart[sampleLocs[li]];
-    }
-    return j;
   }
 
   /** Groups a segment's samples by their next frame (slot per sample, count per group in slotPlace); stacks that end here are this node's self. */
@@ -523,22 +438,24 @@ class SampleCursors {
     inline.set(spare.inline.subarray(start, live), start);
   }
 
-  /** Each sample of [from, to) `steps` frames on: toward the leaf (forward) or toward the root (inverted). */
-  advance(from: number, to: number, steps: number, inverted: boolean, sampleLocs: Uint32Array, sampleLocStart: Uint32Array, locFrameStart: Uint32Array, frameInline: Uint8Array): void {
+  /** Each sample of [from, to) past the frame it is at: toward the leaf (forward) or toward the root (inverted). */
+  advance(from: number, to: number, inverted: boolean, sampleLocs: Uint32Array, sampleLocStart: Uint32Array, locFrameStart: Uint32Array, frameInline: Uint8Array): void {
     const { sample, loc, frame, inline } = this;
     for (let k = from; k < to; k++) {
-      let f = frame[k];
+      const f = frame[k];
       let li = loc[k];
-      for (let step = 0; step < steps; step++) {
-        if (inverted) {
-          inline[k] = frameInline[f];
-          if (f + 1 < locFrameStart[sampleLocs[li] + 1]) f++;
-          else if (++li < sampleLocStart[sample[k] + 1]) f = locFrameStart[sampleLocs[li]];
-        } else if (f > locFrameStart[sampleLocs[li]]) f--;
-        else if (--li >= sampleLocStart[sample[k]]) f = locFrameStart[sampleLocs[li] + 1] - 1;
+      if (inverted) {
+        inline[k] = frameInline[f];
+        if (f + 1 < locFrameStart[sampleLocs[li] + 1]) frame[k] = f + 1;
+        else {
+          loc[k] = ++li;
+          if (li < sampleLocStart[sample[k] + 1]) frame[k] = locFrameStart[sampleLocs[li]];
+        }
+      } else if (f > locFrameStart[sampleLocs[li]]) frame[k] = f - 1;
+      else {
+        loc[k] = --li;
+        if (li >= sampleLocStart[sample[k]]) frame[k] = locFrameStart[sampleLocs[li] + 1] - 1;
       }
-      frame[k] = f;
-      loc[k] = li;
     }
   }
 }
