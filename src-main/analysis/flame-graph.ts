@@ -395,7 +395,7 @@ class SampleCursors {
   inline: Uint8Array;
   slot: Int32Array;
   length = 0;
-  // The scatter's other side, swapped with the columns after each move.
+  // Where a scatter writes a segment before it is copied back.
   private spare: { sample: Int32Array; loc: Int32Array; frame: Int32Array; mask: Uint8Array; inline: Uint8Array };
 
   constructor(capacity: number) {
