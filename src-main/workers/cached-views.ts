@@ -25,7 +25,7 @@ const sortedEntries = (o: object): object => Object.fromEntries(Object.entries(o
 
 /** The request as a canonical string: sources by hash, the sample type resolved to its name. */
 export function cacheKey(req: CachedRequest, defaultSampleType: string | undefined): string {
-  const options = req.op === 'top' ? req.options : { inverted: req.inverted === true, maxNodes: req.maxNodes };
+  const options = req.op === 'top' ? req.options : { inverted: req.inverted === true, maxNodes: req.maxNodes, v: FLAME_CACHE_VERSION };
   return JSON.stringify({
     op: req.op,
     sources: req.view.sources.map((s) => s.sha256),
@@ -35,6 +35,9 @@ export function cacheKey(req: CachedRequest, defaultSampleType: string | undefin
     options: sortedEntries(options),
   });
 }
+
+/** Part of a kept flame graph's key: bump it when the graphs built for a request change (what is left out, the note), so older rows are not read. */
+const FLAME_CACHE_VERSION = 1;
 
 /** Flame graphs kept in the library: at most this many nodes (about 40 bytes of JSON each). */
 export const FLAME_CACHE_MAX_NODES = 25_000;
