@@ -39,7 +39,7 @@ import type { ProfileSummary } from './analysis/profile-summary.js';
 import type { ViewOptions, DiffTable, ExportedView, Sandwich } from './api/types.js';
 import { exportFileName, exportTitle, type ExportedFile } from './analysis/view-ops.js';
 import { viewRequest, type ViewRequest, type ViewSource } from './workers/view-request.js';
-import { CachedViews } from './workers/cached-views.js';
+import { CachedViews, FLAME_CODEC } from './workers/cached-views.js';
 import { readMaybeShared } from './import/shared-read.js';
 import { ViewCache } from './library/view-cache.js';
 
@@ -272,7 +272,7 @@ export class Engine implements GpwApi {
   async flameGraph(args: ArgsOf<'flameGraph'>): Promise<FlameGraph> {
     const view = this.libraryView(args);
     const req = { op: 'flame', view: view.spec, sampleType: args.sampleType, inverted: args.inverted, maxNodes: FLAME_MAX_NODES } as const;
-    return this.worker.run<FlameGraph>(req, view.load, view.nameOf);
+    return this.views.run<FlameGraph>(req, view, defaultSampleTypeOf(this.library.get(args.id)), FLAME_CODEC);
   }
 
   async callTree(args: ArgsOf<'callTree'>): Promise<FlameGraph> {

@@ -33,8 +33,10 @@ export interface FlameGraph {
   /**
    * With `maxNodes`: how many nodes were left out because they were narrower than `below` (a
    * value); their widths stay in their parents' totals. Absent when nothing was left out.
+   * `subtrees`: some parts were never built (FlameStructure's minShare), and each counts as one
+   * node however many it holds.
    */
-  hidden?: { nodes: number; below: number };
+  hidden?: { nodes: number; below: number; subtrees?: boolean };
 }
 
 export interface FlameGraphOptions {
@@ -82,6 +84,11 @@ function emit(trie: TrieColumns, reached: number, children: Int32Array, childSta
  * inlined (so its inline flag per type is the one a trie of that type alone would have).
  * Magnitudes only (not for diff views, whose signed sums `buildFlameGraph` keeps), forward or
  * inverted, at most 8 sample types. Gives the same graph as `buildFlameGraph`.
+ *
+ * With `minShare` > 0 only the part that can be drawn is built: a node narrower than that share
+ * of its type's total in every sample type is not made, nor anything under it (a node is never
+ * wider than its parent). Each sample then stops at its deepest node that is made, so every
+ * node that is made has its exact total and self; `graph` says what was left out (`hidden`).
  */
 export class FlameStructure {
   /** Nodes of the trie: its size, and each node's parent and name (the rest is let go once built). */
@@ -92,7 +99,12 @@ export class FlameStructure {
   private readonly children: Int32Array;
   private readonly childStart: Int32Array;
   private readonly sampleNode: Int32Array;
+  /** 1 when a sample's stack ends at its node (its self), 0 when it goes on into a node not made. */
+  private readonly sampleEnds: Uint8Array;
   private readonly calledIn: Uint8Array;
+  /** Per type: how many nodes were not made (each the first of a left-out subtree) and the width below which (each type's total × minShare). */
+  private readonly leftOut: Float64Array;
+  private readonly below: Float64Array;
 
   static fits(profile: Profile): boolean {
     return profile.sampleTypes.length <= 8;
@@ -101,17 +113,20 @@ export class FlameStructure {
   constructor(
     private readonly profile: Profile,
     readonly inverted: boolean,
+    readonly minShare = 0,
   ) {
     const frames = buildFrameTable(profile, { showAddresses: true });
     this.names = ['root', ...frames.names];
-    const trie = new StackTrie(Math.max(1024, profile.locAddress.length * 2), false);
-    const { sampleNode, calledIn } = addAllTypes(trie, profile, frames, inverted);
-    this.size = trie.size;
-    this.parent = trie.parent.slice(0, trie.size);
-    this.name = trie.name.slice(0, trie.size);
-    this.sampleNode = sampleNode;
-    this.calledIn = calledIn.slice(0, trie.size);
-    ({ children: this.children, childStart: this.childStart } = childrenByName(trie, this.names));
+    const built = partitionStacks(profile, frames, inverted, minShare);
+    this.size = built.size;
+    this.parent = built.parent;
+    this.name = built.name;
+    this.sampleNode = built.sampleNode;
+    this.sampleEnds = built.sampleEnds;
+    this.calledIn = built.calledIn;
+    this.leftOut = built.leftOut;
+    this.below = built.below;
+    ({ children: this.children, childStart: this.childStart } = childrenByName(built, this.names));
   }
 
   /** The flame graph of one sample type (options: maxNodes). */
@@ -120,10 +135,8 @@ export class FlameStructure {
     const nTypes = profile.sampleTypes.length;
     const total = new Float64Array(size);
     const self = new Float64Array(size);
-    const values = profile.values;
-    for (let s = 0; s < profile.sampleCount; s++) self[this.sampleNode[s]] += Math.abs(values[s * nTypes + typeIndex]);
+    weigh(profile.values, nTypes, typeIndex, this.sampleNode, this.sampleEnds, total, self);
     // Children are made after their parents: one backward pass sums subtrees.
-    total.set(self);
     for (let i = size - 1; i > 0; i--) total[parent[i]] += total[i];
     // A node is inlined for this type when no stack non-zero in it reached the node by a call.
     const bit = 1 << typeIndex;
@@ -134,39 +147,317 @@ export class FlameStructure {
       if (total[i] !== 0) reached++;
     }
     const typed: TrieColumns = { size, parent, name: this.name, total, self, inline, delta: new Float64Array(0), signed: false };
-    return emit(typed, reached, this.children, this.childStart, this.names, profile.sampleTypes[typeIndex], { ...options, inverted: this.inverted });
+    const graph = emit(typed, reached, this.children, this.childStart, this.names, profile.sampleTypes[typeIndex], { ...options, inverted: this.inverted });
+    const notMade = this.leftOut[typeIndex];
+    if (notMade === 0) return graph;
+    const nodes = (graph.hidden?.nodes ?? 0) + notMade;
+    return { ...graph, hidden: { nodes, below: Math.max(graph.hidden?.below ?? 0, this.below[typeIndex]), subtrees: true } };
   }
 }
 
-/** Every sample non-zero in some type into the trie; per sample its last node, per node the types reaching it by a call. */
-function addAllTypes(trie: StackTrie, profile: Profile, frames: FrameTable, inverted: boolean): { sampleNode: Int32Array; calledIn: Uint8Array } {
-  const { sampleLocStart, sampleLocs, values } = profile;
-  const { locFrameStart, frameName, frameInline } = frames;
-  const nTypes = profile.sampleTypes.length;
-  const sampleNode = new Int32Array(profile.sampleCount);
-  let calledIn = new Uint8Array(Math.max(1024, trie.parent.length));
-  const stack = new StackBuffer();
-  for (let s = 0; s < profile.sampleCount; s++) {
-    let mask = 0;
-    for (let t = 0; t < nTypes; t++) if (values[s * nTypes + t] !== 0) mask |= 1 << t;
-    if (mask === 0) continue;
-    stack.length = 0;
-    for (let li = sampleLocStart[s + 1] - 1; li >= sampleLocStart[s]; li--) {
-      const loc = sampleLocs[li];
-      for (let f = locFrameStart[loc + 1] - 1; f >= locFrameStart[loc]; f--) stack.push(frameName[f] + 1, frameInline[f]);
-    }
-    let node = 0;
-    for (let k = 0; k < stack.length; k++) {
-      const i = inverted ? stack.length - 1 - k : k;
-      // Inverted, an edge is inlined when the callee (the parent here) was inlined into its caller.
-      const inl = inverted ? (i + 1 < stack.length ? stack.inline[i + 1] : 0) : stack.inline[i];
-      node = trie.child(node, stack.name[i], inl);
-      if (node >= calledIn.length) calledIn = grown(calledIn, Math.max(node + 1, calledIn.length * 2));
-      if (inl === 0) calledIn[node] |= mask;
-    }
-    sampleNode[s] = node;
+/** Each sample's value of one type on its node: all of it into `total` (before the subtree sums), into `self` where its stack ends there. */
+function weigh(values: Float64Array, nTypes: number, typeIndex: number, sampleNode: Int32Array, sampleEnds: Uint8Array, total: Float64Array, self: Float64Array): void {
+  for (let s = 0; s < sampleNode.length; s++) {
+    const v = Math.abs(values[s * nTypes + typeIndex]);
+    const node = sampleNode[s];
+    total[node] += v;
+    if (sampleEnds[s] === 1) self[node] += v;
   }
-  return { sampleNode, calledIn };
+}
+
+interface PartitionedStacks {
+  size: number;
+  parent: Int32Array;
+  name: Int32Array;
+  calledIn: Uint8Array;
+  sampleNode: Int32Array;
+  sampleEnds: Uint8Array;
+  leftOut: Float64Array;
+  below: Float64Array;
+}
+
+/**
+ * The trie of every sample's stack, made depth first by partitioning the samples: the samples
+ * at a node are grouped by their next frame (a counting sort over frame names), each group that
+ * is wide enough in some type becomes a child and is partitioned in turn, and the samples of a
+ * group that is not stop at the node. Each sample keeps a cursor into its own stack (location
+ * and frame), so no stack is copied and no (parent, name) map is needed. Where all the samples
+ * of a node go on to one frame (long shared paths), the child is made without moving them.
+ */
+function partitionStacks(profile: Profile, frames: FrameTable, inverted: boolean, minShare: number): PartitionedStacks {
+  const { sampleLocStart, sampleLocs, values } = profile;
+  const { locFrameStart } = frames;
+  const nTypes = profile.sampleTypes.length;
+  const nSamples = profile.sampleCount;
+  const p = new Partition(profile, frames, inverted);
+  const { cur, below } = p;
+  // The samples non-zero in some type, with their cursors: the next location and frame to take.
+  for (let s = 0; s < nSamples; s++) {
+    let mask = 0;
+    for (let t = 0; t < nTypes; t++) {
+      const v = Math.abs(values[s * nTypes + t]);
+      below[t] += v;
+      if (v !== 0) mask |= 1 << t;
+    }
+    if (mask === 0) continue;
+    const first = sampleLocStart[s];
+    const last = sampleLocStart[s + 1] - 1;
+    if (first > last) {
+      p.sampleEnds[s] = 1; // no frames: the root's self
+      continue;
+    }
+    const li = inverted ? first : last;
+    cur.add(s, li, inverted ? locFrameStart[sampleLocs[li]] : locFrameStart[sampleLocs[li] + 1] - 1, mask);
+  }
+  for (let t = 0; t < nTypes; t++) below[t] *= minShare;
+  p.push(0, 0, cur.length);
+  while (p.sp > 0) p.step();
+  const { nodes } = p;
+  return { size: nodes.size, parent: nodes.parent.slice(0, nodes.size), name: nodes.name.slice(0, nodes.size), calledIn: nodes.calledIn.slice(0, nodes.size), sampleNode: p.sampleNode, sampleEnds: p.sampleEnds, leftOut: p.leftOut, below };
+}
+
+/** The partition's state: the samples' cursors, the segments still to split, the nodes made, and one node's groups. */
+class Partition {
+  readonly cur: SampleCursors;
+  readonly nodes = new NodeColumns(1024);
+  readonly sampleNode: Int32Array;
+  readonly sampleEnds: Uint8Array;
+  readonly below: Float64Array;
+  readonly leftOut: Float64Array;
+  /** Segments of the cursor arrays still to partition: (node, start, end). */
+  private work = new Int32Array(3 * 1024);
+  sp = 0;
+  private readonly nTypes: number;
+  private readonly slotOf: Int32Array;
+  private readonly slotName: Int32Array;
+  private readonly slotPlace: Int32Array;
+  private readonly slotWidth: Float64Array;
+  private readonly slotCalled: Uint8Array;
+
+  constructor(
+    private readonly profile: Profile,
+    private readonly frames: FrameTable,
+    private readonly inverted: boolean,
+  ) {
+    const n = profile.sampleCount;
+    this.nTypes = profile.sampleTypes.length;
+    this.cur = new SampleCursors(n);
+    this.sampleNode = new Int32Array(n);
+    this.sampleEnds = new Uint8Array(n);
+    this.below = new Float64Array(this.nTypes);
+    this.leftOut = new Float64Array(this.nTypes);
+    const nNames = frames.names.length + 1;
+    this.slotOf = new Int32Array(nNames).fill(-1);
+    this.slotName = new Int32Array(nNames);
+    this.slotPlace = new Int32Array(nNames + 1);
+    this.slotWidth = new Float64Array(nNames * this.nTypes);
+    this.slotCalled = new Uint8Array(nNames);
+  }
+
+  push(node: number, start: number, end: number): void {
+    if (this.sp + 3 > this.work.length) this.work = grown(this.work, this.work.length * 2);
+    this.work[this.sp++] = node;
+    this.work[this.sp++] = start;
+    this.work[this.sp++] = end;
+  }
+
+  /** Splits the segment on top of the work stack. */
+  step(): void {
+    const end = this.work[--this.sp];
+    const start = this.work[--this.sp];
+    const node = this.work[--this.sp];
+    const slots = this.group(node, start, end);
+    if (slots === 0) return;
+    const { cur, slotPlace, slotName, slotCalled } = this;
+    const { sampleLocs, sampleLocStart } = this.profile;
+    const { locFrameStart, frameInline } = this.frames;
+    if (slots === 1 && slotPlace[0] === end - start) {
+      // Every sample goes on to the same frame: the child is as wide as this node.
+      const child = this.nodes.add(node, slotName[0], slotCalled[0]);
+      cur.advance(start, end, this.inverted, sampleLocs, sampleLocStart, locFrameStart, frameInline);
+      this.push(child, start, end);
+      return;
+    }
+    this.weighGroups(start, end, slots);
+    // Each group's place in the segment, then the samples moved there.
+    let at = start;
+    for (let i = 0; i < slots; i++) {
+      const n = slotPlace[i];
+      slotPlace[i] = at;
+      at += n;
+    }
+    cur.scatter(start, end, slotPlace, at);
+    for (let i = 0; i < slots; i++) {
+      const from = i === 0 ? start : slotPlace[i - 1];
+      const to = slotPlace[i];
+      if (wideEnough(this.slotWidth, i, this.nTypes, this.below)) {
+        const child = this.nodes.add(node, slotName[i], slotCalled[i]);
+        cur.advance(from, to, this.inverted, sampleLocs, sampleLocStart, locFrameStart, frameInline);
+        this.push(child, from, to);
+      } else {
+        for (let k = from; k < to; k++) this.sampleNode[cur.sample[k]] = node;
+        for (let t = 0; t < this.nTypes; t++) if (this.slotWidth[i * this.nTypes + t] !== 0) this.leftOut[t]++;
+      }
+    }
+  }
+
+  /** Groups a segment's samples by their next frame (slot per sample, count per group in slotPlace); stacks that end here are this node's self. */
+  private group(node: number, start: number, end: number): number {
+    const { cur, slotOf, slotName, slotPlace, slotCalled, inverted, sampleNode, sampleEnds } = this;
+    const { sampleLocStart } = this.profile;
+    const { frameName, frameInline } = this.frames;
+    let slots = 0;
+    for (let k = start; k < end; k++) {
+      const s = cur.sample[k];
+      const li = cur.loc[k];
+      if (inverted ? li >= sampleLocStart[s + 1] : li < sampleLocStart[s]) {
+        sampleNode[s] = node;
+        sampleEnds[s] = 1;
+        cur.slot[k] = -1;
+        continue;
+      }
+      const f = cur.frame[k];
+      const nm = frameName[f] + 1;
+      let slot = slotOf[nm];
+      if (slot < 0) {
+        slot = slotOf[nm] = slots++;
+        slotName[slot] = nm;
+        slotPlace[slot] = 0;
+        slotCalled[slot] = 0;
+      }
+      cur.slot[k] = slot;
+      slotPlace[slot]++;
+      // Inverted, an edge is inlined when the callee (the frame taken before, the parent here) was inlined into its caller.
+      if ((inverted ? cur.inline[k] : frameInline[f]) === 0) slotCalled[slot] |= cur.mask[k];
+    }
+    for (let i = 0; i < slots; i++) slotOf[slotName[i]] = -1;
+    return slots;
+  }
+
+  /** Each group's width per type. */
+  private weighGroups(start: number, end: number, slots: number): void {
+    const { cur, slotWidth, nTypes } = this;
+    const values = this.profile.values;
+    slotWidth.fill(0, 0, slots * nTypes);
+    for (let k = start; k < end; k++) {
+      const slot = cur.slot[k];
+      if (slot < 0) continue;
+      const s = cur.sample[k];
+      for (let t = 0; t < nTypes; t++) slotWidth[slot * nTypes + t] += Math.abs(values[s * nTypes + t]);
+    }
+  }
+}
+
+/** A group of samples is made a node when it is non-zero and at least `below` wide in some type. */
+function wideEnough(width: Float64Array, slot: number, nTypes: number, below: Float64Array): boolean {
+  for (let t = 0; t < nTypes; t++) {
+    const w = width[slot * nTypes + t];
+    if (w !== 0 && w >= below[t]) return true;
+  }
+  return false;
+}
+
+/** The partition's nodes: parent, name and the types reaching each by a call. */
+class NodeColumns {
+  parent: Int32Array;
+  name: Int32Array;
+  calledIn: Uint8Array;
+  size = 1;
+
+  constructor(capacity: number) {
+    this.parent = new Int32Array(capacity);
+    this.name = new Int32Array(capacity);
+    this.calledIn = new Uint8Array(capacity);
+    this.parent[0] = -1;
+  }
+
+  add(parent: number, name: number, calledIn: number): number {
+    if (this.size === this.parent.length) {
+      const cap = this.size * 2;
+      this.parent = grown(this.parent, cap);
+      this.name = grown(this.name, cap);
+      this.calledIn = grown(this.calledIn, cap);
+    }
+    const node = this.size++;
+    this.parent[node] = parent;
+    this.name[node] = name;
+    this.calledIn[node] = calledIn;
+    return node;
+  }
+}
+
+/** Per sample being partitioned: its index, cursor (location index, frame), types, the inline flag of the frame taken last, and its group. */
+class SampleCursors {
+  sample: Int32Array;
+  loc: Int32Array;
+  frame: Int32Array;
+  mask: Uint8Array;
+  inline: Uint8Array;
+  slot: Int32Array;
+  length = 0;
+  // Where a scatter writes a segment before it is copied back.
+  private spare: { sample: Int32Array; loc: Int32Array; frame: Int32Array; mask: Uint8Array; inline: Uint8Array };
+
+  constructor(capacity: number) {
+    this.sample = new Int32Array(capacity);
+    this.loc = new Int32Array(capacity);
+    this.frame = new Int32Array(capacity);
+    this.mask = new Uint8Array(capacity);
+    this.inline = new Uint8Array(capacity);
+    this.slot = new Int32Array(capacity);
+    this.spare = { sample: new Int32Array(capacity), loc: new Int32Array(capacity), frame: new Int32Array(capacity), mask: new Uint8Array(capacity), inline: new Uint8Array(capacity) };
+  }
+
+  add(sample: number, loc: number, frame: number, mask: number): void {
+    const k = this.length++;
+    this.sample[k] = sample;
+    this.loc[k] = loc;
+    this.frame[k] = frame;
+    this.mask[k] = mask;
+    this.inline[k] = 0;
+  }
+
+  /** Samples of [start, end) with a group moved to their group's place (`place[g]` is where group g's next goes, its end after), to fill [start, live); those without one (-1) are dropped. */
+  scatter(start: number, end: number, place: Int32Array, live: number): void {
+    const { sample, loc, frame, mask, inline, slot, spare } = this;
+    for (let k = start; k < end; k++) {
+      const g = slot[k];
+      if (g < 0) continue;
+      const to = place[g]++;
+      spare.sample[to] = sample[k];
+      spare.loc[to] = loc[k];
+      spare.frame[to] = frame[k];
+      spare.mask[to] = mask[k];
+      spare.inline[to] = inline[k];
+    }
+    // Only [start, live) of the spare side is new: copied back (other segments live in the columns).
+    sample.set(spare.sample.subarray(start, live), start);
+    loc.set(spare.loc.subarray(start, live), start);
+    frame.set(spare.frame.subarray(start, live), start);
+    mask.set(spare.mask.subarray(start, live), start);
+    inline.set(spare.inline.subarray(start, live), start);
+  }
+
+  /** Each sample of [from, to) past the frame it is at: toward the leaf (forward) or toward the root (inverted). */
+  advance(from: number, to: number, inverted: boolean, sampleLocs: Uint32Array, sampleLocStart: Uint32Array, locFrameStart: Uint32Array, frameInline: Uint8Array): void {
+    const { sample, loc, frame, inline } = this;
+    for (let k = from; k < to; k++) {
+      const f = frame[k];
+      let li = loc[k];
+      if (inverted) {
+        inline[k] = frameInline[f];
+        if (f + 1 < locFrameStart[sampleLocs[li] + 1]) frame[k] = f + 1;
+        else {
+          loc[k] = ++li;
+          if (li < sampleLocStart[sample[k] + 1]) frame[k] = locFrameStart[sampleLocs[li]];
+        }
+      } else if (f > locFrameStart[sampleLocs[li]]) frame[k] = f - 1;
+      else {
+        loc[k] = --li;
+        if (li >= sampleLocStart[sample[k]]) frame[k] = locFrameStart[sampleLocs[li] + 1] - 1;
+      }
+    }
+  }
 }
 
 /** Widths in half-octaves of the root's: band 0 is over 1/√2 of the total, band k over 2^-(k+1)/2; the last band holds the rest. */
@@ -359,7 +650,7 @@ function addInverted(trie: StackTrie, stack: StackBuffer, top: number, v: number
  * Each node's children in name order, without comparisons: rank the (few) names once, then
  * two stable counting sorts, by name rank and then by parent.
  */
-function childrenByName(trie: TrieColumns, names: string[]): { children: Int32Array; childStart: Int32Array } {
+function childrenByName(trie: Pick<TrieColumns, 'size' | 'parent' | 'name'>, names: string[]): { children: Int32Array; childStart: Int32Array } {
   const size = trie.size;
   const rankOf = new Int32Array(names.length);
   Array.from(names.keys())

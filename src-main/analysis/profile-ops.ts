@@ -4,7 +4,7 @@
 import type { Profile } from '../model/profile.js';
 import { sampleTypeIndex } from '../model/profile.js';
 import { buildFlameGraph, type FlameGraph, type FlameGraphOptions } from './flame-graph.js';
-import { computeTop, type TopOptions, type TopReport } from './top.js';
+import { computeTop, type TopFigures, type TopOptions, type TopReport } from './top.js';
 import type { ProfileView } from './profile-view.js';
 import { GpwError } from '../api/errors.js';
 
@@ -22,8 +22,9 @@ export function flameGraphOf(view: ProfileView, sampleType: string | undefined, 
   return buildFlameGraph(view.profile, resolveSampleType(view.profile, sampleType), options);
 }
 
-export function topOf(view: ProfileView, sampleType: string | undefined, options: TopOptions): TopReport {
+/** `figures`: the view's profile's figures of every type, when kept (a sample-type switch then walks no stack for them). */
+export function topOf(view: ProfileView, sampleType: string | undefined, options: TopOptions, figures?: TopFigures): TopReport {
   const t = resolveSampleType(view.profile, sampleType);
-  const top = computeTop(view.profile, t, options, view.totals[t]);
+  const top = figures ? figures.top(t, options, view.totals[t]) : computeTop(view.profile, t, options, view.totals[t]);
   return view.warnings.length > 0 ? { ...top, warnings: view.warnings } : top;
 }

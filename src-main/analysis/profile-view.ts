@@ -111,7 +111,8 @@ export function reportTotals(p: Profile): number[] {
 export function viewProfile(input: ViewInput, filters: ViewFilters = {}): ProfileView {
   const combined = combine(input, filters.normalize === true);
   const totals = reportTotals(combined);
-  const units = numericLabelUnits(combined);
+  // Label units are read (a walk of every label) only for the tag filters that use them.
+  const units = filters.tagfocus || filters.tagignore ? numericLabelUnits(combined) : new Map<string, string>();
   const warnings: string[] = [];
   const unmatched = (option: string): void => {
     warnings.push(`${option} expression matched no samples`);

@@ -291,6 +291,27 @@ export function computeTop(profile: Profile, typeIndex: number, options: TopOpti
   return topOfFigures(frames, profile.sampleTypes[typeIndex], accumulate(profile, frames, typeIndex), options, reportTotal, (shown) => edgesBetween(profile, frames, typeIndex, shown));
 }
 
+/**
+ * Every sample type's per-function figures of one profile, added up in one walk of its stacks
+ * (the same sums as `accumulate`), so that a top table of another type costs only its order and
+ * inline labels: kept by the worker with the profile (an import's function figures are these).
+ */
+export class TopFigures {
+  readonly frames: FrameTable;
+  readonly figures: Accumulator;
+
+  constructor(readonly profile: Profile) {
+    this.frames = buildFrameTable(profile, { showAddresses: false });
+    this.figures = new Accumulator(this.frames, profile.sampleTypes.map((_, t) => t)).addProfile(profile);
+  }
+
+  /** computeTop's table of one type. */
+  top(typeIndex: number, options: TopOptions = DEFAULT_TOP_OPTIONS, reportTotal?: number): TopReport {
+    const { profile, frames } = this;
+    return topOfFigures(frames, profile.sampleTypes[typeIndex], this.figures.of(typeIndex), options, reportTotal, (shown) => edgesBetween(profile, frames, typeIndex, shown));
+  }
+}
+
 /** Whether any of the shown functions (shown[i] === 1) appears as an inlined frame. */
 function anyInlined(frames: FrameTable, shown: Uint8Array): boolean {
   const { frameName, frameInline } = frames;

@@ -2,29 +2,57 @@
 // profile is decoded and summarised once: at import, or at the first view that needs it. A
 // later request for the same view of the same bytes — in this process or in a new one, such
 // as `gpw top ID` after `gpw import` — is read back instead of decoding the profile again.
-// Only small answers are kept (top tables); flame graphs are rebuilt from the worker's cache.
+// Only small answers are kept: top tables, and flame graphs of at most FLAME_CACHE_MAX_NODES
+// nodes (a big profile's graph is built only as far as it can be drawn, so most are), their
+// columns stored as arrays of numbers.
 
+import type { FlameGraph } from '../analysis/flame-graph.js';
 import type { ViewCache } from '../library/view-cache.js';
 import type { ProfileWorkerClient } from './profile-worker-client.js';
 import type { WorkerRequest } from './profile-worker-protocol.js';
 import type { ViewRequest } from './view-request.js';
 
 /** The worker requests whose answers are kept: small and asked for again and again. */
-type CachedRequest = Extract<WorkerRequest, { op: 'top' }>;
+type CachedRequest = Extract<WorkerRequest, { op: 'top' | 'flame' }>;
+
+/** How an answer is kept (a JSON value, or undefined for one too big to keep) and read back. */
+export interface AnswerCodec<T> {
+  encode(value: T): unknown;
+  decode(stored: unknown): T;
+}
+
+const sortedEntries = (o: object): object => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1)));
 
 /** The request as a canonical string: sources by hash, the sample type resolved to its name. */
 export function cacheKey(req: CachedRequest, defaultSampleType: string | undefined): string {
-  const filters = Object.fromEntries(Object.entries(req.view.filters).sort(([a], [b]) => (a < b ? -1 : 1)));
-  const options = Object.fromEntries(Object.entries(req.options).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1)));
+  const options = req.op === 'top' ? req.options : { inverted: req.inverted === true, maxNodes: req.maxNodes, v: FLAME_CACHE_VERSION };
   return JSON.stringify({
     op: req.op,
     sources: req.view.sources.map((s) => s.sha256),
     base: req.view.base.map((s) => s.sha256),
-    filters,
+    filters: sortedEntries(req.view.filters),
     sampleType: req.sampleType ?? defaultSampleType ?? null,
-    options,
+    options: sortedEntries(options),
   });
 }
+
+/** Part of a kept flame graph's key: bump it when the graphs built for a request change (what is left out, the note), so older rows are not read. */
+const FLAME_CACHE_VERSION = 1;
+
+/** Flame graphs kept in the library: at most this many nodes (about 40 bytes of JSON each). */
+export const FLAME_CACHE_MAX_NODES = 25_000;
+
+/** A flame graph's typed columns as arrays of numbers (JSON keeps every double exactly), and back. */
+export const FLAME_CODEC: AnswerCodec<FlameGraph> = {
+  encode: (g) =>
+    g.nameIndex.length > FLAME_CACHE_MAX_NODES
+      ? undefined
+      : { ...g, nameIndex: Array.from(g.nameIndex), depth: Array.from(g.depth), total: Array.from(g.total), self: Array.from(g.self), inlined: Array.from(g.inlined), delta: g.delta ? Array.from(g.delta) : null },
+  decode: (stored) => {
+    const g = stored as Omit<FlameGraph, 'nameIndex' | 'depth' | 'total' | 'self' | 'inlined' | 'delta'> & Record<'nameIndex' | 'depth' | 'total' | 'self' | 'inlined', number[]> & { delta: number[] | null };
+    return { ...g, nameIndex: Int32Array.from(g.nameIndex), depth: Int32Array.from(g.depth), total: Float64Array.from(g.total), self: Float64Array.from(g.self), inlined: Uint8Array.from(g.inlined), delta: g.delta ? Float64Array.from(g.delta) : null };
+  },
+};
 
 export class CachedViews {
   constructor(
@@ -37,16 +65,17 @@ export class CachedViews {
    * names is a library blob and the same request was answered before. `defaultSampleType`
    * (the first source's, when known) makes "no sample type" and its name one request.
    */
-  async run<T>(req: CachedRequest, view: ViewRequest, defaultSampleType?: string): Promise<T> {
+  async run<T>(req: CachedRequest, view: ViewRequest, defaultSampleType?: string, codec?: AnswerCodec<T>): Promise<T> {
     const hashes = [...req.view.sources, ...req.view.base].map((s) => s.sha256);
     const cacheable = hashes.every((h) => this.cache.has(h));
     const key = cacheable ? cacheKey(req, defaultSampleType) : '';
     if (cacheable) {
-      const hit = this.cache.get<T>(hashes[0], key);
-      if (hit !== undefined) return hit;
+      const hit = this.cache.get<unknown>(hashes[0], key);
+      if (hit !== undefined) return codec ? codec.decode(hit) : (hit as T);
     }
     const value = await this.worker.run<T>(req, view.load, view.nameOf);
-    if (cacheable) this.cache.put(hashes[0], key, value);
+    const kept = codec ? codec.encode(value) : value;
+    if (cacheable && kept !== undefined) this.cache.put(hashes[0], key, kept);
     return value;
   }
 

@@ -10,6 +10,7 @@ import type { FlameGraph } from '../analysis/flame-graph.js';
 import { summarizeProfile } from '../analysis/profile-summary.js';
 import { flameGraphOf, resolveSampleType, topOf } from '../analysis/profile-ops.js';
 import { FlameStructure } from '../analysis/flame-graph.js';
+import { TopFigures } from '../analysis/top.js';
 import { callTreeOf, diffTableOf, exportOf, sandwichOf } from '../analysis/view-ops.js';
 import { addressesOf, peekOf, sourceListOf } from '../analysis/source/source-ops.js';
 import { callGraphOf } from '../analysis/graph/graph-ops.js';
@@ -87,19 +88,40 @@ function decodeSource(source: ProfileSource, decoded: Map<string, Profile>): Pro
  */
 const STRUCTURE_MAX_NODES = 8_000_000;
 const structures = new WeakMap<ProfileView, Map<boolean, FlameStructure>>();
+/**
+ * Views of profiles with more frames than this in all their stacks together build only the part
+ * of the trie that can be drawn: nodes at least FLAME_MIN_SHARE of the total in some sample
+ * type (1/10,000: under a pixel even zoomed in a hundredfold on a wide screen).
+ */
+const PARTIAL_TRIE_MIN_FRAMES = 1_000_000;
+const FLAME_MIN_SHARE = 1e-4;
 
 function flameOf(view: ProfileView, sampleType: string | undefined, inverted: boolean, maxNodes: number | undefined): FlameGraph {
   const typeIndex = resolveSampleType(view.profile, sampleType);
   let kept = structures.get(view);
   let structure = kept?.get(inverted);
   if (!structure) {
-    structure = new FlameStructure(view.profile, inverted);
+    const minShare = view.profile.sampleLocs.length > PARTIAL_TRIE_MIN_FRAMES ? FLAME_MIN_SHARE : 0;
+    structure = new FlameStructure(view.profile, inverted, minShare);
     if (structure.size <= STRUCTURE_MAX_NODES) {
       if (!kept) structures.set(view, (kept = new Map()));
       kept.set(inverted, structure);
     }
   }
   return structure.graph(typeIndex, { maxNodes });
+}
+
+/**
+ * Each view's profile's per-function figures of every sample type (one walk of its stacks for
+ * all of them): an import's function figures are those of the profile's plain view, and every
+ * top table of a view after its first, whichever type it asks for, reads them.
+ */
+const topFigures = new WeakMap<Profile, TopFigures>();
+
+function figuresOf(profile: Profile): TopFigures {
+  let figures = topFigures.get(profile);
+  if (!figures) topFigures.set(profile, (figures = new TopFigures(profile)));
+  return figures;
 }
 
 function viewFor(spec: ViewSpec): ProfileView {
@@ -115,7 +137,7 @@ function readFile(path: string, key: string, onProgress: (done: number, total: n
   const { profile: decoded, size } = decodeProfileFile(path, { onProgress });
   const profile = pruneDroppedFrames(decoded);
   touch(cache, key, profile, CACHE_SIZE);
-  return { size, summary: summarizeProfile(profile), functionStats: functionStatsOf(profile) };
+  return { size, summary: summarizeProfile(profile), functionStats: functionStatsOf(profile, figuresOf(profile)) };
 }
 
 function keep(key: string, sha256: string | null): null {
@@ -214,7 +236,7 @@ function handle(req: WorkerRequest, id: number): unknown {
       return { sampleTypes: profile.sampleTypes, defaultSampleType: profile.defaultSampleType };
     }
     case 'functionStats':
-      return scanned.get(req.source.sha256)?.functionStats() ?? functionStatsOf(profilesFor([req.source])[0]);
+      return scanned.get(req.source.sha256)?.functionStats() ?? functionStatsOf(profilesFor([req.source])[0], figuresOf(profilesFor([req.source])[0]));
     case 'flame':
       // Diff views keep signed sums: their own build. Others share one trie across sample types.
       if (req.view.base.length > 0 || !FlameStructure.fits(viewFor(req.view).profile)) {
@@ -232,7 +254,7 @@ function handle(req: WorkerRequest, id: number): unknown {
     case 'top': {
       const scan = scannedView(req);
       if (scan) return scan.top(resolveSampleType(scan.skeleton, req.sampleType), req.options);
-      return topOf(viewFor(req.view), req.sampleType, req.options);
+      return topOf(viewFor(req.view), req.sampleType, req.options, figuresOf(viewFor(req.view).profile));
     }
     case 'sourceList':
       return sourceListOf(viewFor(req.view), req.sampleType, req.symbol, { searchPath: req.searchPath, trimPath: req.trimPath });

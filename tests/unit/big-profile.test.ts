@@ -63,4 +63,28 @@ describe('big allocs profile', () => {
       await engine.close();
     }
   }, 240_000);
+
+  it('keeps the flame graphs a view asked for: a new engine shows them without a worker', async () => {
+    const asked = [
+      { id, sampleType: 'alloc_space' },
+      { id, sampleType: 'inuse_objects' },
+      { id, sampleType: 'alloc_space', inverted: true },
+    ];
+    const engine = new Engine({ libraryPath: library, workerPath: repoPath('out/main/profile-worker.js') });
+    const graphs = [];
+    try {
+      for (const args of asked) graphs.push(await engine.flameGraph(args));
+    } finally {
+      await engine.close();
+    }
+    // Built only as far as it can be drawn, so small enough to keep, with the note saying so.
+    for (const g of graphs) expect(g.hidden?.subtrees).toBe(true);
+    const again = new Engine({ libraryPath: library, workerPath: repoPath('tests/.tmp/no-such-worker.js') });
+    try {
+      for (const [i, args] of asked.entries()) expect(await again.flameGraph(args)).toEqual(graphs[i]);
+      await expect(again.flameGraph({ id, sampleType: 'inuse_space' })).rejects.toThrow(/worker/);
+    } finally {
+      await again.close();
+    }
+  }, 240_000);
 });

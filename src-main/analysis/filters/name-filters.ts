@@ -103,15 +103,18 @@ export function filterByName(profile: Profile, filters: NameFilters, unmatched: 
   if (hide && !matched.hide) unmatched('Hide');
   if (show && !matched.show) unmatched('Show');
   const trimmed = withLocationLines(profile, locStart, lineIdx);
+  const { sampleLocStart, sampleLocs } = profile;
   return selectSamples(trimmed, (s, stack) => {
+    // Whether the sample stays first: a focus keeps few of many, whose stacks alone are copied.
     let focused = false;
-    for (let i = profile.sampleLocStart[s]; i < profile.sampleLocStart[s + 1]; i++) {
-      const loc = profile.sampleLocs[i];
-      if (mark[loc] === IGNORED) return false;
-      if (mark[loc] === FOCUSED) focused = true;
-      if (!hidden[loc]) stack.push(loc);
+    for (let i = sampleLocStart[s]; i < sampleLocStart[s + 1]; i++) {
+      const m = mark[sampleLocs[i]];
+      if (m === IGNORED) return false;
+      if (m === FOCUSED) focused = true;
     }
-    return focused && (!anyHidden || stack.length > 0);
+    if (!focused) return false;
+    for (let i = sampleLocStart[s]; i < sampleLocStart[s + 1]; i++) if (!hidden[sampleLocs[i]]) stack.push(sampleLocs[i]);
+    return !anyHidden || stack.length > 0;
   });
 }
 

@@ -4,8 +4,7 @@
 // cum once per sample), for the functions worth a row.
 
 import type { Profile, ValueType } from '../../model/profile.js';
-import { buildFrameTable } from '../frames.js';
-import { Accumulator } from '../top.js';
+import { Accumulator, TopFigures } from '../top.js';
 
 /** Bump when the rule below changes: the engine then recomputes stored figures. */
 export const FUNCTION_STATS_VERSION = 1;
@@ -29,10 +28,8 @@ export interface FunctionStats {
   types: SampleTypeStats[];
 }
 
-export function functionStatsOf(profile: Profile): FunctionStats {
-  const frames = buildFrameTable(profile, { showAddresses: false });
-  const acc = new Accumulator(frames, profile.sampleTypes.map((_, t) => t)).addProfile(profile);
-  return functionStatsOfFigures(frames.names, profile.sampleTypes, acc);
+export function functionStatsOf(profile: Profile, figures: TopFigures = new TopFigures(profile)): FunctionStats {
+  return functionStatsOfFigures(figures.frames.names, profile.sampleTypes, figures.figures);
 }
 
 /** The stats from every sample type's figures, added up in sample-type order (`acc.types` is 0, 1, …). */
