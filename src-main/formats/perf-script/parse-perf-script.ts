@@ -136,6 +136,7 @@ class PerfScriptReader implements LineBytesFilter {
   /** Kinds of record lines read before, by a hash of their bytes (KindTemplate). */
   private readonly kinds = new Map<number, KindTemplate>();
   private kindCount = 0;
+  private lastKind: KindTemplate | null = null;
   private readonly scan: RecordLineScan = { headEnd: 0, colon: 0, cpu: -1, time: -1 };
   /** Record blocks seen before, per java/other process (record-block-cache.ts). */
   private readonly blocks = [new RecordBlockCache(), new RecordBlockCache()];
@@ -239,9 +240,15 @@ class PerfScriptReader implements LineBytesFilter {
   private knownKind(bytes: Uint8Array, start: number, end: number): RecordKind | undefined {
     const scan = this.scan;
     if (this.kindCount === 0 || !scanRecordLineBytes(bytes, start, end, scan)) return undefined;
+    // Records of one thread and event often follow each other: the last kind is tried first.
+    const last = this.lastKind;
+    if (last !== null && sameBytes(last.head, bytes, start, scan.headEnd) && sameBytes(last.tail, bytes, scan.colon, end)) return last.kind;
     const h = bytesHash(bytes, start, scan.headEnd, bytesHash(bytes, scan.colon, end, 0));
     for (let t = this.kinds.get(h); t !== undefined; t = t.next) {
-      if (sameBytes(t.head, bytes, start, scan.headEnd) && sameBytes(t.tail, bytes, scan.colon, end)) return t.kind;
+      if (sameBytes(t.head, bytes, start, scan.headEnd) && sameBytes(t.tail, bytes, scan.colon, end)) {
+        this.lastKind = t;
+        return t.kind;
+      }
     }
     return undefined;
   }
