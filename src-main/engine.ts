@@ -62,6 +62,8 @@ export interface EngineOptions {
    * large profile opens at full speed. For the app and gpw serve, not one-shot CLI commands.
    */
   warmUp?: boolean;
+  /** Start the profile worker before the library opens: a CLI command that reads profiles (its start overlaps the library's). */
+  startWorker?: boolean;
   /** Parse execution traces on the calling thread, not in the trace worker: one-shot CLI commands. */
   tracesInThread?: boolean;
   /** Seal targets' request headers with the OS keychain (Electron safeStorage); else they stay in memory. */
@@ -130,9 +132,9 @@ export class Engine implements GpwApi {
   readonly uploads: UploadService;
 
   constructor(private readonly options: EngineOptions) {
-    this.library = new Library(options.libraryPath, { nativeBinding: options.nativeBinding });
     this.worker = new ProfileWorkerClient(options.workerPath, options.warmUp === true);
-    if (options.warmUp) this.worker.start();
+    if (options.warmUp || options.startWorker) this.worker.start();
+    this.library = new Library(options.libraryPath, { nativeBinding: options.nativeBinding });
     this.views = new CachedViews(this.worker, new ViewCache(this.library.db));
     this.traces = new TraceService(this.library, options.tracesInThread ? null : join(dirname(options.workerPath), 'trace-worker.js'));
     this.gc = new GcService(this.library, this.traces);

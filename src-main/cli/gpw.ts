@@ -81,12 +81,16 @@ const SPECS: Record<string, Record<string, FlagSpec>> = {
 /** gpw source, peek, escapes, disasm (cli/source-command.ts): text as pprof prints it, or JSON. */
 const SOURCE_COMMANDS = { source: sourceCommand, peek: peekCommand, escapes: escapesCommand, disasm: disasmCommand };
 
-function openEngine(library: LibraryChoice, args: ParsedArgs, longRunning = false): Engine {
+/** Commands that read profiles in the profile worker (its start-up then overlaps the library's). */
+const PROFILE_COMMANDS = new Set(['import', 'export', 'top']);
+
+function openEngine(library: LibraryChoice, args: ParsedArgs, longRunning = false, command = ''): Engine {
   const engine = new Engine({
     libraryPath: library.open,
     workerPath: WORKER_PATH,
     demoDir: DEMO_DIR,
     warmUp: longRunning,
+    startWorker: PROFILE_COMMANDS.has(command),
     tracesInThread: !longRunning,
     runSchedules: longRunning,
     // The source views' folders (gpw serve --source-path): the renderer never names a path.
@@ -140,7 +144,7 @@ async function main(argv: string[]): Promise<number> {
     return new Promise<number>(() => {});
   }
 
-  const engine = openEngine(library, args);
+  const engine = openEngine(library, args, false, command);
   try {
     return await runCommand(command, args, json, engine);
   } catch (err) {

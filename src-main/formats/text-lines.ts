@@ -66,12 +66,16 @@ export interface LineVisitor {
 }
 
 /**
- * Sees each line of UTF-8 text as bytes (`bytes[start, end)`, without its "\r\n" or "\n")
- * before it is decoded; true means it took the line, which is then neither decoded nor visited.
- * A reader whose lines mostly repeat (perf script's frame lines) answers those from the bytes.
+ * Sees each line of UTF-8 text as bytes before it is decoded: `bytes[start, end)`, without its
+ * "\r\n" or "\n"; the next line starts at `next`. A reader whose lines mostly repeat (perf
+ * script's frame lines, whole records) answers those from the bytes. take() returns -1 to leave
+ * the line to be decoded and visited, else where the walk goes on: `next` when it took the line
+ * alone, or further when it took whole lines after it as well (in the same `bytes`, up to a
+ * line's start); then `lines` says how many lines it took in all.
  */
 export interface LineBytesFilter {
-  (bytes: Uint8Array, start: number, end: number): boolean;
+  take(bytes: Uint8Array, start: number, end: number, next: number): number;
+  readonly lines: number;
 }
 
 /**
@@ -148,21 +152,21 @@ export class LineSplitter {
         if (this.carryBytes.length > MAX_LINE_CHARS) {
           const piece = this.carryBytes;
           this.carryBytes = null;
-          if (!this.byteLine(piece, 0, piece.length, false)) this.stopped = true;
+          if (this.byteLine(piece, 0, piece.length, piece.length, false) < 0) this.stopped = true;
         }
         return;
       }
       const line = concatBytes(this.carryBytes, bytes.subarray(0, nl));
       this.carryBytes = null;
-      if (!this.byteLine(line, 0, line.length, true)) return;
+      if (this.byteLine(line, 0, line.length, line.length, true) < 0) return;
       start = nl + 1;
     }
     const n = bytes.length;
     while (start < n) {
       const nl = bytes.indexOf(10, start);
       if (nl < 0) break;
-      if (!this.byteLine(bytes, start, nl, true)) return;
-      start = nl + 1;
+      start = this.byteLine(bytes, start, nl, nl + 1, true);
+      if (start < 0) return;
     }
     if (start < n) {
       // A copy (Buffer's slice is a view, and the caller reuses its buffer).
@@ -170,23 +174,31 @@ export class LineSplitter {
       if (this.carryBytes.length > MAX_LINE_CHARS) {
         const piece = this.carryBytes;
         this.carryBytes = null;
-        if (!this.byteLine(piece, 0, piece.length, false)) this.stopped = true;
+        if (this.byteLine(piece, 0, piece.length, piece.length, false) < 0) this.stopped = true;
       }
     }
   }
 
-  /** One line of bytes (its "\r" before "\n" left out when `whole`); false when the visitor stopped. */
-  private byteLine(bytes: Uint8Array, start: number, end: number, whole: boolean): boolean {
+  /**
+   * One line of bytes (its "\r" before "\n" left out when `whole`), the next starting at `next`;
+   * where the walk goes on (past lines the filter took with it), or -1 when the visitor stopped.
+   */
+  private byteLine(bytes: Uint8Array, start: number, end: number, next: number, whole: boolean): number {
     if (whole && end > start && bytes[end - 1] === 13) end--;
     this.lineNo++;
-    if (this.filter!(bytes, start, end)) return true;
+    const filter = this.filter!;
+    const to = filter.take(bytes, start, end, next);
+    if (to >= 0) {
+      if (to !== next) this.lineNo += filter.lines - 1;
+      return to;
+    }
     const line = end > start ? this.decoder!.decode(bytes.subarray(start, end)) : '';
     if (this.visit(line, this.lineNo) === false) {
       this.stopped = true;
       this.carryBytes = null;
-      return false;
+      return -1;
     }
-    return true;
+    return next;
   }
 
   /**
@@ -218,7 +230,7 @@ export class LineSplitter {
         // The last line, with no line break after it: a "\r" at its end stays, as in text mode.
         const last = this.carryBytes;
         this.carryBytes = null;
-        this.byteLine(last, 0, last.length, true);
+        this.byteLine(last, 0, last.length, last.length, true);
         return { endsWithNewline: false, lines: this.lineNo };
       }
       // A cut character at the very end decodes as U+FFFD, as a whole-file decode has it.

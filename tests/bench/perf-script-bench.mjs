@@ -2,8 +2,9 @@
 // `gpw export FILE --format collapsed` and `gpw import FILE` (streamed: the file is never held
 // whole) — beside inferno-collapse-perf (Rust: `cargo install inferno`) and FlameGraph's
 // stackcollapse-perf.pl on the same file in the same run. Prints wall time and peak RSS of each
-// and the ratios, and checks that the folded outputs are identical. Not a test: timings are
-// printed, never asserted.
+// and the ratios, and checks that the folded outputs are identical. inferno folds on two threads
+// by default; it is also run on one (--nthreads 1), as gpw folds on one (an import hashes and
+// deflates the file on the other core meanwhile). Not a test: timings are printed, never asserted.
 //
 // The input is real: tests/go/profgen run under `perf record -e cpu-clock -g`, its `perf script`
 // repeated with shifted timestamps up to the size asked for. It is made once and cached under
@@ -107,10 +108,11 @@ const size = statSync(big).size;
 const gpw = join(ROOT, 'bin/gpw.js');
 const lib = join(DIR, 'bench-library.db');
 const outs = { gpw: join(DIR, 'gpw.folded'), inferno: join(DIR, 'inferno.folded'), perl: join(DIR, 'perl.folded') };
-const results = { export: [], import: [], inferno: [], perl: [] };
+const results = { export: [], import: [], inferno: [], inferno1: [], perl: [] };
 for (let i = 0; i < RUNS; i++) {
   // Interleaved, so all see the same machine load.
   if (inferno) results.inferno.push(timed(inferno, [big], outs.inferno));
+  if (inferno) results.inferno1.push(timed(inferno, ['--nthreads', '1', big], outs.inferno));
   results.export.push(timed(process.execPath, [gpw, 'export', big, '--format', 'collapsed', '--library', ':memory:', '--out', outs.gpw]));
   for (const f of [lib, `${lib}-wal`, `${lib}-shm`]) rmSync(f, { force: true });
   results.import.push(timed(process.execPath, [gpw, 'import', big, '--library', lib]));
@@ -128,8 +130,9 @@ const line = (name, rs, ref) => {
 };
 const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 console.log(`perf script: ${(size / 2 ** 20).toFixed(0)} MiB (profgen under perf record -e cpu-clock -g, repeated); median of ${RUNS}; load ${load}`);
-const refs = [['inferno', results.inferno], ['stackcollapse-perf.pl', results.perl]];
+const refs = [['inferno', results.inferno], ['inferno 1 thread', results.inferno1], ['stackcollapse-perf.pl', results.perl]];
 line('inferno-collapse-perf', results.inferno, []);
+line('inferno-collapse-perf --nthreads 1', results.inferno1, []);
 line('stackcollapse-perf.pl', results.perl, []);
 line('gpw export --format collapsed', results.export, refs);
 line('gpw import (library on disk)', results.import, refs);

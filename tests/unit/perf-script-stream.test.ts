@@ -124,10 +124,10 @@ describe('lines read in pieces', () => {
       // The filter takes lines starting with "p" (as perf script's known frame lines are taken) and decodes them itself.
       const linesAndTaken = (pieces: Uint8Array[]): string[] => {
         const got: string[] = [];
-        const s = new LineSplitter(
-          (l, n) => void got.push(`${n}:${l}`),
-          (b, start, end) => b[start] === 0x70 && got.push(`${got.length + 1}:taken:${new TextDecoder().decode(b.subarray(start, end))}`) > 0,
-        );
+        const s = new LineSplitter((l, n) => void got.push(`${n}:${l}`), {
+          lines: 1,
+          take: (b, start, end, next) => (b[start] === 0x70 && got.push(`${got.length + 1}:taken:${new TextDecoder().decode(b.subarray(start, end))}`) > 0 ? next : -1),
+        });
         const buf = Buffer.alloc(bytes.length);
         for (const p of pieces) {
           buf.set(p);

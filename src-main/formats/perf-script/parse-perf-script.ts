@@ -13,10 +13,14 @@
 import { ProfileBuilder } from '../../model/profile-builder.js';
 import type { Profile, ValueType } from '../../model/profile.js';
 import { FormatError } from '../format-error.js';
-import { detached, LineSplitter } from '../text-lines.js';
+import { detached, LineSplitter, type LineBytesFilter } from '../text-lines.js';
 import { FrameLineCache } from './frame-line-cache.js';
 import { perfFrameNames, stripOffset } from './perf-frames.js';
-import { flatRecordFrameStart, isSpace, looseEventName, parseEventField, parseRecordExtras, parseRecordHeader, parseStackLine } from './perf-lines.js';
+import {
+  flatRecordFrameStart, isSpace, looseEventName, parseEventField, parseRecordExtras, parseRecordHeader, parseStackLine, scanRecordLineBytes,
+  type EventField, type RecordExtras, type RecordLineScan,
+} from './perf-lines.js';
+import { MIN_BLOCK_BYTES, RecordBlockCache } from './record-block-cache.js';
 
 export interface PerfScriptOptions {
   /**
@@ -45,6 +49,9 @@ const AGG_NODE_LIMIT = 2 ** 30;
 const AGG_LABELS_LIMIT = 2 ** 16;
 const AGG_EVENTS_LIMIT = 2 ** 6;
 const MAX_REPORTED_LINES = 5;
+/** At most this many record kinds are remembered with their bytes, and this many share a hash. */
+const KINDS_KEPT = 4096;
+const MAX_KIND_CHAIN = 8;
 
 interface EventInfo {
   name: string;
@@ -53,7 +60,49 @@ interface EventInfo {
   period: number;
 }
 
-class PerfScriptReader {
+/**
+ * What a record line says apart from its cpu and time: the same for all the records of a thread
+ * and event (comm, pid/tid, period, event), so most record lines are one of a few kinds.
+ */
+interface RecordKind {
+  event: number;
+  /** The line printed a period. */
+  hasPeriod: boolean;
+  period: number;
+  pname: string;
+  javaProcess: boolean;
+  /** The label set per cpu (-1: not printed), shared by the kinds of one command and pid/tid. */
+  byCpu: Map<number, number>;
+  comm: string;
+  first: string;
+  second: string;
+}
+
+/**
+ * A kind read from an ASCII record line, kept with that line's bytes up to its pid/tid (`head`)
+ * and from the time's ":" on (`tail`): a line with the same head and tail, whatever its cpu and
+ * time (scanRecordLineBytes), is of that kind, and is read without being decoded.
+ */
+interface KindTemplate {
+  head: Uint8Array;
+  tail: Uint8Array;
+  kind: RecordKind;
+  next: KindTemplate | undefined;
+}
+
+/** A record line's bytes as the bytes of a kind seen before. */
+function bytesHash(b: Uint8Array, start: number, end: number, h: number): number {
+  for (let i = start; i < end; i++) h = (Math.imul(h, 31) + b[i]) | 0;
+  return h;
+}
+
+function sameBytes(k: Uint8Array, b: Uint8Array, start: number, end: number): boolean {
+  if (k.length !== end - start) return false;
+  for (let i = 0; i < k.length; i++) if (k[i] !== b[start + i]) return false;
+  return true;
+}
+
+class PerfScriptReader implements LineBytesFilter {
   readonly builder = new ProfileBuilder();
   // Current record.
   private pname: string | null = null;
@@ -84,6 +133,26 @@ class PerfScriptReader {
    */
   private readonly frameLines = [new FrameLineCache(), new FrameLineCache()];
   private readonly rootLocs = new Map<string, number>();
+  /** Kinds of record lines read before, by a hash of their bytes (KindTemplate). */
+  private readonly kinds = new Map<number, KindTemplate>();
+  private kindCount = 0;
+  private lastKind: KindTemplate | null = null;
+  private readonly scan: RecordLineScan = { headEnd: 0, colon: 0, cpu: -1, time: -1 };
+  /** Record blocks seen before, per java/other process (record-block-cache.ts). */
+  private readonly blocks = [new RecordBlockCache(), new RecordBlockCache()];
+  /**
+   * Where the current record's frame lines start (its piece of the file and the index in it),
+   * and whether all its lines so far were frames pushed from an empty stack: then, when a blank
+   * line ends it in the same piece, its block is remembered.
+   */
+  private recordBytes: Uint8Array | null = null;
+  private recordPiece = -1;
+  private recordStart = 0;
+  private recordClean = false;
+  /** Pieces of the file pushed so far (a caller may refill one buffer). */
+  piece = 0;
+  /** Lines taken by the last take() that went past its line (LineBytesFilter). */
+  lines = 1;
   private readonly labelSetIds = new Map<string, Map<number, number>>();
   private readonly labelSets: number[][] = [];
   private readonly events: EventInfo[] = [];
@@ -101,6 +170,7 @@ class PerfScriptReader {
   line(line: string, lineNo: number): void {
     this.lastLineUnrecognised = false;
     if (line.charCodeAt(0) === 35) {
+      this.recordClean = false;
       this.headerLine(line);
       return;
     }
@@ -124,21 +194,76 @@ class PerfScriptReader {
       return;
     }
     this.unrecognised++;
+    this.recordClean = false;
     this.lastLineUnrecognised = true;
     if (this.unrecognisedLines.length < MAX_REPORTED_LINES) this.unrecognisedLines.push(lineNo);
   }
 
   /**
-   * Before a line is decoded (text-lines.ts LineBytesFilter): inside a record, a frame line seen
-   * before is its location again, found from its bytes (most lines of a capture).
+   * Before a line is decoded (text-lines.ts LineBytesFilter), what can be read from its bytes: a
+   * frame line seen before (its location again), a record line of a kind seen before and, after
+   * it, a block of frame lines seen before (its stack again), a blank line ending a record. Most
+   * lines of a capture are one of these and never become strings.
    */
-  knownFrameLine(bytes: Uint8Array, start: number, end: number): boolean {
-    if (this.pname === null || end === start || !isSpace(bytes[start])) return false;
-    const known = this.frameLines[this.javaProcess ? 1 : 0].get(bytes, start, end);
-    if (known === undefined) return false;
+  take(bytes: Uint8Array, start: number, end: number, next: number): number {
+    if (start === end) {
+      if (this.pname === null) return -1;
+      this.lastLineUnrecognised = false;
+      if (this.recordClean && bytes === this.recordBytes && this.recordPiece === this.piece && bytes[start] === 10) {
+        this.blocks[this.javaProcess ? 1 : 0].add(bytes, this.recordStart, start, this.stackNode);
+      }
+      this.closeRecord();
+      return next;
+    }
+    const c = bytes[start];
+    if (isSpace(c)) {
+      if (this.pname === null) return -1;
+      const known = this.frameLines[this.javaProcess ? 1 : 0].get(bytes, start, end);
+      if (known === undefined) return -1;
+      this.lastLineUnrecognised = false;
+      if (known >= 0) this.push(known);
+      return next;
+    }
+    if (c === 35) return -1;
+    // Perhaps a record line: its frame lines would start at `next`.
+    this.recordBytes = bytes;
+    this.recordPiece = this.piece;
+    this.recordStart = next;
+    const kind = this.knownKind(bytes, start, end);
+    if (kind === undefined) return -1;
     this.lastLineUnrecognised = false;
-    if (known >= 0) this.push(known);
-    return true;
+    this.beginRecord(kind, this.scan.cpu, this.scan.time);
+    return this.takeBlock(bytes, next);
+  }
+
+  /** The kind of the record line `bytes[start, end)` when a line with its head and tail was read before (this.scan: its cpu and time). */
+  private knownKind(bytes: Uint8Array, start: number, end: number): RecordKind | undefined {
+    const scan = this.scan;
+    if (this.kindCount === 0 || !scanRecordLineBytes(bytes, start, end, scan)) return undefined;
+    // Records of one thread and event often follow each other: the last kind is tried first.
+    const last = this.lastKind;
+    if (last !== null && sameBytes(last.head, bytes, start, scan.headEnd) && sameBytes(last.tail, bytes, scan.colon, end)) return last.kind;
+    const h = bytesHash(bytes, start, scan.headEnd, bytesHash(bytes, scan.colon, end, 0));
+    for (let t = this.kinds.get(h); t !== undefined; t = t.next) {
+      if (sameBytes(t.head, bytes, start, scan.headEnd) && sameBytes(t.tail, bytes, scan.colon, end)) {
+        this.lastKind = t;
+        return t.kind;
+      }
+    }
+    return undefined;
+  }
+
+  /** After a record line taken from its bytes: its frame lines as a block seen before, if they are one. */
+  private takeBlock(bytes: Uint8Array, next: number): number {
+    if (!this.recordClean || next + MIN_BLOCK_BYTES > bytes.length) return next;
+    const c = bytes[next];
+    if (c === 10 || c === 13 || !isSpace(c)) return next;
+    const block = this.blocks[this.javaProcess ? 1 : 0].find(bytes, next);
+    if (block === undefined) return next;
+    this.stackNode = block.node;
+    this.recordClean = false;
+    this.lines = 1 + block.lines;
+    return next + block.bytes.length;
   }
 
   /** A one-line sample of a recording without call graphs: its one frame is where it was taken. */
@@ -183,21 +308,73 @@ class PerfScriptReader {
       this.events.push({ name: detached(eventName), hasPeriod: false, period: -1 });
       this.eventIds.set(this.events[event].name, event);
     }
-    if (periodText !== '') this.events[event].hasPeriod = true;
-    // stackcollapse-perf counts a record without a period (or with "0") as 1.
-    this.period = periodText === '' || periodText === '0' ? 1 : Number(periodText);
-    const info = this.events[event];
-    info.period = info.period === -1 || info.period === this.period ? this.period : 0;
-    this.event = event;
-    this.pname = comm.replaceAll(' ', '_');
-    this.javaProcess = this.pname.startsWith('java');
+    const head = line.slice(0, end);
+    let byCpu = this.labelSetIds.get(head);
+    if (byCpu === undefined) this.labelSetIds.set(detached(head), (byCpu = new Map()));
+    const pname = comm.replaceAll(' ', '_');
+    const kind: RecordKind = {
+      event,
+      hasPeriod: periodText !== '',
+      // stackcollapse-perf counts a record without a period (or with "0") as 1.
+      period: periodText === '' || periodText === '0' ? 1 : Number(periodText),
+      pname,
+      javaProcess: pname.startsWith('java'),
+      byCpu,
+      comm: detached(comm),
+      first,
+      second,
+    };
     const extras = parseRecordExtras(line, end);
-    if (extras.time >= 0) {
-      if (extras.time < this.minTime) this.minTime = extras.time;
-      if (extras.time > this.maxTime) this.maxTime = extras.time;
+    this.beginRecord(kind, extras.cpu, extras.time);
+    if (ev) this.rememberKind(line, end, ev, extras, kind);
+  }
+
+  private beginRecord(kind: RecordKind, cpu: number, time: number): void {
+    const info = this.events[kind.event];
+    if (kind.hasPeriod) info.hasPeriod = true;
+    info.period = info.period === -1 || info.period === kind.period ? kind.period : 0;
+    this.event = kind.event;
+    this.period = kind.period;
+    // A record line inside a record (no blank line before it) goes on with that record's stack.
+    this.recordClean = this.pname === null;
+    this.pname = kind.pname;
+    this.javaProcess = kind.javaProcess;
+    if (time >= 0) {
+      if (time < this.minTime) this.minTime = time;
+      if (time > this.maxTime) this.maxTime = time;
     }
-    this.labelSet = this.labelSetOf(line.slice(0, end), comm, first, second, extras.cpu);
+    let labelSet = kind.byCpu.get(cpu);
+    if (labelSet === undefined) {
+      const b = this.builder;
+      const labels = [b.label('comm', kind.comm)];
+      if (kind.second !== '') labels.push(b.label('pid', Number(kind.first)), b.label('tid', Number(kind.second)));
+      else labels.push(b.label('tid', Number(kind.first)));
+      if (cpu >= 0) labels.push(b.label('cpu', cpu));
+      labelSet = this.labelSets.length;
+      this.labelSets.push(labels);
+      kind.byCpu.set(cpu, labelSet);
+    }
+    this.labelSet = labelSet;
     this.records++;
+  }
+
+  /**
+   * Keeps the kind of an ASCII record line with the bytes that tell it (KindTemplate) when
+   * scanRecordLineBytes reads the line as the text parsers did.
+   */
+  private rememberKind(line: string, end: number, ev: EventField, extras: RecordExtras, kind: RecordKind): void {
+    if (this.kindCount >= KINDS_KEPT) return;
+    for (let i = 0; i < line.length; i++) if (line.charCodeAt(i) > 127) return;
+    const bytes = Buffer.from(line, 'latin1');
+    const scan = this.scan;
+    if (!scanRecordLineBytes(bytes, 0, bytes.length, scan)) return;
+    if (scan.headEnd !== end || scan.colon !== ev.colon || scan.cpu !== extras.cpu || scan.time !== extras.time) return;
+    const h = bytesHash(bytes, 0, end, bytesHash(bytes, scan.colon, bytes.length, 0));
+    const first = this.kinds.get(h);
+    let chain = 0;
+    for (let t = first; t !== undefined; t = t.next) if (++chain >= MAX_KIND_CHAIN) return;
+    this.kinds.set(h, { head: bytes.subarray(0, end), tail: bytes.subarray(scan.colon), kind, next: first });
+    this.kindCount++;
   }
 
   private closeRecord(): void {
@@ -268,24 +445,6 @@ class PerfScriptReader {
       this.rootLocs.set(detached(pname), loc);
     }
     return loc;
-  }
-
-  /** `head`: the record line up to its pid/tid field, which names comm, first and second. */
-  private labelSetOf(head: string, comm: string, first: string, second: string, cpu: number): number {
-    let byCpu = this.labelSetIds.get(head);
-    if (byCpu === undefined) this.labelSetIds.set(detached(head), (byCpu = new Map()));
-    let id = byCpu.get(cpu);
-    if (id === undefined) {
-      const b = this.builder;
-      const labels = [b.label('comm', comm)];
-      if (second !== '') labels.push(b.label('pid', Number(first)), b.label('tid', Number(second)));
-      else labels.push(b.label('tid', Number(first)));
-      if (cpu >= 0) labels.push(b.label('cpu', cpu));
-      id = this.labelSets.length;
-      this.labelSets.push(labels);
-      byCpu.set(cpu, id);
-    }
-    return id;
   }
 
   /** The sample types, and for each event the column of its count and of its period (-1). */
@@ -359,14 +518,12 @@ function periodUnit(event: string): string {
 /** perf script text that arrives in pieces (a file read in chunks) → Profile; only the folded stacks are kept. */
 export class PerfScriptStream {
   private readonly reader = new PerfScriptReader();
-  private readonly lines = new LineSplitter(
-    (line, lineNo) => this.reader.line(line, lineNo),
-    (bytes, start, end) => this.reader.knownFrameLine(bytes, start, end),
-  );
+  private readonly lines = new LineSplitter((line, lineNo) => this.reader.line(line, lineNo), this.reader);
 
   constructor(private readonly options: PerfScriptOptions = {}) {}
 
   push(bytes: Uint8Array): void {
+    this.reader.piece++;
     this.lines.push(bytes);
   }
 

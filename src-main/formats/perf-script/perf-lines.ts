@@ -58,6 +58,8 @@ export interface EventField {
   event: string;
   /** The sample period before the event name, "" when absent. */
   period: string;
+  /** Index of the ":" before the period (the end of the time field): the field is read from there on. */
+  colon: number;
 }
 
 /**
@@ -78,7 +80,7 @@ export function parseEventField(line: string): EventField | null {
   const digitsStart = i + 1;
   while (i >= 0 && isSpace(line.charCodeAt(i))) i--;
   if (i < 0 || line.charCodeAt(i) !== 58) return null;
-  return { event: line.slice(s, end - 1), period: line.slice(digitsStart, digitsEnd) };
+  return { event: line.slice(s, end - 1), period: line.slice(digitsStart, digitsEnd), colon: i };
 }
 
 /** The event name of a record line that does not end in stackcollapse's form (e.g. no time field). */
@@ -120,6 +122,78 @@ export function parseRecordExtras(line: string, from: number): RecordExtras {
     if (Number.isFinite(t)) time = t;
   }
   return { cpu, time };
+}
+
+/** What scanRecordLineBytes finds in a record line's bytes. */
+export interface RecordLineScan {
+  /** Index just past the command and pid/tid (where the blanks before `[cpu]` or the time start). */
+  headEnd: number;
+  /** The ":" that ends the time field; the event field follows. */
+  colon: number;
+  cpu: number;
+  /** Seconds. */
+  time: number;
+}
+
+/** The largest integer of decimal digits read exactly, and its powers of ten. */
+const MAX_TIME_DIGITS = 15;
+const POW10 = Array.from({ length: MAX_TIME_DIGITS + 1 }, (_, i) => 10 ** i);
+
+/**
+ * A record line `comm pid/tid [cpu] time: period event:` read from its bytes backwards, from
+ * the end: the ":" before the period (as parseEventField finds it), the time before it, the
+ * optional `[cpu]`, and where the command and pid/tid end. Fills `out` and returns true when the
+ * line has that shape with a time of at most 15 digits (then `time` is exactly Number() of its
+ * text: the digits as an integer, divided by a power of ten, are rounded once). This is a quick
+ * look for lines like one read before: the caller checks that the command part and the event
+ * part are byte for byte those of a line parsed as text (parseRecordHeader, parseEventField,
+ * parseRecordExtras), which then read this line the same way.
+ */
+export function scanRecordLineBytes(b: Uint8Array, start: number, end: number, out: RecordLineScan): boolean {
+  let i = end;
+  while (i > start && isSpace(b[i - 1])) i--;
+  if (i - start < 2 || b[i - 1] !== 58) return false;
+  i--;
+  while (i > start && !isSpace(b[i - 1])) i--;
+  while (i > start && isSpace(b[i - 1])) i--;
+  while (i > start && isDigit(b[i - 1])) i--;
+  while (i > start && isSpace(b[i - 1])) i--;
+  if (i === start || b[i - 1] !== 58) return false;
+  const colon = i - 1;
+  let j = colon;
+  let digits = 0;
+  let dot = -1;
+  let value = 0;
+  // The time's digits, read backwards: the value is built from the front below.
+  while (j > start && (isDigit(b[j - 1]) || b[j - 1] === 46)) {
+    j--;
+    if (b[j] === 46) {
+      if (dot >= 0) return false;
+      dot = j;
+    } else digits++;
+  }
+  if (digits === 0 || digits > MAX_TIME_DIGITS) return false;
+  for (let k = j; k < colon; k++) if (k !== dot) value = value * 10 + (b[k] - 48);
+  const time = dot < 0 ? value : value / POW10[colon - dot - 1];
+  let k = j;
+  while (k > start && isSpace(b[k - 1])) k--;
+  let cpu = -1;
+  if (k > start && b[k - 1] === 93) {
+    let m = k - 1;
+    while (m > start && isDigit(b[m - 1])) m--;
+    if (m === k - 1 || k - 1 - m > 9 || m === start || b[m - 1] !== 91) return false;
+    cpu = 0;
+    for (let d = m; d < k - 1; d++) cpu = cpu * 10 + (b[d] - 48);
+    k = m - 1;
+    const bracket = k;
+    while (k > start && isSpace(b[k - 1])) k--;
+    if (k === bracket) return false;
+  } else if (k === j) return false;
+  out.headEnd = k;
+  out.colon = colon;
+  out.cpu = cpu;
+  out.time = time;
+  return true;
 }
 
 export interface StackLine {
