@@ -1,6 +1,8 @@
 // The engine's execution-trace methods: library traces (and, for the CLI, files) answered by
 // the trace worker, which parses each trace once and keeps it for the next question (or, in a
-// one-shot CLI process, on the calling thread: workers/trace-in-thread.ts).
+// one-shot CLI process, on the calling thread: workers/trace-in-thread.ts). What opening a
+// trace asks first (its timeline and summary) is kept in the library (library/trace-view-store.ts)
+// when first made, at import where the import precomputes: the next open parses nothing.
 
 import type { Artifact, ExportedView, FlameGraph, TopTable } from '../api/types.js';
 import type { BlockingExportFormat } from '../analysis/trace/blocking-views.js';
@@ -15,9 +17,16 @@ import { detectFormat } from '../formats/detect-format.js';
 import { TraceWorkerClient, type TraceAsker } from '../workers/trace-worker-client.js';
 import { InThreadTraces } from '../workers/trace-in-thread.js';
 import type { TraceOp } from '../workers/trace-worker-protocol.js';
+import { TraceViewStore } from '../library/trace-view-store.js';
+import { decodeFrame, encodeFrame } from '../api/wire.js';
+
+/** Version of the kept frames' layout (timelineWire's shape, TraceSummary's): kept rows of another version are made again. */
+const KEPT_FORMAT = 1;
+type KeptView = 'timeline' | 'summary';
 
 export class TraceService {
   readonly worker: TraceAsker;
+  private readonly kept: TraceViewStore;
 
   /** workerPath: the trace worker's script, or null to answer on the calling thread. */
   constructor(
@@ -25,6 +34,7 @@ export class TraceService {
     workerPath: string | null,
   ) {
     this.worker = workerPath === null ? new InThreadTraces() : new TraceWorkerClient(workerPath);
+    this.kept = new TraceViewStore(library.db);
   }
 
   close(): Promise<void> {
@@ -32,7 +42,7 @@ export class TraceService {
   }
 
   summary(id: string): Promise<TraceSummary> {
-    return this.ask(id, { op: 'summary' });
+    return this.keptOrAsk(id, 'summary', { op: 'summary' });
   }
 
   blockingProfile(id: string, kind: BlockingKind): Promise<FlameGraph> {
@@ -58,7 +68,15 @@ export class TraceService {
 
   /** The lanes, ranges and series the timeline draws, as typed arrays (the wire form: analysis/trace/timeline.ts). */
   timeline(id: string): Promise<TraceTimelineWire> {
-    return this.ask(id, { op: 'timeline' });
+    return this.keptOrAsk(id, 'timeline', { op: 'timeline' });
+  }
+
+  /** Makes and keeps what opening the trace asks first (the import calls it while the worker still holds the parsed trace). */
+  async keepOpenViews(id: string): Promise<void> {
+    for (const [view, op] of [['timeline', { op: 'timeline' }], ['summary', { op: 'summary' }]] as const) {
+      const sha256 = this.requireTrace(id).sha256;
+      if (!this.kept.get(sha256, view, KEPT_FORMAT)) this.kept.put(sha256, view, KEPT_FORMAT, encodeFrame(await this.ask(id, op)));
+    }
   }
 
   /** The span of goroutine g (dense index) at a time: state, reason, stacks, what woke it. */
@@ -94,6 +112,24 @@ export class TraceService {
     } catch (err) {
       throw err instanceof GpwError && err.code === 'bad_input' ? new GpwError('bad_input', `${name}: ${err.message}`) : err;
     }
+  }
+
+  /** The kept answer, or the worker's, kept once it is sent (a write that fails is tried again on the next open). */
+  private async keptOrAsk<T>(id: string, view: KeptView, op: TraceOp): Promise<T> {
+    const sha256 = this.requireTrace(id).sha256;
+    const stored = this.kept.get(sha256, view, KEPT_FORMAT);
+    if (stored) return decodeFrame(stored) as T;
+    const value = await this.ask<T>(id, op);
+    // Framed now (a transport may hand the arrays on), written once the answer is on its way.
+    const frame = encodeFrame(value);
+    setImmediate(() => {
+      try {
+        this.kept.put(sha256, view, KEPT_FORMAT, frame);
+      } catch {
+        // The library is busy or read-only: the answer is made again next time.
+      }
+    });
+    return value;
   }
 
   private async ask<T>(id: string, op: TraceOp): Promise<T> {
