@@ -5,7 +5,7 @@
 import type { TraceTimeline } from '../../src-main/api/trace-timeline-types';
 import { RangeKind } from '../../src-main/model/trace';
 import type { LaneSource } from './trace-lane-raster';
-import { goClassOf, procClassOf } from './trace-states';
+import { goIntervalClasses, procIntervalClasses } from '../../src-main/analysis/trace/lane-classes';
 import { packTasks } from './trace-lane-layout';
 import { rangeLane, seriesMax } from './trace-bands';
 
@@ -24,35 +24,12 @@ export interface TimelineData {
   heapMax: number;
 }
 
-/** Goroutine intervals' classes: the class of each (state, reason) pair is decided once per reason. */
-function goClasses(tl: TraceTimeline): Uint8Array {
-  const go = tl.goroutines;
-  const cls = new Uint8Array(go.state.length);
-  const byReason = new Map<number, number>();
-  for (let i = 0; i < cls.length; i++) {
-    const key = go.state[i] * 1e6 + go.reason[i];
-    let c = byReason.get(key);
-    if (c === undefined) byReason.set(key, (c = goClassOf(go.state[i], tl.strings[go.reason[i]])));
-    cls[i] = c;
-  }
-  return cls;
-}
-
-export function procClassOfGoroutine(tl: TraceTimeline): Uint8Array {
-  const go = tl.goroutines;
-  const out = new Uint8Array(go.id.length);
-  for (let g = 0; g < out.length; g++) out[g] = procClassOf(tl.strings[go.name[g]]);
-  return out;
-}
-
 export function prepareTimeline(tl: TraceTimeline): TimelineData {
   const go = tl.goroutines;
-  const gcls = goClasses(tl);
+  const gcls = goIntervalClasses(go.state, go.reason, tl.strings);
   const goLanes: LaneSource[] = [];
   for (let g = 0; g < go.id.length; g++) goLanes.push({ begin: go.begin, end: go.end, cls: gcls, lo: go.start[g], hi: go.start[g + 1] });
-  const pc = procClassOfGoroutine(tl);
-  const pcls = new Uint8Array(tl.procs.g.length);
-  for (let i = 0; i < pcls.length; i++) pcls[i] = pc[tl.procs.g[i]];
+  const pcls = procIntervalClasses(tl.procs.g, go.name, tl.strings);
   const procLanes: LaneSource[] = [];
   for (let p = 0; p + 1 < tl.procs.start.length; p++) procLanes.push({ begin: tl.procs.begin, end: tl.procs.end, cls: pcls, lo: tl.procs.start[p], hi: tl.procs.start[p + 1] });
 

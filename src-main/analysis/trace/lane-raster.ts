@@ -1,3 +1,4 @@
+// (Shared by the renderer, src-renderer/lib/trace-lane-raster.ts, and timeline-overview.ts.)
 // One timeline lane → the rectangles to draw in the visible time window. A lane is a sorted,
 // non-overlapping run of intervals in typed arrays. The first visible interval is found by
 // binary search; an interval at least a pixel wide is its own rectangle; intervals thinner
@@ -7,7 +8,7 @@
 // O(pixels · log n), not O(intervals); until its sums are built (between frames, after the
 // first one) such a column is summed directly. Adjacent equal columns become one rectangle.
 
-import { firstAbove, firstAtOrAbove } from '../../src-main/analysis/sorted-search';
+import { firstAbove, firstAtOrAbove } from '../sorted-search.js';
 
 /** Intervals [lo, hi) of a lane and each one's colour class (< MAX_CLASSES). */
 export interface LaneSource {
