@@ -341,6 +341,7 @@ export class Engine implements GpwApi {
   traceBlockingExport = (a: ArgsOf<'traceBlockingExport'>): ReturnType<GpwApi['traceBlockingExport']> => this.traces.blockingExport(a.id, a.kind, a.format);
   traceMmu = ({ id, ...options }: ArgsOf<'traceMmu'>): ReturnType<GpwApi['traceMmu']> => this.traces.mmu(id, options);
   traceTimeline = (a: ArgsOf<'traceTimeline'>): ReturnType<GpwApi['traceTimeline']> => this.traces.timeline(a.id);
+  traceTimelineOverview = (a: ArgsOf<'traceTimelineOverview'>): ReturnType<GpwApi['traceTimelineOverview']> => this.traces.timelineOverview(a.id, a.widthPx);
   traceSpan = (a: ArgsOf<'traceSpan'>): ReturnType<GpwApi['traceSpan']> => this.traces.span(a.id, a.g, a.timeNs);
 
   // ---- GC logs (services/gc-service.ts) ----

@@ -8,7 +8,8 @@ import type { Artifact, ExportedView, FlameGraph, TopTable } from '../api/types.
 import type { BlockingExportFormat } from '../analysis/trace/blocking-views.js';
 import type { BlockingKind, MmuCurve, TraceSummary } from '../api/trace-types.js';
 import type { MmuOptions } from '../analysis/trace/mmu.js';
-import type { TraceSpan, TraceTimelineWire } from '../api/trace-timeline-types.js';
+import type { TraceSpan, TraceTimelineOverview, TraceTimelineWire } from '../api/trace-timeline-types.js';
+import { timelineOverview } from '../analysis/trace/timeline-overview.js';
 import { GpwError } from '../api/errors.js';
 import type { GcLog } from '../formats/gctrace/gctrace-types.js';
 import type { Library } from '../library/library.js';
@@ -27,6 +28,8 @@ type KeptView = 'timeline' | 'summary';
 export class TraceService {
   readonly worker: TraceAsker;
   private readonly kept: TraceViewStore;
+  /** The timeline an overview was last made from, until the view asks for it. */
+  private lastTimeline: { sha256: string; wire: TraceTimelineWire } | null = null;
 
   /** workerPath: the trace worker's script, or null to answer on the calling thread. */
   constructor(
@@ -67,8 +70,20 @@ export class TraceService {
   }
 
   /** The lanes, ranges and series the timeline draws, as typed arrays (the wire form: analysis/trace/timeline.ts). */
-  timeline(id: string): Promise<TraceTimelineWire> {
+  async timeline(id: string): Promise<TraceTimelineWire> {
+    const sha256 = this.requireTrace(id).sha256;
+    const last = this.lastTimeline;
+    // The timeline the overview was made from, asked for next by the same view: taken once.
+    this.lastTimeline = null;
+    if (last?.sha256 === sha256) return last.wire;
     return this.keptOrAsk(id, 'timeline', { op: 'timeline' });
+  }
+
+  /** The timeline's first view at the view's width (analysis/trace/timeline-overview.ts); the timeline stays for the view's next question. */
+  async timelineOverview(id: string, widthPx: number): Promise<TraceTimelineOverview> {
+    const wire = await this.timeline(id);
+    this.lastTimeline = { sha256: this.requireTrace(id).sha256, wire };
+    return timelineOverview(wire, widthPx);
   }
 
   /** Makes and keeps what opening the trace asks first (the import calls it while the worker still holds the parsed trace). */

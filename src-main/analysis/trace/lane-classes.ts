@@ -39,16 +39,11 @@ export function procClassOf(name: string): number {
  */
 export function goIntervalClasses(state: Uint8Array, reason: ArrayLike<number>, strings: string[]): Uint8Array {
   const cls = new Uint8Array(state.length);
-  const known = new Map<number, Uint8Array>();
-  let lastState = -1;
-  let table: Uint8Array = new Uint8Array(0);
+  // Per state, the class of each reason (0xff: not decided yet).
+  const tables: Uint8Array[] = [];
   for (let i = 0; i < cls.length; i++) {
     const st = state[i];
-    if (st !== lastState) {
-      lastState = st;
-      table = known.get(st) ?? new Uint8Array(strings.length).fill(0xff);
-      known.set(st, table);
-    }
+    const table = (tables[st] ??= new Uint8Array(strings.length).fill(0xff));
     const r = reason[i];
     let c = table[r];
     if (c === 0xff) table[r] = c = goClassOf(st, strings[r]);

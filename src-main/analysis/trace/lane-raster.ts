@@ -35,6 +35,14 @@ export interface TimeWindow {
   widthPx: number;
 }
 
+/** Most zoomed in: 20 pixels per nanosecond. */
+export const MIN_NS_PER_PX = 0.05;
+
+/** The whole trace in `widthPx` (the timeline's first view). */
+export function wholeTrace(durationNs: number, widthPx: number): { t0: number; nsPerPx: number } {
+  return { t0: 0, nsPerPx: Math.max(MIN_NS_PER_PX, Math.max(1, durationNs) / Math.max(1, widthPx)) };
+}
+
 export const MAX_CLASSES = 16;
 /** Columns with at most this many intervals are summed directly. */
 const DIRECT = 24;
@@ -110,6 +118,11 @@ export function buildPrefix(src: LaneSource): LanePrefix {
 
 /** Dense lanes drawn before they had prefix sums (their columns were summed directly), to build between frames. */
 const wanted = new Set<LaneSource>();
+
+/** Forgets the lanes wanted so far (the engine rasterises once and keeps no lanes). */
+export function forgetWantedPrefixes(): void {
+  wanted.clear();
+}
 
 /** Builds one wanted lane's prefix sums (the first frame does not wait for them); true while more are wanted. */
 export function buildWantedPrefix(): boolean {
