@@ -44,8 +44,8 @@ export class TraceService {
     return this.worker.close();
   }
 
-  summary(id: string): Promise<TraceSummary> {
-    return this.keptOrAsk(id, 'summary', { op: 'summary' });
+  async summary(id: string): Promise<TraceSummary> {
+    return decodeFrame(await this.keptFrame(id, 'summary')) as TraceSummary;
   }
 
   blockingProfile(id: string, kind: BlockingKind): Promise<FlameGraph> {
@@ -76,7 +76,7 @@ export class TraceService {
     // The timeline the overview was made from, asked for next by the same view: taken once.
     this.lastTimeline = null;
     if (last?.sha256 === sha256) return last.wire;
-    return this.keptOrAsk(id, 'timeline', { op: 'timeline' });
+    return decodeFrame(await this.keptFrame(id, 'timeline')) as TraceTimelineWire;
   }
 
   /** The timeline's first view at the view's width (analysis/trace/timeline-overview.ts); the timeline stays for the view's next question. */
@@ -88,9 +88,9 @@ export class TraceService {
 
   /** Makes and keeps what opening the trace asks first (the import calls it while the worker still holds the parsed trace). */
   async keepOpenViews(id: string): Promise<void> {
-    for (const [view, op] of [['timeline', { op: 'timeline' }], ['summary', { op: 'summary' }]] as const) {
-      const sha256 = this.requireTrace(id).sha256;
-      if (!this.kept.get(sha256, view, KEPT_FORMAT)) this.kept.put(sha256, view, KEPT_FORMAT, encodeFrame(await this.ask(id, op)));
+    const sha256 = this.requireTrace(id).sha256;
+    for (const view of ['timeline', 'summary'] as const) {
+      if (!this.kept.get(sha256, view, KEPT_FORMAT)) this.kept.put(sha256, view, KEPT_FORMAT, await this.makeFrame(id, view));
     }
   }
 
@@ -129,14 +129,12 @@ export class TraceService {
     }
   }
 
-  /** The kept answer, or the worker's, kept once it is sent (a write that fails is tried again on the next open). */
-  private async keptOrAsk<T>(id: string, view: KeptView, op: TraceOp): Promise<T> {
+  /** A kept view's frame, or the worker's, kept once the answer is on its way (a write that fails is tried again on the next open). */
+  private async keptFrame(id: string, view: KeptView): Promise<Uint8Array> {
     const sha256 = this.requireTrace(id).sha256;
     const stored = this.kept.get(sha256, view, KEPT_FORMAT);
-    if (stored) return decodeFrame(stored) as T;
-    const value = await this.ask<T>(id, op);
-    // Framed now (a transport may hand the arrays on), written once the answer is on its way.
-    const frame = encodeFrame(value);
+    if (stored) return stored;
+    const frame = await this.makeFrame(id, view);
     setImmediate(() => {
       try {
         this.kept.put(sha256, view, KEPT_FORMAT, frame);
@@ -144,7 +142,12 @@ export class TraceService {
         // The library is busy or read-only: the answer is made again next time.
       }
     });
-    return value;
+    return frame;
+  }
+
+  /** The timeline is framed by the worker from its cached lanes (no copy of them first); the summary here. */
+  private async makeFrame(id: string, view: KeptView): Promise<Uint8Array> {
+    return view === 'timeline' ? this.ask<Uint8Array>(id, { op: 'timeline-frame' }) : encodeFrame(await this.ask(id, { op: 'summary' }));
   }
 
   private async ask<T>(id: string, op: TraceOp): Promise<T> {

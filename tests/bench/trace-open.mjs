@@ -8,18 +8,27 @@
 //
 //   npm run build && node tests/bench/trace-open.mjs   (BENCH_RUNS=3, BENCH_TRACE_SCALE=60, BENCH_TRACE_GO=local,go1.22.12)
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CHROMIUM, openServedPage } from './served-page.mjs';
 import { ensureTrace } from '../go/trace-gen.mjs';
-import { load, median } from './bench-timing.mjs';
+import { load, median, timed } from './bench-timing.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SCALE = Number(process.env.BENCH_TRACE_SCALE ?? 60);
 const TOOLCHAINS = (process.env.BENCH_TRACE_GO ?? 'local,go1.22.12').split(',');
+
+/** CPU ms (user + sys, all threads) a process has used, and its peak RSS in MiB (Linux /proc). */
+function procCpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks of 1/100 s
+}
+function procPeakMiB(pid) {
+  return Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+}
 for (const [path, what] of [[join(ROOT, 'out/main/cli.js'), 'run `npm run build` first'], [CHROMIUM, `${CHROMIUM} is missing`]]) {
   if (!existsSync(path)) {
     console.error(`bench: ${what}`);
@@ -33,35 +42,51 @@ try {
   for (const toolchain of TOOLCHAINS) {
     const big = await ensureTrace({ toolchain, name: `bench-${toolchain}-x${SCALE}`, scale: SCALE, godebug: '' });
     const lib = join(dir, `${toolchain}.sqlite`);
-    const imported = JSON.parse(execFileSync(process.execPath, [join(ROOT, 'bin/gpw.js'), 'import', big.path, '--json', '--library', lib], { encoding: 'utf8' }));
+    const imp = timed(process.execPath, [join(ROOT, 'bin/gpw.js'), 'import', big.path, '--json', '--library', lib]);
+    const imported = JSON.parse(imp.stdout);
     const file = imported.artifacts[0].file;
     const times = [];
     const parts = [];
+    const cpu = [];
     for (let i = 0; i < RUNS; i++) {
       const app = await openServedPage(lib);
       try {
         await app.page.goto(app.url);
         const entry = app.page.getByText(file).first();
         await entry.waitFor({ timeout: 60_000 });
+        const cdp = await app.page.context().newCDPSession(app.page);
+        await cdp.send('Performance.enable');
+        const pageTaskMs = async () => 1000 * (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
+        const server0 = procCpuMs(app.serverPid);
+        const page0 = await pageTaskMs();
         await app.page.evaluate(() => performance.mark('gpw-bench-click'));
         const t0 = Date.now();
         await entry.click();
         await app.page.locator('[data-testid=trace-timeline][data-draw-ms]').waitFor({ timeout: 120_000 });
         times.push(Date.now() - t0);
+        const server1 = procCpuMs(app.serverPid);
+        const page1 = await pageTaskMs();
         // Where the time went, from the view's performance marks (TraceView.svelte, Timeline.svelte).
         // The lanes came as the engine's first view; then the full timeline (zoom, hover) arrives.
-        await app.page.locator('[data-testid=trace-timeline][data-detail=full]').waitFor({ timeout: 120_000 });
+        // (A view without an overview has no data-detail: its first frame is already the full timeline.)
+        await app.page.locator('[data-testid=trace-timeline]:not([data-detail=overview])').waitFor({ timeout: 120_000 });
+        await app.page.waitForTimeout(300);
+        const heap = (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'JSHeapUsedSize').value / 2 ** 20;
+        cpu.push([server1 - server0, page1 - page0, procCpuMs(app.serverPid) - server0, procPeakMiB(app.serverPid), heap]);
         const marks = await app.page.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, m.startTime])));
         const asked = marks['gpw-trace-asked'];
-        parts.push([asked - marks['gpw-bench-click'], marks['gpw-trace-received'] - asked, marks['gpw-trace-prepared'] - marks['gpw-trace-received'], marks['gpw-trace-drawn'] - marks['gpw-trace-prepared'], marks['gpw-trace-detailed'] - marks['gpw-bench-click']]);
+        parts.push([asked - marks['gpw-bench-click'], marks['gpw-trace-received'] - asked, marks['gpw-trace-prepared'] - marks['gpw-trace-received'], marks['gpw-trace-drawn'] - marks['gpw-trace-prepared'], (marks['gpw-trace-detailed'] ?? marks['gpw-trace-drawn']) - marks['gpw-bench-click']]);
       } finally {
         await app.close();
       }
     }
-    console.log(`${big.goVersion}: ${big.path}`);
+    console.log(`${big.goVersion}: ${big.path} (${(readFileSync(big.path).length / 2 ** 20).toFixed(1)} MiB)`);
+    console.log(`  gpw import (CLI process): ${imp.ms.toFixed(0)} ms, CPU ${imp.cpuMs.toFixed(0)} ms, peak RSS ${imp.mib.toFixed(0)} MiB`);
     console.log(`  click → timeline drawn, fresh server each time: median ${median(times)} ms of ${times.join(', ')} ms (target ≤ 1000 ms)`);
     const part = (k) => Math.round(median(parts.map((p) => p[k])));
     console.log(`  of which (medians): click → timeline asked ${part(0)} ms, → answer received ${part(1)} ms (server: parse, lanes, send; page: receive, decode), → prepared ${part(2)} ms, → first frame drawn ${part(3)} ms; the full timeline in ${part(4)} ms after the click`);
+    const c = (k) => Math.round(median(cpu.map((x) => x[k])));
+    console.log(`  CPU (medians): server ${c(0)} ms and page main thread ${c(1)} ms from the click to the first frame; server ${c(2)} ms to the full timeline; server peak RSS ${c(3)} MiB (since its start), page JS heap ${c(4)} MiB at the end`);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
