@@ -8,7 +8,7 @@ CREATE TABLE trace_views (
   sha256     TEXT NOT NULL,               -- the trace's blob
   view       TEXT NOT NULL,               -- 'timeline'
   format     INTEGER NOT NULL,            -- the layout of `data` (services/trace-views.ts)
-  data       BLOB NOT NULL,
+  data       BLOB NOT NULL,               -- the frame, deflated (raw deflate)
   created_at INTEGER NOT NULL,            -- Unix milliseconds
   PRIMARY KEY (sha256, view)
 );
