@@ -352,6 +352,7 @@ export class Engine implements GpwApi {
   traceBlockingExport = (a: ArgsOf<'traceBlockingExport'>): ReturnType<GpwApi['traceBlockingExport']> => this.traces.blockingExport(a.id, a.kind, a.format);
   traceMmu = ({ id, ...options }: ArgsOf<'traceMmu'>): ReturnType<GpwApi['traceMmu']> => this.traces.mmu(id, options);
   traceTimeline = (a: ArgsOf<'traceTimeline'>): ReturnType<GpwApi['traceTimeline']> => this.traces.timeline(a.id);
+  traceTimelineOverview = (a: ArgsOf<'traceTimelineOverview'>): ReturnType<GpwApi['traceTimelineOverview']> => this.traces.timelineOverview(a.id, a.widthPx);
   traceSpan = (a: ArgsOf<'traceSpan'>): ReturnType<GpwApi['traceSpan']> => this.traces.span(a.id, a.g, a.timeNs);
 
   // ---- GC logs (services/gc-service.ts) ----
@@ -531,10 +532,12 @@ export class Engine implements GpwApi {
 
   /**
    * Decode once: while the worker still holds the profiles it decoded for the import, their
-   * default top tables (gpw top ID's) are computed (or were, `early`) and kept in the library.
+   * default top tables (gpw top ID's) are computed (or were, `early`) and kept in the library;
+   * so are a trace's timeline and summary (services/trace-service.ts keepOpenViews).
    */
   private async precomputeViews(artifacts: Artifact[], early: ({ keep(): Promise<void> } | null)[] = []): Promise<void> {
     for (const [i, a] of artifacts.entries()) {
+      if (a.kind === 'trace') await this.traces.keepOpenViews(a.id).catch(() => undefined);
       if (!PROFILE_KINDS.includes(a.kind)) continue;
       const view = viewRequest([this.librarySource(a.id)], [], {});
       const req = topRequest(view);

@@ -57,6 +57,37 @@ export interface TraceTimelineWire extends Omit<TraceTimeline, 'goroutines'> {
   };
 }
 
+/**
+ * The first view of a big trace (traceTimelineOverview): the timeline without its interval
+ * columns (goroutines' begin/end/state/reason/proc and the Ps' begin/end/g are empty; `start`
+ * still says which rows each lane has) and every lane rasterised by the engine for the whole
+ * trace at the view's width, as the canvas would (analysis/trace/lane-raster.ts), so the view
+ * draws before the full timeline has crossed.
+ */
+export interface TraceTimelineOverview {
+  timeline: TraceTimeline;
+  /** The window rasterised: time t at x = (t - t0) / nsPerPx, x in [0, widthPx). */
+  window: { t0: number; nsPerPx: number; widthPx: number };
+  /**
+   * The rectangles of every goroutine lane, then every P lane: lane k's are [start[k], start[k+1]).
+   * x0, x1 in pixels, cls the colour class, fill the covered share of a merged column. A run
+   * that is one interval (`single` 1) carries that interval's state, reason and P (goroutine
+   * lanes) or goroutine (P lanes), for its label; merged columns have single 0.
+   */
+  runs: {
+    start: Uint32Array;
+    x0: Float64Array;
+    x1: Float64Array;
+    cls: Uint8Array;
+    fill: Float32Array;
+    single: Uint8Array;
+    state: Uint8Array;
+    reason: Int32Array;
+    proc: Int32Array;
+    g: Int32Array;
+  };
+}
+
 export interface SpanFrame {
   func: string;
   file: string;

@@ -1,12 +1,15 @@
 // The engine's execution-trace methods: library traces (and, for the CLI, files) answered by
 // the trace worker, which parses each trace once and keeps it for the next question (or, in a
-// one-shot CLI process, on the calling thread: workers/trace-in-thread.ts).
+// one-shot CLI process, on the calling thread: workers/trace-in-thread.ts). What opening a
+// trace asks first (its timeline and summary) is kept in the library (library/trace-view-store.ts)
+// when first made, at import where the import precomputes: the next open parses nothing.
 
 import type { Artifact, ExportedView, FlameGraph, TopTable } from '../api/types.js';
 import type { BlockingExportFormat } from '../analysis/trace/blocking-views.js';
 import type { BlockingKind, MmuCurve, TraceSummary } from '../api/trace-types.js';
 import type { MmuOptions } from '../analysis/trace/mmu.js';
-import type { TraceSpan, TraceTimelineWire } from '../api/trace-timeline-types.js';
+import type { TraceSpan, TraceTimelineOverview, TraceTimelineWire } from '../api/trace-timeline-types.js';
+import { timelineOverview } from '../analysis/trace/timeline-overview.js';
 import { GpwError } from '../api/errors.js';
 import type { GcLog } from '../formats/gctrace/gctrace-types.js';
 import type { Library } from '../library/library.js';
@@ -15,9 +18,18 @@ import { detectFormat } from '../formats/detect-format.js';
 import { TraceWorkerClient, type TraceAsker } from '../workers/trace-worker-client.js';
 import { InThreadTraces } from '../workers/trace-in-thread.js';
 import type { TraceOp } from '../workers/trace-worker-protocol.js';
+import { TraceViewStore } from '../library/trace-view-store.js';
+import { decodeFrame, encodeFrame } from '../api/wire.js';
+
+/** Version of the kept frames' layout (timelineWire's shape, TraceSummary's): kept rows of another version are made again. */
+const KEPT_FORMAT = 1;
+type KeptView = 'timeline' | 'summary';
 
 export class TraceService {
   readonly worker: TraceAsker;
+  private readonly kept: TraceViewStore;
+  /** The timeline an overview was last made from, until the view asks for it. */
+  private lastTimeline: { sha256: string; wire: TraceTimelineWire } | null = null;
 
   /** workerPath: the trace worker's script, or null to answer on the calling thread. */
   constructor(
@@ -25,14 +37,15 @@ export class TraceService {
     workerPath: string | null,
   ) {
     this.worker = workerPath === null ? new InThreadTraces() : new TraceWorkerClient(workerPath);
+    this.kept = new TraceViewStore(library.db);
   }
 
   close(): Promise<void> {
     return this.worker.close();
   }
 
-  summary(id: string): Promise<TraceSummary> {
-    return this.ask(id, { op: 'summary' });
+  async summary(id: string): Promise<TraceSummary> {
+    return decodeFrame(await this.keptFrame(id, 'summary')) as TraceSummary;
   }
 
   blockingProfile(id: string, kind: BlockingKind): Promise<FlameGraph> {
@@ -57,8 +70,28 @@ export class TraceService {
   }
 
   /** The lanes, ranges and series the timeline draws, as typed arrays (the wire form: analysis/trace/timeline.ts). */
-  timeline(id: string): Promise<TraceTimelineWire> {
-    return this.ask(id, { op: 'timeline' });
+  async timeline(id: string): Promise<TraceTimelineWire> {
+    const sha256 = this.requireTrace(id).sha256;
+    const last = this.lastTimeline;
+    // The timeline the overview was made from, asked for next by the same view: taken once.
+    this.lastTimeline = null;
+    if (last?.sha256 === sha256) return last.wire;
+    return decodeFrame(await this.keptFrame(id, 'timeline')) as TraceTimelineWire;
+  }
+
+  /** The timeline's first view at the view's width (analysis/trace/timeline-overview.ts); the timeline stays for the view's next question. */
+  async timelineOverview(id: string, widthPx: number): Promise<TraceTimelineOverview> {
+    const wire = await this.timeline(id);
+    this.lastTimeline = { sha256: this.requireTrace(id).sha256, wire };
+    return timelineOverview(wire, widthPx);
+  }
+
+  /** Makes and keeps what opening the trace asks first (the import calls it while the worker still holds the parsed trace). */
+  async keepOpenViews(id: string): Promise<void> {
+    const sha256 = this.requireTrace(id).sha256;
+    for (const view of ['timeline', 'summary'] as const) {
+      if (!this.kept.get(sha256, view, KEPT_FORMAT)) this.kept.put(sha256, view, KEPT_FORMAT, await this.makeFrame(id, view));
+    }
   }
 
   /** The span of goroutine g (dense index) at a time: state, reason, stacks, what woke it. */
@@ -94,6 +127,27 @@ export class TraceService {
     } catch (err) {
       throw err instanceof GpwError && err.code === 'bad_input' ? new GpwError('bad_input', `${name}: ${err.message}`) : err;
     }
+  }
+
+  /** A kept view's frame, or the worker's, kept once the answer is on its way (a write that fails is tried again on the next open). */
+  private async keptFrame(id: string, view: KeptView): Promise<Uint8Array> {
+    const sha256 = this.requireTrace(id).sha256;
+    const stored = this.kept.get(sha256, view, KEPT_FORMAT);
+    if (stored) return stored;
+    const frame = await this.makeFrame(id, view);
+    setImmediate(() => {
+      try {
+        this.kept.put(sha256, view, KEPT_FORMAT, frame);
+      } catch {
+        // The library is busy or read-only: the answer is made again next time.
+      }
+    });
+    return frame;
+  }
+
+  /** The timeline is framed by the worker from its cached lanes (no copy of them first); the summary here. */
+  private async makeFrame(id: string, view: KeptView): Promise<Uint8Array> {
+    return view === 'timeline' ? this.ask<Uint8Array>(id, { op: 'timeline-frame' }) : encodeFrame(await this.ask(id, { op: 'summary' }));
   }
 
   private async ask<T>(id: string, op: TraceOp): Promise<T> {

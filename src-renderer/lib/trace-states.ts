@@ -2,9 +2,9 @@
 // split by what it waits for, as the blocking profiles split it) and, on P lanes, what kind of
 // goroutine ran. The legend, the lanes and the span panel all use these.
 
-import { GoState } from '../../src-main/model/trace';
+import { GoClass, ProcClass, goClassOf, procClassOf } from '../../src-main/analysis/trace/lane-classes';
 
-export const GoClass = { Running: 0, Runnable: 1, Syscall: 2, BlockedSync: 3, BlockedNet: 4, GcWait: 5, BlockedOther: 6 } as const;
+export { GoClass, ProcClass, goClassOf, procClassOf };
 
 export const GO_CLASSES: { name: string; color: string; help: string }[] = [
   { name: 'running', color: '#3a9d5d', help: 'on a P, executing' },
@@ -16,37 +16,11 @@ export const GO_CLASSES: { name: string; color: string; help: string }[] = [
   { name: 'blocked (other)', color: '#bcc3cf', help: 'sleep, timers, runtime waits' },
 ];
 
-/** The colour class of a goroutine state with its block reason. */
-export function goClassOf(state: number, reason: string): number {
-  switch (state) {
-    case GoState.Running:
-      return GoClass.Running;
-    case GoState.Runnable:
-      return GoClass.Runnable;
-    case GoState.Syscall:
-      return GoClass.Syscall;
-    default:
-      if (/GC|sweep|mark/.test(reason)) return GoClass.GcWait;
-      if (reason === 'network') return GoClass.BlockedNet;
-      if (reason.includes('chan') || reason.includes('sync') || reason.includes('select')) return GoClass.BlockedSync;
-      return GoClass.BlockedOther;
-  }
-}
-
-/** P lanes: what ran. */
-export const ProcClass = { User: 0, GcWorker: 1, Runtime: 2 } as const;
 export const PROC_CLASSES: { name: string; color: string }[] = [
   { name: 'user goroutine', color: '#3a9d5d' },
   { name: 'GC worker', color: '#e58a3b' },
   { name: 'runtime', color: '#7b8798' },
 ];
-
-/** By start function only: the runtime's GoLabel events ("GC (fractional)") also land on other goroutines. */
-export function procClassOf(name: string): number {
-  if (name.includes('gcBgMarkWorker')) return ProcClass.GcWorker;
-  if (name.startsWith('runtime.')) return ProcClass.Runtime;
-  return ProcClass.User;
-}
 
 /** Wide running spans on P lanes take a shade of green per start function, so neighbours differ. */
 const USER_SHADES = ['#3a9d5d', '#2f8a7e', '#58a55c', '#4e9a86', '#6aa84f', '#2e8b57', '#5f9e6e', '#3d8f6f'];

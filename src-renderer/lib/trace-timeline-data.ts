@@ -1,16 +1,25 @@
 // What the timeline canvas derives once from a traceTimeline answer: a colour class per lane
 // interval, one LaneSource per goroutine and per P (their prefix sums are built lazily), the
-// range bands, tasks packed into rows, and each goroutine's regions and mark assists.
+// range bands, tasks packed into rows, and each goroutine's regions and mark assists. From a
+// traceTimelineOverview answer (the first view of a big trace), the lanes are empty and the
+// engine's runs of the first window are drawn instead until the full timeline is in.
 
-import type { TraceTimeline } from '../../src-main/api/trace-timeline-types';
+import type { TraceTimeline, TraceTimelineOverview } from '../../src-main/api/trace-timeline-types';
 import { RangeKind } from '../../src-main/model/trace';
 import type { LaneSource } from './trace-lane-raster';
-import { goClassOf, procClassOf } from './trace-states';
+import { goIntervalClasses, procIntervalClasses } from '../../src-main/analysis/trace/lane-classes';
 import { packTasks } from './trace-lane-layout';
 import { rangeLane, seriesMax } from './trace-bands';
 
+/** The engine's rasterised first view: its window and every lane's runs (goroutine lanes, then P lanes). */
+export type TimelineOverview = Pick<TraceTimelineOverview, 'window' | 'runs'>;
+
 export interface TimelineData {
   tl: TraceTimeline;
+  /** Set while only the overview is in: tl has no intervals, the lanes are drawn from these runs. */
+  overview: TimelineOverview | null;
+  /** Which trace (the view's artifact id): the timeline keeps its window when the same trace's full timeline replaces its overview. */
+  key: unknown;
   goLanes: LaneSource[];
   procLanes: LaneSource[];
   gcBand: LaneSource;
@@ -24,37 +33,16 @@ export interface TimelineData {
   heapMax: number;
 }
 
-/** Goroutine intervals' classes: the class of each (state, reason) pair is decided once per reason. */
-function goClasses(tl: TraceTimeline): Uint8Array {
+export function prepareTimeline(tl: TraceTimeline, overview: TimelineOverview | null = null, key: unknown = tl): TimelineData {
   const go = tl.goroutines;
-  const cls = new Uint8Array(go.state.length);
-  const byReason = new Map<number, number>();
-  for (let i = 0; i < cls.length; i++) {
-    const key = go.state[i] * 1e6 + go.reason[i];
-    let c = byReason.get(key);
-    if (c === undefined) byReason.set(key, (c = goClassOf(go.state[i], tl.strings[go.reason[i]])));
-    cls[i] = c;
-  }
-  return cls;
-}
-
-export function procClassOfGoroutine(tl: TraceTimeline): Uint8Array {
-  const go = tl.goroutines;
-  const out = new Uint8Array(go.id.length);
-  for (let g = 0; g < out.length; g++) out[g] = procClassOf(tl.strings[go.name[g]]);
-  return out;
-}
-
-export function prepareTimeline(tl: TraceTimeline): TimelineData {
-  const go = tl.goroutines;
-  const gcls = goClasses(tl);
+  // An overview's timeline has each lane's row counts in start, but no rows.
+  const rows = (start: Uint32Array, k: number): { lo: number; hi: number } => (overview ? { lo: 0, hi: 0 } : { lo: start[k], hi: start[k + 1] });
+  const gcls = goIntervalClasses(go.state, go.reason, tl.strings);
   const goLanes: LaneSource[] = [];
-  for (let g = 0; g < go.id.length; g++) goLanes.push({ begin: go.begin, end: go.end, cls: gcls, lo: go.start[g], hi: go.start[g + 1] });
-  const pc = procClassOfGoroutine(tl);
-  const pcls = new Uint8Array(tl.procs.g.length);
-  for (let i = 0; i < pcls.length; i++) pcls[i] = pc[tl.procs.g[i]];
+  for (let g = 0; g < go.id.length; g++) goLanes.push({ begin: go.begin, end: go.end, cls: gcls, ...rows(go.start, g) });
+  const pcls = procIntervalClasses(tl.procs.g, go.name, tl.strings);
   const procLanes: LaneSource[] = [];
-  for (let p = 0; p + 1 < tl.procs.start.length; p++) procLanes.push({ begin: tl.procs.begin, end: tl.procs.end, cls: pcls, lo: tl.procs.start[p], hi: tl.procs.start[p + 1] });
+  for (let p = 0; p + 1 < tl.procs.start.length; p++) procLanes.push({ begin: tl.procs.begin, end: tl.procs.end, cls: pcls, ...rows(tl.procs.start, p) });
 
   const regionsOf = new Map<number, number[]>();
   for (let i = 0; i < tl.regions.g.length; i++) {
@@ -73,6 +61,8 @@ export function prepareTimeline(tl: TraceTimeline): TimelineData {
   const tasks = packTasks(tl.tasks.begin, tl.tasks.end);
   return {
     tl,
+    overview,
+    key,
     goLanes,
     procLanes,
     gcBand: rangeLane(tl, RangeKind.GcMark),

@@ -3,18 +3,24 @@
 // (zoomed out, it is the whole trace) and never zooms past a few pixels per nanosecond. Moves
 // ease toward a target a little each frame, so wheel and key zooms look continuous.
 
+// The whole trace's window is also the engine's (it rasterises the first view: timeline-overview.ts).
+import { MIN_NS_PER_PX, wholeTrace } from '../../src-main/analysis/trace/lane-raster';
+
+export { MIN_NS_PER_PX, wholeTrace };
+
+/** The timeline's left column (lane names), in CSS pixels. */
+export const TIMELINE_HEAD_W = 230;
+
+/** The width of the timeline's time area in a timeline element `wrapWidth` wide (the view asks the overview for it). */
+export function timelineTimeWidth(wrapWidth: number): number {
+  return Math.max(50, wrapWidth - TIMELINE_HEAD_W - 12);
+}
+
 export interface Viewport {
   t0: number;
   nsPerPx: number;
 }
 
-/** Most zoomed in: 20 pixels per nanosecond. */
-export const MIN_NS_PER_PX = 0.05;
-
-/** The whole trace in `widthPx`. */
-export function wholeTrace(durationNs: number, widthPx: number): Viewport {
-  return { t0: 0, nsPerPx: Math.max(MIN_NS_PER_PX, Math.max(1, durationNs) / Math.max(1, widthPx)) };
-}
 
 /** The window kept inside the trace: zoomed out at most to the whole trace, never before 0 or after its end. */
 export function clampViewport(v: Viewport, durationNs: number, widthPx: number): Viewport {

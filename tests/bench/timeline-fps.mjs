@@ -42,6 +42,8 @@ try {
   await page.getByText(file).first().click();
   const canvas = page.getByTestId('trace-timeline-canvas');
   await canvas.waitFor({ timeout: 120_000 });
+  // The frames measured are the full timeline's (the first frame is the engine's overview).
+  await page.locator('[data-testid=trace-timeline][data-detail=full]').waitFor({ timeout: 120_000 });
   const openMs = Date.now() - t0;
   const facts = await page.getByTestId('trace-facts').innerText();
   const box = await canvas.boundingBox();

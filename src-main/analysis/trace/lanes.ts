@@ -21,15 +21,35 @@ function buildLanes(trace: GoTrace): TraceLanes {
   const syncTimes = trace.syncTimes;
   const goCount = trace.goId.length;
   const n = tr.count;
-  const g = new Int32Array(n);
-  const begin = new Float64Array(n);
-  const end = new Float64Array(n);
-  const state = new Uint8Array(n);
-  const reason = new Int32Array(n);
-  const proc = new Int32Array(n);
+  // Pass 1: rows per goroutine and running rows per P, so pass 2 writes each row where it stays
+  // (grouped by goroutine, in time order within one) with no unsorted copy to permute.
+  const goStart = new Uint32Array(goCount + 1);
+  const perProc: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const to = tr.to[i];
+    if (to === GoState.NotExist) continue;
+    goStart[tr.g[i] + 1]++;
+    const p = tr.proc[i];
+    if (to === GoState.Running && p >= 0 && p < MAX_PROC_LANES) perProc[p] = (perProc[p] ?? 0) + 1;
+  }
+  for (let g = 0; g < goCount; g++) goStart[g + 1] += goStart[g];
+  const procCount = perProc.length;
+  const procStart = new Uint32Array(procCount + 1);
+  for (let p = 0; p < procCount; p++) procStart[p + 1] = procStart[p] + (perProc[p] ?? 0);
+  const rows = goStart[goCount];
+  const begin = new Float64Array(rows);
+  const end = new Float64Array(rows);
+  const state = new Uint8Array(rows);
+  const reason = new Int32Array(rows);
+  const proc = new Int32Array(rows);
+  const goNext = goStart.slice(0, goCount);
+  const procNext = procStart.slice(0, procCount);
+  /** Per P interval (in time order within its P): its goroutine row, and the goroutine. */
+  const procRow = new Int32Array(procStart[procCount]);
+  const procG = new Int32Array(procStart[procCount]);
   const open = new Int32Array(goCount).fill(-1);
-  let rows = 0;
   let sync = 0;
+  // Pass 2.
   for (let i = 0; i < n; i++) {
     const t = tr.time[i];
     while (sync + 1 < syncTimes.length && syncTimes[sync + 1] <= t) sync++;
@@ -39,39 +59,30 @@ function buildLanes(trace: GoTrace): TraceLanes {
     open[gi] = -1;
     const to = tr.to[i];
     if (to === GoState.NotExist) continue;
-    g[rows] = gi;
-    begin[rows] = tr.from[i] === GoState.Undetermined && syncTimes.length > 0 ? syncTimes[sync] : t;
-    end[rows] = trace.durationNs;
-    state[rows] = to;
-    reason[rows] = to === GoState.Waiting ? tr.reason[i] : 0;
-    proc[rows] = to === GoState.Running || to === GoState.Syscall ? tr.proc[i] : -1;
-    open[gi] = rows++;
+    const row = goNext[gi]++;
+    begin[row] = tr.from[i] === GoState.Undetermined && syncTimes.length > 0 ? syncTimes[sync] : t;
+    end[row] = trace.durationNs;
+    state[row] = to;
+    reason[row] = to === GoState.Waiting ? tr.reason[i] : 0;
+    const p = to === GoState.Running || to === GoState.Syscall ? tr.proc[i] : -1;
+    proc[row] = p;
+    if (to === GoState.Running && p >= 0 && p < MAX_PROC_LANES) {
+      const k = procNext[p]++;
+      procRow[k] = row;
+      procG[k] = gi;
+    }
+    open[gi] = row;
   }
-  const byG = groupRows(g, rows, goCount);
-  const goroutines: GoroutineIntervals = {
-    start: byG.start,
-    begin: permute(begin, byG.order),
-    end: permute(end, byG.order),
-    state: permute(state, byG.order),
-    reason: permute(reason, byG.order),
-    proc: permute(proc, byG.order),
-  };
+  const goroutines: GoroutineIntervals = { start: goStart, begin, end, state, reason, proc };
 
-  // Running intervals by P.
-  const running: number[] = [];
-  let procCount = 0;
-  for (let r = 0; r < rows; r++) {
-    if (state[r] !== GoState.Running || proc[r] < 0 || proc[r] >= MAX_PROC_LANES) continue;
-    running.push(r);
-    procCount = Math.max(procCount, proc[r] + 1);
+  // Running intervals by P (their ends are known once every row is).
+  const pBegin = new Float64Array(procRow.length);
+  const pEnd = new Float64Array(procRow.length);
+  for (let k = 0; k < procRow.length; k++) {
+    pBegin[k] = begin[procRow[k]];
+    pEnd[k] = end[procRow[k]];
   }
-  const pRows = Int32Array.from(running);
-  const pKey = new Int32Array(pRows.length);
-  for (let k = 0; k < pRows.length; k++) pKey[k] = proc[pRows[k]];
-  const byP = groupRows(pKey, pRows.length, procCount);
-  const order = new Int32Array(pRows.length);
-  for (let k = 0; k < order.length; k++) order[k] = pRows[byP.order[k]];
-  const procs: ProcIntervals = { start: byP.start, begin: permute(begin, order), end: permute(end, order), g: permute(g, order) };
+  const procs: ProcIntervals = { start: procStart, begin: pBegin, end: pEnd, g: procG };
   return { goroutines, procs };
 }
 
@@ -84,10 +95,4 @@ export function groupRows(key: Int32Array, rows: number, keys: number): { start:
   const order = new Int32Array(rows);
   for (let r = 0; r < rows; r++) order[next[key[r]]++] = r;
   return { start, order };
-}
-
-function permute<T extends Float64Array | Int32Array | Uint8Array>(col: T, order: Int32Array): T {
-  const out = new (col.constructor as new (n: number) => T)(order.length);
-  for (let i = 0; i < order.length; i++) out[i] = col[order[i]];
-  return out;
 }

@@ -10,6 +10,7 @@ import { goroutineStats } from './goroutine-summary.js';
 import { traceLanes } from './lanes.js';
 import { StringTable } from '../../model/string-table.js';
 import { unpackTimeline } from './timeline-wire.js';
+import { encodeFrame } from '../../api/wire.js';
 
 /** Trace string indices → local indices (each distinct index looked up once). */
 function remap(src: Int32Array, count: number, trace: GoTrace, local: StringTable): Int32Array {
@@ -66,9 +67,13 @@ function narrowProcs(proc: Int32Array): Int32Array | Int16Array {
   return max < 0x8000 ? new Int16Array(proc) : proc.slice();
 }
 
-/** The timeline as it crosses to the view: every array fresh (transferable; the cached lanes stay). */
-export function timelineWire(trace: GoTrace): TraceTimelineWire {
+/**
+ * The timeline as it crosses to the view: every array fresh (transferable; the cached lanes
+ * stay), or (`fresh` false: framed at once, timelineFrame) the cached lanes' own arrays.
+ */
+export function timelineWire(trace: GoTrace, fresh = true): TraceTimelineWire {
   const lanes = traceLanes(trace);
+  const own = <T extends Uint32Array | Float64Array | Uint8Array | Int32Array>(a: T): T => (fresh ? (a.slice() as T) : a);
   const stats = goroutineStats(trace);
   const local = new StringTable();
   const goCount = trace.goId.length;
@@ -86,19 +91,19 @@ export function timelineWire(trace: GoTrace): TraceTimelineWire {
     durationNs: d,
     eventCount: trace.eventCount,
     goroutines: {
-      id: trace.goId.slice(),
+      id: own(trace.goId),
       name,
       label: remap(trace.goLabel, goCount, trace, local),
       blockedNs,
       // Copies: the lanes stay cached with the trace while these cross to the renderer.
-      start: iv.start.slice(),
-      begin: iv.begin.slice(),
+      start: own(iv.start),
+      begin: own(iv.begin),
       ...laneEnds(iv.start, iv.begin, iv.end),
-      state: iv.state.slice(),
+      state: own(iv.state),
       reason: narrowReasons(iv.reason, trace, local),
       proc: narrowProcs(iv.proc),
     },
-    procs: { start: lanes.procs.start.slice(), begin: lanes.procs.begin.slice(), end: lanes.procs.end.slice(), g: lanes.procs.g.slice() },
+    procs: { start: own(lanes.procs.start), begin: own(lanes.procs.begin), end: own(lanes.procs.end), g: own(lanes.procs.g) },
     ranges: {
       kind: r.kind.slice(0, r.count),
       begin: r.begin.slice(0, r.count),
@@ -130,6 +135,11 @@ export function timelineWire(trace: GoTrace): TraceTimelineWire {
 function narrowReasons(reason: Int32Array, trace: GoTrace, local: StringTable): Int32Array | Uint16Array {
   const out = remap(reason, reason.length, trace, local);
   return local.list.length <= 0x10000 ? new Uint16Array(out) : out;
+}
+
+/** The wire form framed (api/wire.ts) without copying the lanes first: what the library keeps and the engine reads back in place. */
+export function timelineFrame(trace: GoTrace): Uint8Array<ArrayBuffer> {
+  return encodeFrame(timelineWire(trace, false));
 }
 
 /** The exact timeline (every end), as the view sees it after unpacking. */

@@ -1,5 +1,6 @@
 // One place that answers a trace question from a parsed trace (used by the trace worker):
-// the summary, a blocking profile as a flame graph, a top table or a file, or the MMU curve, with the typed arrays
+// the summary, a blocking profile as a flame graph, a top table or a file, the MMU curve, or the
+// timeline framed for the wire and the library (timeline.ts timelineFrame), with the typed arrays
 // to transfer rather than copy.
 
 import type { GoTrace } from '../../model/trace.js';
@@ -8,14 +9,14 @@ import type { BlockingKind } from './blocking.js';
 import { blockingExport, blockingProfileOf, blockingTop, type BlockingExportFormat } from './blocking-views.js';
 import { mmuCurve, type MmuOptions } from './mmu.js';
 import { summarizeTrace } from './trace-summary.js';
-import { timelineBuffers, timelineWire } from './timeline.js';
+import { timelineFrame } from './timeline.js';
 import { traceSpan } from './span-detail.js';
 import { gcLogFromTrace } from '../gc/from-trace.js';
 
 export type TraceQuestion = { op: 'summary' } | { op: 'blocking'; kind: BlockingKind } | { op: 'mmu'; options: MmuOptions }
   | { op: 'blocking-top'; kind: BlockingKind; sampleType: 'delay' | 'contentions'; nodecount: number; cum: boolean }
   | { op: 'blocking-export'; kind: BlockingKind; format: BlockingExportFormat }
-  | { op: 'timeline' }
+  | { op: 'timeline-frame' }
   | { op: 'span'; g: number; timeNs: number }
   | { op: 'gclog' };
 
@@ -39,9 +40,9 @@ export function traceAnswer(trace: GoTrace, q: TraceQuestion): { value: unknown;
       const curve = mmuCurve(trace, q.options);
       return { value: curve, transfer: [curve.time.buffer as ArrayBuffer, curve.util.buffer as ArrayBuffer] };
     }
-    case 'timeline': {
-      const timeline = timelineWire(trace);
-      return { value: timeline, transfer: timelineBuffers(timeline) };
+    case 'timeline-frame': {
+      const frame = timelineFrame(trace);
+      return { value: frame, transfer: [frame.buffer] };
     }
     case 'span':
       return { value: traceSpan(trace, q.g, q.timeNs), transfer: [] };
