@@ -14,7 +14,8 @@ import { cacheKey, defaultSampleTypeOf, topRequest } from '../workers/cached-vie
 import { viewRequest } from '../workers/view-request.js';
 import { COMMON_FLAGS, parseArgs } from './args.js';
 import { chooseLibrary } from './library-choice.js';
-import { topArguments, TOP_FLAGS } from './top-command.js';
+import { topArguments, topOutput, TOP_FLAGS } from './top-command.js';
+import { runToExit } from './output.js';
 
 /** The kept table `gpw top ARGS…` asks for, or undefined when the whole CLI must answer. */
 export function storedTop(argv: string[]): { table: TopTable; json: boolean } | undefined {
@@ -41,4 +42,15 @@ export function storedTop(argv: string[]): { table: TopTable; json: boolean } | 
     // Whatever went wrong here, the whole CLI meets it again and says what it is.
     return undefined;
   }
+}
+
+/** Prints the kept table `gpw top ARGS…` asks for and exits; false (nothing printed) when the whole CLI must answer. */
+export function printStoredTop(argv: string[]): boolean {
+  const stored = storedTop(argv);
+  if (!stored) return false;
+  runToExit(async () => {
+    process.stdout.write(topOutput(stored.table, stored.json));
+    return 0;
+  });
+  return true;
 }
