@@ -8,7 +8,8 @@ import { startProfileWorkerEarly } from '../workers/profile-worker-client.js';
 
 const argv = process.argv.slice(2);
 if (argv[0] === 'import') startProfileWorkerEarly(fileURLToPath(new URL('./profile-worker.js', import.meta.url)));
-if (!(argv[0] === 'top' && (await import('./stored-top.js')).printStoredTop(argv.slice(1)))) {
+void (async () => {
+  if (argv[0] === 'top' && (await import('./stored-top.js')).printStoredTop(argv.slice(1))) return;
   const { runGpw } = await import('./gpw.js');
   runGpw(argv, import.meta.url);
-}
+})();
