@@ -11,7 +11,7 @@ export default defineConfig({
       rollupOptions: {
         input: {
           index: resolve(__dirname, 'src-main/electron/main.ts'),
-          cli: resolve(__dirname, 'src-main/cli/gpw.ts'),
+          cli: resolve(__dirname, 'src-main/cli/entry.ts'),
           'profile-worker': resolve(__dirname, 'src-main/workers/profile-worker.ts'),
           'trace-worker': resolve(__dirname, 'src-main/workers/trace-worker.ts'),
           // The engine on its own, for scripts and benchmarks that drive it without a front end.

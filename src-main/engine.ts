@@ -17,7 +17,6 @@ import { Library, type NewArtifact } from './library/library.js';
 import { sha256Hex } from './library/blobs.js';
 import { ProfileWorkerClient } from './workers/profile-worker-client.js';
 import type { ProfileSource } from './workers/profile-worker-protocol.js';
-import { DEFAULT_TOP_OPTIONS, type TopOptions } from './analysis/top.js';
 import { CaptureService } from './services/capture-service.js';
 import type { SecretCipher } from './collect/secret-store.js';
 import { SshService } from './services/ssh-service.js';
@@ -39,7 +38,7 @@ import type { ProfileSummary } from './analysis/profile-summary.js';
 import type { ViewOptions, DiffTable, ExportedView, Sandwich } from './api/types.js';
 import { exportFileName, exportTitle, type ExportedFile } from './analysis/view-ops.js';
 import { viewRequest, type ViewRequest, type ViewSource } from './workers/view-request.js';
-import { CachedViews, FLAME_CODEC } from './workers/cached-views.js';
+import { CachedViews, FLAME_CODEC, defaultSampleTypeOf, topRequest } from './workers/cached-views.js';
 import { readMaybeShared } from './import/shared-read.js';
 import { ViewCache } from './library/view-cache.js';
 
@@ -689,12 +688,6 @@ function isPprofFile(path: string): boolean {
   }
 }
 
-/** A profile's default sample type, from the summary kept at import. */
-function defaultSampleTypeOf(artifact: { summary: unknown } | null | undefined): string | undefined {
-  const summary = artifact?.summary as Partial<ProfileSummary> | undefined;
-  return typeof summary?.defaultSampleType === 'string' ? summary.defaultSampleType : undefined;
-}
-
 /** profileMeta's sample types from the summary kept at import ("type/unit" each), when it has them. */
 function metaOfSummary(artifact: Artifact): Omit<ProfileMeta, 'artifact'> | null {
   const summary = artifact.summary as Partial<ProfileSummary>;
@@ -704,12 +697,6 @@ function metaOfSummary(artifact: Artifact): Omit<ProfileMeta, 'artifact'> | null
     return slash < 0 ? { type: t, unit: '' } : { type: t.slice(0, slash), unit: t.slice(slash + 1) };
   });
   return { sampleTypes, defaultSampleType: summary.defaultSampleType };
-}
-
-/** The worker's request for a top table of a view; with no arguments, gpw top ID's default table (kept at import). */
-function topRequest(view: ViewRequest, sampleType?: string, nodecount?: number, sort: 'flat' | 'cum' = 'flat') {
-  const options: TopOptions = { ...DEFAULT_TOP_OPTIONS, nodecount: nodecount ?? DEFAULT_TOP_OPTIONS.nodecount, cum: sort === 'cum' };
-  return { op: 'top', view: view.spec, sampleType, options } as const;
 }
 
 function checkFormat(name: string, bytes: Uint8Array): FormatName {

@@ -27,6 +27,7 @@ export interface ProfileSamples {
  * the whole (flat, cum and totals are sums of integers: exact in any order).
  */
 export interface ScanPart {
+  /** By function and type, as Accumulator keeps them. */
   flat: Float64Array;
   cum: Float64Array;
   totals: Float64Array;

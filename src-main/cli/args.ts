@@ -18,6 +18,9 @@ export function switchFlags(...names: string[]): Record<string, FlagSpec> {
   return Object.fromEntries(names.map((n) => [n, { value: false }]));
 }
 
+/** The flags of every command: --library PATH, --json, --help. */
+export const COMMON_FLAGS: Record<string, FlagSpec> = { ...valueFlags('library'), ...switchFlags('json', 'help') };
+
 /** Where new artifacts go (gpw import, merge --save, capture, ssh): --run NAME and --label k=v (repeatable, see labelFlags). */
 export const ARTIFACT_FLAGS: Record<string, FlagSpec> = { run: { value: true }, label: { value: true, repeat: true } };
 

@@ -5,7 +5,6 @@ import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { GpwError } from '../api/errors.js';
-import { safeMessage } from '../formats/quote-input.js';
 import { topCommand, TOP_FLAGS, TOP_USAGE } from './top-command.js';
 import { importProgress } from './progress-lines.js';
 import { mergeCommand, MERGE_FLAGS, MERGE_USAGE } from './merge-command.js';
@@ -22,13 +21,15 @@ import { metricsCommand, METRICS_FLAGS, METRICS_USAGE } from './metrics-command.
 import { Engine } from '../engine.js';
 import { artifactLine, listCommand, LIST_FLAGS, LIST_USAGE } from './list-command.js';
 import { chooseLibrary, noLibrary, type LibraryChoice } from './library-choice.js';
-import { ARTIFACT_FLAGS, flag, integerFlag, labelFlags, parseArgs, switchFlags, valueFlags, type FlagSpec, type ParsedArgs } from './args.js';
+import { out, runToExit } from './output.js';
+import { ARTIFACT_FLAGS, COMMON_FLAGS, flag, integerFlag, labelFlags, parseArgs, switchFlags, valueFlags, type FlagSpec, type ParsedArgs } from './args.js';
 
-// Paths of the built pieces, relative to this entry file (out/main/cli.js).
-const HERE = new URL('.', import.meta.url);
-const WORKER_PATH = fileURLToPath(new URL('./profile-worker.js', HERE));
-const RENDERER_DIR = fileURLToPath(new URL('../renderer/', HERE));
-const DEMO_DIR = fileURLToPath(new URL('../../resources/demo/', HERE));
+/** Paths of the built pieces (found from the entry file, out/main/cli.js). */
+interface BuiltPaths {
+  worker: string;
+  renderer: string;
+  demo: string;
+}
 
 const USAGE = `gpw — the Go Performance Workstation
 
@@ -53,29 +54,28 @@ common options:
   --library PATH   the library database (default: $GPW_LIBRARY, else the app-data folder)
 `;
 
-const COMMON: Record<string, FlagSpec> = { ...valueFlags('library'), ...switchFlags('json', 'help') };
 const SPECS: Record<string, Record<string, FlagSpec>> = {
-  import: { ...COMMON, ...ARTIFACT_FLAGS, ...switchFlags('progress') },
-  list: { ...COMMON, ...LIST_FLAGS },
-  top: { ...COMMON, ...TOP_FLAGS },
-  merge: { ...COMMON, ...MERGE_FLAGS },
-  trace: { ...COMMON, ...TRACE_FLAGS },
-  export: { ...COMMON, ...EXPORT_FLAGS },
-  capture: { ...COMMON, ...CAPTURE_FLAGS },
-  gc: { ...COMMON, ...GC_FLAGS },
-  ssh: { ...COMMON, ...SSH_FLAGS },
-  goroutines: { ...COMMON, ...GOROUTINES_FLAGS },
-  metrics: { ...COMMON, ...METRICS_FLAGS },
-  serve: { ...COMMON, ...valueFlags('port', 'trim-path'), 'source-path': { value: true, repeat: true }, binary: { value: true, repeat: true } },
-  source: { ...COMMON, ...SOURCE_FLAGS },
-  peek: { ...COMMON, ...PEEK_FLAGS },
-  escapes: { ...COMMON, ...ESCAPES_FLAGS },
-  disasm: { ...COMMON, ...DISASM_FLAGS },
-  graph: { ...COMMON, ...GRAPH_FLAGS },
-  runs: { ...COMMON, ...RUNS_FLAGS },
-  run: { ...COMMON, ...RUN_FLAGS },
-  compare: { ...COMMON, ...COMPARE_FLAGS },
-  trend: { ...COMMON, ...TREND_FLAGS },
+  import: { ...COMMON_FLAGS, ...ARTIFACT_FLAGS, ...switchFlags('progress') },
+  list: { ...COMMON_FLAGS, ...LIST_FLAGS },
+  top: { ...COMMON_FLAGS, ...TOP_FLAGS },
+  merge: { ...COMMON_FLAGS, ...MERGE_FLAGS },
+  trace: { ...COMMON_FLAGS, ...TRACE_FLAGS },
+  export: { ...COMMON_FLAGS, ...EXPORT_FLAGS },
+  capture: { ...COMMON_FLAGS, ...CAPTURE_FLAGS },
+  gc: { ...COMMON_FLAGS, ...GC_FLAGS },
+  ssh: { ...COMMON_FLAGS, ...SSH_FLAGS },
+  goroutines: { ...COMMON_FLAGS, ...GOROUTINES_FLAGS },
+  metrics: { ...COMMON_FLAGS, ...METRICS_FLAGS },
+  serve: { ...COMMON_FLAGS, ...valueFlags('port', 'trim-path'), 'source-path': { value: true, repeat: true }, binary: { value: true, repeat: true } },
+  source: { ...COMMON_FLAGS, ...SOURCE_FLAGS },
+  peek: { ...COMMON_FLAGS, ...PEEK_FLAGS },
+  escapes: { ...COMMON_FLAGS, ...ESCAPES_FLAGS },
+  disasm: { ...COMMON_FLAGS, ...DISASM_FLAGS },
+  graph: { ...COMMON_FLAGS, ...GRAPH_FLAGS },
+  runs: { ...COMMON_FLAGS, ...RUNS_FLAGS },
+  run: { ...COMMON_FLAGS, ...RUN_FLAGS },
+  compare: { ...COMMON_FLAGS, ...COMPARE_FLAGS },
+  trend: { ...COMMON_FLAGS, ...TREND_FLAGS },
 };
 
 /** gpw source, peek, escapes, disasm (cli/source-command.ts): text as pprof prints it, or JSON. */
@@ -84,11 +84,11 @@ const SOURCE_COMMANDS = { source: sourceCommand, peek: peekCommand, escapes: esc
 /** Commands that read profiles in the profile worker (its start-up then overlaps the library's). */
 const PROFILE_COMMANDS = new Set(['import', 'export', 'top']);
 
-function openEngine(library: LibraryChoice, args: ParsedArgs, longRunning = false, command = ''): Engine {
+function openEngine(built: BuiltPaths, library: LibraryChoice, args: ParsedArgs, longRunning = false, command = ''): Engine {
   const engine = new Engine({
     libraryPath: library.open,
-    workerPath: WORKER_PATH,
-    demoDir: DEMO_DIR,
+    workerPath: built.worker,
+    demoDir: built.demo,
     warmUp: longRunning,
     startWorker: PROFILE_COMMANDS.has(command),
     tracesInThread: !longRunning,
@@ -102,17 +102,7 @@ function openEngine(library: LibraryChoice, args: ParsedArgs, longRunning = fals
   return engine;
 }
 
-function out(text: string | Uint8Array): void {
-  if (typeof text !== 'string') {
-    // Bytes made elsewhere (gpw list --json: SQLite's UTF-8), written as they are.
-    process.stdout.write(text);
-    process.stdout.write('\n');
-    return;
-  }
-  process.stdout.write(text.endsWith('\n') ? text : text + '\n');
-}
-
-async function main(argv: string[]): Promise<number> {
+async function main(argv: string[], built: BuiltPaths): Promise<number> {
   const command = argv[0];
   if (!command || command === 'help' || command === '--help' || command === '-h') {
     out(USAGE);
@@ -129,11 +119,11 @@ async function main(argv: string[]): Promise<number> {
   const library = chooseLibrary(command, args);
 
   if (command === 'serve') {
-    if (!existsSync(RENDERER_DIR)) throw new GpwError('unavailable', 'the renderer is not built: run npm run build first');
-    const engine = openEngine(library, args, true);
+    if (!existsSync(built.renderer)) throw new GpwError('unavailable', 'the renderer is not built: run npm run build first');
+    const engine = openEngine(built, library, args, true);
     // Loaded only here: other commands need no HTTP or WebSocket server.
     const { startServer } = await import('../server/serve.js');
-    const server = await startServer({ api: engine, rendererDir: RENDERER_DIR, port: integerFlag(args, 'port', 0) });
+    const server = await startServer({ api: engine, rendererDir: built.renderer, port: integerFlag(args, 'port', 0) });
     out(`gpw serve: library ${engine.library.path}`);
     out(`open ${server.url}`);
     const stop = (): void => {
@@ -144,7 +134,7 @@ async function main(argv: string[]): Promise<number> {
     return new Promise<number>(() => {});
   }
 
-  const engine = openEngine(library, args, false, command);
+  const engine = openEngine(built, library, args, false, command);
   try {
     return await runCommand(command, args, json, engine);
   } catch (err) {
@@ -221,31 +211,13 @@ async function runCommand(command: string, args: ParsedArgs, json: boolean, engi
   }
 }
 
-// Output to a pipe or file is written asynchronously when the reader is slower than gpw: exit
-// only once all of it has been handed to the kernel. A reader that closes early (`gpw top FILE |
-// head`) ends gpw as SIGPIPE ends other tools, quietly with status 141; any other write error
-// (a full disk) is reported, with status 1.
-let outputFailed = false;
-function outputError(err: NodeJS.ErrnoException): void {
-  if (outputFailed) return;
-  outputFailed = true;
-  if (err.code === 'EPIPE') process.exit(141);
-  process.stderr.write(`gpw: cannot write the output: ${err.message}\n`, () => process.exit(1));
+/** Runs the gpw command `argv` to its exit; `entry`: the URL of the built entry file (cli/entry.ts). */
+export function runGpw(argv: string[], entry: string): void {
+  const here = new URL('.', entry);
+  const built = {
+    worker: fileURLToPath(new URL('./profile-worker.js', here)),
+    renderer: fileURLToPath(new URL('../renderer/', here)),
+    demo: fileURLToPath(new URL('../../resources/demo/', here)),
+  };
+  runToExit(() => main(argv, built));
 }
-process.stdout.on('error', outputError);
-
-function exitWhenWritten(code: number): void {
-  process.stdout.write('', (err) => {
-    if (err) outputError(err);
-    else if (!outputFailed) process.stderr.write('', () => process.exit(code));
-  });
-}
-
-main(process.argv.slice(2)).then(
-  (code) => exitWhenWritten(code),
-  (err: unknown) => {
-    const message = err instanceof GpwError ? err.message : `internal error: ${(err as Error)?.stack ?? String(err)}`;
-    process.stderr.write(`gpw: ${safeMessage(message)}\n`);
-    exitWhenWritten(err instanceof GpwError && err.code === 'invalid_argument' ? 2 : 1);
-  },
-);

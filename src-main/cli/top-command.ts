@@ -4,6 +4,7 @@ import { GpwError } from '../api/errors.js';
 import { formatTopText } from '../analysis/top-format.js';
 import { DEFAULT_TOP_OPTIONS } from '../analysis/top.js';
 import type { Engine } from '../engine.js';
+import type { TopTable } from '../api/types.js';
 import { flag, integerFlag, switchFlags, valueFlags, type FlagSpec, type ParsedArgs } from './args.js';
 
 export const TOP_USAGE = `  gpw top ID|FILE [--sample-index NAME] [--nodecount N] [--cum]
@@ -46,15 +47,27 @@ export function viewFlagOptions(args: ParsedArgs) {
   };
 }
 
-export async function topCommand(engine: Engine, args: ParsedArgs, json: boolean): Promise<string> {
+/** gpw top's target and view, checked. */
+export function topArguments(args: ParsedArgs) {
   const target = args.positional[0];
   if (!target || args.positional.length > 1) throw new GpwError('invalid_argument', 'gpw top needs exactly one ID or FILE (more profiles: --merge)');
-  const table = await engine.topOfFile(target, {
-    ...viewFlagOptions(args),
-    nodecount: integerFlag(args, 'nodecount', DEFAULT_TOP_OPTIONS.nodecount),
-    sort: args.flags.has('cum') ? 'cum' : 'flat',
-  });
-  // As pprof: warnings about filters that matched nothing go to stderr.
+  return {
+    target,
+    options: {
+      ...viewFlagOptions(args),
+      nodecount: integerFlag(args, 'nodecount', DEFAULT_TOP_OPTIONS.nodecount),
+      sort: args.flags.has('cum') ? ('cum' as const) : ('flat' as const),
+    },
+  };
+}
+
+/** What gpw top prints of a table; as pprof, warnings about filters that matched nothing go to stderr. */
+export function topOutput(table: TopTable, json: boolean): string {
   for (const w of table.warnings ?? []) process.stderr.write(`${w}\n`);
   return json ? JSON.stringify(table) + '\n' : formatTopText(table);
+}
+
+export async function topCommand(engine: Engine, args: ParsedArgs, json: boolean): Promise<string> {
+  const { target, options } = topArguments(args);
+  return topOutput(await engine.topOfFile(target, options), json);
 }

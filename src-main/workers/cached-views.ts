@@ -8,6 +8,8 @@
 
 import type { FlameGraph } from '../analysis/flame-graph.js';
 import type { ViewCache } from '../library/view-cache.js';
+import type { ProfileSummary } from '../analysis/profile-summary.js';
+import { DEFAULT_TOP_OPTIONS, type TopOptions } from '../analysis/top.js';
 import type { ProfileWorkerClient } from './profile-worker-client.js';
 import type { WorkerRequest } from './profile-worker-protocol.js';
 import type { ViewRequest } from './view-request.js';
@@ -22,6 +24,18 @@ export interface AnswerCodec<T> {
 }
 
 const sortedEntries = (o: object): object => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1)));
+
+/** The worker's request for a top table of a view; with no arguments, gpw top ID's default table (kept at import). */
+export function topRequest(view: Pick<ViewRequest, 'spec'>, sampleType?: string, nodecount?: number, sort: 'flat' | 'cum' = 'flat') {
+  const options: TopOptions = { ...DEFAULT_TOP_OPTIONS, nodecount: nodecount ?? DEFAULT_TOP_OPTIONS.nodecount, cum: sort === 'cum' };
+  return { op: 'top', view: view.spec, sampleType, options } as const;
+}
+
+/** A profile's default sample type, from the summary kept at import. */
+export function defaultSampleTypeOf(artifact: { summary: unknown } | null | undefined): string | undefined {
+  const summary = artifact?.summary as Partial<ProfileSummary> | undefined;
+  return typeof summary?.defaultSampleType === 'string' ? summary.defaultSampleType : undefined;
+}
 
 /** The request as a canonical string: sources by hash, the sample type resolved to its name. */
 export function cacheKey(req: CachedRequest, defaultSampleType: string | undefined): string {

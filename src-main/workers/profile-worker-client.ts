@@ -10,6 +10,35 @@ type Pending = { worker: Worker; resolve: (r: WorkerReply) => void; reject: (e: 
 /** Bytes of a file read so far, of its size. */
 export type ProgressListener = (done: number, total: number) => void;
 
+/**
+ * A worker started before any engine exists, for the first client of its script without warm-up
+ * to take over: the CLI's entry starts one for `gpw import`, so that the worker's start-up runs
+ * while the engine's modules load. Unreferenced until taken (a process that never takes it is
+ * not kept alive by it); one that failed meanwhile is dropped and a new one started.
+ */
+let early: { scriptPath: string; worker: Worker; failed: boolean } | null = null;
+
+export function startProfileWorkerEarly(scriptPath: string): Worker {
+  const started = { scriptPath, worker: new Worker(scriptPath, { workerData: { warmUp: false } }), failed: false };
+  const fail = (): void => {
+    started.failed = true;
+  };
+  started.worker.once('error', fail);
+  started.worker.once('exit', fail);
+  started.worker.unref();
+  early = started;
+  return started.worker;
+}
+
+function takeEarlyWorker(scriptPath: string): Worker | null {
+  const started = early;
+  if (!started || started.scriptPath !== scriptPath) return null;
+  early = null;
+  if (!started.failed) return started.worker;
+  void started.worker.terminate();
+  return null;
+}
+
 export class ProfileWorkerClient {
   private worker: Worker | null = null;
   private nextId = 1;
@@ -28,7 +57,7 @@ export class ProfileWorkerClient {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.scriptPath, { workerData: { warmUp: this.warmUp } });
+    const worker = (!this.warmUp && takeEarlyWorker(this.scriptPath)) || new Worker(this.scriptPath, { workerData: { warmUp: this.warmUp } });
     worker.on('message', (reply: WorkerReply | WorkerProgress) => {
       const p = this.pending.get(reply.id);
       if (!p) return;

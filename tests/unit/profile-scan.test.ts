@@ -71,6 +71,27 @@ describe('scanPprof + ScannedProfile', () => {
     });
   });
 
+  it('a profile of more than four sample types gets each type’s function figures (the accumulator’s path for many types)', () => {
+    // Go's heap profile's four types and a fifth (the first, tripled): a sample's values are its five.
+    const heap = decodePprof(readFileSync(goProfile('heap')));
+    const n = heap.sampleTypes.length;
+    const values = new Float64Array(heap.sampleCount * (n + 1));
+    for (let s = 0; s < heap.sampleCount; s++) {
+      for (let t = 0; t < n; t++) values[s * (n + 1) + t] = heap.values[s * n + t];
+      values[s * (n + 1) + n] = 3 * heap.values[s * n];
+    }
+    const five: Profile = { ...heap, sampleTypes: [...heap.sampleTypes, { type: 'tripled', unit: 'count' }], values };
+    const stats = functionStatsOf(five);
+    expect(stats.types).toHaveLength(5);
+    five.sampleTypes.forEach((_, t) => {
+      const plain = byName(five, t);
+      const st = stats.types[t];
+      expect(st.names.length).toBeGreaterThan(0);
+      st.names.forEach((name, i) => expect([name, st.flat[i], st.cum[i]]).toEqual([name, plain.get(name)?.flat, plain.get(name)?.cum]));
+    });
+    expect(stats.types[4].cum).toEqual(stats.types[0].cum.map((c) => 3 * c));
+  });
+
   it('a sample naming an undefined location is reported as the decoder reports it', () => {
     // sample_type, one sample with location 9 and value 1, one location (id 1), the string table.
     const msg = Buffer.from([0x0a, 0x04, 0x08, 0x01, 0x10, 0x02, 0x12, 0x05, 0x0a, 0x01, 0x09, 0x10, 0x01, 0x22, 0x02, 0x08, 0x01, 0x32, 0x00, 0x32, 0x01, 0x61, 0x32, 0x01, 0x62]);
