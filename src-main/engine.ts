@@ -61,8 +61,6 @@ export interface EngineOptions {
    * large profile opens at full speed. For the app and gpw serve, not one-shot CLI commands.
    */
   warmUp?: boolean;
-  /** Start the profile worker before the library opens: a CLI command that reads profiles (its start overlaps the library's). */
-  startWorker?: boolean;
   /** Parse execution traces on the calling thread, not in the trace worker: one-shot CLI commands. */
   tracesInThread?: boolean;
   /** Seal targets' request headers with the OS keychain (Electron safeStorage); else they stay in memory. */
@@ -132,7 +130,7 @@ export class Engine implements GpwApi {
 
   constructor(private readonly options: EngineOptions) {
     this.worker = new ProfileWorkerClient(options.workerPath, options.warmUp === true);
-    if (options.warmUp || options.startWorker) this.worker.start();
+    if (options.warmUp) this.worker.start();
     this.library = new Library(options.libraryPath, { nativeBinding: options.nativeBinding });
     this.views = new CachedViews(this.worker, new ViewCache(this.library.db));
     this.traces = new TraceService(this.library, options.tracesInThread ? null : join(dirname(options.workerPath), 'trace-worker.js'));

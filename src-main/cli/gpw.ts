@@ -81,16 +81,12 @@ const SPECS: Record<string, Record<string, FlagSpec>> = {
 /** gpw source, peek, escapes, disasm (cli/source-command.ts): text as pprof prints it, or JSON. */
 const SOURCE_COMMANDS = { source: sourceCommand, peek: peekCommand, escapes: escapesCommand, disasm: disasmCommand };
 
-/** Commands that read profiles in the profile worker (its start-up then overlaps the library's). */
-const PROFILE_COMMANDS = new Set(['import', 'export', 'top']);
-
-function openEngine(built: BuiltPaths, library: LibraryChoice, args: ParsedArgs, longRunning = false, command = ''): Engine {
+function openEngine(built: BuiltPaths, library: LibraryChoice, args: ParsedArgs, longRunning = false): Engine {
   const engine = new Engine({
     libraryPath: library.open,
     workerPath: built.worker,
     demoDir: built.demo,
     warmUp: longRunning,
-    startWorker: PROFILE_COMMANDS.has(command),
     tracesInThread: !longRunning,
     runSchedules: longRunning,
     // The source views' folders (gpw serve --source-path): the renderer never names a path.
@@ -134,7 +130,7 @@ async function main(argv: string[], built: BuiltPaths): Promise<number> {
     return new Promise<number>(() => {});
   }
 
-  const engine = openEngine(built, library, args, false, command);
+  const engine = openEngine(built, library, args);
   try {
     return await runCommand(command, args, json, engine);
   } catch (err) {

@@ -12,7 +12,7 @@ export type ProgressListener = (done: number, total: number) => void;
 
 /**
  * A worker started before any engine exists, for the first client of its script without warm-up
- * to take over: the CLI's entry starts one for `gpw import`, so that the worker's start-up runs
+ * to take over: the CLI's entry starts one for the commands that read profiles, so that its start-up runs
  * while the engine's modules load. Unreferenced until taken (a process that never takes it is
  * not kept alive by it); one that failed meanwhile is dropped and a new one started.
  */
