@@ -5,7 +5,7 @@
 
 import type { TraceTimeline } from '../../src-main/api/trace-timeline-types';
 import { firstAbove } from '../../src-main/analysis/sorted-search';
-import type { LaneSource, TimeWindow } from './trace-lane-raster';
+import type { LaneSource, TimeWindow } from '../../src-main/analysis/trace/lane-raster';
 
 /** The union of intervals as sorted, disjoint [begin, end) pairs, with the number merged into each. */
 export function unionIntervals(begin: ArrayLike<number>, end: ArrayLike<number>): { begin: Float64Array; end: Float64Array; count: Int32Array } {

@@ -6,7 +6,7 @@
 
 import type { TraceTimeline, TraceTimelineOverview } from '../../src-main/api/trace-timeline-types';
 import { RangeKind } from '../../src-main/model/trace';
-import type { LaneSource } from './trace-lane-raster';
+import type { LaneSource } from '../../src-main/analysis/trace/lane-raster';
 import { goIntervalClasses, procIntervalClasses } from '../../src-main/analysis/trace/lane-classes';
 import { packTasks } from './trace-lane-layout';
 import { rangeLane, seriesMax } from './trace-bands';

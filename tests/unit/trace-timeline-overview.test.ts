@@ -1,6 +1,6 @@
 // Opening a big trace fast (issue 15): the timeline's first view, rasterised by the engine
 // (analysis/trace/timeline-overview.ts), must be the rectangles the canvas draws from the full
-// timeline for the same window (lib/trace-lane-raster.ts over lib/trace-timeline-data.ts's
+// timeline for the same window (analysis/trace/lane-raster.ts over lib/trace-timeline-data.ts's
 // lanes), lane by lane, with each single-interval run's state, reason, P or goroutine; its
 // timeline must be the full one without the interval columns. Decode once: a library trace's
 // timeline and summary are kept at import (trace_views), so an engine opened on the library
@@ -16,7 +16,7 @@ import { timelineWire, traceTimeline } from '../../src-main/analysis/trace/timel
 import { timelineOverview } from '../../src-main/analysis/trace/timeline-overview.js';
 import { summarizeTrace } from '../../src-main/analysis/trace/trace-summary.js';
 import { prepareTimeline } from '../../src-renderer/lib/trace-timeline-data.js';
-import { RunBuffer, rasterLane, type LaneSource } from '../../src-renderer/lib/trace-lane-raster.js';
+import { RunBuffer, rasterLane, type LaneSource } from '../../src-main/analysis/trace/lane-raster.js';
 import { wholeTrace } from '../../src-renderer/lib/trace-viewport.js';
 import { Engine } from '../../src-main/engine.js';
 import type { TraceTimelineWire } from '../../src-main/api/trace-timeline-types.js';

@@ -1,10 +1,10 @@
-// The timeline's lane rasteriser (src-renderer/lib/trace-lane-raster.ts) against a brute-force
+// The timeline's lane rasteriser (src-main/analysis/trace/lane-raster.ts) against a brute-force
 // picture: every interval at least a pixel wide is drawn exactly where it is; every merged
 // pixel column has the class with the most time in that pixel and the covered share of it
 // (rounded up to eighths), whether the column was summed directly or with prefix sums; every
 // pixel with time in it is drawn; and a lane of a million intervals costs O(pixels).
 import { describe, expect, test } from 'vitest';
-import { RunBuffer, buildWantedPrefix, rasterLane, type LaneSource, type TimeWindow } from '../../src-renderer/lib/trace-lane-raster.js';
+import { RunBuffer, buildWantedPrefix, rasterLane, type LaneSource, type TimeWindow } from '../../src-main/analysis/trace/lane-raster.js';
 
 /** A deterministic pseudo-random lane: integer times, gaps, tiny and wide intervals, `classes` classes. */
 function makeLane(n: number, seed: number, classes = 5): LaneSource {

@@ -1,4 +1,4 @@
-// (Shared by the renderer, src-renderer/lib/trace-lane-raster.ts, and timeline-overview.ts.)
+// (Shared by the renderer's timeline canvas and timeline-overview.ts.)
 // One timeline lane → the rectangles to draw in the visible time window. A lane is a sorted,
 // non-overlapping run of intervals in typed arrays. The first visible interval is found by
 // binary search; an interval at least a pixel wide is its own rectangle; intervals thinner
