@@ -13,6 +13,7 @@ import { ROW_HEIGHT, RowKind, layoutLanes, packTasks, rowAt } from '../../src-re
 import { stepSeriesColumns, unionIntervals } from '../../src-renderer/lib/trace-bands.js';
 import { clampViewport, formatSpan, formatTick, tickStep, wholeTrace, zoomAt } from '../../src-renderer/lib/trace-viewport.js';
 import { prepareTimeline } from '../../src-renderer/lib/trace-timeline-data.js';
+import { formatNs } from '../../src-main/analysis/trace/trace-text.js';
 
 let tl: TraceTimeline;
 let groupsFromSummary: { name: string; count: number }[];
@@ -125,5 +126,12 @@ describe('small helpers', () => {
     expect(formatSpan(10_407_500_000, 10_411_300_000)).toBe('10.4075s → 10.4113s');
     expect(formatSpan(10_407_577_000, 10_407_577_450)).toBe('10.40757700s → 10.40757745s');
     expect(formatSpan(1_500, 2_000_000)).toBe('0.0ms → 2.0ms');
+  });
+
+  test('durations (formatNs) in the unit their rounded figure needs', () => {
+    expect([75, 999.4, 999.6, 1_000, 820_000, 999_940, 999_960, 3_400_000, 999_994_000, 999_996_000, 1_250_000_000].map(formatNs)).toEqual([
+      '75ns', '999ns', '1.0µs', '1.0µs', '820.0µs', '999.9µs', '1.00ms', '3.40ms', '999.99ms', '1.00s', '1.25s',
+    ]);
+    expect([-999_960, -0.2, 0].map(formatNs)).toEqual(['-1.00ms', '0ns', '0ns']);
   });
 });

@@ -3,12 +3,15 @@
 import type { TraceSummary } from '../../api/trace-types.js';
 import { BLOCKING_KINDS } from './blocking.js';
 
-/** A duration for people: 1.25s, 3.4ms, 820µs, 75ns. */
+/**
+ * A duration for people: 1.25s, 3.40ms, 820.0µs, 75ns. The unit is the one the rounded figure
+ * needs: 999,960 ns reads "1.00ms", not "1000.0µs".
+ */
 export function formatNs(ns: number): string {
   const a = Math.abs(ns);
-  if (a >= 1e9) return `${(ns / 1e9).toFixed(2)}s`;
-  if (a >= 1e6) return `${(ns / 1e6).toFixed(2)}ms`;
-  if (a >= 1e3) return `${(ns / 1e3).toFixed(1)}µs`;
+  if (a >= 1e9 || Math.abs(Number((ns / 1e6).toFixed(2))) >= 1000) return `${(ns / 1e9).toFixed(2)}s`;
+  if (a >= 1e6 || Math.abs(Number((ns / 1e3).toFixed(1))) >= 1000) return `${(ns / 1e6).toFixed(2)}ms`;
+  if (a >= 1e3 || Math.abs(Math.round(ns)) >= 1000) return `${(ns / 1e3).toFixed(1)}µs`;
   return `${Math.round(ns)}ns`;
 }
 
