@@ -2,7 +2,7 @@
 // setting, from the recordings already made (tests/.tmp/gc-corpus/full): for measuring a model change
 // without writing docs/gc-validation.md. Development shapes only unless GC_EVAL_HELD_OUT=1 (then the
 // held-out shapes only: look at them once, at the end). GC_EVAL_TRACES=1 adds the execution-trace
-// input; GC_EVAL_CURVE=1 the trade-off curve's monotonicity.
+// input; GC_EVAL_CURVE=1 the trade-off curve's monotonicity (GC_EVAL_SWEEPS=1: the sweeps that are not).
 //   node scripts/gc-validation.mjs --eval [--held-out] [--traces] [--curve]
 import { readFileSync } from 'node:fs';
 import { test } from 'vitest';
@@ -60,6 +60,7 @@ test('GC what-if summary on the full corpus', () => {
         const sw = gcTradeoff(model, {}).sweep;
         n++;
         if (sw.every((p, i) => i === 0 || !worse(sw[i - 1], p))) mono++;
+        else if (process.env.GC_EVAL_SWEEPS === '1') out.push(`${g.group} ${name}: ${sw.map((p) => `${p.gogc}:${(p.peakHeapBytes / 2 ** 20).toFixed(0)}/${(p.gcCpuFraction * 100).toFixed(1)}`).join(' ')}`);
         for (let i = 1; i < sw.length; i++) {
           if (!worse(sw[i - 1], sw[i])) continue;
           const k = `${sw[i - 1].gogc}→${sw[i].gogc} ${sw[i].peakHeapBytes < sw[i - 1].peakHeapBytes * 0.98 ? 'peak' : 'cpu'}`;
