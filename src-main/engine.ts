@@ -129,9 +129,10 @@ export class Engine implements GpwApi {
   readonly uploads: UploadService;
 
   constructor(private readonly options: EngineOptions) {
+    // The library first: a path it cannot use fails here, before a worker thread is started.
+    this.library = new Library(options.libraryPath, { nativeBinding: options.nativeBinding });
     this.worker = new ProfileWorkerClient(options.workerPath, options.warmUp === true);
     if (options.warmUp) this.worker.start();
-    this.library = new Library(options.libraryPath, { nativeBinding: options.nativeBinding });
     this.views = new CachedViews(this.worker, new ViewCache(this.library.db));
     this.traces = new TraceService(this.library, options.tracesInThread ? null : join(dirname(options.workerPath), 'trace-worker.js'));
     this.gc = new GcService(this.library, this.traces);

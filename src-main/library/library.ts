@@ -1,7 +1,5 @@
 // The library: one SQLite database (WAL, foreign keys) holding blobs, artifacts, runs and labels.
 
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Artifact, ArtifactKind, ArtifactSort, ArtifactSummary } from '../api/types.js';
 import { BlobStore, type DeflatedParts } from './blobs.js';
@@ -11,6 +9,7 @@ import { RunsStore } from './runs-store.js';
 import type { FunctionStats } from '../analysis/runs/function-stats.js';
 import { newId } from './ids.js';
 import { TextIndex } from './text-index.js';
+import { checkLibraryFile, libraryFileError, makeLibraryFolder } from './library-file.js';
 
 const LIST_COMMA = Buffer.from(',');
 
@@ -76,21 +75,12 @@ export class Library {
   readonly runs: RunsStore;
 
   constructor(readonly path: string, options: OpenOptions = {}) {
-    if (!options.readonly && path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path, { nativeBinding: options.nativeBinding, readonly: options.readonly === true, fileMustExist: options.readonly === true });
-    // A single write outside writeTransaction() (a label, a schedule's last run) waits this long
-    // for another process's import to finish.
-    this.db.pragma('busy_timeout = 15000');
-    // better-sqlite3 builds SQLite with a 16 MiB page cache. The library is mostly blobs written
-    // once and read once (then parsed into memory of their own), so caching their pages only
-    // grows the engine's RSS as captures arrive; SQLite's own default (2 MiB) is enough for the
-    // metadata tables.
-    this.db.pragma('cache_size = -2048');
-    if (!options.readonly) {
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('foreign_keys = ON');
-      migrate(this.db);
+    if (path !== ':memory:') {
+      // A path SQLite cannot use is refused here, in words naming it, before anything is written.
+      if (!options.readonly) makeLibraryFolder(path);
+      checkLibraryFile(path);
     }
+    this.db = openDatabase(path, options);
     this.blobs = new BlobStore(this.db);
     this.runs = new RunsStore(this.db);
     this.hasGeneration = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'list_generation'").get() !== undefined;
@@ -348,6 +338,31 @@ export class Library {
       sampleTypes: Array.isArray(sampleTypes) ? (sampleTypes as string[]) : [],
       summary,
     };
+  }
+}
+
+/** The library's database, set up (and migrated unless read-only); SQLite's errors on the way worded by library-file.ts. */
+function openDatabase(path: string, options: OpenOptions): Database.Database {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(path, { nativeBinding: options.nativeBinding, readonly: options.readonly === true, fileMustExist: options.readonly === true });
+    // A single write outside writeTransaction() (a label, a schedule's last run) waits this long
+    // for another process's import to finish.
+    db.pragma('busy_timeout = 15000');
+    // better-sqlite3 builds SQLite with a 16 MiB page cache. The library is mostly blobs written
+    // once and read once (then parsed into memory of their own), so caching their pages only
+    // grows the engine's RSS as captures arrive; SQLite's own default (2 MiB) is enough for the
+    // metadata tables.
+    db.pragma('cache_size = -2048');
+    if (!options.readonly) {
+      db.pragma('journal_mode = WAL');
+      db.pragma('foreign_keys = ON');
+      migrate(db);
+    }
+    return db;
+  } catch (err) {
+    if (db?.open) db.close();
+    throw libraryFileError(path, err) ?? err;
   }
 }
 
