@@ -130,7 +130,7 @@ export class Engine implements GpwApi {
 
   constructor(private readonly options: EngineOptions) {
     // The library first: a path it cannot use fails here, before a worker thread is started.
-    this.library = new Library(options.libraryPath, { nativeBinding: options.nativeBinding });
+    this.library = new Library(options.libraryPath, { nativeBinding: options.nativeBinding, warmList: options.warmUp });
     this.worker = new ProfileWorkerClient(options.workerPath, options.warmUp === true);
     if (options.warmUp) this.worker.start();
     this.views = new CachedViews(this.worker, new ViewCache(this.library.db));
@@ -179,14 +179,12 @@ export class Engine implements GpwApi {
 
   private closing = false;
   private backfillTimer: NodeJS.Timeout | undefined;
-  private textIndexTimer: NodeJS.Timeout | undefined;
   private backfilling: Promise<unknown> = Promise.resolve();
 
   async close(): Promise<void> {
     this.closing = true;
     this.uploads.close();
     clearTimeout(this.backfillTimer);
-    clearTimeout(this.textIndexTimer);
     await this.backfilling;
     await this.capture.close();
     await this.ssh.close();
@@ -212,14 +210,7 @@ export class Engine implements GpwApi {
   }
 
   async listArtifactsPage({ offset, limit, ...query }: ArgsOf<'listArtifactsPage'>): Promise<ArtifactPage> {
-    const page = this.library.listPage(query, offset, limit);
-    // Once the page is sent, while the user reads it, the text filter's index and the ids of the
-    // other filters are read (again, after a change).
-    if (this.options.warmUp) {
-      clearTimeout(this.textIndexTimer);
-      this.textIndexTimer = setTimeout(() => this.closing || this.library.warmTextIndex(query), 0).unref();
-    }
-    return page;
+    return this.library.listPage(query, offset, limit);
   }
 
   /** listArtifacts as JSON, UTF-8 written by the library (gpw list --json), between `open` and `close`. */
