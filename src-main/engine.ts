@@ -38,7 +38,7 @@ import type { ProfileSummary } from './analysis/profile-summary.js';
 import type { ViewOptions, DiffTable, ExportedView, Sandwich } from './api/types.js';
 import { exportFileName, exportTitle, type ExportedFile } from './analysis/view-ops.js';
 import { viewRequest, type ViewRequest, type ViewSource } from './workers/view-request.js';
-import { CachedViews, FLAME_CODEC, defaultSampleTypeOf, topRequest } from './workers/cached-views.js';
+import { CachedViews, FLAME_CODEC, defaultSampleTypeOf, summarySampleType, topRequest } from './workers/cached-views.js';
 import { readMaybeShared } from './import/shared-read.js';
 import { ViewCache } from './library/view-cache.js';
 
@@ -462,7 +462,7 @@ export class Engine implements GpwApi {
   async topOfFile(target: string, args: CliViewArgs & Omit<ArgsOf<'topTable'>, 'id' | 'merge' | 'diffBase'>): Promise<TopTable & { file?: string }> {
     const main = this.cliSource(target);
     const view = this.checkedView([main, ...(args.merge ?? []).map((t) => this.cliSource(t))], args.diffBase ? [this.cliSource(args.diffBase)] : [], args);
-    const req = topRequest(view, args.sampleType, args.nodecount, args.sort);
+    const req = topRequest(view, summarySampleType(args.sampleType, main.artifact), args.nodecount, args.sort);
     const table = await this.views.run<TopTable>(req, view, defaultSampleTypeOf(main.artifact));
     return main.path ? { ...table, file: main.path } : table;
   }
