@@ -18,6 +18,12 @@ export interface TimelineData {
   tl: TraceTimeline;
   /** Set while only the overview is in: tl has no intervals, the lanes are drawn from these runs. */
   overview: TimelineOverview | null;
+  /**
+   * The engine's first view, kept beside the full timeline that replaced it: while the view is
+   * exactly its window the lanes are drawn from its runs (the same rectangles), so the full
+   * timeline's first frame does not rasterise every lane of the whole trace at once.
+   */
+  firstView: TimelineOverview | null;
   /** Which trace (the view's artifact id): the timeline keeps its window when the same trace's full timeline replaces its overview. */
   key: unknown;
   goLanes: LaneSource[];
@@ -33,7 +39,7 @@ export interface TimelineData {
   heapMax: number;
 }
 
-export function prepareTimeline(tl: TraceTimeline, overview: TimelineOverview | null = null, key: unknown = tl): TimelineData {
+export function prepareTimeline(tl: TraceTimeline, overview: TimelineOverview | null = null, key: unknown = tl, firstView: TimelineOverview | null = overview): TimelineData {
   const go = tl.goroutines;
   // An overview's timeline has each lane's row counts in start, but no rows.
   const rows = (start: Uint32Array, k: number): { lo: number; hi: number } => (overview ? { lo: 0, hi: 0 } : { lo: start[k], hi: start[k + 1] });
@@ -62,6 +68,7 @@ export function prepareTimeline(tl: TraceTimeline, overview: TimelineOverview | 
   return {
     tl,
     overview,
+    firstView,
     key,
     goLanes,
     procLanes,
