@@ -1,5 +1,5 @@
 // The full timeline of a trace taken in part by part (traceTimelinePart): each part is a message
-// of its own (2 MiB), copied into one buffer as it comes, so the page keeps drawing and answering
+// of its own (1 MiB), copied into one buffer as it comes, so the page keeps drawing and answering
 // between parts instead of taking in a big trace's tens of MB as one long task. The joined frame
 // is decoded once (api/wire.ts: the columns are views into it).
 

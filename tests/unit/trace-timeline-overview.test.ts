@@ -16,7 +16,7 @@ import { parseGoTrace } from '../../src-main/formats/gotrace/parse-trace.js';
 import { timelineFrame, timelineWire, traceTimeline } from '../../src-main/analysis/trace/timeline.js';
 import { timelineOverview } from '../../src-main/analysis/trace/timeline-overview.js';
 import { summarizeTrace } from '../../src-main/analysis/trace/trace-summary.js';
-import { prepareTimeline } from '../../src-renderer/lib/trace-timeline-data.js';
+import { laneClassesSliced, prepareTimeline } from '../../src-renderer/lib/trace-timeline-data.js';
 import { fetchTimelineParts } from '../../src-renderer/lib/trace-timeline-parts.js';
 import { RunBuffer, rasterLane, type LaneSource } from '../../src-main/analysis/trace/lane-raster.js';
 import { wholeTrace } from '../../src-renderer/lib/trace-viewport.js';
@@ -77,6 +77,28 @@ describe('the timeline overview', () => {
     for (const k of ['id', 'name', 'label', 'blockedNs'] as const) expect(timeline.goroutines[k]).toEqual(full.goroutines[k]);
     expect({ ...timeline, goroutines: null, procs: null }).toEqual({ ...full, goroutines: null, procs: null });
   });
+  test('the view prepares the full timeline in slices from the overview\'s data: the same as at once', async () => {
+    const trace = parseGoTrace(new Uint8Array(readFileSync(path)));
+    const tl = traceTimeline(trace);
+    const whole = prepareTimeline(tl);
+    const ov = timelineOverview(timelineWire(trace), 800);
+    const first = prepareTimeline(ov.timeline, { overview: { window: ov.window, runs: ov.runs }, key: 'k' });
+    let tasks = 0;
+    const classes = (await laneClassesSliced(tl, async () => (tasks++, true), 1000))!;
+    expect(tasks).toBe(Math.ceil(tl.goroutines.begin.length / 1000));
+    const full = prepareTimeline(tl, { key: 'k', firstView: first.firstView, classes, from: first });
+    expect(full.overview).toBeNull();
+    expect(full.firstView).toBe(first.firstView);
+    const same = (a: Uint8Array, b: Uint8Array): boolean => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+    expect(same(classes.go, whole.goLanes[0].cls)).toBe(true);
+    expect(same(classes.proc, whole.procLanes[0].cls)).toBe(true);
+    const bounds = (lanes: LaneSource[]): number[][] => lanes.map((l) => [l.lo, l.hi]);
+    expect(bounds(full.goLanes)).toEqual(bounds(whole.goLanes));
+    expect(bounds(full.procLanes)).toEqual(bounds(whole.procLanes));
+    for (const k of ['gcBand', 'stwBand', 'assistBand', 'regionsOf', 'assistsOf', 'taskRow', 'taskRows', 'heapMax'] as const) expect(full[k], k).toEqual(whole[k]);
+    // A view that moved on stops the slices.
+    expect(await laneClassesSliced(tl, async () => false, 1000)).toBeNull();
+  });
 });
 
 describe('decode once: the kept timeline and summary', () => {
@@ -99,7 +121,7 @@ describe('decode once: the kept timeline and summary', () => {
       const overview = await engine.traceTimelineOverview({ id, widthPx: 640 });
       expect(overview.runs).toEqual(timelineOverview(timelineWire(trace), 640).runs);
       // The view takes the timeline in parts: joined, they are the frame of the same wire (this
-      // small trace's cut finer than a big one's 2 MiB parts, so it has several).
+      // small trace's cut finer than a big one's 1 MiB parts, so it has several).
       const size = (engine.traces.partBytes = 256 * 1024);
       const first = await engine.traceTimelinePart({ id, part: 0 });
       const joined = new Uint8Array(first.total);
