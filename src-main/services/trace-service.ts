@@ -99,9 +99,9 @@ export class TraceService {
     const parts = Math.max(1, Math.ceil(frame.byteLength / size));
     if (part >= parts) throw new GpwError('invalid_argument', `the timeline of trace ${id} has ${parts} part(s); there is no part ${part}`);
     this.heldTimeline = part === parts - 1 ? null : { sha256, frame };
-    // A copy of the part alone: a view would carry the whole frame through IPC's structured clone.
+    // A copy of the part alone (Buffer#slice would be a view): a view would carry the whole frame through IPC's structured clone.
     const offset = part * size;
-    const bytes = frame.slice(offset, Math.min(frame.byteLength, offset + size));
+    const bytes = Uint8Array.prototype.slice.call(frame, offset, Math.min(frame.byteLength, offset + size));
     return { part, parts, total: frame.byteLength, offset, bytes };
   }
 

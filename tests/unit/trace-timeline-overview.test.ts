@@ -129,6 +129,8 @@ describe('decode once: the kept timeline and summary', () => {
         const p = k === 0 ? first : await engine.traceTimelinePart({ id, part: k });
         expect([p.part, p.parts, p.total, p.offset]).toEqual([k, first.parts, first.total, k * size]);
         expect(p.bytes.byteLength).toBe(Math.min(size, first.total - p.offset));
+        // A copy of the part alone, not a view of the whole frame (IPC would clone all of it).
+        expect(p.bytes.buffer.byteLength).toBe(p.bytes.byteLength);
         joined.set(p.bytes, p.offset);
       }
       await expect(engine.traceTimelinePart({ id, part: first.parts })).rejects.toThrow(/no part/);
