@@ -122,7 +122,7 @@ describe('decode once: the kept timeline and summary', () => {
       expect(overview.runs).toEqual(timelineOverview(timelineWire(trace), 640).runs);
       // The view takes the timeline in parts: joined, they are the frame of the same wire (this
       // small trace's cut finer than a big one's 1 MiB parts, so it has several).
-      const size = (engine.traces.partBytes = 256 * 1024);
+      const size = (engine.traces.partBytes = 64 * 1024);
       const first = await engine.traceTimelinePart({ id, part: 0 });
       const joined = new Uint8Array(first.total);
       for (let k = 0; k < first.parts; k++) {
