@@ -28,8 +28,11 @@ type KeptView = 'timeline' | 'summary';
 export class TraceService {
   readonly worker: TraceAsker;
   private readonly kept: TraceViewStore;
-  /** The timeline frame an overview was last made from, until the view has taken it (all its parts, or traceTimeline). */
-  private heldTimeline: { sha256: string; frame: Uint8Array } | null = null;
+  /**
+   * The timeline frames overviews were last made from (two: two windows opening traces at once
+   * each keep theirs), by SHA-256, until the view has taken it (all its parts, or traceTimeline).
+   */
+  private readonly heldTimelines = new Map<string, Uint8Array>();
   /** The size of a timeline part (TIMELINE_PART_BYTES; tests cut a small trace's timeline finer). */
   partBytes = TIMELINE_PART_BYTES;
 
@@ -75,14 +78,14 @@ export class TraceService {
   async timeline(id: string): Promise<TraceTimelineWire> {
     const frame = await this.timelineFrame(id);
     // The timeline the overview was made from, asked for next by the same view: taken once.
-    this.heldTimeline = null;
+    this.heldTimelines.delete(this.requireTrace(id).sha256);
     return decodeFrame(frame) as TraceTimelineWire;
   }
 
   /** The timeline's first view at the view's width (analysis/trace/timeline-overview.ts); the timeline's frame stays for the view's next questions. */
   async timelineOverview(id: string, widthPx: number): Promise<TraceTimelineOverview> {
     const frame = await this.timelineFrame(id);
-    this.heldTimeline = { sha256: this.requireTrace(id).sha256, frame };
+    this.hold(this.requireTrace(id).sha256, frame);
     // The wire's columns are views into the frame (no copy).
     return timelineOverview(decodeFrame(frame) as TraceTimelineWire, widthPx);
   }
@@ -98,7 +101,8 @@ export class TraceService {
     const size = this.partBytes;
     const parts = Math.max(1, Math.ceil(frame.byteLength / size));
     if (part >= parts) throw new GpwError('invalid_argument', `the timeline of trace ${id} has ${parts} part(s); there is no part ${part}`);
-    this.heldTimeline = part === parts - 1 ? null : { sha256, frame };
+    if (part === parts - 1) this.heldTimelines.delete(sha256);
+    else this.hold(sha256, frame);
     // A copy of the part alone (Buffer#slice would be a view): a view would carry the whole frame through IPC's structured clone.
     const offset = part * size;
     const bytes = Uint8Array.prototype.slice.call(frame, offset, Math.min(frame.byteLength, offset + size));
@@ -107,10 +111,13 @@ export class TraceService {
 
   /** The timeline's frame: the one held for the view, or the kept one. */
   private async timelineFrame(id: string): Promise<Uint8Array> {
-    const sha256 = this.requireTrace(id).sha256;
-    const held = this.heldTimeline;
-    if (held?.sha256 === sha256) return held.frame;
-    return this.keptFrame(id, 'timeline');
+    return this.heldTimelines.get(this.requireTrace(id).sha256) ?? this.keptFrame(id, 'timeline');
+  }
+
+  private hold(sha256: string, frame: Uint8Array): void {
+    this.heldTimelines.delete(sha256);
+    this.heldTimelines.set(sha256, frame);
+    while (this.heldTimelines.size > 2) this.heldTimelines.delete(this.heldTimelines.keys().next().value as string);
   }
 
   /** Makes and keeps what opening the trace asks first (the import calls it while the worker still holds the parsed trace). */
