@@ -84,7 +84,7 @@ try {
         const detailedAt = marks['gpw-trace-detailed'] ?? marks['gpw-trace-drawn'];
         longest.push(Math.max(0, ...tasks.filter(([at, ms]) => at + ms > marks['gpw-trace-drawn'] && at < detailedAt + 200).map(([, ms]) => ms)));
         const asked = marks['gpw-trace-asked'];
-        // The page's own clock: the driver sees the frame only once the page's thread is free again (it goes on to take in the full timeline).
+        // The page's own clock: the driver sees the frame at its next poll the page's thread answers (it goes on to take in the full timeline, part by part).
         times.push(marks['gpw-trace-drawn'] - marks['gpw-bench-click']);
         parts.push([asked - marks['gpw-bench-click'], marks['gpw-trace-received'] - asked, marks['gpw-trace-prepared'] - marks['gpw-trace-received'], marks['gpw-trace-drawn'] - marks['gpw-trace-prepared'], (marks['gpw-trace-detailed'] ?? marks['gpw-trace-drawn']) - marks['gpw-bench-click']]);
       } finally {
