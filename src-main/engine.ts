@@ -342,6 +342,7 @@ export class Engine implements GpwApi {
   traceMmu = ({ id, ...options }: ArgsOf<'traceMmu'>): ReturnType<GpwApi['traceMmu']> => this.traces.mmu(id, options);
   traceTimeline = (a: ArgsOf<'traceTimeline'>): ReturnType<GpwApi['traceTimeline']> => this.traces.timeline(a.id);
   traceTimelineOverview = (a: ArgsOf<'traceTimelineOverview'>): ReturnType<GpwApi['traceTimelineOverview']> => this.traces.timelineOverview(a.id, a.widthPx);
+  traceTimelinePart = (a: ArgsOf<'traceTimelinePart'>): ReturnType<GpwApi['traceTimelinePart']> => this.traces.timelinePart(a.id, a.part);
   traceSpan = (a: ArgsOf<'traceSpan'>): ReturnType<GpwApi['traceSpan']> => this.traces.span(a.id, a.g, a.timeNs);
 
   // ---- GC logs (services/gc-service.ts) ----

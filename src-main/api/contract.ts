@@ -18,7 +18,7 @@ import { graphMethods } from './graph-contract.js';
 import { goroutineMethods } from './goroutine-contract.js';
 import { uploadMethods } from './upload-contract.js';
 import type { MmuCurve, TraceSummary } from './trace-types.js';
-import type { TraceSpan, TraceTimelineOverview, TraceTimelineWire } from './trace-timeline-types.js';
+import type { TraceSpan, TraceTimelineOverview, TraceTimelinePart, TraceTimelineWire } from './trace-timeline-types.js';
 
 /** Largest file the UI may hand over for import (the CLI reads files itself with the same cap). */
 export const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
@@ -227,6 +227,8 @@ export const contract = {
   traceTimeline: method<{ id: string }, TraceTimelineWire>(object({ id })),
   /** The timeline's first view: every lane rasterised for the whole trace at widthPx, without the interval columns (api/trace-timeline-types.ts). */
   traceTimelineOverview: method<{ id: string; widthPx: number }, TraceTimelineOverview>(object({ id, widthPx: integer({ min: 1, max: 16384 }) })),
+  /** traceTimeline's answer as its binary frame cut in parts (api/trace-timeline-types.ts TraceTimelinePart): the view takes a big trace's in piece by piece. */
+  traceTimelinePart: method<{ id: string; part: number }, TraceTimelinePart>(object({ id, part: integer({ min: 0, max: 1 << 20 }) })),
   /** One span of a goroutine lane: state, reason, duration, stacks, and the event that woke it. */
   traceSpan: method<Infer<typeof traceSpanArgs>, TraceSpan>(traceSpanArgs),
   /** GC logs: run view, what-if, trade-off (api/gc-contract.ts). */

@@ -123,3 +123,21 @@ export interface TraceSpan {
   /** For a runnable span: the event that made it runnable (the end of the preceding blocked span), else null. */
   wokenBy: SpanEvent | null;
 }
+
+/**
+ * One part of the timeline's wire frame (traceTimelinePart): the frame (api/wire.ts, of a
+ * TraceTimelineWire) cut into `parts` pieces of at most TIMELINE_PART_BYTES, so a big trace's
+ * tens of MB cross as messages the view takes in one at a time between frames, never as one
+ * long task. The view joins them (`total` bytes) and decodes the frame once.
+ */
+export interface TraceTimelinePart {
+  part: number;
+  parts: number;
+  /** The frame's size, and where in it this part's bytes go. */
+  total: number;
+  offset: number;
+  bytes: Uint8Array;
+}
+
+/** A timeline part's size: 1 MiB (a 2 M-event trace's 36 MB timeline is 35 parts, each taken in within a few ms). */
+export const TIMELINE_PART_BYTES = 1024 * 1024;

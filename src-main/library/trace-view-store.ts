@@ -3,7 +3,9 @@
 // opening the trace again, in this process or the next, does not parse it. A row of another
 // format version is not returned (it is made again); a deleted blob takes its rows with it.
 // Frames are stored deflated (level 1): a 2 M-event trace's timeline is 36 MB as a frame, 6 MB
-// deflated (about twice its trace's own deflated blob), inflated in about 0.1 s.
+// deflated (about twice its trace's own deflated blob), inflated in about 0.1 s. A row is its
+// frame's length (u32, little-endian) then the deflated frame, so the frame is inflated into one
+// buffer of its size (zlib's chunks joined would hold it twice for a moment).
 
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type Database from 'better-sqlite3';
@@ -21,11 +23,20 @@ export class TraceViewStore {
 
   get(sha256: string, view: string, format: number): Uint8Array | undefined {
     const row = this.select.get(sha256, view, format) as { data: Uint8Array } | undefined;
-    return row && inflateRawSync(row.data);
+    if (!row || row.data.byteLength < 4) return undefined;
+    const size = new DataView(row.data.buffer, row.data.byteOffset, 4).getUint32(0, true);
+    // Room for the whole frame and a little more: zlib would start a second chunk when the first is exactly full.
+    const frame = inflateRawSync(row.data.subarray(4), { chunkSize: size + 64 });
+    return frame.byteLength === size ? frame : undefined;
   }
 
   /** Keeps a frame; ignored when the blob is not (or no longer) in the library. */
   put(sha256: string, view: string, format: number, data: Uint8Array): void {
-    this.insert.run(sha256, view, format, deflateRawSync(data, { level: 1 }), Date.now(), sha256);
+    if (data.byteLength > 0xffffffff) return; // not kept: made again when asked
+    const deflated = deflateRawSync(data, { level: 1 });
+    const row = new Uint8Array(4 + deflated.byteLength);
+    new DataView(row.buffer).setUint32(0, data.byteLength, true);
+    row.set(deflated, 4);
+    this.insert.run(sha256, view, format, row, Date.now(), sha256);
   }
 }

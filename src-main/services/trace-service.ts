@@ -8,7 +8,7 @@ import type { Artifact, ExportedView, FlameGraph, TopTable } from '../api/types.
 import type { BlockingExportFormat } from '../analysis/trace/blocking-views.js';
 import type { BlockingKind, MmuCurve, TraceSummary } from '../api/trace-types.js';
 import type { MmuOptions } from '../analysis/trace/mmu.js';
-import type { TraceSpan, TraceTimelineOverview, TraceTimelineWire } from '../api/trace-timeline-types.js';
+import { TIMELINE_PART_BYTES, type TraceSpan, type TraceTimelineOverview, type TraceTimelinePart, type TraceTimelineWire } from '../api/trace-timeline-types.js';
 import { timelineOverview } from '../analysis/trace/timeline-overview.js';
 import { GpwError } from '../api/errors.js';
 import type { GcLog } from '../formats/gctrace/gctrace-types.js';
@@ -21,15 +21,20 @@ import type { TraceOp } from '../workers/trace-worker-protocol.js';
 import { TraceViewStore } from '../library/trace-view-store.js';
 import { decodeFrame, encodeFrame } from '../api/wire.js';
 
-/** Version of the kept frames' layout (timelineWire's shape, TraceSummary's): kept rows of another version are made again. */
-const KEPT_FORMAT = 1;
+/** Version of the kept frames' layout (timelineWire's shape, TraceSummary's; 2: rows carry their inflated length): kept rows of another version are made again. */
+const KEPT_FORMAT = 2;
 type KeptView = 'timeline' | 'summary';
 
 export class TraceService {
   readonly worker: TraceAsker;
   private readonly kept: TraceViewStore;
-  /** The timeline an overview was last made from, until the view asks for it. */
-  private lastTimeline: { sha256: string; wire: TraceTimelineWire } | null = null;
+  /**
+   * The timeline frames overviews were last made from (two: two windows opening traces at once
+   * each keep theirs), by SHA-256, until the view has taken it (all its parts, or traceTimeline).
+   */
+  private readonly heldTimelines = new Map<string, Uint8Array>();
+  /** The size of a timeline part (TIMELINE_PART_BYTES; tests cut a small trace's timeline finer). */
+  partBytes = TIMELINE_PART_BYTES;
 
   /** workerPath: the trace worker's script, or null to answer on the calling thread. */
   constructor(
@@ -71,19 +76,48 @@ export class TraceService {
 
   /** The lanes, ranges and series the timeline draws, as typed arrays (the wire form: analysis/trace/timeline.ts). */
   async timeline(id: string): Promise<TraceTimelineWire> {
-    const sha256 = this.requireTrace(id).sha256;
-    const last = this.lastTimeline;
+    const frame = await this.timelineFrame(id);
     // The timeline the overview was made from, asked for next by the same view: taken once.
-    this.lastTimeline = null;
-    if (last?.sha256 === sha256) return last.wire;
-    return decodeFrame(await this.keptFrame(id, 'timeline')) as TraceTimelineWire;
+    this.heldTimelines.delete(this.requireTrace(id).sha256);
+    return decodeFrame(frame) as TraceTimelineWire;
   }
 
-  /** The timeline's first view at the view's width (analysis/trace/timeline-overview.ts); the timeline stays for the view's next question. */
+  /** The timeline's first view at the view's width (analysis/trace/timeline-overview.ts); the timeline's frame stays for the view's next questions. */
   async timelineOverview(id: string, widthPx: number): Promise<TraceTimelineOverview> {
-    const wire = await this.timeline(id);
-    this.lastTimeline = { sha256: this.requireTrace(id).sha256, wire };
-    return timelineOverview(wire, widthPx);
+    const frame = await this.timelineFrame(id);
+    this.hold(this.requireTrace(id).sha256, frame);
+    // The wire's columns are views into the frame (no copy).
+    return timelineOverview(decodeFrame(frame) as TraceTimelineWire, widthPx);
+  }
+
+  /**
+   * Part `part` of the timeline's frame (api/trace-timeline-types.ts TraceTimelinePart): the frame
+   * the overview was made from is held until its last part is taken, so the parts are cut from
+   * one inflated copy.
+   */
+  async timelinePart(id: string, part: number): Promise<TraceTimelinePart> {
+    const frame = await this.timelineFrame(id);
+    const sha256 = this.requireTrace(id).sha256;
+    const size = this.partBytes;
+    const parts = Math.max(1, Math.ceil(frame.byteLength / size));
+    if (part >= parts) throw new GpwError('invalid_argument', `the timeline of trace ${id} has ${parts} part(s); there is no part ${part}`);
+    if (part === parts - 1) this.heldTimelines.delete(sha256);
+    else this.hold(sha256, frame);
+    // A copy of the part alone (Buffer#slice would be a view): a view would carry the whole frame through IPC's structured clone.
+    const offset = part * size;
+    const bytes = Uint8Array.prototype.slice.call(frame, offset, Math.min(frame.byteLength, offset + size));
+    return { part, parts, total: frame.byteLength, offset, bytes };
+  }
+
+  /** The timeline's frame: the one held for the view, or the kept one. */
+  private async timelineFrame(id: string): Promise<Uint8Array> {
+    return this.heldTimelines.get(this.requireTrace(id).sha256) ?? this.keptFrame(id, 'timeline');
+  }
+
+  private hold(sha256: string, frame: Uint8Array): void {
+    this.heldTimelines.delete(sha256);
+    this.heldTimelines.set(sha256, frame);
+    while (this.heldTimelines.size > 2) this.heldTimelines.delete(this.heldTimelines.keys().next().value as string);
   }
 
   /** Makes and keeps what opening the trace asks first (the import calls it while the worker still holds the parsed trace). */

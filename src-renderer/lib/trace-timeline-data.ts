@@ -18,6 +18,12 @@ export interface TimelineData {
   tl: TraceTimeline;
   /** Set while only the overview is in: tl has no intervals, the lanes are drawn from these runs. */
   overview: TimelineOverview | null;
+  /**
+   * The engine's first view, kept beside the full timeline that replaced it: while the view is
+   * exactly its window the lanes are drawn from its runs (the same rectangles), so the full
+   * timeline's first frame does not rasterise every lane of the whole trace at once.
+   */
+  firstView: TimelineOverview | null;
   /** Which trace (the view's artifact id): the timeline keeps its window when the same trace's full timeline replaces its overview. */
   key: unknown;
   goLanes: LaneSource[];
@@ -33,16 +39,59 @@ export interface TimelineData {
   heapMax: number;
 }
 
-export function prepareTimeline(tl: TraceTimeline, overview: TimelineOverview | null = null, key: unknown = tl): TimelineData {
+/** Each goroutine and P interval's colour class: a pass over every interval (a task of its own for a big trace, before prepareTimeline). */
+export interface LaneClasses {
+  go: Uint8Array;
+  proc: Uint8Array;
+}
+
+export function laneClasses(tl: TraceTimeline): LaneClasses {
+  return { go: goIntervalClasses(tl.goroutines.state, tl.goroutines.reason, tl.strings), proc: procIntervalClasses(tl.procs.g, tl.goroutines.name, tl.strings) };
+}
+
+/** laneClasses a slice of goroutine intervals per task: `next` waits for the next task, false when the view no longer wants them (then null). */
+export async function laneClassesSliced(tl: TraceTimeline, next: () => Promise<boolean>, slice = 1 << 18): Promise<LaneClasses | null> {
+  const go = tl.goroutines;
+  const out = new Uint8Array(go.state.length);
+  for (let lo = 0; lo < out.length; lo += slice) {
+    goIntervalClasses(go.state, go.reason, tl.strings, out, lo, Math.min(out.length, lo + slice));
+    if (!(await next())) return null;
+  }
+  return { go: out, proc: procIntervalClasses(tl.procs.g, go.name, tl.strings) };
+}
+
+/**
+ * overview: only the engine's first view is in (tl has no intervals); key: which trace;
+ * firstView: the first view kept beside the full timeline; classes: laneClasses made already;
+ * from: this trace's overview data, whose bands, tasks, regions and assists are the full
+ * timeline's too (the overview carries every column but the intervals), used again.
+ */
+export interface PrepareOptions {
+  overview?: TimelineOverview | null;
+  key?: unknown;
+  firstView?: TimelineOverview | null;
+  classes?: LaneClasses;
+  from?: TimelineData | null;
+}
+
+export function prepareTimeline(tl: TraceTimeline, o: PrepareOptions = {}): TimelineData {
+  const overview = o.overview ?? null;
   const go = tl.goroutines;
   // An overview's timeline has each lane's row counts in start, but no rows.
   const rows = (start: Uint32Array, k: number): { lo: number; hi: number } => (overview ? { lo: 0, hi: 0 } : { lo: start[k], hi: start[k + 1] });
-  const gcls = goIntervalClasses(go.state, go.reason, tl.strings);
+  const classes = o.classes ?? laneClasses(tl);
+  const gcls = classes.go;
   const goLanes: LaneSource[] = [];
   for (let g = 0; g < go.id.length; g++) goLanes.push({ begin: go.begin, end: go.end, cls: gcls, ...rows(go.start, g) });
-  const pcls = procIntervalClasses(tl.procs.g, go.name, tl.strings);
+  const pcls = classes.proc;
   const procLanes: LaneSource[] = [];
   for (let p = 0; p + 1 < tl.procs.start.length; p++) procLanes.push({ begin: tl.procs.begin, end: tl.procs.end, cls: pcls, ...rows(tl.procs.start, p) });
+  const lanes = { tl, overview, firstView: o.firstView === undefined ? overview : o.firstView, key: o.key === undefined ? tl : o.key, goLanes, procLanes };
+  const from = o.from;
+  if (from) {
+    const { gcBand, stwBand, assistBand, regionsOf, assistsOf, taskRow, taskRows, heapMax } = from;
+    return { ...lanes, gcBand, stwBand, assistBand, regionsOf, assistsOf, taskRow, taskRows, heapMax };
+  }
 
   const regionsOf = new Map<number, number[]>();
   for (let i = 0; i < tl.regions.g.length; i++) {
@@ -60,11 +109,7 @@ export function prepareTimeline(tl: TraceTimeline, overview: TimelineOverview | 
   }
   const tasks = packTasks(tl.tasks.begin, tl.tasks.end);
   return {
-    tl,
-    overview,
-    key,
-    goLanes,
-    procLanes,
+    ...lanes,
     gcBand: rangeLane(tl, RangeKind.GcMark),
     stwBand: rangeLane(tl, RangeKind.Stw),
     assistBand: rangeLane(tl, RangeKind.MarkAssist),

@@ -4,7 +4,8 @@
 // lanes), lane by lane, with each single-interval run's state, reason, P or goroutine; its
 // timeline must be the full one without the interval columns. Decode once: a library trace's
 // timeline and summary are kept at import (trace_views), so an engine opened on the library
-// later answers both without parsing the trace, the same answers, and the rows go with the trace.
+// later answers both without parsing the trace, the same answers, and the rows go with the trace;
+// the timeline taken in parts (traceTimelinePart, as the view takes it in) is the same frame.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
@@ -12,10 +13,11 @@ import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { ensureTrace } from '../go/trace-gen.mjs';
 import { repoPath, tempDir } from '../helpers/paths.js';
 import { parseGoTrace } from '../../src-main/formats/gotrace/parse-trace.js';
-import { timelineWire, traceTimeline } from '../../src-main/analysis/trace/timeline.js';
+import { timelineFrame, timelineWire, traceTimeline } from '../../src-main/analysis/trace/timeline.js';
 import { timelineOverview } from '../../src-main/analysis/trace/timeline-overview.js';
 import { summarizeTrace } from '../../src-main/analysis/trace/trace-summary.js';
-import { prepareTimeline } from '../../src-renderer/lib/trace-timeline-data.js';
+import { laneClassesSliced, prepareTimeline } from '../../src-renderer/lib/trace-timeline-data.js';
+import { fetchTimelineParts } from '../../src-renderer/lib/trace-timeline-parts.js';
 import { RunBuffer, rasterLane, type LaneSource } from '../../src-main/analysis/trace/lane-raster.js';
 import { wholeTrace } from '../../src-renderer/lib/trace-viewport.js';
 import { Engine } from '../../src-main/engine.js';
@@ -75,6 +77,28 @@ describe('the timeline overview', () => {
     for (const k of ['id', 'name', 'label', 'blockedNs'] as const) expect(timeline.goroutines[k]).toEqual(full.goroutines[k]);
     expect({ ...timeline, goroutines: null, procs: null }).toEqual({ ...full, goroutines: null, procs: null });
   });
+  test('the view prepares the full timeline in slices from the overview\'s data: the same as at once', async () => {
+    const trace = parseGoTrace(new Uint8Array(readFileSync(path)));
+    const tl = traceTimeline(trace);
+    const whole = prepareTimeline(tl);
+    const ov = timelineOverview(timelineWire(trace), 800);
+    const first = prepareTimeline(ov.timeline, { overview: { window: ov.window, runs: ov.runs }, key: 'k' });
+    let tasks = 0;
+    const classes = (await laneClassesSliced(tl, async () => (tasks++, true), 1000))!;
+    expect(tasks).toBe(Math.ceil(tl.goroutines.begin.length / 1000));
+    const full = prepareTimeline(tl, { key: 'k', firstView: first.firstView, classes, from: first });
+    expect(full.overview).toBeNull();
+    expect(full.firstView).toBe(first.firstView);
+    const same = (a: Uint8Array, b: Uint8Array): boolean => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+    expect(same(classes.go, whole.goLanes[0].cls)).toBe(true);
+    expect(same(classes.proc, whole.procLanes[0].cls)).toBe(true);
+    const bounds = (lanes: LaneSource[]): number[][] => lanes.map((l) => [l.lo, l.hi]);
+    expect(bounds(full.goLanes)).toEqual(bounds(whole.goLanes));
+    expect(bounds(full.procLanes)).toEqual(bounds(whole.procLanes));
+    for (const k of ['gcBand', 'stwBand', 'assistBand', 'regionsOf', 'assistsOf', 'taskRow', 'taskRows', 'heapMax'] as const) expect(full[k], k).toEqual(whole[k]);
+    // A view that moved on stops the slices.
+    expect(await laneClassesSliced(tl, async () => false, 1000)).toBeNull();
+  });
 });
 
 describe('decode once: the kept timeline and summary', () => {
@@ -96,11 +120,35 @@ describe('decode once: the kept timeline and summary', () => {
       const trace = parseGoTrace(new Uint8Array(readFileSync(path)));
       const overview = await engine.traceTimelineOverview({ id, widthPx: 640 });
       expect(overview.runs).toEqual(timelineOverview(timelineWire(trace), 640).runs);
+      // The view takes the timeline in parts: joined, they are the frame of the same wire (this
+      // small trace's cut finer than a big one's 1 MiB parts, so it has several).
+      const size = (engine.traces.partBytes = 64 * 1024);
+      const first = await engine.traceTimelinePart({ id, part: 0 });
+      const joined = new Uint8Array(first.total);
+      for (let k = 0; k < first.parts; k++) {
+        const p = k === 0 ? first : await engine.traceTimelinePart({ id, part: k });
+        expect([p.part, p.parts, p.total, p.offset]).toEqual([k, first.parts, first.total, k * size]);
+        expect(p.bytes.byteLength).toBe(Math.min(size, first.total - p.offset));
+        // A copy of the part alone, not a view of the whole frame (IPC would clone all of it).
+        expect(p.bytes.buffer.byteLength).toBe(p.bytes.byteLength);
+        joined.set(p.bytes, p.offset);
+      }
+      await expect(engine.traceTimelinePart({ id, part: first.parts })).rejects.toThrow(/no part/);
+      expect(first.parts).toBeGreaterThan(2);
+      const frame = timelineFrame(trace);
+      console.log(`timeline frame: ${frame.byteLength} bytes in ${first.parts} parts`);
+      expect(Buffer.from(joined.buffer).equals(Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength))).toBe(true);
       const wire = await engine.traceTimeline({ id });
       const expected: TraceTimelineWire = timelineWire(trace);
-      for (const k of Object.keys(expected.goroutines) as (keyof TraceTimelineWire['goroutines'])[]) expect(wire.goroutines[k], k).toEqual(expected.goroutines[k]);
-      expect(wire.procs).toEqual(expected.procs);
-      expect(wire.strings).toEqual(expected.strings);
+      // As the view takes it in: parts asked a few at a time, joined, decoded once.
+      const fetched = await fetchTimelineParts((part) => engine.traceTimelinePart({ id, part }), () => true, 3);
+      for (const w of [wire, fetched!]) {
+        for (const k of Object.keys(expected.goroutines) as (keyof TraceTimelineWire['goroutines'])[]) expect(w.goroutines[k], k).toEqual(expected.goroutines[k]);
+        expect(w.procs).toEqual(expected.procs);
+        expect(w.strings).toEqual(expected.strings);
+      }
+      // Another trace opened on the way: nothing is returned.
+      expect(await fetchTimelineParts((part) => engine.traceTimelinePart({ id, part }), () => false)).toBeNull();
       expect(await engine.traceSummary({ id })).toEqual(JSON.parse(JSON.stringify(summarizeTrace(trace))));
       expect(ask).not.toHaveBeenCalled();
       await engine.deleteArtifact({ id });

@@ -4,7 +4,7 @@
 // (rounded up to eighths), whether the column was summed directly or with prefix sums; every
 // pixel with time in it is drawn; and a lane of a million intervals costs O(pixels).
 import { describe, expect, test } from 'vitest';
-import { RunBuffer, buildWantedPrefix, rasterLane, type LaneSource, type TimeWindow } from '../../src-main/analysis/trace/lane-raster.js';
+import { RunBuffer, buildPrefix, buildWantedPrefix, rasterLane, wantPrefix, type LaneSource, type TimeWindow } from '../../src-main/analysis/trace/lane-raster.js';
 
 /** A deterministic pseudo-random lane: integer times, gaps, tiny and wide intervals, `classes` classes. */
 function makeLane(n: number, seed: number, classes = 5): LaneSource {
@@ -104,6 +104,26 @@ describe('rasterLane', () => {
     rasterLane(a, w, ra);
     expect(Array.from(ra.cls.subarray(0, ra.n))).toEqual(Array.from(rb.cls.subarray(0, rb.n)));
     expect(Array.from(ra.fill.subarray(0, ra.n))).toEqual(Array.from(rb.fill.subarray(0, rb.n)));
+  });
+
+  test('prefix sums built a few intervals per call between frames equal those built at once', () => {
+    const a = makeLane(30000, 7);
+    const b = makeLane(5000, 3);
+    wantPrefix(a);
+    wantPrefix(b);
+    let calls = 0;
+    // 1,000 intervals per call: many calls, each lane left part-built between them, unused until complete.
+    while (buildWantedPrefix(1000)) {
+      calls++;
+      expect(calls).toBeLessThan(1000);
+      if (a.prefix) expect(a.prefix.cum[0].length).toBe(a.hi - a.lo + 1);
+    }
+    expect(calls).toBeGreaterThanOrEqual(30);
+    for (const lane of [a, b]) {
+      const whole = buildPrefix(lane);
+      expect(Array.from(lane.prefix!.slot)).toEqual(Array.from(whole.slot));
+      expect(lane.prefix!.cum.map((c) => Array.from(c))).toEqual(whole.cum.map((c) => Array.from(c)));
+    }
   });
 
   test('a lane of a million intervals costs O(pixels): few reads of its arrays, a few ms', () => {

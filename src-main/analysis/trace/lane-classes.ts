@@ -35,22 +35,31 @@ export function procClassOf(name: string): number {
 
 /**
  * Each goroutine interval's class (state with reason; reason a string index of `strings`): each
- * (state, reason) pair is decided once, then looked up in a table.
+ * (state, reason) pair is decided once, then looked up in one flat table. Intervals [lo, hi) of
+ * `out` only, when given (the view classes a big trace's intervals a slice per task).
  */
-export function goIntervalClasses(state: Uint8Array, reason: ArrayLike<number>, strings: string[]): Uint8Array {
-  const cls = new Uint8Array(state.length);
-  // Per state, the class of each reason (0xff: not decided yet).
-  const tables: Uint8Array[] = [];
-  for (let i = 0; i < cls.length; i++) {
+export function goIntervalClasses(state: Uint8Array, reason: ArrayLike<number>, strings: string[], out = new Uint8Array(state.length), lo = 0, hi = state.length): Uint8Array {
+  // Per state and reason, its class (0xff: not decided yet); states are below 8 (GoState).
+  const n = strings.length;
+  const table = classTables.get(strings) ?? new Uint8Array(8 * n).fill(0xff);
+  classTables.set(strings, table);
+  for (let i = lo; i < hi; i++) {
     const st = state[i];
-    const table = (tables[st] ??= new Uint8Array(strings.length).fill(0xff));
     const r = reason[i];
-    let c = table[r];
-    if (c === 0xff) table[r] = c = goClassOf(st, strings[r]);
-    cls[i] = c;
+    if (st > 7) {
+      out[i] = goClassOf(st, strings[r]);
+      continue;
+    }
+    const at = st * n + r;
+    let c = table[at];
+    if (c === 0xff) table[at] = c = goClassOf(st, strings[r]);
+    out[i] = c;
   }
-  return cls;
+  return out;
 }
+
+/** The decided classes per string table, while the table lives (a big trace's intervals are classed in slices). */
+const classTables = new WeakMap<string[], Uint8Array>();
 
 /** Each P interval's class: that of the goroutine that ran (by its start function, a string index per goroutine). */
 export function procIntervalClasses(procG: Int32Array, goName: Int32Array, strings: string[]): Uint8Array {

@@ -94,42 +94,83 @@ export class RunBuffer {
   }
 }
 
-export function buildPrefix(src: LaneSource): LanePrefix {
+/** A lane's prefix sums being built: classes found, sums so far over intervals [lo, lo + done). */
+interface PrefixBuild {
+  slot: Int8Array;
+  cum: Float64Array[];
+  done: number;
+}
+
+function startPrefix(src: LaneSource): PrefixBuild {
   const slot = new Int8Array(MAX_CLASSES).fill(-1);
   let present = 0;
   for (let i = src.lo; i < src.hi; i++) if (slot[src.cls[i]] < 0) slot[src.cls[i]] = present++;
-  const n = src.hi - src.lo;
-  const { begin, end, cls, lo } = src;
   const cum: Float64Array[] = [];
-  // One tight pass per present class (a lane has a handful), each over one array.
+  for (let c = 0; c < MAX_CLASSES; c++) if (slot[c] >= 0) cum[slot[c]] = new Float64Array(src.hi - src.lo + 1);
+  return { slot, cum, done: 0 };
+}
+
+/** Sums up to `budget` more intervals of the lane into b (one tight pass per present class); true when the lane is done. */
+function continuePrefix(src: LaneSource, b: PrefixBuild, budget: number): boolean {
+  const n = src.hi - src.lo;
+  const from = b.done;
+  const to = Math.min(n, from + budget);
+  const { begin, end, cls, lo } = src;
   for (let c = 0; c < MAX_CLASSES; c++) {
-    if (slot[c] < 0) continue;
-    const sums = new Float64Array(n + 1);
-    let run = 0;
-    for (let k = 0; k < n; k++) {
+    if (b.slot[c] < 0) continue;
+    const sums = b.cum[b.slot[c]];
+    let run = sums[from];
+    for (let k = from; k < to; k++) {
       const i = lo + k;
       if (cls[i] === c) run += end[i] - begin[i];
       sums[k + 1] = run;
     }
-    cum[slot[c]] = sums;
   }
-  return { slot, cum };
+  b.done = to;
+  return to === n;
 }
 
-/** Dense lanes drawn before they had prefix sums (their columns were summed directly), to build between frames. */
-const wanted = new Set<LaneSource>();
+export function buildPrefix(src: LaneSource): LanePrefix {
+  const b = startPrefix(src);
+  continuePrefix(src, b, src.hi - src.lo);
+  return { slot: b.slot, cum: b.cum };
+}
+
+/** Dense lanes drawn before they had prefix sums (their columns were summed directly), to build between frames; a lane's build so far. */
+const wanted = new Map<LaneSource, PrefixBuild | null>();
 
 /** Forgets the lanes wanted so far (the engine rasterises once and keeps no lanes). */
 export function forgetWantedPrefixes(): void {
   wanted.clear();
 }
 
-/** Builds one wanted lane's prefix sums (the first frame does not wait for them); true while more are wanted. */
-export function buildWantedPrefix(): boolean {
-  for (const src of wanted) {
-    wanted.delete(src);
-    src.prefix ??= buildPrefix(src);
-    break;
+/** Asks for a lane's prefix sums to be built between frames (a lane drawn from elsewhere than rasterLane, e.g. the engine's first view). */
+export function wantPrefix(src: LaneSource): void {
+  if (!src.prefix && src.hi - src.lo > DIRECT && !wanted.has(src)) wanted.set(src, null);
+}
+
+/** Intervals summed per buildWantedPrefix call: a few milliseconds, so a frame or an input is never held up long. */
+export const PREFIX_BUDGET = 1 << 17;
+
+/**
+ * Sums about `budget` intervals of the wanted lanes' prefix sums (the first frame does not wait for
+ * them; a lane's sums are used once complete); true while more are wanted.
+ */
+export function buildWantedPrefix(budget = PREFIX_BUDGET): boolean {
+  let left = budget;
+  for (const [src, b0] of wanted) {
+    if (left <= 0) break;
+    if (src.prefix) {
+      wanted.delete(src);
+      continue;
+    }
+    const b = b0 ?? startPrefix(src);
+    const before = b.done;
+    if (continuePrefix(src, b, left)) {
+      src.prefix = { slot: b.slot, cum: b.cum };
+      wanted.delete(src);
+    } else wanted.set(src, b);
+    left -= b.done - before;
   }
   return wanted.size > 0;
 }
@@ -139,7 +180,7 @@ function columnTimes(src: LaneSource, i: number, j: number, cs: number, ce: numb
   acc.fill(0);
   const { begin, end, cls } = src;
   if (j - i <= DIRECT || !src.prefix) {
-    if (j - i > DIRECT) wanted.add(src);
+    if (j - i > DIRECT) wantPrefix(src);
     for (let k = i; k < j; k++) acc[cls[k]] += Math.max(0, Math.min(end[k], ce) - Math.max(begin[k], cs));
     return;
   }
