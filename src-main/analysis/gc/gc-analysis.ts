@@ -70,6 +70,10 @@ export interface GcRunView {
   goVersion: string | null;
   goVersionHint: string | null;
   defaultNonHeapBytes: number;
+  /** Where the default non-heap memory comes from: the run's runtime/metrics snapshots, or the estimate (non-heap.ts). */
+  nonHeapFrom: 'runtime/metrics' | 'estimate';
+  /** The settings the recording ran with (a what-if at them is the recording). */
+  recordedSettings: RecordedSettings;
 }
 
 export interface GcFigures {
@@ -206,6 +210,8 @@ export function gcRunView(model: GcModel): GcRunView {
     goVersion: log.goVersion,
     goVersionHint: log.goVersionHint,
     defaultNonHeapBytes: model.defaultNonHeapBytes,
+    nonHeapFrom: model.metrics?.nonHeapBytes != null ? 'runtime/metrics' : 'estimate',
+    recordedSettings: model.recordedSettings,
   };
 }
 

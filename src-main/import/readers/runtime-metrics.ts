@@ -5,6 +5,7 @@
 import { FormatError } from '../../formats/format-error.js';
 import { parseRuntimeMetricsDump } from '../../formats/runtime-metrics-dump.js';
 import type { OtherSummary } from '../../api/types.js';
+import { metricsBasis } from '../../analysis/gc/from-metrics.js';
 import type { ArtifactReader } from '../reader-types.js';
 
 export interface RuntimeMetricsSummary extends OtherSummary {
@@ -20,12 +21,11 @@ export function summarizeRuntimeMetricsDump(bytes: Uint8Array): RuntimeMetricsSu
   const times = snapshots.map((s) => s.atMs);
   const firstMs = Math.min(...times);
   const lastMs = Math.max(...times);
-  const last = snapshots[snapshots.length - 1].values;
   const parts = [`${snapshots.length} snapshot${snapshots.length === 1 ? '' : 's'} of ${names} metrics over ${((lastMs - firstMs) / 1000).toFixed(1)} s`];
-  const gogc = last['/gc/gogc:percent'];
-  if (gogc !== undefined) parts.push(`GOGC=${gogc < 0 ? 'off' : gogc}`);
-  const limit = last['/gc/gomemlimit:bytes'];
-  if (limit !== undefined && limit < 2 ** 62) parts.push(`GOMEMLIMIT=${(limit / 2 ** 20).toFixed(0)} MiB`);
+  // The settings as the what-if takes them (the value most snapshots show).
+  const basis = metricsBasis(snapshots, []);
+  if (basis?.gogc != null) parts.push(`GOGC=${basis.gogc < 0 ? 'off' : basis.gogc}`);
+  if (basis?.memLimitBytes != null) parts.push(`GOMEMLIMIT=${(basis.memLimitBytes / 2 ** 20).toFixed(0)} MiB`);
   return { headline: `runtime/metrics: ${parts.join(', ')}`, snapshots: snapshots.length, names, firstMs, lastMs };
 }
 
