@@ -134,6 +134,21 @@ describe('bad runtime/metrics dumps', () => {
     const id3 = (JSON.parse((await gpw(lib3, "list", "--json")).stdout) as { artifacts: { id: string }[] }).artifacts[0].id;
     const w3 = JSON.parse((await gpw(lib3, 'gc', id3, '--what-if', '--gogc', '200', '--json')).stdout) as { basis: { restsOn: string } };
     expect(w3.basis.restsOn).toBe('execution trace');
+    // Prometheus scrapes (client_golang's names, written here from the dump's lines) in a run serve as well.
+    const lib4 = join(tmp, 'lib4.db');
+    const scrapes = dumpOf('steady-base-traced').snapshots.slice(0, 5).map((snap, i) => {
+      const path = join(tmp, `scrape-${i}.prom`);
+      const lines = Object.entries(snap.values).map(([name, v]) => {
+        const prom = prometheusNameOf(name, name.startsWith('/cpu/') || name === '/gc/cycles/total:gc-cycles');
+        return `# TYPE ${prom} ${prom.endsWith('_total') ? 'counter' : 'gauge'}\n${prom} ${v}`;
+      });
+      writeFileSync(path, `# HELP go_goroutines Number of goroutines.\n# TYPE go_goroutines gauge\ngo_goroutines 4\n${lines.join('\n')}\n`);
+      return path;
+    });
+    expect((await gpw(lib4, 'import', file('steady-base-traced.trace'), ...scrapes, '--run', 'prom')).code).toBe(0);
+    const id4 = (JSON.parse((await gpw(lib4, 'list', '--json')).stdout) as { artifacts: { id: string; kind: string }[] }).artifacts.find((a) => a.kind === 'trace')!.id;
+    const w4 = JSON.parse((await gpw(lib4, 'gc', id4, '--what-if', '--gogc', '200', '--json')).stdout) as { basis: { restsOn: string } };
+    expect(w4.basis.restsOn).toMatch(/^execution trace \+ 5 runtime\/metrics snapshots \(Prometheus scrapes\): .*the settings \(GOGC=100\)/);
     // A damaged dump is refused at import, naming the file and the line; the library is unchanged.
     const bad = join(tmp, 'cut.metrics.jsonl');
     writeFileSync(bad, readFileSync(file('steady-base-traced.metrics.jsonl'), 'utf8').split('\n').slice(0, 3).join('\n') + '\n{"time":5,"metrics":{"/gc/go');
