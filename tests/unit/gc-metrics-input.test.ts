@@ -62,6 +62,12 @@ describe('runtime/metrics snapshots of a real run', () => {
     expect(self.predicted.gcCount).toBe(self.recorded.gcCount);
     expect(self.basis.restsOn).toMatch(/^gctrace( \+ gcpacertrace)? log \+ \d+ runtime\/metrics snapshots? \(runtime\/metrics dump\): the settings \(GOGC=100\), non-heap memory/);
     expect(gcWhatIf(without, { gogc: 100 }).basis.restsOn).toMatch(/^gctrace( \+ gcpacertrace)? log$/);
+    // The snapshots' cycle counts overlap the log's cycles: no warning but the GOGC one at the end.
+    for (const w of withM.metrics!.warnings) expect(w).toMatch(/^GOGC changed during the run \(100, off\)/);
+    // Snapshots of another process (their cycle counts far past the log's) are named as suspect.
+    const other = dumpOf('steady-base').snapshots.map((x) => ({ ...x, values: { ...x.values, '/gc/cycles/total:gc-cycles': (x.values['/gc/cycles/total:gc-cycles'] ?? 0) + 1000 } }));
+    const odd = buildGcModel(log, { metrics: metricsBasis(other, ['runtime/metrics dump']) });
+    expect(odd.metrics!.warnings.join('\n')).toMatch(/the snapshots saw GC cycles 100\d–\d+, the recording has cycles 1–\d+: are they of the same process\?/);
     const w = gcWhatIf(withM, { gogc: 50 });
     expect(w.basis.metrics?.gcCpu?.totalSec ?? 0).toBeGreaterThanOrEqual(0);
   });
@@ -76,6 +82,7 @@ describe('runtime/metrics snapshots of a real run', () => {
     expect(basis.used).toEqual([`stacks and globals of ${log.cycles.length} cycle${log.cycles.length === 1 ? '' : 's'}`]);
     const withM = buildGcModel(log, { input: 'trace', metrics: basis });
     expect(withM.cycles.every((c) => c.globalsBytes !== null)).toBe(true);
+    for (const w of withM.metrics!.warnings) expect(w).toMatch(/^GOGC changed during the run \(100, off\)/);
     const self = gcWhatIf(withM, { gogc: 100 });
     expect(self.basis.selfReplay).toBe(true);
     expect(self.predicted.gcCount).toBe(self.recorded.gcCount);

@@ -179,6 +179,20 @@ export function withMetricsRoots(log: GcLog, basis: MetricsBasis): GcLog {
   return { ...log, cycles };
 }
 
+/**
+ * A warning when the snapshots' cycle counts do not overlap the log's cycle numbers (snapshots of
+ * another process of the run, or of another time): their settings may not be the log's.
+ */
+export function overlapWarning(log: GcLog, basis: MetricsBasis): string | null {
+  const counts = basis.roots.map((r) => r.cycles);
+  const ns = log.cycles.map((c) => c.n);
+  if (counts.length === 0 || ns.length === 0) return null;
+  const [lo, hi] = [Math.min(...counts), Math.max(...counts)];
+  const [first, last] = [Math.min(...ns), Math.max(...ns)];
+  if (hi >= first - 1 && lo <= last + 1) return null;
+  return `the snapshots saw GC cycles ${lo}–${hi}, the recording has cycles ${first}–${last}: are they of the same process? (their settings and non-heap memory are used all the same)`;
+}
+
 /** One line for the page and the CLI: "gctrace log + 42 runtime/metrics snapshots (settings, non-heap memory)". */
 export function metricsBasisLine(basis: MetricsBasis): string {
   return `${basis.snapshots} runtime/metrics snapshot${basis.snapshots === 1 ? '' : 's'} (${basis.sources.join(', ')})${basis.used.length > 0 ? `: ${basis.used.join(', ')}` : ': none of their figures was needed'}`;

@@ -11,7 +11,7 @@ import { inferGogc, recordedSummary, type RecordedSummary } from './recorded.js'
 import { gogcGoal } from './pacer.js';
 import { PHASE_SPREAD, PHASES, simulatePhases } from './phases.js';
 import { fitResiduals, type GcSettings, type SimCycle, type SimResult } from './simulate.js';
-import { metricsBasisLine, withMetricsRoots, type MetricsBasis } from './from-metrics.js';
+import { metricsBasisLine, overlapWarning, withMetricsRoots, type MetricsBasis } from './from-metrics.js';
 
 export interface GcModel {
   log: GcLog;
@@ -135,7 +135,11 @@ const MAX_SERIES = 2000;
 export function buildGcModel(log: GcLog, opts: { recorded?: { gogc: number; memLimitBytes: number | null }; input?: 'trace'; metrics?: MetricsBasis | null } = {}): GcModel {
   // runtime/metrics snapshots of the same run give what the input lacks (from-metrics.ts).
   const metrics = opts.metrics ? { ...opts.metrics, used: [] as string[] } : null;
-  if (metrics) log = withMetricsRoots(log, metrics);
+  if (metrics) {
+    const warning = overlapWarning(log, metrics);
+    if (warning) metrics.warnings = [...metrics.warnings, warning];
+    log = withMetricsRoots(log, metrics);
+  }
   const given = opts.recorded ?? (metrics && metrics.gogc !== null ? { gogc: metrics.gogc, memLimitBytes: metrics.memLimitBytes } : undefined);
   if (!opts.recorded && given) metrics!.used.push(`the settings (GOGC=${given.gogc < 0 ? 'off' : given.gogc}${given.memLimitBytes !== null ? `, GOMEMLIMIT=${mib(given.memLimitBytes)}` : ''})`);
   if (metrics && metrics.nonHeapBytes !== null) metrics.used.push(`non-heap memory (${mib(metrics.nonHeapBytes)})`);
