@@ -135,6 +135,11 @@ describe('bad runtime/metrics dumps', () => {
     const w = JSON.parse((await gpw(lib, 'gc', traceId, '--what-if', '--gogc', '200', '--json')).stdout) as { basis: { restsOn: string; recordedSettings: { source: string } } };
     expect(w.basis.restsOn).toMatch(/^execution trace \+ \d+ runtime\/metrics snapshots?/);
     expect(w.basis.recordedSettings.source).toBe('metrics');
+    // The dump's lines are a metrics series too (under client_golang's names, counters as rates).
+    const series = JSON.parse((await gpw(lib, 'metrics', '--run', 'snap', '--json')).stdout) as { series: { name: string; runtimeMetric: string | null; points: unknown[] }[] };
+    const gogc = series.series.find((x) => x.name === 'go_gc_gogc_percent');
+    expect(gogc?.runtimeMetric).toBe('/gc/gogc:percent');
+    expect(gogc?.points.length).toBe(dumpOf('steady-base-traced').snapshots.length);
     // Without a run, the same trace rests on itself.
     const lib3 = join(tmp, 'lib3.db');
     await gpw(lib3, 'import', file('steady-base-traced.trace'), '--json');

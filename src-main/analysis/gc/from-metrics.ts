@@ -46,7 +46,16 @@ export function prometheusNameOf(name: string, cumulative: boolean): string {
   return cumulative && !base.endsWith('_total') ? `${base}_total` : base;
 }
 
-const CUMULATIVE = new Set<string>(['/gc/cycles/total:gc-cycles', ...RUNTIME_METRICS.filter((n) => n.startsWith('/cpu/classes/'))]);
+/**
+ * Whether a runtime/metrics value only grows (a dump does not carry metrics.Description's
+ * Cumulative flag): CPU classes, cycle counts, allocation and free totals, wait totals, godebug
+ * and cgo call counts.
+ */
+export function isCumulativeRuntimeMetric(name: string): boolean {
+  return /^\/(cpu\/classes\/|gc\/cycles\/|gc\/heap\/(allocs|frees)[:/]|gc\/heap\/tiny\/allocs|sync\/mutex\/wait\/total|sched\/pauses\/total|godebug\/|cgo\/go-to-c-calls)/.test(name);
+}
+
+const CUMULATIVE = new Set<string>(RUNTIME_METRICS.filter(isCumulativeRuntimeMetric));
 
 /** Prometheus series name → runtime/metrics name, for the names above. */
 export const PROMETHEUS_RUNTIME_SERIES: ReadonlyMap<string, RuntimeMetricName> = new Map(RUNTIME_METRICS.map((n) => [prometheusNameOf(n, CUMULATIVE.has(n)), n]));
