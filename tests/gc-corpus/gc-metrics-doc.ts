@@ -33,6 +33,7 @@ test('docs/gc-whatif-inputs.md: predictions with and without runtime/metrics sna
   expect(existsSync(dir), 'run node tests/go/gcload-corpus.mjs snapshots first').toBe(true);
   const rows: Row[] = [];
   const notes: string[] = [];
+  const cpuRows: string[] = [];
   let groupLine = '';
   for (const g of readCorpus(dir)) {
     for (const [name, meta] of g.runs) {
@@ -47,6 +48,13 @@ test('docs/gc-whatif-inputs.md: predictions with and without runtime/metrics sna
         trace: buildGcModel(tlog, { input: 'trace' }),
         'trace + snapshots': buildGcModel(tlog, { input: 'trace', metrics: basisOf(`${meta.shape}-base-traced`) }),
       };
+      for (const i of ['gctrace + snapshots', 'trace + snapshots'] as const) {
+        const m = models[i];
+        const c = m.metrics?.gcCpu;
+        if (!c || c.share === null) continue;
+        const cycles = m.recorded.gcCpuFractionFromCycles;
+        cpuRows.push(`| ${meta.shape} | ${i === 'trace + snapshots' ? 'traced twin: execution trace' : 'baseline: gctrace'} | ${(cycles * 100).toFixed(1)} % | ${(c.share * 100).toFixed(1)} % | ${c.assistSec.toFixed(2)} / ${c.dedicatedSec.toFixed(2)} / ${c.idleSec.toFixed(2)} / ${c.pauseSec.toFixed(2)} s |`);
+      }
       for (const i of INPUTS) {
         const m = models[i];
         const rs = m.recordedSettings;
@@ -83,6 +91,7 @@ test('docs/gc-whatif-inputs.md: predictions with and without runtime/metrics sna
   lines.push('', 'Every prediction (count / peak / GC CPU error per input):', '', `| shape | setting | ${INPUTS.join(' | ')} |`, `|---|---|${INPUTS.map(() => '---').join('|')}|`);
   for (const r of rows) lines.push(`| ${r.shape} | ${r.setting}${r.noisy ? ' (noisy)' : ''} | ${INPUTS.map((i) => `${pct(r.errors[i].gcCount)} / ${pct(r.errors[i].peakHeap)} / ${pp(r.errors[i].gcCpuPp)}`).join(' | ')} |`);
   lines.push('', 'What each baseline model rested on (recorded settings and where they came from, non-heap memory MiB, largest stacks + globals MiB, what the snapshots gave):', '', '| shape | input | recorded settings | non-heap | roots | from the snapshots |', '|---|---|---|---|---|---|', ...notes);
+  lines.push('', 'GC CPU as the input reads it (the cycles\' GC CPU ÷ GOMAXPROCS × their span) against the runtime\'s own account over the snapshots (/cpu/classes/gc/total ÷ /cpu/classes/total, first to last snapshot):', '', '| shape | run and input | input | runtime/metrics | assist / dedicated / idle / pause |', '|---|---|---|---|---|', ...cpuRows);
   const page = repoPath('docs/gc-whatif-inputs.md');
   const text = readFileSync(page, 'utf8');
   const begin = '<!-- measured: begin -->';
