@@ -6,6 +6,10 @@
 //   node scripts/gc-validation.mjs --cached   (the page from the recordings already in
 //                                             tests/.tmp/gc-corpus/full: runs no Go program, so a
 //                                             model change can be measured on a busy machine)
+//   node scripts/gc-validation.mjs --eval [--held-out] [--traces] [--curve] [--rows]
+//                                            (summary figures per shape, Go release, GOMAXPROCS and
+//                                             setting from the recordings, development shapes only
+//                                             unless --held-out; writes nothing)
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -14,7 +18,8 @@ import { ensureCorpus } from '../tests/go/gcload-corpus.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-const cached = process.argv.includes('--cached');
+const evalOnly = process.argv.includes('--eval');
+const cached = evalOnly || process.argv.includes('--cached');
 if (cached && !existsSync(path.join(root, 'tests/.tmp/gc-corpus/full'))) {
   console.error('gc-validation --cached: no recordings in tests/.tmp/gc-corpus/full (run without --cached to make them)');
   process.exit(1);
@@ -24,5 +29,17 @@ if (!cached) console.log(`corpus: ${r.runs} runs (${r.made} made now) in ${(r.ms
 execFileSync(process.execPath, [path.join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--config', 'tests/gc-corpus/vitest.config.ts'], {
   cwd: root,
   stdio: 'inherit',
-  env: { ...process.env, GC_VALIDATION_LOAD: r.made > 0 ? load : '' },
+  env: {
+    ...process.env,
+    GC_VALIDATION_LOAD: r.made > 0 ? load : '',
+    ...(evalOnly
+      ? {
+          GC_EVAL: '1',
+          GC_EVAL_HELD_OUT: process.argv.includes('--held-out') ? '1' : '',
+          GC_EVAL_TRACES: process.argv.includes('--traces') ? '1' : '',
+          GC_EVAL_CURVE: process.argv.includes('--curve') ? '1' : '',
+          GC_EVAL_ROWS: process.argv.includes('--rows') ? '1' : '',
+        }
+      : {}),
+  },
 });

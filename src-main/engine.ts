@@ -38,7 +38,7 @@ import type { ProfileSummary } from './analysis/profile-summary.js';
 import type { ViewOptions, DiffTable, ExportedView, Sandwich } from './api/types.js';
 import { exportFileName, exportTitle, type ExportedFile } from './analysis/view-ops.js';
 import { viewRequest, type ViewRequest, type ViewSource } from './workers/view-request.js';
-import { CachedViews, FLAME_CODEC, defaultSampleTypeOf, topRequest } from './workers/cached-views.js';
+import { CachedViews, FLAME_CODEC, defaultSampleTypeOf, summarySampleType, topRequest } from './workers/cached-views.js';
 import { readMaybeShared } from './import/shared-read.js';
 import { ViewCache } from './library/view-cache.js';
 
@@ -129,9 +129,10 @@ export class Engine implements GpwApi {
   readonly uploads: UploadService;
 
   constructor(private readonly options: EngineOptions) {
+    // The library first: a path it cannot use fails here, before a worker thread is started.
+    this.library = new Library(options.libraryPath, { nativeBinding: options.nativeBinding, warmList: options.warmUp });
     this.worker = new ProfileWorkerClient(options.workerPath, options.warmUp === true);
     if (options.warmUp) this.worker.start();
-    this.library = new Library(options.libraryPath, { nativeBinding: options.nativeBinding });
     this.views = new CachedViews(this.worker, new ViewCache(this.library.db));
     this.traces = new TraceService(this.library, options.tracesInThread ? null : join(dirname(options.workerPath), 'trace-worker.js'));
     this.gc = new GcService(this.library, this.traces);
@@ -178,14 +179,12 @@ export class Engine implements GpwApi {
 
   private closing = false;
   private backfillTimer: NodeJS.Timeout | undefined;
-  private textIndexTimer: NodeJS.Timeout | undefined;
   private backfilling: Promise<unknown> = Promise.resolve();
 
   async close(): Promise<void> {
     this.closing = true;
     this.uploads.close();
     clearTimeout(this.backfillTimer);
-    clearTimeout(this.textIndexTimer);
     await this.backfilling;
     await this.capture.close();
     await this.ssh.close();
@@ -211,14 +210,7 @@ export class Engine implements GpwApi {
   }
 
   async listArtifactsPage({ offset, limit, ...query }: ArgsOf<'listArtifactsPage'>): Promise<ArtifactPage> {
-    const page = this.library.listPage(query, offset, limit);
-    // Once the page is sent, while the user reads it, the text filter's index and the ids of the
-    // other filters are read (again, after a change).
-    if (this.options.warmUp) {
-      clearTimeout(this.textIndexTimer);
-      this.textIndexTimer = setTimeout(() => this.closing || this.library.warmTextIndex(query), 0).unref();
-    }
-    return page;
+    return this.library.listPage(query, offset, limit);
   }
 
   /** listArtifacts as JSON, UTF-8 written by the library (gpw list --json), between `open` and `close`. */
@@ -470,7 +462,7 @@ export class Engine implements GpwApi {
   async topOfFile(target: string, args: CliViewArgs & Omit<ArgsOf<'topTable'>, 'id' | 'merge' | 'diffBase'>): Promise<TopTable & { file?: string }> {
     const main = this.cliSource(target);
     const view = this.checkedView([main, ...(args.merge ?? []).map((t) => this.cliSource(t))], args.diffBase ? [this.cliSource(args.diffBase)] : [], args);
-    const req = topRequest(view, args.sampleType, args.nodecount, args.sort);
+    const req = topRequest(view, summarySampleType(args.sampleType, main.artifact), args.nodecount, args.sort);
     const table = await this.views.run<TopTable>(req, view, defaultSampleTypeOf(main.artifact));
     return main.path ? { ...table, file: main.path } : table;
   }

@@ -2,7 +2,7 @@
 // turns a sample-type name into an index and runs the analysis, used by the worker.
 
 import type { Profile } from '../model/profile.js';
-import { sampleTypeIndex } from '../model/profile.js';
+import { missingSampleType, sampleTypeIndex } from '../model/profile.js';
 import { buildFlameGraph, type FlameGraph, type FlameGraphOptions } from './flame-graph.js';
 import { computeTop, type TopFigures, type TopOptions, type TopReport } from './top.js';
 import type { ProfileView } from './profile-view.js';
@@ -11,10 +11,7 @@ import { GpwError } from '../api/errors.js';
 export function resolveSampleType(profile: Profile, requested: string | undefined): number {
   const name = requested ?? profile.defaultSampleType;
   const index = sampleTypeIndex(profile, name);
-  if (index < 0) {
-    const known = profile.sampleTypes.map((t) => t.type).join(', ');
-    throw new GpwError('invalid_argument', `sample type "${name}" is not in this profile (it has ${known})`);
-  }
+  if (index < 0) throw new GpwError('invalid_argument', missingSampleType(name, profile.sampleTypes.map((t) => t.type)));
   return index;
 }
 

@@ -43,9 +43,11 @@ export function parseArgs(argv: string[], spec: Record<string, FlagSpec>): Parse
       continue;
     }
     const eq = arg.indexOf('=');
-    const name = arg.slice(2, eq >= 0 ? eq : undefined);
+    const given = arg.slice(2, eq >= 0 ? eq : undefined);
+    // pprof's spelling (-sample_index, -show_from) names the same option.
+    const name = spec[given] ? given : given.replaceAll('_', '-');
     const s = spec[name];
-    if (!s) throw new GpwError('invalid_argument', `unknown option --${name}`);
+    if (!s) throw new GpwError('invalid_argument', `unknown option --${given}`);
     let value = 'true';
     if (s.value) {
       if (eq >= 0) value = arg.slice(eq + 1);

@@ -21,6 +21,7 @@ import { metricsCommand, METRICS_FLAGS, METRICS_USAGE } from './metrics-command.
 import { Engine } from '../engine.js';
 import { artifactLine, listCommand, LIST_FLAGS, LIST_USAGE } from './list-command.js';
 import { chooseLibrary, noLibrary, type LibraryChoice } from './library-choice.js';
+import { libraryFileError } from '../library/library-file.js';
 import { out, runToExit } from './output.js';
 import { ARTIFACT_FLAGS, COMMON_FLAGS, flag, integerFlag, labelFlags, parseArgs, switchFlags, valueFlags, type FlagSpec, type ParsedArgs } from './args.js';
 
@@ -136,7 +137,8 @@ async function main(argv: string[], built: BuiltPaths): Promise<number> {
   } catch (err) {
     // Without a library file, an ID cannot be found: say that the library is missing.
     if (library.missing && err instanceof GpwError && err.code === 'not_found') throw noLibrary(library.path, err.message);
-    throw err;
+    // SQLite meeting a damaged page of the library on the way: say so, naming the file.
+    throw libraryFileError(library.open, err) ?? err;
   } finally {
     await engine.close();
   }

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { PROFILE_KINDS, type TopTable } from '../api/types.js';
 import { Library } from '../library/library.js';
 import { ViewCache } from '../library/view-cache.js';
-import { cacheKey, defaultSampleTypeOf, topRequest } from '../workers/cached-views.js';
+import { cacheKey, defaultSampleTypeOf, summarySampleType, topRequest } from '../workers/cached-views.js';
 import { viewRequest } from '../workers/view-request.js';
 import { COMMON_FLAGS, parseArgs } from './args.js';
 import { chooseLibrary } from './library-choice.js';
@@ -32,7 +32,9 @@ export function storedTop(argv: string[]): { table: TopTable; json: boolean } | 
       const artifact = library.get(id);
       if (!artifact || !PROFILE_KINDS.includes(artifact.kind)) return undefined;
       const view = viewRequest([{ sha256: artifact.sha256, name: artifact.file ?? id, load: () => new Uint8Array() }], [], options);
-      const key = cacheKey(topRequest(view, options.sampleType, options.nodecount, options.sort), defaultSampleTypeOf(artifact));
+      // The type by its name (pprof's index, gpw's type/unit: the same table); one the profile lacks throws.
+      const sampleType = summarySampleType(options.sampleType, artifact);
+      const key = cacheKey(topRequest(view, sampleType, options.nodecount, options.sort), defaultSampleTypeOf(artifact));
       const table = new ViewCache(library.db).get<TopTable>(artifact.sha256, key);
       return table && { table, json: args.flags.has('json') };
     } finally {

@@ -7,7 +7,7 @@ import type { Engine } from '../engine.js';
 import type { TopTable } from '../api/types.js';
 import { flag, integerFlag, switchFlags, valueFlags, type FlagSpec, type ParsedArgs } from './args.js';
 
-export const TOP_USAGE = `  gpw top ID|FILE [--sample-index NAME] [--nodecount N] [--cum]
+export const TOP_USAGE = `  gpw top ID|FILE [--sample-index NAME|N] [--nodecount N] [--cum]
           [--focus RE] [--ignore RE] [--hide RE] [--show RE] [--show-from RE]
           [--tagfocus EXPR] [--tagignore EXPR] [--granularity functions|lines|files]
           [--diff-base ID|FILE [--normalize]] [--merge ID|FILE]... [--collapse-recursion] [--json]`;

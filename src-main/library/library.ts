@@ -1,7 +1,5 @@
 // The library: one SQLite database (WAL, foreign keys) holding blobs, artifacts, runs and labels.
 
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Artifact, ArtifactKind, ArtifactSort, ArtifactSummary } from '../api/types.js';
 import { BlobStore, type DeflatedParts } from './blobs.js';
@@ -11,6 +9,7 @@ import { RunsStore } from './runs-store.js';
 import type { FunctionStats } from '../analysis/runs/function-stats.js';
 import { newId } from './ids.js';
 import { TextIndex } from './text-index.js';
+import { checkLibraryFile, libraryFileError, makeLibraryFolder } from './library-file.js';
 
 const LIST_COMMA = Buffer.from(',');
 
@@ -67,6 +66,12 @@ export interface OpenOptions {
   /** Path of a better-sqlite3 native addon built for this runtime (Electron's ABI). */
   nativeBinding?: string;
   readonly?: boolean;
+  /**
+   * Keep the list's text index and the ids of the last list's other filters ready while idle:
+   * read once the library is open and again after a page when the library changed (the app and
+   * gpw serve, so the first text typed does not wait for them).
+   */
+  warmList?: boolean;
 }
 
 export class Library {
@@ -76,27 +81,21 @@ export class Library {
   readonly runs: RunsStore;
 
   constructor(readonly path: string, options: OpenOptions = {}) {
-    if (!options.readonly && path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path, { nativeBinding: options.nativeBinding, readonly: options.readonly === true, fileMustExist: options.readonly === true });
-    // A single write outside writeTransaction() (a label, a schedule's last run) waits this long
-    // for another process's import to finish.
-    this.db.pragma('busy_timeout = 15000');
-    // better-sqlite3 builds SQLite with a 16 MiB page cache. The library is mostly blobs written
-    // once and read once (then parsed into memory of their own), so caching their pages only
-    // grows the engine's RSS as captures arrive; SQLite's own default (2 MiB) is enough for the
-    // metadata tables.
-    this.db.pragma('cache_size = -2048');
-    if (!options.readonly) {
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('foreign_keys = ON');
-      migrate(this.db);
+    if (path !== ':memory:') {
+      // A path SQLite cannot use is refused here, in words naming it, before anything is written.
+      if (!options.readonly) makeLibraryFolder(path);
+      checkLibraryFile(path);
     }
+    this.db = openDatabase(path, options);
     this.blobs = new BlobStore(this.db);
     this.runs = new RunsStore(this.db);
     this.hasGeneration = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'list_generation'").get() !== undefined;
+    this.warmList = options.warmList === true && this.hasGeneration;
+    this.warmSoon({});
   }
 
   close(): void {
+    clearTimeout(this.warmTimer);
     this.db.close();
   }
 
@@ -106,7 +105,7 @@ export class Library {
       (id, kind, subtype, blob_sha256, file_name, source, imported_at, captured_at, duration_ns, go_version, run_id, summary_json)
       VALUES (@id, @kind, @subtype, @sha, @file, @source, @importedAt, @capturedAt, @durationNs, @goVersion, @runId, @summary)`);
     const setLabel = this.db.prepare('INSERT OR REPLACE INTO artifact_labels (artifact_id, key, value) VALUES (?, ?, ?)');
-    const ids = writeTransaction(this.db, () => {
+    const ids = this.writeListed((added) => added, () => {
       const runId = runName ? this.runs.ensure(runName, commonLabels(items.map((i) => i.labels))) : null;
       const now = Date.now();
       return items.map((item) => {
@@ -155,6 +154,9 @@ export class Library {
       const all = this.list({ ...query, limit: undefined });
       return { total: all.length, offset, artifacts: all.slice(offset, offset + limit) };
     }
+    // Once the page is sent, while the user reads it, the text index and this list's other
+    // filters' ids are read (again, if the library changed).
+    this.warmSoon(query);
     return this.db.transaction(() => {
       const ids = this.idsOf({ ...query, limit: undefined });
       const page = ids.slice(offset, offset + limit);
@@ -173,10 +175,12 @@ export class Library {
 
   /** The ids list(query) has, in its order (call inside a transaction: the text index is of its moment). */
   private idsOf(query: ArtifactQuery): string[] {
-    if (query.text && this.hasGeneration && TextIndex.answers(query.text)) {
+    const index = query.text && this.hasGeneration && TextIndex.answers(query.text) ? this.texts : null;
+    if (index && query.text && index.generation === this.generation()) {
       // SQLite orders and filters the rest (kept while the library and that query hold: typing
       // into the filter asks it again and again); the text is matched in memory (text-index.ts).
-      const index = this.textIndex();
+      // Without a current index (not read yet, or another process wrote) SQLite's LIKE answers
+      // below: 13 ms at 10,000 artifacts, a third of reading the index (warmSoon reads it).
       const ids = index.filter(this.restIdsOf(query, index.generation), query.text);
       return query.limit ? ids.slice(0, Math.max(1, Math.floor(query.limit))) : ids;
     }
@@ -197,7 +201,8 @@ export class Library {
 
   /** The ids of `query`'s filters other than its text, in order (kept for one list_generation and one such query). */
   private restIdsOf(query: ArtifactQuery, generation: number): string[] {
-    const rest = { ...query, text: undefined, limit: undefined };
+    // No sort is the default sort: the page at open and the app's first list share their ids.
+    const rest = { ...query, text: undefined, limit: undefined, sort: query.sort ?? 'newest' };
     const key = JSON.stringify(rest);
     if (this.restIds?.generation !== generation || this.restIds.key !== key) this.restIds = { generation, key, ids: this.idsOf(rest) };
     return this.restIds.ids;
@@ -210,6 +215,45 @@ export class Library {
   warmTextIndex(query: ArtifactQuery = {}): void {
     if (!this.hasGeneration || !this.db.open) return;
     this.db.transaction(() => this.restIdsOf(query, this.textIndex().generation))();
+  }
+
+  /** With warmList: warmTextIndex(query) on a timer of its own, after what runs now (a page being sent). */
+  private warmSoon(query: ArtifactQuery): void {
+    if (!this.warmList) return;
+    clearTimeout(this.warmTimer);
+    this.warmTimer = setTimeout(() => this.warmTextIndex(query), 0).unref();
+  }
+
+  private readonly warmList: boolean;
+  private warmTimer: NodeJS.Timeout | undefined;
+
+  /**
+   * A write transaction over listed artifacts (`touched`: the ids it wrote, from its result).
+   * When the text index was current as the write began, it is brought to the write's
+   * list_generation with those artifacts' texts alone, not read again: the write lock shuts
+   * every other writer out meanwhile, so nothing else moved list_generation. Inside another
+   * transaction (which may yet roll back) the index is left to be read again.
+   */
+  private writeListed<T>(touched: (result: T) => string[], fn: () => T): T {
+    const nested = this.db.inTransaction;
+    const pending: { apply?: () => void } = {};
+    const result = writeTransaction(this.db, () => {
+      pending.apply = undefined;
+      const before = this.texts && this.hasGeneration && !nested ? this.generation() : null;
+      const out = fn();
+      if (before !== null && this.texts?.generation === before) {
+        const ids = touched(out);
+        const texts = TextIndex.textsOf(this.db, ids);
+        const after = this.generation();
+        // Applied once the transaction has committed.
+        pending.apply = () => {
+          if (this.texts?.generation === before) this.texts.update(ids, texts, after);
+        };
+      }
+      return out;
+    });
+    pending.apply?.();
+    return result;
   }
 
   private generation(): number {
@@ -301,7 +345,7 @@ export class Library {
 
   /** Deletes an artifact, and its blob when nothing else refers to it. */
   delete(id: string): boolean {
-    return writeTransaction(this.db, () => {
+    return this.writeListed(() => [id], () => {
       const row = this.db.prepare('SELECT blob_sha256 FROM artifacts WHERE id = ?').get(id) as { blob_sha256: string } | undefined;
       if (!row) return false;
       this.db.prepare('DELETE FROM artifacts WHERE id = ?').run(id);
@@ -311,7 +355,7 @@ export class Library {
   }
 
   setLabel(id: string, key: string, value: string): boolean {
-    return writeTransaction(this.db, () => {
+    return this.writeListed(() => [id], () => {
       if (!this.db.prepare('SELECT 1 FROM artifacts WHERE id = ?').get(id)) return false;
       this.db.prepare('INSERT OR REPLACE INTO artifact_labels (artifact_id, key, value) VALUES (?, ?, ?)').run(id, key, value);
       return true;
@@ -319,7 +363,7 @@ export class Library {
   }
 
   removeLabel(id: string, key: string): boolean {
-    return this.db.prepare('DELETE FROM artifact_labels WHERE artifact_id = ? AND key = ?').run(id, key).changes > 0;
+    return this.writeListed(() => [id], () => this.db.prepare('DELETE FROM artifact_labels WHERE artifact_id = ? AND key = ?').run(id, key).changes > 0);
   }
 
   private labelsOf(ids: string[]): Map<string, Record<string, string>> {
@@ -348,6 +392,31 @@ export class Library {
       sampleTypes: Array.isArray(sampleTypes) ? (sampleTypes as string[]) : [],
       summary,
     };
+  }
+}
+
+/** The library's database, set up (and migrated unless read-only); SQLite's errors on the way worded by library-file.ts. */
+function openDatabase(path: string, options: OpenOptions): Database.Database {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(path, { nativeBinding: options.nativeBinding, readonly: options.readonly === true, fileMustExist: options.readonly === true });
+    // A single write outside writeTransaction() (a label, a schedule's last run) waits this long
+    // for another process's import to finish.
+    db.pragma('busy_timeout = 15000');
+    // better-sqlite3 builds SQLite with a 16 MiB page cache. The library is mostly blobs written
+    // once and read once (then parsed into memory of their own), so caching their pages only
+    // grows the engine's RSS as captures arrive; SQLite's own default (2 MiB) is enough for the
+    // metadata tables.
+    db.pragma('cache_size = -2048');
+    if (!options.readonly) {
+      db.pragma('journal_mode = WAL');
+      db.pragma('foreign_keys = ON');
+      migrate(db);
+    }
+    return db;
+  } catch (err) {
+    if (db?.open) db.close();
+    throw libraryFileError(path, err) ?? err;
   }
 }
 

@@ -67,9 +67,20 @@ export interface Profile {
   labelNumUnit: Int32Array;
 }
 
-/** Index of a sample type by name ("alloc_space") or "type/unit"; -1 if absent. */
+/** Index of a sample type by name ("alloc_space"), "type/unit", or pprof's 0-based index ("1"); -1 if absent. */
 export function sampleTypeIndex(profile: Profile, name: string): number {
-  return profile.sampleTypes.findIndex((t) => t.type === name || `${t.type}/${t.unit}` === name);
+  return sampleTypeIndexIn(profile.sampleTypes.map((t) => `${t.type}/${t.unit}`), name);
+}
+
+/** What is wrong with a sample type a profile does not have (`known`: its types' names). */
+export function missingSampleType(name: string, known: readonly string[]): string {
+  return `sample type "${name}" is not in this profile (it has ${known.join(', ')})`;
+}
+
+/** sampleTypeIndex over "type/unit" names (a summary's sampleTypes): as pprof's -sample_index, a number is an index. */
+export function sampleTypeIndexIn(types: readonly string[], name: string): number {
+  if (/^\d+$/.test(name)) return Number(name) < types.length ? Number(name) : -1;
+  return types.findIndex((t) => t === name || t.slice(0, t.lastIndexOf('/')) === name);
 }
 
 /** pprof's total of one sample type: the sum of the values' magnitudes over all samples. */

@@ -13,6 +13,8 @@ import { DEFAULT_TOP_OPTIONS, type TopOptions } from '../analysis/top.js';
 import type { ProfileWorkerClient } from './profile-worker-client.js';
 import type { WorkerRequest } from './profile-worker-protocol.js';
 import type { ViewRequest } from './view-request.js';
+import { missingSampleType, sampleTypeIndexIn } from '../model/profile.js';
+import { GpwError } from '../api/errors.js';
 
 /** The worker requests whose answers are kept: small and asked for again and again. */
 type CachedRequest = Extract<WorkerRequest, { op: 'top' | 'flame' }>;
@@ -35,6 +37,21 @@ export function topRequest(view: Pick<ViewRequest, 'spec'>, sampleType?: string,
 export function defaultSampleTypeOf(artifact: { summary: unknown } | null | undefined): string | undefined {
   const summary = artifact?.summary as Partial<ProfileSummary> | undefined;
   return typeof summary?.defaultSampleType === 'string' ? summary.defaultSampleType : undefined;
+}
+
+/**
+ * The sample type a request for a library profile names, as its summary (kept at import) names
+ * it: pprof's index ("1") and gpw's "type/unit" give the type's own name, so every spelling is
+ * one kept answer, and a type the profile does not have is refused without decoding it.
+ * `requested` as it is when no summary lists the types (the worker resolves it).
+ */
+export function summarySampleType(requested: string | undefined, artifact: { summary: unknown } | null | undefined): string | undefined {
+  const types = (artifact?.summary as Partial<ProfileSummary> | undefined)?.sampleTypes;
+  if (requested === undefined || !Array.isArray(types)) return requested;
+  const names = types.map((t) => t.slice(0, t.lastIndexOf('/')));
+  const index = sampleTypeIndexIn(types, requested);
+  if (index < 0) throw new GpwError('invalid_argument', missingSampleType(requested, names));
+  return names[index];
 }
 
 /** The request as a canonical string: sources by hash, the sample type resolved to its name. */

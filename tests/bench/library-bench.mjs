@@ -9,7 +9,8 @@
 //  - The app (gpw serve in Chromium): page load → the library list shows its first entries, a
 //    text filter typed → the list updated (BENCH_FILTERS texts, timed in the page from the input
 //    event), and frame times while the list scrolls (wheel).
-// BENCH_KEEP=1 keeps the library. Not a test: numbers are printed, never asserted; `uptime` is printed with them.
+// BENCH_KEEP=1 keeps the library; BENCH_LIBRARY=PATH measures a library kept so (not made again,
+// not removed). Not a test: numbers are printed, never asserted; `uptime` is printed with them.
 //
 //   npm run build && node tests/bench/library-bench.mjs
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -35,35 +36,15 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
 const load = () => execFileSync('uptime', { encoding: 'utf8' }).trim().replace(/^.*load average/, 'load average');
 
-const dir = mkdtempSync(join(tmpdir(), 'gpw-bench-lib-'));
-const libraryPath = join(dir, 'lib.sqlite');
+const kept = process.env.BENCH_LIBRARY;
+const dir = kept ? null : mkdtempSync(join(tmpdir(), 'gpw-bench-lib-'));
+const libraryPath = kept ?? join(dir, 'lib.sqlite');
 const { Engine } = await import(`${ROOT}/out/main/engine.js`);
 const engine = new Engine({ libraryPath, workerPath: `${ROOT}/out/main/profile-worker.js`, precomputeOnImport: false });
 try {
-  const demo = readdirSync(join(ROOT, 'resources/demo')).filter((f) => f.endsWith('.pb.gz')).map((f) => join(ROOT, 'resources/demo', f));
-  const seed = (await engine.importPaths(demo, { run: 'run-0000' })).artifacts;
-  const blobs = new Map(seed.map((a) => [a.id, engine.library.blobs.get(a.sha256)]));
-  // Each entry keeps its function figures, as an import keeps them: without them gpw serve would
-  // spend its first minutes filling them in for 10,000 profiles (what it does for a library from
-  // before they were kept), in the middle of the measurements below.
-  const stats = new Map();
-  for (const a of seed) stats.set(a.id, await engine.runs.deps.functionStats(a));
-  const t0 = Date.now();
-  const perRun = Math.ceil((N - seed.length) / RUN_COUNT);
-  for (let r = 0, made = seed.length; made < N; r++) {
-    const items = [];
-    for (let k = 0; k < perRun && made < N; k++, made++) {
-      const a = seed[made % seed.length];
-      items.push({
-        kind: a.kind, subtype: a.subtype, bytes: blobs.get(a.id), sha256: a.sha256, file: `${a.subtype}-${made}.pb.gz`,
-        source: `http://svc-${r % 40}.internal:6060/debug/pprof/${a.subtype}`, capturedAt: Date.UTC(2026, 0, 1) + made * 60_000,
-        durationNs: a.durationNs, goVersion: a.goVersion, summary: a.summary, functionStats: stats.get(a.id),
-        labels: { env: r % 3 === 0 ? 'prod' : 'staging', svc: `svc-${r % 40}`, build: `b${r % 97}` },
-      });
-    }
-    engine.library.addArtifacts(items, `run-${String(r + 1).padStart(4, '0')}`);
-  }
-  console.log(`library: ${engine.library.count()} artifacts in ${RUN_COUNT} runs, made in ${Date.now() - t0} ms (${libraryPath})`);
+  if (!kept) await makeLibrary();
+  // As the app and gpw serve have it from the start: the text filter's index read (Library warmList).
+  engine.library.warmTextIndex();
   console.log(`before: ${load()}`);
 
   // In the engine: what the library view asks for.
@@ -124,7 +105,35 @@ try {
   if (process.env.BENCH_APP !== '0' && existsSync(CHROMIUM)) await app();
 } finally {
   if (process.env.BENCH_KEEP === '1') console.log(`kept ${libraryPath}`);
-  else rmSync(dir, { recursive: true, force: true });
+  else if (dir) rmSync(dir, { recursive: true, force: true });
+}
+
+/** N artifacts in RUN_COUNT runs: the demo's profiles imported, more entries of them added through the library. */
+async function makeLibrary() {
+  const demo = readdirSync(join(ROOT, 'resources/demo')).filter((f) => f.endsWith('.pb.gz')).map((f) => join(ROOT, 'resources/demo', f));
+  const seed = (await engine.importPaths(demo, { run: 'run-0000' })).artifacts;
+  const blobs = new Map(seed.map((a) => [a.id, engine.library.blobs.get(a.sha256)]));
+  // Each entry keeps its function figures, as an import keeps them: without them gpw serve would
+  // spend its first minutes filling them in for 10,000 profiles (what it does for a library from
+  // before they were kept), in the middle of the measurements below.
+  const stats = new Map();
+  for (const a of seed) stats.set(a.id, await engine.runs.deps.functionStats(a));
+  const t0 = Date.now();
+  const perRun = Math.ceil((N - seed.length) / RUN_COUNT);
+  for (let r = 0, made = seed.length; made < N; r++) {
+    const items = [];
+    for (let k = 0; k < perRun && made < N; k++, made++) {
+      const a = seed[made % seed.length];
+      items.push({
+        kind: a.kind, subtype: a.subtype, bytes: blobs.get(a.id), sha256: a.sha256, file: `${a.subtype}-${made}.pb.gz`,
+        source: `http://svc-${r % 40}.internal:6060/debug/pprof/${a.subtype}`, capturedAt: Date.UTC(2026, 0, 1) + made * 60_000,
+        durationNs: a.durationNs, goVersion: a.goVersion, summary: a.summary, functionStats: stats.get(a.id),
+        labels: { env: r % 3 === 0 ? 'prod' : 'staging', svc: `svc-${r % 40}`, build: `b${r % 97}` },
+      });
+    }
+    engine.library.addArtifacts(items, `run-${String(r + 1).padStart(4, '0')}`);
+  }
+  console.log(`library: ${engine.library.count()} artifacts in ${RUN_COUNT} runs, made in ${Date.now() - t0} ms (${libraryPath})`);
 }
 
 async function app() {

@@ -62,7 +62,7 @@ function summary(rows: PredictionRow[], title: string): string[] {
 }
 
 /** Where the GC CPU error comes from, per setting (quiet development runs): the replay's GC CPU or its mutator CPU. */
-function cpuErrorSources(rows: PredictionRow[], sweep: number[]): string[] {
+function cpuErrorSources(rows: PredictionRow[], sweep: number[], allocCost: { all: number; fitted: number[]; perWork: number[] }): string[] {
   const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
   const kind = (r: PredictionRow): string =>
     r.settings.gogc < 0 ? 'off + limit' : r.settings.memLimitBytes !== null ? `GOGC ${r.settings.gogc} + limit` : `GOGC ${r.settings.gogc}`;
@@ -86,6 +86,15 @@ function cpuErrorSources(rows: PredictionRow[], sweep: number[]): string[] {
     "Sweeping explains part of the change of the mutator's CPU per byte with GOGC (the last column, the real runs against their baselines):",
     "across the real runs of one program and Go release at GOMAXPROCS 2 it changed by 0.1–0.3 ns per byte swept (about none at GOMAXPROCS 1; measured",
     "on this corpus when the sweep model was added), the traces' sweeping by about a quarter of that: the rest is not explained.",
+    '',
+    "A mark costs the recorded mark CPU per byte of work at that point of the program, plus, for each byte the replayed mark allocates",
+    'beyond what the recorded one did, the recording\'s mark CPU per byte allocated during a mark: a least-squares fit of each paced',
+    "cycle's mark CPU on its work and its allocation during the mark (0 when the recording's cycles do not tell the two apart). The",
+    "development shapes' GOGC=200 runs allocate 2–3 × more per mark than their baselines and spend a median 25 % more mark CPU per byte of",
+    `work, the GOGC=50 runs 15 % less. The fit found such a cost in ${allocCost.fitted.length} of the ${allocCost.all} development baselines` +
+      (allocCost.fitted.length
+        ? ` (median ${(median(allocCost.fitted) * 1e6).toFixed(2)} ns per byte, range ${(Math.min(...allocCost.fitted) * 1e6).toFixed(2)}–${(Math.max(...allocCost.fitted) * 1e6).toFixed(2)}; the cost per byte of work: median ${(median(allocCost.perWork) * 1e6).toFixed(2)} ns).`
+        : '.'),
     '',
     '| setting | runs | GC CPU error (signed median) | from the GC CPU | from the mutator CPU | mutator part, in/out of marks | mutator CPU per byte vs baseline (median) | limiter: real / model |',
     '|---|---|---|---|---|---|---|---|',
@@ -139,6 +148,18 @@ test('docs/gc-validation.md from the full corpus', () => {
   const cal = calibrate(dev);
   // The corpus's layout: an untraced baseline with a traced twin, or (earlier) a traced baseline.
   const twinLayout = groups.some((gr) => [...gr.runs.values()].some((m) => m.target === 'base-traced'));
+  // Mark CPU per byte allocated during a mark, from the development shapes' untraced baselines (baseline.ts).
+  const devAllocCost: number[] = [];
+  const devWorkCost: number[] = [];
+  for (const gr of groups) {
+    for (const [name, meta] of gr.runs) {
+      if (meta.heldOut || meta.target !== 'base') continue;
+      const m = buildGcModel(parseGctrace(readFileSync(`${gr.dir}/${name}.log`, 'utf8')), { recorded: settingsOfEnv(meta.env) });
+      devAllocCost.push(m.baseline.markCpuPerAllocatedByte);
+      devWorkCost.push(m.baseline.markCpuPerByte);
+    }
+  }
+  const withAllocCost = devAllocCost.filter((x) => x > 0);
   // Sweep CPU per byte swept, measured from the development shapes' baseline traces (the default for gctrace input is their median).
   const devSweep: number[] = [];
   for (const gr of groups) {
@@ -258,7 +279,7 @@ test('docs/gc-validation.md from the full corpus', () => {
     '',
     ...summary(dev, 'Development shapes (steady, ramp, sawtooth, leak)'),
     ...summary(held, 'Held-out shapes (goroutines, bursts)'),
-    ...cpuErrorSources(dev.filter((r) => !r.noisy), devSweep),
+    ...cpuErrorSources(dev.filter((r) => !r.noisy), devSweep, { all: devAllocCost.length, fitted: withAllocCost, perWork: devWorkCost }),
     '## Trade-off curve',
     '',
     `The GOGC sweep (25, 35, 50, 70, 100, 140, 200, 280, 400, 560, 800) from each of the ${sweeps} recordings: ${monotone} are monotonic (peak`,

@@ -109,10 +109,15 @@ export function readCorpus(dir: string): { group: string; dir: string; runs: Map
     .sort((a, b) => a.group.localeCompare(b.group));
 }
 
-export function evaluateCorpus(dir: string): { predictions: PredictionRow[]; selfReplay: SelfReplayRow[] } {
+/**
+ * `shapes`: only these runs' shapes (a development-only evaluation leaves the held-out shapes unread);
+ * `traces: false` skips the execution-trace input (faster).
+ */
+export function evaluateCorpus(dir: string, opts: { shapes?: (meta: CorpusMeta) => boolean; traces?: boolean } = {}): { predictions: PredictionRow[]; selfReplay: SelfReplayRow[] } {
   const predictions: PredictionRow[] = [];
   const selfReplay: SelfReplayRow[] = [];
-  for (const g of readCorpus(dir)) {
+  for (const g0 of readCorpus(dir)) {
+    const g = opts.shapes ? { ...g0, runs: new Map([...g0.runs].filter(([, m]) => opts.shapes!(m))) } : g0;
     const models = new Map<string, { gctrace: GcModel; trace: GcModel | null; tracedLog: GcModel | null; cpuUse: number }>();
     const logModels = new Map<string, GcModel>();
     for (const [name, meta] of g.runs) {
@@ -127,7 +132,7 @@ export function evaluateCorpus(dir: string): { predictions: PredictionRow[]; sel
     for (const [name, meta] of g.runs) {
       if (meta.target !== 'base') continue;
       const settings = settingsOfEnv(meta.env);
-      const found = baselineTrace(g.dir, meta.shape);
+      const found = opts.traces === false ? null : baselineTrace(g.dir, meta.shape);
       let trace: GcModel | null = null;
       if (found) {
         trace = buildGcModel(gcLogFromTrace(parseGoTrace(new Uint8Array(readFileSync(found.file)))), { recorded: settings });

@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { gogcGoal, heapTrigger, maxOfFive, memoryLimitGoal, piController } from '../../src-main/analysis/gc/pacer';
 import { parseGctrace } from '../../src-main/formats/gctrace/parse-gctrace';
 import { buildGcModel, gcTradeoff, gcWhatIf } from '../../src-main/analysis/gc/gc-analysis';
-import { fitBaseline } from '../../src-main/analysis/gc/baseline';
+import { fitBaseline, markCpuPerAllocatedByte } from '../../src-main/analysis/gc/baseline';
 import { simulate } from '../../src-main/analysis/gc/simulate';
 import { PHASE_FACTORS, simulatePhases } from '../../src-main/analysis/gc/phases';
 import { markAllocation } from '../../src-main/analysis/gc/mark-phase';
@@ -115,6 +115,39 @@ describe('stacks and globals of a trace, from its goals', () => {
     const plain = marked.map((_, i) => cycle(i, 100));
     expect(withRootsFromGoals(plain, -1)).toBe(plain);
     expect(withRootsFromGoals(plain.slice(0, 3), 100)).toEqual(plain.slice(0, 3));
+  });
+});
+
+describe('mark CPU per byte allocated during the mark', () => {
+  // Cycles whose mark CPU is 0.4 ms per MiB of work plus 0.25 ms per MiB allocated during the mark
+  // (the marked heap is the work, no stacks or globals, plus what was allocated during the mark).
+  const work = [20, 22, 18, 25, 21, 19, 24, 23].map((x) => x * MiB);
+  const during = [9, 6, 12, 7, 15, 5, 10, 8].map((x) => x * MiB);
+  const cycle = (i: number, d: number, forced = false): GcCycle => ({
+    n: i + 1, process: 0, line: 0, atSec: i, cumulativeCpuPercent: 0, sweepTermMs: 0, markMs: 10, markTermMs: 0, sweepTermCpuMs: 0,
+    assistCpuMs: 0, backgroundCpuMs: (0.4 * work[i] + 0.25 * d) / MiB, idleCpuMs: 0, markTermCpuMs: 0, heapStartBytes: 40 * MiB,
+    heapEndBytes: 40 * MiB + d, heapLiveBytes: work[i] + d, goalBytes: null, exactHeap: true, stacksBytes: 0, globalsBytes: 0, procs: 2, forced, pacer: null,
+  });
+  test('least squares over the paced cycles, on their work and their allocation during the mark', () => {
+    const cycles = work.map((_, i) => cycle(i, during[i]));
+    expect(markCpuPerAllocatedByte(cycles, work) * MiB).toBeCloseTo(0.25, 6);
+    // A forced cycle (and the first one) says nothing about pacing: left out.
+    const withForced = cycles.map((c, i) => (i === 3 ? { ...c, forced: true, backgroundCpuMs: 1000 } : c));
+    expect(markCpuPerAllocatedByte(withForced, work) * MiB).toBeCloseTo(0.25, 6);
+  });
+  test('0 when the cycles cannot tell the two apart or a coefficient comes out negative', () => {
+    // Allocation during the mark proportional to the work: no way to split the cost.
+    expect(markCpuPerAllocatedByte(work.map((w, i) => cycle(i, w / 2)), work)).toBe(0);
+    // Too few cycles.
+    expect(markCpuPerAllocatedByte(work.slice(0, 4).map((_, i) => cycle(i, during[i])), work.slice(0, 4))).toBe(0);
+    // Mark CPU falling with the allocation: no physical cost to carry.
+    const falling = work.map((_, i) => ({ ...cycle(i, during[i]), backgroundCpuMs: (0.4 * work[i] - 0.1 * during[i]) / MiB }));
+    expect(markCpuPerAllocatedByte(falling, work)).toBe(0);
+  });
+  test('a replay that allocates more during its marks than the recording spends more mark CPU', () => {
+    const cycles = work.map((_, i) => cycle(i, during[i]));
+    const b = fitBaseline(cycles, { gogc: 100, goMinor: 22 });
+    expect(b.markCpuPerAllocatedByte * MiB).toBeCloseTo(0.25, 6);
   });
 });
 

@@ -2,9 +2,10 @@
 // moment — after labels, renames, moves, deletes, and writes by another connection — in the same
 // order and with the same filters as the list read row by row from SQLite.
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { Library, type ArtifactQuery, type NewArtifact } from '../../src-main/library/library';
 import { sha256Hex } from '../../src-main/library/blobs';
+import { TextIndex } from '../../src-main/library/text-index';
 import { tempDir } from '../helpers/paths';
 
 let tmp: ReturnType<typeof tempDir>;
@@ -116,6 +117,9 @@ it('gives pages of a list with its total, and the artifacts it shares cannot be 
 it('matches text in memory as SQLite LIKE matches it: ASCII case folded alone, wildcards literal, labels and runs, fresh after writes', () => {
   const odd = ['Épreuve-ÄB.pb.gz', 'back\\slash.pb.gz', 'under_score.pb.gz', 'unit\x1fsep.pb.gz', 'ÉCOLE.pb.gz'].map((file, i) => ({ ...item(100 + i), file, labels: { TeamName: i % 2 ? 'Core' : 'Edge' } }));
   lib.addArtifacts(odd, 'Run-Ünïcode');
+  // The index in memory answers (read now; without it SQLite's LIKE would, and this would compare SQLite with itself).
+  lib.warmTextIndex();
+  const reads = vi.spyOn(TextIndex, 'read');
   const needles = ['é', 'É', 'épreuve', 'ÉPREUVE', 'äb', 'ÄB', 'école', 'École', '\\', '\\s', '_', 'r_s', 'teamname', 'CORE', 'ünï', 'RUN-Ü', 'run-ü', '\x1f', 'unit\x1fsep', 'ep-äb', 'pb.gz', 'zzz'];
   for (const text of needles) expect(lib.list({ text }), JSON.stringify(text)).toEqual(fromSqlite({ text }));
   expect(lib.list({ text: 'É' }).map((a) => a.file).sort()).toEqual(['ÉCOLE.pb.gz', 'Épreuve-ÄB.pb.gz']);
@@ -124,8 +128,105 @@ it('matches text in memory as SQLite LIKE matches it: ASCII case folded alone, w
   const [a] = lib.list({ text: 'ÉCOLE' });
   lib.setLabel(a.id, 'owner', 'Zed');
   expect(lib.listPage({ text: 'ZED' }, 0, 10).artifacts.map((x) => x.id)).toEqual([a.id]);
-  lib.warmTextIndex();
   lib.removeLabel(a.id, 'owner');
   expect(lib.listPage({ text: 'zed' }, 0, 10).total).toBe(0);
   expectSame();
+  // Every answer above came from the index, kept current through the writes without reading it again.
+  expect(reads).not.toHaveBeenCalled();
+  reads.mockRestore();
+});
+
+/** Text queries over what item() and the tests write, in both cases and in runs, labels, files and sources. */
+const NEEDLES = ['svc-3', 'SVC-1', 'b2', 'B3', 'run-a', 'RUN-B', 'run-c', 'prod', 'staging', 'f-1', 'f-6', 'team', 'core', 'zed', 'pb.gz', 'new-', 'nothing-like-this'];
+
+function expectSameTexts(): void {
+  for (const text of NEEDLES) {
+    expect(lib.list({ text }), text).toEqual(fromSqlite({ text }));
+    expect(lib.listPage({ text, sort: 'oldest' }, 2, 5), text).toEqual(fresh((l) => l.listPage({ text, sort: 'oldest' }, 2, 5)));
+  }
+}
+
+/** An answer from a library opened now (no index: SQLite's LIKE). */
+function fresh<T>(f: (l: Library) => T): T {
+  const other = new Library(path);
+  try {
+    return f(other);
+  } finally {
+    other.close();
+  }
+}
+
+it('keeps the text index current through its own writes (no reading again), and answers without it when another process wrote', () => {
+  lib.warmTextIndex();
+  const reads = vi.spyOn(TextIndex, 'read');
+  const filters = vi.spyOn(TextIndex.prototype, 'filter');
+  try {
+    const [a, b, c] = lib.list({ sort: 'oldest' });
+    lib.addArtifacts([{ ...item(200), file: 'new-one.pb.gz' }, { ...item(201), file: 'new-two.pb.gz', labels: { team: 'Core' } }], 'run-c');
+    lib.addArtifacts([{ ...item(202), file: 'new-three.pb.gz' }], 'run-a');
+    lib.setLabel(a.id, 'team', 'zed');
+    lib.setLabel(b.id, 'env', 'Prod-Two');
+    lib.removeLabel(c.id, 'env');
+    lib.delete(lib.list({ text: 'new-two' })[0].id);
+    filters.mockClear();
+    expectSameTexts();
+    expect(reads).not.toHaveBeenCalled();
+    // The index answered each of them (current after the writes, not left to SQLite's LIKE).
+    expect(filters).toHaveBeenCalledTimes(2 * NEEDLES.length);
+
+    // A write inside an outer transaction that rolls back: the index is not moved to it.
+    expect(() =>
+      lib.db.transaction(() => {
+        lib.setLabel(c.id, 'rolled', 'back-zed');
+        throw new Error('roll back');
+      })(),
+    ).toThrow('roll back');
+    expect(lib.list({ text: 'back-zed' })).toEqual([]);
+    expectSameTexts();
+
+    // Another process's write: the next text query does not read the index (SQLite's LIKE answers), and is right.
+    const other = new Database(path);
+    try {
+      other.prepare("INSERT INTO artifact_labels (artifact_id, key, value) VALUES (?, 'from', 'zed-elsewhere')").run(c.id);
+    } finally {
+      other.close();
+    }
+    filters.mockClear();
+    expect(lib.list({ text: 'zed-elsewhere' }).map((x) => x.id)).toEqual([c.id]);
+    expectSameTexts();
+    expect(reads).not.toHaveBeenCalled();
+    expect(filters).not.toHaveBeenCalled();
+    // Read again when warmed (the app: after a page, while idle), and current from then on.
+    lib.warmTextIndex();
+    expect(reads).toHaveBeenCalledTimes(1);
+    lib.setLabel(a.id, 'team', 'after-warm');
+    filters.mockClear();
+    expectSameTexts();
+    expect(lib.list({ text: 'after-warm' }).map((x) => x.id)).toEqual([a.id]);
+    expect(reads).toHaveBeenCalledTimes(1);
+    expect(filters).toHaveBeenCalledTimes(2 * NEEDLES.length + 1);
+  } finally {
+    reads.mockRestore();
+    filters.mockRestore();
+  }
+});
+
+it('with warmList reads the text index once open, before any list is asked for', async () => {
+  const reads = vi.spyOn(TextIndex, 'read');
+  const warm = new Library(path, { warmList: true });
+  try {
+    expect(reads).not.toHaveBeenCalled();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(reads).toHaveBeenCalledTimes(1);
+    // The first text query uses it (no read, no LIKE of its own), and the page after it reads nothing again.
+    const filters = vi.spyOn(TextIndex.prototype, 'filter');
+    expect(warm.listPage({ text: 'svc-3' }, 0, 10)).toEqual(fresh((l) => l.listPage({ text: 'svc-3' }, 0, 10)));
+    expect(filters).toHaveBeenCalledTimes(1);
+    filters.mockRestore();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(reads).toHaveBeenCalledTimes(1);
+  } finally {
+    warm.close();
+    reads.mockRestore();
+  }
 });

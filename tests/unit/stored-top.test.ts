@@ -7,7 +7,7 @@ import { Engine } from '../../src-main/engine';
 import { storedTop } from '../../src-main/cli/stored-top';
 import { formatTopText } from '../../src-main/analysis/top-format';
 import { goProfile, repoPath, tempDir } from '../helpers/paths';
-import { gpw, gpwJson } from '../helpers/run';
+import { gpw, gpwJson, run } from '../helpers/run';
 
 const tmp = tempDir('gpw-stored-top-');
 const library = join(tmp.dir, 'lib.sqlite');
@@ -53,6 +53,42 @@ describe('gpw top ID from the library alone', () => {
     const stored = storedTop(args);
     expect(stored?.table).toEqual(await engineTop({ nodecount: 7, sort: 'cum' }));
     expect(formatTopText(stored!.table)).toBe(cli.stdout);
+  }, 60_000);
+
+  it('a sample type named as pprof names it (-sample_index, a 0-based index) or as type/unit is the same kept table', async () => {
+    // Kept by the engine for a process before (the import keeps the default type's table alone).
+    const byName = await engineTop({ nodecount: 20, sort: 'flat', sampleType: 'alloc_objects' });
+    expect(byName.sampleType).toBe('alloc_objects');
+    for (const spelled of [['--sample-index', 'alloc_objects'], ['--sample_index=alloc_objects'], ['--sample_index', '0'], ['--sample-index=alloc_objects/count']]) {
+      expect(storedTop([id, '--library', library, ...spelled])?.table, spelled.join(' ')).toEqual(byName);
+    }
+    // As go tool pprof prints it, for the library profile and for the file, by index and by name.
+    const table = (text: string): string => text.slice(text.indexOf('Showing nodes'));
+    for (const [target, si] of [[id, '0'], [id, '2'], [file, '2'], [file, 'alloc_space']]) {
+      const [ours, theirs] = await Promise.all([gpw(library, 'top', target, `--sample_index=${si}`), run('go', ['tool', 'pprof', '-top', '-nodecount=20', `-sample_index=${si}`, file])]);
+      expect(ours.code, ours.stderr).toBe(0);
+      expect(theirs.code, theirs.stderr).toBe(0);
+      expect(table(ours.stdout), `${target} ${si}`).toBe(table(theirs.stdout));
+      expect(ours.stdout).toContain('Showing nodes');
+    }
+  }, 120_000);
+
+  it('a sample type the profile lacks is refused from the summary the import kept, without decoding the profile', async () => {
+    expect(storedTop([id, '--library', library, '--sample-index', 'space'])).toBeUndefined();
+    // No profile worker at all: a refusal that needed the profile decoded would be a worker error instead.
+    const engine = new Engine({ libraryPath: library, workerPath: repoPath('tests/.tmp/no-such-worker.js') });
+    try {
+      for (const sampleType of ['space', '4', 'alloc_space/count']) {
+        await expect(engine.topOfFile(id, { nodecount: 20, sort: 'flat', sampleType })).rejects.toThrow(
+          `sample type "${sampleType}" is not in this profile (it has alloc_objects, alloc_space, inuse_objects, inuse_space)`,
+        );
+      }
+    } finally {
+      await engine.close();
+    }
+    const cli = await gpw(library, 'top', id, '--sample_index=9');
+    expect(cli.code).toBe(2);
+    expect(cli.stderr).toBe('gpw: sample type "9" is not in this profile (it has alloc_objects, alloc_space, inuse_objects, inuse_space)\n');
   }, 60_000);
 
   it('files, merges, unknown ids, a missing library and bad arguments go to the whole CLI', () => {

@@ -36,6 +36,14 @@ export interface Baseline {
   /** Mark CPU ms per byte of work (work = live heap at mark start + stacks + globals), and per cycle. */
   markCpuPerByte: number;
 
+  /**
+   * Mark CPU ms per byte the program allocates during the mark, on top of the cost per byte of work:
+   * a mark during which the program allocates more costs more (assists, allocating black). Measured
+   * by least squares of each paced cycle's mark CPU on its work and its allocation during the mark
+   * (markCpuPerAllocatedByte); 0 when the recording's cycles do not tell the two apart.
+   */
+  markCpuPerAllocatedByte: number;
+
   /** Share of mark CPU done by idle workers ("free" CPU, not counted in GC CPU %). */
   idleShare: number;
   /** Background mark utilisation seen when there were no assists. */
@@ -159,6 +167,7 @@ export function fitBaseline(cycles: GcCycle[], opts: { gogc: number | null; goMi
     idleSum += cycles[i].idleCpuMs;
   }
   const markCpuPerByte = sxx > 0 ? sxy / sxx : 0;
+  const allocCost = markCpuPerAllocatedByte(cycles, work);
 
   // Mutator CPU (GOMAXPROCS × wall − GC CPU so far) at each cycle's start and at its end (the
   // end of mark termination, where the runtime's cumulative GC CPU % is taken).
@@ -210,6 +219,7 @@ export function fitBaseline(cycles: GcCycle[], opts: { gogc: number | null; goMi
     stacks: piecewise(startA, cycles.map((c) => c.stacksBytes ?? 0)),
     globals: median(cycles.map((c) => c.globalsBytes ?? 0)),
     markCpuPerByte,
+    markCpuPerAllocatedByte: allocCost,
 
     idleShare: markSum > 0 ? idleSum / markSum : 0,
     markUtilization: clamp(marking.length > 0 ? median(marking.map((c) => cycleMarkCpuMs(c) / (c.markMs * c.procs))) : BACKGROUND_UTILIZATION, 0.05, 0.95),
@@ -225,6 +235,35 @@ export function fitBaseline(cycles: GcCycle[], opts: { gogc: number | null; goMi
     track,
     residuals: null,
   };
+}
+
+/**
+ * Mark CPU ms per byte allocated during the mark: least squares of each paced cycle's mark CPU on its
+ * scan work and its allocation during the mark (the first cycle, planned without history, left out).
+ * 0 when fewer than four cycles, when the two vary together (the fit cannot tell them apart), or when
+ * either coefficient comes out negative.
+ */
+export function markCpuPerAllocatedByte(cycles: GcCycle[], work: number[]): number {
+  let [a11, a12, a22, b1, b2] = [0, 0, 0, 0, 0];
+  let n = 0;
+  for (let i = 1; i < cycles.length; i++) {
+    const c = cycles[i];
+    if (c.forced) continue;
+    const d = Math.max(c.heapEndBytes - c.heapStartBytes, 0);
+    const w = work[i];
+    const y = cycleMarkCpuMs(c);
+    a11 += w * w;
+    a12 += w * d;
+    a22 += d * d;
+    b1 += w * y;
+    b2 += d * y;
+    n++;
+  }
+  const det = a11 * a22 - a12 * a12;
+  if (n < 4 || !(det > 1e-6 * a11 * a22)) return 0;
+  const alpha = (b1 * a22 - b2 * a12) / det;
+  const beta = (a11 * b2 - a12 * b1) / det;
+  return alpha > 0 && beta > 0 ? beta : 0;
 }
 
 /** Heap bytes swept up to each allocation progress: each cycle's end heap, spread over the allocation to the next start (the run's end). */

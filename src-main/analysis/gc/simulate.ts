@@ -5,10 +5,12 @@
 // closed-form: the program allocates `cm·work·(1−u)/u` bytes while the GC marks at the
 // utilisation u its cycles really got, unless assists hold it to the goal (mark-phase.ts: the
 // runtime's revise rule, with the goal extrapolated for work beyond the expected, at most
-// (1 + GOGC/100) × goal); when the coarse GC CPU limiter is engaged, GC CPU is held to about
-// half of the CPU. Each recorded cycle's departure from this model (trigger, mark allocation,
-// goal) is fitted at the recording's own settings and carried into every replay (fitResiduals),
-// so the replay at those settings is the recording.
+// (1 + GOGC/100) × goal). A mark costs the recorded CPU per byte of work plus the recording's CPU
+// per byte allocated during a mark for what it allocates beyond the recorded mark; when the coarse
+// GC CPU limiter is engaged, GC CPU is held to about half of the CPU. Each recorded cycle's
+// departure from this model (trigger, mark allocation, goal) is fitted at the recording's own
+// settings and carried into every replay (fitResiduals), so the replay at those settings is the
+// recording.
 
 import { nearestFinite, type Baseline, type Residuals } from './baseline.js';
 import { ratioAt, sameProgress, trackCursor, valueAt, type TrackPosition } from './cycle-track.js';
@@ -221,8 +223,13 @@ export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTR
       util = cm * work > 0 ? Math.max(uMark, (cm * work) / (cm * work + during)) : uMark;
     }
 
-    // Mark CPU: the recorded cost per byte of work at this point of the program.
-    const markCpu = valueAt(t.markCost, p) * scales.markCost * work;
+    // Mark CPU: the recorded cost per byte of work at this point of the program, plus, for each byte
+    // the program allocates during this mark beyond what it allocated during the recorded one, the
+    // recording's mark CPU per byte allocated during a mark (baseline.ts). The development shapes'
+    // GOGC=200 runs allocate 2–3 × more per mark and spend a median 25 % more mark CPU per byte of
+    // work than their GOGC=100 baselines, the GOGC=50 runs 15 % less. (A recorded cycle replayed as
+    // it was allocates what it did: its own figure.)
+    const markCpu = Math.max(valueAt(t.markCost, p) * scales.markCost * work + b.markCpuPerAllocatedByte * (during - valueAt(t.during, p)), 0);
     const stwCpu = sameProcs ? valueAt(t.stwCpuMs, p) : b.stwCpuMsPerProc * procs;
     const atSec = timeAt(startA);
     const mutBefore = mutatorBetween(a, startA, lastSwept);

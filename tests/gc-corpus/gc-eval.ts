@@ -1,0 +1,144 @@
+// Summary figures of the what-if on the full validation corpus, per shape, Go release, GOMAXPROCS and
+// setting, from the recordings already made (tests/.tmp/gc-corpus/full): for measuring a model change
+// without writing docs/gc-validation.md. Development shapes only unless GC_EVAL_HELD_OUT=1 (then the
+// held-out shapes only: look at them once, at the end). GC_EVAL_TRACES=1 adds the execution-trace
+// input; GC_EVAL_CURVE=1 the trade-off curve's monotonicity (GC_EVAL_SWEEPS=1: the sweeps that are not).
+//   node scripts/gc-validation.mjs --eval [--held-out] [--traces] [--curve]
+import { readFileSync } from 'node:fs';
+import { test } from 'vitest';
+import { buildGcModel, gcTradeoff } from '../../src-main/analysis/gc/gc-analysis';
+import { simulate } from '../../src-main/analysis/gc/simulate';
+import { parseGctrace } from '../../src-main/formats/gctrace/parse-gctrace';
+import { evaluateCorpus, readCorpus, settingsOfEnv, TARGETS, type PredictionRow } from '../helpers/gc-corpus';
+import { repoPath } from '../helpers/paths';
+
+const heldOut = process.env.GC_EVAL_HELD_OUT === '1';
+const pick = (m: { heldOut: boolean }): boolean => m.heldOut === heldOut;
+
+function line(label: string, rows: PredictionRow[]): string {
+  const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+  const quiet = rows.filter((r) => !r.noisy);
+  const cover = (k: keyof PredictionRow['inRange']): string => `${((100 * rows.filter((r) => r.inRange[k]).length) / rows.length).toFixed(0)}`;
+  const within = (k: 'gcCount' | 'peakHeap'): number => rows.filter((r) => Math.abs(r.error[k]) <= TARGETS[k]).length;
+  const signed = (k: 'gcCount' | 'peakHeap'): string => `${(med(rows.map((r) => r.error[k])) * 100).toFixed(1)}`;
+  return (
+    `${label.padEnd(22)} n=${String(rows.length).padStart(3)}  count ${(med(rows.map((r) => Math.abs(r.error.gcCount))) * 100).toFixed(1).padStart(5)} % (signed ${signed('gcCount').padStart(5)}, in ${within('gcCount')})` +
+    `  peak ${(med(rows.map((r) => Math.abs(r.error.peakHeap))) * 100).toFixed(1).padStart(5)} % (signed ${signed('peakHeap').padStart(5)}, in ${within('peakHeap')})` +
+    `  cpu ${med(rows.map((r) => Math.abs(r.error.gcCpuPp))).toFixed(1).padStart(4)} pp (quiet ${med(quiet.map((r) => Math.abs(r.error.gcCpuPp))).toFixed(1)}, signed ${med(rows.map((r) => r.error.gcCpuPp)).toFixed(1)})` +
+    `  split gc ${med(quiet.map((r) => r.cpuSplit.gcWorkPp)).toFixed(1)} mut ${med(quiet.map((r) => r.cpuSplit.mutatorPp)).toFixed(1)}  cover ${cover('gcCount')}/${cover('peakHeap')}/${cover('gcCpu')} %`
+  );
+}
+
+test('GC what-if summary on the full corpus', () => {
+  const dir = repoPath('tests/.tmp/gc-corpus/full');
+  const { predictions, selfReplay } = evaluateCorpus(dir, { shapes: pick, traces: process.env.GC_EVAL_TRACES === '1' });
+  const out: string[] = [`${heldOut ? 'HELD-OUT' : 'development'} shapes`, line('all', predictions)];
+  const by = (title: string, key: (r: PredictionRow) => string): void => {
+    out.push(`-- by ${title}`);
+    for (const k of [...new Set(predictions.map(key))].sort()) out.push(line(k, predictions.filter((r) => key(r) === k)));
+  };
+  by('shape', (r) => r.shape);
+  by('group', (r) => r.group);
+  by('setting', (r) => (r.settings.gogc < 0 ? 'off+limit' : r.settings.memLimitBytes !== null ? `${r.settings.gogc}+limit` : `GOGC ${String(r.settings.gogc).padStart(3)}`));
+  if (predictions.some((r) => r.fromTrace)) {
+    const t = predictions.filter((r) => r.fromTrace).map((r) => ({ ...r, error: r.fromTrace!.error }));
+    out.push('-- from the execution trace', line('trace', t));
+  }
+  const worst = (k: 'gcCount' | 'peakHeap' | 'gcCpuPp'): number => Math.max(...selfReplay.map((r) => Math.abs(r.error[k])));
+  out.push(`self-replay worst: count ${(worst('gcCount') * 100).toFixed(2)} %, peak ${(worst('peakHeap') * 100).toFixed(2)} %, cpu ${worst('gcCpuPp').toFixed(2)} pp over ${selfReplay.length}`);
+  if (process.env.GC_EVAL_CURVE === '1') {
+    type P = { gogc: number; peakHeapBytes: number; gcCpuFraction: number };
+    const worse = (a: P, b: P): boolean => b.peakHeapBytes < a.peakHeapBytes * 0.98 || b.gcCpuFraction > a.gcCpuFraction + 0.005;
+    let n = 0;
+    let mono = 0;
+    let monoRuns = 0;
+    const steps = new Map<string, number>();
+    for (const g of readCorpus(dir)) {
+      for (const [name, meta] of g.runs) {
+        if (!pick(meta)) continue;
+        const model = buildGcModel(parseGctrace(readFileSync(`${g.dir}/${name}.log`, 'utf8')), { recorded: settingsOfEnv(meta.env) });
+        const sw = gcTradeoff(model, {}).sweep;
+        n++;
+        if (sw.every((p, i) => i === 0 || !worse(sw[i - 1], p))) mono++;
+        else if (process.env.GC_EVAL_SWEEPS === '1') out.push(`${g.group} ${name}: ${sw.map((p) => `${p.gogc}:${(p.peakHeapBytes / 2 ** 20).toFixed(0)}/${(p.gcCpuFraction * 100).toFixed(1)}`).join(' ')}`);
+        for (let i = 1; i < sw.length; i++) {
+          if (!worse(sw[i - 1], sw[i])) continue;
+          const k = `${sw[i - 1].gogc}→${sw[i].gogc} ${sw[i].peakHeapBytes < sw[i - 1].peakHeapBytes * 0.98 ? 'peak' : 'cpu'}`;
+          steps.set(k, (steps.get(k) ?? 0) + 1);
+        }
+        const at = sw.filter((p) => [25, 50, 100, 200, 400, 800].includes(p.gogc));
+        if (at.every((p, i) => i === 0 || !worse(at[i - 1], p))) monoRuns++;
+      }
+    }
+    out.push(`trade-off curve monotonic: ${mono}/${n} (at the real runs' GOGCs ${monoRuns}/${n}); steps: ${[...steps].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  }
+  if (process.env.GC_EVAL_ROWS === '1') {
+    for (const r of predictions) {
+      out.push(
+        `${r.group} ${r.shape} ${r.target} gogc=${r.settings.gogc} lim=${r.settings.memLimitBytes ? (r.settings.memLimitBytes / 2 ** 20).toFixed(0) : '-'}: ` +
+          `count ${r.actual.gcCount}→${r.predicted.gcCount.toFixed(1)} (${(r.error.gcCount * 100).toFixed(1)}) peak ${(r.actual.peakHeapBytes / 2 ** 20).toFixed(1)}→${(r.predicted.peakHeapBytes / 2 ** 20).toFixed(1)} (${(r.error.peakHeap * 100).toFixed(1)}) ` +
+          `cpu ${(r.actual.gcCpuFraction * 100).toFixed(1)}→${(r.predicted.gcCpuFraction * 100).toFixed(1)}${r.inRange.gcCount ? '' : ' !count'}${r.inRange.peakHeap ? '' : ' !peak'}${r.inRange.gcCpu ? '' : ' !cpu'}`,
+      );
+    }
+  }
+  // GC_EVAL_CYCLES=target: per run of that target, the medians of the plain replay's cycles beside the real run's
+  // (live at mark start, allocation during the mark, its share of the room to the goal, trigger's share of the span, goal).
+  const cyc = process.env.GC_EVAL_CYCLES;
+  if (cyc) {
+    const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+    type C = { heapStartBytes: number; heapEndBytes: number; heapLiveBytes: number; goal: number };
+    const stats = (cs: C[]): string => {
+      const M = 2 ** 20;
+      const rows = cs.slice(2).filter((c) => Number.isFinite(c.goal));
+      const prevLive = (i: number): number => cs[i + 1].heapLiveBytes;
+      const live = rows.map((c) => (c.heapLiveBytes - (c.heapEndBytes - c.heapStartBytes)) / M);
+      const during = rows.map((c) => (c.heapEndBytes - c.heapStartBytes) / M);
+      const share = rows.map((c) => (c.heapEndBytes - c.heapStartBytes) / Math.max(c.goal - c.heapStartBytes, 1));
+      const trig = rows.map((c, i) => (c.heapStartBytes - prevLive(i)) / Math.max(c.goal - prevLive(i), 1));
+      return `live ${med(live).toFixed(1)} during ${med(during).toFixed(1)} room-share ${med(share).toFixed(2)} trig ${med(trig).toFixed(2)} goal ${med(rows.map((c) => c.goal / M)).toFixed(0)} M ${med(rows.map((c) => c.heapLiveBytes / M)).toFixed(1)} n ${rows.length}`;
+    };
+    for (const g of readCorpus(dir)) {
+      for (const [name, meta] of g.runs) {
+        if (!pick(meta) || meta.target !== cyc) continue;
+        const base = buildGcModel(parseGctrace(readFileSync(`${g.dir}/${meta.baseline}.log`, 'utf8')), { recorded: { gogc: 100, memLimitBytes: null } });
+        const real = buildGcModel(parseGctrace(readFileSync(`${g.dir}/${name}.log`, 'utf8')));
+        const st = settingsOfEnv(meta.env);
+        const sim = simulate(base.baseline, { gogc: st.gogc, memLimitBytes: st.memLimitBytes ?? Infinity, nonHeapBytes: base.defaultNonHeapBytes });
+        out.push(`${g.group.padEnd(13)} ${meta.shape.padEnd(9)} replay ${stats(sim.cycles.map((c) => ({ ...c, goal: c.goalBytes })))}`);
+        const cmOf = (m: typeof base): number => med(m.baseline.track.consMark.filter((_, i) => !m.baseline.track.forced[i]));
+        const costOf = (m: typeof base): number => med(m.baseline.track.markCost.filter((_, i) => !m.baseline.track.forced[i])) * 1e6;
+        const durOf = (m: typeof base): number => med(m.baseline.cycles.filter((c) => !c.forced).map((c) => (c.heapEndBytes - c.heapStartBytes) / 2 ** 20));
+        const wOf = (m: typeof base): number => med(m.baseline.track.live.map((l, i) => (l + m.baseline.track.stacks[i] + m.baseline.globals) / 2 ** 20));
+        out.push(`${''.padEnd(23)} mark ms per MB of work: base ${costOf(base).toFixed(3)} real ${costOf(real).toFixed(3)}; during base ${durOf(base).toFixed(1)} real ${durOf(real).toFixed(1)}; work base ${wOf(base).toFixed(1)} real ${wOf(real).toFixed(1)}`);
+        const cpuOf = (m: typeof base): number => med(m.baseline.track.markCost.map((c, i) => c * (m.baseline.track.live[i] + m.baseline.track.stacks[i] + m.baseline.globals)).filter((_, i) => !m.baseline.track.forced[i]));
+        const [wb, db, wr, dr] = [wOf(base), durOf(base), wOf(real), durOf(real)];
+        out.push(`${''.padEnd(23)} MARKCPU real/work-only ${(cpuOf(real) / (cpuOf(base) * wr / wb)).toFixed(2)} real/work+during ${(cpuOf(real) / ((cpuOf(base) * (wr + dr)) / (wb + db))).toFixed(2)}`);
+        out.push(`${''.padEnd(23)} beta ${(base.baseline.markCpuPerAllocatedByte * 2 ** 20).toFixed(3)} ms/MiB vs per work ${(base.baseline.markCpuPerByte * 2 ** 20).toFixed(3)}`);
+        out.push(`${''.padEnd(23)} cons/mark base ${cmOf(base).toFixed(2)} real ${cmOf(real).toFixed(2)}; mark util base ${base.baseline.markUtilization.toFixed(2)} real ${real.baseline.markUtilization.toFixed(2)}`);
+        out.push(`${''.padEnd(23)} real   ${stats(real.cycles.filter((c) => !c.forced).map((c) => ({ ...c, goal: c.goalBytes ?? NaN })))}`);
+      }
+    }
+  }
+  // GC_EVAL_DEBUG=group/shape-target: the plain replay's cycles beside the real run's.
+  const dbg = process.env.GC_EVAL_DEBUG;
+  if (dbg) {
+    const [group, run] = dbg.split('/');
+    const gdir = `${dir}/${group}`;
+    const meta = JSON.parse(readFileSync(`${gdir}/${run}.json`, 'utf8'));
+    const base = buildGcModel(parseGctrace(readFileSync(`${gdir}/${meta.baseline}.log`, 'utf8')), { recorded: { gogc: 100, memLimitBytes: null } });
+    const real = buildGcModel(parseGctrace(readFileSync(`${gdir}/${run}.log`, 'utf8')));
+    const st = settingsOfEnv(meta.env);
+    const sim = simulate(base.baseline, { gogc: st.gogc, memLimitBytes: st.memLimitBytes ?? Infinity, nonHeapBytes: base.defaultNonHeapBytes });
+    const M = (x: number): string => (x / 2 ** 20).toFixed(1).padStart(6);
+    out.push(`nonHeap ${M(base.defaultNonHeapBytes)} MiB`);
+    for (let i = 0; i < Math.max(sim.cycles.length, real.cycles.length); i++) {
+      const c = sim.cycles[i];
+      const r = real.cycles[i];
+      out.push(
+        `${String(i + 1).padStart(3)} replay ${c ? `${M(c.heapStartBytes)}->${M(c.heapEndBytes)}->${M(c.heapLiveBytes)} goal ${M(c.goalBytes)} u ${c.utilization.toFixed(2)}` : ' '.repeat(45)}` +
+          `  | real ${r ? `${M(r.heapStartBytes)}->${M(r.heapEndBytes)}->${M(r.heapLiveBytes)} goal ${M(r.goalBytes ?? NaN)}` : ''}`,
+      );
+    }
+  }
+  console.log(out.join('\n'));
+});
