@@ -6,12 +6,14 @@ import { basename, resolve } from 'node:path';
 import { GpwError } from '../api/errors.js';
 import { parseByteSize, formatByteSize } from '../analysis/gc/byte-size.js';
 import { gcRunView, gcTradeoff, gcWhatIf, type GcModel, type GcTradeoffPoint } from '../analysis/gc/gc-analysis.js';
+import { describeGcCpu } from '../analysis/gc/from-metrics.js';
 import { detectFormat, DETECT_HEAD_BYTES } from '../formats/detect-format.js';
 import { readInputFile, type Engine } from '../engine.js';
 import { flag, integerFlag, type FlagSpec, type ParsedArgs } from './args.js';
 
 export const GC_USAGE = `  gpw gc ID|FILE [--summary] [--json]
-  gpw gc ID|FILE --what-if --gogc N|off [--memlimit SIZE] [--gomaxprocs N] [--nonheap SIZE] [--json]
+  gpw gc ID|FILE --what-if --gogc N|off [--memlimit SIZE] [--gomaxprocs N] [--nonheap SIZE] [--metrics DUMP] [--json]
+      (a library GC log or trace uses its run's runtime/metrics snapshots; a FILE those of --metrics DUMP)
   gpw gc ID|FILE --tradeoff [--memlimit SIZE] [--budget SIZE] [--nonheap SIZE] [--json]
   gpw gc --series ID ID... | --series --run RUN [--json]   (expvar / Prometheus snapshots over time)`;
 
@@ -26,6 +28,7 @@ export const GC_FLAGS: Record<string, FlagSpec> = {
   budget: { value: true },
   series: { value: false },
   run: { value: true },
+  metrics: { value: true },
 };
 
 export async function gcCommand(engine: Engine, args: ParsedArgs, json: boolean): Promise<string> {
@@ -41,28 +44,32 @@ export async function gcCommand(engine: Engine, args: ParsedArgs, json: boolean)
   if (mode === 'summary' && (args.flags.has('memlimit') || args.flags.has('budget') || args.flags.has('nonheap'))) {
     throw new GpwError('invalid_argument', '--memlimit, --budget and --nonheap go with --what-if or --tradeoff');
   }
-  const model = await loadModel(engine, args.positional[0]);
+  const model = await loadModel(engine, args.positional[0], flag(args, 'metrics'));
   if (mode === 'summary') return summary(model, json);
   if (mode === 'what-if') return whatIf(model, args, json);
   return tradeoff(model, args, json);
 }
 
-async function loadModel(engine: Engine, target: string): Promise<GcModel> {
+async function loadModel(engine: Engine, target: string, metricsFile: string | undefined): Promise<GcModel> {
   if (!existsSync(target)) {
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(target)) throw new GpwError('not_found', `${target}: no such file`);
+    if (metricsFile !== undefined) throw new GpwError('invalid_argument', '--metrics goes with a FILE; a library GC log or trace uses the snapshots of its run (gpw import --run)');
     return engine.gc.model(target);
   }
   const full = resolve(target);
   const name = basename(full);
   const bytes = readInputFile(full);
+  const metrics = metricsFile === undefined ? null : engine.gc.metricsOfDumpBytes(basename(metricsFile), readInputFile(resolve(metricsFile)));
   const detected = detectFormat(bytes.subarray(0, DETECT_HEAD_BYTES));
-  if (detected.format === 'gotrace') return engine.gc.modelOfTraceBytes(name, bytes);
+  if (detected.format === 'gotrace') return engine.gc.modelOfTraceBytes(name, bytes, metrics);
   if (detected.format !== 'gctrace') {
     const what = detected.format === null ? detected.reason : `this is a ${detected.format} file`;
     throw new GpwError('bad_input', `${name}: not a gctrace log (${what}); gpw gc reads the stderr of a Go program run with GODEBUG=gctrace=1, or a Go execution trace`);
   }
-  return engine.gc.modelOfBytes(name, bytes);
+  return engine.gc.modelOfBytes(name, bytes, metrics);
 }
+
+const SETTINGS_SOURCE = { inferred: 'read from its goals', given: 'given', metrics: 'from its runtime/metrics' } as const;
 
 function summary(model: GcModel, json: boolean): string {
   const view = gcRunView(model);
@@ -131,9 +138,13 @@ function whatIf(model: GcModel, args: ParsedArgs, json: boolean): string {
   ];
   const rs = w.basis.recordedSettings;
   lines.push(
-    `rests on: ${w.basis.inputDescription}; recorded at GOGC=${rs.gogc < 0 ? 'off' : rs.gogc}${rs.memLimitBytes !== null ? ` GOMEMLIMIT=${formatByteSize(rs.memLimitBytes)}` : ''} (${rs.source === 'inferred' ? 'read from its goals' : 'given'})${w.basis.selfReplay ? ', its own settings: the replay is the recording' : ''}`,
-    `expected range: ${b.basis}`,
+    `rests on: ${w.basis.restsOn}`,
+    `input: ${w.basis.inputDescription}; recorded at GOGC=${rs.gogc < 0 ? 'off' : rs.gogc}${rs.memLimitBytes !== null ? ` GOMEMLIMIT=${formatByteSize(rs.memLimitBytes)}` : ''} (${SETTINGS_SOURCE[rs.source]})${w.basis.selfReplay ? ', its own settings: the replay is the recording' : ''}`,
   );
+  const cpu = w.basis.metrics?.gcCpu;
+  if (cpu) lines.push(`runtime/metrics GC CPU: ${describeGcCpu(cpu)}`);
+  for (const warning of w.basis.metrics?.warnings ?? []) lines.push(`note: ${warning}`);
+  lines.push(`expected range: ${b.basis}`);
   if (!w.basis.selfReplay) lines.push(`predicted: ${w.basis.estimator}`);
   for (const warning of w.warnings) lines.push(`note: ${warning}`);
   return lines.join('\n');

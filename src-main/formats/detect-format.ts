@@ -9,9 +9,10 @@ import { decodeTextHead, looksLikeText } from './text-lines.js';
 import { quoteInput } from './quote-input.js';
 import { traceHeaderMinor, unsupportedTraceReason } from './gotrace/header.js';
 import { looksLikeEscapes } from './escapes/parse-escapes.js';
+import { looksLikeRuntimeMetricsDump } from './runtime-metrics-dump.js';
 
 /** Formats gpw reads. Each has a reader in src-main/import/readers.ts. */
-export type FormatName = 'pprof' | 'expvar' | 'prometheus' | 'perf-script' | 'folded' | 'gotrace' | 'gctrace' | 'gobench' | 'escapes' | 'goroutine-dump';
+export type FormatName = 'pprof' | 'expvar' | 'prometheus' | 'perf-script' | 'folded' | 'gotrace' | 'gctrace' | 'gobench' | 'escapes' | 'goroutine-dump' | 'runtime-metrics';
 
 export type DetectedFormat = { format: FormatName } | { format: null; reason: string };
 
@@ -52,6 +53,7 @@ export function detectFormat(head: Uint8Array): DetectedFormat {
   }
   // The compiler's escape analysis: -gcflags=-json files start with their own header object.
   if (/^\{"version":\d+,"package":/.test(ascii(head, 64))) return looksLikeEscapes(ascii(head, 4096)) ? { format: 'escapes' } : { format: null, reason: 'this is a JSON file of the compiler that is not its escape analysis' };
+  if (looksLikeRuntimeMetricsDump(ascii(head, 4096))) return { format: 'runtime-metrics' };
   if (isExpvarJson(head)) return { format: 'expvar' };
   if (isPrometheusText(head)) return { format: 'prometheus' };
   const text = looksLikeText(head) ? decodeTextHead(head) : null;

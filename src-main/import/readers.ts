@@ -12,6 +12,7 @@ import { gctraceReader } from './readers/gctrace.js';
 import { benchReader } from './readers/bench.js';
 import { escapesReader } from './readers/escapes.js';
 import { goroutineDumpReader } from './readers/goroutine-dump.js';
+import { runtimeMetricsReader } from './readers/runtime-metrics.js';
 
 export const READERS: Partial<Record<FormatName, ArtifactReader>> = {
   pprof: pprofReader,
@@ -24,4 +25,5 @@ export const READERS: Partial<Record<FormatName, ArtifactReader>> = {
   gobench: benchReader,
   escapes: escapesReader,
   'goroutine-dump': goroutineDumpReader,
+  'runtime-metrics': runtimeMetricsReader,
 };

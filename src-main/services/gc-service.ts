@@ -23,8 +23,11 @@ import {
   type GcMetricsSeries,
   type GcSnapshot,
 } from '../analysis/gc/metrics-series.js';
+import { metricsBasis, PROMETHEUS_RUNTIME_SERIES, runtimeSnapshotFromPrometheus, type MetricsBasis } from '../analysis/gc/from-metrics.js';
+import { looksLikeRuntimeMetricsDump, parseRuntimeMetricsDump, type RuntimeMetricsSnapshot } from '../formats/runtime-metrics-dump.js';
 
 const KEEP_MODELS = 4;
+const PROMETHEUS_SET: ReadonlySet<string> = new Set(PROMETHEUS_RUNTIME_SERIES.keys());
 
 export class GcService {
   private readonly models = new Map<string, GcModel>();
@@ -72,11 +75,13 @@ export class GcService {
       const memstats = (a.summary as { memstats?: Record<string, number> }).memstats ?? {};
       return snapshotFromExpvar(a.id, at, memstats);
     }
-    const bytes = this.library.blobs.get(a.sha256);
-    if (!bytes) throw new GpwError('internal', `the library has lost the data of artifact ${a.id}`);
-    const wanted = new Set<string>(PROMETHEUS_GC_SERIES);
+    return snapshotFromPrometheus(a.id, at, this.promSamples(a, new Set<string>(PROMETHEUS_GC_SERIES)));
+  }
+
+  /** The unlabelled samples of the wanted series in a Prometheus scrape artifact (name → first value). */
+  private promSamples(a: Artifact, wanted: ReadonlySet<string>): Record<string, number> {
     const values: Record<string, number> = {};
-    forEachLine(bytes, (raw) => {
+    forEachLine(this.blob(a), (raw) => {
       const line = raw.trim();
       if (line === '' || line.startsWith('#') || !wanted.has(line.split(/[\s{]/, 1)[0])) return;
       try {
@@ -86,7 +91,35 @@ export class GcService {
         // The reader checked every line at import; a sample it accepted parses here too.
       }
     });
-    return snapshotFromPrometheus(a.id, at, values);
+    return values;
+  }
+
+  private blob(a: Artifact): Uint8Array {
+    const bytes = this.library.blobs.get(a.sha256);
+    if (!bytes) throw new GpwError('internal', `the library has lost the data of artifact ${a.id}`);
+    return bytes;
+  }
+
+  /**
+   * What the runtime/metrics snapshots of a GC log's or trace's run give its what-if
+   * (analysis/gc/from-metrics.ts): the run's runtime/metrics dumps and Prometheus scrapes; expvar
+   * memstats hold none of the figures. Null when the artifact has no run or the run no snapshots.
+   */
+  runMetrics(artifact: Artifact): MetricsBasis | null {
+    if (artifact.run === null) return null;
+    const snaps: RuntimeMetricsSnapshot[] = [];
+    const sources = new Map<string, number>();
+    for (const a of this.library.list({ kind: 'metrics' })) {
+      if (a.run !== artifact.run) continue;
+      let got: RuntimeMetricsSnapshot[];
+      if (a.subtype === 'runtime-metrics') got = dumpSnapshots(`${a.file ?? a.id} (the run's runtime/metrics dump)`, this.blob(a), a.id);
+      else if (a.subtype === 'prometheus') got = [runtimeSnapshotFromPrometheus(a.id, a.capturedAt ?? a.importedAt, this.promSamples(a, PROMETHEUS_SET))];
+      else continue;
+      const source = a.subtype === 'prometheus' ? 'Prometheus scrapes' : 'runtime/metrics dump';
+      sources.set(source, (sources.get(source) ?? 0) + got.length);
+      snaps.push(...got);
+    }
+    return metricsBasis(snaps, [...sources.keys()]);
   }
 
   private requireMetrics(id: string): Artifact {
@@ -96,15 +129,22 @@ export class GcService {
     return a;
   }
 
-  /** The model of an execution trace file that is not in the library (the CLI reads it). */
-  async modelOfTraceBytes(name: string, bytes: Uint8Array): Promise<GcModel> {
-    return modelOfTraceLog(name, await this.traces.gcLogOfBytes(name, bytes));
+  /** The snapshots of a runtime/metrics dump file that is not in the library (the CLI's --metrics). */
+  metricsOfDumpBytes(name: string, bytes: Uint8Array): MetricsBasis | null {
+    const head = new TextDecoder().decode(bytes.subarray(0, 4096));
+    if (!looksLikeRuntimeMetricsDump(head)) throw new GpwError('bad_input', `${name}: not a runtime/metrics dump (JSON lines of {"time": …, "metrics": {"/gc/gogc:percent": …}}; docs/gc-whatif-inputs.md)`);
+    return metricsBasis(dumpSnapshots(name, bytes, name), ['runtime/metrics dump']);
   }
 
-  /** The model of a gctrace file that is not in the library (the CLI reads it). */
-  modelOfBytes(name: string, bytes: Uint8Array): GcModel {
+  /** The model of an execution trace file that is not in the library (the CLI reads it). */
+  async modelOfTraceBytes(name: string, bytes: Uint8Array, metrics: MetricsBasis | null = null): Promise<GcModel> {
+    return modelOfTraceLog(name, await this.traces.gcLogOfBytes(name, bytes), metrics);
+  }
+
+  /** The model of a gctrace file that is not in the library (the CLI reads it), with the run's snapshots if any. */
+  modelOfBytes(name: string, bytes: Uint8Array, metrics: MetricsBasis | null = null): GcModel {
     try {
-      return buildGcModel(parseGctrace(bytes));
+      return buildGcModel(parseGctrace(bytes), { metrics });
     } catch (err) {
       if (err instanceof FormatError) throw new GpwError('bad_input', `${name}: ${err.message}`);
       throw err;
@@ -114,20 +154,20 @@ export class GcService {
   /** The fitted model of a library GC log or execution trace (kept for the next question). */
   async model(id: string): Promise<GcModel> {
     const artifact = this.requireGclog(id);
-    const cached = this.models.get(artifact.sha256);
+    // The run's snapshots are part of the input: the key changes when one is added or moved.
+    const snapshotIds = artifact.run === null ? [] : this.library.list({ kind: 'metrics' }).filter((a) => a.run === artifact.run).map((a) => a.sha256);
+    const key = [artifact.sha256, ...snapshotIds].join(',');
+    const cached = this.models.get(key);
     if (cached) {
-      this.models.delete(artifact.sha256);
-      this.models.set(artifact.sha256, cached);
+      this.models.delete(key);
+      this.models.set(key, cached);
       return cached;
     }
+    const metrics = this.runMetrics(artifact);
     let model: GcModel;
-    if (artifact.kind === 'trace') model = modelOfTraceLog(artifact.file ?? id, await this.traces.gcLog(id));
-    else {
-      const bytes = this.library.blobs.get(artifact.sha256);
-      if (!bytes) throw new GpwError('internal', `the library has lost the data of artifact ${id}`);
-      model = this.modelOfBytes(artifact.file ?? id, bytes);
-    }
-    this.models.set(artifact.sha256, model);
+    if (artifact.kind === 'trace') model = modelOfTraceLog(artifact.file ?? id, await this.traces.gcLog(id), metrics);
+    else model = this.modelOfBytes(artifact.file ?? id, this.blob(artifact), metrics);
+    this.models.set(key, model);
     if (this.models.size > KEEP_MODELS) this.models.delete(this.models.keys().next().value!);
     return model;
   }
@@ -140,9 +180,18 @@ export class GcService {
   }
 }
 
-function modelOfTraceLog(name: string, log: GcLog): GcModel {
+function dumpSnapshots(name: string, bytes: Uint8Array, id: string): RuntimeMetricsSnapshot[] {
+  try {
+    return parseRuntimeMetricsDump(new TextDecoder().decode(bytes), id).snapshots;
+  } catch (err) {
+    if (err instanceof FormatError) throw new GpwError('bad_input', `${name}: ${err.message}`);
+    throw err;
+  }
+}
+
+function modelOfTraceLog(name: string, log: GcLog, metrics: MetricsBasis | null): GcModel {
   if (log.cycles.length === 0) {
     throw new GpwError('bad_input', `${name}: the execution trace holds no complete GC cycle (a cycle needs its start, both stop-the-world phases and its end inside the trace)`);
   }
-  return buildGcModel(log, { input: 'trace' });
+  return buildGcModel(log, { input: 'trace', metrics });
 }

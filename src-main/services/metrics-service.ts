@@ -8,6 +8,8 @@ import type { Library } from '../library/library.js';
 import type { CollectStore } from '../collect/collect-store.js';
 import { forEachLine } from '../formats/text-lines.js';
 import { parsePromSample } from '../import/readers/prometheus-text.js';
+import { parseRuntimeMetricsDump, type RuntimeMetricsSnapshot } from '../formats/runtime-metrics-dump.js';
+import { isCumulativeRuntimeMetric, prometheusNameOf } from '../analysis/gc/from-metrics.js';
 import { isMemstatsCounter, metricsSeries, type MetricMarker, type MetricSnapshot, type MetricsSeriesResult } from '../analysis/metrics/runtime-series.js';
 
 /** Snapshots one series request reads at most (a day of one a minute is 1440). */
@@ -50,13 +52,13 @@ export class MetricsService {
       runs = req.run !== undefined ? new Set([req.run]) : this.targetRuns(req.target!);
       snapshots = this.library.list({ kind: 'metrics' }).filter((a) => a.run !== null && runs!.has(a.run));
     }
-    snapshots = snapshots.filter((a) => a.subtype === 'expvar' || a.subtype === 'prometheus');
+    snapshots = snapshots.filter((a) => a.subtype === 'expvar' || a.subtype === 'prometheus' || a.subtype === 'runtime-metrics');
     if (snapshots.length === 0) {
-      throw new GpwError('not_found', `${req.run !== undefined ? `run ${req.run}` : req.target !== undefined ? `target ${req.target}` : 'the selection'} has no expvar or Prometheus snapshots: capture expvar or metrics (a schedule builds the series)`);
+      throw new GpwError('not_found', `${req.run !== undefined ? `run ${req.run}` : req.target !== undefined ? `target ${req.target}` : 'the selection'} has no expvar, Prometheus or runtime/metrics snapshots: capture expvar or metrics (a schedule builds the series)`);
     }
     if (snapshots.length > MAX_SNAPSHOTS) snapshots = snapshots.sort((a, b) => at(b) - at(a)).slice(0, MAX_SNAPSHOTS);
     const markers = runs ? this.captureMarkers(runs) : [];
-    const result = metricsSeries(snapshots.map((a) => this.snapshot(a)), markers, req.series);
+    const result = metricsSeries(snapshots.flatMap((a) => (a.subtype === 'runtime-metrics' ? this.dumpSnapshots(a) : [this.snapshot(a)])), markers, req.series);
     if (snapshots.some((a) => a.capturedAt === null)) result.warnings.unshift('some snapshots carry no capture time: their import time is used');
     return result;
   }
@@ -84,6 +86,29 @@ export class MetricsService {
     return this.library.list({})
       .filter((a) => a.kind !== 'metrics' && a.run !== null && runs.has(a.run))
       .map((a) => ({ atMs: at(a), kind: 'capture' as const, label: `${a.subtype ?? a.kind} (${a.kind})`, artifactId: a.id, artifactKind: a.kind }));
+  }
+
+  /** A runtime/metrics dump's lines as snapshots, each value under client_golang's name (go_gc_gogc_percent, …). */
+  private dumpSnapshots(a: Artifact): MetricSnapshot[] {
+    const bytes = this.library.blobs.get(a.sha256);
+    if (!bytes) throw new GpwError('internal', `the library has lost the data of artifact ${a.id}`);
+    let parsed: RuntimeMetricsSnapshot[];
+    try {
+      parsed = parseRuntimeMetricsDump(new TextDecoder().decode(bytes), a.id).snapshots;
+    } catch {
+      return []; // checked at import; an unreadable blob gives no values
+    }
+    return parsed.map((d) => {
+      const s: MetricSnapshot = { id: d.id, atMs: d.atMs, source: 'prometheus', values: new Map(), help: new Map(), counters: new Set(), gcEndsMs: [] };
+      for (const [name, v] of Object.entries(d.values)) {
+        const cumulative = isCumulativeRuntimeMetric(name);
+        const prom = prometheusNameOf(name, cumulative);
+        s.values.set(prom, v);
+        s.help.set(prom, `Sourced from ${name}`);
+        if (cumulative) s.counters.add(prom);
+      }
+      return s;
+    });
   }
 
   private snapshot(a: Artifact): MetricSnapshot {

@@ -240,6 +240,8 @@ test('docs/gc-validation.md from the full corpus', () => {
     'target runs predicted from it: GOGC 25/50/200/400/800, GOGC=off with a limit of 1.5 × peak live + non-heap ("off-limit"), and',
     'GOGC=100 with a limit of 1.1 × peak live + non-heap (a hard-binding limit, "hardlimit"). Predictions use gpw\'s own non-heap',
     'estimate, as a user would. Go: ' + versions + '.',
+    'A third input, runtime/metrics snapshots of the same run (the settings it had, a trace\'s stacks and globals, non-heap memory),',
+    'is measured with and without on its own set in [gc-whatif-inputs.md](gc-whatif-inputs.md).',
     ...(twinLayout ? [] : ['',
     '**A bias of the corpus**: the baseline runs with the execution tracer on, the target runs without it, and a traced run marks',
     'more. In side runs of the steady shape (GOGC=100, GOMAXPROCS 2, Go 1.26 and 1.22, on the loaded machine of this page\'s model',

@@ -10,6 +10,7 @@
 //   tests/.tmp/gc-corpus/<set>/<group>/<shape>-<target>.log   gctrace (stderr)
 //                                      <shape>-<target>.json  settings, runtime/metrics, CPU use
 //                                      <shape>-base-traced.trace  execution trace of the traced twin
+//                                      <shape>-base*.metrics.jsonl  runtime/metrics snapshots (sets with snapshots: true)
 //
 // Runs go one after another (in parallel they would take each other's CPU). Each records the CPU
 // it got (process CPU ÷ GOMAXPROCS × wall); a run under 90 % is marked noisy: its GC CPU share
@@ -48,6 +49,11 @@ export const PLANS = {
     { toolchain: 'go1.25.7', procs: 2, shapes: SHAPES, targets: FEW_TARGETS },
   ],
   test: [{ toolchain: null, procs: 2, shapes: ['steady', 'sawtooth'], targets: ['gogc50', 'gogc200', 'hardlimit'], args: [] }],
+  // runtime/metrics snapshots as a what-if input (docs/gc-validation.md): the development shapes'
+  // baselines (both twins) write snapshots (snapshots.go, GCLOAD_SNAPSHOTS); the targets do not.
+  snapshots: [{ toolchain: null, procs: 2, shapes: ['steady', 'ramp', 'sawtooth', 'leak'], targets: ['gogc50', 'gogc200', 'hardlimit', 'off-limit'], snapshots: true }],
+  // The tests' recording (tests/unit/gc-metrics-input.test.ts): one shape's two baselines.
+  'snapshots-test': [{ toolchain: null, procs: 2, shapes: ['steady'], targets: [], snapshots: true }],
 };
 
 /** What the baselines are (part of the stamp): an untraced run and a traced twin, both GOGC=100. */
@@ -101,7 +107,9 @@ async function ensureGroup(set, g, log) {
   const version = (await run(goCmd, ['version'], { env, timeout: 600_000 })).stdout.trim();
   const dir = path.join(corpusRoot, set, groupName(g));
   const stampPath = path.join(dir, 'stamp');
-  const hash = await sourceHash({ version, g, baselines: BASELINES }, moduleDir);
+  // snapshots.go is out of sourceHash (opt-in): the groups that turn it on stamp it themselves.
+  const snapshotsSource = g.snapshots ? await fs.readFile(path.join(moduleDir, 'snapshots.go'), 'utf8') : undefined;
+  const hash = await sourceHash({ version, g, baselines: BASELINES, ...(snapshotsSource ? { snapshotsSource } : {}) }, moduleDir);
   const runs = g.shapes.length * (g.targets.length + 2);
   const fresh = async () => (await fs.readFile(stampPath, 'utf8').catch(() => null)) === hash;
   if (await fresh()) return { runs, made: 0 };
@@ -118,7 +126,8 @@ async function ensureGroup(set, g, log) {
         const runOne = async (target, runEnv, trace) => {
           log(`${groupName(g)} ${shape} ${target} ${JSON.stringify(runEnv)}`);
           const args = ['-shape', shape, ...(g.args ?? []), ...(trace ? ['-trace', path.join(dir, `${shape}-${target}.trace`)] : [])];
-          const fullEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', GODEBUG: 'gctrace=1', GOMAXPROCS: String(g.procs), ...runEnv };
+          const snapshots = g.snapshots && target.startsWith('base') ? { GCLOAD_SNAPSHOTS: path.join(dir, `${shape}-${target}.metrics.jsonl`) } : {};
+          const fullEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', GODEBUG: 'gctrace=1', GOMAXPROCS: String(g.procs), ...runEnv, ...snapshots };
           const r = await run(bin, args, { env: fullEnv, timeout: 300_000 }).catch((err) => {
             throw new Error(`tests/go/gcload-shapes ${shape} ${target} failed:\n${err?.stderr || err?.message || err}`);
           });

@@ -11,6 +11,7 @@ import { inferGogc, recordedSummary, type RecordedSummary } from './recorded.js'
 import { gogcGoal } from './pacer.js';
 import { PHASE_SPREAD, PHASES, simulatePhases } from './phases.js';
 import { fitResiduals, type GcSettings, type SimCycle, type SimResult } from './simulate.js';
+import { metricsBasisLine, overlapWarning, withMetricsRoots, type MetricsBasis } from './from-metrics.js';
 
 export interface GcModel {
   log: GcLog;
@@ -24,6 +25,8 @@ export interface GcModel {
   recordedSettings: RecordedSettings;
   /** What the model was fitted from. */
   input: GcInput;
+  /** The run's runtime/metrics snapshots, when it has some (from-metrics.ts), else null. */
+  metrics: MetricsBasis | null;
 }
 
 /** gctrace lines alone (heap in whole MiB), with gcpacertrace lines (byte-exact heap), or an execution trace. */
@@ -38,8 +41,8 @@ export const INPUT_DESCRIPTION: Record<GcInput, string> = {
 export interface RecordedSettings {
   gogc: number;
   memLimitBytes: number | null;
-  /** Given by the user / caller, or inferred from the recorded goals. */
-  source: 'given' | 'inferred';
+  /** Given by the user / caller, read from the run's runtime/metrics snapshots, or inferred from the recorded goals. */
+  source: 'given' | 'metrics' | 'inferred';
 }
 
 /** One point of a heap-over-time series (recorded or predicted). */
@@ -67,6 +70,10 @@ export interface GcRunView {
   goVersion: string | null;
   goVersionHint: string | null;
   defaultNonHeapBytes: number;
+  /** Where the default non-heap memory comes from: the run's runtime/metrics snapshots, or the estimate (non-heap.ts). */
+  nonHeapFrom: 'runtime/metrics' | 'estimate';
+  /** The settings the recording ran with (a what-if at them is the recording). */
+  recordedSettings: RecordedSettings;
 }
 
 export interface GcFigures {
@@ -87,7 +94,17 @@ export interface GcWhatIfRequest {
 export interface GcWhatIf {
   settings: { gogc: number; memLimitBytes: number | null; gomaxprocs: number; nonHeapBytes: number };
   /** What the prediction rests on: the input, the settings the recording ran with, and whether this is a replay at them. */
-  basis: { input: GcInput; inputDescription: string; recordedSettings: RecordedSettings; selfReplay: boolean; estimator: string };
+  basis: {
+    input: GcInput;
+    inputDescription: string;
+    recordedSettings: RecordedSettings;
+    selfReplay: boolean;
+    estimator: string;
+    /** "gctrace log + 42 runtime/metrics snapshots" (the input alone without snapshots). */
+    restsOn: string;
+    /** What the run's runtime/metrics snapshots gave (null without any). */
+    metrics: { line: string; snapshots: number; used: string[]; gcCpu: MetricsBasis['gcCpu']; warnings: string[] } | null;
+  };
   recorded: GcFigures;
   predicted: GcFigures & { limiterEngaged: boolean; pinnedCycles: number; durationSec: number };
   bands: PredictionBands;
@@ -115,7 +132,21 @@ export interface GcTradeoff {
 export const TRADEOFF_GOGC = [25, 35, 50, 70, 100, 140, 200, 280, 400, 560, 800];
 const MAX_SERIES = 2000;
 
-export function buildGcModel(log: GcLog, opts: { recorded?: { gogc: number; memLimitBytes: number | null }; input?: 'trace' } = {}): GcModel {
+export function buildGcModel(log: GcLog, opts: { recorded?: { gogc: number; memLimitBytes: number | null }; input?: 'trace'; metrics?: MetricsBasis | null } = {}): GcModel {
+  // runtime/metrics snapshots of the same run give what the input lacks (from-metrics.ts).
+  const metrics = opts.metrics ? { ...opts.metrics, used: [] as string[] } : null;
+  if (metrics) {
+    const warning = overlapWarning(log, metrics);
+    if (warning) metrics.warnings = [...metrics.warnings, warning];
+    log = withMetricsRoots(log, metrics);
+  }
+  const given = opts.recorded ?? (metrics && metrics.gogc !== null ? { gogc: metrics.gogc, memLimitBytes: metrics.memLimitBytes } : undefined);
+  if (!opts.recorded && given) metrics!.used.push(`the settings (GOGC=${given.gogc < 0 ? 'off' : given.gogc}${given.memLimitBytes !== null ? `, GOMEMLIMIT=${mib(given.memLimitBytes)}` : ''})`);
+  if (metrics && metrics.nonHeapBytes !== null) metrics.used.push(`non-heap memory (${mib(metrics.nonHeapBytes)})`);
+  return fitModel(log, { ...opts, recorded: given }, metrics, !opts.recorded && given ? 'metrics' : 'given');
+}
+
+function fitModel(log: GcLog, opts: { recorded?: { gogc: number; memLimitBytes: number | null }; input?: 'trace' }, metrics: MetricsBasis | null, givenBy: 'given' | 'metrics'): GcModel {
   const cycles = mainProcess(log);
   const version = log.goVersion ?? (log.goVersionHint === '1.19 or 1.20' ? 'go1.20' : 'go1.21');
   const minor = goMinor(version) ?? 21;
@@ -126,9 +157,9 @@ export function buildGcModel(log: GcLog, opts: { recorded?: { gogc: number; memL
   const recorded = { ...recordedSummary(cycles), inferredGogc: inferGogc(fitted) };
   const sweepCpuMs = log.sweepCpuMs?.length === log.cycles.length && cycles.length === log.cycles.length ? log.sweepCpuMs : undefined;
   const baseline = fitBaseline(fitted, { gogc: recorded.inferredGogc, goMinor: minor, sweepCpuMs });
-  const defaultNonHeapBytes = estimateNonHeapBytes(fitted);
+  const defaultNonHeapBytes = metrics?.nonHeapBytes ?? estimateNonHeapBytes(fitted);
   const recordedSettings: RecordedSettings = opts.recorded
-    ? { ...opts.recorded, source: 'given' }
+    ? { ...opts.recorded, source: givenBy }
     : { ...inferRecordedSettings(cycles, recorded.inferredGogc, defaultNonHeapBytes, minor), source: 'inferred' };
   fitResiduals(baseline, {
     gogc: recordedSettings.gogc,
@@ -136,7 +167,14 @@ export function buildGcModel(log: GcLog, opts: { recorded?: { gogc: number; memL
     nonHeapBytes: defaultNonHeapBytes,
   });
   const input: GcInput = opts.input ?? (cycles.some((c) => c.exactHeap) ? 'gctrace+pacer' : 'gctrace');
-  return { log, cycles, baseline, recorded, defaultNonHeapBytes, goVersion: version, recordedSettings, input };
+  return { log, cycles, baseline, recorded, defaultNonHeapBytes, goVersion: version, recordedSettings, input, metrics };
+}
+
+const INPUT_NAME: Record<GcInput, string> = { gctrace: 'gctrace log', 'gctrace+pacer': 'gctrace + gcpacertrace log', trace: 'execution trace' };
+
+/** What a what-if rests on, in one line: the input, and the run's runtime/metrics snapshots when it has some. */
+function restsOn(model: GcModel): string {
+  return model.metrics ? `${INPUT_NAME[model.input]} + ${metricsBasisLine(model.metrics)}` : INPUT_NAME[model.input];
 }
 
 /**
@@ -176,6 +214,8 @@ export function gcRunView(model: GcModel): GcRunView {
     goVersion: log.goVersion,
     goVersionHint: log.goVersionHint,
     defaultNonHeapBytes: model.defaultNonHeapBytes,
+    nonHeapFrom: model.metrics?.nonHeapBytes != null ? 'runtime/metrics' : 'estimate',
+    recordedSettings: model.recordedSettings,
   };
 }
 
@@ -215,6 +255,10 @@ export function gcWhatIf(model: GcModel, req: GcWhatIfRequest): GcWhatIf {
       estimator:
         `the predicted figures are the mean over ${PHASES} replays whose cycles trigger after ${1 - PHASE_SPREAD}…${1 + PHASE_SPREAD} × their modelled growth ` +
         '(where a few cycles fall moves the peak; a real run\'s cycles do not fall at one fixed place either); the chart shows the unmoved replay',
+      restsOn: restsOn(model),
+      metrics: model.metrics
+        ? { line: metricsBasisLine(model.metrics), snapshots: model.metrics.snapshots, used: model.metrics.used, gcCpu: model.metrics.gcCpu, warnings: model.metrics.warnings }
+        : null,
     },
     bands: predictionBands(model.baseline, settings, sim, model.recordedSettings),
     series: thin(predictedSeries(sim)),
