@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { decodePprof, scanPprof, scanSampleTable } from '../../src-main/formats/pprof/decode-pprof';
 import { ScanFrames, ScannedProfile, scanPart } from '../../src-main/analysis/profile-scan';
-import { gunzipShared } from '../../src-main/workers/shared-gunzip';
+import { gunzipShared, gunzipSharedByStream } from '../../src-main/workers/shared-gunzip';
 import { ScanHelper } from '../../src-main/workers/scan-helper';
 import { summarizeProfile } from '../../src-main/analysis/profile-summary';
 import { functionStatsOf } from '../../src-main/analysis/runs/function-stats';
@@ -138,5 +138,23 @@ describe('scanPprof + ScannedProfile', () => {
     const garbled = Buffer.from(gz);
     garbled[12] ^= 0xff;
     await expect(gunzipShared(garbled)).rejects.toThrow(FormatError);
+    await expect(gunzipSharedByStream(gz.subarray(0, gz.length - 6))).rejects.toThrow(/the gzip stream ends early \(truncated file\)/);
+    await expect(gunzipSharedByStream(garbled)).rejects.toThrow(FormatError);
+  });
+
+  it('gunzips into shared memory whatever size the gzip trailer claims (exact, short: two members, long), by zlib’s handle and by its stream alike', async () => {
+    const raw = gunzipSync(readFileSync(goProfile('heap')));
+    const twoMembers = Buffer.concat([gzipSync(raw.subarray(0, 1000)), gzipSync(raw.subarray(1000))]);
+    const claimsMore = gzipSync(raw);
+    claimsMore.writeUInt32LE(raw.length * 3, claimsMore.length - 4);
+    for (const gz of [gzipSync(raw), twoMembers]) {
+      for (const out of [await gunzipShared(gz), await gunzipSharedByStream(gz)]) {
+        expect(out.buffer).toBeInstanceOf(SharedArrayBuffer);
+        expect(Buffer.compare(out, raw)).toBe(0);
+      }
+    }
+    // A trailer that disagrees with the data is zlib's length check failing, either way.
+    await expect(gunzipShared(claimsMore)).rejects.toThrow(/invalid gzip data/);
+    await expect(gunzipSharedByStream(claimsMore)).rejects.toThrow(/invalid gzip data/);
   });
 });
