@@ -2,10 +2,12 @@
 // answered from the library alone (cli/stored-top.ts); every other command loads the whole CLI
 // (cli/gpw.ts) and the engine, which this file does not import until then. The commands that
 // read profiles (gpw import, export, and a top the library does not keep) start their profile
-// worker first, so that the worker's start-up overlaps the loading of the engine and the library.
+// worker first, so that the worker's start-up overlaps the loading of the engine and the library;
+// gpw import of a big gzip file reads it first and hands it to that worker, which scans it meanwhile.
 
 import { fileURLToPath } from 'node:url';
 import { startProfileWorkerEarly } from '../workers/profile-worker-client.js';
+import { readAheadForImport } from '../import/shared-read.js';
 
 /** Commands that read profiles in the profile worker. */
 const PROFILE_COMMANDS = new Set(['import', 'export', 'top']);
@@ -13,7 +15,11 @@ const PROFILE_COMMANDS = new Set(['import', 'export', 'top']);
 const argv = process.argv.slice(2);
 void (async () => {
   if (argv[0] === 'top' && (await import('./stored-top.js')).printStoredTop(argv.slice(1))) return;
-  if (PROFILE_COMMANDS.has(argv[0])) startProfileWorkerEarly(fileURLToPath(new URL('./profile-worker.js', import.meta.url)));
+  if (PROFILE_COMMANDS.has(argv[0])) {
+    // gpw import of one big gzip file: the worker gets it at once and scans it while the engine loads.
+    const readAhead = argv[0] === 'import' ? readAheadForImport(argv.slice(1)) : undefined;
+    startProfileWorkerEarly(fileURLToPath(new URL('./profile-worker.js', import.meta.url)), readAhead);
+  }
   const { runGpw } = await import('./gpw.js');
   runGpw(argv, import.meta.url);
 })();

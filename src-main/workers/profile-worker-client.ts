@@ -18,8 +18,10 @@ export type ProgressListener = (done: number, total: number) => void;
  */
 let early: { scriptPath: string; worker: Worker; failed: boolean } | null = null;
 
-export function startProfileWorkerEarly(scriptPath: string): Worker {
-  const started = { scriptPath, worker: new Worker(scriptPath, { workerData: { warmUp: false } }), failed: false };
+export function startProfileWorkerEarly(scriptPath: string, readAhead?: Uint8Array): Worker {
+  // A file gpw import read ahead (import/shared-read.ts), in shared memory: the worker scans it
+  // from its start (profile-worker.ts), for the import's summarize of the same bytes to claim.
+  const started = { scriptPath, worker: new Worker(scriptPath, { workerData: { warmUp: false, readAhead } }), failed: false };
   const fail = (): void => {
     started.failed = true;
   };

@@ -164,21 +164,53 @@ const PARALLEL_SCAN_MIN_SAMPLES = 100_000;
 
 /** A pprof file scanned for its import, or undefined when it must be decoded (not pprof, or its view differs from the plain figures). */
 async function scanForImport(source: ProfileSource): Promise<ScannedProfile | undefined> {
-  if (!scanOnImport || !source.bytes || cache.has(source.sha256) || detectFormat(source.bytes.subarray(0, DETECT_HEAD_BYTES)).format !== 'pprof') return undefined;
-  const bytes = source.bytes;
+  if (!scanOnImport || !source.bytes || cache.has(source.sha256)) return undefined;
+  try {
+    const profile = await (claimReadAhead(source.bytes) ?? scanBytes(source.bytes));
+    return profile && touch(scanned, source.sha256, profile, 1);
+  } catch (err) {
+    if (err instanceof FormatError) throw new SourceFormatError(source.sha256, err.message);
+    throw err;
+  }
+}
+
+/** The scan of a pprof file's bytes (bad input: the decoder's FormatError); undefined when they must be decoded. */
+async function scanBytes(bytes: Uint8Array): Promise<ScannedProfile | undefined> {
+  if (detectFormat(bytes.subarray(0, DETECT_HEAD_BYTES)).format !== 'pprof') return undefined;
   // Started first, so that its start-up overlaps the gunzip.
   const helper = bytes.length > 0 && isGzip(bytes) && gzipSizeHint(bytes) >= PARALLEL_SCAN_MIN_BYTES ? new ScanHelper(new URL(import.meta.url)) : undefined;
   try {
     const samples = scanPprof(helper ? await gunzipShared(bytes) : bytes);
     if (!ScannedProfile.fits(samples.skeleton)) return undefined;
-    const profile = helper && samples.sampleCount >= PARALLEL_SCAN_MIN_SAMPLES ? await scanInTwo(samples, helper) : new ScannedProfile(samples);
-    return touch(scanned, source.sha256, profile, 1);
-  } catch (err) {
-    if (err instanceof FormatError) throw new SourceFormatError(source.sha256, err.message);
-    throw err;
+    return helper && samples.sampleCount >= PARALLEL_SCAN_MIN_SAMPLES ? await scanInTwo(samples, helper) : new ScannedProfile(samples);
   } finally {
     helper?.close();
   }
+}
+
+/**
+ * The scan of the file gpw import read ahead (cli/entry.ts: workerData.readAhead), started as
+ * this worker starts, while the engine still loads; the import's summarize of the same bytes
+ * takes it (once). Bytes no request claims cost only this scan.
+ */
+let readAhead: { bytes: Uint8Array; scan: Promise<ScannedProfile | undefined> } | null = null;
+
+function startReadAhead(bytes: Uint8Array): void {
+  const t0 = performance.now();
+  const scan = scanBytes(bytes);
+  // Its error is the summarize's to report; unclaimed, it is nobody's.
+  scan.then(
+    (p) => process.env.GPW_TIMING && process.stderr.write(`worker read-ahead scan: ${(performance.now() - t0).toFixed(0)} ms (${p ? 'scanned' : 'to be decoded'})\n`),
+    () => undefined,
+  );
+  readAhead = { bytes, scan };
+}
+
+function claimReadAhead(bytes: Uint8Array): Promise<ScannedProfile | undefined> | undefined {
+  const ahead = readAhead;
+  if (!ahead || ahead.bytes.length !== bytes.length || Buffer.compare(ahead.bytes, bytes) !== 0) return undefined;
+  readAhead = null;
+  return ahead.scan;
 }
 
 /** The first half of the samples walked here, the second by the helper; a helper that cannot run leaves its half to this thread. */
@@ -294,6 +326,7 @@ else {
   parentPort!.on('message', (msg: { id: number; req: WorkerRequest }) => {
     queue = queue.then(() => answer(msg));
   });
+  if (scanOnImport && workerData?.readAhead instanceof Uint8Array) startReadAhead(workerData.readAhead);
 }
 
 async function answer(msg: { id: number; req: WorkerRequest }): Promise<void> {
