@@ -60,17 +60,14 @@ export function scanPart(samples: ProfileSamples, sf: ScanFrames, sampleBits: Ui
   const acc = new Accumulator(sf.frames, skeleton.sampleTypes.map((_, t) => t));
   const leafCount = new Uint32Array(skeleton.locAddress.length);
   const isLabelKey = new Uint8Array(skeleton.strings.length);
-  const locBits = sf.locBits;
-  const bitsOut = locBits ? sampleBits : null;
+  const bitsOut = sf.locBits ? sampleBits : null;
+  // The accumulator ORs each sample's bits as it adds the sample (zero for a sample of no value: no table walks it).
+  if (bitsOut) acc.locBits = sf.locBits;
   const counts = samples.forEachSample((s, locs, nLocs, values, labelKeys, nLabels) => {
     acc.add(s, locs, 0, nLocs, values, 0);
     if (nLocs > 0) leafCount[locs[0]]++;
     for (let i = 0; i < nLabels; i++) isLabelKey[labelKeys[i]] = 1;
-    if (bitsOut) {
-      let bits = 0;
-      for (let i = 0; i < nLocs; i++) bits |= locBits![locs[i]];
-      bitsOut[s] = bits;
-    }
+    if (bitsOut) bitsOut[s] = acc.bits;
   }, range);
   return { flat: acc.flat, cum: acc.cum, totals: acc.totals, leafCount, isLabelKey, counts };
 }

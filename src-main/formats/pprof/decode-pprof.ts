@@ -681,9 +681,16 @@ class SampleDecoder {
       } else if (field === 2) {
         let q = from;
         while (q < fieldEnd) {
+          // Values up to 2^21 (counts, most sizes) in place.
           let v = buf[q];
           if (v < 0x80) q++;
-          else {
+          else if (buf[q + 1] < 0x80) {
+            v = (v & 0x7f) | (buf[q + 1] << 7);
+            q += 2;
+          } else if (buf[q + 2] < 0x80) {
+            v = (v & 0x7f) | ((buf[q + 1] & 0x7f) << 7) | (buf[q + 2] << 14);
+            q += 3;
+          } else {
             v = readVarintAt(buf, q);
             q = varintEnd;
           }
@@ -713,13 +720,22 @@ class SampleDecoder {
     // Straight from the buffer, as decode(): a profile with labels has millions of them.
     let p = from;
     while (p < end) {
-      const t = readVarintAt(buf, p);
-      p = varintEnd;
+      // One-byte tags and values (string indices of small tables) in place, as decode() does.
+      let t = buf[p];
+      if (t < 0x80) p++;
+      else {
+        t = readVarintAt(buf, p);
+        p = varintEnd;
+      }
       const field = t >>> 3;
       if (field >= 1 && field <= 4) {
-        const v = readVarintAt(buf, p);
-        if (varintEnd > buf.length) throw new RangeError('varint runs past the end of the data');
-        p = varintEnd;
+        let v = buf[p];
+        if (v < 0x80) p++;
+        else {
+          v = readVarintAt(buf, p);
+          if (varintEnd > buf.length) throw new RangeError('varint runs past the end of the data');
+          p = varintEnd;
+        }
         if (field === 1) key = v;
         else if (field === 2) sv = v;
         else if (field === 3) num = v;
