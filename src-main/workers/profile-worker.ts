@@ -21,7 +21,7 @@ import { viewProfile, type ProfileView } from '../analysis/profile-view.js';
 import { encodePprof } from '../formats/pprof/encode-pprof.js';
 import { functionStatsOf } from '../analysis/runs/function-stats.js';
 import { useLinearRegexpFallback } from './linear-regexp.js';
-import { ScanFrames, ScannedProfile, scanPart, type ScanPart } from '../analysis/profile-scan.js';
+import { ScanBlockError, ScanFrames, ScannedProfile, scanClaimed, type ScanPart } from '../analysis/profile-scan.js';
 import { checkSampleCounts, gzipSizeHint, isGzip, scanPprof, scanSampleTable, type PprofScan } from '../formats/pprof/decode-pprof.js';
 import { gunzipShared } from './shared-gunzip.js';
 import { ScanHelper, SCAN_HELPER_ROLE, serveScanHelper } from './scan-helper.js';
@@ -213,32 +213,37 @@ function claimReadAhead(bytes: Uint8Array): Promise<ScannedProfile | undefined> 
   return ahead.scan;
 }
 
-/** The first half of the samples walked here, the second by the helper; a helper that cannot run leaves its half to this thread. */
+/**
+ * The samples walked here and by the helper, each taking blocks in turn (scanClaimed). A helper
+ * that cannot run (not bad input) leaves the whole walk to this thread; bad input is the
+ * earliest failing block's error, the first in the file.
+ */
 async function scanInTwo(whole: PprofScan, helper: ScanHelper): Promise<ScannedProfile> {
   const { skeleton } = whole;
   const table = { ...whole.table, sStart: shared(whole.table.sStart), sEnd: shared(whole.table.sEnd) };
   const samples = scanSampleTable(skeleton, table);
-  const n = samples.sampleCount;
   const frames = new ScanFrames(skeleton);
-  const sampleBits = frames.locBits ? new Uint16Array(new SharedArrayBuffer(2 * n)) : null;
-  const mid = n >>> 1;
-  let abandoned = false;
-  const theirs = helper.run({ skeleton, table, from: mid, to: n, sampleBits }).catch((err: unknown) => {
-    if (err instanceof FormatError || abandoned) throw err;
-    return scanPart(samples, frames, sampleBits, { from: mid, to: n });
-  });
-  let own: ScanPart;
+  const sampleBits = frames.locBits ? new Uint16Array(new SharedArrayBuffer(2 * samples.sampleCount)) : null;
+  const next = new Int32Array(new SharedArrayBuffer(4));
+  const theirs = helper.run({ skeleton, table, next, sampleBits }).then(
+    (part) => ({ part, failure: undefined }),
+    (failure: unknown) => ({ part: undefined, failure }),
+  );
+  let own: ScanPart | undefined;
+  let ownFailure: unknown;
   try {
-    own = scanPart(samples, frames, sampleBits, { from: 0, to: mid });
+    own = scanClaimed(samples, frames, sampleBits, next);
   } catch (err) {
-    // The first half's error is the first in the file; the helper's half is not wanted any more.
-    abandoned = true;
-    theirs.catch(() => undefined);
-    throw err;
+    ownFailure = err;
   }
-  const rest = await theirs;
-  checkSampleCounts({ locations: own.counts.locations + rest.counts.locations, labels: own.counts.labels + rest.counts.labels }, table.sStart[0]);
-  return new ScannedProfile(samples, { frames, parts: [own, rest], sampleBits });
+  // The helper walked nothing (it started too late to claim a block): its answer is not waited for.
+  const rest = own?.samples === samples.sampleCount ? { part: undefined, failure: undefined } : await theirs;
+  if (rest.failure !== undefined && !(rest.failure instanceof ScanBlockError)) return new ScannedProfile(whole);
+  const failures = [ownFailure, rest.failure].filter((f): f is ScanBlockError => f instanceof ScanBlockError).sort((a, b) => a.at - b.at);
+  if (failures.length > 0) throw failures[0].cause;
+  const parts = rest.part ? [own!, rest.part] : [own!];
+  checkSampleCounts(parts.reduce((c, p) => ({ locations: c.locations + p.counts.locations, labels: c.labels + p.counts.labels }), { locations: 0, labels: 0 }), table.sStart[0]);
+  return new ScannedProfile(samples, { frames, parts, sampleBits });
 }
 
 function shared(a: Uint32Array): Uint32Array {
