@@ -186,6 +186,8 @@ export interface SampleTable {
   denseIds: Int32Array;
   sparseIds: [Uint64Key, number][];
   stringCount: number;
+  /** The most bytes one sample takes (what its decoder's arrays are sized for). */
+  widest: number;
 }
 
 export function scanPprof(input: Uint8Array): PprofScan {
@@ -204,7 +206,7 @@ export function scanSampleTable(skeleton: Profile, table: SampleTable): PprofSca
     strIndex: stringIndexCheck(table.stringCount),
     stringCount: table.stringCount,
   };
-  return scanOf(skeleton, spans);
+  return scanOf(skeleton, spans, table.widest);
 }
 
 /** The budgets of decodePprof, for location ids and labels counted over all samples. */
@@ -213,10 +215,13 @@ export function checkSampleCounts(counts: SampleCounts, at: number): void {
   if (counts.labels > MAX_DECODED_ENTRIES) throw tooManyEntries(at, `${MAX_DECODED_ENTRIES.toLocaleString('en')} sample labels`);
 }
 
-function scanOf(skeleton: Profile, spans: SampleSpans): PprofScan {
+/** `widest`: the most bytes a sample takes, when known (a table another thread made). */
+function scanOf(skeleton: Profile, spans: SampleSpans, widest = -1): PprofScan {
   const { sStart, sEnd } = spans;
-  let widest = 0;
-  for (let s = 0; s < sStart.length; s++) widest = Math.max(widest, sEnd[s] - sStart[s]);
+  if (widest < 0) {
+    widest = 0;
+    for (let s = 0; s < sStart.length; s++) widest = Math.max(widest, sEnd[s] - sStart[s]);
+  }
   return {
     skeleton,
     sampleCount: sStart.length,
@@ -228,6 +233,7 @@ function scanOf(skeleton: Profile, spans: SampleSpans): PprofScan {
       denseIds: spans.locationIds.dense,
       sparseIds: spans.locationIds.sparseEntries(),
       stringCount: spans.stringCount,
+      widest,
     },
     forEachSample(visit, options) {
       // One sample's location ids and labels each take at least a byte (two for a label).
