@@ -3,11 +3,14 @@
 // (cli/gpw.ts) and the engine, which this file does not import until then. The commands that
 // read profiles (gpw import, export, and a top the library does not keep) start their profile
 // worker first, so that the worker's start-up overlaps the loading of the engine and the library;
-// gpw import of a big gzip file reads it first and hands it to that worker, which scans it meanwhile.
+// gpw import of a big gzip file reads and gunzips it first and hands it to that worker, which scans
+// it meanwhile.
 
 import { fileURLToPath } from 'node:url';
 import { startProfileWorkerEarly } from '../workers/profile-worker-client.js';
 import { readAheadForImport } from '../import/shared-read.js';
+import { gunzipShared } from '../workers/shared-gunzip.js';
+import { MessageChannel } from 'node:worker_threads';
 
 /** Commands that read profiles in the profile worker. */
 const PROFILE_COMMANDS = new Set(['import', 'export', 'top']);
@@ -16,9 +19,16 @@ const argv = process.argv.slice(2);
 void (async () => {
   if (argv[0] === 'top' && (await import('./stored-top.js')).printStoredTop(argv.slice(1))) return;
   if (PROFILE_COMMANDS.has(argv[0])) {
-    // gpw import of one big gzip file: the worker gets it at once and scans it while the engine loads.
+    // gpw import of one big gzip file: the worker gets it at once and scans it while the engine
+    // loads; this thread gunzips it (into shared memory) while the worker starts up.
     const readAhead = argv[0] === 'import' ? readAheadForImport(argv.slice(1)) : undefined;
-    startProfileWorkerEarly(fileURLToPath(new URL('./profile-worker.js', import.meta.url)), readAhead);
+    const data = readAhead ? new MessageChannel() : undefined;
+    startProfileWorkerEarly(fileURLToPath(new URL('./profile-worker.js', import.meta.url)), readAhead && data && { bytes: readAhead, data: data.port2 });
+    if (readAhead && data) {
+      // Bad gzip data: the worker gunzips it again and the import says what is wrong.
+      data.port1.postMessage(await gunzipShared(readAhead).catch(() => null));
+      data.port1.unref();
+    }
   }
   const { runGpw } = await import('./gpw.js');
   runGpw(argv, import.meta.url);

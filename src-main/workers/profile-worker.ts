@@ -1,7 +1,7 @@
 // Worker thread: decodes profiles and builds flame graphs and top tables off the main thread,
 // keeping the last few decoded profiles so switching sample type does not decode again.
 
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { decodeProfileBytes } from '../formats/decode-profile.js';
 import { pruneDroppedFrames } from '../analysis/prune-frames.js';
 import { FormatError } from '../formats/format-error.js';
@@ -174,13 +174,17 @@ async function scanForImport(source: ProfileSource): Promise<ScannedProfile | un
   }
 }
 
-/** The scan of a pprof file's bytes (bad input: the decoder's FormatError); undefined when they must be decoded. */
-async function scanBytes(bytes: Uint8Array): Promise<ScannedProfile | undefined> {
+/**
+ * The scan of a pprof file's bytes (bad input: the decoder's FormatError); undefined when they
+ * must be decoded. `gunzipped`: their data in shared memory as another thread gunzips it (null:
+ * it could not, so it is done here, which words the error).
+ */
+async function scanBytes(bytes: Uint8Array, gunzipped?: Promise<Uint8Array | null>): Promise<ScannedProfile | undefined> {
   if (detectFormat(bytes.subarray(0, DETECT_HEAD_BYTES)).format !== 'pprof') return undefined;
   // Started first, so that its start-up overlaps the gunzip.
   const helper = bytes.length > 0 && isGzip(bytes) && gzipSizeHint(bytes) >= PARALLEL_SCAN_MIN_BYTES ? new ScanHelper(new URL(import.meta.url)) : undefined;
   try {
-    const samples = scanPprof(helper ? await gunzipShared(bytes) : bytes);
+    const samples = scanPprof(helper ? ((await gunzipped) ?? (await gunzipShared(bytes))) : bytes);
     if (!ScannedProfile.fits(samples.skeleton)) return undefined;
     return helper && samples.sampleCount >= PARALLEL_SCAN_MIN_SAMPLES ? await scanInTwo(samples, helper) : new ScannedProfile(samples);
   } finally {
@@ -195,12 +199,24 @@ async function scanBytes(bytes: Uint8Array): Promise<ScannedProfile | undefined>
  */
 let readAhead: { bytes: Uint8Array; scan: Promise<ScannedProfile | undefined> } | null = null;
 
-function startReadAhead(bytes: Uint8Array): void {
+function startReadAhead(bytes: Uint8Array, data: MessagePort | undefined): void {
   const t0 = performance.now();
-  const scan = scanBytes(bytes);
+  // The entry gunzips the bytes while this worker starts up, and sends their data (or null) here.
+  let gunzippedAhead = false;
+  const gunzipped =
+    data &&
+    new Promise<Uint8Array | null>((resolve) => {
+      data.once('message', (m: unknown) => {
+        data.close();
+        gunzippedAhead = m instanceof Uint8Array && m.buffer instanceof SharedArrayBuffer;
+        resolve(gunzippedAhead ? (m as Uint8Array) : null);
+      });
+      data.once('close', () => resolve(null));
+    });
+  const scan = scanBytes(bytes, gunzipped);
   // Its error is the summarize's to report; unclaimed, it is nobody's.
   scan.then(
-    (p) => process.env.GPW_TIMING && process.stderr.write(`worker read-ahead scan: ${(performance.now() - t0).toFixed(0)} ms (${p ? 'scanned' : 'to be decoded'})\n`),
+    (p) => process.env.GPW_TIMING && process.stderr.write(`worker read-ahead scan: ${(performance.now() - t0).toFixed(0)} ms (${p ? 'scanned' : 'to be decoded'}; gunzipped ${gunzippedAhead ? 'by the entry' : 'here'})\n`),
     () => undefined,
   );
   readAhead = { bytes, scan };
@@ -331,7 +347,7 @@ else {
   parentPort!.on('message', (msg: { id: number; req: WorkerRequest }) => {
     queue = queue.then(() => answer(msg));
   });
-  if (scanOnImport && workerData?.readAhead instanceof Uint8Array) startReadAhead(workerData.readAhead);
+  if (scanOnImport && workerData?.readAhead instanceof Uint8Array) startReadAhead(workerData.readAhead, workerData.readAheadData as MessagePort | undefined);
 }
 
 async function answer(msg: { id: number; req: WorkerRequest }): Promise<void> {

@@ -1,7 +1,7 @@
-// gpw import of one big gzip file reads it before the engine loads and hands it to the early
-// profile worker, which gunzips it into shared memory and scans it on two threads meanwhile
-// (import/shared-read.ts, workers/profile-worker.ts); the engine's read of the file then takes
-// the same bytes. A profile big enough for both (a gzip file of 4 MiB or more, 32 MiB or more
+// gpw import of one big gzip file reads and gunzips it (into shared memory) before the engine
+// loads and hands it to the early profile worker, which scans it on two threads meanwhile
+// (import/shared-read.ts, cli/entry.ts, workers/profile-worker.ts); the engine's read of the file
+// then takes the same bytes. A profile big enough for both (a gzip file of 4 MiB or more, 32 MiB or more
 // of data: 600,000 samples of tests/go/bigprofile) imports to the same figures as a full decode
 // of it: gpw top ID (the table the import kept) is gpw top FILE's (decoded whole in the worker),
 // and so are the function figures runs compare. Small cases of the read-ahead itself: a file
@@ -31,8 +31,8 @@ describe('gpw import reads a big gzip file ahead', () => {
     const library = join(tmp.dir, 'lib.sqlite');
     const imported = await run(process.execPath, [repoPath('bin/gpw.js'), 'import', file, '--json'], { GPW_LIBRARY: library, GPW_TIMING: '1' }, 180_000);
     expect(imported.code, imported.stderr).toBe(0);
-    // The worker's scan of the bytes read ahead is the one the import used.
-    expect(imported.stderr).toMatch(/worker read-ahead scan: \d+ ms \(scanned\)/);
+    // The worker's scan of the bytes read ahead (and gunzipped by the entry) is the one the import used.
+    expect(imported.stderr).toMatch(/worker read-ahead scan: \d+ ms \(scanned; gunzipped by the entry\)/);
     const { artifacts } = JSON.parse(imported.stdout) as { artifacts: { id: string; summary: { sampleCount: number } }[] };
     expect(artifacts[0].summary.sampleCount).toBe(SAMPLES);
     const [ours, decoded] = await Promise.all([gpw(library, 'top', artifacts[0].id), gpw(library, 'top', file)]);
