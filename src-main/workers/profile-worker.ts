@@ -184,7 +184,8 @@ async function scanBytes(bytes: Uint8Array, gunzipped?: Promise<Uint8Array | nul
   // Started first, so that its start-up overlaps the gunzip.
   const helper = bytes.length > 0 && isGzip(bytes) && gzipSizeHint(bytes) >= PARALLEL_SCAN_MIN_BYTES ? new ScanHelper(new URL(import.meta.url)) : undefined;
   try {
-    const samples = scanPprof(helper ? ((await gunzipped) ?? (await gunzipShared(bytes))) : bytes);
+    const data = (await gunzipped) ?? (helper ? await gunzipShared(bytes) : bytes);
+    const samples = scanPprof(data);
     if (!ScannedProfile.fits(samples.skeleton)) return undefined;
     return helper && samples.sampleCount >= PARALLEL_SCAN_MIN_SAMPLES ? await scanInTwo(samples, helper) : new ScannedProfile(samples);
   } finally {
