@@ -9,7 +9,6 @@
 import { fileURLToPath } from 'node:url';
 import { startProfileWorkerEarly } from '../workers/profile-worker-client.js';
 import { readAheadForImport } from '../import/shared-read.js';
-import { gunzipShared } from '../workers/shared-gunzip.js';
 import { MessageChannel } from 'node:worker_threads';
 
 /** Commands that read profiles in the profile worker. */
@@ -25,7 +24,9 @@ void (async () => {
     const data = readAhead ? new MessageChannel() : undefined;
     startProfileWorkerEarly(fileURLToPath(new URL('./profile-worker.js', import.meta.url)), readAhead && data && { bytes: readAhead, data: data.port2 });
     if (readAhead && data) {
-      // Bad gzip data: the worker gunzips it again and the import says what is wrong.
+      // Bad gzip data: the worker gunzips it again and the import says what is wrong. (Loaded
+      // here only: gpw top ID, answered from the library, needs neither zlib nor the decoder.)
+      const { gunzipShared } = await import('../workers/shared-gunzip.js');
       data.port1.postMessage(await gunzipShared(readAhead).catch(() => null));
       data.port1.unref();
     }
