@@ -25,6 +25,7 @@ import { ScanBlockError, ScanFrames, ScannedProfile, scanClaimed, type ScanPart 
 import { checkSampleCounts, gzipSizeHint, isGzip, scanPprof, scanSampleTable, type PprofScan } from '../formats/pprof/decode-pprof.js';
 import { gunzipShared } from './shared-gunzip.js';
 import { ScanHelper, SCAN_HELPER_ROLE, serveScanHelper } from './scan-helper.js';
+import { receiveReadAhead, type ReadAheadData } from './read-ahead.js';
 import { detectFormat, DETECT_HEAD_BYTES } from '../formats/detect-format.js';
 import { warmUpWhenIdle } from './warm-up.js';
 
@@ -176,16 +177,16 @@ async function scanForImport(source: ProfileSource): Promise<ScannedProfile | un
 
 /**
  * The scan of a pprof file's bytes (bad input: the decoder's FormatError); undefined when they
- * must be decoded. `gunzipped`: their data in shared memory as another thread gunzips it (null:
- * it could not, so it is done here, which words the error).
+ * must be decoded. `ahead`: their data in shared memory (and their samples located) as another
+ * thread makes them (null: it could not, so it is done here, which words the error).
  */
-async function scanBytes(bytes: Uint8Array, gunzipped?: Promise<Uint8Array | null>): Promise<ScannedProfile | undefined> {
+async function scanBytes(bytes: Uint8Array, ahead?: Promise<ReadAheadData | null>): Promise<ScannedProfile | undefined> {
   if (detectFormat(bytes.subarray(0, DETECT_HEAD_BYTES)).format !== 'pprof') return undefined;
   // Started first, so that its start-up overlaps the gunzip.
   const helper = bytes.length > 0 && isGzip(bytes) && gzipSizeHint(bytes) >= PARALLEL_SCAN_MIN_BYTES ? new ScanHelper(new URL(import.meta.url)) : undefined;
   try {
-    const data = (await gunzipped) ?? (helper ? await gunzipShared(bytes) : bytes);
-    const samples = scanPprof(data);
+    const made = await ahead;
+    const samples = made?.located ? scanSampleTable(made.located.skeleton, made.located.table) : scanPprof(made?.data ?? (helper ? await gunzipShared(bytes) : bytes));
     if (!ScannedProfile.fits(samples.skeleton)) return undefined;
     return helper && samples.sampleCount >= PARALLEL_SCAN_MIN_SAMPLES ? await scanInTwo(samples, helper) : new ScannedProfile(samples);
   } finally {
@@ -202,22 +203,14 @@ let readAhead: { bytes: Uint8Array; scan: Promise<ScannedProfile | undefined> } 
 
 function startReadAhead(bytes: Uint8Array, data: MessagePort | undefined): void {
   const t0 = performance.now();
-  // The entry gunzips the bytes while this worker starts up, and sends their data (or null) here.
-  let gunzippedAhead = false;
-  const gunzipped =
-    data &&
-    new Promise<Uint8Array | null>((resolve) => {
-      data.once('message', (m: unknown) => {
-        data.close();
-        gunzippedAhead = m instanceof Uint8Array && m.buffer instanceof SharedArrayBuffer;
-        resolve(gunzippedAhead ? (m as Uint8Array) : null);
-      });
-      data.once('close', () => resolve(null));
-    });
-  const scan = scanBytes(bytes, gunzipped);
+  // The entry gunzips the bytes and locates their samples while this worker starts up, and sends them (or null) here.
+  const ahead = data && receiveReadAhead(data);
+  let by = 'here';
+  void ahead?.then((m) => (by = m?.located ? 'by the entry, samples located' : m ? 'by the entry' : 'here'));
+  const scan = scanBytes(bytes, ahead);
   // Its error is the summarize's to report; unclaimed, it is nobody's.
   scan.then(
-    (p) => process.env.GPW_TIMING && process.stderr.write(`worker read-ahead scan: ${(performance.now() - t0).toFixed(0)} ms (${p ? 'scanned' : 'to be decoded'}; gunzipped ${gunzippedAhead ? 'by the entry' : 'here'})\n`),
+    (p) => process.env.GPW_TIMING && process.stderr.write(`worker read-ahead scan: ${(performance.now() - t0).toFixed(0)} ms (${p ? 'scanned' : 'to be decoded'}; gunzipped ${by})\n`),
     () => undefined,
   );
   readAhead = { bytes, scan };
