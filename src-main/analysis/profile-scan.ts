@@ -34,6 +34,8 @@ export interface ScanPart {
   leafCount: Uint32Array;
   isLabelKey: Uint8Array;
   counts: SampleCounts;
+  /** How many samples the part walked. */
+  samples: number;
 }
 
 /** What a scan keeps of a skeleton: its frames and the inline bits of its functions and locations. */
@@ -56,23 +58,68 @@ export class ScanFrames {
 
 /** Walks samples from..to-1 (all by default) into a part; `sampleBits[s]` gets sample s's bits when locBits is not null. */
 export function scanPart(samples: ProfileSamples, sf: ScanFrames, sampleBits: Uint16Array | null, range: { from?: number; to?: number } = {}): ScanPart {
+  let given = false;
+  return scanRanges(samples, sf, sampleBits, () => (given ? null : ((given = true), { from: range.from ?? 0, to: range.to ?? samples.sampleCount })));
+}
+
+/**
+ * Samples in blocks of this many, handed out to the threads of one scan as each asks for its next
+ * (scanClaimed), so a thread the machine runs slower (a loaded machine) walks fewer of them.
+ */
+export const SCAN_BLOCK = 1 << 15;
+
+/** Bad input in a block a thread claimed: the decoder's error (`cause`) and the block's first sample (the earliest block's error is the file's first). */
+export class ScanBlockError extends Error {
+  constructor(
+    readonly at: number,
+    override readonly cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
+/**
+ * One thread's part of a scan shared with others: blocks of SCAN_BLOCK samples claimed from
+ * `next` (shared memory: the next block's first sample) until every sample is claimed. A block's
+ * bad input is a ScanBlockError, after which no thread claims another block.
+ */
+export function scanClaimed(samples: ProfileSamples, sf: ScanFrames, sampleBits: Uint16Array | null, next: Int32Array): ScanPart {
+  const n = samples.sampleCount;
+  let from = -1;
+  try {
+    return scanRanges(samples, sf, sampleBits, () => {
+      from = Atomics.add(next, 0, SCAN_BLOCK);
+      return from < n ? { from, to: Math.min(from + SCAN_BLOCK, n) } : null;
+    });
+  } catch (err) {
+    Atomics.store(next, 0, n);
+    throw new ScanBlockError(from, err);
+  }
+}
+
+function scanRanges(samples: ProfileSamples, sf: ScanFrames, sampleBits: Uint16Array | null, nextRange: () => { from: number; to: number } | null): ScanPart {
   const { skeleton } = samples;
   const acc = new Accumulator(sf.frames, skeleton.sampleTypes.map((_, t) => t));
   const leafCount = new Uint32Array(skeleton.locAddress.length);
   const isLabelKey = new Uint8Array(skeleton.strings.length);
-  const locBits = sf.locBits;
-  const bitsOut = locBits ? sampleBits : null;
-  const counts = samples.forEachSample((s, locs, nLocs, values, labelKeys, nLabels) => {
+  const bitsOut = sf.locBits ? sampleBits : null;
+  // The accumulator ORs each sample's bits as it adds the sample (zero for a sample of no value: no table walks it).
+  if (bitsOut) acc.locBits = sf.locBits;
+  const visit = (s: number, locs: Uint32Array, nLocs: number, values: Float64Array, labelKeys: Int32Array, nLabels: number): void => {
     acc.add(s, locs, 0, nLocs, values, 0);
     if (nLocs > 0) leafCount[locs[0]]++;
     for (let i = 0; i < nLabels; i++) isLabelKey[labelKeys[i]] = 1;
-    if (bitsOut) {
-      let bits = 0;
-      for (let i = 0; i < nLocs; i++) bits |= locBits![locs[i]];
-      bitsOut[s] = bits;
-    }
-  }, range);
-  return { flat: acc.flat, cum: acc.cum, totals: acc.totals, leafCount, isLabelKey, counts };
+    if (bitsOut) bitsOut[s] = acc.bits;
+  };
+  const counts = { locations: 0, labels: 0 };
+  let walked = 0;
+  for (let range = nextRange(); range; range = nextRange()) {
+    const c = samples.forEachSample(visit, range);
+    counts.locations += c.locations;
+    counts.labels += c.labels;
+    walked += range.to - range.from;
+  }
+  return { flat: acc.flat, cum: acc.cum, totals: acc.totals, leafCount, isLabelKey, counts, samples: walked };
 }
 
 export class ScannedProfile {

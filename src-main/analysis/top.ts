@@ -146,6 +146,12 @@ export class Accumulator {
   private readonly nNames: number;
   /** The values of the sample being added, one per type (the generic path). */
   private readonly v: Float64Array;
+  /**
+   * Per location, bits to OR together over each sample's locations as it is added (`bits`:
+   * the last sample's), or null; the import's scan marks samples so (analysis/profile-scan.ts).
+   */
+  locBits: Int32Array | null = null;
+  bits = 0;
 
   /** `types`: the sample type indices to add up, in the order they come in each sample's values. */
   constructor(
@@ -181,10 +187,14 @@ export class Accumulator {
     if (v1 !== 0) totals[1] += Math.abs(v1);
     if (v2 !== 0) totals[2] += Math.abs(v2);
     if (v3 !== 0) totals[3] += Math.abs(v3);
+    this.bits = 0;
     if ((v0 === 0 && v1 === 0 && v2 === 0 && v3 === 0) || end <= start) return;
+    const locBits = this.locBits;
+    let bits = 0;
     // Each of the sample's functions once, every type's value added where it is first met.
     for (let li = start; li < end; li++) {
       const loc = locs[li];
+      if (locBits !== null) bits |= locBits[loc];
       const one = single[loc];
       if (one >= 0) {
         if (seenInSample[one] !== s) {
@@ -209,6 +219,7 @@ export class Accumulator {
         }
       }
     }
+    this.bits = bits;
     // The leaf: the innermost frame of the first location.
     const leaf = frameName[locFrameStart[locs[start]]] << 2;
     flat[leaf] += v0;
@@ -229,9 +240,13 @@ export class Accumulator {
         totals[k] += Math.abs(v[k]);
       }
     }
+    this.bits = 0;
     if (!any || end <= start) return;
+    const locBits = this.locBits;
+    let bits = 0;
     for (let li = start; li < end; li++) {
       const loc = locs[li];
+      if (locBits !== null) bits |= locBits[loc];
       for (let f = locFrameStart[loc]; f < locFrameStart[loc + 1]; f++) {
         const node = frameName[f];
         if (seenInSample[node] === s) continue;
@@ -239,6 +254,7 @@ export class Accumulator {
         for (let k = 0, at = node * nTypes; k < nTypes; k++) cum[at + k] += v[k];
       }
     }
+    this.bits = bits;
     const leaf = frameName[locFrameStart[locs[start]]] * nTypes;
     for (let k = 0; k < nTypes; k++) flat[leaf + k] += v[k];
   }

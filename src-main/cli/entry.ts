@@ -2,10 +2,14 @@
 // answered from the library alone (cli/stored-top.ts); every other command loads the whole CLI
 // (cli/gpw.ts) and the engine, which this file does not import until then. The commands that
 // read profiles (gpw import, export, and a top the library does not keep) start their profile
-// worker first, so that the worker's start-up overlaps the loading of the engine and the library.
+// worker first, so that the worker's start-up overlaps the loading of the engine and the library;
+// gpw import of a big gzip file reads, gunzips and locates its samples first and hands it to that
+// worker, which walks them meanwhile.
 
 import { fileURLToPath } from 'node:url';
 import { startProfileWorkerEarly } from '../workers/profile-worker-client.js';
+import { readAheadForImport } from '../import/shared-read.js';
+import { MessageChannel } from 'node:worker_threads';
 
 /** Commands that read profiles in the profile worker. */
 const PROFILE_COMMANDS = new Set(['import', 'export', 'top']);
@@ -13,7 +17,20 @@ const PROFILE_COMMANDS = new Set(['import', 'export', 'top']);
 const argv = process.argv.slice(2);
 void (async () => {
   if (argv[0] === 'top' && (await import('./stored-top.js')).printStoredTop(argv.slice(1))) return;
-  if (PROFILE_COMMANDS.has(argv[0])) startProfileWorkerEarly(fileURLToPath(new URL('./profile-worker.js', import.meta.url)));
+  if (PROFILE_COMMANDS.has(argv[0])) {
+    // gpw import of one big gzip file: the worker gets it at once and scans it while the engine
+    // loads; this thread gunzips it (into shared memory) and locates its samples while the worker
+    // starts up (workers/read-ahead.ts).
+    const readAhead = argv[0] === 'import' ? readAheadForImport(argv.slice(1)) : undefined;
+    const data = readAhead ? new MessageChannel() : undefined;
+    startProfileWorkerEarly(fileURLToPath(new URL('./profile-worker.js', import.meta.url)), readAhead && data && { bytes: readAhead, data: data.port2 });
+    if (readAhead && data) {
+      // Loaded here only: gpw top ID, answered from the library, needs neither zlib nor the decoder.
+      const { prepareReadAhead } = await import('../workers/read-ahead.js');
+      data.port1.postMessage(await prepareReadAhead(readAhead));
+      data.port1.unref();
+    }
+  }
   const { runGpw } = await import('./gpw.js');
   runGpw(argv, import.meta.url);
 })();

@@ -1,7 +1,7 @@
 // The engine's side of the profile worker: request/response over postMessage, bytes sent only
 // when the worker does not already hold the decoded profile, restart after a crash.
 
-import { Worker } from 'node:worker_threads';
+import { Worker, type MessagePort } from 'node:worker_threads';
 import { GpwError } from '../api/errors.js';
 import { sourcesOf, withBytes, type SourceData, type WorkerProgress, type WorkerReply, type WorkerRequest } from './profile-worker-protocol.js';
 
@@ -18,8 +18,17 @@ export type ProgressListener = (done: number, total: number) => void;
  */
 let early: { scriptPath: string; worker: Worker; failed: boolean } | null = null;
 
-export function startProfileWorkerEarly(scriptPath: string): Worker {
-  const started = { scriptPath, worker: new Worker(scriptPath, { workerData: { warmUp: false } }), failed: false };
+/** A gzip file read ahead, and the port its data comes through once the caller has gunzipped it (null: gunzip it yourself). */
+export interface ReadAhead {
+  bytes: Uint8Array;
+  data: MessagePort;
+}
+
+export function startProfileWorkerEarly(scriptPath: string, readAhead?: ReadAhead): Worker {
+  // A file gpw import read ahead (import/shared-read.ts), in shared memory: the worker scans it
+  // from its start (profile-worker.ts), for the import's summarize of the same bytes to claim.
+  const workerData = { warmUp: false, readAhead: readAhead?.bytes, readAheadData: readAhead?.data };
+  const started = { scriptPath, worker: new Worker(scriptPath, { workerData, transferList: readAhead ? [readAhead.data] : [] }), failed: false };
   const fail = (): void => {
     started.failed = true;
   };

@@ -1,7 +1,7 @@
 // Worker thread: decodes profiles and builds flame graphs and top tables off the main thread,
 // keeping the last few decoded profiles so switching sample type does not decode again.
 
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { decodeProfileBytes } from '../formats/decode-profile.js';
 import { pruneDroppedFrames } from '../analysis/prune-frames.js';
 import { FormatError } from '../formats/format-error.js';
@@ -21,10 +21,11 @@ import { viewProfile, type ProfileView } from '../analysis/profile-view.js';
 import { encodePprof } from '../formats/pprof/encode-pprof.js';
 import { functionStatsOf } from '../analysis/runs/function-stats.js';
 import { useLinearRegexpFallback } from './linear-regexp.js';
-import { ScanFrames, ScannedProfile, scanPart, type ScanPart } from '../analysis/profile-scan.js';
+import { ScanBlockError, ScanFrames, ScannedProfile, scanClaimed, type ScanPart } from '../analysis/profile-scan.js';
 import { checkSampleCounts, gzipSizeHint, isGzip, scanPprof, scanSampleTable, type PprofScan } from '../formats/pprof/decode-pprof.js';
 import { gunzipShared } from './shared-gunzip.js';
 import { ScanHelper, SCAN_HELPER_ROLE, serveScanHelper } from './scan-helper.js';
+import { receiveReadAhead, type ReadAheadData } from './read-ahead.js';
 import { detectFormat, DETECT_HEAD_BYTES } from '../formats/detect-format.js';
 import { warmUpWhenIdle } from './warm-up.js';
 
@@ -164,49 +165,95 @@ const PARALLEL_SCAN_MIN_SAMPLES = 100_000;
 
 /** A pprof file scanned for its import, or undefined when it must be decoded (not pprof, or its view differs from the plain figures). */
 async function scanForImport(source: ProfileSource): Promise<ScannedProfile | undefined> {
-  if (!scanOnImport || !source.bytes || cache.has(source.sha256) || detectFormat(source.bytes.subarray(0, DETECT_HEAD_BYTES)).format !== 'pprof') return undefined;
-  const bytes = source.bytes;
-  // Started first, so that its start-up overlaps the gunzip.
-  const helper = bytes.length > 0 && isGzip(bytes) && gzipSizeHint(bytes) >= PARALLEL_SCAN_MIN_BYTES ? new ScanHelper(new URL(import.meta.url)) : undefined;
+  if (!scanOnImport || !source.bytes || cache.has(source.sha256)) return undefined;
   try {
-    const samples = scanPprof(helper ? await gunzipShared(bytes) : bytes);
-    if (!ScannedProfile.fits(samples.skeleton)) return undefined;
-    const profile = helper && samples.sampleCount >= PARALLEL_SCAN_MIN_SAMPLES ? await scanInTwo(samples, helper) : new ScannedProfile(samples);
-    return touch(scanned, source.sha256, profile, 1);
+    const profile = await (claimReadAhead(source.bytes) ?? scanBytes(source.bytes));
+    return profile && touch(scanned, source.sha256, profile, 1);
   } catch (err) {
     if (err instanceof FormatError) throw new SourceFormatError(source.sha256, err.message);
     throw err;
+  }
+}
+
+/**
+ * The scan of a pprof file's bytes (bad input: the decoder's FormatError); undefined when they
+ * must be decoded. `ahead`: their data in shared memory (and their samples located) as another
+ * thread makes them (null: it could not, so it is done here, which words the error).
+ */
+async function scanBytes(bytes: Uint8Array, ahead?: Promise<ReadAheadData | null>): Promise<ScannedProfile | undefined> {
+  if (detectFormat(bytes.subarray(0, DETECT_HEAD_BYTES)).format !== 'pprof') return undefined;
+  // Started first, so that its start-up overlaps the gunzip.
+  const helper = bytes.length > 0 && isGzip(bytes) && gzipSizeHint(bytes) >= PARALLEL_SCAN_MIN_BYTES ? new ScanHelper(new URL(import.meta.url)) : undefined;
+  try {
+    const made = await ahead;
+    const samples = made?.located ? scanSampleTable(made.located.skeleton, made.located.table) : scanPprof(made?.data ?? (helper ? await gunzipShared(bytes) : bytes));
+    if (!ScannedProfile.fits(samples.skeleton)) return undefined;
+    return helper && samples.sampleCount >= PARALLEL_SCAN_MIN_SAMPLES ? await scanInTwo(samples, helper) : new ScannedProfile(samples);
   } finally {
     helper?.close();
   }
 }
 
-/** The first half of the samples walked here, the second by the helper; a helper that cannot run leaves its half to this thread. */
+/**
+ * The scan of the file gpw import read ahead (cli/entry.ts: workerData.readAhead), started as
+ * this worker starts, while the engine still loads; the import's summarize of the same bytes
+ * takes it (once). Bytes no request claims cost only this scan.
+ */
+let readAhead: { bytes: Uint8Array; scan: Promise<ScannedProfile | undefined> } | null = null;
+
+function startReadAhead(bytes: Uint8Array, data: MessagePort | undefined): void {
+  const t0 = performance.now();
+  // The entry gunzips the bytes and locates their samples while this worker starts up, and sends them (or null) here.
+  const ahead = data && receiveReadAhead(data);
+  let by = 'here';
+  void ahead?.then((m) => (by = m?.located ? 'by the entry, samples located' : m ? 'by the entry' : 'here'));
+  const scan = scanBytes(bytes, ahead);
+  // Its error is the summarize's to report; unclaimed, it is nobody's.
+  scan.then(
+    (p) => process.env.GPW_TIMING && process.stderr.write(`worker read-ahead scan: ${(performance.now() - t0).toFixed(0)} ms (${p ? 'scanned' : 'to be decoded'}; gunzipped ${by})\n`),
+    () => undefined,
+  );
+  readAhead = { bytes, scan };
+}
+
+function claimReadAhead(bytes: Uint8Array): Promise<ScannedProfile | undefined> | undefined {
+  const ahead = readAhead;
+  if (!ahead || ahead.bytes.length !== bytes.length || Buffer.compare(ahead.bytes, bytes) !== 0) return undefined;
+  readAhead = null;
+  return ahead.scan;
+}
+
+/**
+ * The samples walked here and by the helper, each taking blocks in turn (scanClaimed). A helper
+ * that cannot run (not bad input) leaves the whole walk to this thread; bad input is the
+ * earliest failing block's error, the first in the file.
+ */
 async function scanInTwo(whole: PprofScan, helper: ScanHelper): Promise<ScannedProfile> {
   const { skeleton } = whole;
   const table = { ...whole.table, sStart: shared(whole.table.sStart), sEnd: shared(whole.table.sEnd) };
   const samples = scanSampleTable(skeleton, table);
-  const n = samples.sampleCount;
   const frames = new ScanFrames(skeleton);
-  const sampleBits = frames.locBits ? new Uint16Array(new SharedArrayBuffer(2 * n)) : null;
-  const mid = n >>> 1;
-  let abandoned = false;
-  const theirs = helper.run({ skeleton, table, from: mid, to: n, sampleBits }).catch((err: unknown) => {
-    if (err instanceof FormatError || abandoned) throw err;
-    return scanPart(samples, frames, sampleBits, { from: mid, to: n });
-  });
-  let own: ScanPart;
+  const sampleBits = frames.locBits ? new Uint16Array(new SharedArrayBuffer(2 * samples.sampleCount)) : null;
+  const next = new Int32Array(new SharedArrayBuffer(4));
+  const theirs = helper.run({ skeleton, table, next, sampleBits }).then(
+    (part) => ({ part, failure: undefined }),
+    (failure: unknown) => ({ part: undefined, failure }),
+  );
+  let own: ScanPart | undefined;
+  let ownFailure: unknown;
   try {
-    own = scanPart(samples, frames, sampleBits, { from: 0, to: mid });
+    own = scanClaimed(samples, frames, sampleBits, next);
   } catch (err) {
-    // The first half's error is the first in the file; the helper's half is not wanted any more.
-    abandoned = true;
-    theirs.catch(() => undefined);
-    throw err;
+    ownFailure = err;
   }
-  const rest = await theirs;
-  checkSampleCounts({ locations: own.counts.locations + rest.counts.locations, labels: own.counts.labels + rest.counts.labels }, table.sStart[0]);
-  return new ScannedProfile(samples, { frames, parts: [own, rest], sampleBits });
+  // The helper walked nothing (it started too late to claim a block): its answer is not waited for.
+  const rest = own?.samples === samples.sampleCount ? { part: undefined, failure: undefined } : await theirs;
+  if (rest.failure !== undefined && !(rest.failure instanceof ScanBlockError)) return new ScannedProfile(whole);
+  const failures = [ownFailure, rest.failure].filter((f): f is ScanBlockError => f instanceof ScanBlockError).sort((a, b) => a.at - b.at);
+  if (failures.length > 0) throw failures[0].cause;
+  const parts = rest.part ? [own!, rest.part] : [own!];
+  checkSampleCounts(parts.reduce((c, p) => ({ locations: c.locations + p.counts.locations, labels: c.labels + p.counts.labels }), { locations: 0, labels: 0 }), table.sStart[0]);
+  return new ScannedProfile(samples, { frames, parts, sampleBits });
 }
 
 function shared(a: Uint32Array): Uint32Array {
@@ -294,6 +341,7 @@ else {
   parentPort!.on('message', (msg: { id: number; req: WorkerRequest }) => {
     queue = queue.then(() => answer(msg));
   });
+  if (scanOnImport && workerData?.readAhead instanceof Uint8Array) startReadAhead(workerData.readAhead, workerData.readAheadData as MessagePort | undefined);
 }
 
 async function answer(msg: { id: number; req: WorkerRequest }): Promise<void> {

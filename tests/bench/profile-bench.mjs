@@ -8,7 +8,7 @@
 //    switch in flight and of the result goes to tests/.tmp/bench/.
 // Not a test: numbers are printed, never asserted. `uptime` is printed with them.
 //
-//   npm run build && node tests/bench/profile-bench.mjs   (BENCH_RUNS=3, BENCH_PPROF_RUNS=1, BENCH_APP=0 to skip the app,
+//   npm run build && node tests/bench/profile-bench.mjs   (BENCH_RUNS=3, BENCH_PPROF_RUNS=1 (0: no pprof), BENCH_APP=0 to skip the app,
 //                                                          BENCH_CLI=0 to skip the CLI and go tool pprof)
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -109,10 +109,11 @@ async function appBench() {
 }
 
 function cliBench() {
+  // BENCH_PPROF_RUNS=0 skips go tool pprof (about 80 s and 5 GiB for the 1.6M-sample profile): no ratios, no check.
   const pprofBin = execFileSync('go', ['tool', '-n', 'pprof'], { encoding: 'utf8' }).trim();
   const pprofRuns = Array.from({ length: PPROF_RUNS }, () => timed(pprofBin, ['-top', '-nodecount=20', file]));
-  const pprof = med(pprofRuns);
-  const pprofOut = pprofRuns[0].stdout;
+  const pprof = PPROF_RUNS > 0 ? withCpu(pprofRuns) : null;
+  const pprofOut = pprofRuns[0]?.stdout;
   const imports = [];
   const tops = [];
   const topFiles = [];
@@ -128,20 +129,28 @@ function cliBench() {
       rmSync(dir, { recursive: true, force: true });
     }
   }
-  const imp = med(imports);
-  const top = med(tops);
-  const both = { ms: median(imports.map((r, i) => r.ms + tops[i].ms)), mib: Math.max(imp.mib, top.mib) };
+  const imp = withCpu(imports);
+  const top = withCpu(tops);
+  const both = { ms: median(imports.map((r, i) => r.ms + tops[i].ms)), mib: Math.max(imp.mib, top.mib), cpuMs: median(imports.map((r, i) => r.cpuMs + tops[i].cpuMs)) };
+  // CPU time (user + sys, every thread) beside wall time: on a shared machine the wall time is inflated by others' work.
+  const line = (r) => `${fmt(r)}  ${r.cpuMs.toFixed(0).padStart(6)} ms CPU`;
   console.log(`after the CLI runs: ${load()}`);
   console.log(`CLI, whole processes (median of ${RUNS}; pprof of ${PPROF_RUNS}):`);
-  console.log(`  go tool pprof -top FILE        ${fmt(pprof)}`);
-  console.log(`  gpw import FILE                ${fmt(imp)}`);
-  console.log(`  gpw top ID (after the import)  ${fmt(top)}`);
-  console.log(`  gpw import + gpw top ID        ${fmt(both)}   target <= 1000 ms, <= 250 MiB`);
-  console.log(`  gpw top FILE                   ${fmt(med(topFiles))}`);
+  if (pprof) console.log(`  go tool pprof -top FILE        ${line(pprof)}`);
+  console.log(`  gpw import FILE                ${line(imp)}`);
+  console.log(`  gpw top ID (after the import)  ${line(top)}`);
+  console.log(`  gpw import + gpw top ID        ${line(both)}   target <= 1000 ms, <= 250 MiB`);
+  console.log(`  gpw top FILE                   ${line(withCpu(topFiles))}`);
+  if (!pprof) return;
   console.log(`ratios against go tool pprof -top: import+top time ${(both.ms / pprof.ms).toFixed(3)}, peak RSS ${(both.mib / pprof.mib).toFixed(3)}; top FILE time ${(med(topFiles).ms / pprof.ms).toFixed(3)}`);
   // Correctness at this size (not only speed): gpw's tables equal pprof's, from the library and from the file.
   const table = (text) => text.slice(text.indexOf('Showing nodes'));
   const theirs = table(pprofOut);
   const same = (r) => table(r.stdout) === theirs;
   console.log(`gpw top ID equals go tool pprof -top: ${tops.every(same) ? 'yes' : 'NO'}; gpw top FILE: ${topFiles.every(same) ? 'yes' : 'NO'}`);
+}
+
+/** The median wall time, peak RSS and CPU time of runs. */
+function withCpu(runs) {
+  return { ...med(runs), cpuMs: median(runs.map((r) => r.cpuMs)) };
 }

@@ -2,15 +2,17 @@
 // what the decoded profile gives: the summary, every sample type's function figures and top
 // tables (flat and cum order, all rows, inline labels), on Go's own profiles of every kind; the
 // function figures are also checked against a plain count by function name. Parts walked apart
-// (two threads: the helper thread over a file gunzipped into shared memory) add up to the whole.
+// (two threads taking blocks of samples in turn: the helper thread over a file gunzipped into
+// shared memory) add up to the whole.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pathToFileURL } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { decodePprof, scanPprof, scanSampleTable } from '../../src-main/formats/pprof/decode-pprof';
-import { ScanFrames, ScannedProfile, scanPart } from '../../src-main/analysis/profile-scan';
-import { gunzipShared } from '../../src-main/workers/shared-gunzip';
+import { SCAN_BLOCK, ScanBlockError, ScanFrames, ScannedProfile, scanClaimed, scanPart, type ScanPart } from '../../src-main/analysis/profile-scan';
+import { makeBigProfile } from '../bench/make-big-profile.mjs';
+import { gunzipShared, gunzipSharedByStream } from '../../src-main/workers/shared-gunzip';
 import { ScanHelper } from '../../src-main/workers/scan-helper';
 import { summarizeProfile } from '../../src-main/analysis/profile-summary';
 import { functionStatsOf } from '../../src-main/analysis/runs/function-stats';
@@ -101,35 +103,57 @@ describe('scanPprof + ScannedProfile', () => {
     expect(() => new ScannedProfile(scan)).toThrow(/refers to location id 9/);
   });
 
-  it('the helper thread walks its part of a file gunzipped into shared memory as this thread would', async () => {
-    const gz = readFileSync(goProfile('heap'));
+  it('this thread and the helper, taking blocks of samples in turn, add up to one thread’s walk (a file gunzipped into shared memory)', async () => {
+    const gz = readFileSync(await makeBigProfile(120_000));
     const raw = await gunzipShared(gz);
     expect(raw.buffer).toBeInstanceOf(SharedArrayBuffer);
     expect(Buffer.compare(raw, gunzipSync(gz))).toBe(0);
     const scan = scanPprof(raw);
+    const n = scan.sampleCount;
+    expect(n).toBeGreaterThan(3 * SCAN_BLOCK);
     const frames = new ScanFrames(scan.skeleton);
-    const from = scan.sampleCount >>> 1;
-    const ours = new Uint16Array(scan.sampleCount);
-    const expected = scanPart(scan, frames, ours, { from });
-    const theirs = new Uint16Array(new SharedArrayBuffer(2 * scan.sampleCount));
+    const whole = new ScannedProfile(scan);
+    const ours = new Uint16Array(n);
+    scanPart(scan, frames, ours);
+    const bits = new Uint16Array(new SharedArrayBuffer(2 * n));
+    const next = new Int32Array(new SharedArrayBuffer(4));
     const helper = new ScanHelper(pathToFileURL(repoPath('out/main/profile-worker.js')));
+    const same = (parts: ScanPart[]): void => {
+      expect(parts.reduce((sum, p) => sum + p.samples, 0)).toBe(n);
+      const together = new ScannedProfile(scan, { frames, parts, sampleBits: bits });
+      expect(together.summary).toEqual(whole.summary);
+      expect(together.functionStats()).toEqual(whole.functionStats());
+      for (const t of [0, 1, 3]) expect(together.top(t, { nodecount: 0, nodefraction: 0 })).toEqual(whole.top(t, { nodecount: 0, nodefraction: 0 }));
+      expect(Buffer.compare(Buffer.from(bits.buffer), Buffer.from(ours.buffer))).toBe(0);
+    };
     try {
-      const part = await helper.run({ skeleton: scan.skeleton, table: scan.table, from, to: scan.sampleCount, sampleBits: theirs });
-      expect(part).toEqual(expected);
-      expect(theirs).toEqual(ours);
+      // The helper alone from the third block on (the first two left to this thread): a split by construction.
+      next[0] = 2 * SCAN_BLOCK;
+      const late = await helper.run({ skeleton: scan.skeleton, table: scan.table, next, sampleBits: bits });
+      expect(late.samples).toBe(n - 2 * SCAN_BLOCK);
+      same([scanPart(scan, frames, bits, { from: 0, to: 2 * SCAN_BLOCK }), late]);
+      // Both at once, however the blocks fall.
+      bits.fill(0);
+      next[0] = 0;
+      const theirs = helper.run({ skeleton: scan.skeleton, table: scan.table, next, sampleBits: bits });
+      const own = scanClaimed(scan, frames, bits, next);
+      same([own, await theirs]);
     } finally {
       helper.close();
     }
-  });
+  }, 120_000);
 
   it('bad input in the helper’s part is the decoder’s FormatError; bad gzip is worded as the decoder words it', async () => {
     const msg = Buffer.from([0x0a, 0x04, 0x08, 0x01, 0x10, 0x02, 0x12, 0x05, 0x0a, 0x01, 0x09, 0x10, 0x01, 0x22, 0x02, 0x08, 0x01, 0x32, 0x00, 0x32, 0x01, 0x61, 0x32, 0x01, 0x62]);
     const scan = scanPprof(msg);
     const helper = new ScanHelper(pathToFileURL(repoPath('out/main/profile-worker.js')));
     try {
-      const run = helper.run({ skeleton: scan.skeleton, table: scan.table, from: 0, to: 1, sampleBits: null });
-      await expect(run).rejects.toThrow(FormatError);
-      await expect(run).rejects.toThrow(/refers to location id 9/);
+      const run = helper.run({ skeleton: scan.skeleton, table: scan.table, next: new Int32Array(new SharedArrayBuffer(4)), sampleBits: null });
+      const failure = await run.then(() => null, (err: unknown) => err);
+      expect(failure).toBeInstanceOf(ScanBlockError);
+      expect((failure as ScanBlockError).at).toBe(0);
+      expect((failure as ScanBlockError).cause).toBeInstanceOf(FormatError);
+      expect((failure as ScanBlockError).message).toMatch(/refers to location id 9/);
     } finally {
       helper.close();
     }
@@ -138,5 +162,23 @@ describe('scanPprof + ScannedProfile', () => {
     const garbled = Buffer.from(gz);
     garbled[12] ^= 0xff;
     await expect(gunzipShared(garbled)).rejects.toThrow(FormatError);
+    await expect(gunzipSharedByStream(gz.subarray(0, gz.length - 6))).rejects.toThrow(/the gzip stream ends early \(truncated file\)/);
+    await expect(gunzipSharedByStream(garbled)).rejects.toThrow(FormatError);
+  });
+
+  it('gunzips into shared memory whatever size the gzip trailer claims (exact, short: two members, long), by zlib’s handle and by its stream alike', async () => {
+    const raw = gunzipSync(readFileSync(goProfile('heap')));
+    const twoMembers = Buffer.concat([gzipSync(raw.subarray(0, 1000)), gzipSync(raw.subarray(1000))]);
+    const claimsMore = gzipSync(raw);
+    claimsMore.writeUInt32LE(raw.length * 3, claimsMore.length - 4);
+    for (const gz of [gzipSync(raw), twoMembers]) {
+      for (const out of [await gunzipShared(gz), await gunzipSharedByStream(gz)]) {
+        expect(out.buffer).toBeInstanceOf(SharedArrayBuffer);
+        expect(Buffer.compare(out, raw)).toBe(0);
+      }
+    }
+    // A trailer that disagrees with the data is zlib's length check failing, either way.
+    await expect(gunzipShared(claimsMore)).rejects.toThrow(/invalid gzip data/);
+    await expect(gunzipSharedByStream(claimsMore)).rejects.toThrow(/invalid gzip data/);
   });
 });

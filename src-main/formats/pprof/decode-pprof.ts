@@ -186,6 +186,8 @@ export interface SampleTable {
   denseIds: Int32Array;
   sparseIds: [Uint64Key, number][];
   stringCount: number;
+  /** The most bytes one sample takes (what its decoder's arrays are sized for). */
+  widest: number;
 }
 
 export function scanPprof(input: Uint8Array): PprofScan {
@@ -204,7 +206,7 @@ export function scanSampleTable(skeleton: Profile, table: SampleTable): PprofSca
     strIndex: stringIndexCheck(table.stringCount),
     stringCount: table.stringCount,
   };
-  return scanOf(skeleton, spans);
+  return scanOf(skeleton, spans, table.widest);
 }
 
 /** The budgets of decodePprof, for location ids and labels counted over all samples. */
@@ -213,10 +215,13 @@ export function checkSampleCounts(counts: SampleCounts, at: number): void {
   if (counts.labels > MAX_DECODED_ENTRIES) throw tooManyEntries(at, `${MAX_DECODED_ENTRIES.toLocaleString('en')} sample labels`);
 }
 
-function scanOf(skeleton: Profile, spans: SampleSpans): PprofScan {
+/** `widest`: the most bytes a sample takes, when known (a table another thread made). */
+function scanOf(skeleton: Profile, spans: SampleSpans, widest = -1): PprofScan {
   const { sStart, sEnd } = spans;
-  let widest = 0;
-  for (let s = 0; s < sStart.length; s++) widest = Math.max(widest, sEnd[s] - sStart[s]);
+  if (widest < 0) {
+    widest = 0;
+    for (let s = 0; s < sStart.length; s++) widest = Math.max(widest, sEnd[s] - sStart[s]);
+  }
   return {
     skeleton,
     sampleCount: sStart.length,
@@ -228,6 +233,7 @@ function scanOf(skeleton: Profile, spans: SampleSpans): PprofScan {
       denseIds: spans.locationIds.dense,
       sparseIds: spans.locationIds.sparseEntries(),
       stringCount: spans.stringCount,
+      widest,
     },
     forEachSample(visit, options) {
       // One sample's location ids and labels each take at least a byte (two for a label).
@@ -681,9 +687,16 @@ class SampleDecoder {
       } else if (field === 2) {
         let q = from;
         while (q < fieldEnd) {
+          // Values up to 2^21 (counts, most sizes) in place.
           let v = buf[q];
           if (v < 0x80) q++;
-          else {
+          else if (buf[q + 1] < 0x80) {
+            v = (v & 0x7f) | (buf[q + 1] << 7);
+            q += 2;
+          } else if (buf[q + 2] < 0x80) {
+            v = (v & 0x7f) | ((buf[q + 1] & 0x7f) << 7) | (buf[q + 2] << 14);
+            q += 3;
+          } else {
             v = readVarintAt(buf, q);
             q = varintEnd;
           }
@@ -713,13 +726,22 @@ class SampleDecoder {
     // Straight from the buffer, as decode(): a profile with labels has millions of them.
     let p = from;
     while (p < end) {
-      const t = readVarintAt(buf, p);
-      p = varintEnd;
+      // One-byte tags and values (string indices of small tables) in place, as decode() does.
+      let t = buf[p];
+      if (t < 0x80) p++;
+      else {
+        t = readVarintAt(buf, p);
+        p = varintEnd;
+      }
       const field = t >>> 3;
       if (field >= 1 && field <= 4) {
-        const v = readVarintAt(buf, p);
-        if (varintEnd > buf.length) throw new RangeError('varint runs past the end of the data');
-        p = varintEnd;
+        let v = buf[p];
+        if (v < 0x80) p++;
+        else {
+          v = readVarintAt(buf, p);
+          if (varintEnd > buf.length) throw new RangeError('varint runs past the end of the data');
+          p = varintEnd;
+        }
         if (field === 1) key = v;
         else if (field === 2) sv = v;
         else if (field === 3) num = v;
