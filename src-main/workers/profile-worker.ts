@@ -21,10 +21,11 @@ import { viewProfile, type ProfileView } from '../analysis/profile-view.js';
 import { encodePprof } from '../formats/pprof/encode-pprof.js';
 import { functionStatsOf } from '../analysis/runs/function-stats.js';
 import { useLinearRegexpFallback } from './linear-regexp.js';
-import { ScanFrames, ScannedProfile, scanPart, type ScanPart } from '../analysis/profile-scan.js';
+import { ScanFrames, ScannedProfile, scanPart, type ProfileSamples, type ScanPart } from '../analysis/profile-scan.js';
 import { checkSampleCounts, gzipSizeHint, isGzip, scanPprof, scanSampleTable, type PprofScan } from '../formats/pprof/decode-pprof.js';
 import { gunzipShared } from './shared-gunzip.js';
 import { ScanHelper, SCAN_HELPER_ROLE, serveScanHelper } from './scan-helper.js';
+import { keepingStacks, partBase, stackColumnsFor, stackProfile, type StackColumns, type StackPart } from '../analysis/scan-stacks.js';
 import { detectFormat, DETECT_HEAD_BYTES } from '../formats/detect-format.js';
 import { warmUpWhenIdle } from './warm-up.js';
 
@@ -124,12 +125,35 @@ function figuresOf(profile: Profile): TopFigures {
   return figures;
 }
 
-function viewFor(spec: ViewSpec): ProfileView {
-  const key = JSON.stringify([spec.sources.map((s) => s.sha256), spec.base.map((s) => s.sha256), spec.filters]);
+/**
+ * The view of a spec. `stacksWill`: the question reads stacks and values alone (flame graphs,
+ * top tables, call trees, sandwiches), so one profile's view without tag filters may be made
+ * from the stacks its import kept (no labels) when the decoded profile is not held.
+ */
+function viewFor(spec: ViewSpec, stacksWill = false): ProfileView {
+  const stacks = stacksWill ? keptStacksFor(spec) : undefined;
+  const key = JSON.stringify([stacks ? 'stacks' : 'decoded', spec.sources.map((s) => s.sha256), spec.base.map((s) => s.sha256), spec.filters]);
   const hit = views.get(key);
   if (hit) return touch(views, key, hit, VIEW_CACHE_SIZE);
-  const view = viewProfile({ sources: profilesFor(spec.sources), base: profilesFor(spec.base) }, spec.filters);
+  const view = viewProfile({ sources: stacks ? [stacks] : profilesFor(spec.sources), base: profilesFor(spec.base) }, spec.filters);
   return touch(views, key, view, VIEW_CACHE_SIZE);
+}
+
+/**
+ * Profiles the app's imports scanned with their stacks kept (analysis/scan-stacks.ts: sample
+ * columns without labels), by SHA-256: the first views of a profile just imported read them
+ * instead of decoding it again. The last two.
+ */
+const STACK_PROFILES = 2;
+const stackProfiles = new Map<string, Profile>();
+
+function keptStacksFor(spec: ViewSpec): Profile | undefined {
+  const { sources, base, filters } = spec;
+  if (sources.length !== 1 || base.length > 0 || filters.tagfocus !== undefined || filters.tagignore !== undefined) return undefined;
+  const sha256 = sources[0].sha256;
+  const stacks = stackProfiles.get(sha256);
+  if (!stacks || cache.has(sha256)) return undefined;
+  return touch(stackProfiles, sha256, stacks, STACK_PROFILES);
 }
 
 /** An import's file: read in chunks, kept under `key` until its SHA-256 is known (op `keep`). */
@@ -152,7 +176,8 @@ function keep(key: string, sha256: string | null): null {
  * no views: the CLI), with their summary, function figures and top tables; the last one only.
  */
 const scanned = new Map<string, ScannedProfile>();
-const scanOnImport = workerData?.warmUp !== true;
+/** The app (a worker that warms up: views follow imports) keeps the stacks its import scans walk. */
+const keepStacksOnImport = workerData?.warmUp === true;
 
 /**
  * A gzipped pprof file whose data is at least this big (by its trailer) is scanned by two
@@ -164,14 +189,17 @@ const PARALLEL_SCAN_MIN_SAMPLES = 100_000;
 
 /** A pprof file scanned for its import, or undefined when it must be decoded (not pprof, or its view differs from the plain figures). */
 async function scanForImport(source: ProfileSource): Promise<ScannedProfile | undefined> {
-  if (!scanOnImport || !source.bytes || cache.has(source.sha256) || detectFormat(source.bytes.subarray(0, DETECT_HEAD_BYTES)).format !== 'pprof') return undefined;
+  if (!source.bytes || cache.has(source.sha256) || detectFormat(source.bytes.subarray(0, DETECT_HEAD_BYTES)).format !== 'pprof') return undefined;
   const bytes = source.bytes;
   // Started first, so that its start-up overlaps the gunzip.
   const helper = bytes.length > 0 && isGzip(bytes) && gzipSizeHint(bytes) >= PARALLEL_SCAN_MIN_BYTES ? new ScanHelper(new URL(import.meta.url)) : undefined;
   try {
     const samples = scanPprof(helper ? await gunzipShared(bytes) : bytes);
     if (!ScannedProfile.fits(samples.skeleton)) return undefined;
-    const profile = helper && samples.sampleCount >= PARALLEL_SCAN_MIN_SAMPLES ? await scanInTwo(samples, helper) : new ScannedProfile(samples);
+    const inTwo = helper !== undefined && samples.sampleCount >= PARALLEL_SCAN_MIN_SAMPLES;
+    const stacks = keepStacksOnImport ? { columns: stackColumnsFor(samples.table, samples.skeleton.sampleTypes.length, inTwo), parts: [] as StackPart[] } : undefined;
+    const profile = inTwo ? await scanInTwo(samples, helper, stacks) : scanInOne(samples, stacks);
+    if (stacks) touch(stackProfiles, source.sha256, stackProfile(samples.skeleton, samples.sampleCount, stacks.columns, stacks.parts), STACK_PROFILES);
     return touch(scanned, source.sha256, profile, 1);
   } catch (err) {
     if (err instanceof FormatError) throw new SourceFormatError(source.sha256, err.message);
@@ -181,8 +209,22 @@ async function scanForImport(source: ProfileSource): Promise<ScannedProfile | un
   }
 }
 
+/** Where a scan keeps the stacks it walks (the app), and the parts walked into them, in sample order. */
+type KeptStacks = { columns: StackColumns; parts: StackPart[] };
+
+/** The samples walked here, their stacks kept when asked. */
+function scanInOne(samples: PprofScan, stacks: KeptStacks | undefined): ScannedProfile {
+  if (!stacks) return new ScannedProfile(samples);
+  const frames = new ScanFrames(samples.skeleton);
+  const sampleBits = frames.locBits ? new Uint16Array(samples.sampleCount) : null;
+  const part: StackPart = { from: 0, to: samples.sampleCount, base: 0, end: 0 };
+  const walked = scanPart(keepingStacks(samples, stacks.columns, part), frames, sampleBits);
+  stacks.parts.push(part);
+  return new ScannedProfile(samples, { frames, parts: [walked], sampleBits });
+}
+
 /** The first half of the samples walked here, the second by the helper; a helper that cannot run leaves its half to this thread. */
-async function scanInTwo(whole: PprofScan, helper: ScanHelper): Promise<ScannedProfile> {
+async function scanInTwo(whole: PprofScan, helper: ScanHelper, stacks: KeptStacks | undefined): Promise<ScannedProfile> {
   const { skeleton } = whole;
   const table = { ...whole.table, sStart: shared(whole.table.sStart), sEnd: shared(whole.table.sEnd) };
   const samples = scanSampleTable(skeleton, table);
@@ -190,14 +232,23 @@ async function scanInTwo(whole: PprofScan, helper: ScanHelper): Promise<ScannedP
   const frames = new ScanFrames(skeleton);
   const sampleBits = frames.locBits ? new Uint16Array(new SharedArrayBuffer(2 * n)) : null;
   const mid = n >>> 1;
+  const ownPart: StackPart = { from: 0, to: mid, base: 0, end: 0 };
+  const theirPart: StackPart = { from: mid, to: n, base: partBase(table, mid), end: 0 };
+  const keeping = (part: StackPart): ProfileSamples => (stacks ? keepingStacks(samples, stacks.columns, part) : samples);
   let abandoned = false;
-  const theirs = helper.run({ skeleton, table, from: mid, to: n, sampleBits }).catch((err: unknown) => {
-    if (err instanceof FormatError || abandoned) throw err;
-    return scanPart(samples, frames, sampleBits, { from: mid, to: n });
-  });
+  const theirs = helper.run({ skeleton, table, from: mid, to: n, sampleBits, stacks: stacks && { columns: stacks.columns, part: theirPart } }).then(
+    (part) => {
+      theirPart.end = part.stacksEnd ?? 0;
+      return part;
+    },
+    (err: unknown) => {
+      if (err instanceof FormatError || abandoned) throw err;
+      return scanPart(keeping(theirPart), frames, sampleBits, { from: mid, to: n });
+    },
+  );
   let own: ScanPart;
   try {
-    own = scanPart(samples, frames, sampleBits, { from: 0, to: mid });
+    own = scanPart(keeping(ownPart), frames, sampleBits, { from: 0, to: mid });
   } catch (err) {
     // The first half's error is the first in the file; the helper's half is not wanted any more.
     abandoned = true;
@@ -206,6 +257,7 @@ async function scanInTwo(whole: PprofScan, helper: ScanHelper): Promise<ScannedP
   }
   const rest = await theirs;
   checkSampleCounts({ locations: own.counts.locations + rest.counts.locations, labels: own.counts.labels + rest.counts.labels }, table.sStart[0]);
+  stacks?.parts.push(ownPart, theirPart);
   return new ScannedProfile(samples, { frames, parts: [own, rest], sampleBits });
 }
 
@@ -239,14 +291,14 @@ function handle(req: WorkerRequest, id: number): unknown {
       return scanned.get(req.source.sha256)?.functionStats() ?? functionStatsOf(profilesFor([req.source])[0], figuresOf(profilesFor([req.source])[0]));
     case 'flame':
       // Diff views keep signed sums: their own build. Others share one trie across sample types.
-      if (req.view.base.length > 0 || !FlameStructure.fits(viewFor(req.view).profile)) {
-        return flameGraphOf(viewFor(req.view), req.sampleType, { inverted: req.inverted, signed: req.view.base.length > 0, maxNodes: req.maxNodes });
+      if (req.view.base.length > 0 || !FlameStructure.fits(viewFor(req.view, true).profile)) {
+        return flameGraphOf(viewFor(req.view, true), req.sampleType, { inverted: req.inverted, signed: req.view.base.length > 0, maxNodes: req.maxNodes });
       }
-      return flameOf(viewFor(req.view), req.sampleType, req.inverted === true, req.maxNodes);
+      return flameOf(viewFor(req.view, true), req.sampleType, req.inverted === true, req.maxNodes);
     case 'callTree':
-      return callTreeOf(viewFor(req.view), req.sampleType, { diff: req.view.base.length > 0 });
+      return callTreeOf(viewFor(req.view, true), req.sampleType, { diff: req.view.base.length > 0 });
     case 'sandwich':
-      return sandwichOf(viewFor(req.view), req.sampleType, req.name, { diff: req.view.base.length > 0 });
+      return sandwichOf(viewFor(req.view, true), req.sampleType, req.name, { diff: req.view.base.length > 0 });
     case 'diffTable':
       return diffTableOf(viewFor(req.view), req.sampleType, req.options, { diff: req.view.base.length > 0 });
     case 'export':
@@ -254,7 +306,8 @@ function handle(req: WorkerRequest, id: number): unknown {
     case 'top': {
       const scan = scannedView(req);
       if (scan) return scan.top(resolveSampleType(scan.skeleton, req.sampleType), req.options);
-      return topOf(viewFor(req.view), req.sampleType, req.options, figuresOf(viewFor(req.view).profile));
+      const view = viewFor(req.view, true);
+      return topOf(view, req.sampleType, req.options, figuresOf(view.profile));
     }
     case 'sourceList':
       return sourceListOf(viewFor(req.view), req.sampleType, req.symbol, { searchPath: req.searchPath, trimPath: req.trimPath });

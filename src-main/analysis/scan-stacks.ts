@@ -1,0 +1,111 @@
+// The stacks an import's scan (profile-scan.ts) walks, kept as the sample columns of a Profile
+// without labels: in the app a profile's first views follow its import, and the flame graph and
+// the name filters need every stack, so the scan that adds up the summary and the function
+// figures also copies each sample's locations and values into place (decode once). Parts of the
+// samples walked by different threads write into the same shared columns: a part's locations
+// start where its samples' bytes start (a location id takes at least a byte), so parts never
+// overlap, and the gaps are closed when every part is done.
+//
+// The Profile made has no labels. It answers the views that read stacks and values alone (the
+// worker uses it for one profile's view without tag filters); anything that needs labels
+// decodes the profile.
+
+import type { Profile } from '../model/profile.js';
+import type { ProfileSamples } from './profile-scan.js';
+
+/** Sample columns filled by the parts of a scan; shared memory when other threads write too. */
+export interface StackColumns {
+  /** Per sample, where its locations start in `locs` (a part's gaps are closed at the end). */
+  locStart: Uint32Array;
+  locs: Uint32Array;
+  /** values[s * nTypes + t], as Profile.values. */
+  values: Float64Array;
+}
+
+/** The samples' byte ranges in the scanned data (formats/pprof/decode-pprof.ts SampleTable). */
+export interface SampleRanges {
+  sStart: Uint32Array;
+  sEnd: Uint32Array;
+}
+
+/** Columns for every sample of a scan; `shared`: in SharedArrayBuffers, for a scan on two threads. */
+export function stackColumnsFor(ranges: SampleRanges, nTypes: number, shared: boolean): StackColumns {
+  const n = ranges.sStart.length;
+  const bound = n === 0 ? 0 : ranges.sEnd[n - 1] - ranges.sStart[0];
+  const buffer = (bytes: number): ArrayBuffer | SharedArrayBuffer => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+  return {
+    locStart: new Uint32Array(buffer(4 * (n + 1))),
+    locs: new Uint32Array(buffer(4 * bound)),
+    values: new Float64Array(buffer(8 * n * nTypes)),
+  };
+}
+
+/** Where the part starting at sample `from` writes its first location. */
+export function partBase(ranges: SampleRanges, from: number): number {
+  return from >= ranges.sStart.length ? 0 : ranges.sStart[from] - ranges.sStart[0];
+}
+
+/** A part's extent in `locs` once walked: [base, end). */
+export interface StackPart {
+  from: number;
+  to: number;
+  base: number;
+  end: number;
+}
+
+/**
+ * The samples, visited as they are (for scanPart), each one's locations and values also copied
+ * into `columns` from `part.base` on; `part.end` is set as the walk goes. Only for the one walk
+ * that visits every sample of the part (not a later walk with `only`).
+ */
+export function keepingStacks(samples: ProfileSamples, columns: StackColumns, part: StackPart): ProfileSamples {
+  return {
+    skeleton: samples.skeleton,
+    sampleCount: samples.sampleCount,
+    forEachSample(visit, options) {
+      const { locStart, locs: out, values: outValues } = columns;
+      const nTypes = samples.skeleton.sampleTypes.length;
+      let at = part.base;
+      const counts = samples.forEachSample((s, locs, nLocs, values, labelKeys, nLabels) => {
+        locStart[s] = at;
+        for (let i = 0; i < nLocs; i++) out[at + i] = locs[i];
+        at += nLocs;
+        for (let t = 0, v = s * nTypes; t < nTypes; t++) outValues[v + t] = values[t];
+        visit(s, locs, nLocs, values, labelKeys, nLabels);
+      }, options);
+      part.end = at;
+      return counts;
+    },
+  };
+}
+
+/**
+ * The Profile of the skeleton and the kept stacks, without labels: the parts (in sample order,
+ * together every sample) moved together so that each sample's locations end where the next's
+ * begin.
+ */
+export function stackProfile(skeleton: Profile, sampleCount: number, columns: StackColumns, parts: StackPart[]): Profile {
+  const { locStart, locs } = columns;
+  let at = 0;
+  for (const part of parts) {
+    const gap = part.base - at;
+    if (gap !== 0) {
+      locs.copyWithin(at, part.base, part.end);
+      for (let s = part.from; s < part.to; s++) locStart[s] -= gap;
+    }
+    at += part.end - part.base;
+  }
+  locStart[sampleCount] = at;
+  return {
+    ...skeleton,
+    sampleCount,
+    sampleLocStart: locStart,
+    sampleLocs: locs.subarray(0, at),
+    values: columns.values,
+    sampleLabelStart: new Uint32Array(sampleCount + 1),
+    labelKey: new Int32Array(0),
+    labelStr: new Int32Array(0),
+    labelNum: new Float64Array(0),
+    labelNumUnit: new Int32Array(0),
+  };
+}
