@@ -109,3 +109,36 @@ export function stackProfile(skeleton: Profile, sampleCount: number, columns: St
     labelNumUnit: new Int32Array(0),
   };
 }
+
+/**
+ * A profile's samples visited from its columns (no labels): a ScannedProfile's later walks (its
+ * top tables' inline labels) read the kept stacks instead of decoding the samples again.
+ */
+export function columnSamples(profile: Profile): ProfileSamples {
+  const { sampleLocStart, sampleLocs, values, sampleCount } = profile;
+  const nTypes = profile.sampleTypes.length;
+  let widest = 0;
+  for (let s = 0; s < sampleCount; s++) widest = Math.max(widest, sampleLocStart[s + 1] - sampleLocStart[s]);
+  return {
+    skeleton: profile,
+    sampleCount,
+    forEachSample(visit, options) {
+      const locs = new Uint32Array(widest);
+      const v = new Float64Array(nTypes);
+      const noLabels = new Int32Array(0);
+      const only = options?.only;
+      const to = Math.min(options?.to ?? sampleCount, sampleCount);
+      let nLocations = 0;
+      for (let s = options?.from ?? 0; s < to; s++) {
+        if (only && !only(s)) continue;
+        const start = sampleLocStart[s];
+        const n = sampleLocStart[s + 1] - start;
+        for (let i = 0; i < n; i++) locs[i] = sampleLocs[start + i];
+        for (let t = 0; t < nTypes; t++) v[t] = values[s * nTypes + t];
+        nLocations += n;
+        visit(s, locs, n, v, noLabels, 0);
+      }
+      return { locations: nLocations, labels: 0 };
+    },
+  };
+}

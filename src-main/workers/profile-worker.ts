@@ -25,7 +25,7 @@ import { ScanFrames, ScannedProfile, scanPart, type ProfileSamples, type ScanPar
 import { checkSampleCounts, gzipSizeHint, isGzip, scanPprof, scanSampleTable, type PprofScan } from '../formats/pprof/decode-pprof.js';
 import { gunzipShared } from './shared-gunzip.js';
 import { ScanHelper, SCAN_HELPER_ROLE, serveScanHelper } from './scan-helper.js';
-import { keepingStacks, partBase, stackColumnsFor, stackProfile, type StackColumns, type StackPart } from '../analysis/scan-stacks.js';
+import { columnSamples, keepingStacks, partBase, stackColumnsFor, stackProfile, type StackColumns, type StackPart } from '../analysis/scan-stacks.js';
 import { detectFormat, DETECT_HEAD_BYTES } from '../formats/detect-format.js';
 import { warmUpWhenIdle } from './warm-up.js';
 
@@ -198,9 +198,11 @@ async function scanForImport(source: ProfileSource): Promise<ScannedProfile | un
     if (!ScannedProfile.fits(samples.skeleton)) return undefined;
     const inTwo = helper !== undefined && samples.sampleCount >= PARALLEL_SCAN_MIN_SAMPLES;
     const stacks = keepStacksOnImport ? { columns: stackColumnsFor(samples.table, samples.skeleton.sampleTypes.length, inTwo), parts: [] as StackPart[] } : undefined;
-    const profile = inTwo ? await scanInTwo(samples, helper, stacks) : scanInOne(samples, stacks);
-    if (stacks) touch(stackProfiles, source.sha256, stackProfile(samples.skeleton, samples.sampleCount, stacks.columns, stacks.parts), STACK_PROFILES);
-    return touch(scanned, source.sha256, profile, 1);
+    const walked = inTwo ? await scanInTwo(samples, helper, stacks) : scanInOne(samples, stacks);
+    if (!stacks) return touch(scanned, source.sha256, new ScannedProfile(samples, walked), 1);
+    // The scanned profile's later walks (a top table's inline labels) read the kept stacks.
+    const kept = touch(stackProfiles, source.sha256, stackProfile(samples.skeleton, samples.sampleCount, stacks.columns, stacks.parts), STACK_PROFILES);
+    return touch(scanned, source.sha256, new ScannedProfile(columnSamples(kept), walked), 1);
   } catch (err) {
     if (err instanceof FormatError) throw new SourceFormatError(source.sha256, err.message);
     throw err;
@@ -212,19 +214,21 @@ async function scanForImport(source: ProfileSource): Promise<ScannedProfile | un
 /** Where a scan keeps the stacks it walks (the app), and the parts walked into them, in sample order. */
 type KeptStacks = { columns: StackColumns; parts: StackPart[] };
 
+/** What a scan walked: the frames, the parts' figures, the samples' inline bits (ScannedProfile's `given`). */
+type Walked = { frames: ScanFrames; parts: ScanPart[]; sampleBits: Uint16Array | null };
+
 /** The samples walked here, their stacks kept when asked. */
-function scanInOne(samples: PprofScan, stacks: KeptStacks | undefined): ScannedProfile {
-  if (!stacks) return new ScannedProfile(samples);
+function scanInOne(samples: PprofScan, stacks: KeptStacks | undefined): Walked {
   const frames = new ScanFrames(samples.skeleton);
   const sampleBits = frames.locBits ? new Uint16Array(samples.sampleCount) : null;
   const part: StackPart = { from: 0, to: samples.sampleCount, base: 0, end: 0 };
-  const walked = scanPart(keepingStacks(samples, stacks.columns, part), frames, sampleBits);
-  stacks.parts.push(part);
-  return new ScannedProfile(samples, { frames, parts: [walked], sampleBits });
+  const walked = scanPart(stacks ? keepingStacks(samples, stacks.columns, part) : samples, frames, sampleBits);
+  stacks?.parts.push(part);
+  return { frames, parts: [walked], sampleBits };
 }
 
 /** The first half of the samples walked here, the second by the helper; a helper that cannot run leaves its half to this thread. */
-async function scanInTwo(whole: PprofScan, helper: ScanHelper, stacks: KeptStacks | undefined): Promise<ScannedProfile> {
+async function scanInTwo(whole: PprofScan, helper: ScanHelper, stacks: KeptStacks | undefined): Promise<Walked> {
   const { skeleton } = whole;
   const table = { ...whole.table, sStart: shared(whole.table.sStart), sEnd: shared(whole.table.sEnd) };
   const samples = scanSampleTable(skeleton, table);
@@ -258,7 +262,7 @@ async function scanInTwo(whole: PprofScan, helper: ScanHelper, stacks: KeptStack
   const rest = await theirs;
   checkSampleCounts({ locations: own.counts.locations + rest.counts.locations, labels: own.counts.labels + rest.counts.labels }, table.sStart[0]);
   stacks?.parts.push(ownPart, theirPart);
-  return new ScannedProfile(samples, { frames, parts: [own, rest], sampleBits });
+  return { frames, parts: [own, rest], sampleBits };
 }
 
 function shared(a: Uint32Array): Uint32Array {

@@ -118,6 +118,9 @@ describe('stacks kept by an import scan', () => {
       const fromStacks = await client.run<FlameGraph>({ op: 'flame', view: view(), sampleType: 'inuse_space' }, load);
       const focused = await client.run<FlameGraph>({ op: 'flame', view: view({ focus: 'step1_' }), inverted: true }, load);
       const top = await client.run({ op: 'top', view: view({ ignore: 'helper' }), options: { nodecount: 30, nodefraction: 0.005 } }, load);
+      // The plain view's tables come from the scan's figures, their inline labels from the kept stacks.
+      const plainTops: { rows: { inline: string }[] }[] = [];
+      for (const sampleType of ['alloc_space', 'inuse_objects']) plainTops.push(await client.run<{ rows: { inline: string }[] }>({ op: 'top', view: view(), sampleType, options: { nodecount: 100, nodefraction: 0.005 } }, load));
       expect(asked).toBe(0);
       // The decoded profile's views, built here.
       const expected = (filters: ViewFilters) => viewProfile({ sources: [decoded] }, filters);
@@ -125,6 +128,8 @@ describe('stacks kept by an import scan', () => {
       expectSameGraph(focused, new FlameStructure(expected({ focus: 'step1_' }).profile, true).graph(1));
       expect(focused.nameIndex.length).toBeGreaterThan(1);
       expect(top).toEqual(topOf(expected({ ignore: 'helper' }), undefined, { nodecount: 30, nodefraction: 0.005 }));
+      expect(plainTops).toEqual(['alloc_space', 'inuse_objects'].map((t) => topOf(expected({}), t, { nodecount: 100, nodefraction: 0.005 })));
+      expect(plainTops[0].rows.some((r: { inline: string }) => r.inline !== '')).toBe(true);
       // Tag filters read labels: the worker asks for the bytes and decodes.
       const tagged = await client.run<FlameGraph>({ op: 'flame', view: view({ tagfocus: 'tenant=tenant-0[0-4]' }) }, load);
       expect(asked).toBe(1);
