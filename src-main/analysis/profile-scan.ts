@@ -77,8 +77,9 @@ export function scanPart(samples: ProfileSamples, sf: ScanFrames, sampleBits: Ui
 
 export class ScannedProfile {
   readonly summary: ProfileSummary;
-  private readonly frames: FrameTable;
-  private readonly figures: Accumulator;
+  /** Every type's figures by function (what TopFigures keeps, for a profile made of the same samples). */
+  readonly frames: FrameTable;
+  readonly figures: Accumulator;
   private stats: FunctionStats | undefined;
   private readonly inlineBit: Int32Array;
   /** Per sample: the bits of the functions in its stack. A top table's labels walk only the samples that hold a shown function inlined somewhere. */
@@ -137,7 +138,7 @@ export class ScannedProfile {
   top(typeIndex: number, options: TopOptions): TopReport {
     const figures = this.figures.of(typeIndex);
     return topOfFigures(this.frames, this.samples.skeleton.sampleTypes[typeIndex], figures, options, figures.total, (shown) => {
-      const walk = new EdgeWalk(this.frames, shown);
+      const walk = new EdgeWalk(this.frames, shown, true);
       // Only the edges into a shown function that is inlined somewhere decide a label, and
       // only samples holding one such function have those edges: the others are skipped.
       let wanted = 0;

@@ -11,7 +11,7 @@ import { decodePprof, scanPprof, type PprofScan } from '../../src-main/formats/p
 import { ScanFrames, scanPart } from '../../src-main/analysis/profile-scan';
 import { keepingStacks, partBase, stackColumnsFor, stackProfile, type StackPart } from '../../src-main/analysis/scan-stacks';
 import { buildFlameGraph, FlameStructure, type FlameGraph } from '../../src-main/analysis/flame-graph';
-import { computeTop } from '../../src-main/analysis/top';
+import { computeTop, TopFigures } from '../../src-main/analysis/top';
 import { viewProfile, type ViewFilters } from '../../src-main/analysis/profile-view';
 import { topOf } from '../../src-main/analysis/profile-ops';
 import { gunzipShared } from '../../src-main/workers/shared-gunzip';
@@ -83,6 +83,22 @@ describe('stacks kept by an import scan', () => {
     }
   });
 
+  it.each([['Go allocs', () => goProfile('allocs')], ['Go heap', () => goProfile('heap')], ['bigprofile 20,000', () => bigFile]])('%s: top tables of every type from one walk of the stacks (TopFigures) are computeTop’s', (_name, file) => {
+    const decoded = decodePprof(readFileSync(file()));
+    const figures = new TopFigures(decoded);
+    const types = decoded.sampleTypes.map((_, t) => t);
+    let labelled = 0;
+    for (const options of [{ nodecount: 100, nodefraction: 0.005 }, { nodecount: 0, nodefraction: 0, cum: true }, { nodecount: 100, nodefraction: 0.005 }]) {
+      // The last type first: its first table makes every type's edges.
+      for (const t of [...types].reverse()) {
+        const ours = figures.top(t, options);
+        expect(ours, `type ${t} ${JSON.stringify(options)}`).toEqual(computeTop(decoded, t, options));
+        labelled += ours.rows.filter((r) => r.inline !== '').length;
+      }
+    }
+    expect(labelled).toBeGreaterThan(0);
+  });
+
   it('the helper thread keeps its part’s stacks in the shared columns', async () => {
     const gz = readFileSync(bigFile);
     const scan = scanPprof(await gunzipShared(gz));
@@ -115,6 +131,8 @@ describe('stacks kept by an import scan', () => {
     const view = (filters = {}) => ({ sources: [{ sha256 }], base: [], filters });
     try {
       await client.run({ op: 'summarize', source: { sha256, bytes } }, load);
+      // The import's last question: the worker then builds the first flame graph's trie ahead of its request.
+      await client.run({ op: 'functionStats', source: { sha256 } }, load);
       const fromStacks = await client.run<FlameGraph>({ op: 'flame', view: view(), sampleType: 'inuse_space' }, load);
       const focused = await client.run<FlameGraph>({ op: 'flame', view: view({ focus: 'step1_' }), inverted: true }, load);
       const top = await client.run({ op: 'top', view: view({ ignore: 'helper' }), options: { nodecount: 30, nodefraction: 0.005 } }, load);
