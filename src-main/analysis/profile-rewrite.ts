@@ -11,13 +11,18 @@ import { grown } from './grown.js';
  */
 export type StackChooser = (sample: number, stack: number[]) => boolean;
 
+/** selectSamples' columns start with room for this many location ids at most (and a 16th as many samples). */
+const SELECT_START_LOCS = 1 << 22;
+
 export function selectSamples(profile: Profile, choose: StackChooser): Profile {
   const nTypes = profile.sampleTypes.length;
   const n = profile.sampleCount;
   const locStart = new Uint32Array(n + 1);
-  // Stacks rarely grow (collapsing and filters shorten them): start at the source's size.
-  let locs = new Uint32Array(Math.max(16, profile.sampleLocs.length));
-  const values = new Float64Array(n * nTypes);
+  // Stacks rarely grow (collapsing and filters shorten them), but a filter may keep few of many
+  // samples: columns start at the source's size up to a bound and grow by doubling past it (a big
+  // profile's full-size columns, zeroed for a focus that keeps a few samples, cost more than the copies).
+  let locs = new Uint32Array(Math.max(16, Math.min(profile.sampleLocs.length, SELECT_START_LOCS)));
+  let values = new Float64Array(Math.max(nTypes, Math.min(n, SELECT_START_LOCS >>> 4) * nTypes));
   const labelStart = new Uint32Array(n + 1);
   const labelIdx = new Uint32Array(profile.labelKey.length);
   const stack: number[] = [];
@@ -29,6 +34,7 @@ export function selectSamples(profile: Profile, choose: StackChooser): Profile {
     if (!choose(s, stack)) continue;
     if (nLocs + stack.length > locs.length) locs = grown(locs, Math.max(locs.length * 2, nLocs + stack.length));
     for (let i = 0; i < stack.length; i++) locs[nLocs++] = stack[i];
+    if ((kept + 1) * nTypes > values.length) values = grown(values, Math.min(n * nTypes, values.length * 2));
     for (let t = 0; t < nTypes; t++) values[kept * nTypes + t] = profile.values[s * nTypes + t];
     for (let i = profile.sampleLabelStart[s]; i < profile.sampleLabelStart[s + 1]; i++) labelIdx[nLabels++] = i;
     kept++;
