@@ -287,6 +287,8 @@ export class EdgeWalk {
   private readonly locShown: Uint8Array;
   /** The functions whose incoming edges are kept (1): every shown one, or with `labelsOnly` the shown ones inlined somewhere. */
   private readonly into: Uint8Array;
+  /** With `labelsOnly`: per location, 1 when it holds such a function (a sample without one adds no edge and is not walked); else null. */
+  private readonly locInto: Uint8Array | null = null;
 
   /**
    * `labelsOnly`: only the edges into shown functions that appear as an inlined frame somewhere
@@ -301,10 +303,14 @@ export class EdgeWalk {
     const { locFrameStart, frameName } = frames;
     this.into = shown;
     if (labelsOnly) {
-      this.into = new Uint8Array(shown.length);
+      const into = (this.into = new Uint8Array(shown.length));
       frames.frameInline.forEach((inl, f) => {
-        if (inl) this.into[frameName[f]] = shown[frameName[f]];
+        if (inl) into[frameName[f]] = shown[frameName[f]];
       });
+      this.locInto = new Uint8Array(locFrameStart.length - 1);
+      for (let l = 0; l < this.locInto.length; l++) {
+        for (let f = locFrameStart[l]; f < locFrameStart[l + 1]; f++) if (into[frameName[f]]) this.locInto[l] = 1;
+      }
     }
     // A table shows few functions: locations without any of them are stepped over at once.
     this.locShown = new Uint8Array(locFrameStart.length - 1);
@@ -317,7 +323,8 @@ export class EdgeWalk {
   add(s: number, locs: Uint32Array, start: number, end: number, v: number): void {
     if (v === 0) return;
     const { locFrameStart, frameName, frameInline } = this.frames;
-    const { locShown, shown, into, edges } = this;
+    const { locShown, shown, into, edges, locInto } = this;
+    if (locInto && !anyMarked(locInto, locs, start, end)) return;
     let parent = -1;
     for (let li = end - 1; li >= start; li--) {
       const loc = locs[li];
@@ -330,6 +337,12 @@ export class EdgeWalk {
       }
     }
   }
+}
+
+/** Whether any of locs[start..end) is marked. */
+function anyMarked(marked: Uint8Array, locs: Uint32Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (marked[locs[i]] !== 0) return true;
+  return false;
 }
 
 /** The edges between shown functions (shown[i] === 1), stepping over the others (also gpw peek's edges); `labelsOnly`: see EdgeWalk. */
@@ -428,9 +441,15 @@ export function edgesOfEveryType(profile: Profile, frames: FrameTable, shown: (U
       if (inlinedSomewhere[i]) intoBits[i] |= 1 << t;
     }
   });
+  // Per location: the types showing a function there, and those with an edge target there (a
+  // sample without one adds no edge in that type: most samples are skipped after a quick look).
   const locBits = new Int32Array(locFrameStart.length - 1);
+  const locInto = new Int32Array(locFrameStart.length - 1);
   for (let l = 0; l < locBits.length; l++) {
-    for (let f = locFrameStart[l]; f < locFrameStart[l + 1]; f++) locBits[l] |= nameBits[frameName[f]];
+    for (let f = locFrameStart[l]; f < locFrameStart[l + 1]; f++) {
+      locBits[l] |= nameBits[frameName[f]];
+      locInto[l] |= intoBits[frameName[f]];
+    }
   }
   const edges = shown.map((m) => (m ? new EdgeTable(nNames * 4) : null));
   const parent = new Int32Array(nTypes);
@@ -439,6 +458,10 @@ export function edgesOfEveryType(profile: Profile, frames: FrameTable, shown: (U
     // The types this sample counts in (EdgeWalk skips a sample whose value is 0).
     let active = 0;
     for (let t = 0; t < nTypes; t++) if (values[s * nTypes + t] !== 0) active |= 1 << t;
+    if (active === 0) continue;
+    let targets = 0;
+    for (let li = sampleLocStart[s]; li < sampleLocStart[s + 1]; li++) targets |= locInto[sampleLocs[li]];
+    active &= targets;
     if (active === 0) continue;
     parent.fill(-1);
     for (let li = sampleLocStart[s + 1] - 1; li >= sampleLocStart[s]; li--) {
