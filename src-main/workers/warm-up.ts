@@ -7,7 +7,11 @@ import { protoWriter } from '../formats/pprof/proto-writer.js';
 import { decodePprof } from '../formats/pprof/decode-pprof.js';
 import { summarizeProfile } from '../analysis/profile-summary.js';
 import { buildFlameGraph } from '../analysis/flame-graph.js';
-import { computeTop } from '../analysis/top.js';
+import { computeTop, TopFigures } from '../analysis/top.js';
+import { scanPprof } from '../formats/pprof/decode-pprof.js';
+import { ScanFrames, scanPart } from '../analysis/profile-scan.js';
+import { keepingStacks, stackColumnsFor, stackProfile, type StackPart } from '../analysis/scan-stacks.js';
+import { FlameStructure } from '../analysis/flame-graph.js';
 
 /**
  * A gzip-free pprof profile shaped like Go's allocs profiles: four sample types, a numeric
@@ -60,6 +64,16 @@ const steps = (): (() => void)[] => {
     () => summarizeProfile(profile),
     () => buildFlameGraph(profile, 1),
     () => computeTop(profile, 1, { nodecount: 20, nodefraction: 0.005 }),
+    // The app's import and first views: a scan keeping the stacks, the partial trie, every type's top.
+    () => {
+      const scan = scanPprof(bytes);
+      const columns = stackColumnsFor(scan.table, scan.skeleton.sampleTypes.length, false);
+      const part: StackPart = { from: 0, to: scan.sampleCount, base: 0, end: 0 };
+      scanPart(keepingStacks(scan, columns, part), new ScanFrames(scan.skeleton), null);
+      const kept = stackProfile(scan.skeleton, scan.sampleCount, columns, [part]);
+      new FlameStructure(kept, false, 1e-4).graph(1);
+      new TopFigures(kept).top(1, { nodecount: 100, nodefraction: 0.005 });
+    },
   ];
   return [...work, ...work, ...work];
 };
