@@ -2,9 +2,9 @@
 // without labels: in the app a profile's first views follow its import, and the flame graph and
 // the name filters need every stack, so the scan that adds up the summary and the function
 // figures also copies each sample's locations and values into place (decode once). Parts of the
-// samples walked by different threads write into the same shared columns: a part's locations
-// start where its samples' bytes start (a location id takes at least a byte), so parts never
-// overlap, and the gaps are closed when every part is done.
+// samples walked by different threads write their values into the same shared columns and their
+// locations into buffers of their own (a location id takes at least a byte, so a part's bytes
+// bound them), copied into place, one after the other, when every part is done.
 //
 // The Profile made has no labels. It answers the views that read stacks and values alone (the
 // worker uses it for one profile's view without tag filters); anything that needs labels
@@ -28,7 +28,7 @@ export interface SampleRanges {
   sEnd: Uint32Array;
 }
 
-/** Columns for every sample of a scan; `shared`: in SharedArrayBuffers, for a scan on two threads. */
+/** Columns for every sample of a scan; `shared`: in SharedArrayBuffers, for a scan on two threads (`locs` is sized for every sample's bytes, and only the pages written are resident). */
 export function stackColumnsFor(ranges: SampleRanges, nTypes: number, shared: boolean): StackColumns {
   const n = ranges.sStart.length;
   const bound = n === 0 ? 0 : ranges.sEnd[n - 1] - ranges.sStart[0];
@@ -40,17 +40,24 @@ export function stackColumnsFor(ranges: SampleRanges, nTypes: number, shared: bo
   };
 }
 
-/** Where the part starting at sample `from` writes its first location. */
-export function partBase(ranges: SampleRanges, from: number): number {
-  return from >= ranges.sStart.length ? 0 : ranges.sStart[from] - ranges.sStart[0];
-}
-
 /** A part's extent in `locs` once walked: [base, end). */
 export interface StackPart {
   from: number;
   to: number;
   base: number;
   end: number;
+  /**
+   * The part's own buffer for its locations (another thread's part: its pages are let go once
+   * copied into place, where writing at `base` in the columns' own buffer would leave them
+   * resident beside the copy); else the columns' `locs`.
+   */
+  locs?: Uint32Array;
+}
+
+/** Another thread's part of samples from..to-1, with a buffer of its own for its locations (shared memory). */
+export function partOfItsOwn(ranges: SampleRanges, from: number, to: number): StackPart {
+  const bound = to > from ? ranges.sEnd[to - 1] - ranges.sStart[from] : 0;
+  return { from, to, base: 0, end: 0, locs: new Uint32Array(new SharedArrayBuffer(4 * bound)) };
 }
 
 /**
@@ -63,7 +70,8 @@ export function keepingStacks(samples: ProfileSamples, columns: StackColumns, pa
     skeleton: samples.skeleton,
     sampleCount: samples.sampleCount,
     forEachSample(visit, options) {
-      const { locStart, locs: out, values: outValues } = columns;
+      const { locStart, values: outValues } = columns;
+      const out = part.locs ?? columns.locs;
       const nTypes = samples.skeleton.sampleTypes.length;
       let at = part.base;
       const counts = samples.forEachSample((s, locs, nLocs, values, labelKeys, nLabels) => {
@@ -89,10 +97,9 @@ export function stackProfile(skeleton: Profile, sampleCount: number, columns: St
   let at = 0;
   for (const part of parts) {
     const gap = part.base - at;
-    if (gap !== 0) {
-      locs.copyWithin(at, part.base, part.end);
-      for (let s = part.from; s < part.to; s++) locStart[s] -= gap;
-    }
+    if (part.locs && part.locs !== locs) locs.set(part.locs.subarray(part.base, part.end), at);
+    else if (gap !== 0) locs.copyWithin(at, part.base, part.end);
+    if (gap !== 0) for (let s = part.from; s < part.to; s++) locStart[s] -= gap;
     at += part.end - part.base;
   }
   locStart[sampleCount] = at;

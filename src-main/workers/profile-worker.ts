@@ -26,7 +26,7 @@ import { ScanFrames, ScannedProfile, scanPart, type ProfileSamples, type ScanPar
 import { checkSampleCounts, gzipSizeHint, isGzip, scanPprof, scanSampleTable, type PprofScan } from '../formats/pprof/decode-pprof.js';
 import { gunzipShared } from './shared-gunzip.js';
 import { ScanHelper, SCAN_HELPER_ROLE, serveScanHelper } from './scan-helper.js';
-import { columnSamples, keepingStacks, partBase, stackColumnsFor, stackProfile, type StackColumns, type StackPart } from '../analysis/scan-stacks.js';
+import { columnSamples, keepingStacks, partOfItsOwn, stackColumnsFor, stackProfile, type StackColumns, type StackPart } from '../analysis/scan-stacks.js';
 import { detectFormat, DETECT_HEAD_BYTES } from '../formats/detect-format.js';
 import { warmUpWhenIdle } from './warm-up.js';
 
@@ -260,7 +260,7 @@ async function scanInTwo(whole: PprofScan, helper: ScanHelper, stacks: KeptStack
   const sampleBits = frames.locBits ? new Uint16Array(new SharedArrayBuffer(2 * n)) : null;
   const mid = n >>> 1;
   const ownPart: StackPart = { from: 0, to: mid, base: 0, end: 0 };
-  const theirPart: StackPart = { from: mid, to: n, base: partBase(table, mid), end: 0 };
+  const theirPart = partOfItsOwn(table, mid, n);
   const keeping = (part: StackPart): ProfileSamples => (stacks ? keepingStacks(samples, stacks.columns, part) : samples);
   let abandoned = false;
   const theirs = helper.run({ skeleton, table, from: mid, to: n, sampleBits, stacks: stacks && { columns: stacks.columns, part: theirPart } }).then(

@@ -54,6 +54,15 @@ async function appBench() {
         return 0;
       }
     };
+    /** gpw serve's peak RSS so far (VmHWM), in MiB; '?' where /proc is missing. */
+    const serverPeakMiB = () => {
+      try {
+        const kb = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${app.serverPid}/status`, 'utf8'));
+        return kb ? (Number(kb[1]) / 1024).toFixed(0) : '?';
+      } catch {
+        return '?';
+      }
+    };
     const cpu = [];
     /** Per step, the page's own clock (performance.now) from just before the action to the drawn frame. */
     const pageMs = [];
@@ -106,6 +115,7 @@ async function appBench() {
     console.log(`  inverted view (with that filter)  ${inverted} ms   target <= 300 ms`);
     console.log(`  gpw serve's CPU (user+sys) per step, in the order above: ${cpu.map((c) => c.toFixed(0)).join(' / ')} ms`);
     console.log(`  the page's clock per step, in the order above: ${pageMs.map((c) => c.toFixed(0)).join(' / ')} ms`);
+    console.log(`  gpw serve's peak RSS: ${serverPeakMiB()} MiB`);
     console.log(`  screenshots: ${join(OUT, 'profile-switching.png')}, ${join(OUT, 'profile-inverted.png')}`);
   } finally {
     await app.close();
