@@ -77,9 +77,8 @@ export function scanPart(samples: ProfileSamples, sf: ScanFrames, sampleBits: Ui
 
 export class ScannedProfile {
   readonly summary: ProfileSummary;
-  /** Every type's figures by function (what TopFigures keeps, for a profile made of the same samples). */
-  readonly frames: FrameTable;
-  readonly figures: Accumulator;
+  private readonly frames: FrameTable;
+  private readonly figures: Accumulator;
   private stats: FunctionStats | undefined;
   private readonly inlineBit: Int32Array;
   /** Per sample: the bits of the functions in its stack. A top table's labels walk only the samples that hold a shown function inlined somewhere. */

@@ -372,13 +372,9 @@ export class TopFigures {
   readonly frames: FrameTable;
   readonly figures: Accumulator;
 
-  /** `added`: the same figures added up elsewhere (an import's scan of the same samples: profile-scan.ts). */
-  constructor(
-    readonly profile: Profile,
-    added?: { frames: FrameTable; figures: Accumulator },
-  ) {
-    this.frames = added?.frames ?? buildFrameTable(profile, { showAddresses: false });
-    this.figures = added?.figures ?? new Accumulator(this.frames, profile.sampleTypes.map((_, t) => t)).addProfile(profile);
+  constructor(readonly profile: Profile) {
+    this.frames = buildFrameTable(profile, { showAddresses: false });
+    this.figures = new Accumulator(this.frames, profile.sampleTypes.map((_, t) => t)).addProfile(profile);
   }
 
   /** computeTop's table of one type. */

@@ -22,11 +22,10 @@ import { viewProfile, type ProfileView } from '../analysis/profile-view.js';
 import { encodePprof } from '../formats/pprof/encode-pprof.js';
 import { functionStatsOf } from '../analysis/runs/function-stats.js';
 import { useLinearRegexpFallback } from './linear-regexp.js';
-import { ScanFrames, ScannedProfile, scanPart, type ProfileSamples, type ScanPart } from '../analysis/profile-scan.js';
+import { ScanFrames, ScannedProfile, scanPart, type ScanPart } from '../analysis/profile-scan.js';
 import { checkSampleCounts, gzipSizeHint, isGzip, scanPprof, scanSampleTable, type PprofScan } from '../formats/pprof/decode-pprof.js';
 import { gunzipShared } from './shared-gunzip.js';
 import { ScanHelper, SCAN_HELPER_ROLE, serveScanHelper } from './scan-helper.js';
-import { columnSamples, keepingStacks, partOfItsOwn, stackColumnsFor, stackProfile, type StackColumns, type StackPart } from '../analysis/scan-stacks.js';
 import { detectFormat, DETECT_HEAD_BYTES } from '../formats/detect-format.js';
 import { warmUpWhenIdle } from './warm-up.js';
 
@@ -120,12 +119,12 @@ function structureOf(view: ProfileView, inverted: boolean): FlameStructure {
 /**
  * After the app's import of a profile has its figures (the engine now writes the library and
  * the page opens the profile), the trie of its first flame graph (the plain view, forward) is
- * built from the kept stacks, so the view's first request finds it made or on its way.
+ * built from the profile the import decoded, so the view's first request finds it made or on its way.
  */
 function prebuildFirstFlame(sha256: string): void {
-  if (!stackProfiles.has(sha256)) return;
+  if (!cache.has(sha256)) return;
   try {
-    const view = viewFor({ sources: [{ sha256 }], base: [], filters: {} }, true);
+    const view = viewFor({ sources: [{ sha256 }], base: [], filters: {} });
     if (FlameStructure.fits(view.profile)) structureOf(view, false);
   } catch {
     // Only a head start: the view's own request builds it, and reports any error.
@@ -145,35 +144,12 @@ function figuresOf(profile: Profile): TopFigures {
   return figures;
 }
 
-/**
- * The view of a spec. `stacksWill`: the question reads stacks and values alone (flame graphs,
- * top tables, call trees, sandwiches), so one profile's view without tag filters may be made
- * from the stacks its import kept (no labels) when the decoded profile is not held.
- */
-function viewFor(spec: ViewSpec, stacksWill = false): ProfileView {
-  const stacks = stacksWill ? keptStacksFor(spec) : undefined;
-  const key = JSON.stringify([stacks ? 'stacks' : 'decoded', spec.sources.map((s) => s.sha256), spec.base.map((s) => s.sha256), spec.filters]);
+function viewFor(spec: ViewSpec): ProfileView {
+  const key = JSON.stringify([spec.sources.map((s) => s.sha256), spec.base.map((s) => s.sha256), spec.filters]);
   const hit = views.get(key);
   if (hit) return touch(views, key, hit, VIEW_CACHE_SIZE);
-  const view = viewProfile({ sources: stacks ? [stacks] : profilesFor(spec.sources), base: profilesFor(spec.base) }, spec.filters);
+  const view = viewProfile({ sources: profilesFor(spec.sources), base: profilesFor(spec.base) }, spec.filters);
   return touch(views, key, view, VIEW_CACHE_SIZE);
-}
-
-/**
- * Profiles the app's imports scanned with their stacks kept (analysis/scan-stacks.ts: sample
- * columns without labels), by SHA-256: the first views of a profile just imported read them
- * instead of decoding it again. The last two.
- */
-const STACK_PROFILES = 2;
-const stackProfiles = new Map<string, Profile>();
-
-function keptStacksFor(spec: ViewSpec): Profile | undefined {
-  const { sources, base, filters } = spec;
-  if (sources.length !== 1 || base.length > 0 || filters.tagfocus !== undefined || filters.tagignore !== undefined) return undefined;
-  const sha256 = sources[0].sha256;
-  const stacks = stackProfiles.get(sha256);
-  if (!stacks || cache.has(sha256)) return undefined;
-  return touch(stackProfiles, sha256, stacks, STACK_PROFILES);
 }
 
 /** An import's file: read in chunks, kept under `key` until its SHA-256 is known (op `keep`). */
@@ -196,8 +172,7 @@ function keep(key: string, sha256: string | null): null {
  * no views: the CLI), with their summary, function figures and top tables; the last one only.
  */
 const scanned = new Map<string, ScannedProfile>();
-/** The app (a worker that warms up: views follow imports) keeps the stacks its import scans walk. */
-const keepStacksOnImport = workerData?.warmUp === true;
+const scanOnImport = workerData?.warmUp !== true;
 
 /**
  * A gzipped pprof file whose data is at least this big (by its trailer) is scanned by two
@@ -209,23 +184,15 @@ const PARALLEL_SCAN_MIN_SAMPLES = 100_000;
 
 /** A pprof file scanned for its import, or undefined when it must be decoded (not pprof, or its view differs from the plain figures). */
 async function scanForImport(source: ProfileSource): Promise<ScannedProfile | undefined> {
-  if (!source.bytes || cache.has(source.sha256) || detectFormat(source.bytes.subarray(0, DETECT_HEAD_BYTES)).format !== 'pprof') return undefined;
+  if (!scanOnImport || !source.bytes || cache.has(source.sha256) || detectFormat(source.bytes.subarray(0, DETECT_HEAD_BYTES)).format !== 'pprof') return undefined;
   const bytes = source.bytes;
   // Started first, so that its start-up overlaps the gunzip.
   const helper = bytes.length > 0 && isGzip(bytes) && gzipSizeHint(bytes) >= PARALLEL_SCAN_MIN_BYTES ? new ScanHelper(new URL(import.meta.url)) : undefined;
   try {
     const samples = scanPprof(helper ? await gunzipShared(bytes) : bytes);
     if (!ScannedProfile.fits(samples.skeleton)) return undefined;
-    const inTwo = helper !== undefined && samples.sampleCount >= PARALLEL_SCAN_MIN_SAMPLES;
-    const stacks = keepStacksOnImport ? { columns: stackColumnsFor(samples.table, samples.skeleton.sampleTypes.length, inTwo), parts: [] as StackPart[] } : undefined;
-    const walked = inTwo ? await scanInTwo(samples, helper, stacks) : scanInOne(samples, stacks);
-    if (!stacks) return touch(scanned, source.sha256, new ScannedProfile(samples, walked), 1);
-    // The scanned profile's later walks (a top table's inline labels) read the kept stacks.
-    const kept = touch(stackProfiles, source.sha256, stackProfile(samples.skeleton, samples.sampleCount, stacks.columns, stacks.parts), STACK_PROFILES);
-    const scan = touch(scanned, source.sha256, new ScannedProfile(columnSamples(kept), walked), 1);
-    // Its views' top tables read the scan's figures and walk the kept stacks for their labels.
-    topFigures.set(kept, new TopFigures(kept, { frames: scan.frames, figures: scan.figures }));
-    return scan;
+    const profile = helper && samples.sampleCount >= PARALLEL_SCAN_MIN_SAMPLES ? await scanInTwo(samples, helper) : new ScannedProfile(samples);
+    return touch(scanned, source.sha256, profile, 1);
   } catch (err) {
     if (err instanceof FormatError) throw new SourceFormatError(source.sha256, err.message);
     throw err;
@@ -234,24 +201,8 @@ async function scanForImport(source: ProfileSource): Promise<ScannedProfile | un
   }
 }
 
-/** Where a scan keeps the stacks it walks (the app), and the parts walked into them, in sample order. */
-type KeptStacks = { columns: StackColumns; parts: StackPart[] };
-
-/** What a scan walked: the frames, the parts' figures, the samples' inline bits (ScannedProfile's `given`). */
-type Walked = { frames: ScanFrames; parts: ScanPart[]; sampleBits: Uint16Array | null };
-
-/** The samples walked here, their stacks kept when asked. */
-function scanInOne(samples: PprofScan, stacks: KeptStacks | undefined): Walked {
-  const frames = new ScanFrames(samples.skeleton);
-  const sampleBits = frames.locBits ? new Uint16Array(samples.sampleCount) : null;
-  const part: StackPart = { from: 0, to: samples.sampleCount, base: 0, end: 0 };
-  const walked = scanPart(stacks ? keepingStacks(samples, stacks.columns, part) : samples, frames, sampleBits);
-  stacks?.parts.push(part);
-  return { frames, parts: [walked], sampleBits };
-}
-
 /** The first half of the samples walked here, the second by the helper; a helper that cannot run leaves its half to this thread. */
-async function scanInTwo(whole: PprofScan, helper: ScanHelper, stacks: KeptStacks | undefined): Promise<Walked> {
+async function scanInTwo(whole: PprofScan, helper: ScanHelper): Promise<ScannedProfile> {
   const { skeleton } = whole;
   const table = { ...whole.table, sStart: shared(whole.table.sStart), sEnd: shared(whole.table.sEnd) };
   const samples = scanSampleTable(skeleton, table);
@@ -259,23 +210,14 @@ async function scanInTwo(whole: PprofScan, helper: ScanHelper, stacks: KeptStack
   const frames = new ScanFrames(skeleton);
   const sampleBits = frames.locBits ? new Uint16Array(new SharedArrayBuffer(2 * n)) : null;
   const mid = n >>> 1;
-  const ownPart: StackPart = { from: 0, to: mid, base: 0, end: 0 };
-  const theirPart = partOfItsOwn(table, mid, n);
-  const keeping = (part: StackPart): ProfileSamples => (stacks ? keepingStacks(samples, stacks.columns, part) : samples);
   let abandoned = false;
-  const theirs = helper.run({ skeleton, table, from: mid, to: n, sampleBits, stacks: stacks && { columns: stacks.columns, part: theirPart } }).then(
-    (part) => {
-      theirPart.end = part.stacksEnd ?? 0;
-      return part;
-    },
-    (err: unknown) => {
-      if (err instanceof FormatError || abandoned) throw err;
-      return scanPart(keeping(theirPart), frames, sampleBits, { from: mid, to: n });
-    },
-  );
+  const theirs = helper.run({ skeleton, table, from: mid, to: n, sampleBits }).catch((err: unknown) => {
+    if (err instanceof FormatError || abandoned) throw err;
+    return scanPart(samples, frames, sampleBits, { from: mid, to: n });
+  });
   let own: ScanPart;
   try {
-    own = scanPart(keeping(ownPart), frames, sampleBits, { from: 0, to: mid });
+    own = scanPart(samples, frames, sampleBits, { from: 0, to: mid });
   } catch (err) {
     // The first half's error is the first in the file; the helper's half is not wanted any more.
     abandoned = true;
@@ -284,8 +226,7 @@ async function scanInTwo(whole: PprofScan, helper: ScanHelper, stacks: KeptStack
   }
   const rest = await theirs;
   checkSampleCounts({ locations: own.counts.locations + rest.counts.locations, labels: own.counts.labels + rest.counts.labels }, table.sStart[0]);
-  stacks?.parts.push(ownPart, theirPart);
-  return { frames, parts: [own, rest], sampleBits };
+  return new ScannedProfile(samples, { frames, parts: [own, rest], sampleBits });
 }
 
 function shared(a: Uint32Array): Uint32Array {
@@ -295,10 +236,10 @@ function shared(a: Uint32Array): Uint32Array {
   return out;
 }
 
-/** The scanned profile a top request reads, when it asks for the plain view of that one profile (and its stacks were not kept: else their view's). */
+/** The scanned profile a top request reads, when it asks for the plain view of that one profile. */
 function scannedView(req: Extract<WorkerRequest, { op: 'top' }>): ScannedProfile | undefined {
   const { sources, base, filters } = req.view;
-  if (sources.length !== 1 || base.length > 0 || Object.keys(filters).length > 0 || stackProfiles.has(sources[0].sha256)) return undefined;
+  if (sources.length !== 1 || base.length > 0 || Object.keys(filters).length > 0) return undefined;
   return scanned.get(sources[0].sha256);
 }
 
@@ -318,14 +259,14 @@ function handle(req: WorkerRequest, id: number): unknown {
       return scanned.get(req.source.sha256)?.functionStats() ?? functionStatsOf(profilesFor([req.source])[0], figuresOf(profilesFor([req.source])[0]));
     case 'flame':
       // Diff views keep signed sums: their own build. Others share one trie across sample types.
-      if (req.view.base.length > 0 || !FlameStructure.fits(viewFor(req.view, true).profile)) {
-        return flameGraphOf(viewFor(req.view, true), req.sampleType, { inverted: req.inverted, signed: req.view.base.length > 0, maxNodes: req.maxNodes });
+      if (req.view.base.length > 0 || !FlameStructure.fits(viewFor(req.view).profile)) {
+        return flameGraphOf(viewFor(req.view), req.sampleType, { inverted: req.inverted, signed: req.view.base.length > 0, maxNodes: req.maxNodes });
       }
-      return flameOf(viewFor(req.view, true), req.sampleType, req.inverted === true, req.maxNodes);
+      return flameOf(viewFor(req.view), req.sampleType, req.inverted === true, req.maxNodes);
     case 'callTree':
-      return callTreeOf(viewFor(req.view, true), req.sampleType, { diff: req.view.base.length > 0 });
+      return callTreeOf(viewFor(req.view), req.sampleType, { diff: req.view.base.length > 0 });
     case 'sandwich':
-      return sandwichOf(viewFor(req.view, true), req.sampleType, req.name, { diff: req.view.base.length > 0 });
+      return sandwichOf(viewFor(req.view), req.sampleType, req.name, { diff: req.view.base.length > 0 });
     case 'diffTable':
       return diffTableOf(viewFor(req.view), req.sampleType, req.options, { diff: req.view.base.length > 0 });
     case 'export':
@@ -333,8 +274,7 @@ function handle(req: WorkerRequest, id: number): unknown {
     case 'top': {
       const scan = scannedView(req);
       if (scan) return scan.top(resolveSampleType(scan.skeleton, req.sampleType), req.options);
-      const view = viewFor(req.view, true);
-      return topOf(view, req.sampleType, req.options, figuresOf(view.profile));
+      return topOf(viewFor(req.view), req.sampleType, req.options, figuresOf(viewFor(req.view).profile));
     }
     case 'sourceList':
       return sourceListOf(viewFor(req.view), req.sampleType, req.symbol, { searchPath: req.searchPath, trimPath: req.trimPath });
@@ -365,6 +305,8 @@ function transferables(value: unknown, depth = 0, out = new Set<ArrayBuffer>()):
 }
 
 let lastRequestAt = 0;
+/** One request at a time, in the order sent (an import's scan waits for its helper). */
+let queue = Promise.resolve();
 const timing = Boolean(process.env.GPW_TIMING);
 
 /** This thread's CPU time (user + system) in ms, where Linux tells it (GPW_TIMING); else 0. */
@@ -377,8 +319,6 @@ function threadCpuMs(): number {
     return 0;
   }
 }
-/** One request at a time, in the order sent (an import's scan waits for its helper). */
-let queue = Promise.resolve();
 if (workerData?.role === SCAN_HELPER_ROLE) serveScanHelper(parentPort!);
 else {
   useLinearRegexpFallback();
@@ -398,14 +338,14 @@ async function answer(msg: { id: number; req: WorkerRequest }): Promise<void> {
     if (timing) process.stderr.write(`worker ${msg.req.op}: ${(performance.now() - t0).toFixed(0)} ms (this thread's CPU ${(threadCpuMs() - cpu0).toFixed(0)} ms)\n`);
     reply = { id: msg.id, ok: true, value };
     parentPort!.postMessage(reply, transferables(value));
-    // An import's figures are the last the import asks for: its first view is next.
-    if (msg.req.op === 'functionStats' && keepStacksOnImport) {
+    // An import's figures are the last the app's import asks for: its first view is next.
+    if (msg.req.op === 'functionStats' && workerData?.warmUp === true) {
       const { sha256 } = msg.req.source;
       queue = queue.then(() => {
-        const t0 = performance.now();
-        const cpu0 = timing ? threadCpuMs() : 0;
+        const t1 = performance.now();
+        const cpu1 = timing ? threadCpuMs() : 0;
         prebuildFirstFlame(sha256);
-        if (timing) process.stderr.write(`worker first flame's trie, ahead: ${(performance.now() - t0).toFixed(0)} ms (this thread's CPU ${(threadCpuMs() - cpu0).toFixed(0)} ms)\n`);
+        if (timing) process.stderr.write(`worker first flame's trie, ahead: ${(performance.now() - t1).toFixed(0)} ms (this thread's CPU ${(threadCpuMs() - cpu1).toFixed(0)} ms)\n`);
       });
     }
     return;

@@ -8,7 +8,6 @@ import { Worker, type MessagePort } from 'node:worker_threads';
 import type { Profile } from '../model/profile.js';
 import { scanSampleTable, type SampleTable } from '../formats/pprof/decode-pprof.js';
 import { ScanFrames, scanPart, type ScanPart } from '../analysis/profile-scan.js';
-import { keepingStacks, type StackColumns, type StackPart } from '../analysis/scan-stacks.js';
 import { FormatError } from '../formats/format-error.js';
 
 export const SCAN_HELPER_ROLE = 'scan-helper';
@@ -21,24 +20,17 @@ export interface ScanHelperJob {
   to: number;
   /** Shared: the helper sets its samples' bits. */
   sampleBits: Uint16Array | null;
-  /** Shared: the helper also copies its samples' stacks there (analysis/scan-stacks.ts); it answers where its part ends. */
-  stacks?: { columns: StackColumns; part: StackPart };
 }
 
-/** A part walked by the helper; `stacksEnd`: where its stacks end, when it kept them. */
-export type HelperPart = ScanPart & { stacksEnd?: number };
-
-type ScanHelperReply = { ok: true; part: HelperPart } | { ok: false; message: string; format: boolean };
+type ScanHelperReply = { ok: true; part: ScanPart } | { ok: false; message: string; format: boolean };
 
 /** In the helper thread: walks the samples of each job it is sent. */
 export function serveScanHelper(port: MessagePort): void {
   port.on('message', (job: ScanHelperJob) => {
     let reply: ScanHelperReply;
     try {
-      const scanned = scanSampleTable(job.skeleton, job.table);
-      const samples = job.stacks ? keepingStacks(scanned, job.stacks.columns, job.stacks.part) : scanned;
-      const part = scanPart(samples, new ScanFrames(job.skeleton), job.sampleBits, { from: job.from, to: job.to });
-      reply = { ok: true, part: { ...part, stacksEnd: job.stacks?.part.end } };
+      const samples = scanSampleTable(job.skeleton, job.table);
+      reply = { ok: true, part: scanPart(samples, new ScanFrames(job.skeleton), job.sampleBits, { from: job.from, to: job.to }) };
     } catch (err) {
       reply = { ok: false, message: err instanceof Error ? err.message : String(err), format: err instanceof FormatError };
     }
@@ -61,8 +53,8 @@ export class ScanHelper {
   }
 
   /** The part of the job's samples; a FormatError for bad input, another Error when the helper could not run. */
-  run(job: ScanHelperJob): Promise<HelperPart> {
-    const answer = new Promise<HelperPart>((resolve, reject) => {
+  run(job: ScanHelperJob): Promise<ScanPart> {
+    const answer = new Promise<ScanPart>((resolve, reject) => {
       this.worker.once('message', (reply: ScanHelperReply) => {
         if (reply.ok) resolve(reply.part);
         else reject(reply.format ? new FormatError(reply.message) : new Error(reply.message));

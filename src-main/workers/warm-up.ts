@@ -8,9 +8,6 @@ import { decodePprof } from '../formats/pprof/decode-pprof.js';
 import { summarizeProfile } from '../analysis/profile-summary.js';
 import { buildFlameGraph } from '../analysis/flame-graph.js';
 import { computeTop, TopFigures } from '../analysis/top.js';
-import { scanPprof } from '../formats/pprof/decode-pprof.js';
-import { ScanFrames, scanPart } from '../analysis/profile-scan.js';
-import { keepingStacks, stackColumnsFor, stackProfile, type StackPart } from '../analysis/scan-stacks.js';
 import { FlameStructure } from '../analysis/flame-graph.js';
 
 /**
@@ -64,16 +61,9 @@ const steps = (): (() => void)[] => {
     () => summarizeProfile(profile),
     () => buildFlameGraph(profile, 1),
     () => computeTop(profile, 1, { nodecount: 20, nodefraction: 0.005 }),
-    // The app's import and first views: a scan keeping the stacks, the partial trie, every type's top.
-    () => {
-      const scan = scanPprof(bytes);
-      const columns = stackColumnsFor(scan.table, scan.skeleton.sampleTypes.length, false);
-      const part: StackPart = { from: 0, to: scan.sampleCount, base: 0, end: 0 };
-      scanPart(keepingStacks(scan, columns, part), new ScanFrames(scan.skeleton), null);
-      const kept = stackProfile(scan.skeleton, scan.sampleCount, columns, [part]);
-      new FlameStructure(kept, false, 1e-4).graph(1);
-      new TopFigures(kept).top(1, { nodecount: 100, nodefraction: 0.005 });
-    },
+    // A view's first flame graph (the partial trie) and every type's top table at once.
+    () => new FlameStructure(profile, false, 1e-4).graph(1),
+    () => new TopFigures(profile).top(1, { nodecount: 100, nodefraction: 0.005 }),
   ];
   return [...work, ...work, ...work];
 };
