@@ -11,13 +11,18 @@ import { grown } from './grown.js';
  */
 export type StackChooser = (sample: number, stack: number[]) => boolean;
 
+/** selectSamples' columns start with room for this many location ids at most (and a 16th as many samples). */
+const SELECT_START_LOCS = 1 << 22;
+
 export function selectSamples(profile: Profile, choose: StackChooser): Profile {
   const nTypes = profile.sampleTypes.length;
   const n = profile.sampleCount;
   const locStart = new Uint32Array(n + 1);
-  // Stacks rarely grow (collapsing and filters shorten them): start at the source's size.
-  let locs = new Uint32Array(Math.max(16, profile.sampleLocs.length));
-  const values = new Float64Array(n * nTypes);
+  // Stacks rarely grow (collapsing and filters shorten them), but a filter may keep few of many
+  // samples: columns start at the source's size up to a bound and grow by doubling past it (a big
+  // profile's full-size columns, zeroed for a focus that keeps a few samples, cost more than the copies).
+  let locs = new Uint32Array(Math.max(16, Math.min(profile.sampleLocs.length, SELECT_START_LOCS)));
+  let values = new Float64Array(Math.max(nTypes, Math.min(n, SELECT_START_LOCS >>> 4) * nTypes));
   const labelStart = new Uint32Array(n + 1);
   const labelIdx = new Uint32Array(profile.labelKey.length);
   const stack: number[] = [];
@@ -29,6 +34,7 @@ export function selectSamples(profile: Profile, choose: StackChooser): Profile {
     if (!choose(s, stack)) continue;
     if (nLocs + stack.length > locs.length) locs = grown(locs, Math.max(locs.length * 2, nLocs + stack.length));
     for (let i = 0; i < stack.length; i++) locs[nLocs++] = stack[i];
+    if ((kept + 1) * nTypes > values.length) values = grown(values, Math.min(n * nTypes, values.length * 2));
     for (let t = 0; t < nTypes; t++) values[kept * nTypes + t] = profile.values[s * nTypes + t];
     for (let i = profile.sampleLabelStart[s]; i < profile.sampleLabelStart[s + 1]; i++) labelIdx[nLabels++] = i;
     kept++;
@@ -52,6 +58,51 @@ export function selectSamples(profile: Profile, choose: StackChooser): Profile {
     labelNum: pick(profile.labelNum, (k) => new Float64Array(k)),
     labelNumUnit: pick(profile.labelNumUnit, (k) => new Int32Array(k)),
   };
+}
+
+/**
+ * The samples with keep[s] === 1, each with its stack, values and labels as they are: what
+ * selectSamples makes when every chosen stack is the sample's own, without building each stack
+ * (a focus or ignore chip on a big profile), in columns of the exact size.
+ */
+export function keepSamples(profile: Profile, keep: Uint8Array): Profile {
+  const nTypes = profile.sampleTypes.length;
+  const { sampleLocStart, sampleLocs, sampleLabelStart } = profile;
+  let kept = 0;
+  let nLocs = 0;
+  let nLabels = 0;
+  for (let s = 0; s < profile.sampleCount; s++) {
+    if (keep[s] === 0) continue;
+    kept++;
+    nLocs += sampleLocStart[s + 1] - sampleLocStart[s];
+    nLabels += sampleLabelStart[s + 1] - sampleLabelStart[s];
+  }
+  const locStart = new Uint32Array(kept + 1);
+  const locs = new Uint32Array(nLocs);
+  const values = new Float64Array(kept * nTypes);
+  const labelStart = new Uint32Array(kept + 1);
+  const labelKey = new Int32Array(nLabels);
+  const labelStr = new Int32Array(nLabels);
+  const labelNum = new Float64Array(nLabels);
+  const labelNumUnit = new Int32Array(nLabels);
+  let k = 0;
+  let at = 0;
+  let li = 0;
+  for (let s = 0; s < profile.sampleCount; s++) {
+    if (keep[s] === 0) continue;
+    for (let i = sampleLocStart[s]; i < sampleLocStart[s + 1]; i++) locs[at++] = sampleLocs[i];
+    for (let t = 0; t < nTypes; t++) values[k * nTypes + t] = profile.values[s * nTypes + t];
+    for (let i = sampleLabelStart[s]; i < sampleLabelStart[s + 1]; i++, li++) {
+      labelKey[li] = profile.labelKey[i];
+      labelStr[li] = profile.labelStr[i];
+      labelNum[li] = profile.labelNum[i];
+      labelNumUnit[li] = profile.labelNumUnit[i];
+    }
+    k++;
+    locStart[k] = at;
+    labelStart[k] = li;
+  }
+  return { ...profile, sampleCount: kept, sampleLocStart: locStart, sampleLocs: locs, values, sampleLabelStart: labelStart, labelKey, labelStr, labelNum, labelNumUnit };
 }
 
 /** The stack of sample s as it is, leaf first. */

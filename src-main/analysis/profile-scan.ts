@@ -184,7 +184,7 @@ export class ScannedProfile {
   top(typeIndex: number, options: TopOptions): TopReport {
     const figures = this.figures.of(typeIndex);
     return topOfFigures(this.frames, this.samples.skeleton.sampleTypes[typeIndex], figures, options, figures.total, (shown) => {
-      const walk = new EdgeWalk(this.frames, shown);
+      const walk = new EdgeWalk(this.frames, shown, true);
       // Only the edges into a shown function that is inlined somewhere decide a label, and
       // only samples holding one such function have those edges: the others are skipped.
       let wanted = 0;

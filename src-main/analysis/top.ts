@@ -301,13 +301,33 @@ export function accumulate(profile: Profile, frames: FrameTable, typeIndex: numb
 export class EdgeWalk {
   readonly edges: EdgeTable;
   private readonly locShown: Uint8Array;
+  /** The functions whose incoming edges are kept (1): every shown one, or with `labelsOnly` the shown ones inlined somewhere. */
+  private readonly into: Uint8Array;
+  /** With `labelsOnly`: per location, 1 when it holds such a function (a sample without one adds no edge and is not walked); else null. */
+  private readonly locInto: Uint8Array | null = null;
 
+  /**
+   * `labelsOnly`: only the edges into shown functions that appear as an inlined frame somewhere
+   * (the only ones an inline label depends on: see EdgeTable.labels); the others are not kept.
+   */
   constructor(
     private readonly frames: FrameTable,
     private readonly shown: Uint8Array,
+    labelsOnly = false,
   ) {
     this.edges = new EdgeTable(frames.names.length * 4);
     const { locFrameStart, frameName } = frames;
+    this.into = shown;
+    if (labelsOnly) {
+      const into = (this.into = new Uint8Array(shown.length));
+      frames.frameInline.forEach((inl, f) => {
+        if (inl) into[frameName[f]] = shown[frameName[f]];
+      });
+      this.locInto = new Uint8Array(locFrameStart.length - 1);
+      for (let l = 0; l < this.locInto.length; l++) {
+        for (let f = locFrameStart[l]; f < locFrameStart[l + 1]; f++) if (into[frameName[f]]) this.locInto[l] = 1;
+      }
+    }
     // A table shows few functions: locations without any of them are stepped over at once.
     this.locShown = new Uint8Array(locFrameStart.length - 1);
     for (let l = 0; l < this.locShown.length; l++) {
@@ -319,7 +339,8 @@ export class EdgeWalk {
   add(s: number, locs: Uint32Array, start: number, end: number, v: number): void {
     if (v === 0) return;
     const { locFrameStart, frameName, frameInline } = this.frames;
-    const { locShown, shown, edges } = this;
+    const { locShown, shown, into, edges, locInto } = this;
+    if (locInto && !anyMarked(locInto, locs, start, end)) return;
     let parent = -1;
     for (let li = end - 1; li >= start; li--) {
       const loc = locs[li];
@@ -327,17 +348,23 @@ export class EdgeWalk {
       for (let f = locFrameStart[loc + 1] - 1; f >= locFrameStart[loc]; f--) {
         const node = frameName[f];
         if (!shown[node]) continue;
-        if (parent !== -1 && parent !== node) edges.add(parent, node, frameInline[f], v, s);
+        if (parent !== -1 && parent !== node && into[node]) edges.add(parent, node, frameInline[f], v, s);
         parent = node;
       }
     }
   }
 }
 
-/** The edges between shown functions (shown[i] === 1), stepping over the others (also gpw peek's edges). */
-export function edgesBetween(profile: Profile, frames: FrameTable, typeIndex: number, shown: Uint8Array): EdgeTable {
+/** Whether any of locs[start..end) is marked. */
+function anyMarked(marked: Uint8Array, locs: Uint32Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (marked[locs[i]] !== 0) return true;
+  return false;
+}
+
+/** The edges between shown functions (shown[i] === 1), stepping over the others (also gpw peek's edges); `labelsOnly`: see EdgeWalk. */
+export function edgesBetween(profile: Profile, frames: FrameTable, typeIndex: number, shown: Uint8Array, labelsOnly = false): EdgeTable {
   const nTypes = profile.sampleTypes.length;
-  const walk = new EdgeWalk(frames, shown);
+  const walk = new EdgeWalk(frames, shown, labelsOnly);
   const { sampleLocStart, sampleLocs, values } = profile;
   for (let s = 0; s < profile.sampleCount; s++) walk.add(s, sampleLocs, sampleLocStart[s], sampleLocStart[s + 1], values[s * nTypes + typeIndex]);
   return walk.edges;
@@ -349,7 +376,7 @@ export function edgesBetween(profile: Profile, frames: FrameTable, typeIndex: nu
  */
 export function computeTop(profile: Profile, typeIndex: number, options: TopOptions = DEFAULT_TOP_OPTIONS, reportTotal?: number): TopReport {
   const frames = buildFrameTable(profile, { showAddresses: false });
-  return topOfFigures(frames, profile.sampleTypes[typeIndex], accumulate(profile, frames, typeIndex), options, reportTotal, (shown) => edgesBetween(profile, frames, typeIndex, shown));
+  return topOfFigures(frames, profile.sampleTypes[typeIndex], accumulate(profile, frames, typeIndex), options, reportTotal, (shown) => edgesBetween(profile, frames, typeIndex, shown, true));
 }
 
 /**
@@ -369,8 +396,104 @@ export class TopFigures {
   /** computeTop's table of one type. */
   top(typeIndex: number, options: TopOptions = DEFAULT_TOP_OPTIONS, reportTotal?: number): TopReport {
     const { profile, frames } = this;
-    return topOfFigures(frames, profile.sampleTypes[typeIndex], this.figures.of(typeIndex), options, reportTotal, (shown) => edgesBetween(profile, frames, typeIndex, shown));
+    return topOfFigures(frames, profile.sampleTypes[typeIndex], this.figures.of(typeIndex), options, reportTotal, (shown) => this.edgesOf(typeIndex, options, shown));
   }
+
+  /** Every type's edges of the tables of some options (the last two), made by one walk of the stacks at a type's first table. */
+  private readonly edges = new Map<string, (EdgeTable | null)[]>();
+
+  /**
+   * The edges the table of this type and options labels from: at its first table, the tables
+   * of every type with these options get theirs in the same walk, so a sample-type switch then
+   * walks no stack.
+   */
+  private edgesOf(typeIndex: number, options: TopOptions, shown: Uint8Array): EdgeTable {
+    const key = JSON.stringify([options.nodecount, options.nodefraction, options.cum === true, options.edgefraction ?? null]);
+    let every = this.edges.get(key);
+    if (!every?.[typeIndex]) {
+      const { profile, frames } = this;
+      // Each type's shown functions, as its table picks them (none where no shown one is inlined anywhere: no walk).
+      const masks = profile.sampleTypes.map((st, t): Uint8Array | null => {
+        if (t === typeIndex) return shown;
+        let mask: Uint8Array | null = null;
+        topOfFigures(frames, st, this.figures.of(t), options, undefined, (m) => ((mask = m), new EdgeTable(1)));
+        return mask;
+      });
+      every = edgesOfEveryType(profile, frames, masks);
+      this.edges.delete(key);
+      this.edges.set(key, every);
+      while (this.edges.size > 2) this.edges.delete(this.edges.keys().next().value as string);
+    }
+    return every[typeIndex]!;
+  }
+}
+
+/**
+ * For each type t with shown[t], the edges into its shown functions inlined somewhere (EdgeWalk's
+ * labelsOnly) with that type's values, in one walk of the stacks for all of them: a location
+ * holding no shown function of any type is stepped over at once.
+ */
+export function edgesOfEveryType(profile: Profile, frames: FrameTable, shown: (Uint8Array | null)[]): (EdgeTable | null)[] {
+  const nTypes = profile.sampleTypes.length;
+  if (nTypes > 31) return shown.map((m, t) => (m ? edgesBetween(profile, frames, t, m, true) : null));
+  const { locFrameStart, frameName, frameInline } = frames;
+  const nNames = frames.names.length;
+  // Per function: the types showing it; the types showing it where it is inlined somewhere.
+  const nameBits = new Int32Array(nNames);
+  const intoBits = new Int32Array(nNames);
+  const inlinedSomewhere = new Uint8Array(nNames);
+  frameInline.forEach((inl, f) => {
+    if (inl) inlinedSomewhere[frameName[f]] = 1;
+  });
+  shown.forEach((m, t) => {
+    if (!m) return;
+    for (let i = 0; i < nNames; i++) {
+      if (!m[i]) continue;
+      nameBits[i] |= 1 << t;
+      if (inlinedSomewhere[i]) intoBits[i] |= 1 << t;
+    }
+  });
+  // Per location: the types showing a function there, and those with an edge target there (a
+  // sample without one adds no edge in that type: most samples are skipped after a quick look).
+  const locBits = new Int32Array(locFrameStart.length - 1);
+  const locInto = new Int32Array(locFrameStart.length - 1);
+  for (let l = 0; l < locBits.length; l++) {
+    for (let f = locFrameStart[l]; f < locFrameStart[l + 1]; f++) {
+      locBits[l] |= nameBits[frameName[f]];
+      locInto[l] |= intoBits[frameName[f]];
+    }
+  }
+  const edges = shown.map((m) => (m ? new EdgeTable(nNames * 4) : null));
+  const parent = new Int32Array(nTypes);
+  const { sampleLocStart, sampleLocs, values } = profile;
+  for (let s = 0; s < profile.sampleCount; s++) {
+    // The types this sample counts in (EdgeWalk skips a sample whose value is 0).
+    let active = 0;
+    for (let t = 0; t < nTypes; t++) if (values[s * nTypes + t] !== 0) active |= 1 << t;
+    if (active === 0) continue;
+    let targets = 0;
+    for (let li = sampleLocStart[s]; li < sampleLocStart[s + 1]; li++) targets |= locInto[sampleLocs[li]];
+    active &= targets;
+    if (active === 0) continue;
+    parent.fill(-1);
+    for (let li = sampleLocStart[s + 1] - 1; li >= sampleLocStart[s]; li--) {
+      const loc = sampleLocs[li];
+      if ((locBits[loc] & active) === 0) continue;
+      for (let f = locFrameStart[loc + 1] - 1; f >= locFrameStart[loc]; f--) {
+        const node = frameName[f];
+        const bits = nameBits[node] & active;
+        if (bits === 0) continue;
+        const into = intoBits[node];
+        for (let t = 0; t < nTypes; t++) {
+          if ((bits & (1 << t)) === 0) continue;
+          const p = parent[t];
+          if (p !== -1 && p !== node && (into & (1 << t)) !== 0) edges[t]!.add(p, node, frameInline[f], values[s * nTypes + t], s);
+          parent[t] = node;
+        }
+      }
+    }
+  }
+  return edges;
 }
 
 /** Whether any of the shown functions (shown[i] === 1) appears as an inlined frame. */

@@ -7,7 +7,8 @@ import { protoWriter } from '../formats/pprof/proto-writer.js';
 import { decodePprof } from '../formats/pprof/decode-pprof.js';
 import { summarizeProfile } from '../analysis/profile-summary.js';
 import { buildFlameGraph } from '../analysis/flame-graph.js';
-import { computeTop } from '../analysis/top.js';
+import { computeTop, TopFigures } from '../analysis/top.js';
+import { FlameStructure } from '../analysis/flame-graph.js';
 
 /**
  * A gzip-free pprof profile shaped like Go's allocs profiles: four sample types, a numeric
@@ -60,6 +61,9 @@ const steps = (): (() => void)[] => {
     () => summarizeProfile(profile),
     () => buildFlameGraph(profile, 1),
     () => computeTop(profile, 1, { nodecount: 20, nodefraction: 0.005 }),
+    // A view's first flame graph (the partial trie) and every type's top table at once.
+    () => new FlameStructure(profile, false, 1e-4).graph(1),
+    () => new TopFigures(profile).top(1, { nodecount: 100, nodefraction: 0.005 }),
   ];
   return [...work, ...work, ...work];
 };

@@ -10,8 +10,13 @@ import type { UploadStatus } from '../../src-main/api/upload-types';
 export const UPLOAD_CHUNK_BYTES = 4 << 20;
 /** Files of this size or more go in pieces, with a progress bar; smaller ones in one importFile call. */
 export const UPLOAD_FROM_BYTES = 4 << 20;
-/** How often a running import is asked for its progress. */
-const POLL_MS = 150;
+/**
+ * How often a running import is asked for its progress: often at first (most imports end within a
+ * second or two, and the profile opens as soon as the answer says so), then less.
+ */
+const POLL_MS = 40;
+const POLL_LATER_MS = 150;
+const POLL_OFTEN_FOR_MS = 3000;
 
 export type StatusListener = (status: UploadStatus) => void;
 
@@ -41,8 +46,9 @@ export async function uploadFile(api: GpwApi, file: File, options: { labels?: Re
 /** Polls an import job until it is done, failed or cancelled. */
 export async function followImport(api: GpwApi, status: UploadStatus, onStatus: StatusListener): Promise<UploadStatus> {
   onStatus(status);
+  const since = Date.now();
   while (status.state === 'receiving' || status.state === 'importing') {
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    await new Promise((resolve) => setTimeout(resolve, Date.now() - since < POLL_OFTEN_FOR_MS ? POLL_MS : POLL_LATER_MS));
     status = await api.uploadStatus({ uploadId: status.uploadId });
     onStatus(status);
   }

@@ -54,7 +54,18 @@ async function appBench() {
         return 0;
       }
     };
+    /** gpw serve's peak RSS so far (VmHWM), in MiB; '?' where /proc is missing. */
+    const serverPeakMiB = () => {
+      try {
+        const kb = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${app.serverPid}/status`, 'utf8'));
+        return kb ? (Number(kb[1]) / 1024).toFixed(0) : '?';
+      } catch {
+        return '?';
+      }
+    };
     const cpu = [];
+    /** Per step, the page's own clock (performance.now) from just before the action to the drawn frame. */
+    const pageMs = [];
     await page.goto(url);
     await page.getByTestId('import-button').waitFor();
     // Let the engine's worker warm up as it does after the app starts.
@@ -63,10 +74,12 @@ async function appBench() {
     const settle = async (act, canvasTestId = 'flame-canvas') => {
       const t0 = Date.now();
       const c0 = serverCpu();
+      const p0 = await page.evaluate(() => performance.now());
       await act();
       await page.getByTestId(canvasTestId).first().waitFor({ timeout: 180_000 });
       await page.waitForFunction(() => !document.querySelector('[data-testid=view-pending]') && !document.body.innerText.includes('loading…'), null, { timeout: 180_000, polling: 10 });
-      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      const p1 = await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now())))));
+      pageMs.push(p1 - p0);
       cpu.push(serverCpu() - c0);
       return Date.now() - t0;
     };
@@ -101,6 +114,8 @@ async function appBench() {
     console.log(`  filter chip (focus=step3_2)       ${chip} ms   target <= 300 ms`);
     console.log(`  inverted view (with that filter)  ${inverted} ms   target <= 300 ms`);
     console.log(`  gpw serve's CPU (user+sys) per step, in the order above: ${cpu.map((c) => c.toFixed(0)).join(' / ')} ms`);
+    console.log(`  the page's clock per step, in the order above: ${pageMs.map((c) => c.toFixed(0)).join(' / ')} ms`);
+    console.log(`  gpw serve's peak RSS: ${serverPeakMiB()} MiB`);
     console.log(`  screenshots: ${join(OUT, 'profile-switching.png')}, ${join(OUT, 'profile-inverted.png')}`);
   } finally {
     await app.close();

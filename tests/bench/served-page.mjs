@@ -2,6 +2,9 @@
 // (only the server's own origin reachable), 1600×1000.
 //
 //   const app = await openServedPage(libraryPath);   // { page, url, close, serverPid }
+//
+// BENCH_SERVE_NODE_ARGS: node options for gpw serve, space-separated (e.g. `--cpu-prof
+// --cpu-prof-dir=/tmp/prof`: a CPU profile of each of its threads, written when it ends).
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,11 +18,14 @@ export const CHROMIUM = '/usr/bin/chromium';
  * `view`: another viewport size or device pixel ratio than 1600×1000 at 1.
  */
 export async function openServedPage(libraryPath, view = {}) {
-  const server = spawn(process.execPath, [join(ROOT, 'bin/gpw.js'), 'serve'], { env: { ...process.env, GPW_LIBRARY: libraryPath }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const server = spawn(process.execPath, [...nodeArgs(), join(ROOT, 'bin/gpw.js'), 'serve'], { env: { ...process.env, GPW_LIBRARY: libraryPath }, stdio: ['ignore', 'pipe', 'inherit'] });
   let browser;
   const close = async () => {
     await browser?.close();
+    const ended = new Promise((resolve) => server.once('exit', resolve));
     server.kill('SIGTERM');
+    // A CPU profile is written as the server ends: wait for it (bounded).
+    await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 10_000))]);
   };
   try {
     const url = await new Promise((resolve, reject) => {
@@ -42,4 +48,8 @@ export async function openServedPage(libraryPath, view = {}) {
     await close();
     throw err;
   }
+}
+
+function nodeArgs() {
+  return (process.env.BENCH_SERVE_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
 }

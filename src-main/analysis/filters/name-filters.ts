@@ -5,7 +5,7 @@
 // its outermost match. Matches are decided on the lines as loaded, before hide/show cut them.
 
 import type { Profile } from '../../model/profile.js';
-import { selectSamples, withLocationLines } from '../profile-rewrite.js';
+import { keepSamples, selectSamples, withLocationLines } from '../profile-rewrite.js';
 
 export interface NameFilters {
   focus?: RegExp;
@@ -104,6 +104,7 @@ export function filterByName(profile: Profile, filters: NameFilters, unmatched: 
   if (show && !matched.show) unmatched('Show');
   const trimmed = withLocationLines(profile, locStart, lineIdx);
   const { sampleLocStart, sampleLocs } = profile;
+  if (!anyHidden) return keepSamples(trimmed, focusedSamples(profile, mark));
   return selectSamples(trimmed, (s, stack) => {
     // Whether the sample stays first: a focus keeps few of many, whose stacks alone are copied.
     let focused = false;
@@ -116,6 +117,24 @@ export function filterByName(profile: Profile, filters: NameFilters, unmatched: 
     for (let i = sampleLocStart[s]; i < sampleLocStart[s + 1]; i++) if (!hidden[sampleLocs[i]]) stack.push(sampleLocs[i]);
     return !anyHidden || stack.length > 0;
   });
+}
+
+/** Per sample, 1 when its stack holds a focused location and no ignored one. */
+function focusedSamples(profile: Profile, mark: Uint8Array): Uint8Array {
+  const { sampleLocStart, sampleLocs } = profile;
+  const keep = new Uint8Array(profile.sampleCount);
+  for (let s = 0; s < profile.sampleCount; s++) {
+    let focused = 0;
+    let i = sampleLocStart[s];
+    const end = sampleLocStart[s + 1];
+    for (; i < end; i++) {
+      const m = mark[sampleLocs[i]];
+      if (m === IGNORED) break;
+      if (m === FOCUSED) focused = 1;
+    }
+    keep[s] = i === end ? focused : 0;
+  }
+  return keep;
 }
 
 /** pprof -show_from: each stack keeps its frames from the outermost match inward; samples without a match go. */

@@ -1,0 +1,92 @@
+// The first views of a profile the app just imported (workers/profile-worker.ts): the worker
+// answers its flame graphs (the first one's trie built right after the import's figures) and
+// top tables without asking for the bytes again, each equal to the decoded profile's own; and a
+// view's top tables of every sample type, whose inline labels come from one walk of the stacks
+// (TopFigures, analysis/top.ts), equal computeTop's (checked against go tool pprof elsewhere).
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { decodePprof } from '../../src-main/formats/pprof/decode-pprof';
+import { buildFlameGraph, FlameStructure, type FlameGraph } from '../../src-main/analysis/flame-graph';
+import { computeTop, TopFigures } from '../../src-main/analysis/top';
+import { viewProfile, type ViewFilters } from '../../src-main/analysis/profile-view';
+import { topOf } from '../../src-main/analysis/profile-ops';
+import { ProfileWorkerClient } from '../../src-main/workers/profile-worker-client';
+import { sha256Hex } from '../../src-main/library/blobs';
+import { goProfile, repoPath } from '../helpers/paths';
+import { makeBigProfile } from '../bench/make-big-profile.mjs';
+
+const WORKER = repoPath('out/main/profile-worker.js');
+let bigFile = '';
+beforeAll(async () => {
+  bigFile = await makeBigProfile(20_000);
+}, 240_000);
+
+/** Whether two typed arrays hold the same bytes (quicker than toEqual over millions of elements). */
+function sameBytes(a: ArrayBufferView, b: ArrayBufferView): boolean {
+  return a.constructor === b.constructor && Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
+}
+
+/** Two flame graphs equal column by column. */
+function expectSameGraph(a: FlameGraph, b: FlameGraph, what = ''): void {
+  const columns = ['nameIndex', 'depth', 'total', 'self', 'inlined'] as const;
+  const rest = (g: FlameGraph) => ({ ...g, nameIndex: null, depth: null, total: null, self: null, inlined: null, delta: g.delta ? Array.from(g.delta) : null });
+  expect(rest(a), what).toEqual(rest(b));
+  for (const c of columns) expect(sameBytes(a[c], b[c]), `${what} ${c}`).toBe(true);
+}
+
+describe('the first views of a profile the app imported', () => {
+  it.each([['Go allocs', () => goProfile('allocs')], ['Go heap', () => goProfile('heap')], ['bigprofile 20,000', () => bigFile]])('%s: top tables of every type from one walk of the stacks (TopFigures) are computeTop’s', (_name, file) => {
+    const decoded = decodePprof(readFileSync(file()));
+    const figures = new TopFigures(decoded);
+    const types = decoded.sampleTypes.map((_, t) => t);
+    let labelled = 0;
+    for (const options of [{ nodecount: 100, nodefraction: 0.005 }, { nodecount: 0, nodefraction: 0, cum: true }, { nodecount: 100, nodefraction: 0.005 }]) {
+      // The last type first: its first table makes every type's edges.
+      for (const t of [...types].reverse()) {
+        const ours = figures.top(t, options);
+        expect(ours, `type ${t} ${JSON.stringify(options)}`).toEqual(computeTop(decoded, t, options));
+        labelled += ours.rows.filter((r) => r.inline !== '').length;
+      }
+    }
+    expect(labelled).toBeGreaterThan(0);
+  });
+
+  it('the app’s worker answers its flame graphs (the first one’s trie built ahead) and top tables without the bytes again, as the decoded profile’s', async () => {
+    const bytes = readFileSync(bigFile);
+    const sha256 = sha256Hex(bytes);
+    const decoded = decodePprof(bytes);
+    const client = new ProfileWorkerClient(WORKER, true);
+    let asked = 0;
+    const load = (): Uint8Array => {
+      asked++;
+      return bytes;
+    };
+    const view = (filters = {}) => ({ sources: [{ sha256 }], base: [], filters });
+    try {
+      await client.run({ op: 'summarize', source: { sha256, bytes } }, load);
+      // The import's last question: the worker then builds the first flame graph's trie ahead of its request.
+      await client.run({ op: 'functionStats', source: { sha256 } }, load);
+      const fromStacks = await client.run<FlameGraph>({ op: 'flame', view: view(), sampleType: 'inuse_space' }, load);
+      const focused = await client.run<FlameGraph>({ op: 'flame', view: view({ focus: 'step1_' }), inverted: true }, load);
+      const top = await client.run({ op: 'top', view: view({ ignore: 'helper' }), options: { nodecount: 30, nodefraction: 0.005 } }, load);
+      // The plain view's tables: the import's figures, every type's labels from one walk.
+      const plainTops: { rows: { inline: string }[] }[] = [];
+      for (const sampleType of ['alloc_space', 'inuse_objects']) plainTops.push(await client.run<{ rows: { inline: string }[] }>({ op: 'top', view: view(), sampleType, options: { nodecount: 100, nodefraction: 0.005 } }, load));
+      expect(asked).toBe(0);
+      // The decoded profile's views, built here.
+      const expected = (filters: ViewFilters) => viewProfile({ sources: [decoded] }, filters);
+      expectSameGraph(fromStacks, new FlameStructure(decoded, false).graph(3));
+      expectSameGraph(focused, new FlameStructure(expected({ focus: 'step1_' }).profile, true).graph(1));
+      expect(focused.nameIndex.length).toBeGreaterThan(1);
+      expect(top).toEqual(topOf(expected({ ignore: 'helper' }), undefined, { nodecount: 30, nodefraction: 0.005 }));
+      expect(plainTops).toEqual(['alloc_space', 'inuse_objects'].map((t) => topOf(expected({}), t, { nodecount: 100, nodefraction: 0.005 })));
+      expect(plainTops[0].rows.some((r: { inline: string }) => r.inline !== '')).toBe(true);
+      const tagged = await client.run<FlameGraph>({ op: 'flame', view: view({ tagfocus: 'tenant=tenant-0[0-4]' }) }, load);
+      expect(asked).toBe(0);
+      expectSameGraph(tagged, new FlameStructure(expected({ tagfocus: 'tenant=tenant-0[0-4]' }).profile, false).graph(1));
+      expect(tagged.totalValue).toBeLessThan(buildFlameGraph(decoded, 1).totalValue);
+    } finally {
+      await client.close();
+    }
+  }, 120_000);
+});
