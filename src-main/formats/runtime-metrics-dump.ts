@@ -5,7 +5,7 @@
 // objects, are skipped). Pure: bytes → snapshots, a bad line is a FormatError naming it.
 
 import { FormatError } from './format-error.js';
-import { quoteInput } from './quote-input.js';
+import { escapeControls, quoteInput } from './quote-input.js';
 
 export interface RuntimeMetricsSnapshot {
   /** The artifact (and, in a dump, its line) the snapshot comes from. */
@@ -37,7 +37,8 @@ export function parseRuntimeMetricsDump(text: string, id: string): { snapshots: 
     try {
       doc = JSON.parse(line);
     } catch (err) {
-      throw new FormatError(`${where} is not a JSON object (${(err as Error).message.slice(0, 120)}): ${quoteInput(line)}`, i + 1);
+      // JSON.parse quotes the input around the bad token: its controls are escaped like the line's.
+      throw new FormatError(`${where} is not a JSON object (${escapeControls((err as Error).message.slice(0, 120))}): ${quoteInput(line)}`, i + 1);
     }
     if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new FormatError(`${where} is not a JSON object: ${quoteInput(line)}`, i + 1);
     const { time, metrics } = doc as { time?: unknown; metrics?: unknown };

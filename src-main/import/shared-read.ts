@@ -6,7 +6,7 @@
 // engine's modules load and hands it to the early profile worker, which scans it meanwhile; the
 // engine's own read of that file (readMaybeShared) then takes those bytes instead of reading again.
 
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
 import { resolve } from 'node:path';
 
 /** Smaller files are read as usual. */
@@ -47,7 +47,7 @@ export function readAheadForImport(args: readonly string[]): Buffer | undefined 
   for (const arg of args) {
     if (arg.startsWith('-')) continue;
     const path = resolve(arg);
-    const st = statSync(path, { throwIfNoEntry: false });
+    const st = fileStat(path);
     if (!st?.isFile() || st.size < SHARED_READ_MIN_BYTES || st.size > READ_AHEAD_MAX_BYTES) continue;
     if (found) return undefined;
     found = { path, size: st.size, mtimeMs: st.mtimeMs };
@@ -67,6 +67,17 @@ export function readAheadForImport(args: readonly string[]): Buffer | undefined 
   }
 }
 
+/** The path's stat, or undefined for any path that cannot be stat'ed (missing, under a file, no
+ *  permission): the read-ahead only guesses which argument is the input; the import itself reports
+ *  a bad path (and the library names its own). */
+function fileStat(path: string): Stats | undefined {
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
+}
+
 /** Whether the open file starts as gzip data does. */
 function gzipAt(fd: number): boolean {
   const head = Buffer.alloc(2);
@@ -78,6 +89,6 @@ function takeReadAhead(path: string, size: number): Buffer | undefined {
   const held = ahead;
   if (!held || held.path !== resolve(path)) return undefined;
   ahead = null;
-  const st = statSync(path, { throwIfNoEntry: false });
+  const st = fileStat(path);
   return st && held.size === size && st.size === size && st.mtimeMs === held.mtimeMs ? held.bytes : undefined;
 }

@@ -12,6 +12,7 @@ import { withFileLock } from '../go/file-lock.mjs';
 import { buildGoService, buildPprofServer, startPprofServer } from '../go/pprofserver/harness.mjs';
 import { benchpairRoot, ensureBenchPairs } from '../go/benchpair-gen.mjs';
 import { ensureHotspots } from '../go/hotspots-gen.mjs';
+import { ensureCorpus } from '../go/gcload-corpus.mjs';
 import { execFileSync } from 'node:child_process';
 
 export const SEED_ROOT = path.join(repoRoot, 'tests', '.tmp', 'fuzz-seeds');
@@ -99,6 +100,12 @@ export const SEED_SOURCES = {
   escapes: () => madeSeeds('escapes', async () => {
     const dir = await ensureHotspots('local');
     return { 'escapes-m.txt': readFileSync(path.join(dir, 'escapes-m.txt')), 'escapes-m2.txt': headOf(path.join(dir, 'escapes-m2.txt'), 48000), 'escapes-main.json': readFileSync(path.join(dir, 'escapes-main.json')) };
+  }),
+  // A real runtime/metrics dump: the snapshots tests/go/gcload-shapes wrote while it ran (the
+  // corpus set the GC what-if's metrics test records too; one recording, locked and stamped).
+  'runtime-metrics': () => madeSeeds('runtime-metrics', async () => {
+    const { dir } = await ensureCorpus('snapshots-test');
+    return { 'steady-base.metrics.jsonl': headOf(path.join(dir, 'default-p2', 'steady-base.metrics.jsonl'), 24000) };
   }),
   'goroutine-dump': () => madeSeeds('goroutine-dump', async () => {
     const bin = await buildGoService(path.join(repoRoot, 'tests', 'go', 'dumpgen'), 'dumpgen', '');
