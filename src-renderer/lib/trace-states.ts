@@ -2,9 +2,7 @@
 // split by what it waits for, as the blocking profiles split it) and, on P lanes, what kind of
 // goroutine ran. The legend, the lanes and the span panel all use these.
 
-import { GoClass, ProcClass, goClassOf, procClassOf } from '../../src-main/analysis/trace/lane-classes';
-
-export { GoClass, ProcClass, goClassOf, procClassOf };
+export { ProcClass, goClassOf } from '../../src-main/analysis/trace/lane-classes';
 
 export const GO_CLASSES: { name: string; color: string; help: string }[] = [
   { name: 'running', color: '#3a9d5d', help: 'on a P, executing' },

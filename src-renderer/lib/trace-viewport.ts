@@ -6,7 +6,7 @@
 // The whole trace's window is also the engine's (it rasterises the first view: timeline-overview.ts).
 import { MIN_NS_PER_PX, wholeTrace } from '../../src-main/analysis/trace/lane-raster';
 
-export { MIN_NS_PER_PX, wholeTrace };
+export { wholeTrace };
 
 /** The timeline's left column (lane names), in CSS pixels. */
 export const TIMELINE_HEAD_W = 230;
