@@ -319,10 +319,8 @@ export class EdgeWalk {
     const { locFrameStart, frameName } = frames;
     this.into = shown;
     if (labelsOnly) {
-      const into = (this.into = new Uint8Array(shown.length));
-      frames.frameInline.forEach((inl, f) => {
-        if (inl) into[frameName[f]] = shown[frameName[f]];
-      });
+      const into = (this.into = inlinedNames(frames));
+      for (let i = 0; i < into.length; i++) if (!shown[i]) into[i] = 0;
       this.locInto = new Uint8Array(locFrameStart.length - 1);
       for (let l = 0; l < this.locInto.length; l++) {
         for (let f = locFrameStart[l]; f < locFrameStart[l + 1]; f++) if (into[frameName[f]]) this.locInto[l] = 1;
@@ -441,10 +439,7 @@ export function edgesOfEveryType(profile: Profile, frames: FrameTable, shown: (U
   // Per function: the types showing it; the types showing it where it is inlined somewhere.
   const nameBits = new Int32Array(nNames);
   const intoBits = new Int32Array(nNames);
-  const inlinedSomewhere = new Uint8Array(nNames);
-  frameInline.forEach((inl, f) => {
-    if (inl) inlinedSomewhere[frameName[f]] = 1;
-  });
+  const inlinedSomewhere = inlinedNames(frames);
   shown.forEach((m, t) => {
     if (!m) return;
     for (let i = 0; i < nNames; i++) {
@@ -494,6 +489,14 @@ export function edgesOfEveryType(profile: Profile, frames: FrameTable, shown: (U
     }
   }
   return edges;
+}
+
+/** Per function, 1 when it appears as an inlined frame somewhere. */
+function inlinedNames(frames: FrameTable): Uint8Array {
+  const { frameName, frameInline } = frames;
+  const out = new Uint8Array(frames.names.length);
+  for (let f = 0; f < frameName.length; f++) if (frameInline[f]) out[frameName[f]] = 1;
+  return out;
 }
 
 /** Whether any of the shown functions (shown[i] === 1) appears as an inlined frame. */

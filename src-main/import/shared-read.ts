@@ -22,14 +22,19 @@ export function readMaybeShared(path: string, size: number): Buffer {
   const held = takeReadAhead(path, size);
   if (held) return held;
   if (size < SHARED_READ_MIN_BYTES) return readFileSync(path);
+  return readSharedGzip(path, size) ?? readFileSync(path);
+}
+
+/** A gzip file of `size` bytes read into a SharedArrayBuffer; undefined when it is not gzip or no longer that size. */
+function readSharedGzip(path: string, size: number): Buffer | undefined {
   const fd = openSync(path, 'r');
   try {
-    if (!gzipAt(fd)) return readFileSync(path);
+    if (!gzipAt(fd)) return undefined;
     const out = Buffer.from(new SharedArrayBuffer(size));
     let got = 0;
     for (let n; got < size && (n = readSync(fd, out, got, size - got, got)) > 0; ) got += n;
-    // A file that changed since it was checked is read again as it is now.
-    if (got < size || readSync(fd, Buffer.alloc(1), 0, 1, size) > 0) return readFileSync(path);
+    // A file that changed since it was checked is read again as it is now (by the caller).
+    if (got < size || readSync(fd, Buffer.alloc(1), 0, 1, size) > 0) return undefined;
     return out;
   } finally {
     closeSync(fd);
@@ -54,12 +59,8 @@ export function readAheadForImport(args: readonly string[]): Buffer | undefined 
   }
   if (!found) return undefined;
   try {
-    const fd = openSync(found.path, 'r');
-    const gzip = gzipAt(fd);
-    closeSync(fd);
-    if (!gzip) return undefined;
-    const bytes = readMaybeShared(found.path, found.size);
-    if (!(bytes.buffer instanceof SharedArrayBuffer)) return undefined;
+    const bytes = readSharedGzip(found.path, found.size);
+    if (!bytes) return undefined;
     ahead = { ...found, bytes };
     return bytes;
   } catch {

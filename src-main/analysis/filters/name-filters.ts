@@ -103,19 +103,14 @@ export function filterByName(profile: Profile, filters: NameFilters, unmatched: 
   if (hide && !matched.hide) unmatched('Hide');
   if (show && !matched.show) unmatched('Show');
   const trimmed = withLocationLines(profile, locStart, lineIdx);
+  // Whether each sample stays is decided first: a focus keeps few of many, whose stacks alone are copied.
+  const keep = focusedSamples(profile, mark);
+  if (!anyHidden) return keepSamples(trimmed, keep);
   const { sampleLocStart, sampleLocs } = profile;
-  if (!anyHidden) return keepSamples(trimmed, focusedSamples(profile, mark));
   return selectSamples(trimmed, (s, stack) => {
-    // Whether the sample stays first: a focus keeps few of many, whose stacks alone are copied.
-    let focused = false;
-    for (let i = sampleLocStart[s]; i < sampleLocStart[s + 1]; i++) {
-      const m = mark[sampleLocs[i]];
-      if (m === IGNORED) return false;
-      if (m === FOCUSED) focused = true;
-    }
-    if (!focused) return false;
+    if (keep[s] === 0) return false;
     for (let i = sampleLocStart[s]; i < sampleLocStart[s + 1]; i++) if (!hidden[sampleLocs[i]]) stack.push(sampleLocs[i]);
-    return !anyHidden || stack.length > 0;
+    return stack.length > 0;
   });
 }
 
