@@ -182,7 +182,7 @@ export class GcService {
 
 function dumpSnapshots(name: string, bytes: Uint8Array, id: string): RuntimeMetricsSnapshot[] {
   try {
-    return parseRuntimeMetricsDump(new TextDecoder().decode(bytes), id).snapshots;
+    return parseRuntimeMetricsDump(bytes, id).snapshots;
   } catch (err) {
     if (err instanceof FormatError) throw new GpwError('bad_input', `${name}: ${err.message}`);
     throw err;

@@ -94,7 +94,7 @@ export class MetricsService {
     if (!bytes) throw new GpwError('internal', `the library has lost the data of artifact ${a.id}`);
     let parsed: RuntimeMetricsSnapshot[];
     try {
-      parsed = parseRuntimeMetricsDump(new TextDecoder().decode(bytes), a.id).snapshots;
+      parsed = parseRuntimeMetricsDump(bytes, a.id).snapshots;
     } catch {
       return []; // checked at import; an unreadable blob gives no values
     }

@@ -21,7 +21,7 @@ import { gpw } from '../helpers/run';
 let dir = '';
 let tmp = '';
 const file = (name: string): string => join(dir, 'default-p2', name);
-const dumpOf = (run: string) => parseRuntimeMetricsDump(readFileSync(file(`${run}.metrics.jsonl`), 'utf8'), run);
+const dumpOf = (run: string) => parseRuntimeMetricsDump(readFileSync(file(`${run}.metrics.jsonl`)), run);
 
 beforeAll(async () => {
   dir = (await ensureCorpus('snapshots-test')).dir;
@@ -110,7 +110,7 @@ describe('bad runtime/metrics dumps', () => {
     ['a time that is no time', '{"time":"yesterday","metrics":{"/gc/gogc:percent":100}}\n', /line 1: "time" must be RFC 3339 text or milliseconds/],
     ['a name that is no runtime/metrics name', '{"time":1,"metrics":{"/gc/gogc:percent":100,"gogc":100}}\n', /line 1: "gogc" is not a runtime\/metrics name/],
   ])('%s', (_what, text, says) => {
-    expect(() => parseRuntimeMetricsDump(text, 'x')).toThrow(says);
+    expect(() => parseRuntimeMetricsDump(new TextEncoder().encode(text), 'x')).toThrow(says);
   });
 
   test('the CLI names the file and the line, and replays with --metrics', async () => {

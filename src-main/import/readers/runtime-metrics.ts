@@ -16,8 +16,7 @@ export interface RuntimeMetricsSummary extends OtherSummary {
 }
 
 export function summarizeRuntimeMetricsDump(bytes: Uint8Array): RuntimeMetricsSummary {
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
-  const { snapshots, names } = parseRuntimeMetricsDump(text, 'dump');
+  const { snapshots, names } = parseRuntimeMetricsDump(bytes, 'dump');
   const times = snapshots.map((s) => s.atMs);
   const firstMs = Math.min(...times);
   const lastMs = Math.max(...times);
