@@ -117,7 +117,7 @@ export class GcService {
       else continue;
       const source = a.subtype === 'prometheus' ? 'Prometheus scrapes' : 'runtime/metrics dump';
       sources.set(source, (sources.get(source) ?? 0) + got.length);
-      snaps.push(...got);
+      for (const s of got) snaps.push(s); // not push(...got): a long dump's spread overflows the stack
     }
     return metricsBasis(snaps, [...sources.keys()]);
   }
