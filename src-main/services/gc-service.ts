@@ -108,18 +108,17 @@ export class GcService {
   runMetrics(artifact: Artifact): MetricsBasis | null {
     if (artifact.run === null) return null;
     const snaps: RuntimeMetricsSnapshot[] = [];
-    const sources = new Map<string, number>();
+    const sources = new Set<string>();
     for (const a of this.library.list({ kind: 'metrics' })) {
       if (a.run !== artifact.run) continue;
       let got: RuntimeMetricsSnapshot[];
       if (a.subtype === 'runtime-metrics') got = dumpSnapshots(`${a.file ?? a.id} (the run's runtime/metrics dump)`, this.blob(a), a.id);
       else if (a.subtype === 'prometheus') got = [runtimeSnapshotFromPrometheus(a.id, a.capturedAt ?? a.importedAt, this.promSamples(a, PROMETHEUS_SET))];
       else continue;
-      const source = a.subtype === 'prometheus' ? 'Prometheus scrapes' : 'runtime/metrics dump';
-      sources.set(source, (sources.get(source) ?? 0) + got.length);
+      sources.add(a.subtype === 'prometheus' ? 'Prometheus scrapes' : 'runtime/metrics dump');
       for (const s of got) snaps.push(s); // not push(...got): a long dump's spread overflows the stack
     }
-    return metricsBasis(snaps, [...sources.keys()]);
+    return metricsBasis(snaps, [...sources]);
   }
 
   private requireMetrics(id: string): Artifact {
