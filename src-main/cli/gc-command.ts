@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { GpwError } from '../api/errors.js';
 import { parseByteSize, formatByteSize } from '../analysis/gc/byte-size.js';
-import { gcRunView, gcTradeoff, gcWhatIf, type GcModel, type GcTradeoffPoint } from '../analysis/gc/gc-analysis.js';
+import { gcRunView, gcTradeoff, gcWhatIf, SETTINGS_SOURCE, type GcModel, type GcTradeoffPoint } from '../analysis/gc/gc-analysis.js';
 import { describeGcCpu } from '../analysis/gc/from-metrics.js';
 import { detectFormat, DETECT_HEAD_BYTES } from '../formats/detect-format.js';
 import { readInputFile, type Engine } from '../engine.js';
@@ -68,8 +68,6 @@ async function loadModel(engine: Engine, target: string, metricsFile: string | u
   }
   return engine.gc.modelOfBytes(name, bytes, metrics);
 }
-
-const SETTINGS_SOURCE = { inferred: 'read from its goals', given: 'given', metrics: 'from its runtime/metrics' } as const;
 
 function summary(model: GcModel, json: boolean): string {
   const view = gcRunView(model);

@@ -6,6 +6,7 @@
 
 import { FormatError } from './format-error.js';
 import { escapeControls, quoteInput } from './quote-input.js';
+import { forEachLine } from './text-lines.js';
 
 export interface RuntimeMetricsSnapshot {
   /** The artifact (and, in a dump, its line) the snapshot comes from. */
@@ -22,38 +23,37 @@ export function looksLikeRuntimeMetricsDump(headText: string): boolean {
 }
 
 /**
- * Reads a runtime/metrics dump: one JSON object per line; a bad line is a FormatError naming it.
+ * Reads a runtime/metrics dump: one JSON object per line (text-lines.ts's forEachLine: decoded a
+ * piece at a time, never one string of the whole file); a bad line is a FormatError naming it.
  * Histograms (objects) are skipped; `names` counts the distinct names seen.
  */
-export function parseRuntimeMetricsDump(text: string, id: string): { snapshots: RuntimeMetricsSnapshot[]; names: number } {
+export function parseRuntimeMetricsDump(bytes: Uint8Array, id: string): { snapshots: RuntimeMetricsSnapshot[]; names: number } {
   const snapshots: RuntimeMetricsSnapshot[] = [];
   const seen = new Set<string>();
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].trim();
-    if (line === '') continue;
-    const where = `line ${i + 1}`;
+  forEachLine(bytes, (raw, lineNo) => {
+    const line = raw.trim();
+    if (line === '') return;
+    const where = `line ${lineNo}`;
     let doc: unknown;
     try {
       doc = JSON.parse(line);
     } catch (err) {
       // JSON.parse quotes the input around the bad token: its controls are escaped like the line's.
-      throw new FormatError(`${where} is not a JSON object (${escapeControls((err as Error).message.slice(0, 120))}): ${quoteInput(line)}`, i + 1);
+      throw new FormatError(`${where} is not a JSON object (${escapeControls((err as Error).message.slice(0, 120))}): ${quoteInput(line)}`, lineNo);
     }
-    if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new FormatError(`${where} is not a JSON object: ${quoteInput(line)}`, i + 1);
+    if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new FormatError(`${where} is not a JSON object: ${quoteInput(line)}`, lineNo);
     const { time, metrics } = doc as { time?: unknown; metrics?: unknown };
     const atMs = typeof time === 'number' ? time : typeof time === 'string' ? Date.parse(time) : NaN;
-    if (!Number.isFinite(atMs)) throw new FormatError(`${where}: "time" must be RFC 3339 text or milliseconds since the epoch, not ${quoteInput(JSON.stringify(time ?? null))}`, i + 1);
-    if (typeof metrics !== 'object' || metrics === null || Array.isArray(metrics)) throw new FormatError(`${where}: "metrics" must be an object of runtime/metrics names and numbers`, i + 1);
+    if (!Number.isFinite(atMs)) throw new FormatError(`${where}: "time" must be RFC 3339 text or milliseconds since the epoch, not ${quoteInput(JSON.stringify(time ?? null))}`, lineNo);
+    if (typeof metrics !== 'object' || metrics === null || Array.isArray(metrics)) throw new FormatError(`${where}: "metrics" must be an object of runtime/metrics names and numbers`, lineNo);
     const values: Record<string, number> = {};
     for (const [name, v] of Object.entries(metrics as Record<string, unknown>)) {
-      if (!name.startsWith('/') || !name.includes(':')) throw new FormatError(`${where}: ${quoteInput(name)} is not a runtime/metrics name (/path:unit)`, i + 1);
+      if (!name.startsWith('/') || !name.includes(':')) throw new FormatError(`${where}: ${quoteInput(name)} is not a runtime/metrics name (/path:unit)`, lineNo);
       seen.add(name);
       if (typeof v === 'number' && Number.isFinite(v)) values[name] = v;
     }
-    snapshots.push({ id: `${id}:${i + 1}`, atMs, values });
-  }
+    snapshots.push({ id: `${id}:${lineNo}`, atMs, values });
+  });
   if (snapshots.length === 0) throw new FormatError('the runtime/metrics dump holds no snapshot line');
   return { snapshots, names: seen.size };
 }
-

@@ -103,23 +103,20 @@ export class GcService {
   /**
    * What the runtime/metrics snapshots of a GC log's or trace's run give its what-if
    * (analysis/gc/from-metrics.ts): the run's runtime/metrics dumps and Prometheus scrapes; expvar
-   * memstats hold none of the figures. Null when the artifact has no run or the run no snapshots.
+   * memstats hold none of the figures. Null when the run has no snapshots.
    */
-  runMetrics(artifact: Artifact): MetricsBasis | null {
-    if (artifact.run === null) return null;
+  private runMetrics(runSnapshots: Artifact[]): MetricsBasis | null {
     const snaps: RuntimeMetricsSnapshot[] = [];
-    const sources = new Map<string, number>();
-    for (const a of this.library.list({ kind: 'metrics' })) {
-      if (a.run !== artifact.run) continue;
+    const sources = new Set<string>();
+    for (const a of runSnapshots) {
       let got: RuntimeMetricsSnapshot[];
       if (a.subtype === 'runtime-metrics') got = dumpSnapshots(`${a.file ?? a.id} (the run's runtime/metrics dump)`, this.blob(a), a.id);
       else if (a.subtype === 'prometheus') got = [runtimeSnapshotFromPrometheus(a.id, a.capturedAt ?? a.importedAt, this.promSamples(a, PROMETHEUS_SET))];
       else continue;
-      const source = a.subtype === 'prometheus' ? 'Prometheus scrapes' : 'runtime/metrics dump';
-      sources.set(source, (sources.get(source) ?? 0) + got.length);
-      snaps.push(...got);
+      sources.add(a.subtype === 'prometheus' ? 'Prometheus scrapes' : 'runtime/metrics dump');
+      for (const s of got) snaps.push(s); // not push(...got): a long dump's spread overflows the stack
     }
-    return metricsBasis(snaps, [...sources.keys()]);
+    return metricsBasis(snaps, [...sources]);
   }
 
   private requireMetrics(id: string): Artifact {
@@ -155,15 +152,15 @@ export class GcService {
   async model(id: string): Promise<GcModel> {
     const artifact = this.requireGclog(id);
     // The run's snapshots are part of the input: the key changes when one is added or moved.
-    const snapshotIds = artifact.run === null ? [] : this.library.list({ kind: 'metrics' }).filter((a) => a.run === artifact.run).map((a) => a.sha256);
-    const key = [artifact.sha256, ...snapshotIds].join(',');
+    const runSnapshots = artifact.run === null ? [] : this.library.list({ kind: 'metrics' }).filter((a) => a.run === artifact.run);
+    const key = [artifact.sha256, ...runSnapshots.map((a) => a.sha256)].join(',');
     const cached = this.models.get(key);
     if (cached) {
       this.models.delete(key);
       this.models.set(key, cached);
       return cached;
     }
-    const metrics = this.runMetrics(artifact);
+    const metrics = this.runMetrics(runSnapshots);
     let model: GcModel;
     if (artifact.kind === 'trace') model = modelOfTraceLog(artifact.file ?? id, await this.traces.gcLog(id), metrics);
     else model = this.modelOfBytes(artifact.file ?? id, this.blob(artifact), metrics);
@@ -182,7 +179,7 @@ export class GcService {
 
 function dumpSnapshots(name: string, bytes: Uint8Array, id: string): RuntimeMetricsSnapshot[] {
   try {
-    return parseRuntimeMetricsDump(new TextDecoder().decode(bytes), id).snapshots;
+    return parseRuntimeMetricsDump(bytes, id).snapshots;
   } catch (err) {
     if (err instanceof FormatError) throw new GpwError('bad_input', `${name}: ${err.message}`);
     throw err;

@@ -90,11 +90,10 @@ export class MetricsService {
 
   /** A runtime/metrics dump's lines as snapshots, each value under client_golang's name (go_gc_gogc_percent, …). */
   private dumpSnapshots(a: Artifact): MetricSnapshot[] {
-    const bytes = this.library.blobs.get(a.sha256);
-    if (!bytes) throw new GpwError('internal', `the library has lost the data of artifact ${a.id}`);
+    const bytes = this.blob(a);
     let parsed: RuntimeMetricsSnapshot[];
     try {
-      parsed = parseRuntimeMetricsDump(new TextDecoder().decode(bytes), a.id).snapshots;
+      parsed = parseRuntimeMetricsDump(bytes, a.id).snapshots;
     } catch {
       return []; // checked at import; an unreadable blob gives no values
     }
@@ -111,9 +110,14 @@ export class MetricsService {
     });
   }
 
-  private snapshot(a: Artifact): MetricSnapshot {
+  private blob(a: Artifact): Uint8Array {
     const bytes = this.library.blobs.get(a.sha256);
     if (!bytes) throw new GpwError('internal', `the library has lost the data of artifact ${a.id}`);
+    return bytes;
+  }
+
+  private snapshot(a: Artifact): MetricSnapshot {
+    const bytes = this.blob(a);
     const s: MetricSnapshot = { id: a.id, atMs: at(a), source: a.subtype as 'expvar' | 'prometheus', values: new Map(), help: new Map(), counters: new Set(), gcEndsMs: [] };
     if (a.subtype === 'expvar') readExpvar(bytes, s);
     else readPrometheus(bytes, s);

@@ -39,7 +39,7 @@ test('docs/gc-whatif-inputs.md: predictions with and without runtime/metrics sna
     for (const [name, meta] of g.runs) {
       if (meta.target !== 'base') continue;
       groupLine = `${meta.goVersion}, GOMAXPROCS ${meta.procs}`;
-      const basisOf = (run: string) => metricsBasis(parseRuntimeMetricsDump(readFileSync(join(g.dir, `${run}.metrics.jsonl`), 'utf8'), run).snapshots, ['runtime/metrics dump']);
+      const basisOf = (run: string) => metricsBasis(parseRuntimeMetricsDump(readFileSync(join(g.dir, `${run}.metrics.jsonl`)), run).snapshots, ['runtime/metrics dump']);
       const log = parseGctrace(readFileSync(join(g.dir, `${name}.log`), 'utf8'));
       const tlog = gcLogFromTrace(parseGoTrace(new Uint8Array(readFileSync(join(g.dir, `${meta.shape}-base-traced.trace`)))));
       const models: Record<Input, GcModel> = {

@@ -14,6 +14,7 @@ import { parseGctrace } from '../../src-main/formats/gctrace/parse-gctrace';
 import { parseGoTrace } from '../../src-main/formats/gotrace/parse-trace';
 import { parseRuntimeMetricsDump } from '../../src-main/formats/runtime-metrics-dump';
 import { detectFormat } from '../../src-main/formats/detect-format';
+import { summarizeRuntimeMetricsDump } from '../../src-main/import/readers/runtime-metrics';
 // @ts-expect-error: a plain .mjs helper without types
 import { ensureCorpus } from "../go/gcload-corpus.mjs";
 import { gpw } from '../helpers/run';
@@ -21,7 +22,7 @@ import { gpw } from '../helpers/run';
 let dir = '';
 let tmp = '';
 const file = (name: string): string => join(dir, 'default-p2', name);
-const dumpOf = (run: string) => parseRuntimeMetricsDump(readFileSync(file(`${run}.metrics.jsonl`), 'utf8'), run);
+const dumpOf = (run: string) => parseRuntimeMetricsDump(readFileSync(file(`${run}.metrics.jsonl`)), run);
 
 beforeAll(async () => {
   dir = (await ensureCorpus('snapshots-test')).dir;
@@ -104,13 +105,29 @@ describe('runtime/metrics snapshots of a real run', () => {
   });
 });
 
+describe('a long runtime/metrics dump', () => {
+  test('200,000 snapshots (two days and more at one a second) are read and used, not a stack overflow', () => {
+    const N = 200_000;
+    const lines: string[] = [];
+    for (let i = 0; i < N; i++) lines.push(`{"time":${1_700_000_000_000 + i * 1000},"metrics":{"/gc/gogc:percent":100,"/gc/cycles/total:gc-cycles":${i},"/gc/scan/stack:bytes":8192,"/gc/scan/globals:bytes":4096}}`);
+    const bytes = new TextEncoder().encode(lines.join('\n') + '\n');
+    const summary = summarizeRuntimeMetricsDump(bytes);
+    expect(summary).toMatchObject({ snapshots: N, names: 4, firstMs: 1_700_000_000_000, lastMs: 1_700_000_000_000 + (N - 1) * 1000 });
+    expect(summary.headline).toBe(`runtime/metrics: ${N} snapshots of 4 metrics over ${(N - 1).toFixed(1)} s, GOGC=100`);
+    // Their cycle counts (0 … N − 1) far past the log's: the what-if names them as suspect.
+    const log = parseGctrace(readFileSync(file('steady-base.log')));
+    const other = metricsBasis(parseRuntimeMetricsDump(bytes, 'long').snapshots.map((x) => ({ ...x, values: { ...x.values, '/gc/cycles/total:gc-cycles': x.values['/gc/cycles/total:gc-cycles'] + 1_000_000 } })), ['runtime/metrics dump'])!;
+    expect(buildGcModel(log, { metrics: other }).metrics!.warnings.join('\n')).toMatch(new RegExp(`the snapshots saw GC cycles 1000000–${1_000_000 + N - 1}, the recording has cycles 1–\\d+: are they of the same process\\?`));
+  });
+});
+
 describe('bad runtime/metrics dumps', () => {
   test.each([
     ['a line that is not JSON', '{"time":1,"metrics":{"/gc/gogc:percent":100}}\n{"time":2,"metrics":{"/gc/gogc:perc', /line 2 is not a JSON object/],
     ['a time that is no time', '{"time":"yesterday","metrics":{"/gc/gogc:percent":100}}\n', /line 1: "time" must be RFC 3339 text or milliseconds/],
     ['a name that is no runtime/metrics name', '{"time":1,"metrics":{"/gc/gogc:percent":100,"gogc":100}}\n', /line 1: "gogc" is not a runtime\/metrics name/],
   ])('%s', (_what, text, says) => {
-    expect(() => parseRuntimeMetricsDump(text, 'x')).toThrow(says);
+    expect(() => parseRuntimeMetricsDump(new TextEncoder().encode(text), 'x')).toThrow(says);
   });
 
   test('the CLI names the file and the line, and replays with --metrics', async () => {

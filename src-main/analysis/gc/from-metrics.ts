@@ -193,13 +193,23 @@ export function withMetricsRoots(log: GcLog, basis: MetricsBasis): GcLog {
  * another process of the run, or of another time): their settings may not be the log's.
  */
 export function overlapWarning(log: GcLog, basis: MetricsBasis): string | null {
-  const counts = basis.roots.map((r) => r.cycles);
-  const ns = log.cycles.map((c) => c.n);
-  if (counts.length === 0 || ns.length === 0) return null;
-  const [lo, hi] = [Math.min(...counts), Math.max(...counts)];
-  const [first, last] = [Math.min(...ns), Math.max(...ns)];
+  if (basis.roots.length === 0 || log.cycles.length === 0) return null;
+  const [lo, hi] = rangeOf(basis.roots, (r) => r.cycles);
+  const [first, last] = rangeOf(log.cycles, (c) => c.n);
   if (hi >= first - 1 && lo <= last + 1) return null;
   return `the snapshots saw GC cycles ${lo}–${hi}, the recording has cycles ${first}–${last}: are they of the same process? (their settings and non-heap memory are used all the same)`;
+}
+
+/** The least and greatest value (a loop: Math.min(...xs) overflows the stack past ~120,000 values, a day or two of snapshots a second). */
+export function rangeOf<T>(xs: T[], value: (x: T) => number): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const x of xs) {
+    const v = value(x);
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return [lo, hi];
 }
 
 /** One line for the page and the CLI: "gctrace log + 42 runtime/metrics snapshots (settings, non-heap memory)". */

@@ -250,18 +250,13 @@ function sweepNs(trace: GoTrace, windows: Window[]): number[] {
   for (let i = 0; i < r.count; i++) if (r.kind[i] === RangeKind.Sweep) add(r.begin[i], r.end[i]);
   const iv = traceLanes(trace).goroutines;
   for (let g = 0; g < trace.goId.length; g++) {
-    if (!stackHas(trace, trace.goStack[g], BG_SWEEP)) continue;
+    if (frameOf(trace, trace.goStack[g], BG_SWEEP) < 0) continue;
     for (let k = iv.start[g]; k < iv.start[g + 1]; k++) if (iv.state[k] === GoState.Running) add(iv.begin[k], iv.end[k]);
   }
   return out;
 }
 
 const BG_SWEEP = 'runtime.bgsweep';
-
-function stackHas(trace: GoTrace, stack: number, func: string): boolean {
-  for (let f = trace.stackStart[stack]; f < trace.stackStart[stack + 1]; f++) if (trace.strings[trace.frameFunc[f]] === func) return true;
-  return false;
-}
 
 /** Running time of the mark workers per window, split by the worker mode of each run. */
 function workerNs(trace: GoTrace, windows: Window[]): { background: number[]; idle: number[] } {
@@ -316,7 +311,8 @@ function forcedCycles(trace: GoTrace, windows: Window[]): boolean[] {
   let lastLine = -1;
   for (let i = 0; i < tr.count; i++) {
     if (tr.to[i] !== GoState.Waiting || tr.reason[i] !== waitGc) continue;
-    const line = callLine(trace, tr.stack[i], 'runtime.GC');
+    const frame = frameOf(trace, tr.stack[i], 'runtime.GC');
+    const line = frame < 0 ? -1 : trace.frameLine[frame];
     if (line < 0) continue;
     lastLine = Math.max(lastLine, line);
     const w = search.at(tr.time[i]);
@@ -326,9 +322,9 @@ function forcedCycles(trace: GoTrace, windows: Window[]): boolean[] {
   return out;
 }
 
-/** Line of the frame of function `func` in a stack, -1 if absent. */
-function callLine(trace: GoTrace, stack: number, func: string): number {
-  for (let k = trace.stackStart[stack]; k < trace.stackStart[stack + 1]; k++) if (trace.strings[trace.frameFunc[k]] === func) return trace.frameLine[k];
+/** The first frame of function `func` in a stack, -1 if absent. */
+function frameOf(trace: GoTrace, stack: number, func: string): number {
+  for (let k = trace.stackStart[stack]; k < trace.stackStart[stack + 1]; k++) if (trace.strings[trace.frameFunc[k]] === func) return k;
   return -1;
 }
 

@@ -45,6 +45,9 @@ export interface RecordedSettings {
   source: 'given' | 'metrics' | 'inferred';
 }
 
+/** Where the recorded settings come from, in words (the CLI and the page: "recorded at GOGC=100 (read from its goals)"). */
+export const SETTINGS_SOURCE: Record<RecordedSettings['source'], string> = { inferred: 'read from its goals', given: 'given', metrics: 'from its runtime/metrics' };
+
 /** One point of a heap-over-time series (recorded or predicted). */
 export interface GcSeriesPoint {
   atSec: number;

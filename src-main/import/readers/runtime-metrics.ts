@@ -5,7 +5,7 @@
 import { FormatError } from '../../formats/format-error.js';
 import { parseRuntimeMetricsDump } from '../../formats/runtime-metrics-dump.js';
 import type { OtherSummary } from '../../api/types.js';
-import { metricsBasis } from '../../analysis/gc/from-metrics.js';
+import { metricsBasis, rangeOf } from '../../analysis/gc/from-metrics.js';
 import type { ArtifactReader } from '../reader-types.js';
 
 export interface RuntimeMetricsSummary extends OtherSummary {
@@ -16,11 +16,8 @@ export interface RuntimeMetricsSummary extends OtherSummary {
 }
 
 export function summarizeRuntimeMetricsDump(bytes: Uint8Array): RuntimeMetricsSummary {
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
-  const { snapshots, names } = parseRuntimeMetricsDump(text, 'dump');
-  const times = snapshots.map((s) => s.atMs);
-  const firstMs = Math.min(...times);
-  const lastMs = Math.max(...times);
+  const { snapshots, names } = parseRuntimeMetricsDump(bytes, 'dump');
+  const [firstMs, lastMs] = rangeOf(snapshots, (s) => s.atMs);
   const parts = [`${snapshots.length} snapshot${snapshots.length === 1 ? '' : 's'} of ${names} metrics over ${((lastMs - firstMs) / 1000).toFixed(1)} s`];
   // The settings as the what-if takes them (the value most snapshots show).
   const basis = metricsBasis(snapshots, []);
