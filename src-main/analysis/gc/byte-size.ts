@@ -13,14 +13,15 @@ export function parseByteSize(text: string): { bytes: number } | { problem: stri
   return { bytes };
 }
 
-/** 1.5 GiB, 512 MiB, 900 KiB, 12 B. */
+/** 1.5 GiB, 512 MiB, 900 KiB, 12 B (the unit chosen after rounding: 1,048,575 B is 1.0 MiB, not 1024 KiB). */
 export function formatByteSize(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let v = bytes;
   let i = 0;
-  while (Math.abs(v) >= 1024 && i < units.length - 1) {
+  const digits = (): string => (i === 0 ? v.toFixed(0) : v.toFixed(Math.abs(v) >= 99.95 ? 0 : 1));
+  while (Math.abs(Number(digits())) >= 1024 && i < units.length - 1) {
     v /= 1024;
     i++;
   }
-  return `${i === 0 ? v.toFixed(0) : v.toFixed(v >= 100 ? 0 : 1)} ${units[i]}`;
+  return `${digits()} ${units[i]}`;
 }
