@@ -3,6 +3,9 @@
 // without writing docs/gc-validation.md. Development shapes only unless GC_EVAL_HELD_OUT=1 (then the
 // held-out shapes only: look at them once, at the end). GC_EVAL_TRACES=1 adds the execution-trace
 // input; GC_EVAL_CURVE=1 the trade-off curve's monotonicity (GC_EVAL_SWEEPS=1: the sweeps that are not).
+// Diagnostics (environment only): GC_EVAL_CYCLES=<target> (replayed against real cycles, with the background
+// mark share and mark length of baseline and run), GC_EVAL_GCCPU=1 (where the GC CPU error comes from, per target),
+// GC_EVAL_DEBUG=<group>/<run> (one replay cycle by cycle).
 //   node scripts/gc-validation.mjs --eval [--held-out] [--traces] [--curve]
 import { readFileSync } from 'node:fs';
 import { test } from 'vitest';
@@ -114,10 +117,33 @@ test('GC what-if summary on the full corpus', () => {
         const [wb, db, wr, dr] = [wOf(base), durOf(base), wOf(real), durOf(real)];
         out.push(`${''.padEnd(23)} MARKCPU real/work-only ${(cpuOf(real) / (cpuOf(base) * wr / wb)).toFixed(2)} real/work+during ${(cpuOf(real) / ((cpuOf(base) * (wr + dr)) / (wb + db))).toFixed(2)}`);
         out.push(`${''.padEnd(23)} beta ${(base.baseline.markCpuPerAllocatedByte * 2 ** 20).toFixed(3)} ms/MiB vs per work ${(base.baseline.markCpuPerByte * 2 ** 20).toFixed(3)}`);
-        out.push(`${''.padEnd(23)} cons/mark base ${cmOf(base).toFixed(2)} real ${cmOf(real).toFixed(2)}; mark util base ${base.baseline.markUtilization.toFixed(2)} real ${real.baseline.markUtilization.toFixed(2)}`);
+        out.push(`${''.padEnd(23)} cons/mark base ${cmOf(base).toFixed(2)} real ${cmOf(real).toFixed(2)}; mark util base ${base.baseline.markUtilization.toFixed(2)} real ${real.baseline.markUtilization.toFixed(2)}; background util base ${base.baseline.backgroundUtilization.toFixed(2)} real ${real.baseline.backgroundUtilization.toFixed(2)}; idle share base ${base.baseline.idleShare.toFixed(2)} real ${real.baseline.idleShare.toFixed(2)}; markMs base ${med(base.cycles.filter((c) => !c.forced).map((c) => c.markMs)).toFixed(1)} real ${med(real.cycles.filter((c) => !c.forced).map((c) => c.markMs)).toFixed(1)}`);
         out.push(`${''.padEnd(23)} real   ${stats(real.cycles.filter((c) => !c.forced).map((c) => ({ ...c, goal: c.goalBytes ?? NaN })))}`);
       }
     }
+  }
+  // GC_EVAL_GCCPU=1: per target (quiet runs), the plain replay against the real run, medians of the ratios: GC count, GC CPU,
+  // GC CPU per cycle, mutator CPU (GOMAXPROCS × wall less GC CPU); and the baseline's mutator CPU per byte allocated ÷ the real
+  // run's (below 1: the real run's mutator spent more per byte than its GOGC=100 baseline).
+  if (process.env.GC_EVAL_GCCPU === '1') {
+    const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+    const byT = new Map<string, number[][]>();
+    for (const g of readCorpus(dir)) {
+      for (const [name, meta] of g.runs) {
+        if (!pick(meta) || meta.target === 'base' || meta.target === 'base-traced' || meta.noisy) continue;
+        const base = buildGcModel(parseGctrace(readFileSync(`${g.dir}/${meta.baseline}.log`, 'utf8')), { recorded: { gogc: 100, memLimitBytes: null } });
+        const real = buildGcModel(parseGctrace(readFileSync(`${g.dir}/${name}.log`, 'utf8')));
+        const st = settingsOfEnv(meta.env);
+        const sim = simulate(base.baseline, { gogc: st.gogc, memLimitBytes: st.memLimitBytes ?? Infinity, nonHeapBytes: base.defaultNonHeapBytes });
+        const rb = real.baseline;
+        const realMut = rb.totalCpuMs - rb.gcCpuMs;
+        const simMut = sim.durationSec * 1000 * (sim.cycles[0]?.procs ?? base.baseline.procs) - sim.gcCpuMs;
+        const row = [sim.gcCount / rb.cycles.length, sim.gcCpuMs / rb.gcCpuMs, (sim.gcCpuMs / sim.gcCount) / (rb.gcCpuMs / rb.cycles.length), simMut / realMut, (base.baseline.totalCpuMs - base.baseline.gcCpuMs) / realMut * (rb.lastEndA / base.baseline.lastEndA)];
+        const k = meta.target;
+        byT.set(k, [...(byT.get(k) ?? []), row]);
+      }
+    }
+    for (const [k, rows] of byT) out.push(`${k.padEnd(10)} n=${rows.length} count sim/real ${med(rows.map((r) => r[0])).toFixed(2)} gcCpu sim/real ${med(rows.map((r) => r[1])).toFixed(2)} per cycle ${med(rows.map((r) => r[2])).toFixed(2)} mutator sim/real ${med(rows.map((r) => r[3])).toFixed(2)} mutator per byte base/real ${med(rows.map((r) => r[4])).toFixed(2)}`);
   }
   // GC_EVAL_DEBUG=group/shape-target: the plain replay's cycles beside the real run's.
   const dbg = process.env.GC_EVAL_DEBUG;
