@@ -110,14 +110,16 @@ export class FlameStructure {
     return profile.sampleTypes.length <= 8;
   }
 
+  /** `built`: the trie partitionStacks made of this profile's stacks elsewhere (another thread), with the same `inverted` and `minShare`. */
   constructor(
     private readonly profile: Profile,
     readonly inverted: boolean,
     readonly minShare = 0,
+    built?: PartitionedStacks,
   ) {
     const frames = buildFrameTable(profile, { showAddresses: true });
     this.names = ['root', ...frames.names];
-    const built = partitionStacks(profile, frames, inverted, minShare);
+    built ??= partitionStacks(profile, frames, inverted, minShare);
     this.size = built.size;
     this.parent = built.parent;
     this.name = built.name;
@@ -165,7 +167,8 @@ function weigh(values: Float64Array, nTypes: number, typeIndex: number, sampleNo
   }
 }
 
-interface PartitionedStacks {
+/** A trie partitionStacks made: plain typed arrays, so it can come from another thread. */
+export interface PartitionedStacks {
   size: number;
   parent: Int32Array;
   name: Int32Array;
@@ -184,7 +187,7 @@ interface PartitionedStacks {
  * and frame), so no stack is copied and no (parent, name) map is needed. Where all the samples
  * of a node go on to one frame (long shared paths), the child is made without moving them.
  */
-function partitionStacks(profile: Profile, frames: FrameTable, inverted: boolean, minShare: number): PartitionedStacks {
+export function partitionStacks(profile: StackColumns, frames: FrameTable, inverted: boolean, minShare: number): PartitionedStacks {
   const { sampleLocStart, sampleLocs, values } = profile;
   const { locFrameStart } = frames;
   const nTypes = profile.sampleTypes.length;
@@ -216,6 +219,9 @@ function partitionStacks(profile: Profile, frames: FrameTable, inverted: boolean
   return { size: nodes.size, parent: nodes.parent.slice(0, nodes.size), name: nodes.name.slice(0, nodes.size), calledIn: nodes.calledIn.slice(0, nodes.size), sampleNode: p.sampleNode, sampleEnds: p.sampleEnds, leftOut: p.leftOut, below };
 }
 
+/** What the partition reads of a profile: its stacks and values (plain data another thread can be given). */
+export type StackColumns = Pick<Profile, 'sampleTypes' | 'sampleCount' | 'sampleLocStart' | 'sampleLocs' | 'values'>;
+
 /** The partition's state: the samples' cursors, the segments still to split, the nodes made, and one node's groups. */
 class Partition {
   readonly cur: SampleCursors;
@@ -235,7 +241,7 @@ class Partition {
   private readonly slotCalled: Uint8Array;
 
   constructor(
-    private readonly profile: Profile,
+    private readonly profile: StackColumns,
     private readonly frames: FrameTable,
     private readonly inverted: boolean,
   ) {

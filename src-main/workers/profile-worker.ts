@@ -29,6 +29,8 @@ import { ScanHelper, SCAN_HELPER_ROLE, serveScanHelper } from './scan-helper.js'
 import { receiveReadAhead, type ReadAheadData } from './read-ahead.js';
 import { detectFormat, DETECT_HEAD_BYTES } from '../formats/detect-format.js';
 import { warmUpWhenIdle } from './warm-up.js';
+import { buildFrameTable } from '../analysis/frames.js';
+import { FlameHelper, FLAME_HELPER_ROLE, serveFlameHelper, threadCpuMs } from './flame-helper.js';
 
 const CACHE_SIZE = 4;
 const cache = new Map<string, Profile>();
@@ -74,7 +76,8 @@ function profilesFor(sources: ProfileSource[]): Profile[] {
 function decodeSource(source: ProfileSource, decoded: Map<string, Profile>): Profile {
   try {
     // As pprof does on load: the profile's own drop_frames/keep_frames apply to every view.
-    const profile = pruneDroppedFrames(source.bytes ? decodeProfileBytes(source.bytes) : decodeProfileFile(source.path!).profile);
+    // The app keeps the stack columns in shared memory: its first flame trie is made on the helper thread.
+    const profile = pruneDroppedFrames(source.bytes ? decodeProfileBytes(source.bytes, { sharedStacks: flameHelper !== null }) : decodeProfileFile(source.path!).profile);
     decoded.set(source.sha256, profile);
     return profile;
   } catch (err) {
@@ -104,18 +107,77 @@ function flameOf(view: ProfileView, sampleType: string | undefined, inverted: bo
 }
 
 function structureOf(view: ProfileView, inverted: boolean): FlameStructure {
-  let kept = structures.get(view);
-  let structure = kept?.get(inverted);
-  if (!structure) {
-    const minShare = view.profile.sampleLocs.length > PARTIAL_TRIE_MIN_FRAMES ? FLAME_MIN_SHARE : 0;
-    structure = new FlameStructure(view.profile, inverted, minShare);
-    if (structure.size <= STRUCTURE_MAX_NODES) {
-      if (!kept) structures.set(view, (kept = new Map()));
-      kept.set(inverted, structure);
-    }
+  return structures.get(view)?.get(inverted) ?? keepStructure(view, new FlameStructure(view.profile, inverted, minShareOf(view)));
+}
+
+function minShareOf(view: ProfileView): number {
+  return view.profile.sampleLocs.length > PARTIAL_TRIE_MIN_FRAMES ? FLAME_MIN_SHARE : 0;
+}
+
+function keepStructure(view: ProfileView, structure: FlameStructure): FlameStructure {
+  if (structure.size <= STRUCTURE_MAX_NODES) {
+    let kept = structures.get(view);
+    if (!kept) structures.set(view, (kept = new Map()));
+    kept.set(structure.inverted, structure);
   }
   return structure;
 }
+
+/**
+ * The app's second thread (flame-helper.ts), which makes a big import's first flame trie while
+ * this one makes its function figures and first top table; null in a process that shows no
+ * views (the CLI) and in the helper threads themselves.
+ */
+const flameHelper = workerData?.warmUp === true && workerData?.role === undefined ? new FlameHelper(new URL(import.meta.url)) : null;
+/** Forward tries of plain views being made on the helper (until they are kept in `structures`). */
+const helperStructures = new WeakMap<ProfileView, Promise<FlameStructure>>();
+
+/**
+ * Right after the app's import of a big profile is decoded (its summary), the trie of its first
+ * flame graph (the plain view, forward) is made on the helper thread, while this one answers the
+ * import's function figures and the view's first top table. Only profiles whose trie is partial
+ * (the others are quick to build here, after the figures: prebuildFirstFlame).
+ */
+function startFirstFlameOnHelper(sha256: string): void {
+  if (!flameHelper || !cache.has(sha256)) return;
+  try {
+    const view = viewFor({ sources: [{ sha256 }], base: [], filters: {} });
+    const { profile } = view;
+    const minShare = minShareOf(view);
+    if (!FlameStructure.fits(profile) || minShare === 0 || structures.get(view)?.has(false) || helperStructures.has(view)) return;
+    const { sampleTypes, sampleCount, sampleLocStart, sampleLocs, values } = profile;
+    const frames = buildFrameTable(profile, { showAddresses: true });
+    const made = flameHelper.build({ stacks: { sampleTypes, sampleCount, sampleLocStart, sampleLocs, values }, frames, inverted: false, minShare }).then((r) => {
+      if (timing) process.stderr.write(`worker first flame's trie, on the helper: ${r.ms.toFixed(0)} ms (its thread's CPU ${r.cpuMs.toFixed(0)} ms)\n`);
+      return keepStructure(view, new FlameStructure(profile, false, minShare, r.built));
+    });
+    helperStructures.set(view, made);
+    made.catch(() => undefined).finally(() => helperStructures.delete(view));
+  } catch {
+    // Only a head start: the view's own request builds the trie, and reports any error.
+  }
+}
+
+/**
+ * A flame graph whose trie the helper is making: answered when it is made (or, should the helper
+ * fail, built here then), without holding up the requests behind it (offQueue).
+ */
+function flameFromHelper(req: Extract<WorkerRequest, { op: 'flame' }>): Promise<FlameGraph> | undefined {
+  if (req.inverted === true || req.view.base.length > 0) return undefined;
+  const view = viewFor(req.view);
+  const made = helperStructures.get(view);
+  if (!made) return undefined;
+  const typeIndex = resolveSampleType(view.profile, req.sampleType);
+  const answer = made.then(
+    (structure) => structure.graph(typeIndex, { maxNodes: req.maxNodes }),
+    () => flameOf(view, req.sampleType, false, req.maxNodes),
+  );
+  offQueue.add(answer);
+  return answer;
+}
+
+/** Answers that wait for another thread: the worker takes its next request meanwhile. */
+const offQueue = new WeakSet<Promise<unknown>>();
 
 /**
  * After the app's import of a profile has its figures (the engine now writes the library and
@@ -126,7 +188,7 @@ function prebuildFirstFlame(sha256: string): void {
   if (!cache.has(sha256)) return;
   try {
     const view = viewFor({ sources: [{ sha256 }], base: [], filters: {} });
-    if (FlameStructure.fits(view.profile)) structureOf(view, false);
+    if (FlameStructure.fits(view.profile) && !helperStructures.has(view)) structureOf(view, false);
   } catch {
     // Only a head start: the view's own request builds it, and reports any error.
   }
@@ -297,19 +359,27 @@ function handle(req: WorkerRequest, id: number): unknown {
     case 'keep':
       return keep(req.key, req.sha256);
     case 'summarize':
-      return scanForImport(req.source).then((scan) => scan?.summary ?? summarizeProfile(profilesFor([req.source])[0]));
+      return scanForImport(req.source).then((scan) => {
+        if (scan) return scan.summary;
+        const summary = summarizeProfile(profilesFor([req.source])[0]);
+        startFirstFlameOnHelper(req.source.sha256);
+        return summary;
+      });
     case 'meta': {
       const profile = profilesFor([req.source])[0];
       return { sampleTypes: profile.sampleTypes, defaultSampleType: profile.defaultSampleType };
     }
     case 'functionStats':
       return scanned.get(req.source.sha256)?.functionStats() ?? functionStatsOf(profilesFor([req.source])[0], figuresOf(profilesFor([req.source])[0]));
-    case 'flame':
+    case 'flame': {
+      const waiting = flameFromHelper(req);
+      if (waiting) return waiting;
       // Diff views keep signed sums: their own build. Others share one trie across sample types.
       if (req.view.base.length > 0 || !FlameStructure.fits(viewFor(req.view).profile)) {
         return flameGraphOf(viewFor(req.view), req.sampleType, { inverted: req.inverted, signed: req.view.base.length > 0, maxNodes: req.maxNodes });
       }
       return flameOf(viewFor(req.view), req.sampleType, req.inverted === true, req.maxNodes);
+    }
     case 'callTree':
       return callTreeOf(viewFor(req.view), req.sampleType, { diff: req.view.base.length > 0 });
     case 'sandwich':
@@ -356,17 +426,8 @@ let lastRequestAt = 0;
 let queue = Promise.resolve();
 const timing = Boolean(process.env.GPW_TIMING);
 
-/** This thread's CPU time (user + system) in ms, where Linux tells it (GPW_TIMING); else 0. */
-function threadCpuMs(): number {
-  try {
-    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
-  } catch {
-    return 0;
-  }
-}
 if (workerData?.role === SCAN_HELPER_ROLE) serveScanHelper(parentPort!);
+else if (workerData?.role === FLAME_HELPER_ROLE) serveFlameHelper(parentPort!);
 else {
   useLinearRegexpFallback();
   if (workerData?.warmUp) warmUpWhenIdle(() => lastRequestAt);
@@ -378,30 +439,45 @@ else {
 
 async function answer(msg: { id: number; req: WorkerRequest }): Promise<void> {
   lastRequestAt = Date.now();
-  let reply: WorkerReply;
+  const t0 = performance.now();
+  const cpu0 = timing ? threadCpuMs() : 0;
+  let value: unknown;
   try {
-    const t0 = performance.now();
-    const cpu0 = timing ? threadCpuMs() : 0;
-    const value = await handle(msg.req, msg.id);
-    if (timing) process.stderr.write(`worker ${msg.req.op}: ${(performance.now() - t0).toFixed(0)} ms (this thread's CPU ${(threadCpuMs() - cpu0).toFixed(0)} ms)\n`);
-    reply = { id: msg.id, ok: true, value };
-    parentPort!.postMessage(reply, transferables(value));
-    // An import's figures are the last the app's import asks for: its first view is next.
-    if (msg.req.op === 'functionStats' && workerData?.warmUp === true) {
-      const { sha256 } = msg.req.source;
-      queue = queue.then(() => {
-        const t1 = performance.now();
-        const cpu1 = timing ? threadCpuMs() : 0;
-        prebuildFirstFlame(sha256);
-        if (timing) process.stderr.write(`worker first flame's trie, ahead: ${(performance.now() - t1).toFixed(0)} ms (this thread's CPU ${(threadCpuMs() - cpu1).toFixed(0)} ms)\n`);
-      });
-    }
-    return;
+    value = handle(msg.req, msg.id);
   } catch (err) {
-    if (err instanceof MissingProfiles) reply = { id: msg.id, ok: false, missing: err.hashes };
-    else if (err instanceof SourceFormatError) reply = { id: msg.id, ok: false, error: { code: 'bad_input', message: err.message }, source: err.sha256 };
-    else if (err instanceof FormatError) reply = { id: msg.id, ok: false, error: { code: 'bad_input', message: err.message } };
-    else reply = { id: msg.id, ok: false, error: errorBody(err instanceof GpwError ? err : err) };
+    parentPort!.postMessage(errorReply(msg.id, err));
+    return;
   }
-  parentPort!.postMessage(reply);
+  // A flame graph waiting for the helper's trie: the next request is taken meanwhile.
+  if (value instanceof Promise && offQueue.has(value)) void reply(msg, value, t0, cpu0);
+  else await reply(msg, value, t0, cpu0);
+}
+
+async function reply(msg: { id: number; req: WorkerRequest }, answer: unknown, t0: number, cpu0: number): Promise<void> {
+  let value: unknown;
+  try {
+    value = await answer;
+  } catch (err) {
+    parentPort!.postMessage(errorReply(msg.id, err));
+    return;
+  }
+  if (timing) process.stderr.write(`worker ${msg.req.op}: ${(performance.now() - t0).toFixed(0)} ms (this thread's CPU ${(threadCpuMs() - cpu0).toFixed(0)} ms)\n`);
+  parentPort!.postMessage({ id: msg.id, ok: true, value } satisfies WorkerReply, transferables(value));
+  // An import's figures are the last the app's import asks for: its first view is next.
+  if (msg.req.op === 'functionStats' && workerData?.warmUp === true) {
+    const { sha256 } = msg.req.source;
+    queue = queue.then(() => {
+      const t1 = performance.now();
+      const cpu1 = timing ? threadCpuMs() : 0;
+      prebuildFirstFlame(sha256);
+      if (timing) process.stderr.write(`worker first flame's trie, ahead: ${(performance.now() - t1).toFixed(0)} ms (this thread's CPU ${(threadCpuMs() - cpu1).toFixed(0)} ms)\n`);
+    });
+  }
+}
+
+function errorReply(id: number, err: unknown): WorkerReply {
+  if (err instanceof MissingProfiles) return { id, ok: false, missing: err.hashes };
+  if (err instanceof SourceFormatError) return { id, ok: false, error: { code: 'bad_input', message: err.message }, source: err.sha256 };
+  if (err instanceof FormatError) return { id, ok: false, error: { code: 'bad_input', message: err.message } };
+  return { id, ok: false, error: errorBody(err) };
 }

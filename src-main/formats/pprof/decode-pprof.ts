@@ -117,6 +117,10 @@ function sharedUint32(n: number): Uint32Array {
   return new Uint32Array(typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(4 * n) : new ArrayBuffer(4 * n));
 }
 
+function sharedFloat64(n: number): Float64Array {
+  return new Float64Array(typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(8 * n) : new ArrayBuffer(8 * n));
+}
+
 function readRange(r: Reader, into: Range): void {
   const len = r.uint32();
   const start = r.pos;
@@ -133,10 +137,18 @@ function readRepeated(r: Reader, wireType: number, push: (v: number) => void): v
   while (r.pos < end) push(readVarint(r));
 }
 
-export function decodePprof(input: Uint8Array): Profile {
+export interface DecodeOptions {
+  /**
+   * The stack columns (sampleLocStart, sampleLocs, values) in shared memory, so that another
+   * thread can be given them without a copy (the app's worker builds a flame trie on a helper).
+   */
+  sharedStacks?: boolean;
+}
+
+export function decodePprof(input: Uint8Array, options: DecodeOptions = {}): Profile {
   return withFormatErrors(() => {
     const parts = decodeProfileParts(unwrapNonEmpty(input));
-    return { ...parts.skeleton, ...decodeSamples(parts.samples) };
+    return { ...parts.skeleton, ...decodeSamples(parts.samples, options.sharedStacks === true) };
   });
 }
 
@@ -556,16 +568,17 @@ function decodeLocations(r: Reader, lStart: Uint32Array, lEnd: Uint32Array, mapp
 }
 
 /** Samples as columns: location runs, values (sample × type) and labels. */
-function decodeSamples(spans: SampleSpans) {
+function decodeSamples(spans: SampleSpans, shared: boolean) {
   const { sStart, sEnd, nTypes } = spans;
   const nSamples = sStart.length;
-  const values = new Float64Array(nSamples * nTypes);
-  const sampleLocStart = new Uint32Array(nSamples + 1);
+  const values = shared ? sharedFloat64(nSamples * nTypes) : new Float64Array(nSamples * nTypes);
+  const sampleLocStart = shared ? sharedUint32(nSamples + 1) : new Uint32Array(nSamples + 1);
   const counts = countSampleFields(spans.r.buf, sStart, sEnd);
   if (counts.locations > MAX_SAMPLE_LOCATIONS) throw tooManyEntries(sStart[0], `${MAX_SAMPLE_LOCATIONS.toLocaleString('en')} location ids in its samples`);
   if (counts.labels > MAX_DECODED_ENTRIES) throw tooManyEntries(sStart[0], `${MAX_DECODED_ENTRIES.toLocaleString('en')} sample labels`);
   const sampleLabelStart = new Uint32Array(nSamples + 1);
-  const dec = new SampleDecoder(spans, new Uint32Array(counts.locations), new SampleLabels(counts.labels), values);
+  const locs = shared ? sharedUint32(counts.locations) : new Uint32Array(counts.locations);
+  const dec = new SampleDecoder(spans, locs, new SampleLabels(counts.labels), values);
   for (let s = 0; s < nSamples; s++) {
     sampleLocStart[s] = dec.nLocs;
     sampleLabelStart[s] = dec.labels.n;
