@@ -23,14 +23,14 @@ import { encodePprof } from '../formats/pprof/encode-pprof.js';
 import { functionStatsOf } from '../analysis/runs/function-stats.js';
 import { useLinearRegexpFallback } from './linear-regexp.js';
 import { ScanBlockError, ScanFrames, ScannedProfile, scanClaimed, type ScanPart } from '../analysis/profile-scan.js';
-import { checkSampleCounts, gzipSizeHint, isGzip, scanPprof, scanSampleTable, type PprofScan } from '../formats/pprof/decode-pprof.js';
+import { checkSampleCounts, decodeClaimedBlocks, gzipSizeHint, isGzip, profileOfBlocks, sampleBlocksOf, scanPprof, scanSampleTable, type PprofScan } from '../formats/pprof/decode-pprof.js';
 import { gunzipShared } from './shared-gunzip.js';
 import { ScanHelper, SCAN_HELPER_ROLE, serveScanHelper } from './scan-helper.js';
 import { receiveReadAhead, type ReadAheadData } from './read-ahead.js';
 import { detectFormat, DETECT_HEAD_BYTES } from '../formats/detect-format.js';
 import { warmUpWhenIdle } from './warm-up.js';
 import { buildFrameTable } from '../analysis/frames.js';
-import { FlameHelper, FLAME_HELPER_ROLE, serveFlameHelper, threadCpuMs } from './flame-helper.js';
+import { AppHelper, APP_HELPER_ROLE, serveAppHelper, threadCpuMs } from './app-helper.js';
 
 const CACHE_SIZE = 4;
 const cache = new Map<string, Profile>();
@@ -77,7 +77,7 @@ function decodeSource(source: ProfileSource, decoded: Map<string, Profile>): Pro
   try {
     // As pprof does on load: the profile's own drop_frames/keep_frames apply to every view.
     // The app keeps the stack columns in shared memory: its first flame trie is made on the helper thread.
-    const profile = pruneDroppedFrames(source.bytes ? decodeProfileBytes(source.bytes, { sharedStacks: flameHelper !== null }) : decodeProfileFile(source.path!).profile);
+    const profile = pruneDroppedFrames(source.bytes ? decodeProfileBytes(source.bytes, { sharedStacks: appHelper !== null }) : decodeProfileFile(source.path!).profile);
     decoded.set(source.sha256, profile);
     return profile;
   } catch (err) {
@@ -124,11 +124,11 @@ function keepStructure(view: ProfileView, structure: FlameStructure): FlameStruc
 }
 
 /**
- * The app's second thread (flame-helper.ts), which makes a big import's first flame trie while
+ * The app's second thread (app-helper.ts), which makes a big import's first flame trie while
  * this one makes its function figures and first top table; null in a process that shows no
  * views (the CLI) and in the helper threads themselves.
  */
-const flameHelper = workerData?.warmUp === true && workerData?.role === undefined ? new FlameHelper(new URL(import.meta.url)) : null;
+const appHelper = workerData?.warmUp === true && workerData?.role === undefined ? new AppHelper(new URL(import.meta.url)) : null;
 /** Forward tries of plain views being made on the helper (until they are kept in `structures`). */
 const helperStructures = new WeakMap<ProfileView, Promise<FlameStructure>>();
 
@@ -139,7 +139,7 @@ const helperStructures = new WeakMap<ProfileView, Promise<FlameStructure>>();
  * (the others are quick to build here, after the figures: prebuildFirstFlame).
  */
 function startFirstFlameOnHelper(sha256: string): void {
-  if (!flameHelper || !cache.has(sha256)) return;
+  if (!appHelper || !cache.has(sha256)) return;
   try {
     const view = viewFor({ sources: [{ sha256 }], base: [], filters: {} });
     const { profile } = view;
@@ -147,9 +147,9 @@ function startFirstFlameOnHelper(sha256: string): void {
     if (!FlameStructure.fits(profile) || minShare === 0 || structures.get(view)?.has(false) || helperStructures.has(view)) return;
     const { sampleTypes, sampleCount, sampleLocStart, sampleLocs, values } = profile;
     const frames = buildFrameTable(profile, { showAddresses: true });
-    const made = flameHelper.build({ stacks: { sampleTypes, sampleCount, sampleLocStart, sampleLocs, values }, frames, inverted: false, minShare }).then((r) => {
+    const made = appHelper.trie({ stacks: { sampleTypes, sampleCount, sampleLocStart, sampleLocs, values }, frames, inverted: false, minShare }).then((r) => {
       if (timing) process.stderr.write(`worker first flame's trie, on the helper: ${r.ms.toFixed(0)} ms (its thread's CPU ${r.cpuMs.toFixed(0)} ms)\n`);
-      return keepStructure(view, new FlameStructure(profile, false, minShare, r.built));
+      return keepStructure(view, new FlameStructure(profile, false, minShare, r.value));
     });
     helperStructures.set(view, made);
     made.catch(() => undefined).finally(() => helperStructures.delete(view));
@@ -174,6 +174,39 @@ function flameFromHelper(req: Extract<WorkerRequest, { op: 'flame' }>): Promise<
   );
   offQueue.add(answer);
   return answer;
+}
+
+/** A gzipped pprof file whose data is at least this big (by its trailer) is decoded by the app's two threads. */
+const PARALLEL_DECODE_MIN_BYTES = 4 * 2 ** 20;
+
+/**
+ * The app's import of a big gzipped pprof file: decoded by this thread and the helper, each
+ * taking blocks of samples in turn (decodeClaimedBlocks) into columns in shared memory, and kept
+ * as profilesFor would keep it. Anything short of a whole decode (bad input, a helper that
+ * cannot run) leaves it to profilesFor, which decodes on this thread and words any error.
+ */
+async function decodeInTwo(source: ProfileSource): Promise<void> {
+  const { bytes } = source;
+  if (!appHelper || !bytes || cache.has(source.sha256) || !isGzip(bytes) || gzipSizeHint(bytes) < PARALLEL_DECODE_MIN_BYTES) return;
+  if (detectFormat(bytes.subarray(0, DETECT_HEAD_BYTES)).format !== 'pprof') return;
+  try {
+    const t0 = performance.now();
+    const located = scanPprof(await gunzipShared(bytes));
+    if (located.sampleCount < PARALLEL_SCAN_MIN_SAMPLES) return;
+    const { table } = located;
+    const blocks = sampleBlocksOf(table);
+    const next = new Int32Array(new SharedArrayBuffer(4));
+    const theirs = appHelper.decode({ table, blocks, next }).catch(() => null);
+    const own = decodeClaimedBlocks(table, blocks, next);
+    const nBlocks = blocks.locBase.length - 1;
+    // The helper decoded nothing (it came too late to claim a block): its answer is not waited for.
+    const rest = 'decoded' in own && own.decoded === nBlocks ? null : await theirs;
+    const whole = 'decoded' in own && (rest === null ? own.decoded === nBlocks : 'decoded' in rest.value && own.decoded + rest.value.decoded === nBlocks);
+    if (timing) process.stderr.write(`worker decode in two threads: ${(performance.now() - t0).toFixed(0)} ms (blocks: ${'decoded' in own ? own.decoded : 'stopped'} here, ${rest ? ('decoded' in rest.value ? rest.value.decoded : 'stopped') + ` on the helper, its CPU ${rest.cpuMs.toFixed(0)} ms` : 'none on the helper'})\n`);
+    if (whole) touch(cache, source.sha256, pruneDroppedFrames(profileOfBlocks(located.skeleton, blocks)), CACHE_SIZE);
+  } catch {
+    // Bad input: profilesFor decodes it again and says what is wrong.
+  }
 }
 
 /** Answers that wait for another thread: the worker takes its next request meanwhile. */
@@ -359,8 +392,9 @@ function handle(req: WorkerRequest, id: number): unknown {
     case 'keep':
       return keep(req.key, req.sha256);
     case 'summarize':
-      return scanForImport(req.source).then((scan) => {
+      return scanForImport(req.source).then(async (scan) => {
         if (scan) return scan.summary;
+        await decodeInTwo(req.source);
         const summary = summarizeProfile(profilesFor([req.source])[0]);
         startFirstFlameOnHelper(req.source.sha256);
         return summary;
@@ -427,7 +461,7 @@ let queue = Promise.resolve();
 const timing = Boolean(process.env.GPW_TIMING);
 
 if (workerData?.role === SCAN_HELPER_ROLE) serveScanHelper(parentPort!);
-else if (workerData?.role === FLAME_HELPER_ROLE) serveFlameHelper(parentPort!);
+else if (workerData?.role === APP_HELPER_ROLE) serveAppHelper(parentPort!);
 else {
   useLinearRegexpFallback();
   if (workerData?.warmUp) warmUpWhenIdle(() => lastRequestAt);

@@ -5,7 +5,9 @@
 // (TopFigures, analysis/top.ts), equal computeTop's (checked against go tool pprof elsewhere).
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodePprof } from '../../src-main/formats/pprof/decode-pprof';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { decodePprof, SAMPLE_BLOCK, scanPprof } from '../../src-main/formats/pprof/decode-pprof';
+import { encodePprof } from '../../src-main/formats/pprof/encode-pprof';
 import { buildFlameGraph, FlameStructure, type FlameGraph } from '../../src-main/analysis/flame-graph';
 import { computeTop, TopFigures } from '../../src-main/analysis/top';
 import { viewProfile, type ViewFilters } from '../../src-main/analysis/profile-view';
@@ -116,6 +118,36 @@ describe('the first views of a profile the app imported', () => {
       others.forEach((g, i) => expectSameGraph(g, structure.graph([0, 2, 3][i], { maxNodes: 250_000 }), g.sampleType));
       expect(flame.hidden?.subtrees).toBe(true);
       expect(top).toEqual(computeTop(decoded, 1, options));
+      // The profile the worker and the helper decoded together (blocks of samples each) is the whole profile.
+      const encoded = await client.run<{ bytes: Uint8Array }>({ op: 'encode', view }, load);
+      expect(Buffer.compare(Buffer.from(encoded.bytes), Buffer.from(encodePprof(decoded)))).toBe(0);
+    } finally {
+      await client.close();
+    }
+  }, 120_000);
+
+  it('bad input in a block of samples the app decodes on two threads is refused with the message of a decode on one', async () => {
+    const raw = gunzipSync(readFileSync(biggerFile));
+    const { table } = scanPprof(raw);
+    // A sample of the third block whose first location id becomes 0 (an id no location has).
+    const at = table.sStart[2 * SAMPLE_BLOCK + 100];
+    expect(raw[at]).toBe(0x0a);
+    const bad = Buffer.from(raw);
+    bad[at + 2] = 0;
+    const bytes = gzipSync(bad);
+    const expected = (() => {
+      try {
+        decodePprof(bytes);
+      } catch (err) {
+        return (err as Error).message;
+      }
+      return 'decoded';
+    })();
+    expect(expected).toMatch(/location id 0/);
+    const sha256 = sha256Hex(bytes);
+    const client = new ProfileWorkerClient(WORKER, true);
+    try {
+      await expect(client.run({ op: 'summarize', source: { sha256, bytes } }, () => bytes)).rejects.toThrow(expected);
     } finally {
       await client.close();
     }
