@@ -395,9 +395,10 @@ function handle(req: WorkerRequest, id: number): unknown {
       return scanForImport(req.source).then(async (scan) => {
         if (scan) return scan.summary;
         await decodeInTwo(req.source);
-        const summary = summarizeProfile(profilesFor([req.source])[0]);
+        const profile = profilesFor([req.source])[0];
+        // The helper starts on the first flame's trie now; this thread summarises meanwhile.
         startFirstFlameOnHelper(req.source.sha256);
-        return summary;
+        return summarizeProfile(profile);
       });
     case 'meta': {
       const profile = profilesFor([req.source])[0];
