@@ -229,15 +229,7 @@ function spansOf(table: SampleTable): SampleSpans {
  * that threads claim in turn (decodeClaimedBlocks): each block's locations and labels have their
  * place from a count made first, so blocks fill the columns in any order.
  */
-export interface SampleBlocks {
-  sampleLocStart: Uint32Array;
-  sampleLocs: Uint32Array;
-  values: Float64Array;
-  sampleLabelStart: Uint32Array;
-  labelKey: Int32Array;
-  labelStr: Int32Array;
-  labelNum: Float64Array;
-  labelNumUnit: Int32Array;
+export interface SampleBlocks extends Pick<Profile, 'sampleLocStart' | 'sampleLocs' | 'values' | 'sampleLabelStart' | 'labelKey' | 'labelStr' | 'labelNum' | 'labelNumUnit'> {
   /** Per block, where its locations and labels start; the last entry holds the totals. */
   locBase: Uint32Array;
   labelBase: Uint32Array;
