@@ -110,14 +110,16 @@ export class FlameStructure {
     return profile.sampleTypes.length <= 8;
   }
 
+  /** `built`: the trie partitionStacks made of this profile's stacks elsewhere (another thread), with the same `inverted` and `minShare`. */
   constructor(
     private readonly profile: Profile,
     readonly inverted: boolean,
     readonly minShare = 0,
+    built?: PartitionedStacks,
   ) {
     const frames = buildFrameTable(profile, { showAddresses: true });
     this.names = ['root', ...frames.names];
-    const built = partitionStacks(profile, frames, inverted, minShare);
+    built ??= partitionStacks(profile, frames, inverted, minShare);
     this.size = built.size;
     this.parent = built.parent;
     this.name = built.name;
@@ -165,7 +167,8 @@ function weigh(values: Float64Array, nTypes: number, typeIndex: number, sampleNo
   }
 }
 
-interface PartitionedStacks {
+/** A trie partitionStacks made: plain typed arrays, so it can come from another thread. */
+export interface PartitionedStacks {
   size: number;
   parent: Int32Array;
   name: Int32Array;
@@ -184,7 +187,7 @@ interface PartitionedStacks {
  * and frame), so no stack is copied and no (parent, name) map is needed. Where all the samples
  * of a node go on to one frame (long shared paths), the child is made without moving them.
  */
-function partitionStacks(profile: Profile, frames: FrameTable, inverted: boolean, minShare: number): PartitionedStacks {
+export function partitionStacks(profile: StackColumns, frames: FrameTable, inverted: boolean, minShare: number): PartitionedStacks {
   const { sampleLocStart, sampleLocs, values } = profile;
   const { locFrameStart } = frames;
   const nTypes = profile.sampleTypes.length;
@@ -216,6 +219,9 @@ function partitionStacks(profile: Profile, frames: FrameTable, inverted: boolean
   return { size: nodes.size, parent: nodes.parent.slice(0, nodes.size), name: nodes.name.slice(0, nodes.size), calledIn: nodes.calledIn.slice(0, nodes.size), sampleNode: p.sampleNode, sampleEnds: p.sampleEnds, leftOut: p.leftOut, below };
 }
 
+/** What the partition reads of a profile: its stacks and values (plain data another thread can be given). */
+export type StackColumns = Pick<Profile, 'sampleTypes' | 'sampleCount' | 'sampleLocStart' | 'sampleLocs' | 'values'>;
+
 /** The partition's state: the samples' cursors, the segments still to split, the nodes made, and one node's groups. */
 class Partition {
   readonly cur: SampleCursors;
@@ -235,7 +241,7 @@ class Partition {
   private readonly slotCalled: Uint8Array;
 
   constructor(
-    private readonly profile: Profile,
+    private readonly profile: StackColumns,
     private readonly frames: FrameTable,
     private readonly inverted: boolean,
   ) {
@@ -265,19 +271,18 @@ class Partition {
   step(): void {
     const end = this.work[--this.sp];
     const start = this.work[--this.sp];
-    const node = this.work[--this.sp];
-    const slots = this.group(node, start, end);
-    if (slots === 0) return;
+    let node = this.work[--this.sp];
     const { cur, slotPlace, slotName, slotCalled } = this;
     const { sampleLocs, sampleLocStart } = this.profile;
     const { locFrameStart, frameInline } = this.frames;
-    if (slots === 1 && slotPlace[0] === end - start) {
-      // Every sample goes on to the same frame: the child is as wide as this node.
-      const child = this.nodes.add(node, slotName[0], slotCalled[0]);
-      cur.advance(start, end, this.inverted, sampleLocs, sampleLocStart, locFrameStart, frameInline);
-      this.push(child, start, end);
-      return;
+    let slots = this.group(node, start, end, false);
+    while (slots === 1 && slotPlace[0] === end - start) {
+      // Every sample goes on to the same frame: the child is as wide as this node, and is grouped
+      // in the same pass that moves the samples' cursors on to it.
+      node = this.nodes.add(node, slotName[0], slotCalled[0]);
+      slots = this.group(node, start, end, true);
     }
+    if (slots === 0) return;
     this.weighGroups(start, end, slots);
     // Each group's place in the segment, then the samples moved there.
     let at = start;
@@ -301,13 +306,18 @@ class Partition {
     }
   }
 
-  /** Groups a segment's samples by their next frame (slot per sample, count per group in slotPlace); stacks that end here are this node's self. */
-  private group(node: number, start: number, end: number): number {
+  /**
+   * Groups a segment's samples by their next frame (slot per sample, count per group in slotPlace);
+   * stacks that end here are this node's self. `advance`: each sample's cursor is first moved past
+   * the frame it is at (the node was its only child: one pass instead of two).
+   */
+  private group(node: number, start: number, end: number, advance: boolean): number {
     const { cur, slotOf, slotName, slotPlace, slotCalled, inverted, sampleNode, sampleEnds } = this;
-    const { sampleLocStart } = this.profile;
-    const { frameName, frameInline } = this.frames;
+    const { sampleLocStart, sampleLocs } = this.profile;
+    const { frameName, frameInline, locFrameStart } = this.frames;
     let slots = 0;
     for (let k = start; k < end; k++) {
+      if (advance) cur.advanceOne(k, inverted, sampleLocs, sampleLocStart, locFrameStart, frameInline);
       const s = cur.sample[k];
       const li = cur.loc[k];
       if (inverted ? li >= sampleLocStart[s + 1] : li < sampleLocStart[s]) {
@@ -440,22 +450,24 @@ class SampleCursors {
 
   /** Each sample of [from, to) past the frame it is at: toward the leaf (forward) or toward the root (inverted). */
   advance(from: number, to: number, inverted: boolean, sampleLocs: Uint32Array, sampleLocStart: Uint32Array, locFrameStart: Uint32Array, frameInline: Uint8Array): void {
+    for (let k = from; k < to; k++) this.advanceOne(k, inverted, sampleLocs, sampleLocStart, locFrameStart, frameInline);
+  }
+
+  advanceOne(k: number, inverted: boolean, sampleLocs: Uint32Array, sampleLocStart: Uint32Array, locFrameStart: Uint32Array, frameInline: Uint8Array): void {
     const { sample, loc, frame, inline } = this;
-    for (let k = from; k < to; k++) {
-      const f = frame[k];
-      let li = loc[k];
-      if (inverted) {
-        inline[k] = frameInline[f];
-        if (f + 1 < locFrameStart[sampleLocs[li] + 1]) frame[k] = f + 1;
-        else {
-          loc[k] = ++li;
-          if (li < sampleLocStart[sample[k] + 1]) frame[k] = locFrameStart[sampleLocs[li]];
-        }
-      } else if (f > locFrameStart[sampleLocs[li]]) frame[k] = f - 1;
+    const f = frame[k];
+    let li = loc[k];
+    if (inverted) {
+      inline[k] = frameInline[f];
+      if (f + 1 < locFrameStart[sampleLocs[li] + 1]) frame[k] = f + 1;
       else {
-        loc[k] = --li;
-        if (li >= sampleLocStart[sample[k]]) frame[k] = locFrameStart[sampleLocs[li] + 1] - 1;
+        loc[k] = ++li;
+        if (li < sampleLocStart[sample[k] + 1]) frame[k] = locFrameStart[sampleLocs[li]];
       }
+    } else if (f > locFrameStart[sampleLocs[li]]) frame[k] = f - 1;
+    else {
+      loc[k] = --li;
+      if (li >= sampleLocStart[sample[k]]) frame[k] = locFrameStart[sampleLocs[li] + 1] - 1;
     }
   }
 }

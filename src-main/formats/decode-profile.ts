@@ -5,13 +5,14 @@ import { detectFormat, DETECT_HEAD_BYTES } from './detect-format.js';
 import { FormatError } from './format-error.js';
 import { FoldedStream, parseFolded } from './folded/parse-folded.js';
 import { parsePerfScript, PerfScriptStream } from './perf-script/parse-perf-script.js';
-import { decodePprof } from './pprof/decode-pprof.js';
+import { decodePprof, type DecodeOptions } from './pprof/decode-pprof.js';
 
-export function decodeProfileBytes(bytes: Uint8Array): Profile {
+/** `options`: how pprof's samples are kept (the text formats' stacks are small beside them). */
+export function decodeProfileBytes(bytes: Uint8Array, options: DecodeOptions = {}): Profile {
   const detected = detectFormat(bytes.subarray(0, DETECT_HEAD_BYTES));
   switch (detected.format) {
     case 'pprof':
-      return decodePprof(bytes);
+      return decodePprof(bytes, options);
     case 'perf-script':
       return parsePerfScript(bytes);
     case 'folded':

@@ -23,12 +23,14 @@ import { encodePprof } from '../formats/pprof/encode-pprof.js';
 import { functionStatsOf } from '../analysis/runs/function-stats.js';
 import { useLinearRegexpFallback } from './linear-regexp.js';
 import { ScanBlockError, ScanFrames, ScannedProfile, scanClaimed, type ScanPart } from '../analysis/profile-scan.js';
-import { checkSampleCounts, gzipSizeHint, isGzip, scanPprof, scanSampleTable, type PprofScan } from '../formats/pprof/decode-pprof.js';
+import { checkSampleCounts, decodeClaimedBlocks, gzipSizeHint, isGzip, profileOfBlocks, sampleBlocksOf, scanPprof, scanSampleTable, type PprofScan } from '../formats/pprof/decode-pprof.js';
 import { gunzipShared } from './shared-gunzip.js';
 import { ScanHelper, SCAN_HELPER_ROLE, serveScanHelper } from './scan-helper.js';
 import { receiveReadAhead, type ReadAheadData } from './read-ahead.js';
 import { detectFormat, DETECT_HEAD_BYTES } from '../formats/detect-format.js';
 import { warmUpWhenIdle } from './warm-up.js';
+import { buildFrameTable } from '../analysis/frames.js';
+import { AppHelper, APP_HELPER_ROLE, serveAppHelper, threadCpuMs } from './app-helper.js';
 
 const CACHE_SIZE = 4;
 const cache = new Map<string, Profile>();
@@ -74,7 +76,8 @@ function profilesFor(sources: ProfileSource[]): Profile[] {
 function decodeSource(source: ProfileSource, decoded: Map<string, Profile>): Profile {
   try {
     // As pprof does on load: the profile's own drop_frames/keep_frames apply to every view.
-    const profile = pruneDroppedFrames(source.bytes ? decodeProfileBytes(source.bytes) : decodeProfileFile(source.path!).profile);
+    // The app keeps the stack columns in shared memory: its first flame trie is made on the helper thread.
+    const profile = pruneDroppedFrames(source.bytes ? decodeProfileBytes(source.bytes, { sharedStacks: appHelper !== null }) : decodeProfileFile(source.path!).profile);
     decoded.set(source.sha256, profile);
     return profile;
   } catch (err) {
@@ -104,18 +107,110 @@ function flameOf(view: ProfileView, sampleType: string | undefined, inverted: bo
 }
 
 function structureOf(view: ProfileView, inverted: boolean): FlameStructure {
-  let kept = structures.get(view);
-  let structure = kept?.get(inverted);
-  if (!structure) {
-    const minShare = view.profile.sampleLocs.length > PARTIAL_TRIE_MIN_FRAMES ? FLAME_MIN_SHARE : 0;
-    structure = new FlameStructure(view.profile, inverted, minShare);
-    if (structure.size <= STRUCTURE_MAX_NODES) {
-      if (!kept) structures.set(view, (kept = new Map()));
-      kept.set(inverted, structure);
-    }
+  return structures.get(view)?.get(inverted) ?? keepStructure(view, new FlameStructure(view.profile, inverted, minShareOf(view)));
+}
+
+function minShareOf(view: ProfileView): number {
+  return view.profile.sampleLocs.length > PARTIAL_TRIE_MIN_FRAMES ? FLAME_MIN_SHARE : 0;
+}
+
+function keepStructure(view: ProfileView, structure: FlameStructure): FlameStructure {
+  if (structure.size <= STRUCTURE_MAX_NODES) {
+    let kept = structures.get(view);
+    if (!kept) structures.set(view, (kept = new Map()));
+    kept.set(structure.inverted, structure);
   }
   return structure;
 }
+
+/**
+ * The app's second thread (app-helper.ts), which makes a big import's first flame trie while
+ * this one makes its function figures and first top table; null in a process that shows no
+ * views (the CLI) and in the helper threads themselves.
+ */
+const appHelper = workerData?.warmUp === true && workerData?.role === undefined ? new AppHelper(new URL(import.meta.url)) : null;
+/** Forward tries of plain views being made on the helper (until they are kept in `structures`). */
+const helperStructures = new WeakMap<ProfileView, Promise<FlameStructure>>();
+
+/**
+ * Right after the app's import of a big profile is decoded (its summary), the trie of its first
+ * flame graph (the plain view, forward) is made on the helper thread, while this one answers the
+ * import's function figures and the view's first top table. Only profiles whose trie is partial
+ * (the others are quick to build here, after the figures: prebuildFirstFlame).
+ */
+function startFirstFlameOnHelper(sha256: string): void {
+  if (!appHelper || !cache.has(sha256)) return;
+  try {
+    const view = viewFor({ sources: [{ sha256 }], base: [], filters: {} });
+    const { profile } = view;
+    const minShare = minShareOf(view);
+    if (!FlameStructure.fits(profile) || minShare === 0 || structures.get(view)?.has(false) || helperStructures.has(view)) return;
+    const { sampleTypes, sampleCount, sampleLocStart, sampleLocs, values } = profile;
+    const frames = buildFrameTable(profile, { showAddresses: true });
+    const made = appHelper.trie({ stacks: { sampleTypes, sampleCount, sampleLocStart, sampleLocs, values }, frames, inverted: false, minShare }).then((r) => {
+      if (timing) process.stderr.write(`worker first flame's trie, on the helper: ${r.ms.toFixed(0)} ms (its thread's CPU ${r.cpuMs.toFixed(0)} ms)\n`);
+      return keepStructure(view, new FlameStructure(profile, false, minShare, r.value));
+    });
+    helperStructures.set(view, made);
+    made.catch(() => undefined).finally(() => helperStructures.delete(view));
+  } catch {
+    // Only a head start: the view's own request builds the trie, and reports any error.
+  }
+}
+
+/**
+ * A flame graph whose trie the helper is making: answered when it is made (or, should the helper
+ * fail, built here then), without holding up the requests behind it (offQueue).
+ */
+function flameFromHelper(req: Extract<WorkerRequest, { op: 'flame' }>): Promise<FlameGraph> | undefined {
+  if (req.inverted === true || req.view.base.length > 0) return undefined;
+  const view = viewFor(req.view);
+  const made = helperStructures.get(view);
+  if (!made) return undefined;
+  const typeIndex = resolveSampleType(view.profile, req.sampleType);
+  const answer = made.then(
+    (structure) => structure.graph(typeIndex, { maxNodes: req.maxNodes }),
+    () => flameOf(view, req.sampleType, false, req.maxNodes),
+  );
+  offQueue.add(answer);
+  return answer;
+}
+
+/** A gzipped pprof file whose data is at least this big (by its trailer) is decoded by the app's two threads. */
+const PARALLEL_DECODE_MIN_BYTES = 4 * 2 ** 20;
+
+/**
+ * The app's import of a big gzipped pprof file: decoded by this thread and the helper, each
+ * taking blocks of samples in turn (decodeClaimedBlocks) into columns in shared memory, and kept
+ * as profilesFor would keep it. Anything short of a whole decode (bad input, a helper that
+ * cannot run) leaves it to profilesFor, which decodes on this thread and words any error.
+ */
+async function decodeInTwo(source: ProfileSource): Promise<void> {
+  const { bytes } = source;
+  if (!appHelper || !bytes || cache.has(source.sha256) || !isGzip(bytes) || gzipSizeHint(bytes) < PARALLEL_DECODE_MIN_BYTES) return;
+  if (detectFormat(bytes.subarray(0, DETECT_HEAD_BYTES)).format !== 'pprof') return;
+  try {
+    const t0 = performance.now();
+    const located = scanPprof(await gunzipShared(bytes));
+    if (located.sampleCount < PARALLEL_SCAN_MIN_SAMPLES) return;
+    const { table } = located;
+    const blocks = sampleBlocksOf(table);
+    const next = new Int32Array(new SharedArrayBuffer(4));
+    const theirs = appHelper.decode({ table, blocks, next }).catch(() => null);
+    const own = decodeClaimedBlocks(table, blocks, next);
+    const nBlocks = blocks.locBase.length - 1;
+    // The helper decoded nothing (it came too late to claim a block): its answer is not waited for.
+    const rest = 'decoded' in own && own.decoded === nBlocks ? null : await theirs;
+    const whole = 'decoded' in own && (rest === null ? own.decoded === nBlocks : 'decoded' in rest.value && own.decoded + rest.value.decoded === nBlocks);
+    if (timing) process.stderr.write(`worker decode in two threads: ${(performance.now() - t0).toFixed(0)} ms (blocks: ${'decoded' in own ? own.decoded : 'stopped'} here, ${rest ? ('decoded' in rest.value ? rest.value.decoded : 'stopped') + ` on the helper, its CPU ${rest.cpuMs.toFixed(0)} ms` : 'none on the helper'})\n`);
+    if (whole) touch(cache, source.sha256, pruneDroppedFrames(profileOfBlocks(located.skeleton, blocks)), CACHE_SIZE);
+  } catch {
+    // Bad input: profilesFor decodes it again and says what is wrong.
+  }
+}
+
+/** Answers that wait for another thread: the worker takes its next request meanwhile. */
+const offQueue = new WeakSet<Promise<unknown>>();
 
 /**
  * After the app's import of a profile has its figures (the engine now writes the library and
@@ -126,7 +221,7 @@ function prebuildFirstFlame(sha256: string): void {
   if (!cache.has(sha256)) return;
   try {
     const view = viewFor({ sources: [{ sha256 }], base: [], filters: {} });
-    if (FlameStructure.fits(view.profile)) structureOf(view, false);
+    if (FlameStructure.fits(view.profile) && !helperStructures.has(view)) structureOf(view, false);
   } catch {
     // Only a head start: the view's own request builds it, and reports any error.
   }
@@ -297,19 +392,29 @@ function handle(req: WorkerRequest, id: number): unknown {
     case 'keep':
       return keep(req.key, req.sha256);
     case 'summarize':
-      return scanForImport(req.source).then((scan) => scan?.summary ?? summarizeProfile(profilesFor([req.source])[0]));
+      return scanForImport(req.source).then(async (scan) => {
+        if (scan) return scan.summary;
+        await decodeInTwo(req.source);
+        const profile = profilesFor([req.source])[0];
+        // The helper starts on the first flame's trie now; this thread summarises meanwhile.
+        startFirstFlameOnHelper(req.source.sha256);
+        return summarizeProfile(profile);
+      });
     case 'meta': {
       const profile = profilesFor([req.source])[0];
       return { sampleTypes: profile.sampleTypes, defaultSampleType: profile.defaultSampleType };
     }
     case 'functionStats':
       return scanned.get(req.source.sha256)?.functionStats() ?? functionStatsOf(profilesFor([req.source])[0], figuresOf(profilesFor([req.source])[0]));
-    case 'flame':
+    case 'flame': {
+      const waiting = flameFromHelper(req);
+      if (waiting) return waiting;
       // Diff views keep signed sums: their own build. Others share one trie across sample types.
       if (req.view.base.length > 0 || !FlameStructure.fits(viewFor(req.view).profile)) {
         return flameGraphOf(viewFor(req.view), req.sampleType, { inverted: req.inverted, signed: req.view.base.length > 0, maxNodes: req.maxNodes });
       }
       return flameOf(viewFor(req.view), req.sampleType, req.inverted === true, req.maxNodes);
+    }
     case 'callTree':
       return callTreeOf(viewFor(req.view), req.sampleType, { diff: req.view.base.length > 0 });
     case 'sandwich':
@@ -356,17 +461,8 @@ let lastRequestAt = 0;
 let queue = Promise.resolve();
 const timing = Boolean(process.env.GPW_TIMING);
 
-/** This thread's CPU time (user + system) in ms, where Linux tells it (GPW_TIMING); else 0. */
-function threadCpuMs(): number {
-  try {
-    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
-  } catch {
-    return 0;
-  }
-}
 if (workerData?.role === SCAN_HELPER_ROLE) serveScanHelper(parentPort!);
+else if (workerData?.role === APP_HELPER_ROLE) serveAppHelper(parentPort!);
 else {
   useLinearRegexpFallback();
   if (workerData?.warmUp) warmUpWhenIdle(() => lastRequestAt);
@@ -378,30 +474,45 @@ else {
 
 async function answer(msg: { id: number; req: WorkerRequest }): Promise<void> {
   lastRequestAt = Date.now();
-  let reply: WorkerReply;
+  const t0 = performance.now();
+  const cpu0 = timing ? threadCpuMs() : 0;
+  let value: unknown;
   try {
-    const t0 = performance.now();
-    const cpu0 = timing ? threadCpuMs() : 0;
-    const value = await handle(msg.req, msg.id);
-    if (timing) process.stderr.write(`worker ${msg.req.op}: ${(performance.now() - t0).toFixed(0)} ms (this thread's CPU ${(threadCpuMs() - cpu0).toFixed(0)} ms)\n`);
-    reply = { id: msg.id, ok: true, value };
-    parentPort!.postMessage(reply, transferables(value));
-    // An import's figures are the last the app's import asks for: its first view is next.
-    if (msg.req.op === 'functionStats' && workerData?.warmUp === true) {
-      const { sha256 } = msg.req.source;
-      queue = queue.then(() => {
-        const t1 = performance.now();
-        const cpu1 = timing ? threadCpuMs() : 0;
-        prebuildFirstFlame(sha256);
-        if (timing) process.stderr.write(`worker first flame's trie, ahead: ${(performance.now() - t1).toFixed(0)} ms (this thread's CPU ${(threadCpuMs() - cpu1).toFixed(0)} ms)\n`);
-      });
-    }
-    return;
+    value = handle(msg.req, msg.id);
   } catch (err) {
-    if (err instanceof MissingProfiles) reply = { id: msg.id, ok: false, missing: err.hashes };
-    else if (err instanceof SourceFormatError) reply = { id: msg.id, ok: false, error: { code: 'bad_input', message: err.message }, source: err.sha256 };
-    else if (err instanceof FormatError) reply = { id: msg.id, ok: false, error: { code: 'bad_input', message: err.message } };
-    else reply = { id: msg.id, ok: false, error: errorBody(err instanceof GpwError ? err : err) };
+    parentPort!.postMessage(errorReply(msg.id, err));
+    return;
   }
-  parentPort!.postMessage(reply);
+  // A flame graph waiting for the helper's trie: the next request is taken meanwhile.
+  if (value instanceof Promise && offQueue.has(value)) void reply(msg, value, t0, cpu0);
+  else await reply(msg, value, t0, cpu0);
+}
+
+async function reply(msg: { id: number; req: WorkerRequest }, answer: unknown, t0: number, cpu0: number): Promise<void> {
+  let value: unknown;
+  try {
+    value = await answer;
+  } catch (err) {
+    parentPort!.postMessage(errorReply(msg.id, err));
+    return;
+  }
+  if (timing) process.stderr.write(`worker ${msg.req.op}: ${(performance.now() - t0).toFixed(0)} ms (this thread's CPU ${(threadCpuMs() - cpu0).toFixed(0)} ms)\n`);
+  parentPort!.postMessage({ id: msg.id, ok: true, value } satisfies WorkerReply, transferables(value));
+  // An import's figures are the last the app's import asks for: its first view is next.
+  if (msg.req.op === 'functionStats' && workerData?.warmUp === true) {
+    const { sha256 } = msg.req.source;
+    queue = queue.then(() => {
+      const t1 = performance.now();
+      const cpu1 = timing ? threadCpuMs() : 0;
+      prebuildFirstFlame(sha256);
+      if (timing) process.stderr.write(`worker first flame's trie, ahead: ${(performance.now() - t1).toFixed(0)} ms (this thread's CPU ${(threadCpuMs() - cpu1).toFixed(0)} ms)\n`);
+    });
+  }
+}
+
+function errorReply(id: number, err: unknown): WorkerReply {
+  if (err instanceof MissingProfiles) return { id, ok: false, missing: err.hashes };
+  if (err instanceof SourceFormatError) return { id, ok: false, error: { code: 'bad_input', message: err.message }, source: err.sha256 };
+  if (err instanceof FormatError) return { id, ok: false, error: { code: 'bad_input', message: err.message } };
+  return { id, ok: false, error: errorBody(err) };
 }

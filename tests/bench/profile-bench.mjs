@@ -9,9 +9,10 @@
 // Not a test: numbers are printed, never asserted. `uptime` is printed with them.
 //
 //   npm run build && node tests/bench/profile-bench.mjs   (BENCH_RUNS=3, BENCH_PPROF_RUNS=1 (0: no pprof), BENCH_APP=0 to skip the app,
-//                                                          BENCH_CLI=0 to skip the CLI and go tool pprof)
+//                                                          BENCH_CLI=0 to skip the CLI and go tool pprof,
+//                                                          BENCH_THREADS=1: the app's steps' CPU time per gpw serve thread)
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,6 +64,21 @@ async function appBench() {
         return '?';
       }
     };
+    /** Per thread of gpw serve (by task id and name), its CPU time so far in ms (BENCH_THREADS=1: printed per step). */
+    const threadCpu = () => {
+      const out = new Map();
+      try {
+        for (const tid of readdirSync(`/proc/${app.serverPid}/task`)) {
+          const stat = readFileSync(`/proc/${app.serverPid}/task/${tid}/stat`, 'utf8');
+          const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+          out.set(`${tid} ${stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))}`, ((Number(f[11]) + Number(f[12])) * 1000) / 100);
+        }
+      } catch {
+        // a thread ended while read, or no /proc
+      }
+      return out;
+    };
+    const perThread = [];
     const cpu = [];
     /** Per step, the page's own clock (performance.now) from just before the action to the drawn frame. */
     const pageMs = [];
@@ -74,6 +90,7 @@ async function appBench() {
     const settle = async (act, canvasTestId = 'flame-canvas') => {
       const t0 = Date.now();
       const c0 = serverCpu();
+      const th0 = threadCpu();
       const p0 = await page.evaluate(() => performance.now());
       await act();
       await page.getByTestId(canvasTestId).first().waitFor({ timeout: 180_000 });
@@ -81,6 +98,8 @@ async function appBench() {
       const p1 = await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now())))));
       pageMs.push(p1 - p0);
       cpu.push(serverCpu() - c0);
+      const th1 = threadCpu();
+      perThread.push([...th1].map(([k, v]) => [k, v - (th0.get(k) ?? 0)]).filter(([, d]) => d > 0).map(([k, d]) => `${k}: ${d.toFixed(0)}`).join(', '));
       return Date.now() - t0;
     };
     const open = await settle(() => page.getByTestId('file-input').setInputFiles(file));
@@ -115,6 +134,7 @@ async function appBench() {
     console.log(`  inverted view (with that filter)  ${inverted} ms   target <= 300 ms`);
     console.log(`  gpw serve's CPU (user+sys) per step, in the order above: ${cpu.map((c) => c.toFixed(0)).join(' / ')} ms`);
     console.log(`  the page's clock per step, in the order above: ${pageMs.map((c) => c.toFixed(0)).join(' / ')} ms`);
+    if (process.env.BENCH_THREADS === '1') perThread.forEach((t, i) => console.log(`  step ${i + 1}, CPU ms per thread: ${t}`));
     console.log(`  gpw serve's peak RSS: ${serverPeakMiB()} MiB`);
     console.log(`  screenshots: ${join(OUT, 'profile-switching.png')}, ${join(OUT, 'profile-inverted.png')}`);
   } finally {

@@ -5,7 +5,9 @@
 // (TopFigures, analysis/top.ts), equal computeTop's (checked against go tool pprof elsewhere).
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodePprof } from '../../src-main/formats/pprof/decode-pprof';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { decodePprof, SAMPLE_BLOCK, scanPprof } from '../../src-main/formats/pprof/decode-pprof';
+import { encodePprof } from '../../src-main/formats/pprof/encode-pprof';
 import { buildFlameGraph, FlameStructure, type FlameGraph } from '../../src-main/analysis/flame-graph';
 import { computeTop, TopFigures } from '../../src-main/analysis/top';
 import { viewProfile, type ViewFilters } from '../../src-main/analysis/profile-view';
@@ -17,8 +19,11 @@ import { makeBigProfile } from '../bench/make-big-profile.mjs';
 
 const WORKER = repoPath('out/main/profile-worker.js');
 let bigFile = '';
+/** Over a million frames in all its stacks: the worker's first flame trie is partial and made on the helper thread. */
+let biggerFile = '';
 beforeAll(async () => {
   bigFile = await makeBigProfile(20_000);
+  biggerFile = await makeBigProfile(120_000);
 }, 240_000);
 
 /** Whether two typed arrays hold the same bytes (quicker than toEqual over millions of elements). */
@@ -85,6 +90,64 @@ describe('the first views of a profile the app imported', () => {
       expect(asked).toBe(0);
       expectSameGraph(tagged, new FlameStructure(expected({ tagfocus: 'tenant=tenant-0[0-4]' }).profile, false).graph(1));
       expect(tagged.totalValue).toBeLessThan(buildFlameGraph(decoded, 1).totalValue);
+    } finally {
+      await client.close();
+    }
+  }, 120_000);
+
+  it('a big import’s first flame trie, made on the helper thread while the worker answers the figures and the first top table, is the one built here', async () => {
+    const bytes = readFileSync(biggerFile);
+    const sha256 = sha256Hex(bytes);
+    const decoded = decodePprof(bytes);
+    expect(decoded.sampleLocs.length).toBeGreaterThan(1_000_000);
+    const client = new ProfileWorkerClient(WORKER, true);
+    const load = (): Uint8Array => {
+      throw new Error('the worker asked for the bytes again');
+    };
+    const view = { sources: [{ sha256 }], base: [], filters: {} };
+    const options = { nodecount: 80, nodefraction: 0.005 };
+    try {
+      await client.run({ op: 'summarize', source: { sha256, bytes } }, load);
+      await client.run({ op: 'functionStats', source: { sha256 } }, load);
+      // As the page asks: the flame graph, then the top table while the trie may still be in the making.
+      const [flame, top] = await Promise.all([client.run<FlameGraph>({ op: 'flame', view, maxNodes: 250_000 }, load), client.run({ op: 'top', view, options }, load)]);
+      const others = [];
+      for (const sampleType of ['alloc_objects', 'inuse_objects', 'inuse_space']) others.push(await client.run<FlameGraph>({ op: 'flame', view, sampleType, maxNodes: 250_000 }, load));
+      const structure = new FlameStructure(decoded, false, 1e-4);
+      expectSameGraph(flame, structure.graph(1, { maxNodes: 250_000 }), 'alloc_space');
+      others.forEach((g, i) => expectSameGraph(g, structure.graph([0, 2, 3][i], { maxNodes: 250_000 }), g.sampleType));
+      expect(flame.hidden?.subtrees).toBe(true);
+      expect(top).toEqual(computeTop(decoded, 1, options));
+      // The profile the worker and the helper decoded together (blocks of samples each) is the whole profile.
+      const encoded = await client.run<{ bytes: Uint8Array }>({ op: 'encode', view }, load);
+      expect(Buffer.compare(Buffer.from(encoded.bytes), Buffer.from(encodePprof(decoded)))).toBe(0);
+    } finally {
+      await client.close();
+    }
+  }, 120_000);
+
+  it('bad input in a block of samples the app decodes on two threads is refused with the message of a decode on one', async () => {
+    const raw = gunzipSync(readFileSync(biggerFile));
+    const { table } = scanPprof(raw);
+    // A sample of the third block whose first location id becomes 0 (an id no location has).
+    const at = table.sStart[2 * SAMPLE_BLOCK + 100];
+    expect(raw[at]).toBe(0x0a);
+    const bad = Buffer.from(raw);
+    bad[at + 2] = 0;
+    const bytes = gzipSync(bad);
+    const expected = (() => {
+      try {
+        decodePprof(bytes);
+      } catch (err) {
+        return (err as Error).message;
+      }
+      return 'decoded';
+    })();
+    expect(expected).toMatch(/location id 0/);
+    const sha256 = sha256Hex(bytes);
+    const client = new ProfileWorkerClient(WORKER, true);
+    try {
+      await expect(client.run({ op: 'summarize', source: { sha256, bytes } }, () => bytes)).rejects.toThrow(expected);
     } finally {
       await client.close();
     }

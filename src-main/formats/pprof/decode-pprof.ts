@@ -117,6 +117,10 @@ function sharedUint32(n: number): Uint32Array {
   return new Uint32Array(typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(4 * n) : new ArrayBuffer(4 * n));
 }
 
+function sharedFloat64(n: number): Float64Array {
+  return new Float64Array(typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(8 * n) : new ArrayBuffer(8 * n));
+}
+
 function readRange(r: Reader, into: Range): void {
   const len = r.uint32();
   const start = r.pos;
@@ -133,10 +137,18 @@ function readRepeated(r: Reader, wireType: number, push: (v: number) => void): v
   while (r.pos < end) push(readVarint(r));
 }
 
-export function decodePprof(input: Uint8Array): Profile {
+export interface DecodeOptions {
+  /**
+   * The stack columns (sampleLocStart, sampleLocs, values) in shared memory, so that another
+   * thread can be given them without a copy (the app's worker builds a flame trie on a helper).
+   */
+  sharedStacks?: boolean;
+}
+
+export function decodePprof(input: Uint8Array, options: DecodeOptions = {}): Profile {
   return withFormatErrors(() => {
     const parts = decodeProfileParts(unwrapNonEmpty(input));
-    return { ...parts.skeleton, ...decodeSamples(parts.samples) };
+    return { ...parts.skeleton, ...decodeSamples(parts.samples, options.sharedStacks === true) };
   });
 }
 
@@ -197,7 +209,11 @@ export function scanPprof(input: Uint8Array): PprofScan {
 
 /** A scan of samples another thread located (scanPprof's table), over its skeleton. */
 export function scanSampleTable(skeleton: Profile, table: SampleTable): PprofScan {
-  const spans: SampleSpans = {
+  return scanOf(skeleton, spansOf(table), table.widest);
+}
+
+function spansOf(table: SampleTable): SampleSpans {
+  return {
     r: protobuf.Reader.create(table.bytes),
     sStart: table.sStart,
     sEnd: table.sEnd,
@@ -206,7 +222,114 @@ export function scanSampleTable(skeleton: Profile, table: SampleTable): PprofSca
     strIndex: stringIndexCheck(table.stringCount),
     stringCount: table.stringCount,
   };
-  return scanOf(skeleton, spans, table.widest);
+}
+
+/**
+ * A located profile's sample columns, in shared memory, decoded in blocks of SAMPLE_BLOCK samples
+ * that threads claim in turn (decodeClaimedBlocks): each block's locations and labels have their
+ * place from a count made first, so blocks fill the columns in any order.
+ */
+export interface SampleBlocks extends Pick<Profile, 'sampleLocStart' | 'sampleLocs' | 'values' | 'sampleLabelStart' | 'labelKey' | 'labelStr' | 'labelNum' | 'labelNumUnit'> {
+  /** Per block, where its locations and labels start; the last entry holds the totals. */
+  locBase: Uint32Array;
+  labelBase: Uint32Array;
+}
+
+export const SAMPLE_BLOCK = 1 << 15;
+
+/** The columns of a located profile's samples, each block's place counted (decodePprof's budgets: a FormatError). */
+export function sampleBlocksOf(table: SampleTable): SampleBlocks {
+  const { sStart, sEnd, nTypes } = table;
+  const n = sStart.length;
+  const nBlocks = Math.ceil(n / SAMPLE_BLOCK);
+  const locBase = sharedUint32(nBlocks + 1);
+  const labelBase = sharedUint32(nBlocks + 1);
+  let locations = 0;
+  let labels = 0;
+  for (let b = 0; b < nBlocks; b++) {
+    locBase[b] = locations;
+    labelBase[b] = labels;
+    const counts = countSampleFields(table.bytes, sStart.subarray(b * SAMPLE_BLOCK, Math.min(n, (b + 1) * SAMPLE_BLOCK)), sEnd.subarray(b * SAMPLE_BLOCK, Math.min(n, (b + 1) * SAMPLE_BLOCK)));
+    locations += counts.locations;
+    labels += counts.labels;
+    checkSampleCounts({ locations, labels }, sStart[0]);
+  }
+  locBase[nBlocks] = locations;
+  labelBase[nBlocks] = labels;
+  const sharedInt32 = (k: number): Int32Array => new Int32Array(sharedUint32(k).buffer);
+  return {
+    sampleLocStart: sharedUint32(n + 1),
+    sampleLocs: sharedUint32(locations),
+    values: sharedFloat64(n * nTypes),
+    sampleLabelStart: sharedUint32(n + 1),
+    labelKey: sharedInt32(labels),
+    labelStr: sharedInt32(labels),
+    labelNum: sharedFloat64(labels),
+    labelNumUnit: sharedInt32(labels),
+    locBase,
+    labelBase,
+  };
+}
+
+/** Why a thread stopped claiming blocks: bad input in block `at` (its decoder's error), or counts the decode did not match (then the caller decodes the usual way). */
+export type BlocksStop = { at: number; error: unknown } | { at: number; mismatch: true };
+
+/**
+ * One thread's part of a decode shared with others: blocks claimed from `next` (shared memory:
+ * the next block's number) until none is left. Returns how many blocks it decoded, or why it
+ * stopped (after which no thread claims another block).
+ */
+export function decodeClaimedBlocks(table: SampleTable, blocks: SampleBlocks, next: Int32Array): { decoded: number } | BlocksStop {
+  const spans = spansOf(table);
+  const n = table.sStart.length;
+  const nBlocks = blocks.locBase.length - 1;
+  let decoded = 0;
+  for (let b = Atomics.add(next, 0, 1); b < nBlocks; b = Atomics.add(next, 0, 1)) {
+    let matches = false;
+    try {
+      matches = withFormatErrors(() => decodeBlock(spans, blocks, b, Math.min(n, (b + 1) * SAMPLE_BLOCK)));
+    } catch (error) {
+      Atomics.store(next, 0, nBlocks);
+      return { at: b, error };
+    }
+    if (!matches) {
+      Atomics.store(next, 0, nBlocks);
+      return { at: b, mismatch: true };
+    }
+    decoded++;
+  }
+  return { decoded };
+}
+
+/** Block b's samples (up to `to`) into their places; false when they hold other counts than counted. */
+function decodeBlock(spans: SampleSpans, blocks: SampleBlocks, b: number, to: number): boolean {
+  const { locBase, labelBase, sampleLocStart, sampleLabelStart } = blocks;
+  const locFrom = locBase[b];
+  const labelFrom = labelBase[b];
+  const labelTo = labelBase[b + 1];
+  const labels = new SampleLabels(0, {
+    key: blocks.labelKey.subarray(labelFrom, labelTo),
+    str: blocks.labelStr.subarray(labelFrom, labelTo),
+    num: blocks.labelNum.subarray(labelFrom, labelTo),
+    unit: blocks.labelNumUnit.subarray(labelFrom, labelTo),
+  });
+  const dec = new SampleDecoder(spans, blocks.sampleLocs.subarray(locFrom, locBase[b + 1]), labels, blocks.values);
+  const { nTypes } = spans;
+  for (let s = b * SAMPLE_BLOCK; s < to; s++) {
+    sampleLocStart[s] = locFrom + dec.nLocs;
+    sampleLabelStart[s] = labelFrom + labels.n;
+    dec.decode(s, s * nTypes);
+  }
+  return dec.nLocs === locBase[b + 1] - locFrom && labels.n === labelTo - labelFrom;
+}
+
+/** The profile of a skeleton and its samples decoded in blocks (every block decoded). */
+export function profileOfBlocks(skeleton: Profile, blocks: SampleBlocks): Profile {
+  const { locBase, labelBase, ...columns } = blocks;
+  const n = columns.sampleLocStart.length - 1;
+  columns.sampleLocStart[n] = locBase[locBase.length - 1];
+  columns.sampleLabelStart[n] = labelBase[labelBase.length - 1];
+  return { ...skeleton, sampleCount: n, ...columns };
 }
 
 /** The budgets of decodePprof, for location ids and labels counted over all samples. */
@@ -556,16 +679,17 @@ function decodeLocations(r: Reader, lStart: Uint32Array, lEnd: Uint32Array, mapp
 }
 
 /** Samples as columns: location runs, values (sample × type) and labels. */
-function decodeSamples(spans: SampleSpans) {
+function decodeSamples(spans: SampleSpans, shared: boolean) {
   const { sStart, sEnd, nTypes } = spans;
   const nSamples = sStart.length;
-  const values = new Float64Array(nSamples * nTypes);
-  const sampleLocStart = new Uint32Array(nSamples + 1);
+  const values = shared ? sharedFloat64(nSamples * nTypes) : new Float64Array(nSamples * nTypes);
+  const sampleLocStart = shared ? sharedUint32(nSamples + 1) : new Uint32Array(nSamples + 1);
   const counts = countSampleFields(spans.r.buf, sStart, sEnd);
   if (counts.locations > MAX_SAMPLE_LOCATIONS) throw tooManyEntries(sStart[0], `${MAX_SAMPLE_LOCATIONS.toLocaleString('en')} location ids in its samples`);
   if (counts.labels > MAX_DECODED_ENTRIES) throw tooManyEntries(sStart[0], `${MAX_DECODED_ENTRIES.toLocaleString('en')} sample labels`);
   const sampleLabelStart = new Uint32Array(nSamples + 1);
-  const dec = new SampleDecoder(spans, new Uint32Array(counts.locations), new SampleLabels(counts.labels), values);
+  const locs = shared ? sharedUint32(counts.locations) : new Uint32Array(counts.locations);
+  const dec = new SampleDecoder(spans, locs, new SampleLabels(counts.labels), values);
   for (let s = 0; s < nSamples; s++) {
     sampleLocStart[s] = dec.nLocs;
     sampleLabelStart[s] = dec.labels.n;
@@ -588,18 +712,18 @@ function decodeSamples(spans: SampleSpans) {
   };
 }
 
-/** Label columns with room for `size` labels; `n` used. */
+/** Label columns with room for `size` labels (or the ones given); `n` used. */
 class SampleLabels {
   n = 0;
   readonly key: Int32Array;
   readonly str: Int32Array;
   readonly num: Float64Array;
   readonly unit: Int32Array;
-  constructor(size: number) {
-    this.key = new Int32Array(size);
-    this.str = new Int32Array(size);
-    this.num = new Float64Array(size);
-    this.unit = new Int32Array(size);
+  constructor(size: number, given?: { key: Int32Array; str: Int32Array; num: Float64Array; unit: Int32Array }) {
+    this.key = given?.key ?? new Int32Array(size);
+    this.str = given?.str ?? new Int32Array(size);
+    this.num = given?.num ?? new Float64Array(size);
+    this.unit = given?.unit ?? new Int32Array(size);
   }
 }
 
@@ -776,14 +900,24 @@ function countSampleFields(buf: Uint8Array, sStart: Uint32Array, sEnd: Uint32Arr
     let p = sStart[s];
     const end = sEnd[s];
     while (p < end) {
-      const tag = readVarintAt(buf, p);
-      p = varintEnd;
+      // One-byte tags and lengths (every field gpw's samples hold, as Go writes them) in place.
+      let tag = buf[p];
+      if (tag < 0x80) p++;
+      else {
+        tag = readVarintAt(buf, p);
+        p = varintEnd;
+      }
       const wt = tag & 7;
       if (wt === WIRE_LEN) {
-        const len = readVarintAt(buf, p);
-        p = varintEnd;
-        if (tag >>> 3 === 1) for (let i = p; i < p + len && i < end; i++) locations += buf[i] < 0x80 ? 1 : 0;
-        else if (tag >>> 3 === 3) labels++;
+        let len = buf[p];
+        if (len < 0x80) p++;
+        else {
+          len = readVarintAt(buf, p);
+          p = varintEnd;
+        }
+        const field = tag >>> 3;
+        if (field === 1) locations += countVarints(buf, p, Math.min(p + len, end));
+        else if (field === 3) labels++;
         p += len;
       } else if (wt === WIRE_VARINT) {
         readVarintAt(buf, p);
@@ -795,6 +929,13 @@ function countSampleFields(buf: Uint8Array, sStart: Uint32Array, sEnd: Uint32Arr
     }
   }
   return { locations, labels };
+}
+
+/** How many varints end in buf[from..to): the bytes below 0x80. */
+function countVarints(buf: Uint8Array, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) n += buf[i] >>> 7 ^ 1;
+  return n;
 }
 
 /** Byte span of a repeated varint field: the packed run (wire type 2), or the one varint. */

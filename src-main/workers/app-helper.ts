@@ -1,0 +1,147 @@
+// The app's second thread for a big profile's import and first flame graph (gpw serve and
+// Electron; the CLI scans instead: scan-helper.ts). It decodes part of the samples beside the
+// profile worker (blocks claimed in turn from a shared counter, into columns in shared memory:
+// decode-pprof.ts decodeClaimedBlocks), and then, while the worker makes the import's function
+// figures and the view's first top table, partitions the profile's stacks into its first flame
+// trie (analysis/flame-graph.ts: partitionStacks) from those shared columns; the trie's columns
+// come back transferred. It runs profile-worker.js again with another role (as scan-helper.ts
+// does), is started with the app's worker and lives as long as it, and warms its loops on a small
+// synthetic profile while it waits for its first job.
+
+import { Worker, type MessagePort } from 'node:worker_threads';
+import { readFileSync } from 'node:fs';
+import { partitionStacks, type PartitionedStacks, type StackColumns } from '../analysis/flame-graph.js';
+import { buildFrameTable, type FrameTable } from '../analysis/frames.js';
+import { decodeClaimedBlocks, decodePprof, type SampleBlocks, type SampleTable } from '../formats/pprof/decode-pprof.js';
+import { syntheticProfileBytes } from './warm-up.js';
+
+export const APP_HELPER_ROLE = 'app-helper';
+
+/** A trie to make: the columns of the profile's stacks (shared memory: not copied). */
+export interface TrieJob {
+  stacks: StackColumns;
+  frames: FrameTable;
+  inverted: boolean;
+  minShare: number;
+}
+
+/** Blocks of samples to decode, claimed from `next` in turn with the worker (all shared memory). */
+export interface DecodeJob {
+  table: SampleTable;
+  blocks: SampleBlocks;
+  next: Int32Array;
+}
+
+type HelperJob = ({ op: 'trie' } & TrieJob) | ({ op: 'decode' } & DecodeJob);
+
+/** What a job made, and the time it took (wall, and this thread's CPU where Linux tells it). */
+export interface HelperResult<T> {
+  value: T;
+  ms: number;
+  cpuMs: number;
+}
+
+/** A decode's part: blocks decoded, or stopped (bad input or counts that did not match: the worker then decodes the usual way). */
+export type DecodePart = { decoded: number } | { stopped: true };
+
+type HelperReply = { id: number; ok: true; result: HelperResult<unknown> } | { id: number; ok: false; message: string };
+
+/** A thread's CPU time (user + system) in ms, where Linux tells it; else 0. */
+export function threadCpuMs(): number {
+  try {
+    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** In the helper thread: answers each job it is sent, in turn. */
+export function serveAppHelper(port: MessagePort): void {
+  let warm = warmUpSteps();
+  port.on('message', (job: HelperJob & { id: number }) => {
+    warm = [];
+    try {
+      const t0 = performance.now();
+      const cpu0 = threadCpuMs();
+      const value = job.op === 'trie' ? partitionStacks(job.stacks, job.frames, job.inverted, job.minShare) : decodePart(job);
+      const result = { value, ms: performance.now() - t0, cpuMs: threadCpuMs() - cpu0 };
+      const moved = job.op === 'trie' ? trieBuffers(value as PartitionedStacks) : [];
+      port.postMessage({ id: job.id, ok: true, result } satisfies HelperReply, moved);
+    } catch (err) {
+      port.postMessage({ id: job.id, ok: false, message: err instanceof Error ? err.message : String(err) } satisfies HelperReply);
+    }
+  });
+  // One step per macrotask, so a job waits for one step at most.
+  const step = (): void => {
+    const next = warm.shift();
+    if (!next) return;
+    next();
+    setTimeout(step, 0).unref();
+  };
+  setTimeout(step, 0).unref();
+}
+
+function decodePart(job: DecodeJob): DecodePart {
+  const part = decodeClaimedBlocks(job.table, job.blocks, job.next);
+  return 'decoded' in part ? part : { stopped: true };
+}
+
+function trieBuffers(built: PartitionedStacks): ArrayBuffer[] {
+  return [built.parent.buffer, built.name.buffer, built.calledIn.buffer, built.sampleNode.buffer, built.sampleEnds.buffer] as ArrayBuffer[];
+}
+
+/** A small profile decoded and its forward trie made a few times (partial and whole), so V8 has optimised both before the first big one. */
+function warmUpSteps(): (() => void)[] {
+  const bytes = syntheticProfileBytes(4_000, 24);
+  const profile = decodePprof(bytes);
+  const frames = buildFrameTable(profile, { showAddresses: true });
+  const once = [() => decodePprof(bytes), () => partitionStacks(profile, frames, false, 1e-4), () => partitionStacks(profile, frames, false, 0)];
+  return [...once, ...once, ...once, ...once];
+}
+
+/** The profile worker's side: one helper thread, jobs answered in turn; a helper that failed answers every job with its error. */
+export class AppHelper {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, { resolve(r: HelperResult<unknown>): void; reject(e: Error): void }>();
+  private failure: Error | null = null;
+  private nextId = 1;
+
+  constructor(script: URL) {
+    this.worker = new Worker(script, { workerData: { role: APP_HELPER_ROLE } });
+    this.worker.unref();
+    this.worker.on('message', (reply: HelperReply) => {
+      const job = this.pending.get(reply.id);
+      this.pending.delete(reply.id);
+      if (reply.ok) job?.resolve(reply.result);
+      else job?.reject(new Error(reply.message));
+    });
+    const fail = (err: Error): void => {
+      this.failure ??= err;
+      for (const job of this.pending.values()) job.reject(this.failure);
+      this.pending.clear();
+    };
+    this.worker.once('error', fail);
+    this.worker.once('exit', (code) => fail(new Error(`the app's helper thread exited (${code})`)));
+  }
+
+  /** The trie of these stacks, made on the helper thread. */
+  trie(job: TrieJob): Promise<HelperResult<PartitionedStacks>> {
+    return this.send({ op: 'trie', ...job }) as Promise<HelperResult<PartitionedStacks>>;
+  }
+
+  /** The helper's part of a decode shared with this thread. */
+  decode(job: DecodeJob): Promise<HelperResult<DecodePart>> {
+    return this.send({ op: 'decode', ...job }) as Promise<HelperResult<DecodePart>>;
+  }
+
+  private send(job: HelperJob): Promise<HelperResult<unknown>> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ ...job, id });
+    });
+  }
+}
