@@ -116,3 +116,7 @@ export interface TopTable {
 export type ViewOptions = import('./schema.js').ObjectOf<typeof import('./contract.js').viewOptionsFields>;
 
 export type * from './collect-types.js';
+
+/** The formats a profile view is exported to (analysis/view-ops.ts; here so gpw export checks --format without loading the views' code). */
+export const EXPORT_FORMATS = ['pprof', 'collapsed', 'svg', 'png'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
