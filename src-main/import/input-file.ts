@@ -4,8 +4,8 @@
 
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { MAX_IMPORT_BYTES } from '../api/contract.js';
 import { GpwError } from '../api/errors.js';
+import { MAX_IMPORT_BYTES } from '../api/types.js';
 import { detectFormat } from '../formats/detect-format.js';
 import { readMaybeShared } from './shared-read.js';
 import { readHead } from './stream-import.js';
