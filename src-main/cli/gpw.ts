@@ -133,6 +133,21 @@ async function main(argv: string[], built: BuiltPaths): Promise<number> {
     return new Promise<number>(() => {});
   }
 
+  // The list is read from the library alone (list-command.ts); a missing library was refused above.
+  if (command === 'list') {
+    const { Library } = await import('../library/library.js');
+    try {
+      const lib = new Library(library.open);
+      try {
+        out(listCommand(lib, args, json));
+      } finally {
+        lib.close();
+      }
+      return 0;
+    } catch (err) {
+      throw libraryFileError(library.open, err) ?? err;
+    }
+  }
   // A trace file is read and answered without the engine or the library.
   if (command === 'trace' && traceFileTarget(args)) {
     out(await traceCommand(null, args, json));
@@ -162,9 +177,6 @@ async function runCommand(command: string, args: ParsedArgs, json: boolean, engi
         else for (const a of result.artifacts) out(`imported ${artifactLine(a)}`);
         return 0;
       }
-      case 'list':
-        out(await listCommand(engine, args, json));
-        return 0;
       case 'ssh':
         return await sshCommand(engine, args, json, out);
       case 'gc':
