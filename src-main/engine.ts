@@ -4,7 +4,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { GpwApi, ArgsOf, ResultOf } from './api/contract.js';
-import { MAX_IMPORT_BYTES } from './api/contract.js';
 import { GpwError } from './api/errors.js';
 import type { Artifact, ArtifactPage, FlameGraph, ImportResult, LibraryInfo, ProfileMeta, TopTable } from './api/types.js';
 import { PROFILE_KINDS } from './api/types.js';
@@ -39,8 +38,11 @@ import type { ViewOptions, DiffTable, ExportedView, Sandwich } from './api/types
 import { exportFileName, exportTitle, type ExportedFile } from './analysis/view-ops.js';
 import { viewRequest, type ViewRequest, type ViewSource } from './workers/view-request.js';
 import { CachedViews, FLAME_CODEC, defaultSampleTypeOf, summarySampleType, topRequest } from './workers/cached-views.js';
-import { readMaybeShared } from './import/shared-read.js';
+import { checkInputFile, readInputFile } from './import/input-file.js';
 import { ViewCache } from './library/view-cache.js';
+
+/** Reading an input file lives in import/input-file.ts (CLI commands on files use it without the engine). */
+export { readInputFile };
 
 /** For the CLI: the profiles to merge and the diff base, each a file path or a library id. */
 export interface CliViewArgs {
@@ -99,8 +101,6 @@ type ImportInput = { name: string; source: string } & ({ bytes: Uint8Array } | {
  */
 export const FLAME_MAX_NODES = 250_000;
 
-const formatSize = (n: number): string =>
-  n >= 2 ** 30 ? `${(n / 2 ** 30).toFixed(1)} GiB` : n >= 2 ** 20 ? `${(n / 2 ** 20).toFixed(1)} MiB` : `${n} bytes`;
 
 export class Engine implements GpwApi {
   readonly library: Library;
@@ -704,23 +704,6 @@ function readerFor(name: string, bytes: Uint8Array): ArtifactReader {
   return reader;
 }
 
-/** A regular file that is not empty, or a GpwError saying what it is; its size. */
-function checkInputFile(path: string): number {
-  const name = basename(path);
-  let size: number;
-  try {
-    const st = statSync(path);
-    if (!st.isFile()) throw new GpwError('bad_input', `${name}: not a regular file`);
-    size = st.size;
-  } catch (err) {
-    if (err instanceof GpwError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new GpwError('not_found', code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot read (${code})`);
-  }
-  if (size === 0) throw new GpwError('bad_input', `${name}: the file is empty`);
-  return size;
-}
-
 /** A reader's failure with the file's name in front. */
 async function withFileName<T>(name: string, reading: Promise<T>): Promise<T> {
   try {
@@ -732,15 +715,3 @@ async function withFileName<T>(name: string, reading: Promise<T>): Promise<T> {
   }
 }
 
-/** Reads an input file, refusing what cannot be a profile before reading it into memory. */
-export function readInputFile(path: string): Uint8Array {
-  const name = basename(path);
-  const size = checkInputFile(path);
-  if (size > MAX_IMPORT_BYTES) {
-    // Say what it looks like too: a huge file is usually the wrong file.
-    const detected = detectFormat(readHead(path));
-    const what = detected.format === null ? `; ${detected.reason}` : '';
-    throw new GpwError('too_large', `${name}: the file is ${formatSize(size)}; gpw imports profiles up to ${formatSize(MAX_IMPORT_BYTES)}${what}`);
-  }
-  return readMaybeShared(path, size);
-}

@@ -13,9 +13,8 @@ import { renderFlamePng } from './flame-png.js';
 import { collapseProfile } from './collapsed.js';
 import { encodePprof } from '../formats/pprof/encode-pprof.js';
 import { GpwError } from '../api/errors.js';
+import type { ExportFormat } from '../api/types.js';
 
-export const EXPORT_FORMATS = ['pprof', 'collapsed', 'svg', 'png'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export interface ExportRequest {
   format: ExportFormat;

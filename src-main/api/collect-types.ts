@@ -9,6 +9,10 @@ export type CaptureKind = (typeof CAPTURE_KINDS)[number];
 export const DELTA_KINDS: readonly CaptureKind[] = ['heap', 'allocs', 'block', 'mutex'];
 /** Captures that always run for a number of seconds. */
 export const TIMED_KINDS: readonly CaptureKind[] = ['cpu', 'trace'];
+/** Most captures of one kind in a row (gpw capture --repeat). */
+export const MAX_CAPTURE_REPEAT = 100;
+/** A target's request timeout when it names none (here, not in the capture service, so the CLI can name it without loading the service). */
+export const DEFAULT_TIMEOUT_SECONDS = 30;
 
 export interface CaptureSpec {
   kind: CaptureKind;

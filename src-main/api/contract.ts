@@ -5,9 +5,9 @@
 import { GpwError, errorBody, type Envelope } from './errors.js';
 import { array, boolean, bytes, checkedString, integer, object, oneOf, optional, string, stringMap, type Infer, type Schema, method, type Method } from './schema.js';
 import type { CaptureHistoryEntry, CaptureJobStatus, CaptureSchedule, CollectInfo, Target } from './collect-types.js';
-import { CAPTURE_KINDS, PROFILE_NAME } from './collect-types.js';
+import { CAPTURE_KINDS, MAX_CAPTURE_REPEAT, PROFILE_NAME } from './collect-types.js';
 import type { Artifact, ArtifactPage, DiffTable, ExportedView, FlameGraph, ImportResult, LibraryInfo, ProfileMeta, Sandwich, TopTable } from './types.js';
-import { ARTIFACT_KINDS, ARTIFACT_SORTS } from './types.js';
+import { ARTIFACT_KINDS, ARTIFACT_SORTS, MAX_IMPORT_BYTES } from './types.js';
 import { goRegexpProblem } from '../analysis/filters/go-regexp.js';
 import { tagFilterProblem } from '../analysis/filters/tag-filter.js';
 import { sshHostArg, sshMethods } from './ssh-contract.js';
@@ -20,8 +20,7 @@ import { uploadMethods } from './upload-contract.js';
 import type { MmuCurve, TraceSummary } from './trace-types.js';
 import type { TraceSpan, TraceTimelineOverview, TraceTimelinePart, TraceTimelineWire } from './trace-timeline-types.js';
 
-/** Largest file the UI may hand over for import (the CLI reads files itself with the same cap). */
-export const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
+export { MAX_CAPTURE_REPEAT, MAX_IMPORT_BYTES };
 
 const id = string({ min: 1, max: 64, pattern: /^[A-Za-z0-9_-]+$/ });
 // Label keys become object keys: names of Object.prototype's members are refused.
@@ -109,8 +108,6 @@ const topArgs = object({
 });
 
 // ---- collection from /debug/pprof endpoints (src-main/services/capture-service.ts) ----
-/** Most captures of one kind in a row (gpw capture --repeat). */
-export const MAX_CAPTURE_REPEAT = 100;
 const labelMap = stringMap(labelKey, labelValue);
 // Header names are HTTP tokens; values may not break the request (no CR, LF or NUL).
 const headerName = string({ min: 1, max: 128, pattern: /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/ });

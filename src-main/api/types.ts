@@ -116,3 +116,10 @@ export interface TopTable {
 export type ViewOptions = import('./schema.js').ObjectOf<typeof import('./contract.js').viewOptionsFields>;
 
 export type * from './collect-types.js';
+
+/** Largest file the UI may hand over for import (the CLI reads files itself with the same cap); here so the CLI reads files without loading the contract. */
+export const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
+
+/** The formats a profile view is exported to (analysis/view-ops.ts; here so gpw export checks --format without loading the views' code). */
+export const EXPORT_FORMATS = ['pprof', 'collapsed', 'svg', 'png'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];

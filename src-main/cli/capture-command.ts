@@ -2,11 +2,9 @@
 // once), or one every --every interval until --count runs or Ctrl-C. Progress on stderr.
 
 import { readFileSync } from 'node:fs';
-import { CAPTURE_KINDS, type CaptureKind, type CaptureResult, type CaptureSpec } from '../api/collect-types.js';
+import { CAPTURE_KINDS, DEFAULT_TIMEOUT_SECONDS, MAX_CAPTURE_REPEAT, type CaptureKind, type CaptureResult, type CaptureSpec } from '../api/collect-types.js';
 import { GpwError } from '../api/errors.js';
-import { MAX_CAPTURE_REPEAT } from '../api/contract.js';
 import type { CaptureJob, CaptureTarget } from '../collect/capture-job.js';
-import { DEFAULT_TIMEOUT_SECONDS } from '../services/capture-service.js';
 import type { Engine } from '../engine.js';
 import { ARTIFACT_FLAGS, flag, integerFlag, labelFlags, switchFlags, valueFlags, type FlagSpec, type ParsedArgs } from './args.js';
 import { connectFromCli, SSH_CONNECT_FLAGS } from './ssh-command.js';

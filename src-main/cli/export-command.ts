@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { GpwError } from '../api/errors.js';
 import type { Engine } from '../engine.js';
-import { EXPORT_FORMATS, type ExportFormat } from '../analysis/view-ops.js';
+import { EXPORT_FORMATS, type ExportFormat } from '../api/types.js';
 import { flag, integerFlag, switchFlags, valueFlags, type FlagSpec, type ParsedArgs } from './args.js';
 import { VIEW_FLAGS, viewFlagOptions } from './top-command.js';
 

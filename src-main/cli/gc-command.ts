@@ -8,7 +8,8 @@ import { parseByteSize, formatByteSize } from '../analysis/gc/byte-size.js';
 import { gcRunView, gcTradeoff, gcWhatIf, SETTINGS_SOURCE, type GcModel, type GcTradeoffPoint } from '../analysis/gc/gc-analysis.js';
 import { describeGcCpu } from '../analysis/gc/from-metrics.js';
 import { detectFormat, DETECT_HEAD_BYTES } from '../formats/detect-format.js';
-import { readInputFile, type Engine } from '../engine.js';
+import type { Engine } from '../engine.js';
+import { readInputFile } from '../import/input-file.js';
 import { flag, integerFlag, type FlagSpec, type ParsedArgs } from './args.js';
 
 export const GC_USAGE = `  gpw gc ID|FILE [--summary] [--json]

@@ -4,7 +4,8 @@
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { GpwError } from '../api/errors.js';
-import { readInputFile, type Engine } from '../engine.js';
+import type { Engine } from '../engine.js';
+import { readInputFile } from '../import/input-file.js';
 import type { GoroutineFilter, DumpGroup } from '../analysis/goroutines/goroutine-groups.js';
 import type { DumpRef } from '../services/goroutine-service.js';
 import type { GoroutineDump } from '../formats/goroutine-dump/dump-types.js';

@@ -8,7 +8,7 @@ import { GpwError } from '../api/errors.js';
 import { topCommand, TOP_FLAGS, TOP_USAGE } from './top-command.js';
 import { importProgress } from './progress-lines.js';
 import { mergeCommand, MERGE_FLAGS, MERGE_USAGE } from './merge-command.js';
-import { traceCommand, TRACE_FLAGS, TRACE_USAGE } from './trace-command.js';
+import { traceCommand, traceFileTarget, TRACE_FLAGS, TRACE_USAGE } from './trace-command.js';
 import { exportCommand, EXPORT_FLAGS, EXPORT_USAGE } from './export-command.js';
 import { captureCommand, CAPTURE_FLAGS, CAPTURE_USAGE } from './capture-command.js';
 import { gcCommand, GC_FLAGS, GC_USAGE } from './gc-command.js';
@@ -18,7 +18,7 @@ import { disasmCommand, DISASM_FLAGS, escapesCommand, ESCAPES_FLAGS, peekCommand
 import { graphCommand, GRAPH_FLAGS, GRAPH_USAGE } from './graph-command.js';
 import { goroutinesCommand, GOROUTINES_FLAGS, GOROUTINES_USAGE } from './goroutines-command.js';
 import { metricsCommand, METRICS_FLAGS, METRICS_USAGE } from './metrics-command.js';
-import { Engine } from '../engine.js';
+import type { Engine } from '../engine.js';
 import { artifactLine, listCommand, LIST_FLAGS, LIST_USAGE } from './list-command.js';
 import { chooseLibrary, noLibrary, type LibraryChoice } from './library-choice.js';
 import { libraryFileError } from '../library/library-file.js';
@@ -82,7 +82,9 @@ const SPECS: Record<string, Record<string, FlagSpec>> = {
 /** gpw source, peek, escapes, disasm (cli/source-command.ts): text as pprof prints it, or JSON. */
 const SOURCE_COMMANDS = { source: sourceCommand, peek: peekCommand, escapes: escapesCommand, disasm: disasmCommand };
 
-function openEngine(built: BuiltPaths, library: LibraryChoice, args: ParsedArgs, longRunning = false): Engine {
+/** The engine, loaded with the library and every service only here: gpw --help and gpw trace FILE never load them. */
+async function openEngine(built: BuiltPaths, library: LibraryChoice, args: ParsedArgs, longRunning = false): Promise<Engine> {
+  const { Engine } = await import('../engine.js');
   const engine = new Engine({
     libraryPath: library.open,
     workerPath: built.worker,
@@ -117,7 +119,7 @@ async function main(argv: string[], built: BuiltPaths): Promise<number> {
 
   if (command === 'serve') {
     if (!existsSync(built.renderer)) throw new GpwError('unavailable', 'the renderer is not built: run npm run build first');
-    const engine = openEngine(built, library, args, true);
+    const engine = await openEngine(built, library, args, true);
     // Loaded only here: other commands need no HTTP or WebSocket server.
     const { startServer } = await import('../server/serve.js');
     const server = await startServer({ api: engine, rendererDir: built.renderer, port: integerFlag(args, 'port', 0) });
@@ -131,7 +133,27 @@ async function main(argv: string[], built: BuiltPaths): Promise<number> {
     return new Promise<number>(() => {});
   }
 
-  const engine = openEngine(built, library, args);
+  // The list is read from the library alone (list-command.ts); a missing library was refused above.
+  if (command === 'list') {
+    const { Library } = await import('../library/library.js');
+    try {
+      const lib = new Library(library.open);
+      try {
+        out(listCommand(lib, args, json));
+      } finally {
+        lib.close();
+      }
+      return 0;
+    } catch (err) {
+      throw libraryFileError(library.open, err) ?? err;
+    }
+  }
+  // A trace file is read and answered without the engine or the library.
+  if (command === 'trace' && traceFileTarget(args)) {
+    out(await traceCommand(null, args, json));
+    return 0;
+  }
+  const engine = await openEngine(built, library, args);
   try {
     return await runCommand(command, args, json, engine);
   } catch (err) {
@@ -155,9 +177,6 @@ async function runCommand(command: string, args: ParsedArgs, json: boolean, engi
         else for (const a of result.artifacts) out(`imported ${artifactLine(a)}`);
         return 0;
       }
-      case 'list':
-        out(await listCommand(engine, args, json));
-        return 0;
       case 'ssh':
         return await sshCommand(engine, args, json, out);
       case 'gc':

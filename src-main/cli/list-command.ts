@@ -1,10 +1,12 @@
 // gpw list [--kind K] [--label k=v] [--text T]: the library's artifacts, newest first. K is an
 // artifact kind (trace, gclog, …) or a profile type (cpu, heap, …); an unknown K is an error
 // listing both, and a filter that matches nothing says so (not that the library is empty).
+// Read from the library alone (cli/gpw.ts opens no engine for it): the engine's list methods
+// are the library's own, and a list is most of all the start-up of the process asking for it.
 
 import { GpwError } from '../api/errors.js';
 import { ARTIFACT_KINDS, kindLabel, PROFILE_TYPES, type Artifact, type ArtifactKind } from '../api/types.js';
-import type { Engine } from '../engine.js';
+import type { Library } from '../library/library.js';
 import { flag, valueFlags, type FlagSpec, type ParsedArgs } from './args.js';
 
 export const LIST_USAGE = '  gpw list [--kind K] [--label k=v] [--text T] [--json]';
@@ -25,12 +27,12 @@ export function artifactLine(a: Artifact): string {
 }
 
 /** The list as text, or with --json as UTF-8 bytes (written by SQLite, passed on as they are). */
-export async function listCommand(engine: Engine, args: ParsedArgs, json: boolean): Promise<string | Uint8Array> {
+export function listCommand(library: Pick<Library, 'list' | 'listJson' | 'count'>, args: ParsedArgs, json: boolean): string | Uint8Array {
   const filters = { ...kindQuery(flag(args, 'kind')), label: flag(args, 'label'), text: flag(args, 'text') };
-  if (json) return engine.listArtifactsJson(filters, '{"artifacts":', '}');
-  const artifacts = await engine.listArtifacts(filters);
+  if (json) return library.listJson(filters, '{"artifacts":', '}');
+  const artifacts = library.list(filters);
   if (artifacts.length > 0) return artifacts.map(artifactLine).join('\n');
-  const total = (await engine.libraryInfo()).artifactCount;
+  const total = library.count();
   if (total === 0) return 'the library is empty: gpw import FILE... adds profiles';
   const given = (['kind', 'label', 'text'] as const).filter((f) => flag(args, f) !== undefined).map((f) => `--${f} ${flag(args, f)}`);
   return `nothing matches ${given.join(' ')} (the library holds ${total} artifact${total === 1 ? '' : 's'}; gpw list shows them all)`;

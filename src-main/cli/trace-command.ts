@@ -5,8 +5,10 @@
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { GpwError } from '../api/errors.js';
-import type { TraceSummary } from '../api/trace-types.js';
-import { readInputFile, type Engine } from '../engine.js';
+import type { MmuCurve, TraceSummary } from '../api/trace-types.js';
+import type { Engine } from '../engine.js';
+import { readInputFile } from '../import/input-file.js';
+import type { TraceOp } from '../workers/trace-worker-protocol.js';
 import { formatNs, formatTraceSummary } from '../analysis/trace/trace-text.js';
 import { switchFlags, type FlagSpec, type ParsedArgs } from './args.js';
 
@@ -14,13 +16,32 @@ export const TRACE_USAGE = '  gpw trace ID|FILE [--summary | --mmu] [--json]';
 
 export const TRACE_FLAGS: Record<string, FlagSpec> = switchFlags('summary', 'mmu');
 
-export async function traceCommand(engine: Engine, args: ParsedArgs, json: boolean): Promise<string> {
+/** The trace file gpw trace names, or null when it names a library trace by ID. */
+export function traceFileTarget(args: ParsedArgs): string | null {
   const [target, ...extra] = args.positional;
   if (!target || extra.length > 0) throw new GpwError('invalid_argument', 'gpw trace needs one ID or FILE');
-  const file = existsSync(target) ? resolve(target) : null;
+  return existsSync(target) ? resolve(target) : null;
+}
+
+/**
+ * gpw trace: `engine` is null for a trace file (cli/gpw.ts opens no engine then), which is
+ * answered on this thread with only the parser and the analyses loaded.
+ */
+export async function traceCommand(engine: Engine | null, args: ParsedArgs, json: boolean): Promise<string> {
+  const file = traceFileTarget(args);
+  const target = args.positional[0];
   const name = file ? basename(file) : target;
+  const ofFile = async <T>(op: TraceOp): Promise<T> => {
+    // The parser and the analyses are loaded only here, not for every gpw command.
+    const [{ askTraceBytes }, { InThreadTraces }] = await Promise.all([import('../services/trace-files.js'), import('../workers/trace-in-thread.js')]);
+    return askTraceBytes<T>(new InThreadTraces(), name, readInputFile(file as string), op);
+  };
+  const library = (): Engine => {
+    if (!engine) throw new GpwError('internal', 'gpw trace ID needs the engine');
+    return engine;
+  };
   if (args.flags.has('mmu')) {
-    const curve = file ? await engine.traces.mmuOfBytes(name, readInputFile(file), {}) : await engine.traceMmu({ id: target });
+    const curve = file ? await ofFile<MmuCurve>({ op: 'mmu', options: {} }) : await library().traceMmu({ id: target });
     if (json) return JSON.stringify({ windowNs: curve.windowNs, mmu: curve.mmu, worst: curve.worst });
     const worst = curve.worst.flatMap((s) => [
       '',
@@ -30,6 +51,6 @@ export async function traceCommand(engine: Engine, args: ParsedArgs, json: boole
     ]);
     return ['    window  MMU', ...curve.windowNs.map((w, i) => `${formatNs(w).padStart(10)}  ${curve.mmu[i].toFixed(4)}`), ...worst].join('\n');
   }
-  const summary: TraceSummary = file ? await engine.traces.summaryOfBytes(name, readInputFile(file)) : await engine.traceSummary({ id: target });
+  const summary: TraceSummary = file ? await ofFile<TraceSummary>({ op: 'summary' }) : await library().traceSummary({ id: target });
   return json ? JSON.stringify(summary) : formatTraceSummary(summary, name);
 }

@@ -14,20 +14,24 @@ export const GO_STATE_NAMES = ['undetermined', 'notexist', 'runnable', 'running'
  * kind); MarkAssist: "GC mark assist" on a goroutine; Sweep: "GC incremental sweep" on a P. */
 export const RangeKind = { GcMark: 0, Stw: 1, MarkAssist: 2, Sweep: 3 } as const;
 
-/** A column-per-field table of rows appended in time order. */
+/**
+ * A column-per-field table of rows appended in time order. The largest table of a trace (one row
+ * per one or two events), so its index columns are 16-bit while their values fit (goroutine,
+ * reason and stack indexes below 65,536, Ps within ±32,767) and 32-bit in a trace where one does not.
+ */
 export interface GoroutineTransitions {
   count: number;
   time: Float64Array;
   /** Dense goroutine index (see GoTrace.goId). */
-  g: Int32Array;
+  g: Uint16Array | Int32Array;
   from: Uint8Array;
   to: Uint8Array;
   /** String index of the block/stop reason, 0 if none. */
-  reason: Int32Array;
+  reason: Uint16Array | Int32Array;
   /** Stack index of the event (0 = none): the stack the Go tools key blocking profiles by. */
-  stack: Int32Array;
+  stack: Uint16Array | Int32Array;
   /** P of the event's context, -1 if none. */
-  proc: Int32Array;
+  proc: Int16Array | Int32Array;
 }
 
 /** Exact state intervals of every goroutine, grouped by goroutine (rows of g are [start[g], start[g+1])). */

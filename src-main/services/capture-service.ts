@@ -4,8 +4,8 @@
 // readers as imported files (the engine's prepare) and land as one run per capture.
 
 import type { ArgsOf } from '../api/contract.js';
-import type {
-  CaptureHistoryEntry, CaptureJobStatus, CaptureResult, CaptureSchedule, CaptureSpec, CollectInfo, Target,
+import {
+  DEFAULT_TIMEOUT_SECONDS, type CaptureHistoryEntry, type CaptureJobStatus, type CaptureResult, type CaptureSchedule, type CaptureSpec, type CollectInfo, type Target,
 } from '../api/collect-types.js';
 import { GpwError } from '../api/errors.js';
 import type { Library, NewArtifact } from '../library/library.js';
@@ -17,7 +17,6 @@ import { CollectStore, type TargetRecord } from '../collect/collect-store.js';
 import { CaptureScheduler } from '../collect/scheduler.js';
 import { MemorySecretStore, SealedSecretStore, type SecretCipher, type SecretStore } from '../collect/secret-store.js';
 
-export const DEFAULT_TIMEOUT_SECONDS = 30;
 export const DEFAULT_MAX_BODY_BYTES = 256 * 2 ** 20;
 /** Capture jobs kept for polling (running ones are never dropped). */
 export const MAX_JOBS = 64;

@@ -13,8 +13,7 @@ import { timelineOverview } from '../analysis/trace/timeline-overview.js';
 import { GpwError } from '../api/errors.js';
 import type { GcLog } from '../formats/gctrace/gctrace-types.js';
 import type { Library } from '../library/library.js';
-import { sha256Hex } from '../library/blobs.js';
-import { detectFormat } from '../formats/detect-format.js';
+import { askTraceBytes } from './trace-files.js';
 import { TraceWorkerClient, type TraceAsker } from '../workers/trace-worker-client.js';
 import { InThreadTraces } from '../workers/trace-in-thread.js';
 import type { TraceOp } from '../workers/trace-worker-protocol.js';
@@ -149,18 +148,8 @@ export class TraceService {
     return this.askBytes(name, bytes, { op: 'summary' });
   }
 
-  mmuOfBytes(name: string, bytes: Uint8Array, options: MmuOptions): Promise<MmuCurve> {
-    return this.askBytes(name, bytes, { op: 'mmu', options });
-  }
-
-  private async askBytes<T>(name: string, bytes: Uint8Array, op: TraceOp): Promise<T> {
-    const detected = detectFormat(bytes.subarray(0, 64));
-    if (detected.format !== 'gotrace') throw new GpwError('bad_input', `${name}: ${detected.format === null ? detected.reason : `this is a ${detected.format} file, not a Go execution trace`}`);
-    try {
-      return await this.worker.ask<T>(sha256Hex(bytes), op, () => bytes);
-    } catch (err) {
-      throw err instanceof GpwError && err.code === 'bad_input' ? new GpwError('bad_input', `${name}: ${err.message}`) : err;
-    }
+  private askBytes<T>(name: string, bytes: Uint8Array, op: TraceOp): Promise<T> {
+    return askTraceBytes(this.worker, name, bytes, op);
   }
 
   /** A kept view's frame, or the worker's, kept once the answer is on its way (a write that fails is tried again on the next open). */

@@ -15,8 +15,10 @@ import { TraceBuilder } from './trace-builder.js';
 export function parseGoTrace(bytes: Uint8Array): GoTrace {
   const minor = readTraceHeader(bytes);
   const tables = new TraceTables();
-  // Real traces hold about one goroutine transition per 6 bytes (untouched room costs no memory).
-  const out = new TraceBuilder(tables, Math.min(1 << 25, Math.ceil(bytes.length / 6)));
+  // Real traces hold at most about one goroutine transition per 6 bytes and one range or metric
+  // per 30; room for more is reserved (room never written costs no memory).
+  const rows = (bytesPerRow: number): number => Math.min(1 << 25, Math.ceil(bytes.length / bytesPerRow));
+  const out = new TraceBuilder(tables, { transitions: rows(6), ranges: rows(24), metrics: rows(24) });
   const order = new TraceOrder(out, bytes, minor);
   let pos = TRACE_HEADER_BYTES;
   let generations = 0;

@@ -1,0 +1,40 @@
+// The transition columns start 16-bit and each becomes 32-bit when a value does not fit (a
+// trace of more than 65,536 goroutines, strings or stacks, or Ps beyond ±32,767): the rows
+// before and after keep their exact values, and the columns that still fit stay 16-bit.
+import { expect, test } from 'vitest';
+import { TransitionColumns } from '../../src-main/formats/gotrace/trace-builder.js';
+
+const rowsOf = (c: TransitionColumns): number[][] =>
+  Array.from({ length: c.count }, (_, i) => [c.time[i], c.g[i], c.from[i], c.to[i], c.reason[i], c.stack[i], c.proc[i]]);
+
+test('small indexes are kept in 16-bit columns', () => {
+  const c = new TransitionColumns(4);
+  const rows = [[1, 0, 0, 3, 0, 0, -1], [2, 65535, 3, 4, 65535, 65535, 32767], [3, 7, 4, 2, 9, 11, -32768]];
+  for (const r of rows) c.push(r[0], r[1], r[2], r[3], r[4], r[5], r[6]);
+  expect(rowsOf(c)).toEqual(rows);
+  expect([c.g, c.reason, c.stack, c.proc].map((a) => a.constructor.name)).toEqual(['Uint16Array', 'Uint16Array', 'Uint16Array', 'Int16Array']);
+});
+
+test('a value that does not fit widens its own column once, keeping every row, also across growth', () => {
+  const c = new TransitionColumns(2);
+  const rows: number[][] = [[1, 5, 0, 3, 6, 7, 0], [2, 5, 3, 4, 6, 7, 1]];
+  rows.push([3, 70000, 4, 2, 6, 7, 1]); // goroutine index 70,000
+  rows.push([4, 5, 2, 3, 6, 100000, 1]); // stack 100,000
+  rows.push([5, 5, 3, 4, 2 ** 24, 7, 40000]); // reason string 2^24, P 40,000
+  rows.push([6, 5, 4, 3, 6, 7, -40000]);
+  for (let i = 0; i < 3000; i++) rows.push([7 + i, i % 3, 2, 3, i, i * 40, (i % 5) - 1]);
+  for (const r of rows) c.push(r[0], r[1], r[2], r[3], r[4], r[5], r[6]);
+  expect(rowsOf(c)).toEqual(rows);
+  expect([c.g, c.reason, c.stack, c.proc].map((a) => a.constructor.name)).toEqual(['Int32Array', 'Int32Array', 'Int32Array', 'Int32Array']);
+  const v = c.view();
+  expect(v.count).toBe(rows.length);
+  expect(Array.from(v.g.subarray(0, 4))).toEqual([5, 5, 70000, 5]);
+});
+
+test('only the column whose value does not fit is widened', () => {
+  const c = new TransitionColumns(8);
+  c.push(1, 1, 0, 3, 1, 1, 0);
+  c.push(2, 1, 3, 4, 1, 70000, 0);
+  expect([c.g, c.reason, c.stack, c.proc].map((a) => a.constructor.name)).toEqual(['Uint16Array', 'Uint16Array', 'Int32Array', 'Int16Array']);
+  expect(Array.from(c.stack.subarray(0, 2))).toEqual([1, 70000]);
+});
