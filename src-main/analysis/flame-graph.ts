@@ -114,10 +114,11 @@ export class FlameStructure {
     private readonly profile: Profile,
     readonly inverted: boolean,
     readonly minShare = 0,
+    narrowed?: NarrowedFrom,
   ) {
     const frames = buildFrameTable(profile, { showAddresses: true });
     this.names = ['root', ...frames.names];
-    const built = partitionStacks(profile, frames, inverted, minShare);
+    const built = (narrowed && narrowed.parent.narrowTo(profile, frames, inverted, narrowed.kept, minShare)) || partitionStacks(profile, frames, inverted, minShare);
     this.size = built.size;
     this.parent = built.parent;
     this.name = built.name;
@@ -127,6 +128,17 @@ export class FlameStructure {
     this.leftOut = built.leftOut;
     this.below = built.below;
     ({ children: this.children, childStart: this.childStart } = childrenByName(built, this.names));
+  }
+
+  /**
+   * The trie of a view whose samples are some of this one's (`kept`), for its own minShare, made
+   * from this trie (see narrowStacks); null when the view names its frames otherwise.
+   */
+  narrowTo(profile: Profile, frames: FrameTable, inverted: boolean, kept: Int32Array, minShare: number): PartitionedStacks | null {
+    if (inverted !== this.inverted || kept.length !== profile.sampleCount || frames.names.length + 1 !== this.names.length) return null;
+    for (let i = 0; i < frames.names.length; i++) if (frames.names[i] !== this.names[i + 1]) return null;
+    const trie: ParentTrie = { size: this.size, parent: this.parent, name: this.name, sampleNode: this.sampleNode, sampleEnds: this.sampleEnds };
+    return narrowStacks(trie, profile, frames, inverted, kept, minShare);
   }
 
   /** The flame graph of one sample type (options: maxNodes). */
@@ -153,6 +165,24 @@ export class FlameStructure {
     const nodes = (graph.hidden?.nodes ?? 0) + notMade;
     return { ...graph, hidden: { nodes, below: Math.max(graph.hidden?.below ?? 0, this.below[typeIndex]), subtrees: true } };
   }
+}
+
+/**
+ * A FlameStructure to narrow: the view's samples are some of `parent`'s profile's, each with its
+ * stack and values as they are (a focus or ignore chip), `kept[k]` the parent's sample of sample k.
+ */
+export interface NarrowedFrom {
+  parent: FlameStructure;
+  kept: Int32Array;
+}
+
+/** What narrowStacks reads of the parent's trie. */
+interface ParentTrie {
+  size: number;
+  parent: Int32Array;
+  name: Int32Array;
+  sampleNode: Int32Array;
+  sampleEnds: Uint8Array;
 }
 
 /** Each sample's value of one type on its node: all of it into `total` (before the subtree sums), into `self` where its stack ends there. */
@@ -216,6 +246,153 @@ function partitionStacks(profile: Profile, frames: FrameTable, inverted: boolean
   return { size: nodes.size, parent: nodes.parent.slice(0, nodes.size), name: nodes.name.slice(0, nodes.size), calledIn: nodes.calledIn.slice(0, nodes.size), sampleNode: p.sampleNode, sampleEnds: p.sampleEnds, leftOut: p.leftOut, below };
 }
 
+/**
+ * The trie of some of a profile's samples (`kept`: each the parent's sample of the same stack and
+ * values) from the parent's trie, as partitionStacks would make it with `minShare` of their own
+ * totals: the parent's nodes wide enough in the kept samples are kept as they are (each kept
+ * sample's node is known, so their widths cost O(samples + nodes)), and only the kept samples the
+ * parent left out under a node that stays (a parent narrower in share, a minShare of a larger
+ * total) are partitioned further, from there on. Inline flags: a node whose edge is a call (or an
+ * inlining) in every stack of the profile takes its types from the samples through it; only
+ * samples through a node reached both ways have their stacks walked to it.
+ */
+function narrowStacks(up: ParentTrie, profile: Profile, frames: FrameTable, inverted: boolean, kept: Int32Array, minShare: number): PartitionedStacks {
+  const { values, sampleLocs, sampleLocStart } = profile;
+  const { locFrameStart, frameInline } = frames;
+  const nTypes = profile.sampleTypes.length;
+  const n = profile.sampleCount;
+  const size = up.size;
+  // Each parent node's width per type and the types of the samples through it.
+  const width = new Float64Array(size * nTypes);
+  const through = new Uint8Array(size);
+  const sampleMask = new Uint8Array(n);
+  const p = new Partition(profile, frames, inverted);
+  const { below } = p;
+  for (let k = 0; k < n; k++) {
+    const x = up.sampleNode[kept[k]];
+    let mask = 0;
+    for (let t = 0; t < nTypes; t++) {
+      const v = Math.abs(values[k * nTypes + t]);
+      below[t] += v;
+      width[x * nTypes + t] += v;
+      if (v !== 0) mask |= 1 << t;
+    }
+    sampleMask[k] = mask;
+    through[x] |= mask;
+  }
+  for (let t = 0; t < nTypes; t++) below[t] *= minShare;
+  for (let i = size - 1; i > 0; i--) {
+    const q = up.parent[i];
+    for (let t = 0; t < nTypes; t++) width[q * nTypes + t] += width[i * nTypes + t];
+    through[q] |= through[i];
+  }
+  const calledIn = calledInKept(up, profile, frames, inverted, kept, sampleMask, through);
+  // The parent's nodes that stay: wide enough, under a node that stays (parents come first).
+  const depth = new Int32Array(size);
+  const made = new Int32Array(size).fill(-1);
+  made[0] = 0;
+  for (let i = 1; i < size; i++) {
+    const q = up.parent[i];
+    depth[i] = depth[q] + 1;
+    if (made[q] < 0) continue;
+    if (wideEnough(width, i, nTypes, below)) made[i] = p.nodes.add(made[q], up.name[i], calledIn[i]);
+    else for (let t = 0; t < nTypes; t++) if (width[i * nTypes + t] !== 0) p.leftOut[t]++;
+  }
+  // Each sample at its deepest node that stays; those the parent left out under a node that
+  // stays go on, grouped by that node (a counting sort), from the frame after it.
+  const goOn = new Int32Array(size + 1);
+  for (let k = 0; k < n; k++) {
+    if (sampleMask[k] === 0) continue;
+    const s = kept[k];
+    let a = up.sampleNode[s];
+    if (made[a] >= 0 && up.sampleEnds[s] === 0) {
+      goOn[a + 1]++;
+      continue;
+    }
+    p.sampleEnds[k] = made[a] >= 0 ? 1 : 0;
+    while (made[a] < 0) a = up.parent[a];
+    p.sampleNode[k] = made[a];
+  }
+  for (let i = 0; i < size; i++) goOn[i + 1] += goOn[i];
+  const { cur } = p;
+  const order = new Int32Array(goOn[size]);
+  const fill = goOn.slice(0, size);
+  for (let k = 0; k < n; k++) {
+    const s = kept[k];
+    if (sampleMask[k] !== 0 && made[up.sampleNode[s]] >= 0 && up.sampleEnds[s] === 0) order[fill[up.sampleNode[s]]++] = k;
+  }
+  for (const k of order) {
+    const first = sampleLocStart[k];
+    const li = inverted ? first : sampleLocStart[k + 1] - 1;
+    cur.add(k, li, inverted ? locFrameStart[sampleLocs[li]] : locFrameStart[sampleLocs[li] + 1] - 1, sampleMask[k]);
+  }
+  for (let x = 0; x < size; x++) {
+    const start = goOn[x];
+    const end = goOn[x + 1];
+    if (start === end) continue;
+    for (let d = 0; d < depth[x]; d++) cur.advance(start, end, inverted, sampleLocs, sampleLocStart, locFrameStart, frameInline);
+    p.split(made[x], start, end, false);
+    while (p.sp > 0) p.step();
+  }
+  const { nodes } = p;
+  return { size: nodes.size, parent: nodes.parent.slice(0, nodes.size), name: nodes.name.slice(0, nodes.size), calledIn: nodes.calledIn.slice(0, nodes.size), sampleNode: p.sampleNode, sampleEnds: p.sampleEnds, leftOut: p.leftOut, below };
+}
+
+/**
+ * Per parent node, the types of the kept samples that reach it by a call (not inlined). Whether
+ * an edge is inlined is a property of a frame (forward: the node's own; inverted: its callee's,
+ * the parent node's), so where a name is only ever called, or only ever inlined, the answer is
+ * the types through the node; only nodes whose name is both are looked up in the stacks.
+ */
+function calledInKept(up: ParentTrie, profile: Profile, frames: FrameTable, inverted: boolean, kept: Int32Array, sampleMask: Uint8Array, through: Uint8Array): Uint8Array {
+  const { frameName, frameInline, locFrameStart } = frames;
+  const { sampleLocs, sampleLocStart } = profile;
+  const size = up.size;
+  // Per name: 1 seen inlined, 2 seen called.
+  const ways = new Uint8Array(frames.names.length + 1);
+  for (let f = 0; f < frameName.length; f++) ways[frameName[f] + 1] |= frameInline[f] === 1 ? 1 : 2;
+  const calledIn = new Uint8Array(size);
+  const both = new Uint8Array(size);
+  let anyBoth = false;
+  for (let i = 1; i < size; i++) {
+    const q = up.parent[i];
+    const w = inverted ? (q === 0 ? 2 : ways[up.name[q]]) : ways[up.name[i]];
+    if (w === 2) calledIn[i] = through[i];
+    else if (w !== 1) {
+      both[i] = 1;
+      anyBoth = true;
+    }
+  }
+  if (!anyBoth) return calledIn;
+  // Nodes with such a node on their path from the root; the stacks of the samples there, walked root to node.
+  const under = new Uint8Array(size);
+  for (let i = 1; i < size; i++) under[i] = both[i] | under[up.parent[i]];
+  const path = new Int32Array(size);
+  for (let k = 0; k < kept.length; k++) {
+    const x = up.sampleNode[kept[k]];
+    if (sampleMask[k] === 0 || under[x] === 0) continue;
+    let d = 0;
+    for (let a = x; a > 0; a = up.parent[a]) path[d++] = a;
+    // path[d-1] is the node at depth 1; frames taken in the trie's order.
+    let li = inverted ? sampleLocStart[k] : sampleLocStart[k + 1] - 1;
+    let f = inverted ? locFrameStart[sampleLocs[li]] : locFrameStart[sampleLocs[li] + 1] - 1;
+    let callerInline = 0;
+    for (let j = d - 1; j >= 0; j--) {
+      const node = path[j];
+      const inline = inverted ? callerInline : frameInline[f];
+      if (both[node] === 1 && inline === 0) calledIn[node] |= sampleMask[k];
+      callerInline = frameInline[f];
+      if (j === 0) break;
+      if (inverted) {
+        if (f + 1 < locFrameStart[sampleLocs[li] + 1]) f++;
+        else f = locFrameStart[sampleLocs[++li]];
+      } else if (f > locFrameStart[sampleLocs[li]]) f--;
+      else f = locFrameStart[sampleLocs[--li] + 1] - 1;
+    }
+  }
+  return calledIn;
+}
+
 /** The partition's state: the samples' cursors, the segments still to split, the nodes made, and one node's groups. */
 class Partition {
   readonly cur: SampleCursors;
@@ -266,12 +443,17 @@ class Partition {
     const end = this.work[--this.sp];
     const start = this.work[--this.sp];
     const node = this.work[--this.sp];
+    this.split(node, start, end, true);
+  }
+
+  /** Splits a segment of a node's samples: all of them (`whole`), or only some (narrowStacks: those its parent trie left out), whose one group may be narrower than the node. */
+  split(node: number, start: number, end: number, whole: boolean): void {
     const slots = this.group(node, start, end);
     if (slots === 0) return;
     const { cur, slotPlace, slotName, slotCalled } = this;
     const { sampleLocs, sampleLocStart } = this.profile;
     const { locFrameStart, frameInline } = this.frames;
-    if (slots === 1 && slotPlace[0] === end - start) {
+    if (whole && slots === 1 && slotPlace[0] === end - start) {
       // Every sample goes on to the same frame: the child is as wide as this node.
       const child = this.nodes.add(node, slotName[0], slotCalled[0]);
       cur.advance(start, end, this.inverted, sampleLocs, sampleLocStart, locFrameStart, frameInline);
