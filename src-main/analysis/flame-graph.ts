@@ -257,51 +257,69 @@ function partitionStacks(profile: Profile, frames: FrameTable, inverted: boolean
  * samples through a node reached both ways have their stacks walked to it.
  */
 function narrowStacks(up: ParentTrie, profile: Profile, frames: FrameTable, inverted: boolean, kept: Int32Array, minShare: number): PartitionedStacks {
-  const { values, sampleLocs, sampleLocStart } = profile;
-  const { locFrameStart, frameInline } = frames;
   const nTypes = profile.sampleTypes.length;
-  const n = profile.sampleCount;
-  const size = up.size;
-  // Each parent node's width per type and the types of the samples through it.
-  const width = new Float64Array(size * nTypes);
-  const through = new Uint8Array(size);
-  const sampleMask = new Uint8Array(n);
   const p = new Partition(profile, frames, inverted);
   const { below } = p;
-  for (let k = 0; k < n; k++) {
+  const { width, through, sampleMask } = weighKept(up, profile.values, nTypes, kept, below);
+  for (let t = 0; t < nTypes; t++) below[t] *= minShare;
+  const calledIn = calledInKept(up, profile, frames, inverted, kept, sampleMask, through);
+  // The parent's nodes that stay: wide enough, under a node that stays (parents come first).
+  const made = new Int32Array(up.size).fill(-1);
+  made[0] = 0;
+  for (let i = 1; i < up.size; i++) {
+    const q = up.parent[i];
+    if (made[q] < 0) continue;
+    if (wideEnough(width, i, nTypes, below)) made[i] = p.nodes.add(made[q], up.name[i], calledIn[i]);
+    else for (let t = 0; t < nTypes; t++) if (width[i * nTypes + t] !== 0) p.leftOut[t]++;
+  }
+  const goOn = placeKept(up, kept, sampleMask, made, p);
+  // Each node's samples that go on, partitioned from there (its first split without the
+  // shortcut for one group: they need not be all of the node's samples).
+  for (let x = 0; x < up.size; x++) {
+    const start = goOn[x];
+    const end = goOn[x + 1];
+    if (start === end) continue;
+    p.split(made[x], start, end, false);
+    while (p.sp > 0) p.step();
+  }
+  const { nodes } = p;
+  return { size: nodes.size, parent: nodes.parent.slice(0, nodes.size), name: nodes.name.slice(0, nodes.size), calledIn: nodes.calledIn.slice(0, nodes.size), sampleNode: p.sampleNode, sampleEnds: p.sampleEnds, leftOut: p.leftOut, below };
+}
+
+/** Each parent node's width per type in the kept samples (`sums`: each type's total), the types of the kept samples through it, and each kept sample's types. */
+function weighKept(up: ParentTrie, values: Float64Array, nTypes: number, kept: Int32Array, sums: Float64Array): { width: Float64Array; through: Uint8Array; sampleMask: Uint8Array } {
+  const width = new Float64Array(up.size * nTypes);
+  const through = new Uint8Array(up.size);
+  const sampleMask = new Uint8Array(kept.length);
+  for (let k = 0; k < kept.length; k++) {
     const x = up.sampleNode[kept[k]];
     let mask = 0;
     for (let t = 0; t < nTypes; t++) {
       const v = Math.abs(values[k * nTypes + t]);
-      below[t] += v;
+      sums[t] += v;
       width[x * nTypes + t] += v;
       if (v !== 0) mask |= 1 << t;
     }
     sampleMask[k] = mask;
     through[x] |= mask;
   }
-  for (let t = 0; t < nTypes; t++) below[t] *= minShare;
-  for (let i = size - 1; i > 0; i--) {
+  for (let i = up.size - 1; i > 0; i--) {
     const q = up.parent[i];
     for (let t = 0; t < nTypes; t++) width[q * nTypes + t] += width[i * nTypes + t];
     through[q] |= through[i];
   }
-  const calledIn = calledInKept(up, profile, frames, inverted, kept, sampleMask, through);
-  // The parent's nodes that stay: wide enough, under a node that stays (parents come first).
-  const depth = new Int32Array(size);
-  const made = new Int32Array(size).fill(-1);
-  made[0] = 0;
-  for (let i = 1; i < size; i++) {
-    const q = up.parent[i];
-    depth[i] = depth[q] + 1;
-    if (made[q] < 0) continue;
-    if (wideEnough(width, i, nTypes, below)) made[i] = p.nodes.add(made[q], up.name[i], calledIn[i]);
-    else for (let t = 0; t < nTypes; t++) if (width[i * nTypes + t] !== 0) p.leftOut[t]++;
-  }
-  // Each sample at its deepest node that stays; those the parent left out under a node that
-  // stays go on, grouped by that node (a counting sort), from the frame after it.
-  const goOn = new Int32Array(size + 1);
-  for (let k = 0; k < n; k++) {
+  return { width, through, sampleMask };
+}
+
+/**
+ * Each kept sample at its deepest node that stays (`made`: the parent's node → the new one, or
+ * -1); those the parent left out under a node that stays go on: into the partition's cursors,
+ * grouped by that node (a counting sort), each at the frame after it. Answers where each parent
+ * node's group starts (and the last one ends).
+ */
+function placeKept(up: ParentTrie, kept: Int32Array, sampleMask: Uint8Array, made: Int32Array, p: Partition): Int32Array {
+  const goOn = new Int32Array(up.size + 1);
+  for (let k = 0; k < kept.length; k++) {
     if (sampleMask[k] === 0) continue;
     const s = kept[k];
     let a = up.sampleNode[s];
@@ -313,29 +331,20 @@ function narrowStacks(up: ParentTrie, profile: Profile, frames: FrameTable, inve
     while (made[a] < 0) a = up.parent[a];
     p.sampleNode[k] = made[a];
   }
-  for (let i = 0; i < size; i++) goOn[i + 1] += goOn[i];
-  const { cur } = p;
-  const order = new Int32Array(goOn[size]);
-  const fill = goOn.slice(0, size);
-  for (let k = 0; k < n; k++) {
-    const s = kept[k];
-    if (sampleMask[k] !== 0 && made[up.sampleNode[s]] >= 0 && up.sampleEnds[s] === 0) order[fill[up.sampleNode[s]]++] = k;
+  for (let i = 0; i < up.size; i++) goOn[i + 1] += goOn[i];
+  const depth = new Int32Array(up.size);
+  for (let i = 1; i < up.size; i++) depth[i] = depth[up.parent[i]] + 1;
+  const fill = goOn.slice(0, up.size);
+  const order = new Int32Array(goOn[up.size]);
+  for (let k = 0; k < kept.length; k++) {
+    const x = up.sampleNode[kept[k]];
+    if (sampleMask[k] !== 0 && made[x] >= 0 && up.sampleEnds[kept[k]] === 0) order[fill[x]++] = k;
   }
-  for (const k of order) {
-    const first = sampleLocStart[k];
-    const li = inverted ? first : sampleLocStart[k + 1] - 1;
-    cur.add(k, li, inverted ? locFrameStart[sampleLocs[li]] : locFrameStart[sampleLocs[li] + 1] - 1, sampleMask[k]);
+  for (let i = 0; i < order.length; i++) {
+    const k = order[i];
+    p.cur.addAt(k, depth[up.sampleNode[kept[k]]], sampleMask[k], p.inverted, p.profile, p.frames);
   }
-  for (let x = 0; x < size; x++) {
-    const start = goOn[x];
-    const end = goOn[x + 1];
-    if (start === end) continue;
-    for (let d = 0; d < depth[x]; d++) cur.advance(start, end, inverted, sampleLocs, sampleLocStart, locFrameStart, frameInline);
-    p.split(made[x], start, end, false);
-    while (p.sp > 0) p.step();
-  }
-  const { nodes } = p;
-  return { size: nodes.size, parent: nodes.parent.slice(0, nodes.size), name: nodes.name.slice(0, nodes.size), calledIn: nodes.calledIn.slice(0, nodes.size), sampleNode: p.sampleNode, sampleEnds: p.sampleEnds, leftOut: p.leftOut, below };
+  return goOn;
 }
 
 /**
@@ -412,9 +421,9 @@ class Partition {
   private readonly slotCalled: Uint8Array;
 
   constructor(
-    private readonly profile: Profile,
-    private readonly frames: FrameTable,
-    private readonly inverted: boolean,
+    readonly profile: Profile,
+    readonly frames: FrameTable,
+    readonly inverted: boolean,
   ) {
     const n = profile.sampleCount;
     this.nTypes = profile.sampleTypes.length;
@@ -597,6 +606,28 @@ class SampleCursors {
     this.frame[k] = frame;
     this.mask[k] = mask;
     this.inline[k] = 0;
+  }
+
+  /**
+   * Sample s with its cursor past its first `depth` frames (from the root, or inverted from the
+   * leaf), as `depth` advances would leave it; its stack has more frames than that.
+   */
+  addAt(sample: number, depth: number, mask: number, inverted: boolean, profile: Profile, frames: FrameTable): void {
+    const { sampleLocStart, sampleLocs } = profile;
+    const { locFrameStart, frameInline } = frames;
+    let li = inverted ? sampleLocStart[sample] : sampleLocStart[sample + 1] - 1;
+    let f = inverted ? locFrameStart[sampleLocs[li]] : locFrameStart[sampleLocs[li] + 1] - 1;
+    let inline = 0;
+    for (let d = 0; d < depth; d++) {
+      if (inverted) {
+        inline = frameInline[f];
+        if (f + 1 < locFrameStart[sampleLocs[li] + 1]) f++;
+        else f = locFrameStart[sampleLocs[++li]];
+      } else if (f > locFrameStart[sampleLocs[li]]) f--;
+      else f = locFrameStart[sampleLocs[--li] + 1] - 1;
+    }
+    this.add(sample, li, f, mask);
+    this.inline[this.length - 1] = inline;
   }
 
   /** Samples of [start, end) with a group moved to their group's place (`place[g]` is where group g's next goes, its end after), to fill [start, live); those without one (-1) are dropped. */
