@@ -5,7 +5,7 @@
 // was left out) and, where nothing is left out, against buildFlameGraph. On a real generated
 // profile (tests/go/bigprofile: deep stacks, inlined helpers, four sample types) and a variant
 // where the helpers are also called (a name both inlined and called: inline flags per sample).
-// narrowView (the chip's view from the parent view) is checked against viewProfile.
+// narrowView (the chip's view from the parent view: focus, ignore, tagfocus, tagignore) is checked against viewProfile.
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildFlameGraph, FlameStructure, type FlameGraph } from '../../src-main/analysis/flame-graph';
@@ -71,13 +71,14 @@ function expectSameGraph(got: FlameGraph, want: FlameGraph, what: string, nonEmp
   expect(got.hidden, what).toEqual(want.hidden);
 }
 
-/** A focus keeping a few samples (as the bench's chip), a focus with an ignore, an ignore keeping most. */
-const FILTERS: ViewFilters[] = [{ focus: 'step3_2' }, { focus: 'helper', ignore: 'step3_2' }, { ignore: 'step3_1' }];
+/** A focus keeping a few samples (as the bench's chip), a focus with an ignore, an ignore keeping most with a tag focus. */
+const FILTERS: ViewFilters[] = [{ focus: 'step3_2' }, { focus: 'helper', ignore: 'step3_2' }, { ignore: 'step3_1', tagfocus: 'tenant=tenant-0' }];
 
 describe('narrowed flame graph tries (a focus or ignore chip from the view without it)', () => {
   it('narrowView gives viewProfile’s view, and which samples it kept', () => {
     const plain = viewProfile({ sources: [profile] });
-    for (const filters of [...FILTERS, { focus: 'no-such-function' }]) {
+    const tagFilters: ViewFilters[] = [{ tagfocus: 'tenant=tenant-01' }, { ignore: 'helper', tagignore: 'bytes=1kb:' }, { tagfocus: 'tenant=nobody' }];
+    for (const filters of [...FILTERS, ...tagFilters, { focus: 'no-such-function' }]) {
       expect(narrowedFrom(filters)).toEqual({});
       const want = viewProfile({ sources: [profile] }, filters);
       const { view, kept } = narrowView(plain, filters);
@@ -92,10 +93,13 @@ describe('narrowed flame graph tries (a focus or ignore chip from the view witho
       for (let k = 0; k < kept.length; k++) expect(profile.sampleLocStart[kept[k] + 1] - profile.sampleLocStart[kept[k]]).toBe(view.profile.sampleLocStart[k + 1] - view.profile.sampleLocStart[k]);
     }
     expect(narrowView(plain, { focus: 'no-such-function' }).view.warnings).toEqual(['Focus expression matched no samples']);
+    expect(narrowView(plain, { tagfocus: 'tenant=nobody' }).view.warnings).toEqual(['TagFocus expression matched no samples']);
+    expect(narrowView(plain, { tagfocus: 'tenant=tenant-01' }).view.profile.sampleCount).toBeGreaterThan(0);
     // Filters that change stacks, or a chip on a view that filters, are not narrowed.
     expect(narrowedFrom({ focus: 'a', hide: 'b' })).toBeNull();
     expect(narrowedFrom({ focus: 'a', granularity: 'lines' })).toBeNull();
-    expect(narrowedFrom({ focus: 'a', tagfocus: 'tenant=x' })).toBeNull();
+    expect(narrowedFrom({ focus: 'a', tagfocus: 'tenant=x' })).toEqual({});
+    expect(narrowedFrom({ tagignore: 'tenant=x', collapseRecursion: true })).toBeNull();
     expect(narrowedFrom({ hide: 'b' })).toBeNull();
     expect(narrowedFrom({ focus: 'a', granularity: 'functions' })).toEqual({ granularity: 'functions' });
   });
