@@ -65,11 +65,12 @@ const steps = (): (() => void)[] => {
     // A view's first flame graph (the partial trie) and every type's top table at once.
     () => new FlameStructure(profile, false, 1e-4).graph(1),
     () => new TopFigures(profile).top(1, { nodecount: 100, nodefraction: 0.005 }),
-    // A focus chip: its view and trie made from the plain view's (profile-view.ts narrowView, FlameStructure's NarrowedFrom).
+    // A focus chip: its view and trie made from the plain view's (profile-view.ts narrowView, FlameStructure's NarrowedFrom), then its inverted trie.
     () => {
       const plain = { profile, totals: [], warnings: [] };
       const { view, kept } = narrowView(plain, { focus: 'fn1$' });
       new FlameStructure(view.profile, false, 1e-3, { parent: new FlameStructure(profile, false, 1e-2), kept }).graph(1);
+      new FlameStructure(view.profile, true, 1e-4).graph(1);
     },
   ];
   return [...work, ...work, ...work];
