@@ -41,13 +41,7 @@ export function sampleLabels(profile: Profile, s: number): SampleLabels {
 }
 
 /** `unmatched` hears "TagFocus" / "TagIgnore" when that filter matched no sample, as pprof warns. */
-export function filterByTags(
-  profile: Profile,
-  tagfocus: string | undefined,
-  tagignore: string | undefined,
-  units: ReadonlyMap<string, string>,
-  unmatched: (option: string) => void = () => {},
-): Profile {
+export function filterByTags(profile: Profile, tagfocus: string | undefined, tagignore: string | undefined, units: ReadonlyMap<string, string>, unmatched: (option: string) => void = () => {}): Profile {
   if (!tagfocus && !tagignore) return profile;
   return keepSamples(profile, samplesKeptByTags(profile, tagfocus, tagignore, units, unmatched));
 }
