@@ -110,16 +110,19 @@ export class FlameStructure {
     return profile.sampleTypes.length <= 8;
   }
 
-  /** `built`: the trie partitionStacks made of this profile's stacks elsewhere (another thread), with the same `inverted` and `minShare`. */
+  /**
+   * `from`: the trie partitionStacks made of this profile's stacks elsewhere (another thread),
+   * with the same `inverted` and `minShare`; or the trie of a view this one narrows (NarrowedFrom).
+   */
   constructor(
     private readonly profile: Profile,
     readonly inverted: boolean,
     readonly minShare = 0,
-    built?: PartitionedStacks,
+    from?: PartitionedStacks | NarrowedFrom,
   ) {
     const frames = buildFrameTable(profile, { showAddresses: true });
     this.names = ['root', ...frames.names];
-    built ??= partitionStacks(profile, frames, inverted, minShare);
+    const built = (from && 'kept' in from ? from.parent.narrowTo(profile, frames, inverted, from.kept, minShare) : from) || partitionStacks(profile, frames, inverted, minShare);
     this.size = built.size;
     this.parent = built.parent;
     this.name = built.name;
@@ -129,6 +132,17 @@ export class FlameStructure {
     this.leftOut = built.leftOut;
     this.below = built.below;
     ({ children: this.children, childStart: this.childStart } = childrenByName(built, this.names));
+  }
+
+  /**
+   * The trie of a view whose samples are some of this one's (`kept`), for its own minShare, made
+   * from this trie (see narrowStacks); null when the view names its frames otherwise.
+   */
+  narrowTo(profile: Profile, frames: FrameTable, inverted: boolean, kept: Int32Array, minShare: number): PartitionedStacks | null {
+    if (inverted !== this.inverted || kept.length !== profile.sampleCount || frames.names.length + 1 !== this.names.length) return null;
+    for (let i = 0; i < frames.names.length; i++) if (frames.names[i] !== this.names[i + 1]) return null;
+    const trie: ParentTrie = { size: this.size, parent: this.parent, name: this.name, sampleNode: this.sampleNode, sampleEnds: this.sampleEnds };
+    return narrowStacks(trie, profile, frames, inverted, kept, minShare);
   }
 
   /** The flame graph of one sample type (options: maxNodes). */
@@ -155,6 +169,24 @@ export class FlameStructure {
     const nodes = (graph.hidden?.nodes ?? 0) + notMade;
     return { ...graph, hidden: { nodes, below: Math.max(graph.hidden?.below ?? 0, this.below[typeIndex]), subtrees: true } };
   }
+}
+
+/**
+ * A FlameStructure to narrow: the view's samples are some of `parent`'s profile's, each with its
+ * stack and values as they are (a focus or ignore chip), `kept[k]` the parent's sample of sample k.
+ */
+export interface NarrowedFrom {
+  parent: FlameStructure;
+  kept: Int32Array;
+}
+
+/** What narrowStacks reads of the parent's trie. */
+interface ParentTrie {
+  size: number;
+  parent: Int32Array;
+  name: Int32Array;
+  sampleNode: Int32Array;
+  sampleEnds: Uint8Array;
 }
 
 /** Each sample's value of one type on its node: all of it into `total` (before the subtree sums), into `self` where its stack ends there. */
@@ -222,6 +254,162 @@ export function partitionStacks(profile: StackColumns, frames: FrameTable, inver
 /** What the partition reads of a profile: its stacks and values (plain data another thread can be given). */
 export type StackColumns = Pick<Profile, 'sampleTypes' | 'sampleCount' | 'sampleLocStart' | 'sampleLocs' | 'values'>;
 
+/**
+ * The trie of some of a profile's samples (`kept`: each the parent's sample of the same stack and
+ * values) from the parent's trie, as partitionStacks would make it with `minShare` of their own
+ * totals: the parent's nodes wide enough in the kept samples are kept as they are (each kept
+ * sample's node is known, so their widths cost O(samples + nodes)), and only the kept samples the
+ * parent left out under a node that stays (a parent narrower in share, a minShare of a larger
+ * total) are partitioned further, from there on. Inline flags: a node whose edge is a call (or an
+ * inlining) in every stack of the profile takes its types from the samples through it; only
+ * samples through a node reached both ways have their stacks walked to it.
+ */
+function narrowStacks(up: ParentTrie, profile: Profile, frames: FrameTable, inverted: boolean, kept: Int32Array, minShare: number): PartitionedStacks {
+  const nTypes = profile.sampleTypes.length;
+  const p = new Partition(profile, frames, inverted);
+  const { below } = p;
+  const { width, through, sampleMask } = weighKept(up, profile.values, nTypes, kept, below);
+  for (let t = 0; t < nTypes; t++) below[t] *= minShare;
+  const calledIn = calledInKept(up, profile, frames, inverted, kept, sampleMask, through);
+  // The parent's nodes that stay: wide enough, under a node that stays (parents come first).
+  const made = new Int32Array(up.size).fill(-1);
+  made[0] = 0;
+  for (let i = 1; i < up.size; i++) {
+    const q = up.parent[i];
+    if (made[q] < 0) continue;
+    if (wideEnough(width, i, nTypes, below)) made[i] = p.nodes.add(made[q], up.name[i], calledIn[i]);
+    else for (let t = 0; t < nTypes; t++) if (width[i * nTypes + t] !== 0) p.leftOut[t]++;
+  }
+  const goOn = placeKept(up, kept, sampleMask, made, p);
+  // Each node's samples that go on, partitioned from there (its first split without the
+  // shortcut for one group: they need not be all of the node's samples).
+  for (let x = 0; x < up.size; x++) {
+    const start = goOn[x];
+    const end = goOn[x + 1];
+    if (start === end) continue;
+    p.split(made[x], start, end, false);
+    while (p.sp > 0) p.step();
+  }
+  const { nodes } = p;
+  return { size: nodes.size, parent: nodes.parent.slice(0, nodes.size), name: nodes.name.slice(0, nodes.size), calledIn: nodes.calledIn.slice(0, nodes.size), sampleNode: p.sampleNode, sampleEnds: p.sampleEnds, leftOut: p.leftOut, below };
+}
+
+/** Each parent node's width per type in the kept samples (`sums`: each type's total), the types of the kept samples through it, and each kept sample's types. */
+function weighKept(up: ParentTrie, values: Float64Array, nTypes: number, kept: Int32Array, sums: Float64Array): { width: Float64Array; through: Uint8Array; sampleMask: Uint8Array } {
+  const width = new Float64Array(up.size * nTypes);
+  const through = new Uint8Array(up.size);
+  const sampleMask = new Uint8Array(kept.length);
+  for (let k = 0; k < kept.length; k++) {
+    const x = up.sampleNode[kept[k]];
+    let mask = 0;
+    for (let t = 0; t < nTypes; t++) {
+      const v = Math.abs(values[k * nTypes + t]);
+      sums[t] += v;
+      width[x * nTypes + t] += v;
+      if (v !== 0) mask |= 1 << t;
+    }
+    sampleMask[k] = mask;
+    through[x] |= mask;
+  }
+  for (let i = up.size - 1; i > 0; i--) {
+    const q = up.parent[i];
+    for (let t = 0; t < nTypes; t++) width[q * nTypes + t] += width[i * nTypes + t];
+    through[q] |= through[i];
+  }
+  return { width, through, sampleMask };
+}
+
+/**
+ * Each kept sample at its deepest node that stays (`made`: the parent's node → the new one, or
+ * -1); those the parent left out under a node that stays go on: into the partition's cursors,
+ * grouped by that node (a counting sort), each at the frame after it. Answers where each parent
+ * node's group starts (and the last one ends).
+ */
+function placeKept(up: ParentTrie, kept: Int32Array, sampleMask: Uint8Array, made: Int32Array, p: Partition): Int32Array {
+  const goOn = new Int32Array(up.size + 1);
+  for (let k = 0; k < kept.length; k++) {
+    if (sampleMask[k] === 0) continue;
+    const s = kept[k];
+    let a = up.sampleNode[s];
+    if (made[a] >= 0 && up.sampleEnds[s] === 0) {
+      goOn[a + 1]++;
+      continue;
+    }
+    p.sampleEnds[k] = made[a] >= 0 ? 1 : 0;
+    while (made[a] < 0) a = up.parent[a];
+    p.sampleNode[k] = made[a];
+  }
+  for (let i = 0; i < up.size; i++) goOn[i + 1] += goOn[i];
+  const depth = new Int32Array(up.size);
+  for (let i = 1; i < up.size; i++) depth[i] = depth[up.parent[i]] + 1;
+  const fill = goOn.slice(0, up.size);
+  const order = new Int32Array(goOn[up.size]);
+  for (let k = 0; k < kept.length; k++) {
+    const x = up.sampleNode[kept[k]];
+    if (sampleMask[k] !== 0 && made[x] >= 0 && up.sampleEnds[kept[k]] === 0) order[fill[x]++] = k;
+  }
+  for (let i = 0; i < order.length; i++) {
+    const k = order[i];
+    p.cur.addAt(k, depth[up.sampleNode[kept[k]]], sampleMask[k], p.inverted, p.profile, p.frames);
+  }
+  return goOn;
+}
+
+/**
+ * Per parent node, the types of the kept samples that reach it by a call (not inlined). Whether
+ * an edge is inlined is a property of a frame (forward: the node's own; inverted: its callee's,
+ * the parent node's), so where a name is only ever called, or only ever inlined, the answer is
+ * the types through the node; only nodes whose name is both are looked up in the stacks.
+ */
+function calledInKept(up: ParentTrie, profile: Profile, frames: FrameTable, inverted: boolean, kept: Int32Array, sampleMask: Uint8Array, through: Uint8Array): Uint8Array {
+  const { frameName, frameInline, locFrameStart } = frames;
+  const { sampleLocs, sampleLocStart } = profile;
+  const size = up.size;
+  // Per name: 1 seen inlined, 2 seen called.
+  const ways = new Uint8Array(frames.names.length + 1);
+  for (let f = 0; f < frameName.length; f++) ways[frameName[f] + 1] |= frameInline[f] === 1 ? 1 : 2;
+  const calledIn = new Uint8Array(size);
+  const both = new Uint8Array(size);
+  let anyBoth = false;
+  for (let i = 1; i < size; i++) {
+    const q = up.parent[i];
+    const w = inverted ? (q === 0 ? 2 : ways[up.name[q]]) : ways[up.name[i]];
+    if (w === 2) calledIn[i] = through[i];
+    else if (w !== 1) {
+      both[i] = 1;
+      anyBoth = true;
+    }
+  }
+  if (!anyBoth) return calledIn;
+  // Nodes with such a node on their path from the root; the stacks of the samples there, walked root to node.
+  const under = new Uint8Array(size);
+  for (let i = 1; i < size; i++) under[i] = both[i] | under[up.parent[i]];
+  const path = new Int32Array(size);
+  for (let k = 0; k < kept.length; k++) {
+    const x = up.sampleNode[kept[k]];
+    if (sampleMask[k] === 0 || under[x] === 0) continue;
+    let d = 0;
+    for (let a = x; a > 0; a = up.parent[a]) path[d++] = a;
+    // path[d-1] is the node at depth 1; frames taken in the trie's order.
+    let li = inverted ? sampleLocStart[k] : sampleLocStart[k + 1] - 1;
+    let f = inverted ? locFrameStart[sampleLocs[li]] : locFrameStart[sampleLocs[li] + 1] - 1;
+    let callerInline = 0;
+    for (let j = d - 1; j >= 0; j--) {
+      const node = path[j];
+      const inline = inverted ? callerInline : frameInline[f];
+      if (both[node] === 1 && inline === 0) calledIn[node] |= sampleMask[k];
+      callerInline = frameInline[f];
+      if (j === 0) break;
+      if (inverted) {
+        if (f + 1 < locFrameStart[sampleLocs[li] + 1]) f++;
+        else f = locFrameStart[sampleLocs[++li]];
+      } else if (f > locFrameStart[sampleLocs[li]]) f--;
+      else f = locFrameStart[sampleLocs[--li] + 1] - 1;
+    }
+  }
+  return calledIn;
+}
+
 /** The partition's state: the samples' cursors, the segments still to split, the nodes made, and one node's groups. */
 class Partition {
   readonly cur: SampleCursors;
@@ -241,9 +429,9 @@ class Partition {
   private readonly slotCalled: Uint8Array;
 
   constructor(
-    private readonly profile: StackColumns,
-    private readonly frames: FrameTable,
-    private readonly inverted: boolean,
+    readonly profile: StackColumns,
+    readonly frames: FrameTable,
+    readonly inverted: boolean,
   ) {
     const n = profile.sampleCount;
     this.nTypes = profile.sampleTypes.length;
@@ -271,12 +459,20 @@ class Partition {
   step(): void {
     const end = this.work[--this.sp];
     const start = this.work[--this.sp];
-    let node = this.work[--this.sp];
+    const node = this.work[--this.sp];
+    this.split(node, start, end, true);
+  }
+
+  /**
+   * Splits a segment of a node's samples: all of them (`whole`), or only some (narrowStacks: those
+   * its parent trie left out), whose one group may then be narrower than the node.
+   */
+  split(node: number, start: number, end: number, whole: boolean): void {
     const { cur, slotPlace, slotName, slotCalled } = this;
     const { sampleLocs, sampleLocStart } = this.profile;
     const { locFrameStart, frameInline } = this.frames;
     let slots = this.group(node, start, end, false);
-    while (slots === 1 && slotPlace[0] === end - start) {
+    while (whole && slots === 1 && slotPlace[0] === end - start) {
       // Every sample goes on to the same frame: the child is as wide as this node, and is grouped
       // in the same pass that moves the samples' cursors on to it.
       node = this.nodes.add(node, slotName[0], slotCalled[0]);
@@ -425,6 +621,28 @@ class SampleCursors {
     this.frame[k] = frame;
     this.mask[k] = mask;
     this.inline[k] = 0;
+  }
+
+  /**
+   * Sample s with its cursor past its first `depth` frames (from the root, or inverted from the
+   * leaf), as `depth` advances would leave it; its stack has more frames than that.
+   */
+  addAt(sample: number, depth: number, mask: number, inverted: boolean, profile: StackColumns, frames: FrameTable): void {
+    const { sampleLocStart, sampleLocs } = profile;
+    const { locFrameStart, frameInline } = frames;
+    let li = inverted ? sampleLocStart[sample] : sampleLocStart[sample + 1] - 1;
+    let f = inverted ? locFrameStart[sampleLocs[li]] : locFrameStart[sampleLocs[li] + 1] - 1;
+    let inline = 0;
+    for (let d = 0; d < depth; d++) {
+      if (inverted) {
+        inline = frameInline[f];
+        if (f + 1 < locFrameStart[sampleLocs[li] + 1]) f++;
+        else f = locFrameStart[sampleLocs[++li]];
+      } else if (f > locFrameStart[sampleLocs[li]]) f--;
+      else f = locFrameStart[sampleLocs[--li] + 1] - 1;
+    }
+    this.add(sample, li, f, mask);
+    this.inline[this.length - 1] = inline;
   }
 
   /** Samples of [start, end) with a group moved to their group's place (`place[g]` is where group g's next goes, its end after), to fill [start, live); those without one (-1) are dropped. */

@@ -7,13 +7,13 @@
 
 import type { Profile } from '../model/profile.js';
 import { compileGoRegexp, GoRegexpError } from './filters/go-regexp.js';
-import { filterByName, showFrom } from './filters/name-filters.js';
-import { filterByTags, numericLabelUnits } from './filters/tag-samples.js';
+import { filterByName, samplesKeptByName, showFrom } from './filters/name-filters.js';
+import { filterByTags, numericLabelUnits, samplesKeptByTags } from './filters/tag-samples.js';
 import { TagFilterError } from './filters/tag-filter.js';
 import { applyGranularity, type Granularity } from './granularity.js';
 import { collapseRecursion } from './collapse-recursion.js';
 import { mergeProfiles } from './merge-profiles.js';
-import { scaleProfile } from './profile-rewrite.js';
+import { keepSamples, scaleProfile } from './profile-rewrite.js';
 import { GpwError } from '../api/errors.js';
 
 export interface ViewFilters {
@@ -108,15 +108,30 @@ export function reportTotals(p: Profile): number[] {
   return total.map((v, t) => (baseTotal[t] > 0 ? baseTotal[t] : v));
 }
 
+/** A tag filter's work, its syntax errors worded as the contract's. */
+function tagFiltered<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (err) {
+    if (err instanceof TagFilterError) throw new GpwError('invalid_argument', `tag filter: ${err.message}`);
+    throw err;
+  }
+}
+
+/** pprof's warning for an option that matched nothing ("Focus", …), added to `warnings`. */
+function warnInto(warnings: string[]): (option: string) => void {
+  return (option) => {
+    warnings.push(`${option} expression matched no samples`);
+  };
+}
+
 export function viewProfile(input: ViewInput, filters: ViewFilters = {}): ProfileView {
   const combined = combine(input, filters.normalize === true);
   const totals = reportTotals(combined);
   // Label units are read (a walk of every label) only for the tag filters that use them.
   const units = filters.tagfocus || filters.tagignore ? numericLabelUnits(combined) : new Map<string, string>();
   const warnings: string[] = [];
-  const unmatched = (option: string): void => {
-    warnings.push(`${option} expression matched no samples`);
-  };
+  const unmatched = warnInto(warnings);
   let p = filterByName(
     combined,
     {
@@ -128,13 +143,37 @@ export function viewProfile(input: ViewInput, filters: ViewFilters = {}): Profil
     unmatched,
   );
   p = showFrom(p, regexpOption('show_from', filters.showFrom), unmatched);
-  try {
-    p = filterByTags(p, filters.tagfocus, filters.tagignore, units, unmatched);
-  } catch (err) {
-    if (err instanceof TagFilterError) throw new GpwError('invalid_argument', `tag filter: ${err.message}`);
-    throw err;
-  }
+  p = tagFiltered(() => filterByTags(p, filters.tagfocus, filters.tagignore, units, unmatched));
   p = applyGranularity(p, filters.granularity);
   if (filters.collapseRecursion) p = collapseRecursion(p);
   return { profile: p, totals, warnings };
+}
+
+/**
+ * The filters of the view that `filters` narrows when they add only filters that keep or drop
+ * whole samples (focus, ignore without hide or show; tagfocus, tagignore) to filters that change
+ * nothing (granularity by functions at most): `filters` without those. Else null.
+ */
+export function narrowedFrom(filters: ViewFilters): ViewFilters | null {
+  const { focus, ignore, tagfocus, tagignore, ...rest } = filters;
+  if (!focus && !ignore && !tagfocus && !tagignore) return null;
+  const changesNothing = !rest.hide && !rest.show && !rest.showFrom && !rest.collapseRecursion && (!rest.granularity || rest.granularity === 'functions');
+  return changesNothing ? rest : null;
+}
+
+/**
+ * viewProfile(input, filters) from `parent`, viewProfile(input, narrowedFrom(filters)): the
+ * same profile (the parent's samples that focus, ignore and the tag filters keep, each as it
+ * is), totals and warnings; `kept[k]` is the parent's sample of sample k.
+ */
+export function narrowView(parent: ProfileView, filters: ViewFilters): { view: ProfileView; kept: Int32Array } {
+  const warnings: string[] = [];
+  const { profile: all } = parent;
+  let keep: Uint8Array | undefined;
+  if (filters.focus || filters.ignore) keep = samplesKeptByName(all, { focus: regexpOption('focus', filters.focus), ignore: regexpOption('ignore', filters.ignore) }, warnInto(warnings));
+  if (filters.tagfocus || filters.tagignore) keep = tagFiltered(() => samplesKeptByTags(all, filters.tagfocus, filters.tagignore, numericLabelUnits(all), warnInto(warnings), keep));
+  const profile = keep ? keepSamples(all, keep) : all;
+  const kept = new Int32Array(profile.sampleCount);
+  for (let s = 0, k = 0; s < all.sampleCount; s++) if (!keep || keep[s] === 1) kept[k++] = s;
+  return { view: { profile, totals: parent.totals, warnings }, kept };
 }

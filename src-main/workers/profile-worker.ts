@@ -10,7 +10,7 @@ import type { Profile } from '../model/profile.js';
 import type { FlameGraph } from '../analysis/flame-graph.js';
 import { summarizeProfile } from '../analysis/profile-summary.js';
 import { flameGraphOf, resolveSampleType, topOf } from '../analysis/profile-ops.js';
-import { FlameStructure } from '../analysis/flame-graph.js';
+import { FlameStructure, type NarrowedFrom } from '../analysis/flame-graph.js';
 import { TopFigures } from '../analysis/top.js';
 import { callTreeOf, diffTableOf, exportOf, sandwichOf } from '../analysis/view-ops.js';
 import { addressesOf, peekOf, sourceListOf } from '../analysis/source/source-ops.js';
@@ -18,7 +18,7 @@ import { callGraphOf } from '../analysis/graph/graph-ops.js';
 import { GpwError, errorBody } from '../api/errors.js';
 import type { ProfileSource, ReadFileResult, ViewSpec, WorkerProgress, WorkerReply, WorkerRequest } from './profile-worker-protocol.js';
 import { decodeProfileFile } from './profile-file.js';
-import { viewProfile, type ProfileView } from '../analysis/profile-view.js';
+import { narrowedFrom, narrowView, viewProfile, type ProfileView } from '../analysis/profile-view.js';
 import { encodePprof } from '../formats/pprof/encode-pprof.js';
 import { functionStatsOf } from '../analysis/runs/function-stats.js';
 import { useLinearRegexpFallback } from './linear-regexp.js';
@@ -107,7 +107,7 @@ function flameOf(view: ProfileView, sampleType: string | undefined, inverted: bo
 }
 
 function structureOf(view: ProfileView, inverted: boolean): FlameStructure {
-  return structures.get(view)?.get(inverted) ?? keepStructure(view, new FlameStructure(view.profile, inverted, minShareOf(view)));
+  return structures.get(view)?.get(inverted) ?? keepStructure(view, new FlameStructure(view.profile, inverted, minShareOf(view), narrowedTrie(view, inverted)));
 }
 
 function minShareOf(view: ProfileView): number {
@@ -121,6 +121,13 @@ function keepStructure(view: ProfileView, structure: FlameStructure): FlameStruc
     kept.set(structure.inverted, structure);
   }
   return structure;
+}
+
+/** A narrowed view's (narrowedViewFor) way to its trie: its parent view's, when that one is kept. */
+function narrowedTrie(view: ProfileView, inverted: boolean): NarrowedFrom | undefined {
+  const from = narrowedViews.get(view);
+  const parent = from && structures.get(from.parent)?.get(inverted);
+  return parent && { parent, kept: from.kept };
 }
 
 /**
@@ -244,8 +251,24 @@ function viewFor(spec: ViewSpec): ProfileView {
   const key = JSON.stringify([spec.sources.map((s) => s.sha256), spec.base.map((s) => s.sha256), spec.filters]);
   const hit = views.get(key);
   if (hit) return touch(views, key, hit, VIEW_CACHE_SIZE);
-  const view = viewProfile({ sources: profilesFor(spec.sources), base: profilesFor(spec.base) }, spec.filters);
+  const view = narrowedViewFor(spec) ?? viewProfile({ sources: profilesFor(spec.sources), base: profilesFor(spec.base) }, spec.filters);
   return touch(views, key, view, VIEW_CACHE_SIZE);
+}
+
+/**
+ * A focus or ignore chip's view (narrowedFrom) is made from the view without it (its totals,
+ * its samples), and remembers which of them it kept, so its flame graph tries are made from
+ * that view's (structureOf).
+ */
+const narrowedViews = new WeakMap<ProfileView, { parent: ProfileView; kept: Int32Array }>();
+
+function narrowedViewFor(spec: ViewSpec): ProfileView | undefined {
+  const parentFilters = narrowedFrom(spec.filters);
+  if (!parentFilters) return undefined;
+  const parent = viewFor({ ...spec, filters: parentFilters });
+  const { view, kept } = narrowView(parent, spec.filters);
+  narrowedViews.set(view, { parent, kept });
+  return view;
 }
 
 /** An import's file: read in chunks, kept under `key` until its SHA-256 is known (op `keep`). */

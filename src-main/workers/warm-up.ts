@@ -9,6 +9,7 @@ import { summarizeProfile } from '../analysis/profile-summary.js';
 import { buildFlameGraph } from '../analysis/flame-graph.js';
 import { computeTop, TopFigures } from '../analysis/top.js';
 import { FlameStructure } from '../analysis/flame-graph.js';
+import { narrowView } from '../analysis/profile-view.js';
 
 /**
  * A gzip-free pprof profile shaped like Go's allocs profiles: four sample types, a numeric
@@ -64,6 +65,13 @@ const steps = (): (() => void)[] => {
     // A view's first flame graph (the partial trie) and every type's top table at once.
     () => new FlameStructure(profile, false, 1e-4).graph(1),
     () => new TopFigures(profile).top(1, { nodecount: 100, nodefraction: 0.005 }),
+    // A focus chip: its view and trie made from the plain view's (profile-view.ts narrowView, FlameStructure's NarrowedFrom), then its inverted trie.
+    () => {
+      const plain = { profile, totals: [], warnings: [] };
+      const { view, kept } = narrowView(plain, { focus: 'fn1$' });
+      new FlameStructure(view.profile, false, 1e-3, { parent: new FlameStructure(profile, false, 1e-2), kept }).graph(1);
+      new FlameStructure(view.profile, true, 1e-4).graph(1);
+    },
   ];
   return [...work, ...work, ...work];
 };

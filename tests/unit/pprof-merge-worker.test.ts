@@ -68,7 +68,14 @@ describe('the worker protocol for views over several profiles', () => {
     const req = viewRequest(files.map(source), [], { focus: 'main' });
     await client.run({ op: 'flame', view: req.spec, sampleType: 'cpu' }, req.load, req.nameOf);
     expect(loads).toEqual([]);
-    const other = viewRequest(files.map(source), [], { ignore: 'runtime' });
+    // Another chip (focus, ignore) is made from the merged view without one, kept: no bytes asked for.
+    const chip = viewRequest(files.map(source), [], { ignore: 'runtime' });
+    const top = await client.run<TopReport>({ op: 'top', view: chip.spec, sampleType: 'cpu', options: topOptions }, chip.load, chip.nameOf);
+    expect(loads).toEqual([]);
+    const local = viewProfile({ sources: files.map((f) => decodePprof(f.bytes)) }, { ignore: 'runtime' });
+    expect(top.rows).toEqual(computeTop(local.profile, 1, topOptions, local.totals[1]).rows);
+    // A view whose stacks change (hide) is made from the sources again.
+    const other = viewRequest(files.map(source), [], { hide: 'runtime' });
     await client.run({ op: 'top', view: other.spec, sampleType: 'cpu', options: topOptions }, other.load, other.nameOf);
     // The worker keeps four decoded profiles: the first two of six were let go.
     expect(loads.sort()).toEqual(files.slice(0, 2).map((f) => f.name).sort());

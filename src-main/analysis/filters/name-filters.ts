@@ -76,10 +76,7 @@ export function filterByName(profile: Profile, filters: NameFilters, unmatched: 
   const lineIdx: number[] = [];
   const { locLineStart, lineFunction } = profile;
   for (let l = 0; l < nLoc; l++) {
-    if (matchers.ignore?.location(l)) mark[l] = IGNORED;
-    else if (!matchers.focus || matchers.focus.location(l)) mark[l] = FOCUSED;
-    if (mark[l] === IGNORED) matched.ignore = true;
-    if (mark[l] === FOCUSED) matched.focus = true;
+    markLocation(matchers, mark, matched, l);
 
     let lines: number[] = [];
     for (let li = locLineStart[l]; li < locLineStart[l + 1]; li++) lines.push(li);
@@ -112,6 +109,29 @@ export function filterByName(profile: Profile, filters: NameFilters, unmatched: 
     for (let i = sampleLocStart[s]; i < sampleLocStart[s + 1]; i++) if (!hidden[sampleLocs[i]]) stack.push(sampleLocs[i]);
     return stack.length > 0;
   });
+}
+
+/** Location l focused, ignored or neither (ignore wins), and whether focus / ignore matched something. */
+function markLocation(matchers: { focus?: NameMatcher | undefined; ignore?: NameMatcher | undefined }, mark: Uint8Array, matched: { focus: boolean; ignore: boolean }, l: number): void {
+  if (matchers.ignore?.location(l)) mark[l] = IGNORED;
+  else if (!matchers.focus || matchers.focus.location(l)) mark[l] = FOCUSED;
+  if (mark[l] === IGNORED) matched.ignore = true;
+  if (mark[l] === FOCUSED) matched.focus = true;
+}
+
+/**
+ * focus and ignore alone (no hide, no show): per sample, 1 when filterByName keeps it, with its
+ * stack as it is; warns as it does.
+ */
+export function samplesKeptByName(profile: Profile, filters: Pick<NameFilters, 'focus' | 'ignore'>, unmatched: UnmatchedReport = () => {}): Uint8Array {
+  const { focus, ignore } = filters;
+  const matchers = { focus: focus && new NameMatcher(profile, focus), ignore: ignore && new NameMatcher(profile, ignore) };
+  const mark = new Uint8Array(profile.locAddress.length);
+  const matched = { focus: false, ignore: false };
+  for (let l = 0; l < mark.length; l++) markLocation(matchers, mark, matched, l);
+  if (focus && !matched.focus) unmatched('Focus');
+  if (ignore && !matched.ignore) unmatched('Ignore');
+  return focusedSamples(profile, mark);
 }
 
 /** Per sample, 1 when its stack holds a focused location and no ignored one. */

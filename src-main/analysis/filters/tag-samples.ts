@@ -2,7 +2,7 @@
 // tagfocus (if given) and does not match tagignore.
 
 import type { Profile } from '../../model/profile.js';
-import { pushStack, selectSamples } from '../profile-rewrite.js';
+import { keepSamples } from '../profile-rewrite.js';
 import { compileTagFilter, type SampleLabels } from './tag-filter.js';
 
 /** A label is numeric when it has no string value but a number or a unit (as pprof reads it). */
@@ -41,29 +41,39 @@ export function sampleLabels(profile: Profile, s: number): SampleLabels {
 }
 
 /** `unmatched` hears "TagFocus" / "TagIgnore" when that filter matched no sample, as pprof warns. */
-export function filterByTags(
+export function filterByTags(profile: Profile, tagfocus: string | undefined, tagignore: string | undefined, units: ReadonlyMap<string, string>, unmatched: (option: string) => void = () => {}): Profile {
+  if (!tagfocus && !tagignore) return profile;
+  return keepSamples(profile, samplesKeptByTags(profile, tagfocus, tagignore, units, unmatched));
+}
+
+/**
+ * Per sample, 1 when it matches tagfocus (if given) and not tagignore: the samples filterByTags
+ * keeps, each with its stack as it is. Only samples with `among[s]` 1 are looked at (all without
+ * it), and only they decide the warnings.
+ */
+export function samplesKeptByTags(
   profile: Profile,
   tagfocus: string | undefined,
   tagignore: string | undefined,
   units: ReadonlyMap<string, string>,
   unmatched: (option: string) => void = () => {},
-): Profile {
-  if (!tagfocus && !tagignore) return profile;
+  among?: Uint8Array,
+): Uint8Array {
   const focus = tagfocus ? compileTagFilter(tagfocus, units) : null;
   const ignore = tagignore ? compileTagFilter(tagignore, units) : null;
   let focused = false;
   let ignored = false;
-  const kept = selectSamples(profile, (s, stack) => {
+  const keep = new Uint8Array(profile.sampleCount);
+  for (let s = 0; s < profile.sampleCount; s++) {
+    if (among && among[s] === 0) continue;
     const labels = sampleLabels(profile, s);
     const inFocus = !focus || focus(labels);
     const isIgnored = !!ignore && ignore(labels);
     focused ||= inFocus;
     ignored ||= isIgnored;
-    if (!inFocus || isIgnored) return false;
-    pushStack(profile, s, stack);
-    return true;
-  });
+    keep[s] = inFocus && !isIgnored ? 1 : 0;
+  }
   if (focus && !focused) unmatched('TagFocus');
   if (ignore && !ignored) unmatched('TagIgnore');
-  return kept;
+  return keep;
 }

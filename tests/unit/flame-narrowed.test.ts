@@ -1,0 +1,150 @@
+// A focus or ignore chip's flame graph trie made from the trie of the view without the chip
+// (FlameStructure with a NarrowedFrom: the parent's nodes re-weighed by the kept samples, and only
+// the kept samples the parent's partial trie left out partitioned further), checked against a
+// trie built from the filtered profile as before (every column of every graph, the note of what
+// was left out) and, where nothing is left out, against buildFlameGraph. On a real generated
+// profile (tests/go/bigprofile: deep stacks, inlined helpers, four sample types) and a variant
+// where the helpers are also called (a name both inlined and called: inline flags per sample).
+// narrowView (the chip's view from the parent view: focus, ignore, tagfocus, tagignore) is checked against viewProfile.
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildFlameGraph, FlameStructure, type FlameGraph } from '../../src-main/analysis/flame-graph';
+import { decodePprof } from '../../src-main/formats/pprof/decode-pprof';
+import type { Profile } from '../../src-main/model/profile';
+import { narrowedFrom, narrowView, viewProfile, type ViewFilters } from '../../src-main/analysis/profile-view';
+import { selectSamples } from '../../src-main/analysis/profile-rewrite';
+import { buildFrameTable } from '../../src-main/analysis/frames';
+import { makeBigProfile } from '../bench/make-big-profile.mjs';
+
+const SAMPLES = 20_000;
+let profile: Profile;
+let mixed: Profile;
+beforeAll(async () => {
+  profile = decodePprof(readFileSync(await makeBigProfile(SAMPLES)));
+  mixed = withHelpersAlsoCalled(profile);
+}, 240_000);
+
+/** Every location of two lines (a helper inlined into its caller) also as two locations of one line each (the helper called), used by every third sample. */
+function withHelpersAlsoCalled(p: Profile): Profile {
+  const nLoc = p.locAddress.length;
+  const split = new Int32Array(nLoc).fill(-1);
+  const addr = Array.from(p.locAddress);
+  const mapping = Array.from(p.locMapping);
+  const start = Array.from(p.locLineStart);
+  const fn = Array.from(p.lineFunction);
+  const line = Array.from(p.lineNumber);
+  for (let l = 0; l < nLoc; l++) {
+    if (p.locLineStart[l + 1] - p.locLineStart[l] !== 2) continue;
+    split[l] = addr.length;
+    for (const li of [p.locLineStart[l], p.locLineStart[l] + 1]) {
+      addr.push(p.locAddress[l]);
+      mapping.push(p.locMapping[l]);
+      fn.push(p.lineFunction[li]);
+      line.push(p.lineNumber[li]);
+      start.push(fn.length);
+    }
+  }
+  const split2 = { ...p, locAddress: Float64Array.from(addr), locMapping: Int32Array.from(mapping), locLineStart: Uint32Array.from(start), lineFunction: Int32Array.from(fn), lineNumber: Float64Array.from(line) };
+  return selectSamples(split2, (s, stack) => {
+    for (let i = p.sampleLocStart[s]; i < p.sampleLocStart[s + 1]; i++) {
+      const l = p.sampleLocs[i];
+      if (s % 3 === 0 && split[l] >= 0) stack.push(split[l], split[l] + 1);
+      else stack.push(l);
+    }
+    return true;
+  });
+}
+
+/** How many entries of two columns differ (a length difference counts as one). */
+function differing(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let n = a.length === b.length ? 0 : 1;
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) n++;
+  return n;
+}
+
+function expectSameGraph(got: FlameGraph, want: FlameGraph, what: string, nonEmpty = true): void {
+  expect(got.totalValue, what).toBe(want.totalValue);
+  expect(got.names, what).toEqual(want.names);
+  const columns = ['nameIndex', 'depth', 'total', 'self', 'inlined'] as const;
+  expect(columns.map((c) => differing(got[c], want[c])), what).toEqual(columns.map(() => 0));
+  if (nonEmpty) expect(got.nameIndex.length, what).toBeGreaterThan(1);
+  expect(got.hidden, what).toEqual(want.hidden);
+}
+
+/** A focus keeping a few samples (as the bench's chip), a focus with an ignore, an ignore keeping most with a tag focus. */
+const FILTERS: ViewFilters[] = [{ focus: 'step3_2' }, { focus: 'helper', ignore: 'step3_2' }, { ignore: 'step3_1', tagfocus: 'tenant=tenant-0' }];
+
+describe('narrowed flame graph tries (a focus or ignore chip from the view without it)', () => {
+  it('narrowView gives viewProfile’s view, and which samples it kept', () => {
+    const plain = viewProfile({ sources: [profile] });
+    const tagFilters: ViewFilters[] = [{ tagfocus: 'tenant=tenant-01' }, { ignore: 'helper', tagignore: 'bytes=1kb:' }, { tagfocus: 'tenant=nobody' }];
+    for (const filters of [...FILTERS, ...tagFilters, { focus: 'no-such-function' }]) {
+      expect(narrowedFrom(filters)).toEqual({});
+      const want = viewProfile({ sources: [profile] }, filters);
+      const { view, kept } = narrowView(plain, filters);
+      expect(view.totals).toEqual(want.totals);
+      expect(view.warnings).toEqual(want.warnings);
+      expect(view.profile.sampleCount).toBe(want.profile.sampleCount);
+      expect(Array.from(view.profile.sampleLocs)).toEqual(Array.from(want.profile.sampleLocs));
+      expect(Array.from(view.profile.sampleLocStart)).toEqual(Array.from(want.profile.sampleLocStart));
+      expect(Array.from(view.profile.values)).toEqual(Array.from(want.profile.values));
+      expect(Array.from(view.profile.labelStr)).toEqual(Array.from(want.profile.labelStr));
+      expect(buildFrameTable(view.profile, { showAddresses: true }).names).toEqual(buildFrameTable(want.profile, { showAddresses: true }).names);
+      for (let k = 0; k < kept.length; k++) expect(profile.sampleLocStart[kept[k] + 1] - profile.sampleLocStart[kept[k]]).toBe(view.profile.sampleLocStart[k + 1] - view.profile.sampleLocStart[k]);
+    }
+    expect(narrowView(plain, { focus: 'no-such-function' }).view.warnings).toEqual(['Focus expression matched no samples']);
+    expect(narrowView(plain, { tagfocus: 'tenant=nobody' }).view.warnings).toEqual(['TagFocus expression matched no samples']);
+    expect(narrowView(plain, { tagfocus: 'tenant=tenant-01' }).view.profile.sampleCount).toBeGreaterThan(0);
+    // Filters that change stacks, or a chip on a view that filters, are not narrowed.
+    expect(narrowedFrom({ focus: 'a', hide: 'b' })).toBeNull();
+    expect(narrowedFrom({ focus: 'a', granularity: 'lines' })).toBeNull();
+    expect(narrowedFrom({ focus: 'a', tagfocus: 'tenant=x' })).toEqual({});
+    expect(narrowedFrom({ tagignore: 'tenant=x', collapseRecursion: true })).toBeNull();
+    expect(narrowedFrom({ hide: 'b' })).toBeNull();
+    expect(narrowedFrom({ focus: 'a', granularity: 'functions' })).toEqual({ granularity: 'functions' });
+  });
+
+  it.each([
+    [false, 1e-3],
+    [false, 1e-4],
+    [true, 1e-3],
+  ])('inverted=%s, the parent’s minShare %s: the same graphs as a trie of the filtered profile', (inverted, parentShare) => {
+    for (const [label, p] of [['generated', profile], ['helpers also called', mixed]] as const) {
+      const plain = viewProfile({ sources: [p] });
+      const parent = new FlameStructure(plain.profile, inverted, parentShare);
+      // The parent left parts out, and the kept samples reach them (so they are partitioned further).
+      expect(parent.graph(1).hidden?.subtrees).toBe(true);
+      for (const [i, filters] of FILTERS.entries()) {
+        const { view, kept } = narrowView(plain, filters);
+        expect(view.profile.sampleCount).toBeGreaterThan(0);
+        expect(view.profile.sampleCount).toBeLessThan(p.sampleCount);
+        // Its own minShare: the parent's (a smaller width: more is made), a larger one (parent
+        // nodes go), and none for the chip keeping few samples (every node, as buildFlameGraph).
+        for (const share of i === 0 ? [parentShare, 2e-2, 0] : [parentShare, 2e-2]) {
+          const narrowed = new FlameStructure(view.profile, inverted, share, { parent, kept });
+          const fresh = new FlameStructure(view.profile, inverted, share);
+          expect(narrowed.size).toBe(fresh.size);
+          for (let t = 0; t < 4; t++) {
+            const what = `${label} ${JSON.stringify(filters)} type ${t} minShare ${share}`;
+            expectSameGraph(narrowed.graph(t), fresh.graph(t), what);
+            if (share > 0 && t === 1) expect(fresh.graph(t).hidden?.subtrees, what).toBe(true);
+            if (t === 1) expectSameGraph(narrowed.graph(t, { maxNodes: 300 }), fresh.graph(t, { maxNodes: 300 }), `${what} maxNodes 300`);
+            if (share === 0) expectSameGraph(narrowed.graph(t), buildFlameGraph(view.profile, t, { inverted }), `${what} against buildFlameGraph`);
+          }
+        }
+      }
+    }
+  });
+
+  it('has the names both ways in the variant, and an empty view’s graph is its root', () => {
+    const frames = buildFrameTable(mixed, { showAddresses: true });
+    const ways = new Uint8Array(frames.names.length);
+    for (let f = 0; f < frames.frameName.length; f++) ways[frames.frameName[f]] |= frames.frameInline[f] === 1 ? 1 : 2;
+    expect(ways.includes(3)).toBe(true);
+    const plain = viewProfile({ sources: [profile] });
+    const parent = new FlameStructure(plain.profile, false, 1e-3);
+    const { view, kept } = narrowView(plain, { focus: 'no-such-function' });
+    const narrowed = new FlameStructure(view.profile, false, 1e-3, { parent, kept });
+    expectSameGraph(narrowed.graph(1), buildFlameGraph(view.profile, 1), 'empty', false);
+  });
+});
