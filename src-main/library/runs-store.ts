@@ -154,12 +154,19 @@ export class RunsStore {
   // ---- per-artifact function figures ----
 
   writeFunctionStats(artifactId: string, stats: FunctionStats): void {
+    // A sample type's rows in one statement, as JSON (a profile has thousands of functions, and a
+    // statement per row cost SQLite a statement journal each: about 10 µs a row). SQLite reads
+    // integers in JSON exactly (every pprof figure is one), not every other double: those go a row at a time.
+    const putJson = this.db.prepare(`INSERT OR REPLACE INTO artifact_functions (artifact_id, sample_type, name, flat, cum)
+      SELECT ?, ?, value ->> 0, value ->> 1, value ->> 2 FROM json_each(?) ORDER BY key`);
     const put = this.db.prepare('INSERT OR REPLACE INTO artifact_functions (artifact_id, sample_type, name, flat, cum) VALUES (?, ?, ?, ?, ?)');
     this.db.prepare('DELETE FROM artifact_functions WHERE artifact_id = ?').run(artifactId);
     const totals: Record<string, number> = {};
     for (const t of stats.types) {
       totals[t.sampleType] = t.total;
-      for (let i = 0; i < t.names.length; i++) put.run(artifactId, t.sampleType, t.names[i], t.flat[i], t.cum[i]);
+      const exact = t.names.every((_, i) => Number.isSafeInteger(t.flat[i]) && Number.isSafeInteger(t.cum[i]));
+      if (exact) putJson.run(artifactId, t.sampleType, JSON.stringify(t.names.map((name, i) => [name, t.flat[i], t.cum[i]])));
+      else for (let i = 0; i < t.names.length; i++) put.run(artifactId, t.sampleType, t.names[i], t.flat[i], t.cum[i]);
     }
     this.db.prepare('INSERT OR REPLACE INTO artifact_stats_done (artifact_id, version, total_json) VALUES (?, ?, ?)').run(artifactId, stats.version, JSON.stringify(totals));
   }
