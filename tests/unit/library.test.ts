@@ -93,6 +93,24 @@ describe('blobs', () => {
 });
 
 describe('artifacts', () => {
+  it('keeps function figures exactly, integers (as JSON) and other numbers alike', () => {
+    const [a] = lib.addArtifacts([artifactOf(goProfile('cpu'))], null);
+    const names = Array.from({ length: 3000 }, (_, i) => `pkg.f${i}`);
+    const ints = names.map((_, i) => i * 7919 + (i % 3 === 0 ? 2 ** 52 : 0));
+    const odd = names.map((_, i) => (i % 2 ? 1e-300 * (i + 0.3) : ((i + 0.1) * 1e300) / 7));
+    lib.runs.writeFunctionStats(a.id, {
+      version: 1,
+      types: [
+        { sampleType: 'alloc_space/bytes', total: 1e9, names, flat: ints, cum: ints.map((v) => v + 1) },
+        { sampleType: 'cpu/nanoseconds', total: 1.5, names, flat: odd, cum: odd },
+      ],
+    });
+    const bytes = lib.runs.functionFigures([a.id], 'alloc_space/bytes').get(a.id)!;
+    expect(bytes.total).toBe(1e9);
+    expect(bytes.functions).toEqual(new Map(names.map((n, i) => [n, [ints[i], ints[i] + 1]])));
+    expect(lib.runs.functionFigures([a.id], 'cpu/nanoseconds').get(a.id)!.functions).toEqual(new Map(names.map((n, i) => [n, [odd[i], odd[i]]])));
+  });
+
   it('adds a batch in one transaction: a failing item leaves nothing behind', () => {
     const good = artifactOf(goProfile('cpu'));
     const bad = { ...artifactOf(goProfile('heap')), kind: 'nonsense' as never };
