@@ -181,13 +181,7 @@ export interface NarrowedFrom {
 }
 
 /** What narrowStacks reads of the parent's trie. */
-interface ParentTrie {
-  size: number;
-  parent: Int32Array;
-  name: Int32Array;
-  sampleNode: Int32Array;
-  sampleEnds: Uint8Array;
-}
+type ParentTrie = Pick<PartitionedStacks, 'size' | 'parent' | 'name' | 'sampleNode' | 'sampleEnds'>;
 
 /** Each sample's value of one type on its node: all of it into `total` (before the subtree sums), into `self` where its stack ends there. */
 function weigh(values: Float64Array, nTypes: number, typeIndex: number, sampleNode: Int32Array, sampleEnds: Uint8Array, total: Float64Array, self: Float64Array): void {

@@ -105,11 +105,6 @@ export function keepSamples(profile: Profile, keep: Uint8Array): Profile {
   return { ...profile, sampleCount: kept, sampleLocStart: locStart, sampleLocs: locs, values, sampleLabelStart: labelStart, labelKey, labelStr, labelNum, labelNumUnit };
 }
 
-/** The stack of sample s as it is, leaf first. */
-export function pushStack(profile: Profile, s: number, stack: number[]): void {
-  for (let i = profile.sampleLocStart[s]; i < profile.sampleLocStart[s + 1]; i++) stack.push(profile.sampleLocs[i]);
-}
-
 /**
  * A copy whose location i has the lines lineIdx[locStart[i]..locStart[i+1]) of the source
  * (indices into its line columns, innermost first).
@@ -148,9 +143,5 @@ export function scaleProfile(profile: Profile, ratios: number[]): Profile {
       if (x !== 0) keep[s] = 1;
     }
   }
-  const withValues = { ...profile, values: scaled };
-  return selectSamples(withValues, (s, stack) => {
-    pushStack(profile, s, stack);
-    return keep[s] === 1;
-  });
+  return keepSamples({ ...profile, values: scaled }, keep);
 }
