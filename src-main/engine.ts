@@ -42,7 +42,6 @@ import { checkInputFile, readInputFile } from './import/input-file.js';
 import { ViewCache } from './library/view-cache.js';
 
 /** Reading an input file lives in import/input-file.ts (CLI commands on files use it without the engine). */
-export { readInputFile };
 
 /** For the CLI: the profiles to merge and the diff base, each a file path or a library id. */
 export interface CliViewArgs {
