@@ -41,8 +41,6 @@ import { CachedViews, FLAME_CODEC, defaultSampleTypeOf, summarySampleType, topRe
 import { checkInputFile, readInputFile } from './import/input-file.js';
 import { ViewCache } from './library/view-cache.js';
 
-/** Reading an input file lives in import/input-file.ts (CLI commands on files use it without the engine). */
-
 /** For the CLI: the profiles to merge and the diff base, each a file path or a library id. */
 export interface CliViewArgs {
   merge?: string[];
