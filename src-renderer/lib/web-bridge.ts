@@ -8,6 +8,8 @@ type Pending = (e: Envelope<unknown>) => void;
 
 export class WebBridge {
   private socket: Promise<WebSocket> | null = null;
+  /** The socket once open: a request is sent at once, not a microtask later (after whatever else the caller's task does). */
+  private open: WebSocket | null = null;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly token: string;
@@ -25,7 +27,10 @@ export class WebBridge {
       const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api?token=${encodeURIComponent(this.token)}`;
       const ws = new WebSocket(url);
       ws.binaryType = 'arraybuffer';
-      ws.onopen = () => resolve(ws);
+      ws.onopen = () => {
+        this.open = ws;
+        resolve(ws);
+      };
       ws.onmessage = (ev) => {
         const msg = decodeFrame(ev.data as ArrayBuffer) as { id: number } & Envelope<unknown>;
         const p = this.pending.get(msg.id);
@@ -37,6 +42,7 @@ export class WebBridge {
       ws.onerror = () => reject(new Error('cannot reach gpw serve (is it still running, and was the page opened with its token URL?)'));
       ws.onclose = () => {
         this.socket = null;
+        this.open = null;
         for (const p of this.pending.values()) p({ ok: false, error: { code: 'unavailable', message: 'connection to gpw serve closed' } });
         this.pending.clear();
       };
@@ -46,16 +52,19 @@ export class WebBridge {
   }
 
   async call(method: string, args: unknown): Promise<Envelope<unknown>> {
-    let ws: WebSocket;
-    try {
-      ws = await this.connect();
-    } catch (err) {
-      return { ok: false, error: { code: 'unavailable', message: (err as Error).message } };
+    let ws = this.open;
+    if (!ws) {
+      try {
+        ws = await this.connect();
+      } catch (err) {
+        return { ok: false, error: { code: 'unavailable', message: (err as Error).message } };
+      }
     }
     const id = this.nextId++;
+    const open = ws;
     return new Promise((resolve) => {
       this.pending.set(id, resolve);
-      ws.send(encodeFrame({ id, method, args }));
+      open.send(encodeFrame({ id, method, args }));
     });
   }
 }

@@ -94,7 +94,9 @@ async function appBench() {
       const p0 = await page.evaluate(() => performance.now());
       await act();
       await page.getByTestId(canvasTestId).first().waitFor({ timeout: 180_000 });
-      await page.waitForFunction(() => !document.querySelector('[data-testid=view-pending]') && !document.body.innerText.includes('loading…'), null, { timeout: 180_000, polling: 10 });
+      // textContent, not innerText: innerText lays the page out at each poll (7–20 ms of the page's
+      // main thread every 10 ms, while it waits for the answer and then draws it).
+      await page.waitForFunction(() => !document.querySelector('[data-testid=view-pending]') && !document.body.textContent.includes('loading…'), null, { timeout: 180_000, polling: 10 });
       const p1 = await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now())))));
       pageMs.push(p1 - p0);
       cpu.push(serverCpu() - c0);
@@ -105,6 +107,8 @@ async function appBench() {
     const open = await settle(() => page.getByTestId('file-input').setInputFiles(file));
     const hidden = await page.getByTestId('flame-hidden').innerText().catch(() => '');
     const switchMs = [];
+    /** The first switch's screenshot of the view in flight: inside that step's time (the answer may come meanwhile). */
+    let shotMs = 0;
     const types = ['alloc_objects', 'inuse_space', 'alloc_space'];
     for (const [i, t] of types.entries()) {
       switchMs.push(
@@ -113,7 +117,9 @@ async function appBench() {
           if (i === 0) {
             // The switch in flight, as the user sees it.
             await page.getByTestId('view-pending').waitFor({ timeout: 5000 }).catch(() => {});
+            const s0 = Date.now();
             await page.screenshot({ path: join(OUT, 'profile-switching.png') });
+            shotMs = Date.now() - s0;
           }
         }),
       );
@@ -129,7 +135,7 @@ async function appBench() {
     console.log(`after the app runs: ${load()}`);
     console.log('app (gpw serve + Chromium):');
     console.log(`  file chosen → flame graph drawn   ${open} ms   target <= 1500 ms   ${hidden ? `(${hidden.split(';')[0]})` : ''}`);
-    console.log(`  sample-type switch                ${switchMs.join(' / ')} ms (median ${median(switchMs)})   target <= 300 ms`);
+    console.log(`  sample-type switch                ${switchMs.join(' / ')} ms (median ${median(switchMs)})   target <= 300 ms   (the first includes the bench's ${shotMs} ms screenshot of the switch in flight)`);
     console.log(`  filter chip (focus=step3_2)       ${chip} ms   target <= 300 ms`);
     console.log(`  inverted view (with that filter)  ${inverted} ms   target <= 300 ms`);
     console.log(`  gpw serve's CPU (user+sys) per step, in the order above: ${cpu.map((c) => c.toFixed(0)).join(' / ')} ms`);
