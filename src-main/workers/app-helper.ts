@@ -5,8 +5,9 @@
 // figures and the view's first top table, partitions the profile's stacks into its first flame
 // trie (analysis/flame-graph.ts: partitionStacks) from those shared columns; the trie's columns
 // come back transferred. It runs profile-worker.js again with another role (as scan-helper.ts
-// does), is started with the app's worker and lives as long as it, and warms its loops on a small
-// synthetic profile while it waits for its first job.
+// does), is started by the app's worker at its first big import (profile-worker.ts: appHelper)
+// and lives as long as it, and warms its loops on a small synthetic profile while it waits for
+// its first job (that file's gunzip).
 
 import { Worker, type MessagePort } from 'node:worker_threads';
 import { readFileSync } from 'node:fs';

@@ -77,7 +77,7 @@ function decodeSource(source: ProfileSource, decoded: Map<string, Profile>): Pro
   try {
     // As pprof does on load: the profile's own drop_frames/keep_frames apply to every view.
     // The app keeps the stack columns in shared memory: its first flame trie is made on the helper thread.
-    const profile = pruneDroppedFrames(source.bytes ? decodeProfileBytes(source.bytes, { sharedStacks: appHelper !== null }) : decodeProfileFile(source.path!).profile);
+    const profile = pruneDroppedFrames(source.bytes ? decodeProfileBytes(source.bytes, { sharedStacks: appHelperWanted }) : decodeProfileFile(source.path!).profile);
     decoded.set(source.sha256, profile);
     return profile;
   } catch (err) {
@@ -131,11 +131,18 @@ function narrowedTrie(view: ProfileView, inverted: boolean): NarrowedFrom | unde
 }
 
 /**
- * The app's second thread (app-helper.ts), which makes a big import's first flame trie while
- * this one makes its function figures and first top table; null in a process that shows no
- * views (the CLI) and in the helper threads themselves.
+ * The app's second thread (app-helper.ts), which decodes half of a big import and makes its
+ * first flame trie while this one makes its function figures and first top table. Started at
+ * the first big profile (its start-up and warm-up overlap that file's gunzip), not with the app:
+ * a thread holds about 30 MiB, which a session of small profiles and traces need not pay. None
+ * in a process that shows no views (the CLI) nor in the helper threads themselves.
  */
-const appHelper = workerData?.warmUp === true && workerData?.role === undefined ? new AppHelper(new URL(import.meta.url)) : null;
+const appHelperWanted = workerData?.warmUp === true && workerData?.role === undefined;
+let appHelperThread: AppHelper | undefined;
+
+function appHelper(): AppHelper {
+  return (appHelperThread ??= new AppHelper(new URL(import.meta.url)));
+}
 /** Forward tries of plain views being made on the helper (until they are kept in `structures`). */
 const helperStructures = new WeakMap<ProfileView, Promise<FlameStructure>>();
 
@@ -146,7 +153,7 @@ const helperStructures = new WeakMap<ProfileView, Promise<FlameStructure>>();
  * (the others are quick to build here, after the figures: prebuildFirstFlame).
  */
 function startFirstFlameOnHelper(sha256: string): void {
-  if (!appHelper || !cache.has(sha256)) return;
+  if (!appHelperWanted || !cache.has(sha256)) return;
   try {
     const view = viewFor({ sources: [{ sha256 }], base: [], filters: {} });
     const { profile } = view;
@@ -154,7 +161,7 @@ function startFirstFlameOnHelper(sha256: string): void {
     if (!FlameStructure.fits(profile) || minShare === 0 || structures.get(view)?.has(false) || helperStructures.has(view)) return;
     const { sampleTypes, sampleCount, sampleLocStart, sampleLocs, values } = profile;
     const frames = buildFrameTable(profile, { showAddresses: true });
-    const made = appHelper.trie({ stacks: { sampleTypes, sampleCount, sampleLocStart, sampleLocs, values }, frames, inverted: false, minShare }).then((r) => {
+    const made = appHelper().trie({ stacks: { sampleTypes, sampleCount, sampleLocStart, sampleLocs, values }, frames, inverted: false, minShare }).then((r) => {
       if (timing) process.stderr.write(`worker first flame's trie, on the helper: ${r.ms.toFixed(0)} ms (its thread's CPU ${r.cpuMs.toFixed(0)} ms)\n`);
       return keepStructure(view, new FlameStructure(profile, false, minShare, r.value));
     });
@@ -194,16 +201,17 @@ const PARALLEL_DECODE_MIN_BYTES = 4 * 2 ** 20;
  */
 async function decodeInTwo(source: ProfileSource): Promise<void> {
   const { bytes } = source;
-  if (!appHelper || !bytes || cache.has(source.sha256) || !isGzip(bytes) || gzipSizeHint(bytes) < PARALLEL_DECODE_MIN_BYTES) return;
+  if (!appHelperWanted || !bytes || cache.has(source.sha256) || !isGzip(bytes) || gzipSizeHint(bytes) < PARALLEL_DECODE_MIN_BYTES) return;
   if (detectFormat(bytes.subarray(0, DETECT_HEAD_BYTES)).format !== 'pprof') return;
   try {
     const t0 = performance.now();
+    const helper = appHelper();
     const located = scanPprof(await gunzipShared(bytes));
     if (located.sampleCount < PARALLEL_SCAN_MIN_SAMPLES) return;
     const { table } = located;
     const blocks = sampleBlocksOf(table);
     const next = new Int32Array(new SharedArrayBuffer(4));
-    const theirs = appHelper.decode({ table, blocks, next }).catch(() => null);
+    const theirs = helper.decode({ table, blocks, next }).catch(() => null);
     const own = decodeClaimedBlocks(table, blocks, next);
     const nBlocks = blocks.locBase.length - 1;
     // The helper decoded nothing (it came too late to claim a block): its answer is not waited for.
