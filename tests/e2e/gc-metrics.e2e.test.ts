@@ -4,48 +4,31 @@
 // opened through `gpw serve` in Chromium. Screenshot: tests/.tmp/screenshots/gc-metrics-1.png.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs helper without types
 import { ensureCorpus } from '../go/gcload-corpus.mjs';
-import { repoPath, tempDir } from '../helpers/paths';
+import { repoPath } from '../helpers/paths';
 import { gpw } from '../helpers/run';
-import { startServe, type ServeProcess } from '../helpers/serve';
-import { HAVE_CHROMIUM, launchChromium, openServedPage } from '../helpers/chromium';
+import { HAVE_CHROMIUM } from '../helpers/chromium';
+import { useServedApp } from '../helpers/served-app';
 
 const SHOTS = repoPath('tests/.tmp/screenshots');
 const STEP_MS = 15_000;
 
 describe.skipIf(!HAVE_CHROMIUM)('the GC what-if with runtime/metrics snapshots in Chromium', () => {
-  let server: ServeProcess | undefined;
-  let context: BrowserContext | undefined;
-  let page: Page;
-  const cleanups: (() => void)[] = [];
-  const errors: string[] = [];
-
-  beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    const { dir } = await ensureCorpus('snapshots-test');
-    const lib = tempDir('gpw-gcmetrics-e2e-');
-    cleanups.push(lib.cleanup);
-    const library = join(lib.dir, 'lib.sqlite');
-    const runDir = join(dir, 'default-p2');
-    const r = await gpw(library, 'import', join(runDir, 'steady-base.log'), join(runDir, 'steady-base.metrics.jsonl'), '--run', 'steady-1');
-    if (r.code !== 0) throw new Error(`gpw import failed: ${r.stderr}`);
-    const profile = tempDir('gpw-gcmetrics-e2e-chromium-');
-    cleanups.push(profile.cleanup);
-    server = await startServe(library);
-    context = await launchChromium(profile.dir, { viewport: { width: 1440, height: 1000 } });
-    page = await openServedPage(context, server.url, errors, STEP_MS);
-  }, 300_000);
-
-  afterAll(async () => {
-    await Promise.race([context?.close().catch(() => {}), new Promise((ok) => setTimeout(ok, 10_000))]);
-    await server?.stop(3_000);
-    for (const c of cleanups) c();
+  const app = useServedApp('gcmetrics', STEP_MS, { viewport: { width: 1440, height: 1000 } }, {
+    timeoutMs: 300_000,
+    prepare: async (library) => {
+      mkdirSync(SHOTS, { recursive: true });
+      const { dir } = await ensureCorpus('snapshots-test');
+      const runDir = join(dir, 'default-p2');
+      const r = await gpw(library, 'import', join(runDir, 'steady-base.log'), join(runDir, 'steady-base.metrics.jsonl'), '--run', 'steady-1');
+      if (r.code !== 0) throw new Error(`gpw import failed: ${r.stderr}`);
+    },
   });
 
   it('names the snapshots and what they gave, and a typed GOGC replays on them', async () => {
+    const { page, errors } = app;
     await page.getByTestId('artifact').filter({ hasText: 'steady-base.log' }).click();
     await page.getByTestId('gc-view').waitFor();
     await page.getByTestId('gc-figures').waitFor();
