@@ -13,7 +13,7 @@ import { test } from 'vitest';
 import { buildGcModel, gcTradeoff } from '../../src-main/analysis/gc/gc-analysis';
 import { simulate } from '../../src-main/analysis/gc/simulate';
 import { parseGctrace } from '../../src-main/formats/gctrace/parse-gctrace';
-import { evaluateCorpus, readCorpus, settingsOfEnv, TARGETS, type PredictionRow } from '../helpers/gc-corpus';
+import { evaluateCorpus, limitAccounting, limitAccountingSummary, readCorpus, settingsOfEnv, TARGETS, type PredictionRow } from '../helpers/gc-corpus';
 import { repoPath } from '../helpers/paths';
 
 const heldOut = process.env.GC_EVAL_HELD_OUT === '1';
@@ -174,64 +174,19 @@ test('GC what-if summary on the full corpus', () => {
   // high-water mark leaves such memory behind). A steady held figure where counted moves says the gap is the cause; pinned
   // counts the cycles whose goal was the marked heap (the limit left no room: back-to-back cycles), real and replayed.
   if (process.env.GC_EVAL_LIMIT === '1') {
-    const M = 2 ** 20;
-    const q = (xs: number[], f: number): number => [...xs].sort((a, b) => a - b)[Math.floor(f * (xs.length - 1))] ?? NaN;
-    const f1 = (x: number): string => (x / M).toFixed(1).padStart(5);
-    const spreads: { counted: number; held: number; estErr: number; heldErr: number }[] = [];
-    // Runs whose heap's high-water mark passed the limit less the held figure (no room once it shrank back), and of them how many pinned.
-    const over = { runs: 0, pinned: 0 };
-    const under = { runs: 0, pinned: 0 };
-    for (const g of readCorpus(dir)) {
-      for (const [name, meta] of g.runs) {
-        const st = settingsOfEnv(meta.env);
-        if (!pick(meta) || st.memLimitBytes === null) continue;
-        const base = buildGcModel(parseGctrace(readFileSync(`${g.dir}/${meta.baseline}.log`, 'utf8')), { recorded: { gogc: 100, memLimitBytes: null } });
-        const real = parseGctrace(readFileSync(`${g.dir}/${name}.log`, 'utf8')).cycles;
-        const limit = st.memLimitBytes;
-        const counted: number[] = [];
-        const held: number[] = [];
-        let high = 0;
-        let pinned = 0;
-        for (let i = 1; i < real.length; i++) {
-          const c = real[i];
-          high = Math.max(high, c.heapEndBytes);
-          const goal = c.goalBytes;
-          if (goal === null || c.forced) continue;
-          const prevMarked = real[i - 1].heapLiveBytes;
-          const gogc = st.gogc < 0 ? Infinity : prevMarked + (prevMarked + (c.stacksBytes ?? 0) + (c.globalsBytes ?? 0)) * (st.gogc / 100);
-          if (goal >= gogc - M) continue; // GOGC's goal, not the limit's
-          if (goal <= prevMarked + M) {
-            pinned++; // the goal is the marked heap: it only bounds what was counted
-            continue;
-          }
-          const n = goal / 0.97 >= 100 * M / 3 ? limit - goal / 0.97 : limit - goal - M;
-          counted.push(n);
-          held.push(n - Math.max(high - c.heapEndBytes, 0));
-        }
-        const sim = simulate(base.baseline, { gogc: st.gogc, memLimitBytes: limit, nonHeapBytes: base.defaultNonHeapBytes });
-        const est = base.defaultNonHeapBytes;
-        if (counted.length > 0) {
-          const side = high > limit - q(held, 0.5) ? over : under;
-          side.runs++;
-          if (pinned >= 2) side.pinned++;
-          spreads.push({
-            counted: q(counted, 0.75) - q(counted, 0.25),
-            held: q(held, 0.75) - q(held, 0.25),
-            estErr: Math.abs(q(counted, 0.5) - est),
-            heldErr: Math.abs(q(held, 0.5) - est),
-          });
-        }
-        out.push(
-          `${g.group.padEnd(13)} ${meta.shape.padEnd(9)} ${meta.target.padEnd(10)} limit ${f1(limit)} MiB, estimate ${f1(est)} | bound ${String(counted.length).padStart(2)}: counted ${f1(q(counted, 0.5))} [${f1(q(counted, 0.25))}–${f1(q(counted, 0.75))}]` +
-            `, less held ${f1(q(held, 0.5))} [${f1(q(held, 0.25))}–${f1(q(held, 0.75))}] | high-water ${f1(high)} vs limit less held ${f1(limit - q(held, 0.5))} | pinned real ${pinned} replay ${sim.pinnedCycles}`,
-        );
-      }
+    const f1 = (x: number): string => (x / 2 ** 20).toFixed(1).padStart(5);
+    const rows = limitAccounting(dir, pick);
+    for (const r of rows) {
+      out.push(
+        `${r.group.padEnd(13)} ${r.shape.padEnd(9)} ${r.target.padEnd(10)} limit ${f1(r.limitBytes)} MiB, estimate ${f1(r.estimateBytes)} | bound ${String(r.bound).padStart(2)}: counted ${f1(r.counted[1])} [${f1(r.counted[0])}–${f1(r.counted[2])}]` +
+          `, less held ${f1(r.held[1])} [${f1(r.held[0])}–${f1(r.held[2])}] | high-water ${f1(r.highWaterBytes)} vs limit less held ${f1(r.limitBytes - r.held[1])} | pinned real ${r.pinned} replay ${r.replayPinned}`,
+      );
     }
-    const med = (xs: number[]): string => f1(q(xs, 0.5));
+    const s = limitAccountingSummary(rows);
     out.push(
-      `limited runs ${spreads.length}: median spread (p75−p25) of counted ${med(spreads.map((x) => x.counted))} MiB, less held ${med(spreads.map((x) => x.held))} MiB; ` +
-        `median |median − estimate| counted ${med(spreads.map((x) => x.estErr))} MiB, less held ${med(spreads.map((x) => x.heldErr))} MiB; ` +
-        `high-water above the limit less held: ${over.runs} runs, ${over.pinned} with 2+ pinned cycles; below: ${under.runs} runs, ${under.pinned}`,
+      `limited runs ${s.runs}: median spread (p75−p25) of counted ${f1(s.spread.counted)} MiB, less held ${f1(s.spread.held)} MiB; ` +
+        `median |median − estimate| counted ${f1(s.fromEstimate.counted)} MiB, less held ${f1(s.fromEstimate.held)} MiB; ` +
+        `high-water above the limit less held: ${s.over.runs} runs, ${s.over.pinned} with 2+ pinned cycles; below: ${s.under.runs} runs, ${s.under.pinned}`,
     );
   }
   console.log(out.join('\n'));
