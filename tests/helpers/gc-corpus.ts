@@ -10,6 +10,7 @@ import { parseByteSize } from '../../src-main/analysis/gc/byte-size';
 import { gcLogFromTrace } from '../../src-main/analysis/gc/from-trace';
 import { buildGcModel, gcWhatIf, type GcModel, type GcWhatIf } from '../../src-main/analysis/gc/gc-analysis';
 import { simulatePhases } from '../../src-main/analysis/gc/phases';
+import { simulate } from '../../src-main/analysis/gc/simulate';
 import type { GcCycle } from '../../src-main/formats/gctrace/gctrace-types';
 import { parseGctrace } from '../../src-main/formats/gctrace/parse-gctrace';
 import { parseGoTrace } from '../../src-main/formats/gotrace/parse-trace';
@@ -260,5 +261,102 @@ export function calibrate(rows: PredictionRow[], quantile = 0.9): { gogc: { gcCo
     gogc,
     limit: { gcCount: extra((f) => f.gcCount, gogc.gcCount), peakHeap: extra((f) => f.peakHeapBytes, gogc.peakHeap) },
     quietRows: rows.filter((r) => !r.noisy).length,
+  };
+}
+
+/** What one limited run's recorded goals say about the memory the runtime counted against the limit (limitAccounting). */
+export interface LimitRow {
+  group: string;
+  shape: string;
+  target: string;
+  limitBytes: number;
+  /** gpw's non-heap estimate from the run's baseline (what a prediction uses). */
+  estimateBytes: number;
+  /** Cycles whose goal was the limit's and above the marked heap. */
+  bound: number;
+  /** Quartiles (p25, median, p75) over those cycles of limit − goal ÷ 0.97, and of the same less the high-water gap. */
+  counted: [number, number, number];
+  held: [number, number, number];
+  highWaterBytes: number;
+  /** Cycles whose goal was the marked heap (the limit left no room), in the run and in the plain replay from its baseline. */
+  pinned: number;
+  replayPinned: number;
+}
+
+/**
+ * Per limited run (a GOMEMLIMIT target), from its recorded goals: the runtime's limit goal is the limit less everything
+ * mapped that holds no heap object, less 3 % headroom (mgcpacer.go memoryLimitHeapGoal), so limit − goal ÷ 0.97 is the
+ * memory counted besides heap objects when the goal was set. Against that, the same less the gap between the heap's
+ * high-water mark so far and the cycle's end heap ("held": pages the heap took and still holds or has not returned).
+ */
+export function limitAccounting(dir: string, pick: (meta: CorpusMeta) => boolean): LimitRow[] {
+  const MiB = 2 ** 20;
+  const q = (xs: number[], f: number): number => [...xs].sort((a, b) => a - b)[Math.floor(f * (xs.length - 1))] ?? NaN;
+  const quartiles = (xs: number[]): [number, number, number] => [q(xs, 0.25), q(xs, 0.5), q(xs, 0.75)];
+  const rows: LimitRow[] = [];
+  for (const g of readCorpus(dir)) {
+    for (const [name, meta] of g.runs) {
+      const st = settingsOfEnv(meta.env);
+      if (!pick(meta) || st.memLimitBytes === null) continue;
+      const base = buildGcModel(parseGctrace(readFileSync(`${g.dir}/${meta.baseline}.log`, 'utf8')), { recorded: { gogc: 100, memLimitBytes: null } });
+      const real = parseGctrace(readFileSync(`${g.dir}/${name}.log`, 'utf8')).cycles;
+      const limit = st.memLimitBytes;
+      const counted: number[] = [];
+      const held: number[] = [];
+      let high = 0;
+      let pinned = 0;
+      for (let i = 1; i < real.length; i++) {
+        const c = real[i];
+        high = Math.max(high, c.heapEndBytes);
+        if (c.goalBytes === null || c.forced) continue;
+        const prevMarked = real[i - 1].heapLiveBytes;
+        const gogcGoal = st.gogc < 0 ? Infinity : prevMarked + (prevMarked + (c.stacksBytes ?? 0) + (c.globalsBytes ?? 0)) * (st.gogc / 100);
+        if (c.goalBytes >= gogcGoal - MiB) continue; // GOGC's goal, not the limit's (gctrace prints whole MiB)
+        if (c.goalBytes <= prevMarked + MiB) {
+          pinned++; // the goal is the marked heap: it only bounds what was counted
+          continue;
+        }
+        const n = c.goalBytes / 0.97 >= (100 * MiB) / 3 ? limit - c.goalBytes / 0.97 : limit - c.goalBytes - MiB;
+        counted.push(n);
+        held.push(n - Math.max(high - c.heapEndBytes, 0));
+      }
+      const sim = simulate(base.baseline, { gogc: st.gogc, memLimitBytes: limit, nonHeapBytes: base.defaultNonHeapBytes });
+      rows.push({
+        group: g.group,
+        shape: meta.shape,
+        target: meta.target,
+        limitBytes: limit,
+        estimateBytes: base.defaultNonHeapBytes,
+        bound: counted.length,
+        counted: quartiles(counted),
+        held: quartiles(held),
+        highWaterBytes: high,
+        pinned,
+        replayPinned: sim.pinnedCycles,
+      });
+    }
+  }
+  return rows;
+}
+
+/** Over the runs with bound cycles: medians of the within-run spread and of the distance to the estimate, and the pinned runs. */
+export function limitAccountingSummary(rows: LimitRow[]): {
+  runs: number;
+  spread: { counted: number; held: number };
+  fromEstimate: { counted: number; held: number };
+  over: { runs: number; pinned: number };
+  under: { runs: number; pinned: number };
+} {
+  const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] ?? NaN;
+  const rs = rows.filter((r) => r.bound > 0);
+  const over = rs.filter((r) => r.highWaterBytes > r.limitBytes - r.held[1]);
+  const under = rs.filter((r) => r.highWaterBytes <= r.limitBytes - r.held[1]);
+  const pinnedRuns = (xs: LimitRow[]): number => xs.filter((r) => r.pinned >= 2).length;
+  return {
+    runs: rs.length,
+    spread: { counted: med(rs.map((r) => r.counted[2] - r.counted[0])), held: med(rs.map((r) => r.held[2] - r.held[0])) },
+    fromEstimate: { counted: med(rs.map((r) => Math.abs(r.counted[1] - r.estimateBytes))), held: med(rs.map((r) => Math.abs(r.held[1] - r.estimateBytes))) },
+    over: { runs: over.length, pinned: pinnedRuns(over) },
+    under: { runs: under.length, pinned: pinnedRuns(under) },
   };
 }

@@ -4,7 +4,7 @@
 // the heap left to the goal per byte of work still expected (the two combine smoothly, below):
 //  - while the work done is within the expected (last cycle's) work: (goal − heap) / expected;
 //  - once it exceeds that, the goal is extrapolated to `triggered + (goal − triggered)·worst/expected`
-//    (at most the hard goal (1 + GOGC/100)·goal) and the rest of the work is paced against the
+//    (at most the hard goal: (1 + GOGC/100)·goal, and under a memory limit the limit's goal) and the rest of the work is paced against the
 //    worst case (everything scannable in the heap is live);
 //  - a heap already past its goal gets 10 % more.
 // The runtime revises the ratio continuously; with the heap following it, the ratio stays put
@@ -15,7 +15,7 @@ export interface MarkPhaseInput {
   /** Heap when the cycle was triggered. */
   heapStart: number;
   goal: number;
-  /** Hard goal: (1 + GOGC/100) × goal. */
+  /** Hard goal: (1 + GOGC/100) × goal, under a memory limit at most the limit's goal. */
   hardGoal: number;
   /** Scan work of this cycle and the work the pacer expects (the last cycle's), bytes. */
   work: number;

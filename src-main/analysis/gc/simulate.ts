@@ -5,7 +5,7 @@
 // closed-form: the program allocates `cm·work·(1−u)/u` bytes while the GC marks at the
 // utilisation u its cycles really got, unless assists hold it to the goal (mark-phase.ts: the
 // runtime's revise rule, with the goal extrapolated for work beyond the expected, at most
-// (1 + GOGC/100) × goal). A mark costs the recorded CPU per byte of work plus the recording's CPU
+// (1 + GOGC/100) × goal and, under a memory limit, the limit's goal). A mark costs the recorded CPU per byte of work plus the recording's CPU
 // per byte allocated during a mark for what it allocates beyond the recorded mark; when the coarse
 // GC CPU limiter is engaged, GC CPU is held to about half of the CPU. Each recorded cycle's
 // departure from this model (trigger, mark allocation, goal) is fitted at the recording's own
@@ -209,7 +209,10 @@ export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTR
       const assisted = markAllocation({
         heapStart,
         goal,
-        hardGoal: (1 + (s.gogc < 0 ? 1000 : s.gogc / 100)) * goal,
+        // Under a memory limit the extrapolated goal stops at the limit's: the runtime re-reads the limit's goal as the
+        // heap grows, and once the mapped memory passes the limit the overage it subtracts pulls the goal below the heap
+        // (mgcpacer.go memoryLimitHeapGoal), so a long mark is paced to end near the limit, not at (1 + GOGC/100) × goal.
+        hardGoal: Math.min((1 + (s.gogc < 0 ? 1000 : s.gogc / 100)) * goal, Math.max(goalL, goal)),
         work,
         expected: lastWork > 0 ? lastWork : globals,
         worstAt: (heap) => lastLive + Math.max(heap - marked, 0) + stacks + globals,
