@@ -418,9 +418,14 @@ class Partition {
   private readonly nTypes: number;
   private readonly slotOf: Int32Array;
   private readonly slotName: Int32Array;
+  /** Per group: its size, then where its next sample goes (-1: too narrow, its samples stop at the node). */
   private readonly slotPlace: Int32Array;
+  private readonly slotStart: Int32Array;
   private readonly slotWidth: Float64Array;
   private readonly slotCalled: Uint8Array;
+  /** A run of frames every sample of a segment goes through (followChain): names and the types reaching each by a call. */
+  private chainName = new Int32Array(64);
+  private chainCalled = new Uint8Array(64);
 
   constructor(
     readonly profile: StackColumns,
@@ -438,6 +443,7 @@ class Partition {
     this.slotOf = new Int32Array(nNames).fill(-1);
     this.slotName = new Int32Array(nNames);
     this.slotPlace = new Int32Array(nNames + 1);
+    this.slotStart = new Int32Array(nNames + 1);
     this.slotWidth = new Float64Array(nNames * this.nTypes);
     this.slotCalled = new Uint8Array(nNames);
   }
@@ -462,52 +468,130 @@ class Partition {
    * its parent trie left out), whose one group may then be narrower than the node.
    */
   split(node: number, start: number, end: number, whole: boolean): void {
-    const { cur, slotPlace, slotName, slotCalled } = this;
-    const { sampleLocs, sampleLocStart } = this.profile;
-    const { locFrameStart, frameInline } = this.frames;
-    let slots = this.group(node, start, end, false);
-    while (whole && slots === 1 && slotPlace[0] === end - start) {
-      // Every sample goes on to the same frame: the child is as wide as this node, and is grouped
-      // in the same pass that moves the samples' cursors on to it.
-      node = this.nodes.add(node, slotName[0], slotCalled[0]);
-      slots = this.group(node, start, end, true);
-    }
+    const { cur, slotPlace, slotStart, slotName, slotCalled, slotWidth, nTypes, below } = this;
+    // Frames every sample goes on to (the whole node's samples: each child as wide as the node).
+    if (whole) node = this.followChain(node, start, end);
+    const slots = this.group(node, start, end);
     if (slots === 0) return;
-    this.weighGroups(start, end, slots);
-    // Each group's place in the segment, then the samples moved there.
+    // Each wide group's place in the segment; the samples of the others stop at this node.
     let at = start;
     for (let i = 0; i < slots; i++) {
       const n = slotPlace[i];
-      slotPlace[i] = at;
-      at += n;
-    }
-    cur.scatter(start, end, slotPlace, at);
-    for (let i = 0; i < slots; i++) {
-      const from = i === 0 ? start : slotPlace[i - 1];
-      const to = slotPlace[i];
-      if (wideEnough(this.slotWidth, i, this.nTypes, this.below)) {
-        const child = this.nodes.add(node, slotName[i], slotCalled[i]);
-        cur.advance(from, to, this.inverted, sampleLocs, sampleLocStart, locFrameStart, frameInline);
-        this.push(child, from, to);
+      if (wideEnough(slotWidth, i, nTypes, below)) {
+        slotStart[i] = slotPlace[i] = at;
+        at += n;
       } else {
-        for (let k = from; k < to; k++) this.sampleNode[cur.sample[k]] = node;
-        for (let t = 0; t < this.nTypes; t++) if (this.slotWidth[i * this.nTypes + t] !== 0) this.leftOut[t]++;
+        slotStart[i] = slotPlace[i] = -1;
+        for (let t = 0; t < nTypes; t++) if (slotWidth[i * nTypes + t] !== 0) this.leftOut[t]++;
       }
+    }
+    const { sampleLocs, sampleLocStart } = this.profile;
+    const { locFrameStart, frameInline } = this.frames;
+    cur.scatter(start, end, slotPlace, at, node, this.sampleNode, this.inverted, sampleLocs, sampleLocStart, locFrameStart, frameInline);
+    for (let i = 0; i < slots; i++) {
+      if (slotStart[i] < 0) continue;
+      const child = this.nodes.add(node, slotName[i], slotCalled[i]);
+      this.push(child, slotStart[i], slotPlace[i]);
     }
   }
 
   /**
-   * Groups a segment's samples by their next frame (slot per sample, count per group in slotPlace);
-   * stacks that end here are this node's self. `advance`: each sample's cursor is first moved past
-   * the frame it is at (the node was its only child: one pass instead of two).
+   * The frames all of a segment's samples go on to, one after another, made nodes at once (each
+   * is as wide as the node): the first sample's next frames, cut where another sample's differ or
+   * end (the last and the middle one first: where the segment splits at once, they usually
+   * differ), and every cursor moved past them in the same walk. Answers the last node made (or `node`).
    */
-  private group(node: number, start: number, end: number, advance: boolean): number {
-    const { cur, slotOf, slotName, slotPlace, slotCalled, inverted, sampleNode, sampleEnds } = this;
+  private followChain(node: number, start: number, end: number): number {
+    const { cur, inverted } = this;
+    const { sampleLocStart, sampleLocs } = this.profile;
+    const { frameName, locFrameStart } = this.frames;
+    const { sample, loc, frame } = cur;
+    let m = 0;
+    {
+      const s = sample[start];
+      const stop = inverted ? sampleLocStart[s + 1] : sampleLocStart[s];
+      let li = loc[start];
+      let f = frame[start];
+      while (inverted ? li < stop : li >= stop) {
+        if (m === this.chainName.length) {
+          this.chainName = grown(this.chainName, m * 2);
+          this.chainCalled = grown(this.chainCalled, m * 2);
+        }
+        this.chainName[m++] = frameName[f] + 1;
+        if (inverted) {
+          if (f + 1 < locFrameStart[sampleLocs[li] + 1]) f++;
+          else if (++li < stop) f = locFrameStart[sampleLocs[li]];
+        } else if (f > locFrameStart[sampleLocs[li]]) f--;
+        else if (--li >= stop) f = locFrameStart[sampleLocs[li] + 1] - 1;
+      }
+    }
+    if (end - start > 1) m = this.walkChain(end - 1, m, false);
+    if (end - start > 2) m = this.walkChain((start + end) >>> 1, m, false);
+    if (m === 0) return node;
+    // Each sample walked as far as it goes with the others (at most m frames), its cursor after
+    // that kept on the spare side; where one goes less far, those walked before are walked again.
+    this.chainCalled.fill(0, 0, m);
+    for (let k = start; k < end; k++) {
+      const j = this.walkChain(k, m, true);
+      if (j === m) continue;
+      if (j === 0) return node;
+      m = j;
+      for (let i = start; i < k; i++) this.walkChain(i, m, false, true);
+    }
+    const { spare } = cur;
+    loc.set(spare.loc.subarray(start, end), start);
+    frame.set(spare.frame.subarray(start, end), start);
+    cur.inline.set(spare.inline.subarray(start, end), start);
+    const { chainName, chainCalled } = this;
+    for (let j = 0; j < m; j++) node = this.nodes.add(node, chainName[j], chainCalled[j]);
+    return node;
+  }
+
+  /**
+   * How many of the chain's first m frames sample k's stack goes through from its cursor.
+   * `onward`: the types reaching each such frame by a call are added to the chain's, and the
+   * cursor past them kept on the spare side (as with `keep`, which walks m frames without looking).
+   */
+  private walkChain(k: number, m: number, onward: boolean, keep = false): number {
+    const { cur, inverted, chainName, chainCalled } = this;
     const { sampleLocStart, sampleLocs } = this.profile;
     const { frameName, frameInline, locFrameStart } = this.frames;
+    const s = cur.sample[k];
+    const stop = inverted ? sampleLocStart[s + 1] : sampleLocStart[s];
+    const types = cur.mask[k];
+    let li = cur.loc[k];
+    let f = cur.frame[k];
+    let taken = cur.inline[k];
+    let j = 0;
+    for (; j < m; j++) {
+      if (!keep && ((inverted ? li >= stop : li < stop) || frameName[f] + 1 !== chainName[j])) break;
+      // Inverted, an edge is inlined when the callee (the frame taken before) was inlined into its caller.
+      if (onward && (inverted ? taken : frameInline[f]) === 0) chainCalled[j] |= types;
+      if (inverted) {
+        taken = frameInline[f];
+        if (f + 1 < locFrameStart[sampleLocs[li] + 1]) f++;
+        else if (++li < stop) f = locFrameStart[sampleLocs[li]];
+      } else if (f > locFrameStart[sampleLocs[li]]) f--;
+      else if (--li >= stop) f = locFrameStart[sampleLocs[li] + 1] - 1;
+    }
+    if (onward || keep) {
+      cur.spare.loc[k] = li;
+      cur.spare.frame[k] = f;
+      cur.spare.inline[k] = taken;
+    }
+    return j;
+  }
+
+  /**
+   * Groups a segment's samples by their next frame (slot per sample; count per group in
+   * slotPlace, width per type in slotWidth); stacks that end here are this node's self.
+   */
+  private group(node: number, start: number, end: number): number {
+    const { cur, slotOf, slotName, slotPlace, slotCalled, slotWidth, nTypes, inverted, sampleNode, sampleEnds } = this;
+    const { sampleLocStart, values } = this.profile;
+    const { frameName, frameInline } = this.frames;
     let slots = 0;
     for (let k = start; k < end; k++) {
-      if (advance) cur.advanceOne(k, inverted, sampleLocs, sampleLocStart, locFrameStart, frameInline);
       const s = cur.sample[k];
       const li = cur.loc[k];
       if (inverted ? li >= sampleLocStart[s + 1] : li < sampleLocStart[s]) {
@@ -524,27 +608,16 @@ class Partition {
         slotName[slot] = nm;
         slotPlace[slot] = 0;
         slotCalled[slot] = 0;
+        slotWidth.fill(0, slot * nTypes, (slot + 1) * nTypes);
       }
       cur.slot[k] = slot;
       slotPlace[slot]++;
       // Inverted, an edge is inlined when the callee (the frame taken before, the parent here) was inlined into its caller.
       if ((inverted ? cur.inline[k] : frameInline[f]) === 0) slotCalled[slot] |= cur.mask[k];
+      for (let t = 0; t < nTypes; t++) slotWidth[slot * nTypes + t] += Math.abs(values[s * nTypes + t]);
     }
     for (let i = 0; i < slots; i++) slotOf[slotName[i]] = -1;
     return slots;
-  }
-
-  /** Each group's width per type. */
-  private weighGroups(start: number, end: number, slots: number): void {
-    const { cur, slotWidth, nTypes } = this;
-    const values = this.profile.values;
-    slotWidth.fill(0, 0, slots * nTypes);
-    for (let k = start; k < end; k++) {
-      const slot = cur.slot[k];
-      if (slot < 0) continue;
-      const s = cur.sample[k];
-      for (let t = 0; t < nTypes; t++) slotWidth[slot * nTypes + t] += Math.abs(values[s * nTypes + t]);
-    }
   }
 }
 
@@ -596,7 +669,7 @@ class SampleCursors {
   slot: Int32Array;
   length = 0;
   // Where a scatter writes a segment before it is copied back.
-  private spare: { sample: Int32Array; loc: Int32Array; frame: Int32Array; mask: Uint8Array; inline: Uint8Array };
+  readonly spare: { sample: Int32Array; loc: Int32Array; frame: Int32Array; mask: Uint8Array; inline: Uint8Array };
 
   constructor(capacity: number) {
     this.sample = new Int32Array(capacity);
@@ -639,18 +712,38 @@ class SampleCursors {
     this.inline[this.length - 1] = inline;
   }
 
-  /** Samples of [start, end) with a group moved to their group's place (`place[g]` is where group g's next goes, its end after), to fill [start, live); those without one (-1) are dropped. */
-  scatter(start: number, end: number, place: Int32Array, live: number): void {
+  /**
+   * Samples of [start, end) moved to their group's place and past the frame of their group
+   * (`place[g]` is where group g's next goes, its end after), to fill [start, live). Those whose
+   * group has none (-1: too narrow) stop at `node`; those without a group (their stack ended) are dropped.
+   */
+  scatter(start: number, end: number, place: Int32Array, live: number, node: number, sampleNode: Int32Array, inverted: boolean, sampleLocs: Uint32Array, sampleLocStart: Uint32Array, locFrameStart: Uint32Array, frameInline: Uint8Array): void {
     const { sample, loc, frame, mask, inline, slot, spare } = this;
     for (let k = start; k < end; k++) {
       const g = slot[k];
       if (g < 0) continue;
+      const s = sample[k];
+      if (place[g] < 0) {
+        sampleNode[s] = node;
+        continue;
+      }
       const to = place[g]++;
-      spare.sample[to] = sample[k];
-      spare.loc[to] = loc[k];
-      spare.frame[to] = frame[k];
+      // Past the frame it is at: toward the leaf (forward) or toward the root (inverted).
+      const f = frame[k];
+      let li = loc[k];
+      let nf = f;
+      let taken = inline[k];
+      if (inverted) {
+        taken = frameInline[f];
+        if (f + 1 < locFrameStart[sampleLocs[li] + 1]) nf = f + 1;
+        else if (++li < sampleLocStart[s + 1]) nf = locFrameStart[sampleLocs[li]];
+      } else if (f > locFrameStart[sampleLocs[li]]) nf = f - 1;
+      else if (--li >= sampleLocStart[s]) nf = locFrameStart[sampleLocs[li] + 1] - 1;
+      spare.sample[to] = s;
+      spare.loc[to] = li;
+      spare.frame[to] = nf;
       spare.mask[to] = mask[k];
-      spare.inline[to] = inline[k];
+      spare.inline[to] = taken;
     }
     // Only [start, live) of the spare side is new: copied back (other segments live in the columns).
     sample.set(spare.sample.subarray(start, live), start);
@@ -658,29 +751,6 @@ class SampleCursors {
     frame.set(spare.frame.subarray(start, live), start);
     mask.set(spare.mask.subarray(start, live), start);
     inline.set(spare.inline.subarray(start, live), start);
-  }
-
-  /** Each sample of [from, to) past the frame it is at: toward the leaf (forward) or toward the root (inverted). */
-  advance(from: number, to: number, inverted: boolean, sampleLocs: Uint32Array, sampleLocStart: Uint32Array, locFrameStart: Uint32Array, frameInline: Uint8Array): void {
-    for (let k = from; k < to; k++) this.advanceOne(k, inverted, sampleLocs, sampleLocStart, locFrameStart, frameInline);
-  }
-
-  advanceOne(k: number, inverted: boolean, sampleLocs: Uint32Array, sampleLocStart: Uint32Array, locFrameStart: Uint32Array, frameInline: Uint8Array): void {
-    const { sample, loc, frame, inline } = this;
-    const f = frame[k];
-    let li = loc[k];
-    if (inverted) {
-      inline[k] = frameInline[f];
-      if (f + 1 < locFrameStart[sampleLocs[li] + 1]) frame[k] = f + 1;
-      else {
-        loc[k] = ++li;
-        if (li < sampleLocStart[sample[k] + 1]) frame[k] = locFrameStart[sampleLocs[li]];
-      }
-    } else if (f > locFrameStart[sampleLocs[li]]) frame[k] = f - 1;
-    else {
-      loc[k] = --li;
-      if (li >= sampleLocStart[sample[k]]) frame[k] = locFrameStart[sampleLocs[li] + 1] - 1;
-    }
   }
 }
 

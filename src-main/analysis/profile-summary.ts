@@ -1,7 +1,7 @@
 // What the library keeps about a profile so lists and search never reparse it: which kind
 // of Go profile it is, its sample types and their totals, duration and capture time.
 
-import { sampleTypeTotal, type Profile } from '../model/profile.js';
+import type { Profile } from '../model/profile.js';
 
 export type ProfileType = 'cpu' | 'heap' | 'allocs' | 'block' | 'mutex' | 'goroutine' | 'threadcreate' | 'other';
 
@@ -58,8 +58,17 @@ export function summarizeProfile(profile: Profile, facts: SampleFacts = sampleFa
   };
 }
 
+/** A profile's facts in one walk of its values and one of its label keys (a Set of millions of keys took 100 ms). */
 function sampleFactsOf(profile: Profile): SampleFacts {
-  return { totals: profile.sampleTypes.map((_, i) => sampleTypeTotal(profile, i)), labelKeys: profile.labelKey, mutexLike: () => contentionIsMutex(profile) };
+  const nTypes = profile.sampleTypes.length;
+  const totals = new Float64Array(nTypes);
+  const { values } = profile;
+  for (let i = 0; i < profile.sampleCount * nTypes; i += nTypes) for (let t = 0; t < nTypes; t++) totals[t] += Math.abs(values[i + t]);
+  const isKey = new Uint8Array(profile.strings.length);
+  for (let i = 0; i < profile.labelKey.length; i++) isKey[profile.labelKey[i]] = 1;
+  const labelKeys: number[] = [];
+  isKey.forEach((k, i) => k && labelKeys.push(i));
+  return { totals, labelKeys, mutexLike: () => contentionIsMutex(profile) };
 }
 
 export function detectProfileType(profile: Profile, mutexLike = () => contentionIsMutex(profile)): ProfileType {

@@ -1,7 +1,7 @@
 // The app's second thread for a big profile's import and first flame graph (gpw serve and
-// Electron; the CLI scans instead: scan-helper.ts). It decodes part of the samples beside the
-// profile worker (blocks claimed in turn from a shared counter, into columns in shared memory:
-// decode-pprof.ts decodeClaimedBlocks), and then, while the worker makes the import's function
+// Electron; the CLI scans instead: scan-helper.ts). It counts and then decodes part of the
+// samples beside the profile worker (blocks claimed in turn from a shared counter, into columns
+// in shared memory: decode-pprof.ts countClaimedBlocks, decodeClaimedBlocks), and then, while the worker makes the import's function
 // figures and the view's first top table, partitions the profile's stacks into its first flame
 // trie (analysis/flame-graph.ts: partitionStacks) from those shared columns; the trie's columns
 // come back transferred. It runs profile-worker.js again with another role (as scan-helper.ts
@@ -13,7 +13,7 @@ import { Worker, type MessagePort } from 'node:worker_threads';
 import { readFileSync } from 'node:fs';
 import { partitionStacks, type PartitionedStacks, type StackColumns } from '../analysis/flame-graph.js';
 import { buildFrameTable, type FrameTable } from '../analysis/frames.js';
-import { decodeClaimedBlocks, decodePprof, type SampleBlocks, type SampleTable } from '../formats/pprof/decode-pprof.js';
+import { countClaimedBlocks, decodeClaimedBlocks, decodePprof, type SampleBlocks, type SampleTable } from '../formats/pprof/decode-pprof.js';
 import { syntheticProfileBytes } from './warm-up.js';
 
 export const APP_HELPER_ROLE = 'app-helper';
@@ -33,7 +33,13 @@ export interface DecodeJob {
   next: Int32Array;
 }
 
-type HelperJob = ({ op: 'trie' } & TrieJob) | ({ op: 'decode' } & DecodeJob);
+/** Blocks of samples to count (their columns' sizes), claimed in turn with the worker (blockCountsOf: shared memory). */
+export interface CountJob {
+  table: SampleTable;
+  counts: Uint32Array;
+}
+
+type HelperJob = ({ op: 'trie' } & TrieJob) | ({ op: 'decode' } & DecodeJob) | ({ op: 'count' } & CountJob);
 
 /** What a job made, and the time it took (wall, and this thread's CPU where Linux tells it). */
 export interface HelperResult<T> {
@@ -66,7 +72,7 @@ export function serveAppHelper(port: MessagePort): void {
     try {
       const t0 = performance.now();
       const cpu0 = threadCpuMs();
-      const value = job.op === 'trie' ? partitionStacks(job.stacks, job.frames, job.inverted, job.minShare) : decodePart(job);
+      const value = job.op === 'trie' ? partitionStacks(job.stacks, job.frames, job.inverted, job.minShare) : job.op === 'count' ? countClaimedBlocks(job.table, job.counts) : decodePart(job);
       const result = { value, ms: performance.now() - t0, cpuMs: threadCpuMs() - cpu0 };
       const moved = job.op === 'trie' ? trieBuffers(value as PartitionedStacks) : [];
       port.postMessage({ id: job.id, ok: true, result } satisfies HelperReply, moved);
@@ -130,6 +136,11 @@ export class AppHelper {
   /** The trie of these stacks, made on the helper thread. */
   trie(job: TrieJob): Promise<HelperResult<PartitionedStacks>> {
     return this.send({ op: 'trie', ...job }) as Promise<HelperResult<PartitionedStacks>>;
+  }
+
+  /** The helper's part of counting a located profile's blocks with this thread (answers whether all are counted). */
+  count(job: CountJob): Promise<HelperResult<boolean>> {
+    return this.send({ op: 'count', ...job }) as Promise<HelperResult<boolean>>;
   }
 
   /** The helper's part of a decode shared with this thread. */

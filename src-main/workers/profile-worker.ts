@@ -23,7 +23,7 @@ import { encodePprof } from '../formats/pprof/encode-pprof.js';
 import { functionStatsOf } from '../analysis/runs/function-stats.js';
 import { useLinearRegexpFallback } from './linear-regexp.js';
 import { ScanBlockError, ScanFrames, ScannedProfile, scanClaimed, type ScanPart } from '../analysis/profile-scan.js';
-import { checkSampleCounts, decodeClaimedBlocks, gzipSizeHint, isGzip, profileOfBlocks, sampleBlocksOf, scanPprof, scanSampleTable, type PprofScan } from '../formats/pprof/decode-pprof.js';
+import { blockCountsOf, checkSampleCounts, countClaimedBlocks, decodeClaimedBlocks, gzipSizeHint, isGzip, profileOfBlocks, sampleBlocksOfCounts, scanPprof, scanSampleTable, type PprofScan } from '../formats/pprof/decode-pprof.js';
 import { gunzipShared } from './shared-gunzip.js';
 import { ScanHelper, SCAN_HELPER_ROLE, serveScanHelper } from './scan-helper.js';
 import { receiveReadAhead, type ReadAheadData } from './read-ahead.js';
@@ -209,7 +209,12 @@ async function decodeInTwo(source: ProfileSource): Promise<void> {
     const located = scanPprof(await gunzipShared(bytes));
     if (located.sampleCount < PARALLEL_SCAN_MIN_SAMPLES) return;
     const { table } = located;
-    const blocks = sampleBlocksOf(table);
+    // Each block's size counted by both threads (claimed in turn), then decoded by both.
+    const counts = blockCountsOf(table);
+    const theirCount = helper.count({ table, counts }).catch(() => null);
+    // The helper still counts a block when not all are counted here: its answer says when it is done.
+    if (!countClaimedBlocks(table, counts) && (await theirCount)?.value !== true) return;
+    const blocks = sampleBlocksOfCounts(table, counts);
     const next = new Int32Array(new SharedArrayBuffer(4));
     const theirs = helper.decode({ table, blocks, next }).catch(() => null);
     const own = decodeClaimedBlocks(table, blocks, next);

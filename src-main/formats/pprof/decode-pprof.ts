@@ -237,9 +237,44 @@ export interface SampleBlocks extends Pick<Profile, 'sampleLocStart' | 'sampleLo
 
 export const SAMPLE_BLOCK = 1 << 15;
 
-/** The columns of a located profile's samples, each block's place counted (decodePprof's budgets: a FormatError). */
-export function sampleBlocksOf(table: SampleTable): SampleBlocks {
-  const { sStart, sEnd, nTypes } = table;
+/**
+ * Per block of a located profile's samples, its location ids and labels (counts[2b], counts[2b+1]),
+ * counted by the threads that claim it (countClaimedBlocks); the last two entries are the next
+ * block to claim and how many are counted. Shared memory.
+ */
+export function blockCountsOf(table: SampleTable): Uint32Array {
+  return sharedUint32(2 * Math.ceil(table.sStart.length / SAMPLE_BLOCK) + 2);
+}
+
+/**
+ * One thread's part of counting a located profile's blocks: blocks claimed in turn until none is
+ * left. Answers whether every block is counted (by this thread or another that has finished its
+ * block). Malformed input throws (no thread claims a block after).
+ */
+export function countClaimedBlocks(table: SampleTable, counts: Uint32Array): boolean {
+  const { sStart, sEnd } = table;
+  const n = sStart.length;
+  const nBlocks = (counts.length - 2) >> 1;
+  const next = counts.length - 2;
+  for (let b = Atomics.add(counts, next, 1); b < nBlocks; b = Atomics.add(counts, next, 1)) {
+    const to = Math.min(n, (b + 1) * SAMPLE_BLOCK);
+    let c: SampleCounts;
+    try {
+      c = countSampleFields(table.bytes, sStart.subarray(b * SAMPLE_BLOCK, to), sEnd.subarray(b * SAMPLE_BLOCK, to));
+    } catch (err) {
+      Atomics.store(counts, next, nBlocks);
+      throw err;
+    }
+    counts[2 * b] = c.locations;
+    counts[2 * b + 1] = c.labels;
+    Atomics.add(counts, next + 1, 1);
+  }
+  return Atomics.load(counts, next + 1) === nBlocks;
+}
+
+/** The columns of a located profile's samples, from the counts of every block (decodePprof's budgets: a FormatError). */
+export function sampleBlocksOfCounts(table: SampleTable, counts: Uint32Array): SampleBlocks {
+  const { sStart, nTypes } = table;
   const n = sStart.length;
   const nBlocks = Math.ceil(n / SAMPLE_BLOCK);
   const locBase = sharedUint32(nBlocks + 1);
@@ -249,9 +284,8 @@ export function sampleBlocksOf(table: SampleTable): SampleBlocks {
   for (let b = 0; b < nBlocks; b++) {
     locBase[b] = locations;
     labelBase[b] = labels;
-    const counts = countSampleFields(table.bytes, sStart.subarray(b * SAMPLE_BLOCK, Math.min(n, (b + 1) * SAMPLE_BLOCK)), sEnd.subarray(b * SAMPLE_BLOCK, Math.min(n, (b + 1) * SAMPLE_BLOCK)));
-    locations += counts.locations;
-    labels += counts.labels;
+    locations += counts[2 * b];
+    labels += counts[2 * b + 1];
     checkSampleCounts({ locations, labels }, sStart[0]);
   }
   locBase[nBlocks] = locations;

@@ -1,0 +1,140 @@
+// The flame graph trie made by partitioning the samples (FlameStructure: runs of frames every
+// sample of a node shares followed in one walk, groups weighed as they form, cursors moved as
+// samples are scattered) against the trie built one stack at a time (buildFlameGraph): every
+// column of every sample type's graph, forward and inverted, with nothing left out (minShare 0).
+// On a real generated profile (tests/go/bigprofile: deep stacks with shared roots, inlined
+// helpers, four sample types) and a variant where every third sample has pairs of its calls
+// inlined instead (so a name is reached both by a call and inlined, at the same place in the
+// graph: inline flags decided per sample), also with its samples shuffled.
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildFlameGraph, FlameStructure, type FlameGraph } from '../../src-main/analysis/flame-graph';
+import { decodePprof } from '../../src-main/formats/pprof/decode-pprof';
+import { selectSamples } from '../../src-main/analysis/profile-rewrite';
+import type { Profile } from '../../src-main/model/profile';
+import { makeBigProfile } from '../bench/make-big-profile.mjs';
+
+const SAMPLES = 20_000;
+let profile: Profile;
+let merged: Profile;
+let shuffled: Profile;
+beforeAll(async () => {
+  profile = decodePprof(readFileSync(await makeBigProfile(SAMPLES)));
+  merged = withCallsInlined(profile);
+  shuffled = inOtherOrder(merged);
+}, 240_000);
+
+/**
+ * The samples in a fixed pseudo-random order, without labels (a flame graph does not read them).
+ * The generator writes them in stack order; shuffled, a node's first, middle and last samples
+ * often share more frames than the node's samples all do (the partition then walks again).
+ */
+function inOtherOrder(p: Profile): Profile {
+  const n = p.sampleCount;
+  const nTypes = p.sampleTypes.length;
+  const order = Array.from({ length: n }, (_, i) => i);
+  let x = 12345;
+  for (let i = n - 1; i > 0; i--) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    const j = x % (i + 1);
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  const sampleLocStart = new Uint32Array(n + 1);
+  const sampleLocs = new Uint32Array(p.sampleLocs.length);
+  const values = new Float64Array(p.values.length);
+  let at = 0;
+  order.forEach((s, k) => {
+    sampleLocStart[k] = at;
+    sampleLocs.set(p.sampleLocs.subarray(p.sampleLocStart[s], p.sampleLocStart[s + 1]), at);
+    at += p.sampleLocStart[s + 1] - p.sampleLocStart[s];
+    values.set(p.values.subarray(s * nTypes, (s + 1) * nTypes), k * nTypes);
+  });
+  sampleLocStart[n] = at;
+  const none = { sampleLabelStart: new Uint32Array(n + 1), labelKey: new Int32Array(0), labelStr: new Int32Array(0), labelNum: new Float64Array(0), labelNumUnit: new Int32Array(0) };
+  return { ...p, sampleLocStart, sampleLocs, values, ...none };
+}
+
+/**
+ * Every third sample's stack with each pair of adjacent one-line locations (callee, caller) made
+ * one location of two lines: the callee inlined into its caller. The other samples call them.
+ */
+function withCallsInlined(p: Profile): Profile {
+  const addr = Array.from(p.locAddress);
+  const mapping = Array.from(p.locMapping);
+  const start = Array.from(p.locLineStart);
+  const fn = Array.from(p.lineFunction);
+  const line = Array.from(p.lineNumber);
+  const pairs = new Map<string, number>();
+  const oneLine = (l: number): boolean => p.locLineStart[l + 1] - p.locLineStart[l] === 1;
+  const pairOf = (callee: number, caller: number): number => {
+    const key = `${callee},${caller}`;
+    let loc = pairs.get(key);
+    if (loc === undefined) {
+      loc = addr.length;
+      pairs.set(key, loc);
+      addr.push(p.locAddress[callee]);
+      mapping.push(p.locMapping[callee]);
+      for (const l of [callee, caller]) {
+        fn.push(p.lineFunction[p.locLineStart[l]]);
+        line.push(p.lineNumber[p.locLineStart[l]]);
+      }
+      start.push(fn.length);
+    }
+    return loc;
+  };
+  const columns = { ...p, locAddress: Float64Array.from(addr), locMapping: Int32Array.from(mapping), locLineStart: Uint32Array.from(start), lineFunction: Int32Array.from(fn), lineNumber: Float64Array.from(line) };
+  // Locations are made while choosing: the columns are read after every stack is chosen.
+  const out = selectSamples(columns, (s, stack) => {
+    const from = p.sampleLocStart[s];
+    const to = p.sampleLocStart[s + 1];
+    for (let i = from; i < to; i++) {
+      const l = p.sampleLocs[i];
+      if (s % 3 === 0 && i + 1 < to && oneLine(l) && oneLine(p.sampleLocs[i + 1])) stack.push(pairOf(l, p.sampleLocs[++i]));
+      else stack.push(l);
+    }
+    return true;
+  });
+  return { ...out, locAddress: Float64Array.from(addr), locMapping: Int32Array.from(mapping), locLineStart: Uint32Array.from(start), lineFunction: Int32Array.from(fn), lineNumber: Float64Array.from(line) };
+}
+
+/** How many entries of two columns differ (a length difference counts as one). */
+function differing(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let n = a.length === b.length ? 0 : 1;
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) n++;
+  return n;
+}
+
+function expectSameGraph(got: FlameGraph, want: FlameGraph, what: string): void {
+  expect(got.totalValue, what).toBe(want.totalValue);
+  expect(got.names, what).toEqual(want.names);
+  const columns = ['nameIndex', 'depth', 'total', 'self', 'inlined'] as const;
+  expect(columns.map((c) => differing(got[c], want[c])), what).toEqual(columns.map(() => 0));
+  expect(got.nameIndex.length, what).toBeGreaterThan(1000);
+  expect(got.hidden, what).toBeUndefined();
+}
+
+describe('partitioned flame graph trie', () => {
+  it('the variant has names both inlined and called', () => {
+    expect(merged.sampleCount).toBe(profile.sampleCount);
+    expect(merged.sampleLocs.length).toBeLessThan(profile.sampleLocs.length);
+    // Some node is inlined in the variant's graph where the plain profile's is called.
+    const plain = buildFlameGraph(profile, 0);
+    const both = buildFlameGraph(merged, 0);
+    expect(both.inlined.reduce((a, b) => a + b, 0)).toBeGreaterThan(plain.inlined.reduce((a, b) => a + b, 0));
+  });
+
+  it.each([
+    ['the profile', false],
+    ['the profile', true],
+    ['the variant', false],
+    ['the variant', true],
+    ['the variant shuffled', false],
+    ['the variant shuffled', true],
+  ])('%s, inverted=%s: every sample type’s graph is the one-stack-at-a-time build’s', (which, inverted) => {
+    const p = which === 'the profile' ? profile : which === 'the variant' ? merged : shuffled;
+    const structure = new FlameStructure(p, inverted);
+    for (let t = 0; t < p.sampleTypes.length; t++) {
+      expectSameGraph(structure.graph(t), buildFlameGraph(p, t, { inverted }), `${which} ${p.sampleTypes[t].type} inverted=${inverted}`);
+    }
+  });
+});
