@@ -4,7 +4,8 @@
 // cons/mark and CPU per allocated byte at that point come from the recording. Each mark phase is
 // closed-form: the program allocates `cm·work·(1−u)/u` bytes while the GC marks at the
 // utilisation u its cycles really got, unless assists hold it to the goal (mark-phase.ts: the
-// runtime's revise rule, with the goal extrapolated for work beyond the expected, at most
+// runtime's revise rule, taking over sharply with a dedicated mark worker (4 Ps and more) and
+// smoothly with a fractional one, with the goal extrapolated for work beyond the expected, at most
 // (1 + GOGC/100) × goal and, under a memory limit, the limit's goal). A mark costs the recorded CPU per byte of work plus the recording's CPU
 // per byte allocated during a mark for what it allocates beyond the recorded mark; when the coarse
 // GC CPU limiter is engaged, GC CPU is held to about half of the CPU. Each recorded cycle's
@@ -15,7 +16,7 @@
 import { nearestFinite, type Baseline, type Residuals } from './baseline.js';
 import { ratioAt, sameProgress, trackCursor, valueAt, type TrackPosition } from './cycle-track.js';
 import { BACKGROUND_UTILIZATION, MIN_RUNWAY } from './gc-units.js';
-import { markAllocation } from './mark-phase.js';
+import { assistSharpness, markAllocation } from './mark-phase.js';
 import { gogcGoal, heapTrigger, maxOfFive, memoryLimitGoal, piController } from './pacer.js';
 
 export interface GcSettings {
@@ -218,6 +219,7 @@ export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTR
         worstAt: (heap) => lastLive + Math.max(heap - marked, 0) + stacks + globals,
         natural,
         minRunway: MIN_RUNWAY,
+        sharpness: assistSharpness(procs),
       });
       let modelDuring = limiterOn && goalL < goalG ? Math.max(assisted, natural * work) : assisted;
       modelDuring = Math.max(modelDuring, MIN_RUNWAY);
