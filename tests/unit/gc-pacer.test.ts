@@ -5,7 +5,7 @@ import { gogcGoal, heapTrigger, maxOfFive, memoryLimitGoal, piController } from 
 import { parseGctrace } from '../../src-main/formats/gctrace/parse-gctrace';
 import { buildGcModel, gcTradeoff, gcWhatIf } from '../../src-main/analysis/gc/gc-analysis';
 import { fitBaseline, markCpuPerAllocatedByte } from '../../src-main/analysis/gc/baseline';
-import { simulate } from '../../src-main/analysis/gc/simulate';
+import { MARK_CPU_PER_ALLOCATED_BYTE, simulate } from '../../src-main/analysis/gc/simulate';
 import { PHASE_FACTORS, simulatePhases } from '../../src-main/analysis/gc/phases';
 import { assistSharpness, markAllocation } from '../../src-main/analysis/gc/mark-phase';
 import { gogcFromGoals, withRootsFromGoals } from '../../src-main/analysis/gc/from-trace';
@@ -220,6 +220,23 @@ describe('replay of a steady recording', () => {
     expect(w200.predicted.peakHeapBytes).toBeGreaterThan(w100.predicted.peakHeapBytes * 1.4);
     expect(w200.predicted.gcCpuFraction).toBeLessThan(w100.predicted.gcCpuFraction);
     expect(w50.predicted.gcCpuFraction).toBeGreaterThan(w100.predicted.gcCpuFraction);
+  });
+
+  test('a replayed mark costs the recorded CPU per byte of work plus 0.4 × that per byte it allocates beyond the recorded mark', () => {
+    // Recorded: 40 ms of mark CPU per 100 MiB of work, 20 MiB allocated per mark, 0.28 ms of STW CPU; identical cycles,
+    // so no fit per recording could tell a cost per byte allocated apart from the cost per byte of work.
+    expect(MARK_CPU_PER_ALLOCATED_BYTE).toBe(0.4);
+    // At GOGC 25 and 50 the room to the goal holds the marks below the 20 MiB the program allocates at its own pace.
+    for (const gogc of [25, 50]) {
+      const sim = simulate(model.baseline, { gogc, memLimitBytes: Infinity, nonHeapBytes: 0 });
+      const steady = sim.cycles.slice(5, -1).filter((c) => !c.limiterOn);
+      expect(steady.length).toBeGreaterThan(5);
+      for (const c of steady) {
+        const during = c.heapEndBytes - c.heapStartBytes;
+        expect(during).toBeLessThan(19 * MiB);
+        expect(c.gcCpuMs).toBeCloseTo((0.4 * (100 * MiB + 0.4 * (during - 20 * MiB))) / MiB + 0.28, 6);
+      }
+    }
   });
 
   test('GOGC=off with a limit: the goal is the limit less non-heap memory and headroom, the peak stays under it', () => {
