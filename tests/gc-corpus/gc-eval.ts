@@ -7,6 +7,10 @@
 // mark share and mark length of baseline and run), GC_EVAL_GCCPU=1 (where the GC CPU error comes from, per target),
 // GC_EVAL_DEBUG=<group>/<run> (one replay cycle by cycle), GC_EVAL_LIMIT=1 (what the limited runs' goals say about the memory
 // counted against the limit besides heap objects, and how much of it the heap's high-water mark explains).
+// GC_EVAL_ASSIST=1 (how sharply assists take over from background marking, per GOMAXPROCS: the real runs' allocation during
+// each mark against the two rates the model combines; mark-phase.ts assistSharpness).
+// GC_EVAL_MARKCPU=1 (what a byte allocated during a mark costs in mark CPU, as a share of a byte of work: simulate.ts
+// MARK_CPU_PER_ALLOCATED_BYTE).
 //   node scripts/gc-validation.mjs --eval [--held-out] [--traces] [--curve]
 import { readFileSync } from 'node:fs';
 import { test } from 'vitest';
@@ -188,6 +192,73 @@ test('GC what-if summary on the full corpus', () => {
         `median |median − estimate| counted ${f1(s.fromEstimate.counted)} MiB, less held ${f1(s.fromEstimate.held)} MiB; ` +
         `high-water above the limit less held: ${s.over.runs} runs, ${s.over.pinned} with 2+ pinned cycles; below: ${s.under.runs} runs, ${s.under.pinned}`,
     );
+  }
+  // GC_EVAL_ASSIST=1: per GOMAXPROCS, every paced cycle (from the third) of the runs without a limit: x = natural ÷ paced rate
+  // (natural: the baseline's median cons/mark × 3, bytes per byte of work with background marking alone; paced: the room the
+  // pacer left, goal − heap at the start, per byte of the expected work, the cycle before's), y = allocation during the mark ÷
+  // paced rate × work (1: held to the goal). Medians of y per band of x, and the power-mean exponent s (y = (1 + x^−s)^(−1/s))
+  // that fits the cycles near the change (x in 0.7–3) best (least squares of log y).
+  if (process.env.GC_EVAL_ASSIST === '1') {
+    const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+    const byProcs = new Map<number, [number, number][]>();
+    for (const g of readCorpus(dir)) {
+      for (const [name, meta] of g.runs) {
+        if (!pick(meta) || meta.env.GOMEMLIMIT || meta.env.GOGC === 'off') continue;
+        const base = buildGcModel(parseGctrace(readFileSync(`${g.dir}/${meta.baseline}.log`, 'utf8')), { recorded: { gogc: 100, memLimitBytes: null } });
+        const cs = buildGcModel(parseGctrace(readFileSync(`${g.dir}/${name}.log`, 'utf8'))).baseline.cycles;
+        const natural = 3 * med(base.baseline.track.consMark.filter((_, i) => !base.baseline.track.forced[i]));
+        const workOf = (c: (typeof cs)[number]): number => c.heapLiveBytes - (c.heapEndBytes - c.heapStartBytes) + (c.stacksBytes ?? 0) + (c.globalsBytes ?? 0);
+        for (let i = 2; i < cs.length; i++) {
+          const [c, prev] = [cs[i], cs[i - 1]];
+          if (c.forced || prev.forced || c.goalBytes === null) continue;
+          const paced = (c.goalBytes - c.heapStartBytes) / workOf(prev);
+          const y = (c.heapEndBytes - c.heapStartBytes) / (paced * workOf(c));
+          if (paced > 0 && y > 0 && Number.isFinite(y)) byProcs.set(c.procs, [...(byProcs.get(c.procs) ?? []), [natural / paced, y]]);
+        }
+      }
+    }
+    const sharp = [1, 1.25, 1.5, 2, 2.5, 3, 4, 6, 8, Infinity];
+    const mean = (x: number, q: number): number => (Number.isFinite(q) ? Math.pow(1 + Math.pow(x, -q), -1 / q) : Math.min(x, 1));
+    for (const [procs, pts] of [...byProcs].sort((a, b) => a[0] - b[0])) {
+      const bands = [0.7, 1, 1.4, 2, 3, 6, Infinity];
+      const cells = bands.slice(1).map((hi, j) => {
+        const inBand = pts.filter(([x]) => x >= bands[j] && x < hi);
+        return `x ${bands[j]}–${hi}: y ${med(inBand.map(([, y]) => y)).toFixed(2)} (n ${inBand.length})`;
+      });
+      const near = pts.filter(([x]) => x >= 0.7 && x < 3);
+      const rms = (q: number): number => Math.sqrt(near.reduce((acc, [x, y]) => acc + Math.log(y / mean(x, q)) ** 2, 0) / Math.max(near.length, 1));
+      const best = sharp.reduce((a, q) => (rms(q) < rms(a) ? q : a));
+      out.push(`GOMAXPROCS ${procs}: ${cells.join('; ')}; best s near the change ${best} (rms log ${rms(best).toFixed(3)}; harmonic s=1 ${rms(1).toFixed(3)}, minimum ${rms(Infinity).toFixed(3)})`);
+    }
+  }
+  // GC_EVAL_MARKCPU=1: per real run (all targets), its median paced mark CPU against its baseline's scaled by
+  // (work + c·during) ÷ (the baseline's work + c·during), medians per run; for c from 0 (work alone) to 1 (a byte allocated
+  // during a mark costs what a byte of work does): the median ratio over the runs whose marks allocated less than their
+  // baseline's (lower GOGC, limits) and over those that allocated more (higher GOGC), and the rms of its log over all.
+  if (process.env.GC_EVAL_MARKCPU === '1') {
+    const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+    type M = ReturnType<typeof buildGcModel>;
+    const paced = (m: M, f: (i: number) => number): number => med(m.baseline.cycles.map((_, i) => i).filter((i) => !m.baseline.track.forced[i]).map(f));
+    const figures = (m: M): { cpu: number; work: number; during: number } => {
+      const t = m.baseline.track;
+      const work = (i: number): number => t.live[i] + t.stacks[i] + m.baseline.globals;
+      return { cpu: paced(m, (i) => t.markCost[i] * work(i)), work: paced(m, work), during: paced(m, (i) => t.during[i]) };
+    };
+    const runs: { base: ReturnType<typeof figures>; real: ReturnType<typeof figures> }[] = [];
+    for (const g of readCorpus(dir)) {
+      for (const [name, meta] of g.runs) {
+        if (!pick(meta) || meta.target === 'base' || meta.target === 'base-traced') continue;
+        const base = buildGcModel(parseGctrace(readFileSync(`${g.dir}/${meta.baseline}.log`, 'utf8')), { recorded: { gogc: 100, memLimitBytes: null } });
+        runs.push({ base: figures(base), real: figures(buildGcModel(parseGctrace(readFileSync(`${g.dir}/${name}.log`, 'utf8')))) });
+      }
+    }
+    for (const c of [0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1]) {
+      const ratio = (r: (typeof runs)[number]): number => r.real.cpu / ((r.base.cpu * (r.real.work + c * r.real.during)) / (r.base.work + c * r.base.during));
+      const less = runs.filter((r) => r.real.during < r.base.during).map(ratio);
+      const more = runs.filter((r) => r.real.during > r.base.during).map(ratio);
+      const rms = Math.sqrt(runs.reduce((acc, r) => acc + Math.log(ratio(r)) ** 2, 0) / runs.length);
+      out.push(`mark CPU per byte allocated during a mark = ${c.toFixed(1)} × per byte of work: real ÷ predicted, median ${med(less).toFixed(3)} over ${less.length} runs allocating less per mark than their baseline, ${med(more).toFixed(3)} over ${more.length} allocating more; rms log ${rms.toFixed(3)}`);
+    }
   }
   console.log(out.join('\n'));
 });

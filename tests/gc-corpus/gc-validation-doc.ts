@@ -88,10 +88,12 @@ function cpuErrorSources(rows: PredictionRow[], sweep: number[], allocCost: { al
     "on this corpus when the sweep model was added), the traces' sweeping by about a quarter of that: the rest is not explained.",
     '',
     "A mark costs the recorded mark CPU per byte of work at that point of the program, plus, for each byte the replayed mark allocates",
-    'beyond what the recorded one did, the recording\'s mark CPU per byte allocated during a mark: a least-squares fit of each paced',
-    "cycle's mark CPU on its work and its allocation during the mark (0 when the recording's cycles do not tell the two apart). The",
-    "development shapes' GOGC=200 runs allocate 2–3 × more per mark than their baselines and spend a median 25 % more mark CPU per byte of",
-    `work, the GOGC=50 runs 15 % less. The fit found such a cost in ${allocCost.fitted.length} of the ${allocCost.all} development baselines` +
+    "beyond what the recorded one did (less when it allocates less), 0.4 × that cost (`simulate.ts` MARK_CPU_PER_ALLOCATED_BYTE). The",
+    "development shapes' real runs whose marks allocate less than their baselines' (lower GOGC, limits) spend a median 14 % less mark CPU",
+    'per byte of work, those whose marks allocate more (GOGC 200 and up) 19 % more; 0.4 leaves both within 4 % and fits the runs best',
+    '(measured when it was set; `GC_EVAL_MARKCPU=1 node scripts/gc-validation.mjs --eval`). A least-squares fit per recording of its',
+    "cycles' mark CPU on their work and their allocation during the mark, used before, is too noisy to carry: it found such a cost in" +
+      ` ${allocCost.fitted.length} of the ${allocCost.all} development baselines` +
       (allocCost.fitted.length
         ? ` (median ${(median(allocCost.fitted) * 1e6).toFixed(2)} ns per byte, range ${(Math.min(...allocCost.fitted) * 1e6).toFixed(2)}–${(Math.max(...allocCost.fitted) * 1e6).toFixed(2)}; the cost per byte of work: median ${(median(allocCost.perWork) * 1e6).toFixed(2)} ns).`
         : '.'),

@@ -5,9 +5,9 @@ import { gogcGoal, heapTrigger, maxOfFive, memoryLimitGoal, piController } from 
 import { parseGctrace } from '../../src-main/formats/gctrace/parse-gctrace';
 import { buildGcModel, gcTradeoff, gcWhatIf } from '../../src-main/analysis/gc/gc-analysis';
 import { fitBaseline, markCpuPerAllocatedByte } from '../../src-main/analysis/gc/baseline';
-import { simulate } from '../../src-main/analysis/gc/simulate';
+import { MARK_CPU_PER_ALLOCATED_BYTE, simulate } from '../../src-main/analysis/gc/simulate';
 import { PHASE_FACTORS, simulatePhases } from '../../src-main/analysis/gc/phases';
-import { markAllocation } from '../../src-main/analysis/gc/mark-phase';
+import { assistSharpness, markAllocation } from '../../src-main/analysis/gc/mark-phase';
 import { gogcFromGoals, withRootsFromGoals } from '../../src-main/analysis/gc/from-trace';
 import type { GcCycle } from '../../src-main/formats/gctrace/gctrace-types';
 
@@ -53,22 +53,42 @@ describe('trigger', () => {
 });
 
 describe('allocation during a mark (assists, revise)', () => {
-  const base = { heapStart: 70 * MiB, goal: 100 * MiB, hardGoal: 200 * MiB, minRunway: 64 * 1024, worstAt: (h: number) => h - 20 * MiB };
+  const base = { heapStart: 70 * MiB, goal: 100 * MiB, hardGoal: 200 * MiB, minRunway: 64 * 1024, worstAt: (h: number) => h - 20 * MiB, sharpness: Infinity };
   test('far from its goal the program allocates about its natural bytes per byte of work', () => {
     // Room for 930 MiB over 40 MiB of work: assists barely hold a program that wants 0.5 bytes per byte.
     const far = markAllocation({ ...base, goal: 1000 * MiB, hardGoal: 2000 * MiB, work: 40 * MiB, expected: 40 * MiB, natural: 0.5 });
-    expect(far).toBeLessThan(20 * MiB);
+    expect(far).toBeLessThanOrEqual(20 * MiB);
     expect(far).toBeGreaterThan(0.97 * 20 * MiB);
+    const fractional = markAllocation({ ...base, goal: 1000 * MiB, hardGoal: 2000 * MiB, work: 40 * MiB, expected: 40 * MiB, natural: 0.5, sharpness: assistSharpness(1) });
+    expect(fractional).toBeLessThan(20 * MiB);
+    expect(fractional).toBeGreaterThan(0.97 * 20 * MiB);
   });
-  test('assists and the natural rate combine harmonically: the heap approaches the goal, never passes it', () => {
-    // 30 MiB of room over 40 MiB of expected work (0.75 per byte), natural 3: 40/(1/3 + 1/0.75) = 24 MiB.
-    expect(markAllocation({ ...base, work: 40 * MiB, expected: 40 * MiB, natural: 3 })).toBeCloseTo(24 * MiB, -3);
+  test('with a dedicated mark worker (4 Ps and more) the slower of the two rates holds: the heap reaches the goal, never passes it', () => {
+    expect(assistSharpness(4)).toBe(Infinity);
+    expect(assistSharpness(8)).toBe(Infinity);
+    // 30 MiB of room over 40 MiB of expected work (0.75 per byte), natural 3: held to the goal.
+    expect(markAllocation({ ...base, work: 40 * MiB, expected: 40 * MiB, natural: 3 })).toBeCloseTo(30 * MiB, -3);
     // A program that would allocate far faster is held to the goal.
     const fast = markAllocation({ ...base, work: 40 * MiB, expected: 40 * MiB, natural: 1e6 });
     expect(fast).toBeLessThanOrEqual(30 * MiB);
     expect(fast).toBeCloseTo(30 * MiB, -3);
     // Half the expected work: half the room.
     expect(markAllocation({ ...base, work: 20 * MiB, expected: 40 * MiB, natural: 1e6 })).toBeCloseTo(15 * MiB, -3);
+  });
+  test('with a fractional worker (1–3 Ps) assists start before the pacer binds, the more so with 1 P', () => {
+    // GOGC=200-like cycle: the program would allocate 1.25 × what the room allows per byte of work.
+    const near = { ...base, work: 40 * MiB, expected: 40 * MiB, natural: 0.75 * 1.25 };
+    const at = (procs: number): number => markAllocation({ ...near, sharpness: assistSharpness(procs) }) / (30 * MiB);
+    // The development shapes' GOGC=200 cycles near the change reached about 78 % of the room with 1 P and
+    // 92–100 % with 2 and 4 (gc-eval's GC_EVAL_ASSIST); the harmonic mean of the rates gives 56 %.
+    expect(at(1)).toBeGreaterThan(0.65);
+    expect(at(1)).toBeLessThan(0.8);
+    expect(at(2)).toBeGreaterThan(0.85);
+    expect(at(2)).toBeLessThan(at(4));
+    expect(at(4)).toBeCloseTo(1, 6);
+    expect(at(3)).toBe(at(2));
+    // Rates far apart: near the slower one at any sharpness.
+    expect(markAllocation({ ...base, work: 40 * MiB, expected: 40 * MiB, natural: 30, sharpness: assistSharpness(1) })).toBeGreaterThan(0.95 * 30 * MiB);
   });
   test('work past the expected is paced against the extrapolated goal and the worst-case work', () => {
     // First 40 MiB of work: heap 70 → 100 MiB. Then worst = 100 − 20 = 80 MiB of work, goal
@@ -202,6 +222,23 @@ describe('replay of a steady recording', () => {
     expect(w50.predicted.gcCpuFraction).toBeGreaterThan(w100.predicted.gcCpuFraction);
   });
 
+  test('a replayed mark costs the recorded CPU per byte of work plus 0.4 × that per byte it allocates beyond the recorded mark', () => {
+    // Recorded: 40 ms of mark CPU per 100 MiB of work, 20 MiB allocated per mark, 0.28 ms of STW CPU; identical cycles,
+    // so no fit per recording could tell a cost per byte allocated apart from the cost per byte of work.
+    expect(MARK_CPU_PER_ALLOCATED_BYTE).toBe(0.4);
+    // At GOGC 25 and 50 the room to the goal holds the marks below the 20 MiB the program allocates at its own pace.
+    for (const gogc of [25, 50]) {
+      const sim = simulate(model.baseline, { gogc, memLimitBytes: Infinity, nonHeapBytes: 0 });
+      const steady = sim.cycles.slice(5, -1).filter((c) => !c.limiterOn);
+      expect(steady.length).toBeGreaterThan(5);
+      for (const c of steady) {
+        const during = c.heapEndBytes - c.heapStartBytes;
+        expect(during).toBeLessThan(19 * MiB);
+        expect(c.gcCpuMs).toBeCloseTo((0.4 * (100 * MiB + 0.4 * (during - 20 * MiB))) / MiB + 0.28, 6);
+      }
+    }
+  });
+
   test('GOGC=off with a limit: the goal is the limit less non-heap memory and headroom, the peak stays under it', () => {
     const sim = simulate(model.baseline, { gogc: -1, memLimitBytes: 400 * MiB, nonHeapBytes: 20 * MiB });
     const g = 380 * MiB;
@@ -266,8 +303,8 @@ describe('replay of a steady recording', () => {
     const extraSwept = swept.cycles.slice(0, -1).reduce((a, c) => a + c.heapEndBytes, 0) - b.sweptBytes.at(b.lastEndA);
     expect(extraSwept).toBeGreaterThan(0);
     const mutatorMs = (r: typeof swept): number => r.gcCpuMs / r.gcCpuFraction - r.gcCpuMs;
-    // (The replay's last cycle ends a little before or after the recording's: up to one cycle's sweep apart.)
-    expect(Math.abs(mutatorMs(swept) - mutatorMs(plain) - b.sweepMsPerByte * extraSwept)).toBeLessThanOrEqual(b.sweepMsPerByte * Math.max(...ends));
+    // (The replay's last cycle ends a little before or after the recording's: up to one cycle's sweep apart, give or take rounding.)
+    expect(Math.abs(mutatorMs(swept) - mutatorMs(plain) - b.sweepMsPerByte * extraSwept)).toBeLessThanOrEqual(b.sweepMsPerByte * Math.max(...ends) * (1 + 1e-9));
     expect(swept.gcCpuFraction).toBeLessThan(plain.gcCpuFraction);
   });
 
@@ -292,8 +329,10 @@ describe('a mark past its expected work under a memory limit', () => {
       const sim = simulate(model.baseline, { gogc, memLimitBytes: 64 * MiB, nonHeapBytes: 7 * MiB });
       expect(sim.cycles.filter((c) => c.goalBy === 'limit').length).toBeGreaterThan(0);
       // The room the limit leaves is 57 MiB (the goal 3 % below it); the recorded first cycles' departures from the
-      // model, carried into the replay, take the first replayed mark a little past its goal, not to 1.5–2 × it.
-      for (const c of sim.cycles) expect(c.heapEndBytes).toBeLessThanOrEqual(1.1 * 57 * MiB);
+      // model, carried into the replay, take the first replayed mark a little past its goal (64 MiB at GOGC=off with 2 Ps,
+      // whose fractional worker lets the program allocate at nearly its natural rate while the pacer's is the faster),
+      // not to 1.5–2 × it (without the limit's cap: 144 MiB).
+      for (const c of sim.cycles) expect(c.heapEndBytes).toBeLessThanOrEqual(1.15 * 57 * MiB);
     }
   });
 });

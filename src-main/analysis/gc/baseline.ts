@@ -40,7 +40,9 @@ export interface Baseline {
    * Mark CPU ms per byte the program allocates during the mark, on top of the cost per byte of work:
    * a mark during which the program allocates more costs more (assists, allocating black). Measured
    * by least squares of each paced cycle's mark CPU on its work and its allocation during the mark
-   * (markCpuPerAllocatedByte); 0 when the recording's cycles do not tell the two apart.
+   * (markCpuPerAllocatedByte); 0 when the recording's cycles do not tell the two apart. Shown on the
+   * validation page; the replay does not use it (too noisy from one recording's similar cycles: it uses
+   * simulate.ts MARK_CPU_PER_ALLOCATED_BYTE, measured across runs).
    */
   markCpuPerAllocatedByte: number;
 

@@ -10,6 +10,16 @@
 // The runtime revises the ratio continuously; with the heap following it, the ratio stays put
 // within each of the two stretches, so each is one step here. (A heap past its goal at the start
 // is paced against the expected work here; the runtime switches to the worst case.)
+//
+// How sharply assists take over from the background workers depends on how the runtime hands out
+// its 25 % of GOMAXPROCS (mgcpacer.go startCycle): from 4 Ps on, whole dedicated workers mark beside
+// the mutator all through the mark and their credit covers the allocation until the pacer's rate
+// binds (the sharp minimum of the two rates); below 4 Ps no whole worker fits the 25 % (within the
+// runtime's 30 % tolerance) and the share is marked by fractional workers that time-slice the Ps,
+// their credit comes in bursts, and between them a goroutine that runs out of credit assists
+// although the heap has room, so the program is held back before the pacer's rate binds (with 1 P,
+// where the worker never runs beside the mutator, the most). The combination is the
+// power mean (natural^−s + paced^−s)^(−1/s), s from assistSharpness.
 
 export interface MarkPhaseInput {
   /** Heap when the cycle was triggered. */
@@ -26,6 +36,21 @@ export interface MarkPhaseInput {
   natural: number;
   /** Smallest runway the runtime plans for. */
   minRunway: number;
+  /** How sharply assists take over from background marking (assistSharpness); Infinity: the plain minimum. */
+  sharpness: number;
+}
+
+/**
+ * Sharpness of the change from background-paced to assist-paced allocation for GOMAXPROCS `procs`:
+ * the power-mean exponent that fits the development shapes' cycles near the change (natural rate
+ * within 0.7–3 × the pacer's; tests/gc-corpus/gc-eval.ts, GC_EVAL_ASSIST): 1.5 with 1 P, 3 with 2
+ * (and 3: fractional workers too), the plain minimum with 4 Ps and more (a dedicated worker). The harmonic
+ * combination (1) used before held GOGC=200 marks at 55–65 % of the pacer's rate where the runs
+ * reached 78 % (1 P) to 95 % (2 and 4 Ps).
+ */
+export function assistSharpness(procs: number): number {
+  if (procs >= 4) return Infinity;
+  return procs >= 2 ? 3 : 1.5;
 }
 
 const MAX_OVERSHOOT = 1.1;
@@ -48,11 +73,9 @@ function stretch(heap: number, goal: number, remaining: number, work: number, na
   const target = heap > goal ? goal * MAX_OVERSHOOT : goal;
   const room = Math.max(target - heap, m.minRunway);
   const paced = room / remaining;
-  // Assists do not switch on at one point: a goroutine assists whenever its credit runs out, the
-  // background workers' credit is shared, so the program is held back through the whole mark and
-  // a heap with plenty of room still stops short of its goal (the corpus's GOGC=200 runs end at
-  // 70–100 % of the room; GOGC=100 runs, with a third of the room, reach the goal). The harmonic
-  // combination of the two rates follows both ends: near the slower one when they differ a lot.
-  if (!(natural > 0) || !(paced > 0)) return Math.min(natural, paced) * work;
-  return work / (1 / natural + 1 / paced);
+  // Near the slower of the two rates when they differ a lot; held below both where they are close,
+  // the more so the fewer Ps (see above).
+  if (!(natural > 0) || !(paced > 0) || !Number.isFinite(m.sharpness)) return Math.min(natural, paced) * work;
+  const q = m.sharpness;
+  return work * Math.pow(Math.pow(natural, -q) + Math.pow(paced, -q), -1 / q);
 }
