@@ -7,6 +7,7 @@
 // worker, which walks them meanwhile.
 
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import { startProfileWorkerEarly } from '../workers/profile-worker-client.js';
 import { readAheadForImport } from '../import/shared-read.js';
 import { MessageChannel } from 'node:worker_threads';
@@ -15,6 +16,10 @@ import { MessageChannel } from 'node:worker_threads';
 const PROFILE_COMMANDS = new Set(['import', 'export', 'top']);
 
 const argv = process.argv.slice(2);
+// gpw trace keeps a trace in typed arrays and makes few, short-lived objects: V8's young
+// generation kept at its first size (not grown from 1 to 4 MiB a half) holds them as well, for
+// 4-6 MiB less peak memory and no measurable time (a big trace: 0.62 s CPU either way).
+if (argv[0] === 'trace') setFlagsFromString('--semi-space-growth-factor=1');
 void (async () => {
   if (argv[0] === 'top' && (await import('./stored-top.js')).printStoredTop(argv.slice(1))) return;
   if (PROFILE_COMMANDS.has(argv[0])) {
