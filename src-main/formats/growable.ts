@@ -1,6 +1,6 @@
 // Append-only typed arrays for parsers that do not know their output size up front.
 
-type NumericArray = Uint32Array | Int32Array | Float64Array | Uint8Array | Uint16Array | Int16Array;
+type NumericArray = Uint32Array | Int32Array | Float64Array | Uint8Array | Uint16Array | Int16Array | Int8Array;
 type NumericArrayCtor<T extends NumericArray> = new (length: number) => T;
 
 /** A copy of a typed-array column with more room, the old contents first (also analysis/grown.ts). */

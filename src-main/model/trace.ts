@@ -14,24 +14,29 @@ export const GO_STATE_NAMES = ['undetermined', 'notexist', 'runnable', 'running'
  * kind); MarkAssist: "GC mark assist" on a goroutine; Sweep: "GC incremental sweep" on a P. */
 export const RangeKind = { GcMark: 0, Stw: 1, MarkAssist: 2, Sweep: 3 } as const;
 
+/** An index column of GoroutineTransitions: as narrow as the trace's values allow. */
+export type IndexColumn = Uint8Array | Uint16Array | Int32Array;
+export type SignedIndexColumn = Int8Array | Int16Array | Int32Array;
+
 /**
  * A column-per-field table of rows appended in time order. The largest table of a trace (one row
- * per one or two events), so its index columns are 16-bit while their values fit (goroutine,
- * reason and stack indexes below 65,536, Ps within ±32,767) and 32-bit in a trace where one does not.
+ * per one or two events), so each index column is 8-bit while its values fit (goroutine, reason
+ * and stack indexes below 256, Ps within ±127), else 16-bit while they fit (below 65,536, ±32,767),
+ * and 32-bit in a trace where they do not.
  */
 export interface GoroutineTransitions {
   count: number;
   time: Float64Array;
   /** Dense goroutine index (see GoTrace.goId). */
-  g: Uint16Array | Int32Array;
+  g: IndexColumn;
   from: Uint8Array;
   to: Uint8Array;
   /** String index of the block/stop reason, 0 if none. */
-  reason: Uint16Array | Int32Array;
+  reason: IndexColumn;
   /** Stack index of the event (0 = none): the stack the Go tools key blocking profiles by. */
-  stack: Uint16Array | Int32Array;
+  stack: IndexColumn;
   /** P of the event's context, -1 if none. */
-  proc: Int16Array | Int32Array;
+  proc: SignedIndexColumn;
 }
 
 /** Exact state intervals of every goroutine, grouped by goroutine (rows of g are [start[g], start[g+1])). */

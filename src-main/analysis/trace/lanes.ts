@@ -3,7 +3,7 @@
 // first use (the summary does not need them) and kept with the trace.
 // A goroutine first seen in a status event has held that state since its generation began.
 
-import { GoState, type GoroutineIntervals, type GoTrace, type ProcIntervals } from '../../model/trace.js';
+import { GoState, type GoroutineIntervals, type GoTrace, type IndexColumn, type ProcIntervals } from '../../model/trace.js';
 import { perTrace } from './per-trace.js';
 
 /** Ps beyond this id are not given lanes (no real runtime has that many). */
@@ -87,7 +87,7 @@ function buildLanes(trace: GoTrace): TraceLanes {
 }
 
 /** A stable counting sort of rows by key: row order and each key's [start[k], start[k+1]). */
-export function groupRows(key: Int32Array | Uint16Array, rows: number, keys: number): { start: Uint32Array; order: Int32Array } {
+export function groupRows(key: IndexColumn, rows: number, keys: number): { start: Uint32Array; order: Int32Array } {
   const start = new Uint32Array(keys + 1);
   for (let r = 0; r < rows; r++) start[key[r] + 1]++;
   for (let k = 0; k < keys; k++) start[k + 1] += start[k];

@@ -2,7 +2,7 @@
 // with a mark/rollback so a damaged last generation can be dropped as go tool trace does.
 
 import { Growable, grown } from '../growable.js';
-import type { GoTrace, GoroutineTransitions } from '../../model/trace.js';
+import type { GoTrace, GoroutineTransitions, IndexColumn, SignedIndexColumn } from '../../model/trace.js';
 import type { TraceTables } from './generation-tables.js';
 
 type Col = Growable<Float64Array> | Growable<Int32Array> | Growable<Uint32Array> | Growable<Uint8Array>;
@@ -269,34 +269,42 @@ export class TraceBuilder {
 /**
  * The transition columns as plain typed arrays with one row count: a row is seven stores and
  * two checks (the hot path of the parser), and the columns grow together. The index columns
- * start 16-bit (18 bytes a row instead of 26) and each becomes 32-bit, once, when a value
- * does not fit.
+ * start 8-bit (14 bytes a row instead of 26 when all are 32-bit) and each becomes 16- or 32-bit
+ * when a value does not fit, once or twice.
  */
 export class TransitionColumns implements GoroutineTransitions {
   count = 0;
   time: Float64Array;
-  g: Uint16Array | Int32Array;
+  g: IndexColumn;
   from: Uint8Array;
   to: Uint8Array;
-  reason: Uint16Array | Int32Array;
-  stack: Uint16Array | Int32Array;
-  proc: Int16Array | Int32Array;
+  reason: IndexColumn;
+  stack: IndexColumn;
+  proc: SignedIndexColumn;
+  // The largest value each index column holds now (the smallest too for proc).
+  private gMax = 0xff;
+  private reasonMax = 0xff;
+  private stackMax = 0xff;
+  private procMin = -0x80;
+  private procMax = 0x7f;
 
   constructor(rows: number) {
     this.time = new Float64Array(rows);
-    this.g = new Uint16Array(rows);
+    this.g = new Uint8Array(rows);
     this.from = new Uint8Array(rows);
     this.to = new Uint8Array(rows);
-    this.reason = new Uint16Array(rows);
-    this.stack = new Uint16Array(rows);
-    this.proc = new Int16Array(rows);
+    this.reason = new Uint8Array(rows);
+    this.stack = new Uint8Array(rows);
+    this.proc = new Int8Array(rows);
   }
 
   push(time: number, g: number, from: number, to: number, reason: number, stack: number, proc: number): void {
     const i = this.count;
     if (i === this.time.length) this.grow();
     // A negative index shows as a large unsigned one: it widens its column too.
-    if ((g | reason | stack) >>> 0 > 0xffff || proc + 0x8000 > 0xffff || proc + 0x8000 < 0) this.widen(g, reason, stack, proc);
+    if (g >>> 0 > this.gMax || reason >>> 0 > this.reasonMax || stack >>> 0 > this.stackMax || proc > this.procMax || proc < this.procMin) {
+      this.widen(g, reason, stack, proc);
+    }
     this.time[i] = time;
     this.g[i] = g;
     this.from[i] = from;
@@ -307,12 +315,17 @@ export class TransitionColumns implements GoroutineTransitions {
     this.count = i + 1;
   }
 
-  /** The 16-bit columns a row's values do not fit, as 32-bit columns. */
+  /** The columns a row's values do not fit, as wide as those values need. */
   private widen(g: number, reason: number, stack: number, proc: number): void {
-    if (this.g instanceof Uint16Array && g >>> 0 > 0xffff) this.g = widened(this.g, this.count);
-    if (this.reason instanceof Uint16Array && reason >>> 0 > 0xffff) this.reason = widened(this.reason, this.count);
-    if (this.stack instanceof Uint16Array && stack >>> 0 > 0xffff) this.stack = widened(this.stack, this.count);
-    if (this.proc instanceof Int16Array && (proc > 0x7fff || proc < -0x8000)) this.proc = widened(this.proc, this.count);
+    const n = this.count;
+    if (g >>> 0 > this.gMax) [this.g, this.gMax] = widerUnsigned(this.g, g >>> 0, n);
+    if (reason >>> 0 > this.reasonMax) [this.reason, this.reasonMax] = widerUnsigned(this.reason, reason >>> 0, n);
+    if (stack >>> 0 > this.stackMax) [this.stack, this.stackMax] = widerUnsigned(this.stack, stack >>> 0, n);
+    if (proc > this.procMax || proc < this.procMin) {
+      const fits16 = proc >= -0x8000 && proc <= 0x7fff;
+      this.proc = fits16 ? widened(this.proc, n, Int16Array) : widened(this.proc, n, Int32Array);
+      [this.procMin, this.procMax] = fits16 ? [-0x8000, 0x7fff] : [-Infinity, Infinity];
+    }
   }
 
   private grow(): void {
@@ -345,9 +358,14 @@ export class TransitionColumns implements GoroutineTransitions {
   }
 }
 
-/** A 32-bit copy of a 16-bit column's first `count` rows, with the same room (left untouched). */
-function widened(column: Uint16Array | Int16Array, count: number): Int32Array {
-  const wide = new Int32Array(column.length);
+/** An unsigned index column widened to hold `value` (16-bit while it fits, else 32-bit), and the largest value it then holds. */
+function widerUnsigned(column: IndexColumn, value: number, count: number): [IndexColumn, number] {
+  return value <= 0xffff ? [widened(column, count, Uint16Array), 0xffff] : [widened(column, count, Int32Array), Infinity];
+}
+
+/** A wider copy of a column's first `count` rows, with the same room (left untouched). */
+function widened<T extends Uint16Array | Int16Array | Int32Array>(column: IndexColumn | SignedIndexColumn, count: number, Wide: new (length: number) => T): T {
+  const wide = new Wide(column.length);
   wide.set(column.subarray(0, count));
   return wide;
 }
