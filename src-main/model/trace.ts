@@ -9,6 +9,13 @@ export type GoState = (typeof GoState)[keyof typeof GoState];
 
 export const GO_STATE_NAMES = ['undetermined', 'notexist', 'runnable', 'running', 'waiting', 'syscall'] as const;
 
+/** A transition's state change byte (GoroutineTransitions.change) from its two states. */
+export const stateChange = (from: number, to: number): number => from | (to << 4);
+/** The state a transition leaves. */
+export const fromState = (change: number): number => change & 0xf;
+/** The state a transition enters. */
+export const toState = (change: number): number => change >> 4;
+
 /** Kinds of time ranges. */
 /** GcMark: "GC concurrent mark phase" (global); Stw: "stop-the-world (<kind>)" on a goroutine (name = the
  * kind); MarkAssist: "GC mark assist" on a goroutine; Sweep: "GC incremental sweep" on a P. */
@@ -29,8 +36,8 @@ export interface GoroutineTransitions {
   time: Float64Array;
   /** Dense goroutine index (see GoTrace.goId). */
   g: IndexColumn;
-  from: Uint8Array;
-  to: Uint8Array;
+  /** The state before and after, in one byte: fromState(change[i]), toState(change[i]). */
+  change: Uint8Array;
   /** String index of the block/stop reason, 0 if none. */
   reason: IndexColumn;
   /** Stack index of the event (0 = none): the stack the Go tools key blocking profiles by. */

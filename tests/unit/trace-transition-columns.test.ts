@@ -4,9 +4,10 @@
 // columns that still fit stay as narrow as they were.
 import { expect, test } from 'vitest';
 import { TransitionColumns } from '../../src-main/formats/gotrace/trace-builder.js';
+import { fromState, toState } from '../../src-main/model/trace.js';
 
 const rowsOf = (c: TransitionColumns): number[][] =>
-  Array.from({ length: c.count }, (_, i) => [c.time[i], c.g[i], c.from[i], c.to[i], c.reason[i], c.stack[i], c.proc[i]]);
+  Array.from({ length: c.count }, (_, i) => [c.time[i], c.g[i], fromState(c.change[i]), toState(c.change[i]), c.reason[i], c.stack[i], c.proc[i]]);
 
 test('small indexes are kept in 8-bit columns, larger ones in 16-bit columns', () => {
   const c = new TransitionColumns(4);

@@ -2,7 +2,7 @@
 // with a mark/rollback so a damaged last generation can be dropped as go tool trace does.
 
 import { Growable, grown } from '../growable.js';
-import type { GoTrace, GoroutineTransitions, IndexColumn, SignedIndexColumn } from '../../model/trace.js';
+import { stateChange, type GoTrace, type GoroutineTransitions, type IndexColumn, type SignedIndexColumn } from '../../model/trace.js';
 import type { TraceTables } from './generation-tables.js';
 
 type Col = Growable<Float64Array> | Growable<Int32Array> | Growable<Uint32Array> | Growable<Uint8Array>;
@@ -269,15 +269,14 @@ export class TraceBuilder {
 /**
  * The transition columns as plain typed arrays with one row count: a row is seven stores and
  * two checks (the hot path of the parser), and the columns grow together. The index columns
- * start 8-bit (14 bytes a row instead of 26 when all are 32-bit) and each becomes 16- or 32-bit
+ * start 8-bit (13 bytes a row with the two states in one byte, instead of 26 when all are 32-bit) and each becomes 16- or 32-bit
  * when a value does not fit, once or twice.
  */
 export class TransitionColumns implements GoroutineTransitions {
   count = 0;
   time: Float64Array;
   g: IndexColumn;
-  from: Uint8Array;
-  to: Uint8Array;
+  change: Uint8Array;
   reason: IndexColumn;
   stack: IndexColumn;
   proc: SignedIndexColumn;
@@ -291,8 +290,7 @@ export class TransitionColumns implements GoroutineTransitions {
   constructor(rows: number) {
     this.time = new Float64Array(rows);
     this.g = new Uint8Array(rows);
-    this.from = new Uint8Array(rows);
-    this.to = new Uint8Array(rows);
+    this.change = new Uint8Array(rows);
     this.reason = new Uint8Array(rows);
     this.stack = new Uint8Array(rows);
     this.proc = new Int8Array(rows);
@@ -307,8 +305,7 @@ export class TransitionColumns implements GoroutineTransitions {
     }
     this.time[i] = time;
     this.g[i] = g;
-    this.from[i] = from;
-    this.to[i] = to;
+    this.change[i] = stateChange(from, to);
     this.reason[i] = reason;
     this.stack[i] = stack;
     this.proc[i] = proc;
@@ -332,8 +329,7 @@ export class TransitionColumns implements GoroutineTransitions {
     const rows = this.time.length * 2;
     this.time = grown(this.time, rows);
     this.g = grown(this.g, rows);
-    this.from = grown(this.from, rows);
-    this.to = grown(this.to, rows);
+    this.change = grown(this.change, rows);
     this.reason = grown(this.reason, rows);
     this.stack = grown(this.stack, rows);
     this.proc = grown(this.proc, rows);
@@ -349,8 +345,7 @@ export class TransitionColumns implements GoroutineTransitions {
       count: n,
       time: this.time.subarray(0, n),
       g: this.g.subarray(0, n),
-      from: this.from.subarray(0, n),
-      to: this.to.subarray(0, n),
+      change: this.change.subarray(0, n),
       reason: this.reason.subarray(0, n),
       stack: this.stack.subarray(0, n),
       proc: this.proc.subarray(0, n),
