@@ -27,6 +27,13 @@ export class Growable<T extends NumericArray> {
     this.data[this.length++] = v;
   }
 
+  /** Keeps the values in an array of another type (a wider one: every value must fit it), with the same room. */
+  retype(ctor: NumericArrayCtor<T>): void {
+    const wider = new ctor(this.data.length);
+    wider.set(this.data.subarray(0, this.length));
+    this.data = wider;
+  }
+
   get(i: number): number {
     return this.data[i];
   }

@@ -1,9 +1,10 @@
 // The transition columns start 8-bit and each becomes 16-bit when a value does not fit (a trace
 // of more than 256 goroutines, strings or stacks, or Ps beyond ±127), 32-bit when a value does
 // not fit that (65,536, ±32,767): the rows before and after keep their exact values, and the
-// columns that still fit stay as narrow as they were.
+// columns that still fit stay as narrow as they were. Metric values likewise start 32-bit.
 import { expect, test } from 'vitest';
-import { TransitionColumns } from '../../src-main/formats/gotrace/trace-builder.js';
+import { TraceBuilder, TransitionColumns } from '../../src-main/formats/gotrace/trace-builder.js';
+import { TraceTables } from '../../src-main/formats/gotrace/generation-tables.js';
 import { fromState, toState } from '../../src-main/model/trace.js';
 
 const rowsOf = (c: TransitionColumns): number[][] =>
@@ -51,4 +52,19 @@ test('only the column whose value does not fit is widened', () => {
   c.push(2, 1, 3, 4, 1, 70000, 0);
   expect([c.g, c.reason, c.stack, c.proc].map((a) => a.constructor.name)).toEqual(['Uint8Array', 'Uint8Array', 'Int32Array', 'Int8Array']);
   expect(Array.from(c.stack.subarray(0, 2))).toEqual([1, 70000]);
+});
+
+test('metric values are kept 32-bit while they are whole numbers below 2^32, then as 64-bit floats, every value exact', () => {
+  const b = new TraceBuilder(new TraceTables());
+  const small = [0, 8192, 2 ** 32 - 1];
+  small.forEach((v, i) => b.metric(i, 0, v));
+  const narrow = b.finish({ version: '1.26', ticksPerSecond: 1e9, wallStartMs: null, warning: null }).metrics;
+  expect(narrow.value.constructor.name).toBe('Uint32Array');
+  expect(Array.from(narrow.value)).toEqual(small);
+  const all = [...small, 2 ** 40 + 3, 7];
+  [2 ** 40 + 3, 7].forEach((v, i) => b.metric(10 + i, 1, v));
+  const wide = b.finish({ version: '1.26', ticksPerSecond: 1e9, wallStartMs: null, warning: null }).metrics;
+  expect(wide.value.constructor.name).toBe('Float64Array');
+  expect(Array.from(wide.value)).toEqual(all);
+  expect(Array.from(wide.kind)).toEqual([0, 0, 0, 1, 1]);
 });

@@ -35,7 +35,9 @@ export class TraceBuilder {
 
   readonly mTime: Growable<Float64Array>;
   readonly mKind: Growable<Uint8Array>;
-  readonly mValue: Growable<Float64Array>;
+  readonly mValue: Growable<Uint32Array | Float64Array>;
+  /** Whether mValue holds 64-bit floats (it starts 32-bit: 4 bytes less a row while the values fit). */
+  private mValueWide = false;
 
   readonly tId = f64();
   readonly tParent = f64();
@@ -85,7 +87,8 @@ export class TraceBuilder {
     [this.rKind, this.rBegin, this.rEnd] = [new Growable(Uint8Array, ranges), new Growable(Float64Array, ranges), new Growable(Float64Array, ranges)];
     [this.rOwner, this.rName] = [new Growable(Int32Array, ranges), new Growable(Int32Array, ranges)];
     const metrics = Math.max(1024, expected.metrics);
-    [this.mTime, this.mKind, this.mValue] = [new Growable(Float64Array, metrics), new Growable(Uint8Array, metrics), new Growable(Float64Array, metrics)];
+    [this.mTime, this.mKind] = [new Growable(Float64Array, metrics), new Growable(Uint8Array, metrics)];
+    this.mValue = new Growable<Uint32Array | Float64Array>(Uint32Array, metrics);
     this.columns = Object.values(this).filter((v): v is Col => v instanceof Growable);
   }
 
@@ -156,6 +159,10 @@ export class TraceBuilder {
   metric(time: number, kind: number, value: number): void {
     this.mTime.push(time);
     this.mKind.push(kind);
+    if (!this.mValueWide && !(value >= 0 && value <= 0xffffffff && Number.isInteger(value))) {
+      this.mValue.retype(Float64Array);
+      this.mValueWide = true;
+    }
     this.mValue.push(value);
   }
 
