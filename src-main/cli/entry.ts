@@ -1,6 +1,7 @@
 // The gpw command's entry (out/main/cli.js): `gpw top ID` whose table the library keeps is
-// answered from the library alone (cli/stored-top.ts); every other command loads the whole CLI
-// (cli/gpw.ts) and the engine, which this file does not import until then. The commands that
+// answered from the library alone (cli/stored-top.ts), `gpw trace FILE` with only the trace
+// command, the parser and the analyses loaded (cli/trace-file.ts); every other command loads the
+// whole CLI (cli/gpw.ts) and the engine, which this file does not import until then. The commands that
 // read profiles (gpw import, export, and a top the library does not keep) start their profile
 // worker first, so that the worker's start-up overlaps the loading of the engine and the library;
 // gpw import of a big gzip file reads, gunzips and locates its samples first and hands it to that
@@ -24,6 +25,7 @@ const argv = process.argv.slice(2);
 if (argv[0] === 'trace') setFlagsFromString('--semi-space-growth-factor=1 --no-turbo-inlining');
 void (async () => {
   if (argv[0] === 'top' && (await import('./stored-top.js')).printStoredTop(argv.slice(1))) return;
+  if (argv[0] === 'trace' && (await import('./trace-file.js')).printTraceFile(argv.slice(1))) return;
   if (PROFILE_COMMANDS.has(argv[0])) {
     // gpw import of one big gzip file: the worker gets it at once and scans it while the engine
     // loads; this thread gunzips it (into shared memory) and locates its samples while the worker
