@@ -7,7 +7,6 @@ import { basename, resolve } from 'node:path';
 import { GpwError } from '../api/errors.js';
 import type { MmuCurve, TraceSummary } from '../api/trace-types.js';
 import type { Engine } from '../engine.js';
-import { readInputFile } from '../import/input-file.js';
 import type { TraceOp } from '../workers/trace-worker-protocol.js';
 import { formatNs, formatTraceSummary } from '../analysis/trace/trace-text.js';
 import { switchFlags, type FlagSpec, type ParsedArgs } from './args.js';
@@ -33,8 +32,8 @@ export async function traceCommand(engine: Engine | null, args: ParsedArgs, json
   const name = file ? basename(file) : target;
   const ofFile = async <T>(op: TraceOp): Promise<T> => {
     // The parser and the analyses are loaded only here, not for every gpw command.
-    const [{ askTraceBytes }, { InThreadTraces }] = await Promise.all([import('../services/trace-files.js'), import('../workers/trace-in-thread.js')]);
-    return askTraceBytes<T>(new InThreadTraces(), name, readInputFile(file as string), op);
+    const [{ askTraceFile }, { InThreadTraces }] = await Promise.all([import('../services/trace-files.js'), import('../workers/trace-in-thread.js')]);
+    return askTraceFile<T>(new InThreadTraces(), name, file as string, op);
   };
   const library = (): Engine => {
     if (!engine) throw new GpwError('internal', 'gpw trace ID needs the engine');

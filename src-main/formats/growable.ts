@@ -1,6 +1,6 @@
 // Append-only typed arrays for parsers that do not know their output size up front.
 
-type NumericArray = Uint32Array | Int32Array | Float64Array | Uint8Array | Uint16Array | Int16Array;
+type NumericArray = Uint32Array | Int32Array | Float64Array | Uint8Array | Uint16Array | Int16Array | Int8Array;
 type NumericArrayCtor<T extends NumericArray> = new (length: number) => T;
 
 /** A copy of a typed-array column with more room, the old contents first (also analysis/grown.ts). */
@@ -25,6 +25,13 @@ export class Growable<T extends NumericArray> {
       this.data = bigger;
     }
     this.data[this.length++] = v;
+  }
+
+  /** Keeps the values in an array of another type (a wider one: every value must fit it), with the same room. */
+  retype(ctor: NumericArrayCtor<T>): void {
+    const wider = new ctor(this.data.length);
+    wider.set(this.data.subarray(0, this.length));
+    this.data = wider;
   }
 
   get(i: number): number {

@@ -32,6 +32,11 @@ export function checkInputFile(path: string): number {
 
 /** Reads an input file, refusing what cannot be a profile before reading it into memory. */
 export function readInputFile(path: string): Uint8Array {
+  return readMaybeShared(path, checkImportSize(path));
+}
+
+/** checkInputFile, and a GpwError for a file bigger than gpw imports; its size. */
+export function checkImportSize(path: string): number {
   const name = basename(path);
   const size = checkInputFile(path);
   if (size > MAX_IMPORT_BYTES) {
@@ -40,5 +45,5 @@ export function readInputFile(path: string): Uint8Array {
     const what = detected.format === null ? `; ${detected.reason}` : '';
     throw new GpwError('too_large', `${name}: the file is ${formatSize(size)}; gpw imports profiles up to ${formatSize(MAX_IMPORT_BYTES)}${what}`);
   }
-  return readMaybeShared(path, size);
+  return size;
 }

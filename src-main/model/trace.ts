@@ -9,29 +9,41 @@ export type GoState = (typeof GoState)[keyof typeof GoState];
 
 export const GO_STATE_NAMES = ['undetermined', 'notexist', 'runnable', 'running', 'waiting', 'syscall'] as const;
 
+/** A transition's state change byte (GoroutineTransitions.change) from its two states. */
+export const stateChange = (from: number, to: number): number => from | (to << 4);
+/** The state a transition leaves. */
+export const fromState = (change: number): number => change & 0xf;
+/** The state a transition enters. */
+export const toState = (change: number): number => change >> 4;
+
 /** Kinds of time ranges. */
 /** GcMark: "GC concurrent mark phase" (global); Stw: "stop-the-world (<kind>)" on a goroutine (name = the
  * kind); MarkAssist: "GC mark assist" on a goroutine; Sweep: "GC incremental sweep" on a P. */
 export const RangeKind = { GcMark: 0, Stw: 1, MarkAssist: 2, Sweep: 3 } as const;
 
+/** An index column of GoroutineTransitions: as narrow as the trace's values allow. */
+export type IndexColumn = Uint8Array | Uint16Array | Int32Array;
+export type SignedIndexColumn = Int8Array | Int16Array | Int32Array;
+
 /**
  * A column-per-field table of rows appended in time order. The largest table of a trace (one row
- * per one or two events), so its index columns are 16-bit while their values fit (goroutine,
- * reason and stack indexes below 65,536, Ps within ±32,767) and 32-bit in a trace where one does not.
+ * per one or two events), so each index column is 8-bit while its values fit (goroutine, reason
+ * and stack indexes below 256, Ps within ±127), else 16-bit while they fit (below 65,536, ±32,767),
+ * and 32-bit in a trace where they do not.
  */
 export interface GoroutineTransitions {
   count: number;
   time: Float64Array;
   /** Dense goroutine index (see GoTrace.goId). */
-  g: Uint16Array | Int32Array;
-  from: Uint8Array;
-  to: Uint8Array;
+  g: IndexColumn;
+  /** The state before and after, in one byte: fromState(change[i]), toState(change[i]). */
+  change: Uint8Array;
   /** String index of the block/stop reason, 0 if none. */
-  reason: Uint16Array | Int32Array;
+  reason: IndexColumn;
   /** Stack index of the event (0 = none): the stack the Go tools key blocking profiles by. */
-  stack: Uint16Array | Int32Array;
+  stack: IndexColumn;
   /** P of the event's context, -1 if none. */
-  proc: Int16Array | Int32Array;
+  proc: SignedIndexColumn;
 }
 
 /** Exact state intervals of every goroutine, grouped by goroutine (rows of g are [start[g], start[g+1])). */
@@ -110,7 +122,8 @@ export interface GoTrace {
 
   cpuSamples: { count: number; time: Float64Array; g: Int32Array; proc: Int32Array; stack: Int32Array };
   /** Metrics: 0 = heap objects bytes (HeapAlloc), 1 = heap goal, 2 = GOMAXPROCS. */
-  metrics: { count: number; time: Float64Array; kind: Uint8Array; value: Float64Array };
+  /** value: 32-bit while every value is a whole number below 2^32 (a heap under 4 GiB), else 64-bit floats. */
+  metrics: { count: number; time: Float64Array; kind: Uint8Array; value: Uint32Array | Float64Array };
   tasks: { count: number; id: Float64Array; parent: Float64Array; name: Int32Array; begin: Float64Array; end: Float64Array };
   regions: { count: number; g: Int32Array; task: Float64Array; name: Int32Array; begin: Float64Array; end: Float64Array };
   logs: { count: number; time: Float64Array; g: Int32Array; task: Float64Array; key: Int32Array; value: Int32Array };

@@ -7,14 +7,18 @@ import { FormatError } from '../formats/format-error.js';
 import type { GoTrace } from '../model/trace.js';
 import { traceAnswer } from '../analysis/trace/trace-answer.js';
 import { errorBody } from '../api/errors.js';
-import type { TraceReply, TraceRequest } from './trace-worker-protocol.js';
+import type { TraceBytes } from '../formats/gotrace/trace-bytes.js';
+import type { TraceOp, TraceReply, TraceRequest } from './trace-worker-protocol.js';
+
+/** A request (TraceRequest), whose bytes on this thread may also be a source read a batch at a time (trace-in-thread.ts). */
+type Request = TraceOp & { sha256: string; bytes?: TraceRequest['bytes'] | TraceBytes };
 
 export class ParsedTraces {
   private readonly parsed = new Map<string, GoTrace>();
 
   constructor(private readonly keep: number) {}
 
-  private traceFor(req: TraceRequest): GoTrace | null {
+  private traceFor(req: Request): GoTrace | null {
     const hit = this.parsed.get(req.sha256);
     if (hit) {
       this.parsed.delete(req.sha256);
@@ -30,7 +34,7 @@ export class ParsedTraces {
   }
 
   /** The reply to one request, and the buffers to transfer rather than copy. */
-  answer(id: number, req: TraceRequest): { reply: TraceReply; transfer: ArrayBuffer[] } {
+  answer(id: number, req: Request): { reply: TraceReply; transfer: ArrayBuffer[] } {
     try {
       const trace = this.traceFor(req);
       if (!trace) return { reply: { id, ok: false, missing: true }, transfer: [] };

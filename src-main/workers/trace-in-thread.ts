@@ -2,6 +2,7 @@
 // start (its start-up and cold code cost more than a big trace's parse saves), no copy of the
 // bytes, one parsed trace kept. The app and gpw serve keep the worker (trace-worker-client.ts).
 
+import type { TraceBytes } from '../formats/gotrace/trace-bytes.js';
 import { ParsedTraces } from './parsed-traces.js';
 import { replyValue, type TraceAsker } from './trace-worker-client.js';
 import type { TraceOp } from './trace-worker-protocol.js';
@@ -14,6 +15,11 @@ export class InThreadTraces implements TraceAsker {
     let { reply } = this.traces.answer(++this.seq, { ...op, sha256 });
     if (!reply.ok && 'missing' in reply) ({ reply } = this.traces.answer(++this.seq, { ...op, sha256, bytes: bytes() }));
     return replyValue<T>(reply);
+  }
+
+  /** A question about the trace `source` reads (a file read a batch at a time, never whole), kept under `key`. */
+  async askSource<T>(key: string, op: TraceOp, source: TraceBytes): Promise<T> {
+    return replyValue<T>(this.traces.answer(++this.seq, { ...op, sha256: key, bytes: source }).reply);
   }
 
   async close(): Promise<void> {}

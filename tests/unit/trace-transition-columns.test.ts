@@ -1,18 +1,33 @@
-// The transition columns start 16-bit and each becomes 32-bit when a value does not fit (a
-// trace of more than 65,536 goroutines, strings or stacks, or Ps beyond ±32,767): the rows
-// before and after keep their exact values, and the columns that still fit stay 16-bit.
+// The transition columns start 8-bit and each becomes 16-bit when a value does not fit (a trace
+// of more than 256 goroutines, strings or stacks, or Ps beyond ±127), 32-bit when a value does
+// not fit that (65,536, ±32,767): the rows before and after keep their exact values, and the
+// columns that still fit stay as narrow as they were. Metric values likewise start 32-bit.
 import { expect, test } from 'vitest';
-import { TransitionColumns } from '../../src-main/formats/gotrace/trace-builder.js';
+import { TraceBuilder, TransitionColumns } from '../../src-main/formats/gotrace/trace-builder.js';
+import { TraceTables } from '../../src-main/formats/gotrace/generation-tables.js';
+import { fromState, toState } from '../../src-main/model/trace.js';
 
 const rowsOf = (c: TransitionColumns): number[][] =>
-  Array.from({ length: c.count }, (_, i) => [c.time[i], c.g[i], c.from[i], c.to[i], c.reason[i], c.stack[i], c.proc[i]]);
+  Array.from({ length: c.count }, (_, i) => [c.time[i], c.g[i], fromState(c.change[i]), toState(c.change[i]), c.reason[i], c.stack[i], c.proc[i]]);
 
-test('small indexes are kept in 16-bit columns', () => {
+test('small indexes are kept in 8-bit columns, larger ones in 16-bit columns', () => {
   const c = new TransitionColumns(4);
-  const rows = [[1, 0, 0, 3, 0, 0, -1], [2, 65535, 3, 4, 65535, 65535, 32767], [3, 7, 4, 2, 9, 11, -32768]];
+  const rows = [[1, 0, 0, 3, 0, 0, -1], [2, 255, 3, 4, 255, 255, 127], [3, 7, 4, 2, 9, 11, -128]];
   for (const r of rows) c.push(r[0], r[1], r[2], r[3], r[4], r[5], r[6]);
   expect(rowsOf(c)).toEqual(rows);
+  expect([c.g, c.reason, c.stack, c.proc].map((a) => a.constructor.name)).toEqual(['Uint8Array', 'Uint8Array', 'Uint8Array', 'Int8Array']);
+  const more = [[4, 65535, 3, 4, 65535, 65535, 32767], [5, 7, 4, 2, 9, 11, -32768]];
+  for (const r of more) c.push(r[0], r[1], r[2], r[3], r[4], r[5], r[6]);
+  expect(rowsOf(c)).toEqual([...rows, ...more]);
   expect([c.g, c.reason, c.stack, c.proc].map((a) => a.constructor.name)).toEqual(['Uint16Array', 'Uint16Array', 'Uint16Array', 'Int16Array']);
+});
+
+test('an 8-bit column holding a value beyond 16 bits becomes 32-bit at once', () => {
+  const c = new TransitionColumns(4);
+  const rows = [[1, 3, 0, 3, 2, 1, -1], [2, 70000, 3, 4, 2, 1, -40000], [3, 4, 4, 2, 2, 1, 5]];
+  for (const r of rows) c.push(r[0], r[1], r[2], r[3], r[4], r[5], r[6]);
+  expect(rowsOf(c)).toEqual(rows);
+  expect([c.g, c.reason, c.stack, c.proc].map((a) => a.constructor.name)).toEqual(['Int32Array', 'Uint8Array', 'Uint8Array', 'Int32Array']);
 });
 
 test('a value that does not fit widens its own column once, keeping every row, also across growth', () => {
@@ -35,6 +50,21 @@ test('only the column whose value does not fit is widened', () => {
   const c = new TransitionColumns(8);
   c.push(1, 1, 0, 3, 1, 1, 0);
   c.push(2, 1, 3, 4, 1, 70000, 0);
-  expect([c.g, c.reason, c.stack, c.proc].map((a) => a.constructor.name)).toEqual(['Uint16Array', 'Uint16Array', 'Int32Array', 'Int16Array']);
+  expect([c.g, c.reason, c.stack, c.proc].map((a) => a.constructor.name)).toEqual(['Uint8Array', 'Uint8Array', 'Int32Array', 'Int8Array']);
   expect(Array.from(c.stack.subarray(0, 2))).toEqual([1, 70000]);
+});
+
+test('metric values are kept 32-bit while they are whole numbers below 2^32, then as 64-bit floats, every value exact', () => {
+  const b = new TraceBuilder(new TraceTables());
+  const small = [0, 8192, 2 ** 32 - 1];
+  small.forEach((v, i) => b.metric(i, 0, v));
+  const narrow = b.finish({ version: '1.26', ticksPerSecond: 1e9, wallStartMs: null, warning: null }).metrics;
+  expect(narrow.value.constructor.name).toBe('Uint32Array');
+  expect(Array.from(narrow.value)).toEqual(small);
+  const all = [...small, 2 ** 40 + 3, 7];
+  [2 ** 40 + 3, 7].forEach((v, i) => b.metric(10 + i, 1, v));
+  const wide = b.finish({ version: '1.26', ticksPerSecond: 1e9, wallStartMs: null, warning: null }).metrics;
+  expect(wide.value.constructor.name).toBe('Float64Array');
+  expect(Array.from(wide.value)).toEqual(all);
+  expect(Array.from(wide.kind)).toEqual([0, 0, 0, 1, 1]);
 });

@@ -41,7 +41,7 @@
 
 import type { GcCycle, GcLog } from '../../formats/gctrace/gctrace-types.js';
 import { goalOrNone } from '../../formats/gctrace/gc-line.js';
-import { GoState, METRIC_GOMAXPROCS, METRIC_HEAP_ALLOC, METRIC_HEAP_GOAL, RangeKind, type GoTrace } from '../../model/trace.js';
+import { GoState, METRIC_GOMAXPROCS, METRIC_HEAP_ALLOC, METRIC_HEAP_GOAL, RangeKind, toState, type GoTrace } from '../../model/trace.js';
 import { traceLanes } from '../trace/lanes.js';
 import { firstAbove } from '../sorted-search.js';
 import { nearestFinite } from './baseline.js';
@@ -310,7 +310,7 @@ function forcedCycles(trace: GoTrace, windows: Window[]): boolean[] {
   const search = windowSearch(windows);
   let lastLine = -1;
   for (let i = 0; i < tr.count; i++) {
-    if (tr.to[i] !== GoState.Waiting || tr.reason[i] !== waitGc) continue;
+    if (toState(tr.change[i]) !== GoState.Waiting || tr.reason[i] !== waitGc) continue;
     const frame = frameOf(trace, tr.stack[i], 'runtime.GC');
     const line = frame < 0 ? -1 : trace.frameLine[frame];
     if (line < 0) continue;

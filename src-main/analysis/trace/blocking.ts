@@ -3,7 +3,7 @@
 // runnable), keyed by the stack of the event that put it there, clipped to the goroutine's
 // life from its first run to its exit (or the trace end).
 
-import { GoState, type GoTrace } from '../../model/trace.js';
+import { GoState, toState, type GoTrace } from '../../model/trace.js';
 import { ProfileBuilder } from '../../model/profile-builder.js';
 import type { Profile } from '../../model/profile.js';
 import type { GoroutineStats } from './goroutine-summary.js';
@@ -54,7 +54,7 @@ export function blockingRecordsOf(trace: GoTrace, stats: GoroutineStats, kinds: 
   for (let g = 0; g < goCount; g++) ends[g] = Number.isNaN(stats.end[g]) ? trace.durationNs : stats.end[g];
   for (let i = 0; i < tr.count; i++) {
     const g = tr.g[i];
-    const here = stateBits[tr.to[i]];
+    const here = stateBits[toState(tr.change[i])];
     let act = active[g];
     // Kinds tracking g whose state g leaves: a record, clipped to g's life.
     const ending = act & ~here;

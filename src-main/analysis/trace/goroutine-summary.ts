@@ -3,7 +3,7 @@
 // A goroutine first seen in a status event counts from the generation's start; a block with
 // reason "forever" ends it like an exit; a syscall whose P went idle counts as blocked from then.
 
-import { GoState, type GoTrace } from '../../model/trace.js';
+import { GoState, fromState, toState, type GoTrace } from '../../model/trace.js';
 import { perTrace } from './per-trace.js';
 import { grown } from '../grown.js';
 
@@ -104,8 +104,9 @@ function computeStats(trace: GoTrace): GoroutineStats {
     const t = tr.time[i];
     while (sync + 1 < syncs.length && syncs[sync + 1] <= t) sync++;
     const g = tr.g[i];
-    const from = tr.from[i];
-    const to = tr.to[i];
+    const change = tr.change[i];
+    const from = fromState(change);
+    const to = toState(change);
     let reason = 0;
     if (to === GoState.Waiting) {
       reason = slotOf[tr.reason[i]];

@@ -3,7 +3,7 @@
 // first use (the summary does not need them) and kept with the trace.
 // A goroutine first seen in a status event has held that state since its generation began.
 
-import { GoState, type GoroutineIntervals, type GoTrace, type ProcIntervals } from '../../model/trace.js';
+import { GoState, fromState, toState, type GoroutineIntervals, type GoTrace, type IndexColumn, type ProcIntervals } from '../../model/trace.js';
 import { perTrace } from './per-trace.js';
 
 /** Ps beyond this id are not given lanes (no real runtime has that many). */
@@ -26,7 +26,7 @@ function buildLanes(trace: GoTrace): TraceLanes {
   const goStart = new Uint32Array(goCount + 1);
   const perProc: number[] = [];
   for (let i = 0; i < n; i++) {
-    const to = tr.to[i];
+    const to = toState(tr.change[i]);
     if (to === GoState.NotExist) continue;
     goStart[tr.g[i] + 1]++;
     const p = tr.proc[i];
@@ -57,10 +57,11 @@ function buildLanes(trace: GoTrace): TraceLanes {
     const prev = open[gi];
     if (prev >= 0) end[prev] = t;
     open[gi] = -1;
-    const to = tr.to[i];
+    const change = tr.change[i];
+    const to = toState(change);
     if (to === GoState.NotExist) continue;
     const row = goNext[gi]++;
-    begin[row] = tr.from[i] === GoState.Undetermined && syncTimes.length > 0 ? syncTimes[sync] : t;
+    begin[row] = fromState(change) === GoState.Undetermined && syncTimes.length > 0 ? syncTimes[sync] : t;
     end[row] = trace.durationNs;
     state[row] = to;
     reason[row] = to === GoState.Waiting ? tr.reason[i] : 0;
@@ -87,7 +88,7 @@ function buildLanes(trace: GoTrace): TraceLanes {
 }
 
 /** A stable counting sort of rows by key: row order and each key's [start[k], start[k+1]). */
-export function groupRows(key: Int32Array | Uint16Array, rows: number, keys: number): { start: Uint32Array; order: Int32Array } {
+export function groupRows(key: IndexColumn, rows: number, keys: number): { start: Uint32Array; order: Int32Array } {
   const start = new Uint32Array(keys + 1);
   for (let r = 0; r < rows; r++) start[key[r] + 1]++;
   for (let k = 0; k < keys; k++) start[k + 1] += start[k];

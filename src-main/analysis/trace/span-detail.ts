@@ -5,7 +5,7 @@
 // Lane intervals are the goroutine's transitions minus those into NotExist (lanes.ts), so the
 // k-th interval of a goroutine began at its k-th such transition.
 
-import { GoState, GO_STATE_NAMES, type GoTrace } from '../../model/trace.js';
+import { GoState, GO_STATE_NAMES, fromState, toState, type GoTrace } from '../../model/trace.js';
 import type { SpanEvent, SpanFrame, TraceSpan } from '../../api/trace-timeline-types.js';
 import { goroutineStats } from './goroutine-summary.js';
 import { groupRows, traceLanes } from './lanes.js';
@@ -66,7 +66,7 @@ export function traceSpan(trace: GoTrace, g: number, t: number): TraceSpan | nul
   let want = k - iv.start[g];
   let at = -1;
   for (let j = start[g]; j < start[g + 1]; j++) {
-    if (tr.to[rows[j]] === GoState.NotExist) continue;
+    if (toState(tr.change[rows[j]]) === GoState.NotExist) continue;
     if (want-- === 0) {
       at = j;
       break;
@@ -80,7 +80,7 @@ export function traceSpan(trace: GoTrace, g: number, t: number): TraceSpan | nul
   const state = iv.state[k];
   let wokenBy: SpanEvent | null = null;
   if (state === GoState.Waiting) wokenBy = endEv;
-  else if (state === GoState.Runnable && startRow >= 0 && tr.from[startRow] === GoState.Waiting) wokenBy = startEv;
+  else if (state === GoState.Runnable && startRow >= 0 && fromState(tr.change[startRow]) === GoState.Waiting) wokenBy = startEv;
   return {
     goroutine: trace.goId[g],
     name: names[g],

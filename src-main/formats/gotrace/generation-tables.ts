@@ -7,6 +7,7 @@ import { StringTable } from '../../model/string-table.js';
 import { varintEnd } from '../pprof/varint.js';
 import { Ev } from './event-types.js';
 import { varintAt, type Batch } from './generation.js';
+import type { TraceBytes } from './trace-bytes.js';
 
 const MAX_STRING_BYTES = 1 << 10;
 const MAX_FRAMES = 128;
@@ -38,19 +39,24 @@ export class TraceTables {
   }
 
   /** Reads a generation's string batches. */
-  readStrings(bytes: Uint8Array, batches: Batch[]): IdMap {
+  readStrings(src: TraceBytes, batches: Batch[]): IdMap {
     const entries: number[] = [];
+    const read = src.reader();
     for (const b of batches) {
-      let pos = b.start + 1;
+      // The batch on its own: positions in it are from b.start (`base`), as the messages say them.
+      const bytes = read(b.start, b.end);
+      const [base, end] = [b.start, b.end - b.start];
+      let pos = 1;
       const what = `the string table batch at byte offset ${b.start}`;
-      while (pos < b.end) {
-        if (bytes[pos] !== Ev.String) throw new FormatError(`corrupt trace: expected a string at byte offset ${pos} in ${what}`, pos);
-        const id = varintAt(bytes, pos + 1, b.end, what);
-        const len = varintAt(bytes, varintEnd, b.end, what);
+      while (pos < end) {
+        const at = base + pos;
+        if (bytes[pos] !== Ev.String) throw new FormatError(`corrupt trace: expected a string at byte offset ${at} in ${what}`, at);
+        const id = varintAt(bytes, pos + 1, end, what, base);
+        const len = varintAt(bytes, varintEnd, end, what, base);
         const start = varintEnd;
-        if (len < 0 || len > MAX_STRING_BYTES) throw new FormatError(`corrupt trace: string of ${len} bytes at byte offset ${pos}, more than the 1 KiB a trace string can hold`, pos);
-        if (start + len > b.end) throw new FormatError(`corrupt trace: string at byte offset ${pos} runs past the end of its batch`, pos);
-        checkId(id, 'string', pos);
+        if (len < 0 || len > MAX_STRING_BYTES) throw new FormatError(`corrupt trace: string of ${len} bytes at byte offset ${at}, more than the 1 KiB a trace string can hold`, at);
+        if (start + len > end) throw new FormatError(`corrupt trace: string at byte offset ${at} runs past the end of its batch`, at);
+        checkId(id, 'string', at);
         entries.push(id, this.intern(utf8.decode(bytes.subarray(start, start + len))));
         pos = start + len;
       }
@@ -59,26 +65,30 @@ export class TraceTables {
   }
 
   /** Reads a generation's stack batches; func/file names resolve through that generation's strings. */
-  readStacks(bytes: Uint8Array, batches: Batch[], strings: IdMap): IdMap {
+  readStacks(src: TraceBytes, batches: Batch[], strings: IdMap): IdMap {
     const entries: number[] = [];
     const key: number[] = [];
+    const read = src.reader();
     for (const b of batches) {
-      let pos = b.start + 1;
+      // As readStrings: positions are from b.start.
+      const bytes = read(b.start, b.end);
+      const [base, end] = [b.start, b.end - b.start];
+      let pos = 1;
       const what = `the stack table batch at byte offset ${b.start}`;
-      while (pos < b.end) {
-        if (bytes[pos] !== Ev.Stack) throw new FormatError(`corrupt trace: expected a stack at byte offset ${pos} in ${what}`, pos);
-        const at = pos;
-        const id = varintAt(bytes, pos + 1, b.end, what);
-        const n = varintAt(bytes, varintEnd, b.end, what);
+      while (pos < end) {
+        const at = base + pos;
+        if (bytes[pos] !== Ev.Stack) throw new FormatError(`corrupt trace: expected a stack at byte offset ${at} in ${what}`, at);
+        const id = varintAt(bytes, pos + 1, end, what, base);
+        const n = varintAt(bytes, varintEnd, end, what, base);
         if (n < 0 || n > MAX_FRAMES) throw new FormatError(`corrupt trace: stack ${id} at byte offset ${at} has ${n} frames, more than 128`, at);
         checkId(id, 'stack', at);
         key.length = 0;
         pos = varintEnd;
         for (let f = 0; f < n; f++) {
-          const pc = varintAt(bytes, pos, b.end, what);
-          const fn = lookup(strings, varintAt(bytes, varintEnd, b.end, what), 'function name string', at);
-          const file = lookup(strings, varintAt(bytes, varintEnd, b.end, what), 'file name string', at);
-          const line = varintAt(bytes, varintEnd, b.end, what);
+          const pc = varintAt(bytes, pos, end, what, base);
+          const fn = lookup(strings, varintAt(bytes, varintEnd, end, what, base), 'function name string', at);
+          const file = lookup(strings, varintAt(bytes, varintEnd, end, what, base), 'file name string', at);
+          const line = varintAt(bytes, varintEnd, end, what, base);
           pos = varintEnd;
           key.push(pc, fn, file, line);
         }

@@ -6,8 +6,11 @@
 import { FormatError } from '../format-error.js';
 import { readVarintAt, varintEnd } from '../pprof/varint.js';
 import { Ev } from './event-types.js';
+import type { TraceBytes, TraceReader } from './trace-bytes.js';
 
 const MAX_BATCH_SIZE = 64 << 10;
+/** A batch header's bytes are read this many at a time (it has at most 42: two type bytes and four varints). */
+const BATCH_HEADER_READ = 64;
 
 export interface Batch {
   m: number;
@@ -40,16 +43,20 @@ export interface Generation {
   next: number;
 }
 
-/** Reads the varint at pos, or throws a FormatError naming what it is and where. */
-export function varintAt(bytes: Uint8Array, pos: number, limit: number, what: string): number {
-  if (pos >= limit) throw new FormatError(`the trace is truncated in ${what} at byte offset ${pos}`, pos);
+/**
+ * Reads the varint at bytes[pos], or throws a FormatError naming what it is and where: `bytes`
+ * holds the trace's bytes from offset `base` (a batch read on its own), so pos and limit are
+ * relative to it and the message says base + pos.
+ */
+export function varintAt(bytes: Uint8Array, pos: number, limit: number, what: string, base = 0): number {
+  if (pos >= limit) throw new FormatError(`the trace is truncated in ${what} at byte offset ${base + pos}`, base + pos);
   let v: number;
   try {
     v = readVarintAt(bytes, pos);
   } catch {
-    throw new FormatError(`corrupt trace: a number in ${what} at byte offset ${pos} is longer than 10 bytes`, pos);
+    throw new FormatError(`corrupt trace: a number in ${what} at byte offset ${base + pos} is longer than 10 bytes`, base + pos);
   }
-  if (varintEnd > limit) throw new FormatError(`the trace is truncated in ${what} at byte offset ${pos}`, pos);
+  if (varintEnd > limit) throw new FormatError(`the trace is truncated in ${what} at byte offset ${base + pos}`, base + pos);
   return v;
 }
 
@@ -61,8 +68,9 @@ interface BatchHeader {
   kind: number;
 }
 
-function readBatchHeader(bytes: Uint8Array, pos: number): BatchHeader {
-  const at = pos;
+/** The batch header at byte offset `at`, from `bytes`: the trace's bytes from `at` on (at least the header's and its payload's first). */
+function readBatchHeader(bytes: Uint8Array, at: number, traceLength: number): BatchHeader {
+  let pos = 0;
   const type = bytes[pos++];
   if (type !== Ev.EventBatch && type !== Ev.ExperimentalBatch) {
     throw new FormatError(`corrupt trace: expected a batch at byte offset ${at}, found byte 0x${type.toString(16).padStart(2, '0')}`, at);
@@ -73,25 +81,25 @@ function readBatchHeader(bytes: Uint8Array, pos: number): BatchHeader {
     pos++;
   }
   const what = 'a batch header';
-  const gen = varintAt(bytes, pos, bytes.length, what);
-  const m = varintAt(bytes, varintEnd, bytes.length, what);
-  const time = varintAt(bytes, varintEnd, bytes.length, what);
-  const size = varintAt(bytes, varintEnd, bytes.length, what);
-  const start = varintEnd;
+  const gen = varintAt(bytes, pos, bytes.length, what, at);
+  const m = varintAt(bytes, varintEnd, bytes.length, what, at);
+  const time = varintAt(bytes, varintEnd, bytes.length, what, at);
+  const size = varintAt(bytes, varintEnd, bytes.length, what, at);
+  const start = at + varintEnd;
   if (size < 0 || size > MAX_BATCH_SIZE) throw new FormatError(`corrupt trace: batch at byte offset ${at} says it holds ${size} bytes, more than the 64 KiB a batch can hold`, at);
-  if (start + size > bytes.length) {
-    throw new FormatError(`the trace is truncated: the batch at byte offset ${at} needs ${size} bytes, the file ends after ${bytes.length - start}`, at);
+  if (start + size > traceLength) {
+    throw new FormatError(`the trace is truncated: the batch at byte offset ${at} needs ${size} bytes, the file ends after ${traceLength - start}`, at);
   }
   if (gen <= 0) throw new FormatError(`corrupt trace: invalid generation number ${gen} in the batch at byte offset ${at}`, at);
-  return { gen, experimental, batch: { m, time, start, end: start + size }, kind: size > 0 ? bytes[start] : -1 };
+  return { gen, experimental, batch: { m, time, start, end: start + size }, kind: size > 0 ? bytes[varintEnd] : -1 };
 }
 
 /**
  * The generation starting at `pos`, or null at the end of the file. Throws FormatError for
  * broken framing, with the byte offset.
  */
-export function readGeneration(bytes: Uint8Array, pos: number, minor: number): Generation | null {
-  if (pos >= bytes.length) return null;
+export function readGeneration(src: TraceBytes, pos: number, minor: number): Generation | null {
+  if (pos >= src.length) return null;
   const g: Generation = {
     gen: 0,
     minTicks: 0,
@@ -105,14 +113,17 @@ export function readGeneration(bytes: Uint8Array, pos: number, minor: number): G
     next: pos,
   };
   let ended = false;
-  while (pos < bytes.length) {
-    if (minor >= 26 && bytes[pos] === Ev.EndOfGeneration) {
+  const read = src.reader();
+  while (pos < src.length) {
+    // The next header's bytes on their own (positions in them are from pos).
+    const head = read(pos, Math.min(src.length, pos + BATCH_HEADER_READ));
+    if (minor >= 26 && head[0] === Ev.EndOfGeneration) {
       if (g.gen === 0) throw new FormatError(`corrupt trace: an end-of-generation marker with no generation before it at byte offset ${pos}`, pos);
       pos++;
       ended = true;
       break;
     }
-    const h = readBatchHeader(bytes, pos);
+    const h = readBatchHeader(head, pos, src.length);
     if (g.gen === 0) g.gen = h.gen;
     else if (h.gen !== g.gen) {
       if (minor < 26 && h.gen === g.gen + 1) break; // the next generation starts here
@@ -124,7 +135,7 @@ export function readGeneration(bytes: Uint8Array, pos: number, minor: number): G
       );
     }
     if (g.minTicks === 0 || h.batch.time < g.minTicks) g.minTicks = h.batch.time;
-    sortBatch(g, h, bytes, minor, pos);
+    sortBatch(g, h, read, minor, pos);
     pos = h.batch.end;
   }
   if (minor >= 26 && !ended) {
@@ -136,7 +147,7 @@ export function readGeneration(bytes: Uint8Array, pos: number, minor: number): G
   return g;
 }
 
-function sortBatch(g: Generation, h: BatchHeader, bytes: Uint8Array, minor: number, at: number): void {
+function sortBatch(g: Generation, h: BatchHeader, read: TraceReader, minor: number, at: number): void {
   if (h.experimental) return; // experiment-defined payload: skipped
   const b = h.batch;
   switch (h.kind) {
@@ -150,10 +161,10 @@ function sortBatch(g: Generation, h: BatchHeader, bytes: Uint8Array, minor: numb
       g.cpuSamples.push(b);
       return;
     case Ev.Frequency:
-      if (minor < 25) return readSyncBatch(g, b, bytes, minor, at);
+      if (minor < 25) return readSyncBatch(g, b, read, minor, at);
       break;
     case Ev.Sync:
-      if (minor >= 25) return readSyncBatch(g, b, bytes, minor, at);
+      if (minor >= 25) return readSyncBatch(g, b, read, minor, at);
       break;
     case -1:
       return;
@@ -163,24 +174,27 @@ function sortBatch(g: Generation, h: BatchHeader, bytes: Uint8Array, minor: numb
   list.push(b);
 }
 
-function readSyncBatch(g: Generation, b: Batch, bytes: Uint8Array, minor: number, at: number): void {
-  let pos = b.start + (minor >= 25 ? 1 : 0);
+function readSyncBatch(g: Generation, b: Batch, read: TraceReader, minor: number, at: number): void {
+  // The payload on its own: positions in it are from b.start.
+  const bytes = read(b.start, b.end);
+  const [base, end] = [b.start, b.end - b.start];
+  let pos = minor >= 25 ? 1 : 0;
   const what = `the sync batch at byte offset ${at}`;
-  while (pos < b.end) {
+  while (pos < end) {
     const type = bytes[pos];
     if (type === Ev.Frequency) {
-      if (g.ticksPerSecond > 0) throw new FormatError(`corrupt trace: a second clock frequency in ${what}`, pos);
-      g.ticksPerSecond = varintAt(bytes, pos + 1, b.end, what);
-      if (g.ticksPerSecond <= 0) throw new FormatError(`corrupt trace: clock frequency ${g.ticksPerSecond} in ${what}`, pos);
+      if (g.ticksPerSecond > 0) throw new FormatError(`corrupt trace: a second clock frequency in ${what}`, base + pos);
+      g.ticksPerSecond = varintAt(bytes, pos + 1, end, what, base);
+      if (g.ticksPerSecond <= 0) throw new FormatError(`corrupt trace: clock frequency ${g.ticksPerSecond} in ${what}`, base + pos);
     } else if (type === Ev.ClockSnapshot && minor >= 25) {
-      if (g.clock) throw new FormatError(`corrupt trace: a second clock snapshot in ${what}`, pos);
-      const dt = varintAt(bytes, pos + 1, b.end, what);
-      varintAt(bytes, varintEnd, b.end, what); // monotonic ns
-      const wallSec = varintAt(bytes, varintEnd, b.end, what);
-      const wallNsec = varintAt(bytes, varintEnd, b.end, what);
+      if (g.clock) throw new FormatError(`corrupt trace: a second clock snapshot in ${what}`, base + pos);
+      const dt = varintAt(bytes, pos + 1, end, what, base);
+      varintAt(bytes, varintEnd, end, what, base); // monotonic ns
+      const wallSec = varintAt(bytes, varintEnd, end, what, base);
+      const wallNsec = varintAt(bytes, varintEnd, end, what, base);
       g.clock = { ticks: b.time + dt, wallSec, wallNsec };
     } else {
-      throw new FormatError(`corrupt trace: unexpected event type ${type} in ${what} (byte offset ${pos})`, pos);
+      throw new FormatError(`corrupt trace: unexpected event type ${type} in ${what} (byte offset ${base + pos})`, base + pos);
     }
     pos = varintEnd;
   }

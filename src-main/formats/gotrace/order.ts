@@ -11,6 +11,7 @@ import { Ev, WireGoStatus, WireProcStatus, maxEventType } from './event-types.js
 import { lookup, type IdMap } from './generation-tables.js';
 import { grown } from '../growable.js';
 import type { TraceBuilder } from './trace-builder.js';
+import type { TraceBytes } from './trace-bytes.js';
 
 const NONE = -1;
 
@@ -109,7 +110,7 @@ export class TraceOrder {
 
   constructor(
     private readonly out: TraceBuilder,
-    private readonly bytes: Uint8Array,
+    private readonly bytes: TraceBytes,
     private readonly minor: number,
   ) {}
 

@@ -1,6 +1,7 @@
 // Go execution trace (format 1.22–1.26) bytes → the columnar GoTrace model, generation by
 // generation. A damaged generation after at least one good one is dropped with a warning, as
 // go tool trace keeps what it could read; damage before that is an error with the byte offset.
+// The bytes are read a batch at a time (trace-bytes.ts): from memory, or from a file never held whole.
 
 import { FormatError } from '../format-error.js';
 import { varintEnd } from '../pprof/varint.js';
@@ -11,9 +12,11 @@ import { lookup, TraceTables, type IdMap } from './generation-tables.js';
 import { TRACE_HEADER_BYTES, readTraceHeader } from './header.js';
 import { TraceOrder } from './order.js';
 import { TraceBuilder } from './trace-builder.js';
+import { memoryTraceBytes, type TraceBytes } from './trace-bytes.js';
 
-export function parseGoTrace(bytes: Uint8Array): GoTrace {
-  const minor = readTraceHeader(bytes);
+export function parseGoTrace(input: Uint8Array | TraceBytes): GoTrace {
+  const bytes = input instanceof Uint8Array ? memoryTraceBytes(input) : input;
+  const minor = readTraceHeader(bytes.reader()(0, Math.min(bytes.length, TRACE_HEADER_BYTES)));
   const tables = new TraceTables();
   // Real traces hold at most about one goroutine transition per 6 bytes and one range or metric
   // per 30; room for more is reserved (room never written costs no memory).
@@ -64,19 +67,23 @@ function asFormatError(err: unknown, pos: number): FormatError {
   throw err;
 }
 
-function readCpuSamples(bytes: Uint8Array, batches: Batch[], stacks: IdMap, nsPerTick: number, baseNs: number) {
+function readCpuSamples(src: TraceBytes, batches: Batch[], stacks: IdMap, nsPerTick: number, baseNs: number) {
   const rows: { time: number; p: number; g: number; stack: number }[] = [];
+  const read = src.reader();
   for (const b of batches) {
-    let pos = b.start + 1;
+    // The batch on its own: positions in it are from b.start (`base`), as the messages say them.
+    const bytes = read(b.start, b.end);
+    const [base, end] = [b.start, b.end - b.start];
+    let pos = 1;
     const what = `the CPU sample batch at byte offset ${b.start}`;
-    while (pos < b.end) {
-      const at = pos;
-      if (bytes[pos] !== Ev.CPUSample) throw new FormatError(`corrupt trace: expected a CPU sample at byte offset ${pos}`, pos);
-      const ticks = varintAt(bytes, pos + 1, b.end, what);
-      varintAt(bytes, varintEnd, b.end, what); // M
-      const p = varintAt(bytes, varintEnd, b.end, what);
-      const g = varintAt(bytes, varintEnd, b.end, what);
-      const stack = lookup(stacks, varintAt(bytes, varintEnd, b.end, what), 'stack', at);
+    while (pos < end) {
+      const at = base + pos;
+      if (bytes[pos] !== Ev.CPUSample) throw new FormatError(`corrupt trace: expected a CPU sample at byte offset ${at}`, at);
+      const ticks = varintAt(bytes, pos + 1, end, what, base);
+      varintAt(bytes, varintEnd, end, what, base); // M
+      const p = varintAt(bytes, varintEnd, end, what, base);
+      const g = varintAt(bytes, varintEnd, end, what, base);
+      const stack = lookup(stacks, varintAt(bytes, varintEnd, end, what, base), 'stack', at);
       pos = varintEnd;
       rows.push({ time: Math.trunc(ticks * nsPerTick) - baseNs, p, g: g === 0 ? -1 : g, stack });
     }

@@ -2,7 +2,7 @@
 // with a mark/rollback so a damaged last generation can be dropped as go tool trace does.
 
 import { Growable, grown } from '../growable.js';
-import type { GoTrace, GoroutineTransitions } from '../../model/trace.js';
+import { stateChange, type GoTrace, type GoroutineTransitions, type IndexColumn, type SignedIndexColumn } from '../../model/trace.js';
 import type { TraceTables } from './generation-tables.js';
 
 type Col = Growable<Float64Array> | Growable<Int32Array> | Growable<Uint32Array> | Growable<Uint8Array>;
@@ -35,7 +35,9 @@ export class TraceBuilder {
 
   readonly mTime: Growable<Float64Array>;
   readonly mKind: Growable<Uint8Array>;
-  readonly mValue: Growable<Float64Array>;
+  readonly mValue: Growable<Uint32Array | Float64Array>;
+  /** Whether mValue holds 64-bit floats (it starts 32-bit: 4 bytes less a row while the values fit). */
+  private mValueWide = false;
 
   readonly tId = f64();
   readonly tParent = f64();
@@ -85,7 +87,8 @@ export class TraceBuilder {
     [this.rKind, this.rBegin, this.rEnd] = [new Growable(Uint8Array, ranges), new Growable(Float64Array, ranges), new Growable(Float64Array, ranges)];
     [this.rOwner, this.rName] = [new Growable(Int32Array, ranges), new Growable(Int32Array, ranges)];
     const metrics = Math.max(1024, expected.metrics);
-    [this.mTime, this.mKind, this.mValue] = [new Growable(Float64Array, metrics), new Growable(Uint8Array, metrics), new Growable(Float64Array, metrics)];
+    [this.mTime, this.mKind] = [new Growable(Float64Array, metrics), new Growable(Uint8Array, metrics)];
+    this.mValue = new Growable<Uint32Array | Float64Array>(Uint32Array, metrics);
     this.columns = Object.values(this).filter((v): v is Col => v instanceof Growable);
   }
 
@@ -156,6 +159,10 @@ export class TraceBuilder {
   metric(time: number, kind: number, value: number): void {
     this.mTime.push(time);
     this.mKind.push(kind);
+    if (!this.mValueWide && !(value >= 0 && value <= 0xffffffff && Number.isInteger(value))) {
+      this.mValue.retype(Float64Array);
+      this.mValueWide = true;
+    }
     this.mValue.push(value);
   }
 
@@ -269,58 +276,67 @@ export class TraceBuilder {
 /**
  * The transition columns as plain typed arrays with one row count: a row is seven stores and
  * two checks (the hot path of the parser), and the columns grow together. The index columns
- * start 16-bit (18 bytes a row instead of 26) and each becomes 32-bit, once, when a value
- * does not fit.
+ * start 8-bit (13 bytes a row with the two states in one byte, instead of 26 when all are 32-bit) and each becomes 16- or 32-bit
+ * when a value does not fit, once or twice.
  */
 export class TransitionColumns implements GoroutineTransitions {
   count = 0;
   time: Float64Array;
-  g: Uint16Array | Int32Array;
-  from: Uint8Array;
-  to: Uint8Array;
-  reason: Uint16Array | Int32Array;
-  stack: Uint16Array | Int32Array;
-  proc: Int16Array | Int32Array;
+  g: IndexColumn;
+  change: Uint8Array;
+  reason: IndexColumn;
+  stack: IndexColumn;
+  proc: SignedIndexColumn;
+  // The largest value each index column holds now (the smallest too for proc).
+  private gMax = 0xff;
+  private reasonMax = 0xff;
+  private stackMax = 0xff;
+  private procMin = -0x80;
+  private procMax = 0x7f;
 
   constructor(rows: number) {
     this.time = new Float64Array(rows);
-    this.g = new Uint16Array(rows);
-    this.from = new Uint8Array(rows);
-    this.to = new Uint8Array(rows);
-    this.reason = new Uint16Array(rows);
-    this.stack = new Uint16Array(rows);
-    this.proc = new Int16Array(rows);
+    this.g = new Uint8Array(rows);
+    this.change = new Uint8Array(rows);
+    this.reason = new Uint8Array(rows);
+    this.stack = new Uint8Array(rows);
+    this.proc = new Int8Array(rows);
   }
 
   push(time: number, g: number, from: number, to: number, reason: number, stack: number, proc: number): void {
     const i = this.count;
     if (i === this.time.length) this.grow();
     // A negative index shows as a large unsigned one: it widens its column too.
-    if ((g | reason | stack) >>> 0 > 0xffff || proc + 0x8000 > 0xffff || proc + 0x8000 < 0) this.widen(g, reason, stack, proc);
+    if (g >>> 0 > this.gMax || reason >>> 0 > this.reasonMax || stack >>> 0 > this.stackMax || proc > this.procMax || proc < this.procMin) {
+      this.widen(g, reason, stack, proc);
+    }
     this.time[i] = time;
     this.g[i] = g;
-    this.from[i] = from;
-    this.to[i] = to;
+    this.change[i] = stateChange(from, to);
     this.reason[i] = reason;
     this.stack[i] = stack;
     this.proc[i] = proc;
     this.count = i + 1;
   }
 
-  /** The 16-bit columns a row's values do not fit, as 32-bit columns. */
+  /** The columns a row's values do not fit, as wide as those values need. */
   private widen(g: number, reason: number, stack: number, proc: number): void {
-    if (this.g instanceof Uint16Array && g >>> 0 > 0xffff) this.g = widened(this.g, this.count);
-    if (this.reason instanceof Uint16Array && reason >>> 0 > 0xffff) this.reason = widened(this.reason, this.count);
-    if (this.stack instanceof Uint16Array && stack >>> 0 > 0xffff) this.stack = widened(this.stack, this.count);
-    if (this.proc instanceof Int16Array && (proc > 0x7fff || proc < -0x8000)) this.proc = widened(this.proc, this.count);
+    const n = this.count;
+    if (g >>> 0 > this.gMax) [this.g, this.gMax] = widerUnsigned(this.g, g >>> 0, n);
+    if (reason >>> 0 > this.reasonMax) [this.reason, this.reasonMax] = widerUnsigned(this.reason, reason >>> 0, n);
+    if (stack >>> 0 > this.stackMax) [this.stack, this.stackMax] = widerUnsigned(this.stack, stack >>> 0, n);
+    if (proc > this.procMax || proc < this.procMin) {
+      const fits16 = proc >= -0x8000 && proc <= 0x7fff;
+      this.proc = fits16 ? widened(this.proc, n, Int16Array) : widened(this.proc, n, Int32Array);
+      [this.procMin, this.procMax] = fits16 ? [-0x8000, 0x7fff] : [-Infinity, Infinity];
+    }
   }
 
   private grow(): void {
     const rows = this.time.length * 2;
     this.time = grown(this.time, rows);
     this.g = grown(this.g, rows);
-    this.from = grown(this.from, rows);
-    this.to = grown(this.to, rows);
+    this.change = grown(this.change, rows);
     this.reason = grown(this.reason, rows);
     this.stack = grown(this.stack, rows);
     this.proc = grown(this.proc, rows);
@@ -336,8 +352,7 @@ export class TransitionColumns implements GoroutineTransitions {
       count: n,
       time: this.time.subarray(0, n),
       g: this.g.subarray(0, n),
-      from: this.from.subarray(0, n),
-      to: this.to.subarray(0, n),
+      change: this.change.subarray(0, n),
       reason: this.reason.subarray(0, n),
       stack: this.stack.subarray(0, n),
       proc: this.proc.subarray(0, n),
@@ -345,9 +360,14 @@ export class TransitionColumns implements GoroutineTransitions {
   }
 }
 
-/** A 32-bit copy of a 16-bit column's first `count` rows, with the same room (left untouched). */
-function widened(column: Uint16Array | Int16Array, count: number): Int32Array {
-  const wide = new Int32Array(column.length);
+/** An unsigned index column widened to hold `value` (16-bit while it fits, else 32-bit), and the largest value it then holds. */
+function widerUnsigned(column: IndexColumn, value: number, count: number): [IndexColumn, number] {
+  return value <= 0xffff ? [widened(column, count, Uint16Array), 0xffff] : [widened(column, count, Int32Array), Infinity];
+}
+
+/** A wider copy of a column's first `count` rows, with the same room (left untouched). */
+function widened<T extends Uint16Array | Int16Array | Int32Array>(column: IndexColumn | SignedIndexColumn, count: number, Wide: new (length: number) => T): T {
+  const wide = new Wide(column.length);
   wide.set(column.subarray(0, count));
   return wide;
 }
