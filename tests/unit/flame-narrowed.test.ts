@@ -12,7 +12,9 @@ import { buildFlameGraph, FlameStructure, type FlameGraph } from '../../src-main
 import { decodePprof } from '../../src-main/formats/pprof/decode-pprof';
 import type { Profile } from '../../src-main/model/profile';
 import { narrowedFrom, narrowView, viewProfile, type ViewFilters } from '../../src-main/analysis/profile-view';
-import { selectSamples } from '../../src-main/analysis/profile-rewrite';
+import { keepSamples, selectSamples } from '../../src-main/analysis/profile-rewrite';
+import { samplesKeptByName } from '../../src-main/analysis/filters/name-filters';
+import { compileGoRegexp } from '../../src-main/analysis/filters/go-regexp';
 import { buildFrameTable } from '../../src-main/analysis/frames';
 import { makeBigProfile } from '../bench/make-big-profile.mjs';
 
@@ -102,6 +104,60 @@ describe('narrowed flame graph tries (a focus or ignore chip from the view witho
     expect(narrowedFrom({ tagignore: 'tenant=x', collapseRecursion: true })).toBeNull();
     expect(narrowedFrom({ hide: 'b' })).toBeNull();
     expect(narrowedFrom({ focus: 'a', granularity: 'functions' })).toEqual({ granularity: 'functions' });
+  });
+
+  it('keeps samples as selectSamples does, and by name as a walk of every line of every stack decides', () => {
+    const n = profile.sampleCount;
+    const patterns: [string, (s: number) => boolean][] = [
+      ['none', () => false],
+      ['all', () => true],
+      ['first and last', (s) => s === 0 || s === n - 1],
+      ['every third', (s) => s % 3 === 0],
+      ['runs of 100', (s) => Math.floor(s / 100) % 2 === 1],
+    ];
+    for (const [label, pick] of patterns) {
+      const keep = Uint8Array.from({ length: n }, (_, s) => (pick(s) ? 1 : 0));
+      const got = keepSamples(profile, keep);
+      const want = selectSamples(profile, (s, stack) => {
+        for (let i = profile.sampleLocStart[s]; i < profile.sampleLocStart[s + 1]; i++) stack.push(profile.sampleLocs[i]);
+        return keep[s] === 1;
+      });
+      expect(got.sampleCount, label).toBe(want.sampleCount);
+      for (const col of ['sampleLocStart', 'sampleLocs', 'values', 'sampleLabelStart', 'labelKey', 'labelStr', 'labelNum', 'labelNumUnit'] as const) {
+        expect(differing(got[col], want[col]), `${label} ${col}`).toBe(0);
+      }
+    }
+    // By name: a sample stays when one of its locations has a line whose function or file matches
+    // focus, and none matches ignore (pprof's rule), decided here line by line.
+    const lineMatches = (re: RegExp, loc: number): boolean => {
+      for (let li = profile.locLineStart[loc]; li < profile.locLineStart[loc + 1]; li++) {
+        const f = profile.lineFunction[li];
+        if (f >= 0 && (re.test(profile.strings[profile.functionName[f]]) || re.test(profile.strings[profile.functionFile[f]]))) return true;
+      }
+      return false;
+    };
+    for (const [focus, ignore] of [['step3_2', undefined], ['helper', 'step3_2'], [undefined, 'step3_1'], ['l2\\.go', 'runtime\\.newobject']] as const) {
+      const f = focus === undefined ? undefined : compileGoRegexp(focus);
+      const g = ignore === undefined ? undefined : compileGoRegexp(ignore);
+      const got = samplesKeptByName(profile, { focus: f, ignore: g });
+      let differ = 0;
+      let kept = 0;
+      for (let s = 0; s < n; s++) {
+        let focused = false;
+        let ignored = false;
+        for (let i = profile.sampleLocStart[s]; i < profile.sampleLocStart[s + 1]; i++) {
+          const loc = profile.sampleLocs[i];
+          if (g && lineMatches(g, loc)) ignored = true;
+          if (!f || lineMatches(f, loc)) focused = true;
+        }
+        const want = focused && !ignored ? 1 : 0;
+        kept += want;
+        if (got[s] !== want) differ++;
+      }
+      expect(differ, `focus ${focus} ignore ${ignore}`).toBe(0);
+      expect(kept, `focus ${focus} ignore ${ignore}`).toBeGreaterThan(0);
+      expect(kept, `focus ${focus} ignore ${ignore}`).toBeLessThan(n);
+    }
   });
 
   it.each([
