@@ -139,10 +139,18 @@ export class FlameStructure {
    * from this trie (see narrowStacks); null when the view names its frames otherwise.
    */
   narrowTo(profile: Profile, frames: FrameTable, inverted: boolean, kept: Int32Array, minShare: number): PartitionedStacks | null {
+    const up = this.narrowable(profile, frames, inverted, kept);
+    return up && narrowStacks(up, profile, frames, inverted, kept, minShare);
+  }
+
+  /**
+   * What narrowStacks reads of this trie to narrow it to that view (`kept`: see narrowTo), which
+   * may be done on another thread; null when the view names its frames otherwise.
+   */
+  narrowable(profile: StackColumns, frames: FrameTable, inverted: boolean, kept: Int32Array): ParentTrie | null {
     if (inverted !== this.inverted || kept.length !== profile.sampleCount || frames.names.length + 1 !== this.names.length) return null;
     for (let i = 0; i < frames.names.length; i++) if (frames.names[i] !== this.names[i + 1]) return null;
-    const trie: ParentTrie = { size: this.size, parent: this.parent, name: this.name, sampleNode: this.sampleNode, sampleEnds: this.sampleEnds };
-    return narrowStacks(trie, profile, frames, inverted, kept, minShare);
+    return { size: this.size, parent: this.parent, name: this.name, sampleNode: this.sampleNode, sampleEnds: this.sampleEnds };
   }
 
   /** The flame graph of one sample type (options: maxNodes). */
@@ -181,7 +189,7 @@ export interface NarrowedFrom {
 }
 
 /** What narrowStacks reads of the parent's trie. */
-type ParentTrie = Pick<PartitionedStacks, 'size' | 'parent' | 'name' | 'sampleNode' | 'sampleEnds'>;
+export type ParentTrie = Pick<PartitionedStacks, 'size' | 'parent' | 'name' | 'sampleNode' | 'sampleEnds'>;
 
 /** Each sample's value of one type on its node: all of it into `total` (before the subtree sums), into `self` where its stack ends there. */
 function weigh(values: Float64Array, nTypes: number, typeIndex: number, sampleNode: Int32Array, sampleEnds: Uint8Array, total: Float64Array, self: Float64Array): void {
@@ -258,7 +266,7 @@ export type StackColumns = Pick<Profile, 'sampleTypes' | 'sampleCount' | 'sample
  * inlining) in every stack of the profile takes its types from the samples through it; only
  * samples through a node reached both ways have their stacks walked to it.
  */
-function narrowStacks(up: ParentTrie, profile: Profile, frames: FrameTable, inverted: boolean, kept: Int32Array, minShare: number): PartitionedStacks {
+export function narrowStacks(up: ParentTrie, profile: StackColumns, frames: FrameTable, inverted: boolean, kept: Int32Array, minShare: number): PartitionedStacks {
   const nTypes = profile.sampleTypes.length;
   const p = new Partition(profile, frames, inverted);
   const { below } = p;
@@ -355,7 +363,7 @@ function placeKept(up: ParentTrie, kept: Int32Array, sampleMask: Uint8Array, mad
  * the parent node's), so where a name is only ever called, or only ever inlined, the answer is
  * the types through the node; only nodes whose name is both are looked up in the stacks.
  */
-function calledInKept(up: ParentTrie, profile: Profile, frames: FrameTable, inverted: boolean, kept: Int32Array, sampleMask: Uint8Array, through: Uint8Array): Uint8Array {
+function calledInKept(up: ParentTrie, profile: StackColumns, frames: FrameTable, inverted: boolean, kept: Int32Array, sampleMask: Uint8Array, through: Uint8Array): Uint8Array {
   const { frameName, frameInline, locFrameStart } = frames;
   const { sampleLocs, sampleLocStart } = profile;
   const size = up.size;

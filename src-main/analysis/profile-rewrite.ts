@@ -92,9 +92,11 @@ export function keepSamples(profile: Profile, keep: Uint8Array): Profile {
     nLocs += sampleLocStart[s] - sampleLocStart[from];
     nLabels += sampleLabelStart[s] - sampleLabelStart[from];
   }
-  const locStart = new Uint32Array(kept + 1);
-  const locs = new Uint32Array(nLocs);
-  const values = new Float64Array(kept * nTypes);
+  // Stacks in shared memory stay there (the app's helper thread reads them without a copy).
+  const shared = sampleLocs.buffer instanceof SharedArrayBuffer;
+  const locStart = new Uint32Array(bufferFor(4 * (kept + 1), shared));
+  const locs = new Uint32Array(bufferFor(4 * nLocs, shared));
+  const values = new Float64Array(bufferFor(8 * kept * nTypes, shared));
   const labelStart = new Uint32Array(kept + 1);
   const labelKey = new Int32Array(nLabels);
   const labelStr = new Int32Array(nLabels);
@@ -127,6 +129,10 @@ export function keepSamples(profile: Profile, keep: Uint8Array): Profile {
   locStart[k] = at;
   labelStart[k] = li;
   return { ...profile, sampleCount: kept, sampleLocStart: locStart, sampleLocs: locs, values, sampleLabelStart: labelStart, labelKey, labelStr, labelNum, labelNumUnit };
+}
+
+function bufferFor(bytes: number, shared: boolean): ArrayBuffer | SharedArrayBuffer {
+  return shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
 }
 
 /**

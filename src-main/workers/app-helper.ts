@@ -11,10 +11,11 @@
 
 import { Worker, type MessagePort } from 'node:worker_threads';
 import { readFileSync } from 'node:fs';
-import { partitionStacks, type PartitionedStacks, type StackColumns } from '../analysis/flame-graph.js';
+import { FlameStructure, narrowStacks, partitionStacks, type ParentTrie, type PartitionedStacks, type StackColumns } from '../analysis/flame-graph.js';
 import { buildFrameTable, type FrameTable } from '../analysis/frames.js';
 import { decodeClaimedBlocks, decodePprof, type SampleBlocks, type SampleTable } from '../formats/pprof/decode-pprof.js';
 import { syntheticProfileBytes } from './warm-up.js';
+import { keepSamples } from '../analysis/profile-rewrite.js';
 
 export const APP_HELPER_ROLE = 'app-helper';
 
@@ -26,6 +27,19 @@ export interface TrieJob {
   minShare: number;
 }
 
+/**
+ * A filter chip's trie to make from the trie of the view it narrows (flame-graph.ts narrowStacks):
+ * that trie's columns, the chip's stacks (`kept[k]`: the parent's sample of sample k).
+ */
+export interface NarrowJob {
+  up: ParentTrie;
+  stacks: StackColumns;
+  frames: FrameTable;
+  inverted: boolean;
+  kept: Int32Array;
+  minShare: number;
+}
+
 /** Blocks of samples to decode, claimed from `next` in turn with the worker (all shared memory). */
 export interface DecodeJob {
   table: SampleTable;
@@ -33,7 +47,7 @@ export interface DecodeJob {
   next: Int32Array;
 }
 
-type HelperJob = ({ op: 'trie' } & TrieJob) | ({ op: 'decode' } & DecodeJob);
+type HelperJob = ({ op: 'trie' } & TrieJob) | ({ op: 'narrow' } & NarrowJob) | ({ op: 'decode' } & DecodeJob);
 
 /** What a job made, and the time it took (wall, and this thread's CPU where Linux tells it). */
 export interface HelperResult<T> {
@@ -66,9 +80,9 @@ export function serveAppHelper(port: MessagePort): void {
     try {
       const t0 = performance.now();
       const cpu0 = threadCpuMs();
-      const value = job.op === 'trie' ? partitionStacks(job.stacks, job.frames, job.inverted, job.minShare) : decodePart(job);
+      const value = job.op === 'trie' ? partitionStacks(job.stacks, job.frames, job.inverted, job.minShare) : job.op === 'narrow' ? narrowStacks(job.up, job.stacks, job.frames, job.inverted, job.kept, job.minShare) : decodePart(job);
       const result = { value, ms: performance.now() - t0, cpuMs: threadCpuMs() - cpu0 };
-      const moved = job.op === 'trie' ? trieBuffers(value as PartitionedStacks) : [];
+      const moved = job.op === 'decode' ? [] : trieBuffers(value as PartitionedStacks);
       port.postMessage({ id: job.id, ok: true, result } satisfies HelperReply, moved);
     } catch (err) {
       port.postMessage({ id: job.id, ok: false, message: err instanceof Error ? err.message : String(err) } satisfies HelperReply);
@@ -90,7 +104,8 @@ function decodePart(job: DecodeJob): DecodePart {
 }
 
 function trieBuffers(built: PartitionedStacks): ArrayBuffer[] {
-  return [built.parent.buffer, built.name.buffer, built.calledIn.buffer, built.sampleNode.buffer, built.sampleEnds.buffer] as ArrayBuffer[];
+  const columns = [built.parent, built.name, built.calledIn, built.sampleNode, built.sampleEnds];
+  return columns.map((c) => c.buffer).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
 }
 
 /** A small profile decoded and its forward trie made a few times (partial and whole), so V8 has optimised both before the first big one. */
@@ -98,7 +113,18 @@ function warmUpSteps(): (() => void)[] {
   const bytes = syntheticProfileBytes(4_000, 24);
   const profile = decodePprof(bytes);
   const frames = buildFrameTable(profile, { showAddresses: true });
-  const once = [() => decodePprof(bytes), () => partitionStacks(profile, frames, false, 1e-4), () => partitionStacks(profile, frames, false, 0)];
+  // A chip's trie from a partial one (the kept samples: every third).
+  const parent = new FlameStructure(profile, false, 1e-2);
+  const keep = Uint8Array.from({ length: profile.sampleCount }, (_, s) => (s % 3 === 0 ? 1 : 0));
+  const kept = Int32Array.from({ length: Math.ceil(profile.sampleCount / 3) }, (_, k) => 3 * k);
+  const chip = keepSamples(profile, keep);
+  const up = parent.narrowable(chip, frames, false, kept);
+  const once = [
+    () => decodePprof(bytes),
+    () => partitionStacks(profile, frames, false, 1e-4),
+    () => partitionStacks(profile, frames, false, 0),
+    () => up && narrowStacks(up, chip, frames, false, kept, 1e-3),
+  ];
   return [...once, ...once, ...once, ...once];
 }
 
@@ -130,6 +156,11 @@ export class AppHelper {
   /** The trie of these stacks, made on the helper thread. */
   trie(job: TrieJob): Promise<HelperResult<PartitionedStacks>> {
     return this.send({ op: 'trie', ...job }) as Promise<HelperResult<PartitionedStacks>>;
+  }
+
+  /** A filter chip's trie made from its parent view's, on the helper thread. */
+  narrow(job: NarrowJob): Promise<HelperResult<PartitionedStacks>> {
+    return this.send({ op: 'narrow', ...job }) as Promise<HelperResult<PartitionedStacks>>;
   }
 
   /** The helper's part of a decode shared with this thread. */

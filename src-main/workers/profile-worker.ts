@@ -173,21 +173,60 @@ function startFirstFlameOnHelper(sha256: string): void {
 }
 
 /**
- * A flame graph whose trie the helper is making: answered when it is made (or, should the helper
- * fail, built here then), without holding up the requests behind it (offQueue).
+ * A flame graph whose trie the helper is making (a plain view's first, or a filter chip's:
+ * narrowOnHelper): answered when it is made (or, should the helper fail, built here then),
+ * without holding up the requests behind it (offQueue).
  */
 function flameFromHelper(req: Extract<WorkerRequest, { op: 'flame' }>): Promise<FlameGraph> | undefined {
-  if (req.inverted === true || req.view.base.length > 0) return undefined;
+  if (req.view.base.length > 0) return undefined;
   const view = viewFor(req.view);
-  const made = helperStructures.get(view);
-  if (!made) return undefined;
+  const inverted = req.inverted === true;
   const typeIndex = resolveSampleType(view.profile, req.sampleType);
+  const made = (inverted ? undefined : helperStructures.get(view)) ?? narrowOnHelper(view, inverted);
+  if (!made) return undefined;
   const answer = made.then(
     (structure) => structure.graph(typeIndex, { maxNodes: req.maxNodes }),
-    () => flameOf(view, req.sampleType, false, req.maxNodes),
+    () => flameOf(view, req.sampleType, inverted, req.maxNodes),
   );
   offQueue.add(answer);
   return answer;
+}
+
+/** Filter chips' tries (forward and inverted) being made on the helper (until they are kept in `structures`). */
+const helperNarrowed = new WeakMap<ProfileView, Map<boolean, Promise<FlameStructure>>>();
+
+/**
+ * A big filter chip's trie, made on the helper from the trie of the view it narrows (the
+ * parent's columns and the chip's stacks go there; the trie's columns come back), so that this
+ * thread answers the chip's top table meanwhile: the page asks for both at once. Undefined when
+ * it is made here: no helper in this process, a view that is no chip or whose trie is whole (quick
+ * to make), no parent trie kept, or made already.
+ */
+function narrowOnHelper(view: ProfileView, inverted: boolean): Promise<FlameStructure> | undefined {
+  const pending = helperNarrowed.get(view)?.get(inverted);
+  if (pending) return pending;
+  if (!appHelperWanted || !FlameStructure.fits(view.profile) || structures.get(view)?.has(inverted)) return undefined;
+  const minShare = minShareOf(view);
+  const from = narrowedTrie(view, inverted);
+  if (!from || minShare === 0) return undefined;
+  const { profile } = view;
+  const frames = buildFrameTable(profile, { showAddresses: true });
+  const up = from.parent.narrowable(profile, frames, inverted, from.kept);
+  if (!up) return undefined;
+  const { sampleTypes, sampleCount, sampleLocStart, sampleLocs, values } = profile;
+  const stacks = { sampleTypes, sampleCount, sampleLocStart, sampleLocs, values };
+  const made = appHelper()
+    .narrow({ up, stacks, frames, inverted, kept: from.kept, minShare })
+    .then((r) => {
+      if (timing) process.stderr.write(`worker chip's trie, on the helper: ${r.ms.toFixed(0)} ms (its thread's CPU ${r.cpuMs.toFixed(0)} ms)\n`);
+      return keepStructure(view, new FlameStructure(profile, inverted, minShare, r.value));
+    });
+  let mine = helperNarrowed.get(view);
+  if (!mine) helperNarrowed.set(view, (mine = new Map()));
+  const waiting = mine;
+  waiting.set(inverted, made);
+  made.catch(() => undefined).finally(() => waiting.delete(inverted));
+  return made;
 }
 
 /** A gzipped pprof file whose data is at least this big (by its trailer) is decoded by the app's two threads. */
