@@ -158,6 +158,11 @@ export class AppHelper {
     return this.send({ op: 'trie', ...job }) as Promise<HelperResult<PartitionedStacks>>;
   }
 
+  /** Whether the helper has no job in hand (a job sent now starts at once). */
+  get idle(): boolean {
+    return this.pending.size === 0 && this.failure === null;
+  }
+
   /** A filter chip's trie made from its parent view's, on the helper thread. */
   narrow(job: NarrowJob): Promise<HelperResult<PartitionedStacks>> {
     return this.send({ op: 'narrow', ...job }) as Promise<HelperResult<PartitionedStacks>>;

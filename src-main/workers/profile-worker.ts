@@ -199,8 +199,9 @@ const helperNarrowed = new WeakMap<ProfileView, Map<boolean, Promise<FlameStruct
  * A big filter chip's trie, made on the helper from the trie of the view it narrows (the
  * parent's columns and the chip's stacks go there; the trie's columns come back), so that this
  * thread answers the chip's top table meanwhile: the page asks for both at once. Undefined when
- * it is made here: no helper in this process, a view that is no chip or whose trie is whole (quick
- * to make), no parent trie kept, or made already.
+ * it is made here: no helper started in this process (it starts at the first big import) or one
+ * busy with another job, a view that is no chip or whose trie is whole (quick to make), no parent
+ * trie kept, or made already.
  */
 function narrowOnHelper(view: ProfileView, inverted: boolean): Promise<FlameStructure> | undefined {
   const pending = helperNarrowed.get(view)?.get(inverted);
@@ -208,7 +209,8 @@ function narrowOnHelper(view: ProfileView, inverted: boolean): Promise<FlameStru
   if (!appHelperWanted || !FlameStructure.fits(view.profile) || structures.get(view)?.has(inverted)) return undefined;
   const minShare = minShareOf(view);
   const from = narrowedTrie(view, inverted);
-  if (!from || minShare === 0) return undefined;
+  // A helper not started yet (its start-up), or busy with another job (an import's decode or first trie), would make the chip wait.
+  if (!from || minShare === 0 || appHelperThread?.idle !== true) return undefined;
   const { profile } = view;
   const frames = buildFrameTable(profile, { showAddresses: true });
   const up = from.parent.narrowable(profile, frames, inverted, from.kept);

@@ -120,15 +120,25 @@ describe('the first views of a profile the app imported', () => {
       expect(top).toEqual(computeTop(decoded, 1, options));
       // A chip keeping over a million frames: its tries (forward, and inverted once the plain view
       // has one) narrowed from the plain view's on the helper, while the worker answers its top
-      // table; two sample types asked at once (the second waits for the same trie).
+      // table; two sample types asked at once (the second waits for the same trie). Then the same
+      // chip inverted on the plain view's inverted trie, and a chip asked while the helper is busy
+      // (made here).
       const chip = { ...view, filters: { ignore: 'step3_2' } };
       const plainInverted = await client.run<FlameGraph>({ op: 'flame', view, inverted: true, maxNodes: 250_000 }, load);
-      const [chipFlame, chipTop, chipOther, chipInverted] = await Promise.all([
+      const [chipFlame, chipTop, chipOther] = await Promise.all([
         client.run<FlameGraph>({ op: 'flame', view: chip, maxNodes: 250_000 }, load),
         client.run({ op: 'top', view: chip, options }, load),
         client.run<FlameGraph>({ op: 'flame', view: chip, sampleType: 'inuse_objects', maxNodes: 250_000 }, load),
-        client.run<FlameGraph>({ op: 'flame', view: chip, inverted: true, sampleType: 'alloc_objects', maxNodes: 250_000 }, load),
       ]);
+      const chipInverted = await client.run<FlameGraph>({ op: 'flame', view: chip, inverted: true, sampleType: 'alloc_objects', maxNodes: 250_000 }, load);
+      const other = { ...view, filters: { ignore: 'step2_1' } };
+      const [otherForward, otherInverted] = await Promise.all([
+        client.run<FlameGraph>({ op: 'flame', view: other, maxNodes: 250_000 }, load),
+        client.run<FlameGraph>({ op: 'flame', view: other, inverted: true, maxNodes: 250_000 }, load),
+      ]);
+      const otherView = viewProfile({ sources: [decoded] }, other.filters).profile;
+      expectSameGraph(otherForward, new FlameStructure(otherView, false, 1e-4).graph(1, { maxNodes: 250_000 }), 'other chip');
+      expectSameGraph(otherInverted, new FlameStructure(otherView, true, 1e-4).graph(1, { maxNodes: 250_000 }), 'other chip inverted');
       const chipView = viewProfile({ sources: [decoded] }, chip.filters);
       expect(chipView.profile.sampleLocs.length).toBeGreaterThan(1_000_000);
       expectSameGraph(plainInverted, new FlameStructure(decoded, true, 1e-4).graph(1, { maxNodes: 250_000 }), 'plain inverted');
