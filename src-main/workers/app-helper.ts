@@ -16,6 +16,7 @@ import { buildFrameTable, type FrameTable } from '../analysis/frames.js';
 import { decodeClaimedBlocks, decodePprof, type SampleBlocks, type SampleTable } from '../formats/pprof/decode-pprof.js';
 import { syntheticProfileBytes } from './warm-up.js';
 import { keepSamples } from '../analysis/profile-rewrite.js';
+import { markedSamples } from '../analysis/filters/name-filters.js';
 
 export const APP_HELPER_ROLE = 'app-helper';
 
@@ -40,6 +41,33 @@ export interface NarrowJob {
   minShare: number;
 }
 
+/**
+ * A focus or ignore chip's walk of the stacks (name-filters.ts markedSamples) shared by the worker
+ * and the helper: blocks of `blockSize` samples claimed in turn from `state[0]`, `state[1 + b]`
+ * set to 1 once block b is walked; stacks, `keep` and `state` in shared memory.
+ */
+export interface MarkedWalkJob {
+  sampleLocStart: Uint32Array;
+  sampleLocs: Uint32Array;
+  mark: Uint8Array;
+  keep: Uint8Array;
+  state: Int32Array;
+  count: number;
+  blockSize: number;
+}
+
+/** Walks blocks of a MarkedWalkJob as long as there are unclaimed ones; answers how many. */
+export function walkClaimedBlocks(job: MarkedWalkJob): number {
+  const nBlocks = job.state.length - 1;
+  let walked = 0;
+  for (let b = Atomics.add(job.state, 0, 1); b < nBlocks; b = Atomics.add(job.state, 0, 1)) {
+    markedSamples(job.sampleLocStart, job.sampleLocs, job.mark, b * job.blockSize, Math.min(job.count, (b + 1) * job.blockSize), job.keep);
+    Atomics.store(job.state, 1 + b, 1);
+    walked++;
+  }
+  return walked;
+}
+
 /** Blocks of samples to decode, claimed from `next` in turn with the worker (all shared memory). */
 export interface DecodeJob {
   table: SampleTable;
@@ -47,7 +75,7 @@ export interface DecodeJob {
   next: Int32Array;
 }
 
-type HelperJob = ({ op: 'trie' } & TrieJob) | ({ op: 'narrow' } & NarrowJob) | ({ op: 'decode' } & DecodeJob);
+type HelperJob = ({ op: 'trie' } & TrieJob) | ({ op: 'narrow' } & NarrowJob) | ({ op: 'decode' } & DecodeJob) | ({ op: 'walk' } & MarkedWalkJob);
 
 /** What a job made, and the time it took (wall, and this thread's CPU where Linux tells it). */
 export interface HelperResult<T> {
@@ -77,6 +105,11 @@ export function serveAppHelper(port: MessagePort): void {
   let warm = warmUpSteps();
   port.on('message', (job: HelperJob & { id: number }) => {
     warm = [];
+    if (job.op === 'walk') {
+      // Nobody waits for its answer: the worker walks whatever blocks are left itself.
+      walkClaimedBlocks(job);
+      return;
+    }
     try {
       const t0 = performance.now();
       const cpu0 = threadCpuMs();
@@ -161,6 +194,14 @@ export class AppHelper {
   /** Whether the helper has no job in hand (a job sent now starts at once). */
   get idle(): boolean {
     return this.pending.size === 0 && this.failure === null;
+  }
+
+  /**
+   * The helper's share of a chip's walk of the stacks (walkClaimedBlocks); nothing is answered,
+   * so the helper stays `idle` for the jobs that follow (they start once its share is walked).
+   */
+  walkMarked(job: MarkedWalkJob): void {
+    if (!this.failure) this.worker.postMessage({ op: 'walk', ...job, id: 0 });
   }
 
   /** A filter chip's trie made from its parent view's, on the helper thread. */

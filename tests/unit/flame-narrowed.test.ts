@@ -14,6 +14,7 @@ import type { Profile } from '../../src-main/model/profile';
 import { narrowedFrom, narrowView, viewProfile, type ViewFilters } from '../../src-main/analysis/profile-view';
 import { keepSamples, selectSamples } from '../../src-main/analysis/profile-rewrite';
 import { samplesKeptByName } from '../../src-main/analysis/filters/name-filters';
+import { walkClaimedBlocks } from '../../src-main/workers/app-helper';
 import { compileGoRegexp } from '../../src-main/analysis/filters/go-regexp';
 import { buildFrameTable } from '../../src-main/analysis/frames';
 import { makeBigProfile } from '../bench/make-big-profile.mjs';
@@ -155,6 +156,20 @@ describe('narrowed flame graph tries (a focus or ignore chip from the view witho
         if (got[s] !== want) differ++;
       }
       expect(differ, `focus ${focus} ignore ${ignore}`).toBe(0);
+      // The same walk in blocks claimed in turn (the app's worker and helper), here with the first
+      // two blocks claimed by another thread that never walks them: the rest are walked, those two left.
+      const inBlocks = samplesKeptByName(profile, { focus: f, ignore: g }, undefined, (p, mark) => {
+        const blockSize = 1000;
+        const keep = new Uint8Array(new SharedArrayBuffer(p.sampleCount)).fill(7);
+        const state = new Int32Array(new SharedArrayBuffer(4 * (1 + Math.ceil(p.sampleCount / blockSize))));
+        state[0] = 2;
+        expect(walkClaimedBlocks({ sampleLocStart: p.sampleLocStart, sampleLocs: p.sampleLocs, mark, keep, state, count: p.sampleCount, blockSize })).toBe(state.length - 3);
+        expect(Array.from(state.subarray(1))).toEqual(Array.from(state.subarray(1), (_, b) => (b < 2 ? 0 : 1)));
+        expect(keep.subarray(0, 2 * blockSize).every((k) => k === 7)).toBe(true);
+        keep.set(got.subarray(0, 2 * blockSize));
+        return keep;
+      });
+      expect(differing(inBlocks, got), `focus ${focus} ignore ${ignore} in blocks`).toBe(0);
       expect(kept, `focus ${focus} ignore ${ignore}`).toBeGreaterThan(0);
       expect(kept, `focus ${focus} ignore ${ignore}`).toBeLessThan(n);
     }
