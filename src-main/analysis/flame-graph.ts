@@ -438,8 +438,11 @@ class Partition {
     const n = profile.sampleCount;
     this.nTypes = profile.sampleTypes.length;
     this.cur = new SampleCursors(n);
-    this.sampleNode = new Int32Array(n);
-    this.sampleEnds = new Uint8Array(n);
+    // Each sample's node in shared memory when its stacks are there (the app's two threads read
+    // the trie of a chip's parent view without a copy).
+    const shared = profile.sampleLocs.buffer instanceof SharedArrayBuffer;
+    this.sampleNode = new Int32Array(shared ? new SharedArrayBuffer(4 * n) : new ArrayBuffer(4 * n));
+    this.sampleEnds = new Uint8Array(shared ? new SharedArrayBuffer(n) : new ArrayBuffer(n));
     this.below = new Float64Array(this.nTypes);
     this.leftOut = new Float64Array(this.nTypes);
     const nNames = frames.names.length + 1;
