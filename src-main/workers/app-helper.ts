@@ -11,7 +11,7 @@
 
 import { Worker, type MessagePort } from 'node:worker_threads';
 import { readFileSync } from 'node:fs';
-import { FlameStructure, narrowStacks, partitionStacks, type ParentTrie, type PartitionedStacks, type StackColumns } from '../analysis/flame-graph.js';
+import { FlameStructure, narrowStacks, partitionShare, partitionStacks, type ParentTrie, type PartitionedShare, type PartitionedStacks, type PartitionShare, type StackColumns } from '../analysis/flame-graph.js';
 import { buildFrameTable, type FrameTable } from '../analysis/frames.js';
 import { decodeClaimedBlocks, decodePprof, type SampleBlocks, type SampleTable } from '../formats/pprof/decode-pprof.js';
 import { syntheticProfileBytes } from './warm-up.js';
@@ -75,7 +75,7 @@ export interface DecodeJob {
   next: Int32Array;
 }
 
-type HelperJob = ({ op: 'trie' } & TrieJob) | ({ op: 'narrow' } & NarrowJob) | ({ op: 'decode' } & DecodeJob) | ({ op: 'walk' } & MarkedWalkJob);
+type HelperJob = ({ op: 'trie' } & TrieJob) | ({ op: 'narrow' } & NarrowJob) | ({ op: 'share' } & PartitionShare) | ({ op: 'decode' } & DecodeJob) | ({ op: 'walk' } & MarkedWalkJob);
 
 /** What a job made, and the time it took (wall, and this thread's CPU where Linux tells it). */
 export interface HelperResult<T> {
@@ -113,9 +113,9 @@ export function serveAppHelper(port: MessagePort): void {
     try {
       const t0 = performance.now();
       const cpu0 = threadCpuMs();
-      const value = job.op === 'trie' ? partitionStacks(job.stacks, job.frames, job.inverted, job.minShare) : job.op === 'narrow' ? narrowStacks(job.up, job.stacks, job.frames, job.inverted, job.kept, job.minShare) : decodePart(job);
+      const value = job.op === 'decode' ? decodePart(job) : trieOf(job);
       const result = { value, ms: performance.now() - t0, cpuMs: threadCpuMs() - cpu0 };
-      const moved = job.op === 'decode' ? [] : trieBuffers(value as PartitionedStacks);
+      const moved = job.op === 'decode' ? [] : trieBuffers(value as PartitionedShare);
       port.postMessage({ id: job.id, ok: true, result } satisfies HelperReply, moved);
     } catch (err) {
       port.postMessage({ id: job.id, ok: false, message: err instanceof Error ? err.message : String(err) } satisfies HelperReply);
@@ -136,7 +136,13 @@ function decodePart(job: DecodeJob): DecodePart {
   return 'decoded' in part ? part : { stopped: true };
 }
 
-function trieBuffers(built: PartitionedStacks): ArrayBuffer[] {
+function trieOf(job: Exclude<HelperJob, { op: 'decode' | 'walk' }>): PartitionedStacks | PartitionedShare {
+  if (job.op === 'trie') return partitionStacks(job.stacks, job.frames, job.inverted, job.minShare);
+  if (job.op === 'narrow') return narrowStacks(job.up, job.stacks, job.frames, job.inverted, job.kept, job.minShare);
+  return partitionShare(job);
+}
+
+function trieBuffers(built: PartitionedShare): ArrayBuffer[] {
   const columns = [built.parent, built.name, built.calledIn, built.sampleNode, built.sampleEnds];
   return columns.map((c) => c.buffer).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
 }
@@ -207,6 +213,11 @@ export class AppHelper {
   /** A filter chip's trie made from its parent view's, on the helper thread. */
   narrow(job: NarrowJob): Promise<HelperResult<PartitionedStacks>> {
     return this.send({ op: 'narrow', ...job }) as Promise<HelperResult<PartitionedStacks>>;
+  }
+
+  /** Another thread's share of a partition (flame-graph.ts PartitionInTwo), made on the helper thread. */
+  partitionShare(job: PartitionShare): Promise<HelperResult<PartitionedShare>> {
+    return this.send({ op: 'share', ...job }) as Promise<HelperResult<PartitionedShare>>;
   }
 
   /** The helper's part of a decode shared with this thread. */

@@ -10,7 +10,7 @@ import type { Profile } from '../model/profile.js';
 import type { FlameGraph } from '../analysis/flame-graph.js';
 import { summarizeProfile } from '../analysis/profile-summary.js';
 import { flameGraphOf, resolveSampleType, topOf } from '../analysis/profile-ops.js';
-import { FlameStructure, type NarrowedFrom } from '../analysis/flame-graph.js';
+import { FlameStructure, PartitionInTwo, type NarrowedFrom } from '../analysis/flame-graph.js';
 import { TopFigures } from '../analysis/top.js';
 import { callTreeOf, diffTableOf, exportOf, sandwichOf } from '../analysis/view-ops.js';
 import { addressesOf, peekOf, sourceListOf } from '../analysis/source/source-ops.js';
@@ -183,7 +183,7 @@ function flameFromHelper(req: Extract<WorkerRequest, { op: 'flame' }>): Promise<
   const view = viewFor(req.view);
   const inverted = req.inverted === true;
   const typeIndex = resolveSampleType(view.profile, req.sampleType);
-  const made = (inverted ? undefined : helperStructures.get(view)) ?? narrowOnHelper(view, inverted);
+  const made = (inverted ? undefined : helperStructures.get(view)) ?? narrowOnHelper(view, inverted) ?? partitionInTwo(view, inverted);
   if (!made) return undefined;
   const answer = made.then(
     (structure) => structure.graph(typeIndex, { maxNodes: req.maxNodes }),
@@ -193,8 +193,17 @@ function flameFromHelper(req: Extract<WorkerRequest, { op: 'flame' }>): Promise<
   return answer;
 }
 
-/** Filter chips' tries (forward and inverted) being made on the helper (until they are kept in `structures`). */
-const helperNarrowed = new WeakMap<ProfileView, Map<boolean, Promise<FlameStructure>>>();
+/** Tries (forward and inverted) of filter chips and big views being made with the helper (until they are kept in `structures`). */
+const helperTries = new WeakMap<ProfileView, Map<boolean, Promise<FlameStructure>>>();
+
+function pendingTrie(view: ProfileView, inverted: boolean, made: Promise<FlameStructure>): Promise<FlameStructure> {
+  let mine = helperTries.get(view);
+  if (!mine) helperTries.set(view, (mine = new Map()));
+  const waiting = mine;
+  waiting.set(inverted, made);
+  made.catch(() => undefined).finally(() => waiting.delete(inverted));
+  return made;
+}
 
 /**
  * A big filter chip's trie, made on the helper from the trie of the view it narrows (the
@@ -205,7 +214,7 @@ const helperNarrowed = new WeakMap<ProfileView, Map<boolean, Promise<FlameStruct
  * trie kept, or made already.
  */
 function narrowOnHelper(view: ProfileView, inverted: boolean): Promise<FlameStructure> | undefined {
-  const pending = helperNarrowed.get(view)?.get(inverted);
+  const pending = helperTries.get(view)?.get(inverted);
   if (pending) return pending;
   if (!appHelperWanted || !FlameStructure.fits(view.profile) || structures.get(view)?.has(inverted)) return undefined;
   const minShare = minShareOf(view);
@@ -224,12 +233,39 @@ function narrowOnHelper(view: ProfileView, inverted: boolean): Promise<FlameStru
       if (timing) process.stderr.write(`worker chip's trie, on the helper: ${r.ms.toFixed(0)} ms (its thread's CPU ${r.cpuMs.toFixed(0)} ms)\n`);
       return keepStructure(view, new FlameStructure(profile, inverted, minShare, r.value));
     });
-  let mine = helperNarrowed.get(view);
-  if (!mine) helperNarrowed.set(view, (mine = new Map()));
-  const waiting = mine;
-  waiting.set(inverted, made);
-  made.catch(() => undefined).finally(() => waiting.delete(inverted));
-  return made;
+  return pendingTrie(view, inverted, made);
+}
+
+/**
+ * A big view's trie with no trie to narrow (a chip's inverted graph when its parent view never
+ * showed one, a plain view's inverted graph) partitioned by this thread and the helper together
+ * (PartitionInTwo: the root's groups split between them), when the helper is started and idle and
+ * the stacks are in shared memory. Undefined when it is made here alone.
+ */
+function partitionInTwo(view: ProfileView, inverted: boolean): Promise<FlameStructure> | undefined {
+  const { profile } = view;
+  if (!appHelperWanted || !FlameStructure.fits(profile) || structures.get(view)?.has(inverted) || narrowedTrie(view, inverted)) return undefined;
+  const minShare = minShareOf(view);
+  const helper = appHelperThread;
+  if (minShare === 0 || !(profile.sampleLocs.buffer instanceof SharedArrayBuffer) || helper?.idle !== true) return undefined;
+  const two = new PartitionInTwo(profile, buildFrameTable(profile, { showAddresses: true }), inverted, minShare);
+  const made = (share: ReturnType<PartitionInTwo['finish']>) => keepStructure(view, new FlameStructure(profile, inverted, minShare, share));
+  if (!two.share) return Promise.resolve(made(two.finish(null)));
+  const theirs = helper.partitionShare(two.share);
+  const t0 = performance.now();
+  two.own();
+  const ownMs = performance.now() - t0;
+  return pendingTrie(
+    view,
+    inverted,
+    theirs.then(
+      (r) => {
+        if (timing) process.stderr.write(`worker trie in two threads: ${ownMs.toFixed(0)} ms here, ${r.ms.toFixed(0)} ms on the helper (its thread's CPU ${r.cpuMs.toFixed(0)} ms)\n`);
+        return made(two.finish(r.value));
+      },
+      () => made(two.finish(null)),
+    ),
+  );
 }
 
 /** A gzipped pprof file whose data is at least this big (by its trailer) is decoded by the app's two threads. */

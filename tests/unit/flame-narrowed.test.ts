@@ -8,7 +8,7 @@
 // narrowView (the chip's view from the parent view: focus, ignore, tagfocus, tagignore) is checked against viewProfile.
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildFlameGraph, FlameStructure, type FlameGraph } from '../../src-main/analysis/flame-graph';
+import { buildFlameGraph, FlameStructure, PartitionInTwo, partitionShare, partitionStacks, type FlameGraph } from '../../src-main/analysis/flame-graph';
 import { decodePprof } from '../../src-main/formats/pprof/decode-pprof';
 import type { Profile } from '../../src-main/model/profile';
 import { narrowedFrom, narrowView, viewProfile, type ViewFilters } from '../../src-main/analysis/profile-view';
@@ -204,6 +204,32 @@ describe('narrowed flame graph tries (a focus or ignore chip from the view witho
           }
         }
       }
+    }
+  });
+
+  it.each([
+    [true, 1e-3],
+    [false, 1e-3],
+    [true, 0],
+  ])('a partition shared by two threads (inverted=%s, minShare %s) makes partitionStacks’ graphs', (inverted, share) => {
+    for (const [label, p] of [['generated', profile], ['helpers also called', mixed]] as const) {
+      const { view } = narrowView(viewProfile({ sources: [p] }), { focus: 'step3_2' });
+      const frames = buildFrameTable(view.profile, { showAddresses: true });
+      const fresh = new FlameStructure(view.profile, inverted, share, partitionStacks(view.profile, frames, inverted, share));
+      const two = new PartitionInTwo(view.profile, frames, inverted, share);
+      expect(two.share, label).not.toBeNull();
+      const theirs = partitionShare(two.share!);
+      two.own();
+      const shared = new FlameStructure(view.profile, inverted, share, two.finish(theirs));
+      // The share partitioned here instead (the other thread could not).
+      const alone = new PartitionInTwo(view.profile, frames, inverted, share);
+      const fallback = new FlameStructure(view.profile, inverted, share, alone.finish(null));
+      expect([shared.size, fallback.size], label).toEqual([fresh.size, fresh.size]);
+      for (let t = 0; t < 4; t++) {
+        expectSameGraph(shared.graph(t), fresh.graph(t), `${label} type ${t}`);
+        expectSameGraph(fallback.graph(t), fresh.graph(t), `${label} type ${t}, share done here`);
+      }
+      if (share === 0) expectSameGraph(shared.graph(1), buildFlameGraph(view.profile, 1, { inverted }), `${label} against buildFlameGraph`);
     }
   });
 
