@@ -11,7 +11,7 @@
 
 import { Worker, type MessagePort } from 'node:worker_threads';
 import { readFileSync } from 'node:fs';
-import { FlameStructure, narrowStacks, partitionShare, partitionStacks, type ParentTrie, type PartitionedShare, type PartitionedStacks, type PartitionShare, type StackColumns } from '../analysis/flame-graph.js';
+import { FlameStructure, narrowStacks, PartitionInTwo, partitionShare, partitionStacks, type ParentTrie, type PartitionedShare, type PartitionedStacks, type PartitionShare, type StackColumns } from '../analysis/flame-graph.js';
 import { buildFrameTable, type FrameTable } from '../analysis/frames.js';
 import { decodeClaimedBlocks, decodePprof, type SampleBlocks, type SampleTable } from '../formats/pprof/decode-pprof.js';
 import { syntheticProfileBytes } from './warm-up.js';
@@ -158,11 +158,14 @@ function warmUpSteps(): (() => void)[] {
   const kept = Int32Array.from({ length: Math.ceil(profile.sampleCount / 3) }, (_, k) => 3 * k);
   const chip = keepSamples(profile, keep);
   const up = parent.narrowable(chip, frames, false, kept);
+  // The helper's share of an inverted trie made by two threads.
+  const inverted = new PartitionInTwo(profile, frames, true, 1e-4);
   const once = [
     () => decodePprof(bytes),
     () => partitionStacks(profile, frames, false, 1e-4),
     () => partitionStacks(profile, frames, false, 0),
     () => up && narrowStacks(up, chip, frames, false, kept, 1e-3),
+    () => inverted.share && partitionShare(inverted.share),
   ];
   return [...once, ...once, ...once, ...once];
 }
