@@ -75,6 +75,9 @@ function profilesFor(sources: ProfileSource[]): Profile[] {
 }
 
 function decodeSource(source: ProfileSource, decoded: Map<string, Profile>): Profile {
+  // A big profile opened without an import in this process (from the library): the helper thread
+  // starts now, its start-up overlapping this decode, to share the profile's tries and chips.
+  if (appHelperWanted && source.bytes && bigData(source.bytes)) appHelper();
   try {
     // As pprof does on load: the profile's own drop_frames/keep_frames apply to every view.
     // The app keeps the stack columns in shared memory: its first flame trie is made on the helper thread.
@@ -270,6 +273,10 @@ function partitionInTwo(view: ProfileView, inverted: boolean): Promise<FlameStru
 
 /** A gzipped pprof file whose data is at least this big (by its trailer) is decoded by the app's two threads. */
 const PARALLEL_DECODE_MIN_BYTES = 4 * 2 ** 20;
+
+function bigData(bytes: Uint8Array): boolean {
+  return (isGzip(bytes) ? gzipSizeHint(bytes) : bytes.length) >= PARALLEL_DECODE_MIN_BYTES;
+}
 
 /**
  * The app's import of a big gzipped pprof file: decoded by this thread and the helper, each
