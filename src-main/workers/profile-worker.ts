@@ -136,8 +136,9 @@ function narrowedTrie(view: ProfileView, inverted: boolean): NarrowedFrom | unde
 
 /**
  * The app's second thread (app-helper.ts), which decodes half of a big import and makes its
- * first flame trie while this one makes its function figures and first top table. Started at
- * the first big profile (its start-up and warm-up overlap that file's gunzip), not with the app:
+ * first flame trie while this one makes its function figures and first top table, and shares a
+ * big view's chips and inverted tries with this one. Started at the first big profile (its
+ * start-up and warm-up overlap that file's gunzip, or its decode from the library), not with the app:
  * a thread holds about 30 MiB, which a session of small profiles and traces need not pay. None
  * in a process that shows no views (the CLI) nor in the helper threads themselves.
  */
