@@ -139,10 +139,18 @@ export class FlameStructure {
    * from this trie (see narrowStacks); null when the view names its frames otherwise.
    */
   narrowTo(profile: Profile, frames: FrameTable, inverted: boolean, kept: Int32Array, minShare: number): PartitionedStacks | null {
+    const up = this.narrowable(profile, frames, inverted, kept);
+    return up && narrowStacks(up, profile, frames, inverted, kept, minShare);
+  }
+
+  /**
+   * What narrowStacks reads of this trie to narrow it to that view (`kept`: see narrowTo), which
+   * may be done on another thread; null when the view names its frames otherwise.
+   */
+  narrowable(profile: StackColumns, frames: FrameTable, inverted: boolean, kept: Int32Array): ParentTrie | null {
     if (inverted !== this.inverted || kept.length !== profile.sampleCount || frames.names.length + 1 !== this.names.length) return null;
     for (let i = 0; i < frames.names.length; i++) if (frames.names[i] !== this.names[i + 1]) return null;
-    const trie: ParentTrie = { size: this.size, parent: this.parent, name: this.name, sampleNode: this.sampleNode, sampleEnds: this.sampleEnds };
-    return narrowStacks(trie, profile, frames, inverted, kept, minShare);
+    return { size: this.size, parent: this.parent, name: this.name, sampleNode: this.sampleNode, sampleEnds: this.sampleEnds };
   }
 
   /** The flame graph of one sample type (options: maxNodes). */
@@ -181,7 +189,7 @@ export interface NarrowedFrom {
 }
 
 /** What narrowStacks reads of the parent's trie. */
-type ParentTrie = Pick<PartitionedStacks, 'size' | 'parent' | 'name' | 'sampleNode' | 'sampleEnds'>;
+export type ParentTrie = Pick<PartitionedStacks, 'size' | 'parent' | 'name' | 'sampleNode' | 'sampleEnds'>;
 
 /** Each sample's value of one type on its node: all of it into `total` (before the subtree sums), into `self` where its stack ends there. */
 function weigh(values: Float64Array, nTypes: number, typeIndex: number, sampleNode: Int32Array, sampleEnds: Uint8Array, total: Float64Array, self: Float64Array): void {
@@ -214,6 +222,13 @@ export interface PartitionedStacks {
  * of a node go on to one frame (long shared paths), the child is made without moving them.
  */
 export function partitionStacks(profile: StackColumns, frames: FrameTable, inverted: boolean, minShare: number): PartitionedStacks {
+  const p = startPartition(profile, frames, inverted, minShare);
+  while (p.sp > 0) p.step();
+  return partitioned(p);
+}
+
+/** A partition with every sample's cursor placed (see partitionStacks) and the root's segment to split. */
+function startPartition(profile: StackColumns, frames: FrameTable, inverted: boolean, minShare: number): Partition {
   const { sampleLocStart, sampleLocs, values } = profile;
   const { locFrameStart } = frames;
   const nTypes = profile.sampleTypes.length;
@@ -240,9 +255,136 @@ export function partitionStacks(profile: StackColumns, frames: FrameTable, inver
   }
   for (let t = 0; t < nTypes; t++) below[t] *= minShare;
   p.push(0, 0, cur.length);
-  while (p.sp > 0) p.step();
+  return p;
+}
+
+function partitioned(p: Partition): PartitionedStacks {
   const { nodes } = p;
-  return { size: nodes.size, parent: nodes.parent.slice(0, nodes.size), name: nodes.name.slice(0, nodes.size), calledIn: nodes.calledIn.slice(0, nodes.size), sampleNode: p.sampleNode, sampleEnds: p.sampleEnds, leftOut: p.leftOut, below };
+  return { size: nodes.size, parent: nodes.parent.slice(0, nodes.size), name: nodes.name.slice(0, nodes.size), calledIn: nodes.calledIn.slice(0, nodes.size), sampleNode: p.sampleNode, sampleEnds: p.sampleEnds, leftOut: p.leftOut, below: p.below };
+}
+
+/**
+ * Another thread's share of a partition (PartitionInTwo): segments of samples under nodes made
+ * already (`roots`, that thread's ids; segment r is [starts[r], starts[r+1]) of the cursor
+ * columns), the widths below which no node is made, and the stacks (shared memory).
+ */
+export interface PartitionShare {
+  stacks: StackColumns;
+  frames: FrameTable;
+  inverted: boolean;
+  below: Float64Array;
+  roots: Int32Array;
+  starts: Int32Array;
+  sample: Int32Array;
+  loc: Int32Array;
+  frame: Int32Array;
+  mask: Uint8Array;
+  inline: Uint8Array;
+}
+
+/**
+ * The nodes a share made (ids: 0 the root, 1..roots.length stand-ins for the roots, then its own
+ * nodes in order), each of its samples' node and whether it ends there, and the left-out counts.
+ */
+export type PartitionedShare = Pick<PartitionedStacks, 'size' | 'parent' | 'name' | 'calledIn' | 'sampleNode' | 'sampleEnds' | 'leftOut'>;
+
+/** A share of a partition, partitioned (on the thread it was given to). */
+export function partitionShare(share: PartitionShare): PartitionedShare {
+  const p = new Partition(share.stacks, share.frames, share.inverted);
+  p.below.set(share.below);
+  const nRoots = share.roots.length;
+  for (let r = 0; r < nRoots; r++) p.nodes.add(0, 0, 0);
+  for (let k = 0; k < share.sample.length; k++) {
+    p.cur.add(share.sample[k], share.loc[k], share.frame[k], share.mask[k]);
+    p.cur.inline[k] = share.inline[k];
+  }
+  for (let r = nRoots - 1; r >= 0; r--) p.push(1 + r, share.starts[r], share.starts[r + 1]);
+  while (p.sp > 0) p.step();
+  const { size, parent, name, calledIn } = partitioned(p);
+  return { size, parent, name, calledIn, sampleNode: p.sampleNode, sampleEnds: p.sampleEnds, leftOut: p.leftOut };
+}
+
+/**
+ * partitionStacks on two threads: the root's segment is split here, about half of its groups
+ * (with their cursors) go to another thread as a PartitionShare, the rest are partitioned here
+ * (`own`), and `finish` adds the other thread's nodes and samples (or, without them, partitions
+ * the share here too). The trie is the one partitionStacks makes, its nodes numbered otherwise
+ * (parents still before children), so its graphs are the same.
+ */
+export class PartitionInTwo {
+  private readonly p: Partition;
+  /** The share for the other thread; null when the root has a single group (nothing to share). */
+  readonly share: PartitionShare | null = null;
+
+  constructor(profile: StackColumns, frames: FrameTable, inverted: boolean, minShare: number) {
+    const p = (this.p = startPartition(profile, frames, inverted, minShare));
+    p.step();
+    const segments = p.segments();
+    const total = segments.reduce((n, seg) => n + seg[2] - seg[1], 0);
+    if (segments.length < 2) return;
+    // The segments on top of the work stack (this thread's next) until about half the samples; at least one stays here.
+    const theirs: [number, number, number][] = [];
+    let taken = 0;
+    for (let i = segments.length - 1; i > 0 && taken < total / 2; i--) {
+      theirs.push(segments[i]);
+      taken += segments[i][2] - segments[i][1];
+    }
+    if (theirs.length === 0) return;
+    p.drop(theirs.length);
+    const { cur } = p;
+    const starts = new Int32Array(theirs.length + 1);
+    theirs.forEach((seg, r) => (starts[r + 1] = starts[r] + seg[2] - seg[1]));
+    const pick = <T extends Int32Array | Uint8Array>(col: T, make: (n: number) => T): T => {
+      const out = make(taken);
+      theirs.forEach((seg, r) => out.set(col.subarray(seg[1], seg[2]), starts[r]));
+      return out;
+    };
+    this.theirs = theirs;
+    this.share = {
+      stacks: { sampleTypes: profile.sampleTypes, sampleCount: profile.sampleCount, sampleLocStart: profile.sampleLocStart, sampleLocs: profile.sampleLocs, values: profile.values },
+      frames,
+      inverted,
+      below: p.below.slice(),
+      roots: Int32Array.from(theirs, (seg) => seg[0]),
+      starts,
+      sample: pick(cur.sample, (n) => new Int32Array(n)),
+      loc: pick(cur.loc, (n) => new Int32Array(n)),
+      frame: pick(cur.frame, (n) => new Int32Array(n)),
+      mask: pick(cur.mask, (n) => new Uint8Array(n)),
+      inline: pick(cur.inline, (n) => new Uint8Array(n)),
+    };
+  }
+
+  private theirs: [number, number, number][] = [];
+  private ownDone = false;
+
+  /** This thread's segments, partitioned. */
+  own(): void {
+    while (this.p.sp > 0) this.p.step();
+    this.ownDone = true;
+  }
+
+  /** The whole trie, with the share the other thread partitioned (null: it could not, so it is done here). */
+  finish(done: PartitionedShare | null): PartitionedStacks {
+    const { p, share } = this;
+    if (!this.ownDone) this.own();
+    if (!share) return partitioned(p);
+    if (!done) {
+      for (const seg of this.theirs) p.push(seg[0], seg[1], seg[2]);
+      this.own();
+      return partitioned(p);
+    }
+    const nRoots = share.roots.length;
+    const base = p.nodes.size - nRoots - 1;
+    const idOf = (id: number): number => (id === 0 ? 0 : id <= nRoots ? share.roots[id - 1] : base + id);
+    for (let id = nRoots + 1; id < done.size; id++) p.nodes.add(idOf(done.parent[id]), done.name[id], done.calledIn[id]);
+    for (const s of share.sample) {
+      p.sampleNode[s] = idOf(done.sampleNode[s]);
+      p.sampleEnds[s] = done.sampleEnds[s];
+    }
+    for (let t = 0; t < p.leftOut.length; t++) p.leftOut[t] += done.leftOut[t];
+    return partitioned(p);
+  }
 }
 
 /** What the partition reads of a profile: its stacks and values (plain data another thread can be given). */
@@ -258,7 +400,7 @@ export type StackColumns = Pick<Profile, 'sampleTypes' | 'sampleCount' | 'sample
  * inlining) in every stack of the profile takes its types from the samples through it; only
  * samples through a node reached both ways have their stacks walked to it.
  */
-function narrowStacks(up: ParentTrie, profile: Profile, frames: FrameTable, inverted: boolean, kept: Int32Array, minShare: number): PartitionedStacks {
+export function narrowStacks(up: ParentTrie, profile: StackColumns, frames: FrameTable, inverted: boolean, kept: Int32Array, minShare: number): PartitionedStacks {
   const nTypes = profile.sampleTypes.length;
   const p = new Partition(profile, frames, inverted);
   const { below } = p;
@@ -355,7 +497,7 @@ function placeKept(up: ParentTrie, kept: Int32Array, sampleMask: Uint8Array, mad
  * the parent node's), so where a name is only ever called, or only ever inlined, the answer is
  * the types through the node; only nodes whose name is both are looked up in the stacks.
  */
-function calledInKept(up: ParentTrie, profile: Profile, frames: FrameTable, inverted: boolean, kept: Int32Array, sampleMask: Uint8Array, through: Uint8Array): Uint8Array {
+function calledInKept(up: ParentTrie, profile: StackColumns, frames: FrameTable, inverted: boolean, kept: Int32Array, sampleMask: Uint8Array, through: Uint8Array): Uint8Array {
   const { frameName, frameInline, locFrameStart } = frames;
   const { sampleLocs, sampleLocStart } = profile;
   const size = up.size;
@@ -435,8 +577,11 @@ class Partition {
     const n = profile.sampleCount;
     this.nTypes = profile.sampleTypes.length;
     this.cur = new SampleCursors(n);
-    this.sampleNode = new Int32Array(n);
-    this.sampleEnds = new Uint8Array(n);
+    // Each sample's node in shared memory when its stacks are there (the app's two threads read
+    // the trie of a chip's parent view without a copy).
+    const shared = profile.sampleLocs.buffer instanceof SharedArrayBuffer;
+    this.sampleNode = new Int32Array(shared ? new SharedArrayBuffer(4 * n) : new ArrayBuffer(4 * n));
+    this.sampleEnds = new Uint8Array(shared ? new SharedArrayBuffer(n) : new ArrayBuffer(n));
     this.below = new Float64Array(this.nTypes);
     this.leftOut = new Float64Array(this.nTypes);
     const nNames = frames.names.length + 1;
@@ -453,6 +598,18 @@ class Partition {
     this.work[this.sp++] = node;
     this.work[this.sp++] = start;
     this.work[this.sp++] = end;
+  }
+
+  /** The segments still to split, bottom of the work stack first: [node, start, end]. */
+  segments(): [number, number, number][] {
+    const out: [number, number, number][] = [];
+    for (let i = 0; i < this.sp; i += 3) out.push([this.work[i], this.work[i + 1], this.work[i + 2]]);
+    return out;
+  }
+
+  /** The top `n` segments taken off the work stack (another thread splits them). */
+  drop(n: number): void {
+    this.sp -= 3 * n;
   }
 
   /** Splits the segment on top of the work stack. */

@@ -63,23 +63,40 @@ export function selectSamples(profile: Profile, choose: StackChooser): Profile {
 /**
  * The samples with keep[s] === 1, each with its stack, values and labels as they are: what
  * selectSamples makes when every chosen stack is the sample's own, without building each stack
- * (a focus or ignore chip on a big profile), in columns of the exact size.
+ * (a focus or ignore chip on a big profile), in columns of the exact size. Runs of kept samples
+ * (a focus on a function keeps neighbours: samples come in the order their stacks were met) are
+ * copied a run at a time.
  */
 export function keepSamples(profile: Profile, keep: Uint8Array): Profile {
   const nTypes = profile.sampleTypes.length;
   const { sampleLocStart, sampleLocs, sampleLabelStart } = profile;
+  const n = profile.sampleCount;
+  // The runs: [runs[2r], runs[2r+1]) of samples.
+  let runs = new Int32Array(64);
+  let nRuns = 0;
   let kept = 0;
   let nLocs = 0;
   let nLabels = 0;
-  for (let s = 0; s < profile.sampleCount; s++) {
-    if (keep[s] === 0) continue;
-    kept++;
-    nLocs += sampleLocStart[s + 1] - sampleLocStart[s];
-    nLabels += sampleLabelStart[s + 1] - sampleLabelStart[s];
+  for (let s = 0; s < n; ) {
+    if (keep[s] === 0) {
+      s++;
+      continue;
+    }
+    const from = s;
+    while (s < n && keep[s] !== 0) s++;
+    if (2 * nRuns + 2 > runs.length) runs = grown(runs, runs.length * 2);
+    runs[2 * nRuns] = from;
+    runs[2 * nRuns + 1] = s;
+    nRuns++;
+    kept += s - from;
+    nLocs += sampleLocStart[s] - sampleLocStart[from];
+    nLabels += sampleLabelStart[s] - sampleLabelStart[from];
   }
-  const locStart = new Uint32Array(kept + 1);
-  const locs = new Uint32Array(nLocs);
-  const values = new Float64Array(kept * nTypes);
+  // Stacks in shared memory stay there (the app's helper thread reads them without a copy).
+  const shared = sampleLocs.buffer instanceof SharedArrayBuffer;
+  const locStart = new Uint32Array(bufferFor(4 * (kept + 1), shared));
+  const locs = new Uint32Array(bufferFor(4 * nLocs, shared));
+  const values = new Float64Array(bufferFor(8 * kept * nTypes, shared));
   const labelStart = new Uint32Array(kept + 1);
   const labelKey = new Int32Array(nLabels);
   const labelStr = new Int32Array(nLabels);
@@ -88,21 +105,34 @@ export function keepSamples(profile: Profile, keep: Uint8Array): Profile {
   let k = 0;
   let at = 0;
   let li = 0;
-  for (let s = 0; s < profile.sampleCount; s++) {
-    if (keep[s] === 0) continue;
-    for (let i = sampleLocStart[s]; i < sampleLocStart[s + 1]; i++) locs[at++] = sampleLocs[i];
-    for (let t = 0; t < nTypes; t++) values[k * nTypes + t] = profile.values[s * nTypes + t];
-    for (let i = sampleLabelStart[s]; i < sampleLabelStart[s + 1]; i++, li++) {
-      labelKey[li] = profile.labelKey[i];
-      labelStr[li] = profile.labelStr[i];
-      labelNum[li] = profile.labelNum[i];
-      labelNumUnit[li] = profile.labelNumUnit[i];
+  for (let r = 0; r < nRuns; r++) {
+    const from = runs[2 * r];
+    const to = runs[2 * r + 1];
+    const l0 = sampleLocStart[from];
+    const b0 = sampleLabelStart[from];
+    for (let s = from; s < to; s++) {
+      locStart[k + s - from] = at + sampleLocStart[s] - l0;
+      labelStart[k + s - from] = li + sampleLabelStart[s] - b0;
     }
-    k++;
-    locStart[k] = at;
-    labelStart[k] = li;
+    const l1 = sampleLocStart[to];
+    const b1 = sampleLabelStart[to];
+    locs.set(sampleLocs.subarray(l0, l1), at);
+    values.set(profile.values.subarray(from * nTypes, to * nTypes), k * nTypes);
+    labelKey.set(profile.labelKey.subarray(b0, b1), li);
+    labelStr.set(profile.labelStr.subarray(b0, b1), li);
+    labelNum.set(profile.labelNum.subarray(b0, b1), li);
+    labelNumUnit.set(profile.labelNumUnit.subarray(b0, b1), li);
+    k += to - from;
+    at += l1 - l0;
+    li += b1 - b0;
   }
+  locStart[k] = at;
+  labelStart[k] = li;
   return { ...profile, sampleCount: kept, sampleLocStart: locStart, sampleLocs: locs, values, sampleLabelStart: labelStart, labelKey, labelStr, labelNum, labelNumUnit };
+}
+
+function bufferFor(bytes: number, shared: boolean): ArrayBuffer | SharedArrayBuffer {
+  return shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
 }
 
 /**

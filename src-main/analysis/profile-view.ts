@@ -7,7 +7,7 @@
 
 import type { Profile } from '../model/profile.js';
 import { compileGoRegexp, GoRegexpError } from './filters/go-regexp.js';
-import { filterByName, samplesKeptByName, showFrom } from './filters/name-filters.js';
+import { filterByName, samplesKeptByName, showFrom, type MarkedSampleWalk } from './filters/name-filters.js';
 import { filterByTags, numericLabelUnits, samplesKeptByTags } from './filters/tag-samples.js';
 import { TagFilterError } from './filters/tag-filter.js';
 import { applyGranularity, type Granularity } from './granularity.js';
@@ -164,13 +164,14 @@ export function narrowedFrom(filters: ViewFilters): ViewFilters | null {
 /**
  * viewProfile(input, filters) from `parent`, viewProfile(input, narrowedFrom(filters)): the
  * same profile (the parent's samples that focus, ignore and the tag filters keep, each as it
- * is), totals and warnings; `kept[k]` is the parent's sample of sample k.
+ * is), totals and warnings; `kept[k]` is the parent's sample of sample k. `walk`: how focus and
+ * ignore walk the stacks (the app's worker shares the walk with its helper thread).
  */
-export function narrowView(parent: ProfileView, filters: ViewFilters): { view: ProfileView; kept: Int32Array } {
+export function narrowView(parent: ProfileView, filters: ViewFilters, walk?: MarkedSampleWalk): { view: ProfileView; kept: Int32Array } {
   const warnings: string[] = [];
   const { profile: all } = parent;
   let keep: Uint8Array | undefined;
-  if (filters.focus || filters.ignore) keep = samplesKeptByName(all, { focus: regexpOption('focus', filters.focus), ignore: regexpOption('ignore', filters.ignore) }, warnInto(warnings));
+  if (filters.focus || filters.ignore) keep = samplesKeptByName(all, { focus: regexpOption('focus', filters.focus), ignore: regexpOption('ignore', filters.ignore) }, warnInto(warnings), walk);
   if (filters.tagfocus || filters.tagignore) keep = tagFiltered(() => samplesKeptByTags(all, filters.tagfocus, filters.tagignore, numericLabelUnits(all), warnInto(warnings), keep));
   const profile = keep ? keepSamples(all, keep) : all;
   const kept = new Int32Array(profile.sampleCount);

@@ -7,14 +7,18 @@
 // come back transferred. It runs profile-worker.js again with another role (as scan-helper.ts
 // does), is started by the app's worker at its first big import (profile-worker.ts: appHelper)
 // and lives as long as it, and warms its loops on a small synthetic profile while it waits for
-// its first job (that file's gunzip).
+// its first job (that file's gunzip). Later, when it is idle, it takes a big filter chip's share of
+// the walk of the stacks and the chip's trie narrowed from its parent view's, and half of a big
+// inverted trie (PartitionInTwo).
 
 import { Worker, type MessagePort } from 'node:worker_threads';
 import { readFileSync } from 'node:fs';
-import { partitionStacks, type PartitionedStacks, type StackColumns } from '../analysis/flame-graph.js';
+import { FlameStructure, narrowStacks, PartitionInTwo, partitionShare, partitionStacks, type ParentTrie, type PartitionedShare, type PartitionedStacks, type PartitionShare, type StackColumns } from '../analysis/flame-graph.js';
 import { buildFrameTable, type FrameTable } from '../analysis/frames.js';
 import { countClaimedBlocks, decodeClaimedBlocks, decodePprof, type SampleBlocks, type SampleTable } from '../formats/pprof/decode-pprof.js';
 import { syntheticProfileBytes } from './warm-up.js';
+import { keepSamples } from '../analysis/profile-rewrite.js';
+import { markedSamples } from '../analysis/filters/name-filters.js';
 
 export const APP_HELPER_ROLE = 'app-helper';
 
@@ -24,6 +28,46 @@ export interface TrieJob {
   frames: FrameTable;
   inverted: boolean;
   minShare: number;
+}
+
+/**
+ * A filter chip's trie to make from the trie of the view it narrows (flame-graph.ts narrowStacks):
+ * that trie's columns, the chip's stacks (`kept[k]`: the parent's sample of sample k).
+ */
+export interface NarrowJob {
+  up: ParentTrie;
+  stacks: StackColumns;
+  frames: FrameTable;
+  inverted: boolean;
+  kept: Int32Array;
+  minShare: number;
+}
+
+/**
+ * A focus or ignore chip's walk of the stacks (name-filters.ts markedSamples) shared by the worker
+ * and the helper: blocks of `blockSize` samples claimed in turn from `state[0]`, `state[1 + b]`
+ * set to 1 once block b is walked; stacks, `keep` and `state` in shared memory.
+ */
+export interface MarkedWalkJob {
+  sampleLocStart: Uint32Array;
+  sampleLocs: Uint32Array;
+  mark: Uint8Array;
+  keep: Uint8Array;
+  state: Int32Array;
+  count: number;
+  blockSize: number;
+}
+
+/** Walks blocks of a MarkedWalkJob as long as there are unclaimed ones; answers how many. */
+export function walkClaimedBlocks(job: MarkedWalkJob): number {
+  const nBlocks = job.state.length - 1;
+  let walked = 0;
+  for (let b = Atomics.add(job.state, 0, 1); b < nBlocks; b = Atomics.add(job.state, 0, 1)) {
+    markedSamples(job.sampleLocStart, job.sampleLocs, job.mark, b * job.blockSize, Math.min(job.count, (b + 1) * job.blockSize), job.keep);
+    Atomics.store(job.state, 1 + b, 1);
+    walked++;
+  }
+  return walked;
 }
 
 /** Blocks of samples to decode, claimed from `next` in turn with the worker (all shared memory). */
@@ -39,7 +83,13 @@ export interface CountJob {
   counts: Uint32Array;
 }
 
-type HelperJob = ({ op: 'trie' } & TrieJob) | ({ op: 'decode' } & DecodeJob) | ({ op: 'count' } & CountJob);
+type HelperJob =
+  | ({ op: 'trie' } & TrieJob)
+  | ({ op: 'narrow' } & NarrowJob)
+  | ({ op: 'share' } & PartitionShare)
+  | ({ op: 'decode' } & DecodeJob)
+  | ({ op: 'count' } & CountJob)
+  | ({ op: 'walk' } & MarkedWalkJob);
 
 /** What a job made, and the time it took (wall, and this thread's CPU where Linux tells it). */
 export interface HelperResult<T> {
@@ -69,12 +119,17 @@ export function serveAppHelper(port: MessagePort): void {
   let warm = warmUpSteps();
   port.on('message', (job: HelperJob & { id: number }) => {
     warm = [];
+    if (job.op === 'walk') {
+      // Nobody waits for its answer: the worker walks whatever blocks are left itself.
+      walkClaimedBlocks(job);
+      return;
+    }
     try {
       const t0 = performance.now();
       const cpu0 = threadCpuMs();
-      const value = job.op === 'trie' ? partitionStacks(job.stacks, job.frames, job.inverted, job.minShare) : job.op === 'count' ? countClaimedBlocks(job.table, job.counts) : decodePart(job);
+      const value = job.op === 'decode' ? decodePart(job) : job.op === 'count' ? countClaimedBlocks(job.table, job.counts) : trieOf(job);
       const result = { value, ms: performance.now() - t0, cpuMs: threadCpuMs() - cpu0 };
-      const moved = job.op === 'trie' ? trieBuffers(value as PartitionedStacks) : [];
+      const moved = job.op === 'decode' || job.op === 'count' ? [] : trieBuffers(value as PartitionedShare);
       port.postMessage({ id: job.id, ok: true, result } satisfies HelperReply, moved);
     } catch (err) {
       port.postMessage({ id: job.id, ok: false, message: err instanceof Error ? err.message : String(err) } satisfies HelperReply);
@@ -95,8 +150,15 @@ function decodePart(job: DecodeJob): DecodePart {
   return 'decoded' in part ? part : { stopped: true };
 }
 
-function trieBuffers(built: PartitionedStacks): ArrayBuffer[] {
-  return [built.parent.buffer, built.name.buffer, built.calledIn.buffer, built.sampleNode.buffer, built.sampleEnds.buffer] as ArrayBuffer[];
+function trieOf(job: Exclude<HelperJob, { op: 'decode' | 'count' | 'walk' }>): PartitionedStacks | PartitionedShare {
+  if (job.op === 'trie') return partitionStacks(job.stacks, job.frames, job.inverted, job.minShare);
+  if (job.op === 'narrow') return narrowStacks(job.up, job.stacks, job.frames, job.inverted, job.kept, job.minShare);
+  return partitionShare(job);
+}
+
+function trieBuffers(built: PartitionedShare): ArrayBuffer[] {
+  const columns = [built.parent, built.name, built.calledIn, built.sampleNode, built.sampleEnds];
+  return columns.map((c) => c.buffer).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
 }
 
 /** A small profile decoded and its forward trie made a few times (partial and whole), so V8 has optimised both before the first big one. */
@@ -104,7 +166,21 @@ function warmUpSteps(): (() => void)[] {
   const bytes = syntheticProfileBytes(4_000, 24);
   const profile = decodePprof(bytes);
   const frames = buildFrameTable(profile, { showAddresses: true });
-  const once = [() => decodePprof(bytes), () => partitionStacks(profile, frames, false, 1e-4), () => partitionStacks(profile, frames, false, 0)];
+  // A chip's trie from a partial one (the kept samples: every third).
+  const parent = new FlameStructure(profile, false, 1e-2);
+  const keep = Uint8Array.from({ length: profile.sampleCount }, (_, s) => (s % 3 === 0 ? 1 : 0));
+  const kept = Int32Array.from({ length: Math.ceil(profile.sampleCount / 3) }, (_, k) => 3 * k);
+  const chip = keepSamples(profile, keep);
+  const up = parent.narrowable(chip, frames, false, kept);
+  // The helper's share of an inverted trie made by two threads.
+  const inverted = new PartitionInTwo(profile, frames, true, 1e-4);
+  const once = [
+    () => decodePprof(bytes),
+    () => partitionStacks(profile, frames, false, 1e-4),
+    () => partitionStacks(profile, frames, false, 0),
+    () => up && narrowStacks(up, chip, frames, false, kept, 1e-3),
+    () => inverted.share && partitionShare(inverted.share),
+  ];
   return [...once, ...once, ...once, ...once];
 }
 
@@ -141,6 +217,29 @@ export class AppHelper {
   /** The helper's part of counting a located profile's blocks with this thread (answers whether all are counted). */
   count(job: CountJob): Promise<HelperResult<boolean>> {
     return this.send({ op: 'count', ...job }) as Promise<HelperResult<boolean>>;
+  }
+
+  /** Whether the helper has no job in hand (a job sent now starts at once). */
+  get idle(): boolean {
+    return this.pending.size === 0 && this.failure === null;
+  }
+
+  /**
+   * The helper's share of a chip's walk of the stacks (walkClaimedBlocks); nothing is answered,
+   * so the helper stays `idle` for the jobs that follow (they start once its share is walked).
+   */
+  walkMarked(job: MarkedWalkJob): void {
+    if (!this.failure) this.worker.postMessage({ op: 'walk', ...job, id: 0 });
+  }
+
+  /** A filter chip's trie made from its parent view's, on the helper thread. */
+  narrow(job: NarrowJob): Promise<HelperResult<PartitionedStacks>> {
+    return this.send({ op: 'narrow', ...job }) as Promise<HelperResult<PartitionedStacks>>;
+  }
+
+  /** Another thread's share of a partition (flame-graph.ts PartitionInTwo), made on the helper thread. */
+  partitionShare(job: PartitionShare): Promise<HelperResult<PartitionedShare>> {
+    return this.send({ op: 'share', ...job }) as Promise<HelperResult<PartitionedShare>>;
   }
 
   /** The helper's part of a decode shared with this thread. */

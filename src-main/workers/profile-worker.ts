@@ -10,7 +10,7 @@ import type { Profile } from '../model/profile.js';
 import type { FlameGraph } from '../analysis/flame-graph.js';
 import { summarizeProfile } from '../analysis/profile-summary.js';
 import { flameGraphOf, resolveSampleType, topOf } from '../analysis/profile-ops.js';
-import { FlameStructure, type NarrowedFrom } from '../analysis/flame-graph.js';
+import { FlameStructure, PartitionInTwo, type NarrowedFrom } from '../analysis/flame-graph.js';
 import { TopFigures } from '../analysis/top.js';
 import { callTreeOf, diffTableOf, exportOf, sandwichOf } from '../analysis/view-ops.js';
 import { addressesOf, peekOf, sourceListOf } from '../analysis/source/source-ops.js';
@@ -19,6 +19,7 @@ import { GpwError, errorBody } from '../api/errors.js';
 import type { ProfileSource, ReadFileResult, ViewSpec, WorkerProgress, WorkerReply, WorkerRequest } from './profile-worker-protocol.js';
 import { decodeProfileFile } from './profile-file.js';
 import { narrowedFrom, narrowView, viewProfile, type ProfileView } from '../analysis/profile-view.js';
+import { markedSamples } from '../analysis/filters/name-filters.js';
 import { encodePprof } from '../formats/pprof/encode-pprof.js';
 import { functionStatsOf } from '../analysis/runs/function-stats.js';
 import { useLinearRegexpFallback } from './linear-regexp.js';
@@ -30,7 +31,7 @@ import { receiveReadAhead, type ReadAheadData } from './read-ahead.js';
 import { detectFormat, DETECT_HEAD_BYTES } from '../formats/detect-format.js';
 import { warmUpWhenIdle } from './warm-up.js';
 import { buildFrameTable } from '../analysis/frames.js';
-import { AppHelper, APP_HELPER_ROLE, serveAppHelper, threadCpuMs } from './app-helper.js';
+import { AppHelper, APP_HELPER_ROLE, serveAppHelper, threadCpuMs, walkClaimedBlocks } from './app-helper.js';
 
 const CACHE_SIZE = 4;
 const cache = new Map<string, Profile>();
@@ -74,6 +75,9 @@ function profilesFor(sources: ProfileSource[]): Profile[] {
 }
 
 function decodeSource(source: ProfileSource, decoded: Map<string, Profile>): Profile {
+  // A big profile opened without an import in this process (from the library): the helper thread
+  // starts now, its start-up overlapping this decode, to share the profile's tries and chips.
+  if (appHelperWanted && source.bytes && bigData(source.bytes)) appHelper();
   try {
     // As pprof does on load: the profile's own drop_frames/keep_frames apply to every view.
     // The app keeps the stack columns in shared memory: its first flame trie is made on the helper thread.
@@ -132,8 +136,9 @@ function narrowedTrie(view: ProfileView, inverted: boolean): NarrowedFrom | unde
 
 /**
  * The app's second thread (app-helper.ts), which decodes half of a big import and makes its
- * first flame trie while this one makes its function figures and first top table. Started at
- * the first big profile (its start-up and warm-up overlap that file's gunzip), not with the app:
+ * first flame trie while this one makes its function figures and first top table, and shares a
+ * big view's chips and inverted tries with this one. Started at the first big profile (its
+ * start-up and warm-up overlap that file's gunzip, or its decode from the library), not with the app:
  * a thread holds about 30 MiB, which a session of small profiles and traces need not pay. None
  * in a process that shows no views (the CLI) nor in the helper threads themselves.
  */
@@ -173,25 +178,106 @@ function startFirstFlameOnHelper(sha256: string): void {
 }
 
 /**
- * A flame graph whose trie the helper is making: answered when it is made (or, should the helper
- * fail, built here then), without holding up the requests behind it (offQueue).
+ * A flame graph whose trie the helper is making (a plain view's first, or a filter chip's:
+ * narrowOnHelper): answered when it is made (or, should the helper fail, built here then),
+ * without holding up the requests behind it (offQueue).
  */
 function flameFromHelper(req: Extract<WorkerRequest, { op: 'flame' }>): Promise<FlameGraph> | undefined {
-  if (req.inverted === true || req.view.base.length > 0) return undefined;
+  if (req.view.base.length > 0) return undefined;
   const view = viewFor(req.view);
-  const made = helperStructures.get(view);
-  if (!made) return undefined;
+  const inverted = req.inverted === true;
   const typeIndex = resolveSampleType(view.profile, req.sampleType);
+  const made = (inverted ? undefined : helperStructures.get(view)) ?? narrowOnHelper(view, inverted) ?? partitionInTwo(view, inverted);
+  if (!made) return undefined;
   const answer = made.then(
     (structure) => structure.graph(typeIndex, { maxNodes: req.maxNodes }),
-    () => flameOf(view, req.sampleType, false, req.maxNodes),
+    () => flameOf(view, req.sampleType, inverted, req.maxNodes),
   );
   offQueue.add(answer);
   return answer;
 }
 
+/** Tries (forward and inverted) of filter chips and big views being made with the helper (until they are kept in `structures`). */
+const helperTries = new WeakMap<ProfileView, Map<boolean, Promise<FlameStructure>>>();
+
+function pendingTrie(view: ProfileView, inverted: boolean, made: Promise<FlameStructure>): Promise<FlameStructure> {
+  let mine = helperTries.get(view);
+  if (!mine) helperTries.set(view, (mine = new Map()));
+  const waiting = mine;
+  waiting.set(inverted, made);
+  made.catch(() => undefined).finally(() => waiting.delete(inverted));
+  return made;
+}
+
+/**
+ * A big filter chip's trie, made on the helper from the trie of the view it narrows (the
+ * parent's columns and the chip's stacks go there; the trie's columns come back), so that this
+ * thread answers the chip's top table meanwhile: the page asks for both at once. Undefined when
+ * it is made here: no helper started in this process (it starts at the first big import) or one
+ * busy with another job, a view that is no chip or whose trie is whole (quick to make), no parent
+ * trie kept, or made already.
+ */
+function narrowOnHelper(view: ProfileView, inverted: boolean): Promise<FlameStructure> | undefined {
+  const pending = helperTries.get(view)?.get(inverted);
+  if (pending) return pending;
+  if (!appHelperWanted || !FlameStructure.fits(view.profile) || structures.get(view)?.has(inverted)) return undefined;
+  const minShare = minShareOf(view);
+  const from = narrowedTrie(view, inverted);
+  // A helper not started yet (its start-up), or busy with another job (an import's decode or first trie), would make the chip wait.
+  if (!from || minShare === 0 || appHelperThread?.idle !== true) return undefined;
+  const { profile } = view;
+  const frames = buildFrameTable(profile, { showAddresses: true });
+  const up = from.parent.narrowable(profile, frames, inverted, from.kept);
+  if (!up) return undefined;
+  const { sampleTypes, sampleCount, sampleLocStart, sampleLocs, values } = profile;
+  const stacks = { sampleTypes, sampleCount, sampleLocStart, sampleLocs, values };
+  const made = appHelper()
+    .narrow({ up, stacks, frames, inverted, kept: from.kept, minShare })
+    .then((r) => {
+      if (timing) process.stderr.write(`worker chip's trie, on the helper: ${r.ms.toFixed(0)} ms (its thread's CPU ${r.cpuMs.toFixed(0)} ms)\n`);
+      return keepStructure(view, new FlameStructure(profile, inverted, minShare, r.value));
+    });
+  return pendingTrie(view, inverted, made);
+}
+
+/**
+ * A big view's trie with no trie to narrow (a chip's inverted graph when its parent view never
+ * showed one, a plain view's inverted graph) partitioned by this thread and the helper together
+ * (PartitionInTwo: the root's groups split between them), when the helper is started and idle and
+ * the stacks are in shared memory. Undefined when it is made here alone.
+ */
+function partitionInTwo(view: ProfileView, inverted: boolean): Promise<FlameStructure> | undefined {
+  const { profile } = view;
+  if (!appHelperWanted || !FlameStructure.fits(profile) || structures.get(view)?.has(inverted) || narrowedTrie(view, inverted)) return undefined;
+  const minShare = minShareOf(view);
+  const helper = appHelperThread;
+  if (minShare === 0 || !(profile.sampleLocs.buffer instanceof SharedArrayBuffer) || helper?.idle !== true) return undefined;
+  const two = new PartitionInTwo(profile, buildFrameTable(profile, { showAddresses: true }), inverted, minShare);
+  const made = (share: ReturnType<PartitionInTwo['finish']>) => keepStructure(view, new FlameStructure(profile, inverted, minShare, share));
+  if (!two.share) return Promise.resolve(made(two.finish(null)));
+  const theirs = helper.partitionShare(two.share);
+  const t0 = performance.now();
+  two.own();
+  const ownMs = performance.now() - t0;
+  return pendingTrie(
+    view,
+    inverted,
+    theirs.then(
+      (r) => {
+        if (timing) process.stderr.write(`worker trie in two threads: ${ownMs.toFixed(0)} ms here, ${r.ms.toFixed(0)} ms on the helper (its thread's CPU ${r.cpuMs.toFixed(0)} ms)\n`);
+        return made(two.finish(r.value));
+      },
+      () => made(two.finish(null)),
+    ),
+  );
+}
+
 /** A gzipped pprof file whose data is at least this big (by its trailer) is decoded by the app's two threads. */
 const PARALLEL_DECODE_MIN_BYTES = 4 * 2 ** 20;
+
+function bigData(bytes: Uint8Array): boolean {
+  return (isGzip(bytes) ? gzipSizeHint(bytes) : bytes.length) >= PARALLEL_DECODE_MIN_BYTES;
+}
 
 /**
  * The app's import of a big gzipped pprof file: decoded by this thread and the helper, each
@@ -279,9 +365,42 @@ function narrowedViewFor(spec: ViewSpec): ProfileView | undefined {
   const parentFilters = narrowedFrom(spec.filters);
   if (!parentFilters) return undefined;
   const parent = viewFor({ ...spec, filters: parentFilters });
-  const { view, kept } = narrowView(parent, spec.filters);
+  const { view, kept } = narrowView(parent, spec.filters, walkInTwo);
   narrowedViews.set(view, { parent, kept });
   return view;
+}
+
+/** A chip's walk of the stacks is shared with the helper from this many samples on (blocks of a 64th, at least 16,384). */
+const SHARED_WALK_MIN_SAMPLES = 100_000;
+
+/**
+ * A focus or ignore chip's walk of a big view's stacks (name-filters.ts markedSamples), shared
+ * with the helper thread when it is idle and the stacks are in shared memory: both take blocks in
+ * turn, and this thread then walks any block the helper has not finished (it writes the same
+ * bytes), so it never waits for the helper. Else walked here alone.
+ */
+function walkInTwo(profile: Profile, mark: Uint8Array): Uint8Array {
+  const { sampleCount: count, sampleLocStart, sampleLocs } = profile;
+  const shared = sampleLocs.buffer instanceof SharedArrayBuffer && sampleLocStart.buffer instanceof SharedArrayBuffer;
+  if (!shared || count < SHARED_WALK_MIN_SAMPLES || appHelperThread?.idle !== true) {
+    const keep = new Uint8Array(count);
+    markedSamples(sampleLocStart, sampleLocs, mark, 0, count, keep);
+    return keep;
+  }
+  const blockSize = Math.max(16_384, Math.ceil(count / 64));
+  const nBlocks = Math.ceil(count / blockSize);
+  const job = { sampleLocStart, sampleLocs, mark, count, blockSize, keep: new Uint8Array(new SharedArrayBuffer(count)), state: new Int32Array(new SharedArrayBuffer(4 * (1 + nBlocks))) };
+  appHelperThread.walkMarked(job);
+  const t0 = performance.now();
+  const here = walkClaimedBlocks(job);
+  let redone = 0;
+  for (let b = 0; b < nBlocks; b++) {
+    if (Atomics.load(job.state, 1 + b) === 1) continue;
+    markedSamples(sampleLocStart, sampleLocs, mark, b * blockSize, Math.min(count, (b + 1) * blockSize), job.keep);
+    redone++;
+  }
+  if (timing) process.stderr.write(`worker chip's walk of the stacks: ${(performance.now() - t0).toFixed(0)} ms (blocks: ${here} here, ${nBlocks - here - redone} on the helper, ${redone} the helper had not finished walked here too)\n`);
+  return job.keep;
 }
 
 /** An import's file: read in chunks, kept under `key` until its SHA-256 is known (op `keep`). */

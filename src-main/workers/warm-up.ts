@@ -8,7 +8,8 @@ import { decodePprof } from '../formats/pprof/decode-pprof.js';
 import { summarizeProfile } from '../analysis/profile-summary.js';
 import { buildFlameGraph } from '../analysis/flame-graph.js';
 import { computeTop, TopFigures } from '../analysis/top.js';
-import { FlameStructure } from '../analysis/flame-graph.js';
+import { FlameStructure, PartitionInTwo, partitionShare } from '../analysis/flame-graph.js';
+import { buildFrameTable } from '../analysis/frames.js';
 import { narrowView } from '../analysis/profile-view.js';
 
 /**
@@ -71,6 +72,13 @@ const steps = (): (() => void)[] => {
       const { view, kept } = narrowView(plain, { focus: 'fn1$' });
       new FlameStructure(view.profile, false, 1e-3, { parent: new FlameStructure(profile, false, 1e-2), kept }).graph(1);
       new FlameStructure(view.profile, true, 1e-4).graph(1);
+    },
+    // A big view's inverted trie partitioned with the helper (PartitionInTwo; the helper's share done here).
+    () => {
+      const two = new PartitionInTwo(profile, buildFrameTable(profile, { showAddresses: true }), true, 1e-4);
+      const share = two.share && partitionShare(two.share);
+      two.own();
+      new FlameStructure(profile, true, 1e-4, two.finish(share)).graph(1);
     },
   ];
   return [...work, ...work, ...work];

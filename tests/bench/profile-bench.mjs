@@ -82,6 +82,8 @@ async function appBench() {
     const cpu = [];
     /** Per step, the page's own clock (performance.now) from just before the action to the drawn frame. */
     const pageMs = [];
+    /** The page's clock when the last step's frame was drawn. */
+    let lastDrawnAt = 0;
     await page.goto(url);
     await page.getByTestId('import-button').waitFor();
     // Let the engine's worker warm up as it does after the app starts.
@@ -99,6 +101,7 @@ async function appBench() {
       await page.waitForFunction(() => !document.querySelector('[data-testid=view-pending]') && !document.body.textContent.includes('loading…'), null, { timeout: 180_000, polling: 10 });
       const p1 = await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now())))));
       pageMs.push(p1 - p0);
+      lastDrawnAt = p1;
       cpu.push(serverCpu() - c0);
       const th1 = threadCpu();
       perThread.push([...th1].map(([k, v]) => [k, v - (th0.get(k) ?? 0)]).filter(([, d]) => d > 0).map(([k, d]) => `${k}: ${d.toFixed(0)}`).join(', '));
@@ -124,19 +127,23 @@ async function appBench() {
         }),
       );
     }
+    let addAt = 0;
     const chip = await settle(async () => {
       await page.getByTestId('filter-open').click();
       await page.getByTestId('filter-key').selectOption('focus');
       await page.getByTestId('filter-value').fill('step3_2');
+      addAt = await page.evaluate(() => performance.now());
       await page.getByTestId('filter-add').click();
     });
+    // The chip's step from the add click alone (the step above includes the bench's opening of the filter form and typing).
+    const fromAdd = lastDrawnAt - addAt;
     const inverted = await settle(() => page.getByTestId('tab-inverted').click());
     await page.screenshot({ path: join(OUT, 'profile-inverted.png') });
     console.log(`after the app runs: ${load()}`);
     console.log('app (gpw serve + Chromium):');
     console.log(`  file chosen → flame graph drawn   ${open} ms   target <= 1500 ms   ${hidden ? `(${hidden.split(';')[0]})` : ''}`);
     console.log(`  sample-type switch                ${switchMs.join(' / ')} ms (median ${median(switchMs)})   target <= 300 ms   (the first includes the bench's ${shotMs} ms screenshot of the switch in flight)`);
-    console.log(`  filter chip (focus=step3_2)       ${chip} ms   target <= 300 ms`);
+    console.log(`  filter chip (focus=step3_2)       ${chip} ms   target <= 300 ms   (page clock from the add click: ${fromAdd.toFixed(0)} ms)`);
     console.log(`  inverted view (with that filter)  ${inverted} ms   target <= 300 ms`);
     console.log(`  gpw serve's CPU (user+sys) per step, in the order above: ${cpu.map((c) => c.toFixed(0)).join(' / ')} ms`);
     console.log(`  the page's clock per step, in the order above: ${pageMs.map((c) => c.toFixed(0)).join(' / ')} ms`);

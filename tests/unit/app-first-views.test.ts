@@ -118,6 +118,38 @@ describe('the first views of a profile the app imported', () => {
       others.forEach((g, i) => expectSameGraph(g, structure.graph([0, 2, 3][i], { maxNodes: 250_000 }), g.sampleType));
       expect(flame.hidden?.subtrees).toBe(true);
       expect(top).toEqual(computeTop(decoded, 1, options));
+      // A chip keeping over a million frames: its tries (forward, and inverted once the plain view
+      // has one) narrowed from the plain view's on the helper, while the worker answers its top
+      // table; two sample types asked at once (the second waits for the same trie). Then the same
+      // chip inverted on the plain view's inverted trie, and a chip asked while the helper is busy
+      // (made here).
+      const chip = { ...view, filters: { ignore: 'step3_2' } };
+      const plainInverted = await client.run<FlameGraph>({ op: 'flame', view, inverted: true, maxNodes: 250_000 }, load);
+      const [chipFlame, chipTop, chipOther] = await Promise.all([
+        client.run<FlameGraph>({ op: 'flame', view: chip, maxNodes: 250_000 }, load),
+        client.run({ op: 'top', view: chip, options }, load),
+        client.run<FlameGraph>({ op: 'flame', view: chip, sampleType: 'inuse_objects', maxNodes: 250_000 }, load),
+      ]);
+      const chipInverted = await client.run<FlameGraph>({ op: 'flame', view: chip, inverted: true, sampleType: 'alloc_objects', maxNodes: 250_000 }, load);
+      const other = { ...view, filters: { ignore: 'step2_1' } };
+      const [otherForward, otherInverted] = await Promise.all([
+        client.run<FlameGraph>({ op: 'flame', view: other, maxNodes: 250_000 }, load),
+        client.run<FlameGraph>({ op: 'flame', view: other, inverted: true, maxNodes: 250_000 }, load),
+      ]);
+      const otherView = viewProfile({ sources: [decoded] }, other.filters).profile;
+      expectSameGraph(otherForward, new FlameStructure(otherView, false, 1e-4).graph(1, { maxNodes: 250_000 }), 'other chip');
+      expectSameGraph(otherInverted, new FlameStructure(otherView, true, 1e-4).graph(1, { maxNodes: 250_000 }), 'other chip inverted');
+      const chipView = viewProfile({ sources: [decoded] }, chip.filters);
+      expect(chipView.profile.sampleLocs.length).toBeGreaterThan(1_000_000);
+      expectSameGraph(plainInverted, new FlameStructure(decoded, true, 1e-4).graph(1, { maxNodes: 250_000 }), 'plain inverted');
+      const chipForward = new FlameStructure(chipView.profile, false, 1e-4);
+      expectSameGraph(chipFlame, chipForward.graph(1, { maxNodes: 250_000 }), 'chip alloc_space');
+      expectSameGraph(chipOther, chipForward.graph(2, { maxNodes: 250_000 }), 'chip inuse_objects');
+      expectSameGraph(chipInverted, new FlameStructure(chipView.profile, true, 1e-4).graph(0, { maxNodes: 250_000 }), 'chip inverted alloc_objects');
+      expect([chipFlame.sampleType, chipOther.sampleType, chipInverted.sampleType]).toEqual(['alloc_space', 'inuse_objects', 'alloc_objects']);
+      expect(chipFlame.hidden?.subtrees).toBe(true);
+      expect(chipFlame.totalValue).toBeLessThan(flame.totalValue);
+      expect(chipTop).toEqual(topOf(chipView, undefined, options));
       // The profile the worker and the helper decoded together (blocks of samples each) is the whole profile.
       const encoded = await client.run<{ bytes: Uint8Array }>({ op: 'encode', view }, load);
       expect(Buffer.compare(Buffer.from(encoded.bytes), Buffer.from(encodePprof(decoded)))).toBe(0);

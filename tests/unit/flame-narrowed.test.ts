@@ -8,11 +8,14 @@
 // narrowView (the chip's view from the parent view: focus, ignore, tagfocus, tagignore) is checked against viewProfile.
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildFlameGraph, FlameStructure, type FlameGraph } from '../../src-main/analysis/flame-graph';
+import { buildFlameGraph, FlameStructure, PartitionInTwo, partitionShare, partitionStacks, type FlameGraph } from '../../src-main/analysis/flame-graph';
 import { decodePprof } from '../../src-main/formats/pprof/decode-pprof';
 import type { Profile } from '../../src-main/model/profile';
 import { narrowedFrom, narrowView, viewProfile, type ViewFilters } from '../../src-main/analysis/profile-view';
-import { selectSamples } from '../../src-main/analysis/profile-rewrite';
+import { keepSamples, selectSamples } from '../../src-main/analysis/profile-rewrite';
+import { samplesKeptByName } from '../../src-main/analysis/filters/name-filters';
+import { walkClaimedBlocks } from '../../src-main/workers/app-helper';
+import { compileGoRegexp } from '../../src-main/analysis/filters/go-regexp';
 import { buildFrameTable } from '../../src-main/analysis/frames';
 import { makeBigProfile } from '../bench/make-big-profile.mjs';
 
@@ -104,6 +107,74 @@ describe('narrowed flame graph tries (a focus or ignore chip from the view witho
     expect(narrowedFrom({ focus: 'a', granularity: 'functions' })).toEqual({ granularity: 'functions' });
   });
 
+  it('keeps samples as selectSamples does, and by name as a walk of every line of every stack decides', () => {
+    const n = profile.sampleCount;
+    const patterns: [string, (s: number) => boolean][] = [
+      ['none', () => false],
+      ['all', () => true],
+      ['first and last', (s) => s === 0 || s === n - 1],
+      ['every third', (s) => s % 3 === 0],
+      ['runs of 100', (s) => Math.floor(s / 100) % 2 === 1],
+    ];
+    for (const [label, pick] of patterns) {
+      const keep = Uint8Array.from({ length: n }, (_, s) => (pick(s) ? 1 : 0));
+      const got = keepSamples(profile, keep);
+      const want = selectSamples(profile, (s, stack) => {
+        for (let i = profile.sampleLocStart[s]; i < profile.sampleLocStart[s + 1]; i++) stack.push(profile.sampleLocs[i]);
+        return keep[s] === 1;
+      });
+      expect(got.sampleCount, label).toBe(want.sampleCount);
+      for (const col of ['sampleLocStart', 'sampleLocs', 'values', 'sampleLabelStart', 'labelKey', 'labelStr', 'labelNum', 'labelNumUnit'] as const) {
+        expect(differing(got[col], want[col]), `${label} ${col}`).toBe(0);
+      }
+    }
+    // By name: a sample stays when one of its locations has a line whose function or file matches
+    // focus, and none matches ignore (pprof's rule), decided here line by line.
+    const lineMatches = (re: RegExp, loc: number): boolean => {
+      for (let li = profile.locLineStart[loc]; li < profile.locLineStart[loc + 1]; li++) {
+        const f = profile.lineFunction[li];
+        if (f >= 0 && (re.test(profile.strings[profile.functionName[f]]) || re.test(profile.strings[profile.functionFile[f]]))) return true;
+      }
+      return false;
+    };
+    for (const [focus, ignore] of [['step3_2', undefined], ['helper', 'step3_2'], [undefined, 'step3_1'], ['l2\\.go', 'runtime\\.newobject']] as const) {
+      const f = focus === undefined ? undefined : compileGoRegexp(focus);
+      const g = ignore === undefined ? undefined : compileGoRegexp(ignore);
+      const got = samplesKeptByName(profile, { focus: f, ignore: g });
+      let differ = 0;
+      let kept = 0;
+      for (let s = 0; s < n; s++) {
+        let focused = false;
+        let ignored = false;
+        for (let i = profile.sampleLocStart[s]; i < profile.sampleLocStart[s + 1]; i++) {
+          const loc = profile.sampleLocs[i];
+          if (g && lineMatches(g, loc)) ignored = true;
+          if (!f || lineMatches(f, loc)) focused = true;
+        }
+        const want = focused && !ignored ? 1 : 0;
+        kept += want;
+        if (got[s] !== want) differ++;
+      }
+      expect(differ, `focus ${focus} ignore ${ignore}`).toBe(0);
+      // The same walk in blocks claimed in turn (the app's worker and helper), here with the first
+      // two blocks claimed by another thread that never walks them: the rest are walked, those two left.
+      const inBlocks = samplesKeptByName(profile, { focus: f, ignore: g }, undefined, (p, mark) => {
+        const blockSize = 1000;
+        const keep = new Uint8Array(new SharedArrayBuffer(p.sampleCount)).fill(7);
+        const state = new Int32Array(new SharedArrayBuffer(4 * (1 + Math.ceil(p.sampleCount / blockSize))));
+        state[0] = 2;
+        expect(walkClaimedBlocks({ sampleLocStart: p.sampleLocStart, sampleLocs: p.sampleLocs, mark, keep, state, count: p.sampleCount, blockSize })).toBe(state.length - 3);
+        expect(Array.from(state.subarray(1))).toEqual(Array.from(state.subarray(1), (_, b) => (b < 2 ? 0 : 1)));
+        expect(keep.subarray(0, 2 * blockSize).every((k) => k === 7)).toBe(true);
+        keep.set(got.subarray(0, 2 * blockSize));
+        return keep;
+      });
+      expect(differing(inBlocks, got), `focus ${focus} ignore ${ignore} in blocks`).toBe(0);
+      expect(kept, `focus ${focus} ignore ${ignore}`).toBeGreaterThan(0);
+      expect(kept, `focus ${focus} ignore ${ignore}`).toBeLessThan(n);
+    }
+  });
+
   it.each([
     [false, 1e-3],
     [false, 1e-4],
@@ -133,6 +204,32 @@ describe('narrowed flame graph tries (a focus or ignore chip from the view witho
           }
         }
       }
+    }
+  });
+
+  it.each([
+    [true, 1e-3],
+    [false, 1e-3],
+    [true, 0],
+  ])('a partition shared by two threads (inverted=%s, minShare %s) makes partitionStacks’ graphs', (inverted, share) => {
+    for (const [label, p] of [['generated', profile], ['helpers also called', mixed]] as const) {
+      const { view } = narrowView(viewProfile({ sources: [p] }), { focus: 'step3_2' });
+      const frames = buildFrameTable(view.profile, { showAddresses: true });
+      const fresh = new FlameStructure(view.profile, inverted, share, partitionStacks(view.profile, frames, inverted, share));
+      const two = new PartitionInTwo(view.profile, frames, inverted, share);
+      expect(two.share, label).not.toBeNull();
+      const theirs = partitionShare(two.share!);
+      two.own();
+      const shared = new FlameStructure(view.profile, inverted, share, two.finish(theirs));
+      // The share partitioned here instead (the other thread could not).
+      const alone = new PartitionInTwo(view.profile, frames, inverted, share);
+      const fallback = new FlameStructure(view.profile, inverted, share, alone.finish(null));
+      expect([shared.size, fallback.size], label).toEqual([fresh.size, fresh.size]);
+      for (let t = 0; t < 4; t++) {
+        expectSameGraph(shared.graph(t), fresh.graph(t), `${label} type ${t}`);
+        expectSameGraph(fallback.graph(t), fresh.graph(t), `${label} type ${t}, share done here`);
+      }
+      if (share === 0) expectSameGraph(shared.graph(1), buildFlameGraph(view.profile, 1, { inverted }), `${label} against buildFlameGraph`);
     }
   });
 
