@@ -22,9 +22,10 @@ import { repoPath } from '../helpers/paths';
 
 const heldOut = process.env.GC_EVAL_HELD_OUT === '1';
 const pick = (m: { heldOut: boolean }): boolean => m.heldOut === heldOut;
+/** The upper of the two middle values (the diagnostics' medians; NaN for none). */
+const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 function line(label: string, rows: PredictionRow[]): string {
-  const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
   const quiet = rows.filter((r) => !r.noisy);
   const cover = (k: keyof PredictionRow['inRange']): string => `${((100 * rows.filter((r) => r.inRange[k]).length) / rows.length).toFixed(0)}`;
   const within = (k: 'gcCount' | 'peakHeap'): number => rows.filter((r) => Math.abs(r.error[k]) <= TARGETS[k]).length;
@@ -93,7 +94,6 @@ test('GC what-if summary on the full corpus', () => {
   // (live at mark start, allocation during the mark, its share of the room to the goal, trigger's share of the span, goal).
   const cyc = process.env.GC_EVAL_CYCLES;
   if (cyc) {
-    const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
     type C = { heapStartBytes: number; heapEndBytes: number; heapLiveBytes: number; goal: number };
     const stats = (cs: C[]): string => {
       const M = 2 ** 20;
@@ -131,7 +131,6 @@ test('GC what-if summary on the full corpus', () => {
   // GC CPU per cycle, mutator CPU (GOMAXPROCS × wall less GC CPU); and the baseline's mutator CPU per byte allocated ÷ the real
   // run's (below 1: the real run's mutator spent more per byte than its GOGC=100 baseline).
   if (process.env.GC_EVAL_GCCPU === '1') {
-    const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
     const byT = new Map<string, number[][]>();
     for (const g of readCorpus(dir)) {
       for (const [name, meta] of g.runs) {
@@ -199,7 +198,6 @@ test('GC what-if summary on the full corpus', () => {
   // paced rate × work (1: held to the goal). Medians of y per band of x, and the power-mean exponent s (y = (1 + x^−s)^(−1/s))
   // that fits the cycles near the change (x in 0.7–3) best (least squares of log y).
   if (process.env.GC_EVAL_ASSIST === '1') {
-    const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
     const byProcs = new Map<number, [number, number][]>();
     for (const g of readCorpus(dir)) {
       for (const [name, meta] of g.runs) {
@@ -236,7 +234,6 @@ test('GC what-if summary on the full corpus', () => {
   // during a mark costs what a byte of work does): the median ratio over the runs whose marks allocated less than their
   // baseline's (lower GOGC, limits) and over those that allocated more (higher GOGC), and the rms of its log over all.
   if (process.env.GC_EVAL_MARKCPU === '1') {
-    const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
     type M = ReturnType<typeof buildGcModel>;
     const paced = (m: M, f: (i: number) => number): number => med(m.baseline.cycles.map((_, i) => i).filter((i) => !m.baseline.track.forced[i]).map(f));
     const figures = (m: M): { cpu: number; work: number; during: number } => {
