@@ -17,7 +17,7 @@ import { test } from 'vitest';
 import { buildGcModel, gcTradeoff } from '../../src-main/analysis/gc/gc-analysis';
 import { simulate } from '../../src-main/analysis/gc/simulate';
 import { parseGctrace } from '../../src-main/formats/gctrace/parse-gctrace';
-import { evaluateCorpus, limitAccounting, limitAccountingSummary, readCorpus, settingsOfEnv, TARGETS, type PredictionRow } from '../helpers/gc-corpus';
+import { baselineModel, evaluateCorpus, limitAccounting, limitAccountingSummary, readCorpus, settingsOfEnv, TARGETS, type PredictionRow } from '../helpers/gc-corpus';
 import { repoPath } from '../helpers/paths';
 
 const heldOut = process.env.GC_EVAL_HELD_OUT === '1';
@@ -108,7 +108,7 @@ test('GC what-if summary on the full corpus', () => {
     for (const g of readCorpus(dir)) {
       for (const [name, meta] of g.runs) {
         if (!pick(meta) || meta.target !== cyc) continue;
-        const base = buildGcModel(parseGctrace(readFileSync(`${g.dir}/${meta.baseline}.log`, 'utf8')), { recorded: { gogc: 100, memLimitBytes: null } });
+        const base = baselineModel(g.dir, meta);
         const real = buildGcModel(parseGctrace(readFileSync(`${g.dir}/${name}.log`, 'utf8')));
         const st = settingsOfEnv(meta.env);
         const sim = simulate(base.baseline, { gogc: st.gogc, memLimitBytes: st.memLimitBytes ?? Infinity, nonHeapBytes: base.defaultNonHeapBytes });
@@ -135,7 +135,7 @@ test('GC what-if summary on the full corpus', () => {
     for (const g of readCorpus(dir)) {
       for (const [name, meta] of g.runs) {
         if (!pick(meta) || meta.target === 'base' || meta.target === 'base-traced' || meta.noisy) continue;
-        const base = buildGcModel(parseGctrace(readFileSync(`${g.dir}/${meta.baseline}.log`, 'utf8')), { recorded: { gogc: 100, memLimitBytes: null } });
+        const base = baselineModel(g.dir, meta);
         const real = buildGcModel(parseGctrace(readFileSync(`${g.dir}/${name}.log`, 'utf8')));
         const st = settingsOfEnv(meta.env);
         const sim = simulate(base.baseline, { gogc: st.gogc, memLimitBytes: st.memLimitBytes ?? Infinity, nonHeapBytes: base.defaultNonHeapBytes });
@@ -155,7 +155,7 @@ test('GC what-if summary on the full corpus', () => {
     const [group, run] = dbg.split('/');
     const gdir = `${dir}/${group}`;
     const meta = JSON.parse(readFileSync(`${gdir}/${run}.json`, 'utf8'));
-    const base = buildGcModel(parseGctrace(readFileSync(`${gdir}/${meta.baseline}.log`, 'utf8')), { recorded: { gogc: 100, memLimitBytes: null } });
+    const base = baselineModel(gdir, meta);
     const real = buildGcModel(parseGctrace(readFileSync(`${gdir}/${run}.log`, 'utf8')));
     const st = settingsOfEnv(meta.env);
     const sim = simulate(base.baseline, { gogc: st.gogc, memLimitBytes: st.memLimitBytes ?? Infinity, nonHeapBytes: base.defaultNonHeapBytes });
@@ -202,7 +202,7 @@ test('GC what-if summary on the full corpus', () => {
     for (const g of readCorpus(dir)) {
       for (const [name, meta] of g.runs) {
         if (!pick(meta) || meta.env.GOMEMLIMIT || meta.env.GOGC === 'off') continue;
-        const base = buildGcModel(parseGctrace(readFileSync(`${g.dir}/${meta.baseline}.log`, 'utf8')), { recorded: { gogc: 100, memLimitBytes: null } });
+        const base = baselineModel(g.dir, meta);
         const cs = buildGcModel(parseGctrace(readFileSync(`${g.dir}/${name}.log`, 'utf8'))).baseline.cycles;
         const natural = 3 * med(base.baseline.track.consMark.filter((_, i) => !base.baseline.track.forced[i]));
         const workOf = (c: (typeof cs)[number]): number => c.heapLiveBytes - (c.heapEndBytes - c.heapStartBytes) + (c.stacksBytes ?? 0) + (c.globalsBytes ?? 0);
@@ -245,7 +245,7 @@ test('GC what-if summary on the full corpus', () => {
     for (const g of readCorpus(dir)) {
       for (const [name, meta] of g.runs) {
         if (!pick(meta) || meta.target === 'base' || meta.target === 'base-traced') continue;
-        const base = buildGcModel(parseGctrace(readFileSync(`${g.dir}/${meta.baseline}.log`, 'utf8')), { recorded: { gogc: 100, memLimitBytes: null } });
+        const base = baselineModel(g.dir, meta);
         runs.push({ base: figures(base), real: figures(buildGcModel(parseGctrace(readFileSync(`${g.dir}/${name}.log`, 'utf8')))) });
       }
     }

@@ -110,6 +110,11 @@ export function readCorpus(dir: string): { group: string; dir: string; runs: Map
     .sort((a, b) => a.group.localeCompare(b.group));
 }
 
+/** A run's baseline, modelled as it was recorded (GOGC=100, no limit): what the diagnostics compare a run with. */
+export function baselineModel(groupDir: string, meta: Pick<CorpusMeta, 'baseline'>): GcModel {
+  return buildGcModel(parseGctrace(readFileSync(join(groupDir, `${meta.baseline}.log`), 'utf8')), { recorded: { gogc: 100, memLimitBytes: null } });
+}
+
 /**
  * `shapes`: only these runs' shapes (a development-only evaluation leaves the held-out shapes unread);
  * `traces: false` skips the execution-trace input (faster).
@@ -298,7 +303,7 @@ export function limitAccounting(dir: string, pick: (meta: CorpusMeta) => boolean
     for (const [name, meta] of g.runs) {
       const st = settingsOfEnv(meta.env);
       if (!pick(meta) || st.memLimitBytes === null) continue;
-      const base = buildGcModel(parseGctrace(readFileSync(`${g.dir}/${meta.baseline}.log`, 'utf8')), { recorded: { gogc: 100, memLimitBytes: null } });
+      const base = baselineModel(g.dir, meta);
       const real = parseGctrace(readFileSync(`${g.dir}/${name}.log`, 'utf8')).cycles;
       const limit = st.memLimitBytes;
       const counted: number[] = [];
