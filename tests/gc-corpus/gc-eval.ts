@@ -15,6 +15,7 @@
 import { readFileSync } from 'node:fs';
 import { test } from 'vitest';
 import { buildGcModel, gcTradeoff } from '../../src-main/analysis/gc/gc-analysis';
+import { assistedRate } from '../../src-main/analysis/gc/mark-phase';
 import { simulate } from '../../src-main/analysis/gc/simulate';
 import { parseGctrace } from '../../src-main/formats/gctrace/parse-gctrace';
 import { baselineModel, evaluateCorpus, limitAccounting, limitAccountingSummary, readCorpus, settingsOfEnv, TARGETS, type PredictionRow } from '../helpers/gc-corpus';
@@ -216,7 +217,6 @@ test('GC what-if summary on the full corpus', () => {
       }
     }
     const sharp = [1, 1.25, 1.5, 2, 2.5, 3, 4, 6, 8, Infinity];
-    const mean = (x: number, q: number): number => (Number.isFinite(q) ? Math.pow(1 + Math.pow(x, -q), -1 / q) : Math.min(x, 1));
     for (const [procs, pts] of [...byProcs].sort((a, b) => a[0] - b[0])) {
       const bands = [0.7, 1, 1.4, 2, 3, 6, Infinity];
       const cells = bands.slice(1).map((hi, j) => {
@@ -224,7 +224,7 @@ test('GC what-if summary on the full corpus', () => {
         return `x ${bands[j]}–${hi}: y ${med(inBand.map(([, y]) => y)).toFixed(2)} (n ${inBand.length})`;
       });
       const near = pts.filter(([x]) => x >= 0.7 && x < 3);
-      const rms = (q: number): number => Math.sqrt(near.reduce((acc, [x, y]) => acc + Math.log(y / mean(x, q)) ** 2, 0) / Math.max(near.length, 1));
+      const rms = (q: number): number => Math.sqrt(near.reduce((acc, [x, y]) => acc + Math.log(y / assistedRate(x, 1, q)) ** 2, 0) / Math.max(near.length, 1));
       const best = sharp.reduce((a, q) => (rms(q) < rms(a) ? q : a));
       out.push(`GOMAXPROCS ${procs}: ${cells.join('; ')}; best s near the change ${best} (rms log ${rms(best).toFixed(3)}; harmonic s=1 ${rms(1).toFixed(3)}, minimum ${rms(Infinity).toFixed(3)})`);
     }
