@@ -10,6 +10,7 @@ import { parseByteSize } from '../../src-main/analysis/gc/byte-size';
 import { gcLogFromTrace } from '../../src-main/analysis/gc/from-trace';
 import { buildGcModel, gcWhatIf, type GcModel, type GcWhatIf } from '../../src-main/analysis/gc/gc-analysis';
 import { simulatePhases } from '../../src-main/analysis/gc/phases';
+import { gogcGoal } from '../../src-main/analysis/gc/pacer';
 import { simulate } from '../../src-main/analysis/gc/simulate';
 import type { GcCycle } from '../../src-main/formats/gctrace/gctrace-types';
 import { parseGctrace } from '../../src-main/formats/gctrace/parse-gctrace';
@@ -315,8 +316,7 @@ export function limitAccounting(dir: string, pick: (meta: CorpusMeta) => boolean
         high = Math.max(high, c.heapEndBytes);
         if (c.goalBytes === null || c.forced) continue;
         const prevMarked = real[i - 1].heapLiveBytes;
-        const gogcGoal = st.gogc < 0 ? Infinity : prevMarked + (prevMarked + (c.stacksBytes ?? 0) + (c.globalsBytes ?? 0)) * (st.gogc / 100);
-        if (c.goalBytes >= gogcGoal - MiB) continue; // GOGC's goal, not the limit's (gctrace prints whole MiB)
+        if (c.goalBytes >= gogcGoal(st.gogc, prevMarked, c.stacksBytes ?? 0, c.globalsBytes ?? 0) - MiB) continue; // GOGC's goal, not the limit's (gctrace prints whole MiB)
         if (c.goalBytes <= prevMarked + MiB) {
           pinned++; // the goal is the marked heap: it only bounds what was counted
           continue;
