@@ -560,9 +560,8 @@ class Partition {
   private readonly nTypes: number;
   private readonly slotOf: Int32Array;
   private readonly slotName: Int32Array;
-  /** Per group: its size, then where its next sample goes (-1: too narrow, its samples stop at the node). */
+  /** Per group: its size, then where its next sample goes, its end after the scatter (-1: too narrow, its samples stop at the node). */
   private readonly slotPlace: Int32Array;
-  private readonly slotStart: Int32Array;
   private readonly slotWidth: Float64Array;
   private readonly slotCalled: Uint8Array;
   /** A run of frames every sample of a segment goes through (followChain): names and the types reaching each by a call. */
@@ -588,7 +587,6 @@ class Partition {
     this.slotOf = new Int32Array(nNames).fill(-1);
     this.slotName = new Int32Array(nNames);
     this.slotPlace = new Int32Array(nNames + 1);
-    this.slotStart = new Int32Array(nNames + 1);
     this.slotWidth = new Float64Array(nNames * this.nTypes);
     this.slotCalled = new Uint8Array(nNames);
   }
@@ -625,7 +623,7 @@ class Partition {
    * its parent trie left out), whose one group may then be narrower than the node.
    */
   split(node: number, start: number, end: number, whole: boolean): void {
-    const { cur, slotPlace, slotStart, slotName, slotCalled, slotWidth, nTypes, below } = this;
+    const { cur, slotPlace, slotName, slotCalled, slotWidth, nTypes, below } = this;
     // Frames every sample goes on to (the whole node's samples: each child as wide as the node).
     if (whole) node = this.followChain(node, start, end);
     const slots = this.group(node, start, end);
@@ -635,20 +633,22 @@ class Partition {
     for (let i = 0; i < slots; i++) {
       const n = slotPlace[i];
       if (wideEnough(slotWidth, i, nTypes, below)) {
-        slotStart[i] = slotPlace[i] = at;
+        slotPlace[i] = at;
         at += n;
       } else {
-        slotStart[i] = slotPlace[i] = -1;
+        slotPlace[i] = -1;
         for (let t = 0; t < nTypes; t++) if (slotWidth[i * nTypes + t] !== 0) this.leftOut[t]++;
       }
     }
     const { sampleLocs, sampleLocStart } = this.profile;
     const { locFrameStart, frameInline } = this.frames;
     cur.scatter(start, end, slotPlace, at, node, this.sampleNode, this.inverted, sampleLocs, sampleLocStart, locFrameStart, frameInline);
-    for (let i = 0; i < slots; i++) {
-      if (slotStart[i] < 0) continue;
-      const child = this.nodes.add(node, slotName[i], slotCalled[i]);
-      this.push(child, slotStart[i], slotPlace[i]);
+    // The wide groups lie one after another: each starts where the one before ends.
+    for (let i = 0, from = start; i < slots; i++) {
+      const to = slotPlace[i];
+      if (to < 0) continue;
+      this.push(this.nodes.add(node, slotName[i], slotCalled[i]), from, to);
+      from = to;
     }
   }
 

@@ -15,16 +15,18 @@
 import { readFileSync } from 'node:fs';
 import { test } from 'vitest';
 import { buildGcModel, gcTradeoff } from '../../src-main/analysis/gc/gc-analysis';
+import { assistedRate } from '../../src-main/analysis/gc/mark-phase';
 import { simulate } from '../../src-main/analysis/gc/simulate';
 import { parseGctrace } from '../../src-main/formats/gctrace/parse-gctrace';
-import { evaluateCorpus, limitAccounting, limitAccountingSummary, readCorpus, settingsOfEnv, TARGETS, type PredictionRow } from '../helpers/gc-corpus';
+import { baselineModel, evaluateCorpus, limitAccounting, limitAccountingSummary, readCorpus, settingsOfEnv, TARGETS, type PredictionRow } from '../helpers/gc-corpus';
 import { repoPath } from '../helpers/paths';
 
 const heldOut = process.env.GC_EVAL_HELD_OUT === '1';
 const pick = (m: { heldOut: boolean }): boolean => m.heldOut === heldOut;
+/** The upper of the two middle values (the diagnostics' medians; NaN for none). */
+const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 function line(label: string, rows: PredictionRow[]): string {
-  const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
   const quiet = rows.filter((r) => !r.noisy);
   const cover = (k: keyof PredictionRow['inRange']): string => `${((100 * rows.filter((r) => r.inRange[k]).length) / rows.length).toFixed(0)}`;
   const within = (k: 'gcCount' | 'peakHeap'): number => rows.filter((r) => Math.abs(r.error[k]) <= TARGETS[k]).length;
@@ -93,7 +95,6 @@ test('GC what-if summary on the full corpus', () => {
   // (live at mark start, allocation during the mark, its share of the room to the goal, trigger's share of the span, goal).
   const cyc = process.env.GC_EVAL_CYCLES;
   if (cyc) {
-    const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
     type C = { heapStartBytes: number; heapEndBytes: number; heapLiveBytes: number; goal: number };
     const stats = (cs: C[]): string => {
       const M = 2 ** 20;
@@ -108,7 +109,7 @@ test('GC what-if summary on the full corpus', () => {
     for (const g of readCorpus(dir)) {
       for (const [name, meta] of g.runs) {
         if (!pick(meta) || meta.target !== cyc) continue;
-        const base = buildGcModel(parseGctrace(readFileSync(`${g.dir}/${meta.baseline}.log`, 'utf8')), { recorded: { gogc: 100, memLimitBytes: null } });
+        const base = baselineModel(g.dir, meta);
         const real = buildGcModel(parseGctrace(readFileSync(`${g.dir}/${name}.log`, 'utf8')));
         const st = settingsOfEnv(meta.env);
         const sim = simulate(base.baseline, { gogc: st.gogc, memLimitBytes: st.memLimitBytes ?? Infinity, nonHeapBytes: base.defaultNonHeapBytes });
@@ -131,12 +132,11 @@ test('GC what-if summary on the full corpus', () => {
   // GC CPU per cycle, mutator CPU (GOMAXPROCS × wall less GC CPU); and the baseline's mutator CPU per byte allocated ÷ the real
   // run's (below 1: the real run's mutator spent more per byte than its GOGC=100 baseline).
   if (process.env.GC_EVAL_GCCPU === '1') {
-    const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
     const byT = new Map<string, number[][]>();
     for (const g of readCorpus(dir)) {
       for (const [name, meta] of g.runs) {
         if (!pick(meta) || meta.target === 'base' || meta.target === 'base-traced' || meta.noisy) continue;
-        const base = buildGcModel(parseGctrace(readFileSync(`${g.dir}/${meta.baseline}.log`, 'utf8')), { recorded: { gogc: 100, memLimitBytes: null } });
+        const base = baselineModel(g.dir, meta);
         const real = buildGcModel(parseGctrace(readFileSync(`${g.dir}/${name}.log`, 'utf8')));
         const st = settingsOfEnv(meta.env);
         const sim = simulate(base.baseline, { gogc: st.gogc, memLimitBytes: st.memLimitBytes ?? Infinity, nonHeapBytes: base.defaultNonHeapBytes });
@@ -156,7 +156,7 @@ test('GC what-if summary on the full corpus', () => {
     const [group, run] = dbg.split('/');
     const gdir = `${dir}/${group}`;
     const meta = JSON.parse(readFileSync(`${gdir}/${run}.json`, 'utf8'));
-    const base = buildGcModel(parseGctrace(readFileSync(`${gdir}/${meta.baseline}.log`, 'utf8')), { recorded: { gogc: 100, memLimitBytes: null } });
+    const base = baselineModel(gdir, meta);
     const real = buildGcModel(parseGctrace(readFileSync(`${gdir}/${run}.log`, 'utf8')));
     const st = settingsOfEnv(meta.env);
     const sim = simulate(base.baseline, { gogc: st.gogc, memLimitBytes: st.memLimitBytes ?? Infinity, nonHeapBytes: base.defaultNonHeapBytes });
@@ -199,12 +199,11 @@ test('GC what-if summary on the full corpus', () => {
   // paced rate × work (1: held to the goal). Medians of y per band of x, and the power-mean exponent s (y = (1 + x^−s)^(−1/s))
   // that fits the cycles near the change (x in 0.7–3) best (least squares of log y).
   if (process.env.GC_EVAL_ASSIST === '1') {
-    const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
     const byProcs = new Map<number, [number, number][]>();
     for (const g of readCorpus(dir)) {
       for (const [name, meta] of g.runs) {
         if (!pick(meta) || meta.env.GOMEMLIMIT || meta.env.GOGC === 'off') continue;
-        const base = buildGcModel(parseGctrace(readFileSync(`${g.dir}/${meta.baseline}.log`, 'utf8')), { recorded: { gogc: 100, memLimitBytes: null } });
+        const base = baselineModel(g.dir, meta);
         const cs = buildGcModel(parseGctrace(readFileSync(`${g.dir}/${name}.log`, 'utf8'))).baseline.cycles;
         const natural = 3 * med(base.baseline.track.consMark.filter((_, i) => !base.baseline.track.forced[i]));
         const workOf = (c: (typeof cs)[number]): number => c.heapLiveBytes - (c.heapEndBytes - c.heapStartBytes) + (c.stacksBytes ?? 0) + (c.globalsBytes ?? 0);
@@ -218,7 +217,6 @@ test('GC what-if summary on the full corpus', () => {
       }
     }
     const sharp = [1, 1.25, 1.5, 2, 2.5, 3, 4, 6, 8, Infinity];
-    const mean = (x: number, q: number): number => (Number.isFinite(q) ? Math.pow(1 + Math.pow(x, -q), -1 / q) : Math.min(x, 1));
     for (const [procs, pts] of [...byProcs].sort((a, b) => a[0] - b[0])) {
       const bands = [0.7, 1, 1.4, 2, 3, 6, Infinity];
       const cells = bands.slice(1).map((hi, j) => {
@@ -226,7 +224,7 @@ test('GC what-if summary on the full corpus', () => {
         return `x ${bands[j]}–${hi}: y ${med(inBand.map(([, y]) => y)).toFixed(2)} (n ${inBand.length})`;
       });
       const near = pts.filter(([x]) => x >= 0.7 && x < 3);
-      const rms = (q: number): number => Math.sqrt(near.reduce((acc, [x, y]) => acc + Math.log(y / mean(x, q)) ** 2, 0) / Math.max(near.length, 1));
+      const rms = (q: number): number => Math.sqrt(near.reduce((acc, [x, y]) => acc + Math.log(y / assistedRate(x, 1, q)) ** 2, 0) / Math.max(near.length, 1));
       const best = sharp.reduce((a, q) => (rms(q) < rms(a) ? q : a));
       out.push(`GOMAXPROCS ${procs}: ${cells.join('; ')}; best s near the change ${best} (rms log ${rms(best).toFixed(3)}; harmonic s=1 ${rms(1).toFixed(3)}, minimum ${rms(Infinity).toFixed(3)})`);
     }
@@ -236,7 +234,6 @@ test('GC what-if summary on the full corpus', () => {
   // during a mark costs what a byte of work does): the median ratio over the runs whose marks allocated less than their
   // baseline's (lower GOGC, limits) and over those that allocated more (higher GOGC), and the rms of its log over all.
   if (process.env.GC_EVAL_MARKCPU === '1') {
-    const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
     type M = ReturnType<typeof buildGcModel>;
     const paced = (m: M, f: (i: number) => number): number => med(m.baseline.cycles.map((_, i) => i).filter((i) => !m.baseline.track.forced[i]).map(f));
     const figures = (m: M): { cpu: number; work: number; during: number } => {
@@ -248,7 +245,7 @@ test('GC what-if summary on the full corpus', () => {
     for (const g of readCorpus(dir)) {
       for (const [name, meta] of g.runs) {
         if (!pick(meta) || meta.target === 'base' || meta.target === 'base-traced') continue;
-        const base = buildGcModel(parseGctrace(readFileSync(`${g.dir}/${meta.baseline}.log`, 'utf8')), { recorded: { gogc: 100, memLimitBytes: null } });
+        const base = baselineModel(g.dir, meta);
         runs.push({ base: figures(base), real: figures(buildGcModel(parseGctrace(readFileSync(`${g.dir}/${name}.log`, 'utf8')))) });
       }
     }

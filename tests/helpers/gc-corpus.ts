@@ -10,6 +10,7 @@ import { parseByteSize } from '../../src-main/analysis/gc/byte-size';
 import { gcLogFromTrace } from '../../src-main/analysis/gc/from-trace';
 import { buildGcModel, gcWhatIf, type GcModel, type GcWhatIf } from '../../src-main/analysis/gc/gc-analysis';
 import { simulatePhases } from '../../src-main/analysis/gc/phases';
+import { gogcGoal } from '../../src-main/analysis/gc/pacer';
 import { simulate } from '../../src-main/analysis/gc/simulate';
 import type { GcCycle } from '../../src-main/formats/gctrace/gctrace-types';
 import { parseGctrace } from '../../src-main/formats/gctrace/parse-gctrace';
@@ -108,6 +109,11 @@ export function readCorpus(dir: string): { group: string; dir: string; runs: Map
       return { group: d.name, dir: gdir, runs };
     })
     .sort((a, b) => a.group.localeCompare(b.group));
+}
+
+/** A run's baseline, modelled as it was recorded (GOGC=100, no limit): what the diagnostics compare a run with. */
+export function baselineModel(groupDir: string, meta: Pick<CorpusMeta, 'baseline'>): GcModel {
+  return buildGcModel(parseGctrace(readFileSync(join(groupDir, `${meta.baseline}.log`), 'utf8')), { recorded: { gogc: 100, memLimitBytes: null } });
 }
 
 /**
@@ -298,7 +304,7 @@ export function limitAccounting(dir: string, pick: (meta: CorpusMeta) => boolean
     for (const [name, meta] of g.runs) {
       const st = settingsOfEnv(meta.env);
       if (!pick(meta) || st.memLimitBytes === null) continue;
-      const base = buildGcModel(parseGctrace(readFileSync(`${g.dir}/${meta.baseline}.log`, 'utf8')), { recorded: { gogc: 100, memLimitBytes: null } });
+      const base = baselineModel(g.dir, meta);
       const real = parseGctrace(readFileSync(`${g.dir}/${name}.log`, 'utf8')).cycles;
       const limit = st.memLimitBytes;
       const counted: number[] = [];
@@ -310,8 +316,7 @@ export function limitAccounting(dir: string, pick: (meta: CorpusMeta) => boolean
         high = Math.max(high, c.heapEndBytes);
         if (c.goalBytes === null || c.forced) continue;
         const prevMarked = real[i - 1].heapLiveBytes;
-        const gogcGoal = st.gogc < 0 ? Infinity : prevMarked + (prevMarked + (c.stacksBytes ?? 0) + (c.globalsBytes ?? 0)) * (st.gogc / 100);
-        if (c.goalBytes >= gogcGoal - MiB) continue; // GOGC's goal, not the limit's (gctrace prints whole MiB)
+        if (c.goalBytes >= gogcGoal(st.gogc, prevMarked, c.stacksBytes ?? 0, c.globalsBytes ?? 0) - MiB) continue; // GOGC's goal, not the limit's (gctrace prints whole MiB)
         if (c.goalBytes <= prevMarked + MiB) {
           pinned++; // the goal is the marked heap: it only bounds what was counted
           continue;

@@ -82,9 +82,8 @@ function withCallsInlined(p: Profile): Profile {
     }
     return loc;
   };
-  const columns = { ...p, locAddress: Float64Array.from(addr), locMapping: Int32Array.from(mapping), locLineStart: Uint32Array.from(start), lineFunction: Int32Array.from(fn), lineNumber: Float64Array.from(line) };
-  // Locations are made while choosing: the columns are read after every stack is chosen.
-  const out = selectSamples(columns, (s, stack) => {
+  // Locations are made while choosing (selectSamples copies only the samples): their columns are read after every stack is chosen.
+  const out = selectSamples(p, (s, stack) => {
     const from = p.sampleLocStart[s];
     const to = p.sampleLocStart[s + 1];
     for (let i = from; i < to; i++) {

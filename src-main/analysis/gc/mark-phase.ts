@@ -73,9 +73,15 @@ function stretch(heap: number, goal: number, remaining: number, work: number, na
   const target = heap > goal ? goal * MAX_OVERSHOOT : goal;
   const room = Math.max(target - heap, m.minRunway);
   const paced = room / remaining;
-  // Near the slower of the two rates when they differ a lot; held below both where they are close,
-  // the more so the fewer Ps (see above).
-  if (!(natural > 0) || !(paced > 0) || !Number.isFinite(m.sharpness)) return Math.min(natural, paced) * work;
-  const q = m.sharpness;
-  return work * Math.pow(Math.pow(natural, -q) + Math.pow(paced, -q), -1 / q);
+  return assistedRate(natural, paced, m.sharpness) * work;
+}
+
+/**
+ * Bytes allocated per byte of work from the program's own rate and the pacer's: near the slower of
+ * the two when they differ a lot, held below both where they are close, the more so the fewer Ps
+ * (see above): their power mean (natural^−s + paced^−s)^(−1/s); Infinity: the plain minimum.
+ */
+export function assistedRate(natural: number, paced: number, sharpness: number): number {
+  if (!(natural > 0) || !(paced > 0) || !Number.isFinite(sharpness)) return Math.min(natural, paced);
+  return Math.pow(Math.pow(natural, -sharpness) + Math.pow(paced, -sharpness), -1 / sharpness);
 }
