@@ -155,6 +155,11 @@ export class BlobStore {
     return sha256;
   }
 
+  /** Whether the blob is stored. */
+  contains(sha256: string): boolean {
+    return this.has.get(sha256) !== undefined;
+  }
+
   /** Stores bytes unless already present; returns their address. Call inside a transaction. */
   put(bytes: Uint8Array, sha256 = sha256Hex(bytes)): string {
     if (this.has.get(sha256)) return sha256;
