@@ -323,8 +323,8 @@ async function scanForImport(source: ProfileSource): Promise<ScannedProfile | un
 
 /**
  * The scan of a pprof file's bytes (bad input: the decoder's FormatError); undefined when they
- * must be decoded. `ahead`: their data in shared memory (and their samples located) as another
- * thread makes them (null: it could not, so it is done here, which words the error).
+ * must be decoded. `ahead`: their data in shared memory as another thread makes them (null: it
+ * could not, so it is done here, which words the error).
  */
 async function scanBytes(bytes: Uint8Array, ahead?: Promise<ReadAheadData | null>): Promise<ScannedProfile | undefined> {
   if (detectFormat(bytes.subarray(0, DETECT_HEAD_BYTES)).format !== 'pprof') return undefined;
@@ -332,7 +332,7 @@ async function scanBytes(bytes: Uint8Array, ahead?: Promise<ReadAheadData | null
   const helper = bytes.length > 0 && isGzip(bytes) && gzipSizeHint(bytes) >= PARALLEL_SCAN_MIN_BYTES ? new ScanHelper(new URL(import.meta.url)) : undefined;
   try {
     const made = await ahead;
-    const samples = made?.located ? scanSampleTable(made.located.skeleton, made.located.table) : scanPprof(made?.data ?? (helper ? await gunzipShared(bytes) : bytes));
+    const samples = scanPprof(made?.data ?? (helper ? await gunzipShared(bytes) : bytes));
     if (!ScannedProfile.fits(samples.skeleton)) return undefined;
     return helper && samples.sampleCount >= PARALLEL_SCAN_MIN_SAMPLES ? await scanInTwo(samples, helper) : new ScannedProfile(samples);
   } finally {
@@ -349,10 +349,10 @@ let readAhead: { bytes: Uint8Array; scan: Promise<ScannedProfile | undefined> } 
 
 function startReadAhead(bytes: Uint8Array, data: MessagePort | undefined): void {
   const t0 = performance.now();
-  // The entry gunzips the bytes and locates their samples while this worker starts up, and sends them (or null) here.
+  // The entry gunzips the bytes while this worker starts up, and sends the data (or null) here; the samples are located here.
   const ahead = data && receiveReadAhead(data);
   let by = 'here';
-  void ahead?.then((m) => (by = m?.located ? 'by the entry, samples located' : m ? 'by the entry' : 'here'));
+  void ahead?.then((m) => (by = m ? 'by the entry' : 'here'));
   const scan = scanBytes(bytes, ahead);
   // Its error is the summarize's to report; unclaimed, it is nobody's.
   scan.then(
