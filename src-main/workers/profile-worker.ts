@@ -11,7 +11,7 @@ import type { FlameGraph } from '../analysis/flame-graph.js';
 import { summarizeProfile } from '../analysis/profile-summary.js';
 import { flameGraphOf, resolveSampleType, topOf } from '../analysis/profile-ops.js';
 import { FlameStructure, type NarrowedFrom } from '../analysis/flame-graph.js';
-import { TopFigures } from '../analysis/top.js';
+import { TopFigures, type TopOptions, type TopReport } from '../analysis/top.js';
 import { callTreeOf, diffTableOf, exportOf, sandwichOf } from '../analysis/view-ops.js';
 import { addressesOf, peekOf, sourceListOf } from '../analysis/source/source-ops.js';
 import { callGraphOf } from '../analysis/graph/graph-ops.js';
@@ -314,7 +314,11 @@ async function scanForImport(source: ProfileSource): Promise<ScannedProfile | un
   if (!scanOnImport || !source.bytes || cache.has(source.sha256)) return undefined;
   try {
     const profile = await (claimReadAhead(source.bytes) ?? scanBytes(source.bytes));
-    return profile && touch(scanned, source.sha256, profile, 1);
+    if (!profile) return undefined;
+    touch(scanned, source.sha256, profile, 1);
+    // A helper kept for a profile no longer kept here goes with it.
+    if (keptHelper && ![...scanned.values()].includes(keptHelper.profile)) keepHelper(null);
+    return profile;
   } catch (err) {
     if (err instanceof FormatError) throw new SourceFormatError(source.sha256, err.message);
     throw err;
@@ -330,14 +334,58 @@ async function scanBytes(bytes: Uint8Array, ahead?: Promise<ReadAheadData | null
   if (detectFormat(bytes.subarray(0, DETECT_HEAD_BYTES)).format !== 'pprof') return undefined;
   // Started first, so that its start-up overlaps the gunzip.
   const helper = bytes.length > 0 && isGzip(bytes) && gzipSizeHint(bytes) >= PARALLEL_SCAN_MIN_BYTES ? new ScanHelper(new URL(import.meta.url)) : undefined;
+  let kept = false;
   try {
     const made = await ahead;
     const samples = scanPprof(made?.data ?? (helper ? await gunzipShared(bytes) : bytes));
     if (!ScannedProfile.fits(samples.skeleton)) return undefined;
-    return helper && samples.sampleCount >= PARALLEL_SCAN_MIN_SAMPLES ? await scanInTwo(samples, helper) : new ScannedProfile(samples);
+    if (!helper || samples.sampleCount < PARALLEL_SCAN_MIN_SAMPLES) return new ScannedProfile(samples);
+    const profile = await scanInTwo(samples, helper);
+    keepHelper({ profile, helper });
+    kept = true;
+    return profile;
   } finally {
-    helper?.close();
+    if (!kept) helper?.close();
   }
+}
+
+/**
+ * The helper of the last scan in two threads, kept for that profile's first top table (the
+ * import's default one, asked for right after the scan): its inline labels' walk of the samples
+ * is shared the same way (topInTwo). Closed after it, or when another scan keeps its own.
+ */
+let keptHelper: { profile: ScannedProfile; helper: ScanHelper } | null = null;
+
+function keepHelper(kept: { profile: ScannedProfile; helper: ScanHelper } | null): void {
+  keptHelper?.helper.close();
+  keptHelper = kept;
+}
+
+/** A scanned profile's top table; its inline labels walked on two threads while its scan's helper is kept. */
+function topOfScanned(scan: ScannedProfile, typeIndex: number, options: TopOptions): TopReport | Promise<TopReport> {
+  if (keptHelper?.profile !== scan) return scan.top(typeIndex, options);
+  const { helper } = keptHelper;
+  keptHelper = null;
+  return topInTwo(scan, helper, typeIndex, options).finally(() => helper.close());
+}
+
+/**
+ * The edges into the shown functions walked here and by the helper, blocks of samples claimed in
+ * turn (as scanInTwo), merged (sums of integers, and an edge inlined only where both say so: the
+ * same as one walk); a helper that cannot walk its blocks leaves the whole walk to this thread.
+ */
+async function topInTwo(scan: ScannedProfile, helper: ScanHelper, typeIndex: number, options: TopOptions): Promise<TopReport> {
+  const shown = scan.shownOf(typeIndex, options);
+  if (!shown) return scan.top(typeIndex, options);
+  const next = new Int32Array(new SharedArrayBuffer(4));
+  const theirs = helper.edges({ shown, typeIndex, next }).catch(() => null);
+  const own = scan.edgesClaimed(shown, typeIndex, next);
+  // The helper walked nothing (every block was claimed here): its answer is not waited for.
+  if (own.samples === scan.sampleCount) return scan.topWith(typeIndex, options, () => own.edges);
+  const rest = await theirs;
+  if (!rest) return scan.top(typeIndex, options);
+  own.edges.merge(rest);
+  return scan.topWith(typeIndex, options, () => own.edges);
 }
 
 /**
@@ -456,7 +504,7 @@ function handle(req: WorkerRequest, id: number): unknown {
       return exportOf(viewFor(req.view), req.sampleType, req.request, { diff: req.view.base.length > 0 });
     case 'top': {
       const scan = scannedView(req);
-      if (scan) return scan.top(resolveSampleType(scan.skeleton, req.sampleType), req.options);
+      if (scan) return topOfScanned(scan, resolveSampleType(scan.skeleton, req.sampleType), req.options);
       return topOf(viewFor(req.view), req.sampleType, req.options, figuresOf(viewFor(req.view).profile));
     }
     case 'sourceList':
