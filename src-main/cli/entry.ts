@@ -9,6 +9,7 @@
 import { fileURLToPath } from 'node:url';
 import { startProfileWorkerEarly } from '../workers/profile-worker-client.js';
 import { readAheadForImport } from '../import/shared-read.js';
+import { rememberSha256 } from '../import/known-hashes.js';
 import { MessageChannel } from 'node:worker_threads';
 
 /** Commands that read profiles in the profile worker. */
@@ -25,6 +26,8 @@ void (async () => {
     const data = readAhead ? new MessageChannel() : undefined;
     startProfileWorkerEarly(fileURLToPath(new URL('./profile-worker.js', import.meta.url)), readAhead && data && { bytes: readAhead, data: data.port2 });
     if (readAhead && data) {
+      // The worker hashes the file while it waits for the gunzip; the engine takes that address.
+      data.port1.once('message', (m: { sha256?: unknown }) => typeof m?.sha256 === 'string' && rememberSha256(readAhead, m.sha256));
       // Loaded here only: gpw top ID, answered from the library, needs neither zlib nor the decoder.
       const { prepareReadAhead } = await import('../workers/read-ahead.js');
       data.port1.postMessage(await prepareReadAhead(readAhead));

@@ -3,6 +3,7 @@
 
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { decodeProfileBytes } from '../formats/decode-profile.js';
 import { pruneDroppedFrames } from '../analysis/prune-frames.js';
 import { FormatError } from '../formats/format-error.js';
@@ -402,6 +403,8 @@ function startReadAhead(bytes: Uint8Array, data: MessagePort | undefined): void 
   let by = 'here';
   void ahead?.then((m) => (by = m ? 'by the entry' : 'here'));
   const scan = scanBytes(bytes, ahead);
+  // Idle until the data comes (the helper started by now): the file's address, for the engine (import/known-hashes.ts).
+  data?.postMessage({ sha256: createHash('sha256').update(bytes).digest('hex') });
   // Its error is the summarize's to report; unclaimed, it is nobody's.
   scan.then(
     (p) => process.env.GPW_TIMING && process.stderr.write(`worker read-ahead scan: ${(performance.now() - t0).toFixed(0)} ms (${p ? 'scanned' : 'to be decoded'}; gunzipped ${by})\n`),

@@ -8,6 +8,7 @@
 // changed since is read again, two candidates or a file that is not gzip are not read ahead.
 import { readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readAheadForImport, readMaybeShared } from '../../src-main/import/shared-read';
@@ -33,8 +34,10 @@ describe('gpw import reads a big gzip file ahead', () => {
     expect(imported.code, imported.stderr).toBe(0);
     // The worker's scan of the bytes read ahead (gunzipped by the entry) is the one the import used.
     expect(imported.stderr).toMatch(/worker read-ahead scan: \d+ ms \(scanned; gunzipped by the entry\)/);
-    const { artifacts } = JSON.parse(imported.stdout) as { artifacts: { id: string; summary: { sampleCount: number } }[] };
+    const { artifacts } = JSON.parse(imported.stdout) as { artifacts: { id: string; sha256: string; summary: { sampleCount: number } }[] };
     expect(artifacts[0].summary.sampleCount).toBe(SAMPLES);
+    // The address the worker took of the file while it waited for the gunzip (import/known-hashes.ts) is the file's.
+    expect(artifacts[0].sha256).toBe(createHash('sha256').update(readFileSync(file)).digest('hex'));
     const [ours, decoded] = await Promise.all([gpw(library, 'top', artifacts[0].id), gpw(library, 'top', file)]);
     expect(ours.code, ours.stderr).toBe(0);
     expect(decoded.code, decoded.stderr).toBe(0);
