@@ -209,24 +209,48 @@ export class ScannedProfile {
 
   /** One thread's part of the edges into the shown functions: blocks of samples claimed from `next`, as scanClaimed claims them; `samples`: how many it walked. */
   edgesClaimed(shown: Uint8Array, typeIndex: number, next: Int32Array): { edges: EdgeTable; samples: number } {
-    return this.edgesOfRanges(shown, typeIndex, claimedRanges(next, this.samples.sampleCount));
+    return edgesClaimed(this.samples, { frames: this.frames, inlineBit: this.inlineBit }, this.sampleBits, { shown, typeIndex, next });
   }
 
   private edgesOfRanges(shown: Uint8Array, typeIndex: number, nextRange: () => { from: number; to: number } | null): { edges: EdgeTable; samples: number } {
-    const walk = new EdgeWalk(this.frames, shown, true);
-    // Only the edges into a shown function that is inlined somewhere decide a label, and
-    // only samples holding one such function have those edges: the others are skipped.
-    let wanted = 0;
-    shown.forEach((on, name) => (wanted |= on ? this.inlineBit[name] : 0));
-    const bits = this.sampleBits;
-    const only = bits ? (s: number) => (bits[s] & wanted) !== 0 : undefined;
-    let walked = 0;
-    for (let range = nextRange(); range; range = nextRange()) {
-      this.samples.forEachSample((s, locs, nLocs, values) => walk.add(s, locs, 0, nLocs, values[typeIndex]), { labels: false, only, ...range });
-      walked += range.to - range.from;
-    }
-    return { edges: walk.edges, samples: walked };
+    return edgesOfRanges(this.samples, { frames: this.frames, inlineBit: this.inlineBit }, this.sampleBits, shown, typeIndex, nextRange);
   }
+}
+
+/**
+ * The edges into a top table's shown functions (`shown`, of sample type `typeIndex`) over the
+ * samples of blocks claimed from `next`: ScannedProfile.edgesClaimed, and the scan helper's part
+ * of it over the samples, frames and bits of its own part of the scan.
+ */
+export function edgesClaimed(
+  samples: ProfileSamples,
+  sf: Pick<ScanFrames, 'frames' | 'inlineBit'>,
+  sampleBits: Uint16Array | null,
+  job: { shown: Uint8Array; typeIndex: number; next: Int32Array },
+): { edges: EdgeTable; samples: number } {
+  return edgesOfRanges(samples, sf, sampleBits, job.shown, job.typeIndex, claimedRanges(job.next, samples.sampleCount));
+}
+
+function edgesOfRanges(
+  samples: ProfileSamples,
+  sf: Pick<ScanFrames, 'frames' | 'inlineBit'>,
+  bits: Uint16Array | null,
+  shown: Uint8Array,
+  typeIndex: number,
+  nextRange: () => { from: number; to: number } | null,
+): { edges: EdgeTable; samples: number } {
+  const walk = new EdgeWalk(sf.frames, shown, true);
+  // Only the edges into a shown function that is inlined somewhere decide a label, and
+  // only samples holding one such function have those edges: the others are skipped.
+  let wanted = 0;
+  shown.forEach((on, name) => (wanted |= on ? sf.inlineBit[name] : 0));
+  const only = bits ? (s: number) => (bits[s] & wanted) !== 0 : undefined;
+  let walked = 0;
+  for (let range = nextRange(); range; range = nextRange()) {
+    samples.forEachSample((s, locs, nLocs, values) => walk.add(s, locs, 0, nLocs, values[typeIndex]), { labels: false, only, ...range });
+    walked += range.to - range.from;
+  }
+  return { edges: walk.edges, samples: walked };
 }
 
 /** One range of samples, once. */

@@ -10,7 +10,7 @@
 import { Worker, type MessagePort } from 'node:worker_threads';
 import type { Profile } from '../model/profile.js';
 import { scanSampleTable, type PprofScan, type SampleTable } from '../formats/pprof/decode-pprof.js';
-import { ScanBlockError, ScanFrames, ScannedProfile, scanClaimed, type ScanPart } from '../analysis/profile-scan.js';
+import { edgesClaimed, ScanBlockError, ScanFrames, scanClaimed, type ScanPart } from '../analysis/profile-scan.js';
 import type { EdgeColumns } from '../analysis/top.js';
 import { FormatError } from '../formats/format-error.js';
 
@@ -28,7 +28,7 @@ export interface ScanHelperJob {
 
 /**
  * After the scan, a top table's inline labels: the edges into its shown functions, walked over
- * the last scanned profile's samples in blocks claimed from `next` (ScannedProfile.edgesClaimed).
+ * the last scan's samples in blocks claimed from `next` (analysis/profile-scan.ts: edgesClaimed).
  */
 export interface EdgesJob {
   edges: { shown: Uint8Array; typeIndex: number; next: Int32Array };
@@ -37,27 +37,21 @@ export interface EdgesJob {
 /** `at`: the first sample of the block whose bad input (or other failure) stopped the helper; absent when it could not start. */
 type ScanHelperReply = { ok: true; part: ScanPart } | { ok: true; edges: EdgeColumns } | { ok: false; message: string; format: boolean; at?: number };
 
-/** In the helper thread: walks the blocks it claims of each job it is sent; keeps the last scan's profile for edge jobs. */
+/** In the helper thread: walks the blocks it claims of each job it is sent; keeps the last scan's samples, frames and bits for edge jobs. */
 export function serveScanHelper(port: MessagePort): void {
-  let last: { samples: PprofScan; frames: ScanFrames; part: ScanPart; sampleBits: Uint16Array | null } | null = null;
-  let scanned: ScannedProfile | null = null;
+  let last: { samples: PprofScan; frames: ScanFrames; sampleBits: Uint16Array | null } | null = null;
   port.on('message', (job: ScanHelperJob | EdgesJob) => {
     let reply: ScanHelperReply;
     try {
       if ('edges' in job) {
         if (!last) throw new Error('the scan helper has no scanned profile');
-        // Made at the first edge job (not before the scan's answer): its own part's figures only,
-        // as the edge walks read the samples, their bits and the frames, not the figures.
-        scanned ??= new ScannedProfile(last.samples, { frames: last.frames, parts: [last.part], sampleBits: last.sampleBits });
-        const { shown, typeIndex, next } = job.edges;
-        reply = { ok: true, edges: scanned.edgesClaimed(shown, typeIndex, next).edges.columns() };
+        reply = { ok: true, edges: edgesClaimed(last.samples, last.frames, last.sampleBits, job.edges).edges.columns() };
       } else {
         last = null;
-        scanned = null;
         const samples = scanSampleTable(job.skeleton, job.table);
         const frames = new ScanFrames(job.skeleton);
         const part = scanClaimed(samples, frames, job.sampleBits, job.next);
-        last = { samples, frames, part, sampleBits: job.sampleBits };
+        last = { samples, frames, sampleBits: job.sampleBits };
         reply = { ok: true, part };
       }
     } catch (err) {
