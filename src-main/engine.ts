@@ -5,7 +5,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { GpwApi, ArgsOf, ResultOf } from './api/contract.js';
 import { GpwError } from './api/errors.js';
-import type { Artifact, ArtifactKind, ArtifactPage, FlameGraph, ImportResult, LibraryInfo, ProfileMeta, TopTable } from './api/types.js';
+import type { Artifact, ArtifactPage, FlameGraph, ImportResult, LibraryInfo, ProfileMeta, TopTable } from './api/types.js';
 import { PROFILE_KINDS } from './api/types.js';
 import { detectFormat, DETECT_HEAD_BYTES, type FormatName } from './formats/detect-format.js';
 import { FormatError } from './formats/format-error.js';
@@ -91,13 +91,6 @@ export interface ImportOptions {
 
 /** Bytes to import; or (CLI files of perf script and folded text) a file read as a stream. */
 type ImportInput = { name: string; source: string } & ({ bytes: Uint8Array } | { path: string });
-
-/**
- * Profiles of this size or more are stored in the library while the worker still reads them (a
- * transaction of their own, undone if the import fails): writing a big file, and the copy of it
- * SQLite makes into the database at the commit, then no longer wait for the read.
- */
-const STORE_AHEAD_MIN_BYTES = 1 << 20;
 
 /**
  * The most flame graph nodes sent to a view: a profile of millions of distinct stacks has
@@ -495,27 +488,16 @@ export class Engine implements GpwApi {
 
   private async importInputs(inputs: ImportInput[], options: ImportOptions): Promise<ImportResult> {
     const prepared: NewArtifact[] = [];
-    let artifacts: Artifact[] | undefined;
-    // Blobs of big profiles, stored while the worker reads them: undone should the import fail.
-    const undo: (() => void)[] = [];
-    const storeAhead = (bytes: Uint8Array, sha256: string, kind: ArtifactKind): void => {
-      if (!PROFILE_KINDS.includes(kind) || bytes.length < STORE_AHEAD_MIN_BYTES) return;
-      const undoIt = this.library.storeBlobAhead(bytes, sha256);
-      if (undoIt) undo.push(undoIt);
-    };
+    let artifacts: Artifact[];
     try {
       for (const input of inputs) {
         const onProgress = options.onProgress && ((done: number, total: number) => options.onProgress!(input.name, done, total));
-        prepared.push('path' in input ? await this.prepareFile(input, options.labels ?? {}, onProgress) : await this.prepareInput(input, options.labels ?? {}, storeAhead));
+        prepared.push('path' in input ? await this.prepareFile(input, options.labels ?? {}, onProgress) : await this.prepareInput(input, options.labels ?? {}));
       }
       // The worker makes the tables of profiles given as bytes while the library is written.
       const early = this.precomputing() ? prepared.map((p) => (p.bytes instanceof Uint8Array ? this.startDefaultTop(p, p.bytes) : null)) : [];
       artifacts = this.library.addArtifacts(prepared, options.run ?? null);
       if (this.precomputing()) await this.precomputeViews(artifacts, early);
-    } catch (err) {
-      // (Should the undo fail too, the blob stays, unreferenced: the import's own error is the one to tell.)
-      if (!artifacts) for (const undoIt of undo) try { undoIt(); } catch { /* see above */ }
-      throw err;
     } finally {
       // Streamed files' deflated copies wait in temporary files until stored.
       for (const p of prepared) if (!(p.bytes instanceof Uint8Array)) p.bytes.dispose();
@@ -559,25 +541,11 @@ export class Engine implements GpwApi {
     return { kind: reader.kind, ...read, bytes: streamed.deflated, sha256: streamed.sha256, file: input.name, source: input.source, labels, functionStats: streamed.functionStats };
   }
 
-  /**
-   * Checks and summarises one input with its format's reader; writes nothing itself. `meanwhile`
-   * runs once the reader has started (a worker reads the input while it runs).
-   */
-  private async prepareInput(
-    input: { name: string; source: string; bytes: Uint8Array },
-    labels: Record<string, string>,
-    meanwhile?: (bytes: Uint8Array, sha256: string, kind: ArtifactKind) => void,
-  ): Promise<NewArtifact> {
+  /** Checks and summarises one input with its format's reader; writes nothing. */
+  private async prepareInput(input: { name: string; source: string; bytes: Uint8Array }, labels: Record<string, string>): Promise<NewArtifact> {
     const reader = readerFor(input.name, input.bytes);
     const sha256 = sha256Hex(input.bytes);
-    const reading = withFileName(input.name, reader.read({ name: input.name, bytes: input.bytes, sha256 }, { profiles: this.worker, traces: this.traces.worker }));
-    try {
-      meanwhile?.(input.bytes, sha256, reader.kind);
-    } catch (err) {
-      reading.catch(() => undefined);
-      throw err;
-    }
-    const read = await reading;
+    const read = await withFileName(input.name, reader.read({ name: input.name, bytes: input.bytes, sha256 }, { profiles: this.worker, traces: this.traces.worker }));
     // Profiles: the per-function figures run comparisons and trends read (the worker still holds the decoded profile).
     const functionStats = PROFILE_KINDS.includes(reader.kind)
       ? await this.worker.run<FunctionStats>({ op: 'functionStats', source: { sha256 } }, () => input.bytes)

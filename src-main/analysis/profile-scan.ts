@@ -8,7 +8,7 @@ import type { Profile } from '../model/profile.js';
 import { buildFrameTable, type FrameTable } from './frames.js';
 import { leavesAreUnlocks, summarizeProfile, type ProfileSummary } from './profile-summary.js';
 import { functionStatsOfFigures, type FunctionStats } from './runs/function-stats.js';
-import { Accumulator, EdgeTable, EdgeWalk, topOfFigures, type TopOptions, type TopReport } from './top.js';
+import { Accumulator, EdgeWalk, topOfFigures, type TopOptions, type TopReport } from './top.js';
 import { BASE_LABEL } from './profile-view.js';
 import type { SampleCounts, ScanOptions } from '../formats/pprof/decode-pprof.js';
 
@@ -58,7 +58,8 @@ export class ScanFrames {
 
 /** Walks samples from..to-1 (all by default) into a part; `sampleBits[s]` gets sample s's bits when locBits is not null. */
 export function scanPart(samples: ProfileSamples, sf: ScanFrames, sampleBits: Uint16Array | null, range: { from?: number; to?: number } = {}): ScanPart {
-  return scanRanges(samples, sf, sampleBits, onceRange(range.from ?? 0, range.to ?? samples.sampleCount));
+  let given = false;
+  return scanRanges(samples, sf, sampleBits, () => (given ? null : ((given = true), { from: range.from ?? 0, to: range.to ?? samples.sampleCount })));
 }
 
 /**
@@ -84,13 +85,11 @@ export class ScanBlockError extends Error {
  */
 export function scanClaimed(samples: ProfileSamples, sf: ScanFrames, sampleBits: Uint16Array | null, next: Int32Array): ScanPart {
   const n = samples.sampleCount;
-  const claim = claimedRanges(next, n);
   let from = -1;
   try {
     return scanRanges(samples, sf, sampleBits, () => {
-      const range = claim();
-      from = range?.from ?? n;
-      return range;
+      from = Atomics.add(next, 0, SCAN_BLOCK);
+      return from < n ? { from, to: Math.min(from + SCAN_BLOCK, n) } : null;
     });
   } catch (err) {
     Atomics.store(next, 0, n);
@@ -172,10 +171,6 @@ export class ScannedProfile {
     return this.samples.skeleton;
   }
 
-  get sampleCount(): number {
-    return this.samples.sampleCount;
-  }
-
   static fits(skeleton: Profile): boolean {
     return skeleton.dropFrames === '' && !skeleton.strings.includes(BASE_LABEL);
   }
@@ -187,84 +182,19 @@ export class ScannedProfile {
 
   /** The top table of one sample type (computeTop of the unfiltered view); its inline labels take one more walk. */
   top(typeIndex: number, options: TopOptions): TopReport {
-    return this.topWith(typeIndex, options, (shown) => this.edgesOfRanges(shown, typeIndex, onceRange(0, this.samples.sampleCount)).edges);
-  }
-
-  /**
-   * The same table as top(), with the edges into its shown functions (`shown`) walked elsewhere
-   * (edgesClaimed on two threads, merged); `shownOf` first says which functions those are.
-   */
-  topWith(typeIndex: number, options: TopOptions, edgesOf: (shown: Uint8Array) => EdgeTable): TopReport {
     const figures = this.figures.of(typeIndex);
-    return topOfFigures(this.frames, this.samples.skeleton.sampleTypes[typeIndex], figures, options, figures.total, edgesOf);
+    return topOfFigures(this.frames, this.samples.skeleton.sampleTypes[typeIndex], figures, options, figures.total, (shown) => {
+      const walk = new EdgeWalk(this.frames, shown, true);
+      // Only the edges into a shown function that is inlined somewhere decide a label, and
+      // only samples holding one such function have those edges: the others are skipped.
+      let wanted = 0;
+      shown.forEach((on, name) => (wanted |= on ? this.inlineBit[name] : 0));
+      const bits = this.sampleBits;
+      const only = bits ? (s: number) => (bits[s] & wanted) !== 0 : undefined;
+      this.samples.forEachSample((s, locs, nLocs, values) => walk.add(s, locs, 0, nLocs, values[typeIndex]), { labels: false, only });
+      return walk.edges;
+    });
   }
-
-  /** The functions a type's top table shows, when its inline labels need a walk of the samples; else null. */
-  shownOf(typeIndex: number, options: TopOptions): Uint8Array | null {
-    let mask: Uint8Array | null = null;
-    // topOfFigures asks for the edges only when a shown function is inlined somewhere.
-    this.topWith(typeIndex, options, (shown) => ((mask = shown), new EdgeTable(1)));
-    return mask;
-  }
-
-  /** One thread's part of the edges into the shown functions: blocks of samples claimed from `next`, as scanClaimed claims them; `samples`: how many it walked. */
-  edgesClaimed(shown: Uint8Array, typeIndex: number, next: Int32Array): { edges: EdgeTable; samples: number } {
-    return edgesClaimed(this.samples, { frames: this.frames, inlineBit: this.inlineBit }, this.sampleBits, { shown, typeIndex, next });
-  }
-
-  private edgesOfRanges(shown: Uint8Array, typeIndex: number, nextRange: () => { from: number; to: number } | null): { edges: EdgeTable; samples: number } {
-    return edgesOfRanges(this.samples, { frames: this.frames, inlineBit: this.inlineBit }, this.sampleBits, shown, typeIndex, nextRange);
-  }
-}
-
-/**
- * The edges into a top table's shown functions (`shown`, of sample type `typeIndex`) over the
- * samples of blocks claimed from `next`: ScannedProfile.edgesClaimed, and the scan helper's part
- * of it over the samples, frames and bits of its own part of the scan.
- */
-export function edgesClaimed(
-  samples: ProfileSamples,
-  sf: Pick<ScanFrames, 'frames' | 'inlineBit'>,
-  sampleBits: Uint16Array | null,
-  job: { shown: Uint8Array; typeIndex: number; next: Int32Array },
-): { edges: EdgeTable; samples: number } {
-  return edgesOfRanges(samples, sf, sampleBits, job.shown, job.typeIndex, claimedRanges(job.next, samples.sampleCount));
-}
-
-function edgesOfRanges(
-  samples: ProfileSamples,
-  sf: Pick<ScanFrames, 'frames' | 'inlineBit'>,
-  bits: Uint16Array | null,
-  shown: Uint8Array,
-  typeIndex: number,
-  nextRange: () => { from: number; to: number } | null,
-): { edges: EdgeTable; samples: number } {
-  const walk = new EdgeWalk(sf.frames, shown, true);
-  // Only the edges into a shown function that is inlined somewhere decide a label, and
-  // only samples holding one such function have those edges: the others are skipped.
-  let wanted = 0;
-  shown.forEach((on, name) => (wanted |= on ? sf.inlineBit[name] : 0));
-  const only = bits ? (s: number) => (bits[s] & wanted) !== 0 : undefined;
-  let walked = 0;
-  for (let range = nextRange(); range; range = nextRange()) {
-    samples.forEachSample((s, locs, nLocs, values) => walk.add(s, locs, 0, nLocs, values[typeIndex]), { labels: false, only, ...range });
-    walked += range.to - range.from;
-  }
-  return { edges: walk.edges, samples: walked };
-}
-
-/** One range of samples, once. */
-function onceRange(from: number, to: number): () => { from: number; to: number } | null {
-  let given = false;
-  return () => (given ? null : ((given = true), { from, to }));
-}
-
-/** Blocks of SCAN_BLOCK samples claimed in turn from the shared counter `next` until none is left. */
-function claimedRanges(next: Int32Array, n: number): () => { from: number; to: number } | null {
-  return () => {
-    const from = Atomics.add(next, 0, SCAN_BLOCK);
-    return from < n ? { from, to: Math.min(from + SCAN_BLOCK, n) } : null;
-  };
 }
 
 /** Each function name that appears as an inlined frame gets one of 16 bits (by its index); the others 0. */

@@ -46,14 +46,6 @@ export interface TopReport {
 /** 20 rows (pprof's interactive top shows 10, -top all), nodes under 0.5 % of the total dropped. */
 export const DEFAULT_TOP_OPTIONS: TopOptions = { nodecount: 20, nodefraction: 0.005 };
 
-/** An EdgeTable's edges as columns (EdgeTable.columns), one place per edge. */
-export interface EdgeColumns {
-  parent: Int32Array;
-  child: Int32Array;
-  inline: Uint8Array;
-  weight: Float64Array;
-}
-
 /**
  * Call edges between the functions a table shows, with pprof's weights and inline flags: an
  * edge is inlined only if every occurrence is, each edge counts once per sample, and frames of
@@ -101,33 +93,6 @@ export class EdgeTable {
       else calledInto[this.child[e]] = 1;
     }
     return Array.from(inlinedInto, (inl, i) => (inl ? (calledInto[i] ? 'partial-inline' : 'inline') : ''));
-  }
-
-  /** Its edges as columns, for a table of other samples (another thread's) to merge. */
-  columns(): EdgeColumns {
-    const n = this.index.size;
-    return { parent: this.parent.slice(0, n), child: this.child.slice(0, n), inline: this.inline.slice(0, n), weight: this.weight.slice(0, n) };
-  }
-
-  /**
-   * Adds the edges of other samples than this table's (columns()): an edge's weights add up, and
-   * it stays inlined only where it was in both (as add() keeps it over samples).
-   */
-  merge(c: EdgeColumns): void {
-    for (let i = 0; i < c.parent.length; i++) {
-      const e = this.index.getOrInsert(c.parent[i], c.child[i]);
-      if (e === this.inline.length) this.grow();
-      if (this.lastSample[e] === 0) {
-        this.inline[e] = c.inline[i];
-        this.child[e] = c.child[i];
-        this.parent[e] = c.parent[i];
-        // Seen: never a sample's mark (sample + 1 ≥ 1).
-        this.lastSample[e] = -1;
-      } else if (c.inline[i] === 0) {
-        this.inline[e] = 0;
-      }
-      this.weight[e] += c.weight[i];
-    }
   }
 
   /** Every edge: caller, callee, weight (once per sample), and whether every occurrence was inlined. */

@@ -4,14 +4,13 @@
 // whole CLI (cli/gpw.ts) and the engine, which this file does not import until then. The commands that
 // read profiles (gpw import, export, and a top the library does not keep) start their profile
 // worker first, so that the worker's start-up overlaps the loading of the engine and the library;
-// gpw import of a big gzip file reads and gunzips it first and hands it to that worker, which
-// locates its samples and walks them meanwhile.
+// gpw import of a big gzip file reads, gunzips and locates its samples first and hands it to that
+// worker, which walks them meanwhile.
 
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { startProfileWorkerEarly } from '../workers/profile-worker-client.js';
 import { readAheadForImport } from '../import/shared-read.js';
-import { rememberSha256 } from '../import/known-hashes.js';
 import { MessageChannel } from 'node:worker_threads';
 
 /** Commands that read profiles in the profile worker. */
@@ -29,14 +28,12 @@ void (async () => {
   if (argv[0] === 'trace' && (await import('./trace-file.js')).printTraceFile(argv.slice(1))) return;
   if (PROFILE_COMMANDS.has(argv[0])) {
     // gpw import of one big gzip file: the worker gets it at once and scans it while the engine
-    // loads; this thread gunzips it (into shared memory) while the worker starts up
-    // (workers/read-ahead.ts).
+    // loads; this thread gunzips it (into shared memory) and locates its samples while the worker
+    // starts up (workers/read-ahead.ts).
     const readAhead = argv[0] === 'import' ? readAheadForImport(argv.slice(1)) : undefined;
     const data = readAhead ? new MessageChannel() : undefined;
     startProfileWorkerEarly(fileURLToPath(new URL('./profile-worker.js', import.meta.url)), readAhead && data && { bytes: readAhead, data: data.port2 });
     if (readAhead && data) {
-      // The worker hashes the file while it waits for the gunzip; the engine takes that address.
-      data.port1.once('message', (m: { sha256?: unknown }) => typeof m?.sha256 === 'string' && rememberSha256(readAhead, m.sha256));
       // Loaded here only: gpw top ID, answered from the library, needs neither zlib nor the decoder.
       const { prepareReadAhead } = await import('../workers/read-ahead.js');
       data.port1.postMessage(await prepareReadAhead(readAhead));

@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDeflateRaw, deflateRawSync, inflateRawSync } from 'node:zlib';
 import type Database from 'better-sqlite3';
-import { knownSha256 } from '../import/known-hashes.js';
 
 /**
  * A file deflated as a stream: the deflated bytes wait in a temporary file (so memory does not
@@ -99,9 +98,8 @@ export async function deflateFile(path: string, signal?: AbortSignal): Promise<D
   return { size, sha256: hash.digest('hex'), file, parts, dispose };
 }
 
-/** Hex SHA-256 of the bytes (one the profile worker took of gpw import's file read ahead: import/known-hashes.ts). */
 export function sha256Hex(bytes: Uint8Array): string {
-  return knownSha256(bytes) ?? createHash('sha256').update(bytes).digest('hex');
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** gzip, zstd, xz, bzip2 and zip signatures. */
@@ -155,11 +153,6 @@ export class BlobStore {
       closeSync(fd);
     }
     return sha256;
-  }
-
-  /** Whether the blob is stored. */
-  contains(sha256: string): boolean {
-    return this.has.get(sha256) !== undefined;
   }
 
   /** Stores bytes unless already present; returns their address. Call inside a transaction. */

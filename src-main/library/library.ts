@@ -125,18 +125,6 @@ export class Library {
     return ids.map((id) => this.get(id)!);
   }
 
-  /**
-   * Stores an import's file ahead of its artifact, in a transaction of its own, so that the file
-   * is written (and deflated, when that helps) while the profile worker still reads it;
-   * addArtifacts then finds it stored. Returns what undoes it should the import fail (the blob
-   * deleted unless an artifact refers to it by then: another import of the same file), or null
-   * when the blob was there already (nothing to undo).
-   */
-  storeBlobAhead(bytes: Uint8Array, sha256: string): (() => void) | null {
-    const stored = writeTransaction(this.db, () => !this.blobs.contains(sha256) && (this.blobs.put(bytes, sha256), true));
-    return stored ? () => writeTransaction(this.db, () => this.blobs.release(sha256)) : null;
-  }
-
   private static readonly SELECT = `SELECT a.*, b.size AS size, r.name AS run_name FROM artifacts a
     JOIN blobs b ON b.sha256 = a.blob_sha256 LEFT JOIN runs r ON r.id = a.run_id`;
 

@@ -3,7 +3,6 @@
 
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { readFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import { decodeProfileBytes } from '../formats/decode-profile.js';
 import { pruneDroppedFrames } from '../analysis/prune-frames.js';
 import { FormatError } from '../formats/format-error.js';
@@ -12,7 +11,7 @@ import type { FlameGraph } from '../analysis/flame-graph.js';
 import { summarizeProfile } from '../analysis/profile-summary.js';
 import { flameGraphOf, resolveSampleType, topOf } from '../analysis/profile-ops.js';
 import { FlameStructure, PartitionInTwo, type NarrowedFrom } from '../analysis/flame-graph.js';
-import { TopFigures, type TopOptions, type TopReport } from '../analysis/top.js';
+import { TopFigures } from '../analysis/top.js';
 import { callTreeOf, diffTableOf, exportOf, sandwichOf } from '../analysis/view-ops.js';
 import { addressesOf, peekOf, sourceListOf } from '../analysis/source/source-ops.js';
 import { callGraphOf } from '../analysis/graph/graph-ops.js';
@@ -439,11 +438,7 @@ async function scanForImport(source: ProfileSource): Promise<ScannedProfile | un
   if (!scanOnImport || !source.bytes || cache.has(source.sha256)) return undefined;
   try {
     const profile = await (claimReadAhead(source.bytes) ?? scanBytes(source.bytes));
-    if (!profile) return undefined;
-    touch(scanned, source.sha256, profile, 1);
-    // A helper kept for a profile no longer kept here goes with it.
-    if (keptHelper && ![...scanned.values()].includes(keptHelper.profile)) keepHelper(null);
-    return profile;
+    return profile && touch(scanned, source.sha256, profile, 1);
   } catch (err) {
     if (err instanceof FormatError) throw new SourceFormatError(source.sha256, err.message);
     throw err;
@@ -452,65 +447,21 @@ async function scanForImport(source: ProfileSource): Promise<ScannedProfile | un
 
 /**
  * The scan of a pprof file's bytes (bad input: the decoder's FormatError); undefined when they
- * must be decoded. `ahead`: their data in shared memory as another thread makes them (null: it
- * could not, so it is done here, which words the error).
+ * must be decoded. `ahead`: their data in shared memory (and their samples located) as another
+ * thread makes them (null: it could not, so it is done here, which words the error).
  */
 async function scanBytes(bytes: Uint8Array, ahead?: Promise<ReadAheadData | null>): Promise<ScannedProfile | undefined> {
   if (detectFormat(bytes.subarray(0, DETECT_HEAD_BYTES)).format !== 'pprof') return undefined;
   // Started first, so that its start-up overlaps the gunzip.
   const helper = bytes.length > 0 && isGzip(bytes) && gzipSizeHint(bytes) >= PARALLEL_SCAN_MIN_BYTES ? new ScanHelper(new URL(import.meta.url)) : undefined;
-  let kept = false;
   try {
     const made = await ahead;
-    const samples = scanPprof(made?.data ?? (helper ? await gunzipShared(bytes) : bytes));
+    const samples = made?.located ? scanSampleTable(made.located.skeleton, made.located.table) : scanPprof(made?.data ?? (helper ? await gunzipShared(bytes) : bytes));
     if (!ScannedProfile.fits(samples.skeleton)) return undefined;
-    if (!helper || samples.sampleCount < PARALLEL_SCAN_MIN_SAMPLES) return new ScannedProfile(samples);
-    const profile = await scanInTwo(samples, helper);
-    keepHelper({ profile, helper });
-    kept = true;
-    return profile;
+    return helper && samples.sampleCount >= PARALLEL_SCAN_MIN_SAMPLES ? await scanInTwo(samples, helper) : new ScannedProfile(samples);
   } finally {
-    if (!kept) helper?.close();
+    helper?.close();
   }
-}
-
-/**
- * The helper of the last scan in two threads, kept for that profile's first top table (the
- * import's default one, asked for right after the scan): its inline labels' walk of the samples
- * is shared the same way (topInTwo). Closed after it, or when another scan keeps its own.
- */
-let keptHelper: { profile: ScannedProfile; helper: ScanHelper } | null = null;
-
-function keepHelper(kept: { profile: ScannedProfile; helper: ScanHelper } | null): void {
-  keptHelper?.helper.close();
-  keptHelper = kept;
-}
-
-/** A scanned profile's top table; its inline labels walked on two threads while its scan's helper is kept. */
-function topOfScanned(scan: ScannedProfile, typeIndex: number, options: TopOptions): TopReport | Promise<TopReport> {
-  if (keptHelper?.profile !== scan) return scan.top(typeIndex, options);
-  const { helper } = keptHelper;
-  keptHelper = null;
-  return topInTwo(scan, helper, typeIndex, options).finally(() => helper.close());
-}
-
-/**
- * The edges into the shown functions walked here and by the helper, blocks of samples claimed in
- * turn (as scanInTwo), merged (sums of integers, and an edge inlined only where both say so: the
- * same as one walk); a helper that cannot walk its blocks leaves the whole walk to this thread.
- */
-async function topInTwo(scan: ScannedProfile, helper: ScanHelper, typeIndex: number, options: TopOptions): Promise<TopReport> {
-  const shown = scan.shownOf(typeIndex, options);
-  if (!shown) return scan.top(typeIndex, options);
-  const next = new Int32Array(new SharedArrayBuffer(4));
-  const theirs = helper.edges({ shown, typeIndex, next }).catch(() => null);
-  const own = scan.edgesClaimed(shown, typeIndex, next);
-  // The helper walked nothing (every block was claimed here): its answer is not waited for.
-  if (own.samples === scan.sampleCount) return scan.topWith(typeIndex, options, () => own.edges);
-  const rest = await theirs;
-  if (!rest) return scan.top(typeIndex, options);
-  own.edges.merge(rest);
-  return scan.topWith(typeIndex, options, () => own.edges);
 }
 
 /**
@@ -522,13 +473,11 @@ let readAhead: { bytes: Uint8Array; scan: Promise<ScannedProfile | undefined> } 
 
 function startReadAhead(bytes: Uint8Array, data: MessagePort | undefined): void {
   const t0 = performance.now();
-  // The entry gunzips the bytes while this worker starts up, and sends the data (or null) here; the samples are located here.
+  // The entry gunzips the bytes and locates their samples while this worker starts up, and sends them (or null) here.
   const ahead = data && receiveReadAhead(data);
   let by = 'here';
-  void ahead?.then((m) => (by = m ? 'by the entry' : 'here'));
+  void ahead?.then((m) => (by = m?.located ? 'by the entry, samples located' : m ? 'by the entry' : 'here'));
   const scan = scanBytes(bytes, ahead);
-  // Idle until the data comes (the helper started by now): the file's address, for the engine (import/known-hashes.ts).
-  data?.postMessage({ sha256: createHash('sha256').update(bytes).digest('hex') });
   // Its error is the summarize's to report; unclaimed, it is nobody's.
   scan.then(
     (p) => process.env.GPW_TIMING && process.stderr.write(`worker read-ahead scan: ${(performance.now() - t0).toFixed(0)} ms (${p ? 'scanned' : 'to be decoded'}; gunzipped ${by})\n`),
@@ -631,7 +580,7 @@ function handle(req: WorkerRequest, id: number): unknown {
       return exportOf(viewFor(req.view), req.sampleType, req.request, { diff: req.view.base.length > 0 });
     case 'top': {
       const scan = scannedView(req);
-      if (scan) return topOfScanned(scan, resolveSampleType(scan.skeleton, req.sampleType), req.options);
+      if (scan) return scan.top(resolveSampleType(scan.skeleton, req.sampleType), req.options);
       return topOf(viewFor(req.view), req.sampleType, req.options, figuresOf(viewFor(req.view).profile));
     }
     case 'sourceList':

@@ -16,7 +16,7 @@ import { gunzipShared, gunzipSharedByStream } from '../../src-main/workers/share
 import { ScanHelper } from '../../src-main/workers/scan-helper';
 import { summarizeProfile } from '../../src-main/analysis/profile-summary';
 import { functionStatsOf } from '../../src-main/analysis/runs/function-stats';
-import { computeTop, EdgeTable } from '../../src-main/analysis/top';
+import { computeTop } from '../../src-main/analysis/top';
 import { FormatError } from '../../src-main/formats/format-error';
 import type { Profile } from '../../src-main/model/profile';
 import { goProfile, repoPath } from '../helpers/paths';
@@ -138,22 +138,6 @@ describe('scanPprof + ScannedProfile', () => {
       const theirs = helper.run({ skeleton: scan.skeleton, table: scan.table, next, sampleBits: bits });
       const own = scanClaimed(scan, frames, bits, next);
       same([own, await theirs]);
-
-      // A top table's edges (here into every function inlined somewhere: dozens), walked over
-      // the samples of the helper's last scan: by the helper alone, then by both at once, merged.
-      const shown = new Uint8Array(frames.frames.names.length).fill(1);
-      const sorted = (t: EdgeTable): string[] => [...t.each()].map((e) => `${e.parent}>${e.child} ${e.weight} ${e.inline}`).sort();
-      const one = whole.edgesClaimed(shown, 1, new Int32Array(new SharedArrayBuffer(4)));
-      expect(one.samples).toBe(n);
-      expect(sorted(one.edges).length).toBeGreaterThan(10);
-      const alone = new EdgeTable(1);
-      alone.merge(await helper.edges({ shown, typeIndex: 1, next: new Int32Array(new SharedArrayBuffer(4)) }));
-      expect(sorted(alone)).toEqual(sorted(one.edges));
-      const edgeNext = new Int32Array(new SharedArrayBuffer(4));
-      const helperEdges = helper.edges({ shown, typeIndex: 1, next: edgeNext });
-      const ownEdges = whole.edgesClaimed(shown, 1, edgeNext);
-      ownEdges.edges.merge(await helperEdges);
-      expect(sorted(ownEdges.edges)).toEqual(sorted(one.edges));
     } finally {
       helper.close();
     }
