@@ -14,16 +14,13 @@ export class Growable<T extends NumericArray> {
   private data: T;
   length = 0;
 
-  constructor(private readonly ctor: NumericArrayCtor<T>, initial = 1024) {
+  constructor(ctor: NumericArrayCtor<T>, initial = 1024) {
     this.data = new ctor(Math.max(16, initial));
   }
 
   push(v: number): void {
-    if (this.length === this.data.length) {
-      const bigger = new this.ctor(this.data.length * 2);
-      bigger.set(this.data);
-      this.data = bigger;
-    }
+    // grown() keeps the array's own type, which retype() may have changed since the constructor.
+    if (this.length === this.data.length) this.data = grown(this.data, this.data.length * 2);
     this.data[this.length++] = v;
   }
 
