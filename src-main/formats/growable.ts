@@ -10,6 +10,13 @@ export function grown<T extends NumericArray>(column: T, capacity: number): T {
   return bigger;
 }
 
+/** A copy of a column's first `count` values in an array of another type (every value must fit it), with the same room. */
+export function retyped<T extends NumericArray>(column: NumericArray, count: number, ctor: NumericArrayCtor<T>): T {
+  const copy = new ctor(column.length);
+  copy.set(column.subarray(0, count));
+  return copy;
+}
+
 export class Growable<T extends NumericArray> {
   private data: T;
   length = 0;
@@ -26,9 +33,7 @@ export class Growable<T extends NumericArray> {
 
   /** Keeps the values in an array of another type (a wider one: every value must fit it), with the same room. */
   retype(ctor: NumericArrayCtor<T>): void {
-    const wider = new ctor(this.data.length);
-    wider.set(this.data.subarray(0, this.length));
-    this.data = wider;
+    this.data = retyped(this.data, this.length, ctor);
   }
 
   get(i: number): number {
