@@ -10,28 +10,30 @@ export function grown<T extends NumericArray>(column: T, capacity: number): T {
   return bigger;
 }
 
+/** A copy of a column's first `count` values in an array of another type (every value must fit it), with the same room. */
+export function retyped<T extends NumericArray>(column: NumericArray, count: number, ctor: NumericArrayCtor<T>): T {
+  const copy = new ctor(column.length);
+  copy.set(column.subarray(0, count));
+  return copy;
+}
+
 export class Growable<T extends NumericArray> {
   private data: T;
   length = 0;
 
-  constructor(private readonly ctor: NumericArrayCtor<T>, initial = 1024) {
+  constructor(ctor: NumericArrayCtor<T>, initial = 1024) {
     this.data = new ctor(Math.max(16, initial));
   }
 
   push(v: number): void {
-    if (this.length === this.data.length) {
-      const bigger = new this.ctor(this.data.length * 2);
-      bigger.set(this.data);
-      this.data = bigger;
-    }
+    // grown() keeps the array's own type, which retype() may have changed since the constructor.
+    if (this.length === this.data.length) this.data = grown(this.data, this.data.length * 2);
     this.data[this.length++] = v;
   }
 
   /** Keeps the values in an array of another type (a wider one: every value must fit it), with the same room. */
   retype(ctor: NumericArrayCtor<T>): void {
-    const wider = new ctor(this.data.length);
-    wider.set(this.data.subarray(0, this.length));
-    this.data = wider;
+    this.data = retyped(this.data, this.length, ctor);
   }
 
   get(i: number): number {

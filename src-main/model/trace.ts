@@ -121,8 +121,10 @@ export interface GoTrace {
   gcCount: number;
 
   cpuSamples: { count: number; time: Float64Array; g: Int32Array; proc: Int32Array; stack: Int32Array };
-  /** Metrics: 0 = heap objects bytes (HeapAlloc), 1 = heap goal, 2 = GOMAXPROCS. */
-  /** value: 32-bit while every value is a whole number below 2^32 (a heap under 4 GiB), else 64-bit floats. */
+  /**
+   * Metrics: 0 = heap objects bytes (HeapAlloc), 1 = heap goal, 2 = GOMAXPROCS.
+   * value: 32-bit while every value is a whole number below 2^32 (a heap under 4 GiB), else 64-bit floats.
+   */
   metrics: { count: number; time: Float64Array; kind: Uint8Array; value: Uint32Array | Float64Array };
   tasks: { count: number; id: Float64Array; parent: Float64Array; name: Int32Array; begin: Float64Array; end: Float64Array };
   regions: { count: number; g: Int32Array; task: Float64Array; name: Int32Array; begin: Float64Array; end: Float64Array };

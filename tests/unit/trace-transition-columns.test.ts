@@ -68,3 +68,12 @@ test('metric values are kept 32-bit while they are whole numbers below 2^32, the
   expect(Array.from(wide.value)).toEqual(all);
   expect(Array.from(wide.kind)).toEqual([0, 0, 0, 1, 1]);
 });
+
+test('metric values widened to 64-bit floats stay exact when the column then grows past its room', () => {
+  const b = new TraceBuilder(new TraceTables());
+  const values = [2 ** 40 + 3, 0.5, ...Array.from({ length: 3000 }, (_, i) => 2 ** 33 + i / 4)];
+  values.forEach((v, i) => b.metric(i, 0, v));
+  const metrics = b.finish({ version: '1.26', ticksPerSecond: 1e9, wallStartMs: null, warning: null }).metrics;
+  expect(metrics.value.constructor.name).toBe('Float64Array');
+  expect(Array.from(metrics.value)).toEqual(values);
+});

@@ -1,7 +1,7 @@
 // Collects the ordered events of a trace into the columnar GoTrace model. Append-only columns,
 // with a mark/rollback so a damaged last generation can be dropped as go tool trace does.
 
-import { Growable, grown } from '../growable.js';
+import { Growable, grown, retyped } from '../growable.js';
 import { stateChange, type GoTrace, type GoroutineTransitions, type IndexColumn, type SignedIndexColumn } from '../../model/trace.js';
 import type { TraceTables } from './generation-tables.js';
 
@@ -327,7 +327,7 @@ export class TransitionColumns implements GoroutineTransitions {
     if (stack >>> 0 > this.stackMax) [this.stack, this.stackMax] = widerUnsigned(this.stack, stack >>> 0, n);
     if (proc > this.procMax || proc < this.procMin) {
       const fits16 = proc >= -0x8000 && proc <= 0x7fff;
-      this.proc = fits16 ? widened(this.proc, n, Int16Array) : widened(this.proc, n, Int32Array);
+      this.proc = fits16 ? retyped(this.proc, n, Int16Array) : retyped(this.proc, n, Int32Array);
       [this.procMin, this.procMax] = fits16 ? [-0x8000, 0x7fff] : [-Infinity, Infinity];
     }
   }
@@ -362,12 +362,5 @@ export class TransitionColumns implements GoroutineTransitions {
 
 /** An unsigned index column widened to hold `value` (16-bit while it fits, else 32-bit), and the largest value it then holds. */
 function widerUnsigned(column: IndexColumn, value: number, count: number): [IndexColumn, number] {
-  return value <= 0xffff ? [widened(column, count, Uint16Array), 0xffff] : [widened(column, count, Int32Array), Infinity];
-}
-
-/** A wider copy of a column's first `count` rows, with the same room (left untouched). */
-function widened<T extends Uint16Array | Int16Array | Int32Array>(column: IndexColumn | SignedIndexColumn, count: number, Wide: new (length: number) => T): T {
-  const wide = new Wide(column.length);
-  wide.set(column.subarray(0, count));
-  return wide;
+  return value <= 0xffff ? [retyped(column, count, Uint16Array), 0xffff] : [retyped(column, count, Int32Array), Infinity];
 }
