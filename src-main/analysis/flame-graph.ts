@@ -356,18 +356,16 @@ export class PartitionInTwo {
   }
 
   private theirs: [number, number, number][] = [];
-  private ownDone = false;
 
-  /** This thread's segments, partitioned. */
+  /** This thread's segments, partitioned (nothing left to do when called again). */
   own(): void {
     while (this.p.sp > 0) this.p.step();
-    this.ownDone = true;
   }
 
   /** The whole trie, with the share the other thread partitioned (null: it could not, so it is done here). */
   finish(done: PartitionedShare | null): PartitionedStacks {
     const { p, share } = this;
-    if (!this.ownDone) this.own();
+    this.own();
     if (!share) return partitioned(p);
     if (!done) {
       for (const seg of this.theirs) p.push(seg[0], seg[1], seg[2]);
