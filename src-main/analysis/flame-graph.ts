@@ -9,6 +9,7 @@ import type { Profile } from '../model/profile.js';
 import { buildFrameTable, type FrameTable } from './frames.js';
 import { PairMap } from './pair-map.js';
 import { grown } from './grown.js';
+import { bufferFor } from './profile-rewrite.js';
 
 export interface FlameGraph {
   sampleType: string;
@@ -356,18 +357,16 @@ export class PartitionInTwo {
   }
 
   private theirs: [number, number, number][] = [];
-  private ownDone = false;
 
-  /** This thread's segments, partitioned. */
+  /** This thread's segments, partitioned (nothing left to do when called again). */
   own(): void {
     while (this.p.sp > 0) this.p.step();
-    this.ownDone = true;
   }
 
   /** The whole trie, with the share the other thread partitioned (null: it could not, so it is done here). */
   finish(done: PartitionedShare | null): PartitionedStacks {
     const { p, share } = this;
-    if (!this.ownDone) this.own();
+    this.own();
     if (!share) return partitioned(p);
     if (!done) {
       for (const seg of this.theirs) p.push(seg[0], seg[1], seg[2]);
@@ -579,8 +578,8 @@ class Partition {
     // Each sample's node in shared memory when its stacks are there (the app's two threads read
     // the trie of a chip's parent view without a copy).
     const shared = profile.sampleLocs.buffer instanceof SharedArrayBuffer;
-    this.sampleNode = new Int32Array(shared ? new SharedArrayBuffer(4 * n) : new ArrayBuffer(4 * n));
-    this.sampleEnds = new Uint8Array(shared ? new SharedArrayBuffer(n) : new ArrayBuffer(n));
+    this.sampleNode = new Int32Array(bufferFor(4 * n, shared));
+    this.sampleEnds = new Uint8Array(bufferFor(n, shared));
     this.below = new Float64Array(this.nTypes);
     this.leftOut = new Float64Array(this.nTypes);
     const nNames = frames.names.length + 1;

@@ -131,7 +131,8 @@ export function keepSamples(profile: Profile, keep: Uint8Array): Profile {
   return { ...profile, sampleCount: kept, sampleLocStart: locStart, sampleLocs: locs, values, sampleLabelStart: labelStart, labelKey, labelStr, labelNum, labelNumUnit };
 }
 
-function bufferFor(bytes: number, shared: boolean): ArrayBuffer | SharedArrayBuffer {
+/** Room for `bytes` in shared memory when `shared` (as the stacks it is made from), else in this thread's. */
+export function bufferFor(bytes: number, shared: boolean): ArrayBuffer | SharedArrayBuffer {
   return shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
 }
 

@@ -63,11 +63,16 @@ export function walkClaimedBlocks(job: MarkedWalkJob): number {
   const nBlocks = job.state.length - 1;
   let walked = 0;
   for (let b = Atomics.add(job.state, 0, 1); b < nBlocks; b = Atomics.add(job.state, 0, 1)) {
-    markedSamples(job.sampleLocStart, job.sampleLocs, job.mark, b * job.blockSize, Math.min(job.count, (b + 1) * job.blockSize), job.keep);
+    walkBlock(job, b);
     Atomics.store(job.state, 1 + b, 1);
     walked++;
   }
   return walked;
+}
+
+/** Block b of a MarkedWalkJob walked (by whichever thread claims it, or again by the worker). */
+export function walkBlock(job: MarkedWalkJob, b: number): void {
+  markedSamples(job.sampleLocStart, job.sampleLocs, job.mark, b * job.blockSize, Math.min(job.count, (b + 1) * job.blockSize), job.keep);
 }
 
 /** Blocks of samples to decode, claimed from `next` in turn with the worker (all shared memory). */

@@ -19,7 +19,7 @@ import { GpwError, errorBody } from '../api/errors.js';
 import type { ProfileSource, ReadFileResult, ViewSpec, WorkerProgress, WorkerReply, WorkerRequest } from './profile-worker-protocol.js';
 import { decodeProfileFile } from './profile-file.js';
 import { narrowedFrom, narrowView, viewProfile, type ProfileView } from '../analysis/profile-view.js';
-import { markedSamples } from '../analysis/filters/name-filters.js';
+import { focusedSamples } from '../analysis/filters/name-filters.js';
 import { encodePprof } from '../formats/pprof/encode-pprof.js';
 import { functionStatsOf } from '../analysis/runs/function-stats.js';
 import { useLinearRegexpFallback } from './linear-regexp.js';
@@ -31,7 +31,7 @@ import { receiveReadAhead, type ReadAheadData } from './read-ahead.js';
 import { detectFormat, DETECT_HEAD_BYTES } from '../formats/detect-format.js';
 import { warmUpWhenIdle } from './warm-up.js';
 import { buildFrameTable } from '../analysis/frames.js';
-import { AppHelper, APP_HELPER_ROLE, serveAppHelper, threadCpuMs, walkClaimedBlocks } from './app-helper.js';
+import { AppHelper, APP_HELPER_ROLE, serveAppHelper, threadCpuMs, walkBlock, walkClaimedBlocks } from './app-helper.js';
 
 const CACHE_SIZE = 4;
 const cache = new Map<string, Profile>();
@@ -382,11 +382,7 @@ const SHARED_WALK_MIN_SAMPLES = 100_000;
 function walkInTwo(profile: Profile, mark: Uint8Array): Uint8Array {
   const { sampleCount: count, sampleLocStart, sampleLocs } = profile;
   const shared = sampleLocs.buffer instanceof SharedArrayBuffer && sampleLocStart.buffer instanceof SharedArrayBuffer;
-  if (!shared || count < SHARED_WALK_MIN_SAMPLES || appHelperThread?.idle !== true) {
-    const keep = new Uint8Array(count);
-    markedSamples(sampleLocStart, sampleLocs, mark, 0, count, keep);
-    return keep;
-  }
+  if (!shared || count < SHARED_WALK_MIN_SAMPLES || appHelperThread?.idle !== true) return focusedSamples(profile, mark);
   const blockSize = Math.max(16_384, Math.ceil(count / 64));
   const nBlocks = Math.ceil(count / blockSize);
   const job = { sampleLocStart, sampleLocs, mark, count, blockSize, keep: new Uint8Array(new SharedArrayBuffer(count)), state: new Int32Array(new SharedArrayBuffer(4 * (1 + nBlocks))) };
@@ -396,7 +392,7 @@ function walkInTwo(profile: Profile, mark: Uint8Array): Uint8Array {
   let redone = 0;
   for (let b = 0; b < nBlocks; b++) {
     if (Atomics.load(job.state, 1 + b) === 1) continue;
-    markedSamples(sampleLocStart, sampleLocs, mark, b * blockSize, Math.min(count, (b + 1) * blockSize), job.keep);
+    walkBlock(job, b);
     redone++;
   }
   if (timing) process.stderr.write(`worker chip's walk of the stacks: ${(performance.now() - t0).toFixed(0)} ms (blocks: ${here} here, ${nBlocks - here - redone} on the helper, ${redone} the helper had not finished walked here too)\n`);

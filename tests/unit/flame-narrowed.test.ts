@@ -59,7 +59,7 @@ function withHelpersAlsoCalled(p: Profile): Profile {
   });
 }
 
-/** How many entries of two columns differ (a length difference counts as one). */
+/** expectSameGraph, and (unless told otherwise) a graph with more than its root. */
 function expectSameGraphs(got: FlameGraph, want: FlameGraph, what: string, nonEmpty = true): void {
   expectSameGraph(got, want, what);
   if (nonEmpty) expect(got.nameIndex.length, what).toBeGreaterThan(1);

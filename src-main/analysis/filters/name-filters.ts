@@ -140,7 +140,8 @@ export function samplesKeptByName(profile: Profile, filters: Pick<NameFilters, '
   return walk(profile, mark);
 }
 
-function focusedSamples(profile: Profile, mark: Uint8Array): Uint8Array {
+/** Per sample, 1 when its stack holds a focused location and no ignored one (markedSamples over every sample). */
+export function focusedSamples(profile: Profile, mark: Uint8Array): Uint8Array {
   const keep = new Uint8Array(profile.sampleCount);
   markedSamples(profile.sampleLocStart, profile.sampleLocs, mark, 0, profile.sampleCount, keep);
   return keep;
