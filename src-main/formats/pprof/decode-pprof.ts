@@ -934,7 +934,9 @@ function countSampleFields(buf: Uint8Array, sStart: Uint32Array, sEnd: Uint32Arr
     let p = sStart[s];
     const end = sEnd[s];
     while (p < end) {
-      // One-byte tags and lengths (every field gpw's samples hold, as Go writes them) in place.
+      // One-byte tags and lengths (every field gpw's samples hold, as Go writes them) in place, as in
+      // SampleDecoder.decode: calling readVarintAt for each (its module-level varintEnd written and
+      // read per field) made decodePprof of the 1.6M-sample bench profile ~300 ms slower (970-990 ms vs 670-690).
       let tag = buf[p];
       if (tag < 0x80) p++;
       else {
