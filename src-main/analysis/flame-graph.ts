@@ -425,8 +425,7 @@ export function narrowStacks(up: ParentTrie, profile: StackColumns, frames: Fram
     p.split(made[x], start, end, false);
     while (p.sp > 0) p.step();
   }
-  const { nodes } = p;
-  return { size: nodes.size, parent: nodes.parent.slice(0, nodes.size), name: nodes.name.slice(0, nodes.size), calledIn: nodes.calledIn.slice(0, nodes.size), sampleNode: p.sampleNode, sampleEnds: p.sampleEnds, leftOut: p.leftOut, below };
+  return partitioned(p);
 }
 
 /** Each parent node's width per type in the kept samples (`sums`: each type's total), the types of the kept samples through it, and each kept sample's types. */
