@@ -20,7 +20,8 @@ import { uploadMethods } from './upload-contract.js';
 import type { MmuCurve, TraceSummary } from './trace-types.js';
 import type { TraceSpan, TraceTimelineOverview, TraceTimelinePart, TraceTimelineWire } from './trace-timeline-types.js';
 
-export { MAX_CAPTURE_REPEAT, MAX_IMPORT_BYTES };
+// The import cap, where the page and gpw serve have always read it (api/types.ts holds it so the CLI need not load the contract).
+export { MAX_IMPORT_BYTES };
 
 const id = string({ min: 1, max: 64, pattern: /^[A-Za-z0-9_-]+$/ });
 // Label keys become object keys: names of Object.prototype's members are refused.
