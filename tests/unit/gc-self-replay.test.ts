@@ -104,3 +104,13 @@ test('with the settings inferred from the goals (what a user who does not know t
     expect(Math.abs(w.predicted.peakHeapBytes / model.recorded.peakHeapBytes - 1), `${c.name} peak`).toBeLessThanOrEqual(0.03);
   }
 });
+
+test('a run without a memory limit reads back its own GOGC from its goals', () => {
+  const known = cases.filter((c) => c.settings && c.settings.memLimitBytes === null && c.settings.gogc > 0);
+  expect(known.length).toBeGreaterThanOrEqual(5 + GO_TOOLCHAINS.length + 1);
+  const wrong = known
+    .map((c) => ({ name: c.name, set: c.settings!.gogc, read: buildGcModel(c.log).recordedSettings }))
+    .filter((r) => r.read.source !== 'inferred' || r.read.gogc !== r.set)
+    .map((r) => `${r.name}: GOGC=${r.set}, read ${r.read.gogc} (${r.read.source})`);
+  expect(wrong).toEqual([]);
+});
