@@ -80,8 +80,9 @@ describe('GOGC read from the goals of MiB-truncated gctrace lines', () => {
     }
   });
 
-  test('too few cycles with heaps over 8 MiB say nothing', () => {
-    expect(inferredAt(100, 1, 3, [12, 20])).toBeNull();
+  test('two paced cycles over 8 MiB are enough; one, or heaps under 8 MiB, say nothing', () => {
+    for (let seed = 1; seed <= 40; seed++) expect([seed, inferredAt(800, seed, 3, [12, 40])]).toEqual([seed, 800]);
+    expect(inferredAt(100, 1, 2, [12, 20])).toBeNull();
     expect(inferredAt(100, 1, 30, [1, 3])).toBeNull();
   });
 });

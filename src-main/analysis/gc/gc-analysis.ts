@@ -41,12 +41,20 @@ export const INPUT_DESCRIPTION: Record<GcInput, string> = {
 export interface RecordedSettings {
   gogc: number;
   memLimitBytes: number | null;
-  /** Given by the user / caller, read from the run's runtime/metrics snapshots, or inferred from the recorded goals. */
-  source: 'given' | 'metrics' | 'inferred';
+  /**
+   * Given by the user / caller, read from the run's runtime/metrics snapshots, inferred from the
+   * recorded goals, or assumed (GOGC=100: too few cycles over a few MiB to read it from).
+   */
+  source: 'given' | 'metrics' | 'inferred' | 'assumed';
 }
 
 /** Where the recorded settings come from, in words (the CLI and the page: "recorded at GOGC=100 (read from its goals)"). */
-export const SETTINGS_SOURCE: Record<RecordedSettings['source'], string> = { inferred: 'read from its goals', given: 'given', metrics: 'from its runtime/metrics' };
+export const SETTINGS_SOURCE: Record<RecordedSettings['source'], string> = {
+  inferred: 'read from its goals',
+  given: 'given',
+  metrics: 'from its runtime/metrics',
+  assumed: 'assumed: its goals are too few to read it from',
+};
 
 /** One point of a heap-over-time series (recorded or predicted). */
 export interface GcSeriesPoint {
@@ -163,7 +171,7 @@ function fitModel(log: GcLog, opts: { recorded?: { gogc: number; memLimitBytes: 
   const defaultNonHeapBytes = metrics?.nonHeapBytes ?? estimateNonHeapBytes(fitted);
   const recordedSettings: RecordedSettings = opts.recorded
     ? { ...opts.recorded, source: givenBy }
-    : { ...inferRecordedSettings(cycles, recorded.inferredGogc, defaultNonHeapBytes, minor), source: 'inferred' };
+    : assumedOrInferred(inferRecordedSettings(cycles, recorded.inferredGogc, defaultNonHeapBytes, minor), recorded.inferredGogc);
   fitResiduals(baseline, {
     gogc: recordedSettings.gogc,
     memLimitBytes: recordedSettings.memLimitBytes ?? Infinity,
@@ -171,6 +179,11 @@ function fitModel(log: GcLog, opts: { recorded?: { gogc: number; memLimitBytes: 
   });
   const input: GcInput = opts.input ?? (cycles.some((c) => c.exactHeap) ? 'gctrace+pacer' : 'gctrace');
   return { log, cycles, baseline, recorded, defaultNonHeapBytes, goVersion: version, recordedSettings, input, metrics };
+}
+
+/** Settings read from the goals are 'inferred' unless neither GOGC nor a limit could be read (GOGC=100 taken as is). */
+function assumedOrInferred(read: { gogc: number; memLimitBytes: number | null }, inferredGogc: number | null): RecordedSettings {
+  return { ...read, source: inferredGogc === null && read.memLimitBytes === null && read.gogc === 100 ? 'assumed' : 'inferred' };
 }
 
 const INPUT_NAME: Record<GcInput, string> = { gctrace: 'gctrace log', 'gctrace+pacer': 'gctrace + gcpacertrace log', trace: 'execution trace' };
