@@ -9,24 +9,13 @@ import { describe, expect, test } from 'vitest';
 import { parseGctrace } from '../../src-main/formats/gctrace/parse-gctrace';
 import { inferGogc } from '../../src-main/analysis/gc/recorded';
 import { mainProcess } from '../../src-main/analysis/gc/baseline';
+import { seededRandom } from '../helpers/seeded-random.mjs';
 
 const MiB = 2 ** 20;
 
-/** A tiny deterministic generator (mulberry32), so a failure names its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 /** A gctrace log of `cycles` paced cycles at `gogc`, its live heap wandering over `live` MiB. */
 function gctraceAt(gogc: number, seed: number, cycles: number, live: [number, number]): string {
-  const r = random(seed);
+  const r = seededRandom(seed);
   const globals = Math.floor((0.05 + r() * 6) * MiB);
   const mb = (b: number): number => Math.floor(b / MiB);
   const lines: string[] = [];
