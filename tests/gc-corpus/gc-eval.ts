@@ -18,7 +18,7 @@ import { buildGcModel, gcTradeoff } from '../../src-main/analysis/gc/gc-analysis
 import { assistedRate } from '../../src-main/analysis/gc/mark-phase';
 import { simulate } from '../../src-main/analysis/gc/simulate';
 import { parseGctrace } from '../../src-main/formats/gctrace/parse-gctrace';
-import { baselineModel, evaluateCorpus, limitAccounting, limitAccountingSummary, readCorpus, settingsOfEnv, TARGETS, type PredictionRow } from '../helpers/gc-corpus';
+import { baselineModel, evaluateCorpus, gogcReadBack, limitAccounting, limitAccountingSummary, readCorpus, settingsOfEnv, TARGETS, type PredictionRow } from '../helpers/gc-corpus';
 import { repoPath } from '../helpers/paths';
 
 const heldOut = process.env.GC_EVAL_HELD_OUT === '1';
@@ -56,15 +56,9 @@ test('GC what-if summary on the full corpus', () => {
   }
   const worst = (k: 'gcCount' | 'peakHeap' | 'gcCpuPp'): number => Math.max(...selfReplay.map((r) => Math.abs(r.error[k])));
   out.push(`self-replay worst: count ${(worst('gcCount') * 100).toFixed(2)} %, peak ${(worst('peakHeap') * 100).toFixed(2)} %, cpu ${worst('gcCpuPp').toFixed(2)} pp over ${selfReplay.length}`);
-  // GOGC read back from the goals (recorded.ts inferGogc) of every run without a limit, as a user who does not say it gets.
-  const readBack = readCorpus(dir).flatMap((g) =>
-    [...g.runs].filter(([, m]) => pick(m) && settingsOfEnv(m.env).memLimitBytes === null && settingsOfEnv(m.env).gogc > 0).map(([name, m]) => {
-      const model = buildGcModel(parseGctrace(readFileSync(`${g.dir}/${name}.log`, 'utf8')));
-      return { name: `${g.group}/${name}`, set: settingsOfEnv(m.env).gogc, read: model.recordedSettings.gogc };
-    }),
-  );
-  const misread = readBack.filter((r) => r.read !== r.set);
-  out.push(`GOGC read back from the goals: ${readBack.length - misread.length}/${readBack.length} runs${misread.length ? ` (${misread.map((r) => `${r.name} ${r.set}→${r.read}`).join(', ')})` : ''}`);
+  const back = gogcReadBack(dir, pick);
+  const misread = back.misread.map((r) => `${r.name} ${r.set}→${r.read} (${r.source})`).join(', ');
+  out.push(`GOGC read back from the goals: ${back.runs - back.misread.length}/${back.runs} runs without a limit${misread ? ` (${misread})` : ''}`);
   if (process.env.GC_EVAL_CURVE === '1') {
     type P = { gogc: number; peakHeapBytes: number; gcCpuFraction: number };
     const worse = (a: P, b: P): boolean => b.peakHeapBytes < a.peakHeapBytes * 0.98 || b.gcCpuFraction > a.gcCpuFraction + 0.005;

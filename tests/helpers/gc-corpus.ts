@@ -117,6 +117,22 @@ export function baselineModel(groupDir: string, meta: Pick<CorpusMeta, 'baseline
 }
 
 /**
+ * GOGC read back from the goals (recorded.ts inferGogc, as a user who does not state it gets) for
+ * every run without a memory limit that `pick` keeps: the runs whose reading differs from their setting.
+ */
+export function gogcReadBack(dir: string, pick: (meta: CorpusMeta) => boolean): { runs: number; misread: { name: string; set: number; read: number; source: string }[] } {
+  const rows = readCorpus(dir).flatMap((g) =>
+    [...g.runs]
+      .filter(([, m]) => pick(m) && settingsOfEnv(m.env).memLimitBytes === null && settingsOfEnv(m.env).gogc > 0)
+      .map(([name, m]) => {
+        const read = buildGcModel(parseGctrace(readFileSync(join(g.dir, `${name}.log`), 'utf8'))).recordedSettings;
+        return { name: `${g.group}/${name}`, set: settingsOfEnv(m.env).gogc, read: read.gogc, source: read.source };
+      }),
+  );
+  return { runs: rows.length, misread: rows.filter((r) => r.read !== r.set || r.source !== 'inferred') };
+}
+
+/**
  * `shapes`: only these runs' shapes (a development-only evaluation leaves the held-out shapes unread);
  * `traces: false` skips the execution-trace input (faster).
  */
