@@ -3,6 +3,7 @@
 import { describe, expect, test } from 'vitest';
 import { consMarkTrack, fitBaseline } from '../../src-main/analysis/gc/baseline';
 import { buildGcModel, gcTradeoff } from '../../src-main/analysis/gc/gc-analysis';
+import { simulate } from '../../src-main/analysis/gc/simulate';
 import { parseGctrace } from '../../src-main/formats/gctrace/parse-gctrace';
 
 const MiB = 2 ** 20;
@@ -70,5 +71,31 @@ describe('trade-off curve', () => {
     }
     const at = (g: number): number => sweep.find((p) => p.gogc === g)!.peakHeapBytes;
     expect(at(400)).toBeLessThan(1.5 * at(280));
+  });
+});
+
+describe('peak heap', () => {
+  test('a replay that left the recording counts the heap it ends with after its last cycle; one in step with it is the recording', () => {
+    const model = buildGcModel(parseGctrace(LOG), { recorded: { gogc: 100, memLimitBytes: 82 * MiB } });
+    const b = model.baseline;
+    let counted = 0;
+    for (const gogc of [200, 280, 400, 560, 800]) {
+      const r = simulate(b, { gogc, memLimitBytes: Infinity, nonHeapBytes: model.defaultNonHeapBytes });
+      // Allocation progress at the end of the last cycle: each cycle's growth from the heap the one before marked, and its mark.
+      let a = 0;
+      let marked = 0;
+      for (const c of r.cycles) {
+        a += c.heapEndBytes - marked;
+        marked = c.heapLiveBytes;
+      }
+      const endHeap = marked + (b.endA - a);
+      const cyclesPeak = Math.max(...r.cycles.map((c) => c.heapEndBytes));
+      // No cycle starts before the end, so the end heap stays below the next trigger; it counts when it tops every cycle.
+      expect(r.peakHeapBytes, `GOGC ${gogc}`).toBeCloseTo(Math.max(cyclesPeak, endHeap), -3);
+      if (endHeap > cyclesPeak) counted++;
+    }
+    expect(counted).toBeGreaterThan(0);
+    const self = simulate(b, { gogc: 100, memLimitBytes: 82 * MiB, nonHeapBytes: model.defaultNonHeapBytes });
+    expect(self.peakHeapBytes).toBe(model.recorded.peakHeapBytes);
   });
 });
