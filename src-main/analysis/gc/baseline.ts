@@ -85,7 +85,10 @@ export interface CycleTrack {
   forced: boolean[];
   live: number[];
   stacks: number[];
-  /** cons/mark (forced cycles: a neighbour's). */
+  /**
+   * The program's cons/mark at each cycle: the median of the cycle's own measurement and its paced
+   * neighbours' (forced cycles: their neighbours'; consMarkTrack).
+   */
   consMark: number[];
   /** Mark CPU ms per byte of work, the idle workers' share of it, STW CPU ms, wall pause ms. */
   markCost: number[];
@@ -289,14 +292,13 @@ function cycleTrack(cycles: GcCycle[], startA: number[], work: number[], cm: num
   const n = cycles.length;
   const during = cycles.map((c) => Math.max(c.heapEndBytes - c.heapStartBytes, 0));
   const decideA = startA.map((x, i) => (i === 0 ? 0 : startA[i - 1] + during[i - 1]));
-  const filled = (ys: number[]): number[] => nearestFinite(ys, 0);
   return {
     decideA,
     startA: [...startA],
     forced: cycles.map((c) => c.forced),
     live: cycles.map((c, i) => Math.max(c.heapLiveBytes - during[i], 0)),
     stacks: cycles.map((c) => c.stacksBytes ?? 0),
-    consMark: filled(cm),
+    consMark: consMarkTrack(cm),
     markCost: cycles.map((c, i) => cycleMarkCpuMs(c) / Math.max(work[i], 1)),
     idleShare: cycles.map((c) => (cycleMarkCpuMs(c) > 0 ? c.idleCpuMs / cycleMarkCpuMs(c) : 0)),
     stwCpuMs: cycles.map((c) => c.sweepTermCpuMs + c.markTermCpuMs),
@@ -305,6 +307,25 @@ function cycleTrack(cycles: GcCycle[], startA: number[], work: number[], cm: num
     during,
     goal: cycles.map((c) => c.goalBytes ?? NaN),
   };
+}
+
+/**
+ * The program's cons/mark per recorded cycle, as the replay reads it (the allocation per byte of work a
+ * mark lets it make, simulate.ts `natural`): the median of the cycle's measurement and those of the paced
+ * cycles either side (NaN: a forced cycle, which measures nothing). One cycle's measurement can be
+ * several times its neighbours' without the program changing: it is allocation·u / (work·(1 − u)), and
+ * the u it rests on counts assist time as the wall time goroutines spent in assists (mgcmark.go
+ * gcAssistAlloc1), so a mark during which the OS stopped the process reads u near 1 (default-p2's
+ * leak-hardlimit, gc 6: a 4.7 ms sweep termination against 0.1 ms, u 0.88, cons/mark 3.3 against
+ * 0.43–0.83 either side). The runtime's own estimate carries such a reading into the triggers of the
+ * next cycles (max of five), and the replay's does too, from its own marks; but read as the program's
+ * rate it let a replayed mark near that cycle allocate five times as much, all of it marked (allocated
+ * black), and the goal after it followed (at GOGC 400 the sweep's peak went from 219 to 454 MiB and back
+ * to 293 at 560). The median drops a lone reading and keeps a change that lasts two cycles.
+ */
+export function consMarkTrack(cm: readonly number[]): number[] {
+  const smoothed = cm.map((_, i) => median([cm[i - 1], cm[i], cm[i + 1]].filter((y) => y !== undefined && Number.isFinite(y))));
+  return nearestFinite(smoothed, 0);
 }
 
 /** `ys` with each NaN replaced by the nearest finite value (`otherwise` when there is none). */

@@ -270,7 +270,8 @@ export function gcWhatIf(model: GcModel, req: GcWhatIfRequest): GcWhatIf {
         (settings.gomaxprocs === undefined || settings.gomaxprocs === model.baseline.procs),
       estimator:
         `the predicted figures are the mean over ${PHASES} replays whose cycles trigger after ${1 - PHASE_SPREAD}…${1 + PHASE_SPREAD} × their modelled growth ` +
-        '(where a few cycles fall moves the peak; a real run\'s cycles do not fall at one fixed place either); the chart shows the unmoved replay',
+        '(where a few cycles fall moves the peak; a real run\'s cycles do not fall at one fixed place either); the peak counts the heap the run ends with ' +
+        'after its last cycle, which grows with what the program allocates up to its end; the chart shows the unmoved replay',
       restsOn: restsOn(model),
       metrics: model.metrics
         ? { line: metricsBasisLine(model.metrics), snapshots: model.metrics.snapshots, used: model.metrics.used, gcCpu: model.metrics.gcCpu, warnings: model.metrics.warnings }
