@@ -138,6 +138,13 @@ export interface GoTrace {
   logs: { count: number; time: Float64Array; g: Int32Array; task: Float64Array; key: Int32Array; value: Int32Array };
 }
 
+/**
+ * How much of a trace a parse keeps: all of it ('full'), or what its summary reads ('summary':
+ * no metrics, and of the ranges only the stop-the-world ones), for a process asked that one
+ * question (gpw trace FILE --summary), whose peak memory is the parsed trace's.
+ */
+export type TraceDetail = 'full' | 'summary';
+
 export const METRIC_HEAP_ALLOC = 0;
 export const METRIC_HEAP_GOAL = 1;
 export const METRIC_GOMAXPROCS = 2;

@@ -2,8 +2,14 @@
 // with a mark/rollback so a damaged last generation can be dropped as go tool trace does.
 
 import { Growable, grown, retyped, Uint32UntilWider } from '../growable.js';
-import { stateChange, type GoTrace, type GoroutineTransitions, type IndexColumn, type SignedIndexColumn, type TimeColumn } from '../../model/trace.js';
+import { RangeKind, stateChange, type GoTrace, type TraceDetail, type GoroutineTransitions, type IndexColumn, type SignedIndexColumn, type TimeColumn } from '../../model/trace.js';
 import type { TraceTables } from './generation-tables.js';
+
+/**
+ * The row rangeBegin gives a range the parse does not keep: past every row, so rangeEnd leaves
+ * it alone, and not negative, so the parser's checks still see the range open until it ends.
+ */
+const UNKEPT_ROW = 0x7fffffff;
 
 type Col = Growable<Float64Array> | Growable<Int32Array> | Growable<Uint32Array> | Growable<Uint8Array> | Uint32UntilWider;
 
@@ -75,11 +81,12 @@ export class TraceBuilder {
   /**
    * tables: the trace's strings and stacks, which grow generation by generation as events arrive.
    * expected: rows to reserve (a good guess avoids copies of the largest columns; room never
-   * written costs no memory).
+   * written costs no memory). detail: what to keep (TraceDetail).
    */
   constructor(
     private readonly tables: TraceTables,
     expected: { transitions: number; ranges: number; metrics: number } = { transitions: 1024, ranges: 1024, metrics: 1024 },
+    private readonly detail: TraceDetail = 'full',
   ) {
     this.tr = new TransitionColumns(Math.max(1024, expected.transitions));
     const ranges = Math.max(1024, expected.ranges);
@@ -140,8 +147,9 @@ export class TraceBuilder {
     this.piBefore.push(this.tr.count);
   }
 
-  /** Opens a range; returns its row for rangeEnd. */
+  /** Opens a range; returns its row for rangeEnd (UNKEPT_ROW for a kind the parse does not keep). */
   rangeBegin(kind: number, time: number, owner: number, name: number): number {
+    if (this.detail === 'summary' && kind !== RangeKind.Stw) return UNKEPT_ROW;
     this.rKind.push(kind);
     this.rBegin.push(time);
     this.rEnd.push(NaN);
@@ -155,6 +163,7 @@ export class TraceBuilder {
   }
 
   metric(time: number, kind: number, value: number): void {
+    if (this.detail === 'summary') return;
     this.mTime.push(time);
     this.mKind.push(kind);
     this.mValue.push(value);
