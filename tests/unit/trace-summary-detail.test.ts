@@ -12,6 +12,7 @@ import { summarizeTrace } from '../../src-main/analysis/trace/trace-summary.js';
 import { RangeKind, type GoTrace, type TraceDetail } from '../../src-main/model/trace.js';
 import { InThreadTraces } from '../../src-main/workers/trace-in-thread.js';
 import { memoryTraceBytes } from '../../src-main/formats/gotrace/trace-bytes.js';
+import { damagedCopies } from '../helpers/damaged-traces.js';
 
 const traces = new Map<string, string>();
 const READABLE: string[] = TRACE_TOOLCHAINS.filter((t: { format: string }) => t.format !== '1.21').map((t: { toolchain: string }) => t.toolchain);
@@ -52,19 +53,8 @@ test.each(READABLE)('a trace written by %s parsed for its summary: no metrics, o
 
 test('truncated and bit-flipped traces parsed for their summary: the same summaries, warnings and errors as the whole model', () => {
   const original = new Uint8Array(readFileSync(traces.get('local')!));
-  let seed = 777;
-  const rand = (n: number): number => {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    return seed % n;
-  };
   // Cut inside the first generation (an error) and inside a later one (a warning; gotrace.test.ts), and at random.
-  const inputs: Uint8Array[] = [original.subarray(0, 200), original.subarray(0, Math.floor(original.length * 0.9))];
-  for (let i = 0; i < 8; i++) inputs.push(original.subarray(0, 16 + rand(original.length - 16)));
-  for (let i = 0; i < 16; i++) {
-    const b = original.slice();
-    for (let k = 0; k <= rand(4); k++) b[16 + rand(b.length - 16)] ^= 1 << rand(8);
-    inputs.push(b);
-  }
+  const inputs = [original.subarray(0, 200), original.subarray(0, Math.floor(original.length * 0.9)), ...damagedCopies(original, 777, 8, 16)];
   let errors = 0;
   let warnings = 0;
   for (const input of inputs) {
