@@ -279,7 +279,7 @@ export class TraceBuilder {
 /**
  * The transition columns as plain typed arrays with one row count: a row is seven stores and
  * two checks (the hot path of the parser), and the columns grow together. The index columns
- * start 8-bit and the times 32-bit (9 bytes a row with the two states in one byte, instead of 30
+ * start 8-bit and the times 32-bit (9 bytes a row with the two states in one byte, instead of 26
  * when all are 32-bit and the times 64-bit); each index column becomes 16- or 32-bit when a
  * value does not fit, once or twice, and the times 64-bit floats once, at the first time of
  * 2^32 ns (4.29 s) or more.
