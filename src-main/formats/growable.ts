@@ -57,3 +57,31 @@ export class Growable<T extends NumericArray> {
     return this.data.slice(0, this.length) as T;
   }
 }
+
+/**
+ * A Growable kept 32-bit while every value put in it is a whole number in [0, 2^32) (4 bytes a
+ * row less than 64-bit floats), and widened once to 64-bit floats, the values so far copied, by
+ * the first that is not: every value comes back exact either way.
+ */
+export class Uint32UntilWider extends Growable<Uint32Array | Float64Array> {
+  private wide = false;
+
+  constructor(initial = 1024) {
+    super(Uint32Array, initial);
+  }
+
+  override push(v: number): void {
+    if (!this.wide && v >>> 0 !== v) this.widen();
+    super.push(v);
+  }
+
+  override set(i: number, v: number): void {
+    if (!this.wide && v >>> 0 !== v) this.widen();
+    super.set(i, v);
+  }
+
+  private widen(): void {
+    this.retype(Float64Array);
+    this.wide = true;
+  }
+}

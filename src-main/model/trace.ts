@@ -1,7 +1,7 @@
 // A parsed Go execution trace, columnar: typed arrays and one interned string table, so a trace
 // of tens of millions of events costs a few arrays and a timeline can draw lanes per goroutine
 // and per P straight from them. Times are nanoseconds relative to the trace start (exact
-// integers in a Float64Array), never floats of absolute time.
+// integers), never floats of absolute time.
 
 /** Goroutine states, as the Go reader names them. */
 export const GoState = { Undetermined: 0, NotExist: 1, Runnable: 2, Running: 3, Waiting: 4, Syscall: 5 } as const;
@@ -21,6 +21,13 @@ export const toState = (change: number): number => change >> 4;
  * kind); MarkAssist: "GC mark assist" on a goroutine; Sweep: "GC incremental sweep" on a P. */
 export const RangeKind = { GcMark: 0, Stw: 1, MarkAssist: 2, Sweep: 3 } as const;
 
+/**
+ * A column of times (ns from the trace start) in the largest tables: 32-bit while every time is a
+ * whole number below 2^32 ns (a trace shorter than 4.29 s, as a default /debug/pprof/trace
+ * capture is), else 64-bit floats; read as numbers either way.
+ */
+export type TimeColumn = Uint32Array | Float64Array;
+
 /** An index column of GoroutineTransitions: as narrow as the trace's values allow. */
 export type IndexColumn = Uint8Array | Uint16Array | Int32Array;
 export type SignedIndexColumn = Int8Array | Int16Array | Int32Array;
@@ -33,7 +40,7 @@ export type SignedIndexColumn = Int8Array | Int16Array | Int32Array;
  */
 export interface GoroutineTransitions {
   count: number;
-  time: Float64Array;
+  time: TimeColumn;
   /** Dense goroutine index (see GoTrace.goId). */
   g: IndexColumn;
   /** The state before and after, in one byte: fromState(change[i]), toState(change[i]). */
@@ -69,7 +76,7 @@ export interface ProcIntervals {
 export interface TraceRanges {
   count: number;
   kind: Uint8Array;
-  begin: Float64Array;
+  begin: TimeColumn;
   /** NaN while still open at the end of the trace. */
   end: Float64Array;
   /** Goroutine (dense) for STW/assist, P for sweep, -1 for the GC mark phase. */
@@ -125,11 +132,18 @@ export interface GoTrace {
    * Metrics: 0 = heap objects bytes (HeapAlloc), 1 = heap goal, 2 = GOMAXPROCS.
    * value: 32-bit while every value is a whole number below 2^32 (a heap under 4 GiB), else 64-bit floats.
    */
-  metrics: { count: number; time: Float64Array; kind: Uint8Array; value: Uint32Array | Float64Array };
+  metrics: { count: number; time: TimeColumn; kind: Uint8Array; value: Uint32Array | Float64Array };
   tasks: { count: number; id: Float64Array; parent: Float64Array; name: Int32Array; begin: Float64Array; end: Float64Array };
   regions: { count: number; g: Int32Array; task: Float64Array; name: Int32Array; begin: Float64Array; end: Float64Array };
   logs: { count: number; time: Float64Array; g: Int32Array; task: Float64Array; key: Int32Array; value: Int32Array };
 }
+
+/**
+ * How much of a trace a parse keeps: all of it ('full'), or what its summary reads ('summary':
+ * no metrics, and of the ranges only the stop-the-world ones), for a process asked that one
+ * question (gpw trace FILE --summary), whose peak memory is the parsed trace's.
+ */
+export type TraceDetail = 'full' | 'summary';
 
 export const METRIC_HEAP_ALLOC = 0;
 export const METRIC_HEAP_GOAL = 1;

@@ -25,7 +25,7 @@ export async function askTraceFile<T>(asker: InThreadTraces, name: string, path:
   const fd = openSync(path, 'r');
   try {
     const source = fileTraceBytes(fd, size);
-    return await askChecked(name, source.reader()(0, Math.min(size, 64)), () => asker.askSource<T>(path, op, source));
+    return await askChecked(name, source.reader()(0, Math.min(size, 64)), () => asker.askSource<T>(op, source));
   } finally {
     closeSync(fd);
   }

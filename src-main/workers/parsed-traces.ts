@@ -1,11 +1,12 @@
 // The parsed traces a trace answerer keeps (the last few, by the SHA-256 of their bytes) and the
 // one function that answers a request from them: the trace worker runs it on its own thread,
-// the CLI on the calling thread (trace-in-thread.ts), with the same replies.
+// the CLI on the calling thread (trace-in-thread.ts), with the same replies. A trace asked one
+// question only (gpw trace FILE) is parsed for that question alone and not kept (answerOnce).
 
 import { parseGoTrace } from '../formats/gotrace/parse-trace.js';
 import { FormatError } from '../formats/format-error.js';
 import type { GoTrace } from '../model/trace.js';
-import { traceAnswer } from '../analysis/trace/trace-answer.js';
+import { detailFor, traceAnswer } from '../analysis/trace/trace-answer.js';
 import { errorBody } from '../api/errors.js';
 import type { TraceBytes } from '../formats/gotrace/trace-bytes.js';
 import type { TraceOp, TraceReply, TraceRequest } from './trace-worker-protocol.js';
@@ -35,13 +36,23 @@ export class ParsedTraces {
 
   /** The reply to one request, and the buffers to transfer rather than copy. */
   answer(id: number, req: Request): { reply: TraceReply; transfer: ArrayBuffer[] } {
-    try {
-      const trace = this.traceFor(req);
-      if (!trace) return { reply: { id, ok: false, missing: true }, transfer: [] };
-      const answer = traceAnswer(trace, req);
-      return { reply: { id, ok: true, value: answer.value }, transfer: answer.transfer };
-    } catch (err) {
-      return { reply: { id, ok: false, error: err instanceof FormatError ? { code: 'bad_input', message: err.message } : errorBody(err) }, transfer: [] };
-    }
+    return reply(id, req, () => this.traceFor(req));
+  }
+
+  /** The reply to the one question asked of the trace in `bytes`: only what it reads is parsed (detailFor), and nothing is kept. */
+  answerOnce(id: number, op: TraceOp, bytes: Uint8Array | TraceBytes): TraceReply {
+    return reply(id, op, () => parseGoTrace(bytes, detailFor(op))).reply;
+  }
+}
+
+/** The reply to `op` about the trace traceOf() gives (null: one not held), and the buffers to transfer. */
+function reply(id: number, op: TraceOp, traceOf: () => GoTrace | null): { reply: TraceReply; transfer: ArrayBuffer[] } {
+  try {
+    const trace = traceOf();
+    if (!trace) return { reply: { id, ok: false, missing: true }, transfer: [] };
+    const answer = traceAnswer(trace, op);
+    return { reply: { id, ok: true, value: answer.value }, transfer: answer.transfer };
+  } catch (err) {
+    return { reply: { id, ok: false, error: err instanceof FormatError ? { code: 'bad_input', message: err.message } : errorBody(err) }, transfer: [] };
   }
 }

@@ -17,9 +17,9 @@ export class InThreadTraces implements TraceAsker {
     return replyValue<T>(reply);
   }
 
-  /** A question about the trace `source` reads (a file read a batch at a time, never whole), kept under `key`. */
-  async askSource<T>(key: string, op: TraceOp, source: TraceBytes): Promise<T> {
-    return replyValue<T>(this.traces.answer(++this.seq, { ...op, sha256: key, bytes: source }).reply);
+  /** The one question asked of the trace `source` reads (a file read a batch at a time, never whole): parsed for it alone, not kept. */
+  async askSource<T>(op: TraceOp, source: TraceBytes): Promise<T> {
+    return replyValue<T>(this.traces.answerOnce(++this.seq, op, source));
   }
 
   async close(): Promise<void> {}

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 // @ts-expect-error plain JS helper
 import { TRACE_TOOLCHAINS, ensureTrace } from '../go/trace-gen.mjs';
 import { tempDir } from '../helpers/paths.js';
+import { damagedCopies } from '../helpers/damaged-traces.js';
 import { parseGoTrace } from '../../src-main/formats/gotrace/parse-trace.js';
 import { fileTraceBytes } from '../../src-main/services/trace-files.js';
 import type { GoTrace } from '../../src-main/model/trace.js';
@@ -77,18 +78,7 @@ test.each(READABLE)('a trace written by %s: read from its file a batch at a time
 
 test('truncated and bit-flipped trace files: the same warnings and errors (byte offsets included) as from memory', () => {
   const original = new Uint8Array(readFileSync(traces.get('local')!));
-  let seed = 4242;
-  const rand = (n: number): number => {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    return seed % n;
-  };
-  const inputs: Uint8Array[] = [original.subarray(0, 10), original.subarray(0, 200)];
-  for (let i = 0; i < 8; i++) inputs.push(original.subarray(0, 16 + rand(original.length - 16)));
-  for (let i = 0; i < 12; i++) {
-    const b = original.slice();
-    for (let k = 0; k <= rand(4); k++) b[16 + rand(b.length - 16)] ^= 1 << rand(8);
-    inputs.push(b);
-  }
+  const inputs: Uint8Array[] = [original.subarray(0, 10), original.subarray(0, 200), ...damagedCopies(original, 4242, 8, 12)];
   const file = join(tmp.dir, 'damaged.trace');
   let errors = 0;
   for (const input of inputs) {

@@ -5,6 +5,7 @@
 import { expect, test } from 'vitest';
 import { TraceBuilder, TransitionColumns } from '../../src-main/formats/gotrace/trace-builder.js';
 import { TraceTables } from '../../src-main/formats/gotrace/generation-tables.js';
+import { Uint32UntilWider } from '../../src-main/formats/growable.js';
 import { fromState, toState } from '../../src-main/model/trace.js';
 
 const rowsOf = (c: TransitionColumns): number[][] =>
@@ -76,4 +77,62 @@ test('metric values widened to 64-bit floats stay exact when the column then gro
   const metrics = b.finish({ version: '1.26', ticksPerSecond: 1e9, wallStartMs: null, warning: null }).metrics;
   expect(metrics.value.constructor.name).toBe('Float64Array');
   expect(Array.from(metrics.value)).toEqual(values);
+});
+
+// Times (ns from the trace start) are kept 32-bit while they are whole numbers below 2^32 ns
+// (traces under 4.29 s), and become 64-bit floats at the first that is not: every time exact.
+const header = { version: '1.26', ticksPerSecond: 1e9, wallStartMs: null, warning: null };
+
+test('transition times are 32-bit below 2^32 ns and widen once to 64-bit floats, every row exact, also across growth', () => {
+  const c = new TransitionColumns(2);
+  const rows: number[][] = [[0, 1, 0, 3, 0, 0, 0], [2 ** 32 - 1, 1, 3, 4, 0, 0, 0]];
+  for (const r of rows) c.push(r[0], r[1], r[2], r[3], r[4], r[5], r[6]);
+  expect(c.time.constructor.name).toBe('Uint32Array');
+  const later = [[2 ** 32, 1, 4, 2, 0, 0, 0], [2 ** 32 + 7, 2, 2, 3, 0, 0, 1], [9e15 + 1, 2, 3, 4, 0, 0, 1]];
+  for (let i = 0; i < 3000; i++) later.push([6e12 + i * 1001, i % 4, 2, 3, 1, 2, 0]);
+  for (const r of later) c.push(r[0], r[1], r[2], r[3], r[4], r[5], r[6]);
+  expect(c.time.constructor.name).toBe('Float64Array');
+  expect(rowsOf(c)).toEqual([...rows, ...later]);
+  // The index columns are not widened by the times.
+  expect([c.g, c.reason, c.stack, c.proc].map((a) => a.constructor.name)).toEqual(['Uint8Array', 'Uint8Array', 'Uint8Array', 'Int8Array']);
+  expect(Array.from(c.view().time.subarray(0, 4))).toEqual([0, 2 ** 32 - 1, 2 ** 32, 2 ** 32 + 7]);
+});
+
+test('a transition time that is not a whole number in [0, 2^32) widens the times, an index widening does not', () => {
+  for (const odd of [-1, 0.5, 2 ** 40]) {
+    const c = new TransitionColumns(4);
+    c.push(5, 1, 0, 3, 0, 70000, 0);
+    expect(c.time.constructor.name).toBe('Uint32Array');
+    c.push(odd, 1, 3, 4, 0, 0, 0);
+    c.push(6, 1, 4, 3, 0, 0, 0);
+    expect(c.time.constructor.name).toBe('Float64Array');
+    expect(Array.from(c.time.subarray(0, 3))).toEqual([5, odd, 6]);
+  }
+});
+
+test('metric times and range begins are 32-bit below 2^32 ns, then 64-bit floats, every value exact', () => {
+  const b = new TraceBuilder(new TraceTables());
+  b.metric(3, 0, 10);
+  const row = b.rangeBegin(1, 4, 2, 0);
+  b.rangeEnd(row, 2 ** 32 - 1);
+  let t = b.finish(header);
+  expect([t.metrics.time, t.ranges.begin].map((a) => a.constructor.name)).toEqual(['Uint32Array', 'Uint32Array']);
+  const times = [3, ...Array.from({ length: 3000 }, (_, i) => 2 ** 32 + i * 3), 2 ** 45 + 1];
+  times.slice(1).forEach((time) => b.metric(time, 1, 20));
+  times.slice(1).forEach((time) => b.rangeEnd(b.rangeBegin(3, time, 0, 0), time + 1));
+  t = b.finish(header);
+  expect([t.metrics.time, t.ranges.begin].map((a) => a.constructor.name)).toEqual(['Float64Array', 'Float64Array']);
+  expect(Array.from(t.metrics.time)).toEqual(times);
+  expect(Array.from(t.ranges.begin)).toEqual([4, ...times.slice(1)]);
+  expect(Array.from(t.ranges.end)).toEqual([2 ** 32 - 1, ...times.slice(1).map((time) => time + 1)]);
+});
+
+test('a value set into a 32-bit column that does not fit widens it too', () => {
+  const col = new Uint32UntilWider(2);
+  [1, 2, 3].forEach((v) => col.push(v));
+  col.set(1, 7);
+  expect(col.view().constructor.name).toBe('Uint32Array');
+  col.set(2, 2 ** 32 + 0.5);
+  expect(col.view().constructor.name).toBe('Float64Array');
+  expect(Array.from(col.view())).toEqual([1, 7, 2 ** 32 + 0.5]);
 });

@@ -106,7 +106,7 @@ export function timelineWire(trace: GoTrace, fresh = true): TraceTimelineWire {
     procs: { start: own(lanes.procs.start), begin: own(lanes.procs.begin), end: own(lanes.procs.end), g: own(lanes.procs.g) },
     ranges: {
       kind: r.kind.slice(0, r.count),
-      begin: r.begin.slice(0, r.count),
+      begin: new Float64Array(r.begin.subarray(0, r.count)),
       end: closed(r.end, r.count, d),
       owner: r.owner.slice(0, r.count),
       name: remap(r.name, r.count, trace, local),

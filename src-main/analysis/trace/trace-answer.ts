@@ -3,7 +3,7 @@
 // timeline framed for the wire and the library (timeline.ts timelineFrame), with the typed arrays
 // to transfer rather than copy.
 
-import type { GoTrace } from '../../model/trace.js';
+import type { GoTrace, TraceDetail } from '../../model/trace.js';
 import { buildFlameGraph } from '../flame-graph.js';
 import type { BlockingKind } from './blocking.js';
 import { blockingExport, blockingProfileOf, blockingTop, type BlockingExportFormat } from './blocking-views.js';
@@ -19,6 +19,9 @@ export type TraceQuestion = { op: 'summary' } | { op: 'blocking'; kind: Blocking
   | { op: 'timeline-frame' }
   | { op: 'span'; g: number; timeNs: number }
   | { op: 'gclog' };
+
+/** What of a trace a question reads: the summary, its own detail (summarizeTrace reads no metrics and only stop-the-world ranges). */
+export const detailFor = (q: TraceQuestion): TraceDetail => (q.op === 'summary' ? 'summary' : 'full');
 
 export function traceAnswer(trace: GoTrace, q: TraceQuestion): { value: unknown; transfer: ArrayBuffer[] } {
   switch (q.op) {

@@ -5,7 +5,7 @@
 
 import { FormatError } from '../format-error.js';
 import { varintEnd } from '../pprof/varint.js';
-import type { GoTrace } from '../../model/trace.js';
+import type { GoTrace, TraceDetail } from '../../model/trace.js';
 import { Ev } from './event-types.js';
 import { readGeneration, varintAt, type Batch } from './generation.js';
 import { lookup, TraceTables, type IdMap } from './generation-tables.js';
@@ -14,14 +14,15 @@ import { TraceOrder } from './order.js';
 import { TraceBuilder } from './trace-builder.js';
 import { memoryTraceBytes, type TraceBytes } from './trace-bytes.js';
 
-export function parseGoTrace(input: Uint8Array | TraceBytes): GoTrace {
+/** detail: all of the trace, or only what its summary reads (TraceDetail). */
+export function parseGoTrace(input: Uint8Array | TraceBytes, detail: TraceDetail = 'full'): GoTrace {
   const bytes = input instanceof Uint8Array ? memoryTraceBytes(input) : input;
   const minor = readTraceHeader(bytes.reader()(0, Math.min(bytes.length, TRACE_HEADER_BYTES)));
   const tables = new TraceTables();
   // Real traces hold at most about one goroutine transition per 6 bytes and one range or metric
   // per 30; room for more is reserved (room never written costs no memory).
   const rows = (bytesPerRow: number): number => Math.min(1 << 25, Math.ceil(bytes.length / bytesPerRow));
-  const out = new TraceBuilder(tables, { transitions: rows(6), ranges: rows(24), metrics: rows(24) });
+  const out = new TraceBuilder(tables, { transitions: rows(6), ranges: rows(24), metrics: rows(24) }, detail);
   const order = new TraceOrder(out, bytes, minor);
   let pos = TRACE_HEADER_BYTES;
   let generations = 0;

@@ -1,11 +1,17 @@
 // Collects the ordered events of a trace into the columnar GoTrace model. Append-only columns,
 // with a mark/rollback so a damaged last generation can be dropped as go tool trace does.
 
-import { Growable, grown, retyped } from '../growable.js';
-import { stateChange, type GoTrace, type GoroutineTransitions, type IndexColumn, type SignedIndexColumn } from '../../model/trace.js';
+import { Growable, grown, retyped, Uint32UntilWider } from '../growable.js';
+import { RangeKind, stateChange, type GoTrace, type TraceDetail, type GoroutineTransitions, type IndexColumn, type SignedIndexColumn, type TimeColumn } from '../../model/trace.js';
 import type { TraceTables } from './generation-tables.js';
 
-type Col = Growable<Float64Array> | Growable<Int32Array> | Growable<Uint32Array> | Growable<Uint8Array>;
+/**
+ * The row rangeBegin gives a range the parse does not keep: past every row, so rangeEnd leaves
+ * it alone, and not negative, so the parser's checks still see the range open until it ends.
+ */
+const UNKEPT_ROW = 0x7fffffff;
+
+type Col = Growable<Float64Array> | Growable<Int32Array> | Growable<Uint32Array> | Growable<Uint8Array> | Uint32UntilWider;
 
 const f64 = (): Growable<Float64Array> => new Growable(Float64Array, 1024);
 const i32 = (): Growable<Int32Array> => new Growable(Int32Array, 1024);
@@ -21,9 +27,10 @@ export class TraceBuilder {
   readonly tr: TransitionColumns;
 
   // Ranges and metrics: the next largest tables (a row per 30 to 70 bytes of trace), given room
-  // up front like the transitions, so that they are not copied as they grow.
+  // up front like the transitions, so that they are not copied as they grow; their begin times
+  // and metric times and values 32-bit while they fit (TimeColumn).
   readonly rKind: Growable<Uint8Array>;
-  readonly rBegin: Growable<Float64Array>;
+  readonly rBegin: Uint32UntilWider;
   readonly rEnd: Growable<Float64Array>;
   readonly rOwner: Growable<Int32Array>;
   readonly rName: Growable<Int32Array>;
@@ -33,11 +40,9 @@ export class TraceBuilder {
   readonly cProc = i32();
   readonly cStack = i32();
 
-  readonly mTime: Growable<Float64Array>;
+  readonly mTime: Uint32UntilWider;
   readonly mKind: Growable<Uint8Array>;
-  readonly mValue: Growable<Uint32Array | Float64Array>;
-  /** Whether mValue holds 64-bit floats (it starts 32-bit: 4 bytes less a row while the values fit). */
-  private mValueWide = false;
+  readonly mValue: Uint32UntilWider;
 
   readonly tId = f64();
   readonly tParent = f64();
@@ -76,19 +81,19 @@ export class TraceBuilder {
   /**
    * tables: the trace's strings and stacks, which grow generation by generation as events arrive.
    * expected: rows to reserve (a good guess avoids copies of the largest columns; room never
-   * written costs no memory).
+   * written costs no memory). detail: what to keep (TraceDetail).
    */
   constructor(
     private readonly tables: TraceTables,
     expected: { transitions: number; ranges: number; metrics: number } = { transitions: 1024, ranges: 1024, metrics: 1024 },
+    private readonly detail: TraceDetail = 'full',
   ) {
     this.tr = new TransitionColumns(Math.max(1024, expected.transitions));
     const ranges = Math.max(1024, expected.ranges);
-    [this.rKind, this.rBegin, this.rEnd] = [new Growable(Uint8Array, ranges), new Growable(Float64Array, ranges), new Growable(Float64Array, ranges)];
+    [this.rKind, this.rBegin, this.rEnd] = [new Growable(Uint8Array, ranges), new Uint32UntilWider(ranges), new Growable(Float64Array, ranges)];
     [this.rOwner, this.rName] = [new Growable(Int32Array, ranges), new Growable(Int32Array, ranges)];
     const metrics = Math.max(1024, expected.metrics);
-    [this.mTime, this.mKind] = [new Growable(Float64Array, metrics), new Growable(Uint8Array, metrics)];
-    this.mValue = new Growable<Uint32Array | Float64Array>(Uint32Array, metrics);
+    [this.mTime, this.mKind, this.mValue] = [new Uint32UntilWider(metrics), new Growable(Uint8Array, metrics), new Uint32UntilWider(metrics)];
     this.columns = Object.values(this).filter((v): v is Col => v instanceof Growable);
   }
 
@@ -142,8 +147,9 @@ export class TraceBuilder {
     this.piBefore.push(this.tr.count);
   }
 
-  /** Opens a range; returns its row for rangeEnd. */
+  /** Opens a range; returns its row for rangeEnd (UNKEPT_ROW for a kind the parse does not keep). */
   rangeBegin(kind: number, time: number, owner: number, name: number): number {
+    if (this.detail === 'summary' && kind !== RangeKind.Stw) return UNKEPT_ROW;
     this.rKind.push(kind);
     this.rBegin.push(time);
     this.rEnd.push(NaN);
@@ -157,12 +163,9 @@ export class TraceBuilder {
   }
 
   metric(time: number, kind: number, value: number): void {
+    if (this.detail === 'summary') return;
     this.mTime.push(time);
     this.mKind.push(kind);
-    if (!this.mValueWide && !(value >= 0 && value <= 0xffffffff && Number.isInteger(value))) {
-      this.mValue.retype(Float64Array);
-      this.mValueWide = true;
-    }
     this.mValue.push(value);
   }
 
@@ -276,12 +279,14 @@ export class TraceBuilder {
 /**
  * The transition columns as plain typed arrays with one row count: a row is seven stores and
  * two checks (the hot path of the parser), and the columns grow together. The index columns
- * start 8-bit (13 bytes a row with the two states in one byte, instead of 26 when all are 32-bit) and each becomes 16- or 32-bit
- * when a value does not fit, once or twice.
+ * start 8-bit and the times 32-bit (9 bytes a row with the two states in one byte, instead of 26
+ * when all are 32-bit and the times 64-bit); each index column becomes 16- or 32-bit when a
+ * value does not fit, once or twice, and the times 64-bit floats once, at the first time of
+ * 2^32 ns (4.29 s) or more.
  */
 export class TransitionColumns implements GoroutineTransitions {
   count = 0;
-  time: Float64Array;
+  time: TimeColumn;
   g: IndexColumn;
   change: Uint8Array;
   reason: IndexColumn;
@@ -293,9 +298,10 @@ export class TransitionColumns implements GoroutineTransitions {
   private stackMax = 0xff;
   private procMin = -0x80;
   private procMax = 0x7f;
+  private timeWide = false;
 
   constructor(rows: number) {
-    this.time = new Float64Array(rows);
+    this.time = new Uint32Array(rows);
     this.g = new Uint8Array(rows);
     this.change = new Uint8Array(rows);
     this.reason = new Uint8Array(rows);
@@ -307,8 +313,8 @@ export class TransitionColumns implements GoroutineTransitions {
     const i = this.count;
     if (i === this.time.length) this.grow();
     // A negative index shows as a large unsigned one: it widens its column too.
-    if (g >>> 0 > this.gMax || reason >>> 0 > this.reasonMax || stack >>> 0 > this.stackMax || proc > this.procMax || proc < this.procMin) {
-      this.widen(g, reason, stack, proc);
+    if (g >>> 0 > this.gMax || reason >>> 0 > this.reasonMax || stack >>> 0 > this.stackMax || proc > this.procMax || proc < this.procMin || (time >>> 0 !== time && !this.timeWide)) {
+      this.widen(time, g, reason, stack, proc);
     }
     this.time[i] = time;
     this.g[i] = g;
@@ -320,8 +326,9 @@ export class TransitionColumns implements GoroutineTransitions {
   }
 
   /** The columns a row's values do not fit, as wide as those values need. */
-  private widen(g: number, reason: number, stack: number, proc: number): void {
+  private widen(time: number, g: number, reason: number, stack: number, proc: number): void {
     const n = this.count;
+    if (time >>> 0 !== time && !this.timeWide) [this.time, this.timeWide] = [retyped(this.time, n, Float64Array), true];
     if (g >>> 0 > this.gMax) [this.g, this.gMax] = widerUnsigned(this.g, g >>> 0, n);
     if (reason >>> 0 > this.reasonMax) [this.reason, this.reasonMax] = widerUnsigned(this.reason, reason >>> 0, n);
     if (stack >>> 0 > this.stackMax) [this.stack, this.stackMax] = widerUnsigned(this.stack, stack >>> 0, n);

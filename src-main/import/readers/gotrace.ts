@@ -12,7 +12,7 @@ export const gotraceReader: ArtifactReader = {
   async read(input, ctx) {
     const s: TraceSummary = ctx.traces
       ? await ctx.traces.ask<TraceSummary>(input.sha256, { op: 'summary' }, () => input.bytes)
-      : summarizeTrace(parseGoTrace(input.bytes));
+      : summarizeTrace(parseGoTrace(input.bytes, 'summary'));
     const headline = `Go ${s.goVersion} trace, ${formatNs(s.durationNs)}, ${s.goroutines} goroutines, ${s.gcCount} GCs, ${s.eventCount} events`;
     return {
       subtype: 'go',
