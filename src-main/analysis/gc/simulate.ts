@@ -152,8 +152,12 @@ export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTR
     const goalG = gogcGoal(s.gogc, marked, stacks, globals);
     const goalL = memoryLimitGoal(s.memLimitBytes, s.nonHeapBytes, marked, b.goMinor);
     const modelGoal = Math.min(goalG, goalL);
-    if (fit) fit.goal[k] = Number.isFinite(modelGoal) && t.goal[k] > 0 && modelGoal > 0 ? t.goal[k] / modelGoal : 1;
-    const goal = res && Number.isFinite(modelGoal) ? modelGoal * residual(res, 'goal', d) : modelGoal;
+    const goalKind = goalL < goalG ? 'limit' : 'gogc';
+    if (fit) {
+      fit.goal[k] = Number.isFinite(modelGoal) && t.goal[k] > 0 && modelGoal > 0 ? t.goal[k] / modelGoal : 1;
+      fit.goalBy[k] = goalKind;
+    }
+    const goal = res && Number.isFinite(modelGoal) ? modelGoal * goalResidual(res, goalKind, d) : modelGoal;
     // The runtime plans with its own assumption: background marking at 25 % of GOMAXPROCS.
     const runway = estimator.value() * ((1 - BACKGROUND_UTILIZATION) / BACKGROUND_UTILIZATION) * lastWork;
     const trigger = Number.isFinite(goal) ? heapTrigger(goal, marked, runway) : Infinity;
@@ -315,11 +319,17 @@ export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTR
 export function fitResiduals(b: Baseline, recordedSettings: GcSettings): Residuals {
   const n = b.track.startA.length;
   const ones = (): number[] => new Array<number>(n).fill(1);
-  const fit: Residuals = { trigger: ones(), during: ones(), goal: ones(), between: { trigger: [], during: [], goal: [] } };
+  const fit: Residuals = { trigger: ones(), during: ones(), goal: ones(), goalBy: new Array<'gogc' | 'limit'>(n).fill('gogc'), between: { trigger: [], during: [], goal: [], limitGoal: [] } };
   b.residuals = null;
   simulate(b, recordedSettings, NEUTRAL, fit);
-  const paced = (ys: number[]): number[] => nearestFinite(ys.map((y, i) => (b.track.forced[i] || !(y > 0) ? NaN : y)), 1);
-  fit.between = { trigger: paced(fit.trigger), during: paced(fit.during), goal: paced(fit.goal) };
+  const paced = (ys: number[], keep: (i: number) => boolean = () => true): number[] =>
+    nearestFinite(ys.map((y, i) => (b.track.forced[i] || !(y > 0) || !keep(i) ? NaN : y)), 1);
+  fit.between = {
+    trigger: paced(fit.trigger),
+    during: paced(fit.during),
+    goal: paced(fit.goal, (i) => fit.goalBy[i] === 'gogc'),
+    limitGoal: paced(fit.goal, (i) => fit.goalBy[i] === 'limit'),
+  };
   b.residuals = fit;
   return fit;
 }
@@ -343,6 +353,20 @@ const exactAt = (k: number): TrackPosition => ({ lo: k, hi: k, w: 0, exact: true
 function residual(res: Residuals, kind: 'trigger' | 'during' | 'goal', p: TrackPosition): number {
   if (p.exact) return Number.isFinite(res[kind][p.lo]) && res[kind][p.lo] >= 0 ? res[kind][p.lo] : 1;
   const r = ratioAt(res.between[kind], p);
+  return Number.isFinite(r) && r > 0 ? Math.min(Math.max(r, 0.25), 4) : 1;
+}
+
+/**
+ * The goal's departure for a replayed cycle whose lower goal is of kind `kind`. The runtime sets GOGC's goal and the memory
+ * limit's apart and takes the lower (mgcpacer.go heapGoalInternal), so how far a recorded cycle's goal departed from the
+ * limit's (the non-heap memory it counted was not the estimate) says nothing about GOGC's goal, which never falls below the
+ * marked heap × (1 + GOGC/100): carried over, a limited recording's departures of 0.55 put a GOGC=50 replay's goals below its
+ * live heap (continuous marking, GC CPU above 70 % where the real run had 56 %). A recorded cycle's own departure counts when
+ * the replay's goal is of its kind; otherwise, and between cycles, the nearest paced cycles' of that kind (none: 1).
+ */
+function goalResidual(res: Residuals, kind: 'gogc' | 'limit', p: TrackPosition): number {
+  if (p.exact && res.goalBy[p.lo] === kind) return residual(res, 'goal', p);
+  const r = ratioAt(kind === 'limit' ? res.between.limitGoal : res.between.goal, p);
   return Number.isFinite(r) && r > 0 ? Math.min(Math.max(r, 0.25), 4) : 1;
 }
 
