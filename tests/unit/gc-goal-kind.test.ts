@@ -3,7 +3,7 @@
 // below the modelled limit goal says nothing about GOGC's goal, which never falls below the marked heap × (1 + GOGC/100).
 import { describe, expect, test } from 'vitest';
 import { buildGcModel, gcTradeoff } from '../../src-main/analysis/gc/gc-analysis';
-import { simulate } from '../../src-main/analysis/gc/simulate';
+import { limiterCounted, limiterCut, simulate } from '../../src-main/analysis/gc/simulate';
 import { parseGctrace } from '../../src-main/formats/gctrace/parse-gctrace';
 
 const MiB = 2 ** 20;
@@ -100,5 +100,32 @@ describe('goal departures by kind', () => {
     const sim = simulate(model.baseline, { gogc: 100, memLimitBytes: 63 * MiB, nonHeapBytes: model.defaultNonHeapBytes });
     expect(sim.gcCount).toBe(model.recorded.gcCount);
     expect(sim.peakHeapBytes).toBe(model.recorded.peakHeapBytes);
+  });
+});
+
+describe('the GC CPU limiter as the runtime counts (mgclimit.go)', () => {
+  test('GC time: assists, pauses whole and 25 % of the mark whatever the background workers got', () => {
+    expect(limiterCounted(10, 1, 41)).toBe(10 + 1 + 10);
+    expect(limiterCounted(0, 0, 40)).toBe(10);
+  });
+
+  test('an engaged limiter cuts assists only, until the counted GC time is half of the window', () => {
+    // A mark of 40 CPU-ms, 30 of them assists, right after the last one (no mutator time before it).
+    const x = limiterCut(30, 0, 0, 40);
+    expect(limiterCounted(30 - x, 0, 40 - x)).toBeCloseTo((40 - x) / 2, 9);
+    // Time the mutator ran before the mark drains the bucket: less to cut; enough of it, none.
+    expect(limiterCut(30, 0, 20, 40)).toBeLessThan(x);
+    expect(limiterCut(30, 0, 200, 40)).toBe(0);
+    // Background marking and pauses are never cut: without assists nothing is.
+    expect(limiterCut(0, 5, 0, 40)).toBe(0);
+    expect(limiterCut(2, 30, 0, 40)).toBe(2);
+  });
+
+  test('a limit below the live heap: the limiter engages, and assists stay a part of the GC CPU', () => {
+    const model = buildGcModel(parseGctrace(LOG), { recorded: { gogc: 100, memLimitBytes: 63 * MiB } });
+    const sim = simulate(model.baseline, { gogc: 100, memLimitBytes: 24 * MiB, nonHeapBytes: model.defaultNonHeapBytes });
+    expect(sim.limiterEngaged).toBe(true);
+    expect(sim.assistCpuMs).toBeLessThanOrEqual(sim.gcCpuMs);
+    for (const c of sim.cycles) expect(c.assistCpuMs).toBeLessThanOrEqual(c.gcCpuMs + 1e-9);
   });
 });
