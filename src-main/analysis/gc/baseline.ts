@@ -105,8 +105,14 @@ export interface Residuals {
   trigger: number[];
   during: number[];
   goal: number[];
-  /** The same for replayed cycles that fall between recorded ones: forced cycles (not paced) take a paced neighbour's. */
-  between: { trigger: number[]; during: number[]; goal: number[] };
+  /** Which of the runtime's two goals (GOGC's or the memory limit's, the lower) the model gave each recorded cycle. */
+  goalBy: ('gogc' | 'limit')[];
+  /**
+   * The same for replayed cycles that fall between recorded ones: forced cycles (not paced) take a paced neighbour's. A goal's
+   * departure is carried only to a goal of the same kind: `goal` from the cycles GOGC's goal bound, `limitGoal` from those the
+   * limit's did (each cycle takes the nearest such cycle's).
+   */
+  between: { trigger: number[]; during: number[]; goal: number[]; limitGoal: number[] };
 }
 
 /** Compulsory GC CPU of a cycle (what gctrace's % counts: everything but idle marking), ms. */

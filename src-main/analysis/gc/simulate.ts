@@ -7,8 +7,10 @@
 // runtime's revise rule, taking over sharply with a dedicated mark worker (4 Ps and more) and
 // smoothly with a fractional one, with the goal extrapolated for work beyond the expected, at most
 // (1 + GOGC/100) × goal and, under a memory limit, the limit's goal). A mark costs the recorded CPU per byte of work plus, for
-// what it allocates beyond the recorded mark, 0.4 × that per byte allocated (MARK_CPU_PER_ALLOCATED_BYTE); when the coarse
-// GC CPU limiter is engaged, GC CPU is held to about half of the CPU. Each recorded cycle's
+// what it allocates beyond the recorded mark, 0.4 × that per byte allocated (MARK_CPU_PER_ALLOCATED_BYTE). The GC CPU
+// limiter is the runtime's bucket of GOMAXPROCS CPU-seconds, filled once per cycle with the GC time it counts (assists,
+// pauses, 25 % of the mark: limiterCounted) less the mutator's; engaged, it cuts assists until the counted GC time is half
+// of the CPU (limiterCut). Each recorded cycle's
 // departure from this model (trigger, mark allocation, goal) is fitted at the recording's own
 // settings and carried into every replay (fitResiduals), so the replay at those settings is the
 // recording.
@@ -152,8 +154,12 @@ export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTR
     const goalG = gogcGoal(s.gogc, marked, stacks, globals);
     const goalL = memoryLimitGoal(s.memLimitBytes, s.nonHeapBytes, marked, b.goMinor);
     const modelGoal = Math.min(goalG, goalL);
-    if (fit) fit.goal[k] = Number.isFinite(modelGoal) && t.goal[k] > 0 && modelGoal > 0 ? t.goal[k] / modelGoal : 1;
-    const goal = res && Number.isFinite(modelGoal) ? modelGoal * residual(res, 'goal', d) : modelGoal;
+    const goalKind = goalL < goalG ? 'limit' : 'gogc';
+    if (fit) {
+      fit.goal[k] = Number.isFinite(modelGoal) && t.goal[k] > 0 && modelGoal > 0 ? t.goal[k] / modelGoal : 1;
+      fit.goalBy[k] = goalKind;
+    }
+    const goal = res && Number.isFinite(modelGoal) ? modelGoal * goalResidual(res, goalKind, d) : modelGoal;
     // The runtime plans with its own assumption: background marking at 25 % of GOMAXPROCS.
     const runway = estimator.value() * ((1 - BACKGROUND_UTILIZATION) / BACKGROUND_UTILIZATION) * lastWork;
     const trigger = Number.isFinite(goal) ? heapTrigger(goal, marked, runway) : Infinity;
@@ -205,8 +211,9 @@ export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTR
       // Assists hold the heap to the goal, extrapolated once the work passes the expected. With the
       // GC CPU limiter engaged the runtime turns assists down: under a binding memory limit the heap
       // then runs past the goal by what the program allocated per byte of work in the recorded marks
-      // (gcload's 80 MiB run peaked at 90 MiB); under GOGC alone the corpus's runs whose limiter
-      // engaged stayed near their goals, so there the limiter caps GC CPU, not the heap.
+      // (gcload's 80 MiB run peaked at 90 MiB); under GOGC alone the limiter caps GC CPU here, not the heap. (The runtime
+      // turns assists off whatever goal binds, but no run of the validation corpus engaged its limiter,
+      // /gc/limiter/last-enabled:gc-cycle is 0 in all of them, so this part of the model is not measured.)
       const lastLive = lastWork > 0 ? lastWork - lastStacks - globals : 0;
       const assisted = markAllocation({
         heapStart,
@@ -239,10 +246,13 @@ export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTR
     const mutBefore = mutatorBetween(a, startA, lastSwept);
     const endA = startA + during;
     const mutDuring = mutatorBetween(startA, endA, 0);
-    // The engaged limiter holds GC CPU to about half of the CPU (a recorded cycle keeps its own figure).
+    // The engaged limiter turns assists off until the GC time it counts is back to half of the CPU (limiterCut; a recorded
+    // cycle keeps its own figure).
     const uncapped = markCpu * (1 - valueAt(t.idleShare, p)) + stwCpu;
-    const gcCpu = limiterOn && !p.exact ? Math.min(uncapped, Math.max(mutBefore + mutDuring, stwCpu)) : uncapped;
-    const assist = util > bgUtil ? (markCpu * (util - bgUtil)) / util : 0;
+    const uncappedAssist = util > bgUtil ? Math.min((markCpu * (util - bgUtil)) / util, uncapped - stwCpu) : 0;
+    const cut = limiterOn && !p.exact ? limiterCut(uncappedAssist, stwCpu, mutBefore, mutDuring + uncapped) : 0;
+    const gcCpu = uncapped - cut;
+    const assist = uncappedAssist - cut;
     const pause = valueAt(t.pauseMs, p);
     const markMs = util > 0 ? markCpu / (util * procs) : 0;
 
@@ -268,9 +278,12 @@ export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTR
     assistTotal += assist;
     pauseTotal += pause;
 
-    // The limiter's bucket fills while GC CPU outruns the mutator's (coarse: once per cycle).
+    // The limiter's bucket (coarse: once per cycle) drains by the mutator's CPU between cycles, then takes the mark's GC
+    // time less its mutator time, as the runtime counts them (limiterCounted).
     if (b.goMinor >= 19) {
-      fill = Math.min(Math.max(fill + gcCpu - (mutBefore + mutDuring), 0), limiterCapacity);
+      const span = mutDuring + gcCpu;
+      const counted = limiterCounted(assist, stwCpu, span);
+      fill = Math.min(Math.max(Math.max(fill - mutBefore, 0) + counted - (span - counted), 0), limiterCapacity);
       limiterOn = fill >= limiterCapacity;
       limiterEngaged ||= limiterOn;
     }
@@ -315,11 +328,17 @@ export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTR
 export function fitResiduals(b: Baseline, recordedSettings: GcSettings): Residuals {
   const n = b.track.startA.length;
   const ones = (): number[] => new Array<number>(n).fill(1);
-  const fit: Residuals = { trigger: ones(), during: ones(), goal: ones(), between: { trigger: [], during: [], goal: [] } };
+  const fit: Residuals = { trigger: ones(), during: ones(), goal: ones(), goalBy: new Array<'gogc' | 'limit'>(n).fill('gogc'), between: { trigger: [], during: [], goal: [], limitGoal: [] } };
   b.residuals = null;
   simulate(b, recordedSettings, NEUTRAL, fit);
-  const paced = (ys: number[]): number[] => nearestFinite(ys.map((y, i) => (b.track.forced[i] || !(y > 0) ? NaN : y)), 1);
-  fit.between = { trigger: paced(fit.trigger), during: paced(fit.during), goal: paced(fit.goal) };
+  const paced = (ys: number[], keep: (i: number) => boolean = () => true): number[] =>
+    nearestFinite(ys.map((y, i) => (b.track.forced[i] || !(y > 0) || !keep(i) ? NaN : y)), 1);
+  fit.between = {
+    trigger: paced(fit.trigger),
+    during: paced(fit.during),
+    goal: paced(fit.goal, (i) => fit.goalBy[i] === 'gogc'),
+    limitGoal: paced(fit.goal, (i) => fit.goalBy[i] === 'limit'),
+  };
   b.residuals = fit;
   return fit;
 }
@@ -343,6 +362,42 @@ const exactAt = (k: number): TrackPosition => ({ lo: k, hi: k, w: 0, exact: true
 function residual(res: Residuals, kind: 'trigger' | 'during' | 'goal', p: TrackPosition): number {
   if (p.exact) return Number.isFinite(res[kind][p.lo]) && res[kind][p.lo] >= 0 ? res[kind][p.lo] : 1;
   const r = ratioAt(res.between[kind], p);
+  return Number.isFinite(r) && r > 0 ? Math.min(Math.max(r, 0.25), 4) : 1;
+}
+
+/**
+ * GC time of a mark as the runtime's GC CPU limiter counts it (mgclimit.go updateLocked): assists, the stop-the-world
+ * phases whole (wall × GOMAXPROCS) and, while marking, 25 % of the CPU (gcBackgroundUtilization) whatever the background
+ * workers really got (on 1 P the fractional worker gets less: the corpus's p1 baselines' workers ran 8 % of it). `span`: the
+ * CPU time (GOMAXPROCS × wall) the mark takes, stop-the-world phases included; the rest of it is the mutator's.
+ */
+export function limiterCounted(assist: number, stw: number, span: number): number {
+  return assist + stw + BACKGROUND_UTILIZATION * Math.max(span - stw, 0);
+}
+
+/**
+ * Assist CPU an engaged limiter takes out of a mark. The runtime turns assists off while its bucket is full and on again at
+ * its next update (every 10 ms) once the mutator has drained it, so over a cycle the GC time it counts is held to the mutator
+ * time it counts, the stretch before the mark (`mutBefore`) included; background marking and the pauses are never cut.
+ * `span`: the mark's CPU time with every assist in; each assist CPU-ms cut shortens it by as much.
+ */
+export function limiterCut(assist: number, stw: number, mutBefore: number, span: number): number {
+  // counted(assist − x, span − x) ≤ (mutBefore + span − x) / 2, solved for the least x ≥ 0.
+  const over = assist + stw + BACKGROUND_UTILIZATION * Math.max(span - stw, 0) - (mutBefore + span) / 2;
+  return Math.min(Math.max(over / (0.5 + BACKGROUND_UTILIZATION), 0), assist);
+}
+
+/**
+ * The goal's departure for a replayed cycle whose lower goal is of kind `kind`. The runtime sets GOGC's goal and the memory
+ * limit's apart and takes the lower (mgcpacer.go heapGoalInternal), so how far a recorded cycle's goal departed from the
+ * limit's (the non-heap memory it counted was not the estimate) says nothing about GOGC's goal, which never falls below the
+ * marked heap × (1 + GOGC/100): carried over, a limited recording's departures of 0.55 put a GOGC=50 replay's goals below its
+ * live heap (continuous marking, GC CPU above 70 % where the real run had 56 %). A recorded cycle's own departure counts when
+ * the replay's goal is of its kind; otherwise, and between cycles, the nearest paced cycles' of that kind (none: 1).
+ */
+function goalResidual(res: Residuals, kind: 'gogc' | 'limit', p: TrackPosition): number {
+  if (p.exact && res.goalBy[p.lo] === kind) return residual(res, 'goal', p);
+  const r = ratioAt(kind === 'limit' ? res.between.limitGoal : res.between.goal, p);
   return Number.isFinite(r) && r > 0 ? Math.min(Math.max(r, 0.25), 4) : 1;
 }
 
