@@ -12,6 +12,7 @@ import { FormatError } from '../../src-main/formats/format-error.js';
 import { BLOCKING_KINDS } from '../../src-main/analysis/trace/blocking.js';
 import { GoState } from '../../src-main/model/trace.js';
 import { traceLanes } from '../../src-main/analysis/trace/lanes.js';
+import { cpuMs } from '../helpers/cpu-time';
 
 type Made = { path: string; goVersion: string } | { error: string };
 const made = new Map<string, Made>();
@@ -108,7 +109,6 @@ test('truncated and bit-flipped traces end in a result or a FormatError, quickly
   // "Quickly" is measured against the intact trace's own parse, in CPU time (this process's user +
   // system): a loaded machine stretches wall time by whatever the other processes take, not the
   // work done. A damaged input may cost a few intact parses, not a hang's hundreds.
-  const cpuMs = (): number => ((u) => (u.user + u.system) / 1000)(process.cpuUsage());
   const t = cpuMs();
   summarizeTrace(parseGoTrace(original));
   const intactMs = cpuMs() - t;
