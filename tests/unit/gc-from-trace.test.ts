@@ -21,6 +21,14 @@ let logFile = '';
 let fromTrace: GcCycle[] = [];
 let fromLog: GcCycle[] = [];
 let range: [number, number] = [0, 0];
+/** The CPU the recording's process got over the trace (user + system ÷ GOMAXPROCS × wall). */
+let cpuUse = 0;
+/**
+ * A recording whose process got less than this was slowed by other processes (quiet ones get
+ * 0.95 and more; on a machine loaded 10-fold, 0.1 to 0.4). tests/go/gctracepair keeps the best of
+ * three runs, so npm test's global setup, running alone, makes one that got its CPU.
+ */
+const QUIET_USE = 0.8;
 
 beforeAll(async () => {
   await ensureGoProfiles({ name: 'gctracepair', outDir, files: ['gctrace.log', 'trace.out', 'nogc.trace'] });
@@ -30,6 +38,9 @@ beforeAll(async () => {
   const m = /gctracepair: trace holds cycles (\d+) to (\d+)/.exec(logText);
   if (!m) throw new Error('gctracepair did not say which cycles the trace holds');
   range = [Number(m[1]), Number(m[2])];
+  const u = /gctracepair: CPU use over the trace ([\d.]+)/.exec(logText);
+  if (!u) throw new Error('gctracepair did not say the CPU its run got');
+  cpuUse = Number(u[1]);
   const log = gcLogFromTrace(parseGoTrace(new Uint8Array(readFileSync(traceFile))));
   expect(log.warnings).toEqual([]);
   fromTrace = log.cycles;
@@ -121,18 +132,26 @@ describe('trace → GC cycles, against gctrace of the same run', () => {
     const bg = [sum(fromTrace, workers), sum(fromLog, workers)];
     console.log(
       `assist ${assist.map((x) => x.toFixed(1)).join(' vs ')} ms (${(share((c) => c.assistCpuMs) * 100).toFixed(0)} % of cycles close), ` +
-        `workers ${bg.map((x) => x.toFixed(1)).join(' vs ')} ms (${(share(workers) * 100).toFixed(0)} % close) (trace vs gctrace)`,
+        `workers ${bg.map((x) => x.toFixed(1)).join(' vs ')} ms (${(share(workers) * 100).toFixed(0)} % close) (trace vs gctrace); ` +
+        `the recording got ${(cpuUse * 100).toFixed(0)} % of its CPU${cpuUse >= QUIET_USE ? '' : ': slowed by other processes, closeness not checked'}`,
     );
     // Workers: the runtime stops a worker's clock when its drain ends; the trace sees it running on
     // through gcMarkDone (the ragged barrier that waits for every P: long on a loaded machine).
-    // So in total not below gctrace, nearly every cycle not (much) below it (a worker descheduled by
-    // the OS on a loaded machine can fall short: seen 2.7 against 3.0 ms), equal where the barrier was quick.
+    // So in total not below gctrace.
     expect(bg[0]).toBeGreaterThanOrEqual(0.97 * bg[1]);
+    // Assists: the trace's ranges cover the whole gcAssistAlloc loop (the runtime times only the
+    // drain inside it), parked time left out; an OS-descheduled thread counts in both. So in total
+    // not below gctrace either.
+    expect(assist[0]).toBeGreaterThanOrEqual(0.97 * assist[1]);
+    // How close the two are depends on how long the OS held threads inside those stretches: on a
+    // recording that got its CPU, nearly every cycle's workers not (much) below gctrace (a worker
+    // descheduled by the OS can still fall short: seen 2.7 against 3.0 ms), equal where the barrier
+    // was quick, and most assists close. (On one slowed by other processes the barrier and the
+    // assist loops stretch by whatever the OS took: seen 34 % more assist CPU than gctrace's.)
+    if (cpuUse < QUIET_USE) return;
     const below = fromTrace.filter((c, i) => workers(c) < 0.97 * workers(fromLog[i]) - 0.1).length;
     expect(below, 'cycles whose workers the trace puts below gctrace').toBeLessThanOrEqual(Math.max(1, Math.floor(0.05 * fromTrace.length)));
     expect(share(workers)).toBeGreaterThanOrEqual(0.4);
-    // Assists: the trace's ranges cover the whole gcAssistAlloc loop (the runtime times only the
-    // drain inside it), parked time left out; an OS-descheduled thread counts in both.
     expect(share((c) => c.assistCpuMs)).toBeGreaterThanOrEqual(0.5);
     expect(Math.abs(assist[0] - assist[1])).toBeLessThanOrEqual(0.25 * assist[1] + 1);
   });
@@ -161,28 +180,49 @@ describe('trace → GC cycles, against gctrace of the same run', () => {
   test('the what-if on the trace answers as on the gctrace lines of the same cycles', () => {
     const base = parseGctrace(new Uint8Array(readFileSync(logFile)));
     const logModel = buildGcModel({ ...base, cycles: fromLog });
-    const traceModel = buildGcModel(gcLogFromTrace(parseGoTrace(new Uint8Array(readFileSync(traceFile)))));
+    const traceLog = gcLogFromTrace(parseGoTrace(new Uint8Array(readFileSync(traceFile))));
+    const traceModel = buildGcModel(traceLog);
     expect(traceModel.recorded.gcCount).toBe(logModel.recorded.gcCount);
+    // The same trace cycles carrying gctrace's CPU figures: then the two inputs differ only in
+    // what gctrace's printing drops (heap figures truncated to the MiB, durations to two
+    // significant digits), checked above cycle by cycle.
+    const cpuOfLog = buildGcModel({
+      ...traceLog,
+      cycles: traceLog.cycles.map((c, i) => {
+        const g = fromLog[i];
+        return { ...c, sweepTermCpuMs: g.sweepTermCpuMs, assistCpuMs: g.assistCpuMs, backgroundCpuMs: g.backgroundCpuMs, idleCpuMs: g.idleCpuMs, markTermCpuMs: g.markTermCpuMs };
+      }),
+    });
+    // The trace's mark CPU (assists and workers) against gctrace's: an upper bound, more so when
+    // the OS held a worker in the ragged barrier (a loaded machine).
+    const markCpu = (cs: GcCycle[]): number => cs.reduce((sum, c) => sum + c.assistCpuMs + c.backgroundCpuMs + c.idleCpuMs, 0);
+    const cpuRatio = Math.max(1, markCpu(traceLog.cycles) / markCpu(fromLog));
     for (const gogc of [50, 200]) {
-      const wa = gcWhatIf(traceModel, { gogc });
       const wb = gcWhatIf(logModel, { gogc });
+      /** Heap at the end of each mark, summed over the cycles both replays have (at GOGC=200 a replay has 4–11 cycles, and the last one of the longer replay is the run's tail). */
+      const heapAtMarkEnd = (wa: typeof wb): [number, number, number] => {
+        const n = Math.min(wa.series.length, wb.series.length);
+        const total = (sr: typeof wb.series): number => sr.slice(0, n).reduce((sum, p) => sum + p.heapEndBytes, 0);
+        return [total(wa.series), total(wb.series), n];
+      };
+      // What gctrace's printing can move: any duration by under a tenth (two significant digits,
+      // 1.0 printed for 1.09), any heap figure by under 1 MiB, which a goal multiplies by 1 + GOGC/100.
+      const [sa, sb, sn] = heapAtMarkEnd(gcWhatIf(cpuOfLog, { gogc }));
+      const printing = 0.1 + ((1 + gogc / 100) * MiB) / (sb / sn);
+      console.log(`GOGC=${gogc}, gctrace's CPU: heap at mark end over ${sn} cycles ${(sa / sn / MiB).toFixed(1)} vs ${(sb / sn / MiB).toFixed(1)} MiB on average (within ${(printing * 100).toFixed(1)} %)`);
+      expect(Math.abs(sa - sb) / sb, `GOGC=${gogc} heap at mark end, gctrace's CPU`).toBeLessThan(printing);
+
+      // The trace as it is: its worker CPU raises the fitted cons/mark and the mark cost per byte
+      // (each in proportion to the CPU), and with them the allocation during a mark: the extra CPU
+      // measured above, squared, on top of the printing's share.
+      const wa = gcWhatIf(traceModel, { gogc });
       const [a, b] = [wa.predicted, wb.predicted];
       console.log(`GOGC=${gogc}: ${a.gcCount} vs ${b.gcCount} cycles, peak ${(a.peakHeapBytes / MiB).toFixed(1)} vs ${(b.peakHeapBytes / MiB).toFixed(1)} MiB (trace vs gctrace)`);
-      // The inputs differ in exact vs truncated heap figures and the workers' CPU (an upper bound
-      // from the trace), which move the fitted cons/mark and mark cost a little.
       expect(Math.abs(a.gcCount - b.gcCount), `GOGC=${gogc} cycles`).toBeLessThanOrEqual(Math.max(2, 0.2 * b.gcCount));
-      // The peak is one cycle's transient: a single long mark in the recording (one cycle more or
-      // less at the trace's edges, or a worker CPU the trace over-counts) moves it by up to a third
-      // on a loaded machine. The heap at the end of each mark is what the two inputs must share,
-      // cycle by cycle over the cycles both replays have (at GOGC=200 a replay has 4–6 cycles, and
-      // the last one of the longer replay is the run's tail: a median would compare different cycles).
-      // The trace's worker CPU is an upper bound, so its cons/mark, and with it the allocation
-      // during a mark with room to spare, run a little higher: within 15 % in total.
-      const n = Math.min(wa.series.length, wb.series.length);
-      const total = (s: typeof wa.series): number => s.slice(0, n).reduce((sum, p) => sum + p.heapEndBytes, 0);
-      const [ta, tb] = [total(wa.series), total(wb.series)];
-      console.log(`GOGC=${gogc}: heap at mark end over ${n} cycles ${(ta / n / MiB).toFixed(1)} vs ${(tb / n / MiB).toFixed(1)} MiB on average`);
-      expect(Math.abs(ta - tb) / tb, `GOGC=${gogc} heap at mark end`).toBeLessThan(0.15);
+      const [ta, tb, n] = heapAtMarkEnd(wa);
+      const allowed = printing + cpuRatio ** 2 - 1;
+      console.log(`GOGC=${gogc}: heap at mark end over ${n} cycles ${(ta / n / MiB).toFixed(1)} vs ${(tb / n / MiB).toFixed(1)} MiB on average (trace's mark CPU ×${cpuRatio.toFixed(3)} of gctrace's: within ${(allowed * 100).toFixed(1)} %)`);
+      expect(Math.abs(ta - tb) / tb, `GOGC=${gogc} heap at mark end`).toBeLessThan(allowed);
     }
   });
 });

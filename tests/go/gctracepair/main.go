@@ -7,7 +7,10 @@
 //
 // The parent re-runs itself with GODEBUG=gctrace=1 and GOMAXPROCS=2 (GODEBUG is read at start).
 // The child calls runtime.GC() right before trace.Start and right before trace.Stop, so exactly
-// the cycles numbered (start, stop] are complete in the trace; it prints those numbers.
+// the cycles numbered (start, stop] are complete in the trace; it prints those numbers, and the
+// CPU its process got over the trace (user + system ÷ GOMAXPROCS × wall: less than about 0.9
+// when other processes took the machine's CPU). The parent runs the child up to three times and
+// keeps the run that got the most CPU (the first that got 0.9 or more).
 package main
 
 import (
@@ -20,8 +23,11 @@ import (
 	"runtime/debug"
 	"runtime/metrics"
 	"runtime/trace"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -111,13 +117,16 @@ func child(out string) {
 	work(200*time.Millisecond, 0) // warm up: a heap and pacer state before the trace starts
 	runtime.GC()
 	start := numGC()
+	cpu0, wall0 := processCPU(), time.Now()
 	check(trace.Start(f))
 	work(1500*time.Millisecond, 12) // the test asks for at least 8 cycles in the trace
 	runtime.GC()
 	stop := numGC()
 	trace.Stop()
+	use := (processCPU() - cpu0) / (float64(runtime.GOMAXPROCS(0)) * time.Since(wall0).Seconds())
 	check(f.Close())
 	fmt.Fprintf(os.Stderr, "gctracepair: trace holds cycles %d to %d\n", start+1, stop)
+	fmt.Fprintf(os.Stderr, "%s%.3f\n", cpuUseLine, use)
 
 	// A second, short trace with the collector off: no GC cycle at all.
 	debug.SetGCPercent(-1)
@@ -152,19 +161,22 @@ func check(err error) {
 	}
 }
 
-func main() {
-	dir := outDir()
-	out := &dir
-	if os.Getenv("GCTRACEPAIR_CHILD") == "1" {
-		child(*out)
-		return
-	}
-	check(os.MkdirAll(*out, 0o755))
-	log, err := os.Create(filepath.Join(*out, "gctrace.log"))
+// cpuUseLine starts the child's line saying the CPU share its process got over the trace.
+const cpuUseLine = "gctracepair: CPU use over the trace "
+
+// processCPU is the user + system time this process has used, in seconds.
+func processCPU() float64 {
+	var ru syscall.Rusage
+	check(syscall.Getrusage(syscall.RUSAGE_SELF, &ru))
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
+}
+
+// runChild runs one recording into dir and returns the CPU use it printed.
+func runChild(exe, dir string) float64 {
+	check(os.MkdirAll(dir, 0o755))
+	log, err := os.Create(filepath.Join(dir, "gctrace.log"))
 	check(err)
-	exe, err := os.Executable()
-	check(err)
-	cmd := exec.Command(exe, "-out", *out)
+	cmd := exec.Command(exe, "-out", dir)
 	cmd.Env = append(os.Environ(), "GCTRACEPAIR_CHILD=1", "GODEBUG=gctrace=1", "GOMAXPROCS=2")
 	cmd.Stderr = log
 	cmd.Stdout = os.Stdout
@@ -173,4 +185,39 @@ func main() {
 		os.Exit(1)
 	}
 	check(log.Close())
+	text, err := os.ReadFile(filepath.Join(dir, "gctrace.log"))
+	check(err)
+	for _, line := range strings.Split(string(text), "\n") {
+		if rest, ok := strings.CutPrefix(line, cpuUseLine); ok {
+			use, err := strconv.ParseFloat(rest, 64)
+			check(err)
+			return use
+		}
+	}
+	panic("the child did not say its CPU use")
+}
+
+func main() {
+	dir := outDir()
+	out := &dir
+	if os.Getenv("GCTRACEPAIR_CHILD") == "1" {
+		child(*out)
+		return
+	}
+	check(os.MkdirAll(*out, 0o755))
+	exe, err := os.Executable()
+	check(err)
+	best, bestUse := "", -1.0
+	for attempt := 1; attempt <= 3 && bestUse < 0.9; attempt++ {
+		dir := filepath.Join(*out, fmt.Sprintf(".attempt-%d", attempt))
+		if use := runChild(exe, dir); use > bestUse {
+			best, bestUse = dir, use
+		}
+	}
+	for _, f := range []string{"gctrace.log", "trace.out", "nogc.trace"} {
+		check(os.Rename(filepath.Join(best, f), filepath.Join(*out, f)))
+	}
+	for attempt := 1; attempt <= 3; attempt++ {
+		check(os.RemoveAll(filepath.Join(*out, fmt.Sprintf(".attempt-%d", attempt))))
+	}
 }
