@@ -156,6 +156,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the execution trace view in Chromium via gpw se
     const v = await viewOf(page);
     const iv = traceLanes(trace).goroutines;
     let mid = -1;
+    let left = -1;
     let g = -1;
     for (let k = 0; k < iv.state.length && mid < 0; k++) {
       if (iv.state[k] !== GoState.Waiting || !/chan|sync|select/.test(trace.strings[iv.reason[k]])) continue;
@@ -163,6 +164,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the execution trace view in Chromium via gpw se
       const x1 = (iv.end[k] - v.t0) / v.nsPerPx;
       if (x0 > 10 && x1 < v.width - 30 && x1 - x0 >= 12) {
         mid = (x0 + x1) / 2;
+        left = x0;
         g = iv.start.findIndex((s, i) => s <= k && iv.start[i + 1] > k);
       }
     }
@@ -179,7 +181,9 @@ describe.skipIf(!HAVE_CHROMIUM)('the execution trace view in Chromium via gpw se
     await page.keyboard.up('Shift');
     await page.mouse.move(box.x + 5, box.y + 5); // no pointer line over the lanes
     const y = TOP_H + rows.y[r] - (await settledView(page)).scrollTop + 8;
-    await expect.poll(() => colourAt(page, HEAD_W + mid, y), { message: `G${trace.goId[g]}'s blocked span is drawn` }).toEqual(BLOCKED_SYNC);
+    // Sampled 2 px inside its left edge: a span 70 px wide or more carries its reason as text from
+    // 4 px in, at mid-height, and a glyph's anti-aliased edge at the middle once read 5 % darker.
+    await expect.poll(() => colourAt(page, HEAD_W + left + 2, y), { message: `G${trace.goId[g]}'s blocked span is drawn` }).toEqual(BLOCKED_SYNC);
     await page.mouse.click(box.x + HEAD_W + mid, box.y + y);
     await page.getByTestId('trace-span').waitFor();
     const title = await page.getByTestId('trace-span-title').innerText();
