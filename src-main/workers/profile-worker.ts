@@ -29,7 +29,7 @@ import { gunzipShared } from './shared-gunzip.js';
 import { ScanHelper, SCAN_HELPER_ROLE, serveScanHelper } from './scan-helper.js';
 import { receiveReadAhead, type ReadAheadData } from './read-ahead.js';
 import { detectFormat, DETECT_HEAD_BYTES } from '../formats/detect-format.js';
-import { warmUpWhenIdle } from './warm-up.js';
+import { detachOnce, warmUpWhenIdle } from './warm-up.js';
 import { buildFrameTable } from '../analysis/frames.js';
 import { AppHelper, APP_HELPER_ROLE, serveAppHelper, threadCpuMs, walkBlock, walkClaimedBlocks } from './app-helper.js';
 
@@ -616,7 +616,10 @@ if (workerData?.role === SCAN_HELPER_ROLE) serveScanHelper(parentPort!);
 else if (workerData?.role === APP_HELPER_ROLE) serveAppHelper(parentPort!);
 else {
   useLinearRegexpFallback();
-  if (workerData?.warmUp) warmUpWhenIdle(() => lastRequestAt);
+  if (workerData?.warmUp) {
+    detachOnce();
+    warmUpWhenIdle(() => lastRequestAt);
+  }
   parentPort!.on('message', (msg: { id: number; req: WorkerRequest }) => {
     queue = queue.then(() => answer(msg));
   });

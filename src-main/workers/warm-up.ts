@@ -4,13 +4,14 @@
 // Runs in short steps so a real request waits at most for one step.
 
 import { protoWriter } from '../formats/pprof/proto-writer.js';
-import { decodePprof } from '../formats/pprof/decode-pprof.js';
+import { blockCountsOf, countClaimedBlocks, decodeClaimedBlocks, decodePprof, profileOfBlocks, sampleBlocksOfCounts, scanPprof } from '../formats/pprof/decode-pprof.js';
+import type { Profile } from '../model/profile.js';
 import { summarizeProfile } from '../analysis/profile-summary.js';
 import { buildFlameGraph } from '../analysis/flame-graph.js';
 import { computeTop, TopFigures } from '../analysis/top.js';
-import { FlameStructure, PartitionInTwo, partitionShare } from '../analysis/flame-graph.js';
+import { FlameStructure, narrowStacks, PartitionInTwo, partitionShare, partitionStacks } from '../analysis/flame-graph.js';
 import { buildFrameTable } from '../analysis/frames.js';
-import { narrowView } from '../analysis/profile-view.js';
+import { narrowView, viewProfile } from '../analysis/profile-view.js';
 
 /**
  * A gzip-free pprof profile shaped like Go's allocs profiles: four sample types, a numeric
@@ -55,34 +56,74 @@ export function syntheticProfileBytes(samples: number, depth: number): Uint8Arra
   return w.finish();
 }
 
-const steps = (): (() => void)[] => {
+/**
+ * Detaches a throwaway buffer, once per thread, before any warm-up. V8's optimised code for
+ * typed-array loops assumes no ArrayBuffer was ever detached in its isolate (a protector cell);
+ * the first detach (a postMessage transfer: a flame graph's columns sent to the main thread, a
+ * trie's columns from the helper) throws away every such code object at once, so the warm-up's
+ * work was lost at the first answer and a big filter chip recompiled its loops while it ran
+ * (about 200 ms of V8's compiler threads' CPU beside it, its first passes unoptimised).
+ * Detached first, the warmed code already carries the checks and is kept.
+ */
+export function detachOnce(): void {
+  if (detached) return;
+  detached = true;
+  const buffer = new ArrayBuffer(8);
+  structuredClone(buffer, { transfer: [buffer] });
+}
+let detached = false;
+
+/**
+ * The synthetic profile decoded in blocks into shared memory, as the app's two threads decode a
+ * big import (profile-worker.ts decodeInTwo), here on this thread alone.
+ */
+function decodedInBlocks(bytes: Uint8Array): Profile {
+  const { skeleton, table } = scanPprof(bytes);
+  const counts = blockCountsOf(table);
+  countClaimedBlocks(table, counts);
+  const blocks = sampleBlocksOfCounts(table, counts);
+  decodeClaimedBlocks(table, blocks, new Int32Array(new SharedArrayBuffer(4)));
+  return profileOfBlocks(skeleton, blocks);
+}
+
+/** The worker's warm-up, in steps (exported for its test: every step runs). */
+export function warmUpSteps(): (() => void)[] {
   const bytes = syntheticProfileBytes(4_000, 24);
-  const profile = decodePprof(bytes);
-  const work = [
-    () => decodePprof(bytes),
+  // The app's profiles come in two shapes: decoded on one thread with their stacks in shared
+  // memory (a library profile), or in blocks by two threads (a big import). V8's code made for
+  // one shape alone is thrown away ("wrong map") when it first meets the other, so both are warmed.
+  const profiles = [decodePprof(bytes, { sharedStacks: true }), decodedInBlocks(bytes)];
+  const once = [() => decodePprof(bytes, { sharedStacks: true }), () => decodedInBlocks(bytes)];
+  const work = profiles.flatMap((profile) => [
     () => summarizeProfile(profile),
     () => buildFlameGraph(profile, 1),
     () => computeTop(profile, 1, { nodecount: 20, nodefraction: 0.005 }),
-    // A view's first flame graph (the partial trie) and every type's top table at once.
+    // A view's first flame graph (the partial trie; also as the helper sends it: a structured clone) and every type's top table at once.
     () => new FlameStructure(profile, false, 1e-4).graph(1),
+    () => new FlameStructure(profile, false, 1e-4, structuredClone(partitionStacks(profile, buildFrameTable(profile, { showAddresses: true }), false, 1e-4))).graph(1),
     () => new TopFigures(profile).top(1, { nodecount: 100, nodefraction: 0.005 }),
-    // A focus chip: its view and trie made from the plain view's (profile-view.ts narrowView, FlameStructure's NarrowedFrom), then its inverted trie.
+    // A focus chip: its view, its top table, its trie made from the plain view's (profile-view.ts
+    // narrowView, FlameStructure's NarrowedFrom) here and as the helper sends it, then its inverted trie.
     () => {
-      const plain = { profile, totals: [], warnings: [] };
-      const { view, kept } = narrowView(plain, { focus: 'fn1$' });
-      new FlameStructure(view.profile, false, 1e-3, { parent: new FlameStructure(profile, false, 1e-2), kept }).graph(1);
+      const { view, kept } = narrowView(viewProfile({ sources: [profile] }), { focus: 'fn1$' });
+      new TopFigures(view.profile).top(1, { nodecount: 100, nodefraction: 0.005 });
+      const parent = new FlameStructure(profile, false, 1e-2);
+      new FlameStructure(view.profile, false, 1e-3, { parent, kept }).graph(1);
+      const frames = buildFrameTable(view.profile, { showAddresses: true });
+      const up = parent.narrowable(view.profile, frames, false, kept);
+      if (up) new FlameStructure(view.profile, false, 1e-3, structuredClone(narrowStacks(up, view.profile, frames, false, kept, 1e-3))).graph(1);
       new FlameStructure(view.profile, true, 1e-4).graph(1);
     },
-    // A big view's inverted trie partitioned with the helper (PartitionInTwo; the helper's share done here).
+    // A big view's inverted trie partitioned with the helper (PartitionInTwo; the helper's share done here, and cloned as it is sent).
     () => {
       const two = new PartitionInTwo(profile, buildFrameTable(profile, { showAddresses: true }), true, 1e-4);
-      const share = two.share && partitionShare(two.share);
+      const share = two.share && structuredClone(partitionShare(two.share));
       two.own();
       new FlameStructure(profile, true, 1e-4, two.finish(share)).graph(1);
     },
-  ];
-  return [...work, ...work, ...work];
-};
+  ]);
+  return [...once, ...work, ...once, ...work, ...once, ...work];
+}
 
 /**
  * Runs the warm-up one step per macrotask whenever no request has come for `quietMs`, until
@@ -97,7 +138,7 @@ export function warmUpWhenIdle(lastRequestAt: () => number, quietMs = 150): void
       return;
     }
     try {
-      queue ??= steps();
+      queue ??= warmUpSteps();
       const step = queue.shift();
       if (!step) return;
       step();
