@@ -119,8 +119,8 @@ export function threadCpuMs(): number {
   }
 }
 
-/** The helper's warm-up steps wait until no job has come for this long (ms). */
-const WARM_QUIET_MS = 150;
+/** The helper's warm-up steps wait until no job has come for this long (ms): after an import's jobs, not between them. */
+const WARM_QUIET_MS = 1000;
 
 /** In the helper thread: answers each job it is sent, in turn. */
 export function serveAppHelper(port: MessagePort): void {
