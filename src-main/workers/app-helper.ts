@@ -4,7 +4,7 @@
 // in shared memory: decode-pprof.ts countClaimedBlocks, decodeClaimedBlocks), and then, while the worker makes the import's function
 // figures and the view's first top table, partitions the profile's stacks into its first flame
 // trie (analysis/flame-graph.ts: partitionStacks) from those shared columns; the trie's columns
-// come back transferred. It runs profile-worker.js again with another role (as scan-helper.ts
+// come back copied (never transferred: warm-up.ts). It runs profile-worker.js again with another role (as scan-helper.ts
 // does), is started by the app's worker at its first big import (profile-worker.ts: appHelper)
 // and lives as long as it, and warms its loops on a small synthetic profile while it waits for
 // its first job (that file's gunzip). Later, when it is idle, it takes a big filter chip's share of
@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import { FlameStructure, narrowStacks, PartitionInTwo, partitionShare, partitionStacks, type ParentTrie, type PartitionedShare, type PartitionedStacks, type PartitionShare, type StackColumns } from '../analysis/flame-graph.js';
 import { buildFrameTable, type FrameTable } from '../analysis/frames.js';
 import { countClaimedBlocks, decodeClaimedBlocks, decodePprof, type SampleBlocks, type SampleTable } from '../formats/pprof/decode-pprof.js';
-import { detachOnce, syntheticProfileBytes } from './warm-up.js';
+import { syntheticProfileBytes } from './warm-up.js';
 import { keepSamples } from '../analysis/profile-rewrite.js';
 import { markedSamples } from '../analysis/filters/name-filters.js';
 
@@ -124,16 +124,14 @@ const WARM_QUIET_MS = 1000;
 
 /** In the helper thread: answers each job it is sent, in turn. */
 export function serveAppHelper(port: MessagePort): void {
-  // Its tries' columns go back transferred: detached first, the warmed code is kept (warm-up.ts).
-  detachOnce();
   const warm = helperWarmUpSteps();
   let lastJobAt = 0;
   port.on('message', (job: HelperJob & { id: number }) => {
     lastJobAt = Date.now();
     const result = run(job);
     if (result === undefined) return;
-    const moved = result.ok && job.op !== 'decode' && job.op !== 'count' ? trieBuffers(result.result.value as PartitionedShare) : [];
-    port.postMessage(result, moved);
+    // Copied, not transferred: a detach would throw away this thread's optimised loops (warm-up.ts).
+    port.postMessage(result);
   });
   // One step per macrotask, and only once no job has come for WARM_QUIET_MS, so a job waits
   // for one step at most: the steps an import's jobs interrupted (the helper starts at the
@@ -181,11 +179,6 @@ function trieOf(job: Exclude<HelperJob, { op: 'decode' | 'count' | 'walk' }>): P
   if (job.op === 'trie') return partitionStacks(job.stacks, job.frames, job.inverted, job.minShare);
   if (job.op === 'narrow') return narrowStacks(job.up, job.stacks, job.frames, job.inverted, job.kept, job.minShare);
   return partitionShare(job);
-}
-
-function trieBuffers(built: PartitionedShare): ArrayBuffer[] {
-  const columns = [built.parent, built.name, built.calledIn, built.sampleNode, built.sampleEnds];
-  return columns.map((c) => c.buffer).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
 }
 
 /**

@@ -56,22 +56,14 @@ export function syntheticProfileBytes(samples: number, depth: number): Uint8Arra
   return w.finish();
 }
 
-/**
- * Detaches a throwaway buffer, once per thread, before any warm-up. V8's optimised code for
- * typed-array loops assumes no ArrayBuffer was ever detached in its isolate (a protector cell);
- * the first detach (a postMessage transfer: a flame graph's columns sent to the main thread, a
- * trie's columns from the helper) throws away every such code object at once, so the warm-up's
- * work was lost at the first answer and a big filter chip recompiled its loops while it ran
- * (about 200 ms of V8's compiler threads' CPU beside it, its first passes unoptimised).
- * Detached first, the warmed code already carries the checks and is kept.
- */
-export function detachOnce(): void {
-  if (detached) return;
-  detached = true;
-  const buffer = new ArrayBuffer(8);
-  structuredClone(buffer, { transfer: [buffer] });
-}
-let detached = false;
+// Why the app's worker threads never transfer a buffer in postMessage (they copy): V8 compiles
+// its optimised typed-array loops on the promise that no ArrayBuffer of the thread was ever
+// detached (a protector cell). The first detach, which a transfer is, throws every such code
+// object away at once (so a big filter chip used to recompile its walk, copy, figures and trie
+// while it ran, about 200 ms of V8's compiler threads beside it, its first passes unoptimised),
+// and the loops compiled after it check each buffer and run about a quarter slower (the big
+// profile's figures 270-310 -> 360-410 ms, its first trie 600-620 -> 730-830 ms of CPU).
+// Copying a few megabytes of columns costs a few milliseconds.
 
 /**
  * The synthetic profile decoded in blocks into shared memory, as the app's two threads decode a
