@@ -4,8 +4,7 @@
 // Runs in short steps so a real request waits at most for one step.
 
 import { protoWriter } from '../formats/pprof/proto-writer.js';
-import { blockCountsOf, countClaimedBlocks, decodeClaimedBlocks, decodePprof, profileOfBlocks, sampleBlocksOfCounts, scanPprof } from '../formats/pprof/decode-pprof.js';
-import type { Profile } from '../model/profile.js';
+import { decodePprof } from '../formats/pprof/decode-pprof.js';
 import { summarizeProfile } from '../analysis/profile-summary.js';
 import { buildFlameGraph } from '../analysis/flame-graph.js';
 import { computeTop, TopFigures } from '../analysis/top.js';
@@ -65,28 +64,12 @@ export function syntheticProfileBytes(samples: number, depth: number): Uint8Arra
 // profile's figures 270-310 -> 360-410 ms, its first trie 600-620 -> 730-830 ms of CPU).
 // Copying a few megabytes of columns costs a few milliseconds.
 
-/**
- * The synthetic profile decoded in blocks into shared memory, as the app's two threads decode a
- * big import (profile-worker.ts decodeInTwo), here on this thread alone.
- */
-function decodedInBlocks(bytes: Uint8Array): Profile {
-  const { skeleton, table } = scanPprof(bytes);
-  const counts = blockCountsOf(table);
-  countClaimedBlocks(table, counts);
-  const blocks = sampleBlocksOfCounts(table, counts);
-  decodeClaimedBlocks(table, blocks, new Int32Array(new SharedArrayBuffer(4)));
-  return profileOfBlocks(skeleton, blocks);
-}
-
 /** The worker's warm-up, in steps (exported for its test: every step runs). */
 export function warmUpSteps(): (() => void)[] {
   const bytes = syntheticProfileBytes(4_000, 24);
-  // The app's profiles come in two shapes: decoded on one thread with their stacks in shared
-  // memory (a library profile), or in blocks by two threads (a big import). V8's code made for
-  // one shape alone is thrown away ("wrong map") when it first meets the other, so both are warmed.
-  const profiles = [decodePprof(bytes, { sharedStacks: true }), decodedInBlocks(bytes)];
-  const once = [() => decodePprof(bytes, { sharedStacks: true }), () => decodedInBlocks(bytes)];
-  const work = profiles.flatMap((profile) => [
+  const profile = decodePprof(bytes, { sharedStacks: true });
+  const work = [
+    () => decodePprof(bytes, { sharedStacks: true }),
     () => summarizeProfile(profile),
     () => buildFlameGraph(profile, 1),
     () => computeTop(profile, 1, { nodecount: 20, nodefraction: 0.005 }),
@@ -113,8 +96,8 @@ export function warmUpSteps(): (() => void)[] {
       two.own();
       new FlameStructure(profile, true, 1e-4, two.finish(share)).graph(1);
     },
-  ]);
-  return [...once, ...work, ...once, ...work, ...once, ...work];
+  ];
+  return [...work, ...work, ...work];
 }
 
 /**
