@@ -4,7 +4,7 @@
 // in shared memory: decode-pprof.ts countClaimedBlocks, decodeClaimedBlocks), and then, while the worker makes the import's function
 // figures and the view's first top table, partitions the profile's stacks into its first flame
 // trie (analysis/flame-graph.ts: partitionStacks) from those shared columns; the trie's columns
-// come back transferred. It runs profile-worker.js again with another role (as scan-helper.ts
+// come back copied (never transferred: warm-up.ts). It runs profile-worker.js again with another role (as scan-helper.ts
 // does), is started by the app's worker at its first big import (profile-worker.ts: appHelper)
 // and lives as long as it, and warms its loops on a small synthetic profile while it waits for
 // its first job (that file's gunzip). Later, when it is idle, it takes a big filter chip's share of
@@ -119,35 +119,55 @@ export function threadCpuMs(): number {
   }
 }
 
+/** The helper's warm-up steps wait until no job has come for this long (ms): after an import's jobs, not between them. */
+const WARM_QUIET_MS = 1000;
+
 /** In the helper thread: answers each job it is sent, in turn. */
 export function serveAppHelper(port: MessagePort): void {
-  let warm = warmUpSteps();
+  const warm = helperWarmUpSteps();
+  let lastJobAt = 0;
   port.on('message', (job: HelperJob & { id: number }) => {
-    warm = [];
-    if (job.op === 'walk') {
-      // Nobody waits for its answer: the worker walks whatever blocks are left itself.
-      walkClaimedBlocks(job);
+    lastJobAt = Date.now();
+    const result = run(job);
+    if (result === undefined) return;
+    // Copied, not transferred: a detach would throw away this thread's optimised loops (warm-up.ts).
+    port.postMessage(result);
+  });
+  // One step per macrotask, and only once no job has come for WARM_QUIET_MS, so a job waits
+  // for one step at most: the steps an import's jobs interrupted (the helper starts at the
+  // import) are done when it is idle again, before the user's first chip.
+  const step = (): void => {
+    const quietFor = Date.now() - lastJobAt;
+    if (quietFor < WARM_QUIET_MS) {
+      setTimeout(step, WARM_QUIET_MS - quietFor).unref();
       return;
     }
-    try {
-      const t0 = performance.now();
-      const cpu0 = threadCpuMs();
-      const value = job.op === 'decode' ? decodePart(job) : job.op === 'count' ? countClaimedBlocks(job.table, job.counts) : trieOf(job);
-      const result = { value, ms: performance.now() - t0, cpuMs: threadCpuMs() - cpu0 };
-      const moved = job.op === 'decode' || job.op === 'count' ? [] : trieBuffers(value as PartitionedShare);
-      port.postMessage({ id: job.id, ok: true, result } satisfies HelperReply, moved);
-    } catch (err) {
-      port.postMessage({ id: job.id, ok: false, message: err instanceof Error ? err.message : String(err) } satisfies HelperReply);
-    }
-  });
-  // One step per macrotask, so a job waits for one step at most.
-  const step = (): void => {
     const next = warm.shift();
     if (!next) return;
-    next();
+    try {
+      next();
+    } catch {
+      return; // warming up is an optimisation: never let it take the helper down
+    }
     setTimeout(step, 0).unref();
   };
   setTimeout(step, 0).unref();
+}
+
+/** A job done (a walk answers nothing: nobody waits for it, the worker walks whatever blocks are left itself). */
+function run(job: HelperJob & { id: number }): HelperReply | undefined {
+  if (job.op === 'walk') {
+    walkClaimedBlocks(job);
+    return undefined;
+  }
+  try {
+    const t0 = performance.now();
+    const cpu0 = threadCpuMs();
+    const value = job.op === 'decode' ? decodePart(job) : job.op === 'count' ? countClaimedBlocks(job.table, job.counts) : trieOf(job);
+    return { id: job.id, ok: true, result: { value, ms: performance.now() - t0, cpuMs: threadCpuMs() - cpu0 } };
+  } catch (err) {
+    return { id: job.id, ok: false, message: err instanceof Error ? err.message : String(err) };
+  }
 }
 
 function decodePart(job: DecodeJob): DecodePart {
@@ -161,30 +181,52 @@ function trieOf(job: Exclude<HelperJob, { op: 'decode' | 'count' | 'walk' }>): P
   return partitionShare(job);
 }
 
-function trieBuffers(built: PartitionedShare): ArrayBuffer[] {
-  const columns = [built.parent, built.name, built.calledIn, built.sampleNode, built.sampleEnds];
-  return columns.map((c) => c.buffer).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
-}
-
-/** A small profile decoded and its forward trie made a few times (partial and whole), so V8 has optimised both before the first big one. */
-function warmUpSteps(): (() => void)[] {
+/**
+ * A small profile decoded and its forward trie made a few times (partial and whole), a chip's
+ * walk and trie, and a share of an inverted trie, so V8 has optimised them before the first big
+ * ones. The jobs go through a structured clone, as a job sent by the worker arrives (objects of
+ * another shape than ones made here: code made for these alone would be thrown away at the first).
+ * Exported for its test (every step runs).
+ */
+export function helperWarmUpSteps(): (() => void)[] {
   const bytes = syntheticProfileBytes(4_000, 24);
-  const profile = decodePprof(bytes);
+  const profile = decodePprof(bytes, { sharedStacks: true });
   const frames = buildFrameTable(profile, { showAddresses: true });
+  const stacks = { sampleTypes: profile.sampleTypes, sampleCount: profile.sampleCount, sampleLocStart: profile.sampleLocStart, sampleLocs: profile.sampleLocs, values: profile.values };
+  const sent = (job: HelperJob): (() => void) => () => {
+    const reply = run({ ...structuredClone(job), id: 0 });
+    if (reply?.ok === false) throw new Error(reply.message);
+  };
   // A chip's trie from a partial one (the kept samples: every third).
   const parent = new FlameStructure(profile, false, 1e-2);
   const keep = Uint8Array.from({ length: profile.sampleCount }, (_, s) => (s % 3 === 0 ? 1 : 0));
   const kept = Int32Array.from({ length: Math.ceil(profile.sampleCount / 3) }, (_, k) => 3 * k);
   const chip = keepSamples(profile, keep);
   const up = parent.narrowable(chip, frames, false, kept);
+  const chipStacks = { sampleTypes: chip.sampleTypes, sampleCount: chip.sampleCount, sampleLocStart: chip.sampleLocStart, sampleLocs: chip.sampleLocs, values: chip.values };
+  // A focus chip's walk of the stacks (blocks of 256 samples; the marked locations: every fifth).
+  const mark = Uint8Array.from({ length: profile.locAddress.length }, (_, l) => (l % 5 === 0 ? 1 : 0));
+  const blockSize = 256;
+  const nBlocks = Math.ceil(profile.sampleCount / blockSize);
+  const walk = (): HelperJob => ({
+    op: 'walk',
+    sampleLocStart: profile.sampleLocStart,
+    sampleLocs: profile.sampleLocs,
+    mark,
+    count: profile.sampleCount,
+    blockSize,
+    keep: new Uint8Array(new SharedArrayBuffer(profile.sampleCount)),
+    state: new Int32Array(new SharedArrayBuffer(4 * (1 + nBlocks))),
+  });
   // The helper's share of an inverted trie made by two threads.
   const inverted = new PartitionInTwo(profile, frames, true, 1e-4);
   const once = [
     () => decodePprof(bytes),
-    () => partitionStacks(profile, frames, false, 1e-4),
-    () => partitionStacks(profile, frames, false, 0),
-    () => up && narrowStacks(up, chip, frames, false, kept, 1e-3),
-    () => inverted.share && partitionShare(inverted.share),
+    sent({ op: 'trie', stacks, frames, inverted: false, minShare: 1e-4 }),
+    sent({ op: 'trie', stacks, frames, inverted: false, minShare: 0 }),
+    () => sent(walk())(),
+    ...(up ? [sent({ op: 'narrow', up, stacks: chipStacks, frames, inverted: false, kept, minShare: 1e-3 })] : []),
+    ...(inverted.share ? [sent({ op: 'share', ...inverted.share })] : []),
   ];
   return [...once, ...once, ...once, ...once];
 }

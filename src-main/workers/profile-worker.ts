@@ -594,19 +594,6 @@ function handle(req: WorkerRequest, id: number): unknown {
   }
 }
 
-/** The buffers of the typed arrays a result holds (a flame graph's columns, a sandwich's two graphs, an export's bytes) that own their whole buffer. */
-function transferables(value: unknown, depth = 0, out = new Set<ArrayBuffer>()): ArrayBuffer[] {
-  if (value === null || typeof value !== 'object' || depth > 2) return [...out];
-  for (const v of Object.values(value)) {
-    if (ArrayBuffer.isView(v)) {
-      if (v.buffer instanceof ArrayBuffer && v.byteOffset === 0 && v.byteLength === v.buffer.byteLength) out.add(v.buffer);
-    } else if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
-      transferables(v, depth + 1, out);
-    }
-  }
-  return [...out];
-}
-
 let lastRequestAt = 0;
 /** One request at a time, in the order sent (an import's scan waits for its helper). */
 let queue = Promise.resolve();
@@ -648,7 +635,9 @@ async function reply(msg: { id: number; req: WorkerRequest }, answer: unknown, t
     return;
   }
   if (timing) process.stderr.write(`worker ${msg.req.op}: ${(performance.now() - t0).toFixed(0)} ms (this thread's CPU ${(threadCpuMs() - cpu0).toFixed(0)} ms)\n`);
-  parentPort!.postMessage({ id: msg.id, ok: true, value } satisfies WorkerReply, transferables(value));
+  // Copied, not transferred: a transfer detaches its buffers, and V8 throws away every optimised
+  // typed-array loop of a thread at its first detach and compiles them slower after it (warm-up.ts).
+  parentPort!.postMessage({ id: msg.id, ok: true, value } satisfies WorkerReply);
   // An import's figures are the last the app's import asks for: its first view is next.
   if (msg.req.op === 'functionStats' && workerData?.warmUp === true) {
     const { sha256 } = msg.req.source;

@@ -8,9 +8,9 @@ import { decodePprof } from '../formats/pprof/decode-pprof.js';
 import { summarizeProfile } from '../analysis/profile-summary.js';
 import { buildFlameGraph } from '../analysis/flame-graph.js';
 import { computeTop, TopFigures } from '../analysis/top.js';
-import { FlameStructure, PartitionInTwo, partitionShare } from '../analysis/flame-graph.js';
+import { FlameStructure, narrowStacks, PartitionInTwo, partitionShare, partitionStacks } from '../analysis/flame-graph.js';
 import { buildFrameTable } from '../analysis/frames.js';
-import { narrowView } from '../analysis/profile-view.js';
+import { narrowView, viewProfile } from '../analysis/profile-view.js';
 
 /**
  * A gzip-free pprof profile shaped like Go's allocs profiles: four sample types, a numeric
@@ -55,34 +55,50 @@ export function syntheticProfileBytes(samples: number, depth: number): Uint8Arra
   return w.finish();
 }
 
-const steps = (): (() => void)[] => {
+// Why the app's worker threads never transfer a buffer in postMessage (they copy): V8 compiles
+// its optimised typed-array loops on the promise that no ArrayBuffer of the thread was ever
+// detached (a protector cell). The first detach, which a transfer is, throws every such code
+// object away at once (so a big filter chip used to recompile its walk, copy, figures and trie
+// while it ran, about 200 ms of V8's compiler threads beside it, its first passes unoptimised),
+// and the loops compiled after it check each buffer and run about a quarter slower (the big
+// profile's figures 270-310 -> 360-410 ms, its first trie 600-620 -> 730-830 ms of CPU).
+// Copying a few megabytes of columns costs a few milliseconds.
+
+/** The worker's warm-up, in steps (exported for its test: every step runs). */
+export function warmUpSteps(): (() => void)[] {
   const bytes = syntheticProfileBytes(4_000, 24);
-  const profile = decodePprof(bytes);
+  const profile = decodePprof(bytes, { sharedStacks: true });
   const work = [
-    () => decodePprof(bytes),
+    () => decodePprof(bytes, { sharedStacks: true }),
     () => summarizeProfile(profile),
     () => buildFlameGraph(profile, 1),
     () => computeTop(profile, 1, { nodecount: 20, nodefraction: 0.005 }),
-    // A view's first flame graph (the partial trie) and every type's top table at once.
+    // A view's first flame graph (the partial trie; also as the helper sends it: a structured clone) and every type's top table at once.
     () => new FlameStructure(profile, false, 1e-4).graph(1),
+    () => new FlameStructure(profile, false, 1e-4, structuredClone(partitionStacks(profile, buildFrameTable(profile, { showAddresses: true }), false, 1e-4))).graph(1),
     () => new TopFigures(profile).top(1, { nodecount: 100, nodefraction: 0.005 }),
-    // A focus chip: its view and trie made from the plain view's (profile-view.ts narrowView, FlameStructure's NarrowedFrom), then its inverted trie.
+    // A focus chip: its view, its top table, its trie made from the plain view's (profile-view.ts
+    // narrowView, FlameStructure's NarrowedFrom) here and as the helper sends it, then its inverted trie.
     () => {
-      const plain = { profile, totals: [], warnings: [] };
-      const { view, kept } = narrowView(plain, { focus: 'fn1$' });
-      new FlameStructure(view.profile, false, 1e-3, { parent: new FlameStructure(profile, false, 1e-2), kept }).graph(1);
+      const { view, kept } = narrowView(viewProfile({ sources: [profile] }), { focus: 'fn1$' });
+      new TopFigures(view.profile).top(1, { nodecount: 100, nodefraction: 0.005 });
+      const parent = new FlameStructure(profile, false, 1e-2);
+      new FlameStructure(view.profile, false, 1e-3, { parent, kept }).graph(1);
+      const frames = buildFrameTable(view.profile, { showAddresses: true });
+      const up = parent.narrowable(view.profile, frames, false, kept);
+      if (up) new FlameStructure(view.profile, false, 1e-3, structuredClone(narrowStacks(up, view.profile, frames, false, kept, 1e-3))).graph(1);
       new FlameStructure(view.profile, true, 1e-4).graph(1);
     },
-    // A big view's inverted trie partitioned with the helper (PartitionInTwo; the helper's share done here).
+    // A big view's inverted trie partitioned with the helper (PartitionInTwo; the helper's share done here, and cloned as it is sent).
     () => {
       const two = new PartitionInTwo(profile, buildFrameTable(profile, { showAddresses: true }), true, 1e-4);
-      const share = two.share && partitionShare(two.share);
+      const share = two.share && structuredClone(partitionShare(two.share));
       two.own();
       new FlameStructure(profile, true, 1e-4, two.finish(share)).graph(1);
     },
   ];
   return [...work, ...work, ...work];
-};
+}
 
 /**
  * Runs the warm-up one step per macrotask whenever no request has come for `quietMs`, until
@@ -97,7 +113,7 @@ export function warmUpWhenIdle(lastRequestAt: () => number, quietMs = 150): void
       return;
     }
     try {
-      queue ??= steps();
+      queue ??= warmUpSteps();
       const step = queue.shift();
       if (!step) return;
       step();

@@ -10,9 +10,13 @@
 //
 //   npm run build && node tests/bench/profile-bench.mjs   (BENCH_RUNS=3, BENCH_PPROF_RUNS=1 (0: no pprof), BENCH_APP=0 to skip the app,
 //                                                          BENCH_CLI=0 to skip the CLI and go tool pprof,
-//                                                          BENCH_THREADS=1: the app's steps' CPU time per gpw serve thread)
+//                                                          BENCH_THREADS=1: the app's steps' CPU time per gpw serve thread,
+//                                                          BENCH_MARKS=1: each app step's start and end on the monotonic clock in µs,
+//                                                          the clock of V8's CPU profiles, to cut BENCH_SERVE_NODE_ARGS='--cpu-prof …' profiles to a step
+//                                                          (tests/bench/cpuprofile-window.mjs),
+//                                                          BENCH_PAGE_PROFILE=1: a CPU profile of the page through the chip's step)
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,6 +83,9 @@ async function appBench() {
       return out;
     };
     const perThread = [];
+    /** Per step, its start and end in µs on the monotonic clock (BENCH_MARKS=1). */
+    const marks = [];
+    const monoUs = () => Number(process.hrtime.bigint() / 1000n);
     const cpu = [];
     /** Per step, the page's own clock (performance.now) from just before the action to the drawn frame. */
     const pageMs = [];
@@ -91,6 +98,7 @@ async function appBench() {
     /** ms from `act` until the view has no request in flight and a flame graph canvas is drawn (two frames later). */
     const settle = async (act, canvasTestId = 'flame-canvas') => {
       const t0 = Date.now();
+      const m0 = monoUs();
       const c0 = serverCpu();
       const th0 = threadCpu();
       const p0 = await page.evaluate(() => performance.now());
@@ -101,6 +109,7 @@ async function appBench() {
       await page.waitForFunction(() => !document.querySelector('[data-testid=view-pending]') && !document.body.textContent.includes('loading…'), null, { timeout: 180_000, polling: 10 });
       const p1 = await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now())))));
       pageMs.push(p1 - p0);
+      marks.push([m0, monoUs()]);
       lastDrawnAt = p1;
       cpu.push(serverCpu() - c0);
       const th1 = threadCpu();
@@ -128,13 +137,27 @@ async function appBench() {
       );
     }
     let addAt = 0;
+    let addMono = 0;
+    // BENCH_PAGE_PROFILE=1: the page's main thread profiled through the chip's step (Chromium's own profiler, CDP).
+    const cdp = process.env.BENCH_PAGE_PROFILE === '1' ? await page.context().newCDPSession(page) : null;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+    }
     const chip = await settle(async () => {
       await page.getByTestId('filter-open').click();
       await page.getByTestId('filter-key').selectOption('focus');
       await page.getByTestId('filter-value').fill('step3_2');
       addAt = await page.evaluate(() => performance.now());
+      addMono = monoUs();
       await page.getByTestId('filter-add').click();
     });
+    if (cdp) {
+      const { profile } = await cdp.send('Profiler.stop');
+      writeFileSync(join(OUT, 'page-chip.cpuprofile'), JSON.stringify(profile));
+      console.log(`  the page's profile of the chip's step: ${join(OUT, 'page-chip.cpuprofile')}`);
+    }
     // The chip's step from the add click alone (the step above includes the bench's opening of the filter form and typing).
     const fromAdd = lastDrawnAt - addAt;
     const inverted = await settle(() => page.getByTestId('tab-inverted').click());
@@ -147,6 +170,7 @@ async function appBench() {
     console.log(`  inverted view (with that filter)  ${inverted} ms   target <= 300 ms`);
     console.log(`  gpw serve's CPU (user+sys) per step, in the order above: ${cpu.map((c) => c.toFixed(0)).join(' / ')} ms`);
     console.log(`  the page's clock per step, in the order above: ${pageMs.map((c) => c.toFixed(0)).join(' / ')} ms`);
+    if (process.env.BENCH_MARKS === '1') marks.forEach(([a, b], i) => console.log(`  step ${i + 1}, monotonic µs: ${a} ${b}${i === 4 ? ` (the add click: ${addMono})` : ''}`));
     if (process.env.BENCH_THREADS === '1') perThread.forEach((t, i) => console.log(`  step ${i + 1}, CPU ms per thread: ${t}`));
     console.log(`  gpw serve's peak RSS: ${serverPeakMiB()} MiB`);
     console.log(`  screenshots: ${join(OUT, 'profile-switching.png')}, ${join(OUT, 'profile-inverted.png')}`);

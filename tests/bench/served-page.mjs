@@ -5,6 +5,8 @@
 //
 // BENCH_SERVE_NODE_ARGS: node options for gpw serve, space-separated (e.g. `--cpu-prof
 // --cpu-prof-dir=/tmp/prof`: a CPU profile of each of its threads, written when it ends).
+// BENCH_SERVE_ECHO=1: gpw serve's standard output copied to this process's standard error (what
+// node options such as --trace-opt, --trace-deopt or --trace-gc print there).
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +34,7 @@ export async function openServedPage(libraryPath, view = {}) {
       const timer = setTimeout(() => reject(new Error('gpw serve printed no URL in 20 s')), 20_000);
       server.stdout.setEncoding('utf8');
       server.stdout.on('data', (d) => {
+        if (process.env.BENCH_SERVE_ECHO) process.stderr.write(d);
         const m = /http:\/\/127\.0\.0\.1:\d+\/#token=\S+/.exec(d);
         if (m) {
           clearTimeout(timer);

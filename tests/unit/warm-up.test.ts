@@ -1,6 +1,7 @@
-// The worker's warm-up profile is a valid pprof profile shaped like Go's allocs profiles.
+// The worker's warm-up profile is a valid pprof profile shaped like Go's allocs profiles, and every warm-up step runs.
 import { expect, it } from 'vitest';
-import { syntheticProfileBytes } from '../../src-main/workers/warm-up';
+import { syntheticProfileBytes, warmUpSteps } from '../../src-main/workers/warm-up';
+import { helperWarmUpSteps } from '../../src-main/workers/app-helper';
 import { decodePprof } from '../../src-main/formats/pprof/decode-pprof';
 import { summarizeProfile } from '../../src-main/analysis/profile-summary';
 import { buildFlameGraph } from '../../src-main/analysis/flame-graph';
@@ -22,4 +23,14 @@ it('decodes and analyses the synthetic warm-up profile', () => {
   expectTotalsAddUp(g);
   expect(g.inlined.some((x) => x === 1)).toBe(true);
   expect(computeTop(p, 1).rows.length).toBeGreaterThan(0);
+});
+
+// The app runs its warm-up steps in try/catch (an optimisation never takes a thread down), so a
+// step that throws would go unnoticed there: here every step of the worker's and the helper's runs.
+it('runs every warm-up step of the worker and of the app helper', () => {
+  const worker = warmUpSteps();
+  const helper = helperWarmUpSteps();
+  expect(worker.length).toBeGreaterThan(10);
+  expect(helper.length).toBeGreaterThan(10);
+  for (const step of [...worker, ...helper]) step();
 });
