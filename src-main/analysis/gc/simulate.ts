@@ -383,7 +383,7 @@ export function limiterCounted(assist: number, stw: number, span: number): numbe
  */
 export function limiterCut(assist: number, stw: number, mutBefore: number, span: number): number {
   // counted(assist − x, span − x) ≤ (mutBefore + span − x) / 2, solved for the least x ≥ 0.
-  const over = assist + stw + BACKGROUND_UTILIZATION * Math.max(span - stw, 0) - (mutBefore + span) / 2;
+  const over = limiterCounted(assist, stw, span) - (mutBefore + span) / 2;
   return Math.min(Math.max(over / (0.5 + BACKGROUND_UTILIZATION), 0), assist);
 }
 
