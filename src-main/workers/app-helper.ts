@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import { FlameStructure, narrowStacks, PartitionInTwo, partitionShare, partitionStacks, type ParentTrie, type PartitionedShare, type PartitionedStacks, type PartitionShare, type StackColumns } from '../analysis/flame-graph.js';
 import { buildFrameTable, type FrameTable } from '../analysis/frames.js';
 import { countClaimedBlocks, decodeClaimedBlocks, decodePprof, type SampleBlocks, type SampleTable } from '../formats/pprof/decode-pprof.js';
-import { syntheticProfileBytes } from './warm-up.js';
+import { syntheticProfileBytes, warmUpWhenIdle } from './warm-up.js';
 import { keepSamples } from '../analysis/profile-rewrite.js';
 import { markedSamples } from '../analysis/filters/name-filters.js';
 
@@ -124,7 +124,6 @@ const WARM_QUIET_MS = 1000;
 
 /** In the helper thread: answers each job it is sent, in turn. */
 export function serveAppHelper(port: MessagePort): void {
-  const warm = helperWarmUpSteps();
   let lastJobAt = 0;
   port.on('message', (job: HelperJob & { id: number }) => {
     lastJobAt = Date.now();
@@ -133,25 +132,10 @@ export function serveAppHelper(port: MessagePort): void {
     // Copied, not transferred: a detach would throw away this thread's optimised loops (warm-up.ts).
     port.postMessage(result);
   });
-  // One step per macrotask, and only once no job has come for WARM_QUIET_MS, so a job waits
-  // for one step at most: the steps an import's jobs interrupted (the helper starts at the
-  // import) are done when it is idle again, before the user's first chip.
-  const step = (): void => {
-    const quietFor = Date.now() - lastJobAt;
-    if (quietFor < WARM_QUIET_MS) {
-      setTimeout(step, WARM_QUIET_MS - quietFor).unref();
-      return;
-    }
-    const next = warm.shift();
-    if (!next) return;
-    try {
-      next();
-    } catch {
-      return; // warming up is an optimisation: never let it take the helper down
-    }
-    setTimeout(step, 0).unref();
-  };
-  setTimeout(step, 0).unref();
+  // At once (the helper starts at an import, before its first job), and otherwise only once no job
+  // has come for WARM_QUIET_MS: the steps an import's jobs interrupted are done when it is idle
+  // again, before the user's first chip.
+  warmUpWhenIdle(() => lastJobAt, WARM_QUIET_MS, helperWarmUpSteps);
 }
 
 /** A job done (a walk answers nothing: nobody waits for it, the worker walks whatever blocks are left itself). */

@@ -594,7 +594,8 @@ function handle(req: WorkerRequest, id: number): unknown {
   }
 }
 
-let lastRequestAt = 0;
+/** When the last request came (the thread's start counts as one: its warm-up waits for the app's first requests). */
+let lastRequestAt = Date.now();
 /** One request at a time, in the order sent (an import's scan waits for its helper). */
 let queue = Promise.resolve();
 const timing = Boolean(process.env.GPW_TIMING);
