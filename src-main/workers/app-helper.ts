@@ -13,7 +13,7 @@
 
 import { Worker, type MessagePort } from 'node:worker_threads';
 import { readFileSync } from 'node:fs';
-import { FlameStructure, narrowStacks, PartitionInTwo, partitionShare, partitionStacks, type ParentTrie, type PartitionedShare, type PartitionedStacks, type PartitionShare, type StackColumns } from '../analysis/flame-graph.js';
+import { FlameStructure, narrowStacks, PartitionInTwo, partitionShare, partitionStacks, stackColumns, type ParentTrie, type PartitionedShare, type PartitionedStacks, type PartitionShare, type StackColumns } from '../analysis/flame-graph.js';
 import { buildFrameTable, type FrameTable } from '../analysis/frames.js';
 import { countClaimedBlocks, decodeClaimedBlocks, decodePprof, type SampleBlocks, type SampleTable } from '../formats/pprof/decode-pprof.js';
 import { syntheticProfileBytes, warmUpWhenIdle } from './warm-up.js';
@@ -176,7 +176,7 @@ export function helperWarmUpSteps(): (() => void)[] {
   const bytes = syntheticProfileBytes(4_000, 24);
   const profile = decodePprof(bytes, { sharedStacks: true });
   const frames = buildFrameTable(profile, { showAddresses: true });
-  const stacks = { sampleTypes: profile.sampleTypes, sampleCount: profile.sampleCount, sampleLocStart: profile.sampleLocStart, sampleLocs: profile.sampleLocs, values: profile.values };
+  const stacks = stackColumns(profile);
   const sent = (job: HelperJob): (() => void) => () => {
     const reply = run({ ...structuredClone(job), id: 0 });
     if (reply?.ok === false) throw new Error(reply.message);
@@ -187,7 +187,6 @@ export function helperWarmUpSteps(): (() => void)[] {
   const kept = Int32Array.from({ length: Math.ceil(profile.sampleCount / 3) }, (_, k) => 3 * k);
   const chip = keepSamples(profile, keep);
   const up = parent.narrowable(chip, frames, false, kept);
-  const chipStacks = { sampleTypes: chip.sampleTypes, sampleCount: chip.sampleCount, sampleLocStart: chip.sampleLocStart, sampleLocs: chip.sampleLocs, values: chip.values };
   // A focus chip's walk of the stacks (blocks of 256 samples; the marked locations: every fifth).
   const mark = Uint8Array.from({ length: profile.locAddress.length }, (_, l) => (l % 5 === 0 ? 1 : 0));
   const blockSize = 256;
@@ -209,7 +208,7 @@ export function helperWarmUpSteps(): (() => void)[] {
     sent({ op: 'trie', stacks, frames, inverted: false, minShare: 1e-4 }),
     sent({ op: 'trie', stacks, frames, inverted: false, minShare: 0 }),
     () => sent(walk())(),
-    ...(up ? [sent({ op: 'narrow', up, stacks: chipStacks, frames, inverted: false, kept, minShare: 1e-3 })] : []),
+    ...(up ? [sent({ op: 'narrow', up, stacks: stackColumns(chip), frames, inverted: false, kept, minShare: 1e-3 })] : []),
     ...(inverted.share ? [sent({ op: 'share', ...inverted.share })] : []),
   ];
   return [...once, ...once, ...once, ...once];
