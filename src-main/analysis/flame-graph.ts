@@ -342,7 +342,7 @@ export class PartitionInTwo {
     };
     this.theirs = theirs;
     this.share = {
-      stacks: { sampleTypes: profile.sampleTypes, sampleCount: profile.sampleCount, sampleLocStart: profile.sampleLocStart, sampleLocs: profile.sampleLocs, values: profile.values },
+      stacks: stackColumns(profile),
       frames,
       inverted,
       below: p.below.slice(),
@@ -388,6 +388,11 @@ export class PartitionInTwo {
 
 /** What the partition reads of a profile: its stacks and values (plain data another thread can be given). */
 export type StackColumns = Pick<Profile, 'sampleTypes' | 'sampleCount' | 'sampleLocStart' | 'sampleLocs' | 'values'>;
+
+/** A profile's StackColumns alone, for a job sent to another thread (a structured clone of the whole profile would copy the rest too). */
+export function stackColumns(p: StackColumns): StackColumns {
+  return { sampleTypes: p.sampleTypes, sampleCount: p.sampleCount, sampleLocStart: p.sampleLocStart, sampleLocs: p.sampleLocs, values: p.values };
+}
 
 /**
  * The trie of some of a profile's samples (`kept`: each the parent's sample of the same stack and

@@ -13,10 +13,10 @@
 
 import { Worker, type MessagePort } from 'node:worker_threads';
 import { readFileSync } from 'node:fs';
-import { FlameStructure, narrowStacks, PartitionInTwo, partitionShare, partitionStacks, type ParentTrie, type PartitionedShare, type PartitionedStacks, type PartitionShare, type StackColumns } from '../analysis/flame-graph.js';
+import { FlameStructure, narrowStacks, PartitionInTwo, partitionShare, partitionStacks, stackColumns, type ParentTrie, type PartitionedShare, type PartitionedStacks, type PartitionShare, type StackColumns } from '../analysis/flame-graph.js';
 import { buildFrameTable, type FrameTable } from '../analysis/frames.js';
 import { countClaimedBlocks, decodeClaimedBlocks, decodePprof, type SampleBlocks, type SampleTable } from '../formats/pprof/decode-pprof.js';
-import { syntheticProfileBytes } from './warm-up.js';
+import { syntheticProfileBytes, warmUpWhenIdle } from './warm-up.js';
 import { keepSamples } from '../analysis/profile-rewrite.js';
 import { markedSamples } from '../analysis/filters/name-filters.js';
 
@@ -124,7 +124,6 @@ const WARM_QUIET_MS = 1000;
 
 /** In the helper thread: answers each job it is sent, in turn. */
 export function serveAppHelper(port: MessagePort): void {
-  const warm = helperWarmUpSteps();
   let lastJobAt = 0;
   port.on('message', (job: HelperJob & { id: number }) => {
     lastJobAt = Date.now();
@@ -133,25 +132,10 @@ export function serveAppHelper(port: MessagePort): void {
     // Copied, not transferred: a detach would throw away this thread's optimised loops (warm-up.ts).
     port.postMessage(result);
   });
-  // One step per macrotask, and only once no job has come for WARM_QUIET_MS, so a job waits
-  // for one step at most: the steps an import's jobs interrupted (the helper starts at the
-  // import) are done when it is idle again, before the user's first chip.
-  const step = (): void => {
-    const quietFor = Date.now() - lastJobAt;
-    if (quietFor < WARM_QUIET_MS) {
-      setTimeout(step, WARM_QUIET_MS - quietFor).unref();
-      return;
-    }
-    const next = warm.shift();
-    if (!next) return;
-    try {
-      next();
-    } catch {
-      return; // warming up is an optimisation: never let it take the helper down
-    }
-    setTimeout(step, 0).unref();
-  };
-  setTimeout(step, 0).unref();
+  // At once (the helper starts at an import, before its first job), and otherwise only once no job
+  // has come for WARM_QUIET_MS: the steps an import's jobs interrupted are done when it is idle
+  // again, before the user's first chip.
+  warmUpWhenIdle(() => lastJobAt, WARM_QUIET_MS, helperWarmUpSteps);
 }
 
 /** A job done (a walk answers nothing: nobody waits for it, the worker walks whatever blocks are left itself). */
@@ -192,7 +176,7 @@ export function helperWarmUpSteps(): (() => void)[] {
   const bytes = syntheticProfileBytes(4_000, 24);
   const profile = decodePprof(bytes, { sharedStacks: true });
   const frames = buildFrameTable(profile, { showAddresses: true });
-  const stacks = { sampleTypes: profile.sampleTypes, sampleCount: profile.sampleCount, sampleLocStart: profile.sampleLocStart, sampleLocs: profile.sampleLocs, values: profile.values };
+  const stacks = stackColumns(profile);
   const sent = (job: HelperJob): (() => void) => () => {
     const reply = run({ ...structuredClone(job), id: 0 });
     if (reply?.ok === false) throw new Error(reply.message);
@@ -203,7 +187,6 @@ export function helperWarmUpSteps(): (() => void)[] {
   const kept = Int32Array.from({ length: Math.ceil(profile.sampleCount / 3) }, (_, k) => 3 * k);
   const chip = keepSamples(profile, keep);
   const up = parent.narrowable(chip, frames, false, kept);
-  const chipStacks = { sampleTypes: chip.sampleTypes, sampleCount: chip.sampleCount, sampleLocStart: chip.sampleLocStart, sampleLocs: chip.sampleLocs, values: chip.values };
   // A focus chip's walk of the stacks (blocks of 256 samples; the marked locations: every fifth).
   const mark = Uint8Array.from({ length: profile.locAddress.length }, (_, l) => (l % 5 === 0 ? 1 : 0));
   const blockSize = 256;
@@ -225,7 +208,7 @@ export function helperWarmUpSteps(): (() => void)[] {
     sent({ op: 'trie', stacks, frames, inverted: false, minShare: 1e-4 }),
     sent({ op: 'trie', stacks, frames, inverted: false, minShare: 0 }),
     () => sent(walk())(),
-    ...(up ? [sent({ op: 'narrow', up, stacks: chipStacks, frames, inverted: false, kept, minShare: 1e-3 })] : []),
+    ...(up ? [sent({ op: 'narrow', up, stacks: stackColumns(chip), frames, inverted: false, kept, minShare: 1e-3 })] : []),
     ...(inverted.share ? [sent({ op: 'share', ...inverted.share })] : []),
   ];
   return [...once, ...once, ...once, ...once];

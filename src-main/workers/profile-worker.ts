@@ -10,7 +10,7 @@ import type { Profile } from '../model/profile.js';
 import type { FlameGraph } from '../analysis/flame-graph.js';
 import { summarizeProfile } from '../analysis/profile-summary.js';
 import { flameGraphOf, resolveSampleType, topOf } from '../analysis/profile-ops.js';
-import { FlameStructure, PartitionInTwo, type NarrowedFrom } from '../analysis/flame-graph.js';
+import { FlameStructure, PartitionInTwo, stackColumns, type NarrowedFrom } from '../analysis/flame-graph.js';
 import { TopFigures } from '../analysis/top.js';
 import { callTreeOf, diffTableOf, exportOf, sandwichOf } from '../analysis/view-ops.js';
 import { addressesOf, peekOf, sourceListOf } from '../analysis/source/source-ops.js';
@@ -164,9 +164,8 @@ function startFirstFlameOnHelper(sha256: string): void {
     const { profile } = view;
     const minShare = minShareOf(view);
     if (!FlameStructure.fits(profile) || minShare === 0 || structures.get(view)?.has(false) || helperStructures.has(view)) return;
-    const { sampleTypes, sampleCount, sampleLocStart, sampleLocs, values } = profile;
     const frames = buildFrameTable(profile, { showAddresses: true });
-    const made = appHelper().trie({ stacks: { sampleTypes, sampleCount, sampleLocStart, sampleLocs, values }, frames, inverted: false, minShare }).then((r) => {
+    const made = appHelper().trie({ stacks: stackColumns(profile), frames, inverted: false, minShare }).then((r) => {
       if (timing) process.stderr.write(`worker first flame's trie, on the helper: ${r.ms.toFixed(0)} ms (its thread's CPU ${r.cpuMs.toFixed(0)} ms)\n`);
       return keepStructure(view, new FlameStructure(profile, false, minShare, r.value));
     });
@@ -229,10 +228,8 @@ function narrowOnHelper(view: ProfileView, inverted: boolean): Promise<FlameStru
   const frames = buildFrameTable(profile, { showAddresses: true });
   const up = from.parent.narrowable(profile, frames, inverted, from.kept);
   if (!up) return undefined;
-  const { sampleTypes, sampleCount, sampleLocStart, sampleLocs, values } = profile;
-  const stacks = { sampleTypes, sampleCount, sampleLocStart, sampleLocs, values };
   const made = appHelper()
-    .narrow({ up, stacks, frames, inverted, kept: from.kept, minShare })
+    .narrow({ up, stacks: stackColumns(profile), frames, inverted, kept: from.kept, minShare })
     .then((r) => {
       if (timing) process.stderr.write(`worker chip's trie, on the helper: ${r.ms.toFixed(0)} ms (its thread's CPU ${r.cpuMs.toFixed(0)} ms)\n`);
       return keepStructure(view, new FlameStructure(profile, inverted, minShare, r.value));
@@ -594,7 +591,8 @@ function handle(req: WorkerRequest, id: number): unknown {
   }
 }
 
-let lastRequestAt = 0;
+/** When the last request came (the thread's start counts as one: its warm-up waits for the app's first requests). */
+let lastRequestAt = Date.now();
 /** One request at a time, in the order sent (an import's scan waits for its helper). */
 let queue = Promise.resolve();
 const timing = Boolean(process.env.GPW_TIMING);

@@ -101,10 +101,11 @@ export function warmUpSteps(): (() => void)[] {
 }
 
 /**
- * Runs the warm-up one step per macrotask whenever no request has come for `quietMs`, until
+ * Runs a thread's warm-up (the worker's: warmUpSteps; the app helper's: app-helper.ts
+ * helperWarmUpSteps) one step per macrotask whenever no request has come for `quietMs`, until
  * every step has run once; a real request therefore waits for at most one step.
  */
-export function warmUpWhenIdle(lastRequestAt: () => number, quietMs = 150): void {
+export function warmUpWhenIdle(lastRequestAt: () => number, quietMs = 150, steps: () => (() => void)[] = warmUpSteps): void {
   let queue: (() => void)[] | null = null;
   const next = (): void => {
     const quietFor = Date.now() - lastRequestAt();
@@ -113,14 +114,14 @@ export function warmUpWhenIdle(lastRequestAt: () => number, quietMs = 150): void
       return;
     }
     try {
-      queue ??= warmUpSteps();
+      queue ??= steps();
       const step = queue.shift();
       if (!step) return;
       step();
     } catch {
-      return; // warming up is an optimisation: never let it take the worker down
+      return; // warming up is an optimisation: never let it take the thread down
     }
     setImmediate(next);
   };
-  setTimeout(next, quietMs).unref();
+  setTimeout(next, 0).unref();
 }

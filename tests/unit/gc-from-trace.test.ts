@@ -10,7 +10,7 @@ import { repoPath, tempDir } from '../helpers/paths';
 import { gpw, gpwJson } from '../helpers/run';
 import { parseGoTrace } from '../../src-main/formats/gotrace/parse-trace';
 import { parseGctrace } from '../../src-main/formats/gctrace/parse-gctrace';
-import type { GcCycle } from '../../src-main/formats/gctrace/gctrace-types';
+import type { GcCycle, GcLog } from '../../src-main/formats/gctrace/gctrace-types';
 import { gcLogFromTrace } from '../../src-main/analysis/gc/from-trace';
 import { buildGcModel, gcWhatIf } from '../../src-main/analysis/gc/gc-analysis';
 
@@ -18,6 +18,8 @@ const MiB = 2 ** 20;
 const outDir = repoPath('tests/.tmp/gctracepair');
 let traceFile = '';
 let logFile = '';
+/** The trace's GC log (read once: each test reads it, none changes it). */
+let traceLog: GcLog;
 let fromTrace: GcCycle[] = [];
 let fromLog: GcCycle[] = [];
 let range: [number, number] = [0, 0];
@@ -41,9 +43,9 @@ beforeAll(async () => {
   const u = /gctracepair: CPU use over the trace ([\d.]+)/.exec(logText);
   if (!u) throw new Error('gctracepair did not say the CPU its run got');
   cpuUse = Number(u[1]);
-  const log = gcLogFromTrace(parseGoTrace(new Uint8Array(readFileSync(traceFile))));
-  expect(log.warnings).toEqual([]);
-  fromTrace = log.cycles;
+  traceLog = gcLogFromTrace(parseGoTrace(new Uint8Array(readFileSync(traceFile))));
+  expect(traceLog.warnings).toEqual([]);
+  fromTrace = traceLog.cycles;
   fromLog = parseGctrace(new Uint8Array(readFileSync(logFile))).cycles.filter((c) => c.n >= range[0] && c.n <= range[1]);
 }, 300_000);
 
@@ -157,7 +159,7 @@ describe('trace → GC cycles, against gctrace of the same run', () => {
   });
 
   test('sweeping after each cycle: one figure per cycle, within the CPU the Ps had until the next cycle; the model reads its cost per byte', () => {
-    const log = gcLogFromTrace(parseGoTrace(new Uint8Array(readFileSync(traceFile))));
+    const log = traceLog;
     const sweep = log.sweepCpuMs!;
     expect(sweep.length).toBe(log.cycles.length);
     for (let i = 0; i + 1 < log.cycles.length; i++) {
@@ -180,7 +182,6 @@ describe('trace → GC cycles, against gctrace of the same run', () => {
   test('the what-if on the trace answers as on the gctrace lines of the same cycles', () => {
     const base = parseGctrace(new Uint8Array(readFileSync(logFile)));
     const logModel = buildGcModel({ ...base, cycles: fromLog });
-    const traceLog = gcLogFromTrace(parseGoTrace(new Uint8Array(readFileSync(traceFile))));
     const traceModel = buildGcModel(traceLog);
     expect(traceModel.recorded.gcCount).toBe(logModel.recorded.gcCount);
     // The same trace cycles carrying gctrace's CPU figures: then the two inputs differ only in

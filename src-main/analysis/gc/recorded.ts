@@ -3,6 +3,7 @@
 import type { GcCycle } from '../../formats/gctrace/gctrace-types.js';
 import { cycleGcCpuMs } from './baseline.js';
 import { median } from './piecewise.js';
+import { firstAbove, firstAtOrAbove } from '../sorted-search.js';
 
 export interface RecordedSummary {
   gcCount: number;
@@ -93,7 +94,7 @@ export function inferGogc(cycles: GcCycle[]): number | null {
   // How many cycles' intervals hold v: those starting at or below it less those ending below it.
   lows.sort((x, y) => x - y);
   highs.sort((x, y) => x - y);
-  const held = (v: number): number => countBelow(lows, v, true) - countBelow(highs, v);
+  const held = (v: number): number => firstAbove(lows, 0, lows.length, v) - firstAtOrAbove(highs, 0, highs.length, v);
   const candidates: { v: number; n: number }[] = [];
   for (let v = 5; v <= Math.max(60, med * 1.6); v += 5) candidates.push({ v, n: held(v) });
   const most = Math.max(...candidates.map((c) => c.n));
@@ -106,18 +107,6 @@ export function inferGogc(cycles: GcCycle[]): number | null {
     if (!best || tier < best.tier || (tier === best.tier && Math.abs(v - estimate) < Math.abs(best.v - estimate))) best = { v, tier };
   }
   return best!.v;
-}
-
-/** In an ascending array, how many values are below v (or at most v, with `orEqual`). */
-function countBelow(sorted: number[], v: number, orEqual = false): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] < v || (orEqual && sorted[mid] === v)) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** 0 for GOGC's default 100, then multiples of 100, 50, 25, 10 and 5. */

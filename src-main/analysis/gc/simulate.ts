@@ -361,7 +361,12 @@ const exactAt = (k: number): TrackPosition => ({ lo: k, hi: k, w: 0, exact: true
 /** A recorded cycle's own departure counts in full; between cycles, the paced neighbours', at most a factor of 4 either way. */
 function residual(res: Residuals, kind: 'trigger' | 'during' | 'goal', p: TrackPosition): number {
   if (p.exact) return Number.isFinite(res[kind][p.lo]) && res[kind][p.lo] >= 0 ? res[kind][p.lo] : 1;
-  const r = ratioAt(res.between[kind], p);
+  return betweenResidual(res.between[kind], p);
+}
+
+/** The paced neighbours' departure (`ys`: one of Residuals.between) at a replayed position, at most a factor of 4 either way. */
+function betweenResidual(ys: readonly number[], p: TrackPosition): number {
+  const r = ratioAt(ys, p);
   return Number.isFinite(r) && r > 0 ? Math.min(Math.max(r, 0.25), 4) : 1;
 }
 
@@ -383,7 +388,7 @@ export function limiterCounted(assist: number, stw: number, span: number): numbe
  */
 export function limiterCut(assist: number, stw: number, mutBefore: number, span: number): number {
   // counted(assist − x, span − x) ≤ (mutBefore + span − x) / 2, solved for the least x ≥ 0.
-  const over = assist + stw + BACKGROUND_UTILIZATION * Math.max(span - stw, 0) - (mutBefore + span) / 2;
+  const over = limiterCounted(assist, stw, span) - (mutBefore + span) / 2;
   return Math.min(Math.max(over / (0.5 + BACKGROUND_UTILIZATION), 0), assist);
 }
 
@@ -397,8 +402,7 @@ export function limiterCut(assist: number, stw: number, mutBefore: number, span:
  */
 function goalResidual(res: Residuals, kind: 'gogc' | 'limit', p: TrackPosition): number {
   if (p.exact && res.goalBy[p.lo] === kind) return residual(res, 'goal', p);
-  const r = ratioAt(kind === 'limit' ? res.between.limitGoal : res.between.goal, p);
-  return Number.isFinite(r) && r > 0 ? Math.min(Math.max(r, 0.25), 4) : 1;
+  return betweenResidual(kind === 'limit' ? res.between.limitGoal : res.between.goal, p);
 }
 
 /**
