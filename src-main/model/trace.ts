@@ -21,12 +21,30 @@ export const toState = (change: number): number => change >> 4;
  * kind); MarkAssist: "GC mark assist" on a goroutine; Sweep: "GC incremental sweep" on a P. */
 export const RangeKind = { GcMark: 0, Stw: 1, MarkAssist: 2, Sweep: 3 } as const;
 
+/** Rows per block of a TimeColumn: 2^TIME_BLOCK_BITS (4,096). */
+export const TIME_BLOCK_BITS = 12;
+
 /**
- * A column of times (ns from the trace start) in the largest tables: 32-bit while every time is a
- * whole number below 2^32 ns (a trace shorter than 4.29 s, as a default /debug/pprof/trace
- * capture is), else 64-bit floats; read as numbers either way.
+ * A column of times (ns from the trace start) in the largest tables, read with timeAt: row i's
+ * time is base[i >> TIME_BLOCK_BITS] + offset[i], each block of 4,096 rows counting 32-bit
+ * offsets from a base of its own (near its first time), so the column stays 4 bytes a row in a
+ * trace of any length while every block's times are whole numbers spanning less than 2^32 ns
+ * (4.29 s). Else offset is 64-bit floats holding the times themselves and every base is 0.
  */
-export type TimeColumn = Uint32Array | Float64Array;
+export interface TimeColumn {
+  offset: Uint32Array | Float64Array;
+  base: Float64Array;
+}
+
+/** Row i's time in a TimeColumn. */
+export const timeAt = (c: TimeColumn, i: number): number => c.base[i >>> TIME_BLOCK_BITS] + c.offset[i];
+
+/** The first `count` times of a TimeColumn, as 64-bit floats. */
+export function timesOf(c: TimeColumn, count = c.offset.length): Float64Array {
+  const out = new Float64Array(count);
+  for (let i = 0; i < count; i++) out[i] = timeAt(c, i);
+  return out;
+}
 
 /** An index column of GoroutineTransitions: as narrow as the trace's values allow. */
 export type IndexColumn = Uint8Array | Uint16Array | Int32Array;

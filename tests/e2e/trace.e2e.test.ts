@@ -18,7 +18,7 @@ import { startServe, type ServeProcess } from '../helpers/serve';
 import { HAVE_CHROMIUM, launchChromium, openServedPage, tableCells } from '../helpers/chromium';
 import { goWakes, type Wake } from '../helpers/tracewake';
 import { parseGoTrace } from '../../src-main/formats/gotrace/parse-trace';
-import { GoState, RangeKind, type GoTrace } from '../../src-main/model/trace';
+import { GoState, RangeKind, timeAt, type GoTrace } from '../../src-main/model/trace';
 import { traceLanes } from '../../src-main/analysis/trace/lanes';
 import { traceTimeline } from '../../src-main/analysis/trace/timeline';
 import { RowKind, layoutLanes } from '../../src-renderer/lib/trace-lane-layout';
@@ -119,7 +119,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the execution trace view in Chromium via gpw se
   it('zooms into a GC cycle (menu, wheel, keys)', async () => {
     const r = trace.ranges;
     const cycles: [number, number][] = [];
-    for (let i = 0; i < r.count; i++) if (r.kind[i] === RangeKind.GcMark) cycles.push([r.begin[i], Number.isNaN(r.end[i]) ? trace.durationNs : r.end[i]]);
+    for (let i = 0; i < r.count; i++) if (r.kind[i] === RangeKind.GcMark) cycles.push([timeAt(r.begin, i), Number.isNaN(r.end[i]) ? trace.durationNs : r.end[i]]);
     // A cycle during which some goroutine waits on a channel or lock for at least 3% of it (clicked below).
     const iv = traceLanes(trace).goroutines;
     const syncWait = (k: number): boolean => iv.state[k] === GoState.Waiting && /chan|sync|select/.test(trace.strings[iv.reason[k]]);

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { ensureTrace } from '../go/trace-gen.mjs';
 import { parseGoTrace } from '../../src-main/formats/gotrace/parse-trace.js';
 import { mmuAt, mmuCurve, mutatorUtilization } from '../../src-main/analysis/trace/mmu.js';
-import { RangeKind, type GoTrace } from '../../src-main/model/trace.js';
+import { RangeKind, timeAt, type GoTrace } from '../../src-main/model/trace.js';
 import { stepIntegral } from '../helpers/step-integral';
 
 let trace: GoTrace;
@@ -66,8 +66,8 @@ test('utilization is 0 inside GC stop-the-world pauses, and the curve is bounded
   const r = trace.ranges;
   let checked = 0;
   for (let i = 0; i < r.count; i++) {
-    if (r.kind[i] !== RangeKind.Stw || !trace.strings[r.name[i]].includes('GC') || !(r.end[i] > r.begin[i])) continue;
-    const mid = (r.begin[i] + r.end[i]) / 2;
+    if (r.kind[i] !== RangeKind.Stw || !trace.strings[r.name[i]].includes('GC') || !(r.end[i] > timeAt(r.begin, i))) continue;
+    const mid = (timeAt(r.begin, i) + r.end[i]) / 2;
     let s = 0;
     while (s + 1 < time.length && time[s + 1] <= mid) s++;
     expect(util[s]).toBe(0);

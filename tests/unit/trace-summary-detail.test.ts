@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { TRACE_TOOLCHAINS, ensureTrace } from '../go/trace-gen.mjs';
 import { parseGoTrace } from '../../src-main/formats/gotrace/parse-trace.js';
 import { summarizeTrace } from '../../src-main/analysis/trace/trace-summary.js';
-import { RangeKind, type GoTrace, type TraceDetail } from '../../src-main/model/trace.js';
+import { RangeKind, timeAt, timesOf, type GoTrace, type TraceDetail } from '../../src-main/model/trace.js';
 import { InThreadTraces } from '../../src-main/workers/trace-in-thread.js';
 import { memoryTraceBytes } from '../../src-main/formats/gotrace/trace-bytes.js';
 import { damagedCopies } from '../helpers/damaged-traces.js';
@@ -34,7 +34,7 @@ function summaryOf(bytes: Uint8Array, detail: TraceDetail): unknown {
 const stwRows = (t: GoTrace): number[][] =>
   Array.from({ length: t.ranges.count }, (_, i) => i)
     .filter((i) => t.ranges.kind[i] === RangeKind.Stw)
-    .map((i) => [t.ranges.begin[i], t.ranges.end[i], t.ranges.owner[i], t.ranges.name[i]]);
+    .map((i) => [timeAt(t.ranges.begin, i), t.ranges.end[i], t.ranges.owner[i], t.ranges.name[i]]);
 
 test.each(READABLE)('a trace written by %s parsed for its summary: no metrics, only stop-the-world ranges, the same summary', async (toolchain) => {
   const bytes = new Uint8Array(readFileSync(traces.get(toolchain)!));
@@ -45,7 +45,7 @@ test.each(READABLE)('a trace written by %s parsed for its summary: no metrics, o
   expect(part.metrics.count).toBe(0);
   expect(Array.from(part.ranges.kind).every((k) => k === RangeKind.Stw)).toBe(true);
   expect(stwRows(part)).toEqual(stwRows(full));
-  expect(Array.from(part.transitions.time)).toEqual(Array.from(full.transitions.time));
+  expect(timesOf(part.transitions.time)).toEqual(timesOf(full.transitions.time));
   expect(summarizeTrace(part)).toEqual(summarizeTrace(full));
   // gpw trace FILE --summary asks so, once, on its own thread.
   expect(await new InThreadTraces().askSource({ op: 'summary' }, memoryTraceBytes(bytes))).toEqual(summarizeTrace(full));

@@ -41,7 +41,7 @@
 
 import type { GcCycle, GcLog } from '../../formats/gctrace/gctrace-types.js';
 import { goalOrNone } from '../../formats/gctrace/gc-line.js';
-import { GoState, METRIC_GOMAXPROCS, METRIC_HEAP_ALLOC, METRIC_HEAP_GOAL, RangeKind, toState, type GoTrace } from '../../model/trace.js';
+import { GoState, METRIC_GOMAXPROCS, METRIC_HEAP_ALLOC, METRIC_HEAP_GOAL, RangeKind, toState, timeAt, type GoTrace } from '../../model/trace.js';
 import { traceLanes } from '../trace/lanes.js';
 import { firstAbove } from '../sorted-search.js';
 import { nearestFinite } from './baseline.js';
@@ -138,10 +138,10 @@ function cycleWindows(trace: GoTrace): Window[] {
   const stws: { begin: number; end: number; owner: number; sweep: boolean }[] = [];
   const marks: { begin: number; end: number }[] = [];
   for (let i = 0; i < r.count; i++) {
-    if (r.kind[i] === RangeKind.GcMark && Number.isFinite(r.end[i])) marks.push({ begin: r.begin[i], end: r.end[i] });
+    if (r.kind[i] === RangeKind.GcMark && Number.isFinite(r.end[i])) marks.push({ begin: timeAt(r.begin, i), end: r.end[i] });
     if (r.kind[i] !== RangeKind.Stw || !Number.isFinite(r.end[i])) continue;
     const name = trace.strings[r.name[i]];
-    if (name === SWEEP_TERM || name === MARK_TERM) stws.push({ begin: r.begin[i], end: r.end[i], owner: r.owner[i], sweep: name === SWEEP_TERM });
+    if (name === SWEEP_TERM || name === MARK_TERM) stws.push({ begin: timeAt(r.begin, i), end: r.end[i], owner: r.owner[i], sweep: name === SWEEP_TERM });
   }
   stws.sort((a, b) => a.begin - b.begin);
   marks.sort((a, b) => a.begin - b.begin);
@@ -164,8 +164,8 @@ function metricSeries(trace: GoTrace, kind: number): Series {
   const m = trace.metrics;
   const rows: number[] = [];
   for (let i = 0; i < m.count; i++) if (m.kind[i] === kind) rows.push(i);
-  rows.sort((a, b) => m.time[a] - m.time[b] || a - b);
-  return { time: rows.map((i) => m.time[i]), value: rows.map((i) => m.value[i]) };
+  rows.sort((a, b) => timeAt(m.time, a) - timeAt(m.time, b) || a - b);
+  return { time: rows.map((i) => timeAt(m.time, i)), value: rows.map((i) => m.value[i]) };
 }
 
 /** Index of the last sample at or before t, -1 if none. */
@@ -225,9 +225,9 @@ function assistNs(trace: GoTrace, windows: Window[]): number[] {
   for (let i = 0; i < r.count; i++) {
     if (r.kind[i] !== RangeKind.MarkAssist || r.owner[i] < 0) continue;
     const end = Number.isFinite(r.end[i]) ? r.end[i] : trace.durationNs;
-    const w = search.at(r.begin[i]);
+    const w = search.at(timeAt(r.begin, i));
     if (w < 0) continue;
-    out[w] += runningNs(trace, r.owner[i], r.begin[i], Math.min(end, windows[w].markEnd));
+    out[w] += runningNs(trace, r.owner[i], timeAt(r.begin, i), Math.min(end, windows[w].markEnd));
   }
   return out;
 }
@@ -247,7 +247,7 @@ function sweepNs(trace: GoTrace, windows: Window[]): number[] {
     out[w] += Math.max(Math.min(Number.isFinite(end) ? end : trace.durationNs, until) - begin, 0);
   };
   const r = trace.ranges;
-  for (let i = 0; i < r.count; i++) if (r.kind[i] === RangeKind.Sweep) add(r.begin[i], r.end[i]);
+  for (let i = 0; i < r.count; i++) if (r.kind[i] === RangeKind.Sweep) add(timeAt(r.begin, i), r.end[i]);
   const iv = traceLanes(trace).goroutines;
   for (let g = 0; g < trace.goId.length; g++) {
     if (frameOf(trace, trace.goStack[g], BG_SWEEP) < 0) continue;
@@ -315,8 +315,8 @@ function forcedCycles(trace: GoTrace, windows: Window[]): boolean[] {
     const line = frame < 0 ? -1 : trace.frameLine[frame];
     if (line < 0) continue;
     lastLine = Math.max(lastLine, line);
-    const w = search.at(tr.time[i]);
-    if (w >= 0 && tr.g[i] === windows[w].sweepTerm.owner && tr.time[i] >= windows[w].sweepTerm.end) waits.push({ cycle: w, line });
+    const w = search.at(timeAt(tr.time, i));
+    if (w >= 0 && tr.g[i] === windows[w].sweepTerm.owner && timeAt(tr.time, i) >= windows[w].sweepTerm.end) waits.push({ cycle: w, line });
   }
   for (const { cycle, line } of waits) if (line === lastLine) out[cycle] = true;
   return out;

@@ -3,7 +3,7 @@
 // runnable), keyed by the stack of the event that put it there, clipped to the goroutine's
 // life from its first run to its exit (or the trace end).
 
-import { GoState, toState, type GoTrace } from '../../model/trace.js';
+import { GoState, toState, TIME_BLOCK_BITS, type GoTrace } from '../../model/trace.js';
 import { ProfileBuilder } from '../../model/profile-builder.js';
 import type { Profile } from '../../model/profile.js';
 import type { GoroutineStats } from './goroutine-summary.js';
@@ -35,6 +35,8 @@ export function blockingRecords(trace: GoTrace, stats: GoroutineStats, kind: Blo
 /** Blocking profiles of several kinds in one pass over the transitions. */
 export function blockingRecordsOf(trace: GoTrace, stats: GoroutineStats, kinds: readonly BlockingKind[]): BlockingRecords[] {
   const tr = trace.transitions;
+  // timeAt(tr.time, i), unrolled for the loop over every row.
+  const { offset, base } = tr.time;
   const nk = kinds.length;
   const goCount = trace.goId.length;
   const stacks = trace.stackStart.length - 1;
@@ -65,7 +67,7 @@ export function blockingRecordsOf(trace: GoTrace, stats: GoroutineStats, kinds: 
         const slot = g * nk + k;
         const start = tracking[slot];
         tracking[slot] = -1;
-        const d = overlap(stats.start[g], ends[g], tr.time[start], tr.time[i]);
+        const d = overlap(stats.start[g], ends[g], base[start >>> TIME_BLOCK_BITS] + offset[start], base[i >>> TIME_BLOCK_BITS] + offset[i]);
         if (d <= 0) continue;
         const at = tr.stack[start] * nk + k;
         count[at]++;

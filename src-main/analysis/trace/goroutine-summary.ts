@@ -3,7 +3,7 @@
 // A goroutine first seen in a status event counts from the generation's start; a block with
 // reason "forever" ends it like an exit; a syscall whose P went idle counts as blocked from then.
 
-import { GoState, fromState, toState, type GoTrace } from '../../model/trace.js';
+import { GoState, fromState, toState, TIME_BLOCK_BITS, type GoTrace } from '../../model/trace.js';
 import { perTrace } from './per-trace.js';
 import { grown } from '../grown.js';
 
@@ -55,6 +55,8 @@ function computeStats(trace: GoTrace): GoroutineStats {
   const syscallingG = new Float64Array(n).fill(NaN);
   const strings = trace.strings;
   const tr = trace.transitions;
+  // timeAt(tr.time, i), unrolled for the loop over every row.
+  const { offset, base } = tr.time;
   const idle = trace.procIdle;
   const syncs = trace.syncTimes;
   let sync = 0;
@@ -101,7 +103,7 @@ function computeStats(trace: GoTrace): GoroutineStats {
       lastSyscallBlock[g] = idle.time[pi];
       syscallingP.delete(idle.proc[pi]);
     }
-    const t = tr.time[i];
+    const t = base[i >>> TIME_BLOCK_BITS] + offset[i];
     while (sync + 1 < syncs.length && syncs[sync + 1] <= t) sync++;
     const g = tr.g[i];
     const change = tr.change[i];

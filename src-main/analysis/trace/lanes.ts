@@ -3,7 +3,7 @@
 // first use (the summary does not need them) and kept with the trace.
 // A goroutine first seen in a status event has held that state since its generation began.
 
-import { GoState, fromState, toState, type GoroutineIntervals, type GoTrace, type IndexColumn, type ProcIntervals } from '../../model/trace.js';
+import { GoState, fromState, toState, type GoroutineIntervals, TIME_BLOCK_BITS, type GoTrace, type IndexColumn, type ProcIntervals } from '../../model/trace.js';
 import { perTrace } from './per-trace.js';
 
 /** Ps beyond this id are not given lanes (no real runtime has that many). */
@@ -49,9 +49,11 @@ function buildLanes(trace: GoTrace): TraceLanes {
   const procG = new Int32Array(procStart[procCount]);
   const open = new Int32Array(goCount).fill(-1);
   let sync = 0;
+  // timeAt(tr.time, i), unrolled for this loop over every row.
+  const { offset, base } = tr.time;
   // Pass 2.
   for (let i = 0; i < n; i++) {
-    const t = tr.time[i];
+    const t = base[i >>> TIME_BLOCK_BITS] + offset[i];
     while (sync + 1 < syncTimes.length && syncTimes[sync + 1] <= t) sync++;
     const gi = tr.g[i];
     const prev = open[gi];

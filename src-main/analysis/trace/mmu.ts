@@ -4,7 +4,7 @@
 // mean over [x, x+w] is piecewise linear in x and its minimum lies where x or x+w is a step:
 // two monotone sweeps with prefix sums give each window size exactly in linear time.
 
-import { GoState, METRIC_GOMAXPROCS, RangeKind, type GoTrace } from '../../model/trace.js';
+import { GoState, METRIC_GOMAXPROCS, RangeKind, timeAt, type GoTrace } from '../../model/trace.js';
 import { traceLanes } from './lanes.js';
 import { firstAbove } from '../sorted-search.js';
 import { defaultWorstSizes, worstWindows, type MmuWorstWindows } from './mmu-worst.js';
@@ -51,10 +51,10 @@ export function mutatorUtilization(trace: GoTrace, o: MmuOptions = {}): { time: 
   for (let i = 0; i < r.count; i++) {
     const k = r.kind[i];
     if (k === RangeKind.Stw && o.stw !== false && trace.strings[r.name[i]].includes('GC')) {
-      add(r.begin[i], 0, 1);
+      add(timeAt(r.begin, i), 0, 1);
       add(endOf(r.end[i]), 0, -1);
     } else if (k === RangeKind.Sweep && o.sweep === true) {
-      add(r.begin[i], 1);
+      add(timeAt(r.begin, i), 1);
       add(endOf(r.end[i]), -1);
     } else if (k === RangeKind.MarkAssist && o.assist !== false) assists.push(i);
   }
@@ -65,7 +65,7 @@ export function mutatorUtilization(trace: GoTrace, o: MmuOptions = {}): { time: 
   const assistsOf = new Map<number, number[]>();
   for (const i of assists) {
     const list = assistsOf.get(r.owner[i]) ?? [];
-    list.push(r.begin[i], endOf(r.end[i]));
+    list.push(timeAt(r.begin, i), endOf(r.end[i]));
     assistsOf.set(r.owner[i], list);
   }
   for (let g = 0; g < trace.goId.length; g++) {
@@ -92,7 +92,7 @@ export function mutatorUtilization(trace: GoTrace, o: MmuOptions = {}): { time: 
   for (let i = 0; i < m.count; i++) {
     if (m.kind[i] !== METRIC_GOMAXPROCS) continue;
     if (procs === 0) procs = m.value[i]; // in force from the start
-    add(m.time[i], 0, 0, m.value[i]);
+    add(timeAt(m.time, i), 0, 0, m.value[i]);
   }
   if (procs === 0) procs = 1;
   changes.sort((a, b) => a.t - b.t);

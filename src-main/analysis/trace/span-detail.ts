@@ -5,7 +5,7 @@
 // Lane intervals are the goroutine's transitions minus those into NotExist (lanes.ts), so the
 // k-th interval of a goroutine began at its k-th such transition.
 
-import { GoState, GO_STATE_NAMES, fromState, toState, type GoTrace } from '../../model/trace.js';
+import { GoState, GO_STATE_NAMES, fromState, toState, timeAt, type GoTrace } from '../../model/trace.js';
 import type { SpanEvent, SpanFrame, TraceSpan } from '../../api/trace-timeline-types.js';
 import { goroutineStats } from './goroutine-summary.js';
 import { groupRows, traceLanes } from './lanes.js';
@@ -44,9 +44,9 @@ function runningOn(trace: GoTrace, p: number, t: number): number {
 
 function eventAt(trace: GoTrace, row: number, names: string[]): SpanEvent {
   const tr = trace.transitions;
-  const by = runningOn(trace, tr.proc[row], tr.time[row]);
+  const by = runningOn(trace, tr.proc[row], timeAt(tr.time, row));
   return {
-    timeNs: tr.time[row],
+    timeNs: timeAt(tr.time, row),
     proc: tr.proc[row],
     byGoroutine: by >= 0 ? trace.goId[by] : null,
     byName: by >= 0 ? names[by] : '',

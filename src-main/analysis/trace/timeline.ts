@@ -4,7 +4,7 @@
 // of only the names the timeline shows. timelineWire is what crosses to the view (fresh arrays,
 // no end that repeats the next begin, narrow reasons and Ps); unpackTimeline widens it back.
 
-import { METRIC_HEAP_ALLOC, METRIC_HEAP_GOAL, type GoTrace } from '../../model/trace.js';
+import { METRIC_HEAP_ALLOC, METRIC_HEAP_GOAL, timeAt, timesOf, type GoTrace } from '../../model/trace.js';
 import type { TraceTimeline, TraceTimelineWire } from '../../api/trace-timeline-types.js';
 import { goroutineStats } from './goroutine-summary.js';
 import { traceLanes } from './lanes.js';
@@ -40,7 +40,7 @@ function metricSeries(trace: GoTrace, kind: number): { time: Float64Array; value
   const value = new Float64Array(n);
   for (let i = 0, k = 0; i < m.count; i++) {
     if (m.kind[i] !== kind) continue;
-    time[k] = m.time[i];
+    time[k] = timeAt(m.time, i);
     value[k++] = m.value[i];
   }
   return { time, value };
@@ -106,7 +106,7 @@ export function timelineWire(trace: GoTrace, fresh = true): TraceTimelineWire {
     procs: { start: own(lanes.procs.start), begin: own(lanes.procs.begin), end: own(lanes.procs.end), g: own(lanes.procs.g) },
     ranges: {
       kind: r.kind.slice(0, r.count),
-      begin: new Float64Array(r.begin.subarray(0, r.count)),
+      begin: timesOf(r.begin, r.count),
       end: closed(r.end, r.count, d),
       owner: r.owner.slice(0, r.count),
       name: remap(r.name, r.count, trace, local),

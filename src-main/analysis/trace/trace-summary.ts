@@ -1,7 +1,7 @@
 // The one-screen answer for a trace: versions and counts, blocking totals per category (as
 // go tool trace -pprof=CAT totals them), stop-the-world time and the goroutine groups.
 
-import { RangeKind, type GoTrace } from '../../model/trace.js';
+import { RangeKind, timeAt, type GoTrace } from '../../model/trace.js';
 import type { TraceSummary } from '../../api/trace-types.js';
 import { BLOCKING_KINDS, blockingRecordsOf } from './blocking.js';
 import { goroutineGroups, goroutineStats } from './goroutine-summary.js';
@@ -30,7 +30,7 @@ export function stopTheWorldNs(trace: GoTrace): number {
   let total = 0;
   for (let i = 0; i < r.count; i++) {
     if (r.kind[i] !== RangeKind.Stw) continue;
-    total += (Number.isNaN(r.end[i]) ? trace.durationNs : r.end[i]) - r.begin[i];
+    total += (Number.isNaN(r.end[i]) ? trace.durationNs : r.end[i]) - timeAt(r.begin, i);
   }
   return total;
 }

@@ -2,7 +2,7 @@
 // with a mark/rollback so a damaged last generation can be dropped as go tool trace does.
 
 import { Growable, grown, retyped, Uint32UntilWider } from '../growable.js';
-import { RangeKind, stateChange, type GoTrace, type TraceDetail, type GoroutineTransitions, type IndexColumn, type SignedIndexColumn, type TimeColumn } from '../../model/trace.js';
+import { RangeKind, stateChange, TIME_BLOCK_BITS, type GoTrace, type TraceDetail, type GoroutineTransitions, type IndexColumn, type SignedIndexColumn, type TimeColumn } from '../../model/trace.js';
 import type { TraceTables } from './generation-tables.js';
 
 /**
@@ -28,9 +28,9 @@ export class TraceBuilder {
 
   // Ranges and metrics: the next largest tables (a row per 30 to 70 bytes of trace), given room
   // up front like the transitions, so that they are not copied as they grow; their begin times
-  // and metric times and values 32-bit while they fit (TimeColumn).
+  // and metric times as 32-bit offsets (TimeColumn) and metric values 32-bit while they fit.
   readonly rKind: Growable<Uint8Array>;
-  readonly rBegin: Uint32UntilWider;
+  readonly rBegin: TimeColumnWriter;
   readonly rEnd: Growable<Float64Array>;
   readonly rOwner: Growable<Int32Array>;
   readonly rName: Growable<Int32Array>;
@@ -40,7 +40,7 @@ export class TraceBuilder {
   readonly cProc = i32();
   readonly cStack = i32();
 
-  readonly mTime: Uint32UntilWider;
+  readonly mTime: TimeColumnWriter;
   readonly mKind: Growable<Uint8Array>;
   readonly mValue: Uint32UntilWider;
 
@@ -90,10 +90,10 @@ export class TraceBuilder {
   ) {
     this.tr = new TransitionColumns(Math.max(1024, expected.transitions));
     const ranges = Math.max(1024, expected.ranges);
-    [this.rKind, this.rBegin, this.rEnd] = [new Growable(Uint8Array, ranges), new Uint32UntilWider(ranges), new Growable(Float64Array, ranges)];
+    [this.rKind, this.rBegin, this.rEnd] = [new Growable(Uint8Array, ranges), new TimeColumnWriter(ranges), new Growable(Float64Array, ranges)];
     [this.rOwner, this.rName] = [new Growable(Int32Array, ranges), new Growable(Int32Array, ranges)];
     const metrics = Math.max(1024, expected.metrics);
-    [this.mTime, this.mKind, this.mValue] = [new Uint32UntilWider(metrics), new Growable(Uint8Array, metrics), new Uint32UntilWider(metrics)];
+    [this.mTime, this.mKind, this.mValue] = [new TimeColumnWriter(metrics), new Growable(Uint8Array, metrics), new Uint32UntilWider(metrics)];
     this.columns = Object.values(this).filter((v): v is Col => v instanceof Growable);
   }
 
@@ -150,8 +150,8 @@ export class TraceBuilder {
   /** Opens a range; returns its row for rangeEnd (UNKEPT_ROW for a kind the parse does not keep). */
   rangeBegin(kind: number, time: number, owner: number, name: number): number {
     if (this.detail === 'summary' && kind !== RangeKind.Stw) return UNKEPT_ROW;
+    this.rBegin.put(this.rKind.length, time);
     this.rKind.push(kind);
-    this.rBegin.push(time);
     this.rEnd.push(NaN);
     this.rOwner.push(owner);
     this.rName.push(name);
@@ -164,7 +164,7 @@ export class TraceBuilder {
 
   metric(time: number, kind: number, value: number): void {
     if (this.detail === 'summary') return;
-    this.mTime.push(time);
+    this.mTime.put(this.mKind.length, time);
     this.mKind.push(kind);
     this.mValue.push(value);
   }
@@ -263,12 +263,12 @@ export class TraceBuilder {
       goLabel: this.goLabel.finish(),
       goStack: this.goStack.finish(),
       transitions,
-      ranges: { count: this.rKind.length, kind: this.rKind.view(), begin: this.rBegin.view(), end: this.rEnd.view(), owner: this.rOwner.view(), name: this.rName.view() },
+      ranges: { count: this.rKind.length, kind: this.rKind.view(), begin: this.rBegin.view(this.rKind.length), end: this.rEnd.view(), owner: this.rOwner.view(), name: this.rName.view() },
       gcCount: this.gcCount,
       labels: { count: this.lbTime.length, time: this.lbTime.finish(), g: this.lbG.finish(), label: this.lbLabel.finish() },
       procIdle: { count: this.piTime.length, time: this.piTime.finish(), proc: this.piProc.finish(), before: this.piBefore.finish() },
       cpuSamples: { count: this.cTime.length, time: this.cTime.view(), g: this.cG.view(), proc: this.cProc.view(), stack: this.cStack.view() },
-      metrics: { count: this.mTime.length, time: this.mTime.view(), kind: this.mKind.view(), value: this.mValue.view() },
+      metrics: { count: this.mKind.length, time: this.mTime.view(this.mKind.length), kind: this.mKind.view(), value: this.mValue.view() },
       tasks: { count: this.tId.length, id: this.tId.finish(), parent: this.tParent.finish(), name: this.tName.finish(), begin: this.tBegin.finish(), end: this.tEnd.finish() },
       regions: { count: this.rgG.length, g: this.rgG.finish(), task: this.rgTask.finish(), name: this.rgName.finish(), begin: this.rgBegin.finish(), end: this.rgEnd.finish() },
       logs: { count: this.lTime.length, time: this.lTime.finish(), g: this.lG.finish(), task: this.lTask.finish(), key: this.lKey.finish(), value: this.lValue.finish() },
@@ -276,17 +276,69 @@ export class TraceBuilder {
   }
 }
 
+const TIME_BLOCK_ROWS = 1 << TIME_BLOCK_BITS;
+/** How far below a block's first time its base is: room for a later row a little earlier (a range begun at its generation's start). */
+const TIME_BASE_SLACK = 2 ** 24;
+
+/**
+ * A TimeColumn written row by row, rows in order (each given its index: the table's row count,
+ * so a rollback of the table rolls it back too). A block's base is set by its first row; a time
+ * that is not a whole number within 2^32 ns above its block's base makes the offsets 64-bit
+ * floats holding the times themselves, once (the bases then 0): every time comes back exact.
+ */
+export class TimeColumnWriter {
+  offset: Uint32Array | Float64Array;
+  base: Float64Array;
+  private wide = false;
+
+  constructor(rows: number) {
+    // Room for whole blocks: the column can only be full at a block's start.
+    this.offset = new Uint32Array(Math.ceil(Math.max(1, rows) / TIME_BLOCK_ROWS) * TIME_BLOCK_ROWS);
+    this.base = new Float64Array(this.offset.length >>> TIME_BLOCK_BITS);
+  }
+
+  put(i: number, time: number): void {
+    if ((i & (TIME_BLOCK_ROWS - 1)) === 0) this.startBlock(i, time);
+    let offset = time - this.base[i >>> TIME_BLOCK_BITS];
+    if (offset >>> 0 !== offset && !this.wide) {
+      this.widen(i);
+      offset = time;
+    }
+    this.offset[i] = offset;
+  }
+
+  private startBlock(i: number, time: number): void {
+    if (i === this.offset.length) {
+      this.offset = grown(this.offset, this.offset.length * 2);
+      this.base = grown(this.base, this.base.length * 2);
+    }
+    this.base[i >>> TIME_BLOCK_BITS] = this.wide || !(time >= TIME_BASE_SLACK) ? 0 : Math.floor(time) - TIME_BASE_SLACK;
+  }
+
+  /** The times of rows [0, count) as a TimeColumn, without a copy (views, like the other large columns). */
+  view(count: number): TimeColumn {
+    return { offset: this.offset.subarray(0, count), base: this.base.subarray(0, (count + TIME_BLOCK_ROWS - 1) >>> TIME_BLOCK_BITS) };
+  }
+
+  /** The rows before `count` as 64-bit float times, every base 0. */
+  private widen(count: number): void {
+    const times = new Float64Array(this.offset.length);
+    for (let i = 0; i < count; i++) times[i] = this.base[i >>> TIME_BLOCK_BITS] + this.offset[i];
+    [this.offset, this.wide] = [times, true];
+    this.base.fill(0);
+  }
+}
+
 /**
  * The transition columns as plain typed arrays with one row count: a row is seven stores and
  * two checks (the hot path of the parser), and the columns grow together. The index columns
- * start 8-bit and the times 32-bit (9 bytes a row with the two states in one byte, instead of 26
- * when all are 32-bit and the times 64-bit); each index column becomes 16- or 32-bit when a
- * value does not fit, once or twice, and the times 64-bit floats once, at the first time of
- * 2^32 ns (4.29 s) or more.
+ * start 8-bit and the times are 32-bit offsets (TimeColumnWriter: 9 bytes a row with the two
+ * states in one byte, instead of 26 when all are 32-bit and the times 64-bit); each index column
+ * becomes 16- or 32-bit when a value does not fit, once or twice.
  */
-export class TransitionColumns implements GoroutineTransitions {
+export class TransitionColumns {
   count = 0;
-  time: TimeColumn;
+  readonly time: TimeColumnWriter;
   g: IndexColumn;
   change: Uint8Array;
   reason: IndexColumn;
@@ -298,10 +350,9 @@ export class TransitionColumns implements GoroutineTransitions {
   private stackMax = 0xff;
   private procMin = -0x80;
   private procMax = 0x7f;
-  private timeWide = false;
 
   constructor(rows: number) {
-    this.time = new Uint32Array(rows);
+    this.time = new TimeColumnWriter(rows);
     this.g = new Uint8Array(rows);
     this.change = new Uint8Array(rows);
     this.reason = new Uint8Array(rows);
@@ -311,12 +362,12 @@ export class TransitionColumns implements GoroutineTransitions {
 
   push(time: number, g: number, from: number, to: number, reason: number, stack: number, proc: number): void {
     const i = this.count;
-    if (i === this.time.length) this.grow();
+    if (i === this.g.length) this.grow();
     // A negative index shows as a large unsigned one: it widens its column too.
-    if (g >>> 0 > this.gMax || reason >>> 0 > this.reasonMax || stack >>> 0 > this.stackMax || proc > this.procMax || proc < this.procMin || (time >>> 0 !== time && !this.timeWide)) {
-      this.widen(time, g, reason, stack, proc);
+    if (g >>> 0 > this.gMax || reason >>> 0 > this.reasonMax || stack >>> 0 > this.stackMax || proc > this.procMax || proc < this.procMin) {
+      this.widen(g, reason, stack, proc);
     }
-    this.time[i] = time;
+    this.time.put(i, time);
     this.g[i] = g;
     this.change[i] = stateChange(from, to);
     this.reason[i] = reason;
@@ -326,9 +377,8 @@ export class TransitionColumns implements GoroutineTransitions {
   }
 
   /** The columns a row's values do not fit, as wide as those values need. */
-  private widen(time: number, g: number, reason: number, stack: number, proc: number): void {
+  private widen(g: number, reason: number, stack: number, proc: number): void {
     const n = this.count;
-    if (time >>> 0 !== time && !this.timeWide) [this.time, this.timeWide] = [retyped(this.time, n, Float64Array), true];
     if (g >>> 0 > this.gMax) [this.g, this.gMax] = widerUnsigned(this.g, g >>> 0, n);
     if (reason >>> 0 > this.reasonMax) [this.reason, this.reasonMax] = widerUnsigned(this.reason, reason >>> 0, n);
     if (stack >>> 0 > this.stackMax) [this.stack, this.stackMax] = widerUnsigned(this.stack, stack >>> 0, n);
@@ -340,8 +390,7 @@ export class TransitionColumns implements GoroutineTransitions {
   }
 
   private grow(): void {
-    const rows = this.time.length * 2;
-    this.time = grown(this.time, rows);
+    const rows = this.g.length * 2;
     this.g = grown(this.g, rows);
     this.change = grown(this.change, rows);
     this.reason = grown(this.reason, rows);
@@ -357,7 +406,7 @@ export class TransitionColumns implements GoroutineTransitions {
     const n = this.count;
     return {
       count: n,
-      time: this.time.subarray(0, n),
+      time: this.time.view(n),
       g: this.g.subarray(0, n),
       change: this.change.subarray(0, n),
       reason: this.reason.subarray(0, n),
