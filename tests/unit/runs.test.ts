@@ -1,7 +1,7 @@
 // Runs and history on real data: two versions of tests/go/runpair (version 2's main.parse does
 // three times the work), several executions each, imported as runs through the built CLI.
-// The comparison flags main.parse; comparisons of two runs of the same version flag nothing
-// (the false-positive rate over 12 comparisons is printed); one artifact a side gives the
+// The comparison flags main.parse; comparisons of two runs of the same version flag no more than chance
+// (the false-positive rate over 20 comparisons is printed and bounded); one artifact a side gives the
 // -diff_base difference without p-values; a step in a trend is marked at the step.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { join } from 'node:path';
@@ -63,7 +63,7 @@ describe('runs', () => {
     expect(text.stdout).toMatch(/main\.parse .*\+\d+\.\d% +p=[\d.e-]+ \*/);
   });
 
-  test('two runs of the same version flag nothing: false-positive rate over 20 comparisons', async () => {
+  test('two runs of the same version flag no more than chance allows: false-positive rate over 20 comparisons', async () => {
     const engine = new Engine({ libraryPath: join(tmp.dir, 'fp.sqlite'), workerPath: repoPath('out/main/profile-worker.js') });
     try {
       const imported = (await engine.importPaths(data.v1.flatMap((x) => [x.cpu, x.gclog]))).artifacts;
@@ -88,7 +88,12 @@ describe('runs', () => {
         }
       }
       console.log(`false-positive rate: ${flagged} of ${comparisons} same-version comparisons flagged anything`);
-      expect(flagged / comparisons).toBeLessThanOrEqual(0.05);
+      // Each comparison is one Holm-corrected family at α = 0.05 (compare.ts decideComparison), so
+      // a correct method flags a same-version comparison up to 5 % of the time: 1 of 20 on average,
+      // 2 or more of 20 in about a quarter of fresh recordings (binomial, n = 20, p = 0.05; CI met
+      // 2). 5 or more has a chance of 0.3 %: the bound that fails a broken correction (uncorrected
+      // p-values flag most comparisons) and not a correct one.
+      expect(flagged, 'same-version comparisons that flagged anything').toBeLessThanOrEqual(4);
     } finally {
       await engine.close();
     }
