@@ -2,7 +2,7 @@
 // with a mark/rollback so a damaged last generation can be dropped as go tool trace does.
 
 import { Growable, grown, retyped, Uint32UntilWider } from '../growable.js';
-import { RangeKind, stateChange, TIME_BLOCK_BITS, type GoTrace, type TraceDetail, type GoroutineTransitions, type IndexColumn, type SignedIndexColumn, type TimeColumn } from '../../model/trace.js';
+import { RangeKind, stateChange, TIME_BLOCK_BITS, timeAt, type GoTrace, type TraceDetail, type GoroutineTransitions, type IndexColumn, type SignedIndexColumn, type TimeColumn } from '../../model/trace.js';
 import type { TraceTables } from './generation-tables.js';
 
 /**
@@ -323,7 +323,7 @@ export class TimeColumnWriter {
   /** The rows before `count` as 64-bit float times, every base 0. */
   private widen(count: number): void {
     const times = new Float64Array(this.offset.length);
-    for (let i = 0; i < count; i++) times[i] = this.base[i >>> TIME_BLOCK_BITS] + this.offset[i];
+    for (let i = 0; i < count; i++) times[i] = timeAt(this, i);
     [this.offset, this.wide] = [times, true];
     this.base.fill(0);
   }
