@@ -7,7 +7,7 @@ import { predictionBands, type PredictionBands } from './error-bands.js';
 import { goMinor } from './gc-units.js';
 import { gogcFromGoals, withRootsFromGoals } from './from-trace.js';
 import { estimateNonHeapBytes } from './non-heap.js';
-import { inferGogc, recordedSummary, type RecordedSummary } from './recorded.js';
+import { recordedSummary, type RecordedSummary } from './recorded.js';
 import { gogcGoal } from './pacer.js';
 import { PHASE_SPREAD, PHASES, simulatePhases } from './phases.js';
 import { fitResiduals, type GcSettings, type SimCycle, type SimResult } from './simulate.js';
@@ -165,7 +165,7 @@ function fitModel(log: GcLog, opts: { recorded?: { gogc: number; memLimitBytes: 
   // read from how the goals grow with the marked heap.
   const rootsGogc = opts.recorded ? (opts.recorded.memLimitBytes === null ? opts.recorded.gogc : null) : gogcFromGoals(cycles);
   const fitted = rootsGogc !== null ? withRootsFromGoals(cycles, rootsGogc) : cycles;
-  const recorded = { ...recordedSummary(cycles), inferredGogc: inferGogc(fitted) };
+  const recorded = recordedSummary(cycles, fitted);
   const sweepCpuMs = log.sweepCpuMs?.length === log.cycles.length && cycles.length === log.cycles.length ? log.sweepCpuMs : undefined;
   const baseline = fitBaseline(fitted, { gogc: recorded.inferredGogc, goMinor: minor, sweepCpuMs });
   const defaultNonHeapBytes = metrics?.nonHeapBytes ?? estimateNonHeapBytes(fitted);
