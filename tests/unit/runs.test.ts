@@ -158,9 +158,16 @@ test('a trend over runs with a step marks the change point at the step', async (
   const t = await gpwJson<Trend>(tlib, 'trend', '--kind', 'cpu', '--function', '^main\\.parse$', '--label', 'svc=trend');
   expect(t.points.map((p) => p.run)).toEqual(execs.map((e) => e.name));
   expect(t.points.every((p) => p.n === 1)).toBe(true);
-  expect(t.changePoints.map((c) => c.run)).toEqual(['b1']);
-  expect(t.changePoints[0]).toMatchObject({ previousRun: 'a9' });
-  expect(t.changePoints[0].after / t.changePoints[0].before).toBeGreaterThan(2);
+  // The step is found, where it is, and is the largest change. After it, E-divisive means tests
+  // the best split of each side at α = 0.05 (change-points.ts), so a further split inside one
+  // version's executions is found by chance in about one fresh recording in ten (CI met one at a4);
+  // any such one must be a smaller change than the step.
+  const step = t.changePoints.find((c) => c.run === 'b1');
+  expect(step, `change points: ${t.changePoints.map((c) => `${c.run} ${c.before}→${c.after}`).join(', ')}`).toBeDefined();
+  expect(step).toMatchObject({ previousRun: 'a9' });
+  expect(step!.after / step!.before).toBeGreaterThan(2);
+  const size = (c: { before: number; after: number }): number => Math.abs(Math.log(c.after / c.before));
+  for (const c of t.changePoints) if (c !== step) expect(size(c), `${c.run} against the step at b1`).toBeLessThan(size(step!));
   const gc = await gpwJson<Trend>(tlib, 'trend', '--metric', 'gc.count', '--label', 'svc=trend');
   expect(gc.points).toHaveLength(15);
   const bad = await gpw(tlib, 'trend', '--metric', 'gc.nope');
