@@ -21,6 +21,8 @@
 // where the worker never runs beside the mutator, the most). The combination is the
 // power mean (natural^−s + paced^−s)^(−1/s), s from assistSharpness.
 
+import { sameProgress } from './cycle-track.js';
+
 export interface MarkPhaseInput {
   /** Heap when the cycle was triggered. */
   heapStart: number;
@@ -68,9 +70,14 @@ export function markAllocation(m: MarkPhaseInput): number {
   return first + stretch(heap, extended, Math.max(worst - expected, 1), work - expected, natural, m);
 }
 
-/** Allocation while `work` bytes are scanned, `remaining` expected, from `heap` towards `goal`. */
+/**
+ * Allocation while `work` bytes are scanned, `remaining` expected, from `heap` towards `goal`. A mark that starts past its goal
+ * is paced to 1.1 × the goal (mgcpacer.go revise), a step: a heap that equals the goal up to the replay's rounding (a recorded
+ * cycle that started at its goal, replayed as a sum of recorded steps) counts as at the goal, not past it, or a replay at the
+ * recorded settings would leave the recording there.
+ */
 function stretch(heap: number, goal: number, remaining: number, work: number, natural: number, m: MarkPhaseInput): number {
-  const target = heap > goal ? goal * MAX_OVERSHOOT : goal;
+  const target = heap > goal && !sameProgress(heap, goal) ? goal * MAX_OVERSHOOT : goal;
   const room = Math.max(target - heap, m.minRunway);
   const paced = room / remaining;
   return assistedRate(natural, paced, m.sharpness) * work;
