@@ -159,7 +159,7 @@ export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTR
       fit.goal[k] = Number.isFinite(modelGoal) && t.goal[k] > 0 && modelGoal > 0 ? t.goal[k] / modelGoal : 1;
       fit.goalBy[k] = goalKind;
     }
-    const goal = res && Number.isFinite(modelGoal) ? modelGoal * goalResidual(res, goalKind, d) : modelGoal;
+    const goal = res && Number.isFinite(modelGoal) ? replayedGoal(res, goalG, goalL, d) : modelGoal;
     // The runtime plans with its own assumption: background marking at 25 % of GOMAXPROCS.
     const runway = estimator.value() * ((1 - BACKGROUND_UTILIZATION) / BACKGROUND_UTILIZATION) * lastWork;
     const trigger = Number.isFinite(goal) ? heapTrigger(goal, marked, runway) : Infinity;
@@ -393,16 +393,19 @@ export function limiterCut(assist: number, stw: number, mutBefore: number, span:
 }
 
 /**
- * The goal's departure for a replayed cycle whose lower goal is of kind `kind`. The runtime sets GOGC's goal and the memory
- * limit's apart and takes the lower (mgcpacer.go heapGoalInternal), so how far a recorded cycle's goal departed from the
- * limit's (the non-heap memory it counted was not the estimate) says nothing about GOGC's goal, which never falls below the
- * marked heap × (1 + GOGC/100): carried over, a limited recording's departures of 0.55 put a GOGC=50 replay's goals below its
- * live heap (continuous marking, GC CPU above 70 % where the real run had 56 %). A recorded cycle's own departure counts when
- * the replay's goal is of its kind; otherwise, and between cycles, the nearest paced cycles' of that kind (none: 1).
+ * A replayed cycle's goal. The runtime sets GOGC's goal and the memory limit's apart and takes the lower (mgcpacer.go
+ * heapGoalInternal), so each goal departs from the model only as recorded goals of its own kind did: how far a recorded
+ * cycle's goal departed from the limit's (the non-heap memory it counted was not the estimate) says nothing about GOGC's goal,
+ * which never falls below the marked heap × (1 + GOGC/100) (carried over, a limited recording's departures of 0.55 put a
+ * GOGC=50 replay's goals below its live heap: continuous marking, GC CPU above 70 % where the real run had 56 %), and a GOGC
+ * goal's departure does not lift it past the limit's (a replay 20 KB off a limited recording's limit had its GOGC goals × 3.9
+ * above a 66 MiB limit and peaked at 157 MiB). A recorded cycle whose goal is of the kind the model gives it reads its own goal;
+ * otherwise, and between cycles, each goal takes the nearest paced cycles' departure of its kind (none: 1), and the lower counts.
  */
-function goalResidual(res: Residuals, kind: 'gogc' | 'limit', p: TrackPosition): number {
-  if (p.exact && res.goalBy[p.lo] === kind) return residual(res, 'goal', p);
-  return betweenResidual(kind === 'limit' ? res.between.limitGoal : res.between.goal, p);
+function replayedGoal(res: Residuals, goalG: number, goalL: number, p: TrackPosition): number {
+  const kind = goalL < goalG ? 'limit' : 'gogc';
+  if (p.exact && res.goalBy[p.lo] === kind) return Math.min(goalG, goalL) * residual(res, 'goal', p);
+  return Math.min(goalG * betweenResidual(res.between.goal, p), goalL * betweenResidual(res.between.limitGoal, p));
 }
 
 /**
