@@ -59,16 +59,22 @@ test('a heap at its goal up to rounding is paced as at the goal, one clearly pas
   expect(markAllocation({ ...base, heapStart: base.goal + 2 ** 20 })).toBeGreaterThan(10 * at);
 });
 
-// The same log read without its settings: gpw reads GOGC=100 and a limit of 65.98 MiB from its goals. A GOGC=off
-// run's goals rise far above GOGC=100's after a cycle that marks little (5 MiB marked, a 54 MiB goal: the limit's),
-// which the fit counts as GOGC goals × 3.9. A user who types the limit the page shows (66 MiB, 20 KB more) leaves the
-// recording; a replayed GOGC goal must not then pass the limit's goal (the runtime takes the lower of the two): it
-// did, and that replay peaked at 157 MiB (recorded: 73) in 18 cycles (29).
-test('a replay a few KB off the recorded limit stays near the recording: a GOGC goal does not pass the limit', () => {
+// The same log read without its settings. A GOGC=off run's goals rise far above GOGC=100's after a cycle that marks
+// little (5 MiB marked, a 54 MiB goal: the limit's); gpw read it as GOGC=100 with a 65.98 MiB limit and counted those
+// goals as GOGC goals × 3.9. Under a limit every goal is at most GOGC's, so goals on both sides of one GOGC's mean a
+// limit and a GOGC above them all: off.
+test('read without its settings: GOGC=off and a limit within 2 MiB of the real one', () => {
   const model = buildGcModel(parseGctrace(LOG));
-  const limit = model.recordedSettings.memLimitBytes!;
-  expect(Math.abs(limit - LIMIT)).toBeLessThan(2 ** 20);
-  const w = gcWhatIf(model, { gogc: model.recordedSettings.gogc, memLimitBytes: LIMIT });
+  expect(model.recordedSettings.gogc).toBe(-1);
+  expect(Math.abs(model.recordedSettings.memLimitBytes! - LIMIT)).toBeLessThan(2 * 2 ** 20);
+});
+
+// Read as GOGC=100 (as before), a user who typed the limit the page showed (66 MiB, 20 KB more) left the recording,
+// and a replayed GOGC goal passed the limit's (the runtime takes the lower of the two): that replay peaked at 157 MiB
+// (recorded: 73) in 18 cycles (29).
+test('a replay 20 KB off the limit of a recording read as GOGC=100: a GOGC goal does not pass the limit\'s', () => {
+  const model = buildGcModel(parseGctrace(LOG), { recorded: { gogc: 100, memLimitBytes: LIMIT - 20000 } });
+  const w = gcWhatIf(model, { gogc: 100, memLimitBytes: LIMIT });
   expect(w.basis.selfReplay).toBe(false);
   expect(w.predicted.peakHeapBytes / model.recorded.peakHeapBytes).toBeLessThan(1.3);
   expect(w.predicted.gcCount / model.recorded.gcCount).toBeGreaterThan(0.75);
