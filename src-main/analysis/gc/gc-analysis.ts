@@ -7,7 +7,7 @@ import { predictionBands, type PredictionBands } from './error-bands.js';
 import { goMinor } from './gc-units.js';
 import { gogcFromGoals, withRootsFromGoals } from './from-trace.js';
 import { estimateNonHeapBytes } from './non-heap.js';
-import { inferGogc, recordedSummary, type RecordedSummary } from './recorded.js';
+import { recordedSummary, type RecordedSummary } from './recorded.js';
 import { gogcGoal } from './pacer.js';
 import { PHASE_SPREAD, PHASES, simulatePhases } from './phases.js';
 import { fitResiduals, type GcSettings, type SimCycle, type SimResult } from './simulate.js';
@@ -196,26 +196,18 @@ function restsOn(model: GcModel): string {
 /**
  * The settings a recording's goals imply: GOGC from the goals that follow it (recorded.ts), and a
  * memory limit when a good share of the cycles had a goal well below GOGC's (the limit's goal is
- * then the limit less non-heap memory and headroom). A limit's goals pull a GOGC read from every
- * cycle down (GOGC=100 under a binding limit read as 35–85), so it is read again from the cycles
- * whose goals are not below the last reading's, until it holds. Under a limit every goal is at
- * most GOGC's (the runtime takes the lower), so a recording with goals still well above the
- * reading's has a GOGC above all its goals: taken as off (a GOGC=off sawtooth under 66 MiB, 5 MiB
- * marked and a 54 MiB goal, read as GOGC=100 had its goals counted as GOGC goals × 3.9). A
- * recording whose goals follow neither is taken as GOGC=100.
+ * then the limit less non-heap memory and headroom). Under a limit every goal is at most GOGC's
+ * (the runtime takes the lower), so a recording with goals also well above the GOGC read has a
+ * GOGC above all its goals: taken as off (a GOGC=off sawtooth under 66 MiB, 5 MiB marked and a
+ * 54 MiB goal, read as GOGC=100 had its goals counted as GOGC goals × 3.9). A recording whose goals
+ * follow neither is taken as GOGC=100. (GOGC=100 under a limit that binds most cycles reads as a
+ * lower GOGC: its goals cannot tell the two apart.)
  */
 export function inferRecordedSettings(cycles: GcCycle[], inferredGogc: number | null, nonHeapBytes: number, minor: number): { gogc: number; memLimitBytes: number | null } {
   const paced = cycles.filter((c, i) => i > 0 && !c.forced && c.goalBytes !== null).length;
-  const enough = (n: number): boolean => n >= Math.max(3, 0.1 * paced);
-  let gogc = inferredGogc ?? 100;
-  let split = goalsAgainst(cycles, gogc);
-  for (let round = 0; round < 4 && enough(split.bound.length); round++) {
-    const again = inferGogc(cycles, (i) => !split.boundAt.has(i));
-    if (again === null || again <= gogc) break;
-    gogc = again;
-    split = goalsAgainst(cycles, gogc);
-  }
-  if (!enough(split.bound.length)) return { gogc: paced === 0 && inferredGogc === null ? -1 : gogc, memLimitBytes: null };
+  const gogc = inferredGogc ?? 100;
+  const split = goalsAgainst(cycles, gogc);
+  if (split.bound.length < Math.max(3, 0.1 * paced)) return { gogc: paced === 0 && inferredGogc === null ? -1 : gogc, memLimitBytes: null };
   const off = split.bound.length > 0.8 * paced || split.above >= 2;
   // The limit's goal is g − 3 % (Go 1.21+; g − 1 MiB before) with g = limit − non-heap; with GOGC off every goal is the limit's.
   const limitGoals = off ? split.goals : split.bound;
@@ -224,11 +216,10 @@ export function inferRecordedSettings(cycles: GcCycle[], inferredGogc: number | 
   return { gogc: off ? -1 : gogc, memLimitBytes: Math.round(g + nonHeapBytes) };
 }
 
-/** Paced goals against GOGC's: those well below it (a limit's), at which cycles, and how many are past it by more than gctrace's whole-MiB figures allow. */
-function goalsAgainst(cycles: GcCycle[], gogc: number): { goals: number[]; bound: number[]; boundAt: Set<number>; above: number } {
+/** Paced goals against GOGC's: those well below it (a limit's), and how many are past it by more than gctrace's whole-MiB figures allow. */
+function goalsAgainst(cycles: GcCycle[], gogc: number): { goals: number[]; bound: number[]; above: number } {
   const goals: number[] = [];
   const bound: number[] = [];
-  const boundAt = new Set<number>();
   let above = 0;
   for (let i = 1; i < cycles.length; i++) {
     const c = cycles[i];
@@ -236,13 +227,10 @@ function goalsAgainst(cycles: GcCycle[], gogc: number): { goals: number[]; bound
     goals.push(c.goalBytes);
     const prev = cycles[i - 1];
     const g = gogcGoal(gogc, prev.heapLiveBytes, prev.stacksBytes ?? 0, c.globalsBytes ?? 0);
-    if (c.goalBytes < 0.93 * g - 2 * 2 ** 20) {
-      bound.push(c.goalBytes);
-      boundAt.add(i);
-    }
+    if (c.goalBytes < 0.93 * g - 2 * 2 ** 20) bound.push(c.goalBytes);
     if (c.goalBytes > 1.07 * g + 2 * 2 ** 20) above++;
   }
-  return { goals, bound, boundAt, above };
+  return { goals, bound, above };
 }
 
 export function gcRunView(model: GcModel): GcRunView {

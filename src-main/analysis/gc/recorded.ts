@@ -63,9 +63,9 @@ const MiB = 2 ** 20;
  * GOGC to round numbers), ties to the one nearest the truncation-corrected median. Of the
  * validation corpus's 186 runs at GOGC 25–800 without a limit it reads 185 exactly (the other has
  * one paced cycle: null); at settings nobody rounds (70, 130) it can land 5 off
- * (tests/unit/gc-infer-gogc.test.ts). `use`: which cycles (by index) to read it from (all).
+ * (tests/unit/gc-infer-gogc.test.ts).
  */
-export function inferGogc(cycles: GcCycle[], use: (i: number) => boolean = () => true): number | null {
+export function inferGogc(cycles: GcCycle[]): number | null {
   const printed: number[] = [];
   const corrected: number[] = [];
   const lows: number[] = [];
@@ -75,7 +75,7 @@ export function inferGogc(cycles: GcCycle[], use: (i: number) => boolean = () =>
   const slack = (bytes: number | null): number => (bytes !== null && bytes % MiB === 0 ? MiB : 0);
   for (let i = 1; i < cycles.length; i++) {
     const c = cycles[i];
-    if (c.forced || c.goalBytes === null || !use(i)) continue;
+    if (c.forced || c.goalBytes === null) continue;
     const m = cycles[i - 1].heapLiveBytes;
     const roots = m + (cycles[i - 1].stacksBytes ?? 0) + (c.globalsBytes ?? 0);
     // MiB truncation: only heaps of a few MiB and more say anything.
