@@ -450,8 +450,96 @@ interface SampleSpans {
   stringCount: number;
 }
 
+type ProfileParts = { skeleton: Profile; samples: SampleSpans };
+
 /** Everything but the samples, decoded; the samples located. */
-function decodeProfileParts(bytes: Uint8Array): { skeleton: Profile; samples: SampleSpans } {
+function decodeProfileParts(bytes: Uint8Array): ProfileParts {
+  return locateParts(bytes).next().value as ProfileParts;
+}
+
+/**
+ * A profile's data located (and its skeleton decoded) while another thread still gunzips it into
+ * `data` (workers/read-ahead.ts): add() takes the entries whose bytes have all arrived, finish()
+ * the rest once every byte is there. The same reading as scanPprof's, entry by entry, so the
+ * same scan; data it cannot read (bad, or not a profile's) is left to scanPprof, which says why.
+ */
+export class LocateAhead {
+  private readonly arrived = { upTo: 0, all: false };
+  private readonly parts: Generator<void, ProfileParts>;
+  private failed = false;
+
+  constructor(private readonly data: Uint8Array) {
+    this.parts = locateParts(data, this.arrived);
+  }
+
+  /** The first `upTo` bytes have arrived. */
+  add(upTo: number): void {
+    if (this.failed) return;
+    this.arrived.upTo = upTo;
+    try {
+      this.parts.next();
+    } catch {
+      this.failed = true;
+    }
+  }
+
+  /** The scan of the data once its `length` bytes have arrived; undefined when scanPprof must read it. */
+  finish(length: number): PprofScan | undefined {
+    // Empty or gzipped again: scanPprof unwraps or refuses it.
+    if (this.failed || length < 2 || isGzip(this.data)) return undefined;
+    this.arrived.upTo = length;
+    this.arrived.all = true;
+    try {
+      const last = this.parts.next();
+      // The samples' reader ends where the data does, as scanPprof's.
+      return last.done ? scanOf(last.value.skeleton, { ...last.value.samples, r: protobuf.Reader.create(this.data.subarray(0, length)) }) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/**
+ * The end of the top-level entry at `pos` when its bytes are all below `upTo`, else -1 (also for
+ * the rare kinds of entries left to the last step: groups).
+ */
+function entryEndAt(buf: Uint8Array, pos: number, upTo: number): number {
+  let p = pos;
+  let tag = 0;
+  for (let shift = 0; ; shift += 7) {
+    if (p >= upTo || shift > 28) return -1;
+    const b = buf[p++];
+    tag |= (b & 0x7f) << shift;
+    if (b < 0x80) break;
+  }
+  switch (tag & 7) {
+    case WIRE_VARINT:
+      for (let i = 0; i < 10; i++) if (p >= upTo) return -1; else if (buf[p++] < 0x80) return p;
+      return -1;
+    case WIRE_LEN: {
+      let len = 0;
+      for (let shift = 0; ; shift += 7) {
+        if (p >= upTo || shift > 28) return -1;
+        const b = buf[p++];
+        len += (b & 0x7f) * 2 ** shift;
+        if (b < 0x80) break;
+      }
+      return p + len <= upTo ? p + len : -1;
+    }
+    case 1:
+      return p + 8 <= upTo ? p + 8 : -1;
+    case 5:
+      return p + 4 <= upTo ? p + 4 : -1;
+    default:
+      return -1;
+  }
+}
+
+/**
+ * decodeProfileParts, as a generator: with `arrived`, the data arrives while it is read (LocateAhead),
+ * and the loop over the top-level entries pauses (yields) at an entry whose bytes are not all there.
+ */
+function* locateParts(bytes: Uint8Array, arrived?: { upTo: number; all: boolean }): Generator<void, ProfileParts> {
   const r = protobuf.Reader.create(bytes);
   const sampleTypeRanges = newRange();
   // Every top-level entry takes at least two bytes, and there are at most MAX_DECODED_ENTRIES.
@@ -472,7 +560,16 @@ function decodeProfileParts(bytes: Uint8Array): { skeleton: Profile; samples: Sa
   let entries = 0;
 
   const buf = r.buf;
-  while (r.pos < r.len) {
+  for (;;) {
+    if (arrived) {
+      // Bytes past those that arrived are not the data's: the reader ends at the last that did.
+      r.len = arrived.upTo;
+      if (!arrived.all && entryEndAt(buf, r.pos, r.len) < 0) {
+        yield;
+        continue;
+      }
+    }
+    if (r.pos >= r.len) break;
     // One count for every top-level entry, before the ranges and strings that hold them grow.
     if (++entries > MAX_DECODED_ENTRIES) throw tooManyEntries(r.pos);
     if (buf[r.pos] === 0x12) {
