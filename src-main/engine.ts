@@ -193,9 +193,11 @@ export class Engine implements GpwApi {
     await this.capture.close();
     await this.ssh.close();
     this.source.close();
-    await this.worker.close();
+    // The profile worker's thread stops (~20 ms) while the traces and the library close here.
+    const worker = this.worker.close();
     await this.traces.close();
     this.library.close();
+    await worker;
   }
 
   // ---- contract methods ----
