@@ -981,7 +981,8 @@ class SampleDecoder {
     // Straight from the buffer, as decode(): a profile with labels has millions of them.
     let p = from;
     while (p < end) {
-      // One-byte tags and values (string indices of small tables) in place, as decode() does.
+      // One-byte tags and one- or two-byte values (string indices of small tables, numbers such as
+      // sizes up to 16 KiB) in place, as decode() does.
       let t = buf[p];
       if (t < 0x80) p++;
       else {
@@ -992,7 +993,10 @@ class SampleDecoder {
       if (field >= 1 && field <= 4) {
         let v = buf[p];
         if (v < 0x80) p++;
-        else {
+        else if (buf[p + 1] < 0x80) {
+          v = (v & 0x7f) | (buf[p + 1] << 7);
+          p += 2;
+        } else {
           v = readVarintAt(buf, p);
           if (varintEnd > buf.length) throw new RangeError('varint runs past the end of the data');
           p = varintEnd;
