@@ -536,6 +536,42 @@ function entryEndAt(buf: Uint8Array, pos: number, upTo: number): number {
 }
 
 /**
+ * The run of samples (field 2, length-delimited, lengths of up to four bytes) from `pos`, each
+ * located (its byte range pushed) and counted as an entry; where the run ends: at another entry,
+ * at a sample whose length takes more bytes (left to readRange), or, when `arriving`, at a sample
+ * not all below `len` (the data still arrives: LocateAhead). A plain function, not part of the
+ * generator that calls it, so that V8 optimises its loop as it runs (in a generator it ran about
+ * twice as slow in a new process).
+ */
+function locateSamples(buf: Uint8Array, pos: number, len: number, samples: Range, counted: { entries: number }, arriving: boolean): number {
+  let p = pos;
+  let entries = counted.entries;
+  try {
+    while (p < len && buf[p] === 0x12) {
+      const at = p + 1;
+      // A sample's length in place when it takes one byte (most), else as the varint reader reads it.
+      let n = at < len ? buf[at] : 0x80;
+      let from = at + 1;
+      if (n >= 0x80) {
+        n = readVarintAt(buf, at);
+        from = varintEnd;
+        if (from - at > 4) break;
+      }
+      const end = from + n;
+      if (arriving && (from > len || end > len)) break;
+      if (++entries > MAX_DECODED_ENTRIES) throw tooManyEntries(p);
+      if (end > len) throw new RangeError('length exceeds buffer');
+      samples.start.push(from);
+      samples.end.push(end);
+      p = end;
+    }
+  } finally {
+    counted.entries = entries;
+  }
+  return p;
+}
+
+/**
  * decodeProfileParts, as a generator: with `arrived`, the data arrives while it is read (LocateAhead),
  * and the loop over the top-level entries pauses (yields) at an entry whose bytes are not all there.
  */
@@ -558,6 +594,7 @@ function* locateParts(bytes: Uint8Array, arrived?: { upTo: number; all: boolean 
   let period = 0;
   let defaultSampleType = 0;
   let entries = 0;
+  const counted = { entries };
 
   const buf = r.buf;
   for (;;) {
@@ -570,21 +607,18 @@ function* locateParts(bytes: Uint8Array, arrived?: { upTo: number; all: boolean 
       }
     }
     if (r.pos >= r.len) break;
-    // One count for every top-level entry, before the ranges and strings that hold them grow.
-    if (++entries > MAX_DECODED_ENTRIES) throw tooManyEntries(r.pos);
     if (buf[r.pos] === 0x12) {
-      // A sample (field 2, length-delimited): most entries of a big profile, located in place.
-      const at = r.pos + 1;
-      const len = readVarintAt(buf, at);
-      // Lengths of up to four bytes (the rest as readRange reads them).
-      if (varintEnd - at <= 4) {
-        if (varintEnd + len > r.len) throw new RangeError('length exceeds buffer');
-        samples.start.push(varintEnd);
-        samples.end.push(varintEnd + len);
-        r.pos = varintEnd + len;
+      // Samples: most entries of a big profile, located in place, a run at a time.
+      counted.entries = entries;
+      const end = locateSamples(buf, r.pos, r.len, samples, counted, arrived?.all === false);
+      entries = counted.entries;
+      if (end > r.pos) {
+        r.pos = end;
         continue;
       }
     }
+    // One count for every top-level entry, before the ranges and strings that hold them grow.
+    if (++entries > MAX_DECODED_ENTRIES) throw tooManyEntries(r.pos);
     const tag = r.uint32();
     const field = tag >>> 3;
     const wt = tag & 7;
