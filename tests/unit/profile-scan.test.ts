@@ -227,6 +227,20 @@ describe('scanPprof + ScannedProfile', () => {
       expect(Buffer.compare(Buffer.from(got!.data), gunzipSync(gz))).toBe(0);
       sameScan(got!.located && scanSampleTable(got!.located.skeleton, got!.located.table), scanPprof(gunzipSync(gz)));
     }
+    // A gunzip that moves to a bigger buffer (a short trailer: two members) sends its data after it, not located; one that fails sends null.
+    const twoMembers = Buffer.concat([gzipSync(big), gzipSync(big.subarray(0, 10))]);
+    for (const [gz, expected] of [[twoMembers, Buffer.concat([big, big.subarray(0, 10)])], [twoMembers.subarray(0, twoMembers.length >> 1), null]] as const) {
+      const { port1, port2 } = new MessageChannel();
+      const received = receiveReadAhead(port2);
+      await gunzipAhead(gz, port1);
+      const got = await received;
+      port1.close();
+      if (expected === null) expect(got).toBeNull();
+      else {
+        expect(Buffer.compare(Buffer.from(got!.data), expected)).toBe(0);
+        expect(got!.located).toBeUndefined();
+      }
+    }
     // A gunzip tells how far it has got, and that it is done (or off: a short hint moves it to a bigger buffer; bad data).
     const gz = gzipSync(heap);
     const target = gunzipTarget(gz);
