@@ -31,15 +31,15 @@ void (async () => {
   if (argv[0] === 'trace' && (await import('./trace-file.js')).printTraceFile(argv.slice(1))) return;
   if (PROFILE_COMMANDS.has(argv[0])) {
     // gpw import of one big gzip file: the worker gets it at once and scans it while the engine
-    // loads; this thread gunzips it (into shared memory) and locates its samples while the worker
-    // starts up (workers/read-ahead.ts).
+    // loads; this thread gunzips it (into shared memory) while the worker starts up and locates
+    // its samples as they arrive (workers/read-ahead.ts).
     const readAhead = argv[0] === 'import' ? readAheadForImport(argv.slice(1)) : undefined;
     const data = readAhead ? new MessageChannel() : undefined;
     startProfileWorkerEarly(fileURLToPath(new URL('./profile-worker.js', import.meta.url)), readAhead && data && { bytes: readAhead, data: data.port2 });
     if (readAhead && data) {
       // Loaded here only: gpw top ID, answered from the library, needs neither zlib nor the decoder.
-      const { prepareReadAhead } = await import('../workers/read-ahead.js');
-      data.port1.postMessage(await prepareReadAhead(readAhead));
+      const { gunzipAhead } = await import('../workers/read-ahead.js');
+      await gunzipAhead(readAhead, data.port1);
       data.port1.unref();
     }
   }

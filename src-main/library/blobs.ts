@@ -155,9 +155,9 @@ export class BlobStore {
     return sha256;
   }
 
-  /** Stores bytes unless already present; returns their address. Call inside a transaction. */
-  put(bytes: Uint8Array, sha256 = sha256Hex(bytes)): string {
-    if (this.has.get(sha256)) return sha256;
+  /** Stores bytes unless already present; true when they were stored now. Call inside a transaction. */
+  put(bytes: Uint8Array, sha256 = sha256Hex(bytes)): boolean {
+    if (this.has.get(sha256)) return false;
     // Already-compressed inputs (gzip: .pb.gz) do not shrink again: keep them as they are.
     const deflated = isCompressed(bytes) ? null : deflateRawSync(bytes, { level: 6 });
     if (deflated && deflated.length < bytes.length * 0.95) this.insert.run(sha256, bytes.length, 'deflate', deflated);
@@ -168,7 +168,7 @@ export class BlobStore {
       this.insert.run(sha256, bytes.length, 'none', raw.subarray(0, STORED_PIECE_BYTES));
       for (let at = STORED_PIECE_BYTES, seq = 1; at < raw.length; at += STORED_PIECE_BYTES, seq++) this.insertPart.run(sha256, seq, raw.subarray(at, at + STORED_PIECE_BYTES));
     }
-    return sha256;
+    return true;
   }
 
   get(sha256: string): Uint8Array | null {

@@ -125,6 +125,21 @@ export class Library {
     return ids.map((id) => this.get(id)!);
   }
 
+  /**
+   * Stores a big input's blob in a transaction of its own, before its artifact: an import writes
+   * it while the profile worker still reads the file (Engine.importInputs), so that the import's
+   * own transaction, once the file is read, is small. True when this call stored it; an import
+   * that then fails drops what it stored (dropBlobsAhead), and the library is as it was.
+   */
+  putBlobAhead(bytes: Uint8Array, sha256: string): boolean {
+    return writeTransaction(this.db, () => this.blobs.put(bytes, sha256));
+  }
+
+  /** Deletes blobs putBlobAhead stored for a failed import, each unless an artifact refers to it meanwhile (another import of the same bytes). */
+  dropBlobsAhead(sha256s: string[]): void {
+    if (sha256s.length > 0) writeTransaction(this.db, () => sha256s.forEach((sha256) => this.blobs.release(sha256)));
+  }
+
   private static readonly SELECT = `SELECT a.*, b.size AS size, r.name AS run_name FROM artifacts a
     JOIN blobs b ON b.sha256 = a.blob_sha256 LEFT JOIN runs r ON r.id = a.run_id`;
 

@@ -466,10 +466,10 @@ let readAhead: { bytes: Uint8Array; scan: Promise<ScannedProfile | undefined> } 
 
 function startReadAhead(bytes: Uint8Array, data: MessagePort | undefined): void {
   const t0 = performance.now();
-  // The entry gunzips the bytes and locates their samples while this worker starts up, and sends them (or null) here.
+  // The entry gunzips the bytes while this worker starts up, and this thread locates their samples as they arrive (read-ahead.ts).
   const ahead = data && receiveReadAhead(data);
   let by = 'here';
-  void ahead?.then((m) => (by = m?.located ? 'by the entry, samples located' : m ? 'by the entry' : 'here'));
+  void ahead?.then((m) => (by = m?.located ? 'by the entry, samples located as they came' : m ? 'by the entry' : 'here'));
   const scan = scanBytes(bytes, ahead);
   // Its error is the summarize's to report; unclaimed, it is nobody's.
   scan.then(

@@ -3,9 +3,9 @@
 // gpw CLI and through the Engine in-process. Also: one transaction per import call, and
 // content-addressed blobs stored once and returned byte-identical.
 import { closeSync, openSync, ftruncateSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { gunzipSync, inflateRawSync } from 'node:zlib';
+import { gunzipSync, gzipSync, inflateRawSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GpwError } from '../../src-main/api/errors';
@@ -360,6 +360,29 @@ describe('Engine.importFile refuses bad bytes with a GpwError and leaves the lib
       expect(err.message).toMatch(/^photo\.jpg: .*JPEG/);
       expect(await snapshot()).toEqual(before);
     }
+  });
+
+  it('big files, whose blobs are stored while the worker reads them, add nothing either', async () => {
+    // A real profile with an unknown top-level field (15) of 6 MiB of random bytes: a good profile over 4 MiB gzipped.
+    const pad = 6 * 2 ** 20;
+    const data = Buffer.concat([gunzipSync(readFileSync(goProfile('heap'))), Buffer.from([(15 << 3) | 2, 0x80, 0x80, 0x80, 0x03]), randomBytes(pad)]);
+    const good = join(tmp.dir, 'big.pb.gz');
+    const cut = join(tmp.dir, 'big-cut.pb.gz');
+    writeFileSync(good, gzipSync(data));
+    writeFileSync(cut, readFileSync(good).subarray(0, 5 * 2 ** 20));
+    expect(statSync(cut).size).toBeGreaterThanOrEqual(4 * 2 ** 20);
+    const bad = join(tmp.dir, 'photo.jpg');
+    writeFileSync(bad, cases.find((c) => c.name === 'photo.jpg')!.bytes!);
+    for (const [paths, says] of [[[cut], /^big-cut\.pb\.gz: .*truncated/i], [[good, bad], /^photo\.jpg: .*JPEG/], [[good, cut], /^big-cut\.pb\.gz: /]] as const) {
+      const err = await rejection(engine.importPaths([...paths]));
+      expect(err.message).toMatch(says);
+      expect(await snapshot(), paths.join(' ')).toEqual(before);
+    }
+    // And alone it imports, its blob the file's bytes.
+    const r = await engine.importPaths([good]);
+    expect(blobRow(library, r.artifacts[0].sha256).size).toBe(statSync(good).size);
+    await engine.deleteArtifact({ id: r.artifacts[0].id });
+    expect(await snapshot()).toEqual(before);
   });
 
   it('the engine still works after all that', async () => {

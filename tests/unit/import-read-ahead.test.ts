@@ -31,8 +31,8 @@ describe('gpw import reads a big gzip file ahead', () => {
     const library = join(tmp.dir, 'lib.sqlite');
     const imported = await run(process.execPath, [repoPath('bin/gpw.js'), 'import', file, '--json'], { GPW_LIBRARY: library, GPW_TIMING: '1' }, 180_000);
     expect(imported.code, imported.stderr).toBe(0);
-    // The worker's scan of the bytes read ahead (gunzipped and its samples located by the entry) is the one the import used.
-    expect(imported.stderr).toMatch(/worker read-ahead scan: \d+ ms \(scanned; gunzipped by the entry, samples located\)/);
+    // The worker's scan of the bytes read ahead (gunzipped by the entry, its samples located by the worker as they came) is the one the import used.
+    expect(imported.stderr).toMatch(/worker read-ahead scan: \d+ ms \(scanned; gunzipped by the entry, samples located as they came\)/);
     const { artifacts } = JSON.parse(imported.stdout) as { artifacts: { id: string; summary: { sampleCount: number } }[] };
     expect(artifacts[0].summary.sampleCount).toBe(SAMPLES);
     const [ours, decoded] = await Promise.all([gpw(library, 'top', artifacts[0].id), gpw(library, 'top', file)]);

@@ -8,11 +8,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pathToFileURL } from 'node:url';
+import { MessageChannel } from 'node:worker_threads';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { decodePprof, scanPprof, scanSampleTable } from '../../src-main/formats/pprof/decode-pprof';
+import { decodePprof, LocateAhead, scanPprof, scanSampleTable, type PprofScan } from '../../src-main/formats/pprof/decode-pprof';
 import { SCAN_BLOCK, ScanBlockError, ScanFrames, ScannedProfile, scanClaimed, scanPart, type ScanPart } from '../../src-main/analysis/profile-scan';
 import { makeBigProfile } from '../bench/make-big-profile.mjs';
-import { gunzipShared, gunzipSharedByStream } from '../../src-main/workers/shared-gunzip';
+import { gunzipShared, gunzipSharedByStream, gunzipTarget, GUNZIPPED, GUNZIP_DONE, GUNZIP_OFF, GUNZIP_STATE } from '../../src-main/workers/shared-gunzip';
+import { gunzipAhead, receiveReadAhead } from '../../src-main/workers/read-ahead';
 import { ScanHelper } from '../../src-main/workers/scan-helper';
 import { summarizeProfile } from '../../src-main/analysis/profile-summary';
 import { functionStatsOf } from '../../src-main/analysis/runs/function-stats';
@@ -165,6 +167,94 @@ describe('scanPprof + ScannedProfile', () => {
     await expect(gunzipSharedByStream(gz.subarray(0, gz.length - 6))).rejects.toThrow(/the gzip stream ends early \(truncated file\)/);
     await expect(gunzipSharedByStream(garbled)).rejects.toThrow(FormatError);
   });
+
+  it('locates a profile as its data arrives, in pieces of any size, as scanPprof does; leaves data it cannot read to scanPprof', async () => {
+    const big = gunzipSync(readFileSync(await makeBigProfile(120_000)));
+    const cases: [string, Buffer, number[]][] = [
+      ...files.map(([name, file]): [string, Buffer, number[]] => [name, gunzipSync(readFileSync(file)), [1, 7, 1000]]),
+      ['big', big, [65_536, 1_000_003]],
+    ];
+    expect(cases.length).toBe(files.length + 1);
+    const sameScan = (ours: PprofScan | undefined, theirs: PprofScan, walk = true): void => {
+      expect(ours).toBeDefined();
+      expect(ours!.skeleton).toEqual(theirs.skeleton);
+      const { bytes: _a, ...table } = ours!.table;
+      const { bytes: _b, ...expected } = theirs.table;
+      expect(table).toEqual(expected);
+      if (walk) expect(new ScannedProfile(ours!).summary).toEqual(new ScannedProfile(theirs).summary);
+    };
+    for (const [, data, steps] of cases) {
+      for (const step of steps) {
+        // In a buffer longer than the data, as the gunzip's (sized by the trailer, one byte more).
+        const buffer = Buffer.alloc(data.length + 100, 0xff);
+        data.copy(buffer);
+        const locate = new LocateAhead(buffer);
+        for (let upTo = step; upTo < data.length; upTo += step) locate.add(upTo);
+        sameScan(locate.finish(data.length), scanPprof(data));
+      }
+    }
+    // Cut, flipped or not a profile at all: undefined (scanPprof says what is wrong); gzipped again: undefined (scanPprof unwraps it).
+    const heap = gunzipSync(readFileSync(goProfile('heap')));
+    const flipped = Buffer.from(heap);
+    flipped[Math.floor(heap.length / 3)] ^= 0xff;
+    expect(scanPprof(gzipSync(heap)).sampleCount).toBe(scanPprof(heap).sampleCount);
+    for (const bad of [heap.subarray(0, Math.floor(heap.length / 2)), Buffer.from('not a profile at all'), gzipSync(heap), Buffer.alloc(0)]) {
+      if (bad[0] !== 0x1f) expect(() => scanPprof(bad)).toThrow(FormatError);
+      const locate = new LocateAhead(Buffer.concat([bad, Buffer.alloc(64)]));
+      locate.add(bad.length >> 1);
+      expect(locate.finish(bad.length)).toBeUndefined();
+    }
+    const scan = (() => {
+      try {
+        return scanPprof(flipped);
+      } catch {
+        return undefined;
+      }
+    })();
+    const locate = new LocateAhead(flipped);
+    locate.add(flipped.length >> 1);
+    // (Located, its samples' bad ids are met by the walk, as scanPprof's are.)
+    if (scan) sameScan(locate.finish(flipped.length), scan, false);
+    else expect(locate.finish(flipped.length)).toBeUndefined();
+
+    // Through the gunzip's progress (the entry's thread and the worker's, here one thread): the data and its samples located.
+    for (const gz of [readFileSync(goProfile('allocs')), gzipSync(big)]) {
+      const { port1, port2 } = new MessageChannel();
+      const received = receiveReadAhead(port2);
+      await gunzipAhead(gz, port1);
+      const got = await received;
+      port1.close();
+      expect(Buffer.compare(Buffer.from(got!.data), gunzipSync(gz))).toBe(0);
+      sameScan(got!.located && scanSampleTable(got!.located.skeleton, got!.located.table), scanPprof(gunzipSync(gz)));
+    }
+    // A gunzip that moves to a bigger buffer (a short trailer: two members) sends its data after it, not located; one that fails sends null.
+    const twoMembers = Buffer.concat([gzipSync(big), gzipSync(big.subarray(0, 10))]);
+    for (const [gz, expected] of [[twoMembers, Buffer.concat([big, big.subarray(0, 10)])], [twoMembers.subarray(0, twoMembers.length >> 1), null]] as const) {
+      const { port1, port2 } = new MessageChannel();
+      const received = receiveReadAhead(port2);
+      await gunzipAhead(gz, port1);
+      const got = await received;
+      port1.close();
+      if (expected === null) expect(got).toBeNull();
+      else {
+        expect(Buffer.compare(Buffer.from(got!.data), expected)).toBe(0);
+        expect(got!.located).toBeUndefined();
+      }
+    }
+    // A gunzip tells how far it has got, and that it is done (or off: a short hint moves it to a bigger buffer; bad data).
+    const gz = gzipSync(heap);
+    const target = gunzipTarget(gz);
+    await gunzipShared(gz, target);
+    expect([target.progress[GUNZIP_STATE], target.progress[GUNZIPPED]]).toEqual([GUNZIP_DONE, heap.length]);
+    // Two members: the trailer is the last one's.
+    const short = Buffer.concat([gzipSync(Buffer.concat([heap, Buffer.alloc(3 << 20)])), gzipSync(heap.subarray(0, 10))]);
+    const moved = gunzipTarget(short);
+    expect((await gunzipShared(short, moved)).length).toBe(heap.length + (3 << 20) + 10);
+    expect(moved.progress[GUNZIP_STATE]).toBe(GUNZIP_OFF);
+    const broken = gunzipTarget(gz);
+    await expect(gunzipShared(gz.subarray(0, gz.length - 6), broken)).rejects.toThrow(FormatError);
+    expect(broken.progress[GUNZIP_STATE]).toBe(GUNZIP_OFF);
+  }, 120_000);
 
   it('gunzips into shared memory whatever size the gzip trailer claims (exact, short: two members, long), by zlib’s handle and by its stream alike', async () => {
     const raw = gunzipSync(readFileSync(goProfile('heap')));
