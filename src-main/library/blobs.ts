@@ -118,12 +118,14 @@ export class BlobStore {
   private readonly insert: Database.Statement;
   private readonly select: Database.Statement;
   private readonly unreferenced: Database.Statement;
+  private readonly allUnreferenced: Database.Statement;
 
   constructor(db: Database.Database) {
     this.has = db.prepare('SELECT 1 FROM blobs WHERE sha256 = ?');
     this.insert = db.prepare('INSERT INTO blobs (sha256, size, compression, data) VALUES (?, ?, ?, ?)');
     this.select = db.prepare('SELECT size, compression, data FROM blobs WHERE sha256 = ?');
     this.unreferenced = db.prepare('DELETE FROM blobs WHERE sha256 = ? AND NOT EXISTS (SELECT 1 FROM artifacts WHERE blob_sha256 = ?)');
+    this.allUnreferenced = db.prepare('DELETE FROM blobs WHERE NOT EXISTS (SELECT 1 FROM artifacts WHERE blob_sha256 = blobs.sha256)');
     this.insertPart = db.prepare('INSERT INTO blob_parts (sha256, seq, data) VALUES (?, ?, ?)');
     this.selectParts = db.prepare('SELECT data FROM blob_parts WHERE sha256 = ? ORDER BY seq');
   }
@@ -189,5 +191,10 @@ export class BlobStore {
   /** Deletes the blob if no artifact refers to it any more. */
   release(sha256: string): void {
     this.unreferenced.run(sha256, sha256);
+  }
+
+  /** Deletes every blob no artifact refers to (their pieces and cached views go with them); how many. Call inside a transaction. */
+  dropUnreferenced(): number {
+    return this.allUnreferenced.run().changes;
   }
 }

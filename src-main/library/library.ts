@@ -79,6 +79,8 @@ export class Library {
   readonly blobs: BlobStore;
   /** Runs (names, labels, notes) and the per-artifact function figures. */
   readonly runs: RunsStore;
+  /** Blobs no artifact refers to were dropped (putBlobAhead's first write). */
+  private unreferencedDropped = false;
 
   constructor(readonly path: string, options: OpenOptions = {}) {
     if (path !== ':memory:') {
@@ -129,10 +131,17 @@ export class Library {
    * Stores a big input's blob in a transaction of its own, before its artifact: an import writes
    * it while the profile worker still reads the file (Engine.importInputs), so that the import's
    * own transaction, once the file is read, is small. True when this call stored it; an import
-   * that then fails drops what it stored (dropBlobsAhead), and the library is as it was.
+   * that then fails drops what it stored (dropBlobsAhead), and the library is as it was. An import
+   * killed between the two leaves a blob no artifact shows: the first such write of each opened
+   * library drops every blob no artifact refers to. An import in flight elsewhere whose blob that
+   * drops loses nothing: `addArtifacts` stores every blob it finds missing.
    */
   putBlobAhead(bytes: Uint8Array, sha256: string): boolean {
-    return writeTransaction(this.db, () => this.blobs.put(bytes, sha256));
+    return writeTransaction(this.db, () => {
+      if (!this.unreferencedDropped) this.blobs.dropUnreferenced();
+      this.unreferencedDropped = true;
+      return this.blobs.put(bytes, sha256);
+    });
   }
 
   /** Deletes blobs putBlobAhead stored for a failed import, each unless an artifact refers to it meanwhile (another import of the same bytes). */

@@ -81,6 +81,27 @@ describe('blobs', () => {
     expect(lib.db.prepare('SELECT count(*) AS n FROM blob_parts').get()).toEqual({ n: 0 });
   });
 
+  it('a blob stored ahead by an import killed before its artifact is dropped by the next ahead-write; one in flight is stored again with its artifact', () => {
+    const a = artifactOf(goProfile('heap'));
+    const b = artifactOf(goProfile('cpu'));
+    expect(lib.putBlobAhead(a.bytes as Uint8Array, a.sha256)).toBe(true);
+    lib.close(); // killed: no artifact refers to a's blob
+    lib = new Library(path);
+    expect(lib.blobs.get(a.sha256)).not.toBeNull();
+    expect(lib.putBlobAhead(b.bytes as Uint8Array, b.sha256)).toBe(true);
+    expect(lib.blobs.get(a.sha256)).toBeNull();
+    // b's import is still in flight: another process's first ahead-write drops its blob, and its artifact stores it again.
+    const other = new Library(path);
+    try {
+      other.putBlobAhead(a.bytes as Uint8Array, a.sha256);
+      expect(other.blobs.get(b.sha256)).toBeNull();
+    } finally {
+      other.close();
+    }
+    const [added] = lib.addArtifacts([b], null);
+    expect(Buffer.compare(Buffer.from(lib.blobs.get(added.sha256)!), Buffer.from(b.bytes as Uint8Array))).toBe(0);
+  });
+
   it('deletes a blob only when no artifact refers to it', () => {
     const [a] = lib.addArtifacts([artifactOf(goProfile('cpu'))], null);
     const [b] = lib.addArtifacts([artifactOf(goProfile('cpu'))], null);
