@@ -172,7 +172,7 @@ export class FlameStructure {
       if (total[i] !== 0) reached++;
     }
     const typed: TrieColumns = { size, parent, name: this.name, total, self, inline, delta: new Float64Array(0), signed: false };
-    const graph = emit(typed, reached, this.children, this.childStart, this.names, profile.sampleTypes[typeIndex], { ...options, inverted: this.inverted });
+    const graph = emit(typed, reached, this.children, this.childStart, this.names, profile.sampleTypes[typeIndex], { maxNodes: options.maxNodes, inverted: this.inverted });
     const notMade = this.leftOut[typeIndex];
     if (notMade === 0) return graph;
     const nodes = (graph.hidden?.nodes ?? 0) + notMade;

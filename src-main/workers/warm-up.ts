@@ -51,6 +51,12 @@ export function syntheticProfileBytes(samples: number, depth: number): Uint8Arra
   }
   for (let f = 1; f <= nFunctions; f++) message(5, () => w.uint32(8).uint64(f).uint32(16).int64(firstName + f - 1));
   for (const s of strings) w.uint32(50).string(s);
+  // When and how long, as a real profile has them: numbers beyond V8's small integers, so the
+  // profile's fields hold doubles from the start (a real profile's first such value would
+  // otherwise generalise the field and throw away every loop optimised for these profiles).
+  w.uint32(72).int64(1_765_000_000_000_000_000); // time_nanos
+  w.uint32(80).int64(30_000_000_000); // duration_nanos
+  w.uint32(96).int64(524_288); // period
   w.uint32(112).int64(3); // default_sample_type: alloc_space
   return w.finish();
 }
