@@ -14,7 +14,8 @@
 //                                                          BENCH_MARKS=1: each app step's start and end on the monotonic clock in µs,
 //                                                          the clock of V8's CPU profiles, to cut BENCH_SERVE_NODE_ARGS='--cpu-prof …' profiles to a step
 //                                                          (tests/bench/cpuprofile-window.mjs),
-//                                                          BENCH_PAGE_PROFILE=1: a CPU profile of the page through the chip's step)
+//                                                          BENCH_PAGE_PROFILE=1: a CPU profile of the page through the chip's step,
+//                                                          BENCH_PAGE_PROFILE=inverted: through the inverted view's step)
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -139,12 +140,21 @@ async function appBench() {
     let addAt = 0;
     let addMono = 0;
     // BENCH_PAGE_PROFILE=1: the page's main thread profiled through the chip's step (Chromium's own profiler, CDP).
-    const cdp = process.env.BENCH_PAGE_PROFILE === '1' ? await page.context().newCDPSession(page) : null;
-    if (cdp) {
+    // BENCH_PAGE_PROFILE=inverted: through the inverted view's step instead.
+    const profiled = process.env.BENCH_PAGE_PROFILE === '1' ? 'chip' : process.env.BENCH_PAGE_PROFILE;
+    const cdp = profiled === 'chip' || profiled === 'inverted' ? await page.context().newCDPSession(page) : null;
+    const startProfile = async () => {
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
       await cdp.send('Profiler.start');
-    }
+    };
+    const stopProfile = async () => {
+      const { profile } = await cdp.send('Profiler.stop');
+      const out = join(OUT, `page-${profiled}.cpuprofile`);
+      writeFileSync(out, JSON.stringify(profile));
+      console.log(`  the page's profile of the ${profiled} step: ${out}`);
+    };
+    if (profiled === 'chip') await startProfile();
     const chip = await settle(async () => {
       await page.getByTestId('filter-open').click();
       await page.getByTestId('filter-key').selectOption('focus');
@@ -153,14 +163,12 @@ async function appBench() {
       addMono = monoUs();
       await page.getByTestId('filter-add').click();
     });
-    if (cdp) {
-      const { profile } = await cdp.send('Profiler.stop');
-      writeFileSync(join(OUT, 'page-chip.cpuprofile'), JSON.stringify(profile));
-      console.log(`  the page's profile of the chip's step: ${join(OUT, 'page-chip.cpuprofile')}`);
-    }
+    if (profiled === 'chip') await stopProfile();
+    if (profiled === 'inverted') await startProfile();
     // The chip's step from the add click alone (the step above includes the bench's opening of the filter form and typing).
     const fromAdd = lastDrawnAt - addAt;
     const inverted = await settle(() => page.getByTestId('tab-inverted').click());
+    if (profiled === 'inverted') await stopProfile();
     await page.screenshot({ path: join(OUT, 'profile-inverted.png') });
     console.log(`after the app runs: ${load()}`);
     console.log('app (gpw serve + Chromium):');
