@@ -7,7 +7,9 @@ import { protoWriter } from '../formats/pprof/proto-writer.js';
 import { decodePprof } from '../formats/pprof/decode-pprof.js';
 import { summarizeProfile } from '../analysis/profile-summary.js';
 import { buildFlameGraph } from '../analysis/flame-graph.js';
-import { computeTop, TopFigures } from '../analysis/top.js';
+import { Accumulator, computeTop, TopFigures } from '../analysis/top.js';
+import { focusedSamples } from '../analysis/filters/name-filters.js';
+import type { Profile } from '../model/profile.js';
 import { FlameStructure, narrowStacks, PartitionInTwo, partitionShare, partitionStacks } from '../analysis/flame-graph.js';
 import { buildFrameTable } from '../analysis/frames.js';
 import { narrowView, viewProfile } from '../analysis/profile-view.js';
@@ -83,11 +85,15 @@ export function warmUpSteps(): (() => void)[] {
     () => new FlameStructure(profile, false, 1e-4).graph(1),
     () => new FlameStructure(profile, false, 1e-4, structuredClone(partitionStacks(profile, buildFrameTable(profile, { showAddresses: true }), false, 1e-4))).graph(1),
     () => new TopFigures(profile).top(1, { nodecount: 100, nodefraction: 0.005 }),
-    // A focus chip: its view, its top table, its trie made from the plain view's (profile-view.ts
-    // narrowView, FlameStructure's NarrowedFrom) here and as the helper sends it, then its inverted trie.
+    // A focus chip: its view with its top figures made in the walk (as the worker makes them), its
+    // top table, its trie made from the plain view's (profile-view.ts narrowView, FlameStructure's
+    // NarrowedFrom) here and as the helper sends it, then its inverted trie.
     () => {
-      const { view, kept } = narrowView(viewProfile({ sources: [profile] }), { focus: 'fn1$' });
-      new TopFigures(view.profile).top(1, { nodecount: 100, nodefraction: 0.005 });
+      const topFrames = buildFrameTable(profile, { showAddresses: false });
+      const figures = new Accumulator(topFrames, profile.sampleTypes.map((_, t) => t));
+      const walk = (p: Profile, mark: Uint8Array): Uint8Array => focusedSamples(p, mark, { into: figures, values: p.values, nTypes: p.sampleTypes.length });
+      const { view, kept } = narrowView(viewProfile({ sources: [profile] }), { focus: 'fn1$' }, walk);
+      new TopFigures(view.profile, { frames: topFrames, figures }).top(1, { nodecount: 100, nodefraction: 0.005 });
       const parent = new FlameStructure(profile, false, 1e-2);
       new FlameStructure(view.profile, false, 1e-3, { parent, kept }).graph(1);
       const frames = buildFrameTable(view.profile, { showAddresses: true });

@@ -140,26 +140,40 @@ export function samplesKeptByName(profile: Profile, filters: Pick<NameFilters, '
   return walk(profile, mark);
 }
 
-/** Per sample, 1 when its stack holds a focused location and no ignored one (markedSamples over every sample). */
-export function focusedSamples(profile: Profile, mark: Uint8Array): Uint8Array {
+/** Per sample, 1 when its stack holds a focused location and no ignored one (markedSamples over every sample); `figures`: see markedSamples. */
+export function focusedSamples(profile: Profile, mark: Uint8Array, figures?: KeptSampleFigures): Uint8Array {
   const keep = new Uint8Array(profile.sampleCount);
-  markedSamples(profile.sampleLocStart, profile.sampleLocs, mark, 0, profile.sampleCount, keep);
+  markedSamples(profile.sampleLocStart, profile.sampleLocs, mark, 0, profile.sampleCount, keep, figures);
   return keep;
+}
+
+/**
+ * Where a walk of the stacks adds each sample it keeps, as it keeps it (analysis/top.ts
+ * Accumulator: a chip's per-function figures made in the walk that chooses its samples, while
+ * the stack is at hand), with the samples' values (`nTypes` per sample).
+ */
+export interface KeptSampleFigures {
+  into: { add(s: number, locs: Uint32Array, start: number, end: number, values: Float64Array, vbase: number): void };
+  values: Float64Array;
+  nTypes: number;
 }
 
 /**
  * For samples from..to-1: keep[s] = 1 when its stack holds a focused location and no ignored one
  * (`mark` per location: 1 focused, 2 ignored, as markLocation marks), else 0. The marks of its
  * locations are ORed together, without a branch per location (a walk of every stack: a chip's
- * first cost). Plain columns, so that another thread can walk a part.
+ * first cost). Plain columns, so that another thread can walk a part. With `figures`, each
+ * sample kept is added to them.
  */
-export function markedSamples(sampleLocStart: Uint32Array, sampleLocs: Uint32Array, mark: Uint8Array, from: number, to: number, keep: Uint8Array): void {
+export function markedSamples(sampleLocStart: Uint32Array, sampleLocs: Uint32Array, mark: Uint8Array, from: number, to: number, keep: Uint8Array, figures?: KeptSampleFigures): void {
   let i = sampleLocStart[from];
   for (let s = from; s < to; s++) {
+    const start = i;
     const end = sampleLocStart[s + 1];
     let m = 0;
     for (; i < end; i++) m |= mark[sampleLocs[i]];
     keep[s] = m === FOCUSED ? 1 : 0;
+    if (m === FOCUSED && figures !== undefined) figures.into.add(s, sampleLocs, start, end, figures.values, s * figures.nTypes);
   }
 }
 
