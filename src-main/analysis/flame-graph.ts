@@ -10,6 +10,7 @@ import { buildFrameTable, type FrameTable } from './frames.js';
 import { PairMap } from './pair-map.js';
 import { grown } from './grown.js';
 import { bufferFor } from './profile-rewrite.js';
+import { MIXED_MARK, type KnownPrefixes } from './filters/name-filters.js';
 
 export interface FlameGraph {
   sampleType: string;
@@ -157,6 +158,29 @@ export class FlameStructure {
     return { size: this.size, parent: this.parent, name: this.name, sampleNode: this.sampleNode, sampleEnds: this.sampleEnds, stops: this.stops };
   }
 
+  /**
+   * What this trie knows of its samples' stacks for a walk ORing their locations' marks (`mark`
+   * per location; name-filters.ts markedSamples): each node's path ORed once, so a walk reads only
+   * the part of each stack below its node. Per name, the mark its locations share (a name whose
+   * locations are marked differently makes its paths MIXED_MARK: their samples are walked whole).
+   * Null for an inverted trie (its stops are on the other side) or one without stops.
+   */
+  knownPrefixes(mark: Uint8Array): KnownPrefixes | null {
+    const { stops } = this;
+    if (this.inverted || !stops) return null;
+    const { locFrameStart, frameName } = buildFrameTable(this.profile, { showAddresses: true });
+    const nameMark = new Int16Array(this.names.length).fill(-1);
+    for (let l = 0; l + 1 < locFrameStart.length; l++) {
+      for (let f = locFrameStart[l]; f < locFrameStart[l + 1]; f++) {
+        const nm = frameName[f] + 1;
+        nameMark[nm] = nameMark[nm] < 0 || nameMark[nm] === mark[l] ? mark[l] : MIXED_MARK;
+      }
+    }
+    const pathMark = new Uint8Array(this.size);
+    for (let i = 1; i < this.size; i++) pathMark[i] = pathMark[this.parent[i]] | (nameMark[this.name[i]] < 0 ? MIXED_MARK : nameMark[this.name[i]]);
+    return { node: this.sampleNode, ends: this.sampleEnds, stopLoc: stops.loc, pathMark };
+  }
+
   /** The flame graph of one sample type (options: maxNodes). */
   graph(typeIndex: number, options: Pick<FlameGraphOptions, 'maxNodes'> = {}): FlameGraph {
     const { profile, size, parent } = this;
@@ -261,7 +285,10 @@ function startPartition(profile: StackColumns, frames: FrameTable, inverted: boo
       below[t] += v;
       if (v !== 0) mask |= 1 << t;
     }
-    if (mask === 0) continue;
+    if (mask === 0) {
+      p.stops.loc[s] = -1; // not in the trie: nothing is known of its stack
+      continue;
+    }
     const first = sampleLocStart[s];
     const last = sampleLocStart[s + 1] - 1;
     if (first > last) {

@@ -18,7 +18,7 @@ import { buildFrameTable, type FrameTable } from '../analysis/frames.js';
 import { countClaimedBlocks, decodeClaimedBlocks, decodePprof, type SampleBlocks, type SampleTable } from '../formats/pprof/decode-pprof.js';
 import { syntheticProfileBytes, warmUpWhenIdle } from './warm-up.js';
 import { keepSamples } from '../analysis/profile-rewrite.js';
-import { markedSamples, type KeptSampleFigures } from '../analysis/filters/name-filters.js';
+import { markedSamples, type KeptSampleFigures, type KnownPrefixes } from '../analysis/filters/name-filters.js';
 import { Accumulator } from '../analysis/top.js';
 
 export const APP_HELPER_ROLE = 'app-helper';
@@ -48,7 +48,8 @@ export interface NarrowJob {
  * A focus or ignore chip's walk of the stacks (name-filters.ts markedSamples) shared by the worker
  * and the helper: blocks of `blockSize` samples claimed in turn from `state[0]`, `state[1 + b]`
  * set to 1 once block b is walked; stacks, `keep` and `state` in shared memory. With `figures`,
- * the chip's per-function figures are made in the same walk.
+ * the chip's per-function figures are made in the same walk; with `known`, what the parent view's
+ * trie knows of the stacks (only their parts below its nodes are walked).
  */
 export interface MarkedWalkJob {
   sampleLocStart: Uint32Array;
@@ -59,6 +60,7 @@ export interface MarkedWalkJob {
   count: number;
   blockSize: number;
   figures?: WalkFigures;
+  known?: KnownPrefixes;
 }
 
 /**
@@ -103,7 +105,7 @@ export function walkClaimedBlocks(job: MarkedWalkJob, into?: Accumulator): numbe
 
 /** Block b of a MarkedWalkJob walked (by whichever thread claims it, or again by the worker: then without figures). */
 export function walkBlock(job: MarkedWalkJob, b: number, figures?: KeptSampleFigures): void {
-  markedSamples(job.sampleLocStart, job.sampleLocs, job.mark, b * job.blockSize, Math.min(job.count, (b + 1) * job.blockSize), job.keep, figures);
+  markedSamples(job.sampleLocStart, job.sampleLocs, job.mark, b * job.blockSize, Math.min(job.count, (b + 1) * job.blockSize), job.keep, figures, job.known);
 }
 
 /** The helper's share of a walk: its blocks walked, then (with figures) its sums written and done[0] set. */
@@ -251,7 +253,8 @@ export function helperWarmUpSteps(): (() => void)[] {
     blockSize,
     keep: new Uint8Array(new SharedArrayBuffer(profile.sampleCount)),
     state: new Int32Array(new SharedArrayBuffer(4 * (1 + nBlocks))),
-    // The chip's figures made in the walk, over frames named as top tables name them.
+    // The chip's figures made in the walk, over frames named as top tables name them; the parent's trie's prefixes.
+    known: parent.knownPrefixes(mark) ?? undefined,
     figures: { frames: topFrames, values: profile.values, nTypes, out: new Float64Array(new SharedArrayBuffer(8 * outLength)), done: new Int32Array(new SharedArrayBuffer(4)) },
   });
   // The helper's share of an inverted trie made by two threads.

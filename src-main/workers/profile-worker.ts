@@ -19,7 +19,7 @@ import { GpwError, errorBody } from '../api/errors.js';
 import type { ProfileSource, ReadFileResult, ViewSpec, WorkerProgress, WorkerReply, WorkerRequest } from './profile-worker-protocol.js';
 import { decodeProfileFile } from './profile-file.js';
 import { narrowedFrom, narrowView, viewProfile, type ProfileView } from '../analysis/profile-view.js';
-import { focusedSamples } from '../analysis/filters/name-filters.js';
+import { focusedSamples, type KnownPrefixes } from '../analysis/filters/name-filters.js';
 import { encodePprof } from '../formats/pprof/encode-pprof.js';
 import { functionStatsOf } from '../analysis/runs/function-stats.js';
 import { useLinearRegexpFallback } from './linear-regexp.js';
@@ -366,9 +366,12 @@ function narrowedViewFor(spec: ViewSpec): ProfileView | undefined {
   const { tagfocus, tagignore } = spec.filters;
   const frames = tagfocus || tagignore ? undefined : (topFigures.get(parent.profile)?.frames ?? buildFrameTable(parent.profile, { showAddresses: false }));
   let made: { frames: FrameTable; figures: Accumulator } | undefined;
+  // The parent's forward trie, when kept: only the parts of its stacks below its nodes are walked.
+  const trie = structures.get(parent)?.get(false);
   const { view, kept } = narrowView(parent, spec.filters, (profile, mark) => {
     const figures = frames && walkAccumulator(frames, profile.sampleTypes.length).into;
-    const { keep, figured } = walkInTwo(profile, mark, frames && figures && { frames, into: figures });
+    const known = trie?.knownPrefixes(mark) ?? undefined;
+    const { keep, figured } = walkInTwo(profile, mark, frames && figures && { frames, into: figures }, known);
     if (frames && figures && figured) made = { frames, figures };
     return keep;
   });
@@ -392,17 +395,17 @@ const HELPER_WALK_WAIT_MS = 250;
  * within HELPER_WALK_WAIT_MS, walks the blocks the helper has not finished itself (the same
  * bytes) and answers without figures. Without figures it never waits for the helper.
  */
-function walkInTwo(profile: Profile, mark: Uint8Array, figures?: { frames: FrameTable; into: Accumulator }): { keep: Uint8Array; figured: boolean } {
+function walkInTwo(profile: Profile, mark: Uint8Array, figures?: { frames: FrameTable; into: Accumulator }, known?: KnownPrefixes): { keep: Uint8Array; figured: boolean } {
   const { sampleCount: count, sampleLocStart, sampleLocs, values } = profile;
   const nTypes = profile.sampleTypes.length;
   const shared = sampleLocs.buffer instanceof SharedArrayBuffer && sampleLocStart.buffer instanceof SharedArrayBuffer;
   if (!shared || count < SHARED_WALK_MIN_SAMPLES || appHelperThread?.idle !== true) {
-    return { keep: focusedSamples(profile, mark, figures && { into: figures.into, values, nTypes }), figured: figures !== undefined };
+    return { keep: focusedSamples(profile, mark, figures && { into: figures.into, values, nTypes }, known), figured: figures !== undefined };
   }
   const blockSize = Math.max(16_384, Math.ceil(count / 64));
   const nBlocks = Math.ceil(count / blockSize);
   const withFigures = figures && values.buffer instanceof SharedArrayBuffer ? figures : undefined;
-  const job: MarkedWalkJob = { sampleLocStart, sampleLocs, mark, count, blockSize, keep: new Uint8Array(new SharedArrayBuffer(count)), state: new Int32Array(new SharedArrayBuffer(4 * (1 + nBlocks))) };
+  const job: MarkedWalkJob = { sampleLocStart, sampleLocs, mark, count, blockSize, keep: new Uint8Array(new SharedArrayBuffer(count)), state: new Int32Array(new SharedArrayBuffer(4 * (1 + nBlocks))), known };
   if (withFigures) {
     const { outLength } = walkAccumulator(withFigures.frames, nTypes);
     job.figures = { frames: withFigures.frames, values, nTypes, out: new Float64Array(new SharedArrayBuffer(8 * outLength)), done: new Int32Array(new SharedArrayBuffer(4)) };

@@ -85,16 +85,17 @@ export function warmUpSteps(): (() => void)[] {
     () => new FlameStructure(profile, false, 1e-4).graph(1),
     () => new FlameStructure(profile, false, 1e-4, structuredClone(partitionStacks(profile, buildFrameTable(profile, { showAddresses: true }), false, 1e-4))).graph(1),
     () => new TopFigures(profile).top(1, { nodecount: 100, nodefraction: 0.005 }),
-    // A focus chip: its view with its top figures made in the walk (as the worker makes them), its
-    // top table, its trie made from the plain view's (profile-view.ts narrowView, FlameStructure's
-    // NarrowedFrom) here and as the helper sends it, then its inverted trie.
+    // A focus chip: its view with its top figures made in the walk, which reads only what the
+    // plain view's trie does not know of the stacks (as the worker makes them), its top table, its
+    // trie made from the plain view's (profile-view.ts narrowView, FlameStructure's NarrowedFrom)
+    // here and as the helper sends it, then its inverted trie.
     () => {
       const topFrames = buildFrameTable(profile, { showAddresses: false });
       const figures = new Accumulator(topFrames, profile.sampleTypes.map((_, t) => t));
-      const walk = (p: Profile, mark: Uint8Array): Uint8Array => focusedSamples(p, mark, { into: figures, values: p.values, nTypes: p.sampleTypes.length });
+      const parent = new FlameStructure(profile, false, 1e-2);
+      const walk = (p: Profile, mark: Uint8Array): Uint8Array => focusedSamples(p, mark, { into: figures, values: p.values, nTypes: p.sampleTypes.length }, parent.knownPrefixes(mark) ?? undefined);
       const { view, kept } = narrowView(viewProfile({ sources: [profile] }), { focus: 'fn1$' }, walk);
       new TopFigures(view.profile, { frames: topFrames, figures }).top(1, { nodecount: 100, nodefraction: 0.005 });
-      const parent = new FlameStructure(profile, false, 1e-2);
       new FlameStructure(view.profile, false, 1e-3, { parent, kept }).graph(1);
       const frames = buildFrameTable(view.profile, { showAddresses: true });
       const up = parent.narrowable(view.profile, frames, false, kept);

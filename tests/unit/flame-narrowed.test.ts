@@ -13,7 +13,7 @@ import { decodePprof } from '../../src-main/formats/pprof/decode-pprof';
 import type { Profile } from '../../src-main/model/profile';
 import { narrowedFrom, narrowView, viewProfile, type ViewFilters } from '../../src-main/analysis/profile-view';
 import { keepSamples, selectSamples } from '../../src-main/analysis/profile-rewrite';
-import { samplesKeptByName } from '../../src-main/analysis/filters/name-filters';
+import { focusedSamples, MIXED_MARK, samplesKeptByName } from '../../src-main/analysis/filters/name-filters';
 import { addWalkFigures, walkAccumulator, walkBlock, walkClaimedBlocks } from '../../src-main/workers/app-helper';
 import { accumulate, Accumulator, computeTop, TopFigures } from '../../src-main/analysis/top';
 import { compileGoRegexp } from '../../src-main/analysis/filters/go-regexp';
@@ -129,6 +129,7 @@ describe('narrowed flame graph tries (a focus or ignore chip from the view witho
       }
       return false;
     };
+    let mixedPaths = 0;
     for (const [focus, ignore] of [['step3_2', undefined], ['helper', 'step3_2'], [undefined, 'step3_1'], ['l2\\.go', 'runtime\\.newobject']] as const) {
       const f = focus === undefined ? undefined : compileGoRegexp(focus);
       const g = ignore === undefined ? undefined : compileGoRegexp(ignore);
@@ -175,6 +176,26 @@ describe('narrowed flame graph tries (a focus or ignore chip from the view witho
         return keep;
       });
       expect(differing(inBlocks, got), `focus ${focus} ignore ${ignore} in blocks`).toBe(0);
+      // Walking only what a forward trie of the profile does not know of each stack (its nodes'
+      // paths ORed once: FlameStructure.knownPrefixes), partial or whole, on the profile, on one
+      // whose helpers are also called (names marked differently by location: walked whole), and on
+      // one where every seventh sample is zero (not in the trie: walked whole).
+      const zeroed = { ...profile, values: profile.values.map((v, i) => (Math.floor(i / profile.sampleTypes.length) % 7 === 3 ? 0 : v)) };
+      for (const p of [profile, mixed, zeroed]) {
+        const want = samplesKeptByName(p, { focus: f, ignore: g });
+        for (const share of [1e-3, 1e-4, 0]) {
+          const trie = new FlameStructure(p, false, share);
+          let prefixes = 0;
+          const known = samplesKeptByName(p, { focus: f, ignore: g }, undefined, (q, mark) => {
+            const k = trie.knownPrefixes(mark);
+            prefixes += k ? 1 : 0;
+            if (k) mixedPaths += k.pathMark.filter((m) => m >= MIXED_MARK).length;
+            return focusedSamples(q, mark, undefined, k ?? undefined);
+          });
+          expect(prefixes).toBe(1);
+          expect(differing(known, want), `focus ${focus} ignore ${ignore} with a trie's prefixes (minShare ${share})`).toBe(0);
+        }
+      }
       const filtered = viewProfile({ sources: [profile] }, { focus, ignore }).profile;
       const walked = new TopFigures(filtered, { frames: topFrames, figures: mine });
       for (const t of types) {
@@ -184,6 +205,8 @@ describe('narrowed flame graph tries (a focus or ignore chip from the view witho
       expect(kept, `focus ${focus} ignore ${ignore}`).toBeGreaterThan(0);
       expect(kept, `focus ${focus} ignore ${ignore}`).toBeLessThan(n);
     }
+    // Some paths are walked whole (a name whose locations are marked differently).
+    expect(mixedPaths).toBeGreaterThan(0);
   });
 
   it.each([
