@@ -104,10 +104,16 @@ async function appBench() {
       const th0 = threadCpu();
       const p0 = await page.evaluate(() => performance.now());
       await act();
-      await page.getByTestId(canvasTestId).first().waitFor({ timeout: 180_000 });
+      // One check polled every 10 ms: the canvas shown, nothing pending. (A locator's waitFor polls
+      // after 20, 50, 100, 100 and then every 500 ms: a canvas that comes back after ~270 ms, as
+      // on a switch to the inverted tab, which shows no old graph meanwhile, was seen up to 500 ms late.)
       // textContent, not innerText: innerText lays the page out at each poll (7–20 ms of the page's
       // main thread every 10 ms, while it waits for the answer and then draws it).
-      await page.waitForFunction(() => !document.querySelector('[data-testid=view-pending]') && !document.body.textContent.includes('loading…'), null, { timeout: 180_000, polling: 10 });
+      await page.waitForFunction(
+        (id) => (document.querySelector(`[data-testid=${id}]`)?.getClientRects().length ?? 0) > 0 && !document.querySelector('[data-testid=view-pending]') && !document.body.textContent.includes('loading…'),
+        canvasTestId,
+        { timeout: 180_000, polling: 10 },
+      );
       const p1 = await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now())))));
       pageMs.push(p1 - p0);
       marks.push([m0, monoUs()]);
