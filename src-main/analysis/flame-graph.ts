@@ -10,6 +10,7 @@ import { buildFrameTable, type FrameTable } from './frames.js';
 import { PairMap } from './pair-map.js';
 import { grown } from './grown.js';
 import { bufferFor } from './profile-rewrite.js';
+import { MIXED_MARK, type KnownPrefixes } from './filters/name-filters.js';
 
 export interface FlameGraph {
   sampleType: string;
@@ -102,6 +103,7 @@ export class FlameStructure {
   private readonly sampleNode: Int32Array;
   /** 1 when a sample's stack ends at its node (its self), 0 when it goes on into a node not made. */
   private readonly sampleEnds: Uint8Array;
+  private readonly stops: SampleStops | undefined;
   private readonly calledIn: Uint8Array;
   /** Per type: how many nodes were not made (each the first of a left-out subtree) and the width below which (each type's total × minShare). */
   private readonly leftOut: Float64Array;
@@ -129,6 +131,7 @@ export class FlameStructure {
     this.name = built.name;
     this.sampleNode = built.sampleNode;
     this.sampleEnds = built.sampleEnds;
+    this.stops = built.stops;
     this.calledIn = built.calledIn;
     this.leftOut = built.leftOut;
     this.below = built.below;
@@ -149,9 +152,33 @@ export class FlameStructure {
    * may be done on another thread; null when the view names its frames otherwise.
    */
   narrowable(profile: StackColumns, frames: FrameTable, inverted: boolean, kept: Int32Array): ParentTrie | null {
-    if (inverted !== this.inverted || kept.length !== profile.sampleCount || frames.names.length + 1 !== this.names.length) return null;
+    // A trie made by narrowing one (no stops) is not narrowed again: a chip's parent view has no chip.
+    if (!this.stops || inverted !== this.inverted || kept.length !== profile.sampleCount || frames.names.length + 1 !== this.names.length) return null;
     for (let i = 0; i < frames.names.length; i++) if (frames.names[i] !== this.names[i + 1]) return null;
-    return { size: this.size, parent: this.parent, name: this.name, sampleNode: this.sampleNode, sampleEnds: this.sampleEnds };
+    return { size: this.size, parent: this.parent, name: this.name, sampleNode: this.sampleNode, sampleEnds: this.sampleEnds, stops: this.stops };
+  }
+
+  /**
+   * What this trie knows of its samples' stacks for a walk ORing their locations' marks (`mark`
+   * per location; name-filters.ts markedSamples): each node's path ORed once, so a walk reads only
+   * the part of each stack below its node. Per name, the mark its locations share (a name whose
+   * locations are marked differently makes its paths MIXED_MARK: their samples are walked whole).
+   * Null for an inverted trie (its stops are on the other side) or one without stops.
+   */
+  knownPrefixes(mark: Uint8Array): KnownPrefixes | null {
+    const { stops } = this;
+    if (this.inverted || !stops) return null;
+    const { locFrameStart, frameName } = buildFrameTable(this.profile, { showAddresses: true });
+    const nameMark = new Int16Array(this.names.length).fill(-1);
+    for (let l = 0; l + 1 < locFrameStart.length; l++) {
+      for (let f = locFrameStart[l]; f < locFrameStart[l + 1]; f++) {
+        const nm = frameName[f] + 1;
+        nameMark[nm] = nameMark[nm] < 0 || nameMark[nm] === mark[l] ? mark[l] : MIXED_MARK;
+      }
+    }
+    const pathMark = new Uint8Array(this.size);
+    for (let i = 1; i < this.size; i++) pathMark[i] = pathMark[this.parent[i]] | (nameMark[this.name[i]] < 0 ? MIXED_MARK : nameMark[this.name[i]]);
+    return { node: this.sampleNode, ends: this.sampleEnds, stopLoc: stops.loc, pathMark };
   }
 
   /** The flame graph of one sample type (options: maxNodes). */
@@ -172,7 +199,7 @@ export class FlameStructure {
       if (total[i] !== 0) reached++;
     }
     const typed: TrieColumns = { size, parent, name: this.name, total, self, inline, delta: new Float64Array(0), signed: false };
-    const graph = emit(typed, reached, this.children, this.childStart, this.names, profile.sampleTypes[typeIndex], { ...options, inverted: this.inverted });
+    const graph = emit(typed, reached, this.children, this.childStart, this.names, profile.sampleTypes[typeIndex], { maxNodes: options.maxNodes, inverted: this.inverted });
     const notMade = this.leftOut[typeIndex];
     if (notMade === 0) return graph;
     const nodes = (graph.hidden?.nodes ?? 0) + notMade;
@@ -190,7 +217,7 @@ export interface NarrowedFrom {
 }
 
 /** What narrowStacks reads of the parent's trie. */
-export type ParentTrie = Pick<PartitionedStacks, 'size' | 'parent' | 'name' | 'sampleNode' | 'sampleEnds'>;
+export type ParentTrie = Pick<PartitionedStacks, 'size' | 'parent' | 'name' | 'sampleNode' | 'sampleEnds'> & { stops: SampleStops };
 
 /** Each sample's value of one type on its node: all of it into `total` (before the subtree sums), into `self` where its stack ends there. */
 function weigh(values: Float64Array, nTypes: number, typeIndex: number, sampleNode: Int32Array, sampleEnds: Uint8Array, total: Float64Array, self: Float64Array): void {
@@ -210,8 +237,22 @@ export interface PartitionedStacks {
   calledIn: Uint8Array;
   sampleNode: Int32Array;
   sampleEnds: Uint8Array;
+  /** Where the stacks that go on below their node stopped (a partition's; not a narrowed trie's). */
+  stops?: SampleStops;
   leftOut: Float64Array;
   below: Float64Array;
+}
+
+/**
+ * Per sample whose stack goes on below the node it stops at (sampleEnds 0: a group too narrow to
+ * be made), the cursor the partition had there: its location (an offset from the start of its
+ * stack), frame and the inline flag of the frame taken last. A chip narrowing the trie
+ * (narrowStacks) goes on from there without walking each stack down to its node again.
+ */
+export interface SampleStops {
+  loc: Int32Array;
+  frame: Int32Array;
+  inline: Uint8Array;
 }
 
 /**
@@ -244,7 +285,10 @@ function startPartition(profile: StackColumns, frames: FrameTable, inverted: boo
       below[t] += v;
       if (v !== 0) mask |= 1 << t;
     }
-    if (mask === 0) continue;
+    if (mask === 0) {
+      p.stops.loc[s] = -1; // not in the trie: nothing is known of its stack
+      continue;
+    }
     const first = sampleLocStart[s];
     const last = sampleLocStart[s + 1] - 1;
     if (first > last) {
@@ -261,7 +305,7 @@ function startPartition(profile: StackColumns, frames: FrameTable, inverted: boo
 
 function partitioned(p: Partition): PartitionedStacks {
   const { nodes } = p;
-  return { size: nodes.size, parent: nodes.parent.slice(0, nodes.size), name: nodes.name.slice(0, nodes.size), calledIn: nodes.calledIn.slice(0, nodes.size), sampleNode: p.sampleNode, sampleEnds: p.sampleEnds, leftOut: p.leftOut, below: p.below };
+  return { size: nodes.size, parent: nodes.parent.slice(0, nodes.size), name: nodes.name.slice(0, nodes.size), calledIn: nodes.calledIn.slice(0, nodes.size), sampleNode: p.sampleNode, sampleEnds: p.sampleEnds, stops: p.stops, leftOut: p.leftOut, below: p.below };
 }
 
 /**
@@ -287,7 +331,7 @@ export interface PartitionShare {
  * The nodes a share made (ids: 0 the root, 1..roots.length stand-ins for the roots, then its own
  * nodes in order), each of its samples' node and whether it ends there, and the left-out counts.
  */
-export type PartitionedShare = Pick<PartitionedStacks, 'size' | 'parent' | 'name' | 'calledIn' | 'sampleNode' | 'sampleEnds' | 'leftOut'>;
+export type PartitionedShare = Pick<PartitionedStacks, 'size' | 'parent' | 'name' | 'calledIn' | 'sampleNode' | 'sampleEnds' | 'stops' | 'leftOut'>;
 
 /** A share of a partition, partitioned (on the thread it was given to). */
 export function partitionShare(share: PartitionShare): PartitionedShare {
@@ -302,7 +346,7 @@ export function partitionShare(share: PartitionShare): PartitionedShare {
   for (let r = nRoots - 1; r >= 0; r--) p.push(1 + r, share.starts[r], share.starts[r + 1]);
   while (p.sp > 0) p.step();
   const { size, parent, name, calledIn } = partitioned(p);
-  return { size, parent, name, calledIn, sampleNode: p.sampleNode, sampleEnds: p.sampleEnds, leftOut: p.leftOut };
+  return { size, parent, name, calledIn, sampleNode: p.sampleNode, sampleEnds: p.sampleEnds, stops: p.stops, leftOut: p.leftOut };
 }
 
 /**
@@ -380,6 +424,11 @@ export class PartitionInTwo {
     for (const s of share.sample) {
       p.sampleNode[s] = idOf(done.sampleNode[s]);
       p.sampleEnds[s] = done.sampleEnds[s];
+      if (done.stops) {
+        p.stops.loc[s] = done.stops.loc[s];
+        p.stops.frame[s] = done.stops.frame[s];
+        p.stops.inline[s] = done.stops.inline[s];
+      }
     }
     for (let t = 0; t < p.leftOut.length; t++) p.leftOut[t] += done.leftOut[t];
     return partitioned(p);
@@ -430,7 +479,8 @@ export function narrowStacks(up: ParentTrie, profile: StackColumns, frames: Fram
     p.split(made[x], start, end, false);
     while (p.sp > 0) p.step();
   }
-  return partitioned(p);
+  // Samples stopped at a made ancestor of their parent node have no cursor there: no stops.
+  return { ...partitioned(p), stops: undefined };
 }
 
 /** Each parent node's width per type in the kept samples (`sums`: each type's total), the types of the kept samples through it, and each kept sample's types. */
@@ -461,7 +511,8 @@ function weighKept(up: ParentTrie, values: Float64Array, nTypes: number, kept: I
 /**
  * Each kept sample at its deepest node that stays (`made`: the parent's node → the new one, or
  * -1); those the parent left out under a node that stays go on: into the partition's cursors,
- * grouped by that node (a counting sort), each at the frame after it. Answers where each parent
+ * grouped by that node (a counting sort), each at the frame after it (the cursor the parent's
+ * partition stopped it with: SampleStops, no walk down its stack). Answers where each parent
  * node's group starts (and the last one ends).
  */
 function placeKept(up: ParentTrie, kept: Int32Array, sampleMask: Uint8Array, made: Int32Array, p: Partition): Int32Array {
@@ -479,17 +530,20 @@ function placeKept(up: ParentTrie, kept: Int32Array, sampleMask: Uint8Array, mad
     p.sampleNode[k] = made[a];
   }
   for (let i = 0; i < up.size; i++) goOn[i + 1] += goOn[i];
-  const depth = new Int32Array(up.size);
-  for (let i = 1; i < up.size; i++) depth[i] = depth[up.parent[i]] + 1;
   const fill = goOn.slice(0, up.size);
   const order = new Int32Array(goOn[up.size]);
   for (let k = 0; k < kept.length; k++) {
     const x = up.sampleNode[kept[k]];
     if (sampleMask[k] !== 0 && made[x] >= 0 && up.sampleEnds[kept[k]] === 0) order[fill[x]++] = k;
   }
+  // Each at the cursor the parent's partition stopped it with (its stack is the parent's sample's).
+  const { stops } = up;
+  const { sampleLocStart } = p.profile;
   for (let i = 0; i < order.length; i++) {
     const k = order[i];
-    p.cur.addAt(k, depth[up.sampleNode[kept[k]]], sampleMask[k], p.inverted, p.profile, p.frames);
+    const s = kept[k];
+    p.cur.add(k, sampleLocStart[k] + stops.loc[s], stops.frame[s], sampleMask[k]);
+    p.cur.inline[p.cur.length - 1] = stops.inline[s];
   }
   return goOn;
 }
@@ -555,6 +609,7 @@ class Partition {
   readonly nodes = new NodeColumns(1024);
   readonly sampleNode: Int32Array;
   readonly sampleEnds: Uint8Array;
+  readonly stops: SampleStops;
   readonly below: Float64Array;
   readonly leftOut: Float64Array;
   /** Segments of the cursor arrays still to partition: (node, start, end). */
@@ -584,6 +639,7 @@ class Partition {
     const shared = profile.sampleLocs.buffer instanceof SharedArrayBuffer;
     this.sampleNode = new Int32Array(bufferFor(4 * n, shared));
     this.sampleEnds = new Uint8Array(bufferFor(n, shared));
+    this.stops = { loc: new Int32Array(bufferFor(4 * n, shared)), frame: new Int32Array(bufferFor(4 * n, shared)), inline: new Uint8Array(bufferFor(n, shared)) };
     this.below = new Float64Array(this.nTypes);
     this.leftOut = new Float64Array(this.nTypes);
     const nNames = frames.names.length + 1;
@@ -645,7 +701,7 @@ class Partition {
     }
     const { sampleLocs, sampleLocStart } = this.profile;
     const { locFrameStart, frameInline } = this.frames;
-    cur.scatter(start, end, slotPlace, at, node, this.sampleNode, this.inverted, sampleLocs, sampleLocStart, locFrameStart, frameInline);
+    cur.scatter(start, end, slotPlace, at, node, this.sampleNode, this.stops, this.inverted, sampleLocs, sampleLocStart, locFrameStart, frameInline);
     // The wide groups lie one after another: each starts where the one before ends.
     for (let i = 0, from = start; i < slots; i++) {
       const to = slotPlace[i];
@@ -851,33 +907,11 @@ class SampleCursors {
   }
 
   /**
-   * Sample s with its cursor past its first `depth` frames (from the root, or inverted from the
-   * leaf), as `depth` advances would leave it; its stack has more frames than that.
-   */
-  addAt(sample: number, depth: number, mask: number, inverted: boolean, profile: StackColumns, frames: FrameTable): void {
-    const { sampleLocStart, sampleLocs } = profile;
-    const { locFrameStart, frameInline } = frames;
-    let li = inverted ? sampleLocStart[sample] : sampleLocStart[sample + 1] - 1;
-    let f = inverted ? locFrameStart[sampleLocs[li]] : locFrameStart[sampleLocs[li] + 1] - 1;
-    let inline = 0;
-    for (let d = 0; d < depth; d++) {
-      if (inverted) {
-        inline = frameInline[f];
-        if (f + 1 < locFrameStart[sampleLocs[li] + 1]) f++;
-        else f = locFrameStart[sampleLocs[++li]];
-      } else if (f > locFrameStart[sampleLocs[li]]) f--;
-      else f = locFrameStart[sampleLocs[--li] + 1] - 1;
-    }
-    this.add(sample, li, f, mask);
-    this.inline[this.length - 1] = inline;
-  }
-
-  /**
    * Samples of [start, end) moved to their group's place and past the frame of their group
    * (`place[g]` is where group g's next goes, its end after), to fill [start, live). Those whose
-   * group has none (-1: too narrow) stop at `node`; those without a group (their stack ended) are dropped.
+   * group has none (-1: too narrow) stop at `node` (their cursor kept in `stops`); those without a group (their stack ended) are dropped.
    */
-  scatter(start: number, end: number, place: Int32Array, live: number, node: number, sampleNode: Int32Array, inverted: boolean, sampleLocs: Uint32Array, sampleLocStart: Uint32Array, locFrameStart: Uint32Array, frameInline: Uint8Array): void {
+  scatter(start: number, end: number, place: Int32Array, live: number, node: number, sampleNode: Int32Array, stops: SampleStops, inverted: boolean, sampleLocs: Uint32Array, sampleLocStart: Uint32Array, locFrameStart: Uint32Array, frameInline: Uint8Array): void {
     const { sample, loc, frame, mask, inline, slot, spare } = this;
     for (let k = start; k < end; k++) {
       const g = slot[k];
@@ -885,6 +919,9 @@ class SampleCursors {
       const s = sample[k];
       if (place[g] < 0) {
         sampleNode[s] = node;
+        stops.loc[s] = loc[k] - sampleLocStart[s];
+        stops.frame[s] = frame[k];
+        stops.inline[s] = inline[k];
         continue;
       }
       const to = place[g]++;

@@ -171,7 +171,7 @@ export class Accumulator {
     this.single = single;
   }
 
-  /** Sample `s` (increasing from one call to the next): locations locs[start..end), leaf first; its values values[vbase + types[k]]. */
+  /** Sample `s` (a number no other sample added has: its index): locations locs[start..end), leaf first; its values values[vbase + types[k]]. */
   add(s: number, locs: Uint32Array, start: number, end: number, values: Float64Array, vbase: number): void {
     if (this.stride !== 4) {
       this.addAny(s, locs, start, end, values, vbase);
@@ -386,9 +386,16 @@ export class TopFigures {
   readonly frames: FrameTable;
   readonly figures: Accumulator;
 
-  constructor(readonly profile: Profile) {
-    this.frames = buildFrameTable(profile, { showAddresses: false });
-    this.figures = new Accumulator(this.frames, profile.sampleTypes.map((_, t) => t)).addProfile(profile);
+  /**
+   * `made`: this profile's figures added up already, of every sample type in order, over frames
+   * named as here (a chip's, made in the walk that chose its samples: name-filters.ts markedSamples).
+   */
+  constructor(
+    readonly profile: Profile,
+    made?: { frames: FrameTable; figures: Accumulator },
+  ) {
+    this.frames = made?.frames ?? buildFrameTable(profile, { showAddresses: false });
+    this.figures = made?.figures ?? new Accumulator(this.frames, profile.sampleTypes.map((_, t) => t)).addProfile(profile);
   }
 
   /** computeTop's table of one type. */

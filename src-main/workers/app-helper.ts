@@ -18,7 +18,8 @@ import { buildFrameTable, type FrameTable } from '../analysis/frames.js';
 import { countClaimedBlocks, decodeClaimedBlocks, decodePprof, type SampleBlocks, type SampleTable } from '../formats/pprof/decode-pprof.js';
 import { syntheticProfileBytes, warmUpWhenIdle } from './warm-up.js';
 import { keepSamples } from '../analysis/profile-rewrite.js';
-import { markedSamples } from '../analysis/filters/name-filters.js';
+import { markedSamples, type KeptSampleFigures, type KnownPrefixes } from '../analysis/filters/name-filters.js';
+import { Accumulator } from '../analysis/top.js';
 
 export const APP_HELPER_ROLE = 'app-helper';
 
@@ -46,7 +47,9 @@ export interface NarrowJob {
 /**
  * A focus or ignore chip's walk of the stacks (name-filters.ts markedSamples) shared by the worker
  * and the helper: blocks of `blockSize` samples claimed in turn from `state[0]`, `state[1 + b]`
- * set to 1 once block b is walked; stacks, `keep` and `state` in shared memory.
+ * set to 1 once block b is walked; stacks, `keep` and `state` in shared memory. With `figures`,
+ * the chip's per-function figures are made in the same walk; with `known`, what the parent view's
+ * trie knows of the stacks (only their parts below its nodes are walked).
  */
 export interface MarkedWalkJob {
   sampleLocStart: Uint32Array;
@@ -56,23 +59,70 @@ export interface MarkedWalkJob {
   state: Int32Array;
   count: number;
   blockSize: number;
+  figures?: WalkFigures;
+  known?: KnownPrefixes;
 }
 
-/** Walks blocks of a MarkedWalkJob as long as there are unclaimed ones; answers how many. */
-export function walkClaimedBlocks(job: MarkedWalkJob): number {
+/**
+ * The per-function figures (analysis/top.ts Accumulator, every sample type) of the samples a
+ * shared walk keeps: each thread adds up the kept samples of the blocks it claims, as it walks
+ * them; the helper then writes its sums to `out` (Accumulator's flat, cum and totals columns, one
+ * after another) and sets `done[0]` to 1, once every block it claimed is walked. Shared memory.
+ */
+export interface WalkFigures {
+  frames: FrameTable;
+  values: Float64Array;
+  nTypes: number;
+  out: Float64Array;
+  done: Int32Array;
+}
+
+/** An accumulator for a walk's figures (every sample type), and the room its sums take in WalkFigures.out. */
+export function walkAccumulator(frames: FrameTable, nTypes: number): { into: Accumulator; outLength: number } {
+  const into = new Accumulator(frames, Array.from({ length: nTypes }, (_, t) => t));
+  return { into, outLength: 2 * into.flat.length + into.totals.length };
+}
+
+/** The helper's sums of a walk's figures (written once done[0] is 1) added to `into`. */
+export function addWalkFigures(figures: WalkFigures, into: Accumulator): void {
+  const n = into.flat.length;
+  const { out } = figures;
+  into.addFigures({ flat: out.subarray(0, n), cum: out.subarray(n, 2 * n), totals: out.subarray(2 * n, 2 * n + into.totals.length) });
+}
+
+/** Walks blocks of a MarkedWalkJob as long as there are unclaimed ones, adding their kept samples to `into` (the job's figures); answers how many. */
+export function walkClaimedBlocks(job: MarkedWalkJob, into?: Accumulator): number {
   const nBlocks = job.state.length - 1;
+  const figures = into && job.figures ? { into, values: job.figures.values, nTypes: job.figures.nTypes } : undefined;
   let walked = 0;
   for (let b = Atomics.add(job.state, 0, 1); b < nBlocks; b = Atomics.add(job.state, 0, 1)) {
-    walkBlock(job, b);
+    walkBlock(job, b, figures);
     Atomics.store(job.state, 1 + b, 1);
     walked++;
   }
   return walked;
 }
 
-/** Block b of a MarkedWalkJob walked (by whichever thread claims it, or again by the worker). */
-export function walkBlock(job: MarkedWalkJob, b: number): void {
-  markedSamples(job.sampleLocStart, job.sampleLocs, job.mark, b * job.blockSize, Math.min(job.count, (b + 1) * job.blockSize), job.keep);
+/** Block b of a MarkedWalkJob walked (by whichever thread claims it, or again by the worker: then without figures). */
+export function walkBlock(job: MarkedWalkJob, b: number, figures?: KeptSampleFigures): void {
+  markedSamples(job.sampleLocStart, job.sampleLocs, job.mark, b * job.blockSize, Math.min(job.count, (b + 1) * job.blockSize), job.keep, figures, job.known);
+}
+
+/** The helper's share of a walk: its blocks walked, then (with figures) its sums written and done[0] set. */
+function walkShare(job: MarkedWalkJob): void {
+  const { figures } = job;
+  if (!figures) {
+    walkClaimedBlocks(job);
+    return;
+  }
+  const { into } = walkAccumulator(figures.frames, figures.nTypes);
+  walkClaimedBlocks(job, into);
+  const n = into.flat.length;
+  figures.out.set(into.flat, 0);
+  figures.out.set(into.cum, n);
+  figures.out.set(into.totals, 2 * n);
+  Atomics.store(figures.done, 0, 1);
+  Atomics.notify(figures.done, 0);
 }
 
 /** Blocks of samples to decode, claimed from `next` in turn with the worker (all shared memory). */
@@ -141,7 +191,7 @@ export function serveAppHelper(port: MessagePort): void {
 /** A job done (a walk answers nothing: nobody waits for it, the worker walks whatever blocks are left itself). */
 function run(job: HelperJob & { id: number }): HelperReply | undefined {
   if (job.op === 'walk') {
-    walkClaimedBlocks(job);
+    walkShare(job);
     return undefined;
   }
   try {
@@ -191,6 +241,9 @@ export function helperWarmUpSteps(): (() => void)[] {
   const mark = Uint8Array.from({ length: profile.locAddress.length }, (_, l) => (l % 5 === 0 ? 1 : 0));
   const blockSize = 256;
   const nBlocks = Math.ceil(profile.sampleCount / blockSize);
+  const topFrames = buildFrameTable(profile, { showAddresses: false });
+  const nTypes = profile.sampleTypes.length;
+  const { outLength } = walkAccumulator(topFrames, nTypes);
   const walk = (): HelperJob => ({
     op: 'walk',
     sampleLocStart: profile.sampleLocStart,
@@ -200,6 +253,9 @@ export function helperWarmUpSteps(): (() => void)[] {
     blockSize,
     keep: new Uint8Array(new SharedArrayBuffer(profile.sampleCount)),
     state: new Int32Array(new SharedArrayBuffer(4 * (1 + nBlocks))),
+    // The chip's figures made in the walk, over frames named as top tables name them; the parent's trie's prefixes.
+    known: parent.knownPrefixes(mark) ?? undefined,
+    figures: { frames: topFrames, values: profile.values, nTypes, out: new Float64Array(new SharedArrayBuffer(8 * outLength)), done: new Int32Array(new SharedArrayBuffer(4)) },
   });
   // The helper's share of an inverted trie made by two threads.
   const inverted = new PartitionInTwo(profile, frames, true, 1e-4);

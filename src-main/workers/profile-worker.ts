@@ -11,7 +11,7 @@ import type { FlameGraph } from '../analysis/flame-graph.js';
 import { summarizeProfile } from '../analysis/profile-summary.js';
 import { flameGraphOf, resolveSampleType, topOf } from '../analysis/profile-ops.js';
 import { FlameStructure, PartitionInTwo, stackColumns, type NarrowedFrom } from '../analysis/flame-graph.js';
-import { TopFigures } from '../analysis/top.js';
+import { TopFigures, type Accumulator } from '../analysis/top.js';
 import { callTreeOf, diffTableOf, exportOf, sandwichOf } from '../analysis/view-ops.js';
 import { addressesOf, peekOf, sourceListOf } from '../analysis/source/source-ops.js';
 import { callGraphOf } from '../analysis/graph/graph-ops.js';
@@ -19,7 +19,7 @@ import { GpwError, errorBody } from '../api/errors.js';
 import type { ProfileSource, ReadFileResult, ViewSpec, WorkerProgress, WorkerReply, WorkerRequest } from './profile-worker-protocol.js';
 import { decodeProfileFile } from './profile-file.js';
 import { narrowedFrom, narrowView, viewProfile, type ProfileView } from '../analysis/profile-view.js';
-import { focusedSamples } from '../analysis/filters/name-filters.js';
+import { focusedSamples, type KnownPrefixes } from '../analysis/filters/name-filters.js';
 import { encodePprof } from '../formats/pprof/encode-pprof.js';
 import { functionStatsOf } from '../analysis/runs/function-stats.js';
 import { useLinearRegexpFallback } from './linear-regexp.js';
@@ -30,8 +30,8 @@ import { ScanHelper, SCAN_HELPER_ROLE, serveScanHelper } from './scan-helper.js'
 import { receiveReadAhead, type ReadAheadData } from './read-ahead.js';
 import { detectFormat, DETECT_HEAD_BYTES } from '../formats/detect-format.js';
 import { warmUpWhenIdle } from './warm-up.js';
-import { buildFrameTable } from '../analysis/frames.js';
-import { AppHelper, APP_HELPER_ROLE, serveAppHelper, threadCpuMs, walkBlock, walkClaimedBlocks } from './app-helper.js';
+import { buildFrameTable, type FrameTable } from '../analysis/frames.js';
+import { addWalkFigures, AppHelper, APP_HELPER_ROLE, serveAppHelper, threadCpuMs, walkAccumulator, walkBlock, walkClaimedBlocks, type MarkedWalkJob } from './app-helper.js';
 
 const CACHE_SIZE = 4;
 const cache = new Map<string, Profile>();
@@ -362,38 +362,73 @@ function narrowedViewFor(spec: ViewSpec): ProfileView | undefined {
   const parentFilters = narrowedFrom(spec.filters);
   if (!parentFilters) return undefined;
   const parent = viewFor({ ...spec, filters: parentFilters });
-  const { view, kept } = narrowView(parent, spec.filters, walkInTwo);
+  // The chip's top figures are made in its walk of the stacks (walkInTwo), unless a tag filter drops samples after it.
+  const { tagfocus, tagignore } = spec.filters;
+  const frames = tagfocus || tagignore ? undefined : (topFigures.get(parent.profile)?.frames ?? buildFrameTable(parent.profile, { showAddresses: false }));
+  let made: { frames: FrameTable; figures: Accumulator } | undefined;
+  // The parent's forward trie, when kept: only the parts of its stacks below its nodes are walked.
+  const trie = structures.get(parent)?.get(false);
+  const { view, kept } = narrowView(parent, spec.filters, (profile, mark) => {
+    const figures = frames && walkAccumulator(frames, profile.sampleTypes.length).into;
+    const known = trie?.knownPrefixes(mark) ?? undefined;
+    const { keep, figured } = walkInTwo(profile, mark, frames && figures && { frames, into: figures }, known);
+    if (frames && figures && figured) made = { frames, figures };
+    return keep;
+  });
   narrowedViews.set(view, { parent, kept });
+  if (made) topFigures.set(view.profile, new TopFigures(view.profile, made));
   return view;
 }
 
 /** A chip's walk of the stacks is shared with the helper from this many samples on (blocks of a 64th, at least 16,384). */
 const SHARED_WALK_MIN_SAMPLES = 100_000;
 
+/** How long the worker waits for the helper to finish its blocks of a chip's walk with their figures, before it walks what is left itself and adds the figures up again. */
+const HELPER_WALK_WAIT_MS = 250;
+
 /**
  * A focus or ignore chip's walk of a big view's stacks (name-filters.ts markedSamples), shared
  * with the helper thread when it is idle and the stacks are in shared memory: both take blocks in
- * turn, and this thread then walks any block the helper has not finished (it writes the same
- * bytes), so it never waits for the helper. Else walked here alone.
+ * turn. Else walked here alone. With `figures`, the per-function figures of the samples kept are
+ * made in the same walk, each thread adding up its blocks' (app-helper.ts WalkFigures): this
+ * thread then waits for the helper's last block and sums (`figured`), or, should they not come
+ * within HELPER_WALK_WAIT_MS, walks the blocks the helper has not finished itself (the same
+ * bytes) and answers without figures. Without figures it never waits for the helper.
  */
-function walkInTwo(profile: Profile, mark: Uint8Array): Uint8Array {
-  const { sampleCount: count, sampleLocStart, sampleLocs } = profile;
+function walkInTwo(profile: Profile, mark: Uint8Array, figures?: { frames: FrameTable; into: Accumulator }, known?: KnownPrefixes): { keep: Uint8Array; figured: boolean } {
+  const { sampleCount: count, sampleLocStart, sampleLocs, values } = profile;
+  const nTypes = profile.sampleTypes.length;
   const shared = sampleLocs.buffer instanceof SharedArrayBuffer && sampleLocStart.buffer instanceof SharedArrayBuffer;
-  if (!shared || count < SHARED_WALK_MIN_SAMPLES || appHelperThread?.idle !== true) return focusedSamples(profile, mark);
+  if (!shared || count < SHARED_WALK_MIN_SAMPLES || appHelperThread?.idle !== true) {
+    return { keep: focusedSamples(profile, mark, figures && { into: figures.into, values, nTypes }, known), figured: figures !== undefined };
+  }
   const blockSize = Math.max(16_384, Math.ceil(count / 64));
   const nBlocks = Math.ceil(count / blockSize);
-  const job = { sampleLocStart, sampleLocs, mark, count, blockSize, keep: new Uint8Array(new SharedArrayBuffer(count)), state: new Int32Array(new SharedArrayBuffer(4 * (1 + nBlocks))) };
+  const withFigures = figures && values.buffer instanceof SharedArrayBuffer ? figures : undefined;
+  const job: MarkedWalkJob = { sampleLocStart, sampleLocs, mark, count, blockSize, keep: new Uint8Array(new SharedArrayBuffer(count)), state: new Int32Array(new SharedArrayBuffer(4 * (1 + nBlocks))), known };
+  if (withFigures) {
+    const { outLength } = walkAccumulator(withFigures.frames, nTypes);
+    job.figures = { frames: withFigures.frames, values, nTypes, out: new Float64Array(new SharedArrayBuffer(8 * outLength)), done: new Int32Array(new SharedArrayBuffer(4)) };
+  }
   appHelperThread.walkMarked(job);
   const t0 = performance.now();
-  const here = walkClaimedBlocks(job);
+  const here = walkClaimedBlocks(job, withFigures?.into);
+  // The helper claimed the other blocks: its sums come once it has walked them.
+  let figured = job.figures !== undefined;
+  if (job.figures && here < nBlocks) {
+    Atomics.wait(job.figures.done, 0, 0, HELPER_WALK_WAIT_MS);
+    if (Atomics.load(job.figures.done, 0) === 1) addWalkFigures(job.figures, withFigures!.into);
+    else figured = false;
+  }
+  const waited = performance.now() - t0;
   let redone = 0;
   for (let b = 0; b < nBlocks; b++) {
     if (Atomics.load(job.state, 1 + b) === 1) continue;
     walkBlock(job, b);
     redone++;
   }
-  if (timing) process.stderr.write(`worker chip's walk of the stacks: ${(performance.now() - t0).toFixed(0)} ms (blocks: ${here} here, ${nBlocks - here - redone} on the helper, ${redone} the helper had not finished walked here too)\n`);
-  return job.keep;
+  if (timing) process.stderr.write(`worker chip's walk of the stacks${job.figures ? ' and figures' : ''}: ${(performance.now() - t0).toFixed(0)} ms (blocks: ${here} here, ${nBlocks - here - redone} on the helper, ${redone} the helper had not finished walked here too${job.figures ? `; ${figured ? `the helper's figures after ${waited.toFixed(0)} ms` : 'no figures: made again from the kept stacks'}` : ''})\n`);
+  return { keep: job.keep, figured };
 }
 
 /** An import's file: read in chunks, kept under `key` until its SHA-256 is known (op `keep`). */

@@ -7,7 +7,9 @@ import { protoWriter } from '../formats/pprof/proto-writer.js';
 import { decodePprof } from '../formats/pprof/decode-pprof.js';
 import { summarizeProfile } from '../analysis/profile-summary.js';
 import { buildFlameGraph } from '../analysis/flame-graph.js';
-import { computeTop, TopFigures } from '../analysis/top.js';
+import { Accumulator, computeTop, TopFigures } from '../analysis/top.js';
+import { focusedSamples } from '../analysis/filters/name-filters.js';
+import type { Profile } from '../model/profile.js';
 import { FlameStructure, narrowStacks, PartitionInTwo, partitionShare, partitionStacks } from '../analysis/flame-graph.js';
 import { buildFrameTable } from '../analysis/frames.js';
 import { narrowView, viewProfile } from '../analysis/profile-view.js';
@@ -51,6 +53,12 @@ export function syntheticProfileBytes(samples: number, depth: number): Uint8Arra
   }
   for (let f = 1; f <= nFunctions; f++) message(5, () => w.uint32(8).uint64(f).uint32(16).int64(firstName + f - 1));
   for (const s of strings) w.uint32(50).string(s);
+  // When and how long, as a real profile has them: numbers beyond V8's small integers, so the
+  // profile's fields hold doubles from the start (a real profile's first such value would
+  // otherwise generalise the field and throw away every loop optimised for these profiles).
+  w.uint32(72).int64(1_765_000_000_000_000_000); // time_nanos
+  w.uint32(80).int64(30_000_000_000); // duration_nanos
+  w.uint32(96).int64(524_288); // period
   w.uint32(112).int64(3); // default_sample_type: alloc_space
   return w.finish();
 }
@@ -77,12 +85,17 @@ export function warmUpSteps(): (() => void)[] {
     () => new FlameStructure(profile, false, 1e-4).graph(1),
     () => new FlameStructure(profile, false, 1e-4, structuredClone(partitionStacks(profile, buildFrameTable(profile, { showAddresses: true }), false, 1e-4))).graph(1),
     () => new TopFigures(profile).top(1, { nodecount: 100, nodefraction: 0.005 }),
-    // A focus chip: its view, its top table, its trie made from the plain view's (profile-view.ts
-    // narrowView, FlameStructure's NarrowedFrom) here and as the helper sends it, then its inverted trie.
+    // A focus chip: its view with its top figures made in the walk, which reads only what the
+    // plain view's trie does not know of the stacks (as the worker makes them), its top table, its
+    // trie made from the plain view's (profile-view.ts narrowView, FlameStructure's NarrowedFrom)
+    // here and as the helper sends it, then its inverted trie.
     () => {
-      const { view, kept } = narrowView(viewProfile({ sources: [profile] }), { focus: 'fn1$' });
-      new TopFigures(view.profile).top(1, { nodecount: 100, nodefraction: 0.005 });
+      const topFrames = buildFrameTable(profile, { showAddresses: false });
+      const figures = new Accumulator(topFrames, profile.sampleTypes.map((_, t) => t));
       const parent = new FlameStructure(profile, false, 1e-2);
+      const walk = (p: Profile, mark: Uint8Array): Uint8Array => focusedSamples(p, mark, { into: figures, values: p.values, nTypes: p.sampleTypes.length }, parent.knownPrefixes(mark) ?? undefined);
+      const { view, kept } = narrowView(viewProfile({ sources: [profile] }), { focus: 'fn1$' }, walk);
+      new TopFigures(view.profile, { frames: topFrames, figures }).top(1, { nodecount: 100, nodefraction: 0.005 });
       new FlameStructure(view.profile, false, 1e-3, { parent, kept }).graph(1);
       const frames = buildFrameTable(view.profile, { showAddresses: true });
       const up = parent.narrowable(view.profile, frames, false, kept);

@@ -14,7 +14,8 @@
 //                                                          BENCH_MARKS=1: each app step's start and end on the monotonic clock in µs,
 //                                                          the clock of V8's CPU profiles, to cut BENCH_SERVE_NODE_ARGS='--cpu-prof …' profiles to a step
 //                                                          (tests/bench/cpuprofile-window.mjs),
-//                                                          BENCH_PAGE_PROFILE=1: a CPU profile of the page through the chip's step)
+//                                                          BENCH_PAGE_PROFILE=1: a CPU profile of the page through the chip's step,
+//                                                          BENCH_PAGE_PROFILE=inverted: through the inverted view's step)
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -103,10 +104,16 @@ async function appBench() {
       const th0 = threadCpu();
       const p0 = await page.evaluate(() => performance.now());
       await act();
-      await page.getByTestId(canvasTestId).first().waitFor({ timeout: 180_000 });
+      // One check polled every 10 ms: the canvas shown, nothing pending. (A locator's waitFor polls
+      // after 20, 50, 100, 100 and then every 500 ms: a canvas that comes back after ~270 ms, as
+      // on a switch to the inverted tab, which shows no old graph meanwhile, was seen up to 500 ms late.)
       // textContent, not innerText: innerText lays the page out at each poll (7–20 ms of the page's
       // main thread every 10 ms, while it waits for the answer and then draws it).
-      await page.waitForFunction(() => !document.querySelector('[data-testid=view-pending]') && !document.body.textContent.includes('loading…'), null, { timeout: 180_000, polling: 10 });
+      await page.waitForFunction(
+        (id) => (document.querySelector(`[data-testid=${id}]`)?.getClientRects().length ?? 0) > 0 && !document.querySelector('[data-testid=view-pending]') && !document.body.textContent.includes('loading…'),
+        canvasTestId,
+        { timeout: 180_000, polling: 10 },
+      );
       const p1 = await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now())))));
       pageMs.push(p1 - p0);
       marks.push([m0, monoUs()]);
@@ -139,12 +146,21 @@ async function appBench() {
     let addAt = 0;
     let addMono = 0;
     // BENCH_PAGE_PROFILE=1: the page's main thread profiled through the chip's step (Chromium's own profiler, CDP).
-    const cdp = process.env.BENCH_PAGE_PROFILE === '1' ? await page.context().newCDPSession(page) : null;
-    if (cdp) {
+    // BENCH_PAGE_PROFILE=inverted: through the inverted view's step instead.
+    const profiled = process.env.BENCH_PAGE_PROFILE === '1' ? 'chip' : process.env.BENCH_PAGE_PROFILE;
+    const cdp = profiled === 'chip' || profiled === 'inverted' ? await page.context().newCDPSession(page) : null;
+    const startProfile = async () => {
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
       await cdp.send('Profiler.start');
-    }
+    };
+    const stopProfile = async () => {
+      const { profile } = await cdp.send('Profiler.stop');
+      const out = join(OUT, `page-${profiled}.cpuprofile`);
+      writeFileSync(out, JSON.stringify(profile));
+      console.log(`  the page's profile of the ${profiled} step: ${out}`);
+    };
+    if (profiled === 'chip') await startProfile();
     const chip = await settle(async () => {
       await page.getByTestId('filter-open').click();
       await page.getByTestId('filter-key').selectOption('focus');
@@ -153,14 +169,12 @@ async function appBench() {
       addMono = monoUs();
       await page.getByTestId('filter-add').click();
     });
-    if (cdp) {
-      const { profile } = await cdp.send('Profiler.stop');
-      writeFileSync(join(OUT, 'page-chip.cpuprofile'), JSON.stringify(profile));
-      console.log(`  the page's profile of the chip's step: ${join(OUT, 'page-chip.cpuprofile')}`);
-    }
+    if (profiled === 'chip') await stopProfile();
+    if (profiled === 'inverted') await startProfile();
     // The chip's step from the add click alone (the step above includes the bench's opening of the filter form and typing).
     const fromAdd = lastDrawnAt - addAt;
     const inverted = await settle(() => page.getByTestId('tab-inverted').click());
+    if (profiled === 'inverted') await stopProfile();
     await page.screenshot({ path: join(OUT, 'profile-inverted.png') });
     console.log(`after the app runs: ${load()}`);
     console.log('app (gpw serve + Chromium):');

@@ -131,6 +131,10 @@ describe('the first views of a profile the app imported', () => {
         client.run<FlameGraph>({ op: 'flame', view: chip, sampleType: 'inuse_objects', maxNodes: 250_000 }, load),
       ]);
       const chipInverted = await client.run<FlameGraph>({ op: 'flame', view: chip, inverted: true, sampleType: 'alloc_objects', maxNodes: 250_000 }, load);
+      // The chip's figures (made in its walk of the stacks, by both threads) of another type; a focus chip's too.
+      const chipTopOther = await client.run({ op: 'top', view: chip, sampleType: 'inuse_space', options }, load);
+      const focus = { ...view, filters: { focus: 'step3_2' } };
+      const focusTop = await client.run({ op: 'top', view: focus, sampleType: 'alloc_objects', options: { nodecount: 0, nodefraction: 0, cum: true } }, load);
       const other = { ...view, filters: { ignore: 'step2_1' } };
       const [otherForward, otherInverted] = await Promise.all([
         client.run<FlameGraph>({ op: 'flame', view: other, maxNodes: 250_000 }, load),
@@ -150,6 +154,8 @@ describe('the first views of a profile the app imported', () => {
       expect(chipFlame.hidden?.subtrees).toBe(true);
       expect(chipFlame.totalValue).toBeLessThan(flame.totalValue);
       expect(chipTop).toEqual(topOf(chipView, undefined, options));
+      expect(chipTopOther).toEqual(topOf(chipView, 'inuse_space', options));
+      expect(focusTop).toEqual(topOf(viewProfile({ sources: [decoded] }, focus.filters), 'alloc_objects', { nodecount: 0, nodefraction: 0, cum: true }));
       // The profile the worker and the helper decoded together (blocks of samples each) is the whole profile.
       const encoded = await client.run<{ bytes: Uint8Array }>({ op: 'encode', view }, load);
       expect(Buffer.compare(Buffer.from(encoded.bytes), Buffer.from(encodePprof(decoded)))).toBe(0);

@@ -13,8 +13,9 @@ import { decodePprof } from '../../src-main/formats/pprof/decode-pprof';
 import type { Profile } from '../../src-main/model/profile';
 import { narrowedFrom, narrowView, viewProfile, type ViewFilters } from '../../src-main/analysis/profile-view';
 import { keepSamples, selectSamples } from '../../src-main/analysis/profile-rewrite';
-import { samplesKeptByName } from '../../src-main/analysis/filters/name-filters';
-import { walkClaimedBlocks } from '../../src-main/workers/app-helper';
+import { focusedSamples, MIXED_MARK, samplesKeptByName } from '../../src-main/analysis/filters/name-filters';
+import { addWalkFigures, walkAccumulator, walkBlock, walkClaimedBlocks } from '../../src-main/workers/app-helper';
+import { accumulate, Accumulator, computeTop, TopFigures } from '../../src-main/analysis/top';
 import { compileGoRegexp } from '../../src-main/analysis/filters/go-regexp';
 import { buildFrameTable } from '../../src-main/analysis/frames';
 import { makeBigProfile } from '../bench/make-big-profile.mjs';
@@ -128,6 +129,7 @@ describe('narrowed flame graph tries (a focus or ignore chip from the view witho
       }
       return false;
     };
+    let mixedPaths = 0;
     for (const [focus, ignore] of [['step3_2', undefined], ['helper', 'step3_2'], [undefined, 'step3_1'], ['l2\\.go', 'runtime\\.newobject']] as const) {
       const f = focus === undefined ? undefined : compileGoRegexp(focus);
       const g = ignore === undefined ? undefined : compileGoRegexp(ignore);
@@ -148,22 +150,63 @@ describe('narrowed flame graph tries (a focus or ignore chip from the view witho
       }
       expect(differ, `focus ${focus} ignore ${ignore}`).toBe(0);
       // The same walk in blocks claimed in turn (the app's worker and helper), here with the first
-      // two blocks claimed by another thread that never walks them: the rest are walked, those two left.
+      // two blocks claimed by another thread that never walks them: the rest are walked, those two
+      // left. The kept samples' top figures are made in the same walk: this thread's blocks' and,
+      // as the helper sends them (WalkFigures.out), the other thread's two, walked after.
+      const topFrames = buildFrameTable(profile, { showAddresses: false });
+      const types = profile.sampleTypes.map((_, t) => t);
+      const { into: mine, outLength } = walkAccumulator(topFrames, types.length);
+      const theirs = new Accumulator(topFrames, types);
       const inBlocks = samplesKeptByName(profile, { focus: f, ignore: g }, undefined, (p, mark) => {
         const blockSize = 1000;
         const keep = new Uint8Array(new SharedArrayBuffer(p.sampleCount)).fill(7);
         const state = new Int32Array(new SharedArrayBuffer(4 * (1 + Math.ceil(p.sampleCount / blockSize))));
         state[0] = 2;
-        expect(walkClaimedBlocks({ sampleLocStart: p.sampleLocStart, sampleLocs: p.sampleLocs, mark, keep, state, count: p.sampleCount, blockSize })).toBe(state.length - 3);
+        const figures = { frames: topFrames, values: p.values, nTypes: types.length, out: new Float64Array(outLength), done: new Int32Array(1) };
+        const job = { sampleLocStart: p.sampleLocStart, sampleLocs: p.sampleLocs, mark, keep, state, count: p.sampleCount, blockSize, figures };
+        expect(walkClaimedBlocks(job, mine)).toBe(state.length - 3);
         expect(Array.from(state.subarray(1))).toEqual(Array.from(state.subarray(1), (_, b) => (b < 2 ? 0 : 1)));
         expect(keep.subarray(0, 2 * blockSize).every((k) => k === 7)).toBe(true);
-        keep.set(got.subarray(0, 2 * blockSize));
+        for (const b of [1, 0]) walkBlock(job, b, { into: theirs, values: p.values, nTypes: types.length });
+        const n = theirs.flat.length;
+        figures.out.set(theirs.flat, 0);
+        figures.out.set(theirs.cum, n);
+        figures.out.set(theirs.totals, 2 * n);
+        addWalkFigures(figures, mine);
         return keep;
       });
       expect(differing(inBlocks, got), `focus ${focus} ignore ${ignore} in blocks`).toBe(0);
+      // Walking only what a forward trie of the profile does not know of each stack (its nodes'
+      // paths ORed once: FlameStructure.knownPrefixes), partial or whole, on the profile, on one
+      // whose helpers are also called (names marked differently by location: walked whole), and on
+      // one where every seventh sample is zero (not in the trie: walked whole).
+      const zeroed = { ...profile, values: profile.values.map((v, i) => (Math.floor(i / profile.sampleTypes.length) % 7 === 3 ? 0 : v)) };
+      for (const p of [profile, mixed, zeroed]) {
+        const want = samplesKeptByName(p, { focus: f, ignore: g });
+        for (const share of [1e-3, 1e-4, 0]) {
+          const trie = new FlameStructure(p, false, share);
+          let prefixes = 0;
+          const known = samplesKeptByName(p, { focus: f, ignore: g }, undefined, (q, mark) => {
+            const k = trie.knownPrefixes(mark);
+            prefixes += k ? 1 : 0;
+            if (k) mixedPaths += k.pathMark.filter((m) => m >= MIXED_MARK).length;
+            return focusedSamples(q, mark, undefined, k ?? undefined);
+          });
+          expect(prefixes).toBe(1);
+          expect(differing(known, want), `focus ${focus} ignore ${ignore} with a trie's prefixes (minShare ${share})`).toBe(0);
+        }
+      }
+      const filtered = viewProfile({ sources: [profile] }, { focus, ignore }).profile;
+      const walked = new TopFigures(filtered, { frames: topFrames, figures: mine });
+      for (const t of types) {
+        expect(mine.of(t), `focus ${focus} ignore ${ignore} type ${t} figures`).toEqual(accumulate(filtered, topFrames, t));
+        expect(walked.top(t, { nodecount: 50, nodefraction: 0.005 }), `focus ${focus} ignore ${ignore} type ${t} top`).toEqual(computeTop(filtered, t, { nodecount: 50, nodefraction: 0.005 }));
+      }
       expect(kept, `focus ${focus} ignore ${ignore}`).toBeGreaterThan(0);
       expect(kept, `focus ${focus} ignore ${ignore}`).toBeLessThan(n);
     }
+    // Some paths are walked whole (a name whose locations are marked differently).
+    expect(mixedPaths).toBeGreaterThan(0);
   });
 
   it.each([

@@ -30,6 +30,8 @@ describe('a profile decoded in blocks', () => {
     expect(decodeClaimedBlocks(table, blocks, new Int32Array(new SharedArrayBuffer(4)))).toEqual({ decoded: nBlocks });
     const p = profileOfBlocks(skeleton, blocks);
     expect(p.sampleCount).toBe(whole.sampleCount);
+    // Made at the same place as decodePprof's (withSamples): the same fields in the same order, one shape for V8.
+    expect(Object.keys(p)).toEqual(Object.keys(whole));
     for (const c of COLUMNS) expect(Buffer.compare(Buffer.from(p[c].buffer, p[c].byteOffset, p[c].byteLength), Buffer.from(whole[c].buffer, whole[c].byteOffset, whole[c].byteLength)), c).toBe(0);
   });
 

@@ -13,6 +13,10 @@ it('decodes and analyses the synthetic warm-up profile', () => {
   expect(p.sampleCount).toBe(500);
   expect(p.sampleTypes.map((t) => t.type)).toEqual(['alloc_objects', 'alloc_space', 'inuse_objects', 'inuse_space']);
   expect(p.defaultSampleType).toBe('alloc_space');
+  // A real profile's time fields (beyond V8's small integers: the fields hold doubles from the warm-up on).
+  expect(p.timeNanos).toBeGreaterThan(2 ** 31);
+  expect(p.durationNanos).toBeGreaterThan(2 ** 31);
+  expect(p.period).toBe(524_288);
   const summary = summarizeProfile(p);
   expect(summary.profileType).toBe('allocs');
   expect(summary.labelKeys).toEqual(['bytes']);

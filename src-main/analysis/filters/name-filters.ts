@@ -140,26 +140,65 @@ export function samplesKeptByName(profile: Profile, filters: Pick<NameFilters, '
   return walk(profile, mark);
 }
 
-/** Per sample, 1 when its stack holds a focused location and no ignored one (markedSamples over every sample). */
-export function focusedSamples(profile: Profile, mark: Uint8Array): Uint8Array {
+/** Per sample, 1 when its stack holds a focused location and no ignored one (markedSamples over every sample); `figures`, `known`: see markedSamples. */
+export function focusedSamples(profile: Profile, mark: Uint8Array, figures?: KeptSampleFigures, known?: KnownPrefixes): Uint8Array {
   const keep = new Uint8Array(profile.sampleCount);
-  markedSamples(profile.sampleLocStart, profile.sampleLocs, mark, 0, profile.sampleCount, keep);
+  markedSamples(profile.sampleLocStart, profile.sampleLocs, mark, 0, profile.sampleCount, keep, figures, known);
   return keep;
 }
+
+/**
+ * Where a walk of the stacks adds each sample it keeps, as it keeps it (analysis/top.ts
+ * Accumulator: a chip's per-function figures made in the walk that chooses its samples, while
+ * the stack is at hand), with the samples' values (`nTypes` per sample).
+ */
+export interface KeptSampleFigures {
+  into: { add(s: number, locs: Uint32Array, start: number, end: number, values: Float64Array, vbase: number): void };
+  values: Float64Array;
+  nTypes: number;
+}
+
+/**
+ * What a trie of the walked profile knows of each sample's stack (flame-graph.ts FlameStructure
+ * knownPrefixes): its outer part is the path of its node (`node`), whose locations' marks are
+ * ORed per node already (`pathMark`; MIXED_MARK where a name on the path stands for locations
+ * marked differently), and, unless it ends there (`ends` 1), the rest runs from the leaf up to
+ * location offset `stopLoc` from the start of its stack (-1: not known).
+ */
+export interface KnownPrefixes {
+  node: Int32Array;
+  ends: Uint8Array;
+  stopLoc: Int32Array;
+  pathMark: Uint8Array;
+}
+
+/** In KnownPrefixes.pathMark: the path's marks are not known (its samples are walked whole). */
+export const MIXED_MARK = 4;
 
 /**
  * For samples from..to-1: keep[s] = 1 when its stack holds a focused location and no ignored one
  * (`mark` per location: 1 focused, 2 ignored, as markLocation marks), else 0. The marks of its
  * locations are ORed together, without a branch per location (a walk of every stack: a chip's
- * first cost). Plain columns, so that another thread can walk a part.
+ * first cost). Plain columns, so that another thread can walk a part. With `known`, only the part
+ * of each stack below its known prefix is walked; with `figures`, each sample kept is added to them.
  */
-export function markedSamples(sampleLocStart: Uint32Array, sampleLocs: Uint32Array, mark: Uint8Array, from: number, to: number, keep: Uint8Array): void {
-  let i = sampleLocStart[from];
+export function markedSamples(sampleLocStart: Uint32Array, sampleLocs: Uint32Array, mark: Uint8Array, from: number, to: number, keep: Uint8Array, figures?: KeptSampleFigures, known?: KnownPrefixes): void {
   for (let s = from; s < to; s++) {
+    const start = sampleLocStart[s];
     const end = sampleLocStart[s + 1];
     let m = 0;
-    for (; i < end; i++) m |= mark[sampleLocs[i]];
+    let walkTo = end;
+    if (known !== undefined) {
+      const path = known.pathMark[known.node[s]];
+      const stop = known.ends[s] === 1 ? -1 : known.stopLoc[s];
+      if (path < MIXED_MARK && (stop >= 0 || known.ends[s] === 1)) {
+        m = path;
+        walkTo = start + stop + 1;
+      }
+    }
+    for (let i = start; i < walkTo; i++) m |= mark[sampleLocs[i]];
     keep[s] = m === FOCUSED ? 1 : 0;
+    if (m === FOCUSED && figures !== undefined) figures.into.add(s, sampleLocs, start, end, figures.values, s * figures.nTypes);
   }
 }
 

@@ -148,8 +148,31 @@ export interface DecodeOptions {
 export function decodePprof(input: Uint8Array, options: DecodeOptions = {}): Profile {
   return withFormatErrors(() => {
     const parts = decodeProfileParts(unwrapNonEmpty(input));
-    return { ...parts.skeleton, ...decodeSamples(parts.samples, options.sharedStacks === true) };
+    return withSamples(parts.skeleton, decodeSamples(parts.samples, options.sharedStacks === true));
   });
+}
+
+/** A profile's sample columns (decodeSamples, or blocks decoded by several threads). */
+type SampleColumns = Pick<Profile, 'sampleCount' | 'sampleLocStart' | 'sampleLocs' | 'values' | 'sampleLabelStart' | 'labelKey' | 'labelStr' | 'labelNum' | 'labelNumUnit'>;
+
+/**
+ * The skeleton with its sample columns, made at one place however they were decoded, so that a
+ * profile decoded on one thread and one decoded in blocks have the same shape (V8's map): the
+ * loops the warm-up optimised on the first shape then run as they are on the second.
+ */
+function withSamples(skeleton: Profile, c: SampleColumns): Profile {
+  return {
+    ...skeleton,
+    sampleCount: c.sampleCount,
+    sampleLocStart: c.sampleLocStart,
+    sampleLocs: c.sampleLocs,
+    values: c.values,
+    sampleLabelStart: c.sampleLabelStart,
+    labelKey: c.labelKey,
+    labelStr: c.labelStr,
+    labelNum: c.labelNum,
+    labelNumUnit: c.labelNumUnit,
+  };
 }
 
 /**
@@ -359,11 +382,11 @@ function decodeBlock(spans: SampleSpans, blocks: SampleBlocks, b: number, to: nu
 
 /** The profile of a skeleton and its samples decoded in blocks (every block decoded). */
 export function profileOfBlocks(skeleton: Profile, blocks: SampleBlocks): Profile {
-  const { locBase, labelBase, ...columns } = blocks;
-  const n = columns.sampleLocStart.length - 1;
-  columns.sampleLocStart[n] = locBase[locBase.length - 1];
-  columns.sampleLabelStart[n] = labelBase[labelBase.length - 1];
-  return { ...skeleton, sampleCount: n, ...columns };
+  const { locBase, labelBase } = blocks;
+  const n = blocks.sampleLocStart.length - 1;
+  blocks.sampleLocStart[n] = locBase[locBase.length - 1];
+  blocks.sampleLabelStart[n] = labelBase[labelBase.length - 1];
+  return withSamples(skeleton, { ...blocks, sampleCount: n });
 }
 
 /** The budgets of decodePprof, for location ids and labels counted over all samples. */
