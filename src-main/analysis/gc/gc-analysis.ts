@@ -204,9 +204,9 @@ function restsOn(model: GcModel): string {
  * lower GOGC: its goals cannot tell the two apart.)
  */
 export function inferRecordedSettings(cycles: GcCycle[], inferredGogc: number | null, nonHeapBytes: number, minor: number): { gogc: number; memLimitBytes: number | null } {
-  const paced = cycles.filter((c, i) => i > 0 && !c.forced && c.goalBytes !== null).length;
   const gogc = inferredGogc ?? 100;
   const split = goalsAgainst(cycles, gogc);
+  const paced = split.goals.length;
   if (split.bound.length < Math.max(3, 0.1 * paced)) return { gogc: paced === 0 && inferredGogc === null ? -1 : gogc, memLimitBytes: null };
   const off = split.bound.length > 0.8 * paced || split.above >= 2;
   // The limit's goal is g − 3 % (Go 1.21+; g − 1 MiB before) with g = limit − non-heap; with GOGC off every goal is the limit's.
@@ -216,7 +216,7 @@ export function inferRecordedSettings(cycles: GcCycle[], inferredGogc: number | 
   return { gogc: off ? -1 : gogc, memLimitBytes: Math.round(g + nonHeapBytes) };
 }
 
-/** Paced goals against GOGC's: those well below it (a limit's), and how many are past it by more than gctrace's whole-MiB figures allow. */
+/** The paced cycles' goals, against GOGC's: those well below it (a limit's), and how many are past it by more than gctrace's whole-MiB figures allow. */
 function goalsAgainst(cycles: GcCycle[], gogc: number): { goals: number[]; bound: number[]; above: number } {
   const goals: number[] = [];
   const bound: number[] = [];

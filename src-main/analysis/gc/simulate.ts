@@ -159,7 +159,7 @@ export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTR
       fit.goal[k] = Number.isFinite(modelGoal) && t.goal[k] > 0 && modelGoal > 0 ? t.goal[k] / modelGoal : 1;
       fit.goalBy[k] = goalKind;
     }
-    const goal = res && Number.isFinite(modelGoal) ? replayedGoal(res, goalG, goalL, d) : modelGoal;
+    const goal = res && Number.isFinite(modelGoal) ? replayedGoal(res, goalG, goalL, goalKind, d) : modelGoal;
     // The runtime plans with its own assumption: background marking at 25 % of GOMAXPROCS.
     const runway = estimator.value() * ((1 - BACKGROUND_UTILIZATION) / BACKGROUND_UTILIZATION) * lastWork;
     const trigger = Number.isFinite(goal) ? heapTrigger(goal, marked, runway) : Infinity;
@@ -265,7 +265,7 @@ export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTR
       heapEndBytes: heapStart + during,
       heapLiveBytes: live + during,
       goalBytes: goal,
-      goalBy: !Number.isFinite(goal) ? 'none' : goalL < goalG ? 'limit' : 'gogc',
+      goalBy: !Number.isFinite(goal) ? 'none' : goalKind,
       utilization: util,
       gcCpuMs: gcCpu,
       assistCpuMs: assist,
@@ -401,9 +401,9 @@ export function limiterCut(assist: number, stw: number, mutBefore: number, span:
  * goal's departure does not lift it past the limit's (a replay 20 KB off a limited recording's limit had its GOGC goals × 3.9
  * above a 66 MiB limit and peaked at 157 MiB). A recorded cycle whose goal is of the kind the model gives it reads its own goal;
  * otherwise, and between cycles, each goal takes the nearest paced cycles' departure of its kind (none: 1), and the lower counts.
+ * `kind`: the lower model goal's.
  */
-function replayedGoal(res: Residuals, goalG: number, goalL: number, p: TrackPosition): number {
-  const kind = goalL < goalG ? 'limit' : 'gogc';
+function replayedGoal(res: Residuals, goalG: number, goalL: number, kind: 'gogc' | 'limit', p: TrackPosition): number {
   if (p.exact && res.goalBy[p.lo] === kind) return Math.min(goalG, goalL) * residual(res, 'goal', p);
   return Math.min(goalG * betweenResidual(res.between.goal, p), goalL * betweenResidual(res.between.limitGoal, p));
 }
