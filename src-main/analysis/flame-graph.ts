@@ -98,6 +98,8 @@ export class FlameStructure {
   private readonly parent: Int32Array;
   private readonly name: Int32Array;
   private readonly names: string[];
+  /** The frame table the trie was made over (knownPrefixes reads each location's frames' names). */
+  private readonly frames: FrameTable;
   private readonly children: Int32Array;
   private readonly childStart: Int32Array;
   private readonly sampleNode: Int32Array;
@@ -124,6 +126,7 @@ export class FlameStructure {
     from?: PartitionedStacks | NarrowedFrom,
   ) {
     const frames = buildFrameTable(profile, { showAddresses: true });
+    this.frames = frames;
     this.names = ['root', ...frames.names];
     const built = (from && 'kept' in from ? from.parent.narrowTo(profile, frames, inverted, from.kept, minShare) : from) || partitionStacks(profile, frames, inverted, minShare);
     this.size = built.size;
@@ -168,7 +171,7 @@ export class FlameStructure {
   knownPrefixes(mark: Uint8Array): KnownPrefixes | null {
     const { stops } = this;
     if (this.inverted || !stops) return null;
-    const { locFrameStart, frameName } = buildFrameTable(this.profile, { showAddresses: true });
+    const { locFrameStart, frameName } = this.frames;
     const nameMark = new Int16Array(this.names.length).fill(-1);
     for (let l = 0; l + 1 < locFrameStart.length; l++) {
       for (let f = locFrameStart[l]; f < locFrameStart[l + 1]; f++) {
