@@ -80,14 +80,32 @@ export interface WalkFigures {
 /** An accumulator for a walk's figures (every sample type), and the room its sums take in WalkFigures.out. */
 export function walkAccumulator(frames: FrameTable, nTypes: number): { into: Accumulator; outLength: number } {
   const into = new Accumulator(frames, Array.from({ length: nTypes }, (_, t) => t));
-  return { into, outLength: 2 * into.flat.length + into.totals.length };
+  return { into, outLength: sumsLength(into) };
 }
+
+/** The WalkFigures of a shared walk whose figures the worker adds up in `into` (frames and types as walkAccumulator's): the helper's sums come in `out`. */
+export function walkFigures(frames: FrameTable, values: Float64Array, nTypes: number, into: Accumulator): WalkFigures {
+  return { frames, values, nTypes, out: new Float64Array(new SharedArrayBuffer(8 * sumsLength(into))), done: new Int32Array(new SharedArrayBuffer(4)) };
+}
+
+/** WalkFigures.out's layout: an accumulator's flat, cum and totals columns, one after another. */
+const sumsLength = (into: Accumulator): number => 2 * into.flat.length + into.totals.length;
 
 /** The helper's sums of a walk's figures (written once done[0] is 1) added to `into`. */
 export function addWalkFigures(figures: WalkFigures, into: Accumulator): void {
   const n = into.flat.length;
   const { out } = figures;
   into.addFigures({ flat: out.subarray(0, n), cum: out.subarray(n, 2 * n), totals: out.subarray(2 * n, 2 * n + into.totals.length) });
+}
+
+/** The helper's sums written to `out` in that layout, and done[0] set. */
+function writeWalkFigures(figures: WalkFigures, into: Accumulator): void {
+  const n = into.flat.length;
+  figures.out.set(into.flat, 0);
+  figures.out.set(into.cum, n);
+  figures.out.set(into.totals, 2 * n);
+  Atomics.store(figures.done, 0, 1);
+  Atomics.notify(figures.done, 0);
 }
 
 /** Walks blocks of a MarkedWalkJob as long as there are unclaimed ones, adding their kept samples to `into` (the job's figures); answers how many. */
@@ -117,12 +135,7 @@ function walkShare(job: MarkedWalkJob): void {
   }
   const { into } = walkAccumulator(figures.frames, figures.nTypes);
   walkClaimedBlocks(job, into);
-  const n = into.flat.length;
-  figures.out.set(into.flat, 0);
-  figures.out.set(into.cum, n);
-  figures.out.set(into.totals, 2 * n);
-  Atomics.store(figures.done, 0, 1);
-  Atomics.notify(figures.done, 0);
+  writeWalkFigures(figures, into);
 }
 
 /** Blocks of samples to decode, claimed from `next` in turn with the worker (all shared memory). */
@@ -243,7 +256,7 @@ export function helperWarmUpSteps(): (() => void)[] {
   const nBlocks = Math.ceil(profile.sampleCount / blockSize);
   const topFrames = buildFrameTable(profile, { showAddresses: false });
   const nTypes = profile.sampleTypes.length;
-  const { outLength } = walkAccumulator(topFrames, nTypes);
+  const { into: warmInto } = walkAccumulator(topFrames, nTypes);
   const walk = (): HelperJob => ({
     op: 'walk',
     sampleLocStart: profile.sampleLocStart,
@@ -255,7 +268,7 @@ export function helperWarmUpSteps(): (() => void)[] {
     state: new Int32Array(new SharedArrayBuffer(4 * (1 + nBlocks))),
     // The chip's figures made in the walk, over frames named as top tables name them; the parent's trie's prefixes.
     known: parent.knownPrefixes(mark) ?? undefined,
-    figures: { frames: topFrames, values: profile.values, nTypes, out: new Float64Array(new SharedArrayBuffer(8 * outLength)), done: new Int32Array(new SharedArrayBuffer(4)) },
+    figures: walkFigures(topFrames, profile.values, nTypes, warmInto),
   });
   // The helper's share of an inverted trie made by two threads.
   const inverted = new PartitionInTwo(profile, frames, true, 1e-4);

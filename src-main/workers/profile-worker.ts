@@ -31,7 +31,7 @@ import { receiveReadAhead, type ReadAheadData } from './read-ahead.js';
 import { detectFormat, DETECT_HEAD_BYTES } from '../formats/detect-format.js';
 import { warmUpWhenIdle } from './warm-up.js';
 import { buildFrameTable, type FrameTable } from '../analysis/frames.js';
-import { addWalkFigures, AppHelper, APP_HELPER_ROLE, serveAppHelper, threadCpuMs, walkAccumulator, walkBlock, walkClaimedBlocks, type MarkedWalkJob } from './app-helper.js';
+import { addWalkFigures, AppHelper, APP_HELPER_ROLE, serveAppHelper, threadCpuMs, walkAccumulator, walkBlock, walkClaimedBlocks, walkFigures, type MarkedWalkJob } from './app-helper.js';
 
 const CACHE_SIZE = 4;
 const cache = new Map<string, Profile>();
@@ -407,8 +407,7 @@ function walkInTwo(profile: Profile, mark: Uint8Array, figures?: { frames: Frame
   const withFigures = figures && values.buffer instanceof SharedArrayBuffer ? figures : undefined;
   const job: MarkedWalkJob = { sampleLocStart, sampleLocs, mark, count, blockSize, keep: new Uint8Array(new SharedArrayBuffer(count)), state: new Int32Array(new SharedArrayBuffer(4 * (1 + nBlocks))), known };
   if (withFigures) {
-    const { outLength } = walkAccumulator(withFigures.frames, nTypes);
-    job.figures = { frames: withFigures.frames, values, nTypes, out: new Float64Array(new SharedArrayBuffer(8 * outLength)), done: new Int32Array(new SharedArrayBuffer(4)) };
+    job.figures = walkFigures(withFigures.frames, values, nTypes, withFigures.into);
   }
   appHelperThread.walkMarked(job);
   const t0 = performance.now();
