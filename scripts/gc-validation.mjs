@@ -1,12 +1,12 @@
 // Regenerates docs/gc-validation.md: makes the full GC validation corpus (tests/go/gcload-corpus.mjs,
-// cached per group) and writes the page from it (tests/gc-corpus/gc-validation-doc.ts, run through
+// cached per group, with the `repeat` set of runs repeated at the same settings) and writes the page from it (tests/gc-corpus/gc-validation-doc.ts, run through
 // vitest for its TypeScript). Make it on a machine as quiet as you can: GC CPU shares need it.
 //
 //   node scripts/gc-validation.mjs
 //   node scripts/gc-validation.mjs --cached   (the page from the recordings already in
 //                                             tests/.tmp/gc-corpus/full: runs no Go program, so a
 //                                             model change can be measured on a busy machine)
-//   node scripts/gc-validation.mjs --eval [--held-out] [--traces] [--curve] [--rows]
+//   node scripts/gc-validation.mjs --eval [--held-out] [--traces] [--curve] [--rows] [--spread]
 //                                            (summary figures per shape, Go release, GOMAXPROCS and
 //                                             setting from the recordings, development shapes only
 //                                             unless --held-out; writes nothing)
@@ -26,6 +26,9 @@ if (cached && !existsSync(path.join(root, 'tests/.tmp/gc-corpus/full'))) {
 }
 const r = cached ? { made: 0 } : await ensureCorpus('full', (m) => console.log(m));
 if (!cached) console.log(`corpus: ${r.runs} runs (${r.made} made now) in ${(r.ms / 1000).toFixed(0)} s`);
+// The run-to-run spread: each shape's baseline and three targets repeated (the `repeat` set).
+const rr = cached ? { made: 0 } : await ensureCorpus('repeat', (m) => console.log(m));
+if (!cached) console.log(`repeat set: ${rr.runs} runs (${rr.made} made now) in ${(rr.ms / 1000).toFixed(0)} s`);
 execFileSync(process.execPath, [path.join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--config', 'tests/gc-corpus/vitest.config.ts'], {
   cwd: root,
   stdio: 'inherit',
@@ -39,6 +42,7 @@ execFileSync(process.execPath, [path.join(root, 'node_modules', 'vitest', 'vites
           GC_EVAL_TRACES: process.argv.includes('--traces') ? '1' : '',
           GC_EVAL_CURVE: process.argv.includes('--curve') ? '1' : '',
           GC_EVAL_ROWS: process.argv.includes('--rows') ? '1' : '',
+          GC_EVAL_SPREAD: process.argv.includes('--spread') ? '1' : '',
         }
       : {}),
   },

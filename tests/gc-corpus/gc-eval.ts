@@ -11,7 +11,9 @@
 // each mark against the two rates the model combines; mark-phase.ts assistSharpness).
 // GC_EVAL_MARKCPU=1 (what a byte allocated during a mark costs in mark CPU, as a share of a byte of work: simulate.ts
 // MARK_CPU_PER_ALLOCATED_BYTE).
-//   node scripts/gc-validation.mjs --eval [--held-out] [--traces] [--curve]
+// GC_EVAL_SPREAD=1 (--spread): the run-to-run spread of the repeat set (tests/.tmp/gc-corpus/repeat) beside gpw's predictions
+// from each of its repeated baselines (tests/helpers/gc-repeat.ts), both parts of the corpus: it tunes nothing.
+//   node scripts/gc-validation.mjs --eval [--held-out] [--traces] [--curve] [--spread]
 import { readFileSync } from 'node:fs';
 import { test } from 'vitest';
 import { buildGcModel, gcTradeoff } from '../../src-main/analysis/gc/gc-analysis';
@@ -19,6 +21,7 @@ import { assistedRate } from '../../src-main/analysis/gc/mark-phase';
 import { simulate } from '../../src-main/analysis/gc/simulate';
 import { parseGctrace } from '../../src-main/formats/gctrace/parse-gctrace';
 import { baselineModel, evaluateCorpus, gogcReadBack, limitAccounting, limitAccountingSummary, readCorpus, settingsOfEnv, TARGETS, type PredictionRow } from '../helpers/gc-corpus';
+import { repeatability } from '../helpers/gc-repeat';
 import { repoPath } from '../helpers/paths';
 
 const heldOut = process.env.GC_EVAL_HELD_OUT === '1';
@@ -39,7 +42,21 @@ function line(label: string, rows: PredictionRow[]): string {
   );
 }
 
-test('GC what-if summary on the full corpus', () => {
+test.runIf(process.env.GC_EVAL_SPREAD === '1')('run-to-run spread of the repeat set', () => {
+  const f = (e: { gcCount: number; peakHeap: number; gcCpuPp: number }, share = false): string =>
+    share
+      ? `${(e.gcCount * 100).toFixed(0)}/${(e.peakHeap * 100).toFixed(0)}/${(e.gcCpuPp * 100).toFixed(0)} %`
+      : `${(e.gcCount * 100).toFixed(1)} % ${(e.peakHeap * 100).toFixed(1)} % ${e.gcCpuPp.toFixed(1)} pp`;
+  for (const r of repeatability(repoPath('tests/.tmp/gc-corpus/repeat'))) {
+    const p = r.predictions;
+    console.log(
+      `${`${r.shape}${r.heldOut ? '*' : ''} ${r.target}`.padEnd(22)} n=${r.runs.length} noisy ${r.noisy}  spread ${f(r.spread.median)} (in ${f(r.spread.within, true)})` +
+        (p ? `  predicted ${f(p.median)} (in ${f(p.within, true)}, covered ${f(p.covered, true)})` : ''),
+    );
+  }
+});
+
+test.skipIf(process.env.GC_EVAL_SPREAD === '1')('GC what-if summary on the full corpus', () => {
   const dir = repoPath('tests/.tmp/gc-corpus/full');
   const { predictions, selfReplay } = evaluateCorpus(dir, { shapes: pick, traces: process.env.GC_EVAL_TRACES === '1' });
   const out: string[] = [`${heldOut ? 'HELD-OUT' : 'development'} shapes`, line('all', predictions)];

@@ -15,6 +15,7 @@ import { PHASE_SPREAD, PHASES } from '../../src-main/analysis/gc/phases';
 import { simulate } from '../../src-main/analysis/gc/simulate';
 import { parseGctrace } from '../../src-main/formats/gctrace/parse-gctrace';
 import { baselineTrace, calibrate, evaluateCorpus, gogcReadBack, limitAccounting, limitAccountingSummary, misses, readCorpus, settingsOfEnv, TARGETS, type PredictionRow } from '../helpers/gc-corpus';
+import { repeatability, type RepeatRow } from '../helpers/gc-repeat';
 import { repoPath } from '../helpers/paths';
 
 const MiB = 2 ** 20;
@@ -106,6 +107,57 @@ function cpuErrorSources(rows: PredictionRow[], sweep: number[], allocCost: { al
         `| ${k} | ${rs.length} | ${pp(med(rs.map((r) => r.error.gcCpuPp)))} | ${pp(med(rs.map((r) => r.cpuSplit.gcWorkPp)))} | ${pp(med(rs.map((r) => r.cpuSplit.mutatorPp)))} | ` +
         `${pp(med(rs.map((r) => r.cpuSplit.splitMutatorPp)))} | ` +
         `× ${med(rs.map((r) => r.cpuSplit.mutatorPerByteRatio)).toFixed(2)} | ${rs.filter((r) => r.cpuSplit.limiterReal).length} / ${rs.filter((r) => r.cpuSplit.limiterModel).length} |`
+      );
+    }),
+    '',
+  ];
+}
+
+/** The run-to-run section: each shape's setting run several times (the corpus's `repeat` set), against gpw's predictions. */
+function spreadSection(rows: RepeatRow[], made: string): string[] {
+  if (rows.length === 0) return ['## Run-to-run spread', '', 'Not measured: no `repeat` set in tests/.tmp/gc-corpus (`node scripts/gc-validation.mjs` makes it).', ''];
+  const reps = Math.max(...rows.map((r) => r.runs.length));
+  const groups = [...new Set(rows.map((r) => r.group))].join(', ');
+  const share = (x: number): string => `${(x * 100).toFixed(0)} %`;
+  const span = (xs: number[], f: (x: number) => string): string => `${f(Math.min(...xs))}–${f(Math.max(...xs))}`;
+  const three = (e: { gcCount: number; peakHeap: number; gcCpuPp: number }, as: 'err' | 'share'): string =>
+    as === 'err' ? `${(e.gcCount * 100).toFixed(1)} %; ${(e.peakHeap * 100).toFixed(1)} %; ${e.gcCpuPp.toFixed(1)} pp` : `${share(e.gcCount)}; ${share(e.peakHeap)}; ${share(e.gcCpuPp)}`;
+  const settingOf = (r: RepeatRow): string =>
+    r.target === 'base' ? 'GOGC=100 (baseline)' : `GOGC=${r.settings.gogc < 0 ? 'off' : r.settings.gogc}${r.settings.memLimitBytes !== null ? ` ${mib(r.settings.memLimitBytes)} MiB` : ''}`;
+  const targets = rows.filter((r) => r.predictions);
+  // Per part of the corpus: where the real runs' own spread already exceeds a target (leave-one-out median above it).
+  const beyond = (rs: RepeatRow[], k: 'gcCount' | 'peakHeap' | 'gcCpuPp'): string[] =>
+    rs.filter((r) => r.spread.median[k] > TARGETS[k]).map((r) => `${r.shape} ${settingOf(r)}`);
+  const part = (title: string, rs: RepeatRow[]): string[] => {
+    const med = (pick: (r: RepeatRow) => number): number => [...rs.map(pick)].sort((a, b) => a - b)[Math.floor((rs.length - 1) / 2)] ?? NaN;
+    const over = { count: beyond(rs, 'gcCount'), peak: beyond(rs, 'peakHeap'), cpu: beyond(rs, 'gcCpuPp') };
+    return [
+      `${title} (${rs.length} settings): the real runs' own spread (leave-one-out, median over settings) ${three({ gcCount: med((r) => r.spread.median.gcCount), peakHeap: med((r) => r.spread.median.peakHeap), gcCpuPp: med((r) => r.spread.median.gcCpuPp) }, 'err')}` +
+        `; gpw's predictions ${three({ gcCount: med((r) => r.predictions!.median.gcCount), peakHeap: med((r) => r.predictions!.median.peakHeap), gcCpuPp: med((r) => r.predictions!.median.gcCpuPp) }, 'err')}.` +
+        ` Settings whose real runs alone spread beyond a target: count ${over.count.join(', ') || 'none'}; peak ${over.peak.join(', ') || 'none'}; GC CPU ${over.cpu.join(', ') || 'none'}.`,
+      '',
+    ];
+  };
+  return [
+    '## Run-to-run spread',
+    '',
+    `How far apart do real runs of one program at one setting land? Each shape's GOGC=100 baseline and three targets (GOGC 50, 200, and 100 with a`,
+    `hard-binding limit set from the first baseline), ${reps} times each at the same settings, the repeats taken in turn (${groups}; ${made}).`,
+    "A run's **spread** is its distance from the median of the other runs at its setting (count and peak as a ratio, GC CPU in pp): what a",
+    'predictor that had seen every other real run would score, so the floor under a prediction from one recording; the table gives its median',
+    'and the share of runs within the targets. gpw\'s **predictions** are made from each repeated baseline and compared with each repeated run',
+    `(${reps} × ${reps} pairs per setting): their median |error|, the share of pairs within the targets, and the share whose real run the range contains.`,
+    '',
+    ...part('Development shapes', targets.filter((r) => !r.heldOut)),
+    ...part('Held-out shapes', targets.filter((r) => r.heldOut)),
+    '| shape | setting | real runs: count; peak MiB; GC CPU % (min–max) | noisy runs | spread: median (count; peak; CPU) | spread within targets | predictions: median error | predictions within targets | range contains the real run |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...rows.map((r) => {
+      const p = r.predictions;
+      return (
+        `| ${r.heldOut ? `${r.shape} (held out)` : r.shape} | ${settingOf(r)} | ${span(r.runs.map((x) => x.gcCount), String)}; ${span(r.runs.map((x) => x.peakHeapBytes), mib)}; ` +
+        `${span(r.runs.map((x) => x.gcCpuFraction * 100), (x) => x.toFixed(1))} | ${r.noisy}/${r.runs.length} | ${three(r.spread.median, 'err')} | ${three(r.spread.within, 'share')} | ` +
+        `${p ? three(p.median, 'err') : '–'} | ${p ? three(p.within, 'share') : '–'} | ${p ? three(p.covered, 'share') : '–'} |`
       );
     }),
     '',
@@ -291,6 +343,7 @@ test('docs/gc-validation.md from the full corpus', () => {
     ...summary(dev, 'Development shapes (steady, ramp, sawtooth, leak)'),
     ...summary(held, 'Held-out shapes (goroutines, bursts)'),
     ...cpuErrorSources(dev.filter((r) => !r.noisy), devSweep, { all: devAllocCost.length, fitted: withAllocCost, perWork: devWorkCost }),
+    ...spreadSection(repeatability(repoPath('tests/.tmp/gc-corpus/repeat')), repeatMade()),
     '## Trade-off curve',
     '',
     `The GOGC sweep (25, 35, 50, 70, 100, 140, 200, 280, 400, 560, 800) from each of the ${sweeps} recordings: ${monotone} are monotonic (peak`,
@@ -381,6 +434,16 @@ test('docs/gc-validation.md from the full corpus', () => {
   writeFileSync(repoPath('tests/.tmp/gc-corpus-full.json'), JSON.stringify({ predictions, selfReplay, calibration: cal }, null, 1));
   console.log(`docs/gc-validation.md: ${predictions.length} predictions (${held.length} held out), ${selfReplay.length} self-replays; calibration ${JSON.stringify(cal)}`);
 });
+
+/** When and under what load the repeat set was made (its runs' metas), for the run-to-run section. */
+function repeatMade(): string {
+  const runs = readCorpus(repoPath('tests/.tmp/gc-corpus/repeat')).flatMap((g) => [...g.runs.values()]) as (ReturnType<typeof readCorpus>[number]['runs'] extends Map<string, infer M> ? M & { load?: number } : never)[];
+  const loads = runs.map((m) => m.load ?? NaN).filter(Number.isFinite).sort((a, b) => a - b);
+  const uses = runs.map((m) => m.cpuUse).sort((a, b) => a - b);
+  if (!runs.length) return '';
+  const q = (xs: number[], f: number): number => xs[Math.floor(f * (xs.length - 1))];
+  return `${runs.length} runs; 1-minute load average ${q(loads, 0).toFixed(1)}–${q(loads, 1).toFixed(1)} (median ${q(loads, 0.5).toFixed(1)}); CPU each run got ${(q(uses, 0) * 100).toFixed(0)}–${(q(uses, 1) * 100).toFixed(0)} % (median ${(q(uses, 0.5) * 100).toFixed(0)} %)`;
+}
 
 /** The recorded GOGC read back from the goals, for the self-replay section. */
 function readBackLines(back: ReturnType<typeof gogcReadBack>): string[] {

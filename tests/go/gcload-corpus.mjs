@@ -54,6 +54,10 @@ export const PLANS = {
   snapshots: [{ toolchain: null, procs: 2, shapes: ['steady', 'ramp', 'sawtooth', 'leak'], targets: ['gogc50', 'gogc200', 'hardlimit', 'off-limit'], snapshots: true }],
   // The tests' recording (tests/unit/gc-metrics-input.test.ts): one shape's two baselines.
   'snapshots-test': [{ toolchain: null, procs: 2, shapes: ['steady'], targets: [], snapshots: true }],
+  // Run-to-run spread (docs/gc-validation.md): every shape's untraced baseline and three targets,
+  // each run REPEATS times at the same settings (the limit from the first baseline), the repeats
+  // taken in turn (base, targets; base, targets; …) so a change of load falls on all of them.
+  repeat: [{ toolchain: null, procs: 2, shapes: SHAPES, targets: FEW_TARGETS, repeats: 7 }],
 };
 
 /** What the baselines are (part of the stamp): an untraced run and a traced twin, both GOGC=100. */
@@ -110,7 +114,7 @@ async function ensureGroup(set, g, log) {
   // snapshots.go is out of sourceHash (opt-in): the groups that turn it on stamp it themselves.
   const snapshotsSource = g.snapshots ? await fs.readFile(path.join(moduleDir, 'snapshots.go'), 'utf8') : undefined;
   const hash = await sourceHash({ version, g, baselines: BASELINES, ...(snapshotsSource ? { snapshotsSource } : {}) }, moduleDir);
-  const runs = g.shapes.length * (g.targets.length + 2);
+  const runs = g.repeats ? g.shapes.length * (g.targets.length + 1) * g.repeats : g.shapes.length * (g.targets.length + 2);
   const fresh = async () => (await fs.readFile(stampPath, 'utf8').catch(() => null)) === hash;
   if (await fresh()) return { runs, made: 0 };
   await fs.mkdir(dir, { recursive: true });
@@ -123,9 +127,11 @@ async function ensureGroup(set, g, log) {
       log(`building tests/go/gcload-shapes with ${version}`);
       await buildGoProgram(goCmd, moduleDir, bin, env, version);
       for (const shape of g.shapes) {
-        const runOne = async (target, runEnv, trace) => {
-          log(`${groupName(g)} ${shape} ${target} ${JSON.stringify(runEnv)}`);
-          const args = ['-shape', shape, ...(g.args ?? []), ...(trace ? ['-trace', path.join(dir, `${shape}-${target}.trace`)] : [])];
+        // `repeat`: the repeat's number (1…), in the run's name (<shape>-<target>-r<k>) and meta.
+        const runOne = async (target, runEnv, trace, repeat) => {
+          const name = repeat ? `${shape}-${target}-r${repeat}` : `${shape}-${target}`;
+          log(`${groupName(g)} ${shape} ${target}${repeat ? ` (repeat ${repeat})` : ''} ${JSON.stringify(runEnv)}`);
+          const args = ['-shape', shape, ...(g.args ?? []), ...(trace ? ['-trace', path.join(dir, `${name}.trace`)] : [])];
           const snapshots = g.snapshots && target.startsWith('base') ? { GCLOAD_SNAPSHOTS: path.join(dir, `${shape}-${target}.metrics.jsonl`) } : {};
           const fullEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', GODEBUG: 'gctrace=1', GOMAXPROCS: String(g.procs), ...runEnv, ...snapshots };
           const r = await run(bin, args, { env: fullEnv, timeout: 300_000 }).catch((err) => {
@@ -133,11 +139,23 @@ async function ensureGroup(set, g, log) {
           });
           const metrics = JSON.parse(r.stdout);
           const cpuUse = metrics.cpuSeconds / (metrics.gomaxprocs * metrics.wallSeconds);
-          const meta = { shape, heldOut: HELD_OUT.includes(shape), target, goVersion: version, procs: g.procs, env: runEnv, metrics, cpuUse, noisy: cpuUse < 0.9, load: os.loadavg()[0], baseline: `${shape}-base` };
-          await fs.writeFile(path.join(dir, `${shape}-${target}.log`), r.stderr);
-          await fs.writeFile(path.join(dir, `${shape}-${target}.json`), JSON.stringify(meta, null, 1));
+          const meta = {
+            shape, heldOut: HELD_OUT.includes(shape), target, goVersion: version, procs: g.procs, env: runEnv, metrics, cpuUse,
+            noisy: cpuUse < 0.9, load: os.loadavg()[0], baseline: repeat ? `${shape}-base-r${repeat}` : `${shape}-base`, ...(repeat ? { repeat } : {}),
+          };
+          await fs.writeFile(path.join(dir, `${name}.log`), r.stderr);
+          await fs.writeFile(path.join(dir, `${name}.json`), JSON.stringify(meta, null, 1));
           return { text: r.stderr, metrics };
         };
+        if (g.repeats) {
+          let envs = null;
+          for (let k = 1; k <= g.repeats; k++) {
+            const base = await runOne('base', { GOGC: '100' }, false, k);
+            envs ??= g.targets.map((t) => targetEnv(t, peakLiveOf(base.text), nonHeapOf(base.metrics)));
+            for (const [i, target] of g.targets.entries()) await runOne(target, envs[i], false, k);
+          }
+          continue;
+        }
         await fs.rm(path.join(dir, `${shape}-base.trace`), { force: true }); // a traced baseline of the earlier layout
         const base = await runOne('base', { GOGC: '100' }, false);
         await runOne('base-traced', { GOGC: '100' }, true);
