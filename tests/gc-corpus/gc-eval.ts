@@ -57,7 +57,7 @@ test.runIf(process.env.GC_EVAL_SPREAD === '1')('run-to-run spread of the repeat 
 });
 
 test.skipIf(process.env.GC_EVAL_SPREAD === '1')('GC what-if summary on the full corpus', () => {
-  const dir = repoPath('tests/.tmp/gc-corpus/full');
+  const dir = [repoPath('tests/.tmp/gc-corpus/full'), repoPath('tests/.tmp/gc-corpus/fresh')];
   const { predictions, selfReplay } = evaluateCorpus(dir, { shapes: pick, traces: process.env.GC_EVAL_TRACES === '1' });
   const out: string[] = [`${heldOut ? 'HELD-OUT' : 'development'} shapes`, line('all', predictions)];
   const by = (title: string, key: (r: PredictionRow) => string): void => {

@@ -97,8 +97,23 @@ export function baselineTrace(dir: string, shape: string): { file: string; run: 
   return null;
 }
 
-/** Every run of a corpus set: group folder → metas by run name. */
-export function readCorpus(dir: string): { group: string; dir: string; runs: Map<string, CorpusMeta> }[] {
+/**
+ * Every run of a corpus set: group folder → metas by run name. Several sets (folders) read as one
+ * corpus: a later set's group keeps only the shapes no earlier set holds in that group (the full
+ * corpus and the `fresh` set of shapes added after it was recorded).
+ */
+export function readCorpus(dir: string | string[]): { group: string; dir: string; runs: Map<string, CorpusMeta> }[] {
+  if (Array.isArray(dir)) {
+    const out: { group: string; dir: string; runs: Map<string, CorpusMeta> }[] = [];
+    for (const d of dir) {
+      for (const g of readCorpus(d)) {
+        const held = new Set(out.filter((o) => o.group === g.group).flatMap((o) => [...o.runs.values()].map((m) => m.shape)));
+        const runs = new Map([...g.runs].filter(([, m]) => !held.has(m.shape)));
+        if (runs.size > 0) out.push({ ...g, runs });
+      }
+    }
+    return out.sort((a, b) => a.group.localeCompare(b.group));
+  }
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true })
     .filter((d) => d.isDirectory())
@@ -120,7 +135,7 @@ export function baselineModel(groupDir: string, meta: Pick<CorpusMeta, 'baseline
  * GOGC read back from the goals (recorded.ts inferGogc, as a user who does not state it gets) for
  * every run without a memory limit that `pick` keeps: the runs whose reading differs from their setting.
  */
-export function gogcReadBack(dir: string, pick: (meta: CorpusMeta) => boolean): { runs: number; misread: { name: string; set: number; read: number; source: string }[] } {
+export function gogcReadBack(dir: string | string[], pick: (meta: CorpusMeta) => boolean): { runs: number; misread: { name: string; set: number; read: number; source: string }[] } {
   const rows = readCorpus(dir).flatMap((g) =>
     [...g.runs]
       .filter(([, m]) => pick(m) && settingsOfEnv(m.env).memLimitBytes === null && settingsOfEnv(m.env).gogc > 0)
@@ -136,7 +151,7 @@ export function gogcReadBack(dir: string, pick: (meta: CorpusMeta) => boolean): 
  * `shapes`: only these runs' shapes (a development-only evaluation leaves the held-out shapes unread);
  * `traces: false` skips the execution-trace input (faster).
  */
-export function evaluateCorpus(dir: string, opts: { shapes?: (meta: CorpusMeta) => boolean; traces?: boolean } = {}): { predictions: PredictionRow[]; selfReplay: SelfReplayRow[] } {
+export function evaluateCorpus(dir: string | string[], opts: { shapes?: (meta: CorpusMeta) => boolean; traces?: boolean } = {}): { predictions: PredictionRow[]; selfReplay: SelfReplayRow[] } {
   const predictions: PredictionRow[] = [];
   const selfReplay: SelfReplayRow[] = [];
   for (const g0 of readCorpus(dir)) {
@@ -311,7 +326,7 @@ export interface LimitRow {
  * memory counted besides heap objects when the goal was set. Against that, the same less the gap between the heap's
  * high-water mark so far and the cycle's end heap ("held": pages the heap took and still holds or has not returned).
  */
-export function limitAccounting(dir: string, pick: (meta: CorpusMeta) => boolean): LimitRow[] {
+export function limitAccounting(dir: string | string[], pick: (meta: CorpusMeta) => boolean): LimitRow[] {
   const MiB = 2 ** 20;
   const q = (xs: number[], f: number): number => [...xs].sort((a, b) => a - b)[Math.floor(f * (xs.length - 1))] ?? NaN;
   const quartiles = (xs: number[]): [number, number, number] => [q(xs, 0.25), q(xs, 0.5), q(xs, 0.75)];

@@ -9,6 +9,13 @@
 //	goroutines  2000 parked goroutines with grown stacks (~26 MB), 4 MB of pointer-dense
 //	            globals filled, a 12 MB live heap
 //	bursts      a 12 MB live heap; in eight short windows every step allocates 2 KB of garbage
+//	cache       a map-based cache of byte values (64 B to 64 KB, 1 in 128 a large object) held at
+//	            24 MB, a random entry evicted per insert: mixed size classes, pointer-light
+//	trees       a FIFO ring of small binary trees (31 nodes of 24 bytes, two pointers each) held at
+//	            20 MB: tiny pointer-dense objects that die in the order they were made
+//
+// cache and trees (cacheMutator, treesMutator) were added after the model's development, as
+// programs it had not seen (held out, docs/gc-validation.md).
 //
 // Flags: -shape, -steps (per mutator), -work (arithmetic rounds per step), -trace FILE (a
 // runtime/trace of the same run). Two mutators; GOMAXPROCS from the environment. At exit one
@@ -88,6 +95,10 @@ func plan(shape string, p float64) (liveMB float64, extra int) {
 			return 12, 2048
 		}
 		return 12, 0
+	case "cache":
+		return 24, 0
+	case "trees":
+		return 20, 0
 	}
 	fmt.Fprintf(os.Stderr, "gcload-shapes: unknown shape %q\n", shape)
 	os.Exit(2)
@@ -138,6 +149,84 @@ func mutator(id int, shape string, steps int, work int, wg *sync.WaitGroup) {
 	sink += v + uint64(len(kept))
 }
 
+// cacheMutator: a cache of byte values in a map, held at its share of the plan's live heap: each
+// step stores a value of a drawn size under a drawn key (most keys are new) and evicts drawn
+// entries while the cache is over its size.
+func cacheMutator(id int, steps int, work int, wg *sync.WaitGroup) {
+	defer wg.Done()
+	liveMB, _ := plan("cache", 0)
+	capacity := int(liveMB * (1 << 20) / workers)
+	m := make(map[uint64][]byte)
+	var keys []uint64
+	size := 0
+	v := uint64(id)*7919 + 3
+	next := func() uint64 {
+		v = v*6364136223846793005 + 1442695040888963407
+		return v
+	}
+	for s := 0; s < steps; s++ {
+		r := next()
+		n := 64 + int(r>>40)%448
+		if r>>57 == 0 { // 1 in 128: 4 KB to 64 KB
+			n = 4096 + int(r>>20)%61440
+		}
+		key := (r >> 8) % (1 << 20)
+		buf := make([]byte, n)
+		buf[s%n] = byte(s)
+		if old, ok := m[key]; ok {
+			size -= len(old)
+		} else {
+			keys = append(keys, key)
+		}
+		m[key] = buf
+		size += n
+		for size > capacity && len(keys) > 1 {
+			i := int(next()>>33) % len(keys)
+			k := keys[i]
+			keys[i] = keys[len(keys)-1]
+			keys = keys[:len(keys)-1]
+			size -= len(m[k])
+			delete(m, k)
+		}
+		v = churn(work, v)
+	}
+	sink += v + uint64(len(m))
+}
+
+// node: a binary tree node, two pointers and a value (24 bytes).
+type node struct {
+	l, r *node
+	v    uint64
+}
+
+func tree(depth int, v uint64) *node {
+	if depth == 0 {
+		return &node{v: v}
+	}
+	return &node{l: tree(depth-1, v*3+1), r: tree(depth-1, v*5+2), v: v}
+}
+
+// treesMutator: each step makes a tree of 31 nodes and puts it in a ring held at the mutator's
+// share of the plan's live heap, in place of the oldest.
+func treesMutator(id int, steps int, work int, wg *sync.WaitGroup) {
+	defer wg.Done()
+	liveMB, _ := plan("trees", 0)
+	ring := make([]*node, int(liveMB*(1<<20)/workers/(31*24)))
+	v := uint64(id)*7919 + 3
+	for s := 0; s < steps; s++ {
+		ring[s%len(ring)] = tree(4, v)
+		v = churn(work, v+ring[(s+1)%len(ring)].vOr(0))
+	}
+	sink += v
+}
+
+func (n *node) vOr(d uint64) uint64 {
+	if n == nil {
+		return d
+	}
+	return n.v
+}
+
 // park: a goroutine that grows its stack to about 16 KB and waits.
 func park(depth int, done <-chan struct{}, ready *sync.WaitGroup) byte {
 	var frame [512]byte
@@ -185,7 +274,14 @@ func main() {
 	var wg sync.WaitGroup
 	for i := 0; i < workers; i++ {
 		wg.Add(1)
-		go mutator(i, *shape, *steps, *work, &wg)
+		switch *shape {
+		case "cache":
+			go cacheMutator(i, *steps, *work, &wg)
+		case "trees":
+			go treesMutator(i, *steps, *work, &wg)
+		default:
+			go mutator(i, *shape, *steps, *work, &wg)
+		}
 	}
 	wg.Wait()
 	close(done)
