@@ -331,7 +331,7 @@ test('docs/gc-validation.md from the full corpus', () => {
     `(median ${(uses[Math.floor(uses.length / 2)] * 100).toFixed(0)} %). A run that got less than 90 % is marked **noisy**: its gctrace CPU figures are shares of a`,
     'wall time stretched by waiting for a CPU, and its marks last longer than on a quiet machine, so more is allocated during each',
     'mark. Noisy runs are reported, not fitted to, and GC CPU is judged only on quiet runs. Regenerate on a quiet machine:',
-    '`node scripts/gc-validation.mjs` (makes the corpus, ~3 min quiet, then writes this page).',
+    '`node scripts/gc-validation.mjs` (makes the corpus with all eight shapes and the repeat set, about 8 min on a quiet machine, then writes this page).',
     '',
     '## Self-replay',
     '',
