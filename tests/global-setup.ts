@@ -28,6 +28,9 @@ export default async function setup(): Promise<void> {
   // The small GC validation corpus (tests/unit/gc-corpus.test.ts): 8 short runs, ~10 s once.
   const c = await ensureCorpus('test', (m: string) => console.log(`gc corpus: ${m}`));
   if (c.made) console.log(`gc corpus: ${c.made} runs made in ${(c.ms / 1000).toFixed(0)} s`);
+  // Its held-out programs' baselines (gc-self-replay.test.ts): 4 short runs, ~5 s once.
+  const f = await ensureCorpus('test-fresh', (m: string) => console.log(`gc corpus: ${m}`));
+  if (f.made) console.log(`gc corpus (cache, trees): ${f.made} runs made in ${(f.ms / 1000).toFixed(0)} s`);
   // The trace-vs-gctrace run (tests/unit/gc-from-trace.test.ts, gc-self-replay.test.ts) checks worker
   // and assist CPU and STW clocks cycle by cycle: made here too, so that no other test's load
   // deschedules its threads mid-cycle (~3 s once).

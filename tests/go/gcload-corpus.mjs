@@ -60,6 +60,8 @@ export const PLANS = {
   // The FRESH shapes alone, in the full corpus's groups (for a full set recorded before them).
   fresh: FULL_GROUPS.map((g) => ({ ...g, shapes: FRESH })),
   test: [{ toolchain: null, procs: 2, shapes: ['steady', 'sawtooth'], targets: ['gogc50', 'gogc200', 'hardlimit'], args: [] }],
+  // The FRESH shapes' two baselines, for the tests' self-replay of programs of another kind (gc-self-replay.test.ts).
+  'test-fresh': [{ toolchain: null, procs: 2, shapes: FRESH, targets: [] }],
   // runtime/metrics snapshots as a what-if input (docs/gc-validation.md): the development shapes'
   // baselines (both twins) write snapshots (snapshots.go, GCLOAD_SNAPSHOTS); the targets do not.
   snapshots: [{ toolchain: null, procs: 2, shapes: ['steady', 'ramp', 'sawtooth', 'leak'], targets: ['gogc50', 'gogc200', 'hardlimit', 'off-limit'], snapshots: true }],

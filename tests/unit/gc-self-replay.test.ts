@@ -1,5 +1,5 @@
 // Self-replay: every gctrace log the tests have (the validation runs, the logs of Go 1.19–1.26 and
-// the corpus cached for the tests) and the execution trace of tests/go/gctracepair, replayed at the
+// the corpus cached for the tests, with the held-out cache and trees programs' baselines) and the execution trace of tests/go/gctracepair, replayed at the
 // settings it ran with, must reproduce its own GC count and peak heap within 3 % and its GC CPU
 // within 1 percentage point. No second run is needed: the recording is the reference. The worst
 // case is printed (for docs/gc-validation.md) and written to tests/.tmp/gc-self-replay.json.
@@ -43,9 +43,13 @@ beforeAll(async () => {
     sets.push({ dir: r.dir, label: `versions/${t ?? 'default'}`, configs: VERSION_CONFIGS });
   }
   // The small corpus the tests keep (npm test's global setup makes it; made here when missing).
+  // And its two held-out programs of another kind (a map cache, pointer-dense trees): their baselines.
   await ensureCorpus('test');
-  for (const g of readCorpus(repoPath('tests/.tmp/gc-corpus/test'))) {
-    sets.push({ dir: g.dir, label: `corpus/${g.group}`, configs: [...g.runs].map(([name, meta]) => ({ name, env: meta.env as Record<string, string> })) });
+  await ensureCorpus('test-fresh');
+  for (const set of ['test', 'test-fresh']) {
+    for (const g of readCorpus(repoPath(`tests/.tmp/gc-corpus/${set}`))) {
+      sets.push({ dir: g.dir, label: `${set === 'test' ? 'corpus' : set}/${g.group}`, configs: [...g.runs].map(([name, meta]) => ({ name, env: meta.env as Record<string, string> })) });
+    }
   }
   for (const s of sets) {
     for (const c of s.configs) {
