@@ -11,9 +11,15 @@ export interface RecordedSummary {
   /** Largest heap at the end of marking (gctrace's middle heap figure), bytes. */
   peakHeapBytes: number;
   peakLiveBytes: number;
-  /** GC's share of available CPU over the run: the last line's cumulative N %, as a fraction. */
+  /** GC's share of available CPU over the run: the last line's cumulative N %, as a fraction (the runtime's own figure). */
   gcCpuFraction: number;
-  /** The same from the summed cycle CPU times over GOMAXPROCS × wall (more digits). */
+  /**
+   * The cycles' printed CPU (pauses × the Ps stopped, assist and background marking; not idle-time
+   * marking) over GOMAXPROCS × the run's time: what the what-if models and predicts. Up to Go 1.22
+   * about gcCpuFraction with more digits; from Go 1.23 the runtime's figure leaves out the time a
+   * pause spends stopping the world, which gctrace's pause clocks hold (twice lower on a program
+   * whose goroutines are slow to stop: the corpus's cache shape, 7 % against 15 %).
+   */
   gcCpuFractionFromCycles: number;
   gcCpuMs: number;
   assistCpuMs: number;
