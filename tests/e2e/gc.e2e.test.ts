@@ -91,7 +91,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the GC view in Chromium via gpw serve', () => {
     await expect.poll(async () => ((p) => p.blue + p.orange)(await chartPixels(page, 'gc-heap-chart')), { timeout: STEP_MS }).toBeGreaterThan(500);
     await page.getByTestId('gc-figures').waitFor();
     // The what-if's recorded GC CPU counts each cycle's printed CPU; the header's is the runtime's own N %, which
-    // newer Go releases take without the time a pause spends stopping the world. Where the two differ by a point or
+    // newer Go releases take with a pause's stopping phase counted by the CPU it used. Where the two differ by a point or
     // more the header shows the what-if's figure too, the same as the table's.
     const counted = (await page.locator('[data-testid=fig-cpu] td').nth(1).innerText()).trim();
     const shown = page.getByTestId('sum-cpu-cycles');

@@ -16,9 +16,10 @@ export interface RecordedSummary {
   /**
    * The cycles' printed CPU (pauses × the Ps stopped, assist and background marking; not idle-time
    * marking) over GOMAXPROCS × the run's time: what the what-if models and predicts. Up to Go 1.22
-   * about gcCpuFraction with more digits; from Go 1.23 the runtime's figure leaves out the time a
-   * pause spends stopping the world, which gctrace's pause clocks hold (twice lower on a program
-   * whose goroutines are slow to stop: the corpus's cache shape, 7 % against 15 %).
+   * about gcCpuFraction with more digits; from Go 1.23 the runtime's figure counts the part of a pause
+   * spent stopping the world by the CPU the stopping used, while gctrace's pause clocks hold it whole
+   * × the Ps (half as much on a program whose goroutines are slow to stop: the corpus's cache
+   * shape, 7 % against 15 %).
    */
   gcCpuFractionFromCycles: number;
   gcCpuMs: number;
