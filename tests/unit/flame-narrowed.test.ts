@@ -8,7 +8,7 @@
 // narrowView (the chip's view from the parent view: focus, ignore, tagfocus, tagignore) is checked against viewProfile.
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildFlameGraph, FlameStructure, PartitionInTwo, partitionShare, partitionStacks, type FlameGraph } from '../../src-main/analysis/flame-graph';
+import { buildFlameGraph, FlameStructure, keptStacks, narrowStacks, PartitionInTwo, partitionShare, partitionStacks, stackColumns, type FlameGraph } from '../../src-main/analysis/flame-graph';
 import { decodePprof } from '../../src-main/formats/pprof/decode-pprof';
 import type { Profile } from '../../src-main/model/profile';
 import { narrowedFrom, narrowView, viewProfile, type ViewFilters } from '../../src-main/analysis/profile-view';
@@ -220,7 +220,10 @@ describe('narrowed flame graph tries (a focus or ignore chip from the view witho
       // The parent left parts out, and the kept samples reach them (so they are partitioned further).
       expect(parent.graph(1).hidden?.subtrees).toBe(true);
       for (const [i, filters] of FILTERS.entries()) {
-        const { view, kept } = narrowView(plain, filters);
+        // `onKept` is told the kept samples before they are copied (the app's helper starts the trie from the parent's stacks then).
+        let told: Int32Array | undefined;
+        const { view, kept } = narrowView(plain, filters, undefined, (k) => (told = k));
+        expect(told).toBe(kept);
         expect(view.profile.sampleCount).toBeGreaterThan(0);
         expect(view.profile.sampleCount).toBeLessThan(p.sampleCount);
         // Its own minShare: the parent's (a smaller width: more is made), a larger one (parent
@@ -228,10 +231,16 @@ describe('narrowed flame graph tries (a focus or ignore chip from the view witho
         for (const share of i === 0 ? [parentShare, 2e-2, 0] : [parentShare, 2e-2]) {
           const narrowed = new FlameStructure(view.profile, inverted, share, { parent, kept });
           const fresh = new FlameStructure(view.profile, inverted, share);
+          // As the app's helper makes it: from the parent's stack columns and the kept samples (keptStacks), not the chip's copy of them.
+          const up = parent.narrowable({ sampleCount: kept.length }, parent.frameTable, inverted, kept);
+          expect(up).not.toBeNull();
+          const fromParent = new FlameStructure(view.profile, inverted, share, structuredClone(narrowStacks(up!, keptStacks(stackColumns(plain.profile), kept), parent.frameTable, inverted, kept, share)));
           expect(narrowed.size).toBe(fresh.size);
+          expect(fromParent.size).toBe(fresh.size);
           for (let t = 0; t < 4; t++) {
             const what = `${label} ${JSON.stringify(filters)} type ${t} minShare ${share}`;
             expectSameGraphs(narrowed.graph(t), fresh.graph(t), what);
+            expectSameGraphs(fromParent.graph(t), fresh.graph(t), `${what}, from the parent's stacks`);
             if (share > 0 && t === 1) expect(fresh.graph(t).hidden?.subtrees, what).toBe(true);
             if (t === 1) expectSameGraphs(narrowed.graph(t, { maxNodes: 300 }), fresh.graph(t, { maxNodes: 300 }), `${what} maxNodes 300`);
             if (share === 0) expectSameGraphs(narrowed.graph(t), buildFlameGraph(view.profile, t, { inverted }), `${what} against buildFlameGraph`);
