@@ -11,6 +11,7 @@ import { PairMap } from './pair-map.js';
 import { grown } from './grown.js';
 import { bufferFor } from './profile-rewrite.js';
 import { MIXED_MARK, type KnownPrefixes } from './filters/name-filters.js';
+import type { PrefixNames } from './top.js';
 
 export interface FlameGraph {
   sampleType: string;
@@ -173,7 +174,7 @@ export class FlameStructure {
    * locations are marked differently makes its paths MIXED_MARK: their samples are walked whole).
    * Null for an inverted trie (its stops are on the other side) or one without stops.
    */
-  knownPrefixes(mark: Uint8Array): KnownPrefixes | null {
+  knownPrefixes(mark: Uint8Array, figureFrames?: FrameTable): KnownPrefixes | null {
     const { stops } = this;
     if (this.inverted || !stops) return null;
     const { locFrameStart, frameName } = this.frames;
@@ -186,7 +187,47 @@ export class FlameStructure {
     }
     const pathMark = new Uint8Array(this.size);
     for (let i = 1; i < this.size; i++) pathMark[i] = pathMark[this.parent[i]] | (nameMark[this.name[i]] < 0 ? MIXED_MARK : nameMark[this.name[i]]);
-    return { node: this.sampleNode, ends: this.sampleEnds, stopLoc: stops.loc, pathMark };
+    return { node: this.sampleNode, ends: this.sampleEnds, stopLoc: stops.loc, pathMark, names: figureFrames ? this.prefixNames(figureFrames) : null };
+  }
+
+  private prefixNamed: { frames: FrameTable; names: PrefixNames | null } | null = null;
+
+  /**
+   * This trie's nodes named as `frames` (over the same profile's locations, as top tables name
+   * them) name functions, for a walk's figures (KnownPrefixes.names); null when a name of the
+   * trie's stands for frames `frames` names differently, or the paths' bits would take over 16 MB.
+   */
+  prefixNames(frames: FrameTable): PrefixNames | null {
+    if (this.prefixNamed?.frames === frames) return this.prefixNamed.names;
+    const names = this.nameAs(frames);
+    this.prefixNamed = { frames, names };
+    return names;
+  }
+
+  private nameAs(frames: FrameTable): PrefixNames | null {
+    const mine = this.frames;
+    const nFrames = mine.frameName.length;
+    if (frames.frameName.length !== nFrames || frames.locFrameStart.length !== mine.locFrameStart.length) return null;
+    for (let l = 0; l < mine.locFrameStart.length; l++) if (frames.locFrameStart[l] !== mine.locFrameStart[l]) return null;
+    // The trie's name i + 1 is its frames' name i.
+    const as = new Int32Array(this.names.length).fill(-1);
+    for (let f = 0; f < nFrames; f++) {
+      const i = mine.frameName[f] + 1;
+      if (as[i] >= 0 && as[i] !== frames.frameName[f]) return null;
+      as[i] = frames.frameName[f];
+    }
+    const words = Math.ceil(frames.names.length / 32);
+    if (this.size * words > 2 ** 22) return null;
+    const name = new Int32Array(this.size);
+    const onPath = new Uint32Array(this.size * words);
+    for (let x = 1; x < this.size; x++) {
+      const n = as[this.name[x]];
+      if (n < 0) return null;
+      name[x] = n;
+      onPath.copyWithin(x * words, this.parent[x] * words, this.parent[x] * words + words);
+      onPath[x * words + (n >>> 5)] |= 1 << (n & 31);
+    }
+    return { parent: this.parent, name, words, onPath };
   }
 
   /** The flame graph of one sample type (options: maxNodes). */

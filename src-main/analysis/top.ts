@@ -152,6 +152,8 @@ export class Accumulator {
    */
   locBits: Int32Array | null = null;
   bits = 0;
+  /** Per node of a trie's PrefixNames (addBelow), the values of the samples added at it, every type (stride 4); null until the first. */
+  private prefixSums: Float64Array | null = null;
 
   /** `types`: the sample type indices to add up, in the order they come in each sample's values. */
   constructor(
@@ -228,6 +230,82 @@ export class Accumulator {
     flat[leaf + 3] += v3;
   }
 
+  /**
+   * add() for a sample whose stack's outer part is the path of a trie's `node` (`prefix`: see
+   * PrefixNames) and whose locations locs[start..below) are the rest (none when it ends at the
+   * node): only those are walked, the names of the path not again; the path's names get the
+   * sample's values once per node, when the walk is over (addPrefixes). Four types at most (else add()).
+   */
+  addBelow(s: number, locs: Uint32Array, start: number, below: number, end: number, values: Float64Array, vbase: number, node: number, prefix: PrefixNames): void {
+    if (this.stride !== 4 || this.locBits !== null) {
+      this.add(s, locs, start, end, values, vbase);
+      return;
+    }
+    const { types, nTypes, flat, cum, totals, seenInSample } = this;
+    const { locFrameStart, frameName } = this.frames;
+    const v0 = values[vbase + types[0]];
+    const v1 = nTypes > 1 ? values[vbase + types[1]] : 0;
+    const v2 = nTypes > 2 ? values[vbase + types[2]] : 0;
+    const v3 = nTypes > 3 ? values[vbase + types[3]] : 0;
+    if (v0 !== 0) totals[0] += Math.abs(v0);
+    if (v1 !== 0) totals[1] += Math.abs(v1);
+    if (v2 !== 0) totals[2] += Math.abs(v2);
+    if (v3 !== 0) totals[3] += Math.abs(v3);
+    this.bits = 0;
+    if ((v0 === 0 && v1 === 0 && v2 === 0 && v3 === 0) || end <= start) return;
+    const sums = (this.prefixSums ??= new Float64Array(4 * prefix.name.length));
+    const at = node << 2;
+    sums[at] += v0;
+    sums[at + 1] += v1;
+    sums[at + 2] += v2;
+    sums[at + 3] += v3;
+    const { onPath, words } = prefix;
+    const path = node * words;
+    for (let li = start; li < below; li++) {
+      const loc = locs[li];
+      for (let f = locFrameStart[loc]; f < locFrameStart[loc + 1]; f++) {
+        const name = frameName[f];
+        if (seenInSample[name] === s || (onPath[path + (name >>> 5)] & (1 << (name & 31))) !== 0) continue;
+        seenInSample[name] = s;
+        const c = name << 2;
+        cum[c] += v0;
+        cum[c + 1] += v1;
+        cum[c + 2] += v2;
+        cum[c + 3] += v3;
+      }
+    }
+    // The leaf: the node's own name when the stack ends there, else the innermost frame of the first location.
+    const leaf = (below > start ? frameName[locFrameStart[locs[start]]] : prefix.name[node]) << 2;
+    flat[leaf] += v0;
+    flat[leaf + 1] += v1;
+    flat[leaf + 2] += v2;
+    flat[leaf + 3] += v3;
+  }
+
+  /** The samples addBelow added at each node, added to the names of its path (each name once). */
+  addPrefixes(prefix: PrefixNames): void {
+    const sums = this.prefixSums;
+    if (sums === null) return;
+    this.prefixSums = null;
+    const { cum } = this;
+    const { parent, name } = prefix;
+    const stamp = new Int32Array(this.nNames).fill(-1);
+    for (let x = 1; x < name.length; x++) {
+      const at = x << 2;
+      if (sums[at] === 0 && sums[at + 1] === 0 && sums[at + 2] === 0 && sums[at + 3] === 0) continue;
+      for (let a = x; a > 0; a = parent[a]) {
+        const n = name[a];
+        if (stamp[n] === x) continue;
+        stamp[n] = x;
+        const c = n << 2;
+        cum[c] += sums[at];
+        cum[c + 1] += sums[at + 1];
+        cum[c + 2] += sums[at + 2];
+        cum[c + 3] += sums[at + 3];
+      }
+    }
+  }
+
   /** add() for more than four types. */
   private addAny(s: number, locs: Uint32Array, start: number, end: number, values: Float64Array, vbase: number): void {
     const { types, nTypes, flat, cum, totals, seenInSample, frames, v } = this;
@@ -287,6 +365,18 @@ export class Accumulator {
     }
     return { flat, cum, total: this.totals[k] };
   }
+}
+
+/**
+ * A trie's nodes named as an Accumulator's frames name them, for adding samples whose stacks'
+ * outer parts are the paths of its nodes (Accumulator.addBelow): each node's parent and name, and
+ * per node `words` 32-bit words whose bit n is set when name n is on its path from the root.
+ */
+export interface PrefixNames {
+  parent: Int32Array;
+  name: Int32Array;
+  words: number;
+  onPath: Uint32Array;
 }
 
 /** flat and cum of one sample type (also the per-line figures of gpw source and the function figures of runs). */

@@ -137,6 +137,7 @@ function walkShare(job: MarkedWalkJob): void {
   }
   const { into } = walkAccumulator(figures.frames, figures.nTypes);
   walkClaimedBlocks(job, into);
+  if (job.known?.names) into.addPrefixes(job.known.names);
   writeWalkFigures(figures, into);
 }
 
@@ -269,7 +270,7 @@ export function helperWarmUpSteps(): (() => void)[] {
     keep: new Uint8Array(new SharedArrayBuffer(profile.sampleCount)),
     state: new Int32Array(new SharedArrayBuffer(4 * (1 + nBlocks))),
     // The chip's figures made in the walk, over frames named as top tables name them; the parent's trie's prefixes.
-    known: parent.knownPrefixes(mark) ?? undefined,
+    known: parent.knownPrefixes(mark, topFrames) ?? undefined,
     figures: walkFigures(topFrames, profile.values, nTypes, warmInto),
   });
   // The helper's share of an inverted trie made by two threads.

@@ -399,7 +399,7 @@ function narrowedViewFor(spec: ViewSpec, flame?: { inverted: boolean }): Profile
   let early: ReturnType<typeof narrowFromParent>;
   const walk = (profile: Profile, mark: Uint8Array): Uint8Array => {
     const figures = frames && walkAccumulator(frames, profile.sampleTypes.length).into;
-    const known = trie?.knownPrefixes(mark) ?? undefined;
+    const known = trie?.knownPrefixes(mark, frames) ?? undefined;
     const { keep, figured } = walkInTwo(profile, mark, frames && figures && { frames, into: figures }, known);
     if (frames && figures && figured) made = { frames, figures };
     return keep;
@@ -452,6 +452,7 @@ function walkInTwo(profile: Profile, mark: Uint8Array, figures?: { frames: Frame
   appHelperThread.walkMarked(job);
   const t0 = performance.now();
   const here = walkClaimedBlocks(job, withFigures?.into);
+  if (withFigures && known?.names) withFigures.into.addPrefixes(known.names);
   // The helper claimed the other blocks: its sums come once it has walked them.
   let figured = job.figures !== undefined;
   if (job.figures && here < nBlocks) {

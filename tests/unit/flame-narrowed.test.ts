@@ -19,6 +19,7 @@ import { accumulate, Accumulator, computeTop, TopFigures } from '../../src-main/
 import { compileGoRegexp } from '../../src-main/analysis/filters/go-regexp';
 import { buildFrameTable } from '../../src-main/analysis/frames';
 import { makeBigProfile } from '../bench/make-big-profile.mjs';
+import { syntheticProfileBytes } from '../../src-main/workers/warm-up';
 import { differing, expectSameGraph } from '../helpers/flame';
 
 const SAMPLES = 20_000;
@@ -181,19 +182,26 @@ describe('narrowed flame graph tries (a focus or ignore chip from the view witho
       // whose helpers are also called (names marked differently by location: walked whole), and on
       // one where every seventh sample is zero (not in the trie: walked whole).
       const zeroed = { ...profile, values: profile.values.map((v, i) => (Math.floor(i / profile.sampleTypes.length) % 7 === 3 ? 0 : v)) };
+      // The kept samples' figures made in that walk too: each one added without its known prefix,
+      // whose names get the samples at its node once the walk is over (Accumulator.addBelow, addPrefixes).
       for (const p of [profile, mixed, zeroed]) {
         const want = samplesKeptByName(p, { focus: f, ignore: g });
+        const pFrames = buildFrameTable(p, { showAddresses: false });
+        const pFiltered = viewProfile({ sources: [p] }, { focus, ignore }).profile;
         for (const share of [1e-3, 1e-4, 0]) {
           const trie = new FlameStructure(p, false, share);
           let prefixes = 0;
+          const figures = new Accumulator(pFrames, types);
           const known = samplesKeptByName(p, { focus: f, ignore: g }, undefined, (q, mark) => {
-            const k = trie.knownPrefixes(mark);
+            const k = trie.knownPrefixes(mark, pFrames);
             prefixes += k ? 1 : 0;
             if (k) mixedPaths += k.pathMark.filter((m) => m >= MIXED_MARK).length;
-            return focusedSamples(q, mark, undefined, k ?? undefined);
+            expect(k?.names).not.toBeNull();
+            return focusedSamples(q, mark, { into: figures, values: q.values, nTypes: types.length }, k ?? undefined);
           });
           expect(prefixes).toBe(1);
           expect(differing(known, want), `focus ${focus} ignore ${ignore} with a trie's prefixes (minShare ${share})`).toBe(0);
+          for (const t of types) expect(figures.of(t), `focus ${focus} ignore ${ignore} type ${t} figures with a trie's prefixes (minShare ${share})`).toEqual(accumulate(pFiltered, pFrames, t));
         }
       }
       const filtered = viewProfile({ sources: [profile] }, { focus, ignore }).profile;
@@ -273,6 +281,28 @@ describe('narrowed flame graph tries (a focus or ignore chip from the view witho
         expectSameGraphs(fallback.graph(t), fresh.graph(t), `${label} type ${t}, share done here`);
       }
       if (share === 0) expectSameGraphs(shared.graph(1), buildFlameGraph(view.profile, 1, { inverted }), `${label} against buildFlameGraph`);
+    }
+  });
+
+  it('makes a chip’s figures in its walk with a trie’s prefixes as accumulate makes them, on recursive stacks with inlined frames', () => {
+    // warm-up.ts's synthetic profile: recursion (a name on a path again below it) and stacks
+    // stopped at an inlined frame whose caller, in the same location, is on the path.
+    const p = decodePprof(syntheticProfileBytes(4_000, 24));
+    const frames = buildFrameTable(p, { showAddresses: false });
+    const types = p.sampleTypes.map((_, t) => t);
+    for (const filters of [{ focus: 'fn1$' }, { focus: 'fn(3|7)$', ignore: 'fn5$' }, { ignore: 'fn2$' }]) {
+      const filtered = viewProfile({ sources: [p] }, filters).profile;
+      expect(filtered.sampleCount).toBeGreaterThan(0);
+      for (const share of [1e-3, 0.02, 0.1, 0.3]) {
+        const trie = new FlameStructure(p, false, share);
+        const figures = new Accumulator(frames, types);
+        narrowView(viewProfile({ sources: [p] }), filters, (q, mark) => {
+          const k = trie.knownPrefixes(mark, frames);
+          expect(k?.names).not.toBeNull();
+          return focusedSamples(q, mark, { into: figures, values: q.values, nTypes: types.length }, k ?? undefined);
+        });
+        for (const t of types) expect(figures.of(t), `${JSON.stringify(filters)} type ${t} minShare ${share}`).toEqual(accumulate(filtered, frames, t));
+      }
     }
   });
 
