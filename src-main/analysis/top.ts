@@ -173,6 +173,20 @@ export class Accumulator {
     this.single = single;
   }
 
+  /**
+   * A sample's values of the four types (at most) into `v` (0 for those missing), their sizes added
+   * to the totals, as add() takes them; false when all are zero (the sample adds nothing more).
+   */
+  private takeValues(values: Float64Array, vbase: number): boolean {
+    const { types, nTypes, totals, v } = this;
+    for (let k = 0; k < 4; k++) {
+      v[k] = k < nTypes ? values[vbase + types[k]] : 0;
+      if (v[k] !== 0) totals[k] += Math.abs(v[k]);
+    }
+    this.bits = 0;
+    return v[0] !== 0 || v[1] !== 0 || v[2] !== 0 || v[3] !== 0;
+  }
+
   /** Sample `s` (a number no other sample added has: its index): locations locs[start..end), leaf first; its values values[vbase + types[k]]. */
   add(s: number, locs: Uint32Array, start: number, end: number, values: Float64Array, vbase: number): void {
     if (this.stride !== 4) {
@@ -241,24 +255,15 @@ export class Accumulator {
       this.add(s, locs, start, end, values, vbase);
       return;
     }
-    const { types, nTypes, flat, cum, totals, seenInSample } = this;
+    if (!this.takeValues(values, vbase) || end <= start) return;
+    const { flat, cum, seenInSample, v } = this;
     const { locFrameStart, frameName } = this.frames;
-    const v0 = values[vbase + types[0]];
-    const v1 = nTypes > 1 ? values[vbase + types[1]] : 0;
-    const v2 = nTypes > 2 ? values[vbase + types[2]] : 0;
-    const v3 = nTypes > 3 ? values[vbase + types[3]] : 0;
-    if (v0 !== 0) totals[0] += Math.abs(v0);
-    if (v1 !== 0) totals[1] += Math.abs(v1);
-    if (v2 !== 0) totals[2] += Math.abs(v2);
-    if (v3 !== 0) totals[3] += Math.abs(v3);
-    this.bits = 0;
-    if ((v0 === 0 && v1 === 0 && v2 === 0 && v3 === 0) || end <= start) return;
+    const v0 = v[0];
+    const v1 = v[1];
+    const v2 = v[2];
+    const v3 = v[3];
     const sums = (this.prefixSums ??= new Float64Array(4 * prefix.name.length));
-    const at = node << 2;
-    sums[at] += v0;
-    sums[at + 1] += v1;
-    sums[at + 2] += v2;
-    sums[at + 3] += v3;
+    addFour(sums, node << 2, v0, v1, v2, v3);
     const { onPath, words } = prefix;
     const path = node * words;
     for (let li = start; li < below; li++) {
@@ -267,19 +272,11 @@ export class Accumulator {
         const name = frameName[f];
         if (seenInSample[name] === s || (onPath[path + (name >>> 5)] & (1 << (name & 31))) !== 0) continue;
         seenInSample[name] = s;
-        const c = name << 2;
-        cum[c] += v0;
-        cum[c + 1] += v1;
-        cum[c + 2] += v2;
-        cum[c + 3] += v3;
+        addFour(cum, name << 2, v0, v1, v2, v3);
       }
     }
     // The leaf: the node's own name when the stack ends there, else the innermost frame of the first location.
-    const leaf = (below > start ? frameName[locFrameStart[locs[start]]] : prefix.name[node]) << 2;
-    flat[leaf] += v0;
-    flat[leaf + 1] += v1;
-    flat[leaf + 2] += v2;
-    flat[leaf + 3] += v3;
+    addFour(flat, (below > start ? frameName[locFrameStart[locs[start]]] : prefix.name[node]) << 2, v0, v1, v2, v3);
   }
 
   /** The samples addBelow added at each node, added to the names of its path (each name once). */
@@ -297,11 +294,7 @@ export class Accumulator {
         const n = name[a];
         if (stamp[n] === x) continue;
         stamp[n] = x;
-        const c = n << 2;
-        cum[c] += sums[at];
-        cum[c + 1] += sums[at + 1];
-        cum[c + 2] += sums[at + 2];
-        cum[c + 3] += sums[at + 3];
+        addFour(cum, n << 2, sums[at], sums[at + 1], sums[at + 2], sums[at + 3]);
       }
     }
   }
@@ -365,6 +358,14 @@ export class Accumulator {
     }
     return { flat, cum, total: this.totals[k] };
   }
+}
+
+/** Four values added to column[at..at+4) (an Accumulator's four types). */
+function addFour(column: Float64Array, at: number, v0: number, v1: number, v2: number, v3: number): void {
+  column[at] += v0;
+  column[at + 1] += v1;
+  column[at + 2] += v2;
+  column[at + 3] += v3;
 }
 
 /**
