@@ -137,7 +137,7 @@ export class Engine implements GpwApi {
     this.library = new Library(options.libraryPath, { nativeBinding: options.nativeBinding, warmList: options.warmUp });
     this.worker = new ProfileWorkerClient(options.workerPath, options.warmUp === true);
     if (options.warmUp) this.worker.start();
-    this.views = new CachedViews(this.worker, new ViewCache(this.library.db));
+    this.views = new CachedViews(this.worker, new ViewCache(this.library.db), options.warmUp === true);
     this.traces = new TraceService(this.library, options.tracesInThread ? null : join(dirname(options.workerPath), 'trace-worker.js'));
     this.gc = new GcService(this.library, this.traces);
     this.runs = new RunsService(this.library, {
@@ -196,6 +196,7 @@ export class Engine implements GpwApi {
     // The profile worker's thread stops (~20 ms) while the traces and the library close here.
     const worker = this.worker.close();
     await this.traces.close();
+    this.views.close();
     this.library.close();
     await worker;
   }

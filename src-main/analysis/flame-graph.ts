@@ -11,6 +11,7 @@ import { PairMap } from './pair-map.js';
 import { grown } from './grown.js';
 import { bufferFor } from './profile-rewrite.js';
 import { MIXED_MARK, type KnownPrefixes } from './filters/name-filters.js';
+import type { PrefixNames } from './top.js';
 
 export interface FlameGraph {
   sampleType: string;
@@ -154,11 +155,16 @@ export class FlameStructure {
    * What narrowStacks reads of this trie to narrow it to that view (`kept`: see narrowTo), which
    * may be done on another thread; null when the view names its frames otherwise.
    */
-  narrowable(profile: StackColumns, frames: FrameTable, inverted: boolean, kept: Int32Array): ParentTrie | null {
+  narrowable(profile: Pick<StackColumns, 'sampleCount'>, frames: FrameTable, inverted: boolean, kept: Int32Array): ParentTrie | null {
     // A trie made by narrowing one (no stops) is not narrowed again: a chip's parent view has no chip.
     if (!this.stops || inverted !== this.inverted || kept.length !== profile.sampleCount || frames.names.length + 1 !== this.names.length) return null;
     for (let i = 0; i < frames.names.length; i++) if (frames.names[i] !== this.names[i + 1]) return null;
     return { size: this.size, parent: this.parent, name: this.name, sampleNode: this.sampleNode, sampleEnds: this.sampleEnds, stops: this.stops };
+  }
+
+  /** The frame table the trie was made over (a view narrowing it names its frames the same: narrowable). */
+  get frameTable(): FrameTable {
+    return this.frames;
   }
 
   /**
@@ -168,7 +174,7 @@ export class FlameStructure {
    * locations are marked differently makes its paths MIXED_MARK: their samples are walked whole).
    * Null for an inverted trie (its stops are on the other side) or one without stops.
    */
-  knownPrefixes(mark: Uint8Array): KnownPrefixes | null {
+  knownPrefixes(mark: Uint8Array, figureFrames?: FrameTable): KnownPrefixes | null {
     const { stops } = this;
     if (this.inverted || !stops) return null;
     const { locFrameStart, frameName } = this.frames;
@@ -181,7 +187,47 @@ export class FlameStructure {
     }
     const pathMark = new Uint8Array(this.size);
     for (let i = 1; i < this.size; i++) pathMark[i] = pathMark[this.parent[i]] | (nameMark[this.name[i]] < 0 ? MIXED_MARK : nameMark[this.name[i]]);
-    return { node: this.sampleNode, ends: this.sampleEnds, stopLoc: stops.loc, pathMark };
+    return { node: this.sampleNode, ends: this.sampleEnds, stopLoc: stops.loc, pathMark, names: figureFrames ? this.prefixNames(figureFrames) : null };
+  }
+
+  private prefixNamed: { frames: FrameTable; names: PrefixNames | null } | null = null;
+
+  /**
+   * This trie's nodes named as `frames` (over the same profile's locations, as top tables name
+   * them) name functions, for a walk's figures (KnownPrefixes.names); null when a name of the
+   * trie's stands for frames `frames` names differently, or the paths' bits would take over 16 MB.
+   */
+  prefixNames(frames: FrameTable): PrefixNames | null {
+    if (this.prefixNamed?.frames === frames) return this.prefixNamed.names;
+    const names = this.nameAs(frames);
+    this.prefixNamed = { frames, names };
+    return names;
+  }
+
+  private nameAs(frames: FrameTable): PrefixNames | null {
+    const mine = this.frames;
+    const nFrames = mine.frameName.length;
+    if (frames.frameName.length !== nFrames || frames.locFrameStart.length !== mine.locFrameStart.length) return null;
+    for (let l = 0; l < mine.locFrameStart.length; l++) if (frames.locFrameStart[l] !== mine.locFrameStart[l]) return null;
+    // The trie's name i + 1 is its frames' name i.
+    const as = new Int32Array(this.names.length).fill(-1);
+    for (let f = 0; f < nFrames; f++) {
+      const i = mine.frameName[f] + 1;
+      if (as[i] >= 0 && as[i] !== frames.frameName[f]) return null;
+      as[i] = frames.frameName[f];
+    }
+    const words = Math.ceil(frames.names.length / 32);
+    if (this.size * words > 2 ** 22) return null;
+    const name = new Int32Array(this.size);
+    const onPath = new Uint32Array(this.size * words);
+    for (let x = 1; x < this.size; x++) {
+      const n = as[this.name[x]];
+      if (n < 0) return null;
+      name[x] = n;
+      onPath.copyWithin(x * words, this.parent[x] * words, this.parent[x] * words + words);
+      onPath[x * words + (n >>> 5)] |= 1 << (n & 31);
+    }
+    return { parent: this.parent, name, words, onPath };
   }
 
   /** The flame graph of one sample type (options: maxNodes). */
@@ -279,6 +325,7 @@ function startPartition(profile: StackColumns, frames: FrameTable, inverted: boo
   const nTypes = profile.sampleTypes.length;
   const nSamples = profile.sampleCount;
   const p = new Partition(profile, frames, inverted);
+  const { locEnd } = p;
   const { cur, below } = p;
   // The samples non-zero in some type, with their cursors: the next location and frame to take.
   for (let s = 0; s < nSamples; s++) {
@@ -293,7 +340,7 @@ function startPartition(profile: StackColumns, frames: FrameTable, inverted: boo
       continue;
     }
     const first = sampleLocStart[s];
-    const last = sampleLocStart[s + 1] - 1;
+    const last = locEnd[s] - 1;
     if (first > last) {
       p.sampleEnds[s] = 1; // no frames: the root's self
       continue;
@@ -439,7 +486,44 @@ export class PartitionInTwo {
 }
 
 /** What the partition reads of a profile: its stacks and values (plain data another thread can be given). */
-export type StackColumns = Pick<Profile, 'sampleTypes' | 'sampleCount' | 'sampleLocStart' | 'sampleLocs' | 'values'>;
+export type StackColumns = Pick<Profile, 'sampleTypes' | 'sampleCount' | 'sampleLocStart' | 'sampleLocs' | 'values'> & {
+  /**
+   * Where each sample's locations end, when its stacks are not one after another (keptStacks:
+   * some samples of another profile's columns); else each ends where the next one starts.
+   */
+  sampleLocEnd?: Uint32Array;
+};
+
+/** Where each sample's locations end in its sampleLocs (see StackColumns.sampleLocEnd). */
+function locEndsOf(profile: StackColumns): Uint32Array {
+  return profile.sampleLocEnd ?? profile.sampleLocStart.subarray(1);
+}
+
+/**
+ * Some samples of a profile (`kept[k]`: the sample that is sample k) as columns to partition,
+ * without copying their stacks: each one's start and end in the profile's own sampleLocs, and
+ * its values (a filter chip's stacks, made on the helper thread as soon as the chip's walk has
+ * chosen them, while the worker copies them into the chip's profile: profile-rewrite.ts keepSamples).
+ */
+export function keptStacks(profile: StackColumns, kept: Int32Array): StackColumns {
+  const nTypes = profile.sampleTypes.length;
+  const starts = profile.sampleLocStart;
+  const ends = locEndsOf(profile);
+  const n = kept.length;
+  const shared = profile.sampleLocs.buffer instanceof SharedArrayBuffer;
+  const sampleLocStart = new Uint32Array(bufferFor(4 * n, shared));
+  const sampleLocEnd = new Uint32Array(bufferFor(4 * n, shared));
+  const values = new Float64Array(bufferFor(8 * n * nTypes, shared));
+  const from = profile.values;
+  for (let k = 0; k < n; k++) {
+    const s = kept[k];
+    sampleLocStart[k] = starts[s];
+    sampleLocEnd[k] = ends[s];
+    for (let t = 0; t < nTypes; t++) values[k * nTypes + t] = from[s * nTypes + t];
+  }
+  return { sampleTypes: profile.sampleTypes, sampleCount: n, sampleLocStart, sampleLocs: profile.sampleLocs, values, sampleLocEnd };
+}
+
 
 /** A profile's StackColumns alone, for a job sent to another thread (a structured clone of the whole profile would copy the rest too). */
 export function stackColumns(p: StackColumns): StackColumns {
@@ -560,6 +644,7 @@ function placeKept(up: ParentTrie, kept: Int32Array, sampleMask: Uint8Array, mad
 function calledInKept(up: ParentTrie, profile: StackColumns, frames: FrameTable, inverted: boolean, kept: Int32Array, sampleMask: Uint8Array, through: Uint8Array): Uint8Array {
   const { frameName, frameInline, locFrameStart } = frames;
   const { sampleLocs, sampleLocStart } = profile;
+  const sampleLocEnd = locEndsOf(profile);
   const size = up.size;
   // Per name: 1 seen inlined, 2 seen called.
   const ways = new Uint8Array(frames.names.length + 1);
@@ -587,7 +672,7 @@ function calledInKept(up: ParentTrie, profile: StackColumns, frames: FrameTable,
     let d = 0;
     for (let a = x; a > 0; a = up.parent[a]) path[d++] = a;
     // path[d-1] is the node at depth 1; frames taken in the trie's order.
-    let li = inverted ? sampleLocStart[k] : sampleLocStart[k + 1] - 1;
+    let li = inverted ? sampleLocStart[k] : sampleLocEnd[k] - 1;
     let f = inverted ? locFrameStart[sampleLocs[li]] : locFrameStart[sampleLocs[li] + 1] - 1;
     let callerInline = 0;
     for (let j = d - 1; j >= 0; j--) {
@@ -615,6 +700,8 @@ class Partition {
   readonly stops: SampleStops;
   readonly below: Float64Array;
   readonly leftOut: Float64Array;
+  /** Where each sample's locations end (StackColumns.sampleLocEnd). */
+  readonly locEnd: Uint32Array;
   /** Segments of the cursor arrays still to partition: (node, start, end). */
   private work = new Int32Array(3 * 1024);
   sp = 0;
@@ -636,6 +723,7 @@ class Partition {
   ) {
     const n = profile.sampleCount;
     this.nTypes = profile.sampleTypes.length;
+    this.locEnd = locEndsOf(profile);
     this.cur = new SampleCursors(n);
     // Each sample's node in shared memory when its stacks are there (the app's two threads read
     // the trie of a chip's parent view without a copy).
@@ -704,7 +792,7 @@ class Partition {
     }
     const { sampleLocs, sampleLocStart } = this.profile;
     const { locFrameStart, frameInline } = this.frames;
-    cur.scatter(start, end, slotPlace, at, node, this.sampleNode, this.stops, this.inverted, sampleLocs, sampleLocStart, locFrameStart, frameInline);
+    cur.scatter(start, end, slotPlace, at, node, this.sampleNode, this.stops, this.inverted, sampleLocs, sampleLocStart, this.locEnd, locFrameStart, frameInline);
     // The wide groups lie one after another: each starts where the one before ends.
     for (let i = 0, from = start; i < slots; i++) {
       const to = slotPlace[i];
@@ -723,12 +811,13 @@ class Partition {
   private followChain(node: number, start: number, end: number): number {
     const { cur, inverted } = this;
     const { sampleLocStart, sampleLocs } = this.profile;
+    const { locEnd } = this;
     const { frameName, locFrameStart } = this.frames;
     const { sample, loc, frame } = cur;
     let m = 0;
     {
       const s = sample[start];
-      const stop = inverted ? sampleLocStart[s + 1] : sampleLocStart[s];
+      const stop = inverted ? locEnd[s] : sampleLocStart[s];
       let li = loc[start];
       let f = frame[start];
       while (inverted ? li < stop : li >= stop) {
@@ -774,9 +863,10 @@ class Partition {
   private walkChain(k: number, m: number, onward: boolean, keep = false): number {
     const { cur, inverted, chainName, chainCalled } = this;
     const { sampleLocStart, sampleLocs } = this.profile;
+    const { locEnd } = this;
     const { frameName, frameInline, locFrameStart } = this.frames;
     const s = cur.sample[k];
-    const stop = inverted ? sampleLocStart[s + 1] : sampleLocStart[s];
+    const stop = inverted ? locEnd[s] : sampleLocStart[s];
     const types = cur.mask[k];
     let li = cur.loc[k];
     let f = cur.frame[k];
@@ -808,12 +898,13 @@ class Partition {
   private group(node: number, start: number, end: number): number {
     const { cur, slotOf, slotName, slotPlace, slotCalled, slotWidth, nTypes, inverted, sampleNode, sampleEnds } = this;
     const { sampleLocStart, values } = this.profile;
+    const { locEnd } = this;
     const { frameName, frameInline } = this.frames;
     let slots = 0;
     for (let k = start; k < end; k++) {
       const s = cur.sample[k];
       const li = cur.loc[k];
-      if (inverted ? li >= sampleLocStart[s + 1] : li < sampleLocStart[s]) {
+      if (inverted ? li >= locEnd[s] : li < sampleLocStart[s]) {
         sampleNode[s] = node;
         sampleEnds[s] = 1;
         cur.slot[k] = -1;
@@ -914,7 +1005,7 @@ class SampleCursors {
    * (`place[g]` is where group g's next goes, its end after), to fill [start, live). Those whose
    * group has none (-1: too narrow) stop at `node` (their cursor kept in `stops`); those without a group (their stack ended) are dropped.
    */
-  scatter(start: number, end: number, place: Int32Array, live: number, node: number, sampleNode: Int32Array, stops: SampleStops, inverted: boolean, sampleLocs: Uint32Array, sampleLocStart: Uint32Array, locFrameStart: Uint32Array, frameInline: Uint8Array): void {
+  scatter(start: number, end: number, place: Int32Array, live: number, node: number, sampleNode: Int32Array, stops: SampleStops, inverted: boolean, sampleLocs: Uint32Array, sampleLocStart: Uint32Array, sampleLocEnd: Uint32Array, locFrameStart: Uint32Array, frameInline: Uint8Array): void {
     const { sample, loc, frame, mask, inline, slot, spare } = this;
     for (let k = start; k < end; k++) {
       const g = slot[k];
@@ -936,7 +1027,7 @@ class SampleCursors {
       if (inverted) {
         taken = frameInline[f];
         if (f + 1 < locFrameStart[sampleLocs[li] + 1]) nf = f + 1;
-        else if (++li < sampleLocStart[s + 1]) nf = locFrameStart[sampleLocs[li]];
+        else if (++li < sampleLocEnd[s]) nf = locFrameStart[sampleLocs[li]];
       } else if (f > locFrameStart[sampleLocs[li]]) nf = f - 1;
       else if (--li >= sampleLocStart[s]) nf = locFrameStart[sampleLocs[li] + 1] - 1;
       spare.sample[to] = s;

@@ -165,16 +165,30 @@ export function narrowedFrom(filters: ViewFilters): ViewFilters | null {
  * viewProfile(input, filters) from `parent`, viewProfile(input, narrowedFrom(filters)): the
  * same profile (the parent's samples that focus, ignore and the tag filters keep, each as it
  * is), totals and warnings; `kept[k]` is the parent's sample of sample k. `walk`: how focus and
- * ignore walk the stacks (the app's worker shares the walk with its helper thread).
+ * ignore walk the stacks (the app's worker shares the walk with its helper thread). `onKept`:
+ * told `kept` before the kept samples are copied into the view's profile (the app's worker
+ * starts the view's flame trie on its helper thread from the parent's stacks meanwhile).
  */
-export function narrowView(parent: ProfileView, filters: ViewFilters, walk?: MarkedSampleWalk): { view: ProfileView; kept: Int32Array } {
+export function narrowView(parent: ProfileView, filters: ViewFilters, walk?: MarkedSampleWalk, onKept?: (kept: Int32Array) => void): { view: ProfileView; kept: Int32Array } {
   const warnings: string[] = [];
   const { profile: all } = parent;
   let keep: Uint8Array | undefined;
   if (filters.focus || filters.ignore) keep = samplesKeptByName(all, { focus: regexpOption('focus', filters.focus), ignore: regexpOption('ignore', filters.ignore) }, warnInto(warnings), walk);
   if (filters.tagfocus || filters.tagignore) keep = tagFiltered(() => samplesKeptByTags(all, filters.tagfocus, filters.tagignore, numericLabelUnits(all), warnInto(warnings), keep));
+  const kept = keptIndices(keep, all.sampleCount);
+  onKept?.(kept);
   const profile = keep ? keepSamples(all, keep) : all;
-  const kept = new Int32Array(profile.sampleCount);
-  for (let s = 0, k = 0; s < all.sampleCount; s++) if (!keep || keep[s] === 1) kept[k++] = s;
   return { view: { profile, totals: parent.totals, warnings }, kept };
+}
+
+/** The samples `keep` keeps (all `n` without it), in order: keepSamples's sample k is sample kept[k]. */
+function keptIndices(keep: Uint8Array | undefined, n: number): Int32Array {
+  let count = n;
+  if (keep) {
+    count = 0;
+    for (let s = 0; s < n; s++) if (keep[s] !== 0) count++;
+  }
+  const kept = new Int32Array(count);
+  for (let s = 0, k = 0; s < n; s++) if (!keep || keep[s] !== 0) kept[k++] = s;
+  return kept;
 }

@@ -152,6 +152,8 @@ export class Accumulator {
    */
   locBits: Int32Array | null = null;
   bits = 0;
+  /** Per node of a trie's PrefixNames (addBelow), the values of the samples added at it, every type (stride 4); null until the first. */
+  private prefixSums: Float64Array | null = null;
 
   /** `types`: the sample type indices to add up, in the order they come in each sample's values. */
   constructor(
@@ -169,6 +171,20 @@ export class Accumulator {
     this.v = new Float64Array(this.stride);
     this.seenInSample = new Int32Array(n).fill(-1);
     this.single = single;
+  }
+
+  /**
+   * A sample's values of the four types (at most) into `v` (0 for those missing), their sizes added
+   * to the totals, as add() takes them; false when all are zero (the sample adds nothing more).
+   */
+  private takeValues(values: Float64Array, vbase: number): boolean {
+    const { types, nTypes, totals, v } = this;
+    for (let k = 0; k < 4; k++) {
+      v[k] = k < nTypes ? values[vbase + types[k]] : 0;
+      if (v[k] !== 0) totals[k] += Math.abs(v[k]);
+    }
+    this.bits = 0;
+    return v[0] !== 0 || v[1] !== 0 || v[2] !== 0 || v[3] !== 0;
   }
 
   /** Sample `s` (a number no other sample added has: its index): locations locs[start..end), leaf first; its values values[vbase + types[k]]. */
@@ -226,6 +242,61 @@ export class Accumulator {
     flat[leaf + 1] += v1;
     flat[leaf + 2] += v2;
     flat[leaf + 3] += v3;
+  }
+
+  /**
+   * add() for a sample whose stack's outer part is the path of a trie's `node` (`prefix`: see
+   * PrefixNames) and whose locations locs[start..below) are the rest (none when it ends at the
+   * node): only those are walked, the names of the path not again; the path's names get the
+   * sample's values once per node, when the walk is over (addPrefixes). Four types at most (else add()).
+   */
+  addBelow(s: number, locs: Uint32Array, start: number, below: number, end: number, values: Float64Array, vbase: number, node: number, prefix: PrefixNames): void {
+    if (this.stride !== 4 || this.locBits !== null) {
+      this.add(s, locs, start, end, values, vbase);
+      return;
+    }
+    if (!this.takeValues(values, vbase) || end <= start) return;
+    const { flat, cum, seenInSample, v } = this;
+    const { locFrameStart, frameName } = this.frames;
+    const v0 = v[0];
+    const v1 = v[1];
+    const v2 = v[2];
+    const v3 = v[3];
+    const sums = (this.prefixSums ??= new Float64Array(4 * prefix.name.length));
+    addFour(sums, node << 2, v0, v1, v2, v3);
+    const { onPath, words } = prefix;
+    const path = node * words;
+    for (let li = start; li < below; li++) {
+      const loc = locs[li];
+      for (let f = locFrameStart[loc]; f < locFrameStart[loc + 1]; f++) {
+        const name = frameName[f];
+        if (seenInSample[name] === s || (onPath[path + (name >>> 5)] & (1 << (name & 31))) !== 0) continue;
+        seenInSample[name] = s;
+        addFour(cum, name << 2, v0, v1, v2, v3);
+      }
+    }
+    // The leaf: the node's own name when the stack ends there, else the innermost frame of the first location.
+    addFour(flat, (below > start ? frameName[locFrameStart[locs[start]]] : prefix.name[node]) << 2, v0, v1, v2, v3);
+  }
+
+  /** The samples addBelow added at each node, added to the names of its path (each name once). */
+  addPrefixes(prefix: PrefixNames): void {
+    const sums = this.prefixSums;
+    if (sums === null) return;
+    this.prefixSums = null;
+    const { cum } = this;
+    const { parent, name } = prefix;
+    const stamp = new Int32Array(this.nNames).fill(-1);
+    for (let x = 1; x < name.length; x++) {
+      const at = x << 2;
+      if (sums[at] === 0 && sums[at + 1] === 0 && sums[at + 2] === 0 && sums[at + 3] === 0) continue;
+      for (let a = x; a > 0; a = parent[a]) {
+        const n = name[a];
+        if (stamp[n] === x) continue;
+        stamp[n] = x;
+        addFour(cum, n << 2, sums[at], sums[at + 1], sums[at + 2], sums[at + 3]);
+      }
+    }
   }
 
   /** add() for more than four types. */
@@ -287,6 +358,26 @@ export class Accumulator {
     }
     return { flat, cum, total: this.totals[k] };
   }
+}
+
+/** Four values added to column[at..at+4) (an Accumulator's four types). */
+function addFour(column: Float64Array, at: number, v0: number, v1: number, v2: number, v3: number): void {
+  column[at] += v0;
+  column[at + 1] += v1;
+  column[at + 2] += v2;
+  column[at + 3] += v3;
+}
+
+/**
+ * A trie's nodes named as an Accumulator's frames name them, for adding samples whose stacks'
+ * outer parts are the paths of its nodes (Accumulator.addBelow): each node's parent and name, and
+ * per node `words` 32-bit words whose bit n is set when name n is on its path from the root.
+ */
+export interface PrefixNames {
+  parent: Int32Array;
+  name: Int32Array;
+  words: number;
+  onPath: Uint32Array;
 }
 
 /** flat and cum of one sample type (also the per-line figures of gpw source and the function figures of runs). */

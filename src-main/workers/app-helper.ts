@@ -13,7 +13,7 @@
 
 import { Worker, type MessagePort } from 'node:worker_threads';
 import { readFileSync } from 'node:fs';
-import { FlameStructure, narrowStacks, PartitionInTwo, partitionShare, partitionStacks, stackColumns, type ParentTrie, type PartitionedShare, type PartitionedStacks, type PartitionShare, type StackColumns } from '../analysis/flame-graph.js';
+import { FlameStructure, keptStacks, narrowStacks, PartitionInTwo, partitionShare, partitionStacks, stackColumns, type ParentTrie, type PartitionedShare, type PartitionedStacks, type PartitionShare, type StackColumns } from '../analysis/flame-graph.js';
 import { buildFrameTable, type FrameTable } from '../analysis/frames.js';
 import { countClaimedBlocks, decodeClaimedBlocks, decodePprof, type SampleBlocks, type SampleTable } from '../formats/pprof/decode-pprof.js';
 import { syntheticProfileBytes, warmUpWhenIdle } from './warm-up.js';
@@ -33,7 +33,9 @@ export interface TrieJob {
 
 /**
  * A filter chip's trie to make from the trie of the view it narrows (flame-graph.ts narrowStacks):
- * that trie's columns, the chip's stacks (`kept[k]`: the parent's sample of sample k).
+ * that trie's columns, and the parent view's stacks with the samples the chip keeps (`kept[k]`:
+ * the parent's sample of sample k), of which the helper makes the chip's columns (keptStacks)
+ * without waiting for the worker's copy of them (shared memory: not copied).
  */
 export interface NarrowJob {
   up: ParentTrie;
@@ -135,6 +137,7 @@ function walkShare(job: MarkedWalkJob): void {
   }
   const { into } = walkAccumulator(figures.frames, figures.nTypes);
   walkClaimedBlocks(job, into);
+  if (job.known?.names) into.addPrefixes(job.known.names);
   writeWalkFigures(figures, into);
 }
 
@@ -224,7 +227,7 @@ function decodePart(job: DecodeJob): DecodePart {
 
 function trieOf(job: Exclude<HelperJob, { op: 'decode' | 'count' | 'walk' }>): PartitionedStacks | PartitionedShare {
   if (job.op === 'trie') return partitionStacks(job.stacks, job.frames, job.inverted, job.minShare);
-  if (job.op === 'narrow') return narrowStacks(job.up, job.stacks, job.frames, job.inverted, job.kept, job.minShare);
+  if (job.op === 'narrow') return narrowStacks(job.up, keptStacks(job.stacks, job.kept), job.frames, job.inverted, job.kept, job.minShare);
   return partitionShare(job);
 }
 
@@ -267,7 +270,7 @@ export function helperWarmUpSteps(): (() => void)[] {
     keep: new Uint8Array(new SharedArrayBuffer(profile.sampleCount)),
     state: new Int32Array(new SharedArrayBuffer(4 * (1 + nBlocks))),
     // The chip's figures made in the walk, over frames named as top tables name them; the parent's trie's prefixes.
-    known: parent.knownPrefixes(mark) ?? undefined,
+    known: parent.knownPrefixes(mark, topFrames) ?? undefined,
     figures: walkFigures(topFrames, profile.values, nTypes, warmInto),
   });
   // The helper's share of an inverted trie made by two threads.
@@ -277,7 +280,7 @@ export function helperWarmUpSteps(): (() => void)[] {
     sent({ op: 'trie', stacks, frames, inverted: false, minShare: 1e-4 }),
     sent({ op: 'trie', stacks, frames, inverted: false, minShare: 0 }),
     () => sent(walk())(),
-    ...(up ? [sent({ op: 'narrow', up, stacks: stackColumns(chip), frames, inverted: false, kept, minShare: 1e-3 })] : []),
+    ...(up ? [sent({ op: 'narrow', up, stacks, frames, inverted: false, kept, minShare: 1e-3 })] : []),
     ...(inverted.share ? [sent({ op: 'share', ...inverted.share })] : []),
   ];
   return [...once, ...once, ...once, ...once];

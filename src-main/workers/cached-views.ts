@@ -86,10 +86,52 @@ export const FLAME_CODEC: AnswerCodec<FlameGraph> = {
 };
 
 export class CachedViews {
+  /** Answers to keep once the current task is over (deferPuts), in order. */
+  private readonly toKeep: (() => void)[] = [];
+  private keepTimer: NodeJS.Immediate | undefined;
+
+  private closed = false;
+
+  /**
+   * `deferPuts` (the app, gpw serve): an answer is kept after the task that returns it, so that
+   * its transport sends it first (a chip's flame graph: ~10 ms of encoding and SQLite); anything
+   * that reads the cache (run, start) keeps the ones waiting first, so none is missed. A deferred
+   * put that fails (a full disk) loses only that row: its answer was sent.
+   */
   constructor(
     private readonly worker: ProfileWorkerClient,
     private readonly cache: ViewCache,
+    private readonly deferPuts = false,
   ) {}
+
+  /** Keeps the answers waiting to be kept. */
+  private flush(): void {
+    if (this.keepTimer) clearImmediate(this.keepTimer);
+    this.keepTimer = undefined;
+    for (let put = this.toKeep.shift(); put; put = this.toKeep.shift()) {
+      try {
+        put();
+      } catch {
+        // Only this answer is not kept (see the constructor).
+      }
+    }
+  }
+
+  /** Keeps the answers waiting, and no later ones (the library closes next). */
+  close(): void {
+    this.flush();
+    this.closed = true;
+  }
+
+  private keep(put: () => void): void {
+    if (!this.deferPuts) return put();
+    if (this.closed) return;
+    this.toKeep.push(put);
+    this.keepTimer ??= setImmediate(() => {
+      this.keepTimer = undefined;
+      this.flush();
+    });
+  }
 
   /**
    * Runs a request through the worker, or answers it from the library when every profile it
@@ -97,6 +139,7 @@ export class CachedViews {
    * (the first source's, when known) makes "no sample type" and its name one request.
    */
   async run<T>(req: CachedRequest, view: ViewRequest, defaultSampleType?: string, codec?: AnswerCodec<T>): Promise<T> {
+    this.flush();
     const hashes = [...req.view.sources, ...req.view.base].map((s) => s.sha256);
     const cacheable = hashes.every((h) => this.cache.has(h));
     const key = cacheable ? cacheKey(req, defaultSampleType) : '';
@@ -105,8 +148,12 @@ export class CachedViews {
       if (hit !== undefined) return codec ? codec.decode(hit) : (hit as T);
     }
     const value = await this.worker.run<T>(req, view.load, view.nameOf);
-    const kept = codec ? codec.encode(value) : value;
-    if (cacheable && kept !== undefined) this.cache.put(hashes[0], key, kept);
+    if (cacheable) {
+      this.keep(() => {
+        const kept = codec ? codec.encode(value) : value;
+        if (kept !== undefined) this.cache.put(hashes[0], key, kept);
+      });
+    }
     return value;
   }
 
@@ -121,6 +168,7 @@ export class CachedViews {
     return {
       keep: async () => {
         const answer = await value;
+        this.flush();
         if (hashes.every((h) => this.cache.has(h))) this.cache.put(hashes[0], cacheKey(req, defaultSampleType), answer);
       },
     };

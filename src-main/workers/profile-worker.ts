@@ -10,7 +10,7 @@ import type { Profile } from '../model/profile.js';
 import type { FlameGraph } from '../analysis/flame-graph.js';
 import { summarizeProfile } from '../analysis/profile-summary.js';
 import { flameGraphOf, resolveSampleType, topOf } from '../analysis/profile-ops.js';
-import { FlameStructure, PartitionInTwo, stackColumns, type NarrowedFrom } from '../analysis/flame-graph.js';
+import { FlameStructure, PartitionInTwo, stackColumns, type NarrowedFrom, type PartitionedStacks } from '../analysis/flame-graph.js';
 import { TopFigures, type Accumulator } from '../analysis/top.js';
 import { callTreeOf, diffTableOf, exportOf, sandwichOf } from '../analysis/view-ops.js';
 import { addressesOf, peekOf, sourceListOf } from '../analysis/source/source-ops.js';
@@ -31,7 +31,7 @@ import { receiveReadAhead, type ReadAheadData } from './read-ahead.js';
 import { detectFormat, DETECT_HEAD_BYTES } from '../formats/detect-format.js';
 import { warmUpWhenIdle } from './warm-up.js';
 import { buildFrameTable, type FrameTable } from '../analysis/frames.js';
-import { addWalkFigures, AppHelper, APP_HELPER_ROLE, serveAppHelper, threadCpuMs, walkAccumulator, walkBlock, walkClaimedBlocks, walkFigures, type MarkedWalkJob } from './app-helper.js';
+import { addWalkFigures, AppHelper, APP_HELPER_ROLE, serveAppHelper, threadCpuMs, walkAccumulator, walkBlock, walkClaimedBlocks, walkFigures, type HelperResult, type MarkedWalkJob } from './app-helper.js';
 
 const CACHE_SIZE = 4;
 const cache = new Map<string, Profile>();
@@ -115,7 +115,12 @@ function structureOf(view: ProfileView, inverted: boolean): FlameStructure {
 }
 
 function minShareOf(view: ProfileView): number {
-  return view.profile.sampleLocs.length > PARTIAL_TRIE_MIN_FRAMES ? FLAME_MIN_SHARE : 0;
+  return minShareFor(view.profile.sampleLocs.length);
+}
+
+/** The minShare of a view whose stacks hold `frames` locations in all. */
+function minShareFor(frames: number): number {
+  return frames > PARTIAL_TRIE_MIN_FRAMES ? FLAME_MIN_SHARE : 0;
 }
 
 function keepStructure(view: ProfileView, structure: FlameStructure): FlameStructure {
@@ -183,8 +188,8 @@ function startFirstFlameOnHelper(sha256: string): void {
  */
 function flameFromHelper(req: Extract<WorkerRequest, { op: 'flame' }>): Promise<FlameGraph> | undefined {
   if (req.view.base.length > 0) return undefined;
-  const view = viewFor(req.view);
   const inverted = req.inverted === true;
+  const view = viewFor(req.view, { inverted });
   const typeIndex = resolveSampleType(view.profile, req.sampleType);
   const made = (inverted ? undefined : helperStructures.get(view)) ?? narrowOnHelper(view, inverted) ?? partitionInTwo(view, inverted);
   if (!made) return undefined;
@@ -210,30 +215,50 @@ function pendingTrie(view: ProfileView, inverted: boolean, made: Promise<FlameSt
 
 /**
  * A big filter chip's trie, made on the helper from the trie of the view it narrows (the
- * parent's columns and the chip's stacks go there; the trie's columns come back), so that this
- * thread answers the chip's top table meanwhile: the page asks for both at once. Undefined when
- * it is made here: no helper started in this process (it starts at the first big import) or one
- * busy with another job, a view that is no chip or whose trie is whole (quick to make), no parent
- * trie kept, or made already.
+ * parent's trie and stacks go there: narrowFromParent; the trie's columns come back), so that
+ * this thread answers the chip's top table meanwhile: the page asks for both at once. The one
+ * started as the chip's view was made (narrowedViewFor), when there is one. Undefined when it is
+ * made here (see narrowFromParent), for a view that is no chip, or one whose trie is made already.
  */
 function narrowOnHelper(view: ProfileView, inverted: boolean): Promise<FlameStructure> | undefined {
   const pending = helperTries.get(view)?.get(inverted);
   if (pending) return pending;
   if (!appHelperWanted || !FlameStructure.fits(view.profile) || structures.get(view)?.has(inverted)) return undefined;
-  const minShare = minShareOf(view);
-  const from = narrowedTrie(view, inverted);
+  const from = narrowedViews.get(view);
+  const made = from && narrowFromParent(from.parent, from.kept, inverted, view.profile.sampleLocs.length);
+  return made && keepNarrowed(view, inverted, made);
+}
+
+/**
+ * A chip's trie made on the helper from the trie of the view it narrows (`parent`'s, kept), its
+ * stacks the parent's samples `kept` (the parent's shared columns: the helper makes the chip's
+ * from them, keptStacks, so this needs not wait for the chip's own copy); `frames`: how many
+ * locations those stacks hold. Undefined when it is made here: no helper started (it starts at the
+ * first big import) or one busy with another job, no parent trie kept, a whole trie (quick to make),
+ * or stacks not in shared memory.
+ */
+function narrowFromParent(parent: ProfileView, kept: Int32Array, inverted: boolean, frames: number): { made: Promise<HelperResult<PartitionedStacks>>; minShare: number } | undefined {
+  const trie = structures.get(parent)?.get(inverted);
+  const { profile } = parent;
+  const minShare = minShareFor(frames);
+  const shared = [profile.sampleLocs, profile.sampleLocStart, profile.values].every((a) => a.buffer instanceof SharedArrayBuffer);
   // A helper not started yet (its start-up), or busy with another job (an import's decode or first trie), would make the chip wait.
-  if (!from || minShare === 0 || appHelperThread?.idle !== true) return undefined;
-  const { profile } = view;
-  const frames = buildFrameTable(profile, { showAddresses: true });
-  const up = from.parent.narrowable(profile, frames, inverted, from.kept);
+  if (!trie || minShare === 0 || !shared || appHelperThread?.idle !== true) return undefined;
+  const frameTable = trie.frameTable;
+  const up = trie.narrowable({ sampleCount: kept.length }, frameTable, inverted, kept);
   if (!up) return undefined;
-  const made = appHelper()
-    .narrow({ up, stacks: stackColumns(profile), frames, inverted, kept: from.kept, minShare })
-    .then((r) => {
-      if (timing) process.stderr.write(`worker chip's trie, on the helper: ${r.ms.toFixed(0)} ms (its thread's CPU ${r.cpuMs.toFixed(0)} ms)\n`);
-      return keepStructure(view, new FlameStructure(profile, inverted, minShare, r.value));
-    });
+  const made = appHelper().narrow({ up, stacks: stackColumns(profile), frames: frameTable, inverted, kept, minShare });
+  // Handled here too: the view it is for is made after it is sent (keepNarrowed), and may fail.
+  made.catch(() => undefined);
+  return { made, minShare };
+}
+
+/** A chip's trie the helper makes (narrowFromParent), kept with the chip's view once made. */
+function keepNarrowed(view: ProfileView, inverted: boolean, from: { made: Promise<HelperResult<PartitionedStacks>>; minShare: number }): Promise<FlameStructure> {
+  const made = from.made.then((r) => {
+    if (timing) process.stderr.write(`worker chip's trie, on the helper: ${r.ms.toFixed(0)} ms (its thread's CPU ${r.cpuMs.toFixed(0)} ms)\n`);
+    return keepStructure(view, new FlameStructure(view.profile, inverted, from.minShare, r.value));
+  });
   return pendingTrie(view, inverted, made);
 }
 
@@ -343,22 +368,25 @@ function figuresOf(profile: Profile): TopFigures {
   return figures;
 }
 
-function viewFor(spec: ViewSpec): ProfileView {
+/** `flame`: a flame graph of the view is asked for (a chip's trie then starts on the helper as soon as its samples are chosen: narrowedViewFor). */
+function viewFor(spec: ViewSpec, flame?: { inverted: boolean }): ProfileView {
   const key = JSON.stringify([spec.sources.map((s) => s.sha256), spec.base.map((s) => s.sha256), spec.filters]);
   const hit = views.get(key);
   if (hit) return touch(views, key, hit, VIEW_CACHE_SIZE);
-  const view = narrowedViewFor(spec) ?? viewProfile({ sources: profilesFor(spec.sources), base: profilesFor(spec.base) }, spec.filters);
+  const view = narrowedViewFor(spec, flame) ?? viewProfile({ sources: profilesFor(spec.sources), base: profilesFor(spec.base) }, spec.filters);
   return touch(views, key, view, VIEW_CACHE_SIZE);
 }
 
 /**
  * A focus or ignore chip's view (narrowedFrom) is made from the view without it (its totals,
  * its samples), and remembers which of them it kept, so its flame graph tries are made from
- * that view's (structureOf).
+ * that view's (structureOf). For a flame graph (`flame`) of a big chip whose parent's trie is
+ * kept, the helper starts the chip's trie once its samples are chosen, from the parent's stacks
+ * (narrowFromParent), while this thread copies them into the chip's profile (keepSamples).
  */
 const narrowedViews = new WeakMap<ProfileView, { parent: ProfileView; kept: Int32Array }>();
 
-function narrowedViewFor(spec: ViewSpec): ProfileView | undefined {
+function narrowedViewFor(spec: ViewSpec, flame?: { inverted: boolean }): ProfileView | undefined {
   const parentFilters = narrowedFrom(spec.filters);
   if (!parentFilters) return undefined;
   const parent = viewFor({ ...spec, filters: parentFilters });
@@ -368,16 +396,28 @@ function narrowedViewFor(spec: ViewSpec): ProfileView | undefined {
   let made: { frames: FrameTable; figures: Accumulator } | undefined;
   // The parent's forward trie, when kept: only the parts of its stacks below its nodes are walked.
   const trie = structures.get(parent)?.get(false);
-  const { view, kept } = narrowView(parent, spec.filters, (profile, mark) => {
+  let early: ReturnType<typeof narrowFromParent>;
+  const walk = (profile: Profile, mark: Uint8Array): Uint8Array => {
     const figures = frames && walkAccumulator(frames, profile.sampleTypes.length).into;
-    const known = trie?.knownPrefixes(mark) ?? undefined;
+    const known = trie?.knownPrefixes(mark, frames) ?? undefined;
     const { keep, figured } = walkInTwo(profile, mark, frames && figures && { frames, into: figures }, known);
     if (frames && figures && figured) made = { frames, figures };
     return keep;
-  });
+  };
+  const trieFirst = flame && appHelperWanted && FlameStructure.fits(parent.profile) ? (kept: Int32Array) => (early = narrowFromParent(parent, kept, flame.inverted, keptFrames(parent.profile, kept))) : undefined;
+  const { view, kept } = narrowView(parent, spec.filters, walk, trieFirst);
   narrowedViews.set(view, { parent, kept });
   if (made) topFigures.set(view.profile, new TopFigures(view.profile, made));
+  if (early && flame) keepNarrowed(view, flame.inverted, early);
   return view;
+}
+
+/** How many locations the stacks of a profile's samples `kept` hold. */
+function keptFrames(profile: Profile, kept: Int32Array): number {
+  const { sampleLocStart } = profile;
+  let n = 0;
+  for (let k = 0; k < kept.length; k++) n += sampleLocStart[kept[k] + 1] - sampleLocStart[kept[k]];
+  return n;
 }
 
 /** A chip's walk of the stacks is shared with the helper from this many samples on (blocks of a 64th, at least 16,384). */
@@ -412,6 +452,7 @@ function walkInTwo(profile: Profile, mark: Uint8Array, figures?: { frames: Frame
   appHelperThread.walkMarked(job);
   const t0 = performance.now();
   const here = walkClaimedBlocks(job, withFigures?.into);
+  if (withFigures && known?.names) withFigures.into.addPrefixes(known.names);
   // The helper claimed the other blocks: its sums come once it has walked them.
   let figured = job.figures !== undefined;
   if (job.figures && here < nBlocks) {

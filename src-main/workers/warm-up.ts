@@ -93,7 +93,7 @@ export function warmUpSteps(): (() => void)[] {
       const topFrames = buildFrameTable(profile, { showAddresses: false });
       const figures = new Accumulator(topFrames, profile.sampleTypes.map((_, t) => t));
       const parent = new FlameStructure(profile, false, 1e-2);
-      const walk = (p: Profile, mark: Uint8Array): Uint8Array => focusedSamples(p, mark, { into: figures, values: p.values, nTypes: p.sampleTypes.length }, parent.knownPrefixes(mark) ?? undefined);
+      const walk = (p: Profile, mark: Uint8Array): Uint8Array => focusedSamples(p, mark, { into: figures, values: p.values, nTypes: p.sampleTypes.length }, parent.knownPrefixes(mark, topFrames) ?? undefined);
       const { view, kept } = narrowView(viewProfile({ sources: [profile] }), { focus: 'fn1$' }, walk);
       new TopFigures(view.profile, { frames: topFrames, figures }).top(1, { nodecount: 100, nodefraction: 0.005 });
       new FlameStructure(view.profile, false, 1e-3, { parent, kept }).graph(1);

@@ -60,6 +60,37 @@ async function appBench() {
         return 0;
       }
     };
+    /**
+     * Chromium's CPU time so far (user + sys of every process this bench started but gpw serve:
+     * the browser, its renderer, GPU and utility processes), in ms; 0 where /proc is missing.
+     */
+    const chromiumCpu = () => {
+      try {
+        const procs = new Map();
+        for (const pid of readdirSync('/proc')) {
+          if (!/^\d+$/.test(pid)) continue;
+          try {
+            const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+            const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+            procs.set(Number(pid), { ppid: Number(f[1]), ms: ((Number(f[11]) + Number(f[12])) * 1000) / 100 });
+          } catch {
+            // ended meanwhile
+          }
+        }
+        const mine = (pid) => {
+          for (let p = pid; p > 1; p = procs.get(p)?.ppid ?? 0) {
+            if (p === app.serverPid) return false;
+            if (p === process.pid) return pid !== process.pid;
+          }
+          return false;
+        };
+        let ms = 0;
+        for (const [pid, p] of procs) if (mine(pid)) ms += p.ms;
+        return ms;
+      } catch {
+        return 0;
+      }
+    };
     /** gpw serve's peak RSS so far (VmHWM), in MiB; '?' where /proc is missing. */
     const serverPeakMiB = () => {
       try {
@@ -88,6 +119,8 @@ async function appBench() {
     const marks = [];
     const monoUs = () => Number(process.hrtime.bigint() / 1000n);
     const cpu = [];
+    /** Per step, Chromium's CPU time (chromiumCpu). */
+    const browserCpu = [];
     /** Per step, the page's own clock (performance.now) from just before the action to the drawn frame. */
     const pageMs = [];
     /** The page's clock when the last step's frame was drawn. */
@@ -101,6 +134,7 @@ async function appBench() {
       const t0 = Date.now();
       const m0 = monoUs();
       const c0 = serverCpu();
+      const b0 = chromiumCpu();
       const th0 = threadCpu();
       const p0 = await page.evaluate(() => performance.now());
       await act();
@@ -119,6 +153,7 @@ async function appBench() {
       marks.push([m0, monoUs()]);
       lastDrawnAt = p1;
       cpu.push(serverCpu() - c0);
+      browserCpu.push(chromiumCpu() - b0);
       const th1 = threadCpu();
       perThread.push([...th1].map(([k, v]) => [k, v - (th0.get(k) ?? 0)]).filter(([, d]) => d > 0).map(([k, d]) => `${k}: ${d.toFixed(0)}`).join(', '));
       return Date.now() - t0;
@@ -165,7 +200,11 @@ async function appBench() {
       await page.getByTestId('filter-open').click();
       await page.getByTestId('filter-key').selectOption('focus');
       await page.getByTestId('filter-value').fill('step3_2');
-      addAt = await page.evaluate(() => performance.now());
+      // The page's clock at the click event itself too (Playwright's checks before it clicks take ~30-40 ms of the step).
+      addAt = await page.evaluate(() => {
+        document.addEventListener('click', () => (window.__benchClickAt = performance.now()), { capture: true, once: true });
+        return performance.now();
+      });
       addMono = monoUs();
       await page.getByTestId('filter-add').click();
     });
@@ -173,6 +212,7 @@ async function appBench() {
     if (profiled === 'inverted') await startProfile();
     // The chip's step from the add click alone (the step above includes the bench's opening of the filter form and typing).
     const fromAdd = lastDrawnAt - addAt;
+    const fromClickEvent = lastDrawnAt - (await page.evaluate(() => window.__benchClickAt ?? NaN));
     const inverted = await settle(() => page.getByTestId('tab-inverted').click());
     if (profiled === 'inverted') await stopProfile();
     await page.screenshot({ path: join(OUT, 'profile-inverted.png') });
@@ -180,9 +220,10 @@ async function appBench() {
     console.log('app (gpw serve + Chromium):');
     console.log(`  file chosen → flame graph drawn   ${open} ms   target <= 1500 ms   ${hidden ? `(${hidden.split(';')[0]})` : ''}`);
     console.log(`  sample-type switch                ${switchMs.join(' / ')} ms (median ${median(switchMs)})   target <= 300 ms   (the first includes the bench's ${shotMs} ms screenshot of the switch in flight)`);
-    console.log(`  filter chip (focus=step3_2)       ${chip} ms   target <= 300 ms   (page clock from the add click: ${fromAdd.toFixed(0)} ms)`);
+    console.log(`  filter chip (focus=step3_2)       ${chip} ms   target <= 300 ms   (page clock from the add click: ${fromAdd.toFixed(0)} ms, from its click event: ${fromClickEvent.toFixed(0)} ms)`);
     console.log(`  inverted view (with that filter)  ${inverted} ms   target <= 300 ms`);
     console.log(`  gpw serve's CPU (user+sys) per step, in the order above: ${cpu.map((c) => c.toFixed(0)).join(' / ')} ms`);
+    console.log(`  Chromium's CPU (user+sys, all its processes) per step, in the order above: ${browserCpu.map((c) => c.toFixed(0)).join(' / ')} ms`);
     console.log(`  the page's clock per step, in the order above: ${pageMs.map((c) => c.toFixed(0)).join(' / ')} ms`);
     if (process.env.BENCH_MARKS === '1') marks.forEach(([a, b], i) => console.log(`  step ${i + 1}, monotonic µs: ${a} ${b}${i === 4 ? ` (the add click: ${addMono})` : ''}`));
     if (process.env.BENCH_THREADS === '1') perThread.forEach((t, i) => console.log(`  step ${i + 1}, CPU ms per thread: ${t}`));

@@ -8,7 +8,7 @@
 // narrowView (the chip's view from the parent view: focus, ignore, tagfocus, tagignore) is checked against viewProfile.
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildFlameGraph, FlameStructure, PartitionInTwo, partitionShare, partitionStacks, type FlameGraph } from '../../src-main/analysis/flame-graph';
+import { buildFlameGraph, FlameStructure, keptStacks, narrowStacks, PartitionInTwo, partitionShare, partitionStacks, stackColumns, type FlameGraph } from '../../src-main/analysis/flame-graph';
 import { decodePprof } from '../../src-main/formats/pprof/decode-pprof';
 import type { Profile } from '../../src-main/model/profile';
 import { narrowedFrom, narrowView, viewProfile, type ViewFilters } from '../../src-main/analysis/profile-view';
@@ -19,6 +19,7 @@ import { accumulate, Accumulator, computeTop, TopFigures } from '../../src-main/
 import { compileGoRegexp } from '../../src-main/analysis/filters/go-regexp';
 import { buildFrameTable } from '../../src-main/analysis/frames';
 import { makeBigProfile } from '../bench/make-big-profile.mjs';
+import { syntheticProfileBytes } from '../../src-main/workers/warm-up';
 import { differing, expectSameGraph } from '../helpers/flame';
 
 const SAMPLES = 20_000;
@@ -181,19 +182,26 @@ describe('narrowed flame graph tries (a focus or ignore chip from the view witho
       // whose helpers are also called (names marked differently by location: walked whole), and on
       // one where every seventh sample is zero (not in the trie: walked whole).
       const zeroed = { ...profile, values: profile.values.map((v, i) => (Math.floor(i / profile.sampleTypes.length) % 7 === 3 ? 0 : v)) };
+      // The kept samples' figures made in that walk too: each one added without its known prefix,
+      // whose names get the samples at its node once the walk is over (Accumulator.addBelow, addPrefixes).
       for (const p of [profile, mixed, zeroed]) {
         const want = samplesKeptByName(p, { focus: f, ignore: g });
+        const pFrames = buildFrameTable(p, { showAddresses: false });
+        const pFiltered = viewProfile({ sources: [p] }, { focus, ignore }).profile;
         for (const share of [1e-3, 1e-4, 0]) {
           const trie = new FlameStructure(p, false, share);
           let prefixes = 0;
+          const figures = new Accumulator(pFrames, types);
           const known = samplesKeptByName(p, { focus: f, ignore: g }, undefined, (q, mark) => {
-            const k = trie.knownPrefixes(mark);
+            const k = trie.knownPrefixes(mark, pFrames);
             prefixes += k ? 1 : 0;
             if (k) mixedPaths += k.pathMark.filter((m) => m >= MIXED_MARK).length;
-            return focusedSamples(q, mark, undefined, k ?? undefined);
+            expect(k?.names).not.toBeNull();
+            return focusedSamples(q, mark, { into: figures, values: q.values, nTypes: types.length }, k ?? undefined);
           });
           expect(prefixes).toBe(1);
           expect(differing(known, want), `focus ${focus} ignore ${ignore} with a trie's prefixes (minShare ${share})`).toBe(0);
+          for (const t of types) expect(figures.of(t), `focus ${focus} ignore ${ignore} type ${t} figures with a trie's prefixes (minShare ${share})`).toEqual(accumulate(pFiltered, pFrames, t));
         }
       }
       const filtered = viewProfile({ sources: [profile] }, { focus, ignore }).profile;
@@ -220,7 +228,10 @@ describe('narrowed flame graph tries (a focus or ignore chip from the view witho
       // The parent left parts out, and the kept samples reach them (so they are partitioned further).
       expect(parent.graph(1).hidden?.subtrees).toBe(true);
       for (const [i, filters] of FILTERS.entries()) {
-        const { view, kept } = narrowView(plain, filters);
+        // `onKept` is told the kept samples before they are copied (the app's helper starts the trie from the parent's stacks then).
+        let told: Int32Array | undefined;
+        const { view, kept } = narrowView(plain, filters, undefined, (k) => (told = k));
+        expect(told).toBe(kept);
         expect(view.profile.sampleCount).toBeGreaterThan(0);
         expect(view.profile.sampleCount).toBeLessThan(p.sampleCount);
         // Its own minShare: the parent's (a smaller width: more is made), a larger one (parent
@@ -228,10 +239,16 @@ describe('narrowed flame graph tries (a focus or ignore chip from the view witho
         for (const share of i === 0 ? [parentShare, 2e-2, 0] : [parentShare, 2e-2]) {
           const narrowed = new FlameStructure(view.profile, inverted, share, { parent, kept });
           const fresh = new FlameStructure(view.profile, inverted, share);
+          // As the app's helper makes it: from the parent's stack columns and the kept samples (keptStacks), not the chip's copy of them.
+          const up = parent.narrowable({ sampleCount: kept.length }, parent.frameTable, inverted, kept);
+          expect(up).not.toBeNull();
+          const fromParent = new FlameStructure(view.profile, inverted, share, structuredClone(narrowStacks(up!, keptStacks(stackColumns(plain.profile), kept), parent.frameTable, inverted, kept, share)));
           expect(narrowed.size).toBe(fresh.size);
+          expect(fromParent.size).toBe(fresh.size);
           for (let t = 0; t < 4; t++) {
             const what = `${label} ${JSON.stringify(filters)} type ${t} minShare ${share}`;
             expectSameGraphs(narrowed.graph(t), fresh.graph(t), what);
+            expectSameGraphs(fromParent.graph(t), fresh.graph(t), `${what}, from the parent's stacks`);
             if (share > 0 && t === 1) expect(fresh.graph(t).hidden?.subtrees, what).toBe(true);
             if (t === 1) expectSameGraphs(narrowed.graph(t, { maxNodes: 300 }), fresh.graph(t, { maxNodes: 300 }), `${what} maxNodes 300`);
             if (share === 0) expectSameGraphs(narrowed.graph(t), buildFlameGraph(view.profile, t, { inverted }), `${what} against buildFlameGraph`);
@@ -264,6 +281,28 @@ describe('narrowed flame graph tries (a focus or ignore chip from the view witho
         expectSameGraphs(fallback.graph(t), fresh.graph(t), `${label} type ${t}, share done here`);
       }
       if (share === 0) expectSameGraphs(shared.graph(1), buildFlameGraph(view.profile, 1, { inverted }), `${label} against buildFlameGraph`);
+    }
+  });
+
+  it('makes a chip’s figures in its walk with a trie’s prefixes as accumulate makes them, on recursive stacks with inlined frames', () => {
+    // warm-up.ts's synthetic profile: recursion (a name on a path again below it) and stacks
+    // stopped at an inlined frame whose caller, in the same location, is on the path.
+    const p = decodePprof(syntheticProfileBytes(4_000, 24));
+    const frames = buildFrameTable(p, { showAddresses: false });
+    const types = p.sampleTypes.map((_, t) => t);
+    for (const filters of [{ focus: 'fn1$' }, { focus: 'fn(3|7)$', ignore: 'fn5$' }, { ignore: 'fn2$' }]) {
+      const filtered = viewProfile({ sources: [p] }, filters).profile;
+      expect(filtered.sampleCount).toBeGreaterThan(0);
+      for (const share of [1e-3, 0.02, 0.1, 0.3]) {
+        const trie = new FlameStructure(p, false, share);
+        const figures = new Accumulator(frames, types);
+        narrowView(viewProfile({ sources: [p] }), filters, (q, mark) => {
+          const k = trie.knownPrefixes(mark, frames);
+          expect(k?.names).not.toBeNull();
+          return focusedSamples(q, mark, { into: figures, values: q.values, nTypes: types.length }, k ?? undefined);
+        });
+        for (const t of types) expect(figures.of(t), `${JSON.stringify(filters)} type ${t} minShare ${share}`).toEqual(accumulate(filtered, frames, t));
+      }
     }
   });
 

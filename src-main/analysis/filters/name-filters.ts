@@ -5,6 +5,7 @@
 // its outermost match. Matches are decided on the lines as loaded, before hide/show cut them.
 
 import type { Profile } from '../../model/profile.js';
+import type { Accumulator, PrefixNames } from '../top.js';
 import { keepSamples, selectSamples, withLocationLines } from '../profile-rewrite.js';
 
 export interface NameFilters {
@@ -144,6 +145,7 @@ export function samplesKeptByName(profile: Profile, filters: Pick<NameFilters, '
 export function focusedSamples(profile: Profile, mark: Uint8Array, figures?: KeptSampleFigures, known?: KnownPrefixes): Uint8Array {
   const keep = new Uint8Array(profile.sampleCount);
   markedSamples(profile.sampleLocStart, profile.sampleLocs, mark, 0, profile.sampleCount, keep, figures, known);
+  if (figures !== undefined && known?.names) figures.into.addPrefixes(known.names);
   return keep;
 }
 
@@ -153,7 +155,7 @@ export function focusedSamples(profile: Profile, mark: Uint8Array, figures?: Kep
  * the stack is at hand), with the samples' values (`nTypes` per sample).
  */
 export interface KeptSampleFigures {
-  into: { add(s: number, locs: Uint32Array, start: number, end: number, values: Float64Array, vbase: number): void };
+  into: Pick<Accumulator, 'add' | 'addBelow' | 'addPrefixes'>;
   values: Float64Array;
   nTypes: number;
 }
@@ -170,6 +172,12 @@ export interface KnownPrefixes {
   ends: Uint8Array;
   stopLoc: Int32Array;
   pathMark: Uint8Array;
+  /**
+   * The trie's nodes as the walk's figures name functions (null: not known), so a sample kept at
+   * a node is added to them without its path's locations (Accumulator.addBelow; the walk's
+   * owner adds the paths once all its samples are walked: addPrefixes).
+   */
+  names: PrefixNames | null;
 }
 
 /** In KnownPrefixes.pathMark: the path's marks are not known (its samples are walked whole). */
@@ -180,7 +188,8 @@ export const MIXED_MARK = 4;
  * (`mark` per location: 1 focused, 2 ignored, as markLocation marks), else 0. The marks of its
  * locations are ORed together, without a branch per location (a walk of every stack: a chip's
  * first cost). Plain columns, so that another thread can walk a part. With `known`, only the part
- * of each stack below its known prefix is walked; with `figures`, each sample kept is added to them.
+ * of each stack below its known prefix is walked; with `figures`, each sample kept is added to them
+ * (with `known.names`, its known prefix by its node: the caller then adds the paths, addPrefixes).
  */
 export function markedSamples(sampleLocStart: Uint32Array, sampleLocs: Uint32Array, mark: Uint8Array, from: number, to: number, keep: Uint8Array, figures?: KeptSampleFigures, known?: KnownPrefixes): void {
   for (let s = from; s < to; s++) {
@@ -188,17 +197,23 @@ export function markedSamples(sampleLocStart: Uint32Array, sampleLocs: Uint32Arr
     const end = sampleLocStart[s + 1];
     let m = 0;
     let walkTo = end;
+    let node = -1;
     if (known !== undefined) {
-      const path = known.pathMark[known.node[s]];
+      const x = known.node[s];
+      const path = known.pathMark[x];
       const stop = known.ends[s] === 1 ? -1 : known.stopLoc[s];
       if (path < MIXED_MARK && (stop >= 0 || known.ends[s] === 1)) {
         m = path;
         walkTo = start + stop + 1;
+        node = x;
       }
     }
     for (let i = start; i < walkTo; i++) m |= mark[sampleLocs[i]];
     keep[s] = m === FOCUSED ? 1 : 0;
-    if (m === FOCUSED && figures !== undefined) figures.into.add(s, sampleLocs, start, end, figures.values, s * figures.nTypes);
+    if (m === FOCUSED && figures !== undefined) {
+      if (node >= 0 && known!.names !== null) figures.into.addBelow(s, sampleLocs, start, walkTo, end, figures.values, s * figures.nTypes, node, known!.names);
+      else figures.into.add(s, sampleLocs, start, end, figures.values, s * figures.nTypes);
+    }
   }
 }
 
