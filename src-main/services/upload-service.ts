@@ -30,6 +30,8 @@ export interface UploadServiceDeps {
   importFile(path: string, name: string, source: string, options: UploadImportOptions): Promise<ImportResult>;
   /** Electron's native open dialog: the chosen paths, null when cancelled; absent elsewhere. */
   chooseFiles?: () => Promise<string[] | null>;
+  /** An upload's first piece has come: the file's size and first bytes (the engine may get ready for it meanwhile). */
+  upcoming?: (size: number, head: Uint8Array) => void;
 }
 
 interface Job {
@@ -67,6 +69,7 @@ export class UploadService {
     if (a.offset !== s.received) throw new GpwError('invalid_argument', `${s.name}: piece at byte ${a.offset}, expected byte ${s.received}`);
     if (s.received + a.bytes.length > s.size) throw new GpwError('invalid_argument', `${s.name}: pieces past the announced size of ${s.size} bytes`);
     for (let off = 0; off < a.bytes.length; ) off += writeSync(job.fd!, a.bytes, off, a.bytes.length - off);
+    if (a.offset === 0 && a.bytes.length > 0) this.deps.upcoming?.(s.size, a.bytes.subarray(0, 16));
     s.received += a.bytes.length;
     this.idleTimer(job);
     return { ...s };

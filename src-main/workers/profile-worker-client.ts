@@ -126,6 +126,11 @@ export class ProfileWorkerClient {
     throw new GpwError(reply.error.code, prefix + reply.error.message);
   }
 
+  /** Tells the worker a file of `size` bytes starting with `head` is on its way (op `upcoming`); nothing is waited for. */
+  upcoming(size: number, head: Uint8Array): void {
+    this.post({ op: 'upcoming', size, head: head.slice() }).catch(() => undefined);
+  }
+
   async close(): Promise<void> {
     const w = this.worker;
     this.worker = null;

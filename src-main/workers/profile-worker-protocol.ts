@@ -64,7 +64,13 @@ export type WorkerRequest =
    */
   | { op: 'readFile'; path: string; key: string }
   /** The profile a readFile kept under `key` is kept under its content address `sha256` (null: let go). */
-  | { op: 'keep'; key: string; sha256: string | null };
+  | { op: 'keep'; key: string; sha256: string | null }
+  /**
+   * A file of `size` bytes starting with `head` is on its way (an upload's first piece): a big
+   * gzipped pprof file starts the app's helper thread now, so that its start-up and warm-up
+   * overlap the rest of the upload instead of the import. Answers null.
+   */
+  | { op: 'upcoming'; size: number; head: Uint8Array };
 
 /**
  * `missing` lists the sources (by SHA-256) the worker does not hold: ask again with their bytes.
@@ -77,7 +83,7 @@ export type WorkerProgress = { id: number; progress: { done: number; total: numb
 
 /** Every profile a request names. */
 export function sourcesOf(req: WorkerRequest): ProfileSource[] {
-  if (req.op === 'readFile' || req.op === 'keep') return [];
+  if (req.op === 'readFile' || req.op === 'keep' || req.op === 'upcoming') return [];
   return 'source' in req ? [req.source] : [...req.view.sources, ...req.view.base];
 }
 
@@ -94,7 +100,7 @@ export function withBytes(req: WorkerRequest, hashes: readonly string[], load: (
     }
     return data instanceof Uint8Array ? { sha256: s.sha256, bytes: data } : { sha256: s.sha256, path: data.path };
   };
-  if (req.op === 'readFile' || req.op === 'keep') return req;
+  if (req.op === 'readFile' || req.op === 'keep' || req.op === 'upcoming') return req;
   if ('source' in req) return { ...req, source: attach(req.source) };
   return { ...req, view: { ...req.view, sources: req.view.sources.map(attach), base: req.view.base.map(attach) } };
 }

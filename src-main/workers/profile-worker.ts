@@ -573,6 +573,11 @@ function handle(req: WorkerRequest, id: number): unknown {
       return readFile(req.path, req.key, (done, total) => parentPort!.postMessage({ id, progress: { done, total } } satisfies WorkerProgress));
     case 'keep':
       return keep(req.key, req.sha256);
+    case 'upcoming':
+      // A big gzipped file is being uploaded: the helper starts now, its start-up and warm-up
+      // (and V8's compiling of them) overlapping the upload rather than the file's import.
+      if (appHelperWanted && req.size >= PARALLEL_DECODE_MIN_BYTES && isGzip(req.head)) appHelper();
+      return null;
     case 'summarize':
       return scanForImport(req.source).then(async (scan) => {
         if (scan) return scan.summary;
