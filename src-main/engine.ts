@@ -178,8 +178,8 @@ export class Engine implements GpwApi {
     this.uploads = new UploadService({
       importFile: (path, name, source, o) => this.importInputs([this.fileInput(path, name, source)], { labels: o.labels, run: o.run, onProgress: (_, done, total) => o.onProgress(done, total) }),
       chooseFiles: options.chooseImportFiles,
-      // The app's worker starts its helper thread for a big gzipped profile while the rest of it is sent.
-      upcoming: options.warmUp ? (size, head) => this.worker.upcoming(size, head) : undefined,
+      // The app's worker inflates a big gzipped profile (and starts its helper thread) while it is sent.
+      piece: options.warmUp ? (id, size, offset, bytes) => this.worker.uploadPiece(id, size, offset, bytes) : undefined,
     });
   }
 

@@ -30,8 +30,8 @@ export interface UploadServiceDeps {
   importFile(path: string, name: string, source: string, options: UploadImportOptions): Promise<ImportResult>;
   /** Electron's native open dialog: the chosen paths, null when cancelled; absent elsewhere. */
   chooseFiles?: () => Promise<string[] | null>;
-  /** An upload's first piece has come: the file's size and first bytes (the engine may get ready for it meanwhile). */
-  upcoming?: (size: number, head: Uint8Array) => void;
+  /** A piece of an upload has come (`size` bytes in all), or (null) the upload is over: the engine may start on it meanwhile. */
+  piece?: (uploadId: string, size: number, offset: number, bytes: Uint8Array | null) => void;
 }
 
 interface Job {
@@ -69,7 +69,7 @@ export class UploadService {
     if (a.offset !== s.received) throw new GpwError('invalid_argument', `${s.name}: piece at byte ${a.offset}, expected byte ${s.received}`);
     if (s.received + a.bytes.length > s.size) throw new GpwError('invalid_argument', `${s.name}: pieces past the announced size of ${s.size} bytes`);
     for (let off = 0; off < a.bytes.length; ) off += writeSync(job.fd!, a.bytes, off, a.bytes.length - off);
-    if (a.offset === 0 && a.bytes.length > 0) this.deps.upcoming?.(s.size, a.bytes.subarray(0, 16));
+    this.deps.piece?.(s.uploadId, s.size, a.offset, a.bytes);
     s.received += a.bytes.length;
     this.idleTimer(job);
     return { ...s };
@@ -191,6 +191,7 @@ export class UploadService {
 
   /** Closes and deletes an upload's temporary file (a chosen file is left alone). */
   private cleanUp(job: Job): void {
+    if (job.dir) this.deps.piece?.(job.status.uploadId, job.status.size, job.status.received, null);
     if (job.fd !== null) closeSync(job.fd);
     job.fd = null;
     if (job.dir) rmSync(job.dir, { recursive: true, force: true });

@@ -3,7 +3,8 @@
 
 import { Worker, type MessagePort } from 'node:worker_threads';
 import { GpwError } from '../api/errors.js';
-import { sourcesOf, withBytes, type SourceData, type WorkerProgress, type WorkerReply, type WorkerRequest } from './profile-worker-protocol.js';
+import { PARALLEL_DECODE_MIN_BYTES, sourcesOf, withBytes, type SourceData, type WorkerProgress, type WorkerReply, type WorkerRequest } from './profile-worker-protocol.js';
+import { isGzip } from '../formats/pprof/decode-pprof.js';
 
 type Pending = { worker: Worker; resolve: (r: WorkerReply) => void; reject: (e: Error) => void; onProgress?: ProgressListener };
 
@@ -126,9 +127,18 @@ export class ProfileWorkerClient {
     throw new GpwError(reply.error.code, prefix + reply.error.message);
   }
 
-  /** Tells the worker a file of `size` bytes starting with `head` is on its way (op `upcoming`); nothing is waited for. */
-  upcoming(size: number, head: Uint8Array): void {
-    this.post({ op: 'upcoming', size, head: head.slice() }).catch(() => undefined);
+  /** Uploads whose pieces go to the worker as they come (op uploadPiece). */
+  private readonly uploads = new Set<string>();
+
+  /**
+   * A piece of an upload (`size` bytes in all), or its end (null): a big gzipped file's pieces go
+   * to the worker as they come (op uploadPiece: it inflates them meanwhile); nothing is waited for.
+   */
+  uploadPiece(upload: string, size: number, offset: number, bytes: Uint8Array | null): void {
+    if (bytes && offset === 0 && size >= PARALLEL_DECODE_MIN_BYTES && isGzip(bytes)) this.uploads.add(upload);
+    if (!this.uploads.has(upload)) return;
+    if (!bytes) this.uploads.delete(upload);
+    this.post({ op: 'uploadPiece', upload, size, offset, bytes }).catch(() => undefined);
   }
 
   async close(): Promise<void> {

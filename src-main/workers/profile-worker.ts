@@ -16,7 +16,7 @@ import { callTreeOf, diffTableOf, exportOf, sandwichOf } from '../analysis/view-
 import { addressesOf, peekOf, sourceListOf } from '../analysis/source/source-ops.js';
 import { callGraphOf } from '../analysis/graph/graph-ops.js';
 import { GpwError, errorBody } from '../api/errors.js';
-import type { ProfileSource, ReadFileResult, ViewSpec, WorkerProgress, WorkerReply, WorkerRequest } from './profile-worker-protocol.js';
+import { PARALLEL_DECODE_MIN_BYTES, type ProfileSource, type ReadFileResult, type ViewSpec, type WorkerProgress, type WorkerReply, type WorkerRequest } from './profile-worker-protocol.js';
 import { decodeProfileFile } from './profile-file.js';
 import { narrowedFrom, narrowView, viewProfile, type ProfileView } from '../analysis/profile-view.js';
 import { focusedSamples, type KnownPrefixes } from '../analysis/filters/name-filters.js';
@@ -25,7 +25,8 @@ import { functionStatsOf } from '../analysis/runs/function-stats.js';
 import { useLinearRegexpFallback } from './linear-regexp.js';
 import { ScanBlockError, ScanFrames, ScannedProfile, scanClaimed, type ScanPart } from '../analysis/profile-scan.js';
 import { blockCountsOf, checkSampleCounts, countClaimedBlocks, decodeClaimedBlocks, gzipSizeHint, isGzip, profileOfBlocks, sampleBlocksOfCounts, scanPprof, scanSampleTable, type PprofScan } from '../formats/pprof/decode-pprof.js';
-import { gunzipShared } from './shared-gunzip.js';
+import { gunzipShared, GunzipInPieces } from './shared-gunzip.js';
+import { createHash, type Hash } from 'node:crypto';
 import { ScanHelper, SCAN_HELPER_ROLE, serveScanHelper } from './scan-helper.js';
 import { receiveReadAhead, type ReadAheadData } from './read-ahead.js';
 import { detectFormat, DETECT_HEAD_BYTES } from '../formats/detect-format.js';
@@ -269,8 +270,54 @@ function partitionInTwo(view: ProfileView, inverted: boolean): Promise<FlameStru
   );
 }
 
-/** A gzipped pprof file whose data is at least this big (by its trailer) is decoded by the app's two threads. */
-const PARALLEL_DECODE_MIN_BYTES = 4 * 2 ** 20;
+/**
+ * A big gzipped file being uploaded (the app), inflated into shared memory as its pieces come,
+ * and hashed, for its import's decode (decodeInTwo) to take instead of gunzipping the file then:
+ * the gunzip overlaps the upload. One upload at a time (a new one lets the last go).
+ */
+let uploading: { id: string; size: number; received: number; hash: Hash; inflater: GunzipInPieces; sha256?: string } | null = null;
+/** The data of a file is about this many times its gzipped size, at first (grown as needed). */
+const UPLOAD_INFLATE_GUESS = 6;
+
+function uploadPiece(id: string, size: number, offset: number, bytes: Uint8Array | null): null {
+  if (offset === 0 && bytes && appHelperWanted) {
+    // The helper starts now too: its start-up and warm-up (and V8's compiling of them) overlap the upload, not the import.
+    appHelper();
+    letUploadGo();
+    const inflater = GunzipInPieces.start(size * UPLOAD_INFLATE_GUESS);
+    if (inflater) uploading = { id, size, received: 0, hash: createHash('sha256'), inflater };
+  }
+  const up = uploading;
+  if (!up || up.id !== id) return null;
+  if (!bytes || offset !== up.received) {
+    letUploadGo();
+    return null;
+  }
+  try {
+    up.hash.update(bytes);
+    up.received += bytes.length;
+    up.inflater.write(bytes, up.received === up.size);
+    if (up.received === up.size) up.sha256 = up.hash.digest('hex');
+  } catch {
+    // Bad data: the import gunzips the file itself, and words the error.
+    letUploadGo();
+  }
+  return null;
+}
+
+function letUploadGo(): void {
+  uploading?.inflater.close();
+  uploading = null;
+}
+
+/** The data of the uploaded file of these bytes (by SHA-256 and size), inflated as it came; taken once. */
+function takeUpload(source: ProfileSource & { bytes: Uint8Array }): Buffer | undefined {
+  const up = uploading;
+  if (!up || up.sha256 !== source.sha256 || up.size !== source.bytes.length || !up.inflater.whole) return undefined;
+  const data = up.inflater.data();
+  letUploadGo();
+  return data;
+}
 
 function bigData(bytes: Uint8Array): boolean {
   return (isGzip(bytes) ? gzipSizeHint(bytes) : bytes.length) >= PARALLEL_DECODE_MIN_BYTES;
@@ -289,7 +336,9 @@ async function decodeInTwo(source: ProfileSource): Promise<void> {
   try {
     const t0 = performance.now();
     const helper = appHelper();
-    const located = scanPprof(await gunzipShared(bytes));
+    // The data inflated as the file was uploaded, or now.
+    const uploaded = takeUpload({ ...source, bytes });
+    const located = scanPprof(uploaded ?? (await gunzipShared(bytes)));
     if (located.sampleCount < PARALLEL_SCAN_MIN_SAMPLES) return;
     const { table } = located;
     // Each block's size counted by both threads (claimed in turn), then decoded by both.
@@ -305,7 +354,7 @@ async function decodeInTwo(source: ProfileSource): Promise<void> {
     // The helper decoded nothing (it came too late to claim a block): its answer is not waited for.
     const rest = 'decoded' in own && own.decoded === nBlocks ? null : await theirs;
     const whole = 'decoded' in own && (rest === null ? own.decoded === nBlocks : 'decoded' in rest.value && own.decoded + rest.value.decoded === nBlocks);
-    if (timing) process.stderr.write(`worker decode in two threads: ${(performance.now() - t0).toFixed(0)} ms (blocks: ${'decoded' in own ? own.decoded : 'stopped'} here, ${rest ? ('decoded' in rest.value ? rest.value.decoded : 'stopped') + ` on the helper, its CPU ${rest.cpuMs.toFixed(0)} ms` : 'none on the helper'})\n`);
+    if (timing) process.stderr.write(`worker decode in two threads: ${(performance.now() - t0).toFixed(0)} ms (${uploaded ? 'inflated as uploaded' : 'gunzipped now'}; blocks: ${'decoded' in own ? own.decoded : 'stopped'} here, ${rest ? ('decoded' in rest.value ? rest.value.decoded : 'stopped') + ` on the helper, its CPU ${rest.cpuMs.toFixed(0)} ms` : 'none on the helper'})\n`);
     if (whole) touch(cache, source.sha256, pruneDroppedFrames(profileOfBlocks(located.skeleton, blocks)), CACHE_SIZE);
   } catch {
     // Bad input: profilesFor decodes it again and says what is wrong.
@@ -573,11 +622,8 @@ function handle(req: WorkerRequest, id: number): unknown {
       return readFile(req.path, req.key, (done, total) => parentPort!.postMessage({ id, progress: { done, total } } satisfies WorkerProgress));
     case 'keep':
       return keep(req.key, req.sha256);
-    case 'upcoming':
-      // A big gzipped file is being uploaded: the helper starts now, its start-up and warm-up
-      // (and V8's compiling of them) overlapping the upload rather than the file's import.
-      if (appHelperWanted && req.size >= PARALLEL_DECODE_MIN_BYTES && isGzip(req.head)) appHelper();
-      return null;
+    case 'uploadPiece':
+      return uploadPiece(req.upload, req.size, req.offset, req.bytes);
     case 'summarize':
       return scanForImport(req.source).then(async (scan) => {
         if (scan) return scan.summary;
