@@ -70,7 +70,8 @@ export type WorkerRequest =
    * as it comes (the app): the worker starts its helper thread at the first piece and inflates
    * the file into shared memory as it comes, for the file's import to take (its SHA-256 is checked).
    * `bytes` null: the upload is over (imported, failed or cancelled): what is not taken is let go.
-   * Answers null.
+   * Answers whether the worker is inflating that upload (after its last piece: whether its data is
+   * whole, waiting for its import; at its end: whether its data was there, never taken).
    */
   | { op: 'uploadPiece'; upload: string; size: number; offset: number; bytes: Uint8Array | null };
 

@@ -10,7 +10,7 @@ import type { Profile } from '../model/profile.js';
 import type { FlameGraph } from '../analysis/flame-graph.js';
 import { summarizeProfile } from '../analysis/profile-summary.js';
 import { flameGraphOf, resolveSampleType, topOf } from '../analysis/profile-ops.js';
-import { FlameStructure, PartitionInTwo, stackColumns, type NarrowedFrom } from '../analysis/flame-graph.js';
+import { FlameStructure, PartitionInTwo, partitionShare, stackColumns, type NarrowedFrom } from '../analysis/flame-graph.js';
 import { TopFigures, type Accumulator } from '../analysis/top.js';
 import { callTreeOf, diffTableOf, exportOf, sandwichOf } from '../analysis/view-ops.js';
 import { addressesOf, peekOf, sourceListOf } from '../analysis/source/source-ops.js';
@@ -154,9 +154,12 @@ const helperStructures = new WeakMap<ProfileView, Promise<FlameStructure>>();
 
 /**
  * Right after the app's import of a big profile is decoded (its summary), the trie of its first
- * flame graph (the plain view, forward) is made on the helper thread, while this one answers the
- * import's function figures and the view's first top table. Only profiles whose trie is partial
- * (the others are quick to build here, after the figures: prebuildFirstFlame).
+ * flame graph (the plain view, forward) is begun on the helper thread, while this one answers the
+ * import's function figures: the helper splits the root's samples (the serial step) and partitions
+ * about half of the root's groups; the other half comes back here and is partitioned once the
+ * figures are done (before the requests that come after), then joined on the helper. Only
+ * profiles whose trie is partial (the others are quick to build here, after the figures:
+ * prebuildFirstFlame).
  */
 function startFirstFlameOnHelper(sha256: string): void {
   if (!appHelperWanted || !cache.has(sha256)) return;
@@ -166,8 +169,14 @@ function startFirstFlameOnHelper(sha256: string): void {
     const minShare = minShareOf(view);
     if (!FlameStructure.fits(profile) || minShare === 0 || structures.get(view)?.has(false) || helperStructures.has(view)) return;
     const frames = buildFrameTable(profile, { showAddresses: true });
-    const made = appHelper().trie({ stacks: stackColumns(profile), frames, inverted: false, minShare }).then((r) => {
-      if (timing) process.stderr.write(`worker first flame's trie, on the helper: ${r.ms.toFixed(0)} ms (its thread's CPU ${r.cpuMs.toFixed(0)} ms)\n`);
+    const helper = appHelper();
+    const made = helper.split({ stacks: stackColumns(profile), frames, inverted: false, minShare }).then(async (split) => {
+      // This thread's share, partitioned once it is done with the import's figures (the requests before it).
+      const t0 = performance.now();
+      const mine = split.value && (await onQueue(() => partitionShare(split.value!)).catch(() => null));
+      const t1 = performance.now();
+      const r = await helper.join(mine ?? null);
+      if (timing) timingLine(`first flame's trie, split on the helper: ${split.ms.toFixed(0)} ms, its share here ${mine ? `${(t1 - t0).toFixed(0)} ms from the split` : 'none'}, joined ${r.ms.toFixed(0)} ms (the helper's CPU ${(split.cpuMs + r.cpuMs).toFixed(0)} ms)\n`);
       return keepStructure(view, new FlameStructure(profile, false, minShare, r.value));
     });
     helperStructures.set(view, made);
@@ -232,7 +241,7 @@ function narrowOnHelper(view: ProfileView, inverted: boolean): Promise<FlameStru
   const made = appHelper()
     .narrow({ up, stacks: stackColumns(profile), frames, inverted, kept: from.kept, minShare })
     .then((r) => {
-      if (timing) process.stderr.write(`worker chip's trie, on the helper: ${r.ms.toFixed(0)} ms (its thread's CPU ${r.cpuMs.toFixed(0)} ms)\n`);
+      if (timing) timingLine(`chip's trie, on the helper: ${r.ms.toFixed(0)} ms (its thread's CPU ${r.cpuMs.toFixed(0)} ms)\n`);
       return keepStructure(view, new FlameStructure(profile, inverted, minShare, r.value));
     });
   return pendingTrie(view, inverted, made);
@@ -262,7 +271,7 @@ function partitionInTwo(view: ProfileView, inverted: boolean): Promise<FlameStru
     inverted,
     theirs.then(
       (r) => {
-        if (timing) process.stderr.write(`worker trie in two threads: ${ownMs.toFixed(0)} ms here, ${r.ms.toFixed(0)} ms on the helper (its thread's CPU ${r.cpuMs.toFixed(0)} ms)\n`);
+        if (timing) timingLine(`trie in two threads: ${ownMs.toFixed(0)} ms here, ${r.ms.toFixed(0)} ms on the helper (its thread's CPU ${r.cpuMs.toFixed(0)} ms)\n`);
         return made(two.finish(r.value));
       },
       () => made(two.finish(null)),
@@ -279,7 +288,8 @@ let uploading: { id: string; size: number; received: number; hash: Hash; inflate
 /** The data of a file is about this many times its gzipped size, at first (grown as needed). */
 const UPLOAD_INFLATE_GUESS = 6;
 
-function uploadPiece(id: string, size: number, offset: number, bytes: Uint8Array | null): null {
+/** Answers whether this upload is (still) being inflated here: after its last piece, whether its data waits for its import; at its end (null), whether it was never taken. */
+function uploadPiece(id: string, size: number, offset: number, bytes: Uint8Array | null): boolean {
   if (offset === 0 && bytes && appHelperWanted) {
     // The helper starts now too: its start-up and warm-up (and V8's compiling of them) overlap the upload, not the import.
     appHelper();
@@ -288,21 +298,22 @@ function uploadPiece(id: string, size: number, offset: number, bytes: Uint8Array
     if (inflater) uploading = { id, size, received: 0, hash: createHash('sha256'), inflater };
   }
   const up = uploading;
-  if (!up || up.id !== id) return null;
+  if (!up || up.id !== id) return false;
   if (!bytes || offset !== up.received) {
     letUploadGo();
-    return null;
+    return bytes === null;
   }
   try {
     up.hash.update(bytes);
     up.received += bytes.length;
     up.inflater.write(bytes, up.received === up.size);
     if (up.received === up.size) up.sha256 = up.hash.digest('hex');
+    return up.received < up.size || up.inflater.whole;
   } catch {
     // Bad data: the import gunzips the file itself, and words the error.
     letUploadGo();
+    return false;
   }
-  return null;
 }
 
 function letUploadGo(): void {
@@ -354,7 +365,7 @@ async function decodeInTwo(source: ProfileSource): Promise<void> {
     // The helper decoded nothing (it came too late to claim a block): its answer is not waited for.
     const rest = 'decoded' in own && own.decoded === nBlocks ? null : await theirs;
     const whole = 'decoded' in own && (rest === null ? own.decoded === nBlocks : 'decoded' in rest.value && own.decoded + rest.value.decoded === nBlocks);
-    if (timing) process.stderr.write(`worker decode in two threads: ${(performance.now() - t0).toFixed(0)} ms (${uploaded ? 'inflated as uploaded' : 'gunzipped now'}; blocks: ${'decoded' in own ? own.decoded : 'stopped'} here, ${rest ? ('decoded' in rest.value ? rest.value.decoded : 'stopped') + ` on the helper, its CPU ${rest.cpuMs.toFixed(0)} ms` : 'none on the helper'})\n`);
+    if (timing) timingLine(`decode in two threads: ${(performance.now() - t0).toFixed(0)} ms (${uploaded ? 'inflated as uploaded' : 'gunzipped now'}; blocks: ${'decoded' in own ? own.decoded : 'stopped'} here, ${rest ? ('decoded' in rest.value ? rest.value.decoded : 'stopped') + ` on the helper, its CPU ${rest.cpuMs.toFixed(0)} ms` : 'none on the helper'})\n`);
     if (whole) touch(cache, source.sha256, pruneDroppedFrames(profileOfBlocks(located.skeleton, blocks)), CACHE_SIZE);
   } catch {
     // Bad input: profilesFor decodes it again and says what is wrong.
@@ -475,7 +486,7 @@ function walkInTwo(profile: Profile, mark: Uint8Array, figures?: { frames: Frame
     walkBlock(job, b);
     redone++;
   }
-  if (timing) process.stderr.write(`worker chip's walk of the stacks${job.figures ? ' and figures' : ''}: ${(performance.now() - t0).toFixed(0)} ms (blocks: ${here} here, ${nBlocks - here - redone} on the helper, ${redone} the helper had not finished walked here too${job.figures ? `; ${figured ? `the helper's figures after ${waited.toFixed(0)} ms` : 'no figures: made again from the kept stacks'}` : ''})\n`);
+  if (timing) timingLine(`chip's walk of the stacks${job.figures ? ' and figures' : ''}: ${(performance.now() - t0).toFixed(0)} ms (blocks: ${here} here, ${nBlocks - here - redone} on the helper, ${redone} the helper had not finished walked here too${job.figures ? `; ${figured ? `the helper's figures after ${waited.toFixed(0)} ms` : 'no figures: made again from the kept stacks'}` : ''})\n`);
   return { keep: job.keep, figured };
 }
 
@@ -556,7 +567,7 @@ function startReadAhead(bytes: Uint8Array, data: MessagePort | undefined): void 
   const scan = scanBytes(bytes, ahead);
   // Its error is the summarize's to report; unclaimed, it is nobody's.
   scan.then(
-    (p) => process.env.GPW_TIMING && process.stderr.write(`worker read-ahead scan: ${(performance.now() - t0).toFixed(0)} ms (${p ? 'scanned' : 'to be decoded'}; gunzipped ${by})\n`),
+    (p) => process.env.GPW_TIMING && timingLine(`read-ahead scan: ${(performance.now() - t0).toFixed(0)} ms (${p ? 'scanned' : 'to be decoded'}; gunzipped ${by})\n`),
     () => undefined,
   );
   readAhead = { bytes, scan };
@@ -680,7 +691,22 @@ function handle(req: WorkerRequest, id: number): unknown {
 let lastRequestAt = Date.now();
 /** One request at a time, in the order sent (an import's scan waits for its helper). */
 let queue = Promise.resolve();
+
+/** Work done on this thread after the requests already taken (one thing at a time, in order). */
+function onQueue<T>(work: () => T): Promise<T> {
+  const done = queue.then(work);
+  queue = done.then(
+    () => undefined,
+    () => undefined,
+  );
+  return done;
+}
 const timing = Boolean(process.env.GPW_TIMING);
+
+/** A GPW_TIMING line, stamped with when it was written (ms on the monotonic clock: that of the bench's step marks and V8's CPU profiles). */
+function timingLine(text: string): void {
+  process.stderr.write(`worker at ${(Number(process.hrtime.bigint() / 1000n) / 1000).toFixed(0)} ${text}`);
+}
 
 if (workerData?.role === SCAN_HELPER_ROLE) serveScanHelper(parentPort!);
 else if (workerData?.role === APP_HELPER_ROLE) serveAppHelper(parentPort!);
@@ -717,7 +743,7 @@ async function reply(msg: { id: number; req: WorkerRequest }, answer: unknown, t
     parentPort!.postMessage(errorReply(msg.id, err));
     return;
   }
-  if (timing) process.stderr.write(`worker ${msg.req.op}: ${(performance.now() - t0).toFixed(0)} ms (this thread's CPU ${(threadCpuMs() - cpu0).toFixed(0)} ms)\n`);
+  if (timing) timingLine(`${msg.req.op}: ${(performance.now() - t0).toFixed(0)} ms (this thread's CPU ${(threadCpuMs() - cpu0).toFixed(0)} ms)\n`);
   // Copied, not transferred: a transfer detaches its buffers, and V8 throws away every optimised
   // typed-array loop of a thread at its first detach and compiles them slower after it (warm-up.ts).
   parentPort!.postMessage({ id: msg.id, ok: true, value } satisfies WorkerReply);
@@ -728,7 +754,7 @@ async function reply(msg: { id: number; req: WorkerRequest }, answer: unknown, t
       const t1 = performance.now();
       const cpu1 = timing ? threadCpuMs() : 0;
       prebuildFirstFlame(sha256);
-      if (timing) process.stderr.write(`worker first flame's trie, ahead: ${(performance.now() - t1).toFixed(0)} ms (this thread's CPU ${(threadCpuMs() - cpu1).toFixed(0)} ms)\n`);
+      if (timing) timingLine(`first flame's trie, ahead: ${(performance.now() - t1).toFixed(0)} ms (this thread's CPU ${(threadCpuMs() - cpu1).toFixed(0)} ms)\n`);
     });
   }
 }
