@@ -382,8 +382,10 @@ export class PartitionInTwo {
     const { cur } = p;
     const starts = new Int32Array(theirs.length + 1);
     theirs.forEach((seg, r) => (starts[r + 1] = starts[r] + seg[2] - seg[1]));
-    const pick = <T extends Int32Array | Uint8Array>(col: T, make: (n: number) => T): T => {
-      const out = make(taken);
+    // In shared memory when the stacks are (the app's two threads): sent to the other thread without a copy.
+    const shared = profile.sampleLocs.buffer instanceof SharedArrayBuffer;
+    const pick = <T extends Int32Array | Uint8Array>(col: T, make: (buffer: ArrayBuffer | SharedArrayBuffer) => T): T => {
+      const out = make(bufferFor(taken * col.BYTES_PER_ELEMENT, shared));
       theirs.forEach((seg, r) => out.set(col.subarray(seg[1], seg[2]), starts[r]));
       return out;
     };
@@ -395,11 +397,11 @@ export class PartitionInTwo {
       below: p.below.slice(),
       roots: Int32Array.from(theirs, (seg) => seg[0]),
       starts,
-      sample: pick(cur.sample, (n) => new Int32Array(n)),
-      loc: pick(cur.loc, (n) => new Int32Array(n)),
-      frame: pick(cur.frame, (n) => new Int32Array(n)),
-      mask: pick(cur.mask, (n) => new Uint8Array(n)),
-      inline: pick(cur.inline, (n) => new Uint8Array(n)),
+      sample: pick(cur.sample, (b) => new Int32Array(b)),
+      loc: pick(cur.loc, (b) => new Int32Array(b)),
+      frame: pick(cur.frame, (b) => new Int32Array(b)),
+      mask: pick(cur.mask, (b) => new Uint8Array(b)),
+      inline: pick(cur.inline, (b) => new Uint8Array(b)),
     };
   }
 

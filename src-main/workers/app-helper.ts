@@ -162,6 +162,9 @@ type HelperJob =
   | ({ op: 'count' } & CountJob)
   | ({ op: 'walk' } & MarkedWalkJob);
 
+/** A split trie's share for the worker, as the helper answers it: without the stacks and frames the worker sent. */
+export type SplitShare = Omit<PartitionShare, 'stacks' | 'frames'>;
+
 /** What a job made, and the time it took (wall, and this thread's CPU where Linux tells it). */
 export interface HelperResult<T> {
   value: T;
@@ -244,11 +247,14 @@ function ownSegments(): void {
   }
 }
 
-function trieOf(job: Exclude<HelperJob, { op: 'decode' | 'count' | 'walk' }>): PartitionedStacks | PartitionedShare | PartitionShare | null {
+function trieOf(job: Exclude<HelperJob, { op: 'decode' | 'count' | 'walk' }>): PartitionedStacks | PartitionedShare | SplitShare | null {
   if (job.op === 'split') {
     const two = new PartitionInTwo(job.stacks, job.frames, job.inverted, job.minShare);
     splitting = { two, owned: false };
-    return two.share;
+    if (!two.share) return null;
+    // The worker has the stacks and frames it sent: only the rest goes back (the cursors: shared memory).
+    const { stacks: _stacks, frames: _frames, ...rest } = two.share;
+    return rest;
   }
   if (job.op === 'join') {
     const split = splitting;
@@ -355,8 +361,8 @@ export class AppHelper {
    * then partitions its own segments; `join` (this thread's share partitioned, or null: the
    * helper does it too) answers the whole trie.
    */
-  split(job: TrieJob): Promise<HelperResult<PartitionShare | null>> {
-    return this.send({ op: 'split', ...job }) as Promise<HelperResult<PartitionShare | null>>;
+  split(job: TrieJob): Promise<HelperResult<SplitShare | null>> {
+    return this.send({ op: 'split', ...job }) as Promise<HelperResult<SplitShare | null>>;
   }
 
   /** The trie the last `split` began, with this thread's share of it (see split). */

@@ -170,10 +170,12 @@ function startFirstFlameOnHelper(sha256: string): void {
     if (!FlameStructure.fits(profile) || minShare === 0 || structures.get(view)?.has(false) || helperStructures.has(view)) return;
     const frames = buildFrameTable(profile, { showAddresses: true });
     const helper = appHelper();
-    const made = helper.split({ stacks: stackColumns(profile), frames, inverted: false, minShare }).then(async (split) => {
+    const stacks = stackColumns(profile);
+    const made = helper.split({ stacks, frames, inverted: false, minShare }).then(async (split) => {
       // This thread's share, partitioned once it is done with the import's figures (the requests before it).
       const t0 = performance.now();
-      const mine = split.value && (await onQueue(() => partitionShare(split.value!)).catch(() => null));
+      const share = split.value;
+      const mine = share && (await onQueue(() => partitionShare({ ...share, stacks, frames })).catch(() => null));
       const t1 = performance.now();
       const r = await helper.join(mine ?? null);
       if (timing) timingLine(`first flame's trie, split on the helper: ${split.ms.toFixed(0)} ms, its share here ${mine ? `${(t1 - t0).toFixed(0)} ms from the split` : 'none'}, joined ${r.ms.toFixed(0)} ms (the helper's CPU ${(split.cpuMs + r.cpuMs).toFixed(0)} ms)\n`);
