@@ -364,38 +364,39 @@ export class PartitionInTwo {
   /** The share for the other thread; null when the root has a single group (nothing to share). */
   readonly share: PartitionShare | null = null;
 
-  constructor(profile: StackColumns, frames: FrameTable, inverted: boolean, minShare: number) {
+  /** `theirs`: about what part of the root's samples go to the other thread (half, unless it has other work first). */
+  constructor(profile: StackColumns, frames: FrameTable, inverted: boolean, minShare: number, theirs = 0.5) {
     const p = (this.p = startPartition(profile, frames, inverted, minShare));
     p.step();
     const segments = p.segments();
     const total = segments.reduce((n, seg) => n + seg[2] - seg[1], 0);
     if (segments.length < 2) return;
-    // The segments on top of the work stack (this thread's next) until about half the samples; at least one stays here.
-    const theirs: [number, number, number][] = [];
+    // The segments on top of the work stack (this thread's next) until about that part of the samples; at least one stays here.
+    const given: [number, number, number][] = [];
     let taken = 0;
-    for (let i = segments.length - 1; i > 0 && taken < total / 2; i--) {
-      theirs.push(segments[i]);
+    for (let i = segments.length - 1; i > 0 && taken < total * theirs; i--) {
+      given.push(segments[i]);
       taken += segments[i][2] - segments[i][1];
     }
-    if (theirs.length === 0) return;
-    p.drop(theirs.length);
+    if (given.length === 0) return;
+    p.drop(given.length);
     const { cur } = p;
-    const starts = new Int32Array(theirs.length + 1);
-    theirs.forEach((seg, r) => (starts[r + 1] = starts[r] + seg[2] - seg[1]));
+    const starts = new Int32Array(given.length + 1);
+    given.forEach((seg, r) => (starts[r + 1] = starts[r] + seg[2] - seg[1]));
     // In shared memory when the stacks are (the app's two threads): sent to the other thread without a copy.
     const shared = profile.sampleLocs.buffer instanceof SharedArrayBuffer;
     const pick = <T extends Int32Array | Uint8Array>(col: T, make: (buffer: ArrayBuffer | SharedArrayBuffer) => T): T => {
       const out = make(bufferFor(taken * col.BYTES_PER_ELEMENT, shared));
-      theirs.forEach((seg, r) => out.set(col.subarray(seg[1], seg[2]), starts[r]));
+      given.forEach((seg, r) => out.set(col.subarray(seg[1], seg[2]), starts[r]));
       return out;
     };
-    this.theirs = theirs;
+    this.theirs = given;
     this.share = {
       stacks: stackColumns(profile),
       frames,
       inverted,
       below: p.below.slice(),
-      roots: Int32Array.from(theirs, (seg) => seg[0]),
+      roots: Int32Array.from(given, (seg) => seg[0]),
       starts,
       sample: pick(cur.sample, (b) => new Int32Array(b)),
       loc: pick(cur.loc, (b) => new Int32Array(b)),

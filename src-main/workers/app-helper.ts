@@ -3,8 +3,8 @@
 // samples beside the profile worker (blocks claimed in turn from a shared counter, into columns
 // in shared memory: decode-pprof.ts countClaimedBlocks, decodeClaimedBlocks), and then, while the worker makes the import's function
 // figures, partitions the profile's stacks into its first flame trie from those shared columns:
-// it splits the root's samples (analysis/flame-graph.ts PartitionInTwo), sends the worker about
-// half of the root's groups to partition once the worker is done with the figures, partitions the
+// it splits the root's samples (analysis/flame-graph.ts PartitionInTwo), sends the worker a third
+// of them (in whole groups) to partition once the worker is done with the figures, partitions the
 // rest, and joins the worker's share to them; the trie's columns come back copied (never
 // transferred: warm-up.ts). It runs profile-worker.js again with another role (as scan-helper.ts
 // does), is started by the app's worker at its first big import (profile-worker.ts: appHelper)
@@ -154,7 +154,7 @@ export interface CountJob {
 }
 
 type HelperJob =
-  | ({ op: 'split' } & TrieJob)
+  | ({ op: 'split'; theirs: number } & TrieJob)
   | { op: 'join'; done: PartitionedShare | null }
   | ({ op: 'narrow' } & NarrowJob)
   | ({ op: 'share' } & PartitionShare)
@@ -249,7 +249,7 @@ function ownSegments(): void {
 
 function trieOf(job: Exclude<HelperJob, { op: 'decode' | 'count' | 'walk' }>): PartitionedStacks | PartitionedShare | SplitShare | null {
   if (job.op === 'split') {
-    const two = new PartitionInTwo(job.stacks, job.frames, job.inverted, job.minShare);
+    const two = new PartitionInTwo(job.stacks, job.frames, job.inverted, job.minShare, job.theirs);
     splitting = { two, owned: false };
     if (!two.share) return null;
     // The worker has the stacks and frames it sent: only the rest goes back (the cursors: shared memory).
@@ -357,12 +357,12 @@ export class AppHelper {
 
   /**
    * A trie split with this thread (PartitionInTwo the other way round): the helper splits the
-   * root's segment and answers the share for this thread (null: the root has a single group),
-   * then partitions its own segments; `join` (this thread's share partitioned, or null: the
-   * helper does it too) answers the whole trie.
+   * root's segment and answers the share for this thread (about `theirs` of the root's samples;
+   * null: the root has a single group), then partitions its own segments; `join` (this thread's
+   * share partitioned, or null: the helper does it too) answers the whole trie.
    */
-  split(job: TrieJob): Promise<HelperResult<SplitShare | null>> {
-    return this.send({ op: 'split', ...job }) as Promise<HelperResult<SplitShare | null>>;
+  split(job: TrieJob, theirs: number): Promise<HelperResult<SplitShare | null>> {
+    return this.send({ op: 'split', ...job, theirs }) as Promise<HelperResult<SplitShare | null>>;
   }
 
   /** The trie the last `split` began, with this thread's share of it (see split). */
