@@ -4,7 +4,7 @@
 // bytes read reported as progress. A file chosen in Electron's native dialog is imported from
 // its path the same way. The renderer polls uploadStatus, as it polls capture jobs.
 
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -22,6 +22,8 @@ const KEEP_FINISHED_MS = 10 * 60_000;
 export interface UploadImportOptions {
   labels?: Record<string, string>;
   run?: string;
+  /** The file's SHA-256, when its pieces were hashed as they came (an upload's). */
+  sha256?: string;
   onProgress: (done: number, total: number) => void;
 }
 
@@ -43,6 +45,8 @@ interface Job {
   path: string;
   fd: number | null;
   timer: NodeJS.Timeout | null;
+  /** An upload's pieces hashed as they are written (its import need not read the file again for it). */
+  hash: Hash | null;
 }
 
 export class UploadService {
@@ -57,7 +61,7 @@ export class UploadService {
     const dir = mkdtempSync(join(tmpdir(), 'gpw-upload-'));
     // Named as the file was, so that messages about it (too large, unknown format) name it.
     const path = join(dir, /^[^\0/]{1,200}$/.test(name) ? name : 'upload');
-    const job: Job = { status: this.newStatus(name, a.size), labels: a.labels, run: a.run, dir, path, fd: openSync(path, 'w', 0o600), timer: null };
+    const job: Job = { status: this.newStatus(name, a.size), labels: a.labels, run: a.run, dir, path, fd: openSync(path, 'w', 0o600), timer: null, hash: createHash('sha256') };
     this.jobs.set(job.status.uploadId, job);
     this.idleTimer(job);
     return { ...job.status };
@@ -69,6 +73,7 @@ export class UploadService {
     if (a.offset !== s.received) throw new GpwError('invalid_argument', `${s.name}: piece at byte ${a.offset}, expected byte ${s.received}`);
     if (s.received + a.bytes.length > s.size) throw new GpwError('invalid_argument', `${s.name}: pieces past the announced size of ${s.size} bytes`);
     for (let off = 0; off < a.bytes.length; ) off += writeSync(job.fd!, a.bytes, off, a.bytes.length - off);
+    job.hash?.update(a.bytes);
     this.deps.piece?.(s.uploadId, s.size, a.offset, a.bytes);
     s.received += a.bytes.length;
     this.idleTimer(job);
@@ -107,7 +112,7 @@ export class UploadService {
     for (const path of paths) {
       this.checkRoom();
       const size = statSync(path).size;
-      const job: Job = { status: this.newStatus(basename(path), size), labels: a.labels, run: a.run, dir: null, path, fd: null, timer: null };
+      const job: Job = { status: this.newStatus(basename(path), size), labels: a.labels, run: a.run, dir: null, path, fd: null, timer: null, hash: null };
       job.status.received = size;
       this.jobs.set(job.status.uploadId, job);
       this.runImport(job);
@@ -135,8 +140,9 @@ export class UploadService {
     s.state = 'importing';
     this.clearTimer(job);
     const source = job.dir ? `upload:${s.name}` : job.path;
+    const sha256 = job.hash?.digest('hex');
     this.deps
-      .importFile(job.path, s.name, source, { labels: job.labels, run: job.run, onProgress: (done) => (s.imported = done) })
+      .importFile(job.path, s.name, source, { labels: job.labels, run: job.run, sha256, onProgress: (done) => (s.imported = done) })
       .then(
         (result) => {
           s.imported = s.size;
