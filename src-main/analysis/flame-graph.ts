@@ -364,45 +364,42 @@ export class PartitionInTwo {
   /** The share for the other thread; null when the root has a single group (nothing to share). */
   readonly share: PartitionShare | null = null;
 
-  /** `theirs`: about what part of the root's samples go to the other thread (half, unless it has other work first). */
-  constructor(profile: StackColumns, frames: FrameTable, inverted: boolean, minShare: number, theirs = 0.5) {
+  constructor(profile: StackColumns, frames: FrameTable, inverted: boolean, minShare: number) {
     const p = (this.p = startPartition(profile, frames, inverted, minShare));
     p.step();
     const segments = p.segments();
     const total = segments.reduce((n, seg) => n + seg[2] - seg[1], 0);
     if (segments.length < 2) return;
-    // The segments on top of the work stack (this thread's next) until about that part of the samples; at least one stays here.
-    const given: [number, number, number][] = [];
+    // The segments on top of the work stack (this thread's next) until about half the samples; at least one stays here.
+    const theirs: [number, number, number][] = [];
     let taken = 0;
-    for (let i = segments.length - 1; i > 0 && taken < total * theirs; i--) {
-      given.push(segments[i]);
+    for (let i = segments.length - 1; i > 0 && taken < total / 2; i--) {
+      theirs.push(segments[i]);
       taken += segments[i][2] - segments[i][1];
     }
-    if (given.length === 0) return;
-    p.drop(given.length);
+    if (theirs.length === 0) return;
+    p.drop(theirs.length);
     const { cur } = p;
-    const starts = new Int32Array(given.length + 1);
-    given.forEach((seg, r) => (starts[r + 1] = starts[r] + seg[2] - seg[1]));
-    // In shared memory when the stacks are (the app's two threads): sent to the other thread without a copy.
-    const shared = profile.sampleLocs.buffer instanceof SharedArrayBuffer;
-    const pick = <T extends Int32Array | Uint8Array>(col: T, make: (buffer: ArrayBuffer | SharedArrayBuffer) => T): T => {
-      const out = make(bufferFor(taken * col.BYTES_PER_ELEMENT, shared));
-      given.forEach((seg, r) => out.set(col.subarray(seg[1], seg[2]), starts[r]));
+    const starts = new Int32Array(theirs.length + 1);
+    theirs.forEach((seg, r) => (starts[r + 1] = starts[r] + seg[2] - seg[1]));
+    const pick = <T extends Int32Array | Uint8Array>(col: T, make: (n: number) => T): T => {
+      const out = make(taken);
+      theirs.forEach((seg, r) => out.set(col.subarray(seg[1], seg[2]), starts[r]));
       return out;
     };
-    this.theirs = given;
+    this.theirs = theirs;
     this.share = {
       stacks: stackColumns(profile),
       frames,
       inverted,
       below: p.below.slice(),
-      roots: Int32Array.from(given, (seg) => seg[0]),
+      roots: Int32Array.from(theirs, (seg) => seg[0]),
       starts,
-      sample: pick(cur.sample, (b) => new Int32Array(b)),
-      loc: pick(cur.loc, (b) => new Int32Array(b)),
-      frame: pick(cur.frame, (b) => new Int32Array(b)),
-      mask: pick(cur.mask, (b) => new Uint8Array(b)),
-      inline: pick(cur.inline, (b) => new Uint8Array(b)),
+      sample: pick(cur.sample, (n) => new Int32Array(n)),
+      loc: pick(cur.loc, (n) => new Int32Array(n)),
+      frame: pick(cur.frame, (n) => new Int32Array(n)),
+      mask: pick(cur.mask, (n) => new Uint8Array(n)),
+      inline: pick(cur.inline, (n) => new Uint8Array(n)),
     };
   }
 

@@ -2,11 +2,9 @@
 // Electron; the CLI scans instead: scan-helper.ts). It counts and then decodes part of the
 // samples beside the profile worker (blocks claimed in turn from a shared counter, into columns
 // in shared memory: decode-pprof.ts countClaimedBlocks, decodeClaimedBlocks), and then, while the worker makes the import's function
-// figures, partitions the profile's stacks into its first flame trie from those shared columns:
-// it splits the root's samples (analysis/flame-graph.ts PartitionInTwo), sends the worker a third
-// of them (in whole groups) to partition once the worker is done with the figures, partitions the
-// rest, and joins the worker's share to them; the trie's columns come back copied (never
-// transferred: warm-up.ts). It runs profile-worker.js again with another role (as scan-helper.ts
+// figures and the view's first top table, partitions the profile's stacks into its first flame
+// trie (analysis/flame-graph.ts: partitionStacks) from those shared columns; the trie's columns
+// come back copied (never transferred: warm-up.ts). It runs profile-worker.js again with another role (as scan-helper.ts
 // does), is started by the app's worker at its first big import (profile-worker.ts: appHelper)
 // and lives as long as it, and warms its loops on a small synthetic profile while it waits for
 // its first job (that file's gunzip). Later, when it is idle, it takes a big filter chip's share of
@@ -15,7 +13,7 @@
 
 import { Worker, type MessagePort } from 'node:worker_threads';
 import { readFileSync } from 'node:fs';
-import { FlameStructure, narrowStacks, PartitionInTwo, partitionShare, stackColumns, type ParentTrie, type PartitionedShare, type PartitionedStacks, type PartitionShare, type StackColumns } from '../analysis/flame-graph.js';
+import { FlameStructure, narrowStacks, PartitionInTwo, partitionShare, partitionStacks, stackColumns, type ParentTrie, type PartitionedShare, type PartitionedStacks, type PartitionShare, type StackColumns } from '../analysis/flame-graph.js';
 import { buildFrameTable, type FrameTable } from '../analysis/frames.js';
 import { countClaimedBlocks, decodeClaimedBlocks, decodePprof, type SampleBlocks, type SampleTable } from '../formats/pprof/decode-pprof.js';
 import { syntheticProfileBytes, warmUpWhenIdle } from './warm-up.js';
@@ -154,16 +152,12 @@ export interface CountJob {
 }
 
 type HelperJob =
-  | ({ op: 'split'; theirs: number } & TrieJob)
-  | { op: 'join'; done: PartitionedShare | null }
+  | ({ op: 'trie' } & TrieJob)
   | ({ op: 'narrow' } & NarrowJob)
   | ({ op: 'share' } & PartitionShare)
   | ({ op: 'decode' } & DecodeJob)
   | ({ op: 'count' } & CountJob)
   | ({ op: 'walk' } & MarkedWalkJob);
-
-/** A split trie's share for the worker, as the helper answers it: without the stacks and frames the worker sent. */
-export type SplitShare = Omit<PartitionShare, 'stacks' | 'frames'>;
 
 /** What a job made, and the time it took (wall, and this thread's CPU where Linux tells it). */
 export interface HelperResult<T> {
@@ -200,8 +194,6 @@ export function serveAppHelper(port: MessagePort): void {
     if (result === undefined) return;
     // Copied, not transferred: a detach would throw away this thread's optimised loops (warm-up.ts).
     port.postMessage(result);
-    // A split trie's own segments are partitioned once its share is on its way to the worker.
-    if (job.op === 'split' && result.ok) ownSegments();
   });
   // At once (the helper starts at an import, before its first job), and otherwise only once no job
   // has come for WARM_QUIET_MS: the steps an import's jobs interrupted are done when it is idle
@@ -230,38 +222,8 @@ function decodePart(job: DecodeJob): DecodePart {
   return 'decoded' in part ? part : { stopped: true };
 }
 
-/**
- * A trie split with the worker (job `split`, then `join`): the root's segment split here, the
- * share the worker partitions sent back as the split's answer, this thread's segments partitioned
- * right after (ownSegments), and the worker's share joined to them (`join`).
- */
-let splitting: { two: PartitionInTwo; owned: boolean } | null = null;
-
-function ownSegments(): void {
-  if (!splitting || splitting.owned) return;
-  try {
-    splitting.two.own();
-    splitting.owned = true;
-  } catch {
-    splitting = null; // its join answers an error: the worker makes the trie itself
-  }
-}
-
-function trieOf(job: Exclude<HelperJob, { op: 'decode' | 'count' | 'walk' }>): PartitionedStacks | PartitionedShare | SplitShare | null {
-  if (job.op === 'split') {
-    const two = new PartitionInTwo(job.stacks, job.frames, job.inverted, job.minShare, job.theirs);
-    splitting = { two, owned: false };
-    if (!two.share) return null;
-    // The worker has the stacks and frames it sent: only the rest goes back (the cursors: shared memory).
-    const { stacks: _stacks, frames: _frames, ...rest } = two.share;
-    return rest;
-  }
-  if (job.op === 'join') {
-    const split = splitting;
-    splitting = null;
-    if (!split) throw new Error('no split trie to join');
-    return split.two.finish(job.done);
-  }
+function trieOf(job: Exclude<HelperJob, { op: 'decode' | 'count' | 'walk' }>): PartitionedStacks | PartitionedShare {
+  if (job.op === 'trie') return partitionStacks(job.stacks, job.frames, job.inverted, job.minShare);
   if (job.op === 'narrow') return narrowStacks(job.up, job.stacks, job.frames, job.inverted, job.kept, job.minShare);
   return partitionShare(job);
 }
@@ -310,19 +272,10 @@ export function helperWarmUpSteps(): (() => void)[] {
   });
   // The helper's share of an inverted trie made by two threads.
   const inverted = new PartitionInTwo(profile, frames, true, 1e-4);
-  // A big import's first trie split with the worker (split and join, as run does them, without
-  // taking the place of a split in hand): the root's segment split here, this thread's segments,
-  // the worker's share joined; and a whole trie.
-  const split = (minShare: number) => (): void => {
-    const job = structuredClone({ stacks, frames });
-    const two = new PartitionInTwo(job.stacks, job.frames, false, minShare);
-    two.own();
-    two.finish(two.share && structuredClone(partitionShare(two.share)));
-  };
   const once = [
     () => decodePprof(bytes),
-    split(1e-4),
-    split(0),
+    sent({ op: 'trie', stacks, frames, inverted: false, minShare: 1e-4 }),
+    sent({ op: 'trie', stacks, frames, inverted: false, minShare: 0 }),
     () => sent(walk())(),
     ...(up ? [sent({ op: 'narrow', up, stacks: stackColumns(chip), frames, inverted: false, kept, minShare: 1e-3 })] : []),
     ...(inverted.share ? [sent({ op: 'share', ...inverted.share })] : []),
@@ -355,19 +308,9 @@ export class AppHelper {
     this.worker.once('exit', (code) => fail(new Error(`the app's helper thread exited (${code})`)));
   }
 
-  /**
-   * A trie split with this thread (PartitionInTwo the other way round): the helper splits the
-   * root's segment and answers the share for this thread (about `theirs` of the root's samples;
-   * null: the root has a single group), then partitions its own segments; `join` (this thread's
-   * share partitioned, or null: the helper does it too) answers the whole trie.
-   */
-  split(job: TrieJob, theirs: number): Promise<HelperResult<SplitShare | null>> {
-    return this.send({ op: 'split', ...job, theirs }) as Promise<HelperResult<SplitShare | null>>;
-  }
-
-  /** The trie the last `split` began, with this thread's share of it (see split). */
-  join(done: PartitionedShare | null): Promise<HelperResult<PartitionedStacks>> {
-    return this.send({ op: 'join', done }) as Promise<HelperResult<PartitionedStacks>>;
+  /** The trie of these stacks, made on the helper thread. */
+  trie(job: TrieJob): Promise<HelperResult<PartitionedStacks>> {
+    return this.send({ op: 'trie', ...job }) as Promise<HelperResult<PartitionedStacks>>;
   }
 
   /** The helper's part of counting a located profile's blocks with this thread (answers whether all are counted). */

@@ -10,7 +10,7 @@ import type { Profile } from '../model/profile.js';
 import type { FlameGraph } from '../analysis/flame-graph.js';
 import { summarizeProfile } from '../analysis/profile-summary.js';
 import { flameGraphOf, resolveSampleType, topOf } from '../analysis/profile-ops.js';
-import { FlameStructure, PartitionInTwo, partitionShare, stackColumns, type NarrowedFrom, type PartitionedShare } from '../analysis/flame-graph.js';
+import { FlameStructure, PartitionInTwo, stackColumns, type NarrowedFrom } from '../analysis/flame-graph.js';
 import { TopFigures, type Accumulator } from '../analysis/top.js';
 import { callTreeOf, diffTableOf, exportOf, sandwichOf } from '../analysis/view-ops.js';
 import { addressesOf, peekOf, sourceListOf } from '../analysis/source/source-ops.js';
@@ -153,22 +153,10 @@ function appHelper(): AppHelper {
 const helperStructures = new WeakMap<ProfileView, Promise<FlameStructure>>();
 
 /**
- * The part of the root's samples of an import's first trie this thread partitions: it starts on
- * them once the import's figures are done (~270 ms for the bench's profile, while the helper
- * splits the root, ~230 ms, and goes on), so a third rather than half keeps both threads busy
- * until the end.
- */
-const FIRST_TRIE_SHARE_HERE = 1 / 3;
-
-/**
  * Right after the app's import of a big profile is decoded (its summary), the trie of its first
- * flame graph (the plain view, forward) is begun on the helper thread, while this one answers the
- * import's function figures: the helper splits the root's samples (the serial step) and partitions
- * most of the root's groups; the others (FIRST_TRIE_SHARE_HERE) come back here and are partitioned once the
- * figures are done, then joined on the helper before the requests that come after (the view's
- * first top table: its flame graph, waiting for the trie, is answered first). Only
- * profiles whose trie is partial (the others are quick to build here, after the figures:
- * prebuildFirstFlame).
+ * flame graph (the plain view, forward) is made on the helper thread, while this one answers the
+ * import's function figures and the view's first top table. Only profiles whose trie is partial
+ * (the others are quick to build here, after the figures: prebuildFirstFlame).
  */
 function startFirstFlameOnHelper(sha256: string): void {
   if (!appHelperWanted || !cache.has(sha256)) return;
@@ -178,27 +166,10 @@ function startFirstFlameOnHelper(sha256: string): void {
     const minShare = minShareOf(view);
     if (!FlameStructure.fits(profile) || minShare === 0 || structures.get(view)?.has(false) || helperStructures.has(view)) return;
     const frames = buildFrameTable(profile, { showAddresses: true });
-    const helper = appHelper();
-    const stacks = stackColumns(profile);
-    // This thread's share, partitioned once it is done with the import's figures (the requests
-    // taken before it), and the trie joined on the helper before the next request (the view's
-    // first top table): the flame request waiting for it is answered first.
-    const made = helper.split({ stacks, frames, inverted: false, minShare }, FIRST_TRIE_SHARE_HERE).then((split) =>
-      onQueue(async () => {
-        const t0 = performance.now();
-        const share = split.value;
-        let mine: PartitionedShare | null = null;
-        try {
-          mine = share && partitionShare({ ...share, stacks, frames });
-        } catch {
-          // The helper partitions the share too.
-        }
-        const t1 = performance.now();
-        const r = await helper.join(mine);
-        if (timing) timingLine(`first flame's trie, split on the helper: ${split.ms.toFixed(0)} ms, its share here ${mine ? `${(t1 - t0).toFixed(0)} ms` : 'none'}, joined ${r.ms.toFixed(0)} ms (the helper's CPU ${(split.cpuMs + r.cpuMs).toFixed(0)} ms)\n`);
-        return keepStructure(view, new FlameStructure(profile, false, minShare, r.value));
-      }),
-    );
+    const made = appHelper().trie({ stacks: stackColumns(profile), frames, inverted: false, minShare }).then((r) => {
+      if (timing) timingLine(`first flame's trie, on the helper: ${r.ms.toFixed(0)} ms (its thread's CPU ${r.cpuMs.toFixed(0)} ms)\n`);
+      return keepStructure(view, new FlameStructure(profile, false, minShare, r.value));
+    });
     helperStructures.set(view, made);
     made.catch(() => undefined).finally(() => helperStructures.delete(view));
   } catch {
@@ -712,15 +683,6 @@ let lastRequestAt = Date.now();
 /** One request at a time, in the order sent (an import's scan waits for its helper). */
 let queue = Promise.resolve();
 
-/** Work done on this thread after the requests already taken (one thing at a time, in order): the next waits until its promise settles. */
-function onQueue<T>(work: () => T | Promise<T>): Promise<T> {
-  const done = queue.then(work);
-  queue = done.then(
-    () => undefined,
-    () => undefined,
-  );
-  return done;
-}
 const timing = Boolean(process.env.GPW_TIMING);
 
 /** A GPW_TIMING line, stamped with when it was written (ms on the monotonic clock: that of the bench's step marks and V8's CPU profiles). */

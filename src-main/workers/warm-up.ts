@@ -109,18 +109,6 @@ export function warmUpSteps(): (() => void)[] {
       two.own();
       new FlameStructure(profile, true, 1e-4, two.finish(share)).graph(1);
     },
-    // A big import's first trie split on the helper (app-helper.ts op split): this thread's share as the helper sends it, and the trie as it comes back (structured clones).
-    () => {
-      const frames = buildFrameTable(profile, { showAddresses: true });
-      const two = new PartitionInTwo(profile, frames, false, 1e-4);
-      let done = null;
-      if (two.share) {
-        const { stacks, frames: _sent, ...rest } = two.share;
-        done = structuredClone(partitionShare({ ...structuredClone(rest), stacks, frames }));
-      }
-      two.own();
-      new FlameStructure(profile, false, 1e-4, structuredClone(two.finish(done))).graph(1);
-    },
   ];
   return [...work, ...work, ...work];
 }

@@ -1,6 +1,5 @@
 // The first views of a profile the app just imported (workers/profile-worker.ts): the worker
-// answers its flame graphs (the first one's trie built right after the import's figures, a big
-// one's split between the worker and its helper thread) and
+// answers its flame graphs (the first one's trie built right after the import's figures) and
 // top tables without asking for the bytes again, each equal to the decoded profile's own; and a
 // view's top tables of every sample type, whose inline labels come from one walk of the stacks
 // (TopFigures, analysis/top.ts), equal computeTop's (checked against go tool pprof elsewhere).
@@ -31,6 +30,16 @@ beforeAll(async () => {
 /** Whether two typed arrays hold the same bytes (quicker than toEqual over millions of elements). */
 function sameBytes(a: ArrayBufferView, b: ArrayBufferView): boolean {
   return a.constructor === b.constructor && Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
+}
+
+/** decodePprof's message for these bytes ('decoded' when it reads them). */
+function decodeMessage(bytes: Uint8Array): string {
+  try {
+    decodePprof(bytes);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  return 'decoded';
 }
 
 /** Two flame graphs equal column by column. */
@@ -97,7 +106,7 @@ describe('the first views of a profile the app imported', () => {
     }
   }, 120_000);
 
-  it('a big import’s first flame trie, split on the helper thread while the worker answers the figures, a share of it partitioned by the worker after them and joined on the helper, is the one built here', async () => {
+  it('a big import’s first flame trie, made on the helper thread while the worker answers the figures and the first top table, is the one built here', async () => {
     const bytes = readFileSync(biggerFile);
     const sha256 = sha256Hex(bytes);
     const decoded = decodePprof(bytes);
@@ -110,7 +119,7 @@ describe('the first views of a profile the app imported', () => {
     const options = { nodecount: 80, nodefraction: 0.005 };
     try {
       await client.run({ op: 'summarize', source: { sha256, bytes } }, load);
-      // The figures the two threads added up as they decoded their blocks.
+      // The import’s figures are the decoded profile’s.
       expect(await client.run({ op: 'functionStats', source: { sha256 } }, load)).toEqual(functionStatsOf(decoded));
       // As the page asks: the flame graph, then the top table while the trie may still be in the making.
       const [flame, top] = await Promise.all([client.run<FlameGraph>({ op: 'flame', view, maxNodes: 250_000 }, load), client.run({ op: 'top', view, options }, load)]);
@@ -176,14 +185,7 @@ describe('the first views of a profile the app imported', () => {
     const bad = Buffer.from(raw);
     bad[at + 2] = 0;
     const bytes = gzipSync(bad);
-    const expected = (() => {
-      try {
-        decodePprof(bytes);
-      } catch (err) {
-        return (err as Error).message;
-      }
-      return 'decoded';
-    })();
+    const expected = decodeMessage(bytes);
     expect(expected).toMatch(/location id 0/);
     const sha256 = sha256Hex(bytes);
     const client = new ProfileWorkerClient(WORKER, true);
@@ -230,14 +232,7 @@ describe('the first views of a profile the app imported', () => {
       // own gunzip words the error as a decode on one thread does.
       const bad = Buffer.from(bytes);
       bad.fill(0xff, 3 * PIECE + 10, 3 * PIECE + 400);
-      const expected = (() => {
-        try {
-          decodePprof(bad);
-        } catch (err) {
-          return (err as Error).message;
-        }
-        return 'decoded';
-      })();
+      const expected = decodeMessage(bad);
       expect(expected).not.toBe('decoded');
       const held = await sendAll('u3', bad);
       expect(held.slice(0, 3).every((h) => h)).toBe(true);
