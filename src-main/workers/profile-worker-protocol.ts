@@ -67,7 +67,7 @@ export type WorkerRequest =
   | { op: 'keep'; key: string; sha256: string | null }
   /**
    * A piece of a big gzipped file being uploaded (`size` bytes in all; bytes from `offset`), sent
-   * as it comes (the app): the worker starts its helper thread at the first piece and inflates
+   * as it comes (the app): the worker starts its helper thread at the last piece and inflates
    * the file into shared memory as it comes, for the file's import to take (its SHA-256 is checked).
    * `bytes` null: the upload is over (imported, failed or cancelled): what is not taken is let go.
    * Answers whether the worker is inflating that upload (after its last piece: whether its data is

@@ -282,8 +282,6 @@ const UPLOAD_INFLATE_GUESS = 6;
 /** Answers whether this upload is (still) being inflated here: after its last piece, whether its data waits for its import; at its end (null), whether it was never taken. */
 function uploadPiece(id: string, size: number, offset: number, bytes: Uint8Array | null): boolean {
   if (offset === 0 && bytes && appHelperWanted) {
-    // The helper starts now too: its start-up and warm-up (and V8's compiling of them) overlap the upload, not the import.
-    appHelper();
     letUploadGo();
     const inflater = GunzipInPieces.start(size * UPLOAD_INFLATE_GUESS);
     if (inflater) uploading = { id, size, received: 0, hash: createHash('sha256'), inflater };
@@ -295,6 +293,10 @@ function uploadPiece(id: string, size: number, offset: number, bytes: Uint8Array
     return bytes === null;
   }
   try {
+    // The helper starts at the last piece: its start-up overlaps the engine's end of the upload and
+    // the data's scan, as it overlapped the file's gunzip. Not sooner: on a machine of two cores the
+    // page's sending of the pieces is what it would slow down.
+    if (up.received + bytes.length === up.size) appHelper();
     up.hash.update(bytes);
     up.received += bytes.length;
     up.inflater.write(bytes, up.received === up.size);
