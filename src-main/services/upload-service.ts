@@ -47,6 +47,8 @@ interface Job {
   timer: NodeJS.Timeout | null;
   /** An upload's pieces hashed as they are written (its import need not read the file again for it). */
   hash: Hash | null;
+  /** Pieces written whose hashing and handing on wait until the piece's answer is sent (handOn). */
+  written: { offset: number; bytes: Uint8Array }[];
 }
 
 export class UploadService {
@@ -61,7 +63,7 @@ export class UploadService {
     const dir = mkdtempSync(join(tmpdir(), 'gpw-upload-'));
     // Named as the file was, so that messages about it (too large, unknown format) name it.
     const path = join(dir, /^[^\0/]{1,200}$/.test(name) ? name : 'upload');
-    const job: Job = { status: this.newStatus(name, a.size), labels: a.labels, run: a.run, dir, path, fd: openSync(path, 'w', 0o600), timer: null, hash: createHash('sha256') };
+    const job: Job = { status: this.newStatus(name, a.size), labels: a.labels, run: a.run, dir, path, fd: openSync(path, 'w', 0o600), timer: null, hash: createHash('sha256'), written: [] };
     this.jobs.set(job.status.uploadId, job);
     this.idleTimer(job);
     return { ...job.status };
@@ -73,8 +75,9 @@ export class UploadService {
     if (a.offset !== s.received) throw new GpwError('invalid_argument', `${s.name}: piece at byte ${a.offset}, expected byte ${s.received}`);
     if (s.received + a.bytes.length > s.size) throw new GpwError('invalid_argument', `${s.name}: pieces past the announced size of ${s.size} bytes`);
     for (let off = 0; off < a.bytes.length; ) off += writeSync(job.fd!, a.bytes, off, a.bytes.length - off);
-    job.hash?.update(a.bytes);
-    this.deps.piece?.(s.uploadId, s.size, a.offset, a.bytes);
+    // Hashed and handed on once this answer is sent: the page sends the next piece when it has it.
+    job.written.push({ offset: a.offset, bytes: a.bytes });
+    if (job.written.length === 1) setImmediate(() => this.handOn(job));
     s.received += a.bytes.length;
     this.idleTimer(job);
     return { ...s };
@@ -112,7 +115,7 @@ export class UploadService {
     for (const path of paths) {
       this.checkRoom();
       const size = statSync(path).size;
-      const job: Job = { status: this.newStatus(basename(path), size), labels: a.labels, run: a.run, dir: null, path, fd: null, timer: null, hash: null };
+      const job: Job = { status: this.newStatus(basename(path), size), labels: a.labels, run: a.run, dir: null, path, fd: null, timer: null, hash: null, written: [] };
       job.status.received = size;
       this.jobs.set(job.status.uploadId, job);
       this.runImport(job);
@@ -135,11 +138,22 @@ export class UploadService {
     if (open >= MAX_OPEN_UPLOADS) throw new GpwError('unavailable', `${open} files are being imported already; wait for one to finish`);
   }
 
+  /** The pieces written since the last time, hashed and handed to the engine (deps.piece), in order. */
+  private handOn(job: Job): void {
+    const written = job.written;
+    job.written = [];
+    for (const w of written) {
+      job.hash?.update(w.bytes);
+      this.deps.piece?.(job.status.uploadId, job.status.size, w.offset, w.bytes);
+    }
+  }
+
   private runImport(job: Job): void {
     const s = job.status;
     s.state = 'importing';
     this.clearTimer(job);
     const source = job.dir ? `upload:${s.name}` : job.path;
+    this.handOn(job);
     const sha256 = job.hash?.digest('hex');
     this.deps
       .importFile(job.path, s.name, source, { labels: job.labels, run: job.run, sha256, onProgress: (done) => (s.imported = done) })
@@ -197,6 +211,7 @@ export class UploadService {
 
   /** Closes and deletes an upload's temporary file (a chosen file is left alone). */
   private cleanUp(job: Job): void {
+    job.written = [];
     if (job.dir) this.deps.piece?.(job.status.uploadId, job.status.size, job.status.received, null);
     if (job.fd !== null) closeSync(job.fd);
     job.fd = null;
