@@ -113,14 +113,10 @@ describe.skipIf(!HAVE_CHROMIUM)('big file upload', () => {
     writeFileSync(gz, gzipSync(gunzipSync(readFileSync(await makeBigProfile(120_000))), { level: 0 }));
     expect(readFileSync(gz).length).toBeGreaterThan(4 << 20);
     await page.getByTestId('file-input').setInputFiles(gz);
-    // The page still shows the last test's artifact (its flame graph, no upload in flight) until this
-    // upload starts: wait for the library to hold the new file, then for the page to be done with it.
-    type Listed = { id: string; kind: string; sha256: string; file: string };
-    const listed = async (): Promise<Listed | undefined> =>
-      (await gpwJson<{ artifacts: Listed[] }>(library, 'list')).artifacts.find((a) => a.file === 'bigprofile-120000-stored.pb.gz');
-    await expect.poll(async () => (await listed()) !== undefined, { timeout: STEP_MS }).toBe(true);
+    await page.getByTestId('flame-canvas').first().waitFor({ timeout: STEP_MS });
     await page.getByTestId('upload-progress').waitFor({ state: 'detached', timeout: STEP_MS });
-    const stored = await listed();
+    const { artifacts } = await gpwJson<{ artifacts: { id: string; kind: string; sha256: string; file: string }[] }>(library, 'list');
+    const stored = artifacts.find((a) => a.file === 'bigprofile-120000-stored.pb.gz');
     expect(stored?.kind).toBe('profile');
     expect(stored?.sha256).toBe(createHash('sha256').update(readFileSync(gz)).digest('hex'));
     // The page's table (100 rows, kept in the library as the page asked for it; made from the profile
