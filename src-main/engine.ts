@@ -90,8 +90,7 @@ export interface ImportOptions {
 }
 
 /** Bytes to import; or (CLI files of perf script and folded text) a file read as a stream. */
-/** `sha256`: the bytes' SHA-256 when known already (an upload's, hashed as its pieces came). */
-type ImportInput = { name: string; source: string } & ({ bytes: Uint8Array; sha256?: string } | { path: string });
+type ImportInput = { name: string; source: string } & ({ bytes: Uint8Array } | { path: string });
 
 /**
  * The most flame graph nodes sent to a view: a profile of millions of distinct stacks has
@@ -177,10 +176,8 @@ export class Engine implements GpwApi {
       importCaptured: (inputs, opts) => this.importInputs(inputs, opts),
     });
     this.uploads = new UploadService({
-      importFile: (path, name, source, o) => this.importInputs([this.fileInput(path, name, source, o.sha256)], { labels: o.labels, run: o.run, onProgress: (_, done, total) => o.onProgress(done, total) }),
+      importFile: (path, name, source, o) => this.importInputs([this.fileInput(path, name, source)], { labels: o.labels, run: o.run, onProgress: (_, done, total) => o.onProgress(done, total) }),
       chooseFiles: options.chooseImportFiles,
-      // The app's worker inflates a big gzipped profile (and starts its helper thread) while it is sent.
-      piece: options.warmUp ? (id, size, offset, bytes) => this.worker.uploadPiece(id, size, offset, bytes) : undefined,
     });
   }
 
@@ -451,10 +448,10 @@ export class Engine implements GpwApi {
     return this.importInputs(inputs, options);
   }
 
-  /** A file on disk to import: perf script and folded text as a stream, others read whole (`sha256`: theirs, when known). */
-  private fileInput(full: string, name: string, source: string, sha256?: string): ImportInput {
+  /** A file on disk to import: perf script and folded text as a stream, others read whole. */
+  private fileInput(full: string, name: string, source: string): ImportInput {
     if (checkInputFile(full) && isStreamedFile(full)) return { name, source, path: full };
-    return { name, source, bytes: readInputFile(full), sha256 };
+    return { name, source, bytes: readInputFile(full) };
   }
 
   // ---- uploads in pieces, the native dialog's files (services/upload-service.ts) ----
@@ -567,9 +564,9 @@ export class Engine implements GpwApi {
    * (an import): the blob of an input of BLOB_AHEAD_MIN_BYTES or more is stored while the
    * reader reads it, and its hash added to `ahead` when this call stored it.
    */
-  private async prepareInput(input: { name: string; source: string; bytes: Uint8Array; sha256?: string }, labels: Record<string, string>, ahead?: string[]): Promise<NewArtifact> {
+  private async prepareInput(input: { name: string; source: string; bytes: Uint8Array }, labels: Record<string, string>, ahead?: string[]): Promise<NewArtifact> {
     const reader = readerFor(input.name, input.bytes);
-    const sha256 = input.sha256 ?? sha256Hex(input.bytes);
+    const sha256 = sha256Hex(input.bytes);
     const reading = withFileName(input.name, reader.read({ name: input.name, bytes: input.bytes, sha256 }, { profiles: this.worker, traces: this.traces.worker }));
     if (ahead && input.bytes.length >= BLOB_AHEAD_MIN_BYTES) {
       // The reader's request is with the worker: the blob is written meanwhile (an error here is the import's, the read's is then nobody's).

@@ -4,7 +4,7 @@
 // bytes read reported as progress. A file chosen in Electron's native dialog is imported from
 // its path the same way. The renderer polls uploadStatus, as it polls capture jobs.
 
-import { createHash, randomBytes, type Hash } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -22,8 +22,6 @@ const KEEP_FINISHED_MS = 10 * 60_000;
 export interface UploadImportOptions {
   labels?: Record<string, string>;
   run?: string;
-  /** The file's SHA-256, when its pieces were hashed as they came (an upload's). */
-  sha256?: string;
   onProgress: (done: number, total: number) => void;
 }
 
@@ -32,8 +30,6 @@ export interface UploadServiceDeps {
   importFile(path: string, name: string, source: string, options: UploadImportOptions): Promise<ImportResult>;
   /** Electron's native open dialog: the chosen paths, null when cancelled; absent elsewhere. */
   chooseFiles?: () => Promise<string[] | null>;
-  /** A piece of an upload has come (`size` bytes in all), or (null) the upload is over: the engine may start on it meanwhile. */
-  piece?: (uploadId: string, size: number, offset: number, bytes: Uint8Array | null) => void;
 }
 
 interface Job {
@@ -45,10 +41,6 @@ interface Job {
   path: string;
   fd: number | null;
   timer: NodeJS.Timeout | null;
-  /** An upload's pieces hashed as they are written (its import need not read the file again for it). */
-  hash: Hash | null;
-  /** Pieces written whose hashing and handing on wait until the piece's answer is sent (handOn). */
-  written: { offset: number; bytes: Uint8Array }[];
 }
 
 export class UploadService {
@@ -63,7 +55,7 @@ export class UploadService {
     const dir = mkdtempSync(join(tmpdir(), 'gpw-upload-'));
     // Named as the file was, so that messages about it (too large, unknown format) name it.
     const path = join(dir, /^[^\0/]{1,200}$/.test(name) ? name : 'upload');
-    const job: Job = { status: this.newStatus(name, a.size), labels: a.labels, run: a.run, dir, path, fd: openSync(path, 'w', 0o600), timer: null, hash: createHash('sha256'), written: [] };
+    const job: Job = { status: this.newStatus(name, a.size), labels: a.labels, run: a.run, dir, path, fd: openSync(path, 'w', 0o600), timer: null };
     this.jobs.set(job.status.uploadId, job);
     this.idleTimer(job);
     return { ...job.status };
@@ -75,9 +67,6 @@ export class UploadService {
     if (a.offset !== s.received) throw new GpwError('invalid_argument', `${s.name}: piece at byte ${a.offset}, expected byte ${s.received}`);
     if (s.received + a.bytes.length > s.size) throw new GpwError('invalid_argument', `${s.name}: pieces past the announced size of ${s.size} bytes`);
     for (let off = 0; off < a.bytes.length; ) off += writeSync(job.fd!, a.bytes, off, a.bytes.length - off);
-    // Hashed and handed on once this answer is sent: the page sends the next piece when it has it.
-    job.written.push({ offset: a.offset, bytes: a.bytes });
-    if (job.written.length === 1) setImmediate(() => this.handOn(job));
     s.received += a.bytes.length;
     this.idleTimer(job);
     return { ...s };
@@ -115,7 +104,7 @@ export class UploadService {
     for (const path of paths) {
       this.checkRoom();
       const size = statSync(path).size;
-      const job: Job = { status: this.newStatus(basename(path), size), labels: a.labels, run: a.run, dir: null, path, fd: null, timer: null, hash: null, written: [] };
+      const job: Job = { status: this.newStatus(basename(path), size), labels: a.labels, run: a.run, dir: null, path, fd: null, timer: null };
       job.status.received = size;
       this.jobs.set(job.status.uploadId, job);
       this.runImport(job);
@@ -138,25 +127,13 @@ export class UploadService {
     if (open >= MAX_OPEN_UPLOADS) throw new GpwError('unavailable', `${open} files are being imported already; wait for one to finish`);
   }
 
-  /** The pieces written since the last time, hashed and handed to the engine (deps.piece), in order. */
-  private handOn(job: Job): void {
-    const written = job.written;
-    job.written = [];
-    for (const w of written) {
-      job.hash?.update(w.bytes);
-      this.deps.piece?.(job.status.uploadId, job.status.size, w.offset, w.bytes);
-    }
-  }
-
   private runImport(job: Job): void {
     const s = job.status;
     s.state = 'importing';
     this.clearTimer(job);
     const source = job.dir ? `upload:${s.name}` : job.path;
-    this.handOn(job);
-    const sha256 = job.hash?.digest('hex');
     this.deps
-      .importFile(job.path, s.name, source, { labels: job.labels, run: job.run, sha256, onProgress: (done) => (s.imported = done) })
+      .importFile(job.path, s.name, source, { labels: job.labels, run: job.run, onProgress: (done) => (s.imported = done) })
       .then(
         (result) => {
           s.imported = s.size;
@@ -211,8 +188,6 @@ export class UploadService {
 
   /** Closes and deletes an upload's temporary file (a chosen file is left alone). */
   private cleanUp(job: Job): void {
-    job.written = [];
-    if (job.dir) this.deps.piece?.(job.status.uploadId, job.status.size, job.status.received, null);
     if (job.fd !== null) closeSync(job.fd);
     job.fd = null;
     if (job.dir) rmSync(job.dir, { recursive: true, force: true });

@@ -3,8 +3,7 @@
 
 import { Worker, type MessagePort } from 'node:worker_threads';
 import { GpwError } from '../api/errors.js';
-import { PARALLEL_DECODE_MIN_BYTES, sourcesOf, withBytes, type SourceData, type WorkerProgress, type WorkerReply, type WorkerRequest } from './profile-worker-protocol.js';
-import { isGzip } from '../formats/pprof/decode-pprof.js';
+import { sourcesOf, withBytes, type SourceData, type WorkerProgress, type WorkerReply, type WorkerRequest } from './profile-worker-protocol.js';
 
 type Pending = { worker: Worker; resolve: (r: WorkerReply) => void; reject: (e: Error) => void; onProgress?: ProgressListener };
 
@@ -125,20 +124,6 @@ export class ProfileWorkerClient {
     if ('missing' in reply) throw new GpwError('internal', 'profile worker lost the profile');
     const prefix = reply.source && nameOf ? `${nameOf(reply.source)}: ` : '';
     throw new GpwError(reply.error.code, prefix + reply.error.message);
-  }
-
-  /** Uploads whose pieces go to the worker as they come (op uploadPiece). */
-  private readonly uploads = new Set<string>();
-
-  /**
-   * A piece of an upload (`size` bytes in all), or its end (null): a big gzipped file's pieces go
-   * to the worker as they come (op uploadPiece: it inflates them meanwhile); nothing is waited for.
-   */
-  uploadPiece(upload: string, size: number, offset: number, bytes: Uint8Array | null): void {
-    if (bytes && offset === 0 && size >= PARALLEL_DECODE_MIN_BYTES && isGzip(bytes)) this.uploads.add(upload);
-    if (!this.uploads.has(upload)) return;
-    if (!bytes) this.uploads.delete(upload);
-    this.post({ op: 'uploadPiece', upload, size, offset, bytes }).catch(() => undefined);
   }
 
   async close(): Promise<void> {

@@ -64,19 +64,7 @@ export type WorkerRequest =
    */
   | { op: 'readFile'; path: string; key: string }
   /** The profile a readFile kept under `key` is kept under its content address `sha256` (null: let go). */
-  | { op: 'keep'; key: string; sha256: string | null }
-  /**
-   * A piece of a big gzipped file being uploaded (`size` bytes in all; bytes from `offset`), sent
-   * as it comes (the app): the worker starts its helper thread at the last piece and inflates
-   * the file into shared memory as it comes, for the file's import to take (its SHA-256 is checked).
-   * `bytes` null: the upload is over (imported, failed or cancelled): what is not taken is let go.
-   * Answers whether the worker is inflating that upload (after its last piece: whether its data is
-   * whole, waiting for its import; at its end: whether its data was there, never taken).
-   */
-  | { op: 'uploadPiece'; upload: string; size: number; offset: number; bytes: Uint8Array | null };
-
-/** A gzip file of this many bytes or more (of data, by its trailer; or uploaded) is decoded by the app's worker and its helper thread together. */
-export const PARALLEL_DECODE_MIN_BYTES = 4 * 2 ** 20;
+  | { op: 'keep'; key: string; sha256: string | null };
 
 /**
  * `missing` lists the sources (by SHA-256) the worker does not hold: ask again with their bytes.
@@ -89,7 +77,7 @@ export type WorkerProgress = { id: number; progress: { done: number; total: numb
 
 /** Every profile a request names. */
 export function sourcesOf(req: WorkerRequest): ProfileSource[] {
-  if (req.op === 'readFile' || req.op === 'keep' || req.op === 'uploadPiece') return [];
+  if (req.op === 'readFile' || req.op === 'keep') return [];
   return 'source' in req ? [req.source] : [...req.view.sources, ...req.view.base];
 }
 
@@ -106,7 +94,7 @@ export function withBytes(req: WorkerRequest, hashes: readonly string[], load: (
     }
     return data instanceof Uint8Array ? { sha256: s.sha256, bytes: data } : { sha256: s.sha256, path: data.path };
   };
-  if (req.op === 'readFile' || req.op === 'keep' || req.op === 'uploadPiece') return req;
+  if (req.op === 'readFile' || req.op === 'keep') return req;
   if ('source' in req) return { ...req, source: attach(req.source) };
   return { ...req, view: { ...req.view, sources: req.view.sources.map(attach), base: req.view.base.map(attach) } };
 }

@@ -16,7 +16,7 @@ import { callTreeOf, diffTableOf, exportOf, sandwichOf } from '../analysis/view-
 import { addressesOf, peekOf, sourceListOf } from '../analysis/source/source-ops.js';
 import { callGraphOf } from '../analysis/graph/graph-ops.js';
 import { GpwError, errorBody } from '../api/errors.js';
-import { PARALLEL_DECODE_MIN_BYTES, type ProfileSource, type ReadFileResult, type ViewSpec, type WorkerProgress, type WorkerReply, type WorkerRequest } from './profile-worker-protocol.js';
+import type { ProfileSource, ReadFileResult, ViewSpec, WorkerProgress, WorkerReply, WorkerRequest } from './profile-worker-protocol.js';
 import { decodeProfileFile } from './profile-file.js';
 import { narrowedFrom, narrowView, viewProfile, type ProfileView } from '../analysis/profile-view.js';
 import { focusedSamples, type KnownPrefixes } from '../analysis/filters/name-filters.js';
@@ -25,8 +25,7 @@ import { functionStatsOf } from '../analysis/runs/function-stats.js';
 import { useLinearRegexpFallback } from './linear-regexp.js';
 import { ScanBlockError, ScanFrames, ScannedProfile, scanClaimed, type ScanPart } from '../analysis/profile-scan.js';
 import { blockCountsOf, checkSampleCounts, countClaimedBlocks, decodeClaimedBlocks, gzipSizeHint, isGzip, profileOfBlocks, sampleBlocksOfCounts, scanPprof, scanSampleTable, type PprofScan } from '../formats/pprof/decode-pprof.js';
-import { gunzipShared, GunzipInPieces } from './shared-gunzip.js';
-import { createHash, type Hash } from 'node:crypto';
+import { gunzipShared } from './shared-gunzip.js';
 import { ScanHelper, SCAN_HELPER_ROLE, serveScanHelper } from './scan-helper.js';
 import { receiveReadAhead, type ReadAheadData } from './read-ahead.js';
 import { detectFormat, DETECT_HEAD_BYTES } from '../formats/detect-format.js';
@@ -172,7 +171,7 @@ function startFirstFlameOnHelper(sha256: string): void {
     if (!FlameStructure.fits(profile) || minShare === 0 || structures.get(view)?.has(false) || helperStructures.has(view)) return;
     const frames = buildFrameTable(profile, { showAddresses: true });
     const made = appHelper().trie({ stacks: stackColumns(profile), frames, inverted: false, minShare }).then((r) => {
-      if (timing) timingLine(`first flame's trie, on the helper: ${r.ms.toFixed(0)} ms (its thread's CPU ${r.cpuMs.toFixed(0)} ms)\n`);
+      if (timing) process.stderr.write(`worker first flame's trie, on the helper: ${r.ms.toFixed(0)} ms (its thread's CPU ${r.cpuMs.toFixed(0)} ms)\n`);
       return keepStructure(view, new FlameStructure(profile, false, minShare, r.value));
     });
     helperStructures.set(view, made);
@@ -257,7 +256,7 @@ function narrowFromParent(parent: ProfileView, kept: Int32Array, inverted: boole
 /** A chip's trie the helper makes (narrowFromParent), kept with the chip's view once made. */
 function keepNarrowed(view: ProfileView, inverted: boolean, from: { made: Promise<HelperResult<PartitionedStacks>>; minShare: number }): Promise<FlameStructure> {
   const made = from.made.then((r) => {
-    if (timing) timingLine(`chip's trie, on the helper: ${r.ms.toFixed(0)} ms (its thread's CPU ${r.cpuMs.toFixed(0)} ms)\n`);
+    if (timing) process.stderr.write(`worker chip's trie, on the helper: ${r.ms.toFixed(0)} ms (its thread's CPU ${r.cpuMs.toFixed(0)} ms)\n`);
     return keepStructure(view, new FlameStructure(view.profile, inverted, from.minShare, r.value));
   });
   return pendingTrie(view, inverted, made);
@@ -287,7 +286,7 @@ function partitionInTwo(view: ProfileView, inverted: boolean): Promise<FlameStru
     inverted,
     theirs.then(
       (r) => {
-        if (timing) timingLine(`trie in two threads: ${ownMs.toFixed(0)} ms here, ${r.ms.toFixed(0)} ms on the helper (its thread's CPU ${r.cpuMs.toFixed(0)} ms)\n`);
+        if (timing) process.stderr.write(`worker trie in two threads: ${ownMs.toFixed(0)} ms here, ${r.ms.toFixed(0)} ms on the helper (its thread's CPU ${r.cpuMs.toFixed(0)} ms)\n`);
         return made(two.finish(r.value));
       },
       () => made(two.finish(null)),
@@ -295,58 +294,8 @@ function partitionInTwo(view: ProfileView, inverted: boolean): Promise<FlameStru
   );
 }
 
-/**
- * A big gzipped file being uploaded (the app), inflated into shared memory as its pieces come,
- * and hashed, for its import's decode (decodeInTwo) to take instead of gunzipping the file then:
- * the gunzip overlaps the upload. One upload at a time (a new one lets the last go).
- */
-let uploading: { id: string; size: number; received: number; hash: Hash; inflater: GunzipInPieces; sha256?: string } | null = null;
-/** The data of a file is about this many times its gzipped size, at first (grown as needed). */
-const UPLOAD_INFLATE_GUESS = 6;
-
-/** Answers whether this upload is (still) being inflated here: after its last piece, whether its data waits for its import; at its end (null), whether it was never taken. */
-function uploadPiece(id: string, size: number, offset: number, bytes: Uint8Array | null): boolean {
-  if (offset === 0 && bytes && appHelperWanted) {
-    letUploadGo();
-    const inflater = GunzipInPieces.start(size * UPLOAD_INFLATE_GUESS);
-    if (inflater) uploading = { id, size, received: 0, hash: createHash('sha256'), inflater };
-  }
-  const up = uploading;
-  if (!up || up.id !== id) return false;
-  if (!bytes || offset !== up.received) {
-    letUploadGo();
-    return bytes === null;
-  }
-  try {
-    // The helper starts at the last piece: its start-up overlaps the engine's end of the upload and
-    // the data's scan, as it overlapped the file's gunzip. Not sooner: on a machine of two cores the
-    // page's sending of the pieces is what it would slow down.
-    if (up.received + bytes.length === up.size) appHelper();
-    up.hash.update(bytes);
-    up.received += bytes.length;
-    up.inflater.write(bytes, up.received === up.size);
-    if (up.received === up.size) up.sha256 = up.hash.digest('hex');
-    return up.received < up.size || up.inflater.whole;
-  } catch {
-    // Bad data: the import gunzips the file itself, and words the error.
-    letUploadGo();
-    return false;
-  }
-}
-
-function letUploadGo(): void {
-  uploading?.inflater.close();
-  uploading = null;
-}
-
-/** The data of the uploaded file of these bytes (by SHA-256 and size), inflated as it came; taken once. */
-function takeUpload(source: ProfileSource & { bytes: Uint8Array }): Buffer | undefined {
-  const up = uploading;
-  if (!up || up.sha256 !== source.sha256 || up.size !== source.bytes.length || !up.inflater.whole) return undefined;
-  const data = up.inflater.data();
-  letUploadGo();
-  return data;
-}
+/** A gzipped pprof file whose data is at least this big (by its trailer) is decoded by the app's two threads. */
+const PARALLEL_DECODE_MIN_BYTES = 4 * 2 ** 20;
 
 function bigData(bytes: Uint8Array): boolean {
   return (isGzip(bytes) ? gzipSizeHint(bytes) : bytes.length) >= PARALLEL_DECODE_MIN_BYTES;
@@ -365,9 +314,7 @@ async function decodeInTwo(source: ProfileSource): Promise<void> {
   try {
     const t0 = performance.now();
     const helper = appHelper();
-    // The data inflated as the file was uploaded, or now.
-    const uploaded = takeUpload({ ...source, bytes });
-    const located = scanPprof(uploaded ?? (await gunzipShared(bytes)));
+    const located = scanPprof(await gunzipShared(bytes));
     if (located.sampleCount < PARALLEL_SCAN_MIN_SAMPLES) return;
     const { table } = located;
     // Each block's size counted by both threads (claimed in turn), then decoded by both.
@@ -383,7 +330,7 @@ async function decodeInTwo(source: ProfileSource): Promise<void> {
     // The helper decoded nothing (it came too late to claim a block): its answer is not waited for.
     const rest = 'decoded' in own && own.decoded === nBlocks ? null : await theirs;
     const whole = 'decoded' in own && (rest === null ? own.decoded === nBlocks : 'decoded' in rest.value && own.decoded + rest.value.decoded === nBlocks);
-    if (timing) timingLine(`decode in two threads: ${(performance.now() - t0).toFixed(0)} ms (${uploaded ? 'inflated as uploaded' : 'gunzipped now'}; blocks: ${'decoded' in own ? own.decoded : 'stopped'} here, ${rest ? ('decoded' in rest.value ? rest.value.decoded : 'stopped') + ` on the helper, its CPU ${rest.cpuMs.toFixed(0)} ms` : 'none on the helper'})\n`);
+    if (timing) process.stderr.write(`worker decode in two threads: ${(performance.now() - t0).toFixed(0)} ms (blocks: ${'decoded' in own ? own.decoded : 'stopped'} here, ${rest ? ('decoded' in rest.value ? rest.value.decoded : 'stopped') + ` on the helper, its CPU ${rest.cpuMs.toFixed(0)} ms` : 'none on the helper'})\n`);
     if (whole) touch(cache, source.sha256, pruneDroppedFrames(profileOfBlocks(located.skeleton, blocks)), CACHE_SIZE);
   } catch {
     // Bad input: profilesFor decodes it again and says what is wrong.
@@ -520,7 +467,7 @@ function walkInTwo(profile: Profile, mark: Uint8Array, figures?: { frames: Frame
     walkBlock(job, b);
     redone++;
   }
-  if (timing) timingLine(`chip's walk of the stacks${job.figures ? ' and figures' : ''}: ${(performance.now() - t0).toFixed(0)} ms (blocks: ${here} here, ${nBlocks - here - redone} on the helper, ${redone} the helper had not finished walked here too${job.figures ? `; ${figured ? `the helper's figures after ${waited.toFixed(0)} ms` : 'no figures: made again from the kept stacks'}` : ''})\n`);
+  if (timing) process.stderr.write(`worker chip's walk of the stacks${job.figures ? ' and figures' : ''}: ${(performance.now() - t0).toFixed(0)} ms (blocks: ${here} here, ${nBlocks - here - redone} on the helper, ${redone} the helper had not finished walked here too${job.figures ? `; ${figured ? `the helper's figures after ${waited.toFixed(0)} ms` : 'no figures: made again from the kept stacks'}` : ''})\n`);
   return { keep: job.keep, figured };
 }
 
@@ -601,7 +548,7 @@ function startReadAhead(bytes: Uint8Array, data: MessagePort | undefined): void 
   const scan = scanBytes(bytes, ahead);
   // Its error is the summarize's to report; unclaimed, it is nobody's.
   scan.then(
-    (p) => process.env.GPW_TIMING && timingLine(`read-ahead scan: ${(performance.now() - t0).toFixed(0)} ms (${p ? 'scanned' : 'to be decoded'}; gunzipped ${by})\n`),
+    (p) => process.env.GPW_TIMING && process.stderr.write(`worker read-ahead scan: ${(performance.now() - t0).toFixed(0)} ms (${p ? 'scanned' : 'to be decoded'}; gunzipped ${by})\n`),
     () => undefined,
   );
   readAhead = { bytes, scan };
@@ -667,8 +614,6 @@ function handle(req: WorkerRequest, id: number): unknown {
       return readFile(req.path, req.key, (done, total) => parentPort!.postMessage({ id, progress: { done, total } } satisfies WorkerProgress));
     case 'keep':
       return keep(req.key, req.sha256);
-    case 'uploadPiece':
-      return uploadPiece(req.upload, req.size, req.offset, req.bytes);
     case 'summarize':
       return scanForImport(req.source).then(async (scan) => {
         if (scan) return scan.summary;
@@ -725,13 +670,7 @@ function handle(req: WorkerRequest, id: number): unknown {
 let lastRequestAt = Date.now();
 /** One request at a time, in the order sent (an import's scan waits for its helper). */
 let queue = Promise.resolve();
-
 const timing = Boolean(process.env.GPW_TIMING);
-
-/** A GPW_TIMING line, stamped with when it was written (ms on the monotonic clock: that of the bench's step marks and V8's CPU profiles). */
-function timingLine(text: string): void {
-  process.stderr.write(`worker at ${(Number(process.hrtime.bigint() / 1000n) / 1000).toFixed(0)} ${text}`);
-}
 
 if (workerData?.role === SCAN_HELPER_ROLE) serveScanHelper(parentPort!);
 else if (workerData?.role === APP_HELPER_ROLE) serveAppHelper(parentPort!);
@@ -768,7 +707,7 @@ async function reply(msg: { id: number; req: WorkerRequest }, answer: unknown, t
     parentPort!.postMessage(errorReply(msg.id, err));
     return;
   }
-  if (timing) timingLine(`${msg.req.op}: ${(performance.now() - t0).toFixed(0)} ms (this thread's CPU ${(threadCpuMs() - cpu0).toFixed(0)} ms)\n`);
+  if (timing) process.stderr.write(`worker ${msg.req.op}: ${(performance.now() - t0).toFixed(0)} ms (this thread's CPU ${(threadCpuMs() - cpu0).toFixed(0)} ms)\n`);
   // Copied, not transferred: a transfer detaches its buffers, and V8 throws away every optimised
   // typed-array loop of a thread at its first detach and compiles them slower after it (warm-up.ts).
   parentPort!.postMessage({ id: msg.id, ok: true, value } satisfies WorkerReply);
@@ -779,7 +718,7 @@ async function reply(msg: { id: number; req: WorkerRequest }, answer: unknown, t
       const t1 = performance.now();
       const cpu1 = timing ? threadCpuMs() : 0;
       prebuildFirstFlame(sha256);
-      if (timing) timingLine(`first flame's trie, ahead: ${(performance.now() - t1).toFixed(0)} ms (this thread's CPU ${(threadCpuMs() - cpu1).toFixed(0)} ms)\n`);
+      if (timing) process.stderr.write(`worker first flame's trie, ahead: ${(performance.now() - t1).toFixed(0)} ms (this thread's CPU ${(threadCpuMs() - cpu1).toFixed(0)} ms)\n`);
     });
   }
 }

@@ -76,105 +76,43 @@ const STEP = 1 << 20;
  * (`tell`; a bigger buffer is not); undefined when this runtime's zlib has no such handle.
  */
 function gunzipInto(gz: Uint8Array, out: Buffer, tell: (state: number, written: number) => void): Buffer | undefined {
-  const inflater = GunzipInPieces.into(out);
-  if (!inflater) return undefined;
+  const stream = createGunzip() as unknown as { _handle?: ZlibHandle; _writeState?: Uint32Array; close(): void };
+  const handle = stream._handle;
+  const state = stream._writeState;
+  if (!handle || typeof handle.writeSync !== 'function' || !(state instanceof Uint32Array) || state.length < 2) {
+    stream.close();
+    return undefined;
+  }
+  let failure: Error | null = null;
+  handle.onerror = (message, errno) => {
+    failure = Object.assign(new Error(message), { errno, code: errno === constants.Z_BUF_ERROR ? 'Z_BUF_ERROR' : undefined });
+  };
   try {
-    inflater.write(gz, true, tell);
-    return inflater.data();
-  } finally {
-    inflater.close();
-  }
-}
-
-/**
- * A gzip file inflated into shared memory piece by piece as its pieces come (an upload's), through
- * zlib's handle as gunzipInto drives it: the buffer is grown (a copy) when the data outgrows it.
- * Errors are decodePprof's words (gunzipFailure, tooLargeGzip).
- */
-export class GunzipInPieces {
-  private n = 0;
-  private failure: Error | null = null;
-  private done = false;
-  private rest = false;
-  /** The buffer written into at first (a reader of the gunzip as it goes reads this one). */
-  private readonly first: Buffer;
-
-  /** Into `out` at first; undefined where this runtime's zlib has no such handle. */
-  static into(out: Buffer): GunzipInPieces | undefined {
-    const stream = createGunzip() as unknown as { _handle?: ZlibHandle; _writeState?: Uint32Array; close(): void };
-    const handle = stream._handle;
-    const state = stream._writeState;
-    if (!handle || typeof handle.writeSync !== 'function' || !(state instanceof Uint32Array) || state.length < 2) {
-      stream.close();
-      return undefined;
-    }
-    return new GunzipInPieces(stream, handle, state, out);
-  }
-
-  /** Into a new shared buffer of `bytes` at first. */
-  static start(bytes: number): GunzipInPieces | undefined {
-    return GunzipInPieces.into(Buffer.from(new SharedArrayBuffer(Math.max(PIECE, Math.min(bytes, MAX_DECOMPRESSED_BYTES + 1)))));
-  }
-
-  private constructor(
-    private readonly stream: { close(): void },
-    private readonly handle: ZlibHandle,
-    private readonly state: Uint32Array,
-    private out: Buffer,
-  ) {
-    this.first = out;
-    handle.onerror = (message, errno) => {
-      this.failure = Object.assign(new Error(message), { errno, code: errno === constants.Z_BUF_ERROR ? 'Z_BUF_ERROR' : undefined });
-    };
-  }
-
-  /**
-   * The next piece of the file (`last`: the file ends with it: an early end of the data is an
-   * error), STEP bytes of data at a time, each told (`tell`) while it is written into the first
-   * buffer; its move to a bigger one told as GUNZIP_OFF.
-   */
-  write(piece: Uint8Array, last = false, tell?: (state: number, written: number) => void): void {
-    const { handle, state } = this;
     let inOff = 0;
+    let n = 0;
+    const first = out;
     for (;;) {
-      const room = Math.min(this.out.length - this.n, STEP);
-      handle.writeSync(last ? constants.Z_FINISH : constants.Z_NO_FLUSH, piece, inOff, piece.length - inOff, this.out, this.n, room);
-      if (this.failure) throw gunzipFailure(this.failure);
+      const room = Math.min(out.length - n, STEP);
+      handle.writeSync(constants.Z_FINISH, gz, inOff, gz.length - inOff, out, n, room);
+      if (failure) throw gunzipFailure(failure);
       const [outLeft, inLeft] = state;
-      this.n += room - outLeft;
-      inOff = piece.length - inLeft;
-      // Room left: zlib took the whole piece (and, with the last one, the data ended), or the
-      // data ended before the piece did (bytes after it are not inflated: see `whole`).
-      if (outLeft > 0) {
-        this.rest ||= inOff < piece.length;
-        break;
-      }
-      if (this.n < this.out.length) {
-        if (this.out === this.first) tell?.(GUNZIP_GOING, this.n);
+      n += room - outLeft;
+      inOff = gz.length - inLeft;
+      // Room left: zlib is done (an early end of the data is its error above).
+      if (outLeft > 0) return out.subarray(0, n);
+      if (n < out.length) {
+        if (out === first) tell(GUNZIP_GOING, n);
         continue;
       }
-      if (this.n >= MAX_DECOMPRESSED_BYTES) throw tooLargeGzip();
-      // The data outgrew the buffer: it moves to a bigger one, which a reader gets when it is done.
-      if (this.out === this.first) tell?.(GUNZIP_OFF, this.n);
-      const bigger = Buffer.from(new SharedArrayBuffer(Math.min(this.out.length * 2, MAX_DECOMPRESSED_BYTES + 1)));
-      bigger.set(this.out.subarray(0, this.n));
-      this.out = bigger;
+      if (n >= MAX_DECOMPRESSED_BYTES) throw tooLargeGzip();
+      // The hint was short: the data moves to a bigger buffer, which a reader gets when it is done.
+      if (out === first) tell(GUNZIP_OFF, n);
+      const bigger = Buffer.from(new SharedArrayBuffer(Math.min(out.length * 2, MAX_DECOMPRESSED_BYTES + 1)));
+      bigger.set(out.subarray(0, n));
+      out = bigger;
     }
-    this.done ||= last;
-  }
-
-  /** The data so far (all of it once the last piece is written). */
-  data(): Buffer {
-    return this.out.subarray(0, this.n);
-  }
-
-  /** Whether the last piece has been written, and every byte before it was inflated (no bytes after the gzip data). */
-  get whole(): boolean {
-    return this.done && !this.rest;
-  }
-
-  close(): void {
-    this.stream.close();
+  } finally {
+    stream.close();
   }
 }
 

@@ -12,7 +12,6 @@ import { buildFlameGraph, FlameStructure, type FlameGraph } from '../../src-main
 import { computeTop, TopFigures } from '../../src-main/analysis/top';
 import { viewProfile, type ViewFilters } from '../../src-main/analysis/profile-view';
 import { topOf } from '../../src-main/analysis/profile-ops';
-import { functionStatsOf } from '../../src-main/analysis/runs/function-stats';
 import { ProfileWorkerClient } from '../../src-main/workers/profile-worker-client';
 import { sha256Hex } from '../../src-main/library/blobs';
 import { goProfile, repoPath } from '../helpers/paths';
@@ -30,16 +29,6 @@ beforeAll(async () => {
 /** Whether two typed arrays hold the same bytes (quicker than toEqual over millions of elements). */
 function sameBytes(a: ArrayBufferView, b: ArrayBufferView): boolean {
   return a.constructor === b.constructor && Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
-}
-
-/** decodePprof's message for these bytes ('decoded' when it reads them). */
-function decodeMessage(bytes: Uint8Array): string {
-  try {
-    decodePprof(bytes);
-  } catch (err) {
-    return (err as Error).message;
-  }
-  return 'decoded';
 }
 
 /** Two flame graphs equal column by column. */
@@ -119,8 +108,7 @@ describe('the first views of a profile the app imported', () => {
     const options = { nodecount: 80, nodefraction: 0.005 };
     try {
       await client.run({ op: 'summarize', source: { sha256, bytes } }, load);
-      // The import’s figures are the decoded profile’s.
-      expect(await client.run({ op: 'functionStats', source: { sha256 } }, load)).toEqual(functionStatsOf(decoded));
+      await client.run({ op: 'functionStats', source: { sha256 } }, load);
       // As the page asks: the flame graph, then the top table while the trie may still be in the making.
       const [flame, top] = await Promise.all([client.run<FlameGraph>({ op: 'flame', view, maxNodes: 250_000 }, load), client.run({ op: 'top', view, options }, load)]);
       const others = [];
@@ -185,59 +173,19 @@ describe('the first views of a profile the app imported', () => {
     const bad = Buffer.from(raw);
     bad[at + 2] = 0;
     const bytes = gzipSync(bad);
-    const expected = decodeMessage(bytes);
+    const expected = (() => {
+      try {
+        decodePprof(bytes);
+      } catch (err) {
+        return (err as Error).message;
+      }
+      return 'decoded';
+    })();
     expect(expected).toMatch(/location id 0/);
     const sha256 = sha256Hex(bytes);
     const client = new ProfileWorkerClient(WORKER, true);
     try {
       await expect(client.run({ op: 'summarize', source: { sha256, bytes } }, () => bytes)).rejects.toThrow(expected);
-    } finally {
-      await client.close();
-    }
-  }, 120_000);
-
-  it('a big gzipped upload inflated by the worker as its pieces come makes the profile the file makes; pieces that do not make the file leave the import to gunzip it', async () => {
-    // Stored gzip blocks: over 4 MiB gzipped, as an upload the page sends in pieces.
-    const raw = gunzipSync(readFileSync(biggerFile));
-    const bytes = gzipSync(raw, { level: 0 });
-    expect(bytes.length).toBeGreaterThan(4 * 2 ** 20);
-    const sha256 = sha256Hex(bytes);
-    const decoded = decodePprof(bytes);
-    const PIECE = 1 << 20;
-    const client = new ProfileWorkerClient(WORKER, true);
-    const load = (): Uint8Array => {
-      throw new Error('the worker asked for the bytes again');
-    };
-    const send = (upload: string, file: Uint8Array, offset: number, bytes: Uint8Array | null) => client.run<boolean>({ op: 'uploadPiece', upload, size: file.length, offset, bytes }, load);
-    const sendAll = async (upload: string, file: Uint8Array): Promise<boolean[]> => {
-      const held: boolean[] = [];
-      for (let o = 0; o < file.length; o += PIECE) held.push(await send(upload, file, o, file.subarray(o, o + PIECE)));
-      return held;
-    };
-    const view = { sources: [{ sha256 }], base: [], filters: {} };
-    try {
-      // Every piece inflated; the import takes the data (the upload's end finds none left).
-      expect((await sendAll('u1', bytes)).every((h) => h)).toBe(true);
-      await client.run({ op: 'summarize', source: { sha256, bytes } }, load);
-      expect(await send('u1', bytes, bytes.length, null)).toBe(false);
-      expect(await client.run({ op: 'functionStats', source: { sha256 } }, load)).toEqual(functionStatsOf(decoded));
-      const encoded = await client.run<{ bytes: Uint8Array }>({ op: 'encode', view }, load);
-      expect(Buffer.compare(Buffer.from(encoded.bytes), Buffer.from(encodePprof(decoded)))).toBe(0);
-      expectSameGraph(await client.run<FlameGraph>({ op: 'flame', view, maxNodes: 250_000 }, load), new FlameStructure(decoded, false, 1e-4).graph(1, { maxNodes: 250_000 }));
-      // A piece out of order: the upload is let go.
-      expect(await send('u2', bytes, 0, bytes.subarray(0, PIECE))).toBe(true);
-      expect(await send('u2', bytes, 2 * PIECE, bytes.subarray(2 * PIECE, 3 * PIECE))).toBe(false);
-      expect(await send('u2', bytes, bytes.length, null)).toBe(false);
-      // A file whose gzip data is bad from some piece on: inflating stops there, and the import's
-      // own gunzip words the error as a decode on one thread does.
-      const bad = Buffer.from(bytes);
-      bad.fill(0xff, 3 * PIECE + 10, 3 * PIECE + 400);
-      const expected = decodeMessage(bad);
-      expect(expected).not.toBe('decoded');
-      const held = await sendAll('u3', bad);
-      expect(held.slice(0, 3).every((h) => h)).toBe(true);
-      expect(held[held.length - 1]).toBe(false);
-      await expect(client.run({ op: 'summarize', source: { sha256: sha256Hex(bad), bytes: bad } }, load)).rejects.toThrow(expected);
     } finally {
       await client.close();
     }

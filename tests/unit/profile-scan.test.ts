@@ -13,7 +13,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { decodePprof, LocateAhead, scanPprof, scanSampleTable, type PprofScan } from '../../src-main/formats/pprof/decode-pprof';
 import { SCAN_BLOCK, ScanBlockError, ScanFrames, ScannedProfile, scanClaimed, scanPart, type ScanPart } from '../../src-main/analysis/profile-scan';
 import { makeBigProfile } from '../bench/make-big-profile.mjs';
-import { GunzipInPieces, gunzipShared, gunzipSharedByStream, gunzipTarget, GUNZIPPED, GUNZIP_DONE, GUNZIP_OFF, GUNZIP_STATE } from '../../src-main/workers/shared-gunzip';
+import { gunzipShared, gunzipSharedByStream, gunzipTarget, GUNZIPPED, GUNZIP_DONE, GUNZIP_OFF, GUNZIP_STATE } from '../../src-main/workers/shared-gunzip';
 import { gunzipAhead, receiveReadAhead } from '../../src-main/workers/read-ahead';
 import { ScanHelper } from '../../src-main/workers/scan-helper';
 import { summarizeProfile } from '../../src-main/analysis/profile-summary';
@@ -270,27 +270,5 @@ describe('scanPprof + ScannedProfile', () => {
     // A trailer that disagrees with the data is zlib's length check failing, either way.
     await expect(gunzipShared(claimsMore)).rejects.toThrow(/invalid gzip data/);
     await expect(gunzipSharedByStream(claimsMore)).rejects.toThrow(/invalid gzip data/);
-    // Piece by piece (an upload's, as they come), into a buffer that starts small and grows.
-    const inPieces = (gz: Buffer, piece: number): GunzipInPieces => {
-      const inflater = GunzipInPieces.start(1)!;
-      try {
-        for (let o = 0; o < gz.length; o += piece) inflater.write(gz.subarray(o, o + piece), o + piece >= gz.length);
-      } finally {
-        inflater.close();
-      }
-      return inflater;
-    };
-    for (const gz of [gzipSync(raw), twoMembers]) {
-      for (const piece of [777, 1000, 1 << 20]) {
-        const inflater = inPieces(gz, piece);
-        expect(inflater.whole).toBe(true);
-        expect(inflater.data().buffer).toBeInstanceOf(SharedArrayBuffer);
-        expect(Buffer.compare(inflater.data(), raw)).toBe(0);
-      }
-    }
-    expect(() => inPieces(claimsMore, 777)).toThrow(/invalid gzip data/);
-    expect(() => inPieces(gzipSync(raw).subarray(0, 5000), 777)).toThrow(/the gzip stream ends early \(truncated file\)/);
-    // Bytes after the gzip data: the data is not whole (the import gunzips the file itself).
-    expect(inPieces(Buffer.concat([gzipSync(raw), Buffer.alloc(10)]), 777).whole).toBe(false);
   });
 });
