@@ -129,6 +129,14 @@ export function mainProcess(log: GcLog): GcCycle[] {
 }
 
 /**
+ * The least work a cycle's mark CPU is taken over. gctrace prints whole MiB, so a cycle that marked
+ * less than 1 MiB (a program's last forced GC over an emptied heap: "57->57->0 MB") reads 0 work; its
+ * CPU per byte of that would be its whole mark CPU per byte, and a replayed cycle near it, marking tens
+ * of MiB at that cost, would spend minutes of CPU. Half a MiB is the middle of what "0 MB" can mean.
+ */
+export const MIN_WORK_BYTES = 512 * 1024;
+
+/**
  * Sweep CPU per byte of heap swept when the recording does not measure it (gctrace): the median of the
  * development shapes' execution traces in the validation corpus (docs/gc-validation.md: 0.054 ns per byte over 28 traces ranging 0.04–0.12).
  */
@@ -305,7 +313,7 @@ function cycleTrack(cycles: GcCycle[], startA: number[], work: number[], cm: num
     live: cycles.map((c, i) => Math.max(c.heapLiveBytes - during[i], 0)),
     stacks: cycles.map((c) => c.stacksBytes ?? 0),
     consMark: consMarkTrack(cm),
-    markCost: cycles.map((c, i) => cycleMarkCpuMs(c) / Math.max(work[i], 1)),
+    markCost: cycles.map((c, i) => cycleMarkCpuMs(c) / Math.max(work[i], MIN_WORK_BYTES)),
     idleShare: cycles.map((c) => (cycleMarkCpuMs(c) > 0 ? c.idleCpuMs / cycleMarkCpuMs(c) : 0)),
     stwCpuMs: cycles.map((c) => c.sweepTermCpuMs + c.markTermCpuMs),
     pauseMs: cycles.map((c) => c.sweepTermMs + c.markTermMs),

@@ -15,7 +15,7 @@
 // settings and carried into every replay (fitResiduals), so the replay at those settings is the
 // recording.
 
-import { nearestFinite, type Baseline, type Residuals } from './baseline.js';
+import { MIN_WORK_BYTES, nearestFinite, type Baseline, type Residuals } from './baseline.js';
 import { ratioAt, sameProgress, trackCursor, valueAt, type TrackPosition } from './cycle-track.js';
 import { BACKGROUND_UTILIZATION, MIN_RUNWAY } from './gc-units.js';
 import { assistSharpness, markAllocation } from './mark-phase.js';
@@ -240,7 +240,8 @@ export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTR
     // the program allocates during this mark beyond what it allocated during the recorded one (fewer
     // when it allocates less), MARK_CPU_PER_ALLOCATED_BYTE of that cost. (A recorded cycle replayed
     // as it was allocates what it did: its own figure.)
-    const markCpu = Math.max(valueAt(t.markCost, p) * scales.markCost * (work + MARK_CPU_PER_ALLOCATED_BYTE * (during - valueAt(t.during, p))), 0);
+    // (Over at least MIN_WORK_BYTES of work, as the cost was measured.)
+    const markCpu = Math.max(valueAt(t.markCost, p) * scales.markCost * (Math.max(work, MIN_WORK_BYTES) + MARK_CPU_PER_ALLOCATED_BYTE * (during - valueAt(t.during, p))), 0);
     const stwCpu = sameProcs ? valueAt(t.stwCpuMs, p) : b.stwCpuMsPerProc * procs;
     const atSec = timeAt(startA);
     const mutBefore = mutatorBetween(a, startA, lastSwept);
