@@ -167,11 +167,15 @@ describe.skipIf(!HAVE_CHROMIUM)(`the analysis views in Chromium via gpw serve${H
     const r = ref.rows.find((p) => p.name === fn)!;
     const fmt = (v: number): string => (v > 0 ? '+' : v < 0 ? '−' : '±') + formatValue(Math.abs(v), 'nanoseconds');
     expect(await page.getByTestId('sandwich-change').textContent()).toBe(`change: flat ${fmt(r.flat)}, cum ${fmt(r.cum)} (new − base)`);
-    // Both halves drawn, in the comparison's colours where the function's stacks changed.
-    let coloured = 0;
+    // Both halves drawn, in the comparison's colours where the function's stacks changed (the canvases
+    // are drawn in a frame after the change line: polled, bounded).
+    const coloured = async (): Promise<number> => {
+      let n = 0;
+      for (const id of ['sandwich-callers', 'sandwich-callees']) n += ((px) => px.red + px.blue)(await diffPixels(page, id));
+      return n;
+    };
+    await expect.poll(coloured, { timeout: STEP_MS }).toBeGreaterThan(200);
     for (const id of ['sandwich-callers', 'sandwich-callees']) {
-      const px = await diffPixels(page, id);
-      coloured += px.red + px.blue;
       const painted = await page.getByTestId(id).evaluate((el) => {
         const c = el as HTMLCanvasElement;
         const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
@@ -181,7 +185,6 @@ describe.skipIf(!HAVE_CHROMIUM)(`the analysis views in Chromium via gpw serve${H
       });
       expect(painted, id).toBeGreaterThan(2000);
     }
-    expect(coloured).toBeGreaterThan(200);
     expect(new URL(page.url()).hash).toContain('tab=sandwich');
     await shot(page, '04-sandwich');
   });
