@@ -12,7 +12,7 @@ import { buildGcModel, gcWhatIf, type GcModel } from '../../src-main/analysis/gc
 import { parseGctrace } from '../../src-main/formats/gctrace/parse-gctrace';
 import { parseGoTrace } from '../../src-main/formats/gotrace/parse-trace';
 import { parseRuntimeMetricsDump } from '../../src-main/formats/runtime-metrics-dump';
-import { readCorpus, settingsOfEnv, type Figures } from '../helpers/gc-corpus';
+import { errorsOf, readCorpus, recordedFigures, settingsOfEnv, type Figures } from '../helpers/gc-corpus';
 import { repoPath } from '../helpers/paths';
 
 const INPUTS = ['gctrace', 'gctrace + snapshots', 'trace', 'trace + snapshots'] as const;
@@ -23,7 +23,6 @@ const figures = (m: GcModel, req: { gogc: number; memLimitBytes?: number }): Fig
   const w = gcWhatIf(m, req);
   return { gcCount: w.predicted.gcCount, peakHeapBytes: w.predicted.peakHeapBytes, gcCpuFraction: w.predicted.gcCpuFraction };
 };
-const errorOf = (p: Figures, a: Figures) => ({ gcCount: p.gcCount / a.gcCount - 1, peakHeap: p.peakHeapBytes / a.peakHeapBytes - 1, gcCpuPp: (p.gcCpuFraction - a.gcCpuFraction) * 100 });
 const pct = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} %`;
 const pp = (x: number): string => `${x >= 0 ? '+' : ''}${x.toFixed(1)} pp`;
 const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
@@ -63,10 +62,10 @@ test('docs/gc-whatif-inputs.md: predictions with and without runtime/metrics sna
       for (const [tname, tmeta] of g.runs) {
         if (tmeta.shape !== meta.shape || tmeta.target.startsWith('base')) continue;
         const actualModel = buildGcModel(parseGctrace(readFileSync(join(g.dir, `${tname}.log`), 'utf8')));
-        const actual: Figures = { gcCount: actualModel.recorded.gcCount, peakHeapBytes: actualModel.recorded.peakHeapBytes, gcCpuFraction: actualModel.recorded.gcCpuFractionFromCycles };
+        const actual = recordedFigures(actualModel);
         const s = settingsOfEnv(tmeta.env);
         const req = { gogc: s.gogc, memLimitBytes: s.memLimitBytes ?? undefined };
-        const errors = Object.fromEntries(INPUTS.map((i) => [i, errorOf(figures(models[i], req), actual)])) as Row['errors'];
+        const errors = Object.fromEntries(INPUTS.map((i) => [i, errorsOf(figures(models[i], req), actual)])) as Row['errors'];
         rows.push({ shape: meta.shape, target: tmeta.target, setting: `GOGC=${s.gogc < 0 ? 'off' : s.gogc}${s.memLimitBytes !== null ? ` ${(s.memLimitBytes / 2 ** 20).toFixed(0)} MiB` : ''}`, noisy: tmeta.noisy || meta.noisy, actual, errors });
       }
     }

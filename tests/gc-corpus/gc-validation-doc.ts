@@ -123,10 +123,10 @@ function spreadSection(rows: RepeatRow[], made: string): string[] {
   if (rows.length === 0) return ['## Run-to-run spread', '', 'Not measured: no `repeat` set in tests/.tmp/gc-corpus (`node scripts/gc-validation.mjs` makes it).', ''];
   const reps = Math.max(...rows.map((r) => r.runs.length));
   const groups = [...new Set(rows.map((r) => r.group))].join(', ');
-  const share = (x: number): string => `${(x * 100).toFixed(0)} %`;
+  const percent = (x: number): string => `${(x * 100).toFixed(0)} %`;
   const span = (xs: number[], f: (x: number) => string): string => `${f(Math.min(...xs))}–${f(Math.max(...xs))}`;
   const three = (e: { gcCount: number; peakHeap: number; gcCpuPp: number }, as: 'err' | 'share'): string =>
-    as === 'err' ? `${(e.gcCount * 100).toFixed(1)} %; ${(e.peakHeap * 100).toFixed(1)} %; ${e.gcCpuPp.toFixed(1)} pp` : `${share(e.gcCount)}; ${share(e.peakHeap)}; ${share(e.gcCpuPp)}`;
+    as === 'err' ? `${(e.gcCount * 100).toFixed(1)} %; ${(e.peakHeap * 100).toFixed(1)} %; ${e.gcCpuPp.toFixed(1)} pp` : `${percent(e.gcCount)}; ${percent(e.peakHeap)}; ${percent(e.gcCpuPp)}`;
   const settingOf = (r: RepeatRow): string =>
     r.target === 'base' ? 'GOGC=100 (baseline)' : `GOGC=${r.settings.gogc < 0 ? 'off' : r.settings.gogc}${r.settings.memLimitBytes !== null ? ` ${mib(r.settings.memLimitBytes)} MiB` : ''}`;
   const targets = rows.filter((r) => r.predictions);
@@ -451,7 +451,7 @@ test('docs/gc-validation.md from the full corpus', () => {
 
 /** When and under what load the repeat set was made (its runs' metas), for the run-to-run section. */
 function repeatMade(): string {
-  const runs = readCorpus(repoPath('tests/.tmp/gc-corpus/repeat')).flatMap((g) => [...g.runs.values()]) as (ReturnType<typeof readCorpus>[number]['runs'] extends Map<string, infer M> ? M & { load?: number } : never)[];
+  const runs = readCorpus(repoPath('tests/.tmp/gc-corpus/repeat')).flatMap((g) => [...g.runs.values()]);
   const loads = runs.map((m) => m.load ?? NaN).filter(Number.isFinite).sort((a, b) => a - b);
   const uses = runs.map((m) => m.cpuUse).sort((a, b) => a - b);
   if (!runs.length) return '';

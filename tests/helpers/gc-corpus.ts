@@ -27,6 +27,10 @@ export interface CorpusMeta {
   cpuUse: number;
   noisy: boolean;
   baseline: string;
+  /** The 1-minute load average when the run ended (runs of older corpora lack it). */
+  load?: number;
+  /** The repeat's number (1…) in the `repeat` set. */
+  repeat?: number;
 }
 
 export interface Figures {
@@ -78,12 +82,22 @@ export const settingsOfEnv = (env: { GOGC?: string; GOMEMLIMIT?: string }): { go
 
 export const TARGETS = { gcCount: 0.1, peakHeap: 0.1, gcCpuPp: 3 } as const;
 
-const errorsOf = (p: Figures, a: Figures): PredictionRow['error'] => ({
+/** A prediction's error against the actual figures: count and peak as a ratio − 1, GC CPU in percentage points. */
+export const errorsOf = (p: Figures, a: Figures): PredictionRow['error'] => ({
   gcCount: p.gcCount / a.gcCount - 1,
   peakHeap: p.peakHeapBytes / a.peakHeapBytes - 1,
   gcCpuPp: (p.gcCpuFraction - a.gcCpuFraction) * 100,
 });
-const figuresOf = (w: GcWhatIf): Figures => ({ gcCount: w.predicted.gcCount, peakHeapBytes: w.predicted.peakHeapBytes, gcCpuFraction: w.predicted.gcCpuFraction });
+/** A what-if's predicted figures. */
+export const predictedFigures = (w: GcWhatIf): Figures => ({ gcCount: w.predicted.gcCount, peakHeapBytes: w.predicted.peakHeapBytes, gcCpuFraction: w.predicted.gcCpuFraction });
+/** A recording's own figures (its GC CPU from its cycles, as the what-if counts it). */
+export const recordedFigures = (m: GcModel): Figures => ({ gcCount: m.recorded.gcCount, peakHeapBytes: m.recorded.peakHeapBytes, gcCpuFraction: m.recorded.gcCpuFractionFromCycles });
+/** Whether each actual figure lies in the range a what-if showed (the count's range widened to whole cycles). */
+export const inRangeOf = (w: GcWhatIf, a: Figures): PredictionRow['inRange'] => ({
+  gcCount: a.gcCount >= Math.floor(w.bands.gcCount.low) && a.gcCount <= Math.ceil(w.bands.gcCount.high),
+  peakHeap: a.peakHeapBytes >= w.bands.peakHeapBytes.low && a.peakHeapBytes <= w.bands.peakHeapBytes.high,
+  gcCpu: a.gcCpuFraction >= w.bands.gcCpuFraction.low && a.gcCpuFraction <= w.bands.gcCpuFraction.high,
+});
 
 /** Runs that are baselines, not targets: the untraced baseline and its traced twin. */
 const BASELINE_TARGETS = ['base', 'base-traced'];
@@ -164,8 +178,8 @@ export function evaluateCorpus(dir: string | string[], opts: { shapes?: (meta: C
       const model = buildGcModel(parseGctrace(text), { recorded: settings });
       logModels.set(name, model);
       const self = gcWhatIf(model, { gogc: settings.gogc, memLimitBytes: settings.memLimitBytes ?? undefined });
-      const rec: Figures = { gcCount: model.recorded.gcCount, peakHeapBytes: model.recorded.peakHeapBytes, gcCpuFraction: model.recorded.gcCpuFractionFromCycles };
-      selfReplay.push({ name: `${g.group}/${name}`, recorded: rec, replayed: figuresOf(self), error: errorsOf(figuresOf(self), rec) });
+      const rec = recordedFigures(model);
+      selfReplay.push({ name: `${g.group}/${name}`, recorded: rec, replayed: predictedFigures(self), error: errorsOf(predictedFigures(self), rec) });
     }
     for (const [name, meta] of g.runs) {
       if (meta.target !== 'base') continue;
@@ -175,8 +189,8 @@ export function evaluateCorpus(dir: string | string[], opts: { shapes?: (meta: C
       if (found) {
         trace = buildGcModel(gcLogFromTrace(parseGoTrace(new Uint8Array(readFileSync(found.file)))), { recorded: settings });
         const tw = gcWhatIf(trace, { gogc: settings.gogc });
-        const trec: Figures = { gcCount: trace.recorded.gcCount, peakHeapBytes: trace.recorded.peakHeapBytes, gcCpuFraction: trace.recorded.gcCpuFractionFromCycles };
-        selfReplay.push({ name: `${g.group}/${found.run}.trace`, recorded: trec, replayed: figuresOf(tw), error: errorsOf(figuresOf(tw), trec) });
+        const trec = recordedFigures(trace);
+        selfReplay.push({ name: `${g.group}/${found.run}.trace`, recorded: trec, replayed: predictedFigures(tw), error: errorsOf(predictedFigures(tw), trec) });
       }
       const tracedLog = found && found.run !== name ? (logModels.get(found.run) ?? null) : null;
       models.set(meta.shape, { gctrace: logModels.get(name)!, trace, tracedLog, cpuUse: meta.cpuUse });
@@ -186,11 +200,11 @@ export function evaluateCorpus(dir: string | string[], opts: { shapes?: (meta: C
       const base = models.get(meta.shape);
       if (!base) continue;
       const actualModel = buildGcModel(parseGctrace(readFileSync(join(g.dir, `${name}.log`), 'utf8')));
-      const actual: Figures = { gcCount: actualModel.recorded.gcCount, peakHeapBytes: actualModel.recorded.peakHeapBytes, gcCpuFraction: actualModel.recorded.gcCpuFractionFromCycles };
+      const actual = recordedFigures(actualModel);
       const settings = settingsOfEnv(meta.env);
       const req = { gogc: settings.gogc, memLimitBytes: settings.memLimitBytes ?? undefined };
       const w = gcWhatIf(base.gctrace, req);
-      const predicted = figuresOf(w);
+      const predicted = predictedFigures(w);
       const error = errorsOf(predicted, actual);
       const range = {
         gcCount: [w.bands.gcCount.low, w.bands.gcCount.high] as [number, number],
@@ -235,14 +249,10 @@ export function evaluateCorpus(dir: string | string[], opts: { shapes?: (meta: C
         predicted,
         range,
         error,
-        inRange: {
-          gcCount: actual.gcCount >= Math.floor(range.gcCount[0]) && actual.gcCount <= Math.ceil(range.gcCount[1]),
-          peakHeap: actual.peakHeapBytes >= range.peakHeapBytes[0] && actual.peakHeapBytes <= range.peakHeapBytes[1],
-          gcCpu: actual.gcCpuFraction >= range.gcCpuFraction[0] && actual.gcCpuFraction <= range.gcCpuFraction[1],
-        },
+        inRange: inRangeOf(w, actual),
         cpuSplit,
-        fromTrace: tw ? { predicted: figuresOf(tw), error: errorsOf(figuresOf(tw), actual) } : null,
-        fromTracedLog: tl ? { predicted: figuresOf(tl), error: errorsOf(figuresOf(tl), actual) } : null,
+        fromTrace: tw ? { predicted: predictedFigures(tw), error: errorsOf(predictedFigures(tw), actual) } : null,
+        fromTracedLog: tl ? { predicted: predictedFigures(tl), error: errorsOf(predictedFigures(tl), actual) } : null,
       });
     }
   }

@@ -7,10 +7,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildGcModel, gcWhatIf, type GcModel } from '../../src-main/analysis/gc/gc-analysis';
+import { median } from '../../src-main/analysis/gc/piecewise';
 import { parseGctrace } from '../../src-main/formats/gctrace/parse-gctrace';
-import { readCorpus, settingsOfEnv, TARGETS, type Figures } from './gc-corpus';
+import { errorsOf, inRangeOf, predictedFigures, readCorpus, recordedFigures, settingsOfEnv, TARGETS, type CorpusMeta, type Figures, type PredictionRow } from './gc-corpus';
 
-type Errors = { gcCount: number; peakHeap: number; gcCpuPp: number };
+type Errors = PredictionRow['error'];
 
 export interface RepeatRow {
   group: string;
@@ -39,17 +40,6 @@ export interface RepeatRow {
   } | null;
 }
 
-const figuresOf = (m: GcModel): Figures => ({ gcCount: m.recorded.gcCount, peakHeapBytes: m.recorded.peakHeapBytes, gcCpuFraction: m.recorded.gcCpuFractionFromCycles });
-const errorsOf = (p: Figures, a: Figures): Errors => ({
-  gcCount: p.gcCount / a.gcCount - 1,
-  peakHeap: p.peakHeapBytes / a.peakHeapBytes - 1,
-  gcCpuPp: (p.gcCpuFraction - a.gcCpuFraction) * 100,
-});
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const n = s.length;
-  return n === 0 ? NaN : n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-};
 const KEYS = ['gcCount', 'peakHeap', 'gcCpuPp'] as const;
 const limitOf = { gcCount: TARGETS.gcCount, peakHeap: TARGETS.peakHeap, gcCpuPp: TARGETS.gcCpuPp };
 /** Median |error| and the share within the targets, per figure, over a list of errors. */
@@ -65,7 +55,7 @@ function summarise(errs: Errors[]): { median: Errors; within: Errors } {
 export function repeatability(dir: string): RepeatRow[] {
   const rows: RepeatRow[] = [];
   for (const g of readCorpus(dir)) {
-    const sets = new Map<string, { name: string; meta: (typeof g.runs extends Map<string, infer M> ? M : never) & { repeat?: number } }[]>();
+    const sets = new Map<string, { name: string; meta: CorpusMeta }[]>();
     for (const [name, meta] of g.runs) {
       const key = `${meta.shape}\u0000${meta.target}`;
       if (!sets.has(key)) sets.set(key, []);
@@ -82,7 +72,7 @@ export function repeatability(dir: string): RepeatRow[] {
     for (const [key, runs] of sets) {
       const { shape, target, heldOut, env } = runs[0].meta;
       const settings = settingsOfEnv(env);
-      const real = modelsOf(key).map(figuresOf);
+      const real = modelsOf(key).map(recordedFigures);
       const loo = real.map((x, j) => {
         const others = real.filter((_, i) => i !== j);
         return errorsOf(x, { gcCount: median(others.map((o) => o.gcCount)), peakHeapBytes: median(others.map((o) => o.peakHeapBytes)), gcCpuFraction: median(others.map((o) => o.gcCpuFraction)) });
@@ -96,14 +86,15 @@ export function repeatability(dir: string): RepeatRow[] {
         for (const w of whatIfs) {
           for (const a of real) {
             errs.push(errorsOf(w.predicted, a));
-            if (a.gcCount >= Math.floor(w.bands.gcCount.low) && a.gcCount <= Math.ceil(w.bands.gcCount.high)) covered.gcCount++;
-            if (a.peakHeapBytes >= w.bands.peakHeapBytes.low && a.peakHeapBytes <= w.bands.peakHeapBytes.high) covered.peakHeap++;
-            if (a.gcCpuFraction >= w.bands.gcCpuFraction.low && a.gcCpuFraction <= w.bands.gcCpuFraction.high) covered.gcCpuPp++;
+            const inside = inRangeOf(w, a);
+            covered.gcCount += Number(inside.gcCount);
+            covered.peakHeap += Number(inside.peakHeap);
+            covered.gcCpuPp += Number(inside.gcCpu);
           }
         }
         const n = errs.length;
         predictions = {
-          predicted: whatIfs.map((w) => ({ gcCount: w.predicted.gcCount, peakHeapBytes: w.predicted.peakHeapBytes, gcCpuFraction: w.predicted.gcCpuFraction })),
+          predicted: whatIfs.map(predictedFigures),
           ...summarise(errs),
           covered: { gcCount: covered.gcCount / n, peakHeap: covered.peakHeap / n, gcCpuPp: covered.gcCpuPp / n },
           pairs: n,
