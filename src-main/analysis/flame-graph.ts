@@ -325,8 +325,7 @@ function startPartition(profile: StackColumns, frames: FrameTable, inverted: boo
   const nTypes = profile.sampleTypes.length;
   const nSamples = profile.sampleCount;
   const p = new Partition(profile, frames, inverted);
-  const { locEnd } = p;
-  const { cur, below } = p;
+  const { cur, below, locEnd } = p;
   // The samples non-zero in some type, with their cursors: the next location and frame to take.
   for (let s = 0; s < nSamples; s++) {
     let mask = 0;
@@ -523,7 +522,6 @@ export function keptStacks(profile: StackColumns, kept: Int32Array): StackColumn
   }
   return { sampleTypes: profile.sampleTypes, sampleCount: n, sampleLocStart, sampleLocs: profile.sampleLocs, values, sampleLocEnd };
 }
-
 
 /** A profile's StackColumns alone, for a job sent to another thread (a structured clone of the whole profile would copy the rest too). */
 export function stackColumns(p: StackColumns): StackColumns {
