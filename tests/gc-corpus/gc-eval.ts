@@ -16,11 +16,12 @@
 //   node scripts/gc-validation.mjs --eval [--held-out] [--traces] [--curve] [--spread]
 import { readFileSync } from 'node:fs';
 import { test } from 'vitest';
+import { VALIDATION_ERROR } from '../../src-main/analysis/gc/error-bands';
 import { buildGcModel, gcTradeoff } from '../../src-main/analysis/gc/gc-analysis';
 import { assistedRate } from '../../src-main/analysis/gc/mark-phase';
 import { simulate } from '../../src-main/analysis/gc/simulate';
 import { parseGctrace } from '../../src-main/formats/gctrace/parse-gctrace';
-import { baselineModel, evaluateCorpus, gogcReadBack, limitAccounting, limitAccountingSummary, readCorpus, settingsOfEnv, TARGETS, type PredictionRow } from '../helpers/gc-corpus';
+import { baselineModel, calibrate, evaluateCorpus, gogcReadBack, limitAccounting, limitAccountingSummary, readCorpus, settingsOfEnv, TARGETS, type PredictionRow } from '../helpers/gc-corpus';
 import { repeatability } from '../helpers/gc-repeat';
 import { repoPath } from '../helpers/paths';
 
@@ -33,12 +34,16 @@ function line(label: string, rows: PredictionRow[]): string {
   const quiet = rows.filter((r) => !r.noisy);
   const cover = (k: keyof PredictionRow['inRange']): string => `${((100 * rows.filter((r) => r.inRange[k]).length) / rows.length).toFixed(0)}`;
   const within = (k: 'gcCount' | 'peakHeap'): number => rows.filter((r) => Math.abs(r.error[k]) <= TARGETS[k]).length;
+  // A range's half width as a share of the prediction (median over the rows).
+  const halfWidth = (k: 'gcCount' | 'peakHeapBytes', p: 'gcCount' | 'peakHeapBytes'): string =>
+    (med(rows.map((r) => (r.range[k][1] - r.range[k][0]) / 2 / r.predicted[p])) * 100).toFixed(0);
   const signed = (k: 'gcCount' | 'peakHeap'): string => `${(med(rows.map((r) => r.error[k])) * 100).toFixed(1)}`;
   return (
     `${label.padEnd(22)} n=${String(rows.length).padStart(3)}  count ${(med(rows.map((r) => Math.abs(r.error.gcCount))) * 100).toFixed(1).padStart(5)} % (signed ${signed('gcCount').padStart(5)}, in ${within('gcCount')})` +
     `  peak ${(med(rows.map((r) => Math.abs(r.error.peakHeap))) * 100).toFixed(1).padStart(5)} % (signed ${signed('peakHeap').padStart(5)}, in ${within('peakHeap')})` +
     `  cpu ${med(rows.map((r) => Math.abs(r.error.gcCpuPp))).toFixed(1).padStart(4)} pp (quiet ${med(quiet.map((r) => Math.abs(r.error.gcCpuPp))).toFixed(1)}, signed ${med(rows.map((r) => r.error.gcCpuPp)).toFixed(1)})` +
-    `  split gc ${med(quiet.map((r) => r.cpuSplit.gcWorkPp)).toFixed(1)} mut ${med(quiet.map((r) => r.cpuSplit.mutatorPp)).toFixed(1)}  cover ${cover('gcCount')}/${cover('peakHeap')}/${cover('gcCpu')} %`
+    `  split gc ${med(quiet.map((r) => r.cpuSplit.gcWorkPp)).toFixed(1)} mut ${med(quiet.map((r) => r.cpuSplit.mutatorPp)).toFixed(1)}  cover ${cover('gcCount')}/${cover('peakHeap')}/${cover('gcCpu')} %` +
+    `  range ±${halfWidth('gcCount', 'gcCount')}/±${halfWidth('peakHeapBytes', 'peakHeapBytes')} %`
   );
 }
 
@@ -73,6 +78,15 @@ test.skipIf(process.env.GC_EVAL_SPREAD === '1')('GC what-if summary on the full 
   }
   const worst = (k: 'gcCount' | 'peakHeap' | 'gcCpuPp'): number => Math.max(...selfReplay.map((r) => Math.abs(r.error[k])));
   out.push(`self-replay worst: count ${(worst('gcCount') * 100).toFixed(2)} %, peak ${(worst('peakHeap') * 100).toFixed(2)} %, cpu ${worst('gcCpuPp').toFixed(2)} pp over ${selfReplay.length}`);
+  const cal = calibrate(predictions);
+  out.push(
+    `range rates (90th percentile of the error per unit of distance here; error-bands.ts VALIDATION_ERROR has count ${VALIDATION_ERROR.gogc.gcCount}, peak ${VALIDATION_ERROR.gogc.peakHeap}, ` +
+      `limit ${VALIDATION_ERROR.limit.gcCount} / ${VALIDATION_ERROR.limit.peakHeap}): count ${cal.gogc.gcCount.toFixed(2)}, peak ${cal.gogc.peakHeap.toFixed(2)}, limit ${cal.limit.gcCount.toFixed(2)} / ${cal.limit.peakHeap.toFixed(2)}`,
+  );
+  for (const shape of [...new Set(predictions.map((r) => r.shape))].sort()) {
+    const c = calibrate(predictions.filter((r) => r.shape === shape));
+    out.push(`  ${shape}: count ${c.gogc.gcCount.toFixed(2)}, peak ${c.gogc.peakHeap.toFixed(2)}, limit ${c.limit.gcCount.toFixed(2)} / ${c.limit.peakHeap.toFixed(2)}`);
+  }
   const back = gogcReadBack(dir, pick);
   const misread = back.misread.map((r) => `${r.name} ${r.set}→${r.read} (${r.source})`).join(', ');
   out.push(`GOGC read back from the goals: ${back.runs - back.misread.length}/${back.runs} runs without a limit${misread ? ` (${misread})` : ''}`);

@@ -46,5 +46,11 @@ export function simulatePhases(b: Baseline, s: GcSettings, scales?: ModelScales)
     limiterEngaged: 2 * runs.filter((r) => r.limiterEngaged).length > runs.length,
     pinnedCycles: Math.round(mean((r) => r.pinnedCycles)),
     truncated: runs.some((r) => r.truncated),
+    phaseSpread: { gcCount: spanOf(plain, runs, (r) => r.gcCount), peakHeapBytes: spanOf(plain, runs, (r) => r.peakHeapBytes) },
   };
 }
+
+const spanOf = (plain: SimResult, runs: SimResult[], pick: (r: SimResult) => number): { low: number; high: number } => {
+  const all = [plain, ...runs].map(pick);
+  return { low: Math.min(...all), high: Math.max(...all) };
+};

@@ -76,6 +76,11 @@ export interface SimResult {
   unbounded: boolean;
   /** The replay stopped at its cycle cap. */
   truncated: boolean;
+  /**
+   * The lowest and highest figures of the phase-shifted replays the figures are the mean of
+   * (phases.ts simulatePhases); absent on a single replay.
+   */
+  phaseSpread?: { gcCount: { low: number; high: number }; peakHeapBytes: { low: number; high: number } };
 }
 
 /**
