@@ -14,7 +14,7 @@
 // GC_EVAL_SPREAD=1 (--spread): the run-to-run spread of the repeat set (tests/.tmp/gc-corpus/repeat) beside gpw's predictions
 // from each of its repeated baselines (tests/helpers/gc-repeat.ts), both parts of the corpus: it tunes nothing.
 //   node scripts/gc-validation.mjs --eval [--held-out] [--traces] [--curve] [--spread]
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'vitest';
 import { VALIDATION_ERROR } from '../../src-main/analysis/gc/error-bands';
 import { buildGcModel, gcTradeoff } from '../../src-main/analysis/gc/gc-analysis';
@@ -188,7 +188,8 @@ test.skipIf(process.env.GC_EVAL_SPREAD === '1')('GC what-if summary on the full 
   const dbg = process.env.GC_EVAL_DEBUG;
   if (dbg) {
     const [group, run] = dbg.split('/');
-    const gdir = `${dir}/${group}`;
+    // The first of the corpus's sets that holds the run.
+    const gdir = dir.map((d) => `${d}/${group}`).find((d) => existsSync(`${d}/${run}.json`)) ?? `${dir[0]}/${group}`;
     const meta = JSON.parse(readFileSync(`${gdir}/${run}.json`, 'utf8'));
     const base = baselineModel(gdir, meta);
     const real = buildGcModel(parseGctrace(readFileSync(`${gdir}/${run}.log`, 'utf8')));
