@@ -16,6 +16,9 @@ export default defineConfig({
           'trace-worker': resolve(__dirname, 'src-main/workers/trace-worker.ts'),
           // The engine on its own, for scripts and benchmarks that drive it without a front end.
           engine: resolve(__dirname, 'src-main/engine.ts'),
+          // gpw serve's server on its own, for benchmarks that serve an engine of their own making
+          // (tests/bench/dialog-serve.mjs: the app's engine options, its open dialog answered by the bench).
+          serve: resolve(__dirname, 'src-main/server/serve.ts'),
         },
         output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
       },

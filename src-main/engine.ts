@@ -209,6 +209,7 @@ export class Engine implements GpwApi {
       artifactCount: this.library.count(),
       blobBytes: this.library.blobBytes(),
       demoAvailable: this.demoFiles().length > 0,
+      importDialog: this.uploads.hasDialog,
     };
   }
 

@@ -91,6 +91,11 @@ export interface LibraryInfo {
   artifactCount: number;
   blobBytes: number;
   demoAvailable: boolean;
+  /**
+   * Whether "Import files…" opens the engine's own open dialog (the Electron app's, in its main
+   * process: importChosenFiles), else the page's file picker (gpw serve in a browser).
+   */
+  importDialog: boolean;
 }
 
 export interface ProfileMeta {

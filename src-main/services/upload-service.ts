@@ -96,6 +96,11 @@ export class UploadService {
     return { ...job.status };
   }
 
+  /** Whether there is a native dialog to choose files in (the Electron app), so the page asks for one (LibraryInfo.importDialog). */
+  get hasDialog(): boolean {
+    return this.deps.chooseFiles !== undefined;
+  }
+
   /** The native dialog's files, each imported as a job (Electron); none where there is no dialog. */
   async choose(a: { labels?: Record<string, string>; run?: string }): Promise<ChosenImports> {
     if (!this.deps.chooseFiles) return { dialog: false, uploads: [] };

@@ -2,6 +2,8 @@
 // (only the server's own origin reachable), 1600×1000.
 //
 //   const app = await openServedPage(libraryPath);   // { page, url, close, serverPid }
+//   openServedPage(libraryPath, { dialogFile: FILE })  // the app's engine instead, its "Import files…"
+//                                                      // dialog answered with FILE (tests/bench/dialog-serve.mjs)
 //
 // BENCH_SERVE_NODE_ARGS: node options for gpw serve, space-separated (e.g. `--cpu-prof
 // --cpu-prof-dir=/tmp/prof`: a CPU profile of each of its threads, written when it ends).
@@ -17,10 +19,12 @@ export const CHROMIUM = '/usr/bin/chromium';
 
 /**
  * Starts gpw serve on `libraryPath`, opens its page (not yet navigated: call `page.goto(url)`).
- * `view`: another viewport size or device pixel ratio than 1600×1000 at 1.
+ * `options`: another viewport size or device pixel ratio than 1600×1000 at 1; `options.dialogFile`: serve
+ * the engine the Electron app makes instead, whose open dialog answers that file (dialog-serve.mjs).
  */
-export async function openServedPage(libraryPath, view = {}) {
-  const server = spawn(process.execPath, [...nodeArgs(), join(ROOT, 'bin/gpw.js'), 'serve'], { env: { ...process.env, GPW_LIBRARY: libraryPath }, stdio: ['ignore', 'pipe', 'inherit'] });
+export async function openServedPage(libraryPath, options = {}) {
+  const command = options.dialogFile ? [join(ROOT, 'tests/bench/dialog-serve.mjs'), options.dialogFile] : [join(ROOT, 'bin/gpw.js'), 'serve'];
+  const server = spawn(process.execPath, [...nodeArgs(), ...command], { env: { ...process.env, GPW_LIBRARY: libraryPath }, stdio: ['ignore', 'pipe', 'inherit'] });
   let browser;
   const close = async () => {
     await browser?.close();
@@ -31,7 +35,7 @@ export async function openServedPage(libraryPath, view = {}) {
   };
   try {
     const url = await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('gpw serve printed no URL in 20 s')), 20_000);
+      const timer = setTimeout(() => reject(new Error(`${command[0]} printed no URL in 20 s`)), 20_000);
       server.stdout.setEncoding('utf8');
       server.stdout.on('data', (d) => {
         if (process.env.BENCH_SERVE_ECHO) process.stderr.write(d);
@@ -43,7 +47,7 @@ export async function openServedPage(libraryPath, view = {}) {
       });
     });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
-    const page = await browser.newPage({ viewport: { width: view.width ?? 1600, height: view.height ?? 1000 }, deviceScaleFactor: view.deviceScaleFactor ?? 1 });
+    const page = await browser.newPage({ viewport: { width: options.width ?? 1600, height: options.height ?? 1000 }, deviceScaleFactor: options.deviceScaleFactor ?? 1 });
     const origin = new URL(url).origin;
     await page.route('**/*', (route) => (new URL(route.request().url()).origin === origin ? route.continue() : route.abort()));
     return { page, url, close, serverPid: server.pid };

@@ -5,7 +5,7 @@
 // naming the file and nothing is stored; a bad file fails its job naming the file; a cancel
 // deletes the pieces; without a native dialog importChosenFiles says so, and with one (the
 // Electron main process's, given to the engine as a function) the chosen paths are imported
-// from where they are.
+// from where they are; libraryInfo's importDialog says which of the two the engine has.
 
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatch } from '../../src-main/api/contract';
+import type { LibraryInfo } from '../../src-main/api/types';
 import type { UploadStatus } from '../../src-main/api/upload-types';
 import { Engine } from '../../src-main/engine';
 import { FIXTURES, repoPath, tempDir } from '../helpers/paths';
@@ -115,6 +116,8 @@ describe('uploads in pieces', () => {
   });
 
   it('imports the native dialog’s files from their paths; none when cancelled', async () => {
+    // The page asks for the dialog (Import files…) because the engine says it has one.
+    expect(await call<LibraryInfo>('libraryInfo', {})).toMatchObject({ importDialog: true });
     chosen = null;
     expect(await call('importChosenFiles', {})).toEqual({ dialog: true, uploads: [] });
     chosen = [join(FIXTURES, 'perf/speedscope-simple.linux-perf.txt')];
@@ -132,6 +135,8 @@ describe('uploads in pieces', () => {
     try {
       const r = await dispatch(other, 'importChosenFiles', {});
       expect(r).toEqual({ ok: true, value: { dialog: false, uploads: [] } });
+      // So the page opens its file picker instead.
+      expect(await dispatch(other, 'libraryInfo', {})).toMatchObject({ ok: true, value: { importDialog: false } });
     } finally {
       await other.close();
     }
