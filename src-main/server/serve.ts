@@ -1,4 +1,5 @@
-// gpw serve: the contract over WebSocket, plus the built renderer as static files.
+// gpw serve: the contract over WebSocket, plus the built renderer as static files, and a file's
+// bytes for an upload as one request body (POST /api/upload: upload-body.ts).
 // Binds 127.0.0.1 only; a per-run token (kept in the URL fragment) guards the API;
 // a foreign Host gets 421, a foreign Origin or a missing token gets 403.
 
@@ -11,6 +12,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_IMPORT_BYTES, dispatch, type GpwApi } from '../api/contract.js';
 import { decodeFrame, encodeFrame } from '../api/wire.js';
 import { staticFilePath, staticHeaders } from './static-files.js';
+import { receiveUploadBody } from './upload-body.js';
 
 export interface ServeOptions {
   api: GpwApi;
@@ -41,8 +43,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     if (origin === undefined) return !required;
     return allowedOrigins().includes(origin);
   };
-  const tokenOk = (url: URL): boolean => {
-    const given = Buffer.from(url.searchParams.get('token') ?? '');
+  const tokenOk = (value: string | string[] | null | undefined): boolean => {
+    const given = Buffer.from(typeof value === 'string' ? value : '');
     return given.length === tokenBytes.length && timingSafeEqual(given, tokenBytes);
   };
 
@@ -58,6 +60,13 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     if (!originOk(req, false)) return send(res, 403, 'forbidden: foreign Origin');
     const url = parseRequestUrl(req);
     if (!url) return send(res, 400, 'bad request target');
+    if (url.pathname === '/api/upload') {
+      // Origin is required here (a browser sends it on every POST); the token comes in a header,
+      // which a page of another origin cannot set without a preflight this server never allows.
+      if (req.method !== 'POST') return send(res, 405, 'method not allowed');
+      if (!originOk(req, true) || !tokenOk(req.headers['x-gpw-token'])) return send(res, 403, 'forbidden');
+      return receiveUploadBody(req, res, options.api, url.searchParams.get('id') ?? '');
+    }
     if (url.pathname === '/api') return send(res, 403, 'forbidden: the API is served over WebSocket with the token');
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed');
     const file = staticFilePath(root, url.pathname);
@@ -88,7 +97,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     if (!originOk(req, true)) return refuse(403, 'Forbidden');
     const url = parseRequestUrl(req);
     if (!url) return refuse(400, 'Bad Request');
-    if (url.pathname !== '/api' || !tokenOk(url)) return refuse(403, 'Forbidden');
+    if (url.pathname !== '/api' || !tokenOk(url.searchParams.get('token'))) return refuse(403, 'Forbidden');
     wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, options.api));
   });
 

@@ -1,10 +1,13 @@
 // Files handed to the engine in pieces (api/upload-contract.ts): the page reads one slice of the
 // file at a time (never the whole file), sends it, then follows the engine's import job until it
-// is done, reporting each status for the progress bar. The Electron app's native dialog names
-// files the engine imports from their paths; their jobs are followed the same way.
+// is done, reporting each status for the progress bar. Under gpw serve the bytes go as one request
+// body instead (client.ts sendFile), which the browser streams from the file without the page
+// reading it. The Electron app's native dialog names files the engine imports from their paths;
+// their jobs are followed the same way.
 
 import type { GpwApi } from '../../src-main/api/contract';
 import type { UploadStatus } from '../../src-main/api/upload-types';
+import type { FileSender } from './client';
 
 /** One piece's size. */
 export const UPLOAD_CHUNK_BYTES = 4 << 20;
@@ -20,20 +23,34 @@ const POLL_OFTEN_FOR_MS = 3000;
 
 export type StatusListener = (status: UploadStatus) => void;
 
-/** Sends `file` in pieces and follows its import; answers the last status (done or failed). */
-export async function uploadFile(api: GpwApi, file: File, options: { labels?: Record<string, string>; run?: string }, onStatus: StatusListener): Promise<UploadStatus> {
+/**
+ * Sends `file` (in pieces, or with `sendFile` as one request body) and follows its import; answers
+ * the last status (done or failed).
+ */
+export async function uploadFile(
+  api: GpwApi,
+  file: File,
+  options: { labels?: Record<string, string>; run?: string },
+  onStatus: StatusListener,
+  sendFile: FileSender | null = null,
+): Promise<UploadStatus> {
   let status = await api.uploadStart({ name: file.name, size: file.size, labels: options.labels, run: options.run });
   const uploadId = status.uploadId;
   onStatus(status);
-  const slice = (offset: number): Promise<ArrayBuffer> => file.slice(offset, offset + UPLOAD_CHUNK_BYTES).arrayBuffer();
   try {
-    // The next slice is read from the file while the last one travels.
-    let next = file.size > 0 ? slice(0) : null;
-    for (let offset = 0; offset < file.size; offset += UPLOAD_CHUNK_BYTES) {
-      const bytes = new Uint8Array(await next!);
-      next = offset + UPLOAD_CHUNK_BYTES < file.size ? slice(offset + UPLOAD_CHUNK_BYTES) : null;
-      status = await api.uploadChunk({ uploadId, offset, bytes });
-      onStatus(status);
+    if (sendFile) {
+      const started = status;
+      await sendFile(uploadId, file, (sent) => onStatus({ ...started, received: Math.min(sent, file.size) }));
+    } else {
+      const slice = (offset: number): Promise<ArrayBuffer> => file.slice(offset, offset + UPLOAD_CHUNK_BYTES).arrayBuffer();
+      // The next slice is read from the file while the last one travels.
+      let next = file.size > 0 ? slice(0) : null;
+      for (let offset = 0; offset < file.size; offset += UPLOAD_CHUNK_BYTES) {
+        const bytes = new Uint8Array(await next!);
+        next = offset + UPLOAD_CHUNK_BYTES < file.size ? slice(offset + UPLOAD_CHUNK_BYTES) : null;
+        status = await api.uploadChunk({ uploadId, offset, bytes });
+        onStatus(status);
+      }
     }
     status = await api.uploadFinish({ uploadId });
   } catch (err) {

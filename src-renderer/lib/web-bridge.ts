@@ -1,5 +1,6 @@
 // The browser side of gpw serve: one WebSocket to /api carrying the token from the URL
-// fragment; requests and answers as binary frames (typed arrays stay binary).
+// fragment; requests and answers as binary frames (typed arrays stay binary). A file's bytes for
+// an upload go as one HTTP request body instead (sendFile: server/upload-body.ts).
 
 import { decodeFrame, encodeFrame } from '../../src-main/api/wire';
 import type { Envelope } from '../../src-main/api/errors';
@@ -65,6 +66,30 @@ export class WebBridge {
     return new Promise((resolve) => {
       this.pending.set(id, resolve);
       open.send(encodeFrame({ id, method, args }));
+    });
+  }
+
+  /**
+   * A file's bytes for the upload `uploadId` (after uploadStart) as one request body, which the
+   * browser streams from the file itself (the page never reads it); `onProgress` gets the bytes
+   * sent so far. Answers the server's envelope of the upload's status.
+   */
+  sendFile(uploadId: string, file: Blob, onProgress: (sent: number) => void): Promise<Envelope<unknown>> {
+    return new Promise((resolve) => {
+      const failed = (message: string): void => resolve({ ok: false, error: { code: 'unavailable', message } });
+      const xhr = new XMLHttpRequest();
+      xhr.open('POST', `/api/upload?id=${encodeURIComponent(uploadId)}`);
+      xhr.setRequestHeader('X-Gpw-Token', this.token);
+      xhr.upload.onprogress = (ev) => onProgress(ev.loaded);
+      xhr.onload = () => {
+        try {
+          resolve(JSON.parse(xhr.responseText) as Envelope<unknown>);
+        } catch {
+          failed(`gpw serve answered the upload with HTTP ${xhr.status}: ${xhr.responseText.slice(0, 200)}`);
+        }
+      };
+      xhr.onerror = () => failed('the upload to gpw serve failed (is it still running?)');
+      xhr.send(file);
     });
   }
 }

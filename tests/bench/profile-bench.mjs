@@ -6,7 +6,7 @@
 //    switch, a filter chip and the inverted view, each until the new answer is drawn (the view
 //    marks a switch in flight, data-testid=view-pending, until then). A screenshot of the
 //    switch in flight and of the result goes to tests/.tmp/bench/. The file is chosen in the
-//    page's file picker and uploaded in pieces (npm run web's path).
+//    page's file picker and sent as one request body the browser streams from the file (npm run web's path).
 //  - The Electron app's own path, on a fresh library and server of its own: "Import files…" opens
 //    the engine's native dialog, answered with the file by the bench (tests/bench/dialog-serve.mjs:
 //    the engine made as src-main/electron/main.ts makes it), imported from its path → flame graph drawn.
@@ -287,7 +287,7 @@ async function appBench(dialog) {
     console.log(`after the app runs: ${load()}`);
     console.log('app (gpw serve + Chromium):');
     console.log(`  file chosen → flame graph drawn   ${open} ms   target <= 1500 ms   ${hidden ? `(${hidden.split(';')[0]})` : ''}`);
-    console.log(`    (npm run web's path: the file chosen in the page's picker, uploaded in 4 MiB pieces over the WebSocket)`);
+    console.log(`    (npm run web's path: the file chosen in the page's picker, sent as one request body, POST /api/upload)`);
     if (dialog) {
       console.log(`  the app's path: Import files… (native dialog, answered by the bench) → flame graph drawn   ${dialog.ms} ms   target <= 1500 ms`);
       console.log(`    (its own fresh library and server: the engine as the Electron app makes it, the file imported from its path)`);

@@ -497,3 +497,70 @@ describe('robustness against hostile peers', () => {
     }
   });
 });
+
+describe('an upload as one request body (POST /api/upload)', () => {
+  /** Starts an upload of `size` bytes over the socket; its id. */
+  async function started(ws: WebSocket, id: number, name: string, size: number): Promise<string> {
+    const { reply } = await call(ws, id, 'uploadStart', { name, size });
+    if (!reply.ok) throw new Error(reply.error.message);
+    return reply.value.uploadId as string;
+  }
+  const post = (path: string, headers: Record<string, string>, body: Uint8Array) =>
+    httpRaw(srv.port, { method: 'POST', path, headers: { 'Content-Length': String(body.length), ...headers }, body });
+
+  it('takes the body with the right Host, Origin and token, and the upload imports as the pieces would', async () => {
+    const ws = await openApi();
+    const bytes = new Uint8Array(readFileSync(goProfile('heap')));
+    const uploadId = await started(ws, 40, 'heap.pb.gz', bytes.length);
+    const r = await post(`/api/upload?id=${uploadId}`, { Host: host, Origin: origin, 'X-Gpw-Token': srv.token }, bytes);
+    expect(r.status).toBe(200);
+    expect(r.headers['content-type']).toMatch(/^application\/json/);
+    expect(JSON.parse(r.body.toString('utf8'))).toMatchObject({ ok: true, value: { uploadId, state: 'receiving', received: bytes.length, size: bytes.length } });
+    const fin = await call(ws, 41, 'uploadFinish', { uploadId });
+    expect(fin.reply).toMatchObject({ ok: true });
+    let status: { state?: string; artifacts?: { subtype: string }[] } = {};
+    for (let i = 0; i < 200 && status.state !== 'done' && status.state !== 'failed'; i++) {
+      await new Promise((ok) => setTimeout(ok, 50));
+      const s = await call(ws, 42 + i, 'uploadStatus', { uploadId });
+      if (s.reply.ok) status = s.reply.value;
+    }
+    expect(status).toMatchObject({ state: 'done', artifacts: [{ subtype: 'heap' }] });
+  });
+
+  it('refuses a foreign Host (421), a missing or foreign Origin, a missing or wrong token (403), and other methods (405)', async () => {
+    const ws = await openApi();
+    const uploadId = await started(ws, 300, 'x.pb.gz', 4);
+    const body = new Uint8Array([1, 2, 3, 4]);
+    const path = `/api/upload?id=${uploadId}`;
+    expect((await post(path, { Host: 'evil.example:80', Origin: origin, 'X-Gpw-Token': srv.token }, body)).status).toBe(421);
+    expect((await post(path, { Host: host, 'X-Gpw-Token': srv.token }, body)).status).toBe(403);
+    expect((await post(path, { Host: host, Origin: 'http://evil.example', 'X-Gpw-Token': srv.token }, body)).status).toBe(403);
+    expect((await post(path, { Host: host, Origin: origin }, body)).status).toBe(403);
+    expect((await post(path, { Host: host, Origin: origin, 'X-Gpw-Token': srv.token.slice(1) + 'x' }, body)).status).toBe(403);
+    // The token in the query string, as the socket takes it, is not enough here.
+    expect((await post(`${path}&token=${srv.token}`, { Host: host, Origin: origin }, body)).status).toBe(403);
+    expect((await httpRaw(srv.port, { path, headers: { Host: host, Origin: origin, 'X-Gpw-Token': srv.token } })).status).toBe(405);
+    // None of those wrote a byte.
+    const s = await call(ws, 301, 'uploadStatus', { uploadId });
+    expect(s.reply).toMatchObject({ ok: true, value: { received: 0 } });
+  });
+
+  it('answers an unknown upload and a body past the announced size with an error envelope, and keeps serving', async () => {
+    const ws = await openApi();
+    const creds = { Host: host, Origin: origin, 'X-Gpw-Token': srv.token };
+    const unknown = await post('/api/upload?id=nope', creds, new Uint8Array(10));
+    expect(unknown.status).toBe(400);
+    expect(JSON.parse(unknown.body.toString('utf8'))).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    const noId = await post('/api/upload', creds, new Uint8Array(0));
+    expect(noId.status).toBe(400);
+    expect(JSON.parse(noId.body.toString('utf8')).ok).toBe(false);
+    // 5 MiB announced as 1 MiB: the first piece (4 MiB) is past the size; the rest of the body is read and dropped.
+    const uploadId = await started(ws, 310, 'big.txt', 1 << 20);
+    const tooLong = await post(`/api/upload?id=${uploadId}`, creds, new Uint8Array(5 << 20));
+    expect(tooLong.status).toBe(400);
+    expect(JSON.parse(tooLong.body.toString('utf8'))).toMatchObject({ ok: false, error: { code: 'invalid_argument', message: expect.stringMatching(/big\.txt: pieces past the announced size/) } });
+    expect(srv.exited()).toBe(false);
+    const info = await call(ws, 311, 'libraryInfo', {});
+    expect(info.reply).toMatchObject({ ok: true });
+  });
+});
