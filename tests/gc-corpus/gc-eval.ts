@@ -35,15 +35,15 @@ function line(label: string, rows: PredictionRow[]): string {
   const cover = (k: keyof PredictionRow['inRange']): string => `${((100 * rows.filter((r) => r.inRange[k]).length) / rows.length).toFixed(0)}`;
   const within = (k: 'gcCount' | 'peakHeap'): number => rows.filter((r) => Math.abs(r.error[k]) <= TARGETS[k]).length;
   // A range's half width as a share of the prediction (median over the rows).
-  const halfWidth = (k: 'gcCount' | 'peakHeapBytes', p: 'gcCount' | 'peakHeapBytes'): string =>
-    (med(rows.map((r) => (r.range[k][1] - r.range[k][0]) / 2 / r.predicted[p])) * 100).toFixed(0);
+  const halfWidth = (k: 'gcCount' | 'peakHeapBytes'): string =>
+    (med(rows.filter((r) => r.predicted[k] > 0).map((r) => (r.range[k][1] - r.range[k][0]) / 2 / r.predicted[k])) * 100).toFixed(0);
   const signed = (k: 'gcCount' | 'peakHeap'): string => `${(med(rows.map((r) => r.error[k])) * 100).toFixed(1)}`;
   return (
     `${label.padEnd(22)} n=${String(rows.length).padStart(3)}  count ${(med(rows.map((r) => Math.abs(r.error.gcCount))) * 100).toFixed(1).padStart(5)} % (signed ${signed('gcCount').padStart(5)}, in ${within('gcCount')})` +
     `  peak ${(med(rows.map((r) => Math.abs(r.error.peakHeap))) * 100).toFixed(1).padStart(5)} % (signed ${signed('peakHeap').padStart(5)}, in ${within('peakHeap')})` +
     `  cpu ${med(rows.map((r) => Math.abs(r.error.gcCpuPp))).toFixed(1).padStart(4)} pp (quiet ${med(quiet.map((r) => Math.abs(r.error.gcCpuPp))).toFixed(1)}, signed ${med(rows.map((r) => r.error.gcCpuPp)).toFixed(1)})` +
     `  split gc ${med(quiet.map((r) => r.cpuSplit.gcWorkPp)).toFixed(1)} mut ${med(quiet.map((r) => r.cpuSplit.mutatorPp)).toFixed(1)}  cover ${cover('gcCount')}/${cover('peakHeap')}/${cover('gcCpu')} %` +
-    `  range ±${halfWidth('gcCount', 'gcCount')}/±${halfWidth('peakHeapBytes', 'peakHeapBytes')} %`
+    `  range ±${halfWidth('gcCount')}/±${halfWidth('peakHeapBytes')} %`
   );
 }
 
