@@ -54,6 +54,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       else res.destroy();
     });
   });
+  // An upload's body may take as long as it needs while its bytes keep coming (upload-body.ts drops
+  // one that stalls); Node's default would end any request after 5 minutes. Headers still have to
+  // come within headersTimeout.
+  server.requestTimeout = 0;
 
   async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!hostOk(req)) return send(res, 421, 'misdirected request: unknown Host');
@@ -129,8 +133,9 @@ function parseRequestUrl(req: IncomingMessage): URL | null {
   return URL.canParse(target, 'http://127.0.0.1') ? new URL(target, 'http://127.0.0.1') : null;
 }
 
+/** A plain answer; a refusal (4xx, 5xx) closes the connection, so a body sent with the request is not read on. */
 function send(res: ServerResponse, status: number, text: string): void {
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff', ...(status >= 400 ? { Connection: 'close' } : {}) });
   res.end(text + '\n');
 }
 

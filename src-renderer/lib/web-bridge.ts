@@ -76,19 +76,23 @@ export class WebBridge {
    */
   sendFile(uploadId: string, file: Blob, onProgress: (sent: number) => void): Promise<Envelope<unknown>> {
     return new Promise((resolve) => {
-      const failed = (message: string): void => resolve({ ok: false, error: { code: 'unavailable', message } });
       const xhr = new XMLHttpRequest();
       xhr.open('POST', `/api/upload?id=${encodeURIComponent(uploadId)}`);
       xhr.setRequestHeader('X-Gpw-Token', this.token);
       xhr.upload.onprogress = (ev) => onProgress(ev.loaded);
-      xhr.onload = () => {
+      // Settled once, whatever ended the request (an answer, an error, an abort).
+      xhr.onloadend = () => {
+        const failed = (message: string): void => resolve({ ok: false, error: { code: 'unavailable', message } });
+        if (xhr.status === 0) {
+          failed('the file could not be sent to gpw serve: it stopped, the connection broke, or the file was changed or could not be read while it was being sent');
+          return;
+        }
         try {
           resolve(JSON.parse(xhr.responseText) as Envelope<unknown>);
         } catch {
-          failed(`gpw serve answered the upload with HTTP ${xhr.status}: ${xhr.responseText.slice(0, 200)}`);
+          failed(`gpw serve answered the upload with HTTP ${xhr.status}${xhr.statusText ? ` ${xhr.statusText}` : ''}${xhr.responseText ? `: ${xhr.responseText.slice(0, 200)}` : ''}`);
         }
       };
-      xhr.onerror = () => failed('the upload to gpw serve failed (is it still running?)');
       xhr.send(file);
     });
   }

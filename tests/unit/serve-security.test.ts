@@ -505,62 +505,140 @@ describe('an upload as one request body (POST /api/upload)', () => {
     if (!reply.ok) throw new Error(reply.error.message);
     return reply.value.uploadId as string;
   }
-  const post = (path: string, headers: Record<string, string>, body: Uint8Array) =>
-    httpRaw(srv.port, { method: 'POST', path, headers: { 'Content-Length': String(body.length), ...headers }, body });
+  /** A POST with a Content-Length, or (`chunked`) without one: Node then sends the body chunked. */
+  const post = (path: string, headers: Record<string, string>, body: Uint8Array, chunked = false) =>
+    httpRaw(srv.port, { method: 'POST', path, headers: chunked ? headers : { 'Content-Length': String(body.length), ...headers }, body });
+  const creds = (): Record<string, string> => ({ Host: host, Origin: origin, 'X-Gpw-Token': srv.token });
+  const envelope = (r: { body: Buffer }) => JSON.parse(r.body.toString('utf8'));
+  /** A POST written by hand (headers and the part of the body given), its answer read until the server closes. */
+  async function rawPost(path: string, headers: Record<string, string>, body: string): Promise<{ status: number; json: unknown }> {
+    const head = Object.entries({ Host: host, Origin: origin, 'X-Gpw-Token': srv.token, ...headers }).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+    const { data } = await tcpRaw(srv.port, `POST ${path} HTTP/1.1\r\n${head}\r\n${body}`);
+    const status = Number(/^HTTP\/1\.1 (\d+)/.exec(data)?.[1] ?? 0);
+    const text = data.slice(data.indexOf('\r\n\r\n') + 4);
+    return { status, json: text ? JSON.parse(Buffer.from(text, 'latin1').toString('utf8')) : null };
+  }
+  /** The upload's status once it leaves `from` (polled, bounded). */
+  async function settled(ws: WebSocket, uploadId: string, from: string[], id0: number): Promise<{ state?: string; artifacts?: { subtype: string; sha256: string }[]; error?: string }> {
+    let status: { state?: string } = {};
+    for (let i = 0; i < 200; i++) {
+      const s = await call(ws, id0 + i, 'uploadStatus', { uploadId });
+      if (s.reply.ok) status = s.reply.value;
+      if (status.state && !from.includes(status.state)) break;
+      await new Promise((ok) => setTimeout(ok, 50));
+    }
+    return status;
+  }
+  /** Folded stacks of exactly `size` bytes (a valid file of any size from ~20 bytes up). */
+  function foldedOf(size: number): Uint8Array {
+    const lines: string[] = [];
+    let n = 0;
+    for (let i = 0; n + 40 < size; i++) {
+      const line = `main;work${i % 97};leaf${i % 13} ${1 + (i % 5)}\n`;
+      lines.push(line);
+      n += line.length;
+    }
+    const rest = size - n;
+    lines.push(`main;${'x'.repeat(Math.max(rest - 8, 1))} 1\n`.slice(-rest));
+    const text = lines.join('');
+    return new TextEncoder().encode(text.length === size ? text : text.slice(0, size));
+  }
 
   it('takes the body with the right Host, Origin and token, and the upload imports as the pieces would', async () => {
     const ws = await openApi();
     const bytes = new Uint8Array(readFileSync(goProfile('heap')));
     const uploadId = await started(ws, 40, 'heap.pb.gz', bytes.length);
-    const r = await post(`/api/upload?id=${uploadId}`, { Host: host, Origin: origin, 'X-Gpw-Token': srv.token }, bytes);
+    const r = await post(`/api/upload?id=${uploadId}`, creds(), bytes);
     expect(r.status).toBe(200);
     expect(r.headers['content-type']).toMatch(/^application\/json/);
-    expect(JSON.parse(r.body.toString('utf8'))).toMatchObject({ ok: true, value: { uploadId, state: 'receiving', received: bytes.length, size: bytes.length } });
+    expect(envelope(r)).toMatchObject({ ok: true, value: { uploadId, state: 'receiving', received: bytes.length, size: bytes.length } });
+    // A second body for the same upload: refused before a byte is read (a body starts at byte 0).
+    const again = await post(`/api/upload?id=${uploadId}`, creds(), bytes);
+    expect(again.status).toBe(409);
+    expect(envelope(again)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/heap\.pb\.gz: its bytes are already being sent/) } });
     const fin = await call(ws, 41, 'uploadFinish', { uploadId });
     expect(fin.reply).toMatchObject({ ok: true });
-    let status: { state?: string; artifacts?: { subtype: string }[] } = {};
-    for (let i = 0; i < 200 && status.state !== 'done' && status.state !== 'failed'; i++) {
-      await new Promise((ok) => setTimeout(ok, 50));
-      const s = await call(ws, 42 + i, 'uploadStatus', { uploadId });
-      if (s.reply.ok) status = s.reply.value;
-    }
-    expect(status).toMatchObject({ state: 'done', artifacts: [{ subtype: 'heap' }] });
+    expect(await settled(ws, uploadId, ['receiving', 'importing'], 42)).toMatchObject({ state: 'done', artifacts: [{ subtype: 'heap' }] });
   });
 
-  it('refuses a foreign Host (421), a missing or foreign Origin, a missing or wrong token (403), and other methods (405)', async () => {
+  it('cuts bodies of 4 MiB, 4 MiB + 1 and 8 MiB (chunked, no Content-Length) into pieces that add up to the file', async () => {
+    const ws = await openApi();
+    const { createHash } = await import('node:crypto');
+    for (const [i, [size, chunked]] of ([[4 << 20, false], [(4 << 20) + 1, false], [8 << 20, true]] as [number, boolean][]).entries()) {
+      const bytes = foldedOf(size);
+      expect(bytes.length).toBe(size);
+      const uploadId = await started(ws, 500 + 300 * i, `stacks-${i}.folded`, size);
+      const r = await post(`/api/upload?id=${uploadId}`, creds(), bytes, chunked);
+      expect(r.status, `${size}`).toBe(200);
+      expect(envelope(r)).toMatchObject({ ok: true, value: { received: size } });
+      expect((await call(ws, 501 + 300 * i, 'uploadFinish', { uploadId })).reply).toMatchObject({ ok: true });
+      const done = await settled(ws, uploadId, ['receiving', 'importing'], 502 + 300 * i);
+      expect(done.state, done.error).toBe('done');
+      expect(done.artifacts?.[0].sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+    }
+  });
+
+  it('refuses a foreign Host (421), a missing or foreign Origin, a missing or wrong token (403), and other methods (405), CORS included', async () => {
     const ws = await openApi();
     const uploadId = await started(ws, 300, 'x.pb.gz', 4);
     const body = new Uint8Array([1, 2, 3, 4]);
     const path = `/api/upload?id=${uploadId}`;
-    expect((await post(path, { Host: 'evil.example:80', Origin: origin, 'X-Gpw-Token': srv.token }, body)).status).toBe(421);
+    expect((await post(path, { ...creds(), Host: 'evil.example:80' }, body)).status).toBe(421);
     expect((await post(path, { Host: host, 'X-Gpw-Token': srv.token }, body)).status).toBe(403);
-    expect((await post(path, { Host: host, Origin: 'http://evil.example', 'X-Gpw-Token': srv.token }, body)).status).toBe(403);
+    expect((await post(path, { ...creds(), Origin: 'http://evil.example' }, body)).status).toBe(403);
     expect((await post(path, { Host: host, Origin: origin }, body)).status).toBe(403);
-    expect((await post(path, { Host: host, Origin: origin, 'X-Gpw-Token': srv.token.slice(1) + 'x' }, body)).status).toBe(403);
+    expect((await post(path, { ...creds(), 'X-Gpw-Token': srv.token.slice(1) + 'x' }, body)).status).toBe(403);
     // The token in the query string, as the socket takes it, is not enough here.
     expect((await post(`${path}&token=${srv.token}`, { Host: host, Origin: origin }, body)).status).toBe(403);
-    expect((await httpRaw(srv.port, { path, headers: { Host: host, Origin: origin, 'X-Gpw-Token': srv.token } })).status).toBe(405);
+    expect((await httpRaw(srv.port, { path, headers: creds() })).status).toBe(405);
+    // A browser's preflight for another origin's POST with the token header gets no CORS grant.
+    for (const o of [origin, 'http://evil.example']) {
+      const pre = await httpRaw(srv.port, { method: 'OPTIONS', path, headers: { Host: host, Origin: o, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'x-gpw-token' } });
+      expect(pre.status, o).toBeGreaterThanOrEqual(400);
+      expect(Object.keys(pre.headers).filter((h) => h.startsWith('access-control-')), o).toEqual([]);
+    }
     // None of those wrote a byte.
     const s = await call(ws, 301, 'uploadStatus', { uploadId });
     expect(s.reply).toMatchObject({ ok: true, value: { received: 0 } });
   });
 
-  it('answers an unknown upload and a body past the announced size with an error envelope, and keeps serving', async () => {
+  it('answers an unknown upload, a Content-Length past the announced size and a chunked body past it with an error envelope, and keeps serving', async () => {
     const ws = await openApi();
-    const creds = { Host: host, Origin: origin, 'X-Gpw-Token': srv.token };
-    const unknown = await post('/api/upload?id=nope', creds, new Uint8Array(10));
+    const unknown = await post('/api/upload?id=nope', creds(), new Uint8Array(10));
     expect(unknown.status).toBe(400);
-    expect(JSON.parse(unknown.body.toString('utf8'))).toMatchObject({ ok: false, error: { code: 'not_found' } });
-    const noId = await post('/api/upload', creds, new Uint8Array(0));
+    expect(envelope(unknown)).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    const noId = await post('/api/upload', creds(), new Uint8Array(0));
     expect(noId.status).toBe(400);
-    expect(JSON.parse(noId.body.toString('utf8')).ok).toBe(false);
-    // 5 MiB announced as 1 MiB: the first piece (4 MiB) is past the size; the rest of the body is read and dropped.
-    const uploadId = await started(ws, 310, 'big.txt', 1 << 20);
-    const tooLong = await post(`/api/upload?id=${uploadId}`, creds, new Uint8Array(5 << 20));
-    expect(tooLong.status).toBe(400);
-    expect(JSON.parse(tooLong.body.toString('utf8'))).toMatchObject({ ok: false, error: { code: 'invalid_argument', message: expect.stringMatching(/big\.txt: pieces past the announced size/) } });
+    expect(envelope(noId).ok).toBe(false);
+    // 5 MiB announced as 1 MiB: refused from its Content-Length, before a byte is read. (Raw requests:
+    // the server answers before the body is sent and closes, which Node's own client reports as a reset.)
+    const big = await started(ws, 310, 'big.txt', 1 << 20);
+    const tooLong = await rawPost(`/api/upload?id=${big}`, { 'Content-Length': String(5 << 20) }, '');
+    expect(tooLong.status).toBe(413);
+    expect(tooLong.json).toMatchObject({ ok: false, error: { message: 'big.txt: a body of 5242880 bytes, past the announced size of 1048576 bytes' } });
+    expect((await call(ws, 311, 'uploadStatus', { uploadId: big })).reply).toMatchObject({ ok: true, value: { state: 'receiving', received: 0 } });
+    // Chunked (no length to go by): its first piece (4 MiB) is refused, the upload cancelled.
+    const chunked = await started(ws, 312, 'chunked.txt', 1 << 20);
+    const piece = (4 << 20) + 1;
+    const refusedPiece = await rawPost(`/api/upload?id=${chunked}`, { 'Transfer-Encoding': 'chunked' }, `${piece.toString(16)}\r\n${'\0'.repeat(piece)}\r\n`);
+    expect(refusedPiece.status).toBe(400);
+    expect(refusedPiece.json).toMatchObject({ ok: false, error: { code: 'invalid_argument', message: expect.stringMatching(/chunked\.txt: pieces past the announced size/) } });
+    expect((await call(ws, 313, 'uploadStatus', { uploadId: chunked })).reply).toMatchObject({ ok: true, value: { state: 'cancelled' } });
     expect(srv.exited()).toBe(false);
-    const info = await call(ws, 311, 'libraryInfo', {});
-    expect(info.reply).toMatchObject({ ok: true });
+    expect((await call(ws, 314, 'libraryInfo', {})).reply).toMatchObject({ ok: true });
+  });
+
+  it('cancels an upload whose body breaks off, and keeps serving', async () => {
+    const ws = await openApi();
+    const uploadId = await started(ws, 320, 'cut.txt', 10 << 20);
+    await new Promise<void>((resolve) => {
+      const sock = connect(srv.port, '127.0.0.1', () => {
+        sock.write(`POST /api/upload?id=${uploadId} HTTP/1.1\r\nHost: ${host}\r\nOrigin: ${origin}\r\nX-Gpw-Token: ${srv.token}\r\nContent-Length: ${10 << 20}\r\n\r\n`);
+        sock.write(Buffer.alloc(1 << 20), () => setTimeout(() => (sock.destroy(), resolve()), 200));
+      });
+      sock.on('error', () => resolve());
+    });
+    expect(await settled(ws, uploadId, ['receiving'], 321)).toMatchObject({ state: 'cancelled' });
+    expect(srv.exited()).toBe(false);
   });
 });
