@@ -21,7 +21,7 @@ import { buildGcModel, gcTradeoff } from '../../src-main/analysis/gc/gc-analysis
 import { assistedRate } from '../../src-main/analysis/gc/mark-phase';
 import { simulate } from '../../src-main/analysis/gc/simulate';
 import { parseGctrace } from '../../src-main/formats/gctrace/parse-gctrace';
-import { baselineModel, calibrate, evaluateCorpus, gogcReadBack, limitAccounting, limitAccountingSummary, readCorpus, settingsOfEnv, TARGETS, type PredictionRow } from '../helpers/gc-corpus';
+import { baselineModel, calibrate, evaluateCorpus, gogcReadBack, limitAccounting, limitAccountingSummary, medianHalfWidth, readCorpus, settingsOfEnv, TARGETS, type PredictionRow } from '../helpers/gc-corpus';
 import { repeatability } from '../helpers/gc-repeat';
 import { repoPath } from '../helpers/paths';
 
@@ -34,9 +34,7 @@ function line(label: string, rows: PredictionRow[]): string {
   const quiet = rows.filter((r) => !r.noisy);
   const cover = (k: keyof PredictionRow['inRange']): string => `${((100 * rows.filter((r) => r.inRange[k]).length) / rows.length).toFixed(0)}`;
   const within = (k: 'gcCount' | 'peakHeap'): number => rows.filter((r) => Math.abs(r.error[k]) <= TARGETS[k]).length;
-  // A range's half width as a share of the prediction (median over the rows).
-  const halfWidth = (k: 'gcCount' | 'peakHeapBytes'): string =>
-    (med(rows.filter((r) => r.predicted[k] > 0).map((r) => (r.range[k][1] - r.range[k][0]) / 2 / r.predicted[k])) * 100).toFixed(0);
+  const halfWidth = (k: 'gcCount' | 'peakHeapBytes'): string => (medianHalfWidth(rows, k) * 100).toFixed(0);
   const signed = (k: 'gcCount' | 'peakHeap'): string => `${(med(rows.map((r) => r.error[k])) * 100).toFixed(1)}`;
   return (
     `${label.padEnd(22)} n=${String(rows.length).padStart(3)}  count ${(med(rows.map((r) => Math.abs(r.error.gcCount))) * 100).toFixed(1).padStart(5)} % (signed ${signed('gcCount').padStart(5)}, in ${within('gcCount')})` +
@@ -78,15 +76,13 @@ test.skipIf(process.env.GC_EVAL_SPREAD === '1')('GC what-if summary on the full 
   }
   const worst = (k: 'gcCount' | 'peakHeap' | 'gcCpuPp'): number => Math.max(...selfReplay.map((r) => Math.abs(r.error[k])));
   out.push(`self-replay worst: count ${(worst('gcCount') * 100).toFixed(2)} %, peak ${(worst('peakHeap') * 100).toFixed(2)} %, cpu ${worst('gcCpuPp').toFixed(2)} pp over ${selfReplay.length}`);
-  const cal = calibrate(predictions);
+  const rates = (c: ReturnType<typeof calibrate>): string =>
+    `count ${c.gogc.gcCount.toFixed(2)}, peak ${c.gogc.peakHeap.toFixed(2)}, limit ${c.limit.gcCount.toFixed(2)} / ${c.limit.peakHeap.toFixed(2)}`;
   out.push(
     `range rates (90th percentile of the error per unit of distance here; error-bands.ts VALIDATION_ERROR has count ${VALIDATION_ERROR.gogc.gcCount}, peak ${VALIDATION_ERROR.gogc.peakHeap}, ` +
-      `limit ${VALIDATION_ERROR.limit.gcCount} / ${VALIDATION_ERROR.limit.peakHeap}): count ${cal.gogc.gcCount.toFixed(2)}, peak ${cal.gogc.peakHeap.toFixed(2)}, limit ${cal.limit.gcCount.toFixed(2)} / ${cal.limit.peakHeap.toFixed(2)}`,
+      `limit ${VALIDATION_ERROR.limit.gcCount} / ${VALIDATION_ERROR.limit.peakHeap}): ${rates(calibrate(predictions))}`,
   );
-  for (const shape of [...new Set(predictions.map((r) => r.shape))].sort()) {
-    const c = calibrate(predictions.filter((r) => r.shape === shape));
-    out.push(`  ${shape}: count ${c.gogc.gcCount.toFixed(2)}, peak ${c.gogc.peakHeap.toFixed(2)}, limit ${c.limit.gcCount.toFixed(2)} / ${c.limit.peakHeap.toFixed(2)}`);
-  }
+  for (const shape of [...new Set(predictions.map((r) => r.shape))].sort()) out.push(`  ${shape}: ${rates(calibrate(predictions.filter((r) => r.shape === shape)))}`);
   const back = gogcReadBack(dir, pick);
   const misread = back.misread.map((r) => `${r.name} ${r.set}→${r.read} (${r.source})`).join(', ');
   out.push(`GOGC read back from the goals: ${back.runs - back.misread.length}/${back.runs} runs without a limit${misread ? ` (${misread})` : ''}`);

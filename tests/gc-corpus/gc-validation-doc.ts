@@ -14,7 +14,7 @@ import { buildGcModel, gcTradeoff, TRADEOFF_GOGC } from '../../src-main/analysis
 import { PHASE_SPREAD, PHASES } from '../../src-main/analysis/gc/phases';
 import { simulate } from '../../src-main/analysis/gc/simulate';
 import { parseGctrace } from '../../src-main/formats/gctrace/parse-gctrace';
-import { baselineTrace, calibrate, evaluateCorpus, gogcReadBack, limitAccounting, limitAccountingSummary, misses, readCorpus, settingsOfEnv, TARGETS, type PredictionRow } from '../helpers/gc-corpus';
+import { baselineTrace, calibrate, evaluateCorpus, gogcReadBack, limitAccounting, limitAccountingSummary, medianHalfWidth, misses, readCorpus, settingsOfEnv, TARGETS, type PredictionRow } from '../helpers/gc-corpus';
 // @ts-expect-error: a plain .mjs module shared with scripts/gc-validation.mjs
 import { FRESH as FRESH_SHAPES } from '../go/gcload-corpus.mjs';
 import { repeatability, type RepeatRow } from '../helpers/gc-repeat';
@@ -42,10 +42,8 @@ function summary(rows: PredictionRow[], title: string): string[] {
   const traced = rows.filter((r) => r.fromTrace);
   const medAbs = (pick: (r: PredictionRow) => number, rs: PredictionRow[]): number => med(rs.map((r) => Math.abs(pick(r))));
   const twin = rows.filter((r) => r.fromTrace && r.fromTracedLog);
-  // A range's half width: a share of the prediction (count, peak) or percentage points (GC CPU); the median over the rows.
-  const halfWidth = (k: 'gcCount' | 'peakHeapBytes'): string =>
-    `±${(med(rows.filter((r) => r.predicted[k] > 0).map((r) => (r.range[k][1] - r.range[k][0]) / 2 / r.predicted[k])) * 100).toFixed(0)} %`;
-  const cpuHalfWidth = `±${med(rows.map((r) => ((r.range.gcCpuFraction[1] - r.range.gcCpuFraction[0]) / 2) * 100)).toFixed(1)} pp`;
+  const halfWidth = (k: 'gcCount' | 'peakHeapBytes'): string => `±${(medianHalfWidth(rows, k) * 100).toFixed(0)} %`;
+  const cpuHalfWidth = `±${medianHalfWidth(rows, 'gcCpuFraction').toFixed(1)} pp`;
   const three = (e: (r: PredictionRow) => PredictionRow['error'], rs: PredictionRow[]): string =>
     `${(medAbs((r) => e(r).gcCount, rs) * 100).toFixed(1)} % count, ${(medAbs((r) => e(r).peakHeap, rs) * 100).toFixed(1)} % peak, ${medAbs((r) => e(r).gcCpuPp, rs).toFixed(1)} pp GC CPU`;
   return [

@@ -92,6 +92,16 @@ export const errorsOf = (p: Figures, a: Figures): PredictionRow['error'] => ({
 export const predictedFigures = (w: GcWhatIf): Figures => ({ gcCount: w.predicted.gcCount, peakHeapBytes: w.predicted.peakHeapBytes, gcCpuFraction: w.predicted.gcCpuFraction });
 /** A recording's own figures (its GC CPU from its cycles, as the what-if counts it). */
 export const recordedFigures = (m: GcModel): Figures => ({ gcCount: m.recorded.gcCount, peakHeapBytes: m.recorded.peakHeapBytes, gcCpuFraction: m.recorded.gcCpuFractionFromCycles });
+/**
+ * The median over `rows` of a range's half width: a share of the prediction for count and peak
+ * (rows predicting 0 left out), percentage points for GC CPU. The upper of two middle values.
+ */
+export function medianHalfWidth(rows: PredictionRow[], k: 'gcCount' | 'peakHeapBytes' | 'gcCpuFraction'): number {
+  const halves = k === 'gcCpuFraction'
+    ? rows.map((r) => ((r.range.gcCpuFraction[1] - r.range.gcCpuFraction[0]) / 2) * 100)
+    : rows.filter((r) => r.predicted[k] > 0).map((r) => (r.range[k][1] - r.range[k][0]) / 2 / r.predicted[k]);
+  return [...halves].sort((a, b) => a - b)[Math.floor(halves.length / 2)] ?? NaN;
+}
 /** Whether each actual figure lies in the range a what-if showed (the count's range widened to whole cycles). */
 export const inRangeOf = (w: GcWhatIf, a: Figures): PredictionRow['inRange'] => ({
   gcCount: a.gcCount >= Math.floor(w.bands.gcCount.low) && a.gcCount <= Math.ceil(w.bands.gcCount.high),
