@@ -22,12 +22,12 @@
 //                                                          BENCH_PAGE_PROFILE=1: a CPU profile of the page through the chip's step,
 //                                                          BENCH_PAGE_PROFILE=inverted: through the inverted view's step)
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeBigProfile, BIG_PROFILE_SAMPLES } from './make-big-profile.mjs';
-import { fmt, load, med, median, timed } from './bench-timing.mjs';
+import { fmt, load, med, median, procPeakMiB, procStat, timed } from './bench-timing.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -106,9 +106,7 @@ function stepMeter(app) {
   /** gpw serve's CPU time so far (user + sys, all its threads), in ms; 0 where /proc is missing. */
   const serverCpu = () => {
     try {
-      const stat = readFileSync(`/proc/${app.serverPid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+      return procStat(`/proc/${app.serverPid}/stat`).cpuMs;
     } catch {
       return 0;
     }
@@ -123,9 +121,7 @@ function stepMeter(app) {
       for (const pid of readdirSync('/proc')) {
         if (!/^\d+$/.test(pid)) continue;
         try {
-          const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-          const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-          procs.set(Number(pid), { ppid: Number(f[1]), ms: ((Number(f[11]) + Number(f[12])) * 1000) / 100 });
+          procs.set(Number(pid), procStat(`/proc/${pid}/stat`));
         } catch {
           // ended meanwhile
         }
@@ -138,7 +134,7 @@ function stepMeter(app) {
         return false;
       };
       let ms = 0;
-      for (const [pid, p] of procs) if (mine(pid)) ms += p.ms;
+      for (const [pid, p] of procs) if (mine(pid)) ms += p.cpuMs;
       return ms;
     } catch {
       return 0;
@@ -147,8 +143,8 @@ function stepMeter(app) {
   /** gpw serve's peak RSS so far (VmHWM), in MiB; '?' where /proc is missing. */
   const serverPeakMiB = () => {
     try {
-      const kb = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${app.serverPid}/status`, 'utf8'));
-      return kb ? (Number(kb[1]) / 1024).toFixed(0) : '?';
+      const mib = procPeakMiB(app.serverPid);
+      return Number.isFinite(mib) ? mib.toFixed(0) : '?';
     } catch {
       return '?';
     }
@@ -158,9 +154,8 @@ function stepMeter(app) {
     const out = new Map();
     try {
       for (const tid of readdirSync(`/proc/${app.serverPid}/task`)) {
-        const stat = readFileSync(`/proc/${app.serverPid}/task/${tid}/stat`, 'utf8');
-        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        out.set(`${tid} ${stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))}`, ((Number(f[11]) + Number(f[12])) * 1000) / 100);
+        const t = procStat(`/proc/${app.serverPid}/task/${tid}/stat`);
+        out.set(`${tid} ${t.name}`, t.cpuMs);
       }
     } catch {
       // a thread ended while read, or no /proc

@@ -17,21 +17,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CHROMIUM, openServedPage } from './served-page.mjs';
 import { ensureTrace } from '../go/trace-gen.mjs';
-import { load, median, timed } from './bench-timing.mjs';
+import { load, median, procPeakMiB, procStat, timed } from './bench-timing.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SCALE = Number(process.env.BENCH_TRACE_SCALE ?? 60);
 const TOOLCHAINS = (process.env.BENCH_TRACE_GO ?? 'local,go1.22.12').split(',');
 
-/** CPU ms (user + sys, all threads) a process has used, and its peak RSS in MiB (Linux /proc). */
-function procCpuMs(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks of 1/100 s
-}
-function procPeakMiB(pid) {
-  return Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
-}
+/** CPU ms (user + sys, all threads) a process has used (Linux /proc). */
+const procCpuMs = (pid) => procStat(`/proc/${pid}/stat`).cpuMs;
 for (const [path, what] of [[join(ROOT, 'out/main/cli.js'), 'run `npm run build` first'], [CHROMIUM, `${CHROMIUM} is missing`]]) {
   if (!existsSync(path)) {
     console.error(`bench: ${what}`);
