@@ -13,6 +13,7 @@ import { MAX_IMPORT_BYTES, dispatch, type GpwApi } from '../api/contract.js';
 import { decodeFrame, encodeFrame } from '../api/wire.js';
 import { staticFilePath, staticHeaders } from './static-files.js';
 import { receiveUploadBody } from './upload-body.js';
+import { timingLine, timingOn } from '../timing-log.js';
 
 export interface ServeOptions {
   api: GpwApi;
@@ -156,7 +157,7 @@ function serveSocket(ws: WebSocket, api: GpwApi): void {
     void dispatch(api, request?.method, request?.args).then((envelope) => {
       const t1 = performance.now();
       if (ws.readyState === ws.OPEN) ws.send(encodeFrame({ id, ...envelope }));
-      if (process.env.GPW_TIMING) process.stderr.write(`serve ${String(request?.method)}: ${(t1 - t0).toFixed(0)} ms + send ${(performance.now() - t1).toFixed(0)} ms (in ${data.length} B)\n`);
+      if (timingOn) timingLine(`serve ${String(request?.method)}: ${(t1 - t0).toFixed(0)} ms + send ${(performance.now() - t1).toFixed(0)} ms (in ${data.length} B)`);
     });
   });
 }

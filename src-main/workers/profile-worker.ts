@@ -29,6 +29,7 @@ import { gunzipShared } from './shared-gunzip.js';
 import { ScanHelper, SCAN_HELPER_ROLE, serveScanHelper } from './scan-helper.js';
 import { receiveReadAhead, type ReadAheadData } from './read-ahead.js';
 import { detectFormat, DETECT_HEAD_BYTES } from '../formats/detect-format.js';
+import { timingLine, timingOn } from '../timing-log.js';
 import { warmUpWhenIdle } from './warm-up.js';
 import { buildFrameTable, type FrameTable } from '../analysis/frames.js';
 import { addWalkFigures, AppHelper, APP_HELPER_ROLE, serveAppHelper, threadCpuMs, walkAccumulator, walkBlock, walkClaimedBlocks, walkFigures, type HelperResult, type MarkedWalkJob } from './app-helper.js';
@@ -171,7 +172,7 @@ function startFirstFlameOnHelper(sha256: string): void {
     if (!FlameStructure.fits(profile) || minShare === 0 || structures.get(view)?.has(false) || helperStructures.has(view)) return;
     const frames = buildFrameTable(profile, { showAddresses: true });
     const made = appHelper().trie({ stacks: stackColumns(profile), frames, inverted: false, minShare }).then((r) => {
-      if (timing) process.stderr.write(`worker first flame's trie, on the helper: ${r.ms.toFixed(0)} ms (its thread's CPU ${r.cpuMs.toFixed(0)} ms)\n`);
+      if (timingOn) timingLine(`worker first flame's trie, on the helper: ${r.ms.toFixed(0)} ms (its thread's CPU ${r.cpuMs.toFixed(0)} ms)`);
       return keepStructure(view, new FlameStructure(profile, false, minShare, r.value));
     });
     helperStructures.set(view, made);
@@ -256,7 +257,7 @@ function narrowFromParent(parent: ProfileView, kept: Int32Array, inverted: boole
 /** A chip's trie the helper makes (narrowFromParent), kept with the chip's view once made. */
 function keepNarrowed(view: ProfileView, inverted: boolean, from: { made: Promise<HelperResult<PartitionedStacks>>; minShare: number }): Promise<FlameStructure> {
   const made = from.made.then((r) => {
-    if (timing) process.stderr.write(`worker chip's trie, on the helper: ${r.ms.toFixed(0)} ms (its thread's CPU ${r.cpuMs.toFixed(0)} ms)\n`);
+    if (timingOn) timingLine(`worker chip's trie, on the helper: ${r.ms.toFixed(0)} ms (its thread's CPU ${r.cpuMs.toFixed(0)} ms)`);
     return keepStructure(view, new FlameStructure(view.profile, inverted, from.minShare, r.value));
   });
   return pendingTrie(view, inverted, made);
@@ -286,7 +287,7 @@ function partitionInTwo(view: ProfileView, inverted: boolean): Promise<FlameStru
     inverted,
     theirs.then(
       (r) => {
-        if (timing) process.stderr.write(`worker trie in two threads: ${ownMs.toFixed(0)} ms here, ${r.ms.toFixed(0)} ms on the helper (its thread's CPU ${r.cpuMs.toFixed(0)} ms)\n`);
+        if (timingOn) timingLine(`worker trie in two threads: ${ownMs.toFixed(0)} ms here, ${r.ms.toFixed(0)} ms on the helper (its thread's CPU ${r.cpuMs.toFixed(0)} ms)`);
         return made(two.finish(r.value));
       },
       () => made(two.finish(null)),
@@ -330,7 +331,7 @@ async function decodeInTwo(source: ProfileSource): Promise<void> {
     // The helper decoded nothing (it came too late to claim a block): its answer is not waited for.
     const rest = 'decoded' in own && own.decoded === nBlocks ? null : await theirs;
     const whole = 'decoded' in own && (rest === null ? own.decoded === nBlocks : 'decoded' in rest.value && own.decoded + rest.value.decoded === nBlocks);
-    if (timing) process.stderr.write(`worker decode in two threads: ${(performance.now() - t0).toFixed(0)} ms (blocks: ${'decoded' in own ? own.decoded : 'stopped'} here, ${rest ? ('decoded' in rest.value ? rest.value.decoded : 'stopped') + ` on the helper, its CPU ${rest.cpuMs.toFixed(0)} ms` : 'none on the helper'})\n`);
+    if (timingOn) timingLine(`worker decode in two threads: ${(performance.now() - t0).toFixed(0)} ms (blocks: ${'decoded' in own ? own.decoded : 'stopped'} here, ${rest ? ('decoded' in rest.value ? rest.value.decoded : 'stopped') + ` on the helper, its CPU ${rest.cpuMs.toFixed(0)} ms` : 'none on the helper'})`);
     if (whole) touch(cache, source.sha256, pruneDroppedFrames(profileOfBlocks(located.skeleton, blocks)), CACHE_SIZE);
   } catch {
     // Bad input: profilesFor decodes it again and says what is wrong.
@@ -467,7 +468,7 @@ function walkInTwo(profile: Profile, mark: Uint8Array, figures?: { frames: Frame
     walkBlock(job, b);
     redone++;
   }
-  if (timing) process.stderr.write(`worker chip's walk of the stacks${job.figures ? ' and figures' : ''}: ${(performance.now() - t0).toFixed(0)} ms (blocks: ${here} here, ${nBlocks - here - redone} on the helper, ${redone} the helper had not finished walked here too${job.figures ? `; ${figured ? `the helper's figures after ${waited.toFixed(0)} ms` : 'no figures: made again from the kept stacks'}` : ''})\n`);
+  if (timingOn) timingLine(`worker chip's walk of the stacks${job.figures ? ' and figures' : ''}: ${(performance.now() - t0).toFixed(0)} ms (blocks: ${here} here, ${nBlocks - here - redone} on the helper, ${redone} the helper had not finished walked here too${job.figures ? `; ${figured ? `the helper's figures after ${waited.toFixed(0)} ms` : 'no figures: made again from the kept stacks'}` : ''})`);
   return { keep: job.keep, figured };
 }
 
@@ -548,7 +549,7 @@ function startReadAhead(bytes: Uint8Array, data: MessagePort | undefined): void 
   const scan = scanBytes(bytes, ahead);
   // Its error is the summarize's to report; unclaimed, it is nobody's.
   scan.then(
-    (p) => process.env.GPW_TIMING && process.stderr.write(`worker read-ahead scan: ${(performance.now() - t0).toFixed(0)} ms (${p ? 'scanned' : 'to be decoded'}; gunzipped ${by})\n`),
+    (p) => timingOn && timingLine(`worker read-ahead scan: ${(performance.now() - t0).toFixed(0)} ms (${p ? 'scanned' : 'to be decoded'}; gunzipped ${by})`),
     () => undefined,
   );
   readAhead = { bytes, scan };
@@ -670,7 +671,6 @@ function handle(req: WorkerRequest, id: number): unknown {
 let lastRequestAt = Date.now();
 /** One request at a time, in the order sent (an import's scan waits for its helper). */
 let queue = Promise.resolve();
-const timing = Boolean(process.env.GPW_TIMING);
 
 if (workerData?.role === SCAN_HELPER_ROLE) serveScanHelper(parentPort!);
 else if (workerData?.role === APP_HELPER_ROLE) serveAppHelper(parentPort!);
@@ -686,7 +686,7 @@ else {
 async function answer(msg: { id: number; req: WorkerRequest }): Promise<void> {
   lastRequestAt = Date.now();
   const t0 = performance.now();
-  const cpu0 = timing ? threadCpuMs() : 0;
+  const cpu0 = timingOn ? threadCpuMs() : 0;
   let value: unknown;
   try {
     value = handle(msg.req, msg.id);
@@ -707,7 +707,7 @@ async function reply(msg: { id: number; req: WorkerRequest }, answer: unknown, t
     parentPort!.postMessage(errorReply(msg.id, err));
     return;
   }
-  if (timing) process.stderr.write(`worker ${msg.req.op}: ${(performance.now() - t0).toFixed(0)} ms (this thread's CPU ${(threadCpuMs() - cpu0).toFixed(0)} ms)\n`);
+  if (timingOn) timingLine(`worker ${msg.req.op}: ${(performance.now() - t0).toFixed(0)} ms (this thread's CPU ${(threadCpuMs() - cpu0).toFixed(0)} ms)`);
   // Copied, not transferred: a transfer detaches its buffers, and V8 throws away every optimised
   // typed-array loop of a thread at its first detach and compiles them slower after it (warm-up.ts).
   parentPort!.postMessage({ id: msg.id, ok: true, value } satisfies WorkerReply);
@@ -716,9 +716,9 @@ async function reply(msg: { id: number; req: WorkerRequest }, answer: unknown, t
     const { sha256 } = msg.req.source;
     queue = queue.then(() => {
       const t1 = performance.now();
-      const cpu1 = timing ? threadCpuMs() : 0;
+      const cpu1 = timingOn ? threadCpuMs() : 0;
       prebuildFirstFlame(sha256);
-      if (timing) process.stderr.write(`worker first flame's trie, ahead: ${(performance.now() - t1).toFixed(0)} ms (this thread's CPU ${(threadCpuMs() - cpu1).toFixed(0)} ms)\n`);
+      if (timingOn) timingLine(`worker first flame's trie, ahead: ${(performance.now() - t1).toFixed(0)} ms (this thread's CPU ${(threadCpuMs() - cpu1).toFixed(0)} ms)`);
     });
   }
 }

@@ -32,7 +32,8 @@ describe('gpw import reads a big gzip file ahead', () => {
     const imported = await run(process.execPath, [repoPath('bin/gpw.js'), 'import', file, '--json'], { GPW_LIBRARY: library, GPW_TIMING: '1' }, 180_000);
     expect(imported.code, imported.stderr).toBe(0);
     // The worker's scan of the bytes read ahead (gunzipped by the entry, its samples located by the worker as they came) is the one the import used.
-    expect(imported.stderr).toMatch(/worker read-ahead scan: \d+ ms \(scanned; gunzipped by the entry, samples located as they came\)/);
+    // (Each GPW_TIMING line starts with the wall clock's time of day, to line up the lines of several threads.)
+    expect(imported.stderr).toMatch(/^\d\d:\d\d:\d\d\.\d{3} worker read-ahead scan: \d+ ms \(scanned; gunzipped by the entry, samples located as they came\)$/m);
     const { artifacts } = JSON.parse(imported.stdout) as { artifacts: { id: string; summary: { sampleCount: number } }[] };
     expect(artifacts[0].summary.sampleCount).toBe(SAMPLES);
     const [ours, decoded] = await Promise.all([gpw(library, 'top', artifacts[0].id), gpw(library, 'top', file)]);
