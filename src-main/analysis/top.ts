@@ -154,14 +154,23 @@ export class Accumulator {
   bits = 0;
   /** Per node of a trie's PrefixNames (addBelow), the values of the samples added at it, every type (stride 4); null until the first. */
   private prefixSums: Float64Array | null = null;
+  /**
+   * The frame table's columns, held here: add() then reads only this object's fields. (Read
+   * through the table, V8 at times threw away add()'s optimised code when another table was
+   * made, "code dependencies", and did not optimise it again: a whole walk three times slower.)
+   */
+  private readonly locFrameStart: Uint32Array;
+  private readonly frameName: Int32Array;
 
   /** `types`: the sample type indices to add up, in the order they come in each sample's values. */
   constructor(
-    private readonly frames: FrameTable,
+    frames: FrameTable,
     readonly types: number[],
     single: Int32Array = singleFrameNames(frames),
   ) {
     const n = frames.names.length;
+    this.locFrameStart = frames.locFrameStart;
+    this.frameName = frames.frameName;
     this.nNames = n;
     this.nTypes = types.length;
     this.stride = this.nTypes <= 4 ? 4 : this.nTypes;
@@ -194,7 +203,7 @@ export class Accumulator {
       return;
     }
     const { types, nTypes, flat, cum, totals, seenInSample, single } = this;
-    const { locFrameStart, frameName } = this.frames;
+    const { locFrameStart, frameName } = this;
     const v0 = values[vbase + types[0]];
     const v1 = nTypes > 1 ? values[vbase + types[1]] : 0;
     const v2 = nTypes > 2 ? values[vbase + types[2]] : 0;
@@ -257,7 +266,7 @@ export class Accumulator {
     }
     if (!this.takeValues(values, vbase) || end <= start) return;
     const { flat, cum, seenInSample, v } = this;
-    const { locFrameStart, frameName } = this.frames;
+    const { locFrameStart, frameName } = this;
     const v0 = v[0];
     const v1 = v[1];
     const v2 = v[2];
@@ -301,8 +310,7 @@ export class Accumulator {
 
   /** add() for more than four types. */
   private addAny(s: number, locs: Uint32Array, start: number, end: number, values: Float64Array, vbase: number): void {
-    const { types, nTypes, flat, cum, totals, seenInSample, frames, v } = this;
-    const { locFrameStart, frameName } = frames;
+    const { types, nTypes, flat, cum, totals, seenInSample, locFrameStart, frameName, v } = this;
     let any = false;
     for (let k = 0; k < nTypes; k++) {
       v[k] = values[vbase + types[k]];
@@ -396,18 +404,25 @@ export class EdgeWalk {
   private readonly into: Uint8Array;
   /** With `labelsOnly`: per location, 1 when it holds such a function (a sample without one adds no edge and is not walked); else null. */
   private readonly locInto: Uint8Array | null = null;
+  /** The frame table's columns, held here as Accumulator holds them (add() is called once per sample). */
+  private readonly locFrameStart: Uint32Array;
+  private readonly frameName: Int32Array;
+  private readonly frameInline: Uint8Array;
 
   /**
    * `labelsOnly`: only the edges into shown functions that appear as an inlined frame somewhere
    * (the only ones an inline label depends on: see EdgeTable.labels); the others are not kept.
    */
   constructor(
-    private readonly frames: FrameTable,
+    frames: FrameTable,
     private readonly shown: Uint8Array,
     labelsOnly = false,
   ) {
     this.edges = new EdgeTable(frames.names.length * 4);
     const { locFrameStart, frameName } = frames;
+    this.locFrameStart = locFrameStart;
+    this.frameName = frameName;
+    this.frameInline = frames.frameInline;
     this.into = shown;
     if (labelsOnly) {
       const into = (this.into = inlinedNames(frames));
@@ -427,8 +442,7 @@ export class EdgeWalk {
   /** Sample `s` with value v and locations locs[start..end), leaf first. */
   add(s: number, locs: Uint32Array, start: number, end: number, v: number): void {
     if (v === 0) return;
-    const { locFrameStart, frameName, frameInline } = this.frames;
-    const { locShown, shown, into, edges, locInto } = this;
+    const { locFrameStart, frameName, frameInline, locShown, shown, into, edges, locInto } = this;
     if (locInto && !anyMarked(locInto, locs, start, end)) return;
     let parent = -1;
     for (let li = end - 1; li >= start; li--) {
