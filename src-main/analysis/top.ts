@@ -198,59 +198,80 @@ export class Accumulator {
 
   /** Sample `s` (a number no other sample added has: its index): locations locs[start..end), leaf first; its values values[vbase + types[k]]. */
   add(s: number, locs: Uint32Array, start: number, end: number, values: Float64Array, vbase: number): void {
+    this.addSamples(s, s + 1, locs, null, start, end, values, vbase, 0);
+  }
+
+  /**
+   * Samples from..to-1, sample s's locations locs[starts[s]..starts[s+1]) and its values
+   * values[s * nValues + types[k]] (a profile's columns); or, `starts` null, the one sample `from`
+   * with add()'s arguments. The loop and the sample's walk are one function, so that a whole
+   * profile's walk is optimised as one loop whatever V8 made of a per-sample method: in some app
+   * imports it left add() in baseline code, called 1.6 million times from an optimised loop, and
+   * the import's figures took three times as long.
+   */
+  private addSamples(from: number, to: number, locs: Uint32Array, starts: Uint32Array | null, start: number, end: number, values: Float64Array, vbase: number, nValues: number): void {
     if (this.stride !== 4) {
-      this.addAny(s, locs, start, end, values, vbase);
+      for (let s = from; s < to; s++) {
+        if (starts === null) this.addAny(s, locs, start, end, values, vbase);
+        else this.addAny(s, locs, starts[s], starts[s + 1], values, s * nValues);
+      }
       return;
     }
-    const { types, nTypes, flat, cum, totals, seenInSample, single } = this;
-    const { locFrameStart, frameName } = this;
-    const v0 = values[vbase + types[0]];
-    const v1 = nTypes > 1 ? values[vbase + types[1]] : 0;
-    const v2 = nTypes > 2 ? values[vbase + types[2]] : 0;
-    const v3 = nTypes > 3 ? values[vbase + types[3]] : 0;
-    if (v0 !== 0) totals[0] += Math.abs(v0);
-    if (v1 !== 0) totals[1] += Math.abs(v1);
-    if (v2 !== 0) totals[2] += Math.abs(v2);
-    if (v3 !== 0) totals[3] += Math.abs(v3);
-    this.bits = 0;
-    if ((v0 === 0 && v1 === 0 && v2 === 0 && v3 === 0) || end <= start) return;
-    const locBits = this.locBits;
-    let bits = 0;
-    // Each of the sample's functions once, every type's value added where it is first met.
-    for (let li = start; li < end; li++) {
-      const loc = locs[li];
-      if (locBits !== null) bits |= locBits[loc];
-      const one = single[loc];
-      if (one >= 0) {
-        if (seenInSample[one] !== s) {
-          seenInSample[one] = s;
-          const at = one << 2;
-          cum[at] += v0;
-          cum[at + 1] += v1;
-          cum[at + 2] += v2;
-          cum[at + 3] += v3;
+    const { types, nTypes, flat, cum, totals, seenInSample, single, locFrameStart, frameName, locBits } = this;
+    const t1 = nTypes > 1 ? types[1] : -1;
+    const t2 = nTypes > 2 ? types[2] : -1;
+    const t3 = nTypes > 3 ? types[3] : -1;
+    for (let s = from; s < to; s++) {
+      const a = starts === null ? start : starts[s];
+      const b = starts === null ? end : starts[s + 1];
+      const vb = starts === null ? vbase : s * nValues;
+      const v0 = values[vb + types[0]];
+      const v1 = t1 >= 0 ? values[vb + t1] : 0;
+      const v2 = t2 >= 0 ? values[vb + t2] : 0;
+      const v3 = t3 >= 0 ? values[vb + t3] : 0;
+      if (v0 !== 0) totals[0] += Math.abs(v0);
+      if (v1 !== 0) totals[1] += Math.abs(v1);
+      if (v2 !== 0) totals[2] += Math.abs(v2);
+      if (v3 !== 0) totals[3] += Math.abs(v3);
+      this.bits = 0;
+      if ((v0 === 0 && v1 === 0 && v2 === 0 && v3 === 0) || b <= a) continue;
+      let bits = 0;
+      // Each of the sample's functions once, every type's value added where it is first met.
+      for (let li = a; li < b; li++) {
+        const loc = locs[li];
+        if (locBits !== null) bits |= locBits[loc];
+        const one = single[loc];
+        if (one >= 0) {
+          if (seenInSample[one] !== s) {
+            seenInSample[one] = s;
+            const at = one << 2;
+            cum[at] += v0;
+            cum[at + 1] += v1;
+            cum[at + 2] += v2;
+            cum[at + 3] += v3;
+          }
+          continue;
         }
-        continue;
-      }
-      for (let f = locFrameStart[loc]; f < locFrameStart[loc + 1]; f++) {
-        const node = frameName[f];
-        if (seenInSample[node] !== s) {
-          seenInSample[node] = s;
-          const at = node << 2;
-          cum[at] += v0;
-          cum[at + 1] += v1;
-          cum[at + 2] += v2;
-          cum[at + 3] += v3;
+        for (let f = locFrameStart[loc]; f < locFrameStart[loc + 1]; f++) {
+          const node = frameName[f];
+          if (seenInSample[node] !== s) {
+            seenInSample[node] = s;
+            const at = node << 2;
+            cum[at] += v0;
+            cum[at + 1] += v1;
+            cum[at + 2] += v2;
+            cum[at + 3] += v3;
+          }
         }
       }
+      this.bits = bits;
+      // The leaf: the innermost frame of the first location.
+      const leaf = frameName[locFrameStart[locs[a]]] << 2;
+      flat[leaf] += v0;
+      flat[leaf + 1] += v1;
+      flat[leaf + 2] += v2;
+      flat[leaf + 3] += v3;
     }
-    this.bits = bits;
-    // The leaf: the innermost frame of the first location.
-    const leaf = frameName[locFrameStart[locs[start]]] << 2;
-    flat[leaf] += v0;
-    flat[leaf + 1] += v1;
-    flat[leaf + 2] += v2;
-    flat[leaf + 3] += v3;
   }
 
   /**
@@ -351,7 +372,7 @@ export class Accumulator {
   addProfile(profile: Profile): this {
     const nValues = profile.sampleTypes.length;
     const { sampleLocStart, sampleLocs, values } = profile;
-    for (let s = 0; s < profile.sampleCount; s++) this.add(s, sampleLocs, sampleLocStart[s], sampleLocStart[s + 1], values, s * nValues);
+    this.addSamples(0, profile.sampleCount, sampleLocs, sampleLocStart, 0, 0, values, 0, nValues);
     return this;
   }
 
