@@ -221,6 +221,8 @@ export class Accumulator {
     const t1 = nTypes > 1 ? types[1] : -1;
     const t2 = nTypes > 2 ? types[2] : -1;
     const t3 = nTypes > 3 ? types[3] : -1;
+    // The last sample's bits (`this.bits`: one sample's, for add()), set once after the loop.
+    let bits = 0;
     for (let s = from; s < to; s++) {
       const a = starts === null ? start : starts[s];
       const b = starts === null ? end : starts[s + 1];
@@ -233,9 +235,8 @@ export class Accumulator {
       if (v1 !== 0) totals[1] += Math.abs(v1);
       if (v2 !== 0) totals[2] += Math.abs(v2);
       if (v3 !== 0) totals[3] += Math.abs(v3);
-      this.bits = 0;
+      bits = 0;
       if ((v0 === 0 && v1 === 0 && v2 === 0 && v3 === 0) || b <= a) continue;
-      let bits = 0;
       // Each of the sample's functions once, every type's value added where it is first met.
       for (let li = a; li < b; li++) {
         const loc = locs[li];
@@ -264,7 +265,6 @@ export class Accumulator {
           }
         }
       }
-      this.bits = bits;
       // The leaf: the innermost frame of the first location.
       const leaf = frameName[locFrameStart[locs[a]]] << 2;
       flat[leaf] += v0;
@@ -272,6 +272,7 @@ export class Accumulator {
       flat[leaf + 2] += v2;
       flat[leaf + 3] += v3;
     }
+    this.bits = bits;
   }
 
   /**
