@@ -78,11 +78,14 @@ describe('trace → GC cycles, against gctrace of the same run', () => {
       const at = `gc ${g.n}`;
       // gctrace prints heap0/heap1/heap2 >> 20 of the same runtime variables the trace's HeapAlloc reports.
       // Start and end: the trace's last HeapAlloc before the stop-the-world, gctrace's heapLive read
-      // inside it (flushing the Ps' caches can take it a little lower: seen 100 vs 99 MiB once).
+      // around it (flushing the Ps' caches can take it a little lower: seen 100 vs 99 MiB once). A
+      // P stamps its HeapAlloc event only after its atomic add, so a P descheduled between the two
+      // can put a value the runtime had already read after a later one: the trace's last value
+      // before the STW is then a few KiB low, which the truncation to MiB turns into 1 MiB when
+      // heap0 sits just above a MiB (seen once, in CI on a loaded machine: gc 87).
       const startOff = Math.floor(t.heapStartBytes / MiB) - g.heapStartBytes / MiB;
       const endOff = Math.floor(t.heapEndBytes / MiB) - g.heapEndBytes / MiB;
-      expect(startOff, `${at} start`).toBeGreaterThanOrEqual(0);
-      expect(startOff, `${at} start`).toBeLessThanOrEqual(1);
+      expect(Math.abs(startOff), `${at} start`).toBeLessThanOrEqual(1);
       expect(Math.abs(endOff), `${at} end`).toBeLessThanOrEqual(1);
       if (startOff !== 0 || endOff !== 0) offByOne++;
       expect(Math.floor(t.heapLiveBytes / MiB), `${at} live`).toBe(g.heapLiveBytes / MiB);
