@@ -17,6 +17,7 @@ import { FlameStructure, keptStacks, narrowStacks, PartitionInTwo, partitionShar
 import { buildFrameTable, type FrameTable } from '../analysis/frames.js';
 import { countClaimedBlocks, decodeClaimedBlocks, decodePprof, type SampleBlocks, type SampleTable } from '../formats/pprof/decode-pprof.js';
 import { syntheticProfileBytes, warmUpWhenIdle } from './warm-up.js';
+import { gunzipDirect } from './shared-gunzip.js';
 import { keepSamples } from '../analysis/profile-rewrite.js';
 import { markedSamples, type KeptSampleFigures, type KnownPrefixes } from '../analysis/filters/name-filters.js';
 import { Accumulator } from '../analysis/top.js';
@@ -148,6 +149,17 @@ export interface DecodeJob {
   next: Int32Array;
 }
 
+/**
+ * A big import's file to gunzip into `out` (shared memory, sized by its trailer), its progress
+ * told in `progress` (shared-gunzip.ts GunzipProgress) to the worker, which locates the samples
+ * as they arrive (read-ahead.ts locateAsGunzipped).
+ */
+export interface GunzipJob {
+  gz: Uint8Array;
+  out: Uint8Array;
+  progress: Int32Array;
+}
+
 /** Blocks of samples to count (their columns' sizes), claimed in turn with the worker (blockCountsOf: shared memory). */
 export interface CountJob {
   table: SampleTable;
@@ -160,6 +172,7 @@ type HelperJob =
   | ({ op: 'share' } & PartitionShare)
   | ({ op: 'decode' } & DecodeJob)
   | ({ op: 'count' } & CountJob)
+  | ({ op: 'gunzip' } & GunzipJob)
   | ({ op: 'walk' } & MarkedWalkJob);
 
 /** What a job made, and the time it took (wall, and this thread's CPU where Linux tells it). */
@@ -172,7 +185,9 @@ export interface HelperResult<T> {
 /** A decode's part: blocks decoded, or stopped (bad input or counts that did not match: the worker then decodes the usual way). */
 export type DecodePart = { decoded: number } | { stopped: true };
 
-type HelperReply = { id: number; ok: true; result: HelperResult<unknown> } | { id: number; ok: false; message: string };
+type JobReply = { id: number; ok: true; result: HelperResult<unknown> } | { id: number; ok: false; message: string };
+/** A job's answer, or the thread's word that it has started. */
+type HelperReply = JobReply | { id: 0; ready: true };
 
 /** A thread's CPU time (user + system) in ms, where Linux tells it; else 0. */
 export function threadCpuMs(): number {
@@ -191,6 +206,8 @@ const WARM_QUIET_MS = 1000;
 /** In the helper thread: answers each job it is sent, in turn. */
 export function serveAppHelper(port: MessagePort): void {
   let lastJobAt = 0;
+  // Started: its jobs are taken from now on (AppHelper.ready).
+  port.postMessage({ id: 0, ready: true });
   port.on('message', (job: HelperJob & { id: number }) => {
     lastJobAt = Date.now();
     const result = run(job);
@@ -205,7 +222,7 @@ export function serveAppHelper(port: MessagePort): void {
 }
 
 /** A job done (a walk answers nothing: nobody waits for it, the worker walks whatever blocks are left itself). */
-function run(job: HelperJob & { id: number }): HelperReply | undefined {
+function run(job: HelperJob & { id: number }): JobReply | undefined {
   if (job.op === 'walk') {
     walkShare(job);
     return undefined;
@@ -213,11 +230,18 @@ function run(job: HelperJob & { id: number }): HelperReply | undefined {
   try {
     const t0 = performance.now();
     const cpu0 = threadCpuMs();
-    const value = job.op === 'decode' ? decodePart(job) : job.op === 'count' ? countClaimedBlocks(job.table, job.counts) : trieOf(job);
+    const value = job.op === 'decode' ? decodePart(job) : job.op === 'count' ? countClaimedBlocks(job.table, job.counts) : job.op === 'gunzip' ? gunzipPart(job) : trieOf(job);
     return { id: job.id, ok: true, result: { value, ms: performance.now() - t0, cpuMs: threadCpuMs() - cpu0 } };
   } catch (err) {
     return { id: job.id, ok: false, message: err instanceof Error ? err.message : String(err) };
   }
+}
+
+/** The bytes written into the job's buffer; -1 when they went elsewhere (no zlib handle, or more data than the trailer said). */
+function gunzipPart(job: GunzipJob): number {
+  const out = Buffer.from(job.out.buffer, job.out.byteOffset, job.out.byteLength);
+  const data = gunzipDirect(job.gz, { out, progress: job.progress });
+  return data && data.buffer === out.buffer ? data.length : -1;
 }
 
 function decodePart(job: DecodeJob): DecodePart {
@@ -225,7 +249,7 @@ function decodePart(job: DecodeJob): DecodePart {
   return 'decoded' in part ? part : { stopped: true };
 }
 
-function trieOf(job: Exclude<HelperJob, { op: 'decode' | 'count' | 'walk' }>): PartitionedStacks | PartitionedShare {
+function trieOf(job: Exclude<HelperJob, { op: 'decode' | 'count' | 'gunzip' | 'walk' }>): PartitionedStacks | PartitionedShare {
   if (job.op === 'trie') return partitionStacks(job.stacks, job.frames, job.inverted, job.minShare);
   if (job.op === 'narrow') return narrowStacks(job.up, keptStacks(job.stacks, job.kept), job.frames, job.inverted, job.kept, job.minShare);
   return partitionShare(job);
@@ -292,11 +316,16 @@ export class AppHelper {
   private readonly pending = new Map<number, { resolve(r: HelperResult<unknown>): void; reject(e: Error): void }>();
   private failure: Error | null = null;
   private nextId = 1;
+  private started = false;
 
   constructor(script: URL) {
     this.worker = new Worker(script, { workerData: { role: APP_HELPER_ROLE } });
     this.worker.unref();
     this.worker.on('message', (reply: HelperReply) => {
+      if ('ready' in reply) {
+        this.started = true;
+        return;
+      }
       const job = this.pending.get(reply.id);
       this.pending.delete(reply.id);
       if (reply.ok) job?.resolve(reply.result);
@@ -321,9 +350,24 @@ export class AppHelper {
     return this.send({ op: 'count', ...job }) as Promise<HelperResult<boolean>>;
   }
 
-  /** Whether the helper has no job in hand (a job sent now starts at once). */
+  /** Whether the helper has no job in hand (a job sent now starts at once, or once the thread has started). */
   get idle(): boolean {
     return this.pending.size === 0 && this.failure === null;
+  }
+
+  /** Whether the thread has started and has no job in hand (a job sent now starts at once, not after its start-up). */
+  get ready(): boolean {
+    return this.started && this.idle;
+  }
+
+  /** Its state, as WorkerThreads tells it. */
+  get state(): 'starting' | 'ready' | 'busy' | 'failed' {
+    return this.failure ? 'failed' : !this.started ? 'starting' : this.idle ? 'ready' : 'busy';
+  }
+
+  /** A big import's file gunzipped on the helper into shared memory (the worker locates its samples meanwhile); the bytes written, -1 when they went elsewhere. */
+  gunzip(job: GunzipJob): Promise<HelperResult<number>> {
+    return this.send({ op: 'gunzip', ...job }) as Promise<HelperResult<number>>;
   }
 
   /**

@@ -64,7 +64,17 @@ export type WorkerRequest =
    */
   | { op: 'readFile'; path: string; key: string }
   /** The profile a readFile kept under `key` is kept under its content address `sha256` (null: let go). */
-  | { op: 'keep'; key: string; sha256: string | null };
+  | { op: 'keep'; key: string; sha256: string | null }
+  /** Whether the worker's warm-up is done and the app's helper thread started (WorkerThreads; for tests and benches). */
+  | { op: 'threads' };
+
+/** The app worker's threads: its warm-up done; its helper not started, starting, ready (started, no job), busy, or failed. */
+export interface WorkerThreads {
+  warm: boolean;
+  helper: 'none' | 'starting' | 'ready' | 'busy' | 'failed';
+  /** Big imports whose file the helper gunzipped while the worker located their samples. */
+  gunzippedOnHelper: number;
+}
 
 /**
  * `missing` lists the sources (by SHA-256) the worker does not hold: ask again with their bytes.
@@ -77,7 +87,7 @@ export type WorkerProgress = { id: number; progress: { done: number; total: numb
 
 /** Every profile a request names. */
 export function sourcesOf(req: WorkerRequest): ProfileSource[] {
-  if (req.op === 'readFile' || req.op === 'keep') return [];
+  if (req.op === 'readFile' || req.op === 'keep' || req.op === 'threads') return [];
   return 'source' in req ? [req.source] : [...req.view.sources, ...req.view.base];
 }
 
@@ -94,7 +104,7 @@ export function withBytes(req: WorkerRequest, hashes: readonly string[], load: (
     }
     return data instanceof Uint8Array ? { sha256: s.sha256, bytes: data } : { sha256: s.sha256, path: data.path };
   };
-  if (req.op === 'readFile' || req.op === 'keep') return req;
+  if (req.op === 'readFile' || req.op === 'keep' || req.op === 'threads') return req;
   if ('source' in req) return { ...req, source: attach(req.source) };
   return { ...req, view: { ...req.view, sources: req.view.sources.map(attach), base: req.view.base.map(attach) } };
 }

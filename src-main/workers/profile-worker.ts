@@ -16,7 +16,7 @@ import { callTreeOf, diffTableOf, exportOf, sandwichOf } from '../analysis/view-
 import { addressesOf, peekOf, sourceListOf } from '../analysis/source/source-ops.js';
 import { callGraphOf } from '../analysis/graph/graph-ops.js';
 import { GpwError, errorBody } from '../api/errors.js';
-import type { ProfileSource, ReadFileResult, ViewSpec, WorkerProgress, WorkerReply, WorkerRequest } from './profile-worker-protocol.js';
+import type { ProfileSource, ReadFileResult, ViewSpec, WorkerProgress, WorkerReply, WorkerRequest, WorkerThreads } from './profile-worker-protocol.js';
 import { decodeProfileFile } from './profile-file.js';
 import { narrowedFrom, narrowView, viewProfile, type ProfileView } from '../analysis/profile-view.js';
 import { focusedSamples, type KnownPrefixes } from '../analysis/filters/name-filters.js';
@@ -25,9 +25,9 @@ import { functionStatsOf } from '../analysis/runs/function-stats.js';
 import { useLinearRegexpFallback } from './linear-regexp.js';
 import { ScanBlockError, ScanFrames, ScannedProfile, scanClaimed, type ScanPart } from '../analysis/profile-scan.js';
 import { blockCountsOf, checkSampleCounts, countClaimedBlocks, decodeClaimedBlocks, gzipSizeHint, isGzip, profileOfBlocks, sampleBlocksOfCounts, scanPprof, scanSampleTable, type PprofScan } from '../formats/pprof/decode-pprof.js';
-import { gunzipShared } from './shared-gunzip.js';
+import { gunzipShared, gunzipTarget } from './shared-gunzip.js';
 import { ScanHelper, SCAN_HELPER_ROLE, serveScanHelper } from './scan-helper.js';
-import { receiveReadAhead, type ReadAheadData } from './read-ahead.js';
+import { locateAsGunzipped, receiveReadAhead, type ReadAheadData } from './read-ahead.js';
 import { detectFormat, DETECT_HEAD_BYTES } from '../formats/detect-format.js';
 import { timingLine, timingOn } from '../timing-log.js';
 import { warmUpWhenIdle } from './warm-up.js';
@@ -315,7 +315,9 @@ async function decodeInTwo(source: ProfileSource): Promise<void> {
   try {
     const t0 = performance.now();
     const helper = appHelper();
-    const located = scanPprof(await gunzipShared(bytes));
+    const withHelper = locateWithHelper(bytes, helper);
+    const located = withHelper ?? scanPprof(await gunzipShared(bytes));
+    const locatedMs = performance.now() - t0;
     if (located.sampleCount < PARALLEL_SCAN_MIN_SAMPLES) return;
     const { table } = located;
     // Each block's size counted by both threads (claimed in turn), then decoded by both.
@@ -331,12 +333,30 @@ async function decodeInTwo(source: ProfileSource): Promise<void> {
     // The helper decoded nothing (it came too late to claim a block): its answer is not waited for.
     const rest = 'decoded' in own && own.decoded === nBlocks ? null : await theirs;
     const whole = 'decoded' in own && (rest === null ? own.decoded === nBlocks : 'decoded' in rest.value && own.decoded + rest.value.decoded === nBlocks);
-    if (timingOn) timingLine(`worker decode in two threads: ${(performance.now() - t0).toFixed(0)} ms (blocks: ${'decoded' in own ? own.decoded : 'stopped'} here, ${rest ? ('decoded' in rest.value ? rest.value.decoded : 'stopped') + ` on the helper, its CPU ${rest.cpuMs.toFixed(0)} ms` : 'none on the helper'})`);
+    if (timingOn) timingLine(`worker decode in two threads: ${(performance.now() - t0).toFixed(0)} ms (samples located after ${locatedMs.toFixed(0)} ms, gunzipped ${withHelper ? 'on the helper' : 'here'}; blocks: ${'decoded' in own ? own.decoded : 'stopped'} here, ${rest ? ('decoded' in rest.value ? rest.value.decoded : 'stopped') + ` on the helper, its CPU ${rest.cpuMs.toFixed(0)} ms` : 'none on the helper'})`);
     if (whole) touch(cache, source.sha256, pruneDroppedFrames(profileOfBlocks(located.skeleton, blocks)), CACHE_SIZE);
   } catch {
     // Bad input: profilesFor decodes it again and says what is wrong.
   }
 }
+
+/**
+ * A big import's file gunzipped by the helper while this thread locates its samples as they
+ * arrive (read-ahead.ts locateAsGunzipped: the CLI's read-ahead, with the helper in the main
+ * thread's place), when the helper is started and idle (the app starts it once this thread is
+ * warm). Undefined when that did not work out (bad data, more data than the trailer said, a
+ * helper that stalled): then this thread gunzips the file itself and words any error.
+ */
+function locateWithHelper(bytes: Uint8Array, helper: AppHelper): PprofScan | undefined {
+  if (!helper.ready) return undefined;
+  const target = gunzipTarget(bytes);
+  helper.gunzip({ gz: bytes, out: target.out, progress: target.progress }).catch(() => undefined);
+  const made = locateAsGunzipped(target);
+  if (!made?.located) return undefined;
+  gunzippedOnHelper++;
+  return scanSampleTable(made.located.skeleton, made.located.table);
+}
+let gunzippedOnHelper = 0;
 
 /** Answers that wait for another thread: the worker takes its next request meanwhile. */
 const offQueue = new WeakSet<Promise<unknown>>();
@@ -615,6 +635,8 @@ function handle(req: WorkerRequest, id: number): unknown {
       return readFile(req.path, req.key, (done, total) => parentPort!.postMessage({ id, progress: { done, total } } satisfies WorkerProgress));
     case 'keep':
       return keep(req.key, req.sha256);
+    case 'threads':
+      return { warm: warmedUp, helper: appHelperThread?.state ?? 'none', gunzippedOnHelper } satisfies WorkerThreads;
     case 'summarize':
       return scanForImport(req.source).then(async (scan) => {
         if (scan) return scan.summary;
@@ -667,6 +689,8 @@ function handle(req: WorkerRequest, id: number): unknown {
   }
 }
 
+/** Whether this thread's warm-up has run every step (op threads). */
+let warmedUp = false;
 /** When the last request came (the thread's start counts as one: its warm-up waits for the app's first requests). */
 let lastRequestAt = Date.now();
 /** One request at a time, in the order sent (an import's scan waits for its helper). */
@@ -676,7 +700,16 @@ if (workerData?.role === SCAN_HELPER_ROLE) serveScanHelper(parentPort!);
 else if (workerData?.role === APP_HELPER_ROLE) serveAppHelper(parentPort!);
 else {
   useLinearRegexpFallback();
-  if (workerData?.warmUp) warmUpWhenIdle(() => lastRequestAt);
+  // The app's helper thread is started once this thread is warm, so that its own start-up and
+  // warm-up (~200 ms and more of CPU) are done before the first big import, not during it.
+  if (workerData?.warmUp) {
+    warmUpWhenIdle(() => lastRequestAt, undefined, undefined, () => {
+      warmedUp = true;
+      if (!appHelperWanted) return;
+      appHelper();
+      if (timingOn) timingLine('worker warmed up; the app helper started');
+    });
+  }
   parentPort!.on('message', (msg: { id: number; req: WorkerRequest }) => {
     queue = queue.then(() => answer(msg));
   });
@@ -684,7 +717,8 @@ else {
 }
 
 async function answer(msg: { id: number; req: WorkerRequest }): Promise<void> {
-  lastRequestAt = Date.now();
+  // A question about the threads is no work: the warm-up is not put off by it.
+  if (msg.req.op !== 'threads') lastRequestAt = Date.now();
   const t0 = performance.now();
   const cpu0 = timingOn ? threadCpuMs() : 0;
   let value: unknown;

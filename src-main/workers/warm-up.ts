@@ -116,9 +116,10 @@ export function warmUpSteps(): (() => void)[] {
 /**
  * Runs a thread's warm-up (the worker's: warmUpSteps; the app helper's: app-helper.ts
  * helperWarmUpSteps) one step per macrotask whenever no request has come for `quietMs`, until
- * every step has run once; a real request therefore waits for at most one step.
+ * every step has run once; a real request therefore waits for at most one step. `onDone`: called
+ * once they all have (not after a step that threw).
  */
-export function warmUpWhenIdle(lastRequestAt: () => number, quietMs = 150, steps: () => (() => void)[] = warmUpSteps): void {
+export function warmUpWhenIdle(lastRequestAt: () => number, quietMs = 150, steps: () => (() => void)[] = warmUpSteps, onDone?: () => void): void {
   let queue: (() => void)[] | null = null;
   const next = (): void => {
     const quietFor = Date.now() - lastRequestAt();
@@ -129,7 +130,10 @@ export function warmUpWhenIdle(lastRequestAt: () => number, quietMs = 150, steps
     try {
       queue ??= steps();
       const step = queue.shift();
-      if (!step) return;
+      if (!step) {
+        onDone?.();
+        return;
+      }
       step();
     } catch {
       return; // warming up is an optimisation: never let it take the thread down

@@ -13,6 +13,8 @@ import { computeTop, TopFigures } from '../../src-main/analysis/top';
 import { viewProfile, type ViewFilters } from '../../src-main/analysis/profile-view';
 import { topOf } from '../../src-main/analysis/profile-ops';
 import { ProfileWorkerClient } from '../../src-main/workers/profile-worker-client';
+import type { WorkerThreads } from '../../src-main/workers/profile-worker-protocol';
+import { summarizeProfile } from '../../src-main/analysis/profile-summary';
 import { sha256Hex } from '../../src-main/library/blobs';
 import { goProfile, repoPath } from '../helpers/paths';
 import { makeBigProfile } from '../bench/make-big-profile.mjs';
@@ -163,6 +165,49 @@ describe('the first views of a profile the app imported', () => {
       await client.close();
     }
   }, 120_000);
+
+  /** The app's worker once warm, its helper thread started and idle (as after the app's start, before the user's first import). */
+  async function warmClient(): Promise<ProfileWorkerClient> {
+    const client = new ProfileWorkerClient(WORKER, true);
+    for (const until = Date.now() + 90_000; ; ) {
+      const threads = await client.run<WorkerThreads>({ op: 'threads' }, () => new Uint8Array());
+      if (threads.helper === 'ready') return client;
+      if (Date.now() > until) throw new Error(`the worker's helper did not start: ${JSON.stringify(threads)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  it('a big import once the helper is started: the file gunzipped there while the worker locates its samples, the same profile', async () => {
+    const bytes = readFileSync(biggerFile);
+    const sha256 = sha256Hex(bytes);
+    const decoded = decodePprof(bytes);
+    const client = await warmClient();
+    const load = (): Uint8Array => {
+      throw new Error('the worker asked for the bytes again');
+    };
+    try {
+      const summary = await client.run({ op: 'summarize', source: { sha256, bytes } }, load);
+      expect(summary).toEqual(summarizeProfile(decoded));
+      expect((await client.run<WorkerThreads>({ op: 'threads' }, load)).gunzippedOnHelper).toBe(1);
+      const encoded = await client.run<{ bytes: Uint8Array }>({ op: 'encode', view: { sources: [{ sha256 }], base: [], filters: {} } }, load);
+      expect(Buffer.compare(Buffer.from(encoded.bytes), Buffer.from(encodePprof(decoded)))).toBe(0);
+      // A cut file: the helper's gunzip fails, and the worker's own says what is wrong, as a decode on one thread does.
+      const cut = bytes.subarray(0, bytes.length - 4096);
+      const expected = (() => {
+        try {
+          decodePprof(cut);
+        } catch (err) {
+          return (err as Error).message;
+        }
+        return 'decoded';
+      })();
+      expect(expected).not.toBe('decoded');
+      await expect(client.run({ op: 'summarize', source: { sha256: sha256Hex(cut), bytes: cut } }, () => cut)).rejects.toThrow(expected);
+      expect((await client.run<WorkerThreads>({ op: 'threads' }, load)).helper).toBe('ready');
+    } finally {
+      await client.close();
+    }
+  }, 180_000);
 
   it('bad input in a block of samples the app decodes on two threads is refused with the message of a decode on one', async () => {
     const raw = gunzipSync(readFileSync(biggerFile));
