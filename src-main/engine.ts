@@ -134,7 +134,7 @@ export class Engine implements GpwApi {
 
   constructor(private readonly options: EngineOptions) {
     // The library first: a path it cannot use fails here, before a worker thread is started.
-    this.library = new Library(options.libraryPath, { nativeBinding: options.nativeBinding, warmList: options.warmUp });
+    this.library = new Library(options.libraryPath, { nativeBinding: options.nativeBinding, warmList: options.warmUp, idleCheckpoint: options.warmUp });
     this.worker = new ProfileWorkerClient(options.workerPath, options.warmUp === true);
     if (options.warmUp) this.worker.start();
     this.views = new CachedViews(this.worker, new ViewCache(this.library.db), options.warmUp === true);

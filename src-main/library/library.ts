@@ -1,5 +1,6 @@
 // The library: one SQLite database (WAL, foreign keys) holding blobs, artifacts, runs and labels.
 
+import { IdleCheckpoint } from './idle-checkpoint.js';
 import Database from 'better-sqlite3';
 import type { Artifact, ArtifactKind, ArtifactSort, ArtifactSummary } from '../api/types.js';
 import { BlobStore, type DeflatedParts } from './blobs.js';
@@ -72,6 +73,12 @@ export interface OpenOptions {
    * gpw serve, so the first text typed does not wait for them).
    */
   warmList?: boolean;
+  /**
+   * Checkpoint the write-ahead log when the library is idle instead of inside a big write's
+   * commit (the app and gpw serve: idle-checkpoint.ts), so a big import's blob is not copied
+   * into the file while its profile is decoded.
+   */
+  idleCheckpoint?: boolean;
 }
 
 export class Library {
@@ -81,6 +88,8 @@ export class Library {
   readonly runs: RunsStore;
   /** Blobs no artifact refers to were dropped (putBlobAhead's first write). */
   private unreferencedDropped = false;
+  /** The checkpoints put off until idle (OpenOptions.idleCheckpoint). */
+  readonly checkpoint?: IdleCheckpoint;
 
   constructor(readonly path: string, options: OpenOptions = {}) {
     if (path !== ':memory:') {
@@ -94,10 +103,12 @@ export class Library {
     this.hasGeneration = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'list_generation'").get() !== undefined;
     this.warmList = options.warmList === true && this.hasGeneration;
     this.warmSoon({});
+    if (options.idleCheckpoint && !options.readonly && path !== ':memory:') this.checkpoint = new IdleCheckpoint(this.db);
   }
 
   close(): void {
     clearTimeout(this.warmTimer);
+    this.checkpoint?.stop();
     this.db.close();
   }
 
