@@ -33,6 +33,16 @@ function sameBytes(a: ArrayBufferView, b: ArrayBufferView): boolean {
   return a.constructor === b.constructor && Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
 }
 
+/** The message a decode on one thread refuses these bytes with ('decoded' when it does not). */
+function decodeError(bytes: Uint8Array): string {
+  try {
+    decodePprof(bytes);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  return 'decoded';
+}
+
 /** Two flame graphs equal column by column. */
 function expectSameGraph(a: FlameGraph, b: FlameGraph, what = ''): void {
   const columns = ['nameIndex', 'depth', 'total', 'self', 'inlined'] as const;
@@ -193,14 +203,7 @@ describe('the first views of a profile the app imported', () => {
       expect(Buffer.compare(Buffer.from(encoded.bytes), Buffer.from(encodePprof(decoded)))).toBe(0);
       // A cut file: the helper's gunzip fails, and the worker's own says what is wrong, as a decode on one thread does.
       const cut = bytes.subarray(0, bytes.length - 4096);
-      const expected = (() => {
-        try {
-          decodePprof(cut);
-        } catch (err) {
-          return (err as Error).message;
-        }
-        return 'decoded';
-      })();
+      const expected = decodeError(cut);
       expect(expected).not.toBe('decoded');
       await expect(client.run({ op: 'summarize', source: { sha256: sha256Hex(cut), bytes: cut } }, () => cut)).rejects.toThrow(expected);
       expect((await client.run<WorkerThreads>({ op: 'threads' }, load)).helper).toBe('ready');
@@ -218,14 +221,7 @@ describe('the first views of a profile the app imported', () => {
     const bad = Buffer.from(raw);
     bad[at + 2] = 0;
     const bytes = gzipSync(bad);
-    const expected = (() => {
-      try {
-        decodePprof(bytes);
-      } catch (err) {
-        return (err as Error).message;
-      }
-      return 'decoded';
-    })();
+    const expected = decodeError(bytes);
     expect(expected).toMatch(/location id 0/);
     const sha256 = sha256Hex(bytes);
     const client = new ProfileWorkerClient(WORKER, true);
