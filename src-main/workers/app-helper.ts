@@ -1,13 +1,14 @@
 // The app's second thread for a big profile's import and first flame graph (gpw serve and
-// Electron; the CLI scans instead: scan-helper.ts). It counts and then decodes part of the
+// Electron; the CLI scans instead: scan-helper.ts). It gunzips the file into shared memory while
+// the worker locates its samples as they arrive (op gunzip), counts and then decodes part of the
 // samples beside the profile worker (blocks claimed in turn from a shared counter, into columns
 // in shared memory: decode-pprof.ts countClaimedBlocks, decodeClaimedBlocks), and then, while the worker makes the import's function
 // figures and the view's first top table, partitions the profile's stacks into its first flame
 // trie (analysis/flame-graph.ts: partitionStacks) from those shared columns; the trie's columns
 // come back copied (never transferred: warm-up.ts). It runs profile-worker.js again with another role (as scan-helper.ts
-// does), is started by the app's worker at its first big import (profile-worker.ts: appHelper)
-// and lives as long as it, and warms its loops on a small synthetic profile while it waits for
-// its first job (that file's gunzip). Later, when it is idle, it takes a big filter chip's share of
+// does), is started by the app's worker once that one's warm-up has run (profile-worker.ts:
+// appHelper; or at a big import that comes first) and lives as long as it, and warms its loops on
+// a small synthetic profile while it waits for its first job. Later, when it is idle, it takes a big filter chip's share of
 // the walk of the stacks and the chip's trie narrowed from its parent view's, and half of a big
 // inverted trie (PartitionInTwo).
 
