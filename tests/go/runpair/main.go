@@ -3,6 +3,13 @@
 // execution is a process of its own (the parent starts them one after the other) that does a
 // fixed amount of work and writes a CPU profile (sampled at 1000 Hz) and its GODEBUG=gctrace=1
 // log, so two runs of one version differ only by noise.
+//
+// The CPU time a fixed amount of work takes moves with the machine's state (another process on
+// the sibling hyperthread, the clock): on a 2-core machine, 10–20 % between executions made a few
+// seconds apart. So the versions' executions are made in an interleaved order (-interleave N):
+// the first N executions of the first version alone, in order (a history before the change),
+// then the rest of both versions taken in turn (v2-01, v1-N+1, v2-02, …), so that a comparison
+// of the two versions' interleaved executions sees a change of the machine on both sides alike.
 package main
 
 import (
@@ -88,6 +95,7 @@ func child(version int, out string) error {
 func main() {
 	out := flag.String("out", "", "folder for the executions' files")
 	plan := flag.String("plan", "v1:18,v2:6", "executions per version")
+	interleave := flag.Int("interleave", 0, "executions of the first version made before the versions are interleaved")
 	version := flag.Int("child", 0, "run one execution of this version (internal)")
 	profile := flag.String("profile", "", "the child's CPU profile")
 	flag.Parse()
@@ -102,28 +110,56 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+	type execution struct{ v, i int }
+	var queues [][]execution
 	for _, part := range strings.Split(*plan, ",") {
 		var v, n int
 		if _, err := fmt.Sscanf(part, "v%d:%d", &v, &n); err != nil {
 			fmt.Fprintln(os.Stderr, "bad -plan:", part)
 			os.Exit(2)
 		}
+		var q []execution
 		for i := 1; i <= n; i++ {
-			base := filepath.Join(*out, fmt.Sprintf("v%d-%02d", v, i))
-			cmd := exec.Command(os.Args[0], "-child", fmt.Sprint(v), "-profile", base+".cpu.pb.gz")
-			cmd.Env = append(os.Environ(), "GODEBUG=gctrace=1", "GOMAXPROCS=1")
-			log, err := os.Create(base + ".gctrace.log")
-			if err != nil {
-				fmt.Fprintln(os.Stderr, err)
-				os.Exit(1)
+			q = append(q, execution{v, i})
+		}
+		queues = append(queues, q)
+	}
+	// The first version's first -interleave executions, then every version's rest in turn,
+	// starting with the second version.
+	var order []execution
+	if len(queues) > 0 {
+		k := min(*interleave, len(queues[0]))
+		order = append(order, queues[0][:k]...)
+		queues[0] = queues[0][k:]
+		if len(queues) > 1 {
+			queues = append(queues[1:], queues[0])
+		}
+	}
+	for left := true; left; {
+		left = false
+		for j, q := range queues {
+			if len(q) > 0 {
+				order = append(order, q[0])
+				queues[j] = q[1:]
+				left = true
 			}
-			cmd.Stderr = log
-			err = cmd.Run()
-			log.Close()
-			if err != nil {
-				fmt.Fprintln(os.Stderr, "execution", base, "failed:", err)
-				os.Exit(1)
-			}
+		}
+	}
+	for _, e := range order {
+		base := filepath.Join(*out, fmt.Sprintf("v%d-%02d", e.v, e.i))
+		cmd := exec.Command(os.Args[0], "-child", fmt.Sprint(e.v), "-profile", base+".cpu.pb.gz")
+		cmd.Env = append(os.Environ(), "GODEBUG=gctrace=1", "GOMAXPROCS=1")
+		log, err := os.Create(base + ".gctrace.log")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		cmd.Stderr = log
+		err = cmd.Run()
+		log.Close()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "execution", base, "failed:", err)
+			os.Exit(1)
 		}
 	}
 }
