@@ -4,8 +4,10 @@
 // profile) is written twice on the engine's thread, ~60 ms for the commit and ~80 ms for the
 // checkpoint, while the profile worker and its helper decode the file on the same two cores.
 // Here the connection checkpoints itself (PASSIVE: never waiting for readers) once this
-// connection has written nothing for `idleMs`, or `maxOwedMs` after its first write since the last
-// checkpoint if it keeps writing. Readers read the log meanwhile as they always do; a crash
+// connection has written nothing for `idleMs` (3 s: the views a user opens after an import write
+// their cache, so the checkpoint's ~80 ms on the engine's thread comes after the user's
+// back-to-back steps, not inside one a second later), or `maxOwedMs` (a minute) after its first
+// write since the last checkpoint if it keeps writing. Readers read the log meanwhile as they always do; a crash
 // loses nothing (the log is the committed data); other processes' connections checkpoint their
 // own writes as before; closing the last connection checkpoints what is left.
 
@@ -36,8 +38,8 @@ export class IdleCheckpoint {
     private readonly db: Database.Database,
     options: IdleCheckpointOptions = {},
   ) {
-    this.idleMs = options.idleMs ?? 1000;
-    this.maxOwedMs = options.maxOwedMs ?? 10_000;
+    this.idleMs = options.idleMs ?? 3000;
+    this.maxOwedMs = options.maxOwedMs ?? 60_000;
     this.changes = db.prepare('SELECT total_changes() AS n').pluck();
     this.seen = this.changes.get() as number;
     db.pragma('wal_autocheckpoint = 0');

@@ -1,6 +1,6 @@
 // The app's library checkpoints its write-ahead log when idle (library/idle-checkpoint.ts), not
 // inside a big blob's commit: right after the commit the blob is in the log (readable by every
-// connection), not yet in the file; once the library has been idle a second it is in the file.
+// connection), not yet in the file; once the library has been idle three seconds it is in the file.
 // A library opened as the CLI opens it checkpoints inside the commit, as SQLite does by default.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -40,7 +40,7 @@ describe('checkpoints put off until the library is idle', () => {
       } finally {
         other.close();
       }
-      await waitFor(() => app.checkpoint!.checkpoints > 0, 10_000);
+      await waitFor(() => app.checkpoint!.checkpoints > 0, 15_000);
       expect(app.checkpoint!.checkpoints).toBe(1);
       expect(fileSize(join(tmp.dir, 'app.sqlite'))).toBeGreaterThan(BLOB);
       expect(Buffer.compare(app.blobs.get(sha256)!, bytes)).toBe(0);
