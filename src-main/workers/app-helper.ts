@@ -1,6 +1,5 @@
 // The app's second thread for a big profile's import and first flame graph (gpw serve and
-// Electron; the CLI scans instead: scan-helper.ts). It gunzips the file into shared memory while
-// the worker locates its samples as they arrive (op gunzip), counts and then decodes part of the
+// Electron; the CLI scans instead: scan-helper.ts). It counts and then decodes part of the
 // samples beside the profile worker (blocks claimed in turn from a shared counter, into columns
 // in shared memory: decode-pprof.ts countClaimedBlocks, decodeClaimedBlocks), and then, while the worker makes the import's function
 // figures and the view's first top table, partitions the profile's stacks into its first flame
@@ -18,7 +17,6 @@ import { FlameStructure, keptStacks, narrowStacks, PartitionInTwo, partitionShar
 import { buildFrameTable, type FrameTable } from '../analysis/frames.js';
 import { countClaimedBlocks, decodeClaimedBlocks, decodePprof, type SampleBlocks, type SampleTable } from '../formats/pprof/decode-pprof.js';
 import { syntheticProfileBytes, warmUpWhenIdle } from './warm-up.js';
-import { gunzipDirect } from './shared-gunzip.js';
 import { keepSamples } from '../analysis/profile-rewrite.js';
 import { markedSamples, type KeptSampleFigures, type KnownPrefixes } from '../analysis/filters/name-filters.js';
 import { Accumulator } from '../analysis/top.js';
@@ -150,17 +148,6 @@ export interface DecodeJob {
   next: Int32Array;
 }
 
-/**
- * A big import's file to gunzip into `out` (shared memory, sized by its trailer), its progress
- * told in `progress` (shared-gunzip.ts GunzipProgress) to the worker, which locates the samples
- * as they arrive (read-ahead.ts locateAsGunzipped).
- */
-export interface GunzipJob {
-  gz: Uint8Array;
-  out: Uint8Array;
-  progress: Int32Array;
-}
-
 /** Blocks of samples to count (their columns' sizes), claimed in turn with the worker (blockCountsOf: shared memory). */
 export interface CountJob {
   table: SampleTable;
@@ -173,7 +160,6 @@ type HelperJob =
   | ({ op: 'share' } & PartitionShare)
   | ({ op: 'decode' } & DecodeJob)
   | ({ op: 'count' } & CountJob)
-  | ({ op: 'gunzip' } & GunzipJob)
   | ({ op: 'walk' } & MarkedWalkJob);
 
 /** What a job made, and the time it took (wall, and this thread's CPU where Linux tells it). */
@@ -231,18 +217,11 @@ function run(job: HelperJob & { id: number }): JobReply | undefined {
   try {
     const t0 = performance.now();
     const cpu0 = threadCpuMs();
-    const value = job.op === 'decode' ? decodePart(job) : job.op === 'count' ? countClaimedBlocks(job.table, job.counts) : job.op === 'gunzip' ? gunzipPart(job) : trieOf(job);
+    const value = job.op === 'decode' ? decodePart(job) : job.op === 'count' ? countClaimedBlocks(job.table, job.counts) : trieOf(job);
     return { id: job.id, ok: true, result: { value, ms: performance.now() - t0, cpuMs: threadCpuMs() - cpu0 } };
   } catch (err) {
     return { id: job.id, ok: false, message: err instanceof Error ? err.message : String(err) };
   }
-}
-
-/** The bytes written into the job's buffer; -1 when they went elsewhere (no zlib handle, or more data than the trailer said). */
-function gunzipPart(job: GunzipJob): number {
-  const out = Buffer.from(job.out.buffer, job.out.byteOffset, job.out.byteLength);
-  const data = gunzipDirect(job.gz, { out, progress: job.progress });
-  return data && data.buffer === out.buffer ? data.length : -1;
 }
 
 function decodePart(job: DecodeJob): DecodePart {
@@ -250,7 +229,7 @@ function decodePart(job: DecodeJob): DecodePart {
   return 'decoded' in part ? part : { stopped: true };
 }
 
-function trieOf(job: Exclude<HelperJob, { op: 'decode' | 'count' | 'gunzip' | 'walk' }>): PartitionedStacks | PartitionedShare {
+function trieOf(job: Exclude<HelperJob, { op: 'decode' | 'count' | 'walk' }>): PartitionedStacks | PartitionedShare {
   if (job.op === 'trie') return partitionStacks(job.stacks, job.frames, job.inverted, job.minShare);
   if (job.op === 'narrow') return narrowStacks(job.up, keptStacks(job.stacks, job.kept), job.frames, job.inverted, job.kept, job.minShare);
   return partitionShare(job);
@@ -364,11 +343,6 @@ export class AppHelper {
   /** Its state, as WorkerThreads tells it. */
   get state(): 'starting' | 'ready' | 'busy' | 'failed' {
     return this.failure ? 'failed' : !this.started ? 'starting' : this.idle ? 'ready' : 'busy';
-  }
-
-  /** A big import's file gunzipped on the helper into shared memory (the worker locates its samples meanwhile); the bytes written, -1 when they went elsewhere. */
-  gunzip(job: GunzipJob): Promise<HelperResult<number>> {
-    return this.send({ op: 'gunzip', ...job }) as Promise<HelperResult<number>>;
   }
 
   /**

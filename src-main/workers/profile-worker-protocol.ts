@@ -72,8 +72,6 @@ export type WorkerRequest =
 export interface WorkerThreads {
   warm: boolean;
   helper: 'none' | 'starting' | 'ready' | 'busy' | 'failed';
-  /** Big imports whose file the helper gunzipped while the worker located their samples. */
-  gunzippedOnHelper: number;
 }
 
 /**

@@ -25,9 +25,9 @@ import { functionStatsOf } from '../analysis/runs/function-stats.js';
 import { useLinearRegexpFallback } from './linear-regexp.js';
 import { ScanBlockError, ScanFrames, ScannedProfile, scanClaimed, type ScanPart } from '../analysis/profile-scan.js';
 import { blockCountsOf, checkSampleCounts, countClaimedBlocks, decodeClaimedBlocks, gzipSizeHint, isGzip, profileOfBlocks, sampleBlocksOfCounts, scanPprof, scanSampleTable, type PprofScan } from '../formats/pprof/decode-pprof.js';
-import { gunzipShared, gunzipTarget } from './shared-gunzip.js';
+import { gunzipShared } from './shared-gunzip.js';
 import { ScanHelper, SCAN_HELPER_ROLE, serveScanHelper } from './scan-helper.js';
-import { locateAsGunzipped, receiveReadAhead, type ReadAheadData } from './read-ahead.js';
+import { receiveReadAhead, type ReadAheadData } from './read-ahead.js';
 import { detectFormat, DETECT_HEAD_BYTES } from '../formats/detect-format.js';
 import { timingLine, timingOn } from '../timing-log.js';
 import { warmUpWhenIdle } from './warm-up.js';
@@ -315,8 +315,7 @@ async function decodeInTwo(source: ProfileSource): Promise<void> {
   try {
     const t0 = performance.now();
     const helper = appHelper();
-    const withHelper = locateWithHelper(bytes, helper);
-    const located = withHelper ?? scanPprof(await gunzipShared(bytes));
+    const located = scanPprof(await gunzipShared(bytes));
     const locatedMs = performance.now() - t0;
     if (located.sampleCount < PARALLEL_SCAN_MIN_SAMPLES) return;
     const { table } = located;
@@ -333,30 +332,12 @@ async function decodeInTwo(source: ProfileSource): Promise<void> {
     // The helper decoded nothing (it came too late to claim a block): its answer is not waited for.
     const rest = 'decoded' in own && own.decoded === nBlocks ? null : await theirs;
     const whole = 'decoded' in own && (rest === null ? own.decoded === nBlocks : 'decoded' in rest.value && own.decoded + rest.value.decoded === nBlocks);
-    if (timingOn) timingLine(`worker decode in two threads: ${(performance.now() - t0).toFixed(0)} ms (samples located after ${locatedMs.toFixed(0)} ms, gunzipped ${withHelper ? 'on the helper' : 'here'}; blocks: ${'decoded' in own ? own.decoded : 'stopped'} here, ${rest ? ('decoded' in rest.value ? rest.value.decoded : 'stopped') + ` on the helper, its CPU ${rest.cpuMs.toFixed(0)} ms` : 'none on the helper'})`);
+    if (timingOn) timingLine(`worker decode in two threads: ${(performance.now() - t0).toFixed(0)} ms (gunzipped and located in ${locatedMs.toFixed(0)} ms; blocks: ${'decoded' in own ? own.decoded : 'stopped'} here, ${rest ? ('decoded' in rest.value ? rest.value.decoded : 'stopped') + ` on the helper, its CPU ${rest.cpuMs.toFixed(0)} ms` : 'none on the helper'})`);
     if (whole) touch(cache, source.sha256, pruneDroppedFrames(profileOfBlocks(located.skeleton, blocks)), CACHE_SIZE);
   } catch {
     // Bad input: profilesFor decodes it again and says what is wrong.
   }
 }
-
-/**
- * A big import's file gunzipped by the helper while this thread locates its samples as they
- * arrive (read-ahead.ts locateAsGunzipped: the CLI's read-ahead, with the helper in the main
- * thread's place), when the helper is started and idle (the app starts it once this thread is
- * warm). Undefined when that did not work out (bad data, more data than the trailer said, a
- * helper that stalled): then this thread gunzips the file itself and words any error.
- */
-function locateWithHelper(bytes: Uint8Array, helper: AppHelper): PprofScan | undefined {
-  if (!helper.ready) return undefined;
-  const target = gunzipTarget(bytes);
-  helper.gunzip({ gz: bytes, out: target.out, progress: target.progress }).catch(() => undefined);
-  const made = locateAsGunzipped(target);
-  if (!made?.located) return undefined;
-  gunzippedOnHelper++;
-  return scanSampleTable(made.located.skeleton, made.located.table);
-}
-let gunzippedOnHelper = 0;
 
 /** Answers that wait for another thread: the worker takes its next request meanwhile. */
 const offQueue = new WeakSet<Promise<unknown>>();
@@ -636,7 +617,7 @@ function handle(req: WorkerRequest, id: number): unknown {
     case 'keep':
       return keep(req.key, req.sha256);
     case 'threads':
-      return { warm: warmedUp, helper: appHelperThread?.state ?? 'none', gunzippedOnHelper } satisfies WorkerThreads;
+      return { warm: warmedUp, helper: appHelperThread?.state ?? 'none' } satisfies WorkerThreads;
     case 'summarize':
       return scanForImport(req.source).then(async (scan) => {
         if (scan) return scan.summary;

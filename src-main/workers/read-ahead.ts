@@ -18,7 +18,7 @@ export interface ReadAheadData {
 }
 
 /** What the main thread sends first: where it gunzips the file, and how far it has got (shared-gunzip.ts GunzipProgress). */
-export interface Gunzipping {
+interface Gunzipping {
   out: Uint8Array;
   progress: Int32Array;
 }
@@ -59,20 +59,11 @@ export function receiveReadAhead(port: MessagePort): Promise<ReadAheadData | nul
   });
 }
 
-/** A gunzip whose writer has told no progress for this long (ms) is given up by its reader (a writer thread that died, or never started). */
-const STALLED_MS = 2000;
-
-/**
- * The data and its samples located as another thread gunzips it (the CLI's main thread, or the
- * app's helper: profile-worker.ts locateWithHelper); undefined when the gunzip went elsewhere
- * (failed, or to a bigger buffer) or stalled (no progress for STALLED_MS: its writer may be gone).
- */
-export function locateAsGunzipped({ out, progress }: Gunzipping): ReadAheadData | undefined {
+/** The data and its samples located as the main thread gunzips it; undefined when the gunzip went elsewhere (failed, or to a bigger buffer). */
+function locateAsGunzipped({ out, progress }: Gunzipping): ReadAheadData | undefined {
   // A Buffer over the shared memory (the message made it a plain Uint8Array), as scanPprof gets it: the same reading of the strings.
   const buffer = Buffer.from(out.buffer, out.byteOffset, out.byteLength);
   const locate = new LocateAhead(buffer);
-  let seen = -1;
-  let seenAt = 0;
   for (;;) {
     const state = Atomics.load(progress, GUNZIP_STATE);
     const written = Atomics.load(progress, GUNZIPPED);
@@ -82,11 +73,6 @@ export function locateAsGunzipped({ out, progress }: Gunzipping): ReadAheadData 
       const data = buffer.subarray(0, written);
       return scan ? { data, located: { skeleton: scan.skeleton, table: scan.table } } : { data };
     }
-    const now = performance.now();
-    if (written !== seen) {
-      seen = written;
-      seenAt = now;
-    } else if (now - seenAt > STALLED_MS) return undefined;
     locate.add(written);
     Atomics.wait(progress, GUNZIPPED, written, 50);
   }

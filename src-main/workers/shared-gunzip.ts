@@ -37,22 +37,6 @@ export function gunzipTarget(gz: Uint8Array): GunzipProgress {
 
 /** The data of a gzip file in a SharedArrayBuffer (a Buffer over it); errors as decodePprof words them. `target`: where, its progress told as it goes. */
 export function gunzipShared(gz: Uint8Array, target: GunzipProgress = gunzipTarget(gz)): Promise<Buffer> {
-  try {
-    const direct = gunzipDirect(gz, target);
-    if (direct) return Promise.resolve(direct);
-  } catch (err) {
-    return Promise.reject(err);
-  }
-  return gunzipStream(gz, target.out);
-}
-
-/**
- * gunzipShared's synchronous part: the data inflated by zlib's handle into `target` (or, the
- * trailer's hint short, into a bigger buffer, which its progress does not tell), its progress told
- * as it goes and its state set at the end; undefined where this runtime's zlib has no such handle.
- * Errors as decodePprof words them (the state then off).
- */
-export function gunzipDirect(gz: Uint8Array, target: GunzipProgress): Buffer | undefined {
   const { progress } = target;
   const tell = (state: number, written?: number): void => {
     if (written !== undefined) Atomics.store(progress, GUNZIPPED, written);
@@ -61,13 +45,16 @@ export function gunzipDirect(gz: Uint8Array, target: GunzipProgress): Buffer | u
   };
   try {
     const direct = gunzipInto(gz, target.out, tell);
-    if (direct) tell(direct.buffer === target.out.buffer ? GUNZIP_DONE : GUNZIP_OFF, direct.length);
-    else tell(GUNZIP_OFF);
-    return direct;
+    if (direct) {
+      tell(direct.buffer === target.out.buffer ? GUNZIP_DONE : GUNZIP_OFF, direct.length);
+      return Promise.resolve(direct);
+    }
   } catch (err) {
     tell(GUNZIP_OFF);
-    throw err;
+    return Promise.reject(err);
   }
+  tell(GUNZIP_OFF);
+  return gunzipStream(gz, target.out);
 }
 
 /** The same through zlib's stream, piece by piece (where the handle is missing; tested beside the direct way). */

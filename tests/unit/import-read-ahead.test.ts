@@ -11,12 +11,10 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readAheadForImport, readMaybeShared } from '../../src-main/import/shared-read';
-import { decodePprof, scanPprof } from '../../src-main/formats/pprof/decode-pprof';
-import { gunzipDirect, gunzipTarget } from '../../src-main/workers/shared-gunzip';
-import { locateAsGunzipped } from '../../src-main/workers/read-ahead';
+import { decodePprof } from '../../src-main/formats/pprof/decode-pprof';
 import { functionStatsOf } from '../../src-main/analysis/runs/function-stats';
 import { Library } from '../../src-main/library/library';
-import { goProfile, repoPath, tempDir } from '../helpers/paths';
+import { repoPath, tempDir } from '../helpers/paths';
 import { gpw, run } from '../helpers/run';
 import { makeBigProfile } from '../bench/make-big-profile.mjs';
 
@@ -83,25 +81,5 @@ describe('gpw import reads a big gzip file ahead', () => {
     expect(readAheadForImport([a, b])).toBeUndefined();
     expect(readAheadForImport([plain])).toBeUndefined();
     expect(readAheadForImport([join(tmp.dir, 'missing.gz')])).toBeUndefined();
-  });
-
-  it('a reader of a gunzip gets its data and samples as it is written, and gives up on one that stalls or fails', () => {
-    const raw = readFileSync(goProfile('allocs'));
-    const target = gunzipTarget(raw);
-    // Written whole before the read (the reader then reads it at once): the scan of the same data.
-    const data = gunzipDirect(raw, target);
-    const made = locateAsGunzipped(target);
-    expect(data && Buffer.compare(made!.data, data)).toBe(0);
-    expect(made?.located?.table.sStart).toEqual(scanPprof(gunzipSync(raw)).table.sStart);
-    // Nobody writing: given up once no progress came for two seconds (a helper that died).
-    const t0 = performance.now();
-    expect(locateAsGunzipped(gunzipTarget(raw))).toBeUndefined();
-    expect(performance.now() - t0).toBeGreaterThanOrEqual(1900);
-    // Bad data: the gunzip's error, and its reader told to stop.
-    const bad = gunzipTarget(raw);
-    const cut = Buffer.from(raw.subarray(0, raw.length - 100));
-    cut.writeUInt32LE(raw.readUInt32LE(raw.length - 4), cut.length - 4);
-    expect(() => gunzipDirect(cut, bad)).toThrow();
-    expect(locateAsGunzipped(bad)).toBeUndefined();
   });
 });
