@@ -1,9 +1,9 @@
 // The library: one SQLite database (WAL, foreign keys) holding blobs, artifacts, runs and labels.
 
-import { IdleCheckpoint } from './idle-checkpoint.js';
 import Database from 'better-sqlite3';
 import type { Artifact, ArtifactKind, ArtifactSort, ArtifactSummary } from '../api/types.js';
 import { BlobStore, type DeflatedParts } from './blobs.js';
+import { IdleCheckpoint } from './idle-checkpoint.js';
 import { migrate } from './migrate.js';
 import { writeTransaction } from './write-transaction.js';
 import { RunsStore } from './runs-store.js';

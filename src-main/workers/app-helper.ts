@@ -193,7 +193,7 @@ const WARM_QUIET_MS = 1000;
 /** In the helper thread: answers each job it is sent, in turn. */
 export function serveAppHelper(port: MessagePort): void {
   let lastJobAt = 0;
-  // Started: its jobs are taken from now on (AppHelper.ready).
+  // Started: its jobs are taken from now on (AppHelper.state).
   port.postMessage({ id: 0, ready: true });
   port.on('message', (job: HelperJob & { id: number }) => {
     lastJobAt = Date.now();
@@ -333,11 +333,6 @@ export class AppHelper {
   /** Whether the helper has no job in hand (a job sent now starts at once, or once the thread has started). */
   get idle(): boolean {
     return this.pending.size === 0 && this.failure === null;
-  }
-
-  /** Whether the thread has started and has no job in hand (a job sent now starts at once, not after its start-up). */
-  get ready(): boolean {
-    return this.started && this.idle;
   }
 
   /** Its state, as WorkerThreads tells it. */
