@@ -238,6 +238,8 @@ export class Accumulator {
       bits = 0;
       if ((v0 === 0 && v1 === 0 && v2 === 0 && v3 === 0) || b <= a) continue;
       // Each of the sample's functions once, every type's value added where it is first met.
+      // The four adds are written out here, not addFour's call: with the call, the bench profile's
+      // figures took ~300 ms against ~265 (10 of 11 interleaved standalone runs slower, stop 25).
       for (let li = a; li < b; li++) {
         const loc = locs[li];
         if (locBits !== null) bits |= locBits[loc];
