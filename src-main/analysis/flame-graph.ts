@@ -713,6 +713,11 @@ class Partition {
   /** A run of frames every sample of a segment goes through (followChain): names and the types reaching each by a call. */
   private chainName = new Int32Array(64);
   private chainCalled = new Uint8Array(64);
+  /** The chain's frames as locations (chainLocations): the first sample's cursor, how many locations they span, the last frame. */
+  private refLoc = 0;
+  private refFrame = 0;
+  private refSpan = 0;
+  private refLast = 0;
 
   constructor(
     readonly profile: StackColumns,
@@ -836,14 +841,26 @@ class Partition {
     if (m === 0) return node;
     // Each sample walked as far as it goes with the others (at most m frames), its cursor after
     // that kept on the spare side; where one goes less far, those walked before are walked again.
+    // Forward, a sample at the first one's frame whose next locations are the first one's goes
+    // through the same m frames (a frame belongs to one location): compared a location at a time,
+    // and the types reaching the chain's frames by a call added for all such samples at the end.
     this.chainCalled.fill(0, 0, m);
+    const same = !inverted;
+    if (same) this.chainLocations(start, m);
+    let sameTypes = 0;
     for (let k = start; k < end; k++) {
+      if (same && this.sameLocations(k)) {
+        sameTypes |= cur.mask[k];
+        continue;
+      }
       const j = this.walkChain(k, m, true);
       if (j === m) continue;
       if (j === 0) return node;
       m = j;
       for (let i = start; i < k; i++) this.walkChain(i, m, false, true);
+      if (same) this.chainLocations(start, m);
     }
+    if (sameTypes !== 0) this.calledThrough(start, m, sameTypes);
     const { spare } = cur;
     loc.set(spare.loc.subarray(start, end), start);
     frame.set(spare.frame.subarray(start, end), start);
@@ -851,6 +868,63 @@ class Partition {
     const { chainName, chainCalled } = this;
     for (let j = 0; j < m; j++) node = this.nodes.add(node, chainName[j], chainCalled[j]);
     return node;
+  }
+
+  /**
+   * The locations sample k's first m frames (forward, from its cursor) lie in, for sameLocations:
+   * its cursor, how many locations those frames span and the last frame.
+   */
+  private chainLocations(k: number, m: number): void {
+    const { sampleLocs } = this.profile;
+    const { locFrameStart } = this.frames;
+    let li = this.cur.loc[k];
+    let f = this.cur.frame[k];
+    this.refLoc = li;
+    this.refFrame = f;
+    for (let j = 1; j < m; j++) {
+      if (f > locFrameStart[sampleLocs[li]]) f--;
+      else f = locFrameStart[sampleLocs[--li] + 1] - 1;
+    }
+    this.refSpan = this.refLoc - li + 1;
+    this.refLast = f;
+  }
+
+  /**
+   * Whether sample k (forward) is at chainLocations' first frame and its stack goes on through the
+   * same locations, so through the same m frames; if so its cursor past them is kept on the spare side.
+   */
+  private sameLocations(k: number): boolean {
+    const { cur, refSpan, refLoc } = this;
+    if (cur.frame[k] !== this.refFrame) return false;
+    const { sampleLocs, sampleLocStart } = this.profile;
+    const stop = sampleLocStart[cur.sample[k]];
+    let li = cur.loc[k];
+    if (li - refSpan + 1 < stop) return false;
+    for (let d = 1; d < refSpan; d++) if (sampleLocs[li - d] !== sampleLocs[refLoc - d]) return false;
+    // Past the last frame, as walkChain steps.
+    const { locFrameStart } = this.frames;
+    li -= refSpan - 1;
+    let f = this.refLast;
+    if (f > locFrameStart[sampleLocs[li]]) f--;
+    else if (--li >= stop) f = locFrameStart[sampleLocs[li] + 1] - 1;
+    cur.spare.loc[k] = li;
+    cur.spare.frame[k] = f;
+    cur.spare.inline[k] = cur.inline[k];
+    return true;
+  }
+
+  /** The types `types` added to those reaching each of the chain's m frames by a call, for frames (forward, sample k's) not inlined. */
+  private calledThrough(k: number, m: number, types: number): void {
+    const { sampleLocs } = this.profile;
+    const { locFrameStart, frameInline } = this.frames;
+    let li = this.cur.loc[k];
+    let f = this.cur.frame[k];
+    for (let j = 0; j < m; j++) {
+      if (frameInline[f] === 0) this.chainCalled[j] |= types;
+      if (j + 1 === m) break;
+      if (f > locFrameStart[sampleLocs[li]]) f--;
+      else f = locFrameStart[sampleLocs[--li] + 1] - 1;
+    }
   }
 
   /**
