@@ -313,8 +313,20 @@ export interface SampleStops {
  * of a node go on to one frame (long shared paths), the child is made without moving them.
  */
 export function partitionStacks(profile: StackColumns, frames: FrameTable, inverted: boolean, minShare: number): PartitionedStacks {
+  return partitionStacksUnless(profile, frames, inverted, minShare, null)!;
+}
+
+/**
+ * partitionStacks for a trie made ahead of any request (the app's helper thread, while the app is
+ * idle): null once `stop[0]` is set (shared memory), looked at before each split, so another job
+ * for the thread waits at most one split (the root's is the longest: tens of ms for a million samples).
+ */
+export function partitionStacksUnless(profile: StackColumns, frames: FrameTable, inverted: boolean, minShare: number, stop: Int32Array | null): PartitionedStacks | null {
   const p = startPartition(profile, frames, inverted, minShare);
-  while (p.sp > 0) p.step();
+  while (p.sp > 0) {
+    if (stop !== null && Atomics.load(stop, 0) !== 0) return null;
+    p.step();
+  }
   return partitioned(p);
 }
 

@@ -13,7 +13,7 @@
 
 import { Worker, type MessagePort } from 'node:worker_threads';
 import { readFileSync } from 'node:fs';
-import { FlameStructure, keptStacks, narrowStacks, PartitionInTwo, partitionShare, partitionStacks, stackColumns, type ParentTrie, type PartitionedShare, type PartitionedStacks, type PartitionShare, type StackColumns } from '../analysis/flame-graph.js';
+import { FlameStructure, keptStacks, narrowStacks, PartitionInTwo, partitionShare, partitionStacks, partitionStacksUnless, stackColumns, type ParentTrie, type PartitionedShare, type PartitionedStacks, type PartitionShare, type StackColumns } from '../analysis/flame-graph.js';
 import { buildFrameTable, type FrameTable } from '../analysis/frames.js';
 import { countClaimedBlocks, decodeClaimedBlocks, decodePprof, type SampleBlocks, type SampleTable } from '../formats/pprof/decode-pprof.js';
 import { syntheticProfileBytes, warmUpWhenIdle } from './warm-up.js';
@@ -154,8 +154,14 @@ export interface CountJob {
   counts: Uint32Array;
 }
 
+/** A trie made ahead of any request, given up once `stop[0]` is set (shared memory: AppHelper sets it when it sends another job). */
+export interface AheadJob extends TrieJob {
+  stop: Int32Array;
+}
+
 type HelperJob =
   | ({ op: 'trie' } & TrieJob)
+  | ({ op: 'ahead' } & AheadJob)
   | ({ op: 'narrow' } & NarrowJob)
   | ({ op: 'share' } & PartitionShare)
   | ({ op: 'decode' } & DecodeJob)
@@ -229,8 +235,9 @@ function decodePart(job: DecodeJob): DecodePart {
   return 'decoded' in part ? part : { stopped: true };
 }
 
-function trieOf(job: Exclude<HelperJob, { op: 'decode' | 'count' | 'walk' }>): PartitionedStacks | PartitionedShare {
+function trieOf(job: Exclude<HelperJob, { op: 'decode' | 'count' | 'walk' }>): PartitionedStacks | PartitionedShare | null {
   if (job.op === 'trie') return partitionStacks(job.stacks, job.frames, job.inverted, job.minShare);
+  if (job.op === 'ahead') return partitionStacksUnless(job.stacks, job.frames, job.inverted, job.minShare, job.stop);
   if (job.op === 'narrow') return narrowStacks(job.up, keptStacks(job.stacks, job.kept), job.frames, job.inverted, job.kept, job.minShare);
   return partitionShare(job);
 }
@@ -297,6 +304,8 @@ export class AppHelper {
   private failure: Error | null = null;
   private nextId = 1;
   private started = false;
+  /** The trie being made ahead (trieAhead), which the next job sent stops. */
+  private ahead: { id: number; stop: Int32Array } | null = null;
 
   constructor(script: URL) {
     this.worker = new Worker(script, { workerData: { role: APP_HELPER_ROLE } });
@@ -325,14 +334,39 @@ export class AppHelper {
     return this.send({ op: 'trie', ...job }) as Promise<HelperResult<PartitionedStacks>>;
   }
 
+  /**
+   * The trie of these stacks made ahead of any request; null when it was given up: any other job
+   * sent to the helper first stops it (within one split of the stacks), so the helper counts as idle meanwhile.
+   */
+  trieAhead(job: TrieJob): Promise<HelperResult<PartitionedStacks | null>> {
+    const stop = new Int32Array(new SharedArrayBuffer(4));
+    const made = this.send({ op: 'ahead', ...job, stop }) as Promise<HelperResult<PartitionedStacks | null>>;
+    const ahead = (this.ahead = { id: this.nextId - 1, stop });
+    const done = (): void => {
+      if (this.ahead === ahead) this.ahead = null;
+    };
+    made.then(done, done);
+    return made;
+  }
+
   /** The helper's part of counting a located profile's blocks with this thread (answers whether all are counted). */
   count(job: CountJob): Promise<HelperResult<boolean>> {
     return this.send({ op: 'count', ...job }) as Promise<HelperResult<boolean>>;
   }
 
-  /** Whether the helper has no job in hand (a job sent now starts at once, or once the thread has started). */
+  /** Whether the helper has no job in hand but a trie made ahead (a job sent now starts at once, or once the thread has started). */
   get idle(): boolean {
-    return this.pending.size === 0 && this.failure === null;
+    return this.pending.size === (this.ahead ? 1 : 0) && this.failure === null;
+  }
+
+  /** Whether a trie made ahead is in hand (trieAhead). */
+  get aheadInHand(): boolean {
+    return this.ahead !== null;
+  }
+
+  /** The trie being made ahead given up (another job needs the thread). */
+  private stopAhead(): void {
+    if (this.ahead) Atomics.store(this.ahead.stop, 0, 1);
   }
 
   /** Its state, as WorkerThreads tells it. */
@@ -345,6 +379,7 @@ export class AppHelper {
    * so the helper stays `idle` for the jobs that follow (they start once its share is walked).
    */
   walkMarked(job: MarkedWalkJob): void {
+    this.stopAhead();
     if (!this.failure) this.worker.postMessage({ op: 'walk', ...job, id: 0 });
   }
 
@@ -363,7 +398,13 @@ export class AppHelper {
     return this.send({ op: 'decode', ...job }) as Promise<HelperResult<DecodePart>>;
   }
 
+  /** The thread ended (the app's helper lives as long as its worker; tests end theirs). */
+  async close(): Promise<void> {
+    await this.worker.terminate();
+  }
+
   private send(job: HelperJob): Promise<HelperResult<unknown>> {
+    this.stopAhead();
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {

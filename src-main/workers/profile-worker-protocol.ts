@@ -68,10 +68,15 @@ export type WorkerRequest =
   /** Whether the worker's warm-up is done and the app's helper thread started (WorkerThreads; for tests and benches). */
   | { op: 'threads' };
 
-/** The app worker's threads: its warm-up done; its helper not started, starting, ready (started, no job), busy, or failed. */
+/**
+ * The app worker's threads: its warm-up done; its helper not started, starting, ready (started,
+ * no job but a trie made ahead), busy, or failed; and the inverted trie of the last big view made
+ * ahead (profile-worker.ts invertAheadFor): none planned or left, being made, or made.
+ */
 export interface WorkerThreads {
   warm: boolean;
   helper: 'none' | 'starting' | 'ready' | 'busy' | 'failed';
+  invertedAhead: 'none' | 'making' | 'made';
 }
 
 /**

@@ -129,8 +129,60 @@ function keepStructure(view: ProfileView, structure: FlameStructure): FlameStruc
     let kept = structures.get(view);
     if (!kept) structures.set(view, (kept = new Map()));
     kept.set(structure.inverted, structure);
+    // A big view's graph was asked for: its inverted trie is made ahead, once the app is idle.
+    if (!structure.inverted && structure.minShare > 0 && !narrowedViews.has(view)) invertAheadFor(view);
   }
   return structure;
+}
+
+/**
+ * The inverted trie of the last big view (not a chip) whose flame graph was made, made on the
+ * helper thread once no request has come for INVERT_AHEAD_QUIET_MS: a big profile's inverted
+ * graph takes a second of CPU or more (1.6M samples: ~1 s on one thread), so a click on the
+ * inverted tab a little after the view opened finds it made (and a chip's inverted trie is then
+ * narrowed from it). Any job the helper is sent meanwhile stops it (AppHelper.trieAhead): it is
+ * started again at the next quiet spell. The inverted graph asked for while it is being made waits for it.
+ */
+const INVERT_AHEAD_QUIET_MS = 1000;
+let invertAhead: WeakRef<ProfileView> | null = null;
+let invertAheadTimer: ReturnType<typeof setTimeout> | null = null;
+
+function invertedAheadState(): WorkerThreads['invertedAhead'] {
+  const view = invertAhead?.deref();
+  if (!view) return 'none';
+  return structures.get(view)?.has(true) ? 'made' : appHelperThread?.aheadInHand ? 'making' : 'none';
+}
+
+function invertAheadFor(view: ProfileView): void {
+  if (!appHelperWanted) return;
+  invertAhead = new WeakRef(view);
+  if (invertAheadTimer === null) invertAheadTimer = setTimeout(tryInvertAhead, INVERT_AHEAD_QUIET_MS).unref();
+}
+
+function tryInvertAhead(): void {
+  invertAheadTimer = null;
+  const view = invertAhead?.deref();
+  if (!view || structures.get(view)?.has(true)) return;
+  const helper = appHelperThread;
+  const quietFor = Date.now() - lastRequestAt;
+  const forward = structures.get(view)?.get(false);
+  if (!helper || !forward || !(view.profile.sampleLocs.buffer instanceof SharedArrayBuffer)) return;
+  if (quietFor < INVERT_AHEAD_QUIET_MS || !helper.idle || helperTries.get(view)?.has(true)) {
+    invertAheadTimer = setTimeout(tryInvertAhead, Math.max(INVERT_AHEAD_QUIET_MS - quietFor, 50)).unref();
+    return;
+  }
+  const { profile } = view;
+  const { minShare } = forward;
+  const made = helper.trieAhead({ stacks: stackColumns(profile), frames: forward.frameTable, inverted: true, minShare }).then((r) => {
+    if (!r.value) throw new Error('the inverted trie made ahead was stopped');
+    if (timingOn) timingLine(`worker inverted trie, ahead on the helper: ${r.ms.toFixed(0)} ms (its thread's CPU ${r.cpuMs.toFixed(0)} ms)`);
+    return keepStructure(view, new FlameStructure(profile, true, minShare, r.value));
+  });
+  pendingTrie(view, true, made);
+  // Stopped (or failed): tried again at the next quiet spell, while it is still the last big view.
+  made.catch(() => {
+    if (invertAhead?.deref() === view && invertAheadTimer === null) invertAheadTimer = setTimeout(tryInvertAhead, INVERT_AHEAD_QUIET_MS).unref();
+  });
 }
 
 /** A narrowed view's (narrowedViewFor) way to its trie: its parent view's, when that one is kept. */
@@ -617,7 +669,7 @@ function handle(req: WorkerRequest, id: number): unknown {
     case 'keep':
       return keep(req.key, req.sha256);
     case 'threads':
-      return { warm: warmedUp, helper: appHelperThread?.state ?? 'none' } satisfies WorkerThreads;
+      return { warm: warmedUp, helper: appHelperThread?.state ?? 'none', invertedAhead: invertedAheadState() } satisfies WorkerThreads;
     case 'summarize':
       return scanForImport(req.source).then(async (scan) => {
         if (scan) return scan.summary;

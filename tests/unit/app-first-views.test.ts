@@ -190,14 +190,20 @@ describe('the first views of a profile the app imported', () => {
     }
   }
 
-  it('the helper starts once the worker is warm, before any import; a big import then decodes on both threads to the same profile', async () => {
+  /** The worker is not to ask for a profile's bytes again. */
+  const noBytesAgain = (): Uint8Array => {
+    throw new Error('the worker asked for the bytes again');
+  };
+
+  /** The bigger profile's bytes, address and decode here, and a warm client (warmClient) to send it to. */
+  async function biggerOnWarmClient(): Promise<{ bytes: Buffer; sha256: string; decoded: ReturnType<typeof decodePprof>; client: ProfileWorkerClient }> {
     const bytes = readFileSync(biggerFile);
-    const sha256 = sha256Hex(bytes);
-    const decoded = decodePprof(bytes);
-    const client = await warmClient();
-    const load = (): Uint8Array => {
-      throw new Error('the worker asked for the bytes again');
-    };
+    return { bytes, sha256: sha256Hex(bytes), decoded: decodePprof(bytes), client: await warmClient() };
+  }
+
+  it('the helper starts once the worker is warm, before any import; a big import then decodes on both threads to the same profile', async () => {
+    const { bytes, sha256, decoded, client } = await biggerOnWarmClient();
+    const load = noBytesAgain;
     try {
       const summary = await client.run({ op: 'summarize', source: { sha256, bytes } }, load);
       expect(summary).toEqual(summarizeProfile(decoded));
@@ -209,6 +215,30 @@ describe('the first views of a profile the app imported', () => {
       expect(expected).not.toBe('decoded');
       await expect(client.run({ op: 'summarize', source: { sha256: sha256Hex(cut), bytes: cut } }, () => cut)).rejects.toThrow(expected);
       expect((await client.run<WorkerThreads>({ op: 'threads' }, load)).helper).toBe('ready');
+    } finally {
+      await client.close();
+    }
+  }, 180_000);
+
+  it('a big view’s inverted trie is made ahead on the helper once the app is idle, and its graph is the one built here', async () => {
+    const { bytes, sha256, decoded, client } = await biggerOnWarmClient();
+    const load = noBytesAgain;
+    const view = { sources: [{ sha256 }], base: [], filters: {} };
+    try {
+      await client.run({ op: 'summarize', source: { sha256, bytes } }, load);
+      await client.run({ op: 'functionStats', source: { sha256 } }, load);
+      await client.run<FlameGraph>({ op: 'flame', view, maxNodes: 250_000 }, load);
+      // Asking about the threads is no request: the quiet second it waits for passes meanwhile.
+      for (const until = Date.now() + 60_000; (await client.run<WorkerThreads>({ op: 'threads' }, load)).invertedAhead !== 'made'; ) {
+        if (Date.now() > until) throw new Error('the inverted trie was not made ahead');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const inverted = await client.run<FlameGraph>({ op: 'flame', view, inverted: true, sampleType: 'inuse_space', maxNodes: 250_000 }, load);
+      expectSameGraph(inverted, new FlameStructure(decoded, true, 1e-4).graph(3, { maxNodes: 250_000 }), 'plain inverted, made ahead');
+      // A chip's inverted graph is then narrowed from it.
+      const chip = { ...view, filters: { ignore: 'step3_2' } };
+      const chipInverted = await client.run<FlameGraph>({ op: 'flame', view: chip, inverted: true, maxNodes: 250_000 }, load);
+      expectSameGraph(chipInverted, new FlameStructure(viewProfile({ sources: [decoded] }, chip.filters).profile, true, 1e-4).graph(1, { maxNodes: 250_000 }), 'chip inverted');
     } finally {
       await client.close();
     }
