@@ -18,12 +18,13 @@ export const bigProfileDir = (samples = BIG_PROFILE_SAMPLES) => path.join(repoRo
 
 /**
  * @param {number} [samples] distinct sample records (at most 2,097,152)
- * @param {{log?: (msg: string) => void, outDir?: string}} [opts]
+ * @param {{log?: (msg: string) => void, outDir?: string, shuffled?: boolean}} [opts] `shuffled`: the same records in a fixed
+ *   pseudo-random order (as a runtime or a merge writes them) instead of grouped by stack; cached in `<dir>-shuffled`.
  * @returns {Promise<string>} absolute path of allocs.pb.gz
  */
 export async function makeBigProfile(samples = BIG_PROFILE_SAMPLES, opts = {}) {
-  const dir = path.resolve(opts.outDir ?? bigProfileDir(samples));
-  await ensureGoProfiles({ name: 'bigprofile', outDir: dir, files: ['allocs.pb.gz'], args: ['-samples', String(samples)], log: opts.log });
+  const dir = path.resolve(opts.outDir ?? `${bigProfileDir(samples)}${opts.shuffled ? '-shuffled' : ''}`);
+  await ensureGoProfiles({ name: 'bigprofile', outDir: dir, files: ['allocs.pb.gz'], args: ['-samples', String(samples), ...(opts.shuffled ? ['-shuffle'] : [])], log: opts.log });
   return path.join(dir, 'allocs.pb.gz');
 }
 

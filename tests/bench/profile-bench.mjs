@@ -51,6 +51,7 @@ if (process.env.BENCH_APP !== '0' && existsSync(CHROMIUM)) {
   const dialog = process.env.BENCH_DIALOG === '0' ? null : await dialogBench();
   await appBench(dialog);
   if (process.env.BENCH_INVERTED !== '0') await invertedBench();
+  if (process.env.BENCH_SHUFFLED !== '0') await shuffledBench();
 }
 
 /**
@@ -117,6 +118,27 @@ async function invertedBench() {
   for (const r of out) {
     console.log(`  clicked ${r.waitMs > 0 ? `${r.waitMs / 1000} s after the flame graph was drawn` : 'as soon as the flame graph was drawn'}   ${r.ms} ms   target <= 300 ms   (page clock ${r.pageMs.toFixed(0)} ms, gpw serve's CPU ${r.cpu.toFixed(0)} ms)`);
   }
+}
+
+/**
+ * The same records with their samples in a pseudo-random order (tests/go/bigprofile -shuffle: as a
+ * runtime writes its hash-ordered buckets, or a merge the keys as it meets them), not grouped by
+ * stack as the generator writes them: file chosen → flame graph drawn, in a fresh session. Stacks
+ * that share a prefix then lie far apart in memory, so the flame trie's walks miss the caches.
+ */
+async function shuffledBench() {
+  const shuffled = await makeBigProfile(SAMPLES, { shuffled: true, log: (m) => console.log(`bench: ${m}`) });
+  const runs = [];
+  for (let i = 0; i < 2; i++) {
+    const { page, meter, close } = await openApp();
+    try {
+      runs.push({ ms: await meter.settle(() => page.getByTestId('file-input').setInputFiles(shuffled)), ...meter.step(0) });
+    } finally {
+      await close();
+    }
+  }
+  console.log(`the same profile, its samples in a pseudo-random order (${(statSync(shuffled).size / 2 ** 20).toFixed(1)} MiB gzipped), each in a fresh session:`);
+  console.log(`  file chosen → flame graph drawn   ${runs.map((r) => r.ms).join(' / ')} ms   target <= 1500 ms   (gpw serve's CPU ${runs.map((r) => r.cpu.toFixed(0)).join(' / ')} ms)`);
 }
 
 /** The monotonic clock in µs (the clock of V8's CPU profiles: BENCH_MARKS=1). */

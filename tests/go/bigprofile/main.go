@@ -12,7 +12,9 @@
 // at level k the sample's k-th base-8 digit picks one of 8 consecutive entries (from a
 // per-level table of functions, offset by a hash of the digits above), each entry a chain of
 // 1 to 3 frames (stacks of 14 to 28 frames), so stacks are distinct by construction and share prefixes as real ones do.
-// Output is deterministic for its flags.
+// Output is deterministic for its flags. -shuffle writes the same records in a fixed pseudo-random
+// order (a runtime writes its buckets in hash order, and a merge in the order keys are first met),
+// not grouped by stack as the generator makes them.
 //
 // A tall, wide flame graph for the flame graph's frame-rate benchmark (tests/bench/flame-fps-bench.mjs):
 //
@@ -114,13 +116,14 @@ func main() {
 	fanout := flag.Int("fanout", 8, "entries to choose from at each level (at most 64)")
 	deep := flag.Int("deep", 0, "if > 0, the last level's entries are chains of deep to deep+deep/8 frames (a tall graph) instead of 1 to 3")
 	even := flag.Bool("even", false, "sample values within 1.25x of each other, so every stack is about equally wide")
+	shuffle := flag.Bool("shuffle", false, "write the samples in a fixed pseudo-random order (as a runtime's hash-ordered buckets or a merge leaves them) instead of by stack")
 	flag.Parse()
 	limit := 1
 	for l := 0; l < *levels && limit <= 1<<21; l++ {
 		limit *= *fanout
 	}
 	if *out == "" || *levels < 1 || *levels > 12 || *fanout < 2 || *fanout > 64 || *deep < 0 || *deep > 2000 || *samples < 1 || *samples > limit || *samples > 1<<21 {
-		fmt.Fprintln(os.Stderr, "usage: bigprofile -out DIR [-samples N<=min(fanout^levels,2097152)] [-levels L<=12] [-fanout F<=64] [-deep D<=2000] [-even]")
+		fmt.Fprintln(os.Stderr, "usage: bigprofile -out DIR [-samples N<=min(fanout^levels,2097152)] [-levels L<=12] [-fanout F<=64] [-deep D<=2000] [-even] [-shuffle]")
 		os.Exit(2)
 	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
@@ -200,7 +203,19 @@ func main() {
 	stack := make([]uint64, 0, 80)
 	chains := make([][]int64, *levels)
 	vals := make([]uint64, 4)
-	for i := 0; i < *samples; i++ {
+	// Sample k of the file is record order[k]: by stack, or shuffled (Fisher-Yates on mix).
+	order := make([]int32, *samples)
+	for k := range order {
+		order[k] = int32(k)
+	}
+	if *shuffle {
+		for k := len(order) - 1; k > 0; k-- {
+			j := int(mix(uint64(k)+777) % uint64(k+1))
+			order[k], order[j] = order[j], order[k]
+		}
+	}
+	for _, i32 := range order {
+		i := int(i32)
 		stack = stack[:0]
 		// Leaf first, as profile.proto stores stacks.
 		r := mix(uint64(i) + 12345)
