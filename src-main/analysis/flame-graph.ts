@@ -724,6 +724,9 @@ class Partition {
   private readonly slotCalled: Uint8Array;
   /** A run of frames every sample of a segment goes through (followChain): names and the types reaching each by a call. */
   private chainName = new Int32Array(64);
+  /** A chunk of samples' stack ends and values (gather). */
+  private readonly gatheredEnd = new Uint32Array(GATHER);
+  private readonly gatheredValues: Float64Array;
   private chainCalled = new Uint8Array(64);
   /** The chain's frames as locations (chainLocations): the first sample's cursor, how many locations they span, the last frame. */
   private refLoc = 0;
@@ -754,6 +757,7 @@ class Partition {
     this.slotPlace = new Int32Array(nNames + 1);
     this.slotWidth = new Float64Array(nNames * this.nTypes);
     this.slotCalled = new Uint8Array(nNames);
+    this.gatheredValues = new Float64Array(GATHER * this.nTypes);
   }
 
   push(node: number, start: number, end: number): void {
@@ -980,48 +984,94 @@ class Partition {
    * slotPlace, width per type in slotWidth); stacks that end here are this node's self.
    */
   private group(node: number, start: number, end: number): number {
-    const { cur, slotOf, slotName, slotPlace, slotCalled, slotWidth, nTypes, inverted, sampleNode, sampleEnds } = this;
+    const { cur, slotOf, slotName, slotPlace, slotCalled, slotWidth, nTypes, inverted, sampleNode, sampleEnds, gatheredEnd, gatheredValues, locEnd } = this;
     const { sampleLocStart, values } = this.profile;
-    const { locEnd } = this;
     const { frameName, frameInline } = this.frames;
+    const ends = inverted ? locEnd : sampleLocStart;
     let slots = 0;
-    for (let k = start; k < end; k++) {
-      const s = cur.sample[k];
-      const li = cur.loc[k];
-      if (inverted ? li >= locEnd[s] : li < sampleLocStart[s]) {
-        sampleNode[s] = node;
-        sampleEnds[s] = 1;
-        cur.slot[k] = -1;
-        continue;
+    for (let c = start; c < end; c += GATHER) {
+      const ce = Math.min(end, c + GATHER);
+      // Samples close together (a profile written grouped by stack) are read in place; others gathered first.
+      const near = cur.sample[ce - 1] - cur.sample[c] < 4 * (ce - c);
+      if (!near) this.gather(c, ce);
+      const valuesAt = near ? values : gatheredValues;
+      for (let k = c; k < ce; k++) {
+        const s = cur.sample[k];
+        const li = cur.loc[k];
+        const stackEnd = near ? ends[s] : gatheredEnd[k - c];
+        if (inverted ? li >= stackEnd : li < stackEnd) {
+          sampleNode[s] = node;
+          sampleEnds[s] = 1;
+          cur.slot[k] = -1;
+          continue;
+        }
+        const f = cur.frame[k];
+        const nm = frameName[f] + 1;
+        let slot = slotOf[nm];
+        if (slot < 0) {
+          slot = slotOf[nm] = slots++;
+          slotName[slot] = nm;
+          slotPlace[slot] = 0;
+          slotCalled[slot] = 0;
+          slotWidth.fill(0, slot * nTypes, (slot + 1) * nTypes);
+        }
+        cur.slot[k] = slot;
+        slotPlace[slot]++;
+        // Inverted, an edge is inlined when the callee (the frame taken before, the parent here) was inlined into its caller.
+        if ((inverted ? cur.inline[k] : frameInline[f]) === 0) slotCalled[slot] |= cur.mask[k];
+        // Four types (an allocs or heap profile) written out: the big allocs profile's trie ~5 % faster.
+        const v = (near ? s : k - c) * nTypes;
+        const w = slot * nTypes;
+        if (nTypes === 4) {
+          slotWidth[w] += Math.abs(valuesAt[v]);
+          slotWidth[w + 1] += Math.abs(valuesAt[v + 1]);
+          slotWidth[w + 2] += Math.abs(valuesAt[v + 2]);
+          slotWidth[w + 3] += Math.abs(valuesAt[v + 3]);
+        } else for (let t = 0; t < nTypes; t++) slotWidth[w + t] += Math.abs(valuesAt[v + t]);
       }
-      const f = cur.frame[k];
-      const nm = frameName[f] + 1;
-      let slot = slotOf[nm];
-      if (slot < 0) {
-        slot = slotOf[nm] = slots++;
-        slotName[slot] = nm;
-        slotPlace[slot] = 0;
-        slotCalled[slot] = 0;
-        slotWidth.fill(0, slot * nTypes, (slot + 1) * nTypes);
-      }
-      cur.slot[k] = slot;
-      slotPlace[slot]++;
-      // Inverted, an edge is inlined when the callee (the frame taken before, the parent here) was inlined into its caller.
-      if ((inverted ? cur.inline[k] : frameInline[f]) === 0) slotCalled[slot] |= cur.mask[k];
-      // Four types (an allocs or heap profile) written out: the big allocs profile's trie ~5 % faster.
-      const v = s * nTypes;
-      const w = slot * nTypes;
-      if (nTypes === 4) {
-        slotWidth[w] += Math.abs(values[v]);
-        slotWidth[w + 1] += Math.abs(values[v + 1]);
-        slotWidth[w + 2] += Math.abs(values[v + 2]);
-        slotWidth[w + 3] += Math.abs(values[v + 3]);
-      } else for (let t = 0; t < nTypes; t++) slotWidth[w + t] += Math.abs(values[v + t]);
     }
     for (let i = 0; i < slots; i++) slotOf[slotName[i]] = -1;
     return slots;
   }
+
+  /**
+   * The stack ends (the side the cursors move towards) and values of the samples at cursors
+   * [from, to) (at most GATHER), read in a loop of their own into gatheredEnd and gatheredValues.
+   * When samples do not come grouped by stack (a runtime writes its buckets in hash order), a
+   * node's samples lie far apart in memory and each read misses the caches: here, with nothing else
+   * in the loop, the reads of many samples are in flight at once, where group's long loop waited
+   * for each in turn. A chunk whose samples lie close together (a profile written grouped by stack)
+   * is read in place instead: there the extra pass cost ~50 ms. Measured on the bench's 1.6M-sample
+   * profile, interleaved, single thread: in a pseudo-random order its forward trie takes ~1.8–1.9 s
+   * instead of ~2.2–2.4 s, and its inverted trie (whose groups lie scattered in any order)
+   * ~0.8–0.9 s instead of ~0.9–1.07 s; grouped by stack, the forward trie is unchanged (~0.45 s).
+   */
+  private gather(from: number, to: number): void {
+    const { cur, nTypes, inverted, locEnd, gatheredEnd, gatheredValues } = this;
+    const { sampleLocStart, values } = this.profile;
+    const sample = cur.sample;
+    if (nTypes === 4) {
+      for (let k = from; k < to; k++) {
+        const s = sample[k];
+        const g = (k - from) << 2;
+        gatheredEnd[k - from] = inverted ? locEnd[s] : sampleLocStart[s];
+        gatheredValues[g] = values[s << 2];
+        gatheredValues[g + 1] = values[(s << 2) + 1];
+        gatheredValues[g + 2] = values[(s << 2) + 2];
+        gatheredValues[g + 3] = values[(s << 2) + 3];
+      }
+      return;
+    }
+    for (let k = from; k < to; k++) {
+      const s = sample[k];
+      gatheredEnd[k - from] = inverted ? locEnd[s] : sampleLocStart[s];
+      for (let t = 0; t < nTypes; t++) gatheredValues[(k - from) * nTypes + t] = values[s * nTypes + t];
+    }
+  }
 }
+
+/** Samples whose stack ends and values group reads at a time (gather). */
+const GATHER = 1024;
 
 /** A group of samples is made a node when it is non-zero and at least `below` wide in some type. */
 function wideEnough(width: Float64Array, slot: number, nTypes: number, below: Float64Array): boolean {
