@@ -166,7 +166,7 @@ function tryInvertAhead(): void {
   const helper = appHelperThread;
   const quietFor = Date.now() - lastRequestAt;
   const forward = structures.get(view)?.get(false);
-  if (!helper || !forward || !(view.profile.sampleLocs.buffer instanceof SharedArrayBuffer)) return;
+  if (!helper || helper.state === 'failed' || !forward || !(view.profile.sampleLocs.buffer instanceof SharedArrayBuffer)) return;
   if (quietFor < INVERT_AHEAD_QUIET_MS || !helper.idle || helperTries.get(view)?.has(true)) {
     invertAheadTimer = setTimeout(tryInvertAhead, Math.max(INVERT_AHEAD_QUIET_MS - quietFor, 50)).unref();
     return;
