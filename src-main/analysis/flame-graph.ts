@@ -728,11 +728,9 @@ class Partition {
   private readonly gatheredEnd = new Uint32Array(GATHER);
   private readonly gatheredValues: Float64Array;
   private chainCalled = new Uint8Array(64);
-  /** The chain's frames as locations (chainLocations): the first sample's cursor, how many locations they span, the last frame. */
-  private refLoc = 0;
-  private refFrame = 0;
-  private refSpan = 0;
-  private refLast = 0;
+  /** Where the chain's frames are in the stack of the segment's first sample: location index and frame (sameLocations). */
+  private chainLoc = new Int32Array(64);
+  private chainFrame = new Int32Array(64);
 
   constructor(
     readonly profile: StackColumns,
@@ -843,7 +841,11 @@ class Partition {
         if (m === this.chainName.length) {
           this.chainName = grown(this.chainName, m * 2);
           this.chainCalled = grown(this.chainCalled, m * 2);
+          this.chainLoc = grown(this.chainLoc, m * 2);
+          this.chainFrame = grown(this.chainFrame, m * 2);
         }
+        this.chainLoc[m] = li;
+        this.chainFrame[m] = f;
         this.chainName[m++] = frameName[f] + 1;
         if (inverted) {
           if (f + 1 < locFrameStart[sampleLocs[li] + 1]) f++;
@@ -862,10 +864,9 @@ class Partition {
     // and the types reaching the chain's frames by a call added for all such samples at the end.
     this.chainCalled.fill(0, 0, m);
     const same = !inverted;
-    if (same) this.chainLocations(start, m);
     let sameTypes = 0;
     for (let k = start; k < end; k++) {
-      if (same && this.sameLocations(k)) {
+      if (same && this.sameLocations(k, m)) {
         sameTypes |= cur.mask[k];
         continue;
       }
@@ -874,9 +875,8 @@ class Partition {
       if (j === 0) return node;
       m = j;
       for (let i = start; i < k; i++) this.walkChain(i, m, false, true);
-      if (same) this.chainLocations(start, m);
     }
-    if (sameTypes !== 0) this.calledThrough(start, m, sameTypes);
+    if (sameTypes !== 0) this.calledThrough(m, sameTypes);
     const { spare } = cur;
     loc.set(spare.loc.subarray(start, end), start);
     frame.set(spare.frame.subarray(start, end), start);
@@ -887,31 +887,15 @@ class Partition {
   }
 
   /**
-   * The locations sample k's first m frames (forward, from its cursor) lie in, for sameLocations:
-   * its cursor, how many locations those frames span and the last frame.
+   * Whether sample k (forward) is at the chain's first frame and its stack goes on through the
+   * locations the segment's first sample's first m frames lie in (chainLoc), so through the same m
+   * frames; if so its cursor past them is kept on the spare side.
    */
-  private chainLocations(k: number, m: number): void {
-    const { sampleLocs } = this.profile;
-    const { locFrameStart } = this.frames;
-    let li = this.cur.loc[k];
-    let f = this.cur.frame[k];
-    this.refLoc = li;
-    this.refFrame = f;
-    for (let j = 1; j < m; j++) {
-      if (f > locFrameStart[sampleLocs[li]]) f--;
-      else f = locFrameStart[sampleLocs[--li] + 1] - 1;
-    }
-    this.refSpan = this.refLoc - li + 1;
-    this.refLast = f;
-  }
-
-  /**
-   * Whether sample k (forward) is at chainLocations' first frame and its stack goes on through the
-   * same locations, so through the same m frames; if so its cursor past them is kept on the spare side.
-   */
-  private sameLocations(k: number): boolean {
-    const { cur, refSpan, refLoc } = this;
-    if (cur.frame[k] !== this.refFrame) return false;
+  private sameLocations(k: number, m: number): boolean {
+    const { cur, chainLoc } = this;
+    if (cur.frame[k] !== this.chainFrame[0]) return false;
+    const refLoc = chainLoc[0];
+    const refSpan = refLoc - chainLoc[m - 1] + 1;
     const { sampleLocs, sampleLocStart } = this.profile;
     const stop = sampleLocStart[cur.sample[k]];
     let li = cur.loc[k];
@@ -920,7 +904,7 @@ class Partition {
     // Past the last frame, as walkChain steps.
     const { locFrameStart } = this.frames;
     li -= refSpan - 1;
-    let f = this.refLast;
+    let f = this.chainFrame[m - 1];
     if (f > locFrameStart[sampleLocs[li]]) f--;
     else if (--li >= stop) f = locFrameStart[sampleLocs[li] + 1] - 1;
     cur.spare.loc[k] = li;
@@ -929,18 +913,11 @@ class Partition {
     return true;
   }
 
-  /** The types `types` added to those reaching each of the chain's m frames by a call, for frames (forward, sample k's) not inlined. */
-  private calledThrough(k: number, m: number, types: number): void {
-    const { sampleLocs } = this.profile;
-    const { locFrameStart, frameInline } = this.frames;
-    let li = this.cur.loc[k];
-    let f = this.cur.frame[k];
-    for (let j = 0; j < m; j++) {
-      if (frameInline[f] === 0) this.chainCalled[j] |= types;
-      if (j + 1 === m) break;
-      if (f > locFrameStart[sampleLocs[li]]) f--;
-      else f = locFrameStart[sampleLocs[--li] + 1] - 1;
-    }
+  /** The types `types` added to those reaching each of the chain's m frames by a call, for frames (forward) not inlined. */
+  private calledThrough(m: number, types: number): void {
+    const { chainFrame, chainCalled } = this;
+    const { frameInline } = this.frames;
+    for (let j = 0; j < m; j++) if (frameInline[chainFrame[j]] === 0) chainCalled[j] |= types;
   }
 
   /**
