@@ -10,6 +10,7 @@ import { buildFrameTable, type FrameTable } from './frames.js';
 import { PairMap } from './pair-map.js';
 import { grown } from './grown.js';
 import { bufferFor } from './profile-rewrite.js';
+import { stackOrder, type StackOrder } from './stack-order.js';
 import { MIXED_MARK, type KnownPrefixes } from './filters/name-filters.js';
 import type { PrefixNames } from './top.js';
 
@@ -322,12 +323,40 @@ export function partitionStacks(profile: StackColumns, frames: FrameTable, inver
  * for the thread waits at most one split (the root's is the longest: tens of ms for a million samples).
  */
 export function partitionStacksUnless(profile: StackColumns, frames: FrameTable, inverted: boolean, minShare: number, stop: Int32Array | null): PartitionedStacks | null {
-  const p = startPartition(profile, frames, inverted, minShare);
+  // A big profile whose samples do not lie grouped the way the trie groups them, copied in such an order first (stack-order.ts).
+  const order = stackOrder(profile, inverted, stop);
+  if (order === 'stopped') return null;
+  const p = startPartition(order ? order.stacks : profile, frames, inverted, minShare);
   while (p.sp > 0) {
     if (stop !== null && Atomics.load(stop, 0) !== 0) return null;
     p.step();
   }
-  return partitioned(p);
+  return inProfileOrder(partitioned(p), order, profile);
+}
+
+/**
+ * A partition of a StackOrder's copy of the stacks with its per-sample columns in the profile's
+ * own numbering (shared memory when the profile's stacks are); the partition itself when there
+ * was no copy. Its nodes are numbered as the copy's order made them (parents still first).
+ */
+function inProfileOrder(made: PartitionedStacks & { stops: SampleStops }, order: StackOrder | null, profile: StackColumns): PartitionedStacks {
+  if (!order) return made;
+  const { oldId } = order;
+  const n = oldId.length;
+  const shared = profile.sampleLocs.buffer instanceof SharedArrayBuffer;
+  const sampleNode = new Int32Array(bufferFor(4 * n, shared));
+  const sampleEnds = new Uint8Array(bufferFor(n, shared));
+  const stops: SampleStops = { loc: new Int32Array(bufferFor(4 * n, shared)), frame: new Int32Array(bufferFor(4 * n, shared)), inline: new Uint8Array(bufferFor(n, shared)) };
+  // Stop cursors count from the stack's start, so they hold in either copy.
+  for (let k = 0; k < n; k++) {
+    const s = oldId[k];
+    sampleNode[s] = made.sampleNode[k];
+    sampleEnds[s] = made.sampleEnds[k];
+    stops.loc[s] = made.stops.loc[k];
+    stops.frame[s] = made.stops.frame[k];
+    stops.inline[s] = made.stops.inline[k];
+  }
+  return { ...made, sampleNode, sampleEnds, stops };
 }
 
 /** A partition with every sample's cursor placed (see partitionStacks) and the root's segment to split. */
@@ -364,7 +393,7 @@ function startPartition(profile: StackColumns, frames: FrameTable, inverted: boo
   return p;
 }
 
-function partitioned(p: Partition): PartitionedStacks {
+function partitioned(p: Partition): PartitionedStacks & { stops: SampleStops } {
   const { nodes } = p;
   return { size: nodes.size, parent: nodes.parent.slice(0, nodes.size), name: nodes.name.slice(0, nodes.size), calledIn: nodes.calledIn.slice(0, nodes.size), sampleNode: p.sampleNode, sampleEnds: p.sampleEnds, stops: p.stops, leftOut: p.leftOut, below: p.below };
 }

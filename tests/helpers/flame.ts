@@ -1,6 +1,7 @@
 // Checks on a flame graph's pre-order arrays that hold for any profile.
 import { expect } from 'vitest';
 import type { FlameGraph } from '../../src-main/analysis/flame-graph';
+import type { Profile } from '../../src-main/model/profile';
 
 /** Every node's total is its self plus its direct children's totals (values are integers). */
 export function expectTotalsAddUp(g: FlameGraph): void {
@@ -28,4 +29,34 @@ export function expectSameGraph(got: FlameGraph, want: FlameGraph, what: string)
   const columns = ['nameIndex', 'depth', 'total', 'self', 'inlined'] as const;
   expect(columns.map((c) => differing(got[c], want[c])), what).toEqual(columns.map(() => 0));
   expect(got.hidden, what).toEqual(want.hidden);
+}
+
+/**
+ * The samples in a fixed pseudo-random order, without labels (a flame graph does not read them).
+ * The generator writes them in stack order; shuffled, a node's first, middle and last samples
+ * often share more frames than the node's samples all do (the partition then walks again).
+ */
+export function inOtherOrder(p: Profile): Profile {
+  const n = p.sampleCount;
+  const nTypes = p.sampleTypes.length;
+  const order = Array.from({ length: n }, (_, i) => i);
+  let x = 12345;
+  for (let i = n - 1; i > 0; i--) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    const j = x % (i + 1);
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  const sampleLocStart = new Uint32Array(n + 1);
+  const sampleLocs = new Uint32Array(p.sampleLocs.length);
+  const values = new Float64Array(p.values.length);
+  let at = 0;
+  order.forEach((s, k) => {
+    sampleLocStart[k] = at;
+    sampleLocs.set(p.sampleLocs.subarray(p.sampleLocStart[s], p.sampleLocStart[s + 1]), at);
+    at += p.sampleLocStart[s + 1] - p.sampleLocStart[s];
+    values.set(p.values.subarray(s * nTypes, (s + 1) * nTypes), k * nTypes);
+  });
+  sampleLocStart[n] = at;
+  const none = { sampleLabelStart: new Uint32Array(n + 1), labelKey: new Int32Array(0), labelStr: new Int32Array(0), labelNum: new Float64Array(0), labelNumUnit: new Int32Array(0) };
+  return { ...p, sampleLocStart, sampleLocs, values, ...none };
 }

@@ -13,7 +13,7 @@ import { decodePprof } from '../../src-main/formats/pprof/decode-pprof';
 import { selectSamples } from '../../src-main/analysis/profile-rewrite';
 import type { Profile } from '../../src-main/model/profile';
 import { makeBigProfile } from '../bench/make-big-profile.mjs';
-import { expectSameGraph } from '../helpers/flame';
+import { expectSameGraph, inOtherOrder } from '../helpers/flame';
 
 const SAMPLES = 20_000;
 let profile: Profile;
@@ -24,36 +24,6 @@ beforeAll(async () => {
   merged = withCallsInlined(profile);
   shuffled = inOtherOrder(merged);
 }, 240_000);
-
-/**
- * The samples in a fixed pseudo-random order, without labels (a flame graph does not read them).
- * The generator writes them in stack order; shuffled, a node's first, middle and last samples
- * often share more frames than the node's samples all do (the partition then walks again).
- */
-function inOtherOrder(p: Profile): Profile {
-  const n = p.sampleCount;
-  const nTypes = p.sampleTypes.length;
-  const order = Array.from({ length: n }, (_, i) => i);
-  let x = 12345;
-  for (let i = n - 1; i > 0; i--) {
-    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-    const j = x % (i + 1);
-    [order[i], order[j]] = [order[j], order[i]];
-  }
-  const sampleLocStart = new Uint32Array(n + 1);
-  const sampleLocs = new Uint32Array(p.sampleLocs.length);
-  const values = new Float64Array(p.values.length);
-  let at = 0;
-  order.forEach((s, k) => {
-    sampleLocStart[k] = at;
-    sampleLocs.set(p.sampleLocs.subarray(p.sampleLocStart[s], p.sampleLocStart[s + 1]), at);
-    at += p.sampleLocStart[s + 1] - p.sampleLocStart[s];
-    values.set(p.values.subarray(s * nTypes, (s + 1) * nTypes), k * nTypes);
-  });
-  sampleLocStart[n] = at;
-  const none = { sampleLabelStart: new Uint32Array(n + 1), labelKey: new Int32Array(0), labelStr: new Int32Array(0), labelNum: new Float64Array(0), labelNumUnit: new Int32Array(0) };
-  return { ...p, sampleLocStart, sampleLocs, values, ...none };
-}
 
 /**
  * Every third sample's stack with each pair of adjacent one-line locations (callee, caller) made
