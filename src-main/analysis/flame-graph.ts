@@ -450,6 +450,7 @@ export class PartitionInTwo {
   private readonly p: Partition;
   /** The share for the other thread; null when the root has a single group (nothing to share). */
   readonly share: PartitionShare | null = null;
+  private readonly carved: Carved | null = null;
 
   constructor(profile: StackColumns, frames: FrameTable, inverted: boolean, minShare: number) {
     const p = (this.p = startPartition(profile, frames, inverted, minShare));
@@ -466,31 +467,9 @@ export class PartitionInTwo {
     }
     if (theirs.length === 0) return;
     p.drop(theirs.length);
-    const { cur } = p;
-    const starts = new Int32Array(theirs.length + 1);
-    theirs.forEach((seg, r) => (starts[r + 1] = starts[r] + seg[2] - seg[1]));
-    const pick = <T extends Int32Array | Uint8Array>(col: T, make: (n: number) => T): T => {
-      const out = make(taken);
-      theirs.forEach((seg, r) => out.set(col.subarray(seg[1], seg[2]), starts[r]));
-      return out;
-    };
-    this.theirs = theirs;
-    this.share = {
-      stacks: stackColumns(profile),
-      frames,
-      inverted,
-      below: p.below.slice(),
-      roots: Int32Array.from(theirs, (seg) => seg[0]),
-      starts,
-      sample: pick(cur.sample, (n) => new Int32Array(n)),
-      loc: pick(cur.loc, (n) => new Int32Array(n)),
-      frame: pick(cur.frame, (n) => new Int32Array(n)),
-      mask: pick(cur.mask, (n) => new Uint8Array(n)),
-      inline: pick(cur.inline, (n) => new Uint8Array(n)),
-    };
+    this.carved = carve(p, theirs);
+    this.share = this.carved.share;
   }
-
-  private theirs: [number, number, number][] = [];
 
   /** This thread's segments, partitioned (nothing left to do when called again). */
   own(): void {
@@ -499,30 +478,123 @@ export class PartitionInTwo {
 
   /** The whole trie, with the share the other thread partitioned (null: it could not, so it is done here). */
   finish(done: PartitionedShare | null): PartitionedStacks {
-    const { p, share } = this;
     this.own();
-    if (!share) return partitioned(p);
-    if (!done) {
-      for (const seg of this.theirs) p.push(seg[0], seg[1], seg[2]);
-      this.own();
-      return partitioned(p);
-    }
-    const nRoots = share.roots.length;
-    const base = p.nodes.size - nRoots - 1;
-    const idOf = (id: number): number => (id === 0 ? 0 : id <= nRoots ? share.roots[id - 1] : base + id);
-    for (let id = nRoots + 1; id < done.size; id++) p.nodes.add(idOf(done.parent[id]), done.name[id], done.calledIn[id]);
-    for (const s of share.sample) {
-      p.sampleNode[s] = idOf(done.sampleNode[s]);
-      p.sampleEnds[s] = done.sampleEnds[s];
-      if (done.stops) {
-        p.stops.loc[s] = done.stops.loc[s];
-        p.stops.frame[s] = done.stops.frame[s];
-        p.stops.inline[s] = done.stops.inline[s];
-      }
-    }
-    for (let t = 0; t < p.leftOut.length; t++) p.leftOut[t] += done.leftOut[t];
-    return partitioned(p);
+    if (this.carved) takeBack(this.p, this.carved, done);
+    return partitioned(this.p);
   }
+}
+
+/** Segments a partition took off its work stack for another thread (theirs: node, start, end), and their share. */
+interface Carved {
+  theirs: [number, number, number][];
+  share: PartitionShare;
+}
+
+/** The share of segments taken off a partition's work stack: their nodes and their samples' cursors (copied). */
+function carve(p: Partition, theirs: [number, number, number][]): Carved {
+  const { cur } = p;
+  const starts = new Int32Array(theirs.length + 1);
+  theirs.forEach((seg, r) => (starts[r + 1] = starts[r] + seg[2] - seg[1]));
+  const taken = starts[theirs.length];
+  const pick = <T extends Int32Array | Uint8Array>(col: T, make: (n: number) => T): T => {
+    const out = make(taken);
+    theirs.forEach((seg, r) => out.set(col.subarray(seg[1], seg[2]), starts[r]));
+    return out;
+  };
+  const share: PartitionShare = {
+    stacks: stackColumns(p.profile),
+    frames: p.frames,
+    inverted: p.inverted,
+    below: p.below.slice(),
+    roots: Int32Array.from(theirs, (seg) => seg[0]),
+    starts,
+    sample: pick(cur.sample, (n) => new Int32Array(n)),
+    loc: pick(cur.loc, (n) => new Int32Array(n)),
+    frame: pick(cur.frame, (n) => new Int32Array(n)),
+    mask: pick(cur.mask, (n) => new Uint8Array(n)),
+    inline: pick(cur.inline, (n) => new Uint8Array(n)),
+  };
+  return { theirs, share };
+}
+
+/**
+ * The nodes and samples of a share another thread partitioned (`done`), added to the partition it
+ * was carved from (its nodes after the partition's own, parents still first); without them
+ * (null: the other thread could not), the share's segments partitioned here.
+ */
+function takeBack(p: Partition, carved: Carved, done: PartitionedShare | null): void {
+  const { share, theirs } = carved;
+  if (!done) {
+    for (const seg of theirs) p.push(seg[0], seg[1], seg[2]);
+    while (p.sp > 0) p.step();
+    return;
+  }
+  const nRoots = share.roots.length;
+  const base = p.nodes.size - nRoots - 1;
+  const idOf = (id: number): number => (id === 0 ? 0 : id <= nRoots ? share.roots[id - 1] : base + id);
+  for (let id = nRoots + 1; id < done.size; id++) p.nodes.add(idOf(done.parent[id]), done.name[id], done.calledIn[id]);
+  for (const s of share.sample) {
+    p.sampleNode[s] = idOf(done.sampleNode[s]);
+    p.sampleEnds[s] = done.sampleEnds[s];
+    if (done.stops) {
+      p.stops.loc[s] = done.stops.loc[s];
+      p.stops.frame[s] = done.stops.frame[s];
+      p.stops.inline[s] = done.stops.inline[s];
+    }
+  }
+  for (let t = 0; t < p.leftOut.length; t++) p.leftOut[t] += done.leftOut[t];
+}
+
+/**
+ * Another thread that may take part of a partition (partitionStacksHelped): `wanted` polled
+ * between splits (true again once it has made a share and is free); `give` hands it a share;
+ * `collect`, at the end, answers its partition of each share given, in turn, or null for one it
+ * will not make (that share is then partitioned here).
+ */
+export interface PartitionHelp {
+  wanted(): boolean;
+  give(share: PartitionShare): void;
+  collect(): (PartitionedShare | null)[];
+}
+
+/** Samples still to partition under which no share is given (too little work for another thread). */
+const HELP_MIN_SAMPLES = 50_000;
+/**
+ * The part of the samples left that a share takes. Under half, so that the other thread, which
+ * asks again once it is free, answers requests that came meanwhile between shares (the page asks
+ * for the first view's top table as the trie is being made): with half, the trie's answer
+ * waited behind a top table made after the share.
+ */
+const HELP_PART = 1 / 3;
+
+/**
+ * partitionStacks with another thread joining whenever it is free (`help.wanted()`, polled
+ * between splits): the segments at the bottom of the work stack (those this thread would come to
+ * last, the widest), about a third of the samples still to partition, are given to it as a share, and
+ * its partitions of them added at the end (takeBack). The other thread asks again once it has made
+ * a share, so the two end close together however unevenly a share came out. The app's first flame
+ * graph: the helper thread makes it while the worker makes the import's figures, and the worker
+ * takes shares once those are done. The stacks, or their copy in the trie's order, are in shared
+ * memory where the profile's are, so the other thread reads them.
+ */
+export function partitionStacksHelped(profile: StackColumns, frames: FrameTable, inverted: boolean, minShare: number, help: PartitionHelp): PartitionedStacks {
+  const order = stackOrder(profile, inverted, null, profile.sampleLocs.buffer instanceof SharedArrayBuffer) as StackOrder | null;
+  const p = startPartition(order ? order.stacks : profile, frames, inverted, minShare);
+  const carved: Carved[] = [];
+  while (p.sp > 0) {
+    // (Before the root's split, or with too few samples left, nothing is given: asked again at the next split.)
+    const theirs = help.wanted() ? p.takeBottom(HELP_MIN_SAMPLES) : null;
+    if (theirs) {
+      carved.push(carve(p, theirs));
+      help.give(carved[carved.length - 1].share);
+    }
+    p.step();
+  }
+  if (carved.length > 0) {
+    const done = help.collect();
+    carved.forEach((c, i) => takeBack(p, c, done[i] ?? null));
+  }
+  return inProfileOrder(partitioned(p), order, profile);
 }
 
 /** What the partition reads of a profile: its stacks and values (plain data another thread can be given). */
@@ -804,6 +876,30 @@ class Partition {
   /** The top `n` segments taken off the work stack (another thread splits them). */
   drop(n: number): void {
     this.sp -= 3 * n;
+  }
+
+  /**
+   * Segments taken off the bottom of the work stack (the widest, split last) for another thread:
+   * the run from the bottom whose samples come closest to HELP_PART of those still to split, at least
+   * one segment left here; null when fewer than `least` samples are left, or a single segment.
+   * (Samples whose stacks end at a segment's node count too: close enough.)
+   */
+  takeBottom(least: number): [number, number, number][] | null {
+    const segments = this.segments();
+    const left = segments.reduce((n, seg) => n + seg[2] - seg[1], 0);
+    if (segments.length < 2 || left < least) return null;
+    let count = 0;
+    let best = Infinity;
+    for (let i = 0, taken = 0; i < segments.length - 1; i++) {
+      taken += segments[i][2] - segments[i][1];
+      if (Math.abs(taken - left * HELP_PART) < best) {
+        best = Math.abs(taken - left * HELP_PART);
+        count = i + 1;
+      }
+    }
+    this.sp = 0;
+    for (const seg of segments.slice(count)) this.push(seg[0], seg[1], seg[2]);
+    return segments.slice(0, count);
   }
 
   /** Splits the segment on top of the work stack. */

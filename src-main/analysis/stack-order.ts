@@ -24,6 +24,7 @@
 // their order (neighbouring samples fall in the same region of the keys' order: STREAMED_JUMPS).
 
 import type { StackColumns } from './flame-graph.js';
+import { bufferFor } from './profile-rewrite.js';
 
 /** A profile's stacks in another order: sample k here is sample `oldId[k]` of the profile. */
 export interface StackOrder {
@@ -57,8 +58,9 @@ const REGIONS = 1024;
  * The profile's stacks in an order the partition reads in close to memory order (see above), or
  * null where its own order serves as well (small, or already grouped by stack), or 'stopped' when
  * `stop[0]` was set meanwhile (looked at between the steps: a job made ahead, app-helper.ts).
+ * The copy is in shared memory when `shared` (another thread partitions some of it).
  */
-export function stackOrder(profile: StackColumns, inverted: boolean, stop: Int32Array | null = null): StackOrder | null | 'stopped' {
+export function stackOrder(profile: StackColumns, inverted: boolean, stop: Int32Array | null = null, shared = false): StackOrder | null | 'stopped' {
   const n = profile.sampleCount;
   if (n < stackOrderSizes.minSamples) return null;
   const starts = profile.sampleLocStart;
@@ -73,7 +75,7 @@ export function stackOrder(profile: StackColumns, inverted: boolean, stop: Int32
   if (stop !== null && Atomics.load(stop, 0) !== 0) return 'stopped';
   const rank = ranksOf(key);
   if (stop !== null && Atomics.load(stop, 0) !== 0) return 'stopped';
-  return copiedByRank(profile, rank, size);
+  return copiedByRank(profile, rank, size, shared);
 }
 
 /**
@@ -214,7 +216,7 @@ function ranksOf(key: Uint32Array): Int32Array {
  * The stacks and values copied region by region: region r holds the samples ranked in
  * [r·2^shift, (r+1)·2^shift), in the profile's order within it; numbered in the copy's order.
  */
-function copiedByRank(profile: StackColumns, rank: Int32Array, size: number): StackOrder {
+function copiedByRank(profile: StackColumns, rank: Int32Array, size: number, shared: boolean): StackOrder {
   const n = profile.sampleCount;
   const nTypes = profile.sampleTypes.length;
   const { sampleLocs: locs, sampleLocStart: starts, values } = profile;
@@ -233,9 +235,9 @@ function copiedByRank(profile: StackColumns, rank: Int32Array, size: number): St
     nextSample[r + 1] += nextSample[r];
     nextLoc[r + 1] += nextLoc[r];
   }
-  const sampleLocStart = new Uint32Array(n + 1);
-  const sampleLocs = new Uint32Array(size);
-  const copied = new Float64Array(n * nTypes);
+  const sampleLocStart = new Uint32Array(bufferFor(4 * (n + 1), shared));
+  const sampleLocs = new Uint32Array(bufferFor(4 * size, shared));
+  const copied = new Float64Array(bufferFor(8 * n * nTypes, shared));
   const oldId = new Int32Array(n);
   for (let s = 0; s < n; s++) {
     const r = rank[s] >>> shift;

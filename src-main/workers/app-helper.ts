@@ -11,9 +11,9 @@
 // the walk of the stacks and the chip's trie narrowed from its parent view's, and half of a big
 // inverted trie (PartitionInTwo).
 
-import { Worker, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { readFileSync } from 'node:fs';
-import { FlameStructure, keptStacks, narrowStacks, PartitionInTwo, partitionShare, partitionStacks, partitionStacksUnless, stackColumns, type ParentTrie, type PartitionedShare, type PartitionedStacks, type PartitionShare, type StackColumns } from '../analysis/flame-graph.js';
+import { FlameStructure, keptStacks, narrowStacks, PartitionInTwo, partitionShare, partitionStacks, partitionStacksHelped, partitionStacksUnless, stackColumns, type ParentTrie, type PartitionedShare, type PartitionedStacks, type PartitionHelp, type PartitionShare, type StackColumns } from '../analysis/flame-graph.js';
 import { buildFrameTable, type FrameTable } from '../analysis/frames.js';
 import { countClaimedBlocks, decodeClaimedBlocks, decodePprof, type SampleBlocks, type SampleTable } from '../formats/pprof/decode-pprof.js';
 import { syntheticProfileBytes, warmUpWhenIdle } from './warm-up.js';
@@ -29,6 +29,33 @@ export interface TrieJob {
   frames: FrameTable;
   inverted: boolean;
   minShare: number;
+  /**
+   * The worker's offer to take part of the trie (flame-graph.ts partitionStacksHelped), shared
+   * memory: [0] set to 1 by the worker whenever it is free (offerHelp), back to 0 by the helper as
+   * it hands over a share.
+   */
+  help?: Int32Array;
+}
+
+/** A share's state (ShareOffer.state[0]): handed to the worker, begun there, made there, or taken back by the helper before the worker began. */
+const SHARE_GIVEN = 0;
+const SHARE_BEGUN = 1;
+const SHARE_MADE = 2;
+const SHARE_TAKEN_BACK = 3;
+/** How long the helper waits for a share the worker has begun (ms), after which it makes the share itself. */
+const SHARE_WAIT_MS = 30_000;
+
+/**
+ * The helper's message handing the worker a share of its trie: the worker answers on `reply`;
+ * `state` (shared memory) is the share's (SHARE_*), which both threads change only by
+ * compare-and-swap; `help` is the trie's TrieJob.help.
+ */
+interface ShareOffer {
+  id: 0;
+  share: PartitionShare;
+  reply: MessagePort;
+  state: Int32Array;
+  help: Int32Array;
 }
 
 /**
@@ -179,8 +206,8 @@ export interface HelperResult<T> {
 export type DecodePart = { decoded: number } | { stopped: true };
 
 type JobReply = { id: number; ok: true; result: HelperResult<unknown> } | { id: number; ok: false; message: string };
-/** A job's answer, or the thread's word that it has started. */
-type HelperReply = JobReply | { id: 0; ready: true };
+/** A job's answer, the thread's word that it has started, or a share of a trie for the worker. */
+type HelperReply = JobReply | { id: 0; ready: true } | ShareOffer;
 
 /** A thread's CPU time (user + system) in ms, where Linux tells it; else 0. */
 export function threadCpuMs(): number {
@@ -203,7 +230,7 @@ export function serveAppHelper(port: MessagePort): void {
   port.postMessage({ id: 0, ready: true });
   port.on('message', (job: HelperJob & { id: number }) => {
     lastJobAt = Date.now();
-    const result = run(job);
+    const result = run(job, port);
     if (result === undefined) return;
     // Copied, not transferred: a detach would throw away this thread's optimised loops (warm-up.ts).
     port.postMessage(result);
@@ -215,7 +242,7 @@ export function serveAppHelper(port: MessagePort): void {
 }
 
 /** A job done (a walk answers nothing: nobody waits for it, the worker walks whatever blocks are left itself). */
-function run(job: HelperJob & { id: number }): JobReply | undefined {
+function run(job: HelperJob & { id: number }, port?: MessagePort): JobReply | undefined {
   if (job.op === 'walk') {
     walkShare(job);
     return undefined;
@@ -223,11 +250,43 @@ function run(job: HelperJob & { id: number }): JobReply | undefined {
   try {
     const t0 = performance.now();
     const cpu0 = threadCpuMs();
-    const value = job.op === 'decode' ? decodePart(job) : job.op === 'count' ? countClaimedBlocks(job.table, job.counts) : trieOf(job);
+    const value = job.op === 'decode' ? decodePart(job) : job.op === 'count' ? countClaimedBlocks(job.table, job.counts) : trieOf(job, port);
     return { id: job.id, ok: true, result: { value, ms: performance.now() - t0, cpuMs: threadCpuMs() - cpu0 } };
   } catch (err) {
     return { id: job.id, ok: false, message: err instanceof Error ? err.message : String(err) };
   }
+}
+
+/**
+ * The worker's help with a trie, as the helper sees it: wanted while the worker has set help[0];
+ * each share handed over in a message with a port of its own, its partition read from that port
+ * synchronously (this thread is in the middle of its job) once the worker has made it. A share
+ * the worker has not begun is taken back (made here); one it began is waited for (SHARE_WAIT_MS).
+ */
+function helpOf(port: MessagePort, help: Int32Array): PartitionHelp {
+  const given: { state: Int32Array; answers: MessagePort }[] = [];
+  const collectOne = ({ state, answers }: { state: Int32Array; answers: MessagePort }): PartitionedShare | null => {
+    try {
+      if (Atomics.compareExchange(state, 0, SHARE_GIVEN, SHARE_TAKEN_BACK) === SHARE_GIVEN) return null;
+      const until = Date.now() + SHARE_WAIT_MS;
+      while (Atomics.load(state, 0) !== SHARE_MADE && Date.now() < until) Atomics.wait(state, 0, SHARE_BEGUN, 50);
+      const got = Atomics.load(state, 0) === SHARE_MADE ? receiveMessageOnPort(answers) : undefined;
+      return (got?.message as { done: PartitionedShare | null } | undefined)?.done ?? null;
+    } finally {
+      answers.close();
+    }
+  };
+  return {
+    wanted: () => Atomics.load(help, 0) === 1,
+    give(share) {
+      Atomics.store(help, 0, 0);
+      const { port1, port2 } = new MessageChannel();
+      const state = new Int32Array(new SharedArrayBuffer(4));
+      given.push({ state, answers: port1 });
+      port.postMessage({ id: 0, share, reply: port2, state, help } satisfies ShareOffer, [port2]);
+    },
+    collect: () => given.map(collectOne),
+  };
 }
 
 function decodePart(job: DecodeJob): DecodePart {
@@ -235,7 +294,8 @@ function decodePart(job: DecodeJob): DecodePart {
   return 'decoded' in part ? part : { stopped: true };
 }
 
-function trieOf(job: Exclude<HelperJob, { op: 'decode' | 'count' | 'walk' }>): PartitionedStacks | PartitionedShare | null {
+function trieOf(job: Exclude<HelperJob, { op: 'decode' | 'count' | 'walk' }>, port?: MessagePort): PartitionedStacks | PartitionedShare | null {
+  if (job.op === 'trie' && job.help && port) return partitionStacksHelped(job.stacks, job.frames, job.inverted, job.minShare, helpOf(port, job.help));
   if (job.op === 'trie') return partitionStacks(job.stacks, job.frames, job.inverted, job.minShare);
   if (job.op === 'ahead') return partitionStacksUnless(job.stacks, job.frames, job.inverted, job.minShare, job.stop);
   if (job.op === 'narrow') return narrowStacks(job.up, keptStacks(job.stacks, job.kept), job.frames, job.inverted, job.kept, job.minShare);
@@ -297,6 +357,40 @@ export function helperWarmUpSteps(): (() => void)[] {
   return [...once, ...once, ...once, ...once];
 }
 
+/** A fresh TrieJob.help: shared flags, nothing offered. */
+export function helpFlags(): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(8));
+}
+
+/** The worker is free to take a share of the trie these flags are for (TrieJob.help). */
+export function offerHelp(help: Int32Array): void {
+  Atomics.store(help, 0, 1);
+}
+
+/**
+ * In the worker: a share of a trie the helper handed over (helpOf), partitioned here unless the
+ * helper took it back first, and answered on its port before it is marked made (the helper reads
+ * the port as soon as it sees that). Anything thrown answers null: the helper makes the share.
+ */
+function makeShare(offer: ShareOffer): void {
+  const { state, reply } = offer;
+  if (Atomics.compareExchange(state, 0, SHARE_GIVEN, SHARE_BEGUN) !== SHARE_GIVEN) {
+    reply.close();
+    return;
+  }
+  let done: PartitionedShare | null = null;
+  try {
+    done = partitionShare(offer.share);
+  } catch {
+    done = null;
+  }
+  // Copied, not transferred (warm-up.ts: a detach throws away a thread's optimised loops). The
+  // helper closes the port once it has read the answer.
+  reply.postMessage({ done });
+  Atomics.store(state, 0, SHARE_MADE);
+  Atomics.notify(state, 0);
+}
+
 /** The profile worker's side: one helper thread, jobs answered in turn; a helper that failed answers every job with its error. */
 export class AppHelper {
   private readonly worker: Worker;
@@ -304,6 +398,8 @@ export class AppHelper {
   private failure: Error | null = null;
   private nextId = 1;
   private started = false;
+  /** Told each time this thread has made a share of a helped trie (TrieJob.help): it may offer again. */
+  shareMade: (() => void) | null = null;
   /** The trie being made ahead (trieAhead), which the next job sent stops. */
   private ahead: { id: number; stop: Int32Array } | null = null;
 
@@ -313,6 +409,11 @@ export class AppHelper {
     this.worker.on('message', (reply: HelperReply) => {
       if ('ready' in reply) {
         this.started = true;
+        return;
+      }
+      if ('share' in reply) {
+        makeShare(reply);
+        this.shareMade?.();
         return;
       }
       const job = this.pending.get(reply.id);
@@ -329,7 +430,10 @@ export class AppHelper {
     this.worker.once('exit', (code) => fail(new Error(`the app's helper thread exited (${code})`)));
   }
 
-  /** The trie of these stacks, made on the helper thread. */
+  /**
+   * The trie of these stacks, made on the helper thread; with `help`, it hands this thread a share
+   * of it once this thread offers (offerHelp: the share comes as a message answered by makeShare).
+   */
   trie(job: TrieJob): Promise<HelperResult<PartitionedStacks>> {
     return this.send({ op: 'trie', ...job }) as Promise<HelperResult<PartitionedStacks>>;
   }

@@ -32,7 +32,7 @@ import { detectFormat, DETECT_HEAD_BYTES } from '../formats/detect-format.js';
 import { timingLine, timingOn } from '../timing-log.js';
 import { warmUpWhenIdle } from './warm-up.js';
 import { buildFrameTable, type FrameTable } from '../analysis/frames.js';
-import { addWalkFigures, AppHelper, APP_HELPER_ROLE, serveAppHelper, threadCpuMs, walkAccumulator, walkBlock, walkClaimedBlocks, walkFigures, type HelperResult, type MarkedWalkJob } from './app-helper.js';
+import { addWalkFigures, AppHelper, APP_HELPER_ROLE, helpFlags, offerHelp, serveAppHelper, threadCpuMs, walkAccumulator, walkBlock, walkClaimedBlocks, walkFigures, type HelperResult, type MarkedWalkJob } from './app-helper.js';
 
 const CACHE_SIZE = 4;
 const cache = new Map<string, Profile>();
@@ -204,7 +204,15 @@ const appHelperWanted = workerData?.warmUp === true && workerData?.role === unde
 let appHelperThread: AppHelper | undefined;
 
 function appHelper(): AppHelper {
-  return (appHelperThread ??= new AppHelper(new URL(import.meta.url)));
+  if (!appHelperThread) {
+    appHelperThread = new AppHelper(new URL(import.meta.url));
+    // Free again after a share of the helper's trie: another share may be taken.
+    appHelperThread.shareMade = () => {
+      sharesMade++;
+      helpWhenFree();
+    };
+  }
+  return appHelperThread;
 }
 /** Forward tries of plain views being made on the helper (until they are kept in `structures`). */
 const helperStructures = new WeakMap<ProfileView, Promise<FlameStructure>>();
@@ -223,16 +231,55 @@ function startFirstFlameOnHelper(sha256: string): void {
     const minShare = minShareOf(view);
     if (!FlameStructure.fits(profile) || minShare === 0 || structures.get(view)?.has(false) || helperStructures.has(view)) return;
     const frames = buildFrameTable(profile, { showAddresses: true });
-    const made = appHelper().trie({ stacks: stackColumns(profile), frames, inverted: false, minShare }).then((r) => {
-      if (timingOn) timingLine(`worker first flame's trie, on the helper: ${r.ms.toFixed(0)} ms (its thread's CPU ${r.cpuMs.toFixed(0)} ms)`);
+    // This thread takes a share of the trie once its own requests are answered (helpWhenFree).
+    const help = helpFlags();
+    const made = appHelper().trie({ stacks: stackColumns(profile), frames, inverted: false, minShare, help }).then((r) => {
+      if (timingOn) timingLine(`worker first flame's trie, on the helper: ${r.ms.toFixed(0)} ms (its thread's CPU ${r.cpuMs.toFixed(0)} ms), ${sharesMade} of its shares made here`);
       return keepStructure(view, new FlameStructure(profile, false, minShare, r.value));
     });
     helperStructures.set(view, made);
-    made.catch(() => undefined).finally(() => helperStructures.delete(view));
+    helpWanted = help;
+    sharesMade = 0;
+    made
+      .catch(() => undefined)
+      .finally(() => {
+        helperStructures.delete(view);
+        if (helpWanted === help) helpWanted = null;
+      });
   } catch {
     // Only a head start: the view's own request builds the trie, and reports any error.
   }
 }
+
+/** The flags of the helper's trie this thread offers to take a share of once it is free (startFirstFlameOnHelper). */
+let helpWanted: Int32Array | null = null;
+/** Requests taken and not yet answered (those answered off the queue count as answered). */
+let inHand = 0;
+/** When the last request was answered (Date.now()). */
+let lastAnsweredAt = 0;
+/** Shares of the helper's trie made here (timing lines). */
+let sharesMade = 0;
+
+/**
+ * Once no request is in hand and none has come for HELP_QUIET_MS, this thread offers the helper
+ * its help. The quiet spell lets the import's next request (its figures, asked for as soon as the
+ * summary is answered) be taken first, so that the import ends no later for the share.
+ */
+function helpWhenFree(): void {
+  if (helpWanted === null || inHand > 0 || helpTimer) return;
+  if (Date.now() - Math.max(lastRequestAt, lastAnsweredAt) >= HELP_QUIET_MS) {
+    offerHelp(helpWanted);
+    return;
+  }
+  helpTimer = setTimeout(() => {
+    helpTimer = undefined;
+    if (helpWanted === null || inHand > 0) return;
+    if (Date.now() - Math.max(lastRequestAt, lastAnsweredAt) >= HELP_QUIET_MS) offerHelp(helpWanted);
+    else helpWhenFree();
+  }, HELP_QUIET_MS);
+}
+let helpTimer: ReturnType<typeof setTimeout> | undefined;
+const HELP_QUIET_MS = 20;
 
 /**
  * A flame graph whose trie the helper is making (a plain view's first, or a filter chip's:
@@ -744,7 +791,14 @@ else {
     });
   }
   parentPort!.on('message', (msg: { id: number; req: WorkerRequest }) => {
-    queue = queue.then(() => answer(msg));
+    inHand++;
+    queue = queue
+      .then(() => answer(msg))
+      .finally(() => {
+        inHand--;
+        lastAnsweredAt = Date.now();
+        helpWhenFree();
+      });
   });
   if (scanOnImport && workerData?.readAhead instanceof Uint8Array) startReadAhead(workerData.readAhead, workerData.readAheadData as MessagePort | undefined);
 }
