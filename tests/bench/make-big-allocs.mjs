@@ -15,13 +15,29 @@ export { GoMissingError };
 
 /**
  * @param {string} outDir folder to write allocs.pb.gz into (created if missing)
- * @param {{log?: (msg: string) => void}} [opts]
+ * @param {{log?: (msg: string) => void, args?: string[]}} [opts] `args`: bigallocs's flags (its defaults: the ~47,000-record profile)
  * @returns {Promise<string>} absolute path of allocs.pb.gz
  */
 export async function makeBigAllocsProfile(outDir, opts = {}) {
   const dir = path.resolve(outDir);
-  await ensureGoProfiles({ name: 'bigallocs', outDir: dir, files: ['allocs.pb.gz'], log: opts.log });
+  await ensureGoProfiles({ name: 'bigallocs', outDir: dir, files: ['allocs.pb.gz'], args: opts.args, log: opts.log });
   return path.join(dir, 'allocs.pb.gz');
+}
+
+/** Walks for the runtime-written profile of about 1.5 million distinct records (bigallocs -bits 12: every walk its own path). */
+export const RUNTIME_PROFILE_WALKS = 175_000;
+
+/**
+ * A big allocs profile as the Go runtime writes it (runtime/pprof, MemProfileRate=1): about 1.5
+ * million distinct records, ~26 frames deep, its records in the runtime's order (its bucket list,
+ * newest first) rather than grouped by stack as tests/go/bigprofile writes them. About 20 s to
+ * make; cached in tests/.tmp/bigallocs-runtime.
+ * @param {{log?: (msg: string) => void}} [opts]
+ * @returns {Promise<string>} absolute path of allocs.pb.gz
+ */
+export function makeRuntimeAllocsProfile(opts = {}) {
+  const walks = String(RUNTIME_PROFILE_WALKS);
+  return makeBigAllocsProfile(path.join(repoRoot, 'tests', '.tmp', 'bigallocs-runtime'), { ...opts, args: ['-bits', '12', '-iters', walks, '-paths', walks] });
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -10,6 +10,10 @@
 //  - The Electron app's own path, on a fresh library and server of its own: "Import files…" opens
 //    the engine's native dialog, answered with the file by the bench (tests/bench/dialog-serve.mjs:
 //    the engine made as src-main/electron/main.ts makes it), imported from its path → flame graph drawn.
+//  - Two more profiles opened in the app, each in fresh sessions: the same records in a pseudo-random
+//    order (BENCH_SHUFFLED=0 skips it), and one the Go runtime wrote (tests/go/bigallocs -bits 12:
+//    ~1.5 million records in the runtime's order, ~20 s to make once; BENCH_RUNTIME=0 skips it),
+//    which also goes through the CLI steps above. BENCH_INVERTED=0 skips the whole profile's inverted view.
 // Not a test: numbers are printed, never asserted. `uptime` is printed with them.
 //
 //   npm run build && node tests/bench/profile-bench.mjs   (BENCH_RUNS=3, BENCH_PPROF_RUNS=1 (0: no pprof), BENCH_APP=0 to skip the app,
@@ -27,6 +31,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeBigProfile, BIG_PROFILE_SAMPLES } from './make-big-profile.mjs';
+import { makeRuntimeAllocsProfile } from './make-big-allocs.mjs';
 import { fmt, load, med, median, procPeakMiB, procStat, timed } from './bench-timing.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -45,13 +50,23 @@ const file = await makeBigProfile(SAMPLES, { log: (m) => console.log(`bench: ${m
 
 console.log(`profile: ${file} (${(statSync(file).size / 2 ** 20).toFixed(1)} MiB, ${SAMPLES} sample records)`);
 console.log(`before: ${load()}`);
-if (process.env.BENCH_CLI !== '0') cliBench();
+if (process.env.BENCH_CLI !== '0') cliBench(file);
 
 if (process.env.BENCH_APP !== '0' && existsSync(CHROMIUM)) {
   const dialog = process.env.BENCH_DIALOG === '0' ? null : await dialogBench();
   await appBench(dialog);
   if (process.env.BENCH_INVERTED !== '0') await invertedBench();
-  if (process.env.BENCH_SHUFFLED !== '0') await shuffledBench();
+  if (process.env.BENCH_SHUFFLED !== '0') {
+    const shuffled = await makeBigProfile(SAMPLES, { shuffled: true, log: (m) => console.log(`bench: ${m}`) });
+    await openedBench(shuffled, 'the same profile, its samples in a pseudo-random order');
+  }
+}
+// A profile the Go runtime wrote (tests/go/bigallocs -bits 12), its records in the runtime's order.
+if (process.env.BENCH_RUNTIME !== '0') {
+  const runtime = await makeRuntimeAllocsProfile({ log: (m) => console.log(`bench: ${m}`) });
+  console.log(`a profile the Go runtime wrote (tests/go/bigallocs): ${runtime} (${(statSync(runtime).size / 2 ** 20).toFixed(1)} MiB)`);
+  if (process.env.BENCH_CLI !== '0') cliBench(runtime);
+  if (process.env.BENCH_APP !== '0' && existsSync(CHROMIUM)) await openedBench(runtime, 'the profile the Go runtime wrote');
 }
 
 /**
@@ -126,18 +141,18 @@ async function invertedBench() {
  * stack as the generator writes them: file chosen → flame graph drawn, in a fresh session. Stacks
  * that share a prefix then lie far apart in memory, so the flame trie's walks miss the caches.
  */
-async function shuffledBench() {
-  const shuffled = await makeBigProfile(SAMPLES, { shuffled: true, log: (m) => console.log(`bench: ${m}`) });
+/** Another profile opened in the app: file chosen → flame graph drawn, each of two runs in a fresh session. */
+async function openedBench(other, title) {
   const runs = [];
   for (let i = 0; i < 2; i++) {
     const { page, meter, close } = await openApp();
     try {
-      runs.push({ ms: await meter.settle(() => page.getByTestId('file-input').setInputFiles(shuffled)), ...meter.step(0) });
+      runs.push({ ms: await meter.settle(() => page.getByTestId('file-input').setInputFiles(other)), ...meter.step(0) });
     } finally {
       await close();
     }
   }
-  console.log(`the same profile, its samples in a pseudo-random order (${(statSync(shuffled).size / 2 ** 20).toFixed(1)} MiB gzipped), each in a fresh session:`);
+  console.log(`${title} (${(statSync(other).size / 2 ** 20).toFixed(1)} MiB gzipped), each in a fresh session:`);
   console.log(`  file chosen → flame graph drawn   ${runs.map((r) => r.ms).join(' / ')} ms   target <= 1500 ms   (gpw serve's CPU ${runs.map((r) => r.cpu.toFixed(0)).join(' / ')} ms)`);
 }
 
@@ -373,7 +388,7 @@ async function appBench(dialog) {
   }
 }
 
-function cliBench() {
+function cliBench(file) {
   // BENCH_PPROF_RUNS=0 skips go tool pprof (about 80 s and 5 GiB for the 1.6M-sample profile): no ratios, no check.
   const pprofBin = execFileSync('go', ['tool', '-n', 'pprof'], { encoding: 'utf8' }).trim();
   const pprofRuns = Array.from({ length: PPROF_RUNS }, () => timed(pprofBin, ['-top', '-nodecount=20', file]));
@@ -400,7 +415,7 @@ function cliBench() {
   // CPU time (user + sys, every thread) beside wall time: on a shared machine the wall time is inflated by others' work.
   const line = (r) => `${fmt(r)}  ${r.cpuMs.toFixed(0).padStart(6)} ms CPU`;
   console.log(`after the CLI runs: ${load()}`);
-  console.log(`CLI, whole processes (median of ${RUNS}; pprof of ${PPROF_RUNS}):`);
+  console.log(`CLI, whole processes, ${file} (median of ${RUNS}; pprof of ${PPROF_RUNS}):`);
   if (pprof) console.log(`  go tool pprof -top FILE        ${line(pprof)}`);
   console.log(`  gpw import FILE                ${line(imp)}`);
   console.log(`  gpw top ID (after the import)  ${line(top)}`);

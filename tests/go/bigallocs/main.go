@@ -11,7 +11,11 @@
 // objects at four different lines. 16 allocations per walk, about 1.28 million
 // in all, nothing kept live. The first six levels use two bits of p each, so
 // the 4096 paths are all distinct, giving roughly 47,000 distinct stacks
-// (sample records), a ~350 KB allocs.pb.gz, in about 3 s.
+// (sample records), a ~350 KB allocs.pb.gz, in about 3 s. With -bits 12 -iters N -paths N
+// every walk takes its own path: about 8.7 records per walk (its four leaf
+// lines, and the level prefixes it is first to reach), so 175,000 walks give
+// about 1.5 million distinct records in about 20 s (the speed benchmark's
+// runtime-written allocs profile: tests/bench/profile-bench.mjs).
 //
 // Standard library only.
 package main
@@ -54,7 +58,8 @@ func main() {
 
 	out := flag.String("out", "", "directory to write allocs.pb.gz into (created if missing)")
 	iters := flag.Int("iters", 80000, "number of walks (16 allocations each)")
-	paths := flag.Int("paths", 4096, "number of distinct walk paths (at most 4096 are fully distinct)")
+	paths := flag.Int("paths", 4096, "number of distinct walk paths (at most 4^bits are fully distinct)")
+	flag.IntVar(&pathBits, "bits", 6, "levels (from the top, at most 12) chosen by two bits of the path number; a hash chooses below them")
 	flag.Parse()
 	if *out == "" {
 		fmt.Fprintln(os.Stderr, "usage: bigallocs -out DIR [-iters N] [-paths N]")
@@ -98,11 +103,14 @@ func run(iters int, paths uint32) {
 	}
 }
 
+// pathBits is how many levels from the top two bits of the path number choose (-bits).
+var pathBits = 6
+
 // choice picks the function for level d of path p: two bits of p for the
-// first six levels, a hash of (p, d) below that.
+// first pathBits levels, a hash of (p, d) below that.
 func choice(d int, p uint32) uint32 {
 	level := depth - d // 0 at the top
-	if level < 6 {
+	if level < pathBits {
 		return (p >> (2 * level)) & 3
 	}
 	h := (p + uint32(d)*0x9e3779b9) * 0x85ebca6b
