@@ -880,8 +880,9 @@ class Partition {
 
   /**
    * Segments taken off the bottom of the work stack (the widest, split last) for another thread:
-   * the run from the bottom whose samples come closest to HELP_PART of those still to split, at least
-   * one segment left here; null when fewer than `least` samples are left, or a single segment.
+   * the run from the bottom whose samples come closest to HELP_PART of those still to split (at
+   * most half of them), at least one segment left here; null when fewer than `least` samples are
+   * left, a single segment, or a bottom segment of over half of them.
    * (Samples whose stacks end at a segment's node count too: close enough.)
    */
   takeBottom(least: number): [number, number, number][] | null {
@@ -892,11 +893,14 @@ class Partition {
     let best = Infinity;
     for (let i = 0, taken = 0; i < segments.length - 1; i++) {
       taken += segments[i][2] - segments[i][1];
+      if (taken > left / 2) break;
       if (Math.abs(taken - left * HELP_PART) < best) {
         best = Math.abs(taken - left * HELP_PART);
         count = i + 1;
       }
     }
+    // The bottom segment is over half of what is left: nothing now (asked again once it is split).
+    if (count === 0) return null;
     this.sp = 0;
     for (const seg of segments.slice(count)) this.push(seg[0], seg[1], seg[2]);
     return segments.slice(0, count);

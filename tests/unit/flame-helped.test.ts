@@ -52,8 +52,11 @@ describe('a flame trie with another thread’s help', () => {
       const help = playedHelp(wants, takenBack);
       const made = partitionStacksHelped(stackColumns(profile), frames, inverted, 1e-4, help);
       if (what !== 'never wanted') expect(help.given.length, what).toBeGreaterThanOrEqual(2);
-      // Each share is a run of segments: about a third of the samples left at the time.
-      for (const share of help.given) expect(share.sample.length, what).toBeGreaterThan(0);
+      // Each share is a run of segments: about a third of the samples left at the time, never over half.
+      for (const share of help.given) {
+        expect(share.sample.length, what).toBeGreaterThan(0);
+        expect(share.sample.length, what).toBeLessThanOrEqual(profile.sampleCount / 2);
+      }
       expectSameGraphs(made, inverted, 1e-4, what);
     }
   });
