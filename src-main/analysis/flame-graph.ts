@@ -425,7 +425,7 @@ export type PartitionedShare = Pick<PartitionedStacks, 'size' | 'parent' | 'name
 
 /** A share of a partition, partitioned (on the thread it was given to). */
 export function partitionShare(share: PartitionShare): PartitionedShare {
-  const p = new Partition(share.stacks, share.frames, share.inverted);
+  const p = new Partition(share.stacks, share.frames, share.inverted, share.sample.length);
   p.below.set(share.below);
   const nRoots = share.roots.length;
   for (let r = 0; r < nRoots; r++) p.nodes.add(0, 0, 0);
@@ -833,15 +833,17 @@ class Partition {
   private chainLoc = new Int32Array(64);
   private chainFrame = new Int32Array(64);
 
+  /** `cursors`: how many samples it partitions (a share: fewer than the profile's, whose columns it still fills). */
   constructor(
     readonly profile: StackColumns,
     readonly frames: FrameTable,
     readonly inverted: boolean,
+    cursors = profile.sampleCount,
   ) {
     const n = profile.sampleCount;
     this.nTypes = profile.sampleTypes.length;
     this.locEnd = locEndsOf(profile);
-    this.cur = new SampleCursors(n);
+    this.cur = new SampleCursors(cursors);
     // Each sample's node in shared memory when its stacks are there (the app's two threads read
     // the trie of a chip's parent view without a copy).
     const shared = profile.sampleLocs.buffer instanceof SharedArrayBuffer;
@@ -894,8 +896,9 @@ class Partition {
     for (let i = 0, taken = 0; i < segments.length - 1; i++) {
       taken += segments[i][2] - segments[i][1];
       if (taken > left / 2) break;
-      if (Math.abs(taken - left * HELP_PART) < best) {
-        best = Math.abs(taken - left * HELP_PART);
+      const off = Math.abs(taken - left * HELP_PART);
+      if (off < best) {
+        best = off;
         count = i + 1;
       }
     }
