@@ -57,7 +57,7 @@ const REGIONS = 1024;
 /**
  * The profile's stacks in an order the partition reads in close to memory order (see above), or
  * null where its own order serves as well (small, or already grouped by stack), or 'stopped' when
- * `stop[0]` was set meanwhile (looked at between the steps: a job made ahead, app-helper.ts).
+ * `stop[0]` was set meanwhile (looked at every STOP_CHECK_EVERY samples: a job made ahead, app-helper.ts).
  * The copy is in shared memory when `shared` (another thread partitions some of it).
  */
 export function stackOrder(profile: StackColumns, inverted: boolean, stop: Int32Array | null = null, shared = false): StackOrder | null | 'stopped' {
@@ -70,13 +70,19 @@ export function stackOrder(profile: StackColumns, inverted: boolean, stop: Int32
   if (size < stackOrderSizes.minLocations) return null;
   const keys = new StackKeys(profile, inverted);
   if (keys.used === 0 || keys.jumps() < STREAMED_JUMPS) return null;
+  const stopped = (): boolean => stop !== null && Atomics.load(stop, 0) !== 0;
   const key = new Uint32Array(n);
-  for (let s = 0; s < n; s++) key[s] = keys.of(s);
-  if (stop !== null && Atomics.load(stop, 0) !== 0) return 'stopped';
+  for (let from = 0; from < n; from += STOP_CHECK_EVERY) {
+    if (stopped()) return 'stopped';
+    for (let s = from, to = Math.min(n, from + STOP_CHECK_EVERY); s < to; s++) key[s] = keys.of(s);
+  }
+  if (stopped()) return 'stopped';
   const rank = ranksOf(key);
-  if (stop !== null && Atomics.load(stop, 0) !== 0) return 'stopped';
-  return copiedByRank(profile, rank, size, shared);
+  return copiedByRank(profile, rank, size, shared, stopped);
 }
+
+/** Samples keyed or copied between looks at the stop flag (a job made ahead gives way within a few ms). */
+const STOP_CHECK_EVERY = 65536;
 
 /**
  * Each sample's key: per depth from the trie's side where stacks differ (in a sample of them),
@@ -215,8 +221,9 @@ function ranksOf(key: Uint32Array): Int32Array {
 /**
  * The stacks and values copied region by region: region r holds the samples ranked in
  * [r·2^shift, (r+1)·2^shift), in the profile's order within it; numbered in the copy's order.
+ * 'stopped' when `stopped()` says so (looked at every STOP_CHECK_EVERY samples).
  */
-function copiedByRank(profile: StackColumns, rank: Int32Array, size: number, shared: boolean): StackOrder {
+function copiedByRank(profile: StackColumns, rank: Int32Array, size: number, shared: boolean, stopped: () => boolean): StackOrder | 'stopped' {
   const n = profile.sampleCount;
   const nTypes = profile.sampleTypes.length;
   const { sampleLocs: locs, sampleLocStart: starts, values } = profile;
@@ -240,6 +247,7 @@ function copiedByRank(profile: StackColumns, rank: Int32Array, size: number, sha
   const copied = new Float64Array(bufferFor(8 * n * nTypes, shared));
   const oldId = new Int32Array(n);
   for (let s = 0; s < n; s++) {
+    if ((s & (STOP_CHECK_EVERY - 1)) === 0 && stopped()) return 'stopped';
     const r = rank[s] >>> shift;
     const k = nextSample[r]++;
     let at = nextLoc[r];
