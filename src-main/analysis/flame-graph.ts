@@ -10,7 +10,7 @@ import { buildFrameTable, type FrameTable } from './frames.js';
 import { PairMap } from './pair-map.js';
 import { grown } from './grown.js';
 import { bufferFor } from './profile-rewrite.js';
-import { stackOrder, type StackOrder } from './stack-order.js';
+import { locEndsOf, stackOrder, type StackOrder } from './stack-order.js';
 import { MIXED_MARK, type KnownPrefixes } from './filters/name-filters.js';
 import type { PrefixNames } from './top.js';
 
@@ -605,11 +605,6 @@ export type StackColumns = Pick<Profile, 'sampleTypes' | 'sampleCount' | 'sample
    */
   sampleLocEnd?: Uint32Array;
 };
-
-/** Where each sample's locations end in its sampleLocs (see StackColumns.sampleLocEnd). */
-function locEndsOf(profile: StackColumns): Uint32Array {
-  return profile.sampleLocEnd ?? profile.sampleLocStart.subarray(1);
-}
 
 /**
  * Some samples of a profile (`kept[k]`: the sample that is sample k) as columns to partition,

@@ -26,6 +26,11 @@
 import type { StackColumns } from './flame-graph.js';
 import { bufferFor } from './profile-rewrite.js';
 
+/** Where each sample's locations end in its sampleLocs (see StackColumns.sampleLocEnd; here as the partition reads stacks). */
+export function locEndsOf(profile: StackColumns): Uint32Array {
+  return profile.sampleLocEnd ?? profile.sampleLocStart.subarray(1);
+}
+
 /** A profile's stacks in another order: sample k here is sample `oldId[k]` of the profile. */
 export interface StackOrder {
   stacks: StackColumns;
@@ -64,7 +69,7 @@ export function stackOrder(profile: StackColumns, inverted: boolean, stop: Int32
   const n = profile.sampleCount;
   if (n < stackOrderSizes.minSamples) return null;
   const starts = profile.sampleLocStart;
-  const ends = profile.sampleLocEnd ?? starts.subarray(1);
+  const ends = locEndsOf(profile);
   let size = 0;
   for (let s = 0; s < n; s++) size += ends[s] - starts[s];
   if (size < stackOrderSizes.minLocations) return null;
@@ -106,7 +111,7 @@ class StackKeys {
     const n = profile.sampleCount;
     const locs = (this.locs = profile.sampleLocs);
     const starts = (this.starts = profile.sampleLocStart);
-    const ends = (this.ends = profile.sampleLocEnd ?? starts.subarray(1));
+    const ends = (this.ends = locEndsOf(profile));
     // Locations seen at each depth (modulo 4096, in 8192 samples spread over the profile): how many bits it needs.
     const seen = new Int32Array(MAX_DEPTH * 128);
     const every = Math.max(1, Math.floor(n / 8192));
@@ -227,7 +232,7 @@ function copiedByRank(profile: StackColumns, rank: Int32Array, size: number, sha
   const n = profile.sampleCount;
   const nTypes = profile.sampleTypes.length;
   const { sampleLocs: locs, sampleLocStart: starts, values } = profile;
-  const ends = profile.sampleLocEnd ?? starts.subarray(1);
+  const ends = locEndsOf(profile);
   const shift = regionShift(n);
   const regions = (n >>> shift) + 1;
   // Each region's next sample and next location in the copy.

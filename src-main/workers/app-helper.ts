@@ -48,14 +48,13 @@ const SHARE_WAIT_MS = 30_000;
 /**
  * The helper's message handing the worker a share of its trie: the worker answers on `reply`;
  * `state` (shared memory) is the share's (SHARE_*), which both threads change only by
- * compare-and-swap; `help` is the trie's TrieJob.help.
+ * compare-and-swap.
  */
 interface ShareOffer {
   id: 0;
   share: PartitionShare;
   reply: MessagePort;
   state: Int32Array;
-  help: Int32Array;
 }
 
 /**
@@ -283,7 +282,7 @@ function helpOf(port: MessagePort, help: Int32Array): PartitionHelp {
       const { port1, port2 } = new MessageChannel();
       const state = new Int32Array(new SharedArrayBuffer(4));
       given.push({ state, answers: port1 });
-      port.postMessage({ id: 0, share, reply: port2, state, help } satisfies ShareOffer, [port2]);
+      port.postMessage({ id: 0, share, reply: port2, state } satisfies ShareOffer, [port2]);
     },
     collect: () => given.map(collectOne),
   };
@@ -357,12 +356,12 @@ export function helperWarmUpSteps(): (() => void)[] {
   return [...once, ...once, ...once, ...once];
 }
 
-/** A fresh TrieJob.help: shared flags, nothing offered. */
+/** A fresh TrieJob.help: a shared flag, nothing offered. */
 export function helpFlags(): Int32Array {
-  return new Int32Array(new SharedArrayBuffer(8));
+  return new Int32Array(new SharedArrayBuffer(4));
 }
 
-/** The worker is free to take a share of the trie these flags are for (TrieJob.help). */
+/** The worker is free to take a share of the trie this flag is for (TrieJob.help). */
 export function offerHelp(help: Int32Array): void {
   Atomics.store(help, 0, 1);
 }

@@ -276,9 +276,7 @@ function helpWhenFree(): void {
   }
   helpTimer = setTimeout(() => {
     helpTimer = undefined;
-    if (helpWanted === null || inHand > 0) return;
-    if (Date.now() - Math.max(lastRequestAt, lastAnsweredAt) >= HELP_QUIET_MS) offerHelp(helpWanted);
-    else helpWhenFree();
+    helpWhenFree();
   }, HELP_QUIET_MS);
 }
 let helpTimer: ReturnType<typeof setTimeout> | undefined;
