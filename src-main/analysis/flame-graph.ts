@@ -360,12 +360,12 @@ function inProfileOrder(made: PartitionedStacks & { stops: SampleStops }, order:
 }
 
 /** A partition with every sample's cursor placed (see partitionStacks) and the root's segment to split. */
-function startPartition(profile: StackColumns, frames: FrameTable, inverted: boolean, minShare: number): Partition {
+function startPartition(profile: StackColumns, frames: FrameTable, inverted: boolean, minShare: number, shareable = false): Partition {
   const { sampleLocStart, sampleLocs, values } = profile;
   const { locFrameStart } = frames;
   const nTypes = profile.sampleTypes.length;
   const nSamples = profile.sampleCount;
-  const p = new Partition(profile, frames, inverted);
+  const p = new Partition(profile, frames, inverted, nSamples, shareable ? { shared: true } : undefined);
   const { cur, below, locEnd } = p;
   // The samples non-zero in some type, with their cursors: the next location and frame to take.
   for (let s = 0; s < nSamples; s++) {
@@ -415,17 +415,32 @@ export interface PartitionShare {
   frame: Int32Array;
   mask: Uint8Array;
   inline: Uint8Array;
+  /**
+   * The partition's own per-sample columns (shared memory), which the share's partition writes in
+   * place for its samples (they are no other thread's): each sample's node as SHARE_NODE_BIAS + its
+   * own id, whether its stack ends there, where it stopped. takeBack puts the nodes in the trie's numbering.
+   */
+  columns: SampleColumns;
 }
+
+/** A partition's per-sample columns (Partition: sampleNode, sampleEnds, stops). */
+export type SampleColumns = Pick<PartitionedStacks, 'sampleNode' | 'sampleEnds'> & { stops: SampleStops };
+
+/**
+ * What a share's partition writes in a sample's sampleNode: its own node id plus this (negative,
+ * so takeBack can tell the samples a share wrote), the trie's id once taken back.
+ */
+const SHARE_NODE_BIAS = -(2 ** 30);
 
 /**
  * The nodes a share made (ids: 0 the root, 1..roots.length stand-ins for the roots, then its own
- * nodes in order), each of its samples' node and whether it ends there, and the left-out counts.
+ * nodes in order) and the left-out counts; its samples' columns it wrote in place (PartitionShare.columns).
  */
-export type PartitionedShare = Pick<PartitionedStacks, 'size' | 'parent' | 'name' | 'calledIn' | 'sampleNode' | 'sampleEnds' | 'stops' | 'leftOut'>;
+export type PartitionedShare = Pick<PartitionedStacks, 'size' | 'parent' | 'name' | 'calledIn' | 'leftOut'>;
 
 /** A share of a partition, partitioned (on the thread it was given to). */
 export function partitionShare(share: PartitionShare): PartitionedShare {
-  const p = new Partition(share.stacks, share.frames, share.inverted, share.sample.length);
+  const p = new Partition(share.stacks, share.frames, share.inverted, share.sample.length, { into: share.columns });
   p.below.set(share.below);
   const nRoots = share.roots.length;
   for (let r = 0; r < nRoots; r++) p.nodes.add(0, 0, 0);
@@ -436,7 +451,7 @@ export function partitionShare(share: PartitionShare): PartitionedShare {
   for (let r = nRoots - 1; r >= 0; r--) p.push(1 + r, share.starts[r], share.starts[r + 1]);
   while (p.sp > 0) p.step();
   const { size, parent, name, calledIn } = partitioned(p);
-  return { size, parent, name, calledIn, sampleNode: p.sampleNode, sampleEnds: p.sampleEnds, stops: p.stops, leftOut: p.leftOut };
+  return { size, parent, name, calledIn, leftOut: p.leftOut };
 }
 
 /**
@@ -453,7 +468,7 @@ export class PartitionInTwo {
   private readonly carved: Carved | null = null;
 
   constructor(profile: StackColumns, frames: FrameTable, inverted: boolean, minShare: number) {
-    const p = (this.p = startPartition(profile, frames, inverted, minShare));
+    const p = (this.p = startPartition(profile, frames, inverted, minShare, true));
     p.step();
     const segments = p.segments();
     const total = segments.reduce((n, seg) => n + seg[2] - seg[1], 0);
@@ -496,6 +511,7 @@ function carve(p: Partition, theirs: [number, number, number][]): Carved {
   const starts = new Int32Array(theirs.length + 1);
   theirs.forEach((seg, r) => (starts[r + 1] = starts[r] + seg[2] - seg[1]));
   const taken = starts[theirs.length];
+  // In shared memory: the share goes to another thread without a copy.
   const pick = <T extends Int32Array | Uint8Array>(col: T, make: (n: number) => T): T => {
     const out = make(taken);
     theirs.forEach((seg, r) => out.set(col.subarray(seg[1], seg[2]), starts[r]));
@@ -508,11 +524,12 @@ function carve(p: Partition, theirs: [number, number, number][]): Carved {
     below: p.below.slice(),
     roots: Int32Array.from(theirs, (seg) => seg[0]),
     starts,
-    sample: pick(cur.sample, (n) => new Int32Array(n)),
-    loc: pick(cur.loc, (n) => new Int32Array(n)),
-    frame: pick(cur.frame, (n) => new Int32Array(n)),
-    mask: pick(cur.mask, (n) => new Uint8Array(n)),
-    inline: pick(cur.inline, (n) => new Uint8Array(n)),
+    sample: pick(cur.sample, (n) => new Int32Array(new SharedArrayBuffer(4 * n))),
+    loc: pick(cur.loc, (n) => new Int32Array(new SharedArrayBuffer(4 * n))),
+    frame: pick(cur.frame, (n) => new Int32Array(new SharedArrayBuffer(4 * n))),
+    mask: pick(cur.mask, (n) => new Uint8Array(new SharedArrayBuffer(n))),
+    inline: pick(cur.inline, (n) => new Uint8Array(new SharedArrayBuffer(n))),
+    columns: { sampleNode: p.sampleNode, sampleEnds: p.sampleEnds, stops: p.stops },
   };
   return { theirs, share };
 }
@@ -533,14 +550,11 @@ function takeBack(p: Partition, carved: Carved, done: PartitionedShare | null): 
   const base = p.nodes.size - nRoots - 1;
   const idOf = (id: number): number => (id === 0 ? 0 : id <= nRoots ? share.roots[id - 1] : base + id);
   for (let id = nRoots + 1; id < done.size; id++) p.nodes.add(idOf(done.parent[id]), done.name[id], done.calledIn[id]);
+  // The share wrote its samples' columns in place, their nodes by its own ids (SHARE_NODE_BIAS).
+  const { sampleNode } = p;
   for (const s of share.sample) {
-    p.sampleNode[s] = idOf(done.sampleNode[s]);
-    p.sampleEnds[s] = done.sampleEnds[s];
-    if (done.stops) {
-      p.stops.loc[s] = done.stops.loc[s];
-      p.stops.frame[s] = done.stops.frame[s];
-      p.stops.inline[s] = done.stops.inline[s];
-    }
+    const v = sampleNode[s];
+    if (v < 0) sampleNode[s] = idOf(v - SHARE_NODE_BIAS);
   }
   for (let t = 0; t < p.leftOut.length; t++) p.leftOut[t] += done.leftOut[t];
 }
@@ -579,7 +593,7 @@ const HELP_PART = 1 / 3;
  */
 export function partitionStacksHelped(profile: StackColumns, frames: FrameTable, inverted: boolean, minShare: number, help: PartitionHelp): PartitionedStacks {
   const order = stackOrder(profile, inverted, null, profile.sampleLocs.buffer instanceof SharedArrayBuffer) as StackOrder | null;
-  const p = startPartition(order ? order.stacks : profile, frames, inverted, minShare);
+  const p = startPartition(order ? order.stacks : profile, frames, inverted, minShare, true);
   const carved: Carved[] = [];
   while (p.sp > 0) {
     // (Before the root's split, or with too few samples left, nothing is given: asked again at the next split.)
@@ -828,23 +842,33 @@ class Partition {
   private chainLoc = new Int32Array(64);
   private chainFrame = new Int32Array(64);
 
-  /** `cursors`: how many samples it partitions (a share: fewer than the profile's, whose columns it still fills). */
+  /** Added to the node ids written in sampleNode (a share's: SHARE_NODE_BIAS). */
+  private readonly nodeBias: number;
+
+  /**
+   * `cursors`: how many samples it partitions (a share: fewer than the profile's). `columns.into`:
+   * the per-sample columns to fill (a share's: those of the partition it was carved from, its nodes
+   * written biased); `columns.shared`: its own in shared memory whatever the profile's (one that gives shares).
+   */
   constructor(
     readonly profile: StackColumns,
     readonly frames: FrameTable,
     readonly inverted: boolean,
     cursors = profile.sampleCount,
+    columns?: { into?: SampleColumns; shared?: boolean },
   ) {
     const n = profile.sampleCount;
     this.nTypes = profile.sampleTypes.length;
     this.locEnd = locEndsOf(profile);
     this.cur = new SampleCursors(cursors);
+    const into = columns?.into;
+    this.nodeBias = into ? SHARE_NODE_BIAS : 0;
     // Each sample's node in shared memory when its stacks are there (the app's two threads read
     // the trie of a chip's parent view without a copy).
-    const shared = profile.sampleLocs.buffer instanceof SharedArrayBuffer;
-    this.sampleNode = new Int32Array(bufferFor(4 * n, shared));
-    this.sampleEnds = new Uint8Array(bufferFor(n, shared));
-    this.stops = { loc: new Int32Array(bufferFor(4 * n, shared)), frame: new Int32Array(bufferFor(4 * n, shared)), inline: new Uint8Array(bufferFor(n, shared)) };
+    const shared = columns?.shared === true || profile.sampleLocs.buffer instanceof SharedArrayBuffer;
+    this.sampleNode = into?.sampleNode ?? new Int32Array(bufferFor(4 * n, shared));
+    this.sampleEnds = into?.sampleEnds ?? new Uint8Array(bufferFor(n, shared));
+    this.stops = into?.stops ?? { loc: new Int32Array(bufferFor(4 * n, shared)), frame: new Int32Array(bufferFor(4 * n, shared)), inline: new Uint8Array(bufferFor(n, shared)) };
     this.below = new Float64Array(this.nTypes);
     this.leftOut = new Float64Array(this.nTypes);
     const nNames = frames.names.length + 1;
@@ -920,7 +944,9 @@ class Partition {
     const { cur, slotPlace, slotName, slotCalled, slotWidth, nTypes, below } = this;
     // Frames every sample goes on to (the whole node's samples: each child as wide as the node).
     if (whole) node = this.followChain(node, start, end);
-    const slots = this.group(node, start, end);
+    // (The id its samples are written with: a share's biased.)
+    const written = node + this.nodeBias;
+    const slots = this.group(written, start, end);
     if (slots === 0) return;
     // Each wide group's place in the segment; the samples of the others stop at this node.
     let at = start;
@@ -936,7 +962,7 @@ class Partition {
     }
     const { sampleLocs, sampleLocStart } = this.profile;
     const { locFrameStart, frameInline } = this.frames;
-    cur.scatter(start, end, slotPlace, at, node, this.sampleNode, this.stops, this.inverted, sampleLocs, sampleLocStart, this.locEnd, locFrameStart, frameInline);
+    cur.scatter(start, end, slotPlace, at, written, this.sampleNode, this.stops, this.inverted, sampleLocs, sampleLocStart, this.locEnd, locFrameStart, frameInline);
     // The wide groups lie one after another: each starts where the one before ends.
     for (let i = 0, from = start; i < slots; i++) {
       const to = slotPlace[i];
@@ -1087,6 +1113,7 @@ class Partition {
    * Groups a segment's samples by their next frame (slot per sample; count per group in
    * slotPlace, width per type in slotWidth); stacks that end here are this node's self.
    */
+  /** `node`: the id its samples are written with (split's `written`). */
   private group(node: number, start: number, end: number): number {
     const { cur, slotOf, slotName, slotPlace, slotCalled, slotWidth, nTypes, inverted, sampleNode, sampleEnds, gatheredEnd, gatheredValues, locEnd } = this;
     const { sampleLocStart, values } = this.profile;

@@ -42,7 +42,7 @@ const SHARE_GIVEN = 0;
 const SHARE_BEGUN = 1;
 const SHARE_MADE = 2;
 const SHARE_TAKEN_BACK = 3;
-/** How long the helper waits for a share the worker has begun (ms), after which it makes the share itself. */
+/** How long the helper waits for a share the worker has begun (ms), after which its trie fails (the worker makes it). */
 const SHARE_WAIT_MS = 30_000;
 
 /**
@@ -260,7 +260,8 @@ function run(job: HelperJob & { id: number }, port?: MessagePort): JobReply | un
  * The worker's help with a trie, as the helper sees it: wanted while the worker has set help[0];
  * each share handed over in a message with a port of its own, its partition read from that port
  * synchronously (this thread is in the middle of its job) once the worker has made it. A share
- * the worker has not begun is taken back (made here); one it began is waited for (SHARE_WAIT_MS).
+ * the worker has not begun is taken back (made here); one it began is waited for (SHARE_WAIT_MS:
+ * past it the trie fails, as the worker may still be writing its samples' columns).
  */
 function helpOf(port: MessagePort, help: Int32Array): PartitionHelp {
   const given: { state: Int32Array; answers: MessagePort }[] = [];
@@ -269,7 +270,10 @@ function helpOf(port: MessagePort, help: Int32Array): PartitionHelp {
       if (Atomics.compareExchange(state, 0, SHARE_GIVEN, SHARE_TAKEN_BACK) === SHARE_GIVEN) return null;
       const until = Date.now() + SHARE_WAIT_MS;
       while (Atomics.load(state, 0) !== SHARE_MADE && Date.now() < until) Atomics.wait(state, 0, SHARE_BEGUN, 50);
-      const got = Atomics.load(state, 0) === SHARE_MADE ? receiveMessageOnPort(answers) : undefined;
+      // Still being made: the worker may go on writing the partition's columns (PartitionShare.columns), so the trie
+      // is not made of them (the view's own request makes it on the worker).
+      if (Atomics.load(state, 0) !== SHARE_MADE) throw new Error(`the worker's share of the trie did not come within ${SHARE_WAIT_MS / 1000} s`);
+      const got = receiveMessageOnPort(answers);
       return (got?.message as { done: PartitionedShare | null } | undefined)?.done ?? null;
     } finally {
       answers.close();

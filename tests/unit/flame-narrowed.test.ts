@@ -269,9 +269,15 @@ describe('narrowed flame graph tries (a focus or ignore chip from the view witho
       const fresh = new FlameStructure(view.profile, inverted, share, partitionStacks(view.profile, frames, inverted, share));
       const two = new PartitionInTwo(view.profile, frames, inverted, share);
       expect(two.share, label).not.toBeNull();
-      const theirs = partitionShare(two.share!);
+      // Sent as to another thread (a structured clone): its samples' columns are written in place, in shared memory,
+      // their nodes by the share's own ids (biased: negative) until finish puts them in the trie's numbering.
+      const theirs = partitionShare(structuredClone(two.share!));
+      const written = two.share!.columns.sampleNode;
+      expect(two.share!.sample.some((s) => written[s] < 0), label).toBe(true);
       two.own();
-      const shared = new FlameStructure(view.profile, inverted, share, two.finish(theirs));
+      const finished = two.finish(theirs);
+      expect(finished.sampleNode.every((node) => node >= 0 && node < finished.size), label).toBe(true);
+      const shared = new FlameStructure(view.profile, inverted, share, finished);
       // The share partitioned here instead (the other thread could not).
       const alone = new PartitionInTwo(view.profile, frames, inverted, share);
       const fallback = new FlameStructure(view.profile, inverted, share, alone.finish(null));
