@@ -214,14 +214,16 @@ test.skipIf(process.env.GC_EVAL_SPREAD === '1')('GC what-if summary on the full 
     for (const r of rows) {
       out.push(
         `${r.group.padEnd(13)} ${r.shape.padEnd(9)} ${r.target.padEnd(10)} limit ${f1(r.limitBytes)} MiB, estimate ${f1(r.estimateBytes)} | bound ${String(r.bound).padStart(2)}: counted ${f1(r.counted[1])} [${f1(r.counted[0])}–${f1(r.counted[2])}]` +
-          `, less held ${f1(r.held[1])} [${f1(r.held[0])}–${f1(r.held[2])}] | high-water ${f1(r.highWaterBytes)} vs limit less held ${f1(r.limitBytes - r.held[1])} | pinned real ${r.pinned} replay ${r.replayPinned}`,
+          `, less held ${f1(r.held[1])} [${f1(r.held[0])}–${f1(r.held[2])}] | high-water ${f1(r.highWaterBytes)} vs limit less held ${f1(r.limitBytes - r.held[1])} | pinned real ${r.pinned} replay ${r.replayPinned}` +
+          ` | growth to the trigger real ${f1(r.growth.real)} replay ${f1(r.growth.replay)}, goal real ${f1(r.goal.real)} replay ${f1(r.goal.replay)}`,
       );
     }
     const s = limitAccountingSummary(rows);
     out.push(
       `limited runs ${s.runs}: median spread (p75−p25) of counted ${f1(s.spread.counted)} MiB, less held ${f1(s.spread.held)} MiB; ` +
         `median |median − estimate| counted ${f1(s.fromEstimate.counted)} MiB, less held ${f1(s.fromEstimate.held)} MiB; ` +
-        `high-water above the limit less held: ${s.over.runs} runs, ${s.over.pinned} with 2+ pinned cycles; below: ${s.under.runs} runs, ${s.under.pinned}`,
+        `high-water above the limit less held: ${s.over.runs} runs, ${s.over.pinned} with 2+ pinned cycles; below: ${s.under.runs} runs, ${s.under.pinned}; ` +
+        `growth to the trigger real ÷ replay ${s.growthRatio.toFixed(2)}, goal replay − real ${f1(s.goalBelow)} MiB`,
     );
   }
   // GC_EVAL_ASSIST=1: per GOMAXPROCS, every paced cycle (from the third) of the runs without a limit: x = natural ÷ paced rate

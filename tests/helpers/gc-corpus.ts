@@ -338,6 +338,12 @@ export interface LimitRow {
   /** Cycles whose goal was the marked heap (the limit left no room), in the run and in the plain replay from its baseline. */
   pinned: number;
   replayPinned: number;
+  /**
+   * Medians over the cycles the limit's goal bound (the plain replay's from its baseline: those it gave the limit's goal)
+   * of the heap's growth from the last marked heap to the cycle's start, and of the goal.
+   */
+  growth: { real: number; replay: number };
+  goal: { real: number; replay: number };
 }
 
 /**
@@ -360,6 +366,8 @@ export function limitAccounting(dir: string | string[], pick: (meta: CorpusMeta)
       const limit = st.memLimitBytes;
       const counted: number[] = [];
       const held: number[] = [];
+      const growth: number[] = [];
+      const goals: number[] = [];
       let high = 0;
       let pinned = 0;
       for (let i = 1; i < real.length; i++) {
@@ -375,8 +383,15 @@ export function limitAccounting(dir: string | string[], pick: (meta: CorpusMeta)
         const n = c.goalBytes / 0.97 >= (100 * MiB) / 3 ? limit - c.goalBytes / 0.97 : limit - c.goalBytes - MiB;
         counted.push(n);
         held.push(n - Math.max(high - c.heapEndBytes, 0));
+        growth.push(c.heapStartBytes - prevMarked);
+        goals.push(c.goalBytes);
       }
       const sim = simulate(base.baseline, { gogc: st.gogc, memLimitBytes: limit, nonHeapBytes: base.defaultNonHeapBytes });
+      // The replay's cycles of the same kind: the limit's goal, above the marked heap.
+      const bySim = sim.cycles
+        .slice(1)
+        .map((c, i) => ({ c, prev: sim.cycles[i] }))
+        .filter(({ c, prev }) => !c.forced && c.goalBy === 'limit' && c.goalBytes > prev.heapLiveBytes + MiB);
       rows.push({
         group: g.group,
         shape: meta.shape,
@@ -389,6 +404,8 @@ export function limitAccounting(dir: string | string[], pick: (meta: CorpusMeta)
         highWaterBytes: high,
         pinned,
         replayPinned: sim.pinnedCycles,
+        growth: { real: quartiles(growth)[1], replay: quartiles(bySim.map(({ c, prev }) => c.heapStartBytes - prev.heapLiveBytes))[1] },
+        goal: { real: quartiles(goals)[1], replay: quartiles(bySim.map(({ c }) => c.goalBytes))[1] },
       });
     }
   }
@@ -402,6 +419,9 @@ export function limitAccountingSummary(rows: LimitRow[]): {
   fromEstimate: { counted: number; held: number };
   over: { runs: number; pinned: number };
   under: { runs: number; pinned: number };
+  /** Medians over the runs: real growth before the trigger ÷ the replay's, and the real goal less the replay's (bytes). */
+  growthRatio: number;
+  goalBelow: number;
 } {
   const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] ?? NaN;
   const rs = rows.filter((r) => r.bound > 0);
@@ -414,5 +434,7 @@ export function limitAccountingSummary(rows: LimitRow[]): {
     fromEstimate: { counted: med(rs.map((r) => Math.abs(r.counted[1] - r.estimateBytes))), held: med(rs.map((r) => Math.abs(r.held[1] - r.estimateBytes))) },
     over: { runs: over.length, pinned: pinnedRuns(over) },
     under: { runs: under.length, pinned: pinnedRuns(under) },
+    growthRatio: med(rs.filter((r) => r.growth.replay > 0).map((r) => r.growth.real / r.growth.replay)),
+    goalBelow: med(rs.filter((r) => Number.isFinite(r.goal.replay)).map((r) => r.goal.replay - r.goal.real)),
   };
 }
