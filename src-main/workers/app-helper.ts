@@ -261,18 +261,18 @@ function run(job: HelperJob & { id: number }, port?: MessagePort): JobReply | un
  * each share handed over in a message with a port of its own, its partition read from that port
  * synchronously (this thread is in the middle of its job) once the worker has made it. A share
  * the worker has not begun is taken back (made here); one it began is waited for (SHARE_WAIT_MS:
- * past it the trie fails, as the worker may still be writing its samples' columns).
+ * past it the trie fails, as the worker may still be writing its samples' columns; `waitMs` for tests).
  */
-function helpOf(port: MessagePort, help: Int32Array): PartitionHelp {
+export function helpOf(port: MessagePort, help: Int32Array, waitMs = SHARE_WAIT_MS): PartitionHelp {
   const given: { state: Int32Array; answers: MessagePort }[] = [];
   const collectOne = ({ state, answers }: { state: Int32Array; answers: MessagePort }): PartitionedShare | null => {
     try {
       if (Atomics.compareExchange(state, 0, SHARE_GIVEN, SHARE_TAKEN_BACK) === SHARE_GIVEN) return null;
-      const until = Date.now() + SHARE_WAIT_MS;
+      const until = Date.now() + waitMs;
       while (Atomics.load(state, 0) !== SHARE_MADE && Date.now() < until) Atomics.wait(state, 0, SHARE_BEGUN, 50);
       // Still being made: the worker may go on writing the partition's columns (PartitionShare.columns), so the trie
       // is not made of them (the view's own request makes it on the worker).
-      if (Atomics.load(state, 0) !== SHARE_MADE) throw new Error(`the worker's share of the trie did not come within ${SHARE_WAIT_MS / 1000} s`);
+      if (Atomics.load(state, 0) !== SHARE_MADE) throw new Error(`the worker's share of the trie did not come within ${waitMs / 1000} s`);
       const got = receiveMessageOnPort(answers);
       return (got?.message as { done: PartitionedShare | null } | undefined)?.done ?? null;
     } finally {

@@ -3,14 +3,15 @@
 // helper makes it and hands the worker shares once the worker offers): the same graphs as the
 // trie made alone, whether a share is made by the other thread or taken back, and a chip's trie
 // narrowed from it (its stop cursors) the same as one made afresh. Then on a real helper thread,
-// with this thread as the worker that takes shares.
+// with this thread as the worker that takes shares, and the helper's side of a share (helpOf).
 import { readFileSync } from 'node:fs';
+import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodePprof } from '../../src-main/formats/pprof/decode-pprof';
 import { buildFrameTable } from '../../src-main/analysis/frames';
-import { FlameStructure, keptStacks, narrowStacks, partitionShare, partitionStacksHelped, stackColumns, type PartitionHelp, type PartitionShare, type PartitionedStacks } from '../../src-main/analysis/flame-graph';
+import { FlameStructure, keptStacks, narrowStacks, PartitionInTwo, partitionShare, partitionStacksHelped, stackColumns, type PartitionHelp, type PartitionShare, type PartitionedShare, type PartitionedStacks } from '../../src-main/analysis/flame-graph';
 import { narrowView, viewProfile } from '../../src-main/analysis/profile-view';
-import { AppHelper, helpFlags, offerHelp } from '../../src-main/workers/app-helper';
+import { AppHelper, helpFlags, helpOf, offerHelp } from '../../src-main/workers/app-helper';
 import type { Profile } from '../../src-main/model/profile';
 import { repoPath } from '../helpers/paths';
 import { makeBigProfile } from '../bench/make-big-profile.mjs';
@@ -99,4 +100,43 @@ describe('a flame trie with another thread’s help', () => {
       await helper.close();
     }
   }, 120_000);
+
+  it('the helper’s side of a share: taken back before the worker begins it, read once made, and a begun one not made in time fails the trie', () => {
+    const frames = buildFrameTable(profile, { showAddresses: true });
+    const { share } = new PartitionInTwo(profile, frames, false, 1e-4);
+    expect(share).not.toBeNull();
+    // The worker's side played here (`worker`: what it does with the offer); the offers arrive on the other end of the helper's port.
+    type Offer = { share: PartitionShare; reply: MessagePort; state: Int32Array };
+    const SHARE_BEGUN = 1;
+    const SHARE_MADE = 2;
+    const collected = (worker: (offer: Offer) => void): ReturnType<PartitionHelp['collect']> => {
+      const { port1, port2 } = new MessageChannel();
+      try {
+        const flags = helpFlags();
+        offerHelp(flags);
+        const help = helpOf(port1, flags, 200);
+        expect(help.wanted()).toBe(true);
+        help.give(share!);
+        expect(help.wanted()).toBe(false);
+        worker(receiveMessageOnPort(port2)!.message as Offer);
+        return help.collect();
+      } finally {
+        port1.close();
+        port2.close();
+      }
+    };
+    // Not begun: taken back (null: partitioned by the helper).
+    expect(collected(() => {})).toEqual([null]);
+    let done: PartitionedShare | null = null;
+    const [answer] = collected((offer) => {
+      expect(Atomics.compareExchange(offer.state, 0, 0, SHARE_BEGUN)).toBe(0);
+      done = partitionShare(offer.share);
+      offer.reply.postMessage({ done });
+      Atomics.store(offer.state, 0, SHARE_MADE);
+    });
+    expect(answer).not.toBeNull();
+    expect(answer!.size).toBe((done as PartitionedShare | null)?.size);
+    // Begun and never made: the worker may still be writing the partition's columns, so the trie is not made of them.
+    expect(() => collected((offer) => Atomics.compareExchange(offer.state, 0, 0, SHARE_BEGUN))).toThrow(/did not come within 0.2 s/);
+  });
 });
