@@ -683,8 +683,14 @@ export function topOfFigures(
   const shownMask = new Uint8Array(n);
   for (const i of shown) shownMask[i] = 1;
   const edgeCutoff = Math.abs(Math.trunc(flatSum * (options.edgefraction ?? 0.001)));
+  // pprof rebuilds its graph from the functions it keeps only when the node cut or the node count
+  // dropped one (report.go newTrimmedGraph). Otherwise it labels from its whole graph, whose edges
+  // still come from the functions it does not list, those whose flat and cum are both 0 (a diff's
+  // callers that net to nothing: graph.go selectNodesForGraph): then every function is an edge's end.
+  const rebuilt = (nodeCutoff > 0 && kept.length < present.length) || (options.nodecount > 0 && kept.length > options.nodecount);
+  const edgeMask = rebuilt ? shownMask : new Uint8Array(n).fill(1);
   // Only a function seen as an inlined frame can be labelled: without one, no walk is needed.
-  const inline = anyInlined(frames, shownMask) ? edgesOf(shownMask).labels(n, edgeCutoff) : new Array<InlineLabel>(n).fill('');
+  const inline = anyInlined(frames, shownMask) ? edgesOf(edgeMask).labels(n, edgeCutoff) : new Array<InlineLabel>(n).fill('');
   const rows: TopRow[] = shown.map((i) => ({ name: names[i], flat: flat[i], cum: cum[i], inline: inline[i] }));
   return {
     sampleType: st.type,
