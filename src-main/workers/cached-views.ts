@@ -56,7 +56,7 @@ export function summarySampleType(requested: string | undefined, artifact: { sum
 
 /** The request as a canonical string: sources by hash, the sample type resolved to its name. */
 export function cacheKey(req: CachedRequest, defaultSampleType: string | undefined): string {
-  const options = req.op === 'top' ? req.options : { inverted: req.inverted === true, maxNodes: req.maxNodes, v: FLAME_CACHE_VERSION };
+  const options = req.op === 'top' ? { ...req.options, v: TOP_CACHE_VERSION } : { inverted: req.inverted === true, maxNodes: req.maxNodes, v: FLAME_CACHE_VERSION };
   return JSON.stringify({
     op: req.op,
     sources: req.view.sources.map((s) => s.sha256),
@@ -69,6 +69,8 @@ export function cacheKey(req: CachedRequest, defaultSampleType: string | undefin
 
 /** Part of a kept flame graph's key: bump it when the graphs built for a request change (what is left out, the note), so older rows are not read. */
 const FLAME_CACHE_VERSION = 1;
+/** The same for a kept top table (1: inline labels from pprof's whole graph when it cuts no node, top.ts topOfFigures). */
+const TOP_CACHE_VERSION = 1;
 
 /** Flame graphs kept in the library: at most this many nodes (about 40 bytes of JSON each). */
 export const FLAME_CACHE_MAX_NODES = 25_000;
