@@ -343,10 +343,7 @@ function inProfileOrder(made: PartitionedStacks & { stops: SampleStops }, order:
   if (!order) return made;
   const { oldId } = order;
   const n = oldId.length;
-  const shared = profile.sampleLocs.buffer instanceof SharedArrayBuffer;
-  const sampleNode = new Int32Array(bufferFor(4 * n, shared));
-  const sampleEnds = new Uint8Array(bufferFor(n, shared));
-  const stops: SampleStops = { loc: new Int32Array(bufferFor(4 * n, shared)), frame: new Int32Array(bufferFor(4 * n, shared)), inline: new Uint8Array(bufferFor(n, shared)) };
+  const { sampleNode, sampleEnds, stops } = newSampleColumns(n, profile.sampleLocs.buffer instanceof SharedArrayBuffer);
   // Stop cursors count from the stack's start, so they hold in either copy.
   for (let k = 0; k < n; k++) {
     const s = oldId[k];
@@ -425,6 +422,15 @@ export interface PartitionShare {
 
 /** A partition's per-sample columns (Partition: sampleNode, sampleEnds, stops). */
 export type SampleColumns = Pick<PartitionedStacks, 'sampleNode' | 'sampleEnds'> & { stops: SampleStops };
+
+/** Per-sample columns for `n` samples, zeroed (in shared memory when `shared`). */
+function newSampleColumns(n: number, shared: boolean): SampleColumns {
+  return {
+    sampleNode: new Int32Array(bufferFor(4 * n, shared)),
+    sampleEnds: new Uint8Array(bufferFor(n, shared)),
+    stops: { loc: new Int32Array(bufferFor(4 * n, shared)), frame: new Int32Array(bufferFor(4 * n, shared)), inline: new Uint8Array(bufferFor(n, shared)) },
+  };
+}
 
 /**
  * What a share's partition writes in a sample's sampleNode: its own node id plus this (negative,
@@ -865,10 +871,10 @@ class Partition {
     this.nodeBias = into ? SHARE_NODE_BIAS : 0;
     // Each sample's node in shared memory when its stacks are there (the app's two threads read
     // the trie of a chip's parent view without a copy).
-    const shared = columns?.shared === true || profile.sampleLocs.buffer instanceof SharedArrayBuffer;
-    this.sampleNode = into?.sampleNode ?? new Int32Array(bufferFor(4 * n, shared));
-    this.sampleEnds = into?.sampleEnds ?? new Uint8Array(bufferFor(n, shared));
-    this.stops = into?.stops ?? { loc: new Int32Array(bufferFor(4 * n, shared)), frame: new Int32Array(bufferFor(4 * n, shared)), inline: new Uint8Array(bufferFor(n, shared)) };
+    const own = into ?? newSampleColumns(n, columns?.shared === true || profile.sampleLocs.buffer instanceof SharedArrayBuffer);
+    this.sampleNode = own.sampleNode;
+    this.sampleEnds = own.sampleEnds;
+    this.stops = own.stops;
     this.below = new Float64Array(this.nTypes);
     this.leftOut = new Float64Array(this.nTypes);
     const nNames = frames.names.length + 1;
@@ -1112,8 +1118,8 @@ class Partition {
   /**
    * Groups a segment's samples by their next frame (slot per sample; count per group in
    * slotPlace, width per type in slotWidth); stacks that end here are this node's self.
+   * `node`: the id its samples are written with (split's `written`).
    */
-  /** `node`: the id its samples are written with (split's `written`). */
   private group(node: number, start: number, end: number): number {
     const { cur, slotOf, slotName, slotPlace, slotCalled, slotWidth, nTypes, inverted, sampleNode, sampleEnds, gatheredEnd, gatheredValues, locEnd } = this;
     const { sampleLocStart, values } = this.profile;
