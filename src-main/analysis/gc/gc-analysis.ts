@@ -284,7 +284,7 @@ export function gcWhatIf(model: GcModel, req: GcWhatIfRequest): GcWhatIf {
         (Number.isFinite(settings.memLimitBytes) ? settings.memLimitBytes : null) === model.recordedSettings.memLimitBytes &&
         (settings.gomaxprocs === undefined || settings.gomaxprocs === model.baseline.procs),
       estimator:
-        `the predicted figures are the mean over ${PHASES} replays whose cycles trigger after ${1 - PHASE_SPREAD}…${1 + PHASE_SPREAD} × their modelled growth ` +
+        `the predicted figures are the mean over ${PHASES} replays whose cycle trains are moved along the recording by up to ±${Math.round(PHASE_SPREAD * 100)} % of a cycle's growth ` +
         '(where a few cycles fall moves the peak; a real run\'s cycles do not fall at one fixed place either); the peak counts the heap the run ends with ' +
         'after its last cycle, which grows with what the program allocates up to its end; the chart shows the unmoved replay',
       restsOn: restsOn(model),

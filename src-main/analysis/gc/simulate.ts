@@ -84,12 +84,12 @@ export interface SimResult {
 }
 
 /**
- * Moves the cycle train of a replay against the recording (phases.ts): the j-th paced cycle that
- * leaves the recording triggers after factors[(offset + j) mod factors.length] × its growth.
+ * Moves the cycle train of a replay against the recording (phases.ts): each paced cycle that leaves
+ * the recording falls `fraction` × its modelled growth later on the recording (earlier when negative)
+ * than the plain replay would put it, while the heap still grows by that growth before it triggers.
  */
 export interface PhaseShift {
-  factors: readonly number[];
-  offset: number;
+  fraction: number;
 }
 
 const MAX_CYCLES = 100_000;
@@ -104,7 +104,7 @@ const NEUTRAL: ModelScales = { markCost: 1, consMark: 1 };
  */
 export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTRAL, fit?: Residuals, phase?: PhaseShift): SimResult {
   const t = b.track;
-  let shifted = 0;
+  let shiftedBy = 0; // bytes of the recording the train has been moved by (PhaseShift)
   const res = fit ?? b.residuals;
   const procs = s.gomaxprocs ?? b.procs;
   const sameProcs = s.gomaxprocs === undefined || s.gomaxprocs === b.procs;
@@ -178,22 +178,35 @@ export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTR
     }
     const forcedBy = (x: number): boolean => forced.length > 0 && (forced[0] <= x || sameProgress(forced[0], x));
     let isForced = fit ? t.forced[k] : forcedBy(heapStartA);
-    // The phase shift moves every paced cycle that leaves the recording by its own factor (the
-    // factors repeat every few cycles with a mean of 1, so the train keeps its pace); a cycle in step
-    // with the recording stays.
+    // Allocation of the recording the phase shift passes over (or, negative, counts twice) before this
+    // cycle's trigger, which the heap does not see (phases.ts).
+    let slip = 0;
+    // The phase shift moves every paced cycle that leaves the recording by the same fraction of its
+    // growth, so the train runs that far ahead of or behind the plain one and keeps its pace; a cycle
+    // in step with the recording stays. It moves where the cycle falls on the recording, not the
+    // cycle: the heap still triggers after the modelled growth, so an early cycle is not handed more
+    // room to allocate into during its mark (marked, that would lift the next goals: a factor on the
+    // trigger itself, 0.75…1.25 per cycle, raised the development shapes' GOGC=200 peaks by 7 % on
+    // average, each replay's peak being its highest cycle).
     if (phase && !fit && !isForced && Number.isFinite(growth)) {
       const inRecording = inStep && d.exact && d.lo === k && k < t.startA.length && !t.forced[k] && sameProgress(heapStartA, t.startA[k]);
       if (!inRecording) {
-        growth = Math.max(growth * phase.factors[(phase.offset + shifted++) % phase.factors.length], MIN_RUNWAY);
-        heapStartA = a + growth;
-        isForced = forcedBy(heapStartA);
+        const moved = Math.max(growth + phase.fraction * growth - shiftedBy, MIN_RUNWAY);
+        slip = moved - growth;
+        if (!forcedBy(a + moved)) {
+          shiftedBy += slip;
+          heapStartA = a + moved;
+        } else {
+          isForced = true;
+          slip = 0;
+        }
       }
     }
     const startA = isForced && !fit ? forced[0] : heapStartA;
     if (!Number.isFinite(startA) || (startA >= b.endA && !(recordedNext && sameProgress(startA, t.startA[k])))) break;
     const p = fit ? exactAt(k) : atStart.seek(startA);
     inStep &&= !fit && d.exact && p.exact && d.lo === k && p.lo === k && isForced === t.forced[k];
-    const heapStart = marked + (startA - a);
+    const heapStart = marked + Math.max(startA - a - slip, 0);
     const live = valueAt(t.live, p);
     lastStacks = stacks;
     stacks = valueAt(t.stacks, p);
@@ -205,7 +218,11 @@ export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTR
     // held back by assists that is the room the pacer left, and a setting with more room lets the
     // program allocate more per mark (the corpus's GOGC=200 runs allocate 2–3 × more per byte of
     // work than their GOGC=100 baselines, in marks about as long).
-    const natural = (cm * (1 - BACKGROUND_UTILIZATION)) / BACKGROUND_UTILIZATION;
+    // Where idle Ps mark too (the recording's background share, idle marking included, above 25 %: 4 Ps
+    // and a program that leaves some idle), the mark ends sooner and the program allocates that much
+    // less per byte of work (default-p4's GOGC=200 marks allocated 16 MiB where 25 % alone gave 29).
+    const uNat = Math.max(BACKGROUND_UTILIZATION, bgUtil);
+    const natural = (cm * (1 - uNat)) / uNat;
 
     let during: number;
     let util = uMark;
