@@ -318,11 +318,13 @@ test('docs/gc-validation.md from the full corpus', () => {
     `and recorded ${groups.some((g) => g.dir.includes('/fresh/')) ? 'in their own set (tests/.tmp/gc-corpus/fresh, the same groups and targets)' : 'with the rest'}; no change to the replay was made for them. One change to the ranges was: the phase spread (below)`,
     'was added to them (stop 23) after the held-out shapes\' peak coverage, reported here for several stops, had been seen below 90 %; their',
     'coverage figures are therefore no longer out of sample for the ranges, while their errors still are for the replay. Both are reported apart below.',
-    'At stop 28 two changes to the replay (the phase shift moved from the triggers to the train\'s place on the recording, and a mark\'s natural',
-    'allocation counting idle marking) were chosen on the development shapes, but the held-out figures of each candidate were printed beside',
-    'them while choosing (the spread ±0.7 over ±0.5 was the development sweeps\' monotonicity; the held-out figures moved by a point or two',
-    'between candidates). The range rates were then refitted to the development shapes as always, and the held-out peak coverage fell',
-    'below 90 % (the figure below): reported as it is, the rates not refitted for it.',
+    'At stop 28 three changes to the replay (the phase shift moved from the triggers to the train\'s place on the recording, a mark\'s natural',
+    'allocation counting idle marking, and the first recorded cycle\'s departures no longer carried to the replayed cycles near it) were chosen',
+    'on the development shapes, but the held-out figures of each candidate were printed beside them while choosing (the spread ±0.7 over ±0.5',
+    'was the development sweeps\' monotonicity; the held-out figures moved by a point or two between candidates, and the last change took the',
+    'held-out shapes\' counts and peaks within target from 57 and 48 to 56 and 47, kept for the development shapes\' 67 → 70 counts). The range',
+    'rates were then refitted to the development shapes as always, and the held-out peak coverage fell below 90 % (the figure below):',
+    'reported as it is, the rates not refitted for it.',
     '',
     twinLayout
       ? 'Per group (Go release × GOMAXPROCS) and shape: a GOGC=100 baseline run without the execution tracer, as the targets run (its gctrace),' +

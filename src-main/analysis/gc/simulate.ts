@@ -354,8 +354,15 @@ export function fitResiduals(b: Baseline, recordedSettings: GcSettings): Residua
   const fit: Residuals = { trigger: ones(), during: ones(), goal: ones(), goalBy: new Array<'gogc' | 'limit'>(n).fill('gogc'), between: { trigger: [], during: [], goal: [], limitGoal: [] } };
   b.residuals = null;
   simulate(b, recordedSettings, NEUTRAL, fit);
+  // Between recorded cycles a replayed one reads its paced neighbours' departures, not a forced
+  // cycle's nor the first cycle's: the first is the runtime's start-up, triggered near the heap
+  // minimum (4 MiB × GOGC/100) with no cons/mark measured yet, while the program may be filling its
+  // globals (default-p2's sawtooth baseline marked 3 → 17 MiB against a 4 MiB goal, 4 × the model;
+  // carried into the first cycles of its GOGC=400 replay, that made the first mark allocate 29 MiB
+  // where the real run's allocated 2, and every goal after it 3 × too high). A replayed first cycle
+  // at the recording's own settings still reads its own (self-replay stays exact).
   const paced = (ys: number[], keep: (i: number) => boolean = () => true): number[] =>
-    nearestFinite(ys.map((y, i) => (b.track.forced[i] || !(y > 0) || !keep(i) ? NaN : y)), 1);
+    nearestFinite(ys.map((y, i) => (i === 0 || b.track.forced[i] || !(y > 0) || !keep(i) ? NaN : y)), 1);
   fit.between = {
     trigger: paced(fit.trigger),
     during: paced(fit.during),
