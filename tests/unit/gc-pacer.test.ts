@@ -339,3 +339,27 @@ describe('a mark past its expected work under a memory limit', () => {
     }
   });
 });
+
+describe("the first cycle's departures stay with it", () => {
+  // Two recordings alike but for their first cycle: in one it overran its 4 MiB goal (the runtime's start-up at the heap
+  // minimum, the program filling its globals meanwhile: default-p2's sawtooth baseline marked 3 → 17 MiB), in the other it did not.
+  const logWith = (first: string): string =>
+    [first, ...Array.from({ length: 30 }, () => '45->53->24 MB, 53 MB goal')]
+      .map((heap, i) => `gc ${i + 1} @${(0.002 + 0.015 * i).toFixed(3)}s 25%: 0.1+7+0.01 ms clock, 0.2+6/1.5/0+0.02 ms cpu, ${heap}, 0 MB stacks, 4 MB globals, 2 P`)
+      .join('\n') + '\n';
+  const calm = buildGcModel(parseGctrace(logWith('3->4->3 MB, 4 MB goal')));
+  const overran = buildGcModel(parseGctrace(logWith('3->17->15 MB, 4 MB goal')));
+
+  test('a replay at another GOGC does not carry the start-up overrun into its own first marks', () => {
+    const s = { gogc: 400, memLimitBytes: Infinity, nonHeapBytes: 0 };
+    const first = (m: typeof calm): number => {
+      const c = simulate(m.baseline, s).cycles[0];
+      return c.heapEndBytes - c.heapStartBytes;
+    };
+    // Both first cycles are the model's with the recording's steady departures (the second cycle on): within a few MiB of
+    // each other, where carrying the overrun (4 ×) made the overran recording's first mark allocate several times as much.
+    expect(Math.abs(first(overran) - first(calm))).toBeLessThan(4 * MiB);
+    // At its own settings the overran recording is still replayed as it ran.
+    expect(simulate(overran.baseline, { ...s, gogc: 100 }).cycles[0].heapEndBytes).toBe(17 * MiB);
+  });
+});
