@@ -363,3 +363,20 @@ describe("the first cycle's departures stay with it", () => {
     expect(simulate(overran.baseline, { ...s, gogc: 100 }).cycles[0].heapEndBytes).toBe(17 * MiB);
   });
 });
+
+describe('a mark with idle Ps marking too', () => {
+  // 4 Ps, the background worker and idle Ps marking half the CPU of each 10 ms mark (5 + 15 ms CPU), no assists: the
+  // program allocated 4 MiB per mark over 24 MiB of work. Far from its goal (GOGC=400) a replayed mark lets it allocate
+  // at that rate, not at the 25 %-background rate the cons/mark would give (3 × 0.5/0.5 = 3 × as much).
+  const log =
+    Array.from({ length: 30 }, (_, i) => `gc ${i + 1} @${(0.01 + 0.05 * i).toFixed(3)}s 5%: 0.05+10+0.02 ms clock, 0.2+0/5/15+0.08 ms cpu, 44->48->24 MB, 48 MB goal, 0 MB stacks, 0 MB globals, 4 P`).join('\n') + '\n';
+  const model = buildGcModel(parseGctrace(log));
+
+  test('allocates what the recorded marks did per byte of work', () => {
+    expect(model.baseline.backgroundUtilization).toBeCloseTo(0.5, 2);
+    const sim = simulate(model.baseline, { gogc: 400, memLimitBytes: Infinity, nonHeapBytes: 0 });
+    const paced = sim.cycles.slice(1, -1).filter((c) => !c.forced);
+    expect(paced.length).toBeGreaterThan(2);
+    for (const c of paced) expect((c.heapEndBytes - c.heapStartBytes) / MiB).toBeLessThan(4 * 1.3);
+  });
+});
