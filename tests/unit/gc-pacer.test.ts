@@ -380,3 +380,26 @@ describe('a mark with idle Ps marking too', () => {
     for (const c of paced) expect((c.heapEndBytes - c.heapStartBytes) / MiB).toBeLessThan(4 * 1.3);
   });
 });
+
+describe("a departure carried to another setting keeps the runtime's lowest trigger", () => {
+  // A recording whose cycles started early against the model (the heap at 30 MiB, 21 % of the way from 24 to its 53 MiB goal;
+  // the runtime never triggers below 45/64 of it, so this stands for any departure below 1 of the baseline's runway-paced
+  // triggers). Replayed at GOGC 200, where the trigger sits at that bound, a carried departure must not start a mark below it.
+  const log =
+    ['3->4->3 MB, 4 MB goal', ...Array.from({ length: 30 }, () => '30->53->24 MB, 53 MB goal')]
+      .map((heap, i) => `gc ${i + 1} @${(0.002 + 0.015 * i).toFixed(3)}s 25%: 0.1+7+0.01 ms clock, 0.2+6/1.5/0+0.02 ms cpu, ${heap}, 0 MB stacks, 4 MB globals, 2 P`)
+      .join('\n') + '\n';
+  const model = buildGcModel(parseGctrace(log));
+
+  test('no replayed cycle at GOGC 200 starts below 45/64 of the way from the marked heap to its goal', () => {
+    const sim = simulate(model.baseline, { gogc: 200, memLimitBytes: Infinity, nonHeapBytes: 0 });
+    expect(sim.cycles.length).toBeGreaterThan(5);
+    for (let k = 1; k < sim.cycles.length; k++) {
+      const c = sim.cycles[k];
+      const marked = sim.cycles[k - 1].heapLiveBytes;
+      expect(c.heapStartBytes).toBeGreaterThanOrEqual(marked + ((c.goalBytes - marked) * 45) / 64 - 1);
+    }
+    // At its own settings it is still the recording, early starts and all.
+    expect(simulate(model.baseline, { gogc: 100, memLimitBytes: Infinity, nonHeapBytes: 0 }).cycles[5].heapStartBytes).toBe(30 * MiB);
+  });
+});

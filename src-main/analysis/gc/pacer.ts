@@ -25,11 +25,16 @@ export function memoryLimitGoal(limit: number, nonHeap: number, marked: number, 
   return Math.max(withHeadroom, marked);
 }
 
+/** The lowest heap the runtime triggers at: 45/64 of the way from the marked heap to the goal (mgcpacer.go triggerLowerBound). */
+export function lowestTrigger(goal: number, marked: number): number {
+  return marked >= goal ? goal : marked + ((goal - marked) / 64) * 45;
+}
+
 /** Heap size at which the next cycle starts: `goal − runway`, within the runtime's bounds. */
 export function heapTrigger(goal: number, marked: number, runway: number): number {
   if (marked >= goal) return goal;
   const span = goal - marked;
-  const minTrigger = marked + (span / 64) * 45;
+  const minTrigger = lowestTrigger(goal, marked);
   let maxTrigger = marked + (span / 64) * 61;
   if (goal > 4 * MiB && goal - 4 * MiB > maxTrigger) maxTrigger = goal - 4 * MiB;
   maxTrigger = Math.max(maxTrigger, minTrigger);

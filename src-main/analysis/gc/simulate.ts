@@ -19,7 +19,7 @@ import { MIN_WORK_BYTES, nearestFinite, type Baseline, type Residuals } from './
 import { ratioAt, sameProgress, trackCursor, valueAt, type TrackPosition } from './cycle-track.js';
 import { BACKGROUND_UTILIZATION, MIN_RUNWAY } from './gc-units.js';
 import { assistSharpness, markAllocation } from './mark-phase.js';
-import { gogcGoal, heapTrigger, maxOfFive, memoryLimitGoal, piController } from './pacer.js';
+import { gogcGoal, heapTrigger, lowestTrigger, maxOfFive, memoryLimitGoal, piController } from './pacer.js';
 
 export interface GcSettings {
   /** GOGC percent; negative for off. */
@@ -171,6 +171,12 @@ export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTR
     const modelGrowth = Math.max(trigger - marked, MIN_GROWTH);
     if (fit) fit.trigger[k] = Number.isFinite(modelGrowth) ? t.growth[k] / modelGrowth : 1;
     let growth = res && Number.isFinite(modelGrowth) ? modelGrowth * residual(res, 'trigger', d) : modelGrowth;
+    // A departure carried from elsewhere in the recording never starts a cycle below the lowest trigger the runtime allows
+    // (the heap at a cycle's start is at least its trigger; a recorded cycle read exactly keeps its own start). Where a
+    // setting's trigger sits at that bound (GOGC 200 and up: 0.70–0.71 of the way to the goal in the corpus's runs), a
+    // departure below 1 carried from the baseline's runway-paced triggers would otherwise start the mark early, hand it
+    // more room to allocate into, and lift the goals after it.
+    if (res && !d.exact && Number.isFinite(growth) && Number.isFinite(goal)) growth = Math.max(growth, lowestTrigger(goal, marked) - marked);
     let heapStartA = fit ? t.startA[k] : a + growth;
     while (forced.length > 0 && forced[0] < a && !sameProgress(forced[0], a)) {
       forced.shift();
