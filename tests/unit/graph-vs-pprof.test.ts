@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { gpw, gpwJson, run } from '../helpers/run';
 import { goProfile, tempDir } from '../helpers/paths';
 import { hotspots } from '../helpers/hotspots';
+import { diffSideBytes } from '../helpers/pprof-bytes';
+import { writeFileSync } from 'node:fs';
 import type { CallGraph } from '../../src-main/api/graph-types';
 
 let p: (f: string) => string;
@@ -37,7 +39,8 @@ function parseDot(dot: string): Parsed {
   let legendText = '';
   for (const line of dot.split('\n')) {
     let m: RegExpExecArray | null;
-    if ((m = /^subgraph cluster_L \{ .* label="(.*)" tooltip=/.exec(line))) legendText = m[1];
+    // (With a tooltip where the profile names its file; without one in a profile that has none.)
+    if ((m = /^subgraph cluster_L \{ .* label="(.*?)"(?: tooltip=.*)?\] \}$/.exec(line))) legendText = m[1];
     else if ((m = /^N(\d+) \[label="(.*?)" id="node\d+" .* tooltip="(.*) \(([^()]*)\)" color=/.exec(line))) {
       const [, id, label, name] = m;
       names.set(id, name);
@@ -116,6 +119,20 @@ describe('gpw graph = go tool pprof -dot', () => {
       expect(got.legend).toEqual(want.legend);
     });
   }
+
+  it('a diff whose caller nets to nothing (pprof cuts no node): the same nodes, edges and legend', async () => {
+    const [file, base] = [join(tmp.dir, 'diff-new.pb.gz'), join(tmp.dir, 'diff-base.pb.gz')];
+    writeFileSync(file, diffSideBytes('new'));
+    writeFileSync(base, diffSideBytes('base'));
+    const [mine, ref] = await Promise.all([
+      gpwJson<CallGraph>(lib, 'graph', file, '--diff-base', base),
+      run('go', ['tool', 'pprof', '-dot', '-symbolize=none', `-diff_base=${base}`, file]),
+    ]);
+    expect(ref.code, ref.stderr).toBe(0);
+    const want = parseDot(ref.stdout);
+    expect(want.nodes.length).toBeGreaterThan(0);
+    expect(fromGpw(mine)).toEqual(want);
+  });
 
   it('residual edges appear when nodes are left out, and --dot marks them dotted', async () => {
     const g = await gpwJson<CallGraph>(lib, 'graph', goProfile('cpu'), '--nodecount', '8', '--hide', 'runtime\\.');
