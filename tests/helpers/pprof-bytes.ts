@@ -13,6 +13,15 @@ export function pprofBytes(names: string[], locations: [number, number, number[]
   const { w, message } = protoWriter();
   const line = (fn: number): void => message(4, () => w.uint32(8).uint64(fn).uint32(16).int64(10 + fn));
   message(1, () => w.uint32(8).int64(1).uint32(16).int64(2));
+  writeSamples(w, message, samples);
+  for (const [id, address, fns] of locations) message(4, () => { w.uint32(8).uint64(id).uint32(24).uint64(address); fns.forEach(line); });
+  for (let f = 1; f <= names.length; f++) message(5, () => w.uint32(8).uint64(f).uint32(16).int64(2 + f));
+  for (const str of strings) w.uint32(50).string(str);
+  return gzipSync(w.finish());
+}
+
+/** Samples (locations leaf first, one value each) written into a profile being written with `protoWriter`. */
+export function writeSamples(w: ProtoWriter['w'], message: ProtoWriter['message'], samples: [number[], number][]): void {
   for (const [locs, v] of samples) {
     message(2, () => {
       w.uint32(10).fork();
@@ -21,11 +30,9 @@ export function pprofBytes(names: string[], locations: [number, number, number[]
       w.uint32(18).fork().int64(v).ldelim();
     });
   }
-  for (const [id, address, fns] of locations) message(4, () => { w.uint32(8).uint64(id).uint32(24).uint64(address); fns.forEach(line); });
-  for (let f = 1; f <= names.length; f++) message(5, () => w.uint32(8).uint64(f).uint32(16).int64(2 + f));
-  for (const str of strings) w.uint32(50).string(str);
-  return gzipSync(w.finish());
 }
+
+type ProtoWriter = ReturnType<typeof protoWriter>;
 
 /**
  * A diff whose caller nets to nothing: main.run calls main.alloc in the new profile (+10) and, with

@@ -5,6 +5,7 @@ import { protoWriter } from '../../src-main/formats/pprof/proto-writer';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { tempDir } from '../helpers/paths';
 import { gpwJson, pprofTop } from '../helpers/run';
+import { writeSamples } from '../helpers/pprof-bytes';
 
 const STRINGS = ['', 'samples', 'count', 'main.main', 'main.work', 'runtime.mallocgc', 'runtime.nextFreeFast', 'runtime.memmove', 'runtime\\..*', 'runtime\\.memmove', 'main.(*T).run'];
 
@@ -13,14 +14,7 @@ function profileBytes(withKeep: boolean): Uint8Array {
   const line = (fn: number): void => message(4, () => w.uint32(8).uint64(fn));
   message(1, () => w.uint32(8).int64(1).uint32(16).int64(2));
   const samples: [number[], number][] = [[[1, 2, 3], 10], [[4, 2, 3], 5], [[2, 3], 3], [[1], 2], [[1, 5, 3], 7]];
-  for (const [locs, v] of samples) {
-    message(2, () => {
-      w.uint32(10).fork();
-      for (const l of locs) w.uint64(l);
-      w.ldelim();
-      w.uint32(18).fork().int64(v).ldelim();
-    });
-  }
+  writeSamples(w, message, samples);
   // Function f (1-based) is named STRINGS[f + 2].
   message(4, () => { w.uint32(8).uint64(1); line(4); line(3); }); // nextFreeFast inlined into mallocgc
   message(4, () => { w.uint32(8).uint64(2); line(2); });
