@@ -1,7 +1,7 @@
 // Small pprof profiles written byte by byte, for checks against go tool pprof on shapes real
 // programs rarely give (an inlined callee reached two ways, a diff whose caller nets to nothing).
 import { gzipSync } from 'node:zlib';
-import { protoWriter } from '../../src-main/formats/pprof/proto-writer';
+import { protoWriter, type ProtoWriter } from '../../src-main/formats/pprof/proto-writer';
 
 /**
  * A gzipped pprof profile of one sample type (samples, count): functions 1..n named `names`,
@@ -31,8 +31,6 @@ export function writeSamples(w: ProtoWriter['w'], message: ProtoWriter['message'
     });
   }
 }
-
-type ProtoWriter = ReturnType<typeof protoWriter>;
 
 /**
  * A diff whose caller nets to nothing: main.run calls main.alloc in the new profile (+10) and, with
