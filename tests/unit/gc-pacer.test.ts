@@ -319,13 +319,20 @@ describe('replay of a steady recording', () => {
   });
 });
 
+/**
+ * A 2-P gctrace log whose cycles have the heap figures `heaps` ("start->end->marked MB, goal MB goal"), 15 ms apart, each
+ * with the same 7 ms mark and its CPU, no stacks and 4 MB of globals.
+ */
+function gctraceOf(heaps: string[]): string {
+  return heaps.map((heap, i) => `gc ${i + 1} @${(0.002 + 0.015 * i).toFixed(3)}s 25%: 0.1+7+0.01 ms clock, 0.2+6/1.5/0+0.02 ms cpu, ${heap}, 0 MB stacks, 4 MB globals, 2 P`).join('\n') + '\n';
+}
+
 describe('a mark past its expected work under a memory limit', () => {
   // A program that builds its live heap in its first cycles (as the corpus's steady shape does): the first
   // cycle a replay at GOGC=off runs has no earlier work to expect, so its goal is extrapolated for all of it.
   const lines = ['3->4->3 MB, 4 MB goal', '9->15->14 MB, 11 MB goal', '27->49->37 MB, 33 MB goal', '67->80->29 MB, 79 MB goal', '52->62->26 MB, 62 MB goal'];
   for (let i = 0; i < 20; i++) lines.push('45->53->24 MB, 53 MB goal');
-  const log = lines.map((heap, i) => `gc ${i + 1} @${(0.002 + 0.015 * i).toFixed(3)}s 25%: 0.1+7+0.01 ms clock, 0.2+6/1.5/0+0.02 ms cpu, ${heap}, 0 MB stacks, 4 MB globals, 2 P`).join('\n') + '\n';
-  const model = buildGcModel(parseGctrace(log));
+  const model = buildGcModel(parseGctrace(gctraceOf(lines)));
 
   test("stops near the limit's goal, not at (1 + GOGC/100) × goal (GOGC=off: 11 ×)", () => {
     for (const gogc of [-1, 100]) {
@@ -343,10 +350,7 @@ describe('a mark past its expected work under a memory limit', () => {
 describe("the first cycle's departures stay with it", () => {
   // Two recordings alike but for their first cycle: in one it overran its 4 MiB goal (the runtime's start-up at the heap
   // minimum, the program filling its globals meanwhile: default-p2's sawtooth baseline marked 3 → 17 MiB), in the other it did not.
-  const logWith = (first: string): string =>
-    [first, ...Array.from({ length: 30 }, () => '45->53->24 MB, 53 MB goal')]
-      .map((heap, i) => `gc ${i + 1} @${(0.002 + 0.015 * i).toFixed(3)}s 25%: 0.1+7+0.01 ms clock, 0.2+6/1.5/0+0.02 ms cpu, ${heap}, 0 MB stacks, 4 MB globals, 2 P`)
-      .join('\n') + '\n';
+  const logWith = (first: string): string => gctraceOf([first, ...Array.from({ length: 30 }, () => '45->53->24 MB, 53 MB goal')]);
   const calm = buildGcModel(parseGctrace(logWith('3->4->3 MB, 4 MB goal')));
   const overran = buildGcModel(parseGctrace(logWith('3->17->15 MB, 4 MB goal')));
 
@@ -385,11 +389,7 @@ describe("a departure carried to another setting keeps the runtime's lowest trig
   // A recording whose cycles started early against the model (the heap at 30 MiB, 21 % of the way from 24 to its 53 MiB goal;
   // the runtime never triggers below 45/64 of it, so this stands for any departure below 1 of the baseline's runway-paced
   // triggers). Replayed at GOGC 200, where the trigger sits at that bound, a carried departure must not start a mark below it.
-  const log =
-    ['3->4->3 MB, 4 MB goal', ...Array.from({ length: 30 }, () => '30->53->24 MB, 53 MB goal')]
-      .map((heap, i) => `gc ${i + 1} @${(0.002 + 0.015 * i).toFixed(3)}s 25%: 0.1+7+0.01 ms clock, 0.2+6/1.5/0+0.02 ms cpu, ${heap}, 0 MB stacks, 4 MB globals, 2 P`)
-      .join('\n') + '\n';
-  const model = buildGcModel(parseGctrace(log));
+  const model = buildGcModel(parseGctrace(gctraceOf(['3->4->3 MB, 4 MB goal', ...Array.from({ length: 30 }, () => '30->53->24 MB, 53 MB goal')])));
 
   test('no replayed cycle at GOGC 200 starts below 45/64 of the way from the marked heap to its goal', () => {
     const sim = simulate(model.baseline, { gogc: 200, memLimitBytes: Infinity, nonHeapBytes: 0 });
