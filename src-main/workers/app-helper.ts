@@ -38,9 +38,9 @@ export interface TrieJob {
 }
 
 /** A share's state (ShareOffer.state[0]): handed to the worker, begun there, made there, or taken back by the helper before the worker began. */
-const SHARE_GIVEN = 0;
-const SHARE_BEGUN = 1;
-const SHARE_MADE = 2;
+export const SHARE_GIVEN = 0;
+export const SHARE_BEGUN = 1;
+export const SHARE_MADE = 2;
 const SHARE_TAKEN_BACK = 3;
 /** How long the helper waits for a share the worker has begun (ms), after which its trie fails (the worker makes it). */
 const SHARE_WAIT_MS = 30_000;

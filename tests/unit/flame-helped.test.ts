@@ -11,7 +11,7 @@ import { decodePprof } from '../../src-main/formats/pprof/decode-pprof';
 import { buildFrameTable } from '../../src-main/analysis/frames';
 import { FlameStructure, keptStacks, narrowStacks, PartitionInTwo, partitionShare, partitionStacksHelped, stackColumns, type PartitionHelp, type PartitionShare, type PartitionedShare, type PartitionedStacks } from '../../src-main/analysis/flame-graph';
 import { narrowView, viewProfile } from '../../src-main/analysis/profile-view';
-import { AppHelper, helpFlags, helpOf, offerHelp } from '../../src-main/workers/app-helper';
+import { AppHelper, helpFlags, helpOf, offerHelp, SHARE_BEGUN, SHARE_GIVEN, SHARE_MADE } from '../../src-main/workers/app-helper';
 import type { Profile } from '../../src-main/model/profile';
 import { repoPath } from '../helpers/paths';
 import { makeBigProfile } from '../bench/make-big-profile.mjs';
@@ -107,8 +107,6 @@ describe('a flame trie with another thread’s help', () => {
     expect(share).not.toBeNull();
     // The worker's side played here (`worker`: what it does with the offer); the offers arrive on the other end of the helper's port.
     type Offer = { share: PartitionShare; reply: MessagePort; state: Int32Array };
-    const SHARE_BEGUN = 1;
-    const SHARE_MADE = 2;
     const collected = (worker: (offer: Offer) => void): ReturnType<PartitionHelp['collect']> => {
       const { port1, port2 } = new MessageChannel();
       try {
@@ -129,7 +127,7 @@ describe('a flame trie with another thread’s help', () => {
     expect(collected(() => {})).toEqual([null]);
     let done: PartitionedShare | null = null;
     const [answer] = collected((offer) => {
-      expect(Atomics.compareExchange(offer.state, 0, 0, SHARE_BEGUN)).toBe(0);
+      expect(Atomics.compareExchange(offer.state, 0, SHARE_GIVEN, SHARE_BEGUN)).toBe(SHARE_GIVEN);
       done = partitionShare(offer.share);
       offer.reply.postMessage({ done });
       Atomics.store(offer.state, 0, SHARE_MADE);
@@ -137,6 +135,6 @@ describe('a flame trie with another thread’s help', () => {
     expect(answer).not.toBeNull();
     expect(answer!.size).toBe((done as PartitionedShare | null)?.size);
     // Begun and never made: the worker may still be writing the partition's columns, so the trie is not made of them.
-    expect(() => collected((offer) => Atomics.compareExchange(offer.state, 0, 0, SHARE_BEGUN))).toThrow(/did not come within 0.2 s/);
+    expect(() => collected((offer) => Atomics.compareExchange(offer.state, 0, SHARE_GIVEN, SHARE_BEGUN))).toThrow(/did not come within 0.2 s/);
   });
 });
