@@ -595,10 +595,12 @@ const HELP_PART = 1 / 3;
  * a share, so the two end close together however unevenly a share came out. The app's first flame
  * graph: the helper thread makes it while the worker makes the import's figures, and the worker
  * takes shares once those are done. The stacks, or their copy in the trie's order, are in shared
- * memory where the profile's are, so the other thread reads them.
+ * memory where the profile's are, so the other thread reads them. `inOrder`: the stacks lie in the
+ * trie's order already (the app's import decoded them so: stack-order.ts recordKeyPlan), so no
+ * copy is looked for.
  */
-export function partitionStacksHelped(profile: StackColumns, frames: FrameTable, inverted: boolean, minShare: number, help: PartitionHelp): PartitionedStacks {
-  const order = stackOrder(profile, inverted, null, profile.sampleLocs.buffer instanceof SharedArrayBuffer) as StackOrder | null;
+export function partitionStacksHelped(profile: StackColumns, frames: FrameTable, inverted: boolean, minShare: number, help: PartitionHelp, inOrder = false): PartitionedStacks {
+  const order = inOrder ? null : (stackOrder(profile, inverted, null, profile.sampleLocs.buffer instanceof SharedArrayBuffer) as StackOrder | null);
   const p = startPartition(order ? order.stacks : profile, frames, inverted, minShare, true);
   const carved: Carved[] = [];
   while (p.sp > 0) {

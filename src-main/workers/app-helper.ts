@@ -1,7 +1,9 @@
 // The app's second thread for a big profile's import and first flame graph (gpw serve and
 // Electron; the CLI scans instead: scan-helper.ts). It counts and then decodes part of the
 // samples beside the profile worker (blocks claimed in turn from a shared counter, into columns
-// in shared memory: decode-pprof.ts countClaimedBlocks, decodeClaimedBlocks), and then, while the worker makes the import's function
+// in shared memory: decode-pprof.ts countClaimedBlocks, decodeClaimedBlocks; records not grouped
+// by stack keyed as they are counted, and decoded in the trie's order: stack-order.ts
+// recordKeyPlan), and then, while the worker makes the import's function
 // figures and the view's first top table, partitions the profile's stacks into its first flame
 // trie (analysis/flame-graph.ts: partitionStacks) from those shared columns; the trie's columns
 // come back copied (never transferred: warm-up.ts). It runs profile-worker.js again with another role (as scan-helper.ts
@@ -20,6 +22,7 @@ import { syntheticProfileBytes, warmUpWhenIdle } from './warm-up.js';
 import { keepSamples } from '../analysis/profile-rewrite.js';
 import { markedSamples, type KeptSampleFigures, type KnownPrefixes } from '../analysis/filters/name-filters.js';
 import { Accumulator } from '../analysis/top.js';
+import { recordKeys, type SharedRecordKeys } from '../analysis/stack-order.js';
 
 export const APP_HELPER_ROLE = 'app-helper';
 
@@ -35,6 +38,8 @@ export interface TrieJob {
    * it hands over a share.
    */
   help?: Int32Array;
+  /** Its stacks lie in the trie's order already (decoded so: stack-order.ts recordKeyPlan), and are partitioned as they are. */
+  inOrder?: boolean;
 }
 
 /** A share's state (ShareOffer.state[0]): handed to the worker, begun there, made there, or taken back by the helper before the worker began. */
@@ -174,10 +179,11 @@ export interface DecodeJob {
   next: Int32Array;
 }
 
-/** Blocks of samples to count (their columns' sizes), claimed in turn with the worker (blockCountsOf: shared memory). */
+/** Blocks of samples to count (their columns' sizes), claimed in turn with the worker (blockCountsOf: shared memory), and with `keys` keyed too. */
 export interface CountJob {
   table: SampleTable;
   counts: Uint32Array;
+  keys?: SharedRecordKeys;
 }
 
 /** A trie made ahead of any request, given up once `stop[0]` is set (shared memory: AppHelper sets it when it sends another job). */
@@ -249,7 +255,7 @@ function run(job: HelperJob & { id: number }, port?: MessagePort): JobReply | un
   try {
     const t0 = performance.now();
     const cpu0 = threadCpuMs();
-    const value = job.op === 'decode' ? decodePart(job) : job.op === 'count' ? countClaimedBlocks(job.table, job.counts) : trieOf(job, port);
+    const value = job.op === 'decode' ? decodePart(job) : job.op === 'count' ? countClaimedBlocks(job.table, job.counts, job.keys && recordKeys(job.keys)) : trieOf(job, port);
     return { id: job.id, ok: true, result: { value, ms: performance.now() - t0, cpuMs: threadCpuMs() - cpu0 } };
   } catch (err) {
     return { id: job.id, ok: false, message: err instanceof Error ? err.message : String(err) };
@@ -298,7 +304,7 @@ function decodePart(job: DecodeJob): DecodePart {
 }
 
 function trieOf(job: Exclude<HelperJob, { op: 'decode' | 'count' | 'walk' }>, port?: MessagePort): PartitionedStacks | PartitionedShare | null {
-  if (job.op === 'trie' && job.help && port) return partitionStacksHelped(job.stacks, job.frames, job.inverted, job.minShare, helpOf(port, job.help));
+  if (job.op === 'trie' && job.help && port) return partitionStacksHelped(job.stacks, job.frames, job.inverted, job.minShare, helpOf(port, job.help), job.inOrder === true);
   if (job.op === 'trie') return partitionStacks(job.stacks, job.frames, job.inverted, job.minShare);
   if (job.op === 'ahead') return partitionStacksUnless(job.stacks, job.frames, job.inverted, job.minShare, job.stop);
   if (job.op === 'narrow') return narrowStacks(job.up, keptStacks(job.stacks, job.kept), job.frames, job.inverted, job.kept, job.minShare);

@@ -10,6 +10,7 @@ import type { Profile } from '../model/profile.js';
 import type { FlameGraph } from '../analysis/flame-graph.js';
 import { summarizeProfile } from '../analysis/profile-summary.js';
 import { flameGraphOf, resolveSampleType, topOf } from '../analysis/profile-ops.js';
+import { keyOrder, plannedRecordKeys, recordKeys } from '../analysis/stack-order.js';
 import { FlameStructure, PartitionInTwo, stackColumns, type NarrowedFrom, type PartitionedStacks } from '../analysis/flame-graph.js';
 import { TopFigures, type Accumulator } from '../analysis/top.js';
 import { callTreeOf, diffTableOf, exportOf, sandwichOf } from '../analysis/view-ops.js';
@@ -24,7 +25,7 @@ import { encodePprof } from '../formats/pprof/encode-pprof.js';
 import { functionStatsOf } from '../analysis/runs/function-stats.js';
 import { useLinearRegexpFallback } from './linear-regexp.js';
 import { ScanBlockError, ScanFrames, ScannedProfile, scanClaimed, type ScanPart } from '../analysis/profile-scan.js';
-import { blockCountsOf, checkSampleCounts, countClaimedBlocks, decodeClaimedBlocks, gzipSizeHint, isGzip, profileOfBlocks, sampleBlocksOfCounts, scanPprof, scanSampleTable, type PprofScan } from '../formats/pprof/decode-pprof.js';
+import { blockCountsOf, checkSampleCounts, countClaimedBlocks, decodeClaimedBlocks, gzipSizeHint, isGzip, profileOfBlocks, reorderedTable, sampleBlocksOfCounts, scanPprof, scanSampleTable, type PprofScan } from '../formats/pprof/decode-pprof.js';
 import { gunzipShared } from './shared-gunzip.js';
 import { ScanHelper, SCAN_HELPER_ROLE, serveScanHelper } from './scan-helper.js';
 import { receiveReadAhead, type ReadAheadData } from './read-ahead.js';
@@ -233,12 +234,13 @@ function startFirstFlameOnHelper(sha256: string): void {
     const frames = buildFrameTable(profile, { showAddresses: true });
     // This thread takes a share of the trie once its own requests are answered (helpWhenFree).
     const help = helpFlags();
-    const made = appHelper().trie({ stacks: stackColumns(profile), frames, inverted: false, minShare, help }).then((r) => {
+    const made = appHelper().trie({ stacks: stackColumns(profile), frames, inverted: false, minShare, help, inOrder: inTrieOrder.has(profile) }).then((r) => {
       if (timingOn) timingLine(`worker first flame's trie, on the helper: ${r.ms.toFixed(0)} ms (its thread's CPU ${r.cpuMs.toFixed(0)} ms), ${sharesMade} of its shares made here`);
       return keepStructure(view, new FlameStructure(profile, false, minShare, r.value));
     });
     helperStructures.set(view, made);
     helpWanted = help;
+    firstFlameAsked = false;
     sharesMade = 0;
     made
       .catch(() => undefined)
@@ -270,7 +272,7 @@ let sharesMade = 0;
  */
 function helpWhenFree(): void {
   if (helpWanted === null || inHand > 0 || helpTimer) return;
-  if (Date.now() - Math.max(lastRequestAt, lastAnsweredAt) >= HELP_QUIET_MS) {
+  if (firstFlameAsked || Date.now() - Math.max(lastRequestAt, lastAnsweredAt) >= HELP_QUIET_MS) {
     offerHelp(helpWanted);
     return;
   }
@@ -281,6 +283,12 @@ function helpWhenFree(): void {
 }
 let helpTimer: ReturnType<typeof setTimeout> | undefined;
 const HELP_QUIET_MS = 150;
+/**
+ * The view's flame graph, which waits for the helper's first trie, has been asked for: the page's
+ * first requests (the view's top table comes with it) are in, so help is offered as soon as no
+ * request is in hand, without the quiet spell.
+ */
+let firstFlameAsked = false;
 
 /**
  * A flame graph whose trie the helper is making (a plain view's first, or a filter chip's:
@@ -292,7 +300,9 @@ function flameFromHelper(req: Extract<WorkerRequest, { op: 'flame' }>): Promise<
   const inverted = req.inverted === true;
   const view = viewFor(req.view, { inverted });
   const typeIndex = resolveSampleType(view.profile, req.sampleType);
-  const made = (inverted ? undefined : helperStructures.get(view)) ?? narrowOnHelper(view, inverted) ?? partitionInTwo(view, inverted);
+  const first = inverted ? undefined : helperStructures.get(view);
+  if (first) firstFlameAsked = true;
+  const made = first ?? narrowOnHelper(view, inverted) ?? partitionInTwo(view, inverted);
   if (!made) return undefined;
   const answer = made.then(
     (structure) => structure.graph(typeIndex, { maxNodes: req.maxNodes }),
@@ -418,12 +428,16 @@ async function decodeInTwo(source: ProfileSource): Promise<void> {
     const located = scanPprof(await gunzipShared(bytes));
     const locatedMs = performance.now() - t0;
     if (located.sampleCount < PARALLEL_SCAN_MIN_SAMPLES) return;
-    const { table } = located;
+    let { table } = located;
+    // Records not grouped the way the first flame trie groups them are keyed as they are counted,
+    // and decoded in that order (stack-order.ts: the trie then needs no copy of them).
+    const keys = plannedRecordKeys(table);
     // Each block's size counted by both threads (claimed in turn), then decoded by both.
-    const counts = blockCountsOf(table);
-    const theirCount = helper.count({ table, counts }).catch(() => null);
+    let counts = blockCountsOf(table);
+    const theirCount = helper.count({ table, counts, keys: keys ?? undefined }).catch(() => null);
     // The helper still counts a block when not all are counted here: its answer says when it is done.
-    if (!countClaimedBlocks(table, counts) && (await theirCount)?.value !== true) return;
+    if (!countClaimedBlocks(table, counts, keys ? recordKeys(keys) : undefined) && (await theirCount)?.value !== true) return;
+    if (keys) ({ table, counts } = reorderedTable(table, keyOrder(keys.key), recordKeys(keys)));
     const blocks = sampleBlocksOfCounts(table, counts);
     const next = new Int32Array(new SharedArrayBuffer(4));
     const theirs = helper.decode({ table, blocks, next }).catch(() => null);
@@ -432,12 +446,18 @@ async function decodeInTwo(source: ProfileSource): Promise<void> {
     // The helper decoded nothing (it came too late to claim a block): its answer is not waited for.
     const rest = 'decoded' in own && own.decoded === nBlocks ? null : await theirs;
     const whole = 'decoded' in own && (rest === null ? own.decoded === nBlocks : 'decoded' in rest.value && own.decoded + rest.value.decoded === nBlocks);
-    if (timingOn) timingLine(`worker decode in two threads: ${(performance.now() - t0).toFixed(0)} ms (gunzipped and located in ${locatedMs.toFixed(0)} ms; blocks: ${'decoded' in own ? own.decoded : 'stopped'} here, ${rest ? ('decoded' in rest.value ? rest.value.decoded : 'stopped') + ` on the helper, its CPU ${rest.cpuMs.toFixed(0)} ms` : 'none on the helper'})`);
-    if (whole) touch(cache, source.sha256, pruneDroppedFrames(profileOfBlocks(located.skeleton, blocks)), CACHE_SIZE);
+    if (timingOn) timingLine(`worker decode in two threads: ${(performance.now() - t0).toFixed(0)} ms (gunzipped and located in ${locatedMs.toFixed(0)} ms; blocks: ${'decoded' in own ? own.decoded : 'stopped'} here, ${rest ? ('decoded' in rest.value ? rest.value.decoded : 'stopped') + ` on the helper, its CPU ${rest.cpuMs.toFixed(0)} ms` : 'none on the helper'}${keys ? '; in the flame trie\'s order' : ''})`);
+    if (!whole) return;
+    const profile = touch(cache, source.sha256, pruneDroppedFrames(profileOfBlocks(located.skeleton, blocks)), CACHE_SIZE);
+    // Decoded in the forward trie's order, or in its own where that serves as well.
+    inTrieOrder.add(profile);
   } catch {
     // Bad input: profilesFor decodes it again and says what is wrong.
   }
 }
+
+/** Profiles whose samples decodeInTwo left in the forward trie's order (its keys' order, or their own where that serves: recordKeyPlan). */
+const inTrieOrder = new WeakSet<Profile>();
 
 /** Answers that wait for another thread: the worker takes its next request meanwhile. */
 const offQueue = new WeakSet<Promise<unknown>>();

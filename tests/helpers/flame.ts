@@ -32,11 +32,11 @@ export function expectSameGraph(got: FlameGraph, want: FlameGraph, what: string)
 }
 
 /**
- * The samples in a fixed pseudo-random order, without labels (a flame graph does not read them).
- * The generator writes them in stack order; shuffled, a node's first, middle and last samples
- * often share more frames than the node's samples all do (the partition then walks again).
+ * The samples in a fixed pseudo-random order, without labels (a flame graph does not read them)
+ * unless `labels`. The generator writes them in stack order; shuffled, a node's first, middle and
+ * last samples often share more frames than the node's samples all do (the partition then walks again).
  */
-export function inOtherOrder(p: Profile): Profile {
+export function inOtherOrder(p: Profile, labels = false): Profile {
   const n = p.sampleCount;
   const nTypes = p.sampleTypes.length;
   const order = Array.from({ length: n }, (_, i) => i);
@@ -49,14 +49,30 @@ export function inOtherOrder(p: Profile): Profile {
   const sampleLocStart = new Uint32Array(n + 1);
   const sampleLocs = new Uint32Array(p.sampleLocs.length);
   const values = new Float64Array(p.values.length);
+  const sampleLabelStart = new Uint32Array(n + 1);
+  const nLabels = labels ? p.labelKey.length : 0;
+  const labelKey = new Int32Array(nLabels);
+  const labelStr = new Int32Array(nLabels);
+  const labelNum = new Float64Array(nLabels);
+  const labelNumUnit = new Int32Array(nLabels);
   let at = 0;
+  let labelAt = 0;
   order.forEach((s, k) => {
     sampleLocStart[k] = at;
     sampleLocs.set(p.sampleLocs.subarray(p.sampleLocStart[s], p.sampleLocStart[s + 1]), at);
     at += p.sampleLocStart[s + 1] - p.sampleLocStart[s];
     values.set(p.values.subarray(s * nTypes, (s + 1) * nTypes), k * nTypes);
+    sampleLabelStart[k] = labelAt;
+    if (!labels) return;
+    const a = p.sampleLabelStart[s];
+    const b = p.sampleLabelStart[s + 1];
+    labelKey.set(p.labelKey.subarray(a, b), labelAt);
+    labelStr.set(p.labelStr.subarray(a, b), labelAt);
+    labelNum.set(p.labelNum.subarray(a, b), labelAt);
+    labelNumUnit.set(p.labelNumUnit.subarray(a, b), labelAt);
+    labelAt += b - a;
   });
   sampleLocStart[n] = at;
-  const none = { sampleLabelStart: new Uint32Array(n + 1), labelKey: new Int32Array(0), labelStr: new Int32Array(0), labelNum: new Float64Array(0), labelNumUnit: new Int32Array(0) };
-  return { ...p, sampleLocStart, sampleLocs, values, ...none };
+  sampleLabelStart[n] = labelAt;
+  return { ...p, sampleLocStart, sampleLocs, values, sampleLabelStart, labelKey, labelStr, labelNum, labelNumUnit };
 }

@@ -18,14 +18,18 @@ import { summarizeProfile } from '../../src-main/analysis/profile-summary';
 import { sha256Hex } from '../../src-main/library/blobs';
 import { goProfile, repoPath } from '../helpers/paths';
 import { makeBigProfile } from '../bench/make-big-profile.mjs';
+import { stackOrder, stackOrderSizes } from '../../src-main/analysis/stack-order';
 
 const WORKER = repoPath('out/main/profile-worker.js');
 let bigFile = '';
 /** Over a million frames in all its stacks: the worker's first flame trie is partial and made on the helper thread. */
 let biggerFile = '';
+/** Its records in a pseudo-random order, and enough of them (over 4 Mi locations in all) that the app decodes them in its trie's order (stack-order.ts recordKeyPlan). */
+let shuffledFile = '';
 beforeAll(async () => {
   bigFile = await makeBigProfile(20_000);
   biggerFile = await makeBigProfile(120_000);
+  shuffledFile = await makeBigProfile(240_000, { shuffled: true });
 }, 240_000);
 
 /** Whether two typed arrays hold the same bytes (quicker than toEqual over millions of elements). */
@@ -215,6 +219,56 @@ describe('the first views of a profile the app imported', () => {
       expect(expected).not.toBe('decoded');
       await expect(client.run({ op: 'summarize', source: { sha256: sha256Hex(cut), bytes: cut } }, () => cut)).rejects.toThrow(expected);
       expect((await client.run<WorkerThreads>({ op: 'threads' }, load)).helper).toBe('ready');
+    } finally {
+      await client.close();
+    }
+  }, 180_000);
+
+  it('a big import whose records are not grouped by stack is decoded on both threads in its trie’s order: the same samples, summary, top table and flame graphs', async () => {
+    const bytes = readFileSync(shuffledFile);
+    const sha256 = sha256Hex(bytes);
+    const decoded = decodePprof(bytes);
+    expect(decoded.sampleLocs.length).toBeGreaterThan(stackOrderSizes.minLocations);
+    // The file's own order is one the trie would copy.
+    expect(stackOrder(decoded, false)).not.toBeNull();
+    const client = await warmClient();
+    const load = noBytesAgain;
+    const view = { sources: [{ sha256 }], base: [], filters: {} };
+    const options = { nodecount: 80, nodefraction: 0.005 };
+    try {
+      expect(await client.run({ op: 'summarize', source: { sha256, bytes } }, load)).toEqual(summarizeProfile(decoded));
+      await client.run({ op: 'functionStats', source: { sha256 } }, load);
+      const [flame, top] = await Promise.all([client.run<FlameGraph>({ op: 'flame', view, maxNodes: 250_000 }, load), client.run({ op: 'top', view, options }, load)]);
+      const structure = new FlameStructure(decoded, false, 1e-4);
+      expectSameGraph(flame, structure.graph(1, { maxNodes: 250_000 }), 'alloc_space');
+      expectSameGraph(await client.run<FlameGraph>({ op: 'flame', view, sampleType: 'inuse_objects', maxNodes: 250_000 }, load), structure.graph(2, { maxNodes: 250_000 }), 'inuse_objects');
+      expect(top).toEqual(computeTop(decoded, 1, options));
+      // The worker's profile: the file's samples, each whole, in another order, one the trie keeps.
+      const encoded = await client.run<{ bytes: Uint8Array }>({ op: 'encode', view }, load);
+      const kept = decodePprof(encoded.bytes);
+      expect(stackOrder(kept, false)).toBeNull();
+      // (Locations and strings by what they are: an encode numbers them as it meets them.)
+      const rows = (p: typeof decoded): string[] => {
+        const n = p.sampleTypes.length;
+        const location = Array.from({ length: p.locAddress.length }, (_, l) => {
+          const lines = [];
+          for (let i = p.locLineStart[l]; i < p.locLineStart[l + 1]; i++) lines.push(`${p.strings[p.functionName[p.lineFunction[i]]]}:${p.lineNumber[i]}`);
+          return `${p.locAddress[l]}/${lines.join('/')}`;
+        });
+        const text = (a: ArrayLike<number>): string => Array.from(a, (i) => p.strings[i]).join(',');
+        return Array.from({ length: p.sampleCount }, (_, s) => {
+          const [a, b] = [p.sampleLabelStart[s], p.sampleLabelStart[s + 1]];
+          return [Array.from(p.sampleLocs.subarray(p.sampleLocStart[s], p.sampleLocStart[s + 1]), (l) => location[l]).join(','), p.values.subarray(s * n, (s + 1) * n).join(','), text(p.labelKey.subarray(a, b)), text(p.labelStr.subarray(a, b)), p.labelNum.subarray(a, b).join(',')].join('|');
+        }).sort();
+      };
+      const [a, b] = [rows(kept), rows(decoded)];
+      expect(a.length).toBe(b.length);
+      expect(a.filter((r, i) => r !== b[i]).length).toBe(0);
+      // A cut file of the kind: refused with the message of a decode on one thread.
+      const cut = bytes.subarray(0, bytes.length - 4096);
+      const expected = decodeError(cut);
+      expect(expected).not.toBe('decoded');
+      await expect(client.run({ op: 'summarize', source: { sha256: sha256Hex(cut), bytes: cut } }, () => cut)).rejects.toThrow(expected);
     } finally {
       await client.close();
     }

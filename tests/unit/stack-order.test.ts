@@ -8,10 +8,11 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFlameGraph, FlameStructure, keptStacks, narrowStacks, partitionStacksUnless, stackColumns } from '../../src-main/analysis/flame-graph';
-import { stackOrder, stackOrderSizes, type StackOrder } from '../../src-main/analysis/stack-order';
+import { keyOrder, plannedRecordKeys, recordKeys, stackOrder, stackOrderSizes, type StackOrder } from '../../src-main/analysis/stack-order';
 import { buildFrameTable } from '../../src-main/analysis/frames';
 import { narrowView, viewProfile } from '../../src-main/analysis/profile-view';
-import { decodePprof } from '../../src-main/formats/pprof/decode-pprof';
+import { blockCountsOf, countClaimedBlocks, decodeClaimedBlocks, decodePprof, profileOfBlocks, reorderedTable, sampleBlocksOfCounts, scanPprof } from '../../src-main/formats/pprof/decode-pprof';
+import { encodePprof } from '../../src-main/formats/pprof/encode-pprof';
 import type { Profile } from '../../src-main/model/profile';
 import { makeBigProfile } from '../bench/make-big-profile.mjs';
 import { expectSameGraph, inOtherOrder } from '../helpers/flame';
@@ -118,5 +119,49 @@ describe('stacks copied in the trie’s order', () => {
     expect(partitionStacksUnless(shuffled, frames, false, 1e-4, stop)).toBeNull();
     stop[0] = 0;
     expect(partitionStacksUnless(shuffled, frames, false, 1e-4, stop)?.size).toBeGreaterThan(1);
+  });
+});
+
+// The app's import of a big profile whose records are not grouped by stack decodes them in the
+// forward trie's order instead (decode-pprof.ts RecordKeys, reorderedTable; profile-worker.ts
+// decodeInTwo): each record keyed from its raw bytes as it is counted, the table of records put in
+// the keys' order, and the blocks decoded from it. The trie then needs no copy.
+describe('records decoded in the trie’s order', () => {
+  it('keys records as they are counted and decodes them in the keys’ order: every sample whole (stack, values, labels), reading as grouped', () => {
+    const withLabels = inOtherOrder(profile, true);
+    expect(withLabels.labelKey.length).toBeGreaterThan(0);
+    // The generator's own order serves: no keys.
+    expect(plannedRecordKeys(scanPprof(encodePprof(profile)).table)).toBeNull();
+    const bytes = encodePprof(withLabels);
+    const plain = decodePprof(bytes);
+    const { table, skeleton } = scanPprof(bytes);
+    const shared = plannedRecordKeys(table);
+    expect(shared).not.toBeNull();
+    const keys = recordKeys(shared!);
+    const counts = blockCountsOf(table);
+    expect(countClaimedBlocks(table, counts, keys)).toBe(true);
+    // Counted as the plain count counts.
+    const plainCounts = blockCountsOf(table);
+    countClaimedBlocks(table, plainCounts);
+    expect(Array.from(counts)).toEqual(Array.from(plainCounts));
+    const order = keyOrder(keys.key);
+    const ordered = reorderedTable(table, order, keys);
+    const blocks = sampleBlocksOfCounts(ordered.table, ordered.counts);
+    expect(decodeClaimedBlocks(ordered.table, blocks, new Int32Array(new SharedArrayBuffer(4)))).toEqual({ decoded: blocks.locBase.length - 1 });
+    const p = profileOfBlocks(skeleton, blocks);
+    expect(p.sampleCount).toBe(plain.sampleCount);
+    expect(new Set(order).size).toBe(plain.sampleCount);
+    const nTypes = p.sampleTypes.length;
+    const rows = (q: typeof p, s: number): string =>
+      [q.sampleLocs.subarray(q.sampleLocStart[s], q.sampleLocStart[s + 1]), q.values.subarray(s * nTypes, (s + 1) * nTypes), q.labelKey.subarray(q.sampleLabelStart[s], q.sampleLabelStart[s + 1]), q.labelStr.subarray(q.sampleLabelStart[s], q.sampleLabelStart[s + 1]), q.labelNum.subarray(q.sampleLabelStart[s], q.sampleLabelStart[s + 1])]
+        .map((a) => Array.from(a).join(','))
+        .join('|');
+    let wrong = 0;
+    for (let k = 0; k < p.sampleCount; k++) if (rows(p, k) !== rows(plain, order[k])) wrong++;
+    expect(wrong).toBe(0);
+    // In the keys' order: the copy (the keys StackKeys makes of the decoded stacks) keeps it, where the plain decode is copied.
+    expect(stackOrder(plain, false)).not.toBeNull();
+    expect(stackOrder(p, false)).toBeNull();
+    for (let t = 0; t < nTypes; t++) expectSameGraph(new FlameStructure(p, false).graph(t), buildFlameGraph(plain, t), `type ${t}`);
   });
 });

@@ -271,19 +271,20 @@ export function blockCountsOf(table: SampleTable): Uint32Array {
 
 /**
  * One thread's part of counting a located profile's blocks: blocks claimed in turn until none is
- * left. Answers whether every block is counted (by this thread or another that has finished its
+ * left (with `keys`, each sample keyed too). Answers whether every block is counted (by this thread or another that has finished its
  * block). Malformed input throws (no thread claims a block after).
  */
-export function countClaimedBlocks(table: SampleTable, counts: Uint32Array): boolean {
+export function countClaimedBlocks(table: SampleTable, counts: Uint32Array, keys?: RecordKeys): boolean {
   const { sStart, sEnd } = table;
   const n = sStart.length;
   const nBlocks = (counts.length - 2) >> 1;
   const next = counts.length - 2;
+  const tails = keys ? RecordTails.of(table, keys.depth) : null;
   for (let b = Atomics.add(counts, next, 1); b < nBlocks; b = Atomics.add(counts, next, 1)) {
     const to = Math.min(n, (b + 1) * SAMPLE_BLOCK);
     let c: SampleCounts;
     try {
-      c = countSampleFields(table.bytes, sStart.subarray(b * SAMPLE_BLOCK, to), sEnd.subarray(b * SAMPLE_BLOCK, to));
+      c = tails && keys ? keyBlock(tails, keys, b * SAMPLE_BLOCK, to) : countSampleFields(table.bytes, sStart.subarray(b * SAMPLE_BLOCK, to), sEnd.subarray(b * SAMPLE_BLOCK, to));
     } catch (err) {
       Atomics.store(counts, next, nBlocks);
       throw err;
@@ -293,6 +294,190 @@ export function countClaimedBlocks(table: SampleTable, counts: Uint32Array): boo
     Atomics.add(counts, next + 1, 1);
   }
   return Atomics.load(counts, next + 1) === nBlocks;
+}
+
+/**
+ * A count of a located profile's records that also keys each one for the order its samples are
+ * to be decoded in (the app's import of a big profile decodes them in its flame trie's order:
+ * stack-order.ts recordKeyPlan, reorderedTable). Per sample, in shared memory: its key and its facts.
+ */
+export interface RecordKeys {
+  key: Uint32Array;
+  /**
+   * Four per sample: its byte range's start and end, and its location ids and labels counted
+   * (side by side, so that reorderedTable reads a sample's in one go: it reads them in key order).
+   */
+  facts: Uint32Array;
+  /** How many locations from a stack's root end its key reads. */
+  depth: number;
+  /** The key of a stack of `depth` locations from its root end root[0..) (at most RecordKeys.depth of them). */
+  keyOf(root: Int32Array, depth: number): number;
+}
+
+/** Samples [from, to) counted and keyed (countClaimedBlocks with RecordKeys); their counts in all. */
+function keyBlock(tails: RecordTails, keys: RecordKeys, from: number, to: number): SampleCounts {
+  let locations = 0;
+  let labels = 0;
+  const root = new Int32Array(keys.depth);
+  const { facts } = keys;
+  const { sStart, sEnd } = tails;
+  for (let s = from; s < to; s++) {
+    tails.read(s);
+    keys.key[s] = keys.keyOf(root, tails.root(root));
+    facts[4 * s] = sStart[s];
+    facts[4 * s + 1] = sEnd[s];
+    facts[4 * s + 2] = tails.locations;
+    facts[4 * s + 3] = tails.labels;
+    locations += tails.locations;
+    labels += tails.labels;
+  }
+  return { locations, labels };
+}
+
+/**
+ * The records of a located profile read for their order before they are decoded: a record's
+ * location ids and labels counted (as countSampleFields counts them), and its last `depth`
+ * location ids (the root end of its stack) kept as location indices. Ids no location has are kept
+ * as 0: the order only groups samples, and their decode reports them.
+ */
+export class RecordTails {
+  /** The last record read's location ids and labels. */
+  locations = 0;
+  labels = 0;
+  /** The last location indices of the record read: a ring of a power of two entries (mask), `depth` of them looked at. */
+  private readonly tail: Int32Array;
+  private readonly mask: number;
+  /** Location ids kept into `tail` for the last record. */
+  private kept = 0;
+
+  /** `ids`: how location ids resolve (with `depth` 0, none is kept: the records are only counted). */
+  constructor(
+    private readonly buf: Uint8Array,
+    readonly sStart: Uint32Array,
+    readonly sEnd: Uint32Array,
+    private readonly ids: IdIndex | null,
+    private readonly depth: number,
+  ) {
+    const size = 2 ** Math.ceil(Math.log2(Math.max(1, depth)));
+    this.tail = new Int32Array(size);
+    this.mask = size - 1;
+  }
+
+  /** The records of a located profile's table, keeping the last `depth` location ids of each. */
+  static of(table: SampleTable, depth: number): RecordTails {
+    return new RecordTails(table.bytes, table.sStart, table.sEnd, IdIndex.of(table.denseIds, table.sparseIds), depth);
+  }
+
+  /** Reads record s (malformed input reads as something: its decode reports it). */
+  read(s: number): void {
+    const { buf } = this;
+    let p = this.sStart[s];
+    const end = this.sEnd[s];
+    let locations = 0;
+    let labels = 0;
+    this.kept = 0;
+    while (p < end) {
+      // One-byte tags and lengths (every field gpw's samples hold, as Go writes them) in place, as in
+      // SampleDecoder.decode: calling readVarintAt for each (its module-level varintEnd written and
+      // read per field) made decodePprof of the 1.6M-sample bench profile ~300 ms slower (970-990 ms vs 670-690).
+      let tag = buf[p];
+      if (tag < 0x80) p++;
+      else {
+        tag = readVarintAt(buf, p);
+        p = varintEnd;
+      }
+      const wt = tag & 7;
+      if (wt === WIRE_LEN) {
+        let len = buf[p];
+        if (len < 0x80) p++;
+        else {
+          len = readVarintAt(buf, p);
+          p = varintEnd;
+        }
+        const field = tag >>> 3;
+        // (A packed run holds as many varints as it has bytes below 0x80.)
+        if (field === 1) locations += this.depth > 0 ? this.keepAll(p, Math.min(p + len, end)) : countVarints(buf, p, Math.min(p + len, end));
+        else if (field === 3) labels++;
+        p += len;
+      } else if (wt === WIRE_VARINT) {
+        const id = readVarintAt(buf, p);
+        p = varintEnd;
+        if (tag >>> 3 === 1) {
+          locations++;
+          if (this.depth > 0) this.keep(id);
+        }
+      } else {
+        p += wt === 1 ? 8 : wt === 5 ? 4 : end;
+      }
+    }
+    this.locations = locations;
+    this.labels = labels;
+  }
+
+  /** The last record's location indices from its root end, as many as `out` holds (and it kept), into `out`; answers how many location ids it has. */
+  root(out: Int32Array): number {
+    const { tail, kept, mask } = this;
+    const n = Math.min(out.length, kept, this.depth);
+    for (let d = 0; d < n; d++) out[d] = tail[(kept - 1 - d) & mask];
+    return this.locations;
+  }
+
+  /** The varints of a packed run buf[from..to) kept (the ring keeps the last ones); answers how many. */
+  private keepAll(from: number, to: number): number {
+    const { buf, tail, mask } = this;
+    const ids = this.ids!;
+    const dense = ids.dense;
+    const before = this.kept;
+    let kept = before;
+    let q = from;
+    while (q < to) {
+      // One- and two-byte ids in place, as SampleDecoder.decode reads them.
+      let id = buf[q];
+      if (id < 0x80) q++;
+      else if (buf[q + 1] < 0x80) {
+        id = (id & 0x7f) | (buf[q + 1] << 7);
+        q += 2;
+      } else {
+        id = readVarintAt(buf, q);
+        q = varintEnd;
+      }
+      const index = id < dense.length ? dense[id] : ids.get(id);
+      tail[kept++ & mask] = index < 0 ? 0 : index;
+    }
+    this.kept = kept;
+    return kept - before;
+  }
+
+  private keep(id: number): void {
+    const ids = this.ids!;
+    const index = id >= 0 && id < ids.dense.length ? ids.dense[id] : ids.get(id);
+    this.tail[this.kept++ & this.mask] = index < 0 ? 0 : index;
+  }
+}
+
+/**
+ * A located profile's table with its samples in another order (sample k is the table's
+ * order[k]), and the counts of its blocks (as countClaimedBlocks leaves them) from the per-sample
+ * counts of a keyed count.
+ */
+export function reorderedTable(table: SampleTable, order: Int32Array, keys: RecordKeys): { table: SampleTable; counts: Uint32Array } {
+  const n = order.length;
+  const sStart = sharedUint32(n);
+  const sEnd = sharedUint32(n);
+  const counts = blockCountsOf(table);
+  const { facts } = keys;
+  for (let k = 0; k < n; k++) {
+    const f = 4 * order[k];
+    sStart[k] = facts[f];
+    sEnd[k] = facts[f + 1];
+    const b = Math.floor(k / SAMPLE_BLOCK);
+    counts[2 * b] += facts[f + 2];
+    counts[2 * b + 1] += facts[f + 3];
+  }
+  const nBlocks = (counts.length - 2) >> 1;
+  counts[counts.length - 2] = nBlocks;
+  counts[counts.length - 1] = nBlocks;
+  return { table: { ...table, sStart, sEnd }, counts };
 }
 
 /** The columns of a located profile's samples, from the counts of every block (decodePprof's budgets: a FormatError). */
@@ -1086,41 +1271,13 @@ class SampleDecoder {
  * their exact size. Malformed input only makes the counts wrong; the decoder then reports it.
  */
 function countSampleFields(buf: Uint8Array, sStart: Uint32Array, sEnd: Uint32Array): { locations: number; labels: number } {
+  const records = new RecordTails(buf, sStart, sEnd, null, 0);
   let locations = 0;
   let labels = 0;
   for (let s = 0; s < sStart.length; s++) {
-    let p = sStart[s];
-    const end = sEnd[s];
-    while (p < end) {
-      // One-byte tags and lengths (every field gpw's samples hold, as Go writes them) in place, as in
-      // SampleDecoder.decode: calling readVarintAt for each (its module-level varintEnd written and
-      // read per field) made decodePprof of the 1.6M-sample bench profile ~300 ms slower (970-990 ms vs 670-690).
-      let tag = buf[p];
-      if (tag < 0x80) p++;
-      else {
-        tag = readVarintAt(buf, p);
-        p = varintEnd;
-      }
-      const wt = tag & 7;
-      if (wt === WIRE_LEN) {
-        let len = buf[p];
-        if (len < 0x80) p++;
-        else {
-          len = readVarintAt(buf, p);
-          p = varintEnd;
-        }
-        const field = tag >>> 3;
-        if (field === 1) locations += countVarints(buf, p, Math.min(p + len, end));
-        else if (field === 3) labels++;
-        p += len;
-      } else if (wt === WIRE_VARINT) {
-        readVarintAt(buf, p);
-        p = varintEnd;
-        if (tag >>> 3 === 1) locations++;
-      } else {
-        p += wt === 1 ? 8 : wt === 5 ? 4 : end; // fixed64, fixed32; anything else ends the scan
-      }
-    }
+    records.read(s);
+    locations += records.locations;
+    labels += records.labels;
   }
   return { locations, labels };
 }
