@@ -849,6 +849,11 @@ class Partition {
   /** Where the chain's frames are in the stack of the segment's first sample: location index and frame (sameLocations). */
   private chainLoc = new Int32Array(64);
   private chainFrame = new Int32Array(64);
+  /** A bulk chain's samples that leave it early (followBulk): their place in the segment and how many of its frames they go through. */
+  private leftK = new Int32Array(64);
+  private leftJ = new Int32Array(64);
+  /** Where the last followBulk left its bulk's segment ending. */
+  private bulkEnd = 0;
 
   /** Added to the node ids written in sampleNode (a share's: SHARE_NODE_BIAS). */
   private readonly nodeBias: number;
@@ -950,8 +955,15 @@ class Partition {
    */
   split(node: number, start: number, end: number, whole: boolean): void {
     const { cur, slotPlace, slotName, slotCalled, slotWidth, nTypes, below } = this;
-    // Frames every sample goes on to (the whole node's samples: each child as wide as the node).
-    if (whole) node = this.followChain(node, start, end);
+    // Frames every sample goes on to (the whole node's samples: each child as wide as the node);
+    // in a big segment, the frames all but a few of them go on to (those few split off on the way).
+    if (whole && end - start >= bulkChainSizes.minSamples) {
+      const last = this.followBulk(node, start, end);
+      if (last >= 0) {
+        node = last;
+        end = this.bulkEnd;
+      } else node = this.followChain(node, start, end);
+    } else if (whole) node = this.followChain(node, start, end);
     // (The id its samples are written with: a share's biased.)
     const written = node + this.nodeBias;
     const slots = this.group(written, start, end);
@@ -987,44 +999,41 @@ class Partition {
    * differ), and every cursor moved past them in the same walk. Answers the last node made (or `node`).
    */
   private followChain(node: number, start: number, end: number): number {
-    const { cur, inverted } = this;
-    const { sampleLocStart, sampleLocs } = this.profile;
-    const { locEnd } = this;
-    const { frameName, locFrameStart } = this.frames;
-    const { sample, loc, frame } = cur;
-    let m = 0;
-    {
-      const s = sample[start];
-      const stop = inverted ? locEnd[s] : sampleLocStart[s];
-      let li = loc[start];
-      let f = frame[start];
-      while (inverted ? li < stop : li >= stop) {
-        if (m === this.chainName.length) {
-          this.chainName = grown(this.chainName, m * 2);
-          this.chainCalled = grown(this.chainCalled, m * 2);
-          this.chainLoc = grown(this.chainLoc, m * 2);
-          this.chainFrame = grown(this.chainFrame, m * 2);
-        }
-        this.chainLoc[m] = li;
-        this.chainFrame[m] = f;
-        this.chainName[m++] = frameName[f] + 1;
-        if (inverted) {
-          if (f + 1 < locFrameStart[sampleLocs[li] + 1]) f++;
-          else if (++li < stop) f = locFrameStart[sampleLocs[li]];
-        } else if (f > locFrameStart[sampleLocs[li]]) f--;
-        else if (--li >= stop) f = locFrameStart[sampleLocs[li] + 1] - 1;
-      }
-    }
+    const { cur } = this;
+    const { loc, frame } = cur;
+    let m = this.chainFrom(start);
     if (end - start > 1) m = this.walkChain(end - 1, m, false);
     if (end - start > 2) m = this.walkChain((start + end) >>> 1, m, false);
     if (m === 0) return node;
-    // Each sample walked as far as it goes with the others (at most m frames), its cursor after
-    // that kept on the spare side; where one goes less far, those walked before are walked again.
-    // Forward, a sample at the first one's frame whose next locations are the first one's goes
-    // through the same m frames (a frame belongs to one location): compared a location at a time,
-    // and the types reaching the chain's frames by a call added for all such samples at the end.
+    // Each sample walked as far as it goes with the others (at most m frames); where one goes less
+    // far, those walked before are walked again.
+    m = this.walkAlong(start, end, m, (k, j) => {
+      if (j === 0) return -1;
+      for (let i = start; i < k; i++) this.walkChain(i, j, false, true);
+      return j;
+    });
+    if (m < 0) return node;
+    const { spare } = cur;
+    loc.set(spare.loc.subarray(start, end), start);
+    frame.set(spare.frame.subarray(start, end), start);
+    cur.inline.set(spare.inline.subarray(start, end), start);
+    const { chainName, chainCalled } = this;
+    for (let j = 0; j < m; j++) node = this.nodes.add(node, chainName[j], chainCalled[j]);
+    return node;
+  }
+
+  /**
+   * Samples [start, end) walked along the chain's first m frames, each one's cursor past them kept
+   * on the spare side. Forward, a sample at the chain's first frame whose next locations are the
+   * chain's goes through the same m frames (a frame belongs to one location): compared a location at
+   * a time, and the types reaching the chain's frames by a call added for all such samples at the
+   * end. For one that goes only j < m of them, `short(k, j)` answers the m to go on with, or -1 to
+   * stop (answered as -1). Answers the m walked.
+   */
+  private walkAlong(start: number, end: number, m: number, short: (k: number, j: number) => number): number {
+    const { cur } = this;
     this.chainCalled.fill(0, 0, m);
-    const same = !inverted;
+    const same = !this.inverted;
     let sameTypes = 0;
     for (let k = start; k < end; k++) {
       if (same && this.sameLocations(k, m)) {
@@ -1033,18 +1042,158 @@ class Partition {
       }
       const j = this.walkChain(k, m, true);
       if (j === m) continue;
-      if (j === 0) return node;
-      m = j;
-      for (let i = start; i < k; i++) this.walkChain(i, m, false, true);
+      m = short(k, j);
+      if (m < 0) return -1;
     }
     if (sameTypes !== 0) this.calledThrough(m, sameTypes);
+    return m;
+  }
+
+  /** The frames from sample k's cursor to the end of its stack made the chain (names, locations, frames); answers how many. */
+  private chainFrom(k: number): number {
+    const { inverted } = this;
+    const { sampleLocStart, sampleLocs } = this.profile;
+    const { frameName, locFrameStart } = this.frames;
+    const s = this.cur.sample[k];
+    const stop = inverted ? this.locEnd[s] : sampleLocStart[s];
+    let li = this.cur.loc[k];
+    let f = this.cur.frame[k];
+    let m = 0;
+    while (inverted ? li < stop : li >= stop) {
+      if (m === this.chainName.length) {
+        this.chainName = grown(this.chainName, m * 2);
+        this.chainCalled = grown(this.chainCalled, m * 2);
+        this.chainLoc = grown(this.chainLoc, m * 2);
+        this.chainFrame = grown(this.chainFrame, m * 2);
+      }
+      this.chainLoc[m] = li;
+      this.chainFrame[m] = f;
+      this.chainName[m++] = frameName[f] + 1;
+      if (inverted) {
+        if (f + 1 < locFrameStart[sampleLocs[li] + 1]) f++;
+        else if (++li < stop) f = locFrameStart[sampleLocs[li]];
+      } else if (f > locFrameStart[sampleLocs[li]]) f--;
+      else if (--li >= stop) f = locFrameStart[sampleLocs[li] + 1] - 1;
+    }
+    return m;
+  }
+
+  /**
+   * followChain for a big segment that all but a few of its samples leave by one path (the root
+   * of a Go program's stacks: runtime.main, main.main, ... with a few samples of the runtime's own
+   * beside them), where followChain stops at the first frame one sample leaves and each of those
+   * frames costs a group and a scatter of every sample. The chain here is the middle sample's
+   * frames, cut where the samples at each eighth of the segment leave them; every sample is walked
+   * along it once, and those that leave it early (their stack ends, or goes on to another frame),
+   * at most 1 in 64 of them (BULK_LEFT_SHIFT), are moved to the segment's end and split at once under the chain
+   * node they leave from (split, not whole: each group there is judged on its own width, as a
+   * group beside the chain's next frame would be). Each chain node must be wide enough with the
+   * samples that reach it, as the group it stands for would be. Answers the last chain node, with
+   * the bulk's segment [start, bulkEnd); -1 (nothing moved or made) where it does not apply.
+   */
+  private followBulk(node: number, start: number, end: number): number {
+    const { cur, nTypes, below } = this;
+    const n = end - start;
+    let m = this.chainFrom(start + (n >>> 1));
+    for (let i = 1; i < 8 && m > 0; i++) if (i !== 4) m = this.walkChain(start + Math.floor((n * i) / 8), m, false);
+    if (m === 0) return -1;
+    const budget = Math.max(BULK_LEFT_MIN, n >>> BULK_LEFT_SHIFT);
+    if (this.leftK.length < budget) {
+      this.leftK = new Int32Array(budget);
+      this.leftJ = new Int32Array(budget);
+    }
+    const { leftK, leftJ } = this;
+    // The width of the samples that leave after each frame (left[j·nTypes + t]).
+    const left = new Float64Array((m + 1) * nTypes);
+    const { values } = this.profile;
+    let nLeft = 0;
+    const walked = this.walkAlong(start, end, m, (k, j) => {
+      if (nLeft === budget) return -1;
+      leftK[nLeft] = k;
+      leftJ[nLeft++] = j;
+      const v = cur.sample[k] * nTypes;
+      for (let t = 0; t < nTypes; t++) left[j * nTypes + t] += Math.abs(values[v + t]);
+      return m;
+    });
+    if (walked < 0) return -1;
+    // Each chain node as wide as the samples reaching it (all of them when none left): where the
+    // first samples' width less all that left is wide enough, every chain node is; else all of it is weighed.
+    if (nLeft > 0 && !this.wideWithout(start, end, left, m)) return -1;
+    const chain = new Int32Array(m + 1);
+    chain[0] = node;
+    for (let j = 0; j < m; j++) chain[j + 1] = this.nodes.add(chain[j], this.chainName[j], this.chainCalled[j]);
+    // The bulk past the chain (its cursors from the spare side) in [start, w), then the samples that
+    // left, grouped by where they left (their cursors where they left it); each group split there.
+    // Those that left are swapped with the bulk's last samples, so the bulk keeps its order but for those few.
     const { spare } = cur;
-    loc.set(spare.loc.subarray(start, end), start);
-    frame.set(spare.frame.subarray(start, end), start);
-    cur.inline.set(spare.inline.subarray(start, end), start);
-    const { chainName, chainCalled } = this;
-    for (let j = 0; j < m; j++) node = this.nodes.add(node, chainName[j], chainCalled[j]);
-    return node;
+    const w = end - nLeft;
+    const gone = { sample: new Int32Array(nLeft), loc: new Int32Array(nLeft), frame: new Int32Array(nLeft), mask: new Uint8Array(nLeft), inline: new Uint8Array(nLeft) };
+    for (let e = 0; e < nLeft; e++) {
+      const k = leftK[e];
+      gone.sample[e] = cur.sample[k];
+      gone.loc[e] = spare.loc[k];
+      gone.frame[e] = spare.frame[k];
+      gone.mask[e] = cur.mask[k];
+      gone.inline[e] = spare.inline[k];
+    }
+    cur.loc.set(spare.loc.subarray(start, w), start);
+    cur.frame.set(spare.frame.subarray(start, w), start);
+    cur.inline.set(spare.inline.subarray(start, w), start);
+    // Each place in [start, w) that a sample left is filled with a bulk sample from [w, end).
+    for (let e = 0, f = end - 1, last = nLeft - 1; e < nLeft && leftK[e] < w; e++) {
+      while (last >= 0 && leftK[last] === f) {
+        last--;
+        f--;
+      }
+      const h = leftK[e];
+      cur.sample[h] = cur.sample[f];
+      cur.mask[h] = cur.mask[f];
+      cur.loc[h] = spare.loc[f];
+      cur.frame[h] = spare.frame[f];
+      cur.inline[h] = spare.inline[f];
+      f--;
+    }
+    this.bulkEnd = w;
+    const from = new Int32Array(m + 1);
+    for (let e = 0; e < nLeft; e++) from[leftJ[e]]++;
+    for (let j = 0, at = w; j <= m; j++) {
+      const c = from[j];
+      from[j] = at;
+      at += c;
+    }
+    const groupEnd = from.slice();
+    for (let e = 0; e < nLeft; e++) {
+      const at = groupEnd[leftJ[e]]++;
+      cur.sample[at] = gone.sample[e];
+      cur.loc[at] = gone.loc[e];
+      cur.frame[at] = gone.frame[e];
+      cur.mask[at] = gone.mask[e];
+      cur.inline[at] = gone.inline[e];
+    }
+    for (let j = 0; j < m; j++) if (groupEnd[j] > from[j]) this.split(chain[j], from[j], groupEnd[j], false);
+    return chain[m];
+  }
+
+  /**
+   * Whether a bulk chain's nodes are all wide enough with the samples that left it early taken out
+   * (`left`: their widths by the frame they left after, m of them): the last, narrowest, is weighed,
+   * from the segment's first samples as far as that shows it wide enough, else from all of them.
+   */
+  private wideWithout(start: number, end: number, left: Float64Array, m: number): boolean {
+    const { nTypes, below, cur } = this;
+    const { values } = this.profile;
+    const gone = new Float64Array(nTypes);
+    for (let j = 0; j < m; j++) for (let t = 0; t < nTypes; t++) gone[t] += left[j * nTypes + t];
+    const width = new Float64Array(nTypes);
+    for (let k = start; k < end; k++) {
+      const v = cur.sample[k] * nTypes;
+      for (let t = 0; t < nTypes; t++) {
+        width[t] += Math.abs(values[v + t]);
+        const rest = width[t] - gone[t];
+        if (rest > 0 && rest >= below[t]) return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -1211,6 +1360,12 @@ class Partition {
 
 /** Samples whose stack ends and values group reads at a time (gather). */
 const GATHER = 1024;
+
+/** Segments from which followBulk is tried first (tests lower it). */
+export const bulkChainSizes = { minSamples: 65536 };
+/** How many samples may leave a bulk chain early: 1 in 2^BULK_LEFT_SHIFT of the segment, or BULK_LEFT_MIN. */
+const BULK_LEFT_SHIFT = 6;
+const BULK_LEFT_MIN = 64;
 
 /** A group of samples is made a node when it is non-zero and at least `below` wide in some type. */
 function wideEnough(width: Float64Array, slot: number, nTypes: number, below: Float64Array): boolean {

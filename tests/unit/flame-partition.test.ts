@@ -8,7 +8,8 @@
 // graph: inline flags decided per sample), also with its samples shuffled.
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildFlameGraph, FlameStructure, type FlameGraph } from '../../src-main/analysis/flame-graph';
+import { buildFlameGraph, bulkChainSizes, FlameStructure, keptStacks, narrowStacks, stackColumns, type FlameGraph } from '../../src-main/analysis/flame-graph';
+import { narrowView, viewProfile } from '../../src-main/analysis/profile-view';
 import { decodePprof } from '../../src-main/formats/pprof/decode-pprof';
 import { selectSamples } from '../../src-main/analysis/profile-rewrite';
 import type { Profile } from '../../src-main/model/profile';
@@ -96,6 +97,78 @@ describe('partitioned flame graph trie', () => {
     const structure = new FlameStructure(p, inverted);
     for (let t = 0; t < p.sampleTypes.length; t++) {
       expectSameFullGraph(structure.graph(t), buildFlameGraph(p, t, { inverted }), `${which} ${p.sampleTypes[t].type} inverted=${inverted}`);
+    }
+  });
+});
+
+/**
+ * The profile with a run of three frames under every stack (three of its own locations of other
+ * functions, one after another at the root), all but a few samples going through all three: every
+ * 997th sample's stack ends after the first (the rest of it dropped), every 991st goes from the
+ * first to another location, and sample 5 (10^12 of every type, most of the profile's weight: the
+ * chain's last node is then too narrow to be made, partial) leaves after the second when `heavy`. The runtime's own goroutines beside main.main's make such roots.
+ */
+function withSharedRoot(p: Profile, heavy: boolean): Profile {
+  const used = new Set(p.sampleLocs);
+  const free = Array.from({ length: p.locAddress.length }, (_, l) => l).filter((l) => p.locLineStart[l + 1] - p.locLineStart[l] === 1);
+  const [a, b, c, other] = free.filter((l, i, all) => all.findIndex((m) => p.lineFunction[p.locLineStart[m]] === p.lineFunction[p.locLineStart[l]]) === i).slice(0, 4);
+  expect(used.size).toBeGreaterThan(4);
+  const out = selectSamples(p, (s, stack) => {
+    if (s % 997 === 0) {
+      stack.push(a);
+      return true;
+    }
+    for (let i = p.sampleLocStart[s]; i < p.sampleLocStart[s + 1]; i++) stack.push(p.sampleLocs[i]);
+    if (s % 991 === 0) stack.push(other, a);
+    else if (heavy && s === 5) stack.push(b, a);
+    else stack.push(c, b, a);
+    return true;
+  });
+  if (heavy) for (let t = 0; t < p.sampleTypes.length; t++) out.values[5 * p.sampleTypes.length + t] = 1e12;
+  return out;
+}
+
+describe('a big segment most of whose samples go one way (followBulk)', () => {
+  const sizes = { ...bulkChainSizes };
+  const bulk = (on: boolean): void => {
+    bulkChainSizes.minSamples = on ? 64 : Infinity;
+  };
+  it.each([false, true])('heavy=%s: the graphs of every type, forward and inverted, whole and partial, are those of the trie made without it', (heavy) => {
+    const p = withSharedRoot(merged, heavy);
+    try {
+      for (const inverted of [false, true]) {
+        for (const minShare of [0, 1e-3]) {
+          bulk(true);
+          const withBulk = new FlameStructure(p, inverted, minShare);
+          bulk(false);
+          const without = new FlameStructure(p, inverted, minShare);
+          for (let t = 0; t < p.sampleTypes.length; t++) {
+            const what = `heavy=${heavy} ${p.sampleTypes[t].type} inverted=${inverted} minShare=${minShare}`;
+            expectSameGraph(withBulk.graph(t), without.graph(t), what);
+            if (minShare === 0) expectSameFullGraph(withBulk.graph(t), buildFlameGraph(p, t, { inverted }), what);
+          }
+        }
+      }
+    } finally {
+      Object.assign(bulkChainSizes, sizes);
+    }
+  });
+
+  it('a chip’s trie narrowed from a trie made with it (the samples split off on the way stop where a fresh trie stops them) is a fresh trie’s', () => {
+    const p = withSharedRoot(merged, false);
+    try {
+      bulk(true);
+      const plain = viewProfile({ sources: [p] });
+      const parent = new FlameStructure(plain.profile, false, 1e-3);
+      const { view, kept } = narrowView(plain, { ignore: 'step3_1' });
+      const up = parent.narrowable({ sampleCount: kept.length }, parent.frameTable, false, kept);
+      expect(up).not.toBeNull();
+      const fromParent = new FlameStructure(view.profile, false, 1e-3, narrowStacks(up!, keptStacks(stackColumns(plain.profile), kept), parent.frameTable, false, kept, 1e-3));
+      bulk(false);
+      const fresh = new FlameStructure(view.profile, false, 1e-3);
+      for (let t = 0; t < 4; t++) expectSameGraph(fromParent.graph(t), fresh.graph(t), `type ${t}`);
+    } finally {
+      Object.assign(bulkChainSizes, sizes);
     }
   });
 });
