@@ -1107,7 +1107,7 @@ class Partition {
     const left = new Float64Array((m + 1) * nTypes);
     const { values } = this.profile;
     let nLeft = 0;
-    const walked = this.walkAlong(start, end, m, (k, j) => {
+    const along = this.walkAlong(start, end, m, (k, j) => {
       if (nLeft === budget) return -1;
       leftK[nLeft] = k;
       leftJ[nLeft++] = j;
@@ -1115,7 +1115,7 @@ class Partition {
       for (let t = 0; t < nTypes; t++) left[j * nTypes + t] += Math.abs(values[v + t]);
       return m;
     });
-    if (walked < 0) return -1;
+    if (along < 0) return -1;
     // Each chain node as wide as the samples reaching it (all of them when none left): where the
     // first samples' width less all that left is wide enough, every chain node is; else all of it is weighed.
     if (nLeft > 0 && !this.wideWithout(start, end, left, m)) return -1;
@@ -1127,15 +1127,10 @@ class Partition {
     // Those that left are swapped with the bulk's last samples, so the bulk keeps its order but for those few.
     const { spare } = cur;
     const w = end - nLeft;
-    const gone = { sample: new Int32Array(nLeft), loc: new Int32Array(nLeft), frame: new Int32Array(nLeft), mask: new Uint8Array(nLeft), inline: new Uint8Array(nLeft) };
-    for (let e = 0; e < nLeft; e++) {
-      const k = leftK[e];
-      gone.sample[e] = cur.sample[k];
-      gone.loc[e] = spare.loc[k];
-      gone.frame[e] = spare.frame[k];
-      gone.mask[e] = cur.mask[k];
-      gone.inline[e] = spare.inline[k];
-    }
+    // Each sample's cursor as walked: past the chain, or where it left it.
+    const walked: CursorColumns = { sample: cur.sample, mask: cur.mask, loc: spare.loc, frame: spare.frame, inline: spare.inline };
+    const gone: CursorColumns = { sample: new Int32Array(nLeft), loc: new Int32Array(nLeft), frame: new Int32Array(nLeft), mask: new Uint8Array(nLeft), inline: new Uint8Array(nLeft) };
+    for (let e = 0; e < nLeft; e++) copyCursor(walked, leftK[e], gone, e);
     cur.loc.set(spare.loc.subarray(start, w), start);
     cur.frame.set(spare.frame.subarray(start, w), start);
     cur.inline.set(spare.inline.subarray(start, w), start);
@@ -1145,13 +1140,7 @@ class Partition {
         last--;
         f--;
       }
-      const h = leftK[e];
-      cur.sample[h] = cur.sample[f];
-      cur.mask[h] = cur.mask[f];
-      cur.loc[h] = spare.loc[f];
-      cur.frame[h] = spare.frame[f];
-      cur.inline[h] = spare.inline[f];
-      f--;
+      copyCursor(walked, f--, cur, leftK[e]);
     }
     this.bulkEnd = w;
     const from = new Int32Array(m + 1);
@@ -1162,14 +1151,7 @@ class Partition {
       at += c;
     }
     const groupEnd = from.slice();
-    for (let e = 0; e < nLeft; e++) {
-      const at = groupEnd[leftJ[e]]++;
-      cur.sample[at] = gone.sample[e];
-      cur.loc[at] = gone.loc[e];
-      cur.frame[at] = gone.frame[e];
-      cur.mask[at] = gone.mask[e];
-      cur.inline[at] = gone.inline[e];
-    }
+    for (let e = 0; e < nLeft; e++) copyCursor(gone, e, cur, groupEnd[leftJ[e]]++);
     for (let j = 0; j < m; j++) if (groupEnd[j] > from[j]) this.split(chain[j], from[j], groupEnd[j], false);
     return chain[m];
   }
@@ -1403,6 +1385,18 @@ class NodeColumns {
     this.calledIn[node] = calledIn;
     return node;
   }
+}
+
+/** A sample's cursor columns (SampleCursors', or another set of them). */
+type CursorColumns = Pick<SampleCursors, 'sample' | 'loc' | 'frame' | 'mask' | 'inline'>;
+
+/** Cursor i of `from` copied to place j of `to`. */
+function copyCursor(from: CursorColumns, i: number, to: CursorColumns, j: number): void {
+  to.sample[j] = from.sample[i];
+  to.loc[j] = from.loc[i];
+  to.frame[j] = from.frame[i];
+  to.mask[j] = from.mask[i];
+  to.inline[j] = from.inline[i];
 }
 
 /** Per sample being partitioned: its index, cursor (location index, frame), types, the inline flag of the frame taken last, and its group. */
