@@ -957,13 +957,13 @@ class Partition {
     const { cur, slotPlace, slotName, slotCalled, slotWidth, nTypes, below } = this;
     // Frames every sample goes on to (the whole node's samples: each child as wide as the node);
     // in a big segment, the frames all but a few of them go on to (those few split off on the way).
-    if (whole && end - start >= bulkChainSizes.minSamples) {
-      const last = this.followBulk(node, start, end);
+    if (whole) {
+      const last = end - start >= bulkChainSizes.minSamples ? this.followBulk(node, start, end) : -1;
       if (last >= 0) {
         node = last;
         end = this.bulkEnd;
       } else node = this.followChain(node, start, end);
-    } else if (whole) node = this.followChain(node, start, end);
+    }
     // (The id its samples are written with: a share's biased.)
     const written = node + this.nodeBias;
     const slots = this.group(written, start, end);
@@ -999,8 +999,6 @@ class Partition {
    * differ), and every cursor moved past them in the same walk. Answers the last node made (or `node`).
    */
   private followChain(node: number, start: number, end: number): number {
-    const { cur } = this;
-    const { loc, frame } = cur;
     let m = this.chainFrom(start);
     if (end - start > 1) m = this.walkChain(end - 1, m, false);
     if (end - start > 2) m = this.walkChain((start + end) >>> 1, m, false);
@@ -1013,10 +1011,7 @@ class Partition {
       return j;
     });
     if (m < 0) return node;
-    const { spare } = cur;
-    loc.set(spare.loc.subarray(start, end), start);
-    frame.set(spare.frame.subarray(start, end), start);
-    cur.inline.set(spare.inline.subarray(start, end), start);
+    this.cur.walkedBack(start, end);
     const { chainName, chainCalled } = this;
     for (let j = 0; j < m; j++) node = this.nodes.add(node, chainName[j], chainCalled[j]);
     return node;
@@ -1092,7 +1087,7 @@ class Partition {
    * the bulk's segment [start, bulkEnd); -1 (nothing moved or made) where it does not apply.
    */
   private followBulk(node: number, start: number, end: number): number {
-    const { cur, nTypes, below } = this;
+    const { cur, nTypes } = this;
     const n = end - start;
     let m = this.chainFrom(start + (n >>> 1));
     for (let i = 1; i < 8 && m > 0; i++) if (i !== 4) m = this.walkChain(start + Math.floor((n * i) / 8), m, false);
@@ -1131,9 +1126,7 @@ class Partition {
     const walked: CursorColumns = { sample: cur.sample, mask: cur.mask, loc: spare.loc, frame: spare.frame, inline: spare.inline };
     const gone: CursorColumns = { sample: new Int32Array(nLeft), loc: new Int32Array(nLeft), frame: new Int32Array(nLeft), mask: new Uint8Array(nLeft), inline: new Uint8Array(nLeft) };
     for (let e = 0; e < nLeft; e++) copyCursor(walked, leftK[e], gone, e);
-    cur.loc.set(spare.loc.subarray(start, w), start);
-    cur.frame.set(spare.frame.subarray(start, w), start);
-    cur.inline.set(spare.inline.subarray(start, w), start);
+    cur.walkedBack(start, w);
     // Each place in [start, w) that a sample left is filled with a bulk sample from [w, end).
     for (let e = 0, f = end - 1, last = nLeft - 1; e < nLeft && leftK[e] < w; e++) {
       while (last >= 0 && leftK[last] === f) {
@@ -1419,6 +1412,14 @@ class SampleCursors {
     this.inline = new Uint8Array(capacity);
     this.slot = new Int32Array(capacity);
     this.spare = { sample: new Int32Array(capacity), loc: new Int32Array(capacity), frame: new Int32Array(capacity), mask: new Uint8Array(capacity), inline: new Uint8Array(capacity) };
+  }
+
+  /** The cursors of [start, end) as a chain walk left them on the spare side (location, frame, inline flag) copied back. */
+  walkedBack(start: number, end: number): void {
+    const { spare } = this;
+    this.loc.set(spare.loc.subarray(start, end), start);
+    this.frame.set(spare.frame.subarray(start, end), start);
+    this.inline.set(spare.inline.subarray(start, end), start);
   }
 
   add(sample: number, loc: number, frame: number, mask: number): void {

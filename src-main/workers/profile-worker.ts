@@ -432,12 +432,13 @@ async function decodeInTwo(source: ProfileSource): Promise<void> {
     // Records not grouped the way the first flame trie groups them are keyed as they are counted,
     // and decoded in that order (stack-order.ts: the trie then needs no copy of them).
     const keys = plannedRecordKeys(table);
+    const keyed = keys ? recordKeys(keys) : undefined;
     // Each block's size counted by both threads (claimed in turn), then decoded by both.
     let counts = blockCountsOf(table);
     const theirCount = helper.count({ table, counts, keys: keys ?? undefined }).catch(() => null);
     // The helper still counts a block when not all are counted here: its answer says when it is done.
-    if (!countClaimedBlocks(table, counts, keys ? recordKeys(keys) : undefined) && (await theirCount)?.value !== true) return;
-    if (keys) ({ table, counts } = reorderedTable(table, keyOrder(keys.key), recordKeys(keys)));
+    if (!countClaimedBlocks(table, counts, keyed) && (await theirCount)?.value !== true) return;
+    if (keyed) ({ table, counts } = reorderedTable(table, keyOrder(keyed.key), keyed));
     const blocks = sampleBlocksOfCounts(table, counts);
     const next = new Int32Array(new SharedArrayBuffer(4));
     const theirs = helper.decode({ table, blocks, next }).catch(() => null);
