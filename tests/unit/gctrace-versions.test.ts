@@ -41,16 +41,28 @@ describe.each(SETS.map((t) => t ?? 'default'))('gctrace from %s', (set) => {
       expect(log.warnings).toEqual([]);
       expect(log.processes).toBe(1);
       // Every cycle the runtime counted (the program lets the last one finish and print before
-      // it reads the figures), and the forced ones marked. When a runtime.GC() call meets a cycle
-      // already running the runtime may mark one fewer "(forced)" than it counts; Go 1.19 under a
-      // memory limit also marks the next cycle of a runtime.GC() call (seen: 4 lines for 2 calls).
+      // it reads the figures), and every line the runtime marked "(forced)" marked so by the parser.
       const total = metrics['/gc/cycles/total:gc-cycles'];
       expect(log.cycles.length).toBe(total);
       expect(log.cycles.map((c) => c.n)).toEqual(log.cycles.map((_, i) => i + 1));
       const forced = log.cycles.filter((c) => c.forced).length;
+      const forcedLines = bytes.toString('latin1').split('\n').filter((l) => /^gc \d+ @.* \(forced\)$/.test(l)).length;
+      expect(forced).toBe(forcedLines);
+      // The runtime's own count agrees only loosely with its marks. In every release from 1.19 to
+      // 1.25 gcStart sets work.userForced before it waits for the previous cycle to end, and that
+      // cycle's mark termination reads the flag twice: once to count the cycle as forced, once
+      // for the gctrace line. A runtime.GC() call that arrives during a heap cycle's termination
+      // marks that cycle too (seen with Go 1.19: 4 lines for 2 calls); a heap trigger during a
+      // forced cycle's termination can unmark it (seen in CI with Go 1.19 under the 48 MiB
+      // limit: 0 lines for 2 counted). Cycles run back to back only under a limit, so without
+      // one the count is held to the marks within one.
       const forcedCounted = metrics['/gc/cycles/forced:gc-cycles'];
-      expect(forced).toBeGreaterThanOrEqual(forcedCounted - 1);
-      expect(forced).toBeLessThanOrEqual(minor <= 19 ? 2 * forcedCounted : forcedCounted + 1);
+      if (config.env.GOMEMLIMIT) {
+        expect(forced).toBeLessThanOrEqual(2 * forcedCounted + 2);
+      } else {
+        expect(forced).toBeGreaterThanOrEqual(forcedCounted - 1);
+        expect(forced).toBeLessThanOrEqual(minor <= 19 ? 2 * forcedCounted : forcedCounted + 1);
+      }
       // Without a limit the program's two forced collections show. A runtime.GC() call can be
       // absorbed by a cycle the heap started in the moment before (then that cycle is not marked;
       // seen in CI with Go 1.25): the program repeats such a call until the runtime counts a forced
