@@ -11,12 +11,17 @@ import { ensureRunpair } from './go/runpair-gen.mjs';
 import { ensureCorpus } from './go/gcload-corpus.mjs';
 // @ts-expect-error: a plain .mjs helper without types
 import { ensureGoProfiles } from './go/go-gen.mjs';
+// @ts-expect-error: a plain .mjs helper without types
+import { ensureGoTools } from './go/trace-gen.mjs';
 
 export default async function setup(): Promise<void> {
   if (!existsSync(repoPath('out/main/cli.js'))) {
     throw new Error('the app is not built: run `npm test` (it builds first) or `npm run build`');
   }
   execFileSync(process.execPath, [repoPath('tests/go/make-fixtures.mjs')], { stdio: 'inherit' });
+  // go tool pprof and go tool trace, built once here (~20 s on a clean machine) rather than inside a test's time limit.
+  const tools = await ensureGoTools();
+  if (tools.ms > 2000) console.log(`go tools: pprof and trace built in ${(tools.ms / 1000).toFixed(0)} s`);
   // The GC validation's runs measure CPU shares: make them while nothing else runs (~1 min once).
   const r = await ensureValidationLogs((m: string) => console.log(`gc validation: ${m}`));
   if (!r.cached) console.log(`gc validation: runs made in ${(r.ms / 1000).toFixed(0)} s`);

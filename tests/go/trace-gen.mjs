@@ -122,6 +122,20 @@ async function goTool(name) {
   return toolPaths.get(name);
 }
 
+/**
+ * Builds `go tool pprof` and `go tool trace` before any test needs them: since Go 1.24 they are
+ * not shipped prebuilt but built into the build cache on first use, ~20 s for pprof on an idle
+ * machine. On a clean CI machine the first test to call one paid that inside its own time limit,
+ * and under the suite's load it ran past it (the trace e2e test timed out at 60 s). Both the
+ * reference toolchain's (goTool) and the plain `go` command's (tests/helpers/run.ts pprofTop).
+ */
+export async function ensureGoTools() {
+  const t0 = Date.now();
+  await Promise.all([goTool('trace'), goTool('pprof')]);
+  await run(process.env.GO || 'go', ['tool', '-n', 'pprof']);
+  return { ms: Date.now() - t0 };
+}
+
 /** go tool trace -pprof=KIND, totalled by go tool pprof -top: {count (contentions), delayNs}. */
 /** The file `go tool trace -pprof=KIND` writes for the trace, under a name of its own (the caller removes it). */
 export async function goTracePprofFile(tracePath, kind) {
