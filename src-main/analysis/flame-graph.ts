@@ -9,6 +9,8 @@ import type { Profile } from '../model/profile.js';
 import { buildFrameTable, type FrameTable } from './frames.js';
 import { PairMap } from './pair-map.js';
 import { grown } from './grown.js';
+import { NodeColumns, newSampleColumns, typesOf, wideEnough } from './flame-columns.js';
+import { byLevels, levelStacks } from './flame-levels.js';
 import { bufferFor } from './profile-rewrite.js';
 import { locEndsOf, stackOrder, type StackOrder } from './stack-order.js';
 import { MIXED_MARK, type KnownPrefixes } from './filters/name-filters.js';
@@ -323,6 +325,8 @@ export function partitionStacks(profile: StackColumns, frames: FrameTable, inver
  * for the thread waits at most one split (the root's is the longest: tens of ms for a million samples).
  */
 export function partitionStacksUnless(profile: StackColumns, frames: FrameTable, inverted: boolean, minShare: number, stop: Int32Array | null): PartitionedStacks | null {
+  // A big profile's inverted trie: a level at a time (flame-levels.ts).
+  if (byLevels(inverted, profile.sampleCount)) return levelStacks(profile, frames, minShare, stop);
   // A big profile whose samples do not lie grouped the way the trie groups them, copied in such an order first (stack-order.ts).
   const order = stackOrder(profile, inverted, stop);
   if (order === 'stopped') return null;
@@ -366,12 +370,7 @@ function startPartition(profile: StackColumns, frames: FrameTable, inverted: boo
   const { cur, below, locEnd } = p;
   // The samples non-zero in some type, with their cursors: the next location and frame to take.
   for (let s = 0; s < nSamples; s++) {
-    let mask = 0;
-    for (let t = 0; t < nTypes; t++) {
-      const v = Math.abs(values[s * nTypes + t]);
-      below[t] += v;
-      if (v !== 0) mask |= 1 << t;
-    }
+    const mask = typesOf(values, s, nTypes, below);
     if (mask === 0) {
       p.stops.loc[s] = -1; // not in the trie: nothing is known of its stack
       continue;
@@ -422,15 +421,6 @@ export interface PartitionShare {
 
 /** A partition's per-sample columns (Partition: sampleNode, sampleEnds, stops). */
 export type SampleColumns = Pick<PartitionedStacks, 'sampleNode' | 'sampleEnds'> & { stops: SampleStops };
-
-/** Per-sample columns for `n` samples, zeroed (in shared memory when `shared`). */
-function newSampleColumns(n: number, shared: boolean): SampleColumns {
-  return {
-    sampleNode: new Int32Array(bufferFor(4 * n, shared)),
-    sampleEnds: new Uint8Array(bufferFor(n, shared)),
-    stops: { loc: new Int32Array(bufferFor(4 * n, shared)), frame: new Int32Array(bufferFor(4 * n, shared)), inline: new Uint8Array(bufferFor(n, shared)) },
-  };
-}
 
 /**
  * What a share's partition writes in a sample's sampleNode: its own node id plus this (negative,
@@ -1341,44 +1331,6 @@ export const bulkChainSizes = { minSamples: 65536 };
 /** How many samples may leave a bulk chain early: 1 in 2^BULK_LEFT_SHIFT of the segment, or BULK_LEFT_MIN. */
 const BULK_LEFT_SHIFT = 6;
 const BULK_LEFT_MIN = 64;
-
-/** A group of samples is made a node when it is non-zero and at least `below` wide in some type. */
-function wideEnough(width: Float64Array, slot: number, nTypes: number, below: Float64Array): boolean {
-  for (let t = 0; t < nTypes; t++) {
-    const w = width[slot * nTypes + t];
-    if (w !== 0 && w >= below[t]) return true;
-  }
-  return false;
-}
-
-/** The partition's nodes: parent, name and the types reaching each by a call. */
-class NodeColumns {
-  parent: Int32Array;
-  name: Int32Array;
-  calledIn: Uint8Array;
-  size = 1;
-
-  constructor(capacity: number) {
-    this.parent = new Int32Array(capacity);
-    this.name = new Int32Array(capacity);
-    this.calledIn = new Uint8Array(capacity);
-    this.parent[0] = -1;
-  }
-
-  add(parent: number, name: number, calledIn: number): number {
-    if (this.size === this.parent.length) {
-      const cap = this.size * 2;
-      this.parent = grown(this.parent, cap);
-      this.name = grown(this.name, cap);
-      this.calledIn = grown(this.calledIn, cap);
-    }
-    const node = this.size++;
-    this.parent[node] = parent;
-    this.name[node] = name;
-    this.calledIn[node] = calledIn;
-    return node;
-  }
-}
 
 /** A sample's cursor columns (SampleCursors', or another set of them). */
 type CursorColumns = Pick<SampleCursors, 'sample' | 'loc' | 'frame' | 'mask' | 'inline'>;

@@ -15,6 +15,7 @@
 
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { readFileSync } from 'node:fs';
+import { levelStacks } from '../analysis/flame-levels.js';
 import { FlameStructure, keptStacks, narrowStacks, PartitionInTwo, partitionShare, partitionStacks, partitionStacksHelped, partitionStacksUnless, stackColumns, type ParentTrie, type PartitionedShare, type PartitionedStacks, type PartitionHelp, type PartitionShare, type StackColumns } from '../analysis/flame-graph.js';
 import { buildFrameTable, type FrameTable } from '../analysis/frames.js';
 import { countClaimedBlocks, decodeClaimedBlocks, decodePprof, type SampleBlocks, type SampleTable } from '../formats/pprof/decode-pprof.js';
@@ -362,6 +363,8 @@ export function helperWarmUpSteps(): (() => void)[] {
     () => sent(walk())(),
     ...(up ? [sent({ op: 'narrow', up, stacks, frames, inverted: false, kept, minShare: 1e-3 })] : []),
     ...(inverted.share ? [sent({ op: 'share', ...inverted.share })] : []),
+    // A big view's inverted trie made ahead: a level at a time (flame-levels.ts).
+    () => levelStacks(stacks, frames, 1e-4, new Int32Array(new SharedArrayBuffer(4))),
   ];
   return [...once, ...once, ...once, ...once];
 }

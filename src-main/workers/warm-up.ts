@@ -3,6 +3,7 @@
 // user's first large profile arrives (cold, a 1M-allocation profile takes about twice as long).
 // Runs in short steps so a real request waits at most for one step.
 
+import { levelStacks } from '../analysis/flame-levels.js';
 import { protoWriter } from '../formats/pprof/proto-writer.js';
 import { decodePprof } from '../formats/pprof/decode-pprof.js';
 import { summarizeProfile } from '../analysis/profile-summary.js';
@@ -109,6 +110,8 @@ export function warmUpSteps(): (() => void)[] {
       two.own();
       new FlameStructure(profile, true, 1e-4, two.finish(share)).graph(1);
     },
+    // A big view's inverted trie, made a level at a time (flame-levels.ts: those of 65,536+ samples).
+    () => new FlameStructure(profile, true, 1e-4, levelStacks(profile, buildFrameTable(profile, { showAddresses: true }), 1e-4)!).graph(1),
   ];
   return [...work, ...work, ...work];
 }

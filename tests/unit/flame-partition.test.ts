@@ -8,13 +8,15 @@
 // graph: inline flags decided per sample), also with its samples shuffled.
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildFlameGraph, bulkChainSizes, FlameStructure, keptStacks, narrowStacks, stackColumns, type FlameGraph } from '../../src-main/analysis/flame-graph';
+import { buildFlameGraph, bulkChainSizes, FlameStructure, keptStacks, narrowStacks, partitionStacks, partitionStacksUnless, stackColumns, type FlameGraph, type PartitionedStacks } from '../../src-main/analysis/flame-graph';
+import { levelSizes, levelStacks } from '../../src-main/analysis/flame-levels';
+import { buildFrameTable } from '../../src-main/analysis/frames';
 import { narrowView, viewProfile } from '../../src-main/analysis/profile-view';
 import { decodePprof } from '../../src-main/formats/pprof/decode-pprof';
 import { selectSamples } from '../../src-main/analysis/profile-rewrite';
 import type { Profile } from '../../src-main/model/profile';
 import { makeBigProfile } from '../bench/make-big-profile.mjs';
-import { expectSameGraph, inOtherOrder } from '../helpers/flame';
+import { differing, expectSameGraph, inOtherOrder } from '../helpers/flame';
 
 const SAMPLES = 20_000;
 let profile: Profile;
@@ -169,6 +171,91 @@ describe('a big segment most of whose samples go one way (followBulk)', () => {
       for (let t = 0; t < 4; t++) expectSameGraph(fromParent.graph(t), fresh.graph(t), `type ${t}`);
     } finally {
       Object.assign(bulkChainSizes, sizes);
+    }
+  });
+});
+
+/** For each node of `a`, the node of `b` on the same path of names (-1: none). */
+function matchedNodes(a: Pick<PartitionedStacks, 'size' | 'parent' | 'name'>, b: Pick<PartitionedStacks, 'size' | 'parent' | 'name'>): Int32Array {
+  const childOf = new Map<string, number>();
+  for (let j = 1; j < b.size; j++) childOf.set(`${b.parent[j]}:${b.name[j]}`, j);
+  const out = new Int32Array(a.size);
+  for (let i = 1; i < a.size; i++) out[i] = out[a.parent[i]] < 0 ? -1 : (childOf.get(`${out[a.parent[i]]}:${a.name[i]}`) ?? -1);
+  return out;
+}
+
+describe('the inverted trie made a level at a time (flame-levels.ts)', () => {
+  const sizes = { ...levelSizes };
+  const levels = (on: boolean): void => {
+    levelSizes.minSamples = on ? 0 : Infinity;
+  };
+  const frameTableOf = (p: Profile) => buildFrameTable(p, { showAddresses: true });
+
+  it.each([
+    ['the profile', 0],
+    ['the profile', 1e-3],
+    ['the variant', 1e-4],
+    ['the variant shuffled', 0],
+    ['the variant shuffled', 1e-3],
+    ['the variant with a shared root', 1e-3],
+  ])('%s, minShare %s: the partition’s trie, sample for sample (each sample’s node, end, stop cursor), node ids aside', (which, minShare) => {
+    const p = which === 'the profile' ? profile : which === 'the variant' ? merged : which === 'the variant shuffled' ? shuffled : withSharedRoot(merged, true);
+    const frames = frameTableOf(p);
+    const byLevel = levelStacks(stackColumns(p), frames, minShare)!;
+    let byPartition: PartitionedStacks;
+    try {
+      levels(false);
+      byPartition = partitionStacks(stackColumns(p), frames, true, minShare);
+    } finally {
+      Object.assign(levelSizes, sizes);
+    }
+    expect(byLevel.size).toBe(byPartition.size);
+    if (minShare > 0) expect(byLevel.leftOut.some((n) => n > 0)).toBe(true);
+    // The same nodes (parents first), each reached by a call in the same types.
+    const match = matchedNodes(byLevel, byPartition);
+    const wrong: string[] = [];
+    for (let i = 1; i < byLevel.size && wrong.length < 5; i++) {
+      if (match[i] <= 0) wrong.push(`node ${i}: not in the partition's trie`);
+      else if (byLevel.calledIn[i] !== byPartition.calledIn[match[i]]) wrong.push(`node ${i}: called in ${byLevel.calledIn[i]}, not ${byPartition.calledIn[match[i]]}`);
+      else if (byLevel.parent[i] >= i) wrong.push(`node ${i}: its parent comes after it`);
+    }
+    expect(wrong).toEqual([]);
+    // Every sample at the same node, ending there or stopped with the same cursor.
+    expect(differing(Array.from(byLevel.sampleNode, (node) => match[node]), byPartition.sampleNode)).toBe(0);
+    expect(differing(byLevel.sampleEnds, byPartition.sampleEnds)).toBe(0);
+    for (const col of ['loc', 'frame', 'inline'] as const) expect(differing(byLevel.stops[col], byPartition.stops![col]), col).toBe(0);
+    expect(Array.from(byLevel.leftOut)).toEqual(Array.from(byPartition.leftOut));
+    expect(Array.from(byLevel.below)).toEqual(Array.from(byPartition.below));
+  });
+
+  it('every sample type’s inverted graph is the one-stack-at-a-time build’s, and a chip’s narrowed from it is a fresh trie’s', () => {
+    try {
+      levels(true);
+      const whole = new FlameStructure(merged, true);
+      for (let t = 0; t < merged.sampleTypes.length; t++) expectSameFullGraph(whole.graph(t), buildFlameGraph(merged, t, { inverted: true }), `${merged.sampleTypes[t].type}`);
+      const plain = viewProfile({ sources: [merged] });
+      const parent = new FlameStructure(plain.profile, true, 1e-3);
+      const { view, kept } = narrowView(plain, { focus: 'step3_1' });
+      const up = parent.narrowable({ sampleCount: kept.length }, parent.frameTable, true, kept);
+      expect(up).not.toBeNull();
+      const fromParent = new FlameStructure(view.profile, true, 1e-3, narrowStacks(up!, keptStacks(stackColumns(plain.profile), kept), parent.frameTable, true, kept, 1e-3));
+      levels(false);
+      const fresh = new FlameStructure(view.profile, true, 1e-3);
+      for (let t = 0; t < 4; t++) expectSameGraph(fromParent.graph(t), fresh.graph(t), `type ${t}`);
+    } finally {
+      Object.assign(levelSizes, sizes);
+    }
+  });
+
+  it('stops when its stop flag is set (a trie made ahead that another job stops)', () => {
+    const stop = new Int32Array(new SharedArrayBuffer(4));
+    Atomics.store(stop, 0, 1);
+    expect(levelStacks(stackColumns(profile), frameTableOf(profile), 1e-3, stop)).toBeNull();
+    try {
+      levels(true);
+      expect(partitionStacksUnless(stackColumns(profile), frameTableOf(profile), true, 1e-3, stop)).toBeNull();
+    } finally {
+      Object.assign(levelSizes, sizes);
     }
   });
 });
