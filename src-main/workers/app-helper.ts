@@ -15,7 +15,7 @@
 
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { readFileSync } from 'node:fs';
-import { levelStacks } from '../analysis/flame-levels.js';
+import { levelShare, levelStacks, type LevelShare } from '../analysis/flame-levels.js';
 import { FlameStructure, keptStacks, narrowStacks, PartitionInTwo, partitionShare, partitionStacks, partitionStacksHelped, partitionStacksUnless, stackColumns, type ParentTrie, type PartitionedShare, type PartitionedStacks, type PartitionHelp, type PartitionShare, type StackColumns } from '../analysis/flame-graph.js';
 import { buildFrameTable, type FrameTable } from '../analysis/frames.js';
 import { countClaimedBlocks, decodeClaimedBlocks, decodePprof, type SampleBlocks, type SampleTable } from '../formats/pprof/decode-pprof.js';
@@ -197,6 +197,7 @@ type HelperJob =
   | ({ op: 'ahead' } & AheadJob)
   | ({ op: 'narrow' } & NarrowJob)
   | ({ op: 'share' } & PartitionShare)
+  | ({ op: 'levels' } & LevelShare)
   | ({ op: 'decode' } & DecodeJob)
   | ({ op: 'count' } & CountJob)
   | ({ op: 'walk' } & MarkedWalkJob);
@@ -309,6 +310,10 @@ function trieOf(job: Exclude<HelperJob, { op: 'decode' | 'count' | 'walk' }>, po
   if (job.op === 'trie') return partitionStacks(job.stacks, job.frames, job.inverted, job.minShare);
   if (job.op === 'ahead') return partitionStacksUnless(job.stacks, job.frames, job.inverted, job.minShare, job.stop);
   if (job.op === 'narrow') return narrowStacks(job.up, keptStacks(job.stacks, job.kept), job.frames, job.inverted, job.kept, job.minShare);
+  if (job.op === 'levels') {
+    levelShare(job);
+    return null;
+  }
   return partitionShare(job);
 }
 
@@ -507,6 +512,11 @@ export class AppHelper {
   /** Another thread's share of a partition (flame-graph.ts PartitionInTwo), made on the helper thread. */
   partitionShare(job: PartitionShare): Promise<HelperResult<PartitionedShare>> {
     return this.send({ op: 'share', ...job }) as Promise<HelperResult<PartitionedShare>>;
+  }
+
+  /** The other half of a trie made a level at a time by two threads (flame-levels.ts LevelsInTwo), walked on the helper thread. */
+  levelShare(job: LevelShare): Promise<HelperResult<null>> {
+    return this.send({ op: 'levels', ...job }) as Promise<HelperResult<null>>;
   }
 
   /** The helper's part of a decode shared with this thread. */

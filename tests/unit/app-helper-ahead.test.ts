@@ -1,6 +1,7 @@
 // A trie made ahead of any request on the app's helper thread (workers/app-helper.ts trieAhead,
 // flame-graph.ts partitionStacksUnless): left alone it is partitionStacks's trie; the next job the
 // helper is sent stops it (the helper counts as idle meanwhile) and is answered as usual.
+import { LevelsInTwo, levelStacks } from '../../src-main/analysis/flame-levels';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodePprof } from '../../src-main/formats/pprof/decode-pprof';
@@ -53,4 +54,32 @@ describe('a trie made ahead', () => {
       await helper.close();
     }
   }, 120_000);
+});
+
+describe('an inverted trie made a level at a time by two threads (flame-levels.ts LevelsInTwo)', () => {
+  it('is levelStacks’s trie, node for node and sample for sample, with the helper walking half of the samples', async () => {
+    const helper = new AppHelper(new URL(`file://${repoPath('out/main/profile-worker.js')}`));
+    const frames = buildFrameTable(profile, { showAddresses: true });
+    try {
+      for (const minShare of [1e-4, 1e-3]) {
+        const two = new LevelsInTwo(profile, frames, minShare);
+        const theirs = helper.levelShare(two.share);
+        const made = two.own();
+        expect((await theirs).value).toBeNull();
+        const alone = levelStacks(profile, frames, minShare)!;
+        expect(columns(made)).toEqual(columns(alone));
+        for (const col of ['loc', 'frame', 'inline'] as const) expect(Array.from(made.stops![col])).toEqual(Array.from(alone.stops[col]));
+        expect(two.share.to - two.share.from).toBeGreaterThan(profile.sampleCount / 3);
+      }
+      expect(helper.idle).toBe(true);
+    } finally {
+      await helper.close();
+    }
+  }, 120_000);
+
+  it('throws (the caller makes the trie anew) when the other side failed, rather than waiting', () => {
+    const two = new LevelsInTwo(profile, buildFrameTable(profile, { showAddresses: true }), 1e-4);
+    Atomics.store(two.share.ctl, 4, 1);
+    expect(() => two.own()).toThrow(/did not come/);
+  });
 });
