@@ -95,13 +95,28 @@ class LevelWalk {
   private readonly inline: Uint8Array;
   /** Per sample of a level, the child of its node it is counted in (-1: its stack ended at its node). */
   private readonly child: Int32Array;
+  // The columns the passes read and write, held here rather than read from the profile, frame
+  // table and sample columns: those objects come in other shapes on the helper (a structured clone)
+  // than in its warm-up, and code optimised for one shape was thrown away at the first big trie.
+  private readonly sampleLocStart: Uint32Array;
   private readonly locEnd: Uint32Array;
+  private readonly sampleLocs: Uint32Array;
+  private readonly values: Float64Array;
+  private readonly nTypes: number;
+  private readonly locFrameStart: Uint32Array;
+  private readonly frameName: Int32Array;
+  private readonly frameInline: Uint8Array;
+  private readonly sampleNode: Int32Array;
+  private readonly sampleEnds: Uint8Array;
+  private readonly stopLoc: Int32Array;
+  private readonly stopFrame: Int32Array;
+  private readonly stopInline: Uint8Array;
   live = 0;
 
   constructor(
-    private readonly profile: StackColumns,
-    private readonly frames: FrameTable,
-    private readonly columns: SampleColumns,
+    profile: StackColumns,
+    frames: FrameTable,
+    columns: SampleColumns,
     private readonly from: number,
     private readonly to: number,
     private readonly stopped: () => boolean,
@@ -114,22 +129,30 @@ class LevelWalk {
     this.mask = new Uint8Array(n);
     this.inline = new Uint8Array(n);
     this.child = new Int32Array(n);
+    this.sampleLocStart = profile.sampleLocStart;
     this.locEnd = locEndsOf(profile);
+    this.sampleLocs = profile.sampleLocs;
+    this.values = profile.values;
+    this.nTypes = profile.sampleTypes.length;
+    this.locFrameStart = frames.locFrameStart;
+    this.frameName = frames.frameName;
+    this.frameInline = frames.frameInline;
+    this.sampleNode = columns.sampleNode;
+    this.sampleEnds = columns.sampleEnds;
+    this.stopLoc = columns.stops.loc;
+    this.stopFrame = columns.stops.frame;
+    this.stopInline = columns.stops.inline;
   }
 
   /** Every sample non-zero in some type with frames placed at the root; each one's values' sizes added to `total`. */
   start(total: Float64Array): boolean {
-    const { sample, loc, frame, mask, locEnd, stopped } = this;
-    const { sampleLocStart, sampleLocs, values } = this.profile;
-    const { locFrameStart } = this.frames;
-    const { sampleEnds, stops } = this.columns;
-    const nTypes = this.profile.sampleTypes.length;
+    const { sample, loc, frame, mask, locEnd, stopped, sampleLocStart, sampleLocs, values, nTypes, locFrameStart, sampleEnds, stopLoc } = this;
     let live = 0;
     for (let s = this.from; s < this.to; s++) {
       if (s % STOP_EVERY === STOP_EVERY - 1 && stopped()) return false;
       const m = typesOf(values, s, nTypes, total);
       if (m === 0) {
-        stops.loc[s] = -1; // not in the trie: nothing is known of its stack
+        stopLoc[s] = -1; // not in the trie: nothing is known of its stack
         continue;
       }
       const first = sampleLocStart[s];
@@ -149,10 +172,7 @@ class LevelWalk {
 
   /** Each sample counted in its child; those whose stacks end at their node end there. */
   count(children: Children): boolean {
-    const { sample, loc, frame, at, mask, inline, child, locEnd, live, stopped } = this;
-    const { values } = this.profile;
-    const { frameName } = this.frames;
-    const { sampleNode, sampleEnds } = this.columns;
+    const { sample, loc, frame, at, mask, inline, child, locEnd, live, stopped, values, frameName, sampleNode, sampleEnds } = this;
     for (let k = 0; k < live; k++) {
       if (k % STOP_EVERY === STOP_EVERY - 1 && stopped()) return false;
       const s = sample[k];
@@ -170,10 +190,7 @@ class LevelWalk {
 
   /** The samples of the children made (`made`: each child's node, -1 if not) go on past the frame taken; the others stop at their node. */
   step(made: Int32Array): boolean {
-    const { sample, loc, frame, at, mask, inline, child, locEnd, live, stopped } = this;
-    const { sampleLocStart, sampleLocs } = this.profile;
-    const { locFrameStart, frameInline } = this.frames;
-    const { sampleNode, stops } = this.columns;
+    const { sample, loc, frame, at, mask, inline, child, locEnd, live, stopped, sampleLocStart, sampleLocs, locFrameStart, frameInline, sampleNode, stopLoc, stopFrame, stopInline } = this;
     let kept = 0;
     for (let k = 0; k < live; k++) {
       if (k % STOP_EVERY === STOP_EVERY - 1 && stopped()) return false;
@@ -183,9 +200,9 @@ class LevelWalk {
       const node = made[c];
       if (node < 0) {
         sampleNode[s] = at[k];
-        stops.loc[s] = loc[k] - sampleLocStart[s];
-        stops.frame[s] = frame[k];
-        stops.inline[s] = inline[k];
+        stopLoc[s] = loc[k] - sampleLocStart[s];
+        stopFrame[s] = frame[k];
+        stopInline[s] = inline[k];
         continue;
       }
       const f = frame[k];
