@@ -26,8 +26,8 @@
 // the worker takes in the helper's children, makes the nodes and answers the helper's, so the trie
 // is the one-thread one, node for node. The bench's "inverted view clicked as soon as the flame
 // graph was drawn": ~0.54 s against ~0.65 s with the partition in two (the trie itself ~0.40 s
-// against ~0.55 s; two threads gain little over one here, ~0.48 s). A focus chip's inverted trie
-// stays partitioned in two (~65 ms for the bench's chip, against ~180 ms a level at a time in two).
+// against ~0.55 s: the first in a session; warm, ~0.26 s in two against ~0.48 s in one). A focus
+// chip's inverted trie stays partitioned in two (~65 ms for the bench's chip, against ~180 ms a level at a time in two).
 
 import type { FrameTable } from './frames.js';
 import type { PartitionedStacks, SampleColumns, SampleStops, StackColumns } from './flame-graph.js';
