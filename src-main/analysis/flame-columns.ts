@@ -1,5 +1,6 @@
 // What the flame trie's builders share (flame-graph.ts's partition, flame-levels.ts's levels):
-// the per-sample columns they fill, the nodes they make, and the rule for making one.
+// the per-sample columns they fill, the nodes they make, the rule for making one, and the count of
+// the groups left out.
 import type { SampleColumns } from './flame-graph.js';
 import { grown } from './grown.js';
 import { bufferFor } from './profile-rewrite.js';
@@ -33,6 +34,11 @@ export function wideEnough(width: Float64Array, slot: number, nTypes: number, be
   return false;
 }
 
+/** A group of samples not made a node: one more subtree left out in each type it is non-zero in. */
+export function countLeftOut(width: Float64Array, slot: number, nTypes: number, leftOut: Float64Array): void {
+  for (let t = 0; t < nTypes; t++) if (width[slot * nTypes + t] !== 0) leftOut[t]++;
+}
+
 /** The partition's nodes: parent, name and the types reaching each by a call. */
 export class NodeColumns {
   parent: Int32Array;
@@ -59,5 +65,11 @@ export class NodeColumns {
     this.name[node] = name;
     this.calledIn[node] = calledIn;
     return node;
+  }
+
+  /** The nodes made, in columns of their own size (a trie's: PartitionedStacks). */
+  trimmed(): { size: number; parent: Int32Array; name: Int32Array; calledIn: Uint8Array } {
+    const { size } = this;
+    return { size, parent: this.parent.slice(0, size), name: this.name.slice(0, size), calledIn: this.calledIn.slice(0, size) };
   }
 }

@@ -9,7 +9,7 @@ import type { Profile } from '../model/profile.js';
 import { buildFrameTable, type FrameTable } from './frames.js';
 import { PairMap } from './pair-map.js';
 import { grown } from './grown.js';
-import { NodeColumns, newSampleColumns, typesOf, wideEnough } from './flame-columns.js';
+import { countLeftOut, NodeColumns, newSampleColumns, typesOf, wideEnough } from './flame-columns.js';
 import { byLevels, levelStacks } from './flame-levels.js';
 import { bufferFor } from './profile-rewrite.js';
 import { locEndsOf, stackOrder, type StackOrder } from './stack-order.js';
@@ -390,8 +390,7 @@ function startPartition(profile: StackColumns, frames: FrameTable, inverted: boo
 }
 
 function partitioned(p: Partition): PartitionedStacks & { stops: SampleStops } {
-  const { nodes } = p;
-  return { size: nodes.size, parent: nodes.parent.slice(0, nodes.size), name: nodes.name.slice(0, nodes.size), calledIn: nodes.calledIn.slice(0, nodes.size), sampleNode: p.sampleNode, sampleEnds: p.sampleEnds, stops: p.stops, leftOut: p.leftOut, below: p.below };
+  return { ...p.nodes.trimmed(), sampleNode: p.sampleNode, sampleEnds: p.sampleEnds, stops: p.stops, leftOut: p.leftOut, below: p.below };
 }
 
 /**
@@ -446,8 +445,7 @@ export function partitionShare(share: PartitionShare): PartitionedShare {
   }
   for (let r = nRoots - 1; r >= 0; r--) p.push(1 + r, share.starts[r], share.starts[r + 1]);
   while (p.sp > 0) p.step();
-  const { size, parent, name, calledIn } = partitioned(p);
-  return { size, parent, name, calledIn, leftOut: p.leftOut };
+  return { ...p.nodes.trimmed(), leftOut: p.leftOut };
 }
 
 /**
@@ -672,7 +670,7 @@ export function narrowStacks(up: ParentTrie, profile: StackColumns, frames: Fram
     const q = up.parent[i];
     if (made[q] < 0) continue;
     if (wideEnough(width, i, nTypes, below)) made[i] = p.nodes.add(made[q], up.name[i], calledIn[i]);
-    else for (let t = 0; t < nTypes; t++) if (width[i * nTypes + t] !== 0) p.leftOut[t]++;
+    else countLeftOut(width, i, nTypes, p.leftOut);
   }
   const goOn = placeKept(up, kept, sampleMask, made, p);
   // Each node's samples that go on, partitioned from there (its first split without the
@@ -967,7 +965,7 @@ class Partition {
         at += n;
       } else {
         slotPlace[i] = -1;
-        for (let t = 0; t < nTypes; t++) if (slotWidth[i * nTypes + t] !== 0) this.leftOut[t]++;
+        countLeftOut(slotWidth, i, nTypes, this.leftOut);
       }
     }
     const { sampleLocs, sampleLocStart } = this.profile;

@@ -31,7 +31,7 @@
 
 import type { FrameTable } from './frames.js';
 import type { PartitionedStacks, SampleColumns, SampleStops, StackColumns } from './flame-graph.js';
-import { NodeColumns, newSampleColumns, typesOf, wideEnough } from './flame-columns.js';
+import { countLeftOut, NodeColumns, newSampleColumns, typesOf, wideEnough } from './flame-columns.js';
 import { grown } from './grown.js';
 import { PairMap } from './pair-map.js';
 import { locEndsOf } from './stack-order.js';
@@ -76,8 +76,7 @@ export function levelStacks(profile: StackColumns, frames: FrameTable, minShare:
 }
 
 function levelTrie(nodes: NodeColumns, columns: SampleColumns, leftOut: Float64Array, below: Float64Array): PartitionedStacks & { stops: SampleStops } {
-  const { size } = nodes;
-  return { size, parent: nodes.parent.slice(0, size), name: nodes.name.slice(0, size), calledIn: nodes.calledIn.slice(0, size), ...columns, leftOut, below };
+  return { ...nodes.trimmed(), ...columns, leftOut, below };
 }
 
 /**
@@ -459,7 +458,7 @@ class Children {
       if (wideEnough(width, c, nTypes, below)) made[c] = nodes.add(this.parent[c], this.name[c], this.called[c]);
       else {
         made[c] = -1;
-        for (let t = 0; t < nTypes; t++) if (width[c * nTypes + t] !== 0) leftOut[t]++;
+        countLeftOut(width, c, nTypes, leftOut);
       }
     }
     return made;
