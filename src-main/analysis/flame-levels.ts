@@ -60,13 +60,12 @@ export function levelStacks(profile: StackColumns, frames: FrameTable, minShare:
   const below = new Float64Array(nTypes);
   const leftOut = new Float64Array(nTypes);
   const nodes = new NodeColumns(1024);
-  const stopped = (): boolean => stop !== null && Atomics.load(stop, 0) !== 0;
-  const walk = new LevelWalk(profile, frames, columns, 0, n, stopped);
+  const walk = new LevelWalk(profile, frames, columns, 0, n, stop, 0);
   if (!walk.start(below)) return null;
   for (let t = 0; t < nTypes; t++) below[t] *= minShare;
   const children = new Children(nTypes);
   while (walk.live > 0) {
-    if (stopped()) return null;
+    if (walk.stopped()) return null;
     children.clear();
     if (!walk.count(children)) return null;
     // The children wide enough made (their parents were made a level before, so parents still come first).
@@ -118,7 +117,8 @@ class LevelWalk {
     columns: SampleColumns,
     private readonly from: number,
     private readonly to: number,
-    private readonly stopped: () => boolean,
+    private readonly stop: Int32Array | null,
+    private readonly stopAt: number,
   ) {
     const n = to - from;
     this.sample = new Int32Array(n);
@@ -143,12 +143,24 @@ class LevelWalk {
     this.stopInline = columns.stops.inline;
   }
 
+  /**
+   * Whether the walk is to stop: stop[stopAt] set (none without `stop`), looked at in each pass
+   * at its first sample and every STOP_EVERY after. A flag, not a function given to the walk: each
+   * caller's own closure (a trie made ahead, the helper's half, the worker's) met the passes'
+   * code optimised for the warm-up's and threw it away in the app's first two-thread trie, whose
+   * passes then ran unoptimised until compiled again (that trie ~0.38–0.41 s against ~0.41–0.45
+   * s in isolation; in the app, inverted clicked at once 454–532 against 535–568 ms).
+   */
+  stopped(): boolean {
+    return this.stop !== null && Atomics.load(this.stop, this.stopAt) !== 0;
+  }
+
   /** Every sample non-zero in some type with frames placed at the root; each one's values' sizes added to `total`. */
   start(total: Float64Array): boolean {
-    const { sample, loc, frame, mask, locEnd, stopped, sampleLocStart, sampleLocs, values, nTypes, locFrameStart, sampleEnds, stopLoc } = this;
+    const { sample, loc, frame, mask, locEnd, sampleLocStart, sampleLocs, values, nTypes, locFrameStart, sampleEnds, stopLoc } = this;
     let live = 0;
     for (let s = this.from; s < this.to; s++) {
-      if (s % STOP_EVERY === STOP_EVERY - 1 && stopped()) return false;
+      if ((s - this.from) % STOP_EVERY === 0 && this.stopped()) return false;
       const m = typesOf(values, s, nTypes, total);
       if (m === 0) {
         stopLoc[s] = -1; // not in the trie: nothing is known of its stack
@@ -171,9 +183,9 @@ class LevelWalk {
 
   /** Each sample counted in its child; those whose stacks end at their node end there. */
   count(children: Children): boolean {
-    const { sample, loc, frame, at, mask, inline, child, locEnd, live, stopped, values, frameName, sampleNode, sampleEnds } = this;
+    const { sample, loc, frame, at, mask, inline, child, locEnd, live, values, frameName, sampleNode, sampleEnds } = this;
     for (let k = 0; k < live; k++) {
-      if (k % STOP_EVERY === STOP_EVERY - 1 && stopped()) return false;
+      if (k % STOP_EVERY === 0 && this.stopped()) return false;
       const s = sample[k];
       if (loc[k] >= locEnd[s]) {
         sampleNode[s] = at[k];
@@ -189,10 +201,10 @@ class LevelWalk {
 
   /** The samples of the children made (`made`: each child's node, -1 if not) go on past the frame taken; the others stop at their node. */
   step(made: Int32Array): boolean {
-    const { sample, loc, frame, at, mask, inline, child, locEnd, live, stopped, sampleLocStart, sampleLocs, locFrameStart, frameInline, sampleNode, stopLoc, stopFrame, stopInline } = this;
+    const { sample, loc, frame, at, mask, inline, child, locEnd, live, sampleLocStart, sampleLocs, locFrameStart, frameInline, sampleNode, stopLoc, stopFrame, stopInline } = this;
     let kept = 0;
     for (let k = 0; k < live; k++) {
-      if (k % STOP_EVERY === STOP_EVERY - 1 && stopped()) return false;
+      if (k % STOP_EVERY === 0 && this.stopped()) return false;
       const c = child[k];
       if (c < 0) continue;
       const s = sample[k];
@@ -321,7 +333,7 @@ export class LevelsInTwo {
       const below = new Float64Array(nTypes);
       const leftOut = new Float64Array(nTypes);
       const nodes = new NodeColumns(1024);
-      const walk = new LevelWalk(profile, this.frames, this.columns, 0, this.half, () => false);
+      const walk = new LevelWalk(profile, this.frames, this.columns, 0, this.half, null, 0);
       walk.start(below);
       const children = new Children(nTypes);
       for (let level = 1; ; level++) {
@@ -354,7 +366,7 @@ export function levelShare(share: LevelShare): void {
   const { ctl } = share;
   try {
     const nTypes = share.stacks.sampleTypes.length;
-    const walk = new LevelWalk(share.stacks, share.frames, share.columns, share.from, share.to, () => Atomics.load(ctl, FAILED) !== 0);
+    const walk = new LevelWalk(share.stacks, share.frames, share.columns, share.from, share.to, ctl, FAILED);
     const total = new Float64Array(nTypes);
     if (!walk.start(total)) throw new Error('the inverted trie failed on the other thread');
     share.total.set(total);
