@@ -103,12 +103,18 @@ export function warmUpSteps(): (() => void)[] {
       if (up) new FlameStructure(view.profile, false, 1e-3, structuredClone(narrowStacks(up, view.profile, frames, false, kept, 1e-3))).graph(1);
       new FlameStructure(view.profile, true, 1e-4).graph(1);
     },
-    // A big view's inverted trie partitioned with the helper (PartitionInTwo; the helper's share done here, and cloned as it is sent).
+    // A big view's trie partitioned with the helper (PartitionInTwo: a chip's inverted trie; the
+    // helper's share done here, and cloned as it is sent), and forward: a share of the helper's
+    // first trie as this thread takes it (app-helper.ts makeShare). A share always comes in a
+    // message: warmed up on the very object, the share's code met the clone's other shapes in the
+    // app's first share and was thrown away mid-open ('wrong map').
     () => {
-      const two = new PartitionInTwo(profile, buildFrameTable(profile, { showAddresses: true }), true, 1e-4);
-      const share = two.share && structuredClone(partitionShare(two.share));
-      two.own();
-      new FlameStructure(profile, true, 1e-4, two.finish(share)).graph(1);
+      for (const inverted of [true, false]) {
+        const two = new PartitionInTwo(profile, buildFrameTable(profile, { showAddresses: true }), inverted, 1e-4);
+        const share = two.share && structuredClone(partitionShare(structuredClone(two.share)));
+        two.own();
+        new FlameStructure(profile, inverted, 1e-4, two.finish(share)).graph(1);
+      }
     },
     // A big view's inverted trie, made a level at a time (flame-levels.ts: those of 65,536+ samples).
     () => new FlameStructure(profile, true, 1e-4, levelStacks(profile, buildFrameTable(profile, { showAddresses: true }), 1e-4)!).graph(1),
