@@ -2,7 +2,7 @@
 // --json prints one JSON document on stdout; errors go to stderr with a non-zero exit.
 
 import { fileURLToPath } from 'node:url';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { GpwError } from '../api/errors.js';
 import { topCommand, TOP_FLAGS, TOP_USAGE } from './top-command.js';
@@ -30,6 +30,8 @@ interface BuiltPaths {
   worker: string;
   renderer: string;
   demo: string;
+  /** The app's package.json (its version: gpw --version). */
+  packageJson: string;
 }
 
 const USAGE = `gpw — the Go Performance Workstation
@@ -50,6 +52,7 @@ ${GRAPH_USAGE}
 ${GOROUTINES_USAGE}
 ${METRICS_USAGE}
   gpw serve [--port N] [--source-path DIR]... [--trim-path P] [--binary PATH]...
+  gpw --version                                      gpw's version and the Node.js running it
 
 common options:
   --library PATH   the library database (default: $GPW_LIBRARY, else the app-data folder)
@@ -106,6 +109,10 @@ async function main(argv: string[], built: BuiltPaths): Promise<number> {
   if (!command || command === 'help' || command === '--help' || command === '-h') {
     out(USAGE);
     return command ? 0 : 2;
+  }
+  if (command === 'version' || command === '--version' || command === '-V') {
+    out(versionLine(built));
+    return 0;
   }
   const spec = SPECS[command];
   if (!spec) throw new GpwError('invalid_argument', `unknown command "${command}"\n\n${USAGE}`);
@@ -228,6 +235,17 @@ async function runCommand(command: string, args: ParsedArgs, json: boolean, engi
   }
 }
 
+/** gpw's version and the Node.js running it (gpw --version), as a bug report wants them. */
+function versionLine(built: BuiltPaths): string {
+  let version = 'unknown';
+  try {
+    version = (JSON.parse(readFileSync(built.packageJson, 'utf8')) as { version?: string }).version ?? version;
+  } catch {
+    // an unpacked copy without its package.json: the Node.js version is still worth telling
+  }
+  return `gpw ${version} (Node.js ${process.version}, ${process.platform}/${process.arch})\n`;
+}
+
 /** Runs the gpw command `argv` to its exit; `entry`: the URL of the built entry file (cli/entry.ts). */
 export function runGpw(argv: string[], entry: string): void {
   const here = new URL('.', entry);
@@ -235,6 +253,7 @@ export function runGpw(argv: string[], entry: string): void {
     worker: fileURLToPath(new URL('./profile-worker.js', here)),
     renderer: fileURLToPath(new URL('../renderer/', here)),
     demo: fileURLToPath(new URL('../../resources/demo/', here)),
+    packageJson: fileURLToPath(new URL('../../package.json', here)),
   };
   runToExit(() => main(argv, built));
 }
