@@ -24,7 +24,8 @@
 //                                                          the clock of V8's CPU profiles, to cut BENCH_SERVE_NODE_ARGS='--cpu-prof …' profiles to a step
 //                                                          (tests/bench/cpuprofile-window.mjs),
 //                                                          BENCH_PAGE_PROFILE=1: a CPU profile of the page through the chip's step,
-//                                                          BENCH_PAGE_PROFILE=inverted: through the inverted view's step)
+//                                                          BENCH_PAGE_PROFILE=inverted: through the inverted view's step,
+//                                                          BENCH_PAGE_PROFILE=open: through the file's open)
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -294,7 +295,26 @@ async function appBench(dialog) {
   const { page, meter, close } = await openApp();
   try {
     const { settle, cpu, browserCpu, pageMs, marks, perThread, serverPeakMiB } = meter;
+    let addAt = 0;
+    let addMono = 0;
+    // BENCH_PAGE_PROFILE=1: the page's main thread profiled through the chip's step (Chromium's own profiler, CDP).
+    // BENCH_PAGE_PROFILE=inverted: through the inverted view's step instead; =open: through the file's open.
+    const profiled = process.env.BENCH_PAGE_PROFILE === '1' ? 'chip' : process.env.BENCH_PAGE_PROFILE;
+    const cdp = ['chip', 'inverted', 'open'].includes(profiled) ? await page.context().newCDPSession(page) : null;
+    const startProfile = async () => {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+    };
+    const stopProfile = async () => {
+      const { profile } = await cdp.send('Profiler.stop');
+      const out = join(OUT, `page-${profiled}.cpuprofile`);
+      writeFileSync(out, JSON.stringify(profile));
+      console.log(`  the page's profile of the ${profiled} step: ${out}`);
+    };
+    if (profiled === 'open') await startProfile();
     const open = await settle(() => page.getByTestId('file-input').setInputFiles(file));
+    if (profiled === 'open') await stopProfile();
     const hidden = await page.getByTestId('flame-hidden').innerText().catch(() => '');
     const switchMs = [];
     /** The first switch's screenshot of the view in flight: inside that step's time (the answer may come meanwhile). */
@@ -323,23 +343,6 @@ async function appBench(dialog) {
         }),
       );
     }
-    let addAt = 0;
-    let addMono = 0;
-    // BENCH_PAGE_PROFILE=1: the page's main thread profiled through the chip's step (Chromium's own profiler, CDP).
-    // BENCH_PAGE_PROFILE=inverted: through the inverted view's step instead.
-    const profiled = process.env.BENCH_PAGE_PROFILE === '1' ? 'chip' : process.env.BENCH_PAGE_PROFILE;
-    const cdp = profiled === 'chip' || profiled === 'inverted' ? await page.context().newCDPSession(page) : null;
-    const startProfile = async () => {
-      await cdp.send('Profiler.enable');
-      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
-      await cdp.send('Profiler.start');
-    };
-    const stopProfile = async () => {
-      const { profile } = await cdp.send('Profiler.stop');
-      const out = join(OUT, `page-${profiled}.cpuprofile`);
-      writeFileSync(out, JSON.stringify(profile));
-      console.log(`  the page's profile of the ${profiled} step: ${out}`);
-    };
     if (profiled === 'chip') await startProfile();
     const chip = await settle(async () => {
       await page.getByTestId('filter-open').click();
