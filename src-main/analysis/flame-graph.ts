@@ -833,7 +833,7 @@ class Partition {
   /**
    * Whether the last segment grouped came grouped already: each group's samples one run, the
    * groups in the order of their first samples, no sample whose stack ended inside a run. Its
-   * groups are then split where they lie (stepInPlace) rather than moved (scatter).
+   * groups are then split where they lie (splitInPlace) rather than moved (scatter).
    */
   private grouped = false;
   /** A run of frames every sample of a segment goes through (followChain): names and the types reaching each by a call. */
@@ -997,7 +997,7 @@ class Partition {
    * split's end for a segment that came grouped (group: a profile written grouped by stack, as
    * pprof's generators and the bench's write them, and where stack-order.ts put a profile in the
    * trie's order): each wide group stays where its samples lie and is split in turn there, the
-   * samples of the others stop at this node, and no sample is moved. Those left between the wide
+   * samples of the others stop at this node, and no sample is moved (scatter's `inPlace`). Those left between the wide
    * groups (stopped, or ended here) are never read again. The same trie as scatter's.
    */
   private splitInPlace(node: number, written: number, start: number, end: number, slots: number): void {
@@ -1009,7 +1009,7 @@ class Partition {
     }
     const { sampleLocs, sampleLocStart } = this.profile;
     const { locFrameStart, frameInline } = this.frames;
-    cur.stepInPlace(start, end, slotPlace, written, this.sampleNode, this.stops, this.inverted, sampleLocs, sampleLocStart, this.locEnd, locFrameStart, frameInline);
+    cur.scatter(start, end, slotPlace, end, written, this.sampleNode, this.stops, this.inverted, sampleLocs, sampleLocStart, this.locEnd, locFrameStart, frameInline, true);
     for (let i = 0; i < slots; i++) {
       const n = slotPlace[i];
       if (n < 0) continue;
@@ -1431,45 +1431,13 @@ class SampleCursors {
   }
 
   /**
-   * scatter for a segment whose groups lie in runs already (Partition.splitInPlace): each sample
-   * of a wide group (`place[g]` >= 0) goes past the frame of its group where it is; those of the
-   * others (-1) stop at `node` (their cursor kept in `stops`); those without a group are left.
-   * (The step past a frame is scatter's, written out again: one loop for both, writing in place
-   * or to the spare side, kept the moves' writes and lost the gain, ~470 → ~490 ms on the bench's trie.)
-   */
-  stepInPlace(start: number, end: number, place: Int32Array, node: number, sampleNode: Int32Array, stops: SampleStops, inverted: boolean, sampleLocs: Uint32Array, sampleLocStart: Uint32Array, sampleLocEnd: Uint32Array, locFrameStart: Uint32Array, frameInline: Uint8Array): void {
-    const { sample, loc, frame, inline, slot } = this;
-    for (let k = start; k < end; k++) {
-      const g = slot[k];
-      if (g < 0) continue;
-      const s = sample[k];
-      if (place[g] < 0) {
-        sampleNode[s] = node;
-        stops.loc[s] = loc[k] - sampleLocStart[s];
-        stops.frame[s] = frame[k];
-        stops.inline[s] = inline[k];
-        continue;
-      }
-      const f = frame[k];
-      let li = loc[k];
-      let nf = f;
-      if (inverted) {
-        inline[k] = frameInline[f];
-        if (f + 1 < locFrameStart[sampleLocs[li] + 1]) nf = f + 1;
-        else if (++li < sampleLocEnd[s]) nf = locFrameStart[sampleLocs[li]];
-      } else if (f > locFrameStart[sampleLocs[li]]) nf = f - 1;
-      else if (--li >= sampleLocStart[s]) nf = locFrameStart[sampleLocs[li] + 1] - 1;
-      loc[k] = li;
-      frame[k] = nf;
-    }
-  }
-
-  /**
    * Samples of [start, end) moved to their group's place and past the frame of their group
    * (`place[g]` is where group g's next goes, its end after), to fill [start, live). Those whose
    * group has none (-1: too narrow) stop at `node` (their cursor kept in `stops`); those without a group (their stack ended) are dropped.
+   * `inPlace` (a segment whose groups lie in runs already: Partition.splitInPlace): each sample of
+   * a wide group (`place[g]` >= 0) steps past its frame where it is, and none is moved.
    */
-  scatter(start: number, end: number, place: Int32Array, live: number, node: number, sampleNode: Int32Array, stops: SampleStops, inverted: boolean, sampleLocs: Uint32Array, sampleLocStart: Uint32Array, sampleLocEnd: Uint32Array, locFrameStart: Uint32Array, frameInline: Uint8Array): void {
+  scatter(start: number, end: number, place: Int32Array, live: number, node: number, sampleNode: Int32Array, stops: SampleStops, inverted: boolean, sampleLocs: Uint32Array, sampleLocStart: Uint32Array, sampleLocEnd: Uint32Array, locFrameStart: Uint32Array, frameInline: Uint8Array, inPlace = false): void {
     const { sample, loc, frame, mask, inline, slot, spare } = this;
     for (let k = start; k < end; k++) {
       const g = slot[k];
@@ -1482,24 +1450,30 @@ class SampleCursors {
         stops.inline[s] = inline[k];
         continue;
       }
-      const to = place[g]++;
       // Past the frame it is at: toward the leaf (forward) or toward the root (inverted).
       const f = frame[k];
       let li = loc[k];
       let nf = f;
-      let taken = inline[k];
+      const taken = inverted ? frameInline[f] : inline[k];
       if (inverted) {
-        taken = frameInline[f];
         if (f + 1 < locFrameStart[sampleLocs[li] + 1]) nf = f + 1;
         else if (++li < sampleLocEnd[s]) nf = locFrameStart[sampleLocs[li]];
       } else if (f > locFrameStart[sampleLocs[li]]) nf = f - 1;
       else if (--li >= sampleLocStart[s]) nf = locFrameStart[sampleLocs[li] + 1] - 1;
+      if (inPlace) {
+        loc[k] = li;
+        frame[k] = nf;
+        inline[k] = taken;
+        continue;
+      }
+      const to = place[g]++;
       spare.sample[to] = s;
       spare.loc[to] = li;
       spare.frame[to] = nf;
       spare.mask[to] = mask[k];
       spare.inline[to] = taken;
     }
+    if (inPlace) return;
     // Only [start, live) of the spare side is new: copied back (other segments live in the columns).
     sample.set(spare.sample.subarray(start, live), start);
     loc.set(spare.loc.subarray(start, live), start);
