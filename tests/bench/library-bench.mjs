@@ -8,7 +8,8 @@
 //    first page of each (listArtifactsPage, what the app asks for).
 //  - The app (gpw serve in Chromium): page load → the library list shows its first entries, a
 //    text filter typed → the list updated (BENCH_FILTERS texts, timed in the page from the input
-//    event), and frame times while the list scrolls (wheel).
+//    event), frame times while the list scrolls (wheel), and an allocs profile's entry clicked →
+//    its view drawn (the view lists the profiles it can be compared with).
 // BENCH_KEEP=1 keeps the library; BENCH_LIBRARY=PATH measures a library kept so (not made again,
 // not removed). Not a test: numbers are printed, never asserted; `uptime` is printed with them.
 //
@@ -200,6 +201,22 @@ async function app() {
     }
     const frames = (await page.evaluate(() => ((window.__on = false), window.__frames))).slice(2);
     await page.screenshot({ path: join(ROOT, 'tests/.tmp/bench/library-10000.png') });
+    // An entry clicked → its profile's view drawn (its flame graph and table, nothing loading):
+    // the view also lists the library's profiles it can be compared or merged with.
+    const opened = [];
+    await page.getByTestId('filter-text').fill('');
+    for (let k = 0; k < 3; k++) {
+      const entry = page.getByTestId('artifact').filter({ hasText: 'allocs' }).nth(k);
+      const t = Date.now();
+      await entry.locator('[data-testid=artifact-meta]').click();
+      await page.waitForFunction(
+        () => (document.querySelector('[data-testid=flame-canvas]')?.getClientRects().length ?? 0) > 0 && !document.querySelector('[data-testid=view-pending]') && !document.body.textContent.includes('loading…'),
+        null,
+        { timeout: 60_000, polling: 10 },
+      );
+      opened.push(Date.now() - t);
+    }
+    const options = await page.getByTestId('compare-with').locator('option').count();
     console.log(`app (gpw serve + Chromium), ${load()}:`);
     console.log(`  page load → library list shown   ${startMs} ms (${rendered} of ${N} rows in the DOM)   target <= 1000 ms`);
     const f = (key) => `first ${filters[0][key].toFixed(0)} ms, median ${median(filters.map((x) => x[key])).toFixed(0)} ms`;
@@ -207,6 +224,7 @@ async function app() {
     console.log(`    input event → new rows in the DOM      ${f('dom')}`);
     console.log(`    input event → the frame showing them   ${f('painted')}`);
     console.log(`    Playwright's fill → its poll saw them  ${f('outer')}   (its own round trips and 5 ms polling included)`);
+    console.log(`  an allocs profile's entry clicked → its view drawn   ${opened.join(' / ')} ms   (its "compare with" list: ${options - 1} profiles)`);
     console.log(`  scrolling: ${frames.length} frames in ${SECONDS} s, p50 ${pct(frames, 0.5).toFixed(1)} ms, p95 ${pct(frames, 0.95).toFixed(1)} ms, ${((100 * frames.filter((f) => f > 16.7 * 1.5).length) / frames.length).toFixed(1)} % over 25 ms   target 60 fps`);
   } finally {
     await app.close();

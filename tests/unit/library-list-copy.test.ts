@@ -230,3 +230,29 @@ it('with warmList reads the text index once open, before any list is asked for',
     reads.mockRestore();
   }
 });
+
+it('with warmList makes the list’s copy in memory once open, and again after a page once the library changed', async () => {
+  const warm = new Library(path, { warmList: true });
+  const copy = (): { generation: number; byId: Map<string, unknown> } | null => (warm as unknown as { listCopy: { generation: number; byId: Map<string, unknown> } | null }).listCopy ?? null;
+  try {
+    const n = (fromSqlite({}) as unknown[]).length;
+    expect(copy()).toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(copy()?.byId.size).toBe(n);
+    const made = copy();
+    // A list asked for now reads that copy (the same objects), and equals SQLite's.
+    expect(warm.list({ kind: 'profile', subtype: 'heap' })).toEqual(fromSqlite({ kind: 'profile', subtype: 'heap' }));
+    expect(copy()).toBe(made);
+    // Another connection writes: the next page is read from SQLite, and the copy made again after it.
+    const other = new Library(path);
+    other.addArtifacts([item(60)], 'run-c');
+    other.close();
+    expect(warm.listPage({}, 0, 5).total).toBe(n + 1);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(copy()).not.toBe(made);
+    expect(copy()?.byId.size).toBe(n + 1);
+    expect(warm.list({})).toEqual(fromSqlite({}));
+  } finally {
+    warm.close();
+  }
+});
