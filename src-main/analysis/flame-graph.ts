@@ -997,8 +997,9 @@ class Partition {
    * split's end for a segment that came grouped (group: a profile written grouped by stack, as
    * pprof's generators and the bench's write them, and where stack-order.ts put a profile in the
    * trie's order): each wide group stays where its samples lie and is split in turn there, the
-   * samples of the others stop at this node, and no sample is moved (scatter's `inPlace`). Those left between the wide
-   * groups (stopped, or ended here) are never read again. The same trie as scatter's.
+   * samples of the others stop at this node, and no sample is moved (scatter's `inPlace`). Those
+   * left between the wide groups (stopped, or ended here) are never read again. The same trie as
+   * scatter's.
    */
   private splitInPlace(node: number, written: number, start: number, end: number, slots: number): void {
     const { cur, slotPlace, slotFirst, slotName, slotCalled, slotWidth, nTypes, below } = this;
