@@ -102,11 +102,13 @@ function cpuErrorSources(rows: PredictionRow[], sweep: number[], allocCost: { al
     'extra falls between marks, not in them, so it is not the write barrier; the mechanism is not known, and a one-sided term fitted to',
     'it is not in the replay (it would take the GOGC 50 and limited runs\' GC CPU error from about +5 pp to about −1 pp).',
     '',
-    "A mark costs the recorded mark CPU per byte of work at that point of the program, plus, for each byte the replayed mark allocates",
-    "beyond what the recorded one did (less when it allocates less), 0.4 × that cost (`simulate.ts` MARK_CPU_PER_ALLOCATED_BYTE). The",
-    "development shapes' real runs whose marks allocate less than their baselines' (lower GOGC, limits) spend a median 14 % less mark CPU",
-    'per byte of work, those whose marks allocate more (GOGC 200 and up) 19 % more; 0.4 leaves both within 4 % and fits the runs best',
-    '(measured when it was set; `GC_EVAL_MARKCPU=1 node scripts/gc-validation.mjs --eval`). A least-squares fit per recording of its',
+    "A mark costs the recorded mark's CPU at that point of the program scaled by (its work + 0.6 × what the replayed mark allocates) ÷",
+    "(the recorded mark's work + 0.6 × what it allocated) (`simulate.ts` MARK_CPU_PER_ALLOCATED_BYTE): a ratio, so that from a recording",
+    'whose marks allocated several times their work (GOGC=800) a mark that allocates little still costs its work (taking 0.4 × the recorded',
+    'cost off per byte allocated less, used until stop 31, left such marks nearly free and the curve\'s GC CPU rising with GOGC). The',
+    "development shapes' real runs whose marks allocate less than their baselines' (lower GOGC, limits) spend a median 13 % less mark CPU",
+    'per byte of work, those whose marks allocate more (GOGC 200 and up) 23 % more; 0.6 leaves both within 2 % and fits the runs best',
+    '(measured when it was set, stop 31; `GC_EVAL_MARKCPU=1 node scripts/gc-validation.mjs --eval`). A least-squares fit per recording of its',
     "cycles' mark CPU on their work and their allocation during the mark, used before, is too noisy to carry: it found such a cost in" +
       ` ${allocCost.fitted.length} of the ${allocCost.all} development baselines` +
       (allocCost.fitted.length

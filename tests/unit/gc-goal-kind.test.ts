@@ -103,6 +103,63 @@ describe('goal departures by kind', () => {
   });
 });
 
+// The first 14 cycles of another (shape "steady", GOMAXPROCS 1, Go 1.26, GOGC=100 GOMEMLIMIT=47MiB): its start-up marked
+// 37 MB, so the limit's goal pinned gc 3 at the marked heap, and that mark allocated 12 MB where the model, with no room left,
+// gives its smallest runway.
+const PINNED = [
+  'gc 1 @0.002s 16%: 0.012+8.2+0.008 ms clock, 0.012+1.4/0.40/0+0.008 ms cpu, 4->10->9 MB, 4 MB goal, 0 MB stacks, 4 MB globals, 1 P',
+  'gc 2 @0.018s 21%: 0.011+29+0.005 ms clock, 0.011+4.1/4.4/0+0.005 ms cpu, 19->40->37 MB, 23 MB goal, 0 MB stacks, 4 MB globals, 1 P',
+  'gc 3 @0.049s 25%: 0.014+17+0.004 ms clock, 0.014+6.4/0.42/0+0.004 ms cpu, 37->49->27 MB, 37 MB goal, 0 MB stacks, 4 MB globals, 1 P',
+  'gc 4 @0.069s 30%: 0.011+7.2+0.003 ms clock, 0.011+5.7/0/0+0.003 ms cpu, 28->30->18 MB, 27 MB goal, 0 MB stacks, 4 MB globals, 1 P',
+  'gc 5 @0.083s 31%: 0.015+9.0+0.004 ms clock, 0.015+4.2/1.4/0+0.004 ms cpu, 33->39->22 MB, 39 MB goal, 0 MB stacks, 4 MB globals, 1 P',
+  'gc 6 @0.097s 32%: 0.011+10+0.004 ms clock, 0.011+4.9/1.2/0+0.004 ms cpu, 34->38->20 MB, 39 MB goal, 0 MB stacks, 4 MB globals, 1 P',
+  'gc 7 @0.115s 32%: 0.019+12+0.004 ms clock, 0.019+5.9/0/0+0.004 ms cpu, 33->39->21 MB, 39 MB goal, 0 MB stacks, 4 MB globals, 1 P',
+  'gc 8 @0.133s 32%: 0.015+9.9+0.004 ms clock, 0.015+5.9/0/0+0.004 ms cpu, 34->39->21 MB, 39 MB goal, 0 MB stacks, 4 MB globals, 1 P',
+  'gc 9 @0.149s 33%: 0.020+9.0+0.004 ms clock, 0.020+6.0/0/0+0.004 ms cpu, 33->39->21 MB, 39 MB goal, 0 MB stacks, 4 MB globals, 1 P',
+  'gc 10 @0.164s 34%: 0.014+8.9+0.005 ms clock, 0.014+4.2/1.7/0+0.005 ms cpu, 33->39->21 MB, 39 MB goal, 0 MB stacks, 4 MB globals, 1 P',
+  'gc 11 @0.178s 34%: 0.019+9.0+0.004 ms clock, 0.019+6.0/0/0+0.004 ms cpu, 33->39->21 MB, 39 MB goal, 0 MB stacks, 4 MB globals, 1 P',
+  'gc 12 @0.193s 35%: 0.016+9.1+0.004 ms clock, 0.016+5.9/0/0+0.004 ms cpu, 33->39->21 MB, 39 MB goal, 0 MB stacks, 4 MB globals, 1 P',
+  'gc 13 @0.208s 35%: 0.018+9.4+0.005 ms clock, 0.018+6.0/0.17/0+0.005 ms cpu, 33->39->21 MB, 39 MB goal, 0 MB stacks, 4 MB globals, 1 P',
+  'gc 14 @0.223s 36%: 0.015+7.9+0.005 ms clock, 0.015+4.0/2.0/0+0.005 ms cpu, 33->37->19 MB, 39 MB goal, 0 MB stacks, 4 MB globals, 1 P',
+].join('\n');
+
+describe('a pinned cycle\'s departure', () => {
+  const model = buildGcModel(parseGctrace(PINNED), { recorded: { gogc: 100, memLimitBytes: 47 * MiB } });
+
+  test('is not carried to the same cycle replayed where GOGC\'s goal leaves room', () => {
+    const r = model.baseline.residuals!;
+    expect(r.goalBy[2]).toBe('limit');
+    expect(r.during[2]).toBeGreaterThan(20);
+    // At GOGC=100 without the limit the replay reaches gc 3 where the recording did; carried in full, its departure made that
+    // mark allocate 3.6 GiB. GOGC's goal holds the heap near twice the marked heap (37 MB at most here).
+    const sim = simulate(model.baseline, { gogc: 100, memLimitBytes: Infinity, nonHeapBytes: model.defaultNonHeapBytes });
+    expect(sim.peakHeapBytes).toBeLessThan(2 * 2 * 40 * MiB);
+    for (const p of gcTradeoff(model, {}).sweep) expect(p.peakHeapBytes, `GOGC ${p.gogc}`).toBeLessThan(2 * (1 + p.gogc / 100) * 40 * MiB);
+  });
+
+  test('the replay at the recorded settings is still the recording', () => {
+    const sim = simulate(model.baseline, { gogc: 100, memLimitBytes: 47 * MiB, nonHeapBytes: model.defaultNonHeapBytes });
+    expect(sim.gcCount).toBe(model.recorded.gcCount);
+    expect(sim.peakHeapBytes).toBe(model.recorded.peakHeapBytes);
+  });
+});
+
+// A GOGC=800 recording (shape "leak", GOMAXPROCS 2, Go 1.26): its marks allocated 5, 35 and 74 MB beside 17–99 MB of work.
+const GOGC800 = [
+  'gc 1 @0.014s 14%: 0.15+5.4+0.010 ms clock, 0.31+4.7/0.78/0+0.021 ms cpu, 31->36->13 MB, 33 MB goal, 0 MB stacks, 4 MB globals, 2 P',
+  'gc 2 @0.066s 11%: 0.043+24+0.055 ms clock, 0.087+7.1/7.4/0+0.11 ms cpu, 127->162->46 MB, 158 MB goal, 0 MB stacks, 4 MB globals, 2 P',
+  'gc 3 @0.210s 11%: 0.040+52+0.065 ms clock, 0.080+10/27/0+0.13 ms cpu, 384->458->95 MB, 454 MB goal, 0 MB stacks, 4 MB globals, 2 P',
+].join('\n');
+
+test('from a recording whose marks allocated a lot, a mark that allocates less costs less, but not less than its work', () => {
+  const model = buildGcModel(parseGctrace(GOGC800), { recorded: { gogc: 800, memLimitBytes: null } });
+  // A mark's CPU scales with its work plus 0.4 × what it allocates, as a ratio to the recorded mark's: taking 0.4 × the
+  // recorded cost off per byte it allocates less instead left the marks at GOGC 140 nearly free, and the curve's GC CPU
+  // rose from 9.9 % at GOGC 140 to 13.8 % at 400.
+  const sweep = gcTradeoff(model, {}).sweep.filter((p) => p.gogc >= 100);
+  for (let i = 1; i < sweep.length; i++) expect(sweep[i].gcCpuFraction, `GOGC ${sweep[i].gogc}`).toBeLessThan(sweep[i - 1].gcCpuFraction + 0.005);
+});
+
 describe('the GC CPU limiter as the runtime counts (mgclimit.go)', () => {
   test('GC time: assists, pauses whole and 25 % of the mark whatever the background workers got', () => {
     expect(limiterCounted(10, 1, 41)).toBe(10 + 1 + 10);

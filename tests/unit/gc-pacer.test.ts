@@ -222,10 +222,10 @@ describe('replay of a steady recording', () => {
     expect(w50.predicted.gcCpuFraction).toBeGreaterThan(w100.predicted.gcCpuFraction);
   });
 
-  test('a replayed mark costs the recorded CPU per byte of work plus 0.4 × that per byte it allocates beyond the recorded mark', () => {
+  test("a replayed mark costs the recorded mark's CPU × (work + 0.6 × what it allocates) ÷ (the recorded mark's work + 0.6 × its allocation)", () => {
     // Recorded: 40 ms of mark CPU per 100 MiB of work, 20 MiB allocated per mark, 0.28 ms of STW CPU; identical cycles,
     // so no fit per recording could tell a cost per byte allocated apart from the cost per byte of work.
-    expect(MARK_CPU_PER_ALLOCATED_BYTE).toBe(0.4);
+    expect(MARK_CPU_PER_ALLOCATED_BYTE).toBe(0.6);
     // At GOGC 25 and 50 the room to the goal holds the marks below the 20 MiB the program allocates at its own pace.
     for (const gogc of [25, 50]) {
       const sim = simulate(model.baseline, { gogc, memLimitBytes: Infinity, nonHeapBytes: 0 });
@@ -234,7 +234,7 @@ describe('replay of a steady recording', () => {
       for (const c of steady) {
         const during = c.heapEndBytes - c.heapStartBytes;
         expect(during).toBeLessThan(19 * MiB);
-        expect(c.gcCpuMs).toBeCloseTo((0.4 * (100 * MiB + 0.4 * (during - 20 * MiB))) / MiB + 0.28, 6);
+        expect(c.gcCpuMs).toBeCloseTo((40 * (100 * MiB + 0.6 * during)) / (100 * MiB + 0.6 * 20 * MiB) + 0.28, 6);
       }
     }
   });
