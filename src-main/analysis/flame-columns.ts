@@ -1,7 +1,7 @@
-// What the flame trie's builders share (flame-graph.ts's partition, flame-levels.ts's levels):
+// What the flame trie's builders share (flame-partition.ts's partition, flame-levels.ts's levels):
 // the per-sample columns they fill, the nodes they make, the rule for making one, and the count of
 // the groups left out.
-import type { SampleColumns } from './flame-graph.js';
+import type { SampleColumns } from './flame-partition.js';
 import { grown } from './grown.js';
 import { bufferFor } from './profile-rewrite.js';
 

@@ -1,6 +1,6 @@
 // The inverted flame trie of a big profile, made a level at a time instead of depth first.
 //
-// The partition (flame-graph.ts) makes a trie depth first: a node's samples are grouped by their
+// The partition (flame-partition.ts) makes a trie depth first: a node's samples are grouped by their
 // next frame and each wide group is partitioned in turn. That suits the forward trie, whose
 // samples go deep together (the bench profile's 1.6M samples stop at depth 15 on average), but
 // the inverted trie of a big profile is shallow and wide: its first level holds every leaf
@@ -30,7 +30,7 @@
 // chip's inverted trie stays partitioned in two (~65 ms for the bench's chip, against ~180 ms a level at a time in two).
 
 import type { FrameTable } from './frames.js';
-import type { PartitionedStacks, SampleColumns, SampleStops, StackColumns } from './flame-graph.js';
+import type { PartitionedStacks, SampleColumns, SampleStops, StackColumns } from './flame-partition.js';
 import { countLeftOut, NodeColumns, newSampleColumns, typesOf, wideEnough } from './flame-columns.js';
 import { grown } from './grown.js';
 import { PairMap } from './pair-map.js';

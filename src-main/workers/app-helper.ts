@@ -5,7 +5,7 @@
 // by stack keyed as they are counted, and decoded in the trie's order: stack-order.ts
 // recordKeyPlan), and then, while the worker makes the import's function
 // figures and the view's first top table, partitions the profile's stacks into its first flame
-// trie (analysis/flame-graph.ts: partitionStacks) from those shared columns; the trie's columns
+// trie (analysis/flame-partition.ts: partitionStacks) from those shared columns; the trie's columns
 // come back copied (never transferred: warm-up.ts). It runs profile-worker.js again with another role (as scan-helper.ts
 // does), is started by the app's worker once that one's warm-up has run (profile-worker.ts:
 // appHelper; or at a big import that comes first) and lives as long as it, and warms its loops on
@@ -16,7 +16,8 @@
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { readFileSync } from 'node:fs';
 import { levelShare, levelStacks, type LevelShare } from '../analysis/flame-levels.js';
-import { FlameStructure, keptStacks, narrowStacks, PartitionInTwo, partitionShare, partitionStacks, partitionStacksHelped, partitionStacksUnless, stackColumns, type ParentTrie, type PartitionedShare, type PartitionedStacks, type PartitionHelp, type PartitionShare, type StackColumns } from '../analysis/flame-graph.js';
+import { FlameStructure } from '../analysis/flame-graph.js';
+import { keptStacks, narrowStacks, PartitionInTwo, partitionShare, partitionStacks, partitionStacksHelped, partitionStacksUnless, stackColumns, type ParentTrie, type PartitionedShare, type PartitionedStacks, type PartitionHelp, type PartitionShare, type StackColumns } from '../analysis/flame-partition.js';
 import { buildFrameTable, type FrameTable } from '../analysis/frames.js';
 import { countClaimedBlocks, decodeClaimedBlocks, decodePprof, type SampleBlocks, type SampleTable } from '../formats/pprof/decode-pprof.js';
 import { syntheticProfileBytes, warmUpWhenIdle } from './warm-up.js';
@@ -34,7 +35,7 @@ export interface TrieJob {
   inverted: boolean;
   minShare: number;
   /**
-   * The worker's offer to take part of the trie (flame-graph.ts partitionStacksHelped), shared
+   * The worker's offer to take part of the trie (flame-partition.ts partitionStacksHelped), shared
    * memory: [0] set to 1 by the worker whenever it is free (offerHelp), back to 0 by the helper as
    * it hands over a share.
    */
@@ -64,7 +65,7 @@ interface ShareOffer {
 }
 
 /**
- * A filter chip's trie to make from the trie of the view it narrows (flame-graph.ts narrowStacks):
+ * A filter chip's trie to make from the trie of the view it narrows (flame-partition.ts narrowStacks):
  * that trie's columns, and the parent view's stacks with the samples the chip keeps (`kept[k]`:
  * the parent's sample of sample k), of which the helper makes the chip's columns (keptStacks)
  * without waiting for the worker's copy of them (shared memory: not copied).
@@ -509,7 +510,7 @@ export class AppHelper {
     return this.send({ op: 'narrow', ...job }) as Promise<HelperResult<PartitionedStacks>>;
   }
 
-  /** Another thread's share of a partition (flame-graph.ts PartitionInTwo), made on the helper thread. */
+  /** Another thread's share of a partition (flame-partition.ts PartitionInTwo), made on the helper thread. */
   partitionShare(job: PartitionShare): Promise<HelperResult<PartitionedShare>> {
     return this.send({ op: 'share', ...job }) as Promise<HelperResult<PartitionedShare>>;
   }

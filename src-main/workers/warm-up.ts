@@ -11,7 +11,8 @@ import { buildFlameGraph } from '../analysis/flame-graph.js';
 import { Accumulator, computeTop, TopFigures } from '../analysis/top.js';
 import { focusedSamples } from '../analysis/filters/name-filters.js';
 import type { Profile } from '../model/profile.js';
-import { FlameStructure, narrowStacks, PartitionInTwo, partitionShare, partitionStacks } from '../analysis/flame-graph.js';
+import { FlameStructure } from '../analysis/flame-graph.js';
+import { narrowStacks, PartitionInTwo, partitionShare, partitionStacks } from '../analysis/flame-partition.js';
 import { buildFrameTable } from '../analysis/frames.js';
 import { narrowView, viewProfile } from '../analysis/profile-view.js';
 

@@ -1,12 +1,12 @@
 // A trie made ahead of any request on the app's helper thread (workers/app-helper.ts trieAhead,
-// flame-graph.ts partitionStacksUnless): left alone it is partitionStacks's trie; the next job the
+// flame-partition.ts partitionStacksUnless): left alone it is partitionStacks's trie; the next job the
 // helper is sent stops it (the helper counts as idle meanwhile) and is answered as usual.
 import { LevelsInTwo, levelStacks } from '../../src-main/analysis/flame-levels';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodePprof } from '../../src-main/formats/pprof/decode-pprof';
 import { buildFrameTable } from '../../src-main/analysis/frames';
-import { partitionStacks, partitionStacksUnless, stackColumns, type PartitionedStacks } from '../../src-main/analysis/flame-graph';
+import { partitionStacks, partitionStacksUnless, stackColumns, type PartitionedStacks } from '../../src-main/analysis/flame-partition';
 import { AppHelper } from '../../src-main/workers/app-helper';
 import type { Profile } from '../../src-main/model/profile';
 import { repoPath } from '../helpers/paths';

@@ -1,5 +1,5 @@
 // A flame trie made by one thread with another joining whenever it is free
-// (flame-graph.ts partitionStacksHelped; the app's first flame graph: workers/app-helper.ts, the
+// (flame-partition.ts partitionStacksHelped; the app's first flame graph: workers/app-helper.ts, the
 // helper makes it and hands the worker shares once the worker offers): the same graphs as the
 // trie made alone, whether a share is made by the other thread or taken back, and a chip's trie
 // narrowed from it (its stop cursors) the same as one made afresh. Then on a real helper thread,
@@ -9,7 +9,8 @@ import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:wor
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodePprof } from '../../src-main/formats/pprof/decode-pprof';
 import { buildFrameTable } from '../../src-main/analysis/frames';
-import { FlameStructure, keptStacks, narrowStacks, PartitionInTwo, partitionShare, partitionStacksHelped, stackColumns, type PartitionHelp, type PartitionShare, type PartitionedShare, type PartitionedStacks } from '../../src-main/analysis/flame-graph';
+import { FlameStructure } from '../../src-main/analysis/flame-graph';
+import { keptStacks, narrowStacks, PartitionInTwo, partitionShare, partitionStacksHelped, stackColumns, type PartitionHelp, type PartitionShare, type PartitionedShare, type PartitionedStacks } from '../../src-main/analysis/flame-partition';
 import { narrowView, viewProfile } from '../../src-main/analysis/profile-view';
 import { AppHelper, helpFlags, helpOf, offerHelp, SHARE_BEGUN, SHARE_GIVEN, SHARE_MADE } from '../../src-main/workers/app-helper';
 import type { Profile } from '../../src-main/model/profile';

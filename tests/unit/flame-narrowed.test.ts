@@ -8,7 +8,8 @@
 // narrowView (the chip's view from the parent view: focus, ignore, tagfocus, tagignore) is checked against viewProfile.
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildFlameGraph, FlameStructure, keptStacks, narrowStacks, PartitionInTwo, partitionShare, partitionStacks, stackColumns, type FlameGraph } from '../../src-main/analysis/flame-graph';
+import { buildFlameGraph, FlameStructure, type FlameGraph } from '../../src-main/analysis/flame-graph';
+import { keptStacks, narrowStacks, PartitionInTwo, partitionShare, partitionStacks, stackColumns } from '../../src-main/analysis/flame-partition';
 import { decodePprof } from '../../src-main/formats/pprof/decode-pprof';
 import type { Profile } from '../../src-main/model/profile';
 import { narrowedFrom, narrowView, viewProfile, type ViewFilters } from '../../src-main/analysis/profile-view';

@@ -8,7 +8,8 @@
 // graph: inline flags decided per sample), also with its samples shuffled.
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildFlameGraph, bulkChainSizes, FlameStructure, keptStacks, narrowStacks, partitionStacks, partitionStacksUnless, stackColumns, type FlameGraph, type PartitionedStacks } from '../../src-main/analysis/flame-graph';
+import { buildFlameGraph, FlameStructure, type FlameGraph } from '../../src-main/analysis/flame-graph';
+import { bulkChainSizes, keptStacks, narrowStacks, partitionStacks, partitionStacksUnless, stackColumns, type PartitionedStacks } from '../../src-main/analysis/flame-partition';
 import { levelSizes, levelStacks } from '../../src-main/analysis/flame-levels';
 import { buildFrameTable } from '../../src-main/analysis/frames';
 import { narrowView, viewProfile } from '../../src-main/analysis/profile-view';

@@ -7,7 +7,8 @@
 // generated 20,000-sample profile (tests/go/bigprofile) and the same samples shuffled are copied.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildFlameGraph, FlameStructure, keptStacks, narrowStacks, partitionStacksUnless, stackColumns } from '../../src-main/analysis/flame-graph';
+import { buildFlameGraph, FlameStructure } from '../../src-main/analysis/flame-graph';
+import { keptStacks, narrowStacks, partitionStacksUnless, stackColumns } from '../../src-main/analysis/flame-partition';
 import { keyOrder, plannedRecordKeys, recordKeys, stackOrder, stackOrderSizes, type StackOrder } from '../../src-main/analysis/stack-order';
 import { buildFrameTable } from '../../src-main/analysis/frames';
 import { narrowView, viewProfile } from '../../src-main/analysis/profile-view';
