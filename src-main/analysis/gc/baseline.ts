@@ -102,6 +102,9 @@ export interface CycleTrack {
 }
 
 export interface Residuals {
+  /** The model's answers each recorded cycle's departures were measured against: its trigger growth and mark allocation, bytes. */
+  modelGrowth: number[];
+  modelDuring: number[];
   trigger: number[];
   during: number[];
   goal: number[];

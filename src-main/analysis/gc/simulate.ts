@@ -169,8 +169,11 @@ export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTR
     const runway = estimator.value() * ((1 - BACKGROUND_UTILIZATION) / BACKGROUND_UTILIZATION) * lastWork;
     const trigger = Number.isFinite(goal) ? heapTrigger(goal, marked, runway) : Infinity;
     const modelGrowth = Math.max(trigger - marked, MIN_GROWTH);
-    if (fit) fit.trigger[k] = Number.isFinite(modelGrowth) ? t.growth[k] / modelGrowth : 1;
-    let growth = res && Number.isFinite(modelGrowth) ? modelGrowth * residual(res, 'trigger', d, goalKind) : modelGrowth;
+    if (fit) {
+      fit.trigger[k] = Number.isFinite(modelGrowth) ? t.growth[k] / modelGrowth : 1;
+      fit.modelGrowth[k] = modelGrowth;
+    }
+    let growth = res && Number.isFinite(modelGrowth) ? modelGrowth * residual(res, 'trigger', d, goalKind, modelGrowth) : modelGrowth;
     // A departure carried from elsewhere in the recording never starts a cycle below the lowest trigger the runtime allows
     // (the heap at a cycle's start is at least its trigger; a recorded cycle read exactly keeps its own start). Where a
     // setting's trigger sits at that bound (GOGC 200 and up: 0.70–0.71 of the way to the goal in the corpus's runs), a
@@ -259,8 +262,11 @@ export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTR
       });
       let modelDuring = limiterOn && goalL < goalG ? Math.max(assisted, natural * work) : assisted;
       modelDuring = Math.max(modelDuring, MIN_RUNWAY);
-      if (fit) fit.during[k] = t.during[k] / modelDuring;
-      during = res ? modelDuring * residual(res, 'during', p, goalKind) : modelDuring;
+      if (fit) {
+        fit.during[k] = t.during[k] / modelDuring;
+        fit.modelDuring[k] = modelDuring;
+      }
+      during = res ? modelDuring * residual(res, 'during', p, goalKind, modelDuring) : modelDuring;
       util = cm * work > 0 ? Math.max(uMark, (cm * work) / (cm * work + during)) : uMark;
     }
 
@@ -361,7 +367,7 @@ export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTR
 export function fitResiduals(b: Baseline, recordedSettings: GcSettings): Residuals {
   const n = b.track.startA.length;
   const ones = (): number[] => new Array<number>(n).fill(1);
-  const fit: Residuals = { trigger: ones(), during: ones(), goal: ones(), goalBy: new Array<'gogc' | 'limit'>(n).fill('gogc'), between: { trigger: [], during: [], goal: [], limitGoal: [] } };
+  const fit: Residuals = { modelGrowth: ones(), modelDuring: ones(), trigger: ones(), during: ones(), goal: ones(), goalBy: new Array<'gogc' | 'limit'>(n).fill('gogc'), between: { trigger: [], during: [], goal: [], limitGoal: [] } };
   b.residuals = null;
   simulate(b, recordedSettings, NEUTRAL, fit);
   // Between recorded cycles a replayed one reads its paced neighbours' departures, not a forced
@@ -401,16 +407,28 @@ export const MARK_CPU_PER_ALLOCATED_BYTE = 0.6;
 const MIN_GROWTH = 256 * 1024;
 const exactAt = (k: number): TrackPosition => ({ lo: k, hi: k, w: 0, exact: true });
 /**
- * A recorded cycle's own departure counts in full where the replayed cycle's goal is of the kind the model gave the recorded one
- * (`goalBy`); otherwise, and between cycles, the paced neighbours', at most a factor of 4 either way. A cycle the limit pinned
- * departs from the model by what a pinned cycle does (default-p1/steady-hardlimit's third cycle allocated 192 × the model's
- * smallest runway during its mark): carried in full to the same cycle replayed at GOGC=100 without the limit, where GOGC's goal
- * leaves room, it made that mark allocate 3.6 GiB.
+ * A recorded cycle's own departure (recorded ÷ the model's answer there) counts in full where the replayed cycle is that cycle
+ * in the conditions it was fitted in: a goal of the same kind, and a model answer (`model`: trigger growth or mark allocation)
+ * within a factor of SAME_CONDITIONS of the one the departure was measured against (the recording's first cycle, the runtime's
+ * start-up, excepted: its trigger's departure is carried whatever the goal). Otherwise, and between cycles, the paced neighbours',
+ * at most a factor of 4 either way. A ratio to a model answer at its floor does not carry: a cycle the limit left almost no room
+ * allocated 192 × the smallest runway the model gives such a mark (default-p1/steady-hardlimit's third cycle), and carried in
+ * full to the same cycle replayed where a goal leaves room (GOGC=100 without the limit, or a limit of 50–80 MiB instead of 47),
+ * that mark allocated 0.4–3.6 GiB.
  */
-function residual(res: Residuals, kind: 'trigger' | 'during' | 'goal', p: TrackPosition, goalBy: 'gogc' | 'limit'): number {
-  if (p.exact && res.goalBy[p.lo] === goalBy) return Number.isFinite(res[kind][p.lo]) && res[kind][p.lo] >= 0 ? res[kind][p.lo] : 1;
+function residual(res: Residuals, kind: 'trigger' | 'during', p: TrackPosition, goalBy: 'gogc' | 'limit', model: number): number {
+  const k = p.lo;
+  const fitted = kind === 'trigger' ? res.modelGrowth[k] : res.modelDuring[k];
+  const same = (k === 0 && kind === 'trigger') || (model <= fitted * SAME_CONDITIONS && fitted <= model * SAME_CONDITIONS);
+  if (p.exact && res.goalBy[k] === goalBy && same) return ownDeparture(res[kind], k);
   return betweenResidual(res.between[kind], p);
 }
+
+/** Recorded cycle k's own departure (1 where none was measured). */
+const ownDeparture = (ys: readonly number[], k: number): number => (Number.isFinite(ys[k]) && ys[k] >= 0 ? ys[k] : 1);
+
+/** How far a replayed cycle's model answer may be from the one a recorded cycle's departure was measured against for it to carry. */
+const SAME_CONDITIONS = 2;
 
 /** The paced neighbours' departure (`ys`: one of Residuals.between) at a replayed position, at most a factor of 4 either way. */
 function betweenResidual(ys: readonly number[], p: TrackPosition): number {
@@ -452,7 +470,7 @@ export function limiterCut(assist: number, stw: number, mutBefore: number, span:
  * `kind`: the lower model goal's.
  */
 function replayedGoal(res: Residuals, goalG: number, goalL: number, kind: 'gogc' | 'limit', p: TrackPosition): number {
-  if (p.exact && res.goalBy[p.lo] === kind) return Math.min(goalG, goalL) * residual(res, 'goal', p, kind);
+  if (p.exact && res.goalBy[p.lo] === kind) return Math.min(goalG, goalL) * ownDeparture(res.goal, p.lo);
   return Math.min(goalG * betweenResidual(res.between.goal, p), goalL * betweenResidual(res.between.limitGoal, p));
 }
 
