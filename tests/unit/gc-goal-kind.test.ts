@@ -3,6 +3,8 @@
 // below the modelled limit goal says nothing about GOGC's goal, which never falls below the marked heap × (1 + GOGC/100).
 import { describe, expect, test } from 'vitest';
 import { buildGcModel, gcTradeoff } from '../../src-main/analysis/gc/gc-analysis';
+import { highestTrigger } from '../../src-main/analysis/gc/pacer';
+import { simulatePhases } from '../../src-main/analysis/gc/phases';
 import { limiterCounted, limiterCut, simulate } from '../../src-main/analysis/gc/simulate';
 import { parseGctrace } from '../../src-main/formats/gctrace/parse-gctrace';
 
@@ -168,6 +170,22 @@ test('from a recording whose marks allocated a lot, a mark that allocates less c
   for (let i = 1; i < sweep.length; i++) expect(sweep[i].gcCpuFraction, `GOGC ${sweep[i].gogc}`).toBeLessThan(sweep[i - 1].gcCpuFraction + 0.005);
 });
 
+// The first 12 cycles of a GOGC=50 recording (shape "bursts", GOMAXPROCS 1, Go 1.26).
+const BURSTS = [
+  'gc 1 @0.001s 41%: 0.010+1.1+0.006 ms clock, 0.010+1.1/0/0+0.006 ms cpu, 1->2->0 MB, 2 MB goal, 0 MB stacks, 4 MB globals, 1 P',
+  'gc 2 @0.003s 17%: 0.006+7.3+0.003 ms clock, 0.006+0.69/0.067/0+0.003 ms cpu, 2->12->10 MB, 2 MB goal, 0 MB stacks, 4 MB globals, 1 P',
+  'gc 3 @0.013s 12%: 0.012+13+0.005 ms clock, 0.012+0.98/0.59/0+0.005 ms cpu, 15->33->20 MB, 17 MB goal, 0 MB stacks, 4 MB globals, 1 P',
+  'gc 4 @0.030s 14%: 0.017+17+0.006 ms clock, 0.017+2.3/1.0/0+0.006 ms cpu, 29->53->31 MB, 33 MB goal, 0 MB stacks, 4 MB globals, 1 P',
+  'gc 5 @0.052s 17%: 0.018+15+0.004 ms clock, 0.018+3.9/1.1/0+0.004 ms cpu, 43->64->33 MB, 48 MB goal, 0 MB stacks, 4 MB globals, 1 P',
+  'gc 6 @0.073s 22%: 0.016+10+0.004 ms clock, 0.016+6.7/0/0+0.004 ms cpu, 46->51->17 MB, 51 MB goal, 0 MB stacks, 4 MB globals, 1 P',
+  'gc 7 @0.088s 25%: 0.013+8.1+0.004 ms clock, 0.013+5.8/0/0+0.004 ms cpu, 25->28->15 MB, 28 MB goal, 0 MB stacks, 4 MB globals, 1 P',
+  'gc 8 @0.100s 27%: 0.013+7.0+0.003 ms clock, 0.013+4.9/0.25/0+0.003 ms cpu, 22->25->15 MB, 25 MB goal, 0 MB stacks, 4 MB globals, 1 P',
+  'gc 9 @0.112s 29%: 0.015+6.9+0.004 ms clock, 0.015+5.1/0/0+0.004 ms cpu, 21->24->15 MB, 24 MB goal, 0 MB stacks, 4 MB globals, 1 P',
+  'gc 10 @0.122s 30%: 0.013+6.1+0.003 ms clock, 0.013+3.7/0.90/0+0.003 ms cpu, 21->24->14 MB, 24 MB goal, 0 MB stacks, 4 MB globals, 1 P',
+  'gc 11 @0.131s 32%: 0.012+6.7+0.003 ms clock, 0.012+4.8/0/0+0.003 ms cpu, 21->24->15 MB, 24 MB goal, 0 MB stacks, 4 MB globals, 1 P',
+  'gc 12 @0.141s 33%: 0.013+6.0+0.003 ms clock, 0.013+4.6/0/0+0.003 ms cpu, 21->24->15 MB, 24 MB goal, 0 MB stacks, 4 MB globals, 1 P',
+].join('\n');
+
 describe('the GC CPU limiter as the runtime counts (mgclimit.go)', () => {
   test('GC time: assists, pauses whole and 25 % of the mark whatever the background workers got', () => {
     expect(limiterCounted(10, 1, 41)).toBe(10 + 1 + 10);
@@ -184,6 +202,41 @@ describe('the GC CPU limiter as the runtime counts (mgclimit.go)', () => {
     // Background marking and pauses are never cut: without assists nothing is.
     expect(limiterCut(0, 5, 0, 40)).toBe(0);
     expect(limiterCut(2, 30, 0, 40)).toBe(2);
+  });
+
+  test('a departure carried from another cycle never starts a cycle past the highest trigger the runtime sets', () => {
+    // The first 12 cycles of a GOGC=50 recording (shape "bursts", GOMAXPROCS 1, Go 1.26): its start-up's second cycle started at
+    // 2.84 × the model's trigger growth. Replayed at GOGC=off with a limit, the first cycle (a goal of another kind than the
+    // recorded one's) reads its paced neighbours' departure: carried in full to the growth up to the limit's goal, it started
+    // that cycle at 132 MiB under a 57 MiB limit.
+    const model = buildGcModel(parseGctrace(BURSTS), { recorded: { gogc: 50, memLimitBytes: null } });
+    for (const limit of [40, 57, 100]) {
+      const sim = simulate(model.baseline, { gogc: -1, memLimitBytes: limit * MiB, nonHeapBytes: model.defaultNonHeapBytes });
+      expect(sim.cycles[0].heapStartBytes, `limit ${limit} MiB`).toBeLessThanOrEqual(highestTrigger(sim.cycles[0].goalBytes, 0) + 1);
+    }
+    // And past the first cycle (which at its own goal's kind starts where the recording's did: at the heap minimum's goal),
+    // whatever the setting. (A replayed cycle starts at least 256 KiB past its marked heap, even where the goal leaves less.)
+    for (const s of [{ gogc: -1, memLimitBytes: 60 * MiB }, { gogc: 25, memLimitBytes: Infinity }, { gogc: 400, memLimitBytes: Infinity }, { gogc: 100, memLimitBytes: 40 * MiB }]) {
+      const sim = simulate(model.baseline, { ...s, nonHeapBytes: model.defaultNonHeapBytes });
+      for (let k = 1; k < sim.cycles.length; k++) {
+        const c = sim.cycles[k];
+        const marked = sim.cycles[k - 1].heapLiveBytes;
+        if (!c.forced) expect(c.heapStartBytes, `GOGC ${s.gogc}, cycle ${k + 1}`).toBeLessThanOrEqual(Math.max(highestTrigger(c.goalBytes, marked), marked + 256 * 1024) + 1);
+      }
+    }
+  });
+
+  test('a limit below the live heap: the heap runs past it by what the program allocates with the mark at half the CPU', () => {
+    const model = buildGcModel(parseGctrace(LOG), { recorded: { gogc: 100, memLimitBytes: 63 * MiB } });
+    const live = Math.max(...model.baseline.cycles.map((c) => c.heapLiveBytes));
+    for (const limit of [16, 24, 32]) {
+      const sim = simulatePhases(model.baseline, { gogc: 100, memLimitBytes: limit * MiB, nonHeapBytes: model.defaultNonHeapBytes });
+      expect(sim.limiterEngaged).toBe(true);
+      // The engaged limiter holds the GC time it counts to half of the CPU, so a mark runs at half of it, and the heap at a
+      // mark's end holds the live heap, the last mark's allocation (not yet swept) and this one's. With the mark's allocation
+      // taken at the background workers' 25 % instead (three times as much per byte of work), the peak was 148–152 MiB here.
+      expect(sim.peakHeapBytes, `limit ${limit} MiB`).toBeLessThan(3 * live);
+    }
   });
 
   test('a limit below the live heap: the limiter engages, and assists stay a part of the GC CPU', () => {

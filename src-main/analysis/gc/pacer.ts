@@ -30,16 +30,20 @@ export function lowestTrigger(goal: number, marked: number): number {
   return marked >= goal ? goal : marked + ((goal - marked) / 64) * 45;
 }
 
+/** The highest heap the runtime triggers at: 61/64 of the way from the marked heap to the goal, or 4 MiB short of the goal if that is higher. */
+export function highestTrigger(goal: number, marked: number): number {
+  if (marked >= goal) return goal;
+  let maxTrigger = marked + ((goal - marked) / 64) * 61;
+  if (goal > 4 * MiB && goal - 4 * MiB > maxTrigger) maxTrigger = goal - 4 * MiB;
+  return Math.max(maxTrigger, lowestTrigger(goal, marked));
+}
+
 /** Heap size at which the next cycle starts: `goal − runway`, within the runtime's bounds. */
 export function heapTrigger(goal: number, marked: number, runway: number): number {
   if (marked >= goal) return goal;
-  const span = goal - marked;
   const minTrigger = lowestTrigger(goal, marked);
-  let maxTrigger = marked + (span / 64) * 61;
-  if (goal > 4 * MiB && goal - 4 * MiB > maxTrigger) maxTrigger = goal - 4 * MiB;
-  maxTrigger = Math.max(maxTrigger, minTrigger);
   const trigger = runway > goal ? minTrigger : goal - runway;
-  return Math.min(Math.max(trigger, minTrigger), maxTrigger);
+  return Math.min(Math.max(trigger, minTrigger), highestTrigger(goal, marked));
 }
 
 /** The runtime's running estimate of cons/mark, fed one measurement per cycle. */

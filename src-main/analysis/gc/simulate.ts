@@ -19,7 +19,7 @@ import { MIN_WORK_BYTES, nearestFinite, type Baseline, type Residuals } from './
 import { ratioAt, sameProgress, trackCursor, valueAt, type TrackPosition } from './cycle-track.js';
 import { BACKGROUND_UTILIZATION, MIN_RUNWAY } from './gc-units.js';
 import { assistSharpness, markAllocation } from './mark-phase.js';
-import { gogcGoal, heapTrigger, lowestTrigger, maxOfFive, memoryLimitGoal, piController } from './pacer.js';
+import { gogcGoal, heapTrigger, highestTrigger, lowestTrigger, maxOfFive, memoryLimitGoal, piController } from './pacer.js';
 
 export interface GcSettings {
   /** GOGC percent; negative for off. */
@@ -173,6 +173,7 @@ export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTR
       fit.trigger[k] = Number.isFinite(modelGrowth) ? t.growth[k] / modelGrowth : 1;
       fit.modelGrowth[k] = modelGrowth;
     }
+    const ownTrigger = res !== null && readsOwn(res, 'trigger', d, goalKind, modelGrowth);
     let growth = res && Number.isFinite(modelGrowth) ? modelGrowth * residual(res, 'trigger', d, goalKind, modelGrowth) : modelGrowth;
     // A departure carried from elsewhere in the recording never starts a cycle below the lowest trigger the runtime allows
     // (the heap at a cycle's start is at least its trigger; a recorded cycle read exactly keeps its own start). Where a
@@ -180,6 +181,10 @@ export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTR
     // departure below 1 carried from the baseline's runway-paced triggers would otherwise start the mark early, hand it
     // more room to allocate into, and lift the goals after it.
     if (res && !d.exact && Number.isFinite(growth) && Number.isFinite(goal)) growth = Math.max(growth, lowestTrigger(goal, marked) - marked);
+    // Nor past the highest trigger the runtime sets, unless it is the recorded cycle's own: a departure above 1 from a paced
+    // neighbour (a burst of allocation started that cycle late) scaled the first cycle of a GOGC=off + limit replay, whose
+    // growth runs up to the limit's goal, to 2.8 × that goal (tests/unit/gc-goal-kind.test.ts).
+    if (res && !ownTrigger && Number.isFinite(growth) && Number.isFinite(goal)) growth = Math.min(growth, Math.max(highestTrigger(goal, marked) - marked, MIN_GROWTH));
     let heapStartA = fit ? t.startA[k] : a + growth;
     while (forced.length > 0 && forced[0] < a && !sameProgress(forced[0], a)) {
       forced.shift();
@@ -240,11 +245,14 @@ export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTR
       if (!fit) forced.shift();
     } else {
       // Assists hold the heap to the goal, extrapolated once the work passes the expected. With the
-      // GC CPU limiter engaged the runtime turns assists down: under a binding memory limit the heap
-      // then runs past the goal by what the program allocated per byte of work in the recorded marks
-      // (gcload's 80 MiB run peaked at 90 MiB); under GOGC alone the limiter caps GC CPU here, not the heap. (The runtime
-      // turns assists off whatever goal binds, but no run of the validation corpus engaged its limiter,
-      // /gc/limiter/last-enabled:gc-cycle is 0 in all of them, so this part of the model is not measured.)
+      // GC CPU limiter engaged the runtime turns assists down until the GC time it counts is half of the
+      // CPU: under a binding memory limit the heap then runs past the goal by what the program allocates
+      // while the mark runs at that share (LIMITER_UTILIZATION), not at its background workers' 25 %
+      // alone (with that, a replay at a limit below what the program needs compounded each mark's
+      // overshoot into the next: a heap 3–4 × the limit); under GOGC alone the limiter caps GC CPU here,
+      // not the heap. (The runtime turns assists down whatever goal binds, but no run of the validation
+      // corpus engaged its limiter, /gc/limiter/last-enabled:gc-cycle is 0 in all of them, so this part
+      // of the model is not measured.)
       const lastLive = lastWork > 0 ? lastWork - lastStacks - globals : 0;
       const assisted = markAllocation({
         heapStart,
@@ -260,7 +268,8 @@ export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTR
         minRunway: MIN_RUNWAY,
         sharpness: assistSharpness(procs),
       });
-      let modelDuring = limiterOn && goalL < goalG ? Math.max(assisted, natural * work) : assisted;
+      const uLimited = Math.max(LIMITER_UTILIZATION, bgUtil);
+      let modelDuring = limiterOn && goalL < goalG ? Math.max(assisted, ((cm * (1 - uLimited)) / uLimited) * work) : assisted;
       modelDuring = Math.max(modelDuring, MIN_RUNWAY);
       if (fit) {
         fit.during[k] = t.during[k] / modelDuring;
@@ -403,6 +412,9 @@ export function fitResiduals(b: Baseline, recordedSettings: GcSettings): Residua
  */
 export const MARK_CPU_PER_ALLOCATED_BYTE = 0.6;
 
+/** The mark's share of the CPU while the GC CPU limiter is engaged: it holds the GC time it counts to half (mgclimit.go). */
+const LIMITER_UTILIZATION = 0.5;
+
 /** Smallest heap growth before a trigger the residuals are measured against. */
 const MIN_GROWTH = 256 * 1024;
 const exactAt = (k: number): TrackPosition => ({ lo: k, hi: k, w: 0, exact: true });
@@ -417,11 +429,14 @@ const exactAt = (k: number): TrackPosition => ({ lo: k, hi: k, w: 0, exact: true
  * that mark allocated 0.4–3.6 GiB.
  */
 function residual(res: Residuals, kind: 'trigger' | 'during', p: TrackPosition, goalBy: 'gogc' | 'limit', model: number): number {
-  const k = p.lo;
-  const fitted = kind === 'trigger' ? res.modelGrowth[k] : res.modelDuring[k];
-  const same = (k === 0 && kind === 'trigger') || (model <= fitted * SAME_CONDITIONS && fitted <= model * SAME_CONDITIONS);
-  if (p.exact && res.goalBy[k] === goalBy && same) return ownDeparture(res[kind], k);
-  return betweenResidual(res.between[kind], p);
+  return readsOwn(res, kind, p, goalBy, model) ? ownDeparture(res[kind], p.lo) : betweenResidual(res.between[kind], p);
+}
+
+/** Whether a replayed cycle reads recorded cycle `p.lo`'s own departure (residual). */
+function readsOwn(res: Residuals, kind: 'trigger' | 'during', p: TrackPosition, goalBy: 'gogc' | 'limit', model: number): boolean {
+  if (!p.exact || res.goalBy[p.lo] !== goalBy) return false;
+  const fitted = kind === 'trigger' ? res.modelGrowth[p.lo] : res.modelDuring[p.lo];
+  return (p.lo === 0 && kind === 'trigger') || (model <= fitted * SAME_CONDITIONS && fitted <= model * SAME_CONDITIONS);
 }
 
 /** Recorded cycle k's own departure (1 where none was measured). */
