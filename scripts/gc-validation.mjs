@@ -1,5 +1,6 @@
 // Regenerates docs/gc-validation.md: makes the full GC validation corpus (tests/go/gcload-corpus.mjs,
-// cached per group, with the `repeat` set of runs repeated at the same settings) and writes the page from it (tests/gc-corpus/gc-validation-doc.ts, run through
+// cached per group, with the `repeat` set of runs repeated at the same settings and the `limiter` set of limits below
+// what the program needs) and writes the page from it (tests/gc-corpus/gc-validation-doc.ts, run through
 // vitest for its TypeScript). Make it on a machine as quiet as you can: GC CPU shares need it.
 //
 //   node scripts/gc-validation.mjs
@@ -29,6 +30,9 @@ if (!cached) console.log(`corpus: ${r.runs} runs (${r.made} made now) in ${(r.ms
 // The run-to-run spread: each shape's baseline and three targets repeated (the `repeat` set).
 const rr = cached ? { made: 0 } : await ensureCorpus('repeat', (m) => console.log(m));
 if (!cached) console.log(`repeat set: ${rr.runs} runs (${rr.made} made now) in ${(rr.ms / 1000).toFixed(0)} s`);
+// Limits below what the program needs, where the runtime's GC CPU limiter engages (the `limiter` set).
+const lr = cached ? { made: 0 } : await ensureCorpus('limiter', (m) => console.log(m));
+if (!cached) console.log(`limiter set: ${lr.runs} runs (${lr.made} made now) in ${(lr.ms / 1000).toFixed(0)} s`);
 execFileSync(process.execPath, [path.join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--config', 'tests/gc-corpus/vitest.config.ts'], {
   cwd: root,
   stdio: 'inherit',

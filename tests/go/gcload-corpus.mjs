@@ -71,6 +71,11 @@ export const PLANS = {
   // each run REPEATS times at the same settings (the limit from the first baseline), the repeats
   // taken in turn (base, targets; base, targets; …) so a change of load falls on all of them.
   repeat: [{ toolchain: null, procs: 2, shapes: SHAPES, targets: FEW_TARGETS, repeats: 7 }],
+  // Limits below the peak live heap, where the runtime's GC CPU limiter engages (docs/gc-validation.md): every shape, 1 and 2 Ps.
+  limiter: [
+    { toolchain: null, procs: 2, shapes: SHAPES, targets: ['underlimit'] },
+    { toolchain: null, procs: 1, shapes: SHAPES, targets: ['underlimit'] },
+  ],
 };
 
 /** What the baselines are (part of the stamp): an untraced run and a traced twin, both GOGC=100. */
@@ -86,6 +91,8 @@ function targetEnv(target, peakLive, nonHeap) {
   const mib = (x) => `${Math.max(Math.round(x / MiB), 1)}MiB`;
   if (target === 'off-limit') return { GOGC: 'off', GOMEMLIMIT: mib(1.5 * peakLive + nonHeap) };
   if (target === 'hardlimit') return { GOGC: '100', GOMEMLIMIT: mib(1.1 * peakLive + nonHeap) };
+  // Below what the program needs: the GC runs back to back and its CPU limiter engages (docs/gc-validation.md, the limiter).
+  if (target === 'underlimit') return { GOGC: '100', GOMEMLIMIT: mib(0.8 * peakLive + nonHeap) };
   throw new Error(`unknown corpus target ${target}`);
 }
 
