@@ -11,9 +11,11 @@
 // each mark against the two rates the model combines; mark-phase.ts assistSharpness).
 // GC_EVAL_MARKCPU=1 (what a byte allocated during a mark costs in mark CPU, as a share of a byte of work: simulate.ts
 // MARK_CPU_PER_ALLOCATED_BYTE).
+// GC_EVAL_SCAN=1: every recording (gctrace and trace, all shapes: it looks for absurd replays, not at errors) replayed far from
+// its own settings, listing the replays whose heap leaves what the settings bound (helpers/gc-corpus.ts farSettingsScan).
 // GC_EVAL_SPREAD=1 (--spread): the run-to-run spread of the repeat set (tests/.tmp/gc-corpus/repeat) beside gpw's predictions
 // from each of its repeated baselines (tests/helpers/gc-repeat.ts), both parts of the corpus: it tunes nothing.
-//   node scripts/gc-validation.mjs --eval [--held-out] [--traces] [--curve] [--spread]
+//   node scripts/gc-validation.mjs --eval [--held-out] [--traces] [--curve] [--spread]   (GC_EVAL_SCAN=1 in the environment: the scan)
 import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'vitest';
 import { VALIDATION_ERROR } from '../../src-main/analysis/gc/error-bands';
@@ -21,7 +23,7 @@ import { buildGcModel, gcTradeoff } from '../../src-main/analysis/gc/gc-analysis
 import { assistedRate } from '../../src-main/analysis/gc/mark-phase';
 import { simulate } from '../../src-main/analysis/gc/simulate';
 import { parseGctrace } from '../../src-main/formats/gctrace/parse-gctrace';
-import { baselineModel, calibrate, evaluateCorpus, gogcReadBack, limitAccounting, limitAccountingSummary, medianHalfWidth, readCorpus, settingsOfEnv, TARGETS, type PredictionRow } from '../helpers/gc-corpus';
+import { baselineModel, calibrate, evaluateCorpus, farSettingsScan, gogcReadBack, limitAccounting, limitAccountingSummary, medianHalfWidth, readCorpus, settingsOfEnv, TARGETS, type PredictionRow } from '../helpers/gc-corpus';
 import { repeatability } from '../helpers/gc-repeat';
 import { repoPath } from '../helpers/paths';
 
@@ -59,7 +61,12 @@ test.runIf(process.env.GC_EVAL_SPREAD === '1')('run-to-run spread of the repeat 
   }
 });
 
-test.skipIf(process.env.GC_EVAL_SPREAD === '1')('GC what-if summary on the full corpus', () => {
+test.runIf(process.env.GC_EVAL_SCAN === '1')('every recording replayed far from its own settings', () => {
+  const { replays, beyond } = farSettingsScan([repoPath('tests/.tmp/gc-corpus/full'), repoPath('tests/.tmp/gc-corpus/fresh')], { traces: true });
+  console.log([...beyond, `${replays} replays, ${beyond.length} beyond what their settings bound`].join('\n'));
+});
+
+test.skipIf(process.env.GC_EVAL_SPREAD === '1' || process.env.GC_EVAL_SCAN === '1')('GC what-if summary on the full corpus', () => {
   const dir = [repoPath('tests/.tmp/gc-corpus/full'), repoPath('tests/.tmp/gc-corpus/fresh')];
   const { predictions, selfReplay } = evaluateCorpus(dir, { shapes: pick, traces: process.env.GC_EVAL_TRACES === '1' });
   const out: string[] = [`${heldOut ? 'HELD-OUT' : 'development'} shapes`, line('all', predictions)];

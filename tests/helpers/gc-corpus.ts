@@ -438,3 +438,40 @@ export function limitAccountingSummary(rows: LimitRow[]): {
     goalBelow: med(rs.filter((r) => Number.isFinite(r.goal.replay)).map((r) => r.goal.replay - r.goal.real)),
   };
 }
+
+/**
+ * Every recording of a corpus replayed far from its own settings (GOGC 25–800 and off, memory limits of 0.8–2 × its peak heap +
+ * its non-heap memory, and none): the replays whose peak heap leaves what those settings bound. A property no second run is
+ * needed for: the heap stays within a few times what GOGC's goal allows over the recording's largest scan work, or, with a limit,
+ * twice the limit or three times that work (a limit below what the program needs leaves the live heap and two marks' allocation
+ * at the GC CPU limiter's share). `traces`: the execution traces' models too.
+ */
+export function farSettingsScan(dir: string | string[], opts: { pick?: (m: CorpusMeta) => boolean; traces?: boolean } = {}): { replays: number; beyond: string[] } {
+  const MiB = 2 ** 20;
+  let replays = 0;
+  const beyond: string[] = [];
+  const scan = (label: string, model: ReturnType<typeof buildGcModel>): void => {
+    const work = Math.max(...model.baseline.cycles.map((c) => c.heapLiveBytes + (c.stacksBytes ?? 0))) + model.baseline.globals;
+    const peak = model.recorded.peakHeapBytes;
+    for (const gogc of [25, 50, 100, 200, 800, -1]) {
+      for (const limitShare of [0, 0.8, 1, 1.2, 2]) {
+        if (gogc < 0 && limitShare === 0) continue;
+        const limit = limitShare === 0 ? Infinity : limitShare * (peak + model.defaultNonHeapBytes);
+        const sim = simulatePhases(model.baseline, { gogc, memLimitBytes: limit, nonHeapBytes: model.defaultNonHeapBytes });
+        const byGogc = gogc < 0 ? Infinity : 3 * (1 + gogc / 100) * work + 16 * MiB;
+        const byLimit = Number.isFinite(limit) ? Math.max(2 * limit, 3 * work + 16 * MiB) : Infinity;
+        replays++;
+        if (!(sim.peakHeapBytes <= Math.min(byGogc, byLimit))) beyond.push(`${label} GOGC ${gogc} limit ${(limit / MiB).toFixed(0)} MiB: peak ${(sim.peakHeapBytes / MiB).toFixed(0)} MiB`);
+      }
+    }
+  };
+  for (const g of readCorpus(dir)) {
+    for (const [name, meta] of g.runs) {
+      if (opts.pick && !opts.pick(meta)) continue;
+      scan(`${g.group}/${name}`, buildGcModel(parseGctrace(readFileSync(join(g.dir, `${name}.log`), 'utf8')), { recorded: settingsOfEnv(meta.env) }));
+      const trace = join(g.dir, `${name}.trace`);
+      if (opts.traces && existsSync(trace)) scan(`${g.group}/${name}.trace`, buildGcModel(gcLogFromTrace(parseGoTrace(new Uint8Array(readFileSync(trace)))), { recorded: settingsOfEnv(meta.env) }));
+    }
+  }
+  return { replays, beyond };
+}

@@ -7,18 +7,13 @@
 // in the expected range shown, the predictions order the settings as the real runs do, and the
 // trace-based prediction answers for the same settings. The full corpus is docs/gc-validation.md
 // (node scripts/gc-validation.mjs).
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { beforeAll, expect, test } from 'vitest';
 // @ts-expect-error: a plain .mjs helper without types
 import { ensureCorpus } from '../go/gcload-corpus.mjs';
-import { buildGcModel } from '../../src-main/analysis/gc/gc-analysis';
-import { simulatePhases } from '../../src-main/analysis/gc/phases';
-import { parseGctrace } from '../../src-main/formats/gctrace/parse-gctrace';
-import { evaluateCorpus, misses, readCorpus, settingsOfEnv, type PredictionRow } from '../helpers/gc-corpus';
+import { evaluateCorpus, farSettingsScan, misses, type PredictionRow } from '../helpers/gc-corpus';
 import { repoPath } from '../helpers/paths';
 
-const MiB = 2 ** 20;
 let rows: PredictionRow[] = [];
 let corpusDir = '';
 
@@ -76,34 +71,12 @@ test('predictions on the test corpus: misses listed, most real outcomes of quiet
 });
 
 test('every recording, replayed far from its own settings, predicts a heap those settings bound', () => {
-  // A property no second run is needed for: whatever GOGC and limit, the replayed heap stays within a few times what
-  // GOGC's goal allows over the recording's largest scan work, or (with a limit) twice the limit or three times that work, the
-  // heap a limit below what the program needs leaves (the live heap and two marks' allocation at the limiter's share). Each
-  // way out of it found on the validation corpus was a recorded cycle's departure carried where it does not hold (simulate.ts
-  // readsOwn, the cap at the highest trigger) or the limiter's allocation (LIMITER_UTILIZATION): 36 of 9,048 replays there.
-  let n = 0;
-  const out: string[] = [];
-  for (const g of readCorpus(corpusDir)) {
-    for (const [name, meta] of g.runs) {
-      const model = buildGcModel(parseGctrace(readFileSync(join(g.dir, `${name}.log`), 'utf8')), { recorded: settingsOfEnv(meta.env) });
-      const cycles = model.baseline.cycles;
-      const work = Math.max(...cycles.map((c) => c.heapLiveBytes + (c.stacksBytes ?? 0))) + model.baseline.globals;
-      const peak = model.recorded.peakHeapBytes;
-      for (const gogc of [25, 50, 100, 200, 800, -1]) {
-        for (const limitShare of [0, 0.8, 1, 1.2, 2]) {
-          if (gogc < 0 && limitShare === 0) continue;
-          const limit = limitShare === 0 ? Infinity : limitShare * (peak + model.defaultNonHeapBytes);
-          const sim = simulatePhases(model.baseline, { gogc, memLimitBytes: limit, nonHeapBytes: model.defaultNonHeapBytes });
-          const byGogc = gogc < 0 ? Infinity : 3 * (1 + gogc / 100) * work + 16 * MiB;
-          const byLimit = Number.isFinite(limit) ? Math.max(2 * limit, 3 * work + 16 * MiB) : Infinity;
-          n++;
-          if (!(sim.peakHeapBytes <= Math.min(byGogc, byLimit))) out.push(`${g.group}/${name} GOGC ${gogc} limit ${(limit / MiB).toFixed(0)} MiB: peak ${(sim.peakHeapBytes / MiB).toFixed(0)} MiB`);
-        }
-      }
-    }
-  }
-  expect(n).toBeGreaterThan(100);
-  expect(out, out.join('; ')).toEqual([]);
+  // (farSettingsScan in tests/helpers/gc-corpus.ts.) Each way out of it found on the validation corpus was a recorded cycle's
+  // departure carried where it does not hold (simulate.ts readsOwn, the cap at the highest trigger) or the limiter's allocation
+  // (LIMITER_UTILIZATION): 36 of its 9,048 gctrace replays (node scripts/gc-validation.mjs --eval with GC_EVAL_SCAN=1).
+  const { replays, beyond } = farSettingsScan(corpusDir, { traces: true });
+  expect(replays).toBeGreaterThan(100);
+  expect(beyond, beyond.join('; ')).toEqual([]);
 });
 
 /** The fewest misses k such that n checks, each missing with probability p, miss more than k times with probability ≤ tail. */
