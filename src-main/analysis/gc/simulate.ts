@@ -174,7 +174,7 @@ export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTR
       fit.modelGrowth[k] = modelGrowth;
     }
     const ownTrigger = res !== null && readsOwn(res, 'trigger', d, goalKind, modelGrowth);
-    let growth = res && Number.isFinite(modelGrowth) ? modelGrowth * residual(res, 'trigger', d, goalKind, modelGrowth) : modelGrowth;
+    let growth = res && Number.isFinite(modelGrowth) ? modelGrowth * residual(res, 'trigger', d, ownTrigger) : modelGrowth;
     // A departure carried from elsewhere in the recording never starts a cycle below the lowest trigger the runtime allows
     // (the heap at a cycle's start is at least its trigger; a recorded cycle read exactly keeps its own start). Where a
     // setting's trigger sits at that bound (GOGC 200 and up: 0.70–0.71 of the way to the goal in the corpus's runs), a
@@ -275,7 +275,7 @@ export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTR
         fit.during[k] = t.during[k] / modelDuring;
         fit.modelDuring[k] = modelDuring;
       }
-      during = res ? modelDuring * residual(res, 'during', p, goalKind, modelDuring) : modelDuring;
+      during = res ? modelDuring * residual(res, 'during', p, readsOwn(res, 'during', p, goalKind, modelDuring)) : modelDuring;
       util = cm * work > 0 ? Math.max(uMark, (cm * work) / (cm * work + during)) : uMark;
     }
 
@@ -418,21 +418,21 @@ const LIMITER_UTILIZATION = 0.5;
 /** Smallest heap growth before a trigger the residuals are measured against. */
 const MIN_GROWTH = 256 * 1024;
 const exactAt = (k: number): TrackPosition => ({ lo: k, hi: k, w: 0, exact: true });
+/** A replayed cycle's departure of `kind`: recorded cycle `p.lo`'s own where it reads it (`own`: readsOwn), else the paced neighbours'. */
+function residual(res: Residuals, kind: 'trigger' | 'during', p: TrackPosition, own: boolean): number {
+  return own ? ownDeparture(res[kind], p.lo) : betweenResidual(res.between[kind], p);
+}
+
 /**
- * A recorded cycle's own departure (recorded ÷ the model's answer there) counts in full where the replayed cycle is that cycle
- * in the conditions it was fitted in: a goal of the same kind, and a model answer (`model`: trigger growth or mark allocation)
- * within a factor of SAME_CONDITIONS of the one the departure was measured against (the recording's first cycle, the runtime's
- * start-up, excepted: its trigger's departure is carried whatever the goal). Otherwise, and between cycles, the paced neighbours',
- * at most a factor of 4 either way. A ratio to a model answer at its floor does not carry: a cycle the limit left almost no room
+ * Whether a replayed cycle reads recorded cycle `p.lo`'s own departure (recorded ÷ the model's answer there) in full: where it is
+ * that cycle in the conditions it was fitted in, a goal of the same kind and a model answer (`model`: trigger growth or mark
+ * allocation) within a factor of SAME_CONDITIONS of the one the departure was measured against (the recording's first cycle, the
+ * runtime's start-up, excepted: its trigger's departure is carried whatever the goal). Otherwise, and between cycles, it reads the
+ * paced neighbours', at most a factor of 4 either way. A ratio to a model answer at its floor does not carry: a cycle the limit left almost no room
  * allocated 192 × the smallest runway the model gives such a mark (default-p1/steady-hardlimit's third cycle), and carried in
  * full to the same cycle replayed where a goal leaves room (GOGC=100 without the limit, or a limit of 50–80 MiB instead of 47),
  * that mark allocated 0.4–3.6 GiB.
  */
-function residual(res: Residuals, kind: 'trigger' | 'during', p: TrackPosition, goalBy: 'gogc' | 'limit', model: number): number {
-  return readsOwn(res, kind, p, goalBy, model) ? ownDeparture(res[kind], p.lo) : betweenResidual(res.between[kind], p);
-}
-
-/** Whether a replayed cycle reads recorded cycle `p.lo`'s own departure (residual). */
 function readsOwn(res: Residuals, kind: 'trigger' | 'during', p: TrackPosition, goalBy: 'gogc' | 'limit', model: number): boolean {
   if (!p.exact || res.goalBy[p.lo] !== goalBy) return false;
   const fitted = kind === 'trigger' ? res.modelGrowth[p.lo] : res.modelDuring[p.lo];
