@@ -213,10 +213,9 @@ function limiterSection(rows: PredictionRow[]): string[] {
   if (rows.length === 0) return ['## Limits below the live heap: the GC CPU limiter', '', 'Not measured: no `limiter` set in tests/.tmp/gc-corpus (`node scripts/gc-validation.mjs` makes it).', ''];
   const engaged = rows.filter((r) => r.cpuSplit.limiterReal);
   const both = engaged.filter((r) => r.cpuSplit.limiterModel);
-  const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] ?? NaN;
   const part = (title: string, rs: PredictionRow[]): string =>
-    `${title}: ${rs.length} runs, median |error| ${(med(rs.map((r) => Math.abs(r.error.gcCount))) * 100).toFixed(0)} % count, ` +
-    `${(med(rs.map((r) => Math.abs(r.error.peakHeap))) * 100).toFixed(0)} % peak, ${med(rs.map((r) => Math.abs(r.error.gcCpuPp))).toFixed(1)} pp GC CPU; ` +
+    `${title}: ${rs.length} runs, median |error| ${(median(rs.map((r) => Math.abs(r.error.gcCount))) * 100).toFixed(0)} % count, ` +
+    `${(median(rs.map((r) => Math.abs(r.error.peakHeap))) * 100).toFixed(0)} % peak, ${median(rs.map((r) => Math.abs(r.error.gcCpuPp))).toFixed(1)} pp GC CPU; ` +
     `ranges hold ${rs.filter((r) => r.inRange.gcCount).length} / ${rs.filter((r) => r.inRange.peakHeap).length} / ${rs.filter((r) => r.inRange.gcCpu).length} of them.`;
   return [
     '## Limits below the live heap: the GC CPU limiter',
