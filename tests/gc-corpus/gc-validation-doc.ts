@@ -577,7 +577,7 @@ function readBackLines(back: ReturnType<typeof gogcReadBack>): string[] {
   const list = back.misread.map((r) => `${r.name} (GOGC=${r.set}: ${r.source === 'inferred' ? `read as ${r.read}` : `too few cycles to read it from, taken as ${r.read} and labelled ${r.source}`})`).join(', ');
   return [
     'Without its settings a recording replays at the GOGC read back from its goals (`recorded.ts` `inferGogc`: gctrace prints the goal',
-    'and what it came from in whole MiB, so each cycle allows a range; the roundest value all ranges hold). Of the corpus\'s',
+    'and what it came from in whole MiB, so each cycle allows a range; the roundest value all ranges hold; one paced cycle is enough over 32 MiB of marked heap, stacks and globals, when its range holds a single multiple of 50). Of the corpus\'s',
     `${back.runs} runs without a memory limit, ${back.runs - back.misread.length} read back their own GOGC${list ? `; not: ${list}` : ''}.`,
   ];
 }

@@ -35,6 +35,11 @@ function gctraceAt(gogc: number, seed: number, cycles: number, live: [number, nu
   return lines.join('\n') + '\n';
 }
 
+// The corpus's default-p2/steady-gogc800 (Go 1.26, 2 Ps), whole.
+const STEADY_GOGC800 = `gc 1 @0.018s 11%: 0.047+18+0.079 ms clock, 0.094+7.1/1.5/0+0.15 ms cpu, 31->57->41 MB, 33 MB goal, 0 MB stacks, 4 MB globals, 2 P
+gc 2 @0.165s 4%: 0.035+16+0.064 ms clock, 0.070+2.4/3.8/0+0.12 ms cpu, 345->372->42 MB, 406 MB goal, 0 MB stacks, 4 MB globals, 2 P
+`;
+
 const inferredAt = (gogc: number, seed: number, cycles: number, live: [number, number]): number | null =>
   inferGogc(mainProcess(parseGctrace(gctraceAt(gogc, seed, cycles, live))));
 
@@ -69,9 +74,22 @@ describe('GOGC read from the goals of MiB-truncated gctrace lines', () => {
     }
   });
 
-  test('two paced cycles over 8 MiB are enough; one, or heaps under 8 MiB, say nothing', () => {
+  test('two paced cycles over 8 MiB are enough; one under 32 MiB, or heaps under 8 MiB, say nothing', () => {
     for (let seed = 1; seed <= 40; seed++) expect([seed, inferredAt(800, seed, 3, [12, 40])]).toEqual([seed, 800]);
     expect(inferredAt(100, 1, 2, [12, 20])).toBeNull();
     expect(inferredAt(100, 1, 30, [1, 3])).toBeNull();
+  });
+
+  // A short run at GOGC 800 may have a single paced cycle (the corpus's default-p2/steady-gogc800:
+  // 41 MiB marked, 4 MiB globals, a 406 MiB goal). Over 32 MiB of roots its interval holds one
+  // multiple of 50 at most; where it holds none (an unround setting) or the heap is smaller, nothing is read.
+  test('one paced cycle over 32 MiB reads a multiple of 50, and only that', () => {
+    for (const gogc of [50, 100, 200, 400, 800]) {
+      for (let seed = 1; seed <= 40; seed++) expect([gogc, seed, inferredAt(gogc, seed, 2, [36, 90])]).toEqual([gogc, seed, gogc]);
+    }
+    expect(inferGogc(mainProcess(parseGctrace(STEADY_GOGC800)))).toBe(800);
+    const unround = [...Array(40).keys()].map((seed) => inferredAt(130, seed + 1, 2, [36, 90]));
+    expect(unround.filter((g) => g !== null)).toEqual([]);
+    expect(inferredAt(800, 1, 2, [12, 20])).toBeNull();
   });
 });

@@ -80,6 +80,7 @@ export function inferGogc(cycles: GcCycle[]): number | null {
   // A figure that is a whole number of MiB may be a truncated one: it can sit up to a MiB higher.
   // (With gcpacertrace only the heap at trigger and at mark end become exact; a trace's are all.)
   const slack = (bytes: number | null): number => (bytes !== null && bytes % MiB === 0 ? MiB : 0);
+  let bigRoots = false;
   for (let i = 1; i < cycles.length; i++) {
     const c = cycles[i];
     if (c.forced || c.goalBytes === null) continue;
@@ -87,6 +88,7 @@ export function inferGogc(cycles: GcCycle[]): number | null {
     const roots = m + (cycles[i - 1].stacksBytes ?? 0) + (c.globalsBytes ?? 0);
     // MiB truncation: only heaps of a few MiB and more say anything.
     if (roots < 8 * MiB) continue;
+    bigRoots = roots >= ONE_CYCLE_ROOTS;
     const mSlack = slack(m);
     const rootSlack = mSlack + slack(cycles[i - 1].stacksBytes) + slack(c.globalsBytes);
     printed.push(((c.goalBytes - m) / roots) * 100);
@@ -95,6 +97,9 @@ export function inferGogc(cycles: GcCycle[]): number | null {
     highs.push(((c.goalBytes + slack(c.goalBytes) - m) / roots) * 100 * (1 + 1e-9));
   }
   // Two cycles are enough when they agree (a run at GOGC 800 may have no more over a few MiB).
+  // One is enough only over a big heap, where truncation leaves an interval narrow enough to hold
+  // a single multiple of 50 (a short run at GOGC 800 has one paced cycle: 41 MiB marked, 406 goal).
+  if (printed.length === 1) return bigRoots ? singleRound(lows[0], highs[0]) : null;
   if (printed.length < 2) return null;
   const med = median(printed);
   const spread = median(printed.map((r) => Math.abs(r - med)));
@@ -116,6 +121,15 @@ export function inferGogc(cycles: GcCycle[]): number | null {
     if (!best || tier < best.tier || (tier === best.tier && Math.abs(v - estimate) < Math.abs(best.v - estimate))) best = { v, tier };
   }
   return best!.v;
+}
+
+/** Roots (marked + stacks + globals) over which one paced cycle's goal may say GOGC. */
+const ONE_CYCLE_ROOTS = 32 * MiB;
+
+/** The one multiple of 50 within [low, high], or null if there are none or several. */
+function singleRound(low: number, high: number): number | null {
+  const first = Math.ceil(low / 50) * 50;
+  return first > 0 && first <= high && first + 50 > high ? first : null;
 }
 
 /** 0 for GOGC's default 100, then multiples of 100, 50, 25, 10 and 5. */
