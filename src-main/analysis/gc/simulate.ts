@@ -176,11 +176,11 @@ export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTR
     const ownTrigger = res !== null && readsOwn(res, 'trigger', d, goalKind, modelGrowth);
     let growth = res && Number.isFinite(modelGrowth) ? modelGrowth * residual(res, 'trigger', d, ownTrigger) : modelGrowth;
     // A departure carried from elsewhere in the recording never starts a cycle below the lowest trigger the runtime allows
-    // (the heap at a cycle's start is at least its trigger; a recorded cycle read exactly keeps its own start). Where a
+    // (the heap at a cycle's start is at least its trigger; a cycle that reads its recorded cycle's own departure keeps its own start). Where a
     // setting's trigger sits at that bound (GOGC 200 and up: 0.70–0.71 of the way to the goal in the corpus's runs), a
     // departure below 1 carried from the baseline's runway-paced triggers would otherwise start the mark early, hand it
     // more room to allocate into, and lift the goals after it.
-    if (res && !d.exact && Number.isFinite(growth) && Number.isFinite(goal)) growth = Math.max(growth, lowestTrigger(goal, marked) - marked);
+    if (res && !ownTrigger && Number.isFinite(growth) && Number.isFinite(goal)) growth = Math.max(growth, lowestTrigger(goal, marked) - marked);
     // Nor past the highest trigger the runtime sets, unless it is the recorded cycle's own: a departure above 1 from a paced
     // neighbour (a burst of allocation started that cycle late) scaled the first cycle of a GOGC=off + limit replay, whose
     // growth runs up to the limit's goal, to 2.8 × that goal (tests/unit/gc-goal-kind.test.ts).
