@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { formatValue } from '../../src-main/analysis/units';
+import { decodeFrame } from '../../src-main/api/wire';
 import { HAVE_CHROMIUM, launchChromium, openServedPage, tableCells } from '../helpers/chromium';
 import { repoPath, tempDir } from '../helpers/paths';
 import { gpwJson, pprofHeader, pprofTop } from '../helpers/run';
@@ -270,5 +271,39 @@ describe.skipIf(!HAVE_CHROMIUM)(`the analysis views in Chromium via gpw serve${H
     expect(decodeURIComponent(new URL(page.url()).hash)).toContain('showFrom=^main\\.cpuProfile$');
     await shot(page, '10-show-from');
     expect(errors).toEqual([]);
+  });
+
+  // The view's requests are counted: its flame graph answered first does not hide that its table is
+  // still on the way (one flag, cleared by whichever answer came first, once showed neither "loading…"
+  // nor the table). The page's own WebSocket is routed through the test, which holds the table's answers back.
+  it('says "loading…" while the top table is on its way, after the flame graph came', async () => {
+    const held = await context!.newPage();
+    const tops = new Set<number>();
+    await held.routeWebSocket(/\/api\?token=/, (ws) => {
+      const server = ws.connectToServer();
+      const idOf = (m: string | Buffer): { id?: number; method?: string } => (typeof m === 'string' ? {} : (decodeFrame(m) as { id?: number; method?: string }));
+      ws.onMessage((m) => {
+        const msg = idOf(m);
+        if (msg.method === 'topTable' && msg.id !== undefined) tops.add(msg.id);
+        server.send(m);
+      });
+      server.onMessage((m) => {
+        const { id } = idOf(m);
+        if (id !== undefined && tops.has(id)) setTimeout(() => ws.send(m), 1500);
+        else ws.send(m);
+      });
+    });
+    try {
+      await held.goto(server!.url);
+      await held.getByTestId('artifact').filter({ hasText: 'cpu-a.pb.gz' }).first().click();
+      await held.getByTestId('flame-canvas').waitFor({ timeout: STEP_MS });
+      expect(tops.size).toBeGreaterThan(0);
+      expect(await held.getByTestId('top-table').count()).toBe(0);
+      expect(await held.getByText('loading…').count()).toBe(1);
+      await held.getByTestId('top-table').waitFor({ timeout: STEP_MS });
+      await expect.poll(() => held.getByText('loading…').count(), { timeout: STEP_MS }).toBe(0);
+    } finally {
+      await held.close();
+    }
   });
 });
