@@ -7,6 +7,7 @@
 // largest overrun of a goal (a burst caught mid-cycle).
 
 import type { Baseline } from './baseline.js';
+import { memoryLimitGoal } from './pacer.js';
 import { PHASE_SPREAD, simulatePhases } from './phases.js';
 import type { GcSettings, SimResult } from './simulate.js';
 
@@ -22,7 +23,8 @@ import type { GcSettings, SimResult } from './simulate.js';
  * development shapes' error beyond the spread covered 78 % of the held-out peaks (docs/gc-validation.md;
  * the spread was added after the held-out coverage had been seen). The rates are |ln| errors, so
  * count and peak widen by exp(rate × distance). GOGC distance is |ln(GOGC / recorded GOGC)|, GOGC=off counts as
- * 800; a memory limit adds `limit` whatever its value (how hard it binds depends on the non-heap memory, an estimate).
+ * 800; a memory limit adds `limit` whatever its value (how hard it binds depends on the non-heap memory, an estimate),
+ * unless the recording ran without one and no replay comes near it (outOfReach).
  * GC CPU: percentage points plus a share of the predicted value per unit of distance (from the
  * earlier quiet validation runs; the corpus's runs of today shared the CPU and do not say).
  * Update them with the report (scripts/gc-validation.mjs prints the fitted values).
@@ -87,8 +89,10 @@ export function predictionBands(b: Baseline, s: GcSettings, central: SimResult, 
   ];
   const limited = Number.isFinite(s.memLimitBytes);
   if (limited) {
-    variants.push(simulatePhases(b, { ...s, nonHeapBytes: s.nonHeapBytes * 0.7 }), simulatePhases(b, { ...s, nonHeapBytes: s.nonHeapBytes * 1.3 }));
+    variants.push(simulatePhases(b, { ...s, nonHeapBytes: s.nonHeapBytes * 0.7 }), simulatePhases(b, { ...s, nonHeapBytes: s.nonHeapBytes * (1 + NON_HEAP_SPREAD) }));
   }
+  // A limit the recording ran without that no replay comes near is no distance: the figures are GOGC's alone.
+  if (d.limit > 0 && recorded.memLimitBytes === null && limited && outOfReach(s, b.goMinor, [central, ...variants], (1 + Math.expm1(VALIDATION_ERROR.gogc.peakHeap * d.gogc)) * goalOverrun(b))) d.limit = 0;
   // Relative error: per unit of GOGC distance, plus the limit's share when a limit is set or changed.
   const g = VALIDATION_ERROR.gogc;
   const l = VALIDATION_ERROR.limit;
@@ -116,9 +120,24 @@ export function predictionBands(b: Baseline, s: GcSettings, central: SimResult, 
       `the corpus's 90th-percentile error for such a distance (±${pct(rel('gcCount'))} GC count, ±${pct(rel('peakHeap'))} peak heap, ` +
       `±${(rel('gcCpuPoints') * 100).toFixed(1)} pp + ${pct(rel('gcCpuShare'))} GC CPU) around the spread of the replays: ` +
       `cycles falling up to ${pct(PHASE_SPREAD)} of a cycle's growth earlier or later, mark cost ±15 %, cons/mark at its quartiles` +
-      `${limited ? ', non-heap memory ±30 %' : ''}` +
+      `${limited && d.limit > 0 ? `, non-heap memory ±${pct(NON_HEAP_SPREAD)}` : ''}` +
       (goalOverrun(b) > 1.005 ? `; the peak may be ${pct(goalOverrun(b) - 1)} higher, as far as a recorded cycle ran past its goal` : ''),
   };
+}
+
+/** How far the non-heap memory, an estimate, is moved either way for the range. */
+const NON_HEAP_SPREAD = 0.3;
+
+/**
+ * Whether a memory limit stays out of reach of every replay (`results`): none of their cycles took
+ * the limit's goal, and their highest heap, raised as far as the peak's range goes (`raise`: its
+ * error and the recording's goal overrun), stays under the goal the limit would set with the
+ * non-heap memory at its upper variant. A limit far above the heap (10 GiB over a 60 MiB program)
+ * then leaves the range as GOGC alone has it.
+ */
+function outOfReach(s: GcSettings, goMinor: number, results: SimResult[], raise: number): boolean {
+  const room = memoryLimitGoal(s.memLimitBytes, s.nonHeapBytes * (1 + NON_HEAP_SPREAD), 0, goMinor);
+  return results.every((r) => r.cycles.every((c) => c.goalBy !== 'limit') && Math.max(r.peakHeapBytes, r.phaseSpread?.peakHeapBytes.high ?? 0) * raise < room);
 }
 
 const pct = (x: number): string => `${Math.round(x * 100)} %`;

@@ -356,6 +356,7 @@ function isContinuous(sim: SimResult): boolean {
 function whatIfWarnings(sim: SimResult, s: GcSettings): string[] {
   const w: string[] = [];
   if (sim.unbounded) w.push('GOGC=off without a memory limit: only forced collections run, and the heap grows with everything the program allocates between them');
+  else if (sim.gcCount === 0 && Number.isFinite(s.memLimitBytes)) w.push(`the heap never reaches the memory limit's goal over the recording: no cycle runs, and the heap holds everything the program allocates`);
   if (isContinuous(sim)) {
     w.push(
       `the memory limit leaves (almost) no room above the live heap: in ${sim.pinnedCycles} cycles the goal is pinned at the live heap` +

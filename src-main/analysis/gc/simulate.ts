@@ -349,7 +349,10 @@ export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTR
   // whose last trigger falls just past the end would otherwise read as a lower peak than one a little lower whose last cycle
   // fits in (the trade-off curve fell from GOGC 560 to 800 in 24 of the development shapes' 156 sweeps). A replay in step
   // with the recording to its end is the recording, whose peak is its cycles' (gctrace does not show its end).
-  if (!fit && !inStep && b.endA > a) peak = Math.max(peak, marked + (b.endA - a));
+  // (In step to its end, that is: every recorded cycle replayed. One whose first cycle already falls past the end, GOGC=off
+  // under a limit the heap never reaches, holds everything the program allocates: it read as a peak of 0 B.)
+  const endedInStep = inStep && cycles.length === t.startA.length;
+  if (!fit && !endedInStep && b.endA > a) peak = Math.max(peak, marked + (b.endA - a));
   const totalMut = mutSoFar + mutatorBetween(a, Math.max(b.endA, a), lastSwept);
   const durationSec = (totalMut + gcCpuTotal) / procs / 1000;
   const starts = cycles.map((c) => c.atSec);
