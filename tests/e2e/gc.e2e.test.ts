@@ -152,6 +152,12 @@ describe.skipIf(!HAVE_CHROMIUM)('the GC view in Chromium via gpw serve', () => {
 
   it('GOGC off with a tight memory limit warns of continuous GC; the trade-off picks a setting for a budget', async () => {
     await page.getByTestId('gogc-off').check();
+    // Without a limit: no paced cycle, and the heap holds everything the run allocates (this read 0 B).
+    const off = await gpwJson<{ predicted: { peakHeapBytes: number } }>(':memory:', 'gc', logFile, '--what-if', '--gogc', 'off');
+    expect(off.predicted.peakHeapBytes).toBeGreaterThan(100 * 2 ** 20);
+    await expect.poll(async () => predicted(page, 'fig-peak'), { timeout: STEP_MS }).toBe(formatByteSize(off.predicted.peakHeapBytes));
+    await expect.poll(async () => (await page.getByTestId('gc-whatif-warning').allInnerTexts()).join('\n'), { timeout: STEP_MS }).toMatch(/only forced collections run/);
+    await page.screenshot({ path: join(SHOTS, 'gc-3c-gogc-off.png') });
     await page.getByTestId('memlimit-on').check();
     // A limit well below the run's peak live heap (60 % of it) leaves no room for long stretches.
     const summary = await gpwJson<{ recorded: { peakLiveBytes: number } }>(':memory:', 'gc', logFile, '--summary');
