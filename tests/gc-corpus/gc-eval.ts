@@ -93,6 +93,8 @@ test.skipIf(process.env.GC_EVAL_SPREAD === '1' || process.env.GC_EVAL_SCAN === '
   const back = gogcReadBack(dir, pick);
   const misread = back.misread.map((r) => `${r.name} ${r.set}→${r.read} (${r.source})`).join(', ');
   out.push(`GOGC read back from the goals: ${back.runs - back.misread.length}/${back.runs} runs without a limit${misread ? ` (${misread})` : ''}`);
+  const traceMisread = back.traces.misread.map((r) => `${r.name} ${r.set}→${r.read} (${r.source})`).join(', ');
+  out.push(`  from their traces: ${back.traces.runs - back.traces.misread.length}/${back.traces.runs}${traceMisread ? ` (${traceMisread})` : ''}`);
   if (process.env.GC_EVAL_CURVE === '1') {
     type P = { gogc: number; peakHeapBytes: number; gcCpuFraction: number };
     const worse = (a: P, b: P): boolean => b.peakHeapBytes < a.peakHeapBytes * 0.98 || b.gcCpuFraction > a.gcCpuFraction + 0.005;

@@ -574,11 +574,17 @@ function repeatMade(): string {
 
 /** The recorded GOGC read back from the goals, for the self-replay section. */
 function readBackLines(back: ReturnType<typeof gogcReadBack>): string[] {
-  const list = back.misread.map((r) => `${r.name} (GOGC=${r.set}: ${r.source === 'inferred' ? `read as ${r.read}` : `too few cycles to read it from, taken as ${r.read} and labelled ${r.source}`})`).join(', ');
+  const misreadAs = (r: ReturnType<typeof gogcReadBack>['misread'][number]): string =>
+    `${r.name} (GOGC=${r.set}: ${r.source === 'inferred' ? `read as ${r.read}` : `too few cycles to read it from, taken as ${r.read} and labelled ${r.source}`})`;
+  const list = back.misread.map(misreadAs).join(', ');
+  const traceList = back.traces.misread.map(misreadAs).join(', ');
   return [
     'Without its settings a recording replays at the GOGC read back from its goals (`recorded.ts` `inferGogc`: gctrace prints the goal',
     'and what it came from in whole MiB, so each cycle allows a range; the roundest value all ranges hold; one paced cycle is enough over 32 MiB of marked heap, stacks and globals, when its range holds a single multiple of 50). Of the corpus\'s',
     `${back.runs} runs without a memory limit, ${back.runs - back.misread.length} read back their own GOGC${list ? `; not: ${list}` : ''}.`,
+    `An execution trace carries no stacks or globals: its GOGC is the slope of the goal less the marked heap over the marked heap`,
+    `(\`from-trace.ts\` \`gogcFromGoals\`, the roots adding a constant), then its roots are read back from its goals. Of those runs' ${back.traces.runs} traces,`,
+    `${back.traces.runs - back.traces.misread.length} read back their own GOGC${traceList ? `; not: ${traceList}` : ''} (9 read 95–120 while a cycle the program ran after turning GOGC off at its exit, whose goal a trace gives as 0, stood among the points, until stop 32).`,
   ];
 }
 

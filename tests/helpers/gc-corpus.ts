@@ -155,20 +155,37 @@ export function baselineModel(groupDir: string, meta: Pick<CorpusMeta, 'baseline
   return buildGcModel(parseGctrace(readFileSync(join(groupDir, `${meta.baseline}.log`), 'utf8')), { recorded: { gogc: 100, memLimitBytes: null } });
 }
 
+interface ReadBack {
+  runs: number;
+  misread: { name: string; set: number; read: number; source: string }[];
+}
+
 /**
  * GOGC read back from the goals (recorded.ts inferGogc, as a user who does not state it gets) for
- * every run without a memory limit that `pick` keeps: the runs whose reading differs from their setting.
+ * every run without a memory limit that `pick` keeps: the runs whose reading differs from their
+ * setting; and the same for the runs' execution traces, which carry no stacks or globals
+ * (from-trace.ts gogcFromGoals).
  */
-export function gogcReadBack(dir: string | string[], pick: (meta: CorpusMeta) => boolean): { runs: number; misread: { name: string; set: number; read: number; source: string }[] } {
-  const rows = readCorpus(dir).flatMap((g) =>
-    [...g.runs]
-      .filter(([, m]) => pick(m) && settingsOfEnv(m.env).memLimitBytes === null && settingsOfEnv(m.env).gogc > 0)
-      .map(([name, m]) => {
-        const read = buildGcModel(parseGctrace(readFileSync(join(g.dir, `${name}.log`), 'utf8'))).recordedSettings;
-        return { name: `${g.group}/${name}`, set: settingsOfEnv(m.env).gogc, read: read.gogc, source: read.source };
-      }),
+export function gogcReadBack(dir: string | string[], pick: (meta: CorpusMeta) => boolean): ReadBack & { traces: ReadBack } {
+  const rows = (file: (dir: string, name: string) => string | null, read: (path: string) => GcModel) =>
+    readCorpus(dir).flatMap((g) =>
+      [...g.runs]
+        .filter(([name, m]) => pick(m) && settingsOfEnv(m.env).memLimitBytes === null && settingsOfEnv(m.env).gogc > 0 && file(g.dir, name) !== null)
+        .map(([name, m]) => {
+          const got = read(file(g.dir, name)!).recordedSettings;
+          return { name: `${g.group}/${name}`, set: settingsOfEnv(m.env).gogc, read: got.gogc, source: got.source };
+        }),
+    );
+  const summary = (r: ReadBack['misread']): ReadBack => ({ runs: r.length, misread: r.filter((x) => x.read !== x.set || x.source !== 'inferred') });
+  const logs = rows(
+    (d, name) => join(d, `${name}.log`),
+    (path) => buildGcModel(parseGctrace(readFileSync(path, 'utf8'))),
   );
-  return { runs: rows.length, misread: rows.filter((r) => r.read !== r.set || r.source !== 'inferred') };
+  const traces = rows(
+    (d, name) => (existsSync(join(d, `${name}.trace`)) ? join(d, `${name}.trace`) : null),
+    (path) => buildGcModel(gcLogFromTrace(parseGoTrace(readFileSync(path))), { input: 'trace' }),
+  );
+  return { ...summary(logs), traces: summary(traces) };
 }
 
 /**

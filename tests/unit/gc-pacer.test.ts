@@ -129,6 +129,14 @@ describe('stacks and globals of a trace, from its goals', () => {
     expect(gogcFromGoals(flat)).toBeNull();
     expect(gogcFromGoals(marked.map((_, i) => ({ ...cycle(i, 100), stacksBytes: stacks[i], globalsBytes: 4 * MiB })))).toBeNull();
   });
+  test('GOGC unknown: a last cycle whose goal a trace gives as 0 (the program turned GOGC off at its exit) is left out', () => {
+    for (const gogc of [50, 100, 300]) {
+      const cycles = marked.map((_, i) => ({ ...cycle(i, gogc), goalBytes: i === 0 ? 4 * MiB : gogcGoal(gogc, marked[i - 1], 6 * MiB, 4 * MiB) }));
+      cycles.push({ ...cycle(7, gogc), n: 9, heapLiveBytes: 3 * MiB, goalBytes: 0 });
+      // (With it, the points were off the line: no slope, and the GOGC was read from the goals without their roots, 15–20 high.)
+      expect(gogcFromGoals(cycles)).toBe(gogc);
+    }
+  });
   test('a gctrace with stacks and globals, an unknown GOGC or too few goals: unchanged', () => {
     const withRoots = marked.map((_, i) => ({ ...cycle(i, 100), stacksBytes: stacks[i], globalsBytes: 4 * MiB }));
     expect(withRootsFromGoals(withRoots, 100)).toBe(withRoots);

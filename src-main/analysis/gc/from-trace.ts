@@ -367,7 +367,9 @@ export function gogcFromGoals(cycles: GcCycle[]): number | null {
   for (let k = 1; k < cycles.length; k++) {
     const goal = cycles[k].goalBytes;
     const m = cycles[k - 1].heapLiveBytes;
-    if (cycles[k].forced || goal === null || !Number.isFinite(goal) || m < HEAP_MINIMUM) continue;
+    // (A goal at or under the marked heap says nothing of GOGC: pinned by a limit, or none, as the 0 a trace gives the cycle
+    // a program's exit runs after SetGCPercent(-1), which took the slope of a steady program's 22 cycles from 1 to nothing.)
+    if (cycles[k].forced || goal === null || !Number.isFinite(goal) || goal <= m || m < HEAP_MINIMUM) continue;
     xs.push(m);
     ys.push(goal - m);
   }
