@@ -9,6 +9,7 @@ import { DEFAULT_SWEEP_MS_PER_BYTE } from '../../src-main/analysis/gc/baseline';
 import { VALIDATION_ERROR } from '../../src-main/analysis/gc/error-bands';
 import { gcLogFromTrace } from '../../src-main/analysis/gc/from-trace';
 import { median } from '../../src-main/analysis/gc/piecewise';
+import { ROOTLESS_ROOTS_SHARE } from '../../src-main/analysis/gc/recorded';
 import { parseGoTrace } from '../../src-main/formats/gotrace/parse-trace';
 import { buildGcModel, gcTradeoff, TRADEOFF_GOGC } from '../../src-main/analysis/gc/gc-analysis';
 import { PHASE_SPREAD, PHASES } from '../../src-main/analysis/gc/phases';
@@ -578,6 +579,7 @@ function readBackLines(back: ReturnType<typeof gogcReadBack>): string[] {
     `${r.name} (GOGC=${r.set}: ${r.source === 'inferred' ? `read as ${r.read}` : `too few cycles to read it from, taken as ${r.read} and labelled ${r.source}`})`;
   const list = back.misread.map(misreadAs).join(', ');
   const traceList = back.traces.misread.map(misreadAs).join(', ');
+  const middleList = back.middles.misread.map((r) => `${r.name} (GOGC=${r.set}: read as ${r.read}, ${r.source})`).join(', ');
   return [
     'Without its settings a recording replays at the GOGC read back from its goals (`recorded.ts` `inferGogc`: gctrace prints the goal',
     'and what it came from in whole MiB, so each cycle allows a range; the roundest value all ranges hold; one paced cycle is enough over 32 MiB of marked heap, stacks and globals, when its range holds a single multiple of 50). Of the corpus\'s',
@@ -585,6 +587,10 @@ function readBackLines(back: ReturnType<typeof gogcReadBack>): string[] {
     `An execution trace carries no stacks or globals: its GOGC is the slope of the goal less the marked heap over the marked heap`,
     `(\`from-trace.ts\` \`gogcFromGoals\`, the roots adding a constant), then its roots are read back from its goals. Of those runs' ${back.traces.runs} traces,`,
     `${back.traces.runs - back.traces.misread.length} read back their own GOGC${traceList ? `; not: ${traceList}` : ''} (9 read 95–120 while a cycle the program ran after turning GOGC off at its exit, whose goal a trace gives as 0, stood among the points, until stop 32).`,
+    `A trace taken in the middle of a steady run has no start-up, whose small marked heaps tell the roots apart from GOGC, and its marked heap may vary too little`,
+    `for a slope: its goals read alone are then the most GOGC can be, and the roundest value down to roots of ${Math.round(ROOTLESS_ROOTS_SHARE * 100)} % of the marked heap is taken`,
+    `and labelled as read without the roots (\`recorded.ts\` \`gogcUnderRootless\`). Of the same traces cut to their last two thirds of cycles,`,
+    `${back.middles.runs - back.middles.misread.length} read back their own GOGC (21 before stop 32, when the goals read alone were taken: 110–120 at GOGC 100)${middleList ? `; not: ${middleList}` : ''}.`,
   ];
 }
 

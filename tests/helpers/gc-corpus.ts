@@ -166,7 +166,7 @@ interface ReadBack {
  * setting; and the same for the runs' execution traces, which carry no stacks or globals
  * (from-trace.ts gogcFromGoals).
  */
-export function gogcReadBack(dir: string | string[], pick: (meta: CorpusMeta) => boolean): ReadBack & { traces: ReadBack } {
+export function gogcReadBack(dir: string | string[], pick: (meta: CorpusMeta) => boolean): ReadBack & { traces: ReadBack; middles: ReadBack } {
   const rows = (file: (dir: string, name: string) => string | null, read: (path: string) => GcModel) =>
     readCorpus(dir).flatMap((g) =>
       [...g.runs]
@@ -181,11 +181,15 @@ export function gogcReadBack(dir: string | string[], pick: (meta: CorpusMeta) =>
     (d, name) => join(d, `${name}.log`),
     (path) => buildGcModel(parseGctrace(readFileSync(path, 'utf8'))),
   );
-  const traces = rows(
-    (d, name) => (existsSync(join(d, `${name}.trace`)) ? join(d, `${name}.trace`) : null),
-    (path) => buildGcModel(gcLogFromTrace(parseGoTrace(readFileSync(path))), { input: 'trace' }),
-  );
-  return { ...summary(logs), traces: summary(traces) };
+  const traceOf = (d: string, name: string): string | null => (existsSync(join(d, `${name}.trace`)) ? join(d, `${name}.trace`) : null);
+  const traces = rows(traceOf, (path) => buildGcModel(gcLogFromTrace(parseGoTrace(readFileSync(path))), { input: 'trace' }));
+  // A trace taken in the middle of the run: its last two thirds of cycles (no start-up, whose small marked heaps tell the roots apart).
+  const middles = rows(traceOf, (path) => {
+    const log = gcLogFromTrace(parseGoTrace(readFileSync(path)));
+    return buildGcModel({ ...log, cycles: log.cycles.slice(Math.floor(log.cycles.length / 3)).map((c, i) => ({ ...c, n: i + 1 })) }, { input: 'trace' });
+  });
+  const read = (r: ReadBack['misread']): ReadBack => ({ runs: r.length, misread: r.filter((x) => x.read !== x.set) });
+  return { ...summary(logs), traces: summary(traces), middles: read(middles) };
 }
 
 /**

@@ -129,6 +129,20 @@ describe('stacks and globals of a trace, from its goals', () => {
     expect(gogcFromGoals(flat)).toBeNull();
     expect(gogcFromGoals(marked.map((_, i) => ({ ...cycle(i, 100), stacksBytes: stacks[i], globalsBytes: 4 * MiB })))).toBeNull();
   });
+  test('GOGC unknown: a start-up cycle under the heap minimum tells the roots apart when the heap is steady after it, unless its goal was the minimum', () => {
+    const steady = [3, 28, 29, 28.5, 28, 28.2, 28.4, 28.1].map((x) => x * MiB);
+    for (const gogc of [50, 100, 200]) {
+      const cycles = steady.map((m, i) => ({
+        ...cycle(i, gogc),
+        heapLiveBytes: m,
+        goalBytes: i === 0 ? 4 * MiB : Math.max(gogcGoal(gogc, steady[i - 1], MiB, 4 * MiB), (4 * MiB * gogc) / 100),
+      }));
+      expect([gogc, gogcFromGoals(cycles)]).toEqual([gogc, gogc]);
+      // Its goal set by the heap minimum instead (tiny roots): no slope from it.
+      const minimum = cycles.map((c, i) => (i === 1 ? { ...c, goalBytes: (4 * MiB * gogc) / 100 } : c));
+      expect([gogc, gogcFromGoals(minimum)]).toEqual([gogc, null]);
+    }
+  });
   test('GOGC unknown: a last cycle whose goal a trace gives as 0 (the program turned GOGC off at its exit) is left out', () => {
     for (const gogc of [50, 100, 300]) {
       const cycles = marked.map((_, i) => ({ ...cycle(i, gogc), goalBytes: i === 0 ? 4 * MiB : gogcGoal(gogc, marked[i - 1], 6 * MiB, 4 * MiB) }));

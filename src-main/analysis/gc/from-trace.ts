@@ -359,34 +359,56 @@ export function withRootsFromGoals(cycles: GcCycle[], gogc: number): GcCycle[] {
  * line through the paced cycles, rounded to 5. Null when the marked heap varies too little (under
  * 1.5× between cycles) for a slope, or the points do not lie on a line (a memory limit, GOGC off,
  * stacks that change a lot between cycles). Stacks that grow with the heap steepen the slope.
+ * Cycles after a marked heap under the heap minimum (4 MiB) may have had the minimum for a goal;
+ * they count only where the others vary too little alone, and then only those on the line through
+ * all, with a goal well above the minimum: a program's start-up, whose first marked heap of a few
+ * MiB is what tells its roots apart from GOGC when its heap is steady after it.
  */
 export function gogcFromGoals(cycles: GcCycle[]): number | null {
   if (cycles.some((c) => c.stacksBytes !== null || c.globalsBytes !== null)) return null;
-  const xs: number[] = [];
-  const ys: number[] = [];
+  const big: [number, number][] = [];
+  const small: [number, number][] = [];
   for (let k = 1; k < cycles.length; k++) {
     const goal = cycles[k].goalBytes;
     const m = cycles[k - 1].heapLiveBytes;
     // (A goal at or under the marked heap says nothing of GOGC: pinned by a limit, or none, as the 0 a trace gives the cycle
     // a program's exit runs after SetGCPercent(-1), which took the slope of a steady program's 22 cycles from 1 to nothing.)
-    if (cycles[k].forced || goal === null || !Number.isFinite(goal) || goal <= m || m < HEAP_MINIMUM) continue;
-    xs.push(m);
-    ys.push(goal - m);
+    if (cycles[k].forced || goal === null || !Number.isFinite(goal) || goal <= m || m <= 0) continue;
+    (m < HEAP_MINIMUM ? small : big).push([m, goal - m]);
   }
-  if (xs.length < 5 || Math.max(...xs) < 1.5 * Math.min(...xs)) return null;
-  const n = xs.length;
-  const mx = xs.reduce((a, b) => a + b, 0) / n;
-  const my = ys.reduce((a, b) => a + b, 0) / n;
+  const alone = slopeOf(big);
+  if (alone !== undefined || big.length < 4) return alone ?? null;
+  const line = lineThrough([...big, ...small]);
+  if (!line) return null;
+  // (A goal the heap minimum set, 4 MiB × GOGC/100, says nothing of the roots: only goals well above it count.)
+  return slopeOf([...big, ...small.filter(([x, y]) => onLine(line, x, y) && x + y > 1.25 * HEAP_MINIMUM * line.slope)]) ?? null;
+}
+
+/** GOGC from the slope of points (M, goal − M): undefined where M varies too little, null where they lie on no line. */
+function slopeOf(points: [number, number][]): number | null | undefined {
+  const xs = points.map((p) => p[0]);
+  if (points.length < 5 || Math.max(...xs) < 1.5 * Math.min(...xs)) return undefined;
+  const line = lineThrough(points);
+  if (!line) return null;
+  const off = points.filter(([x, y]) => !onLine(line, x, y)).length;
+  if (off > 0.2 * points.length) return null;
+  return Math.max(5, Math.round((line.slope * 100) / 5) * 5);
+}
+
+/** The least-squares line through points; null unless it rises and meets the axis at a non-negative value (the roots). */
+function lineThrough(points: [number, number][]): { slope: number; intercept: number } | null {
+  const n = points.length;
+  const mx = points.reduce((a, p) => a + p[0], 0) / n;
+  const my = points.reduce((a, p) => a + p[1], 0) / n;
   let sxy = 0;
   let sxx = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (xs[i] - mx) * (ys[i] - my);
-    sxx += (xs[i] - mx) ** 2;
+  for (const [x, y] of points) {
+    sxy += (x - mx) * (y - my);
+    sxx += (x - mx) ** 2;
   }
   const slope = sxy / sxx;
   const intercept = my - slope * mx;
-  if (!(slope > 0) || intercept < 0) return null;
-  const off = xs.filter((x, i) => Math.abs(ys[i] - (intercept + slope * x)) > 0.05 * ys[i] + 2 ** 20).length;
-  if (off > 0.2 * n) return null;
-  return Math.max(5, Math.round((slope * 100) / 5) * 5);
+  return slope > 0 && intercept >= 0 ? { slope, intercept } : null;
 }
+
+const onLine = (line: { slope: number; intercept: number }, x: number, y: number): boolean => Math.abs(y - (line.intercept + line.slope * x)) <= 0.05 * y + 2 ** 20;

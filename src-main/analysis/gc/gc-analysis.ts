@@ -7,7 +7,7 @@ import { predictionBands, type PredictionBands } from './error-bands.js';
 import { goMinor } from './gc-units.js';
 import { gogcFromGoals, withRootsFromGoals } from './from-trace.js';
 import { estimateNonHeapBytes } from './non-heap.js';
-import { recordedSummary, type RecordedSummary } from './recorded.js';
+import { gogcUnderRootless, inferGogc, recordedSummary, ROOTLESS_ROOTS_SHARE, type RecordedSummary } from './recorded.js';
 import { gogcGoal } from './pacer.js';
 import { PHASE_SPREAD, PHASES, simulatePhases } from './phases.js';
 import { fitResiduals, type GcSettings, type SimCycle, type SimResult } from './simulate.js';
@@ -43,14 +43,16 @@ export interface RecordedSettings {
   memLimitBytes: number | null;
   /**
    * Given by the user / caller, read from the run's runtime/metrics snapshots, inferred from the
-   * recorded goals, or assumed (GOGC=100: too few cycles over a few MiB to read it from).
+   * recorded goals (`rootless`: from goals without their stacks and globals, gogcUnderRootless), or
+   * assumed (GOGC=100: too few cycles over a few MiB to read it from).
    */
-  source: 'given' | 'metrics' | 'inferred' | 'assumed';
+  source: 'given' | 'metrics' | 'inferred' | 'rootless' | 'assumed';
 }
 
 /** Where the recorded settings come from, in words (the CLI and the page: "recorded at GOGC=100 (read from its goals)"). */
 export const SETTINGS_SOURCE: Record<RecordedSettings['source'], string> = {
   inferred: 'read from its goals',
+  rootless: `read from its goals, which a trace gives without its stacks and globals and whose marked heap varies too little to tell them apart: the roundest value with roots of up to ${Math.round(ROOTLESS_ROOTS_SHARE * 100)} % of the marked heap; give the run's GOGC, or its runtime/metrics, if it was another`,
   given: 'given',
   metrics: 'from its runtime/metrics',
   assumed: 'assumed: its goals are too few to read it from',
@@ -163,7 +165,11 @@ function fitModel(log: GcLog, opts: { recorded?: { gogc: number; memLimitBytes: 
   const minor = goMinor(version) ?? 21;
   // A trace's cycles lack stacks and globals: its goals tell them, with the recorded GOGC given or
   // read from how the goals grow with the marked heap.
-  const rootsGogc = opts.recorded ? (opts.recorded.memLimitBytes === null ? opts.recorded.gogc : null) : gogcFromGoals(cycles);
+  // Where its marked heap varies too little for that (a trace taken in the middle of a steady run), the goals read alone give
+  // the most GOGC can be, and the roundest value a little under it is taken (recorded.ts gogcUnderRootless), labelled as such.
+  let rootsGogc = opts.recorded ? (opts.recorded.memLimitBytes === null ? opts.recorded.gogc : null) : gogcFromGoals(cycles);
+  const rootless = !opts.recorded && rootsGogc === null && cycles.length > 0 && cycles.every((c) => c.stacksBytes === null && c.globalsBytes === null) ? inferGogc(cycles) : null;
+  if (rootless !== null) rootsGogc = gogcUnderRootless(rootless);
   const fitted = rootsGogc !== null ? withRootsFromGoals(cycles, rootsGogc) : cycles;
   const recorded = recordedSummary(cycles, fitted);
   const sweepCpuMs = log.sweepCpuMs?.length === log.cycles.length && cycles.length === log.cycles.length ? log.sweepCpuMs : undefined;
@@ -171,7 +177,7 @@ function fitModel(log: GcLog, opts: { recorded?: { gogc: number; memLimitBytes: 
   const defaultNonHeapBytes = metrics?.nonHeapBytes ?? estimateNonHeapBytes(fitted);
   const recordedSettings: RecordedSettings = opts.recorded
     ? { ...opts.recorded, source: givenBy }
-    : assumedOrInferred(inferRecordedSettings(cycles, recorded.inferredGogc, defaultNonHeapBytes, minor), recorded.inferredGogc);
+    : withRootless(assumedOrInferred(inferRecordedSettings(cycles, recorded.inferredGogc, defaultNonHeapBytes, minor), recorded.inferredGogc), rootless !== null && fitted !== cycles);
   fitResiduals(baseline, {
     gogc: recordedSettings.gogc,
     memLimitBytes: recordedSettings.memLimitBytes ?? Infinity,
@@ -179,6 +185,11 @@ function fitModel(log: GcLog, opts: { recorded?: { gogc: number; memLimitBytes: 
   });
   const input: GcInput = opts.input ?? (cycles.some((c) => c.exactHeap) ? 'gctrace+pacer' : 'gctrace');
   return { log, cycles, baseline, recorded, defaultNonHeapBytes, goVersion: version, recordedSettings, input, metrics };
+}
+
+/** GOGC read from goals without their roots (gogcUnderRootless) says so. */
+function withRootless(read: RecordedSettings, rootless: boolean): RecordedSettings {
+  return rootless && read.source === 'inferred' && read.memLimitBytes === null ? { ...read, source: 'rootless' } : read;
 }
 
 /** Settings read from the goals are 'inferred' unless neither GOGC nor a limit could be read (GOGC=100 taken as is). */

@@ -132,6 +132,26 @@ function singleRound(low: number, high: number): number | null {
   return first > 0 && first <= high && first + 50 > high ? first : null;
 }
 
+/**
+ * The share of the marked heap a recording's stacks and globals are taken to stay within where its
+ * goals are all there is to read GOGC from and they lack the roots (a trace whose marked heap varies
+ * too little for the slope of its goals: from-trace.ts gogcFromGoals).
+ */
+export const ROOTLESS_ROOTS_SHARE = 0.3;
+
+/**
+ * The GOGC of goals read without their roots: the goals of a recording without stacks or globals
+ * give (goal − M) ÷ M = GOGC/100 × (1 + roots ÷ M), so what they read as alone (`rootless`, from
+ * inferGogc) is the most GOGC can be; the roundest value from that down to where the roots would be
+ * ROOTLESS_ROOTS_SHARE of the marked heap (a steady service's trace at GOGC 100 with 4 MiB of globals
+ * over a 28 MiB heap reads 115 alone, and 100 here).
+ */
+export function gogcUnderRootless(rootless: number): number {
+  let best = rootless;
+  for (let v = Math.ceil(rootless / (1 + ROOTLESS_ROOTS_SHARE) / 5) * 5; v <= rootless; v += 5) if (roundness(v) < roundness(best)) best = v;
+  return best;
+}
+
 /** 0 for GOGC's default 100, then multiples of 100, 50, 25, 10 and 5. */
 function roundness(v: number): number {
   if (v === 100) return 0;
