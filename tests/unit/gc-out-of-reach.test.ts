@@ -33,6 +33,9 @@ describe('settings out of the heap’s reach', () => {
       expect(w.predicted.peakHeapBytes).toBeCloseTo(allocated, -3);
       expect(w.bands.peakHeapBytes.low).toBeGreaterThan(model.recorded.peakHeapBytes);
       expect(w.warnings.join('\n')).toMatch(memLimitBytes === undefined ? /only forced collections run/ : /never reaches the memory limit's goal/);
+      // The chart's last point: that heap at the run's end.
+      expect(w.seriesEnd?.heapBytes).toBe(w.predicted.peakHeapBytes);
+      expect(w.seriesEnd?.atSec).toBeCloseTo(w.predicted.durationSec, 6);
     }
   });
 

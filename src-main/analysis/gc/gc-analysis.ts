@@ -122,6 +122,8 @@ export interface GcWhatIf {
   predicted: GcFigures & { limiterEngaged: boolean; pinnedCycles: number; durationSec: number };
   bands: PredictionBands;
   series: GcSeriesPoint[];
+  /** The heap the unmoved replay ends with after its last cycle, and when (SimResult.end): the chart's last point. */
+  seriesEnd: { atSec: number; heapBytes: number } | null;
   warnings: string[];
 }
 
@@ -305,6 +307,7 @@ export function gcWhatIf(model: GcModel, req: GcWhatIfRequest): GcWhatIf {
     },
     bands: predictionBands(model.baseline, settings, sim, model.recordedSettings),
     series: thin(predictedSeries(sim)),
+    seriesEnd: sim.end,
     warnings: whatIfWarnings(sim, settings),
   };
 }

@@ -77,6 +77,12 @@ export interface SimResult {
   /** The replay stopped at its cycle cap. */
   truncated: boolean;
   /**
+   * When the run ends and the heap it ends with, where that is past the last cycle's end heap: a
+   * replay that left the recording, whose heap grows with what the program allocates up to the
+   * end (the chart draws it after the last cycle). Null when the replay ended in step with the recording.
+   */
+  end: { atSec: number; heapBytes: number } | null;
+  /**
    * The lowest and highest figures of the phase-shifted replays the figures are the mean of
    * (phases.ts simulatePhases); absent on a single replay.
    */
@@ -352,7 +358,8 @@ export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTR
   // (In step to its end, that is: every recorded cycle replayed. One whose first cycle already falls past the end, GOGC=off
   // under a limit the heap never reaches, holds everything the program allocates: it read as a peak of 0 B.)
   const endedInStep = inStep && cycles.length === t.startA.length;
-  if (!fit && !endedInStep && b.endA > a) peak = Math.max(peak, marked + (b.endA - a));
+  const endHeap = !fit && !endedInStep && b.endA > a ? marked + (b.endA - a) : null;
+  if (endHeap !== null) peak = Math.max(peak, endHeap);
   const totalMut = mutSoFar + mutatorBetween(a, Math.max(b.endA, a), lastSwept);
   const durationSec = (totalMut + gcCpuTotal) / procs / 1000;
   const starts = cycles.map((c) => c.atSec);
@@ -372,6 +379,7 @@ export function simulate(b: Baseline, s: GcSettings, scales: ModelScales = NEUTR
     pinnedCycles: pinned,
     unbounded: s.gogc < 0 && !Number.isFinite(s.memLimitBytes),
     truncated,
+    end: endHeap !== null ? { atSec: durationSec, heapBytes: endHeap } : null,
   };
 }
 

@@ -4,13 +4,18 @@
 import type { GcSeriesPoint } from '../../../src-main/api/types';
 import { mib } from './echarts';
 
-/** [seconds, MiB] points of the heap over time: up to the peak while marking, down to the live heap after. */
-export function heapSawtooth(series: GcSeriesPoint[]): [number, number][] {
-  const out: [number, number][] = [];
+/**
+ * [seconds, MiB] points of the heap over time: up to the peak while marking, down to the live heap
+ * after. A prediction's (`predicted`) starts from an empty heap at 0 s (its first cycle may come
+ * late: GOGC=off) and, with `end` (its run past its last cycle), goes on up to the heap it ends with.
+ */
+export function heapSawtooth(series: GcSeriesPoint[], predicted?: { end: { atSec: number; heapBytes: number } | null }): [number, number][] {
+  const out: [number, number][] = predicted ? [[0, 0]] : [];
   for (const p of series) {
-    const end = p.atSec + p.markMs / 1000;
-    out.push([p.atSec, mib(p.heapStartBytes)], [end, mib(p.heapEndBytes)], [end, mib(p.heapLiveBytes)]);
+    const markEnd = p.atSec + p.markMs / 1000;
+    out.push([p.atSec, mib(p.heapStartBytes)], [markEnd, mib(p.heapEndBytes)], [markEnd, mib(p.heapLiveBytes)]);
   }
+  if (predicted?.end) out.push([predicted.end.atSec, mib(predicted.end.heapBytes)]);
   return out;
 }
 
