@@ -52,7 +52,7 @@ export interface RecordedSettings {
 /** Where the recorded settings come from, in words (the CLI and the page: "recorded at GOGC=100 (read from its goals)"). */
 export const SETTINGS_SOURCE: Record<RecordedSettings['source'], string> = {
   inferred: 'read from its goals',
-  rootless: `read from its goals, which a trace gives without its stacks and globals and whose marked heap varies too little to tell them apart: the roundest value with roots of up to ${Math.round(ROOTLESS_ROOTS_SHARE * 100)} % of the marked heap; give the run's GOGC, or its runtime/metrics, if it was another`,
+  rootless: `read from its goals, which come without their stacks and globals (a trace's, or a gctrace log's before Go 1.18) over a marked heap that varies too little to tell them apart: the roundest value with roots of up to ${Math.round(ROOTLESS_ROOTS_SHARE * 100)} % of the marked heap; give the run's GOGC, or its runtime/metrics, if it was another`,
   given: 'given',
   metrics: 'from its runtime/metrics',
   assumed: 'assumed: its goals are too few to read it from',
