@@ -42,7 +42,7 @@ describe('GOGC from a trace', () => {
     expect(inferGogc(middle.cycles)).toBeGreaterThan(105);
     const model = buildGcModel(middle);
     expect(model.recordedSettings).toMatchObject({ gogc: 100, source: 'rootless' });
-    expect(SETTINGS_SOURCE[model.recordedSettings.source]).toMatch(/without its stacks and globals/);
+    expect(SETTINGS_SOURCE[model.recordedSettings.source]).toMatch(/without their stacks and globals/);
     // Its roots read back from the goals at GOGC 100: the program's 4 MiB of globals and its stacks.
     const roots = model.baseline.globals;
     expect(roots).toBeGreaterThan(3.5 * 2 ** 20);
