@@ -23,7 +23,7 @@ import { buildGcModel, gcTradeoff } from '../../src-main/analysis/gc/gc-analysis
 import { assistedRate } from '../../src-main/analysis/gc/mark-phase';
 import { simulate } from '../../src-main/analysis/gc/simulate';
 import { parseGctrace } from '../../src-main/formats/gctrace/parse-gctrace';
-import { baselineModel, calibrate, evaluateCorpus, farSettingsScan, gogcReadBack, limitAccounting, limitAccountingSummary, medianHalfWidth, readCorpus, settingsOfEnv, TARGETS, type PredictionRow } from '../helpers/gc-corpus';
+import { baselineModel, calibrate, evaluateCorpus, farSettingsScan, gogcReadBack, limitReadBack, limitAccounting, limitAccountingSummary, medianHalfWidth, readCorpus, settingsOfEnv, TARGETS, type PredictionRow } from '../helpers/gc-corpus';
 import { repeatability } from '../helpers/gc-repeat';
 import { repoPath } from '../helpers/paths';
 
@@ -95,6 +95,9 @@ test.skipIf(process.env.GC_EVAL_SPREAD === '1' || process.env.GC_EVAL_SCAN === '
   out.push(`GOGC read back from the goals: ${back.runs - back.misread.length}/${back.runs} runs without a limit${misread ? ` (${misread})` : ''}`);
   const traceMisread = back.traces.misread.map((r) => `${r.name} ${r.set}→${r.read} (${r.source})`).join(', ');
   out.push(`  from their traces: ${back.traces.runs - back.traces.misread.length}/${back.traces.runs}${traceMisread ? ` (${traceMisread})` : ''}`);
+  const lim = limitReadBack(dir, pick);
+  out.push(`limits read back: ${lim.limitRead}/${lim.runs} within 10 %, GOGC ${lim.gogcRead}/${lim.runs}`);
+  if (process.env.GC_EVAL_LIMITS) for (const r of lim.rows) out.push(`  ${r.name}: ${r.set} -> ${r.read} (${r.source})`);
   if (process.env.GC_EVAL_CURVE === '1') {
     type P = { gogc: number; peakHeapBytes: number; gcCpuFraction: number };
     const worse = (a: P, b: P): boolean => b.peakHeapBytes < a.peakHeapBytes * 0.98 || b.gcCpuFraction > a.gcCpuFraction + 0.005;

@@ -193,6 +193,26 @@ export function gogcReadBack(dir: string | string[], pick: (meta: CorpusMeta) =>
 }
 
 /**
+ * The settings of every gctrace log recorded under a memory limit, read back from its goals as a
+ * user who does not state them gets them (gc-analysis.ts inferRecordedSettings): a limit within
+ * 10 % of the one set counts as read; GOGC counts where the log's cycles could tell it (`gogc`).
+ */
+export function limitReadBack(dir: string | string[], pick: (meta: CorpusMeta) => boolean): { runs: number; limitRead: number; gogcRead: number; rows: { name: string; set: string; read: string; source: string }[] } {
+  const rows = readCorpus(dir).flatMap((g) =>
+    [...g.runs]
+      .filter(([, m]) => pick(m) && settingsOfEnv(m.env).memLimitBytes !== null)
+      .map(([name, m]) => {
+        const set = settingsOfEnv(m.env);
+        const got = buildGcModel(parseGctrace(readFileSync(join(g.dir, `${name}.log`), 'utf8'))).recordedSettings;
+        const limitOk = got.memLimitBytes !== null && Math.abs(got.memLimitBytes / set.memLimitBytes! - 1) <= 0.1;
+        const show = (s: { gogc: number; memLimitBytes: number | null }): string => `GOGC=${s.gogc < 0 ? 'off' : s.gogc} ${s.memLimitBytes === null ? 'no limit' : `${(s.memLimitBytes / 2 ** 20).toFixed(0)} MiB`}`;
+        return { name: `${g.group}/${name}`, set: show(set), read: show(got), source: got.source, limitOk, gogcOk: got.gogc === set.gogc };
+      }),
+  );
+  return { runs: rows.length, limitRead: rows.filter((r) => r.limitOk).length, gogcRead: rows.filter((r) => r.gogcOk).length, rows };
+}
+
+/**
  * `shapes`: only these runs' shapes (a development-only evaluation leaves the held-out shapes unread);
  * `traces: false` skips the execution-trace input (faster).
  */
