@@ -15,7 +15,7 @@ import { buildGcModel, gcTradeoff, TRADEOFF_GOGC } from '../../src-main/analysis
 import { PHASE_SPREAD, PHASES } from '../../src-main/analysis/gc/phases';
 import { simulate } from '../../src-main/analysis/gc/simulate';
 import { parseGctrace } from '../../src-main/formats/gctrace/parse-gctrace';
-import { baselineTrace, calibrate, evaluateCorpus, gogcReadBack, limitAccounting, limitAccountingSummary, medianHalfWidth, misses, readCorpus, settingsOfEnv, TARGETS, type PredictionRow } from '../helpers/gc-corpus';
+import { baselineTrace, calibrate, evaluateCorpus, gogcReadBack, limitReadBack, limitAccounting, limitAccountingSummary, medianHalfWidth, misses, readCorpus, settingsOfEnv, TARGETS, type PredictionRow } from '../helpers/gc-corpus';
 // @ts-expect-error: a plain .mjs module shared with scripts/gc-validation.mjs
 import { FRESH as FRESH_SHAPES } from '../go/gcload-corpus.mjs';
 import { repeatability, type RepeatRow } from '../helpers/gc-repeat';
@@ -429,6 +429,8 @@ test('docs/gc-validation.md from the full corpus', () => {
     '',
     ...readBackLines(gogcReadBack(dir, () => true)),
     '',
+    ...limitReadBackLines(limitReadBack(dir, (m) => !m.heldOut), limitReadBack(dir, (m) => m.heldOut)),
+    '',
     '## Predictions',
     '',
     ...summary(dev, 'Development shapes (steady, ramp, sawtooth, leak)'),
@@ -591,6 +593,22 @@ function readBackLines(back: ReturnType<typeof gogcReadBack>): string[] {
     `for a slope: its goals read alone are then the most GOGC can be, and the roundest value down to roots of ${Math.round(ROOTLESS_ROOTS_SHARE * 100)} % of the marked heap is taken`,
     `and labelled as read without the roots (\`recorded.ts\` \`gogcUnderRootless\`). Of the same traces cut to their last two thirds of cycles,`,
     `${back.middles.runs - back.middles.misread.length} read back their own GOGC (21 before stop 32, when the goals read alone were taken: 110–120 at GOGC 100)${middleList ? `; not: ${middleList}` : ''}.`,
+  ];
+}
+
+/** The limited logs' settings read back, for the self-replay section. */
+function limitReadBackLines(dev: ReturnType<typeof limitReadBack>, held: ReturnType<typeof limitReadBack>): string[] {
+  const misses = [...dev.rows, ...held.rows].filter((r) => !r.limitOk).map((r) => `${r.name} (${r.set}: read ${r.read})`);
+  return [
+    'A log recorded under a memory limit that binds most cycles has every such goal at the limit\'s, and those goals read alone as a lower',
+    'GOGC without a limit (a GOGC=100 steady program under 34 MiB read as GOGC=40). What no GOGC does gives the limit away',
+    '(`gc-analysis.ts` `limitSigns`): a goal pinned at the heap marked before it, a process\'s first goal over the heap minimum',
+    '(4 MiB × GOGC/100; with GOGC off the first goal is the limit\'s), or a first goal at the heap minimum of a GOGC well above what the',
+    'later goals read. The limit is then read from the goals\' ceiling, and GOGC from the first goal, or from the goals well under the',
+    'ceiling; where neither is there GOGC=100 is taken and the page says so. Of the development shapes\' ' + `${dev.runs} limited logs, ${dev.limitRead} read their limit`,
+    `within 10 % and ${dev.gogcRead} their GOGC (16 and 20 before stop 32); of the held-out shapes' ${held.runs}, ${held.limitRead} and ${held.gogcRead} (3 and 4; the rule was made on the`,
+    'development shapes). A limit that binds only in the last cycles or not at all (a leak or ramp whose heap just reaches it) leaves',
+    `too few goals to read it from${misses.length ? `: ${misses.join(', ')}` : ''}.`,
   ];
 }
 

@@ -197,7 +197,7 @@ export function gogcReadBack(dir: string | string[], pick: (meta: CorpusMeta) =>
  * user who does not state them gets them (gc-analysis.ts inferRecordedSettings): a limit within
  * 10 % of the one set counts as read; GOGC counts where the log's cycles could tell it (`gogc`).
  */
-export function limitReadBack(dir: string | string[], pick: (meta: CorpusMeta) => boolean): { runs: number; limitRead: number; gogcRead: number; rows: { name: string; set: string; read: string; source: string }[] } {
+export function limitReadBack(dir: string | string[], pick: (meta: CorpusMeta) => boolean): { runs: number; limitRead: number; gogcRead: number; rows: { name: string; set: string; read: string; source: string; limitOk: boolean; gogcOk: boolean }[] } {
   const rows = readCorpus(dir).flatMap((g) =>
     [...g.runs]
       .filter(([, m]) => pick(m) && settingsOfEnv(m.env).memLimitBytes !== null)

@@ -123,6 +123,7 @@ export function gcLogFromTrace(trace: GoTrace): GcLog {
   return {
     cycles,
     sweepCpuMs,
+    ownNumbers: true,
     scav: [],
     warnings,
     otherLines: 0,

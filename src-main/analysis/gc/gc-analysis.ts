@@ -4,10 +4,10 @@
 import type { GcCycle, GcLog } from '../../formats/gctrace/gctrace-types.js';
 import { cycleGcCpuMs, fitBaseline, mainProcess, type Baseline } from './baseline.js';
 import { predictionBands, type PredictionBands } from './error-bands.js';
-import { goMinor } from './gc-units.js';
+import { goMinor, HEAP_MINIMUM } from './gc-units.js';
 import { gogcFromGoals, withRootsFromGoals } from './from-trace.js';
 import { estimateNonHeapBytes } from './non-heap.js';
-import { gogcUnderRootless, inferGogc, recordedSummary, ROOTLESS_ROOTS_SHARE, type RecordedSummary } from './recorded.js';
+import { gogcUnderRootless, inferGogc, recordedSummary, ROOTLESS_ROOTS_SHARE, roundness, type RecordedSummary } from './recorded.js';
 import { gogcGoal } from './pacer.js';
 import { PHASE_SPREAD, PHASES, simulatePhases } from './phases.js';
 import { fitResiduals, type GcSettings, type SimCycle, type SimResult } from './simulate.js';
@@ -43,10 +43,11 @@ export interface RecordedSettings {
   memLimitBytes: number | null;
   /**
    * Given by the user / caller, read from the run's runtime/metrics snapshots, inferred from the
-   * recorded goals (`rootless`: from goals without their stacks and globals, gogcUnderRootless), or
-   * assumed (GOGC=100: too few cycles over a few MiB to read it from).
+   * recorded goals (`rootless`: from goals without their stacks and globals, gogcUnderRootless;
+   * `limit-bound`: the limit read, GOGC=100 taken as nearly every goal was the limit's), or assumed
+   * (GOGC=100: too few cycles over a few MiB to read it from).
    */
-  source: 'given' | 'metrics' | 'inferred' | 'rootless' | 'assumed';
+  source: 'given' | 'metrics' | 'inferred' | 'rootless' | 'limit-bound' | 'assumed';
 }
 
 /** Where the recorded settings come from, in words (the CLI and the page: "recorded at GOGC=100 (read from its goals)"). */
@@ -56,6 +57,7 @@ export const SETTINGS_SOURCE: Record<RecordedSettings['source'], string> = {
   given: 'given',
   metrics: 'from its runtime/metrics',
   assumed: 'assumed: its goals are too few to read it from',
+  'limit-bound': "the limit read from its goals, GOGC taken as the default: nearly every goal was the limit's, which does not tell GOGC; give it if it was another",
 };
 
 /** One point of a heap-over-time series (recorded or predicted). */
@@ -179,7 +181,7 @@ function fitModel(log: GcLog, opts: { recorded?: { gogc: number; memLimitBytes: 
   const defaultNonHeapBytes = metrics?.nonHeapBytes ?? estimateNonHeapBytes(fitted);
   const recordedSettings: RecordedSettings = opts.recorded
     ? { ...opts.recorded, source: givenBy }
-    : withRootless(assumedOrInferred(inferRecordedSettings(cycles, recorded.inferredGogc, defaultNonHeapBytes, minor), recorded.inferredGogc), rootless !== null && fitted !== cycles);
+    : withRootless(assumedOrInferred(inferRecordedSettings(cycles, recorded.inferredGogc, defaultNonHeapBytes, minor, !log.ownNumbers), recorded.inferredGogc), rootless !== null && fitted !== cycles);
   fitResiduals(baseline, {
     gogc: recordedSettings.gogc,
     memLimitBytes: recordedSettings.memLimitBytes ?? Infinity,
@@ -194,9 +196,14 @@ function withRootless(read: RecordedSettings, rootless: boolean): RecordedSettin
   return rootless && read.source === 'inferred' && read.memLimitBytes === null ? { ...read, source: 'rootless' } : read;
 }
 
-/** Settings read from the goals are 'inferred' unless neither GOGC nor a limit could be read (GOGC=100 taken as is). */
-function assumedOrInferred(read: { gogc: number; memLimitBytes: number | null }, inferredGogc: number | null): RecordedSettings {
-  return { ...read, source: inferredGogc === null && read.memLimitBytes === null && read.gogc === 100 ? 'assumed' : 'inferred' };
+/**
+ * Settings read from the goals are 'inferred' unless neither GOGC nor a limit could be read (GOGC=100 taken as is), or the
+ * limit was read and GOGC not ('limit-bound': GOGC=100 taken).
+ */
+function assumedOrInferred(read: { gogc: number; memLimitBytes: number | null; gogcUnread?: boolean }, inferredGogc: number | null): RecordedSettings {
+  const { gogcUnread, ...settings } = read;
+  if (gogcUnread) return { ...settings, source: 'limit-bound' };
+  return { ...settings, source: inferredGogc === null && read.memLimitBytes === null && read.gogc === 100 ? 'assumed' : 'inferred' };
 }
 
 const INPUT_NAME: Record<GcInput, string> = { gctrace: 'gctrace log', 'gctrace+pacer': 'gctrace + gcpacertrace log', trace: 'execution trace' };
@@ -213,14 +220,23 @@ function restsOn(model: GcModel): string {
  * (the runtime takes the lower), so a recording with goals also well above the GOGC read has a
  * GOGC above all its goals: taken as off (a GOGC=off sawtooth under 66 MiB, 5 MiB marked and a
  * 54 MiB goal, read as GOGC=100 had its goals counted as GOGC goals × 3.9). A recording whose goals
- * follow neither is taken as GOGC=100. (GOGC=100 under a limit that binds most cycles reads as a
- * lower GOGC: its goals cannot tell the two apart.)
+ * follow neither is taken as GOGC=100. First, what no GOGC does (limitSigns): GOGC=100 under a
+ * limit that binds most cycles has its goals read as a lower GOGC, which the rest cannot tell from
+ * the limit. `numbered`: cycle 1 is the process's first (a gctrace log; not a trace).
  */
-export function inferRecordedSettings(cycles: GcCycle[], inferredGogc: number | null, nonHeapBytes: number, minor: number): { gogc: number; memLimitBytes: number | null } {
+export function inferRecordedSettings(
+  cycles: GcCycle[],
+  inferredGogc: number | null,
+  nonHeapBytes: number,
+  minor: number,
+  numbered = true,
+): { gogc: number; memLimitBytes: number | null; gogcUnread?: boolean } {
   const gogc = inferredGogc ?? 100;
+  const signs = limitSigns(cycles, gogc, numbered);
+  if (signs.firstOver || signs.firstUnder || signs.pinned > 0) return limitFromSigns(cycles, signs.firstOver, nonHeapBytes, minor, numbered);
   const split = goalsAgainst(cycles, gogc);
   const paced = split.goals.length;
-  if (split.bound.length < Math.max(3, 0.1 * paced)) return { gogc: paced === 0 && inferredGogc === null ? -1 : gogc, memLimitBytes: null };
+  if (split.bound.length < Math.max(2, 0.05 * paced)) return { gogc: paced === 0 && inferredGogc === null ? -1 : gogc, memLimitBytes: null };
   const off = split.bound.length > 0.8 * paced || split.above >= 2;
   // The limit's goal is g − 3 % (Go 1.21+; g − 1 MiB before) with g = limit − non-heap; with GOGC off every goal is the limit's.
   const limitGoals = off ? split.goals : split.bound;
@@ -228,6 +244,77 @@ export function inferRecordedSettings(cycles: GcCycle[], inferredGogc: number | 
   const g = minor >= 21 ? goal / 0.97 : goal + 2 ** 20;
   return { gogc: off ? -1 : gogc, memLimitBytes: Math.round(g + nonHeapBytes) };
 }
+
+/** Marked heaps over which a GOGC goal lies more than gctrace's whole-MiB figures above them (GOGC 13 and up). */
+const PINNED_MIN_MARKED = 16 * 2 ** 20;
+
+/**
+ * Goals no GOGC sets. A paced cycle's goal at or within a MiB of the heap the cycle before it
+ * marked (16 MiB or more): GOGC's goal lies at least (marked + roots) × GOGC/100 above it, so a
+ * limit that left no room pinned it. A process's first goal above the heap minimum of the GOGC
+ * read (4 MiB × GOGC/100, with a MiB to spare; at least GOGC 100's): with GOGC off the first goal
+ * is the limit's. And a first goal at the heap minimum of a GOGC over 1.25 × the one the later goals
+ * read: they were held under GOGC's. (Under a limit that binds most cycles its goals read as a lower GOGC, which
+ * goalsAgainst then cannot tell from the limit: a GOGC=100 steady program under 34 MiB read as
+ * GOGC=40 without a limit, its goals 27 MiB over 18 marked.)
+ */
+function limitSigns(cycles: GcCycle[], gogc: number, numbered: boolean): { pinned: number; firstOver: boolean; firstUnder: boolean } {
+  let pinned = 0;
+  for (let i = 1; i < cycles.length; i++) {
+    const c = cycles[i];
+    const m = cycles[i - 1].heapLiveBytes;
+    // (A goal far under the marked heap is no goal: a trace gives 0 for a cycle run after GOGC was turned off.)
+    if (!c.forced && c.goalBytes !== null && m >= PINNED_MIN_MARKED && c.goalBytes <= m + 2 ** 20 && c.goalBytes >= m - 2 ** 20) pinned++;
+  }
+  const first = cycles[0];
+  // (Only where cycle 1 is the process's first: a gctrace log's numbers; a trace numbers its own cycles from 1 wherever it starts.)
+  const known = numbered && first !== undefined && first.n === 1 && !first.forced && first.goalBytes !== null;
+  const firstOver = known && first.goalBytes! > (HEAP_MINIMUM * Math.max(gogc, 100)) / 100 + 2 ** 20;
+  // A heap minimum of a GOGC well above the one the later goals read: those goals were lower than GOGC's.
+  const minimumGogc = known && !firstOver ? gogcOfHeapMinimum(first.goalBytes!) : null;
+  const firstUnder = minimumGogc !== null && minimumGogc > 1.25 * gogc;
+  return { pinned, firstOver, firstUnder };
+}
+
+/**
+ * The settings of a recording its goals show a limit in (limitSigns): the limit from the goals'
+ * ceiling (the limit's goal is g − 3 % with g = limit − non-heap; Go 1.21+, g − 1 MiB before); GOGC
+ * off where the first goal was the limit's, else read from the paced goals well under the ceiling
+ * and not pinned (GOGC's), and where fewer than three are, not read: GOGC=100 taken (`gogcUnread`).
+ */
+function limitFromSigns(cycles: GcCycle[], off: boolean, nonHeapBytes: number, minor: number, numbered: boolean): { gogc: number; memLimitBytes: number; gogcUnread?: boolean } {
+  const goals = cycles.filter((c, i) => i > 0 && !c.forced && c.goalBytes !== null).map((c) => c.goalBytes!).sort((x, y) => x - y);
+  const ceiling = goals.length > 0 ? goals[Math.min(goals.length - 1, Math.floor(goals.length * 0.9))] : (cycles[0]?.goalBytes ?? 0);
+  const g = minor >= 21 ? ceiling / 0.97 : ceiling + 2 ** 20;
+  const memLimitBytes = Math.round(g + nonHeapBytes);
+  if (off) return { gogc: -1, memLimitBytes };
+  // The process's first goal, under the ceiling, is the heap minimum: 4 MiB × GOGC/100.
+  const first = cycles[0];
+  const fromFirst = numbered && first && first.n === 1 && !first.forced && first.goalBytes !== null && first.goalBytes < ceiling - 2 ** 20 ? gogcOfHeapMinimum(first.goalBytes) : null;
+  if (fromFirst !== null) return { gogc: fromFirst, memLimitBytes };
+  // Else GOGC's goals: those well under the ceiling and above the heap marked before them; the others read as none.
+  const governed = cycles.map((c, i) =>
+    i > 0 && c.goalBytes !== null && c.goalBytes < ceiling - 2 * 2 ** 20 && c.goalBytes > cycles[i - 1].heapLiveBytes + 2 ** 20 ? c : { ...c, goalBytes: null },
+  );
+  const read = governed.filter((c) => c.goalBytes !== null).length >= 3 ? inferGogc(governed) : null;
+  return read === null ? { gogc: 100, memLimitBytes, gogcUnread: true } : { gogc: read, memLimitBytes };
+}
+
+/**
+ * The GOGC of a first goal at the heap minimum, 4 MiB × GOGC/100 (and ~4 % more in the runs of Go
+ * 1.21–1.26 traced: 4,354,610 bytes at GOGC 100): the roundest GOGC whose minimum the goal allows, a
+ * whole-MiB figure standing for up to a MiB more (gctrace). Null above GOGC 1000.
+ */
+function gogcOfHeapMinimum(goalBytes: number): number | null {
+  const low = goalBytes / (FIRST_GOAL_PER_GOGC * 1.045);
+  const high = (goalBytes + (goalBytes % 2 ** 20 === 0 ? 2 ** 20 : 1)) / FIRST_GOAL_PER_GOGC;
+  let best: number | null = null;
+  for (let v = Math.max(5, Math.ceil(low / 5) * 5); v < high && v <= 1000; v += 5) if (best === null || roundness(v) < roundness(best)) best = v;
+  return best;
+}
+
+/** The heap minimum per point of GOGC: 4 MiB ÷ 100. */
+const FIRST_GOAL_PER_GOGC = HEAP_MINIMUM / 100;
 
 /** The paced cycles' goals, against GOGC's: those well below it (a limit's), and how many are past it by more than gctrace's whole-MiB figures allow. */
 function goalsAgainst(cycles: GcCycle[], gogc: number): { goals: number[]; bound: number[]; above: number } {

@@ -153,7 +153,7 @@ export function gogcUnderRootless(rootless: number): number {
 }
 
 /** 0 for GOGC's default 100, then multiples of 100, 50, 25, 10 and 5. */
-function roundness(v: number): number {
+export function roundness(v: number): number {
   if (v === 100) return 0;
   const i = [100, 50, 25, 10].findIndex((d) => v % d === 0);
   return i < 0 ? 5 : i + 1;

@@ -98,4 +98,9 @@ export interface GcLog {
    * one per cycle: execution traces only (their "GC incremental sweep" ranges); gctrace does not say.
    */
   sweepCpuMs?: number[];
+  /**
+   * The cycles are numbered from 1 where the recording starts, not by the runtime (an execution
+   * trace, which may begin in the middle of a run): cycle 1 need not be the process's first.
+   */
+  ownNumbers?: boolean;
 }
