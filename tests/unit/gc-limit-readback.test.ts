@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { buildGcModel, SETTINGS_SOURCE } from '../../src-main/analysis/gc/gc-analysis';
+import { buildGcModel, gcWhatIf, SETTINGS_SOURCE } from '../../src-main/analysis/gc/gc-analysis';
 import { parseGctrace } from '../../src-main/formats/gctrace/parse-gctrace';
 // @ts-expect-error: a plain .mjs helper without types
 import { ensureCorpus } from '../go/gcload-corpus.mjs';
@@ -74,6 +74,18 @@ describe('the settings of a limited log, from its goals', () => {
     expect(s).toMatchObject({ gogc: 100, source: 'limit-bound' });
     expect(SETTINGS_SOURCE[s.source]).toMatch(/nearly every goal was the limit's/);
     expect(Math.abs(s.memLimitBytes! / (34 * MiB) - 1)).toBeLessThan(0.1);
+  });
+
+  test('the limit the program ran with, typed, is the recording: within 5 % of the one read, it is taken as read', () => {
+    const model = buildGcModel(parseGctrace(HARD_LIMIT));
+    const own = gcWhatIf(model, { gogc: 100, memLimitBytes: 34 * MiB });
+    expect(own.basis.selfReplay).toBe(true);
+    expect(own.predicted.gcCount).toBe(own.recorded.gcCount);
+    expect(own.warnings.join('\n')).toMatch(/the limit asked for, 34\.0 MiB, is within 5 % of the [\d.]+ MiB read from the recording's goals/);
+    // Further off, a changed limit; and a limit given with the recording is never moved.
+    expect(gcWhatIf(model, { gogc: 100, memLimitBytes: 40 * MiB }).basis.selfReplay).toBe(false);
+    const given = buildGcModel(parseGctrace(HARD_LIMIT), { recorded: { gogc: 100, memLimitBytes: 34 * MiB } });
+    expect(gcWhatIf(given, { gogc: 100, memLimitBytes: 34.5 * MiB }).basis.selfReplay).toBe(false);
   });
 
   test('the test corpus: its limited logs read their limit and GOGC=100, its other logs no limit and their GOGC', () => {

@@ -395,7 +395,12 @@ export function gcWhatIf(model: GcModel, req: GcWhatIfRequest): GcWhatIf {
     bands: predictionBands(model.baseline, settings, sim, model.recordedSettings),
     series: thin(predictedSeries(sim)),
     seriesEnd: sim.end,
-    warnings: whatIfWarnings(sim, settings),
+    warnings: [
+      ...(readLimitAsked(model, req.memLimitBytes) !== null && req.memLimitBytes !== settings.memLimitBytes
+        ? [`the limit asked for, ${mib1(req.memLimitBytes!)}, is within ${Math.round(READ_LIMIT_TOLERANCE * 100)} % of the ${mib1(settings.memLimitBytes)} read from the recording's goals: taken as the recording's own`]
+        : []),
+      ...whatIfWarnings(sim, settings),
+    ],
   };
 }
 
@@ -444,10 +449,24 @@ export function gcTradeoff(model: GcModel, req: { memLimitBytes?: number; budget
 function settingsOf(model: GcModel, req: GcWhatIfRequest): GcSettings {
   return {
     gogc: req.gogc,
-    memLimitBytes: req.memLimitBytes ?? Infinity,
+    memLimitBytes: readLimitAsked(model, req.memLimitBytes) ?? req.memLimitBytes ?? Infinity,
     gomaxprocs: req.gomaxprocs,
     nonHeapBytes: req.nonHeapBytes ?? model.defaultNonHeapBytes,
   };
+}
+
+/** A limit read from the goals is this close to the one set at most (the non-heap memory in it is an estimate; the corpus's: 27 of 32 within 10 %). */
+const READ_LIMIT_TOLERANCE = 0.05;
+
+/**
+ * The recording's own limit where the one asked for is within READ_LIMIT_TOLERANCE of the limit read
+ * from its goals (not given): a user who types the 34 MiB the program ran with, read as 33.8 MiB,
+ * asks for the recording itself, not for a changed limit. Null otherwise.
+ */
+function readLimitAsked(model: GcModel, asked: number | undefined): number | null {
+  const { memLimitBytes: read, source } = model.recordedSettings;
+  if (asked === undefined || read === null || source === 'given' || source === 'metrics') return null;
+  return Math.abs(asked / read - 1) <= READ_LIMIT_TOLERANCE ? read : null;
 }
 
 function isContinuous(sim: SimResult): boolean {
@@ -504,3 +523,4 @@ function thin(points: GcSeriesPoint[]): GcSeriesPoint[] {
 
 const gogcLabel = (p: { gogc: number }): string => (p.gogc < 0 ? 'off' : String(p.gogc));
 const mib = (b: number): string => `${(b / 2 ** 20).toFixed(b < 10 * 2 ** 20 ? 1 : 0)} MiB`;
+const mib1 = (b: number): string => `${(b / 2 ** 20).toFixed(1)} MiB`;
