@@ -233,7 +233,7 @@ export function inferRecordedSettings(
 ): { gogc: number; memLimitBytes: number | null; gogcUnread?: boolean } {
   const gogc = inferredGogc ?? 100;
   const signs = limitSigns(cycles, gogc, numbered);
-  if (signs.firstOver || signs.firstUnder || signs.pinned > 0) return limitFromSigns(cycles, signs.firstOver, nonHeapBytes, minor, numbered);
+  if (signs.firstOver || signs.firstUnder || signs.pinned > 0) return limitFromSigns(cycles, signs, nonHeapBytes, minor);
   const split = goalsAgainst(cycles, gogc);
   const paced = split.goals.length;
   if (split.bound.length < Math.max(2, 0.05 * paced)) return { gogc: paced === 0 && inferredGogc === null ? -1 : gogc, memLimitBytes: null };
@@ -258,7 +258,7 @@ const PINNED_MIN_MARKED = 16 * 2 ** 20;
  * goalsAgainst then cannot tell from the limit: a GOGC=100 steady program under 34 MiB read as
  * GOGC=40 without a limit, its goals 27 MiB over 18 marked.)
  */
-function limitSigns(cycles: GcCycle[], gogc: number, numbered: boolean): { pinned: number; firstOver: boolean; firstUnder: boolean } {
+function limitSigns(cycles: GcCycle[], gogc: number, numbered: boolean): LimitSigns {
   let pinned = 0;
   for (let i = 1; i < cycles.length; i++) {
     const c = cycles[i];
@@ -273,7 +273,15 @@ function limitSigns(cycles: GcCycle[], gogc: number, numbered: boolean): { pinne
   // A heap minimum of a GOGC well above the one the later goals read: those goals were lower than GOGC's.
   const minimumGogc = known && !firstOver ? gogcOfHeapMinimum(first.goalBytes!) : null;
   const firstUnder = minimumGogc !== null && minimumGogc > 1.25 * gogc;
-  return { pinned, firstOver, firstUnder };
+  return { pinned, firstOver, firstUnder, minimumGogc };
+}
+
+interface LimitSigns {
+  pinned: number;
+  firstOver: boolean;
+  firstUnder: boolean;
+  /** The GOGC whose heap minimum the process's first goal is (null: no first cycle of the process, or firstOver). */
+  minimumGogc: number | null;
 }
 
 /**
@@ -282,16 +290,14 @@ function limitSigns(cycles: GcCycle[], gogc: number, numbered: boolean): { pinne
  * off where the first goal was the limit's, else read from the paced goals well under the ceiling
  * and not pinned (GOGC's), and where fewer than three are, not read: GOGC=100 taken (`gogcUnread`).
  */
-function limitFromSigns(cycles: GcCycle[], off: boolean, nonHeapBytes: number, minor: number, numbered: boolean): { gogc: number; memLimitBytes: number; gogcUnread?: boolean } {
+function limitFromSigns(cycles: GcCycle[], signs: LimitSigns, nonHeapBytes: number, minor: number): { gogc: number; memLimitBytes: number; gogcUnread?: boolean } {
   const goals = cycles.filter((c, i) => i > 0 && !c.forced && c.goalBytes !== null).map((c) => c.goalBytes!).sort((x, y) => x - y);
   const ceiling = goals.length > 0 ? goals[Math.min(goals.length - 1, Math.floor(goals.length * 0.9))] : (cycles[0]?.goalBytes ?? 0);
   const g = minor >= 21 ? ceiling / 0.97 : ceiling + 2 ** 20;
   const memLimitBytes = Math.round(g + nonHeapBytes);
-  if (off) return { gogc: -1, memLimitBytes };
+  if (signs.firstOver) return { gogc: -1, memLimitBytes };
   // The process's first goal, under the ceiling, is the heap minimum: 4 MiB × GOGC/100.
-  const first = cycles[0];
-  const fromFirst = numbered && first && first.n === 1 && !first.forced && first.goalBytes !== null && first.goalBytes < ceiling - 2 ** 20 ? gogcOfHeapMinimum(first.goalBytes) : null;
-  if (fromFirst !== null) return { gogc: fromFirst, memLimitBytes };
+  if (signs.minimumGogc !== null && cycles[0].goalBytes! < ceiling - 2 ** 20) return { gogc: signs.minimumGogc, memLimitBytes };
   // Else GOGC's goals: those well under the ceiling and above the heap marked before them; the others read as none.
   const governed = cycles.map((c, i) =>
     i > 0 && c.goalBytes !== null && c.goalBytes < ceiling - 2 * 2 ** 20 && c.goalBytes > cycles[i - 1].heapLiveBytes + 2 ** 20 ? c : { ...c, goalBytes: null },
@@ -396,7 +402,8 @@ export function gcWhatIf(model: GcModel, req: GcWhatIfRequest): GcWhatIf {
     series: thin(predictedSeries(sim)),
     seriesEnd: sim.end,
     warnings: [
-      ...(readLimitAsked(model, req.memLimitBytes) !== null && req.memLimitBytes !== settings.memLimitBytes
+      // (The settings' limit differs from the one asked for only where readLimitAsked took the recording's.)
+      ...(settings.memLimitBytes !== (req.memLimitBytes ?? Infinity)
         ? [`the limit asked for, ${mib1(req.memLimitBytes!)}, is within ${Math.round(READ_LIMIT_TOLERANCE * 100)} % of the ${mib1(settings.memLimitBytes)} read from the recording's goals: taken as the recording's own`]
         : []),
       ...whatIfWarnings(sim, settings),
